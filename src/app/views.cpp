@@ -1,0 +1,14 @@
+#include "app/views.hpp"
+
+#include "kl/panels.hpp"
+
+namespace klab {
+
+ui::ViewFactory make_view_factory() {
+  return [](const std::string& id) -> std::unique_ptr<ui::DemoView> {
+    if (auto v = kl::make_view(id)) return v;
+    return nullptr;
+  };
+}
+
+}  // namespace klab

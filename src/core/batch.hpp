@@ -1,0 +1,74 @@
+// The batch engine: R independent runs of an experiment, aggregated into per-checkpoint means
+// with standard errors and 95% confidence intervals.
+//
+// Determinism: runs are grouped into fixed blocks of kBlockRuns; a block accumulates its runs in
+// order and blocks are merged in order (Chan et al. pairwise merge). The result is therefore
+// bit-identical whatever the number of threads, and the browser (one thread, advancing a few
+// runs per frame) computes exactly what `klab run` computes natively.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/experiment.hpp"
+#include "core/stats.hpp"
+
+namespace klab {
+
+constexpr uint32_t kBlockRuns = 16;
+
+struct SlotStats {
+  std::vector<RunningStat> curves, finals;
+  explicit SlotStats(const RunLayout& layout = {}) : curves(layout.curve_slots()), finals(layout.final_slots()) {}
+  void add(const RunRecord& record);
+  void merge(const SlotStats& other);
+};
+
+class BatchResult {
+ public:
+  RunLayout layout;
+  uint64_t seed = 0;
+  uint32_t runs_requested = 0;
+  uint32_t runs_done = 0;
+  double seconds = 0.0;
+  SlotStats stats;
+
+  const RunningStat& final_stat(size_t series, size_t metric) const { return stats.finals[layout.final_index(series, metric)]; }
+  const RunningStat& curve_stat(size_t series, size_t metric, size_t point) const {
+    return stats.curves[layout.curve_index(series, metric, point)];
+  }
+  // Mean curve and its 95% confidence band (NaN where no run reported a value).
+  void curve(size_t series, size_t metric, std::vector<double>* mean, std::vector<double>* lo, std::vector<double>* hi) const;
+  double work_per_second() const { return seconds > 0 ? layout.work_per_run * runs_done / seconds : 0.0; }
+};
+
+class BatchJob {
+ public:
+  BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs);
+
+  // One thread, whole runs, until `budget_seconds` of work has been spent (at least one run).
+  void advance(double budget_seconds);
+  // Everything, on `threads` threads (0: all cores; 1 in wasm). `progress` is called from the
+  // calling thread with the fraction done, about ten times a second.
+  void run_all(int threads, const std::function<void(double)>& progress = {});
+
+  bool done() const { return next_run_ >= runs_; }
+  double fraction() const { return runs_ ? static_cast<double>(next_run_) / runs_ : 1.0; }
+  // The aggregate so far (complete blocks plus the open one).
+  BatchResult result() const;
+  const Experiment& experiment() const { return *experiment_; }
+
+ private:
+  std::unique_ptr<Experiment> experiment_;
+  RunLayout layout_;
+  uint64_t seed_;
+  uint32_t runs_;
+  uint32_t next_run_ = 0;
+  double seconds_ = 0.0;
+  SlotStats merged_, open_block_;
+};
+
+int default_thread_count();
+
+}  // namespace klab

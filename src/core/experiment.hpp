@@ -1,0 +1,125 @@
+// What a demo computes, independent of any UI: a parameterised experiment made of independent
+// runs. The CLI, the tests, the browser's "runs over seeds" view and the CUDA engines all go
+// through this interface, so the number a test asserts is the number the user sees.
+//
+// Each run r is a pure function of (parameters, seed, r) that fills a RunRecord: per-checkpoint
+// curves and final numbers for every series (compared algorithm). The batch engine
+// (core/batch.hpp) aggregates runs into means, standard errors and 95% confidence intervals.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/figure.hpp"
+#include "core/params.hpp"
+
+namespace klab {
+
+// A grid of checkpoints shared by some curves: steps, sample sizes, or histogram bins.
+struct CurveAxis {
+  std::string label;      // "step", "n", "final μ"
+  std::vector<double> x;  // checkpoint values (bin centres for histograms)
+};
+
+// A curve every series reports, over one of the layout's axes. A histogram of a per-run
+// quantity is a curve whose value at bin k is 1 if the run's value falls in bin k, else 0:
+// its mean over runs is the empirical distribution, with standard errors.
+struct CurveMetric {
+  std::string name;
+  size_t axis = 0;
+};
+
+struct RunLayout {
+  std::vector<std::string> series;  // compared algorithms: summary.json "series" keys
+  std::vector<CurveAxis> axes;
+  std::vector<CurveMetric> curves;         // each series has each curve
+  std::vector<std::string> final_metrics;  // each series has one number per metric per run
+  std::string work_unit = "steps";         // timing reports <work_unit>_per_second
+  double work_per_run = 1.0;
+
+  size_t curve_points(size_t m) const { return axes[curves[m].axis].x.size(); }
+  size_t series_stride() const {
+    size_t n = 0;
+    for (size_t m = 0; m < curves.size(); ++m) n += curve_points(m);
+    return n;
+  }
+  size_t curve_slots() const { return series.size() * series_stride(); }
+  size_t final_slots() const { return series.size() * final_metrics.size(); }
+  size_t curve_index(size_t s, size_t m, size_t k) const {
+    size_t offset = s * series_stride();
+    for (size_t i = 0; i < m; ++i) offset += curve_points(i);
+    return offset + k;
+  }
+  size_t final_index(size_t s, size_t m) const { return s * final_metrics.size() + m; }
+  int find_series(const std::string& name) const;
+  int find_final(const std::string& name) const;
+  int find_curve(const std::string& name) const;
+};
+
+// The output of one run. Slots left NaN are skipped by the statistics.
+class RunRecord {
+ public:
+  explicit RunRecord(const RunLayout& layout)
+      : layout_(&layout), curves_(layout.curve_slots(), kNan), finals_(layout.final_slots(), kNan) {}
+  void curve(size_t series, size_t metric, size_t point, double v) { curves_[layout_->curve_index(series, metric, point)] = v; }
+  double* curve_row(size_t series, size_t metric) { return curves_.data() + layout_->curve_index(series, metric, 0); }
+  // Histogram curve: 1 in the bin holding `value` (bins of equal width over the axis), 0 elsewhere.
+  void histogram(size_t series, size_t metric, double value);
+  void final(size_t series, size_t metric, double v) { finals_[layout_->final_index(series, metric)] = v; }
+  void clear() {
+    std::fill(curves_.begin(), curves_.end(), kNan);
+    std::fill(finals_.begin(), finals_.end(), kNan);
+  }
+  const std::vector<double>& curves() const { return curves_; }
+  const std::vector<double>& finals() const { return finals_; }
+
+ private:
+  static constexpr double kNan = __builtin_nan("");
+  const RunLayout* layout_;
+  std::vector<double> curves_, finals_;
+};
+
+class BatchResult;
+
+class Experiment {
+ public:
+  virtual ~Experiment() = default;
+  // A snapshot (parameters included) that a running batch can own while the UI changes the original.
+  virtual std::unique_ptr<Experiment> clone() const = 0;
+  virtual ParamSet& params() = 0;
+  const ParamSet& params() const { return const_cast<Experiment*>(this)->params(); }
+  // Series, curves and metrics for the current parameters.
+  virtual RunLayout layout() const = 0;
+  // One run. Pure and thread-safe: reads only the parameters; randomness from Rng(seed, run, ...).
+  virtual void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const = 0;
+  // The figure of an aggregated result (CLI figure.svg and the browser's runs view).
+  virtual plot::Figure figure(const BatchResult& result) const = 0;
+
+  // Optional CUDA engine (`klab run --backend cuda`): runs 0..runs-1 on the GPU, one thread per
+  // run, with the same KLAB_HD step code as run(), aggregated into `result` exactly as the CPU
+  // engine would. Experiments without one keep these defaults.
+  virtual bool has_cuda_engine() const { return false; }
+  virtual Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+    return Status::error("this demo has no CUDA engine");
+  }
+};
+
+// Base for experiments with a parameter struct P (declared once in a ParamTable<P>).
+template <class P, class Derived>
+class ExperimentOf : public Experiment {
+ public:
+  explicit ExperimentOf(std::shared_ptr<const ParamTable<P>> table) : params_(std::move(table)) {}
+  std::unique_ptr<Experiment> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
+  ParamSet& params() override { return params_; }
+  const P& p() const { return params_.value(); }
+
+ private:
+  ParamsOf<P> params_;
+};
+
+}  // namespace klab

@@ -1,0 +1,113 @@
+// The figure model: what a plot shows, independent of how it is drawn.
+//
+// Demos build Figures from their numbers; src/ui/plot.cpp draws them with ImGui (hover read-out,
+// zoom, legend), core/svg.cpp writes them as SVG (CLI figure.svg, browser "Export SVG") and
+// core/figure_csv.cpp writes their data as CSV. One model, so the picture on screen, the exported
+// figure and the exported data always agree.
+#pragma once
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/colormap.hpp"
+
+namespace klab::plot {
+
+constexpr double kAuto = __builtin_nan("");  // axis limit chosen from the data
+
+enum class Scale { Linear, Log };
+
+struct Axis {
+  std::string label;
+  Scale scale = Scale::Linear;
+  double min = kAuto, max = kAuto;
+};
+
+// A curve, optionally with a shaded band [lo, hi] (e.g. a 95% confidence interval).
+// NaN values break the curve.
+struct Line {
+  std::string name;
+  std::vector<double> x, y, lo, hi;
+  Rgba color;
+  float width = 2.0f;
+  bool dashed = false;
+};
+
+struct Points {
+  std::string name;
+  std::vector<double> x, y;
+  Rgba color;
+  float radius = 3.5f;
+};
+
+// Bars over bins [edges[i], edges[i+1]) with the given heights (histograms, bar charts).
+struct Bars {
+  std::string name;
+  std::vector<double> edges, heights;
+  Rgba color;
+};
+
+// A scalar field on a regular nx × ny grid over [x0, x1] × [y0, y1], row-major from y0 upwards.
+// NaN cells are transparent (e.g. outside a simplex). Drawn through shaders/heatmap.frag in the GUI.
+struct Heatmap {
+  int nx = 0, ny = 0;
+  std::vector<float> values;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  double vmin = kAuto, vmax = kAuto;
+  Colormap colormap = Colormap::Viridis;
+  std::string label;  // what the colour encodes, shown on the colour bar
+};
+
+// A reference line x = value (vertical) or y = value (horizontal): bounds, optima, thresholds.
+struct Guide {
+  bool vertical = true;
+  double value = 0;
+  std::string label;
+  Rgba color{0.6f, 0.6f, 0.6f, 1.0f};
+  bool dashed = true;
+};
+
+struct Note {
+  double x = 0, y = 0;
+  std::string text;
+  Rgba color{0.85f, 0.85f, 0.85f, 1.0f};
+};
+
+// Axes: a Cartesian plot. Simplex: the probability triangle; data are given in the plane
+// coordinates of simplex_xy() and the corners are labelled instead of ticked axes.
+enum class Frame { Axes, Simplex };
+
+struct Plot {
+  std::string title;
+  Axis x, y;
+  Frame frame = Frame::Axes;
+  std::array<std::string, 3> corners;  // Simplex corner labels (bottom-left, bottom-right, top)
+  std::vector<Line> lines;
+  std::vector<Points> points;
+  std::vector<Bars> bars;
+  std::vector<Heatmap> heatmaps;
+  std::vector<Guide> guides;
+  std::vector<Note> notes;
+  bool legend = true;
+};
+
+struct Figure {
+  std::string title;
+  std::vector<Plot> plots;
+  int columns = 0;  // 0: one column for a single plot, two otherwise
+};
+
+// Barycentric (p0, p1, p2) -> plane: corners (0,0), (1,0), (½, √3/2).
+inline std::array<double, 2> simplex_xy(double p0, double p1, double p2) {
+  (void)p0;
+  return {p1 + 0.5 * p2, 0.8660254037844386 * p2};
+}
+// Plane -> barycentric, the inverse of simplex_xy.
+inline std::array<double, 3> simplex_barycentric(double x, double y) {
+  const double p2 = y / 0.8660254037844386;
+  const double p1 = x - 0.5 * p2;
+  return {1.0 - p1 - p2, p1, p2};
+}
+
+}  // namespace klab::plot

@@ -1,0 +1,63 @@
+#include "core/result_plots.hpp"
+
+#include <cmath>
+
+namespace klab::plot {
+
+Line result_line(const BatchResult& r, size_t series, size_t metric, const std::string& name) {
+  Line l;
+  l.name = name.empty() ? r.layout.series[series] : name;
+  l.color = palette(series);
+  l.x = r.layout.axes[r.layout.curves[metric].axis].x;
+  r.curve(series, metric, &l.y, &l.lo, &l.hi);
+  return l;
+}
+
+std::vector<Line> result_lines(const BatchResult& r, const std::string& metric) {
+  std::vector<Line> lines;
+  const int m = r.layout.find_curve(metric);
+  if (m < 0) return lines;
+  for (size_t s = 0; s < r.layout.series.size(); ++s) lines.push_back(result_line(r, s, static_cast<size_t>(m)));
+  return lines;
+}
+
+Bars result_histogram(const BatchResult& r, size_t series, size_t metric) {
+  Bars b;
+  b.name = r.layout.series[series];
+  b.color = palette(series);
+  const std::vector<double>& c = r.layout.axes[r.layout.curves[metric].axis].x;
+  const double w = c.size() > 1 ? c[1] - c[0] : 1.0;
+  for (size_t k = 0; k < c.size(); ++k) {
+    b.edges.push_back(c[k] - 0.5 * w);
+    const RunningStat& s = r.curve_stat(series, metric, k);
+    b.heights.push_back(s.count() ? s.mean() : 0.0);
+  }
+  if (!c.empty()) b.edges.push_back(c.back() + 0.5 * w);
+  return b;
+}
+
+std::vector<double> log_spaced_counts(long long n, int count) {
+  std::vector<double> xs;
+  if (n < 1) return xs;
+  for (int i = 0; i < count; ++i) {
+    const double v = std::round(std::pow(static_cast<double>(n), count > 1 ? static_cast<double>(i) / (count - 1) : 1.0));
+    if (xs.empty() || v > xs.back()) xs.push_back(v);
+  }
+  if (xs.back() != static_cast<double>(n)) xs.push_back(static_cast<double>(n));
+  return xs;
+}
+
+std::vector<double> linear_points(double lo, double hi, int count) {
+  std::vector<double> xs;
+  for (int i = 0; i < count; ++i) xs.push_back(count > 1 ? lo + (hi - lo) * i / (count - 1) : lo);
+  return xs;
+}
+
+std::vector<double> bin_centres(double lo, double hi, int bins) {
+  std::vector<double> xs;
+  const double w = (hi - lo) / bins;
+  for (int i = 0; i < bins; ++i) xs.push_back(lo + (i + 0.5) * w);
+  return xs;
+}
+
+}  // namespace klab::plot

@@ -1,0 +1,24 @@
+// Figure pieces drawn from aggregated results: mean curves with 95% CI bands, histograms.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "core/figure.hpp"
+
+namespace klab::plot {
+
+// The mean of curve `metric` for `series`, with its 95% confidence band, coloured palette(series).
+Line result_line(const BatchResult& r, size_t series, size_t metric, const std::string& name = "");
+// Every series' curve `metric` (by name) as lines, in series order.
+std::vector<Line> result_lines(const BatchResult& r, const std::string& metric);
+// A histogram curve (see CurveMetric) as bars over the axis bins.
+Bars result_histogram(const BatchResult& r, size_t series, size_t metric);
+// log-spaced integers in [1, n] (about `count` distinct values, always including 1 and n).
+std::vector<double> log_spaced_counts(long long n, int count);
+// `count` evenly spaced values from lo to hi inclusive.
+std::vector<double> linear_points(double lo, double hi, int count);
+// Centres of `bins` equal bins over [lo, hi].
+std::vector<double> bin_centres(double lo, double hi, int bins);
+
+}  // namespace klab::plot

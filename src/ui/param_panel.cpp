@@ -1,0 +1,119 @@
+#include "ui/param_panel.hpp"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/theme.hpp"
+
+namespace klab::ui {
+
+void help_tooltip(const std::string& text) {
+  if (text.empty() || !ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+bool ParamPanel::draw(ParamSet& params) {
+  const auto& specs = params.specs();
+  if (buffers_.size() != specs.size() || seen_version_ != params.version()) {
+    buffers_.assign(specs.size(), "");
+    for (size_t i = 0; i < specs.size(); ++i) buffers_[i] = params.text(i);
+    if (errors_.size() != specs.size()) errors_.assign(specs.size(), "");
+    seen_version_ = params.version();
+  }
+  bool changed = false;
+  if (!ImGui::BeginTable("##params", 2, ImGuiTableFlags_SizingStretchProp)) return false;
+  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthStretch, 0.42f);
+  ImGui::TableSetupColumn("widget", ImGuiTableColumnFlags_WidthStretch, 0.58f);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ParamSpec& s = specs[i];
+    ParamValue v = params.get(i);
+    bool edited = false;
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(s.label.c_str());
+    help_tooltip(s.help + "\n\n" + s.key + ": " + describe_range(s) + "; default " + format_value(s, s.def));
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(-1);
+    const ImGuiSliderFlags log = s.log_scale ? ImGuiSliderFlags_Logarithmic : 0;
+    switch (s.kind) {
+      case ParamKind::Real:
+        edited = ImGui::SliderScalar("##w", ImGuiDataType_Double, &v.real, &s.lo, &s.hi, "%.4g",
+                                     log | ImGuiSliderFlags_AlwaysClamp);
+        break;
+      case ParamKind::Integer: {
+        const long long lo = static_cast<long long>(s.lo), hi = static_cast<long long>(s.hi);
+        edited = ImGui::SliderScalar("##w", ImGuiDataType_S64, &v.integer, &lo, &hi, "%lld", log | ImGuiSliderFlags_AlwaysClamp);
+        break;
+      }
+      case ParamKind::Boolean:
+        edited = ImGui::Checkbox("##w", &v.boolean);
+        break;
+      case ParamKind::Choice: {
+        const auto& names = s.choice_labels.size() == s.choices.size() ? s.choice_labels : s.choices;
+        if (ImGui::BeginCombo("##w", names[static_cast<size_t>(v.choice)].c_str())) {
+          for (size_t c = 0; c < names.size(); ++c)
+            if (ImGui::Selectable(names[c].c_str(), static_cast<int>(c) == v.choice)) {
+              v.choice = static_cast<int>(c);
+              edited = true;
+            }
+          ImGui::EndCombo();
+        }
+        break;
+      }
+      case ParamKind::RealList: {
+        char buf[512];
+        const size_t n = std::min(buffers_[i].size(), sizeof buf - 1);
+        std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf);
+        buf[n] = '\0';
+        ImGui::InputText("##w", buf, sizeof buf);
+        buffers_[i] = buf;
+        if (ImGui::IsItemDeactivatedAfterEdit()) {
+          Expected<ParamValue> parsed = parse_value(s, buffers_[i]);
+          if (parsed.ok()) {
+            v = parsed.value();
+            edited = true;
+          } else {
+            errors_[i] = parsed.error();
+            buffers_[i] = params.text(i);
+          }
+        }
+        break;
+      }
+      case ParamKind::MultiChoice: {
+        const auto& names = s.choice_labels.size() == s.choices.size() ? s.choice_labels : s.choices;
+        for (size_t c = 0; c < s.choices.size(); ++c) {
+          bool on = std::find(v.picks.begin(), v.picks.end(), static_cast<int>(c)) != v.picks.end();
+          if (ImGui::Checkbox(names[c].c_str(), &on)) {
+            if (on) v.picks.push_back(static_cast<int>(c));
+            else v.picks.erase(std::remove(v.picks.begin(), v.picks.end(), static_cast<int>(c)), v.picks.end());
+            edited = true;
+          }
+        }
+        break;
+      }
+    }
+    if (edited) {
+      const Status st = params.set(i, v);
+      errors_[i] = st.ok() ? "" : st.message();
+      changed = changed || st.ok();
+    }
+    if (!errors_[i].empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(errors_[i].c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+  return changed;
+}
+
+}  // namespace klab::ui

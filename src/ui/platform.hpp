@@ -1,0 +1,21 @@
+// The few things the lab needs from its host: the URL hash, the clipboard, file downloads.
+// platform_web.cpp implements them with browser APIs (EM_JS); platform_native.cpp for the
+// native window and the headless tests.
+#pragma once
+#include <string>
+
+namespace klab::ui {
+
+// The page's URL hash ("#kl.bernoulli?..."); natively, the last one set (or given on the command line).
+std::string url_hash();
+// Replaces the hash without reloading or adding a history entry.
+void set_url_hash(const std::string& hash);
+// True once after the user changed the hash (edited or pasted a link); the new hash in *hash.
+bool take_hash_change(std::string* hash);
+// Copies text; returns a message for the status bar.
+std::string copy_text(const std::string& text);
+// Offers a file for download (browser) or writes it under ./klab-exports/ (native); returns a
+// message naming where it went.
+std::string save_file(const std::string& name, const std::string& mime, const std::string& data);
+
+}  // namespace klab::ui

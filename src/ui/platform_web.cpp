@@ -1,0 +1,76 @@
+#include <emscripten.h>
+
+#include <cstdlib>
+
+#include "ui/platform.hpp"
+
+// JavaScript side of the bridge. Strings cross as UTF-8 in wasm memory.
+EM_JS(char*, klab_js_get_hash, (), {
+  const s = window.location.hash || "";
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+EM_JS(void, klab_js_set_hash, (const char* hash), {
+  const h = UTF8ToString(hash);
+  if (window.location.hash !== h) history.replaceState(null, "", h);
+});
+EM_JS(int, klab_js_take_hash_change, (), {
+  if (!window.klabHashListener) {
+    window.klabHashListener = true;
+    window.klabHashChanged = 0;
+    window.addEventListener("hashchange", () => { window.klabHashChanged = 1; });
+  }
+  const c = window.klabHashChanged;
+  window.klabHashChanged = 0;
+  return c;
+});
+EM_JS(int, klab_js_copy, (const char* text), {
+  const t = UTF8ToString(text);
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(t).catch(() => window.prompt("Copy this text:", t));
+    return 1;
+  }
+  window.prompt("Copy this text:", t);
+  return 0;
+});
+EM_JS(void, klab_js_download, (const char* name, const char* mime, const char* data, int size), {
+  const bytes = HEAPU8.slice(data, data + size);
+  const url = URL.createObjectURL(new Blob([bytes], {type: UTF8ToString(mime)}));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
+namespace klab::ui {
+
+std::string url_hash() {
+  char* s = klab_js_get_hash();
+  std::string out(s);
+  std::free(s);
+  return out;
+}
+
+void set_url_hash(const std::string& hash) { klab_js_set_hash(hash.c_str()); }
+
+bool take_hash_change(std::string* hash) {
+  if (!klab_js_take_hash_change()) return false;
+  *hash = url_hash();
+  return true;
+}
+
+std::string copy_text(const std::string& text) {
+  return klab_js_copy(text.c_str()) ? "Copied to the clipboard." : "Clipboard unavailable: copy the text from the dialog.";
+}
+
+std::string save_file(const std::string& name, const std::string& mime, const std::string& data) {
+  klab_js_download(name.c_str(), mime.c_str(), data.data(), static_cast<int>(data.size()));
+  return "Downloaded " + name;
+}
+
+}  // namespace klab::ui

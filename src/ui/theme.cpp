@@ -1,0 +1,99 @@
+#include "ui/theme.hpp"
+
+#include <cstddef>
+
+extern const unsigned char klab_font_sans[];
+extern const size_t klab_font_sans_size;
+extern const unsigned char klab_font_mono[];
+extern const size_t klab_font_mono_size;
+
+namespace klab::ui {
+namespace {
+
+// Latin, Greek, combining accents (p̂), punctuation, super/subscripts, arrows, maths operators.
+const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                0x2100, 0x214F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
+
+ImFont* add_font(const unsigned char* data, size_t size, float pixels) {
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;  // the embedded array outlives the atlas
+  cfg.OversampleH = 2;
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = false;
+  return ImGui::GetIO().Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(data), static_cast<int>(size), pixels, &cfg,
+                                                    kGlyphRanges);
+}
+
+}  // namespace
+
+UiServices& services() {
+  auto* s = static_cast<UiServices*>(ImGui::GetIO().UserData);
+  IM_ASSERT(s && "klab UI services not attached to this ImGui context");
+  return *s;
+}
+
+ImU32 to_imu32(float r, float g, float b, float a) { return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, a)); }
+
+void build_fonts(float font_size, float pixel_scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  UiServices& s = services();
+  io.Fonts->Clear();
+  s.font_size = font_size;
+  s.body = add_font(klab_font_sans, klab_font_sans_size, font_size * pixel_scale);
+  s.mono = add_font(klab_font_mono, klab_font_mono_size, (font_size - 1.0f) * pixel_scale);
+  s.title = add_font(klab_font_sans, klab_font_sans_size, (font_size + 5.0f) * pixel_scale);
+  io.FontDefault = s.body;
+  io.FontGlobalScale = 1.0f / pixel_scale;
+  io.Fonts->Build();
+}
+
+void apply_theme() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
+  ImGui::StyleColorsDark(&st);
+  st.WindowRounding = 0.0f;
+  st.ChildRounding = 4.0f;
+  st.FrameRounding = 4.0f;
+  st.GrabRounding = 4.0f;
+  st.PopupRounding = 4.0f;
+  st.TabRounding = 4.0f;
+  st.ScrollbarRounding = 6.0f;
+  st.WindowPadding = ImVec2(10, 10);
+  st.FramePadding = ImVec2(7, 4);
+  st.ItemSpacing = ImVec2(8, 6);
+  st.ItemInnerSpacing = ImVec2(6, 4);
+  st.WindowBorderSize = 0.0f;
+  st.ChildBorderSize = 1.0f;
+  st.GrabMinSize = 12.0f;
+  ImVec4* c = st.Colors;
+  const ImVec4 bg(0.105f, 0.118f, 0.141f, 1.0f), panel(0.133f, 0.149f, 0.180f, 1.0f), frame(0.180f, 0.200f, 0.240f, 1.0f);
+  const ImVec4 accent(0.298f, 0.608f, 0.910f, 1.0f), accent_dim(0.298f, 0.608f, 0.910f, 0.55f);
+  c[ImGuiCol_WindowBg] = bg;
+  c[ImGuiCol_ChildBg] = panel;
+  c[ImGuiCol_PopupBg] = ImVec4(0.15f, 0.165f, 0.2f, 0.98f);
+  c[ImGuiCol_Border] = ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+  c[ImGuiCol_FrameBg] = frame;
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.22f, 0.245f, 0.29f, 1.0f);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.25f, 0.28f, 0.33f, 1.0f);
+  c[ImGuiCol_TitleBg] = bg;
+  c[ImGuiCol_TitleBgActive] = bg;
+  c[ImGuiCol_MenuBarBg] = ImVec4(0.085f, 0.095f, 0.115f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.298f, 0.608f, 0.910f, 0.30f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.298f, 0.608f, 0.910f, 0.45f);
+  c[ImGuiCol_HeaderActive] = accent_dim;
+  c[ImGuiCol_Button] = ImVec4(0.22f, 0.25f, 0.30f, 1.0f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.28f, 0.33f, 0.40f, 1.0f);
+  c[ImGuiCol_ButtonActive] = accent_dim;
+  c[ImGuiCol_SliderGrab] = accent;
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.45f, 0.72f, 0.98f, 1.0f);
+  c[ImGuiCol_CheckMark] = accent;
+  c[ImGuiCol_Tab] = ImVec4(0.16f, 0.18f, 0.22f, 1.0f);
+  c[ImGuiCol_TabHovered] = ImVec4(0.298f, 0.608f, 0.910f, 0.45f);
+  c[ImGuiCol_TabActive] = ImVec4(0.22f, 0.30f, 0.42f, 1.0f);
+  c[ImGuiCol_PlotHistogram] = accent;
+  c[ImGuiCol_Separator] = ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+  c[ImGuiCol_Text] = ImVec4(0.87f, 0.886f, 0.91f, 1.0f);
+  c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.57f, 0.62f, 1.0f);
+}
+
+}  // namespace klab::ui

@@ -1,0 +1,80 @@
+// Prints a fingerprint of the core's outputs, one line per quantity:
+//   <name> int <v1> <v2> ...     discrete values: must match exactly across builds
+//   <name> real <v1> <v2> ...    reals (17 significant digits): must match to a relative 1e-12
+// Built natively and with em++; scripts/compare_fingerprints.mjs compares the two outputs.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/catalog.hpp"
+#include "core/batch.hpp"
+#include "core/divergences.hpp"
+#include "core/samplers.hpp"
+
+namespace {
+
+void ints(const char* name, const std::vector<unsigned long long>& v) {
+  std::printf("%s int", name);
+  for (auto x : v) std::printf(" %llu", x);
+  std::printf("\n");
+}
+
+void reals(const std::string& name, const std::vector<double>& v) {
+  std::printf("%s real", name.c_str());
+  for (double x : v) std::printf(" %.17g", x);
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main() {
+  using namespace klab;
+  {
+    Rng rng(7, 3, 11);
+    std::vector<unsigned long long> words;
+    for (int i = 0; i < 64; ++i) words.push_back(rng.next_u32());
+    ints("rng.words", words);
+  }
+  {
+    Rng rng(7, 0, 1);
+    std::vector<double> u, n, g, b;
+    std::vector<unsigned long long> bern, cat;
+    const double w[4] = {0.1, 0.2, 0.3, 0.4};
+    for (int i = 0; i < 200; ++i) {
+      u.push_back(rng.uniform());
+      n.push_back(sample_normal(rng));
+      g.push_back(sample_gamma(rng, 0.5 + 0.01 * i));
+      b.push_back(sample_beta(rng, 2.0, 3.0));
+      bern.push_back(sample_bernoulli(rng, 0.3));
+      cat.push_back(sample_categorical(rng, w, 4));
+    }
+    reals("sample.uniform", u);
+    reals("sample.normal", n);
+    reals("sample.gamma", g);
+    reals("sample.beta", b);
+    ints("sample.bernoulli", bern);
+    ints("sample.categorical", cat);
+  }
+  {
+    std::vector<double> up, lo;
+    for (int i = 0; i <= 50; ++i)
+      for (double level : {1e-4, 0.01, 0.3, 2.0}) {
+        up.push_back(kl_bernoulli_upper(i / 50.0, level));
+        lo.push_back(kl_bernoulli_lower(i / 50.0, level));
+      }
+    reals("kl.upper", up);
+    reals("kl.lower", lo);
+  }
+  // Every demo's default batch of a few runs: the final statistics.
+  const Registry catalog = make_catalog();
+  for (const DemoInfo& d : catalog.demos()) {
+    auto e = d.make();
+    BatchJob job(e->clone(), 7, 40);
+    job.run_all(1);
+    const BatchResult r = job.result();
+    std::vector<double> finals;
+    for (const auto& s : r.stats.finals) finals.push_back(s.mean());
+    reals("demo." + d.id, finals);
+  }
+  return 0;
+}

@@ -1,0 +1,33 @@
+// KL Lab page glue: the Emscripten Module (canvas, loading progress, errors) and the hook the
+// C++ side calls once its first frame is on screen (window.klabFirstFrame).
+"use strict";
+(function () {
+  const loading = document.getElementById("loading");
+  const text = document.getElementById("loading-text");
+  const bar = document.getElementById("loading-bar");
+  window.klabLoadFailed = function (message) {
+    loading.classList.add("error");
+    loading.classList.remove("hidden");
+    text.textContent = "KL Lab could not start: " + message;
+    console.error("KL Lab: " + message);
+  };
+  window.klabFirstFrame = function () {
+    window.klabReady = true;
+    window.klabFirstFrameMs = performance.now();
+    loading.classList.add("hidden");
+    setTimeout(() => { loading.style.display = "none"; }, 300);
+  };
+  if (typeof WebAssembly !== "object") window.klabLoadFailed("this browser has no WebAssembly support.");
+  window.Module = {
+    canvas: document.getElementById("canvas"),
+    print: (s) => console.log(s),
+    printErr: (s) => console.warn(s),
+    setStatus: (s) => {
+      const m = /\((\d+(\.\d+)?)\/(\d+)\)/.exec(s || "");
+      if (m) bar.style.width = (100 * parseFloat(m[1]) / parseFloat(m[3])).toFixed(0) + "%";
+    },
+    onAbort: (what) => window.klabLoadFailed(String(what)),
+  };
+  // Keyboard focus goes to the canvas so ImGui receives keys.
+  document.getElementById("canvas").addEventListener("mousedown", (e) => e.target.focus());
+})();
