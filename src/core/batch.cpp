@@ -89,15 +89,32 @@ BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t
       seed_(seed),
       runs_(runs),
       merged_(layout_),
-      open_block_(layout_) {}
+      open_block_(layout_),
+      record_(layout_) {}
 
 void BatchJob::advance(double budget_seconds) {
   const auto t0 = Clock::now();
-  RunRecord record(layout_);
+  // Slice size for resumable runs: about a millisecond of work, re-estimated as we go.
+  double slice = 1e4, sliced_work = 0.0, sliced_seconds = 0.0;
   while (!done()) {
-    record.clear();
-    experiment_->run(seed_, next_run_, layout_, record);
-    open_block_.add(record);
+    if (!cursor_) {
+      record_.clear();
+      cursor_ = experiment_->start_run(seed_, next_run_, layout_, record_);
+      if (!cursor_) experiment_->run(seed_, next_run_, layout_, record_);
+    }
+    if (cursor_) {
+      const auto s0 = Clock::now();
+      const bool finished = cursor_->step(slice);
+      sliced_seconds += seconds_since(s0);
+      sliced_work += slice;
+      if (sliced_seconds > 0) slice = std::max(64.0, 1e-3 * sliced_work / sliced_seconds);
+      if (!finished) {
+        if (seconds_since(t0) >= budget_seconds) break;
+        continue;
+      }
+      cursor_.reset();
+    }
+    open_block_.add(record_);
     ++next_run_;
     if (next_run_ % kBlockRuns == 0 || done()) {
       merged_.merge(open_block_);
@@ -118,8 +135,8 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
     return;
   }
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
-  // Finish the open block on this thread so the workers start at a block boundary.
-  while (!done() && next_run_ % kBlockRuns != 0) advance(0.0);
+  // Finish the open block (and a paused run) on this thread so the workers start at a block boundary.
+  while (!done() && (cursor_ || next_run_ % kBlockRuns != 0)) advance(0.0);
   const auto t0 = Clock::now();
   const uint32_t first_block = next_run_ / kBlockRuns;
   const uint32_t blocks = (runs_ + kBlockRuns - 1) / kBlockRuns;

@@ -46,8 +46,11 @@ class BatchResult {
 class BatchJob {
  public:
   BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs);
+  BatchJob(const BatchJob&) = delete;  // record_ points into layout_
+  BatchJob& operator=(const BatchJob&) = delete;
 
-  // One thread, whole runs, until `budget_seconds` of work has been spent (at least one run).
+  // One thread, until `budget_seconds` of work has been spent. Resumable runs (RunCursor) pause
+  // part-way at the budget; others always complete the run they start.
   void advance(double budget_seconds);
   // Everything, on `threads` threads (0: all cores; 1 in wasm). `progress` is called from the
   // calling thread with the fraction done, about ten times a second.
@@ -67,6 +70,8 @@ class BatchJob {
   uint32_t next_run_ = 0;
   double seconds_ = 0.0;
   SlotStats merged_, open_block_;
+  RunRecord record_;                   // the run in progress (advance() may pause inside a run)
+  std::unique_ptr<RunCursor> cursor_;  // non-null while a resumable run is paused
 };
 
 int default_thread_count();

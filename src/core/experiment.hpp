@@ -84,6 +84,15 @@ class RunRecord {
 
 class BatchResult;
 
+// A run that can pause part-way: long runs (a bandit over 10^5 pulls) advance a slice per frame
+// in the browser so the page stays at 60 FPS. The record is complete when step() returns true.
+class RunCursor {
+ public:
+  virtual ~RunCursor() = default;
+  // Does about `work` units (layout().work_unit) of the run; returns true once the run is done.
+  virtual bool step(double work) = 0;
+};
+
 class Experiment {
  public:
   virtual ~Experiment() = default;
@@ -95,6 +104,12 @@ class Experiment {
   virtual RunLayout layout() const = 0;
   // One run. Pure and thread-safe: reads only the parameters; randomness from Rng(seed, run, ...).
   virtual void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const = 0;
+  // Optional resumable form of run() writing the same record into `out` (which must outlive the
+  // cursor). Null (the default): the run is done in one piece by run().
+  virtual std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout,
+                                               RunRecord& out) const {
+    return nullptr;
+  }
   // The figure of an aggregated result (CLI figure.svg and the browser's runs view).
   virtual plot::Figure figure(const BatchResult& result) const = 0;
 

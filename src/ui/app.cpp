@@ -71,6 +71,8 @@ App::Slot& App::slot_for(size_t index) {
 }
 
 void App::post(Notice::Level level, const std::string& text) {
+  // Warnings and errors also go to stderr (the browser console), where logs and tests see them.
+  if (level != Notice::Level::Info) std::fprintf(stderr, "klab: %s\n", text.c_str());
   notices_.push_back({level, text, now_seconds()});
   if (notices_.size() > 50) notices_.erase(notices_.begin());
 }
