@@ -1,0 +1,37 @@
+// The two policy classes of the chapter, as maps from a parameter vector to per-prompt logits:
+//   tabular     θ ∈ ℝ^{P·K}, z(x, y) = θ[x·K + y]          (distribution space: any π is reachable)
+//   log-linear  θ ∈ ℝ^d,     z(x, y) = θᵀφ(x, y)            (parameter space: π_θ ∝ exp(θᵀφ))
+// π_θ(y|x) = softmax_y z(x, y). π_ref is in both classes (tabular: z = ln π_ref; log-linear: θ_ref);
+// π*_β ∝ π_ref·exp(r*/β) is in the log-linear class only when r* is linear in φ: the gap between
+// the classes is the "parametrisation gap" the demos show.
+// Every loss is written as a function of the logits; pullback() applies the chain rule
+// ∂L/∂θ = (∂z/∂θ)ᵀ ∂L/∂z (tabular: identity; log-linear: Σ_{x,y} φ(x, y) ∂L/∂z(x, y)).
+#pragma once
+#include "alignment/world.hpp"
+
+namespace klab::alignment {
+
+enum class PolicyClass { Tabular, LogLinear };
+
+class PolicySpace {
+ public:
+  PolicySpace(const World& world, PolicyClass cls) : world_(&world), cls_(cls) {}
+  PolicyClass policy_class() const { return cls_; }
+  int dim() const { return cls_ == PolicyClass::Tabular ? world_->P * world_->K : world_->d; }
+  // Parameters of π_ref.
+  VectorXd reference_params() const;
+  // Parameters of π ∝ π_ref·exp(r/β) for a reward in the same class (tabular r: any P×K table;
+  // log-linear: r = wᵀφ, given by w). Exact: the KL-regularised optimum of r.
+  VectorXd tilted_params(const VectorXd& reward_params, double beta) const;
+  MatrixXd logits(const VectorXd& params) const;
+  MatrixXd log_probs(const VectorXd& params) const;
+  VectorXd pullback(const MatrixXd& grad_logits) const;
+  // A reward model of the same class evaluated on every (x, y): tabular table or wᵀφ.
+  MatrixXd reward_table(const VectorXd& reward_params) const { return logits(reward_params); }
+
+ private:
+  const World* world_;
+  PolicyClass cls_;
+};
+
+}  // namespace klab::alignment
