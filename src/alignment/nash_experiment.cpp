@@ -61,6 +61,43 @@ void record_nash(const NashTrainer& t, size_t k, bool final, RunRecord& out) {
 
 }  // namespace
 
+double inpo_loss(const std::vector<Pair>& pairs, const VectorXd& logp, const VectorXd& logp_t, const VectorXd& ref_logp,
+                 double eta, double tau, VectorXd* grad_logp) {
+  const double et = std::min(1.0, eta * tau);
+  const VectorXd u = logp - et * ref_logp - (1.0 - et) * logp_t;
+  double loss = 0.0;
+  VectorXd g = VectorXd::Zero(logp.size());
+  const double n = pairs.empty() ? 1.0 : static_cast<double>(pairs.size());
+  for (const Pair& p : pairs) {
+    const double e = u[p.w] - u[p.l] - 0.5 * eta;
+    loss += e * e / n;
+    g[p.w] += 2.0 * e / n;
+    g[p.l] -= 2.0 * e / n;
+  }
+  if (grad_logp) *grad_logp = g;
+  return loss;
+}
+
+VectorXd inpo_update(const std::vector<Pair>& pairs, const VectorXd& logp_t, const VectorXd& ref_logp, double eta,
+                     double tau) {
+  const Eigen::Index K = logp_t.size();
+  const double et = std::min(1.0, eta * tau);
+  // Normal equations of Σ_i (u_w - u_l - η/2)²: a graph Laplacian L u = b, plus the ridge.
+  MatrixXd L = 1e-9 * std::max<double>(1.0, static_cast<double>(pairs.size())) * MatrixXd::Identity(K, K);
+  VectorXd b = VectorXd::Zero(K);
+  for (const Pair& p : pairs) {
+    L(p.w, p.w) += 1;
+    L(p.l, p.l) += 1;
+    L(p.w, p.l) -= 1;
+    L(p.l, p.w) -= 1;
+    b[p.w] += 0.5 * eta;
+    b[p.l] -= 0.5 * eta;
+  }
+  const VectorXd u = L.ldlt().solve(b);
+  const VectorXd z = et * ref_logp + (1.0 - et) * logp_t + u;
+  return z.array() - logsumexp(z.transpose());
+}
+
 VectorXd bt_fit(const MatrixXd& wins, double ridge) {
   const int K = static_cast<int>(wins.rows());
   VectorXd r = VectorXd::Zero(K);
@@ -131,30 +168,18 @@ void NashTrainer::step_spo(MethodRun& m, int x) {
 }
 
 void NashTrainer::step_inpo(MethodRun& m, int x) {
-  const int N = static_cast<int>(p_.samples), K = world_.K;
+  const int N = static_cast<int>(p_.samples);
   const MatrixXd& A = games_[static_cast<size_t>(x)];
-  const double eta = p_.eta, et = std::min(1.0, eta * p_.tau);
-  // Normal equations of Σ_i (u(w_i) - u(l_i) - η/2)² with u = ln π - ητ ln π_ref - (1-ητ) ln π_t,
-  // plus a tiny ridge fixing the free constant (and responses no pair touched).
-  MatrixXd L = 1e-9 * N * MatrixXd::Identity(K, K);
-  VectorXd b = VectorXd::Zero(K);
+  std::vector<Pair> pairs;
   for (int i = 0; i < N; ++i) {
     const int a = draw(m.rng, m.logp.row(x));
     int c = draw(m.rng, m.logp.row(x));
     for (int tries = 0; c == a && tries < 64; ++tries) c = draw(m.rng, m.logp.row(x));
     if (c == a) continue;
     const bool a_wins = m.rng.uniform() < A(a, c);
-    const int w = a_wins ? a : c, l = a_wins ? c : a;
-    L(w, w) += 1;
-    L(l, l) += 1;
-    L(w, l) -= 1;
-    L(l, w) -= 1;
-    b[w] += 0.5 * eta;
-    b[l] -= 0.5 * eta;
+    pairs.push_back(a_wins ? Pair{a, c} : Pair{c, a});
   }
-  const VectorXd u = L.ldlt().solve(b);
-  Eigen::RowVectorXd z = et * world_.ref_logp.row(x) + (1.0 - et) * m.logp.row(x) + u.transpose();
-  m.logp.row(x) = z.array() - logsumexp(z);
+  m.logp.row(x) = inpo_update(pairs, m.logp.row(x).transpose(), world_.ref_logp.row(x).transpose(), p_.eta, p_.tau).transpose();
 }
 
 void NashTrainer::step_bt(MethodRun& m, int x, bool from_reference) {

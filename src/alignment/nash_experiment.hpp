@@ -41,6 +41,20 @@ struct NashParams : WorldParams {
   double spo_lr = 2.0;
 };
 
+// INPO on one prompt. `pairs` holds (y_w, y_l) comparisons drawn from π_t.
+//   loss(π) = mean_i (h(y_w,i, y_l,i) - η/2)²,
+//   h = ln π(y_w)/π(y_l) - ητ ln π_ref(y_w)/π_ref(y_l) - (1-ητ) ln π_t(y_w)/π_t(y_l)   (ητ clipped to 1)
+// inpo_loss returns it and its gradient with respect to ln π (a K-vector of log-probabilities);
+// inpo_update returns its exact minimiser over the simplex (least squares for u = ln π - ητ ln π_ref -
+// (1-ητ) ln π_t, with a 10⁻⁹ ridge for responses no pair touches).
+struct Pair {
+  int w, l;
+};
+double inpo_loss(const std::vector<Pair>& pairs, const VectorXd& logp, const VectorXd& logp_t, const VectorXd& ref_logp,
+                 double eta, double tau, VectorXd* grad_logp);
+VectorXd inpo_update(const std::vector<Pair>& pairs, const VectorXd& logp_t, const VectorXd& ref_logp, double eta,
+                     double tau);
+
 // Bradley–Terry maximum likelihood on a win-count table W(a, b) (a beat b W times), with ridge
 // (ε/2)‖r‖² (the MLE does not exist when a response never loses), by Newton's method.
 VectorXd bt_fit(const MatrixXd& wins, double ridge);

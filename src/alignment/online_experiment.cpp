@@ -69,6 +69,38 @@ void record_online(const OnlineTrainer& t, size_t k, bool final, RunRecord& out)
 
 }  // namespace
 
+double vpo_regularizer(const MatrixXd& logp, const MatrixXd& ref_logp, double scale, MatrixXd* grad_logits) {
+  const MatrixXd pi = logp.array().exp(), ref = ref_logp.array().exp();
+  const double P = static_cast<double>(logp.rows());
+  if (grad_logits) *grad_logits = scale * (ref - pi) / P;  // ∂/∂z_y Σ_v π_ref(v) ln π(v) = π_ref(y) - π(y)
+  return scale * (ref.array() * logp.array()).sum() / P;
+}
+
+MatrixXd hypo_kl_gradient(const MatrixXd& logp, const MatrixXd& ref_logp, double lambda, int samples, Rng& rng) {
+  const Eigen::Index P = logp.rows(), K = logp.cols();
+  MatrixXd grad = MatrixXd::Zero(P, K);
+  std::vector<double> weights(static_cast<size_t>(K));
+  std::vector<int> ys(static_cast<size_t>(samples));
+  std::vector<double> ratio(static_cast<size_t>(samples));
+  for (Eigen::Index x = 0; x < P; ++x) {
+    for (Eigen::Index y = 0; y < K; ++y) weights[static_cast<size_t>(y)] = std::exp(logp(x, y));
+    double sum = 0.0;
+    for (int i = 0; i < samples; ++i) {
+      const int y = static_cast<int>(sample_categorical(rng, weights.data(), weights.size()));
+      ys[static_cast<size_t>(i)] = y;
+      ratio[static_cast<size_t>(i)] = logp(x, y) - ref_logp(x, y);
+      sum += ratio[static_cast<size_t>(i)];
+    }
+    for (int i = 0; i < samples; ++i) {
+      const double baseline = samples > 1 ? (sum - ratio[static_cast<size_t>(i)]) / (samples - 1) : 0.0;
+      const double coef = lambda * (ratio[static_cast<size_t>(i)] - baseline) / (samples * static_cast<double>(P));
+      for (Eigen::Index y = 0; y < K; ++y) grad(x, y) -= coef * weights[static_cast<size_t>(y)];
+      grad(x, ys[static_cast<size_t>(i)]) += coef;
+    }
+  }
+  return grad;
+}
+
 OnlineTrainer::OnlineTrainer(const OnlineParams& p, uint64_t seed, uint32_t run)
     : p_(p), world_(make_world(p)), space_(world_, p.policy) {
   config_.beta = p.beta;
@@ -108,29 +140,8 @@ MatrixXd OnlineTrainer::gradient(MethodRun& m) {
     offline_loss(Method::Dpo, config_, world_, offline_, m.logp, {}, &g);
     grad += g;
   }
-  if (m.method == OnlineMethod::Hypo) {
-    // Score-function estimate of ∇_z KL(π‖π_ref) from m samples per prompt (leave-one-out baseline).
-    const int n = static_cast<int>(p_.hypo_samples);
-    std::vector<double> weights(static_cast<size_t>(world_.K));
-    std::vector<int> ys(static_cast<size_t>(n));
-    std::vector<double> ratio(static_cast<size_t>(n));
-    for (int x = 0; x < world_.P; ++x) {
-      for (int y = 0; y < world_.K; ++y) weights[static_cast<size_t>(y)] = std::exp(m.logp(x, y));
-      double sum = 0.0;
-      for (int i = 0; i < n; ++i) {
-        ys[static_cast<size_t>(i)] = static_cast<int>(sample_categorical(m.rng, weights.data(), weights.size()));
-        ratio[static_cast<size_t>(i)] = m.logp(x, ys[static_cast<size_t>(i)]) - world_.ref_logp(x, ys[static_cast<size_t>(i)]);
-        sum += ratio[static_cast<size_t>(i)];
-      }
-      for (int i = 0; i < n; ++i) {
-        const double baseline = n > 1 ? (sum - ratio[static_cast<size_t>(i)]) / (n - 1) : 0.0;
-        const double coef = p_.hypo_lambda * (ratio[static_cast<size_t>(i)] - baseline) / (n * world_.P);
-        // ∇_z ln π(y|x) = e_y - π(·|x)
-        for (int y = 0; y < world_.K; ++y) grad(x, y) -= coef * weights[static_cast<size_t>(y)];
-        grad(x, ys[static_cast<size_t>(i)]) += coef;
-      }
-    }
-  }
+  if (m.method == OnlineMethod::Hypo)
+    grad += hypo_kl_gradient(m.logp, world_.ref_logp, p_.hypo_lambda, static_cast<int>(p_.hypo_samples), m.rng);
   if (m.method == OnlineMethod::OnlineDpo || m.method == OnlineMethod::Vpo) {
     const PreferenceData fresh = sample_preferences(world_, gold_oracle(world_, p_.preference), m.logp,
                                                     p_.online_pairs, 0.0, m.rng);
@@ -138,10 +149,8 @@ MatrixXd OnlineTrainer::gradient(MethodRun& m) {
     grad += g;
   }
   if (m.method == OnlineMethod::Vpo) {
-    // α β E_{x, y~π_ref}[ln π(y|x)]: ∂/∂z_y = α β (π_ref(y) - π(y)) / P.
-    const MatrixXd pi = m.logp.array().exp();
-    const MatrixXd ref = world_.ref_logp.array().exp();
-    grad += p_.vpo_alpha * p_.beta * (ref - pi) / world_.P;
+    vpo_regularizer(m.logp, world_.ref_logp, p_.vpo_alpha * p_.beta, &g);
+    grad += g;
   }
   return grad;
 }

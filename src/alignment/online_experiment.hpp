@@ -44,6 +44,13 @@ struct OnlineParams : WorldParams {
   double lr = 3.0;
 };
 
+// VPO's optimistic regulariser s·mean_x E_{y~π_ref}[ln π(y|x)] (s = α·β) and its logits gradient
+// s·(π_ref - π)/P.
+double vpo_regularizer(const MatrixXd& logp, const MatrixXd& ref_logp, double scale, MatrixXd* grad_logits);
+// HyPO's online KL term: a score-function estimate of ∇_z λ·mean_x KL(π(·|x)‖π_ref(·|x)) from m samples
+// per prompt, ĝ = (λ/(mP)) Σ_i (ln π(y_i)/π_ref(y_i) - b_i)(e_{y_i} - π), b_i the leave-one-out mean.
+MatrixXd hypo_kl_gradient(const MatrixXd& logp, const MatrixXd& ref_logp, double lambda, int samples, Rng& rng);
+
 class OnlineTrainer {
  public:
   OnlineTrainer(const OnlineParams& p, uint64_t seed, uint32_t run);

@@ -26,8 +26,8 @@ EnsembleObjective objective_from_id(const std::string& id) {
 }
 
 enum Curve { kBonGold, kBonProxy, kBonKl, kPathGold, kPathProxy, kPathKl, kPgGold, kPgProxy };
-enum Final { kFinalBonAtMax, kFinalBonPeak, kFinalBonDrop, kFinalBonGain, kFinalPathBest, kFinalPgFinal, kFinalPgStop,
-             kFinalPgPeak, kFinalStopStep };
+enum Final { kFinalBonAtMax, kFinalBonPeak, kFinalBonDrop, kFinalBonGain, kFinalDropReduction, kFinalPathBest,
+             kFinalPgFinal, kFinalPgStop, kFinalPgPeak, kFinalStopStep };
 
 std::shared_ptr<const ParamTable<OveroptParams>> table() {
   auto t = std::make_shared<ParamTable<OveroptParams>>();
@@ -37,11 +37,12 @@ std::shared_ptr<const ParamTable<OveroptParams>> table() {
       .help("Proxy objectives: one reward model, the ensemble mean, worst case (WCO), uncertainty-weighted (UWO).");
   WorldParams w = world_defaults(16, 64, 1.0);
   w.nonlinearity = 1.0;
+  w.ref_sharpness = 2.0;
   add_world_params(*t, w, 64);
   t->integer("pairs", &P::pairs, 250, 10, 100000).label("pairs N").log_scale().help("Comparisons the reward models are trained on.");
   t->real("flip", &P::flip, 0.25, 0.0, 0.49).label("label noise ε").help("Fraction of flipped labels (25% in Coste et al.).");
   t->integer("members", &P::members, 5, 1, 16).label("ensemble size k").help("Number of reward models.");
-  t->integer("hidden", &P::hidden, 16, 2, 128).label("hidden units").log_scale().help("Random tanh features per reward model.");
+  t->integer("hidden", &P::hidden, 32, 2, 128).label("hidden units").log_scale().help("Random tanh features per reward model.");
   t->real("ridge", &P::ridge, 0.01, 1e-5, 10.0).label("L2 ridge λ").log_scale().help("Ridge on the reward heads.");
   t->real("uwo_lambda", &P::uwo_lambda, 1.0, 0.0, 20.0).label("UWO λ").help("UWO's variance penalty: mean - λ·Var.");
   t->integer("n_max", &P::n_max, 10000, 2, 1000000).label("largest n").log_scale().help("Largest best-of-n.");
@@ -63,10 +64,11 @@ void record_overopt(const OveroptTrainer& t, size_t, bool, RunRecord& out) {
     const double peak = *std::max_element(c.bon_gold.begin(), c.bon_gold.end());
     const double path_best = *std::max_element(c.path_gold.begin(), c.path_gold.end());
     const double pg_peak = *std::max_element(c.pg_gold.begin(), c.pg_gold.end());
-    const double finals[] = {c.bon_gold.back(), peak,        peak - c.bon_gold.back(), c.bon_gold.back() - t.single_at_max_n(),
-                             path_best,         c.pg_gold.back(), c.stop_gold,          pg_peak,
-                             static_cast<double>(c.stop_step)};
-    for (size_t m = 0; m < 9; ++m) out.final(i, m, finals[m]);
+    const double drop = peak - c.bon_gold.back();
+    const double finals[] = {c.bon_gold.back(), peak,          drop,       c.bon_gold.back() - t.single_at_max_n(),
+                             t.single_drop() - drop, path_best, c.pg_gold.back(), c.stop_gold,
+                             pg_peak,           static_cast<double>(c.stop_step)};
+    for (size_t m = 0; m < 10; ++m) out.final(i, m, finals[m]);
   }
 }
 
@@ -104,9 +106,14 @@ OveroptTrainer::OveroptTrainer(const OveroptParams& p, uint64_t seed, uint32_t r
 
 void OveroptTrainer::evaluate() {
   const MatrixXd gold_c = centred(world_.gold);
-  // The single reward model's best-of-n_max, the paired baseline of every objective.
-  single_at_max_n_ = mean_expectation(best_of_n_logp(world_.ref_logp, member_tables_.front(), static_cast<double>(p_.n_max)),
-                                      world_.gold);
+  // The single reward model's best-of-n curve: the paired baseline of every objective.
+  double single_peak = -kInf;
+  for (double n : bon_grid(p_.n_max)) {
+    const double g = mean_expectation(best_of_n_logp(world_.ref_logp, member_tables_.front(), n), world_.gold);
+    single_peak = std::max(single_peak, g);
+    single_at_max_n_ = g;
+  }
+  single_drop_ = single_peak - single_at_max_n_;
   for (size_t i = 0; i < objectives_.size(); ++i) {
     tables_.push_back(ensemble_objective(member_tables_, objectives_[i], p_.uwo_lambda));
     const MatrixXd& R = tables_.back();
@@ -203,7 +210,7 @@ RunLayout OveroptExperiment::layout() const {
   l.axes = {{"n", bon_grid(p().n_max)}, {"1/β", inverse_beta_grid()}, step_axis};
   l.curves = {{"bon_gold", 0}, {"bon_proxy", 0}, {"bon_kl", 0}, {"kl_path_gold", 1},
               {"kl_path_proxy", 1}, {"kl_path_kl", 1}, {"pg_gold", 2}, {"pg_proxy", 2}};
-  l.final_metrics = {"bon_gold_at_max_n", "bon_gold_peak", "bon_drop", "bon_gain_vs_single", "kl_path_best_gold",
+  l.final_metrics = {"bon_gold_at_max_n", "bon_gold_peak", "bon_drop", "bon_gain_vs_single", "bon_drop_reduction", "kl_path_best_gold",
                      "pg_final_gold", "pg_stopped_gold", "pg_peak_gold", "pg_stop_step"};
   l.work_unit = "steps";
   l.work_per_run = static_cast<double>(p().members + 1 + p().pg_steps);

@@ -29,7 +29,7 @@ struct OveroptParams : WorldParams {
   long long pairs = 250;
   double flip = 0.25;
   int members = 5;
-  int hidden = 16;
+  int hidden = 32;
   double ridge = 0.01;
   double uwo_lambda = 1.0;
   long long n_max = 10000;
@@ -58,6 +58,8 @@ class OveroptTrainer {
   const MatrixXd& objective(size_t i) const { return tables_[i]; }
   // Gold reward of best-of-n_max under the first reward model alone (the paired baseline).
   double single_at_max_n() const { return single_at_max_n_; }
+  // Its fall from the peak of the best-of-n curve to n_max.
+  double single_drop() const { return single_drop_; }
   // Curves of objective i, filled as the run proceeds.
   struct Curves {
     std::vector<double> bon_gold, bon_proxy, bon_kl, path_gold, path_proxy, path_kl;
@@ -82,7 +84,7 @@ class OveroptTrainer {
   std::vector<MatrixXd> tables_, centred_, pg_pi_;
   std::vector<Curves> curves_;
   std::vector<long long> checkpoints_;
-  double single_at_max_n_ = 0.0;
+  double single_at_max_n_ = 0.0, single_drop_ = 0.0;
   bool evaluated_ = false;
   long long steps_ = 0;
 };

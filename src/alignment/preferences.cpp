@@ -72,7 +72,8 @@ PreferenceData population_preferences(const World& world, const PreferenceOracle
         if (a == b) continue;
         const double p = oracle(x, a, b);
         const double q = (1.0 - flip) * p + flip * (1.0 - p);
-        const double weight = mu[a] * mu[b] / distinct * q / world.P;
+        // the ordered draw (a, b) or (b, a), then the label a ≻ b
+        const double weight = 2.0 * mu[a] * mu[b] / distinct * q / world.P;
         if (weight > 0) table.add(x, a, b, weight);
       }
   }

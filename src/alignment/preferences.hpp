@@ -8,7 +8,8 @@
 //   general           any matrix P(y ≻ y' | x), e.g. intransitive (alignment.nash)
 // Identical comparisons are aggregated with a weight (their count), so a loss over N pairs costs
 // O(distinct pairs). The population ("infinite data") version has weight
-//   ρ(x)·μ(y|x)μ(y'|x)/(1 - Σ_v μ(v|x)²) · q(y ≻ y'),   q = (1 - ε)P + ε(1 - P),
+//   ρ(x)·2μ(y|x)μ(y'|x)/(1 - Σ_v μ(v|x)²) · q(y ≻ y'),   q = (1 - ε)P + ε(1 - P)
+// (the pair is drawn in either order, then labelled),
 // and every loss written as a weighted sum becomes the exact expected loss.
 #pragma once
 #include <functional>
