@@ -32,8 +32,9 @@ std::string format_integer(long long v) { return std::to_string(v); }
 bool parse_integer(std::string_view text, long long* out) {
   double x;
   if (!parse_real(text, &x)) return false;
-  // Accept exact integers written with an exponent (horizon=1e5); reject 2.5 or beyond 2^53.
-  if (x != std::floor(x) || std::fabs(x) > 9007199254740992.0) return false;
+  // Accept exact integers written with an exponent (horizon=1e5); reject 2.5, and magnitudes from
+  // 2^53 on, where doubles skip integers (the text 2^53 + 1 would silently read as 2^53).
+  if (x != std::floor(x) || std::fabs(x) >= 9007199254740992.0) return false;
   *out = static_cast<long long>(x);
   return true;
 }
