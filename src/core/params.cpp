@@ -177,8 +177,8 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
       for (std::string_view part : split_commas(text)) {
         const int i = find_choice(spec, part);
         if (i < 0)
-          return Status::error("parameter '" + spec.key + "': unknown id " + quote(part) + " (allowed: " +
-                               join_choices(spec) + ")");
+          return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": unknown id " +
+                               quote(part));
         v.picks.push_back(i);
       }
       const Status s = check_value(spec, v);
@@ -218,8 +218,8 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
           return range_error(spec, std::to_string(v.picks[i]));
         for (size_t j = 0; j < i; ++j)
           if (v.picks[j] == v.picks[i])
-            return Status::error("parameter '" + spec.key + "' lists '" + spec.choices[static_cast<size_t>(v.picks[i])] +
-                                 "' twice");
+            return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": it lists '" +
+                                 spec.choices[static_cast<size_t>(v.picks[i])] + "' twice");
       }
       return {};
     }
