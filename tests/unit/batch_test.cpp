@@ -128,7 +128,7 @@ bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
 
 TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
   const klab::Registry catalog = klab::make_catalog();
-  // Smaller sizes than the defaults keep this fast; 37 runs leave an open block of 5 (16 a block).
+  // Smaller sizes than the defaults keep this fast; 21 runs leave an open block of 5 (16 a block).
   const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
       {"kl.bernoulli", {{"samples", "200"}, {"p_true", "0.2"}}},
       {"kl.forward_reverse", {{"steps", "24"}}},
@@ -145,7 +145,7 @@ TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and wit
     covered.insert(id);
     auto e = demo->make();
     REQUIRE(e->params().set_texts(sets).ok());
-    const uint32_t runs = 37;
+    const uint32_t runs = 21;
     klab::BatchJob reference(e->clone(), 99, runs);
     reference.run_all(1);
     REQUIRE(reference.done());
