@@ -12,7 +12,11 @@ namespace {
 enum Series { kForward, kReverse };
 enum Curve { kKlPQ, kKlQP, kMuHistogram };
 enum Final { kFinalKlPQ, kFinalKlQP, kFinalMu, kFinalSigma, kModeDistance };
-constexpr int kGradientNodes = 24, kEvaluationNodes = 64;
+// Gauss–Hermite nodes. Between separated modes ln p bends sharply (the dominant component
+// changes), which polynomial quadrature resolves slowly: with 24 nodes the reverse-KL gradient
+// vanished at points where the true gradient does not (23% of the reverse fits on the default
+// mixture stopped there); 128 nodes leave only the true stationary points.
+constexpr int kGradientNodes = 128, kEvaluationNodes = 64;
 
 std::shared_ptr<const ParamTable<FitParams>> table() {
   auto t = std::make_shared<ParamTable<FitParams>>();
