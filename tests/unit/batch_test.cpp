@@ -131,8 +131,8 @@ TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and wit
   // Smaller sizes than the defaults keep this fast; 21 runs leave an open block of 5 (16 a block).
   const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
       {"kl.bernoulli", {{"samples", "200"}, {"p_true", "0.2"}}},
-      {"kl.forward_reverse", {{"steps", "24"}}},
-      {"kl.forward_reverse", {{"steps", "24"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
+      {"kl.forward_reverse", {{"steps", "12"}}},
+      {"kl.forward_reverse", {{"steps", "12"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
       {"kl.categorical", {}},
   };
   std::set<std::string> covered;
