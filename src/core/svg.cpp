@@ -165,7 +165,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
   if (p.frame == Frame::Axes) {
     out += "<rect x=\"" + num(f.x0) + "\" y=\"" + num(f.y0) + "\" width=\"" + num(f.w) + "\" height=\"" + num(f.h) +
            "\" fill=\"#ffffff\" stroke=\"#888888\"/>\n";
-    for (const Tick& t : make_ticks(f.xr, f.xs, 7)) {
+    for (const Tick& t : axis_ticks(p.x, f.xr, 7)) {
       const double x = f.px(t.value);
       out += "<line x1=\"" + num(x) + "\" y1=\"" + num(f.y0) + "\" x2=\"" + num(x) + "\" y2=\"" + num(f.y0 + f.h) +
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
@@ -173,7 +173,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
         out += "<text x=\"" + num(x) + "\" y=\"" + num(f.y0 + f.h + 16) + "\" text-anchor=\"middle\" font-size=\"11\">" +
                esc(t.label) + "</text>";
     }
-    for (const Tick& t : make_ticks(f.yr, f.ys, 6)) {
+    for (const Tick& t : axis_ticks(p.y, f.yr, 6)) {
       const double y = f.py(t.value);
       out += "<line x1=\"" + num(f.x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(f.x0 + f.w) + "\" y2=\"" + num(y) +
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
