@@ -204,6 +204,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
   for (const Line& l : p.lines)
     if (!l.lo.empty() && !l.hi.empty())
       out += "<path d=\"" + band_path(f, l) + "\" fill=\"" + color(l.color) + "\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
+  int vertical_labels = 0;
   for (const Guide& g : p.guides) {
     const bool inside = g.vertical ? f.ok(g.value, f.yr.lo) : f.ok(f.xr.lo, g.value);
     if (!inside) continue;
@@ -212,7 +213,9 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
       const double x = f.px(g.value);
       out += "<line x1=\"" + num(x) + "\" y1=\"" + num(f.y0) + "\" x2=\"" + num(x) + "\" y2=\"" + num(f.y0 + f.h) +
              "\" stroke=\"" + color(g.color) + "\" stroke-width=\"1.5\"" + dash + "/>";
-      out += "<text x=\"" + num(x + 4) + "\" y=\"" + num(f.y0 + 14) + "\" font-size=\"11\" fill=\"" + color(g.color) +
+      // Staggered up from the bottom, as in the ImGui plot (the legend sits top right).
+      const double label_y = f.y0 + f.h - 6 - 14.0 * (vertical_labels++ % 5);
+      out += "<text x=\"" + num(x + 4) + "\" y=\"" + num(label_y) + "\" font-size=\"11\" fill=\"" + color(g.color) +
              "\">" + esc(g.label) + "</text>\n";
     } else {
       const double y = f.py(g.value);
