@@ -50,15 +50,21 @@ double Mixture::log_density(double x) const {
 }
 
 double Mixture::score(double x) const {
-  // ∇ ln p = Σ_k r_k(x) · (m_k - x)/s_k², responsibilities r_k = w_k N_k(x) / p(x).
-  const double lp = log_density(x);
-  double g = 0.0;
-  for (size_t i = 0; i < means.size(); ++i) {
-    if (weights[i] <= 0) continue;
-    const double r = std::exp(std::log(weights[i]) + log_normal_pdf(x, means[i], sds[i]) - lp);
+  // ∇ ln p = Σ_k r_k(x) · (m_k - x)/s_k², responsibilities r_k = w_k N_k(x) / p(x), from one
+  // pass of log-sum-exp terms.
+  double terms[64], best = -INFINITY;
+  const size_t k = std::min<size_t>(means.size(), 64);
+  for (size_t i = 0; i < k; ++i) {
+    terms[i] = weights[i] > 0 ? std::log(weights[i]) + log_normal_pdf(x, means[i], sds[i]) : -INFINITY;
+    best = std::max(best, terms[i]);
+  }
+  double total = 0.0, g = 0.0;
+  for (size_t i = 0; i < k; ++i) {
+    const double r = std::exp(terms[i] - best);
+    total += r;
     g += r * (means[i] - x) / (sds[i] * sds[i]);
   }
-  return g;
+  return g / total;
 }
 
 double Mixture::mean() const {
@@ -109,9 +115,11 @@ void kl_gradient(const Mixture& p, const Gaussian& q, const FitConfig& cfg, Rng&
   } else {
     // e1 = E_ε[∇ ln p(μ + σε)], e2 = E_ε[∇ ln p(μ + σε) · σε]
     if (cfg.estimator == Estimator::Quadrature) {
-      const double step = p.quadrature_step();
-      e1 = expect_gaussian(q.mu, sd, step, [&](double x) { return p.score(x); });
-      e2 = expect_gaussian(q.mu, sd, step, [&](double x) { return p.score(x) * (x - q.mu); });
+      for_gaussian_nodes(q.mu, sd, p.quadrature_step(), [&](double x, double w) {
+        const double g = p.score(x);  // one evaluation for both expectations
+        e1 += w * g;
+        e2 += w * g * (x - q.mu);
+      });
     } else {
       for (int s = 0; s < cfg.mc_samples; ++s) {
         const double eps = sample_normal(rng);

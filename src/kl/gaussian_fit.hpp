@@ -44,10 +44,17 @@ struct Mixture {
 // parameter rules).
 Mixture make_mixture(const std::vector<double>& means, const std::vector<double>& sds, const std::vector<double>& weights);
 
-// E_q[f(x)] for q = N(μ, σ²) by the trapezoidal rule in ε = (x - μ)/σ over [-9, 9], with an x-step
-// of `step` (at least 129 and at most 8193 points).
+// The trapezoidal rule for q = N(μ, σ²) in ε = (x - μ)/σ over [-9, 9] with an x-step of `step`
+// (129 to 8193 nodes): calls visit(x, w) for each node, weights summing to ≈ 1.
+template <class Visit>
+void for_gaussian_nodes(double mu, double sd, double step, Visit visit);
+// E_q[f(x)] by that rule.
 template <class F>
-double expect_gaussian(double mu, double sd, double step, F f);
+double expect_gaussian(double mu, double sd, double step, F f) {
+  double s = 0.0;
+  for_gaussian_nodes(mu, sd, step, [&](double x, double w) { s += w * f(x); });
+  return s;
+}
 
 enum class Direction { Forward, Reverse };
 enum class Estimator { Quadrature, MonteCarlo };
@@ -75,18 +82,17 @@ double kl_p_q(const Mixture& p, double neg_entropy_p, const Gaussian& q);
 // KL(q‖p) by the fine trapezoid.
 double kl_q_p(const Mixture& p, const Gaussian& q);
 
-template <class F>
-double expect_gaussian(double mu, double sd, double step, F f) {
+template <class Visit>
+void for_gaussian_nodes(double mu, double sd, double step, Visit visit) {
   int n = static_cast<int>(18.0 * sd / step) + 1;
   n = n < 129 ? 129 : n > 8193 ? 8193 : n;
-  const double h = 18.0 / (n - 1);  // in ε
-  double s = 0.0;
+  const double h = 18.0 / (n - 1);                     // in ε
+  const double norm = h * 0.39894228040143267794;      // h / sqrt(2π)
   for (int i = 0; i < n; ++i) {
     const double eps = -9.0 + h * i;
     const double w = (i == 0 || i == n - 1) ? 0.5 : 1.0;
-    s += w * std::exp(-0.5 * eps * eps) * f(mu + sd * eps);
+    visit(mu + sd * eps, w * norm * std::exp(-0.5 * eps * eps));
   }
-  return s * h * 0.39894228040143267794;  // 1/sqrt(2π)
 }
 
 }  // namespace klab::kl
