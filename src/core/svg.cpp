@@ -215,8 +215,9 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
              "\" stroke=\"" + color(g.color) + "\" stroke-width=\"1.5\"" + dash + "/>";
       // Staggered up from the bottom, as in the ImGui plot (the legend sits top right).
       const double label_y = f.y0 + f.h - 6 - 14.0 * (vertical_labels++ % 5);
-      out += "<text x=\"" + num(x + 4) + "\" y=\"" + num(label_y) + "\" font-size=\"11\" fill=\"" + color(g.color) +
-             "\">" + esc(g.label) + "</text>\n";
+      const bool right_edge = x + 6.5 * static_cast<double>(g.label.size()) > f.x0 + f.w;  // label on the left there
+      out += "<text x=\"" + num(right_edge ? x - 4 : x + 4) + "\" y=\"" + num(label_y) + "\" font-size=\"11\" fill=\"" +
+             color(g.color) + "\"" + (right_edge ? " text-anchor=\"end\"" : "") + ">" + esc(g.label) + "</text>\n";
     } else {
       const double y = f.py(g.value);
       out += "<line x1=\"" + num(f.x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(f.x0 + f.w) + "\" y2=\"" + num(y) +

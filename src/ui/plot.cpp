@@ -360,8 +360,10 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     else dl->AddLine(seg[0], seg[1], c, 1.3f * scale);
     if (!g.label.empty()) {
       // Vertical guides' labels are staggered up from the bottom (the legend sits top right).
-      const ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.max.y - fs * 1.2f * static_cast<float>(1 + vertical_labels++ % 5))
-                                   : ImVec2(f.min.x + 6, seg[0].y - fs * 1.15f);
+      ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.max.y - fs * 1.2f * static_cast<float>(1 + vertical_labels++ % 5))
+                             : ImVec2(f.min.x + 6, seg[0].y - fs * 1.15f);
+      const float w = ImGui::CalcTextSize(g.label.c_str()).x;
+      if (g.vertical && at.x + w > f.max.x) at.x = seg[0].x - 4 - w;  // near the right edge: label on the left
       dl->AddText(at, c, g.label.c_str());
     }
   }
