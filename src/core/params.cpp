@@ -1,5 +1,6 @@
 #include "core/params.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -227,6 +228,11 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
   return {};
 }
 
+uint64_t ParamSet::next_version() {
+  static std::atomic<uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
 int ParamSet::find(std::string_view key) const {
   const auto& s = specs();
   for (size_t i = 0; i < s.size(); ++i)
@@ -251,7 +257,7 @@ Status ParamSet::assign(const std::vector<std::pair<size_t, ParamValue>>& change
     for (size_t k = changes.size(); k-- > 0;) store(changes[k].first, old[k]);
     return s;
   }
-  if (changed) ++version_;
+  if (changed) version_ = next_version();
   return {};
 }
 
@@ -275,7 +281,7 @@ Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>
 
 void ParamSet::reset_to_defaults() {
   for (size_t i = 0; i < specs().size(); ++i) store(i, specs()[i].def);
-  ++version_;
+  version_ = next_version();
 }
 
 }  // namespace klab
