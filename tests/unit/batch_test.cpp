@@ -128,11 +128,11 @@ bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
 
 TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
   const klab::Registry catalog = klab::make_catalog();
-  // Smaller sizes than the defaults keep this fast; 21 runs leave an open block of 5 (16 a block).
+  // Smaller sizes than the defaults keep this fast; 18 runs leave an open block of 2 (16 a block).
   const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
       {"kl.bernoulli", {{"samples", "200"}, {"p_true", "0.2"}}},
-      {"kl.forward_reverse", {{"steps", "12"}}},
-      {"kl.forward_reverse", {{"steps", "12"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
+      {"kl.forward_reverse", {{"steps", "4"}}},
+      {"kl.forward_reverse", {{"steps", "4"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
       {"kl.categorical", {}},
   };
   std::set<std::string> covered;
@@ -145,7 +145,7 @@ TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and wit
     covered.insert(id);
     auto e = demo->make();
     REQUIRE(e->params().set_texts(sets).ok());
-    const uint32_t runs = 21;
+    const uint32_t runs = 18;
     klab::BatchJob reference(e->clone(), 99, runs);
     reference.run_all(1);
     REQUIRE(reference.done());

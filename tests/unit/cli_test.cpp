@@ -145,7 +145,7 @@ TEST_CASE("determinism: the same seed twice gives the same summary.json; --confi
   const std::string a = klab::test::fresh_dir("cli_seed7_a"), b = klab::test::fresh_dir("cli_seed7_b");
   const std::string c = klab::test::fresh_dir("cli_seed7_config"), d = klab::test::fresh_dir("cli_seed8");
   // Fewer steps and runs than the defaults keep this fast; thread counts differ on purpose.
-  const std::vector<std::string> base = {"run", "kl.forward_reverse", "--seed", "7", "--runs", "20", "--set", "steps=30", "--quiet"};
+  const std::vector<std::string> base = {"run", "kl.forward_reverse", "--seed", "7", "--runs", "10", "--set", "steps=8", "--quiet"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -160,12 +160,12 @@ TEST_CASE("determinism: the same seed twice gives the same summary.json; --confi
   const nlohmann::json sa = summary_without_timing(a);
   CHECK(sa == summary_without_timing(b));
   CHECK(sa["seed"] == 7);
-  CHECK(sa["runs"] == 20);
-  CHECK(sa["params"]["steps"] == 30);
+  CHECK(sa["runs"] == 10);
+  CHECK(sa["params"]["steps"] == 8);
   CHECK(klab::test::read_text(a + "/curves.csv") == klab::test::read_text(b + "/curves.csv"));
 
   // Another seed gives another result.
-  REQUIRE(cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "20", "--set", "steps=30", "--quiet", "--out", d}).rc == 0);
+  REQUIRE(cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "10", "--set", "steps=8", "--quiet", "--out", d}).rc == 0);
   CHECK(summary_without_timing(d) != sa);
 
   // --config reruns exactly what config.json describes (demo, params, runs, seed).
@@ -183,12 +183,12 @@ TEST_CASE("determinism: the same seed twice gives the same summary.json; --confi
 
   // Results already in a directory are kept unless --overwrite.
   const std::string before = klab::test::read_text(a + "/summary.json");
-  r = cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "20", "--set", "steps=30", "--quiet", "--out", a});
+  r = cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "10", "--set", "steps=8", "--quiet", "--out", a});
   CHECK(r.rc == 1);
   CHECK(contains(r.err, "already holds results"));
   CHECK(contains(r.err, "--overwrite"));
   CHECK(klab::test::read_text(a + "/summary.json") == before);
-  r = cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "20", "--set", "steps=30", "--quiet", "--out", a,
+  r = cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "10", "--set", "steps=8", "--quiet", "--out", a,
            "--overwrite"});
   CHECK(r.rc == 0);
   CHECK(summary_without_timing(a) == summary_without_timing(d));

@@ -264,6 +264,26 @@ TEST_CASE("view_range: fixed limits win, automatic ones pad the data by 4%") {
   CHECK(plot::to_unit(10, {1, 100}, plot::Scale::Log) == doctest::Approx(0.5));
 }
 
+TEST_CASE("axis_ticks: explicit ticks inside the range replace the automatic ones") {
+  plot::Axis axis{"bin"};
+  CHECK(plot::axis_ticks(axis, {0, 10}, 5).size() == plot::make_ticks({0, 10}, plot::Scale::Linear, 5).size());
+  axis.ticks = {{0.5, "one"}, {1.5, "two & more"}, {12.0, "outside"}};
+  const auto ts = plot::axis_ticks(axis, {0, 10}, 5);
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].label == "one");
+  CHECK(ts[1].value == 1.5);
+  plot::Figure fig;
+  plot::Plot p;
+  p.x = axis;
+  p.bars.push_back({"", {0, 1, 2}, {3, 4}, klab::palette(0)});
+  fig.plots = {p};
+  const std::string svg = plot::render_svg(fig);
+  CHECK(contains(svg, ">one</text>"));
+  CHECK(contains(svg, ">two &amp; more</text>"));
+  CHECK_FALSE(contains(svg, "outside"));
+  CHECK(xml_problem(svg) == "");
+}
+
 TEST_CASE("format_number: compact tick and read-out text") {
   CHECK(plot::format_number(0.0) == "0");
   CHECK(plot::format_number(0.25) == "0.25");
