@@ -102,6 +102,10 @@ std::string describe_range(const ParamSpec& spec) {
 std::string format_real(double x) {
   if (x == 0.0) return "0";  // also folds -0 to 0
   char buf[40];
+  if (x == std::floor(x) && std::fabs(x) < 1e15) {  // integers as integers: 100, not 1e+02
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, x);
     if (std::strtod(buf, nullptr) == x) break;

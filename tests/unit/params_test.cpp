@@ -72,7 +72,9 @@ TEST_CASE("format_real gives the shortest text that parses back exactly") {
   CHECK(klab::format_real(1.0 / 3.0) == "0.3333333333333333");
   CHECK(klab::format_real(2.0 / 3.0) == "0.6666666666666666");
   CHECK(klab::format_real(0.1 + 0.2) == "0.30000000000000004");
-  CHECK(klab::format_real(100.0) == "1e+02");  // one significant digit is enough
+  CHECK(klab::format_real(100.0) == "100");  // integers below 1e15 are written as integers
+  CHECK(klab::format_real(-4e14) == "-400000000000000");
+  CHECK(klab::format_real(1e15) == "1e+15");
   CHECK(klab::format_real(123.0) == "123");
   CHECK(klab::format_real(5e-324) == "5e-324");
   CHECK(klab::format_real(-0.0) == "0");
@@ -92,9 +94,13 @@ TEST_CASE("format_real gives the shortest text that parses back exactly") {
     REQUIRE(klab::parse_real(text, &back));
     CHECK(same_bits(back, x == 0.0 ? 0.0 : x));
     // Shortest: one significant digit fewer no longer gives x (and never more than 17 digits).
+    // An integer's trailing zeros are not significant ("400" has one significant digit).
+    std::string mantissa = text.substr(0, text.find_first_of("eE"));
+    if (mantissa.find('.') == std::string::npos && text.find_first_of("eE") == std::string::npos)
+      while (mantissa.size() > 1 && mantissa.back() == '0') mantissa.pop_back();
     int digits = 0;
     bool leading = true;
-    for (char c : text.substr(0, text.find_first_of("eE"))) {
+    for (char c : mantissa) {
       if (c < '0' || c > '9' || (leading && c == '0')) continue;
       leading = false;
       ++digits;
