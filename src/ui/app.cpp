@@ -242,8 +242,8 @@ void App::frame() {
 
   // Keyboard: space play/pause, right arrow step (not while typing).
   if (!ImGui::GetIO().WantTextInput && current().view && current().view->animates()) {
-    if (ImGui::IsKeyPressed(ImGuiKey_Space)) current().playing = !current().playing;
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space))) current().playing = !current().playing;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
       ViewContext ctx{*current().experiment, current().settings.seed, current().result.get()};
       current().view->advance(ctx, 1);
     }
