@@ -70,12 +70,9 @@ void record_constrained(const ConstrainedTrainer& t, size_t k, bool final, RunRe
     out.final(i, kFinalSlack, s[1]);
     out.final(i, kFinalLambda, s[2]);
     out.final(i, kFinalGap, t.problem().optimum.reward - s[0]);
-    if (is_trial(t.method(i))) {
-      out.final(i, kFinalViolation, t.violated(i) ? 1.0 : 0.0);
-      out.final(i, kFinalNoSolution, t.no_solution(i) ? 1.0 : 0.0);
-    } else {
-      out.final(i, kFinalAmplitude, t.lambda_amplitude(i));
-    }
+    out.final(i, kFinalAmplitude, t.lambda_amplitude(i));  // 0 for the trials: their λ is chosen once
+    out.final(i, kFinalViolation, t.violated(i) ? 1.0 : 0.0);
+    out.final(i, kFinalNoSolution, t.no_solution(i) ? 1.0 : 0.0);
   }
 }
 
@@ -222,6 +219,13 @@ void ConstrainedTrainer::run_trial(MethodRun& m, uint64_t seed, uint32_t run) {
     m.logp = w.ref_logp;
   }
   m.lambdas.assign(1, m.lambda);
+}
+
+bool ConstrainedTrainer::violated(size_t i) const {
+  const MethodRun& m = runs_[i];
+  if (is_trial(m.method)) return m.violated;
+  // The iterative methods always return their policy: unsafe if it misses b beyond rounding.
+  return state(i)[1] < -1e-6 * (1.0 + std::fabs(problem_.threshold));
 }
 
 void ConstrainedTrainer::step() {

@@ -85,8 +85,8 @@ class ConstrainedTrainer {
   std::array<double, 3> state(size_t i) const;
   // λ's standard deviation over the last half of the iterations so far.
   double lambda_amplitude(size_t i) const;
-  // Trials (hc_rlhf, plug_in): whether the returned policy violates the constraint / no solution found.
-  bool violated(size_t i) const { return runs_[i].violated; }
+  // Whether the returned policy violates the constraint (true E_π[g] < b); no solution found (HC-RLHF).
+  bool violated(size_t i) const;
   bool no_solution(size_t i) const { return runs_[i].no_solution; }
 
  private:

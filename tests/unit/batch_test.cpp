@@ -126,7 +126,7 @@ bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
 
 }  // namespace
 
-TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
+TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
   const klab::Registry catalog = klab::make_catalog();
   // Smaller sizes than the defaults keep this fast; 18 runs leave an open block of 2 (16 a block).
   const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
@@ -134,6 +134,12 @@ TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and wit
       {"kl.forward_reverse", {{"steps", "4"}}},
       {"kl.forward_reverse", {{"steps", "4"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
       {"kl.categorical", {}},
+      {"alignment.offline", {{"steps", "6"}, {"pairs", "40"}}},
+      {"alignment.online", {{"steps", "6"}, {"offline_pairs", "40"}}},
+      {"alignment.unlearning", {{"steps", "6"}}},
+      {"alignment.nash", {{"iterations", "4"}, {"samples", "8"}}},
+      {"alignment.overoptimization", {{"pg_steps", "3"}, {"members", "2"}, {"pairs", "60"}}},
+      {"alignment.constrained", {{"iterations", "6"}, {"candidate_samples", "20"}, {"safety_samples", "20"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {

@@ -120,7 +120,7 @@ TEST_CASE("bad input exits 2 with a message naming the flag or parameter and its
   CHECK(contains(r.err, "--out DIR is required"));
   r = cli({"run", "kl.nope", "--out", out});
   CHECK(r.rc == 2);
-  CHECK(contains(r.err, "unknown demo 'kl.nope' (available: kl.bernoulli, kl.forward_reverse, kl.categorical)"));
+  CHECK(contains(r.err, "unknown demo 'kl.nope' (available: kl.bernoulli, kl.forward_reverse, kl.categorical"));
   r = cli({"run", "--out", out});
   CHECK(r.rc == 2);
   CHECK(contains(r.err, "which demo?"));

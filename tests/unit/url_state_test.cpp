@@ -91,7 +91,7 @@ TEST_CASE("every kl demo's state survives the link") {
         case klab::ParamKind::Real: v.real = s.lo + 0.3719 * (s.hi - s.lo); break;
         case klab::ParamKind::Integer: v.integer = static_cast<long long>(s.lo + (s.hi - s.lo) / 3); break;
         case klab::ParamKind::Boolean: v.boolean = !v.boolean; break;
-        case klab::ParamKind::Choice: v.choice = static_cast<int>(s.choices.size()) - 1; break;
+        case klab::ParamKind::Choice: v.choice = (s.def.choice + 1) % static_cast<int>(s.choices.size()); break;
         case klab::ParamKind::RealList:
           for (size_t k = 0; k < v.list.size(); ++k) v.list[k] = s.lo + (0.61 + 0.01 * k) * (s.hi - s.lo);
           break;
