@@ -135,7 +135,7 @@ void ConstrainedTrainer::ascend(MethodRun& m, double lambda, long long steps) {
     const MatrixXd g = lagrangian_logits_grad(m.logp, w.ref_logp, w.gold, problem_.utility, lambda, p_.beta);
     const VectorXd next = m.params + p_.lr * static_cast<double>(w.P) * space_.pullback(g);
     const MatrixXd lp = space_.log_probs(next);
-    if (!next.allFinite() || !lp.allFinite()) return;
+    if (diverged(next, lp)) return;
     m.params = next;
     m.logp = lp;
   }
@@ -297,11 +297,11 @@ plot::Figure ConstrainedExperiment::figure(const BatchResult& r) const {
   plot::Plot lambda = curves_plot(r, "lambda", "Dual variable λ", "λ", plot::Scale::Linear);
   plot::Plot slack = curves_plot(r, "constraint_slack", "Constraint slack E_π[g] - b (≥ 0: satisfied)", "E[g] - b",
                                  plot::Scale::Linear);
-  slack.guides.push_back({false, 0.0, "b", {0.85f, 0.85f, 0.85f, 1}, true});
+  slack.guides.push_back({false, 0.0, "b", kReferenceColor, true});
   plot::Plot reward = curves_plot(r, "reward", "Gold reward E_π[r*]", "E[r*]", plot::Scale::Linear);
   // Trial outcomes: violation and no-solution rates with 95% intervals, δ marked.
   plot::Plot trials;
-  trials.title = "HC-RLHF trials: P(returned policy unsafe), P(no solution)";
+  trials.title = "Returned policy unsafe (solid), no solution (faded); ±95%";
   trials.x = {"series"};
   trials.y = {"rate", plot::Scale::Linear, 0.0, 1.0};
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
@@ -309,11 +309,11 @@ plot::Figure ConstrainedExperiment::figure(const BatchResult& r) const {
     const RunningStat& n = r.final_stat(s, kFinalNoSolution);
     if (!v.count()) continue;
     const double x = static_cast<double>(s);
-    trials.bars.push_back({r.layout.series[s] + " unsafe", {x - 0.4, x}, {v.mean()}, palette(s)});
-    Rgba faded = palette(s);
+    trials.bars.push_back({r.layout.series[s] + " unsafe", {x - 0.4, x}, {v.mean()}, series_color(s)});
+    Rgba faded = series_color(s);
     faded.a = 0.45f;
     trials.bars.push_back({r.layout.series[s] + " no solution", {x, x + 0.4}, {n.mean()}, faded});
-    trials.lines.push_back({"", {x - 0.2, x - 0.2}, {v.mean() - v.ci95(), v.mean() + v.ci95()}, {}, {}, {1, 1, 1, 1}, 2.0f});
+    trials.lines.push_back({"", {x - 0.2, x - 0.2}, {v.mean() - v.ci95(), v.mean() + v.ci95()}, {}, {}, kReferenceColor, 2.0f});
   }
   trials.guides.push_back({false, p().delta, "δ", {0.9f, 0.5f, 0.4f, 1}, true});
   f.plots = {lambda, slack, reward, trials};

@@ -11,6 +11,12 @@
 
 namespace klab::alignment {
 
+Rgba series_color(size_t i) {
+  Rgba c = palette(i % 10);
+  if ((i / 10) % 2 == 1) c = {0.6f * c.r, 0.6f * c.g, 0.6f * c.b, c.a};
+  return c;
+}
+
 std::vector<long long> step_checkpoints(long long steps, int max_points) {
   std::vector<long long> out;
   const long long n = std::max<long long>(1, std::min<long long>(steps, max_points));
@@ -29,6 +35,7 @@ plot::Plot curves_plot(const BatchResult& r, const std::string& metric, const st
   p.x = {m >= 0 ? r.layout.axes[r.layout.curves[static_cast<size_t>(m)].axis].label : "step"};
   p.y = {ylabel, yscale};
   p.lines = plot::result_lines(r, metric);
+  for (size_t s = 0; s < p.lines.size(); ++s) p.lines[s].color = series_color(s);
   return p;
 }
 
@@ -37,7 +44,7 @@ plot::Plot reward_kl_frontier(const World& world, double beta) {
   p.title = "Reward–KL frontier: π*_b ∝ π_ref·exp(r*/b)";
   p.x = {"KL(π‖π_ref)"};
   p.y = {"gold reward E_π[r*]"};
-  plot::Line l{"π*_b frontier", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1.0f}, 1.5f, true};
+  plot::Line l{"π*_b frontier", {}, {}, {}, {}, kReferenceColor, 1.5f, true};
   for (int i = 0; i <= 60; ++i) {
     const double b = std::exp(std::log(50.0) + (std::log(0.02) - std::log(50.0)) * i / 60.0);
     const MatrixXd lp = tilted_logp(world.ref_logp, world.gold, b);
@@ -46,8 +53,8 @@ plot::Plot reward_kl_frontier(const World& world, double beta) {
   }
   p.lines.push_back(l);
   const MatrixXd opt = tilted_logp(world.ref_logp, world.gold, beta);
-  p.points.push_back({"π*_β", {mean_kl(opt, world.ref_logp)}, {mean_expectation(opt, world.gold)}, {1, 1, 1, 1}, 6.0f});
-  p.points.push_back({"π_ref", {0.0}, {mean_expectation(world.ref_logp, world.gold)}, {0.6f, 0.6f, 0.6f, 1}, 5.0f});
+  p.points.push_back({"π*_β", {mean_kl(opt, world.ref_logp)}, {mean_expectation(opt, world.gold)}, kOptimumColor, 7.0f});
+  p.points.push_back({"π_ref", {0.0}, {mean_expectation(world.ref_logp, world.gold)}, kReferenceColor, 5.0f});
   return p;
 }
 

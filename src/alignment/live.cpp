@@ -95,11 +95,11 @@ plot::Plot offline_simplex(const OfflineTrainer& t, const History& h, int x, con
   for (size_t i = 0; i < h.methods() && x < h.tracked_prompts(); ++i) {
     const auto& path = h.path(i, x);
     if (path.empty()) continue;
-    s.lines.push_back(simplex_path(i < names.size() ? names[i] : "", path, palette(i)));
-    s.points.push_back(simplex_point("", path.back(), palette(i), 4.5f));
+    s.lines.push_back(simplex_path(i < names.size() ? names[i] : "", path, series_color(i)));
+    s.points.push_back(simplex_point("", path.back(), series_color(i), 4.5f));
   }
-  s.points.push_back(simplex_point("π*_β", row3(t.optimum(), x), {1, 1, 1, 1}, 7.0f));
-  s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), {0.6f, 0.6f, 0.6f, 1}, 5.0f));
+  s.points.push_back(simplex_point("π*_β", row3(t.optimum(), x), kOptimumColor, 8.0f));
+  s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }
 
@@ -138,12 +138,12 @@ plot::Plot nash_simplex(const NashTrainer& t, const History& h, int x, const std
   for (size_t i = 0; i < h.methods() && x < h.tracked_prompts(); ++i) {
     const auto& path = h.path(i, x);
     if (path.empty()) continue;
-    s.lines.push_back(simplex_path(i < names.size() ? names[i] : "", path, palette(i)));
-    s.points.push_back(simplex_point("", path.back(), palette(i), 4.5f));
+    s.lines.push_back(simplex_path(i < names.size() ? names[i] : "", path, series_color(i)));
+    s.points.push_back(simplex_point("", path.back(), series_color(i), 4.5f));
   }
   const VectorXd& n = t.nash(x);
-  s.points.push_back(simplex_point("π_N", Eigen::Vector3d(n[0], n[1], n[2]), {1, 1, 1, 1}, 7.0f));
-  s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), {0.6f, 0.6f, 0.6f, 1}, 5.0f));
+  s.points.push_back(simplex_point("π_N", Eigen::Vector3d(n[0], n[1], n[2]), kOptimumColor, 8.0f));
+  s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }
 

@@ -276,7 +276,7 @@ plot::Figure NashExperiment::figure(const BatchResult& r) const {
              curves_plot(r, "win_rate_vs_nash", "Win rate against the Nash policy P(π ≻ π_N)", "P(π ≻ π_N)",
                          plot::Scale::Linear),
              curves_plot(r, "kl_nash", "KL(π‖π_N)", "KL", plot::Scale::Log)};
-  f.plots[1].guides.push_back({false, 0.5, "½ (value of the game)", {0.8f, 0.8f, 0.8f, 1}, true});
+  f.plots[1].guides.push_back({false, 0.5, "½ (value of the game)", kReferenceColor, true});
   return f;
 }
 

@@ -47,7 +47,7 @@ std::shared_ptr<const ParamTable<OfflineParams>> table() {
       .label("optimiser")
       .choice_labels({"gradient descent", "Adam"})
       .help("Full-batch gradient descent or Adam on the policy parameters.");
-  t->real("lr", &P::lr, 1.0, 1e-4, 20.0).label("learning rate").log_scale().help("Step size of the optimiser.");
+  t->real("lr", &P::lr, 1.0, 1e-4, 20.0).label("learning rate").log_scale().help("Step size of the optimiser (the log-linear class sums every prompt's gradient: use about 1/(P·d) of the tabular step).");
   t->real("simpo_beta", &P::simpo_beta, 2.0, 0.1, 20.0).label("SimPO β").log_scale().help("SimPO's reward scale β (reward = β ln π(y|x)/|y|).");
   t->real("simpo_gamma", &P::simpo_gamma, 0.5, 0.0, 5.0).label("SimPO γ").help("SimPO's target reward margin γ.");
   t->real("shift_lambda", &P::shift_lambda, 0.75, 0.0, 1.0).label("DPO-Shift f(λ)").help("Weight f(λ) ≤ 1 on the rejected term of DPO-Shift (1: DPO).");
@@ -110,13 +110,11 @@ void OfflineTrainer::step() {
       if (m.method == Method::Kto || m.method == Method::Wpo) detached = detach(m.logp, world_.ref_logp);
       offline_loss(m.method, config_, world_, data_, m.logp, detached, &grad_z);
     }
-    // A step that leaves the finite range (a too large learning rate) is undone: the method stays
-    // at its last finite point instead of filling every curve with NaN.
     const VectorXd before = m.params;
     const MatrixXd logp_before = m.logp;
     m.optimizer.step(m.params, space_.pullback(grad_z));
     refresh(m);
-    if (!m.params.allFinite() || !m.logp.allFinite()) {
+    if (diverged(m.params, m.logp)) {
       m.params = before;
       m.logp = logp_before;
     }
@@ -187,9 +185,9 @@ plot::Figure OfflineExperiment::figure(const BatchResult& r) const {
   f.title = "Offline preference optimisation: " + std::to_string(r.runs_done) + " runs, β = " + format_real(p().beta) +
             ", ε = " + format_real(p().flip);
   plot::Plot gold = curves_plot(r, "gold_reward", "Gold reward E_π[r*]", "E_π[r*]", plot::Scale::Linear);
-  gold.guides.push_back({false, star.gold_reward, "π*_β", {0.9f, 0.9f, 0.9f, 1}, true});
+  gold.guides.push_back({false, star.gold_reward, "π*_β", kReferenceColor, true});
   plot::Plot kl_ref = curves_plot(r, "kl_ref", "KL(π‖π_ref)", "KL(π‖π_ref)", plot::Scale::Linear);
-  kl_ref.guides.push_back({false, star.kl_ref, "KL(π*_β‖π_ref)", {0.9f, 0.9f, 0.9f, 1}, true});
+  kl_ref.guides.push_back({false, star.kl_ref, "KL(π*_β‖π_ref)", kReferenceColor, true});
   plot::Plot kl_opt = curves_plot(r, "kl_opt", "KL(π‖π*_β)", "KL(π‖π*_β)", plot::Scale::Log);
   plot::Plot logps = curves_plot(r, "chosen_logp", "Chosen (solid) and rejected (dashed) ln π - ln π_ref", "mean Δ ln π",
                                  plot::Scale::Linear);
@@ -202,7 +200,7 @@ plot::Figure OfflineExperiment::figure(const BatchResult& r) const {
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
     const RunningStat& g = r.final_stat(s, kFinalGold);
     const RunningStat& k = r.final_stat(s, kFinalKlRef);
-    if (g.count()) frontier.points.push_back({r.layout.series[s], {k.mean()}, {g.mean()}, palette(s), 5.0f});
+    if (g.count()) frontier.points.push_back({r.layout.series[s], {k.mean()}, {g.mean()}, series_color(s), 5.0f});
   }
   f.plots = {gold, kl_ref, kl_opt, logps, frontier};
   return f;

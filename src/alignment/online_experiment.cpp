@@ -162,7 +162,7 @@ void OnlineTrainer::step() {
     const MatrixXd logp_before = m.logp;
     m.optimizer.step(m.params, space_.pullback(g));
     m.logp = space_.log_probs(m.params);
-    if (!m.params.allFinite() || !m.logp.allFinite()) {
+    if (diverged(m.params, m.logp)) {
       m.params = before;
       m.logp = logp_before;
     }
@@ -201,7 +201,7 @@ plot::Figure OnlineExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   f.title = "Online data: " + std::to_string(r.runs_done) + " runs, offline coverage " + format_real(p().coverage);
   plot::Plot gold = curves_plot(r, "gold_reward", "Gold reward E_π[r*]", "E_π[r*]", plot::Scale::Linear);
-  gold.guides.push_back({false, mean_expectation(opt, world.gold), "π*_β", {0.9f, 0.9f, 0.9f, 1}, true});
+  gold.guides.push_back({false, mean_expectation(opt, world.gold), "π*_β", kReferenceColor, true});
   f.plots = {gold, curves_plot(r, "kl_ref", "KL(π‖π_ref)", "KL", plot::Scale::Linear),
              curves_plot(r, "kl_opt", "KL(π‖π*_β)", "KL", plot::Scale::Log),
              curves_plot(r, "uncovered_mass", "Probability of responses absent from the offline data", "mass",

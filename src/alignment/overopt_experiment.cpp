@@ -246,7 +246,7 @@ plot::Figure OveroptExperiment::figure(const BatchResult& r) const {
   plot::Plot gold = versus_kl("bon_gold", "Best-of-n: gold reward", "E[r*]");
   plot::Plot proxy = versus_kl("bon_proxy", "Best-of-n: proxy objective", "E[R]");
   plot::Plot path;
-  path.title = "KL-regularised π_β ∝ π_ref e^{R/β}: gold reward vs KL";
+  path.title = "π_β ∝ π_ref e^{R/β}: gold reward vs KL";
   path.x = {"KL(π_β‖π_ref)"};
   path.y = {"E[r*]"};
   const int mg = r.layout.find_curve("kl_path_gold"), mk = r.layout.find_curve("kl_path_kl");
@@ -255,12 +255,12 @@ plot::Figure OveroptExperiment::figure(const BatchResult& r) const {
     for (size_t k = 0; k < l.x.size(); ++k) l.x[k] = r.curve_stat(s, static_cast<size_t>(mk), k).mean();
     path.lines.push_back(l);
   }
-  plot::Plot pg = curves_plot(r, "pg_gold", "Goodhart: gold reward while ascending the proxy (● early stop)", "E[r*]",
+  plot::Plot pg = curves_plot(r, "pg_gold", "Goodhart: gold along the proxy ascent (● early stop)", "E[r*]",
                               plot::Scale::Linear);
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
     const RunningStat& st = r.final_stat(s, kFinalStopStep);
     const RunningStat& sg = r.final_stat(s, kFinalPgStop);
-    if (st.count()) pg.points.push_back({"", {st.mean()}, {sg.mean()}, palette(s), 5.0f});
+    if (st.count()) pg.points.push_back({"", {st.mean()}, {sg.mean()}, series_color(s), 5.0f});
   }
   f.plots = {gold, proxy, path, pg};
   return f;

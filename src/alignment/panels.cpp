@@ -125,7 +125,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     figure_.plots.push_back(curve(kOffKlOpt, "KL(π‖π*_β)", plot::Scale::Log));
     plot::Plot lp = curve(kOffChosen, "Chosen (solid) and rejected (dashed) ln π - ln π_ref", plot::Scale::Linear);
     for (size_t i = 0; i < history_.methods(); ++i)
-      lp.lines.push_back(history_line("", history_.steps(), history_.values(i, kOffRejected), palette(i), true));
+      lp.lines.push_back(history_line("", history_.steps(), history_.values(i, kOffRejected), series_color(i), true));
     figure_.plots.push_back(lp);
     figure_.columns = 2;
     ui::draw_figure("offline", figure_, ImVec2(0, 0));
@@ -149,14 +149,14 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     p.x = {"step"};
     p.y = {"", scale};
     for (size_t i = 0; i < history_.methods(); ++i)
-      p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, static_cast<size_t>(metric)), palette(i)));
+      p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, static_cast<size_t>(metric)), series_color(i)));
     return p;
   }
   plot::Plot frontier() const {
     plot::Plot p = frontier_;
     for (size_t i = 0; i < history_.methods(); ++i) {
-      plot::Line l = history_line(names_[i], history_.values(i, kOffKlRef), history_.values(i, kOffGold), palette(i));
-      if (!l.x.empty()) p.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(i), 4.5f});
+      plot::Line l = history_line(names_[i], history_.values(i, kOffKlRef), history_.values(i, kOffGold), series_color(i));
+      if (!l.x.empty()) p.points.push_back({"", {l.x.back()}, {l.y.back()}, series_color(i), 4.5f});
       p.lines.push_back(std::move(l));
     }
     return p;
@@ -175,10 +175,10 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     };
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto r = row(trainer_->logp(i));
-      p.lines.push_back(history_line(names_[i], r.first, r.second, palette(i)));
+      p.lines.push_back(history_line(names_[i], r.first, r.second, series_color(i)));
     }
     const auto r = row(trainer_->optimum());
-    p.lines.push_back(history_line("π*_β", r.first, r.second, {1, 1, 1, 1}, true));
+    p.lines.push_back(history_line("π*_β", r.first, r.second, kOptimumColor, true));
     return p;
   }
 
@@ -205,10 +205,10 @@ class OnlineView final : public TrainerView<OnlineTrainer, OnlineExperiment> {
       p.x = {"step"};
       p.y = {"", k == 2 ? plot::Scale::Log : plot::Scale::Linear};
       for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), palette(i)));
+        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
       figure_.plots.push_back(p);
     }
-    figure_.plots[0].guides.push_back({false, optimum_gold_, "π*_β", {0.9f, 0.9f, 0.9f, 1}, true});
+    figure_.plots[0].guides.push_back({false, optimum_gold_, "π*_β", kReferenceColor, true});
     figure_.columns = 2;
     ui::draw_figure("online", figure_, ImVec2(0, 0));
   }
@@ -252,7 +252,7 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
       p.x = {"step"};
       p.y = {"", k == 2 ? plot::Scale::Log : plot::Scale::Linear};
       for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), palette(i)));
+        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
       figure_.plots.push_back(p);
     }
     plot::Plot phase;
@@ -260,7 +260,7 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     phase.x = {"forget mean ln π"};
     phase.y = {"utility"};
     for (size_t i = 0; i < history_.methods(); ++i)
-      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), palette(i)));
+      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), series_color(i)));
     figure_.plots.push_back(phase);
     figure_.columns = 2;
     ui::draw_figure("unlearning", figure_, ImVec2(0, 0));
@@ -312,8 +312,8 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
       p.x = {"iteration"};
       p.y = {"", k == 1 ? plot::Scale::Linear : plot::Scale::Log};
       for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), palette(i)));
-      if (k == 1) p.guides.push_back({false, 0.5, "½", {0.8f, 0.8f, 0.8f, 1}, true});
+        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
+      if (k == 1) p.guides.push_back({false, 0.5, "½", kReferenceColor, true});
       figure_.plots.push_back(p);
     }
     figure_.columns = 2;
@@ -340,10 +340,10 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
     for (int y = 0; y < trainer_->world().K; ++y) ys.push_back(y + 1);
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const VectorXd pi = trainer_->policy(i, x);
-      p.lines.push_back(history_line(names_[i], ys, std::vector<double>(pi.data(), pi.data() + pi.size()), palette(i)));
+      p.lines.push_back(history_line(names_[i], ys, std::vector<double>(pi.data(), pi.data() + pi.size()), series_color(i)));
     }
     const VectorXd& n = trainer_->nash(x);
-    p.lines.push_back(history_line("π_N", ys, std::vector<double>(n.data(), n.data() + n.size()), {1, 1, 1, 1}, true));
+    p.lines.push_back(history_line("π_N", ys, std::vector<double>(n.data(), n.data() + n.size()), kOptimumColor, true));
     return p;
   }
 
@@ -376,14 +376,14 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     pg.x = {"step"};
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto& c = trainer_->curves(i);
-      gold.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_gold, palette(i)));
+      gold.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_gold, series_color(i)));
       std::vector<double> formula;
       for (double n : ns_) formula.push_back(bon_kl_formula(n));
-      proxy.lines.push_back(history_line(names_[i], formula, c.bon_proxy, palette(i)));
-      path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, palette(i)));
-      pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, palette(i)));
-      pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, palette(i), true));
-      if (c.stop_step >= 0) pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, palette(i), 6.0f});
+      proxy.lines.push_back(history_line(names_[i], formula, c.bon_proxy, series_color(i)));
+      path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, series_color(i)));
+      pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, series_color(i)));
+      pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, series_color(i), true));
+      if (c.stop_step >= 0) pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, series_color(i), 6.0f});
     }
     figure_.plots = {gold, proxy, path, pg};
     figure_.columns = 2;
@@ -416,17 +416,17 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
       p.title = titles[k];
       p.x = {"iteration"};
       for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), palette(i)));
+        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
       figure_.plots.push_back(p);
     }
-    figure_.plots[0].guides.push_back({false, pr.optimum.reward, "optimum", {0.9f, 0.9f, 0.9f, 1}, true});
-    figure_.plots[1].guides.push_back({false, 0.0, "b", {0.9f, 0.9f, 0.9f, 1}, true});
-    figure_.plots[2].guides.push_back({false, pr.optimum.lambda, "λ*", {0.9f, 0.9f, 0.9f, 1}, true});
+    figure_.plots[0].guides.push_back({false, pr.optimum.reward, "optimum", kReferenceColor, true});
+    figure_.plots[1].guides.push_back({false, 0.0, "b", kReferenceColor, true});
+    figure_.plots[2].guides.push_back({false, pr.optimum.lambda, "λ*", kReferenceColor, true});
     figure_.plots.push_back(plane_);
     plot::Plot& plane = figure_.plots.back();
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto s = trainer_->state(i);
-      plane.points.push_back({names_[i], {s[1] + pr.threshold}, {s[0]}, palette(i), 5.0f});
+      plane.points.push_back({names_[i], {s[1] + pr.threshold}, {s[0]}, series_color(i), 5.0f});
     }
     figure_.columns = 2;
     if (ctx.runs) {
@@ -456,7 +456,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     plane_.title = "Reward vs utility: the π_λ family (dashed), b, optimum (★)";
     plane_.x = {"E_π[g]"};
     plane_.y = {"E_π[r*]"};
-    plot::Line fam{"π_λ, λ ≥ 0", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 1.5f, true};
+    plot::Line fam{"π_λ, λ ≥ 0", {}, {}, {}, {}, kReferenceColor, 1.5f, true};
     for (int i = 0; i <= 60; ++i) {
       const double lambda = std::pow(10.0, -2.0 + 4.0 * i / 60.0) - 0.01;
       const MatrixXd lp = tilted_logp(w.ref_logp, w.gold + lambda * pr.utility, e.p().beta);
@@ -465,7 +465,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     }
     plane_.lines.push_back(fam);
     plane_.guides.push_back({true, pr.threshold, "b", {0.9f, 0.5f, 0.4f, 1}, true});
-    plane_.points.push_back({"optimum", {pr.optimum.utility}, {pr.optimum.reward}, {1, 1, 1, 1}, 7.0f});
+    plane_.points.push_back({"optimum", {pr.optimum.utility}, {pr.optimum.reward}, kOptimumColor, 8.0f});
     record();
   }
   void on_step() override {

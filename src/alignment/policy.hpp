@@ -34,4 +34,11 @@ class PolicySpace {
   PolicyClass cls_;
 };
 
+// Whether an optimiser step left the usable range: non-finite values, or parameters so large that
+// log-probabilities lose all precision (a learning rate too large for the loss's curvature). The
+// trainers undo such a step, so a method stays at its last usable point instead of producing NaN.
+inline bool diverged(const VectorXd& params, const MatrixXd& logp) {
+  return !params.allFinite() || !logp.allFinite() || params.cwiseAbs().maxCoeff() > 1e6;
+}
+
 }  // namespace klab::alignment

@@ -223,7 +223,7 @@ void UnlearnTrainer::step() {
     const MatrixXd logp_before = m.logp;
     m.optimizer.step(m.params, space_.pullback(g));
     m.logp = space_.log_probs(m.params);
-    if (!m.params.allFinite() || !m.logp.allFinite()) {
+    if (diverged(m.params, m.logp)) {
       m.params = before;
       m.logp = logp_before;
     }
@@ -261,7 +261,7 @@ plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
   f.title = "Unlearning " + format_real(p().forget_fraction) + " of the prompts: " + std::to_string(r.runs_done) + " runs";
   plot::Plot forget = curves_plot(r, "forget_logp", "Forget set: mean ln π(y|x)", "ln π", plot::Scale::Linear);
   plot::Plot utility = curves_plot(r, "utility", "Utility: retain ln-likelihood minus π_0's", "Δ ln π", plot::Scale::Linear);
-  utility.guides.push_back({false, 0.0, "π_0", {0.7f, 0.7f, 0.7f, 1}, true});
+  utility.guides.push_back({false, 0.0, "π_0", kReferenceColor, true});
   plot::Plot oracle = curves_plot(r, "oracle_kl", "KL(π_retrain‖π) on the forget prompts", "KL", plot::Scale::Log);
   // Forget quality against utility: each series' mean path.
   plot::Plot phase;
@@ -272,7 +272,7 @@ plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
   for (size_t s = 0; s < r.layout.series.size() && mf >= 0 && mu >= 0; ++s) {
     plot::Line l;
     l.name = r.layout.series[s];
-    l.color = palette(s);
+    l.color = series_color(s);
     for (size_t k = 0; k < r.layout.curve_points(static_cast<size_t>(mf)); ++k) {
       l.x.push_back(r.curve_stat(s, static_cast<size_t>(mf), k).mean());
       l.y.push_back(r.curve_stat(s, static_cast<size_t>(mu), k).mean());
