@@ -6,7 +6,8 @@
 //   dual          "Alignment of Large Language Models with Constrained Learning" (2025): alternate
 //                 π_t = argmax_π L(π, λ_t) (tabular: the closed form π_{λ_t}; log-linear: `inner_steps`
 //                 gradient steps from the previous π) with the dual (sub)gradient step
-//                 λ_{t+1} = [λ_t - η_λ (E_{π_t}[g] - b)]₊.
+//                 λ_{t+1} = [λ_t - η_λ (E_{π_t}[g] - b)]₊. A "reading of the abstract" (alternating Lagrangian
+//                 maximisation and dual descent) on the KL-regularised Lagrangian; step sizes are ours.
 //   primal_dual   simultaneous gradient steps: one ascent step on L in θ, one descent step in λ
 //                 (Safe-RLHF-style Lagrangian RLHF).
 //   fixed_lambda  gradient ascent on L(π, λ_fixed): a fixed weighted sum of reward and utility.

@@ -53,7 +53,7 @@ plot::Plot reward_kl_frontier(const World& world, double beta) {
   }
   p.lines.push_back(l);
   const MatrixXd opt = tilted_logp(world.ref_logp, world.gold, beta);
-  p.points.push_back({"π*_β", {mean_kl(opt, world.ref_logp)}, {mean_expectation(opt, world.gold)}, kOptimumColor, 7.0f});
+  add_optimum_marker(p, "π*_β", mean_kl(opt, world.ref_logp), mean_expectation(opt, world.gold));
   p.points.push_back({"π_ref", {0.0}, {mean_expectation(world.ref_logp, world.gold)}, kReferenceColor, 5.0f});
   return p;
 }
@@ -66,7 +66,7 @@ plot::Plot simplex_frame(const World& world, int x, const std::string& title) {
   s.y = {"", plot::Scale::Linear, 0.0, 0.8660254037844386};
   for (int y = 0; y < 3 && y < world.K; ++y) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "y%d  r*=%s", y + 1, plot::format_number(world.gold(x, y)).c_str());
+    std::snprintf(buf, sizeof buf, "y%d (r* %s)", y + 1, plot::format_number(world.gold(x, y)).c_str());
     s.corners[static_cast<size_t>(y)] = buf;
   }
   return s;
@@ -88,6 +88,11 @@ plot::Line simplex_path(const std::string& name, const std::vector<Eigen::Vector
 plot::Points simplex_point(const std::string& name, const Eigen::Vector3d& p, Rgba color, float radius) {
   const auto xy = plot::simplex_xy(p[0], p[1], p[2]);
   return {name, {xy[0]}, {xy[1]}, color, radius};
+}
+
+void add_optimum_marker(plot::Plot& plot, const std::string& name, double x, double y) {
+  plot.points.push_back({"", {x}, {y}, {0.1f, 0.1f, 0.1f, 1.0f}, 9.5f});  // dark ring: legible on any background
+  plot.points.push_back({name, {x}, {y}, kOptimumColor, 6.5f});
 }
 
 plot::Line simplex_field(const std::function<Eigen::Vector3d(const Eigen::Vector3d&)>& field, int resolution, Rgba color) {

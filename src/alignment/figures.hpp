@@ -35,6 +35,8 @@ plot::Plot simplex_frame(const World& world, int x, const std::string& title);
 // A path of distributions (each 3 probabilities) as a simplex line.
 plot::Line simplex_path(const std::string& name, const std::vector<Eigen::Vector3d>& path, Rgba color);
 plot::Points simplex_point(const std::string& name, const Eigen::Vector3d& p, Rgba color, float radius);
+// An optimum (π*, π_N, the constrained optimum): a gold point in a dark ring.
+void add_optimum_marker(plot::Plot& plot, const std::string& name, double x, double y);
 
 // Arrows of a vector field v(π) on the simplex (one NaN-separated line; lengths ∝ √(|v|/max|v|)).
 plot::Line simplex_field(const std::function<Eigen::Vector3d(const Eigen::Vector3d&)>& field, int resolution,

@@ -98,7 +98,9 @@ plot::Plot offline_simplex(const OfflineTrainer& t, const History& h, int x, con
     s.lines.push_back(simplex_path(i < names.size() ? names[i] : "", path, series_color(i)));
     s.points.push_back(simplex_point("", path.back(), series_color(i), 4.5f));
   }
-  s.points.push_back(simplex_point("π*_β", row3(t.optimum(), x), kOptimumColor, 8.0f));
+  const Eigen::Vector3d opt = row3(t.optimum(), x);
+  const auto xy = plot::simplex_xy(opt[0], opt[1], opt[2]);
+  add_optimum_marker(s, "π*_β", xy[0], xy[1]);
   s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }
@@ -142,7 +144,8 @@ plot::Plot nash_simplex(const NashTrainer& t, const History& h, int x, const std
     s.points.push_back(simplex_point("", path.back(), series_color(i), 4.5f));
   }
   const VectorXd& n = t.nash(x);
-  s.points.push_back(simplex_point("π_N", Eigen::Vector3d(n[0], n[1], n[2]), kOptimumColor, 8.0f));
+  const auto xy = plot::simplex_xy(n[0], n[1], n[2]);
+  add_optimum_marker(s, "π_N", xy[0], xy[1]);
   s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }

@@ -5,7 +5,8 @@
 //               from π_t, have the oracle compare every pair, reward r_i = fraction of wins of sample i,
 //               then a policy-gradient step on E_π[r] - τ KL(π‖π_ref) (REINFORCE with a leave-one-out
 //               baseline; the KL gradient exact). Reported: the uniform mixture of the iterates (the
-//               policy SPO's guarantee is about).
+//               policy SPO's guarantee is about). The τ-KL term (SPO targets the unregularised minimax
+//               winner; τ = 0 recovers it) is a "reading of the abstract" that makes both methods target one game.
 //   inpo        Iterative Nash Policy Optimization (Zhang et al. 2024): N pairs y, y' ~ π_t labelled by
 //               the oracle; π_{t+1} minimises the INPO loss
 //                 E[(h_t(y_w, y_l) - η/2)²],  h_t = ln π(y_w)/π(y_l) - ητ ln π_ref(y_w)/π_ref(y_l)

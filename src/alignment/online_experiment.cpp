@@ -224,7 +224,7 @@ DemoInfo online_demo() {
       "Online DPO queries fresh Bradley–Terry labels for pairs from the current policy; VPO adds optimism:\n"
       "    L_VPO = L_DPO(online) + α·β·E_{x, y~π_ref}[ln π(y|x)]              (Cen et al. 2024)\n"
       "obtained from VPO's value-regularised MLE with the implicit reward calibrated to E_{π_ref}[r] = 0\n"
-      "(our derivation from the paper's objective; the calibration distribution is π_ref).\n"
+      "(reading of the abstract: our derivation from its objective; the calibration distribution is π_ref).\n"
       "Why a separate demo: these methods need a different data protocol (queries or samples each step) and a\n"
       "coverage knob; mixing them into alignment.offline would blur what 'the same data' means there.\n"
       "What to look for: the uncovered mass and KL of offline DPO grow; HyPO keeps both bounded and reaches a\n"

@@ -11,7 +11,8 @@
 //   vpo         VPO online (Cen et al. 2024): online_dpo + α·β·E_{x, y~π_cal}[ln π(y|x)] with π_cal = π_ref.
 //               This is the value-regularised MLE  min_r -ℓ(r) - α·J*(r) (optimism) rewritten with the
 //               implicit reward r = β ln π/π_ref calibrated so that E_{π_cal}[r] = 0, which gives
-//               J*(r) = -β E_{π_cal}[ln π/π_ref]; the derivation is ours from the paper's objective.
+//               J*(r) = -β E_{π_cal}[ln π/π_ref]; the derivation is ours from the paper's objective
+//               (a "reading of the abstract": the paper's exact calibration term was not available).
 // Metrics: gold reward, KL(π‖π_ref), KL(π‖π*_β) and the probability of responses never seen offline.
 #pragma once
 #include <string>

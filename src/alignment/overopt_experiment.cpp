@@ -281,7 +281,8 @@ DemoInfo overoptimization_demo() {
       "    P_n(y) = F(y)^n - F(y⁻)^n,   KL(BoN‖π_ref) ≈ ln n - (n-1)/n   (the x axis; exact KL in the curves)\n"
       "The KL-regularised policy π_β ∝ π_ref exp(R/β) traces gold reward against KL; projected gradient ascent on R\n"
       "over the occupancy polytope shows Goodhart's law (Karwowski et al. 2024): gold rises then falls. Early stopping halts when the step direction\n"
-      "makes an angle > π/2 - θ with the proxy (θ = angle between proxy and gold, given to it as an oracle bound).\n"
+      "makes an angle > π/2 - θ with the proxy (θ = angle between proxy and gold, given to it as an oracle bound;\n"
+      "this stopping rule is a reading of the abstract's geometric argument).\n"
       "What to look for: the single RM's gold reward peaks and falls as n grows (proxy keeps rising);\n"
       "WCO and UWO keep it from falling; the early-stopping point sits near the peak of the Goodhart curve.";
   d.papers = {"T. Coste, U. Anwar, R. Kirk, D. Krueger. Reward Model Ensembles Help Mitigate Overoptimization. ICLR 2024.",

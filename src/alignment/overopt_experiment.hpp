@@ -12,7 +12,8 @@
 //     the angle between the step direction π_{t+1} - π_t and the projected proxy R̃ exceeds π/2 - θ,
 //     θ the angle between R̃ and the projected gold reward (both projected onto the tangent space of
 //     the occupancy polytope: per-prompt means removed). θ is the true angle here (an oracle bound);
-//     the paper assumes a known bound on it.
+//     the paper assumes a known bound on it. The rule is a "reading of the abstract" (the paper's
+//     exact procedure was not available).
 #pragma once
 #include <cmath>
 #include <string>

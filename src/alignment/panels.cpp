@@ -465,7 +465,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     }
     plane_.lines.push_back(fam);
     plane_.guides.push_back({true, pr.threshold, "b", {0.9f, 0.5f, 0.4f, 1}, true});
-    plane_.points.push_back({"optimum", {pr.optimum.utility}, {pr.optimum.reward}, kOptimumColor, 8.0f});
+    add_optimum_marker(plane_, "optimum", pr.optimum.utility, pr.optimum.reward);
     record();
   }
   void on_step() override {
