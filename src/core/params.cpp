@@ -1,5 +1,6 @@
 #include "core/params.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -226,6 +227,11 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
   return {};
 }
 
+uint64_t next_param_version() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
 int ParamSet::find(std::string_view key) const {
   const auto& s = specs();
   for (size_t i = 0; i < s.size(); ++i)
@@ -250,7 +256,7 @@ Status ParamSet::assign(const std::vector<std::pair<size_t, ParamValue>>& change
     for (size_t k = changes.size(); k-- > 0;) store(changes[k].first, old[k]);
     return s;
   }
-  if (changed) ++version_;
+  if (changed) version_ = next_param_version();
   return {};
 }
 
@@ -274,7 +280,7 @@ Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>
 
 void ParamSet::reset_to_defaults() {
   for (size_t i = 0; i < specs().size(); ++i) store(i, specs()[i].def);
-  ++version_;
+  version_ = next_param_version();
 }
 
 }  // namespace klab

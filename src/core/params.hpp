@@ -73,6 +73,9 @@ std::string format_real(double x);
 // Strict real parser: the whole text must be a finite number.
 bool parse_real(std::string_view text, double* out);
 
+// A number never returned before in this process (the versions of every ParamSet).
+uint64_t next_param_version();
+
 // The type-erased view of a demo's parameters used by the UI, URL codec, CLI and JSON.
 class ParamSet {
  public:
@@ -91,14 +94,16 @@ class ParamSet {
   Status set_texts(const std::vector<std::pair<std::string, std::string>>& key_values);
   std::string text(size_t i) const { return format_value(specs()[i], get(i)); }
   void reset_to_defaults();
-  // Bumped on every successful change; views compare it to know when to reset.
+  // Changes on every successful change; views, panels and runs compare it to know when to reset.
+  // Versions come from one process-wide counter, so a freshly made ParamSet (a demo rebuilt from
+  // a link) never repeats the version of the set it replaces.
   uint64_t version() const { return version_; }
 
  protected:
   virtual void store(size_t i, const ParamValue& v) = 0;
 
  private:
-  uint64_t version_ = 0;
+  uint64_t version_ = next_param_version();
 };
 
 // A ParamTable<P> binds specs to the fields of a plain parameter struct P.

@@ -206,6 +206,17 @@ TEST_CASE("an invalid link shows a notice naming the problem and falls back to t
   CHECK(s.message().find("[0, 1]") != std::string::npos);
 }
 
+TEST_CASE("a second link to the same demo rebuilds its live view") {
+  Headless ui(1200, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#kl.forward_reverse?steps=100").ok());
+  ui.frame(app);
+  CHECK(app.view()->status() == "step 0 / 100");
+  REQUIRE(app.open_link("#kl.forward_reverse?steps=200").ok());
+  ui.frame(app);
+  CHECK(app.view()->status() == "step 0 / 200");
+}
+
 TEST_CASE("the browser's Runs tab computes exactly what `klab run` computes") {
   Headless ui(1200, 800, 1.0f);
   App app = make_app();
