@@ -110,25 +110,29 @@ Status App::open_link(const std::string& hash) {
       // Validate on a scratch copy first, so a bad link leaves the demo at its defaults.
       std::unique_ptr<Experiment> scratch = s.info->make();
       st = scratch->params().set_texts(state.value().params);
-      if (st.ok()) {
-        s.experiment = std::move(scratch);
-        s.settings = settings;
-        s.job.reset();
-        s.result.reset();
-        s.playing = false;
-      }
+      if (st.ok()) adopt(s, std::move(scratch), settings);
     }
-    if (!st.ok()) {
-      s.experiment = s.info->make();
-      s.settings = RunSettings{};
-      s.settings.runs = s.info->default_runs;
-      problem = st;
-    }
+    problem = st;
   }
-  if (!problem.ok())
+  if (!problem.ok()) {
+    // Whatever was wrong (a malformed link, an unknown demo, a bad value), the demo on screen
+    // falls back to its defaults, as the notice says.
+    Slot& s = current();
+    RunSettings defaults;
+    defaults.runs = s.info->default_runs;
+    adopt(s, s.info->make(), defaults);
     post(Notice::Level::Warning, "This link could not be used (" + problem.message() + "); showing the defaults instead.");
+  }
   last_hash_ = trimmed;  // sync_url() then rewrites the address bar with the full, canonical state
   return problem;
+}
+
+void App::adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings) {
+  s.experiment = std::move(experiment);
+  s.settings = settings;
+  s.job.reset();
+  s.result.reset();
+  s.playing = false;
 }
 
 std::string App::link() const {

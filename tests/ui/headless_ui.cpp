@@ -206,6 +206,21 @@ TEST_CASE("an invalid link shows a notice naming the problem and falls back to t
   CHECK(s.message().find("[0, 1]") != std::string::npos);
 }
 
+TEST_CASE("a bad link after a good one still falls back to the defaults") {
+  Headless ui(1200, 800, 1.0f);
+  for (const char* bad : {"#kl.nope?x=1", "#kl.bernoulli?p_hat=%zz", "#kl.bernoulli?p_hat=7"}) {
+    CAPTURE(bad);
+    App app = make_app();
+    REQUIRE(app.open_link("#kl.bernoulli?p_hat=0.85&seed=9").ok());
+    ui.frame(app);
+    CHECK_FALSE(app.open_link(bad).ok());
+    ui.frame(app);
+    const klab::ParamSet& ps = app.experiment().params();
+    CHECK(ps.text(static_cast<size_t>(ps.find("p_hat"))) == "0.3");
+    CHECK(app.settings().seed == klab::RunSettings{}.seed);
+  }
+}
+
 TEST_CASE("a second link to the same demo rebuilds its live view") {
   Headless ui(1200, 800, 1.0f);
   App app = make_app();
