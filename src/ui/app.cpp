@@ -85,6 +85,9 @@ void App::select(const std::string& demo_id) {
         current_ = i;
         requested_tab_ = Tab::Live;
         tab_requested_ = true;
+        // The sidebar and the Demos menu switch in mid-frame, before the centre draws the new
+        // demo: its live view must be reset for its parameters first (an unreset view has no state).
+        sync_view();
       }
       return;
     }
