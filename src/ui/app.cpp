@@ -247,10 +247,11 @@ void App::frame() {
   draw_controls(total_w - side_w - centre_w, h);
   draw_status_bar(status_h);
 
-  // Keyboard: space play/pause, right arrow step (not while typing).
+  // Keyboard: space play/pause (no auto-repeat), right arrow step (repeats while held); not while
+  // typing. ImGui 1.86's IsKeyPressed takes the back end's key index (io.KeyMap), not an ImGuiKey_.
   if (!ImGui::GetIO().WantTextInput && current().view && current().view->animates()) {
-    if (ImGui::IsKeyPressed(ImGuiKey_Space)) current().playing = !current().playing;
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) current().playing = !current().playing;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
       ViewContext ctx{*current().experiment, current().settings.seed, current().result.get()};
       current().view->advance(ctx, 1);
     }

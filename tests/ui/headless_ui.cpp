@@ -231,6 +231,39 @@ TEST_CASE("clicking a demo in the sidebar opens it") {
   release_mouse();
 }
 
+TEST_CASE("Space plays and pauses an animated demo, the right arrow steps it") {
+  Headless ui(1280, 800, 1.0f);
+  ImGuiIO& io = ImGui::GetIO();
+  // Key indices as a platform back end maps them (the SDL back end uses SDL scancodes).
+  const int space = 44, right = 79;
+  io.KeyMap[ImGuiKey_Space] = space;
+  io.KeyMap[ImGuiKey_RightArrow] = right;
+  App app = make_app();
+  app.select("kl.forward_reverse");
+  ui.frame(app);
+  const auto press = [&](int key) {
+    io.KeysDown[key] = true;
+    ui.frame(app);
+    io.KeysDown[key] = false;
+    ui.frame(app);
+  };
+  REQUIRE_FALSE(app.playing());
+  press(space);
+  CHECK(app.playing());
+  press(space);
+  CHECK_FALSE(app.playing());
+  io.KeysDown[space] = true;  // held for a second: one toggle, no auto-repeat
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  io.KeysDown[space] = false;
+  ui.frame(app);
+  CHECK(app.playing());
+  press(space);
+  const std::string before = app.view()->status();
+  press(right);
+  CHECK(app.view()->status() != before);
+  io.KeyMap[ImGuiKey_Space] = io.KeyMap[ImGuiKey_RightArrow] = -1;
+}
+
 TEST_CASE("a bad link after a good one still falls back to the defaults") {
   Headless ui(1200, 800, 1.0f);
   for (const char* bad : {"#kl.nope?x=1", "#kl.bernoulli?p_hat=%zz", "#kl.bernoulli?p_hat=7"}) {
