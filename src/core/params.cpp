@@ -227,9 +227,9 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
   return {};
 }
 
-uint64_t next_param_version() {
-  static std::atomic<uint64_t> counter{0};
-  return ++counter;
+uint64_t ParamSet::next_version() {
+  static std::atomic<uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
 }
 
 int ParamSet::find(std::string_view key) const {
@@ -256,7 +256,7 @@ Status ParamSet::assign(const std::vector<std::pair<size_t, ParamValue>>& change
     for (size_t k = changes.size(); k-- > 0;) store(changes[k].first, old[k]);
     return s;
   }
-  if (changed) version_ = next_param_version();
+  if (changed) version_ = next_version();
   return {};
 }
 
@@ -280,7 +280,7 @@ Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>
 
 void ParamSet::reset_to_defaults() {
   for (size_t i = 0; i < specs().size(); ++i) store(i, specs()[i].def);
-  version_ = next_param_version();
+  version_ = next_version();
 }
 
 }  // namespace klab

@@ -73,9 +73,6 @@ std::string format_real(double x);
 // Strict real parser: the whole text must be a finite number.
 bool parse_real(std::string_view text, double* out);
 
-// A number never returned before in this process (the versions of every ParamSet).
-uint64_t next_param_version();
-
 // The type-erased view of a demo's parameters used by the UI, URL codec, CLI and JSON.
 class ParamSet {
  public:
@@ -94,16 +91,22 @@ class ParamSet {
   Status set_texts(const std::vector<std::pair<std::string, std::string>>& key_values);
   std::string text(size_t i) const { return format_value(specs()[i], get(i)); }
   void reset_to_defaults();
-  // Changes on every successful change; views, panels and runs compare it to know when to reset.
-  // Versions come from one process-wide counter, so a freshly made ParamSet (a demo rebuilt from
-  // a link) never repeats the version of the set it replaces.
+  // A process-wide unique stamp, renewed on every successful change (and for every new or copied
+  // set), so a view that cached work for one stamp never mistakes another set's state for it.
   uint64_t version() const { return version_; }
 
  protected:
+  ParamSet() : version_(next_version()) {}
+  ParamSet(const ParamSet&) : version_(next_version()) {}
+  ParamSet& operator=(const ParamSet&) {
+    version_ = next_version();
+    return *this;
+  }
   virtual void store(size_t i, const ParamValue& v) = 0;
 
  private:
-  uint64_t version_ = next_param_version();
+  static uint64_t next_version();
+  uint64_t version_;
 };
 
 // A ParamTable<P> binds specs to the fields of a plain parameter struct P.

@@ -71,7 +71,10 @@ class BernoulliView final : public ui::DemoView {
                    {"UCB1", num(ucb1_upper(p.p_hat, t, n))},
                    {"KL-UCB / Hoeffding radius", num((u - p.p_hat) / std::max(h - p.p_hat, 1e-300))}},
                   3);
-    figure_ = e.geometry();
+    if (built_version_ != e.params().version() || figure_.plots.empty()) {
+      figure_ = e.geometry();
+      built_version_ = e.params().version();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const bool wide = avail.x > ImGui::GetFontSize() * 50;
     const ImVec2 size = wide ? ImVec2(avail.x * 0.5f - 4, avail.y) : ImVec2(avail.x, avail.y * 0.5f - 4);
@@ -84,6 +87,9 @@ class BernoulliView final : public ui::DemoView {
     if (wide) ImGui::SameLine();
     ui::draw_plot("vs_n", figure_.plots[1], size);
   }
+
+ private:
+  uint64_t built_version_ = ~0ull;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -349,9 +355,12 @@ class CategoricalView final : public ui::DemoView {
                    {"IS(q‖p)", num(d.is_qp)},
                    {"Le Cam √2·H", num(std::sqrt(2.0) * d.hellinger)}},
                   3);
-    figure_ = e.contributions();
     const bool three = p.size() == 3;
-    if (three) figure_.plots.push_back(e.simplex());
+    if (built_version_ != e.params().version() || figure_.plots.empty()) {  // the simplex field is costly
+      figure_ = e.contributions();
+      if (three) figure_.plots.push_back(e.simplex());
+      built_version_ = e.params().version();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float bar = ImGui::GetFrameHeightWithSpacing();
     const float w = three ? avail.x * 0.5f - 4 : avail.x, h = (avail.y - bar) * 0.5f - 4;
@@ -430,6 +439,7 @@ class CategoricalView final : public ui::DemoView {
   size_t bin_ = SIZE_MAX;
   bool editing_q_ = false;
   int point_ = -1;
+  uint64_t built_version_ = ~0ull;
 };
 
 }  // namespace

@@ -14,5 +14,4 @@ TEST_CASE("a parameter set rebuilt from a link never repeats the version of the 
   CHECK(second.params().version() == before);
   second.params().reset_to_defaults();
   CHECK(second.params().version() != before);
-  CHECK(second.clone()->params().version() == second.params().version());  // a snapshot is the same state
 }
