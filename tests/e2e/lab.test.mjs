@@ -43,7 +43,7 @@ const TOTAL_LIMIT_MS = 150000;  // a hard stop; the run normally takes well unde
 //   centre        x ∈ [192, 960), y ∈ [23, 771)    (the controls take 25% = 320 px on the right,
 //                 the status bar the bottom 1.9·15 ≈ 28 px)
 //   controls      x ∈ [960, 1280), y ∈ [23, 771)
-// kl.bernoulli's left plot (q ↦ kl(p̂, q)) maps q ∈ [0, 1] to x ∈ [251, 567] and spans
+// kl.bernoulli's left plot (q ↦ kl(p̂, q)) maps q ∈ [0, 1] to x ∈ [254, 568] and spans
 // y ∈ [146, 728]; read off a screenshot of this viewport (with no notice banner above it). The
 // drag check asserts p̂ only to ±0.06 of that mapping, and in the right order.
 const VIEW = { width: 1280, height: 800 };
@@ -52,7 +52,7 @@ const sidebarRowY = (k) => MENU_H + PAD + k * ROW + FONT / 2;
 const SIDEBAR_X = 80;
 const CENTRE = { x: 192, y: 23, w: 768, h: 748 };
 const CONTROLS = { x: 960, y: 23, w: 320, h: 748 };
-const KL_PLOT = { x0: 251, x1: 567, y: 440 };
+const KL_PLOT = { x0: 254, x1: 568, y: 440 };
 // kl.forward_reverse: the "component means" text field (first row of the parameters) and the
 // inside of the KL landscape heatmap (top right of the centre), also read off a screenshot.
 const FR_MEANS_FIELD = { x: 1100, y: 62, w: 168, h: 20 };
