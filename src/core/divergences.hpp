@@ -44,12 +44,17 @@ KLAB_INLINE double kl_bernoulli_upper(double p, double level) {
   if (level <= 0.0 || p >= 1.0) return p < 1.0 ? (p > 0.0 ? p : 0.0) : 1.0;
   if (!(level < kInf)) return 1.0;  // infinite (or NaN) level: no information
   double hi = p + sqrt(0.5 * level);  // Pinsker / Hoeffding bracket
-  if (hi > 1.0) hi = 1.0;
+  // Start at the bracket's right end (right of the root): on the convex q ↦ kl(p, q) Newton then
+  // descends monotonically. At q = 1 the curve is infinite, so start from the middle instead.
+  double start = hi;
+  if (hi >= 1.0) hi = 1.0, start = 0.5 * (p + 1.0);
   auto fdf = [p, level](double q, double* f, double* df) {
     *f = kl_bernoulli(p, q) - level;
     *df = kl_bernoulli_dq(p, q);
   };
-  return solve_increasing(fdf, p, hi);
+  // kl is evaluated to ~1e-16 relative, so 1e-13·level is a residual Newton always reaches where
+  // q is resolvable; the final Newton step then leaves an error far below 1e-15.
+  return solve_increasing(fdf, p, hi, start, 1e-13 * level);
 }
 
 // min{ q ∈ [0, p] : kl(p, q) ≤ level }, by symmetry kl(p, q) = kl(1-p, 1-q).
