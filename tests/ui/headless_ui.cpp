@@ -216,10 +216,29 @@ TEST_CASE("clicking a demo in the sidebar opens it") {
   const float menu_h = ImGui::GetFontSize() + 2 * ImGui::GetStyle().FramePadding.y;
   const float row = ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y;
   const auto& demos = app.catalog().demos();
+  const auto& chapters = app.catalog().chapters();
   for (size_t k = demos.size(); k-- > 0;) {  // last to first: every click is a change
     CAPTURE(demos[k].id);
-    // Line 0 of the sidebar is the chapter title, the demos follow (one chapter so far).
-    io.MousePos = ImVec2(60, menu_h + ImGui::GetStyle().WindowPadding.y + (k + 1) * row + ImGui::GetFontSize() * 0.5f);
+    // Each chapter is a title line, its demos, then ImGui::Spacing() (one ItemSpacing.y).
+    size_t line = 0, chapter = 0;
+    for (const klab::ChapterInfo& c : chapters) {
+      size_t index = 0;
+      bool found = false;
+      for (const klab::DemoInfo& d : demos) {
+        if (d.chapter != c.id) continue;
+        if (d.id == demos[k].id) found = true;
+        if (!found) ++index;
+      }
+      if (found) {
+        line += 1 + index;
+        break;
+      }
+      line += 1;
+      for (const klab::DemoInfo& d : demos) line += d.chapter == c.id ? 1 : 0;
+      ++chapter;
+    }
+    io.MousePos = ImVec2(60, menu_h + ImGui::GetStyle().WindowPadding.y + line * row +
+                                 chapter * ImGui::GetStyle().ItemSpacing.y + ImGui::GetFontSize() * 0.5f);
     ui.frame(app);
     io.MouseDown[0] = true;
     ui.frame(app);
