@@ -1,5 +1,6 @@
 #include "app/catalog.hpp"
 
+#include "bandits/demos.hpp"
 #include "kl/demos.hpp"
 
 namespace klab {
@@ -7,6 +8,7 @@ namespace klab {
 Registry make_catalog() {
   Registry r;
   kl::register_demos(r);
+  bandits::register_demos(r);
   return r;
 }
 

@@ -1,5 +1,6 @@
 #include "app/views.hpp"
 
+#include "bandits/panels.hpp"
 #include "kl/panels.hpp"
 
 namespace klab {
@@ -7,6 +8,7 @@ namespace klab {
 ui::ViewFactory make_view_factory() {
   return [](const std::string& id) -> std::unique_ptr<ui::DemoView> {
     if (auto v = kl::make_view(id)) return v;
+    if (auto v = bandits::make_view(id)) return v;
     return nullptr;
   };
 }
