@@ -36,6 +36,9 @@ inline void assign(ParamSet& params, const std::vector<std::pair<const char*, Pa
 
 inline std::string num(double v) { return plot::format_number(v); }
 
+// Markers that stay visible on the dark UI and on the light SVG export (true means, targets).
+constexpr Rgba kMarker{0.95f, 0.68f, 0.12f, 1.0f};
+
 // A row of "name  value" read-outs.
 inline void readouts(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns) {
   if (rows.empty() || !ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;

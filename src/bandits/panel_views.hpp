@@ -6,4 +6,8 @@
 
 namespace klab::bandits {
 std::unique_ptr<ui::DemoView> make_regret_view();
+std::unique_ptr<ui::DemoView> make_free_view();
+std::unique_ptr<ui::DemoView> make_streaming_view();
+std::unique_ptr<ui::DemoView> make_judges_view();
+std::unique_ptr<ui::DemoView> make_bai_view();
 }  // namespace klab::bandits

@@ -46,8 +46,8 @@ class RegretView final : public ui::DemoView {
     history_t_.clear();
     history_.assign(runs_.size(), {});
     next_record_ = 1;
-    bars_ = std::min(bars_, static_cast<int>(names_.size()) - 1);
-    if (bars_ < 0) bars_ = 0;
+    if (bars_ < 0 || bars_ >= static_cast<int>(names_.size()))  // default: KL-UCB's pulls when compared
+      bars_ = klucb_slot_ < static_cast<int>(names_.size()) ? klucb_slot_ : 0;
   }
 
   bool animates() const override { return true; }
@@ -134,11 +134,11 @@ class RegretView final : public ui::DemoView {
     plot::Plot regret;
     regret.title = "One run: cumulative regret R_t";
     regret.x = {"t", plot::Scale::Log, 1.0, horizon};
-    regret.y = {"R_t"};
+    regret.y = {"R_t", plot::Scale::Log};
     plot::Plot ratio;
     ratio.title = "R_t / ln t  (dashed: Lai–Robbins C)";
     ratio.x = {"t", plot::Scale::Log, 1.0, horizon};
-    ratio.y = {"R_t / ln t"};
+    ratio.y = {"R_t / ln t", plot::Scale::Log};
     for (size_t i = 0; i < names_.size(); ++i) {
       plot::Line l{names_[i], history_t_, history_[i], {}, {}, palette(i), 2.0f};
       regret.lines.push_back(l);
@@ -171,7 +171,7 @@ class RegretView final : public ui::DemoView {
       bars.edges.push_back(k + 0.6);
       p.bars.push_back(bars);
     }
-    plot::Points means{"mean μ", {}, {}, {0.95f, 0.95f, 0.95f, 1}, 5.0f};
+    plot::Points means{"mean μ", {}, {}, panel::kMarker, 5.0f};
     const std::vector<double> mu = e.effective_means();
     for (size_t a = 0; a < k; ++a) means.x.push_back(a + 1.0), means.y.push_back(mu[a]);
     p.points.push_back(means);
@@ -184,7 +184,7 @@ class RegretView final : public ui::DemoView {
     const ArmModel& m = cfg_.policy.model;
     const double t = static_cast<double>(std::max<uint64_t>(r.t, 1)), level = kl_level(t, cfg_.policy.c);
     plot::Plot p;
-    p.title = "KL-UCB: N_a·KL(μ̂_a, q) crosses ln t + c ln ln t at the index";
+    p.title = "KL-UCB indices on the kl geometry";
     p.y = {"N_a·KL(μ̂_a, q)", plot::Scale::Linear, 0.0, std::max(2.5 * level, 1.0)};
     // The arms with the largest indices (pulled arms only).
     std::vector<std::pair<double, int>> order;
@@ -200,7 +200,7 @@ class RegretView final : public ui::DemoView {
     }
     if (!(lo < hi)) lo = 0.0, hi = 1.0;
     p.x = {m.dist == ArmDist::Gaussian ? "q (reward)" : "q (success probability)", plot::Scale::Linear, lo, hi};
-    plot::Points indices{"index U_a", {}, {}, {1, 1, 1, 1}, 4.5f};
+    plot::Points indices{"index U_a", {}, {}, panel::kMarker, 4.5f};
     for (const auto& [u, a] : order) {
       const double n = r.stats.pulls[a], mean = r.stats.mean[a];
       plot::Line curve{"arm " + std::to_string(a + 1) + " (N = " + std::to_string(r.stats.pulls[a]) + ")", {}, {}, {}, {}, palette(static_cast<size_t>(a)), 2.0f};
@@ -249,7 +249,7 @@ class RegretView final : public ui::DemoView {
   std::vector<double> history_t_;
   std::vector<std::vector<double>> history_;
   uint64_t next_record_ = 1;
-  int bars_ = 0;
+  int bars_ = -1;  // the policy whose pull shares are drawn
   int dragging_ = -1;
 };
 
