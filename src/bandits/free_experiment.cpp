@@ -12,7 +12,6 @@ namespace {
 enum Series { kNoFree, kUniformFree, kUfe };
 enum Curve { kRegretCurve, kRegretVsC, kSavedVsC };
 enum Final { kRegretFinal, kSavedFinal, kGainFinal };
-constexpr int kGridPoints = 9;
 constexpr int kCheckpoints = 40;
 
 std::shared_ptr<const ParamTable<FreeParams>> table() {
@@ -30,7 +29,8 @@ std::shared_ptr<const ParamTable<FreeParams>> table() {
   t->real("high", &P::high, 0.95, 0.0, 1.0).label("high  (two-valued)").help("Larger reward value of two-valued arms.");
   t->integer("horizon", &P::horizon, 10000, 10, 10000000).label("paid rounds T").log_scale().help("Rounds whose regret counts.");
   t->real("c_free", &P::c_free, 20.0, 0.0, 200.0).label("c_free").help("Free budget B = c_free·ln T pulls before regret counts.");
-  t->real("c_max", &P::c_max, 40.0, 1.0, 200.0).label("sweep c_max").help("The regret-saved curve sweeps c_free over [0, c_max] (9 values).");
+  t->real("c_max", &P::c_max, 40.0, 1.0, 200.0).label("sweep c_max").help("The regret-saved curve sweeps c_free over [0, c_max].");
+  t->integer("sweep", &P::sweep, 9, 2, 21).label("sweep points").help("Number of c_free values in the sweep (each costs two more episodes per run).");
   t->real("forced", &P::forced, 0.5, 0.0, 1.0).label("UFE forced fraction").help("Fraction of the free budget UFE spends round robin before allocating adaptively.");
   t->real("c", &P::c, 0.0, 0.0, 5.0).label("c  (KL-UCB ln ln t)").help("KL-UCB level ln t + c ln ln t.");
   t->rule([](const P& p) -> Status {
@@ -76,16 +76,17 @@ class FreeCursor final : public RunCursor {
  private:
   void finish() {
     double main[3] = {0, 0, 0};
-    std::vector<std::vector<double>> grid(3, std::vector<double>(kGridPoints, NAN));
+    const size_t points = layout_.axes[1].x.size();
+    std::vector<std::vector<double>> grid(3, std::vector<double>(points, NAN));
     for (size_t i = 0; i < episodes_.size(); ++i) {
       const FreeEpisode& ep = episodes_[i];
       if (ep.grid < 0) main[ep.series] = results_[i];
       else grid[ep.series][ep.grid] = results_[i];
     }
-    for (int g = 0; g < kGridPoints; ++g) grid[kNoFree][g] = main[kNoFree];  // no free phase: the same at every c
+    for (size_t g = 0; g < points; ++g) grid[kNoFree][g] = main[kNoFree];  // no free phase: the same at every c
     for (int s = 0; s < 3; ++s) {
       for (size_t k = 0; k < layout_.axes[0].x.size(); ++k) out_.curve(s, kRegretCurve, k, regret_at_[s][k]);
-      for (int g = 0; g < kGridPoints; ++g) {
+      for (size_t g = 0; g < points; ++g) {
         out_.curve(s, kRegretVsC, g, grid[s][g]);
         out_.curve(s, kSavedVsC, g, main[kNoFree] - grid[s][g]);
       }
@@ -149,13 +150,13 @@ long long FreeExperiment::budget(double c_free) const {
   return std::llround(c_free * std::log(static_cast<double>(p().horizon)));
 }
 
-std::vector<double> FreeExperiment::c_grid() const { return plot::linear_points(0.0, p().c_max, kGridPoints); }
+std::vector<double> FreeExperiment::c_grid() const { return plot::linear_points(0.0, p().c_max, static_cast<int>(p().sweep)); }
 
 std::vector<FreeEpisode> FreeExperiment::episodes() const {
   const long long b = budget(p().c_free);
   std::vector<FreeEpisode> eps{{FreeRule::None, 0, kNoFree, -1}, {FreeRule::Uniform, b, kUniformFree, -1}, {FreeRule::Ufe, b, kUfe, -1}};
   const std::vector<double> cs = c_grid();
-  for (int g = 0; g < kGridPoints; ++g) {
+  for (int g = 0; g < static_cast<int>(cs.size()); ++g) {
     eps.push_back({FreeRule::Uniform, budget(cs[g]), kUniformFree, g});
     eps.push_back({FreeRule::Ufe, budget(cs[g]), kUfe, g});
   }

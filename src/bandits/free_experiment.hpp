@@ -18,6 +18,7 @@ struct FreeParams {
   long long horizon = 10000;  // paid rounds T
   double c_free = 20.0;       // free budget B = c_free·ln T
   double c_max = 40.0;        // the c_free sweep runs over [0, c_max]
+  long long sweep = 9;        // ... at this many values
   double forced = 0.5;        // UFE: fraction of B spent round robin
   double c = 0.0;             // KL-UCB ln ln t coefficient
 };

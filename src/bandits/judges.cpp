@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bandits/chi_square.hpp"
 #include "core/samplers.hpp"
 
 namespace klab::bandits {
@@ -49,13 +50,24 @@ JudgeSim::JudgeSim(const JudgeInstance& inst, Allocation rule, double p, uint64_
   best_judge_.assign(inst.items, 0);
 }
 
-// Sample variance of pair i (n ≥ 2) and its confidence factor 1 + 2·√(L/(n - 1)).
+// Sample variance of pair i (n ≥ 2).
 double JudgeSim::sample_variance(size_t i) const {
   const double n = static_cast<double>(n_[i]);
   return std::max(kVarianceFloor, (sumsq_[i] - sum_[i] * sum_[i] / n) / (n - 1.0));
 }
 
-double JudgeSim::confidence(size_t i) const { return 1.0 + 2.0 * std::sqrt(level_ / (n_[i] - 1.0)); }
+// The confidence factors of a variance estimated from n answers at the current δ = 1/spent:
+// σ̄² = σ̂²·upper, σ̲² = σ̂²·lower (chi_square.hpp), cached per ν = n - 1 until δ changes.
+const std::pair<double, double>& JudgeSim::confidence(size_t i) const {
+  const size_t nu = static_cast<size_t>(n_[i] - 1);
+  if (factors_.size() <= nu) factors_.resize(nu + 1, {0.0, 0.0});
+  std::pair<double, double>& f = factors_[nu];
+  if (f.first == 0.0) {
+    const double v = static_cast<double>(nu);
+    f = {v / chi_square_quantile(v, delta_, z_low_), v / chi_square_quantile(v, 1.0 - delta_, -z_low_)};
+  }
+  return f;
+}
 
 // The variance of pair (k, j) as the allocation sees it: the truth for the oracle; for EST-IVWE
 // the upper confidence bound for the precision already collected (`upper`) and the lower one for
@@ -63,7 +75,7 @@ double JudgeSim::confidence(size_t i) const { return 1.0 + 2.0 * std::sqrt(level
 double JudgeSim::variance_for_allocation(int k, int j, bool upper) const {
   const size_t i = static_cast<size_t>(k) * inst_->judges + j;
   if (rule_ == Allocation::Oracle) return inst_->sd[i] * inst_->sd[i];
-  return upper ? sample_variance(i) * confidence(i) : sample_variance(i) / confidence(i);
+  return sample_variance(i) * (upper ? confidence(i).first : confidence(i).second);
 }
 
 // The variance the estimator weights by: the truth for the oracle; otherwise the upper confidence
@@ -73,7 +85,7 @@ double JudgeSim::variance_for_estimate(int k, int j) const {
   const size_t i = static_cast<size_t>(k) * inst_->judges + j;
   if (rule_ == Allocation::Oracle) return n_[i] > 0 ? inst_->sd[i] * inst_->sd[i] : 0.0;
   if (n_[i] < 2) return 0.0;
-  return sample_variance(i) * (1.0 + 2.0 * std::sqrt(std::log(std::max(spent_, std::exp(1.0))) / (n_[i] - 1.0)));
+  return sample_variance(i) * confidence(i).first;
 }
 
 // Greedy gain of one more answer from (k, j): the decrease of Var_k^{p/2} per unit cost, with
@@ -119,10 +131,12 @@ void JudgeSim::query() {
   const int pairs = inst_->items * inst_->judges;
   const bool greedy_ready = rule_ == Allocation::Oracle ? queries_ >= inst_->items : rule_ == Allocation::Est && queries_ >= 2LL * pairs;
   if (!greedy_ready) return;
-  // The optimism level L = ln(spent) is refreshed whenever the spent budget doubles.
+  // The confidence level δ = 1/spent is refreshed whenever the spent budget doubles.
   if (spent_ >= next_refresh_ || (rule_ == Allocation::Oracle && queries_ == inst_->items) ||
       (rule_ == Allocation::Est && queries_ == 2LL * pairs)) {
-    level_ = std::log(std::max(spent_, std::exp(1.0)));
+    delta_ = 1.0 / std::max(spent_, 10.0);
+    z_low_ = normal_quantile(delta_);
+    factors_.clear();
     next_refresh_ = 2.0 * spent_;
     for (int i = 0; i < inst_->items; ++i) refresh_item(i);
   } else {

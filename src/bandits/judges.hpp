@@ -17,16 +17,20 @@
 //   oracle   greedy: the query with the largest decrease of Σ_k Var_k^{p/2} per unit cost, with the
 //            true σ (it tracks b_k ∝ v_k^{p/(p+2)}); IVWE with the true variances.
 //   EST-IVWE READING OF THE ABSTRACT ("optimistically biased variance estimates to stabilise the
-//            empirical allocation"): two warm-up queries per pair, then the same greedy rule with
-//            optimistic (downward-biased) variances
-//                σ̃²_kj = σ̂²_kj / (1 + 2·√(L / (n_kj - 1))),   L = ln(spent budget),
-//            a lower confidence bound for σ² (the sample variance has relative sd √(2/(n-1))), so
-//            a pair whose variance was over-estimated early keeps being revisited instead of being
-//            starved; the final estimate is IVWE with the plain sample variances. The paper's
-//            exact bias and schedule would change the constants, not the picture.
+//            empirical allocation"): two warm-up answers per pair, then the same greedy rule on an
+//            optimistic (upper-confidence) gain: the precision already collected on item k is
+//            counted with upper confidence bounds of the variances, σ̄² = (n-1) σ̂² / q_δ(n-1), and
+//            the value of one more answer with the lower bound σ̲² = (n-1) σ̂² / q_{1-δ}(n-1)
+//            (chi-square quantiles, δ = 1/spent budget; chi_square.hpp). An item whose few answers
+//            happen to agree (σ̂² ≈ 0) therefore still looks uncertain and keeps being queried,
+//            and a judge that looked noisy early is retried: the allocation cannot lock onto an
+//            unlucky estimate. The final estimate is IVWE with the weights n/σ̄² (pairs with few
+//            answers count little). The paper's exact bias and schedule would change the
+//            constants, not the picture.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -62,7 +66,7 @@ class JudgeSim {
 
  private:
   double sample_variance(size_t pair) const;
-  double confidence(size_t pair) const;
+  const std::pair<double, double>& confidence(size_t pair) const;
   double variance_for_allocation(int k, int j, bool upper) const;
   double variance_for_estimate(int k, int j) const;
   void refresh_item(int k);
@@ -77,7 +81,8 @@ class JudgeSim {
   std::vector<double> sum_, sumsq_;
   std::vector<double> best_gain_;  // per item: the best decrease per unit cost, and its judge
   std::vector<int> best_judge_;
-  double spent_ = 0.0, level_ = 0.0, next_refresh_ = 0.0;
+  double spent_ = 0.0, delta_ = 0.1, z_low_ = -1.2815515655446004, next_refresh_ = 0.0;  // z_low_ = Φ⁻¹(δ)
+  mutable std::vector<std::pair<double, double>> factors_;  // per ν: (upper, lower) confidence factors
   long long queries_ = 0;
 };
 
