@@ -18,8 +18,8 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- 1. Debian binary packages -------------------------------------------------------------
 pkgs=(build-essential cmake pkg-config libeigen3-dev libsdl2-dev doctest-dev nlohmann-json3-dev emscripten
-      fonts-dejavu-core xz-utils gzip ca-certificates)
-[ $want_test = 1 ] && pkgs+=(chromium python3-numpy python3-scipy nodejs)
+      fonts-dejavu-core fonttools xz-utils gzip ca-certificates)
+[ $want_test = 1 ] && pkgs+=(chromium python3-numpy python3-scipy nodejs xvfb xauth libgl1-mesa-dri libegl-mesa0)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

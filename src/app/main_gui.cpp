@@ -1,12 +1,15 @@
 // The KL Lab window: SDL2 + OpenGL ES 3 (WebGL2 in the browser), Dear ImGui, the App shell.
 // The same file builds natively (a desktop window) and with Emscripten (the browser lab).
 //
-//   klab_gui ["#<demo>?key=value&..."]   natively, an optional link to open
+//   klab_gui ["#<demo>?key=value&..."] [--frames N]
+// natively: an optional link to open; --frames N draws N frames and exits (the smoke test under
+// Xvfb), reporting whether the heatmaps run on the GPU shader.
 #include <GLES3/gl3.h>
 #include <SDL.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "app/catalog.hpp"
@@ -34,6 +37,7 @@ struct Gui {
   std::unique_ptr<klab::ui::App> app;
   float pixel_scale = 0.0f;  // device pixels per logical pixel the fonts were built for
   bool quit = false;
+  long frames = 0, max_frames = -1;  // --frames: stop after that many frames
 };
 
 float current_pixel_scale(SDL_Window* w) {
@@ -80,6 +84,7 @@ void one_frame(void* arg) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   SDL_GL_SwapWindow(g.window);
+  if (++g.frames == g.max_frames) g.quit = true;
 #ifdef __EMSCRIPTEN__
   static bool first = true;
   if (first) {  // tell the page (and the end-to-end test) that the first frame is on screen
@@ -92,6 +97,23 @@ void one_frame(void* arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  static Gui g;  // lives for the whole program (the browser main loop outlives main())
+  std::string link;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--frames" && i + 1 < argc) {
+      g.max_frames = std::strtol(argv[++i], nullptr, 10);
+      if (g.max_frames <= 0) {
+        std::fprintf(stderr, "klab_gui: --frames must be a positive integer (got '%s')\n", argv[i]);
+        return 2;
+      }
+    } else if (!a.empty() && a[0] == '#') {
+      link = a;
+    } else {
+      std::fprintf(stderr, "usage: klab_gui [\"#<demo>?key=value&...\"] [--frames N]\n");
+      return 2;
+    }
+  }
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "klab_gui: SDL_Init failed: %s\n", SDL_GetError());
     return 1;
@@ -100,7 +122,6 @@ int main(int argc, char** argv) {
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  static Gui g;  // lives for the whole program (the browser main loop outlives main())
   g.window = SDL_CreateWindow("KL Lab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1440, 900,
                               SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
   if (!g.window) {
@@ -129,13 +150,15 @@ int main(int argc, char** argv) {
   g.services.heatmaps = g.heatmaps.get();
 
   g.app = std::make_unique<klab::ui::App>(klab::make_catalog(), klab::make_view_factory());
-  if (argc > 1) klab::ui::set_url_hash(argv[1]);
+  if (!link.empty()) klab::ui::set_url_hash(link);
   g.app->open_link(klab::ui::url_hash());
 
 #ifdef __EMSCRIPTEN__
   emscripten_set_main_loop_arg(one_frame, &g, 0, true);
 #else
   while (!g.quit) one_frame(&g);
+  if (g.max_frames > 0)
+    std::printf("klab_gui: drew %ld frames; heatmaps on the %s\n", g.frames, g.heatmaps ? "GPU (shaders/heatmap.frag)" : "CPU");
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();

@@ -25,19 +25,14 @@ std::shared_ptr<const ParamTable<FreeParams>> table() {
       .choice_labels({"Bernoulli", "Gaussian (known σ)", "two-valued {low, high}"})
       .help("Bernoulli(μ); N(μ, σ²) with σ known; or rewards in {low, high} with mean μ.");
   t->real("sigma", &P::sigma, 1.0, 0.01, 10.0).label("σ  (Gaussian)").log_scale().help("Standard deviation of Gaussian rewards.");
-  t->real("low", &P::low, 0.05, 0.0, 1.0).label("low  (two-valued)").help("Smaller reward value of two-valued arms.");
-  t->real("high", &P::high, 0.95, 0.0, 1.0).label("high  (two-valued)").help("Larger reward value of two-valued arms.");
+  t->real("low", &P::low, 0.05, 0.0, 0.45).label("low  (two-valued)").help("Smaller reward value of two-valued arms (below 0.5); means below it are clamped.");
+  t->real("high", &P::high, 0.95, 0.55, 1.0).label("high  (two-valued)").help("Larger reward value of two-valued arms (above 0.5); means above it are clamped.");
   t->integer("horizon", &P::horizon, 10000, 10, 10000000).label("paid rounds T").log_scale().help("Rounds whose regret counts.");
   t->real("c_free", &P::c_free, 20.0, 0.0, 200.0).label("c_free").help("Free budget B = c_free·ln T pulls before regret counts.");
   t->real("c_max", &P::c_max, 40.0, 1.0, 200.0).label("sweep c_max").help("The regret-saved curve sweeps c_free over [0, c_max].");
   t->integer("sweep", &P::sweep, 9, 2, 21).label("sweep points").help("Number of c_free values in the sweep (each costs two more episodes per run).");
   t->real("forced", &P::forced, 0.5, 0.0, 1.0).label("UFE forced fraction").help("Fraction of the free budget UFE spends round robin before allocating adaptively.");
   t->real("c", &P::c, 0.0, 0.0, 5.0).label("c  (KL-UCB ln ln t)").help("KL-UCB level ln t + c ln ln t.");
-  t->rule([](const P& p) -> Status {
-    if (p.dist == ArmDist::TwoValued && !(p.low < p.high))
-      return Status::error("two-valued rewards need low < high (got low = " + format_real(p.low) + ", high = " + format_real(p.high) + ")");
-    return {};
-  });
   return t;
 }
 

@@ -19,17 +19,13 @@ std::shared_ptr<const ParamTable<StreamParams>> table() {
   auto t = std::make_shared<ParamTable<StreamParams>>();
   using P = StreamParams;
   t->integer("k", &P::k, 50, 2, 100000).label("arms K").log_scale().help("Arms in the stream (each run draws its own means).");
-  t->choice("instance", &P::instance, StreamInstance::UniformMeans, {"clear_cut", "uniform"})
+  t->choice("instance", &P::instance, StreamInstance::UniformMeans, {"uniform", "clear_cut"})
       .label("arm means")
-      .choice_labels({"clear cut: one arm 0.9, others ~ N(0.5, 0.1²) on [0, 0.8]", "all uniform on [0, 1]"})
+      .choice_labels({"all uniform on [0, 1]", "clear cut: one arm 0.9, others ~ N(0.5, 0.1²) on [0, 0.8]"})
       .help("How each run draws the K means; the best arm's position in the stream is random.");
-  t->integer("t_min", &P::t_min, 10000, 100, 1000000000).label("T min").log_scale().help("Smallest horizon of the sweep.");
-  t->integer("t_max", &P::t_max, 10000000, 100, 1000000000).label("T max").log_scale().help("Largest horizon of the sweep (final metrics are at T max).");
-  t->integer("points", &P::points, 7, 2, 12).label("horizons").help("Number of log-spaced horizons in [T min, T max].");
-  t->rule([](const P& p) -> Status {
-    if (!(p.t_min < p.t_max)) return Status::error("t_min must be below t_max (got " + std::to_string(p.t_min) + " and " + std::to_string(p.t_max) + ")");
-    return {};
-  });
+  t->integer("t_max", &P::t_max, 10000000, 1000, 1000000000).label("T max").log_scale().help("Largest horizon of the sweep (final metrics are at T max).");
+  t->real("decades", &P::decades, 3.0, 0.5, 6.0).label("sweep decades").help("The sweep runs from T max / 10^decades (at least 10) to T max.");
+  t->integer("points", &P::points, 7, 2, 12).label("horizons").help("Number of log-spaced horizons in the sweep.");
   return t;
 }
 
@@ -75,7 +71,7 @@ StreamingExperiment::StreamingExperiment() : ExperimentOf(table()) {}
 
 std::vector<double> StreamingExperiment::horizons() const {
   std::vector<double> ts;
-  const double a = std::log(static_cast<double>(p().t_min)), b = std::log(static_cast<double>(p().t_max));
+  const double b = std::log(static_cast<double>(p().t_max)), a = std::max(std::log(10.0), b - p().decades * std::log(10.0));
   for (long long i = 0; i < p().points; ++i) ts.push_back(std::round(std::exp(a + (b - a) * i / (p().points - 1))));
   return ts;
 }

@@ -9,13 +9,14 @@
 
 namespace klab::bandits {
 
-enum class StreamInstance { ClearCut = 0, UniformMeans };
+enum class StreamInstance { UniformMeans = 0, ClearCut };
 
 struct StreamParams {
   long long k = 50;             // arms in the stream
   StreamInstance instance = StreamInstance::UniformMeans;
-  long long t_min = 10000, t_max = 10000000;
-  long long points = 7;         // horizons, log-spaced in [t_min, t_max]
+  long long t_max = 10000000;   // the largest horizon (final metrics)
+  double decades = 3.0;         // the sweep starts at t_max / 10^decades
+  long long points = 7;         // horizons, log-spaced
 };
 
 class StreamingExperiment final : public ExperimentOf<StreamParams, StreamingExperiment> {

@@ -18,10 +18,16 @@ constexpr double kAuto = __builtin_nan("");  // axis limit chosen from the data
 
 enum class Scale { Linear, Log };
 
+struct Tick {
+  double value;
+  std::string label;  // empty for minor ticks
+};
+
 struct Axis {
   std::string label;
   Scale scale = Scale::Linear;
   double min = kAuto, max = kAuto;
+  std::vector<Tick> ticks;  // explicit ticks (e.g. category names); empty: automatic
 };
 
 // A curve, optionally with a shaded band [lo, hi] (e.g. a 95% confidence interval).

@@ -1,5 +1,6 @@
 #include "core/params.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,8 +33,9 @@ std::string format_integer(long long v) { return std::to_string(v); }
 bool parse_integer(std::string_view text, long long* out) {
   double x;
   if (!parse_real(text, &x)) return false;
-  // Accept exact integers written with an exponent (horizon=1e5); reject 2.5 or beyond 2^53.
-  if (x != std::floor(x) || std::fabs(x) > 9007199254740992.0) return false;
+  // Accept exact integers written with an exponent (horizon=1e5); reject 2.5, and magnitudes from
+  // 2^53 on, where doubles skip integers (the text 2^53 + 1 would silently read as 2^53).
+  if (x != std::floor(x) || std::fabs(x) >= 9007199254740992.0) return false;
   *out = static_cast<long long>(x);
   return true;
 }
@@ -100,6 +102,10 @@ std::string describe_range(const ParamSpec& spec) {
 std::string format_real(double x) {
   if (x == 0.0) return "0";  // also folds -0 to 0
   char buf[40];
+  if (x == std::floor(x) && std::fabs(x) < 1e15) {  // integers as integers: 100, not 1e+02
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, x);
     if (std::strtod(buf, nullptr) == x) break;
@@ -176,8 +182,8 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
       for (std::string_view part : split_commas(text)) {
         const int i = find_choice(spec, part);
         if (i < 0)
-          return Status::error("parameter '" + spec.key + "': unknown id " + quote(part) + " (allowed: " +
-                               join_choices(spec) + ")");
+          return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": unknown id " +
+                               quote(part));
         v.picks.push_back(i);
       }
       const Status s = check_value(spec, v);
@@ -217,13 +223,18 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
           return range_error(spec, std::to_string(v.picks[i]));
         for (size_t j = 0; j < i; ++j)
           if (v.picks[j] == v.picks[i])
-            return Status::error("parameter '" + spec.key + "' lists '" + spec.choices[static_cast<size_t>(v.picks[i])] +
-                                 "' twice");
+            return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": it lists '" +
+                                 spec.choices[static_cast<size_t>(v.picks[i])] + "' twice");
       }
       return {};
     }
   }
   return {};
+}
+
+uint64_t ParamSet::next_version() {
+  static std::atomic<uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
 }
 
 int ParamSet::find(std::string_view key) const {
@@ -250,7 +261,7 @@ Status ParamSet::assign(const std::vector<std::pair<size_t, ParamValue>>& change
     for (size_t k = changes.size(); k-- > 0;) store(changes[k].first, old[k]);
     return s;
   }
-  if (changed) ++version_;
+  if (changed) version_ = next_version();
   return {};
 }
 
@@ -274,7 +285,7 @@ Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>
 
 void ParamSet::reset_to_defaults() {
   for (size_t i = 0; i < specs().size(); ++i) store(i, specs()[i].def);
-  ++version_;
+  version_ = next_version();
 }
 
 }  // namespace klab

@@ -91,14 +91,22 @@ class ParamSet {
   Status set_texts(const std::vector<std::pair<std::string, std::string>>& key_values);
   std::string text(size_t i) const { return format_value(specs()[i], get(i)); }
   void reset_to_defaults();
-  // Bumped on every successful change; views compare it to know when to reset.
+  // A process-wide unique stamp, renewed on every successful change (and for every new or copied
+  // set), so a view that cached work for one stamp never mistakes another set's state for it.
   uint64_t version() const { return version_; }
 
  protected:
+  ParamSet() : version_(next_version()) {}
+  ParamSet(const ParamSet&) : version_(next_version()) {}
+  ParamSet& operator=(const ParamSet&) {
+    version_ = next_version();
+    return *this;
+  }
   virtual void store(size_t i, const ParamValue& v) = 0;
 
  private:
-  uint64_t version_ = 0;
+  static uint64_t next_version();
+  uint64_t version_;
 };
 
 // A ParamTable<P> binds specs to the fields of a plain parameter struct P.

@@ -115,6 +115,14 @@ double from_unit(double u, Range r, Scale s) {
   return r.lo + u * (r.hi - r.lo);
 }
 
+std::vector<Tick> axis_ticks(const Axis& axis, Range range, int target) {
+  if (axis.ticks.empty()) return make_ticks(range, axis.scale, target);
+  std::vector<Tick> inside;
+  for (const Tick& t : axis.ticks)
+    if (t.value >= std::min(range.lo, range.hi) && t.value <= std::max(range.lo, range.hi)) inside.push_back(t);
+  return inside;
+}
+
 std::vector<Tick> make_ticks(Range r, Scale s, int target) {
   std::vector<Tick> ticks;
   if (!(r.hi > r.lo) || !std::isfinite(r.lo) || !std::isfinite(r.hi)) return ticks;

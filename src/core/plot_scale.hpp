@@ -14,17 +14,14 @@ struct Range {
   double lo = 0, hi = 1;
 };
 
-struct Tick {
-  double value;
-  std::string label;  // empty for minor ticks
-};
-
 // The data extent of a plot along x or y (bands, points, bars, heatmaps, guides included);
 // non-positive values are ignored on a log axis. Falls back to [0, 1] (or [1, 10]) when empty.
 Range data_range(const Plot& plot, bool x_axis);
 // The displayed range: the axis limits where set, otherwise the data range with a small margin.
 Range view_range(const Plot& plot, bool x_axis);
 std::vector<Tick> make_ticks(Range range, Scale scale, int target = 6);
+// The axis' explicit ticks inside the range, or make_ticks().
+std::vector<Tick> axis_ticks(const Axis& axis, Range range, int target);
 // Position in [0, 1] along the axis (log10 on a log axis) and back.
 double to_unit(double v, Range range, Scale scale);
 double from_unit(double u, Range range, Scale scale);

@@ -57,6 +57,25 @@ Status write_atomically(const std::string& path, const std::string& text) {
   return {};
 }
 
+// The JSON type of each kind, as params_to_json writes it: numbers, true/false, an id string,
+// arrays of numbers or of ids.
+bool json_type_fits(ParamKind kind, const json& v) {
+  auto all_of = [&v](bool (json::*is)() const noexcept) {
+    for (const json& e : v)
+      if (!(e.*is)()) return false;
+    return true;
+  };
+  switch (kind) {
+    case ParamKind::Real:
+    case ParamKind::Integer: return v.is_number();
+    case ParamKind::Boolean: return v.is_boolean();
+    case ParamKind::Choice: return v.is_string();
+    case ParamKind::RealList: return v.is_array() && all_of(&json::is_number);
+    case ParamKind::MultiChoice: return v.is_array() && all_of(&json::is_string);
+  }
+  return false;
+}
+
 bool file_exists(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0;
@@ -91,25 +110,25 @@ Status params_from_json(ParamSet& params, const json& object) {
   if (!object.is_object()) return Status::error("\"params\" must be a JSON object");
   std::vector<std::pair<std::string, std::string>> texts;
   for (auto it = object.begin(); it != object.end(); ++it) {
+    const int i = params.find(it.key());
+    if (i < 0) return params.set_texts({{it.key(), ""}});  // its message lists the known keys
+    const ParamSpec& spec = params.specs()[static_cast<size_t>(i)];
     const json& v = it.value();
+    if (!json_type_fits(spec.kind, v))
+      return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got a JSON " +
+                           v.type_name() + ")");
     std::string text;
     if (v.is_array()) {
-      for (size_t k = 0; k < v.size(); ++k) {
-        const json& e = v[k];
-        if (!(e.is_number() || e.is_string()))
-          return Status::error("parameter '" + it.key() + "': list elements must be numbers or ids");
-        text += (k ? "," : "") + (e.is_string() ? e.get<std::string>() : format_real(e.get<double>()));
-      }
+      for (size_t k = 0; k < v.size(); ++k)
+        text += (k ? "," : "") + (v[k].is_string() ? v[k].get<std::string>() : format_real(v[k].get<double>()));
     } else if (v.is_string()) {
       text = v.get<std::string>();
     } else if (v.is_boolean()) {
       text = v.get<bool>() ? "true" : "false";
     } else if (v.is_number_integer()) {
       text = v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : std::to_string(v.get<int64_t>());
-    } else if (v.is_number()) {
-      text = format_real(v.get<double>());
     } else {
-      return Status::error("parameter '" + it.key() + "' has an unsupported JSON type");
+      text = format_real(v.get<double>());
     }
     texts.emplace_back(it.key(), text);
   }

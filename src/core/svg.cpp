@@ -165,7 +165,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
   if (p.frame == Frame::Axes) {
     out += "<rect x=\"" + num(f.x0) + "\" y=\"" + num(f.y0) + "\" width=\"" + num(f.w) + "\" height=\"" + num(f.h) +
            "\" fill=\"#ffffff\" stroke=\"#888888\"/>\n";
-    for (const Tick& t : make_ticks(f.xr, f.xs, 7)) {
+    for (const Tick& t : axis_ticks(p.x, f.xr, 7)) {
       const double x = f.px(t.value);
       out += "<line x1=\"" + num(x) + "\" y1=\"" + num(f.y0) + "\" x2=\"" + num(x) + "\" y2=\"" + num(f.y0 + f.h) +
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
@@ -173,7 +173,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
         out += "<text x=\"" + num(x) + "\" y=\"" + num(f.y0 + f.h + 16) + "\" text-anchor=\"middle\" font-size=\"11\">" +
                esc(t.label) + "</text>";
     }
-    for (const Tick& t : make_ticks(f.yr, f.ys, 6)) {
+    for (const Tick& t : axis_ticks(p.y, f.yr, 6)) {
       const double y = f.py(t.value);
       out += "<line x1=\"" + num(f.x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(f.x0 + f.w) + "\" y2=\"" + num(y) +
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
@@ -204,6 +204,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
   for (const Line& l : p.lines)
     if (!l.lo.empty() && !l.hi.empty())
       out += "<path d=\"" + band_path(f, l) + "\" fill=\"" + color(l.color) + "\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
+  int vertical_labels = 0;
   for (const Guide& g : p.guides) {
     const bool inside = g.vertical ? f.ok(g.value, f.yr.lo) : f.ok(f.xr.lo, g.value);
     if (!inside) continue;
@@ -212,8 +213,11 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
       const double x = f.px(g.value);
       out += "<line x1=\"" + num(x) + "\" y1=\"" + num(f.y0) + "\" x2=\"" + num(x) + "\" y2=\"" + num(f.y0 + f.h) +
              "\" stroke=\"" + color(g.color) + "\" stroke-width=\"1.5\"" + dash + "/>";
-      out += "<text x=\"" + num(x + 4) + "\" y=\"" + num(f.y0 + 14) + "\" font-size=\"11\" fill=\"" + color(g.color) +
-             "\">" + esc(g.label) + "</text>\n";
+      // Staggered up from the bottom, as in the ImGui plot (the legend sits top right).
+      const double label_y = f.y0 + f.h - 6 - 14.0 * (vertical_labels++ % 5);
+      const bool right_edge = x + 6.5 * static_cast<double>(g.label.size()) > f.x0 + f.w;  // label on the left there
+      out += "<text x=\"" + num(right_edge ? x - 4 : x + 4) + "\" y=\"" + num(label_y) + "\" font-size=\"11\" fill=\"" +
+             color(g.color) + "\"" + (right_edge ? " text-anchor=\"end\"" : "") + ">" + esc(g.label) + "</text>\n";
     } else {
       const double y = f.py(g.value);
       out += "<line x1=\"" + num(f.x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(f.x0 + f.w) + "\" y2=\"" + num(y) +

@@ -135,6 +135,10 @@ plot::Figure CategoricalExperiment::contributions() const {
   }
   dist.bars = {bp, bq};
   contrib.bars = {cpq, cqp};
+  for (size_t i = 0; i < k; ++i) {  // bins labelled 1..k at their centres
+    dist.x.ticks.push_back({static_cast<double>(i) + 0.5, std::to_string(i + 1)});
+    contrib.x.ticks.push_back({static_cast<double>(i) + 0.5, std::to_string(i + 1)});
+  }
   plot::Figure f;
   f.plots = {dist, contrib};
   return f;
@@ -150,8 +154,8 @@ plot::Plot CategoricalExperiment::simplex() const {
   s.y = {"", plot::Scale::Linear, 0.0, 0.8660254037844386};
   if (pn.size() != 3) return s;
   plot::Heatmap h;
-  h.nx = 96;
-  h.ny = 84;
+  h.nx = 160;
+  h.ny = 140;
   h.x0 = 0;
   h.x1 = 1;
   h.y0 = 0;

@@ -12,20 +12,19 @@ namespace {
 enum Series { kForward, kReverse };
 enum Curve { kKlPQ, kKlQP, kMuHistogram };
 enum Final { kFinalKlPQ, kFinalKlQP, kFinalMu, kFinalSigma, kModeDistance };
-constexpr int kGradientNodes = 24, kEvaluationNodes = 64;
 
 std::shared_ptr<const ParamTable<FitParams>> table() {
   auto t = std::make_shared<ParamTable<FitParams>>();
   using P = FitParams;
-  t->real_list("means", &P::means, {-2.0, 2.5}, -10.0, 10.0, 1, 6).label("component means").help("Means of the mixture components (drag the peaks in the view).");
-  t->real_list("sds", &P::sds, {0.6, 0.9}, 0.05, 5.0, 1, 6).label("component sds").help("Standard deviations of the mixture components.");
+  t->real_list("means", &P::means, {-2.5, 2.5}, -10.0, 10.0, 1, 6).label("component means").help("Means of the mixture components (drag the peaks in the view).");
+  t->real_list("sds", &P::sds, {0.5, 0.8}, 0.05, 5.0, 1, 6).label("component sds").help("Standard deviations of the mixture components.");
   t->real_list("weights", &P::weights, {0.5, 0.5}, 0.0, 1.0, 1, 6).label("component weights").help("Component weights (normalised to sum 1; drag a peak up or down).");
   t->integer("steps", &P::steps, 500, 1, 100000).label("steps").log_scale().help("Gradient-descent steps per fit.");
   t->real("lr", &P::learning_rate, 0.1, 0.0001, 1.0).label("learning rate η").log_scale().help("Step size of gradient descent on (μ, ln σ).");
   t->choice("estimator", &P::estimator, Estimator::Quadrature, {"quadrature", "monte_carlo"})
       .label("gradient estimator")
-      .choice_labels({"Gauss–Hermite quadrature", "Monte Carlo"})
-      .help("How the expectations in the gradients are estimated.");
+      .choice_labels({"quadrature (exact)", "Monte Carlo"})
+      .help("How the expectations in the gradients are computed: deterministic quadrature (exact moments for the forward KL, a fine grid for the reverse) or M Monte Carlo samples per step.");
   t->integer("mc_samples", &P::mc_samples, 64, 1, 4096).label("MC samples").log_scale().help("Samples per step for the Monte Carlo estimator.");
   t->choice("init", &P::init, InitMode::Random, {"random", "fixed"})
       .label("initial q")
@@ -57,8 +56,7 @@ double mode_distance(const Mixture& p, double mu) {
 
 }  // namespace
 
-FitExperiment::FitExperiment()
-    : ExperimentOf(table()), gh_grad_(gauss_hermite(kGradientNodes)), gh_eval_(gauss_hermite(kEvaluationNodes)) {}
+FitExperiment::FitExperiment() : ExperimentOf(table()) {}
 
 Mixture FitExperiment::mixture() const { return make_mixture(p().means, p().sds, p().weights); }
 
@@ -89,8 +87,8 @@ FitPair FitExperiment::start(uint64_t seed, uint32_t run) const {
 }
 
 void FitExperiment::step(FitPair& fit) const {
-  fit_step(fit.p, fit.forward, config(p(), Direction::Forward), gh_grad_, fit.rng_forward);
-  fit_step(fit.p, fit.reverse, config(p(), Direction::Reverse), gh_grad_, fit.rng_reverse);
+  fit_step(fit.p, fit.forward, config(p(), Direction::Forward), fit.rng_forward);
+  fit_step(fit.p, fit.reverse, config(p(), Direction::Reverse), fit.rng_reverse);
   ++fit.step;
 }
 
@@ -173,7 +171,7 @@ plot::Figure FitExperiment::figure(const BatchResult& r) const {
   qp.x = {"step"};
   qp.y = {"KL(q‖p)", plot::Scale::Log};
   qp.lines = plot::result_lines(r, "kl_qp");
-  hist.title = "Where the fitted mean ends (mass-covering vs mode-seeking)";
+  hist.title = "Final μ: mass-covering vs mode-seeking";
   hist.x = {"final μ"};
   hist.y = {"fraction of runs"};
   for (size_t s = 0; s < 2; ++s) hist.bars.push_back(plot::result_histogram(r, s, kMuHistogram));
@@ -196,10 +194,12 @@ DemoInfo forward_reverse_demo() {
       "    forward  KL(p‖q) = E_p[ln p - ln q]   minimised by moment matching: μ = E_p[x], σ² = Var_p[x]\n"
       "    reverse  KL(q‖p) = E_q[ln q - ln p]   gradient by reparametrisation x = μ + σε:\n"
       "             ∇μ = -E[∇ln p(x)],  ∇ln σ = -1 - E[∇ln p(x)·σε]\n"
-      "Expectations by Gauss–Hermite quadrature or Monte Carlo.\n"
+      "Expectations by deterministic quadrature or by Monte Carlo (stochastic gradients).\n"
       "What to look for: with well separated modes the forward fit spreads over both (mass-covering), the\n"
       "reverse fit locks onto one mode (mode-seeking), and which one depends on the start. The heatmap is\n"
-      "the KL landscape over (μ, σ): the reverse KL has one basin per mode. Drag the peaks to edit p.";
+      "the KL landscape over (μ, σ): the reverse KL has one basin per mode. Bring the modes closer (or make\n"
+      "them symmetric) and a third, 'bridging' basin appears: a wide q between the modes that is a genuine\n"
+      "local minimum of KL(q‖p). Drag the peaks to edit p; click the landscape to start the fits there.";
   d.papers = {"C. M. Bishop. Pattern Recognition and Machine Learning, §10.1.2. Springer 2006.",
               "T. Minka. Divergence measures and message passing. Microsoft Research TR-2005-173.",
               "D. P. Kingma, M. Welling. Auto-Encoding Variational Bayes (reparametrisation). ICLR 2014."};

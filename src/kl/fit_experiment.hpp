@@ -43,16 +43,13 @@ class FitExperiment final : public ExperimentOf<FitParams, FitExperiment> {
   FitPair start(uint64_t seed, uint32_t run) const;
   void step(FitPair& fit) const;
   double kl_forward(const FitPair& fit, const Gaussian& q) const { return kl_p_q(fit.p, fit.neg_entropy_p, q); }
-  double kl_reverse(const FitPair& fit, const Gaussian& q) const { return kl_q_p(fit.p, q, gh_eval_); }
+  double kl_reverse(const FitPair& fit, const Gaussian& q) const { return kl_q_p(fit.p, q); }
   // The KL landscape over (μ, σ) (σ on a log grid), as log10 of the divergence, for the view.
   plot::Heatmap landscape(Direction direction, int nx, int ny) const;
   // The σ range of the landscape.
   void sd_range(double* lo, double* hi) const;
   // Range of μ shown in plots and used for random inits and histograms.
   void mu_range(double* lo, double* hi) const;
-
- private:
-  GaussHermite gh_grad_, gh_eval_;  // quadrature rules for gradients and for reported KL values
 };
 
 DemoInfo forward_reverse_demo();

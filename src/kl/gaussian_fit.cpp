@@ -1,6 +1,5 @@
 #include "kl/gaussian_fit.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 
@@ -51,15 +50,21 @@ double Mixture::log_density(double x) const {
 }
 
 double Mixture::score(double x) const {
-  // ∇ ln p = Σ_k r_k(x) · (m_k - x)/s_k², responsibilities r_k = w_k N_k(x) / p(x).
-  const double lp = log_density(x);
-  double g = 0.0;
-  for (size_t i = 0; i < means.size(); ++i) {
-    if (weights[i] <= 0) continue;
-    const double r = std::exp(std::log(weights[i]) + log_normal_pdf(x, means[i], sds[i]) - lp);
+  // ∇ ln p = Σ_k r_k(x) · (m_k - x)/s_k², responsibilities r_k = w_k N_k(x) / p(x), from one
+  // pass of log-sum-exp terms.
+  double terms[64], best = -INFINITY;
+  const size_t k = std::min<size_t>(means.size(), 64);
+  for (size_t i = 0; i < k; ++i) {
+    terms[i] = weights[i] > 0 ? std::log(weights[i]) + log_normal_pdf(x, means[i], sds[i]) : -INFINITY;
+    best = std::max(best, terms[i]);
+  }
+  double total = 0.0, g = 0.0;
+  for (size_t i = 0; i < k; ++i) {
+    const double r = std::exp(terms[i] - best);
+    total += r;
     g += r * (means[i] - x) / (sds[i] * sds[i]);
   }
-  return g;
+  return g / total;
 }
 
 double Mixture::mean() const {
@@ -75,6 +80,8 @@ double Mixture::variance() const {
   return v;
 }
 
+double Mixture::quadrature_step() const { return *std::min_element(sds.begin(), sds.end()) / 16.0; }
+
 void Mixture::support(double* lo, double* hi) const {
   *lo = INFINITY;
   *hi = -INFINITY;
@@ -84,35 +91,15 @@ void Mixture::support(double* lo, double* hi) const {
   }
 }
 
-GaussHermite gauss_hermite(int n) {
-  // Probabilists' Hermite polynomials satisfy x He_k = He_{k+1} + k He_{k-1}, so the Jacobi
-  // matrix has zero diagonal and off-diagonal sqrt(k); nodes are its eigenvalues and weights the
-  // squared first components of the normalised eigenvectors (the N(0,1) measure has mass 1).
-  Eigen::MatrixXd jacobi = Eigen::MatrixXd::Zero(n, n);
-  for (int k = 1; k < n; ++k) jacobi(k, k - 1) = jacobi(k - 1, k) = std::sqrt(static_cast<double>(k));
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(jacobi);
-  GaussHermite gh;
-  for (int i = 0; i < n; ++i) {
-    gh.nodes.push_back(eig.eigenvalues()(i));
-    const double v0 = eig.eigenvectors()(0, i);
-    gh.weights.push_back(v0 * v0);
-  }
-  return gh;
-}
-
-void kl_gradient(const Mixture& p, const Gaussian& q, const FitConfig& cfg, const GaussHermite& gh, Rng& rng,
-                 double* d_mu, double* d_log_sd) {
+void kl_gradient(const Mixture& p, const Gaussian& q, const FitConfig& cfg, Rng& rng, double* d_mu, double* d_log_sd) {
   const double sd = std::exp(q.log_sd), var = sd * sd;
   double e1 = 0.0, e2 = 0.0;  // the two expectations of the chosen direction
   if (cfg.direction == Direction::Forward) {
     // e1 = E_p[x - μ], e2 = E_p[(x - μ)²]
     if (cfg.estimator == Estimator::Quadrature) {
-      for (size_t k = 0; k < p.means.size(); ++k)
-        for (size_t i = 0; i < gh.nodes.size(); ++i) {
-          const double d = p.means[k] + p.sds[k] * gh.nodes[i] - q.mu;
-          e1 += p.weights[k] * gh.weights[i] * d;
-          e2 += p.weights[k] * gh.weights[i] * d * d;
-        }
+      const double d = p.mean() - q.mu;
+      e1 = d;
+      e2 = p.variance() + d * d;
     } else {
       for (int s = 0; s < cfg.mc_samples; ++s) {
         const size_t k = sample_categorical(rng, p.weights.data(), p.weights.size());
@@ -128,11 +115,11 @@ void kl_gradient(const Mixture& p, const Gaussian& q, const FitConfig& cfg, cons
   } else {
     // e1 = E_ε[∇ ln p(μ + σε)], e2 = E_ε[∇ ln p(μ + σε) · σε]
     if (cfg.estimator == Estimator::Quadrature) {
-      for (size_t i = 0; i < gh.nodes.size(); ++i) {
-        const double g = p.score(q.mu + sd * gh.nodes[i]);
-        e1 += gh.weights[i] * g;
-        e2 += gh.weights[i] * g * sd * gh.nodes[i];
-      }
+      for_gaussian_nodes(q.mu, sd, p.quadrature_step(), [&](double x, double w) {
+        const double g = p.score(x);  // one evaluation for both expectations
+        e1 += w * g;
+        e2 += w * g * (x - q.mu);
+      });
     } else {
       for (int s = 0; s < cfg.mc_samples; ++s) {
         const double eps = sample_normal(rng);
@@ -148,9 +135,9 @@ void kl_gradient(const Mixture& p, const Gaussian& q, const FitConfig& cfg, cons
   }
 }
 
-void fit_step(const Mixture& p, Gaussian& q, const FitConfig& cfg, const GaussHermite& gh, Rng& rng) {
+void fit_step(const Mixture& p, Gaussian& q, const FitConfig& cfg, Rng& rng) {
   double d_mu, d_log_sd;
-  kl_gradient(p, q, cfg, gh, rng, &d_mu, &d_log_sd);
+  kl_gradient(p, q, cfg, rng, &d_mu, &d_log_sd);
   q.mu -= cfg.learning_rate * d_mu;
   q.log_sd -= cfg.learning_rate * d_log_sd;
   q.log_sd = std::clamp(q.log_sd, -7.0, 5.0);  // keep σ in [1e-3, 150]: the grid quadrature's range
@@ -165,7 +152,7 @@ double neg_entropy(const Mixture& p) {
         const double lp = p.log_density(x);
         return std::isfinite(lp) ? std::exp(lp) * lp : 0.0;
       },
-      lo, hi, narrowest / 2.0, 2001);
+      lo, hi, narrowest / 2.0, 2001);  // step narrowest/20
 }
 
 double kl_p_q(const Mixture& p, double neg_entropy_p, const Gaussian& q) {
@@ -174,10 +161,9 @@ double kl_p_q(const Mixture& p, double neg_entropy_p, const Gaussian& q) {
   return neg_entropy_p - e_log_q;
 }
 
-double kl_q_p(const Mixture& p, const Gaussian& q, const GaussHermite& gh) {
+double kl_q_p(const Mixture& p, const Gaussian& q) {
   const double sd = std::exp(q.log_sd);
-  double e_log_p = 0.0;
-  for (size_t i = 0; i < gh.nodes.size(); ++i) e_log_p += gh.weights[i] * p.log_density(q.mu + sd * gh.nodes[i]);
+  const double e_log_p = expect_gaussian(q.mu, sd, p.quadrature_step(), [&](double x) { return p.log_density(x); });
   const double entropy_q = q.log_sd + kLogSqrt2Pi + 0.5;
   return -entropy_q - e_log_p;
 }

@@ -71,19 +71,23 @@ class BernoulliView final : public ui::DemoView {
                    {"UCB1", num(ucb1_upper(p.p_hat, t, n))},
                    {"KL-UCB / Hoeffding radius", num((u - p.p_hat) / std::max(h - p.p_hat, 1e-300))}},
                   3);
-    figure_ = e.geometry();
+    if (built_version_ != e.params().version() || figure_.plots.empty()) {
+      figure_ = e.geometry();
+      built_version_ = e.params().version();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const bool wide = avail.x > ImGui::GetFontSize() * 50;
     const ImVec2 size = wide ? ImVec2(avail.x * 0.5f - 4, avail.y) : ImVec2(avail.x, avail.y * 0.5f - 4);
-    ui::PlotOptions drag;
-    drag.left_drag_pans = false;
-    const PlotFrame f = ui::draw_plot("geometry", figure_.plots[0], size, drag);
+    const PlotFrame f = ui::draw_plot("geometry", figure_.plots[0], size, ui::kWithHandles);
     if (f.hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
     if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left))
       set_param(ctx.experiment.params(), "p_hat", real_value(std::clamp(f.mouse_x, 0.0, 1.0)));
     if (wide) ImGui::SameLine();
     ui::draw_plot("vs_n", figure_.plots[1], size);
   }
+
+ private:
+  uint64_t built_version_ = ~0ull;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -227,9 +231,7 @@ class FitView final : public ui::DemoView {
   void draw_density(FitExperiment& e, ImVec2 size) {
     ImGui::BeginGroup();
     const float bar = ImGui::GetFrameHeightWithSpacing();
-    ui::PlotOptions opt;
-    opt.left_drag_pans = false;
-    const PlotFrame f = ui::draw_plot("density", figure_.plots[0], ImVec2(size.x, size.y - bar), opt);
+    const PlotFrame f = ui::draw_plot("density", figure_.plots[0], ImVec2(size.x, size.y - bar), ui::kWithHandles);
     const bool active = ImGui::IsItemActive();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const FitParams& p = e.p();
@@ -295,9 +297,7 @@ class FitView final : public ui::DemoView {
   void draw_landscape(FitExperiment& e, ImVec2 size) {
     ImGui::BeginGroup();
     const float bar = ImGui::GetFrameHeightWithSpacing();
-    ui::PlotOptions opt;
-    opt.left_drag_pans = false;
-    const PlotFrame f = ui::draw_plot("landscape", figure_.plots[1], ImVec2(size.x, size.y - bar), opt);
+    const PlotFrame f = ui::draw_plot("landscape", figure_.plots[1], ImVec2(size.x, size.y - bar), ui::kWithHandles);
     if (f.hovered && ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
       ParamSet& ps = e.params();
       ParamValue fixed;
@@ -349,9 +349,12 @@ class CategoricalView final : public ui::DemoView {
                    {"IS(q‖p)", num(d.is_qp)},
                    {"Le Cam √2·H", num(std::sqrt(2.0) * d.hellinger)}},
                   3);
-    figure_ = e.contributions();
     const bool three = p.size() == 3;
-    if (three) figure_.plots.push_back(e.simplex());
+    if (built_version_ != e.params().version() || figure_.plots.empty()) {  // the simplex field is costly
+      figure_ = e.contributions();
+      if (three) figure_.plots.push_back(e.simplex());
+      built_version_ = e.params().version();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float bar = ImGui::GetFrameHeightWithSpacing();
     const float w = three ? avail.x * 0.5f - 4 : avail.x, h = (avail.y - bar) * 0.5f - 4;
@@ -367,9 +370,7 @@ class CategoricalView final : public ui::DemoView {
 
  private:
   void draw_bars(CategoricalExperiment& e, ImVec2 size) {
-    ui::PlotOptions opt;
-    opt.left_drag_pans = false;
-    const PlotFrame f = ui::draw_plot("bars", figure_.plots[0], size, opt);
+    const PlotFrame f = ui::draw_plot("bars", figure_.plots[0], size, ui::kWithHandles);
     const size_t k = e.p().p.size();
     const bool active = ImGui::IsItemActive();
     if (f.hovered) {
@@ -406,9 +407,7 @@ class CategoricalView final : public ui::DemoView {
   }
 
   void draw_simplex(CategoricalExperiment& e, ImVec2 size) {
-    ui::PlotOptions opt;
-    opt.left_drag_pans = false;
-    const PlotFrame f = ui::draw_plot("simplex", figure_.plots[2], size, opt);
+    const PlotFrame f = ui::draw_plot("simplex", figure_.plots[2], size, ui::kWithHandles);
     const bool active = ImGui::IsItemActive();
     const std::vector<double> p = normalised(e.p().p), q = normalised(e.p().q);
     const auto sp = plot::simplex_xy(p[0], p[1], p[2]), sq = plot::simplex_xy(q[0], q[1], q[2]);
@@ -430,6 +429,7 @@ class CategoricalView final : public ui::DemoView {
   size_t bin_ = SIZE_MAX;
   bool editing_q_ = false;
   int point_ = -1;
+  uint64_t built_version_ = ~0ull;
 };
 
 }  // namespace

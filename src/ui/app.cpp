@@ -85,6 +85,9 @@ void App::select(const std::string& demo_id) {
         current_ = i;
         requested_tab_ = Tab::Live;
         tab_requested_ = true;
+        // The sidebar and the Demos menu switch in mid-frame, before the centre draws the new
+        // demo: its live view must be reset for its parameters first (an unreset view has no state).
+        sync_view();
       }
       return;
     }
@@ -110,25 +113,29 @@ Status App::open_link(const std::string& hash) {
       // Validate on a scratch copy first, so a bad link leaves the demo at its defaults.
       std::unique_ptr<Experiment> scratch = s.info->make();
       st = scratch->params().set_texts(state.value().params);
-      if (st.ok()) {
-        s.experiment = std::move(scratch);
-        s.settings = settings;
-        s.job.reset();
-        s.result.reset();
-        s.playing = false;
-      }
+      if (st.ok()) adopt(s, std::move(scratch), settings);
     }
-    if (!st.ok()) {
-      s.experiment = s.info->make();
-      s.settings = RunSettings{};
-      s.settings.runs = s.info->default_runs;
-      problem = st;
-    }
+    problem = st;
   }
-  if (!problem.ok())
+  if (!problem.ok()) {
+    // Whatever was wrong (a malformed link, an unknown demo, a bad value), the demo on screen
+    // falls back to its defaults, as the notice says.
+    Slot& s = current();
+    RunSettings defaults;
+    defaults.runs = s.info->default_runs;
+    adopt(s, s.info->make(), defaults);
     post(Notice::Level::Warning, "This link could not be used (" + problem.message() + "); showing the defaults instead.");
+  }
   last_hash_ = trimmed;  // sync_url() then rewrites the address bar with the full, canonical state
   return problem;
+}
+
+void App::adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings) {
+  s.experiment = std::move(experiment);
+  s.settings = settings;
+  s.job.reset();
+  s.result.reset();
+  s.playing = false;
 }
 
 std::string App::link() const {
@@ -240,10 +247,11 @@ void App::frame() {
   draw_controls(total_w - side_w - centre_w, h);
   draw_status_bar(status_h);
 
-  // Keyboard: space play/pause, right arrow step (not while typing).
+  // Keyboard: space play/pause (no auto-repeat), right arrow step (repeats while held); not while
+  // typing. ImGui 1.86's IsKeyPressed takes the back end's key index (io.KeyMap), not an ImGuiKey_.
   if (!ImGui::GetIO().WantTextInput && current().view && current().view->animates()) {
-    if (ImGui::IsKeyPressed(ImGuiKey_Space)) current().playing = !current().playing;
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) current().playing = !current().playing;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
       ViewContext ctx{*current().experiment, current().settings.seed, current().result.get()};
       current().view->advance(ctx, 1);
     }

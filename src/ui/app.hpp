@@ -73,6 +73,8 @@ class App {
   Slot& current() { return *slots_[current_]; }
   const Slot& current() const { return *slots_[current_]; }
   Slot& slot_for(size_t demo_index);
+  // Replaces the slot's experiment and settings (from a link, or its defaults); stops its runs.
+  void adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings);
   void sync_view();
   void advance_work();
   void sync_url();

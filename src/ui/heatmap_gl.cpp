@@ -54,22 +54,10 @@ class GlHeatmaps final : public HeatmapRenderer {
     glGenVertexArrays(1, &vao_);
     for (Colormap map : {Colormap::Viridis, Colormap::Diverging}) {
       const auto lut = colormap_lut(map);
-      GLuint t;
-      glGenTextures(1, &t);
-      glBindTexture(GL_TEXTURE_2D, t);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+      luts_.push_back(make_texture(GL_LINEAR));
       glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, lut.data());
-      luts_.push_back(t);
     }
-    glGenTextures(1, &field_);
-    glBindTexture(GL_TEXTURE_2D, field_);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    field_ = make_texture(GL_NEAREST);  // float textures are not filterable in WebGL2: the shader interpolates
     return true;
   }
 
@@ -132,6 +120,18 @@ class GlHeatmaps final : public HeatmapRenderer {
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, r.nx, r.ny, 0, GL_RED, GL_FLOAT, r.values.data());
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  }
+
+  // A bound 2-D texture with clamped edges and the given filter.
+  static GLuint make_texture(GLint filter) {
+    GLuint t;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return t;
   }
 
   GLuint program_ = 0, vao_ = 0, field_ = 0;

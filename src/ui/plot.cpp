@@ -218,6 +218,20 @@ void readout(const plot::Plot& p, const PlotFrame& f, ViewState& vs, ImDrawList*
   ImGui::SetTooltip("%s", text.c_str());
 }
 
+// Text rotated 90° counter-clockwise (reading upwards), left edge at centre.x, centred on
+// centre.y. ImGui has no rotated text: draw it inside the clip rectangle (AddText culls glyphs
+// outside it), then rotate its vertices about the drawing origin.
+void vertical_text(ImDrawList* dl, ImVec2 centre, ImU32 colour, const std::string& text) {
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const int first = dl->VtxBuffer.Size;
+  dl->AddText(centre, colour, text.c_str());
+  for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+    ImVec2& pos = dl->VtxBuffer[i].pos;
+    const float dx = pos.x - centre.x, dy = pos.y - centre.y;
+    pos = ImVec2(centre.x + dy, centre.y + size.x * 0.5f - dx);
+  }
+}
+
 }  // namespace
 
 ImVec2 PlotFrame::to_screen(double x, double y) const {
@@ -255,13 +269,16 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   const float title_h = p.title.empty() ? 4.0f : fs * 1.5f;
   float left = axes ? fs * 3.2f : fs * 0.8f;
   if (axes) {
-    for (const auto& t : plot::make_ticks(f.yr, f.ys, 6))
-      if (!t.label.empty()) left = std::max(left, ImGui::CalcTextSize(t.label.c_str()).x + fs * 1.9f);
+    for (const auto& t : plot::axis_ticks(p.y, f.yr, 6))
+      if (!t.label.empty()) left = std::max(left, ImGui::CalcTextSize(t.label.c_str()).x + fs * (p.y.label.empty() ? 0.8f : 2.1f));
   }
   const float bottom = axes ? fs * (p.x.label.empty() ? 1.6f : 2.8f) : fs * 1.6f;
   f.min = ImVec2(origin.x + left, origin.y + title_h);
   f.max = ImVec2(origin.x + size.x - fs * 0.6f, origin.y + size.y - bottom);
-  if (p.frame == plot::Frame::Simplex) {  // equal aspect ratio for the triangle
+  if (p.frame == plot::Frame::Simplex) {  // equal aspect ratio for the triangle, room for corner labels
+    f.min.x += fs * 2.0f;
+    f.max.x -= fs * 2.0f;
+    f.max.y -= fs * 0.4f;
     const float w = f.max.x - f.min.x, h = f.max.y - f.min.y;
     const float aspect = static_cast<float>((f.yr.hi - f.yr.lo) / (f.xr.hi - f.xr.lo));
     const float side = std::min(w, h / aspect);
@@ -282,7 +299,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   }
   if (axes) {
     dl->AddRectFilled(f.min, f.max, color::kPlotBackground, 3.0f);
-    for (const auto& t : plot::make_ticks(f.xr, f.xs, std::max(2, static_cast<int>((f.max.x - f.min.x) / (fs * 5.5f))))) {
+    for (const auto& t : plot::axis_ticks(p.x, f.xr, std::max(2, static_cast<int>((f.max.x - f.min.x) / (fs * 5.5f))))) {
       const float x = f.to_screen(t.value, f.yr.lo).x;
       dl->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), t.label.empty() ? color::kGridMinor : color::kGridMajor);
       if (!t.label.empty()) {
@@ -290,7 +307,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         dl->AddText(ImVec2(x - ts.x * 0.5f, f.max.y + fs * 0.25f), color::kAxisText, t.label.c_str());
       }
     }
-    for (const auto& t : plot::make_ticks(f.yr, f.ys, std::max(2, static_cast<int>((f.max.y - f.min.y) / (fs * 3.0f))))) {
+    for (const auto& t : plot::axis_ticks(p.y, f.yr, std::max(2, static_cast<int>((f.max.y - f.min.y) / (fs * 3.0f))))) {
       const float y = f.to_screen(f.xr.lo, t.value).y;
       dl->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), t.label.empty() ? color::kGridMinor : color::kGridMajor);
       if (!t.label.empty()) {
@@ -302,9 +319,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       const ImVec2 ts = ImGui::CalcTextSize(p.x.label.c_str());
       dl->AddText(ImVec2(0.5f * (f.min.x + f.max.x - ts.x), f.max.y + fs * 1.45f), color::kMuted, p.x.label.c_str());
     }
-    if (!p.y.label.empty())  // ImGui cannot rotate text: the y label sits above the axis
-      dl->AddText(ImVec2(origin.x + 2, f.min.y - fs * 1.25f + (p.title.empty() ? fs * 1.3f : 0.0f)), color::kMuted,
-                  p.y.label.c_str());
+    if (!p.y.label.empty()) vertical_text(dl, ImVec2(origin.x + fs * 0.15f, 0.5f * (f.min.y + f.max.y)), color::kMuted, p.y.label);
   }
 
   dl->PushClipRect(f.min, f.max, true);
@@ -345,8 +360,10 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     else dl->AddLine(seg[0], seg[1], c, 1.3f * scale);
     if (!g.label.empty()) {
       // Vertical guides' labels are staggered up from the bottom (the legend sits top right).
-      const ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.max.y - fs * 1.2f * static_cast<float>(1 + vertical_labels++ % 5))
-                                   : ImVec2(f.min.x + 6, seg[0].y - fs * 1.15f);
+      ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.max.y - fs * 1.2f * static_cast<float>(1 + vertical_labels++ % 5))
+                             : ImVec2(f.min.x + 6, seg[0].y - fs * 1.15f);
+      const float w = ImGui::CalcTextSize(g.label.c_str()).x;
+      if (g.vertical && at.x + w > f.max.x) at.x = seg[0].x - 4 - w;  // near the right edge: label on the left
       dl->AddText(at, c, g.label.c_str());
     }
   }

@@ -26,6 +26,8 @@ struct PlotOptions {
   bool left_drag_pans = true;  // false when the caller drags handles with the left button
   bool hover_readout = true;
 };
+// For plots whose left button edits data (drag handles); they pan with the right button.
+inline const PlotOptions kWithHandles{false, true};
 
 // Draws `plot` at the cursor, `size` logical pixels (<= 0: fill the available width/height).
 PlotFrame draw_plot(const char* id, const plot::Plot& plot, ImVec2 size, const PlotOptions& options = {});

@@ -10,9 +10,11 @@ extern const size_t klab_font_mono_size;
 namespace klab::ui {
 namespace {
 
-// Latin, Greek, combining accents (p̂), punctuation, super/subscripts, arrows, maths operators.
-const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
-                                0x2100, 0x214F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
+// Latin, Greek, combining accents (p̂), punctuation, super/subscripts, arrows, maths operators:
+// the ranges the embedded fonts were cut down to (KLAB_GLYPH_RANGES in src/ui/CMakeLists.txt).
+const ImWchar kGlyphRanges[] = {
+#include "glyph_ranges.inc"
+};
 
 ImFont* add_font(const unsigned char* data, size_t size, float pixels) {
   ImFontConfig cfg;

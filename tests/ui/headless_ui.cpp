@@ -206,6 +206,107 @@ TEST_CASE("an invalid link shows a notice naming the problem and falls back to t
   CHECK(s.message().find("[0, 1]") != std::string::npos);
 }
 
+TEST_CASE("clicking a demo in the sidebar opens it") {
+  // The demo changes in the middle of a frame (the sidebar is drawn before the centre), so the
+  // new demo's live view must be ready before the centre draws it.
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  ui.frame(app);
+  ImGuiIO& io = ImGui::GetIO();
+  const float menu_h = ImGui::GetFontSize() + 2 * ImGui::GetStyle().FramePadding.y;
+  const float row = ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y;
+  const auto& demos = app.catalog().demos();
+  // The sidebar lists each chapter's title, then its demos, then a little spacing.
+  auto row_of = [&](size_t k, int* chapter_index) {
+    size_t line = 0;
+    *chapter_index = 0;
+    for (const klab::ChapterInfo& c : app.catalog().chapters()) {
+      ++line;  // the title
+      for (size_t i = 0; i < demos.size(); ++i) {
+        if (demos[i].chapter != c.id) continue;
+        if (i == k) return line;
+        ++line;
+      }
+      ++*chapter_index;
+    }
+    return line;
+  };
+  for (size_t k = demos.size(); k-- > 0;) {  // last to first: every click is a change
+    CAPTURE(demos[k].id);
+    int chapter = 0;
+    const size_t line = row_of(k, &chapter);
+    io.MousePos = ImVec2(60, menu_h + ImGui::GetStyle().WindowPadding.y + line * row + chapter * ImGui::GetStyle().ItemSpacing.y +
+                                 ImGui::GetFontSize() * 0.5f);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    ui.frame(app);
+    CHECK(app.demo().id == demos[k].id);
+  }
+  release_mouse();
+}
+
+TEST_CASE("Space plays and pauses an animated demo, the right arrow steps it") {
+  Headless ui(1280, 800, 1.0f);
+  ImGuiIO& io = ImGui::GetIO();
+  // Key indices as a platform back end maps them (the SDL back end uses SDL scancodes).
+  const int space = 44, right = 79;
+  io.KeyMap[ImGuiKey_Space] = space;
+  io.KeyMap[ImGuiKey_RightArrow] = right;
+  App app = make_app();
+  app.select("kl.forward_reverse");
+  ui.frame(app);
+  const auto press = [&](int key) {
+    io.KeysDown[key] = true;
+    ui.frame(app);
+    io.KeysDown[key] = false;
+    ui.frame(app);
+  };
+  REQUIRE_FALSE(app.playing());
+  press(space);
+  CHECK(app.playing());
+  press(space);
+  CHECK_FALSE(app.playing());
+  io.KeysDown[space] = true;  // held for a second: one toggle, no auto-repeat
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  io.KeysDown[space] = false;
+  ui.frame(app);
+  CHECK(app.playing());
+  press(space);
+  const std::string before = app.view()->status();
+  press(right);
+  CHECK(app.view()->status() != before);
+  io.KeyMap[ImGuiKey_Space] = io.KeyMap[ImGuiKey_RightArrow] = -1;
+}
+
+TEST_CASE("a bad link after a good one still falls back to the defaults") {
+  Headless ui(1200, 800, 1.0f);
+  for (const char* bad : {"#kl.nope?x=1", "#kl.bernoulli?p_hat=%zz", "#kl.bernoulli?p_hat=7"}) {
+    CAPTURE(bad);
+    App app = make_app();
+    REQUIRE(app.open_link("#kl.bernoulli?p_hat=0.85&seed=9").ok());
+    ui.frame(app);
+    CHECK_FALSE(app.open_link(bad).ok());
+    ui.frame(app);
+    const klab::ParamSet& ps = app.experiment().params();
+    CHECK(ps.text(static_cast<size_t>(ps.find("p_hat"))) == "0.3");
+    CHECK(app.settings().seed == klab::RunSettings{}.seed);
+  }
+}
+
+TEST_CASE("a second link to the same demo rebuilds its live view") {
+  Headless ui(1200, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#kl.forward_reverse?steps=100").ok());
+  ui.frame(app);
+  CHECK(app.view()->status() == "step 0 / 100");
+  REQUIRE(app.open_link("#kl.forward_reverse?steps=200").ok());
+  ui.frame(app);
+  CHECK(app.view()->status() == "step 0 / 200");
+}
+
 TEST_CASE("the browser's Runs tab computes exactly what `klab run` computes") {
   Headless ui(1200, 800, 1.0f);
   App app = make_app();

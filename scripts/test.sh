@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of KL Lab (the README's test command; .ci/run calls it):
+#   1. native build and ctest: unit + claims, scipy references, headless UI, CUDA (skipped without a GPU)
+#   2. wasm build and ctest under node: the same unit and headless-UI programs
+#   3. native vs wasm parity: core fingerprints and a CLI run compared value by value
+#   4. browser end-to-end in headless Chromium against the served page
+# Installs what is missing first (scripts/bootstrap.sh --test, idempotent).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/bootstrap.sh --test
+jobs=$(nproc)
+export NODE_PATH=/usr/share/nodejs
+t0=$SECONDS
+step() { printf '\n\033[1;34m== %s\033[0m (%ds)\n' "$*" $((SECONDS - t0)); }
+
+step "native build"
+cmake --preset native >/dev/null
+cmake --build --preset native -j"$jobs"
+step "native tests"
+ctest --preset native -j"$jobs"
+
+step "wasm build"
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j"$jobs"
+step "wasm tests (node)"
+ctest --preset wasm
+
+step "native vs wasm parity"
+scripts/check_parity.sh
+
+step "browser end-to-end (headless Chromium)"
+node tests/e2e/lab.test.mjs --screenshots build/e2e-screenshots
+
+step "all tests passed"

@@ -1,0 +1,498 @@
+#!/usr/bin/env node
+// Browser end-to-end test of the KL Lab page: headless Debian Chromium driven by playwright-core
+// against the page served by scripts/serve.mjs (WebGL2 renders in software, SwiftShader).
+//
+//   node tests/e2e/lab.test.mjs [--screenshots DIR]
+//
+// Needs web/dist/klab_web.{js,wasm} (the wasm preset build) and `npm ci` in tests/e2e. Prints one
+// line per check and exits 0 when all pass, 1 otherwise. It verifies: (a) the page loads and the
+// first frame arrives; (b) a screenshot is not blank (PNG decoded here: IHDR, IDAT, inflate,
+// unfilter); (c) switching demo through the URL hash and by clicking the sidebar; (d) a parameter
+// set through the hash is applied (canonical hash written back, picture and widgets change);
+// (e) reload restores the state; (f) no console errors, page errors or failed requests; (g) an
+// invalid hash shows the notice (console.warn + banner) and falls back to the defaults; (h) a
+// mouse drag in kl.bernoulli's kl plot sets p_hat; (i) Space starts and stops kl.forward_reverse's
+// animation.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const args = process.argv.slice(2);
+const shotIndex = args.indexOf("--screenshots");
+const shotDir = shotIndex >= 0 ? path.resolve(args[shotIndex + 1] || "") : null;
+if (shotIndex >= 0 && !args[shotIndex + 1]) {
+  console.error("usage: node tests/e2e/lab.test.mjs [--screenshots DIR]");
+  process.exit(2);
+}
+const CHROMIUM = process.env.KLAB_CHROMIUM || "/usr/bin/chromium";
+const TOTAL_LIMIT_MS = 150000;  // a hard stop; the run normally takes well under 90 s
+
+// ---------------------------------------------------------------------------------------------
+// The layout the coordinates below are computed from. The page is 1280×800 CSS pixels at device
+// pixel ratio 1; the shell (src/ui/app.cpp, theme src/ui/theme.cpp) lays out with a 15 px font,
+// FramePadding.y 4, WindowPadding 10, ItemSpacing.y 6:
+//   menu bar      y ∈ [0, 23)                      (font 15 + 2·4)
+//   sidebar       x ∈ [0, 192)                     (15% of 1280, clamped to [11, 16]·15)
+//                 line k (0: the chapter title "Divergences", 1..3: the kl demos in catalogue
+//                 order) is centred at y = 23 + 10 + k·(15 + 6) + 7.5
+//   centre        x ∈ [192, 960), y ∈ [23, 771)    (the controls take 25% = 320 px on the right,
+//                 the status bar the bottom 1.9·15 ≈ 28 px)
+//   controls      x ∈ [960, 1280), y ∈ [23, 771)
+// kl.bernoulli's left plot (q ↦ kl(p̂, q)) maps q ∈ [0, 1] to x ∈ [254, 568] and spans
+// y ∈ [146, 728]; read off a screenshot of this viewport (with no notice banner above it). The
+// drag check asserts p̂ only to ±0.06 of that mapping, and in the right order.
+const VIEW = { width: 1280, height: 800 };
+const FONT = 15, MENU_H = FONT + 2 * 4, PAD = 10, ROW = FONT + 6;
+const sidebarRowY = (k) => MENU_H + PAD + k * ROW + FONT / 2;
+const SIDEBAR_X = 80;
+const CENTRE = { x: 192, y: 23, w: 768, h: 748 };
+const CONTROLS = { x: 960, y: 23, w: 320, h: 748 };
+const KL_PLOT = { x0: 254, x1: 568, y: 440 };
+// kl.forward_reverse: the "component means" text field (first row of the parameters) and the
+// inside of the KL landscape heatmap (top right of the centre), also read off a screenshot.
+const FR_MEANS_FIELD = { x: 1100, y: 62, w: 168, h: 20 };
+const FR_LANDSCAPE = { x: 640, y: 150, w: 305, h: 260 };
+const NEUTRAL = { x: 1120, y: 700 };  // empty part of the controls panel: hovers nothing
+const BANNER_RGB = [84, 64, 20];      // the warning banner's background (0.33, 0.25, 0.08)
+// The canonical link of each demo lists every parameter, in table order, then seed and runs.
+const KEYS = {
+  "kl.bernoulli": ["p_hat", "n", "t", "c", "p_true", "samples"],
+  "kl.forward_reverse": ["means", "sds", "weights", "steps", "lr", "estimator", "mc_samples", "init", "mu0", "sd0"],
+  "kl.categorical": ["p", "q", "alpha"],
+};
+const DEMOS = Object.keys(KEYS);  // sidebar order
+
+// ---------------------------------------------------------------------------------------------
+// PNG decoding (8-bit grey/RGB/RGBA, non-interlaced: what Chromium's screenshots are).
+function paeth(a, b, c) {
+  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+function decodePng(buf) {
+  const signature = [137, 80, 78, 71, 13, 10, 26, 10];
+  if (buf.length < 8 || signature.some((v, i) => buf[i] !== v)) throw new Error("not a PNG file");
+  let width = 0, height = 0, depth = 0, colorType = -1, interlace = 0;
+  const idat = [];
+  for (let pos = 8; pos + 8 <= buf.length;) {
+    const length = buf.readUInt32BE(pos), type = buf.toString("latin1", pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + length);
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0), height = data.readUInt32BE(4);
+      depth = data[8], colorType = data[9], interlace = data[12];
+    } else if (type === "IDAT") {
+      idat.push(data);
+    } else if (type === "IEND") {
+      break;
+    }
+    pos += 12 + length;  // length, type, data, CRC
+  }
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType];
+  if (!width || !height || depth !== 8 || !channels || interlace !== 0)
+    throw new Error(`unsupported PNG (depth ${depth}, colour type ${colorType}, interlace ${interlace})`);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  if (raw.length < height * (stride + 1)) throw new Error("PNG image data is truncated");
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; ++y) {
+    const filter = raw[y * (stride + 1)], src = y * (stride + 1) + 1, row = y * stride, prev = row - stride;
+    for (let x = 0; x < stride; ++x) {
+      const a = x >= channels ? px[row + x - channels] : 0;
+      const b = y > 0 ? px[prev + x] : 0;
+      const c = x >= channels && y > 0 ? px[prev + x - channels] : 0;
+      const v = raw[src + x];
+      let out;
+      switch (filter) {
+        case 0: out = v; break;
+        case 1: out = v + a; break;
+        case 2: out = v + b; break;
+        case 3: out = v + ((a + b) >> 1); break;
+        case 4: out = v + paeth(a, b, c); break;
+        default: throw new Error(`bad PNG filter type ${filter} in row ${y}`);
+      }
+      px[row + x] = out & 255;
+    }
+  }
+  // Expand to RGB for the checks below.
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; ++i) {
+    const s = i * channels;
+    if (channels >= 3) rgb[3 * i] = px[s], rgb[3 * i + 1] = px[s + 1], rgb[3 * i + 2] = px[s + 2];
+    else rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = px[s];
+  }
+  return { width, height, rgb };
+}
+
+// Distinct colours and the standard deviation of luminance over the whole image.
+function imageStats(img) {
+  const colours = new Set();
+  let sum = 0, sum2 = 0;
+  const n = img.width * img.height;
+  for (let i = 0; i < n; ++i) {
+    const r = img.rgb[3 * i], g = img.rgb[3 * i + 1], b = img.rgb[3 * i + 2];
+    colours.add((r << 16) | (g << 8) | b);
+    const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    sum += l, sum2 += l * l;
+  }
+  const mean = sum / n;
+  return { colours: colours.size, mean, sd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
+}
+
+// Fraction of the pixels in `rect` whose colour differs (any channel by more than 8) between a and b.
+function diffFraction(a, b, rect) {
+  let differ = 0;
+  for (let y = rect.y; y < rect.y + rect.h; ++y)
+    for (let x = rect.x; x < rect.x + rect.w; ++x) {
+      const i = 3 * (y * a.width + x);
+      if (Math.abs(a.rgb[i] - b.rgb[i]) > 8 || Math.abs(a.rgb[i + 1] - b.rgb[i + 1]) > 8 || Math.abs(a.rgb[i + 2] - b.rgb[i + 2]) > 8)
+        ++differ;
+    }
+  return differ / (rect.w * rect.h);
+}
+
+// Pixels in `rect` within ±2 of colour `c`.
+function countColour(img, rect, c) {
+  let n = 0;
+  for (let y = rect.y; y < rect.y + rect.h; ++y)
+    for (let x = rect.x; x < rect.x + rect.w; ++x) {
+      const i = 3 * (y * img.width + x);
+      if (Math.abs(img.rgb[i] - c[0]) <= 2 && Math.abs(img.rgb[i + 1] - c[1]) <= 2 && Math.abs(img.rgb[i + 2] - c[2]) <= 2) ++n;
+    }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+const results = [];
+function report(ok, name, detail) {
+  results.push({ ok, name });
+  console.log(`${ok ? "ok  " : "FAIL"}  ${name}${detail ? "  —  " + detail : ""}`);
+}
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+async function check(name, body) {
+  try {
+    report(true, name, await body());
+    return true;
+  } catch (e) {
+    report(false, name, e.message.split("\n")[0]);
+    return false;
+  }
+}
+
+const params = (hash) => Object.fromEntries(hash.slice(hash.indexOf("?") + 1).split("&").map((kv) => kv.split("=")));
+const demoOf = (hash) => hash.slice(1).split("?")[0];
+const isCanonical = (hash) =>
+  KEYS[demoOf(hash)] !== undefined && Object.keys(params(hash)).join(",") === [...KEYS[demoOf(hash)], "seed", "runs"].join(",");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+function startServer() {
+  const server = spawn(process.execPath, [path.join(root, "scripts/serve.mjs"), "--root", root, "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("scripts/serve.mjs printed no URL within 10 s: " + out)), 10000);
+    const onData = (d) => {
+      out += d;
+      const m = /http:\/\/[\w.:-]+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ server, url: m[0] });
+      }
+    };
+    server.stdout.on("data", onData);
+    server.stderr.on("data", (d) => (out += d));
+    server.on("exit", (code) => reject(new Error(`scripts/serve.mjs exited (${code}): ${out}`)));
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const wasm = path.join(root, "web/dist/klab_web.wasm");
+  if (!fs.existsSync(wasm) || !fs.existsSync(path.join(root, "web/dist/klab_web.js"))) {
+    report(false, "web/dist/klab_web.{js,wasm} exist", "build the lab first: cmake --preset wasm && cmake --build --preset wasm");
+    return;
+  }
+  if (shotDir) fs.mkdirSync(shotDir, { recursive: true });
+  const { server, url } = await startServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", "--disable-quic", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
+  });
+  const context = await browser.newContext({ viewport: VIEW, deviceScaleFactor: 1 });
+
+  // Everything the pages say, for (f) and (g).
+  const errors = [], warnings = [];
+  const watch = (page, label) => {
+    page.on("console", (m) => {
+      const text = `[${label}] ${m.text()}`;
+      if (m.type() === "error") errors.push("console.error " + text);
+      else if (m.type() === "warning") warnings.push(text);
+    });
+    page.on("pageerror", (e) => errors.push(`page error [${label}] ${e.message}`));
+    page.on("requestfailed", (r) => errors.push(`request failed [${label}] ${r.url()} ${r.failure()?.errorText}`));
+    page.on("response", (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} [${label}] ${r.url()}`); });
+    page.on("crash", () => errors.push(`page crashed [${label}]`));
+  };
+
+  const page = await context.newPage();
+  watch(page, "main");
+  const hash = () => page.evaluate(() => location.hash);
+  const frames = (n) => page.evaluate((n) => new Promise((r) => {
+    let k = 0;
+    const f = () => (++k >= n ? r() : requestAnimationFrame(f));
+    requestAnimationFrame(f);
+  }), n);
+  let shotNo = 0;
+  const shot = async (name) => {
+    const png = await page.screenshot({ type: "png" });
+    if (shotDir) fs.writeFileSync(path.join(shotDir, `${String(++shotNo).padStart(2, "0")}-${name}.png`), png);
+    return decodePng(png);
+  };
+  // Waits until the address bar holds the canonical hash of `demo` satisfying `pred`.
+  const waitCanonical = async (demo, pred = () => true, timeout = 10000) => {
+    const t0 = Date.now();
+    let h = "";
+    while (Date.now() - t0 < timeout) {
+      h = await hash();
+      if (demoOf(h) === demo && isCanonical(h) && pred(params(h))) {
+        await frames(3);  // the frame that wrote the hash and one more are on screen
+        return h;
+      }
+      await sleep(50);
+    }
+    throw new Error(`the hash did not become the expected canonical ${demo} link (it is '${h}')`);
+  };
+  const setHash = (h) => page.evaluate((h) => { location.hash = h; }, h);
+  const park = () => page.mouse.move(NEUTRAL.x, NEUTRAL.y);
+  const warningsSince = (n) => warnings.slice(n).join(" | ");
+
+  let defaultHash = "", defaultImg = null;
+  try {
+    // (a) load and first frame
+    const loaded = await check("(a) the page loads and the first frame arrives within 30 s", async () => {
+      const t0 = Date.now();
+      await page.goto(url, { waitUntil: "load", timeout: 30000 });
+      await page.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
+      const ms = await page.evaluate(() => window.klabFirstFrameMs);
+      defaultHash = await waitCanonical("kl.bernoulli");  // every parameter, then seed and runs
+      return `first frame ${ms.toFixed(0)} ms after navigation start (${Date.now() - t0} ms wall); hash ${defaultHash}`;
+    });
+    if (!loaded) return;
+    await park();
+    await frames(3);
+
+    // (b) not blank
+    await check("(b) the screenshot is not blank", async () => {
+      defaultImg = await shot("bernoulli-default");
+      expect(defaultImg.width === VIEW.width && defaultImg.height === VIEW.height, `screenshot is ${defaultImg.width}×${defaultImg.height}`);
+      const s = imageStats(defaultImg);
+      expect(s.colours >= 1000, `only ${s.colours} distinct colours`);
+      expect(s.sd >= 15, `luminance standard deviation only ${s.sd.toFixed(1)}`);
+      expect(countColour(defaultImg, CENTRE, BANNER_RGB) < 50, "a warning banner is showing on a clean load");
+      return `${s.colours} distinct colours, luminance mean ${s.mean.toFixed(1)} sd ${s.sd.toFixed(1)}`;
+    });
+
+    // (h) mouse: press in the kl plot at q = 0.2, drag to q = 0.8
+    await check("(h) dragging in kl.bernoulli's kl plot sets p_hat", async () => {
+      const qx = (q) => KL_PLOT.x0 + q * (KL_PLOT.x1 - KL_PLOT.x0);
+      await page.mouse.move(qx(0.2), KL_PLOT.y);
+      await frames(2);
+      await page.mouse.down();
+      const h1 = await waitCanonical("kl.bernoulli", (p) => Math.abs(p.p_hat - 0.2) < 0.06);
+      await page.mouse.move(qx(0.8), KL_PLOT.y, { steps: 8 });
+      await frames(2);
+      const h2 = await waitCanonical("kl.bernoulli", (p) => Math.abs(p.p_hat - 0.8) < 0.06);
+      await page.mouse.up();
+      await park();
+      const p1 = +params(h1).p_hat, p2 = +params(h2).p_hat;
+      expect(p1 < p2, `p_hat did not follow the drag (${p1} then ${p2})`);
+      await shot("bernoulli-dragged");
+      return `press at q≈0.2 → p_hat=${p1}, drag to q≈0.8 → p_hat=${p2}`;
+    });
+
+    // (c) switch demo by hash, then by clicking the sidebar
+    let categoricalImg = null;
+    await check("(c1) setting location.hash switches to kl.categorical", async () => {
+      await setHash("#kl.categorical");
+      const h = await waitCanonical("kl.categorical");
+      await park();
+      categoricalImg = await shot("categorical-by-hash");
+      const d = diffFraction(defaultImg, categoricalImg, CENTRE);
+      expect(d > 0.05, `the centre changed in only ${(100 * d).toFixed(2)}% of its pixels`);
+      return `${h.slice(0, 60)}…; centre changed in ${(100 * d).toFixed(1)}% of pixels`;
+    });
+    await check("(c2) clicking 'Forward vs reverse KL' in the sidebar switches demo", async () => {
+      const y = sidebarRowY(1 + DEMOS.indexOf("kl.forward_reverse"));
+      await page.mouse.move(SIDEBAR_X, y);
+      await frames(2);
+      await page.mouse.down();
+      await frames(2);
+      await page.mouse.up();
+      const h = await waitCanonical("kl.forward_reverse");
+      await park();
+      await frames(2);
+      const img = await shot("forward-reverse-by-click");
+      const d = diffFraction(categoricalImg, img, CENTRE);
+      expect(d > 0.05, `the centre changed in only ${(100 * d).toFixed(2)}% of its pixels`);
+      return `clicked (${SIDEBAR_X}, ${y}) → ${h.slice(0, 50)}…; centre changed in ${(100 * d).toFixed(1)}% of pixels`;
+    });
+
+    // (i) Space plays and pauses kl.forward_reverse
+    await check("(i) Space starts kl.forward_reverse's animation (and Space again pauses it)", async () => {
+      expect(demoOf(await hash()) === "kl.forward_reverse", "not on kl.forward_reverse");
+      const still0 = await shot("fr-before-space");
+      await sleep(600);
+      const still1 = await shot("fr-before-space-later");
+      const idle = diffFraction(still0, still1, CENTRE);
+      expect(idle < 0.001, `the picture moves before Space is pressed (${(100 * idle).toFixed(2)}%)`);
+      const hashBefore = await hash();
+      // Key down and up in different frames: ImGui 1.86 sees a key only if it is down at a frame.
+      await page.keyboard.down("Space");
+      await frames(3);
+      await page.keyboard.up("Space");
+      await sleep(800);
+      const run0 = await shot("fr-playing-1");
+      await sleep(800);
+      const run1 = await shot("fr-playing-2");
+      const moved = diffFraction(run0, run1, CENTRE), fromStill = diffFraction(still1, run0, CENTRE);
+      expect(fromStill > 0.002 && moved > 0.002,
+             `the picture did not change after Space (${(100 * fromStill).toFixed(2)}%, then ${(100 * moved).toFixed(2)}%)`);
+      expect((await hash()) === hashBefore, "playing changed the link");
+      await page.keyboard.down("Space");
+      await frames(3);
+      await page.keyboard.up("Space");
+      await frames(3);
+      const paused0 = await shot("fr-paused-1");
+      await sleep(600);
+      const paused1 = await shot("fr-paused-2");
+      const after = diffFraction(paused0, paused1, CENTRE);
+      expect(after < 0.001, `still moving after the second Space (${(100 * after).toFixed(2)}%)`);
+      return `centre changed ${(100 * fromStill).toFixed(1)}% after Space and ${(100 * moved).toFixed(1)}% over the next 0.8 s; still after pausing`;
+    });
+
+    // (d) parameters through the hash
+    let beforeReload = "", beforeReloadImg = null;
+    await check("(d1) a kl.bernoulli hash with p_hat, n, seed, runs is applied", async () => {
+      await setHash("#kl.bernoulli?p_hat=0.85&n=50&seed=42&runs=123");
+      const h = await waitCanonical("kl.bernoulli", (p) => p.p_hat === "0.85");
+      const p = params(h), d = params(defaultHash);
+      expect(p.n === "50" && p.seed === "42" && p.runs === "123", `canonical hash ${h}`);
+      for (const k of ["t", "c", "p_true", "samples"]) expect(p[k] === d[k], `${k} is ${p[k]}, the default is ${d[k]}`);
+      await park();
+      await frames(2);
+      const img = await shot("bernoulli-p085");
+      const dc = diffFraction(defaultImg, img, CENTRE), dp = diffFraction(defaultImg, img, CONTROLS);
+      expect(dc > 0.02, `the plots changed in only ${(100 * dc).toFixed(2)}% of the centre`);
+      expect(dp > 0.001, `the parameter widgets did not change (${(100 * dp).toFixed(3)}%)`);
+      beforeReload = h;
+      beforeReloadImg = img;
+      return `${h}; centre ${(100 * dc).toFixed(1)}%, controls ${(100 * dp).toFixed(1)}% of pixels changed`;
+    });
+    await check("(d2) two successive kl.forward_reverse hashes are each applied (view and widgets)", async () => {
+      await setHash("#kl.forward_reverse?means=-4,1&steps=100");
+      await waitCanonical("kl.forward_reverse", (p) => p.means === "-4,1" && p.steps === "100");
+      await park();
+      await frames(2);
+      const a = await shot("fr-means-a");
+      await setHash("#kl.forward_reverse?means=3,6&steps=300");
+      const h = await waitCanonical("kl.forward_reverse", (p) => p.means === "3,6" && p.steps === "300");
+      await frames(2);
+      const b = await shot("fr-means-b");
+      // The landscape is cached by the view and the means field's text by the panel: both must
+      // be rebuilt for the second link.
+      const dl = diffFraction(a, b, FR_LANDSCAPE), dm = diffFraction(a, b, FR_MEANS_FIELD);
+      expect(dl > 0.1, `the KL landscape still shows the first link (${(100 * dl).toFixed(2)}% changed)`);
+      expect(dm > 0.01, `the 'component means' field still shows the first link (${(100 * dm).toFixed(2)}% changed)`);
+      return `${h.slice(0, 60)}…; landscape ${(100 * dl).toFixed(1)}%, means field ${(100 * dm).toFixed(1)}% changed`;
+    });
+
+    // (e) reload
+    await check("(e) reload restores the state (same canonical hash, same picture)", async () => {
+      await setHash(beforeReload);
+      await waitCanonical("kl.bernoulli", (p) => p.p_hat === "0.85");
+      await page.reload({ waitUntil: "load" });
+      await page.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
+      const h = await waitCanonical("kl.bernoulli");
+      expect(h === beforeReload, `after reload the hash is ${h}, before it was ${beforeReload}`);
+      await park();
+      await frames(3);
+      const img = await shot("bernoulli-reloaded");
+      const d = diffFraction(beforeReloadImg, img, CENTRE) + diffFraction(beforeReloadImg, img, CONTROLS);
+      expect(d < 0.002, `the picture differs after reload (${(100 * d).toFixed(2)}%)`);
+      return h;
+    });
+
+    // (g) invalid hashes: notice on the console and on screen, then the defaults
+    const invalid = [
+      { hash: "#kl.bernoulli?p_hat=7", expect: ["p_hat", "[0, 1]", "'7'"] },
+      { hash: "#kl.nope?p_hat=0.5", expect: ["unknown demo", "kl.nope"] },
+      { hash: "#kl.bernoulli?p_hat=%zz", expect: ["malformed %-escape", "p_hat"] },
+      { hash: "#kl.bernoulli?n=0", expect: ["'n'", "[1, 100000]"] },
+    ];
+    for (const bad of invalid) {
+      await check(`(g) invalid hash ${bad.hash} → notice and defaults`, async () => {
+        await setHash("#kl.bernoulli?p_hat=0.85&seed=42");
+        await waitCanonical("kl.bernoulli", (p) => p.p_hat === "0.85" && p.seed === "42");
+        const n = warnings.length;
+        await setHash(bad.hash);
+        const h = await waitCanonical("kl.bernoulli");  // the app rewrote the bad hash
+        const w = warnings.slice(n).filter((t) => t.includes("klab: This link could not be used"));
+        expect(w.length === 1, `expected one console warning, got: ${warningsSince(n) || "none"}`);
+        for (const s of bad.expect) expect(w[0].includes(s), `the warning does not mention ${s}: ${w[0]}`);
+        expect(h === defaultHash, `did not fall back to the defaults: ${h}`);
+        await park();
+        await frames(2);
+        const img = await shot("invalid-" + bad.hash.replace(/[^a-z0-9]+/gi, "_"));
+        const banner = countColour(img, CENTRE, BANNER_RGB);
+        expect(banner > 2000, `no warning banner on screen (${banner} banner pixels)`);
+        return `${w[0].replace(/^\[main\] /, "")}`;
+      });
+    }
+    await check("(g) a fresh load of an invalid hash shows the notice and the default demo", async () => {
+      const fresh = await context.newPage();
+      watch(fresh, "fresh");
+      const n = warnings.length;
+      await fresh.goto(url + "#kl.nope?x=1", { waitUntil: "load" });
+      await fresh.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
+      await fresh.waitForFunction((h) => location.hash === h, defaultHash, { timeout: 10000 });
+      const w = warnings.slice(n).filter((t) => t.includes("unknown demo 'kl.nope'"));
+      expect(w.length === 1, `expected the notice on the console, got: ${warningsSince(n) || "none"}`);
+      await fresh.close();
+      return "unknown demo 'kl.nope' → " + defaultHash.slice(0, 40) + "…";
+    });
+
+    // (f) console: nothing but the expected notices
+    await check("(f) no console errors, page errors or failed requests during the run", async () => {
+      expect(errors.length === 0, errors.slice(0, 3).join(" | "));
+      const unexpected = warnings.filter((t) => !t.includes("klab: This link could not be used"));
+      return `${warnings.length - unexpected.length} expected notices` +
+        (unexpected.length ? `; other warnings: ${unexpected.slice(0, 3).join(" | ")}` : "; no other warnings");
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    server.kill();
+    console.log(`${results.filter((r) => r.ok).length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+                (shotDir ? `; screenshots in ${shotDir}` : ""));
+  }
+}
+
+const limit = setTimeout(() => {
+  report(false, `the whole test within ${TOTAL_LIMIT_MS / 1000} s`, "timed out");
+  process.exit(1);
+}, TOTAL_LIMIT_MS);
+main()
+  .catch((e) => report(false, "the test ran to the end", e.stack || String(e)))
+  .finally(() => {
+    clearTimeout(limit);
+    process.exit(results.length > 0 && results.every((r) => r.ok) ? 0 : 1);
+  });

@@ -1,0 +1,311 @@
+// The batch engine (core/batch.hpp): bit-identical results whatever the thread count or time
+// slicing, RunLayout indexing, histogram curves, NaN slots, and resumable runs (RunCursor).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/catalog.hpp"
+#include "core/batch.hpp"
+#include "core/run_output.hpp"
+#include "core/samplers.hpp"
+
+namespace {
+
+// summary.json and curves.csv of a finished job, with the timing fixed so runs compare equal.
+std::string fingerprint(const std::string& id, const klab::BatchJob& job) {
+  klab::BatchResult r = job.result();
+  r.seconds = 1.0;
+  return klab::summary_json(id, job.experiment().params(), r) + klab::curves_csv(r);
+}
+
+// A random walk x_i = x_{i-1} + drift + N(0,1), resumable in slices. Curves: the position at 11
+// checkpoints, and a "sparse" curve only every third run reports; finals: end, max, and
+// "odd_only", reported by odd runs only.
+struct WalkParams {
+  long long steps = 20000;
+  double drift = 0.01;
+};
+
+struct WalkState {
+  klab::Rng rng;
+  long long i = 0;
+  double x = 0.0, max = 0.0;
+  size_t next_checkpoint = 0;
+};
+
+class WalkExperiment final : public klab::ExperimentOf<WalkParams, WalkExperiment> {
+ public:
+  WalkExperiment() : ExperimentOf(table()), pauses_(std::make_shared<int>(0)) {}
+
+  klab::RunLayout layout() const override {
+    klab::RunLayout l;
+    l.series = {"walk"};
+    std::vector<double> xs;
+    for (int k = 0; k <= 10; ++k) xs.push_back(static_cast<double>(p().steps * k / 10));
+    l.axes = {{"step", xs}};
+    l.curves = {{"position", 0}, {"sparse", 0}};
+    l.final_metrics = {"end", "max", "odd_only"};
+    l.work_per_run = static_cast<double>(p().steps);
+    return l;
+  }
+
+  // Advances the walk by up to `work` steps; true when it has finished and filled the record.
+  bool advance(WalkState& s, double work, const klab::RunLayout& layout, uint32_t run, klab::RunRecord& out) const {
+    const std::vector<double>& cps = layout.axes[0].x;
+    for (double done = 0; done < work && s.i <= p().steps; ++done) {
+      if (s.i > 0) s.x += p().drift + klab::sample_normal(s.rng);
+      s.max = std::max(s.max, s.x);
+      if (s.next_checkpoint < cps.size() && static_cast<double>(s.i) == cps[s.next_checkpoint]) {
+        out.curve(0, 0, s.next_checkpoint, s.x);
+        // "sparse": every third run, and never at the last checkpoint.
+        if (run % 3 == 0 && s.next_checkpoint + 1 < cps.size()) out.curve(0, 1, s.next_checkpoint, s.x * s.x);
+        ++s.next_checkpoint;
+      }
+      ++s.i;
+    }
+    if (s.i <= p().steps) return false;
+    out.final(0, 0, s.x);
+    out.final(0, 1, s.max);
+    if (run % 2 == 1) out.final(0, 2, static_cast<double>(run));
+    return true;
+  }
+
+  void run(uint64_t seed, uint32_t run, const klab::RunLayout& layout, klab::RunRecord& out) const override {
+    WalkState s{klab::Rng(seed, run, 0)};
+    advance(s, 1e300, layout, run, out);
+  }
+
+  class Cursor final : public klab::RunCursor {
+   public:
+    Cursor(const WalkExperiment& e, uint64_t seed, uint32_t run, const klab::RunLayout& layout, klab::RunRecord& out)
+        : e_(e), state_{klab::Rng(seed, run, 0)}, run_(run), layout_(layout), out_(out) {}
+    bool step(double work) override {
+      const bool done = e_.advance(state_, work, layout_, run_, out_);
+      if (!done) ++*e_.pauses_;
+      return done;
+    }
+
+   private:
+    const WalkExperiment& e_;
+    WalkState state_;
+    uint32_t run_;
+    const klab::RunLayout& layout_;
+    klab::RunRecord& out_;
+  };
+
+  std::unique_ptr<klab::RunCursor> start_run(uint64_t seed, uint32_t run, const klab::RunLayout& layout,
+                                             klab::RunRecord& out) const override {
+    return std::make_unique<Cursor>(*this, seed, run, layout, out);
+  }
+
+  klab::plot::Figure figure(const klab::BatchResult&) const override { return {}; }
+  int pauses() const { return *pauses_; }
+
+ private:
+  static std::shared_ptr<const klab::ParamTable<WalkParams>> table() {
+    auto t = std::make_shared<klab::ParamTable<WalkParams>>();
+    t->integer("steps", &WalkParams::steps, 20000, 1, 10000000);
+    t->real("drift", &WalkParams::drift, 0.01, -1.0, 1.0);
+    return t;
+  }
+  std::shared_ptr<int> pauses_;  // shared by clones: how often a cursor paused part-way
+};
+
+bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::memcmp(&a[i], &b[i], sizeof(double)) != 0) return false;  // NaN == NaN, bit for bit
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("every kl demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
+  const klab::Registry catalog = klab::make_catalog();
+  // Smaller sizes than the defaults keep this fast; 18 runs leave an open block of 2 (16 a block).
+  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
+      {"kl.bernoulli", {{"samples", "200"}, {"p_true", "0.2"}}},
+      {"kl.forward_reverse", {{"steps", "4"}}},
+      {"kl.forward_reverse", {{"steps", "4"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
+      {"kl.categorical", {}},
+      {"bandits.regret", {{"horizon", "300"}}},
+      {"bandits.regret", {{"horizon", "200"}, {"dist", "gaussian"}, {"policies", "klucb,thompson,egreedy"}}},
+      {"bandits.free_exploration", {{"horizon", "200"}, {"sweep", "2"}}},
+      // (sizes where a run fits in BatchJob's first slice, as the "mixed" check below expects)
+      {"bandits.streaming", {{"k", "12"}, {"t_max", "2000"}, {"points", "3"}}},
+      {"bandits.judges", {{"items", "5"}, {"budget", "3000"}}},
+      {"bandits.bai", {{"budget", "200"}}},
+  };
+  std::set<std::string> covered;
+  for (const auto& config : configs) {
+    const std::string& id = config.first;
+    const auto& sets = config.second;
+    CAPTURE(id);
+    const klab::DemoInfo* demo = catalog.find(id);
+    REQUIRE(demo != nullptr);
+    covered.insert(id);
+    auto e = demo->make();
+    REQUIRE(e->params().set_texts(sets).ok());
+    const uint32_t runs = 18;
+    klab::BatchJob reference(e->clone(), 99, runs);
+    reference.run_all(1);
+    REQUIRE(reference.done());
+    const std::string expected = fingerprint(id, reference);
+    CHECK(reference.result().runs_done == runs);
+    for (int threads : {2, 3, 8}) {
+      CAPTURE(threads);
+      klab::BatchJob job(e->clone(), 99, runs);
+      job.run_all(threads);
+      CHECK(fingerprint(id, job) == expected);
+    }
+    klab::BatchJob sliced(e->clone(), 99, runs);
+    int calls = 0;
+    while (!sliced.done()) {
+      sliced.advance(1e-7);
+      ++calls;
+    }
+    CHECK(calls >= static_cast<int>(runs));  // a tiny budget completes at most one run per call
+    CHECK(fingerprint(id, sliced) == expected);
+    // Part by slices, the rest on threads (the open block is finished first).
+    klab::BatchJob mixed(e->clone(), 99, runs);
+    for (int i = 0; i < 5; ++i) mixed.advance(0.0);
+    CHECK(mixed.fraction() == doctest::Approx(5.0 / runs));
+    mixed.run_all(3);
+    CHECK(fingerprint(id, mixed) == expected);
+    // A different seed gives a different result (the fingerprint can tell them apart).
+    klab::BatchJob other(e->clone(), 100, runs);
+    other.run_all(1);
+    CHECK(fingerprint(id, other) != expected);
+  }
+  for (const klab::DemoInfo& d : catalog.demos()) CHECK(covered.count(d.id) == 1);
+}
+
+TEST_CASE("RunLayout indexing: curve and final slots are a bijection") {
+  klab::RunLayout l;
+  l.series = {"a", "b", "c"};
+  l.axes = {{"x", {1, 2, 3, 4}}, {"bins", {0.5, 1.5}}};
+  l.curves = {{"m0", 0}, {"h", 1}, {"m2", 0}};
+  l.final_metrics = {"f0", "f1"};
+  CHECK(l.curve_points(0) == 4);
+  CHECK(l.curve_points(1) == 2);
+  CHECK(l.series_stride() == 10);
+  CHECK(l.curve_slots() == 30);
+  CHECK(l.final_slots() == 6);
+  std::vector<int> hits(l.curve_slots(), 0);
+  size_t expected = 0;
+  for (size_t s = 0; s < 3; ++s)
+    for (size_t m = 0; m < 3; ++m)
+      for (size_t k = 0; k < l.curve_points(m); ++k) {
+        const size_t i = l.curve_index(s, m, k);
+        REQUIRE(i < hits.size());
+        CHECK(i == expected++);  // series-major, then metric, then point
+        ++hits[i];
+      }
+  for (int h : hits) CHECK(h == 1);
+  CHECK(l.final_index(2, 1) == 5);
+  CHECK(l.final_index(1, 0) == 2);
+  CHECK(l.find_series("b") == 1);
+  CHECK(l.find_series("z") == -1);
+  CHECK(l.find_final("f1") == 1);
+  CHECK(l.find_final("m0") == -1);
+  CHECK(l.find_curve("m2") == 2);
+  CHECK(l.find_curve("f0") == -1);
+
+  klab::RunRecord rec(l);
+  CHECK(rec.curves().size() == 30);
+  CHECK(rec.finals().size() == 6);
+  for (double v : rec.curves()) CHECK(std::isnan(v));
+  rec.curve(1, 2, 3, 7.0);
+  rec.final(2, 0, 9.0);
+  CHECK(rec.curves()[l.curve_index(1, 2, 3)] == 7.0);
+  CHECK(rec.curve_row(1, 2)[3] == 7.0);
+  CHECK(rec.finals()[4] == 9.0);
+  rec.clear();
+  CHECK(std::isnan(rec.curves()[l.curve_index(1, 2, 3)]));
+  CHECK(std::isnan(rec.finals()[4]));
+}
+
+TEST_CASE("RunRecord::histogram puts 1 in the value's bin; out-of-range values in the end bins") {
+  klab::RunLayout l;
+  l.series = {"s"};
+  std::vector<double> centres;
+  for (int k = 0; k < 10; ++k) centres.push_back(0.5 + k);  // bins [k, k+1) over [0, 10]
+  l.axes = {{"v", centres}};
+  l.curves = {{"hist", 0}};
+  klab::RunRecord rec(l);
+  const struct {
+    double value;
+    int bin;  // -1: no bin (NaN)
+  } cases[] = {{3.2, 3}, {0.0, 0}, {1.0, 1}, {9.999, 9}, {10.0, 9}, {-5.0, 0}, {100.0, 9}, {-1e300, 0},
+               {klab::kInf, -1}, {std::nan(""), -1}};
+  for (const auto& c : cases) {
+    CAPTURE(c.value);
+    rec.histogram(0, 0, c.value);
+    const double* row = rec.curve_row(0, 0);
+    double total = 0.0;
+    for (int k = 0; k < 10; ++k) {
+      CHECK(row[k] == (k == c.bin ? 1.0 : 0.0));
+      total += row[k];
+    }
+    CHECK(total == (c.bin >= 0 ? 1.0 : 0.0));
+  }
+}
+
+TEST_CASE("NaN slots are skipped by the statistics") {
+  WalkExperiment walk;
+  REQUIRE(walk.params().set_texts({{"steps", "200"}}).ok());
+  const uint32_t runs = 40;
+  klab::BatchJob job(walk.clone(), 5, runs);
+  job.run_all(2);
+  const klab::BatchResult r = job.result();
+  CHECK(r.final_stat(0, 0).count() == runs);
+  CHECK(r.final_stat(0, 2).count() == runs / 2);                 // odd runs only
+  CHECK(r.final_stat(0, 2).mean() == doctest::Approx(20.0));     // mean of 1, 3, …, 39
+  CHECK(r.curve_stat(0, 1, 0).count() == 14);                    // runs 0, 3, …, 39
+  CHECK(r.curve_stat(0, 1, 10).count() == 0);                    // nobody reports the last point
+  std::vector<double> mean, lo, hi;
+  r.curve(0, 1, &mean, &lo, &hi);
+  CHECK(std::isnan(mean[10]));
+  CHECK(std::isnan(lo[10]));
+  CHECK(mean[0] == 0.0);  // the walk starts at 0
+  CHECK(mean[5] > 0.0);
+  CHECK(lo[5] < mean[5]);
+  CHECK(hi[5] > mean[5]);
+  // curves.csv leaves out the point nobody reported: 11 position rows + 10 sparse rows.
+  const std::string csv = klab::curves_csv(r);
+  CHECK(static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) == 1 + 11 + 10);
+}
+
+TEST_CASE("a paused and resumed run fills the same record as run()") {
+  WalkExperiment walk;
+  const klab::RunLayout l = walk.layout();
+  for (uint32_t run : {0u, 1u, 6u}) {
+    CAPTURE(run);
+    klab::RunRecord whole(l), sliced(l);
+    walk.run(3, run, l, whole);
+    auto cursor = walk.start_run(3, run, l, sliced);
+    REQUIRE(cursor != nullptr);
+    int steps = 0;
+    while (!cursor->step(777)) ++steps;
+    CHECK(steps == 20001 / 777);
+    CHECK(same_values(whole.curves(), sliced.curves()));
+    CHECK(same_values(whole.finals(), sliced.finals()));
+  }
+  // Through the batch engine: tiny budgets pause runs part-way (one slice per call), threads use
+  // run(); both give the same aggregate.
+  const uint32_t runs = 21;
+  klab::BatchJob threaded(walk.clone(), 3, runs);
+  threaded.run_all(3);
+  const int pauses_before = walk.pauses();
+  klab::BatchJob sliced(walk.clone(), 3, runs);
+  while (!sliced.done()) sliced.advance(1e-7);
+  CHECK(walk.pauses() - pauses_before >= static_cast<int>(runs));  // every run paused at least once
+  CHECK(fingerprint("toy.walk", sliced) == fingerprint("toy.walk", threaded));
+  CHECK(sliced.result().runs_done == runs);
+}
