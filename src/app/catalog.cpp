@@ -1,6 +1,7 @@
 #include "app/catalog.hpp"
 
 #include "alignment/demos.hpp"
+#include "bandits/demos.hpp"
 #include "kl/demos.hpp"
 
 namespace klab {
@@ -8,6 +9,7 @@ namespace klab {
 Registry make_catalog() {
   Registry r;
   kl::register_demos(r);
+  bandits::register_demos(r);
   alignment::register_demos(r);
   return r;
 }

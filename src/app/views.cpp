@@ -1,6 +1,7 @@
 #include "app/views.hpp"
 
 #include "alignment/panels.hpp"
+#include "bandits/panels.hpp"
 #include "kl/panels.hpp"
 
 namespace klab {
@@ -8,6 +9,7 @@ namespace klab {
 ui::ViewFactory make_view_factory() {
   return [](const std::string& id) -> std::unique_ptr<ui::DemoView> {
     if (auto v = kl::make_view(id)) return v;
+    if (auto v = bandits::make_view(id)) return v;
     if (auto v = alignment::make_view(id)) return v;
     return nullptr;
   };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/catalog.hpp"
+#include "bandits/regret_experiment.hpp"
 #include "core/batch.hpp"
 #include "core/divergences.hpp"
 #include "core/samplers.hpp"
@@ -64,6 +65,20 @@ int main() {
       }
     reals("kl.upper", up);
     reals("kl.lower", lo);
+  }
+  // bandits.regret: the arms each policy pulls in a short run (Bernoulli and Gaussian arms), which
+  // must be identical natively and in wasm.
+  for (const char* dist : {"bernoulli", "gaussian"}) {
+    bandits::RegretExperiment e;
+    if (!e.params().set_texts({{"dist", dist}, {"sigma", "0.5"}, {"horizon", "200"}}).ok()) return 1;
+    const bandits::RegretConfig cfg = e.config(e.layout());
+    for (int slot = 0; slot < cfg.n_policies; ++slot) {
+      bandits::PolicyRun r;
+      bandits::policy_run_start(r, cfg, static_cast<bandits::Policy>(cfg.policies[slot]), 7, 2);
+      std::vector<unsigned long long> arms;
+      while (!bandits::policy_run_done(r, cfg)) arms.push_back(static_cast<unsigned long long>(bandits::policy_run_step(r, cfg, 7, 2)));
+      ints(("bandits.pulls." + std::string(dist) + "." + e.p().policies[static_cast<size_t>(slot)]).c_str(), arms);
+    }
   }
   // Every demo's default batch of a few runs: the final statistics.
   const Registry catalog = make_catalog();

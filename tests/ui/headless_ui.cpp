@@ -216,29 +216,27 @@ TEST_CASE("clicking a demo in the sidebar opens it") {
   const float menu_h = ImGui::GetFontSize() + 2 * ImGui::GetStyle().FramePadding.y;
   const float row = ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y;
   const auto& demos = app.catalog().demos();
-  const auto& chapters = app.catalog().chapters();
+  // The sidebar lists each chapter's title, then its demos, then a little spacing.
+  auto row_of = [&](size_t k, int* chapter_index) {
+    size_t line = 0;
+    *chapter_index = 0;
+    for (const klab::ChapterInfo& c : app.catalog().chapters()) {
+      ++line;  // the title
+      for (size_t i = 0; i < demos.size(); ++i) {
+        if (demos[i].chapter != c.id) continue;
+        if (i == k) return line;
+        ++line;
+      }
+      ++*chapter_index;
+    }
+    return line;
+  };
   for (size_t k = demos.size(); k-- > 0;) {  // last to first: every click is a change
     CAPTURE(demos[k].id);
-    // Each chapter is a title line, its demos, then ImGui::Spacing() (one ItemSpacing.y).
-    size_t line = 0, chapter = 0;
-    for (const klab::ChapterInfo& c : chapters) {
-      size_t index = 0;
-      bool found = false;
-      for (const klab::DemoInfo& d : demos) {
-        if (d.chapter != c.id) continue;
-        if (d.id == demos[k].id) found = true;
-        if (!found) ++index;
-      }
-      if (found) {
-        line += 1 + index;
-        break;
-      }
-      line += 1;
-      for (const klab::DemoInfo& d : demos) line += d.chapter == c.id ? 1 : 0;
-      ++chapter;
-    }
-    io.MousePos = ImVec2(60, menu_h + ImGui::GetStyle().WindowPadding.y + line * row +
-                                 chapter * ImGui::GetStyle().ItemSpacing.y + ImGui::GetFontSize() * 0.5f);
+    int chapter = 0;
+    const size_t line = row_of(k, &chapter);
+    io.MousePos = ImVec2(60, menu_h + ImGui::GetStyle().WindowPadding.y + line * row + chapter * ImGui::GetStyle().ItemSpacing.y +
+                                 ImGui::GetFontSize() * 0.5f);
     ui.frame(app);
     io.MouseDown[0] = true;
     ui.frame(app);

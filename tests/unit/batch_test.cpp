@@ -134,6 +134,13 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"kl.forward_reverse", {{"steps", "4"}}},
       {"kl.forward_reverse", {{"steps", "4"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
       {"kl.categorical", {}},
+      {"bandits.regret", {{"horizon", "300"}}},
+      {"bandits.regret", {{"horizon", "200"}, {"dist", "gaussian"}, {"policies", "klucb,thompson,egreedy"}}},
+      {"bandits.free_exploration", {{"horizon", "200"}, {"sweep", "2"}}},
+      // (sizes where a run fits in BatchJob's first slice, as the "mixed" check below expects)
+      {"bandits.streaming", {{"k", "12"}, {"t_max", "2000"}, {"points", "3"}}},
+      {"bandits.judges", {{"items", "5"}, {"budget", "3000"}}},
+      {"bandits.bai", {{"budget", "200"}}},
       {"alignment.offline", {{"steps", "6"}, {"pairs", "40"}}},
       {"alignment.online", {{"steps", "6"}, {"offline_pairs", "40"}}},
       {"alignment.unlearning", {{"steps", "6"}}},

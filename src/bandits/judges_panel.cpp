@@ -1,0 +1,129 @@
+// bandits.judges live view: run 0 of the three allocations, advanced together budget step by
+// budget step. Heatmaps of where EST-IVWE and the uniform rule have spent their queries (items ×
+// judges, share of the budget) next to the oracle's shares b_k/B on each item's most efficient
+// judge, and the ℓ_p error of the run as the budget is spent.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "bandits/judges_experiment.hpp"
+#include "bandits/panel_util.hpp"
+#include "bandits/panel_views.hpp"
+#include "core/colormap.hpp"
+#include "ui/plot.hpp"
+
+namespace klab::bandits {
+namespace {
+
+using panel::num;
+
+class JudgesView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    const auto& e = static_cast<const JudgesExperiment&>(ctx.experiment);
+    inst_ = std::make_unique<JudgeInstance>(e.instance());
+    sims_.clear();
+    for (Allocation a : {Allocation::Uniform, Allocation::Oracle, Allocation::Est})
+      sims_.push_back(std::make_unique<JudgeSim>(*inst_, a, e.p().p, ctx.seed, 0));
+    budget_ = static_cast<double>(e.p().budget);
+    oracle_ = oracle_shares(*inst_, e.p().p);
+    spent_ = 0.0;
+    history_b_.clear();
+    history_.assign(3, {});
+  }
+
+  bool animates() const override { return true; }
+  bool finished() const override { return spent_ >= budget_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "spent %s / %s", num(spent_).c_str(), num(budget_).c_str());
+    return s;
+  }
+
+  // A step raises the budget by 2% (at least one query of the dearest judge).
+  void advance(const ui::ViewContext& ctx, int steps) override {
+    const double dearest = *std::max_element(inst_->cost.begin(), inst_->cost.end());
+    for (int i = 0; i < steps && !finished(); ++i) {
+      spent_ = std::min(budget_, spent_ + std::max(dearest, 0.02 * spent_));
+      for (auto& sim : sims_)
+        while (sim->next_cost() > 0.0 && sim->spent() + sim->next_cost() <= spent_) sim->query();
+      history_b_.push_back(spent_);
+      for (size_t s = 0; s < 3; ++s) history_[s].push_back(sims_[s]->error());
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<JudgesExperiment&>(ctx.experiment);
+    panel::readouts("##judges",
+                    {{"error uniform", num(sims_[0]->error())},
+                     {"error oracle", num(sims_[1]->error())},
+                     {"error EST-IVWE", num(sims_[2]->error())},
+                     {"oracle rate at B", num(oracle_rate(*inst_, e.p().p, std::max(spent_, 1.0)))},
+                     {"items × judges", std::to_string(inst_->items) + " × " + std::to_string(inst_->judges)},
+                     {"budget spent", num(spent_)}},
+                    3);
+    build_figure(e);
+    const ImVec2 cell = panel::grid_cell(2, 2);
+    ui::draw_plot("est", figure_.plots[0], cell);
+    ImGui::SameLine();
+    ui::draw_plot("oracle", figure_.plots[1], cell);
+    ui::draw_plot("uniform", figure_.plots[2], cell);
+    ImGui::SameLine();
+    ui::draw_plot("error", figure_.plots[3], cell);
+  }
+
+ private:
+  // Share of the spent budget per (item, judge): rows are items, columns judges.
+  plot::Plot allocation(const std::string& title, const std::vector<double>& share) const {
+    plot::Plot p;
+    p.title = title;
+    p.x = {"judge (cost ↑)", plot::Scale::Linear, 0.0, static_cast<double>(inst_->judges)};
+    p.y = {"item", plot::Scale::Linear, 0.0, static_cast<double>(inst_->items)};
+    plot::Heatmap h;
+    h.nx = inst_->judges;
+    h.ny = inst_->items;
+    h.x1 = inst_->judges;
+    h.y1 = inst_->items;
+    h.vmin = 0.0;
+    h.label = "share of budget";
+    for (double v : share) h.values.push_back(static_cast<float>(v));
+    p.heatmaps.push_back(h);
+    return p;
+  }
+
+  std::vector<double> spent_shares(const JudgeSim& sim) const {
+    std::vector<double> share(sim.counts().size(), 0.0);
+    const double total = std::max(sim.spent(), 1e-12);
+    for (size_t i = 0; i < share.size(); ++i) share[i] = sim.counts()[i] * inst_->cost[i % inst_->judges] / total;
+    return share;
+  }
+
+  void build_figure(const JudgesExperiment& e) {
+    plot::Plot err;
+    err.title = "One run: ℓ_" + format_real(e.p().p) + " error vs budget spent";
+    err.x = {"budget spent", plot::Scale::Log};
+    err.y = {"‖ŝ - s‖_p", plot::Scale::Log};
+    static const char* kNames[3] = {"uniform", "oracle", "est_ivwe"};
+    for (size_t s = 0; s < 3; ++s) err.lines.push_back({kNames[s], history_b_, history_[s], {}, {}, palette(s), 2.0f});
+    plot::Line rate{"oracle rate", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 1.5f, true};
+    for (double b : history_b_) rate.x.push_back(b), rate.y.push_back(oracle_rate(*inst_, e.p().p, b));
+    err.lines.push_back(rate);
+    figure_.title = "bandits.judges — one run";
+    figure_.plots = {allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
+                     allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),
+                     allocation("Uniform: share n_kj·c_j / spent", spent_shares(*sims_[0])), err};
+  }
+
+  std::unique_ptr<JudgeInstance> inst_;
+  std::vector<std::unique_ptr<JudgeSim>> sims_;
+  std::vector<double> oracle_, history_b_;
+  std::vector<std::vector<double>> history_;
+  double budget_ = 1.0, spent_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_judges_view() { return std::make_unique<JudgesView>(); }
+
+}  // namespace klab::bandits

@@ -1,0 +1,62 @@
+// Small ImGui helpers shared by the bandits chapter's panels (parameter edits, read-outs, grids).
+#pragma once
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/params.hpp"
+#include "core/plot_scale.hpp"
+#include "imgui.h"
+
+namespace klab::bandits::panel {
+
+inline ParamValue real_value(double x) {
+  ParamValue v;
+  v.real = x;
+  return v;
+}
+
+inline ParamValue list_value(std::vector<double> xs) {
+  ParamValue v;
+  v.list = std::move(xs);
+  return v;
+}
+
+// Sets several parameters at once (by key); the ParamSet checks ranges and rules, and a rejected
+// change leaves everything as it was.
+inline void assign(ParamSet& params, const std::vector<std::pair<const char*, ParamValue>>& changes) {
+  std::vector<std::pair<size_t, ParamValue>> indexed;
+  for (const auto& [key, value] : changes) {
+    const int i = params.find(key);
+    if (i >= 0) indexed.emplace_back(static_cast<size_t>(i), value);
+  }
+  (void)params.assign(indexed);
+}
+
+inline std::string num(double v) { return plot::format_number(v); }
+
+// Markers that stay visible on the dark UI and on the light SVG export (true means, targets).
+constexpr Rgba kMarker{0.95f, 0.68f, 0.12f, 1.0f};
+
+// A row of "name  value" read-outs.
+inline void readouts(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns) {
+  if (rows.empty() || !ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i % static_cast<size_t>(columns) == 0) ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%s", rows[i].first.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(rows[i].second.c_str());
+  }
+  ImGui::EndTable();
+}
+
+// The size of one cell of a cols × rows grid filling the remaining region.
+inline ImVec2 grid_cell(int cols, int rows) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  return ImVec2(std::max(80.0f, (avail.x - gap * (cols - 1)) / cols), std::max(80.0f, (avail.y - gap * (rows - 1)) / rows));
+}
+
+}  // namespace klab::bandits::panel

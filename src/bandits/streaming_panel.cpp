@@ -1,0 +1,191 @@
+// bandits.streaming live view: replays one pass (run 0, T = T max) of the chosen algorithm event by
+// event: the stream of arms (read, stored, discarded), the memory slots with their stored arms,
+// and the regret as the trials are spent, next to the other two algorithms on the same stream.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "bandits/panel_util.hpp"
+#include "bandits/panel_views.hpp"
+#include "bandits/streaming_experiment.hpp"
+#include "core/colormap.hpp"
+#include "ui/plot.hpp"
+
+namespace klab::bandits {
+namespace {
+
+using panel::num;
+
+constexpr long long kMaxTracedArms = 5000;  // longer streams are summarised, not replayed
+const char* const kAlgoNames[3] = {"uniform", "single", "tower"};
+
+class StreamingView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    const auto& e = static_cast<const StreamingExperiment&>(ctx.experiment);
+    arms_ = e.arms(ctx.seed, 0);
+    horizon_ = e.p().t_max;
+    traced_ = e.p().k <= kMaxTracedArms;
+    for (int a = 0; a < 3; ++a) {
+      traces_[a].clear();
+      results_[a] = run_stream(static_cast<StreamAlgo>(a), arms_, horizon_, ctx.seed, 0, traced_ ? &traces_[a] : nullptr);
+    }
+    levels_ = tower_levels(static_cast<long long>(arms_.size()));
+    position_ = 0;
+    replay();
+  }
+
+  bool animates() const override { return traced_; }
+  bool finished() const override { return !traced_ || position_ >= traces_[algo_].size(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "event %zu / %zu", position_, traces_[algo_].size());
+    return s;
+  }
+  void advance(const ui::ViewContext& ctx, int steps) override {
+    position_ = std::min(traces_[algo_].size(), position_ + static_cast<size_t>(std::max(steps, 1)));
+    replay();
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    int algo = algo_;
+    for (int a = 0; a < 3; ++a) {
+      if (a) ImGui::SameLine();
+      ImGui::RadioButton(kAlgoNames[a], &algo, a);
+    }
+    if (algo != algo_) {
+      algo_ = algo;
+      position_ = 0;
+      replay();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled(traced_ ? "replaying run 0 at T = %s" : "K > 5000: final results only (T = %s)", num(static_cast<double>(horizon_)).c_str());
+    panel::readouts("##stream",
+                    {{"regret uniform", num(results_[0].regret)},
+                     {"regret single", num(results_[1].regret)},
+                     {"regret tower", num(results_[2].regret)},
+                     {"tower vs uniform", num(100.0 * (1.0 - results_[2].regret / results_[0].regret)) + "%"},
+                     {"memory (arms)", std::to_string(results_[algo_].memory)},
+                     {"exploration pulls", num(static_cast<double>(results_[algo_].exploration))}},
+                    3);
+    build_figure();
+    const ImVec2 cell = panel::grid_cell(2, 2);
+    ui::draw_plot("stream", figure_.plots[0], cell);
+    ImGui::SameLine();
+    ui::draw_plot("memory", figure_.plots[1], cell);
+    ui::draw_plot("regret", figure_.plots[2], cell);
+    ImGui::SameLine();
+    ui::draw_plot("slots", figure_.plots[3], cell);
+  }
+
+ private:
+  // Rebuilds the state of the pass after `position_` events of the chosen algorithm.
+  void replay() {
+    const size_t k = arms_.size();
+    status_.assign(k, 0);  // 0 unread, 1 stored, 2 discarded, 3 committed
+    slots_.assign(static_cast<size_t>(std::max(levels_, 1)), {-1, 0.0});
+    current_ = -1;
+    const std::vector<StreamEvent>& tr = traces_[algo_];
+    for (size_t i = 0; i < position_ && i < tr.size(); ++i) {
+      const StreamEvent& ev = tr[i];
+      if (ev.kind == StreamEvent::Read) current_ = ev.arm;
+      if (ev.kind == StreamEvent::Keep && ev.slot >= 0 && static_cast<size_t>(ev.slot) < slots_.size()) {
+        slots_[static_cast<size_t>(ev.slot)] = {ev.arm, ev.estimate};
+        status_[static_cast<size_t>(ev.arm)] = 1;
+      }
+      if (ev.kind == StreamEvent::Discard) {
+        status_[static_cast<size_t>(ev.arm)] = 2;
+        for (auto& s : slots_)
+          if (s.first == ev.arm) s = {-1, 0.0};
+      }
+      if (ev.kind == StreamEvent::Promote && ev.slot >= 1)
+        for (auto& s : slots_)
+          if (s.first == ev.arm) s = {-1, 0.0};
+      if (ev.kind == StreamEvent::Commit && ev.arm >= 0) status_[static_cast<size_t>(ev.arm)] = 3;
+    }
+  }
+
+  void build_figure() {
+    const size_t k = arms_.size();
+    plot::Plot stream;
+    stream.title = "Stream: arm means by arrival";
+    stream.x = {"stream position", plot::Scale::Linear, 0.0, static_cast<double>(k) + 1.0};
+    stream.y = {"μ", plot::Scale::Linear, 0.0, 1.02};
+    stream.legend = false;
+    plot::Points unread{"unread", {}, {}, {0.45f, 0.45f, 0.45f, 1}, 2.5f}, gone{"discarded", {}, {}, {0.3f, 0.35f, 0.5f, 1}, 2.5f},
+        stored{"stored", {}, {}, palette(1), 5.0f}, chosen{"committed", {}, {}, panel::kMarker, 7.0f};
+    const size_t stride = std::max<size_t>(1, k / 4000);  // at most ~4000 points
+    for (size_t i = 0; i < k; ++i) {
+      if ((status_[i] == 0 || status_[i] == 2) && i % stride != 0) continue;  // thin the crowd, keep stored arms
+      plot::Points& p = status_[i] == 0 ? unread : status_[i] == 1 ? stored : status_[i] == 2 ? gone : chosen;
+      p.x.push_back(i + 1.0), p.y.push_back(arms_[i]);
+    }
+    stream.points = {unread, gone, stored, chosen};
+    if (current_ >= 0) stream.guides.push_back({true, current_ + 1.0, "reading", {0.8f, 0.8f, 0.8f, 1}, true});
+    stream.guides.push_back({false, *std::max_element(arms_.begin(), arms_.end()), "μ*", {0.6f, 0.6f, 0.6f, 1}, true});
+
+    plot::Plot memory;
+    memory.title = std::string("Memory of ") + kAlgoNames[algo_] + " (bar: estimate, point: μ)";
+    memory.x = {algo_ == 2 ? "level" : "slot", plot::Scale::Linear, -0.6, slots_.size() - 0.4};
+    memory.y = {"mean", plot::Scale::Linear, 0.0, 1.02};
+    plot::Bars est{"estimate", {}, {}, palette(algo_)};
+    plot::Points truth{"true μ", {}, {}, panel::kMarker, 5.0f};
+    const size_t shown = algo_ == 2 ? slots_.size() : 1;
+    for (size_t s = 0; s < shown; ++s) {
+      est.edges.push_back(s - 0.35);
+      est.heights.push_back(slots_[s].first >= 0 ? slots_[s].second : 0.0);
+      est.edges.push_back(s + 0.35);
+      est.heights.push_back(0.0);
+      if (slots_[s].first >= 0) truth.x.push_back(static_cast<double>(s)), truth.y.push_back(arms_[static_cast<size_t>(slots_[s].first)]);
+    }
+    est.edges.push_back(shown + 0.65);
+    memory.bars = {est};
+    memory.points = {truth};
+
+    plot::Plot regret;
+    regret.title = "Regret as the trials are spent";
+    regret.x = {"trials used", plot::Scale::Log, 1.0, static_cast<double>(horizon_)};
+    regret.y = {"regret", plot::Scale::Log};
+    for (int a = 0; a < 3; ++a) {
+      plot::Line l{kAlgoNames[a], {}, {}, {}, {}, palette(static_cast<size_t>(a)), a == algo_ ? 2.5f : 1.5f};
+      double used = 0;
+      const size_t n = a == algo_ ? std::min(position_, traces_[a].size()) : traces_[a].size();
+      for (size_t i = 0; i < n; ++i) {
+        const StreamEvent& ev = traces_[a][i];
+        if (ev.kind == StreamEvent::Pull) used += ev.pulls;
+        else if (ev.kind == StreamEvent::Commit) used = static_cast<double>(horizon_);
+        else continue;
+        if (ev.regret > 0 && (l.x.empty() || used > l.x.back() * 1.002 || ev.kind == StreamEvent::Commit)) l.x.push_back(used), l.y.push_back(ev.regret);
+      }
+      regret.lines.push_back(l);
+    }
+
+    plot::Plot slots;
+    slots.title = "Exploration pulls (memory in the legend)";
+    slots.x = {"algorithm", plot::Scale::Linear, -0.6, 2.6};
+    slots.y = {"exploration pulls", plot::Scale::Log};
+    for (int a = 0; a < 3; ++a) {
+      plot::Bars b{std::string(kAlgoNames[a]) + " (memory " + std::to_string(results_[a].memory) + ")", {a - 0.35, a + 0.35},
+                   {std::max(1.0, static_cast<double>(results_[a].exploration))}, palette(static_cast<size_t>(a))};
+      slots.bars.push_back(b);
+    }
+    figure_.title = "bandits.streaming — one pass";
+    figure_.plots = {stream, memory, regret, slots};
+  }
+
+  std::vector<double> arms_;
+  long long horizon_ = 1;
+  bool traced_ = true;
+  std::vector<StreamEvent> traces_[3];
+  StreamResult results_[3];
+  int levels_ = 1, algo_ = 2, current_ = -1;
+  size_t position_ = 0;
+  std::vector<int> status_;                        // per arm, after the replayed events
+  std::vector<std::pair<int, double>> slots_;      // per memory slot: stored arm and its estimate
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_streaming_view() { return std::make_unique<StreamingView>(); }
+
+}  // namespace klab::bandits
