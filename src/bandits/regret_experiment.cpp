@@ -18,13 +18,13 @@ constexpr int kCheckpoints = 60;
 
 std::vector<double> nine_arms() {
   std::vector<double> m;
-  for (int i = 1; i <= 9; ++i) m.push_back(0.1 * i);
+  for (int i = 1; i <= 9; ++i) m.push_back(i / 10.0);  // i/10, not 0.1·i: 0.3, not 0.30000000000000004
   return m;
 }
 
 std::vector<double> hundred_arms() {
   std::vector<double> m{0.9};
-  for (int i = 0; i < 99; ++i) m.push_back(0.1 + 0.7 * i / 98.0);
+  for (int i = 0; i < 99; ++i) m.push_back(std::round(1e4 * (0.1 + 0.7 * i / 98.0)) / 1e4);  // short in links
   return m;
 }
 

@@ -108,7 +108,7 @@ void heatmap_rects(std::string& out, const Frame2D& f, const Heatmap& h) {
   out += "\n";
 }
 
-void legend(std::string& out, const Plot& p, double right, double top) {
+void legend(std::string& out, const Plot& p, double right, double top, double plot_h) {
   struct Item {
     std::string name;
     Rgba c;
@@ -122,21 +122,25 @@ void legend(std::string& out, const Plot& p, double right, double top) {
   for (const Bars& b : p.bars)
     if (!b.name.empty()) items.push_back({b.name, b.color, false, true});
   if (!p.legend || items.empty()) return;
+  // As in the ImGui plot: as many columns as keep the legend under ~45% of the plot's height.
   size_t longest = 0;
   for (const Item& it : items) longest = std::max(longest, it.name.size());
-  const double w = 34 + 6.5 * static_cast<double>(longest), h = 8 + 16.0 * static_cast<double>(items.size());
+  const size_t rows_max = std::max<size_t>(3, static_cast<size_t>(0.45 * plot_h / 16.0));
+  const size_t cols = (items.size() + rows_max - 1) / rows_max, rows = (items.size() + cols - 1) / cols;
+  const double col_w = 34 + 6.5 * static_cast<double>(longest);
+  const double w = col_w * static_cast<double>(cols), h = 8 + 16.0 * static_cast<double>(rows);
   const double x = right - w - 6, y = top + 6;
   out += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) +
          "\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n";
   for (size_t i = 0; i < items.size(); ++i) {
-    const double yy = y + 12 + 16.0 * static_cast<double>(i);
+    const double xx = x + col_w * static_cast<double>(i / rows), yy = y + 12 + 16.0 * static_cast<double>(i % rows);
     const Item& it = items[i];
     if (it.point)
-      out += "<circle cx=\"" + num(x + 15) + "\" cy=\"" + num(yy) + "\" r=\"4\" fill=\"" + color(it.c) + "\"/>";
+      out += "<circle cx=\"" + num(xx + 15) + "\" cy=\"" + num(yy) + "\" r=\"4\" fill=\"" + color(it.c) + "\"/>";
     else
-      out += "<line x1=\"" + num(x + 6) + "\" y1=\"" + num(yy) + "\" x2=\"" + num(x + 24) + "\" y2=\"" + num(yy) +
+      out += "<line x1=\"" + num(xx + 6) + "\" y1=\"" + num(yy) + "\" x2=\"" + num(xx + 24) + "\" y2=\"" + num(yy) +
              "\" stroke=\"" + color(it.c) + "\" stroke-width=\"2.5\"" + (it.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/>";
-    out += "<text x=\"" + num(x + 30) + "\" y=\"" + num(yy + 4) + "\" font-size=\"11\">" + esc(it.name) + "</text>\n";
+    out += "<text x=\"" + num(xx + 30) + "\" y=\"" + num(yy + 4) + "\" font-size=\"11\">" + esc(it.name) + "</text>\n";
   }
 }
 
@@ -253,7 +257,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
     out += "<text x=\"" + num(f.px(c[0])) + "\" y=\"" + num(f.py(c[1]) - 6) + "\" text-anchor=\"middle\" font-size=\"12\">" +
            esc(p.corners[2]) + "</text>\n";
   }
-  legend(out, p, f.x0 + f.w, f.y0);
+  legend(out, p, f.x0 + f.w, f.y0, f.h);
 }
 
 }  // namespace

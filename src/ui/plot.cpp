@@ -395,28 +395,33 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     dl->AddText(ImVec2(c.x - s2.x * 0.5f, c.y - s2.y - 3), color::kText, p.corners[2].c_str());
   }
 
-  // Legend, top right; click to toggle a series.
+  // Legend, top right, in as many columns as keep it under ~45% of the plot's height; click an
+  // entry to hide or show its series.
   bool over_legend = false;
   const auto items = legend_items(p);
   if (p.legend && !items.empty()) {
-    float w = 0;
-    for (const auto& it : items) w = std::max(w, ImGui::CalcTextSize(it.name.c_str()).x);
-    w += fs * 2.6f;
     const float row = fs * 1.25f;
-    const ImVec2 lmin(f.max.x - w - 6, f.min.y + 6), lmax(f.max.x - 6, f.min.y + 6 + row * items.size() + 6);
-    dl->AddRectFilled(lmin, lmax, IM_COL32(18, 20, 25, 215), 4.0f);
+    const size_t rows_max = std::max<size_t>(3, static_cast<size_t>(0.45f * (f.max.y - f.min.y) / row));
+    const size_t cols = (items.size() + rows_max - 1) / rows_max;
+    const size_t rows = (items.size() + cols - 1) / cols;
+    float col_w = 0;
+    for (const auto& it : items) col_w = std::max(col_w, ImGui::CalcTextSize(it.name.c_str()).x);
+    col_w += fs * 2.6f;
+    const ImVec2 lmin(f.max.x - col_w * cols - 6, f.min.y + 6), lmax(f.max.x - 6, f.min.y + 6 + row * rows + 6);
+    dl->AddRectFilled(lmin, lmax, IM_COL32(18, 20, 25, 190), 4.0f);
     const ImVec2 m = ImGui::GetIO().MousePos;
     over_legend = item_hovered && m.x >= lmin.x && m.x <= lmax.x && m.y >= lmin.y && m.y <= lmax.y;
     for (size_t i = 0; i < items.size(); ++i) {
       const auto& it = items[i];
-      const float y = lmin.y + 3 + row * i + row * 0.5f;
+      const float x0 = lmin.x + col_w * static_cast<float>(i / rows);
+      const float y = lmin.y + 3 + row * static_cast<float>(i % rows) + row * 0.5f;
       const bool hidden = vs.is_hidden(it.index);
       const ImU32 c = col(it.color, hidden ? 0.3f : 1.0f);
-      if (it.point) dl->AddCircleFilled(ImVec2(lmin.x + fs * 0.9f, y), fs * 0.3f, c);
-      else dl->AddLine(ImVec2(lmin.x + 5, y), ImVec2(lmin.x + fs * 1.6f, y), c, 2.5f * scale);
-      dl->AddText(ImVec2(lmin.x + fs * 2.0f, y - fs * 0.5f), hidden ? color::kMuted : color::kText, it.name.c_str());
-      if (over_legend && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && m.y >= y - row * 0.5f && m.y < y + row * 0.5f &&
-          it.index < 31)
+      if (it.point) dl->AddCircleFilled(ImVec2(x0 + fs * 0.9f, y), fs * 0.3f, c);
+      else dl->AddLine(ImVec2(x0 + 5, y), ImVec2(x0 + fs * 1.6f, y), c, 2.5f * scale);
+      dl->AddText(ImVec2(x0 + fs * 2.0f, y - fs * 0.5f), hidden ? color::kMuted : color::kText, it.name.c_str());
+      if (over_legend && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && m.x >= x0 && m.x < x0 + col_w &&
+          m.y >= y - row * 0.5f && m.y < y + row * 0.5f && it.index < 31)
         *vs.hidden() ^= 1 << it.index;
     }
   }

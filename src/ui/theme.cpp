@@ -10,7 +10,8 @@ extern const size_t klab_font_mono_size;
 namespace klab::ui {
 namespace {
 
-// Latin, Greek, combining accents (p̂), punctuation, super/subscripts, arrows, maths operators:
+// Latin (with extensions: ŝ, ȳ), combining accents (p̂), Greek, phonetic superscripts (ᵀ),
+// punctuation, super/subscripts, arrows, maths operators and symbols (★, ⟨⟩):
 // the ranges the embedded fonts were cut down to (KLAB_GLYPH_RANGES in src/ui/CMakeLists.txt).
 const ImWchar kGlyphRanges[] = {
 #include "glyph_ranges.inc"

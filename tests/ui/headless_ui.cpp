@@ -14,6 +14,7 @@
 #include "core/run_output.hpp"
 #include "core/url_state.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImTextCharFromUtf8
 #include "ui/app.hpp"
 #include "ui/platform.hpp"
 #include "ui/theme.hpp"
@@ -133,6 +134,50 @@ TEST_CASE("every demo's panel survives 300 frames of scripted changes and mouse 
     ui.frame(app);
   }
   CHECK(ui.frames() == 301 * static_cast<int>(app.catalog().demos().size()));
+}
+
+// Every character of `text` has a glyph in the embedded fonts (no '?' boxes on screen).
+void check_glyphs(const std::string& text, const std::string& where) {
+  ImFont* font = ImGui::GetIO().FontDefault;
+  const char* s = text.c_str();
+  const char* end = s + text.size();
+  while (s < end) {
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, s, end);
+    if (n <= 0) break;
+    s += n;
+    if (c < 0x20) continue;  // newlines, tabs
+    CAPTURE(where);
+    CAPTURE(c);
+    CHECK(font->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr);
+  }
+}
+
+TEST_CASE("every text the demos show has glyphs in the embedded font") {
+  Headless ui(1440, 900, 1.0f);
+  App app = make_app();
+  REQUIRE(ImGui::GetIO().FontDefault->FindGlyphNoFallback(0x4E2D) == nullptr);  // the check can fail (CJK is not embedded)
+  for (const klab::ChapterInfo& c : app.catalog().chapters()) check_glyphs(c.title + c.blurb, c.id);
+  for (const klab::DemoInfo& d : app.catalog().demos()) {
+    std::string all = d.title + d.summary + d.about;
+    for (const auto& p : d.papers) all += p;
+    auto e = d.make();
+    for (const auto& s : e->params().specs()) {
+      all += s.label + s.help;
+      for (const auto& l : s.choice_labels) all += l;
+    }
+    app.select(d.id);
+    for (int f = 0; f < 3; ++f) ui.frame(app);
+    if (app.view())
+      for (const auto& p : app.view()->figure().plots) {
+        all += p.title + p.x.label + p.y.label + p.corners[0] + p.corners[1] + p.corners[2];
+        for (const auto& l : p.lines) all += l.name;
+        for (const auto& g : p.guides) all += g.label;
+        for (const auto& n : p.notes) all += n.text;
+        for (const auto& hm : p.heatmaps) all += hm.label;
+      }
+    check_glyphs(all, d.id);
+  }
 }
 
 TEST_CASE("small, large and HiDPI windows lay out without assertions") {
