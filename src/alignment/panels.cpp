@@ -357,12 +357,13 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
 // alignment.overoptimization: best-of-n and KL paths of every proxy objective, the Goodhart curve.
 class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> {
  public:
+  bool autoplay() const override { return true; }  // nothing to show until the reward models are fitted
   void draw(ui::ViewContext& ctx) override {
     if (!trainer_) reset(ctx);
     figure_.title = "Reward over-optimisation (live run 0)";
     figure_.plots.clear();
     if (!trainer_->evaluated()) {
-      ImGui::TextDisabled("fitting reward model %lld of %d (press Play or Step)", trainer_->steps_done() + 1, members_);
+      ImGui::TextDisabled("fitting reward model %lld of %d…", trainer_->steps_done() + 1, members_);
       return;
     }
     plot::Plot gold, proxy, path, pg;

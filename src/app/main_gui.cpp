@@ -152,6 +152,13 @@ int main(int argc, char** argv) {
   g.app = std::make_unique<klab::ui::App>(klab::make_catalog(), klab::make_view_factory());
   if (!link.empty()) klab::ui::set_url_hash(link);
   g.app->open_link(klab::ui::url_hash());
+#ifdef __EMSCRIPTEN__
+  // The demo ids, for the page's scripts (the end-to-end test visits every demo).
+  std::string ids = "[";
+  for (const klab::DemoInfo& d : g.app->catalog().demos()) ids += (ids.size() > 1 ? ",\"" : "\"") + d.id + "\"";
+  ids += "]";
+  EM_ASM({ window.klabDemos = JSON.parse(UTF8ToString($0)); }, ids.c_str());
+#endif
 
 #ifdef __EMSCRIPTEN__
   emscripten_set_main_loop_arg(one_frame, &g, 0, true);

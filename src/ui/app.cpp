@@ -83,6 +83,7 @@ void App::select(const std::string& demo_id) {
       slot_for(i);
       if (current_ != i) {
         current_ = i;
+        dismiss_notices();  // the user has moved on
         requested_tab_ = Tab::Live;
         tab_requested_ = true;
         // The sidebar and the Demos menu switch in mid-frame, before the centre draws the new
@@ -164,6 +165,7 @@ void App::sync_view() {
     s.view->reset(ctx);
     s.view_version = version;
     s.view_seed = s.settings.seed;
+    if (s.view->autoplay()) s.playing = true;
   }
 }
 
@@ -484,28 +486,31 @@ void App::draw_about_tab() {
   ImGui::EndChild();
 }
 
+// The latest warning as a banner (with a count of earlier ones); closing it, or moving to another
+// demo, dismisses them all. Every notice stays in the log (notices()).
 void App::draw_notice_banner() {
-  for (size_t i = 0; i < notices_.size(); ++i) {
-    Notice& n = notices_[i];
-    if (n.level == Notice::Level::Info) continue;
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, n.level == Notice::Level::Error ? ImVec4(0.35f, 0.12f, 0.12f, 1) : ImVec4(0.33f, 0.25f, 0.08f, 1));
-    ImGui::PushID(static_cast<int>(i));
-    const float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3;
-    const float h = ImGui::CalcTextSize(n.text.c_str(), nullptr, false, wrap).y + ImGui::GetStyle().WindowPadding.y * 2;
-    ImGui::BeginChild("##notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
-    ImGui::PushTextWrapPos(wrap);
-    ImGui::TextUnformatted(n.text.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() - ImGui::GetFontSize() * 1.5f);
-    const bool close = ImGui::SmallButton("x");
-    ImGui::EndChild();
-    ImGui::PopID();
-    ImGui::PopStyleColor();
-    if (close) {
-      n.level = Notice::Level::Info;  // demote: it stays in the log but leaves the banner
-      break;
-    }
-  }
+  int latest = -1, earlier = 0;
+  for (size_t i = 0; i < notices_.size(); ++i)
+    if (notices_[i].level != Notice::Level::Info) earlier += latest >= 0, latest = static_cast<int>(i);
+  if (latest < 0) return;
+  const Notice& n = notices_[static_cast<size_t>(latest)];
+  const std::string text = n.text + (earlier ? "  (+" + std::to_string(earlier) + " earlier)" : "");
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, n.level == Notice::Level::Error ? ImVec4(0.35f, 0.12f, 0.12f, 1) : ImVec4(0.33f, 0.25f, 0.08f, 1));
+  const float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 3;
+  const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + ImGui::GetStyle().WindowPadding.y * 2;
+  ImGui::BeginChild("##notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
+  ImGui::PushTextWrapPos(wrap);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() - ImGui::GetFontSize() * 1.5f);
+  const bool close = ImGui::SmallButton("x");
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  if (close) dismiss_notices();
+}
+
+void App::dismiss_notices() {
+  for (Notice& n : notices_) n.level = Notice::Level::Info;  // demoted: kept in the log, off the banner
 }
 
 void App::draw_status_bar(float height) {

@@ -87,6 +87,7 @@ class App {
   void draw_about_tab();
   void draw_status_bar(float height);
   void draw_notice_banner();
+  void dismiss_notices();
   void export_figure(const plot::Figure& figure, const std::string& stem, bool svg);
 
   Registry catalog_;

@@ -24,6 +24,9 @@ class DemoView {
   virtual void reset(const ViewContext& ctx) {}
   // Views with live iterations (gradient steps, pulls) get play / pause / step controls.
   virtual bool animates() const { return false; }
+  // Start playing as soon as the view is (re)built: for views with nothing to show before the
+  // first iterations (a reward model still being fitted).
+  virtual bool autoplay() const { return false; }
   virtual void advance(const ViewContext& ctx, int steps) {}
   virtual bool finished() const { return true; }
   virtual std::string status() const { return ""; }  // "step 120 / 400"

@@ -471,6 +471,24 @@ async function main() {
       return "unknown demo 'kl.nope' → " + defaultHash.slice(0, 40) + "…";
     });
 
+    // (j) every demo of every chapter opens and draws (catches crashes such as running out of memory)
+    await check("(j) every demo opens and draws without errors", async () => {
+      const ids = await page.evaluate(() => window.klabDemos);
+      expect(Array.isArray(ids) && ids.length >= 3, `window.klabDemos is ${JSON.stringify(ids)}`);
+      const before = errors.length;
+      for (const id of ids) {
+        await setHash("#" + id);
+        // The app rewrites the short link with every parameter, then the seed and runs.
+        await page.waitForFunction((id) => location.hash.startsWith("#" + id + "?") && location.hash.includes("&seed="), id,
+                                   { timeout: 10000 });
+        await frames(15);
+        const s = imageStats(await shot("demo-" + id));
+        expect(s.colours >= 500 && s.sd >= 10, `${id} looks blank (${s.colours} colours, sd ${s.sd.toFixed(1)})`);
+        expect(errors.length === before, `${id}: ${errors.slice(before).join(" | ")}`);
+      }
+      return `${ids.length} demos: ${ids.join(", ")}`;
+    });
+
     // (f) console: nothing but the expected notices
     await check("(f) no console errors, page errors or failed requests during the run", async () => {
       expect(errors.length === 0, errors.slice(0, 3).join(" | "));
