@@ -1,7 +1,14 @@
 // Prints a fingerprint of the core's outputs, one line per quantity:
-//   <name> int <v1> <v2> ...     discrete values: must match exactly across builds
-//   <name> real <v1> <v2> ...    reals (17 significant digits): must match to a relative 1e-12
+//   <name> int <v1> <v2> ...           discrete values: must match exactly across builds
+//   <name> real <tol> <v1> <v2> ...    reals (17 significant digits): |a - b| <= tol·max(|a|, |b|) + 1e-14
 // Built natively and with em++; scripts/compare_fingerprints.mjs compares the two outputs.
+//
+// The two builds use different maths libraries (glibc, Emscripten's musl), whose exp/log/pow can
+// differ in the last bit. Stated tolerances: 1e-12 relative for the core's quantities (one
+// evaluation away from those functions); 1e-9 for each demo's batch statistics (hundreds of
+// iterations accumulate last-bit differences: up to 4e-12 measured); the absolute 1e-14 covers
+// quantities that are zero up to rounding. Two demos amplify the difference by design and state
+// a looser tolerance (parity_tolerance).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -20,8 +27,21 @@ void ints(const char* name, const std::vector<unsigned long long>& v) {
   std::printf("\n");
 }
 
-void reals(const std::string& name, const std::vector<double>& v) {
-  std::printf("%s real", name.c_str());
+constexpr double kDefaultTolerance = 1e-12, kDemoTolerance = 1e-9;
+
+// The tolerance for a demo's batch statistics.
+double parity_tolerance(const std::string& demo) {
+  // GPO-hinge's loss has a kink: a last-bit difference decides which side a margin falls on, and
+  // the subgradient then differs for the rest of the training (about 2e-5 relative here).
+  if (demo == "alignment.offline") return 1e-4;
+  // Gradient ascent diverges by design (the collapse the demo shows): parameters grow without
+  // bound and carry last-bit differences up to about 5e-11 relative.
+  if (demo == "alignment.unlearning") return 1e-8;
+  return kDemoTolerance;
+}
+
+void reals(const std::string& name, const std::vector<double>& v, double tolerance = kDefaultTolerance) {
+  std::printf("%s real %.3g", name.c_str(), tolerance);
   for (double x : v) std::printf(" %.17g", x);
   std::printf("\n");
 }
@@ -89,7 +109,7 @@ int main() {
     const BatchResult r = job.result();
     std::vector<double> finals;
     for (const auto& s : r.stats.finals) finals.push_back(s.mean());
-    reals("demo." + d.id, finals);
+    reals("demo." + d.id, finals, parity_tolerance(d.id));
   }
   return 0;
 }
