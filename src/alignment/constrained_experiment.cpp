@@ -287,9 +287,6 @@ std::unique_ptr<RunCursor> ConstrainedExperiment::start_run(uint64_t seed, uint3
                                                              static_cast<double>(p().methods.size()));
 }
 
-void ConstrainedExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure ConstrainedExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

@@ -264,9 +264,6 @@ std::unique_ptr<RunCursor> NashExperiment::start_run(uint64_t seed, uint32_t run
                                                       step_checkpoints(p().iterations, 60), record_nash, out, per_step);
 }
 
-void NashExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure NashExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

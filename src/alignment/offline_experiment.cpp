@@ -110,14 +110,7 @@ void OfflineTrainer::step() {
       if (m.method == Method::Kto || m.method == Method::Wpo) detached = detach(m.logp, world_.ref_logp);
       offline_loss(m.method, config_, world_, data_, m.logp, detached, &grad_z);
     }
-    const VectorXd before = m.params;
-    const MatrixXd logp_before = m.logp;
-    m.optimizer.step(m.params, space_.pullback(grad_z));
-    refresh(m);
-    if (diverged(m.params, m.logp)) {
-      m.params = before;
-      m.logp = logp_before;
-    }
+    guarded_step(m.optimizer, m.params, m.logp, space_.pullback(grad_z), [&] { refresh(m); });
   }
   ++steps_;
 }
@@ -173,9 +166,6 @@ std::unique_ptr<RunCursor> OfflineExperiment::start_run(uint64_t seed, uint32_t 
                                                          record_offline, out, static_cast<double>(p().methods.size()));
 }
 
-void OfflineExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure OfflineExperiment::figure(const BatchResult& r) const {
   const World world = make_world(p());

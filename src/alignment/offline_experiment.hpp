@@ -83,7 +83,6 @@ class OfflineExperiment final : public ExperimentOf<OfflineParams, OfflineExperi
  public:
   OfflineExperiment();
   RunLayout layout() const override;
-  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
   // Checkpoint steps of the curves.

@@ -158,14 +158,7 @@ MatrixXd OnlineTrainer::gradient(MethodRun& m) {
 void OnlineTrainer::step() {
   for (MethodRun& m : runs_) {
     const MatrixXd g = gradient(m);
-    const VectorXd before = m.params;
-    const MatrixXd logp_before = m.logp;
-    m.optimizer.step(m.params, space_.pullback(g));
-    m.logp = space_.log_probs(m.params);
-    if (diverged(m.params, m.logp)) {
-      m.params = before;
-      m.logp = logp_before;
-    }
+    guarded_step(m.optimizer, m.params, m.logp, space_.pullback(g), [&] { m.logp = space_.log_probs(m.params); });
   }
   ++steps_;
 }
@@ -191,9 +184,6 @@ std::unique_ptr<RunCursor> OnlineExperiment::start_run(uint64_t seed, uint32_t r
                                                         static_cast<double>(p().methods.size()));
 }
 
-void OnlineExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure OnlineExperiment::figure(const BatchResult& r) const {
   const World world = make_world(p());

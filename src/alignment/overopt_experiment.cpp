@@ -224,9 +224,6 @@ std::unique_ptr<RunCursor> OveroptExperiment::start_run(uint64_t seed, uint32_t 
                                                          out, static_cast<double>(p().methods.size()));
 }
 
-void OveroptExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure OveroptExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

@@ -7,6 +7,7 @@
 // Every loss is written as a function of the logits; pullback() applies the chain rule
 // ∂L/∂θ = (∂z/∂θ)ᵀ ∂L/∂z (tabular: identity; log-linear: Σ_{x,y} φ(x, y) ∂L/∂z(x, y)).
 #pragma once
+#include "alignment/optimizer.hpp"
 #include "alignment/world.hpp"
 
 namespace klab::alignment {
@@ -39,6 +40,21 @@ class PolicySpace {
 // trainers undo such a step, so a method stays at its last usable point instead of producing NaN.
 inline bool diverged(const VectorXd& params, const MatrixXd& logp) {
   return !params.allFinite() || !logp.allFinite() || params.cwiseAbs().maxCoeff() > 1e6;
+}
+
+// One optimiser step on `params`, then `refresh()` recomputes what depends on them (log-probs);
+// a step that diverges is undone, so a runaway method (gradient ascent in unlearning) stops
+// instead of poisoning its run with NaNs.
+template <class Refresh>
+void guarded_step(Optimizer& optimizer, VectorXd& params, MatrixXd& logp, const VectorXd& grad, Refresh refresh) {
+  const VectorXd before = params;
+  const MatrixXd logp_before = logp;
+  optimizer.step(params, grad);
+  refresh();
+  if (diverged(params, logp)) {
+    params = before;
+    logp = logp_before;
+  }
 }
 
 }  // namespace klab::alignment

@@ -48,10 +48,4 @@ class TrainerCursor final : public RunCursor {
   size_t next_ = 0;
 };
 
-// run() in one piece through the cursor (the same code path as the sliced browser runs).
-inline void run_cursor_to_end(RunCursor& cursor) {
-  while (!cursor.step(1e18)) {
-  }
-}
-
 }  // namespace klab::alignment

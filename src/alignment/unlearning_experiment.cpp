@@ -219,14 +219,7 @@ void UnlearnTrainer::step() {
   for (MethodRun& m : runs_) {
     MatrixXd g;
     unlearning_loss(m.method, config_, world_, forget_, retain_, m.logp, logp0_, &g);
-    const VectorXd before = m.params;
-    const MatrixXd logp_before = m.logp;
-    m.optimizer.step(m.params, space_.pullback(g));
-    m.logp = space_.log_probs(m.params);
-    if (diverged(m.params, m.logp)) {
-      m.params = before;
-      m.logp = logp_before;
-    }
+    guarded_step(m.optimizer, m.params, m.logp, space_.pullback(g), [&] { m.logp = space_.log_probs(m.params); });
   }
   ++steps_;
 }
@@ -252,9 +245,6 @@ std::unique_ptr<RunCursor> UnlearnExperiment::start_run(uint64_t seed, uint32_t 
                                                          static_cast<double>(p().methods.size()));
 }
 
-void UnlearnExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  run_cursor_to_end(*start_run(seed, run, layout, out));
-}
 
 plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -35,6 +37,16 @@ int RunLayout::find_curve(const std::string& name) const {
   for (size_t i = 0; i < curves.size(); ++i)
     if (curves[i].name == name) return static_cast<int>(i);
   return -1;
+}
+
+void Experiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  std::unique_ptr<RunCursor> cursor = start_run(seed, run, layout, out);
+  if (!cursor) {  // a programming error, caught by every demo's tests
+    std::fprintf(stderr, "klab: an experiment must implement run() or start_run()\n");
+    std::abort();
+  }
+  while (!cursor->step(1e18)) {
+  }
 }
 
 void RunRecord::histogram(size_t series, size_t metric, double value) {

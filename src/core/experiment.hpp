@@ -103,7 +103,8 @@ class Experiment {
   // Series, curves and metrics for the current parameters.
   virtual RunLayout layout() const = 0;
   // One run. Pure and thread-safe: reads only the parameters; randomness from Rng(seed, run, ...).
-  virtual void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const = 0;
+  // Experiments implement this or start_run(); the default runs start_run()'s cursor to the end.
+  virtual void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const;
   // Optional resumable form of run() writing the same record into `out` (which must outlive the
   // cursor). Null (the default): the run is done in one piece by run().
   virtual std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout,

@@ -160,7 +160,8 @@ TEST_CASE("constrained Lagrangian and VPO regulariser gradients match finite dif
 TEST_CASE("INPO loss: gradient matches finite differences and inpo_update is its minimiser") {
   const VectorXd ref = (VectorXd(4) << -1.0, -1.5, -1.2, -2.0).finished().array() - std::log(0.3679 + 0.2231 + 0.3012 + 0.1353);
   VectorXd logp_t = (VectorXd(4) << -0.9, -2.0, -1.1, -1.9).finished();
-  logp_t.array() -= logsumexp(logp_t.transpose());
+  const Eigen::RowVectorXd row = logp_t.transpose();  // (a Ref to a transposed column trips GCC 12's -Warray-bounds)
+  logp_t.array() -= logsumexp(row);
   const std::vector<Pair> pairs = {{0, 1}, {2, 1}, {0, 2}, {1, 3}, {3, 2}, {0, 3}, {2, 0}};
   const double eta = 0.8, tau = 0.3;
   VectorXd g;
