@@ -132,10 +132,6 @@ std::unique_ptr<RunCursor> BaiExperiment::start_run(uint64_t seed, uint32_t run,
   return std::make_unique<BaiCursor>(*this, layout, seed, run, out);
 }
 
-void BaiExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  BaiCursor cursor(*this, layout, seed, run, out);
-  cursor.step(1e300);
-}
 
 plot::Figure BaiExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

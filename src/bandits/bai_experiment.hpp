@@ -22,7 +22,6 @@ class BaiExperiment final : public ExperimentOf<BaiParams, BaiExperiment> {
  public:
   BaiExperiment();
   RunLayout layout() const override;
-  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
 

@@ -218,10 +218,6 @@ std::unique_ptr<RunCursor> FreeExperiment::start_run(uint64_t seed, uint32_t run
   return std::make_unique<FreeCursor>(*this, layout, seed, run, out);
 }
 
-void FreeExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  FreeCursor cursor(*this, layout, seed, run, out);
-  cursor.step(1e300);
-}
 
 plot::Figure FreeExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

@@ -99,10 +99,6 @@ std::unique_ptr<RunCursor> JudgesExperiment::start_run(uint64_t seed, uint32_t r
   return std::make_unique<JudgesCursor>(*this, layout, seed, run, out);
 }
 
-void JudgesExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  JudgesCursor cursor(*this, layout, seed, run, out);
-  cursor.step(1e300);
-}
 
 plot::Figure JudgesExperiment::figure(const BatchResult& r) const {
   plot::Figure f;

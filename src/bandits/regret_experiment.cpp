@@ -210,10 +210,6 @@ std::unique_ptr<RunCursor> RegretExperiment::start_run(uint64_t seed, uint32_t r
   return std::make_unique<RegretCursor>(config(layout), layout, seed, run, out);
 }
 
-void RegretExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  RegretCursor cursor(config(layout), layout, seed, run, out);
-  cursor.step(1e300);
-}
 
 bool RegretExperiment::has_cuda_engine() const { return true; }
 

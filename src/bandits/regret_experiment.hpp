@@ -40,7 +40,6 @@ class RegretExperiment final : public ExperimentOf<RegretParams, RegretExperimen
  public:
   RegretExperiment();
   RunLayout layout() const override;
-  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
   bool has_cuda_engine() const override;

@@ -111,10 +111,6 @@ std::unique_ptr<RunCursor> StreamingExperiment::start_run(uint64_t seed, uint32_
   return std::make_unique<StreamCursor>(*this, seed, run, out);
 }
 
-void StreamingExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  StreamCursor cursor(*this, seed, run, out);
-  cursor.step(1e300);
-}
 
 double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) {
   double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;

@@ -23,7 +23,6 @@ class StreamingExperiment final : public ExperimentOf<StreamParams, StreamingExp
  public:
   StreamingExperiment();
   RunLayout layout() const override;
-  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
 
