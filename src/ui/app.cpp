@@ -278,9 +278,12 @@ void App::draw_menu_bar() {
     ImGui::MenuItem("Sidebar", nullptr, &show_sidebar_);
     ImGui::EndMenu();
   }
-  ImGui::TextDisabled("|");
-  ImGui::TextUnformatted(demo().title.c_str());
-  ImGui::TextDisabled("%s", demo().id.c_str());
+  const bool roomy = ImGui::GetWindowWidth() > ImGui::GetFontSize() * 55.0f;  // narrow windows: the buttons first
+  if (roomy) {
+    ImGui::TextDisabled("|");
+    ImGui::TextUnformatted(demo().title.c_str());
+    ImGui::TextDisabled("%s", demo().id.c_str());
+  }
 
   // Right-aligned sharing buttons.
   const float w = ImGui::CalcTextSize("Copy link").x + ImGui::CalcTextSize("Copy CLI command").x +

@@ -218,6 +218,19 @@ void readout(const plot::Plot& p, const PlotFrame& f, ViewState& vs, ImDrawList*
   ImGui::SetTooltip("%s", text.c_str());
 }
 
+// `text` cut to at most `width` pixels, ending in "…" when cut (at UTF-8 character boundaries).
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  size_t end = text.size();
+  while (end > 0) {
+    do --end;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80);  // back to a character's first byte
+    const std::string cut = text.substr(0, end) + "…";
+    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+  }
+  return "";
+}
+
 // Text rotated 90° counter-clockwise (reading upwards), left edge at centre.x, centred on
 // centre.y. ImGui has no rotated text: draw it inside the clip rectangle (AddText culls glyphs
 // outside it), then rotate its vertices about the drawing origin.
@@ -294,8 +307,12 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
 
   // Title.
   if (!p.title.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(p.title.c_str());
-    dl->AddText(ImVec2(origin.x + std::max(left, 0.5f * (size.x - ts.x)), origin.y + 2), color::kText, p.title.c_str());
+    const std::string title = fit_text(p.title, size.x - 4);
+    const ImVec2 ts = ImGui::CalcTextSize(title.c_str());
+    const float x = std::min(std::max(left, 0.5f * (size.x - ts.x)), size.x - ts.x);
+    dl->AddText(ImVec2(origin.x + std::max(0.0f, x), origin.y + 2), color::kText, title.c_str());
+    if (title != p.title && ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + size.x, origin.y + title_h)))
+      ImGui::SetTooltip("%s", p.title.c_str());
   }
   if (axes) {
     dl->AddRectFilled(f.min, f.max, color::kPlotBackground, 3.0f);
@@ -402,11 +419,15 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   if (p.legend && !items.empty()) {
     const float row = fs * 1.25f;
     const size_t rows_max = std::max<size_t>(3, static_cast<size_t>(0.45f * (f.max.y - f.min.y) / row));
-    const size_t cols = (items.size() + rows_max - 1) / rows_max;
-    const size_t rows = (items.size() + cols - 1) / cols;
+    size_t cols = (items.size() + rows_max - 1) / rows_max;
+    size_t rows = (items.size() + cols - 1) / cols;
     float col_w = 0;
     for (const auto& it : items) col_w = std::max(col_w, ImGui::CalcTextSize(it.name.c_str()).x);
     col_w += fs * 2.6f;
+    if (cols > 1 && col_w * cols > f.max.x - f.min.x - 12) {  // too wide: fewer, longer columns
+      cols = std::max<size_t>(1, static_cast<size_t>((f.max.x - f.min.x - 12) / col_w));
+      rows = (items.size() + cols - 1) / cols;
+    }
     const ImVec2 lmin(f.max.x - col_w * cols - 6, f.min.y + 6), lmax(f.max.x - 6, f.min.y + 6 + row * rows + 6);
     dl->AddRectFilled(lmin, lmax, IM_COL32(18, 20, 25, 190), 4.0f);
     const ImVec2 m = ImGui::GetIO().MousePos;
