@@ -74,12 +74,6 @@ struct Guide {
   bool dashed = true;
 };
 
-struct Note {
-  double x = 0, y = 0;
-  std::string text;
-  Rgba color{0.85f, 0.85f, 0.85f, 1.0f};
-};
-
 // Axes: a Cartesian plot. Simplex: the probability triangle; data are given in the plane
 // coordinates of simplex_xy() and the corners are labelled instead of ticked axes.
 enum class Frame { Axes, Simplex };
@@ -94,7 +88,6 @@ struct Plot {
   std::vector<Bars> bars;
   std::vector<Heatmap> heatmaps;
   std::vector<Guide> guides;
-  std::vector<Note> notes;
   bool legend = true;
 };
 

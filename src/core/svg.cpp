@@ -241,9 +241,6 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
                "\" fill=\"" + color(s.color) + "\"/>";
     out += "\n";
   }
-  for (const Note& n : p.notes)
-    if (f.ok(n.x, n.y))
-      out += "<text x=\"" + num(f.px(n.x)) + "\" y=\"" + num(f.py(n.y)) + "\" font-size=\"11\">" + esc(n.text) + "</text>\n";
   out += "</g>\n";
 
   if (p.frame == Frame::Simplex) {

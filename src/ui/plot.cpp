@@ -396,8 +396,6 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         dl->AddCircle(c, s.radius * scale, IM_COL32(0, 0, 0, 140), 0, 1.0f);
       }
   }
-  for (const auto& n : p.notes)
-    if (valid(f, n.x, n.y)) dl->AddText(f.to_screen(n.x, n.y), col(n.color), n.text.c_str());
   dl->PopClipRect();
 
   if (axes) {

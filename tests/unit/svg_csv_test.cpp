@@ -21,7 +21,7 @@ namespace {
 
 const double kNan = std::nan("");
 
-// Three plots: lines (one with a band, one broken by NaN), points, bars, a guide and a note; a
+// Three plots: lines (one with a band, one broken by NaN), points, bars, a guide; a
 // log-log plot with fixed x limits; a simplex with a heatmap and a point.
 plot::Figure test_figure() {
   plot::Figure fig;
@@ -35,7 +35,6 @@ plot::Figure test_figure() {
   a.points.push_back({"dots", {0.5, 1.5, kNan, 2.5}, {1, 2, 3, 4}, klab::palette(2)});
   a.bars.push_back({"", {0, 1, 2}, {1, 2}, klab::palette(3)});
   a.guides.push_back({true, 1.5, "guide <g>"});
-  a.notes.push_back({2.0, 2.0, "note & text"});
   plot::Plot b;
   b.title = "log";
   b.x = {"n", plot::Scale::Log, 0.1, 10.0};
@@ -108,7 +107,6 @@ TEST_CASE("render_svg: title, one <path> per line and band, legend, points, log 
   CHECK_FALSE(contains(svg, "<run>"));
   CHECK(contains(svg, ">curves &lt;1&gt;</text>"));
   CHECK(contains(svg, ">guide &lt;g&gt;</text>"));
-  CHECK(contains(svg, ">note &amp; text</text>"));
   CHECK(contains(svg, ">A&lt;</text>"));
   // Paths: 3 lines + 1 band + 1 simplex triangle.
   CHECK(count_of(svg, "<path") == 5);
