@@ -45,7 +45,7 @@ class BaiView final : public ui::DemoView {
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<BaiExperiment&>(ctx.experiment);
     const auto verdict = [this](int arm) { return arm == best_ ? std::string("correct") : "arm " + std::to_string(arm + 1) + " (wrong)"; };
-    panel::readouts("##bai",
+    ui::readout_table("##bai",
                     {{"best arm", std::to_string(best_ + 1)},
                      {"gap to 2nd", num(gap())},
                      {"ε", num(e.p().epsilon)},

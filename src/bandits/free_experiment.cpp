@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bandits/arm_params.hpp"
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 
@@ -20,13 +21,7 @@ std::shared_ptr<const ParamTable<FreeParams>> table() {
   t->real_list("arms", &P::arms, {0.9, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, 0.0, 1.0, 2, kMaxArms)
       .label("arm means μ")
       .help("Mean reward of each arm. Default: one hard arm (0.8) next to the best (0.9) among easy arms (0.1).");
-  t->choice("dist", &P::dist, ArmDist::Bernoulli, {"bernoulli", "gaussian", "two_valued"})
-      .label("reward distribution")
-      .choice_labels({"Bernoulli", "Gaussian (known σ)", "two-valued {low, high}"})
-      .help("Bernoulli(μ); N(μ, σ²) with σ known; or rewards in {low, high} with mean μ.");
-  t->real("sigma", &P::sigma, 1.0, 0.01, 10.0).label("σ  (Gaussian)").log_scale().help("Standard deviation of Gaussian rewards.");
-  t->real("low", &P::low, 0.05, 0.0, 0.45).label("low  (two-valued)").help("Smaller reward value of two-valued arms (below 0.5); means below it are clamped.");
-  t->real("high", &P::high, 0.95, 0.55, 1.0).label("high  (two-valued)").help("Larger reward value of two-valued arms (above 0.5); means above it are clamped.");
+  declare_arm_model(*t);
   t->integer("horizon", &P::horizon, 10000, 10, 10000000).label("paid rounds T").log_scale().help("Rounds whose regret counts.");
   t->real("c_free", &P::c_free, 20.0, 0.0, 200.0).label("c_free").help("Free budget B = c_free·ln T pulls before regret counts.");
   t->real("c_max", &P::c_max, 40.0, 1.0, 200.0).label("sweep c_max").help("The regret-saved curve sweeps c_free over [0, c_max].");
@@ -107,14 +102,7 @@ class FreeCursor final : public RunCursor {
 
 FreeExperiment::FreeExperiment() : ExperimentOf(table()) {}
 
-ArmModel FreeExperiment::model() const {
-  ArmModel m;
-  m.dist = p().dist;
-  m.sigma = p().sigma;
-  m.lo = p().low;
-  m.hi = p().high;
-  return m;
-}
+ArmModel FreeExperiment::model() const { return arm_model_of(p()); }
 
 PolicyParams FreeExperiment::policy_params() const {
   PolicyParams pp;

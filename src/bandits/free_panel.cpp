@@ -73,7 +73,7 @@ class FreeView final : public ui::DemoView {
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<FreeExperiment&>(ctx.experiment);
     const double lt = std::log(static_cast<double>(horizon_));
-    panel::readouts("##free",
+    ui::readout_table("##free",
                     {{"B = c_free·ln T", std::to_string(episodes_[1].budget)},
                      {"R (no free phase)", num(states_[0].regret)},
                      {"R (uniform free)", num(states_[1].regret)},

@@ -55,7 +55,7 @@ class JudgesView final : public ui::DemoView {
 
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<JudgesExperiment&>(ctx.experiment);
-    panel::readouts("##judges",
+    ui::readout_table("##judges",
                     {{"error uniform", num(sims_[0]->error())},
                      {"error oracle", num(sims_[1]->error())},
                      {"error EST-IVWE", num(sims_[2]->error())},

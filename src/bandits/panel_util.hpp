@@ -8,6 +8,7 @@
 #include "core/params.hpp"
 #include "core/plot_scale.hpp"
 #include "imgui.h"
+#include "ui/readouts.hpp"
 
 namespace klab::bandits::panel {
 
@@ -38,19 +39,6 @@ inline std::string num(double v) { return plot::format_number(v); }
 
 // Markers that stay visible on the dark UI and on the light SVG export (true means, targets).
 constexpr Rgba kMarker{0.95f, 0.68f, 0.12f, 1.0f};
-
-// A row of "name  value" read-outs.
-inline void readouts(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns) {
-  if (rows.empty() || !ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i % static_cast<size_t>(columns) == 0) ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("%s", rows[i].first.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(rows[i].second.c_str());
-  }
-  ImGui::EndTable();
-}
 
 // The size of one cell of a cols × rows grid filling the remaining region.
 inline ImVec2 grid_cell(int cols, int rows) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "bandits/arm_params.hpp"
 #include "bandits/engine.hpp"
 #include "core/batch.hpp"
 #include "core/plot_scale.hpp"
@@ -34,13 +35,7 @@ std::shared_ptr<const ParamTable<RegretParams>> table() {
   t->real_list("arms", &P::arms, nine_arms(), 0.0, 1.0, 2, kMaxArms)
       .label("arm means μ")
       .help("Mean reward of each arm (drag the points in the view; presets: 9 arms, close arms, 100 arms, hard).");
-  t->choice("dist", &P::dist, ArmDist::Bernoulli, {"bernoulli", "gaussian", "two_valued"})
-      .label("reward distribution")
-      .choice_labels({"Bernoulli", "Gaussian (known σ)", "two-valued {low, high}"})
-      .help("Bernoulli(μ); N(μ, σ²) with σ known to the policies; or rewards in {low, high} with mean μ.");
-  t->real("sigma", &P::sigma, 1.0, 0.01, 10.0).label("σ  (Gaussian)").log_scale().help("Standard deviation of Gaussian rewards.");
-  t->real("low", &P::low, 0.05, 0.0, 0.45).label("low  (two-valued)").help("Smaller reward value of two-valued arms (below 0.5); means below it are clamped.");
-  t->real("high", &P::high, 0.95, 0.55, 1.0).label("high  (two-valued)").help("Larger reward value of two-valued arms (above 0.5); means above it are clamped.");
+  declare_arm_model(*t);
   t->multi_choice("policies", &P::policies, policy_ids(), policy_ids(), 1)
       .label("policies")
       .choice_labels(policy_labels())
@@ -136,14 +131,7 @@ const std::vector<ArmPreset>& arm_presets() {
 
 RegretExperiment::RegretExperiment() : ExperimentOf(table()) {}
 
-ArmModel RegretExperiment::model() const {
-  ArmModel m;
-  m.dist = p().dist;
-  m.sigma = p().sigma;
-  m.lo = p().low;
-  m.hi = p().high;
-  return m;
-}
+ArmModel RegretExperiment::model() const { return arm_model_of(p()); }
 
 std::vector<double> RegretExperiment::effective_means() const {
   const ArmModel m = model();

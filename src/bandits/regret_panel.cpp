@@ -75,7 +75,7 @@ class RegretView final : public ui::DemoView {
     auto& e = static_cast<RegretExperiment&>(ctx.experiment);
     draw_toolbar(e);
     const PolicyRun& kl = runs_[static_cast<size_t>(klucb_slot_)];
-    panel::readouts("##regret",
+    ui::readout_table("##regret",
                     {{"t", num(static_cast<double>(kl.t))},
                      {"Lai–Robbins C", num(lai_robbins_)},
                      {"C·ln t", num(kl.t > 1 ? lai_robbins_ * std::log(static_cast<double>(kl.t)) : 0.0)},

@@ -60,7 +60,7 @@ class StreamingView final : public ui::DemoView {
     }
     ImGui::SameLine();
     ImGui::TextDisabled(traced_ ? "replaying run 0 at T = %s" : "K > 5000: final results only (T = %s)", num(static_cast<double>(horizon_)).c_str());
-    panel::readouts("##stream",
+    ui::readout_table("##stream",
                     {{"regret uniform", num(results_[0].regret)},
                      {"regret single", num(results_[1].regret)},
                      {"regret tower", num(results_[2].regret)},

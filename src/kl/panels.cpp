@@ -13,6 +13,7 @@
 #include "kl/categorical_experiment.hpp"
 #include "kl/fit_experiment.hpp"
 #include "ui/plot.hpp"
+#include "ui/readouts.hpp"
 #include "ui/theme.hpp"
 
 namespace klab::kl {
@@ -38,19 +39,6 @@ ParamValue list_value(std::vector<double> xs) {
   return v;
 }
 
-// A row of "name  value" read-outs.
-void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns) {
-  if (!ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i % static_cast<size_t>(columns) == 0) ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("%s", rows[i].first.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(rows[i].second.c_str());
-  }
-  ImGui::EndTable();
-}
-
 std::string num(double v) { return plot::format_number(v); }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,7 +51,7 @@ class BernoulliView final : public ui::DemoView {
     const double n = static_cast<double>(p.n), t = static_cast<double>(p.t);
     const double level = klucb_level(t, p.c, n);
     const double u = klucb_upper(p.p_hat, t, p.c, n), h = hoeffding_upper(p.p_hat, t, p.c, n);
-    readout_table("##bounds",
+    ui::readout_table("##bounds",
                   {{"level ℓ", num(level)},
                    {"KL-UCB", num(u)},
                    {"Hoeffding", num(h)},
@@ -126,7 +114,7 @@ class FitView final : public ui::DemoView {
     }
     const Gaussian& qf = fit_.forward;
     const Gaussian& qr = fit_.reverse;
-    readout_table("##fit",
+    ui::readout_table("##fit",
                   {{"forward  μ, σ", num(qf.mu) + ", " + num(std::exp(qf.log_sd))},
                    {"KL(p‖q)", num(e.kl_forward(fit_, qf))},
                    {"KL(q‖p)", num(e.kl_reverse(fit_, qf))},
@@ -335,7 +323,7 @@ class CategoricalView final : public ui::DemoView {
     auto& e = static_cast<CategoricalExperiment&>(ctx.experiment);
     const std::vector<double> p = normalised(e.p().p), q = normalised(e.p().q);
     const DivergenceTable d = divergences(p, q);
-    readout_table("##div",
+    ui::readout_table("##div",
                   {{"KL(p‖q)", num(d.kl_pq)},
                    {"KL(q‖p)", num(d.kl_qp)},
                    {"KL asymmetry", num(d.kl_pq - d.kl_qp)},

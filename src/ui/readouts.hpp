@@ -1,0 +1,10 @@
+// A compact table of "name  value" read-outs, `columns` pairs per row (the numbers next to a
+// demo's plots: bounds, divergences, current estimates).
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace klab::ui {
+void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns);
+}
