@@ -70,6 +70,18 @@ class TrainerView : public ui::DemoView {
   virtual void on_reset(const Exp& e) {}
   virtual void on_step() {}
 
+  // Tracked quantity `k` of every method over the live run: one line per method.
+  plot::Plot history_plot(const History& h, size_t k, const std::string& title, const std::string& x_label,
+                          plot::Scale scale = plot::Scale::Linear) const {
+    plot::Plot p;
+    p.title = title;
+    p.x = {x_label};
+    p.y = {"", scale};
+    for (size_t i = 0; i < h.methods(); ++i)
+      p.lines.push_back(history_line(names_[i], h.steps(), h.values(i, k), series_color(i)));
+    return p;
+  }
+
   std::unique_ptr<Trainer> trainer_;
   long long total_ = 0;
   std::vector<std::string> names_;
@@ -144,13 +156,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
   }
 
   plot::Plot curve(int metric, const std::string& title, plot::Scale scale) const {
-    plot::Plot p;
-    p.title = title;
-    p.x = {"step"};
-    p.y = {"", scale};
-    for (size_t i = 0; i < history_.methods(); ++i)
-      p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, static_cast<size_t>(metric)), series_color(i)));
-    return p;
+    return history_plot(history_, static_cast<size_t>(metric), title, "step", scale);
   }
   plot::Plot frontier() const {
     plot::Plot p = frontier_;
@@ -199,15 +205,8 @@ class OnlineView final : public TrainerView<OnlineTrainer, OnlineExperiment> {
     figure_.title = "Online data (live run 0)";
     const char* titles[] = {"Gold reward E_π[r*]", "KL(π‖π_ref)", "KL(π‖π*_β)", "Probability of responses never seen offline"};
     figure_.plots.clear();
-    for (size_t k = 0; k < 4; ++k) {
-      plot::Plot p;
-      p.title = titles[k];
-      p.x = {"step"};
-      p.y = {"", k == 2 ? plot::Scale::Log : plot::Scale::Linear};
-      for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
-      figure_.plots.push_back(p);
-    }
+    for (size_t k = 0; k < 4; ++k)
+      figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     figure_.plots[0].guides.push_back({false, optimum_gold_, "π*_β", kReferenceColor, true});
     figure_.columns = 2;
     ui::draw_figure("online", figure_, ImVec2(0, 0));
@@ -246,15 +245,8 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     const char* titles[] = {"Forget set: mean ln π(y|x)", "Utility: retain ln-likelihood minus π_0's",
                             "KL(π_retrain‖π) on the forget prompts"};
     figure_.plots.clear();
-    for (size_t k = 0; k < 3; ++k) {
-      plot::Plot p;
-      p.title = titles[k];
-      p.x = {"step"};
-      p.y = {"", k == 2 ? plot::Scale::Log : plot::Scale::Linear};
-      for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
-      figure_.plots.push_back(p);
-    }
+    for (size_t k = 0; k < 3; ++k)
+      figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     plot::Plot phase;
     phase.title = "Trade-off: utility against forget ln π (paths)";
     phase.x = {"forget mean ln π"};
@@ -307,14 +299,8 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
     figure_.plots.push_back(simplex ? nash_simplex(*trainer_, history_, prompt_, names_, &landscape_) : bars());
     const char* titles[] = {"Duality gap (τ-regularised game)", "Win rate against π_N: P(π ≻ π_N)", "KL(π‖π_N)"};
     for (size_t k = 0; k < 3; ++k) {
-      plot::Plot p;
-      p.title = titles[k];
-      p.x = {"iteration"};
-      p.y = {"", k == 1 ? plot::Scale::Linear : plot::Scale::Log};
-      for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
-      if (k == 1) p.guides.push_back({false, 0.5, "½", kReferenceColor, true});
-      figure_.plots.push_back(p);
+      figure_.plots.push_back(history_plot(history_, k, titles[k], "iteration", k == 1 ? plot::Scale::Linear : plot::Scale::Log));
+      if (k == 1) figure_.plots.back().guides.push_back({false, 0.5, "½", kReferenceColor, true});
     }
     figure_.columns = 2;
     ui::draw_figure("nash", figure_, ImVec2(0, 0));
@@ -412,14 +398,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     figure_.plots.clear();
     const char* titles[] = {"Gold reward E_π[r*] (dashed: exact constrained optimum)", "Constraint slack E_π[g] - b",
                             "Dual variable λ (dashed: λ*)"};
-    for (size_t k = 0; k < 3; ++k) {
-      plot::Plot p;
-      p.title = titles[k];
-      p.x = {"iteration"};
-      for (size_t i = 0; i < history_.methods(); ++i)
-        p.lines.push_back(history_line(names_[i], history_.steps(), history_.values(i, k), series_color(i)));
-      figure_.plots.push_back(p);
-    }
+    for (size_t k = 0; k < 3; ++k) figure_.plots.push_back(history_plot(history_, k, titles[k], "iteration"));
     figure_.plots[0].guides.push_back({false, pr.optimum.reward, "optimum", kReferenceColor, true});
     figure_.plots[1].guides.push_back({false, 0.0, "b", kReferenceColor, true});
     figure_.plots[2].guides.push_back({false, pr.optimum.lambda, "λ*", kReferenceColor, true});
