@@ -18,7 +18,7 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- 1. Debian binary packages -------------------------------------------------------------
 pkgs=(build-essential cmake pkg-config libeigen3-dev libsdl2-dev doctest-dev nlohmann-json3-dev emscripten
-      fonts-dejavu-core fonttools xz-utils gzip ca-certificates)
+      fonts-dejavu-core fonttools xz-utils gzip ca-certificates ccache)
 [ $want_test = 1 ] && pkgs+=(chromium python3-numpy python3-scipy nodejs xvfb xauth libgl1-mesa-dri libegl-mesa0)
 missing=()
 for p in "${pkgs[@]}"; do
