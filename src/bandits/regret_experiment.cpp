@@ -1,7 +1,6 @@
 #include "bandits/regret_experiment.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "bandits/arm_params.hpp"
@@ -206,35 +205,31 @@ Status RegretExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* res
   const RegretConfig cfg = config(layout);
   const size_t policies = static_cast<size_t>(cfg.n_policies), k = static_cast<size_t>(cfg.policy.k),
                checkpoints = static_cast<size_t>(cfg.n_checkpoints);
-  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in order.
+  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in
+  // order. The engine hands over its chunks in run order, each while the GPU computes the next.
   SlotStats merged(layout), block(layout);
   RunRecord record(layout);
-  const uint32_t chunk = 16 * 1024;
-  double seconds = 0.0;
-  for (uint32_t first = 0; first < runs; first += chunk) {
-    const uint32_t n = std::min(chunk, runs - first);
-    RegretBatch batch;
-    std::string error;
-    const auto t0 = std::chrono::steady_clock::now();
-    if (!run_regret_batch_cuda(cfg, seed, first, n, &batch, &error)) return Status::error(error);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (uint32_t i = 0; i < n; ++i) {
+  RegretCudaStats stats;
+  const Status s = run_regret_cuda(cfg, seed, 0, runs, [&](const RegretChunk& chunk) {
+    for (uint32_t i = 0; i < chunk.runs; ++i) {
+      const size_t j = i * policies;
       record.clear();
-      fill_regret_record(layout, cfg, &batch.regret_at[i * policies * checkpoints], &batch.pulls[i * policies * k],
-                         &batch.regret[i * policies], &batch.best_pulls[i * policies], record);
+      fill_regret_record(layout, cfg, &chunk.regret_at[j * checkpoints], &chunk.pulls[j * k], &chunk.regret[j], &chunk.best_pulls[j],
+                         record);
       block.add(record);
-      const uint32_t r = first + i + 1;
+      const uint32_t r = chunk.first_run + i + 1;
       if (r % kBlockRuns == 0 || r == runs) {
         merged.merge(block);
         block = SlotStats(layout);
       }
     }
-  }
+  }, &stats);
+  if (!s.ok()) return s;
   result->layout = layout;
   result->seed = seed;
   result->runs_requested = runs;
   result->runs_done = runs;
-  result->seconds = seconds;
+  result->seconds = stats.seconds;  // the whole job: GPU, transfers and the overlapped aggregation
   result->stats = merged;
   return {};
 }
