@@ -295,7 +295,7 @@ DemoInfo regret_demo() {
       "the live view draws these curves for one run. All policies see the same rewards: the n-th pull of arm a\n"
       "returns the same outcome whoever pulls it (common random numbers).\n"
       "What to look for: KL-UCB and Thompson hug C·ln t while UCB1 pays for its loose Hoeffding radius;\n"
-      "R_t/ln t of KL-UCB creeps down towards C as t grows; ε-greedy and ETC depend on their tuning;\n"
+      "R_t/ln t of KL-UCB climbs towards C from below as t grows; ε-greedy and ETC depend on their tuning;\n"
       "uniform pulls grow linearly. Drag arms closer together and watch every curve rise.";
   d.papers = {"T. L. Lai, H. Robbins. Asymptotically efficient adaptive allocation rules. Adv. Appl. Math. 1985.",
               "P. Auer, N. Cesa-Bianchi, P. Fischer. Finite-time analysis of the multiarmed bandit problem. Machine Learning 2002.",
