@@ -35,7 +35,7 @@ out=$(cd "$out" && pwd)
 require_gpu=${KLAB_REQUIRE_GPU:-0}
 [ "$require_gpu" = "0" ] && require_gpu=""
 
-export PATH="$PATH:/usr/local/cuda/bin"
+export PATH="$PATH:/usr/local/cuda/bin:/usr/local/cuda/compute-sanitizer"
 rows=()    # step | verdict | seconds | detail
 failed=0
 row() { rows+=("$1|$2|$3|$4"); [ "$2" = FAIL ] || [ "$2" = TIMEOUT ] && failed=1; printf '%-44s %-8s %5ss  %s\n' "$1" "$2" "$3" "$4"; }
@@ -84,6 +84,10 @@ if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
 fi
 # With a GPU (or when required), a test that cannot find the GPU fails instead of skipping.
 if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then export KLAB_REQUIRE_GPU=1; else unset KLAB_REQUIRE_GPU; fi
+# Build limits: the 8-minute budget is for the GPU machine (16 cores: about 90 s per build); a
+# machine without a GPU, often a 2-core one (about 7 minutes per build), gets 40 minutes.
+build_limit=${KLAB_GPU_CHECK_BUILD_TIMEOUT:-420}
+[ -z "$gpu" ] && [ -z "${KLAB_GPU_CHECK_BUILD_TIMEOUT:-}" ] && build_limit=2400
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench)
@@ -96,7 +100,7 @@ for variant in release strict; do
   if step "configure $variant" 240 cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DKLAB_CUDA=ON \
       -DKLAB_BUILD_GUI=OFF -DKLAB_BUILD_TESTS=ON -DKLAB_STRICT_FP=$strict "-DCMAKE_PREFIX_PATH=$prefix"; then
     arch=$(sed -n 's/^CMAKE_CUDA_ARCHITECTURES:[A-Z]*=//p' "$dir/CMakeCache.txt")
-    DETAIL_GREP="Linking|error" step "build $variant (CUDA_ARCHITECTURES=$arch)" 420 \
+    DETAIL_GREP="Linking|error" step "build $variant (CUDA_ARCHITECTURES=$arch)" "$build_limit" \
       cmake --build "$dir" --target "${cuda_targets[@]}" -j"$jobs" && build_ok[$variant]=1
   else
     configure_ok=0
@@ -110,7 +114,7 @@ if [ $configure_ok = 0 ] || [ "${KLAB_GPU_CHECK_FALLBACK:-0}" = 1 ]; then
   for f in src/bandits/*.cpp; do
     case $f in *_panel.cpp | */panels.cpp | */engine_none.cpp) ;; *) bandits_sources+=("$f") ;; esac
   done
-  step "fallback: one nvcc command (sm_90)" 420 nvcc -std=c++17 -O3 -arch=sm_90 --expt-relaxed-constexpr -Xcompiler -ffp-contract=off \
+  step "fallback: one nvcc command (sm_90)" "$build_limit" nvcc -std=c++17 -O3 -arch=sm_90 --expt-relaxed-constexpr -Xcompiler -ffp-contract=off \
     -Isrc -Itests/cuda -I"$prefix/include" -I"$prefix/include/eigen3" -I/usr/include/eigen3 \
     tests/cuda/bandits_cuda_test.cpp src/core/*.cpp "${bandits_sources[@]}" src/bandits/engine.cu src/cuda/device.cu \
     -o build/gpu-fallback/klab_bandits_cuda_tests -lpthread &&
