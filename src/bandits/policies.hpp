@@ -171,12 +171,11 @@ KLAB_HD int argmax_sqrt_index(const Stats& s, int k, R2 r2) {
   int best = -1;
   double u = -kInf;
   for (int a = 0; a < k; ++a) {
-    if (best >= 0 && same_stats(s, a, best)) continue;  // the same index: the lower arm keeps it
     const double n = s.pulls[a], mean = s.mean[a], num = r2(a);
     const double d = u - mean;
     if (d >= 0.0 && d * d * n >= num) continue;  // μ̂ + √(num/n) ≤ u
     const double ua = mean + sqrt(num / n);
-    if (ua > u) u = ua, best = a;
+    if (ua > u) u = ua, best = a;  // equal statistics give a bit-identical index: the lower arm keeps it
   }
   return best;
 }
@@ -221,7 +220,7 @@ KLAB_HD int argmax_kl_bernoulli(const Stats& s, int k, Level level_of) {
     if (solving < 0) {
       u = index;
       log_u = math::log(u);
-      log_1mu = math::log1p(-u);
+      log_1mu = math::log(1.0 - u);
       int passing = 0;
       for (int a = 0; a < k; ++a) {
         if (a == first || same_stats(s, a, first) || !kl_may_beat(s, a, level_of(a), u, log_u, log_1mu, a < first)) continue;
@@ -233,7 +232,7 @@ KLAB_HD int argmax_kl_bernoulli(const Stats& s, int k, Level level_of) {
       if (index > u || (index == u && solving < best)) {
         u = index;
         log_u = math::log(u);
-        log_1mu = math::log1p(-u);
+        log_1mu = math::log(1.0 - u);
         best = solving;
       }
       next = solving + 1;

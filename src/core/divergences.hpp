@@ -43,7 +43,7 @@ KLAB_INLINE double kl_bernoulli_dq(double p, double q) { return (q - p) / (q * (
 // p ln p + (1-p) ln(1-p) (0 ln 0 = 0): kl(p, q) = negentropy(p) - p ln q - (1-p) ln(1-q), so a
 // caller that keeps negentropy(p) pays two logarithms and no division per evaluation of kl(p, ·).
 KLAB_INLINE double bernoulli_negentropy(double p) {
-  return (p > 0.0 ? p * math::log(p) : 0.0) + (p < 1.0 ? (1.0 - p) * math::log1p(-p) : 0.0);
+  return (p > 0.0 ? p * math::log(p) : 0.0) + (p < 1.0 ? (1.0 - p) * math::log(1.0 - p) : 0.0);
 }
 
 // upper(p, ℓ) = max{ q ∈ [p, 1] : kl(p, q) ≤ ℓ } to ~1e-15, as a resumable Newton–bisection
@@ -70,7 +70,7 @@ KLAB_INLINE KlUpperSolve kl_upper_start(double p, double negentropy, double leve
 // two logarithms and one division (the Newton correction f·q(1 - q)/(q - p)).
 KLAB_INLINE void kl_upper_step(KlUpperSolve& s) {
   const double q = s.root.x, p = s.p;
-  const double f = s.negentropy - (p > 0.0 ? p * math::log(q) : 0.0) - (1.0 - p) * math::log1p(-q) - s.level;
+  const double f = s.negentropy - (p > 0.0 ? p * math::log(q) : 0.0) - (1.0 - p) * math::log(1.0 - q) - s.level;
   s.root.step(f, f * (q * (1.0 - q)) / (q - p));
 }
 

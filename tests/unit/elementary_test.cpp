@@ -1,6 +1,6 @@
 // The lab's own log, log1p, exp, pow, cos (core/elementary.hpp) against the long double libm
-// (80-bit natively, 128-bit in wasm: 11+ more bits than double, so the reference is exact to
-// ~2^-11 ulp), over random points on each function's range and the edge cases: 0, ±0,
+// (natively x87's 64-bit mantissa: exact to ~2^-11 ulp of double; in wasm only double-accurate,
+// see kPreciseReference), over random points on each function's range and the edge cases: 0, ±0,
 // subnormals, the overflow and underflow thresholds, ±∞, NaN. Stated bounds (elementary.hpp):
 // < 1 ulp for log, log1p, exp, cos (|x| < 2^23); < 1 ulp + |y|/64 ulp for pow.
 // A run of 2·10^6 points per range (by hand, bench/README.md) found at most 0.88 ulp (log),
@@ -61,17 +61,24 @@ double worst_error(Ours ours, Reference reference, double lo, double hi, bool lo
 
 constexpr int kPoints = 20000;
 
+// Whether the long double libm is more precise than double: x87's 64-bit logl natively, but
+// Emscripten's musl computes its 113-bit logl, expl, ... in double precision. Against such a
+// reference (itself up to ~1 ulp off) a result within 1 ulp of the truth can be 1 ulp (rarely 2)
+// away, so the bounds below get one more ulp there.
+const bool kPreciseReference = std::fabs(std::log(2.0L) - 0.6931471805599453094172321214581765681L) < 1e-18L;
+double bound(double ulps) { return kPreciseReference ? ulps : ulps + 1.0; }
+
 }  // namespace
 
 TEST_CASE("elementary log: < 1 ulp on (0, ∞), exact special values") {
   auto ours = [](double x) { return el::log(x); };
   auto ref = [](long double x) { return std::log(x); };
-  CHECK(worst_error(ours, ref, 0.5, 2.0, false, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, 1e-300, 1e300, true, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, kDenormMin, 2.2e-308, true, kPoints) < 1.0);  // subnormals
-  CHECK(worst_error(ours, ref, 1.0 - 1e-6, 1.0 + 1e-6, false, kPoints) < 1.0);  // near the zero at 1
+  CHECK(worst_error(ours, ref, 0.5, 2.0, false, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, 1e-300, 1e300, true, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, kDenormMin, 2.2e-308, true, kPoints) < bound(1.0));  // subnormals
+  CHECK(worst_error(ours, ref, 1.0 - 1e-6, 1.0 + 1e-6, false, kPoints) < bound(1.0));  // near the zero at 1
   for (double x : {kDenormMin, 2.2250738585072014e-308, 0.7071067811865476, 1.4142135623730951, 2.0, 1.7976931348623157e308})
-    CHECK(ulp_error(el::log(x), std::log(static_cast<long double>(x))) < 1.0);
+    CHECK(ulp_error(el::log(x), std::log(static_cast<long double>(x))) < bound(1.0));
   CHECK(el::log(1.0) == 0.0);
   CHECK(el::log(0.0) == -HUGE_VAL);
   CHECK(el::log(-0.0) == -HUGE_VAL);
@@ -84,11 +91,11 @@ TEST_CASE("elementary log: < 1 ulp on (0, ∞), exact special values") {
 TEST_CASE("elementary log1p: < 1 ulp on (-1, ∞), exact for tiny x, exact special values") {
   auto ours = [](double x) { return el::log1p(x); };
   auto ref = [](long double x) { return std::log1p(x); };
-  CHECK(worst_error(ours, ref, -0.999999, 1e6, false, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, 1e-20, 1.0, true, kPoints) < 1.0);
+  CHECK(worst_error(ours, ref, -0.999999, 1e6, false, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, 1e-20, 1.0, true, kPoints) < bound(1.0));
   CHECK(worst_error([](double x) { return el::log1p(-x); }, [](long double x) { return std::log1p(-x); }, 1e-20, 1.0 - 1e-16, true,
-                    kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, 1.0, 1e300, true, kPoints) < 1.0);
+                    kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, 1.0, 1e300, true, kPoints) < bound(1.0));
   for (double x : {kDenormMin, -kDenormMin, 1e-300, -3e-17, 0.0})
     CHECK(same_bits(el::log1p(x), x));  // ln(1 + x) rounds to x
   CHECK(same_bits(el::log1p(-0.0), -0.0));
@@ -102,10 +109,10 @@ TEST_CASE("elementary log1p: < 1 ulp on (-1, ∞), exact for tiny x, exact speci
 TEST_CASE("elementary exp: < 1 ulp, gradual underflow, overflow, exact special values") {
   auto ours = [](double x) { return el::exp(x); };
   auto ref = [](long double x) { return std::exp(x); };
-  CHECK(worst_error(ours, ref, -1.0, 1.0, false, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, -708.0, 709.78, false, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, -745.13, -708.4, false, kPoints) < 1.0);  // subnormal results
-  CHECK(worst_error(ours, ref, 1e-300, 1e-5, true, kPoints) < 1.0);
+  CHECK(worst_error(ours, ref, -1.0, 1.0, false, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, -708.0, 709.78, false, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, -745.13, -708.4, false, kPoints) < bound(1.0));  // subnormal results
+  CHECK(worst_error(ours, ref, 1e-300, 1e-5, true, kPoints) < bound(1.0));
   CHECK(el::exp(0.0) == 1.0);
   CHECK(el::exp(-0.0) == 1.0);
   CHECK(el::exp(1e-300) == 1.0);
@@ -122,19 +129,19 @@ TEST_CASE("elementary exp: < 1 ulp, gradual underflow, overflow, exact special v
 TEST_CASE("elementary pow: < 1 + |y|/64 ulp, C99 special cases") {
   for (double y : {0.5, 1.0 / 3.0, 2.5, 17.0, -20.0, 64.0, -64.0}) {
     CAPTURE(y);
-    const double bound = 1.0 + std::fabs(y) / 64.0;
+    const double limit = 1.0 + std::fabs(y) / 64.0;
     CHECK(worst_error([y](double x) { return el::pow(x, y); },
-                      [y](long double x) { return std::pow(x, static_cast<long double>(y)); }, 1e-5, 1e5, true, kPoints / 4) < bound);
+                      [y](long double x) { return std::pow(x, static_cast<long double>(y)); }, 1e-5, 1e5, true, kPoints / 4) < bound(limit));
   }
   // Thompson's and the gamma sampler's use: U^(1/a), U ∈ (0, 1).
   for (double a : {1.5, 3.0, 40.0, 0.25}) {
     CAPTURE(a);
     CHECK(worst_error([a](double u) { return el::pow(u, 1.0 / a); },
                       [a](long double u) { return std::pow(u, static_cast<long double>(1.0 / a)); }, 1e-16, 1.0, true, kPoints / 4) <
-          1.0 + 1.0 / (64.0 * a));
+          bound(1.0 + 1.0 / (64.0 * a)));
   }
   CHECK(worst_error([](double y) { return el::pow(0.37, y); }, [](long double y) { return std::pow(static_cast<long double>(0.37), y); },
-                    -64.0, 64.0, false, kPoints / 4) < 2.0);
+                    -64.0, 64.0, false, kPoints / 4) < bound(2.0));
   CHECK(el::pow(2.0, 10.0) == 1024.0);
   CHECK(el::pow(-2.0, 3.0) == -8.0);
   CHECK(el::pow(-2.0, 2.0) == 4.0);
@@ -156,20 +163,20 @@ TEST_CASE("elementary pow: < 1 + |y|/64 ulp, C99 special cases") {
   CHECK(el::pow(2.0, HUGE_VAL) == HUGE_VAL);
   CHECK(el::pow(10.0, 400.0) == HUGE_VAL);
   CHECK(el::pow(10.0, -400.0) == 0.0);
-  CHECK(ulp_error(el::pow(2.0, -1074.0), std::pow(2.0L, -1074.0L)) < 1.0);  // smallest subnormal
+  CHECK(ulp_error(el::pow(2.0, -1074.0), std::pow(2.0L, -1074.0L)) < bound(1.0));  // smallest subnormal
 }
 
 TEST_CASE("elementary cos: < 1 ulp for |x| < 2^23, exact special values, bounded beyond") {
   auto ours = [](double x) { return el::cos(x); };
   auto ref = [](long double x) { return std::cos(x); };
-  CHECK(worst_error(ours, ref, 0.0, 2.0 * 3.141592653589793, false, kPoints) < 1.0);  // Box–Muller's range
-  CHECK(worst_error(ours, ref, -8.3e6, 8.3e6, false, kPoints) < 1.0);
-  CHECK(worst_error(ours, ref, 1e-10, 8.3e6, true, kPoints) < 1.0);
+  CHECK(worst_error(ours, ref, 0.0, 2.0 * 3.141592653589793, false, kPoints) < bound(1.0));  // Box–Muller's range
+  CHECK(worst_error(ours, ref, -8.3e6, 8.3e6, false, kPoints) < bound(1.0));
+  CHECK(worst_error(ours, ref, 1e-10, 8.3e6, true, kPoints) < bound(1.0));
   // Near the zeros of cos (cancellation in the reduction): k·π/2 for odd k, nearest doubles.
   for (int k = 1; k < 2000; k += 2) {
     const double x = k * 1.5707963267948966;
     CAPTURE(x);
-    CHECK(ulp_error(el::cos(x), std::cos(static_cast<long double>(x))) < 1.0);
+    CHECK(ulp_error(el::cos(x), std::cos(static_cast<long double>(x))) < bound(1.0));
   }
   CHECK(el::cos(0.0) == 1.0);
   CHECK(el::cos(-0.0) == 1.0);
