@@ -15,8 +15,9 @@
 #      the default and its override with a fresh configure);
 #   6. compute-sanitizer (memcheck, racecheck) on the small tests;
 #   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench).
-# Prints one table and writes it, with every step's log, to the output folder: $KLAB_GPU_CHECK_OUT,
-# else $OUT (the device tool's folder that comes back), else build/gpu-check.
+# Prints one table and writes it, row by row as the steps end, with every step's log, to the output
+# folder: $KLAB_GPU_CHECK_OUT, else $OUT (the device tool's folder that comes back), else
+# build/gpu-check. With a GPU the whole run keeps within KLAB_GPU_CHECK_BUDGET (540 s).
 #
 # Without a GPU (no nvidia-smi answer) the GPU steps are skipped with the reason and the script
 # exits 0 if everything else passed — unless KLAB_REQUIRE_GPU=1, which makes a missing GPU a
@@ -38,7 +39,13 @@ require_gpu=${KLAB_REQUIRE_GPU:-0}
 export PATH="$PATH:/usr/local/cuda/bin:/usr/local/cuda/compute-sanitizer"
 rows=()    # step | verdict | seconds | detail
 failed=0
-row() { rows+=("$1|$2|$3|$4"); [ "$2" = FAIL ] || [ "$2" = TIMEOUT ] && failed=1; printf '%-44s %-8s %5ss  %s\n' "$1" "$2" "$3" "$4"; }
+# Each row also goes to the table file at once, so that a run cut short still returns its rows.
+row() {
+  rows+=("$1|$2|$3|$4")
+  [ "$2" = FAIL ] || [ "$2" = TIMEOUT ] && failed=1
+  printf '%-44s %-8s %5ss  %s\n' "$1" "$2" "$3" "$4"
+  printf '| %-44s | %-7s | %5ss | %s\n' "$1" "$2" "$3" "$4" >>"$out/gpu_check.txt"
+}
 
 # step NAME TIMEOUT_S COMMAND...: runs it with its output in logs/NAME.log and records the verdict
 # (exit 0 PASS, 77 SKIP, 124/137 TIMEOUT, else FAIL); the detail is the log's last line, or
@@ -47,6 +54,14 @@ step() {
   local name=$1 limit=$2
   shift 2
   local log="$out/logs/${name// /_}.log" t0=$SECONDS rc
+  if [ -n "$budget" ]; then  # never past the whole run's budget
+    local left=$((budget - (SECONDS - start)))
+    if [ $left -lt 15 ]; then
+      row "$name" TIMEOUT 0 "not started: the run's ${budget}s budget is spent"
+      return 124
+    fi
+    [ "$limit" -gt "$left" ] && limit=$left
+  fi
   timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
   rc=$?
   local verdict=FAIL detail
@@ -84,10 +99,21 @@ if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
 fi
 # With a GPU (or when required), a test that cannot find the GPU fails instead of skipping.
 if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then export KLAB_REQUIRE_GPU=1; else unset KLAB_REQUIRE_GPU; fi
-# Build limits: the 8-minute budget is for the GPU machine (16 cores: about 90 s per build); a
-# machine without a GPU, often a 2-core one (about 7 minutes per build), gets 40 minutes.
+# Limits: on a GPU machine the whole run stays within KLAB_GPU_CHECK_BUDGET seconds (default 540,
+# under the device tool's 600 s per command, so the table always comes back; 16 cores take about
+# 90 s per build). A machine without a GPU, often a 2-core one (7–18 minutes per build), gets 40
+# minutes per build and no overall budget.
 build_limit=${KLAB_GPU_CHECK_BUILD_TIMEOUT:-420}
-[ -z "$gpu" ] && [ -z "${KLAB_GPU_CHECK_BUILD_TIMEOUT:-}" ] && build_limit=2400
+budget=${KLAB_GPU_CHECK_BUDGET:-540}
+if [ -z "$gpu" ]; then
+  [ -z "${KLAB_GPU_CHECK_BUILD_TIMEOUT:-}" ] && build_limit=2400
+  [ -z "${KLAB_GPU_CHECK_BUDGET:-}" ] && budget=""
+fi
+{
+  echo "KL Lab GPU check (in progress), started $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "GPU: ${gpu:-$no_gpu_reason}"
+  echo
+} >"$out/gpu_check.txt"
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench)
