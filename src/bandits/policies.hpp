@@ -27,8 +27,9 @@
 //     same operations for every arm, so arms with equal (N_a, S_a) have bit-identical indices;
 //   * the argmax scans the arms in index order and a later arm replaces the running best only if
 //     its index is strictly larger (U_a > u); an earlier arm wins an exact tie;
-//   * the cheap pre-filters below only decide which arms are worth an exact index; an arm with
-//     the same (N_a, S_a) as the running best is skipped outright (its index equals u exactly).
+//   * the cheap pre-filters below only decide which arms are worth an exact index, and a choice
+//     is made on exact indices only (the KL-UCB argmax also skips outright an arm with the
+//     running best's (N_a, S_a): its index equals u exactly).
 // What remains sensitive to the last bit are genuine near-ties between arms with different
 // statistics, whose indices differ by a few ulps only by coincidence (tests/unit_perturbed:
 // every pull of every policy is unchanged when each transcendental result moves by ±1 ulp).
