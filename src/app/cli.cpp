@@ -216,9 +216,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   if (settings.backend == Backend::Cuda) {
     if (!experiment->has_cuda_engine())
       return fail("--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
-    std::string why;
-    if (!cuda_device_available(&why)) {
-      err << "klab run: --backend cuda: " << why << "\n";
+    const GpuProbe gpu = probe_cuda_device();
+    if (gpu.state != GpuState::Available) {
+      err << "klab run: --backend cuda: " << gpu.message << "\n";
       return kRunFailed;
     }
     s = experiment->run_cuda(settings.seed, settings.runs, &result);

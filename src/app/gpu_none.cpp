@@ -1,8 +1,11 @@
 #include "app/gpu.hpp"
 
 namespace klab {
-bool cuda_device_available(std::string* why_not) {
-  *why_not = "this klab was built without CUDA (nvcc was not found when it was configured)";
-  return false;
+
+GpuProbe probe_cuda_device() {
+  return {GpuState::Absent, "this klab was built without CUDA (nvcc was not found when it was configured)"};
 }
+
+std::string cuda_device_description() { return ""; }
+
 }  // namespace klab

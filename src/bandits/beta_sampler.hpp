@@ -15,6 +15,7 @@
 #pragma once
 #include <cmath>
 
+#include "core/lab_math.hpp"
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
 
@@ -22,8 +23,8 @@ namespace klab::bandits {
 
 KLAB_INLINE double sample_beta_fast(Rng& rng, double a0, double b0) {
   if (a0 == 1.0 && b0 == 1.0) return rng.uniform();
-  if (b0 == 1.0 && a0 > 1.0) return pow(rng.uniform(), 1.0 / a0);
-  if (a0 == 1.0 && b0 > 1.0) return 1.0 - pow(rng.uniform(), 1.0 / b0);
+  if (b0 == 1.0 && a0 > 1.0) return math::pow(rng.uniform(), 1.0 / a0);
+  if (a0 == 1.0 && b0 > 1.0) return 1.0 - math::pow(rng.uniform(), 1.0 / b0);
   if (!(a0 > 1.0 && b0 > 1.0)) return sample_beta(rng, a0, b0);
   const double a = a0 < b0 ? a0 : b0, b = a0 < b0 ? b0 : a0;
   const double alpha = a + b, beta = sqrt((alpha - 2.0) / (2.0 * a * b - alpha)), gamma = a + 1.0 / beta;
@@ -31,13 +32,13 @@ KLAB_INLINE double sample_beta_fast(Rng& rng, double a0, double b0) {
   double w;
   for (;;) {
     const double u1 = rng.uniform_open(), u2 = rng.uniform();
-    const double v = beta * log(u1 / (1.0 - u1));
-    w = v > 700.0 ? 1e300 : a * exp(v);
+    const double v = beta * math::log(u1 / (1.0 - u1));
+    w = v > 700.0 ? 1e300 : a * math::exp(v);
     const double z = u1 * u1 * u2, r = gamma * v - kLog4, s = a + r - w;
     if (s + kOnePlusLog5 >= 5.0 * z) break;
-    const double t = log(z);
+    const double t = math::log(z);
     if (s >= t) break;
-    if (r + alpha * log(alpha / (b + w)) >= t) break;
+    if (r + alpha * math::log(alpha / (b + w)) >= t) break;
   }
   return a0 == a ? w / (b + w) : b / (b + w);
 }

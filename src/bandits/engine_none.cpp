@@ -3,9 +3,9 @@
 
 namespace klab::bandits {
 
-bool run_regret_batch_cuda(const RegretConfig&, uint64_t, uint32_t, uint32_t, RegretBatch*, std::string* error) {
-  *error = "this klab was built without CUDA (nvcc was not found when it was configured)";
-  return false;
+Status run_regret_cuda(const RegretConfig&, uint64_t, uint32_t, uint32_t, const std::function<void(const RegretChunk&)>&,
+                       RegretCudaStats*) {
+  return Status::error("this klab was built without CUDA (nvcc was not found when it was configured)");
 }
 
 }  // namespace klab::bandits

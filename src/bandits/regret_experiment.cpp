@@ -1,7 +1,6 @@
 #include "bandits/regret_experiment.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "bandits/arm_params.hpp"
@@ -206,35 +205,31 @@ Status RegretExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* res
   const RegretConfig cfg = config(layout);
   const size_t policies = static_cast<size_t>(cfg.n_policies), k = static_cast<size_t>(cfg.policy.k),
                checkpoints = static_cast<size_t>(cfg.n_checkpoints);
-  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in order.
+  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in
+  // order. The engine hands over its chunks in run order, each while the GPU computes the next.
   SlotStats merged(layout), block(layout);
   RunRecord record(layout);
-  const uint32_t chunk = 16 * 1024;
-  double seconds = 0.0;
-  for (uint32_t first = 0; first < runs; first += chunk) {
-    const uint32_t n = std::min(chunk, runs - first);
-    RegretBatch batch;
-    std::string error;
-    const auto t0 = std::chrono::steady_clock::now();
-    if (!run_regret_batch_cuda(cfg, seed, first, n, &batch, &error)) return Status::error(error);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (uint32_t i = 0; i < n; ++i) {
+  RegretCudaStats stats;
+  const Status s = run_regret_cuda(cfg, seed, 0, runs, [&](const RegretChunk& chunk) {
+    for (uint32_t i = 0; i < chunk.runs; ++i) {
+      const size_t j = i * policies;
       record.clear();
-      fill_regret_record(layout, cfg, &batch.regret_at[i * policies * checkpoints], &batch.pulls[i * policies * k],
-                         &batch.regret[i * policies], &batch.best_pulls[i * policies], record);
+      fill_regret_record(layout, cfg, &chunk.regret_at[j * checkpoints], &chunk.pulls[j * k], &chunk.regret[j], &chunk.best_pulls[j],
+                         record);
       block.add(record);
-      const uint32_t r = first + i + 1;
+      const uint32_t r = chunk.first_run + i + 1;
       if (r % kBlockRuns == 0 || r == runs) {
         merged.merge(block);
         block = SlotStats(layout);
       }
     }
-  }
+  }, &stats);
+  if (!s.ok()) return s;
   result->layout = layout;
   result->seed = seed;
   result->runs_requested = runs;
   result->runs_done = runs;
-  result->seconds = seconds;
+  result->seconds = stats.seconds;  // the whole job: GPU, transfers and the overlapped aggregation
   result->stats = merged;
   return {};
 }
@@ -300,7 +295,7 @@ DemoInfo regret_demo() {
       "the live view draws these curves for one run. All policies see the same rewards: the n-th pull of arm a\n"
       "returns the same outcome whoever pulls it (common random numbers).\n"
       "What to look for: KL-UCB and Thompson hug C·ln t while UCB1 pays for its loose Hoeffding radius;\n"
-      "R_t/ln t of KL-UCB creeps down towards C as t grows; ε-greedy and ETC depend on their tuning;\n"
+      "R_t/ln t of KL-UCB climbs towards C from below as t grows; ε-greedy and ETC depend on their tuning;\n"
       "uniform pulls grow linearly. Drag arms closer together and watch every curve rise.";
   d.papers = {"T. L. Lai, H. Robbins. Asymptotically efficient adaptive allocation rules. Adv. Appl. Math. 1985.",
               "P. Auer, N. Cesa-Bianchi, P. Fischer. Finite-time analysis of the multiarmed bandit problem. Machine Learning 2002.",

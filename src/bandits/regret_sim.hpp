@@ -26,9 +26,10 @@ struct RegretConfig {
   int policies[kPolicyCount];        // the compared policies (Policy ids), in series order
 };
 
-// One policy's state within one run.
-struct PolicyRun {
-  ArmStats stats;
+// One policy's state within one run, for up to KCap arms.
+template <int KCap>
+struct PolicyRunOf {
+  ArmStatsOf<KCap> stats;
   uint64_t t = 0;         // pulls done
   double regret = 0.0;    // pseudo-regret so far
   uint64_t best_pulls = 0;
@@ -37,10 +38,12 @@ struct PolicyRun {
   Policy policy = Policy::Uniform;
   Rng rng{0, 0, 0};
 };
+using PolicyRun = PolicyRunOf<kMaxArms>;
 
 // The policy's own randomness is keyed by its id (not its position in the list), so a policy's
 // run does not depend on which other policies are compared.
-KLAB_INLINE void policy_run_start(PolicyRun& r, const RegretConfig& cfg, Policy policy, uint64_t seed, uint32_t run) {
+template <class Run>
+KLAB_INLINE void policy_run_start(Run& r, const RegretConfig& cfg, Policy policy, uint64_t seed, uint32_t run) {
   stats_reset(r.stats, cfg.policy.k);
   r.t = 0;
   r.regret = 0.0;
@@ -52,7 +55,8 @@ KLAB_INLINE void policy_run_start(PolicyRun& r, const RegretConfig& cfg, Policy 
 }
 
 // One pull; returns the arm. The observation of the n-th pull of arm a is common to all policies.
-KLAB_INLINE int policy_run_step(PolicyRun& r, const RegretConfig& cfg, uint64_t seed, uint32_t run) {
+template <class Run>
+KLAB_INLINE int policy_run_step(Run& r, const RegretConfig& cfg, uint64_t seed, uint32_t run) {
   const int a = choose_arm(r.policy, cfg.policy, r.stats, r.t + 1, r.rng, &r.committed);
   const double x = draw_observation(cfg.policy.model, cfg.theta[a], seed, run, a, r.stats.pulls[a]);
   stats_add(r.stats, a, x, uses_log_pulls(r.policy), uses_neg_entropy(r.policy, cfg.policy.model));
@@ -64,7 +68,8 @@ KLAB_INLINE int policy_run_step(PolicyRun& r, const RegretConfig& cfg, uint64_t 
 
 // Pulls until t = `until` (at most T), writing R_t at each checkpoint passed into
 // regret_at[checkpoint index].
-KLAB_INLINE void policy_run_advance(PolicyRun& r, const RegretConfig& cfg, uint64_t seed, uint32_t run, uint64_t until,
+template <class Run>
+KLAB_INLINE void policy_run_advance(Run& r, const RegretConfig& cfg, uint64_t seed, uint32_t run, uint64_t until,
                                     double* regret_at) {
   if (until > cfg.policy.horizon) until = cfg.policy.horizon;
   while (r.t < until) {
@@ -74,6 +79,7 @@ KLAB_INLINE void policy_run_advance(PolicyRun& r, const RegretConfig& cfg, uint6
   }
 }
 
-KLAB_INLINE bool policy_run_done(const PolicyRun& r, const RegretConfig& cfg) { return r.t >= cfg.policy.horizon; }
+template <class Run>
+KLAB_INLINE bool policy_run_done(const Run& r, const RegretConfig& cfg) { return r.t >= cfg.policy.horizon; }
 
 }  // namespace klab::bandits

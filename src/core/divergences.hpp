@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/lab_math.hpp"
 #include "core/portable.hpp"
 #include "core/root_find.hpp"
 
@@ -29,7 +30,7 @@ namespace klab {
 KLAB_INLINE double x_log_x_over_y(double x, double y) {
   if (x <= 0.0) return 0.0;
   if (y <= 0.0) return kInf;
-  return x * log(x / y);
+  return x * math::log(x / y);
 }
 
 KLAB_INLINE double kl_bernoulli(double p, double q) {
@@ -39,22 +40,44 @@ KLAB_INLINE double kl_bernoulli(double p, double q) {
 // ∂kl(p, q)/∂q = (q - p) / (q (1 - q)).
 KLAB_INLINE double kl_bernoulli_dq(double p, double q) { return (q - p) / (q * (1.0 - q)); }
 
-// max{ q ∈ [p, 1] : kl(p, q) ≤ level } to ~1e-15.
-KLAB_INLINE double kl_bernoulli_upper(double p, double level) {
-  if (level <= 0.0 || p >= 1.0) return p < 1.0 ? (p > 0.0 ? p : 0.0) : 1.0;
-  if (!(level < kInf)) return 1.0;  // infinite (or NaN) level: no information
+// p ln p + (1-p) ln(1-p) (0 ln 0 = 0): kl(p, q) = negentropy(p) - p ln q - (1-p) ln(1-q), so a
+// caller that keeps negentropy(p) pays two logarithms and no division per evaluation of kl(p, ·).
+KLAB_INLINE double bernoulli_negentropy(double p) {
+  return (p > 0.0 ? p * math::log(p) : 0.0) + (p < 1.0 ? (1.0 - p) * math::log(1.0 - p) : 0.0);
+}
+
+// upper(p, ℓ) = max{ q ∈ [p, 1] : kl(p, q) ≤ ℓ } to ~1e-15, as a resumable Newton–bisection
+// (kl_upper_start, then kl_upper_step until root.done; the answer is root.x).
+struct KlUpperSolve {
+  double p, negentropy, level;
+  NewtonBisection root;
+};
+
+KLAB_INLINE KlUpperSolve kl_upper_start(double p, double negentropy, double level) {
+  if (level <= 0.0 || p >= 1.0) return {p, negentropy, level, NewtonBisection::finished(p < 1.0 ? (p > 0.0 ? p : 0.0) : 1.0)};
+  if (!(level < kInf)) return {p, negentropy, level, NewtonBisection::finished(1.0)};  // infinite (or NaN) level: no information
   double hi = p + sqrt(0.5 * level);  // Pinsker / Hoeffding bracket
   // Start at the bracket's right end (right of the root): on the convex q ↦ kl(p, q) Newton then
   // descends monotonically. At q = 1 the curve is infinite, so start from the middle instead.
   double start = hi;
   if (hi >= 1.0) hi = 1.0, start = 0.5 * (p + 1.0);
-  auto fdf = [p, level](double q, double* f, double* df) {
-    *f = kl_bernoulli(p, q) - level;
-    *df = kl_bernoulli_dq(p, q);
-  };
-  // kl is evaluated to ~1e-16 relative, so 1e-13·level is a residual Newton always reaches where
+  // kl is evaluated to ~1e-16 absolute, so 1e-13·level is a residual Newton always reaches where
   // q is resolvable; the final Newton step then leaves an error far below 1e-15.
-  return solve_increasing(fdf, p, hi, start, 1e-13 * level);
+  return {p, negentropy, level, NewtonBisection::start(p, hi, start, 1e-13 * level)};
+}
+
+// One Newton–bisection iteration on f(q) = kl(p, q) - ℓ, f'(q) = (q - p)/(q(1 - q)):
+// two logarithms and one division (the Newton correction f·q(1 - q)/(q - p)).
+KLAB_INLINE void kl_upper_step(KlUpperSolve& s) {
+  const double q = s.root.x, p = s.p;
+  const double f = s.negentropy - (p > 0.0 ? p * math::log(q) : 0.0) - (1.0 - p) * math::log(1.0 - q) - s.level;
+  s.root.step(f, f * (q * (1.0 - q)) / (q - p));
+}
+
+KLAB_INLINE double kl_bernoulli_upper(double p, double level) {
+  KlUpperSolve s = kl_upper_start(p, bernoulli_negentropy(p), level);
+  while (!s.root.done) kl_upper_step(s);
+  return s.root.x;
 }
 
 // min{ q ∈ [0, p] : kl(p, q) ≤ level }, by symmetry kl(p, q) = kl(1-p, 1-q).
@@ -62,7 +85,7 @@ KLAB_INLINE double kl_bernoulli_lower(double p, double level) { return 1.0 - kl_
 
 KLAB_INLINE double kl_gaussian(double mu1, double var1, double mu2, double var2) {
   const double d = mu1 - mu2;
-  return 0.5 * log(var2 / var1) + (var1 + d * d) / (2.0 * var2) - 0.5;
+  return 0.5 * math::log(var2 / var1) + (var1 + d * d) / (2.0 * var2) - 0.5;
 }
 
 KLAB_INLINE double kl_categorical(const double* p, const double* q, size_t n) {
@@ -100,7 +123,7 @@ KLAB_INLINE double itakura_saito(const double* p, const double* q, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     if (p[i] <= 0.0 || q[i] <= 0.0) return kInf;
     const double r = p[i] / q[i];
-    s += r - log(r) - 1.0;
+    s += r - math::log(r) - 1.0;
   }
   return s;
 }

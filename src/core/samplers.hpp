@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/lab_math.hpp"
 #include "core/rng.hpp"
 
 namespace klab {
@@ -23,19 +24,19 @@ KLAB_INLINE bool sample_bernoulli(Rng& rng, double p) { return rng.uniform() < p
 KLAB_INLINE double sample_normal(Rng& rng) {
   const double u1 = rng.uniform_open();
   const double u2 = rng.uniform();
-  return sqrt(-2.0 * log(u1)) * cos(2.0 * kPi * u2);
+  return sqrt(-2.0 * math::log(u1)) * math::cos(2.0 * kPi * u2);
 }
 
 KLAB_INLINE double sample_normal(Rng& rng, double mean, double sd) { return mean + sd * sample_normal(rng); }
 
-KLAB_INLINE double sample_exponential(Rng& rng) { return -log(rng.uniform_open()); }
+KLAB_INLINE double sample_exponential(Rng& rng) { return -math::log(rng.uniform_open()); }
 
 // Gamma(shape, 1). Marsaglia–Tsang for shape >= 1: d = shape - 1/3, c = 1/sqrt(9d);
 // propose v = (1 + c z)^3 with z ~ N(0,1), accept if ln U < z²/2 + d - d v + d ln v.
 KLAB_INLINE double sample_gamma(Rng& rng, double shape) {
   double boost = 1.0;
   if (shape < 1.0) {
-    boost = pow(rng.uniform_open(), 1.0 / shape);
+    boost = math::pow(rng.uniform_open(), 1.0 / shape);
     shape += 1.0;
   }
   const double d = shape - 1.0 / 3.0;
@@ -46,7 +47,7 @@ KLAB_INLINE double sample_gamma(Rng& rng, double shape) {
     if (v <= 0.0) continue;
     v = v * v * v;
     const double u = rng.uniform_open();
-    if (log(u) < 0.5 * z * z + d - d * v + d * log(v)) return boost * d * v;
+    if (math::log(u) < 0.5 * z * z + d - d * v + d * math::log(v)) return boost * d * v;
   }
 }
 

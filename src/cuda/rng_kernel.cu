@@ -2,6 +2,8 @@
 
 #include <cuda_runtime.h>
 
+#include <string>
+
 #include "core/divergences.hpp"
 #include "core/rng.hpp"
 
@@ -30,32 +32,32 @@ RngCheck rng_check_cpu(uint64_t seed, uint32_t n, double level) {
   return out;
 }
 
-bool rng_check_gpu(uint64_t seed, uint32_t n, double level, RngCheck* out, std::string* error) {
+Status rng_check_gpu(uint64_t seed, uint32_t n, double level, RngCheck* out) {
   uint32_t* d_words = nullptr;
   double *d_uniforms = nullptr, *d_upper = nullptr;
-  auto check = [&](cudaError_t e) {
-    if (e == cudaSuccess) return true;
-    *error = cudaGetErrorString(e);
-    return false;
+  Status status;
+  auto check = [&](cudaError_t e, const char* what) {
+    if (e != cudaSuccess && status.ok())
+      status = Status::error(std::string("CUDA: ") + what + ": " + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
+    return status.ok();
   };
-  bool ok = check(cudaMalloc(&d_words, sizeof(uint32_t) * 4 * n)) && check(cudaMalloc(&d_uniforms, sizeof(double) * n)) &&
-            check(cudaMalloc(&d_upper, sizeof(double) * n));
-  if (ok) {
-    rng_check_kernel<<<(n + 255) / 256, 256>>>(seed, n, level, d_words, d_uniforms, d_upper);
-    ok = check(cudaGetLastError()) && check(cudaDeviceSynchronize());
-  }
-  if (ok) {
-    out->words.resize(4 * n);
-    out->uniforms.resize(n);
-    out->kl_upper.resize(n);
-    ok = check(cudaMemcpy(out->words.data(), d_words, sizeof(uint32_t) * 4 * n, cudaMemcpyDeviceToHost)) &&
-         check(cudaMemcpy(out->uniforms.data(), d_uniforms, sizeof(double) * n, cudaMemcpyDeviceToHost)) &&
-         check(cudaMemcpy(out->kl_upper.data(), d_upper, sizeof(double) * n, cudaMemcpyDeviceToHost));
+  constexpr unsigned kThreads = 256;  // a multiple of the warp size; the kernel is a few hundred instructions per thread
+  if (check(cudaMalloc(&d_words, sizeof(uint32_t) * 4 * n), "cudaMalloc") && check(cudaMalloc(&d_uniforms, sizeof(double) * n), "cudaMalloc") &&
+      check(cudaMalloc(&d_upper, sizeof(double) * n), "cudaMalloc")) {
+    rng_check_kernel<<<(n + kThreads - 1) / kThreads, kThreads>>>(seed, n, level, d_words, d_uniforms, d_upper);
+    if (check(cudaGetLastError(), "launch") && check(cudaDeviceSynchronize(), "kernel")) {
+      out->words.resize(4 * n);
+      out->uniforms.resize(n);
+      out->kl_upper.resize(n);
+      if (check(cudaMemcpy(out->words.data(), d_words, sizeof(uint32_t) * 4 * n, cudaMemcpyDeviceToHost), "cudaMemcpy") &&
+          check(cudaMemcpy(out->uniforms.data(), d_uniforms, sizeof(double) * n, cudaMemcpyDeviceToHost), "cudaMemcpy"))
+        check(cudaMemcpy(out->kl_upper.data(), d_upper, sizeof(double) * n, cudaMemcpyDeviceToHost), "cudaMemcpy");
+    }
   }
   cudaFree(d_words);
   cudaFree(d_uniforms);
   cudaFree(d_upper);
-  return ok;
+  return status;
 }
 
 }  // namespace klab::cuda

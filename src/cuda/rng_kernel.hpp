@@ -3,8 +3,9 @@
 // per (run, index), and the test compares its outputs with the CPU's.
 #pragma once
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "core/status.hpp"
 
 namespace klab::cuda {
 
@@ -14,8 +15,8 @@ struct RngCheck {
   std::vector<double> kl_upper;   // kl_bernoulli_upper(uniform, level)
 };
 
-// Runs the kernel for runs 0..n-1. Returns false (with the CUDA error) when no device answers.
-bool rng_check_gpu(uint64_t seed, uint32_t n, double level, RngCheck* out, std::string* error);
+// Runs the kernel for runs 0..n-1; a CUDA failure comes back as a Status naming the call and the error.
+Status rng_check_gpu(uint64_t seed, uint32_t n, double level, RngCheck* out);
 // The same computation on the CPU, from the same functions.
 RngCheck rng_check_cpu(uint64_t seed, uint32_t n, double level);
 

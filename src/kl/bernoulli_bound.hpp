@@ -12,13 +12,14 @@
 #include <cmath>
 
 #include "core/divergences.hpp"
+#include "core/lab_math.hpp"
 
 namespace klab::kl {
 
 // ℓ = (ln t + c ln ln t) / N, with ln ln t taken as 0 while t < e (where it is negative or undefined).
 KLAB_INLINE double klucb_level(double t, double c, double n) {
-  const double lt = t > 1.0 ? log(t) : 0.0;
-  const double llt = lt > 1.0 ? log(lt) : 0.0;
+  const double lt = t > 1.0 ? math::log(t) : 0.0;
+  const double llt = lt > 1.0 ? math::log(lt) : 0.0;
   return (lt + c * llt) / n;
 }
 
@@ -38,7 +39,7 @@ KLAB_INLINE double hoeffding_upper(double p_hat, double t, double c, double n) {
 
 // UCB1's index p̂ + sqrt(2 ln t / N), capped at 1.
 KLAB_INLINE double ucb1_upper(double p_hat, double t, double n) {
-  const double u = p_hat + sqrt(2.0 * (t > 1.0 ? log(t) : 0.0) / n);
+  const double u = p_hat + sqrt(2.0 * (t > 1.0 ? math::log(t) : 0.0) / n);
   return u < 1.0 ? u : 1.0;
 }
 

@@ -10,6 +10,7 @@
 // quantities that are zero up to rounding. Two demos amplify the difference by design and state
 // a looser tolerance (parity_tolerance).
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "bandits/regret_experiment.hpp"
 #include "core/batch.hpp"
 #include "core/divergences.hpp"
+#include "core/elementary.hpp"
 #include "core/samplers.hpp"
 
 namespace {
@@ -85,6 +87,30 @@ int main() {
       }
     reals("kl.upper", up);
     reals("kl.lower", lo);
+  }
+  // The lab's own elementary functions (core/elementary.hpp, used by strict builds on every
+  // target): the same bits natively and in wasm, on 200 points per function.
+  {
+    auto bits = [](double x) {
+      unsigned long long u;
+      std::memcpy(&u, &x, sizeof u);
+      return u;
+    };
+    Rng rng(7, 0, 2);
+    std::vector<unsigned long long> lg, l1p, ex, pw, cs;
+    for (int i = 0; i < 200; ++i) {
+      const double u = rng.uniform_open(), w = 2.0 * rng.uniform() - 1.0;
+      lg.push_back(bits(elementary::log(u * 1e3)));
+      l1p.push_back(bits(elementary::log1p(w)));
+      ex.push_back(bits(elementary::exp(700.0 * w)));
+      pw.push_back(bits(elementary::pow(u, 1.0 / (0.1 + 10.0 * rng.uniform()))));
+      cs.push_back(bits(elementary::cos(2.0 * kPi * u)));
+    }
+    ints("elementary.log", lg);
+    ints("elementary.log1p", l1p);
+    ints("elementary.exp", ex);
+    ints("elementary.pow", pw);
+    ints("elementary.cos", cs);
   }
   // bandits.regret: the arms each policy pulls in a short run (Bernoulli and Gaussian arms), which
   // must be identical natively and in wasm.

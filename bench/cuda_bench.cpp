@@ -1,0 +1,111 @@
+// GPU throughput of every chapter's CUDA engine, and its speed-up over the CPU engine on all cores
+// of this machine: the same Experiment, `run_cuda` (the --backend cuda path: kernels, transfers and
+// the host's aggregation) against BatchJob::run_all(0). Validation first: on the first cpu_runs
+// runs both engines must give the same batch statistics (identical in a strict build, final means
+// within 4 standard errors otherwise); only then is it timed. Prints figures and asserts no timing.
+// Exits 1 if a validation fails; 77 where no GPU exists (1 with KLAB_REQUIRE_GPU=1, core/gpu_probe.hpp).
+//
+// One line per engine in kEngines: a chapter that adds a CUDA engine adds its line. Each line
+// ends in a machine-readable "CUDA_BENCH ..." record that scripts/gpu_check.sh puts in its table.
+//
+// Usage: cuda_bench [--quick]   (--quick: a tenth of the runs)
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "app/catalog.hpp"
+#include "app/gpu.hpp"
+#include "core/batch.hpp"
+
+namespace {
+
+struct EngineCase {
+  const char* demo;
+  std::vector<std::pair<std::string, std::string>> params;
+  uint32_t gpu_runs, cpu_runs;
+  const char* napkin;  // what the figure should be near, and why (src/<chapter>/README.md has the derivation)
+};
+
+const std::vector<EngineCase> kEngines = {
+    {"bandits.regret", {{"policies", "klucb"}, {"horizon", "10000"}, {"arms", "0.1,0.18,0.26,0.34,0.42,0.5,0.58,0.66,0.74,0.82"}},
+     100000, 2000, "KL-UCB, K = 10, T = 10^4; estimate on an H100: 2-5e9 pulls/s (src/bandits/README.md, CUDA)"},
+};
+
+#if defined(KLAB_STRICT_FP)
+constexpr bool kStrict = true;
+#else
+constexpr bool kStrict = false;
+#endif
+
+bool same_statistics(const klab::BatchResult& gpu, const klab::BatchResult& cpu, std::string* why) {
+  for (size_t s = 0; s < cpu.layout.series.size(); ++s)
+    for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m) {
+      const klab::RunningStat &g = gpu.final_stat(s, m), &c = cpu.final_stat(s, m);
+      const double se = std::sqrt(g.sem() * g.sem() + c.sem() * c.sem());
+      const bool ok = kStrict ? g.mean() == c.mean() && g.sem() == c.sem() : g.mean() == c.mean() || std::fabs(g.mean() - c.mean()) <= 4 * se;
+      if (!ok) {
+        *why = cpu.layout.series[s] + " " + cpu.layout.final_metrics[m] + ": GPU " + std::to_string(g.mean()) + ", CPU " +
+               std::to_string(c.mean());
+        return false;
+      }
+    }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const klab::GpuTestGate gate = klab::gate_gpu_test(klab::probe_cuda_device(), klab::require_gpu_from_env());
+  std::printf("%s\n", gate.message.c_str());
+  if (!gate.run) return gate.exit_code;
+  const unsigned threads = std::thread::hardware_concurrency();
+  std::printf("device 0: %s; CPU engine on %u threads; %s build\n", klab::cuda_device_description().c_str(), threads,
+              kStrict ? "strict" : "release");
+  const klab::Registry catalog = klab::make_catalog();
+  bool all_valid = true;
+  for (const EngineCase& c : kEngines) {
+    const klab::DemoInfo* demo = catalog.find(c.demo);
+    if (!demo) {
+      std::printf("FAIL: no demo %s\n", c.demo);
+      return 1;
+    }
+    auto e = demo->make();
+    const klab::Status set = e->params().set_texts(c.params);
+    if (!set.ok() || !e->has_cuda_engine()) {
+      std::printf("FAIL: %s: %s\n", c.demo, set.ok() ? "no CUDA engine" : set.message().c_str());
+      return 1;
+    }
+    const uint32_t gpu_runs = quick ? c.gpu_runs / 10 : c.gpu_runs, cpu_runs = quick ? c.cpu_runs / 10 : c.cpu_runs;
+    // Validate on the CPU's runs (this also warms the GPU up: context, module load).
+    klab::BatchResult gpu_small, gpu;
+    klab::Status s = e->run_cuda(1, cpu_runs, &gpu_small);
+    klab::BatchJob job(e->clone(), 1, cpu_runs);
+    job.run_all(0);
+    const klab::BatchResult cpu = job.result();
+    std::string why;
+    const bool valid = s.ok() && same_statistics(gpu_small, cpu, &why);
+    if (!s.ok()) why = s.message();
+    all_valid = all_valid && valid;
+    std::printf("%s: validation on %u runs: %s%s\n", c.demo, cpu_runs, valid ? "the engines agree" : "MISMATCH: ", why.c_str());
+    if (!valid) continue;
+    s = e->run_cuda(2, gpu_runs, &gpu);
+    if (!s.ok()) {
+      std::printf("FAIL: %s: %s\n", c.demo, s.message().c_str());
+      all_valid = false;
+      continue;
+    }
+    const std::string unit = gpu.layout.work_unit;
+    const double g = gpu.work_per_second(), p = cpu.work_per_second();
+    std::printf("%s: GPU %.3g %s/s (%u runs in %.2f s), CPU %.3g %s/s (%u runs in %.2f s on %u threads): speed-up %.1fx\n  napkin: %s\n",
+                c.demo, g, unit.c_str(), gpu_runs, gpu.seconds, p, unit.c_str(), cpu_runs, cpu.seconds, threads, g / p, c.napkin);
+    std::printf("CUDA_BENCH engine=%s unit=%s gpu_per_s=%.4g cpu_per_s=%.4g cpu_threads=%u speedup=%.1f\n", c.demo, unit.c_str(), g, p,
+                threads, g / p);
+  }
+  return all_valid ? 0 : 1;
+}

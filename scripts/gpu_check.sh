@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The GPU check: one command that verifies KL Lab's CUDA path on a GPU machine (H100/H200) in
+# under 8 minutes, and builds everything (skipping what needs a GPU, and saying so) elsewhere.
+#
+# The machine may be bare and offline: it needs nvcc, CMake, a host g++ (ninja if present) and the
+# header-only libraries that scripts/gpu_prepare.sh copied into build/gpu-prefix on a machine with
+# Debian's packages (ship that folder with the tree). Steps, each under its own timeout:
+#   1. the GPU (nvidia-smi: name, driver) and the tools;
+#   2. configure two builds, release and strict (KLAB_STRICT_FP: the lab's own elementary functions,
+#      no fused multiply-add), with -DKLAB_CUDA=ON -DKLAB_BUILD_GUI=OFF and the prefix; if the
+#      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
+#   3. build the CUDA tests and benchmarks of both with all cores;
+#   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip);
+#   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
+#      the default and its override with a fresh configure);
+#   6. compute-sanitizer (memcheck, racecheck) on the small tests;
+#   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench).
+# Prints one table and writes it, row by row as the steps end, with every step's log, to the output
+# folder: $KLAB_GPU_CHECK_OUT, else $OUT (the device tool's folder that comes back), else
+# build/gpu-check. With a GPU the whole run keeps within KLAB_GPU_CHECK_BUDGET (540 s).
+#
+# Without a GPU (no nvidia-smi answer) the GPU steps are skipped with the reason and the script
+# exits 0 if everything else passed — unless KLAB_REQUIRE_GPU=1, which makes a missing GPU a
+# failure. KLAB_GPU_CHECK_FALLBACK=1 runs the fallback build even when the configure succeeds.
+#
+#   scripts/gpu_check.sh            (bench/README.md: how to run it on the lent GPU machine)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+start=$SECONDS
+out=${KLAB_GPU_CHECK_OUT:-${OUT:-build/gpu-check}}
+prefix=${KLAB_GPU_PREFIX:-$root/build/gpu-prefix}
+jobs=$(nproc)
+mkdir -p "$out/logs"
+out=$(cd "$out" && pwd)
+require_gpu=${KLAB_REQUIRE_GPU:-0}
+[ "$require_gpu" = "0" ] && require_gpu=""
+
+export PATH="$PATH:/usr/local/cuda/bin:/usr/local/cuda/compute-sanitizer"
+rows=()    # step | verdict | seconds | detail
+failed=0
+# Each row also goes to the table file at once, so that a run cut short still returns its rows.
+row() {
+  rows+=("$1|$2|$3|$4")
+  [ "$2" = FAIL ] || [ "$2" = TIMEOUT ] && failed=1
+  printf '%-44s %-8s %5ss  %s\n' "$1" "$2" "$3" "$4"
+  printf '| %-44s | %-7s | %5ss | %s\n' "$1" "$2" "$3" "$4" >>"$out/gpu_check.txt"
+}
+
+# step NAME TIMEOUT_S COMMAND...: runs it with its output in logs/NAME.log and records the verdict
+# (exit 0 PASS, 77 SKIP, 124/137 TIMEOUT, else FAIL); the detail is the log's last line, or
+# DETAIL_GREP's matches.
+step() {
+  local name=$1 limit=$2
+  shift 2
+  local log="$out/logs/${name// /_}.log" t0=$SECONDS rc
+  if [ -n "$budget" ]; then  # never past the whole run's budget
+    local left=$((budget - (SECONDS - start)))
+    if [ $left -lt 15 ]; then
+      row "$name" TIMEOUT 0 "not started: the run's ${budget}s budget is spent"
+      return 124
+    fi
+    [ "$limit" -gt "$left" ] && limit=$left
+  fi
+  timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+  rc=$?
+  local verdict=FAIL detail
+  case $rc in
+    0) verdict=PASS ;;
+    77) verdict=SKIP ;;
+    124 | 137) verdict=TIMEOUT ;;
+  esac
+  detail=$(grep -E "${DETAIL_GREP:-.}" "$log" | tail -1 | cut -c1-150)
+  [ "$verdict" = TIMEOUT ] && detail="killed after ${limit}s; $detail"
+  row "$name" "$verdict" $((SECONDS - t0)) "$detail"
+  return $rc
+}
+
+# ---- 1. the GPU and the tools ---------------------------------------------------------------
+gpu_name="none" driver="none" gpu=""
+if command -v nvidia-smi >/dev/null 2>&1 && smi=$(timeout 60 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1); then
+  gpu_name=$(head -1 <<<"$smi" | cut -d, -f1 | sed 's/^ *//')
+  driver=$(head -1 <<<"$smi" | cut -d, -f2 | sed 's/^ *//')
+  gpu="$(head -1 <<<"$smi" | sed 's/, */, /g')"
+  no_gpu_reason=""
+else
+  no_gpu_reason="no GPU answers here (nvidia-smi: ${smi:-not installed})"
+  no_gpu_reason=${no_gpu_reason//$'\n'/ }
+fi
+nvcc_version=$(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p')
+generator="Unix Makefiles"
+command -v ninja >/dev/null 2>&1 && generator=Ninja
+echo "KL Lab GPU check: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "GPU: ${gpu:-$no_gpu_reason}"
+echo "nvcc ${nvcc_version:-missing}, $(cmake --version | head -1), generator $generator, $jobs CPU cores, output $out"
+[ -d "$prefix" ] || echo "note: $prefix is missing (scripts/gpu_prepare.sh makes it); the configure must then find Eigen, nlohmann-json and doctest elsewhere"
+if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
+  echo "mode: no GPU: everything is built; the tests run to their skip path; the sanitizer and the benchmarks are skipped"
+fi
+# With a GPU (or when required), a test that cannot find the GPU fails instead of skipping.
+if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then export KLAB_REQUIRE_GPU=1; else unset KLAB_REQUIRE_GPU; fi
+# Limits: on a GPU machine the whole run stays within KLAB_GPU_CHECK_BUDGET seconds (default 540,
+# under the device tool's 600 s per command, so the table always comes back; 16 cores take about
+# 90 s per build). A machine without a GPU, often a 2-core one (7–18 minutes per build), gets 40
+# minutes per build and no overall budget.
+build_limit=${KLAB_GPU_CHECK_BUILD_TIMEOUT:-420}
+budget=${KLAB_GPU_CHECK_BUDGET:-540}
+if [ -z "$gpu" ]; then
+  [ -z "${KLAB_GPU_CHECK_BUILD_TIMEOUT:-}" ] && build_limit=2400
+  [ -z "${KLAB_GPU_CHECK_BUDGET:-}" ] && budget=""
+fi
+{
+  echo "KL Lab GPU check (in progress), started $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "GPU: ${gpu:-$no_gpu_reason}"
+  echo
+} >"$out/gpu_check.txt"
+
+# ---- 2. configure (release and strict), or the fallback ---------------------------------------
+cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench)
+declare -A build_ok
+configure_ok=1
+for variant in release strict; do
+  dir=build/gpu-$variant
+  strict=OFF
+  [ $variant = strict ] && strict=ON
+  if step "configure $variant" 240 cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DKLAB_CUDA=ON \
+      -DKLAB_BUILD_GUI=OFF -DKLAB_BUILD_TESTS=ON -DKLAB_STRICT_FP=$strict "-DCMAKE_PREFIX_PATH=$prefix"; then
+    arch=$(sed -n 's/^CMAKE_CUDA_ARCHITECTURES:[A-Z]*=//p' "$dir/CMakeCache.txt")
+    DETAIL_GREP="Linking|error" step "build $variant (CUDA_ARCHITECTURES=$arch)" "$build_limit" \
+      cmake --build "$dir" --target "${cuda_targets[@]}" -j"$jobs" && build_ok[$variant]=1
+  else
+    configure_ok=0
+  fi
+done
+
+if [ $configure_ok = 0 ] || [ "${KLAB_GPU_CHECK_FALLBACK:-0}" = 1 ]; then
+  # One nvcc command: the bandits CUDA test and everything it links (core, bandits, the device probe).
+  mkdir -p build/gpu-fallback
+  bandits_sources=()
+  for f in src/bandits/*.cpp; do
+    case $f in *_panel.cpp | */panels.cpp | */engine_none.cpp) ;; *) bandits_sources+=("$f") ;; esac
+  done
+  step "fallback: one nvcc command (sm_90)" "$build_limit" nvcc -std=c++17 -O3 -arch=sm_90 --expt-relaxed-constexpr -Xcompiler -ffp-contract=off \
+    -Isrc -Itests/cuda -I"$prefix/include" -I"$prefix/include/eigen3" -I/usr/include/eigen3 \
+    tests/cuda/bandits_cuda_test.cpp src/core/*.cpp "${bandits_sources[@]}" src/bandits/engine.cu src/cuda/device.cu \
+    -o build/gpu-fallback/klab_bandits_cuda_tests -lpthread &&
+    step "fallback: bandits CPU-vs-CUDA test" 300 build/gpu-fallback/klab_bandits_cuda_tests
+fi
+
+# ---- 3-4. tests ------------------------------------------------------------------------------
+for variant in release strict; do
+  [ -n "${build_ok[$variant]:-}" ] || continue
+  dir=build/gpu-$variant
+  DETAIL_GREP="FAIL|SKIP|runs:" step "test $variant: RNG + kl bound CPU = GPU" 120 "$dir/tests/klab_cuda_tests"
+  DETAIL_GREP="FAIL|SKIP|differ from|pulls/s" step "test $variant: bandits CPU = GPU" 300 "$dir/tests/klab_bandits_cuda_tests"
+done
+
+# ---- 5. sm_90 machine code ---------------------------------------------------------------------
+if [ -n "${build_ok[release]:-}" ]; then
+  if command -v cuobjdump >/dev/null 2>&1; then
+    for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/cuda/libklab_cuda.a; do
+      DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
+        'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
+         archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
+         echo "machine code architectures: $archs(expected: sm_90)"; [ "$archs" = "sm_90 " ]' _ "$lib"
+    done
+  else
+    row "cuobjdump" SKIP 0 "cuobjdump not installed; the ctest below reads the embedded ptxas options instead"
+  fi
+  DETAIL_GREP="sm_|Passed|Failed|expected" step "ctest cuda_architectures (default 90, override)" 120 \
+    ctest --test-dir build/gpu-release -R '^cuda_architectures$' --output-on-failure -V
+fi
+
+# ---- 6. compute-sanitizer -------------------------------------------------------------------
+if [ -n "${build_ok[release]:-}" ]; then
+  if [ -z "$gpu" ]; then
+    row "compute-sanitizer" SKIP 0 "$no_gpu_reason"
+  elif ! command -v compute-sanitizer >/dev/null 2>&1; then
+    row "compute-sanitizer" SKIP 0 "compute-sanitizer not installed"
+  else
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: RNG test" 180 compute-sanitizer --tool memcheck --error-exitcode 3 build/gpu-release/tests/klab_cuda_tests
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: bandits test --quick" 240 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_bandits_cuda_tests --quick
+    DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: bandits test --quick" 240 compute-sanitizer --tool racecheck \
+      --error-exitcode 3 build/gpu-release/tests/klab_bandits_cuda_tests --quick
+  fi
+fi
+
+# ---- 7. throughput ---------------------------------------------------------------------------
+bench_rows=()
+for variant in release strict; do
+  [ -n "${build_ok[$variant]:-}" ] || continue
+  if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
+    row "bench $variant" SKIP 0 "$no_gpu_reason"
+    continue
+  fi
+  DETAIL_GREP="speed-up|MISMATCH|FAIL" step "bench $variant: every CUDA engine" 240 "build/gpu-$variant/bench/cuda_bench"
+  while read -r line; do
+    bench_rows+=("$variant $line")
+  done < <(sed -n 's/^CUDA_BENCH //p' "$out/logs/bench_${variant}:_every_CUDA_engine.log")
+done
+
+# ---- the table ---------------------------------------------------------------------------------
+{
+  echo "KL Lab GPU check, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $((SECONDS - start)) s in all"
+  echo "GPU: $gpu_name | driver: $driver | nvcc ${nvcc_version:-?} | host: $jobs CPU cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+  [ -z "$gpu" ] && echo "GPU steps skipped: $no_gpu_reason"
+  echo
+  printf '| %-44s | %-7s | %6s | %s\n' step verdict time detail
+  printf '|%s|%s|%s|%s\n' "----------------------------------------------" "---------" "--------" "------"
+  for r in "${rows[@]}"; do
+    IFS='|' read -r name verdict secs detail <<<"$r"
+    printf '| %-44s | %-7s | %5ss | %s\n' "$name" "$verdict" "$secs" "$detail"
+  done
+  if [ ${#bench_rows[@]} -gt 0 ]; then
+    echo
+    printf '| %-16s | %-7s | %-14s | %-22s | %s\n' engine build "GPU per s" "CPU per s (all cores)" "speed-up"
+    for b in "${bench_rows[@]}"; do
+      variant=${b%% *}
+      engine=$(sed -n 's/.*engine=\([^ ]*\).*/\1/p' <<<"$b")
+      unit=$(sed -n 's/.*unit=\([^ ]*\).*/\1/p' <<<"$b")
+      g=$(sed -n 's/.*gpu_per_s=\([^ ]*\).*/\1/p' <<<"$b")
+      c=$(sed -n 's/.*cpu_per_s=\([^ ]*\).*/\1/p' <<<"$b")
+      n=$(sed -n 's/.*cpu_threads=\([^ ]*\).*/\1/p' <<<"$b")
+      x=$(sed -n 's/.*speedup=\([^ ]*\).*/\1/p' <<<"$b")
+      printf '| %-16s | %-7s | %-14s | %-22s | %sx\n' "$engine" "$variant" "$g $unit" "$c ($n threads)" "$x"
+    done
+  fi
+  echo
+  if [ $failed = 1 ]; then echo "RESULT: FAIL (logs in $out/logs)"; else echo "RESULT: PASS${gpu:+ on $gpu_name}${gpu:- (no GPU: GPU steps skipped)}"; fi
+} >"$out/gpu_check.txt"
+echo
+cat "$out/gpu_check.txt"
+exit $failed
