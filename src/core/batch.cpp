@@ -128,8 +128,7 @@ double BatchJob::fraction() const {
 
 void BatchJob::advance(double budget_seconds) {
   const auto t0 = Clock::now();
-  // Slice size for resumable runs: about a millisecond of work, re-estimated as we go.
-  double slice = 1e4, sliced_work = 0.0, sliced_seconds = 0.0;
+  double slice = 1e4;  // resumable runs: about a millisecond of work, re-estimated at each step
   while (!done()) {
     if (!cursor_) {
       record_.clear();
@@ -140,10 +139,8 @@ void BatchJob::advance(double budget_seconds) {
     if (cursor_) {
       const auto s0 = Clock::now();
       const bool finished = cursor_->step(slice);
-      sliced_seconds += seconds_since(s0);
-      sliced_work += slice;
       cursor_work_ += slice;
-      if (sliced_seconds > 0) slice = std::max(64.0, 1e-3 * sliced_work / sliced_seconds);
+      slice = next_slice(slice, seconds_since(s0), 1e-3);
       if (!finished) {
         if (seconds_since(t0) >= budget_seconds) break;
         continue;
