@@ -69,7 +69,7 @@ class ProgressBar {
     const int width = 30, filled = static_cast<int>(fraction * width);
     std::ostringstream line;
     line << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << std::setw(3)
-         << static_cast<int>(100 * fraction) << "%  " << static_cast<uint32_t>(fraction * runs) << "/" << runs << " runs  "
+         << static_cast<int>(100 * fraction) << "% of " << runs << " runs  "
          << std::fixed << std::setprecision(1) << elapsed << " s";
     if (fraction > 0.01 && fraction < 1) line << "  ETA " << elapsed * (1 - fraction) / fraction << " s";
     line << "   ";

@@ -364,7 +364,9 @@ TEST_CASE("--out is checked before any work: the root, '.', system and home dire
     CHECK(r.rc == 2);
     CHECK(contains(r.err, c.says));
   }
-  if (const char* home = std::getenv("HOME")) {
+  struct stat home_st {};
+  const char* home = std::getenv("HOME");
+  if (home && *home && stat(home, &home_st) == 0 && S_ISDIR(home_st.st_mode)) {
     const CliResult r = with_out(home);
     CHECK(r.rc == 2);
     CHECK((contains(r.err, "your home directory") || contains(r.err, "system directory")));
