@@ -132,12 +132,6 @@ class Builder {
 
 }  // namespace
 
-const JsonValue* JsonValue::find(std::string_view key) const {
-  for (const auto& [k, v] : members)
-    if (k == key) return &v;
-  return nullptr;
-}
-
 const char* JsonValue::type_name() const {
   switch (type) {
     case Type::Null: return "null";

@@ -31,8 +31,7 @@ struct JsonValue {
   std::vector<JsonValue> items;                            // Array
   std::vector<std::pair<std::string, JsonValue>> members;  // Object, in document order, keys distinct
 
-  const JsonValue* find(std::string_view key) const;  // null when absent
-  const char* type_name() const;                      // "number", "string", "object", ...
+  const char* type_name() const;  // "number", "string", "object", ...
 };
 
 // Errors: "it is 2 MiB; the limit is 1 MiB", "it nests deeper than 32 levels (at byte 40)",

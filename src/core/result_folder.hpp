@@ -36,7 +36,6 @@ class ResultFolder {
 
   // Writes (name, content) pairs, names from file_names(), and puts them in place as DIR.
   Status publish(const std::vector<std::pair<std::string, std::string>>& files);
-  const std::string& path() const { return dir_; }
   // Set when the new results are in place but the replaced folder could not be removed.
   const std::string& warning() const { return warning_; }
 
