@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -117,11 +120,20 @@ Status remove_flat(const std::string& dir) {
   return {};
 }
 
-// A fresh, uniquely named folder `<prefix>XXXXXX` (mkdtemp).
+// A fresh folder `<prefix><pid>-<time>-<n>`, its name made unique by mkdir itself (EEXIST: the
+// next name). mkdir rather than mkdtemp: the folder gets the usual permissions (0777 less the
+// umask), which the published result folder keeps.
 Expected<std::string> make_unique_dir(const std::string& prefix) {
-  std::string pattern = prefix + "XXXXXX";
-  if (!mkdtemp(&pattern[0])) return Status::error("cannot create a folder " + quoted(pattern) + ": " + why());
-  return pattern;
+  static std::atomic<unsigned> counter{0};
+  const auto stamp = static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, "%ld-%llx-%u", static_cast<long>(getpid()), stamp, counter++);
+    const std::string path = prefix + suffix;
+    if (mkdir(path.c_str(), 0777) == 0) return path;
+    if (errno != EEXIST) return Status::error("cannot create a folder " + quoted(path) + ": " + why());
+  }
+  return Status::error("cannot find a free name for a folder " + quoted(prefix + "…"));
 }
 
 // The whole text, then fsync: a file that was renamed into place is on disk.
@@ -217,9 +229,6 @@ Status ResultFolder::publish(const std::vector<std::pair<std::string, std::strin
   Expected<std::string> made = make_unique_dir(sibling(".partial-"));
   if (!made.ok()) return made.status();
   const std::string partial = made.value();
-  const mode_t mask = umask(0);  // mkdtemp makes 0700 folders; results get the usual permissions
-  umask(mask);
-  chmod(partial.c_str(), 0777 & ~mask);
   auto give_up = [&](const Status& s) {
     remove_flat(partial);
     return Status::error(s.message() + "; " + quoted(dir_) + " is unchanged");

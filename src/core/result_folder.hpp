@@ -9,9 +9,9 @@
 //               was given; it is writable; a folder can be created beside it;
 //           and takes an exclusive lock on DIR (flock on the file .<name>.klab-lock beside it),
 //           so that a second run into the same DIR stops at once with a message.
-// publish() writes the files into a fresh folder <name>.partial-XXXXXX beside DIR and renames it
-//           to DIR in one step. With --overwrite the old DIR is first renamed to
-//           <name>.replaced-XXXXXX and removed only once the new one is in place.
+// publish() writes the files into a fresh, uniquely named folder <name>.partial-<pid>-<time>-<n>
+//           beside DIR and renames it to DIR in one step. With --overwrite the old DIR is first
+//           renamed to <name>.replaced-<pid>-<time>-<n> and removed only once the new one is in place.
 // A run killed at any moment leaves DIR as it was or complete and new; a kill between the two
 // renames of an overwrite leaves DIR absent with the complete old and new results beside it
 // (under the two names above). The lock is released when the process ends, however it ends.
