@@ -6,7 +6,8 @@
 # A second run only checks and returns (a few seconds); it changes nothing.
 #
 #   scripts/bootstrap.sh            native + wasm build dependencies
-#   scripts/bootstrap.sh --test     also the test dependencies (Chromium, playwright-core, scipy)
+#   scripts/bootstrap.sh --test     also the test dependencies (Chromium, playwright-core, scipy,
+#                                   clang with its sanitizer/libFuzzer runtimes, strace)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 deps="$here/build/deps"
@@ -20,6 +21,9 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 pkgs=(build-essential cmake pkg-config libeigen3-dev libsdl2-dev doctest-dev nlohmann-json3-dev emscripten
       fonts-dejavu-core fonttools xz-utils gzip ca-certificates ccache)
 [ $want_test = 1 ] && pkgs+=(chromium python3-numpy python3-scipy nodejs xvfb xauth libgl1-mesa-dri libegl-mesa0)
+# The native-asan and fuzz presets (clang 14; ASan, UBSan and libFuzzer live in libclang-rt-14-dev)
+# and the kill-at-rename test (strace).
+[ $want_test = 1 ] && pkgs+=(clang libclang-rt-14-dev strace)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of KL Lab (the README's test command; .ci/run calls it):
-#   1. native build and ctest: unit + claims, scipy references, headless UI, CUDA (skipped without a GPU)
+#   1. native build and ctest: unit + claims, scipy references, headless UI, CUDA (skipped without a GPU),
+#      the real klab binary against the file system (tests/cli), the fuzz corpora replayed
+#   1b. sanitizer build (native-asan: clang, ASan + UBSan) and its ctest: unit, CLI, fuzz corpora
 #   2. wasm build and ctest under node: the same unit and headless-UI programs
 #   3. native vs wasm parity: core fingerprints and a CLI run compared value by value
 #   4. browser end-to-end in headless Chromium against the served page
@@ -18,6 +20,12 @@ cmake --preset native >/dev/null
 cmake --build --preset native -j"$jobs"
 step "native tests"
 ctest --preset native -j"$jobs"
+
+step "sanitizer build (native-asan: ASan + UBSan)"
+cmake --preset native-asan >/dev/null
+cmake --build --preset native-asan -j"$jobs"
+step "sanitizer tests"
+ctest --preset native-asan -j"$jobs"
 
 step "wasm build"
 cmake --preset wasm >/dev/null

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include "app/catalog.hpp"
 #include "app/gpu.hpp"
 #include "core/batch.hpp"
+#include "core/run_config.hpp"
 #include "core/run_output.hpp"
 
 namespace klab {
@@ -27,16 +27,23 @@ const char* kUsage =
     "  klab run <demo-id> [options] --out DIR\n"
     "  klab run --config DIR/config.json [options] --out DIR2   rerun a saved configuration\n"
     "\n"
-    "options:\n"
+    "options (each at most once; --set once per key):\n"
     "  --set key=value     set a demo parameter (repeatable; see `klab run <id> --help`)\n"
-    "  --config FILE       start from a config.json written by an earlier run (then --set overrides)\n"
-    "  --runs N            independent runs, 1..10000000 (default: the demo's browser default)\n"
+    "  --config FILE       start from a config.json written by an earlier run\n"
+    "  --runs N            independent runs, 1..10000000 (default: the demo's default)\n"
     "  --seed S            random seed, 0..2^64-1 (default 1)\n"
     "  --threads T         worker threads, 0 = all cores (default 0)\n"
     "  --backend cpu|cuda  engine (cuda only for demos with a CUDA engine, on a machine with a GPU)\n"
-    "  --out DIR           where to write config.json, summary.json, curves.csv, figure.svg\n"
-    "  --overwrite         replace results already in DIR\n"
-    "  --quiet             no progress bar or summary table\n";
+    "  --out DIR           the result folder: config.json, summary.json, curves.csv, figure.svg\n"
+    "  --overwrite         replace an earlier result folder DIR\n"
+    "  --quiet             no progress bar or summary table\n"
+    "\n"
+    "Precedence: a flag overrides the same field of --config (seed, runs, threads, backend, and\n"
+    "each --set parameter); what neither gives comes from the demo's defaults. A config's\n"
+    "\"command\" field is informational and never applied; any unknown field is an error.\n"
+    "Numbers are read exactly: 1e3 is an integer, 2.5 or 1e-400 are refused where they would\n"
+    "change meaning. DIR is checked and locked before any work, then written in one step:\n"
+    "it holds either its earlier content or the complete new results, never a mix.\n";
 
 std::string wrap_help(const ParamSpec& s) {
   std::string line = "  --set " + s.key + "=" + format_value(s, s.def);
@@ -62,7 +69,7 @@ class ProgressBar {
     const int width = 30, filled = static_cast<int>(fraction * width);
     std::ostringstream line;
     line << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << std::setw(3)
-         << static_cast<int>(100 * fraction) << "%  " << static_cast<uint32_t>(fraction * runs) << "/" << runs << " runs  "
+         << static_cast<int>(100 * fraction) << "% of " << runs << " runs  "
          << std::fixed << std::setprecision(1) << elapsed << " s";
     if (fraction > 0.01 && fraction < 1) line << "  ETA " << elapsed * (1 - fraction) / fraction << " s";
     line << "   ";
@@ -98,155 +105,168 @@ void print_summary(const BatchResult& r, std::ostream& out) {
       << std::setprecision(4) << r.work_per_second() << " " << r.layout.work_unit << "/s)\n";
 }
 
-Status read_config(const std::string& path, std::string* demo, nlohmann::json* params, RunSettings* settings) {
-  std::ifstream in(path);
-  if (!in) return Status::error("cannot read --config file '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::error("--config '" + path + "' is not a JSON object");
-  if (!j.contains("demo") || !j["demo"].is_string()) return Status::error("--config '" + path + "': missing \"demo\"");
-  *demo = j["demo"].get<std::string>();
-  if (j.contains("params")) *params = j["params"];
-  if (j.contains("seed")) {
-    if (!j["seed"].is_number_unsigned()) return Status::error("--config: \"seed\" must be an integer in [0, 2^64-1]");
-    settings->seed = j["seed"].get<uint64_t>();
+// The demo a request names, directly or through its --config file (read into *config).
+Expected<const DemoInfo*> find_demo(const RunRequest& request, const Registry& catalog, RunConfig* config) {
+  std::string id = request.demo_id;
+  if (!request.config_path.empty()) {
+    Expected<RunConfig> read = read_run_config(request.config_path);
+    if (!read.ok()) return Status::error("--config '" + request.config_path + "': " + read.error());
+    *config = std::move(read.value());
+    if (!id.empty() && id != config->demo)
+      return Status::error("demo '" + id + "' does not match the config's demo '" + config->demo + "'");
+    id = config->demo;
   }
-  if (j.contains("runs")) {
-    if (!j["runs"].is_number_unsigned()) return Status::error("--config: \"runs\" must be a positive integer");
-    Status s = parse_runs(std::to_string(j["runs"].get<uint64_t>()), &settings->runs);
-    if (!s.ok()) return Status::error("--config: " + s.message());
-  }
-  return {};
-}
-
-int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const Registry catalog = make_catalog();
-  std::string demo_id, out_dir, config_path;
-  bool overwrite = false, quiet = false, help = false, runs_given = false;
-  RunSettings settings;
-  std::vector<std::pair<std::string, std::string>> sets;
-
-  auto fail = [&](const std::string& message) {
-    err << "klab run: " << message << "\n";
-    return kBadInput;
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string* v) {
-      if (i + 1 >= args.size()) return false;
-      *v = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--help" || a == "-h") {
-      help = true;
-    } else if (a == "--overwrite") {
-      overwrite = true;
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (a == "--set") {
-      if (!value(&v)) return fail("--set needs key=value");
-      const size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) return fail("--set needs key=value (got '" + v + "')");
-      sets.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-    } else if (a == "--runs") {
-      if (!value(&v)) return fail("--runs needs a value");
-      Status s = parse_runs(v, &settings.runs);
-      if (!s.ok()) return fail("--" + s.message());
-      runs_given = true;
-    } else if (a == "--seed") {
-      if (!value(&v)) return fail("--seed needs a value");
-      Status s = parse_seed(v, &settings.seed);
-      if (!s.ok()) return fail("--" + s.message());
-    } else if (a == "--threads") {
-      if (!value(&v)) return fail("--threads needs a value");
-      Status s = parse_threads(v, &settings.threads);
-      if (!s.ok()) return fail("--" + s.message());
-    } else if (a == "--backend") {
-      if (!value(&v)) return fail("--backend needs a value");
-      Status s = parse_backend(v, &settings.backend);
-      if (!s.ok()) return fail("--" + s.message());
-    } else if (a == "--out") {
-      if (!value(&out_dir)) return fail("--out needs a directory");
-    } else if (a == "--config") {
-      if (!value(&config_path)) return fail("--config needs a file");
-    } else if (!a.empty() && a[0] == '-') {
-      return fail("unknown option '" + a + "' (see klab --help)");
-    } else if (demo_id.empty()) {
-      demo_id = a;
-    } else {
-      return fail("unexpected argument '" + a + "'");
-    }
-  }
-
-  nlohmann::json config_params;
-  if (!config_path.empty()) {
-    RunSettings from_file = settings;
-    std::string config_demo;
-    Status s = read_config(config_path, &config_demo, &config_params, &from_file);
-    if (!s.ok()) return fail(s.message());
-    if (!demo_id.empty() && demo_id != config_demo)
-      return fail("demo '" + demo_id + "' does not match the config's demo '" + config_demo + "'");
-    demo_id = config_demo;
-    settings.seed = from_file.seed;
-    if (!runs_given) settings.runs = from_file.runs, runs_given = true;
-  }
-  if (demo_id.empty()) return fail("which demo? (klab list shows them)");
-  const DemoInfo* demo = catalog.find(demo_id);
+  if (id.empty()) return Status::error("which demo? (klab list shows them)");
+  const DemoInfo* demo = catalog.find(id);
   if (!demo) {
     std::string ids;
     for (const auto& d : catalog.demos()) ids += (ids.empty() ? "" : ", ") + d.id;
-    return fail("unknown demo '" + demo_id + "' (available: " + ids + ")");
+    return Status::error("unknown demo '" + id.substr(0, 80) + "' (available: " + ids + ")");
   }
-  std::unique_ptr<Experiment> experiment = demo->make();
-  if (help) {
-    print_demo_help(*demo, *experiment, out);
+  return demo;
+}
+
+int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto fail = [&](int code, const std::string& message) {
+    err << "klab run: " << message << "\n";
+    return code;
+  };
+  const Expected<RunRequest> parsed = parse_run_args(args);
+  if (!parsed.ok()) return fail(kBadInput, parsed.error());
+  const RunRequest& request = parsed.value();
+  const Registry catalog = make_catalog();
+  if (request.help) {
+    RunConfig config;
+    const Expected<const DemoInfo*> demo = find_demo(request, catalog, &config);
+    if (!demo.ok()) return fail(kBadInput, demo.error());
+    print_demo_help(*demo.value(), *demo.value()->make(), out);
     return 0;
   }
-  if (!config_params.is_null()) {
-    Status s = params_from_json(experiment->params(), config_params);
-    if (!s.ok()) return fail("--config: " + s.message());
+  Expected<RunPlan> planned = plan_run(request, catalog);
+  if (!planned.ok()) return fail(kBadInput, planned.error());
+  RunPlan& plan = planned.value();
+  const std::string& demo_id = plan.demo->id;
+  Experiment& experiment = *plan.experiment;
+  const RunSettings& settings = plan.settings;
+  if (request.out_dir.empty())
+    return fail(kBadInput, "--out DIR is required (the result folder: config.json, summary.json, curves.csv, figure.svg)");
+  if (settings.backend == Backend::Cuda) {
+    if (!experiment.has_cuda_engine())
+      return fail(kBadInput, "--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
+    const GpuProbe gpu = probe_cuda_device();
+    if (gpu.state != GpuState::Available) return fail(kRunFailed, "--backend cuda: " + gpu.message);
   }
-  Status s = experiment->params().set_texts(sets);
-  if (!s.ok()) return fail(s.message());
-  if (!runs_given) settings.runs = demo->default_runs;
-  if (out_dir.empty()) return fail("--out DIR is required (where config.json, summary.json, curves.csv, figure.svg go)");
+  // Everything about --out is checked, and the folder locked, before any work.
+  Expected<std::unique_ptr<ResultFolder>> folder = ResultFolder::claim(request.out_dir, request.overwrite);
+  if (!folder.ok()) return fail(kBadInput, folder.error());
+
   BatchResult result;
   if (settings.backend == Backend::Cuda) {
-    if (!experiment->has_cuda_engine())
-      return fail("--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
-    const GpuProbe gpu = probe_cuda_device();
-    if (gpu.state != GpuState::Available) {
-      err << "klab run: --backend cuda: " << gpu.message << "\n";
-      return kRunFailed;
-    }
-    s = experiment->run_cuda(settings.seed, settings.runs, &result);
-    if (!s.ok()) {
-      err << "klab run: --backend cuda: " << s.message() << "\n";
-      return kRunFailed;
-    }
+    const Status s = experiment.run_cuda(settings.seed, settings.runs, &result);
+    if (!s.ok()) return fail(kRunFailed, "--backend cuda: " + s.message());
   } else {
-    const bool bar = !quiet && isatty(2);
+    const bool bar = !request.quiet && isatty(2);
     ProgressBar progress(bar, err);
-    BatchJob job(experiment->clone(), settings.seed, settings.runs);
+    BatchJob job(experiment.clone(), settings.seed, settings.runs);
     job.run_all(settings.threads, [&](double f) { progress.update(f, settings.runs); });
     progress.finish();
     result = job.result();
   }
-  s = write_run_outputs(out_dir, demo_id, *experiment, settings, result, overwrite);
-  if (!s.ok()) {
-    err << "klab run: " << s.message() << "\n";
-    return kRunFailed;
-  }
-  if (!quiet) {
+  const Status s = write_run_outputs(*folder.value(), demo_id, experiment, settings, result);
+  if (!s.ok()) return fail(kRunFailed, s.message());
+  if (!folder.value()->warning().empty()) err << "klab run: note: " << folder.value()->warning() << "\n";
+  if (!request.quiet) {
     print_summary(result, out);
-    out << "wrote " << out_dir << "/{config.json, summary.json, curves.csv, figure.svg}\n";
+    out << "wrote " << request.out_dir << "/{config.json, summary.json, curves.csv, figure.svg}\n";
   }
   return 0;
 }
 
 }  // namespace
+
+Expected<RunRequest> parse_run_args(const std::vector<std::string>& args) {
+  RunRequest r;
+  std::vector<std::string> seen;  // the flags given so far: each at most once
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool takes_value = a == "--set" || a == "--runs" || a == "--seed" || a == "--threads" || a == "--backend" ||
+                             a == "--out" || a == "--config";
+    const bool is_switch = a == "--help" || a == "-h" || a == "--overwrite" || a == "--quiet";
+    if (!takes_value && !is_switch) {
+      if (!a.empty() && a[0] == '-') return Status::error("unknown option '" + a.substr(0, 80) + "' (see klab --help)");
+      if (!r.demo_id.empty()) return Status::error("unexpected argument '" + a.substr(0, 80) + "'");
+      if (a.empty()) return Status::error("the demo id is empty (klab list shows them)");
+      r.demo_id = a;
+      continue;
+    }
+    if (a != "--set") {
+      for (const std::string& f : seen)
+        if (f == a) return Status::error(a + " is given twice; give it once");
+      seen.push_back(a);
+    }
+    if (is_switch) {
+      if (a == "--overwrite") r.overwrite = true;
+      else if (a == "--quiet") r.quiet = true;
+      else r.help = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      if (a == "--set") return Status::error("--set needs key=value");
+      if (a == "--out") return Status::error("--out needs a directory");
+      if (a == "--config") return Status::error("--config needs a file");
+      return Status::error(a + " needs a value");
+    }
+    const std::string& v = args[++i];
+    Status s;
+    if (a == "--set") {
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return Status::error("--set needs key=value (got '" + v.substr(0, 80) + "')");
+      r.sets.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if (a == "--runs") {
+      uint32_t runs = 0;
+      s = parse_runs(v, &runs);
+      r.flags.runs = runs;
+    } else if (a == "--seed") {
+      uint64_t seed = 0;
+      s = parse_seed(v, &seed);
+      r.flags.seed = seed;
+    } else if (a == "--threads") {
+      int threads = 0;
+      s = parse_threads(v, &threads);
+      r.flags.threads = threads;
+    } else if (a == "--backend") {
+      Backend backend = Backend::Cpu;
+      s = parse_backend(v, &backend);
+      r.flags.backend = backend;
+    } else if (a == "--out") {
+      if (v.empty()) return Status::error("--out needs a directory (got an empty value)");
+      r.out_dir = v;
+    } else {
+      if (v.empty()) return Status::error("--config needs a file (got an empty value)");
+      r.config_path = v;
+    }
+    if (!s.ok()) return Status::error("--" + s.message());
+  }
+  return r;
+}
+
+Expected<RunPlan> plan_run(const RunRequest& request, const Registry& catalog) {
+  RunConfig config;
+  const Expected<const DemoInfo*> demo = find_demo(request, catalog, &config);
+  if (!demo.ok()) return demo.status();
+  RunPlan plan;
+  plan.demo = demo.value();
+  plan.experiment = plan.demo->make();
+  ParamSet& params = plan.experiment->params();
+  if (!request.config_path.empty()) {
+    const Status s = params_from_json(params, config.params);
+    if (!s.ok()) return Status::error("--config '" + request.config_path + "': " + s.message());
+  }
+  const Status s = params.set_texts(request.sets);
+  if (!s.ok()) return s;
+  plan.settings = resolve_settings(request.flags, config.settings, plan.demo->default_runs);
+  return Expected<RunPlan>(std::move(plan));
+}
 
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -3,13 +3,40 @@
 //   klab run <demo-id> --help
 //   klab run <demo-id> [--set key=value ...] [--config FILE] [--runs N] [--seed S] [--threads T]
 //                      [--backend cpu|cuda] --out DIR [--overwrite] [--quiet]
-// Returns the process exit code: 0 on success, 2 on bad input (with a message naming the flag
-// or parameter and its allowed range), 1 when the run itself fails.
+// Returns the process exit code: 0 on success, 2 on bad input or an unusable --out (with a
+// message naming the flag or parameter and its allowed range; all of it is checked before any
+// work), 1 when the run itself fails.
 #pragma once
+#include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/registry.hpp"
+#include "core/run_settings.hpp"
+
 namespace klab {
+
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-}
+
+// The arguments after `klab run`, parsed; nothing is read or written. Each flag may be given once
+// (each --set key too); values are parsed strictly (core/number_text.hpp).
+struct RunRequest {
+  std::string demo_id, config_path, out_dir;
+  std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
+  GivenSettings flags;
+  bool overwrite = false, quiet = false, help = false;
+};
+Expected<RunRequest> parse_run_args(const std::vector<std::string>& args);
+
+// What a request runs, by the one precedence rule: a command-line flag (or --set) overrides the
+// same field of the --config file, which overrides the demo's defaults. Reads --config.
+struct RunPlan {
+  const DemoInfo* demo = nullptr;
+  std::unique_ptr<Experiment> experiment;
+  RunSettings settings;
+};
+Expected<RunPlan> plan_run(const RunRequest& request, const Registry& catalog);
+
+}  // namespace klab

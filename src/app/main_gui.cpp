@@ -14,6 +14,7 @@
 
 #include "app/catalog.hpp"
 #include "app/views.hpp"
+#include "core/number_text.hpp"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
@@ -102,11 +103,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--frames" && i + 1 < argc) {
-      g.max_frames = std::strtol(argv[++i], nullptr, 10);
-      if (g.max_frames <= 0) {
-        std::fprintf(stderr, "klab_gui: --frames must be a positive integer (got '%s')\n", argv[i]);
+      long long frames = 0;
+      if (klab::parse_integer_text(argv[++i], 1, 1000000000, &frames) != klab::NumberProblem::None) {
+        std::fprintf(stderr, "klab_gui: --frames must be an integer in [1, 1000000000] (got '%s')\n", argv[i]);
         return 2;
       }
+      g.max_frames = static_cast<long>(frames);
     } else if (!a.empty() && a[0] == '#') {
       link = a;
     } else {

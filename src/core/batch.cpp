@@ -1,5 +1,7 @@
 #include "core/batch.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -20,6 +22,20 @@ void push_finite(std::vector<RunningStat>& stats, const std::vector<double>& val
   for (size_t i = 0; i < values.size(); ++i)
     if (std::isfinite(values[i])) stats[i].push(values[i]);
 }
+
+// The slice for a resumable run's next step: about `target` seconds of work, estimated from the
+// last step (at most four times the last slice, at least 64 units).
+double next_slice(double slice, double seconds, double target) {
+  if (seconds <= 0) return slice * 4;
+  return std::max(64.0, std::min(slice * 4, slice * target / seconds));
+}
+
+// What one worker thread has done, read by the thread that reports progress. One cache line each,
+// written by its worker only.
+struct alignas(64) WorkerProgress {
+  std::atomic<uint64_t> runs{0};      // runs completed
+  std::atomic<double> partial{0.0};   // fraction of the current run done (resumable runs)
+};
 
 }  // namespace
 
@@ -104,22 +120,27 @@ BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t
       open_block_(layout_),
       record_(layout_) {}
 
+double BatchJob::fraction() const {
+  if (runs_ == 0) return 1.0;
+  const double partial = cursor_ && layout_.work_per_run > 0 ? std::min(1.0, cursor_work_ / layout_.work_per_run) : 0.0;
+  return (static_cast<double>(next_run_) + partial) / runs_;
+}
+
 void BatchJob::advance(double budget_seconds) {
   const auto t0 = Clock::now();
-  // Slice size for resumable runs: about a millisecond of work, re-estimated as we go.
-  double slice = 1e4, sliced_work = 0.0, sliced_seconds = 0.0;
+  double slice = 1e4;  // resumable runs: about a millisecond of work, re-estimated at each step
   while (!done()) {
     if (!cursor_) {
       record_.clear();
+      cursor_work_ = 0.0;
       cursor_ = experiment_->start_run(seed_, next_run_, layout_, record_);
       if (!cursor_) experiment_->run(seed_, next_run_, layout_, record_);
     }
     if (cursor_) {
       const auto s0 = Clock::now();
       const bool finished = cursor_->step(slice);
-      sliced_seconds += seconds_since(s0);
-      sliced_work += slice;
-      if (sliced_seconds > 0) slice = std::max(64.0, 1e-3 * sliced_work / sliced_seconds);
+      cursor_work_ += slice;
+      slice = next_slice(slice, seconds_since(s0), 1e-3);
       if (!finished) {
         if (seconds_since(t0) >= budget_seconds) break;
         continue;
@@ -150,16 +171,45 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
   // Finish the open block (and a paused run) on this thread so the workers start at a block boundary.
   while (!done() && (cursor_ || next_run_ % kBlockRuns != 0)) advance(0.0);
   const auto t0 = Clock::now();
-  const uint32_t first_block = next_run_ / kBlockRuns;
+  const uint32_t first_run = next_run_;
   const uint32_t blocks = (runs_ + kBlockRuns - 1) / kBlockRuns;
+  // Few blocks for the threads: hand out single runs (see batch.hpp), at most `window` runs ahead
+  // of the next one to push, so the records waiting for their turn stay few.
+  const bool by_run = blocks - first_run / kBlockRuns < 4 * static_cast<uint32_t>(threads);
+  const uint32_t window = 2 * static_cast<uint32_t>(threads);
   std::mutex mutex;
   std::condition_variable wake;
-  uint32_t next_block = first_block, next_to_merge = first_block;
-  uint64_t runs_finished = next_run_;
-  std::map<uint32_t, SlotStats> finished;  // completed blocks waiting for their turn to merge
+  uint32_t next_block = first_run / kBlockRuns, next_to_merge = next_block;  // block hand-out
+  uint32_t next_claim = first_run, next_push = first_run;                     // run hand-out
+  std::map<uint32_t, SlotStats> finished_blocks;  // completed blocks waiting for their turn to merge
+  std::map<uint32_t, RunRecord> finished_runs;    // completed runs waiting for their turn to be pushed
+  std::vector<WorkerProgress> progress_of(static_cast<size_t>(threads));
 
-  auto worker = [&] {
+  // One run into `record`, resumable runs in slices that report their progress.
+  auto run_one = [&](uint32_t r, RunRecord& record, WorkerProgress& p, double& slice) {
+    record.clear();
+    std::unique_ptr<RunCursor> cursor = experiment_->start_run(seed_, r, layout_, record);
+    if (!cursor) {
+      experiment_->run(seed_, r, layout_, record);
+    } else {
+      double work = 0.0;
+      for (;;) {
+        const auto s0 = Clock::now();
+        const bool finished = cursor->step(slice);
+        const double seconds = seconds_since(s0);
+        if (finished) break;
+        work += slice;
+        if (layout_.work_per_run > 0) p.partial.store(std::min(1.0, work / layout_.work_per_run), std::memory_order_relaxed);
+        slice = next_slice(slice, seconds, 0.02);
+      }
+      p.partial.store(0.0, std::memory_order_relaxed);
+    }
+    p.runs.store(p.runs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+
+  auto block_worker = [&](WorkerProgress& p) {
     RunRecord record(layout_);
+    double slice = 1e4;
     for (;;) {
       uint32_t block;
       {
@@ -170,31 +220,70 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
       SlotStats stats(layout_);
       const uint32_t end = std::min(runs_, (block + 1) * kBlockRuns);
       for (uint32_t r = block * kBlockRuns; r < end; ++r) {
-        record.clear();
-        experiment_->run(seed_, r, layout_, record);
+        run_one(r, record, p, slice);
         stats.add(record);
       }
       std::lock_guard<std::mutex> lock(mutex);
-      finished.emplace(block, std::move(stats));
-      runs_finished += end - block * kBlockRuns;
-      for (auto it = finished.find(next_to_merge); it != finished.end(); it = finished.find(next_to_merge)) {
+      finished_blocks.emplace(block, std::move(stats));
+      for (auto it = finished_blocks.find(next_to_merge); it != finished_blocks.end(); it = finished_blocks.find(next_to_merge)) {
         merged_.merge(it->second);
-        finished.erase(it);
+        finished_blocks.erase(it);
         ++next_to_merge;
       }
-      wake.notify_one();
+      wake.notify_all();
     }
   };
+
+  auto run_worker = [&](WorkerProgress& p) {
+    double slice = 1e4;
+    for (;;) {
+      uint32_t r;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return next_claim >= runs_ || next_claim < next_push + window; });
+        if (next_claim >= runs_) return;
+        r = next_claim++;
+      }
+      RunRecord record(layout_);
+      run_one(r, record, p, slice);
+      std::lock_guard<std::mutex> lock(mutex);
+      finished_runs.emplace(r, std::move(record));
+      // Push in run order, exactly as advance() does: a block's runs in order, blocks merged in order.
+      for (auto it = finished_runs.find(next_push); it != finished_runs.end(); it = finished_runs.find(next_push)) {
+        open_block_.add(it->second);
+        finished_runs.erase(it);
+        ++next_push;
+        if (next_push % kBlockRuns == 0 || next_push == runs_) {
+          merged_.merge(open_block_);
+          open_block_ = SlotStats(layout_);
+        }
+      }
+      wake.notify_all();
+    }
+  };
+
+  auto all_merged = [&] { return by_run ? next_push >= runs_ : next_to_merge >= blocks; };
+  auto work_fraction = [&] {
+    double done = first_run;
+    for (const WorkerProgress& p : progress_of)
+      done += static_cast<double>(p.runs.load(std::memory_order_relaxed)) + p.partial.load(std::memory_order_relaxed);
+    return std::min(1.0, done / runs_);
+  };
   std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  for (size_t i = 0; i < progress_of.size(); ++i) {
+    WorkerProgress& p = progress_of[i];
+    if (by_run) pool.emplace_back([&run_worker, &p] { run_worker(p); });
+    else pool.emplace_back([&block_worker, &p] { block_worker(p); });
+  }
   {
     std::unique_lock<std::mutex> lock(mutex);
-    while (next_to_merge < blocks) {
+    auto reported = Clock::now();
+    while (!all_merged()) {
       wake.wait_for(lock, std::chrono::milliseconds(100));
-      if (progress) {
-        const double f = static_cast<double>(runs_finished) / runs_;
+      if (progress && seconds_since(reported) >= 0.1) {  // about ten times a second
+        reported = Clock::now();
         lock.unlock();
-        progress(f);
+        progress(work_fraction());
         lock.lock();
       }
     }

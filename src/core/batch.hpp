@@ -5,6 +5,15 @@
 // order and blocks are merged in order (Chan et al. pairwise merge). The result is therefore
 // bit-identical whatever the number of threads, and the browser (one thread, advancing a few
 // runs per frame) computes exactly what `klab run` computes natively.
+//
+// The block size is part of the arithmetic (a push per run inside a block, a pairwise merge
+// between blocks), so it never changes. What changes with the job is only how work is handed
+// out: whole blocks to threads when there are many, single runs when there are few (fewer than
+// four blocks per thread), their records then pushed in run order by whichever thread completes
+// the next one: the same pushes and merges in the same order, on more threads.
+//
+// Progress is measured in work (RunLayout::work_unit): a resumable run (RunCursor) is stepped in
+// slices of about 20 ms and reports the work it has done, so one long run moves the bar too.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -57,7 +66,8 @@ class BatchJob {
   void run_all(int threads, const std::function<void(double)>& progress = {});
 
   bool done() const { return next_run_ >= runs_; }
-  double fraction() const { return runs_ ? static_cast<double>(next_run_) / runs_ : 1.0; }
+  // Runs completed plus the part of a paused run already done, over the runs requested.
+  double fraction() const;
   // The aggregate so far (complete blocks plus the open one).
   BatchResult result() const;
   const Experiment& experiment() const { return *experiment_; }
@@ -72,6 +82,7 @@ class BatchJob {
   SlotStats merged_, open_block_;
   RunRecord record_;                   // the run in progress (advance() may pause inside a run)
   std::unique_ptr<RunCursor> cursor_;  // non-null while a resumable run is paused
+  double cursor_work_ = 0.0;           // work done so far in that run
 };
 
 int default_thread_count();

@@ -90,6 +90,8 @@ class RunCursor {
  public:
   virtual ~RunCursor() = default;
   // Does about `work` units (layout().work_unit) of the run; returns true once the run is done.
+  // The batch engine counts the units it asks for as the run's progress (the CLI's bar and ETA,
+  // the browser's), so a long run that is resumable shows progress while it runs.
   virtual bool step(double work) = 0;
 };
 

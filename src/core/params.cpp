@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/number_text.hpp"
+
 namespace klab {
 namespace {
 
@@ -30,14 +32,12 @@ std::vector<std::string_view> split_commas(std::string_view text) {
 
 std::string format_integer(long long v) { return std::to_string(v); }
 
-bool parse_integer(std::string_view text, long long* out) {
-  double x;
-  if (!parse_real(text, &x)) return false;
-  // Accept exact integers written with an exponent (horizon=1e5); reject 2.5, and magnitudes from
-  // 2^53 on, where doubles skip integers (the text 2^53 + 1 would silently read as 2^53).
-  if (x != std::floor(x) || std::fabs(x) >= 9007199254740992.0) return false;
-  *out = static_cast<long long>(x);
-  return true;
+// Integer ranges are declared as long long and stored as doubles in the spec: exact for every
+// range a demo declares (|bounds| < 2^53); the clamp keeps the conversion defined regardless.
+long long integer_bound(double x) {
+  if (x >= 9.2e18) return INT64_MAX;
+  if (x <= -9.2e18) return INT64_MIN;
+  return static_cast<long long>(x);
 }
 
 bool parse_bool(std::string_view t, bool* out) {
@@ -60,14 +60,21 @@ std::string join_choices(const ParamSpec& spec) {
 
 std::string interval(const ParamSpec& spec) {
   if (spec.kind == ParamKind::Integer)
-    return "[" + format_integer(static_cast<long long>(spec.lo)) + ", " + format_integer(static_cast<long long>(spec.hi)) + "]";
+    return "[" + format_integer(integer_bound(spec.lo)) + ", " + format_integer(integer_bound(spec.hi)) + "]";
   return "[" + format_real(spec.lo) + ", " + format_real(spec.hi) + "]";
 }
 
 bool in_range(const ParamSpec& spec, double x) { return std::isfinite(x) && x >= spec.lo && x <= spec.hi; }
+bool integer_in_range(const ParamSpec& spec, long long v) { return v >= integer_bound(spec.lo) && v <= integer_bound(spec.hi); }
 
-Status range_error(const ParamSpec& spec, std::string_view got) {
-  return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got " + quote(got) + ")");
+// "(got '1e-400', which is not zero but rounds to zero ...)": the text and, where the range alone
+// does not explain the refusal, why.
+Status range_error(const ParamSpec& spec, std::string_view got, NumberProblem problem = NumberProblem::None) {
+  if (got.empty())
+    return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got an empty value)");
+  const std::string why = number_problem_note(problem);
+  return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got " + quote(got) +
+                       (why.empty() ? "" : ", which " + why) + ")");
 }
 
 }  // namespace
@@ -113,19 +120,7 @@ std::string format_real(double x) {
   return buf;
 }
 
-bool parse_real(std::string_view text, double* out) {
-  if (text.empty() || text.size() > 64) return false;
-  const char c0 = text[0];
-  if (!(c0 == '-' || c0 == '+' || c0 == '.' || (c0 >= '0' && c0 <= '9'))) return false;  // no spaces, inf, nan
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) return false;
-  const std::string copy(text);
-  char* end = nullptr;
-  const double x = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(x)) return false;
-  *out = x;
-  return true;
-}
+bool parse_real(std::string_view text, double* out) { return parse_real_text(text, out) == NumberProblem::None; }
 
 std::string format_value(const ParamSpec& spec, const ParamValue& v) {
   switch (spec.kind) {
@@ -151,12 +146,16 @@ std::string format_value(const ParamSpec& spec, const ParamValue& v) {
 Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
   ParamValue v = spec.def;
   switch (spec.kind) {
-    case ParamKind::Real:
-      if (!parse_real(text, &v.real) || !in_range(spec, v.real)) return range_error(spec, text);
+    case ParamKind::Real: {
+      const NumberProblem p = parse_real_text(text, &v.real);
+      if (p != NumberProblem::None || !in_range(spec, v.real)) return range_error(spec, text, p);
       return v;
-    case ParamKind::Integer:
-      if (!parse_integer(text, &v.integer) || !in_range(spec, static_cast<double>(v.integer))) return range_error(spec, text);
+    }
+    case ParamKind::Integer: {
+      const NumberProblem p = parse_integer_text(text, integer_bound(spec.lo), integer_bound(spec.hi), &v.integer);
+      if (p != NumberProblem::None) return range_error(spec, text, p);
       return v;
+    }
     case ParamKind::Boolean:
       if (!parse_bool(text, &v.boolean)) return range_error(spec, text);
       return v;
@@ -167,10 +166,12 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
     case ParamKind::RealList: {
       v.list.clear();
       for (std::string_view part : split_commas(text)) {
-        double x;
-        if (!parse_real(part, &x) || !in_range(spec, x))
+        double x = 0.0;
+        const NumberProblem p = parse_real_text(part, &x);
+        if (p != NumberProblem::None || !in_range(spec, x))
           return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": element " +
-                               std::to_string(v.list.size() + 1) + " " + quote(part) + " is not");
+                               std::to_string(v.list.size() + 1) + " " + quote(part) + " " +
+                               (p == NumberProblem::Underflow || p == NumberProblem::Overflow ? number_problem_note(p) : "is not"));
         v.list.push_back(x);
       }
       const Status s = check_value(spec, v);
@@ -199,7 +200,7 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
     case ParamKind::Real:
       return in_range(spec, v.real) ? Status() : range_error(spec, format_real(v.real));
     case ParamKind::Integer:
-      return in_range(spec, static_cast<double>(v.integer)) ? Status() : range_error(spec, format_integer(v.integer));
+      return integer_in_range(spec, v.integer) ? Status() : range_error(spec, format_integer(v.integer));
     case ParamKind::Boolean: return {};
     case ParamKind::Choice:
       return v.choice >= 0 && static_cast<size_t>(v.choice) < spec.choices.size() ? Status()
@@ -269,7 +270,12 @@ Status ParamSet::set(size_t i, const ParamValue& v) { return assign({{i, v}}); }
 
 Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>>& key_values) {
   std::vector<std::pair<size_t, ParamValue>> changes;
-  for (const auto& [key, text] : key_values) {
+  for (size_t k = 0; k < key_values.size(); ++k) {
+    const auto& [key, text] = key_values[k];
+    for (size_t j = 0; j < k; ++j)
+      if (key_values[j].first == key)
+        return Status::error("parameter " + quote(key) + " is given twice (" + quote(key_values[j].second) + " and " +
+                             quote(text) + "); give each parameter once");
     const int i = find(key);
     if (i < 0) {
       std::string known;

@@ -64,13 +64,15 @@ std::string kind_name(ParamKind kind);
 
 // Canonical text (shortest round-trip for reals, ids for choices, comma-joined lists).
 std::string format_value(const ParamSpec& spec, const ParamValue& value);
-// Strict parse plus range check. Errors: "parameter 'p_hat' must be a real number in [0, 1] (got '1.5')".
+// Strict parse plus range check (numbers by core/number_text.hpp: exact integers, no underflow to
+// zero). Errors: "parameter 'p_hat' must be a real number in [0, 1] (got '1.5')".
 Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text);
 // Range/length/choice check of a value that did not come from text (widgets, JSON).
 Status check_value(const ParamSpec& spec, const ParamValue& value);
 // Shortest decimal text that parses back to exactly `x` (identical in native and wasm builds).
 std::string format_real(double x);
-// Strict real parser: the whole text must be a finite number.
+// Strict real parser (core/number_text.hpp): the whole text must be a number whose nearest double
+// is finite and, unless the text is zero, not zero.
 bool parse_real(std::string_view text, double* out);
 
 // The type-erased view of a demo's parameters used by the UI, URL codec, CLI and JSON.

@@ -1,10 +1,7 @@
 #include "core/run_output.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "core/figure_csv.hpp"
 #include "core/svg.hpp"
@@ -30,55 +27,36 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-Status make_dirs(const std::string& dir) {
-  std::string path;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || dir[i] == '/') {
-      if (!path.empty() && mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
-        return Status::error("cannot create directory '" + path + "': " + std::strerror(errno));
-    }
-    if (i < dir.size()) path += dir[i];
-  }
-  struct stat st {};
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return Status::error("'" + dir + "' is not a directory");
-  return {};
-}
-
-Status write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::error("cannot write '" + tmp + "': " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    return Status::error("writing '" + path + "' failed (disk full?)");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::error("cannot rename '" + tmp + "': " + std::strerror(errno));
-  return {};
-}
-
-// The JSON type of each kind, as params_to_json writes it: numbers, true/false, an id string,
-// arrays of numbers or of ids.
-bool json_type_fits(ParamKind kind, const json& v) {
-  auto all_of = [&v](bool (json::*is)() const noexcept) {
-    for (const json& e : v)
-      if (!(e.*is)()) return false;
-    return true;
+// The value's text as parse_value reads it, if its JSON type is the one params_to_json writes for
+// the kind: numbers as written, true/false, an id, arrays of numbers or of ids (comma-joined).
+Expected<std::string> json_text(const ParamSpec& spec, const JsonValue& v) {
+  using Type = JsonValue::Type;
+  auto wrong = [&] {
+    return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got a JSON " + v.type_name() + ")");
   };
-  switch (kind) {
+  switch (spec.kind) {
     case ParamKind::Real:
-    case ParamKind::Integer: return v.is_number();
-    case ParamKind::Boolean: return v.is_boolean();
-    case ParamKind::Choice: return v.is_string();
-    case ParamKind::RealList: return v.is_array() && all_of(&json::is_number);
-    case ParamKind::MultiChoice: return v.is_array() && all_of(&json::is_string);
+    case ParamKind::Integer: return v.type == Type::Number ? Expected<std::string>(v.text) : wrong();
+    case ParamKind::Boolean: return v.type == Type::Boolean ? Expected<std::string>(v.text) : wrong();
+    case ParamKind::Choice: return v.type == Type::String ? Expected<std::string>(v.text) : wrong();
+    case ParamKind::RealList:
+    case ParamKind::MultiChoice: {
+      const Type element = spec.kind == ParamKind::RealList ? Type::Number : Type::String;
+      if (v.type != Type::Array) return wrong();
+      std::string text;
+      for (size_t k = 0; k < v.items.size(); ++k) {
+        const JsonValue& e = v.items[k];
+        // An id with a comma would read as two ids once joined.
+        if (e.type != element || e.text.find(',') != std::string::npos)
+          return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": element " +
+                               std::to_string(k + 1) + " is not (got a JSON " + e.type_name() +
+                               (e.type == Type::String ? " '" + e.text.substr(0, 80) + "'" : std::string()) + ")");
+        text += (k ? "," : "") + e.text;
+      }
+      return text;
+    }
   }
-  return false;
-}
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0;
+  return wrong();
 }
 
 }  // namespace
@@ -106,42 +84,38 @@ json params_to_json(const ParamSet& params) {
   return out;
 }
 
-Status params_from_json(ParamSet& params, const json& object) {
-  if (!object.is_object()) return Status::error("\"params\" must be a JSON object");
+Status params_from_json(ParamSet& params, const JsonValue& object) {
+  if (object.type != JsonValue::Type::Object)
+    return Status::error("\"params\" must be a JSON object (got a JSON " + std::string(object.type_name()) + ")");
   std::vector<std::pair<std::string, std::string>> texts;
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    const int i = params.find(it.key());
-    if (i < 0) return params.set_texts({{it.key(), ""}});  // its message lists the known keys
-    const ParamSpec& spec = params.specs()[static_cast<size_t>(i)];
-    const json& v = it.value();
-    if (!json_type_fits(spec.kind, v))
-      return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got a JSON " +
-                           v.type_name() + ")");
-    std::string text;
-    if (v.is_array()) {
-      for (size_t k = 0; k < v.size(); ++k)
-        text += (k ? "," : "") + (v[k].is_string() ? v[k].get<std::string>() : format_real(v[k].get<double>()));
-    } else if (v.is_string()) {
-      text = v.get<std::string>();
-    } else if (v.is_boolean()) {
-      text = v.get<bool>() ? "true" : "false";
-    } else if (v.is_number_integer()) {
-      text = v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : std::to_string(v.get<int64_t>());
-    } else {
-      text = format_real(v.get<double>());
-    }
-    texts.emplace_back(it.key(), text);
+  for (const auto& [key, value] : object.members) {
+    const int i = params.find(key);
+    if (i < 0) return params.set_texts({{key, ""}});  // its message lists the known keys
+    Expected<std::string> text = json_text(params.specs()[static_cast<size_t>(i)], value);
+    if (!text.ok()) return text.status();
+    texts.emplace_back(key, text.value());
   }
   return params.set_texts(texts);
 }
 
+Status params_from_json(ParamSet& params, const json& object) {
+  const Expected<JsonValue> doc = read_json(object.dump());
+  if (!doc.ok()) return Status::error("\"params\": " + doc.error());
+  return params_from_json(params, doc.value());
+}
+
+std::vector<std::string> cli_args(const std::string& demo_id, const ParamSet& params, const RunSettings& settings) {
+  std::vector<std::string> args = {"klab", "run", demo_id};
+  for (size_t i = 0; i < params.specs().size(); ++i) args.insert(args.end(), {"--set", params.specs()[i].key + "=" + params.text(i)});
+  args.insert(args.end(), {"--runs", std::to_string(settings.runs), "--seed", std::to_string(settings.seed)});
+  if (settings.backend == Backend::Cuda) args.insert(args.end(), {"--backend", "cuda"});
+  args.insert(args.end(), {"--out", "results/" + demo_id});
+  return args;
+}
+
 std::string cli_command(const std::string& demo_id, const ParamSet& params, const RunSettings& settings) {
-  std::string cmd = "klab run " + demo_id;
-  for (size_t i = 0; i < params.specs().size(); ++i)
-    cmd += " --set " + shell_quote(params.specs()[i].key + "=" + params.text(i));
-  cmd += " --runs " + std::to_string(settings.runs) + " --seed " + std::to_string(settings.seed);
-  if (settings.backend == Backend::Cuda) cmd += " --backend cuda";
-  cmd += " --out results/" + demo_id;
+  std::string cmd;
+  for (const std::string& a : cli_args(demo_id, params, settings)) cmd += (cmd.empty() ? "" : " ") + shell_quote(a);
   return cmd;
 }
 
@@ -190,25 +164,21 @@ std::string curves_csv(const BatchResult& r) {
   return out;
 }
 
-Status write_run_outputs(const std::string& dir, const std::string& demo_id, const Experiment& experiment,
-                         const RunSettings& settings, const BatchResult& result, bool overwrite) {
-  Status s = make_dirs(dir);
-  if (!s.ok()) return s;
-  const std::string summary = dir + "/summary.json";
-  if (!overwrite && file_exists(summary))
-    return Status::error("'" + dir + "' already holds results (" + summary +
-                         "); choose another --out directory or pass --overwrite to replace them");
-  const std::pair<std::string, std::string> files[] = {
+Status write_run_outputs(ResultFolder& folder, const std::string& demo_id, const Experiment& experiment,
+                         const RunSettings& settings, const BatchResult& result) {
+  return folder.publish({
       {"config.json", config_json(demo_id, experiment.params(), settings)},
+      {"summary.json", summary_json(demo_id, experiment.params(), result)},
       {"curves.csv", curves_csv(result)},
       {"figure.svg", plot::render_svg(experiment.figure(result))},
-      {"summary.json", summary_json(demo_id, experiment.params(), result)},  // last: marks a complete run
-  };
-  for (const auto& [name, text] : files) {
-    s = write_atomically(dir + "/" + name, text);
-    if (!s.ok()) return s;
-  }
-  return {};
+  });
+}
+
+Status write_run_outputs(const std::string& dir, const std::string& demo_id, const Experiment& experiment,
+                         const RunSettings& settings, const BatchResult& result, bool overwrite) {
+  Expected<std::unique_ptr<ResultFolder>> folder = ResultFolder::claim(dir, overwrite);
+  if (!folder.ok()) return folder.status();
+  return write_run_outputs(*folder.value(), demo_id, experiment, settings, result);
 }
 
 }  // namespace klab

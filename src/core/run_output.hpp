@@ -9,27 +9,38 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/batch.hpp"
+#include "core/json_reader.hpp"
 #include "core/registry.hpp"
+#include "core/result_folder.hpp"
 #include "core/run_settings.hpp"
 
 namespace klab {
 
 nlohmann::json params_to_json(const ParamSet& params);
-// Every key must be known and every value valid; errors name the field and its range.
+// Every key must be known and every value valid, of the JSON type params_to_json writes (numbers
+// read from their text by the strict parsers); errors name the field and its range. Atomic: on
+// any error nothing changes.
+Status params_from_json(ParamSet& params, const JsonValue& object);
+// The same for an in-memory document (its numbers in their shortest exact text).
 Status params_from_json(ParamSet& params, const nlohmann::json& object);
 
-// `klab run <id> --set k=v ... --runs N --seed S --out results/<id>` (shell-quoted where needed).
+// The arguments of `klab run <id> --set k=v ... --runs N --seed S [--backend cuda] --out results/<id>`
+// that rerun a configuration, and the same as one shell-quoted command line.
+std::vector<std::string> cli_args(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string cli_command(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 
 std::string config_json(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string summary_json(const std::string& demo_id, const ParamSet& params, const BatchResult& result);
 std::string curves_csv(const BatchResult& result);
 
-// Writes the four files into `dir` (created if needed). Each file is written to a temporary name
-// and renamed, so an interrupted run never leaves a half-written file. Refuses to replace an
-// earlier run's results unless `overwrite`.
+// Publishes the four files as the claimed result folder (core/result_folder.hpp: all four or none,
+// never a mix with an earlier run's files).
+Status write_run_outputs(ResultFolder& folder, const std::string& demo_id, const Experiment& experiment,
+                         const RunSettings& settings, const BatchResult& result);
+// Claims `dir` (refusing an earlier run's results unless `overwrite`) and publishes into it.
 Status write_run_outputs(const std::string& dir, const std::string& demo_id, const Experiment& experiment,
                          const RunSettings& settings, const BatchResult& result, bool overwrite);
 

@@ -2,6 +2,7 @@
 // Their ranges are declared here once and used by the CLI, the URL codec and the UI.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.hpp"
@@ -16,6 +17,18 @@ struct RunSettings {
   int threads = 0;  // 0: all cores
   Backend backend = Backend::Cpu;
 };
+
+// The settings one source gives (the command line, a config file); unset: not given there.
+struct GivenSettings {
+  std::optional<uint64_t> seed;
+  std::optional<uint32_t> runs;
+  std::optional<int> threads;
+  std::optional<Backend> backend;
+};
+
+// The one precedence rule, field by field: a command-line flag, else the config file, else the
+// default (seed 1, the demo's default number of runs, all cores, cpu).
+RunSettings resolve_settings(const GivenSettings& flags, const GivenSettings& config, uint32_t demo_default_runs);
 
 constexpr uint32_t kMaxRuns = 10000000;
 constexpr int kMaxThreads = 1024;

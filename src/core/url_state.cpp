@@ -1,5 +1,7 @@
 #include "core/url_state.hpp"
 
+#include <set>
+
 namespace klab {
 namespace {
 
@@ -64,6 +66,7 @@ Expected<UrlState> decode_url_hash(std::string_view hash) {
   if (!percent_decode(hash.substr(0, q), &state.demo)) return Status::error("the link's demo id is malformed");
   if (q == std::string_view::npos) return state;
   std::string_view rest = hash.substr(q + 1);
+  std::set<std::string> seen;
   while (!rest.empty()) {
     const size_t amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
@@ -75,6 +78,13 @@ Expected<UrlState> decode_url_hash(std::string_view hash) {
     std::string key, value;
     if (!percent_decode(pair.substr(0, eq), &key) || !percent_decode(pair.substr(eq + 1), &value))
       return Status::error("the link has a malformed %-escape near '" + std::string(pair.substr(0, 40)) + "'");
+    // Strict: a key given twice or a setting without a value is an error, never "the last one
+    // wins" or "as if absent". (An empty parameter value goes on to its parser: an empty list
+    // may be valid.)
+    if (key.empty()) return Status::error("the link has '=" + std::string(pair.substr(eq + 1, 40)) + "' without a key");
+    if (!seen.insert(key).second) return Status::error("the link gives '" + key.substr(0, 40) + "' twice; give each key once");
+    if ((key == "seed" || key == "runs") && value.empty())
+      return Status::error("the link has '" + key + "=' without a value");
     if (key == "seed") state.seed = value;
     else if (key == "runs") state.runs = value;
     else state.params.emplace_back(std::move(key), std::move(value));

@@ -23,7 +23,8 @@ struct UrlState {
 };
 
 std::string encode_url_hash(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
-// Syntax only (percent-decoding, key=value pairs); errors say what is malformed.
+// Syntax only (percent-decoding, key=value pairs); errors say what is malformed: a bad %-escape,
+// a pair without '=' or without a key, a key given twice, seed= or runs= without a value.
 Expected<UrlState> decode_url_hash(std::string_view hash);
 std::string percent_encode(std::string_view text);
 

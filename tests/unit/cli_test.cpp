@@ -100,7 +100,7 @@ TEST_CASE("bad input exits 2 with a message naming the flag or parameter and its
       {{"--set", "n=0"}, {"parameter 'n' must be an integer in [1, 100000]", "(got '0')"}},
       {{"--set", "samples=1e7"}, {"parameter 'samples' must be an integer in [1, 1000000]"}},
       {{"extra"}, {"unexpected argument 'extra'"}},
-      {{"--config", out + "/missing.json"}, {"cannot read --config file"}},
+      {{"--config", out + "/missing.json"}, {"--config '" + out + "/missing.json': cannot read it"}},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"run", "kl.bernoulli"};
@@ -184,7 +184,7 @@ TEST_CASE("determinism: the same seed twice gives the same summary.json; --confi
   // Results already in a directory are kept unless --overwrite.
   const std::string before = klab::test::read_text(a + "/summary.json");
   r = cli({"run", "kl.forward_reverse", "--seed", "8", "--runs", "10", "--set", "steps=8", "--quiet", "--out", a});
-  CHECK(r.rc == 1);
+  CHECK(r.rc == 2);  // an unusable --out is bad input, found before any work
   CHECK(contains(r.err, "already holds results"));
   CHECK(contains(r.err, "--overwrite"));
   CHECK(klab::test::read_text(a + "/summary.json") == before);
@@ -192,4 +192,184 @@ TEST_CASE("determinism: the same seed twice gives the same summary.json; --confi
            "--overwrite"});
   CHECK(r.rc == 0);
   CHECK(summary_without_timing(a) == summary_without_timing(d));
+}
+
+TEST_CASE("one precedence rule: flags override the config field by field; defaults come from the demo") {
+  const std::string dir = klab::test::fresh_dir("cli_precedence");
+  const std::string config = dir + "/config.json";
+  auto write_config = [&](const std::string& fields) {
+    klab::test::write_text(config, R"({"demo": "kl.forward_reverse", "params": {"steps": 4}, )" + fields + "}");
+  };
+  auto run = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", "--config", config, "--quiet", "--out", dir + "/" + name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli(args);
+  };
+  auto written = [&](const std::string& name, const char* file) {
+    return nlohmann::json::parse(klab::test::read_text(dir + "/" + name + "/" + file));
+  };
+  // --seed overrides the config's seed (it used to be ignored), as --runs does.
+  write_config(R"("seed": 7, "runs": 20, "threads": 3, "backend": "cpu")");
+  CliResult r = run("seed_flag", {"--seed", "8", "--runs", "10"});
+  REQUIRE(r.rc == 0);
+  CHECK(written("seed_flag", "summary.json")["seed"] == 8);
+  CHECK(written("seed_flag", "summary.json")["runs"] == 10);
+  // threads and backend from the config are applied (they used to be ignored); flags override them.
+  CHECK(written("seed_flag", "config.json")["threads"] == 3);
+  REQUIRE(run("threads_flag", {"--threads", "1"}).rc == 0);
+  CHECK(written("threads_flag", "config.json")["threads"] == 1);
+  CHECK(written("threads_flag", "summary.json")["seed"] == 7);
+  // --set overrides the config's parameter of the same name.
+  REQUIRE(run("set_flag", {"--set", "steps=6"}).rc == 0);
+  CHECK(written("set_flag", "summary.json")["params"]["steps"] == 6);
+  write_config(R"("seed": 7, "runs": 20, "backend": "cuda")");
+  r = run("cuda", {});
+  CHECK(r.rc == 2);
+  CHECK(contains(r.err, "--backend cuda: demo 'kl.forward_reverse' has no CUDA engine"));
+  REQUIRE(run("cpu_flag", {"--backend", "cpu"}).rc == 0);
+  CHECK(written("cpu_flag", "config.json")["backend"] == "cpu");
+  // A config without runs runs the demo's default number of runs (not 100).
+  klab::test::write_text(config, R"({"demo": "alignment.nash", "params": {"iterations": 4, "samples": 8}})");
+  REQUIRE(run("nash_default", {}).rc == 0);
+  const uint32_t nash_runs = klab::make_catalog().find("alignment.nash")->default_runs;
+  REQUIRE(nash_runs != 100);
+  CHECK(written("nash_default", "summary.json")["runs"] == nash_runs);
+  // "runs": 1e3 is read like --runs 1e3.
+  write_config(R"("runs": 1e3, "seed": 1.5e1)");
+  REQUIRE(run("exponent", {}).rc == 0);
+  CHECK(written("exponent", "summary.json")["runs"] == 1000);
+  CHECK(written("exponent", "summary.json")["seed"] == 15);
+  // "command" is informational: not applied, whatever it says, but it must be a string.
+  write_config(R"("runs": 10, "command": "klab run kl.bernoulli --runs 5")");
+  REQUIRE(run("command", {}).rc == 0);
+  CHECK(written("command", "summary.json")["demo"] == "kl.forward_reverse");
+  CHECK(written("command", "summary.json")["runs"] == 10);
+}
+
+TEST_CASE("a config is applied or refused field by field, with messages naming the field") {
+  const std::string dir = klab::test::fresh_dir("cli_config_refusals");
+  const std::string config = dir + "/config.json";
+  const struct {
+    std::string json;
+    std::string says;
+  } bad[] = {
+      {R"({"demo": "kl.bernoulli", "sead": 7})", "unknown field 'sead' (a config holds demo, params, runs, seed, threads, backend, command)"},
+      {R"({"demo": "kl.bernoulli", "runs": "1000"})", "\"runs\" must be a number (got a JSON string)"},
+      {R"({"demo": "kl.bernoulli", "runs": 0})", "\"runs\" must be an integer in [1, 10000000] (got '0')"},
+      {R"({"demo": "kl.bernoulli", "runs": 100000.0000000000001})", "which is not a whole number"},
+      {R"({"demo": "kl.bernoulli", "runs": 1e300})", "\"runs\" must be an integer in [1, 10000000] (got '1e300')"},
+      {R"({"demo": "kl.bernoulli", "seed": -1})", "\"seed\" must be an integer in [0, 18446744073709551615]"},
+      {R"({"demo": "kl.bernoulli", "threads": 5000})", "\"threads\" must be an integer in [0, 1024]"},
+      {R"({"demo": "kl.bernoulli", "backend": "gpu"})", "\"backend\" must be one of cpu, cuda (got 'gpu')"},
+      {R"({"demo": "kl.bernoulli", "command": 5})", "\"command\" must be a string"},
+      {R"({"demo": "kl.bernoulli", "seed": 1, "seed": 2})", "the key 'seed' appears twice"},
+      {R"({"demo": "kl.bernoulli", "params": {"p_hat": 0.3, "p_hat": 0.9}})", "the key 'p_hat' appears twice in the same object (in params)"},
+      {R"({"demo": "kl.bernoulli", "params": {"p_hat": 1e-400}})", "parameter 'p_hat' must be a real number in [0, 1] (got '1e-400', which is not zero but rounds to zero"},
+      {R"({"demo": "kl.bernoulli", "params": {"n": 100000.0000000000001}})", "parameter 'n' must be an integer in [1, 100000] (got '100000.0000000000001', which is not a whole number)"},
+      {R"({"demo": "kl.bernoulli", "params": [1]})", "\"params\" must be an object"},
+      {R"({"params": {}})", "missing \"demo\""},
+      {R"([1, 2])", "must be a JSON object"},
+      {R"({"demo": "kl.bernoulli",)", "syntax error"},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(b.json);
+    klab::test::write_text(config, b.json);
+    const CliResult r = cli({"run", "--config", config, "--out", dir + "/out"});
+    CHECK(r.rc == 2);
+    CAPTURE(r.err);
+    CHECK(contains(r.err, "klab run: --config '" + config + "': "));
+    CHECK(contains(r.err, b.says));
+  }
+  CHECK_FALSE(klab::test::file_exists(dir + "/out"));
+}
+
+TEST_CASE("a deeply nested or huge config gets a message, not a crash (limits before any parsing)") {
+  const std::string dir = klab::test::fresh_dir("cli_config_limits");
+  const std::string config = dir + "/config.json";
+  // The issue's file (10^6 levels, 2 MB) is over the size limit; 10^5 levels (200 KB) over the depth limit.
+  for (size_t depth : {1000000, 100000}) {
+    CAPTURE(depth);
+    klab::test::write_text(config, R"({"demo":"kl.bernoulli","params":)" + std::string(depth, '[') + std::string(depth, ']') + "}");
+    const CliResult r = cli({"run", "--config", config, "--out", dir + "/out"});
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, depth > 500000 ? "it is larger than the 1024 KiB a config may be"
+                                         : "it nests deeper than 32 levels (at byte 63)"));
+  }
+  klab::test::write_text(config, R"({"demo":"kl.bernoulli","command":")" + std::string(2 << 20, 'x') + "\"}");
+  const CliResult r = cli({"run", "--config", config, "--out", dir + "/out"});
+  CHECK(r.rc == 2);
+  CHECK(contains(r.err, "it is larger than the 1024 KiB a config may be"));
+}
+
+TEST_CASE("flags are strict: each at most once, --set once per key, no empty values") {
+  const std::string out = klab::test::fresh_dir("cli_strict_flags");
+  const struct {
+    std::vector<std::string> args;
+    std::string says;
+  } cases[] = {
+      {{"--seed", "1", "--seed", "2"}, "--seed is given twice"},
+      {{"--runs", "5", "--runs", "5"}, "--runs is given twice"},
+      {{"--out", out + "/a", "--out", out + "/b"}, "--out is given twice"},
+      {{"--set", "p_hat=0.3", "--set", "p_hat=0.9"}, "parameter 'p_hat' is given twice ('0.3' and '0.9')"},
+      {{"--set", "p_hat="}, "parameter 'p_hat' must be a real number in [0, 1] (got an empty value)"},
+      {{"--seed", ""}, "--seed must be an integer in [0, 18446744073709551615] (got an empty value)"},
+      {{"--runs", "1e300"}, "--runs must be an integer in [1, 10000000] (got '1e300')"},
+      {{"--runs", "18446744073709551615"}, "--runs must be an integer in [1, 10000000]"},
+      {{"--set", "n=100000.0000000000001"}, "which is not a whole number"},
+      {{"--set", "p_hat=1e-400"}, "rounds to zero"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"run", "kl.bernoulli"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    if (!contains(c.says, "--out")) args.insert(args.end(), {"--out", out + "/x"});
+    const CliResult r = cli(args);
+    CAPTURE(c.says);
+    CAPTURE(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, c.says));
+  }
+  CHECK(klab::test::list_dir(out).empty());
+}
+
+TEST_CASE("--out is checked before any work: the root, '.', system and home directories, foreign files") {
+  const std::string dir = klab::test::fresh_dir("cli_out_checks");
+  // A run of 10^7 runs × 10^6 samples would take hours: each refusal must come before it.
+  const std::vector<std::string> huge = {"run", "kl.bernoulli", "--runs", "10000000", "--set", "samples=1000000", "--quiet"};
+  auto with_out = [&](const std::string& out) {
+    std::vector<std::string> args = huge;
+    args.insert(args.end(), {"--out", out});
+    return cli(args);
+  };
+  const struct {
+    std::string out;
+    std::string says;
+  } cases[] = {
+      {"/", "refusing --out '/': it is the filesystem root"},
+      {"//", "refusing --out '//': it is the filesystem root"},
+      {".", "name the result folder itself"},
+      {dir + "/..", "name the result folder itself"},
+      {"/usr", "it is a system directory"},
+      {"/etc/", "it is a system directory"},
+      {dir + "/file.txt", "exists and is not a directory"},
+      {dir + "/file.txt/sub", "file.txt"},
+      {dir + "/foreign", "holds files klab did not write ('notes.txt')"},
+  };
+  klab::test::write_text(dir + "/file.txt", "x");
+  mkdir((dir + "/foreign").c_str(), 0755);
+  klab::test::write_text(dir + "/foreign/notes.txt", "mine");
+  for (const auto& c : cases) {
+    CAPTURE(c.out);
+    const CliResult r = with_out(c.out);
+    CAPTURE(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, c.says));
+  }
+  struct stat home_st {};
+  const char* home = std::getenv("HOME");
+  if (home && *home && stat(home, &home_st) == 0 && S_ISDIR(home_st.st_mode)) {
+    const CliResult r = with_out(home);
+    CHECK(r.rc == 2);
+    CHECK((contains(r.err, "your home directory") || contains(r.err, "system directory")));
+  }
+  CHECK(klab::test::read_text(dir + "/foreign/notes.txt") == "mine");
 }

@@ -148,8 +148,12 @@ TEST_CASE("integer parameters accept exact integers, also with an exponent, and 
     CAPTURE(bad);
     CHECK_FALSE(klab::parse_value(count, bad).ok());
   }
-  // Beyond 2^53 a double no longer holds every integer: "2^53 + 1" would silently become 2^53.
-  for (const std::string bad : {"9007199254740993", "9007199254740994", "1e16", "4611686018427387904"}) {
+  // Integers are read from their digits, never through a double: beyond 2^53, where doubles skip
+  // integers, "2^53 + 1" is still exactly 2^53 + 1, and the range is checked exactly.
+  CHECK(klab::parse_value(big, "9007199254740993").value().integer == 9007199254740993LL);
+  CHECK(klab::parse_value(big, "1e16").value().integer == 10000000000000000LL);
+  CHECK(klab::parse_value(big, "4611686018427387904").value().integer == 4611686018427387904LL);  // 2^62, the bound
+  for (const std::string bad : {"4611686018427387905", "1e19", "18446744073709551616", "1e300", "-1"}) {
     CAPTURE(bad);
     CHECK_FALSE(klab::parse_value(big, bad).ok());
   }
@@ -283,6 +287,11 @@ TEST_CASE("ParamSet::assign is atomic and version() is renewed exactly on real c
   CHECK(toy.value().rate == 0.25);
   s = toy.set_texts({{"rate", "0.5"}, {"count", "0"}});
   CHECK(contains(s.message(), "'count'"));
+  CHECK(toy.value().rate == 0.25);
+  CHECK(toy.version() == v2);
+  // A key given twice (--set twice, a link's key twice) is refused, not "the last one wins".
+  s = toy.set_texts({{"rate", "0.3"}, {"count", "5"}, {"rate", "0.9"}});
+  CHECK(s.message() == "parameter 'rate' is given twice ('0.3' and '0.9'); give each parameter once");
   CHECK(toy.value().rate == 0.25);
   CHECK(toy.version() == v2);
 

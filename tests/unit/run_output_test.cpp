@@ -1,6 +1,8 @@
 // What a batch run writes (core/run_output.hpp): the DESIGN.md shape of summary.json, config.json
 // and its way back into parameters, curves.csv, the four files on disk, and the CLI command text.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -9,6 +11,7 @@
 
 #include "app/catalog.hpp"
 #include "core/batch.hpp"
+#include "core/result_folder.hpp"
 #include "core/run_output.hpp"
 #include "test_util.hpp"
 
@@ -280,4 +283,72 @@ TEST_CASE("cli_command names every parameter and shell-quotes values with spaces
   REQUIRE(toy.params().set_texts({{"label", "say \"hi\""}}).ok());
   CHECK(contains(klab::cli_command("toy.demo", toy.params(), settings), " --set 'label=say \"hi\"' "));
   CHECK(contains(klab::cli_command("toy.demo", toy.params(), {9, 77, 0, klab::Backend::Cuda}), " --backend cuda "));
+}
+
+TEST_CASE("result folders: --overwrite replaces the folder as a whole and leaves nothing beside it") {
+  ToyExperiment toy;
+  const klab::RunSettings settings{1, 5, 1, klab::Backend::Cpu};
+  const std::string parent = klab::test::fresh_dir("result_folder_whole");
+  const std::string dir = parent + "/results";
+  REQUIRE(klab::write_run_outputs(dir, "toy.demo", toy, settings, run_batch(toy, 1, 5), false).ok());
+  const klab::BatchResult r2 = run_batch(toy, 2, 7);
+  REQUIRE(klab::write_run_outputs(dir, "toy.demo", toy, settings, r2, true).ok());
+  CHECK(klab::test::read_text(dir + "/summary.json") == klab::summary_json("toy.demo", toy.params(), r2));
+  // No partial or replaced folder, no lock file: only the result folder (and the parent's own files).
+  for (const std::string& n : klab::test::list_dir(parent)) CHECK(n == "results");
+  // An empty directory is a valid --out (it is replaced by the results).
+  const std::string empty = parent + "/empty";
+  mkdir(empty.c_str(), 0755);
+  REQUIRE(klab::write_run_outputs(empty, "toy.demo", toy, settings, r2, false).ok());
+  CHECK(klab::test::list_dir(empty).size() == 4);
+  // A trailing slash names the same folder.
+  const klab::Status refused = klab::write_run_outputs(dir + "/", "toy.demo", toy, settings, r2, false);
+  CHECK(contains(refused.message(), "already holds results"));
+}
+
+TEST_CASE("result folders: a failed publish leaves the folder as it was and no partial folder") {
+  ToyExperiment toy;
+  const klab::RunSettings settings{1, 5, 1, klab::Backend::Cpu};
+  const std::string parent = klab::test::fresh_dir("result_folder_failed");
+  const std::string dir = parent + "/results";
+  REQUIRE(klab::write_run_outputs(dir, "toy.demo", toy, settings, run_batch(toy, 1, 5), false).ok());
+  const std::string before = klab::test::read_text(dir + "/summary.json");
+  auto claimed = klab::ResultFolder::claim(dir, true);
+  REQUIRE(claimed.ok());
+  // The second file cannot be written (a name no result folder holds): nothing changes.
+  const klab::Status s = claimed.value()->publish({{"summary.json", "new"}, {"notes.txt", "x"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(contains(s.message(), "is unchanged"));
+  CHECK(klab::test::read_text(dir + "/summary.json") == before);
+  claimed.value().reset();  // releases the lock
+  for (const std::string& n : klab::test::list_dir(parent)) CHECK(n == "results");
+}
+
+#ifndef __EMSCRIPTEN__  // node's file system has no flock (Emscripten's succeeds without locking)
+TEST_CASE("result folders: a second claim on the same folder is refused while the first holds it") {
+  const std::string parent = klab::test::fresh_dir("result_folder_lock");
+  const std::string dir = parent + "/results";
+  auto first = klab::ResultFolder::claim(dir, false);
+  REQUIRE(first.ok());
+  auto second = klab::ResultFolder::claim(dir, false);
+  REQUIRE_FALSE(second.ok());
+  CHECK(contains(second.error(), "another klab run is writing to '" + dir + "'"));
+  first.value().reset();
+  CHECK(klab::ResultFolder::claim(dir, false).ok());  // free again once the first is gone
+}
+#endif
+
+TEST_CASE("result folders: a folder that cannot be written beside is refused at the claim") {
+  if (geteuid() == 0) {
+    MESSAGE("skipped: running as root, permissions do not apply (tests/cli/out_checked_before_work.sh uses a read-only mount)");
+    return;
+  }
+  const std::string parent = klab::test::fresh_dir("result_folder_readonly");
+  const std::string locked = parent + "/locked";
+  mkdir(locked.c_str(), 0555);
+  chmod(locked.c_str(), 0555);
+  auto claimed = klab::ResultFolder::claim(locked + "/results", false);
+  CHECK_FALSE(claimed.ok());
+  CHECK(contains(claimed.error(), "Permission denied"));
+  chmod(locked.c_str(), 0755);
 }

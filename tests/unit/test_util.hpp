@@ -1,9 +1,11 @@
-// Helpers shared by the unit tests: the scratch directory (env KLAB_TMP, set by ctest; "." when
-// unset), fresh sub-directories, and reading files back. Plain POSIX calls, so the same code runs
-// natively and in the wasm test binary under node (NODERAWFS).
+// Helpers shared by the unit tests: the scratch directory (env KLAB_TMP, set by ctest; when unset,
+// a fresh folder under $TMPDIR or /tmp, never the current directory), fresh sub-directories, and
+// reading files back. Plain POSIX calls, so the same code runs natively and in the wasm test binary
+// under node (NODERAWFS).
 #pragma once
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,8 +17,18 @@
 namespace klab::test {
 
 inline std::string tmp_dir() {
-  const char* dir = std::getenv("KLAB_TMP");
-  return dir && *dir ? std::string(dir) : std::string(".");
+  static const std::string dir = [] {
+    const char* given = std::getenv("KLAB_TMP");
+    if (given && *given) return std::string(given);
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/klab_tests.XXXXXX";
+    if (!mkdtemp(&pattern[0])) {
+      std::perror("klab tests: cannot create a scratch folder (set KLAB_TMP)");
+      std::abort();
+    }
+    return pattern;
+  }();
+  return dir;
 }
 
 inline std::vector<std::string> list_dir(const std::string& path) {
@@ -31,11 +43,23 @@ inline std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
-// KLAB_TMP/<name>, created if needed and emptied of the files an earlier test run left there.
+// Removes a file or a folder with everything in it (a scratch folder's content only).
+inline void remove_tree(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    for (const std::string& f : list_dir(path)) remove_tree(path + "/" + f);
+    rmdir(path.c_str());
+  } else {
+    unlink(path.c_str());
+  }
+}
+
+// KLAB_TMP/<name>, created empty (whatever an earlier test run left there is removed).
 inline std::string fresh_dir(const std::string& name) {
   const std::string path = tmp_dir() + "/" + name;
+  remove_tree(path);
   mkdir(path.c_str(), 0755);
-  for (const std::string& f : list_dir(path)) std::remove((path + "/" + f).c_str());
   return path;
 }
 
@@ -49,6 +73,11 @@ inline std::string read_text(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+inline void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
 }
 
 inline bool contains(const std::string& haystack, const std::string& needle) {

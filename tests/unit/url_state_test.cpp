@@ -186,3 +186,39 @@ TEST_CASE("a syntactically valid link with bad values fails in set_texts, naming
   REQUIRE(klab::parse_runs("1e3", &runs).ok());
   CHECK(runs == 1000u);
 }
+
+TEST_CASE("links are strict: a key twice, a setting without a value, a pair without a key are errors") {
+  const struct {
+    const char* hash;
+    const char* says;
+  } bad[] = {
+      {"#kl.bernoulli?p_hat=0.3&p_hat=0.9", "the link gives 'p_hat' twice"},
+      {"#kl.bernoulli?seed=1&n=5&seed=2", "the link gives 'seed' twice"},
+      {"#kl.bernoulli?runs=5&runs=5", "the link gives 'runs' twice"},
+      {"#kl.bernoulli?p%5Fhat=0.3&p_hat=0.9", "the link gives 'p_hat' twice"},  // the same key, escaped
+      {"#kl.bernoulli?seed=&runs=", "'seed=' without a value"},
+      {"#kl.bernoulli?p_hat=0.3&runs=", "'runs=' without a value"},
+      {"#kl.bernoulli?=0.3", "without a key"},
+  };
+  for (const auto& b : bad) {
+    const std::string hash = b.hash;
+    CAPTURE(hash);
+    const auto d = klab::decode_url_hash(hash);
+    REQUIRE_FALSE(d.ok());
+    CHECK(d.error().find(b.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("a link's numbers are read strictly: runs=20E020 and friends are refused with the range") {
+  const klab::Registry catalog = klab::make_catalog();
+  auto e = catalog.find("kl.bernoulli")->make();
+  const auto d = klab::decode_url_hash("#kl.bernoulli?p_hat=1e-400&runs=20E020");
+  REQUIRE(d.ok());
+  uint32_t runs = 0;
+  CHECK(klab::parse_runs(d.value().runs, &runs).message().find("runs must be an integer in [1, 10000000] (got '20E020')") !=
+        std::string::npos);
+  CHECK(e->params().set_texts(d.value().params).message().find("rounds to zero") != std::string::npos);
+  const auto n = klab::decode_url_hash("#kl.bernoulli?n=100000.0000000000001");
+  REQUIRE(n.ok());
+  CHECK(e->params().set_texts(n.value().params).message().find("not a whole number") != std::string::npos);
+}
