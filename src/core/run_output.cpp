@@ -72,6 +72,7 @@ bool json_type_fits(ParamKind kind, const json& v) {
     case ParamKind::Choice: return v.is_string();
     case ParamKind::RealList: return v.is_array() && all_of(&json::is_number);
     case ParamKind::MultiChoice: return v.is_array() && all_of(&json::is_string);
+    case ParamKind::Text: return v.is_string();
   }
   return false;
 }
@@ -95,6 +96,7 @@ json params_to_json(const ParamSet& params) {
       case ParamKind::Boolean: out[s.key] = v.boolean; break;
       case ParamKind::Choice: out[s.key] = s.choices[static_cast<size_t>(v.choice)]; break;
       case ParamKind::RealList: out[s.key] = v.list; break;
+      case ParamKind::Text: out[s.key] = v.text; break;
       case ParamKind::MultiChoice: {
         json ids = json::array();
         for (int k : v.picks) ids.push_back(s.choices[static_cast<size_t>(k)]);
