@@ -47,6 +47,25 @@ Expected<World> preset_world(const WorldParams& w, uint64_t seed, uint32_t run) 
 
 }  // namespace
 
+std::string world_label(const WorldParams& w) {
+  if (!w.mdp_file.empty()) {
+    const size_t slash = w.mdp_file.find_last_of('/');
+    return "file " + (slash == std::string::npos ? w.mdp_file : w.mdp_file.substr(slash + 1));
+  }
+  std::string s = kPresetLabels[static_cast<int>(w.preset)];
+  switch (w.preset) {
+    case Preset::RiverSwim:
+    case Preset::Chain: return s + " (n = " + std::to_string(w.size) + ")";
+    case Preset::Random:
+      return s + " (S = " + std::to_string(w.size) + ", A = " + std::to_string(w.actions) + ", b = " + std::to_string(std::min(w.branching, w.size)) +
+             (w.vary_world ? ", one per run)" : ")");
+    case Preset::Cliff:
+    case Preset::FourRooms:
+    case Preset::HazardMaze: break;
+  }
+  return s;
+}
+
 bool world_varies(const WorldParams& w) { return w.mdp_file.empty() && w.preset == Preset::Random && w.vary_world; }
 
 Expected<WorldSize> world_size(const WorldParams& w) {

@@ -43,6 +43,8 @@ constexpr int kMaxPathLength = 400;
 Expected<World> build_world(const WorldParams& w, uint64_t seed, uint32_t run);
 // The checks build_world would fail, without building big worlds: size bounds and the file.
 Status check_world(const WorldParams& w);
+// "hazard maze", "random MDP (S = 50, A = 4, b = 5, one per run)", "file maze.json" (figure titles).
+std::string world_label(const WorldParams& w);
 // Whether runs of a batch see different worlds.
 bool world_varies(const WorldParams& w);
 // (states, pairs, transitions) of the world for bound checks (random: S, S·A, S·A·b).
