@@ -39,7 +39,7 @@ std::shared_ptr<const ParamTable<LearningParams>> table() {
   declare_world_params(*t, w, 1000);
   t->integer("horizon", &P::horizon, 20, 1, 200).label("horizon H").help("Steps per episode; values are stage-indexed Q_h, h = 0..H−1.");
   t->real("gamma", &P::gamma, 1.0, 0.0, 1.0).label("discount γ").help("Discount within an episode (1: the undiscounted episodic return).");
-  t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes K").log_scale().help("Episodes per learner and run.");
+  t->integer("episodes", &P::episodes, 1000, 10, 1000000).label("episodes K").log_scale().help("Episodes per learner and run.");
   t->choice("eps_schedule", &P::eps_schedule, EpsilonSchedule::Linear, {"constant", "linear", "inverse_sqrt"})
       .label("ε schedule")
       .choice_labels({"constant ε₀", "linear ε₀ → ε_min", "ε₀/√(k+1)"})
@@ -238,7 +238,7 @@ const std::vector<std::string>& learning_method_ids() {
 }
 
 const std::vector<double>& trace_lambdas() {
-  static const std::vector<double> l{0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0};
+  static const std::vector<double> l{0.0, 0.4, 0.7, 0.9, 0.95, 1.0};
   return l;
 }
 

@@ -27,7 +27,7 @@ struct LearningParams {
   std::string mdp_file;
   double gamma = 1.0;
   int horizon = 20;
-  long long episodes = 2000;
+  long long episodes = 1000;
   EpsilonSchedule eps_schedule = EpsilonSchedule::Linear;
   double eps0 = 1.0, eps_min = 0.05, eps_decay = 0.5;
   StepRule step_rule = StepRule::RescaledLinear;
