@@ -55,9 +55,10 @@ KLAB_INLINE int greedy_random_ties(const double* q, int n, Rng& rng) {
   return best;
 }
 
-// ε-greedy: uniform with probability ε, else greedy (random ties).
+// ε-greedy: uniform with probability ε, else greedy (random ties). The coin reads one 32-bit word
+// (explore when u < ε·2³², so ε has a resolution of 2⁻³²).
 KLAB_INLINE int epsilon_greedy(const double* q, int n, double eps, Rng& rng) {
-  if (eps > 0.0 && rng.uniform() < eps) return static_cast<int>(rng.below(static_cast<uint32_t>(n)));
+  if (eps > 0.0 && static_cast<double>(rng.next_u32()) < eps * 4294967296.0) return static_cast<int>(rng.below(static_cast<uint32_t>(n)));
   return greedy_random_ties(q, n, rng);
 }
 

@@ -94,17 +94,20 @@ struct MdpView {
 
 MdpView view(const Mdp& m);
 
-// s′ ~ P(· | pair) for u uniform on [0, 1), by inversion of the pair's cumulative probabilities
-// (the last successor of positive probability takes any rounding remainder).
+// s′ ~ P(· | pair) for u uniform on [0, 1), by inversion: the successor e is the number of
+// cumulative sums p_1 + … + p_j (j < b) that u reaches. Counted without data-dependent branches
+// (an unpredictable branch per successor costs more than the sums); a zero-probability successor
+// is chosen only if u lands within rounding of a cumulative sum at 1, and the last successor takes
+// any rounding remainder.
 KLAB_INLINE int sample_next(const MdpView& m, int pair, double u) {
-  int last = m.next_state[m.first_next[pair]];
-  for (int e = m.first_next[pair]; e < m.first_next[pair + 1]; ++e) {
-    if (m.next_prob[e] <= 0.0) continue;
-    if (u < m.next_prob[e]) return m.next_state[e];
-    u -= m.next_prob[e];
-    last = m.next_state[e];
+  const int begin = m.first_next[pair], last = m.first_next[pair + 1] - 1;
+  int e = begin;
+  double cumulative = 0.0;
+  for (int k = begin; k < last; ++k) {
+    cumulative += m.next_prob[k];
+    e += u >= cumulative ? 1 : 0;
   }
-  return last;
+  return m.next_state[e];
 }
 
 // s₀ ~ ρ for u uniform on [0, 1), by inversion (remainder as in sample_next).

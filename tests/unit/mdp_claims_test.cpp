@@ -136,7 +136,7 @@ TEST_SUITE("claims") {
     const RunningStat &ucb = final_of(r, "ucbvi", "regret");
     for (const char* m : {"stepmix", "epsmix"}) {
       const RunningStat &any = final_of(r, m, "any_violation"), &regret = final_of(r, m, "regret");
-      MESSAGE(m << ": runs with a violating episode " << any.mean() << ", regret " << regret.mean() << " ± " << regret.sem() << " (UCBVI "
+      MESSAGE(std::string(m) << ": runs with a violating episode " << any.mean() << ", regret " << regret.mean() << " ± " << regret.sem() << " (UCBVI "
                 << ucb.mean() << " ± " << ucb.sem() << ")");
       CHECK(any.mean() <= 0.05);
       CHECK(regret.mean() + 3 * regret.sem() <= 2.0 * (ucb.mean() - 3 * ucb.sem()));

@@ -74,7 +74,7 @@ TEST_CASE("closed forms: one absorbing state, and the two-state MDP whose optimu
   }
 }
 
-TEST_CASE("Bellman sweep equals the reference backup bit for bit") {
+TEST_CASE("Bellman sweep equals the reference backup to rounding") {
   for (const Mdp& m : test_mdps()) {
     klab::Rng rng(3, 0, 0);
     Eigen::VectorXd v(m.states);
@@ -84,9 +84,9 @@ TEST_CASE("Bellman sweep equals the reference backup bit for bit") {
       Eigen::VectorXd fast(m.states);
       std::vector<int> greedy(static_cast<size_t>(m.states));
       const double change = bellman_sweep(view(m), v.data(), fast.data(), greedy.data());
-      for (int s = 0; s < m.states; ++s) REQUIRE(fast[s] == ref[s]);
-      CHECK(change == (ref - v).lpNorm<Eigen::Infinity>());
-      CHECK(greedy == greedy_actions(m, q_from_v(m, v, m.reward)));
+      for (int s = 0; s < m.states; ++s) REQUIRE(std::fabs(fast[s] - ref[s]) <= 1e-14 * (1.0 + std::fabs(ref[s])));
+      CHECK(change == doctest::Approx((ref - v).lpNorm<Eigen::Infinity>()).epsilon(1e-12));
+      CHECK(greedy == greedy_actions(m, q_from_v(m, v, m.reward)));  // random rewards: no exact ties
       v = fast;
     }
   }
