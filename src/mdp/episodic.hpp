@@ -41,18 +41,22 @@ KLAB_INLINE int env_step(const EpisodicTask& t, int pair, uint32_t* visits, uint
   return sample_next(t.mdp, pair, rng.uniform());
 }
 
-// The greedy action of q[first .. first + n) with ties broken uniformly at random (reservoir).
+// The greedy action of q[0 .. n) with ties broken uniformly at random: the maximum and the number
+// of actions reaching it without data-dependent branches, then, only when several tie, one draw
+// picks among them (no randomness is read when the maximum is unique).
 KLAB_INLINE int greedy_random_ties(const double* q, int n, Rng& rng) {
-  int best = 0, ties = 1;
-  for (int a = 1; a < n; ++a) {
-    if (q[a] > q[best]) {
-      best = a, ties = 1;
-    } else if (q[a] == q[best]) {
-      ties += 1;
-      if (rng.below(static_cast<uint32_t>(ties)) == 0) best = a;
-    }
+  double top = q[0];
+  for (int a = 1; a < n; ++a) top = q[a] > top ? q[a] : top;
+  int ties = 0, first = 0;
+  for (int a = n - 1; a >= 0; --a) {
+    const bool tie = q[a] == top;
+    ties += tie ? 1 : 0;
+    first = tie ? a : first;
   }
-  return best;
+  if (ties == 1) return first;
+  uint32_t pick = rng.below(static_cast<uint32_t>(ties));
+  for (int a = first;; ++a)
+    if (q[a] == top && pick-- == 0) return a;
 }
 
 // ε-greedy: uniform with probability ε, else greedy (random ties). The coin reads one 32-bit word
