@@ -3,6 +3,7 @@
 #include "alignment/demos.hpp"
 #include "bandits/demos.hpp"
 #include "kl/demos.hpp"
+#include "mdp/demos.hpp"
 
 namespace klab {
 
@@ -11,6 +12,7 @@ Registry make_catalog() {
   kl::register_demos(r);
   bandits::register_demos(r);
   alignment::register_demos(r);
+  mdp::register_demos(r);
   return r;
 }
 

@@ -87,6 +87,7 @@ std::string kind_name(ParamKind kind) {
     case ParamKind::Choice: return "choice";
     case ParamKind::RealList: return "list of reals";
     case ParamKind::MultiChoice: return "list of choices";
+    case ParamKind::Text: return "text";
   }
   return "?";
 }
@@ -102,6 +103,7 @@ std::string describe_range(const ParamSpec& spec) {
     case ParamKind::Choice: return "one of " + join_choices(spec);
     case ParamKind::RealList: return "a comma-separated list of " + lengths + " real numbers in " + interval(spec);
     case ParamKind::MultiChoice: return "a comma-separated list of " + lengths + " distinct ids from " + join_choices(spec);
+    case ParamKind::Text: return "a text of at most " + std::to_string(spec.max_len) + " printable characters";
   }
   return "?";
 }
@@ -139,6 +141,7 @@ std::string format_value(const ParamSpec& spec, const ParamValue& v) {
       for (size_t i = 0; i < v.picks.size(); ++i) s += (i ? "," : "") + spec.choices[static_cast<size_t>(v.picks[i])];
       return s;
     }
+    case ParamKind::Text: return v.text;
   }
   return "";
 }
@@ -191,6 +194,12 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
       if (!s.ok()) return s;
       return v;
     }
+    case ParamKind::Text: {
+      v.text = std::string(text);
+      const Status s = check_value(spec, v);
+      if (!s.ok()) return s;
+      return v;
+    }
   }
   return range_error(spec, text);
 }
@@ -228,6 +237,11 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
                                  spec.choices[static_cast<size_t>(v.picks[i])] + "' twice");
       }
       return {};
+    }
+    case ParamKind::Text: {
+      bool printable = static_cast<int>(v.text.size()) <= spec.max_len;
+      for (char c : v.text) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+      return printable ? Status() : range_error(spec, v.text);
     }
   }
   return {};

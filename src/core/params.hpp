@@ -29,6 +29,7 @@ enum class ParamKind {
   Choice,       // one of `choices` (ids)
   RealList,     // comma-separated reals, each in [lo, hi], length in [min_len, max_len]
   MultiChoice,  // comma-separated distinct ids from `choices`, length in [min_len, max_len]
+  Text,         // free text (a file path) of at most max_len printable characters
 };
 
 struct ParamValue {
@@ -38,9 +39,10 @@ struct ParamValue {
   int choice = 0;             // index into ParamSpec::choices
   std::vector<double> list;   // RealList
   std::vector<int> picks;     // MultiChoice: indices into ParamSpec::choices, in order
+  std::string text;           // Text
   bool operator==(const ParamValue& o) const {
     return real == o.real && integer == o.integer && boolean == o.boolean && choice == o.choice &&
-           list == o.list && picks == o.picks;
+           list == o.list && picks == o.picks && text == o.text;
   }
   bool operator!=(const ParamValue& o) const { return !(*this == o); }
 };
@@ -54,7 +56,7 @@ struct ParamSpec {
   bool log_scale = false;     // widget scale for Real / Integer
   std::vector<std::string> choices;        // ids (Choice, MultiChoice)
   std::vector<std::string> choice_labels;  // display names, same order as choices
-  int min_len = 1, max_len = 1;            // RealList, MultiChoice
+  int min_len = 1, max_len = 1;            // RealList, MultiChoice; Text: max_len characters
   ParamValue def;
 };
 
@@ -197,6 +199,17 @@ class ParamTable {
           (p.*field).clear();
           for (int i : v.picks) (p.*field).push_back(ids[static_cast<size_t>(i)]);
         });
+    return Entry(s);
+  }
+
+  // Free text, e.g. a file path (validated by a rule when it must name something that exists).
+  Entry text(std::string key, std::string P::*field, std::string def, int max_len) {
+    ParamSpec& s = add(ParamKind::Text, std::move(key), 0, 0);
+    s.def.text = std::move(def);
+    s.min_len = 0;
+    s.max_len = max_len;
+    bind([field](const P& p, ParamValue& v) { v.text = p.*field; },
+         [field](P& p, const ParamValue& v) { p.*field = v.text; });
     return Entry(s);
   }
 

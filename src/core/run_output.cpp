@@ -55,6 +55,7 @@ Expected<std::string> json_text(const ParamSpec& spec, const JsonValue& v) {
       }
       return text;
     }
+    case ParamKind::Text: return v.type == Type::String ? Expected<std::string>(v.text) : wrong();
   }
   return wrong();
 }
@@ -73,6 +74,7 @@ json params_to_json(const ParamSet& params) {
       case ParamKind::Boolean: out[s.key] = v.boolean; break;
       case ParamKind::Choice: out[s.key] = s.choices[static_cast<size_t>(v.choice)]; break;
       case ParamKind::RealList: out[s.key] = v.list; break;
+      case ParamKind::Text: out[s.key] = v.text; break;
       case ParamKind::MultiChoice: {
         json ids = json::array();
         for (int k : v.picks) ids.push_back(s.choices[static_cast<size_t>(k)]);

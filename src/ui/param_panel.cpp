@@ -66,7 +66,8 @@ bool ParamPanel::draw(ParamSet& params) {
         }
         break;
       }
-      case ParamKind::RealList: {
+      case ParamKind::RealList:
+      case ParamKind::Text: {  // edited as text, parsed when the field loses focus
         char buf[512];
         const size_t n = std::min(buffers_[i].size(), sizeof buf - 1);
         std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf);

@@ -20,6 +20,10 @@
 #include "core/divergences.hpp"
 #include "core/elementary.hpp"
 #include "core/samplers.hpp"
+#include "mdp/lp.hpp"
+#include "mdp/presets.hpp"
+#include "mdp/td_learning.hpp"
+#include "mdp/value_iteration.hpp"
 
 namespace {
 
@@ -125,6 +129,35 @@ int main() {
       while (!bandits::policy_run_done(r, cfg)) arms.push_back(static_cast<unsigned long long>(bandits::policy_run_step(r, cfg, 7, 2)));
       ints(("bandits.pulls." + std::string(dist) + "." + e.p().policies[static_cast<size_t>(slot)]).c_str(), arms);
     }
+  }
+  // mdp: a random MDP (Philox-keyed generator), 40 value-iteration sweeps (greedy actions exactly,
+  // values to 1e-12), Q-learning episodes on RiverSwim (visit counts exactly), the CMDP LP on the
+  // hazard maze (simplex pivots exactly, optimum to 1e-12).
+  {
+    Rng rng(7, 0, 0);
+    const mdp::Mdp m = mdp::random_mdp(30, 4, 5, rng);
+    std::vector<double> v(30, 0.0), next(30);
+    std::vector<int> greedy(30);
+    for (int k = 0; k < 40; ++k) {
+      mdp::bellman_sweep(mdp::view(m), v.data(), next.data(), greedy.data());
+      v.swap(next);
+    }
+    ints("mdp.vi.greedy", std::vector<unsigned long long>(greedy.begin(), greedy.end()));
+    reals("mdp.vi.values", v);
+    mdp::Mdp rs = mdp::river_swim(6);
+    const mdp::EpisodicTask task{mdp::view(rs), 20, 1.0, 0.0, 1.0};
+    std::vector<double> q(20 * 12, 0.0), returns;
+    std::vector<uint32_t> counts(20 * 12, 0), visits(12, 0);
+    Rng learner(7, 0, mdp::kLearnerStream);
+    for (uint32_t k = 0; k < 300; ++k)
+      returns.push_back(mdp::td_episode(task, mdp::TdMethod::QLearning, mdp::TdSettings{}, 0.3, k, q.data(), counts.data(), visits.data(), learner, 7, 0));
+    ints("mdp.qlearning.visits", std::vector<unsigned long long>(visits.begin(), visits.end()));
+    reals("mdp.qlearning.returns", returns);
+    const mdp::Mdp maze = mdp::build_gridworld(mdp::hazard_maze_spec()).value().mdp;
+    const double budget = 0.3;
+    const mdp::OccupancySolution lp = mdp::solve_occupancy_lp(maze, &budget);
+    ints("mdp.lp.pivots", {static_cast<unsigned long long>(lp.pivots)});
+    reals("mdp.lp.optimum", {lp.reward, lp.lambda});
   }
   // Every demo's default batch of a few runs: the final statistics.
   const Registry catalog = make_catalog();

@@ -84,6 +84,7 @@ klab::ParamValue random_value(const klab::ParamSpec& spec, const klab::ParamValu
     case klab::ParamKind::MultiChoice:
       if (v.picks.size() > static_cast<size_t>(spec.min_len)) v.picks.pop_back();
       break;
+    case klab::ParamKind::Text: break;  // file paths: a random text names no file
   }
   return v;
 }

@@ -150,6 +150,9 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"alignment.nash", {{"iterations", "4"}, {"samples", "8"}}},
       {"alignment.overoptimization", {{"pg_steps", "3"}, {"members", "2"}, {"pairs", "60"}}},
       {"alignment.constrained", {{"iterations", "6"}, {"candidate_samples", "20"}, {"safety_samples", "20"}}},
+      {"mdp.planning", {{"iterations", "12"}, {"size", "10"}}},
+      {"mdp.learning", {{"episodes", "20"}, {"horizon", "5"}}},
+      {"mdp.constrained", {{"iterations", "6"}, {"episodes", "10"}, {"samples", "5"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {

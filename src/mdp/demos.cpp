@@ -1,0 +1,17 @@
+// The mdp chapter's entries in the demo table.
+#include "mdp/demos.hpp"
+
+#include "mdp/constrained_experiment.hpp"
+#include "mdp/learning_experiment.hpp"
+#include "mdp/planning_experiment.hpp"
+
+namespace klab::mdp {
+
+void register_demos(Registry& registry) {
+  registry.add_chapter({"mdp", "Tabular MDPs", "Planning and learning in tabular MDPs, constrained MDPs and conservative exploration."});
+  registry.add(planning_demo());
+  registry.add(learning_demo());
+  registry.add(constrained_demo());
+}
+
+}  // namespace klab::mdp

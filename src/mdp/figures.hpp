@@ -1,0 +1,23 @@
+// Figure pieces shared by the mdp chapter's experiments (built with named fields, STYLE habit 4).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "core/figure.hpp"
+
+namespace klab::mdp {
+
+constexpr Rgba kReferenceGrey{0.72f, 0.72f, 0.72f, 1.0f};
+
+// A dashed grey theory line (bounds, optima).
+plot::Line reference_line(const std::string& name, std::vector<double> x, std::vector<double> y);
+// A dashed grey horizontal guide (budgets, thresholds, optima).
+plot::Guide reference_guide(const std::string& label, double y);
+// One bar per series with the mean of final metric `metric` (95% CI as a line over the bar's top),
+// on an x axis ticked with the series names.
+plot::Plot final_bars(const BatchResult& r, const std::string& metric, const std::string& title, const std::string& y_label);
+// The index of `id` in `ids` (ids come from validated multi-choice parameters: always found).
+size_t id_index(const std::vector<std::string>& ids, const std::string& id);
+
+}  // namespace klab::mdp

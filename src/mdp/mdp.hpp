@@ -1,0 +1,125 @@
+// The tabular Markov decision process shared by every demo of the mdp chapter (and by the
+// offline-RL chapter): finitely many states, a state-dependent set of actions, sparse transitions
+// (s, a) → [(s′, p)], a mean reward r(s, a) and a mean cost c(s, a) per state-action pair, a
+// discount γ or a finite horizon H, and a start distribution ρ (Puterman, "Markov Decision
+// Processes", Wiley 1994, ch. 2).
+//
+// Storage: compressed sparse rows (CSR), one "pair" index i per (s, a).
+//   pairs of state s          i ∈ [first_pair[s], first_pair[s+1])   (action a = i − first_pair[s])
+//   successors of pair i      e ∈ [first_next[i], first_next[i+1])   with s′ = next_state[e], p = next_prob[e]
+// The layout is general (no grid geometry): the gridworld builder, the presets, the random
+// generator and the JSON loader all produce it, and every solver reads it.
+//
+// MdpView is the same data as raw pointers, a plain struct that KLAB_HD step functions take (the
+// CPU engine, wasm and a CUDA kernel run the same code through it).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/portable.hpp"
+#include "core/rng.hpp"
+#include "core/status.hpp"
+
+namespace klab::mdp {
+
+// Transition probabilities of one pair must sum to 1 within this tolerance (absolute).
+constexpr double kProbabilityTolerance = 1e-9;
+// Bounds of any MDP the lab accepts (files, presets, generators); the solvers handle these sizes.
+constexpr int kMaxStates = 100000;
+constexpr int kMaxActionsPerState = 64;
+constexpr long long kMaxTransitions = 4000000;  // stored (s, a, s′) entries
+constexpr int kMaxHorizon = 1000;
+
+struct Mdp {
+  int states = 0;                  // S
+  std::vector<int> first_pair;     // (S + 1)  pairs of state s: [first_pair[s], first_pair[s+1])
+  std::vector<int> first_next;     // (SA + 1) successors of pair i: [first_next[i], first_next[i+1])
+  std::vector<int> next_state;     // (nnz)    s′, distinct within a pair
+  std::vector<double> next_prob;   // (nnz)    P(s′ | s, a) ≥ 0, each pair's entries sum to 1
+  std::vector<double> reward;      // (SA)     r(s, a), finite
+  std::vector<double> cost;        // (SA)     c(s, a), finite (constrained problems)
+  std::vector<double> start;       // (S)      ρ(s) ≥ 0, sums to 1
+  double discount = 0.95;          // γ: in [0, 1) when horizon == 0, in [0, 1] when horizon ≥ 1
+  int horizon = 0;                 // H ≥ 1: finite-horizon problem of H steps; 0: infinite, discounted
+
+  int pairs() const { return first_pair.empty() ? 0 : first_pair.back(); }
+  int transitions() const { return first_next.empty() ? 0 : first_next.back(); }
+  int actions(int s) const { return first_pair[s + 1] - first_pair[s]; }
+  int max_actions() const;
+};
+
+// Appends states, actions and transitions in order (the only way the lab builds an Mdp).
+class MdpBuilder {
+ public:
+  // Starts the next state (index = states so far).
+  int add_state();
+  // Adds an action to the current state; its transitions follow with add_next.
+  void add_action(double reward, double cost = 0.0);
+  void add_next(int next_state, double prob);
+  Mdp finish(std::vector<double> start, double discount, int horizon);
+
+ private:
+  Mdp m_;
+};
+
+// Structural check of an Mdp built in code (the JSON loader gives field-level messages itself):
+// sizes consistent, states in range, probabilities in [0, 1] summing to 1 ± kProbabilityTolerance,
+// no repeated successor, rewards and costs finite, ρ a distribution, γ and H in range, every
+// state has at least one action, sizes within the bounds above.
+Status check_mdp(const Mdp& m);
+
+// The state of each pair: (SA).
+std::vector<int> pair_states(const Mdp& m);
+
+// [min, max] of r(s, a) over pairs.
+void reward_range(const Mdp& m, double* lo, double* hi);
+
+// The same MDP with its discount / horizon replaced (the demos' γ and H parameters).
+Mdp with_discount(Mdp m, double discount, int horizon);
+
+// A plain view for KLAB_HD code. Valid while the Mdp lives and is not modified.
+struct MdpView {
+  int states;
+  const int* first_pair;   // (S + 1)
+  const int* first_next;   // (SA + 1)
+  const int* next_state;   // (nnz)
+  const double* next_prob; // (nnz)
+  const double* reward;    // (SA)
+  const double* cost;      // (SA)
+  const double* start;     // (S)
+  double discount;
+  int horizon;
+};
+
+MdpView view(const Mdp& m);
+
+// s′ ~ P(· | pair) for u uniform on [0, 1), by inversion: the successor e is the number of
+// cumulative sums p_1 + … + p_j (j < b) that u reaches. Counted without data-dependent branches
+// (an unpredictable branch per successor costs more than the sums); a zero-probability successor
+// is chosen only if u lands within rounding of a cumulative sum at 1, and the last successor takes
+// any rounding remainder.
+KLAB_INLINE int sample_next(const MdpView& m, int pair, double u) {
+  const int begin = m.first_next[pair], last = m.first_next[pair + 1] - 1;
+  int e = begin;
+  double cumulative = 0.0;
+  for (int k = begin; k < last; ++k) {
+    cumulative += m.next_prob[k];
+    e += u >= cumulative ? 1 : 0;
+  }
+  return m.next_state[e];
+}
+
+// s₀ ~ ρ for u uniform on [0, 1), by inversion (remainder as in sample_next).
+KLAB_INLINE int sample_start(const MdpView& m, double u) {
+  int last = 0;
+  for (int s = 0; s < m.states; ++s) {
+    if (m.start[s] <= 0.0) continue;
+    if (u < m.start[s]) return s;
+    u -= m.start[s];
+    last = s;
+  }
+  return last;
+}
+
+}  // namespace klab::mdp

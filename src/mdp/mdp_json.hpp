@@ -1,0 +1,38 @@
+// JSON files of worlds: any tabular MDP (format "klab.mdp") or a gridworld ("klab.gridworld", what
+// the browser editor saves). Loading validates every field and names it in the message
+// ("maze.json: actions[3][1].next[0]: state 7 is outside [0, 5)"); nothing is silently changed.
+//
+// klab.mdp, version 1:
+//   { "format": "klab.mdp", "version": 1,
+//     "states": S,                               integer in [1, 100000]
+//     "discount": γ,                             [0, 1), or [0, 1] with "horizon" ≥ 1
+//     "horizon": H,                              optional integer in [0, 1000], 0 (default): discounted
+//     "start": [[s, p], ...],                    ρ: distinct states, p ≥ 0, Σ p = 1 ± 1e-9
+//     "actions": [                               one list per state (S lists), each with 1 to 64 actions
+//        [ {"reward": r, "cost": c, "next": [[s′, p], ...]}, ... ],   cost optional (0); next: distinct s′, Σ p = 1 ± 1e-9
+//        ... ] }
+// klab.gridworld, version 1 (gridworld.hpp has the cell characters and the dynamics):
+//   { "format": "klab.gridworld", "version": 1, "grid": ["#####", "#S.G#", "#####"],
+//     optional: "slip", "wind" (probabilities), "wind_direction" ("north" | "east" | "south" | "west"),
+//     "step_reward", "goal_reward", "cliff_reward", "hazard_cost" (numbers),
+//     "cell_rewards", "cell_costs" ([[row, col, value], ...]), "discount", "horizon" }
+// Unknown fields are errors (they are usually typos). Files above kMaxWorldFileBytes are refused
+// before they are read.
+#pragma once
+#include <string>
+
+#include "mdp/world.hpp"
+
+namespace klab::mdp {
+
+constexpr long long kMaxWorldFileBytes = 16LL * 1024 * 1024;
+
+std::string mdp_to_json(const Mdp& m);
+std::string gridworld_to_json(const GridSpec& g);
+
+// `source` prefixes the messages (the file name).
+Expected<World> parse_world_json(const std::string& text, const std::string& source);
+Expected<GridSpec> parse_gridworld_json(const std::string& text, const std::string& source);
+Expected<World> load_world_file(const std::string& path);
+
+}  // namespace klab::mdp

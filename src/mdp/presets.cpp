@@ -1,0 +1,129 @@
+#include "mdp/presets.hpp"
+
+#include <algorithm>
+
+namespace klab::mdp {
+
+const char* const kPresetIds[kPresetCount] = {"cliff", "four_rooms", "riverswim", "chain", "hazard_maze", "random"};
+const char* const kPresetLabels[kPresetCount] = {"cliff walk", "four rooms", "RiverSwim", "chain", "hazard maze", "random MDP"};
+static_assert(sizeof(kPresetIds) / sizeof(kPresetIds[0]) == static_cast<size_t>(Preset::Random) + 1);
+
+GridSpec cliff_spec() {
+  GridSpec g;
+  g.rows = {"............", "............", "............", "SCCCCCCCCCCG"};
+  g.step_reward = -1.0;
+  g.goal_reward = 0.0;
+  g.cliff_reward = -100.0;
+  return g;
+}
+
+GridSpec four_rooms_spec() {
+  GridSpec g;
+  g.rows = {"#############",  //
+            "#S....#.....#",  //
+            "#.....#.....#",  //
+            "#...........#",  //
+            "#.....#.....#",  //
+            "#.....#.....#",  //
+            "##.####.....#",  //
+            "#.....###.###",  //
+            "#.....#.....#",  //
+            "#.....#.....#",  //
+            "#...........#",  //
+            "#.....#....G#",  //
+            "#############"};
+  g.goal_reward = 1.0;
+  return g;
+}
+
+GridSpec hazard_maze_spec() {
+  GridSpec g;
+  g.rows = {"#########",  //
+            "#S..H..G#",  //
+            "#.#.H.#.#",  //
+            "#.#...#.#",  //
+            "#.#####.#",  //
+            "#.......#",  //
+            "#########"};
+  g.goal_reward = 1.0;
+  g.hazard_cost = 1.0;
+  return g;
+}
+
+Mdp river_swim(int n) {
+  MdpBuilder b;
+  for (int s = 0; s < n; ++s) {
+    b.add_state();
+    // left: one step towards the bank (stays at 0), 0.005 at the left bank
+    b.add_action(s == 0 ? 0.005 : 0.0);
+    b.add_next(std::max(0, s - 1), 1.0);
+    // right: against the current
+    b.add_action(s == n - 1 ? 1.0 : 0.0);
+    if (s == 0) {
+      b.add_next(0, 0.4), b.add_next(1, 0.6);
+    } else if (s == n - 1) {
+      b.add_next(s - 1, 0.4), b.add_next(s, 0.6);
+    } else {
+      b.add_next(s - 1, 0.05), b.add_next(s, 0.6), b.add_next(s + 1, 0.35);
+    }
+  }
+  std::vector<double> start(static_cast<size_t>(n), 0.0);
+  start[0] = 1.0;
+  return b.finish(std::move(start), 0.95, 0);
+}
+
+Mdp chain(int n, double slip) {
+  MdpBuilder b;
+  for (int s = 0; s < n; ++s) {
+    b.add_state();
+    const int forward = std::min(n - 1, s + 1);
+    const double r_forward = s == n - 1 ? 1.0 : 0.0, r_back = 0.2;
+    // forward (the other action with probability slip)
+    b.add_action((1.0 - slip) * r_forward + slip * r_back);
+    if (forward == 0) {
+      b.add_next(0, 1.0);
+    } else {
+      b.add_next(forward, 1.0 - slip), b.add_next(0, slip);
+    }
+    // back to the start
+    b.add_action((1.0 - slip) * r_back + slip * r_forward);
+    if (forward == 0) {
+      b.add_next(0, 1.0);
+    } else {
+      b.add_next(0, 1.0 - slip), b.add_next(forward, slip);
+    }
+  }
+  std::vector<double> start(static_cast<size_t>(n), 0.0);
+  start[0] = 1.0;
+  return b.finish(std::move(start), 0.95, 0);
+}
+
+Mdp random_mdp(int states, int actions, int branching, Rng& rng) {
+  branching = std::min(branching, states);
+  MdpBuilder b;
+  std::vector<int> stamp(static_cast<size_t>(states), -1), successors;
+  std::vector<double> cuts;
+  int pair = 0;
+  for (int s = 0; s < states; ++s) {
+    b.add_state();
+    for (int a = 0; a < actions; ++a, ++pair) {
+      const double r = rng.uniform(), c = rng.uniform();
+      b.add_action(r, c);
+      successors.clear();
+      while (static_cast<int>(successors.size()) < branching) {
+        const int t = static_cast<int>(rng.below(static_cast<uint32_t>(states)));
+        if (stamp[static_cast<size_t>(t)] == pair) continue;
+        stamp[static_cast<size_t>(t)] = pair;
+        successors.push_back(t);
+      }
+      cuts.assign(1, 0.0);
+      for (int k = 1; k < branching; ++k) cuts.push_back(rng.uniform());
+      cuts.push_back(1.0);
+      std::sort(cuts.begin(), cuts.end());
+      for (int k = 0; k < branching; ++k) b.add_next(successors[static_cast<size_t>(k)], cuts[static_cast<size_t>(k) + 1] - cuts[static_cast<size_t>(k)]);
+    }
+  }
+  return b.finish(std::vector<double>(static_cast<size_t>(states), 1.0 / states), 0.95, 0);
+}
+
+}  // namespace klab::mdp
