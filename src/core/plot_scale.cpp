@@ -305,6 +305,14 @@ std::vector<Tick> make_ticks(Range r, Scale s, int target) {
         ticks.push_back({v, label});
       }
     }
+    // Never a single label: then 2 and 5 are labelled too.
+    size_t labelled = 0;
+    for (const Tick& t : ticks) labelled += !t.label.empty();
+    if (labelled < 2)
+      for (Tick& t : ticks) {
+        const double m = t.value / std::pow(10.0, std::floor(std::log10(t.value) + 1e-9));
+        if (std::fabs(m - 2) < 1e-6 || std::fabs(m - 5) < 1e-6) t.label = format_number(t.value);
+      }
     return ticks;
   }
   const double raw = (r.hi - r.lo) / std::max(target, 1);

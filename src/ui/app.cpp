@@ -606,7 +606,8 @@ void App::draw_runs_tab() {
     ImGui::ProgressBar(static_cast<float>(r.runs_done) / std::max(1u, r.runs_requested), ImVec2(-1, 0), label);
   }
   // Final metrics: mean ± 95% half-width, digits matched to the uncertainty.
-  const float table_h = ImGui::GetFrameHeightWithSpacing() * (1.6f + r.layout.series.size());
+  const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  const float table_h = row_h * (1.0f + static_cast<float>(r.layout.series.size())) + ImGui::GetStyle().ScrollbarSize + 4;
   if (ImGui::BeginTable("##finals", static_cast<int>(r.layout.final_metrics.size() + 1),
                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_SizingFixedFit,

@@ -46,8 +46,8 @@ bool ParamPanel::draw(ParamSet& params) {
     ImGui::PushID(static_cast<int>(i));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    // Labels wrap inside their column: never cut off.
-    ImGui::AlignTextToFramePadding();
+    // Labels wrap inside their column: never cut off (first line level with the widget's text).
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
     rich_text(s.label, 0, ImGui::GetContentRegionAvail().x);
     help_tooltip(s.help + "\n\n`" + s.key + "`: " + describe_range(s) + "; default " + format_value(s, s.def));
     ImGui::TableNextColumn();

@@ -270,16 +270,18 @@ void readout(const plot::Plot& p, const PlotFrame& f, const PlotContext& ctx, Im
 }
 
 // Text rotated 90° counter-clockwise (reading upwards), left edge at centre.x, centred on
-// centre.y. ImGui has no rotated text: draw it, then rotate its vertices about the origin.
+// centre.y. ImGui has no rotated text: draw it horizontally where the clip rectangle holds it
+// (AddText culls glyphs outside the clip rectangle), then rotate and move its vertices.
 void vertical_text(ImDrawList* dl, ImVec2 centre, ImU32 colour, const std::string& s, float max_len) {
   const std::string str = text::plain(s);
+  const ImVec2 at(dl->GetClipRectMin().x, centre.y);
   const int first = dl->VtxBuffer.Size;
   TextLayout one;
-  const bool cut = rich_draw_fit(dl, centre, colour, str, max_len, one);
+  const bool cut = rich_draw_fit(dl, at, colour, str, max_len, one);
   const float len = cut ? max_len : ImGui::CalcTextSize(str.c_str()).x;
   for (int i = first; i < dl->VtxBuffer.Size; ++i) {
     ImVec2& pos = dl->VtxBuffer[i].pos;
-    const float dx = pos.x - centre.x, dy = pos.y - centre.y;
+    const float dx = pos.x - at.x, dy = pos.y - at.y;
     pos = ImVec2(centre.x + dy, centre.y + len * 0.5f - dx);
   }
 }
@@ -491,14 +493,16 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   const float right_pad = fs * 0.6f + colour_bar_w;
   // y ticks for the label width: the target depends on the height, about the same either way.
   const float approx_h = size.y - title_h - bottom;
-  const int y_target = std::max(2, static_cast<int>(approx_h / (fs * 3.2f)));
+  const int y_target = std::max(2, static_cast<int>(approx_h / (fs * 5.0f)));
   const std::vector<plot::Tick> y_ticks = axes ? plot::axis_ticks(p.y, f.yr, y_target, f.ys) : std::vector<plot::Tick>{};
   float label_w = 0;
   for (const auto& t : y_ticks)
     if (!t.label.empty()) label_w = std::max(label_w, rich_size(t.label).x);
   const float left = axes ? label_w + fs * (p.y.label.empty() ? 0.7f : 1.9f) : fs * 0.8f;
   const float area_w = size.x - left - right_pad;
-  const Layout legend = p.legend ? legend_layout(items, size, std::max(area_w, fs * 6)) : Layout{};
+  // Legend rows span the plot's width (over a colour bar's column too: they sit above it).
+  const float legend_row_w = std::max(size.x - left - fs * 0.6f, fs * 6);
+  const Layout legend = p.legend ? legend_layout(items, size, legend_row_w) : Layout{};
   const float row_h = fs * 1.3f;
   const float legend_h = legend.top_legend && legend.rows > 0 ? row_h * static_cast<float>(legend.rows) + fs * 0.25f : 0.0f;
   const float legend_col = legend.top_legend ? 0.0f : legend.column_w + fs * 0.5f;
@@ -560,7 +564,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     int row = 0;
     // The rows span the width they were laid out for (the data area before any aspect fitting).
     const float legend_x0 = legend.top_legend ? origin.x + left : f.max.x + colour_bar_w + fs * 0.5f;
-    const float legend_w = legend.top_legend ? std::max(area_w, fs * 6) : legend.column_w;
+    const float legend_w = legend.top_legend ? legend_row_w : legend.column_w;
     const float legend_y0 = legend.top_legend ? origin.y + title_h : f.min.y;
     for (size_t i = 0; i <= legend.shown && i <= items.size(); ++i) {
       const bool more = i == legend.shown;
@@ -792,18 +796,36 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         ++k;
       }
     }
-    // Annotations: a ring on the point, a leader line and the note, offset towards the centre.
+    // Annotations: a ring on the point, a leader line and the note, placed in whichever of the
+    // four diagonal directions covers the fewest drawn points of the curves.
+    std::vector<ImVec2> curve_points;
+    if (!p.annotations.empty())
+      for (const auto& l : p.lines)
+        if (!ctx.hidden(plot::series_key(l)))
+          for (size_t i = 0; i < l.x.size() && i < l.y.size(); ++i)
+            if (valid(f, l.x[i], l.y[i])) curve_points.push_back(f.to_screen(l.x[i], l.y[i]));
     for (const auto& a : p.annotations) {
       if (!valid(f, a.x, a.y)) continue;
       const ImVec2 q = f.to_screen(a.x, a.y);
-      const float wrap = std::min(fs * 16, (f.max.x - f.min.x) * 0.6f);
+      const float wrap = std::min(fs * 16, (f.max.x - f.min.x) * 0.5f);
       TextLayout layout;
       layout.wrap = wrap;
       const ImVec2 ts = rich_size(a.text, layout);
-      const bool left = q.x > 0.5f * (f.min.x + f.max.x), up = q.y > 0.5f * (f.min.y + f.max.y);
-      ImVec2 at(left ? q.x - fs * 2 - ts.x : q.x + fs * 2, up ? q.y - fs * 2.2f - ts.y : q.y + fs * 2.2f);
-      at.x = std::clamp(at.x, f.min.x + 4, std::max(f.min.x + 4, f.max.x - ts.x - 4));
-      at.y = std::clamp(at.y, f.min.y + 4, std::max(f.min.y + 4, f.max.y - ts.y - 4));
+      ImVec2 at;
+      size_t best = SIZE_MAX;
+      for (int k = 0; k < 4; ++k) {
+        const bool left = k & 1, up = k & 2;
+        ImVec2 c(left ? q.x - fs * 2 - ts.x : q.x + fs * 2, up ? q.y - fs * 2.2f - ts.y : q.y + fs * 2.2f);
+        c.x = std::clamp(c.x, f.min.x + 4, std::max(f.min.x + 4, f.max.x - ts.x - 4));
+        c.y = std::clamp(c.y, f.min.y + 4, std::max(f.min.y + 4, f.max.y - ts.y - 4));
+        size_t covered = 0;
+        for (const ImVec2& pt : curve_points)
+          covered += pt.x >= c.x - 4 && pt.x <= c.x + ts.x + 4 && pt.y >= c.y - 3 && pt.y <= c.y + ts.y + 3;
+        // Ties: towards the plot's centre.
+        const bool towards_centre = left == (q.x > 0.5f * (f.min.x + f.max.x)) && up == (q.y > 0.5f * (f.min.y + f.max.y));
+        const size_t score = 2 * covered + (towards_centre ? 0 : 1);
+        if (score < best) best = score, at = c;
+      }
       const ImVec2 anchor(std::clamp(q.x, at.x, at.x + ts.x), std::clamp(q.y, at.y, at.y + ts.y));
       dl->AddLine(q, anchor, IM_COL32(235, 235, 235, 170), 1.0f);
       dl->AddCircle(q, fs * 0.45f, IM_COL32(235, 235, 235, 220), 0, 1.5f);

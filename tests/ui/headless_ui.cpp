@@ -571,3 +571,58 @@ TEST_CASE("phones and small windows: the controls go into a drawer and every plo
     CHECK(app.drawer_open());
   }
 }
+
+TEST_CASE("dragging a peak holds the axes still and leaves a rounded value; pin keeps a ghost") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("kl.forward_reverse");
+  app.set_playing(false);
+  for (int f = 0; f < 5; ++f) ui.frame(app);
+  auto density = [&] {
+    for (const auto& r : recorded_frame(ui, app))
+      if (r.id == "density") return r;
+    FAIL("no density plot drawn");
+    return klab::ui::PlotRecord{};
+  };
+  const klab::ui::PlotRecord before = density();
+  // The first component's peak: mean -2.5, weight 1/2 of the total, sd 0.5 (the defaults).
+  const double peak = 0.5 / (0.5 * 2.5066282746310002);
+  auto screen = [&](double x, double y) {
+    const float u = static_cast<float>((x - before.xr.lo) / (before.xr.hi - before.xr.lo));
+    const float v = static_cast<float>((y - before.yr.lo) / (before.yr.hi - before.yr.lo));
+    return ImVec2(before.area_min.x + u * (before.area_max.x - before.area_min.x),
+                  before.area_max.y - v * (before.area_max.y - before.area_min.y));
+  };
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = screen(-2.5, peak);
+  ui.frame(app);
+  io.MouseDown[0] = true;
+  ui.frame(app);
+  for (int step = 1; step <= 10; ++step) {  // 46 px to the right and a little up, in steps
+    io.MousePos = ImVec2(io.MousePos.x + 4.6f, io.MousePos.y - 1.0f);
+    const klab::ui::PlotRecord during = density();
+    CHECK(during.xr.lo == before.xr.lo);
+    CHECK(during.xr.hi == before.xr.hi);
+    CHECK(during.yr.lo == before.yr.lo);
+    CHECK(during.yr.hi == before.yr.hi);
+  }
+  io.MouseDown[0] = false;
+  ui.frame(app);
+  release_mouse();
+  const klab::ParamSet& ps = app.experiment().params();
+  const std::string means = ps.text(static_cast<size_t>(ps.find("means")));
+  CAPTURE(means);
+  CHECK(means != "-2.5,2.5");                      // the peak moved
+  CHECK(means.find(',') <= std::string("-1.23").size());  // to a value with at most two decimals
+  // Pin: the curves on screen now stay as a ghost after a parameter change.
+  CHECK_FALSE(app.plots().pinned());
+  app.plots().pin();
+  ui.frame(app);
+  ui.frame(app);
+  CHECK(app.plots().pinned());
+  REQUIRE(app.experiment().params().set_texts({{"lr", "0.05"}}).ok());
+  ui.frame(app);
+  CHECK(app.plots().pinned());
+  app.plots().unpin();
+  CHECK_FALSE(app.plots().pinned());
+}
