@@ -261,8 +261,10 @@ bool log_possible(const Plot& plot, bool x_axis) {
   };
   for (const Line& l : plot.lines) check(x_axis ? l.x : l.y);
   for (const Points& p : plot.points) check(x_axis ? p.x : p.y);
-  return any && positive && plot.frame == Frame::Axes && plot.heatmaps.empty() && plot.bars.empty() &&
-         (x_axis ? plot.x : plot.y).ticks.empty();
+  const Axis& axis = x_axis ? plot.x : plot.y;
+  const bool from_zero = !std::isnan(axis.min) && axis.min <= 0;  // an axis meant to start at 0
+  return any && positive && !from_zero && plot.frame == Frame::Axes && plot.heatmaps.empty() && plot.bars.empty() &&
+         axis.ticks.empty();
 }
 
 double to_unit(double v, Range r, Scale s) {

@@ -376,13 +376,16 @@ void App::draw_menu_bar() {
   const char* cli_label = drawer_mode_ ? "CLI" : "Copy CLI command";
   const float w = ImGui::CalcTextSize(link_label).x + ImGui::CalcTextSize(cli_label).x +
                   ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
-  const float room = ImGui::GetWindowWidth() - w - 8 - ImGui::GetCursorPosX();
   ImGui::TextDisabled("|");
+  // The demo's title in the room left (cut with "…", whole in the tooltip).
+  const float room = ImGui::GetWindowWidth() - w - 8 - ImGui::GetCursorPosX() - ImGui::GetStyle().ItemSpacing.x;
   const std::string title = demo().title + (drawer_mode_ ? "" : "   " + demo().id);
-  ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetCursorScreenPos().x + std::max(room - 20, 0.0f), 1e6f), true);
-  ImGui::TextUnformatted(title.c_str());
-  ImGui::PopClipRect();
-  help_tooltip(demo().title + "\n\n`" + demo().id + "`");
+  if (room > ImGui::GetFontSize() * 2) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    rich_draw_fit(ImGui::GetWindowDrawList(), at, ImGui::GetColorU32(ImGuiCol_Text), title, room);
+    ImGui::Dummy(ImVec2(room, ImGui::GetFontSize()));
+    help_tooltip(demo().title + "\n\n`" + demo().id + "`");
+  }
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w - 8));
   if (ImGui::SmallButton(link_label)) post(Notice::Level::Info, copy_text(url_hash().empty() ? link() : url_hash()));
   help_tooltip("Copy this page's link: it holds the demo, every parameter, the seed and the number of runs.");

@@ -1,6 +1,8 @@
-#include <spawn.h>
 #include <sys/stat.h>
+#ifndef __EMSCRIPTEN__  // the headless tests also build this file for node, which cannot start programs
+#include <spawn.h>
 #include <sys/wait.h>
+#endif
 
 #include <cerrno>
 #include <cstdio>
@@ -36,6 +38,7 @@ void allow_external_open(bool allowed) { external_open() = allowed; }
 std::string open_url(const std::string& url) {
   ImGui::SetClipboardText(url.c_str());
   std::printf("%s\n", url.c_str());
+#ifndef __EMSCRIPTEN__
   if (external_open()) {
     // xdg-open without a shell: the URL is one argument, never interpreted.
     pid_t pid;
@@ -46,6 +49,7 @@ std::string open_url(const std::string& url) {
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "Opened " + url + " (also copied)";
     }
   }
+#endif
   return "Link copied to the clipboard: " + url;
 }
 

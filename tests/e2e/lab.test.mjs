@@ -505,7 +505,7 @@ async function main() {
       const before = errors.length;
       for (const id of ids) {
         await openDemo(page, id);
-        await sleep(700);  // a moment of the live run
+        await sleep(400);  // a moment of the live run
         await park();
         await frames(3);
         const s = imageStats(await shot("demo-" + id));
@@ -566,7 +566,7 @@ async function main() {
       await p.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
       for (const id of ids) {
         await openDemo(p, id);
-        await sleep(500);
+        await sleep(300);
         const png = await p.screenshot({ type: "png" });
         if (shotDir) fs.writeFileSync(path.join(shotDir, `phone-${id}.png`), png);
         const img = decodePng(png);
