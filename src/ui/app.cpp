@@ -381,7 +381,7 @@ void App::draw_menu_bar() {
   const float room = ImGui::GetWindowWidth() - w - 8 - ImGui::GetCursorPosX() - ImGui::GetStyle().ItemSpacing.x;
   const std::string title = demo().title + (drawer_mode_ ? "" : "   " + demo().id);
   if (room > ImGui::GetFontSize() * 2) {
-    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const ImVec2 at(ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y + ImGui::GetStyle().FramePadding.y);
     rich_draw_fit(ImGui::GetWindowDrawList(), at, ImGui::GetColorU32(ImGuiCol_Text), title, room);
     ImGui::Dummy(ImVec2(room, ImGui::GetFontSize()));
     help_tooltip(demo().title + "\n\n`" + demo().id + "`");
