@@ -379,6 +379,7 @@ async function main() {
       expect((await state()).playing === true, "the new run does not play by itself");
       await space();
       expect((await state()).playing === false, "Space did not pause");
+      await sleep(2200);  // the "Paused" notice fades out over 1.8 s
       const still0 = await shot("fr-paused-1");
       await sleep(600);
       const still1 = await shot("fr-paused-2");
