@@ -123,7 +123,7 @@ struct Plot {
 struct Figure {
   std::string title;
   std::vector<Plot> plots;
-  int columns = 0;   // 0: one column for a single plot, two otherwise
+  int columns = 0;   // SVG export grid: 0: one column for a single plot, two otherwise (the UI uses ui::PlotGrid)
   int headline = 0;  // the plot drawn larger than the rest (the one that tells the story); -1: none
 };
 

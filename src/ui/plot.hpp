@@ -53,13 +53,10 @@ class PlotContext {
   bool focused(const std::string& series) const { return focused_.count(series) > 0; }
   void toggle_focus(const std::string& series);
   void toggle_hidden(const std::string& series);
-  void clear_focus() { focused_.clear(); }
   // Keeps the curves drawn in the next frame as grey ghosts (pin), or drops them.
   void pin() { pin_requested_ = true; }
   void unpin() { ghosts_.clear(); }
   bool pinned() const { return !ghosts_.empty(); }
-  // Forgets zoom and per-plot choices (a new demo state); keeps the focus set and the ghost.
-  void reset_views() { views_.clear(); }
 
   struct View {
     float u0 = 0, u1 = 1, v0 = 0, v1 = 1;  // zoom window, in units of the automatic range
