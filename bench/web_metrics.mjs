@@ -4,10 +4,11 @@
 //   - time to first frame: navigation start → window.klabFirstFrameMs (set by web/klab.js when the
 //     C++ side has drawn its first frame), median of N fresh loads, each in a new browser context
 //     (empty HTTP and compiled-code caches)
-//   - frames per second of each kl demo: requestAnimationFrame callbacks counted in the page over
-//     ~5 s (the lab draws one frame per callback); kl.forward_reverse also while its fit animates;
-//     with the main thread's time per frame inside the callbacks: the lab's C++ frame and its WebGL
-//     calls, including the waits of synchronous WebGL calls on the (software) GPU process
+//   - for every demo of the catalogue (window.klabDemos), over ~S seconds with the mouse moving
+//     (input keeps the lab drawing): frames drawn per second, and the C++ milliseconds per drawn
+//     frame, split into the lab's UI code with ImGui (window.klabUiMs) and the whole C++ frame with
+//     its WebGL calls (window.klabCppMs; synchronous WebGL calls wait for the software GPU process)
+//   - idle: frames drawn in 2 s with nothing moving (the lab pauses its main loop: 0 expected)
 // Headless Chromium renders WebGL2 in software (SwiftShader) on the CPU, so the FPS figures are a
 // lower bound of what a browser with a GPU reaches.
 //
@@ -62,31 +63,6 @@ function startServer() {
   });
 }
 
-// Installed before the page's scripts: times every requestAnimationFrame callback (the lab's
-// frame: C++ UI code and WebGL calls; SwiftShader rasterises in the GPU process, and synchronous
-// WebGL calls wait for it).
-function timeCallbacks() {
-  const raf = window.requestAnimationFrame.bind(window);
-  window.klabCallbackMs = 0;
-  window.requestAnimationFrame = (cb) => raf((t) => {
-    const t0 = performance.now();
-    cb(t);
-    window.klabCallbackMs += performance.now() - t0;
-  });
-}
-
-// Over `seconds`: frames per second (rAF callbacks counted in the page) and the main thread's
-// milliseconds per frame spent in callbacks.
-const measureFrames = (page, seconds) => page.evaluate((ms) => new Promise((resolve) => {
-  let n = 0;
-  const t0 = performance.now(), busy0 = window.klabCallbackMs;
-  const tick = (t) => {
-    if (t - t0 >= ms) resolve({ fps: (1000 * n) / (t - t0), busyMs: (window.klabCallbackMs - busy0) / Math.max(1, n) });
-    else ++n, requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-}), seconds * 1000);
-
 async function main() {
   const dist = path.join(root, "web/dist");
   for (const f of ["klab_web.wasm", "klab_web.js"])
@@ -116,39 +92,40 @@ async function main() {
     }
     console.log(`  median ${median(firsts).toFixed(0)} ms   (loads: ${firsts.map((x) => x.toFixed(0)).join(", ")} ms)`);
 
-    console.log(`\nframes per second over ${SECONDS} s (requestAnimationFrame callbacks; WebGL2 in software: a lower bound)`);
+    console.log(`\nevery demo over ${SECONDS} s with the mouse moving, ${VIEW.width}×${VIEW.height} (WebGL2 in software: FPS is a lower bound)`);
+    console.log(`  ${"demo".padEnd(28)} ${"FPS".padStart(6)} ${"UI ms/frame".padStart(12)} ${"C++ ms/frame".padStart(13)}   idle frames in 2 s`);
     const context = await browser.newContext({ viewport: VIEW, deviceScaleFactor: 1 });
     const page = await context.newPage();
-    await page.addInitScript(timeCallbacks);
     await page.goto(url, { waitUntil: "load" });
     await page.waitForFunction(() => window.klabReady === true, null, { timeout: 60000 });
-    await page.mouse.move(VIEW.width - 10, VIEW.height - 60);  // hover nothing
-    const demos = [
-      { label: "kl.bernoulli", hash: "#kl.bernoulli" },
-      { label: "kl.forward_reverse (paused)", hash: "#kl.forward_reverse" },
-      // A long fit so it is still animating at the end of the window (it animates 4 steps a frame).
-      { label: "kl.forward_reverse (playing)", hash: "#kl.forward_reverse?steps=100000", play: true },
-      { label: "kl.categorical", hash: "#kl.categorical" },
-    ];
-    for (const d of demos) {
-      await page.evaluate((h) => { location.hash = h; }, d.hash);
-      // The app has applied the link once it rewrote it in canonical form ("#<demo>?...&runs=N").
-      const prefix = d.hash.split("?")[0] + "?", part = d.hash.split("?")[1] || "";
-      await page.waitForFunction(([prefix, part]) => location.hash.startsWith(prefix) && location.hash.includes(part) &&
-                                 /&runs=\d+$/.test(location.hash), [prefix, part], { timeout: 10000 });
-      if (d.play) {
-        await page.keyboard.down("Space");  // held across frames: ImGui 1.86 samples key state per frame
-        await page.waitForTimeout(300);
-        await page.keyboard.up("Space");
+    const ids = await page.evaluate(() => window.klabDemos);
+    const counters = () => page.evaluate(() => ({ frames: window.klabFrames, ui: window.klabUiMs, cpp: window.klabCppMs, t: performance.now() }));
+    for (const id of ids) {
+      await page.evaluate((h) => { location.hash = h; }, "#" + id);
+      await page.waitForFunction((id) => location.hash.startsWith("#" + id + "?") && /&runs=\d+$/.test(location.hash), id,
+                                 { timeout: 10000 });
+      await page.waitForTimeout(1000);  // settle (first layout, landscapes)
+      const a = await counters();
+      const t0 = Date.now();
+      for (let i = 0; Date.now() - t0 < SECONDS * 1000; ++i) {
+        await page.mouse.move(VIEW.width - 60 + (i % 2) * 20, VIEW.height - 60);  // over the controls' empty part
+        await page.waitForTimeout(30);
       }
-      await page.waitForTimeout(1000);  // settle (first layout, landscape computation)
-      const m = await measureFrames(page, SECONDS);
-      console.log(`  ${d.label.padEnd(30)} ${m.fps.toFixed(1).padStart(6)} FPS   ${m.busyMs.toFixed(1).padStart(6)} ms/frame in the frame callback`);
-      if (d.play) {
+      const b = await counters();
+      const n = Math.max(1, b.frames - a.frames);
+      // Idle: pause what plays, let the input settle, then count frames over 2 s.
+      const playing = await page.evaluate(() => window.klabState && window.klabState.playing);
+      if (playing) {
         await page.keyboard.down("Space");
-        await page.waitForTimeout(300);
+        await page.waitForTimeout(100);
         await page.keyboard.up("Space");
       }
+      await page.waitForTimeout(2500);
+      const i0 = await counters();
+      await page.waitForTimeout(2000);
+      const i1 = await counters();
+      console.log(`  ${id.padEnd(28)} ${((1000 * (b.frames - a.frames)) / (b.t - a.t)).toFixed(1).padStart(6)} ${((b.ui - a.ui) / n).toFixed(1).padStart(12)} ` +
+                  `${((b.cpp - a.cpp) / n).toFixed(1).padStart(13)}   ${i1.frames - i0.frames}`);
     }
     await context.close();
     console.log("\nnote: headless Chromium draws WebGL2 with SwiftShader on the CPU (no GPU here), and the lab shares the\n" +

@@ -1,5 +1,7 @@
-// KL Lab page glue: the Emscripten Module (canvas, loading progress, errors) and the hook the
-// C++ side calls once its first frame is on screen (window.klabFirstFrame).
+// KL Lab page glue: the Emscripten Module (canvas, loading progress, errors), the hook the
+// C++ side calls once its first frame is on screen (window.klabFirstFrame), and the wake-up: the
+// lab pauses its main loop when nothing moves (no CPU while idle), so every input event calls
+// the C++ klab_wake() to draw again.
 "use strict";
 (function () {
   const loading = document.getElementById("loading");
@@ -30,4 +32,9 @@
   };
   // Keyboard focus goes to the canvas so ImGui receives keys.
   document.getElementById("canvas").addEventListener("mousedown", (e) => e.target.focus());
+  const wake = () => { if (window.Module && Module._klab_wake) Module._klab_wake(); };
+  for (const type of ["pointermove", "pointerdown", "pointerup", "mousemove", "mousedown", "mouseup", "wheel", "keydown",
+                      "keyup", "touchstart", "touchmove", "touchend", "resize", "hashchange", "focus", "blur",
+                      "visibilitychange"])
+    window.addEventListener(type, wake, { passive: true, capture: true });
 })();

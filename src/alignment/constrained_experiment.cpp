@@ -299,7 +299,7 @@ plot::Figure ConstrainedExperiment::figure(const BatchResult& r) const {
   // Trial outcomes: violation and no-solution rates with 95% intervals, δ marked.
   plot::Plot trials;
   trials.title = "Returned policy unsafe (solid), no solution (faded); ±95%";
-  trials.x = {"series"};
+  trials.x = plot::category_axis("method", r.layout.series, 0.0);
   trials.y = {"rate", plot::Scale::Linear, 0.0, 1.0};
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
     const RunningStat& v = r.final_stat(s, kFinalViolation);

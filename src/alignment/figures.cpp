@@ -11,11 +11,7 @@
 
 namespace klab::alignment {
 
-Rgba series_color(size_t i) {
-  Rgba c = palette(i % 10);
-  if ((i / 10) % 2 == 1) c = {0.6f * c.r, 0.6f * c.g, 0.6f * c.b, c.a};
-  return c;
-}
+Rgba series_color(size_t i) { return palette(i); }
 
 std::vector<long long> step_checkpoints(long long steps, int max_points) {
   std::vector<long long> out;
@@ -35,7 +31,6 @@ plot::Plot curves_plot(const BatchResult& r, const std::string& metric, const st
   p.x = {m >= 0 ? r.layout.axes[r.layout.curves[static_cast<size_t>(m)].axis].label : "step"};
   p.y = {ylabel, yscale};
   p.lines = plot::result_lines(r, metric);
-  for (size_t s = 0; s < p.lines.size(); ++s) p.lines[s].color = series_color(s);
   return p;
 }
 
@@ -44,7 +39,8 @@ plot::Plot reward_kl_frontier(const World& world, double beta) {
   p.title = "Reward–KL frontier: π*_b ∝ π_ref·exp(r*/b)";
   p.x = {"KL(π‖π_ref)"};
   p.y = {"gold reward E_π[r*]"};
-  plot::Line l{"π*_b frontier", {}, {}, {}, {}, kReferenceColor, 1.5f, true};
+  plot::Line l = plot::reference_line("π*_b frontier");
+  l.color = kReferenceColor;
   for (int i = 0; i <= 60; ++i) {
     const double b = std::exp(std::log(50.0) + (std::log(0.02) - std::log(50.0)) * i / 60.0);
     const MatrixXd lp = tilted_logp(world.ref_logp, world.gold, b);

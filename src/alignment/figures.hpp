@@ -12,11 +12,12 @@
 
 namespace klab::alignment {
 
-// Series colour i: the lab's 10-colour palette, then the same hues darkened for series 10–19.
+// Series colour i: the lab's 10-colour palette (series 10 and up are told apart by their dash,
+// plot::series_dash).
 Rgba series_color(size_t i);
 // Colours of reference objects (optima, π_ref, guides), legible on the dark UI and on white SVG.
 constexpr Rgba kOptimumColor{0.98f, 0.72f, 0.10f, 1.0f};
-constexpr Rgba kReferenceColor{0.55f, 0.55f, 0.55f, 1.0f};
+constexpr Rgba kReferenceColor = plot::kReferenceGrey;
 
 // About `max_points` + 1 distinct integer checkpoints 0 = c_0 < ... < c_n = steps.
 std::vector<long long> step_checkpoints(long long steps, int max_points);

@@ -182,7 +182,7 @@ plot::Figure OfflineExperiment::figure(const BatchResult& r) const {
   plot::Plot logps = curves_plot(r, "chosen_logp", "Chosen (solid) and rejected (dashed) ln π - ln π_ref", "mean Δ ln π",
                                  plot::Scale::Linear);
   for (plot::Line l : plot::result_lines(r, "rejected_logp")) {
-    l.dashed = true;
+    l.dash = plot::Dash::Dashed;
     l.name.clear();
     logps.lines.push_back(l);
   }

@@ -18,6 +18,7 @@
 #include "core/plot_scale.hpp"
 #include "imgui.h"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::alignment {
 namespace {
@@ -34,7 +35,13 @@ plot::Line history_line(const std::string& name, const std::vector<double>& x, c
   l.x = x;
   l.y = y;
   l.color = c;
-  l.dashed = dashed;
+  l.dash = dashed ? plot::Dash::Dashed : plot::Dash::Solid;
+  return l;
+}
+// Method i's curve: its series colour and, from the 11th method on, its dash pattern.
+plot::Line history_line(const std::string& name, const std::vector<double>& x, const std::vector<double>& y, size_t i) {
+  plot::Line l = history_line(name, x, y, series_color(i));
+  l.dash = plot::series_dash(i);
   return l;
 }
 
@@ -51,6 +58,8 @@ class TrainerView : public ui::DemoView {
   }
   bool animates() const override { return true; }
   bool finished() const override { return !trainer_ || trainer_->steps_done() >= total_; }
+  double steps_done() const override { return trainer_ ? static_cast<double>(trainer_->steps_done()) : 0.0; }
+  double steps_total() const override { return static_cast<double>(total_); }
   std::string status() const override {
     char s[64];
     std::snprintf(s, sizeof s, "step %lld / %lld", trainer_ ? trainer_->steps_done() : 0LL, total_);
@@ -76,16 +85,30 @@ class TrainerView : public ui::DemoView {
     plot::Plot p;
     p.title = title;
     p.x = {x_label};
+    p.x.cover_lo = 0, p.x.cover_hi = static_cast<double>(total_);  // the whole run's axis from the start
     p.y = {"", scale};
     for (size_t i = 0; i < h.methods(); ++i)
-      p.lines.push_back(history_line(names_[i], h.steps(), h.values(i, k), series_color(i)));
+      p.lines.push_back(history_line(names_[i], h.steps(), h.values(i, k), i));
     return p;
+  }
+
+  // The index of method `id` among the compared ones (0 if it is not compared).
+  size_t method_index(const std::string& id) const {
+    const auto it = std::find(names_.begin(), names_.end(), id);
+    return it == names_.end() ? 0 : static_cast<size_t>(it - names_.begin());
   }
 
   std::unique_ptr<Trainer> trainer_;
   long long total_ = 0;
   std::vector<std::string> names_;
 };
+
+// The responses 1..K of a prompt as a categorical axis.
+plot::Axis response_axis(int k) {
+  std::vector<std::string> names;
+  for (int y = 0; y < k; ++y) names.push_back("y" + std::to_string(y + 1));
+  return plot::category_axis("response", names);
+}
 
 // A prompt selector (1-based) for views that track the first `count` prompts.
 void prompt_slider(int* prompt, int count) {
@@ -112,7 +135,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     if (shown - 1 != prompt_) field_dirty_ = true;
     prompt_ = shown - 1;
     if (simplex) {
-      ImGui::SameLine();
+      ui::same_line_if_fits(ImGui::GetFontSize() * 14);
       const auto& ids = offline_method_ids();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
       if (ImGui::BeginCombo("field of", ids[static_cast<size_t>(field_loss_)].c_str())) {
@@ -123,8 +146,8 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
           }
         ImGui::EndCombo();
       }
-      ImGui::SameLine();
-      ImGui::TextDisabled("tabular gradient-descent flow of the chosen loss on this prompt");
+      ui::same_line_if_fits(ImGui::CalcTextSize("the gradient-descent flow of this loss").x);
+      ImGui::TextDisabled("the gradient-descent flow of this loss");
     }
     if (simplex && field_dirty_) {
       field_ = offline_field(*trainer_, prompt_, static_cast<Method>(field_loss_), 0);
@@ -133,14 +156,21 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     figure_.title = "Offline preference optimisation (live run 0)";
     figure_.plots.clear();
     figure_.plots.push_back(simplex ? offline_simplex(*trainer_, history_, prompt_, names_, &field_) : bars());
+    if (simplex) {
+      const Eigen::Vector3d star = row3(trainer_->optimum(), prompt_);
+      const auto xy = plot::simplex_xy(star[0], star[1], star[2]);
+      figure_.plots[0].annotations.push_back({xy[0], xy[1], "π*_β: where DPO on population data ends"});
+    }
     figure_.plots.push_back(frontier());
     figure_.plots.push_back(curve(kOffKlOpt, "KL(π‖π*_β)", plot::Scale::Log));
     plot::Plot lp = curve(kOffChosen, "Chosen (solid) and rejected (dashed) ln π - ln π_ref", plot::Scale::Linear);
-    for (size_t i = 0; i < history_.methods(); ++i)
+    for (size_t i = 0; i < history_.methods(); ++i) {
       lp.lines.push_back(history_line("", history_.steps(), history_.values(i, kOffRejected), series_color(i), true));
+      lp.lines.back().group = names_[i];  // highlighted and hidden with its method
+    }
     figure_.plots.push_back(lp);
     figure_.columns = 2;
-    ui::draw_figure("offline", figure_, ImVec2(0, 0));
+    ui::draw_figure("offline", figure_);
   }
 
  private:
@@ -161,7 +191,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
   plot::Plot frontier() const {
     plot::Plot p = frontier_;
     for (size_t i = 0; i < history_.methods(); ++i) {
-      plot::Line l = history_line(names_[i], history_.values(i, kOffKlRef), history_.values(i, kOffGold), series_color(i));
+      plot::Line l = history_line(names_[i], history_.values(i, kOffKlRef), history_.values(i, kOffGold), i);
       if (!l.x.empty()) p.points.push_back({"", {l.x.back()}, {l.y.back()}, series_color(i), 4.5f});
       p.lines.push_back(std::move(l));
     }
@@ -172,7 +202,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     plot::Plot p;
     const int x = std::min(prompt_, trainer_->world().P - 1);
     p.title = "Prompt " + std::to_string(x + 1) + ": π(y|x) of each method and π*_β (dashed)";
-    p.x = {"response y"};
+    p.x = response_axis(static_cast<int>(trainer_->logp(0).cols()));
     p.y = {"probability", plot::Scale::Linear, 0.0, plot::kAuto};
     auto row = [&](const MatrixXd& lp) {
       std::vector<double> ys, ps;
@@ -181,7 +211,7 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
     };
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto r = row(trainer_->logp(i));
-      p.lines.push_back(history_line(names_[i], r.first, r.second, series_color(i)));
+      p.lines.push_back(history_line(names_[i], r.first, r.second, i));
     }
     const auto r = row(trainer_->optimum());
     p.lines.push_back(history_line("π*_β", r.first, r.second, kOptimumColor, true));
@@ -208,8 +238,9 @@ class OnlineView final : public TrainerView<OnlineTrainer, OnlineExperiment> {
     for (size_t k = 0; k < 4; ++k)
       figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     figure_.plots[0].guides.push_back({false, optimum_gold_, "π*_β", kReferenceColor, true});
+    figure_.plots[0].annotations.push_back({0.7 * static_cast<double>(total_), optimum_gold_, "π*_β: the best KL-regularised policy"});
     figure_.columns = 2;
-    ui::draw_figure("online", figure_, ImVec2(0, 0));
+    ui::draw_figure("online", figure_);
   }
 
  private:
@@ -252,10 +283,14 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     phase.x = {"forget mean ln π"};
     phase.y = {"utility"};
     for (size_t i = 0; i < history_.methods(); ++i)
-      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), series_color(i)));
+      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), i));
     figure_.plots.push_back(phase);
+    const size_t npo = method_index("npo");
+    if (!history_.steps().empty())
+      figure_.plots[0].annotations.push_back({history_.steps().back(), history_.values(npo, 0).back(),
+                                              names_[npo] + ": forgets without collapsing"});
     figure_.columns = 2;
-    ui::draw_figure("unlearning", figure_, ImVec2(0, 0));
+    ui::draw_figure("unlearning", figure_);
   }
 
  private:
@@ -297,13 +332,18 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
     figure_.title = "Nash alignment (live run 0)";
     figure_.plots.clear();
     figure_.plots.push_back(simplex ? nash_simplex(*trainer_, history_, prompt_, names_, &landscape_) : bars());
+    if (simplex) {
+      const VectorXd& n = trainer_->nash(prompt_);
+      const auto xy = plot::simplex_xy(n[0], n[1], n[2]);
+      figure_.plots[0].annotations.push_back({xy[0], xy[1], "π_N: the Nash (minimax) policy"});
+    }
     const char* titles[] = {"Duality gap (τ-regularised game)", "Win rate against π_N: P(π ≻ π_N)", "KL(π‖π_N)"};
     for (size_t k = 0; k < 3; ++k) {
       figure_.plots.push_back(history_plot(history_, k, titles[k], "iteration", k == 1 ? plot::Scale::Linear : plot::Scale::Log));
       if (k == 1) figure_.plots.back().guides.push_back({false, 0.5, "½", kReferenceColor, true});
     }
     figure_.columns = 2;
-    ui::draw_figure("nash", figure_, ImVec2(0, 0));
+    ui::draw_figure("nash", figure_);
   }
 
  private:
@@ -320,13 +360,13 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
     plot::Plot p;
     const int x = std::min(prompt_, trainer_->world().P - 1);
     p.title = "Prompt " + std::to_string(x + 1) + ": each method's policy and π_N (dashed)";
-    p.x = {"response y"};
+    p.x = response_axis(trainer_->world().K);
     p.y = {"probability", plot::Scale::Linear, 0.0, plot::kAuto};
     std::vector<double> ys;
     for (int y = 0; y < trainer_->world().K; ++y) ys.push_back(y + 1);
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const VectorXd pi = trainer_->policy(i, x);
-      p.lines.push_back(history_line(names_[i], ys, std::vector<double>(pi.data(), pi.data() + pi.size()), series_color(i)));
+      p.lines.push_back(history_line(names_[i], ys, std::vector<double>(pi.data(), pi.data() + pi.size()), i));
     }
     const VectorXd& n = trainer_->nash(x);
     p.lines.push_back(history_line("π_N", ys, std::vector<double>(n.data(), n.data() + n.size()), kOptimumColor, true));
@@ -343,7 +383,6 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
 // alignment.overoptimization: best-of-n and KL paths of every proxy objective, the Goodhart curve.
 class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> {
  public:
-  bool autoplay() const override { return true; }  // nothing to show until the reward models are fitted
   void draw(ui::ViewContext& ctx) override {
     if (!trainer_) reset(ctx);
     figure_.title = "Reward over-optimisation (live run 0)";
@@ -363,18 +402,25 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     pg.x = {"step"};
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto& c = trainer_->curves(i);
-      gold.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_gold, series_color(i)));
+      gold.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_gold, i));
       std::vector<double> formula;
       for (double n : ns_) formula.push_back(bon_kl_formula(n));
-      proxy.lines.push_back(history_line(names_[i], formula, c.bon_proxy, series_color(i)));
-      path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, series_color(i)));
-      pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, series_color(i)));
+      proxy.lines.push_back(history_line(names_[i], formula, c.bon_proxy, i));
+      path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, i));
+      pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, i));
       pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, series_color(i), true));
-      if (c.stop_step >= 0) pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, series_color(i), 6.0f});
+      pg.lines.back().group = names_[i];
+      if (c.stop_step >= 0)
+        pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, series_color(i), 6.0f, names_[i]});
     }
+    const auto& first = trainer_->curves(0);
+    if (first.stop_step >= 0)
+      pg.annotations.push_back({static_cast<double>(first.stop_step), first.stop_gold, "early stop: before the gold reward turns down"});
+    pg.x.cover_lo = 0;
     figure_.plots = {gold, proxy, path, pg};
     figure_.columns = 2;
-    ui::draw_figure("overopt", figure_, ImVec2(0, 0));
+    figure_.headline = 3;  // Goodhart: the proxy climbs while the gold reward falls
+    ui::draw_figure("overopt", figure_);
   }
 
  private:
@@ -402,6 +448,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     figure_.plots[0].guides.push_back({false, pr.optimum.reward, "optimum", kReferenceColor, true});
     figure_.plots[1].guides.push_back({false, 0.0, "b", kReferenceColor, true});
     figure_.plots[2].guides.push_back({false, pr.optimum.lambda, "λ*", kReferenceColor, true});
+    figure_.plots[0].annotations.push_back({0.7 * static_cast<double>(total_), pr.optimum.reward, "the exact constrained optimum"});
     figure_.plots.push_back(plane_);
     plot::Plot& plane = figure_.plots.back();
     for (size_t i = 0; i < trainer_->size(); ++i) {
@@ -421,7 +468,7 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
       }
       ImGui::NewLine();
     }
-    ui::draw_figure("constrained", figure_, ImVec2(0, 0));
+    ui::draw_figure("constrained", figure_);
   }
 
  private:
@@ -436,7 +483,8 @@ class ConstrainedView final : public TrainerView<ConstrainedTrainer, Constrained
     plane_.title = "Reward vs utility: the π_λ family (dashed), b, optimum (★)";
     plane_.x = {"E_π[g]"};
     plane_.y = {"E_π[r*]"};
-    plot::Line fam{"π_λ, λ ≥ 0", {}, {}, {}, {}, kReferenceColor, 1.5f, true};
+    plot::Line fam = plot::reference_line("π_λ, λ ≥ 0");
+    fam.color = kReferenceColor;
     for (int i = 0; i <= 60; ++i) {
       const double lambda = std::pow(10.0, -2.0 + 4.0 * i / 60.0) - 0.01;
       const MatrixXd lp = tilted_logp(w.ref_logp, w.gold + lambda * pr.utility, e.p().beta);

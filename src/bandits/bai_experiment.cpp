@@ -147,7 +147,7 @@ plot::Figure BaiExperiment::figure(const BatchResult& r) const {
   vs_eps.y = {"P(wrong arm)", plot::Scale::Log};
   vs_eps.lines = plot::result_lines(r, "error_vs_eps");
   for (plot::Line& l : vs_eps.lines)
-    if (l.name != "dp_sh" && l.name != "dp_bai") l.dashed = true, l.lo.clear(), l.hi.clear();
+    if (l.name != "dp_sh" && l.name != "dp_bai") l.dash = plot::Dash::Dashed, l.lo.clear(), l.hi.clear();
   f.plots = {vs_t, vs_eps};
   return f;
 }

@@ -12,6 +12,7 @@
 #include "core/colormap.hpp"
 #include "core/portable.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -39,8 +40,10 @@ class BaiView final : public ui::DemoView {
     return s;
   }
   void advance(const ui::ViewContext& ctx, int steps) override {
-    if (!finished()) ++phase_;
+    for (int i = 0; i < steps && !finished(); ++i) ++phase_;
   }
+  double steps_done() const override { return static_cast<double>(phase_); }
+  double steps_total() const override { return static_cast<double>(std::max<size_t>(dp_.phases.size(), 2) - 1); }
 
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<BaiExperiment&>(ctx.experiment);
@@ -54,16 +57,11 @@ class BaiView final : public ui::DemoView {
                      {"sh says", verdict(sh_.recommended)}},
                     3);
     build_figure(e);
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const ImVec2 big(std::max(80.0f, avail.x * 0.5f - gap), std::max(80.0f, avail.y));
-    draw_geometry(e, big);
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    const ImVec2 small(std::max(80.0f, avail.x * 0.5f), std::max(80.0f, avail.y * 0.5f - gap));
-    ui::draw_plot("estimates", figure_.plots[1], small);
-    ui::draw_plot("pulls", figure_.plots[2], small);
-    ImGui::EndGroup();
+    ui::PlotGrid grid(3, 0);
+    draw_geometry(e, grid.cell(0));
+    ui::draw_plot("estimates", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("pulls", figure_.plots[2], grid.cell(2));
+    grid.end();
   }
 
  private:
@@ -83,7 +81,8 @@ class BaiView final : public ui::DemoView {
     geo.title = "Arms a_k and θ (drag); large: Max-Det basis";
     geo.x = {"x", plot::Scale::Linear, -0.08, 1.12};
     geo.y = {"y", plot::Scale::Linear, -0.08, 1.12};
-    plot::Line arc{"unit circle", {}, {}, {}, {}, {0.45f, 0.45f, 0.45f, 1}, 1.0f, true};
+    geo.equal_aspect = true;  // the unit circle stays a circle
+    plot::Line arc = plot::reference_line("unit circle");
     for (int i = 0; i <= 90; ++i) arc.x.push_back(std::cos(i * kPi / 180.0)), arc.y.push_back(std::sin(i * kPi / 180.0));
     const double psi = e.p().theta_angle * kPi / 180.0, r = e.p().theta_norm;
     plot::Line theta{"θ", {0.0, r * std::cos(psi)}, {0.0, r * std::sin(psi)}, {}, {}, palette(3), 3.0f};
@@ -99,10 +98,12 @@ class BaiView final : public ui::DemoView {
       if (static_cast<int>(a) == best_) best.x.push_back(problem_.x[a]), best.y.push_back(problem_.y[a]);
     }
     geo.points = {basis, out, in, best};
+    geo.annotations.push_back({problem_.x[static_cast<size_t>(best_)], problem_.y[static_cast<size_t>(best_)],
+                               "best arm: largest ⟨a_k, θ⟩"});
 
     plot::Plot est;
     est.title = "Phase estimates μ̂ (bars) vs true μ (points)";
-    est.x = {"arm", plot::Scale::Linear, 0.3, k + 0.7};
+    est.x = panel::arm_axis(k);
     est.y = {"mean"};
     plot::Bars bars{"μ̂ (active arms)", {}, {}, palette(0)};
     for (size_t a = 0; a < k; ++a) {
@@ -121,7 +122,7 @@ class BaiView final : public ui::DemoView {
 
     plot::Plot pulls;
     pulls.title = "Pulls per arm in this run";
-    pulls.x = {"arm"};
+    pulls.x = panel::arm_axis(k);
     pulls.y = {"pulls", plot::Scale::Log};
     const struct {
       const char* name;
@@ -158,11 +159,12 @@ class BaiView final : public ui::DemoView {
     const double angle = std::clamp(std::atan2(f.mouse_y, f.mouse_x) * 180.0 / kPi, 0.0, 90.0);
     if (dragging_ >= 0 && static_cast<size_t>(dragging_) < e.p().angles.size()) {
       std::vector<double> angles = e.p().angles;
-      angles[static_cast<size_t>(dragging_)] = angle;
+      angles[static_cast<size_t>(dragging_)] = plot::round_for_range(angle, 90.0, false);
       panel::assign(e.params(), {{"angles", panel::list_value(angles)}});
     } else {
       const double norm = std::clamp(std::hypot(f.mouse_x, f.mouse_y), 0.05, 1.0);
-      panel::assign(e.params(), {{"theta_angle", panel::real_value(angle)}, {"theta_norm", panel::real_value(norm)}});
+      panel::assign(e.params(), {{"theta_angle", panel::real_value(plot::round_for_range(angle, 90.0, false))},
+                                 {"theta_norm", panel::real_value(plot::round_for_range(norm, 1.0, false))}});
     }
   }
 

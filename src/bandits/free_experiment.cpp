@@ -217,8 +217,8 @@ plot::Figure FreeExperiment::figure(const BatchResult& r) const {
   saved.lines = plot::result_lines(r, "saved_vs_c");
   saved.lines.erase(saved.lines.begin());  // "klucb" saves nothing against itself
   const std::vector<double> cs = plot::linear_points(0.0, p().c_max, 81);
-  plot::Line pu{"predicted uniform", {}, {}, {}, {}, palette(kUniformFree), 1.5f, true};
-  plot::Line pa{"predicted UFE", {}, {}, {}, {}, palette(kUfe), 1.5f, true};
+  plot::Line pu{"predicted uniform", {}, {}, {}, {}, palette(kUniformFree), 1.5f, plot::Dash::Dashed};
+  plot::Line pa{"predicted UFE", {}, {}, {}, {}, palette(kUfe), 1.5f, plot::Dash::Dashed};
   for (double c : cs) {
     pu.x.push_back(c), pu.y.push_back(predicted(FreeRule::Uniform, c));
     pa.x.push_back(c), pa.y.push_back(predicted(FreeRule::Ufe, c));

@@ -12,6 +12,7 @@
 #include "core/colormap.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -36,7 +37,12 @@ class FreeView final : public ui::DemoView {
     history_t_.clear();
     history_.assign(3, {});
     next_record_ = 1;
+    steps_ = 0;
+    total_steps_ = episodes_[2].budget;  // the free phase, one pull a step, then the paid phase in log time
+    for (uint64_t t = 0; t < horizon_; t = next_t(t)) ++total_steps_;
   }
+  double steps_done() const override { return static_cast<double>(steps_); }
+  double steps_total() const override { return static_cast<double>(total_steps_); }
 
   bool animates() const override { return true; }
   bool finished() const override { return states_.empty() || states_[0].t >= horizon_; }
@@ -63,9 +69,10 @@ class FreeView final : public ui::DemoView {
           --budget;
           continue;
         }
-        const uint64_t target = std::min<uint64_t>(horizon_, std::max<uint64_t>(st.t + 1, st.t + st.t / 100));
+        const uint64_t target = next_t(st.t);
         while (st.t < target) free_episode_step(st, e, episodes_[s], theta_, gap_, seed_, 0), --budget;
       }
+      ++steps_;
       record();
     }
   }
@@ -82,16 +89,17 @@ class FreeView final : public ui::DemoView {
                      {"predicted saving UFE", num(e.predicted(FreeRule::Ufe, e.p().c_free))}},
                     3);
     build_figure(e, lt);
-    const ImVec2 cell = panel::grid_cell(2, 2);
-    ui::draw_plot("free_pulls", figure_.plots[0], cell);
-    ImGui::SameLine();
-    ui::draw_plot("paid_regret", figure_.plots[1], cell);
-    ui::draw_plot("prediction", figure_.plots[2], cell);
-    ImGui::SameLine();
-    ui::draw_plot("counts", figure_.plots[3], cell);
+    ui::PlotGrid grid(4, 1);
+    ui::draw_plot("free_pulls", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("paid_regret", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("prediction", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("counts", figure_.plots[3], grid.cell(3));
+    grid.end();
   }
 
  private:
+  uint64_t next_t(uint64_t t) const { return std::min<uint64_t>(horizon_, std::max<uint64_t>(t + 1, t + t / 100)); }
+
   void record() {
     const uint64_t t = states_[0].t;
     if (t == 0 || (t < next_record_ && t < horizon_)) return;
@@ -108,7 +116,7 @@ class FreeView final : public ui::DemoView {
 
     plot::Plot free;
     free.title = "Free pulls per arm (points: ln T / KL targets)";
-    free.x = {"arm", plot::Scale::Linear, 0.3, k + 0.7};
+    free.x = panel::arm_axis(k);
     free.y = {"free pulls"};
     for (size_t s = 1; s < 3; ++s) {
       plot::Bars b{kNames[s], {}, {}, palette(s)};
@@ -136,6 +144,8 @@ class FreeView final : public ui::DemoView {
     regret.x = {"paid round t", plot::Scale::Log, 1.0, static_cast<double>(horizon_)};
     regret.y = {"R_t"};
     for (size_t s = 0; s < 3; ++s) regret.lines.push_back({kNames[s], history_t_, history_[s], {}, {}, palette(s), 2.0f});
+    if (!history_t_.empty())
+      regret.annotations.push_back({history_t_.back(), history_[2].back(), "UFE: free pulls spent where they save the most regret"});
 
     plot::Plot pred;
     pred.title = "Predicted saving vs c_free (kinks: phase transitions)";
@@ -151,7 +161,7 @@ class FreeView final : public ui::DemoView {
 
     plot::Plot counts;
     counts.title = "All pulls per arm so far (free + paid)";
-    counts.x = {"arm"};
+    counts.x = panel::arm_axis(k);
     counts.y = {"pulls", plot::Scale::Log};
     for (size_t s = 0; s < 3; ++s) {
       plot::Line l{kNames[s], {}, {}, {}, {}, palette(s), 2.0f};
@@ -163,6 +173,7 @@ class FreeView final : public ui::DemoView {
   }
 
   uint64_t seed_ = 0, horizon_ = 1, next_record_ = 1;
+  long long steps_ = 0, total_steps_ = 0;
   std::vector<FreeEpisode> episodes_;
   std::vector<double> theta_, gap_;
   std::vector<FreeEpisodeState> states_;

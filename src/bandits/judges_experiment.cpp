@@ -110,7 +110,7 @@ plot::Figure JudgesExperiment::figure(const BatchResult& r) const {
   err.y = {"‖ŝ - s‖_p", plot::Scale::Log};
   err.lines = plot::result_lines(r, "error");
   const JudgeInstance inst = instance();
-  plot::Line rate{"oracle rate (E‖e‖_p^p)^{1/p}", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 1.5f, true};
+  plot::Line rate = plot::reference_line("oracle rate (E‖e‖_p^p)^{1/p}");
   for (double b : r.layout.axes[0].x) rate.x.push_back(b), rate.y.push_back(oracle_rate(inst, p().p, b));
   err.lines.push_back(rate);
   plot::Plot ratio;

@@ -12,6 +12,7 @@
 #include "bandits/panel_views.hpp"
 #include "core/colormap.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -31,7 +32,12 @@ class JudgesView final : public ui::DemoView {
     spent_ = 0.0;
     history_b_.clear();
     history_.assign(3, {});
+    steps_ = 0;
+    total_steps_ = 0;
+    for (double spent = 0; spent < budget_; spent = next_spent(spent)) ++total_steps_;
   }
+  double steps_done() const override { return static_cast<double>(steps_); }
+  double steps_total() const override { return static_cast<double>(std::max(total_steps_, 1LL)); }
 
   bool animates() const override { return true; }
   bool finished() const override { return spent_ >= budget_; }
@@ -43,9 +49,9 @@ class JudgesView final : public ui::DemoView {
 
   // A step raises the budget by 2% (at least one query of the dearest judge).
   void advance(const ui::ViewContext& ctx, int steps) override {
-    const double dearest = *std::max_element(inst_->cost.begin(), inst_->cost.end());
     for (int i = 0; i < steps && !finished(); ++i) {
-      spent_ = std::min(budget_, spent_ + std::max(dearest, 0.02 * spent_));
+      spent_ = next_spent(spent_);
+      ++steps_;
       for (auto& sim : sims_)
         while (sim->next_cost() > 0.0 && sim->spent() + sim->next_cost() <= spent_) sim->query();
       history_b_.push_back(spent_);
@@ -64,22 +70,30 @@ class JudgesView final : public ui::DemoView {
                      {"budget spent", num(spent_)}},
                     3);
     build_figure(e);
-    const ImVec2 cell = panel::grid_cell(2, 2);
-    ui::draw_plot("est", figure_.plots[0], cell);
-    ImGui::SameLine();
-    ui::draw_plot("oracle", figure_.plots[1], cell);
-    ui::draw_plot("uniform", figure_.plots[2], cell);
-    ImGui::SameLine();
-    ui::draw_plot("error", figure_.plots[3], cell);
+    ui::PlotGrid grid(4, 3);
+    ui::draw_plot("est", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("oracle", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("uniform", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("error", figure_.plots[3], grid.cell(3));
+    grid.end();
   }
 
  private:
+  double next_spent(double spent) const {
+    const double dearest = *std::max_element(inst_->cost.begin(), inst_->cost.end());
+    return std::min(budget_, spent + std::max(dearest, 0.02 * spent));
+  }
+
   // Share of the spent budget per (item, judge): rows are items, columns judges.
   plot::Plot allocation(const std::string& title, const std::vector<double>& share) const {
     plot::Plot p;
     p.title = title;
-    p.x = {"judge (cost ↑)", plot::Scale::Linear, 0.0, static_cast<double>(inst_->judges)};
-    p.y = {"item", plot::Scale::Linear, 0.0, static_cast<double>(inst_->items)};
+    // Judges and items are discrete: named cells, no interpolation between them.
+    std::vector<std::string> judges, items;
+    for (int j = 0; j < inst_->judges; ++j) judges.push_back(std::to_string(j + 1));
+    for (int k = 0; k < inst_->items; ++k) items.push_back(std::to_string(k + 1));
+    p.x = plot::category_axis("judge (cost ↑)", judges, 0.5);
+    p.y = plot::category_axis("item", items, 0.5);
     plot::Heatmap h;
     h.nx = inst_->judges;
     h.ny = inst_->items;
@@ -87,6 +101,7 @@ class JudgesView final : public ui::DemoView {
     h.y1 = inst_->items;
     h.vmin = 0.0;
     h.label = "share of budget";
+    h.smooth = false;
     for (double v : share) h.values.push_back(static_cast<float>(v));
     p.heatmaps.push_back(h);
     return p;
@@ -106,9 +121,11 @@ class JudgesView final : public ui::DemoView {
     err.y = {"‖ŝ - s‖_p", plot::Scale::Log};
     static const char* kNames[3] = {"uniform", "oracle", "est_ivwe"};
     for (size_t s = 0; s < 3; ++s) err.lines.push_back({kNames[s], history_b_, history_[s], {}, {}, palette(s), 2.0f});
-    plot::Line rate{"oracle rate", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 1.5f, true};
+    plot::Line rate = plot::reference_line("oracle rate");
     for (double b : history_b_) rate.x.push_back(b), rate.y.push_back(oracle_rate(*inst_, e.p().p, b));
     err.lines.push_back(rate);
+    if (!history_b_.empty())
+      err.annotations.push_back({history_b_.back(), history_[2].back(), "EST-IVWE follows the oracle's rate, below uniform"});
     figure_.title = "bandits.judges — one run";
     figure_.plots = {allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
                      allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),
@@ -120,6 +137,7 @@ class JudgesView final : public ui::DemoView {
   std::vector<double> oracle_, history_b_;
   std::vector<std::vector<double>> history_;
   double budget_ = 1.0, spent_ = 0.0;
+  long long steps_ = 0, total_steps_ = 0;
 };
 
 }  // namespace

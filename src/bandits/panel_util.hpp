@@ -40,11 +40,11 @@ inline std::string num(double v) { return plot::format_number(v); }
 // Markers that stay visible on the dark UI and on the light SVG export (true means, targets).
 constexpr Rgba kMarker{0.95f, 0.68f, 0.12f, 1.0f};
 
-// The size of one cell of a cols × rows grid filling the remaining region.
-inline ImVec2 grid_cell(int cols, int rows) {
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  return ImVec2(std::max(80.0f, (avail.x - gap * (cols - 1)) / cols), std::max(80.0f, (avail.y - gap * (rows - 1)) / rows));
+// An axis of arms 1..k, ticked by arm number only.
+inline plot::Axis arm_axis(size_t k, const std::string& label = "arm") {
+  std::vector<std::string> names;
+  for (size_t a = 0; a < k; ++a) names.push_back(std::to_string(a + 1));
+  return plot::category_axis(label, names);
 }
 
 }  // namespace klab::bandits::panel

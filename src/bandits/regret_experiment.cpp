@@ -246,7 +246,7 @@ plot::Figure RegretExperiment::figure(const BatchResult& r) const {
   regret.x = {"t", plot::Scale::Log};
   regret.y = {"R_t"};
   regret.lines = plot::result_lines(r, "regret");
-  plot::Line bound{"Lai–Robbins C·ln t", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 2.0f, true};
+  plot::Line bound = plot::reference_line("Lai–Robbins C·ln t");
   for (double t : ts) bound.x.push_back(t), bound.y.push_back(lr * std::log(t));
   regret.lines.push_back(bound);
 

@@ -13,6 +13,7 @@
 #include "core/colormap.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -46,6 +47,9 @@ class RegretView final : public ui::DemoView {
     history_t_.clear();
     history_.assign(runs_.size(), {});
     next_record_ = 1;
+    steps_ = 0;
+    total_steps_ = 0;
+    for (uint64_t t = 0; t < cfg_.policy.horizon; t = next_t(t)) ++total_steps_;
     if (bars_ < 0 || bars_ >= static_cast<int>(names_.size()))  // default: KL-UCB's pulls when compared
       bars_ = klucb_slot_ < static_cast<int>(names_.size()) ? klucb_slot_ : 0;
   }
@@ -59,14 +63,18 @@ class RegretView final : public ui::DemoView {
     return s;
   }
 
+  double steps_done() const override { return static_cast<double>(steps_); }
+  double steps_total() const override { return static_cast<double>(total_steps_); }
+
   // A step moves t to max(t + 1, 1.01 t): log-time, like the plots.
   void advance(const ui::ViewContext& ctx, int steps) override {
     uint64_t budget = kMaxPullsPerFrame;
     for (int i = 0; i < steps && !finished() && budget > 0; ++i) {
       const uint64_t t = runs_[0].t;
-      const uint64_t target = std::min<uint64_t>(cfg_.policy.horizon, std::max<uint64_t>(t + 1, t + t / 100));
+      const uint64_t target = next_t(t);
       for (PolicyRun& r : runs_) policy_run_advance(r, cfg_, seed_, 0, target, nullptr);
       budget -= std::min(budget, (target - t) * runs_.size());
+      ++steps_;
       record();
     }
   }
@@ -84,16 +92,17 @@ class RegretView final : public ui::DemoView {
                      {"arms K", std::to_string(cfg_.policy.k)}},
                     3);
     build_figure(e);
-    const ImVec2 cell = panel::grid_cell(2, 2);
-    ui::draw_plot("regret", figure_.plots[0], cell);
-    ImGui::SameLine();
-    draw_arms(e, cell);
-    ui::draw_plot("geometry", figure_.plots[2], cell);
-    ImGui::SameLine();
-    ui::draw_plot("ratio", figure_.plots[3], cell);
+    ui::PlotGrid grid(4, 0);
+    ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
+    draw_arms(e, grid.cell(1));
+    ui::draw_plot("geometry", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("ratio", figure_.plots[3], grid.cell(3));
+    grid.end();
   }
 
  private:
+  uint64_t next_t(uint64_t t) const { return std::min<uint64_t>(cfg_.policy.horizon, std::max<uint64_t>(t + 1, t + t / 100)); }
+
   void record() {
     const uint64_t t = runs_[0].t;
     if (t < next_record_ && t < cfg_.policy.horizon) return;
@@ -103,10 +112,14 @@ class RegretView final : public ui::DemoView {
   }
 
   void draw_toolbar(RegretExperiment& e) {
+    // The buttons wrap onto a new line when the view is narrow.
+    bool first = true;
     for (const ArmPreset& preset : arm_presets()) {
+      if (!first) ui::same_line_if_fits(ImGui::CalcTextSize(preset.label).x + ImGui::GetFontSize());
+      first = false;
       if (ImGui::SmallButton(preset.label)) panel::assign(e.params(), {{"arms", panel::list_value(preset.means)}});
-      ImGui::SameLine();
     }
+    ui::same_line_if_fits(ImGui::GetFontSize() * 3);
     if (ImGui::SmallButton("+ arm") && e.p().arms.size() < static_cast<size_t>(kMaxArms)) {
       std::vector<double> arms = e.p().arms;
       arms.push_back(0.5);
@@ -119,7 +132,7 @@ class RegretView final : public ui::DemoView {
       panel::assign(e.params(), {{"arms", panel::list_value(arms)}});
     }
     if (!names_.empty()) {
-      ImGui::SameLine();
+      ui::same_line_if_fits(ImGui::GetFontSize() * 12.0f);
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
       if (ImGui::BeginCombo("bars", names_[static_cast<size_t>(bars_)].c_str())) {
         for (size_t i = 0; i < names_.size(); ++i)
@@ -145,9 +158,11 @@ class RegretView final : public ui::DemoView {
       for (size_t j = 0; j < l.x.size(); ++j) l.y[j] = l.x[j] > 1.0 ? l.y[j] / std::log(l.x[j]) : NAN;
       ratio.lines.push_back(l);
     }
-    plot::Line bound{"C·ln t", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 2.0f, true};
+    plot::Line bound = plot::reference_line("Lai–Robbins C·ln t");
     for (double t : plot::log_spaced_counts(cfg_.policy.horizon, 40)) bound.x.push_back(t), bound.y.push_back(lai_robbins_ * std::log(t));
     regret.lines.push_back(bound);
+    if (!bound.x.empty())
+      regret.annotations.push_back({bound.x.back(), bound.y.back(), "Lai–Robbins: no good policy's regret grows slower than C·ln t"});
     ratio.guides.push_back({false, lai_robbins_, "C", {0.85f, 0.85f, 0.85f, 1}, true});
     figure_.title = "bandits.regret — one run";
     figure_.plots = {regret, arms_plot(e), geometry_plot(), ratio};
@@ -158,7 +173,7 @@ class RegretView final : public ui::DemoView {
     plot::Plot p;
     const size_t k = static_cast<size_t>(cfg_.policy.k);
     p.title = "Arms: mean μ (drag) and pull share of " + (names_.empty() ? std::string("-") : names_[static_cast<size_t>(bars_)]);
-    p.x = {"arm", plot::Scale::Linear, 0.3, k + 0.7};
+    p.x = panel::arm_axis(k);
     p.y = {"μ  /  share of pulls", plot::Scale::Linear, 0.0, 1.02};
     if (!names_.empty()) {
       const PolicyRun& r = runs_[static_cast<size_t>(bars_)];
@@ -204,6 +219,7 @@ class RegretView final : public ui::DemoView {
     for (const auto& [u, a] : order) {
       const double n = r.stats.pulls[a], mean = r.stats.mean[a];
       plot::Line curve{"arm " + std::to_string(a + 1) + " (N = " + std::to_string(r.stats.pulls[a]) + ")", {}, {}, {}, {}, palette(static_cast<size_t>(a)), 2.0f};
+      curve.group = "arm " + std::to_string(a + 1);  // the name changes with N; the series does not
       for (int i = 0; i <= 200; ++i) {
         const double q = lo + (hi - lo) * i / 200.0;
         const double y = n * arm_kl(m, mean, m.dist == ArmDist::Gaussian ? q : std::clamp(q, 1e-12, 1.0 - 1e-12));
@@ -235,7 +251,7 @@ class RegretView final : public ui::DemoView {
     if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = -1;
     if (dragging_ >= 0 && static_cast<size_t>(dragging_) < k) {
       std::vector<double> arms = e.p().arms;
-      arms[static_cast<size_t>(dragging_)] = std::clamp(f.mouse_y, 0.0, 1.0);
+      arms[static_cast<size_t>(dragging_)] = plot::round_for_range(std::clamp(f.mouse_y, 0.0, 1.0), 1.0, false);
       panel::assign(e.params(), {{"arms", panel::list_value(arms)}});
     }
   }
@@ -250,6 +266,7 @@ class RegretView final : public ui::DemoView {
   std::vector<std::vector<double>> history_;
   uint64_t next_record_ = 1;
   int bars_ = -1;  // the policy whose pull shares are drawn
+  long long steps_ = 0, total_steps_ = 0;  // log-time steps done and in the whole run
   int dragging_ = -1;
 };
 

@@ -134,7 +134,7 @@ plot::Figure StreamingExperiment::figure(const BatchResult& r) const {
   for (plot::Line& l : loglog.lines) l.name += "  (slope " + plot::format_number(loglog_slope(l.x, l.y)) + ")";
   const std::vector<double>& ts = r.layout.axes[0].x;
   if (!loglog.lines.empty() && !loglog.lines[0].y.empty() && loglog.lines[0].y[0] > 0) {
-    plot::Line ref{"∝ T^{2/3}", {}, {}, {}, {}, {0.85f, 0.85f, 0.85f, 1}, 1.5f, true};
+    plot::Line ref = plot::reference_line("∝ T^{2/3}");
     for (double t : ts) ref.x.push_back(t), ref.y.push_back(loglog.lines[0].y[0] * std::pow(t / ts[0], 2.0 / 3.0));
     loglog.lines.push_back(ref);
   }

@@ -10,6 +10,7 @@
 #include "bandits/streaming_experiment.hpp"
 #include "core/colormap.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -42,6 +43,8 @@ class StreamingView final : public ui::DemoView {
     std::snprintf(s, sizeof s, "event %zu / %zu", position_, traces_[algo_].size());
     return s;
   }
+  double steps_done() const override { return static_cast<double>(position_); }
+  double steps_total() const override { return static_cast<double>(std::max<size_t>(traces_[algo_].size(), 1)); }
   void advance(const ui::ViewContext& ctx, int steps) override {
     position_ = std::min(traces_[algo_].size(), position_ + static_cast<size_t>(std::max(steps, 1)));
     replay();
@@ -69,13 +72,12 @@ class StreamingView final : public ui::DemoView {
                      {"exploration pulls", num(static_cast<double>(results_[algo_].exploration))}},
                     3);
     build_figure();
-    const ImVec2 cell = panel::grid_cell(2, 2);
-    ui::draw_plot("stream", figure_.plots[0], cell);
-    ImGui::SameLine();
-    ui::draw_plot("memory", figure_.plots[1], cell);
-    ui::draw_plot("regret", figure_.plots[2], cell);
-    ImGui::SameLine();
-    ui::draw_plot("slots", figure_.plots[3], cell);
+    ui::PlotGrid grid(4, 2);
+    ui::draw_plot("stream", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("memory", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("regret", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("slots", figure_.plots[3], grid.cell(3));
+    grid.end();
   }
 
  private:
@@ -157,12 +159,14 @@ class StreamingView final : public ui::DemoView {
         else continue;
         if (ev.regret > 0 && (l.x.empty() || used > l.x.back() * 1.002 || ev.kind == StreamEvent::Commit)) l.x.push_back(used), l.y.push_back(ev.regret);
       }
+      if (a == 2 && !l.x.empty())
+        regret.annotations.push_back({l.x.back(), l.y.back(), "tower: the least regret, with a few arms of memory"});
       regret.lines.push_back(l);
     }
 
     plot::Plot slots;
     slots.title = "Exploration pulls (memory in the legend)";
-    slots.x = {"algorithm", plot::Scale::Linear, -0.6, 2.6};
+    slots.x = plot::category_axis("algorithm", {kAlgoNames[0], kAlgoNames[1], kAlgoNames[2]}, 0.0);
     slots.y = {"exploration pulls", plot::Scale::Log};
     for (int a = 0; a < 3; ++a) {
       plot::Bars b{std::string(kAlgoNames[a]) + " (memory " + std::to_string(results_[a].memory) + ")", {a - 0.35, a + 0.35},

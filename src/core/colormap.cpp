@@ -14,8 +14,11 @@ constexpr uint32_t kViridis[] = {0x440154, 0x482878, 0x3e4a89, 0x31688e, 0x26828
                                  0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b, 0xfde725};
 constexpr uint32_t kDiverging[] = {0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
                                    0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b};
-constexpr uint32_t kPalette[] = {0x4c9be8, 0xf28e2b, 0x59c36a, 0xe15759, 0xb07aa1,
-                                 0xedc948, 0x76b7b2, 0xff9da7, 0x9c755f, 0xbab0ac};
+// Okabe & Ito's colour-blind-safe set (black left out: the UI is dark), then Paul Tol's sand,
+// olive, pink and pear: ten hues legible on the dark UI and on the white SVG. Series 10 and up
+// reuse them with a dash pattern (plot::series_dash).
+constexpr uint32_t kPalette[] = {0x56b4e9, 0xe69f00, 0x009e73, 0xd55e00, 0xcc79a7,
+                                 0xddcc77, 0x0072b2, 0x999933, 0xffaabb, 0xbbcc33};
 
 Ramp ramp(Colormap map) {
   if (map == Colormap::Diverging) return {kDiverging, sizeof kDiverging / sizeof kDiverging[0]};

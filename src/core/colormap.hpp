@@ -18,7 +18,7 @@ struct Rgba {
 
 enum class Colormap { Viridis, Diverging };
 
-// Series colour i (cycles through 10 colours legible on dark and light backgrounds).
+// Series colour i: 10 colour-blind-safe colours legible on dark and light backgrounds, cycling.
 Rgba palette(size_t i);
 // Colour at t in [0, 1] (clamped).
 Rgba colormap_at(Colormap map, double t);

@@ -18,6 +18,10 @@ constexpr double kAuto = __builtin_nan("");  // axis limit chosen from the data
 
 enum class Scale { Linear, Log };
 
+// Stroke patterns: with the 10 palette colours they tell up to 40 series apart, also in greyscale
+// and for colour-blind readers (see series_style in core/result_plots.hpp).
+enum class Dash { Solid, Dashed, Dotted, DashDot };
+
 struct Tick {
   double value;
   std::string label;  // empty for minor ticks
@@ -28,16 +32,30 @@ struct Axis {
   Scale scale = Scale::Linear;
   double min = kAuto, max = kAuto;
   std::vector<Tick> ticks;  // explicit ticks (e.g. category names); empty: automatic
+  // Values the automatic range always covers, known before any data exist (the run's length, a
+  // bound from theory), so that a plot never starts on a degenerate axis. NaN: none.
+  double cover_lo = kAuto, cover_hi = kAuto;
+  // Far-off series (a baseline 50× worse than the rest) are clipped at the edge with an off-scale
+  // marker instead of squashing the others flat (linear axes; the reader can show all).
+  bool clip_outliers = true;
 };
+
+// A categorical axis: names at positions first, first + 1, ... (ticks labelled by name).
+Axis category_axis(const std::string& label, const std::vector<std::string>& names, double first = 1.0);
 
 // A curve, optionally with a shaded band [lo, hi] (e.g. a 95% confidence interval).
 // NaN values break the curve.
+//
+// `group` names the series an element belongs to when it differs from its legend name (an
+// unnamed second curve of the same method): highlighting or hiding a series in a legend applies
+// to every element of that group in every plot of the demo. Empty: the name.
 struct Line {
   std::string name;
   std::vector<double> x, y, lo, hi;
   Rgba color;
   float width = 2.0f;
-  bool dashed = false;
+  Dash dash = Dash::Solid;
+  std::string group;
 };
 
 struct Points {
@@ -45,6 +63,7 @@ struct Points {
   std::vector<double> x, y;
   Rgba color;
   float radius = 3.5f;
+  std::string group;
 };
 
 // Bars over bins [edges[i], edges[i+1]) with the given heights (histograms, bar charts).
@@ -52,6 +71,13 @@ struct Bars {
   std::string name;
   std::vector<double> edges, heights;
   Rgba color;
+  std::string group;
+};
+
+// A short note pointing at (x, y) in data coordinates: what to look at in a plot.
+struct Annotation {
+  double x = 0, y = 0;
+  std::string text;
 };
 
 // A scalar field on a regular nx × ny grid over [x0, x1] × [y0, y1], row-major from y0 upwards.
@@ -63,6 +89,7 @@ struct Heatmap {
   double vmin = kAuto, vmax = kAuto;
   Colormap colormap = Colormap::Viridis;
   std::string label;  // what the colour encodes, shown on the colour bar
+  bool smooth = true;  // a field sampled on a grid (interpolated, iso-lines); false: discrete cells
 };
 
 // A reference line x = value (vertical) or y = value (horizontal): bounds, optima, thresholds.
@@ -88,14 +115,43 @@ struct Plot {
   std::vector<Bars> bars;
   std::vector<Heatmap> heatmaps;
   std::vector<Guide> guides;
+  std::vector<Annotation> annotations;
   bool legend = true;
+  bool equal_aspect = false;  // one unit of x as long as one unit of y (geometry: circles stay round)
 };
 
 struct Figure {
   std::string title;
   std::vector<Plot> plots;
-  int columns = 0;  // 0: one column for a single plot, two otherwise
+  int columns = 0;   // SVG export grid: 0: one column for a single plot, two otherwise (the UI uses ui::PlotGrid)
+  int headline = 0;  // the plot drawn larger than the rest (the one that tells the story); -1: none
 };
+
+// Theory and reference objects (bounds, closed forms, optima' guides): one grey, legible on the
+// dark UI and on the white SVG.
+constexpr Rgba kReferenceGrey{0.62f, 0.62f, 0.62f, 1.0f};
+
+// A dashed grey curve for theory: a bound, a closed form, a predicted rate.
+inline Line reference_line(const std::string& name, std::vector<double> x = {}, std::vector<double> y = {}) {
+  Line l;
+  l.name = name;
+  l.x = std::move(x);
+  l.y = std::move(y);
+  l.color = kReferenceGrey;
+  l.width = 1.5f;
+  l.dash = Dash::Dashed;
+  return l;
+}
+
+// Series i's stroke: solid for the first 10 (one palette colour each), then dashed, dotted and
+// dash-dotted for the next tens.
+inline Dash series_dash(size_t i) { return static_cast<Dash>((i / 10) % 4); }
+
+// The name that groups an element's series (see Line).
+template <class Element>
+const std::string& series_key(const Element& e) {
+  return e.group.empty() ? e.name : e.group;
+}
 
 // Barycentric (p0, p1, p2) -> plane: corners (0,0), (1,0), (½, √3/2).
 inline std::array<double, 2> simplex_xy(double p0, double p1, double p2) {

@@ -8,6 +8,7 @@ Line result_line(const BatchResult& r, size_t series, size_t metric, const std::
   Line l;
   l.name = name.empty() ? r.layout.series[series] : name;
   l.color = palette(series);
+  l.dash = series_dash(series);
   l.x = r.layout.axes[r.layout.curves[metric].axis].x;
   r.curve(series, metric, &l.y, &l.lo, &l.hi);
   return l;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/plot_scale.hpp"
+#include "core/rich_text.hpp"
 
 namespace klab::plot {
 namespace {
@@ -25,6 +26,29 @@ std::string esc(const std::string& s) {
     }
   }
   return out;
+}
+
+// Marked-up text (core/rich_text.hpp) as SVG text content: sub/superscripts as shifted tspans.
+std::string rich(const std::string& s) {
+  std::string out;
+  for (const text::Run& r : text::parse_inline(s)) {
+    if (r.code) out += "<tspan font-family=\"DejaVu Sans Mono, monospace\">" + esc(r.text) + "</tspan>";
+    else if (r.shift == text::Shift::Base) out += esc(r.text);
+    else
+      out += std::string("<tspan baseline-shift=\"") + (r.shift == text::Shift::Super ? "super" : "sub") +
+             "\" font-size=\"70%\">" + esc(r.text) + "</tspan>";
+  }
+  return out;
+}
+
+const char* dasharray(Dash d) {
+  switch (d) {
+    case Dash::Solid: return "";
+    case Dash::Dashed: return " stroke-dasharray=\"7,4\"";
+    case Dash::Dotted: return " stroke-dasharray=\"2,3\"";
+    case Dash::DashDot: return " stroke-dasharray=\"7,3,2,3\"";
+  }
+  return "";
 }
 
 std::string num(double v) {
@@ -108,63 +132,118 @@ void heatmap_rects(std::string& out, const Frame2D& f, const Heatmap& h) {
   out += "\n";
 }
 
-void legend(std::string& out, const Plot& p, double right, double top, double plot_h) {
-  struct Item {
-    std::string name;
-    Rgba c;
-    bool dashed, point;
-  };
-  std::vector<Item> items;
+struct LegendItem {
+  std::string name;
+  Rgba c;
+  Dash dash;
+  bool point;
+};
+
+std::vector<LegendItem> legend_items(const Plot& p) {
+  std::vector<LegendItem> items;
+  if (!p.legend) return items;
   for (const Line& l : p.lines)
-    if (!l.name.empty()) items.push_back({l.name, l.color, l.dashed, false});
+    if (!l.name.empty()) items.push_back({l.name, l.color, l.dash, false});
   for (const Points& s : p.points)
-    if (!s.name.empty()) items.push_back({s.name, s.color, false, true});
+    if (!s.name.empty()) items.push_back({s.name, s.color, Dash::Solid, true});
   for (const Bars& b : p.bars)
-    if (!b.name.empty()) items.push_back({b.name, b.color, false, true});
-  if (!p.legend || items.empty()) return;
-  // As in the ImGui plot: as many columns as keep the legend under ~45% of the plot's height.
-  size_t longest = 0;
-  for (const Item& it : items) longest = std::max(longest, it.name.size());
-  const size_t rows_max = std::max<size_t>(3, static_cast<size_t>(0.45 * plot_h / 16.0));
-  const size_t cols = (items.size() + rows_max - 1) / rows_max, rows = (items.size() + cols - 1) / cols;
-  const double col_w = 34 + 6.5 * static_cast<double>(longest);
-  const double w = col_w * static_cast<double>(cols), h = 8 + 16.0 * static_cast<double>(rows);
-  const double x = right - w - 6, y = top + 6;
-  out += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) +
-         "\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n";
-  for (size_t i = 0; i < items.size(); ++i) {
-    const double xx = x + col_w * static_cast<double>(i / rows), yy = y + 12 + 16.0 * static_cast<double>(i % rows);
-    const Item& it = items[i];
+    if (!b.name.empty()) items.push_back({b.name, b.color, Dash::Solid, true});
+  return items;
+}
+
+constexpr double kLegendRow = 16, kCharWidth = 6.5;
+double item_width(const LegendItem& it) { return 34 + kCharWidth * static_cast<double>(text::plain(it.name).size()) * 0.8; }
+
+// The legend flows in rows above the plot area (never over the data): the rows it needs in `width`.
+int legend_rows(const std::vector<LegendItem>& items, double width) {
+  int rows = items.empty() ? 0 : 1;
+  double x = 0;
+  for (const LegendItem& it : items) {
+    const double w = item_width(it);
+    if (x > 0 && x + w > width) ++rows, x = 0;
+    x += w;
+  }
+  return rows;
+}
+
+void legend(std::string& out, const std::vector<LegendItem>& items, double left, double top, double width) {
+  double x = 0, y = 0;
+  for (const LegendItem& it : items) {
+    const double w = item_width(it);
+    if (x > 0 && x + w > width) y += kLegendRow, x = 0;
+    const double xx = left + x, yy = top + y + 8;
     if (it.point)
       out += "<circle cx=\"" + num(xx + 15) + "\" cy=\"" + num(yy) + "\" r=\"4\" fill=\"" + color(it.c) + "\"/>";
     else
       out += "<line x1=\"" + num(xx + 6) + "\" y1=\"" + num(yy) + "\" x2=\"" + num(xx + 24) + "\" y2=\"" + num(yy) +
-             "\" stroke=\"" + color(it.c) + "\" stroke-width=\"2.5\"" + (it.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/>";
-    out += "<text x=\"" + num(xx + 30) + "\" y=\"" + num(yy + 4) + "\" font-size=\"11\">" + esc(it.name) + "</text>\n";
+             "\" stroke=\"" + color(it.c) + "\" stroke-width=\"2.5\"" + dasharray(it.dash) + "/>";
+    out += "<text x=\"" + num(xx + 30) + "\" y=\"" + num(yy + 4) + "\" font-size=\"11\">" + rich(it.name) + "</text>\n";
+    x += w;
   }
+}
+
+// Off-scale markers: a triangle at the edge where a clipped series peaks, with its extreme value.
+void off_scale_markers(std::string& out, const Frame2D& f, const Plot& p, const AxisRange& yr) {
+  for (int side = 0; side < 2; ++side) {
+    for (size_t i : side == 0 ? yr.above : yr.below) {
+      const Line& l = p.lines[i];
+      size_t best = SIZE_MAX;
+      for (size_t k = 0; k < l.x.size() && k < l.y.size(); ++k)
+        if (std::isfinite(l.y[k]) && (best == SIZE_MAX || (side == 0 ? l.y[k] > l.y[best] : l.y[k] < l.y[best]))) best = k;
+      if (best == SIZE_MAX || !f.ok(l.x[best], f.yr.lo)) continue;
+      const double x = std::clamp(f.px(l.x[best]), f.x0 + 8, f.x0 + f.w - 8), y = side == 0 ? f.y0 + 2 : f.y0 + f.h - 2;
+      const double d = side == 0 ? 7 : -7;
+      out += "<path d=\"M" + num(x) + "," + num(y) + "L" + num(x - 5) + "," + num(y + d) + "L" + num(x + 5) + "," +
+             num(y + d) + "Z\" fill=\"" + color(l.color) + "\"/>";
+      const bool right = x > f.x0 + 0.6 * f.w;
+      out += "<text x=\"" + num(right ? x - 8 : x + 8) + "\" y=\"" + num(y + (side == 0 ? 11 : -4)) +
+             "\" font-size=\"10\" fill=\"" + color(l.color) + "\"" + (right ? " text-anchor=\"end\"" : "") + ">" +
+             rich(l.name) + " " + (side == 0 ? "↑ " : "↓ ") + esc(format_number(l.y[best])) + "</text>\n";
+    }
+  }
+}
+
+// An annotation: its text offset towards the plot's centre, with a leader line to the point.
+void annotation(std::string& out, const Frame2D& f, const Annotation& a) {
+  if (!f.ok(a.x, a.y)) return;
+  const double px = f.px(a.x), py = f.py(a.y);
+  const bool left = px > f.x0 + 0.5 * f.w, up = py > f.y0 + 0.5 * f.h;
+  const double tx = px + (left ? -30 : 30), ty = py + (up ? -26 : 26);
+  out += "<line x1=\"" + num(px) + "\" y1=\"" + num(py) + "\" x2=\"" + num(tx) + "\" y2=\"" + num(ty) +
+         "\" stroke=\"#555555\" stroke-width=\"1\"/><circle cx=\"" + num(px) + "\" cy=\"" + num(py) +
+         "\" r=\"3\" fill=\"none\" stroke=\"#555555\"/>";
+  out += "<text x=\"" + num(tx + (left ? -3 : 3)) + "\" y=\"" + num(ty + 4) + "\" font-size=\"11\" font-style=\"italic\"" +
+         (left ? " text-anchor=\"end\"" : "") + ">" + rich(a.text) + "</text>\n";
 }
 
 void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw, double ch, int index) {
   Frame2D f;
   f.xs = p.x.scale;
   f.ys = p.y.scale;
-  f.xr = view_range(p, true);
-  f.yr = view_range(p, false);
+  RangeRequest req;
+  req.scale = p.x.scale;
+  f.xr = axis_range(p, true, req).range;
+  req.scale = p.y.scale;
+  const AxisRange yr = axis_range(p, false, req);
+  f.yr = yr.range;
+  const std::vector<LegendItem> items = legend_items(p);
+  const int rows = legend_rows(items, cw - kLeft - kRight);
   f.x0 = cx + kLeft;
-  f.y0 = cy + kTop;
+  f.y0 = cy + kTop + kLegendRow * rows;
   f.w = cw - kLeft - kRight;
-  f.h = ch - kTop - kBottom;
-  if (p.frame == Frame::Simplex) {  // equal aspect: fit the triangle in the cell
-    const double side = std::min(f.w, f.h / 0.8660254037844386);
-    f.x0 += 0.5 * (f.w - side);
-    f.w = side;
-    f.h = side * (f.yr.hi - f.yr.lo) / (f.xr.hi - f.xr.lo);
+  f.h = ch - kTop - kBottom - kLegendRow * rows;
+  if (p.frame == Frame::Simplex || p.equal_aspect) {  // equal aspect: shrink to fit the cell, centred
+    const double aspect = (f.yr.hi - f.yr.lo) / (f.xr.hi - f.xr.lo);
+    const double w = std::min(f.w, f.h / aspect);
+    f.x0 += 0.5 * (f.w - w);
+    f.w = w;
+    f.h = w * aspect;
   }
   const std::string clip = "clip" + std::to_string(index);
   out += "<clipPath id=\"" + clip + "\"><rect x=\"" + num(f.x0) + "\" y=\"" + num(f.y0) + "\" width=\"" + num(f.w) +
          "\" height=\"" + num(f.h) + "\"/></clipPath>\n";
   out += "<text x=\"" + num(cx + cw / 2) + "\" y=\"" + num(cy + 20) +
-         "\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">" + esc(p.title) + "</text>\n";
+         "\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">" + rich(p.title) + "</text>\n";
 
   if (p.frame == Frame::Axes) {
     out += "<rect x=\"" + num(f.x0) + "\" y=\"" + num(f.y0) + "\" width=\"" + num(f.w) + "\" height=\"" + num(f.h) +
@@ -175,7 +254,7 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
       if (!t.label.empty())
         out += "<text x=\"" + num(x) + "\" y=\"" + num(f.y0 + f.h + 16) + "\" text-anchor=\"middle\" font-size=\"11\">" +
-               esc(t.label) + "</text>";
+               rich(t.label) + "</text>";
     }
     for (const Tick& t : axis_ticks(p.y, f.yr, 6)) {
       const double y = f.py(t.value);
@@ -183,12 +262,12 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
              "\" stroke=\"" + (t.label.empty() ? "#f2f2f2" : "#e2e2e2") + "\"/>";
       if (!t.label.empty())
         out += "<text x=\"" + num(f.x0 - 6) + "\" y=\"" + num(y + 4) + "\" text-anchor=\"end\" font-size=\"11\">" +
-               esc(t.label) + "</text>";
+               rich(t.label) + "</text>";
     }
     out += "\n<text x=\"" + num(f.x0 + f.w / 2) + "\" y=\"" + num(f.y0 + f.h + 36) +
-           "\" text-anchor=\"middle\" font-size=\"12\">" + esc(p.x.label) + "</text>";
+           "\" text-anchor=\"middle\" font-size=\"12\">" + rich(p.x.label) + "</text>";
     out += "<text transform=\"translate(" + num(cx + 16) + "," + num(f.y0 + f.h / 2) +
-           ") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">" + esc(p.y.label) + "</text>\n";
+           ") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">" + rich(p.y.label) + "</text>\n";
   }
 
   out += "<g clip-path=\"url(#" + clip + ")\">\n";
@@ -217,23 +296,22 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
       const double x = f.px(g.value);
       out += "<line x1=\"" + num(x) + "\" y1=\"" + num(f.y0) + "\" x2=\"" + num(x) + "\" y2=\"" + num(f.y0 + f.h) +
              "\" stroke=\"" + color(g.color) + "\" stroke-width=\"1.5\"" + dash + "/>";
-      // Staggered up from the bottom, as in the ImGui plot (the legend sits top right).
-      const double label_y = f.y0 + f.h - 6 - 14.0 * (vertical_labels++ % 5);
-      const bool right_edge = x + 6.5 * static_cast<double>(g.label.size()) > f.x0 + f.w;  // label on the left there
+      // Staggered down from the top, as in the ImGui plot.
+      const double label_y = f.y0 + 12 + 14.0 * (vertical_labels++ % 5);
+      const bool right_edge = x + kCharWidth * static_cast<double>(text::plain(g.label).size()) > f.x0 + f.w;
       out += "<text x=\"" + num(right_edge ? x - 4 : x + 4) + "\" y=\"" + num(label_y) + "\" font-size=\"11\" fill=\"" +
-             color(g.color) + "\"" + (right_edge ? " text-anchor=\"end\"" : "") + ">" + esc(g.label) + "</text>\n";
+             color(g.color) + "\"" + (right_edge ? " text-anchor=\"end\"" : "") + ">" + rich(g.label) + "</text>\n";
     } else {
       const double y = f.py(g.value);
       out += "<line x1=\"" + num(f.x0) + "\" y1=\"" + num(y) + "\" x2=\"" + num(f.x0 + f.w) + "\" y2=\"" + num(y) +
              "\" stroke=\"" + color(g.color) + "\" stroke-width=\"1.5\"" + dash + "/>";
-      out += "<text x=\"" + num(f.x0 + 6) + "\" y=\"" + num(y - 4) + "\" font-size=\"11\" fill=\"" + color(g.color) +
-             "\">" + esc(g.label) + "</text>\n";
+      out += "<text x=\"" + num(f.x0 + f.w - 4) + "\" y=\"" + num(y - 4) + "\" font-size=\"11\" text-anchor=\"end\" fill=\"" +
+             color(g.color) + "\">" + rich(g.label) + "</text>\n";
     }
   }
   for (const Line& l : p.lines)
     out += "<path d=\"" + polyline_path(f, l.x, l.y) + "\" fill=\"none\" stroke=\"" + color(l.color) +
-           "\" stroke-width=\"" + num(l.width) + "\"" + (l.dashed ? " stroke-dasharray=\"7,4\"" : "") +
-           " stroke-linejoin=\"round\"/>\n";
+           "\" stroke-width=\"" + num(l.width) + "\"" + dasharray(l.dash) + " stroke-linejoin=\"round\"/>\n";
   for (const Points& s : p.points) {
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
       if (f.ok(s.x[i], s.y[i]))
@@ -242,19 +320,21 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
     out += "\n";
   }
   out += "</g>\n";
+  off_scale_markers(out, f, p, yr);
+  for (const Annotation& a : p.annotations) annotation(out, f, a);
 
   if (p.frame == Frame::Simplex) {
     const auto a = simplex_xy(1, 0, 0), b = simplex_xy(0, 1, 0), c = simplex_xy(0, 0, 1);
     out += "<path d=\"M" + num(f.px(a[0])) + "," + num(f.py(a[1])) + "L" + num(f.px(b[0])) + "," + num(f.py(b[1])) + "L" +
            num(f.px(c[0])) + "," + num(f.py(c[1])) + "Z\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1.5\"/>\n";
     out += "<text x=\"" + num(f.px(a[0]) - 4) + "\" y=\"" + num(f.py(a[1]) + 16) + "\" text-anchor=\"middle\" font-size=\"12\">" +
-           esc(p.corners[0]) + "</text>";
+           rich(p.corners[0]) + "</text>";
     out += "<text x=\"" + num(f.px(b[0]) + 4) + "\" y=\"" + num(f.py(b[1]) + 16) + "\" text-anchor=\"middle\" font-size=\"12\">" +
-           esc(p.corners[1]) + "</text>";
+           rich(p.corners[1]) + "</text>";
     out += "<text x=\"" + num(f.px(c[0])) + "\" y=\"" + num(f.py(c[1]) - 6) + "\" text-anchor=\"middle\" font-size=\"12\">" +
-           esc(p.corners[2]) + "</text>\n";
+           rich(p.corners[2]) + "</text>\n";
   }
-  legend(out, p, f.x0 + f.w, f.y0, f.h);
+  legend(out, items, cx + kLeft, cy + kTop - 4, cw - kLeft - kRight);
 }
 
 }  // namespace

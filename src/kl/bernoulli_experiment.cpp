@@ -97,7 +97,7 @@ plot::Figure BernoulliExperiment::geometry() const {
   curve.x = {"q", plot::Scale::Linear, 0.0, 1.0};
   curve.y = {"kl(p̂, q)", plot::Scale::Linear, 0.0, std::max(3.0 * level, 0.05)};
   plot::Line kl{"kl(p̂, q)", {}, {}, {}, {}, palette(0), 2.5f};
-  plot::Line pinsker{"2(q - p̂)²  (Pinsker)", {}, {}, {}, {}, palette(1), 2.0f, true};
+  plot::Line pinsker{"2(q - p̂)²  (Pinsker)", {}, {}, {}, {}, palette(1), 2.0f, plot::Dash::Dashed};
   for (int i = 0; i <= 400; ++i) {
     const double x = i / 400.0;
     kl.x.push_back(x);
@@ -108,7 +108,7 @@ plot::Figure BernoulliExperiment::geometry() const {
   curve.lines = {kl, pinsker};
   curve.guides = {{false, level, "ℓ = " + plot::format_number(level), {0.85f, 0.85f, 0.85f, 1}, true},
                   {true, q.p_hat, "p̂", {0.7f, 0.7f, 0.7f, 1}, false},
-                  {true, l_kl, "KL-LCB", palette(0), true},
+                  {true, l_kl, "KL-LCB", palette(4), true},
                   {true, u_kl, "KL-UCB " + plot::format_number(u_kl), palette(0), false},
                   {true, u_h, "Hoeffding " + plot::format_number(u_h), palette(1), false},
                   {true, u_ucb1, "UCB1 " + plot::format_number(u_ucb1), palette(2), false}};
@@ -118,7 +118,7 @@ plot::Figure BernoulliExperiment::geometry() const {
   vs_n.x = {"N samples", plot::Scale::Log};
   vs_n.y = {"bound", plot::Scale::Linear, 0.0, 1.02};
   plot::Line a{"KL-UCB", {}, {}, {}, {}, palette(0), 2.5f}, b{"Hoeffding", {}, {}, {}, {}, palette(1), 2.0f},
-      c{"UCB1", {}, {}, {}, {}, palette(2), 2.0f}, lo{"KL-LCB", {}, {}, {}, {}, palette(0), 1.5f, true};
+      c{"UCB1", {}, {}, {}, {}, palette(2), 2.0f}, lo{"KL-LCB", {}, {}, {}, {}, palette(4), 1.5f, plot::Dash::Dashed};
   for (double m : plot::log_spaced_counts(100000, 120)) {
     a.x.push_back(m), b.x.push_back(m), c.x.push_back(m), lo.x.push_back(m);
     a.y.push_back(klucb_upper(q.p_hat, t, q.c, m));

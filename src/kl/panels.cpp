@@ -13,6 +13,7 @@
 #include "kl/categorical_experiment.hpp"
 #include "kl/fit_experiment.hpp"
 #include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
 #include "ui/theme.hpp"
 
@@ -61,17 +62,16 @@ class BernoulliView final : public ui::DemoView {
                   3);
     if (built_version_ != e.params().version() || figure_.plots.empty()) {
       figure_ = e.geometry();
+      figure_.plots[0].annotations.push_back({u, level, "KL-UCB: the largest q with kl(p̂, q) ≤ ℓ"});
       built_version_ = e.params().version();
     }
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x > ImGui::GetFontSize() * 50;
-    const ImVec2 size = wide ? ImVec2(avail.x * 0.5f - 4, avail.y) : ImVec2(avail.x, avail.y * 0.5f - 4);
-    const PlotFrame f = ui::draw_plot("geometry", figure_.plots[0], size, ui::kWithHandles);
+    ui::PlotGrid grid(2, 0);
+    const PlotFrame f = ui::draw_plot("geometry", figure_.plots[0], grid.cell(0), ui::kWithHandles);
     if (f.hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
     if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left))
-      set_param(ctx.experiment.params(), "p_hat", real_value(std::clamp(f.mouse_x, 0.0, 1.0)));
-    if (wide) ImGui::SameLine();
-    ui::draw_plot("vs_n", figure_.plots[1], size);
+      set_param(ctx.experiment.params(), "p_hat", real_value(plot::round_for_range(std::clamp(f.mouse_x, 0.0, 1.0), 1.0, false)));
+    ui::draw_plot("vs_n", figure_.plots[1], grid.cell(1));
+    grid.end();
   }
 
  private:
@@ -97,6 +97,8 @@ class FitView final : public ui::DemoView {
     std::snprintf(s, sizeof s, "step %lld / %lld", fit_.step, steps_);
     return s;
   }
+  double steps_done() const override { return static_cast<double>(fit_.step); }
+  double steps_total() const override { return static_cast<double>(steps_); }
   void advance(const ui::ViewContext& ctx, int steps) override {
     auto& e = static_cast<const FitExperiment&>(ctx.experiment);
     for (int i = 0; i < steps && fit_.step < steps_; ++i) {
@@ -123,14 +125,12 @@ class FitView final : public ui::DemoView {
                    {"KL(q‖p)", num(e.kl_reverse(fit_, qr))}},
                   3);
     build_figure(e);
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float half_w = avail.x * 0.5f - 4, top_h = avail.y * 0.56f, bottom_h = avail.y - top_h - 8;
-    draw_density(e, ImVec2(half_w, top_h));
-    ImGui::SameLine();
-    draw_landscape(e, ImVec2(half_w, top_h));
-    ui::draw_plot("kl_steps_pq", figure_.plots[2], ImVec2(half_w, bottom_h));
-    ImGui::SameLine();
-    ui::draw_plot("kl_steps_qp", figure_.plots[3], ImVec2(half_w, bottom_h));
+    ui::PlotGrid grid(4, 0);
+    draw_density(e, grid.cell(0));
+    draw_landscape(e, grid.cell(1));
+    ui::draw_plot("kl_steps_pq", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("kl_steps_qp", figure_.plots[3], grid.cell(3));
+    grid.end();
   }
 
  private:
@@ -183,6 +183,8 @@ class FitView final : public ui::DemoView {
       lr.y.push_back(gauss_pdf(fit_.reverse, x));
     }
     density.lines = {lp, lf, lr};
+    const double reverse_peak = gauss_pdf(fit_.reverse, fit_.reverse.mu);
+    density.annotations.push_back({fit_.reverse.mu, reverse_peak, "reverse KL(q‖p) settles on one mode; forward KL(p‖q) spreads over all"});
 
     plot::Plot land;
     land.title = std::string("Landscape of ") + (shown_dir_ == Direction::Forward ? "KL(p‖q)" : "KL(q‖p)") + " and the paths";
@@ -198,11 +200,13 @@ class FitView final : public ui::DemoView {
     plot::Plot pq, qp;
     pq.title = "KL(p‖q) while training";
     pq.x = {"step"};
+    pq.x.cover_lo = 0, pq.x.cover_hi = static_cast<double>(steps_);
     pq.y = {"KL(p‖q)", plot::Scale::Log};
     pq.lines = {{"forward", history_.step, history_.fwd_pq, {}, {}, palette(0), 2.0f},
                 {"reverse", history_.step, history_.rev_pq, {}, {}, palette(1), 2.0f}};
     qp.title = "KL(q‖p) while training";
     qp.x = {"step"};
+    qp.x.cover_lo = 0, qp.x.cover_hi = static_cast<double>(steps_);
     qp.y = {"KL(q‖p)", plot::Scale::Log};
     qp.lines = {{"forward", history_.step, history_.fwd_qp, {}, {}, palette(0), 2.0f},
                 {"reverse", history_.step, history_.rev_qp, {}, {}, palette(1), 2.0f}};
@@ -244,11 +248,12 @@ class FitView final : public ui::DemoView {
     if (dragging_ >= 0 && static_cast<size_t>(dragging_) < p.means.size()) {
       const size_t k = static_cast<size_t>(dragging_);
       std::vector<double> means = p.means, weights = p.weights;
-      means[k] = std::clamp(f.mouse_x, -10.0, 10.0);
+      // Dragged values keep the precision their ranges deserve (means in [-10, 10], weights in (0, 1]).
+      means[k] = plot::round_for_range(std::clamp(f.mouse_x, -10.0, 10.0), 20.0, false);
       // Height h = w_k / (Σw · sd_k √2π) solved for w_k with the other weights fixed.
       const double h = std::max(f.mouse_y, 1e-3), others = total - weights[k];
       const double c = h * p.sds[k] * 2.5066282746310002;
-      weights[k] = std::clamp(c < 0.98 ? c * others / (1 - c) : 1.0, 0.01, 1.0);
+      weights[k] = std::clamp(plot::round_for_range(c < 0.98 ? c * others / (1 - c) : 1.0, 1.0, false), 0.01, 1.0);
       const int im = e.params().find("means"), iw = e.params().find("weights");
       (void)e.params().assign({{static_cast<size_t>(im), list_value(means)}, {static_cast<size_t>(iw), list_value(weights)}});
     }
@@ -291,8 +296,8 @@ class FitView final : public ui::DemoView {
       ParamValue fixed;
       fixed.choice = static_cast<int>(InitMode::Fixed);
       (void)ps.assign({{static_cast<size_t>(ps.find("init")), fixed},
-                       {static_cast<size_t>(ps.find("mu0")), real_value(std::clamp(f.mouse_x, -10.0, 10.0))},
-                       {static_cast<size_t>(ps.find("sd0")), real_value(std::clamp(f.mouse_y, 0.05, 10.0))}});
+                       {static_cast<size_t>(ps.find("mu0")), real_value(plot::round_for_range(std::clamp(f.mouse_x, -10.0, 10.0), 20.0, false))},
+                       {static_cast<size_t>(ps.find("sd0")), real_value(plot::round_for_range(std::clamp(f.mouse_y, 0.05, 10.0), 0.0, true))}});
     }
     if (f.hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     int dir = shown_dir_ == Direction::Forward ? 0 : 1;
@@ -341,23 +346,23 @@ class CategoricalView final : public ui::DemoView {
     if (built_version_ != e.params().version() || figure_.plots.empty()) {  // the simplex field is costly
       figure_ = e.contributions();
       if (three) figure_.plots.push_back(e.simplex());
+      // Point at the bin where p/q is largest: KL(p‖q) pays most there.
+      size_t worst = 0;
+      for (size_t i = 1; i < p.size(); ++i)
+        if (p[i] * q[worst] > p[worst] * q[i]) worst = i;
+      figure_.plots[0].annotations.push_back({static_cast<double>(worst) + 0.3, p[worst], "largest p/q: KL(p‖q) pays most here"});
       built_version_ = e.params().version();
     }
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float bar = ImGui::GetFrameHeightWithSpacing();
-    const float w = three ? avail.x * 0.5f - 4 : avail.x, h = (avail.y - bar) * 0.5f - 4;
-    ImGui::BeginGroup();
-    draw_bars(e, ImVec2(w, h));
-    ui::draw_plot("contrib", figure_.plots[1], ImVec2(w, h));
-    ImGui::EndGroup();
-    if (three) {
-      ImGui::SameLine();
-      draw_simplex(e, ImVec2(avail.x - w - 8, avail.y));
-    }
+    ui::PlotGrid grid(three ? 3 : 2, 0);
+    draw_bars(e, grid.cell(0));
+    ui::draw_plot("contrib", figure_.plots[1], grid.cell(1));
+    if (three) draw_simplex(e, grid.cell(2));
+    grid.end();
   }
 
  private:
   void draw_bars(CategoricalExperiment& e, ImVec2 size) {
+    size.y -= ImGui::GetFrameHeightWithSpacing();  // the buttons below
     const PlotFrame f = ui::draw_plot("bars", figure_.plots[0], size, ui::kWithHandles);
     const size_t k = e.p().p.size();
     const bool active = ImGui::IsItemActive();
@@ -372,9 +377,10 @@ class CategoricalView final : public ui::DemoView {
     if (active && bin_ < k) {
       // Set the dragged bin's probability to the mouse height, rescaling the other bins.
       std::vector<double> w = normalised(editing_q_ ? e.p().q : e.p().p);
-      const double target = std::clamp(f.mouse_y, 0.001, 0.995), rest = 1.0 - w[bin_];
+      const double target = std::clamp(plot::round_for_range(f.mouse_y, 1.0, false), 0.001, 0.995), rest = 1.0 - w[bin_];
       for (size_t i = 0; i < k; ++i)
-        w[i] = i == bin_ ? target : (rest > 0 ? w[i] * (1.0 - target) / rest : (1.0 - target) / (k - 1));
+        w[i] = i == bin_ ? target
+                         : plot::round_for_range(rest > 0 ? w[i] * (1.0 - target) / rest : (1.0 - target) / (k - 1), 1.0, false);
       const int i = e.params().find(editing_q_ ? "q" : "p");
       (void)e.params().set(static_cast<size_t>(i), list_value(w));
     }
@@ -407,7 +413,7 @@ class CategoricalView final : public ui::DemoView {
       auto bc = plot::simplex_barycentric(f.mouse_x, f.mouse_y);
       double s = 0;
       for (double& x : bc) s += (x = std::max(x, 0.002));
-      for (double& x : bc) x /= s;
+      for (double& x : bc) x = plot::round_for_range(x / s, 1.0, false);
       const int i = e.params().find(point_ == 0 ? "p" : "q");
       (void)e.params().set(static_cast<size_t>(i), list_value({bc[0], bc[1], bc[2]}));
     }

@@ -8,10 +8,6 @@
 
 namespace klab::mdp {
 
-constexpr Rgba kReferenceGrey{0.72f, 0.72f, 0.72f, 1.0f};
-
-// A dashed grey theory line (bounds, optima).
-plot::Line reference_line(const std::string& name, std::vector<double> x, std::vector<double> y);
 // A dashed grey horizontal guide (budgets, thresholds, optima).
 plot::Guide reference_guide(const std::string& label, double y);
 // One bar per series with the mean of final metric `metric` (95% CI as a line over the bar's top),

@@ -195,7 +195,7 @@ plot::Figure PlanningExperiment::figure(const BatchResult& r) const {
     const double first = r.curve_stat(static_cast<size_t>(vi), kCurveResidual, 0).mean();
     std::vector<double> xs, ys;
     for (double k : r.layout.axes[0].x) xs.push_back(k), ys.push_back(first * std::pow(p().gamma, k - 1.0));
-    if (std::isfinite(first)) res.lines.push_back(reference_line("VI bound γ^(k−1)·residual₁", xs, ys));
+    if (std::isfinite(first)) res.lines.push_back(plot::reference_line("VI bound γ^(k−1)·residual₁", xs, ys));
   }
   plot::Plot bars = final_bars(r, "iterations", "Iterations to ε-optimality (ε = " + format_real(p().tolerance) + ")", "iterations");
   f.plots = {sub, res, bars};

@@ -2,8 +2,16 @@
 // parameter panel, run controls, the centre tabs (Live view, Runs over seeds, About), the
 // status bar, notices, and the URL hash that holds the whole state.
 //
+// Layout: at 900 logical pixels and wider, sidebar | centre | controls; narrower (tablets,
+// phones), the centre takes the whole width and the demos and controls live in a drawer opened
+// from the menu bar. The Live tab opens with a one-sentence "what to look for" callout (from the
+// demo's About text) and a play bar (play/pause, step, reset, a scrubber over the run, the speed
+// in steps per second, pin run).
+//
 // frame() lays out one full-window ImGui frame; it is called between ImGui::NewFrame() and
 // ImGui::Render() by src/app/main_gui.cpp, and by the headless UI tests with scripted input.
+// wants_frames() tells the host whether anything moves without input (an animation, a batch, a
+// notice on a timer): when it does not, the host draws nothing until the next input event.
 #pragma once
 #include <memory>
 #include <string>
@@ -14,6 +22,7 @@
 #include "core/run_settings.hpp"
 #include "ui/demo_view.hpp"
 #include "ui/param_panel.hpp"
+#include "ui/plot.hpp"
 
 namespace klab::ui {
 
@@ -26,12 +35,17 @@ struct Notice {
 
 enum class Tab { Live, Runs, About };
 
+// Below this window width (logical pixels) the controls move into a drawer.
+constexpr float kDrawerBelowWidth = 900.0f;
+
 class App {
  public:
   App(Registry catalog, ViewFactory views);
   ~App();
 
   void frame();
+  // Whether something changes without input: the host keeps drawing frames while it does.
+  bool wants_frames() const;
 
   // Applies a URL hash ("#<demo>?key=value&...&seed=S&runs=N"). Anything invalid leaves the
   // defaults in place and posts a visible warning naming the problem; returns that problem.
@@ -39,7 +53,8 @@ class App {
   std::string link() const;
   std::string cli_command() const;
   void select(const std::string& demo_id);
-  void select_tab(Tab tab) { requested_tab_ = tab; }
+  void select_tab(Tab tab) { requested_tab_ = tab, tab_requested_ = true; }
+  Tab tab() const { return tab_; }
 
   const DemoInfo& demo() const { return *current().info; }
   Experiment& experiment() { return *current().experiment; }
@@ -47,12 +62,27 @@ class App {
   DemoView* view() { return current().view.get(); }
   void set_playing(bool on) { current().playing = on; }
   bool playing() const { return current().playing; }
+  // Space: play/pause where the view animates; otherwise a brief notice saying there is nothing to play.
+  void toggle_play();
+  // Live speed in view steps per second.
+  double speed() const { return current().speed; }
+  void set_speed(double steps_per_second) { current().speed = steps_per_second, current().speed_set = true; }
+  // Moves the live run to `fraction` of its length (replaying from the start when going back).
+  void seek(double fraction) { current().seek_target = fraction, current().playing = false; }
+  double progress() const;
   void start_runs();
   bool runs_busy() const { return current().job && !current().job->done(); }
   const BatchResult* runs_result() const { return current().result.get(); }
   const std::vector<Notice>& notices() const { return notices_; }
   void post(Notice::Level level, const std::string& text);
+  // A brief message over the centre (play/pause, nothing to play); fades after two seconds.
+  void toast(const std::string& text);
+  const std::string& last_toast() const { return toast_; }
   const Registry& catalog() const { return catalog_; }
+  PlotContext& plots() { return current().plots; }
+  bool drawer_mode() const { return drawer_mode_; }
+  bool drawer_open() const { return drawer_open_; }
+  void set_drawer_open(bool open) { drawer_open_ = open; }
 
  private:
   struct Slot {
@@ -63,11 +93,16 @@ class App {
     std::unique_ptr<BatchJob> job;
     std::unique_ptr<BatchResult> result;
     ParamPanel panel;
+    PlotContext plots;   // focus set, zoom and pinned ghosts of this demo's plots
+    std::string callout; // the About text's first "what to look for" sentence
     uint64_t view_version = ~0ull, view_seed = ~0ull;  // what the live view was built from
     uint64_t runs_version = ~0ull, runs_seed = ~0ull;  // what the Runs result was computed from
     uint32_t runs_count = 0;
     bool playing = false;
-    int steps_per_frame = 4;
+    double speed = 60.0;  // view steps per second
+    bool speed_set = false;  // chosen by the reader (kept across runs)
+    double step_debt = 0.0;  // fractional steps carried to the next frame
+    double seek_target = -1.0;
   };
 
   Slot& current() { return *slots_[current_]; }
@@ -77,16 +112,22 @@ class App {
   void adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings);
   void sync_view();
   void advance_work();
+  void advance_seek(Slot& s);
   void sync_url();
 
   void draw_menu_bar();
+  void draw_demo_list(bool close_on_select);
   void draw_sidebar(float width, float height);
   void draw_controls(float width, float height);
+  void draw_controls_body();
+  void draw_drawer();
   void draw_centre(float width, float height);
+  void draw_live_header();
   void draw_runs_tab();
   void draw_about_tab();
   void draw_status_bar(float height);
   void draw_notice_banner();
+  void draw_toast();
   void dismiss_notices();
   void export_figure(const plot::Figure& figure, const std::string& stem, bool svg);
 
@@ -100,6 +141,9 @@ class App {
   std::vector<Notice> notices_;
   std::string last_hash_;
   bool show_sidebar_ = true;
+  bool drawer_mode_ = false, drawer_open_ = false;
+  std::string toast_;
+  double toast_time_ = -100.0;
   double runs_rate_ = 0.0;  // work units per second of the batch, smoothed
 };
 

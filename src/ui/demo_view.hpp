@@ -22,14 +22,16 @@ class DemoView {
   virtual ~DemoView() = default;
   // Parameters or seed changed: rebuild the live state.
   virtual void reset(const ViewContext& ctx) {}
-  // Views with live iterations (gradient steps, pulls) get play / pause / step controls.
+  // Views with live iterations (gradient steps, pulls) get play / pause / step controls, a
+  // scrubber and a speed in steps per second; a new run plays as soon as the view is (re)built.
   virtual bool animates() const { return false; }
-  // Start playing as soon as the view is (re)built: for views with nothing to show before the
-  // first iterations (a reward model still being fitted).
-  virtual bool autoplay() const { return false; }
   virtual void advance(const ViewContext& ctx, int steps) {}
   virtual bool finished() const { return true; }
   virtual std::string status() const { return ""; }  // "step 120 / 400"
+  // Where the live run is, in the view's steps (what advance() counts): done and in all (an
+  // estimate is fine). They drive the scrubber and the default speed (a whole run in ~8 s).
+  virtual double steps_done() const { return finished() ? 1.0 : 0.0; }
+  virtual double steps_total() const { return 1.0; }
   // Fills the available region.
   virtual void draw(ViewContext& ctx) = 0;
   // The figure currently shown, for "Export SVG / CSV".

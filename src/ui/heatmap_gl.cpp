@@ -74,6 +74,7 @@ class GlHeatmaps final : public HeatmapRenderer {
     r->vmin = static_cast<float>(vmin);
     r->vmax = static_cast<float>(vmax);
     r->lut = h.colormap == Colormap::Diverging ? 1 : 0;
+    r->smooth = h.smooth;
     list->AddCallback(&GlHeatmaps::render, r.get());
     list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     records_.push_back(std::move(r));
@@ -84,6 +85,7 @@ class GlHeatmaps final : public HeatmapRenderer {
     GlHeatmaps* owner;
     ImVec2 min, max;
     int nx, ny, lut;
+    bool smooth;
     std::vector<float> values;
     float vmin, vmax;
   };
@@ -108,8 +110,8 @@ class GlHeatmaps final : public HeatmapRenderer {
     glUniform4f(glGetUniformLocation(program_, "u_rect"), ndc_x(r.min.x), ndc_y(r.max.y), ndc_x(r.max.x), ndc_y(r.min.y));
     glUniform2f(glGetUniformLocation(program_, "u_range"), r.vmin, r.vmax);
     glUniform1i(glGetUniformLocation(program_, "u_log"), 0);
-    glUniform1i(glGetUniformLocation(program_, "u_smooth"), 1);
-    glUniform1f(glGetUniformLocation(program_, "u_contours"), 10.0f);
+    glUniform1i(glGetUniformLocation(program_, "u_smooth"), r.smooth ? 1 : 0);
+    glUniform1f(glGetUniformLocation(program_, "u_contours"), r.smooth ? 10.0f : 0.0f);
     glUniform1f(glGetUniformLocation(program_, "u_alpha"), 1.0f);
     glUniform1i(glGetUniformLocation(program_, "u_field"), 0);
     glUniform1i(glGetUniformLocation(program_, "u_lut"), 1);

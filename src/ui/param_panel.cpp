@@ -2,17 +2,28 @@
 
 #include <algorithm>
 
+#include "core/plot_scale.hpp"
+#include "core/rich_text.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"  // TempInputIsActive: typed values are kept exactly, dragged ones rounded
 #include "ui/theme.hpp"
+#include "ui/typeset.hpp"
 
 namespace klab::ui {
 
 void help_tooltip(const std::string& text) {
   if (text.empty() || !ImGui::IsItemHovered()) return;
   ImGui::BeginTooltip();
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26.0f);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
+  // Paragraphs separated by blank lines, each typeset (sub/superscripts, `names`).
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = text.find('\n', start);
+    const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line.empty()) ImGui::Spacing();
+    else rich_text(line, 0, ImGui::GetFontSize() * 26.0f);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
   ImGui::EndTooltip();
 }
 
@@ -35,9 +46,10 @@ bool ParamPanel::draw(ParamSet& params) {
     ImGui::PushID(static_cast<int>(i));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(s.label.c_str());
-    help_tooltip(s.help + "\n\n" + s.key + ": " + describe_range(s) + "; default " + format_value(s, s.def));
+    // Labels wrap inside their column: never cut off (first line level with the widget's text).
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
+    rich_text(s.label, 0, ImGui::GetContentRegionAvail().x);
+    help_tooltip(s.help + "\n\n`" + s.key + "`: " + describe_range(s) + "; default " + format_value(s, s.def));
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(-1);
     const ImGuiSliderFlags log = s.log_scale ? ImGuiSliderFlags_Logarithmic : 0;
@@ -45,6 +57,10 @@ bool ParamPanel::draw(ParamSet& params) {
       case ParamKind::Real:
         edited = ImGui::SliderScalar("##w", ImGuiDataType_Double, &v.real, &s.lo, &s.hi, "%.4g",
                                      log | ImGuiSliderFlags_AlwaysClamp);
+        // A dragged slider lands on arbitrary doubles: keep four significant digits of the range
+        // (a value typed after ctrl-click is kept exactly).
+        if (edited && !ImGui::TempInputIsActive(ImGui::GetItemID()))
+          v.real = std::clamp(plot::round_for_range(v.real, s.hi - s.lo, s.log_scale), s.lo, s.hi);
         break;
       case ParamKind::Integer: {
         const long long lo = static_cast<long long>(s.lo), hi = static_cast<long long>(s.hi);
@@ -56,9 +72,9 @@ bool ParamPanel::draw(ParamSet& params) {
         break;
       case ParamKind::Choice: {
         const auto& names = s.choice_labels.size() == s.choices.size() ? s.choice_labels : s.choices;
-        if (ImGui::BeginCombo("##w", names[static_cast<size_t>(v.choice)].c_str())) {
+        if (ImGui::BeginCombo("##w", text::plain(names[static_cast<size_t>(v.choice)]).c_str())) {
           for (size_t c = 0; c < names.size(); ++c)
-            if (ImGui::Selectable(names[c].c_str(), static_cast<int>(c) == v.choice)) {
+            if (ImGui::Selectable(text::plain(names[c]).c_str(), static_cast<int>(c) == v.choice)) {
               v.choice = static_cast<int>(c);
               edited = true;
             }
@@ -90,7 +106,7 @@ bool ParamPanel::draw(ParamSet& params) {
         const auto& names = s.choice_labels.size() == s.choices.size() ? s.choice_labels : s.choices;
         for (size_t c = 0; c < s.choices.size(); ++c) {
           bool on = std::find(v.picks.begin(), v.picks.end(), static_cast<int>(c)) != v.picks.end();
-          if (ImGui::Checkbox(names[c].c_str(), &on)) {
+          if (ImGui::Checkbox(text::plain(names[c]).c_str(), &on)) {
             if (on) v.picks.push_back(static_cast<int>(c));
             else v.picks.erase(std::remove(v.picks.begin(), v.picks.end(), static_cast<int>(c)), v.picks.end());
             edited = true;

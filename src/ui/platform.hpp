@@ -14,6 +14,11 @@ void set_url_hash(const std::string& hash);
 bool take_hash_change(std::string* hash);
 // Copies text; returns a message for the status bar.
 std::string copy_text(const std::string& text);
+// Opens a link: a new browser tab; natively, xdg-open where the host allows it (the GUI does; the
+// headless tests do not), else the URL goes to the clipboard. Returns a message for the status bar.
+std::string open_url(const std::string& url);
+// Whether open_url may start an external program (native only; the GUI's main turns it on).
+void allow_external_open(bool allowed);
 // Offers a file for download (browser) or writes it under ./klab-exports/ (native); returns a
 // message naming where it went.
 std::string save_file(const std::string& name, const std::string& mime, const std::string& data);

@@ -1,8 +1,13 @@
 #include <sys/stat.h>
+#ifndef __EMSCRIPTEN__  // the headless tests also build this file for node, which cannot start programs
+#include <spawn.h>
+#include <sys/wait.h>
+#endif
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>  // environ
 
 #include "imgui.h"
 #include "ui/platform.hpp"
@@ -13,6 +18,10 @@ std::string& stored_hash() {
   static std::string hash;  // the native window has no address bar: the hash lives here
   return hash;
 }
+bool& external_open() {
+  static bool allowed = false;  // only the GUI program starts other programs
+  return allowed;
+}
 }  // namespace
 
 std::string url_hash() { return stored_hash(); }
@@ -22,6 +31,26 @@ bool take_hash_change(std::string*) { return false; }
 std::string copy_text(const std::string& text) {
   ImGui::SetClipboardText(text.c_str());
   return "Copied to the clipboard.";
+}
+
+void allow_external_open(bool allowed) { external_open() = allowed; }
+
+std::string open_url(const std::string& url) {
+  ImGui::SetClipboardText(url.c_str());
+  std::printf("%s\n", url.c_str());
+#ifndef __EMSCRIPTEN__
+  if (external_open()) {
+    // xdg-open without a shell: the URL is one argument, never interpreted.
+    pid_t pid;
+    char* argv[] = {const_cast<char*>("xdg-open"), const_cast<char*>(url.c_str()), nullptr};
+    if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) == 0) {
+      int status = 0;
+      waitpid(pid, &status, 0);  // xdg-open hands the URL to the browser and returns
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "Opened " + url + " (also copied)";
+    }
+  }
+#endif
+  return "Link copied to the clipboard: " + url;
 }
 
 std::string save_file(const std::string& name, const std::string&, const std::string& data) {

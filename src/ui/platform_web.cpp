@@ -35,6 +35,10 @@ EM_JS(int, klab_js_copy, (const char* text), {
   window.prompt("Copy this text:", t);
   return 0;
 });
+EM_JS(int, klab_js_open, (const char* url), {
+  const w = window.open(UTF8ToString(url), "_blank", "noopener");
+  return w === null ? 0 : 1;
+});
 EM_JS(void, klab_js_download, (const char* name, const char* mime, const char* data, int size), {
   const bytes = HEAPU8.slice(data, data + size);
   const url = URL.createObjectURL(new Blob([bytes], {type: UTF8ToString(mime)}));
@@ -67,6 +71,14 @@ bool take_hash_change(std::string* hash) {
 std::string copy_text(const std::string& text) {
   return klab_js_copy(text.c_str()) ? "Copied to the clipboard." : "Clipboard unavailable: copy the text from the dialog.";
 }
+
+std::string open_url(const std::string& url) {
+  // window.open with "noopener" returns null even when the tab opened; say where it goes.
+  klab_js_open(url.c_str());
+  return "Opening " + url;
+}
+
+void allow_external_open(bool) {}
 
 std::string save_file(const std::string& name, const std::string& mime, const std::string& data) {
   klab_js_download(name.c_str(), mime.c_str(), data.data(), static_cast<int>(data.size()));

@@ -1,6 +1,7 @@
 #include "ui/theme.hpp"
 
 #include <cstddef>
+#include <initializer_list>
 
 extern const unsigned char klab_font_sans[];
 extern const size_t klab_font_sans_size;
@@ -17,14 +18,35 @@ const ImWchar kGlyphRanges[] = {
 #include "glyph_ranges.inc"
 };
 
-ImFont* add_font(const unsigned char* data, size_t size, float pixels) {
+ImFont* add_font(const unsigned char* data, size_t size, float pixels, bool merge = false) {
   ImFontConfig cfg;
   cfg.FontDataOwnedByAtlas = false;  // the embedded array outlives the atlas
   cfg.OversampleH = 2;
   cfg.OversampleV = 1;
   cfg.PixelSnapH = false;
+  cfg.MergeMode = merge;  // merged glyphs only fill the gaps of the font before (ImGui keeps existing ones)
   return ImGui::GetIO().Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(data), static_cast<int>(size), pixels, &cfg,
                                                     kGlyphRanges);
+}
+
+// ImGui 1.86 lays out text glyph by glyph (no OpenType mark positioning), so a combining mark
+// (U+0300–036F: p̂, x̄) lands where its own advance puts it: beside the letter in DejaVu Sans
+// Mono, which gives marks a full cell. We place the accents ourselves: every combining mark gets
+// a zero advance and is centred over the previous character, taken to be as wide as 'x' (exact
+// in the monospace font, within a pixel or two for the proportional one).
+void stack_combining_marks(ImFont* font) {
+  const ImFontGlyph* x = font->FindGlyphNoFallback('x');
+  if (!x) return;
+  const float base = x->AdvanceX;
+  for (ImWchar c = 0x300; c <= 0x36F; ++c) {
+    auto* g = const_cast<ImFontGlyph*>(font->FindGlyphNoFallback(c));
+    if (!g) continue;
+    const float shift = -0.5f * base - 0.5f * (g->X0 + g->X1);
+    g->X0 += shift;
+    g->X1 += shift;
+    g->AdvanceX = 0.0f;
+    if (c < font->IndexAdvanceX.Size) font->IndexAdvanceX[c] = 0.0f;
+  }
 }
 
 }  // namespace
@@ -43,11 +65,14 @@ void build_fonts(float font_size, float pixel_scale) {
   io.Fonts->Clear();
   s.font_size = font_size;
   s.body = add_font(klab_font_sans, klab_font_sans_size, font_size * pixel_scale);
+  // The monospace font lacks a few symbols (ℓ, ∥): DejaVu Sans fills those gaps.
   s.mono = add_font(klab_font_mono, klab_font_mono_size, (font_size - 1.0f) * pixel_scale);
+  add_font(klab_font_sans, klab_font_sans_size, (font_size - 1.0f) * pixel_scale, true);
   s.title = add_font(klab_font_sans, klab_font_sans_size, (font_size + 5.0f) * pixel_scale);
   io.FontDefault = s.body;
   io.FontGlobalScale = 1.0f / pixel_scale;
   io.Fonts->Build();
+  for (ImFont* f : {s.body, s.mono, s.title}) stack_combining_marks(f);
 }
 
 void apply_theme() {

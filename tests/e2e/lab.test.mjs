@@ -11,8 +11,12 @@
 // set through the hash is applied (canonical hash written back, picture and widgets change);
 // (e) reload restores the state; (f) no console errors, page errors or failed requests; (g) an
 // invalid hash shows the notice (console.warn + banner) and falls back to the defaults; (h) a
-// mouse drag in kl.bernoulli's kl plot sets p_hat; (i) Space starts and stops kl.forward_reverse's
-// animation.
+// mouse drag in kl.bernoulli's kl plot sets p_hat; (i) Space pauses and resumes kl.forward_reverse's
+// animation (the picture moves only while it plays); (j) every demo of the catalogue opens and draws
+// at 1280×800 and on a phone (390×844 at a pixel ratio of 2), screenshots of each kept;
+// (k) Space toggles play in every demo that plays and says so in the others; (l) an idle page draws
+// no frames for 2 s. Plot positions come from the page itself (window.klabPlots, set while
+// window.klabInspect is true), the play state from window.klabState.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -30,33 +34,31 @@ if (shotIndex >= 0 && !args[shotIndex + 1]) {
   process.exit(2);
 }
 const CHROMIUM = process.env.KLAB_CHROMIUM || "/usr/bin/chromium";
-const TOTAL_LIMIT_MS = 150000;  // a hard stop; the run normally takes well under 90 s
+const TOTAL_LIMIT_MS = 300000;  // a hard stop; the run normally takes well under 3 minutes
 
 // ---------------------------------------------------------------------------------------------
 // The layout the coordinates below are computed from. The page is 1280×800 CSS pixels at device
 // pixel ratio 1; the shell (src/ui/app.cpp, theme src/ui/theme.cpp) lays out with a 15 px font,
 // FramePadding.y 4, WindowPadding 10, ItemSpacing.y 6:
 //   menu bar      y ∈ [0, 23)                      (font 15 + 2·4)
-//   sidebar       x ∈ [0, 192)                     (15% of 1280, clamped to [11, 16]·15)
+//   sidebar       x ∈ [0, 256)                     (the longest demo title, at most 20% of 1280)
 //                 line k (0: the chapter title "Divergences", 1..3: the kl demos in catalogue
 //                 order) is centred at y = 23 + 10 + k·(15 + 6) + 7.5
-//   centre        x ∈ [192, 960), y ∈ [23, 771)    (the controls take 25% = 320 px on the right,
+//   centre        x ∈ [256, 960), y ∈ [23, 771)    (the controls take 25% = 320 px on the right,
 //                 the status bar the bottom 1.9·15 ≈ 28 px)
 //   controls      x ∈ [960, 1280), y ∈ [23, 771)
-// kl.bernoulli's left plot (q ↦ kl(p̂, q)) maps q ∈ [0, 1] to x ∈ [254, 568] and spans
-// y ∈ [146, 728]; read off a screenshot of this viewport (with no notice banner above it). The
-// drag check asserts p̂ only to ±0.06 of that mapping, and in the right order.
+// Plot areas (kl.bernoulli's q ↦ kl(p̂, q), kl.forward_reverse's landscape) are read from
+// window.klabPlots. The drag check asserts p̂ only to ±0.06 of the plot's mapping, and in order.
 const VIEW = { width: 1280, height: 800 };
 const FONT = 15, MENU_H = FONT + 2 * 4, PAD = 10, ROW = FONT + 6;
 const sidebarRowY = (k) => MENU_H + PAD + k * ROW + FONT / 2;
 const SIDEBAR_X = 80;
-const CENTRE = { x: 192, y: 23, w: 768, h: 748 };
+const CENTRE = { x: 256, y: 23, w: 704, h: 748 };
 const CONTROLS = { x: 960, y: 23, w: 320, h: 748 };
-const KL_PLOT = { x0: 254, x1: 568, y: 440 };
-// kl.forward_reverse: the "component means" text field (first row of the parameters) and the
-// inside of the KL landscape heatmap (top right of the centre), also read off a screenshot.
+// kl.forward_reverse: the "component means" text field (first row of the parameters), read off a
+// screenshot.
 const FR_MEANS_FIELD = { x: 1100, y: 62, w: 168, h: 20 };
-const FR_LANDSCAPE = { x: 640, y: 150, w: 305, h: 260 };
+const PHONE = { width: 390, height: 844, scale: 2 };
 const NEUTRAL = { x: 1120, y: 700 };  // empty part of the controls panel: hovers nothing
 const BANNER_RGB = [84, 64, 20];      // the warning banner's background (0.33, 0.25, 0.08)
 // The canonical link of each demo lists every parameter, in table order, then seed and runs.
@@ -275,6 +277,25 @@ async function main() {
   const setHash = (h) => page.evaluate((h) => { location.hash = h; }, h);
   const park = () => page.mouse.move(NEUTRAL.x, NEUTRAL.y);
   const warningsSince = (n) => warnings.slice(n).join(" | ");
+  const state = () => page.evaluate(() => window.klabState || {});
+  // The data area of the plot drawn with id `id` ([x0, y0, x1, y1] in CSS pixels), from the page.
+  const plotArea = async (id) => {
+    await page.evaluate(() => { window.klabInspect = true; });
+    await page.mouse.move(NEUTRAL.x + 1, NEUTRAL.y);  // an input event: the lab draws (and records) a frame
+    await frames(3);
+    const plots = await page.evaluate(() => window.klabPlots || []);
+    await page.evaluate(() => { window.klabInspect = false; });
+    const p = plots.find((q) => q.id === id);
+    if (!p) throw new Error(`no plot '${id}' on screen (plots: ${plots.map((q) => q.id).join(", ")})`);
+    return p.area;
+  };
+  // Presses Space (down and up in different frames: ImGui 1.86 sees a key only if it is down at a frame).
+  const space = async () => {
+    await page.keyboard.down("Space");
+    await frames(3);
+    await page.keyboard.up("Space");
+    await frames(3);
+  };
 
   let defaultHash = "", defaultImg = null;
   try {
@@ -304,18 +325,20 @@ async function main() {
 
     // (h) mouse: press in the kl plot at q = 0.2, drag to q = 0.8
     await check("(h) dragging in kl.bernoulli's kl plot sets p_hat", async () => {
-      const qx = (q) => KL_PLOT.x0 + q * (KL_PLOT.x1 - KL_PLOT.x0);
-      await page.mouse.move(qx(0.2), KL_PLOT.y);
+      const [x0, y0, x1, y1] = await plotArea("geometry");
+      const qx = (q) => x0 + q * (x1 - x0), y = 0.5 * (y0 + y1);
+      await page.mouse.move(qx(0.2), y);
       await frames(2);
       await page.mouse.down();
       const h1 = await waitCanonical("kl.bernoulli", (p) => Math.abs(p.p_hat - 0.2) < 0.06);
-      await page.mouse.move(qx(0.8), KL_PLOT.y, { steps: 8 });
+      await page.mouse.move(qx(0.8), y, { steps: 8 });
       await frames(2);
       const h2 = await waitCanonical("kl.bernoulli", (p) => Math.abs(p.p_hat - 0.8) < 0.06);
       await page.mouse.up();
       await park();
-      const p1 = +params(h1).p_hat, p2 = +params(h2).p_hat;
-      expect(p1 < p2, `p_hat did not follow the drag (${p1} then ${p2})`);
+      const p1 = params(h1).p_hat, p2 = params(h2).p_hat;
+      expect(+p1 < +p2, `p_hat did not follow the drag (${p1} then ${p2})`);
+      expect(p1.length <= 5 && p2.length <= 5, `dragged values are not rounded to the range (${p1}, ${p2})`);
       await shot("bernoulli-dragged");
       return `press at q≈0.2 → p_hat=${p1}, drag to q≈0.8 → p_hat=${p2}`;
     });
@@ -347,37 +370,34 @@ async function main() {
       return `clicked (${SIDEBAR_X}, ${y}) → ${h.slice(0, 50)}…; centre changed in ${(100 * d).toFixed(1)}% of pixels`;
     });
 
-    // (i) Space plays and pauses kl.forward_reverse
-    await check("(i) Space starts kl.forward_reverse's animation (and Space again pauses it)", async () => {
+    // (i) Space pauses and resumes kl.forward_reverse (a new run plays at once)
+    await check("(i) Space pauses kl.forward_reverse's animation (and Space again resumes it)", async () => {
       expect(demoOf(await hash()) === "kl.forward_reverse", "not on kl.forward_reverse");
-      const still0 = await shot("fr-before-space");
+      await page.evaluate(() => { location.hash = location.hash.replace(/steps=\d+/, "steps=5000"); });
+      await waitCanonical("kl.forward_reverse", (p) => p.steps === "5000");
+      await park();
+      expect((await state()).playing === true, "the new run does not play by itself");
+      await space();
+      expect((await state()).playing === false, "Space did not pause");
+      await sleep(2200);  // the "Paused" notice fades out over 1.8 s
+      const still0 = await shot("fr-paused-1");
       await sleep(600);
-      const still1 = await shot("fr-before-space-later");
+      const still1 = await shot("fr-paused-2");
       const idle = diffFraction(still0, still1, CENTRE);
-      expect(idle < 0.001, `the picture moves before Space is pressed (${(100 * idle).toFixed(2)}%)`);
+      expect(idle < 0.001, `the picture moves while paused (${(100 * idle).toFixed(2)}%)`);
       const hashBefore = await hash();
-      // Key down and up in different frames: ImGui 1.86 sees a key only if it is down at a frame.
-      await page.keyboard.down("Space");
-      await frames(3);
-      await page.keyboard.up("Space");
+      await space();
+      expect((await state()).playing === true, "Space did not resume");
       await sleep(800);
       const run0 = await shot("fr-playing-1");
       await sleep(800);
       const run1 = await shot("fr-playing-2");
       const moved = diffFraction(run0, run1, CENTRE), fromStill = diffFraction(still1, run0, CENTRE);
       expect(fromStill > 0.002 && moved > 0.002,
-             `the picture did not change after Space (${(100 * fromStill).toFixed(2)}%, then ${(100 * moved).toFixed(2)}%)`);
+             `the picture did not change while playing (${(100 * fromStill).toFixed(2)}%, then ${(100 * moved).toFixed(2)}%)`);
       expect((await hash()) === hashBefore, "playing changed the link");
-      await page.keyboard.down("Space");
-      await frames(3);
-      await page.keyboard.up("Space");
-      await frames(3);
-      const paused0 = await shot("fr-paused-1");
-      await sleep(600);
-      const paused1 = await shot("fr-paused-2");
-      const after = diffFraction(paused0, paused1, CENTRE);
-      expect(after < 0.001, `still moving after the second Space (${(100 * after).toFixed(2)}%)`);
-      return `centre changed ${(100 * fromStill).toFixed(1)}% after Space and ${(100 * moved).toFixed(1)}% over the next 0.8 s; still after pausing`;
+      await space();
+      return `still while paused; centre changed ${(100 * fromStill).toFixed(1)}% after Space and ${(100 * moved).toFixed(1)}% over the next 0.8 s`;
     });
 
     // (d) parameters through the hash
@@ -410,7 +430,9 @@ async function main() {
       const b = await shot("fr-means-b");
       // The landscape is cached by the view and the means field's text by the panel: both must
       // be rebuilt for the second link.
-      const dl = diffFraction(a, b, FR_LANDSCAPE), dm = diffFraction(a, b, FR_MEANS_FIELD);
+      const [lx0, ly0, lx1, ly1] = await plotArea("landscape");
+      const landscape = { x: Math.round(lx0) + 2, y: Math.round(ly0) + 2, w: Math.round(lx1 - lx0) - 4, h: Math.round(ly1 - ly0) - 4 };
+      const dl = diffFraction(a, b, landscape), dm = diffFraction(a, b, FR_MEANS_FIELD);
       expect(dl > 0.1, `the KL landscape still shows the first link (${(100 * dl).toFixed(2)}% changed)`);
       expect(dm > 0.01, `the 'component means' field still shows the first link (${(100 * dm).toFixed(2)}% changed)`);
       return `${h.slice(0, 60)}…; landscape ${(100 * dl).toFixed(1)}%, means field ${(100 * dm).toFixed(1)}% changed`;
@@ -472,21 +494,92 @@ async function main() {
     });
 
     // (j) every demo of every chapter opens and draws (catches crashes such as running out of memory)
-    await check("(j) every demo opens and draws without errors", async () => {
-      const ids = await page.evaluate(() => window.klabDemos);
+    const ids = await page.evaluate(() => window.klabDemos);
+    const openDemo = async (pg, id) => {
+      await pg.evaluate((h) => { location.hash = h; }, "#" + id);
+      // The app rewrites the short link with every parameter, then the seed and runs.
+      await pg.waitForFunction((id) => location.hash.startsWith("#" + id + "?") && location.hash.includes("&seed="), id,
+                               { timeout: 10000 });
+    };
+    await check("(j) every demo opens and draws without errors (1280×800)", async () => {
       expect(Array.isArray(ids) && ids.length >= 3, `window.klabDemos is ${JSON.stringify(ids)}`);
       const before = errors.length;
       for (const id of ids) {
-        await setHash("#" + id);
-        // The app rewrites the short link with every parameter, then the seed and runs.
-        await page.waitForFunction((id) => location.hash.startsWith("#" + id + "?") && location.hash.includes("&seed="), id,
-                                   { timeout: 10000 });
-        await frames(15);
+        await openDemo(page, id);
+        await sleep(400);  // a moment of the live run
+        await park();
+        await frames(3);
         const s = imageStats(await shot("demo-" + id));
         expect(s.colours >= 500 && s.sd >= 10, `${id} looks blank (${s.colours} colours, sd ${s.sd.toFixed(1)})`);
         expect(errors.length === before, `${id}: ${errors.slice(before).join(" | ")}`);
       }
       return `${ids.length} demos: ${ids.join(", ")}`;
+    });
+
+    // (k) Space: plays and pauses every demo that plays; elsewhere a notice says there is nothing to play
+    await check("(k) Space toggles play in every demo that plays, and says so where nothing plays", async () => {
+      const plays = [], still = [];
+      for (const id of ids) {
+        await openDemo(page, id);
+        await frames(3);
+        const s0 = await state();
+        expect(s0.demo === id, `klabState names ${s0.demo}, not ${id}`);
+        await space();
+        const s1 = await state();
+        if (s0.animates) {
+          expect(s1.playing !== s0.playing, `${id}: Space did not toggle play (${s0.playing} → ${s1.playing})`);
+          await space();
+          const s2 = await state();
+          expect(s2.playing === s0.playing || (s0.playing && s2.progress >= 1),
+                 `${id}: a second Space did not toggle back (${s1.playing} → ${s2.playing})`);
+          plays.push(id);
+        } else {
+          expect(s1.toast.startsWith("Nothing to play"), `${id}: no notice after Space (toast '${s1.toast}')`);
+          still.push(id);
+        }
+      }
+      return `toggled: ${plays.join(", ")}; "nothing to play" notice: ${still.join(", ")}`;
+    });
+
+    // (l) idle: no frames drawn while nothing moves
+    await check("(l) an idle page draws no frames for 2 s", async () => {
+      await openDemo(page, "kl.bernoulli");
+      await park();
+      await sleep(2500);  // input settles, the status notice fades
+      const f0 = await page.evaluate(() => window.klabFrames);
+      await sleep(2000);
+      const f1 = await page.evaluate(() => window.klabFrames);
+      expect(f1 === f0, `${f1 - f0} frames drawn in 2 s with nothing moving`);
+      await page.mouse.move(NEUTRAL.x + 5, NEUTRAL.y + 5);
+      await frames(3);
+      const f2 = await page.evaluate(() => window.klabFrames);
+      expect(f2 > f1, "moving the mouse did not wake the lab");
+      return `klabFrames stayed at ${f1} for 2 s; a mouse move drew ${f2 - f1} frames`;
+    });
+
+    // (j) on a phone: 390×844 CSS pixels at a pixel ratio of 2; the controls live in a drawer
+    await check("(j) every demo opens and draws on a phone (390×844, pixel ratio 2)", async () => {
+      const phone = await browser.newContext({ viewport: { width: PHONE.width, height: PHONE.height }, deviceScaleFactor: PHONE.scale });
+      const p = await phone.newPage();
+      watch(p, "phone");
+      const before = errors.length;
+      await p.goto(url + "#" + ids[0], { waitUntil: "load" });
+      await p.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
+      for (const id of ids) {
+        await openDemo(p, id);
+        await sleep(300);
+        const png = await p.screenshot({ type: "png" });
+        if (shotDir) fs.writeFileSync(path.join(shotDir, `phone-${id}.png`), png);
+        const img = decodePng(png);
+        expect(img.width === PHONE.width * PHONE.scale, `phone screenshot is ${img.width} px wide`);
+        const s = imageStats(img);
+        expect(s.colours >= 300 && s.sd >= 10, `${id} looks blank on a phone (${s.colours} colours, sd ${s.sd.toFixed(1)})`);
+        expect(errors.length === before, `${id}: ${errors.slice(before).join(" | ")}`);
+      }
+      const st = await p.evaluate(() => window.klabState);
+      expect(st.drawer === true, "the controls are not in a drawer on a phone");
+      await phone.close();
+      return `${ids.length} demos at ${PHONE.width}×${PHONE.height}@${PHONE.scale}x`;
     });
 
     // (f) console: nothing but the expected notices

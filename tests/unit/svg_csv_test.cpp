@@ -31,7 +31,7 @@ plot::Figure test_figure() {
   a.x = {"x"};
   a.y = {"y"};
   a.lines.push_back({"mean & band", {0, 1, 2, 3}, {1, 2, 1.5, 3}, {0.5, 1.5, 1, 2.5}, {1.5, 2.5, 2, 3.5}, klab::palette(0)});
-  a.lines.push_back({"plain, \"quoted\"", {0, 1, 2, 3}, {3, 2, kNan, 1}, {}, {}, klab::palette(1), 2.0f, true});
+  a.lines.push_back({"plain, \"quoted\"", {0, 1, 2, 3}, {3, 2, kNan, 1}, {}, {}, klab::palette(1), 2.0f, plot::Dash::Dashed});
   a.points.push_back({"dots", {0.5, 1.5, kNan, 2.5}, {1, 2, 3, 4}, klab::palette(2)});
   a.bars.push_back({"", {0, 1, 2}, {1, 2}, klab::palette(3)});
   a.guides.push_back({true, 1.5, "guide <g>"});
@@ -111,7 +111,7 @@ TEST_CASE("render_svg: title, one <path> per line and band, legend, points, log 
   // Paths: 3 lines + 1 band + 1 simplex triangle.
   CHECK(count_of(svg, "<path") == 5);
   CHECK(count_of(svg, "fill-opacity=\"0.2\"") == 1);      // the band
-  CHECK(count_of(svg, "stroke-dasharray=\"7,4\"") == 1);  // the dashed line
+  CHECK(count_of(svg, "stroke-dasharray=\"7,4\"") == 2);  // the dashed line and its legend swatch
   // The NaN breaks the second line into two pieces: two "M" moves in its path.
   const size_t dashed = svg.find("stroke-dasharray=\"7,4\"");
   const size_t path_start = svg.rfind("<path d=\"", dashed);
