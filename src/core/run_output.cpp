@@ -17,6 +17,8 @@ json stat_json(const RunningStat& s) {
   return json{{"mean", s.mean()}, {"stderr", s.sem()}};
 }
 
+}  // namespace
+
 std::string shell_quote(const std::string& s) {
   bool plain = !s.empty();
   for (char c : s)
@@ -26,6 +28,8 @@ std::string shell_quote(const std::string& s) {
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
+
+namespace {
 
 // The value's text as parse_value reads it, if its JSON type is the one params_to_json writes for
 // the kind: numbers as written, true/false, an id, arrays of numbers or of ids (comma-joined).

@@ -31,6 +31,8 @@ Status params_from_json(ParamSet& params, const nlohmann::json& object);
 // that rerun a configuration, and the same as one shell-quoted command line.
 std::vector<std::string> cli_args(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string cli_command(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
+// One argument as a POSIX shell reads it back ('…' where needed).
+std::string shell_quote(const std::string& s);
 
 std::string config_json(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string summary_json(const std::string& demo_id, const ParamSet& params, const BatchResult& result);
