@@ -80,7 +80,9 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
     } else {
       err << spec.command << ": interrupted by " << signal_name(signo) << " after " << runs_done << " of "
           << uint64_t{spec.runs} * points.size() << " runs; the completed blocks are saved in '"
-          << folder->checkpoint_path() << "'.\nResume with:\n  " << spec.resume_command << "\n";
+          << folder->checkpoint_path() << "'.\nResume with"
+          << (cluster.size() > 1 ? " (under mpirun or srun as before, with any number of ranks, or in one process)" : "")
+          << ":\n  " << spec.resume_command << "\n";
       code = 128 + (signo ? signo : SIGTERM);
     }
   }

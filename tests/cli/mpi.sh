@@ -2,7 +2,8 @@
 # Issue 14, MPI: `mpirun -np 3 klab run …` writes the same summary.json (timing aside) and
 # curves.csv, byte for byte, as one process, for a demo of each chapter; a 2 × 2 sweep under MPI
 # equals the same sweep in one process. Three ranks on two cores (--oversubscribe); root is
-# allowed because CI runs as root. Skipped (77) only where klab was built without MPI.
+# allowed because CI runs as root. Then SIGTERM to mpirun mid-way, --resume under 2 ranks: equal
+# to one uninterrupted process. Skipped (77) only where klab was built without MPI.
 source "$(dirname "$0")/common.sh"
 [ "${2:-OFF}" = ON ] || skip "klab was built without MPI (KLAB_MPI=OFF: no MPI C++ compiler at configure time; scripts/bootstrap.sh --test installs libopenmpi-dev)"
 command -v mpirun >/dev/null || skip "mpirun not found (scripts/bootstrap.sh --test installs openmpi-bin)"
@@ -30,4 +31,16 @@ sweep=(sweep bandits.regret --grid horizon=500,1500 --grid c=0,3 --set policies=
 cmp -s sweep_one/sweep.csv sweep_ranks/sweep.csv || fail "sweep.csv differs under MPI: $(diff sweep_one/sweep.csv sweep_ranks/sweep.csv | head)"
 cmp -s sweep_one/sweep.json sweep_ranks/sweep.json || fail "sweep.json differs under MPI"
 for p in sweep_one/point-*; do same_results "$p" "sweep_ranks/$(basename "$p")" "MPI sweep $(basename "$p")"; done
-echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep"
+# SIGTERM to mpirun (forwarded to every rank): rank 0 saves the blocks merged so far; resumed by
+# two ranks, the result equals one uninterrupted process.
+args=(run bandits.regret --runs 256 --quiet)
+"$klab" "${args[@]}" --out killed_one || fail "the single-process reference run failed"
+"${mpi[@]}" "$klab" "${args[@]}" --out killed >killed.log 2>&1 &
+pid=$!
+sleep 2
+kill -TERM $pid
+set +e; wait $pid; set -e
+[ -f .killed.klab-checkpoint ] && grep -q "interrupted by SIGTERM" killed.log || fail "SIGTERM under mpirun: $(cat killed.log)"
+mpirun --oversubscribe --allow-run-as-root -np 2 "$klab" "${args[@]}" --out killed --resume >resumed.log 2>&1 || fail "the resume under 2 ranks failed: $(cat resumed.log)"
+same_results killed_one killed "killed under 3 ranks, resumed under 2"
+echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep; SIGTERM under 3 ranks + --resume under 2 = 1 process"
