@@ -5,7 +5,7 @@
 # allowed because CI runs as root. Then SIGTERM to mpirun mid-way, --resume under 2 ranks: equal
 # to one uninterrupted process. Skipped (77) only where klab was built without MPI.
 source "$(dirname "$0")/common.sh"
-[ "${2:-OFF}" = ON ] || skip "klab was built without MPI (KLAB_MPI=OFF: no MPI C++ compiler at configure time; scripts/bootstrap.sh --test installs libopenmpi-dev)"
+[ "${2:-OFF}" = ON ] || skip "klab was built without MPI (KLAB_MPI=OFF: no MPI C++ compiler at configure time, or a preset without MPI such as native-asan; scripts/bootstrap.sh --test installs libopenmpi-dev)"
 command -v mpirun >/dev/null || skip "mpirun not found (scripts/bootstrap.sh --test installs openmpi-bin)"
 cd "$scratch"
 mpi=(mpirun --oversubscribe --allow-run-as-root -np 3)
