@@ -135,13 +135,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   const RunSettings& settings = plan.settings;
   if (request.out_dir.empty())
     return fail(kBadInput, "--out DIR is required (the result folder: config.json, summary.json, curves.csv, figure.svg)");
+  Cluster& cluster = Cluster::get();
   if (settings.backend == Backend::Cuda) {
     if (!experiment.has_cuda_engine())
       return fail(kBadInput, "--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
+    // The CUDA engines run a whole job of runs 0..R-1; they have no block-range entry point to split over ranks yet.
+    if (cluster.size() > 1)
+      return fail(kBadInput, "--backend cuda runs in one process; under MPI (" + cluster.describe() + ") use --backend cpu");
     const GpuProbe gpu = probe_cuda_device();
     if (gpu.state != GpuState::Available) return fail(kRunFailed, "--backend cuda: " + gpu.message);
   }
-  Cluster& cluster = Cluster::get();
   // Everything about --out is checked, and the folder locked, before any work (by rank 0 only).
   std::unique_ptr<ResultFolder> folder;
   int code = 0;
@@ -154,7 +157,6 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
 
   BatchResult result;
   if (settings.backend == Backend::Cuda) {
-    if (cluster.size() > 1) return cluster.leader() ? fail(kBadInput, "--backend cuda runs in one process (MPI ranks split CPU blocks)") : kBadInput;
     const Status s = experiment.run_cuda(settings.seed, settings.runs, &result);
     if (!s.ok()) return fail(kRunFailed, "--backend cuda: " + s.message());
   } else {

@@ -63,8 +63,11 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
   for (const PointJob& p : points) starts.push_back(p.start);
   const double first = work_fraction(points, starts, spec.runs);
   InterruptGuard guard;
-  ProgressBar bar(cluster.leader() && !spec.quiet && isatty(2), err,
-                  static_cast<uint64_t>(spec.runs) * points.size(), first);
+  const ProgressBar::Style style = !cluster.leader() || spec.quiet ? ProgressBar::Style::Off
+                                   : isatty(2)                    ? ProgressBar::Style::Terminal
+                                   : cluster.size() > 1           ? ProgressBar::Style::Log
+                                                                  : ProgressBar::Style::Off;
+  ProgressBar bar(style, err, static_cast<uint64_t>(spec.runs) * points.size(), first);
   *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, [&](double f) { bar.update(f); }, &guard.flag());
   bar.finish();
   if (cluster.leader() && !outcome->complete) {
