@@ -84,15 +84,16 @@ plot::Figure sweep_figure(const std::string& demo_id, const SweepGrid& grid, con
     } else {
       p.x = plot::category_axis(grid.axes[0].first, xs, 0.0);
     }
-    size_t colour = 0;
+    // A series keeps its colour; the values of the other swept parameters change the stroke
+    // (solid, dashed, dotted, dash-dotted), then the colours move on by a palette's worth.
     for (size_t j = 0; j < inner; ++j)
-      for (size_t s = 0; s < layout.series.size(); ++s, ++colour) {
+      for (size_t s = 0; s < layout.series.size(); ++s) {
         plot::Line line;
         std::string others;
         for (size_t a = 1; a < grid.axes.size(); ++a) others += (others.empty() ? "" : ", ") + grid.point(j)[a].first + "=" + grid.point(j)[a].second;
         line.name = layout.series[s] + (others.empty() ? "" : " (" + others + ")");
-        line.color = palette(colour);
-        line.dash = plot::series_dash(colour);
+        line.color = palette(s + layout.series.size() * (j / 4));
+        line.dash = static_cast<plot::Dash>(j % 4);
         for (size_t x = 0; x < xs.size(); ++x) {
           const RunningStat& st = results[x * inner + j].final_stat(s, m);
           double value = static_cast<double>(x);
