@@ -24,6 +24,8 @@ pkgs=(build-essential cmake pkg-config libeigen3-dev libsdl2-dev doctest-dev nlo
 # The native-asan and fuzz presets (clang 14; ASan, UBSan and libFuzzer live in libclang-rt-14-dev)
 # and the kill-at-rename test (strace).
 [ $want_test = 1 ] && pkgs+=(clang libclang-rt-14-dev strace)
+# The MPI build and its tests (`mpirun -np 3 klab run …` against one process; issue 14).
+[ $want_test = 1 ] && pkgs+=(libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -9,14 +9,14 @@
 
 #include "app/catalog.hpp"
 #include "app/gpu.hpp"
+#include "app/job_driver.hpp"
+#include "app/sweep.hpp"
 #include "core/batch.hpp"
 #include "core/run_config.hpp"
 #include "core/run_output.hpp"
 
 namespace klab {
 namespace {
-
-constexpr int kBadInput = 2, kRunFailed = 1;
 
 const char* kUsage =
     "KL Lab: algorithms of KL-regularised and constrained decision-making, at full scale.\n"
@@ -36,6 +36,7 @@ const char* kUsage =
     "  --backend cpu|cuda  engine (cuda only for demos with a CUDA engine, on a machine with a GPU)\n"
     "  --out DIR           the result folder: config.json, summary.json, curves.csv, figure.svg\n"
     "  --overwrite         replace an earlier result folder DIR\n"
+    "  --resume            continue an interrupted run from its checkpoint (none: start afresh)\n"
     "  --quiet             no progress bar or summary table\n"
     "\n"
     "Precedence: a flag overrides the same field of --config (seed, runs, threads, backend, and\n"
@@ -43,7 +44,17 @@ const char* kUsage =
     "\"command\" field is informational and never applied; any unknown field is an error.\n"
     "Numbers are read exactly: 1e3 is an integer, 2.5 or 1e-400 are refused where they would\n"
     "change meaning. DIR is checked and locked before any work, then written in one step:\n"
-    "it holds either its earlier content or the complete new results, never a mix.\n";
+    "it holds either its earlier content or the complete new results, never a mix.\n"
+    "\n"
+    "Interrupted (SIGTERM, as Slurm sends, or Ctrl-C), a run saves its completed blocks in\n"
+    "DIR's checkpoint (.<DIR>.klab-checkpoint beside it) and exits with 128 + the signal;\n"
+    "the same command with --resume continues it, and the results are bit-identical to an\n"
+    "uninterrupted run. Under MPI (mpirun/srun, in a build with KLAB_MPI) the runs are split over\n"
+    "the ranks, with the same results byte for byte.\n"
+    "\n"
+    "  klab sweep <demo-id> --grid key=v1,v2,… [--grid key2=…] [run options] --out DIR\n"
+    "      runs every point of the grid (at most 1000): one result folder per point, and\n"
+    "      DIR/sweep.csv, sweep.svg, sweep.json; list-valued parameters separate values by ';'.\n";
 
 std::string wrap_help(const ParamSpec& s) {
   std::string line = "  --set " + s.key + "=" + format_value(s, s.def);
@@ -59,32 +70,6 @@ void print_demo_help(const DemoInfo& d, Experiment& e, std::ostream& out) {
   out << "\nDefault runs: " << d.default_runs << "\nExample:\n  klab run " << d.id << " --runs " << d.default_runs
       << " --seed 1 --out results/" << d.id << "\n";
 }
-
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled, std::ostream& err) : enabled_(enabled), err_(err), t0_(Clock::now()) {}
-  void update(double fraction, uint32_t runs) {
-    if (!enabled_) return;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - t0_).count();
-    const int width = 30, filled = static_cast<int>(fraction * width);
-    std::ostringstream line;
-    line << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << std::setw(3)
-         << static_cast<int>(100 * fraction) << "% of " << runs << " runs  "
-         << std::fixed << std::setprecision(1) << elapsed << " s";
-    if (fraction > 0.01 && fraction < 1) line << "  ETA " << elapsed * (1 - fraction) / fraction << " s";
-    line << "   ";
-    err_ << line.str() << std::flush;
-  }
-  void finish() {
-    if (enabled_) err_ << "\n";
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  std::ostream& err_;
-  Clock::time_point t0_;
-};
 
 void print_summary(const BatchResult& r, std::ostream& out) {
   out << "\n" << std::left << std::setw(18) << "series";
@@ -128,7 +113,7 @@ Expected<const DemoInfo*> find_demo(const RunRequest& request, const Registry& c
 
 int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto fail = [&](int code, const std::string& message) {
-    err << "klab run: " << message << "\n";
+    if (Cluster::get().leader()) err << "klab run: " << message << "\n";  // under MPI, once
     return code;
   };
   const Expected<RunRequest> parsed = parse_run_args(args);
@@ -150,31 +135,53 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   const RunSettings& settings = plan.settings;
   if (request.out_dir.empty())
     return fail(kBadInput, "--out DIR is required (the result folder: config.json, summary.json, curves.csv, figure.svg)");
+  Cluster& cluster = Cluster::get();
   if (settings.backend == Backend::Cuda) {
     if (!experiment.has_cuda_engine())
       return fail(kBadInput, "--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
+    // The CUDA engines run a whole job of runs 0..R-1; they have no block-range entry point to split over ranks yet.
+    if (cluster.size() > 1)
+      return fail(kBadInput, "--backend cuda runs in one process; under MPI (" + cluster.describe() + ") use --backend cpu");
     const GpuProbe gpu = probe_cuda_device();
     if (gpu.state != GpuState::Available) return fail(kRunFailed, "--backend cuda: " + gpu.message);
   }
-  // Everything about --out is checked, and the folder locked, before any work.
-  Expected<std::unique_ptr<ResultFolder>> folder = ResultFolder::claim(request.out_dir, request.overwrite);
-  if (!folder.ok()) return fail(kBadInput, folder.error());
+  // Everything about --out is checked, and the folder locked, before any work (by rank 0 only).
+  std::unique_ptr<ResultFolder> folder;
+  int code = 0;
+  if (cluster.leader()) {
+    Expected<std::unique_ptr<ResultFolder>> claimed = ResultFolder::claim(request.out_dir, request.overwrite);
+    if (claimed.ok()) folder = std::move(claimed.value());
+    else code = fail(kBadInput, claimed.error());
+  }
+  if ((code = cluster.agree(code)) != 0) return code;
 
   BatchResult result;
   if (settings.backend == Backend::Cuda) {
     const Status s = experiment.run_cuda(settings.seed, settings.runs, &result);
     if (!s.ok()) return fail(kRunFailed, "--backend cuda: " + s.message());
   } else {
-    const bool bar = !request.quiet && isatty(2);
-    ProgressBar progress(bar, err);
-    BatchJob job(experiment.clone(), settings.seed, settings.runs);
-    job.run_all(settings.threads, [&](double f) { progress.update(f, settings.runs); });
-    progress.finish();
-    result = job.result();
+    std::string resume = "klab run";
+    for (const std::string& a : args) resume += " " + shell_quote(a);
+    if (!request.resume) resume += " --resume";
+    JobSpec spec;
+    spec.command = "klab run";
+    spec.identity = run_identity(demo_id, experiment.params(), settings);
+    spec.experiments = {&experiment};
+    spec.seed = settings.seed;
+    spec.runs = settings.runs;
+    spec.threads = settings.threads;
+    spec.resume = request.resume;
+    spec.quiet = request.quiet;
+    spec.resume_command = resume;
+    JobOutcome outcome;
+    code = drive_job(spec, folder.get(), err, &outcome);
+    if (code != 0 || !cluster.leader()) return code;
+    result = BatchJob(experiment.clone(), settings.seed, settings.runs, std::move(outcome.points[0])).result();
   }
-  const Status s = write_run_outputs(*folder.value(), demo_id, experiment, settings, result);
+  const Status s = write_run_outputs(*folder, demo_id, experiment, settings, result);
   if (!s.ok()) return fail(kRunFailed, s.message());
-  if (!folder.value()->warning().empty()) err << "klab run: note: " << folder.value()->warning() << "\n";
+  folder->remove_checkpoint();
+  if (!folder->warning().empty()) err << "klab run: note: " << folder->warning() << "\n";
   if (!request.quiet) {
     print_summary(result, out);
     out << "wrote " << request.out_dir << "/{config.json, summary.json, curves.csv, figure.svg}\n";
@@ -191,7 +198,7 @@ Expected<RunRequest> parse_run_args(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     const bool takes_value = a == "--set" || a == "--runs" || a == "--seed" || a == "--threads" || a == "--backend" ||
                              a == "--out" || a == "--config";
-    const bool is_switch = a == "--help" || a == "-h" || a == "--overwrite" || a == "--quiet";
+    const bool is_switch = a == "--help" || a == "-h" || a == "--overwrite" || a == "--quiet" || a == "--resume";
     if (!takes_value && !is_switch) {
       if (!a.empty() && a[0] == '-') return Status::error("unknown option '" + a.substr(0, 80) + "' (see klab --help)");
       if (!r.demo_id.empty()) return Status::error("unexpected argument '" + a.substr(0, 80) + "'");
@@ -207,6 +214,7 @@ Expected<RunRequest> parse_run_args(const std::vector<std::string>& args) {
     if (is_switch) {
       if (a == "--overwrite") r.overwrite = true;
       else if (a == "--quiet") r.quiet = true;
+      else if (a == "--resume") r.resume = true;
       else r.help = true;
       continue;
     }
@@ -268,6 +276,11 @@ Expected<RunPlan> plan_run(const RunRequest& request, const Registry& catalog) {
   return Expected<RunPlan>(std::move(plan));
 }
 
+nlohmann::json run_identity(const std::string& demo_id, const ParamSet& params, const RunSettings& settings) {
+  return nlohmann::json{{"job", "run"},          {"demo", demo_id},         {"params", params_to_json(params)},
+                        {"runs", settings.runs}, {"seed", settings.seed}, {"block_runs", kBlockRuns}};
+}
+
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? err : out) << kUsage;
@@ -283,6 +296,7 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return 0;
   }
   if (args[0] == "run") return run_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+  if (args[0] == "sweep") return sweep_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   err << "klab: unknown command '" << args[0] << "'\n\n" << kUsage;
   return kBadInput;
 }

@@ -2,7 +2,8 @@
 //   klab list
 //   klab run <demo-id> --help
 //   klab run <demo-id> [--set key=value ...] [--config FILE] [--runs N] [--seed S] [--threads T]
-//                      [--backend cpu|cuda] --out DIR [--overwrite] [--quiet]
+//                      [--backend cpu|cuda] --out DIR [--overwrite] [--resume] [--quiet]
+//   klab sweep <demo-id> --grid key=v1,v2,… [--grid …] [options] --out DIR   (app/sweep.hpp)
 // Returns the process exit code: 0 on success, 2 on bad input or an unusable --out (with a
 // message naming the flag or parameter and its allowed range; all of it is checked before any
 // work), 1 when the run itself fails.
@@ -12,6 +13,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/registry.hpp"
 #include "core/run_settings.hpp"
@@ -26,7 +29,7 @@ struct RunRequest {
   std::string demo_id, config_path, out_dir;
   std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
   GivenSettings flags;
-  bool overwrite = false, quiet = false, help = false;
+  bool overwrite = false, quiet = false, help = false, resume = false;
 };
 Expected<RunRequest> parse_run_args(const std::vector<std::string>& args);
 
@@ -38,5 +41,9 @@ struct RunPlan {
   RunSettings settings;
 };
 Expected<RunPlan> plan_run(const RunRequest& request, const Registry& catalog);
+
+// What a run computes, for its checkpoint: demo, params, runs, seed and the block size (threads,
+// backend and ranks change how, not what).
+nlohmann::json run_identity(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 
 }  // namespace klab

@@ -111,6 +111,31 @@ int default_thread_count() {
 #endif
 }
 
+bool run_block(const Experiment& experiment, const RunLayout& layout, uint64_t seed, uint32_t runs, uint32_t block,
+               SlotStats* out, const std::function<bool()>& keep_going) {
+  *out = SlotStats(layout);
+  RunRecord record(layout);
+  double slice = 1e4;
+  const uint32_t end = std::min(runs, (block + 1) * kBlockRuns);
+  for (uint32_t r = block * kBlockRuns; r < end; ++r) {
+    if (keep_going && !keep_going()) return false;
+    record.clear();
+    std::unique_ptr<RunCursor> cursor = experiment.start_run(seed, r, layout, record);
+    if (!cursor) {
+      experiment.run(seed, r, layout, record);
+    } else {
+      for (;;) {
+        const auto s0 = Clock::now();
+        if (cursor->step(slice)) break;
+        slice = next_slice(slice, seconds_since(s0), 0.02);
+        if (keep_going && !keep_going()) return false;
+      }
+    }
+    out->add(record);
+  }
+  return true;
+}
+
 BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs)
     : experiment_(std::move(snapshot)),
       layout_(experiment_->layout()),
@@ -119,6 +144,25 @@ BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t
       merged_(layout_),
       open_block_(layout_),
       record_(layout_) {}
+
+BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs, BlockPrefix start)
+    : BatchJob(std::move(snapshot), seed, runs) {
+  next_run_ = std::min(runs_, start.blocks * kBlockRuns);
+  merged_ = std::move(start.stats);
+  seconds_ = start.seconds;
+}
+
+BlockPrefix BatchJob::completed_prefix() const {
+  return BlockPrefix{done() ? block_count(runs_) : next_run_ / kBlockRuns, merged_, seconds_};
+}
+
+void BatchJob::drop_open_block() {
+  if (done()) return;
+  next_run_ -= next_run_ % kBlockRuns;
+  open_block_ = SlotStats(layout_);
+  cursor_.reset();
+  cursor_work_ = 0.0;
+}
 
 double BatchJob::fraction() const {
   if (runs_ == 0) return 1.0;
@@ -158,18 +202,24 @@ void BatchJob::advance(double budget_seconds) {
   seconds_ += seconds_since(t0);
 }
 
-void BatchJob::run_all(int threads, const std::function<void(double)>& progress) {
+void BatchJob::run_all(int threads, const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
+  auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
   if (threads <= 0) threads = default_thread_count();
   if (threads == 1 || default_thread_count() == 1) {
-    while (!done()) {
+    while (!done() && !stopped()) {
       advance(0.1);
       if (progress) progress(fraction());
     }
+    drop_open_block();
     return;
   }
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
   // Finish the open block (and a paused run) on this thread so the workers start at a block boundary.
-  while (!done() && (cursor_ || next_run_ % kBlockRuns != 0)) advance(0.0);
+  while (!done() && (cursor_ || next_run_ % kBlockRuns != 0) && !stopped()) advance(0.0);
+  if (stopped()) {
+    drop_open_block();
+    return;
+  }
   const auto t0 = Clock::now();
   const uint32_t first_run = next_run_;
   const uint32_t blocks = (runs_ + kBlockRuns - 1) / kBlockRuns;
@@ -185,7 +235,8 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
   std::map<uint32_t, RunRecord> finished_runs;    // completed runs waiting for their turn to be pushed
   std::vector<WorkerProgress> progress_of(static_cast<size_t>(threads));
 
-  // One run into `record`, resumable runs in slices that report their progress.
+  // One run into `record`, resumable runs in slices that report their progress; false: abandoned
+  // (stopped part-way).
   auto run_one = [&](uint32_t r, RunRecord& record, WorkerProgress& p, double& slice) {
     record.clear();
     std::unique_ptr<RunCursor> cursor = experiment_->start_run(seed_, r, layout_, record);
@@ -198,6 +249,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
         const bool finished = cursor->step(slice);
         const double seconds = seconds_since(s0);
         if (finished) break;
+        if (stopped()) return false;
         work += slice;
         if (layout_.work_per_run > 0) p.partial.store(std::min(1.0, work / layout_.work_per_run), std::memory_order_relaxed);
         slice = next_slice(slice, seconds, 0.02);
@@ -205,6 +257,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
       p.partial.store(0.0, std::memory_order_relaxed);
     }
     p.runs.store(p.runs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return true;
   };
 
   auto block_worker = [&](WorkerProgress& p) {
@@ -214,13 +267,13 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
       uint32_t block;
       {
         std::lock_guard<std::mutex> lock(mutex);
-        if (next_block >= blocks) return;
+        if (next_block >= blocks || stopped()) return;
         block = next_block++;
       }
       SlotStats stats(layout_);
       const uint32_t end = std::min(runs_, (block + 1) * kBlockRuns);
       for (uint32_t r = block * kBlockRuns; r < end; ++r) {
-        run_one(r, record, p, slice);
+        if (stopped() || !run_one(r, record, p, slice)) return;  // abandoned: the block is redone on resume
         stats.add(record);
       }
       std::lock_guard<std::mutex> lock(mutex);
@@ -240,12 +293,12 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
       uint32_t r;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return next_claim >= runs_ || next_claim < next_push + window; });
-        if (next_claim >= runs_) return;
+        wake.wait(lock, [&] { return next_claim >= runs_ || next_claim < next_push + window || stopped(); });
+        if (next_claim >= runs_ || stopped()) return;
         r = next_claim++;
       }
       RunRecord record(layout_);
-      run_one(r, record, p, slice);
+      if (!run_one(r, record, p, slice)) return;
       std::lock_guard<std::mutex> lock(mutex);
       finished_runs.emplace(r, std::move(record));
       // Push in run order, exactly as advance() does: a block's runs in order, blocks merged in order.
@@ -278,7 +331,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
   {
     std::unique_lock<std::mutex> lock(mutex);
     auto reported = Clock::now();
-    while (!all_merged()) {
+    while (!all_merged() && !stopped()) {
       wake.wait_for(lock, std::chrono::milliseconds(100));
       if (progress && seconds_since(reported) >= 0.1) {  // about ten times a second
         reported = Clock::now();
@@ -288,10 +341,16 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress)
       }
     }
   }
+  wake.notify_all();  // workers waiting for their turn see the stop
   for (auto& t : pool) t.join();
-  next_run_ = runs_;
   seconds_ += seconds_since(t0);
-  if (progress) progress(1.0);
+  if (all_merged()) {
+    next_run_ = runs_;
+    if (progress) progress(1.0);
+  } else {  // stopped: keep the blocks merged in order, drop the rest (run_worker's open block too)
+    next_run_ = by_run ? next_push : next_to_merge * kBlockRuns;
+    drop_open_block();
+  }
 #endif
 }
 

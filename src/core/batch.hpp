@@ -12,9 +12,15 @@
 // four blocks per thread), their records then pushed in run order by whichever thread completes
 // the next one: the same pushes and merges in the same order, on more threads.
 //
+// Stopping and resuming (a checkpoint, `klab run --resume`, the MPI ranks of src/dist/): the state
+// after b complete blocks is the merge of blocks 0..b-1 (a BlockPrefix). A job started from a
+// prefix and run to the end computes exactly what an uninterrupted job computes, and any block can
+// be computed on its own (run_block) and merged in order elsewhere.
+//
 // Progress is measured in work (RunLayout::work_unit): a resumable run (RunCursor) is stepped in
 // slices of about 20 ms and reports the work it has done, so one long run moves the bar too.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,6 +39,22 @@ struct SlotStats {
   void add(const RunRecord& record);
   void merge(const SlotStats& other);
 };
+
+// The merged statistics of blocks 0..blocks-1 and the seconds spent computing them.
+struct BlockPrefix {
+  uint32_t blocks = 0;
+  SlotStats stats;
+  double seconds = 0.0;
+};
+
+inline uint32_t block_count(uint32_t runs) { return (runs + kBlockRuns - 1) / kBlockRuns; }
+
+// Block `block` of a job of `runs` runs on its own: runs [block·kBlockRuns, min(runs, (block+1)·kBlockRuns))
+// pushed in order into *out, exactly as BatchJob does. `keep_going` is asked between runs and between
+// the slices (about 20 ms) of a resumable run; when it answers false the block is abandoned and
+// run_block returns false.
+bool run_block(const Experiment& experiment, const RunLayout& layout, uint64_t seed, uint32_t runs, uint32_t block,
+               SlotStats* out, const std::function<bool()>& keep_going = {});
 
 class BatchResult {
  public:
@@ -55,6 +77,8 @@ class BatchResult {
 class BatchJob {
  public:
   BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs);
+  // A job that continues after the prefix's blocks (a resumed checkpoint).
+  BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs, BlockPrefix start);
   BatchJob(const BatchJob&) = delete;  // record_ points into layout_
   BatchJob& operator=(const BatchJob&) = delete;
 
@@ -62,8 +86,10 @@ class BatchJob {
   // part-way at the budget; others always complete the run they start.
   void advance(double budget_seconds);
   // Everything, on `threads` threads (0: all cores; 1 in wasm). `progress` is called from the
-  // calling thread with the fraction done, about ten times a second.
-  void run_all(int threads, const std::function<void(double)>& progress = {});
+  // calling thread with the fraction done, about ten times a second. When `*stop` becomes true the
+  // workers abandon their blocks at the next run or slice, and the job returns holding the blocks
+  // merged so far (completed_prefix(); done() is then false).
+  void run_all(int threads, const std::function<void(double)>& progress = {}, const std::atomic<bool>* stop = nullptr);
 
   bool done() const { return next_run_ >= runs_; }
   // Runs completed plus the part of a paused run already done, over the runs requested.
@@ -71,8 +97,12 @@ class BatchJob {
   // The aggregate so far (complete blocks plus the open one).
   BatchResult result() const;
   const Experiment& experiment() const { return *experiment_; }
+  // The complete blocks merged so far (what a checkpoint saves).
+  BlockPrefix completed_prefix() const;
 
  private:
+  void drop_open_block();  // back to the last block boundary (a stopped job)
+
   std::unique_ptr<Experiment> experiment_;
   RunLayout layout_;
   uint64_t seed_;

@@ -64,17 +64,61 @@ Status make_dirs(const std::string& dir) {
   return {};
 }
 
-bool is_result_file(const std::string& name) {
-  for (const std::string& f : ResultFolder::file_names())
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  for (const std::string& f : names)
     if (f == name) return true;
   return false;
+}
+bool is_result_file(const std::string& name) { return listed(ResultFolder::file_names(), name); }
+
+// point-NNN: a sweep's point folder (three or more digits).
+bool is_point_folder(const std::string& name) {
+  if (name.size() < 9 || name.compare(0, 6, "point-") != 0) return false;
+  for (size_t i = 6; i < name.size(); ++i)
+    if (name[i] < '0' || name[i] > '9') return false;
+  return true;
+}
+
+// A path inside a result folder of this kind: a run's file, or a sweep's file or point-NNN/<run file>.
+bool is_result_path(FolderKind kind, const std::string& path) {
+  if (kind == FolderKind::Run) return is_result_file(path);
+  const size_t slash = path.find('/');
+  if (slash == std::string::npos) return listed(ResultFolder::sweep_file_names(), path);
+  return is_point_folder(path.substr(0, slash)) && is_result_file(path.substr(slash + 1));
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// The first entry of `dir` that a result folder of this kind does not hold ("" if none).
+std::string first_foreign(FolderKind kind, const std::string& dir, bool* any) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return "";
+  std::string foreign;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    *any = true;
+    if (!foreign.empty()) continue;
+    if (kind == FolderKind::Sweep && is_point_folder(name) && is_directory(dir + "/" + name)) {
+      bool inner = false;
+      const std::string bad = first_foreign(FolderKind::Run, dir + "/" + name, &inner);
+      if (!bad.empty()) foreign = name + "/" + bad;
+    } else if (!is_result_path(kind, name) || is_directory(dir + "/" + name)) {
+      foreign = name;
+    }
+  }
+  closedir(d);
+  return foreign;
 }
 
 // The state of DIR: absent, an empty directory, a klab result folder, or an error saying why it
 // cannot be a result folder.
 enum class Found { Absent, Empty, Results };
 
-Expected<Found> inspect(const std::string& dir, const std::string& parent) {
+Expected<Found> inspect(const std::string& dir, const std::string& parent, FolderKind kind) {
   struct stat st {};
   if (lstat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT) return Found::Absent;
@@ -86,29 +130,28 @@ Expected<Found> inspect(const std::string& dir, const std::string& parent) {
   struct stat up {};
   if (stat(parent.c_str(), &up) == 0 && up.st_dev != st.st_dev)
     return Status::error(quoted(dir) + " is a mount point; a result folder must be a folder that can be renamed");
-  DIR* d = opendir(dir.c_str());
-  if (!d) return Status::error("cannot list " + quoted(dir) + ": " + why());
-  std::string foreign;
+  if (access(dir.c_str(), R_OK | X_OK) != 0) return Status::error("cannot list " + quoted(dir) + ": " + why());
   bool any = false;
-  while (dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    any = true;
-    if (!is_result_file(name) && foreign.empty()) foreign = name;
-  }
-  closedir(d);
+  const std::string foreign = first_foreign(kind, dir, &any);
   if (!foreign.empty())
     return Status::error(quoted(dir) + " holds files klab did not write (" + quoted(foreign.substr(0, 80)) +
                          "); --out takes a new or empty directory, or an earlier result folder with --overwrite");
   return any ? Found::Results : Found::Empty;
 }
 
-// Removes a flat folder (files only) and the folder itself.
+// Removes a result folder (files, and a sweep's point folders of files) and the folder itself.
 Status remove_flat(const std::string& dir) {
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       const std::string name = e->d_name;
-      if (name != "." && name != ".." && unlink((dir + "/" + name).c_str()) != 0) {
+      if (name == "." || name == "..") continue;
+      if (is_point_folder(name) && is_directory(dir + "/" + name)) {
+        const Status s = remove_flat(dir + "/" + name);
+        if (!s.ok()) {
+          closedir(d);
+          return s;
+        }
+      } else if (unlink((dir + "/" + name).c_str()) != 0) {
         const Status s = Status::error("cannot remove " + quoted(dir + "/" + name) + ": " + why());
         closedir(d);
         return s;
@@ -167,7 +210,12 @@ const std::vector<std::string>& ResultFolder::file_names() {
   return names;
 }
 
-Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& given, bool overwrite) {
+const std::vector<std::string>& ResultFolder::sweep_file_names() {
+  static const std::vector<std::string> names = {"sweep.json", "sweep.csv", "sweep.svg"};
+  return names;
+}
+
+Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& given, bool overwrite, FolderKind kind) {
   if (given.empty()) return Status::error("--out needs a directory");
   std::string dir = given;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -209,10 +257,10 @@ Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& g
       fd = -1;
     }
   }
-  std::unique_ptr<ResultFolder> folder(new ResultFolder(dir, parent, name, lock_path, fd, overwrite));
+  std::unique_ptr<ResultFolder> folder(new ResultFolder(dir, parent, name, lock_path, fd, overwrite, kind));
 
   // Under the lock: what DIR holds now, and whether a folder can be made beside it.
-  Expected<Found> found = inspect(dir, parent);
+  Expected<Found> found = inspect(dir, parent, kind);
   if (!found.ok()) return found.status();
   if (found.value() == Found::Results && !overwrite)
     return Status::error(quoted(dir) + " already holds results (" + dir + "/summary.json" +
@@ -234,11 +282,14 @@ Status ResultFolder::publish(const std::vector<std::pair<std::string, std::strin
     return Status::error(s.message() + "; " + quoted(dir_) + " is unchanged");
   };
   for (const auto& [name, text] : files) {
-    if (!is_result_file(name)) return give_up(Status::error("'" + name + "' is not a result file name"));
+    if (!is_result_path(kind_, name)) return give_up(Status::error("'" + name + "' is not a result file name"));
+    const size_t slash = name.find('/');
+    if (slash != std::string::npos && mkdir((partial + "/" + name.substr(0, slash)).c_str(), 0777) != 0 && errno != EEXIST)
+      return give_up(Status::error("cannot create " + quoted(partial + "/" + name.substr(0, slash)) + ": " + why()));
     const Status s = write_file(partial + "/" + name, text);
     if (!s.ok()) return give_up(s);
   }
-  Expected<Found> found = inspect(dir_, parent_);
+  Expected<Found> found = inspect(dir_, parent_, kind_);
   if (!found.ok()) return give_up(found.status());
   if (found.value() != Found::Results) {  // absent or empty: one rename puts the results in place
     if (rename(partial.c_str(), dir_.c_str()) != 0)
@@ -266,6 +317,49 @@ Status ResultFolder::publish(const std::vector<std::pair<std::string, std::strin
 }
 
 std::string ResultFolder::sibling(const std::string& suffix) const { return join(parent_, name_ + suffix); }
+
+std::string ResultFolder::checkpoint_path() const { return join(parent_, "." + name_ + ".klab-checkpoint"); }
+
+Status ResultFolder::read_checkpoint(std::string* text, bool* found) const {
+  const std::string path = checkpoint_path();
+  *found = false;
+  text->clear();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return {};
+    return Status::error("cannot read the checkpoint " + quoted(path) + ": " + why());
+  }
+  *found = true;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const Status s = Status::error("cannot read the checkpoint " + quoted(path) + ": " + why());
+      close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    text->append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return {};
+}
+
+Status ResultFolder::save_checkpoint(const std::string& text) const {
+  const std::string path = checkpoint_path();
+  char suffix[64];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%ld", static_cast<long>(getpid()));
+  const std::string temp = path + suffix;
+  unlink(temp.c_str());  // a leftover of this process id, never a checkpoint
+  Status s = write_file(temp, text);
+  if (s.ok() && rename(temp.c_str(), path.c_str()) != 0)
+    s = Status::error("cannot rename " + quoted(temp) + " to " + quoted(path) + ": " + why());
+  if (!s.ok()) unlink(temp.c_str());
+  return s;
+}
+
+void ResultFolder::remove_checkpoint() const { unlink(checkpoint_path().c_str()); }
 
 ResultFolder::~ResultFolder() {
   unlink(lock_path_.c_str());  // while still holding the lock (see claim)

@@ -1,5 +1,6 @@
 #include "core/run_output.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -17,6 +18,8 @@ json stat_json(const RunningStat& s) {
   return json{{"mean", s.mean()}, {"stderr", s.sem()}};
 }
 
+}  // namespace
+
 std::string shell_quote(const std::string& s) {
   bool plain = !s.empty();
   for (char c : s)
@@ -26,6 +29,8 @@ std::string shell_quote(const std::string& s) {
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
+
+namespace {
 
 // The value's text as parse_value reads it, if its JSON type is the one params_to_json writes for
 // the kind: numbers as written, true/false, an id, arrays of numbers or of ids (comma-joined).
@@ -119,6 +124,32 @@ std::string cli_command(const std::string& demo_id, const ParamSet& params, cons
   std::string cmd;
   for (const std::string& a : cli_args(demo_id, params, settings)) cmd += (cmd.empty() ? "" : " ") + shell_quote(a);
   return cmd;
+}
+
+std::string cluster_script(const std::string& demo_id, const ParamSet& params, const RunSettings& settings, int tasks) {
+  tasks = std::max(1, std::min(tasks, kMaxClusterTasks));
+  RunSettings cpu = settings;
+  cpu.backend = Backend::Cpu;
+  const std::string n = std::to_string(tasks);
+  std::string script =
+      "#!/bin/bash\n"
+      "# KL Lab: " + demo_id + " at full scale on " + n + " MPI tasks under Slurm. Submit: sbatch <this file>\n"
+      "# The runs are split over the tasks in fixed blocks merged in order: summary.json and curves.csv\n"
+      "# are byte for byte those of the same command in one process (timing aside).\n"
+      "# Preempted or out of time, klab saves its completed blocks (SIGTERM below, 2 minutes before the\n"
+      "# limit); the requeued job's --resume continues from them.\n";
+  if (settings.backend == Backend::Cuda) script += "# MPI tasks run the CPU engine: the CUDA setting of the browser is left out.\n";
+  script +=
+      "#SBATCH --job-name=klab-" + demo_id + "\n"
+      "#SBATCH --ntasks=" + n + "\n"
+      "#SBATCH --cpus-per-task=1\n"
+      "#SBATCH --time=01:00:00\n"
+      "#SBATCH --signal=TERM@120\n"
+      "#SBATCH --requeue\n"
+      "#SBATCH --output=klab-" + demo_id + "-%j.log\n"
+      "set -euo pipefail\n"
+      "srun " + cli_command(demo_id, params, cpu) + " --threads 1 --resume\n";
+  return script;
 }
 
 std::string config_json(const std::string& demo_id, const ParamSet& params, const RunSettings& settings) {

@@ -31,6 +31,15 @@ Status params_from_json(ParamSet& params, const nlohmann::json& object);
 // that rerun a configuration, and the same as one shell-quoted command line.
 std::vector<std::string> cli_args(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string cli_command(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
+// The browser's "Copy cluster script": a Slurm batch script running the same command under srun
+// on `tasks` MPI tasks (1 .. kMaxClusterTasks), with --resume so that a preempted, requeued job
+// continues from its checkpoint. MPI ranks run the CPU engine (a CUDA setting is left out and the
+// script says so). Results are bit-identical to the single-process command (README, "Running on a
+// cluster").
+constexpr int kMaxClusterTasks = 100000;
+std::string cluster_script(const std::string& demo_id, const ParamSet& params, const RunSettings& settings, int tasks);
+// One argument as a POSIX shell reads it back ('…' where needed).
+std::string shell_quote(const std::string& s);
 
 std::string config_json(const std::string& demo_id, const ParamSet& params, const RunSettings& settings);
 std::string summary_json(const std::string& demo_id, const ParamSet& params, const BatchResult& result);

@@ -38,6 +38,20 @@ class RunningStat {
     n_ += o.n_;
   }
 
+  // The exact internal state (a checkpoint saves it and a resumed run continues from it bit for bit).
+  struct State {
+    uint64_t n = 0;
+    double mean = 0.0, m2 = 0.0;
+  };
+  State state() const { return State{n_, mean_, m2_}; }
+  static RunningStat from_state(const State& s) {
+    RunningStat r;
+    r.n_ = s.n;
+    r.mean_ = s.mean;
+    r.m2_ = s.m2;
+    return r;
+  }
+
   uint64_t count() const { return n_; }
   double mean() const { return n_ ? mean_ : std::nan(""); }
   double variance() const { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : 0.0; }

@@ -150,6 +150,12 @@ std::string App::cli_command() const {
   return klab::cli_command(current().info->id, current().experiment->params(), current().settings);
 }
 
+std::string App::cluster_script() const {
+  return klab::cluster_script(current().info->id, current().experiment->params(), current().settings, cluster_tasks_);
+}
+
+void App::set_cluster_tasks(int tasks) { cluster_tasks_ = std::max(1, std::min(tasks, kMaxClusterTasks)); }
+
 void App::start_runs() {
   Slot& s = current();
   s.job = std::make_unique<BatchJob>(s.experiment->clone(), s.settings.seed, s.settings.runs);
@@ -389,8 +395,15 @@ void App::draw_menu_bar() {
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w - 8));
   if (ImGui::SmallButton(link_label)) post(Notice::Level::Info, copy_text(url_hash().empty() ? link() : url_hash()));
   help_tooltip("Copy this page's link: it holds the demo, every parameter, the seed and the number of runs.");
-  if (ImGui::SmallButton(cli_label)) post(Notice::Level::Info, copy_text(cli_command()));
-  help_tooltip("Copy the `klab run` command that reruns exactly this configuration natively:\n\n" + cli_command());
+  // The CLI menu: the command itself, or a Slurm script running it on many MPI tasks.
+  if (ImGui::SmallButton(cli_label)) ImGui::OpenPopup("##cli_menu");
+  help_tooltip("Copy the `klab run` command that reruns exactly this configuration natively, or a Slurm cluster "
+               "script running it on many MPI tasks:\n\n" + cli_command());
+  if (ImGui::BeginPopup("##cli_menu")) {
+    if (ImGui::MenuItem("Copy CLI command")) post(Notice::Level::Info, copy_text(cli_command()));
+    draw_cluster_script_controls(true);
+    ImGui::EndPopup();
+  }
   ImGui::EndMenuBar();
 }
 
@@ -679,7 +692,20 @@ void App::draw_about_tab() {
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (ImGui::Button("Copy CLI command")) post(Notice::Level::Info, copy_text(cli_command()));
+  draw_cluster_script_controls(false);
   ImGui::EndChild();
+}
+
+// The number of Slurm tasks and "Copy cluster script" (the CLI menu and the About tab).
+void App::draw_cluster_script_controls(bool in_menu) {
+  int tasks = cluster_tasks_;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  if (ImGui::InputInt("Slurm tasks", &tasks)) set_cluster_tasks(tasks);
+  help_tooltip("MPI tasks of the cluster script (1 to " + std::to_string(kMaxClusterTasks) +
+               "). The results are byte for byte those of the single-process command.");
+  if (in_menu ? ImGui::MenuItem("Copy cluster script") : ImGui::Button("Copy cluster script"))
+    post(Notice::Level::Info, copy_text(cluster_script()));
+  help_tooltip(cluster_script());
 }
 
 // The latest warning as a banner (with a count of earlier ones); closing it, or moving to another

@@ -52,6 +52,11 @@ class App {
   Status open_link(const std::string& hash);
   std::string link() const;
   std::string cli_command() const;
+  // "Copy cluster script": a Slurm batch script running cli_command() under srun on
+  // cluster_tasks() tasks (core/run_output.hpp cluster_script).
+  std::string cluster_script() const;
+  int cluster_tasks() const { return cluster_tasks_; }
+  void set_cluster_tasks(int tasks);
   void select(const std::string& demo_id);
   void select_tab(Tab tab) { requested_tab_ = tab, tab_requested_ = true; }
   Tab tab() const { return tab_; }
@@ -116,6 +121,7 @@ class App {
   void sync_url();
 
   void draw_menu_bar();
+  void draw_cluster_script_controls(bool in_menu);
   void draw_demo_list(bool close_on_select);
   void draw_sidebar(float width, float height);
   void draw_controls(float width, float height);
@@ -145,6 +151,7 @@ class App {
   std::string toast_;
   double toast_time_ = -100.0;
   double runs_rate_ = 0.0;  // work units per second of the batch, smoothed
+  int cluster_tasks_ = 64;  // Slurm tasks of the cluster script
 };
 
 }  // namespace klab::ui

@@ -23,3 +23,12 @@ check_whole() {
     "$(field "$dir/summary.json" demo) $(field "$dir/summary.json" seed)" ] ||
     fail "$dir mixes two runs: config.json says $(field "$dir/config.json" demo) seed $(field "$dir/config.json" seed), summary.json $(field "$dir/summary.json" demo) seed $(field "$dir/summary.json" seed)"
 }
+# summary.json without its "timing" object (seconds and rates differ between any two runs).
+untimed() { sed '/"timing"/,/}/d' "$1"; }
+# Two result folders of one configuration hold the same results: curves.csv byte for byte,
+# summary.json byte for byte apart from its timing.
+same_results() {
+  cmp -s "$1/curves.csv" "$2/curves.csv" || fail "$3: curves.csv differs ($1 vs $2): $(diff "$1/curves.csv" "$2/curves.csv" | head -5)"
+  [ "$(untimed "$1/summary.json")" = "$(untimed "$2/summary.json")" ] ||
+    fail "$3: summary.json differs ($1 vs $2): $(diff <(untimed "$1/summary.json") <(untimed "$2/summary.json") | head -5)"
+}

@@ -266,6 +266,10 @@ TEST_CASE("a link restores the demo, every parameter, the seed and the number of
   CHECK(fresh.experiment().params().text(static_cast<size_t>(fresh.experiment().params().find("estimator"))) == "monte_carlo");
   CHECK(fresh.link() == link);
   CHECK(fresh.cli_command() == app.cli_command());
+  // The CLI menu's cluster script runs that same command under srun.
+  app.set_cluster_tasks(16);
+  CHECK(app.cluster_script().find("#SBATCH --ntasks=16\n") != std::string::npos);
+  CHECK(app.cluster_script().find("srun " + app.cli_command()) != std::string::npos);
 }
 
 TEST_CASE("an invalid link shows a notice naming the problem and falls back to the defaults") {

@@ -15,6 +15,7 @@
 
 #include "app/catalog.hpp"
 #include "core/batch.hpp"
+#include "core/checkpoint.hpp"
 #include "core/run_output.hpp"
 #include "core/samplers.hpp"
 
@@ -423,3 +424,59 @@ TEST_CASE("a single long run moves the progress bar on the threaded path") {
   CHECK(job.result().final_stat(0, 0).mean() == 1.0);  // the run saw the progress while it ran
 }
 #endif
+
+TEST_CASE("a job stopped part-way and resumed from its saved prefix gives the uninterrupted result bit for bit") {
+  // 1 thread (advance), 8 threads on 21 runs (run by run), 2 threads on 300 runs (block by block);
+  // long enough that the first progress report (after 0.1 s) comes well before the end.
+  struct Case {
+    uint32_t runs;
+    int threads;
+    const char* steps;
+  };
+  for (const Case c : {Case{300, 1, "20000"}, Case{21, 8, "500000"}, Case{300, 2, "20000"}}) {
+    const uint32_t runs = c.runs;
+    const int threads = c.threads;
+    CAPTURE(runs);
+    CAPTURE(threads);
+    WalkExperiment walk;
+    REQUIRE(walk.params().set_texts({{"steps", c.steps}}).ok());
+    const std::vector<klab::RunLayout> layouts = {walk.layout()};
+    klab::BatchJob whole(walk.clone(), 3, runs);
+    whole.run_all(threads);
+    std::atomic<bool> stop{false};
+    klab::BatchJob stopped(walk.clone(), 3, runs);
+    stopped.run_all(threads, [&](double f) { if (f > 0.05) stop = true; }, &stop);
+    REQUIRE_FALSE(stopped.done());
+    klab::BlockPrefix prefix = stopped.completed_prefix();
+    CHECK(prefix.blocks < klab::block_count(runs));
+    // Through the checkpoint's text, as `klab run --resume` reads it.
+    const std::string text = klab::checkpoint_text(klab::Checkpoint{nlohmann::json{{"demo", "toy.walk"}}, {prefix}});
+    klab::Expected<klab::Checkpoint> read = klab::parse_checkpoint(text, layouts);
+    REQUIRE(read.ok());
+    CHECK(read.value().points[0].blocks == prefix.blocks);
+    klab::BatchJob resumed(walk.clone(), 3, runs, std::move(read.value().points[0]));
+    resumed.run_all(threads);
+    CHECK(resumed.done());
+    CHECK(fingerprint("toy.walk", resumed) == fingerprint("toy.walk", whole));
+  }
+}
+
+TEST_CASE("blocks computed on their own (run_block) and merged in order equal the job") {
+  WalkExperiment walk;
+  REQUIRE(walk.params().set_texts({{"steps", "200"}}).ok());
+  const klab::RunLayout layout = walk.layout();
+  const uint32_t runs = 45;  // blocks of 16, 16, 13
+  klab::BatchJob job(walk.clone(), 9, runs);
+  job.run_all(1);
+  klab::BlockPrefix merged{0, klab::SlotStats(layout), 0.0};
+  for (uint32_t b = 0; b < klab::block_count(runs); ++b) {
+    klab::SlotStats block;
+    REQUIRE(klab::run_block(walk, layout, 9, runs, b, &block));
+    merged.stats.merge(block);
+    ++merged.blocks;
+  }
+  klab::BatchJob from_blocks(walk.clone(), 9, runs, merged);
+  CHECK(fingerprint("toy.walk", from_blocks) == fingerprint("toy.walk", job));
+  klab::SlotStats abandoned;
+  CHECK_FALSE(klab::run_block(walk, layout, 9, runs, 0, &abandoned, [] { return false; }));
+}

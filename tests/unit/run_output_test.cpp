@@ -357,3 +357,25 @@ TEST_CASE("result folders: a folder that cannot be written beside is refused at 
   CHECK(contains(claimed.error(), "Permission denied"));
   chmod(locked.c_str(), 0755);
 }
+
+TEST_CASE("the cluster script runs the CLI command under srun on the chosen number of tasks, resumably") {
+  const klab::Registry catalog = klab::make_catalog();
+  auto e = catalog.find("bandits.regret")->make();
+  REQUIRE(e->params().set_texts({{"horizon", "5000"}}).ok());
+  klab::RunSettings settings;
+  settings.runs = 100000;
+  settings.seed = 7;
+  const std::string script = klab::cluster_script("bandits.regret", e->params(), settings, 128);
+  CHECK(script.rfind("#!/bin/bash\n", 0) == 0);
+  CHECK(script.find("#SBATCH --ntasks=128\n") != std::string::npos);
+  CHECK(script.find("#SBATCH --signal=TERM@120\n") != std::string::npos);  // the checkpoint before the time limit
+  CHECK(script.find("#SBATCH --requeue\n") != std::string::npos);
+  const std::string srun = "\nsrun " + klab::cli_command("bandits.regret", e->params(), settings) + " --threads 1 --resume\n";
+  CHECK(script.find(srun) != std::string::npos);
+  // Tasks are clamped to [1, kMaxClusterTasks]; a CUDA setting is left out (MPI ranks run the CPU engine), and said so.
+  CHECK(klab::cluster_script("bandits.regret", e->params(), settings, 0).find("--ntasks=1\n") != std::string::npos);
+  settings.backend = klab::Backend::Cuda;
+  const std::string cuda = klab::cluster_script("bandits.regret", e->params(), settings, 4);
+  CHECK(cuda.find("--backend") == std::string::npos);
+  CHECK(cuda.find("the CUDA setting of the browser is left out") != std::string::npos);
+}

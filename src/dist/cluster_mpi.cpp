@@ -1,0 +1,287 @@
+// Cluster over MPI (KLAB_MPI): rank 0 hands out (point, block) units one at a time and merges each
+// point's blocks in block order; the other ranks compute the units they are given. See cluster.hpp.
+//
+// Messages (MPI_BYTE, one buffer each):
+//   worker → leader, kTagReport: a Report header, then for kResult the block's statistics as
+//                    (count, mean, M2) triples of 8-byte words (24 bytes per statistic, the exact
+//                    bits: a block merged on rank 0 is the block computed elsewhere, bit for bit)
+//   leader → worker, kTagAssign: an Assign (point < 0: no more work, leave the loop)
+// A worker asks for work (kReady), returns each block (kResult), or gives it back (kAbandoned,
+// after a signal; it is then told to stop and its block is handed to another rank).
+// Waiting is by MPI_Iprobe and short sleeps, so idle ranks leave the cores to busy ones (`mpirun
+// --oversubscribe` on a laptop). Rank 0 computes units too, answering requests between the runs
+// (and ~20 ms slices of long runs) of its own blocks.
+#include <mpi.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+
+#include "dist/cluster.hpp"
+
+namespace klab {
+namespace {
+
+constexpr int kTagReport = 1, kTagAssign = 2;
+enum Kind : int32_t { kReady = 0, kResult = 1, kAbandoned = 2 };
+
+struct Report {
+  int32_t kind, point, block, pad;
+  double seconds;  // time spent computing the block
+};
+struct Assign {
+  int32_t point, block;
+};
+struct Unit {
+  uint32_t point, block;
+};
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void nap(long microseconds) {
+  timespec t{0, microseconds * 1000};
+  nanosleep(&t, nullptr);
+}
+
+// The statistics of a block as bytes, and back (the exact bits of each RunningStat).
+void pack_stats(const SlotStats& stats, std::vector<char>& out) {
+  for (const std::vector<RunningStat>* v : {&stats.curves, &stats.finals})
+    for (const RunningStat& s : *v) {
+      const RunningStat::State st = s.state();
+      const size_t at = out.size();
+      out.resize(at + 24);
+      std::memcpy(out.data() + at, &st.n, 8);
+      std::memcpy(out.data() + at + 8, &st.mean, 8);
+      std::memcpy(out.data() + at + 16, &st.m2, 8);
+    }
+}
+bool unpack_stats(const char* data, size_t size, SlotStats& stats) {
+  if (size != 24 * (stats.curves.size() + stats.finals.size())) return false;
+  for (std::vector<RunningStat>* v : {&stats.curves, &stats.finals})
+    for (RunningStat& s : *v) {
+      RunningStat::State st;
+      std::memcpy(&st.n, data, 8);
+      std::memcpy(&st.mean, data + 8, 8);
+      std::memcpy(&st.m2, data + 16, 8);
+      s = RunningStat::from_state(st);
+      data += 24;
+    }
+  return true;
+}
+
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+class MpiWorld final : public Cluster {
+ public:
+  MpiWorld() {
+    if (!launched_by_mpi()) return;  // a plain `klab run`: one process, no MPI
+    MPI_Init(nullptr, nullptr);
+    initialised_ = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local_rank_);
+    MPI_Comm_free(&node);
+  }
+  ~MpiWorld() override {
+    if (initialised_) MPI_Finalize();
+  }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  int local_rank() const override { return local_rank_; }
+  int agree(int code) override {
+    if (size_ > 1) MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return code;
+  }
+  std::string describe() const override {
+    return size_ == 1 ? "1 process" : std::to_string(size_) + " MPI ranks";
+  }
+
+  JobOutcome run(const std::vector<PointJob>& points, uint64_t seed, uint32_t runs, int threads,
+                 const std::function<void(double)>& progress, const std::atomic<bool>* stop) override {
+    if (size_ == 1) return run_points_locally(points, seed, runs, threads, progress, stop);
+    std::vector<RunLayout> layouts;
+    for (const PointJob& p : points) layouts.push_back(p.experiment->layout());
+    if (rank_ != 0) {
+      work(points, layouts, seed, runs, stop);
+      return {};
+    }
+    return lead(points, layouts, seed, runs, progress, stop);
+  }
+
+ private:
+  // A rank other than 0: ask, compute, return, until told to stop.
+  void work(const std::vector<PointJob>& points, const std::vector<RunLayout>& layouts, uint64_t seed, uint32_t runs,
+            const std::atomic<bool>* stop) {
+    auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
+    std::vector<char> message(sizeof(Report));
+    Report report{kReady, -1, -1, 0, 0.0};
+    for (;;) {
+      std::memcpy(message.data(), &report, sizeof report);
+      MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, kTagReport, MPI_COMM_WORLD);
+      wait_for(0, kTagAssign);
+      Assign assign;
+      MPI_Recv(&assign, sizeof assign, MPI_BYTE, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      if (assign.point < 0) return;
+      const size_t p = static_cast<size_t>(assign.point);
+      SlotStats stats;
+      const auto t0 = Clock::now();
+      const bool done = run_block(*points[p].experiment, layouts[p], seed, runs, static_cast<uint32_t>(assign.block), &stats,
+                                  [&] { return !stopped(); });
+      report = Report{done ? kResult : kAbandoned, assign.point, assign.block, 0, seconds_since(t0)};
+      message.resize(sizeof(Report));
+      if (done) pack_stats(stats, message);
+    }
+  }
+
+  // Rank 0: the hand-out, the in-order merge, its own share of the units, the progress.
+  JobOutcome lead(const std::vector<PointJob>& points, const std::vector<RunLayout>& layouts, uint64_t seed, uint32_t runs,
+                  const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
+    auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
+    const uint32_t blocks = block_count(runs);
+    struct Merge {
+      BlockPrefix prefix;
+      std::map<uint32_t, SlotStats> waiting;  // completed blocks past the prefix
+      double seconds = 0.0;                    // compute seconds of this job's blocks, all ranks
+    };
+    std::vector<Merge> merges;
+    std::deque<Unit> units;  // to hand out, in (point, block) order; abandoned ones go back to the front
+    for (size_t p = 0; p < points.size(); ++p) {
+      merges.push_back(Merge{points[p].start, {}, 0.0});
+      for (uint32_t b = points[p].start.blocks; b < blocks; ++b) units.push_back(Unit{static_cast<uint32_t>(p), b});
+    }
+    std::vector<double> weight;  // each block's share of the job's work
+    double total = 0.0;
+    for (const RunLayout& l : layouts) total += weight.emplace_back(std::max(1e-9, l.work_per_run) * runs);
+    double done_work = 0.0;
+    for (size_t p = 0; p < points.size(); ++p) done_work += weight[p] * std::min(1.0, double(points[p].start.blocks) * kBlockRuns / runs);
+    auto block_share = [&](const Unit& u) {
+      const uint32_t end = std::min(runs, (u.block + 1) * kBlockRuns);
+      return weight[u.point] * (end - u.block * kBlockRuns) / runs;
+    };
+    auto accept = [&](const Unit& u, SlotStats stats, double seconds) {
+      Merge& m = merges[u.point];
+      m.seconds += seconds;
+      done_work += block_share(u);
+      m.waiting.emplace(u.block, std::move(stats));
+      for (auto it = m.waiting.find(m.prefix.blocks); it != m.waiting.end(); it = m.waiting.find(m.prefix.blocks)) {
+        m.prefix.stats.merge(it->second);
+        m.waiting.erase(it);
+        ++m.prefix.blocks;
+      }
+    };
+
+    int active = size_ - 1;  // workers not yet told to stop
+    std::vector<char> buffer;
+    // Answers every message waiting now; true if there was one.
+    auto serve = [&]() {
+      bool any = false;
+      for (;;) {
+        int flag = 0;
+        MPI_Status status;
+        MPI_Iprobe(MPI_ANY_SOURCE, kTagReport, MPI_COMM_WORLD, &flag, &status);
+        if (!flag) return any;
+        any = true;
+        int bytes = 0;
+        MPI_Get_count(&status, MPI_BYTE, &bytes);
+        buffer.resize(static_cast<size_t>(bytes));
+        MPI_Recv(buffer.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kTagReport, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        Report report;
+        std::memcpy(&report, buffer.data(), sizeof report);
+        bool leaving = false;
+        if (report.kind == kResult) {
+          const Unit u{static_cast<uint32_t>(report.point), static_cast<uint32_t>(report.block)};
+          SlotStats stats(layouts[u.point]);
+          if (!unpack_stats(buffer.data() + sizeof report, buffer.size() - sizeof report, stats)) std::abort();  // a protocol bug
+          accept(u, std::move(stats), report.seconds);
+        } else if (report.kind == kAbandoned) {
+          units.push_front(Unit{static_cast<uint32_t>(report.point), static_cast<uint32_t>(report.block)});
+          leaving = true;  // a signalled worker stops
+        }
+        Assign assign{-1, -1};
+        if (!leaving && !stopped() && !units.empty()) {
+          assign = Assign{static_cast<int32_t>(units.front().point), static_cast<int32_t>(units.front().block)};
+          units.pop_front();
+        }
+        if (assign.point < 0) --active;
+        MPI_Send(&assign, sizeof assign, MPI_BYTE, status.MPI_SOURCE, kTagAssign, MPI_COMM_WORLD);
+      }
+    };
+
+    const auto t0 = Clock::now();
+    auto reported = t0;
+    auto report_progress = [&] {
+      if (progress && seconds_since(reported) >= 0.1) {
+        reported = Clock::now();
+        progress(done_work / total);
+      }
+    };
+    while (true) {
+      serve();
+      report_progress();
+      if (!stopped() && !units.empty()) {
+        const Unit u = units.front();
+        units.pop_front();
+        SlotStats stats;
+        const auto b0 = Clock::now();
+        const bool done = run_block(*points[u.point].experiment, layouts[u.point], seed, runs, u.block, &stats, [&] {
+          serve();
+          report_progress();
+          return !stopped();
+        });
+        if (done) accept(u, std::move(stats), seconds_since(b0));
+        else units.push_front(u);
+      } else if (active == 0) {
+        break;
+      } else if (!serve()) {
+        nap(500);
+      }
+    }
+
+    JobOutcome outcome;
+    outcome.complete = true;
+    for (size_t p = 0; p < points.size(); ++p) {
+      Merge& m = merges[p];
+      // Seconds: the compute seconds of all ranks over the number of ranks (the wall time when the
+      // ranks are evenly loaded), added to the checkpoint's.
+      m.prefix.seconds += m.seconds / size_;
+      outcome.complete = outcome.complete && m.prefix.blocks == blocks;
+      outcome.points.push_back(std::move(m.prefix));
+    }
+    if (outcome.complete && progress) progress(1.0);
+    return outcome;
+  }
+
+  // Blocks until a message with this tag from `source` is waiting, napping between probes.
+  static void wait_for(int source, int tag) {
+    long pause = 20;
+    for (;;) {
+      int flag = 0;
+      MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+      if (flag) return;
+      nap(pause);
+      pause = std::min(pause * 2, 1000L);
+    }
+  }
+
+  bool initialised_ = false;
+  int rank_ = 0, size_ = 1, local_rank_ = 0;
+};
+
+}  // namespace
+
+Cluster& Cluster::get() {
+  static MpiWorld world;
+  return world;
+}
+
+}  // namespace klab
