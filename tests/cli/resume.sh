@@ -7,7 +7,10 @@
 # resumes to the same files too.
 source "$(dirname "$0")/common.sh"
 cd "$scratch"
-args=(run bandits.regret --runs 128 --threads 1 --quiet)   # ~5 s on one core: 8 blocks
+# The kills below land after a fixed sleep, so each job must last several times longer than it on an
+# idle core: the run takes about 4.5 s of CPU (16 blocks), the sweep about 3 s; a kill that comes
+# too late fails loudly (exit 0 instead of 143/130), never passes silently.
+args=(run bandits.regret --runs 256 --threads 1 --quiet)
 "$klab" "${args[@]}" --out whole || fail "the uninterrupted run failed"
 
 # Stopped part-way (the kill lands after a few blocks), then resumed.
@@ -55,7 +58,7 @@ same_results whole part "resumed run"
 [ ! -e .part.klab-checkpoint ] || fail "the checkpoint must be removed once the results are published"
 
 # A sweep, interrupted by SIGINT, resumes to the same files.
-sweep=(sweep bandits.regret --grid horizon=1000,4000 --grid c=0,3 --set policies=ucb1,klucb,thompson --runs 64 --threads 1 --quiet)
+sweep=(sweep bandits.regret --grid horizon=1000,4000 --grid c=0,3 --set policies=ucb1,klucb,thompson --runs 256 --threads 1 --quiet)
 "$klab" "${sweep[@]}" --out sweep_whole || fail "the uninterrupted sweep failed"
 "$klab" "${sweep[@]}" --out sweep_part 2>sweep_stopped.log &
 pid=$!
