@@ -32,8 +32,9 @@ cmp -s sweep_one/sweep.csv sweep_ranks/sweep.csv || fail "sweep.csv differs unde
 cmp -s sweep_one/sweep.json sweep_ranks/sweep.json || fail "sweep.json differs under MPI"
 for p in sweep_one/point-*; do same_results "$p" "sweep_ranks/$(basename "$p")" "MPI sweep $(basename "$p")"; done
 # SIGTERM to mpirun (forwarded to every rank): rank 0 saves the blocks merged so far; resumed by
-# two ranks, the result equals one uninterrupted process.
-args=(run bandits.regret --runs 256 --quiet)
+# two ranks, the result equals one uninterrupted process. The job takes about 13 s of CPU (7 s on two
+# idle cores), several times the sleep before the kill; a kill that comes too late fails loudly.
+args=(run bandits.regret --runs 768 --quiet)
 "$klab" "${args[@]}" --out killed_one || fail "the single-process reference run failed"
 "${mpi[@]}" "$klab" "${args[@]}" --out killed >killed.log 2>&1 &
 pid=$!
