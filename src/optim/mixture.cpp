@@ -99,9 +99,14 @@ double sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
 }
 
 double mixture_density(const double* w, const double* f, int m) {
-  double p = 0.0;
-  for (int i = 0; i < m; ++i) p += w[i] * f[i];
-  return p;
+  // Four partial sums in a fixed order (the same rounding on every build): a single running sum
+  // is a chain of M dependent additions, the bottleneck of the whole SMD step.
+  double s[4] = {0.0, 0.0, 0.0, 0.0};
+  int i = 0;
+  for (; i + 4 <= m; i += 4)
+    for (int k = 0; k < 4; ++k) s[k] += w[i + k] * f[i + k];
+  for (; i < m; ++i) s[0] += w[i] * f[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 bool entropic_step(double* w, const double* f, int m, double eta) {

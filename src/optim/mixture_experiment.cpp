@@ -255,7 +255,7 @@ plot::Line slope_guide(const BatchResult& r, size_t s, size_t metric, double a, 
 plot::Plot simplex_paths(const MixtureExperiment& e, const BatchResult& r) {
   const MixtureModel m = e.model();
   plot::Plot s;
-  s.title = "Run 1 on the simplex: iterates from the centre (n = 1 … " + format_real(static_cast<double>(e.p().samples)) + ")";
+  s.title = "Run 1: the estimates on the simplex";
   s.frame = plot::Frame::Simplex;
   s.equal_aspect = true;
   s.corners = {"category 1", "category 2", "category 3"};
