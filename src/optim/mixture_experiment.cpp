@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/divergences.hpp"
 #include "core/result_plots.hpp"
 
 namespace klab::optim {
@@ -11,7 +10,7 @@ namespace {
 
 // [SECTION] params
 
-enum class Method { SmdEntropic, SmdEuclidean, Em, Frequency, Laplace };
+using Method = MixtureMethod;
 constexpr int kMethodCount = 5;
 constexpr int kCheckpoints = 30;
 constexpr uint32_t kSampleStream = 0;
@@ -44,15 +43,21 @@ std::shared_ptr<const ParamTable<MixtureParams>> table() {
       .label("target")
       .choice_labels({"categorical (point masses)", "1-D Gaussian bumps"})
       .help("Dictionary f_1..f_M: point masses on M categories, or M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1].");
-  t->integer("components", &P::components, 10, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex).");
-  t->integer("zeros", &P::zeros, 3, 0, 99999).label("zero categories").help("Categorical: the last categories get p_i = 0 (p_i ∝ 1/(i+1) on the others).");
+  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex).");
+  t->integer("zeros", &P::zeros, 1, 0, 99999).label("zero categories").help("Categorical: the last categories get p_i = 0 (p_i ∝ 1/(i+1) on the others).");
   t->real("width", &P::width, 0.05, 0.01, 0.5).label("bump width σ").log_scale().help("Bumps: standard deviation of every component.");
   t->integer("samples", &P::samples, 10000, 10, 10000000).label("samples n").log_scale().help("Samples per run (errors are recorded at log-spaced n).");
   t->real("entropic_step", &P::entropic_step, 1.0, 0.01, 100.0).label("entropic step c").log_scale().help("smd_entropic: step η_t = c/(t + 1 + c) < 1 (c = 1: η_t = 1/(t + 2), the add-1/M estimator on point masses).");
   t->real("euclid_step", &P::euclid_step, 1.0, 1e-4, 100.0).label("Euclidean step η₀").log_scale().help("smd_euclidean: step η_t = η₀/(t + 1).");
   t->real("floor", &P::floor, 0.05, 1e-6, 0.5).label("lower bound δ·M").log_scale().help("smd_euclidean: the weights stay ≥ δ = floor/M (the bound classical SMD needs).");
   t->integer("em_max_sweeps", &P::em_max_sweeps, 200, 1, 100000).label("EM max sweeps").log_scale().help("Batch EM: sweeps over the data at each checkpoint, at most this many.");
+  t->real_list("start", &P::start, {}, 1e-4, 1.0, 0, 16)
+      .label("start w₀")
+      .help("Start of the SMD methods (normalised; empty: uniform; drag it on the simplex when M = 3). A weight 0 would be absorbing for the multiplicative step, hence the lower limit 1e-4.");
   t->rule([](const P& p) -> Status {
+    if (!p.start.empty() && static_cast<int>(p.start.size()) != p.components)
+      return Status::error("parameter 'start' must be empty (uniform) or have 'components' = " + std::to_string(p.components) +
+                           " entries (got " + std::to_string(p.start.size()) + ")");
     if (p.target == Dictionary::Categorical && p.zeros > p.components - 1)
       return Status::error("parameter 'zeros' must be at most components − 1 = " + std::to_string(p.components - 1) + " (got " +
                            std::to_string(p.zeros) + ")");
@@ -71,87 +76,37 @@ std::shared_ptr<const ParamTable<MixtureParams>> table() {
 enum Curve { kCurveKl, kCurveL2, kCurveKlInfinite };
 enum Final { kFinalKl, kFinalL2, kFinalKlInfinite, kFinalEvals };
 
-// One run: n samples drawn once and fed to every method in lockstep (common random numbers);
-// errors at the layout's checkpoints. Resumable after any sample.
+// A run recorded at the layout's checkpoints; resumable after any sample.
 class MixtureCursor final : public RunCursor {
  public:
   MixtureCursor(const MixtureExperiment& e, const RunLayout& layout, uint64_t seed, uint32_t run, RunRecord* out,
                 MixturePaths* paths)
-      : layout_(layout), out_(out), paths_(paths), p_(e.p()), model_(e.model()), alias_(make_alias_table(model_.target)),
-        rng_(seed, run, kSampleStream) {
-    const size_t m = static_cast<size_t>(model_.components);
-    for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
-    weights_.assign(methods_.size(), std::vector<double>(m, 1.0 / m));
-    f_.resize(m);
-    scratch_.resize(m);
-    counts_.assign(m, 0.0);
-    keep_samples_ = uses(p_, Method::Em);
+      : layout_(layout), out_(out), paths_(paths), samples_(e.p().samples), run_(e.p(), seed, run) {
     if (paths_) {
       paths_->n = layout.axes[0].x;
-      paths_->w.assign(methods_.size(), {});
+      paths_->w.assign(run_.methods(), {});
     }
   }
 
   bool step(double work) override {
-    long long budget = work >= 1e15 ? p_.samples : std::max(1LL, static_cast<long long>(work));
+    long long budget = work >= 1e15 ? samples_ : std::max(1LL, static_cast<long long>(work));
     const std::vector<double>& checkpoints = layout_.axes[0].x;
-    while (t_ < p_.samples && budget-- > 0) {
-      const double x = sample_target(model_, alias_, rng_);
-      evaluate_components(model_, x, f_.data());
-      for (size_t s = 0; s < methods_.size(); ++s) update(s, x);
-      if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x))] += 1.0;
-      if (keep_samples_) samples_.push_back(x);
-      ++t_;
-      while (next_ < checkpoints.size() && static_cast<long long>(checkpoints[next_]) == t_) record(next_++);
+    while (run_.samples_seen() < samples_ && budget-- > 0) {
+      run_.step();
+      while (next_ < checkpoints.size() && static_cast<long long>(checkpoints[next_]) == run_.samples_seen()) record(next_++);
     }
-    return t_ >= p_.samples;
+    return run_.samples_seen() >= samples_;
   }
 
  private:
-  void update(size_t s, double x) {
-    const int m = model_.components;
-    double* w = weights_[s].data();
-    const double t = static_cast<double>(t_);
-    switch (methods_[s]) {
-      case Method::SmdEntropic: entropic_step(w, f_.data(), m, p_.entropic_step / (t + 1.0 + p_.entropic_step)); return;
-      case Method::SmdEuclidean: euclidean_step(w, f_.data(), m, p_.euclid_step / (t + 1.0), p_.floor / m, scratch_.data()); return;
-      case Method::Em:
-      case Method::Frequency:
-      case Method::Laplace: return;  // batch estimators: computed at the checkpoints
-    }
-  }
-
-  // The estimate of method s from the samples so far, and its cost in component evaluations per sample.
-  double estimate(size_t s, std::vector<double>& w) {
-    const int m = model_.components;
-    const double n = static_cast<double>(t_);
-    switch (methods_[s]) {
-      case Method::SmdEntropic:
-      case Method::SmdEuclidean: w = weights_[s]; return m;
-      case Method::Em: {
-        const int sweeps = em_fit(model_, samples_, p_.em_max_sweeps, w.data());
-        // Each sweep (and the final likelihood check) evaluates f at every distinct point.
-        const double points = model_.dictionary == Dictionary::Categorical ? static_cast<double>(std::count_if(counts_.begin(), counts_.end(), [](double c) { return c > 0; })) : n;
-        return (sweeps + 1.0) * points * m / n;
-      }
-      case Method::Frequency:
-        for (int i = 0; i < m; ++i) w[static_cast<size_t>(i)] = counts_[static_cast<size_t>(i)] / n;
-        return 1.0;
-      case Method::Laplace:
-        for (int i = 0; i < m; ++i) w[static_cast<size_t>(i)] = (counts_[static_cast<size_t>(i)] + 1.0) / (n + m);
-        return 1.0;
-    }
-    return 0.0;
-  }
-
   void record(size_t k) {
-    std::vector<double> w(static_cast<size_t>(model_.components));
-    const bool last = t_ == p_.samples;
-    for (size_t s = 0; s < methods_.size(); ++s) {
-      const double evals = estimate(s, w);
+    std::vector<double> w(static_cast<size_t>(run_.model().components));
+    const bool last = run_.samples_seen() == samples_;
+    for (size_t s = 0; s < run_.methods(); ++s) {
+      const double evals = run_.estimate(s, w);
       if (paths_) paths_->w[s].push_back(w);
       if (!out_) continue;
-      const Errors e = estimation_errors(model_, w.data());
+      const Errors e = estimation_errors(run_.model(), w.data());
       const bool infinite = !std::isfinite(e.kl);
       // An infinite KL (frequency, EM: a category seen 0 times) has no mean: recorded as the fraction of runs.
       if (!infinite) out_->curve(s, kCurveKl, k, e.kl);
@@ -169,20 +124,80 @@ class MixtureCursor final : public RunCursor {
   const RunLayout& layout_;
   RunRecord* out_;
   MixturePaths* paths_;
-  MixtureParams p_;
-  MixtureModel model_;
-  AliasTable alias_;
-  Rng rng_;
-  std::vector<Method> methods_;
-  std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
-  std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
-  std::vector<double> samples_;               // (t) all samples so far (EM only)
-  bool keep_samples_ = false;
-  long long t_ = 0;
+  long long samples_;
+  MixtureRun run_;
   size_t next_ = 0;
 };
 
 }  // namespace
+
+MixtureModel mixture_model(const MixtureParams& p) {
+  return make_model(p.target, p.components, p.target == Dictionary::Categorical ? p.zeros : 0, p.width);
+}
+
+MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
+    : p_(p), model_(mixture_model(p)), alias_(make_alias_table(model_.target)), rng_(seed, run, kSampleStream) {
+  const size_t m = static_cast<size_t>(model_.components);
+  for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
+  start_.assign(m, 1.0 / m);
+  if (p_.start.size() == m) {
+    double total = 0.0;
+    for (double w : p_.start) total += w;
+    for (size_t i = 0; i < m; ++i) start_[i] = p_.start[i] / total;
+  }
+  scratch_.resize(m);
+  weights_.assign(methods_.size(), start_);
+  for (size_t s = 0; s < methods_.size(); ++s)
+    if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components, scratch_.data());
+  f_.resize(m);
+  counts_.assign(m, 0.0);
+  keep_samples_ = uses(p_, Method::Em);
+}
+
+void MixtureRun::step() {
+  const int m = model_.components;
+  const double x = sample_target(model_, alias_, rng_);
+  evaluate_components(model_, x, f_.data());
+  const double t = static_cast<double>(t_);
+  for (size_t s = 0; s < methods_.size(); ++s) {
+    double* w = weights_[s].data();
+    switch (methods_[s]) {
+      case Method::SmdEntropic: entropic_step(w, f_.data(), m, p_.entropic_step / (t + 1.0 + p_.entropic_step)); break;
+      case Method::SmdEuclidean: euclidean_step(w, f_.data(), m, p_.euclid_step / (t + 1.0), p_.floor / m, scratch_.data()); break;
+      case Method::Em:
+      case Method::Frequency:
+      case Method::Laplace: break;  // batch estimators: computed when asked
+    }
+  }
+  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x))] += 1.0;
+  if (keep_samples_) samples_.push_back(x);
+  ++t_;
+}
+
+double MixtureRun::estimate(size_t s, std::vector<double>& w) const {
+  const int m = model_.components;
+  const double n = static_cast<double>(t_);
+  w.resize(static_cast<size_t>(m));
+  switch (methods_[s]) {
+    case Method::SmdEntropic:
+    case Method::SmdEuclidean: w = weights_[s]; return m;
+    case Method::Em: {
+      const int sweeps = em_fit(model_, samples_, p_.em_max_sweeps, w.data());
+      // Each sweep (and the final likelihood check) evaluates f at every distinct point.
+      const double points = model_.dictionary == Dictionary::Categorical
+                                ? static_cast<double>(std::count_if(counts_.begin(), counts_.end(), [](double c) { return c > 0; }))
+                                : n;
+      return (sweeps + 1.0) * points * m / std::max(1.0, n);
+    }
+    case Method::Frequency:
+      for (int i = 0; i < m; ++i) w[static_cast<size_t>(i)] = n > 0 ? counts_[static_cast<size_t>(i)] / n : 1.0 / m;
+      return 1.0;
+    case Method::Laplace:
+      for (int i = 0; i < m; ++i) w[static_cast<size_t>(i)] = (counts_[static_cast<size_t>(i)] + 1.0) / (n + m);
+      return 1.0;
+  }
+  return 0.0;
+}
 
 const std::vector<std::string>& mixture_method_ids() {
   static const std::vector<std::string> ids{"smd_entropic", "smd_euclidean", "em", "frequency", "laplace"};
@@ -192,9 +207,7 @@ const std::vector<std::string>& mixture_method_ids() {
 
 MixtureExperiment::MixtureExperiment() : ExperimentOf(table()) {}
 
-MixtureModel MixtureExperiment::model() const {
-  return make_model(p().target, p().components, p().target == Dictionary::Categorical ? p().zeros : 0, p().width);
-}
+MixtureModel MixtureExperiment::model() const { return mixture_model(p()); }
 
 std::unique_ptr<RunCursor> MixtureExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
   return std::make_unique<MixtureCursor>(*this, layout, seed, run, &out, nullptr);
@@ -250,47 +263,6 @@ plot::Line slope_guide(const BatchResult& r, size_t s, size_t metric, double a, 
   std::vector<double> y;
   for (double x : n) y.push_back(end * std::pow(n.back() / x, a));
   return plot::reference_line(name, n, y);
-}
-
-plot::Plot simplex_paths(const MixtureExperiment& e, const BatchResult& r) {
-  const MixtureModel m = e.model();
-  plot::Plot s;
-  s.title = "Run 1: the estimates on the simplex";
-  s.frame = plot::Frame::Simplex;
-  s.equal_aspect = true;
-  s.corners = {"category 1", "category 2", "category 3"};
-  s.x = {"", plot::Scale::Linear, 0.0, 1.0};
-  s.y = {"", plot::Scale::Linear, 0.0, 0.8660254037844386};
-  plot::Heatmap h;
-  h.nx = 150;
-  h.ny = 130;
-  h.y1 = 0.8660254037844386;
-  h.vmin = 0.0;
-  h.vmax = 1.5;
-  h.label = "KL(p‖w), clipped at 1.5";
-  for (int j = 0; j < h.ny; ++j)
-    for (int i = 0; i < h.nx; ++i) {
-      const auto b = plot::simplex_barycentric((i + 0.5) / h.nx, (j + 0.5) / h.ny * h.y1);
-      const bool inside = b[0] >= 0 && b[1] >= 0 && b[2] >= 0;
-      h.values.push_back(inside ? static_cast<float>(std::min(1.5, kl_categorical(m.target.data(), b.data(), 3))) : NAN);
-    }
-  s.heatmaps.push_back(h);
-  const MixturePaths paths = e.paths(r.seed, 0);
-  for (size_t k = 0; k < paths.w.size(); ++k) {
-    plot::Line l;
-    l.name = r.layout.series[k];
-    l.color = palette(k);
-    l.width = 1.5f;
-    for (const std::vector<double>& w : paths.w[k]) {
-      const auto xy = plot::simplex_xy(w[0], w[1], w[2]);
-      l.x.push_back(xy[0]);
-      l.y.push_back(xy[1]);
-    }
-    s.lines.push_back(l);
-  }
-  const auto target = plot::simplex_xy(m.target[0], m.target[1], m.target[2]);
-  s.points.push_back({"target p", {target[0]}, {target[1]}, plot::kReferenceGrey, 6.0f});
-  return s;
 }
 
 // Bumps: the target density and run 1's final estimates on the quadrature grid.
@@ -383,10 +355,9 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   plot::Plot cost = final_bars(r, "evals_per_sample", "Work: component evaluations f_i(x) per sample at n", "evaluations per sample",
                                plot::Scale::Log);
   f.plots = {kl, l2};
-  if (categorical && m.components == 3 && r.runs_done > 0) f.plots.push_back(simplex_paths(*this, r));
   if (!categorical && r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7) f.plots.push_back(density_fit(*this, r));
-  if (categorical) f.plots.push_back(infinite);
-  f.plots.push_back(cost);
+  // Categorical: the fraction of infinite KLs; bumps: the work (on point masses it is M against 1).
+  f.plots.push_back(categorical ? infinite : cost);
   return f;
 }
 
@@ -408,7 +379,7 @@ DemoInfo mixture_demo() {
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Left: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n); middle: the ℓ₂ error with √((1 − Σp²)/n).\n"
-      "With M = 3 the simplex shows one run's iterates over the KL(p‖·) landscape.\n"
+      "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"
       "on the floor its lower bound δ puts on the zeros (claim 1, tests/unit/optim_claims_test.cpp); frequency and EM have\n"
       "KL = ∞ whenever a category goes unseen.";

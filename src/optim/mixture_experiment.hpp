@@ -15,17 +15,51 @@ namespace klab::optim {
 struct MixtureParams {
   std::vector<std::string> methods;  // estimator ids, in series order
   Dictionary target = Dictionary::Categorical;
-  int components = 10;        // M
-  int zeros = 3;              // categorical: categories with p_i = 0 (the last ones)
+  int components = 3;         // M
+  int zeros = 1;              // categorical: categories with p_i = 0 (the last ones)
   double width = 0.05;        // bumps: σ
   long long samples = 10000;  // n
   double entropic_step = 1.0; // c of smd_entropic: η_t = c/(t + 1 + c)
   double euclid_step = 1.0;   // η₀ of smd_euclidean: η_t = η₀/(t + 1)
   double floor = 0.05;        // smd_euclidean: the lower bound δ = floor/M
   int em_max_sweeps = 200;
+  std::vector<double> start;  // w_0 of the SMD methods (normalised); empty: uniform
 };
 
 const std::vector<std::string>& mixture_method_ids();  // "smd_entropic", "smd_euclidean", "em", "frequency", "laplace"
+
+// The dictionary and target the parameters describe.
+MixtureModel mixture_model(const MixtureParams& p);
+
+enum class MixtureMethod { SmdEntropic, SmdEuclidean, Em, Frequency, Laplace };
+
+// One run of the estimators: n samples drawn once (stream (seed, run, 0)) and fed to every method
+// in lockstep (common random numbers). The Experiment's runs and the live view both step this.
+class MixtureRun {
+ public:
+  MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run);
+  void step();                                // one sample, every method
+  long long samples_seen() const { return t_; }
+  size_t methods() const { return methods_.size(); }
+  const MixtureModel& model() const { return model_; }
+  // Method s's estimate from the samples so far into w (M); returns its work in component
+  // evaluations f_i(x) per sample (EM: its sweeps over the data).
+  double estimate(size_t s, std::vector<double>& w) const;
+  const std::vector<double>& start() const { return start_; }  // w_0 of the SMD methods
+
+ private:
+  MixtureParams p_;
+  MixtureModel model_;
+  AliasTable alias_;
+  Rng rng_;
+  std::vector<MixtureMethod> methods_;
+  std::vector<double> start_;                 // (M) w_0
+  std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
+  std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
+  std::vector<double> samples_;               // (t) all samples so far (EM only)
+  bool keep_samples_ = false;
+  long long t_ = 0;
+};
 
 // The weights of each method at the checkpoints of one run (the simplex view's paths).
 struct MixturePaths {
