@@ -10,6 +10,7 @@
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "imgui.h"
+#include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
@@ -268,10 +269,133 @@ class MixtureView final : public ui::DemoView {
   bool dragging_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+// optim.lion: every method's iterates over the contour of f; the start is a handle to drag.
+class LionView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const LionExperiment&>(ctx.experiment);
+    run_ = std::make_unique<LionRun>(e.p(), ctx.seed, 0);
+    steps_ = e.p().steps;
+    series_ = e.p().methods;
+    stride_ = std::max(1, steps_ / 1500);
+    paths_.assign(series_.size(), {});
+    t_.clear();
+    h_.assign(series_.size(), {});
+    d_.assign(series_.size(), {});
+    contour_ = e.contour(*run_);
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->steps_done() >= steps_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "step %d / %d", run_ ? run_->steps_done() : 0, steps_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->steps_done()); }
+  double steps_total() const override { return static_cast<double>(steps_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->steps_done() < steps_; ++k) {
+      run_->step();
+      if (run_->steps_done() % stride_ == 0 || run_->steps_done() == steps_) record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<LionExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows{{"step", std::to_string(run_->steps_done())}};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const Vec2& x = run_->x(s);
+      rows.push_back({series_[s] + " ‖x‖∞", num(std::max(std::fabs(x[0]), std::fabs(x[1])))});
+    }
+    ui::readout_table("##lion", rows, 3);
+    build_figure(e);
+    ui::PlotGrid grid(3, 0);
+    draw_contour(e, grid.cell(0));
+    ui::draw_plot("distance", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("lyapunov", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    t_.push_back(run_->steps_done());
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const Vec2& x = run_->x(s);
+      paths_[s].push_back(x);
+      const double h = run_->lyapunov(s);
+      h_[s].push_back(std::isfinite(h) ? h : NAN);
+      d_[s].push_back(std::hypot(x[0] - run_->target(s)[0], x[1] - run_->target(s)[1]));
+    }
+  }
+
+  void build_figure(const LionExperiment& e) {
+    plot::Plot c = contour_;
+    c.title = "Drag the start: iterates over f and the box ‖x‖∞ ≤ 1/λ";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
+      for (const Vec2& x : paths_[s]) l.x.push_back(x[0]), l.y.push_back(x[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    plot::Plot d, h;
+    d.title = "Distance to the problem each method solves";
+    d.x = {"step t"};
+    d.y = {"‖x_t − x*‖", plot::Scale::Log};
+    h.title = "Lion-κ: Lyapunov function Ĥ(x_t, m_t)";
+    h.x = {"step t"};
+    h.y = {"Ĥ"};
+    d.x.cover_lo = h.x.cover_lo = 0;
+    d.x.cover_hi = h.x.cover_hi = static_cast<double>(e.p().steps);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      std::vector<double> t(t_.begin(), t_.end());
+      d.lines.push_back({series_[s], t, d_[s], {}, {}, palette(s), 2.0f});
+      if (series_[s].rfind("lion", 0) == 0) h.lines.push_back({series_[s], t, h_[s], {}, {}, palette(s), 2.0f});
+    }
+    figure_.title = "optim.lion, run 1";
+    figure_.plots = {c, d, h};
+  }
+
+  void draw_contour(LionExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("contour", figure_.plots[0], size, ui::kWithHandles);
+    const bool active = ImGui::IsItemActive();
+    const Vec2 start{e.p().start_x, e.p().start_y};
+    const ImVec2 handle = f.to_screen(start[0], start[1]);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
+    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
+    if (near && f.hovered) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+      ImGui::SetTooltip("start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
+    }
+    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
+    if (!dragging_) return;
+    ParamSet& ps = e.params();
+    ParamValue x, y;
+    x.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
+    y.real = plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false);
+    (void)ps.assign({{static_cast<size_t>(ps.find("start_x")), x}, {static_cast<size_t>(ps.find("start_y")), y}});
+  }
+
+  std::unique_ptr<LionRun> run_;
+  int steps_ = 0, stride_ = 1;
+  std::vector<std::string> series_;
+  std::vector<std::vector<Vec2>> paths_;  // (methods, records)
+  std::vector<int> t_;                    // (records) steps recorded
+  std::vector<std::vector<double>> h_, d_;
+  plot::Plot contour_;
+  bool dragging_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "optim.mixture") return std::make_unique<MixtureView>();
+  if (demo_id == "optim.lion") return std::make_unique<LionView>();
   return nullptr;
 }
 

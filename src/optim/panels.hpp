@@ -1,4 +1,4 @@
-// The optim chapter's live views (ImGui): optim.mixture.
+// The optim chapter's live views (ImGui): optim.mixture, optim.lion.
 #pragma once
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
-// The optim chapter's claims (issue 8: claims 1 and 2), each through the Experiment the user runs
-// (`klab run optim.mixture` with the same parameters), with fixed seeds and statistical margins
+// The optim chapter's claims (issue 8: claims 1, 2 and 4), each through the Experiment the user runs
+// (`klab run optim.mixture` / `optim.lion` with the same parameters), with fixed seeds and statistical margins
 // (fitted log-log slopes on two seeds, means against standard errors, bounds that hold run by run).
 // Run natively (the wasm test run skips the "claims" suite).
 #include <doctest/doctest.h>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/batch.hpp"
+#include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
 
 namespace {
@@ -109,5 +110,52 @@ TEST_SUITE("claims") {
       CHECK(em_work.back() >= 10.0 * 20.0);
     }
     CHECK(em_work[1] > 1.1 * em_work[0]);  // measured: 147 → 178 sweeps (×1.21)
+  }
+}
+
+namespace {
+
+BatchResult run_lion(const Settings& params, uint64_t seed, uint32_t runs) {
+  klab::optim::LionExperiment e;
+  const klab::Status s = e.params().set_texts(params);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  klab::BatchJob job(e.clone(), seed, runs);
+  job.run_all(0);
+  return job.result();
+}
+
+}  // namespace
+
+TEST_SUITE("claims") {
+  TEST_CASE("claim 4: Lion with weight decay λ enters the box ‖x‖∞ ≤ 1/λ, stays, ends at the box-constrained minimiser, and its "
+            "Lyapunov function is non-increasing up to O(η²) per step") {
+    for (const std::string objective : {"quadratic", "rosenbrock"}) {
+      CAPTURE(objective);
+      std::vector<double> increase;
+      for (double lr : {0.01, 0.005}) {
+        const Settings settings = {{"objective", objective}, {"lambda", objective == "quadratic" ? "1" : "1.5"},
+                                   {"lr", std::to_string(lr)}, {"steps", std::to_string(static_cast<int>(40 / lr))},
+                                   {"methods", "lion,signsgd"}};
+        const BatchResult r = run_lion(settings, 41, 20);
+        const RunningStat &distance = final_of(r, "lion", "distance"), &exit = final_of(r, "lion", "exit_violation"),
+                          &entered = final_of(r, "lion", "steps_to_box"), &up = final_of(r, "lion", "lyapunov_increase");
+        MESSAGE(objective << ", η = " << lr << ": inside after " << entered.mean() << " steps, final ‖x − x*_box‖ = " << distance.mean()
+                          << " ± " << distance.sem() << ", largest step increase of Ĥ " << up.mean() << " (sd " << up.stddev()
+                          << "); signSGD ends " << final_of(r, "signsgd", "box_violation").mean() << " outside the box");
+        // Every run enters the box and never leaves it: the largest violation after entry is exactly 0 in all 20.
+        CHECK(exit.count() == 20);
+        CHECK(exit.mean() == 0.0);
+        CHECK(entered.mean() < 40 / lr);
+        // At the box-constrained minimiser up to the sign oscillation (of size η).
+        CHECK(distance.mean() + 3.0 * distance.sem() <= lr);
+        // Ĥ never rises by more than 10η² in a step (run by run: mean + 3 sd).
+        CHECK(up.mean() + 3.0 * up.stddev() <= 10.0 * lr * lr);
+        increase.push_back(up.mean());
+        // Without the decay, signSGD heads for the unconstrained minimiser outside the box.
+        CHECK(final_of(r, "signsgd", "box_violation").mean() > 0.5);
+      }
+      // The rises are discretisation error: halving η cuts them by more than half (O(η²): about 4×).
+      CHECK(increase[1] < 0.5 * increase[0]);
+    }
   }
 }
