@@ -378,7 +378,7 @@ DemoInfo mixture_demo() {
       "    batch EM        w_i ← w_i (1/n) Σ_j f_i(x_j)/p_w(x_j)  on all samples, until converged\n"
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
-      "Left: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n); middle: the ℓ₂ error with √((1 − Σp²)/n).\n"
+      "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"
       "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"
       "on the floor its lower bound δ puts on the zeros (claim 1, tests/unit/optim_claims_test.cpp); frequency and EM have\n"
