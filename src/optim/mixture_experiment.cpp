@@ -16,8 +16,8 @@ constexpr int kCheckpoints = 30;
 constexpr uint32_t kSampleStream = 0;
 
 const std::vector<std::string>& method_labels() {
-  static const std::vector<std::string> labels{"entropic SMD", "Euclidean SMD on Δ_δ", "batch EM", "frequency c_i/n",
-                                               "add-one (c_i+1)/(n+M)"};
+  static const std::vector<std::string> labels{"Euclidean SMD on Δ_δ", "batch EM", "frequency c_i/n", "add-one (c_i+1)/(n+M)",
+                                               "entropic SMD"};
   return labels;
 }
 
@@ -51,13 +51,9 @@ std::shared_ptr<const ParamTable<MixtureParams>> table() {
   t->real("euclid_step", &P::euclid_step, 1.0, 1e-4, 100.0).label("Euclidean step η₀").log_scale().help("smd_euclidean: step η_t = η₀/(t + 1).");
   t->real("floor", &P::floor, 0.05, 1e-6, 0.5).label("lower bound δ·M").log_scale().help("smd_euclidean: the weights stay ≥ δ = floor/M (the bound classical SMD needs).");
   t->integer("em_max_sweeps", &P::em_max_sweeps, 200, 1, 100000).label("EM max sweeps").log_scale().help("Batch EM: sweeps over the data at each checkpoint, at most this many.");
-  t->real_list("start", &P::start, {}, 1e-4, 1.0, 0, 16)
-      .label("start w₀")
-      .help("Start of the SMD methods (normalised; empty: uniform; drag it on the simplex when M = 3). A weight 0 would be absorbing for the multiplicative step, hence the lower limit 1e-4.");
+  t->real("start_1", &P::start_1, 1.0, 1e-3, 1e3).label("start odds w₀₁/w₀ᵢ").log_scale().help("Start of the SMD methods: w₀ ∝ (start_1, start_2, 1, …, 1) (1, 1: uniform; drag w₀ on the simplex when M = 3). A weight 0 would be absorbing for the multiplicative step, hence the floor.");
+  t->real("start_2", &P::start_2, 1.0, 1e-3, 1e3).label("start odds w₀₂/w₀ᵢ").log_scale().help("Second entry of the start's odds (see start_1).");
   t->rule([](const P& p) -> Status {
-    if (!p.start.empty() && static_cast<int>(p.start.size()) != p.components)
-      return Status::error("parameter 'start' must be empty (uniform) or have 'components' = " + std::to_string(p.components) +
-                           " entries (got " + std::to_string(p.start.size()) + ")");
     if (p.target == Dictionary::Categorical && p.zeros > p.components - 1)
       return Status::error("parameter 'zeros' must be at most components − 1 = " + std::to_string(p.components - 1) + " (got " +
                            std::to_string(p.zeros) + ")");
@@ -139,12 +135,11 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
     : p_(p), model_(mixture_model(p)), alias_(make_alias_table(model_.target)), rng_(seed, run, kSampleStream) {
   const size_t m = static_cast<size_t>(model_.components);
   for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
-  start_.assign(m, 1.0 / m);
-  if (p_.start.size() == m) {
-    double total = 0.0;
-    for (double w : p_.start) total += w;
-    for (size_t i = 0; i < m; ++i) start_[i] = p_.start[i] / total;
-  }
+  start_.assign(m, 1.0);
+  start_[0] = p_.start_1;
+  start_[1] = p_.start_2;
+  const double total = p_.start_1 + p_.start_2 + static_cast<double>(m - 2);
+  for (double& w : start_) w /= total;
   scratch_.resize(m);
   weights_.assign(methods_.size(), start_);
   for (size_t s = 0; s < methods_.size(); ++s)
@@ -200,8 +195,8 @@ double MixtureRun::estimate(size_t s, std::vector<double>& w) const {
 }
 
 const std::vector<std::string>& mixture_method_ids() {
-  static const std::vector<std::string> ids{"smd_entropic", "smd_euclidean", "em", "frequency", "laplace"};
-  static_assert(kMethodCount == static_cast<int>(Method::Laplace) + 1);
+  static const std::vector<std::string> ids{"smd_euclidean", "em", "frequency", "laplace", "smd_entropic"};
+  static_assert(kMethodCount == static_cast<int>(Method::SmdEntropic) + 1);
   return ids;
 }
 

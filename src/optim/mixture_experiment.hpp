@@ -23,15 +23,16 @@ struct MixtureParams {
   double euclid_step = 1.0;   // η₀ of smd_euclidean: η_t = η₀/(t + 1)
   double floor = 0.05;        // smd_euclidean: the lower bound δ = floor/M
   int em_max_sweeps = 200;
-  std::vector<double> start;  // w_0 of the SMD methods (normalised); empty: uniform
+  double start_1 = 1.0, start_2 = 1.0;  // w₀ of the SMD methods ∝ (start_1, start_2, 1, …, 1)
 };
 
-const std::vector<std::string>& mixture_method_ids();  // "smd_entropic", "smd_euclidean", "em", "frequency", "laplace"
+const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic"
 
 // The dictionary and target the parameters describe.
 MixtureModel mixture_model(const MixtureParams& p);
 
-enum class MixtureMethod { SmdEntropic, SmdEuclidean, Em, Frequency, Laplace };
+// In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
+enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
 
 // One run of the estimators: n samples drawn once (stream (seed, run, 0)) and fed to every method
 // in lockstep (common random numbers). The Experiment's runs and the live view both step this.

@@ -250,13 +250,14 @@ class MixtureView final : public ui::DemoView {
     if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
     if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
     if (!dragging_) return;
+    // w₀ ∝ (start_1, start_2, 1): the odds of the first two corners against the third.
     std::array<double, 3> b = plot::simplex_barycentric(f.mouse_x, f.mouse_y);
-    double total = 0.0;
-    for (double& v : b) total += (v = std::max(v, 1e-3));  // weights 0 are absorbing: the parameter's floor is 1e-4
-    ParamValue start;
-    for (double v : b) start.list.push_back(plot::round_for_range(v / total, 1.0, false));
+    for (double& v : b) v = std::max(v, 1e-3);  // weights 0 are absorbing: the odds stay in [1e-3, 1e3]
+    ParamValue a1, a2;
+    a1.real = plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true);
+    a2.real = plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true);
     ParamSet& ps = e.params();
-    (void)ps.set(static_cast<size_t>(ps.find("start")), start);
+    (void)ps.assign({{static_cast<size_t>(ps.find("start_1")), a1}, {static_cast<size_t>(ps.find("start_2")), a2}});
   }
 
   std::unique_ptr<MixtureRun> run_;
