@@ -4,6 +4,7 @@
 #include "bandits/demos.hpp"
 #include "kl/demos.hpp"
 #include "mdp/demos.hpp"
+#include "optim/demos.hpp"
 
 namespace klab {
 
@@ -13,6 +14,7 @@ Registry make_catalog() {
   bandits::register_demos(r);
   alignment::register_demos(r);
   mdp::register_demos(r);
+  optim::register_demos(r);
   return r;
 }
 

@@ -154,6 +154,8 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"mdp.planning", {{"iterations", "12"}, {"size", "10"}}},
       {"mdp.learning", {{"episodes", "20"}, {"horizon", "5"}}},
       {"mdp.constrained", {{"iterations", "6"}, {"episodes", "10"}, {"samples", "5"}}},
+      {"optim.mixture", {{"samples", "300"}, {"methods", "smd_entropic,smd_euclidean,em,frequency,laplace"}}},
+      {"optim.lion", {{"steps", "200"}, {"noise", "0.5"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {

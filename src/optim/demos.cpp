@@ -1,0 +1,15 @@
+// The optim chapter's entries in the demo table.
+#include "optim/demos.hpp"
+
+#include "optim/lion_experiment.hpp"
+#include "optim/mixture_experiment.hpp"
+
+namespace klab::optim {
+
+void register_demos(Registry& registry) {
+  registry.add_chapter({"optim", "Mirror descent", "Stochastic mirror descent and first-order optimisation: mixture weights on the simplex, Lion as box-constrained optimisation."});
+  registry.add(mixture_demo());
+  registry.add(lion_demo());
+}
+
+}  // namespace klab::optim

@@ -1,0 +1,202 @@
+// The mixture-weight estimators of mixture.hpp: the dictionary, sampling, the SMD steps, batch EM
+// and the error measures. Equations are in mixture.hpp.
+#include "optim/mixture.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "core/divergences.hpp"
+#include "core/lab_math.hpp"
+#include "core/samplers.hpp"
+
+namespace klab::optim {
+
+MixtureModel make_model(Dictionary dictionary, int components, int zeros, double width) {
+  MixtureModel m;
+  m.dictionary = dictionary;
+  m.components = components;
+  m.width = width;
+  m.target.assign(static_cast<size_t>(components), 0.0);
+  double total = 0.0;
+  for (int i = 0; i < components; ++i) {
+    double w;
+    if (dictionary == Dictionary::Categorical) {
+      w = i < components - zeros ? 1.0 / (i + 1.0) : 0.0;
+    } else {
+      const double mu = i * m.spacing();
+      w = math::exp(-(mu - 0.3) * (mu - 0.3) / 0.02) + 0.6 * math::exp(-(mu - 0.75) * (mu - 0.75) / 0.005);
+    }
+    m.target[static_cast<size_t>(i)] = w;
+    total += w;
+  }
+  for (double& w : m.target) w /= total;
+  return m;
+}
+
+void evaluate_components(const MixtureModel& m, double x, double* f) {
+  const int n = m.components;
+  if (m.dictionary == Dictionary::Categorical) {
+    std::fill(f, f + n, 0.0);
+    const long k = std::lround(x);
+    if (k >= 0 && k < n) f[k] = 1.0;
+    return;
+  }
+  const double h = m.spacing(), s2 = m.width * m.width;
+  const int j = static_cast<int>(std::min<double>(n - 1, std::max(0.0, std::floor(x / h + 0.5))));
+  const double d = x - j * h;
+  const double q = math::exp(-h * h / s2);  // r_{i+1}/r_i
+  f[j] = math::exp(-0.5 * d * d / s2) / (m.width * 2.5066282746310002);
+  // Upwards: f_{i+1}/f_i = exp((h(x − μ_i) − h²/2)/σ²).
+  double r = math::exp((h * d - 0.5 * h * h) / s2);
+  for (int i = j; i + 1 < n; ++i) {
+    f[i + 1] = f[i] * r;
+    r *= q;
+  }
+  // Downwards: f_{i−1}/f_i = exp((−h(x − μ_i) − h²/2)/σ²).
+  r = math::exp((-h * d - 0.5 * h * h) / s2);
+  for (int i = j; i > 0; --i) {
+    f[i - 1] = f[i] * r;
+    r *= q;
+  }
+}
+
+AliasTable make_alias_table(const std::vector<double>& weights) {
+  const size_t n = weights.size();
+  AliasTable t;
+  t.accept.assign(n, 1.0);
+  t.alias.resize(n);
+  std::vector<double> scaled(n);
+  std::vector<uint32_t> small, large;
+  for (size_t i = 0; i < n; ++i) {
+    t.alias[i] = static_cast<uint32_t>(i);
+    scaled[i] = weights[i] * static_cast<double>(n);
+    (scaled[i] < 1.0 ? small : large).push_back(static_cast<uint32_t>(i));
+  }
+  while (!small.empty() && !large.empty()) {
+    const uint32_t s = small.back(), l = large.back();
+    small.pop_back();
+    t.accept[s] = scaled[s];
+    t.alias[s] = l;
+    scaled[l] -= 1.0 - scaled[s];
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  return t;  // leftovers (rounding) keep accept = 1
+}
+
+uint32_t sample_alias(const AliasTable& table, Rng& rng) {
+  const uint32_t i = rng.below(static_cast<uint32_t>(table.accept.size()));
+  return rng.uniform() < table.accept[i] ? i : table.alias[i];
+}
+
+double sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
+  const uint32_t i = sample_alias(table, rng);
+  if (m.dictionary == Dictionary::Categorical) return static_cast<double>(i);
+  return i * m.spacing() + m.width * sample_normal(rng);
+}
+
+double mixture_density(const double* w, const double* f, int m) {
+  // Four partial sums in a fixed order (the same rounding on every build): a single running sum
+  // is a chain of M dependent additions, the bottleneck of the whole SMD step.
+  double s[4] = {0.0, 0.0, 0.0, 0.0};
+  int i = 0;
+  for (; i + 4 <= m; i += 4)
+    for (int k = 0; k < 4; ++k) s[k] += w[i + k] * f[i + k];
+  for (; i < m; ++i) s[0] += w[i] * f[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+bool entropic_step(double* w, const double* f, int m, double eta) {
+  const double p = mixture_density(w, f, m);
+  if (!(p > 0.0)) return false;
+  const double keep = 1.0 - eta, gain = eta / p;
+  for (int i = 0; i < m; ++i) w[i] *= keep + gain * f[i];
+  return true;
+}
+
+void project_truncated_simplex(double* w, int m, double floor, double* scratch) {
+  // v = w − δ onto {v ≥ 0, Σ v = z}, z = 1 − Mδ: v_i = max(0, v_i − τ) with τ from the sorted values.
+  const double z = 1.0 - m * floor;
+  for (int i = 0; i < m; ++i) scratch[i] = w[i] - floor;
+  std::sort(scratch, scratch + m, std::greater<double>());
+  double cumulative = 0.0, tau = 0.0;
+  for (int k = 0; k < m; ++k) {
+    cumulative += scratch[k];
+    const double t = (cumulative - z) / (k + 1);
+    if (scratch[k] - t > 0.0) tau = t;
+  }
+  for (int i = 0; i < m; ++i) w[i] = floor + std::max(0.0, w[i] - floor - tau);
+}
+
+bool euclidean_step(double* w, const double* f, int m, double eta, double floor, double* scratch) {
+  const double p = mixture_density(w, f, m);
+  if (!(p > 0.0)) return false;
+  const double gain = eta / p;  // w − η g with g_i = −f_i/p
+  for (int i = 0; i < m; ++i) w[i] += gain * f[i];
+  project_truncated_simplex(w, m, floor, scratch);
+  return true;
+}
+
+int em_fit(const MixtureModel& m, const std::vector<double>& samples, int max_sweeps, double* w) {
+  const int k = m.components;
+  const double n = static_cast<double>(samples.size());
+  std::fill(w, w + k, 1.0 / k);
+  if (samples.empty()) return 0;
+  // The data as distinct points with multiplicities: counts for categorical samples.
+  std::vector<double> points, weights;
+  if (m.dictionary == Dictionary::Categorical) {
+    std::vector<double> counts(static_cast<size_t>(k), 0.0);
+    for (double x : samples) counts[static_cast<size_t>(std::lround(x))] += 1.0;
+    for (int i = 0; i < k; ++i)
+      if (counts[static_cast<size_t>(i)] > 0) points.push_back(i), weights.push_back(counts[static_cast<size_t>(i)]);
+  } else {
+    points = samples;
+    weights.assign(samples.size(), 1.0);
+  }
+  std::vector<double> f(static_cast<size_t>(k)), next(static_cast<size_t>(k));
+  const double tolerance = 1e-3 / n;  // stop once the mean log-likelihood gains less than this
+  double previous = -kInf;
+  int sweeps = 0;
+  while (sweeps < max_sweeps) {
+    std::fill(next.begin(), next.end(), 0.0);
+    double loglik = 0.0;
+    for (size_t j = 0; j < points.size(); ++j) {
+      evaluate_components(m, points[j], f.data());
+      const double p = mixture_density(w, f.data(), k);
+      loglik += weights[j] * math::log(p);
+      const double c = weights[j] / p;
+      for (int i = 0; i < k; ++i) next[static_cast<size_t>(i)] += c * f[static_cast<size_t>(i)];
+    }
+    // loglik is the likelihood of the weights before this sweep: stop when the last sweep gained little.
+    if (loglik / n - previous < tolerance) break;
+    previous = loglik / n;
+    for (int i = 0; i < k; ++i) w[i] *= next[static_cast<size_t>(i)] / n;
+    ++sweeps;
+  }
+  return sweeps;
+}
+
+Errors estimation_errors(const MixtureModel& m, const double* w_hat) {
+  const int k = m.components;
+  if (m.dictionary == Dictionary::Categorical) {
+    double l2 = 0.0;
+    for (int i = 0; i < k; ++i) l2 += (m.target[static_cast<size_t>(i)] - w_hat[i]) * (m.target[static_cast<size_t>(i)] - w_hat[i]);
+    return {kl_categorical(m.target.data(), w_hat, static_cast<size_t>(k)), std::sqrt(l2)};
+  }
+  const double lo = -5.0 * m.width, hi = 1.0 + 5.0 * m.width, dx = (hi - lo) / (kQuadraturePoints - 1);
+  std::vector<double> f(static_cast<size_t>(k));
+  double kl = 0.0, l2 = 0.0;
+  for (int g = 0; g < kQuadraturePoints; ++g) {
+    evaluate_components(m, lo + g * dx, f.data());
+    const double p = mixture_density(m.target.data(), f.data(), k), q = mixture_density(w_hat, f.data(), k);
+    const double end = (g == 0 || g == kQuadraturePoints - 1) ? 0.5 : 1.0;  // trapezoid weights
+    kl += end * dx * x_log_x_over_y(p, q);
+    l2 += end * dx * (p - q) * (p - q);
+  }
+  return {kl, std::sqrt(l2)};
+}
+
+}  // namespace klab::optim

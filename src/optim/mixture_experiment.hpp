@@ -1,0 +1,85 @@
+// optim.mixture: the weights of a mixture over a fixed dictionary estimated from n samples by
+// entropic SMD, projected Euclidean SMD on the truncated simplex, batch EM, and (categorical
+// targets) the frequency and add-one estimators; KL(p‖p̂_n) and the ℓ₂ error against n.
+// Algorithms and equations: mixture.hpp. Paper: Ahmadypour, Javidi, Koushanfar, arXiv:2605.24929.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/experiment.hpp"
+#include "core/registry.hpp"
+#include "optim/mixture.hpp"
+
+namespace klab::optim {
+
+struct MixtureParams {
+  std::vector<std::string> methods;  // estimator ids, in series order
+  Dictionary target = Dictionary::Categorical;
+  int components = 3;         // M
+  int zeros = 1;              // categorical: categories with p_i = 0 (the last ones)
+  double width = 0.05;        // bumps: σ
+  long long samples = 10000;  // n
+  double entropic_step = 1.0; // c of smd_entropic: η_t = c/(t + 1 + c)
+  double euclid_step = 1.0;   // η₀ of smd_euclidean: η_t = η₀/(t + 1)
+  double floor = 0.05;        // smd_euclidean: the lower bound δ = floor/M
+  int em_max_sweeps = 200;
+  double start_1 = 1.0, start_2 = 1.0;  // w₀ of the SMD methods ∝ (start_1, start_2, 1, …, 1)
+};
+
+const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic"
+
+// The dictionary and target the parameters describe.
+MixtureModel mixture_model(const MixtureParams& p);
+
+// In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
+enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
+
+// One run of the estimators: n samples drawn once (stream (seed, run, 0)) and fed to every method
+// in lockstep (common random numbers). The Experiment's runs and the live view both step this.
+class MixtureRun {
+ public:
+  MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run);
+  void step();                                // one sample, every method
+  long long samples_seen() const { return t_; }
+  size_t methods() const { return methods_.size(); }
+  const MixtureModel& model() const { return model_; }
+  // Method s's estimate from the samples so far into w (M); returns its work in component
+  // evaluations f_i(x) per sample (EM: its sweeps over the data).
+  double estimate(size_t s, std::vector<double>& w) const;
+  const std::vector<double>& start() const { return start_; }  // w_0 of the SMD methods
+
+ private:
+  MixtureParams p_;
+  MixtureModel model_;
+  AliasTable alias_;
+  Rng rng_;
+  std::vector<MixtureMethod> methods_;
+  std::vector<double> start_;                 // (M) w_0
+  std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
+  std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
+  std::vector<double> samples_;               // (t) all samples so far (EM only)
+  bool keep_samples_ = false;
+  long long t_ = 0;
+};
+
+// The weights of each method at the checkpoints of one run (the simplex view's paths).
+struct MixturePaths {
+  std::vector<double> n;                              // checkpoints
+  std::vector<std::vector<std::vector<double>>> w;    // (methods, checkpoints, M)
+};
+
+class MixtureExperiment final : public ExperimentOf<MixtureParams, MixtureExperiment> {
+ public:
+  MixtureExperiment();
+  RunLayout layout() const override;
+  std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  plot::Figure figure(const BatchResult& result) const override;
+
+  MixtureModel model() const;
+  // Run `run` again, keeping every method's weights at the layout's checkpoints.
+  MixturePaths paths(uint64_t seed, uint32_t run) const;
+};
+
+DemoInfo mixture_demo();
+
+}  // namespace klab::optim

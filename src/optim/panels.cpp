@@ -1,0 +1,403 @@
+// The optim chapter's live views: widgets, plots and drag handles only; every number comes from
+// the chapter's experiment code (MixtureRun, the same code the CLI and the tests run).
+#include "optim/panels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/divergences.hpp"
+#include "core/plot_scale.hpp"
+#include "core/result_plots.hpp"
+#include "imgui.h"
+#include "optim/lion_experiment.hpp"
+#include "optim/mixture_experiment.hpp"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::optim {
+namespace {
+
+constexpr int kLiveFrames = 90;  // log-spaced sample counts the live run stops at (one view step each)
+constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M stays below this (else: Runs tab)
+constexpr double kSimplexHeight = 0.8660254037844386;
+
+std::string num(double v) { return plot::format_number(v); }
+
+// ---------------------------------------------------------------------------------------------
+// optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
+// start w₀ of the SMD methods is a handle to drag.
+class MixtureView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const MixtureExperiment&>(ctx.experiment);
+    run_ = std::make_unique<MixtureRun>(e.p(), ctx.seed, 0);
+    stops_ = plot::log_spaced_counts(e.p().samples, kLiveFrames);
+    next_ = 0;
+    series_ = e.p().methods;
+    history_ = History{};
+    history_.w.assign(series_.size(), {});
+    history_.kl.assign(series_.size(), {});
+    history_.l2.assign(series_.size(), {});
+    landscape_.values.clear();
+    record();  // n = 0: the start
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return next_ >= stops_.size(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "n = %lld / %s", run_ ? run_->samples_seen() : 0LL, num(stops_.empty() ? 0 : stops_.back()).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      while (run_->samples_seen() < static_cast<long long>(stops_[next_])) run_->step();
+      ++next_;
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<MixtureExperiment&>(ctx.experiment);
+    const MixtureModel& m = run_->model();
+    std::vector<std::pair<std::string, std::string>> rows{{"samples n", num(static_cast<double>(run_->samples_seen()))}};
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({"KL(p‖p̂) " + series_[s], history_.kl[s].empty() ? "–" : num(history_.kl[s].back())});
+    ui::readout_table("##mixture", rows, 3);
+    build_figure(e);
+    ui::PlotGrid grid(3, 0);
+    const bool simplex = m.dictionary == Dictionary::Categorical && m.components == 3;
+    if (simplex) {
+      draw_simplex(e, grid.cell(0));
+    } else {
+      ui::draw_plot("estimate", figure_.plots[0], grid.cell(0));
+    }
+    ui::draw_plot("kl", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("l2", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  struct History {
+    std::vector<double> n;                            // sample counts recorded
+    std::vector<std::vector<std::vector<double>>> w;  // (methods, records, M) estimates
+    std::vector<std::vector<double>> kl, l2;          // (methods, records); NaN: not computed (KL = ∞ or EM skipped)
+  };
+
+  void record() {
+    const long long n = run_->samples_seen();
+    history_.n.push_back(static_cast<double>(n));
+    std::vector<double> w;
+    const double em_work = static_cast<double>(n) * run_->model().components;
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const bool skip = series_[s] == "em" && (em_work > kMaxLiveEmWork || n == 0);
+      const bool batch = series_[s] == "em" || series_[s] == "frequency";
+      if (skip || (batch && n == 0)) {
+        history_.w[s].push_back({});
+        history_.kl[s].push_back(NAN);
+        history_.l2[s].push_back(NAN);
+        continue;
+      }
+      run_->estimate(s, w);
+      const Errors err = estimation_errors(run_->model(), w.data());
+      history_.w[s].push_back(run_->model().components <= 64 ? w : std::vector<double>{});
+      if (run_->model().components > 64) last_w_.resize(series_.size()), last_w_[s] = w;
+      history_.kl[s].push_back(std::isfinite(err.kl) ? err.kl : NAN);
+      history_.l2[s].push_back(err.l2);
+    }
+  }
+
+  // The current estimate of method s (the last one recorded), empty if none.
+  const std::vector<double>& current(size_t s) const {
+    static const std::vector<double> none;
+    if (run_->model().components > 64) return s < last_w_.size() ? last_w_[s] : none;
+    for (auto it = history_.w[s].rbegin(); it != history_.w[s].rend(); ++it)
+      if (!it->empty()) return *it;
+    return none;
+  }
+
+  void build_figure(const MixtureExperiment& e) {
+    const MixtureModel& m = run_->model();
+    const bool categorical = m.dictionary == Dictionary::Categorical;
+    plot::Plot est;
+    if (categorical && m.components == 3) {
+      est = simplex_plot(m);
+    } else if (categorical) {
+      est.title = "Target p and the current estimates";
+      est.x = {"category i"};
+      est.y = {"weight", plot::Scale::Linear, 0.0, plot::kAuto};
+      plot::Line target = plot::reference_line("target p");
+      for (int i = 0; i < m.components; ++i) target.x.push_back(i + 1), target.y.push_back(m.target[static_cast<size_t>(i)]);
+      target.dash = plot::Dash::Solid;
+      est.lines.push_back(target);
+      for (size_t s = 0; s < series_.size(); ++s) {
+        const std::vector<double>& w = current(s);
+        plot::Line l{series_[s], target.x, w, {}, {}, palette(s), 1.5f};
+        if (!w.empty()) est.lines.push_back(l);
+      }
+    } else {
+      est.title = "Target density and the current estimates";
+      est.x = {"x"};
+      est.y = {"density", plot::Scale::Linear, 0.0, plot::kAuto};
+      std::vector<double> f(static_cast<size_t>(m.components));
+      plot::Line target = plot::reference_line("target p");
+      target.dash = plot::Dash::Solid;
+      target.width = 3.0f;
+      std::vector<plot::Line> fits;
+      for (size_t s = 0; s < series_.size(); ++s) fits.push_back({series_[s], {}, {}, {}, {}, palette(s), 1.5f});
+      for (int g = 0; g < 160; ++g) {
+        const double x = -4.0 * m.width + (1.0 + 8.0 * m.width) * g / 159.0;
+        evaluate_components(m, x, f.data());
+        target.x.push_back(x);
+        target.y.push_back(mixture_density(m.target.data(), f.data(), m.components));
+        for (size_t s = 0; s < series_.size(); ++s) {
+          const std::vector<double>& w = current(s);
+          if (w.empty()) continue;
+          fits[s].x.push_back(x);
+          fits[s].y.push_back(mixture_density(w.data(), f.data(), m.components));
+        }
+      }
+      est.lines.push_back(target);
+      for (const plot::Line& l : fits)
+        if (!l.x.empty()) est.lines.push_back(l);
+    }
+    plot::Plot kl, l2;
+    kl.title = "This run: KL(p‖p̂_n)";
+    kl.x = {"samples n", plot::Scale::Log};
+    kl.y = {"KL(p‖p̂_n)", plot::Scale::Log};
+    l2.title = "This run: ℓ₂ error";
+    l2.x = {"samples n", plot::Scale::Log};
+    l2.y = {"ℓ₂ error", plot::Scale::Log};
+    kl.x.cover_lo = l2.x.cover_lo = 1;
+    kl.x.cover_hi = l2.x.cover_hi = static_cast<double>(e.p().samples);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line a{series_[s], {}, {}, {}, {}, palette(s), 2.0f}, b = a;
+      for (size_t k = 1; k < history_.n.size(); ++k) {  // from n = 1 (log axes)
+        a.x.push_back(history_.n[k]), a.y.push_back(history_.kl[s][k]);
+        b.x.push_back(history_.n[k]), b.y.push_back(history_.l2[s][k]);
+      }
+      kl.lines.push_back(a);
+      l2.lines.push_back(b);
+    }
+    if (categorical) {
+      const double positive = static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }));
+      plot::Line rate = plot::reference_line("(M₊ − 1)/(2n)");
+      for (double n : plot::log_spaced_counts(e.p().samples, 20)) rate.x.push_back(n), rate.y.push_back((positive - 1.0) / (2.0 * n));
+      kl.lines.push_back(rate);
+    }
+    figure_.title = "optim.mixture, run 1";
+    figure_.plots = {est, kl, l2};
+  }
+
+  plot::Plot simplex_plot(const MixtureModel& m) {
+    plot::Plot s;
+    s.title = "The estimates on the simplex (drag the start w₀)";
+    s.frame = plot::Frame::Simplex;
+    s.corners = {"1", "2", "3"};
+    s.x = {"", plot::Scale::Linear, 0.0, 1.0};
+    s.y = {"", plot::Scale::Linear, 0.0, kSimplexHeight};
+    if (landscape_.values.empty()) {
+      landscape_.nx = 150;
+      landscape_.ny = 130;
+      landscape_.y1 = kSimplexHeight;
+      landscape_.vmin = 0.0;
+      landscape_.vmax = 1.5;
+      landscape_.label = "KL(p‖w), clipped at 1.5";
+      for (int j = 0; j < landscape_.ny; ++j)
+        for (int i = 0; i < landscape_.nx; ++i) {
+          const auto b = plot::simplex_barycentric((i + 0.5) / landscape_.nx, (j + 0.5) / landscape_.ny * kSimplexHeight);
+          const bool inside = b[0] >= 0 && b[1] >= 0 && b[2] >= 0;
+          landscape_.values.push_back(inside ? static_cast<float>(std::min(1.5, kl_categorical(m.target.data(), b.data(), 3))) : NAN);
+        }
+    }
+    s.heatmaps.push_back(landscape_);
+    for (size_t k = 0; k < series_.size(); ++k) {
+      plot::Line path{series_[k], {}, {}, {}, {}, palette(k), 1.5f};
+      for (const std::vector<double>& w : history_.w[k]) {
+        if (w.empty()) continue;
+        const auto xy = plot::simplex_xy(w[0], w[1], w[2]);
+        path.x.push_back(xy[0]);
+        path.y.push_back(xy[1]);
+      }
+      if (path.x.empty()) continue;
+      s.points.push_back({"", {path.x.back()}, {path.y.back()}, palette(k), 5.0f, series_[k]});
+      s.lines.push_back(path);
+    }
+    const auto target = plot::simplex_xy(m.target[0], m.target[1], m.target[2]);
+    s.points.push_back({"target p", {target[0]}, {target[1]}, plot::kReferenceGrey, 6.0f});
+    return s;
+  }
+
+  // The simplex with the start handle: dragging it sets the parameter `start` (a new run).
+  void draw_simplex(MixtureExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[0], size, ui::kWithHandles);
+    const bool active = ImGui::IsItemActive();
+    const std::vector<double>& w0 = run_->start();
+    const auto xy = plot::simplex_xy(w0[0], w0[1], w0[2]);
+    const ImVec2 handle = f.to_screen(xy[0], xy[1]);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
+    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
+    if (near && f.hovered) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+      ImGui::SetTooltip("start w₀ = (%.3f, %.3f, %.3f): drag to move", w0[0], w0[1], w0[2]);
+    }
+    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
+    if (!dragging_) return;
+    // w₀ ∝ (start_1, start_2, 1): the odds of the first two corners against the third.
+    std::array<double, 3> b = plot::simplex_barycentric(f.mouse_x, f.mouse_y);
+    for (double& v : b) v = std::max(v, 1e-3);  // weights 0 are absorbing: the odds stay in [1e-3, 1e3]
+    ParamValue a1, a2;
+    a1.real = plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true);
+    a2.real = plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true);
+    ParamSet& ps = e.params();
+    (void)ps.assign({{static_cast<size_t>(ps.find("start_1")), a1}, {static_cast<size_t>(ps.find("start_2")), a2}});
+  }
+
+  std::unique_ptr<MixtureRun> run_;
+  std::vector<std::string> series_;
+  std::vector<double> stops_;
+  size_t next_ = 0;
+  History history_;
+  std::vector<std::vector<double>> last_w_;  // (methods, M) for M > 64 (not kept in the history)
+  plot::Heatmap landscape_;
+  bool dragging_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// optim.lion: every method's iterates over the contour of f; the start is a handle to drag.
+class LionView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const LionExperiment&>(ctx.experiment);
+    run_ = std::make_unique<LionRun>(e.p(), ctx.seed, 0);
+    steps_ = e.p().steps;
+    series_ = e.p().methods;
+    stride_ = std::max(1, steps_ / 1500);
+    paths_.assign(series_.size(), {});
+    t_.clear();
+    h_.assign(series_.size(), {});
+    d_.assign(series_.size(), {});
+    contour_ = e.contour(*run_);
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->steps_done() >= steps_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "step %d / %d", run_ ? run_->steps_done() : 0, steps_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->steps_done()); }
+  double steps_total() const override { return static_cast<double>(steps_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->steps_done() < steps_; ++k) {
+      run_->step();
+      if (run_->steps_done() % stride_ == 0 || run_->steps_done() == steps_) record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<LionExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows{{"step", std::to_string(run_->steps_done())}};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const Vec2& x = run_->x(s);
+      rows.push_back({series_[s] + " ‖x‖∞", num(std::max(std::fabs(x[0]), std::fabs(x[1])))});
+    }
+    ui::readout_table("##lion", rows, 3);
+    build_figure(e);
+    ui::PlotGrid grid(3, 0);
+    draw_contour(e, grid.cell(0));
+    ui::draw_plot("distance", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("lyapunov", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    t_.push_back(run_->steps_done());
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const Vec2& x = run_->x(s);
+      paths_[s].push_back(x);
+      const double h = run_->lyapunov(s);
+      h_[s].push_back(std::isfinite(h) ? h : NAN);
+      d_[s].push_back(std::hypot(x[0] - run_->target(s)[0], x[1] - run_->target(s)[1]));
+    }
+  }
+
+  void build_figure(const LionExperiment& e) {
+    plot::Plot c = contour_;
+    c.title = "Drag the start: iterates over f and the box ‖x‖∞ ≤ 1/λ";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
+      for (const Vec2& x : paths_[s]) l.x.push_back(x[0]), l.y.push_back(x[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    plot::Plot d, h;
+    d.title = "Distance to the problem each method solves";
+    d.x = {"step t"};
+    d.y = {"‖x_t − x*‖", plot::Scale::Log};
+    h.title = "Lion-κ: Lyapunov function Ĥ(x_t, m_t)";
+    h.x = {"step t"};
+    h.y = {"Ĥ"};
+    d.x.cover_lo = h.x.cover_lo = 0;
+    d.x.cover_hi = h.x.cover_hi = static_cast<double>(e.p().steps);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      std::vector<double> t(t_.begin(), t_.end());
+      d.lines.push_back({series_[s], t, d_[s], {}, {}, palette(s), 2.0f});
+      if (series_[s].rfind("lion", 0) == 0) h.lines.push_back({series_[s], t, h_[s], {}, {}, palette(s), 2.0f});
+    }
+    figure_.title = "optim.lion, run 1";
+    figure_.plots = {c, d, h};
+  }
+
+  void draw_contour(LionExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("contour", figure_.plots[0], size, ui::kWithHandles);
+    const bool active = ImGui::IsItemActive();
+    const Vec2 start{e.p().start_x, e.p().start_y};
+    const ImVec2 handle = f.to_screen(start[0], start[1]);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
+    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
+    if (near && f.hovered) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+      ImGui::SetTooltip("start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
+    }
+    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
+    if (!dragging_) return;
+    ParamSet& ps = e.params();
+    ParamValue x, y;
+    x.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
+    y.real = plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false);
+    (void)ps.assign({{static_cast<size_t>(ps.find("start_x")), x}, {static_cast<size_t>(ps.find("start_y")), y}});
+  }
+
+  std::unique_ptr<LionRun> run_;
+  int steps_ = 0, stride_ = 1;
+  std::vector<std::string> series_;
+  std::vector<std::vector<Vec2>> paths_;  // (methods, records)
+  std::vector<int> t_;                    // (records) steps recorded
+  std::vector<std::vector<double>> h_, d_;
+  plot::Plot contour_;
+  bool dragging_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "optim.mixture") return std::make_unique<MixtureView>();
+  if (demo_id == "optim.lion") return std::make_unique<LionView>();
+  return nullptr;
+}
+
+}  // namespace klab::optim

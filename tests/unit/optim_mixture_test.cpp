@@ -1,0 +1,163 @@
+// Known answers for the mixture-weight estimators (src/optim/mixture.hpp): the entropic step as the
+// add-1/M estimator on point masses, the projection onto the truncated simplex, the bump recurrence
+// against the Gaussian formula, the alias table's probabilities, EM's MLE on counts, the quadrature,
+// and the parameter rules.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/divergences.hpp"
+#include "optim/mixture.hpp"
+#include "optim/mixture_experiment.hpp"
+
+namespace optim = klab::optim;
+
+TEST_CASE("optim: entropic SMD with η_t = 1/(t+2) on point masses is the add-1/M estimator (c_i + 1/M)/(n + 1)") {
+  const optim::MixtureModel m = optim::make_model(optim::Dictionary::Categorical, 7, 2, 0.05);
+  const optim::AliasTable table = optim::make_alias_table(m.target);
+  klab::Rng rng(3, 0, 0);
+  std::vector<double> w(7, 1.0 / 7), f(7), counts(7, 0.0);
+  for (int t = 0; t < 5000; ++t) {
+    const double x = optim::sample_target(m, table, rng);
+    optim::evaluate_components(m, x, f.data());
+    REQUIRE(optim::entropic_step(w.data(), f.data(), 7, 1.0 / (t + 2.0)));
+    counts[static_cast<size_t>(x)] += 1.0;
+  }
+  for (size_t i = 0; i < 7; ++i) CHECK(w[i] == doctest::Approx((counts[i] + 1.0 / 7) / 5001.0).epsilon(1e-11));
+  CHECK(counts[5] == 0.0);  // the two zero-probability categories are never drawn
+  CHECK(counts[6] == 0.0);
+}
+
+TEST_CASE("optim: projection onto the truncated simplex Δ_δ") {
+  std::vector<double> scratch(3);
+  std::vector<double> w = {0.5, 0.5, 0.0};
+  optim::project_truncated_simplex(w.data(), 3, 0.1, scratch.data());
+  CHECK(w[0] == doctest::Approx(0.45));
+  CHECK(w[1] == doctest::Approx(0.45));
+  CHECK(w[2] == doctest::Approx(0.1));
+  // A point off the simplex: the result is feasible and no feasible point on a fine grid is closer.
+  std::vector<double> v = {0.9, 0.7, -0.2};
+  std::vector<double> u = v;
+  optim::project_truncated_simplex(u.data(), 3, 0.05, scratch.data());
+  CHECK(u[0] + u[1] + u[2] == doctest::Approx(1.0));
+  for (double x : u) CHECK(x >= 0.05 - 1e-15);
+  auto dist2 = [&](double a, double b, double c) { return (a - v[0]) * (a - v[0]) + (b - v[1]) * (b - v[1]) + (c - v[2]) * (c - v[2]); };
+  const double best = dist2(u[0], u[1], u[2]);
+  for (int i = 0; i <= 400; ++i)
+    for (int j = 0; i + j <= 400; ++j) {
+      const double a = 0.05 + 0.85 * i / 400.0, b = 0.05 + 0.85 * j / 400.0, c = 1.0 - a - b;
+      if (c >= 0.05) CHECK(dist2(a, b, c) >= best - 1e-12);
+    }
+}
+
+TEST_CASE("optim: the bump recurrence equals the Gaussian density, also far from the centres") {
+  const optim::MixtureModel m = optim::make_model(optim::Dictionary::Bumps, 41, 0, 0.03);
+  std::vector<double> f(41);
+  for (double x : {-0.2, 0.0, 0.137, 0.5, 0.9999, 1.3}) {
+    optim::evaluate_components(m, x, f.data());
+    for (int i = 0; i < 41; ++i) {
+      const double d = x - i * m.spacing();
+      const double exact = std::exp(-0.5 * d * d / (0.03 * 0.03)) / (0.03 * std::sqrt(2.0 * M_PI));
+      CAPTURE(x);
+      CAPTURE(i);
+      CHECK(std::fabs(f[static_cast<size_t>(i)] - exact) <= 1e-12 * exact + 1e-300);
+    }
+  }
+}
+
+TEST_CASE("optim: the alias table draws each index with its weight") {
+  const std::vector<double> weights = {0.5, 0.25, 0.125, 0.125, 0.0};
+  const optim::AliasTable t = optim::make_alias_table(weights);
+  std::vector<double> prob(5, 0.0);
+  for (size_t i = 0; i < 5; ++i) {
+    prob[i] += t.accept[i] / 5.0;
+    prob[t.alias[i]] += (1.0 - t.accept[i]) / 5.0;
+  }
+  for (size_t i = 0; i < 5; ++i) CHECK(prob[i] == doctest::Approx(weights[i]).epsilon(1e-14));
+}
+
+TEST_CASE("optim: batch EM on point masses is the frequency estimator; on bumps it raises the likelihood") {
+  const optim::MixtureModel m = optim::make_model(optim::Dictionary::Categorical, 5, 1, 0.05);
+  const std::vector<double> samples = {0, 0, 1, 3, 0, 2, 1, 0};
+  std::vector<double> w(5);
+  optim::em_fit(m, samples, 50, w.data());
+  const double expected[] = {4.0 / 8, 2.0 / 8, 1.0 / 8, 1.0 / 8, 0.0};
+  for (size_t i = 0; i < 5; ++i) CHECK(w[i] == doctest::Approx(expected[i]).epsilon(1e-12));
+
+  const optim::MixtureModel b = optim::make_model(optim::Dictionary::Bumps, 12, 0, 0.08);
+  const optim::AliasTable table = optim::make_alias_table(b.target);
+  klab::Rng rng(5, 0, 0);
+  std::vector<double> xs;
+  for (int i = 0; i < 400; ++i) xs.push_back(optim::sample_target(b, table, rng));
+  auto loglik = [&](const std::vector<double>& weights) {
+    std::vector<double> f(12);
+    double s = 0.0;
+    for (double x : xs) {
+      optim::evaluate_components(b, x, f.data());
+      s += std::log(optim::mixture_density(weights.data(), f.data(), 12));
+    }
+    return s;
+  };
+  std::vector<double> one(12), many(12);
+  optim::em_fit(b, xs, 1, one.data());
+  optim::em_fit(b, xs, 100, many.data());
+  CHECK(loglik(one) > loglik(std::vector<double>(12, 1.0 / 12)));
+  CHECK(loglik(many) >= loglik(one));
+}
+
+TEST_CASE("optim: errors — zero at the target, KL = ∞ for a missed category, the quadrature integrates p to 1") {
+  const optim::MixtureModel c = optim::make_model(optim::Dictionary::Categorical, 4, 1, 0.05);
+  CHECK(optim::estimation_errors(c, c.target.data()).kl == 0.0);
+  const std::vector<double> missed = {0.5, 0.5, 0.0, 0.0};
+  CHECK(std::isinf(optim::estimation_errors(c, missed.data()).kl));
+  const optim::MixtureModel b = optim::make_model(optim::Dictionary::Bumps, 30, 0, 0.04);
+  const optim::Errors self = optim::estimation_errors(b, b.target.data());
+  CHECK(std::fabs(self.kl) < 1e-15);
+  CHECK(self.l2 == 0.0);
+  // KL(p‖uniform mixture) by quadrature against a fine Riemann sum.
+  const std::vector<double> uniform(30, 1.0 / 30);
+  std::vector<double> f(30);
+  double fine = 0.0, mass = 0.0;
+  const double lo = -0.3, hi = 1.3, dx = (hi - lo) / 200000;
+  for (int g = 0; g < 200000; ++g) {
+    optim::evaluate_components(b, lo + (g + 0.5) * dx, f.data());
+    const double p = optim::mixture_density(b.target.data(), f.data(), 30), q = optim::mixture_density(uniform.data(), f.data(), 30);
+    fine += dx * klab::x_log_x_over_y(p, q);
+    mass += dx * p;
+  }
+  CHECK(mass == doctest::Approx(1.0).epsilon(1e-9));
+  CHECK(optim::estimation_errors(b, uniform.data()).kl == doctest::Approx(fine).epsilon(1e-4));
+}
+
+TEST_CASE("optim.mixture: bad parameters name the field and the range") {
+  optim::MixtureExperiment e;
+  klab::Status s = e.params().set_texts({{"zeros", "10"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("zeros") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps"}, {"methods", "smd_entropic,laplace"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("categorical") != std::string::npos);
+  s = e.params().set_texts({{"components", "1"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("components") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps"}, {"methods", "smd_entropic,em"}, {"components", "1000"}, {"samples", "100000"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("samples") != std::string::npos);
+}
+
+TEST_CASE("optim.mixture: the start w₀ is a prior of one pseudo-sample for entropic SMD: (c_i + w₀_i)/(n + 1)") {
+  optim::MixtureExperiment e;
+  REQUIRE(e.params().set_texts({{"components", "3"}, {"zeros", "1"}, {"methods", "smd_entropic,frequency"}, {"start_1", "0.2"}, {"start_2", "0.4"}}).ok());
+  optim::MixtureRun run(e.p(), 9, 0);
+  for (int t = 0; t < 300; ++t) run.step();
+  std::vector<double> smd, freq;
+  run.estimate(0, smd);
+  run.estimate(1, freq);
+  const double w0[] = {0.2 / 1.6, 0.4 / 1.6, 1.0 / 1.6};
+  for (size_t i = 0; i < 3; ++i) CHECK(smd[i] == doctest::Approx((300 * freq[i] + w0[i]) / 301.0).epsilon(1e-12));
+  const klab::Status s = e.params().set_texts({{"start_1", "0"}});  // 0 is absorbing: below the range
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("start_1") != std::string::npos);
+}
