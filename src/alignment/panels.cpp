@@ -186,7 +186,9 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
   }
 
   plot::Plot curve(int metric, const std::string& title, plot::Scale scale) const {
-    return history_plot(history_, static_cast<size_t>(metric), title, "step", scale);
+    plot::Plot p = history_plot(history_, static_cast<size_t>(metric), title, "step", scale);
+    for (plot::Line& l : p.lines) l.dash = offline_dash(l.name);
+    return p;
   }
   plot::Plot frontier() const {
     plot::Plot p = frontier_;
