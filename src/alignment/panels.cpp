@@ -281,11 +281,14 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     for (size_t k = 0; k < 3; ++k)
       figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     plot::Plot phase;
-    phase.title = "Trade-off: utility against forget ln π (paths)";
-    phase.x = {"forget mean ln π"};
+    phase.title = "Trade-off: utility against forget NLL (paths)";
+    phase.x = {"forget NLL  -mean ln π", plot::Scale::Log};  // GA's runs to hundreds, NPO's stays near a few
     phase.y = {"utility"};
-    for (size_t i = 0; i < history_.methods(); ++i)
-      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), i));
+    for (size_t i = 0; i < history_.methods(); ++i) {
+      std::vector<double> nll = history_.values(i, 0);
+      for (double& v : nll) v = -v;
+      phase.lines.push_back(history_line(names_[i], nll, history_.values(i, 1), i));
+    }
     figure_.plots.push_back(phase);
     const size_t npo = method_index("npo");
     if (!history_.steps().empty())
