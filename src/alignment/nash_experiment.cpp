@@ -318,7 +318,7 @@ DemoInfo nash_demo() {
       "shows the paths and π_N.\n"
       "\n"
       "At τ = 0 (the minimax winner) INPO does not converge, and is not claimed to: its step becomes multiplicative\n"
-      "weights π_{t+1} ∝ π_t·e^{η P(y≻π_t)}, whose last iterate circles the equilibrium (gap near 0.8 after 2,000\n"
+      "weights π_{t+1} ∝ π_t·e^{η P(y≻π_t)}, whose last iterate circles the equilibrium (gap still 0.66 after 2,000\n"
       "iterations). INPO's last-iterate guarantee is for the regularised game, τ > 0. SPO's guarantee is for the\n"
       "mixture of its iterates, which does approach the minimax winner at τ = 0, slowly. KL(π‖π_N) is ∞ when π_N\n"
       "gives a response probability 0 that π does not (a minimax winner off some responses): the plot says so.";

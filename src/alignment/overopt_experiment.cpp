@@ -306,9 +306,10 @@ DemoInfo overoptimization_demo() {
       "abstract's geometric argument). The gold reward is strongly non-linear (a = 2), so the proxies extrapolate\n"
       "poorly.\n"
       "What to look for: along the ascent on one reward model the proxy keeps rising while the gold reward climbs\n"
-      "and then falls; the ensemble objectives keep climbing. Best-of-n's gold reward peaks and falls as n grows; WCO\n"
-      "and UWO end higher than the single model and fall a little less. With the true angle (θ near 80° here) the\n"
-      "early-stopping rule stops at the first step: safe, but conservative; a smaller assumed `theta_deg` stops later.\n"
+      "and then falls; the ensemble objectives climb higher and level off. Best-of-n's gold reward peaks and falls as\n"
+      "n grows; WCO and UWO end higher than the single model and fall less. With the true angle (large for these\n"
+      "poor proxies) the early-stopping rule stops at the first step: safe, but conservative; a smaller assumed\n"
+      "`theta_deg` stops later.\n"
       "(Tests: claims 6 and 10.)";
   d.papers = {"T. Coste, U. Anwar, R. Kirk, D. Krueger. Reward Model Ensembles Help Mitigate Overoptimization. ICLR 2024.",
               "A. Beirami et al. Theoretical Guarantees on the Best-of-n Alignment Policy. arXiv:2401.01879.",
