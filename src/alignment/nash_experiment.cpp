@@ -247,6 +247,8 @@ std::array<double, 3> NashTrainer::metrics(size_t i) const {
   return {gap / P, win / P, kl / P};
 }
 
+plot::Dash nash_dash(const std::string& id) { return id == "online_dpo" ? plot::Dash::Dashed : plot::Dash::Solid; }
+
 std::string kl_nash_title(bool nash_full_support) {
   return nash_full_support ? "KL(π‖π_N)"
                            : "KL(π‖π_N) = ∞: π_N gives some responses probability 0 and these policies do not";
@@ -290,6 +292,8 @@ plot::Figure NashExperiment::figure(const BatchResult& r) const {
                          plot::Scale::Linear),
              curves_plot(r, "kl_nash", kl_nash_title(NashTrainer(p(), 0, 0).nash_full_support()), "KL", plot::Scale::Log)};
   f.plots[1].guides.push_back({false, 0.5, "½ (value of the game)", kReferenceColor, true});
+  for (plot::Plot& pl : f.plots)
+    for (plot::Line& l : pl.lines) l.dash = nash_dash(l.name);
   return f;
 }
 
@@ -312,7 +316,7 @@ DemoInfo nash_demo() {
       "    RLHF  Bradley–Terry reward model on pairs from π_ref, π = π_ref·exp(r̂/τ)/Z;  online DPO: the same on\n"
       "          pairs from the current policy (iterative DPO)\n"
       "Metric: the duality gap 2[τ ln Σ π_ref e^{P(y≻π)/τ} + τ KL(π‖π_ref)] - 1, zero only at the Nash policy.\n"
-      "What to look for: SPO's mixture and INPO's last iterate drive the gap from about 0.3 to 10^{-3} or below;\n"
+      "What to look for: SPO's mixture and INPO's last iterate drive the gap from 0.1 to about 2·10^{-4} and 2·10^{-3};\n"
       "the reward-model methods stall near 0.95 (they fit a transitive reward to a cycle). INPO's floor\n"
       "is set by the N pairs it samples per step: a larger η converges faster to a higher floor. With K = 3 the simplex\n"
       "shows the paths and π_N.\n"

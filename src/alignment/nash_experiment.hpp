@@ -60,6 +60,9 @@ VectorXd inpo_update(const std::vector<Pair>& pairs, const VectorXd& logp_t, con
 // (ε/2)‖r‖² (the MLE does not exist when a response never loses), by Newton's method.
 VectorXd bt_fit(const MatrixXd& wins, double ridge);
 
+// online_dpo's curves lie on RLHF's at most settings (both tilt π_ref by a Bradley–Terry fit): dashed,
+// so that both show.
+plot::Dash nash_dash(const std::string& id);
 // The title of the KL(π‖π_N) plot: it says when the divergence is infinite (π_N off some responses).
 std::string kl_nash_title(bool nash_full_support);
 

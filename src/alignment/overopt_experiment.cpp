@@ -231,7 +231,7 @@ std::unique_ptr<RunCursor> OveroptExperiment::start_run(uint64_t seed, uint32_t 
 
 plot::Plot bon_kl_plot(const std::vector<double>& ns) {
   plot::Plot p;
-  p.title = "KL of best-of-n: exact (curves) and its upper bound ln n - (n-1)/n";
+  p.title = "Best-of-n: exact KL and its bound ln n - (n-1)/n";
   p.x = {"n", plot::Scale::Log};
   p.y = {"KL(BoN_n‖π_ref)"};
   std::vector<double> bound;

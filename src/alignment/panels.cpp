@@ -346,6 +346,7 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
                                   kl_nash_title(trainer_->nash_full_support())};
     for (size_t k = 0; k < 3; ++k) {
       figure_.plots.push_back(history_plot(history_, k, titles[k], "iteration", k == 1 ? plot::Scale::Linear : plot::Scale::Log));
+      for (plot::Line& l : figure_.plots.back().lines) l.dash = nash_dash(l.name);
       if (k == 1) figure_.plots.back().guides.push_back({false, 0.5, "½", kReferenceColor, true});
     }
     figure_.columns = 2;

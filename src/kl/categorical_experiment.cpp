@@ -145,9 +145,8 @@ plot::Figure CategoricalExperiment::figure(const BatchResult& r) const {
   // The distributions of KL, χ² and IS over the pairs, each with its median marked: the mean of
   // χ² and IS is infinite for α ≤ 1 (see heavy_tailed).
   plot::Plot tails;
-  tails.title = heavy_tailed(p().alpha) ? "log10 of each divergence; medians dashed (the means of χ² and IS are "
-                                          "infinite or have no error bar at α ≤ 2)"
-                                        : "log10 of each divergence over the pairs; medians dashed";
+  tails.title = heavy_tailed(p().alpha) ? "Medians (dashed): χ² and IS have no usable mean at α ≤ 2"
+                                        : "KL, χ² and IS over the pairs; medians dashed";
   tails.x = {"log10 D(p‖q)"};
   tails.y = {"fraction of pairs"};
   const std::vector<double>& centres = r.layout.axes[1].x;
