@@ -16,7 +16,7 @@ namespace klab::alignment {
 // plot::series_dash).
 Rgba series_color(size_t i);
 // Colours of reference objects (optima, π_ref, guides), legible on the dark UI and on white SVG.
-constexpr Rgba kOptimumColor{0.98f, 0.72f, 0.10f, 1.0f};
+constexpr Rgba kOptimumColor = plot::kOptimumGold;
 constexpr Rgba kReferenceColor = plot::kReferenceGrey;
 
 // About `max_points` + 1 distinct integer checkpoints 0 = c_0 < ... < c_n = steps.

@@ -36,9 +36,9 @@ struct NashParams : WorldParams {
   std::vector<std::string> methods;
   double cycle = 3.0;
   double tau = 0.1;
-  long long iterations = 200;
+  long long iterations = 300;
   long long samples = 64;
-  double eta = 1.0;
+  double eta = 0.2;
   double spo_lr = 2.0;
 };
 
@@ -60,6 +60,12 @@ VectorXd inpo_update(const std::vector<Pair>& pairs, const VectorXd& logp_t, con
 // (ε/2)‖r‖² (the MLE does not exist when a response never loses), by Newton's method.
 VectorXd bt_fit(const MatrixXd& wins, double ridge);
 
+// online_dpo's curves lie on RLHF's at most settings (both tilt π_ref by a Bradley–Terry fit): dashed,
+// so that both show.
+plot::Dash nash_dash(const std::string& id);
+// The title of the KL(π‖π_N) plot: it says when the divergence is infinite (π_N off some responses).
+std::string kl_nash_title(bool nash_full_support);
+
 class NashTrainer {
  public:
   NashTrainer(const NashParams& p, uint64_t seed, uint32_t run);
@@ -71,6 +77,9 @@ class NashTrainer {
   // The reported policy of method i for prompt x (SPO: the mixture of its iterates).
   VectorXd policy(size_t i, int x) const;
   const VectorXd& nash(int x) const { return nash_[static_cast<size_t>(x)]; }
+  // Whether π_N gives every response of every prompt positive probability. When it does not (τ = 0,
+  // a minimax winner off some responses), KL(π‖π_N) = ∞ for every policy with full support.
+  bool nash_full_support() const;
   const MatrixXd& game(int x) const { return games_[static_cast<size_t>(x)]; }
   // {duality gap, P(π ≻ π_N), KL(π‖π_N)} averaged over prompts.
   std::array<double, 3> metrics(size_t i) const;

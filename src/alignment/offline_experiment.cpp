@@ -17,8 +17,10 @@ enum Final { kFinalGold, kFinalKlRef, kFinalKlOpt, kFinalChosen, kFinalRejected 
 std::shared_ptr<const ParamTable<OfflineParams>> table() {
   auto t = std::make_shared<ParamTable<OfflineParams>>();
   using P = OfflineParams;
-  std::vector<std::string> defaults = offline_method_ids();
-  defaults.erase(std::find(defaults.begin(), defaults.end(), "gpo_power"));
+  // Five losses that land in five different places, so that with the simplex's flow they make the six
+  // series a plot shows at first (the others are one click away; gpo_logistic and rdpo at ε = 0 equal
+  // DPO by construction).
+  const std::vector<std::string> defaults = {"dpo", "ipo", "kto", "dpo_shift", "rlhf"};
   t->multi_choice("methods", &P::methods, defaults, offline_method_ids(), 1)
       .label("methods")
       .help("Which losses to train (each is a summary.json series).");
@@ -42,12 +44,18 @@ std::shared_ptr<const ParamTable<OfflineParams>> table() {
   t->integer("pairs", &P::pairs, 400, 10, 100000).label("pairs N").log_scale().help("Comparisons per run (finite data).");
   t->real("flip", &P::flip, 0.0, 0.0, 0.45).label("label flip rate ε").help("Each label is flipped with probability ε (rDPO assumes ε known).");
   t->real("beta", &P::beta, 0.5, 0.02, 5.0).label("β (IPO τ)").log_scale().help("KL strength β of π*_β; IPO uses τ = β.");
-  t->integer("steps", &P::steps, 400, 1, 100000).label("steps").log_scale().help("Full-batch optimiser steps.");
+  t->integer("steps", &P::steps, 2000, 1, 100000).label("steps").log_scale().help("Full-batch optimiser steps.");
   t->choice("optimizer", &P::optimizer, OptimizerKind::GradientDescent, {"gd", "adam"})
       .label("optimiser")
       .choice_labels({"gradient descent", "Adam"})
       .help("Full-batch gradient descent or Adam on the policy parameters.");
-  t->real("lr", &P::lr, 1.0, 1e-4, 20.0).label("learning rate").log_scale().help("Step size of the optimiser (the log-linear class sums every prompt's gradient: use about 1/(P·d) of the tabular step).");
+  t->real("lr", &P::lr, 2.0, 1e-4, 20.0).label("learning rate").log_scale().help("Step size of the optimiser (the log-linear class sums every prompt's gradient: use about 1/(P·d) of the tabular step).");
+  t->real("kto_lambda_d", &P::kto_lambda_d, 1.0, 0.0, 10.0)
+      .label("KTO λ_D")
+      .help("KTO's weight λ_D on desirable outputs (the chosen responses); the paper tunes λ_D·n_D/(λ_U·n_U) to [1, 4/3].");
+  t->real("kto_lambda_u", &P::kto_lambda_u, 1.0, 0.0, 10.0)
+      .label("KTO λ_U")
+      .help("KTO's weight λ_U on undesirable outputs (the rejected responses).");
   t->real("simpo_beta", &P::simpo_beta, 2.0, 0.1, 20.0).label("SimPO β").log_scale().help("SimPO's reward scale β (reward = β ln π(y|x)/|y|).");
   t->real("simpo_gamma", &P::simpo_gamma, 0.5, 0.0, 5.0).label("SimPO γ").help("SimPO's target reward margin γ.");
   t->real("shift_lambda", &P::shift_lambda, 0.75, 0.0, 1.0).label("DPO-Shift f(λ)").help("Weight f(λ) ≤ 1 on the rejected term of DPO-Shift (1: DPO).");
@@ -71,7 +79,13 @@ LossConfig loss_config(const OfflineParams& p) {
   c.shift_lambda = p.shift_lambda;
   c.rpo_eta = p.rpo_eta;
   c.gpo_power = p.gpo_power;
+  c.kto_lambda_d = p.kto_lambda_d;
+  c.kto_lambda_u = p.kto_lambda_u;
   return c;
+}
+
+plot::Dash offline_dash(const std::string& id) {
+  return id == "gpo_logistic" || id == "rdpo" ? plot::Dash::Dashed : plot::Dash::Solid;
 }
 
 OfflineTrainer::OfflineTrainer(const OfflineParams& p, uint64_t seed, uint32_t run)
@@ -192,7 +206,10 @@ plot::Figure OfflineExperiment::figure(const BatchResult& r) const {
     const RunningStat& k = r.final_stat(s, kFinalKlRef);
     if (g.count()) frontier.points.push_back({r.layout.series[s], {k.mean()}, {g.mean()}, series_color(s), 5.0f});
   }
-  f.plots = {gold, kl_ref, kl_opt, logps, frontier};
+  for (plot::Plot* pl : {&gold, &kl_ref, &kl_opt})
+    for (plot::Line& l : pl->lines) l.dash = offline_dash(l.name);
+  f.plots = {kl_opt, gold, kl_ref, logps, frontier};
+  f.headline = 0;
   return f;
 }
 
@@ -211,7 +228,7 @@ DemoInfo offline_demo() {
       "    DPO        -ln σ(βρ)                                   (Rafailov et al. 2023, eq. 7)\n"
       "    IPO        (ρ - 1/(2τ))²,  τ = β                        (Azar et al. 2024, eq. 17)\n"
       "    GPO        f(βρ), f ∈ {logistic, hinge, (z-1)², e^{-z}, max(0,1-z)^p}   (Tang et al. 2024)\n"
-      "    KTO        λ - σ(β(Δ_w - z0)), λ - σ(β(z0 - Δ_l)), z0 = KL(π‖π_ref) fixed (Ethayarajh et al. 2024)\n"
+      "    KTO        λ_D(1 - σ(β(Δ_w - z0))) + λ_U(1 - σ(β(z0 - Δ_l))), z0 = KL(π‖π_ref) fixed (Ethayarajh et al. 2024)\n"
       "    SimPO      -ln σ(β_s ln π_w/|y_w| - β_s ln π_l/|y_l| - γ)   (Meng et al. 2024, eq. 6)\n"
       "    rDPO       [(1-ε)ℓ(ρ) - εℓ(-ρ)]/(1-2ε), ℓ = DPO loss   (Chowdhury et al. 2024)\n"
       "    DPO-Shift  -ln σ(βΔ_w - f(λ)βΔ_l), f(λ) ≤ 1            (DPO-Shift, 2025)  \n"
@@ -222,10 +239,15 @@ DemoInfo offline_demo() {
       "weight treats each response as one token.\n"
       "Views: the simplex of one 3-response prompt with every method's path and π*, the loss's gradient-descent\n"
       "field, the reward–KL frontier {π*_β'}, and curves vs steps (Runs tab: 95% CI bands over runs, data redrawn).\n"
-      "What to look for: on population data DPO and RLHF reach π*_β exactly (tabular); with deterministic\n"
-      "preferences DPO's KL keeps growing whatever β while IPO stops; under label flips rDPO lands nearer π*;\n"
-      "DPO lowers the chosen response's probability too (likelihood displacement) and DPO-Shift (λ < 1) keeps\n"
-      "it higher; the log-linear class cannot reach π* when r* has a non-linear part (parametrisation gap).";
+      "What to look for: DPO and RLHF converge to the same policy, the exact tilt of the Bradley–Terry fit to the\n"
+      "data; their KL(π‖π*_β) of about 0.1 is the sampling error of 400 pairs, and with `data` = population both\n"
+      "reach π*_β exactly (tabular). IPO stops much nearer π_ref (its target margin 1/(2τ)), DPO-Shift trades gold\n"
+      "reward for a higher chosen probability, and KTO ends two and a half times further from π*_β than DPO.\n"
+      "Five losses are shown at first; the others are one click away in `methods` (gpo_logistic, and rdpo at\n"
+      "ε = 0, equal DPO by construction: their dashed curves lie on DPO's). Further stories: with deterministic\n"
+      "preferences DPO's KL keeps growing whatever β while IPO stops; under label flips rDPO lands nearer π*; DPO\n"
+      "lowers the chosen response's probability too (likelihood displacement); the log-linear class cannot reach\n"
+      "π* when r* has a non-linear part (parametrisation gap).";
   d.papers = {
       "R. Rafailov et al. Direct Preference Optimization: Your Language Model is Secretly a Reward Model. NeurIPS 2023.",
       "M. G. Azar et al. A General Theoretical Paradigm to Understand Learning from Human Preferences. AISTATS 2024.",

@@ -27,9 +27,10 @@ struct OfflineParams : WorldParams {
   long long pairs = 400;
   double flip = 0.0;
   double beta = 0.5;
-  long long steps = 400;
+  long long steps = 2000;
   OptimizerKind optimizer = OptimizerKind::GradientDescent;
-  double lr = 1.0;
+  double lr = 2.0;
+  double kto_lambda_d = 1.0, kto_lambda_u = 1.0;
   double simpo_beta = 2.0, simpo_gamma = 0.5;
   double shift_lambda = 0.75;
   double rpo_eta = 0.5;
@@ -37,6 +38,10 @@ struct OfflineParams : WorldParams {
 };
 
 LossConfig loss_config(const OfflineParams& p);
+
+// The stroke of method `id`'s curves: dashed for the losses that equal DPO by construction
+// (gpo_logistic; rdpo at ε = 0), so that DPO's curve shows through where they lie on it.
+plot::Dash offline_dash(const std::string& id);
 
 // All selected methods trained on run r's data, one full-batch step at a time. The batch runs,
 // the live view and the claim tests all drive this one class.

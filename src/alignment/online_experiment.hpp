@@ -33,7 +33,7 @@ struct OnlineParams : WorldParams {
   std::vector<std::string> methods;
   PolicyClass policy = PolicyClass::Tabular;
   PreferenceModel preference = PreferenceModel::Deterministic;
-  double coverage = 0.5;
+  double coverage = 0.25;
   long long offline_pairs = 400;
   long long online_pairs = 16;
   long long hypo_samples = 4;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 
 #include "alignment/closed_form.hpp"
 #include "alignment/figures.hpp"
@@ -27,7 +28,7 @@ EnsembleObjective objective_from_id(const std::string& id) {
 
 enum Curve { kBonGold, kBonProxy, kBonKl, kPathGold, kPathProxy, kPathKl, kPgGold, kPgProxy };
 enum Final { kFinalBonAtMax, kFinalBonPeak, kFinalBonDrop, kFinalBonGain, kFinalDropReduction, kFinalPathBest,
-             kFinalPgFinal, kFinalPgStop, kFinalPgPeak, kFinalStopStep };
+             kFinalPgFinal, kFinalPgStop, kFinalPgPeak, kFinalPgDrop, kFinalStopStep, kFinalCount };
 
 std::shared_ptr<const ParamTable<OveroptParams>> table() {
   auto t = std::make_shared<ParamTable<OveroptParams>>();
@@ -35,8 +36,10 @@ std::shared_ptr<const ParamTable<OveroptParams>> table() {
   t->multi_choice("methods", &P::methods, objective_ids(), objective_ids(), 1)
       .label("objectives")
       .help("Proxy objectives: one reward model, the ensemble mean, worst case (WCO), uncertainty-weighted (UWO).");
+  // A strongly non-linear gold reward (a = 2): the random-feature proxies extrapolate poorly, so the
+  // ascent on one proxy climbs and then loses gold (Goodhart), and best-of-n's gold peaks and falls.
   WorldParams w = world_defaults(16, 64, 1.0);
-  w.nonlinearity = 1.0;
+  w.nonlinearity = 2.0;
   w.ref_sharpness = 2.0;
   add_world_params(*t, w, 64);
   t->integer("pairs", &P::pairs, 250, 10, 100000).label("pairs N").log_scale().help("Comparisons the reward models are trained on.");
@@ -67,8 +70,9 @@ void record_overopt(const OveroptTrainer& t, size_t, bool, RunRecord& out) {
     const double drop = peak - c.bon_gold.back();
     const double finals[] = {c.bon_gold.back(), peak,          drop,       c.bon_gold.back() - t.single_at_max_n(),
                              t.single_drop() - drop, path_best, c.pg_gold.back(), c.stop_gold,
-                             pg_peak,           static_cast<double>(c.stop_step)};
-    for (size_t m = 0; m < 10; ++m) out.final(i, m, finals[m]);
+                             pg_peak,           pg_peak - c.pg_gold.back(), static_cast<double>(c.stop_step)};
+    static_assert(std::size(finals) == kFinalCount, "one value per final metric");
+    for (size_t m = 0; m < kFinalCount; ++m) out.final(i, m, finals[m]);
   }
 }
 
@@ -211,7 +215,7 @@ RunLayout OveroptExperiment::layout() const {
   l.curves = {{"bon_gold", 0}, {"bon_proxy", 0}, {"bon_kl", 0}, {"kl_path_gold", 1},
               {"kl_path_proxy", 1}, {"kl_path_kl", 1}, {"pg_gold", 2}, {"pg_proxy", 2}};
   l.final_metrics = {"bon_gold_at_max_n", "bon_gold_peak", "bon_drop", "bon_gain_vs_single", "bon_drop_reduction", "kl_path_best_gold",
-                     "pg_final_gold", "pg_stopped_gold", "pg_peak_gold", "pg_stop_step"};
+                     "pg_final_gold", "pg_stopped_gold", "pg_peak_gold", "pg_drop", "pg_stop_step"};
   l.work_unit = "steps";
   l.work_per_run = static_cast<double>(p().members + 1 + p().pg_steps);
   return l;
@@ -225,31 +229,47 @@ std::unique_ptr<RunCursor> OveroptExperiment::start_run(uint64_t seed, uint32_t 
 }
 
 
+plot::Plot bon_kl_plot(const std::vector<double>& ns) {
+  plot::Plot p;
+  p.title = "Best-of-n: exact KL and its bound ln n - (n-1)/n";
+  p.x = {"n", plot::Scale::Log};
+  p.y = {"KL(BoN_n‖π_ref)"};
+  std::vector<double> bound;
+  for (double n : ns) bound.push_back(bon_kl_formula(n));
+  p.lines.push_back(plot::reference_line("bound ln n - (n-1)/n", ns, bound));
+  return p;
+}
+
 plot::Figure OveroptExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   f.title = "Reward over-optimisation with " + format_real(p().flip) + " label noise: " + std::to_string(r.runs_done) + " runs";
-  const std::vector<double> ns = bon_grid(p().n_max);
+  // A best-of-n curve against the exact KL of best-of-n: the mean over runs at each n.
+  const int mk = r.layout.find_curve("bon_kl");
   auto versus_kl = [&](const char* metric, const char* title, const char* ylabel) {
     plot::Plot pl;
     pl.title = title;
-    pl.x = {"KL = ln n - (n-1)/n"};
+    pl.x = {"KL(BoN_n‖π_ref), exact"};
     pl.y = {ylabel};
-    for (plot::Line l : plot::result_lines(r, metric)) {
-      for (size_t k = 0; k < l.x.size(); ++k) l.x[k] = bon_kl_formula(l.x[k]);
+    const std::vector<plot::Line> lines = plot::result_lines(r, metric);
+    for (size_t s = 0; s < lines.size(); ++s) {
+      plot::Line l = lines[s];
+      for (size_t k = 0; k < l.x.size(); ++k) l.x[k] = r.curve_stat(s, static_cast<size_t>(mk), k).mean();
       pl.lines.push_back(l);
     }
     return pl;
   };
   plot::Plot gold = versus_kl("bon_gold", "Best-of-n: gold reward", "E[r*]");
   plot::Plot proxy = versus_kl("bon_proxy", "Best-of-n: proxy objective", "E[R]");
+  plot::Plot kl = bon_kl_plot(bon_grid(p().n_max));
+  for (plot::Line l : plot::result_lines(r, "bon_kl")) kl.lines.push_back(l);
   plot::Plot path;
   path.title = "π_β ∝ π_ref e^{R/β}: gold reward vs KL";
   path.x = {"KL(π_β‖π_ref)"};
   path.y = {"E[r*]"};
-  const int mg = r.layout.find_curve("kl_path_gold"), mk = r.layout.find_curve("kl_path_kl");
+  const int mg = r.layout.find_curve("kl_path_gold"), mpk = r.layout.find_curve("kl_path_kl");
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
     plot::Line l = plot::result_line(r, s, static_cast<size_t>(mg));
-    for (size_t k = 0; k < l.x.size(); ++k) l.x[k] = r.curve_stat(s, static_cast<size_t>(mk), k).mean();
+    for (size_t k = 0; k < l.x.size(); ++k) l.x[k] = r.curve_stat(s, static_cast<size_t>(mpk), k).mean();
     path.lines.push_back(l);
   }
   plot::Plot pg = curves_plot(r, "pg_gold", "Goodhart: gold along the proxy ascent (● early stop)", "E[r*]",
@@ -257,9 +277,10 @@ plot::Figure OveroptExperiment::figure(const BatchResult& r) const {
   for (size_t s = 0; s < r.layout.series.size(); ++s) {
     const RunningStat& st = r.final_stat(s, kFinalStopStep);
     const RunningStat& sg = r.final_stat(s, kFinalPgStop);
-    if (st.count()) pg.points.push_back({"", {st.mean()}, {sg.mean()}, series_color(s), 5.0f});
+    if (st.count()) pg.points.push_back({"", {st.mean()}, {sg.mean()}, series_color(s), 5.0f, r.layout.series[s]});
   }
-  f.plots = {gold, proxy, path, pg};
+  f.plots = {pg, gold, proxy, kl, path};
+  f.headline = 0;
   return f;
 }
 
@@ -274,15 +295,24 @@ DemoInfo overoptimization_demo() {
       "(Gao et al. 2023's synthetic setup; Coste et al. 2024). Each member is a random-feature network\n"
       "r_i = v_iᵀ tanh(W_i φ + c_i) with its own random first layer (its 'seed') and a trained head. Objectives:\n"
       "    single r_1,   mean (1/k)Σ r_i,   WCO min_i r_i,   UWO mean_i r_i - λ·Var_i r_i\n"
-      "Best-of-n draws n responses from π_ref and keeps the best by the objective; its distribution is exact:\n"
-      "    P_n(y) = F(y)^n - F(y⁻)^n,   KL(BoN‖π_ref) ≈ ln n - (n-1)/n   (the x axis; exact KL in the curves)\n"
-      "The KL-regularised policy π_β ∝ π_ref exp(R/β) traces gold reward against KL; projected gradient ascent on R\n"
-      "over the occupancy polytope shows Goodhart's law (Karwowski et al. 2024): gold rises then falls. Early stopping halts when the step direction\n"
-      "makes an angle > π/2 - θ with the proxy (θ = angle between proxy and gold, given to it as an oracle bound;\n"
-      "this stopping rule is a reading of the abstract's geometric argument).\n"
-      "What to look for: the single RM's gold reward peaks and falls as n grows (proxy keeps rising);\n"
-      "WCO and UWO keep it from falling; the early-stopping point sits near the peak of the Goodhart curve.";
+      "Best-of-n draws n responses from π_ref and keeps the best by the objective; its distribution is exact, and\n"
+      "so is its KL, the x axis of the best-of-n plots:\n"
+      "    P_n(y) = F(y)^n - F(y⁻)^n,   KL(BoN_n‖π_ref) = Σ_y P_n(y) ln(P_n(y)/π_ref(y)) ≤ ln n - (n-1)/n\n"
+      "The usual formula ln n - (n-1)/n is exact only for a continuous reward; with ties it is an upper bound\n"
+      "(Beirami et al. 2024), drawn as such in its own plot. The KL-regularised policy π_β ∝ π_ref exp(R/β) traces\n"
+      "gold reward against KL; projected gradient ascent on R over the occupancy polytope shows Goodhart's law\n"
+      "(Karwowski et al. 2024). Early stopping halts when the step direction makes an angle > π/2 - θ with the proxy\n"
+      "(θ = angle between proxy and gold, given to it as an oracle bound; this stopping rule is a reading of the\n"
+      "abstract's geometric argument). The gold reward is strongly non-linear (a = 2), so the proxies extrapolate\n"
+      "poorly.\n"
+      "What to look for: along the ascent on one reward model the proxy keeps rising while the gold reward climbs\n"
+      "and then falls; the ensemble objectives climb higher and level off. Best-of-n's gold reward peaks and falls as\n"
+      "n grows; WCO and UWO end higher than the single model and fall less. With the true angle (large for these\n"
+      "poor proxies) the early-stopping rule stops at the first step: safe, but conservative; a smaller assumed\n"
+      "`theta_deg` stops later.\n"
+      "(Tests: claims 6 and 10.)";
   d.papers = {"T. Coste, U. Anwar, R. Kirk, D. Krueger. Reward Model Ensembles Help Mitigate Overoptimization. ICLR 2024.",
+              "A. Beirami et al. Theoretical Guarantees on the Best-of-n Alignment Policy. arXiv:2401.01879.",
               "L. Gao, J. Schulman, J. Hilton. Scaling Laws for Reward Model Overoptimization. ICML 2023.",
               "J. Karwowski et al. Goodhart's Law in Reinforcement Learning. ICLR 2024."};
   d.default_runs = 32;

@@ -21,6 +21,7 @@
 
 #include "alignment/reward_model.hpp"
 #include "core/experiment.hpp"
+#include "core/figure.hpp"
 #include "core/registry.hpp"
 
 namespace klab::alignment {
@@ -42,8 +43,11 @@ struct OveroptParams : WorldParams {
 // The best-of-n grid and the β grid of the curves.
 std::vector<double> bon_grid(long long n_max);
 std::vector<double> inverse_beta_grid();
-// KL(BoN_n‖π_ref) for continuous rewards: ln n - (n-1)/n.
+// KL(BoN_n‖π_ref) for continuous rewards: ln n - (n-1)/n. For a discrete reward (ties, as here)
+// it is an upper bound on the exact KL (Beirami et al. 2024), which the trainer computes from P_n.
 inline double bon_kl_formula(double n) { return std::log(n) - (n - 1.0) / n; }
+// An empty plot of KL(BoN_n‖π_ref) against n with the bound ln n - (n-1)/n drawn as a reference.
+plot::Plot bon_kl_plot(const std::vector<double>& ns);
 
 class OveroptTrainer {
  public:

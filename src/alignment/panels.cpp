@@ -186,7 +186,9 @@ class OfflineView final : public TrainerView<OfflineTrainer, OfflineExperiment> 
   }
 
   plot::Plot curve(int metric, const std::string& title, plot::Scale scale) const {
-    return history_plot(history_, static_cast<size_t>(metric), title, "step", scale);
+    plot::Plot p = history_plot(history_, static_cast<size_t>(metric), title, "step", scale);
+    for (plot::Line& l : p.lines) l.dash = offline_dash(l.name);
+    return p;
   }
   plot::Plot frontier() const {
     plot::Plot p = frontier_;
@@ -279,11 +281,14 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     for (size_t k = 0; k < 3; ++k)
       figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     plot::Plot phase;
-    phase.title = "Trade-off: utility against forget ln π (paths)";
-    phase.x = {"forget mean ln π"};
+    phase.title = "Trade-off: utility against forget NLL (paths)";
+    phase.x = {"forget NLL  -mean ln π", plot::Scale::Log};  // GA's runs to hundreds, NPO's stays near a few
     phase.y = {"utility"};
-    for (size_t i = 0; i < history_.methods(); ++i)
-      phase.lines.push_back(history_line(names_[i], history_.values(i, 0), history_.values(i, 1), i));
+    for (size_t i = 0; i < history_.methods(); ++i) {
+      std::vector<double> nll = history_.values(i, 0);
+      for (double& v : nll) v = -v;
+      phase.lines.push_back(history_line(names_[i], nll, history_.values(i, 1), i));
+    }
     figure_.plots.push_back(phase);
     const size_t npo = method_index("npo");
     if (!history_.steps().empty())
@@ -337,9 +342,11 @@ class NashView final : public TrainerView<NashTrainer, NashExperiment> {
       const auto xy = plot::simplex_xy(n[0], n[1], n[2]);
       figure_.plots[0].annotations.push_back({xy[0], xy[1], "π_N: the Nash (minimax) policy"});
     }
-    const char* titles[] = {"Duality gap (τ-regularised game)", "Win rate against π_N: P(π ≻ π_N)", "KL(π‖π_N)"};
+    const std::string titles[] = {"Duality gap (τ-regularised game)", "Win rate against π_N: P(π ≻ π_N)",
+                                  kl_nash_title(trainer_->nash_full_support())};
     for (size_t k = 0; k < 3; ++k) {
       figure_.plots.push_back(history_plot(history_, k, titles[k], "iteration", k == 1 ? plot::Scale::Linear : plot::Scale::Log));
+      for (plot::Line& l : figure_.plots.back().lines) l.dash = nash_dash(l.name);
       if (k == 1) figure_.plots.back().guides.push_back({false, 0.5, "½", kReferenceColor, true});
     }
     figure_.columns = 2;
@@ -391,11 +398,11 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
       ImGui::TextDisabled("fitting reward model %lld of %d…", trainer_->steps_done() + 1, members_);
       return;
     }
-    plot::Plot gold, proxy, path, pg;
-    gold.title = "Best-of-n: gold reward (solid), exact KL axis";
-    gold.x = {"KL(BoN_n‖π_ref)"};
-    proxy.title = "Best-of-n: proxy objective, against ln n - (n-1)/n";
-    proxy.x = {"ln n - (n-1)/n"};
+    plot::Plot gold, proxy, path, pg, kl = bon_kl_plot(ns_);
+    gold.title = "Best-of-n: gold reward against its exact KL";
+    gold.x = {"KL(BoN_n‖π_ref), exact"};
+    proxy.title = "Best-of-n: proxy objective against its exact KL";
+    proxy.x = {"KL(BoN_n‖π_ref), exact"};
     path.title = "π_β ∝ π_ref e^{R/β}: gold reward vs KL";
     path.x = {"KL(π_β‖π_ref)"};
     pg.title = "Goodhart: gold (solid) and proxy (dashed) along the ascent; ● early stop";
@@ -403,9 +410,8 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto& c = trainer_->curves(i);
       gold.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_gold, i));
-      std::vector<double> formula;
-      for (double n : ns_) formula.push_back(bon_kl_formula(n));
-      proxy.lines.push_back(history_line(names_[i], formula, c.bon_proxy, i));
+      proxy.lines.push_back(history_line(names_[i], c.bon_kl, c.bon_proxy, i));
+      kl.lines.push_back(history_line(names_[i], ns_, c.bon_kl, i));
       path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, i));
       pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, i));
       pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, series_color(i), true));
@@ -415,9 +421,11 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     }
     const auto& first = trainer_->curves(0);
     if (first.stop_step >= 0)
-      pg.annotations.push_back({static_cast<double>(first.stop_step), first.stop_gold, "early stop: before the gold reward turns down"});
-    pg.x.cover_lo = 0;
-    figure_.plots = {gold, proxy, path, pg};
+      pg.annotations.push_back({static_cast<double>(first.stop_step), first.stop_gold,
+                                names_[0] + " stops at step " + std::to_string(first.stop_step) + " (θ = " +
+                                    num(first.theta * 180.0 / kPi) + "°): safe, and conservative"});
+    pg.x.cover_lo = 0, pg.x.cover_hi = static_cast<double>(total_ - members_ - 1);
+    figure_.plots = {gold, proxy, path, pg, kl};
     figure_.columns = 2;
     figure_.headline = 3;  // Goodhart: the proxy climbs while the gold reward falls
     ui::draw_figure("overopt", figure_);

@@ -255,8 +255,9 @@ plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
   plot::Plot oracle = curves_plot(r, "oracle_kl", "KL(π_retrain‖π) on the forget prompts", "KL", plot::Scale::Log);
   // Forget quality against utility: each series' mean path.
   plot::Plot phase;
-  phase.title = "Trade-off path: utility vs forget ln π";
-  phase.x = {"forget set mean ln π"};
+  // The forget NLL on a log axis: GA's runs to hundreds while NPO's and SimNPO's stay near a few units.
+  phase.title = "Trade-off path: utility vs forget NLL";
+  phase.x = {"forget set NLL  -mean ln π", plot::Scale::Log};
   phase.y = {"utility"};
   const int mf = r.layout.find_curve("forget_logp"), mu = r.layout.find_curve("utility");
   for (size_t s = 0; s < r.layout.series.size() && mf >= 0 && mu >= 0; ++s) {
@@ -264,7 +265,7 @@ plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
     l.name = r.layout.series[s];
     l.color = series_color(s);
     for (size_t k = 0; k < r.layout.curve_points(static_cast<size_t>(mf)); ++k) {
-      l.x.push_back(r.curve_stat(s, static_cast<size_t>(mf), k).mean());
+      l.x.push_back(-r.curve_stat(s, static_cast<size_t>(mf), k).mean());
       l.y.push_back(r.curve_stat(s, static_cast<size_t>(mu), k).mean());
     }
     phase.lines.push_back(l);

@@ -80,7 +80,10 @@ void print_summary(const BatchResult& r, std::ostream& out) {
     for (size_t m = 0; m < r.layout.final_metrics.size(); ++m) {
       const RunningStat& st = r.final_stat(s, m);
       std::ostringstream cell;
-      cell << std::setprecision(4) << st.mean() << " ± " << std::setprecision(2) << st.sem();
+      if (st.count() == 0)
+        cell << "—";  // no run gave a finite value (an undefined or infinite metric: the demo's text says which)
+      else
+        cell << std::setprecision(4) << st.mean() << " ± " << std::setprecision(2) << st.sem();
       out << std::setw(24) << cell.str();
     }
     out << "\n";

@@ -130,6 +130,9 @@ struct Figure {
 // Theory and reference objects (bounds, closed forms, optima' guides): one grey, legible on the
 // dark UI and on the white SVG.
 constexpr Rgba kReferenceGrey{0.62f, 0.62f, 0.62f, 1.0f};
+// The exact optimum a method is measured against (π*_β, a Nash policy): a gold marker. Like the
+// reference grey it is theory, not a series, so it never counts towards the series shown at first.
+constexpr Rgba kOptimumGold{0.98f, 0.72f, 0.10f, 1.0f};
 
 // A dashed grey curve for theory: a bound, a closed form, a predicted rate.
 inline Line reference_line(const std::string& name, std::vector<double> x = {}, std::vector<double> y = {}) {

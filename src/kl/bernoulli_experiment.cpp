@@ -11,14 +11,18 @@ namespace klab::kl {
 namespace {
 
 enum Series { kKlUcb, kHoeffding, kUcb1 };
-enum Curve { kCovered, kWidth };
+enum Curve { kMiss, kWidth };
+enum Final { kFinalMiss, kFinalWidth, kFinalUpperAtPHat, kFinalLowerAtPHat };
 
 std::shared_ptr<const ParamTable<BernoulliParams>> table() {
   auto t = std::make_shared<ParamTable<BernoulliParams>>();
   using P = BernoulliParams;
   t->real("p_hat", &P::p_hat, 0.3, 0.0, 1.0).label("p̂  empirical mean").help("Empirical mean of the N samples (geometry view).");
   t->integer("n", &P::n, 20, 1, 100000).label("N  samples").log_scale().help("Number of samples behind p̂ (geometry view).");
-  t->integer("t", &P::t, 1000, 1, 100000000).label("t  time").log_scale().help("Time t in the exploration level (ln t + c ln ln t)/N.");
+  t->integer("t", &P::t, 50, 1, 100000000)
+      .label("t  time")
+      .log_scale()
+      .help("Time t in the exploration level (ln t + c ln ln t)/N; KL-UCB misses p with probability at most 1/t.");
   t->real("c", &P::c, 0.0, 0.0, 5.0).label("c  (ln ln t)").help("Coefficient of ln ln t in the level (Garivier & Cappé use c = 3 in the proof, 0 in practice).");
   t->real("p_true", &P::p_true, 0.3, 0.0, 1.0).label("p  true mean").help("True Bernoulli mean in the coverage simulation.");
   t->integer("samples", &P::samples, 1000, 1, 1000000).label("samples per run").log_scale().help("Samples drawn in each simulated run; bounds are checked at log-spaced N.");
@@ -33,8 +37,9 @@ RunLayout BernoulliExperiment::layout() const {
   RunLayout l;
   l.series = {"klucb", "hoeffding", "ucb1"};
   l.axes = {{"N", plot::log_spaced_counts(p().samples, 60)}};
-  l.curves = {{"covered", 0}, {"width", 0}};
-  l.final_metrics = {"covered", "width"};
+  l.curves = {{"miss", 0}, {"width", 0}};
+  // miss and width at the last N; the bounds at the geometry view's p̂ and N (the same in every run).
+  l.final_metrics = {"miss", "width", "upper_at_p_hat", "lower_at_p_hat"};
   l.work_unit = "samples";
   l.work_per_run = static_cast<double>(p().samples);
   return l;
@@ -53,35 +58,43 @@ void BernoulliExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layo
     const double n = static_cast<double>(i), mean = sum / n;
     const double bounds[3] = {klucb_upper(mean, t, q.c, n), hoeffding_upper(mean, t, q.c, n), ucb1_upper(mean, t, n)};
     for (size_t s = 0; s < 3; ++s) {
-      out.curve(s, kCovered, k, bounds[s] >= q.p_true ? 1.0 : 0.0);
+      out.curve(s, kMiss, k, bounds[s] < q.p_true ? 1.0 : 0.0);
       out.curve(s, kWidth, k, bounds[s] - mean);
     }
     ++k;
   }
   const size_t last = checkpoints.size() - 1;
+  const double n = static_cast<double>(q.n);
+  const double at_p_hat[3] = {klucb_upper(q.p_hat, t, q.c, n), hoeffding_upper(q.p_hat, t, q.c, n), ucb1_upper(q.p_hat, t, n)};
   for (size_t s = 0; s < 3; ++s) {
-    const double* covered = out.curve_row(s, kCovered);
-    const double* width = out.curve_row(s, kWidth);
-    out.final(s, 0, covered[last]);
-    out.final(s, 1, width[last]);
+    out.final(s, kFinalMiss, out.curve_row(s, kMiss)[last]);
+    out.final(s, kFinalWidth, out.curve_row(s, kWidth)[last]);
+    out.final(s, kFinalUpperAtPHat, at_p_hat[s]);
   }
+  out.final(kKlUcb, kFinalLowerAtPHat, klucb_lower(q.p_hat, t, q.c, n));  // KL-LCB (the others have no lower bound here)
 }
 
 plot::Figure BernoulliExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   f.title = "Bernoulli confidence bounds over " + std::to_string(r.runs_done) + " runs (p = " + format_real(p().p_true) + ")";
+  // The miss rate P(U < p), not the coverage: every coverage is within 1/t of 1, so a coverage plot
+  // pins every curve at 1. Chernoff: KL-UCB misses with probability at most e^{-N·ℓ} = 1/t (c = 0).
   plot::Plot cover;
-  cover.title = "Coverage P(U ≥ p)";
+  cover.title = "Miss rate P(U < p): all stay under 1/t, KL-UCB nearest to it";
   cover.x = {"N samples", plot::Scale::Log};
-  cover.y = {"fraction of runs", plot::Scale::Linear, 0.0, 1.02};
-  cover.lines = plot::result_lines(r, "covered");
-  cover.guides.push_back({false, 1.0 - 1.0 / static_cast<double>(p().t), "1 - 1/t", {0.6f, 0.6f, 0.6f, 1}, true});
+  cover.y = {"fraction of runs", plot::Scale::Linear, 0.0, plot::kAuto};
+  cover.y.cover_hi = 1.5 / static_cast<double>(p().t);
+  cover.lines = plot::result_lines(r, "miss");
+  const std::vector<double>& ns = r.layout.axes[0].x;
+  cover.lines.push_back(plot::reference_line("1/t: bound on KL-UCB's miss rate", {ns.front(), ns.back()},
+                                             {1.0 / static_cast<double>(p().t), 1.0 / static_cast<double>(p().t)}));
   plot::Plot width;
   width.title = "Width U - p̂";
   width.x = {"N samples", plot::Scale::Log};
   width.y = {"U - p̂", plot::Scale::Log};
   width.lines = plot::result_lines(r, "width");
   f.plots = {cover, width};
+  f.headline = 0;
   return f;
 }
 
@@ -148,11 +161,13 @@ DemoInfo bernoulli_demo() {
       "kl(p̂, q) ≥ 2(q - p̂)² replaces the curve by a parabola, whose crossing p̂ + sqrt(ℓ/2) is Hoeffding's\n"
       "bound; UCB1 uses the wider p̂ + sqrt(2 ln t / N).\n"
       "What to look for: move p̂ towards 0 or 1: the kl curve steepens and KL-UCB becomes far tighter than\n"
-      "Hoeffding. The simulation (Run) draws Bernoulli(p) samples and checks that the bounds still cover p\n"
-      "while KL-UCB's is the narrowest.";
+      "Hoeffding. The simulation (Runs) draws Bernoulli(p) samples and counts how often each bound misses p:\n"
+      "KL-UCB's miss rate stays under its Chernoff bound 1/t (c = 0) and is the closest of the three to it, while\n"
+      "its bound is the narrowest; UCB1 hardly ever misses because it is wider than it needs to be. `klab run`\n"
+      "also reports the bounds at p̂ and N (upper_at_p_hat; lower_at_p_hat is KL-LCB).";
   d.papers = {"A. Garivier, O. Cappé. The KL-UCB Algorithm for Bounded Stochastic Bandits and Beyond. COLT 2011.",
               "P. Auer, N. Cesa-Bianchi, P. Fischer. Finite-time Analysis of the Multiarmed Bandit Problem. Machine Learning 2002."};
-  d.default_runs = 500;
+  d.default_runs = 4000;  // misses are rare (≤ 1/t): enough runs to see them
   d.make = [] { return std::make_unique<BernoulliExperiment>(); };
   return d;
 }

@@ -1,16 +1,44 @@
 #include "kl/categorical_experiment.hpp"
 
 #include <cmath>
+#include <iterator>
 
 #include "core/divergences.hpp"
+#include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "core/samplers.hpp"
 
 namespace klab::kl {
 namespace {
 
-enum Final { kKlPQ, kKlQP, kTv, kChi2, kHellinger, kIs, kJs, kAsymmetry };
-enum Curve { kPinskerRatio, kLeCamLower, kLeCamUpper };
+enum Series { kRandomPairs, kYourPair };
+enum Final { kKlPQ, kKlQP, kTv, kChi2, kHellinger, kIs, kJs, kAsymmetry, kFinalCount };
+enum Curve { kPinskerRatio, kLeCamLower, kLeCamUpper, kLog10Kl, kLog10Chi2, kLog10Is };
+
+// Heavy tails: with q ~ Dirichlet(α) over k bins, q_i ~ Beta(α, (k-1)α) and E[1/q_i] = ∞ for α ≤ 1,
+// E[1/q_i²] = ∞ for α ≤ 2. χ²(p‖q) = Σ p_i²/q_i - 1 and IS(p‖q) ∋ p_i/q_i inherit both: their mean
+// over random pairs is infinite for α ≤ 1, and finite but without a standard error for α ≤ 2.
+// There the demo reports quantiles (from the log10 histograms), not means.
+bool heavy_tailed(double alpha) { return alpha <= 2.0; }
+
+constexpr double kLogLo = -4.0, kLogHi = 4.0;  // range of the log10 histograms (end bins take the rest)
+constexpr int kLogBins = 160;
+
+// The q-quantile of a histogram (fractions per bin over `centres`, equal widths), interpolated
+// linearly inside the bin where the cumulative fraction crosses q; NaN when the histogram is empty.
+double histogram_quantile(const std::vector<double>& centres, const std::vector<double>& fractions, double q) {
+  double total = 0.0;
+  for (double f : fractions) total += std::isfinite(f) ? f : 0.0;
+  if (!(total > 0) || centres.size() < 2) return NAN;
+  const double width = centres[1] - centres[0];
+  double cumulative = 0.0;
+  for (size_t i = 0; i < centres.size(); ++i) {
+    const double f = std::isfinite(fractions[i]) ? fractions[i] / total : 0.0;
+    if (cumulative + f >= q && f > 0) return centres[i] - 0.5 * width + width * (q - cumulative) / f;
+    cumulative += f;
+  }
+  return centres.back() + 0.5 * width;
+}
 
 std::shared_ptr<const ParamTable<CategoricalParams>> table() {
   auto t = std::make_shared<ParamTable<CategoricalParams>>();
@@ -62,9 +90,10 @@ CategoricalExperiment::CategoricalExperiment() : ExperimentOf(table()) {}
 
 RunLayout CategoricalExperiment::layout() const {
   RunLayout l;
-  l.series = {"random_pairs"};
-  l.axes = {{"ratio", plot::bin_centres(0.0, 1.0, 40)}};
-  l.curves = {{"tv_over_sqrt_half_kl", 0}, {"h2_over_tv", 0}, {"tv_over_sqrt2_h", 0}};
+  l.series = {"random_pairs", "your_p_q"};
+  l.axes = {{"ratio", plot::bin_centres(0.0, 1.0, 40)}, {"log10 value", plot::bin_centres(kLogLo, kLogHi, kLogBins)}};
+  l.curves = {{"tv_over_sqrt_half_kl", 0}, {"h2_over_tv", 0}, {"tv_over_sqrt2_h", 0},
+              {"log10_kl_pq", 1},          {"log10_chi2", 1}, {"log10_itakura_saito", 1}};
   l.final_metrics = {"kl_pq", "kl_qp", "tv", "chi2", "hellinger", "itakura_saito", "js", "abs_asymmetry"};
   l.work_unit = "pairs";
   l.work_per_run = 1.0;
@@ -78,14 +107,24 @@ void CategoricalExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, R
   sample_dirichlet(rng, p().alpha, a.data(), k);
   sample_dirichlet(rng, p().alpha, b.data(), k);
   const DivergenceTable d = divergences(a, b);
-  const double values[] = {d.kl_pq, d.kl_qp, d.tv, d.chi2_pq, d.hellinger, d.is_pq, d.js, std::fabs(d.kl_pq - d.kl_qp)};
-  for (size_t m = 0; m < 8; ++m) out.final(0, m, values[m]);
+  const bool heavy = heavy_tailed(p().alpha);
+  const double values[] = {d.kl_pq,     d.kl_qp, d.tv, heavy ? NAN : d.chi2_pq, d.hellinger, heavy ? NAN : d.is_pq,
+                           d.js,        std::fabs(d.kl_pq - d.kl_qp)};
+  static_assert(std::size(values) == kFinalCount, "one value per final metric");
+  for (size_t m = 0; m < kFinalCount; ++m) out.final(kRandomPairs, m, values[m]);
   // How tight are the classical inequalities?  Pinsker TV ≤ sqrt(KL/2); Le Cam H² ≤ TV ≤ √2·H.
   if (d.tv > 0) {
-    out.histogram(0, kPinskerRatio, d.tv / std::sqrt(0.5 * d.kl_pq));
-    out.histogram(0, kLeCamLower, d.hellinger * d.hellinger / d.tv);
-    out.histogram(0, kLeCamUpper, d.tv / (std::sqrt(2.0) * d.hellinger));
+    out.histogram(kRandomPairs, kPinskerRatio, d.tv / std::sqrt(0.5 * d.kl_pq));
+    out.histogram(kRandomPairs, kLeCamLower, d.hellinger * d.hellinger / d.tv);
+    out.histogram(kRandomPairs, kLeCamUpper, d.tv / (std::sqrt(2.0) * d.hellinger));
+    out.histogram(kRandomPairs, kLog10Kl, std::log10(d.kl_pq));
+    out.histogram(kRandomPairs, kLog10Chi2, std::log10(d.chi2_pq));
+    out.histogram(kRandomPairs, kLog10Is, std::log10(d.is_pq));
   }
+  // The divergences of the user's own p and q: the same in every run (a mean with no error).
+  const DivergenceTable u = divergences(normalised(p().p), normalised(p().q));
+  const double yours[] = {u.kl_pq, u.kl_qp, u.tv, u.chi2_pq, u.hellinger, u.is_pq, u.js, std::fabs(u.kl_pq - u.kl_qp)};
+  for (size_t m = 0; m < kFinalCount; ++m) out.final(kYourPair, m, yours[m]);
 }
 
 plot::Figure CategoricalExperiment::figure(const BatchResult& r) const {
@@ -98,11 +137,32 @@ plot::Figure CategoricalExperiment::figure(const BatchResult& r) const {
     h.title = titles[m];
     h.x = {"ratio", plot::Scale::Linear, 0.0, 1.0};
     h.y = {"fraction of pairs"};
-    h.bars.push_back(plot::result_histogram(r, 0, m));
+    h.bars.push_back(plot::result_histogram(r, kRandomPairs, m));
     h.bars.back().color = palette(m);
     h.bars.back().name.clear();
     f.plots.push_back(h);
   }
+  // The distributions of KL, χ² and IS over the pairs, each with its median marked: the mean of
+  // χ² and IS is infinite for α ≤ 1 (see heavy_tailed).
+  plot::Plot tails;
+  tails.title = heavy_tailed(p().alpha) ? "Medians (dashed): χ² and IS have no usable mean at α ≤ 2"
+                                        : "KL, χ² and IS over the pairs; medians dashed";
+  tails.x = {"log10 D(p‖q)"};
+  tails.y = {"fraction of pairs"};
+  const std::vector<double>& centres = r.layout.axes[1].x;
+  const char* names[] = {"KL(p‖q)", "χ²(p‖q)", "IS(p‖q)"};
+  for (size_t j = 0; j < 3; ++j) {
+    const size_t m = kLog10Kl + j;
+    plot::Line l = plot::result_line(r, kRandomPairs, m, names[j]);
+    l.color = palette(j);
+    l.lo.clear(), l.hi.clear();
+    const double median = histogram_quantile(centres, l.y, 0.5);
+    if (std::isfinite(median))
+      tails.guides.push_back({true, median, std::string(names[j]) + " median " + plot::format_number(std::pow(10.0, median)),
+                              palette(j), true});
+    tails.lines.push_back(std::move(l));
+  }
+  f.plots.push_back(tails);
   return f;
 }
 
@@ -190,7 +250,12 @@ DemoInfo categorical_demo() {
       "All but IS are f-divergences D_f(p‖q) = Σ q_i f(p_i/q_i).\n"
       "What to look for: make q_i small where p_i is not: KL(p‖q) explodes while KL(q‖p) stays moderate.\n"
       "With 3 bins the simplex shows the KL(p‖·) landscape. The simulation (Run) draws random pairs and\n"
-      "shows how tight Pinsker's and Le Cam's inequalities are.";
+      "shows how tight Pinsker's and Le Cam's inequalities are; `klab run` also reports your own p and q\n"
+      "(series your_p_q).\n"
+      "\n"
+      "Heavy tails: for q ~ Dirichlet(α), q_i ~ Beta(α, (k-1)α) and E[1/q_i] = ∞ when α ≤ 1. χ²(p‖q) and IS(p‖q)\n"
+      "divide by q_i, so their mean over random pairs is infinite for α ≤ 1 (and has no finite variance, hence no\n"
+      "error bar, for α ≤ 2). There the Runs report their medians (the log10 histograms) instead of means.";
   d.papers = {"I. Csiszár. Information-type measures of difference of probability distributions. 1967.",
               "A. B. Tsybakov. Introduction to Nonparametric Estimation, §2.4 (Pinsker, Le Cam). Springer 2009.",
               "F. Itakura, S. Saito. Analysis synthesis telephony based on the maximum likelihood method. 1968."};

@@ -31,7 +31,8 @@ ImU32 col(const Rgba& c, float alpha = 1.0f) { return to_imu32(c.r, c.g, c.b, c.
 
 bool same_color(const Rgba& a, const Rgba& b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 // Theory curves and guides are grey; they are never hidden to keep the default series count down.
-bool reference(const Rgba& c) { return same_color(c, plot::kReferenceGrey); }
+// Theory, not a series: reference curves and exact optima (shown whatever the series limit).
+bool reference(const Rgba& c) { return same_color(c, plot::kReferenceGrey) || same_color(c, plot::kOptimumGold); }
 
 bool valid(const PlotFrame& f, double x, double y) {
   return std::isfinite(x) && std::isfinite(y) && (f.xs != Scale::Log || x > 0) && (f.ys != Scale::Log || y > 0);
@@ -425,7 +426,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     rec->cell_max = cell_max;
   }
 
-  // Series the reader sees by default: the first kMaxDefaultSeries (theory curves aside).
+  // Series the reader sees by default: the first kMaxDefaultSeries (theory curves and optima aside).
   const std::vector<LegendItem> items = legend_items(p);
   {
     size_t visible = 0;

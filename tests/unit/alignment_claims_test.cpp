@@ -1,4 +1,4 @@
-// The alignment chapter's eight claims (issue 4), each a fixed-seed experiment whose effect is
+// The alignment chapter's claims (issue 4; claim 9 from issue 11), each a fixed-seed experiment whose effect is
 // asserted with a statistical margin (differences of means against their standard errors), plus
 // the check that the simplex views are drawn from the numbers the claims test.
 #include <doctest/doctest.h>
@@ -12,6 +12,7 @@
 #include "alignment/live.hpp"
 #include "alignment/nash_experiment.hpp"
 #include "alignment/offline_experiment.hpp"
+#include "alignment/online_experiment.hpp"
 #include "alignment/overopt_experiment.hpp"
 #include "alignment/unlearning_experiment.hpp"
 #include "alignment/softmax.hpp"
@@ -131,7 +132,8 @@ TEST_SUITE("claims") {
   }
 
   TEST_CASE("claim 6: with 25% label noise WCO and UWO keep best-of-n's gold reward from falling where one RM over-optimises") {
-    const BatchResult r = run_experiment<OveroptExperiment>({{"pg_steps", "1"}}, 6, 256);
+    // Measured at a = 1 (the demo's default is a = 2, where the reductions are smaller: see the README).
+    const BatchResult r = run_experiment<OveroptExperiment>({{"pg_steps", "1"}, {"nonlinearity", "1"}}, 6, 256);
     const RunningStat& single_drop = final_stat(r, "single", "bon_drop");
     CHECK(single_drop.mean() > 5 * single_drop.sem());  // gold falls from its peak as n → 10⁴
     for (const char* m : {"wco", "uwo"}) {
@@ -159,6 +161,29 @@ TEST_SUITE("claims") {
         {{"methods", "dpo,dpo_shift"}, {"shift_lambda", "0.75"}, {"steps", "500"}, {"lr", "3"}}, 8, 64);
     const RunningStat &d = final_stat(r, "dpo", "chosen_logp_delta"), &s = final_stat(r, "dpo_shift", "chosen_logp_delta");
     CHECK(s.mean() - d.mean() > 5 * se_diff(s, d));
+  }
+
+  TEST_CASE("claim 9: under partial coverage with a good reference HyPO beats offline DPO; DPO drains the uncovered responses") {
+    // The demo's defaults (coverage 0.25, ref_alignment 0.8, deterministic labels, 400 steps).
+    const BatchResult r = run_experiment<OnlineExperiment>({{"methods", "dpo,hypo"}}, 9, 32);
+    const RunningStat &dg = final_stat(r, "dpo", "gold_reward"), &hg = final_stat(r, "hypo", "gold_reward");
+    const RunningStat &dk = final_stat(r, "dpo", "kl_opt"), &hk = final_stat(r, "hypo", "kl_opt");
+    CHECK(hg.mean() - dg.mean() > 3 * se_diff(hg, dg));
+    CHECK(dk.mean() - hk.mean() > 5 * se_diff(dk, hk));
+    // The toy's DPO failure runs opposite to the paper's example (see the demo's text): the mass of
+    // responses absent from the offline data falls instead of growing.
+    const RunningStat &u0 = curve_stat(r, "dpo", "uncovered_mass", 0), &u1 = curve_stat(r, "dpo", "uncovered_mass", -1);
+    CHECK(u0.mean() - u1.mean() > 5 * se_diff(u0, u1));
+  }
+
+  TEST_CASE("claim 10: ascending one proxy, the gold reward rises and then falls (Goodhart)") {
+    // The proxy itself never falls: projected gradient ascent of a linear objective over a convex set
+    // is monotone. The gold reward's fall is measured per run: its peak along the ascent minus its end.
+    const BatchResult r = run_experiment<OveroptExperiment>({{"methods", "single"}}, 10, 64);
+    const RunningStat& drop = final_stat(r, "single", "pg_drop");
+    CHECK(drop.mean() > 3 * drop.sem());
+    const RunningStat &start = curve_stat(r, "single", "pg_gold", 0), &peak = final_stat(r, "single", "pg_peak_gold");
+    CHECK(peak.mean() - start.mean() > 5 * se_diff(peak, start));  // it rose first
   }
 
   TEST_CASE("the simplex views draw the trainer's numbers: paths end where the claims measure them") {

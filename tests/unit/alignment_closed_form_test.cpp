@@ -10,6 +10,7 @@
 #include "alignment/figures.hpp"
 #include "alignment/live.hpp"
 #include "alignment/nash.hpp"
+#include "alignment/nash_experiment.hpp"
 #include "alignment/offline_experiment.hpp"
 #include "alignment/reward_model.hpp"
 #include "alignment/softmax.hpp"
@@ -165,4 +166,38 @@ TEST_CASE("population preference data: weights sum to 1 and DPO's field vanishes
     CHECK(simplex_flow(Method::Dpo, c, w, pop, opt, x, row3(opt, x)).norm() < 1e-12);
     CHECK(simplex_flow(Method::Dpo, c, w, pop, opt, x, Eigen::Vector3d(0.2, 0.3, 0.5)).norm() > 1e-4);
   }
+}
+
+TEST_CASE("alignment.offline: KTO's λ_D and λ_U are parameters that reach the loss") {
+  OfflineExperiment e;
+  REQUIRE(e.params().set_texts({{"kto_lambda_d", "1.25"}, {"kto_lambda_u", "0.5"}}).ok());
+  const LossConfig c = loss_config(e.p());
+  CHECK(c.kto_lambda_d == 1.25);
+  CHECK(c.kto_lambda_u == 0.5);
+  // KTO's loss is λ_D(1 - v_D) + λ_U(1 - v_U) per pair: halving λ_U changes it.
+  const World w = make_world(e.p());
+  Rng rng(3, 0, kStreamData);
+  const PreferenceData data = sample_preferences(w, gold_oracle(w, PreferenceModel::BradleyTerry), w.ref_logp, 40, 0.0, rng);
+  const Detached d = detach(w.ref_logp, w.ref_logp);
+  LossConfig ones = c;
+  ones.kto_lambda_d = ones.kto_lambda_u = 1.0;
+  const double at_ref = offline_loss(Method::Kto, ones, w, data, w.ref_logp, d, nullptr);
+  // At π = π_ref (Δ = 0, z0 = 0) every σ is ½: the loss is (λ_D + λ_U)/2.
+  CHECK(at_ref == doctest::Approx(1.0));
+  CHECK(offline_loss(Method::Kto, c, w, data, w.ref_logp, d, nullptr) == doctest::Approx(0.875));
+}
+
+TEST_CASE("KL(π‖π_N) is +∞ where π_N misses a response π keeps, finite where π_N has full support") {
+  NashExperiment e;
+  REQUIRE(e.params().set_texts({{"tau", "0"}, {"cycle", "0"}, {"methods", "spo"}}).ok());
+  NashTrainer t(e.p(), 1, 0);  // Bradley–Terry preferences at τ = 0: π_N is the Condorcet winner, a vertex
+  REQUIRE_FALSE(t.nash_full_support());
+  t.step();
+  CHECK(t.metrics(0)[2] == kInf);
+  CHECK(kl_nash_title(false).find("∞") != std::string::npos);
+  REQUIRE(e.params().set_texts({{"tau", "0.1"}, {"cycle", "3"}}).ok());
+  NashTrainer r(e.p(), 1, 0);
+  REQUIRE(r.nash_full_support());  // τ > 0: π_N ∝ π_ref·e^{…} has full support
+  r.step();
+  CHECK(std::isfinite(r.metrics(0)[2]));
 }

@@ -65,6 +65,8 @@ TEST_CASE("offline preference losses: analytic gradients match finite difference
   c.beta = 0.7;
   c.flip = 0.2;
   c.gpo_power = 1.7;
+  c.kto_lambda_d = 1.3;  // KTO's weights away from 1 (parameters kto_lambda_d, kto_lambda_u)
+  c.kto_lambda_u = 0.6;
   for (PolicyClass cls : {PolicyClass::Tabular, PolicyClass::LogLinear}) {
     const PolicySpace space(w, cls);
     const VectorXd theta = random_params(space, cls == PolicyClass::Tabular ? 1 : 2);
