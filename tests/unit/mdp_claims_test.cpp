@@ -1,4 +1,4 @@
-// The mdp chapter's claims (issue 7: claims 1, 2, 3, 4, 5 and 9), each through the Experiment the
+// The mdp chapter's claims (issue 7: claims 1, 2, 3, 4, 5, 8 and 9), each through the Experiment the
 // user runs (`klab run mdp.<demo>` with the same parameters), with fixed seeds and statistical
 // margins (differences of means against standard errors, bounds that must hold in every run).
 // Run natively (the wasm test run skips the "claims" suite). Claim 1's independent SciPy
@@ -11,6 +11,7 @@
 
 #include "core/batch.hpp"
 #include "mdp/constrained_experiment.hpp"
+#include "mdp/irl_experiment.hpp"
 #include "mdp/learning_experiment.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/policy_iteration.hpp"
@@ -179,6 +180,23 @@ TEST_SUITE("claims") {
     // Outcome quality at equal compute (one evaluation per step): primal-dual ends near budget but is not anytime safe.
     CHECK(pd_final.mean() <= 0.05);
     CHECK(pd_any.mean() - 3 * pd_any.sem() >= 0.05);
+  }
+
+  TEST_CASE("claim 8: well-specified maximum-likelihood IRL: the fitted log-log slope of trajectory KL against n lies in [−1.2, −0.8]") {
+    // Defaults of mdp.irl: 5 × 5 deterministic grid, H = 10, d = 4 features, n from 20 to 2000 (10 points), θ* scale 0.5.
+    klab::mdp::IrlExperiment e;
+    const uint32_t runs = 40;
+    const BatchResult r = run_batch(e, {}, 37, runs);
+    const RunningStat &slope = final_of(r, "mle", "kl_slope"), &param = final_of(r, "mle", "param_slope"), &kl = final_of(r, "mle", "excess_kl"),
+                      &bc = final_of(r, "bc", "excess_kl"), &bc_slope = final_of(r, "bc", "kl_slope");
+    MESSAGE(runs << " runs: fitted slope of KL(P_θ* ‖ P_θ̂) against n " << slope.mean() << " ± " << slope.sem() << ", of ‖θ̂ − θ*‖²_H " << param.mean()
+                 << " ± " << param.sem() << "; KL at n = 2000: IRL " << kl.mean() << " ± " << kl.sem() << " (d/(2n) = 0.001), behaviour cloning " << bc.mean()
+                 << " ± " << bc.sem() << " (slope " << bc_slope.mean() << ")");
+    CHECK(slope.mean() - 1.96 * slope.sem() >= -1.2);
+    CHECK(slope.mean() + 1.96 * slope.sem() <= -0.8);
+    CHECK(param.mean() - 1.96 * param.sem() >= -1.2);
+    CHECK(param.mean() + 1.96 * param.sem() <= -0.8);
+    CHECK(z_of_difference(bc, kl) > 10.0);
   }
 
   TEST_CASE("claim 9: Q-learning converges to Q* on small random MDPs (max error below 1% of H = 5, across seeds)") {
