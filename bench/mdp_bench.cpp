@@ -99,18 +99,23 @@ int main(int argc, char** argv) {
   for (const MetaTask& t : test) {
     const Mdp& m = t.mdp;
     if (start_value(m, evaluate(m, meta, m.cost)) > spec.budget) continue;  // anytime safety presumes a feasible start
+    // Interleaved repetitions, the fastest of each kept (the machine is shared: minima are the
+    // least disturbed measurements).
     SafeStep step;
-    auto t1 = Clock::now();
-    for (int r = 0; r < reps; ++r) step = safe_adaptation_step(m, meta, policy_stats(m, meta), spec.budget, 5.0);
-    closed_secs += seconds_since(t1) / reps;
-    const double target = policy_stats(m, step.policy).reward;
-    if (!step.certified || start_value(m, evaluate(m, step.policy, m.cost)) > spec.budget) {
-      std::printf("MISMATCH: the safe step is not feasible on a task with a feasible start\n");
-      return 1;
-    }
+    double closed_best = 1e300, pd_best = 1e300, target = 0.0;
     int k = 0;
-    t1 = Clock::now();
     for (int r = 0; r < reps; ++r) {
+      auto t1 = Clock::now();
+      step = safe_adaptation_step(m, meta, policy_stats(m, meta), spec.budget, 5.0);
+      closed_best = std::min(closed_best, seconds_since(t1));
+      if (r == 0) {
+        target = policy_stats(m, step.policy).reward;
+        if (!step.certified || start_value(m, evaluate(m, step.policy, m.cost)) > spec.budget) {
+          std::printf("MISMATCH: the safe step is not feasible on a task with a feasible start\n");
+          return 1;
+        }
+      }
+      t1 = Clock::now();
       Policy pi = meta;
       double lambda = 0.0;
       for (k = 0; k < 1000; ++k) {  // λ_{k+1} = [λ_k + 20 (J_c − b)]₊, π_{k+1} ∝ π_k exp(5 (A_r − λ_k A_c)) (the demo's defaults)
@@ -121,14 +126,17 @@ int main(int argc, char** argv) {
         pi = std::move(next);
         lambda = std::max(0.0, lambda + 20.0 * (st.cost - spec.budget));
       }
+      pd_best = std::min(pd_best, seconds_since(t1));
     }
-    pd_secs += seconds_since(t1) / reps;
+    closed_secs += closed_best;
+    pd_secs += pd_best;
     iterations += k;
     ++matched;
   }
   std::printf("\nsafe adaptation on %d unseen tasks (6 x 6, 4 hazards, gamma = 0.8, b = 0.1) from a safely meta-trained policy:\n", matched);
-  std::printf("  closed-form certified step %.1f us per task; primal-dual to the same reward within budget %.1f us (%.2f iterations, each one evaluation)\n",
-              1e6 * closed_secs / matched, 1e6 * pd_secs / matched, iterations / matched);
+  std::printf("  closed-form certified step %.1f us per task; primal-dual to the same reward within budget %.1f us (%.2f iterations; it evaluates\n"
+              "  its start and each iterate, the certified step only its start) -- fastest of %d interleaved repetitions per task\n",
+              1e6 * closed_secs / matched, 1e6 * pd_secs / matched, iterations / matched, reps);
   std::printf("  time ratio primal-dual / closed form: %.2f\n", pd_secs / closed_secs);
   return 0;
 }
