@@ -32,7 +32,7 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Estimators of the expert's trajectory law from n demonstrations.");
-  t->integer("size", &P::size, 5, 2, 12).label("grid side").help("Open size × size grid, start in the bottom-left corner.");
+  t->integer("size", &P::size, 5, 2, 16).label("grid side").help("Open size × size grid, start in the bottom-left corner.");
   t->integer("horizon", &P::horizon, 10, 1, 100).label("horizon H").help("Steps per trajectory (finite horizon, undiscounted).");
   t->integer("features", &P::features, 4, 1, 16).label("features d").help("Reward features: indicators of d groups of cells (one more group has none).");
   t->real("slip", &P::slip, 0.0, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction (0: deterministic, where MLE = Min-Max-IRL).");

@@ -153,6 +153,8 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"mdp.planning", {{"iterations", "12"}, {"size", "10"}}},
       {"mdp.learning", {{"episodes", "20"}, {"horizon", "5"}}},
       {"mdp.constrained", {{"iterations", "6"}, {"episodes", "10"}, {"samples", "5"}}},
+      {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
+      {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {
