@@ -32,9 +32,9 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Estimators of the expert's trajectory law from n demonstrations.");
-  t->integer("size", &P::size, 5, 2, 16).label("grid side").help("Open size × size grid, start in the bottom-left corner.");
-  t->integer("horizon", &P::horizon, 10, 1, 100).label("horizon H").help("Steps per trajectory (finite horizon, undiscounted).");
-  t->integer("features", &P::features, 4, 1, 16).label("features d").help("Reward features: indicators of d groups of cells (one more group has none).");
+  t->integer("size", &P::size, 5, 2, 10).label("grid side").help("Open size × size grid, start in the bottom-left corner.");
+  t->integer("horizon", &P::horizon, 10, 1, 50).label("horizon H").help("Steps per trajectory (finite horizon, undiscounted).");
+  t->integer("features", &P::features, 4, 1, 8).label("features d").help("Reward features: indicators of d groups of cells (one more group has none).");
   t->real("slip", &P::slip, 0.0, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction (0: deterministic, where MLE = Min-Max-IRL).");
   t->real("theta_scale", &P::theta_scale, 0.5, 0.0, 10.0).label("θ* scale").help("θ*_j = scale·N(0, 1), drawn from the world seed.");
   t->real("misspecification", &P::misspecification, 0.0, 0.0, 10.0)
@@ -42,14 +42,13 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
       .help("r* = θ*ᵀφ + ε·ψ(s), ψ ~ N(0, 1) per cell: no θ expresses it (0: well specified).");
   t->real("theta_bound", &P::theta_bound, 5.0, 0.1, 100.0).label("parameter bound B").log_scale().help("The reward class: ‖θ‖_∞ ≤ B.");
   t->integer("world_seed", &P::world_seed, 2, 0, 1000000000).label("world seed").help("Seed of the feature groups, θ* and ψ.");
-  t->integer("n_min", &P::n_min, 20, 1, 100000).label("smallest n").log_scale().help("Fewest expert trajectories on the n grid.");
-  t->integer("n_max", &P::n_max, 2000, 2, 1000000).label("largest n").log_scale().help("Most expert trajectories on the n grid (log-spaced).");
+  t->integer("n_min", &P::n_min, 20, 1, 10000).label("smallest n").log_scale().help("Fewest expert trajectories on the n grid.");
+  t->integer("n_max", &P::n_max, 2000, 2, 100000).label("largest n").log_scale().help("Most expert trajectories on the n grid (log-spaced).");
   t->integer("points", &P::points, 10, 2, 40).label("n grid points").help("Sample sizes between the smallest and the largest n.");
   t->rule([](const P& p) -> Status {
     if (p.n_min >= p.n_max) return Status::error("n_min: must be below n_max (" + std::to_string(p.n_max) + "), got " + std::to_string(p.n_min));
     if (p.features >= p.size * p.size)
       return Status::error("features: must be below the number of cells (" + std::to_string(p.size * p.size) + "), got " + std::to_string(p.features));
-    if (static_cast<double>(p.n_max) * p.horizon > 2e8) return Status::error("n_max × horizon: at most 2e8 simulated steps per run");
     return {};
   });
   return t;
@@ -133,61 +132,112 @@ IrlExperiment::IrlExperiment() : ExperimentOf(table()) {}
 
 // [SECTION] run
 
-void IrlExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  const Expected<IrlProblem> built = irl_problem(p());
-  if (!built.ok()) return;
-  const IrlProblem& problem = built.value();
-  const Mdp& m = problem.mdp;
-  const std::vector<double> expert = soft_optimal_policy(m, problem.true_reward);
-  // The best model in the class: the population MLE θ† (= θ* when well specified), its KL and Hessian.
-  const std::vector<double> population = occupancy_finite(m, expert);
-  const Eigen::VectorXd best = fit_irl_mle(problem, population, Eigen::VectorXd::Zero(problem.features), p().theta_bound);
-  const auto policy_of = [&](const Eigen::VectorXd& theta) {
-    const Eigen::VectorXd r = problem.phi * theta;
-    return soft_optimal_policy(m, std::vector<double>(r.data(), r.data() + r.size()));
-  };
-  const double best_kl = trajectory_kl(m, expert, policy_of(best));
-  const Eigen::MatrixXd hessian = irl_hessian(problem, population, best);
-  int slot[kMethodCount] = {-1, -1};
-  for (size_t s = 0; s < p().methods.size(); ++s) slot[id_index(irl_method_ids(), p().methods[s])] = static_cast<int>(s);
-  const std::vector<int> ns = n_grid(p());
-  std::vector<double> counts(static_cast<size_t>(m.horizon) * m.pairs(), 0.0), w(counts.size());
-  std::vector<double> xs, excess[kMethodCount], errors;
-  Eigen::VectorXd theta = Eigen::VectorXd::Zero(problem.features);
-  int have = 0;
-  for (size_t k = 0; k < ns.size(); ++k) {
-    sample_trajectories(m, expert, seed, run, kTrajectoryStream, have, ns[k], counts);
-    have = ns[k];
-    xs.push_back(ns[k]);
-    if (slot[static_cast<int>(Method::Mle)] >= 0) {
-      for (size_t i = 0; i < w.size(); ++i) w[i] = counts[i] / have;
-      theta = fit_irl_mle(problem, w, theta, p().theta_bound);
-      const double kl = trajectory_kl(m, expert, policy_of(theta));
-      const Eigen::VectorXd e = theta - best;
-      const size_t s = static_cast<size_t>(slot[static_cast<int>(Method::Mle)]);
-      excess[0].push_back(kl - best_kl);
-      errors.push_back(e.dot(hessian * e));
-      out.curve(s, kCurveExcessKl, k, kl - best_kl);
-      out.curve(s, kCurveParamError, k, errors.back());
-      if (k + 1 == ns.size()) out.final(s, kFinalKl, kl);
+namespace {
+
+constexpr int kChunk = 500;  // trajectories sampled per unit of work
+
+// One run: the expert and the best model in the class, then along the n grid: sample up to n_k in
+// chunks, fit, measure (resumable after any chunk or fit).
+class IrlCursor final : public RunCursor {
+ public:
+  IrlCursor(const IrlParams& p, uint64_t seed, uint32_t run, RunRecord& out) : p_(p), seed_(seed), run_(run), out_(out), ns_(n_grid(p)) {
+    Expected<IrlProblem> built = irl_problem(p_);
+    if (!built.ok()) return;
+    problem_ = std::move(built.value());
+    const Mdp& m = problem_.mdp;
+    expert_ = soft_optimal_policy(m, problem_.true_reward);
+    // The best model in the class: the population MLE θ† (= θ* when well specified), its KL and Hessian.
+    const std::vector<double> population = occupancy_finite(m, expert_);
+    best_ = fit_irl_mle(problem_, population, Eigen::VectorXd::Zero(problem_.features), p_.theta_bound);
+    best_kl_ = trajectory_kl(m, expert_, policy_of(best_));
+    hessian_ = irl_hessian(problem_, population, best_);
+    for (size_t s = 0; s < p_.methods.size(); ++s) slot_[id_index(irl_method_ids(), p_.methods[s])] = static_cast<int>(s);
+    counts_.assign(static_cast<size_t>(m.horizon) * m.pairs(), 0.0);
+    theta_ = Eigen::VectorXd::Zero(problem_.features);
+    ok_ = true;
+  }
+
+  bool step(double work) override {
+    if (!ok_) return true;
+    while (k_ < ns_.size()) {
+      if (work <= 0) return false;
+      if (have_ < ns_[k_]) {
+        const int until = std::min(ns_[k_], have_ + kChunk);
+        sample_trajectories(problem_.mdp, expert_, seed_, run_, kTrajectoryStream, have_, until, counts_);
+        work -= until - have_;
+        have_ = until;
+        continue;
+      }
+      measure(k_++);
+      work -= 1.0;
     }
-    if (slot[static_cast<int>(Method::Bc)] >= 0) {
-      const double kl = trajectory_kl(m, expert, behaviour_cloning(m, counts));
-      const size_t s = static_cast<size_t>(slot[static_cast<int>(Method::Bc)]);
-      excess[1].push_back(kl);  // BC's class holds every policy: its best KL is 0
-      out.curve(s, kCurveExcessKl, k, kl);
-      if (k + 1 == ns.size()) out.final(s, kFinalKl, kl);
+    finish();
+    return true;
+  }
+
+ private:
+  std::vector<double> policy_of(const Eigen::VectorXd& theta) const {
+    const Eigen::VectorXd r = problem_.phi * theta;
+    return soft_optimal_policy(problem_.mdp, std::vector<double>(r.data(), r.data() + r.size()));
+  }
+
+  void measure(size_t k) {
+    const Mdp& m = problem_.mdp;
+    xs_.push_back(ns_[k]);
+    if (slot_[static_cast<int>(Method::Mle)] >= 0) {
+      std::vector<double> w(counts_.size());
+      for (size_t i = 0; i < w.size(); ++i) w[i] = counts_[i] / have_;
+      theta_ = fit_irl_mle(problem_, w, theta_, p_.theta_bound);  // warm start from the previous n
+      const double kl = trajectory_kl(m, expert_, policy_of(theta_));
+      const Eigen::VectorXd e = theta_ - best_;
+      const size_t s = static_cast<size_t>(slot_[static_cast<int>(Method::Mle)]);
+      excess_[0].push_back(kl - best_kl_);
+      errors_.push_back(e.dot(hessian_ * e));
+      out_.curve(s, kCurveExcessKl, k, kl - best_kl_);
+      out_.curve(s, kCurveParamError, k, errors_.back());
+      last_kl_[0] = kl;
+    }
+    if (slot_[static_cast<int>(Method::Bc)] >= 0) {
+      const double kl = trajectory_kl(m, expert_, behaviour_cloning(m, counts_));
+      excess_[1].push_back(kl);  // BC's class holds every policy: its best KL is 0
+      out_.curve(static_cast<size_t>(slot_[static_cast<int>(Method::Bc)]), kCurveExcessKl, k, kl);
+      last_kl_[1] = kl;
     }
   }
-  for (int mth = 0; mth < kMethodCount; ++mth) {
-    if (slot[mth] < 0) continue;
-    const size_t s = static_cast<size_t>(slot[mth]);
-    out.final(s, kFinalKlSlope, log_log_slope(xs, excess[mth]));
-    out.final(s, kFinalExcessKl, excess[mth].back());
-    out.final(s, kFinalBestKl, mth == 0 ? best_kl : 0.0);
-    if (mth == 0) out.final(s, kFinalParamSlope, log_log_slope(xs, errors));
+
+  void finish() {
+    for (int mth = 0; mth < kMethodCount; ++mth) {
+      if (slot_[mth] < 0) continue;
+      const size_t s = static_cast<size_t>(slot_[mth]);
+      out_.final(s, kFinalKlSlope, log_log_slope(xs_, excess_[mth]));
+      out_.final(s, kFinalExcessKl, excess_[mth].back());
+      out_.final(s, kFinalKl, last_kl_[mth]);
+      out_.final(s, kFinalBestKl, mth == 0 ? best_kl_ : 0.0);
+      if (mth == 0) out_.final(s, kFinalParamSlope, log_log_slope(xs_, errors_));
+    }
   }
-  (void)layout;
+
+  IrlParams p_;
+  uint64_t seed_;
+  uint32_t run_;
+  RunRecord& out_;
+  std::vector<int> ns_;
+  IrlProblem problem_;
+  std::vector<double> expert_, counts_;
+  Eigen::VectorXd best_, theta_;
+  Eigen::MatrixXd hessian_;
+  double best_kl_ = 0.0, last_kl_[kMethodCount] = {0.0, 0.0};
+  int slot_[kMethodCount] = {-1, -1};
+  bool ok_ = false;
+  size_t k_ = 0;
+  int have_ = 0;
+  std::vector<double> xs_, excess_[kMethodCount], errors_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunCursor> IrlExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  return std::make_unique<IrlCursor>(p(), seed, run, out);
 }
 
 // [SECTION] layout
@@ -201,7 +251,7 @@ RunLayout IrlExperiment::layout() const {
   l.curves = {{"excess_kl", 0}, {"param_error", 0}};
   l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl"};
   l.work_unit = "trajectories";
-  l.work_per_run = p().n_max;
+  l.work_per_run = p().n_max + static_cast<double>(l.axes[0].x.size());
   return l;
 }
 

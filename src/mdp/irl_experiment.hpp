@@ -35,7 +35,7 @@ class IrlExperiment final : public ExperimentOf<IrlParams, IrlExperiment> {
  public:
   IrlExperiment();
   RunLayout layout() const override;
-  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
 };
 

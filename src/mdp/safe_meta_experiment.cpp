@@ -41,9 +41,9 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("gamma", &P::gamma, 0.8, 0.0, 0.99).label("discount γ").help("Discount of reward and cost.");
   t->real("budget", &P::budget, 0.1, 0.05, 100.0).label("budget b").log_scale().help("Each task's constraint: J_c(π) = E[Σ γ^t c_t] ≤ b.");
-  t->integer("train_tasks", &P::train_tasks, 10, 1, 200).label("training tasks M").log_scale().help("Tasks the meta-policy is trained on (drawn per run).");
-  t->integer("test_tasks", &P::test_tasks, 16, 1, 500).label("unseen tasks").log_scale().help("Fresh tasks each method adapts to (drawn per run, independently of the training tasks).");
-  t->integer("meta_iterations", &P::meta_iterations, 60, 0, 5000).label("meta-iterations T").log_scale().help("Steps of safe meta-training (0: the meta-policy is uniform).");
+  t->integer("train_tasks", &P::train_tasks, 10, 1, 100).label("training tasks M").log_scale().help("Tasks the meta-policy is trained on (drawn per run).");
+  t->integer("test_tasks", &P::test_tasks, 16, 1, 200).label("unseen tasks").log_scale().help("Fresh tasks each method adapts to (drawn per run, independently of the training tasks).");
+  t->integer("meta_iterations", &P::meta_iterations, 60, 0, 2000).label("meta-iterations T").log_scale().help("Steps of safe meta-training (0: the meta-policy is uniform).");
   t->real("meta_step", &P::meta_step, 1.0, 1e-3, 100.0).label("meta step η").log_scale().help("φ ← φ + η·mean A_r of the adapted policies (or − η·mean A_c of violated tasks).");
   t->real("adapt_step", &P::adapt_step, 5.0, 1e-3, 1000.0).label("adaptation step α").log_scale().help("π′ ∝ π exp(α(A_r − λA_c)); the safe step halves α until its cost bound holds.");
   t->real("margin", &P::margin, 0.3, 0.0, 0.9).label("meta safety margin m").help("Meta-training keeps J_c(π_φ) ≤ (1 − m)·b on every training task.");
@@ -51,8 +51,8 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
       .label("safety certificate")
       .choice_labels({"CPO bound from π's data (one evaluation per step)", "exact cost of each candidate (an evaluation per trial λ)"})
       .help("How the safe step certifies J_c(π′) ≤ b: the paper-style bound U, or the exact cost (a comparison, not the paper's method).");
-  t->integer("adapt_steps", &P::adapt_steps, 10, 1, 100).label("adaptation steps K").help("Steps on each unseen task (each one exact evaluation of the current policy).");
-  t->integer("pd_iterations", &P::pd_iterations, 20, 1, 10000).label("primal-dual iterations").log_scale().help("Iterations the primal-dual adapter runs to match the one-step safe policy.");
+  t->integer("adapt_steps", &P::adapt_steps, 10, 1, 50).label("adaptation steps K").help("Steps on each unseen task (each one exact evaluation of the current policy).");
+  t->integer("pd_iterations", &P::pd_iterations, 20, 1, 500).label("primal-dual iterations").log_scale().help("Iterations the primal-dual adapter runs to match the one-step safe policy.");
   t->real("dual_step", &P::dual_step, 20.0, 1e-3, 100.0).label("dual step η_λ").log_scale().help("Primal-dual adaptation: λ ← [λ + η_λ(J_c − b)]₊.");
   t->rule([](const P& p) -> Status {
     MetaTaskSpec spec;
@@ -102,21 +102,26 @@ class SafeMetaCursor final : public RunCursor {
     ok_ = true;
   }
 
+  // Units of work: one training task of a meta-iteration (three evaluations), then one method on
+  // one unseen task (its K + 1 evaluations; primal-dual's up to max(K, pd_iterations) + 1).
   bool step(double work) override {
     if (!ok_) return true;
-    const double per_iteration = 3.0 * p_.train_tasks;
     while (meta_ && iteration_ < p_.meta_iterations) {
       if (work <= 0) return false;
-      trainer_->iterate();
+      if (meta_task_ < train_.size()) {
+        trainer_->add_task(meta_task_++);
+        work -= 3.0;
+        continue;
+      }
+      trainer_->apply();
       record_meta(iteration_);
       ++iteration_;
-      work -= per_iteration;
+      meta_task_ = 0;
     }
     while (task_ < test_.size()) {
       if (work <= 0) return false;
-      adapt(test_[task_]);
-      ++task_;
-      work -= 2.0 * p_.adapt_steps + p_.pd_iterations + 1.0;
+      work -= adapt(test_[task_], stage_);
+      if (++stage_ == kMethodCount) stage_ = 0, ++task_;
     }
     finish();
     return true;
@@ -164,31 +169,36 @@ class SafeMetaCursor final : public RunCursor {
     }
   }
 
-  void adapt(const MetaTask& task) {
-    optimum_ += task.optimum_reward;
+  // Method `stage` (in Method order; the safe step from the meta-policy first, as primal-dual's
+  // target) on one unseen task; returns the evaluations it took.
+  double adapt(const MetaTask& task, int stage) {
+    const Method method = static_cast<Method>(stage);
     const Policy meta = meta_ ? trainer_->policy() : uniform_policy(task.mdp);
     std::vector<double> reward, cost;
-    const bool want_safe = slot_of_[static_cast<int>(Method::MetaSafe)] >= 0 || slot_of_[static_cast<int>(Method::MetaPrimalDual)] >= 0;
-    double one_step_reward = 0.0;
-    if (want_safe) {
-      closed_form(task.mdp, meta, true, reward, cost);
-      one_step_reward = reward[1];
-      if (slot_of_[static_cast<int>(Method::MetaSafe)] >= 0) add(Method::MetaSafe, reward, cost);
+    switch (method) {
+      case Method::MetaSafe:
+        optimum_ += task.optimum_reward;
+        if (slot_of_[static_cast<int>(Method::MetaSafe)] < 0 && slot_of_[static_cast<int>(Method::MetaPrimalDual)] < 0) return 0.0;
+        closed_form(task.mdp, meta, true, reward, cost);
+        one_step_reward_ = reward[1];
+        if (slot_of_[static_cast<int>(Method::MetaSafe)] >= 0) add(Method::MetaSafe, reward, cost);
+        return p_.adapt_steps + 1.0;
+      case Method::MetaUnconstrained:
+      case Method::UniformSafe:
+        if (slot_of_[stage] < 0) return 0.0;
+        closed_form(task.mdp, method == Method::UniformSafe ? uniform_policy(task.mdp) : meta, method == Method::UniformSafe, reward, cost);
+        add(method, reward, cost);
+        return p_.adapt_steps + 1.0;
+      case Method::MetaPrimalDual:
+        if (slot_of_[stage] < 0) return 0.0;
+        return primal_dual(task.mdp, meta, one_step_reward_);
     }
-    if (slot_of_[static_cast<int>(Method::MetaUnconstrained)] >= 0) {
-      closed_form(task.mdp, meta, false, reward, cost);
-      add(Method::MetaUnconstrained, reward, cost);
-    }
-    if (slot_of_[static_cast<int>(Method::UniformSafe)] >= 0) {
-      closed_form(task.mdp, uniform_policy(task.mdp), true, reward, cost);
-      add(Method::UniformSafe, reward, cost);
-    }
-    if (slot_of_[static_cast<int>(Method::MetaPrimalDual)] >= 0) primal_dual(task.mdp, meta, one_step_reward);
+    return 0.0;
   }
 
   // π_{k+1} ∝ π_k exp(α(A_r − λ_k A_c)), λ_{k+1} = [λ_k + η_λ(J_c(π_k) − b)]₊; the curve keeps k ≤ K,
   // the match count is the first k whose policy has the one-step safe policy's reward within budget.
-  void primal_dual(const Mdp& task, Policy pi, double target) {
+  double primal_dual(const Mdp& task, Policy pi, double target) {
     std::vector<double> reward, cost;
     double lambda = 0.0;
     int match = -1;
@@ -206,6 +216,7 @@ class SafeMetaCursor final : public RunCursor {
     add(Method::MetaPrimalDual, reward, cost);
     Tally& t = tally_[static_cast<int>(Method::MetaPrimalDual)];
     if (match >= 0) t.match_iterations += match, t.matched += 1.0;
+    return last + 1.0;
   }
 
   void finish() {
@@ -243,8 +254,9 @@ class SafeMetaCursor final : public RunCursor {
   bool meta_ = false, ok_ = false;
   std::vector<MetaTask> train_, test_;
   std::unique_ptr<SafeMetaTrainer> trainer_;
-  int iteration_ = 0;
-  size_t next_meta_point_ = 0, task_ = 0;
+  int iteration_ = 0, stage_ = 0;
+  size_t next_meta_point_ = 0, task_ = 0, meta_task_ = 0;
+  double one_step_reward_ = 0.0;
   Tally tally_[kMethodCount];
   double optimum_ = 0.0;
 };
@@ -280,7 +292,7 @@ RunLayout SafeMetaExperiment::layout() const {
   l.final_metrics = {"reward", "one_step_reward", "reward_gap", "anytime_violation", "final_violation", "start_violation", "unsafe_from_feasible", "optimum",
                      "pd_match_iterations", "pd_match_fraction"};
   l.work_unit = "evaluations";
-  l.work_per_run = 3.0 * p().train_tasks * p().meta_iterations + p().test_tasks * (2.0 * p().adapt_steps + p().pd_iterations + 1.0);
+  l.work_per_run = 3.0 * p().train_tasks * p().meta_iterations + p().test_tasks * (3.0 * (p().adapt_steps + 1) + std::max(p().adapt_steps, p().pd_iterations) + 1.0);
   return l;
 }
 

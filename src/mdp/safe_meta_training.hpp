@@ -32,8 +32,11 @@ struct MetaTrainingSettings {
 class SafeMetaTrainer {
  public:
   SafeMetaTrainer(const std::vector<MetaTask>& tasks, const MetaTrainingSettings& s);
-  // One meta-step; afterwards the statistics of the policy it started from.
+  // One meta-step; afterwards the statistics of the policy it started from. The same in pieces
+  // (for resumable runs): add_task(t) for every training task, then apply().
   void iterate();
+  void add_task(size_t t);
+  void apply();
   const Policy& policy() const { return pi_; }
   double adapted_reward() const { return adapted_reward_; }  // mean J_r of the adapted policies (before the step)
   double worst_excess() const { return worst_excess_; }      // max_τ J_c^τ(π_φ) − b (before the step)
@@ -44,6 +47,11 @@ class SafeMetaTrainer {
   Eigen::VectorXd logits_;
   Policy pi_;
   double adapted_reward_ = 0.0, worst_excess_ = 0.0;
+  // the meta-step being accumulated
+  Eigen::VectorXd reward_step_, cost_step_;
+  int violated_ = 0;
+  double reward_sum_ = 0.0, excess_max_ = 0.0;
+  size_t added_ = 0;
 };
 
 }  // namespace klab::mdp
