@@ -36,7 +36,7 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Adaptation on unseen tasks: from the safe meta-policy (safe closed-form step, unconstrained step, primal-dual) or from the uniform policy.");
-  t->integer("size", &P::size, 6, 4, 13).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column.");
+  t->integer("size", &P::size, 6, 4, 7).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column (at most 7: the dense simplex of each task's exact optimum stays fast).");
   t->integer("hazards", &P::hazards, 4, 0, 64).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells; cost 1 per step on one.");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("gamma", &P::gamma, 0.8, 0.0, 0.99).label("discount γ").help("Discount of reward and cost.");
@@ -86,26 +86,30 @@ struct Tally {
 class SafeMetaCursor final : public RunCursor {
  public:
   SafeMetaCursor(const SafeMetaParams& p, uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out)
-      : p_(p), layout_(layout), out_(out), budget_(p.budget) {
+      : p_(p), layout_(layout), out_(out), budget_(p.budget), train_rng_(seed, run, kTrainTaskStream), test_rng_(seed, run, kTestTaskStream) {
     for (size_t s = 0; s < p_.methods.size(); ++s) slot_of_[id_index(safe_meta_method_ids(), p_.methods[s])] = static_cast<int>(s);
     for (int m = 0; m < kMethodCount; ++m)
       if (slot_of_[m] >= 0 && uses_meta_policy(static_cast<Method>(m))) meta_ = true;
-    Rng train_rng(seed, run, kTrainTaskStream), test_rng(seed, run, kTestTaskStream);
-    Expected<std::vector<MetaTask>> train = draw_meta_tasks(spec_of(p_), train_rng, p_.train_tasks);
-    Expected<std::vector<MetaTask>> test = draw_meta_tasks(spec_of(p_), test_rng, p_.test_tasks);
-    if (!train.ok() || !test.ok()) return;  // the record stays empty (NaN)
-    train_ = std::move(train.value()), test_ = std::move(test.value());
-    MetaTrainingSettings s;
-    s.meta_step = p_.meta_step, s.adapt_step = p_.adapt_step, s.margin = p_.margin, s.budget = p_.budget, s.certificate = p_.certificate;
-    trainer_ = std::make_unique<SafeMetaTrainer>(train_, s);
     for (Tally& t : tally_) t.reward.assign(static_cast<size_t>(p_.adapt_steps) + 1, 0.0), t.cost = t.violated = t.reward;
-    ok_ = true;
   }
 
   // Units of work: one training task of a meta-iteration (three evaluations), then one method on
   // one unseen task (its K + 1 evaluations; primal-dual's up to max(K, pd_iterations) + 1).
   bool step(double work) override {
-    if (!ok_) return true;
+    // Draw the tasks, one (with its exact CMDP optimum) per unit.
+    while (train_.size() < static_cast<size_t>(p_.train_tasks) || test_.size() < static_cast<size_t>(p_.test_tasks)) {
+      if (work <= 0) return false;
+      const bool train = train_.size() < static_cast<size_t>(p_.train_tasks);
+      Expected<std::vector<MetaTask>> t = draw_meta_tasks(spec_of(p_), train ? train_rng_ : test_rng_, 1);
+      if (!t.ok()) return true;  // the record stays empty (NaN)
+      (train ? train_ : test_).push_back(std::move(t.value().front()));
+      work -= 3.0;
+    }
+    if (!trainer_) {
+      MetaTrainingSettings s;
+      s.meta_step = p_.meta_step, s.adapt_step = p_.adapt_step, s.margin = p_.margin, s.budget = p_.budget, s.certificate = p_.certificate;
+      trainer_ = std::make_unique<SafeMetaTrainer>(train_, s);
+    }
     while (meta_ && iteration_ < p_.meta_iterations) {
       if (work <= 0) return false;
       if (meta_task_ < train_.size()) {
@@ -251,7 +255,8 @@ class SafeMetaCursor final : public RunCursor {
   RunRecord& out_;
   double budget_;
   int slot_of_[kMethodCount] = {-1, -1, -1, -1};
-  bool meta_ = false, ok_ = false;
+  bool meta_ = false;
+  Rng train_rng_, test_rng_;
   std::vector<MetaTask> train_, test_;
   std::unique_ptr<SafeMetaTrainer> trainer_;
   int iteration_ = 0, stage_ = 0;
@@ -292,7 +297,7 @@ RunLayout SafeMetaExperiment::layout() const {
   l.final_metrics = {"reward", "one_step_reward", "reward_gap", "anytime_violation", "final_violation", "start_violation", "unsafe_from_feasible", "optimum",
                      "pd_match_iterations", "pd_match_fraction"};
   l.work_unit = "evaluations";
-  l.work_per_run = 3.0 * p().train_tasks * p().meta_iterations + p().test_tasks * (3.0 * (p().adapt_steps + 1) + std::max(p().adapt_steps, p().pd_iterations) + 1.0);
+  l.work_per_run = 3.0 * (p().train_tasks + p().test_tasks) + 3.0 * p().train_tasks * p().meta_iterations + p().test_tasks * (3.0 * (p().adapt_steps + 1) + std::max(p().adapt_steps, p().pd_iterations) + 1.0);
   return l;
 }
 
