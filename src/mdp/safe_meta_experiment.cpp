@@ -37,7 +37,7 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
       .choice_labels(method_labels())
       .help("Adaptation on unseen tasks: from the safe meta-policy (safe closed-form step, unconstrained step, primal-dual) or from the uniform policy.");
   t->integer("size", &P::size, 6, 4, 7).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column (at most 7: the dense simplex of each task's exact optimum stays fast).");
-  t->integer("hazards", &P::hazards, 4, 0, 64).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells; cost 1 per step on one.");
+  t->integer("hazards", &P::hazards, 4, 0, 25).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells; cost 1 per step on one.");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("gamma", &P::gamma, 0.8, 0.0, 0.99).label("discount γ").help("Discount of reward and cost.");
   t->real("budget", &P::budget, 0.1, 0.05, 100.0).label("budget b").log_scale().help("Each task's constraint: J_c(π) = E[Σ γ^t c_t] ≤ b.");
