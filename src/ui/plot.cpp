@@ -500,7 +500,6 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   for (const auto& t : y_ticks)
     if (!t.label.empty()) label_w = std::max(label_w, rich_size(t.label).x);
   const float left = axes ? label_w + fs * (p.y.label.empty() ? 0.7f : 1.9f) : fs * 0.8f;
-  const float area_w = size.x - left - right_pad;
   // Legend rows span the plot's width (over a colour bar's column too: they sit above it).
   const float legend_row_w = std::max(size.x - left - fs * 0.6f, fs * 6);
   const Layout legend = p.legend ? legend_layout(items, size, legend_row_w) : Layout{};

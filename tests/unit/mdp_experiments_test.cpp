@@ -51,6 +51,8 @@ TEST_CASE("klab run mdp.<demo> writes the four files; mdp_file loads a JSON worl
       {"mdp.planning", {"--set", "iterations=20", "--set", "size=12"}},
       {"mdp.learning", {"--set", "episodes=40", "--set", "horizon=6"}},
       {"mdp.constrained", {"--set", "iterations=10", "--set", "episodes=20"}},
+      {"mdp.safe_meta", {"--set", "meta_iterations=5", "--set", "test_tasks=3", "--set", "train_tasks=3"}},
+      {"mdp.irl", {"--set", "n_max=100", "--set", "points=4"}},
   };
   for (const auto& c : small) {
     CAPTURE(c.demo);

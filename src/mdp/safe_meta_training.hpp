@@ -1,0 +1,57 @@
+// Safe meta-training on a set of training CMDPs that share states and actions (safe_meta_tasks.hpp),
+// our reading of the Hessian-free safe meta-training of Xu & Zhu (NeurIPS 2025; see
+// safe_adaptation.hpp for what could and could not be read):
+//
+//   meta-objective:  max_φ  (1/M) Σ_τ J_r^τ(A_τ(π_φ))    s.t.  J_c^τ(π_φ) ≤ (1 − m)·b  for every training τ
+//   where A_τ is the closed-form safe adaptation step and m a safety margin (the paper's meta-policy
+//   must be safe on the tasks so that adaptation starts feasible; the margin helps it stay safe on
+//   unseen ones). π_φ = softmax(φ), tabular logits.
+//   Hessian-free step: the adapted logits are φ′_τ = φ + α(A_r − λ*A_c), and we drop the derivative
+//   of the advantages and of λ* with respect to φ (dφ′/dφ ≈ I, first-order MAML), so the meta-step
+//   is a natural-gradient step with the adapted policies' advantages (Agarwal et al. 2021: the NPG of
+//   a softmax policy is A^π/(1 − γ)):   φ ← φ + η (1/M) Σ_τ A_r^{τ, A_τ(π_φ)}.
+//   Constraint handling, CRPO-style (Xu, Liang & Lan, ICML 2021): while some training task has
+//   J_c^τ(π_φ) > (1 − m)·b the step descends the cost of those tasks instead:
+//   φ ← φ − η (1/|V|) Σ_{τ∈V} A_c^{τ, π_φ}.
+#pragma once
+#include <vector>
+
+#include "mdp/safe_adaptation.hpp"
+#include "mdp/safe_meta_tasks.hpp"
+
+namespace klab::mdp {
+
+struct MetaTrainingSettings {
+  double meta_step = 1.0;   // η
+  double adapt_step = 5.0;  // α of the inner safe step
+  double margin = 0.3;      // m
+  double budget = 0.1;      // b
+  Certificate certificate = Certificate::Bound;
+};
+
+class SafeMetaTrainer {
+ public:
+  SafeMetaTrainer(const std::vector<MetaTask>& tasks, const MetaTrainingSettings& s);
+  // One meta-step; afterwards the statistics of the policy it started from. The same in pieces
+  // (for resumable runs): add_task(t) for every training task, then apply().
+  void iterate();
+  void add_task(size_t t);
+  void apply();
+  const Policy& policy() const { return pi_; }
+  double adapted_reward() const { return adapted_reward_; }  // mean J_r of the adapted policies (before the step)
+  double worst_excess() const { return worst_excess_; }      // max_τ J_c^τ(π_φ) − b (before the step)
+
+ private:
+  const std::vector<MetaTask>& tasks_;
+  MetaTrainingSettings s_;
+  Eigen::VectorXd logits_;
+  Policy pi_;
+  double adapted_reward_ = 0.0, worst_excess_ = 0.0;
+  // the meta-step being accumulated
+  Eigen::VectorXd reward_step_, cost_step_;
+  int violated_ = 0;
+  double reward_sum_ = 0.0, excess_max_ = 0.0;
+  size_t added_ = 0;
+};
+
+}  // namespace klab::mdp

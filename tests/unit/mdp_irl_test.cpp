@@ -1,0 +1,104 @@
+// mdp.irl's estimator against known answers: the analytic gradient of the IRL loss equals finite
+// differences, the population MLE recovers θ* when well specified, the trajectory KL is zero for
+// equal policies and ½δᵀHδ to second order, sampled visit counts follow the exact occupancy, and
+// bad parameters are refused with the parameter named.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "mdp/irl.hpp"
+#include "mdp/irl_experiment.hpp"
+#include "mdp/occupancy.hpp"
+#include "test_util.hpp"
+
+namespace mdp = klab::mdp;
+using klab::test::contains;
+
+namespace {
+
+mdp::IrlProblem problem(double slip, double misspecification) {
+  mdp::IrlParams p;
+  p.slip = slip;
+  p.misspecification = misspecification;
+  klab::Expected<mdp::IrlProblem> built = mdp::irl_problem(p);
+  REQUIRE_MESSAGE(built.ok(), built.status().message());
+  return built.value();
+}
+
+std::vector<double> policy_of(const mdp::IrlProblem& p, const Eigen::VectorXd& theta) {
+  const Eigen::VectorXd r = p.phi * theta;
+  return mdp::soft_optimal_policy(p.mdp, std::vector<double>(r.data(), r.data() + r.size()));
+}
+
+}  // namespace
+
+TEST_CASE("IRL loss: the analytic gradient (feature expectations) equals central differences, deterministic and slippery") {
+  for (double slip : {0.0, 0.3}) {
+    const mdp::IrlProblem p = problem(slip, 0.0);
+    const std::vector<double> w = mdp::occupancy_finite(p.mdp, mdp::soft_optimal_policy(p.mdp, p.true_reward));
+    Eigen::VectorXd theta(p.features);
+    for (int j = 0; j < p.features; ++j) theta[j] = 0.3 * j - 0.4;
+    Eigen::VectorXd grad;
+    mdp::irl_loss(p, w, theta, &grad);
+    for (int j = 0; j < p.features; ++j) {
+      Eigen::VectorXd up = theta, down = theta;
+      up[j] += 1e-6, down[j] -= 1e-6;
+      const double fd = (mdp::irl_loss(p, w, up, nullptr) - mdp::irl_loss(p, w, down, nullptr)) / 2e-6;
+      CHECK(grad[j] == doctest::Approx(fd).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("IRL MLE: the population fit recovers θ*; KL is 0 at θ*, positive elsewhere and ½δᵀHδ to second order") {
+  const mdp::IrlProblem p = problem(0.0, 0.0);
+  const std::vector<double> expert = mdp::soft_optimal_policy(p.mdp, p.true_reward);
+  const std::vector<double> w = mdp::occupancy_finite(p.mdp, expert);
+  const Eigen::VectorXd fit = mdp::fit_irl_mle(p, w, Eigen::VectorXd::Zero(p.features), 5.0);
+  CHECK((fit - p.theta_star).norm() < 1e-7);
+  CHECK(std::abs(mdp::trajectory_kl(p.mdp, expert, policy_of(p, p.theta_star))) < 1e-12);
+  const Eigen::MatrixXd h = mdp::irl_hessian(p, w, p.theta_star);
+  Eigen::VectorXd delta(p.features);
+  for (int j = 0; j < p.features; ++j) delta[j] = 1e-3 * (j % 2 ? 1.0 : -0.7);
+  const double kl = mdp::trajectory_kl(p.mdp, expert, policy_of(p, p.theta_star + delta));
+  CHECK(kl > 0.0);
+  CHECK(kl == doctest::Approx(0.5 * delta.dot(h * delta)).epsilon(0.01));
+  // Misspecified: θ† differs from θ* and the best KL in the class stays positive.
+  const mdp::IrlProblem q = problem(0.0, 0.5);
+  const std::vector<double> expert_q = mdp::soft_optimal_policy(q.mdp, q.true_reward);
+  const Eigen::VectorXd best = mdp::fit_irl_mle(q, mdp::occupancy_finite(q.mdp, expert_q), Eigen::VectorXd::Zero(q.features), 5.0);
+  const double best_kl = mdp::trajectory_kl(q.mdp, expert_q, policy_of(q, best));
+  CHECK(best_kl > 1e-3);
+  CHECK(best_kl <= mdp::trajectory_kl(q.mdp, expert_q, policy_of(q, q.theta_star)));
+}
+
+TEST_CASE("expert trajectories: n per stage, frequencies near the exact occupancy; behaviour cloning without data is uniform") {
+  const mdp::IrlProblem p = problem(0.2, 0.0);
+  const std::vector<double> expert = mdp::soft_optimal_policy(p.mdp, p.true_reward);
+  const std::vector<double> mu = mdp::occupancy_finite(p.mdp, expert);
+  std::vector<double> counts(mu.size(), 0.0);
+  const int n = 20000;
+  mdp::sample_trajectories(p.mdp, expert, 3, 0, 7, 0, n / 2, counts);
+  mdp::sample_trajectories(p.mdp, expert, 3, 0, 7, n / 2, n, counts);  // in two pieces: the same as one
+  std::vector<double> whole(mu.size(), 0.0);
+  mdp::sample_trajectories(p.mdp, expert, 3, 0, 7, 0, n, whole);
+  CHECK(whole == counts);
+  const int n_sa = p.mdp.pairs();
+  for (int h = 0; h < p.mdp.horizon; ++h) {
+    double total = 0.0;
+    for (int i = 0; i < n_sa; ++i) {
+      const double f = counts[static_cast<size_t>(h) * n_sa + i] / n, m = mu[static_cast<size_t>(h) * n_sa + i];
+      total += counts[static_cast<size_t>(h) * n_sa + i];
+      CHECK(std::abs(f - m) <= 5.0 * std::sqrt(m * (1 - m) / n) + 1e-12);
+    }
+    CHECK(total == n);
+  }
+  const std::vector<double> bc = mdp::behaviour_cloning(p.mdp, std::vector<double>(mu.size(), 0.0));
+  for (double x : bc) CHECK(x == doctest::Approx(0.25));
+}
+
+TEST_CASE("mdp.irl parameters: n_min ≥ n_max and too many features are refused, naming the parameter") {
+  mdp::IrlExperiment e;
+  CHECK(contains(e.params().set_texts({{"n_min", "500"}, {"n_max", "100"}}).message(), "n_min: must be below n_max"));
+  CHECK(contains(e.params().set_texts({{"size", "2"}, {"features", "4"}}).message(), "features: must be below the number of cells"));
+  CHECK(e.params().set_texts({{"n_min", "10"}, {"n_max", "100"}}).ok());
+}

@@ -1,0 +1,155 @@
+// mdp.safe_meta's pieces against what must hold exactly: the tasks share one transition structure,
+// the CPO bound is an upper bound on the exact cost of every tilted policy, a safe step from a
+// feasible policy is certified and feasible (exactly evaluated), the unconstrained step is the
+// λ = 0 tilt, meta-training makes the meta-policy feasible on its training tasks, and bad
+// parameters are refused with the parameter named.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/rng.hpp"
+#include "mdp/safe_adaptation.hpp"
+#include "mdp/safe_meta_experiment.hpp"
+#include "mdp/safe_meta_tasks.hpp"
+#include "mdp/safe_meta_training.hpp"
+#include "test_util.hpp"
+
+namespace mdp = klab::mdp;
+using klab::test::contains;
+
+namespace {
+
+std::vector<mdp::MetaTask> tasks(const mdp::MetaTaskSpec& spec, uint32_t stream, int count) {
+  klab::Rng rng(5, 0, stream);
+  klab::Expected<std::vector<mdp::MetaTask>> t = mdp::draw_meta_tasks(spec, rng, count);
+  REQUIRE_MESSAGE(t.ok(), t.status().message());
+  return t.value();
+}
+
+double exact_cost(const mdp::Mdp& m, const mdp::Policy& pi) { return mdp::start_value(m, mdp::evaluate(m, pi, m.cost)); }
+
+// A policy with random logits (seeded), to test from states of every kind.
+mdp::Policy random_policy(const mdp::Mdp& m, klab::Rng& rng, double scale) {
+  mdp::Policy pi(static_cast<size_t>(m.pairs()));
+  for (int s = 0; s < m.states; ++s) {
+    double z = 0.0;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) z += pi[static_cast<size_t>(i)] = std::exp(scale * (rng.uniform() - 0.5));
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) pi[static_cast<size_t>(i)] /= z;
+  }
+  return pi;
+}
+
+}  // namespace
+
+TEST_CASE("safe meta tasks: one transition structure, goals on the far edge, distinct interior hazards, LP optimum within budget") {
+  mdp::MetaTaskSpec spec;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 1, 12);
+  const int n = spec.size;
+  std::set<std::vector<double>> rewards;
+  for (const mdp::MetaTask& task : t) {
+    CHECK(task.mdp.first_pair == t[0].mdp.first_pair);
+    CHECK(task.mdp.next_state == t[0].mdp.next_state);
+    CHECK(task.mdp.next_prob == t[0].mdp.next_prob);
+    CHECK(task.mdp.start == t[0].mdp.start);
+    const int row = task.goal_cell / n, col = task.goal_cell % n;
+    CHECK((row == 0 || col == n - 1));
+    CHECK(std::set<int>(task.hazards.begin(), task.hazards.end()).size() == static_cast<size_t>(spec.hazards));
+    for (int h : task.hazards) {
+      CHECK(h / n >= 1);
+      CHECK(h / n <= n - 2);
+      CHECK(h % n >= 1);
+      CHECK(h % n <= n - 2);
+    }
+    CHECK(task.optimum_cost <= spec.budget + 1e-7);
+    CHECK(task.optimum_reward > 0.0);
+    rewards.insert(task.mdp.reward);
+  }
+  CHECK(rewards.size() > 3);  // the goals differ between tasks
+  // Same stream, same tasks.
+  const std::vector<mdp::MetaTask> again = tasks(spec, 1, 12);
+  for (size_t i = 0; i < t.size(); ++i) CHECK(again[i].hazards == t[i].hazards);
+}
+
+TEST_CASE("CPO bound: U(π′) ≥ J_c(π′) exactly evaluated, for tilts of random policies; α = 0 leaves π unchanged") {
+  mdp::MetaTaskSpec spec;
+  spec.gamma = 0.9;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 2, 4);
+  klab::Rng rng(9, 0, 3);
+  int checked = 0;
+  for (const mdp::MetaTask& task : t) {
+    for (int trial = 0; trial < 5; ++trial) {
+      const mdp::Policy pi = random_policy(task.mdp, rng, 4.0);
+      const mdp::PolicyStats st = mdp::policy_stats(task.mdp, pi);
+      CHECK(st.cost == doctest::Approx(exact_cost(task.mdp, pi)).epsilon(1e-12));
+      mdp::Policy same;
+      mdp::tilted_policy(task.mdp, pi, st, 0.0, 3.0, same);
+      for (size_t i = 0; i < pi.size(); ++i) CHECK(same[i] == doctest::Approx(pi[i]).epsilon(1e-14));
+      CHECK(mdp::cost_bound(task.mdp, pi, st, pi) == doctest::Approx(st.cost).epsilon(1e-10));
+      for (double alpha : {0.05, 0.5, 5.0})
+        for (double lambda : {0.0, 1.0, 10.0}) {
+          mdp::Policy next;
+          mdp::tilted_policy(task.mdp, pi, st, alpha, lambda, next);
+          CHECK(exact_cost(task.mdp, next) <= mdp::cost_bound(task.mdp, pi, st, next) + 1e-10);
+          ++checked;
+        }
+    }
+  }
+  CHECK(checked == 4 * 5 * 9);
+}
+
+TEST_CASE("safe step: from a feasible policy it is certified and feasible; the certificate's α, λ are what it returns") {
+  mdp::MetaTaskSpec spec;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 3, 8);
+  klab::Rng rng(11, 0, 4);
+  for (const mdp::MetaTask& task : t) {
+    // A feasible start: mix a random policy towards the least-cost direction until J_c ≤ b.
+    mdp::Policy pi = random_policy(task.mdp, rng, 2.0);
+    for (int k = 0; k < 50 && exact_cost(task.mdp, pi) > spec.budget; ++k) {
+      const mdp::PolicyStats st = mdp::policy_stats(task.mdp, pi);
+      mdp::Policy next;
+      mdp::tilted_policy(task.mdp, pi, st, 2.0, 100.0, next);
+      pi = next;
+    }
+    REQUIRE(exact_cost(task.mdp, pi) <= spec.budget);
+    mdp::Policy p = pi;
+    for (int step = 0; step < 4; ++step) {
+      const mdp::PolicyStats st = mdp::policy_stats(task.mdp, p);
+      const mdp::SafeStep s = mdp::safe_adaptation_step(task.mdp, p, st, spec.budget, 5.0);
+      CHECK(s.certified);
+      CHECK(s.bound <= spec.budget);
+      CHECK(exact_cost(task.mdp, s.policy) <= spec.budget + 1e-12);
+      mdp::Policy again;
+      mdp::tilted_policy(task.mdp, p, st, s.alpha, s.lambda, again);
+      for (size_t i = 0; i < again.size(); ++i) CHECK(again[i] == doctest::Approx(s.policy[i]).epsilon(1e-12));
+      // The step improves reward to first order: Σ d ⟨π′, A_r⟩ ≥ 0 (the tilt's λ term may cost some).
+      CHECK(mdp::policy_stats(task.mdp, s.policy).reward >= st.reward - 1e-3);
+      p = s.policy;
+    }
+    // With the exact certificate, the same guarantee, checked on the exact cost.
+    const mdp::PolicyStats st = mdp::policy_stats(task.mdp, pi);
+    const mdp::SafeStep e = mdp::safe_adaptation_step(task.mdp, pi, st, spec.budget, 5.0, mdp::Certificate::Exact);
+    CHECK(e.certified);
+    CHECK(exact_cost(task.mdp, e.policy) <= spec.budget + 1e-12);
+  }
+}
+
+TEST_CASE("safe meta-training makes the meta-policy feasible on every training task and raises the adapted reward") {
+  mdp::MetaTaskSpec spec;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 4, 6);
+  mdp::MetaTrainingSettings s;
+  mdp::SafeMetaTrainer trainer(t, s);
+  trainer.iterate();
+  const double first_reward = trainer.adapted_reward();
+  CHECK(trainer.worst_excess() > 0.0);  // the uniform start is over budget somewhere
+  for (int k = 0; k < 40; ++k) trainer.iterate();
+  CHECK(trainer.adapted_reward() > first_reward + 0.1);
+  for (const mdp::MetaTask& task : t) CHECK(exact_cost(task.mdp, trainer.policy()) <= spec.budget);
+}
+
+TEST_CASE("mdp.safe_meta parameters: hazards beyond the interior and a too-small grid are refused, naming the parameter") {
+  mdp::SafeMetaExperiment e;
+  CHECK(contains(e.params().set_texts({{"size", "4"}, {"hazards", "5"}}).message(), "hazards: must be in [0, 4]"));
+  CHECK(contains(e.params().set_texts({{"size", "3"}}).message(), "size"));
+  CHECK(contains(e.params().set_texts({{"budget", "0.01"}}).message(), "budget"));
+  CHECK(e.params().set_texts({{"size", "5"}, {"hazards", "9"}}).ok());
+}
