@@ -302,21 +302,29 @@ TEST_CASE("an invalid link shows a notice naming the problem and falls back to t
 TEST_CASE("clicking a demo in the sidebar opens it") {
   // The demo changes in the middle of a frame (the sidebar is drawn before the centre), so the
   // new demo's live view must be ready before the centre draws it. Titles may wrap onto two
-  // lines, so the test clicks down the sidebar every few pixels and collects the demos it opens.
+  // lines, so the test clicks down the sidebar every few pixels and collects the demos it opens;
+  // a catalogue taller than the window is reached by scrolling the sidebar with the wheel.
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   ui.frame(app);
   ImGuiIO& io = ImGui::GetIO();
   std::set<std::string> opened;
-  for (float y = ImGui::GetFrameHeight() + 4; y < 780; y += 5) {
-    io.MousePos = ImVec2(60, y);
+  for (int page = 0; page < 4; ++page) {
+    for (float y = ImGui::GetFrameHeight() + 4; y < 780; y += 5) {
+      io.MousePos = ImVec2(60, y);
+      ui.frame(app);
+      io.MouseDown[0] = true;
+      ui.frame(app);
+      io.MouseDown[0] = false;
+      ui.frame(app);
+      ui.frame(app);
+      opened.insert(app.demo().id);
+    }
+    io.MousePos = ImVec2(60, 400);
+    io.MouseWheel = -20.0f;  // a page down the sidebar
     ui.frame(app);
-    io.MouseDown[0] = true;
+    io.MouseWheel = 0.0f;
     ui.frame(app);
-    io.MouseDown[0] = false;
-    ui.frame(app);
-    ui.frame(app);
-    opened.insert(app.demo().id);
   }
   for (const klab::DemoInfo& d : app.catalog().demos()) {
     CAPTURE(d.id);
