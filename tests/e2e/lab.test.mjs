@@ -409,6 +409,7 @@ async function main() {
       expect(p.n === "50" && p.seed === "42" && p.runs === "123", `canonical hash ${h}`);
       for (const k of ["t", "c", "p_true", "samples"]) expect(p[k] === d[k], `${k} is ${p[k]}, the default is ${d[k]}`);
       await park();
+      await sleep(2200);  // the notice of the Space check before fades out (1.8 s): not part of the state
       await frames(2);
       const img = await shot("bernoulli-p085");
       const dc = diffFraction(defaultImg, img, CENTRE), dp = diffFraction(defaultImg, img, CONTROLS);
