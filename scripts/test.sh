@@ -31,7 +31,7 @@ step "wasm build"
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j"$jobs"
 step "wasm tests (node)"
-ctest --preset wasm
+ctest --preset wasm -j"$jobs"
 
 step "native vs wasm parity"
 scripts/check_parity.sh
