@@ -8,6 +8,9 @@
 
 namespace klab::mdp {
 
+// The result lines of curve `metric` for the series that report it (a series without that metric
+// has no points and is left out of the plot and its legend).
+std::vector<plot::Line> reported_lines(const BatchResult& r, const std::string& metric);
 // A dashed grey horizontal guide (budgets, thresholds, optima).
 plot::Guide reference_guide(const std::string& label, double y);
 // One bar per series with the mean of final metric `metric` (95% CI as a line over the bar's top),

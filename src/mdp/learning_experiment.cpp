@@ -278,21 +278,6 @@ RunLayout LearningExperiment::layout() const {
 
 // [SECTION] figure
 
-namespace {
-
-// The lines of `metric` for the series that report it.
-std::vector<plot::Line> reported_lines(const BatchResult& r, const std::string& metric) {
-  std::vector<plot::Line> out;
-  const int m = r.layout.find_curve(metric);
-  for (plot::Line& l : plot::result_lines(r, metric)) {
-    const size_t s = static_cast<size_t>(r.layout.find_series(l.name));
-    if (m >= 0 && r.curve_stat(s, static_cast<size_t>(m), 0).count() > 0) out.push_back(std::move(l));
-  }
-  return out;
-}
-
-}  // namespace
-
 plot::Figure LearningExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   f.title = "Learning in " + world_label(world()) + ", H = " + std::to_string(p().horizon) + ", " + std::to_string(r.runs_done) + " runs";

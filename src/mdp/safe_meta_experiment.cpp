@@ -305,16 +305,6 @@ RunLayout SafeMetaExperiment::layout() const {
 
 namespace {
 
-std::vector<plot::Line> lines_with_data(const BatchResult& r, const std::string& metric) {
-  std::vector<plot::Line> out;
-  const int m = r.layout.find_curve(metric);
-  for (plot::Line& l : plot::result_lines(r, metric)) {
-    const size_t s = static_cast<size_t>(r.layout.find_series(l.name));
-    if (m >= 0 && r.curve_stat(s, static_cast<size_t>(m), 0).count() > 0) out.push_back(std::move(l));
-  }
-  return out;
-}
-
 double mean_final(const BatchResult& r, const std::string& metric) {
   const int m = r.layout.find_final(metric);
   for (size_t s = 0; m >= 0 && s < r.layout.series.size(); ++s)
@@ -332,7 +322,7 @@ plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
   reward.title = "Reward J_r on unseen tasks after k adaptation steps";
   reward.x = {"adaptation step k"};
   reward.y = {"mean J_r(π_k) over unseen tasks"};
-  reward.lines = lines_with_data(r, "reward");
+  reward.lines = reported_lines(r, "reward");
   const double optimum = mean_final(r, "optimum");
   if (std::isfinite(optimum)) reward.guides.push_back(reference_guide("CMDP optimum (LP), mean over tasks = " + plot::format_number(optimum), optimum));
   plot::Plot violation;
@@ -341,12 +331,12 @@ plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
   violation.y = {"fraction of tasks with J_c(π_k) > b"};
   violation.y.cover_lo = 0.0;
   violation.y.cover_hi = 0.1;
-  violation.lines = lines_with_data(r, "violation");
+  violation.lines = reported_lines(r, "violation");
   plot::Plot meta;
   meta.title = "Meta-training: J_r after one safe step (training tasks)";
   meta.x = {"meta-iteration t"};
   meta.y = {"mean J_r(safe step from π_φ)"};
-  std::vector<plot::Line> meta_lines = lines_with_data(r, "meta_reward");
+  std::vector<plot::Line> meta_lines = reported_lines(r, "meta_reward");
   if (!meta_lines.empty()) {
     meta_lines.resize(1);  // every meta-policy series records the same training curve
     meta_lines[0].name = "meta-training";
@@ -356,7 +346,7 @@ plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
   excess.title = "Meta-policy cost on the training tasks: max_τ J_c − b";
   excess.x = {"meta-iteration t"};
   excess.y = {"worst excess over budget"};
-  std::vector<plot::Line> excess_lines = lines_with_data(r, "meta_excess");
+  std::vector<plot::Line> excess_lines = reported_lines(r, "meta_excess");
   if (!excess_lines.empty()) {
     excess_lines.resize(1);
     excess_lines[0].name = "meta-policy";
