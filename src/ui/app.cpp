@@ -51,6 +51,7 @@ std::string escape_percent(const std::string& s) {
 App::App(Registry catalog, ViewFactory views) : catalog_(std::move(catalog)), views_(std::move(views)) {
   slots_.resize(catalog_.demos().size());
   slot_for(0);
+  if (!catalog_.demos().empty()) open_chapters_.insert(catalog_.demos()[0].chapter);
 }
 
 App::~App() = default;
@@ -84,6 +85,7 @@ void App::select(const std::string& demo_id) {
   for (size_t i = 0; i < catalog_.demos().size(); ++i)
     if (catalog_.demos()[i].id == demo_id) {
       slot_for(i);
+      open_chapters_.insert(catalog_.demos()[i].chapter);
       if (current_ != i) {
         current_ = i;
         dismiss_notices();  // the user has moved on
@@ -407,29 +409,53 @@ void App::draw_menu_bar() {
   ImGui::EndMenuBar();
 }
 
-// Chapters and their demos; a title too long for the width ends in "…" (full title on hover).
+// Chapters and their demos. A chapter lists its demos while open: the current demo's chapter opens
+// itself; clicking a chapter's title opens it on its first demo; its arrow opens or closes it (the
+// catalogue stays one screen tall as chapters grow). Long demo titles wrap onto a second line.
 void App::draw_demo_list(bool close_on_select) {
   const float fs = ImGui::GetFontSize();
   for (const ChapterInfo& c : catalog_.chapters()) {
+    std::vector<size_t> demos;
+    for (size_t i = 0; i < catalog_.demos().size(); ++i)
+      if (catalog_.demos()[i].chapter == c.id) demos.push_back(i);
+    if (demos.empty()) continue;
+    const bool open = open_chapters_.count(c.id) > 0;
+    ImGui::PushID(c.id.c_str());
+    // The arrow: a square button one line high (the rows keep the height of a line of text).
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    if (ImGui::InvisibleButton("##toggle", ImVec2(fs, fs))) {
+      if (open) open_chapters_.erase(c.id);
+      else open_chapters_.insert(c.id);
+    }
+    help_tooltip(open ? "Hide this chapter's demos" : "Show this chapter's demos");
+    const float r = fs * 0.28f, cx = at.x + fs * 0.5f, cy = at.y + fs * 0.5f;  // a small triangle: ▾ open, ▸ closed
+    if (open) ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(cx - r, cy - r * 0.6f), ImVec2(cx + r, cy - r * 0.6f), ImVec2(cx, cy + r * 0.8f), color::kMuted);
+    else ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(cx - r * 0.6f, cy - r), ImVec2(cx - r * 0.6f, cy + r), ImVec2(cx + r * 0.8f, cy), color::kMuted);
+    ImGui::SameLine(0.0f, fs * 0.3f);
+    const std::string title = open ? c.title : c.title + "  (" + std::to_string(demos.size()) + ")";
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
-    ImGui::TextUnformatted(c.title.c_str());
+    const bool clicked = ImGui::Selectable(title.c_str(), false, 0, ImVec2(0, fs));
     ImGui::PopStyleColor();
     help_tooltip(c.blurb);
-    for (size_t i = 0; i < catalog_.demos().size(); ++i) {
+    ImGui::PopID();
+    if (clicked) {
+      open_chapters_.insert(c.id);
+      if (catalog_.demos()[current_].chapter != c.id) select(catalog_.demos()[demos.front()].id);
+    }
+    if (!open_chapters_.count(c.id)) continue;
+    for (size_t i : demos) {
       const DemoInfo& d = catalog_.demos()[i];
-      if (d.chapter != c.id) continue;
-      // Long titles wrap onto a second line rather than being cut.
-      const ImVec2 at = ImGui::GetCursorScreenPos();
+      const ImVec2 row = ImGui::GetCursorScreenPos();
       TextLayout layout;
       layout.wrap = ImGui::GetContentRegionAvail().x - fs * 1.0f;
       layout.indent_rest = fs * 0.5f;
       const ImVec2 size = rich_size(d.title, layout);
       ImGui::PushID(static_cast<int>(i));
-      const bool clicked = ImGui::Selectable("##demo", i == current_, 0, ImVec2(0, size.y));
+      const bool picked = ImGui::Selectable("##demo", i == current_, 0, ImVec2(0, size.y));
       ImGui::PopID();
-      rich_draw(ImGui::GetWindowDrawList(), ImVec2(at.x + fs * 0.8f, at.y), ImGui::GetColorU32(ImGuiCol_Text), d.title, layout);
+      rich_draw(ImGui::GetWindowDrawList(), ImVec2(row.x + fs * 0.8f, row.y), ImGui::GetColorU32(ImGuiCol_Text), d.title, layout);
       help_tooltip(d.summary + "\n\n`" + d.id + "`");
-      if (clicked) {
+      if (picked) {
         select(d.id);
         if (close_on_select) drawer_open_ = false;
       }

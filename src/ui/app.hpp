@@ -14,6 +14,7 @@
 // notice on a timer): when it does not, the host draws nothing until the next input event.
 #pragma once
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,7 @@ class App {
   ViewFactory views_;
   std::vector<std::unique_ptr<Slot>> slots_;  // one per demo, created on first visit
   size_t current_ = 0;
+  std::set<std::string> open_chapters_;  // chapters whose demos the sidebar lists (the current one's opens itself)
   Tab tab_ = Tab::Live;
   Tab requested_tab_ = Tab::Live;
   bool tab_requested_ = true;

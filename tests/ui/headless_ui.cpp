@@ -330,6 +330,32 @@ TEST_CASE("clicking a demo in the sidebar opens it") {
     CAPTURE(d.id);
     CHECK(opened.count(d.id) == 1);
   }
+  // Back at the top, the first chapter's arrow hides its demos: the row below its title is then
+  // the next chapter's title, whose click opens that chapter on its first demo.
+  auto click = [&](float x, float y) {
+    io.MousePos = ImVec2(x, y);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    ui.frame(app);
+  };
+  io.MousePos = ImVec2(60, 400);
+  io.MouseWheel = 100.0f;
+  ui.frame(app);
+  io.MouseWheel = 0.0f;
+  ui.frame(app);
+  const float fs = ImGui::GetFontSize(), row = fs + ImGui::GetStyle().ItemSpacing.y;
+  const float first_title = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y + fs / 2;
+  app.select(app.catalog().demos().front().id);
+  click(ImGui::GetStyle().WindowPadding.x + fs / 2, first_title);  // the arrow
+  click(60, first_title + row);
+  const klab::DemoInfo& first = app.catalog().demos().front();
+  std::string second_chapter;
+  for (const klab::DemoInfo& d : app.catalog().demos())
+    if (d.chapter != first.chapter && second_chapter.empty()) second_chapter = d.chapter;
+  CHECK(app.demo().chapter == second_chapter);
   release_mouse();
 }
 
