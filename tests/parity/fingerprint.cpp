@@ -9,6 +9,7 @@
 // iterations accumulate last-bit differences: up to 4e-12 measured); the absolute 1e-14 covers
 // quantities that are zero up to rounding. Two demos amplify the difference by design and state
 // a looser tolerance (parity_tolerance).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -162,11 +163,11 @@ int main() {
     ints("mdp.lp.pivots", {static_cast<unsigned long long>(lp.pivots)});
     reals("mdp.lp.optimum", {lp.reward, lp.lambda});
   }
-  // Every demo's default batch of a few runs: the final statistics.
+  // Every demo's default batch (its default runs, at most 40): the final statistics.
   const Registry catalog = make_catalog();
   for (const DemoInfo& d : catalog.demos()) {
     auto e = d.make();
-    BatchJob job(e->clone(), 7, 40);
+    BatchJob job(e->clone(), 7, std::min<uint32_t>(40, d.default_runs));
     job.run_all(1);
     const BatchResult r = job.result();
     std::vector<double> finals;

@@ -1,4 +1,4 @@
-// The mdp chapter's claims (issue 7: claims 1, 2, 3, 4, 5, 8 and 9), each through the Experiment the
+// The mdp chapter's claims (issue 7: claims 1, 2, 3, 4, 5, 6, 8 and 9), each through the Experiment the
 // user runs (`klab run mdp.<demo>` with the same parameters), with fixed seeds and statistical
 // margins (differences of means against standard errors, bounds that must hold in every run).
 // Run natively (the wasm test run skips the "claims" suite). Claim 1's independent SciPy
@@ -15,6 +15,7 @@
 #include "mdp/learning_experiment.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/policy_iteration.hpp"
+#include "mdp/robust_experiment.hpp"
 #include "mdp/safe_meta_experiment.hpp"
 #include "mdp/value_iteration.hpp"
 
@@ -180,6 +181,38 @@ TEST_SUITE("claims") {
     // Outcome quality at equal compute (one evaluation per step): primal-dual ends near budget but is not anytime safe.
     CHECK(pd_final.mean() <= 0.05);
     CHECK(pd_any.mean() - 3 * pd_any.sem() >= 0.05);
+  }
+
+  TEST_CASE("claim 6: IWOCS reaches robust VI's static worst case (or better) in a few worst-case searches; ρᵀV_rect bounds robust VI's and IWOCS's static worst cases") {
+    // Deterministic worlds: one run each, exact values, tolerances for rounding only. The cliff walk
+    // with the wind towards the cliff (the demo's default) and both other grids under every wind.
+    struct Case {
+      std::vector<std::pair<std::string, std::string>> params;
+    };
+    std::vector<Case> cases{{{}}};
+    for (const char* grid : {"four_rooms", "hazard_maze"})
+      for (const char* wind : {"north", "east", "south", "west"})
+        cases.push_back({{{"grid", grid}, {"wind_direction", wind}, {"slip_max", "0.5"}, {"wind_max", "0.5"}, {"points", "5"}}});
+    for (const Case& c : cases) {
+      klab::mdp::RobustExperiment e;
+      const BatchResult r = run_batch(e, c.params, 1, 1);
+      std::string config;
+      for (const auto& kv : c.params) config += kv.first + "=" + kv.second + " ";
+      CAPTURE(config);
+      const double iwocs = final_of(r, "iwocs", "worst_case").mean(), rvi = final_of(r, "robust_vi", "worst_case").mean();
+      const double rect = final_of(r, "robust_vi", "rectangular_value").mean(), tol = 1e-9 * (1.0 + std::fabs(rvi));
+      CHECK(iwocs >= rvi - tol);
+      CHECK(final_of(r, "iwocs", "models").mean() <= 4);  // the nominal model and at most three searches
+      // min_static V^π ≥ min_dynamic V^π for any π, and the dynamic worst case of robust VI's policy is ρᵀV_rect.
+      CHECK(rect <= rvi + tol);
+      CHECK(rect <= iwocs + tol);
+    }
+    // The cliff walk: the nominal policy walks the edge and falls in windy models.
+    klab::mdp::RobustExperiment e;
+    const BatchResult r = run_batch(e, {}, 1, 1);
+    MESSAGE("cliff walk, worst cases: nominal " << final_of(r, "nominal", "worst_case").mean() << ", IWOCS " << final_of(r, "iwocs", "worst_case").mean()
+                                                << ", robust VI " << final_of(r, "robust_vi", "worst_case").mean());
+    CHECK(final_of(r, "nominal", "worst_case").mean() < final_of(r, "iwocs", "worst_case").mean() - 100.0);
   }
 
   TEST_CASE("claim 8: well-specified maximum-likelihood IRL: the fitted log-log slope of trajectory KL against n lies in [−1.2, −0.8]") {

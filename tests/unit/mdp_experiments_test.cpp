@@ -53,6 +53,7 @@ TEST_CASE("klab run mdp.<demo> writes the four files; mdp_file loads a JSON worl
       {"mdp.constrained", {"--set", "iterations=10", "--set", "episodes=20"}},
       {"mdp.safe_meta", {"--set", "meta_iterations=5", "--set", "test_tasks=3", "--set", "train_tasks=3"}},
       {"mdp.irl", {"--set", "n_max=100", "--set", "points=4"}},
+      {"mdp.robust", {"--set", "points=3", "--set", "iterations=3"}},
   };
   for (const auto& c : small) {
     CAPTURE(c.demo);
