@@ -17,14 +17,14 @@ enum Final { kFinalMiss, kFinalWidth, kFinalUpperAtPHat, kFinalLowerAtPHat };
 std::shared_ptr<const ParamTable<BernoulliParams>> table() {
   auto t = std::make_shared<ParamTable<BernoulliParams>>();
   using P = BernoulliParams;
-  t->real("p_hat", &P::p_hat, 0.3, 0.0, 1.0).label("p̂  empirical mean").help("Empirical mean of the N samples (geometry view).");
+  t->real("p_hat", &P::p_hat, 0.05, 0.0, 1.0).label("p̂  empirical mean").help("Empirical mean of the N samples (geometry view).");
   t->integer("n", &P::n, 20, 1, 100000).label("N  samples").log_scale().help("Number of samples behind p̂ (geometry view).");
   t->integer("t", &P::t, 50, 1, 100000000)
       .label("t  time")
       .log_scale()
       .help("Time t in the exploration level (ln t + c ln ln t)/N; KL-UCB misses p with probability at most 1/t.");
   t->real("c", &P::c, 0.0, 0.0, 5.0).label("c  (ln ln t)").help("Coefficient of ln ln t in the level (Garivier & Cappé use c = 3 in the proof, 0 in practice).");
-  t->real("p_true", &P::p_true, 0.3, 0.0, 1.0).label("p  true mean").help("True Bernoulli mean in the coverage simulation.");
+  t->real("p_true", &P::p_true, 0.05, 0.0, 1.0).label("p  true mean").help("True Bernoulli mean in the coverage simulation.");
   t->integer("samples", &P::samples, 1000, 1, 1000000).label("samples per run").log_scale().help("Samples drawn in each simulated run; bounds are checked at log-spaced N.");
   return t;
 }
@@ -160,8 +160,8 @@ DemoInfo bernoulli_demo() {
       "Geometrically: where the convex curve q ↦ kl(p̂, q) crosses the level ℓ. Pinsker's inequality\n"
       "kl(p̂, q) ≥ 2(q - p̂)² replaces the curve by a parabola, whose crossing p̂ + sqrt(ℓ/2) is Hoeffding's\n"
       "bound; UCB1 uses the wider p̂ + sqrt(2 ln t / N).\n"
-      "What to look for: move p̂ towards 0 or 1: the kl curve steepens and KL-UCB becomes far tighter than\n"
-      "Hoeffding. The simulation (Runs) draws Bernoulli(p) samples and counts how often each bound misses p:\n"
+      "What to look for: at p̂ = 0.05 the kl curve is steep and KL-UCB's bound sits well inside Hoeffding's; drag p̂\n"
+      "towards 0.5 and the two nearly meet (Pinsker is tight there). The simulation (Runs) draws Bernoulli(p) samples and counts how often each bound misses p:\n"
       "KL-UCB's miss rate stays under its Chernoff bound 1/t (c = 0) and is the closest of the three to it, while\n"
       "its bound is the narrowest; UCB1 hardly ever misses because it is wider than it needs to be. `klab run`\n"
       "also reports the bounds at p̂ and N (upper_at_p_hat; lower_at_p_hat is KL-LCB).";

@@ -6,11 +6,11 @@
 namespace klab::kl {
 
 struct BernoulliParams {
-  double p_hat = 0.3;     // empirical mean shown in the geometry view
+  double p_hat = 0.05;    // empirical mean shown in the geometry view
   long long n = 20;       // number of samples N behind p̂
   long long t = 50;       // time t in the level (ln t + c ln ln t)/N
   double c = 0.0;         // coefficient of ln ln t
-  double p_true = 0.3;    // true mean for the coverage simulation
+  double p_true = 0.05;   // true mean for the coverage simulation
   long long samples = 1000;  // samples per simulated run
 };
 
