@@ -3,6 +3,7 @@
 #include "alignment/panels.hpp"
 #include "bandits/panels.hpp"
 #include "kl/panels.hpp"
+#include "mdp/panels.hpp"
 #include "optim/panels.hpp"
 
 namespace klab {
@@ -12,6 +13,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = kl::make_view(id)) return v;
     if (auto v = bandits::make_view(id)) return v;
     if (auto v = alignment::make_view(id)) return v;
+    if (auto v = mdp::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
     return nullptr;
   };

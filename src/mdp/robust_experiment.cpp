@@ -172,11 +172,47 @@ Expected<RobustWorld> robust_world(const RobustParams& p) {
       g.discount = p.gamma;
       Expected<Grid> grid = build_gridworld(g);
       if (!grid.ok()) return grid.status();
+      w.layout = grid.value().layout;
       w.set.models.push_back(std::move(grid.value().mdp));
     }
   }
   if (Status s = check_model_set(w.set); !s.ok()) return s;
   return w;
+}
+
+plot::Plot set_value_map(const SetMapInput& in) {
+  const std::vector<double>& slips = in.world->slips;
+  const std::vector<double>& winds = in.world->winds;
+  const double ds = slips.size() > 1 ? slips[1] - slips[0] : 0.05, dw = winds.size() > 1 ? winds[1] - winds[0] : 0.05;
+  plot::Plot m;
+  m.title = in.title;
+  m.x = {"slip", plot::Scale::Linear};
+  m.y = {"wind", plot::Scale::Linear};
+  plot::Heatmap h;
+  h.nx = static_cast<int>(slips.size());
+  h.ny = static_cast<int>(winds.size());
+  h.x0 = slips.front() - ds / 2, h.x1 = slips.back() + ds / 2;
+  h.y0 = winds.front() - dw / 2, h.y1 = winds.back() + dw / 2;
+  h.vmin = in.vmin, h.vmax = in.vmax;
+  h.smooth = false;
+  h.label = "V^π_θ(ρ)";
+  for (double v : in.values) h.values.push_back(static_cast<float>(v));
+  m.heatmaps.push_back(h);
+  for (size_t i = 0; i < in.found.size(); ++i) {
+    const size_t k = static_cast<size_t>(in.found[i]);
+    m.annotations.push_back({slips[k % slips.size()], winds[k / slips.size()], std::to_string(i)});
+  }
+  // The policy's worst model, in gold.
+  size_t arg = 0;
+  for (size_t k = 1; k < in.values.size(); ++k)
+    if (in.values[k] < in.values[arg]) arg = k;
+  plot::Points worst;
+  worst.name = "worst case";
+  worst.color = plot::kOptimumGold;
+  worst.x = {slips[arg % slips.size()]};
+  worst.y = {winds[arg / slips.size()]};
+  if (!in.values.empty() && std::isfinite(in.values[arg])) m.points.push_back(worst);
+  return m;
 }
 
 RobustExperiment::RobustExperiment() : ExperimentOf(table()) {}
@@ -206,37 +242,16 @@ RunLayout RobustExperiment::layout() const {
 
 namespace {
 
-// The heat map of V^π_θ(ρ) over (slip, wind) for one series, cells centred on the set's values.
-plot::Plot value_map(const BatchResult& r, const RobustParams& p, const std::string& series, const std::string& title, double vmin, double vmax) {
-  const std::vector<double> slips = axis_values(p.slip_min, p.slip_max, p.points), winds = axis_values(p.wind_min, p.wind_max, p.points);
-  const double ds = slips.size() > 1 ? slips[1] - slips[0] : 0.05, dw = winds.size() > 1 ? winds[1] - winds[0] : 0.05;
-  plot::Plot m;
-  m.title = title;
-  m.x = {"slip", plot::Scale::Linear};
-  m.y = {"wind", plot::Scale::Linear};
+// The mean of curve "value" of `series` per model (NaN where absent or the series is not shown).
+std::vector<double> mean_values(const BatchResult& r, const std::string& series, size_t models) {
+  std::vector<double> out(models, NAN);
   const int s = r.layout.find_series(series), value = r.layout.find_curve("value");
-  plot::Heatmap h;
-  h.nx = static_cast<int>(slips.size());
-  h.ny = static_cast<int>(winds.size());
-  h.x0 = slips.front() - ds / 2, h.x1 = slips.back() + ds / 2;
-  h.y0 = winds.front() - dw / 2, h.y1 = winds.back() + dw / 2;
-  h.vmin = vmin, h.vmax = vmax;
-  h.smooth = false;
-  h.label = "V^π_θ(ρ)";
-  for (size_t k = 0; k < slips.size() * winds.size(); ++k)
-    h.values.push_back(s >= 0 ? static_cast<float>(r.curve_stat(static_cast<size_t>(s), static_cast<size_t>(value), k).mean()) : NAN);
-  m.heatmaps.push_back(h);
-  // Its worst model, ringed.
-  plot::Points worst;
-  worst.name = "worst case";
-  worst.color = plot::kOptimumGold;
-  size_t arg = 0;
-  for (size_t k = 1; k < h.values.size(); ++k)
-    if (h.values[k] < h.values[arg]) arg = k;
-  worst.x = {slips[arg % slips.size()]};
-  worst.y = {winds[arg / slips.size()]};
-  m.points.push_back(worst);
-  return m;
+  if (s < 0) return out;
+  for (size_t k = 0; k < models; ++k) {
+    const RunningStat& st = r.curve_stat(static_cast<size_t>(s), static_cast<size_t>(value), k);
+    if (st.count() > 0) out[k] = st.mean();
+  }
+  return out;
 }
 
 }  // namespace
@@ -255,33 +270,40 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   worst.lines = reported_lines(r, "worst_case");
   f.plots.push_back(worst);
 
-  // The heat maps share one colour range: the lowest and highest value any shown policy reaches.
+  // The heat maps share one colour range: the lowest and highest value either shown policy reaches.
+  Expected<RobustWorld> world = robust_world(q);
+  if (!world.ok()) return f;
+  const std::vector<double> iwocs = mean_values(r, "iwocs", models), nominal = mean_values(r, "nominal", models);
   double vmin = INFINITY, vmax = -INFINITY;
-  const int value = r.layout.find_curve("value");
-  for (const std::string& id : {std::string("iwocs"), std::string("nominal")}) {
-    const int s = r.layout.find_series(id);
-    if (s < 0) continue;
-    for (size_t k = 0; k < models; ++k) {
-      const RunningStat& st = r.curve_stat(static_cast<size_t>(s), static_cast<size_t>(value), k);
-      if (st.count() == 0) continue;
-      vmin = std::min(vmin, st.mean()), vmax = std::max(vmax, st.mean());
-    }
-  }
+  for (const std::vector<double>* v : {&iwocs, &nominal})
+    for (double x : *v)
+      if (std::isfinite(x)) vmin = std::min(vmin, x), vmax = std::max(vmax, x);
   if (!(vmax > vmin)) vmin = plot::kAuto, vmax = plot::kAuto;
   const int iw = r.layout.find_series("iwocs");
   if (iw >= 0) {
-    plot::Plot m = value_map(r, q, "iwocs", "IWOCS's policy: V^π_θ(ρ) (numbers: models found)", vmin, vmax);
-    const std::vector<double> slips = axis_values(q.slip_min, q.slip_max, q.points);
+    SetMapInput in;
+    in.world = &world.value();
+    in.values = iwocs;
     const int found = r.layout.find_curve("found");
+    std::vector<std::pair<double, int>> order;  // (the iteration it was found at, model)
     for (size_t k = 0; k < models; ++k) {
       const RunningStat& st = r.curve_stat(static_cast<size_t>(iw), static_cast<size_t>(found), k);
-      if (st.count() == 0) continue;
-      const double x = slips[k % slips.size()], y = axis_values(q.wind_min, q.wind_max, q.points)[k / slips.size()];
-      m.annotations.push_back({x, y, std::to_string(static_cast<int>(st.mean()))});
+      if (st.count() > 0) order.push_back({st.mean(), static_cast<int>(k)});
     }
-    f.plots.push_back(m);
+    std::sort(order.begin(), order.end());
+    for (const auto& o : order) in.found.push_back(o.second);
+    in.title = "IWOCS's policy: V^π_θ(ρ) (numbers: models found)";
+    in.vmin = vmin, in.vmax = vmax;
+    f.plots.push_back(set_value_map(in));
   }
-  if (r.layout.find_series("nominal") >= 0) f.plots.push_back(value_map(r, q, "nominal", "Nominal policy: V^π_θ(ρ)", vmin, vmax));
+  if (r.layout.find_series("nominal") >= 0) {
+    SetMapInput in;
+    in.world = &world.value();
+    in.values = nominal;
+    in.title = "Nominal policy: V^π_θ(ρ)";
+    in.vmin = vmin, in.vmax = vmax;
+    f.plots.push_back(set_value_map(in));
+  }
   plot::Plot bars = final_bars(r, "worst_case", "Worst case of each policy", "min_θ V^π_θ(ρ)");
   const int rvi = r.layout.find_series("robust_vi"), rect = r.layout.find_final("rectangular_value");
   if (rvi >= 0 && r.final_stat(static_cast<size_t>(rvi), static_cast<size_t>(rect)).count() > 0)

@@ -34,8 +34,20 @@ const std::vector<std::string>& robust_method_ids();  // nominal, domain_rand, r
 struct RobustWorld {
   ModelSet set;
   std::vector<double> slips, winds;  // the axis values
+  GridLayout layout;                 // the grid (every model shares it)
 };
 Expected<RobustWorld> robust_world(const RobustParams& p);
+
+// V^π_θ(ρ) over the set as a heat map on (slip, wind), the found models numbered in the order
+// found and the worst model in gold (the Runs figure and the live view).
+struct SetMapInput {
+  const RobustWorld* world = nullptr;
+  std::vector<double> values;  // (models) V^π_θ(ρ), NaN: not shown
+  std::vector<int> found;      // models, in the order found
+  std::string title;
+  double vmin = plot::kAuto, vmax = plot::kAuto;
+};
+plot::Plot set_value_map(const SetMapInput& in);
 
 class RobustExperiment final : public ExperimentOf<RobustParams, RobustExperiment> {
  public:

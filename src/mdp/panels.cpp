@@ -1,0 +1,262 @@
+// The mdp chapter's live views: plots and readouts only; every number comes from the chapter's
+// planners (planner.hpp), the code `klab run mdp.planning` and the tests run.
+#include "mdp/panels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/plot_scale.hpp"
+#include "core/result_plots.hpp"
+#include "mdp/figures.hpp"
+#include "mdp/grid_plot.hpp"
+#include "mdp/planning_experiment.hpp"
+#include "mdp/policy_iteration.hpp"
+#include "mdp/robust_experiment.hpp"
+#include "mdp/value_iteration.hpp"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::mdp {
+namespace {
+
+std::string num(double v) { return plot::format_number(v); }
+
+// ---------------------------------------------------------------------------------------------
+// mdp.planning: every method iterates on run 0's world, one iteration per view step. On a
+// gridworld the first method's value estimate V̂_k is a heat map with its policy π_k as rays; on
+// other worlds V̂_k(s) is drawn against s next to V*. Beside it, V*(ρ) − V(ρ; π_k) against k.
+class PlanningView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const PlanningExperiment&>(ctx.experiment);
+    planners_.clear();
+    gaps_.assign(e.p().methods.size(), {});
+    ks_.clear();
+    series_ = e.p().methods;
+    iterations_ = e.p().iterations;
+    world_.reset();
+    Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
+    if (!w.ok()) {
+      problem_ = w.status().message();
+      return;
+    }
+    problem_.clear();
+    world_ = w.value();
+    const Optimum o = solve_optimal(world_->mdp);
+    v_star_ = o.v;
+    start_star_ = start_value(world_->mdp, o.v);
+    floor_ = 1e-13 * (1.0 + o.v.lpNorm<Eigen::Infinity>());
+    for (const std::string& id : series_)
+      planners_.push_back(std::make_unique<Planner>(world_->mdp, static_cast<PlanMethod>(id_of(id)), e.settings()));
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return planners_.empty() || planners_.front()->iteration() >= iterations_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "iteration %d / %d", planners_.empty() ? 0 : planners_.front()->iteration(), iterations_);
+    return s;
+  }
+  double steps_done() const override { return planners_.empty() ? 0.0 : planners_.front()->iteration(); }
+  double steps_total() const override { return iterations_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      for (size_t m = 0; m < planners_.size(); ++m) {
+        planners_[m]->iterate();
+        gaps_[m].push_back(std::max(floor_, start_star_ - start_value(world_->mdp, planners_[m]->policy_value())));
+      }
+      ks_.push_back(planners_.front()->iteration());
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!world_) {
+      ImGui::TextWrapped("No world: %s", problem_.c_str());
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows{{"iteration k", std::to_string(planners_.front()->iteration())}};
+    for (size_t m = 0; m < series_.size(); ++m) rows.push_back({"gap " + series_[m], gaps_[m].empty() ? "–" : num(gaps_[m].back())});
+    ui::readout_table("##planning", rows, 4);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("values", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("gap", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  static int id_of(const std::string& id) {
+    const auto& ids = plan_method_ids();
+    return static_cast<int>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+  }
+
+  void build_figure() {
+    const Planner& first = *planners_.front();
+    const Eigen::VectorXd& v = first.estimate();
+    plot::Plot values;
+    if (world_->layout.rows > 0) {
+      GridPlotInput in;
+      in.mdp = &world_->mdp;
+      in.layout = &world_->layout;
+      in.state_values.assign(v.data(), v.data() + v.size());
+      in.policy = &first.policy();
+      in.title = series_.front() + ": value estimate V̂_k (colour) and policy π_k (rays)";
+      in.value_label = "V̂_k(s)";
+      values = grid_plot(in);
+    } else {
+      values.title = series_.front() + ": value estimate V̂_k(s) and V*(s) over the states";
+      values.x = {"state s", plot::Scale::Linear};
+      values.y = {"value", plot::Scale::Linear};
+      plot::Line star = plot::reference_line("V*(s)");
+      plot::Line est;
+      est.name = "V̂_k(s)";
+      est.color = palette(0);
+      for (int s = 0; s < v.size(); ++s) {
+        star.x.push_back(s), star.y.push_back(v_star_[s]);
+        est.x.push_back(s), est.y.push_back(v[s]);
+      }
+      values.lines = {star, est};
+    }
+    plot::Plot gap;
+    gap.title = "Suboptimality V*(ρ) − V(ρ; π_k)";
+    gap.x = {"iteration k", plot::Scale::Log};
+    gap.x.cover_lo = 1, gap.x.cover_hi = std::max(2, iterations_);
+    gap.y = {"V*(ρ) − V(ρ; π_k)", plot::Scale::Log};
+    for (size_t m = 0; m < series_.size(); ++m) {
+      plot::Line l;
+      l.name = series_[m];
+      l.color = palette(m);
+      l.x = ks_;
+      l.y = gaps_[m];
+      gap.lines.push_back(l);
+    }
+    figure_.title = "mdp.planning on " + world_->name + ", run 1";
+    figure_.plots = {values, gap};
+  }
+
+  std::shared_ptr<const World> world_;
+  std::string problem_;
+  std::vector<std::unique_ptr<Planner>> planners_;
+  std::vector<std::string> series_;
+  std::vector<std::vector<double>> gaps_;  // (methods, iterations)
+  std::vector<double> ks_;
+  Eigen::VectorXd v_star_;
+  double start_star_ = 0.0, floor_ = 0.0;
+  int iterations_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// mdp.robust: IWOCS one worst-case search per step. Left, its policy π_i on the grid, coloured by
+// its values in its worst model; middle, V^{π_i}_θ(ρ) over the set with the models found so far;
+// right, the worst case against the search, the nominal policy's as a guide.
+class RobustView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const RobustExperiment&>(ctx.experiment);
+    iterations_ = e.p().iterations;
+    worst_.clear();
+    iwocs_.reset();
+    Expected<RobustWorld> w = robust_world(e.p());
+    if (!w.ok()) {
+      problem_ = w.status().message();
+      return;
+    }
+    problem_.clear();
+    world_ = std::move(w.value());
+    const std::vector<double> nominal = values_over_set(world_.set, solve_optimal(world_.set.models.front()).actions);
+    nominal_worst_ = *std::min_element(nominal.begin(), nominal.end());
+    iwocs_ = std::make_unique<Iwocs>(world_.set, 0);
+    search();  // π_0: the nominal model's optimal policy
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !iwocs_ || iwocs_->iteration() >= iterations_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "search %d / %d%s", iwocs_ ? iwocs_->iteration() : 0, iterations_, iwocs_ && iwocs_->converged() ? " (converged)" : "");
+    return s;
+  }
+  double steps_done() const override { return iwocs_ ? iwocs_->iteration() : 0.0; }
+  double steps_total() const override { return iterations_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) search();
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!iwocs_) {
+      ImGui::TextWrapped("No world: %s", problem_.c_str());
+      return;
+    }
+    ui::readout_table("##robust",
+                      {{"search i", std::to_string(iwocs_->iteration() - 1)},
+                       {"models found", std::to_string(iwocs_->found().size())},
+                       {"IWOCS worst case", num(iwocs_->worst_case())},
+                       {"nominal worst case", num(nominal_worst_)}},
+                      4);
+    build_figure();
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("grid", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("set", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("worst", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void search() {
+    iwocs_->iterate();
+    worst_.push_back(iwocs_->worst_case());
+  }
+
+  void build_figure() {
+    const std::vector<double>& values = iwocs_->values();
+    const size_t arg = static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
+    const Mdp& worst_model = world_.set.models[arg];
+    const Policy pi = deterministic_policy(worst_model, iwocs_->actions());
+    const Eigen::VectorXd v = evaluate(worst_model, pi, worst_model.reward);
+    GridPlotInput in;
+    in.mdp = &worst_model;
+    in.layout = &world_.layout;
+    in.state_values.assign(v.data(), v.data() + v.size());
+    in.policy = &pi;
+    // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
+    const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
+    in.title = "π_" + std::to_string(i) + " and its values in its worst model (slip " + num(world_.slips[arg % world_.slips.size()]) +
+               ", wind " + num(world_.winds[arg / world_.slips.size()]) + ")";
+    in.value_label = "V^π(s)";
+    SetMapInput set;
+    set.world = &world_;
+    set.values = values;
+    set.found = iwocs_->found();
+    set.title = "V^π_θ(ρ) over the set (numbers: models found)";
+    plot::Plot curve;
+    curve.title = "Worst case over the set";
+    curve.x = {"search i", plot::Scale::Linear};
+    curve.x.cover_lo = 0, curve.x.cover_hi = std::max(1, iterations_ - 1);
+    curve.y = {"min_θ V^π_θ(ρ)", plot::Scale::Linear};
+    plot::Line iw;
+    iw.name = "IWOCS";
+    iw.color = palette(3);
+    for (size_t i = 0; i < worst_.size(); ++i) iw.x.push_back(static_cast<double>(i)), iw.y.push_back(worst_[i]);
+    curve.lines = {iw};
+    curve.guides.push_back(reference_guide("nominal policy", nominal_worst_));
+    figure_.title = "mdp.robust: IWOCS on the set of " + std::to_string(world_.set.models.size()) + " models";
+    figure_.plots = {grid_plot(in), set_value_map(set), curve};
+  }
+
+  RobustWorld world_;
+  std::string problem_;
+  std::unique_ptr<Iwocs> iwocs_;
+  std::vector<double> worst_;
+  double nominal_worst_ = 0.0;
+  int iterations_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "mdp.planning") return std::make_unique<PlanningView>();
+  if (demo_id == "mdp.robust") return std::make_unique<RobustView>();
+  return nullptr;
+}
+
+}  // namespace klab::mdp
