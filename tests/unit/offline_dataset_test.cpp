@@ -9,6 +9,8 @@
 #include "mdp/presets.hpp"
 #include "offline/dataset.hpp"
 #include "offline/measures.hpp"
+#include "offline/reach.hpp"
+#include "offline/rollout_learner.hpp"
 
 namespace {
 
@@ -119,4 +121,61 @@ TEST_SUITE("claims") {
     CHECK(average_return(Dataset{}, 0.9) == 0.0);
     CHECK(unique_pairs(Dataset{}) == 0);
   }
+}
+
+TEST_CASE("offline reach: shortest distances from the data and the edge of reach") {
+  // A 1 × 6 corridor "S....G": from the start cell the distances are 0..5; the goal is absorbing.
+  mdp::GridSpec spec;
+  spec.rows = {"S....G"};
+  klab::Expected<mdp::Grid> g = mdp::build_gridworld(spec);
+  REQUIRE(g.ok());
+  const mdp::Mdp& m = g.value().mdp;
+  const auto state = [&](int col) { return g.value().layout.state_of_cell[static_cast<size_t>(col)]; };
+  const std::vector<int> d = reach_steps(m, {state(0)});
+  for (int c = 0; c < 6; ++c) CHECK(d[state(c)] == c);
+  const std::vector<char> absorbing = absorbing_states(m);
+  CHECK(edge_of_reach(d, 2, absorbing) == std::vector<int>{state(2)});
+  CHECK(edge_of_reach(d, 5, absorbing).empty());  // the goal is absorbing: never bootstrapped from
+  // From two sources the distance is the nearer one's.
+  const std::vector<int> d2 = reach_steps(m, {state(0), state(3)});
+  CHECK(d2[state(2)] == 1);
+  CHECK(d2[state(4)] == 1);
+}
+
+TEST_CASE("offline rollout learner: Q* with full coverage; untrained entries keep the ensemble minimum of their start") {
+  // Corridor "S...G", γ = 0.9, reward 1 on entering the goal: Q*(s, east) = γ^(distance − 1).
+  mdp::GridSpec spec;
+  spec.rows = {"S...G"};
+  spec.discount = 0.9;
+  klab::Expected<mdp::Grid> g = mdp::build_gridworld(spec);
+  REQUIRE(g.ok());
+  const mdp::Mdp& m = g.value().mdp;
+  const mdp::Optimum opt = mdp::solve_optimal(m);
+  DatasetSpec ds;
+  ds.behaviour = Behaviour::Random;
+  ds.episodes = 20;
+  ds.episode_length = 30;
+  klab::Rng rng(1, 0, 0);
+  const Dataset d = generate_dataset(m, opt.actions, ds, rng);
+  RolloutSettings s;
+  s.rollout_length = 20;
+  s.epsilon = 1.0;  // uniform rollouts: every pair is trained
+  s.init_scale = 0.5;
+  RolloutLearner full(m, d, s, 7, 0, 100, 200);
+  for (int k = 0; k < 200; ++k) full.iterate();
+  for (int i = 0; i < m.pairs(); ++i) CHECK(full.values()[i] == doctest::Approx(opt.q[i]).epsilon(1e-6));
+  CHECK(full.updates() == 200LL * s.updates_per_iteration);
+  // No updates at all: the values are the minimum of the N members' N(0, σ²) starts, which the
+  // first member shares with a one-table learner of the same streams.
+  s.updates_per_iteration = 0;
+  s.ensemble = 5;
+  RolloutLearner ravl(m, d, s, 7, 0, 100, 200);
+  s.ensemble = 1;
+  RolloutLearner single(m, d, s, 7, 0, 100, 200);
+  int below = 0;
+  for (int i = 0; i < m.pairs(); ++i) {
+    CHECK(ravl.values()[i] <= single.values()[i]);
+    below += ravl.values()[i] < single.values()[i];
+  }
+  CHECK(below > m.pairs() / 2);
 }
