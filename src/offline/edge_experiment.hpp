@@ -4,6 +4,7 @@
 // the exact Q^π of its own greedy policy. Algorithms: rollout_learner.hpp; the edge-of-reach set:
 // reach.hpp. Paper: Sims, Lu, Foerster, Teh, NeurIPS 2024.
 #pragma once
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,23 @@ class EdgeExperiment final : public ExperimentOf<EdgeParams, EdgeExperiment> {
   plot::Figure figure(const BatchResult& result) const override;
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
+  // Run 1's grid pictures (first two methods): Q̂ − Q^π per state, the data, the edge of reach and the
+  // greedy path. Empty when the world is not a grid.
+  std::vector<plot::Plot> run_maps(uint64_t seed) const;
 
  private:
   mdp::WorldCache cache_;
+  // run_maps for one (parameter version, seed): the Runs tab rebuilds the figure every frame.
+  struct MapCache {
+    MapCache() = default;
+    MapCache(const MapCache&) {}  // a copy starts empty
+    MapCache& operator=(const MapCache&) { return *this; }
+    std::mutex mutex;
+    bool valid = false;
+    uint64_t version = 0, seed = 0;
+    std::vector<plot::Plot> maps;
+  };
+  mutable MapCache maps_;
 };
 
 DemoInfo edge_demo();
