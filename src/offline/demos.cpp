@@ -2,12 +2,14 @@
 #include "offline/demos.hpp"
 
 #include "offline/edge_experiment.hpp"
+#include "offline/weighting_experiment.hpp"
 
 namespace klab::offline {
 
 void register_demos(Registry& registry) {
-  registry.add_chapter({"offline", "Offline RL", "Learning from a fixed dataset at toy scale: dataset measures, the edge-of-reach problem."});
+  registry.add_chapter({"offline", "Offline RL", "Learning from a fixed dataset at toy scale: dataset measures, the edge-of-reach problem, trajectory weighting."});
   registry.add(edge_demo());
+  registry.add(weighting_demo());
 }
 
 }  // namespace klab::offline

@@ -48,20 +48,15 @@ std::shared_ptr<const ParamTable<EdgeParams>> table() {
   t->integer("full_length", &P::full_length, 100, 1, 10000).label("full-horizon length").log_scale().help("Rollout length of the full-horizon learner (long enough to reach every reachable state).");
   t->integer("ensemble", &P::ensemble, 10, 2, 100).label("RAVL ensemble N").help("Q-tables of RAVL; its values are their minimum.");
   t->real("init_scale", &P::init_scale, 0.5, 0.0, 100.0).label("untrained-value scale σ").help("Initial Q-values are N(0, σ²) per (s, a) and table: what a learner says where it was never trained (0: all zero).");
-  t->integer("iterations", &P::iterations, 200, 1, 1000000).label("iterations").log_scale().help("Rollout-then-update iterations.");
-  t->integer("updates_per_iteration", &P::updates_per_iteration, 250, 1, 100000).label("updates / iteration").log_scale().help("Q updates per iteration.");
-  t->integer("rollouts_per_iteration", &P::rollouts_per_iteration, 25, 1, 100000).label("rollouts / iteration").log_scale().help("Rollouts started per iteration, each from a uniformly drawn dataset state.");
+  t->integer("iterations", &P::iterations, 200, 1, 100000).label("iterations").log_scale().help("Rollout-then-update iterations.");
+  t->integer("updates_per_iteration", &P::updates_per_iteration, 250, 1, 10000).label("updates / iteration").log_scale().help("Q updates per iteration.");
+  t->integer("rollouts_per_iteration", &P::rollouts_per_iteration, 25, 1, 10000).label("rollouts / iteration").log_scale().help("Rollouts started per iteration, each from a uniformly drawn dataset state.");
   t->real("real_fraction", &P::real_fraction, 0.05, 0.0, 1.0).label("real-data share").help("Share of updates on dataset transitions (MBPO: 0.05); the rest on rollout transitions.");
   t->real("step_size", &P::step_size, 0.3, 1e-3, 1.0).label("step α").log_scale().help("Q-learning step size.");
   t->real("epsilon", &P::epsilon, 0.2, 0.0, 1.0).label("rollout ε").help("Rollout policy: ε-greedy in the learner's Q̂.");
   t->rule([](const P& p) -> Status {
     const Expected<mdp::WorldSize> z = mdp::world_size(mdp::world_params_of(p));
-    if (!z.ok()) return z.status();
-    if (z.value().pairs * p.ensemble > 20000000)
-      return Status::error("ensemble × pairs is " + std::to_string(z.value().pairs * p.ensemble) + "; the limit is 20000000 table entries");
-    if (static_cast<double>(p.iterations) * p.updates_per_iteration > 1e10)
-      return Status::error("iterations × updates_per_iteration is above the limit of 1e10 updates");
-    return check_dataset_size(dataset_spec_of(p));
+    return z.ok() ? Status{} : z.status();
   });
   return t;
 }
@@ -262,7 +257,6 @@ plot::Figure EdgeExperiment::figure(const BatchResult& r) const {
   f.plots.push_back(over);
   f.plots.push_back(ret);
   f.plots.push_back(edge);
-  if (maps.size() > 1) f.plots.push_back(maps[1]);
   return f;
 }
 
@@ -277,17 +271,21 @@ std::vector<plot::Plot> EdgeExperiment::run_maps(uint64_t seed) const {
     EdgeRun run(p(), pb, seed, 0);
     while (run.iterations_done() < p().iterations) run.iterate();
     const mdp::GridLayout& g = pb.world->layout;
-    for (size_t s = 0; s < run.methods() && s < 2; ++s) {
-      const EdgeRun::Check c = run.check(s);
-      const double span = std::max(1e-9, std::max(std::fabs(*std::min_element(c.gap.begin(), c.gap.end())), *std::max_element(c.gap.begin(), c.gap.end())));
-      plot::Plot map = mdp::grid_value_plot(g, c.gap, "Run 1, " + p().methods[s] + ": Q̂ − Q^π and the greedy path", "Q̂ − Q^π", Colormap::Diverging, -span, span);
-      map.points.push_back(mdp::grid_points(g, pb.data_states, "dataset states", {0.15f, 0.15f, 0.15f, 1.0f}, 2.0f));
-      map.points.push_back(mdp::grid_points(g, run.edge_states(), "edge of reach (distance k)", plot::kOptimumGold, 4.5f));
-      const int start = mdp::sample_start(mdp::view(pb.world->mdp), 0.0);
-      map.lines.push_back(mdp::grid_path(g, mdp::greedy_path(pb.world->mdp, c.actions, start, 4 * pb.world->mdp.states), "greedy path from s₀",
-                                         palette(s), 3.0f));
-      maps.push_back(std::move(map));
+    // The first method's gap per state, with every method's greedy path from s₀.
+    const EdgeRun::Check first = run.check(0);
+    const double span = std::max(1e-9, std::max(std::fabs(*std::min_element(first.gap.begin(), first.gap.end())),
+                                                *std::max_element(first.gap.begin(), first.gap.end())));
+    plot::Plot map = mdp::grid_value_plot(g, first.gap, "Run 1: " + p().methods[0] + "'s Q̂ − Q^π per state, each learner's greedy path", "Q̂ − Q^π",
+                                          Colormap::Diverging, -span, span);
+    map.points.push_back(mdp::grid_points(g, pb.data_states, "dataset states", {0.15f, 0.15f, 0.15f, 1.0f}, 2.0f));
+    map.points.push_back(mdp::grid_points(g, run.edge_states(), "edge of reach (distance k)", plot::kOptimumGold, 4.5f));
+    const int start = mdp::sample_start(mdp::view(pb.world->mdp), 0.0);
+    for (size_t s = 0; s < run.methods(); ++s) {
+      const std::vector<int> actions = s == 0 ? first.actions : run.check(s).actions;
+      map.lines.push_back(mdp::grid_path(g, mdp::greedy_path(pb.world->mdp, actions, start, 4 * pb.world->mdp.states), p().methods[s],
+                                         palette(s), 3.0f - 0.8f * static_cast<float>(s)));
     }
+    maps.push_back(std::move(map));
   }
   maps_.valid = true;
   maps_.version = version;

@@ -82,8 +82,8 @@ class EdgeExperiment final : public ExperimentOf<EdgeParams, EdgeExperiment> {
   plot::Figure figure(const BatchResult& result) const override;
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
-  // Run 1's grid pictures (first two methods): Q̂ − Q^π per state, the data, the edge of reach and the
-  // greedy path. Empty when the world is not a grid.
+  // Run 1's grid picture: the first method's Q̂ − Q^π per state, the data, the edge of reach and every
+  // method's greedy path from s₀. Empty when the world is not a grid.
   std::vector<plot::Plot> run_maps(uint64_t seed) const;
 
  private:

@@ -21,11 +21,4 @@ Expected<OfflineProblem> make_problem(const mdp::WorldCache& cache, const mdp::W
   return p;
 }
 
-Status check_dataset_size(const DatasetSpec& spec) {
-  const long long n = static_cast<long long>(spec.episodes) * spec.episode_length;
-  if (n > kMaxDatasetTransitions)
-    return Status::error("episodes × episode_length is " + std::to_string(n) + "; the limit is " + std::to_string(kMaxDatasetTransitions) + " transitions");
-  return {};
-}
-
 }  // namespace klab::offline

@@ -11,6 +11,7 @@
 #include "offline/measures.hpp"
 #include "offline/reach.hpp"
 #include "offline/rollout_learner.hpp"
+#include "offline/weighting.hpp"
 
 namespace {
 
@@ -178,4 +179,46 @@ TEST_CASE("offline rollout learner: Q* with full coverage; untrained entries kee
     below += ravl.values()[i] < single.values()[i];
   }
   CHECK(below > m.pairs() / 2);
+}
+
+TEST_CASE("offline weighting: sampling probabilities, weighted behaviour cloning, CQL without its penalty is Q-learning") {
+  // Two trajectories: returns 0 (two steps) and 1 (one step).
+  Dataset d;
+  d.transitions = {{0, 0, 0.0, 1, false}, {1, 2, 0.0, 2, false}, {0, 1, 1.0, 3, true}};
+  d.trajectory_start = {0, 2, 3};
+  const std::vector<double> u = transition_probabilities(d, Sampler::Uniform, 0.1);
+  for (double p : u) CHECK(p == doctest::Approx(1.0 / 3));
+  // RW, α = 1: each transition ∝ exp(G_i): e⁰, e⁰, e¹.
+  const std::vector<double> rw = transition_probabilities(d, Sampler::ReturnWeighted, 1.0);
+  const double z = 2.0 + std::exp(1.0);
+  CHECK(rw[0] == doctest::Approx(1.0 / z));
+  CHECK(rw[2] == doctest::Approx(std::exp(1.0) / z));
+  // AW: both start in state 0, V̂(0) = 1/2: exponents −1/2, −1/2, 1/2 — the same ratios as RW.
+  const std::vector<double> aw = transition_probabilities(d, Sampler::AdvantageWeighted, 1.0);
+  CHECK(aw[2] / aw[0] == doctest::Approx(std::exp(1.0)));
+
+  const mdp::Mdp m = four_rooms();
+  const mdp::Optimum opt = mdp::solve_optimal(m);
+  DatasetSpec spec;
+  spec.behaviour = Behaviour::Random;
+  spec.episodes = 200;
+  spec.episode_length = 60;
+  spec.random_starts = 1.0;
+  klab::Rng rng(4, 0, 0);
+  const Dataset data = generate_dataset(m, opt.actions, spec, rng);
+  // Weighted behaviour cloning with uniform probabilities is the count policy.
+  const std::vector<double> bc = weighted_behaviour_cloning(m, data, transition_probabilities(data, Sampler::Uniform, 1.0));
+  const std::vector<int> visits = state_visits(m, data);
+  const int s0 = data.transitions[0].state;
+  int taken = 0;
+  for (const Transition& t : data.transitions) taken += t.pair == data.transitions[0].pair;
+  CHECK(bc[data.transitions[0].pair] == doctest::Approx(static_cast<double>(taken) / visits[s0]));
+  // c = 0: plain Q-learning on well-covering random data reaches Q* at the pairs the data hold.
+  CqlSettings cs;
+  cs.weight = 0.0;
+  cs.updates = 300000;
+  cs.step_size = 0.5;
+  klab::Rng q_rng(4, 0, 1);
+  const std::vector<double> q = train_cql(m, data, transition_probabilities(data, Sampler::Uniform, 1.0), cs, q_rng);
+  for (const Transition& t : data.transitions) CHECK(q[t.pair] == doctest::Approx(opt.q[t.pair]).epsilon(1e-3));
 }
