@@ -4,6 +4,7 @@
 #include "bandits/demos.hpp"
 #include "kl/demos.hpp"
 #include "mdp/demos.hpp"
+#include "offline/demos.hpp"
 #include "optim/demos.hpp"
 
 namespace klab {
@@ -15,6 +16,7 @@ Registry make_catalog() {
   alignment::register_demos(r);
   mdp::register_demos(r);
   optim::register_demos(r);
+  offline::register_demos(r);
   return r;
 }
 

@@ -159,6 +159,8 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
       {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
       {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
+      {"offline.edge_of_reach", {{"iterations", "8"}, {"updates_per_iteration", "40"}, {"ensemble", "3"}}},
+      {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {

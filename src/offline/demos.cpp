@@ -1,0 +1,15 @@
+// The offline chapter's entries in the demo table.
+#include "offline/demos.hpp"
+
+#include "offline/edge_experiment.hpp"
+#include "offline/weighting_experiment.hpp"
+
+namespace klab::offline {
+
+void register_demos(Registry& registry) {
+  registry.add_chapter({"offline", "Offline RL", "Learning from a fixed dataset at toy scale: dataset measures, the edge-of-reach problem, trajectory weighting."});
+  registry.add(edge_demo());
+  registry.add(weighting_demo());
+}
+
+}  // namespace klab::offline

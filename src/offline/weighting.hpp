@@ -1,0 +1,40 @@
+// Trajectory weighting of a mixed dataset (Z.-W. Hong, P. Agrawal, R. Tachet des Combes, R. Laroche,
+// "Harnessing Mixed Offline Reinforcement Learning Datasets via Trajectory Weighting", ICLR 2023;
+// the weights as in the authors' code, Improbable-AI/harness-offline-rl, weighted.py):
+//   uniform  every transition equally likely
+//   RW       transition t of trajectory i with probability ∝ exp(G_i/α)        (return-weighted)
+//   AW       … ∝ exp((G_i − V̂(s₀,i))/α), V̂(s₀) the mean return of the trajectories
+//            that start in s₀ (the authors fit a linear regression of G on s₀; with one-hot
+//            states that is this mean)                                          (advantage-weighted)
+// with G_i = Σ_t r_{i,t} the undiscounted return and α = `temperature` (the authors' 0.1). Any offline
+// learner then trains on transitions drawn this way; here two fixed tabular learners:
+//   behaviour cloning   π(a|s) ∝ Σ_{transitions (s, a)} p(transition)   (the infinite-sample fit)
+//   CQL (Kumar, Zhou, Tucker, Levine, NeurIPS 2020), tabular, on sampled transitions:
+//     Q(s, a) += α_Q (r + γ max_a′ Q(s′, a′) − Q(s, a))                          (0 after a terminal s′)
+//     Q(s, b) −= α_Q c (softmax_b Q(s, ·) − 1[b = a])   for every action b of s  (the CQL(H) gradient)
+//   whose greedy policy leans towards the actions the (re-weighted) data take most.
+#pragma once
+#include <vector>
+
+#include "core/rng.hpp"
+#include "offline/dataset.hpp"
+
+namespace klab::offline {
+
+enum class Sampler { Uniform, ReturnWeighted, AdvantageWeighted };
+
+// The probability of drawing each transition (N), summing to 1.
+std::vector<double> transition_probabilities(const Dataset& d, Sampler sampler, double temperature);
+
+// Behaviour cloning under the sampling probabilities: π(a|s) (SA), uniform where no transition starts.
+std::vector<double> weighted_behaviour_cloning(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p);
+
+struct CqlSettings {
+  int updates = 20000;
+  double step_size = 0.3;  // α_Q
+  double weight = 1.0;     // c
+};
+// Q (SA) after `updates` CQL updates on transitions drawn with probabilities p (from 0).
+std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s, Rng& rng);
+
+}  // namespace klab::offline
