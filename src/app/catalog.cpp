@@ -2,6 +2,7 @@
 
 #include "alignment/demos.hpp"
 #include "bandits/demos.hpp"
+#include "diffusion/demos.hpp"
 #include "kl/demos.hpp"
 #include "mdp/demos.hpp"
 #include "optim/demos.hpp"
@@ -15,6 +16,7 @@ Registry make_catalog() {
   alignment::register_demos(r);
   mdp::register_demos(r);
   optim::register_demos(r);
+  diffusion::register_demos(r);
   return r;
 }
 

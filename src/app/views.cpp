@@ -2,6 +2,7 @@
 
 #include "alignment/panels.hpp"
 #include "bandits/panels.hpp"
+#include "diffusion/panels.hpp"
 #include "kl/panels.hpp"
 #include "optim/panels.hpp"
 
@@ -13,6 +14,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = bandits::make_view(id)) return v;
     if (auto v = alignment::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
+    if (auto v = diffusion::make_view(id)) return v;
     return nullptr;
   };
 }
