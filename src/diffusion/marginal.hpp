@@ -49,6 +49,9 @@ KLAB_INLINE double score(const Term* terms, int k, double x, double y, double* g
   }
   double total = 0.0, sx = 0.0, sy = 0.0;
   for (int i = 0; i < k; ++i) {
+    // Terms below e^{−40} ≈ 4e-18 of the largest change no sum by more than a 2⁻⁵⁷ relative part
+    // of it; skipping their exponentials is the main saving far from all but a few components.
+    if (e[i] - top < -40.0) continue;
     const Term& c = terms[i];
     const double r = math::exp(e[i] - top);
     const double dx = x - c.mx, dy = y - c.my;
