@@ -2,12 +2,14 @@
 #include "diffusion/demos.hpp"
 
 #include "diffusion/samplers_experiment.hpp"
+#include "diffusion/tsmc_experiment.hpp"
 
 namespace klab::diffusion {
 
 void register_demos(Registry& registry) {
   registry.add_chapter({"diffusion", "Diffusion sampling", "Samplers and reward-tilted sampling on 2-D Gaussian mixtures whose noised score is exact: nothing is trained."});
   registry.add(samplers_demo());
+  registry.add(tsmc_demo());
 }
 
 }  // namespace klab::diffusion

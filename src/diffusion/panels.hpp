@@ -1,4 +1,4 @@
-// The diffusion chapter's live views (ImGui): diffusion.samplers.
+// The diffusion chapter's live views (ImGui): diffusion.samplers, diffusion.tsmc.
 #pragma once
 #include <memory>
 #include <string>

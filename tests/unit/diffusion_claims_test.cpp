@@ -1,4 +1,4 @@
-// The diffusion chapter's claims 2 and 3 (issue 13), each through the Experiment the user runs
+// The diffusion chapter's claims 2, 3 and 4 (issue 13; claim 4 in the part that holds here), each through the Experiment the user runs
 // (`klab run diffusion.samplers` with the same parameters), fixed seeds, statistical margins on
 // means over runs (standard errors of the batch engine). Run natively (the wasm run skips "claims").
 #include <doctest/doctest.h>
@@ -9,6 +9,7 @@
 
 #include "core/batch.hpp"
 #include "diffusion/samplers_experiment.hpp"
+#include "diffusion/tsmc_experiment.hpp"
 
 namespace {
 
@@ -16,8 +17,9 @@ using klab::BatchResult;
 using klab::RunningStat;
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
+template <class E = klab::diffusion::SamplersExperiment>
 BatchResult run_batch(const Settings& params, uint64_t seed, uint32_t runs) {
-  klab::diffusion::SamplersExperiment e;
+  E e;
   const klab::Status s = e.params().set_texts(params);
   REQUIRE_MESSAGE(s.ok(), s.message());
   klab::BatchJob job(e.clone(), seed, runs);
@@ -79,5 +81,31 @@ TEST_SUITE("claims") {
     const double n = klab::diffusion::matching_nfe(r, "dpmpp_2m", 20.0, "ddim", "disc_error");
     MESSAGE("claim 3: DDIM matches DPM-Solver++ 2M at 20 NFE with " << n << " NFE (ratio " << n / 20.0 << ")");
     CHECK(n / 20.0 >= 3.0);
+  }
+
+  TEST_CASE("diffusion claim 4 (part): TRI-TSMC's residual log-weight variance falls along the trust-region iterations, the full step's grows") {
+    // Rare-mode preset, reward at the rare mode, β = 0.5, 8 iterations of 300 particles. Holds:
+    // the trust-region learner's variance falls and its ESS rises; the full step's variance grows;
+    // TRI-TSMC is far closer to p* than best-of-n at the same budget. Not asserted because it does
+    // not hold here: a lower KL than SMC with the base proposal (both sit at the KDE noise floor;
+    // src/diffusion/README.md gives the measured numbers).
+    using klab::diffusion::TsmcExperiment;
+    const BatchResult r = run_batch<TsmcExperiment>({{"particles", "300"}}, 3, 12);
+    const size_t last = r.layout.axes[0].x.size() - 1;
+    const RunningStat &v0 = point(r, "tri_tsmc", "log_w_var", 0), &v1 = point(r, "tri_tsmc", "log_w_var", last);
+    const RunningStat &f0 = point(r, "full_step", "log_w_var", 0), &f1 = point(r, "full_step", "log_w_var", last);
+    INFO("TRI-TSMC Var log w " << v0.mean() << " -> " << v1.mean() << "; full step " << f0.mean() << " -> " << f1.mean());
+    CHECK(v1.mean() < v0.mean() - kZ * std::hypot(se(v0), se(v1)));
+    CHECK(f1.mean() > f0.mean() + kZ * std::hypot(se(f0), se(f1)));
+    CHECK(f1.mean() > v1.mean() + kZ * std::hypot(se(f1), se(v1)));
+    const RunningStat &e0 = point(r, "tri_tsmc", "ess", 0), &e1 = point(r, "tri_tsmc", "ess", last);
+    CHECK(e1.mean() > e0.mean() + kZ * std::hypot(se(e0), se(e1)));
+    auto final_of = [&](const std::string& s, const std::string& m) -> const RunningStat& {
+      return r.final_stat(static_cast<size_t>(r.layout.find_series(s)), static_cast<size_t>(r.layout.find_final(m)));
+    };
+    const RunningStat &tri = final_of("tri_tsmc", "kl"), &best = final_of("best_of_n", "kl"), &smc = final_of("smc_base", "kl");
+    CHECK(tri.mean() < best.mean() - kZ * std::hypot(se(tri), se(best)));
+    MESSAGE("claim 4: KL(p*||p^) tri_tsmc " << tri.mean() << ", smc_base " << smc.mean() << ", best_of_n " << best.mean() << "; ESS tri_tsmc "
+                                            << final_of("tri_tsmc", "ess").mean() << ", smc_base " << final_of("smc_base", "ess").mean());
   }
 }
