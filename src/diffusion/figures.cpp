@@ -53,27 +53,28 @@ plot::Plot cloud_plot(const plot::Heatmap& density, const Box& box, const Partic
 
 plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, SamplerMetric metric, const std::string& title,
                             const std::string& y_label) {
+  const std::vector<double> budgets = nfe_budgets(p);
   plot::Plot q;
   q.title = title;
   q.x = plot::Axis{"NFE", plot::Scale::Log};
   q.y = plot::Axis{y_label, plot::Scale::Log};
-  q.x.cover_lo = p.nfe.front();
-  q.x.cover_hi = p.nfe.back();
+  q.x.cover_lo = budgets.front();
+  q.x.cover_hi = budgets.back();
   for (size_t s = 0; s < p.solvers.size(); ++s) {
     if (metric == kDiscError && !solver_is_ode(solver_of(p.solvers[s]))) continue;
     plot::Line l;
     l.name = p.solvers[s];
     l.color = palette(s);
-    for (size_t k = 0; k < p.nfe.size(); ++k) {
+    for (size_t k = 0; k < budgets.size(); ++k) {
       const double v = run.metric(s, k, metric);
       if (std::isnan(v)) continue;
-      l.x.push_back(p.nfe[k]);
+      l.x.push_back(budgets[k]);
       l.y.push_back(v);
     }
     q.lines.push_back(l);
   }
   if (metric != kDiscError) {
-    plot::Line floor = plot::reference_line("exact samples (noise floor)", {p.nfe.front(), p.nfe.back()},
+    plot::Line floor = plot::reference_line("exact samples (noise floor)", {budgets.front(), budgets.back()},
                                             {run.floor(metric), run.floor(metric)});
     q.lines.push_back(floor);
   }

@@ -36,6 +36,7 @@ class SamplersView final : public ui::DemoView {
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const SamplersExperiment&>(ctx.experiment);
     params_ = e.p();
+    budgets_ = nfe_budgets(params_);
     run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
     if (params_.particles <= static_cast<long long>(kMaxCloudPoints)) run_->keep_samples();
     box_ = view_box(run_->mixture());
@@ -44,8 +45,8 @@ class SamplersView final : public ui::DemoView {
     left_ = index_of(params_.solvers, "ddim", 0);
     right_ = index_of(params_.solvers, "dpmpp_2m", params_.solvers.size() - 1);
     nfe_ = 0;
-    for (size_t k = 0; k < params_.nfe.size(); ++k)
-      if (std::fabs(params_.nfe[k] - 10.0) < std::fabs(params_.nfe[nfe_] - 10.0)) nfe_ = k;
+    for (size_t k = 0; k < budgets_.size(); ++k)
+      if (std::fabs(budgets_[k] - 10.0) < std::fabs(budgets_[nfe_] - 10.0)) nfe_ = k;
   }
   bool animates() const override { return true; }
   bool finished() const override { return run_->done(); }
@@ -66,7 +67,7 @@ class SamplersView final : public ui::DemoView {
     const size_t k = nfe_;
     for (size_t s : {left_, right_}) {
       const double d = run_->metric(s, k, kDiscError);
-      rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(params_.nfe[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
+      rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
     }
     rows.push_back({"sW2 noise floor (exact samples)", num(run_->floor(kW2))});
     ui::readout_table("##samplers", rows, 3);
@@ -84,8 +85,8 @@ class SamplersView final : public ui::DemoView {
 
  private:
   plot::Plot cloud(size_t s) const {
-    const size_t cell = s * params_.nfe.size() + nfe_;
-    const std::string title = params_.solvers[s] + " at " + num(params_.nfe[nfe_]) + " NFE over p_data";
+    const size_t cell = s * budgets_.size() + nfe_;
+    const std::string title = params_.solvers[s] + " at " + num(budgets_[nfe_]) + " NFE over p_data";
     if (cell >= run_->next_cell() || run_->samples(s, nfe_).size() == 0)
       return cloud_plot(density_, box_, run_->exact(), 0, title + (cell >= run_->next_cell() ? " (not run yet)" : ""), params_.solvers[s], s);
     return cloud_plot(density_, box_, run_->samples(s, nfe_), kMaxCloudPoints, title, params_.solvers[s], s);
@@ -101,13 +102,13 @@ class SamplersView final : public ui::DemoView {
   }
 
   void controls() {
-    std::vector<std::string> budgets;
-    for (double k : params_.nfe) budgets.push_back(num(k) + " NFE");
+    std::vector<std::string> labels;
+    for (double k : budgets_) labels.push_back(num(k) + " NFE");
     combo("left cloud", params_.solvers, &left_);
     ui::same_line_if_fits(ImGui::GetFontSize() * 16);
     combo("right cloud", params_.solvers, &right_);
     ui::same_line_if_fits(ImGui::GetFontSize() * 14);
-    combo("budget", budgets, &nfe_);
+    combo("budget", labels, &nfe_);
     if (params_.particles > static_cast<long long>(kMaxCloudPoints)) {
       ui::same_line_if_fits(ImGui::GetFontSize() * 20);
       ImGui::TextDisabled("clouds kept for n ≤ %zu only", kMaxCloudPoints);
@@ -115,6 +116,7 @@ class SamplersView final : public ui::DemoView {
   }
 
   SamplersParams params_;
+  std::vector<double> budgets_;  // NFE budgets as run
   std::unique_ptr<SamplersRun> run_;
   Box box_{};
   plot::Heatmap density_;

@@ -35,26 +35,23 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       .help("Where the steps fall: uniform in λ = log(α/σ) (Lu et al. 2022) or uniform in t.");
   t->real_list("nfe", &P::nfe, {4, 6, 8, 10, 15, 20, 30, 50, 100, 200}, 1, 5000, 1, 24)
       .label("NFE budgets")
-      .help("Numbers of score evaluations per sample (integers, increasing); every sampler runs at each.");
-  t->integer("particles", &P::particles, 400, 10, 10000000).label("particles n").log_scale().help("Samples per (sampler, NFE) and per exact set.");
+      .help("Numbers of score evaluations per sample, increasing (each rounded down to a whole number); every sampler runs at each.");
+  t->integer("particles", &P::particles, 400, 4, 10000000).label("particles n").log_scale().help("Samples per (sampler, NFE) and per exact set.");
   t->integer("projections", &P::projections, 32, 1, 1024).label("sW2 projections L").log_scale().help("Directions of the sliced Wasserstein-2 distance (angles π(l + ½)/L).");
   t->real("mmd_length", &P::mmd_length, 0.5, 0.01, 10.0).label("MMD kernel width ℓ").log_scale().help("Gaussian kernel exp(−‖x − y‖²/(2ℓ²)) of the MMD to p_data.");
   t->real("kde_bandwidth", &P::kde_bandwidth, 0.15, 0.01, 2.0).label("KDE bandwidth h").log_scale().help("Kernel density p̂ of the samples for KL(p_data‖p̂) (its bias grows with h).");
   t->integer("kde_grid", &P::kde_grid, 64, 16, 512).label("KL grid G").log_scale().help("KL(p_data‖p̂) is summed on a G × G grid over the mixture's box.");
   t->rule([](const P& p) -> Status {
-    for (size_t i = 0; i < p.nfe.size(); ++i) {
-      if (p.nfe[i] != std::floor(p.nfe[i]))
-        return Status::error("parameter 'nfe' must hold integers (got " + format_real(p.nfe[i]) + ")");
-      if (i > 0 && p.nfe[i] <= p.nfe[i - 1]) return Status::error("parameter 'nfe' must be increasing (got " + format_real(p.nfe[i - 1]) + " then " + format_real(p.nfe[i]) + ")");
-    }
+    for (size_t i = 1; i < p.nfe.size(); ++i)
+      if (std::floor(p.nfe[i]) <= std::floor(p.nfe[i - 1]))
+        return Status::error("parameter 'nfe' must be increasing in whole evaluations (got " + format_real(p.nfe[i - 1]) + " then " +
+                             format_real(p.nfe[i]) + ")");
     double total = 0.0;
-    for (double k : p.nfe) total += k;
+    for (double k : nfe_budgets(p)) total += k;
     const double work = static_cast<double>(p.particles) * (total * static_cast<double>(p.solvers.size()) + kReferenceNfe);
     if (work > 2e11)
       return Status::error("parameters 'particles' × (Σ nfe × samplers + " + std::to_string(kReferenceNfe) +
                            ") must be at most 2e11 score evaluations per run (got " + format_real(work) + ")");
-    if (p.process == Process::Ve && p.schedule == StepSchedule::Time && p.nfe.front() < 2)
-      return Status::error("parameter 'nfe' must be at least 2 with process=ve and schedule=time");
     return {};
   });
   return t;
@@ -115,6 +112,12 @@ const std::vector<std::string>& sampler_metric_ids() {
   return ids;
 }
 
+std::vector<double> nfe_budgets(const SamplersParams& p) {
+  std::vector<double> n;
+  for (double k : p.nfe) n.push_back(std::floor(k));
+  return n;
+}
+
 Mixture samplers_mixture(const SamplersParams& p) { return make_preset(p.preset, p.width); }
 
 NoiseSchedule samplers_schedule(const SamplersParams& p) {
@@ -132,7 +135,7 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run)
       mmd_(mixture_, p.mmd_length),
       kde_(mixture_, p.kde_grid, p.kde_bandwidth) {
   for (const std::string& id : p.solvers) solvers_.push_back(solver_of(id));
-  for (double k : p.nfe) nfe_.push_back(static_cast<int>(k));
+  for (double k : nfe_budgets(p)) nfe_.push_back(static_cast<int>(k));
   const size_t n = static_cast<size_t>(p.particles);
   start_ = prior_particles(schedule_, n, seed, run, kStartStream);
   reference_ = start_;
@@ -187,12 +190,12 @@ RunLayout SamplersExperiment::layout() const {
   RunLayout l;
   l.series = p().solvers;
   l.series.push_back("exact");
-  l.axes = {{"NFE", p().nfe}};
+  l.axes = {{"NFE", nfe_budgets(p())}};
   for (const std::string& m : sampler_metric_ids()) l.curves.push_back({m, 0});
   l.final_metrics = sampler_metric_ids();
   l.final_metrics.push_back("nfe");
   double total = 0.0;
-  for (double k : p().nfe) total += k;
+  for (double k : nfe_budgets(p())) total += k;
   l.work_unit = "score_evaluations";
   l.work_per_run = static_cast<double>(p().particles) * (total * static_cast<double>(p().solvers.size()) + kReferenceNfe);
   return l;

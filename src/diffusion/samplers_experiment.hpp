@@ -23,7 +23,7 @@ struct SamplersParams {
   double width = 0.1;                // standard deviation of the presets' small components
   Process process = Process::Vp;
   StepSchedule schedule = StepSchedule::LogSnr;
-  std::vector<double> nfe;           // NFE budgets (integers), increasing
+  std::vector<double> nfe;           // NFE budgets, increasing; each rounded down to a whole number
   long long particles = 500;         // n per (solver, NFE)
   int projections = 32;              // sliced W2: L
   double mmd_length = 0.5;           // MMD kernel width ℓ
@@ -77,6 +77,9 @@ class SamplersRun {
 
   std::vector<double> measure(const Particles& a, const Particles* reference) const;
 };
+
+// The NFE budgets as run: `nfe` rounded down to whole evaluations.
+std::vector<double> nfe_budgets(const SamplersParams& p);
 
 Mixture samplers_mixture(const SamplersParams& p);
 NoiseSchedule samplers_schedule(const SamplersParams& p);

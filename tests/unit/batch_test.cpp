@@ -158,6 +158,8 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"optim.lion", {{"steps", "200"}, {"noise", "0.5"}}},
       {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
       {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
+      {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
+      {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {

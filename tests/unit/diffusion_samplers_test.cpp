@@ -98,7 +98,7 @@ TEST_CASE("diffusion.samplers parameters: bad values name the field") {
   klab::Status st = e.params().set_texts({{"nfe", "10,5"}});
   CHECK(!st.ok());
   CHECK(st.message().find("'nfe'") != std::string::npos);
-  st = e.params().set_texts({{"nfe", "10.5"}});
+  st = e.params().set_texts({{"nfe", "10,10.5"}});
   CHECK(st.message().find("'nfe'") != std::string::npos);
   st = e.params().set_texts({{"particles", "10000000"}, {"nfe", "1000,2000,5000"}});
   CHECK(st.message().find("'particles'") != std::string::npos);

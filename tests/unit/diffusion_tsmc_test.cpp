@@ -9,6 +9,7 @@
 #include "diffusion/marginal.hpp"
 #include "diffusion/tilt.hpp"
 #include "diffusion/tsmc.hpp"
+#include "diffusion/tsmc_experiment.hpp"
 
 namespace {
 
@@ -98,4 +99,15 @@ TEST_CASE("diffusion tsmc: the projection of base paths is the base kernel; temp
   CHECK(tr.eta < 1.0);
   CHECK(weights_kl(sis.log_w, tr.eta) == doctest::Approx(0.05).epsilon(1e-6));
   CHECK(ess_fraction(std::vector<double>(7, 1.3)) == doctest::Approx(1.0));
+}
+
+TEST_CASE("diffusion.tsmc parameters: bad values name the field") {
+  TsmcExperiment e;
+  klab::Status st = e.params().set_texts({{"particles", "1000000"}, {"steps", "1000"}});
+  CHECK(!st.ok());
+  CHECK(st.message().find("'particles'") != std::string::npos);
+  st = e.params().set_texts({{"beta", "0"}});
+  CHECK(st.message().find("'beta'") != std::string::npos);
+  st = e.params().set_texts({{"methods", "tri_tsmc,tri_tsmc"}});
+  CHECK(!st.ok());
 }
