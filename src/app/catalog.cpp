@@ -2,6 +2,7 @@
 
 #include "alignment/demos.hpp"
 #include "bandits/demos.hpp"
+#include "diffusion/demos.hpp"
 #include "kl/demos.hpp"
 #include "mdp/demos.hpp"
 #include "offline/demos.hpp"
@@ -16,6 +17,7 @@ Registry make_catalog() {
   alignment::register_demos(r);
   mdp::register_demos(r);
   optim::register_demos(r);
+  diffusion::register_demos(r);
   offline::register_demos(r);
   return r;
 }

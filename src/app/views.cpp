@@ -2,6 +2,7 @@
 
 #include "alignment/panels.hpp"
 #include "bandits/panels.hpp"
+#include "diffusion/panels.hpp"
 #include "kl/panels.hpp"
 #include "mdp/panels.hpp"
 #include "optim/panels.hpp"
@@ -15,6 +16,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = alignment::make_view(id)) return v;
     if (auto v = mdp::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
+    if (auto v = diffusion::make_view(id)) return v;
     return nullptr;
   };
 }

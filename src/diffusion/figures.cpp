@@ -1,0 +1,84 @@
+#include "diffusion/figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/colormap.hpp"
+#include "core/lab_math.hpp"
+#include "diffusion/marginal.hpp"
+
+namespace klab::diffusion {
+
+Box view_box(const Mixture& m) {
+  Box b = bounding_box(m, 3.5);
+  const double cx = 0.5 * (b.x0 + b.x1), cy = 0.5 * (b.y0 + b.y1), r = 0.5 * std::max(b.x1 - b.x0, b.y1 - b.y0);
+  return Box{cx - r, cx + r, cy - r, cy + r};
+}
+
+plot::Heatmap density_heatmap(const Mixture& m, const Box& box, int cells, const std::string& label) {
+  plot::Heatmap h;
+  h.nx = h.ny = cells;
+  h.x0 = box.x0, h.x1 = box.x1, h.y0 = box.y0, h.y1 = box.y1;
+  h.label = label;
+  h.vmin = 0.0;
+  const Marginal p = data_marginal(m);
+  for (int j = 0; j < cells; ++j)
+    for (int i = 0; i < cells; ++i) {
+      double gx, gy;
+      const double x = box.x0 + (i + 0.5) * (box.x1 - box.x0) / cells, y = box.y0 + (j + 0.5) * (box.y1 - box.y0) / cells;
+      h.values.push_back(static_cast<float>(math::exp(score(p, x, y, &gx, &gy))));
+    }
+  return h;
+}
+
+plot::Plot cloud_plot(const plot::Heatmap& density, const Box& box, const Particles& samples, size_t max_points, const std::string& title,
+                      const std::string& name, size_t series) {
+  plot::Plot p;
+  p.title = title;
+  p.x = plot::Axis{"x₁", plot::Scale::Linear, box.x0, box.x1};
+  p.y = plot::Axis{"x₂", plot::Scale::Linear, box.y0, box.y1};
+  p.equal_aspect = true;
+  p.heatmaps.push_back(density);
+  plot::Points pts;
+  pts.name = name;
+  pts.color = palette(series);
+  pts.radius = 1.6f;
+  const size_t n = std::min(samples.size(), max_points);
+  pts.x.assign(samples.x.begin(), samples.x.begin() + static_cast<long>(n));
+  pts.y.assign(samples.y.begin(), samples.y.begin() + static_cast<long>(n));
+  p.points.push_back(pts);
+  p.legend = false;
+  return p;
+}
+
+plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, SamplerMetric metric, const std::string& title,
+                            const std::string& y_label) {
+  const std::vector<double> budgets = nfe_budgets(p);
+  plot::Plot q;
+  q.title = title;
+  q.x = plot::Axis{"NFE", plot::Scale::Log};
+  q.y = plot::Axis{y_label, plot::Scale::Log};
+  q.x.cover_lo = budgets.front();
+  q.x.cover_hi = budgets.back();
+  for (size_t s = 0; s < p.solvers.size(); ++s) {
+    if (metric == kDiscError && !solver_is_ode(solver_of(p.solvers[s]))) continue;
+    plot::Line l;
+    l.name = p.solvers[s];
+    l.color = palette(s);
+    for (size_t k = 0; k < budgets.size(); ++k) {
+      const double v = run.metric(s, k, metric);
+      if (std::isnan(v)) continue;
+      l.x.push_back(budgets[k]);
+      l.y.push_back(v);
+    }
+    q.lines.push_back(l);
+  }
+  if (metric != kDiscError) {
+    plot::Line floor = plot::reference_line("exact samples (noise floor)", {budgets.front(), budgets.back()},
+                                            {run.floor(metric), run.floor(metric)});
+    q.lines.push_back(floor);
+  }
+  return q;
+}
+
+}  // namespace klab::diffusion

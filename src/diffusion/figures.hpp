@@ -1,0 +1,28 @@
+// Figures shared by the diffusion chapter's Runs figures and live views: the true density as a
+// heatmap with particles over it, and one run's quality-vs-NFE curves.
+#pragma once
+#include <string>
+
+#include "core/figure.hpp"
+#include "diffusion/mixture2d.hpp"
+#include "diffusion/samplers_experiment.hpp"
+#include "diffusion/solvers.hpp"
+
+namespace klab::diffusion {
+
+// The square view of a mixture: its box (means ± 3.5 sd) widened to a square.
+Box view_box(const Mixture& m);
+
+// p(x) on a cells × cells grid over `box` (the GPU heatmap shader draws it).
+plot::Heatmap density_heatmap(const Mixture& m, const Box& box, int cells, const std::string& label);
+
+// `samples` (at most `max_points` of them) over the density heatmap.
+plot::Plot cloud_plot(const plot::Heatmap& density, const Box& box, const Particles& samples, size_t max_points, const std::string& title,
+                      const std::string& name, size_t series);
+
+// One run's metric against NFE for every sampler computed so far (log-log), the exact set's
+// floor as a grey line where the metric has one.
+plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, SamplerMetric metric, const std::string& title,
+                            const std::string& y_label);
+
+}  // namespace klab::diffusion

@@ -1,0 +1,53 @@
+// Forward noising processes q(x_t | x_0) = N(α_t x_0, σ_t² I), t ∈ [t_end, 1], and their
+// half-log-SNR λ_t = log(α_t/σ_t), the variable of the exponential-integrator solvers.
+//
+//   VP (Song et al. 2021, linear β(t) = β_min + t(β_max − β_min)):
+//       log α_t = −¼ t² (β_max − β_min) − ½ t β_min,   σ_t = √(1 − α_t²)
+//       inverse (Lu et al. 2022, DPM-Solver, App. D): with L = log(1 + e^{−2λ}),
+//       t(λ) = 2L / (√(β_min² + 2(β_max − β_min) L) + β_min)
+//   VE (Song et al. 2021): α_t = 1, σ_t = σ_min (σ_max/σ_min)^t, λ_t = −log σ_t.
+//
+// The probability-flow ODE (Song et al. 2021, eq. 13) is dx/dt = f(t) x − ½ g²(t) ∇log p_t(x),
+// with f = d log α/dt and g² = dσ²/dt − 2 f σ² (Kingma et al. 2021, VDM, eq. 31 in reverse).
+#pragma once
+#include <cmath>
+
+#include "core/lab_math.hpp"
+#include "core/portable.hpp"
+
+namespace klab::diffusion {
+
+enum class Process { Vp, Ve };
+
+struct NoiseSchedule {
+  Process process = Process::Vp;
+  double beta_min = 0.1, beta_max = 20.0;    // VP
+  double sigma_min = 0.01, sigma_max = 20.0;  // VE
+  double t_end = 1e-3;                        // the solvers stop at t_end (VP: α ≈ 1, σ ≈ 0.01)
+
+  KLAB_HD double log_alpha(double t) const {
+    return process == Process::Vp ? -0.25 * t * t * (beta_max - beta_min) - 0.5 * t * beta_min : 0.0;
+  }
+  KLAB_HD double alpha(double t) const { return math::exp(log_alpha(t)); }
+  KLAB_HD double sigma(double t) const {
+    if (process == Process::Ve) return sigma_min * math::exp(t * math::log(sigma_max / sigma_min));
+    // σ² = 1 − α² = −expm1(2 log α), accurate for small t
+    const double la = log_alpha(t);
+    return sqrt(-std::expm1(2.0 * la));
+  }
+  KLAB_HD double lambda(double t) const { return log_alpha(t) - math::log(sigma(t)); }
+  KLAB_HD double t_of_lambda(double lam) const {
+    if (process == Process::Ve) return (-lam - math::log(sigma_min)) / math::log(sigma_max / sigma_min);
+    const double l = math::log1p(math::exp(-2.0 * lam));
+    return 2.0 * l / (sqrt(beta_min * beta_min + 2.0 * (beta_max - beta_min) * l) + beta_min);
+  }
+  // PF-ODE coefficients f(t) = d log α/dt and g²(t).
+  KLAB_HD double drift(double t) const { return process == Process::Vp ? -0.5 * (beta_min + t * (beta_max - beta_min)) : 0.0; }
+  KLAB_HD double g2(double t) const {
+    if (process == Process::Vp) return beta_min + t * (beta_max - beta_min);
+    const double s = sigma(t);
+    return 2.0 * s * s * math::log(sigma_max / sigma_min);
+  }
+};
+
+}  // namespace klab::diffusion

@@ -1,0 +1,226 @@
+// The diffusion chapter's live views: widgets and plots only; every number comes from the
+// chapter's experiment code (SamplersRun, the same code the CLI and the tests run).
+#include "diffusion/panels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/plot_scale.hpp"
+#include "diffusion/figures.hpp"
+#include "diffusion/samplers_experiment.hpp"
+#include "diffusion/tsmc_experiment.hpp"
+#include "imgui.h"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::diffusion {
+namespace {
+
+constexpr size_t kMaxCloudPoints = 20000;  // particles drawn per cloud
+constexpr int kHeatmapCells = 128;
+
+std::string num(double v) { return plot::format_number(v); }
+
+size_t index_of(const std::vector<std::string>& ids, const std::string& id, size_t fallback) {
+  const auto it = std::find(ids.begin(), ids.end(), id);
+  return it == ids.end() ? fallback : static_cast<size_t>(it - ids.begin());
+}
+
+// ---------------------------------------------------------------------------------------------
+// diffusion.samplers: run 1 cell by cell (one sampler at one NFE per step); the headline is its
+// discretisation error against NFE, beside the clouds of two samplers at one NFE over p_data.
+class SamplersView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const SamplersExperiment&>(ctx.experiment);
+    params_ = e.p();
+    budgets_ = nfe_budgets(params_);
+    run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
+    if (params_.particles <= static_cast<long long>(kMaxCloudPoints)) run_->keep_samples();
+    box_ = view_box(run_->mixture());
+    density_ = density_heatmap(run_->mixture(), box_, kHeatmapCells, "p_data(x)");
+    // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run).
+    left_ = index_of(params_.solvers, "ddim", 0);
+    right_ = index_of(params_.solvers, "dpmpp_2m", params_.solvers.size() - 1);
+    nfe_ = 0;
+    for (size_t k = 0; k < budgets_.size(); ++k)
+      if (std::fabs(budgets_[k] - 10.0) < std::fabs(budgets_[nfe_] - 10.0)) nfe_ = k;
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "cell %zu / %zu", run_ ? run_->next_cell() : 0, run_ ? run_->cells() : 0);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->next_cell()); }
+  double steps_total() const override { return static_cast<double>(run_->cells()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+  }
+
+  void draw(ui::ViewContext&) override {
+    controls();
+    std::vector<std::pair<std::string, std::string>> rows;
+    const size_t k = nfe_;
+    for (size_t s : {left_, right_}) {
+      const double d = run_->metric(s, k, kDiscError);
+      rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
+    }
+    rows.push_back({"sW2 noise floor (exact samples)", num(run_->floor(kW2))});
+    ui::readout_table("##samplers", rows, 3);
+    figure_.title = "diffusion.samplers, run 1";
+    figure_.plots = {run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
+                     cloud(left_), cloud(right_),
+                     run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
+    ui::PlotGrid grid(4, 0);
+    ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("left", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("right", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("w2", figure_.plots[3], grid.cell(3));
+    grid.end();
+  }
+
+ private:
+  plot::Plot cloud(size_t s) const {
+    const size_t cell = s * budgets_.size() + nfe_;
+    const std::string title = params_.solvers[s] + " at " + num(budgets_[nfe_]) + " NFE over p_data";
+    if (cell >= run_->next_cell() || run_->samples(s, nfe_).size() == 0)
+      return cloud_plot(density_, box_, run_->exact(), 0, title + (cell >= run_->next_cell() ? " (not run yet)" : ""), params_.solvers[s], s);
+    return cloud_plot(density_, box_, run_->samples(s, nfe_), kMaxCloudPoints, title, params_.solvers[s], s);
+  }
+
+  void combo(const char* label, const std::vector<std::string>& items, size_t* chosen) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    if (ImGui::BeginCombo(label, items[*chosen].c_str())) {
+      for (size_t i = 0; i < items.size(); ++i)
+        if (ImGui::Selectable(items[i].c_str(), i == *chosen)) *chosen = i;
+      ImGui::EndCombo();
+    }
+  }
+
+  void controls() {
+    std::vector<std::string> labels;
+    for (double k : budgets_) labels.push_back(num(k) + " NFE");
+    combo("left cloud", params_.solvers, &left_);
+    ui::same_line_if_fits(ImGui::GetFontSize() * 16);
+    combo("right cloud", params_.solvers, &right_);
+    ui::same_line_if_fits(ImGui::GetFontSize() * 14);
+    combo("budget", labels, &nfe_);
+    if (params_.particles > static_cast<long long>(kMaxCloudPoints)) {
+      ui::same_line_if_fits(ImGui::GetFontSize() * 20);
+      ImGui::TextDisabled("clouds kept for n ≤ %zu only", kMaxCloudPoints);
+    }
+  }
+
+  SamplersParams params_;
+  std::vector<double> budgets_;  // NFE budgets as run
+  std::unique_ptr<SamplersRun> run_;
+  Box box_{};
+  plot::Heatmap density_;
+  size_t left_ = 0, right_ = 0, nfe_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// diffusion.tsmc: one trust-region iteration per step; the learners' samples over the exact
+// tilted density, their residual log-weight variance, and the KL against the baselines' values.
+class TsmcView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const TsmcExperiment&>(ctx.experiment);
+    params_ = e.p();
+    run_ = std::make_unique<TsmcRun>(params_, ctx.seed, 0);
+    box_ = view_box(run_->problem().mixture);
+    density_ = density_heatmap(run_->target(), box_, kHeatmapCells, "p*(x) ∝ p(x)·exp(r(x)/β)");
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "iteration %d / %d", run_ ? std::min(run_->iteration(), params_.iterations) : 0, params_.iterations);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->iteration()); }
+  double steps_total() const override { return params_.iterations + 1.0; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+  }
+
+  void draw(ui::ViewContext&) override {
+    const int i = run_->iteration() - 1;
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (TsmcMethod m : {TsmcMethod::TriTsmc, TsmcMethod::FullStep}) {
+      const std::string id = tsmc_method_ids()[static_cast<size_t>(m)];
+      rows.push_back({id + " Var log w", i >= 0 ? num(run_->trace(m, std::min(i, params_.iterations - 1), kTsmcLogWVar)) : "–"});
+      rows.push_back({id + " tempering η", i >= 0 ? num(run_->eta(m, std::min(i, params_.iterations - 1))) : "–"});
+    }
+    rows.push_back({"KL floor (exact samples)", num(run_->floor_kl())});
+    ui::readout_table("##tsmc", rows, 3);
+    const std::string when = run_->done() ? "output run" : i < 0 ? "not started" : "iteration " + std::to_string(i + 1);
+    figure_.title = "diffusion.tsmc, run 1";
+    figure_.plots = {cloud(TsmcMethod::TriTsmc, "TRI-TSMC (" + when + ") over the exact tilted target p*"),
+                     cloud(TsmcMethod::FullStep, "Full step η = 1 (" + when + ")"), trace_plot(kTsmcLogWVar, "Residual log-weight variance (SIS)", "Var log w"),
+                     trace_plot(kTsmcKl, "KL(p*‖p̂): learners per iteration, baselines at the whole budget", "KL")};
+    ui::PlotGrid grid(4, 0);
+    ui::draw_plot("tri", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("full", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("var", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("kl", figure_.plots[3], grid.cell(3));
+    grid.end();
+  }
+
+ private:
+  plot::Plot cloud(TsmcMethod m, const std::string& title) const {
+    const size_t s = static_cast<size_t>(m);
+    plot::Plot p = cloud_plot(density_, box_, run_->samples(m), kMaxCloudPoints, title, tsmc_method_ids()[s], s);
+    p.points.push_back(plot::Points{"reward centre c", {params_.reward_x}, {params_.reward_y}, plot::kOptimumGold, 4.5f, ""});
+    return p;
+  }
+
+  plot::Plot trace_plot(TsmcMetric metric, const std::string& title, const std::string& y) const {
+    plot::Plot q;
+    q.title = title;
+    q.x = plot::Axis{"trust-region iteration", plot::Scale::Linear};
+    q.y = plot::Axis{y, plot::Scale::Log};
+    q.x.cover_lo = 1;
+    q.x.cover_hi = params_.iterations;
+    for (TsmcMethod m : {TsmcMethod::TriTsmc, TsmcMethod::FullStep}) {
+      const size_t s = static_cast<size_t>(m);
+      plot::Line l;
+      l.name = tsmc_method_ids()[s];
+      l.color = palette(s);
+      for (int i = 0; i < std::min(run_->iteration(), params_.iterations); ++i) {
+        l.x.push_back(i + 1);
+        l.y.push_back(run_->trace(m, i, metric));
+      }
+      q.lines.push_back(l);
+    }
+    if (metric == kTsmcKl) {
+      for (TsmcMethod m : {TsmcMethod::SmcBase, TsmcMethod::Tds}) {
+        plot::Line l = plot::reference_line(tsmc_method_ids()[static_cast<size_t>(m)] + " at the budget", {1.0, static_cast<double>(params_.iterations)},
+                                            {run_->final_value(m, kTsmcKl), run_->final_value(m, kTsmcKl)});
+        l.color = palette(static_cast<size_t>(m));
+        q.lines.push_back(l);
+      }
+      q.lines.push_back(plot::reference_line("exact samples (noise floor)", {1.0, static_cast<double>(params_.iterations)}, {run_->floor_kl(), run_->floor_kl()}));
+    }
+    return q;
+  }
+
+  TsmcParams params_;
+  std::unique_ptr<TsmcRun> run_;
+  Box box_{};
+  plot::Heatmap density_;
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "diffusion.samplers") return std::make_unique<SamplersView>();
+  if (demo_id == "diffusion.tsmc") return std::make_unique<TsmcView>();
+  return nullptr;
+}
+
+}  // namespace klab::diffusion

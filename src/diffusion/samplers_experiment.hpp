@@ -1,0 +1,101 @@
+// diffusion.samplers: every reverse-process sampler of solvers.hpp against the exact score of a
+// 2-D Gaussian mixture, at a grid of NFE budgets from common starting noise; quality against NFE
+// (discretisation error to the converged PF-ODE solution, sliced W2, MMD, KDE-KL, mode coverage),
+// with each sample-based metric's noise floor measured between exact sample sets (series "exact").
+// Papers: Lu et al. 2022 (DPM-Solver, DPM-Solver++); Song, Meng, Ermon 2021 (DDIM); Ho et al. 2020
+// (DDPM); Karras et al. 2022 (Heun). Algorithms and equations: solvers.hpp, metrics.hpp.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/experiment.hpp"
+#include "core/registry.hpp"
+#include "diffusion/metrics.hpp"
+#include "diffusion/mixture2d.hpp"
+#include "diffusion/noise_schedule.hpp"
+#include "diffusion/solvers.hpp"
+
+namespace klab::diffusion {
+
+struct SamplersParams {
+  std::vector<std::string> solvers;  // solver ids, in series order
+  Preset preset = Preset::Ring;
+  double width = 0.1;                // standard deviation of the presets' small components
+  Process process = Process::Vp;
+  StepSchedule schedule = StepSchedule::LogSnr;
+  std::vector<double> nfe;           // NFE budgets, increasing; each rounded down to a whole number
+  long long particles = 500;         // n per (solver, NFE)
+  int projections = 32;              // sliced W2: L
+  double mmd_length = 0.5;           // MMD kernel width ℓ
+  double kde_bandwidth = 0.15;       // KL: KDE bandwidth h
+  int kde_grid = 64;                 // KL: grid G × G
+};
+
+// MMD is O(n²): it uses the first min(n, kMmdSamples) samples of every set (the exact series too).
+constexpr size_t kMmdSamples = 2000;
+
+enum SamplerMetric { kDiscError, kW2, kMmd, kKl, kCoverage, kModesHit, kMetricCount };
+const std::vector<std::string>& sampler_metric_ids();  // "disc_error", "w2", "mmd", "kl", "coverage", "modes_hit"
+
+// One run: starting noise z (shared by every solver and NFE), its converged PF-ODE solution, two
+// exact sample sets (the reference of sW2, and the "exact" series), then one cell (solver, NFE)
+// per step(). The Experiment's runs, the claims tests and the live view all step this.
+class SamplersRun {
+ public:
+  SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run);
+  bool done() const { return next_ >= cells(); }
+  size_t cells() const { return solvers_.size() * nfe_.size(); }
+  size_t next_cell() const { return next_; }
+  void step();  // computes the next cell
+  // Metrics of cell (solver s, NFE index k) (NaN before it is computed; disc_error NaN for DDPM).
+  double metric(size_t s, size_t k, SamplerMetric m) const { return values_[(s * nfe_.size() + k) * kMetricCount + m]; }
+  // The exact series: each metric of an exact sample set (its noise floor).
+  double floor(SamplerMetric m) const { return floor_[m]; }
+  // The samples of cell (s, k), kept when keep_samples was set; empty otherwise.
+  const Particles& samples(size_t s, size_t k) const { return kept_[s * nfe_.size() + k]; }
+  void keep_samples() { keep_ = true; }
+  const Mixture& mixture() const { return mixture_; }
+  const Particles& reference() const { return reference_; }
+  const Particles& exact() const { return exact_; }
+  double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE
+
+ private:
+  SamplersParams p_;
+  uint64_t seed_;
+  uint32_t run_;
+  Mixture mixture_;
+  NoiseSchedule schedule_;
+  std::vector<Solver> solvers_;
+  std::vector<int> nfe_;
+  Particles start_, reference_, target_, exact_;  // z; its PF-ODE solution; exact sets (sW2 reference, "exact" series)
+  MmdReference mmd_;
+  KdeReference kde_;
+  std::vector<double> values_, floor_;
+  std::vector<Particles> kept_;
+  bool keep_ = false;
+  size_t next_ = 0;
+
+  std::vector<double> measure(const Particles& a, const Particles* reference) const;
+};
+
+// The NFE budgets as run: `nfe` rounded down to whole evaluations.
+std::vector<double> nfe_budgets(const SamplersParams& p);
+
+Mixture samplers_mixture(const SamplersParams& p);
+NoiseSchedule samplers_schedule(const SamplersParams& p);
+
+class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExperiment> {
+ public:
+  SamplersExperiment();
+  RunLayout layout() const override;
+  std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  plot::Figure figure(const BatchResult& result) const override;
+};
+
+// The NFE `b` needs to reach the error `a` reaches at `nfe_a`: log-log interpolation of b's mean
+// curve of `metric` (NaN when b never reaches it on the grid). Claim 3's ratio is this over nfe_a.
+double matching_nfe(const BatchResult& r, const std::string& a, double nfe_a, const std::string& b, const std::string& metric);
+
+DemoInfo samplers_demo();
+
+}  // namespace klab::diffusion

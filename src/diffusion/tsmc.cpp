@@ -1,0 +1,232 @@
+#include "diffusion/tsmc.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/lab_math.hpp"
+#include "core/samplers.hpp"
+#include "diffusion/marginal.hpp"
+
+namespace klab::diffusion {
+
+TiltProblem make_tilt_problem(const Mixture& m, const QuadraticReward& r, double beta, int steps) {
+  TiltProblem p;
+  p.mixture = m;
+  p.reward = r;
+  p.beta = beta;
+  p.t = time_grid(p.schedule, StepSchedule::LogSnr, steps);
+  return p;
+}
+
+double ess_fraction(const std::vector<double>& log_w) {
+  const double top = *std::max_element(log_w.begin(), log_w.end());
+  double s = 0.0, s2 = 0.0;
+  for (double l : log_w) {
+    const double w = math::exp(l - top);
+    s += w;
+    s2 += w * w;
+  }
+  return s * s / s2 / static_cast<double>(log_w.size());
+}
+
+double weights_kl(const std::vector<double>& log_w, double eta) {
+  const double top = *std::max_element(log_w.begin(), log_w.end());
+  double s = 0.0;
+  for (double l : log_w) s += math::exp(eta * (l - top));
+  double kl = 0.0;
+  const double n = static_cast<double>(log_w.size());
+  for (double l : log_w) {
+    const double w = math::exp(eta * (l - top)) / s;
+    if (w > 0) kl += w * math::log(n * w);
+  }
+  return kl;
+}
+
+namespace {
+
+double variance(const std::vector<double>& v) {
+  double m = 0.0, q = 0.0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  for (double x : v) q += (x - m) * (x - m);
+  return q / static_cast<double>(v.size());
+}
+
+// Systematic resampling: M indices into N weights (log), one uniform.
+std::vector<size_t> systematic(const std::vector<double>& log_w, size_t m, Rng& rng) {
+  const double top = *std::max_element(log_w.begin(), log_w.end());
+  std::vector<double> c(log_w.size());
+  double s = 0.0;
+  for (size_t i = 0; i < log_w.size(); ++i) c[i] = (s += math::exp(log_w[i] - top));
+  std::vector<size_t> idx(m);
+  const double u = rng.uniform();
+  size_t j = 0;
+  for (size_t i = 0; i < m; ++i) {
+    const double target = (u + static_cast<double>(i)) / static_cast<double>(m) * s;
+    while (j + 1 < c.size() && c[j] < target) ++j;
+    idx[i] = j;
+  }
+  return idx;
+}
+
+template <class T>
+void gather(std::vector<T>& v, const std::vector<size_t>& idx) {
+  std::vector<T> out(idx.size());
+  for (size_t i = 0; i < idx.size(); ++i) out[i] = v[idx[i]];
+  v.swap(out);
+}
+
+double log_twist(const Twist& t, double x, double y) { return -0.5 * t.lambda * (x * x + y * y) + t.bx * x + t.by * y; }
+
+}  // namespace
+
+SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, Rng& rng) {
+  const size_t n = o.particles;
+  const int steps = p.steps();
+  const NoiseSchedule& s = p.schedule;
+  SmcResult res;
+  std::vector<double> x(n), y(n), log_w(n, 0.0), look(n, 0.0);  // look: the previous look-ahead potential
+  const double sd = s.sigma(1.0);
+  for (size_t i = 0; i < n; ++i) x[i] = sd * sample_normal(rng), y[i] = sd * sample_normal(rng);
+  if (o.keep_paths) {
+    res.path.assign(static_cast<size_t>(steps) + 1, Particles{});
+    res.mean.assign(static_cast<size_t>(steps), Particles{});
+    res.path[0] = Particles{x, y};
+  }
+  const bool twisted = o.potentials == Potentials::Twists;
+  std::vector<double> mx(n), my(n);
+  for (int k = 0; k < steps; ++k) {
+    const double t = p.t[static_cast<size_t>(k)], u = p.t[static_cast<size_t>(k) + 1];
+    const Marginal pt = marginal_at(p.mixture, s, t);
+    const double at = s.alpha(t), st = s.sigma(t), as = s.alpha(u), ss = s.sigma(u);
+    // DDPM posterior q(x_u | x_t, x̂₀): mean cx·x + c0·x̂₀, variance v (solvers.hpp).
+    const double ats = at / as, vts = st * st - ats * ats * ss * ss;
+    const double cx = ats * ss * ss / (st * st), c0 = as * vts / (st * st), v = vts * ss * ss / (st * st);
+    const Twist tw = twisted ? twists[static_cast<size_t>(k)] : Twist{};
+    const Twist prev = twisted && k > 0 ? twists[static_cast<size_t>(k) - 1] : Twist{};
+    const double big_p = 1.0 / v + tw.lambda;
+    for (size_t i = 0; i < n; ++i) {
+      double gx, gy;
+      score(pt, x[i], y[i], &gx, &gy);
+      const double hx = (x[i] + st * st * gx) / at, hy = (y[i] + st * st * gy) / at;  // x̂₀
+      mx[i] = cx * x[i] + c0 * hx;
+      my[i] = cx * y[i] + c0 * hy;
+      if (twisted) {
+        // log Z_k(x) − log ψ_{k−1}(x)
+        const double ux = mx[i] / v + tw.bx, uy = my[i] / v + tw.by;
+        log_w[i] += -math::log(v * big_p) - 0.5 * (mx[i] * mx[i] + my[i] * my[i]) / v + 0.5 * (ux * ux + uy * uy) / big_p -
+                    log_twist(prev, x[i], y[i]);
+      } else {
+        const double g = p.reward(hx, hy) / p.beta;
+        log_w[i] += g - look[i];
+        look[i] = g;
+      }
+    }
+    res.evaluations += static_cast<double>(n);
+    if (o.resample && ess_fraction(log_w) < 0.5) {
+      const std::vector<size_t> idx = systematic(log_w, n, rng);
+      gather(x, idx), gather(y, idx), gather(mx, idx), gather(my, idx), gather(look, idx);
+      std::fill(log_w.begin(), log_w.end(), 0.0);
+    }
+    if (o.keep_paths) res.mean[static_cast<size_t>(k)] = Particles{mx, my}, res.var.push_back(v);
+    if (o.proposal) {
+      // Proposal q_k from the proposal twist g; the weight corrects to p_k ψ_k: log p_k + log ψ_k(x') −
+      // log q_k, minus the log Z_k − log ψ_{k−1} already added (which assumed q_k from ψ_k).
+      const Twist g = (*o.proposal)[static_cast<size_t>(k)];
+      const double pq = 1.0 / v + g.lambda, sdq = 1.0 / std::sqrt(pq);
+      for (size_t i = 0; i < n; ++i) {
+        const double qx = (mx[i] / v + g.bx) / pq, qy = (my[i] / v + g.by) / pq;
+        const double zx = sample_normal(rng), zy = sample_normal(rng);
+        const double nx = qx + sdq * zx, ny = qy + sdq * zy;
+        const double log_p = -math::log(v) - 0.5 * ((nx - mx[i]) * (nx - mx[i]) + (ny - my[i]) * (ny - my[i])) / v;
+        const double log_q = math::log(pq) - 0.5 * (zx * zx + zy * zy);
+        const double ux = mx[i] / v + tw.bx, uy = my[i] / v + tw.by;
+        const double log_z = -math::log(v * big_p) - 0.5 * (mx[i] * mx[i] + my[i] * my[i]) / v + 0.5 * (ux * ux + uy * uy) / big_p;
+        log_w[i] += log_p + log_twist(tw, nx, ny) - log_q - log_z;
+        x[i] = nx, y[i] = ny;
+      }
+    } else {
+      const double sdp = 1.0 / std::sqrt(big_p);
+      for (size_t i = 0; i < n; ++i) {
+        x[i] = (mx[i] / v + tw.bx) / big_p + sdp * sample_normal(rng);
+        y[i] = (my[i] / v + tw.by) / big_p + sdp * sample_normal(rng);
+      }
+    }
+    if (o.keep_paths) res.path[static_cast<size_t>(k) + 1] = Particles{x, y};
+  }
+  const Twist last = twisted && steps > 0 ? twists[static_cast<size_t>(steps) - 1] : Twist{};
+  for (size_t i = 0; i < n; ++i) log_w[i] += p.reward(x[i], y[i]) / p.beta - (twisted ? log_twist(last, x[i], y[i]) : look[i]);
+  res.ess = ess_fraction(log_w);
+  res.log_w_var = variance(log_w);
+  res.last = Particles{x, y};
+  const std::vector<size_t> idx = systematic(log_w, o.outputs, rng);
+  res.outputs.x.resize(o.outputs);
+  res.outputs.y.resize(o.outputs);
+  for (size_t i = 0; i < o.outputs; ++i) res.outputs.x[i] = x[idx[i]], res.outputs.y[i] = y[idx[i]];
+  res.log_w = std::move(log_w);
+  return res;
+}
+
+std::vector<Twist> fixed_twists(const TiltProblem& p) {
+  // ψ_k(x) ∝ E[exp(r(x₀)/β) | x_{k+1} = x] with x₀ | x ~ N(x/α, σ²/α² I) (flat prior):
+  // a Gaussian integral giving λ = κ/(α² + κσ²), b = λ α c, κ = a/β.
+  std::vector<Twist> tw;
+  const double kappa = p.reward.a / p.beta;
+  for (int k = 0; k < p.steps(); ++k) {
+    const double t = p.t[static_cast<size_t>(k) + 1], a = p.schedule.alpha(t), sg = p.schedule.sigma(t);
+    const double lambda = kappa / (a * a + kappa * sg * sg);
+    tw.push_back(Twist{lambda, lambda * a * p.reward.cx, lambda * a * p.reward.cy});
+  }
+  return tw;
+}
+
+Particles best_of_n(const TiltProblem& p, size_t outputs, size_t n, Rng& rng, double* evaluations) {
+  SmcOptions o;
+  o.particles = outputs * n;
+  o.outputs = 1;
+  o.resample = false;
+  const SmcResult base = run_smc(p, std::vector<Twist>(static_cast<size_t>(p.steps())), o, rng);
+  *evaluations = base.evaluations;
+  Particles best;
+  for (size_t j = 0; j < outputs; ++j) {
+    size_t arg = j * n;
+    for (size_t i = j * n; i < (j + 1) * n; ++i)
+      if (p.reward(base.last.x[i], base.last.y[i]) > p.reward(base.last.x[arg], base.last.y[arg])) arg = i;
+    best.x.push_back(base.last.x[arg]);
+    best.y.push_back(base.last.y[arg]);
+  }
+  return best;
+}
+
+TrustRegionStep trust_region_update(const SmcResult& sis, const std::vector<Twist>& twists, double trust_region) {
+  TrustRegionStep step;
+  // The largest η ∈ (0, 1] with KL(π_η ‖ q) ≤ ε (KL grows with η): bisection.
+  if (trust_region > 0 && weights_kl(sis.log_w, 1.0) > trust_region) {
+    double lo = 0.0, hi = 1.0;
+    for (int it = 0; it < 60; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      (weights_kl(sis.log_w, mid) > trust_region ? hi : lo) = mid;
+    }
+    step.eta = lo;
+  }
+  const size_t n = sis.log_w.size();
+  const double top = *std::max_element(sis.log_w.begin(), sis.log_w.end());
+  std::vector<double> w(n);
+  double s = 0.0;
+  for (size_t i = 0; i < n; ++i) s += (w[i] = math::exp(step.eta * (sis.log_w[i] - top)));
+  for (double& v : w) v /= s;
+  // Weighted maximum likelihood of each kernel q_k = N((m/v + b)/P, I/P), P = 1/v + λ_k, over b_k
+  // with λ_k kept (closed form: b = P x̄' − m̄/v, the weighted means of x' and m).
+  step.twists = twists;
+  for (size_t k = 0; k < twists.size(); ++k) {
+    const Particles &xn = sis.path[k + 1], &m = sis.mean[k];
+    const double v = sis.var[k], precision = 1.0 / v + twists[k].lambda;
+    double ax = 0, ay = 0, bx = 0, by = 0;
+    for (size_t i = 0; i < n; ++i) ax += w[i] * xn.x[i], ay += w[i] * xn.y[i], bx += w[i] * m.x[i], by += w[i] * m.y[i];
+    step.twists[k].bx = precision * ax - bx / v;
+    step.twists[k].by = precision * ay - by / v;
+  }
+  return step;
+}
+
+}  // namespace klab::diffusion

@@ -1,0 +1,111 @@
+// The diffusion chapter's claims 2, 3 and 4 (issue 13; claim 4 in the part that holds here), each through the Experiment the user runs
+// (`klab run diffusion.samplers` with the same parameters), fixed seeds, statistical margins on
+// means over runs (standard errors of the batch engine). Run natively (the wasm run skips "claims").
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "diffusion/samplers_experiment.hpp"
+#include "diffusion/tsmc_experiment.hpp"
+
+namespace {
+
+using klab::BatchResult;
+using klab::RunningStat;
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+template <class E = klab::diffusion::SamplersExperiment>
+BatchResult run_batch(const Settings& params, uint64_t seed, uint32_t runs) {
+  E e;
+  const klab::Status s = e.params().set_texts(params);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  klab::BatchJob job(e.clone(), seed, runs);
+  job.run_all(0);
+  return job.result();
+}
+
+const RunningStat& point(const BatchResult& r, const std::string& series, const std::string& metric, size_t k) {
+  const int s = r.layout.find_series(series), m = r.layout.find_curve(metric);
+  REQUIRE(s >= 0);
+  REQUIRE(m >= 0);
+  return r.curve_stat(static_cast<size_t>(s), static_cast<size_t>(m), k);
+}
+
+double se(const RunningStat& s) { return s.sem(); }
+
+constexpr double kZ = 3.5;  // one-sided margins in standard errors (27 comparisons per test)
+
+}  // namespace
+
+TEST_SUITE("claims") {
+  TEST_CASE("diffusion claim 2: every sampler converges to p_data as NFE grows (to the exact samples' noise floor)") {
+    // NFE 6, 20, 200 on the ring; at 200 each sample metric is within the noise floor measured
+    // between exact sample sets; the PF-ODE solvers' discretisation error falls at every step.
+    const BatchResult r = run_batch({{"solvers", "ddpm,ddim,euler,heun,dpm_solver_1,dpm_solver_2,dpm_solver_3,dpmpp_2m,dpmpp_3m"},
+                                     {"nfe", "6,20,200"},
+                                     {"particles", "300"}},
+                                    3, 8);
+    const size_t last = 2;
+    for (const std::string& s : r.layout.series) {
+      if (s == "exact") continue;
+      INFO("sampler " << s);
+      for (const std::string& m : {"w2", "mmd", "kl"}) {
+        const RunningStat &a = point(r, s, m, last), &f = point(r, "exact", m, last);
+        INFO("metric " << m << ": " << a.mean() << " vs floor " << f.mean());
+        CHECK(a.mean() <= f.mean() + kZ * std::hypot(se(a), se(f)));
+      }
+      const RunningStat &c = point(r, s, "coverage", last), &cf = point(r, "exact", "coverage", last);
+      CHECK(c.mean() >= cf.mean() - kZ * std::hypot(se(c), se(cf)) - 1e-3);
+      // The KDE-KL at 6 NFE is above its value at 200: the metric decreases with NFE.
+      const RunningStat &k0 = point(r, s, "kl", 0), &k2 = point(r, s, "kl", last);
+      CHECK(k0.mean() > k2.mean() + kZ * std::hypot(se(k0), se(k2)));
+      if (s == "ddpm") continue;
+      for (size_t k = 1; k <= last; ++k) {
+        const RunningStat &hi = point(r, s, "disc_error", k - 1), &lo = point(r, s, "disc_error", k);
+        CHECK(hi.mean() > lo.mean() + kZ * std::hypot(se(hi), se(lo)));
+      }
+    }
+  }
+
+  TEST_CASE("diffusion claim 3: with logSNR steps DDIM needs at least 3x the NFE of DPM-Solver++ 2M at 20 NFE (ring)") {
+    // DDIM's discretisation error at 59 NFE (< 3 × 20) is still above DPM-Solver++ 2M's at 20 NFE,
+    // by kZ standard errors; the error falls with NFE, so DDIM needs ≥ 60 NFE. The interpolated
+    // ratio is reported (src/diffusion/README.md).
+    const BatchResult r = run_batch({{"solvers", "ddim,dpmpp_2m"}, {"nfe", "20,30,40,50,59,80,100"}, {"particles", "300"}}, 5, 6);
+    const RunningStat &dpm = point(r, "dpmpp_2m", "disc_error", 0), &ddim59 = point(r, "ddim", "disc_error", 4);
+    INFO("DPM-Solver++ 2M at 20 NFE " << dpm.mean() << ", DDIM at 59 NFE " << ddim59.mean());
+    CHECK(ddim59.mean() > dpm.mean() + kZ * std::hypot(se(dpm), se(ddim59)));
+    const double n = klab::diffusion::matching_nfe(r, "dpmpp_2m", 20.0, "ddim", "disc_error");
+    MESSAGE("claim 3: DDIM matches DPM-Solver++ 2M at 20 NFE with " << n << " NFE (ratio " << n / 20.0 << ")");
+    CHECK(n / 20.0 >= 3.0);
+  }
+
+  TEST_CASE("diffusion claim 4 (part): TRI-TSMC's residual log-weight variance falls along the trust-region iterations, the full step's grows") {
+    // Rare-mode preset, reward at the rare mode, β = 0.5, 8 iterations of 300 particles. Holds:
+    // the trust-region learner's variance falls and its ESS rises; the full step's variance grows;
+    // TRI-TSMC is far closer to p* than best-of-n at the same budget. Not asserted because it does
+    // not hold here: a lower KL than SMC with the base proposal (both sit at the KDE noise floor;
+    // src/diffusion/README.md gives the measured numbers).
+    using klab::diffusion::TsmcExperiment;
+    const BatchResult r = run_batch<TsmcExperiment>({{"particles", "300"}}, 3, 12);
+    const size_t last = r.layout.axes[0].x.size() - 1;
+    const RunningStat &v0 = point(r, "tri_tsmc", "log_w_var", 0), &v1 = point(r, "tri_tsmc", "log_w_var", last);
+    const RunningStat &f0 = point(r, "full_step", "log_w_var", 0), &f1 = point(r, "full_step", "log_w_var", last);
+    INFO("TRI-TSMC Var log w " << v0.mean() << " -> " << v1.mean() << "; full step " << f0.mean() << " -> " << f1.mean());
+    CHECK(v1.mean() < v0.mean() - kZ * std::hypot(se(v0), se(v1)));
+    CHECK(f1.mean() > f0.mean() + kZ * std::hypot(se(f0), se(f1)));
+    CHECK(f1.mean() > v1.mean() + kZ * std::hypot(se(f1), se(v1)));
+    const RunningStat &e0 = point(r, "tri_tsmc", "ess", 0), &e1 = point(r, "tri_tsmc", "ess", last);
+    CHECK(e1.mean() > e0.mean() + kZ * std::hypot(se(e0), se(e1)));
+    auto final_of = [&](const std::string& s, const std::string& m) -> const RunningStat& {
+      return r.final_stat(static_cast<size_t>(r.layout.find_series(s)), static_cast<size_t>(r.layout.find_final(m)));
+    };
+    const RunningStat &tri = final_of("tri_tsmc", "kl"), &best = final_of("best_of_n", "kl"), &smc = final_of("smc_base", "kl");
+    CHECK(tri.mean() < best.mean() - kZ * std::hypot(se(tri), se(best)));
+    MESSAGE("claim 4: KL(p*||p^) tri_tsmc " << tri.mean() << ", smc_base " << smc.mean() << ", best_of_n " << best.mean() << "; ESS tri_tsmc "
+                                            << final_of("tri_tsmc", "ess").mean() << ", smc_base " << final_of("smc_base", "ess").mean());
+  }
+}
