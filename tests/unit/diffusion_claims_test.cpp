@@ -52,7 +52,7 @@ TEST_SUITE("claims") {
     for (const std::string& s : r.layout.series) {
       if (s == "exact") continue;
       INFO("sampler " << s);
-      for (const std::string& m : {"w2", "mmd", "kl"}) {
+      for (const char* m : {"w2", "mmd", "kl"}) {
         const RunningStat &a = point(r, s, m, last), &f = point(r, "exact", m, last);
         INFO("metric " << m << ": " << a.mean() << " vs floor " << f.mean());
         CHECK(a.mean() <= f.mean() + kZ * std::hypot(se(a), se(f)));
