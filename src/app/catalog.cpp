@@ -1,6 +1,7 @@
 #include "app/catalog.hpp"
 
 #include "alignment/demos.hpp"
+#include "blackbox/demos.hpp"
 #include "bandits/demos.hpp"
 #include "kl/demos.hpp"
 #include "mdp/demos.hpp"
@@ -15,6 +16,7 @@ Registry make_catalog() {
   alignment::register_demos(r);
   mdp::register_demos(r);
   optim::register_demos(r);
+  blackbox::register_demos(r);
   return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include "alignment/panels.hpp"
 #include "bandits/panels.hpp"
+#include "blackbox/panels.hpp"
 #include "kl/panels.hpp"
 #include "optim/panels.hpp"
 
@@ -13,6 +14,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = bandits::make_view(id)) return v;
     if (auto v = alignment::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
+    if (auto v = blackbox::make_view(id)) return v;
     return nullptr;
   };
 }
