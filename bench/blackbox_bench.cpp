@@ -3,8 +3,12 @@
 //      offspring costs a Bin(n, 1/n) flip count (table inversion), ~1 Philox draw per flipped
 //      bit, an O(flips) Zobrist-hash and OneMax update and one Philox block for the frozen noise,
 //      so the rate should not depend on n (n = 10² … 10⁴).
+//   2. GP posterior updates per second (blackbox/gp.hpp): appending one observation to a GP of n
+//      points (an O(n²) row of the Cholesky factor and two triangular solves for K⁻¹y), n up to
+//      2,000, 2-D inputs, Matérn 5/2; napkin maths: ~2n² flops per update.
 // Validation: the incremental OneMax count and hash equal a recount of the final string, and
-// both EAs solve OneMax (p = 0) at n = 1000.
+// both EAs solve OneMax (p = 0) at n = 1000; the appended Cholesky factor equals Eigen's LLT of K
+// at n = 300.
 // Usage: blackbox_bench [--quick]    (prints figures; asserts nothing)
 #include <chrono>
 #include <cmath>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "blackbox/disom.hpp"
+#include "blackbox/gp.hpp"
 
 namespace {
 
@@ -64,7 +69,25 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("All results match (both EAs solve OneMax at n = 1000; incremental OneMax count and Zobrist hash = recount). Starting benchmarks.\n\n");
+  const GpHyper hyper{KernelKind::Matern52, 1.0, 0.2, 1e-4, 0.0};
+  {
+    Gp gp(hyper, 2);
+    Rng r(3, 0, 0);
+    for (int i = 0; i < 300; ++i) {
+      const double x[2] = {r.uniform(), r.uniform()};
+      if (!gp.add(x, r.uniform()).ok()) return 1;
+    }
+    Eigen::MatrixXd k(300, 300);
+    for (int i = 0; i < 300; ++i)
+      for (int j = 0; j < 300; ++j) k(i, j) = kernel_value(hyper, gp.input(i), gp.input(j), 2) + (i == j ? hyper.noise : 0.0);
+    const double err = (gp.factor() - Eigen::MatrixXd(Eigen::LLT<Eigen::MatrixXd>(k).matrixL())).cwiseAbs().maxCoeff();
+    if (err > 1e-9) {
+      std::printf("MISMATCH: appended Cholesky factor differs from Eigen's LLT by %.3g\n", err);
+      return 1;
+    }
+  }
+  std::printf("All results match (both EAs solve OneMax at n = 1000; incremental OneMax count and Zobrist hash = recount; "
+              "appended Cholesky = Eigen LLT at n = 300). Starting benchmarks.\n\n");
 
   const long long budget = quick ? 200000 : 2000000;
   std::printf("DisOM (p = 1/n, exponential heights, mean 1), λ = ⌈1.2·log_{e/(e−1)} n⌉, %lld evaluations or the optimum, best of 3:\n", budget);
@@ -81,6 +104,26 @@ int main(int argc, char** argv) {
       }
       std::printf("  n = %5d  %s-EA  %.3g evaluations/s per core (%.0f ns per evaluation)\n", n, s == Selection::Plus ? "(1+λ)" : "(1,λ)", best,
                   1e9 / best);
+    }
+  }
+  std::printf("\nGP posterior updates (append one 2-D observation, Matérn 5/2), time per update at size n:\n");
+  {
+    Gp gp(hyper, 2);
+    Rng r(4, 0, 0);
+    const int n_max = quick ? 1000 : 2000;
+    auto t0 = Clock::now();
+    int last = 0;
+    for (int n = 1; n <= n_max; ++n) {
+      const double x[2] = {r.uniform(), r.uniform()};
+      if (!gp.add(x, r.uniform()).ok()) return 1;
+      if (n == 250 || n == 500 || n == 1000 || n == 2000) {
+        // The updates from `last` to n, each O(size²): report the rate at the end of the stretch.
+        const double s = seconds_since(t0);
+        std::printf("  n = %4d..%4d  %.3g updates/s (%.3g ms per update; ~2n² = %.2g flops at n)\n", last + 1, n, (n - last) / s, 1e3 * s / (n - last),
+                    2.0 * n * n);
+        last = n;
+        t0 = Clock::now();
+      }
     }
   }
   return 0;

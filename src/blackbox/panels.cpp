@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "blackbox/bo_experiment.hpp"
 #include "blackbox/es_experiment.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
@@ -117,10 +118,171 @@ class EsView final : public ui::DemoView {
   std::vector<Trace> trace_;  // (series)
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// blackbox.bo: run 1 of every method, one evaluation per step. The first method's GP is drawn: in
+// 1-D its posterior mean and ±2σ band over the true f with the acquisition curve below; in 2-D the
+// posterior mean and the acquisition as maps. The simple regret of every method's run 1 alongside.
+class BoView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BoExperiment&>(ctx.experiment);
+    series_ = e.p().methods;
+    runs_.clear();
+    for (const std::string& s : series_) runs_.emplace_back(e.p(), s, ctx.seed, 0);
+    regret_.assign(series_.size(), {});
+    evaluations_ = e.p().evaluations;
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return runs_.front().done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "evaluation %d / %d", runs_.front().evaluated(), evaluations_);
+    return s;
+  }
+  double steps_done() const override { return runs_.front().evaluated(); }
+  double steps_total() const override { return evaluations_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !runs_.front().done(); ++k)
+      for (size_t s = 0; s < runs_.size(); ++s) {
+        runs_[s].step();
+        regret_[s].push_back(runs_[s].regret());
+      }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BoExperiment&>(ctx.experiment);
+    const BoRun& r = runs_.front();
+    std::vector<std::pair<std::string, std::string>> rows{{"evaluations", std::to_string(r.evaluated())}, {"ℓ (" + series_.front() + ")", num(r.length_used())}};
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({"regret " + series_[s], runs_[s].evaluated() ? num(runs_[s].regret()) : "–"});
+    ui::readout_table("##bo", rows, 3);
+    build_figure(e);
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("posterior", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("acquisition", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("regret", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void build_figure(const BoExperiment& e) {
+    const BoRun& r = runs_.front();
+    const FunctionInfo& fi = r.info();
+    const std::string who = method_label(series_.front());
+    plot::Plot post, acq, reg;
+    const std::vector<double> next = r.to_box(r.proposal());
+    if (r.dim() == 1) {
+      post.title = who + ", run 1: posterior mean ± 2σ and the true f";
+      post.x = {"x", plot::Scale::Linear, fi.lo[0], fi.hi[0]};
+      post.y = {"f(x)"};
+      plot::Line truth = plot::reference_line("true f");
+      const int g = r.grid_size();
+      for (int i = 0; i < g; ++i) {
+        const double x = r.to_box({(i + 0.5) / g})[0];  // the 1-D candidate grid
+        truth.x.push_back(x);
+        truth.y.push_back(test_function(e.p().function, &x));
+      }
+      post.lines.push_back(truth);
+      acq.title = "Acquisition (" + who + ") and the next point";
+      acq.x = post.x;
+      acq.y = {"acquisition"};
+      if (r.has_model()) {
+        plot::Line mean{"posterior mean", truth.x, {}, {}, {}, palette(0), 2.0f};
+        plot::Line a{who, truth.x, {}, {}, {}, palette(1), 2.0f};
+        for (int i = 0; i < g; ++i) {
+          const double m = r.posterior_mean()[i], sd = r.posterior_sd()[i];
+          mean.y.push_back(m), mean.lo.push_back(m - 2 * sd), mean.hi.push_back(m + 2 * sd);
+          a.y.push_back(r.acquisition()[i]);
+        }
+        post.lines.push_back(mean);
+        acq.lines.push_back(a);
+      }
+      plot::Points seen{"evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
+      for (size_t i = 0; i < r.points().size(); ++i) seen.x.push_back(r.to_box(r.points()[i])[0]), seen.y.push_back(r.values()[i]);
+      post.points.push_back(seen);
+      if (!r.done()) {
+        plot::Guide g1;
+        g1.value = next[0];
+        g1.label = "next";
+        post.guides.push_back(g1);
+        acq.guides.push_back(g1);
+      }
+    } else {
+      const int side = r.grid_side();
+      auto map = [&](const std::string& title, const std::string& label) {
+        plot::Plot m;
+        m.title = title;
+        m.x = {"x₁", plot::Scale::Linear, fi.lo[0], fi.hi[0]};
+        m.y = {"x₂", plot::Scale::Linear, fi.lo[1], fi.hi[1]};
+        plot::Heatmap h;
+        h.nx = h.ny = side;
+        h.x0 = fi.lo[0], h.x1 = fi.hi[0], h.y0 = fi.lo[1], h.y1 = fi.hi[1];
+        h.label = label;
+        m.heatmaps.push_back(h);
+        return m;
+      };
+      post = map(r.has_model() ? who + ", run 1: posterior mean of f" : "The true f (the GP starts after the initial design)", r.has_model() ? "μ_n" : "f");
+      acq = map("Acquisition (" + who + ")", "acquisition");
+      plot::Heatmap& hp = post.heatmaps[0];
+      plot::Heatmap& ha = acq.heatmaps[0];
+      for (int i = 0; i < side * side; ++i) {
+        if (r.has_model()) {
+          hp.values.push_back(static_cast<float>(r.posterior_mean()[i]));
+          ha.values.push_back(static_cast<float>(r.acquisition()[i]));
+        } else {
+          const std::vector<double> x = r.to_box({(i % side + 0.5) / side, (i / side + 0.5) / side});
+          hp.values.push_back(static_cast<float>(test_function(e.p().function, x.data())));
+        }
+      }
+      if (!r.has_model()) acq.heatmaps.clear();
+      plot::Points seen{"evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
+      for (const auto& u : r.points()) {
+        const std::vector<double> x = r.to_box(u);
+        seen.x.push_back(x[0]), seen.y.push_back(x[1]);
+      }
+      post.points.push_back(seen);
+      if (!r.done()) {
+        plot::Points nxt{"next", {next[0]}, {next[1]}, {1.0f, 0.3f, 0.3f, 1.0f}, 6.0f};
+        post.points.push_back(nxt);
+        acq.points.push_back(nxt);
+      }
+      post.equal_aspect = acq.equal_aspect = false;
+    }
+    if (!r.has_model()) {  // the initial design: nothing to draw yet, a fixed range and a note
+      acq.y.min = 0.0, acq.y.max = 1.0;
+      if (r.dim() == 2) acq.x.min = fi.lo[0], acq.x.max = fi.hi[0], acq.y.min = fi.lo[1], acq.y.max = fi.hi[1];
+      acq.annotations.push_back({0.5 * (acq.x.min + acq.x.max), 0.5 * (acq.y.min + acq.y.max), "the acquisition starts after the initial design"});
+    }
+    reg.title = "Run 1: simple regret min f(x_i) − f*";
+    reg.x = {"evaluations t", plot::Scale::Linear, 1.0, static_cast<double>(evaluations_)};
+    reg.y = {"simple regret", plot::Scale::Log};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, regret_[s], {}, {}, palette(s), 2.0f};
+      for (size_t t = 0; t < regret_[s].size(); ++t) l.x.push_back(static_cast<double>(t + 1));
+      reg.lines.push_back(l);
+    }
+    figure_.title = "blackbox.bo, run 1";
+    figure_.plots = {post, acq, reg};
+  }
+
+  static std::string method_label(const std::string& id) {
+    static const std::vector<std::string> labels{"EI", "PI", "GP-UCB", "Thompson", "KG", "random search"};
+    const auto& ids = bo_method_ids();
+    return labels[static_cast<size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin())];
+  }
+
+  std::vector<std::string> series_;
+  std::vector<BoRun> runs_;
+  std::vector<std::vector<double>> regret_;  // (series, evaluations) run 1's simple regret
+  int evaluations_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "blackbox.es") return std::make_unique<EsView>();
+  if (demo_id == "blackbox.bo") return std::make_unique<BoView>();
   return nullptr;
 }
 

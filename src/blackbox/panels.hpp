@@ -1,4 +1,4 @@
-// The blackbox chapter's live views (ImGui): blackbox.es.
+// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo.
 #pragma once
 #include <memory>
 #include <string>

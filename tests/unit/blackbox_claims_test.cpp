@@ -1,5 +1,5 @@
 // The blackbox chapter's claims (issue 9), each through the Experiment the user runs
-// (`klab run blackbox.es` with the same parameters), with fixed seeds and statistical margins.
+// (`klab run blackbox.es` / `blackbox.bo` with the same parameters), with fixed seeds and statistical margins.
 // Run natively (the wasm test run skips the "claims" suite).
 #include <doctest/doctest.h>
 
@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "blackbox/bo_experiment.hpp"
 #include "blackbox/es_experiment.hpp"
+#include "blackbox/test_functions.hpp"
+#include "core/rng.hpp"
 #include "core/batch.hpp"
 
 namespace {
@@ -31,6 +34,39 @@ const klab::RunningStat& stuck(const BatchResult& r, const std::string& series, 
 }  // namespace
 
 TEST_SUITE("claims") {
+  TEST_CASE("claim 2: on Branin, BO with expected improvement reaches simple regret 0.1 in a fraction of the evaluations "
+            "random search needs") {
+    // `klab run blackbox.bo --set function=branin --set methods=ei,random --set evaluations=50 --set init_points=5
+    //  --set fit_length=true --set threshold=0.1 --runs 30 --seed 3`
+    klab::blackbox::BoExperiment e;
+    const klab::Status st = e.params().set_texts({{"function", "branin"}, {"methods", "ei,random"}, {"evaluations", "50"}, {"init_points", "5"},
+                                                  {"fit_length", "true"}, {"threshold", "0.1"}});
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    klab::BatchJob job(e.clone(), 3, 30);
+    job.run_all(0);
+    const BatchResult r = job.result();
+    const int m = r.layout.find_final("evaluations_to_threshold");
+    REQUIRE(m >= 0);
+    const klab::RunningStat& ei = r.final_stat(static_cast<size_t>(r.layout.find_series("ei")), static_cast<size_t>(m));
+    const klab::RunningStat& rs = r.final_stat(static_cast<size_t>(r.layout.find_series("random")), static_cast<size_t>(m));
+    // A run that never gets there counts the budget (50): an upper bound for EI, a lower bound for random search.
+    CHECK(ei.mean() + 2.0 * ei.sem() < 0.75 * (rs.mean() - 2.0 * rs.sem()));
+    // Random search's exact expectation is 1/q, q = P(f(U) − f* ≤ 0.1) for U uniform on the box
+    // (geometric waiting time); q from 10⁶ uniform points, taken at its upper 4σ bound.
+    const klab::blackbox::FunctionInfo& fi = klab::blackbox::function_info(klab::blackbox::TestFunction::Branin);
+    klab::Rng u(17, 0, 0);
+    const int draws = 1000000;
+    int hits = 0;
+    for (int i = 0; i < draws; ++i) {
+      const double x[2] = {fi.lo[0] + (fi.hi[0] - fi.lo[0]) * u.uniform(), fi.lo[1] + (fi.hi[1] - fi.lo[1]) * u.uniform()};
+      hits += klab::blackbox::test_function(klab::blackbox::TestFunction::Branin, x) - fi.minimum <= 0.1;
+    }
+    const double q = static_cast<double>(hits) / draws, q_hi = q + 4.0 * std::sqrt(q * (1 - q) / draws);
+    CHECK(ei.mean() + 2.0 * ei.sem() < 0.1 / q_hi);
+    MESSAGE("Branin, regret ≤ 0.1: EI after " << ei.mean() << " ± " << ei.sem() << " evaluations, random search (budget 50) " << rs.mean()
+                                              << " ± " << rs.sem() << ", random search's expectation 1/q = " << 1.0 / q);
+  }
+
   TEST_CASE("claim 4: on planted optima of random height (1,λ) reaches the optimum in every run within the budget 30·n², "
             "(1+λ) is stuck in a fraction that grows with n; with equal heights neither is stuck") {
     {
