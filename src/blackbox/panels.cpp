@@ -8,6 +8,8 @@
 
 #include "blackbox/bo_experiment.hpp"
 #include "blackbox/es_experiment.hpp"
+#include "blackbox/nsga2_experiment.hpp"
+#include "blackbox/disom.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
@@ -278,11 +280,113 @@ class BoView final : public ui::DemoView {
   int evaluations_ = 0;
 };
 
+// ---------------------------------------------------------------------------------------------
+// blackbox.nsga2: run 1 of each algorithm at the largest n, advanced to the same evaluation counts:
+// both populations on the objective plane with the true front, and front coverage against evaluations.
+class Nsga2View final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const Nsga2Experiment&>(ctx.experiment);
+    n_ = nsga2_n_grid(e.p()).back();
+    series_ = e.p().series;
+    cdf_ = flip_count_cdf(n_);
+    settings_.clear(), runs_.clear(), rngs_.clear();
+    for (size_t s = 0; s < series_.size(); ++s) {
+      settings_.push_back(nsga2_settings(e.p(), series_[s], n_));
+      rngs_.emplace_back(ctx.seed, 0, kNsgaStream + salt_of_size(n_) + static_cast<uint32_t>(s));  // the experiment's stream of run 1
+      runs_.push_back(nsga2_start(settings_.back(), rngs_.back()));
+    }
+    stops_ = plot::log_spaced_counts(nsga2_budget(e.p(), n_), kLiveFrames);
+    next_ = 0;
+    coverage_.assign(series_.size(), {});
+    evaluations_.assign(series_.size(), {});
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override {
+    if (next_ >= stops_.size()) return true;
+    for (size_t s = 0; s < runs_.size(); ++s)
+      if (front_covered(settings_[s], runs_[s]) < n_ + 1) return false;
+    return true;
+  }
+  std::string status() const override {
+    char s[80];
+    std::snprintf(s, sizeof s, "%s evaluations", num(next_ < stops_.size() ? stops_[next_] : stops_.back()).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      for (size_t s = 0; s < runs_.size(); ++s)
+        while (front_covered(settings_[s], runs_[s]) < n_ + 1 && runs_[s].evaluations < static_cast<long long>(stops_[next_]))
+          nsga2_generation(settings_[s], cdf_, rngs_[s], runs_[s]);
+      ++next_;
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(n_)}};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      rows.push_back({series_[s] + " population", std::to_string(runs_[s].size)});
+      rows.push_back({series_[s] + " front", std::to_string(front_covered(settings_[s], runs_[s])) + " / " + std::to_string(n_ + 1)});
+    }
+    ui::readout_table("##nsga2", rows, 3);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("plane", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("coverage", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    for (size_t s = 0; s < runs_.size(); ++s) {
+      if (!evaluations_[s].empty() && evaluations_[s].back() == static_cast<double>(runs_[s].evaluations)) continue;
+      evaluations_[s].push_back(static_cast<double>(runs_[s].evaluations));
+      coverage_[s].push_back(static_cast<double>(front_covered(settings_[s], runs_[s])) / (n_ + 1));
+    }
+  }
+
+  void build_figure() {
+    plot::Plot plane, cov;
+    plane.title = "Run 1 at n = " + std::to_string(n_) + ": the populations on the objective plane";
+    plane.x = {"f₁", plot::Scale::Linear, -0.5, n_ + 0.5};
+    plane.y = {"f₂", plot::Scale::Linear, -0.5, n_ + 0.5};
+    plane.equal_aspect = true;
+    plane.lines.push_back(plot::reference_line("Pareto front f₁ + f₂ = n", {0.0, static_cast<double>(n_)}, {static_cast<double>(n_), 0.0}));
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Points p{series_[s], {}, {}, palette(s), s == 0 ? 5.0f : 3.0f};
+      for (const Individual& ind : runs_[s].population) p.x.push_back(ind.f1), p.y.push_back(ind.f2);
+      plane.points.push_back(p);
+    }
+    cov.title = "Front coverage (fraction of the n + 1 values held)";
+    cov.x = {"evaluations", plot::Scale::Log};
+    cov.y = {"coverage", plot::Scale::Linear, 0.0, 1.0};
+    cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
+    for (size_t s = 0; s < series_.size(); ++s) cov.lines.push_back({series_[s], evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
+    figure_.title = "blackbox.nsga2, run 1";
+    figure_.plots = {plane, cov};
+  }
+
+  int n_ = 0;
+  std::vector<std::string> series_;
+  std::vector<double> cdf_;
+  std::vector<Nsga2Settings> settings_;
+  std::vector<Rng> rngs_;
+  std::vector<Nsga2Run> runs_;
+  std::vector<double> stops_;
+  size_t next_ = 0;
+  std::vector<std::vector<double>> coverage_, evaluations_;  // (series, records)
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "blackbox.es") return std::make_unique<EsView>();
   if (demo_id == "blackbox.bo") return std::make_unique<BoView>();
+  if (demo_id == "blackbox.nsga2") return std::make_unique<Nsga2View>();
   return nullptr;
 }
 

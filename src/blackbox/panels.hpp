@@ -1,4 +1,4 @@
-// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo.
+// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo, blackbox.nsga2.
 #pragma once
 #include <memory>
 #include <string>

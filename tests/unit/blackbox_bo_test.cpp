@@ -10,6 +10,7 @@
 #include "blackbox/acquisition.hpp"
 #include "blackbox/bo_experiment.hpp"
 #include "blackbox/gp.hpp"
+#include "blackbox/nsga2.hpp"
 #include "blackbox/test_functions.hpp"
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
@@ -111,4 +112,14 @@ TEST_CASE("blackbox.bo: a run evaluates inside the box, shares its initial desig
     CHECK(first == design);  // common random numbers: the same initial design for every method
   }
   CHECK_FALSE(e.params().set_texts({{"init_points", "20"}}).ok());
+}
+
+TEST_CASE("blackbox.nsga2: the fast ranks equal the pairwise definition") {
+  klab::Rng r(8, 0, 0);
+  for (int trial = 0; trial < 50; ++trial) {
+    const int m = 1 + static_cast<int>(r.below(60)), range = 1 + static_cast<int>(r.below(12));
+    std::vector<int> f1(static_cast<size_t>(m)), f2(static_cast<size_t>(m));
+    for (int i = 0; i < m; ++i) f1[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range))), f2[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range)));
+    CHECK(klab::blackbox::nondominated_ranks(f1, f2) == klab::blackbox::nondominated_ranks_reference(f1, f2));
+  }
 }

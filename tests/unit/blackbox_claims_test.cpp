@@ -9,6 +9,7 @@
 
 #include "blackbox/bo_experiment.hpp"
 #include "blackbox/es_experiment.hpp"
+#include "blackbox/nsga2_experiment.hpp"
 #include "blackbox/test_functions.hpp"
 #include "core/rng.hpp"
 #include "core/batch.hpp"
@@ -34,6 +35,43 @@ const klab::RunningStat& stuck(const BatchResult& r, const std::string& series, 
 }  // namespace
 
 TEST_SUITE("claims") {
+  TEST_CASE("claim 3: the dNSGA-II covers the OneMinMax front in fewer evaluations than the classic NSGA-II, "
+            "with the gap growing in n (fitted log-log slopes differ by at least 0.5)") {
+    // `klab run blackbox.nsga2 --set n_max=100 --runs 6 --seed 5` (n = 16, 40, 100; μ = 4(n + 1), τ = ⌈5.12·e·n⌉)
+    klab::blackbox::Nsga2Experiment e;
+    const klab::Status st = e.params().set_texts({{"n_max", "100"}});
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    klab::BatchJob job(e.clone(), 5, 6);
+    job.run_all(0);
+    const BatchResult r = job.result();
+    const size_t classic = static_cast<size_t>(r.layout.find_series("nsga2")), dynamic = static_cast<size_t>(r.layout.find_series("dnsga2"));
+    const size_t time = static_cast<size_t>(r.layout.find_curve("evaluations_to_front")), done = static_cast<size_t>(r.layout.find_curve("front_covered"));
+    const std::vector<double>& grid = r.layout.axes[0].x;
+    double sx = 0, sxx = 0, sy[2] = {0, 0}, sxy[2] = {0, 0};
+    for (size_t k = 0; k < grid.size(); ++k) {
+      const klab::RunningStat& c = r.curve_stat(classic, time, k);
+      const klab::RunningStat& d = r.curve_stat(dynamic, time, k);
+      CHECK(r.curve_stat(classic, done, k).mean() == 1.0);  // every run covered the front within the budget
+      CHECK(r.curve_stat(dynamic, done, k).mean() == 1.0);
+      CHECK(d.mean() < c.mean());
+      if (k + 1 == grid.size()) CHECK(d.mean() + 2.0 * d.sem() < c.mean() - 2.0 * c.sem());  // at the largest n, by two standard errors each
+      const double x = std::log(grid[k]);
+      sx += x, sxx += x * x;
+      sy[0] += std::log(c.mean()), sxy[0] += x * std::log(c.mean());
+      sy[1] += std::log(d.mean()), sxy[1] += x * std::log(d.mean());
+    }
+    const double m = static_cast<double>(grid.size());
+    const double slope_classic = (m * sxy[0] - sx * sy[0]) / (m * sxx - sx * sx), slope_dynamic = (m * sxy[1] - sx * sy[1]) / (m * sxx - sx * sx);
+    CHECK(slope_classic - slope_dynamic >= 0.5);
+    // The same from each run's own fitted slope: the mean difference minus two standard errors.
+    const size_t slope = static_cast<size_t>(r.layout.find_final("loglog_slope"));
+    const klab::RunningStat& sc = r.final_stat(classic, slope);
+    const klab::RunningStat& sd = r.final_stat(dynamic, slope);
+    CHECK(sc.mean() - sd.mean() - 2.0 * std::hypot(sc.sem(), sd.sem()) > 0.3);
+    MESSAGE("OneMinMax log-log slopes of the mean evaluations: classic " << slope_classic << ", dynamic " << slope_dynamic << "; per run "
+                                                                         << sc.mean() << " ± " << sc.sem() << " vs " << sd.mean() << " ± " << sd.sem());
+  }
+
   TEST_CASE("claim 2: on Branin, BO with expected improvement reaches simple regret 0.1 in a fraction of the evaluations "
             "random search needs") {
     // `klab run blackbox.bo --set function=branin --set methods=ei,random --set evaluations=50 --set init_points=5
