@@ -305,10 +305,11 @@ DemoInfo bo_demo() {
       "    KG(x) = E_n[max μ_{n+1} − max μ_n | x_{n+1} = x] (exact on the candidate set),   Thompson: argmax of a posterior draw.\n"
       "The live view shows run 1 on a 1-D function: the posterior mean and its ±2σ band over the true f, the acquisition\n"
       "curve and the next point (or, in 2-D, the posterior mean as a map). The Runs tab: simple regret against\n"
-      "evaluations, with 95% bands over runs. What to look for: the acquisitions reach a small regret within a few\n"
-      "evaluations where random search needs many more (claim 2 on Branin, tests/unit/blackbox_claims_test.cpp); the GP\n"
-      "matches an independent SciPy computation (claim 1, tests/unit/reference_test.cpp). Inputs are scaled to the unit box\n"
-      "and outputs standardised before every fit (a choice of this lab, see the chapter README).";
+      "evaluations, with 95% bands over runs. Inputs are scaled to the unit box and outputs standardised before every fit\n"
+      "(a choice of this lab, see the chapter README).\n"
+      "What to look for: the acquisitions reach a small regret within a few evaluations where random search needs many more\n"
+      "(claim 2 on Branin, tests/unit/blackbox_claims_test.cpp); the GP matches an independent SciPy computation (claim 1,\n"
+      "tests/unit/blackbox_reference_test.cpp).";
   d.papers = {"P. I. Frazier. A Tutorial on Bayesian Optimization. arXiv:1807.02811, 2018.",
               "P. I. Frazier, W. B. Powell, S. Dayanik. The Knowledge-Gradient Policy for Correlated Normal Beliefs. INFORMS J. Computing 21(4), 2009.",
               "N. Srinivas, A. Krause, S. Kakade, M. Seeger. Gaussian Process Optimization in the Bandit Setting. ICML 2010.",

@@ -25,7 +25,7 @@ std::shared_ptr<const ParamTable<EsParams>> table() {
       .help("Plus or comma selection on the landscape with random or equal heights (both landscapes plant the same points).");
   t->integer("n_min", &P::n_min, 20, 8, 10000).label("smallest n").log_scale().help("The smallest string length of the n grid.");
   t->integer("n_max", &P::n_max, 160, 8, 10000).label("largest n").log_scale().help("The largest string length of the n grid.");
-  t->integer("n_points", &P::n_points, 4, 1, 12).label("grid points").help("Sizes n in the grid, log-spaced from the smallest to the largest.");
+  t->integer("n_points", &P::n_points, 4, 1, 16).label("grid points").help("Sizes n in the grid, log-spaced from the smallest to the largest.");
   t->real("lambda_scale", &P::lambda_scale, 1.2, 0.5, 5.0)
       .label("λ / log_{e/(e−1)} n")
       .help("Offspring per generation: λ(n) = ⌈s·log_{e/(e−1)} n⌉; the comma strategy needs s > 1 to climb OneMax at all.");

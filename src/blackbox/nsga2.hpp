@@ -4,11 +4,12 @@
 // Papers:
 //   K. Deb, A. Pratap, S. Agarwal, T. Meyarivan. A Fast and Elitist Multiobjective Genetic
 //     Algorithm: NSGA-II. IEEE Trans. Evol. Comput. 6(2), 2002.
-//   Speeding Up the NSGA-II via Dynamic Population Sizes (dNSGA-II). Reading of the abstract: "starts
-//     with a small initial population size of four and doubles it after a user-specified number tau
-//     of function evaluations, up to a maximum size of mu"; with μ ≥ 4(n + 1) and τ = Θ(n) it covers
-//     the OneMinMax front in O(log(μ)τ + μ log n) evaluations, a Θ(n) speed-up over the classic
-//     NSGA-II's Θ(n² log n) (Zheng & Doerr) at the optimal μ, τ.
+//   B. Doerr, M. S. Krejca, S. Wietheger. Speeding Up the NSGA-II via Dynamic Population Sizes.
+//     arXiv:2509.01739 (2025). From the abstract: the dNSGA-II "starts with a small initial population
+//     size of four and doubles it after a user-specified number τ of function evaluations, up to a
+//     maximum size of μ"; with μ ≥ 4(n + 1) and τ ≥ (256/50)·e·n it covers the OneMinMax front in
+//     O(log(μ)τ + μ log n) evaluations, a Θ(n) speed-up over the classic NSGA-II's Θ(n² log n)
+//     (Zheng & Doerr) at the optimal μ, τ (the revised v2 abstract states O(n log² n)).
 // Benchmarks (x ∈ {0,1}ⁿ):
 //   OneMinMax  f = (number of zeros, number of ones): every x is Pareto-optimal, front (k, n − k)
 //   LOTZ       f = (leading ones, trailing zeros): front 1ᵏ0ⁿ⁻ᵏ, values (k, n − k)

@@ -155,7 +155,7 @@ class BoView final : public ui::DemoView {
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<const BoExperiment&>(ctx.experiment);
     const BoRun& r = runs_.front();
-    std::vector<std::pair<std::string, std::string>> rows{{"evaluations", std::to_string(r.evaluated())}, {"ℓ (" + series_.front() + ")", num(r.length_used())}};
+    std::vector<std::pair<std::string, std::string>> rows{{"evaluations", std::to_string(r.evaluated())}, {"ℓ (" + series_.front() + ")", r.has_model() ? num(r.length_used()) : "–"}};
     for (size_t s = 0; s < series_.size(); ++s)
       rows.push_back({"regret " + series_[s], runs_[s].evaluated() ? num(runs_[s].regret()) : "–"});
     ui::readout_table("##bo", rows, 3);

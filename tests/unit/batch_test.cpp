@@ -158,6 +158,9 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"optim.lion", {{"steps", "200"}, {"noise", "0.5"}}},
       {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
       {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
+      {"blackbox.es", {{"n_max", "40"}, {"n_points", "2"}, {"budget_factor", "5"}}},
+      {"blackbox.bo", {{"evaluations", "6"}, {"init_points", "2"}}},
+      {"blackbox.nsga2", {{"n_min", "8"}, {"n_max", "16"}, {"n_points", "2"}}},
   };
   std::set<std::string> covered;
   for (const auto& config : configs) {
