@@ -3,6 +3,7 @@
 #include "blackbox/panels.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -19,6 +20,13 @@ namespace klab::blackbox {
 namespace {
 
 constexpr int kLiveFrames = 90;  // log-spaced evaluation counts the live run stops at (one view step each)
+// Work per advance() call: a stop far out (n = 10⁴, budgets of 10⁹ evaluations) is reached over
+// many frames, so the page keeps drawing; the view step counts once the stop is reached.
+constexpr double kFrameBudgetSeconds = 0.008;
+
+bool out_of_time(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > kFrameBudgetSeconds;
+}
 
 std::string num(double v) { return plot::format_number(v); }
 
@@ -49,9 +57,13 @@ class EsView final : public ui::DemoView {
   double steps_done() const override { return static_cast<double>(next_); }
   double steps_total() const override { return static_cast<double>(stops_.size()); }
   void advance(const ui::ViewContext&, int steps) override {
+    const auto start = std::chrono::steady_clock::now();
     for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
       for (EsRun& r : runs_)
-        while (!r.done() && r.state().evaluations < static_cast<long long>(stops_[next_])) r.generation();
+        while (!r.done() && r.state().evaluations < static_cast<long long>(stops_[next_])) {
+          r.generation();
+          if (out_of_time(start)) return;  // this stop continues on the next frame
+        }
       ++next_;
       record();
     }
@@ -317,10 +329,13 @@ class Nsga2View final : public ui::DemoView {
   double steps_done() const override { return static_cast<double>(next_); }
   double steps_total() const override { return static_cast<double>(stops_.size()); }
   void advance(const ui::ViewContext&, int steps) override {
+    const auto start = std::chrono::steady_clock::now();
     for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
       for (size_t s = 0; s < runs_.size(); ++s)
-        while (front_covered(settings_[s], runs_[s]) < n_ + 1 && runs_[s].evaluations < static_cast<long long>(stops_[next_]))
+        while (front_covered(settings_[s], runs_[s]) < n_ + 1 && runs_[s].evaluations < static_cast<long long>(stops_[next_])) {
           nsga2_generation(settings_[s], cdf_, rngs_[s], runs_[s]);
+          if (out_of_time(start)) return;  // this stop continues on the next frame
+        }
       ++next_;
       record();
     }
