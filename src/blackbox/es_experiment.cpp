@@ -180,8 +180,8 @@ DemoInfo es_demo() {
       "once: super-polynomial time. The comma strategy forgets: it leaves a planted point as soon as no offspring is a clone.\n"
       "What to look for: within the polynomial budget c·n², (1+λ) on random heights is stuck in a fraction of runs that grows with n,\n"
       "while (1,λ) on the same landscape and both strategies on equal heights reach the optimum in every run (claim 4,\n"
-      "tests/unit/blackbox_claims_test.cpp). The live view shows run 1 at the largest n: the plus strategy's parent sits on a\n"
-      "planted point of record height. Landscape definition and parameter regime: a reading of the abstracts (chapter README).";
+      "tests/unit/blackbox_claims_test.cpp). The live view runs 10 landscapes at the largest n: how many runs of each strategy\n"
+      "reached the optimum, and the first strategy's runs (stuck ones stay below n). Landscape definition: chapter README.";
   d.papers = {"J. Lengler, L. Schiller, O. Sieberling. Plus Strategies are Exponentially Slower for Planted Optima of Random Height. GECCO 2024, arXiv:2404.09687.",
               "J. Jorritsma, J. Lengler, D. Sudholt. Comma Selection Outperforms Plus Selection on OneMax with Randomly Planted Optima. GECCO 2023, arXiv:2304.09712."};
   d.default_runs = 40;

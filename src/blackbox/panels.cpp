@@ -31,8 +31,9 @@ bool out_of_time(std::chrono::steady_clock::time_point start) {
 std::string num(double v) { return plot::format_number(v); }
 
 // ---------------------------------------------------------------------------------------------
-// blackbox.es: run 1 of every strategy at the largest n, on the same landscape: OneMax value and
-// the planted height of the current point against evaluations.
+// blackbox.es: runs 1–10 of every strategy at the largest n (each run its own landscape, shared by
+// the strategies): how many have reached the optimum against evaluations, and the OneMax value of
+// each run of the first strategy (the plus strategy's stuck runs stay below n).
 class EsView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -40,10 +41,13 @@ class EsView final : public ui::DemoView {
     const int n = es_n_grid(e.p()).back();
     series_ = e.p().series;
     runs_.clear();
-    for (const std::string& s : series_) runs_.emplace_back(e.p(), s, n, ctx.seed, 0);
+    for (const std::string& s : series_)
+      for (uint32_t r = 0; r < kLiveRuns; ++r) runs_.emplace_back(e.p(), s, n, ctx.seed, r);
     stops_ = plot::log_spaced_counts(runs_.front().budget(), kLiveFrames);
     next_ = 0;
-    trace_.assign(series_.size(), {});
+    evaluations_.clear();
+    reached_.assign(series_.size(), {});
+    ones_.assign(kLiveRuns, {});
     record();
   }
   bool animates() const override { return true; }
@@ -69,69 +73,65 @@ class EsView final : public ui::DemoView {
     }
   }
 
-  void draw(ui::ViewContext& ctx) override {
-    auto& e = static_cast<const EsExperiment&>(ctx.experiment);
+  void draw(ui::ViewContext&) override {
     const EsRun& first = runs_.front();
     std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(first.n())}, {"λ", std::to_string(first.lambda())}};
-    for (size_t s = 0; s < series_.size(); ++s) {
-      const EsRun& r = runs_[s];
-      rows.push_back({series_[s], r.reached() ? "optimum after " + num(static_cast<double>(r.state().evaluations))
-                                              : "OM = " + std::to_string(r.state().ones)});
-    }
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({series_[s] + " at the optimum", std::to_string(static_cast<int>(reached_[s].back())) + " / " + std::to_string(kLiveRuns)});
     ui::readout_table("##es", rows, 3);
-    build_figure(e);
+    build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("trajectory", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("height", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("reached", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("trajectories", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
  private:
-  struct Trace {
-    std::vector<double> evaluations, ones, height;  // (records)
-  };
+  static constexpr uint32_t kLiveRuns = 10;
 
   void record() {
-    for (size_t s = 0; s < runs_.size(); ++s) {
-      const EaRun& st = runs_[s].state();
-      Trace& t = trace_[s];
-      if (!t.evaluations.empty() && t.evaluations.back() == static_cast<double>(st.evaluations)) continue;
-      t.evaluations.push_back(static_cast<double>(st.evaluations));
-      t.ones.push_back(st.ones);
-      t.height.push_back(st.f - st.ones);
+    evaluations_.push_back(next_ == 0 ? 1.0 : stops_[next_ - 1]);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      int reached = 0;
+      for (uint32_t r = 0; r < kLiveRuns; ++r) reached += runs_[s * kLiveRuns + r].reached();
+      reached_[s].push_back(reached);
     }
+    for (uint32_t r = 0; r < kLiveRuns; ++r) ones_[r].push_back(runs_[r].state().ones);
   }
 
-  void build_figure(const EsExperiment& e) {
+  void build_figure() {
     const EsRun& first = runs_.front();
-    plot::Plot om, h;
-    om.title = "Run 1 at n = " + std::to_string(first.n()) + ": OneMax value of the parent";
+    plot::Plot reached, om;
+    reached.title = "Runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n()) + ": how many reached the optimum";
+    reached.x = {"evaluations", plot::Scale::Log};
+    reached.y = {"runs at the optimum", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
+    om.title = series_.front() + ", runs 1–" + std::to_string(kLiveRuns) + ": OneMax value of the parent";
     om.x = {"evaluations", plot::Scale::Log};
-    om.y = {"OM(x) = number of ones"};
-    h.title = "Planted height D_x of the parent (0: not planted)";
-    h.x = {"evaluations", plot::Scale::Log};
-    h.y = {"D_x"};
-    for (plot::Plot* q : {&om, &h}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
-    for (size_t s = 0; s < series_.size(); ++s) {
-      om.lines.push_back({series_[s], trace_[s].evaluations, trace_[s].ones, {}, {}, palette(s), 2.0f});
-      h.lines.push_back({series_[s], trace_[s].evaluations, trace_[s].height, {}, {}, palette(s), 2.0f});
+    om.y = {"OM(x)"};
+    for (plot::Plot* q : {&reached, &om}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+    for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
+    for (uint32_t r = 0; r < kLiveRuns; ++r) {
+      plot::Line l{series_.front(), evaluations_, ones_[r], {}, {}, palette(0), 1.2f};
+      l.group = series_.front();
+      om.lines.push_back(l);
     }
     plot::Guide target;
     target.vertical = false;
     target.value = first.target();
     target.label = first.target() == first.n() ? "optimum n" : "target n − k*";
     om.guides.push_back(target);
-    figure_.title = "blackbox.es, run 1";
-    figure_.plots = {om, h};
+    figure_.title = "blackbox.es, runs 1–" + std::to_string(kLiveRuns);
+    figure_.plots = {reached, om};
   }
 
   std::vector<std::string> series_;
-  std::vector<EsRun> runs_;
+  std::vector<EsRun> runs_;  // (series, run) series-major
   std::vector<double> stops_;
   size_t next_ = 0;
-  std::vector<Trace> trace_;  // (series)
+  std::vector<double> evaluations_;           // (records)
+  std::vector<std::vector<double>> reached_;  // (series, records) runs at the optimum
+  std::vector<std::vector<double>> ones_;     // (runs, records) OM(x) of the first series' runs
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // blackbox.bo: run 1 of every method, one evaluation per step. The first method's GP is drawn: in
