@@ -1,6 +1,7 @@
 #include "app/catalog.hpp"
 
 #include "alignment/demos.hpp"
+#include "blackbox/demos.hpp"
 #include "bandits/demos.hpp"
 #include "diffusion/demos.hpp"
 #include "kl/demos.hpp"
@@ -18,6 +19,7 @@ Registry make_catalog() {
   mdp::register_demos(r);
   optim::register_demos(r);
   diffusion::register_demos(r);
+  blackbox::register_demos(r);
   offline::register_demos(r);
   return r;
 }

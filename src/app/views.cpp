@@ -3,6 +3,7 @@
 #include "alignment/panels.hpp"
 #include "bandits/panels.hpp"
 #include "diffusion/panels.hpp"
+#include "blackbox/panels.hpp"
 #include "kl/panels.hpp"
 #include "mdp/panels.hpp"
 #include "optim/panels.hpp"
@@ -17,6 +18,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = mdp::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
     if (auto v = diffusion::make_view(id)) return v;
+    if (auto v = blackbox::make_view(id)) return v;
     return nullptr;
   };
 }

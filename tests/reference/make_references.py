@@ -12,6 +12,15 @@
   mdp_cmdp.csv   mdp, budget, value: the CMDP optimum max Σ μ r s.t. the flow constraints and Σ μ c ≤ budget
                  (linprog on the occupancy LP), at the budget halfway between the least achievable cost and the
                  cost of the reward-optimal occupancy.
+  gp_points.csv  case, kernel (0 squared exponential, 1 Matérn 5/2), signal, length, noise, mean, role (0 training,
+                 1 test), x1, x2 (NaN in 1-D), y (training), mu, var (test): GP posteriors computed with
+                 scipy.linalg.cho_factor / cho_solve on random data (numpy Generator, seed 2025 + case); the
+                 cases keep K's condition number moderate (below 1e5), where 1e-9 is a fair tolerance;
+  gp_lml.csv     case, log marginal likelihood −½ rᵀK⁻¹r − ½ log det K − (n/2) log 2π (numpy slogdet);
+  acquisition.csv mean, sd, best, beta, ei, pi, ucb: E[max(f − best, 0)] by scipy.integrate.quad over the normal
+                 density, P(f > best) by scipy.stats.norm.sf, μ + √β σ;
+  kg.csv, kg_value.csv  case, a, b (lines) and case, gain: E max_i(a_i + b_i Z) − max_i a_i by scipy.integrate.quad
+                 (breakpoints given to quad).
 
 Usage: make_references.py OUTDIR   (Debian's /usr/bin/python3 with python3-scipy)
 """
@@ -22,7 +31,7 @@ import sys
 import json
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import integrate, linalg, optimize, stats
 
 
 def kl(p, q):
@@ -137,6 +146,77 @@ def write_mdp_references(out):
             fc.write(f"{k},{budget!r},{value!r}\n")
 
 
+def kernel(kind, signal, length, a, b):
+    r = np.sqrt(np.sum((a[:, None, :] - b[None, :, :]) ** 2, axis=2))
+    if kind == 0:
+        return signal * np.exp(-0.5 * (r / length) ** 2)
+    u = np.sqrt(5.0) * r / length
+    return signal * (1.0 + u + u * u / 3.0) * np.exp(-u)
+
+
+def write_gp_references(out):
+    cases = [(0, 1, 1.0, 0.2, 1e-4, 0.0, 8), (1, 1, 2.5, 0.1, 1e-4, 0.3, 12), (0, 2, 0.7, 0.35, 1e-3, -1.0, 25),
+             (1, 2, 1.0, 0.25, 1e-6, 0.0, 40)]
+    with open(os.path.join(out, "gp_points.csv"), "w") as fp, open(os.path.join(out, "gp_lml.csv"), "w") as fl:
+        fp.write("case,kernel,signal,length,noise,mean,role,x1,x2,y,mu,var\n")
+        fl.write("case,lml\n")
+        for k, (kind, dim, signal, length, noise, mean, n) in enumerate(cases):
+            rng = np.random.default_rng(2025 + k)
+            x = rng.uniform(size=(n, dim))
+            y = np.sin(6.0 * x[:, 0]) + (x[:, 1] ** 2 if dim == 2 else 0.0) + 0.1 * rng.standard_normal(n)
+            t = rng.uniform(size=(30, dim))
+            kxx = kernel(kind, signal, length, x, x) + noise * np.eye(n)
+            factor = linalg.cho_factor(kxx, lower=True)
+            alpha = linalg.cho_solve(factor, y - mean)
+            kxt = kernel(kind, signal, length, x, t)
+            mu = mean + kxt.T @ alpha
+            var = signal - np.sum(kxt * linalg.cho_solve(factor, kxt), axis=0)
+            sign, logdet = np.linalg.slogdet(kxx)
+            lml = -0.5 * (y - mean) @ alpha - 0.5 * logdet - 0.5 * n * math.log(2.0 * math.pi)
+            head = f"{k},{kind},{signal!r},{length!r},{noise!r},{mean!r}"
+            for i in range(n):
+                x2 = repr(float(x[i, 1])) if dim == 2 else "nan"
+                fp.write(f"{head},0,{float(x[i, 0])!r},{x2},{float(y[i])!r},nan,nan\n")
+            for i in range(len(t)):
+                x2 = repr(float(t[i, 1])) if dim == 2 else "nan"
+                fp.write(f"{head},1,{float(t[i, 0])!r},{x2},nan,{float(mu[i])!r},{float(var[i])!r}\n")
+            fl.write(f"{k},{float(lml)!r}\n")
+    with open(os.path.join(out, "acquisition.csv"), "w") as f:
+        f.write("mean,sd,best,beta,ei,pi,ucb\n")
+        for mean in [-2.0, -0.3, 0.0, 0.1, 1.5]:
+            for sd in [1e-3, 0.05, 0.5, 2.0]:
+                for best in [-1.0, 0.0, 0.2]:
+                    beta = 4.0
+                    lo = max(best, mean - 40 * sd)  # below mean − 40σ the density is below e⁻⁸⁰⁰
+                    ei = integrate.quad(lambda v: (v - best) * stats.norm.pdf(v, mean, sd), lo, mean + 40 * sd,
+                                        epsabs=1e-14, epsrel=1e-12, limit=200)[0] if mean + 40 * sd > best else 0.0
+                    pi = stats.norm.sf(best, mean, sd)
+                    ucb = mean + math.sqrt(beta) * sd
+                    f.write(f"{mean!r},{sd!r},{best!r},{beta!r},{ei!r},{float(pi)!r},{ucb!r}\n")
+    with open(os.path.join(out, "kg.csv"), "w") as fl, open(os.path.join(out, "kg_value.csv"), "w") as fv:
+        fl.write("case,a,b\n")
+        fv.write("case,gain\n")
+        for k in range(6):
+            rng = np.random.default_rng(3025 + k)
+            m = [2, 3, 5, 10, 40, 7][k]
+            a = rng.standard_normal(m)
+            b = rng.standard_normal(m) * (0.1 if k == 3 else 1.0)
+            if k == 5:
+                b[1] = b[0]          # equal slopes
+                a[3] = a[2] + 0.0    # equal intercepts
+            def top(z):
+                return np.max(a + b * z) * stats.norm.pdf(z)
+            # Breakpoints of the piecewise-linear max, so quad integrates smooth pieces.
+            points = sorted({float((a[i] - a[j]) / (b[j] - b[i])) for i in range(m) for j in range(m)
+                             if b[i] != b[j] and abs((a[i] - a[j]) / (b[j] - b[i])) < 12})
+            edges = [-14.0] + points + [14.0]
+            gain = sum(integrate.quad(top, lo, hi, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
+                       for lo, hi in zip(edges[:-1], edges[1:])) - float(np.max(a))
+            for i in range(m):
+                fl.write(f"{k},{float(a[i])!r},{float(b[i])!r}\n")
+            fv.write(f"{k},{gain!r}\n")
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -152,6 +232,7 @@ def main():
         for df in list(range(1, 41)) + [50, 60, 80, 100, 200, 500, 1000, 10000, 100000]:
             f.write(f"{df},{stats.t.ppf(0.975, df)!r}\n")
     write_mdp_references(out)
+    write_gp_references(out)
     print(f"wrote references to {out}")
 
 

@@ -1,0 +1,42 @@
+// blackbox.nsga2: the classic NSGA-II (fixed population μ) against the dynamic NSGA-II (population
+// 4, doubled every τ evaluations up to μ) on OneMinMax and LOTZ: evaluations until the population
+// covers the whole Pareto front against n on log-log axes, and front coverage against evaluations.
+// Algorithms: nsga2.hpp. Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "blackbox/nsga2.hpp"
+#include "core/experiment.hpp"
+#include "core/registry.hpp"
+
+namespace klab::blackbox {
+
+struct Nsga2Params {
+  std::vector<std::string> series;  // "nsga2" (classic), "dnsga2" (dynamic)
+  Benchmark benchmark = Benchmark::OneMinMax;
+  int n_min = 16, n_max = 64, n_points = 3;
+  double mu_factor = 4.0;      // μ = ⌈c_μ(n + 1)⌉
+  double tau_factor = 5.12;    // τ = ⌈c_τ·e·n⌉
+  double budget_factor = 20.0; // a run stops unfinished after ⌈c·n³⌉ evaluations
+};
+
+// Run r of series s (index into the parameter's list) at size n draws from stream kNsgaStream + salt_of_size(n) + s.
+constexpr uint32_t kNsgaStream = 70;
+
+const std::vector<std::string>& nsga2_series_ids();
+std::vector<int> nsga2_n_grid(const Nsga2Params& p);
+Nsga2Settings nsga2_settings(const Nsga2Params& p, const std::string& series, int n);
+long long nsga2_budget(const Nsga2Params& p, int n);
+
+class Nsga2Experiment final : public ExperimentOf<Nsga2Params, Nsga2Experiment> {
+ public:
+  Nsga2Experiment();
+  RunLayout layout() const override;
+  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  plot::Figure figure(const BatchResult& result) const override;
+};
+
+DemoInfo nsga2_demo();
+
+}  // namespace klab::blackbox

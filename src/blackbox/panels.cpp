@@ -1,0 +1,408 @@
+// The blackbox chapter's live views: widgets and plots only; every number comes from the chapter's
+// experiment code (EsRun, the same code the CLI and the tests run).
+#include "blackbox/panels.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "blackbox/bo_experiment.hpp"
+#include "blackbox/es_experiment.hpp"
+#include "blackbox/nsga2_experiment.hpp"
+#include "blackbox/disom.hpp"
+#include "core/result_plots.hpp"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::blackbox {
+namespace {
+
+constexpr int kLiveFrames = 90;  // log-spaced evaluation counts the live run stops at (one view step each)
+// Work per advance() call: a stop far out (n = 10⁴, budgets of 10⁹ evaluations) is reached over
+// many frames, so the page keeps drawing; the view step counts once the stop is reached.
+constexpr double kFrameBudgetSeconds = 0.008;
+
+bool out_of_time(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > kFrameBudgetSeconds;
+}
+
+std::string num(double v) { return plot::format_number(v); }
+
+// ---------------------------------------------------------------------------------------------
+// blackbox.es: runs 1–10 of every strategy at the largest n (each run its own landscape, shared by
+// the strategies): how many have reached the optimum against evaluations, and the OneMax value of
+// each run of the first strategy (the plus strategy's stuck runs stay below n).
+class EsView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const EsExperiment&>(ctx.experiment);
+    const int n = es_n_grid(e.p()).back();
+    series_ = e.p().series;
+    runs_.clear();
+    for (const std::string& s : series_)
+      for (uint32_t r = 0; r < kLiveRuns; ++r) runs_.emplace_back(e.p(), s, n, ctx.seed, r);
+    stops_ = plot::log_spaced_counts(runs_.front().budget(), kLiveFrames);
+    next_ = 0;
+    evaluations_.clear();
+    reached_.assign(series_.size(), {});
+    ones_.assign(kLiveRuns, {});
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return next_ >= stops_.size(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "%s / %s evaluations", num(next_ < stops_.size() ? stops_[next_] : stops_.back()).c_str(),
+                  num(stops_.empty() ? 0 : stops_.back()).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    const auto start = std::chrono::steady_clock::now();
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      for (EsRun& r : runs_)
+        while (!r.done() && r.state().evaluations < static_cast<long long>(stops_[next_])) {
+          r.generation();
+          if (out_of_time(start)) return;  // this stop continues on the next frame
+        }
+      ++next_;
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    const EsRun& first = runs_.front();
+    std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(first.n())}, {"λ", std::to_string(first.lambda())}};
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({series_[s] + " at the optimum", std::to_string(static_cast<int>(reached_[s].back())) + " / " + std::to_string(kLiveRuns)});
+    ui::readout_table("##es", rows, 3);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("reached", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("trajectories", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  static constexpr uint32_t kLiveRuns = 10;
+
+  void record() {
+    evaluations_.push_back(next_ == 0 ? 1.0 : stops_[next_ - 1]);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      int reached = 0;
+      for (uint32_t r = 0; r < kLiveRuns; ++r) reached += runs_[s * kLiveRuns + r].reached();
+      reached_[s].push_back(reached);
+    }
+    for (uint32_t r = 0; r < kLiveRuns; ++r) ones_[r].push_back(runs_[r].state().ones);
+  }
+
+  void build_figure() {
+    const EsRun& first = runs_.front();
+    plot::Plot reached, om;
+    reached.title = "Runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n()) + ": how many reached the optimum";
+    reached.x = {"evaluations", plot::Scale::Log};
+    reached.y = {"runs at the optimum", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
+    om.title = series_.front() + ", runs 1–" + std::to_string(kLiveRuns) + ": OneMax value of the parent";
+    om.x = {"evaluations", plot::Scale::Log};
+    om.y = {"OM(x)"};
+    for (plot::Plot* q : {&reached, &om}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+    for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
+    for (uint32_t r = 0; r < kLiveRuns; ++r) {
+      plot::Line l{series_.front(), evaluations_, ones_[r], {}, {}, palette(0), 1.2f};
+      l.group = series_.front();
+      om.lines.push_back(l);
+    }
+    plot::Guide target;
+    target.vertical = false;
+    target.value = first.target();
+    target.label = first.target() == first.n() ? "optimum n" : "target n − k*";
+    om.guides.push_back(target);
+    figure_.title = "blackbox.es, runs 1–" + std::to_string(kLiveRuns);
+    figure_.plots = {reached, om};
+  }
+
+  std::vector<std::string> series_;
+  std::vector<EsRun> runs_;  // (series, run) series-major
+  std::vector<double> stops_;
+  size_t next_ = 0;
+  std::vector<double> evaluations_;           // (records)
+  std::vector<std::vector<double>> reached_;  // (series, records) runs at the optimum
+  std::vector<std::vector<double>> ones_;     // (runs, records) OM(x) of the first series' runs
+};
+
+// ---------------------------------------------------------------------------------------------
+// blackbox.bo: run 1 of every method, one evaluation per step. The first method's GP is drawn: in
+// 1-D its posterior mean and ±2σ band over the true f with the acquisition curve below; in 2-D the
+// posterior mean and the acquisition as maps. The simple regret of every method's run 1 alongside.
+class BoView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BoExperiment&>(ctx.experiment);
+    series_ = e.p().methods;
+    runs_.clear();
+    for (const std::string& s : series_) runs_.emplace_back(e.p(), s, ctx.seed, 0);
+    regret_.assign(series_.size(), {});
+    evaluations_ = e.p().evaluations;
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return runs_.front().done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "evaluation %d / %d", runs_.front().evaluated(), evaluations_);
+    return s;
+  }
+  double steps_done() const override { return runs_.front().evaluated(); }
+  double steps_total() const override { return evaluations_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !runs_.front().done(); ++k)
+      for (size_t s = 0; s < runs_.size(); ++s) {
+        runs_[s].step();
+        regret_[s].push_back(runs_[s].regret());
+      }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BoExperiment&>(ctx.experiment);
+    const BoRun& r = runs_.front();
+    std::vector<std::pair<std::string, std::string>> rows{{"evaluations", std::to_string(r.evaluated())}, {"ℓ (" + series_.front() + ")", r.has_model() ? num(r.length_used()) : "–"}};
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({"regret " + series_[s], runs_[s].evaluated() ? num(runs_[s].regret()) : "–"});
+    ui::readout_table("##bo", rows, 3);
+    build_figure(e);
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("posterior", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("acquisition", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("regret", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void build_figure(const BoExperiment& e) {
+    const BoRun& r = runs_.front();
+    const FunctionInfo& fi = r.info();
+    const std::string who = method_label(series_.front());
+    plot::Plot post, acq, reg;
+    const std::vector<double> next = r.to_box(r.proposal());
+    if (r.dim() == 1) {
+      post.title = who + ", run 1: posterior mean ± 2σ and the true f";
+      post.x = {"x", plot::Scale::Linear, fi.lo[0], fi.hi[0]};
+      post.y = {"f(x)"};
+      plot::Line truth = plot::reference_line("true f");
+      const int g = r.grid_size();
+      for (int i = 0; i < g; ++i) {
+        const double x = r.to_box({(i + 0.5) / g})[0];  // the 1-D candidate grid
+        truth.x.push_back(x);
+        truth.y.push_back(test_function(e.p().function, &x));
+      }
+      post.lines.push_back(truth);
+      acq.title = "Acquisition (" + who + ") and the next point";
+      acq.x = post.x;
+      acq.y = {"acquisition"};
+      if (r.has_model()) {
+        plot::Line mean{"posterior mean", truth.x, {}, {}, {}, palette(0), 2.0f};
+        plot::Line a{who, truth.x, {}, {}, {}, palette(1), 2.0f};
+        for (int i = 0; i < g; ++i) {
+          const double m = r.posterior_mean()[i], sd = r.posterior_sd()[i];
+          mean.y.push_back(m), mean.lo.push_back(m - 2 * sd), mean.hi.push_back(m + 2 * sd);
+          a.y.push_back(r.acquisition()[i]);
+        }
+        post.lines.push_back(mean);
+        acq.lines.push_back(a);
+      }
+      plot::Points seen{"evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
+      for (size_t i = 0; i < r.points().size(); ++i) seen.x.push_back(r.to_box(r.points()[i])[0]), seen.y.push_back(r.values()[i]);
+      post.points.push_back(seen);
+      if (!r.done()) {
+        plot::Guide g1;
+        g1.value = next[0];
+        g1.label = "next";
+        post.guides.push_back(g1);
+        acq.guides.push_back(g1);
+      }
+    } else {
+      const int side = r.grid_side();
+      auto map = [&](const std::string& title, const std::string& label) {
+        plot::Plot m;
+        m.title = title;
+        m.x = {"x₁", plot::Scale::Linear, fi.lo[0], fi.hi[0]};
+        m.y = {"x₂", plot::Scale::Linear, fi.lo[1], fi.hi[1]};
+        plot::Heatmap h;
+        h.nx = h.ny = side;
+        h.x0 = fi.lo[0], h.x1 = fi.hi[0], h.y0 = fi.lo[1], h.y1 = fi.hi[1];
+        h.label = label;
+        m.heatmaps.push_back(h);
+        return m;
+      };
+      post = map(r.has_model() ? who + ", run 1: posterior mean of f" : "The true f (the GP starts after the initial design)", r.has_model() ? "μ_n" : "f");
+      acq = map("Acquisition (" + who + ")", "acquisition");
+      plot::Heatmap& hp = post.heatmaps[0];
+      plot::Heatmap& ha = acq.heatmaps[0];
+      for (int i = 0; i < side * side; ++i) {
+        if (r.has_model()) {
+          hp.values.push_back(static_cast<float>(r.posterior_mean()[i]));
+          ha.values.push_back(static_cast<float>(r.acquisition()[i]));
+        } else {
+          const std::vector<double> x = r.to_box({(i % side + 0.5) / side, (i / side + 0.5) / side});
+          hp.values.push_back(static_cast<float>(test_function(e.p().function, x.data())));
+        }
+      }
+      if (!r.has_model()) acq.heatmaps.clear();
+      plot::Points seen{"evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
+      for (const auto& u : r.points()) {
+        const std::vector<double> x = r.to_box(u);
+        seen.x.push_back(x[0]), seen.y.push_back(x[1]);
+      }
+      post.points.push_back(seen);
+      if (!r.done()) {
+        plot::Points nxt{"next", {next[0]}, {next[1]}, {1.0f, 0.3f, 0.3f, 1.0f}, 6.0f};
+        post.points.push_back(nxt);
+        acq.points.push_back(nxt);
+      }
+      post.equal_aspect = acq.equal_aspect = false;
+    }
+    if (!r.has_model()) {  // the initial design: nothing to draw yet, a fixed range and a note
+      acq.y.min = 0.0, acq.y.max = 1.0;
+      if (r.dim() == 2) acq.x.min = fi.lo[0], acq.x.max = fi.hi[0], acq.y.min = fi.lo[1], acq.y.max = fi.hi[1];
+      acq.annotations.push_back({0.5 * (acq.x.min + acq.x.max), 0.5 * (acq.y.min + acq.y.max), "the acquisition starts after the initial design"});
+    }
+    reg.title = "Run 1: simple regret min f(x_i) − f*";
+    reg.x = {"evaluations t", plot::Scale::Linear, 1.0, static_cast<double>(evaluations_)};
+    reg.y = {"simple regret", plot::Scale::Log};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, regret_[s], {}, {}, palette(s), 2.0f};
+      for (size_t t = 0; t < regret_[s].size(); ++t) l.x.push_back(static_cast<double>(t + 1));
+      reg.lines.push_back(l);
+    }
+    figure_.title = "blackbox.bo, run 1";
+    figure_.plots = {post, acq, reg};
+  }
+
+  static std::string method_label(const std::string& id) {
+    static const std::vector<std::string> labels{"EI", "PI", "GP-UCB", "Thompson", "KG", "random search"};
+    const auto& ids = bo_method_ids();
+    return labels[static_cast<size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin())];
+  }
+
+  std::vector<std::string> series_;
+  std::vector<BoRun> runs_;
+  std::vector<std::vector<double>> regret_;  // (series, evaluations) run 1's simple regret
+  int evaluations_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// blackbox.nsga2: run 1 of each algorithm at the largest n, advanced to the same evaluation counts:
+// both populations on the objective plane with the true front, and front coverage against evaluations.
+class Nsga2View final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const Nsga2Experiment&>(ctx.experiment);
+    n_ = nsga2_n_grid(e.p()).back();
+    series_ = e.p().series;
+    cdf_ = flip_count_cdf(n_);
+    settings_.clear(), runs_.clear(), rngs_.clear();
+    for (size_t s = 0; s < series_.size(); ++s) {
+      settings_.push_back(nsga2_settings(e.p(), series_[s], n_));
+      rngs_.emplace_back(ctx.seed, 0, kNsgaStream + salt_of_size(n_) + static_cast<uint32_t>(s));  // the experiment's stream of run 1
+      runs_.push_back(nsga2_start(settings_.back(), rngs_.back()));
+    }
+    stops_ = plot::log_spaced_counts(nsga2_budget(e.p(), n_), kLiveFrames);
+    next_ = 0;
+    coverage_.assign(series_.size(), {});
+    evaluations_.assign(series_.size(), {});
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override {
+    if (next_ >= stops_.size()) return true;
+    for (size_t s = 0; s < runs_.size(); ++s)
+      if (front_covered(settings_[s], runs_[s]) < n_ + 1) return false;
+    return true;
+  }
+  std::string status() const override {
+    char s[80];
+    std::snprintf(s, sizeof s, "%s evaluations", num(next_ < stops_.size() ? stops_[next_] : stops_.back()).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    const auto start = std::chrono::steady_clock::now();
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      for (size_t s = 0; s < runs_.size(); ++s)
+        while (front_covered(settings_[s], runs_[s]) < n_ + 1 && runs_[s].evaluations < static_cast<long long>(stops_[next_])) {
+          nsga2_generation(settings_[s], cdf_, rngs_[s], runs_[s]);
+          if (out_of_time(start)) return;  // this stop continues on the next frame
+        }
+      ++next_;
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(n_)}};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      rows.push_back({series_[s] + " population", std::to_string(runs_[s].size)});
+      rows.push_back({series_[s] + " front", std::to_string(front_covered(settings_[s], runs_[s])) + " / " + std::to_string(n_ + 1)});
+    }
+    ui::readout_table("##nsga2", rows, 3);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("plane", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("coverage", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    for (size_t s = 0; s < runs_.size(); ++s) {
+      if (!evaluations_[s].empty() && evaluations_[s].back() == static_cast<double>(runs_[s].evaluations)) continue;
+      evaluations_[s].push_back(static_cast<double>(runs_[s].evaluations));
+      coverage_[s].push_back(static_cast<double>(front_covered(settings_[s], runs_[s])) / (n_ + 1));
+    }
+  }
+
+  void build_figure() {
+    plot::Plot plane, cov;
+    plane.title = "Run 1 at n = " + std::to_string(n_) + ": the populations on the objective plane";
+    plane.x = {"f₁", plot::Scale::Linear, -0.5, n_ + 0.5};
+    plane.y = {"f₂", plot::Scale::Linear, -0.5, n_ + 0.5};
+    plane.equal_aspect = true;
+    plane.lines.push_back(plot::reference_line("Pareto front f₁ + f₂ = n", {0.0, static_cast<double>(n_)}, {static_cast<double>(n_), 0.0}));
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Points p{series_[s], {}, {}, palette(s), s == 0 ? 5.0f : 3.0f};
+      for (const Individual& ind : runs_[s].population) p.x.push_back(ind.f1), p.y.push_back(ind.f2);
+      plane.points.push_back(p);
+    }
+    cov.title = "Front coverage (fraction of the n + 1 values held)";
+    cov.x = {"evaluations", plot::Scale::Log};
+    cov.y = {"coverage", plot::Scale::Linear, 0.0, 1.0};
+    cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
+    for (size_t s = 0; s < series_.size(); ++s) cov.lines.push_back({series_[s], evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
+    figure_.title = "blackbox.nsga2, run 1";
+    figure_.plots = {plane, cov};
+  }
+
+  int n_ = 0;
+  std::vector<std::string> series_;
+  std::vector<double> cdf_;
+  std::vector<Nsga2Settings> settings_;
+  std::vector<Rng> rngs_;
+  std::vector<Nsga2Run> runs_;
+  std::vector<double> stops_;
+  size_t next_ = 0;
+  std::vector<std::vector<double>> coverage_, evaluations_;  // (series, records)
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "blackbox.es") return std::make_unique<EsView>();
+  if (demo_id == "blackbox.bo") return std::make_unique<BoView>();
+  if (demo_id == "blackbox.nsga2") return std::make_unique<Nsga2View>();
+  return nullptr;
+}
+
+}  // namespace klab::blackbox

@@ -1,0 +1,11 @@
+// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo, blackbox.nsga2.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "ui/demo_view.hpp"
+
+namespace klab::blackbox {
+// The view of `demo_id`, or null if the id is not one of this chapter's.
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id);
+}

@@ -1,0 +1,47 @@
+#include "blackbox/test_functions.hpp"
+
+#include <cmath>
+
+#include "core/lab_math.hpp"
+
+namespace klab::blackbox {
+
+const FunctionInfo& function_info(TestFunction f) {
+  static const FunctionInfo infos[] = {
+      {"forrester", "Forrester (1-D)", 1, {0.0, 0.0}, {1.0, 0.0}, -6.020740055767083},
+      {"gramacy_lee", "Gramacy & Lee (1-D)", 1, {0.5, 0.0}, {2.5, 0.0}, -0.869011134989500},
+      {"branin", "Branin (2-D)", 2, {-5.0, 0.0}, {10.0, 15.0}, 0.39788735772973816},
+      {"six_hump_camel", "Six-Hump Camel (2-D)", 2, {-3.0, -2.0}, {3.0, 2.0}, -1.0316284534898774},
+  };
+  static_assert(std::size(infos) == static_cast<size_t>(TestFunction::SixHumpCamel) + 1);
+  return infos[static_cast<int>(f)];
+}
+
+const std::vector<std::string>& test_function_ids() {
+  static const std::vector<std::string> ids{"forrester", "gramacy_lee", "branin", "six_hump_camel"};
+  return ids;
+}
+
+double test_function(TestFunction f, const double* x) {
+  switch (f) {
+    case TestFunction::Forrester: {
+      const double a = 6.0 * x[0] - 2.0;
+      return a * a * math::cos(12.0 * x[0] - 4.0 - 0.5 * kPi);  // sin θ = cos(θ − π/2)
+    }
+    case TestFunction::GramacyLee: {
+      const double b = x[0] - 1.0;
+      return math::cos(10.0 * kPi * x[0] - 0.5 * kPi) / (2.0 * x[0]) + b * b * b * b;
+    }
+    case TestFunction::Branin: {
+      const double a = x[1] - 5.1 * x[0] * x[0] / (4.0 * kPi * kPi) + 5.0 * x[0] / kPi - 6.0;
+      return a * a + 10.0 * (1.0 - 1.0 / (8.0 * kPi)) * math::cos(x[0]) + 10.0;
+    }
+    case TestFunction::SixHumpCamel: {
+      const double u = x[0] * x[0], v = x[1] * x[1];
+      return (4.0 - 2.1 * u + u * u / 3.0) * u + x[0] * x[1] + (-4.0 + 4.0 * v) * v;
+    }
+  }
+  return 0.0;
+}
+
+}  // namespace klab::blackbox

@@ -1,0 +1,125 @@
+// blackbox.bo's pieces with known answers (the SciPy comparisons are in blackbox_reference_test.cpp):
+// the appended Cholesky factor against Eigen's LLT of the whole K, the test functions' published
+// minima against a dense grid refined by coordinate search, EI's limits, the discretised KG against
+// Monte Carlo, and a BO run's bookkeeping.
+#include <doctest/doctest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+
+#include "blackbox/acquisition.hpp"
+#include "blackbox/bo_experiment.hpp"
+#include "blackbox/gp.hpp"
+#include "blackbox/nsga2.hpp"
+#include "blackbox/test_functions.hpp"
+#include "core/rng.hpp"
+#include "core/samplers.hpp"
+
+using namespace klab;
+using namespace klab::blackbox;
+
+TEST_CASE("blackbox.bo: the appended Cholesky factor equals Eigen's LLT of the whole K") {
+  for (KernelKind kind : {KernelKind::SquaredExponential, KernelKind::Matern52}) {
+    const GpHyper h{kind, 1.3, 0.3, 1e-3, 0.2};
+    Gp gp(h, 2);
+    Rng r(3, 0, 0);
+    std::vector<double> xs;
+    for (int i = 0; i < 40; ++i) {
+      const double x[2] = {r.uniform(), r.uniform()};
+      xs.insert(xs.end(), x, x + 2);
+      REQUIRE(gp.add(x, r.uniform()).ok());
+    }
+    Eigen::MatrixXd k(40, 40);
+    for (int i = 0; i < 40; ++i)
+      for (int j = 0; j < 40; ++j) k(i, j) = kernel_value(h, &xs[2 * i], &xs[2 * j], 2) + (i == j ? h.noise : 0.0);
+    const Eigen::MatrixXd l = Eigen::LLT<Eigen::MatrixXd>(k).matrixL();
+    CHECK((gp.factor() - l).cwiseAbs().maxCoeff() < 1e-10);
+  }
+}
+
+TEST_CASE("blackbox.bo: a repeated point without noise is refused and leaves the GP unchanged") {
+  Gp gp({KernelKind::SquaredExponential, 1.0, 0.2, 0.0, 0.0}, 1);
+  const double x = 0.3;
+  REQUIRE(gp.add(&x, 1.0).ok());
+  CHECK_FALSE(gp.add(&x, 1.0).ok());
+  CHECK(gp.size() == 1);
+}
+
+TEST_CASE("blackbox.bo: the test functions' published minima match a dense grid refined by coordinate search") {
+  for (size_t k = 0; k < test_function_ids().size(); ++k) {
+    const TestFunction f = static_cast<TestFunction>(k);
+    const FunctionInfo& fi = function_info(f);
+    const int side = fi.dim == 1 ? 20000 : 600;
+    double best = 1e300, bx[2] = {0, 0};
+    for (int i = 0; i < (fi.dim == 1 ? side : side * side); ++i) {
+      double x[2] = {fi.lo[0] + (fi.hi[0] - fi.lo[0]) * (i % side) / (side - 1.0), fi.lo[1] + (fi.hi[1] - fi.lo[1]) * (i / side) / (side - 1.0)};
+      const double v = test_function(f, x);
+      if (v < best) best = v, bx[0] = x[0], bx[1] = x[1];
+    }
+    for (double step = 1e-2; step > 1e-12; step *= 0.5)  // coordinate search from the grid's best point
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (int c = 0; c < fi.dim; ++c)
+          for (double s : {step, -step}) {
+            double x[2] = {bx[0], bx[1]};
+            x[c] += s;
+            const double v = test_function(f, x);
+            if (v < best) best = v, bx[0] = x[0], bx[1] = x[1], moved = true;
+          }
+      }
+    CAPTURE(fi.id);
+    CHECK(best == doctest::Approx(fi.minimum).epsilon(1e-9));
+    CHECK(best >= fi.minimum - 1e-9);
+  }
+}
+
+TEST_CASE("blackbox.bo: EI's limits and the discretised KG against Monte Carlo") {
+  CHECK(expected_improvement(1.0, 0.0, 0.4) == doctest::Approx(0.6));
+  CHECK(expected_improvement(0.0, 1.0, 0.0) == doctest::Approx(0.3989422804014327));  // σφ(0)
+  CHECK(expected_improvement(-50.0, 1.0, 0.0) < 1e-300);
+  const double a[4] = {0.1, 0.3, -0.2, 0.25}, b[4] = {-0.5, 0.2, 1.1, 0.2};
+  std::vector<int> scratch;
+  const double exact = expected_max_gain(a, b, 4, &scratch);
+  Rng r(9, 0, 0);
+  double sum = 0.0, sq = 0.0;
+  const int draws = 200000;
+  for (int i = 0; i < draws; ++i) {
+    const double z = sample_normal(r);
+    double m = -1e300;
+    for (int j = 0; j < 4; ++j) m = std::max(m, a[j] + b[j] * z);
+    sum += m - 0.3, sq += (m - 0.3) * (m - 0.3);
+  }
+  const double mean = sum / draws, se = std::sqrt((sq / draws - mean * mean) / draws);
+  CHECK(std::fabs(exact - mean) < 4 * se);
+}
+
+TEST_CASE("blackbox.bo: a run evaluates inside the box, shares its initial design, and its regret never increases") {
+  BoExperiment e;
+  REQUIRE(e.params().set_texts({{"function", "six_hump_camel"}, {"evaluations", "12"}, {"init_points", "4"}}).ok());
+  std::vector<std::vector<double>> design;
+  for (const std::string& m : bo_method_ids()) {
+    BoRun r(e.p(), m, 5, 2);
+    double last = 1e300;
+    while (!r.done()) {
+      r.step();
+      CHECK(r.regret() <= last);
+      CHECK(r.regret() >= 0.0);
+      last = r.regret();
+      for (double u : r.points().back()) CHECK((u >= 0.0 && u <= 1.0));
+    }
+    const std::vector<std::vector<double>> first(r.points().begin(), r.points().begin() + 4);
+    if (design.empty()) design = first;
+    CHECK(first == design);  // common random numbers: the same initial design for every method
+  }
+  CHECK_FALSE(e.params().set_texts({{"init_points", "20"}}).ok());
+}
+
+TEST_CASE("blackbox.nsga2: the fast ranks equal the pairwise definition") {
+  klab::Rng r(8, 0, 0);
+  for (int trial = 0; trial < 50; ++trial) {
+    const int m = 1 + static_cast<int>(r.below(60)), range = 1 + static_cast<int>(r.below(12));
+    std::vector<int> f1(static_cast<size_t>(m)), f2(static_cast<size_t>(m));
+    for (int i = 0; i < m; ++i) f1[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range))), f2[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range)));
+    CHECK(klab::blackbox::nondominated_ranks(f1, f2) == klab::blackbox::nondominated_ranks_reference(f1, f2));
+  }
+}

@@ -1,0 +1,129 @@
+// The blackbox chapter's claims (issue 9), each through the Experiment the user runs
+// (`klab run blackbox.es` / `blackbox.bo` with the same parameters), with fixed seeds and statistical margins.
+// Run natively (the wasm test run skips the "claims" suite).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "blackbox/bo_experiment.hpp"
+#include "blackbox/es_experiment.hpp"
+#include "blackbox/nsga2_experiment.hpp"
+#include "blackbox/test_functions.hpp"
+#include "core/rng.hpp"
+#include "core/batch.hpp"
+
+namespace {
+
+using klab::BatchResult;
+
+BatchResult run_es(uint64_t seed, uint32_t runs) {
+  klab::blackbox::EsExperiment e;  // the demo's defaults: n = 20, 40, 80, 160, p = 1/n, d = 1, budget 30·n²
+  klab::BatchJob job(e.clone(), seed, runs);
+  job.run_all(0);
+  return job.result();
+}
+
+const klab::RunningStat& stuck(const BatchResult& r, const std::string& series, size_t point) {
+  const int s = r.layout.find_series(series), m = r.layout.find_curve("stuck");
+  REQUIRE(s >= 0);
+  REQUIRE(m >= 0);
+  return r.curve_stat(static_cast<size_t>(s), static_cast<size_t>(m), point);
+}
+
+}  // namespace
+
+TEST_SUITE("claims") {
+  TEST_CASE("claim 3: the dNSGA-II covers the OneMinMax front in fewer evaluations than the classic NSGA-II, "
+            "with the gap growing in n (fitted log-log slopes differ by at least 0.5)") {
+    // `klab run blackbox.nsga2 --set n_max=100 --runs 6 --seed 5` (n = 16, 40, 100; μ = 4(n + 1), τ = ⌈5.12·e·n⌉)
+    klab::blackbox::Nsga2Experiment e;
+    const klab::Status st = e.params().set_texts({{"n_max", "100"}});
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    klab::BatchJob job(e.clone(), 5, 6);
+    job.run_all(0);
+    const BatchResult r = job.result();
+    const size_t classic = static_cast<size_t>(r.layout.find_series("nsga2")), dynamic = static_cast<size_t>(r.layout.find_series("dnsga2"));
+    const size_t time = static_cast<size_t>(r.layout.find_curve("evaluations_to_front")), done = static_cast<size_t>(r.layout.find_curve("front_covered"));
+    const std::vector<double>& grid = r.layout.axes[0].x;
+    double sx = 0, sxx = 0, sy[2] = {0, 0}, sxy[2] = {0, 0};
+    for (size_t k = 0; k < grid.size(); ++k) {
+      const klab::RunningStat& c = r.curve_stat(classic, time, k);
+      const klab::RunningStat& d = r.curve_stat(dynamic, time, k);
+      CHECK(r.curve_stat(classic, done, k).mean() == 1.0);  // every run covered the front within the budget
+      CHECK(r.curve_stat(dynamic, done, k).mean() == 1.0);
+      CHECK(d.mean() < c.mean());
+      if (k + 1 == grid.size()) CHECK(d.mean() + 2.0 * d.sem() < c.mean() - 2.0 * c.sem());  // at the largest n, by two standard errors each
+      const double x = std::log(grid[k]);
+      sx += x, sxx += x * x;
+      sy[0] += std::log(c.mean()), sxy[0] += x * std::log(c.mean());
+      sy[1] += std::log(d.mean()), sxy[1] += x * std::log(d.mean());
+    }
+    const double m = static_cast<double>(grid.size());
+    const double slope_classic = (m * sxy[0] - sx * sy[0]) / (m * sxx - sx * sx), slope_dynamic = (m * sxy[1] - sx * sy[1]) / (m * sxx - sx * sx);
+    CHECK(slope_classic - slope_dynamic >= 0.5);
+    // The same from each run's own fitted slope: the mean difference minus two standard errors.
+    const size_t slope = static_cast<size_t>(r.layout.find_final("loglog_slope"));
+    const klab::RunningStat& sc = r.final_stat(classic, slope);
+    const klab::RunningStat& sd = r.final_stat(dynamic, slope);
+    CHECK(sc.mean() - sd.mean() - 2.0 * std::hypot(sc.sem(), sd.sem()) > 0.3);
+    MESSAGE("OneMinMax log-log slopes of the mean evaluations: classic " << slope_classic << ", dynamic " << slope_dynamic << "; per run "
+                                                                         << sc.mean() << " ± " << sc.sem() << " vs " << sd.mean() << " ± " << sd.sem());
+  }
+
+  TEST_CASE("claim 2: on Branin, BO with expected improvement reaches simple regret 0.1 in a fraction of the evaluations "
+            "random search needs") {
+    // `klab run blackbox.bo --set function=branin --set methods=ei,random --set evaluations=50 --set init_points=5
+    //  --set fit_length=true --set threshold=0.1 --runs 30 --seed 3`
+    klab::blackbox::BoExperiment e;
+    const klab::Status st = e.params().set_texts({{"function", "branin"}, {"methods", "ei,random"}, {"evaluations", "50"}, {"init_points", "5"},
+                                                  {"fit_length", "true"}, {"threshold", "0.1"}});
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    klab::BatchJob job(e.clone(), 3, 30);
+    job.run_all(0);
+    const BatchResult r = job.result();
+    const int m = r.layout.find_final("evaluations_to_threshold");
+    REQUIRE(m >= 0);
+    const klab::RunningStat& ei = r.final_stat(static_cast<size_t>(r.layout.find_series("ei")), static_cast<size_t>(m));
+    const klab::RunningStat& rs = r.final_stat(static_cast<size_t>(r.layout.find_series("random")), static_cast<size_t>(m));
+    // A run that never gets there counts the budget (50): an upper bound for EI, a lower bound for random search.
+    CHECK(ei.mean() + 2.0 * ei.sem() < 0.75 * (rs.mean() - 2.0 * rs.sem()));
+    // Random search's exact expectation is 1/q, q = P(f(U) − f* ≤ 0.1) for U uniform on the box
+    // (geometric waiting time); q from 10⁶ uniform points, taken at its upper 4σ bound.
+    const klab::blackbox::FunctionInfo& fi = klab::blackbox::function_info(klab::blackbox::TestFunction::Branin);
+    klab::Rng u(17, 0, 0);
+    const int draws = 1000000;
+    int hits = 0;
+    for (int i = 0; i < draws; ++i) {
+      const double x[2] = {fi.lo[0] + (fi.hi[0] - fi.lo[0]) * u.uniform(), fi.lo[1] + (fi.hi[1] - fi.lo[1]) * u.uniform()};
+      hits += klab::blackbox::test_function(klab::blackbox::TestFunction::Branin, x) - fi.minimum <= 0.1;
+    }
+    const double q = static_cast<double>(hits) / draws, q_hi = q + 4.0 * std::sqrt(q * (1 - q) / draws);
+    CHECK(ei.mean() + 2.0 * ei.sem() < 0.1 / q_hi);
+    MESSAGE("Branin, regret ≤ 0.1: EI after " << ei.mean() << " ± " << ei.sem() << " evaluations, random search (budget 50) " << rs.mean()
+                                              << " ± " << rs.sem() << ", random search's expectation 1/q = " << 1.0 / q);
+  }
+
+  TEST_CASE("claim 4: on planted optima of random height (1,λ) reaches the optimum in every run within the budget 30·n², "
+            "(1+λ) is stuck in a fraction that grows with n; with equal heights neither is stuck") {
+    {
+      const BatchResult r = run_es(11, 80);
+      const size_t last = r.layout.axes[0].x.size() - 1;
+      for (size_t k = 0; k <= last; ++k) {
+        CHECK(stuck(r, "comma_random", k).mean() == 0.0);
+        CHECK(stuck(r, "comma_equal", k).mean() == 0.0);
+        CHECK(stuck(r, "plus_equal", k).mean() == 0.0);
+      }
+      // (1+λ) on random heights at n = 160: the lower end of the 95% interval above 0.3.
+      const klab::RunningStat& big = stuck(r, "plus_random", last);
+      const klab::RunningStat& small = stuck(r, "plus_random", 0);
+      CHECK(big.mean() - big.ci95() > 0.3);
+      // ... and more often stuck at n = 160 than at n = 20, by two standard errors of the difference.
+      const double se = std::hypot(big.sem(), small.sem());
+      CHECK(big.mean() - small.mean() > 2.0 * se);
+      MESSAGE("(1+λ) on random heights stuck at n = 20: " << small.mean() << " ± " << small.sem() << ", at n = 160: " << big.mean() << " ± "
+                                                          << big.sem());
+    }
+  }
+}
