@@ -550,7 +550,15 @@ async function main() {
     await check("(l) an idle page draws no frames for 2 s", async () => {
       await openDemo(page, "kl.bernoulli");
       await park();
-      await sleep(2500);  // input settles, the status notice fades
+      // Input settles and the notices of the previous checks fade (a status notice lasts 5 s, a
+      // toast 1.8 s): wait until half a second passes without a frame, at most 8 s.
+      let settled = await page.evaluate(() => window.klabFrames);
+      for (const start = Date.now(); Date.now() - start < 8000;) {
+        await sleep(500);
+        const now = await page.evaluate(() => window.klabFrames);
+        if (now === settled) break;
+        settled = now;
+      }
       const f0 = await page.evaluate(() => window.klabFrames);
       await sleep(2000);
       const f1 = await page.evaluate(() => window.klabFrames);
