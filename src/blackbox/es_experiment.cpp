@@ -62,15 +62,7 @@ const std::vector<std::string>& es_series_ids() {
   return ids;
 }
 
-std::vector<int> es_n_grid(const EsParams& p) {
-  std::vector<int> grid;
-  for (int k = 0; k < p.n_points; ++k) {
-    const double t = p.n_points == 1 ? 1.0 : static_cast<double>(k) / (p.n_points - 1);
-    const int n = static_cast<int>(std::lround(p.n_min * std::pow(static_cast<double>(p.n_max) / p.n_min, t)));
-    if (grid.empty() || n > grid.back()) grid.push_back(n);
-  }
-  return grid;
-}
+std::vector<int> es_n_grid(const EsParams& p) { return plot::log_spaced_range(p.n_min, p.n_max, p.n_points); }
 
 long long es_budget(const EsParams& p, int n) { return static_cast<long long>(std::ceil(p.budget_factor * n * n)); }
 

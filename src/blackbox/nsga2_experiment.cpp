@@ -47,15 +47,7 @@ const std::vector<std::string>& nsga2_series_ids() {
   return ids;
 }
 
-std::vector<int> nsga2_n_grid(const Nsga2Params& p) {
-  std::vector<int> grid;
-  for (int k = 0; k < p.n_points; ++k) {
-    const double t = p.n_points == 1 ? 1.0 : static_cast<double>(k) / (p.n_points - 1);
-    const int n = static_cast<int>(std::lround(p.n_min * std::pow(static_cast<double>(p.n_max) / p.n_min, t)));
-    if (grid.empty() || n > grid.back()) grid.push_back(n);
-  }
-  return grid;
-}
+std::vector<int> nsga2_n_grid(const Nsga2Params& p) { return plot::log_spaced_range(p.n_min, p.n_max, p.n_points); }
 
 Nsga2Settings nsga2_settings(const Nsga2Params& p, const std::string& series, int n) {
   Nsga2Settings s;

@@ -48,6 +48,16 @@ std::vector<double> log_spaced_counts(long long n, int count) {
   return xs;
 }
 
+std::vector<int> log_spaced_range(int lo, int hi, int count) {
+  std::vector<int> grid;
+  for (int k = 0; k < count; ++k) {
+    const double t = count == 1 ? 1.0 : static_cast<double>(k) / (count - 1);
+    const int n = static_cast<int>(std::lround(lo * std::pow(static_cast<double>(hi) / lo, t)));
+    if (grid.empty() || n > grid.back()) grid.push_back(n);
+  }
+  return grid;
+}
+
 std::vector<double> linear_points(double lo, double hi, int count) {
   std::vector<double> xs;
   for (int i = 0; i < count; ++i) xs.push_back(count > 1 ? lo + (hi - lo) * i / (count - 1) : lo);

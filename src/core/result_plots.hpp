@@ -16,6 +16,9 @@ std::vector<Line> result_lines(const BatchResult& r, const std::string& metric);
 Bars result_histogram(const BatchResult& r, size_t series, size_t metric);
 // log-spaced integers in [1, n] (about `count` distinct values, always including 1 and n).
 std::vector<double> log_spaced_counts(long long n, int count);
+// Log-spaced integers from lo to hi (lo ≥ 1): round(lo·(hi/lo)^(i/(count − 1))), i < count, repeats
+// dropped (count = 1: just hi). The n grids of the experiments that sweep a problem size.
+std::vector<int> log_spaced_range(int lo, int hi, int count);
 // `count` evenly spaced values from lo to hi inclusive.
 std::vector<double> linear_points(double lo, double hi, int count);
 // Centres of `bins` equal bins over [lo, hi].

@@ -59,14 +59,7 @@ double normal(Rng& rng) {  // Box–Muller
   return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
 }
 
-std::vector<int> n_grid(const IrlParams& p) {
-  std::vector<int> ns;
-  for (int k = 0; k < p.points; ++k) {
-    const int n = static_cast<int>(std::lround(p.n_min * std::pow(static_cast<double>(p.n_max) / p.n_min, static_cast<double>(k) / (p.points - 1))));
-    if (ns.empty() || n > ns.back()) ns.push_back(n);
-  }
-  return ns;
-}
+std::vector<int> n_grid(const IrlParams& p) { return plot::log_spaced_range(p.n_min, p.n_max, p.points); }
 
 // Least-squares slope of log y against log x over the points with y > 0.
 double log_log_slope(const std::vector<double>& x, const std::vector<double>& y) {
