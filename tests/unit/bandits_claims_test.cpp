@@ -12,28 +12,15 @@
 #include "bandits/judges_experiment.hpp"
 #include "bandits/regret_experiment.hpp"
 #include "bandits/streaming_experiment.hpp"
+#include "claim_batch.hpp"
 #include "core/batch.hpp"
 
 namespace {
 
 using klab::BatchResult;
 using klab::RunningStat;
-
-BatchResult run_batch(klab::Experiment& e, const std::vector<std::pair<std::string, std::string>>& params, uint64_t seed,
-                      uint32_t runs) {
-  const klab::Status s = e.params().set_texts(params);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  klab::BatchJob job(e.clone(), seed, runs);
-  job.run_all(0);
-  return job.result();
-}
-
-const RunningStat& final_of(const BatchResult& r, const std::string& series, const std::string& metric) {
-  const int s = r.layout.find_series(series), m = r.layout.find_final(metric);
-  REQUIRE(s >= 0);
-  REQUIRE(m >= 0);
-  return r.final_stat(static_cast<size_t>(s), static_cast<size_t>(m));
-}
+using klab::test::final_of;
+using klab::test::run_batch;
 
 // (mean_a - mean_b) / √(se_a² + se_b²): conservative for positively correlated (paired) runs.
 double z_of_difference(const RunningStat& a, const RunningStat& b) {
