@@ -17,6 +17,7 @@
 #include "core/rng.hpp"
 #include "core/run_output.hpp"
 #include "core/url_state.hpp"
+#include "small_configs.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // ImTextCharFromUtf8
 #include "ui/app.hpp"
@@ -470,6 +471,10 @@ TEST_CASE("the browser's Runs tab computes exactly what `klab run` computes") {
   for (const klab::DemoInfo& demo : app.catalog().demos()) {
     CAPTURE(demo.id);
     app.select(demo.id);
+    // The mechanism, not the numbers, is tested: the demo's small configuration keeps it fast.
+    const klab::test::SmallConfig* small = klab::test::small_config(demo.id);
+    REQUIRE(small != nullptr);
+    REQUIRE(app.experiment().params().set_texts(small->params).ok());
     app.settings().runs = 19;  // one full block of 16 and an open one
     app.settings().seed = 5;
     app.select_tab(klab::ui::Tab::Runs);
@@ -554,7 +559,7 @@ TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no
   for (const klab::DemoInfo& demo : app.catalog().demos()) {
     CAPTURE(demo.id);
     app.select(demo.id);
-    app.settings().runs = 20;
+    app.settings().runs = 4;  // bands need a few runs; the defaults' sizes are what users see first
     for (int f = 0; f < 299; ++f) ui.frame(app);
     auto plots = recorded_frame(ui, app);
     if (app.view()) CHECK_FALSE(plots.empty());  // the live view is never empty
@@ -592,7 +597,7 @@ TEST_CASE("phones and small windows: the controls go into a drawer and every plo
     for (const klab::DemoInfo& demo : app.catalog().demos()) {
       CAPTURE(demo.id);
       app.select(demo.id);
-      app.settings().runs = 10;
+      app.settings().runs = 3;
       for (int f = 0; f < 30; ++f) ui.frame(app);
       for (klab::ui::Tab tab : {klab::ui::Tab::Live, klab::ui::Tab::Runs}) {
         app.select_tab(tab);

@@ -18,6 +18,7 @@
 #include "core/checkpoint.hpp"
 #include "core/run_output.hpp"
 #include "core/samplers.hpp"
+#include "small_configs.hpp"
 
 namespace {
 
@@ -132,45 +133,11 @@ bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
 
 TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with tiny advance() budgets") {
   const klab::Registry catalog = klab::make_catalog();
-  // Smaller sizes than the defaults keep this fast; 18 runs leave an open block of 2 (16 a block).
-  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> configs = {
-      {"kl.bernoulli", {{"samples", "200"}, {"p_true", "0.2"}}},
-      {"kl.forward_reverse", {{"steps", "4"}}},
-      {"kl.forward_reverse", {{"steps", "4"}, {"estimator", "monte_carlo"}, {"mc_samples", "16"}}},
-      {"kl.categorical", {}},
-      {"bandits.regret", {{"horizon", "300"}}},
-      {"bandits.regret", {{"horizon", "200"}, {"dist", "gaussian"}, {"policies", "klucb,thompson,egreedy"}}},
-      {"bandits.free_exploration", {{"horizon", "200"}, {"sweep", "2"}}},
-      // (sizes where a run fits in BatchJob's first slice, as the "mixed" check below expects)
-      {"bandits.streaming", {{"k", "12"}, {"t_max", "2000"}, {"points", "3"}}},
-      {"bandits.judges", {{"items", "5"}, {"budget", "3000"}}},
-      {"bandits.bai", {{"budget", "200"}}},
-      {"alignment.offline", {{"steps", "6"}, {"pairs", "40"}}},
-      {"alignment.online", {{"steps", "6"}, {"offline_pairs", "40"}}},
-      {"alignment.unlearning", {{"steps", "6"}}},
-      {"alignment.nash", {{"iterations", "4"}, {"samples", "8"}}},
-      {"alignment.overoptimization", {{"pg_steps", "3"}, {"members", "2"}, {"pairs", "60"}}},
-      {"alignment.constrained", {{"iterations", "6"}, {"candidate_samples", "20"}, {"safety_samples", "20"}}},
-      {"mdp.planning", {{"iterations", "12"}, {"size", "10"}}},
-      {"mdp.learning", {{"episodes", "20"}, {"horizon", "5"}}},
-      {"mdp.constrained", {{"iterations", "6"}, {"episodes", "10"}, {"samples", "5"}}},
-      {"optim.mixture", {{"samples", "300"}, {"methods", "smd_entropic,smd_euclidean,em,frequency,laplace"}}},
-      {"optim.lion", {{"steps", "200"}, {"noise", "0.5"}}},
-      {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
-      {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
-      {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
-      {"offline.edge_of_reach", {{"iterations", "8"}, {"updates_per_iteration", "40"}, {"ensemble", "3"}}},
-      {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
-      {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
-      {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
-      {"blackbox.es", {{"n_max", "40"}, {"n_points", "2"}, {"budget_factor", "5"}}},
-      {"blackbox.bo", {{"evaluations", "6"}, {"init_points", "2"}}},
-      {"blackbox.nsga2", {{"n_min", "8"}, {"n_max", "16"}, {"n_points", "2"}}},
-  };
+  const auto& configs = klab::test::small_configs();  // 18 runs leave an open block of 2 (16 a block)
   std::set<std::string> covered;
   for (const auto& config : configs) {
-    const std::string& id = config.first;
-    const auto& sets = config.second;
+    const std::string& id = config.demo;
+    const auto& sets = config.params;
     CAPTURE(id);
     const klab::DemoInfo* demo = catalog.find(id);
     REQUIRE(demo != nullptr);
