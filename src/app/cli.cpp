@@ -1,11 +1,14 @@
 #include "app/cli.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "app/catalog.hpp"
 #include "app/gpu.hpp"
@@ -62,6 +65,26 @@ std::string wrap_help(const ParamSpec& s) {
   return line + s.help + "\n" + std::string(34, ' ') + "(" + describe_range(s) + ")\n";
 }
 
+// Characters on screen of UTF-8 text: code points, less the combining marks U+0300–U+036F (the
+// hat of p̂ sits on its letter).
+size_t text_width(const std::string& text) {
+  size_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte
+    const bool combining = c == 0xCC || (c == 0xCD && i + 1 < text.size() &&
+                                         static_cast<unsigned char>(text[i + 1]) < 0xB0);
+    if (!combining) ++n;
+  }
+  return n;
+}
+
+// `text` followed by spaces to `width` characters on screen (at least one space).
+std::string padded(const std::string& text, size_t width) {
+  const size_t w = text_width(text);
+  return text + std::string(w < width ? width - w : 1, ' ');
+}
+
 void print_demo_help(const DemoInfo& d, Experiment& e, std::ostream& out) {
   out << d.id << ": " << d.title << "\n\n" << d.summary << "\n\n" << d.about << "\n\nPapers:\n";
   for (const auto& p : d.papers) out << "  - " << p << "\n";
@@ -72,11 +95,13 @@ void print_demo_help(const DemoInfo& d, Experiment& e, std::ostream& out) {
 }
 
 void print_summary(const BatchResult& r, std::ostream& out) {
-  out << "\n" << std::left << std::setw(18) << "series";
-  for (const auto& m : r.layout.final_metrics) out << std::setw(24) << m;
-  out << "\n";
-  for (size_t s = 0; s < r.layout.series.size(); ++s) {
-    out << std::setw(18) << r.layout.series[s];
+  // Columns as wide as their longest entry (series names and metric names vary by demo).
+  size_t series_width = std::string("series").size();
+  for (const auto& name : r.layout.series) series_width = std::max(series_width, text_width(name));
+  series_width += 2;
+  std::vector<std::string> cells;
+  size_t cell_width = 0;
+  for (size_t s = 0; s < r.layout.series.size(); ++s)
     for (size_t m = 0; m < r.layout.final_metrics.size(); ++m) {
       const RunningStat& st = r.final_stat(s, m);
       std::ostringstream cell;
@@ -84,8 +109,17 @@ void print_summary(const BatchResult& r, std::ostream& out) {
         cell << "—";  // no run gave a finite value (an undefined or infinite metric: the demo's text says which)
       else
         cell << std::setprecision(4) << st.mean() << " ± " << std::setprecision(2) << st.sem();
-      out << std::setw(24) << cell.str();
+      cells.push_back(cell.str());
+      cell_width = std::max(cell_width, text_width(cells.back()));
     }
+  for (const auto& name : r.layout.final_metrics) cell_width = std::max(cell_width, text_width(name));
+  cell_width += 2;
+  out << "\n" << padded("series", series_width);
+  for (const auto& m : r.layout.final_metrics) out << padded(m, cell_width);
+  out << "\n";
+  for (size_t s = 0, k = 0; s < r.layout.series.size(); ++s) {
+    out << padded(r.layout.series[s], series_width);
+    for (size_t m = 0; m < r.layout.final_metrics.size(); ++m) out << padded(cells[k++], cell_width);
     out << "\n";
   }
   out << std::right << "\n"
@@ -291,10 +325,12 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   if (args[0] == "list") {
     const Registry catalog = make_catalog();
+    size_t id_width = 0;
+    for (const DemoInfo& d : catalog.demos()) id_width = std::max(id_width, text_width(d.id));
     for (const ChapterInfo& c : catalog.chapters()) {
       out << c.id << " — " << c.title << "\n";
       for (const DemoInfo& d : catalog.demos())
-        if (d.chapter == c.id) out << "  " << std::left << std::setw(24) << d.id << std::right << d.summary << "\n";
+        if (d.chapter == c.id) out << "  " << padded(d.id, id_width + 2) << d.summary << "\n";
     }
     return 0;
   }
