@@ -28,9 +28,9 @@ cmake --build --preset native-asan -j"$jobs"
 step "sanitizer tests"
 ctest --preset native-asan -j"$jobs"
 
-step "wasm build"
+step "wasm build (the lab, the CLI and the test programs; the wasm benches: --preset wasm)"
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm -j"$jobs"
+cmake --build --preset wasm-tests -j"$jobs"
 step "wasm tests (node)"
 ctest --preset wasm -j"$jobs"
 

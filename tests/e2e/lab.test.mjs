@@ -178,12 +178,16 @@ function report(ok, name, detail) {
 function expect(cond, message) {
   if (!cond) throw new Error(message);
 }
+// Runs one check and reports it with its duration (what the test command spends where).
 async function check(name, body) {
+  const t0 = Date.now();
+  const took = () => `  [${((Date.now() - t0) / 1000).toFixed(1)} s]`;
   try {
-    report(true, name, await body());
+    const detail = await body();
+    report(true, name + took(), detail);
     return true;
   } catch (e) {
-    report(false, name, e.message.split("\n")[0]);
+    report(false, name + took(), e.message.split("\n")[0]);
     return false;
   }
 }

@@ -79,8 +79,9 @@ klab::ParamValue random_value(const klab::ParamSpec& spec, const klab::ParamValu
   switch (spec.kind) {
     case klab::ParamKind::Real: v.real = in_range(spec.lo, spec.hi, spec.log_scale); break;
     case klab::ParamKind::Integer:
-      // Keep the heavy knobs (steps, samples) moderate so the test stays fast.
-      v.integer = static_cast<long long>(std::llround(in_range(spec.lo, std::min(spec.hi, spec.lo + 2000.0), spec.log_scale)));
+      // Keep the heavy knobs (steps, samples, evaluations) moderate so the test stays fast: a GP
+      // over 2000 evaluations (blackbox.bo) made this test's cost the live computation, not the UI.
+      v.integer = static_cast<long long>(std::llround(in_range(spec.lo, std::min(spec.hi, spec.lo + 300.0), spec.log_scale)));
       break;
     case klab::ParamKind::Boolean: v.boolean = !v.boolean; break;
     case klab::ParamKind::Choice: v.choice = static_cast<int>(rng.below(static_cast<uint32_t>(spec.choices.size()))); break;

@@ -13,6 +13,7 @@
 #include "core/batch.hpp"
 #include "core/result_folder.hpp"
 #include "core/run_output.hpp"
+#include "small_configs.hpp"
 #include "test_util.hpp"
 
 using klab::test::contains;
@@ -86,8 +87,9 @@ TEST_CASE("summary.json has exactly the DESIGN.md shape") {
   for (const klab::DemoInfo& d : catalog.demos()) {
     CAPTURE(d.id);
     auto e = d.make();
-    if (d.id == "kl.forward_reverse") REQUIRE(e->params().set_texts({{"steps", "10"}}).ok());
-    if (d.id == "kl.bernoulli") REQUIRE(e->params().set_texts({{"samples", "50"}}).ok());
+    const klab::test::SmallConfig* small = klab::test::small_config(d.id);  // the shape, not the numbers
+    REQUIRE(small != nullptr);
+    REQUIRE(e->params().set_texts(small->params).ok());
     const klab::BatchResult r = run_batch(*e, 12, 3);  // the shape, not the statistics: 3 runs give a standard error
     const json j = json::parse(klab::summary_json(d.id, e->params(), r));
     CHECK(keys(j) == std::set<std::string>{"demo", "params", "runs", "seed", "series", "timing"});
