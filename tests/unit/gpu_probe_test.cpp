@@ -7,8 +7,11 @@
 
 #include "app/gpu.hpp"
 #include "core/gpu_probe.hpp"
+#include "test_util.hpp"
 
 namespace {
+
+using klab::test::contains;
 
 klab::CudaProbeFacts failing(int error, const char* name, const char* message, bool driver_node) {
   klab::CudaProbeFacts f;
@@ -20,8 +23,6 @@ klab::CudaProbeFacts failing(int error, const char* name, const char* message, b
   f.runtime_version = 13000;
   return f;
 }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

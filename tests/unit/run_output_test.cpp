@@ -23,14 +23,14 @@ namespace {
 
 // A deterministic toy: run r reports r·(k+1) at checkpoint k for series "s,1" and 1 for "s2";
 // final "run" = r, final "never" is never reported.
-struct ToyParams {
+struct OutputToyParams {
   bool flag = false;
   int label = 0;
   double x = 0.25;
   std::vector<double> list;
 };
 
-class ToyExperiment final : public klab::ExperimentOf<ToyParams, ToyExperiment> {
+class ToyExperiment final : public klab::ExperimentOf<OutputToyParams, ToyExperiment> {
  public:
   ToyExperiment() : ExperimentOf(table()) {}
   klab::RunLayout layout() const override {
@@ -58,12 +58,12 @@ class ToyExperiment final : public klab::ExperimentOf<ToyParams, ToyExperiment> 
   }
 
  private:
-  static std::shared_ptr<const klab::ParamTable<ToyParams>> table() {
-    auto t = std::make_shared<klab::ParamTable<ToyParams>>();
-    t->boolean("flag", &ToyParams::flag, false);
-    t->choice("label", &ToyParams::label, 0, {"plain", "a b", "it's", "say \"hi\""});
-    t->real("x", &ToyParams::x, 0.25, 0.0, 1.0);
-    t->real_list("list", &ToyParams::list, {1.0, 2.0}, -10.0, 10.0, 1, 3);
+  static std::shared_ptr<const klab::ParamTable<OutputToyParams>> table() {
+    auto t = std::make_shared<klab::ParamTable<OutputToyParams>>();
+    t->boolean("flag", &OutputToyParams::flag, false);
+    t->choice("label", &OutputToyParams::label, 0, {"plain", "a b", "it's", "say \"hi\""});
+    t->real("x", &OutputToyParams::x, 0.25, 0.0, 1.0);
+    t->real_list("list", &OutputToyParams::list, {1.0, 2.0}, -10.0, 10.0, 1, 3);
     return t;
   }
 };
