@@ -2,6 +2,7 @@
 #include "diffusion/demos.hpp"
 
 #include "diffusion/constrained_experiment.hpp"
+#include "diffusion/federated_experiment.hpp"
 #include "diffusion/samplers_experiment.hpp"
 #include "diffusion/tsmc_experiment.hpp"
 
@@ -12,6 +13,7 @@ void register_demos(Registry& registry) {
   registry.add(samplers_demo());
   registry.add(tsmc_demo());
   registry.add(constrained_demo());
+  registry.add(federated_demo());
 }
 
 }  // namespace klab::diffusion

@@ -1,5 +1,5 @@
 // The diffusion chapter's live views: widgets and plots only; every number comes from the
-// chapter's experiment code (SamplersRun, TsmcRun, ConstrainedRun: the same code the CLI and the tests run).
+// chapter's experiment code (SamplersRun, TsmcRun, ConstrainedRun, FederatedRun: the same code the CLI and the tests run).
 #include "diffusion/panels.hpp"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 
 #include "core/plot_scale.hpp"
 #include "diffusion/constrained_experiment.hpp"
+#include "diffusion/federated_experiment.hpp"
 #include "diffusion/figures.hpp"
 #include "diffusion/samplers_experiment.hpp"
 #include "diffusion/tsmc_experiment.hpp"
@@ -352,12 +353,93 @@ class ConstrainedView final : public ui::DemoView {
   std::vector<std::array<double, 2>> marks_;
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// diffusion.federated: the no-DP federated set and the centralised one are made at reset; then one
+// privacy budget ε per step, in the grid's order. The headline
+// is the federated set over the pooled density; then the set at the latest ε, and MMD against ε.
+class FederatedView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const FederatedExperiment&>(ctx.experiment);
+    params_ = e.p();
+    run_ = std::make_unique<FederatedRun>(params_, ctx.seed, 0);
+    box_ = view_box(run_->data());
+    density_ = density_heatmap(run_->data(), box_, kHeatmapCells, "the pooled mixture Σ_k π_k p_k (no one holds it)");
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "privacy budget %zu / %zu", run_ ? run_->next() : 0, params_.epsilons.size());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->next()); }
+  double steps_total() const override { return static_cast<double>(params_.epsilons.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+  }
+
+  void draw(ui::ViewContext&) override {
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.push_back({"MMD federated, no DP", num(run_->value(FederatedSeries::Federated, kFedMmd))});
+    rows.push_back({"MMD centralised (pooled model)", num(run_->value(FederatedSeries::Centralised, kFedMmd))});
+    rows.push_back({"MMD noise floor (exact draws)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
+    if (run_->next() > 0)
+      rows.push_back({"MMD federated at ε = " + num(params_.epsilons[run_->next() - 1]), num(run_->dp_value(run_->next() - 1, kFedMmd))});
+    ui::readout_table("##federated", rows, 3);
+    figure_.title = "diffusion.federated, run 1";
+    plot::Plot headline = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
+                                     std::to_string(params_.clients) + " clients, no model shared: the federated synthetic set (no DP)", "federated", 0);
+    const std::string eps = run_->next() > 0 ? "ε = " + num(params_.epsilons[run_->next() - 1]) : "no ε run yet";
+    plot::Plot dp = cloud_plot(density_, box_, run_->next() > 0 ? run_->dp_samples() : run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
+                               run_->next() > 0 ? "With DP noise on the score messages, " + eps : "Centralised sampling of the pooled model (no ε run yet)",
+                               run_->next() > 0 ? "federated with DP" : "centralised", run_->next() > 0 ? 3 : 1);
+    figure_.plots = {headline, dp, mmd_plot()};
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("fed", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("dp", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("mmd", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  plot::Plot mmd_plot() const {
+    plot::Plot q;
+    q.title = "MMD to the pooled mixture against the privacy budget ε";
+    q.x = plot::Axis{"ε per message", plot::Scale::Log};
+    q.y = plot::Axis{"MMD", plot::Scale::Log};
+    q.x.cover_lo = params_.epsilons.front();
+    q.x.cover_hi = params_.epsilons.back();
+    plot::Line l;
+    l.name = "federated with DP";
+    l.color = palette(3);
+    for (size_t k = 0; k < run_->next(); ++k) {
+      l.x.push_back(params_.epsilons[k]);
+      l.y.push_back(run_->dp_value(k, kFedMmd));
+    }
+    const std::vector<double> ends{params_.epsilons.front(), params_.epsilons.back()};
+    plot::Line none{"federated, no DP", ends, {run_->value(FederatedSeries::Federated, kFedMmd), run_->value(FederatedSeries::Federated, kFedMmd)}, {}, {}, palette(0)};
+    plot::Line central{"centralised", ends, {run_->value(FederatedSeries::Centralised, kFedMmd), run_->value(FederatedSeries::Centralised, kFedMmd)}, {}, {}, palette(1)};
+    central.dash = plot::Dash::Dotted;
+    q.lines = {l, none, central,
+               plot::reference_line("exact draws (noise floor)", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
+    return q;
+  }
+
+  FederatedParams params_;
+  std::unique_ptr<FederatedRun> run_;
+  Box box_{};
+  plot::Heatmap density_;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "diffusion.samplers") return std::make_unique<SamplersView>();
   if (demo_id == "diffusion.tsmc") return std::make_unique<TsmcView>();
   if (demo_id == "diffusion.constrained") return std::make_unique<ConstrainedView>();
+  if (demo_id == "diffusion.federated") return std::make_unique<FederatedView>();
   return nullptr;
 }
 
