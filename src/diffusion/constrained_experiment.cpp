@@ -37,9 +37,9 @@ std::shared_ptr<const ParamTable<ConstrainedParams>> table() {
   t->real_list("experts", &P::experts, {0, 3, 5}, 0, kMaxComponents - 1, 2, kMaxConstraints)
       .label("experts (components)")
       .help("Composition: the preset's components (0-based indices) used as the pretrained models q_i = N(μ_k, Σ_k).");
-  t->integer("iterations", &P::iterations, 150, 1, 100000).label("iterations").log_scale().help("Primal-dual iterations (one primal and one dual step each).");
-  t->integer("particles", &P::particles, 400, 8, 1000000).label("samples per iteration n").log_scale().help("Samples of the model drawn by the diffusion sampler at each iteration (and for the MMD).");
-  t->integer("nfe", &P::nfe, 20, 1, 1000).label("sampler NFE").log_scale().help("Score evaluations per sample (DPM-Solver++ 2M on logSNR steps, exact score of the model).");
+  t->integer("iterations", &P::iterations, 150, 1, 5000).label("iterations").log_scale().help("Primal-dual iterations (one primal and one dual step each).");
+  t->integer("particles", &P::particles, 400, 8, 100000).label("samples per iteration n").log_scale().help("Samples of the model drawn by the diffusion sampler at each iteration (and for the MMD).");
+  t->integer("nfe", &P::nfe, 20, 1, 200).label("sampler NFE").log_scale().help("Score evaluations per sample (DPM-Solver++ 2M on logSNR steps, exact score of the model).");
   t->real("primal_rate", &P::primal_rate, 1.0, 1e-4, 2.0).label("primal step η_θ").log_scale().help("θ ← Π(θ − (η_θ/c) Ĉov(T)(θ − λ)), c = tr Ĉov(T) (stable up to 2).");
   t->real("dual_rate", &P::dual_rate, 0.2, 1e-4, 10.0).label("dual step η_λ").log_scale().help("λ ← Π(λ − (η_λ/c)(Ê r − b)), or μ ← Π(μ + (η_λ/c) K̂L); c = tr Ĉov(T).");
   t->real("mmd_length", &P::mmd_length, 0.5, 0.01, 10.0).label("MMD kernel width ℓ").log_scale().help("Gaussian kernel of the MMD between each model's samples and the exact optimum p*.");

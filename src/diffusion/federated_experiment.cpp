@@ -24,10 +24,10 @@ std::shared_ptr<const ParamTable<FederatedParams>> table() {
       .choice_labels({"8 Gaussians on a ring", "checkerboard (32 small components)", "two moons (16 components)", "rare mode (weights 0.49, 0.49, 0.02)"})
       .help("The pooled data mixture; its components are split among the clients by the angle of their means (non-IID).");
   t->real("width", &P::width, 0.1, 0.02, 0.5).label("component width").log_scale().help("Standard deviation of the presets' small components.");
-  t->integer("clients", &P::clients, 3, 1, 8).label("clients").help("Clients, each holding the exact-score model of one block of components.");
-  t->integer("particles", &P::particles, 500, 8, 1000000).label("synthetic points n").log_scale().help("Size of the synthetic set (and of every compared set).");
-  t->integer("levels", &P::levels, 100, 2, 2000).label("noise levels L").log_scale().help("Annealed ULA: levels uniform in logSNR from t = 1 to t_end.");
-  t->integer("steps", &P::steps, 4, 1, 100).label("Langevin steps M").help("ULA steps per level (each queries every client once).");
+  t->integer("clients", &P::clients, 3, 2, 8).label("clients").help("Clients, each holding the exact-score model of one block of components.");
+  t->integer("particles", &P::particles, 500, 8, 100000).label("synthetic points n").log_scale().help("Size of the synthetic set (and of every compared set).");
+  t->integer("levels", &P::levels, 100, 2, 1000).label("noise levels L").log_scale().help("Annealed ULA: levels uniform in logSNR from t = 1 to t_end.");
+  t->integer("steps", &P::steps, 4, 1, 50).label("Langevin steps M").help("ULA steps per level (each queries every client once).");
   t->real("snr", &P::snr, 0.15, 0.01, 1.0).label("signal-to-noise r").log_scale().help("ULA step δ = 2(r‖z‖/‖g‖)² (Song et al. 2021's corrector rule).");
   t->real_list("epsilons", &P::epsilons, {1, 2, 4, 8, 16, 32, 64}, 0.01, 1e6, 1, 16)
       .label("privacy budgets ε")
