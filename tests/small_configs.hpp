@@ -48,6 +48,8 @@ inline const std::vector<SmallConfig>& small_configs() {
     {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
     {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
     {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
+    {"diffusion.constrained", {{"particles", "16"}, {"iterations", "3"}, {"nfe", "4"}}},
+    {"diffusion.federated", {{"particles", "16"}, {"levels", "5"}, {"epsilons", "1,8"}}},
     {"blackbox.es", {{"n_max", "40"}, {"n_points", "2"}, {"budget_factor", "5"}}},
     {"blackbox.bo", {{"evaluations", "6"}, {"init_points", "2"}}},
     {"blackbox.nsga2", {{"n_min", "8"}, {"n_max", "16"}, {"n_points", "2"}}},

@@ -1,12 +1,15 @@
 // The diffusion chapter's live views: widgets and plots only; every number comes from the
-// chapter's experiment code (SamplersRun, the same code the CLI and the tests run).
+// chapter's experiment code (SamplersRun, TsmcRun, ConstrainedRun, FederatedRun: the same code the CLI and the tests run).
 #include "diffusion/panels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "core/plot_scale.hpp"
+#include "diffusion/constrained_experiment.hpp"
+#include "diffusion/federated_experiment.hpp"
 #include "diffusion/figures.hpp"
 #include "diffusion/samplers_experiment.hpp"
 #include "diffusion/tsmc_experiment.hpp"
@@ -215,11 +218,228 @@ class TsmcView final : public ui::DemoView {
   plot::Heatmap density_;
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// diffusion.constrained: one primal-dual iteration per step; the headline is the trained model's
+// samples beside the equal-weight model's (over the experts, or over the exact optimum p*), then the
+// multipliers against λ*, the largest violation and the objective against the optimum.
+class ConstrainedView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const ConstrainedExperiment&>(ctx.experiment);
+    params_ = e.p();
+    run_ = std::make_unique<ConstrainedRun>(params_, ctx.seed, 0);
+    const ConstrainedProblem& pr = run_->problem();
+    align_ = pr.kind == ConstrainedKind::Alignment;
+    Mixture backdrop;  // alignment: the exact optimum p*; composition: the experts, equally weighted
+    if (align_) {
+      backdrop = run_->optimal_model();
+    } else {
+      backdrop.components = pr.experts;
+      normalise(backdrop);
+    }
+    box_ = view_box(make_preset(params_.preset, params_.width));
+    density_ = density_heatmap(backdrop, box_, kHeatmapCells, align_ ? "p*(x), the exact constrained optimum" : "the experts q_i (equal mixture, for orientation)");
+    for (const QuadraticReward& r : pr.rewards) marks_.push_back({r.cx, r.cy});
+    for (const Component& c : pr.experts) marks_.push_back({c.mx, c.my});
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "iteration %d / %d", run_ ? run_->iteration() : 0, params_.iterations);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->iteration()) + (run_->done() ? 1.0 : 0.0); }
+  double steps_total() const override { return params_.iterations + 1.0; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+  }
+
+  void draw(ui::ViewContext&) override {
+    const ConstrainedValues v = run_->values(ConstrainedSeries::PrimalDual);
+    const std::vector<double>& lambda = run_->multipliers(ConstrainedSeries::PrimalDual);
+    const std::vector<double>& star = run_->multipliers(ConstrainedSeries::Exact);
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (size_t i = 0; i < lambda.size(); ++i) rows.push_back({"λ" + std::to_string(i + 1) + " (exact λ*" + std::to_string(i + 1) + ")", num(lambda[i]) + " (" + num(star[i]) + ")"});
+    rows.push_back({"largest violation: trained / equal weights", num(run_->violation(ConstrainedSeries::PrimalDual)) + " / " + num(run_->violation(ConstrainedSeries::EqualWeights))});
+    rows.push_back({std::string(align_ ? "KL(p‖q)" : "max KL(p‖q_i)") + " (exact optimum)", num(v.objective) + " (" + num(run_->optimum()) + ")"});
+    ui::readout_table("##constrained", rows, 3);
+    figure_.title = "diffusion.constrained, run 1";
+    const std::string when = run_->done() ? "averaged iterate" : "iteration " + std::to_string(run_->iteration());
+    figure_.plots = {clouds("Samples: trained model (" + when + ") and equal weights"), duals(),
+                     trace(run_->violation_trace(), ConstrainedSeries::EqualWeights, run_->violation(ConstrainedSeries::EqualWeights), 0.0,
+                           align_ ? "Largest violation max_i (b_i − E r_i)" : "Largest KL above u*: max_i KL(p‖q_i) − u*", "violation"),
+                     trace(run_->objective_trace(), ConstrainedSeries::EqualWeights, run_->values(ConstrainedSeries::EqualWeights).objective,
+                           run_->optimum(), align_ ? "Objective KL(p‖q) vs the exact optimum" : "Objective max_i KL(p‖q_i) vs u*", "objective")};
+    ui::PlotGrid grid(4, 0);
+    ui::draw_plot("clouds", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("duals", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("violation", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("objective", figure_.plots[3], grid.cell(3));
+    grid.end();
+  }
+
+ private:
+  plot::Plot clouds(const std::string& title) const {
+    plot::Plot p = cloud_plot(density_, box_, run_->samples(ConstrainedSeries::PrimalDual), kMaxCloudPoints, title, "primal_dual", 0);
+    const Particles& eq = run_->samples(ConstrainedSeries::EqualWeights);
+    plot::Points e{"equal_weights", {}, {}, palette(1), 1.6f, ""};
+    const size_t n = std::min(eq.size(), kMaxCloudPoints);
+    e.x.assign(eq.x.begin(), eq.x.begin() + static_cast<long>(n));
+    e.y.assign(eq.y.begin(), eq.y.begin() + static_cast<long>(n));
+    p.points.push_back(e);
+    plot::Points m{align_ ? "reward centres c_i" : "expert means", {}, {}, plot::kOptimumGold, 4.5f, ""};
+    for (const auto& c : marks_) {
+      m.x.push_back(c[0]);
+      m.y.push_back(c[1]);
+    }
+    p.points.push_back(m);
+    p.legend = true;
+    return p;
+  }
+
+  plot::Plot duals() const {
+    plot::Plot q;
+    q.title = align_ ? "Dual variables λ_i (dashed: exact λ*)" : "Dual variables μ_i on the simplex (dashed: exact μ*)";
+    q.x = plot::Axis{"primal-dual iteration", plot::Scale::Linear};
+    q.y = plot::Axis{"multiplier", plot::Scale::Linear};
+    q.x.cover_lo = 1;
+    q.x.cover_hi = params_.iterations;
+    const auto& trace = run_->lambda_trace();
+    const std::vector<double>& star = run_->multipliers(ConstrainedSeries::Exact);
+    for (size_t i = 0; i < star.size(); ++i) {
+      plot::Line l;
+      l.name = "λ" + std::to_string(i + 1);
+      l.color = palette(i);
+      for (size_t k = 0; k < trace.size(); ++k) {
+        l.x.push_back(static_cast<double>(k + 1));
+        l.y.push_back(trace[k][i]);
+      }
+      plot::Line s = plot::reference_line("λ*" + std::to_string(i + 1), {1.0, static_cast<double>(params_.iterations)}, {star[i], star[i]});
+      s.color = palette(i);
+      q.lines.push_back(l);
+      q.lines.push_back(s);
+    }
+    return q;
+  }
+
+  plot::Plot trace(const std::vector<double>& values, ConstrainedSeries baseline, double baseline_value, double reference, const std::string& title,
+                   const std::string& y) const {
+    plot::Plot q;
+    q.title = title;
+    q.x = plot::Axis{"primal-dual iteration", plot::Scale::Linear};
+    q.y = plot::Axis{y, plot::Scale::Linear};
+    q.x.cover_lo = 1;
+    q.x.cover_hi = params_.iterations;
+    plot::Line l;
+    l.name = "primal_dual";
+    l.color = palette(0);
+    for (size_t k = 0; k < values.size(); ++k) {
+      l.x.push_back(static_cast<double>(k + 1));
+      l.y.push_back(values[k]);
+    }
+    plot::Line b{constrained_series_ids()[static_cast<size_t>(baseline)], {1.0, static_cast<double>(params_.iterations)}, {baseline_value, baseline_value}, {}, {}, palette(1)};
+    b.dash = plot::Dash::Dotted;
+    q.lines = {l, b, plot::reference_line(reference == 0.0 ? "0 (constraints met)" : "exact optimum", {1.0, static_cast<double>(params_.iterations)}, {reference, reference})};
+    return q;
+  }
+
+  ConstrainedParams params_;
+  std::unique_ptr<ConstrainedRun> run_;
+  bool align_ = false;
+  Box box_{};
+  plot::Heatmap density_;
+  std::vector<std::array<double, 2>> marks_;
+};
+
+
+// ---------------------------------------------------------------------------------------------
+// diffusion.federated: the no-DP federated set and the centralised one are made at reset; then one
+// privacy budget ε per step, in the grid's order. The headline
+// is the federated set over the pooled density; then the set at the latest ε, and MMD against ε.
+class FederatedView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const FederatedExperiment&>(ctx.experiment);
+    params_ = e.p();
+    run_ = std::make_unique<FederatedRun>(params_, ctx.seed, 0);
+    box_ = view_box(run_->data());
+    density_ = density_heatmap(run_->data(), box_, kHeatmapCells, "the pooled mixture Σ_k π_k p_k (no one holds it)");
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "privacy budget %zu / %zu", run_ ? run_->next() : 0, params_.epsilons.size());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->next()); }
+  double steps_total() const override { return static_cast<double>(params_.epsilons.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+  }
+
+  void draw(ui::ViewContext&) override {
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.push_back({"MMD federated, no DP", num(run_->value(FederatedSeries::Federated, kFedMmd))});
+    rows.push_back({"MMD centralised (pooled model)", num(run_->value(FederatedSeries::Centralised, kFedMmd))});
+    rows.push_back({"MMD noise floor (exact draws)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
+    if (run_->next() > 0)
+      rows.push_back({"MMD federated at ε = " + num(params_.epsilons[run_->next() - 1]), num(run_->dp_value(run_->next() - 1, kFedMmd))});
+    ui::readout_table("##federated", rows, 3);
+    figure_.title = "diffusion.federated, run 1";
+    plot::Plot headline = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
+                                     std::to_string(params_.clients) + " clients, no model shared: the federated synthetic set (no DP)", "federated", 0);
+    const std::string eps = run_->next() > 0 ? "ε = " + num(params_.epsilons[run_->next() - 1]) : "no ε run yet";
+    plot::Plot dp = cloud_plot(density_, box_, run_->next() > 0 ? run_->dp_samples() : run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
+                               run_->next() > 0 ? "With DP noise on the score messages, " + eps : "Centralised sampling of the pooled model (no ε run yet)",
+                               run_->next() > 0 ? "federated with DP" : "centralised", run_->next() > 0 ? 3 : 1);
+    figure_.plots = {headline, dp, mmd_plot()};
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("fed", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("dp", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("mmd", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  plot::Plot mmd_plot() const {
+    plot::Plot q;
+    q.title = "MMD to the pooled mixture against the privacy budget ε";
+    q.x = plot::Axis{"ε per message", plot::Scale::Log};
+    q.y = plot::Axis{"MMD", plot::Scale::Log};
+    q.x.cover_lo = params_.epsilons.front();
+    q.x.cover_hi = params_.epsilons.back();
+    plot::Line l;
+    l.name = "federated with DP";
+    l.color = palette(3);
+    for (size_t k = 0; k < run_->next(); ++k) {
+      l.x.push_back(params_.epsilons[k]);
+      l.y.push_back(run_->dp_value(k, kFedMmd));
+    }
+    const std::vector<double> ends{params_.epsilons.front(), params_.epsilons.back()};
+    plot::Line none{"federated, no DP", ends, {run_->value(FederatedSeries::Federated, kFedMmd), run_->value(FederatedSeries::Federated, kFedMmd)}, {}, {}, palette(0)};
+    plot::Line central{"centralised", ends, {run_->value(FederatedSeries::Centralised, kFedMmd), run_->value(FederatedSeries::Centralised, kFedMmd)}, {}, {}, palette(1)};
+    central.dash = plot::Dash::Dotted;
+    q.lines = {l, none, central,
+               plot::reference_line("exact draws (noise floor)", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
+    return q;
+  }
+
+  FederatedParams params_;
+  std::unique_ptr<FederatedRun> run_;
+  Box box_{};
+  plot::Heatmap density_;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "diffusion.samplers") return std::make_unique<SamplersView>();
   if (demo_id == "diffusion.tsmc") return std::make_unique<TsmcView>();
+  if (demo_id == "diffusion.constrained") return std::make_unique<ConstrainedView>();
+  if (demo_id == "diffusion.federated") return std::make_unique<FederatedView>();
   return nullptr;
 }
 
