@@ -15,7 +15,7 @@
 
 namespace klab::offline {
 
-enum class FeatureKind { RadialOneHot, Radial, Tabular };
+enum class FeatureKind { RadialOneHot, Tabular, Radial };  // the order of the `features` choices
 
 struct DiceParams {
   std::vector<std::string> methods;  // "semi", "true", "orthogonal", "iql", "bc"
@@ -46,6 +46,8 @@ const std::vector<std::string>& dice_method_ids();
 class DiceRun {
  public:
   DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run);
+  DiceRun(const DiceRun&) = delete;  // the learners point at features_
+  DiceRun& operator=(const DiceRun&) = delete;
   void step();
   int steps_done() const { return done_; }
   size_t methods() const { return ids_.size(); }
@@ -84,7 +86,7 @@ class DiceExperiment final : public ExperimentOf<DiceParams, DiceExperiment> {
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
   // Run 1's map: the orthogonal learner's (else the first's) probability of walking back to the data
-  // from each state, with the dataset states. Empty when the world is not a grid.
+  // from each state, with its policy and the dataset states. Empty when the world is not a grid.
   std::vector<plot::Plot> run_maps(uint64_t seed) const;
 
  private:

@@ -161,7 +161,7 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
       {"offline.edge_of_reach", {{"iterations", "8"}, {"updates_per_iteration", "40"}, {"ensemble", "3"}}},
       {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
-      {"offline.dice", {{"steps", "40"}, {"episodes", "4"}}},
+      {"offline.dice", {{"steps", "20"}, {"episodes", "4"}}},
       {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
       {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
       {"blackbox.es", {{"n_max", "40"}, {"n_points", "2"}, {"budget_factor", "5"}}},
