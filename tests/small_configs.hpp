@@ -46,6 +46,7 @@ inline const std::vector<SmallConfig>& small_configs() {
     {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
     {"offline.edge_of_reach", {{"iterations", "8"}, {"updates_per_iteration", "40"}, {"ensemble", "3"}}},
     {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
+    {"offline.dice", {{"steps", "20"}, {"episodes", "4"}}},
     {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
     {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
     {"diffusion.constrained", {{"particles", "16"}, {"iterations", "3"}, {"nfe", "4"}}},

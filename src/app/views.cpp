@@ -6,6 +6,7 @@
 #include "blackbox/panels.hpp"
 #include "kl/panels.hpp"
 #include "mdp/panels.hpp"
+#include "offline/panels.hpp"
 #include "optim/panels.hpp"
 
 namespace klab {
@@ -16,6 +17,7 @@ ui::ViewFactory make_view_factory() {
     if (auto v = bandits::make_view(id)) return v;
     if (auto v = alignment::make_view(id)) return v;
     if (auto v = mdp::make_view(id)) return v;
+    if (auto v = offline::make_view(id)) return v;
     if (auto v = optim::make_view(id)) return v;
     if (auto v = diffusion::make_view(id)) return v;
     if (auto v = blackbox::make_view(id)) return v;

@@ -1,6 +1,7 @@
 // The offline chapter's entries in the demo table.
 #include "offline/demos.hpp"
 
+#include "offline/dice_experiment.hpp"
 #include "offline/edge_experiment.hpp"
 #include "offline/weighting_experiment.hpp"
 
@@ -10,6 +11,7 @@ void register_demos(Registry& registry) {
   registry.add_chapter({"offline", "Offline RL", "Learning from a fixed dataset at toy scale: dataset measures, the edge-of-reach problem, trajectory weighting."});
   registry.add(edge_demo());
   registry.add(weighting_demo());
+  registry.add(dice_demo());
 }
 
 }  // namespace klab::offline

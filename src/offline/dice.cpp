@@ -1,0 +1,239 @@
+#include "offline/dice.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace klab::offline {
+
+void Features::list_nonzeros() {
+  const int states = dim > 0 ? static_cast<int>(phi.size() / static_cast<size_t>(dim)) : 0;
+  first_nonzero.assign(1, 0);
+  nonzero.clear();
+  for (int s = 0; s < states; ++s) {
+    for (int j = 0; j < dim; ++j)
+      if (of(s)[j] != 0.0) nonzero.push_back(j);
+    first_nonzero.push_back(static_cast<int>(nonzero.size()));
+  }
+}
+
+Features tabular_features(int states) {
+  Features f;
+  f.dim = states;
+  f.phi.assign(static_cast<size_t>(states) * states, 0.0);
+  for (int s = 0; s < states; ++s) f.phi[static_cast<size_t>(s) * states + s] = 1.0;
+  f.list_nonzeros();
+  return f;
+}
+
+Features radial_features(const mdp::GridLayout& g, int states, double spacing, bool one_hot) {
+  std::vector<double> cx, cy;
+  for (double y = 0.0; y < g.rows + 0.5 * spacing; y += spacing)
+    for (double x = 0.0; x < g.cols + 0.5 * spacing; x += spacing) cx.push_back(x), cy.push_back(y);
+  const int bumps = static_cast<int>(cx.size());
+  Features f;
+  f.dim = bumps + 1 + (one_hot ? states : 0);
+  f.phi.assign(static_cast<size_t>(states) * f.dim, 0.0);
+  for (int s = 0; s < states; ++s) {
+    const int cell = g.cell_of_state[static_cast<size_t>(s)];
+    const double x = cell % g.cols + 0.5, y = cell / g.cols + 0.5;
+    double* row = f.phi.data() + static_cast<size_t>(s) * f.dim;
+    for (int j = 0; j < bumps; ++j) {
+      const double dx = x - cx[j], dy = y - cy[j];
+      row[j] = std::exp(-(dx * dx + dy * dy) / (2.0 * spacing * spacing));
+    }
+    row[bumps] = 1.0;
+    if (one_hot) row[bumps + 1 + s] = 1.0;
+  }
+  f.list_nonzeros();
+  return f;
+}
+
+namespace {
+
+double dot(const double* a, const double* b, int n) {
+  double t = 0.0;
+  for (int i = 0; i < n; ++i) t += a[i] * b[i];
+  return t;
+}
+double dot(const std::vector<double>& a, const std::vector<double>& b) { return dot(a.data(), b.data(), static_cast<int>(a.size())); }
+
+}  // namespace
+
+double pearson_conjugate(double y) { return y >= -2.0 ? y + 0.25 * y * y : -1.0; }
+double pearson_conjugate_slope(double y) { return std::max(0.0, 1.0 + 0.5 * y); }
+
+double DiceGradient::cosine() const {
+  const double ff = dot(forward, forward), bb = dot(backward, backward);
+  return ff > 0.0 && bb > 0.0 ? dot(forward, backward) / std::sqrt(ff * bb) : __builtin_nan("");
+}
+
+double DiceGradient::agreement() const {
+  const double ff = dot(forward, forward), bb = dot(backward, backward), fb = dot(forward, backward);
+  const double parts = std::sqrt(ff) + std::sqrt(bb);
+  return parts > 0.0 ? std::sqrt(std::max(0.0, ff + 2.0 * fb + bb)) / parts : __builtin_nan("");
+}
+
+DiceLearner::DiceLearner(const mdp::Mdp& m, const Dataset& d, const Features& f, const DiceSettings& s)
+    : m_(&m), d_(&d), f_(&f), s_(s), theta_(static_cast<size_t>(f.dim), 0.0), batch_(static_cast<size_t>(s.batch)) {
+  last_.base = last_.forward = last_.backward = theta_;
+}
+
+DiceGradient DiceLearner::gradient(const std::vector<int>& transitions) const {
+  const int n = f_->dim;
+  DiceGradient g;
+  g.base.assign(static_cast<size_t>(n), 0.0);
+  g.forward = g.backward = g.base;
+  const double scale = 1.0 / static_cast<double>(transitions.size());
+  const auto value = [&](int s) {  // θᵀφ(s) over the non-zeros
+    double v = 0.0;
+    for (int k = f_->first_nonzero[s]; k < f_->first_nonzero[s + 1]; ++k) v += theta_[f_->nonzero[k]] * f_->of(s)[f_->nonzero[k]];
+    return v;
+  };
+  // g += c φ(s) over the non-zeros
+  const auto add = [&](std::vector<double>& to, int s, double c) {
+    for (int k = f_->first_nonzero[s]; k < f_->first_nonzero[s + 1]; ++k) to[f_->nonzero[k]] += c * f_->of(s)[f_->nonzero[k]];
+  };
+  for (int index : transitions) {
+    const Transition& t = d_->transitions[static_cast<size_t>(index)];
+    const double next_value = t.terminal ? 0.0 : value(t.next);
+    const double delta = s_.reward_scale * t.reward + m_->discount * next_value - value(t.state);
+    if (s_.update == DiceUpdate::Expectile) {
+      // ∂/∂θ of |τ − 1(δ < 0)| δ² with V(s′) held fixed: −2|τ − 1(δ < 0)| δ φ(s).
+      const double weight = delta < 0.0 ? 1.0 - s_.tau : s_.tau;
+      add(g.forward, t.state, -scale * 2.0 * weight * delta);
+      continue;
+    }
+    const double w = pearson_conjugate_slope(delta);
+    add(g.base, t.state, scale * (1.0 - s_.lambda));
+    add(g.forward, t.state, -scale * s_.lambda * w);
+    if (!t.terminal) add(g.backward, t.next, scale * s_.lambda * m_->discount * w);
+  }
+  return g;
+}
+
+std::vector<double> DiceLearner::direction(const DiceGradient& g) const {
+  const size_t n = g.forward.size();
+  std::vector<double> d(n);
+  const double ff = dot(g.forward, g.forward);
+  // g←'s component along g→ (the code guards ‖g→‖² with 1e-10, as here).
+  const double along = dot(g.forward, g.backward) / std::max(ff, 1e-10);
+  for (size_t i = 0; i < n; ++i) {
+    switch (s_.update) {
+      case DiceUpdate::Semi:
+        d[i] = g.base[i] + g.forward[i];
+        break;
+      case DiceUpdate::Expectile:
+        d[i] = g.forward[i];
+        break;
+      case DiceUpdate::True:
+        d[i] = g.base[i] + g.forward[i] + g.backward[i];
+        break;
+      case DiceUpdate::Orthogonal:
+        d[i] = g.base[i] + g.forward[i] + s_.eta * (g.backward[i] - along * g.forward[i]);
+        break;
+    }
+  }
+  return d;
+}
+
+void DiceLearner::step(Rng& rng) {
+  const uint32_t size = static_cast<uint32_t>(d_->transitions.size());
+  for (int& index : batch_) index = static_cast<int>(rng.below(size));
+  last_ = gradient(batch_);
+  const std::vector<double> d = direction(last_);
+  for (size_t i = 0; i < theta_.size(); ++i) theta_[i] -= s_.step_size * d[i];
+}
+
+std::vector<double> DiceLearner::values() const {
+  std::vector<double> v(static_cast<size_t>(m_->states));
+  for (int s = 0; s < m_->states; ++s) v[s] = dot(theta_.data(), f_->of(s), f_->dim) / s_.reward_scale;
+  return v;
+}
+
+std::vector<double> DiceLearner::residuals() const {
+  const std::vector<double> v = values();  // V̂ = θᵀφ/c
+  const double c = s_.reward_scale;
+  std::vector<double> r;
+  r.reserve(d_->transitions.size());
+  for (const Transition& t : d_->transitions) r.push_back(c * (t.reward + (t.terminal ? 0.0 : m_->discount * v[t.next]) - v[t.state]));
+  return r;
+}
+
+std::vector<double> DiceLearner::policy_weights() const {
+  constexpr double kIqlBeta = 3.0, kIqlMaxWeight = 100.0;
+  std::vector<double> w = residuals();
+  for (double& x : w) x = s_.update == DiceUpdate::Expectile ? std::min(std::exp(kIqlBeta * x), kIqlMaxWeight) : pearson_conjugate_slope(x);
+  return w;
+}
+
+double DiceLearner::objective() const {
+  if (s_.update == DiceUpdate::Expectile || d_->transitions.empty()) return __builtin_nan("");
+  const std::vector<double> v = values(), delta = residuals();
+  double total = 0.0;
+  for (size_t i = 0; i < delta.size(); ++i)
+    total += (1.0 - s_.lambda) * s_.reward_scale * v[d_->transitions[i].state] + s_.lambda * pearson_conjugate(delta[i]);
+  return total / static_cast<double>(delta.size());
+}
+
+std::vector<double> weight_cloning(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& weights) {
+  std::vector<double> weighted(static_cast<size_t>(m.pairs()), 0.0), counts(weighted.size(), 0.0);
+  for (size_t i = 0; i < d.transitions.size(); ++i) {
+    weighted[d.transitions[i].pair] += weights[i];
+    counts[d.transitions[i].pair] += 1.0;
+  }
+  std::vector<double> pi(weighted.size());
+  for (int s = 0; s < m.states; ++s) {
+    double w = 0.0, c = 0.0;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) w += weighted[i], c += counts[i];
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i)
+      pi[i] = w > 0.0 ? weighted[i] / w : c > 0.0 ? counts[i] / c : 1.0 / m.actions(s);
+  }
+  return pi;
+}
+
+std::vector<int> lookahead_policy(const mdp::Mdp& m, const std::vector<double>& v) {
+  const std::vector<char> absorbing = absorbing_states(m);
+  std::vector<int> actions(static_cast<size_t>(m.states), 0);
+  for (int s = 0; s < m.states; ++s) {
+    double best = -1e300;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
+      double q = m.reward[i];
+      for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e)
+        if (!absorbing[m.next_state[e]]) q += m.discount * m.next_prob[e] * v[m.next_state[e]];
+      if (q > best) best = q, actions[s] = i - m.first_pair[s];
+    }
+  }
+  return actions;
+}
+
+std::vector<double> dice_policy(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& v, const std::vector<double>& weights) {
+  std::vector<double> pi = weight_cloning(m, d, weights);
+  const std::vector<int> ahead = lookahead_policy(m, v);
+  std::vector<char> visited(static_cast<size_t>(m.states), 0);
+  for (const Transition& t : d.transitions) visited[t.state] = 1;
+  for (int s = 0; s < m.states; ++s)
+    if (!visited[s])
+      for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) pi[i] = i - m.first_pair[s] == ahead[s] ? 1.0 : 0.0;
+  return pi;
+}
+
+std::vector<double> return_to_support(const mdp::Mdp& m, const std::vector<double>& policy, const std::vector<char>& support, int steps) {
+  std::vector<double> h(static_cast<size_t>(m.states)), next(h.size());
+  for (int s = 0; s < m.states; ++s) h[s] = support[s] ? 1.0 : 0.0;
+  for (int t = 0; t < steps; ++t) {
+    for (int s = 0; s < m.states; ++s) {
+      if (support[s]) {
+        next[s] = 1.0;
+        continue;
+      }
+      double p = 0.0;
+      for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i)
+        for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) p += policy[i] * m.next_prob[e] * h[m.next_state[e]];
+      next[s] = p;
+    }
+    h.swap(next);
+  }
+  return h;
+}
+
+}  // namespace klab::offline

@@ -1,0 +1,149 @@
+// The offline chapter's live views: plots and readouts only; every number comes from the chapter's
+// learners (dice.hpp through DiceRun), the code `klab run offline.dice` and the tests run.
+#include "offline/panels.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/result_plots.hpp"
+#include "mdp/figures.hpp"
+#include "offline/dice_experiment.hpp"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::offline {
+namespace {
+
+std::string num(double v) { return plot::format_number(v); }
+
+// ---------------------------------------------------------------------------------------------
+// offline.dice: run 1's learners take one gradient step per view step. Headline: O-DICE's (else the
+// first method's) probability of walking back to the data from each state, with its policy; beside it
+// the overestimation V̂ − V^π at dataset states and the cosine between the forward and backward
+// gradients, both against the steps. The learners are checked (exact evaluation) every kCheckEvery steps.
+class DiceView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const DiceExperiment&>(ctx.experiment);
+    p_ = e.p();
+    run_.reset();
+    steps_.clear();
+    over_.assign(p_.methods.size(), {});
+    cosine_.assign(p_.methods.size(), {});
+    checks_.clear();
+    Expected<OfflineProblem> pb = e.problem(ctx.seed, 0);
+    if (!pb.ok()) {
+      problem_text_ = pb.status().message();
+      return;
+    }
+    problem_text_.clear();
+    problem_ = std::make_unique<OfflineProblem>(std::move(pb.value()));
+    run_ = std::make_unique<DiceRun>(p_, *problem_, ctx.seed, 0);
+    const auto at = std::find(p_.methods.begin(), p_.methods.end(), "orthogonal");
+    shown_ = at == p_.methods.end() ? 0 : static_cast<size_t>(at - p_.methods.begin());
+    check();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "gradient step %d / %d", run_ ? run_->steps_done() : 0, p_.steps);
+    return s;
+  }
+  double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
+  double steps_total() const override { return p_.steps; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      run_->step();
+      if (run_->steps_done() % check_every() == 0 || finished()) check();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!run_) {
+      ImGui::TextWrapped("No dataset: %s", problem_text_.c_str());
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows{{"V*(ρ)", num(mdp::start_value(problem_->world->mdp, problem_->optimum.v))}};
+    for (size_t m = 0; m < p_.methods.size(); ++m)
+      rows.push_back({p_.methods[m] + ": return / back to data", num(checks_[m].ret) + " / " + num(checks_[m].support_rate)});
+    ui::readout_table("##dice", rows, 3);
+    build_figure();
+    if (figure_.plots.size() == 3) {
+      ui::PlotGrid grid(3, 0);
+      ui::draw_plot("map", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("over", figure_.plots[1], grid.cell(1));
+      ui::draw_plot("cos", figure_.plots[2], grid.cell(2));
+      grid.end();
+    } else {
+      ui::PlotGrid grid(2, 0);
+      ui::draw_plot("over", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("cos", figure_.plots[1], grid.cell(1));
+      grid.end();
+    }
+  }
+
+ private:
+  int check_every() const { return std::max(1, p_.steps / 40); }
+
+  void check() {
+    checks_.clear();
+    steps_.push_back(run_->steps_done());
+    for (size_t m = 0; m < run_->methods(); ++m) {
+      checks_.push_back(run_->check(m));
+      over_[m].push_back(checks_.back().overestimation);
+      cosine_[m].push_back(checks_.back().cosine);
+    }
+  }
+
+  plot::Plot over_steps(const std::string& title, const std::string& y, const std::vector<std::vector<double>>& series) const {
+    plot::Plot q;
+    q.title = title;
+    q.x = {"gradient steps", plot::Scale::Linear};
+    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
+    q.y = {y, plot::Scale::Linear};
+    for (size_t m = 0; m < series.size(); ++m) {
+      if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: not this method's
+      plot::Line l;
+      l.name = p_.methods[m];
+      l.color = palette(m);
+      l.x = steps_;
+      l.y = series[m];
+      q.lines.push_back(l);
+    }
+    return q;
+  }
+
+  void build_figure() {
+    plot::Plot over = over_steps("Overestimation V̂ − V^π at dataset states", "V̂(s) − V^π(s)", over_);
+    over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
+    plot::Plot cosine = over_steps("cos∠(g→, g←): −1 = the true gradient's parts cancel", "cosine", cosine_);
+    cosine.y.cover_lo = -1.0, cosine.y.cover_hi = 1.0;
+    figure_.title = "offline.dice, run 1";
+    figure_.plots.clear();
+    if (problem_->world->layout.rows > 0)
+      figure_.plots.push_back(support_map(*problem_, checks_[shown_],
+                                          p_.methods[shown_] + ": P(back to the data within " + std::to_string(p_.support_steps) + " steps), its policy; white: dataset states"));
+    figure_.plots.push_back(over);
+    figure_.plots.push_back(cosine);
+  }
+
+  DiceParams p_;
+  std::unique_ptr<OfflineProblem> problem_;
+  std::string problem_text_;
+  std::unique_ptr<DiceRun> run_;
+  size_t shown_ = 0;
+  std::vector<DiceRun::Check> checks_;
+  std::vector<double> steps_;
+  std::vector<std::vector<double>> over_, cosine_;  // (methods, checks)
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "offline.dice") return std::make_unique<DiceView>();
+  return nullptr;
+}
+
+}  // namespace klab::offline
