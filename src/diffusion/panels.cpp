@@ -358,12 +358,22 @@ class ConstrainedView final : public ui::DemoView {
 // diffusion.federated: the no-DP federated set and the centralised one are made at reset; then one
 // privacy budget ε per step, in the grid's order. The headline
 // is the federated set over the pooled density; then the set at the latest ε, and MMD against ε.
+// The live view keeps frames responsive: at most this many client queries per sampling pass
+// (particles × levels × steps × clients), by sampling fewer particles; `klab run` and the Runs tab
+// use every particle. The defaults (500 × 100 × 4 × 3 = 6·10⁵) are not cut.
+constexpr double kLiveQueries = 2e6;
+
 class FederatedView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const FederatedExperiment&>(ctx.experiment);
     params_ = e.p();
-    run_ = std::make_unique<FederatedRun>(params_, ctx.seed, 0);
+    const double per_particle = static_cast<double>(params_.levels) * params_.steps * params_.clients;
+    const long long fit = std::max<long long>(8, std::llround(kLiveQueries / per_particle));
+    FederatedParams live = params_;
+    live.particles = std::min(params_.particles, fit);
+    run_ = std::make_unique<FederatedRun>(live, ctx.seed, 0);
+    live_particles_ = live.particles;
     box_ = view_box(run_->data());
     density_ = density_heatmap(run_->data(), box_, kHeatmapCells, "the pooled mixture Σ_k π_k p_k (no one holds it)");
   }
@@ -387,6 +397,9 @@ class FederatedView final : public ui::DemoView {
     rows.push_back({"MMD noise floor (exact draws)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
     if (run_->next() > 0)
       rows.push_back({"MMD federated at ε = " + num(params_.epsilons[run_->next() - 1]), num(run_->dp_value(run_->next() - 1, kFedMmd))});
+    if (live_particles_ < params_.particles)
+      rows.push_back({"particles in this live view (Runs and klab run use all " + std::to_string(params_.particles) + ")",
+                      std::to_string(live_particles_)});
     ui::readout_table("##federated", rows, 3);
     figure_.title = "diffusion.federated, run 1";
     plot::Plot headline = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
@@ -428,6 +441,7 @@ class FederatedView final : public ui::DemoView {
   }
 
   FederatedParams params_;
+  long long live_particles_ = 0;
   std::unique_ptr<FederatedRun> run_;
   Box box_{};
   plot::Heatmap density_;

@@ -79,9 +79,11 @@ klab::ParamValue random_value(const klab::ParamSpec& spec, const klab::ParamValu
   switch (spec.kind) {
     case klab::ParamKind::Real: v.real = in_range(spec.lo, spec.hi, spec.log_scale); break;
     case klab::ParamKind::Integer:
-      // Keep the heavy knobs (steps, samples, evaluations) moderate so the test stays fast: a GP
-      // over 2000 evaluations (blackbox.bo) made this test's cost the live computation, not the UI.
-      v.integer = static_cast<long long>(std::llround(in_range(spec.lo, std::min(spec.hi, spec.lo + 300.0), spec.log_scale)));
+      // Sizes (steps, samples, particles, evaluations) up to twice their default (or lo + 10): the
+      // test's cost stays the UI's, not the live computation's (several sizes at the top of their
+      // ranges at once made one demo's Runs batch take minutes).
+      v.integer = static_cast<long long>(std::llround(in_range(
+          spec.lo, std::min(spec.hi, std::max(spec.lo + 10.0, 2.0 * static_cast<double>(spec.def.integer))), spec.log_scale)));
       break;
     case klab::ParamKind::Boolean: v.boolean = !v.boolean; break;
     case klab::ParamKind::Choice: v.choice = static_cast<int>(rng.below(static_cast<uint32_t>(spec.choices.size()))); break;
@@ -122,7 +124,7 @@ TEST_CASE("every demo's panel survives 300 frames of scripted changes and mouse 
   for (const klab::DemoInfo& demo : app.catalog().demos()) {
     CAPTURE(demo.id);
     app.select(demo.id);
-    app.settings().runs = 2;  // the Runs tab opens at frame 100: a small batch keeps the test short
+    app.settings().runs = 1;  // the Runs tab opens at frame 100: one run keeps the test short
     app.set_speed(60.0);  // a step a frame: robustness, not throughput, is tested here
     for (int f = 0; f < 300; ++f) {
       if (f % 25 == 5) {  // change one parameter through the same path as the widgets
