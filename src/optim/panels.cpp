@@ -12,6 +12,7 @@
 #include "imgui.h"
 #include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
+#include "optim/online_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -24,6 +25,34 @@ constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M s
 constexpr double kSimplexHeight = 0.8660254037844386;
 
 std::string num(double v) { return plot::format_number(v); }
+
+// A start point to drag on a plot drawn with ui::kWithHandles (the item just drawn): draws the handle
+// at data point (x, y), shows `tooltip` when the mouse is near it, and returns true while the left
+// button drags it (the new position is then f.mouse_x, f.mouse_y). `dragging` keeps the state.
+bool drag_handle(const ui::PlotFrame& f, double x, double y, const std::string& tooltip, bool* dragging) {
+  const bool active = ImGui::IsItemActive();
+  const ImVec2 handle = f.to_screen(x, y);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddCircleFilled(handle, near || *dragging ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
+  dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
+  if (near && f.hovered) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+    ImGui::SetTooltip("%s", tooltip.c_str());
+  }
+  if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) *dragging = near;
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) *dragging = false;
+  return *dragging;
+}
+
+// Sets two real parameters at once (one new run), rounded for their range.
+void set_pair(ParamSet& ps, const char* kx, double x, const char* ky, double y) {
+  ParamValue a, b;
+  a.real = x;
+  b.real = y;
+  (void)ps.assign({{static_cast<size_t>(ps.find(kx)), a}, {static_cast<size_t>(ps.find(ky)), b}});
+}
 
 // ---------------------------------------------------------------------------------------------
 // optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
@@ -234,30 +263,16 @@ class MixtureView final : public ui::DemoView {
   // The simplex with the start handle: dragging it sets the parameter `start` (a new run).
   void draw_simplex(MixtureExperiment& e, ImVec2 size) {
     const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[0], size, ui::kWithHandles);
-    const bool active = ImGui::IsItemActive();
     const std::vector<double>& w0 = run_->start();
     const auto xy = plot::simplex_xy(w0[0], w0[1], w0[2]);
-    const ImVec2 handle = f.to_screen(xy[0], xy[1]);
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
-    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
-    if (near && f.hovered) {
-      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
-      ImGui::SetTooltip("start w₀ = (%.3f, %.3f, %.3f): drag to move", w0[0], w0[1], w0[2]);
-    }
-    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
-    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
-    if (!dragging_) return;
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start w₀ = (%.3f, %.3f, %.3f): drag to move", w0[0], w0[1], w0[2]);
+    if (!drag_handle(f, xy[0], xy[1], tip, &dragging_)) return;
     // w₀ ∝ (start_1, start_2, 1): the odds of the first two corners against the third.
     std::array<double, 3> b = plot::simplex_barycentric(f.mouse_x, f.mouse_y);
     for (double& v : b) v = std::max(v, 1e-3);  // weights 0 are absorbing: the odds stay in [1e-3, 1e3]
-    ParamValue a1, a2;
-    a1.real = plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true);
-    a2.real = plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true);
-    ParamSet& ps = e.params();
-    (void)ps.assign({{static_cast<size_t>(ps.find("start_1")), a1}, {static_cast<size_t>(ps.find("start_2")), a2}});
+    set_pair(e.params(), "start_1", plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true), "start_2",
+             plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true));
   }
 
   std::unique_ptr<MixtureRun> run_;
@@ -360,26 +375,12 @@ class LionView final : public ui::DemoView {
 
   void draw_contour(LionExperiment& e, ImVec2 size) {
     const ui::PlotFrame f = ui::draw_plot("contour", figure_.plots[0], size, ui::kWithHandles);
-    const bool active = ImGui::IsItemActive();
     const Vec2 start{e.p().start_x, e.p().start_y};
-    const ImVec2 handle = f.to_screen(start[0], start[1]);
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
-    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
-    if (near && f.hovered) {
-      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
-      ImGui::SetTooltip("start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
-    }
-    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
-    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
-    if (!dragging_) return;
-    ParamSet& ps = e.params();
-    ParamValue x, y;
-    x.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
-    y.real = plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false);
-    (void)ps.assign({{static_cast<size_t>(ps.find("start_x")), x}, {static_cast<size_t>(ps.find("start_y")), y}});
+    char tip[128];
+    std::snprintf(tip, sizeof tip, "start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
+    if (!drag_handle(f, start[0], start[1], tip, &dragging_)) return;
+    set_pair(e.params(), "start_x", plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false), "start_y",
+             plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false));
   }
 
   std::unique_ptr<LionRun> run_;
@@ -392,11 +393,110 @@ class LionView final : public ui::DemoView {
   bool dragging_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+// optim.online: the regret of every learner against the bound's order as the rounds go, and the
+// points played on the disc; the start is a handle to drag.
+class OnlineView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const OnlineExperiment&>(ctx.experiment);
+    run_ = std::make_unique<OnlineRun>(e.p(), ctx.seed, 0);
+    horizon_ = e.p().horizon;
+    series_ = e.p().methods;
+    stride_ = std::max(1LL, horizon_ / 1500);
+    t_.clear();
+    regret_.assign(series_.size(), {});
+    paths_.assign(series_.size(), {});
+    contour_ = e.contour(run_->problem());
+    bound_ = e.bound_line(run_->problem(), horizon_);
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->rounds_done() >= horizon_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "round %lld / %lld", run_ ? run_->rounds_done() : 0LL, horizon_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->rounds_done()); }
+  double steps_total() const override { return static_cast<double>(horizon_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->rounds_done() < horizon_; ++k) {
+      run_->step();
+      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_) record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<OnlineExperiment&>(ctx.experiment);
+    const SeaProblem& q = run_->problem();
+    const double t = static_cast<double>(run_->rounds_done());
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"round t", num(t)}, {"σ²₁:t", num(t * q.noise * q.noise)}, {"Σ²₁:t", num(std::max(0.0, t - 1) * q.variation * q.variation)}};
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"regret " + series_[s], num(regret_[s].back())});
+    ui::readout_table("##online", rows, 3);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
+    draw_disc(e, grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    t_.push_back(static_cast<double>(run_->rounds_done()));
+    for (size_t s = 0; s < series_.size(); ++s) {
+      regret_[s].push_back(run_->regret(s));
+      paths_[s].push_back(run_->x(s));
+    }
+  }
+
+  void build_figure() {
+    plot::Plot r;
+    r.title = "Regret against t, next to the bound's order";
+    r.x = {"round t", plot::Scale::Linear, 0.0, static_cast<double>(horizon_)};
+    r.y = {"regret"};
+    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], t_, regret_[s], {}, {}, palette(s), 2.0f});
+    r.lines.push_back(bound_);
+    plot::Plot c = contour_;
+    c.title = "Drag the start: the points played on the disc";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.0f};
+      for (const Vec2& x : paths_[s]) l.x.push_back(x[0]), l.y.push_back(x[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    figure_.title = "optim.online, run 1";
+    figure_.plots = {r, c};
+  }
+
+  void draw_disc(OnlineExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[1], size, ui::kWithHandles);
+    const Vec2 start = project_disc({e.p().start_x, e.p().start_y});
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start x₁ = (%.2f, %.2f): drag to move", start[0], start[1]);
+    if (!drag_handle(f, start[0], start[1], tip, &dragging_)) return;
+    const Vec2 to = project_disc({f.mouse_x, f.mouse_y});
+    set_pair(e.params(), "start_x", plot::round_for_range(to[0], 2.0, false), "start_y", plot::round_for_range(to[1], 2.0, false));
+  }
+
+  std::unique_ptr<OnlineRun> run_;
+  long long horizon_ = 0, stride_ = 1;
+  std::vector<std::string> series_;
+  std::vector<double> t_;                  // (records) rounds recorded
+  std::vector<std::vector<double>> regret_;  // (methods, records)
+  std::vector<std::vector<Vec2>> paths_;     // (methods, records) points played
+  plot::Plot contour_;
+  plot::Line bound_;
+  bool dragging_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "optim.mixture") return std::make_unique<MixtureView>();
   if (demo_id == "optim.lion") return std::make_unique<LionView>();
+  if (demo_id == "optim.online") return std::make_unique<OnlineView>();
   return nullptr;
 }
 
