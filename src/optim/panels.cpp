@@ -10,6 +10,7 @@
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "imgui.h"
+#include "optim/halpern_experiment.hpp"
 #include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
 #include "optim/online_experiment.hpp"
@@ -20,7 +21,7 @@
 namespace klab::optim {
 namespace {
 
-constexpr int kLiveFrames = 90;  // log-spaced sample counts the live run stops at (one view step each)
+constexpr int kLiveFrames = 90;  // log-spaced sample (mixture) or oracle-call (halpern) counts the live run stops at, one view step each
 constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M stays below this (else: Runs tab)
 constexpr double kSimplexHeight = 0.8660254037844386;
 
@@ -491,12 +492,113 @@ class OnlineView final : public ui::DemoView {
   bool dragging_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+// optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
+// step) and the iterates in the game's plane; the start z₀ is a handle to drag.
+class HalpernView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const HalpernExperiment&>(ctx.experiment);
+    run_ = std::make_unique<HalpernRun>(e.p(), ctx.seed, 0);
+    series_ = e.p().methods;
+    stops_ = plot::log_spaced_counts(static_cast<long long>(run_->budget()), kLiveFrames);
+    next_ = 0;
+    calls_.assign(series_.size(), {});
+    residual_.assign(series_.size(), {});
+    paths_.assign(series_.size(), {});
+    picture_ = e.picture(run_->game());
+    bound_ = e.bound_line(run_->game(), {e.p().start_x, e.p().start_y}, run_->budget());
+    has_bound_ = std::find(series_.begin(), series_.end(), "halpern") != series_.end();
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return next_ >= stops_.size(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "calls %s / %s", num(next_ > 0 ? stops_[next_ - 1] : 0).c_str(), num(run_ ? run_->budget() : 0).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      run_->advance_to(stops_[next_++]);
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<HalpernExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({"‖F(z)‖ " + series_[s], num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
+    ui::readout_table("##halpern", rows, 2);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("residual", figure_.plots[0], grid.cell(0));
+    draw_plane(e, grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const HalpernState& st = run_->state(s);
+      if (!calls_[s].empty() && calls_[s].back() == st.calls) continue;
+      calls_[s].push_back(std::max(1.0, st.calls));
+      residual_[s].push_back(run_->residual(s));
+      paths_[s].push_back(st.z);
+    }
+  }
+
+  void build_figure() {
+    plot::Plot r;
+    r.title = "Operator residual against component-oracle calls";
+    r.x = {"oracle calls", plot::Scale::Log};
+    r.y = {"‖F(z_k)‖", plot::Scale::Log};
+    r.x.cover_lo = 1;
+    r.x.cover_hi = run_->budget();
+    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
+    if (has_bound_) r.lines.push_back(bound_);
+    plot::Plot c = picture_;
+    c.title = "Drag the start z₀: the iterates in the plane";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
+      for (const Vec2& z : paths_[s]) l.x.push_back(z[0]), l.y.push_back(z[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    figure_.title = "optim.halpern, run 1";
+    figure_.plots = {r, c};
+  }
+
+  void draw_plane(HalpernExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[1], size, ui::kWithHandles);
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);
+    if (!drag_handle(f, e.p().start_x, e.p().start_y, tip, &dragging_)) return;
+    set_pair(e.params(), "start_x", plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false), "start_y",
+             plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false));
+  }
+
+  std::unique_ptr<HalpernRun> run_;
+  std::vector<std::string> series_;
+  std::vector<double> stops_;  // oracle-call counts the live run stops at
+  size_t next_ = 0;
+  std::vector<std::vector<double>> calls_, residual_;  // (methods, records)
+  std::vector<std::vector<Vec2>> paths_;               // (methods, records) iterates
+  plot::Plot picture_;
+  plot::Line bound_;
+  bool has_bound_ = false, dragging_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "optim.mixture") return std::make_unique<MixtureView>();
   if (demo_id == "optim.lion") return std::make_unique<LionView>();
   if (demo_id == "optim.online") return std::make_unique<OnlineView>();
+  if (demo_id == "optim.halpern") return std::make_unique<HalpernView>();
   return nullptr;
 }
 
