@@ -32,8 +32,8 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
   t->real("mu", &P::mu, 0.2, 0.01, 5.0).label("regularisation μ").log_scale().help("(μ/2)x² − (μ/2)y²: F is μ-strongly monotone, cocoercive with L_F = (μ² + ā²)/μ.");
   t->real("coupling", &P::coupling, 1.0, 0.0, 5.0).label("coupling ā").help("Mean of the bilinear coefficients a_i.");
   t->real("spread", &P::spread, 1.0, 0.0, 5.0).label("spread s").help("Spread of the components around the mean (a_i, b_i, c_i = mean + s√2 cos(…)).");
-  t->real("epsilon", &P::epsilon, 1e-2, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖.");
-  t->real("passes", &P::passes, 1000, 1, 1e6).label("budget (passes)").log_scale().help("Every method stops after passes · n oracle calls.");
+  t->real("epsilon", &P::epsilon, 0.03, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖.");
+  t->real("passes", &P::passes, 300, 1, 1e6).label("budget (passes)").log_scale().help("Every method stops after passes · n oracle calls.");
   t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture).");
   t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture).");
   return t;

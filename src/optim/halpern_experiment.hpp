@@ -18,8 +18,8 @@ struct HalpernParams {
   double mu = 0.2;                   // μ
   double coupling = 1.0;             // ā
   double spread = 1.0;               // s
-  double epsilon = 1e-2;             // target ‖F(z_k)‖ ≤ ε‖F(z₀)‖
-  double passes = 1000;              // budget: oracle calls = passes · n
+  double epsilon = 0.03;             // target ‖F(z_k)‖ ≤ ε‖F(z₀)‖
+  double passes = 300;               // budget: oracle calls = passes · n
   double start_x = -2.0, start_y = 2.0;
 };
 
