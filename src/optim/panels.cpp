@@ -10,6 +10,7 @@
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "imgui.h"
+#include "optim/bilevel_experiment.hpp"
 #include "optim/halpern_experiment.hpp"
 #include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
@@ -592,6 +593,98 @@ class HalpernView final : public ui::DemoView {
   bool has_bound_ = false, dragging_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+// optim.bilevel: φ and ψ_σ over x with every method's iterate x_k on φ, and |∇φ(x_k)| against k; the
+// start x₀ is a handle to drag along x.
+class BilevelView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BilevelExperiment&>(ctx.experiment);
+    run_ = std::make_unique<BilevelRun>(e.p(), ctx.seed, 0);
+    steps_ = e.p().steps;
+    series_ = e.p().methods;
+    landscape_ = e.landscape();
+    k_.clear();
+    x_.assign(series_.size(), {});
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->steps_done() >= steps_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "outer step %d / %d", run_ ? run_->steps_done() : 0, steps_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->steps_done()); }
+  double steps_total() const override { return static_cast<double>(steps_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->steps_done() < steps_; ++k) {
+      run_->step();
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<BilevelExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows{{"argmin φ", num(run_->toy().phi_minimiser())}};
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"x_k " + series_[s], num(x_[s].back())});
+    ui::readout_table("##bilevel", rows, 2);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    draw_landscape(e, grid.cell(0));
+    ui::draw_plot("stationarity", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    k_.push_back(static_cast<double>(run_->steps_done()));
+    for (size_t s = 0; s < series_.size(); ++s) x_[s].push_back(run_->x(s));
+  }
+
+  void build_figure() {
+    const BilevelToy& t = run_->toy();
+    plot::Plot c = landscape_;
+    c.title = "Drag the start: φ (solid), ψ_σ (dashed) and the iterates on φ";
+    plot::Plot g;
+    g.title = "|∇φ(x_k)|: stationarity of the true hyper-objective";
+    g.x = {"outer step k", plot::Scale::Linear, 0.0, static_cast<double>(steps_)};
+    g.y = {"|∇φ(x_k)|", plot::Scale::Log};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line trail{series_[s], {}, {}, {}, {}, palette(s), 1.5f}, stat{series_[s], k_, {}, {}, {}, palette(s), 2.0f};
+      for (double x : x_[s]) {
+        trail.x.push_back(x), trail.y.push_back(t.phi(x));
+        stat.y.push_back(std::max(1e-16, std::fabs(t.phi_gradient(x))));
+      }
+      c.points.push_back({"", {trail.x.back()}, {trail.y.back()}, palette(s), 5.0f, series_[s]});
+      c.lines.push_back(trail);
+      g.lines.push_back(stat);
+    }
+    figure_.title = "optim.bilevel, run 1";
+    figure_.plots = {c, g};
+  }
+
+  void draw_landscape(BilevelExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("landscape", figure_.plots[0], size, ui::kWithHandles);
+    const double x0 = e.p().start;
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start x₀ = %.2f: drag along x (runs start within 'start jitter')", x0);
+    if (!drag_handle(f, x0, run_->toy().phi(x0), tip, &dragging_)) return;
+    ParamSet& ps = e.params();
+    ParamValue v;
+    v.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
+    (void)ps.assign({{static_cast<size_t>(ps.find("start")), v}});
+  }
+
+  std::unique_ptr<BilevelRun> run_;
+  int steps_ = 0;
+  std::vector<std::string> series_;
+  std::vector<double> k_;               // (records) outer steps
+  std::vector<std::vector<double>> x_;  // (methods, records) iterates
+  plot::Plot landscape_;
+  bool dragging_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
@@ -599,6 +692,7 @@ std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "optim.lion") return std::make_unique<LionView>();
   if (demo_id == "optim.online") return std::make_unique<OnlineView>();
   if (demo_id == "optim.halpern") return std::make_unique<HalpernView>();
+  if (demo_id == "optim.bilevel") return std::make_unique<BilevelView>();
   return nullptr;
 }
 

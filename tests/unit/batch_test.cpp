@@ -158,6 +158,7 @@ TEST_CASE("every demo gives identical results with 1, 2, 3, 8 threads and with t
       {"optim.lion", {{"steps", "200"}, {"noise", "0.5"}}},
       {"optim.online", {{"horizon", "300"}, {"noise", "0.5"}}},
       {"optim.halpern", {{"components", "20"}, {"passes", "30"}}},
+      {"optim.bilevel", {{"steps", "30"}, {"inner_steps", "5"}}},
       {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
       {"mdp.irl", {{"n_max", "60"}, {"points", "3"}}},
       {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
