@@ -37,7 +37,7 @@ std::shared_ptr<const ParamTable<BilevelParams>> table() {
   t->real("lr", &P::lr, 0.2, 1e-3, 1.0).label("outer step β").log_scale().help("x ← x − β h.");
   t->integer("steps", &P::steps, 200, 1, 100000).label("outer steps").log_scale().help("Gradient steps on x.");
   t->integer("inner_steps", &P::inner_steps, 50, 1, 1000000).label("inner steps K").log_scale().help("Lower-level (and penalty inner) gradient steps per outer step.");
-  t->real("inner_lr", &P::inner_lr, 0.5, 1e-3, 1.0).label("inner step α").help("AID / ITD lower-level step on g (stable for α < 2/max(1, ρ)).");
+  t->real("inner_lr", &P::inner_lr, 0.5, 1e-3, 1.0).label("inner step α").help("AID / ITD lower-level step on g, in units of 1/L_g (L_g = max(1, ρ)).");
   return t;
 }
 
@@ -54,7 +54,7 @@ BilevelRun::BilevelRun(const BilevelParams& p, uint64_t seed, uint32_t run)
     : sigma_(p.sigma), lr_(p.lr), inner_steps_(p.inner_steps) {
   toy_.rho = p.rho;
   lower_.steps = p.inner_steps;
-  lower_.step = p.inner_lr;
+  lower_.step = p.inner_lr / std::max(1.0, p.rho);  // α/L_g with L_g = max(1, ρ): stable for every α ≤ 1
   lower_.init = {0.0, p.y2_init};
   Rng rng(seed, run, kStartStream);
   start_ = p.start + p.jitter * (2.0 * rng.uniform() - 1.0);

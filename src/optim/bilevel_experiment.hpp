@@ -22,7 +22,7 @@ struct BilevelParams {
   double lr = 0.2;                   // outer step β
   int steps = 200;                   // outer steps
   int inner_steps = 50;              // K: lower-level (and penalty inner) gradient steps per outer step
-  double inner_lr = 0.5;             // α: AID / ITD lower-level step
+  double inner_lr = 0.5;             // α: AID / ITD lower-level step, in units of 1/L_g (L_g = max(1, ρ))
 };
 
 const std::vector<std::string>& bilevel_method_ids();
