@@ -250,7 +250,7 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
     }
   c.title = "Run 1: the iterates";
   c.lines.insert(c.lines.end(), paths.begin(), paths.end());
-  f.plots = {res, c};
+  f.plots = {c, res};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
   return f;
 }
 

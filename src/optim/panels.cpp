@@ -439,8 +439,8 @@ class OnlineView final : public ui::DemoView {
     ui::readout_table("##online", rows, 3);
     build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
-    draw_disc(e, grid.cell(1));
+    draw_disc(e, grid.cell(0));
+    ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
@@ -469,11 +469,11 @@ class OnlineView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.online, run 1";
-    figure_.plots = {r, c};
+    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
   }
 
   void draw_disc(OnlineExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[1], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[0], size, ui::kWithHandles);
     const Vec2 start = project_disc({e.p().start_x, e.p().start_y});
     char tip[96];
     std::snprintf(tip, sizeof tip, "start x₁ = (%.2f, %.2f): drag to move", start[0], start[1]);
@@ -536,8 +536,8 @@ class HalpernView final : public ui::DemoView {
     ui::readout_table("##halpern", rows, 2);
     build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("residual", figure_.plots[0], grid.cell(0));
-    draw_plane(e, grid.cell(1));
+    draw_plane(e, grid.cell(0));
+    ui::draw_plot("residual", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
@@ -570,11 +570,11 @@ class HalpernView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.halpern, run 1";
-    figure_.plots = {r, c};
+    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
   }
 
   void draw_plane(HalpernExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[1], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[0], size, ui::kWithHandles);
     char tip[96];
     std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);
     if (!drag_handle(f, e.p().start_x, e.p().start_y, tip, &dragging_)) return;
