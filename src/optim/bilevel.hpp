@@ -25,11 +25,9 @@
 // With ρ = 0 the lower level never moves y₂ (g does not depend on it), so both descend ½(x − y₂⁰)² + ½(x − 1)²
 // and stop at x = (1 + y₂⁰)/2 instead of φ's minimiser 1.
 #pragma once
-#include <array>
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
-
-using Vec2 = std::array<double, 2>;
 
 struct BilevelToy {
   double rho = 0.0;  // ρ: lower-level curvature in y₂ (0: non-unique solutions)

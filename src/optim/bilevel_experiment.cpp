@@ -222,8 +222,8 @@ DemoInfo bilevel_demo() {
       "Toy (Liu et al. 2020's counterexample with a knob ρ): f = ½(x − y₂)² + ½(y₁ − 1)², g = ½y₁² − xy₁ + (ρ/2)y₂².\n"
       "With ρ = 0, S(x) = {x} × ℝ, φ = ½(x − 1)²; AID and ITD differentiate through a lower-level solver that never moves y₂\n"
       "(g ignores it), so they descend ½(x − y₂⁰)² + ½(x − 1)² and stop at (1 + y₂⁰)/2.\n"
-      "What to look for (claim 6, tests/unit/optim_bilevel_claims_test.cpp): the dashed ψ_σ hugs φ as σ shrinks; with ρ = 0 the\n"
-      "penalty method reaches φ's minimiser x = 1 while AID and ITD stop elsewhere; set ρ > 0 (unique lower level) and all three\n"
+      "What to look for: with ρ = 0 the penalty method reaches φ's minimiser x = 1 while AID and ITD stop at (1 + y₂⁰)/2, and the\n"
+      "dashed ψ_σ hugs φ as σ shrinks (claim 6, tests/unit/optim_bilevel_claims_test.cpp). Set ρ > 0 (unique lower level) and all three\n"
       "agree. Drag the start x₀ on the plot.";
   d.papers = {"J. Kwon, D. Kwon, S. Wright, R. Nowak. On Penalty Methods for Nonconvex Bilevel Optimization and First-Order Stochastic "
               "Approximation. ICLR 2024, arXiv:2309.01753.",

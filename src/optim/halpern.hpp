@@ -31,10 +31,9 @@
 #include <cstdint>
 
 #include "core/rng.hpp"
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
-
-using Vec2 = std::array<double, 2>;
 
 struct FiniteSumGame {
   long long n = 100;         // components

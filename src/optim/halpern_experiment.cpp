@@ -271,8 +271,8 @@ DemoInfo halpern_demo() {
       "so an iteration costs O(√n) calls and ε is reached after O(n + √n L/ε) (the paper's Algorithm 1, cocoercive case; its\n"
       "exact parameters are this lab's reading). Toy: min_x max_y (1/n) Σ (μ/2)x² + a_i xy − (μ/2)y² + b_i x − c_i y in the plane.\n"
       "Baselines: deterministic Halpern, extragradient, and variance-reduced extragradient (Alacaoglu & Malitsky 2022).\n"
-      "What to look for (claim 5, tests/unit/optim_halpern_claims_test.cpp): Halpern's residual stays under its dashed bound;\n"
-      "raise n and VR-Halpern's curve moves right like √n while Halpern's moves like n. On this strongly monotone game the\n"
+      "What to look for: Halpern's residual stays under its dashed bound, and as n grows VR-Halpern's curve moves right like √n\n"
+      "while Halpern's moves like n (claim 5, tests/unit/optim_halpern_claims_test.cpp). On this strongly monotone game the\n"
       "extragradient methods converge linearly and need fewer calls than both Halpern methods: Halpern's O(1/k) last-iterate\n"
       "guarantee is what matters on merely monotone problems (the paper's Lipschitz case, Algorithm 2, is not implemented here).\n"
       "Drag the start z₀ on the picture.";

@@ -23,19 +23,15 @@
 //     plain OMD        the same with M_t = 0 (x_t = x̂_t)
 //   step sizes (reading: the paper's theorems as this lab recalls them; the full text could not be
 //   re-read in this session, so the constants are not pinned down):
-//     convex and smooth   η_t = min{1/(4L), D/√(δ₀ + Σ_{s<t}‖g_s − M_s‖²)}        → O(D√σ²_{1:T} + D√Σ²_{1:T} + LD²)
+//     convex and smooth   η_t = min{1/(4L), D/√(Σ_{s<t}‖g_s − M_s‖²)} (1/(4L) while the sum is 0)  → O(D√σ²_{1:T} + D√Σ²_{1:T} + LD²)
 //     λ-strongly convex   η_t = 1/(λt + 4L)  (1/η_t − 1/η_{t−1} = λ and η_t ≤ 1/(4L))  → O((σ²_max + Σ²_max)/λ · log T)
 //   and online gradient descent with its worst-case tuning (Zinkevich 2003; Hazan, Agarwal, Kale 2007):
 //     OGD  x_{t+1} = Π_X(x_t − η_t g_t),  η = D/(G√T) (convex; G² = sup‖∇F‖² + σ²)  or  η_t = 1/(λt)  → O(DG√T), O(G²/λ · log T)
 #pragma once
-#include <array>
-#include <vector>
 
-#include "core/rng.hpp"
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
-
-using Vec2 = std::array<double, 2>;
 
 enum class OnlineLoss { Huber, Quadratic };
 

@@ -5,6 +5,7 @@
 
 #include "core/lab_math.hpp"
 #include "core/result_plots.hpp"
+#include "core/rng.hpp"
 #include "core/samplers.hpp"
 
 namespace klab::optim {
@@ -263,8 +264,8 @@ DemoInfo online_demo() {
       "and its regret is O(√σ²_{1:T} + √Σ²_{1:T}) on convex smooth losses (λ-strongly convex: η_t = 1/(λt + 4L), O(log)).\n"
       "The step sizes are this lab's reading of the paper's theorems (see the README). Toy: F_t = h_δ(‖x − θ_t‖) or (λ/2)‖x − θ_t‖² on\n"
       "the unit disc, noise ⟨ξ_t, x⟩ with E‖ξ‖² = σ², and θ_t alternating so that the variation is exactly Σ per round.\n"
-      "What to look for (claim 3, tests/unit/optim_online_claims_test.cpp): with σ and Σ small, optimistic OMD's regret stays flat\n"
-      "while OGD with its worst-case step D/(G√T) climbs like √T; raise σ or Σ and both climb like √T, optimistic OMD within a\n"
+      "What to look for: with σ and Σ small, optimistic OMD's regret stays flat while OGD with its worst-case step D/(G√T) climbs\n"
+      "like √T (claim 3, tests/unit/optim_online_claims_test.cpp). Raise σ or Σ and both climb like √T, optimistic OMD within a\n"
       "fixed multiple of D(√σ²₁:T + √Σ²₁:T) + LD². Plain OMD with the same adaptive step but no hint does as well or better on this\n"
       "toy: the alternating adversary is the hint's worst case, and the hint's gain is in the bound, not in these instances.\n"
       "Drag the start on the picture.";
