@@ -22,10 +22,9 @@
 #include <array>
 
 #include "core/rng.hpp"
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
-
-using Vec2 = std::array<double, 2>;
 
 enum class Objective { Quadratic, Rosenbrock };
 enum class Kappa { L1, L2, Huber };

@@ -10,8 +10,11 @@
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "imgui.h"
+#include "optim/bilevel_experiment.hpp"
+#include "optim/halpern_experiment.hpp"
 #include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
+#include "optim/online_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -19,11 +22,39 @@
 namespace klab::optim {
 namespace {
 
-constexpr int kLiveFrames = 90;  // log-spaced sample counts the live run stops at (one view step each)
+constexpr int kLiveFrames = 90;  // log-spaced sample (mixture) or oracle-call (halpern) counts the live run stops at, one view step each
 constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M stays below this (else: Runs tab)
 constexpr double kSimplexHeight = 0.8660254037844386;
 
 std::string num(double v) { return plot::format_number(v); }
+
+// A start point to drag on a plot drawn with ui::kWithHandles (the item just drawn): draws the handle
+// at data point (x, y), shows `tooltip` when the mouse is near it, and returns true while the left
+// button drags it (the new position is then f.mouse_x, f.mouse_y). `dragging` keeps the state.
+bool drag_handle(const ui::PlotFrame& f, double x, double y, const std::string& tooltip, bool* dragging) {
+  const bool active = ImGui::IsItemActive();
+  const ImVec2 handle = f.to_screen(x, y);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddCircleFilled(handle, near || *dragging ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
+  dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
+  if (near && f.hovered) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+    ImGui::SetTooltip("%s", tooltip.c_str());
+  }
+  if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) *dragging = near;
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) *dragging = false;
+  return *dragging;
+}
+
+// Sets two real parameters at once (one new run), rounded for their range.
+void set_pair(ParamSet& ps, const char* kx, double x, const char* ky, double y) {
+  ParamValue a, b;
+  a.real = x;
+  b.real = y;
+  (void)ps.assign({{static_cast<size_t>(ps.find(kx)), a}, {static_cast<size_t>(ps.find(ky)), b}});
+}
 
 // ---------------------------------------------------------------------------------------------
 // optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
@@ -234,30 +265,16 @@ class MixtureView final : public ui::DemoView {
   // The simplex with the start handle: dragging it sets the parameter `start` (a new run).
   void draw_simplex(MixtureExperiment& e, ImVec2 size) {
     const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[0], size, ui::kWithHandles);
-    const bool active = ImGui::IsItemActive();
     const std::vector<double>& w0 = run_->start();
     const auto xy = plot::simplex_xy(w0[0], w0[1], w0[2]);
-    const ImVec2 handle = f.to_screen(xy[0], xy[1]);
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
-    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
-    if (near && f.hovered) {
-      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
-      ImGui::SetTooltip("start w₀ = (%.3f, %.3f, %.3f): drag to move", w0[0], w0[1], w0[2]);
-    }
-    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
-    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
-    if (!dragging_) return;
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start w₀ = (%.3f, %.3f, %.3f): drag to move", w0[0], w0[1], w0[2]);
+    if (!drag_handle(f, xy[0], xy[1], tip, &dragging_)) return;
     // w₀ ∝ (start_1, start_2, 1): the odds of the first two corners against the third.
     std::array<double, 3> b = plot::simplex_barycentric(f.mouse_x, f.mouse_y);
     for (double& v : b) v = std::max(v, 1e-3);  // weights 0 are absorbing: the odds stay in [1e-3, 1e3]
-    ParamValue a1, a2;
-    a1.real = plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true);
-    a2.real = plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true);
-    ParamSet& ps = e.params();
-    (void)ps.assign({{static_cast<size_t>(ps.find("start_1")), a1}, {static_cast<size_t>(ps.find("start_2")), a2}});
+    set_pair(e.params(), "start_1", plot::round_for_range(std::clamp(b[0] / b[2], 1e-3, 1e3), 0.0, true), "start_2",
+             plot::round_for_range(std::clamp(b[1] / b[2], 1e-3, 1e3), 0.0, true));
   }
 
   std::unique_ptr<MixtureRun> run_;
@@ -360,26 +377,12 @@ class LionView final : public ui::DemoView {
 
   void draw_contour(LionExperiment& e, ImVec2 size) {
     const ui::PlotFrame f = ui::draw_plot("contour", figure_.plots[0], size, ui::kWithHandles);
-    const bool active = ImGui::IsItemActive();
     const Vec2 start{e.p().start_x, e.p().start_y};
-    const ImVec2 handle = f.to_screen(start[0], start[1]);
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const bool near = (mouse.x - handle.x) * (mouse.x - handle.x) + (mouse.y - handle.y) * (mouse.y - handle.y) < 120.0f;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddCircleFilled(handle, near || dragging_ ? 7.5f : 6.0f, IM_COL32(245, 245, 245, 255));
-    dl->AddCircle(handle, 7.5f, IM_COL32(0, 0, 0, 180), 0, 1.5f);
-    if (near && f.hovered) {
-      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
-      ImGui::SetTooltip("start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
-    }
-    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = near;
-    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
-    if (!dragging_) return;
-    ParamSet& ps = e.params();
-    ParamValue x, y;
-    x.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
-    y.real = plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false);
-    (void)ps.assign({{static_cast<size_t>(ps.find("start_x")), x}, {static_cast<size_t>(ps.find("start_y")), y}});
+    char tip[128];
+    std::snprintf(tip, sizeof tip, "start (%.2f, %.2f): drag to move (runs start within 'start jitter' of it)", start[0], start[1]);
+    if (!drag_handle(f, start[0], start[1], tip, &dragging_)) return;
+    set_pair(e.params(), "start_x", plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false), "start_y",
+             plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false));
   }
 
   std::unique_ptr<LionRun> run_;
@@ -392,11 +395,304 @@ class LionView final : public ui::DemoView {
   bool dragging_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+// optim.online: the regret of every learner against the bound's order as the rounds go, and the
+// points played on the disc; the start is a handle to drag.
+class OnlineView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const OnlineExperiment&>(ctx.experiment);
+    run_ = std::make_unique<OnlineRun>(e.p(), ctx.seed, 0);
+    horizon_ = e.p().horizon;
+    series_ = e.p().methods;
+    stride_ = std::max(1LL, horizon_ / 1500);
+    t_.clear();
+    regret_.assign(series_.size(), {});
+    paths_.assign(series_.size(), {});
+    contour_ = e.contour(run_->problem());
+    bound_ = e.bound_line(run_->problem(), horizon_);
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->rounds_done() >= horizon_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "round %lld / %lld", run_ ? run_->rounds_done() : 0LL, horizon_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->rounds_done()); }
+  double steps_total() const override { return static_cast<double>(horizon_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->rounds_done() < horizon_; ++k) {
+      run_->step();
+      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_) record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<OnlineExperiment&>(ctx.experiment);
+    const SeaProblem& q = run_->problem();
+    const double t = static_cast<double>(run_->rounds_done());
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"round t", num(t)}, {"σ²₁:t", num(t * q.noise * q.noise)}, {"Σ²₁:t", num(std::max(0.0, t - 1) * q.variation * q.variation)}};
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"regret " + series_[s], num(regret_[s].back())});
+    ui::readout_table("##online", rows, 3);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    draw_disc(e, grid.cell(0));
+    ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    t_.push_back(static_cast<double>(run_->rounds_done()));
+    for (size_t s = 0; s < series_.size(); ++s) {
+      regret_[s].push_back(run_->regret(s));
+      paths_[s].push_back(run_->x(s));
+    }
+  }
+
+  void build_figure() {
+    plot::Plot r;
+    r.title = "Regret against t, next to the bound's order";
+    r.x = {"round t", plot::Scale::Linear, 0.0, static_cast<double>(horizon_)};
+    r.y = {"regret"};
+    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], t_, regret_[s], {}, {}, palette(s), 2.0f});
+    r.lines.push_back(bound_);
+    plot::Plot c = contour_;
+    c.title = "Drag the start: the points played on the disc";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.0f};
+      for (const Vec2& x : paths_[s]) l.x.push_back(x[0]), l.y.push_back(x[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    figure_.title = "optim.online, run 1";
+    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+  }
+
+  void draw_disc(OnlineExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[0], size, ui::kWithHandles);
+    const Vec2 start = project_disc({e.p().start_x, e.p().start_y});
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start x₁ = (%.2f, %.2f): drag to move", start[0], start[1]);
+    if (!drag_handle(f, start[0], start[1], tip, &dragging_)) return;
+    const Vec2 to = project_disc({f.mouse_x, f.mouse_y});
+    set_pair(e.params(), "start_x", plot::round_for_range(to[0], 2.0, false), "start_y", plot::round_for_range(to[1], 2.0, false));
+  }
+
+  std::unique_ptr<OnlineRun> run_;
+  long long horizon_ = 0, stride_ = 1;
+  std::vector<std::string> series_;
+  std::vector<double> t_;                  // (records) rounds recorded
+  std::vector<std::vector<double>> regret_;  // (methods, records)
+  std::vector<std::vector<Vec2>> paths_;     // (methods, records) points played
+  plot::Plot contour_;
+  plot::Line bound_;
+  bool dragging_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
+// step) and the iterates in the game's plane; the start z₀ is a handle to drag.
+class HalpernView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const HalpernExperiment&>(ctx.experiment);
+    run_ = std::make_unique<HalpernRun>(e.p(), ctx.seed, 0);
+    series_ = e.p().methods;
+    stops_ = plot::log_spaced_counts(static_cast<long long>(run_->budget()), kLiveFrames);
+    next_ = 0;
+    calls_.assign(series_.size(), {});
+    residual_.assign(series_.size(), {});
+    paths_.assign(series_.size(), {});
+    picture_ = e.picture(run_->game());
+    bound_ = e.bound_line(run_->game(), {e.p().start_x, e.p().start_y}, run_->budget());
+    has_bound_ = std::find(series_.begin(), series_.end(), "halpern") != series_.end();
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return next_ >= stops_.size(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "calls %s / %s", num(next_ > 0 ? stops_[next_ - 1] : 0).c_str(), num(run_ ? run_->budget() : 0).c_str());
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(next_); }
+  double steps_total() const override { return static_cast<double>(stops_.size()); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
+      run_->advance_to(stops_[next_++]);
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<HalpernExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (size_t s = 0; s < series_.size(); ++s)
+      rows.push_back({"‖F(z)‖ " + series_[s], num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
+    ui::readout_table("##halpern", rows, 2);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    draw_plane(e, grid.cell(0));
+    ui::draw_plot("residual", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const HalpernState& st = run_->state(s);
+      if (!calls_[s].empty() && calls_[s].back() == st.calls) continue;
+      calls_[s].push_back(std::max(1.0, st.calls));
+      residual_[s].push_back(run_->residual(s));
+      paths_[s].push_back(st.z);
+    }
+  }
+
+  void build_figure() {
+    plot::Plot r;
+    r.title = "Operator residual against component-oracle calls";
+    r.x = {"oracle calls", plot::Scale::Log};
+    r.y = {"‖F(z_k)‖", plot::Scale::Log};
+    r.x.cover_lo = 1;
+    r.x.cover_hi = run_->budget();
+    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
+    if (has_bound_) r.lines.push_back(bound_);
+    plot::Plot c = picture_;
+    c.title = "Drag the start z₀: the iterates in the plane";
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
+      for (const Vec2& z : paths_[s]) l.x.push_back(z[0]), l.y.push_back(z[1]);
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.lines.push_back(l);
+    }
+    figure_.title = "optim.halpern, run 1";
+    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+  }
+
+  void draw_plane(HalpernExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[0], size, ui::kWithHandles);
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);
+    if (!drag_handle(f, e.p().start_x, e.p().start_y, tip, &dragging_)) return;
+    set_pair(e.params(), "start_x", plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false), "start_y",
+             plot::round_for_range(std::clamp(f.mouse_y, -3.0, 3.0), 6.0, false));
+  }
+
+  std::unique_ptr<HalpernRun> run_;
+  std::vector<std::string> series_;
+  std::vector<double> stops_;  // oracle-call counts the live run stops at
+  size_t next_ = 0;
+  std::vector<std::vector<double>> calls_, residual_;  // (methods, records)
+  std::vector<std::vector<Vec2>> paths_;               // (methods, records) iterates
+  plot::Plot picture_;
+  plot::Line bound_;
+  bool has_bound_ = false, dragging_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// optim.bilevel: φ and ψ_σ over x with every method's iterate x_k on φ, and |∇φ(x_k)| against k; the
+// start x₀ is a handle to drag along x.
+class BilevelView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const BilevelExperiment&>(ctx.experiment);
+    run_ = std::make_unique<BilevelRun>(e.p(), ctx.seed, 0);
+    steps_ = e.p().steps;
+    series_ = e.p().methods;
+    landscape_ = e.landscape();
+    k_.clear();
+    x_.assign(series_.size(), {});
+    record();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return run_->steps_done() >= steps_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "outer step %d / %d", run_ ? run_->steps_done() : 0, steps_);
+    return s;
+  }
+  double steps_done() const override { return static_cast<double>(run_->steps_done()); }
+  double steps_total() const override { return static_cast<double>(steps_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && run_->steps_done() < steps_; ++k) {
+      run_->step();
+      record();
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<BilevelExperiment&>(ctx.experiment);
+    std::vector<std::pair<std::string, std::string>> rows{{"argmin φ", num(run_->toy().phi_minimiser())}};
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"x_k " + series_[s], num(x_[s].back())});
+    ui::readout_table("##bilevel", rows, 2);
+    build_figure();
+    ui::PlotGrid grid(2, 0);
+    draw_landscape(e, grid.cell(0));
+    ui::draw_plot("stationarity", figure_.plots[1], grid.cell(1));
+    grid.end();
+  }
+
+ private:
+  void record() {
+    k_.push_back(static_cast<double>(run_->steps_done()));
+    for (size_t s = 0; s < series_.size(); ++s) x_[s].push_back(run_->x(s));
+  }
+
+  void build_figure() {
+    const BilevelToy& t = run_->toy();
+    plot::Plot c = landscape_;
+    c.title = "Drag the start: φ (solid), ψ_σ (dashed) and the iterates on φ";
+    plot::Plot g;
+    g.title = "|∇φ(x_k)|: stationarity of the true hyper-objective";
+    g.x = {"outer step k", plot::Scale::Linear, 0.0, static_cast<double>(steps_)};
+    g.y = {"|∇φ(x_k)|", plot::Scale::Log};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line trail{series_[s], {}, {}, {}, {}, palette(s), 1.5f}, stat{series_[s], k_, {}, {}, {}, palette(s), 2.0f};
+      for (double x : x_[s]) {
+        trail.x.push_back(x), trail.y.push_back(t.phi(x));
+        stat.y.push_back(std::max(1e-16, std::fabs(t.phi_gradient(x))));
+      }
+      c.points.push_back({"", {trail.x.back()}, {trail.y.back()}, palette(s), 5.0f, series_[s]});
+      c.lines.push_back(trail);
+      g.lines.push_back(stat);
+    }
+    figure_.title = "optim.bilevel, run 1";
+    figure_.plots = {c, g};
+  }
+
+  void draw_landscape(BilevelExperiment& e, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("landscape", figure_.plots[0], size, ui::kWithHandles);
+    const double x0 = e.p().start;
+    char tip[96];
+    std::snprintf(tip, sizeof tip, "start x₀ = %.2f: drag along x (runs start within 'start jitter')", x0);
+    if (!drag_handle(f, x0, run_->toy().phi(x0), tip, &dragging_)) return;
+    ParamSet& ps = e.params();
+    ParamValue v;
+    v.real = plot::round_for_range(std::clamp(f.mouse_x, -3.0, 3.0), 6.0, false);
+    (void)ps.assign({{static_cast<size_t>(ps.find("start")), v}});
+  }
+
+  std::unique_ptr<BilevelRun> run_;
+  int steps_ = 0;
+  std::vector<std::string> series_;
+  std::vector<double> k_;               // (records) outer steps
+  std::vector<std::vector<double>> x_;  // (methods, records) iterates
+  plot::Plot landscape_;
+  bool dragging_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "optim.mixture") return std::make_unique<MixtureView>();
   if (demo_id == "optim.lion") return std::make_unique<LionView>();
+  if (demo_id == "optim.online") return std::make_unique<OnlineView>();
+  if (demo_id == "optim.halpern") return std::make_unique<HalpernView>();
+  if (demo_id == "optim.bilevel") return std::make_unique<BilevelView>();
   return nullptr;
 }
 

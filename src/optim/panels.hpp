@@ -1,4 +1,4 @@
-// The optim chapter's live views (ImGui): optim.mixture, optim.lion.
+// The optim chapter's live views (ImGui): optim.mixture, optim.lion, optim.online, optim.halpern, optim.bilevel.
 #pragma once
 #include <memory>
 #include <string>

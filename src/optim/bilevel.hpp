@@ -1,0 +1,60 @@
+// Penalty methods for bilevel optimisation (Kwon, Kwon, Wright, Nowak, "On Penalty Methods for Nonconvex
+// Bilevel Optimization and First-Order Stochastic Approximation", ICLR 2024, arXiv:2309.01753) against
+// the implicit (AID) and iterative (ITD) hypergradients, on a toy whose lower level can have a continuum
+// of solutions.
+//
+// The toy (the classical counterexample of Liu, Mu, Yuan, Zeng, Zhang, ICML 2020, with a curvature knob ρ):
+//     upper  f(x, y) = ½(x − y₂)² + ½(y₁ − 1)²          lower  g(x, y) = ½y₁² − x y₁ + (ρ/2) y₂²
+// The lower-level solutions are S(x) = {(x, 0)} for ρ > 0 and the line {x} × ℝ for ρ = 0 (non-unique).
+// The (optimistic) hyper-objective φ(x) = min_{y∈S(x)} f(x, y) is ½(x − 1)² + ½x²·[ρ > 0], ∇φ = x − 1 + x·[ρ > 0].
+//
+// Penalty function (the paper's h_σ = σf + g and ψ_σ(x) = (l(x, σ) − l(x, 0))/σ with l(x, σ) = min_y h_σ(x, y),
+// as a summary of the paper states them; the abstract: "combined in a weighted sum with penalty parameter σ"):
+//     ψ_σ(x) = min_y {f(x, y) + g(x, y)/σ} − min_z g(x, z)/σ
+//     ∇ψ_σ(x) = ∇_x f(x, y_σ) + (∇_x g(x, y_σ) − ∇_x g(x, z*))/σ      (Danskin; y_σ, z* the two minimisers)
+// Closed form here: ψ_σ = (x − 1)²/(2(σ + 1)) + ρx²/(2(σ + ρ)), so φ − ψ_σ = O(σ) and ∇φ − ∇ψ_σ = O(σ).
+// The method: gradient descent on x with ∇ψ_σ, the two inner minimisations by gradient descent warm-started
+// from the previous outer step (a reading of the paper's first-order method; its step and inner-loop rules
+// are not reproduced).
+//
+// Baselines (both assume a unique lower-level solution; lower level by K steps of gradient descent on g
+// with step α from y⁰ = (0, y₂⁰) at every outer step):
+//     AID  h = ∇_x f − ∇²_{xy} g [∇²_{yy} g]⁻¹ ∇_y f at y_K; here ∇²_{xy} g = (−1, 0), so only the y₁ block of the
+//          solve enters (its null direction y₂ does not): h = (x − y₂) + (y₁ − 1)
+//     ITD  h = d/dx f(x, y_K(x)) through the K unrolled steps: h = (x − y₂,K) + (1 − (1 − α)^K)(y₁,K − 1)
+// With ρ = 0 the lower level never moves y₂ (g does not depend on it), so both descend ½(x − y₂⁰)² + ½(x − 1)²
+// and stop at x = (1 + y₂⁰)/2 instead of φ's minimiser 1.
+#pragma once
+#include "optim/vec2.hpp"
+
+namespace klab::optim {
+
+struct BilevelToy {
+  double rho = 0.0;  // ρ: lower-level curvature in y₂ (0: non-unique solutions)
+
+  double upper(double x, const Vec2& y) const;  // f
+  double lower(double x, const Vec2& y) const;  // g
+  double phi(double x) const;                   // φ
+  double phi_gradient(double x) const;          // ∇φ
+  double phi_minimiser() const;                 // argmin φ: 1 (ρ = 0) or ½
+  double penalty_exact(double x, double sigma) const;           // ψ_σ, closed form (tests and reference)
+  double penalty_gradient_exact(double x, double sigma) const;  // ∇ψ_σ, closed form
+};
+
+// The penalty method's inner state: the minimisers of f + g/σ (y) and of g (z), warm-started.
+struct PenaltyState {
+  Vec2 y{0.0, 0.0}, z{0.0, 0.0};
+};
+// Runs `steps` gradient steps on both inner problems at x, then returns ψ_σ(x) and writes ∇ψ_σ(x).
+double penalty_value(const BilevelToy& t, double x, double sigma, int steps, PenaltyState* s, double* gradient);
+
+// Lower level by K steps of gradient descent with step α from y⁰; the AID and ITD hypergradients.
+struct LowerLevel {
+  int steps = 50;       // K
+  double step = 0.5;    // α
+  Vec2 init{0.0, 0.0};  // y⁰
+};
+double aid_hypergradient(const BilevelToy& t, double x, const LowerLevel& l);
+double itd_hypergradient(const BilevelToy& t, double x, const LowerLevel& l);
+
+}  // namespace klab::optim

@@ -1,0 +1,238 @@
+#include "optim/bilevel_experiment.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/result_plots.hpp"
+#include "core/rng.hpp"
+
+namespace klab::optim {
+namespace {
+
+// [SECTION] params
+
+constexpr int kCheckpoints = 100;
+constexpr uint32_t kStartStream = 0;
+constexpr double kView = 3.0;  // x ∈ [−3, 3]
+constexpr double kNan = __builtin_nan("");
+
+const std::vector<std::string>& method_labels() {
+  static const std::vector<std::string> labels{"penalty method (∇ψ_σ by Danskin)", "AID (implicit differentiation)",
+                                               "ITD (unrolled lower level)"};
+  return labels;
+}
+
+std::shared_ptr<const ParamTable<BilevelParams>> table() {
+  auto t = std::make_shared<ParamTable<BilevelParams>>();
+  using P = BilevelParams;
+  t->multi_choice("methods", &P::methods, bilevel_method_ids(), bilevel_method_ids(), 1)
+      .label("methods")
+      .choice_labels(method_labels())
+      .help("Hypergradients, each driving gradient descent on x from the same start.");
+  t->real("rho", &P::rho, 0.0, 0.0, 5.0).label("lower curvature ρ").help("g = ½y₁² − xy₁ + (ρ/2)y₂²: ρ = 0 gives a line of lower-level solutions.");
+  t->real("sigma", &P::sigma, 0.1, 1e-4, 10.0).label("penalty σ").log_scale().help("ψ_σ = min_y{f + g/σ} − min_z g/σ: within O(σ) of φ.");
+  t->real("start", &P::start, -2.0, -3.0, 3.0).label("start x₀").help("Upper-level start (drag it on the plot).");
+  t->real("jitter", &P::jitter, 0.5, 0.0, 2.0).label("start jitter").help("Run r starts uniformly in [x₀ − jitter, x₀ + jitter] (run 1 too).");
+  t->real("y2_init", &P::y2_init, 2.0, -3.0, 3.0).label("lower start y₂⁰").help("Lower-level start (0, y₂⁰) of AID, ITD and the penalty's inner solves.");
+  t->real("lr", &P::lr, 0.2, 1e-3, 1.0).label("outer step β").log_scale().help("x ← x − β h.");
+  t->integer("steps", &P::steps, 200, 1, 100000).label("outer steps").log_scale().help("Gradient steps on x.");
+  t->integer("inner_steps", &P::inner_steps, 50, 1, 1000000).label("inner steps K").log_scale().help("Lower-level (and penalty inner) gradient steps per outer step.");
+  t->real("inner_lr", &P::inner_lr, 0.5, 1e-3, 1.0).label("inner step α").help("AID / ITD lower-level step on g, in units of 1/L_g (L_g = max(1, ρ)).");
+  return t;
+}
+
+}  // namespace
+
+// [SECTION] run
+
+const std::vector<std::string>& bilevel_method_ids() {
+  static const std::vector<std::string> ids{"penalty", "aid", "itd"};
+  return ids;
+}
+
+BilevelRun::BilevelRun(const BilevelParams& p, uint64_t seed, uint32_t run)
+    : sigma_(p.sigma), lr_(p.lr), inner_steps_(p.inner_steps) {
+  toy_.rho = p.rho;
+  lower_.steps = p.inner_steps;
+  lower_.step = p.inner_lr / std::max(1.0, p.rho);  // α/L_g with L_g = max(1, ρ): stable for every α ≤ 1
+  lower_.init = {0.0, p.y2_init};
+  Rng rng(seed, run, kStartStream);
+  start_ = p.start + p.jitter * (2.0 * rng.uniform() - 1.0);
+  for (const std::string& id : p.methods) {
+    kinds_.push_back(id == "penalty" ? Kind::Penalty : id == "aid" ? Kind::Aid : Kind::Itd);
+    x_.push_back(start_);
+    value_.push_back(kNan);
+    error_.push_back(kNan);
+    penalty_.push_back(PenaltyState{lower_.init, lower_.init});
+  }
+}
+
+void BilevelRun::step() {
+  for (size_t s = 0; s < x_.size(); ++s) {
+    double h = 0.0;
+    switch (kinds_[s]) {
+      case Kind::Penalty: value_[s] = penalty_value(toy_, x_[s], sigma_, inner_steps_, &penalty_[s], &h); break;
+      case Kind::Aid: h = aid_hypergradient(toy_, x_[s], lower_); break;
+      case Kind::Itd: h = itd_hypergradient(toy_, x_[s], lower_); break;
+    }
+    error_[s] = std::fabs(h - toy_.phi_gradient(x_[s]));
+    x_[s] -= lr_ * h;
+  }
+  ++k_;
+}
+
+namespace {
+
+enum Curve { kCurvePhiGap, kCurveGradient };
+enum Final { kFinalDistance, kFinalGradErrorStart, kFinalValueGapStart };
+
+class BilevelCursor final : public RunCursor {
+ public:
+  BilevelCursor(const BilevelExperiment& e, const RunLayout& layout, uint64_t seed, uint32_t run, RunRecord& out)
+      : layout_(layout), out_(out), steps_(e.p().steps), sigma_(e.p().sigma), run_(e.p(), seed, run) {
+    observe();
+  }
+
+  bool step(double work) override {
+    long budget = work >= 1e15 ? steps_ : std::max(1L, static_cast<long>(work));
+    while (run_.steps_done() < steps_ && budget-- > 0) {
+      const bool first = run_.steps_done() == 0;
+      run_.step();
+      if (first)
+        for (size_t s = 0; s < run_.methods(); ++s) {
+          out_.final(s, kFinalGradErrorStart, run_.last_error(s));
+          const double v = run_.last_penalty(s);
+          if (std::isfinite(v)) out_.final(s, kFinalValueGapStart, std::fabs(v - run_.toy().phi(run_.start())));
+        }
+      observe();
+    }
+    if (run_.steps_done() < steps_) return false;
+    for (size_t s = 0; s < run_.methods(); ++s) out_.final(s, kFinalDistance, std::fabs(run_.x(s) - run_.toy().phi_minimiser()));
+    return true;
+  }
+
+ private:
+  void observe() {
+    const std::vector<double>& ks = layout_.axes[0].x;
+    if (next_ >= ks.size() || static_cast<int>(ks[next_]) != run_.steps_done()) return;
+    const BilevelToy& t = run_.toy();
+    for (size_t s = 0; s < run_.methods(); ++s) {
+      out_.curve(s, kCurvePhiGap, next_, t.phi(run_.x(s)) - t.phi(t.phi_minimiser()));
+      out_.curve(s, kCurveGradient, next_, std::fabs(t.phi_gradient(run_.x(s))));
+    }
+    ++next_;
+  }
+
+  const RunLayout& layout_;
+  RunRecord& out_;
+  int steps_;
+  double sigma_;
+  BilevelRun run_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+BilevelExperiment::BilevelExperiment() : ExperimentOf(table()) {}
+
+std::unique_ptr<RunCursor> BilevelExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  return std::make_unique<BilevelCursor>(*this, layout, seed, run, out);
+}
+
+// [SECTION] layout
+
+RunLayout BilevelExperiment::layout() const {
+  RunLayout l;
+  l.series = p().methods;
+  std::vector<double> steps;
+  for (int k = 0; k <= kCheckpoints; ++k) {
+    const double t = std::round(static_cast<double>(p().steps) * k / kCheckpoints);
+    if (steps.empty() || t > steps.back()) steps.push_back(t);
+  }
+  l.axes = {{"outer step k", steps}};
+  l.curves = {{"phi_gap", 0}, {"phi_gradient", 0}};
+  l.final_metrics = {"distance", "grad_error_start", "value_gap_start"};
+  l.work_unit = "outer_steps";
+  l.work_per_run = static_cast<double>(p().steps);
+  return l;
+}
+
+// [SECTION] figure
+
+plot::Plot BilevelExperiment::landscape() const {
+  BilevelToy t;
+  t.rho = p().rho;
+  plot::Plot c;
+  c.title = "Hyper-objective φ and penalty function ψ_σ";
+  c.x = {"x", plot::Scale::Linear, -kView, kView};
+  c.y = {"value"};
+  plot::Line phi{"φ(x) = min over S(x) of f", {}, {}, {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 3.0f};
+  plot::Line psi = plot::reference_line("ψ_σ(x)");
+  for (int i = 0; i <= 120; ++i) {
+    const double x = -kView + 2.0 * kView * i / 120;
+    phi.x.push_back(x), phi.y.push_back(t.phi(x));
+    psi.x.push_back(x), psi.y.push_back(t.penalty_exact(x, p().sigma));
+  }
+  c.lines = {phi, psi};
+  return c;
+}
+
+plot::Figure BilevelExperiment::figure(const BatchResult& r) const {
+  plot::Figure f;
+  f.title = std::string(p().rho > 0 ? "Unique lower level" : "Non-unique lower level") + " (ρ = " + format_real(p().rho) + "), σ = " +
+            format_real(p().sigma) + ", " + std::to_string(r.runs_done) + " runs";
+  plot::Plot grad;
+  grad.title = "Stationarity of the true hyper-objective |∇φ(x_k)|";
+  grad.x = {"outer step k"};
+  grad.y = {"|∇φ(x_k)|", plot::Scale::Log};
+  grad.lines = plot::result_lines(r, "phi_gradient");
+  grad.x.cover_lo = 0, grad.x.cover_hi = p().steps;
+  // Run 1's iterates on φ.
+  plot::Plot c = landscape();
+  BilevelRun run(p(), r.seed, 0);
+  BilevelToy t;
+  t.rho = p().rho;
+  std::vector<plot::Line> paths(run.methods());
+  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {r.layout.series[s], {run.x(s)}, {t.phi(run.x(s))}, {}, {}, palette(s), 1.5f};
+  while (run.steps_done() < p().steps) {
+    run.step();
+    for (size_t s = 0; s < run.methods(); ++s) paths[s].x.push_back(run.x(s)), paths[s].y.push_back(t.phi(run.x(s)));
+  }
+  for (size_t s = 0; s < run.methods(); ++s) c.points.push_back({"", {paths[s].x.back()}, {paths[s].y.back()}, palette(s), 5.0f, r.layout.series[s]});
+  c.lines.insert(c.lines.end(), paths.begin(), paths.end());
+  c.title = "Run 1: the iterates on φ, and ψ_σ";
+  f.plots = {c, grad};
+  return f;
+}
+
+// [SECTION] demo text
+
+DemoInfo bilevel_demo() {
+  DemoInfo d;
+  d.id = "optim.bilevel";
+  d.chapter = "optim";
+  d.title = "Penalty methods for bilevel problems";
+  d.summary = "The penalty function ψ_σ is within O(σ) of the hyper-objective φ even when the lower level has many solutions; "
+              "AID and ITD hypergradients, which assume one, stop at the wrong point.";
+  d.about =
+      "Bilevel: min_x φ(x) = min_{y∈S(x)} f(x, y), S(x) = argmin_y g(x, y). Penalty (Kwon et al.): h_σ = σf + g and\n"
+      "    ψ_σ(x) = min_y {f(x, y) + g(x, y)/σ} − min_z g(x, z)/σ,   ∇ψ_σ(x) = ∇_x f(x, y_σ) + (∇_x g(x, y_σ) − ∇_x g(x, z*))/σ\n"
+      "with |ψ_σ − φ| and |∇ψ_σ − ∇φ| = O(σ), whether or not S(x) is a single point; the method runs gradient descent on ψ_σ\n"
+      "with both inner minimisations by warm-started gradient descent (this lab's reading of the paper's first-order method).\n"
+      "Toy (Liu et al. 2020's counterexample with a knob ρ): f = ½(x − y₂)² + ½(y₁ − 1)², g = ½y₁² − xy₁ + (ρ/2)y₂².\n"
+      "With ρ = 0, S(x) = {x} × ℝ, φ = ½(x − 1)²; AID and ITD differentiate through a lower-level solver that never moves y₂\n"
+      "(g ignores it), so they descend ½(x − y₂⁰)² + ½(x − 1)² and stop at (1 + y₂⁰)/2.\n"
+      "What to look for: with ρ = 0 the penalty method reaches φ's minimiser x = 1 while AID and ITD stop at (1 + y₂⁰)/2, and the\n"
+      "dashed ψ_σ hugs φ as σ shrinks (claim 6, tests/unit/optim_bilevel_claims_test.cpp). Set ρ > 0 (unique lower level) and all three\n"
+      "agree. Drag the start x₀ on the plot.";
+  d.papers = {"J. Kwon, D. Kwon, S. Wright, R. Nowak. On Penalty Methods for Nonconvex Bilevel Optimization and First-Order Stochastic "
+              "Approximation. ICLR 2024, arXiv:2309.01753.",
+              "R. Liu, P. Mu, X. Yuan, S. Zeng, J. Zhang. A Generic First-Order Algorithmic Framework for Bi-Level Programming Beyond "
+              "Lower-Level Singleton. ICML 2020, arXiv:2006.04045.",
+              "K. Ji, J. Yang, Y. Liang. Bilevel Optimization: Convergence Analysis and Enhanced Design. ICML 2021, arXiv:2010.07962 (AID, ITD)."};
+  d.default_runs = 20;
+  d.make = [] { return std::make_unique<BilevelExperiment>(); };
+  return d;
+}
+
+}  // namespace klab::optim

@@ -1,0 +1,66 @@
+// optim.halpern: variance-reduced Halpern iteration against deterministic Halpern, extragradient and
+// variance-reduced extragradient on a finite-sum regularised bilinear game in the plane: operator
+// residual ‖F(z_k)‖ against component-oracle calls, with Halpern's bound. Algorithms and equations:
+// halpern.hpp. Paper: Cai, Alacaoglu, Diakonikolas, ICLR 2024.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/experiment.hpp"
+#include "core/registry.hpp"
+#include "optim/halpern.hpp"
+
+namespace klab::optim {
+
+struct HalpernParams {
+  std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg"
+  long long components = 400;        // n
+  double mu = 0.2;                   // μ
+  double coupling = 1.0;             // ā
+  double spread = 1.0;               // s
+  double epsilon = 0.03;             // target ‖F(z_k)‖ ≤ ε‖F(z₀)‖
+  double passes = 300;               // budget: oracle calls = passes · n
+  double start_x = -2.0, start_y = 2.0;
+};
+
+const std::vector<std::string>& halpern_method_ids();
+FiniteSumGame game_of(const HalpernParams& p);
+
+// One run of every method from z₀, each to its budget (the live view steps it; the Experiment's
+// cursor records it).
+class HalpernRun {
+ public:
+  HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run);
+  // One iteration of every method still within the budget; false once all are done.
+  bool step();
+  // Iterates every method until it has used at least `calls` oracle calls (or its budget).
+  void advance_to(double calls);
+  size_t methods() const { return states_.size(); }
+  const HalpernState& state(size_t s) const { return states_[s]; }
+  bool done(size_t s) const { return states_[s].calls >= budget_; }
+  double residual(size_t s) const;  // ‖F(z_k)‖
+  const FiniteSumGame& game() const { return game_; }
+  double budget() const { return budget_; }
+
+ private:
+  FiniteSumGame game_;
+  double budget_;
+  std::vector<HalpernState> states_;
+  std::vector<Rng> rngs_;  // (methods) each method's own stream
+};
+
+class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperiment> {
+ public:
+  HalpernExperiment();
+  RunLayout layout() const override;
+  std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  plot::Figure figure(const BatchResult& result) const override;
+  // log₁₀ ‖F(z)‖ over the view around z*, and z*.
+  plot::Plot picture(const FiniteSumGame& g) const;
+  // Halpern's bound ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1) against oracle calls (k = calls/n).
+  plot::Line bound_line(const FiniteSumGame& g, const Vec2& z0, double max_calls) const;
+};
+
+DemoInfo halpern_demo();
+
+}  // namespace klab::optim

@@ -1,0 +1,110 @@
+// The SEA toy and the online learners (equations in online.hpp).
+#include "optim/online.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace klab::optim {
+namespace {
+
+double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
+
+// ∇ℓ(z): huber ∇h_δ(‖z‖) = z/δ inside radius δ, z/‖z‖ beyond; quadratic λz.
+Vec2 loss_gradient(const SeaProblem& p, const Vec2& z) {
+  if (p.loss == OnlineLoss::Quadratic) return {p.lambda * z[0], p.lambda * z[1]};
+  const double n = norm(z);
+  const double scale = n <= p.delta ? 1.0 / p.delta : 1.0 / n;
+  return {scale * z[0], scale * z[1]};
+}
+
+double loss_value(const SeaProblem& p, const Vec2& z) {
+  const double n2 = z[0] * z[0] + z[1] * z[1];
+  if (p.loss == OnlineLoss::Quadratic) return 0.5 * p.lambda * n2;
+  const double n = std::sqrt(n2);
+  return n <= p.delta ? n2 / (2.0 * p.delta) : n - 0.5 * p.delta;
+}
+
+}  // namespace
+
+Vec2 project_disc(const Vec2& x) {
+  const double n = norm(x);
+  return n <= kDiscRadius ? x : Vec2{x[0] * kDiscRadius / n, x[1] * kDiscRadius / n};
+}
+
+double SeaProblem::amplitude() const { return loss == OnlineLoss::Huber ? 0.5 * variation * delta : variation / (2.0 * lambda); }
+
+Vec2 SeaProblem::theta(long long t) const {
+  const double s = (t % 2 == 1) ? amplitude() : -amplitude();  // θ_t = c + (−1)^(t+1) Δ u: t = 1 starts at c + Δu
+  return {centre[0] + s * direction[0], centre[1] + s * direction[1]};
+}
+
+double SeaProblem::value(const Vec2& x, long long t) const {
+  const Vec2 th = theta(t);
+  return loss_value(*this, {x[0] - th[0], x[1] - th[1]});
+}
+
+Vec2 SeaProblem::gradient(const Vec2& x, long long t) const {
+  const Vec2 th = theta(t);
+  return loss_gradient(*this, {x[0] - th[0], x[1] - th[1]});
+}
+
+double SeaProblem::gradient_bound() const {
+  if (loss == OnlineLoss::Huber) return 1.0;
+  return lambda * (kDiscRadius + norm(centre) + amplitude());  // λ max ‖x − θ_t‖ over the disc
+}
+
+Vec2 SeaProblem::comparator(long long n) const {
+  const double odd = static_cast<double>((n + 1) / 2), even = static_cast<double>(n / 2);
+  const Vec2 a = theta(1), b = theta(2);
+  // Quadratic: Σ_t (λ/2)‖x − θ_t‖² is (λn/2)‖x − θ̄‖² + const, minimised over the disc at Π_X(θ̄).
+  const Vec2 mean{(odd * a[0] + even * b[0]) / (odd + even), (odd * a[1] + even * b[1]) / (odd + even)};
+  if (loss == OnlineLoss::Quadratic) return project_disc(mean);
+  // Huber: projected gradient descent on (odd·F_1 + even·F_2)/n with step 1/L from the weighted mean
+  // (the sum is convex and L-smooth, and quadratic near its minimiser when Δ is small).
+  Vec2 x = project_disc(mean);
+  const double step = delta, wa = odd / (odd + even), wb = even / (odd + even);
+  for (int k = 0; k < 20000; ++k) {
+    const Vec2 ga = loss_gradient(*this, {x[0] - a[0], x[1] - a[1]}), gb = loss_gradient(*this, {x[0] - b[0], x[1] - b[1]});
+    const Vec2 next = project_disc({x[0] - step * (wa * ga[0] + wb * gb[0]), x[1] - step * (wa * ga[1] + wb * gb[1])});
+    const double moved = std::fabs(next[0] - x[0]) + std::fabs(next[1] - x[1]);
+    x = next;
+    if (moved < 1e-14) break;
+  }
+  return x;
+}
+
+OnlineLearner make_learner(OnlineMethod m, const Vec2& start) {
+  OnlineLearner l;
+  l.method = m;
+  l.x_hat = project_disc(start);
+  return l;
+}
+
+double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l) {
+  const double L = p.smoothness(), t = static_cast<double>(l.t);
+  if (l.method == OnlineMethod::Ogd) {
+    if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t);
+    const double G = std::sqrt(p.gradient_bound() * p.gradient_bound() + s.sigma * s.sigma);
+    return kDiscDiameter / (G * std::sqrt(static_cast<double>(s.horizon)));
+  }
+  if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t + 4.0 * L);
+  const double cap = 1.0 / (4.0 * L);
+  return l.hint_error > 0.0 ? std::min(cap, kDiscDiameter / std::sqrt(l.hint_error)) : cap;
+}
+
+Vec2 learner_play(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l) {
+  if (l.method != OnlineMethod::OptimisticOmd) return l.x_hat;
+  const double eta = learner_step(p, s, l);
+  return project_disc({l.x_hat[0] - eta * l.hint[0], l.x_hat[1] - eta * l.hint[1]});
+}
+
+void learner_observe(const SeaProblem& p, const OnlineSettings& s, const Vec2& g, OnlineLearner* l) {
+  const double eta = learner_step(p, s, *l);
+  l->x_hat = project_disc({l->x_hat[0] - eta * g[0], l->x_hat[1] - eta * g[1]});
+  const double e0 = g[0] - l->hint[0], e1 = g[1] - l->hint[1];
+  l->hint_error += e0 * e0 + e1 * e1;  // plain OMD: M = 0, so this is Σ‖g_s‖² (AdaGrad-norm)
+  if (l->method == OnlineMethod::OptimisticOmd) l->hint = g;
+  ++l->t;
+}
+
+}  // namespace klab::optim

@@ -1,0 +1,97 @@
+// Known answers of optim.halpern's finite-sum game and methods (src/optim/halpern.hpp): the mean of
+// the components is the closed-form F, z* solves F(z*) = 0, the constants L_F, L are the tight ones,
+// the recursive estimator is exact when every index is drawn, and deterministic Halpern's residual
+// meets Lieder's bound 2‖z₀ − z*‖/(k + 1) at every iteration.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "optim/halpern.hpp"
+
+using namespace klab::optim;
+
+namespace {
+
+FiniteSumGame game(long long n) {
+  FiniteSumGame g;
+  g.n = n;
+  g.mu = 0.3;
+  g.coupling = 0.8;
+  g.spread = 1.2;
+  return g;
+}
+
+double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
+
+}  // namespace
+
+TEST_CASE("optim.halpern: the components average to the closed-form F for every n ≥ 3, and F(z*) = 0") {
+  for (long long n : {3LL, 4LL, 17LL, 1000LL}) {
+    CAPTURE(n);
+    const FiniteSumGame g = game(n);
+    const Vec2 z{0.7, -1.9};
+    Vec2 sum{0.0, 0.0};
+    double a2 = 0.0;
+    for (long long i = 0; i < n; ++i) {
+      const Vec2 f = g.component(i, z);
+      sum = {sum[0] + f[0], sum[1] + f[1]};
+      a2 += g.a(i) * g.a(i);
+    }
+    const Vec2 full = g.full(z);
+    CHECK(sum[0] / n == doctest::Approx(full[0]).epsilon(1e-12));
+    CHECK(sum[1] / n == doctest::Approx(full[1]).epsilon(1e-12));
+    CHECK(a2 / n == doctest::Approx(g.mean_square_coupling()).epsilon(1e-12));
+    CHECK(norm(g.full(g.solution())) < 1e-14);
+  }
+}
+
+TEST_CASE("optim.halpern: F is 1/L_F-cocoercive and the components L-cocoercive on average, both with equality") {
+  const FiniteSumGame g = game(50);
+  const Vec2 u{1.3, -0.2}, v{-0.4, 0.9}, d{u[0] - v[0], u[1] - v[1]};
+  const Vec2 fu = g.full(u), fv = g.full(v), df{fu[0] - fv[0], fu[1] - fv[1]};
+  const double inner = df[0] * d[0] + df[1] * d[1];
+  CHECK(inner == doctest::Approx(norm(df) * norm(df) / g.cocoercivity()).epsilon(1e-12));
+  double spread = 0.0;
+  for (long long i = 0; i < g.n; ++i) {
+    const Vec2 a = g.component(i, u), b = g.component(i, v);
+    spread += (a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]);
+  }
+  CHECK(spread / g.n == doctest::Approx(g.average_cocoercivity() * inner).epsilon(1e-12));
+  CHECK(norm(df) == doctest::Approx(g.lipschitz() * norm(d)).epsilon(1e-12));
+}
+
+TEST_CASE("optim.halpern: deterministic Halpern meets ‖z_k − T z_k‖ ≤ 2‖z₀ − z*‖/(k + 1) at every iteration and costs n per step") {
+  const FiniteSumGame g = game(40);
+  const Vec2 z0{-2.0, 2.5}, s = g.solution();
+  const double d = norm({z0[0] - s[0], z0[1] - s[1]});
+  HalpernState st = make_halpern_state(g, HalpernMethod::Halpern, z0);
+  klab::Rng rng(1, 0, 0);
+  double worst = -1e300;
+  for (int k = 0; k <= 5000; ++k) {
+    CHECK(st.k == k);
+    worst = std::max(worst, norm(g.full(st.z)) / g.cocoercivity() - 2.0 * d / (k + 1));
+    halpern_step(g, &st, rng);
+  }
+  MESSAGE("largest excess over the bound in 5000 iterations: " << worst);
+  CHECK(worst <= 1e-12);
+  CHECK(st.calls == doctest::Approx(5001.0 * 40));
+}
+
+TEST_CASE("optim.halpern: the recursive estimator tracks F exactly on a one-component sum, and VR-EG converges") {
+  // n = 3 with spread 0: every component equals F, so F̃ stays exact and VR-Halpern is Halpern with step 1/L = 1/L_F.
+  FiniteSumGame g = game(3);
+  g.spread = 0.0;
+  HalpernState vr = make_halpern_state(g, HalpernMethod::VrHalpern, {1.0, 1.0}), det = make_halpern_state(g, HalpernMethod::Halpern, {1.0, 1.0});
+  klab::Rng rng(2, 0, 0);
+  for (int k = 0; k < 200; ++k) {
+    halpern_step(g, &vr, rng);
+    halpern_step(g, &det, rng);
+    CHECK(vr.z[0] == doctest::Approx(det.z[0]).epsilon(1e-12));
+    CHECK(vr.z[1] == doctest::Approx(det.z[1]).epsilon(1e-12));
+  }
+  // VR extragradient on the heterogeneous game reaches the solution (strongly monotone: linear rate).
+  const FiniteSumGame h = game(30);
+  HalpernState e = make_halpern_state(h, HalpernMethod::VrExtragradient, {2.0, -2.0});
+  for (int k = 0; k < 20000; ++k) halpern_step(h, &e, rng);
+  CHECK(norm(h.full(e.z)) < 1e-8);
+}
