@@ -46,7 +46,6 @@ HalpernMethod method_of(const std::string& id) {
                             : HalpernMethod::VrExtragradient;
 }
 
-double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
 
 }  // namespace
 

@@ -7,7 +7,6 @@
 namespace klab::optim {
 namespace {
 
-double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
 
 // ∇ℓ(z): huber ∇h_δ(‖z‖) = z/δ inside radius δ, z/‖z‖ beyond; quadratic λz.
 Vec2 loss_gradient(const SeaProblem& p, const Vec2& z) {

@@ -11,8 +11,11 @@
 
 #include "claim_batch.hpp"
 #include "optim/bilevel_experiment.hpp"
+#include "test_util.hpp"
 
 namespace {
+
+using klab::test::log_log_slope;
 
 using klab::BatchResult;
 using klab::test::final_of;
@@ -23,15 +26,6 @@ BatchResult run_bilevel(const Settings& s, uint32_t runs) {
   return klab::test::run_batch(e, s, 61, runs);
 }
 
-double slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double k = static_cast<double>(x.size());
-  for (size_t i = 0; i < x.size(); ++i) {
-    const double a = std::log(x[i]), b = std::log(y[i]);
-    sx += a, sy += b, sxx += a * a, sxy += a * b;
-  }
-  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
-}
 
 }  // namespace
 
@@ -50,7 +44,7 @@ TEST_SUITE("claims") {
         grad_gap.push_back(final_of(r, "penalty", "grad_error_start").mean());
         MESSAGE("ρ = " << rho << ", σ = " << sigma << ": |ψ_σ − φ| = " << value_gap.back() << ", |∇ψ_σ − ∇φ| = " << grad_gap.back());
       }
-      const double sv = slope(sigmas, value_gap), sg = slope(sigmas, grad_gap);
+      const double sv = log_log_slope(sigmas, value_gap), sg = log_log_slope(sigmas, grad_gap);
       MESSAGE("ρ = " << rho << ": fitted slopes in σ: value " << sv << ", gradient " << sg);
       CHECK(sv >= 0.9);
       CHECK(sv <= 1.1);

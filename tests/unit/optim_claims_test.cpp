@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "claim_batch.hpp"
 #include "core/batch.hpp"
 #include "optim/lion_experiment.hpp"
 #include "optim/mixture_experiment.hpp"
@@ -16,9 +17,10 @@ namespace {
 
 using klab::BatchResult;
 using klab::RunningStat;
+using klab::test::final_of;
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
-BatchResult run_batch(const Settings& params, uint64_t seed, uint32_t runs) {
+BatchResult run_mixture(const Settings& params, uint64_t seed, uint32_t runs) {
   klab::optim::MixtureExperiment e;
   const klab::Status s = e.params().set_texts(params);
   REQUIRE_MESSAGE(s.ok(), s.message());
@@ -31,12 +33,6 @@ size_t series(const BatchResult& r, const std::string& id) {
   const int s = r.layout.find_series(id);
   REQUIRE(s >= 0);
   return static_cast<size_t>(s);
-}
-
-const RunningStat& final_of(const BatchResult& r, const std::string& id, const std::string& metric) {
-  const int m = r.layout.find_final(metric);
-  REQUIRE(m >= 0);
-  return r.final_stat(series(r, id), static_cast<size_t>(m));
 }
 
 // Least-squares slope of ln(mean curve) against ln n over the checkpoints with n ≥ n_min.
@@ -63,7 +59,7 @@ TEST_SUITE("claims") {
                                {"methods", "smd_entropic,smd_euclidean,laplace"}, {"floor", "0.05"}};
     const double floor_kl = -std::log(1.0 - 3 * 0.005);  // KL(p‖w) ≥ −ln Σ_{p_i>0} w_i for every w ≥ δ
     for (uint64_t seed : {11u, 12u}) {
-      const BatchResult r = run_batch(settings, seed, 40);
+      const BatchResult r = run_mixture(settings, seed, 40);
       const double slope = loglog_slope(r, "smd_entropic", "kl", 200);
       const RunningStat &smd = final_of(r, "smd_entropic", "kl"), &euclid = final_of(r, "smd_euclidean", "kl"),
                         &laplace = final_of(r, "laplace", "kl");
@@ -86,7 +82,7 @@ TEST_SUITE("claims") {
   TEST_CASE("claim 2: SMD costs M evaluations per sample and its error is within a stated factor of batch EM's, which costs more per "
             "sample as n grows") {
     // Categorical: EM is the MLE c_i/n; SMD's ℓ₂ error within 5% of it.
-    const BatchResult c = run_batch({{"target", "categorical"}, {"components", "10"}, {"zeros", "3"}, {"samples", "10000"},
+    const BatchResult c = run_mixture({{"target", "categorical"}, {"components", "10"}, {"zeros", "3"}, {"samples", "10000"},
                                      {"methods", "smd_entropic,em"}},
                                     21, 40);
     const RunningStat &smd_l2 = final_of(c, "smd_entropic", "l2"), &em_l2 = final_of(c, "em", "l2");
@@ -97,7 +93,7 @@ TEST_SUITE("claims") {
     // EM's at equal n; EM's sweeps, and so its work per sample, grow with n.
     std::vector<double> em_work;
     for (const std::string n : {"500", "4000"}) {
-      const BatchResult b = run_batch({{"target", "bumps"}, {"components", "20"}, {"width", "0.05"}, {"samples", n},
+      const BatchResult b = run_mixture({{"target", "bumps"}, {"components", "20"}, {"width", "0.05"}, {"samples", n},
                                        {"methods", "smd_entropic,em"}, {"entropic_step", "4"}},
                                       22, 12);
       const RunningStat &smd = final_of(b, "smd_entropic", "kl"), &em = final_of(b, "em", "kl");

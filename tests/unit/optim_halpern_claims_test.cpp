@@ -10,21 +10,15 @@
 
 #include "claim_batch.hpp"
 #include "optim/halpern_experiment.hpp"
+#include "test_util.hpp"
 
 namespace {
+
+using klab::test::log_log_slope;
 
 using klab::BatchResult;
 using klab::test::final_of;
 
-double slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double k = static_cast<double>(x.size());
-  for (size_t i = 0; i < x.size(); ++i) {
-    const double a = std::log(x[i]), b = std::log(y[i]);
-    sx += a, sy += b, sxx += a * a, sxy += a * b;
-  }
-  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
-}
 
 }  // namespace
 
@@ -51,7 +45,7 @@ TEST_SUITE("claims") {
         MESSAGE("seed " << seed << ", n = " << n << ": calls to ε = 0.03: VR-Halpern " << vr.back() << " ± " << final_of(r, "vr_halpern", "calls_to_eps").sem()
                        << ", Halpern " << det.back() << "; bound excess " << final_of(r, "halpern", "bound_excess").mean());
       }
-      const double vr_slope = slope(ns, vr), det_slope = slope(ns, det);
+      const double vr_slope = log_log_slope(ns, vr), det_slope = log_log_slope(ns, det);
       MESSAGE("fitted slopes in n: VR-Halpern " << vr_slope << ", Halpern " << det_slope);
       CHECK(vr_slope >= 0.35);
       CHECK(vr_slope <= 0.65);

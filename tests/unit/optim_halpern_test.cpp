@@ -21,7 +21,6 @@ FiniteSumGame game(long long n) {
   return g;
 }
 
-double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
 
 }  // namespace
 

@@ -23,7 +23,6 @@ SeaProblem problem(OnlineLoss loss, double variation) {
   return p;
 }
 
-double norm(const Vec2& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1]); }
 
 }  // namespace
 

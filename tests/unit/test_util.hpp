@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +16,17 @@
 #include <vector>
 
 namespace klab::test {
+
+// Least-squares slope of ln y against ln x (a fitted rate exponent).
+inline double log_log_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double k = static_cast<double>(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double a = std::log(x[i]), b = std::log(y[i]);
+    sx += a, sy += b, sxx += a * a, sxy += a * b;
+  }
+  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+}
 
 inline std::string tmp_dir() {
   static const std::string dir = [] {
