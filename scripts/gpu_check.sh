@@ -53,7 +53,9 @@ row() {
 step() {
   local name=$1 limit=$2
   shift 2
-  local log="$out/logs/${name// /_}.log" t0=$SECONDS rc
+  local safe
+  safe=$(tr -c 'A-Za-z0-9._-' '_' <<<"$name" | sed 's/__*/_/g; s/_$//')  # plain names travel back
+  local log="$out/logs/$safe.log" t0=$SECONDS rc
   if [ -n "$budget" ]; then  # never past the whole run's budget
     local left=$((budget - (SECONDS - start)))
     if [ $left -lt 15 ]; then
@@ -116,7 +118,7 @@ fi
 } >"$out/gpu_check.txt"
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
-cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench)
+cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench klab)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -197,8 +199,39 @@ for variant in release strict; do
   DETAIL_GREP="speed-up|MISMATCH|FAIL" step "bench $variant: every CUDA engine" 240 "build/gpu-$variant/bench/cuda_bench"
   while read -r line; do
     bench_rows+=("$variant $line")
-  done < <(sed -n 's/^CUDA_BENCH //p' "$out/logs/bench_${variant}:_every_CUDA_engine.log")
+  done < <(sed -n 's/^CUDA_BENCH //p' "$out/logs/bench_${variant}_every_CUDA_engine.log")
 done
+
+# ---- 8. the CLI end to end: klab run --backend cuda ------------------------------------------------
+# The user's path: `klab run bandits.regret --backend cuda` against `--backend cpu` on the same
+# config (strict build: summary.json and curves.csv byte-identical; release: the comparison is
+# reported, not required), then the full-scale figure: 10^7 seeds of KL-UCB at T = 10^4.
+if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
+  cli_cmp() {  # cli_cmp BUILD REQUIRE_IDENTICAL
+    local k=build/gpu-$1/src/app/klab d=$out/cli-$1 set=(--set horizon=2000 --runs 2000 --seed 7 --quiet --overwrite)
+    rm -rf "$d"
+    "$k" run bandits.regret "${set[@]}" --backend cpu --out "$d/cpu" || return 1
+    "$k" run bandits.regret "${set[@]}" --backend cuda --out "$d/cuda" || return 1
+    local same=1  # summary.json apart from its last field, "timing"
+    cmp -s <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") || same=0
+    cmp -s "$d/cpu/curves.csv" "$d/cuda/curves.csv" || same=0
+    if [ $same = 1 ]; then echo "2000 runs x 8 policies, T = 2000: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
+    echo "2000 runs x 8 policies, T = 2000: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
+    [ "$2" = 1 ] && return 1 || return 0
+  }
+  scale() {
+    local k=build/gpu-release/src/app/klab t0 t1
+    t0=$(date +%s.%N)
+    "$k" run bandits.regret --set policies=klucb --runs 10000000 --quiet --overwrite --backend cuda --out "$out/cli-scale" || return 1
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
+  }
+  export out
+  export -f cli_cmp scale
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'cli_cmp strict 1'
+  [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'cli_cmp release 0'
+  [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
+fi
 
 # ---- the table ---------------------------------------------------------------------------------
 {
@@ -227,7 +260,7 @@ done
     done
   fi
   echo
-  if [ $failed = 1 ]; then echo "RESULT: FAIL (logs in $out/logs)"; else echo "RESULT: PASS${gpu:+ on $gpu_name}${gpu:- (no GPU: GPU steps skipped)}"; fi
+  if [ $failed = 1 ]; then echo "RESULT: FAIL (logs in $out/logs)"; else if [ -n "$gpu" ]; then echo "RESULT: PASS on $gpu_name"; else echo "RESULT: PASS (no GPU: GPU steps skipped)"; fi; fi
 } >"$out/gpu_check.txt"
 echo
 cat "$out/gpu_check.txt"
