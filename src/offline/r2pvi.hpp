@@ -19,7 +19,7 @@
 // duals — ridge regressions of exp(−V/λ), [V]_α, [V]_α² and min(V, α) — are the duals above with
 // μ⁰_i replaced by the row μ̂_{h,i}; the estimate of E[exp(−V/λ)] is clipped into
 // [exp(−max V/λ), exp(−min V/λ)] (reading: the authors' code clips below at exp(−H/λ)).
-//   R2PVI:  Q̂_h = clip(⟨φ, θ_h + ν̂_h⟩ − β Σ_i φ_i ‖e_i‖_{Λ_h⁻¹}, 0, H − h)   (the d-rectangular bonus, Σ_i φ_i √(Λ⁻¹)_ii)
+//   R2PVI:  Q̂_h = clip(⟨φ, θ_h + ν̂_h⟩ − β Σ_i φ_i ‖e_i‖_{Λ_h⁻¹}, 0, H − h)   (h = 0 … H − 1; the d-rectangular bonus)
 //   PEVI:   Q̂_h = clip(⟨φ, θ_h + μ̂_h V̂_{h+1}⟩ − β ‖φ‖_{Λ_h⁻¹}, 0, H − h)
 // and π_h(s) = argmax_a Q̂_h(s, a) (the first maximiser), V̂_h(s) = max_a Q̂_h(s, a). Readings: both
 // learners use the known θ_h (R2PVI as in the paper; PEVI too, so that only the transition part
@@ -39,7 +39,7 @@ namespace klab::offline {
 enum class Divergence { None, Kl, ChiSquare, Tv };  // None: E_μ[V] (PEVI's plain expectation)
 
 // inf_{μ ∈ Δ(S)} E_μ[V] + λ D_f(μ‖p) by its dual, for a distribution p over S (weights summing to
-// 1) or a signed ridge estimate of one. v: V(s′) (S); vmin, vmax: the range of V over all states.
+// 1) or a signed ridge estimate of one; v: V(s′) for every state s′ (S).
 double robust_expectation(Divergence f, const std::vector<double>& p, const std::vector<double>& v, double lambda);
 
 struct PviSettings {

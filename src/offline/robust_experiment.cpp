@@ -182,11 +182,12 @@ DemoInfo robust_demo() {
       "R2PVI estimates each dual by ridge regression on the offline data (Λ_h = ridge·I + Σ φφᵀ) and subtracts the d-rectangular bonus\n"
       "β Σ_i φ_i ‖e_i‖_{Λ⁻¹}; PEVI regresses E[V] and subtracts β‖φ‖_{Λ⁻¹}. The world (the paper's simulated MDP): from x1 the action's load\n"
       "δ + ⟨ξ, a⟩ on factor 4 leads straight to the rewarding state x5; the test perturbation sends that factor to the fail state x4 with probability q.\n"
-      "What to look for: PEVI loads on factor 4 (best at q = 0) and its return falls fastest with q; R2PVI-TV takes the safe action and keeps\n"
-      "the best worst case (claim 4, tests/unit/offline_robust_test.cpp). KL and χ² can only re-weight a factor's own support, and factor 4's\n"
-      "nominal support is x5 alone: with exact factors their robust policy is the nominal one (planner_worst_case); the small gain they show\n"
-      "at small λ comes from the ridge estimate, not from the regulariser's worst case (README: offline.robust). Readings of the paper: the\n"
-      "KL estimate's clipping, the known reward θ_h for PEVI too, the exact χ² supremum over α.";
+      "What to look for: PEVI loads on factor 4 (best at q = 0) and its return falls fastest with q; R2PVI-TV takes the safe first action\n"
+      "and keeps the best worst case; KL and χ² gain less (claim 4, tests/unit/offline_robust_test.cpp). Why, in this toy (README: offline.robust):\n"
+      "with the exact factors every robust planner keeps the risky action (planner_worst_case) — KL and χ² can only re-weight a factor's own\n"
+      "support, and factor 4's is x5 alone; TV makes every factor worth about λ. What turns the learners is the data: factor 4 is the\n"
+      "less-covered one, so its ridge estimate shrinks more and its bonus is larger. Readings of the paper (its full text could not be read;\n"
+      "checked against the authors' code): the KL estimate's clipping, PEVI with the known reward θ_h, the exact χ² supremum over α.";
   d.papers = {"C. Tang, Z. Liu, P. Xu. Robust Offline Reinforcement Learning with Linearly Structured f-Divergence Regularization. ICML 2025, arXiv:2411.18612.",
               "Y. Jin, Z. Yang, Z. Wang. Is Pessimism Provably Efficient for Offline RL? ICML 2021, arXiv:2012.15085.",
               "Z. Liu, P. Xu. Distributionally Robust Off-Dynamics Reinforcement Learning: Provable Efficiency with Linear Function Approximation. AISTATS 2024."};
