@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
-#include "core/colormap.hpp"
 #include "core/result_plots.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/figures.hpp"
@@ -145,7 +145,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   f.title = "Simulated linear MDP (d = 4, H = 3), " + std::to_string(p().episodes) + " uniform trajectories of the nominal model, λ = " +
             format_real(p().lambda) + ", β = " + format_real(p().beta) + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot ret;
-  ret.title = "Return under perturbed transitions (exact): out of x1, factor 4 leads to the fail state with probability q";
+  ret.title = "Return when x1's factor 4 fails with probability q (exact)";
   ret.x = {"perturbation q"};
   ret.x.cover_lo = 0.0, ret.x.cover_hi = 1.0;
   ret.y = {"expected return"};
@@ -157,12 +157,12 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   ret.lines.push_back(plot::reference_line("best policy that knows q", p().perturbations, best));
 
   plot::Plot sweep;
-  sweep.title = "Worst case over the q grid against the regulariser λ";
+  sweep.title = "Worst case over q against λ";
   sweep.x = {"λ", plot::Scale::Log};
-  sweep.y = {"min over q of the return"};
+  sweep.y = {"worst-case return"};
   sweep.lines = mdp::reported_lines(r, "worst_case_vs_lambda");
 
-  plot::Plot load = mdp::final_bars(r, "perturbed_factor_load", "The first action's load on the perturbed factor, δ + ⟨ξ, a₁⟩", "φ₄(x1, π₁(x1))");
+  plot::Plot load = mdp::final_bars(r, "perturbed_factor_load", "First action's load on factor 4", "δ + ⟨ξ, a₁⟩");
   f.plots = {ret, sweep, load};
   return f;
 }
