@@ -145,8 +145,8 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   f.title = "Simulated linear MDP (d = 4, H = 3), " + std::to_string(p().episodes) + " uniform trajectories of the nominal model, λ = " +
             format_real(p().lambda) + ", β = " + format_real(p().beta) + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot ret;
-  ret.title = "Return when x1's factor 4 fails with probability q (exact)";
-  ret.x = {"perturbation q"};
+  ret.title = "Return under perturbation q (exact)";
+  ret.x = {"q = P(x1's factor 4 leads to the fail state)"};
   ret.x.cover_lo = 0.0, ret.x.cover_hi = 1.0;
   ret.y = {"expected return"};
   ret.lines = mdp::reported_lines(r, "return");
