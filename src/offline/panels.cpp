@@ -1,5 +1,6 @@
 // The offline chapter's live views: plots and readouts only; every number comes from the chapter's
-// learners (dice.hpp through DiceRun), the code `klab run offline.dice` and the tests run.
+// learners (dice.hpp through DiceRun; r2pvi.hpp through RobustExperiment's runs), the code `klab run`
+// and the tests run.
 #include "offline/panels.hpp"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "offline/dice_experiment.hpp"
+#include "offline/robust_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -139,10 +141,65 @@ class DiceView final : public ui::DemoView {
   std::vector<std::vector<double>> over_, cosine_;  // (methods, checks)
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// offline.robust: the batch of the Runs tab, one run (a fresh dataset, every learner trained on it and
+// evaluated exactly at every q) per view step, drawn with the experiment's own figure as it fills in.
+// Headline: the return under perturbation q with 95 % bands, and the best policy that knows q.
+class RobustView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    const auto& e = static_cast<const RobustExperiment&>(ctx.experiment);
+    runs_ = static_cast<uint32_t>(robust_demo().default_runs);
+    job_ = std::make_unique<BatchJob>(e.clone(), ctx.seed, runs_);
+    job_->advance(0.0);  // the first run: the plot has data from the first frame
+    rebuild(e);
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !job_ || job_->done(); }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "run %u / %u", job_ ? job_->result().runs_done : 0u, runs_);
+    return s;
+  }
+  double steps_done() const override { return job_ ? job_->result().runs_done : 0.0; }
+  double steps_total() const override { return runs_; }
+  void advance(const ui::ViewContext& ctx, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) job_->advance(0.0);  // exactly one run each
+    rebuild(static_cast<const RobustExperiment&>(ctx.experiment));
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (figure_.plots.size() != 3) return;
+    std::vector<std::pair<std::string, std::string>> rows;
+    const BatchResult r = job_->result();
+    for (size_t s = 0; s < r.layout.series.size(); ++s) {
+      const RunningStat& worst = r.final_stat(s, static_cast<size_t>(r.layout.find_final("worst_case_return")));
+      rows.push_back({r.layout.series[s] + ": worst case over q", num(worst.mean()) + " ± " + num(worst.ci95())});
+    }
+    ui::readout_table("##robust", rows, 2);
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("return", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("sweep", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("load", figure_.plots[2], grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  void rebuild(const RobustExperiment& e) {
+    figure_ = e.figure(job_->result());
+    figure_.title = "offline.robust, runs so far: " + figure_.title;
+  }
+
+  uint32_t runs_ = 0;
+  std::unique_ptr<BatchJob> job_;
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "offline.dice") return std::make_unique<DiceView>();
+  if (demo_id == "offline.robust") return std::make_unique<RobustView>();
   return nullptr;
 }
 
