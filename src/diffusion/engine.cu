@@ -13,7 +13,9 @@
 //     noise and the score's log-sum-exp skip (terms below e^{−40}) are the only divergent paths.
 //   * score()'s exponent array (marginal.hpp, K doubles) lives in local memory, cached in L1; the
 //     per-thread stack limit is raised only if the kernel's frame exceeds it.
-//   * Per chunk: kernel, then the two coordinate arrays copied straight into the caller's vectors.
+//   * Per chunk: kernel, then the two coordinate arrays copied straight into the caller's vectors,
+//     all on the engine's own stream: run_cuda gives each host thread its own engine, so one
+//     thread's kernels run while others compute their metrics on the host.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -60,13 +62,16 @@ struct CudaParticleEngine::Device {
   size_t plan_bytes = 0;
   double* particles = nullptr;  // x then y of one chunk
   uint64_t particle_capacity = 0;
+  cudaStream_t stream = nullptr;  // its own stream: engines on several host threads overlap
   cudaEvent_t start = nullptr, stop = nullptr;
   bool configured = false;
   ~Device() {
+    if (stream) cudaStreamSynchronize(stream);
     if (plan) cudaFree(plan);
     if (particles) cudaFree(particles);
     if (start) cudaEventDestroy(start);
     if (stop) cudaEventDestroy(stop);
+    if (stream) cudaStreamDestroy(stream);
   }
 };
 
@@ -95,6 +100,7 @@ Status CudaParticleEngine::sample(const SolverPlan& plan, uint64_t seed, uint32_
     stats_.threads_per_block = kThreadsPerBlock;
     stats_.registers_per_thread = attributes.numRegs;
     stats_.local_bytes_per_thread = attributes.localSizeBytes;
+    KLAB_CUDA_TRY(cudaStreamCreateWithFlags(&d.stream, cudaStreamNonBlocking));
     KLAB_CUDA_TRY(cudaEventCreate(&d.start));
     KLAB_CUDA_TRY(cudaEventCreate(&d.stop));
     d.configured = true;
@@ -113,9 +119,10 @@ Status CudaParticleEngine::sample(const SolverPlan& plan, uint64_t seed, uint32_
       return cuda_error(e, ("cudaMalloc of " + std::to_string(plan_bytes >> 10) + " KiB for the solver plan").c_str());
     d.plan_bytes = plan_bytes;
   }
-  KLAB_CUDA_TRY(cudaMemcpy(d.plan, plan.steps.data(), steps_bytes, cudaMemcpyHostToDevice));
-  KLAB_CUDA_TRY(cudaMemcpy(d.plan + points_at, plan.points.data(), points_bytes, cudaMemcpyHostToDevice));
-  KLAB_CUDA_TRY(cudaMemcpy(d.plan + terms_at, plan.terms.data(), terms_bytes, cudaMemcpyHostToDevice));
+  // (The previous call ended with its stream synchronised: no kernel still reads the buffer.)
+  KLAB_CUDA_TRY(cudaMemcpyAsync(d.plan, plan.steps.data(), steps_bytes, cudaMemcpyHostToDevice, d.stream));
+  KLAB_CUDA_TRY(cudaMemcpyAsync(d.plan + points_at, plan.points.data(), points_bytes, cudaMemcpyHostToDevice, d.stream));
+  KLAB_CUDA_TRY(cudaMemcpyAsync(d.plan + terms_at, plan.terms.data(), terms_bytes, cudaMemcpyHostToDevice, d.stream));
   PlanView v = plan.view(seed, run, prior_stream, noise_stream, n);
   v.step = reinterpret_cast<const PlanStep*>(d.plan);
   v.point = reinterpret_cast<const ModelPoint*>(d.plan + points_at);
@@ -137,12 +144,13 @@ Status CudaParticleEngine::sample(const SolverPlan& plan, uint64_t seed, uint32_
   for (uint64_t first = 0; first < n; first += chunk) {
     const uint32_t count = static_cast<uint32_t>(std::min(chunk, n - first));
     const uint32_t blocks = (count + kThreadsPerBlock - 1) / kThreadsPerBlock;
-    KLAB_CUDA_TRY(cudaEventRecord(d.start));
-    particles_kernel<<<blocks, kThreadsPerBlock>>>(v, first, count, d.particles, d.particles + count);
+    KLAB_CUDA_TRY(cudaEventRecord(d.start, d.stream));
+    particles_kernel<<<blocks, kThreadsPerBlock, 0, d.stream>>>(v, first, count, d.particles, d.particles + count);
     KLAB_CUDA_TRY(cudaGetLastError());
-    KLAB_CUDA_TRY(cudaEventRecord(d.stop));
-    KLAB_CUDA_TRY(cudaMemcpy(out->x.data() + first, d.particles, count * sizeof(double), cudaMemcpyDeviceToHost));
-    KLAB_CUDA_TRY(cudaMemcpy(out->y.data() + first, d.particles + count, count * sizeof(double), cudaMemcpyDeviceToHost));
+    KLAB_CUDA_TRY(cudaEventRecord(d.stop, d.stream));
+    KLAB_CUDA_TRY(cudaMemcpyAsync(out->x.data() + first, d.particles, count * sizeof(double), cudaMemcpyDeviceToHost, d.stream));
+    KLAB_CUDA_TRY(cudaMemcpyAsync(out->y.data() + first, d.particles + count, count * sizeof(double), cudaMemcpyDeviceToHost, d.stream));
+    KLAB_CUDA_TRY(cudaStreamSynchronize(d.stream));
     float ms = 0.0f;
     KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, d.start, d.stop));
     stats_.kernel_seconds += 1e-3 * ms;

@@ -33,8 +33,8 @@ struct ParticleCudaStats {
 constexpr uint64_t kMaxChunkParticles = uint64_t{1} << 22;
 
 // Device buffers (the plan, one chunk of particles) are allocated on first use, grown when a
-// larger plan or batch needs it, and kept until the engine is destroyed. Not thread-safe: one
-// engine per host thread.
+// larger plan or batch needs it, and kept until the engine is destroyed. Each engine has its own
+// CUDA stream. Not thread-safe: one engine per host thread.
 class CudaParticleEngine {
  public:
   CudaParticleEngine();

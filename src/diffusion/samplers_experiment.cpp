@@ -1,8 +1,10 @@
 #include "diffusion/samplers_experiment.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "core/batch.hpp"
 #include "core/result_plots.hpp"
@@ -206,23 +208,38 @@ std::unique_ptr<RunCursor> SamplersExperiment::start_run(uint64_t seed, uint32_t
 Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
   const auto start = std::chrono::steady_clock::now();
   const RunLayout layout = this->layout();
-  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in order.
-  SlotStats merged(layout), block(layout);
-  RunRecord record(layout);
-  CudaParticleEngine gpu;  // device buffers kept from cell to cell and run to run
-  const ParticleEngine engine = [&gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
-                                       Particles* out) { return gpu.sample(plan, s, r, prior_stream, noise_stream, out); };
-  for (uint32_t r = 0; r < runs; ++r) {
-    record.clear();
-    SamplersCursor cursor(p(), seed, r, &record, engine);
-    cursor.step(kInf);
-    const Status s = cursor.status();
-    if (!s.ok()) return s;
-    block.add(record);
-    if ((r + 1) % kBlockRuns == 0 || r + 1 == runs) {
-      merged.merge(block);
-      block = SlotStats(layout);
+  // Runs go to host threads, each with its own GPU engine (device buffers and stream, kept from
+  // cell to cell): a thread's kernels run while the others measure their particles on the host.
+  // A block of kBlockRuns runs at a time; its records are then pushed in run order and the blocks
+  // merged in order, exactly like BatchJob.
+  const uint32_t threads = std::max(1u, std::min({std::thread::hardware_concurrency(), kBlockRuns, runs}));
+  std::vector<std::unique_ptr<CudaParticleEngine>> engines;
+  for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());
+  std::vector<RunRecord> records(kBlockRuns, RunRecord(layout));
+  std::vector<Status> errors(kBlockRuns);
+  SlotStats merged(layout);
+  for (uint32_t first = 0; first < runs; first += kBlockRuns) {
+    const uint32_t count = std::min(kBlockRuns, runs - first);
+    std::atomic<uint32_t> next{0};
+    auto work = [&](CudaParticleEngine* gpu) {
+      const ParticleEngine engine = [gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
+                                          Particles* out) { return gpu->sample(plan, s, r, prior_stream, noise_stream, out); };
+      for (uint32_t i = next++; i < count; i = next++) {
+        records[i].clear();
+        SamplersCursor cursor(p(), seed, first + i, &records[i], engine);
+        cursor.step(kInf);
+        errors[i] = cursor.status();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (uint32_t t = 0; t < std::min(threads, count); ++t) pool.emplace_back(work, engines[t].get());
+    for (std::thread& t : pool) t.join();
+    SlotStats block(layout);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!errors[i].ok()) return errors[i];
+      block.add(records[i]);
     }
+    merged.merge(block);
   }
   result->layout = layout;
   result->seed = seed;
