@@ -10,11 +10,13 @@
 #      no fused multiply-add), with -DKLAB_CUDA=ON -DKLAB_BUILD_GUI=OFF and the prefix; if the
 #      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
 #   3. build the CUDA tests and benchmarks of both with all cores;
-#   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip);
+#   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
+#      kernel, bandits.regret's and diffusion.samplers' engines against their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
-#   6. compute-sanitizer (memcheck, racecheck) on the small tests;
-#   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench).
+#   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
+#   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench);
+#   8. the CLI end to end: `klab run <demo> --backend cuda` against `--backend cpu`.
 # Prints one table and writes it, row by row as the steps end, with every step's log, to the output
 # folder: $KLAB_GPU_CHECK_OUT, else $OUT (the device tool's folder that comes back), else
 # build/gpu-check. With a GPU the whole run keeps within KLAB_GPU_CHECK_BUDGET (540 s).
@@ -118,7 +120,7 @@ fi
 } >"$out/gpu_check.txt"
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
-cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests cuda_bench klab)
+cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests cuda_bench klab)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -155,12 +157,14 @@ for variant in release strict; do
   dir=build/gpu-$variant
   DETAIL_GREP="FAIL|SKIP|runs:" step "test $variant: RNG + kl bound CPU = GPU" 120 "$dir/tests/klab_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ from|pulls/s" step "test $variant: bandits CPU = GPU" 300 "$dir/tests/klab_bandits_cuda_tests"
+  DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: diffusion CPU = GPU" 180 "$dir/tests/klab_diffusion_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
 if [ -n "${build_ok[release]:-}" ]; then
   if command -v cuobjdump >/dev/null 2>&1; then
-    for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/cuda/libklab_cuda.a; do
+    for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/diffusion/libklab_diffusion_cuda.a \
+      build/gpu-release/src/cuda/libklab_cuda.a; do
       DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
         'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
          archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
@@ -185,6 +189,9 @@ if [ -n "${build_ok[release]:-}" ]; then
       build/gpu-release/tests/klab_bandits_cuda_tests --quick
     DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: bandits test --quick" 240 compute-sanitizer --tool racecheck \
       --error-exitcode 3 build/gpu-release/tests/klab_bandits_cuda_tests --quick
+    # (The diffusion kernel uses no shared memory, so racecheck has nothing to check there.)
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: diffusion test --quick" 180 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_diffusion_cuda_tests --quick
   fi
 fi
 
@@ -203,22 +210,27 @@ for variant in release strict; do
 done
 
 # ---- 8. the CLI end to end: klab run --backend cuda ------------------------------------------------
-# The user's path: `klab run bandits.regret --backend cuda` against `--backend cpu` on the same
-# config (strict build: summary.json and curves.csv byte-identical; release: the comparison is
-# reported, not required), then the full-scale figure: 10^7 seeds of KL-UCB at T = 10^4.
+# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers) against
+# `--backend cpu` on the same config (strict build: summary.json and curves.csv byte-identical;
+# release: the comparison is reported, not required), then the full-scale figure: 10^7 seeds of
+# KL-UCB at T = 10^4.
 if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
-  cli_cmp() {  # cli_cmp BUILD REQUIRE_IDENTICAL
-    local k=build/gpu-$1/src/app/klab d=$out/cli-$1 set=(--set horizon=2000 --runs 2000 --seed 7 --quiet --overwrite)
+  cli_cmp() {  # cli_cmp BUILD REQUIRE_IDENTICAL DEMO WHAT SETTINGS...
+    local k=build/gpu-$1/src/app/klab d=$out/cli-$1-$3 require=$2 demo=$3 what=$4
+    shift 4
+    local set=("$@" --seed 7 --quiet --overwrite)
     rm -rf "$d"
-    "$k" run bandits.regret "${set[@]}" --backend cpu --out "$d/cpu" || return 1
-    "$k" run bandits.regret "${set[@]}" --backend cuda --out "$d/cuda" || return 1
+    "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
+    "$k" run "$demo" "${set[@]}" --backend cuda --out "$d/cuda" || return 1
     local same=1  # summary.json apart from its last field, "timing"
     cmp -s <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") || same=0
     cmp -s "$d/cpu/curves.csv" "$d/cuda/curves.csv" || same=0
-    if [ $same = 1 ]; then echo "2000 runs x 8 policies, T = 2000: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
-    echo "2000 runs x 8 policies, T = 2000: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
-    [ "$2" = 1 ] && return 1 || return 0
+    if [ $same = 1 ]; then echo "$what: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
+    echo "$what: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
+    [ "$require" = 1 ] && return 1 || return 0
   }
+  bandits_cmp() { cli_cmp "$1" "$2" bandits.regret "2000 runs x 8 policies, T = 2000" --set horizon=2000 --runs 2000; }
+  diffusion_cmp() { cli_cmp "$1" "$2" diffusion.samplers "diffusion.samplers, 4 runs x 6 samplers x 10 NFE, n = 2000" --set particles=2000 --runs 4; }
   scale() {
     local k=build/gpu-release/src/app/klab t0 t1
     t0=$(date +%s.%N)
@@ -227,9 +239,10 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
     awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
   }
   export out
-  export -f cli_cmp scale
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'cli_cmp strict 1'
-  [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'cli_cmp release 0'
+  export -f cli_cmp bandits_cmp diffusion_cmp scale
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'bandits_cmp strict 1'
+  [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'bandits_cmp release 0'
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 

@@ -1,9 +1,14 @@
 #include "diffusion/samplers_experiment.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
+#include "core/batch.hpp"
 #include "core/result_plots.hpp"
+#include "diffusion/engine.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -61,11 +66,14 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
 
 class SamplersCursor final : public RunCursor {
  public:
-  SamplersCursor(const SamplersParams& p, uint64_t seed, uint32_t run, RunRecord* out) : p_(p), seed_(seed), run_index_(run), out_(out) {}
+  SamplersCursor(const SamplersParams& p, uint64_t seed, uint32_t run, RunRecord* out, ParticleEngine engine = cpu_particle_engine)
+      : p_(p), seed_(seed), run_index_(run), out_(out), engine_(std::move(engine)) {}
+  // The engine's error, if any (the run then records nothing).
+  Status status() const { return run_ ? run_->status() : Status(); }
 
   bool step(double work) override {
     if (!run_) {
-      run_ = std::make_unique<SamplersRun>(p_, seed_, run_index_);
+      run_ = std::make_unique<SamplersRun>(p_, seed_, run_index_, engine_);
       work -= static_cast<double>(p_.particles) * kReferenceNfe;
     }
     while (!run_->done() && work > 0) {
@@ -73,7 +81,7 @@ class SamplersCursor final : public RunCursor {
       run_->step();
     }
     if (!run_->done()) return false;
-    record();
+    if (run_->status().ok()) record();
     return true;
   }
 
@@ -93,6 +101,7 @@ class SamplersCursor final : public RunCursor {
   uint64_t seed_;
   uint32_t run_index_;
   RunRecord* out_;
+  ParticleEngine engine_;
   std::unique_ptr<SamplersRun> run_;
 };
 
@@ -126,20 +135,28 @@ NoiseSchedule samplers_schedule(const SamplersParams& p) {
   return s;
 }
 
-SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run)
+Status cpu_particle_engine(const SolverPlan& plan, uint64_t seed, uint32_t run, uint32_t prior_stream, uint32_t noise_stream,
+                           Particles* out) {
+  sample_particles_host(plan.view(seed, run, prior_stream, noise_stream, out->size()), 0, out);
+  return {};
+}
+
+SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine)
     : p_(p),
       seed_(seed),
       run_(run),
       mixture_(samplers_mixture(p)),
       schedule_(samplers_schedule(p)),
       mmd_(mixture_, p.mmd_length),
-      kde_(mixture_, p.kde_grid, p.kde_bandwidth) {
+      kde_(mixture_, p.kde_grid, p.kde_bandwidth),
+      engine_(std::move(engine)) {
   for (const std::string& id : p.solvers) solvers_.push_back(solver_of(id));
   for (double k : nfe_budgets(p)) nfe_.push_back(static_cast<int>(k));
   const size_t n = static_cast<size_t>(p.particles);
-  start_ = prior_particles(schedule_, n, seed, run, kStartStream);
-  reference_ = start_;
-  solve_reference(mixture_, schedule_, reference_);
+  // The converged PF-ODE solution from the cells' starting noise.
+  reference_.x.resize(n);
+  reference_.y.resize(n);
+  status_ = engine_(reference_plan(mixture_, schedule_), seed, run, kStartStream, 0, &reference_);
   target_ = exact_samples(mixture_, n, seed, run, kTargetStream);
   exact_ = exact_samples(mixture_, n, seed, run, kExactStream);
   values_.assign(cells() * kMetricCount, kNan);
@@ -170,8 +187,12 @@ double SamplersRun::cell_work(size_t cell) const { return static_cast<double>(p_
 
 void SamplersRun::step() {
   const size_t s = next_ / nfe_.size(), k = next_ % nfe_.size();
-  Particles x = start_;
-  solve(solvers_[s], mixture_, schedule_, p_.schedule, nfe_[k], x, seed_, run_, kDdpmStream + static_cast<uint32_t>(k));
+  Particles x;
+  x.x.resize(static_cast<size_t>(p_.particles));
+  x.y.resize(static_cast<size_t>(p_.particles));
+  status_ = engine_(make_solver_plan(solvers_[s], mixture_, schedule_, p_.schedule, nfe_[k]), seed_, run_, kStartStream,
+                    kDdpmStream + static_cast<uint32_t>(k), &x);
+  if (!status_.ok()) return;
   const std::vector<double> v = measure(x, solver_is_ode(solvers_[s]) ? &reference_ : nullptr);
   std::copy(v.begin(), v.end(), values_.begin() + static_cast<long>(next_ * kMetricCount));
   if (keep_) kept_[next_] = std::move(x);
@@ -182,6 +203,51 @@ SamplersExperiment::SamplersExperiment() : ExperimentOf(table()) {}
 
 std::unique_ptr<RunCursor> SamplersExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
   return std::make_unique<SamplersCursor>(p(), seed, run, &out);
+}
+
+Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+  const auto start = std::chrono::steady_clock::now();
+  const RunLayout layout = this->layout();
+  // Runs go to host threads, each with its own GPU engine (device buffers and stream, kept from
+  // cell to cell): a thread's kernels run while the others measure their particles on the host.
+  // A block of kBlockRuns runs at a time; its records are then pushed in run order and the blocks
+  // merged in order, exactly like BatchJob.
+  const uint32_t threads = std::max(1u, std::min({std::thread::hardware_concurrency(), kBlockRuns, runs}));
+  std::vector<std::unique_ptr<CudaParticleEngine>> engines;
+  for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());
+  std::vector<RunRecord> records(kBlockRuns, RunRecord(layout));
+  std::vector<Status> errors(kBlockRuns);
+  SlotStats merged(layout);
+  for (uint32_t first = 0; first < runs; first += kBlockRuns) {
+    const uint32_t count = std::min(kBlockRuns, runs - first);
+    std::atomic<uint32_t> next{0};
+    auto work = [&](CudaParticleEngine* gpu) {
+      const ParticleEngine engine = [gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
+                                          Particles* out) { return gpu->sample(plan, s, r, prior_stream, noise_stream, out); };
+      for (uint32_t i = next++; i < count; i = next++) {
+        records[i].clear();
+        SamplersCursor cursor(p(), seed, first + i, &records[i], engine);
+        cursor.step(kInf);
+        errors[i] = cursor.status();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (uint32_t t = 0; t < std::min(threads, count); ++t) pool.emplace_back(work, engines[t].get());
+    for (std::thread& t : pool) t.join();
+    SlotStats block(layout);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!errors[i].ok()) return errors[i];
+      block.add(records[i]);
+    }
+    merged.merge(block);
+  }
+  result->layout = layout;
+  result->seed = seed;
+  result->runs_requested = runs;
+  result->runs_done = runs;
+  result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();  // GPU, transfers and host metrics
+  result->stats = merged;
+  return {};
 }
 
 // [SECTION] layout

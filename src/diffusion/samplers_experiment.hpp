@@ -5,6 +5,7 @@
 // Papers: Lu et al. 2022 (DPM-Solver, DPM-Solver++); Song, Meng, Ermon 2021 (DDIM); Ho et al. 2020
 // (DDPM); Karras et al. 2022 (Heun). Algorithms and equations: solvers.hpp, metrics.hpp.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,13 +38,25 @@ constexpr size_t kMmdSamples = 2000;
 enum SamplerMetric { kDiscError, kW2, kMmd, kKl, kCoverage, kModesHit, kMetricCount };
 const std::vector<std::string>& sampler_metric_ids();  // "disc_error", "w2", "mmd", "kl", "coverage", "modes_hit"
 
+// The engine that computes a run's particles: particles 0 .. out->size() − 1 of `plan`, each drawn
+// from the prior (Rng stream `prior_stream`) and run through the solver (DDPM's noise: stream
+// `noise_stream`), as particle_step.hpp's sample_particle does. The CPU engine (the default) runs
+// them one after another (sample_particles_host); the CUDA engine (engine.hpp) one GPU thread each.
+using ParticleEngine = std::function<Status(const SolverPlan& plan, uint64_t seed, uint32_t run, uint32_t prior_stream,
+                                            uint32_t noise_stream, Particles* out)>;
+Status cpu_particle_engine(const SolverPlan& plan, uint64_t seed, uint32_t run, uint32_t prior_stream, uint32_t noise_stream,
+                           Particles* out);
+
 // One run: starting noise z (shared by every solver and NFE), its converged PF-ODE solution, two
 // exact sample sets (the reference of sW2, and the "exact" series), then one cell (solver, NFE)
-// per step(). The Experiment's runs, the claims tests and the live view all step this.
+// per step(). The Experiment's runs, the claims tests and the live view all step this. The
+// particles come from `engine`; the metrics are computed here, on the host, whichever engine it is.
 class SamplersRun {
  public:
-  SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run);
-  bool done() const { return next_ >= cells(); }
+  SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine = cpu_particle_engine);
+  // An engine's error ends the run (done() then holds); the CPU engine never fails.
+  const Status& status() const { return status_; }
+  bool done() const { return next_ >= cells() || !status_.ok(); }
   size_t cells() const { return solvers_.size() * nfe_.size(); }
   size_t next_cell() const { return next_; }
   void step();  // computes the next cell
@@ -67,9 +80,11 @@ class SamplersRun {
   NoiseSchedule schedule_;
   std::vector<Solver> solvers_;
   std::vector<int> nfe_;
-  Particles start_, reference_, target_, exact_;  // z; its PF-ODE solution; exact sets (sW2 reference, "exact" series)
+  Particles reference_, target_, exact_;  // the PF-ODE solution from z; exact sets (sW2 reference, "exact" series)
   MmdReference mmd_;
   KdeReference kde_;
+  ParticleEngine engine_;
+  Status status_;
   std::vector<double> values_, floor_;
   std::vector<Particles> kept_;
   bool keep_ = false;
@@ -90,6 +105,10 @@ class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExp
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (engine.hpp): every run's particles on the GPU, one thread per particle, the
+  // metrics and the aggregation on the host, exactly as the CPU engine's BatchJob does them.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
 };
 
 // The NFE `b` needs to reach the error `a` reaches at `nfe_a`: log-log interpolation of b's mean

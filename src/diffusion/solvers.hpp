@@ -28,6 +28,9 @@
 //                 x_s = (σ_s/σ_t) x_t − α_s(e^{−h} − 1) m₀ + α_s((e^{−h} − 1)/h + 1) D1 − α_s((e^{−h} − 1 + h)/h² − ½) D2
 //                 (first step order 1, second order 2)
 //
+// The per-particle code of every update is particle_step.hpp (shared with the CUDA engine), the
+// time grid and the coefficients solver_plan.cpp.
+//
 // NFE budget: every solver makes exactly `nfe` model evaluations. One-evaluation steps: nfe steps.
 // Heun and DPM-Solver-k: ⌈nfe/k⌉ steps whose last one drops to the remaining order (Heun: Euler)
 // — a reading after DPM-Solver's "fast" order lists (Lu et al. 2022, Sec. 3.4), which also place
@@ -39,17 +42,15 @@
 
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
+#include "diffusion/particle_step.hpp"
+#include "diffusion/solver_plan.hpp"
 
 namespace klab::diffusion {
 
-enum class Solver { Ddpm, Ddim, Euler, Heun, DpmSolver1, DpmSolver2, DpmSolver3, DpmppTwoM, DpmppThreeM };
-constexpr int kSolverCount = 9;
 const std::vector<std::string>& solver_ids();     // "ddpm", "ddim", ... in enum order
 const std::vector<std::string>& solver_labels();  // "DDPM (ancestral)", ...
 Solver solver_of(const std::string& id);          // id must be one of solver_ids()
 bool solver_is_ode(Solver s);                     // every solver but DDPM integrates the PF-ODE
-
-enum class StepSchedule { LogSnr, Time };
 
 // Particles as two coordinate arrays (n each).
 struct Particles {
@@ -57,11 +58,12 @@ struct Particles {
   size_t size() const { return x.size(); }
 };
 
-// The step end points t_0 = 1 > t_1 > ... > t_steps = t_end: uniform in λ or in t.
-std::vector<double> time_grid(const NoiseSchedule& s, StepSchedule schedule, int steps);
-
-// x_T = σ_T z for n particles, z from Rng(seed, run, stream).
+// x_T = σ_T z for n particles, z from Rng(seed, run, stream) (particle j: blocks 2j, 2j + 1).
 Particles prior_particles(const NoiseSchedule& s, size_t n, uint64_t seed, uint32_t run, uint32_t stream);
+
+// The CPU engine: particles first .. first + out->size() − 1 of a batch of `v.n`, each drawn from
+// the prior and run through the plan (particle_step.hpp: sample_particle), one after another.
+void sample_particles_host(const PlanView& v, uint64_t first, Particles* out);
 
 // Runs `solver` with exactly `nfe` evaluations of the exact model on the particles, in place.
 // DDPM's noise comes from Rng(seed, run, noise_stream).
@@ -71,6 +73,7 @@ void solve(Solver solver, const Mixture& m, const NoiseSchedule& s, StepSchedule
 // A converged solution of the PF-ODE from the same x_T: DPM-Solver-3 with `nfe` evaluations on
 // logSNR steps (tests/unit/diffusion_samplers_test.cpp checks that doubling nfe moves it < 1e-7).
 constexpr int kReferenceNfe = 1200;
+SolverPlan reference_plan(const Mixture& m, const NoiseSchedule& s, int nfe = kReferenceNfe);
 void solve_reference(const Mixture& m, const NoiseSchedule& s, Particles& p, int nfe = kReferenceNfe);
 
 }  // namespace klab::diffusion

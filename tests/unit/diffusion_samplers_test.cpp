@@ -111,3 +111,28 @@ TEST_CASE("diffusion.samplers parameters: bad values name the field") {
   CHECK(r.runs_done == 2);
   CHECK(std::isfinite(r.final_stat(0, 0).mean()));
 }
+
+TEST_CASE("diffusion samplers: a particle's result does not depend on the range it is computed in (the CUDA engine's chunks)") {
+  // sample_particles_host over particles [first, first + m) of a batch of n must give exactly the
+  // same particles as the whole batch: the prior and DDPM's noise are indexed by the particle.
+  const Mixture m = make_preset(Preset::Moons, 0.1);
+  const NoiseSchedule s;
+  for (Solver solver : {Solver::Ddpm, Solver::Heun, Solver::DpmSolver3, Solver::DpmppThreeM}) {
+    const SolverPlan plan = make_solver_plan(solver, m, s, StepSchedule::LogSnr, 7);
+    const PlanView v = plan.view(5, 2, 0, 16, 40);
+    Particles whole, part;
+    whole.x.resize(40), whole.y.resize(40), part.x.resize(13), part.y.resize(13);
+    sample_particles_host(v, 0, &whole);
+    sample_particles_host(v, 21, &part);
+    for (size_t i = 0; i < 13; ++i) {
+      CHECK(part.x[i] == whole.x[21 + i]);
+      CHECK(part.y[i] == whole.y[21 + i]);
+    }
+    // The prior and the solver are the sampler's: x_T from prior_particles, then solve().
+    Particles solved = prior_particles(s, 40, 5, 2, 0);
+    solve(solver, m, s, StepSchedule::LogSnr, 7, solved, 5, 2, 16);
+    CHECK(solved.x == whole.x);
+    CHECK(solved.y == whole.y);
+    CHECK(plan.evaluations() == 7);
+  }
+}

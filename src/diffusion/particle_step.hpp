@@ -1,0 +1,201 @@
+// One particle of a reverse-process sampler, from its starting noise to t_end: the per-particle
+// code shared verbatim by the CPU engine (solvers.cpp, one particle after another) and the CUDA
+// engine (engine.cu, one GPU thread per particle). Everything that depends only on the time grid
+// (α, σ, λ, the solvers' coefficients, p_t's K terms at every evaluation time) is computed once on
+// the host into a SolverPlan (solver_plan.hpp); a particle reads it and runs the update equations
+// of solvers.hpp with the exact score (marginal.hpp, score()).
+//
+// Randomness (core/rng.hpp, Philox; sample_normal uses exactly one 4-word block per draw):
+//   x_T = σ_T (z₁, z₂), z from Rng(seed, run, prior_stream) blocks 2j, 2j + 1 for particle j;
+//   DDPM's noise of step i (0-based) for particle j: Rng(seed, run, noise_stream) blocks
+//   2(i·n + j), 2(i·n + j) + 1 (n particles), i.e. the order of a loop over steps, then particles.
+#pragma once
+#include <cstdint>
+
+#include "core/portable.hpp"
+#include "core/rng.hpp"
+#include "core/samplers.hpp"
+#include "diffusion/marginal.hpp"
+
+namespace klab::diffusion {
+
+enum class Solver { Ddpm, Ddim, Euler, Heun, DpmSolver1, DpmSolver2, DpmSolver3, DpmppTwoM, DpmppThreeM };
+constexpr int kSolverCount = 9;
+
+// One evaluation time t of the exact model: p_t's terms (terms[first_term], K of them) and the
+// schedule's values the three predictions need.
+struct ModelPoint {
+  int first_term = 0;
+  double alpha = 1.0, sigma = 0.0;     // α_t, σ_t
+  double drift = 0.0, half_g2 = 0.0;   // f(t) and ½ g²(t) of the PF-ODE velocity
+};
+
+// One step from t_{i−1} to t_i: its order, the model points it evaluates and its coefficients
+// (what each c[·] holds per solver: solver_plan.cpp, make_solver_plan).
+struct PlanStep {
+  int order = 1;
+  int point[3] = {0, 0, 0};
+  double c[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+};
+
+// A solver plan as plain pointers (host vectors for the CPU, device copies for the GPU) and the
+// names of the particle's random streams.
+struct PlanView {
+  Solver solver = Solver::Ddim;
+  int k = 0;        // mixture components
+  int steps = 0;
+  const PlanStep* step = nullptr;
+  const ModelPoint* point = nullptr;
+  const Term* terms = nullptr;
+  double prior_sd = 1.0;  // σ_T
+  uint64_t seed = 0;
+  uint32_t run = 0, prior_stream = 0, noise_stream = 0;
+  uint64_t n = 0;  // particles in the batch (DDPM's noise layout)
+};
+
+// The exact model at point `q`: noise prediction ε̂ = −σ ∇log p_t.
+KLAB_INLINE void model_eps(const PlanView& v, int q, double x, double y, double* ex, double* ey) {
+  const ModelPoint& p = v.point[q];
+  double gx, gy;
+  score(v.terms + p.first_term, v.k, x, y, &gx, &gy);
+  *ex = -p.sigma * gx;
+  *ey = -p.sigma * gy;
+}
+
+// Data prediction x̂₀ = (x + σ² ∇log p_t)/α (Tweedie).
+KLAB_INLINE void model_data(const PlanView& v, int q, double x, double y, double* dx, double* dy) {
+  const ModelPoint& p = v.point[q];
+  double gx, gy;
+  score(v.terms + p.first_term, v.k, x, y, &gx, &gy);
+  const double var = p.sigma * p.sigma;
+  *dx = (x + var * gx) / p.alpha;
+  *dy = (y + var * gy) / p.alpha;
+}
+
+// PF-ODE velocity dx/dt = f x − ½ g² ∇log p_t.
+KLAB_INLINE void model_velocity(const PlanView& v, int q, double x, double y, double* vx, double* vy) {
+  const ModelPoint& p = v.point[q];
+  double gx, gy;
+  score(v.terms + p.first_term, v.k, x, y, &gx, &gy);
+  *vx = p.drift * x - p.half_g2 * gx;
+  *vy = p.drift * y - p.half_g2 * gy;
+}
+
+// x_T of particle j.
+KLAB_INLINE void prior_particle(const PlanView& v, uint64_t j, double* x, double* y) {
+  Rng rng(v.seed, v.run, v.prior_stream, 2 * j);
+  *x = v.prior_sd * sample_normal(rng);
+  *y = v.prior_sd * sample_normal(rng);
+}
+
+// Particle j from (x, y) at t = 1 to t_end, in place (equations: solvers.hpp).
+KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, double* py) {
+  double x = *px, y = *py;
+  double m1x = 0.0, m1y = 0.0, m2x = 0.0, m2y = 0.0;  // multistep: x̂₀ at t_{i−2}, t_{i−3}
+  for (int i = 0; i < v.steps; ++i) {
+    const PlanStep& s = v.step[i];
+    const double* c = s.c;
+    switch (v.solver) {
+      case Solver::Ddpm: {  // c: x coefficient, x̂₀ coefficient, noise sd
+        double ax, ay;
+        model_data(v, s.point[0], x, y, &ax, &ay);
+        Rng rng(v.seed, v.run, v.noise_stream, 2 * (static_cast<uint64_t>(i) * v.n + j));
+        x = c[0] * x + c[1] * ax + c[2] * sample_normal(rng);
+        y = c[0] * y + c[1] * ay + c[2] * sample_normal(rng);
+        break;
+      }
+      case Solver::Ddim: {  // c: σ_s/σ_t, α_s − σ_s α_t/σ_t
+        double ax, ay;
+        model_data(v, s.point[0], x, y, &ax, &ay);
+        x = c[0] * x + c[1] * ax;
+        y = c[0] * y + c[1] * ay;
+        break;
+      }
+      case Solver::Euler:
+      case Solver::Heun: {  // c: dt, dt/2
+        double d1x, d1y;
+        model_velocity(v, s.point[0], x, y, &d1x, &d1y);
+        if (s.order == 1) {
+          x += c[0] * d1x;
+          y += c[0] * d1y;
+          break;
+        }
+        double d2x, d2y;
+        model_velocity(v, s.point[1], x + c[0] * d1x, y + c[0] * d1y, &d2x, &d2y);
+        x += c[1] * d1x;
+        y += c[1] * d1y;
+        x += c[1] * d2x;
+        y += c[1] * d2y;
+        break;
+      }
+      case Solver::DpmSolver1:
+      case Solver::DpmSolver2:
+      case Solver::DpmSolver3: {
+        // c: α_s/α_t, −σ_s(e^h − 1); order 2 adds α_{s₁}/α_t, −σ_{s₁}(e^{r₁h} − 1), the D coefficient;
+        // order 3 adds α_{s₁}/α_t, −σ_{s₁}(e^{r₁h} − 1), α_{s₂}/α_t, −σ_{s₂}(e^{r₂h} − 1), u₂'s D₁ and x's D₂ coefficients.
+        double e0x, e0y;
+        model_eps(v, s.point[0], x, y, &e0x, &e0y);
+        double dx = 0.0, dy = 0.0, coef = 0.0;
+        if (s.order == 2) {
+          model_eps(v, s.point[1], c[2] * x + c[3] * e0x, c[2] * y + c[3] * e0y, &dx, &dy);
+          dx -= e0x;
+          dy -= e0y;
+          coef = c[4];
+        } else if (s.order == 3) {
+          double d1x, d1y;
+          model_eps(v, s.point[1], c[2] * x + c[3] * e0x, c[2] * y + c[3] * e0y, &d1x, &d1y);
+          d1x -= e0x;
+          d1y -= e0y;
+          double ux = c[4] * x + c[5] * e0x, uy = c[4] * y + c[5] * e0y;
+          ux += c[6] * d1x;
+          uy += c[6] * d1y;
+          model_eps(v, s.point[2], ux, uy, &dx, &dy);
+          dx -= e0x;
+          dy -= e0y;
+          coef = c[7];
+        }
+        x = c[0] * x + c[1] * e0x;
+        y = c[0] * y + c[1] * e0y;
+        if (s.order > 1) {
+          x += coef * dx;
+          y += coef * dy;
+        }
+        break;
+      }
+      case Solver::DpmppTwoM:
+      case Solver::DpmppThreeM: {
+        // c: σ_s/σ_t, −α_s(e^{−h} − 1); order 2: the D1 coefficient; order 3: r₀, r₁, r₀/(r₀ + r₁),
+        // r₀ + r₁, α_s((e^{−h} − 1)/h + 1), α_s((e^{−h} − 1 + h)/h² − ½).
+        double m0x, m0y;
+        model_data(v, s.point[0], x, y, &m0x, &m0y);
+        x = c[0] * x + c[1] * m0x;
+        y = c[0] * y + c[1] * m0y;
+        if (s.order == 2) {
+          x += c[2] * (m0x - m1x);
+          y += c[2] * (m0y - m1y);
+        } else if (s.order == 3) {
+          const double ax = (m0x - m1x) / c[3], bx = (m1x - m2x) / c[4], ay = (m0y - m1y) / c[3], by = (m1y - m2y) / c[4];
+          const double big_d1x = ax + c[5] * (ax - bx), big_d1y = ay + c[5] * (ay - by);
+          const double big_d2x = (ax - bx) / c[6], big_d2y = (ay - by) / c[6];
+          x += c[7] * big_d1x - c[8] * big_d2x;
+          y += c[7] * big_d1y - c[8] * big_d2y;
+        }
+        m2x = m1x;
+        m2y = m1y;
+        m1x = m0x;
+        m1y = m0y;
+        break;
+      }
+    }
+  }
+  *px = x;
+  *py = y;
+}
+
+// Particle j of a sampler: x_T from the prior, then the solver.
+KLAB_INLINE void sample_particle(const PlanView& v, uint64_t j, double* x, double* y) {
+  prior_particle(v, j, x, y);
+  advance_particle(v, j, x, y);
+}
+
+}  // namespace klab::diffusion
