@@ -504,7 +504,7 @@ class PgsdView final : public ui::DemoView {
       m.title = pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]);
       m.x = {"x₁", plot::Scale::Linear, 0.0, 1.0};
       m.y = {"x₂", plot::Scale::Linear, 0.0, 1.0};
-      m.equal_aspect = true;
+      m.equal_aspect = false;  // the unit square fills its cell (squares would be too narrow in four-plot layouts)
       if (d.grid > 0) {
         plot::Heatmap h;
         h.nx = h.ny = d.grid;
