@@ -479,7 +479,7 @@ class PgsdView final : public ui::DemoView {
     errors.title = "Run 1: max query error vs privacy budget ε";
     errors.x = {"ε", plot::Scale::Log};
     errors.x.cover_lo = grid_.front(), errors.x.cover_hi = grid_.back();
-    errors.y = {"max_j |q_j(D̂) − q_j(D)|", plot::Scale::Log};
+    errors.y = {"max error over the m queries", plot::Scale::Log};
     bool any = false;
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line l{pgsd_series_label(series_[s]), finished_eps_[s], finished_max_[s], {}, {}, palette(s), 2.0f};

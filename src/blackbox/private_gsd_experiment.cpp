@@ -137,7 +137,10 @@ void PrivateRun::release() {
   for (int j : pick_queries(pr.truth, current, is_measured_, per_round_, budget_.pick_epsilon, n_, mechanism_)) {
     is_measured_[static_cast<size_t>(j)] = 1;
     measured_.index.push_back(j);
-    measured_.noisy.push_back(pr.truth[static_cast<size_t>(j)] + sample_normal(mechanism_, 0.0, budget_.noise_sd));
+    // Every answer lies in [0, 1]: clipping the noisy one there is post-processing and never moves it away from
+    // the truth (it also keeps MWEM's factors exp(q·(ã − q(A))/2) finite at any σ).
+    const double noisy = pr.truth[static_cast<size_t>(j)] + sample_normal(mechanism_, 0.0, budget_.noise_sd);
+    measured_.noisy.push_back(std::min(1.0, std::max(0.0, noisy)));
   }
   synth_->measured(pr.queries, measured_);
 }
@@ -203,7 +206,7 @@ plot::Figure PgsdExperiment::figure(const BatchResult& r) const {
             ", δ = " + format_real(p().delta) + ", " + std::to_string(r.runs_done) + " runs";
   const std::vector<double>& grid = r.layout.axes[0].x;
   plot::Plot worst, mean;
-  worst.title = "Max query error max_j |q_j(D̂) − q_j(D)| vs privacy budget";
+  worst.title = "Max query error over the m queries vs privacy budget";
   mean.title = "Mean query error vs privacy budget";
   worst.y = {"max error", plot::Scale::Log};
   mean.y = {"mean error", plot::Scale::Log};

@@ -117,7 +117,7 @@ std::vector<double> query_answers(const std::vector<Query>& queries, const std::
 
 double zcdp_rho(double epsilon, double delta) {
   const double l = -math::log(delta);
-  const double r = std::sqrt(epsilon + l) - std::sqrt(l);
+  const double r = epsilon / (std::sqrt(epsilon + l) + std::sqrt(l));  // = √(ε + L) − √L without the cancellation at small ε
   return r * r;
 }
 

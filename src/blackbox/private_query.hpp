@@ -17,7 +17,7 @@
 // Adaptive release (the framework of RAP, Aydore et al. 2021, which Private-GSD runs in; its budget
 // split is a reading of the papers): T rounds; in each, K queries not yet measured are picked one
 // after another by the exponential mechanism on the score |q(D) − q(D̂)| (D̂ the current synthetic
-// data), and each picked query is measured with Gaussian noise. Each of the T·K picks and T·K
+// data), and each picked query is measured with Gaussian noise (the noisy answer clipped to [0, 1]). Each of the T·K picks and T·K
 // measurements gets ρ/(2TK): ε₀ = √(8ρ/(2TK)), σ = (1/n)/√(2ρ/(2TK)).
 // Papers: T. Liu, J. Tang, G. Vietri, Z. S. Wu, Generating Private Synthetic Data with Genetic
 // Algorithms, ICML 2023; S. Aydore et al., Differentially Private Query Release Through Adaptive
