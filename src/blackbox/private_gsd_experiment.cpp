@@ -41,8 +41,8 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
   t->real("eps_max", &P::eps_max, 10.0, 0.001, 100.0).label("largest ε").log_scale().help("The largest privacy budget ε of the grid.");
   t->integer("eps_points", &P::eps_points, 5, 1, 12).label("ε grid points").help("Budgets in the grid, log-spaced from the smallest to the largest.");
   t->real("delta", &P::delta, 1e-6, 1e-12, 0.1).label("δ").log_scale().help("The δ of (ε, δ)-DP; the release is ρ-zCDP with ρ = (√(ε + ln 1/δ) − √(ln 1/δ))².");
-  t->integer("rounds", &P::rounds, 4, 1, 50).label("rounds T").help("Adaptive rounds: each picks K new queries privately (exponential mechanism) and measures them (Gaussian noise).");
-  t->integer("per_round", &P::per_round, 8, 1, 200).label("queries per round K").help("Queries picked and measured per round (T·K must not exceed m).");
+  t->integer("rounds", &P::rounds, 4, 1, 32).label("rounds T").help("Adaptive rounds: each picks K new queries privately (exponential mechanism) and measures them (Gaussian noise).");
+  t->integer("per_round", &P::per_round, 8, 1, 64).label("queries per round K").help("Queries picked and measured per round (T·K must not exceed m).");
   t->integer("synthetic_size", &P::synthetic_size, 100, 2, 5000).label("synthetic rows N").log_scale().help("Rows of the synthetic dataset of Private-GSD and RAP.");
   t->integer("population", &P::population, 20, 1, 1000).label("GSD children P").log_scale().help("Private-GSD: children per generation, each one changed row of an elite dataset.");
   t->integer("elite", &P::elite, 4, 1, 100).label("GSD elite E").help("Private-GSD: datasets kept from one generation to the next (the best of elite and children).");
