@@ -1,5 +1,5 @@
 // The blackbox chapter's live views: widgets and plots only; every number comes from the chapter's
-// experiment code (EsRun, the same code the CLI and the tests run).
+// experiment code (EsRun, BoRun, the NSGA-II runs, PrivateRun: the same code the CLI and the tests run).
 #include "blackbox/panels.hpp"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "blackbox/bo_experiment.hpp"
 #include "blackbox/es_experiment.hpp"
 #include "blackbox/nsga2_experiment.hpp"
+#include "blackbox/private_gsd_experiment.hpp"
 #include "blackbox/disom.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
@@ -396,12 +397,151 @@ class Nsga2View final : public ui::DemoView {
   std::vector<std::vector<double>> coverage_, evaluations_;  // (series, records)
 };
 
+// ---------------------------------------------------------------------------------------------
+// blackbox.private_gsd: run 1 over the ε grid, one ε after the other. For the current ε every
+// method advances by the same share of its work per step; each method's synthetic data is drawn
+// over the real points, and the headline plot collects the max error at every finished ε.
+class PgsdView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const PgsdExperiment&>(ctx.experiment);
+    params_ = e.p();
+    seed_ = ctx.seed;
+    problem_ = make_private_problem(params_, seed_, 0);
+    grid_ = pgsd_eps_grid(params_);
+    series_ = params_.series;
+    finished_eps_.assign(series_.size(), {});
+    finished_max_.assign(series_.size(), {});
+    k_ = 0;
+    frame_ = 0;
+    start_eps();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return k_ >= grid_.size(); }
+  std::string status() const override {
+    if (finished()) return "all " + std::to_string(grid_.size()) + " budgets done";
+    return "ε = " + num(grid_[k_]) + " (" + std::to_string(k_ + 1) + " / " + std::to_string(grid_.size()) + "), round " +
+           std::to_string(std::min(params_.rounds, runs_.front().units_done() / runs_.front().units_per_round() + 1)) + " / " + std::to_string(params_.rounds);
+  }
+  double steps_done() const override { return static_cast<double>(k_ * kFramesPerBudget + frame_); }
+  double steps_total() const override { return static_cast<double>(grid_.size() * kFramesPerBudget); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int i = 0; i < steps && !finished(); ++i) {
+      ++frame_;
+      bool all_done = true;
+      for (PrivateRun& r : runs_) {
+        // Each method reaches the share frame_/kFramesPerBudget of its units at this frame.
+        const int target = (r.units_total() * frame_ + kFramesPerBudget - 1) / kFramesPerBudget;
+        while (!r.done() && r.units_done() < target) r.step();
+        all_done = all_done && r.done();
+      }
+      if (!all_done) continue;
+      for (size_t s = 0; s < runs_.size(); ++s) {
+        double worst = 0, mean = 0;
+        runs_[s].errors(&worst, &mean);
+        finished_eps_[s].push_back(grid_[k_]);
+        finished_max_[s].push_back(worst);
+      }
+      ++k_;
+      frame_ = 0;
+      if (!finished()) start_eps();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    const size_t shown = std::min(k_, grid_.size() - 1);  // after the last budget, its final state stays on screen
+    std::vector<std::pair<std::string, std::string>> rows{{"ε", num(grid_[shown])},
+                                                          {"σ per answer", num(runs_.front().noise_sd())},
+                                                          {"measured", std::to_string(runs_.front().measurements().index.size()) + " / " + std::to_string(params_.query_count)}};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      double worst = 0, mean = 0;
+      runs_[s].errors(&worst, &mean);
+      rows.push_back({"max error " + series_[s], num(worst)});
+    }
+    ui::readout_table("##pgsd", rows, 3);
+    build_figure(shown);
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
+    for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(("pgsd" + std::to_string(i)).c_str(), figure_.plots[i], grid.cell(static_cast<int>(i)));
+    grid.end();
+  }
+
+ private:
+  static constexpr int kFramesPerBudget = 48;  // view steps per ε
+  static constexpr size_t kRealShown = 800;    // real points drawn (of n)
+
+  void start_eps() {
+    runs_.clear();
+    for (const std::string& s : series_) runs_.emplace_back(params_, s, grid_[k_], k_, problem_, seed_, 0);
+  }
+
+  void build_figure(size_t shown) {
+    plot::Plot errors;
+    errors.title = "Run 1: max query error vs privacy budget ε";
+    errors.x = {"ε", plot::Scale::Log};
+    errors.x.cover_lo = grid_.front(), errors.x.cover_hi = grid_.back();
+    errors.y = {"max error over the m queries", plot::Scale::Log};
+    bool any = false;
+    for (size_t s = 0; s < series_.size(); ++s) {
+      plot::Line l{pgsd_series_label(series_[s]), finished_eps_[s], finished_max_[s], {}, {}, palette(s), 2.0f};
+      any = any || !l.x.empty();
+      errors.lines.push_back(l);
+      if (!finished()) {  // the current ε, while it is being fitted
+        double worst = 0, mean = 0;
+        runs_[s].errors(&worst, &mean);
+        plot::Points now{pgsd_series_label(series_[s]), {grid_[k_]}, {worst}, palette(s), 4.0f};
+        now.group = l.name;
+        errors.points.push_back(now);
+      }
+    }
+    if (!any) errors.y.min = 1e-3, errors.y.max = 1.0;  // a fixed range until the first budget is done
+    figure_.plots = {errors};
+    plot::Points real{"real data", {}, {}, {0.55f, 0.55f, 0.55f, 0.7f}, 1.5f};
+    const size_t stride = std::max<size_t>(1, problem_->real.size() / kRealShown);
+    for (size_t i = 0; i < problem_->real.size(); i += stride) real.x.push_back(problem_->real[i].x), real.y.push_back(problem_->real[i].y);
+    for (size_t s = 0; s < series_.size(); ++s) {
+      const SyntheticData d = runs_[s].synthesizer().data();
+      plot::Plot m;
+      m.title = pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]);
+      m.x = {"x₁", plot::Scale::Linear, 0.0, 1.0};
+      m.y = {"x₂", plot::Scale::Linear, 0.0, 1.0};
+      m.equal_aspect = false;  // the unit square fills its cell (squares would be too narrow in four-plot layouts)
+      if (d.grid > 0) {
+        plot::Heatmap h;
+        h.nx = h.ny = d.grid;
+        h.values.assign(d.weights.begin(), d.weights.end());
+        h.smooth = false;
+        h.label = "MWEM weight";
+        m.heatmaps.push_back(h);
+      }
+      m.points.push_back(real);
+      if (!d.points.empty()) {
+        plot::Points syn{"synthetic (N = " + std::to_string(d.points.size()) + ")", {}, {}, palette(s), 3.0f};
+        for (const Point2& p : d.points) syn.x.push_back(p.x), syn.y.push_back(p.y);
+        m.points.push_back(syn);
+      }
+      figure_.plots.push_back(m);
+    }
+    figure_.title = "blackbox.private_gsd, run 1";
+  }
+
+  PgsdParams params_;
+  uint64_t seed_ = 0;
+  std::shared_ptr<const PrivateProblem> problem_;
+  std::vector<double> grid_;
+  std::vector<std::string> series_;
+  std::vector<PrivateRun> runs_;  // (series) at grid_[k_]
+  size_t k_ = 0;
+  int frame_ = 0;
+  std::vector<std::vector<double>> finished_eps_, finished_max_;  // (series, finished budgets)
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "blackbox.es") return std::make_unique<EsView>();
   if (demo_id == "blackbox.bo") return std::make_unique<BoView>();
   if (demo_id == "blackbox.nsga2") return std::make_unique<Nsga2View>();
+  if (demo_id == "blackbox.private_gsd") return std::make_unique<PgsdView>();
   return nullptr;
 }
 

@@ -1,4 +1,4 @@
-// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo, blackbox.nsga2.
+// The blackbox chapter's live views (ImGui): blackbox.es, blackbox.bo, blackbox.nsga2, blackbox.private_gsd.
 #pragma once
 #include <memory>
 #include <string>

@@ -1,0 +1,79 @@
+// blackbox.private_gsd, part 1: the sensitive 2-D data, the statistical queries and the private
+// release of their answers.
+//
+// Data: n real points x_1..x_n in [0,1]². A statistical query q: [0,1]² → [0,1] has the answer
+// q(D) = (1/n) Σ_i q(x_i); changing one point moves it by at most 1/n (sensitivity 1/n).
+//   halfspace   q(x) = 1[θ·x ≤ c]                 (θ a unit vector: non-differentiable)
+//   prefix      q(x) = 1[x₁ ≤ τ₁ ∧ x₂ ≤ τ₂]        (2-way threshold: non-differentiable)
+//   bump        q(x) = exp(−|x − c|²/(2h²))        (a smooth kernel count: differentiable)
+// RAP needs gradients, so a hard query is replaced by its sigmoid relaxation (RAP++, Vietri et al.
+// 2022), σ(z) = 1/(1 + e^−z) with slope s:
+//   halfspace   σ(s(c − θ·x))      prefix   σ(s(τ₁ − x₁))·σ(s(τ₂ − x₂))      bump   itself
+//
+// Privacy (zero-concentrated DP, Bun & Steinke 2016): a mechanism is ρ-zCDP; ρ-zCDP implies
+// (ρ + 2√(ρ ln(1/δ)), δ)-DP, so the largest ρ for a target (ε, δ) is ρ = (√(ε + L) − √L)², L = ln(1/δ).
+// The Gaussian mechanism with noise σ on a query of sensitivity Δ is Δ²/(2σ²)-zCDP; the exponential
+// mechanism with parameter ε₀ is ε₀²/8-zCDP; budgets add up (composition).
+// Adaptive release (the framework of RAP, Aydore et al. 2021, which Private-GSD runs in; its budget
+// split is a reading of the papers): T rounds; in each, K queries not yet measured are picked one
+// after another by the exponential mechanism on the score |q(D) − q(D̂)| (D̂ the current synthetic
+// data), and each picked query is measured with Gaussian noise (the noisy answer clipped to [0, 1]). Each of the T·K picks and T·K
+// measurements gets ρ/(2TK): ε₀ = √(8ρ/(2TK)), σ = (1/n)/√(2ρ/(2TK)).
+// Papers: T. Liu, J. Tang, G. Vietri, Z. S. Wu, Generating Private Synthetic Data with Genetic
+// Algorithms, ICML 2023; S. Aydore et al., Differentially Private Query Release Through Adaptive
+// Projection, ICML 2021.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+
+namespace klab::blackbox {
+
+enum class RealData { Blobs, Moons, Ring };           // ids: blobs, moons, ring
+enum class QueryKind { Halfspace, Prefix, Bump };      // ids: halfspace, prefix, bump
+
+struct Point2 {
+  double x = 0, y = 0;
+};
+
+// One query. halfspace: θ = (a, b), threshold c; prefix: τ = (a, b); bump: centre (a, b), width c.
+struct Query {
+  QueryKind kind = QueryKind::Halfspace;
+  double a = 0, b = 0, c = 0;
+};
+
+// Random streams of one run (Rng(seed, run, stream)).
+constexpr uint32_t kPrivateDataStream = 90, kPrivateQueryStream = 91, kPrivateMechanismStream = 92;
+
+// n points of the chosen shape, each in [0,1]² (blobs: 3 Gaussians; moons: two half circles; ring).
+std::vector<Point2> make_real_data(RealData kind, int n, Rng& rng);
+// m random queries: halfspaces through a uniform point with a uniform direction, prefixes with a
+// uniform corner, bumps with a uniform centre and width `bandwidth`.
+std::vector<Query> make_queries(QueryKind kind, int m, double bandwidth, Rng& rng);
+
+// q(x) (the query the analyst asks) and the surrogate RAP differentiates, with its gradient.
+double query_value(const Query& q, Point2 p);
+double relaxed_value(const Query& q, Point2 p, double slope, Point2* gradient);
+
+// q_j(D) for every query: (queries) = (1/|D|) Σ_i q_j(x_i).
+std::vector<double> query_answers(const std::vector<Query>& queries, const std::vector<Point2>& points);
+
+// ρ of the tightest ρ-zCDP guarantee that implies (ε, δ)-DP: (√(ε + L) − √L)², L = ln(1/δ).
+double zcdp_rho(double epsilon, double delta);
+
+// The per-pick and per-measurement budget of the adaptive release (see the header comment).
+struct ReleaseBudget {
+  double pick_epsilon = 0;  // ε₀ of each exponential-mechanism pick
+  double noise_sd = 0;      // σ of each Gaussian measurement
+};
+ReleaseBudget release_budget(double rho, int rounds, int per_round, int n);
+
+// K picks without replacement among the queries not yet measured, each by the exponential
+// mechanism P(j) ∝ exp(ε₀·n·|real_j − synthetic_j|/2): the K largest of score + Gumbel noise, which
+// has the law of K successive picks (Durfee & Rogers 2019). Returns query indices, first pick first.
+std::vector<int> pick_queries(const std::vector<double>& real, const std::vector<double>& synthetic,
+                              const std::vector<char>& measured, int k, double pick_epsilon, int n, Rng& rng);
+
+}  // namespace klab::blackbox

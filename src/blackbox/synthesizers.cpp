@@ -1,0 +1,242 @@
+#include "blackbox/synthesizers.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/lab_math.hpp"
+
+namespace klab::blackbox {
+namespace {
+
+std::vector<Point2> uniform_points(int n, Rng& rng) {
+  std::vector<Point2> pts(static_cast<size_t>(n));
+  for (Point2& p : pts) {
+    p.x = rng.uniform();
+    p.y = rng.uniform();
+  }
+  return pts;
+}
+
+double& coordinate(Point2& p, uint32_t k) { return k == 0 ? p.x : p.y; }
+
+// ---------------------------------------------------------------------------------------------
+// Private-GSD
+class GsdSynthesizer final : public Synthesizer {
+ public:
+  GsdSynthesizer(const GsdSettings& s, Rng rng) : s_(s), rng_(rng) {
+    for (int e = 0; e < s_.elite; ++e) elites_.push_back({uniform_points(s_.rows, rng_), {}, 0.0});
+  }
+
+  void measured(const std::vector<Query>& queries, const Measurements& m) override {
+    // Answers recomputed from the rows (this also clears the rounding the sparse updates gathered).
+    for (Member& e : elites_) {
+      e.fitted.assign(m.index.size(), 0.0);
+      for (size_t j = 0; j < m.index.size(); ++j) {
+        double sum = 0.0;
+        for (const Point2& p : e.rows) sum += query_value(queries[static_cast<size_t>(m.index[j])], p);
+        e.fitted[j] = sum / s_.rows;
+      }
+      e.loss = loss_of(e.fitted, m);
+    }
+    std::stable_sort(elites_.begin(), elites_.end(), [](const Member& a, const Member& b) { return a.loss < b.loss; });
+  }
+
+  void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
+    const size_t measured_count = m.index.size();
+    const uint32_t elite = static_cast<uint32_t>(elites_.size()), rows = static_cast<uint32_t>(s_.rows);
+    children_.resize(static_cast<size_t>(s_.population));
+    for (size_t c = 0; c < children_.size(); ++c) {
+      Child& ch = children_[c];
+      ch.parent = static_cast<uint32_t>(c % elite);
+      ch.row = rng_.below(rows);
+      const Point2 old = elites_[ch.parent].rows[ch.row];
+      ch.value = old;
+      const uint32_t k = rng_.below(2);
+      if (rng_.uniform() < 0.5) {
+        coordinate(ch.value, k) = rng_.uniform();  // mutation
+      } else {
+        const Member& partner = elites_[rng_.below(elite)];  // crossover
+        Point2 donor = partner.rows[rng_.below(rows)];
+        coordinate(ch.value, k) = coordinate(donor, k);
+      }
+      const std::vector<double>& f = elites_[ch.parent].fitted;
+      double loss = 0.0;
+      for (size_t j = 0; j < measured_count; ++j) {
+        const Query& q = queries[static_cast<size_t>(m.index[j])];
+        const double r = f[j] + (query_value(q, ch.value) - query_value(q, old)) / s_.rows - m.noisy[j];
+        loss += r * r;
+      }
+      ch.loss = loss;
+    }
+    // Candidates: elite members 0..E−1, then children E..E+P−1; the best E survive.
+    order_.resize(elite + children_.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
+    auto loss_of_candidate = [&](uint32_t i) { return i < elite ? elites_[i].loss : children_[i - elite].loss; };
+    std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) { return loss_of_candidate(a) < loss_of_candidate(b); });
+    std::vector<Member> next;
+    next.reserve(elite);
+    for (uint32_t r = 0; r < elite; ++r) {
+      const uint32_t i = order_[r];
+      if (i < elite) {
+        next.push_back(elites_[i]);
+        continue;
+      }
+      const Child& ch = children_[i - elite];
+      Member child = elites_[ch.parent];
+      const Point2 old = child.rows[ch.row];
+      for (size_t j = 0; j < measured_count; ++j) {
+        const Query& q = queries[static_cast<size_t>(m.index[j])];
+        child.fitted[j] += (query_value(q, ch.value) - query_value(q, old)) / s_.rows;
+      }
+      child.rows[ch.row] = ch.value;
+      child.loss = ch.loss;
+      next.push_back(std::move(child));
+    }
+    elites_ = std::move(next);
+  }
+
+  std::vector<double> answers(const std::vector<Query>& queries) const override { return query_answers(queries, elites_.front().rows); }
+  SyntheticData data() const override { return {elites_.front().rows, {}, 0}; }
+
+ private:
+  struct Member {
+    std::vector<Point2> rows;    // (N)
+    std::vector<double> fitted;  // (|S|) q_j(D̂) of the measured queries
+    double loss;
+  };
+  struct Child {  // one changed row of elite member `parent`
+    uint32_t parent = 0, row = 0;
+    Point2 value;
+    double loss = 0;
+  };
+  static double loss_of(const std::vector<double>& fitted, const Measurements& m) {
+    double loss = 0.0;
+    for (size_t j = 0; j < fitted.size(); ++j) loss += (fitted[j] - m.noisy[j]) * (fitted[j] - m.noisy[j]);
+    return loss;
+  }
+
+  GsdSettings s_;
+  Rng rng_;
+  std::vector<Member> elites_;  // (E) best first
+  std::vector<Child> children_;
+  std::vector<uint32_t> order_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// RAP: Adam on the relaxed loss
+class RapSynthesizer final : public Synthesizer {
+ public:
+  RapSynthesizer(const RapSettings& s, Rng rng) : s_(s) {
+    points_ = uniform_points(s_.rows, rng);
+    m1_.assign(points_.size(), {});
+    m2_.assign(points_.size(), {});
+  }
+
+  void measured(const std::vector<Query>&, const Measurements&) override {}
+
+  void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
+    const size_t n = points_.size(), k = m.index.size();
+    if (k == 0) return;
+    grads_.resize(n * k);  // (N, |S|) ∇q̃_j(x_i)
+    residual_.assign(k, 0.0);
+    for (size_t j = 0; j < k; ++j) {
+      const Query& q = queries[static_cast<size_t>(m.index[j])];
+      double sum = 0.0;
+      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.slope, &grads_[i * k + j]);
+      residual_[j] = sum / static_cast<double>(n) - m.noisy[j];
+    }
+    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i); Adam with bias correction, then the clip to [0,1]².
+    ++t_;
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
+    for (size_t i = 0; i < n; ++i) {
+      double gx = 0.0, gy = 0.0;
+      for (size_t j = 0; j < k; ++j) gx += residual_[j] * grads_[i * k + j].x, gy += residual_[j] * grads_[i * k + j].y;
+      gx *= 2.0 / static_cast<double>(n), gy *= 2.0 / static_cast<double>(n);
+      m1_[i].x = b1 * m1_[i].x + (1 - b1) * gx, m1_[i].y = b1 * m1_[i].y + (1 - b1) * gy;
+      m2_[i].x = b2 * m2_[i].x + (1 - b2) * gx * gx, m2_[i].y = b2 * m2_[i].y + (1 - b2) * gy * gy;
+      points_[i].x -= s_.learning_rate * (m1_[i].x / c1) / (std::sqrt(m2_[i].x / c2) + eps);
+      points_[i].y -= s_.learning_rate * (m1_[i].y / c1) / (std::sqrt(m2_[i].y / c2) + eps);
+      points_[i].x = std::min(1.0, std::max(0.0, points_[i].x));
+      points_[i].y = std::min(1.0, std::max(0.0, points_[i].y));
+    }
+  }
+
+  std::vector<double> answers(const std::vector<Query>& queries) const override { return query_answers(queries, points_); }
+  SyntheticData data() const override { return {points_, {}, 0}; }
+
+ private:
+  RapSettings s_;
+  std::vector<Point2> points_;   // (N)
+  std::vector<Point2> m1_, m2_;  // (N) Adam's moments
+  std::vector<Point2> grads_;
+  std::vector<double> residual_;
+  double t_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// MWEM: multiplicative weights over the grid
+class MwemSynthesizer final : public Synthesizer {
+ public:
+  explicit MwemSynthesizer(const MwemSettings& s) : g_(s.grid) {
+    const size_t cells = static_cast<size_t>(g_) * g_;
+    weights_.assign(cells, 1.0 / static_cast<double>(cells));
+    for (int iy = 0; iy < g_; ++iy)
+      for (int ix = 0; ix < g_; ++ix) centres_.push_back({(ix + 0.5) / g_, (iy + 0.5) / g_});
+  }
+
+  void measured(const std::vector<Query>& queries, const Measurements& m) override {
+    for (size_t j = cache_.size(); j < m.index.size(); ++j) {  // q_j at every cell centre, (|S|, g²)
+      std::vector<double> v(centres_.size());
+      for (size_t c = 0; c < centres_.size(); ++c) v[c] = query_value(queries[static_cast<size_t>(m.index[j])], centres_[c]);
+      cache_.push_back(std::move(v));
+    }
+  }
+
+  void fit_step(const std::vector<Query>&, const Measurements& m) override {
+    for (size_t j = 0; j < cache_.size(); ++j) {
+      const std::vector<double>& q = cache_[j];
+      double current = 0.0;
+      for (size_t c = 0; c < weights_.size(); ++c) current += weights_[c] * q[c];
+      const double step = 0.5 * (m.noisy[j] - current);
+      // exp(step·q) with q ∈ {0, 1} (counting queries) is 1 or e^step: one exp per query, not per cell.
+      const double up = math::exp(step);
+      double total = 0.0;
+      for (size_t c = 0; c < weights_.size(); ++c) total += (weights_[c] *= q[c] == 0.0 ? 1.0 : q[c] == 1.0 ? up : math::exp(step * q[c]));
+      for (double& w : weights_) w /= total;
+    }
+  }
+
+  std::vector<double> answers(const std::vector<Query>& queries) const override {
+    std::vector<double> a(queries.size(), 0.0);
+    for (size_t j = 0; j < queries.size(); ++j)
+      for (size_t c = 0; c < centres_.size(); ++c) a[j] += weights_[c] * query_value(queries[j], centres_[c]);
+    return a;
+  }
+  SyntheticData data() const override { return {{}, weights_, g_}; }
+
+ private:
+  int g_;
+  std::vector<double> weights_;             // (g²) A
+  std::vector<Point2> centres_;             // (g²)
+  std::vector<std::vector<double>> cache_;  // (|S|, g²)
+};
+
+}  // namespace
+
+std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng) { return std::make_unique<GsdSynthesizer>(s, rng); }
+std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng) { return std::make_unique<RapSynthesizer>(s, rng); }
+std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s) { return std::make_unique<MwemSynthesizer>(s); }
+
+double measured_loss(const std::vector<Query>& queries, const Measurements& m, const std::vector<Point2>& points) {
+  double loss = 0.0;
+  for (size_t j = 0; j < m.index.size(); ++j) {
+    double sum = 0.0;
+    for (const Point2& p : points) sum += query_value(queries[static_cast<size_t>(m.index[j])], p);
+    const double r = sum / static_cast<double>(points.size()) - m.noisy[j];
+    loss += r * r;
+  }
+  return loss;
+}
+
+}  // namespace klab::blackbox

@@ -1,0 +1,79 @@
+// blackbox.private_gsd, part 2: the three ways to turn noisy answers ã_j (j ∈ S, the queries
+// measured so far) into synthetic data D̂. All three only post-process the released answers, so
+// they cost no privacy beyond the release (private_query.hpp).
+//
+// Private-GSD (Liu, Tang, Vietri, Wu, ICML 2023): a genetic algorithm over whole synthetic datasets
+// of N rows, minimising the error to the noisy answers with the queries as they are (no relaxation):
+//     L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)²
+//   An elite of E datasets; each generation makes P children, each from elite member c mod E by one
+//   sparse change of one row i (reading of the paper: which operator, with probability 1/2 each):
+//     mutation    one coordinate of row i redrawn uniformly in [0, 1]
+//     crossover   one coordinate of row i copied from a random row of another random elite member
+//   A change of one row moves each answer by (q_j(x_new) − q_j(x_old))/N, so a child's loss costs
+//   O(|S|), not O(N|S|) (the paper's point about sparse updates). The next elite is the best E of
+//   the elite and the children (ties: elite first, then lower index).
+// RAP (Aydore et al., ICML 2021; RAP++, Vietri et al. 2022, for real-valued columns): N points moved
+//   by Adam (β₁ = 0.9, β₂ = 0.999) on Σ_{j∈S} (q̃_j(D̂) − ã_j)² with the relaxed queries q̃ (sigmoid
+//   slope s for halfspaces and prefixes), clipped to [0,1]² after each step.
+// MWEM (Hardt, Ligett, McSherry, NeurIPS 2012): a distribution A over the centres of a g×g grid,
+//   uniform at first; one sweep applies, for each measured j in order,
+//     A(x) ← A(x)·exp(q_j(x)·(ã_j − q_j(A))/2),  then normalises
+//   (the paper's update with answers as fractions; the sweeps over all past measurements are its
+//   practical variant). The answers of MWEM are those of A; its discretisation is its bias.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "blackbox/private_query.hpp"
+#include "core/rng.hpp"
+
+namespace klab::blackbox {
+
+// The measured queries, in the order of measurement: indices into the query list and noisy answers.
+struct Measurements {
+  std::vector<int> index;
+  std::vector<double> noisy;
+};
+
+// What a method's synthetic data looks like: points (Private-GSD, RAP) or grid weights (MWEM).
+struct SyntheticData {
+  std::vector<Point2> points;
+  std::vector<double> weights;  // (grid, grid), row y-major: weights[iy·grid + ix], sums to 1
+  int grid = 0;
+};
+
+class Synthesizer {
+ public:
+  virtual ~Synthesizer() = default;
+  // Measurements were appended to `m` (the fit uses all of them from now on).
+  virtual void measured(const std::vector<Query>& queries, const Measurements& m) = 0;
+  // One unit of fitting: a generation (Private-GSD), an Adam step (RAP), a sweep (MWEM).
+  virtual void fit_step(const std::vector<Query>& queries, const Measurements& m) = 0;
+  // q_j(D̂) for every query of the list (the hard queries, as the analyst asks them).
+  virtual std::vector<double> answers(const std::vector<Query>& queries) const = 0;
+  virtual SyntheticData data() const = 0;
+};
+
+struct GsdSettings {
+  int rows = 100;       // N
+  int population = 20;  // P children per generation
+  int elite = 4;        // E
+};
+struct RapSettings {
+  int rows = 100;               // N
+  double learning_rate = 0.01;  // Adam step size
+  double slope = 100.0;         // s of the sigmoid relaxation
+};
+struct MwemSettings {
+  int grid = 32;  // g: g² cells
+};
+
+std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng);
+std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng);
+std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s);
+
+// L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)² of a dataset: the reference the genetic algorithm's incremental
+// losses equal up to rounding (test: blackbox_private_test.cpp).
+double measured_loss(const std::vector<Query>& queries, const Measurements& m, const std::vector<Point2>& points);
+
+}  // namespace klab::blackbox
