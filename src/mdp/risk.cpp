@@ -13,10 +13,6 @@ bool on_lattice(double r, int k) {
   return std::fabs(x - std::nearbyint(x)) <= 1e-9 * std::max(1.0, std::fabs(x));
 }
 
-size_t index_of(const std::vector<int64_t>& sorted, int64_t c) {
-  return static_cast<size_t>(std::lower_bound(sorted.begin(), sorted.end(), c) - sorted.begin());
-}
-
 // Best action of state s by `q` (per pair), ties (within 1e-12 relative) to the larger `tie` value,
 // then to the lower index.
 int best_action(const Mdp& m, int s, const double* q, const double* tie) {
@@ -63,75 +59,70 @@ StockPolicy markov_policy(const Mdp& m, int horizon, const std::vector<double>& 
   return pi;
 }
 
-// The inner DP of the CVaR search for one threshold B (units of δ): V_h(s, c) of f_B(c_H) = min(c_H − B, 0)·δ
-// on the band of each step, closed forms outside it (risk.hpp).
+// The inner DP of the CVaR search for one threshold B (units of δ): V_h(s, c) of f_B(c_H) =
+// min(c_H − B, 0)·δ on every reachable (s, c) ∈ R_h, by closed forms where the policy no longer
+// matters (risk.hpp), by the Bellman maximum elsewhere.
 class ThresholdDp {
  public:
-  ThresholdDp(const Mdp& m, const StockLattice& L, const std::vector<double>& w, const std::vector<double>& q)
-      : m_(m), L_(L), w_(w), q_(q), r_lo_(L.rewards.front()), r_hi_(L.rewards.back()) {}
+  ThresholdDp(const Mdp& m, const StockLattice& L, const std::vector<double>& w, const std::vector<double>& q) : m_(m), L_(L), w_(w), q_(q) {}
 
-  // Fills the tables for B; returns Σ_s ρ(s) V_0(s, 0).
+  // Fills the tables for B; returns Σ_s ρ(s) V_0(s, 0) = max_π E[min(G − B·δ, 0)] = −min_π E[(B·δ − G)⁺].
   double solve(int64_t b) {
     b_ = b;
-    const int H = L_.horizon, S = m_.states;
-    begin_.assign(static_cast<size_t>(H), 0), end_.assign(static_cast<size_t>(H), 0);
-    value_.assign(static_cast<size_t>(H), {}), action_.assign(static_cast<size_t>(H), {});
+    const int H = L_.horizon;
+    value_.assign(static_cast<size_t>(H) + 1, {}), action_.assign(static_cast<size_t>(H), {});
+    const std::vector<StockState>& last = L_.states.back();
+    value_.back().resize(last.size());
+    for (size_t k = 0; k < last.size(); ++k) value_.back()[k] = static_cast<double>(std::min<int64_t>(last[k].c - b, 0)) * L_.quantum;
     std::vector<double> qa(static_cast<size_t>(m_.max_actions()));
     for (int h = H - 1; h >= 0; --h) {
-      const std::vector<int64_t>& C = L_.stocks[static_cast<size_t>(h)];
-      const int64_t n = H - h;
-      const size_t begin = static_cast<size_t>(std::upper_bound(C.begin(), C.end(), b - n * r_hi_) - C.begin());  // c + n·r_hi > B
-      const size_t end = std::max(begin, index_of(C, b - n * r_lo_));                                            // c + n·r_lo < B
-      const size_t width = end - begin;
-      begin_[static_cast<size_t>(h)] = static_cast<int>(begin), end_[static_cast<size_t>(h)] = static_cast<int>(end);
+      const std::vector<StockState>& R = L_.states[static_cast<size_t>(h)];
       std::vector<double>& v = value_[static_cast<size_t>(h)];
       std::vector<int>& act = action_[static_cast<size_t>(h)];
-      v.assign(S * width, 0.0), act.assign(S * width, 0);
+      v.resize(R.size()), act.resize(R.size());
+      const int64_t n = H - h;
       const double* tie = q_.data() + static_cast<size_t>(h) * m_.pairs();
-      for (int s = 0; s < S; ++s)
-        for (size_t k = 0; k < width; ++k) {
-          const int64_t c = C[begin + k];
-          for (int i = m_.first_pair[s]; i < m_.first_pair[s + 1]; ++i) {
-            double x = 0.0;
-            for (int o = L_.first[i]; o < L_.first[i + 1]; ++o) x += L_.prob[o] * value(h + 1, L_.next[o], c + L_.units[o]);
-            qa[static_cast<size_t>(i - m_.first_pair[s])] = x;
-          }
-          const int a = best_action(m_, s, qa.data(), tie);
-          act[s * width + k] = a;
-          v[s * width + k] = qa[static_cast<size_t>(a)];
+      for (size_t k = 0; k < R.size(); ++k) {
+        const int s = R[k].s;
+        const int64_t c = R[k].c;
+        const int neutral = best_action(m_, s, tie + m_.first_pair[s], nullptr);
+        if (c + n * L_.reward_hi <= b) {  // every final stock ≤ B: f_B is linear, the risk-neutral optimum
+          v[k] = static_cast<double>(c - b) * L_.quantum + w_[static_cast<size_t>(h) * m_.states + s], act[k] = neutral;
+          continue;
         }
+        if (c + n * L_.reward_lo >= b) {  // every final stock ≥ B: f_B = 0 whatever the policy
+          v[k] = 0.0, act[k] = neutral;
+          continue;
+        }
+        const int* to = L_.successor[static_cast<size_t>(h)].data() + L_.first_successor[static_cast<size_t>(h)][k] - L_.first[m_.first_pair[s]];
+        const std::vector<double>& later = value_[static_cast<size_t>(h) + 1];
+        for (int i = m_.first_pair[s]; i < m_.first_pair[s + 1]; ++i) {
+          double x = 0.0;
+          for (int o = L_.first[i]; o < L_.first[i + 1]; ++o)
+            if (to[o] >= 0) x += L_.prob[o] * later[static_cast<size_t>(to[o])];
+          qa[static_cast<size_t>(i - m_.first_pair[s])] = x;
+        }
+        act[k] = best_action(m_, s, qa.data(), tie);
+        v[k] = qa[static_cast<size_t>(act[k])];
+      }
     }
     double u = 0.0;
-    for (int s = 0; s < S; ++s)
-      if (m_.start[static_cast<size_t>(s)] > 0.0) u += m_.start[static_cast<size_t>(s)] * value(0, s, 0);
+    for (int s = 0; s < m_.states; ++s)
+      if (m_.start[static_cast<size_t>(s)] > 0.0) u += m_.start[static_cast<size_t>(s)] * value_[0][static_cast<size_t>(L_.find(0, s, 0))];
     return u;
   }
 
-  // The stock-dependent part of the policy for the last B solved (markov: the risk-neutral actions).
-  void policy(StockPolicy* pi) const {
-    pi->band_begin = begin_, pi->band_end = end_, pi->band_action = action_;
-  }
+  // The stock-dependent policy of the last B solved.
+  std::vector<std::vector<int>> actions() const { return action_; }
 
  private:
-  // V_h(s, c): a closed form outside the band, the table inside.
-  double value(int h, int s, int64_t c) const {
-    const int64_t n = L_.horizon - h;
-    if (c + n * r_hi_ <= b_) return static_cast<double>(c - b_) * L_.quantum + w_[static_cast<size_t>(h) * m_.states + s];
-    if (c + n * r_lo_ >= b_) return 0.0;
-    const size_t k = index_of(L_.stocks[static_cast<size_t>(h)], c) - static_cast<size_t>(begin_[static_cast<size_t>(h)]);
-    const size_t width = static_cast<size_t>(end_[static_cast<size_t>(h)] - begin_[static_cast<size_t>(h)]);
-    return value_[static_cast<size_t>(h)][s * width + k];
-  }
-
   const Mdp& m_;
   const StockLattice& L_;
   const std::vector<double>& w_;
   const std::vector<double>& q_;
-  const int64_t r_lo_, r_hi_;
   int64_t b_ = 0;
-  std::vector<int> begin_, end_;
-  std::vector<std::vector<double>> value_;
-  std::vector<std::vector<int>> action_;
+  std::vector<std::vector<double>> value_;  // (H + 1) × |R_h|
+  std::vector<std::vector<int>> action_;    // (H) × |R_h|
 };
 
 }  // namespace
@@ -169,34 +160,52 @@ Expected<StockLattice> stock_lattice(const Mdp& m) {
     if (std::fabs(r) * denominator * m.horizon > 1e15) return Status::error("rewards: |reward| × horizon is too large for exact stocks");
     L.units.push_back(static_cast<int64_t>(std::llround(r * denominator)));
   }
-  L.rewards = L.units;
-  std::sort(L.rewards.begin(), L.rewards.end());
-  L.rewards.erase(std::unique(L.rewards.begin(), L.rewards.end()), L.rewards.end());
-  L.stocks.push_back({0});
-  long long entries = 1;
+  L.reward_lo = *std::min_element(L.units.begin(), L.units.end());
+  L.reward_hi = *std::max_element(L.units.begin(), L.units.end());
+  std::vector<StockState> reached;
+  for (int s = 0; s < m.states; ++s)
+    if (m.start[static_cast<size_t>(s)] > 0.0) reached.push_back({s, 0});
+  L.states.push_back(reached);
+  long long entries = static_cast<long long>(reached.size());
   for (int h = 0; h < m.horizon; ++h) {
-    std::vector<int64_t> next;
-    next.reserve(L.stocks.back().size() * L.rewards.size());
-    for (int64_t c : L.stocks.back())
-      for (int64_t r : L.rewards) next.push_back(c + r);
+    std::vector<StockState> next;
+    for (const StockState& x : L.states.back())
+      for (int i = m.first_pair[x.s]; i < m.first_pair[x.s + 1]; ++i)
+        for (int o = L.first[i]; o < L.first[i + 1]; ++o)
+          if (L.prob[o] > 0.0) next.push_back({L.next[o], x.c + L.units[o]});
     std::sort(next.begin(), next.end());
     next.erase(std::unique(next.begin(), next.end()), next.end());
     entries += static_cast<long long>(next.size());
     if (entries > kMaxStockEntries)
-      return Status::error("horizon: more than " + std::to_string(kMaxStockEntries) + " reachable (step, stock) values by step " + std::to_string(h + 1) +
-                           " (" + std::to_string(L.rewards.size()) + " distinct rewards); choose a shorter horizon");
-    L.stocks.push_back(std::move(next));
+      return Status::error("horizon: more than " + std::to_string(kMaxStockEntries) + " reachable (step, state, stock) triples by step " + std::to_string(h + 1) +
+                           "; choose a shorter horizon");
+    L.states.push_back(std::move(next));
+    // The successor table of step h (−1 for outcomes of probability 0, which lead nowhere).
+    std::vector<int> first{0}, to;
+    for (const StockState& x : L.states[static_cast<size_t>(h)]) {
+      for (int o = L.first[m.first_pair[x.s]]; o < L.first[m.first_pair[x.s + 1]]; ++o) to.push_back(L.prob[o] > 0.0 ? L.find(h + 1, L.next[o], x.c + L.units[o]) : -1);
+      first.push_back(static_cast<int>(to.size()));
+    }
+    L.first_successor.push_back(std::move(first));
+    L.successor.push_back(std::move(to));
   }
+  for (const StockState& x : L.states.back()) L.finals.push_back(x.c);
+  std::sort(L.finals.begin(), L.finals.end());
+  L.finals.erase(std::unique(L.finals.begin(), L.finals.end()), L.finals.end());
   return L;
 }
 
+int StockLattice::find(int h, int s, int64_t c) const {
+  const std::vector<StockState>& R = states[static_cast<size_t>(h)];
+  const StockState key{s, c};
+  const auto it = std::lower_bound(R.begin(), R.end(), key);
+  return it != R.end() && *it == key ? static_cast<int>(it - R.begin()) : -1;
+}
+
 int StockPolicy::action(const StockLattice& lattice, int h, int s, int64_t stock) const {
-  if (!band_action.empty()) {
-    const int begin = band_begin[static_cast<size_t>(h)], end = band_end[static_cast<size_t>(h)];
-    const std::vector<int64_t>& C = lattice.stocks[static_cast<size_t>(h)];
-    const size_t k = index_of(C, stock);
-    if (static_cast<int>(k) >= begin && static_cast<int>(k) < end && C[k] == stock)
-      return band_action[static_cast<size_t>(h)][static_cast<size_t>(s) * static_cast<size_t>(end - begin) + k - static_cast<size_t>(begin)];
+  if (!stock_action.empty()) {
+    const int k = lattice.find(h, s, stock);
+    if (k >= 0) return stock_action[static_cast<size_t>(h)][static_cast<size_t>(k)];
   }
   return markov[static_cast<size_t>(h) * states + s];
 }
@@ -243,30 +252,28 @@ ReturnDistribution empirical_distribution(std::vector<double> samples) {
 }
 
 ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
-  const int S = m.states;
-  std::vector<double> mass(static_cast<size_t>(S), 0.0);  // (S × |C_h|) probability of (s, c), c ∈ C_h; C_0 = {0}
-  for (int s = 0; s < S; ++s) mass[static_cast<size_t>(s)] = m.start[static_cast<size_t>(s)];
+  std::vector<double> mass(L.states[0].size(), 0.0);  // (|R_h|) probability of each reachable (s, c)
+  for (size_t k = 0; k < mass.size(); ++k) mass[k] = m.start[static_cast<size_t>(L.states[0][k].s)];
   for (int h = 0; h < L.horizon; ++h) {
-    const std::vector<int64_t>& C = L.stocks[static_cast<size_t>(h)];
-    const std::vector<int64_t>& D = L.stocks[static_cast<size_t>(h) + 1];
-    std::vector<double> next(static_cast<size_t>(S) * D.size(), 0.0);
-    for (int s = 0; s < S; ++s)
-      for (size_t k = 0; k < C.size(); ++k) {
-        const double p = mass[static_cast<size_t>(s) * C.size() + k];
-        if (p == 0.0) continue;
-        const int i = m.first_pair[s] + pi.action(L, h, s, C[k]);
-        for (int o = L.first[i]; o < L.first[i + 1]; ++o)
-          next[static_cast<size_t>(L.next[o]) * D.size() + index_of(D, C[k] + L.units[o])] += p * L.prob[o];
-      }
+    const std::vector<StockState>& R = L.states[static_cast<size_t>(h)];
+    std::vector<double> next(L.states[static_cast<size_t>(h) + 1].size(), 0.0);
+    for (size_t k = 0; k < R.size(); ++k) {
+      if (mass[k] == 0.0) continue;
+      const int i = m.first_pair[R[k].s] + pi.action(L, h, R[k].s, R[k].c);
+      const int* to = L.successor[static_cast<size_t>(h)].data() + L.first_successor[static_cast<size_t>(h)][k] - L.first[m.first_pair[R[k].s]];
+      for (int o = L.first[i]; o < L.first[i + 1]; ++o)
+        if (to[o] >= 0) next[static_cast<size_t>(to[o])] += mass[k] * L.prob[o];
+    }
     mass = std::move(next);
   }
-  const std::vector<int64_t>& C = L.stocks.back();
+  // Sum over states by final stock.
+  std::vector<double> by_stock(L.finals.size(), 0.0);
+  const std::vector<StockState>& last = L.states.back();
+  for (size_t k = 0; k < last.size(); ++k)
+    by_stock[static_cast<size_t>(std::lower_bound(L.finals.begin(), L.finals.end(), last[k].c) - L.finals.begin())] += mass[k];
   ReturnDistribution d;
-  for (size_t k = 0; k < C.size(); ++k) {
-    double p = 0.0;
-    for (int s = 0; s < S; ++s) p += mass[static_cast<size_t>(s) * C.size() + k];
-    if (p > 0.0) d.values.push_back(static_cast<double>(C[k]) * L.quantum), d.probs.push_back(p);
-  }
+  for (size_t k = 0; k < by_stock.size(); ++k)
+    if (by_stock[k] > 0.0) d.values.push_back(static_cast<double>(L.finals[k]) * L.quantum), d.probs.push_back(by_stock[k]);
   return d;
 }
 
@@ -325,19 +332,38 @@ CvarSolution cvar_policy(const Mdp& m, const StockLattice& L, double alpha) {
   risk_neutral_values(m, L, &w, &q);
   CvarSolution best;
   best.policy = markov_policy(m, L.horizon, q, nullptr);
-  best.cvar = -INFINITY;
+  best.cvar = distribution_cvar(return_distribution(m, L, best.policy), alpha);  // a lower bound on the optimum
+  best.threshold = NAN;
   ThresholdDp dp(m, L, w, q);
-  const std::vector<int64_t>& finals = L.stocks.back();
-  for (size_t k = finals.size(); k-- > 0;) {
-    const double b = static_cast<double>(finals[k]) * L.quantum;
-    if (b <= best.cvar) break;  // b − E[(b − G)⁺]/α ≤ b: no lower threshold can do better
-    const double value = b + dp.solve(finals[k]) / alpha;
+  const std::vector<int64_t>& b = L.finals;
+  std::vector<double> phi(b.size(), NAN);  // min_π E[(b − G)⁺], evaluated lazily
+  const auto evaluate = [&](size_t k) {
+    if (!std::isnan(phi[k])) return;
+    phi[k] = -dp.solve(b[k]);
     ++best.thresholds_tried;
-    if (value > best.cvar) {
-      best.cvar = value;
-      best.threshold = b;
-      dp.policy(&best.policy);
+    const double f = static_cast<double>(b[k]) * L.quantum - phi[k] / alpha;
+    if (f > best.cvar) {
+      best.cvar = f;
+      best.threshold = static_cast<double>(b[k]) * L.quantum;
+      best.policy.stock_action = dp.actions();
     }
+  };
+  // F(b) ≤ b < best below the best value: only thresholds above it matter.
+  size_t lo = static_cast<size_t>(std::upper_bound(b.begin(), b.end(), best.cvar / L.quantum) - b.begin());
+  if (lo >= b.size()) return best;
+  const size_t hi = b.size() - 1;
+  evaluate(lo), evaluate(hi);
+  // Bisection with bounds: on [b_i, b_j], F ≤ b_j − φ(b_i)/α (φ non-decreasing); depth first, so the
+  // stack holds O(log n) intervals.
+  std::vector<std::pair<size_t, size_t>> open{{lo, hi}};
+  while (!open.empty()) {
+    const auto [i, j] = open.back();
+    open.pop_back();
+    if (j - i <= 1 || static_cast<double>(b[j]) * L.quantum - phi[i] / alpha <= best.cvar) continue;
+    const size_t mid = i + (j - i) / 2;
+    evaluate(mid);
+    open.push_back({i, mid});
+    open.push_back({mid, j});
   }
   return best;
 }

@@ -17,19 +17,21 @@
 // it is an outer search over b with the inner DP for f_b(c) = −(b − c)⁺ (the paper's CVaR application;
 // the outer-search / inner-DP split and the choices below are our reading of the paper's abstract and
 // of Bäuerle & Ott). Exactness here:
-//   - rewards are integer multiples of a quantum δ (the gridworlds: δ = 1), so the reachable stocks
-//     after h steps are a finite set C_h ⊆ C_{h−1} + {reward values} and the DP runs on it exactly
-//     (no categorical projection);
-//   - b* is an α-quantile of the optimal return distribution, hence a final stock in C_H: the search
-//     tries b ∈ C_H from the top and stops when b ≤ the best value found (b − E[(b − G)⁺]/α ≤ b);
+//   - rewards are integer multiples of a quantum δ (the gridworlds: δ = 1), so the augmented states
+//     (s, c) reachable after h steps under some policy form a finite set R_h, pushed forward from
+//     R_0 = {(s, 0): ρ(s) > 0} through every action's outcomes, and the DP runs on it exactly (no
+//     categorical projection of the distributions);
+//   - b* is an α-quantile of the optimal return distribution, hence a reachable final stock; with
+//     F(b) = b − φ(b)/α, φ(b) = min_π E[(b − G)⁺] non-decreasing in b, every b in [b₁, b₂] has
+//     F(b) ≤ b₂ − φ(b₁)/α: a branch-and-bound bisection over the sorted final stocks evaluates φ at a
+//     few thresholds and discards the intervals that cannot beat the best F found (starting from the
+//     risk-neutral policy's CVaR, a lower bound), which keeps the result exact;
 //   - stocks whose final utility no longer depends on the policy are closed forms: if
 //     c + (H − h)·r_max ≤ b then f_b is linear on every reachable final stock and V_h(s, c) = c − b +
-//     W_h(s) (W: the risk-neutral optimal values); if c + (H − h)·r_min ≥ b then V_h(s, c) = 0. The DP
-//     tables cover only the band between.
-// The resulting policy is non-Markov in s: its action depends on (h, s, c) — executed by tracking c.
+//     W_h(s) (W: the risk-neutral optimal values); if c + (H − h)·r_min ≥ b then V_h(s, c) = 0.
 // Ties among actions are broken by the risk-neutral action value Q_h(s, a) (then the lowest index);
-// outside the band the policy takes the risk-neutral action (where the objective no longer depends on
-// the action, or depends on it only through E[G]).
+// where a closed form holds the policy takes the risk-neutral action (the objective no longer depends
+// on the action, or depends on it only through E[G]).
 //
 // Exponential utility (Udovichenko, Croissant, Toleutaeva, Burnaev & Korotin, "Risk-Averse
 // Reinforcement Learning with Itakura-Saito Loss", arXiv:2505.16925, 2025: the certainty equivalent
@@ -48,34 +50,47 @@
 namespace klab::mdp {
 
 constexpr int kMaxRewardDenominator = 1000;  // δ = 1/k for the least k ≤ this making every reward a multiple of δ
-constexpr long long kMaxStockEntries = 2000000;  // Σ_h |C_h|: beyond it the horizon is too long for exact stocks
+constexpr long long kMaxStockEntries = 2000000;  // Σ_h |R_h|: beyond it the horizon is too long for exact stocks
 
-// The reachable stocks, in units of δ, and the MDP's outcomes in those units.
+// An augmented state: MDP state s and stock c (in units of δ).
+struct StockState {
+  int s = 0;
+  int64_t c = 0;
+  bool operator<(const StockState& o) const { return s != o.s ? s < o.s : c < o.c; }
+  bool operator==(const StockState& o) const { return s == o.s && c == o.c; }
+};
+
+// The augmented states reachable under some policy, and the MDP's outcomes in units of δ.
 struct StockLattice {
   int horizon = 0;
-  double quantum = 1.0;                      // δ
-  std::vector<int64_t> rewards;              // distinct reward values / δ, ascending
-  std::vector<std::vector<int64_t>> stocks;  // (H + 1) C_h ascending: C_0 = {0}, C_{h+1} = C_h + rewards
+  double quantum = 1.0;                         // δ
+  int64_t reward_lo = 0, reward_hi = 0;         // min and max reward / δ
+  std::vector<std::vector<StockState>> states;  // (H + 1) R_h, sorted by (s, c)
+  std::vector<int64_t> finals;                  // the distinct stocks of R_H, ascending
   // Per pair i, its outcomes o ∈ [first[i], first[i+1]): successor, P(s′, r | s, a), r / δ (from the
   // reward outcomes; without them, r(s, a) with probability 1 given s′).
   std::vector<int> first;     // (SA + 1)
   std::vector<int> next;      // (outcomes)
   std::vector<double> prob;   // (outcomes)
   std::vector<int64_t> units; // (outcomes)
+  // Where each outcome leads: for (s, c) = R_h[k], the outcomes of all actions of s in order (o from
+  // first[first_pair[s]]) have their successors' indices in R_{h+1} at successor[h][first_successor[h][k] + …].
+  std::vector<std::vector<int>> first_successor;  // (H) × (|R_h| + 1)
+  std::vector<std::vector<int>> successor;        // (H) × (Σ outcomes)
+
+  // The index of (s, c) in R_h, or −1.
+  int find(int h, int s, int64_t c) const;
 };
 
 // The lattice of a finite-horizon MDP (horizon ≥ 1, discount 1). Errors name the cause: rewards off
-// every lattice 1/k, k ≤ kMaxRewardDenominator, or too many stocks for the horizon.
+// every lattice 1/k, k ≤ kMaxRewardDenominator, or too many augmented states for the horizon.
 Expected<StockLattice> stock_lattice(const Mdp& m);
 
 // A policy of the stock-augmented MDP: an action index (0-based within the state) per (h, s, c).
 struct StockPolicy {
   int horizon = 0, states = 0;
-  std::vector<int> markov;  // (H × S) the action at (h, s): the whole policy, or the one outside the band
-  // Stock-dependent part (empty for Markov policies): at step h the stocks C_h[band_begin[h] ..
-  // band_end[h]) use band_action[h][s · width + (index − band_begin[h])], width = band_end − band_begin.
-  std::vector<int> band_begin, band_end;      // (H)
-  std::vector<std::vector<int>> band_action;  // (H) × (S × width)
+  std::vector<int> markov;                     // (H × S) the action at (h, s): the whole policy, or where stock_action has none
+  std::vector<std::vector<int>> stock_action;  // (H) × |R_h| the action at each reachable (s, c); empty: a Markov policy
 
   int action(const StockLattice& lattice, int h, int s, int64_t stock) const;
 };
@@ -93,7 +108,7 @@ double certainty_equivalent(const ReturnDistribution& d, double beta);
 // The empirical distribution of samples (each 1/n).
 ReturnDistribution empirical_distribution(std::vector<double> samples);
 
-// The exact return distribution of π from ρ: the (s, c) distribution pushed forward H steps.
+// The exact return distribution of π from ρ: the distribution over R_h pushed forward H steps.
 ReturnDistribution return_distribution(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
 
 // One episode's return under π (s₀ ~ ρ, successors and rewards by inversion of uniforms from rng).
@@ -111,8 +126,8 @@ StockPolicy entropic_policy(const Mdp& m, const StockLattice& lattice, double be
 struct CvarSolution {
   StockPolicy policy;
   double cvar = 0.0;       // max_π CVaR_α(G^π): the DP's value at b*
-  double threshold = 0.0;  // b*
-  int thresholds_tried = 0;
+  double threshold = 0.0;  // b* (NaN if no threshold beat the risk-neutral policy, which is then returned)
+  int thresholds_tried = 0;  // inner DPs solved
 };
 
 // The CVaR_α-optimal stock-augmented policy, α ∈ (0, 1].

@@ -42,7 +42,7 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
   t->real("beta", &P::beta, 0.02, 0.001, 1.0)
       .label("risk aversion β")
       .help("The exponential-utility policy maximises CE_β(G) = −(1/β) log E exp(−βG).");
-  t->integer("horizon", &P::horizon, 25, 1, 100).label("horizon H").help("Steps per episode (undiscounted; the shortest way to the goal takes 13).");
+  t->integer("horizon", &P::horizon, 25, 1, 60).label("horizon H").help("Steps per episode (undiscounted; the shortest way to the goal takes 13).");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of an extra push one cell in the wind's direction.");
   t->choice("wind_direction", &P::wind_direction, Direction::South, {"north", "east", "south", "west"})

@@ -206,11 +206,11 @@ TEST_SUITE("claims") {
 
   TEST_CASE("claim 7: on the slippery cliff walk the CVaR-optimal policy has a higher CVaR_α and a lower mean return than the risk-neutral policy") {
     // mdp.risk defaults: slip 0.1, H = 25, α = 0.1. Exact values (return distributions pushed forward over
-    // (state, stock)) with margins, and the Monte Carlo estimates of the runs (20,000 episodes each,
+    // (state, stock)) with margins, and the Monte Carlo estimates of the runs (10,000 episodes each,
     // 8 runs) showing the same ordering at z > 3.
     klab::mdp::RiskExperiment e;
     const uint32_t runs = 8;
-    const BatchResult r = run_batch(e, {{"methods", "risk_neutral,cvar"}, {"episodes", "20000"}}, 7, runs);
+    const BatchResult r = run_batch(e, {{"methods", "risk_neutral,cvar"}, {"episodes", "10000"}}, 7, runs);
     const double cvar_rn = final_of(r, "risk_neutral", "cvar").mean(), cvar_opt = final_of(r, "cvar", "cvar").mean();
     const double mean_rn = final_of(r, "risk_neutral", "mean").mean(), mean_opt = final_of(r, "cvar", "mean").mean();
     const RunningStat &mc_cvar_rn = final_of(r, "risk_neutral", "mc_cvar"), &mc_cvar_opt = final_of(r, "cvar", "mc_cvar");

@@ -1,6 +1,6 @@
 // Reward outcomes of the MDP type (mdp.hpp, the gridworld builder, the JSON format) and the
 // risk-sensitive planners of mdp.risk (src/mdp/risk.hpp): hand-computed distributions, the CVaR DP
-// against an exhaustive search over every stock-dependent policy, the exponential-utility DP against
+// against an exhaustive search over every stock-dependent deterministic policy, the exponential-utility DP against
 // the other policies' certainty equivalents, Monte Carlo against the exact mean, and the messages.
 #include <doctest/doctest.h>
 
@@ -167,9 +167,10 @@ TEST_CASE("mdp reward outcomes: JSON files save and load them; bad next_rewards 
 TEST_CASE("risk: stock lattice — exact stocks on the rewards' lattice, messages for what it cannot do") {
   const StockLattice l = risk_lattice_of(risk_cliff(0.1, 3));
   CHECK(l.quantum == 1.0);
-  CHECK(l.rewards == std::vector<int64_t>{-101, -1, 0});
-  CHECK(l.stocks[1] == std::vector<int64_t>{-101, -1, 0});
-  CHECK(l.stocks[2].size() == 6);  // {−202, −102, −101, −2, −1, 0}
+  CHECK(l.reward_lo == -101);
+  CHECK(l.reward_hi == 0);  // the goal's self-loop
+  CHECK(l.states[1].size() == 3);  // from the start: back at the start for −101 (fall) or −1 (bump), or one cell north for −1
+  CHECK(l.finals == std::vector<int64_t>{-303, -203, -103, -3});  // 3 steps cannot reach the goal: −3 − 100·falls
   Mdp half = risk_gamble();
   half.outcome_reward[1] = 10.5, half.reward[1] = 0.9 * 10.5 - 10.0;
   CHECK(risk_lattice_of(half).quantum == 0.5);
@@ -210,35 +211,39 @@ TEST_CASE("risk: the gamble — CVaR_0.2 takes the safe action, CVaR_1 (the mean
 }
 
 TEST_CASE("risk: the CVaR DP equals an exhaustive search over every stock-dependent deterministic policy") {
-  for (uint64_t seed = 1; seed <= 6; ++seed) {
-    const Mdp m = risk_random_mdp(seed, 3, 2);
+  // Random 2-state MDPs, H = 3: every reachable (h, s, c) gets a free action, 2^(|R_0| + |R_1| + |R_2|)
+  // policies (searched where that is at most 2^16).
+  int searched = 0;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    const Mdp m = risk_random_mdp(seed, 2, 3);
     REQUIRE(klab::mdp::check_mdp(m).ok());
     const StockLattice l = risk_lattice_of(m);
-    // Every (h, s, c) with c ∈ C_h gets a free action: 2^(S·|C_0| + S·|C_1|) policies.
     StockPolicy all = klab::mdp::risk_neutral_policy(m, l);
-    all.band_begin = {0, 0};
-    all.band_end = {static_cast<int>(l.stocks[0].size()), static_cast<int>(l.stocks[1].size())};
-    all.band_action = {std::vector<int>(3 * l.stocks[0].size(), 0), std::vector<int>(3 * l.stocks[1].size(), 0)};
-    const size_t slots = all.band_action[0].size() + all.band_action[1].size();
-    REQUIRE(slots <= 20);
-    for (double alpha : {0.1, 0.3, 1.0}) {
-      double best = -INFINITY, best_mean = -INFINITY;
-      for (uint64_t bits = 0; bits < (1ULL << slots); ++bits) {
-        size_t k = 0;
-        for (auto& level : all.band_action)
-          for (int& a : level) a = static_cast<int>((bits >> k++) & 1);
-        const ReturnDistribution d = klab::mdp::return_distribution(m, l, all);
-        best = std::max(best, klab::mdp::distribution_cvar(d, alpha));
-        best_mean = std::max(best_mean, klab::mdp::distribution_mean(d));
-      }
-      const klab::mdp::CvarSolution dp = klab::mdp::cvar_policy(m, l, alpha);
-      CAPTURE(seed);
-      CAPTURE(alpha);
-      CHECK(dp.cvar == doctest::Approx(best).epsilon(1e-12));
-      CHECK(klab::mdp::distribution_cvar(klab::mdp::return_distribution(m, l, dp.policy), alpha) == doctest::Approx(best).epsilon(1e-12));
-      CHECK(klab::mdp::distribution_mean(klab::mdp::return_distribution(m, l, klab::mdp::risk_neutral_policy(m, l))) == doctest::Approx(best_mean).epsilon(1e-12));
+    size_t slots = 0;
+    for (int h = 0; h < 3; ++h) all.stock_action.emplace_back(l.states[static_cast<size_t>(h)].size(), 0), slots += l.states[static_cast<size_t>(h)].size();
+    if (slots > 16) continue;
+    ++searched;
+    const std::vector<double> alphas{0.1, 0.3, 1.0};
+    std::vector<double> best(alphas.size(), -INFINITY);
+    double best_mean = -INFINITY;
+    for (uint64_t bits = 0; bits < (1ULL << slots); ++bits) {
+      size_t k = 0;
+      for (auto& level : all.stock_action)
+        for (int& a : level) a = static_cast<int>((bits >> k++) & 1);
+      const ReturnDistribution d = klab::mdp::return_distribution(m, l, all);
+      for (size_t j = 0; j < alphas.size(); ++j) best[j] = std::max(best[j], klab::mdp::distribution_cvar(d, alphas[j]));
+      best_mean = std::max(best_mean, klab::mdp::distribution_mean(d));
     }
+    CAPTURE(seed);
+    for (size_t j = 0; j < alphas.size(); ++j) {
+      const klab::mdp::CvarSolution dp = klab::mdp::cvar_policy(m, l, alphas[j]);
+      CAPTURE(alphas[j]);
+      CHECK(dp.cvar == doctest::Approx(best[j]).epsilon(1e-12));
+      CHECK(klab::mdp::distribution_cvar(klab::mdp::return_distribution(m, l, dp.policy), alphas[j]) == doctest::Approx(best[j]).epsilon(1e-12));
+    }
+    CHECK(klab::mdp::distribution_mean(klab::mdp::return_distribution(m, l, klab::mdp::risk_neutral_policy(m, l))) == doctest::Approx(best_mean).epsilon(1e-12));
   }
+  CHECK(searched >= 3);
 }
 
 TEST_CASE("risk: on the cliff, each optimum wins its own objective; Monte Carlo returns agree with the exact mean") {
@@ -280,7 +285,7 @@ TEST_CASE("risk: on the cliff, each optimum wins its own objective; Monte Carlo 
 TEST_CASE("risk: mdp.risk's parameters — ranges named in the messages; the default solution is exact and cheap") {
   klab::mdp::RiskExperiment e;
   CHECK(e.params().set_texts({{"alpha", "0"}}).message().find("alpha") != std::string::npos);
-  CHECK(e.params().set_texts({{"horizon", "101"}}).message().find("horizon") != std::string::npos);
+  CHECK(e.params().set_texts({{"horizon", "61"}}).message().find("horizon") != std::string::npos);
   CHECK(e.params().set_texts({{"cliff_reward", "5"}}).message().find("cliff_reward") != std::string::npos);
   REQUIRE(e.params().set_texts({{"horizon", "12"}}).ok());  // shorter than the shortest way: nobody reaches the goal
   const std::shared_ptr<const klab::mdp::RiskSolution> sol = e.solution();
