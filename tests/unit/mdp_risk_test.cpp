@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <utility>
 
 #include "core/rng.hpp"
 #include "mdp/mdp_json.hpp"
@@ -287,7 +288,14 @@ TEST_CASE("risk: mdp.risk's parameters — ranges named in the messages; the def
   CHECK(e.params().set_texts({{"alpha", "0"}}).message().find("alpha") != std::string::npos);
   CHECK(e.params().set_texts({{"horizon", "61"}}).message().find("horizon") != std::string::npos);
   CHECK(e.params().set_texts({{"cliff_reward", "5"}}).message().find("cliff_reward") != std::string::npos);
-  REQUIRE(e.params().set_texts({{"horizon", "12"}}).ok());  // shorter than the shortest way: nobody reaches the goal
+  // The corners of the ranges solve (the parameter table has no rule that builds the lattice).
+  for (const auto& [cliff, slip] : {std::pair{"-37", "1"}, std::pair{"0", "0"}}) {
+    REQUIRE(e.params().set_texts({{"horizon", "60"}, {"slip", slip}, {"wind", slip}, {"cliff_reward", cliff}, {"alpha", "0.01"}}).ok());
+    CAPTURE(cliff);
+    CAPTURE(slip);
+    CHECK(e.solution() != nullptr);
+  }
+  REQUIRE(e.params().set_texts({{"horizon", "12"}, {"slip", "0.1"}, {"wind", "0"}, {"cliff_reward", "-100"}, {"alpha", "0.1"}}).ok());  // shorter than the shortest way: nobody reaches the goal
   const std::shared_ptr<const klab::mdp::RiskSolution> sol = e.solution();
   REQUIRE(sol);
   for (const ReturnDistribution& d : sol->returns) CHECK(d.values.back() <= -12.0);
