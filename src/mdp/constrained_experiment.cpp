@@ -263,6 +263,7 @@ const std::vector<std::string>& constrained_method_ids() {
 CmdpReference cmdp_reference(const Mdp& m, double budget_position) {
   CmdpReference r;
   Mdp least = m;
+  drop_reward_outcomes(&least);  // the rewards change
   for (size_t i = 0; i < least.reward.size(); ++i) least.reward[i] = -m.cost[i];
   r.min_cost = -start_value(least, solve_optimal(least).v);
   const Optimum best = solve_optimal(m);

@@ -10,6 +10,7 @@ namespace klab::mdp {
 EpisodicProblem::EpisodicProblem(const Mdp& world, int horizon, double gamma) : scaled(world) {
   scaled.horizon = horizon;
   scaled.discount = gamma;
+  drop_reward_outcomes(&scaled);  // the rewards are rescaled
   double lo = 0.0, hi = 0.0;
   reward_range(world, &lo, &hi);
   const double scale = hi > lo ? 1.0 / (hi - lo) : 1.0;

@@ -26,6 +26,26 @@ struct Outcomes {
   }
 };
 
+// Successor states with the distribution of the reward paid on the way (merged by state, then by
+// reward; probabilities added in the order given, so the states' totals are those of Outcomes).
+struct Successors {
+  Outcomes states;
+  std::vector<std::vector<std::pair<double, double>>> paid;  // per entry of states.cells: (reward, probability)
+  void add(int state, double p, double reward) {
+    if (p == 0.0) return;
+    states.add(state, p);
+    size_t k = 0;
+    while (states.cells[k].first != state) ++k;
+    if (paid.size() <= k) paid.resize(k + 1);
+    for (auto& [r, q] : paid[k])
+      if (r == reward) {
+        q += p;
+        return;
+      }
+    paid[k].emplace_back(reward, p);
+  }
+};
+
 Status check_values(const GridSpec& spec, const std::vector<CellValue>& values, const char* field, const std::vector<char>& cell, int cols) {
   for (size_t k = 0; k < values.size(); ++k) {
     const CellValue& v = values[k];
@@ -112,6 +132,7 @@ Expected<Grid> build_gridworld(const GridSpec& spec) {
     if (cell[static_cast<size_t>(from)] == 'G') {  // absorbing goal: one action, no reward
       b.add_action(0.0, 0.0);
       b.add_next(L.state_of_cell[static_cast<size_t>(from)], 1.0);
+      b.add_reward_outcome(0.0, 1.0);
       continue;
     }
     for (int a = 0; a < 4; ++a) {
@@ -128,19 +149,24 @@ Expected<Grid> build_gridworld(const GridSpec& spec) {
         }
       }
       double reward = spec.step_reward, cost = 0.0;
-      Outcomes next;  // over states
+      Successors next;  // over states, with the reward of each outcome cell
       for (const auto& [x, p] : landed.cells) {
         const char ch = cell[static_cast<size_t>(x)];
-        reward += p * ((ch == 'G' ? spec.goal_reward : 0.0) + (ch == 'C' ? spec.cliff_reward : 0.0) + extra_reward[static_cast<size_t>(x)]);
+        const double entered = (ch == 'G' ? spec.goal_reward : 0.0) + (ch == 'C' ? spec.cliff_reward : 0.0) + extra_reward[static_cast<size_t>(x)];
+        reward += p * entered;  // r(s, a): the expectation, summed as before the reward outcomes existed
         cost += p * ((ch == 'H' ? spec.hazard_cost : 0.0) + extra_cost[static_cast<size_t>(x)]);
         if (ch == 'C') {
-          for (int k : starts) next.add(L.state_of_cell[static_cast<size_t>(k)], p / static_cast<double>(starts.size()));
+          for (int k : starts) next.add(L.state_of_cell[static_cast<size_t>(k)], p / static_cast<double>(starts.size()), spec.step_reward + entered);
         } else {
-          next.add(L.state_of_cell[static_cast<size_t>(x)], p);
+          next.add(L.state_of_cell[static_cast<size_t>(x)], p, spec.step_reward + entered);
         }
       }
       b.add_action(reward, cost);
-      for (const auto& [t, p] : next.cells) b.add_next(t, p);
+      for (size_t k = 0; k < next.states.cells.size(); ++k) {
+        const auto& [t, p] = next.states.cells[k];
+        b.add_next(t, p);
+        for (const auto& [r, q] : next.paid[k]) b.add_reward_outcome(r, q / p);
+      }
     }
   }
   g.mdp = b.finish(std::move(start), spec.discount, spec.horizon);

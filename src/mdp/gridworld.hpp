@@ -11,7 +11,9 @@
 //      `wind_direction` (again unless blocked).
 // The outcome cell X pays step_reward + goal_reward·[X = G] + cliff_reward·[X = C] + the cell's
 // entry of cell_rewards, and costs hazard_cost·[X = H] + its entry of cell_costs; rewards and costs
-// of the Mdp are their expectations over the outcomes of (s, a). A goal is one absorbing state
+// of the Mdp are their expectations over the outcomes of (s, a), and the Mdp's reward outcomes
+// (mdp.hpp) keep each outcome's reward: from the start, "east" into the cliff (−101 in the cliff
+// walk) and "south" into the border (−1) both lead back to the start. A goal is one absorbing state
 // with a single action (reward 0); cliff cells are not states.
 #pragma once
 #include <string>

@@ -2,11 +2,20 @@
 // offline-RL chapter): finitely many states, a state-dependent set of actions, sparse transitions
 // (s, a) → [(s′, p)], a mean reward r(s, a) and a mean cost c(s, a) per state-action pair, a
 // discount γ or a finite horizon H, and a start distribution ρ (Puterman, "Markov Decision
-// Processes", Wiley 1994, ch. 2).
+// Processes", Wiley 1994, ch. 2). Optionally the reward's distribution per transition (reward
+// outcomes, below): the solvers of expected values read only r(s, a), the risk-sensitive ones
+// (risk.hpp) the outcomes.
 //
 // Storage: compressed sparse rows (CSR), one "pair" index i per (s, a).
 //   pairs of state s          i ∈ [first_pair[s], first_pair[s+1])   (action a = i − first_pair[s])
 //   successors of pair i      e ∈ [first_next[i], first_next[i+1])   with s′ = next_state[e], p = next_prob[e]
+//   reward outcomes of e      k ∈ [first_outcome[e], first_outcome[e+1]) with reward outcome_reward[k] paid with
+//                             probability outcome_prob[k] given (s, a, s′)   (optional: all three empty)
+// With reward outcomes, r(s, a) is still stored and must be their expectation,
+//   r(s, a) = Σ_e p_e Σ_k q_k r_k   within kRewardTolerance·(1 + max_k |r_k|),
+// so every solver of expected values is unchanged. A reward that depends on more than s′ (the cliff
+// walk: entering the cliff or bumping into the border both lead back to the start, for −101 or −1)
+// is why an outcome list, not one r(s, a, s′), is stored per transition.
 // The layout is general (no grid geometry): the gridworld builder, the presets, the random
 // generator and the JSON loader all produce it, and every solver reads it.
 //
@@ -25,6 +34,9 @@ namespace klab::mdp {
 
 // Transition probabilities of one pair must sum to 1 within this tolerance (absolute).
 constexpr double kProbabilityTolerance = 1e-9;
+// r(s, a) must equal the expectation of its reward outcomes within this tolerance, relative to
+// 1 + the largest |outcome| of the pair.
+constexpr double kRewardTolerance = 1e-9;
 // Bounds of any MDP the lab accepts (files, presets, generators); the solvers handle these sizes.
 constexpr int kMaxStates = 100000;
 constexpr int kMaxActionsPerState = 64;
@@ -40,12 +52,16 @@ struct Mdp {
   std::vector<double> reward;      // (SA)     r(s, a), finite
   std::vector<double> cost;        // (SA)     c(s, a), finite (constrained problems)
   std::vector<double> start;       // (S)      ρ(s) ≥ 0, sums to 1
+  std::vector<int> first_outcome;     // (nnz + 1) or empty  reward outcomes of transition e: [first_outcome[e], first_outcome[e+1])
+  std::vector<double> outcome_reward; // (outcomes)          the reward paid, finite
+  std::vector<double> outcome_prob;   // (outcomes)          its probability given (s, a, s′); each transition's sum to 1
   double discount = 0.95;          // γ: in [0, 1) when horizon == 0, in [0, 1] when horizon ≥ 1
   int horizon = 0;                 // H ≥ 1: finite-horizon problem of H steps; 0: infinite, discounted
 
   int pairs() const { return first_pair.empty() ? 0 : first_pair.back(); }
   int transitions() const { return first_next.empty() ? 0 : first_next.back(); }
   int actions(int s) const { return first_pair[s + 1] - first_pair[s]; }
+  bool has_reward_outcomes() const { return !first_outcome.empty(); }
   int max_actions() const;
 };
 
@@ -57,6 +73,9 @@ class MdpBuilder {
   // Adds an action to the current state; its transitions follow with add_next.
   void add_action(double reward, double cost = 0.0);
   void add_next(int next_state, double prob);
+  // Adds a reward outcome to the last transition (optional; an Mdp has outcomes for every
+  // transition or for none, and r(s, a) given to add_action must be their expectation).
+  void add_reward_outcome(double reward, double prob);
   Mdp finish(std::vector<double> start, double discount, int horizon);
 
  private:
@@ -66,7 +85,9 @@ class MdpBuilder {
 // Structural check of an Mdp built in code (the JSON loader gives field-level messages itself):
 // sizes consistent, states in range, probabilities in [0, 1] summing to 1 ± kProbabilityTolerance,
 // no repeated successor, rewards and costs finite, ρ a distribution, γ and H in range, every
-// state has at least one action, sizes within the bounds above.
+// state has at least one action, sizes within the bounds above; reward outcomes, where present,
+// finite, a distribution per transition (± kProbabilityTolerance) whose expectation is r(s, a)
+// (± kRewardTolerance).
 Status check_mdp(const Mdp& m);
 
 // The state of each pair: (SA).
@@ -78,6 +99,10 @@ void reward_range(const Mdp& m, double* lo, double* hi);
 // The same MDP with its discount / horizon replaced (the demos' γ and H parameters).
 Mdp with_discount(Mdp m, double discount, int horizon);
 
+// Removes the reward outcomes: for a copy whose rewards or transition probabilities are changed
+// (a sampled model, rescaled rewards), where they would no longer average to r(s, a).
+void drop_reward_outcomes(Mdp* m);
+
 // A plain view for KLAB_HD code. Valid while the Mdp lives and is not modified.
 struct MdpView {
   int states;
@@ -88,6 +113,9 @@ struct MdpView {
   const double* reward;    // (SA)
   const double* cost;      // (SA)
   const double* start;     // (S)
+  const int* first_outcome;      // (nnz + 1), null without reward outcomes
+  const double* outcome_reward;  // (outcomes)
+  const double* outcome_prob;    // (outcomes)
   double discount;
   int horizon;
 };

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -117,7 +118,8 @@ Status read_discount(const Fields& f, const json& j, bool required, double* disc
 }
 
 // [[state, probability], ...] into (states, probabilities), distinct states in [0, S), sum 1.
-Status read_distribution(const Fields& f, const json& j, const std::string& path, int states, MdpBuilder* b, std::vector<double>* dense) {
+Status read_distribution(const Fields& f, const json& j, const std::string& path, int states, std::vector<std::pair<int, double>>* pairs,
+                         std::vector<double>* dense) {
   if (!j.is_array() || j.empty()) return f.error(path, "must be a non-empty list of [state, probability] pairs");
   std::set<long long> seen;
   double total = 0.0;
@@ -134,13 +136,54 @@ Status read_distribution(const Fields& f, const json& j, const std::string& path
     Status st = f.number(e[1], at + "[1]", 0.0, 1.0, &p);
     if (!st.ok()) return st;
     total += p;
-    if (b) b->add_next(static_cast<int>(s), p);
+    if (pairs) pairs->emplace_back(static_cast<int>(s), p);
     if (dense) (*dense)[static_cast<size_t>(s)] = p;
   }
   if (std::fabs(total - 1.0) > kProbabilityTolerance) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.12g", total);
     return f.error(path, std::string("probabilities sum to ") + buf + ", not 1 (tolerance 1e-9)");
+  }
+  return {};
+}
+
+// "next_rewards" of an action: per successor of "next", the rewards paid with their probabilities
+// given the successor ([[reward, probability], ...], summing to 1), averaging to the action's reward.
+Status read_next_rewards(const Fields& f, const json& j, const std::string& path, size_t successors, const std::vector<std::pair<int, double>>& next,
+                         double reward, std::vector<std::vector<std::pair<double, double>>>* out) {
+  if (!j.is_array() || j.size() != successors)
+    return f.error(path, "must be a list with one list of [reward, probability] pairs per successor in \"next\" (" + std::to_string(successors) + ")");
+  double expected = 0.0, largest = 0.0;
+  for (size_t k = 0; k < j.size(); ++k) {
+    const std::string at = Fields::index(path, k);
+    if (!j[k].is_array() || j[k].empty()) return f.error(at, "must be a non-empty list of [reward, probability] pairs");
+    std::vector<std::pair<double, double>> paid;
+    double total = 0.0, mean = 0.0;
+    for (size_t m = 0; m < j[k].size(); ++m) {
+      const std::string om = Fields::index(at, m);
+      const json& e = j[k][m];
+      if (!e.is_array() || e.size() != 2) return f.error(om, "must be a [reward, probability] pair");
+      double r = 0.0, q = 0.0;
+      Status s = f.number(e[0], om + "[0]", -kAnyNumber, kAnyNumber, &r);
+      if (s.ok()) s = f.number(e[1], om + "[1]", 0.0, 1.0, &q);
+      if (!s.ok()) return s;
+      paid.emplace_back(r, q);
+      total += q;
+      mean += q * r;
+      largest = std::max(largest, std::fabs(r));
+    }
+    if (std::fabs(total - 1.0) > kProbabilityTolerance) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.12g", total);
+      return f.error(at, std::string("probabilities sum to ") + buf + ", not 1 (tolerance 1e-9)");
+    }
+    expected += next[k].second * mean;
+    out->push_back(std::move(paid));
+  }
+  if (std::fabs(expected - reward) > kRewardTolerance * (1.0 + largest)) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "the rewards average %.12g, but \"reward\" is %.12g", expected, reward);
+    return f.error(path, std::string(buf) + " (tolerance 1e-9·(1 + max |reward|))");
   }
   return {};
 }
@@ -167,6 +210,7 @@ Expected<World> mdp_from_json(const json& j, const Fields& f) {
                                   (actions.is_array() ? std::to_string(actions.size()) + " lists" : std::string("a JSON ") + actions.type_name()) + ")");
   MdpBuilder b;
   long long transitions = 0;
+  bool outcomes = false;  // the file gives next_rewards
   for (size_t st = 0; st < actions.size(); ++st) {
     b.add_state();
     const std::string sp = Fields::index("actions", st);
@@ -177,7 +221,7 @@ Expected<World> mdp_from_json(const json& j, const Fields& f) {
     for (size_t a = 0; a < list.size(); ++a) {
       const std::string ap = Fields::index(sp, a);
       const json& act = list[a];
-      s = f.only(act, ap, {"reward", "cost", "next"});
+      s = f.only(act, ap, {"reward", "cost", "next", "next_rewards"});
       if (!s.ok()) return s;
       double r = 0.0, c = 0.0;
       if (!act.contains("reward")) return f.error(Fields::join(ap, "reward"), "missing: must be a finite number");
@@ -191,8 +235,25 @@ Expected<World> mdp_from_json(const json& j, const Fields& f) {
       if (!act.contains("next")) return f.error(Fields::join(ap, "next"), "missing: must list [state, probability] pairs");
       transitions += static_cast<long long>(act["next"].is_array() ? act["next"].size() : 0);
       if (transitions > kMaxTransitions) return f.error(Fields::join(ap, "next"), "more than " + std::to_string(kMaxTransitions) + " transitions in the file");
-      s = read_distribution(f, act["next"], Fields::join(ap, "next"), static_cast<int>(states), &b, nullptr);
+      std::vector<std::pair<int, double>> next;
+      s = read_distribution(f, act["next"], Fields::join(ap, "next"), static_cast<int>(states), &next, nullptr);
       if (!s.ok()) return s;
+      // Reward outcomes: for every action or for none (the first action decides).
+      const bool has = act.contains("next_rewards");
+      if (st == 0 && a == 0) outcomes = has;
+      if (has != outcomes)
+        return f.error(Fields::join(ap, "next_rewards"), std::string(has ? "given, but actions[0][0] has none" : "missing, but actions[0][0] has it") +
+                                                             " (give next_rewards for every action or for none)");
+      std::vector<std::vector<std::pair<double, double>>> paid;
+      if (has) {
+        s = read_next_rewards(f, act["next_rewards"], Fields::join(ap, "next_rewards"), next.size(), next, r, &paid);
+        if (!s.ok()) return s;
+      }
+      for (size_t k = 0; k < next.size(); ++k) {
+        b.add_next(next[k].first, next[k].second);
+        if (has)
+          for (const auto& [reward, q] : paid[k]) b.add_reward_outcome(reward, q);
+      }
     }
   }
   World w;
@@ -273,8 +334,18 @@ std::string mdp_to_json(const Mdp& m) {
     json list = json::array();
     for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
       json next = json::array();
-      for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) next.push_back(json::array({m.next_state[e], m.next_prob[e]}));
-      list.push_back(json{{"reward", m.reward[static_cast<size_t>(i)]}, {"cost", m.cost[static_cast<size_t>(i)]}, {"next", next}});
+      json paid = json::array();
+      for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) {
+        next.push_back(json::array({m.next_state[e], m.next_prob[e]}));
+        if (!m.has_reward_outcomes()) continue;
+        json outcomes = json::array();
+        for (int k = m.first_outcome[static_cast<size_t>(e)]; k < m.first_outcome[static_cast<size_t>(e) + 1]; ++k)
+          outcomes.push_back(json::array({m.outcome_reward[static_cast<size_t>(k)], m.outcome_prob[static_cast<size_t>(k)]}));
+        paid.push_back(outcomes);
+      }
+      json action{{"reward", m.reward[static_cast<size_t>(i)]}, {"cost", m.cost[static_cast<size_t>(i)]}, {"next", next}};
+      if (m.has_reward_outcomes()) action["next_rewards"] = paid;
+      list.push_back(action);
     }
     actions.push_back(list);
   }

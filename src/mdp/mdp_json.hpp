@@ -11,6 +11,10 @@
 //     "actions": [                               one list per state (S lists), each with 1 to 64 actions
 //        [ {"reward": r, "cost": c, "next": [[s′, p], ...]}, ... ],   cost optional (0); next: distinct s′, Σ p = 1 ± 1e-9
 //        ... ] }
+//   optional per action (for every action or for none): the reward's distribution per successor,
+//     "next_rewards": [ [[r, q], ...], ... ]   one list per entry of "next" (same order): reward r paid with
+//                                              probability q given that successor, Σ q = 1 ± 1e-9, and
+//                                              Σ_next p Σ q r = "reward" ± 1e-9·(1 + max |r|) (mdp.hpp: reward outcomes)
 // klab.gridworld, version 1 (gridworld.hpp has the cell characters and the dynamics):
 //   { "format": "klab.gridworld", "version": 1, "grid": ["#####", "#S.G#", "#####"],
 //     optional: "slip", "wind" (probabilities), "wind_direction" ("north" | "east" | "south" | "west"),

@@ -10,6 +10,7 @@ namespace klab::mdp {
 Mdp sampled_model(const Mdp& m, int samples, uint64_t seed, uint32_t run, uint32_t stream, uint32_t iteration) {
   if (samples <= 0) return m;
   Mdp out = m;
+  drop_reward_outcomes(&out);  // the probabilities change
   const MdpView mv = view(m);
   for (int i = 0; i < m.pairs(); ++i) {
     for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) out.next_prob[static_cast<size_t>(e)] = 0.0;

@@ -173,7 +173,7 @@ TEST_CASE("JSON validation: every bad file gets a message naming the field and t
       {replaced(kGoodMdp, "\"states\": 2", "\"states\": 0"), {"states: must be an integer in [1, 100000] (got 0)"}},
       {replaced(kGoodMdp, "\"start\": [[0, 1]]", "\"start\": [[0, 0.7]]"), {"start: probabilities sum to 0.7, not 1"}},
       {replaced(kGoodMdp, "\"start\": [[0, 1]],", ""), {"start: missing"}},
-      {replaced(kGoodMdp, "\"cost\": 1,", "\"cots\": 1,"), {"actions[0][1].cots: unknown field (allowed: cost, next, reward)"}},
+      {replaced(kGoodMdp, "\"cost\": 1,", "\"cots\": 1,"), {"actions[0][1].cots: unknown field (allowed: cost, next, next_rewards, reward)"}},
       {replaced(kGoodMdp, "\"version\": 1", "\"version\": 2"), {"version: must be an integer in [1, 1] (got 2)"}},
       {replaced(kGoodMdp, "klab.mdp", "klab.mpd"), {"format: must be \"klab.mdp\" (got \"klab.mpd\")"}},
       {"[1, 2, 3]", {"t.json: the file: must be a JSON object"}},

@@ -1,0 +1,370 @@
+#include "mdp/risk_experiment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iterator>
+
+#include "core/result_plots.hpp"
+#include "mdp/figures.hpp"
+#include "mdp/grid_plot.hpp"
+#include "mdp/presets.hpp"
+
+namespace klab::mdp {
+namespace {
+
+// [SECTION] params
+
+enum class Method { RiskNeutral, Cvar, Entropic };
+constexpr const char* kMethodIds[] = {"risk_neutral", "cvar", "entropic"};  // in Method order
+static_assert(std::size(kMethodIds) == static_cast<size_t>(Method::Entropic) + 1, "one id per Method");
+constexpr int kReturnBins = 80;        // about this many histogram bins over the returns' support
+constexpr double kPathOffset = 0.12;    // cells between the drawn paths of consecutive policies
+constexpr double kHistogramTail = 1e-5; // returns below every policy's 10⁻⁵-quantile share the first bin
+constexpr int kProfileLevels = 50;     // CVaR_α′ profile: α′ on this many points of [0.02, 1]
+constexpr double kProfileLowest = 0.02;
+
+const std::vector<std::string>& method_labels() {
+  static const std::vector<std::string> labels{"risk-neutral (max E[G])", "CVaR_α-optimal (stock-augmented DP)", "exponential utility (max CE_β)"};
+  return labels;
+}
+
+std::shared_ptr<const ParamTable<RiskParams>> table() {
+  auto t = std::make_shared<ParamTable<RiskParams>>();
+  using P = RiskParams;
+  t->multi_choice("methods", &P::methods, risk_method_ids(), risk_method_ids(), 1)
+      .label("policies")
+      .choice_labels(method_labels())
+      .help("Which optimal policies to compare (each is exact for its own objective).");
+  t->real("alpha", &P::alpha, 0.1, 0.01, 1.0)
+      .label("CVaR level α")
+      .help("CVaR_α(G) is the mean of the worst α-fraction of returns (α = 1: the mean). The CVaR policy maximises it.");
+  t->real("beta", &P::beta, 0.02, 0.001, 1.0)
+      .label("risk aversion β")
+      .help("The exponential-utility policy maximises CE_β(G) = −(1/β) log E exp(−βG).");
+  t->integer("horizon", &P::horizon, 25, 1, 60).label("horizon H").help("Steps per episode (undiscounted; the shortest way to the goal takes 13).");
+  t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
+  t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of an extra push one cell in the wind's direction.");
+  t->choice("wind_direction", &P::wind_direction, Direction::South, {"north", "east", "south", "west"})
+      .label("wind blows")
+      .choice_labels({"north", "east", "south", "west"})
+      .help("Direction of the wind's push (south: towards the cliff).");
+  t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Reward for falling off the cliff (then back to the start); each step pays −1.");
+  t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes per run").help("Monte Carlo episodes per run and policy (the estimates of mean and CVaR).");
+  // Every value in these ranges builds: the rewards are integers and H ≤ 60 keeps the reachable
+  // augmented states of the 4 × 12 grid far below kMaxStockEntries (75,426 at H = 60, slip and wind 0.3; test
+  // "risk: mdp.risk's parameters"), so no rule has to build the lattice on every change.
+  return t;
+}
+
+// [SECTION] run
+
+enum Curve { kCurveProbability, kCurveMcFrequency, kCurveCvarProfile };
+enum Final { kFinalMean, kFinalCvar, kFinalCertaintyEquivalent, kFinalMcMean, kFinalMcCvar, kFinalThreshold };
+
+std::vector<double> profile_levels() { return plot::linear_points(kProfileLowest, 1.0, kProfileLevels); }
+
+// The histogram bin of return g (bins of width w centred on sol.return_bins).
+size_t bin_of(const RiskSolution& sol, double g) {
+  const double lo = sol.return_bins.front() - sol.bin_width / 2;
+  const double k = std::floor((g - lo) / sol.bin_width);
+  return static_cast<size_t>(std::clamp(k, 0.0, static_cast<double>(sol.return_bins.size() - 1)));
+}
+
+}  // namespace
+
+const std::vector<std::string>& risk_method_ids() {
+  static const std::vector<std::string> ids(std::begin(kMethodIds), std::end(kMethodIds));
+  return ids;
+}
+
+Expected<RiskSolution> solve_risk(const RiskParams& p) {
+  GridSpec g = cliff_spec();
+  g.slip = p.slip, g.wind = p.wind, g.wind_direction = p.wind_direction, g.cliff_reward = p.cliff_reward;
+  g.discount = 1.0, g.horizon = p.horizon;
+  Expected<Grid> grid = build_gridworld(g);
+  if (!grid.ok()) return grid.status();
+  RiskSolution sol;
+  sol.grid = std::move(grid.value());
+  const Mdp& m = sol.grid.mdp;
+  Expected<StockLattice> lattice = stock_lattice(m);
+  if (!lattice.ok()) return lattice.status();
+  sol.lattice = std::move(lattice.value());
+  sol.cvar = cvar_policy(m, sol.lattice, p.alpha);
+  sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, entropic_policy(m, sol.lattice, p.beta)};
+  for (const StockPolicy& pi : sol.policies) sol.returns.push_back(return_distribution(m, sol.lattice, pi));
+  const std::vector<double> w = optimal_values_to_go(m, sol.lattice);
+  sol.risk_neutral_start.assign(w.begin(), w.begin() + m.states);
+  // Histogram bins over [the lowest policy's 10⁻⁵-quantile, the highest return]; the first bin also
+  // holds the rarer, lower returns (up to H falls) so that the bins stay narrow where the mass is.
+  double lo = INFINITY, hi = -INFINITY;
+  for (const ReturnDistribution& d : sol.returns) {
+    double mass = 0.0;
+    size_t k = 0;
+    while (k + 1 < d.values.size() && (mass += d.probs[k]) < kHistogramTail) ++k;
+    lo = std::min(lo, d.values[k]), hi = std::max(hi, d.values.back());
+  }
+  const double q = sol.lattice.quantum;
+  sol.bin_width = std::max(1.0, std::ceil((hi - lo + q) / q / kReturnBins)) * q;
+  const int bins = static_cast<int>(std::ceil((hi - lo + q) / sol.bin_width - 1e-9));
+  for (int k = 0; k < std::max(bins, 1); ++k) sol.return_bins.push_back(lo - q / 2 + (k + 0.5) * sol.bin_width);
+  return sol;
+}
+
+std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi) {
+  const Mdp& m = sol.grid.mdp;
+  const StockLattice& L = sol.lattice;
+  int s = static_cast<int>(std::find_if(m.start.begin(), m.start.end(), [](double p) { return p > 0.0; }) - m.start.begin());
+  int64_t c = 0;
+  std::vector<int> path{s};
+  for (int h = 0; h < L.horizon; ++h) {
+    if (sol.grid.layout.cell[static_cast<size_t>(sol.grid.layout.cell_of_state[static_cast<size_t>(s)])] == 'G') break;
+    const int i = m.first_pair[s] + pi.action(L, h, s, c);
+    int best = L.first[i];
+    for (int o = L.first[i] + 1; o < L.first[i + 1]; ++o)
+      if (L.prob[o] > L.prob[best]) best = o;
+    c += L.units[best];
+    s = L.next[best];
+    path.push_back(s);
+  }
+  return path;
+}
+
+RiskExperiment::RiskExperiment() : ExperimentOf(table()) {}
+
+std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
+  return cache_.get(static_cast<const Experiment&>(*this).params().version(), [&]() -> std::shared_ptr<const RiskSolution> {
+    Expected<RiskSolution> s = solve_risk(p());
+    return s.ok() ? std::make_shared<const RiskSolution>(std::move(s.value())) : nullptr;
+  });
+}
+
+// One run: `episodes` Monte Carlo episodes of every shown policy (stream = its method index), next
+// to the exact numbers (the same in every run).
+void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  const std::shared_ptr<const RiskSolution> sol = solution();
+  if (!sol) return;
+  const std::vector<double> levels = layout.axes[1].x;
+  for (size_t slot = 0; slot < layout.series.size(); ++slot) {
+    const size_t method = id_index(risk_method_ids(), layout.series[slot]);
+    const ReturnDistribution& exact = sol->returns[method];
+    std::vector<double> probability(sol->return_bins.size(), 0.0);
+    for (size_t k = 0; k < exact.values.size(); ++k) probability[bin_of(*sol, exact.values[k])] += exact.probs[k];
+    for (size_t k = 0; k < probability.size(); ++k) out.curve(slot, kCurveProbability, k, probability[k]);
+    for (size_t k = 0; k < levels.size(); ++k) out.curve(slot, kCurveCvarProfile, k, distribution_cvar(exact, levels[k]));
+    out.final(slot, kFinalMean, distribution_mean(exact));
+    out.final(slot, kFinalCvar, distribution_cvar(exact, p().alpha));
+    out.final(slot, kFinalCertaintyEquivalent, certainty_equivalent(exact, p().beta));
+    if (static_cast<Method>(method) == Method::Cvar) out.final(slot, kFinalThreshold, sol->cvar.threshold);
+
+    Rng rng(seed, run, static_cast<uint32_t>(method));
+    std::vector<double> samples(static_cast<size_t>(p().episodes));
+    for (double& g : samples) g = sample_return(sol->grid.mdp, sol->lattice, sol->policies[method], rng);
+    std::vector<double> frequency(sol->return_bins.size(), 0.0);
+    for (double g : samples) frequency[bin_of(*sol, g)] += 1.0 / static_cast<double>(samples.size());
+    for (size_t k = 0; k < frequency.size(); ++k) out.curve(slot, kCurveMcFrequency, k, frequency[k]);
+    const ReturnDistribution empirical = empirical_distribution(std::move(samples));
+    out.final(slot, kFinalMcMean, distribution_mean(empirical));
+    out.final(slot, kFinalMcCvar, distribution_cvar(empirical, p().alpha));
+  }
+}
+
+// [SECTION] layout
+
+RunLayout RiskExperiment::layout() const {
+  RunLayout l;
+  l.series = p().methods;
+  const std::shared_ptr<const RiskSolution> sol = solution();
+  l.axes = {{"return G", sol ? sol->return_bins : std::vector<double>{0.0}}, {"level α′", profile_levels()}};
+  l.curves = {{"probability", 0}, {"mc_frequency", 0}, {"cvar_profile", 1}};
+  l.final_metrics = {"mean", "cvar", "certainty_equivalent", "mc_mean", "mc_cvar", "threshold"};
+  l.work_unit = "episodes";
+  l.work_per_run = static_cast<double>(p().methods.size()) * p().episodes;
+  return l;
+}
+
+// [SECTION] figure
+
+namespace {
+
+// "cvar: mean −21.9, CVaR_α −51.5": the legend carries the numbers the guides mark.
+std::string legend_name(const std::string& id, const ReturnDistribution& d, double alpha) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s: mean %.1f, CVaR %.1f", id.c_str(), distribution_mean(d), distribution_cvar(d, alpha));
+  return buf;
+}
+
+plot::Guide marker(double x, Rgba color, bool dashed) {
+  plot::Guide g;
+  g.vertical = true;
+  g.value = x;
+  g.color = color;
+  g.dashed = dashed;
+  return g;
+}
+
+// P(G ≤ x) of an exact distribution as a step line.
+plot::Line cdf_line(const ReturnDistribution& d, const std::string& name, const std::string& group, Rgba color) {
+  plot::Line l;
+  l.name = name, l.group = group, l.color = color;
+  double total = 0.0;
+  for (size_t k = 0; k < d.values.size(); ++k) {
+    if (k > 0) l.x.push_back(d.values[k]), l.y.push_back(total);
+    total += d.probs[k];
+    l.x.push_back(d.values[k]), l.y.push_back(std::min(total, 1.0));
+  }
+  return l;
+}
+
+// Per-run Monte Carlo estimates of a final metric: the mean over runs with its 95% interval per
+// policy, the exact value as a grey tick across it.
+plot::Plot estimate_plot(const BatchResult& r, const std::string& metric, const std::vector<double>& exact, const std::string& title, const std::string& y) {
+  plot::Plot p;
+  p.title = title;
+  p.x = plot::category_axis("policy", r.layout.series, 0.0);
+  p.y.label = y;
+  p.legend = false;
+  const int m = r.layout.find_final(metric);
+  for (size_t s = 0; s < r.layout.series.size(); ++s) {
+    const RunningStat& st = r.final_stat(s, static_cast<size_t>(m));
+    if (st.count() == 0) continue;
+    const double x = static_cast<double>(s);
+    plot::Line ci;
+    ci.name = r.layout.series[s] + " 95% CI", ci.group = r.layout.series[s], ci.color = palette(s), ci.width = 3.0f;
+    ci.x = {x, x}, ci.y = {st.mean() - st.ci95(), st.mean() + st.ci95()};
+    p.lines.push_back(ci);
+    plot::Points mean;
+    mean.name = r.layout.series[s], mean.color = palette(s), mean.radius = 5.0f;
+    mean.x = {x}, mean.y = {st.mean()};
+    p.points.push_back(mean);
+    plot::Line tick = plot::reference_line("exact " + r.layout.series[s], {x - 0.3, x + 0.3}, {exact[s], exact[s]});
+    tick.group = r.layout.series[s];
+    p.lines.push_back(tick);
+  }
+  return p;
+}
+
+}  // namespace
+
+plot::Figure RiskExperiment::figure(const BatchResult& r) const {
+  plot::Figure f;
+  const RiskParams& q = p();
+  f.title = "Cliff walk, slip " + format_real(q.slip) + (q.wind > 0 ? ", wind " + format_real(q.wind) + " " + direction_name(q.wind_direction) : "") +
+            ", H = " + std::to_string(q.horizon) + ": the CVaR_" + format_real(q.alpha) + " policy against the risk-neutral one";
+  const std::shared_ptr<const RiskSolution> sol = solution();
+  if (!sol) return f;
+  const size_t shown = r.layout.series.size();
+  std::vector<const ReturnDistribution*> dist;
+  for (const std::string& id : r.layout.series) dist.push_back(&sol->returns[id_index(risk_method_ids(), id)]);
+
+  // Headline: the exact histograms side by side per bin, log scale (the falls are the small far-left bumps).
+  plot::Plot hist;
+  hist.title = "Return G, exact (dashed: CVaR_α, solid: mean)";
+  hist.x = {"return G (bins of " + format_real(sol->bin_width) + ")", plot::Scale::Linear};
+  hist.y = {"probability", plot::Scale::Log};
+  hist.y.min = kHistogramTail;
+  for (size_t slot = 0; slot < shown; ++slot) {
+    std::vector<double> mass(sol->return_bins.size(), 0.0);
+    for (size_t k = 0; k < dist[slot]->values.size(); ++k) mass[bin_of(*sol, dist[slot]->values[k])] += dist[slot]->probs[k];
+    plot::Bars b;
+    b.name = legend_name(r.layout.series[slot], *dist[slot], q.alpha);
+    b.group = r.layout.series[slot];
+    b.color = palette(slot);
+    const double part = sol->bin_width / static_cast<double>(shown);
+    for (size_t k = 0; k < mass.size(); ++k) {
+      const double left = sol->return_bins[k] - sol->bin_width / 2 + part * static_cast<double>(slot);
+      if (b.edges.empty() || b.edges.back() != left) {
+        if (!b.edges.empty()) b.heights.push_back(0.0);  // the gap to this bin's part (no bar: zero is off a log axis)
+        b.edges.push_back(left);
+      }
+      b.edges.push_back(left + part);
+      b.heights.push_back(mass[k]);
+    }
+    hist.bars.push_back(b);
+    hist.guides.push_back(marker(distribution_cvar(*dist[slot], q.alpha), palette(slot), true));
+    hist.guides.push_back(marker(distribution_mean(*dist[slot]), palette(slot), false));
+  }
+  f.plots.push_back(hist);
+
+  GridPlotInput in;
+  in.mdp = &sol->grid.mdp;
+  in.layout = &sol->grid.layout;
+  in.state_values = sol->risk_neutral_start;
+  in.title = "Most likely paths (colour: risk-neutral E[G] from each cell)";
+  in.value_label = "E[G]";
+  plot::Plot grid = grid_plot(in);
+  for (size_t slot = 0; slot < shown; ++slot) {
+    const std::string& id = r.layout.series[slot];
+    plot::Line path = grid_path(sol->grid.layout, likely_path(*sol, sol->policies[id_index(risk_method_ids(), id)]), id, palette(slot), 2.5f);
+    const double offset = kPathOffset * (static_cast<double>(slot) - 0.5 * static_cast<double>(shown - 1));  // side by side where paths coincide
+    for (double& x : path.x) x += offset;
+    for (double& y : path.y) y -= offset;
+    grid.lines.push_back(path);
+  }
+  grid.legend = true;
+  f.plots.push_back(grid);
+
+  plot::Plot cdf;
+  cdf.title = "P(G ≤ x), exact (CVaR_α: the mean left of the α crossing)";
+  cdf.x = {"return x", plot::Scale::Linear};
+  cdf.x.min = sol->return_bins.front() - sol->bin_width / 2;
+  cdf.y = {"P(G ≤ x)", plot::Scale::Log};
+  cdf.y.min = kHistogramTail, cdf.y.max = 1.0;
+  for (size_t slot = 0; slot < shown; ++slot) cdf.lines.push_back(cdf_line(*dist[slot], r.layout.series[slot], r.layout.series[slot], palette(slot)));
+  cdf.guides.push_back(reference_guide("α = " + format_real(q.alpha), q.alpha));
+  f.plots.push_back(cdf);
+
+  plot::Plot profile;
+  profile.title = "CVaR_α′ of each policy at every level α′ (exact)";
+  profile.x = {"level α′", plot::Scale::Linear};
+  profile.y = {"CVaR_α′(G)", plot::Scale::Linear};
+  profile.lines = reported_lines(r, "cvar_profile");
+  plot::Guide at = marker(q.alpha, plot::kReferenceGrey, true);
+  at.label = "α optimised";
+  profile.guides.push_back(at);
+  f.plots.push_back(profile);
+
+  std::vector<double> exact_cvar, exact_mean;
+  for (const ReturnDistribution* d : dist) exact_cvar.push_back(distribution_cvar(*d, q.alpha)), exact_mean.push_back(distribution_mean(*d));
+  f.plots.push_back(estimate_plot(r, "mc_cvar", exact_cvar, "Monte Carlo CVaR_α: mean of the runs' estimates, 95% CI (grey: exact)", "CVaR_α"));
+  f.plots.push_back(estimate_plot(r, "mc_mean", exact_mean, "Monte Carlo mean return, 95% CI (grey: exact)", "E[G]"));
+  return f;
+}
+
+// [SECTION] demo text
+
+DemoInfo risk_demo() {
+  DemoInfo d;
+  d.id = "mdp.risk";
+  d.chapter = "mdp";
+  d.title = "Risk: CVaR by stock-augmented DP";
+  d.summary = "A slippery cliff walk: the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima.";
+  d.about =
+      "Finite horizon H, no discount: the return G is the sum of the rewards (−1 per step, the cliff reward and back to the start on a fall).\n"
+      "Three exact optima, each for its own objective:\n"
+      "    risk-neutral   max E[G]                     backward induction, Markov policy π_h(s)\n"
+      "    CVaR_α          max CVaR_α(G) = max_b { b − E[(b − G)⁺]/α }   (mean of the worst α-fraction)\n"
+      "    exp. utility   max CE_β(G) = −(1/β) log E exp(−βG)   W_h(s) = max_a −(1/β) log E exp(−β(r + W_{h+1}(s′)))\n"
+      "CVaR is not an expected utility, so its optimal policy must remember the rewards so far: stock augmentation (Ávila Pires et al.)\n"
+      "adds the stock c (c₀ = 0, c_{h+1} = c_h + r_h) to the state; for each threshold b the DP on (h, s, c) maximises E[min(c_H − b, 0)],\n"
+      "and the best b is found by a bisection with bounds over the reachable final stocks. The rewards are integers, so the reachable\n"
+      "(s, c) form a finite set and everything is exact (no categorical projection); the policy acts on (h, s, c) and is run by\n"
+      "tracking c. Return distributions are exact, pushed forward over (s, c); each run adds Monte Carlo estimates (95% intervals).\n"
+      "Headline: the exact histogram of G on a log scale — the falls are the bumps on the left (dashed lines: each policy's CVaR_α;\n"
+      "solid: its mean). Then the most likely paths, P(G ≤ x) (CVaR_α averages the returns left of the α crossing), CVaR at every\n"
+      "level α′, and the runs' Monte Carlo estimates against the exact values.\n"
+      "What to look for: the CVaR policy's tail lies below the risk-neutral one's (fewer falls), so its CVaR_α is higher, while its\n"
+      "mean is lower (claim 7, test 'claim 7' in tests/unit/mdp_claims_test.cpp). Its most likely path keeps further from the edge; once it\n"
+      "has fallen (a low stock) it switches to the risk-neutral action. The exponential-utility optimum is computed exactly; the paper's\n"
+      "Itakura–Saito loss for *learning* those values is not implemented. Readings: the outer search / inner DP split, ties broken by the\n"
+      "risk-neutral value, and γ = 1 with a finite horizon are our reading of the papers' abstracts and of Bäuerle & Ott (2011).";
+  d.papers = {"B. Ávila Pires, M. Rowland, D. Borsa, Z. D. Guo, K. Khetarpal, A. Barreto, D. Abel, R. Munos, W. Dabney. Optimizing Return Distributions with Distributional Dynamic Programming. arXiv:2501.13028, JMLR 2025.",
+              "I. Udovichenko, O. Croissant, A. Toleutaeva, E. Burnaev, A. Korotin. Risk-Averse Reinforcement Learning with Itakura-Saito Loss. arXiv:2505.16925, 2025.",
+              "N. Bäuerle, J. Ott. Markov decision processes with average-value-at-risk criteria. Mathematical Methods of Operations Research 74, 2011.",
+              "R. T. Rockafellar, S. Uryasev. Optimization of conditional value-at-risk. Journal of Risk 2(3), 2000."};
+  d.default_runs = 20;
+  d.make = [] { return std::make_unique<RiskExperiment>(); };
+  return d;
+}
+
+}  // namespace klab::mdp

@@ -1,0 +1,68 @@
+// mdp.risk: the return distribution on a slippery cliff walk (finite horizon, undiscounted) — the
+// CVaR_α-optimal policy of stock-augmented DP (Ávila Pires et al., "Optimizing Return Distributions
+// with Distributional Dynamic Programming", 2025) against risk-neutral backward induction and the
+// exponential-utility optimum (Udovichenko et al., "Risk-Averse RL with Itakura-Saito Loss", 2025).
+// Every policy's return distribution is exact (risk.hpp); each run estimates mean and CVaR_α from
+// its own Monte Carlo episodes, so the Runs tab shows the estimates' 95% intervals around the exact values.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/experiment.hpp"
+#include "core/registry.hpp"
+#include "mdp/gridworld.hpp"
+#include "mdp/risk.hpp"
+#include "mdp/versioned_cache.hpp"
+
+namespace klab::mdp {
+
+struct RiskParams {
+  std::vector<std::string> methods;
+  double alpha = 0.1;    // CVaR level
+  double beta = 0.02;    // exponential-utility risk aversion
+  int horizon = 25;      // H steps, γ = 1
+  double slip = 0.1;
+  double wind = 0.0;
+  Direction wind_direction = Direction::South;
+  int cliff_reward = -100;
+  int episodes = 2000;   // Monte Carlo episodes per run and method
+};
+
+const std::vector<std::string>& risk_method_ids();  // risk_neutral, cvar, entropic
+
+// Everything exact for one parameter set: the world, its stock lattice, every method's policy and
+// return distribution (methods in risk_method_ids() order, whichever are shown).
+struct RiskSolution {
+  Grid grid;
+  StockLattice lattice;
+  std::vector<StockPolicy> policies;          // (methods)
+  std::vector<ReturnDistribution> returns;    // (methods) exact
+  CvarSolution cvar;                          // the CVaR search (its policy is policies[1])
+  std::vector<double> risk_neutral_start;     // (S) W_0(s): the risk-neutral optimal value with H steps to go
+  std::vector<double> return_bins;            // centres of the histogram bins (width bin_width) over every method's support
+  double bin_width = 1.0;
+};
+Expected<RiskSolution> solve_risk(const RiskParams& p);
+
+// The most likely path of a stock-augmented policy from the (first) start cell: the states visited,
+// following each step's most likely outcome (tracking the stock), until the goal or H steps.
+std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
+
+class RiskExperiment final : public ExperimentOf<RiskParams, RiskExperiment> {
+ public:
+  RiskExperiment();
+  RunLayout layout() const override;
+  void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
+  plot::Figure figure(const BatchResult& result) const override;
+  // The exact solution of the current parameters (kept while they stay the same); null when they
+  // are invalid (the parameter rules give the message).
+  std::shared_ptr<const RiskSolution> solution() const;
+
+ private:
+  VersionedCache<std::shared_ptr<const RiskSolution>> cache_;
+};
+
+DemoInfo risk_demo();
+
+}  // namespace klab::mdp
