@@ -289,7 +289,9 @@ TEST_CASE("risk: mdp.risk's parameters — ranges named in the messages; the def
   CHECK(e.params().set_texts({{"horizon", "61"}}).message().find("horizon") != std::string::npos);
   CHECK(e.params().set_texts({{"cliff_reward", "5"}}).message().find("cliff_reward") != std::string::npos);
   // The corners of the ranges solve (the parameter table has no rule that builds the lattice).
-  for (const auto& [cliff, slip] : {std::pair{"-37", "1"}, std::pair{"0", "0"}}) {
+  for (const auto& corner : {std::pair{"-37", "1"}, std::pair{"0", "0"}}) {
+    const char* const cliff = corner.first;  // (named copies: CAPTURE's lambda cannot capture structured bindings in C++17)
+    const char* const slip = corner.second;
     REQUIRE(e.params().set_texts({{"horizon", "60"}, {"slip", slip}, {"wind", slip}, {"cliff_reward", cliff}, {"alpha", "0.01"}}).ok());
     CAPTURE(cliff);
     CAPTURE(slip);
