@@ -24,6 +24,7 @@
 #include <string>
 
 #include "bandits/engine.hpp"
+#include "cuda/cuda_status.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -74,16 +75,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
                             reinterpret_cast<uint32_t*>(out + layout.pulls) + j * static_cast<size_t>(c.policy.k),
                             reinterpret_cast<double*>(out + layout.regret) + j, reinterpret_cast<uint64_t*>(out + layout.best_pulls) + j);
 }
-
-Status cuda_error(cudaError_t e, const char* what) {
-  return Status::error(std::string("CUDA: ") + what + ": " + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
-}
-
-#define KLAB_CUDA_TRY(call)                                       \
-  do {                                                            \
-    const cudaError_t klab_e = (call);                            \
-    if (klab_e != cudaSuccess) return cuda_error(klab_e, #call);  \
-  } while (0)
 
 // Everything a job allocates, released on every path.
 struct JobResources {

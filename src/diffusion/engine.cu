@@ -22,6 +22,7 @@
 #include <chrono>
 #include <string>
 
+#include "cuda/cuda_status.hpp"
 #include "diffusion/engine.hpp"
 #include "diffusion/particle_step.hpp"
 
@@ -40,16 +41,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   out_x[i] = x;
   out_y[i] = y;
 }
-
-Status cuda_error(cudaError_t e, const char* what) {
-  return Status::error(std::string("CUDA: ") + what + ": " + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
-}
-
-#define KLAB_CUDA_TRY(call)                                       \
-  do {                                                            \
-    const cudaError_t klab_e = (call);                            \
-    if (klab_e != cudaSuccess) return cuda_error(klab_e, #call);  \
-  } while (0)
 
 constexpr size_t kAlign = 256;
 size_t aligned(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }

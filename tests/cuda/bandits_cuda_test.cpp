@@ -24,6 +24,7 @@
 #include "bandits/engine.hpp"
 #include "bandits/regret_experiment.hpp"
 #include "core/batch.hpp"
+#include "both_engines.hpp"
 #include "gpu_gate.hpp"
 
 namespace {
@@ -99,15 +100,8 @@ bool batch_statistics_agree() {
   RegretExperiment e;
   if (!set(e, {{"horizon", "1000"}, {"policies", "ucb1,klucb,thompson"}})) return false;
   const uint32_t runs = 100000;
-  klab::BatchResult gpu;
-  const klab::Status s = e.run_cuda(5, runs, &gpu);
-  if (!s.ok()) {
-    std::printf("FAIL: run_cuda: %s\n", s.message().c_str());
-    return false;
-  }
-  klab::BatchJob job(e.clone(), 5, runs);
-  job.run_all(0);
-  const klab::BatchResult cpu = job.result();
+  klab::BatchResult gpu, cpu;
+  if (!klab::test::run_both_engines(e, 5, runs, &gpu, &cpu)) return false;
   std::printf("2. batch statistics, 100,000 runs, T = 1000 (%s)\n",
               kStrict ? "strict build: identical" : "release build: means within 4 standard errors");
   bool ok = true;

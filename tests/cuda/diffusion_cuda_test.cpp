@@ -32,6 +32,7 @@
 #include "diffusion/engine.hpp"
 #include "diffusion/metrics.hpp"
 #include "diffusion/samplers_experiment.hpp"
+#include "both_engines.hpp"
 #include "gpu_gate.hpp"
 
 namespace {
@@ -156,15 +157,8 @@ bool batch_statistics_agree(bool quick) {
     return false;
   }
   const uint32_t runs = quick ? 1 : 3;
-  klab::BatchResult gpu;
-  const klab::Status s = e.run_cuda(5, runs, &gpu);
-  if (!s.ok()) {
-    std::printf("FAIL: run_cuda: %s\n", s.message().c_str());
-    return false;
-  }
-  klab::BatchJob job(e.clone(), 5, runs);
-  job.run_all(0);
-  const klab::BatchResult cpu = job.result();
+  klab::BatchResult gpu, cpu;
+  if (!klab::test::run_both_engines(e, 5, runs, &gpu, &cpu)) return false;
   size_t finals = 0, curves = 0;
   for (size_t i = 0; i < cpu.stats.finals.size(); ++i) finals += same_stat(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
   for (size_t i = 0; i < cpu.stats.curves.size(); ++i) curves += same_stat(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
