@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checkpoints.hpp"
 #include "core/result_plots.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/figures.hpp"
@@ -237,12 +238,7 @@ std::unique_ptr<RunCursor> DiceExperiment::start_run(uint64_t seed, uint32_t run
 RunLayout DiceExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  std::vector<double> steps;
-  for (int k = 0; k <= kCheckpoints; ++k) {
-    const double t = std::round(static_cast<double>(p().steps) * k / kCheckpoints);
-    if (steps.empty() || t > steps.back()) steps.push_back(t);
-  }
-  l.axes = {{"gradient steps", steps}};
+  l.axes = {{"gradient steps", even_checkpoints(static_cast<double>(p().steps), kCheckpoints)}};
   l.curves = {{"return", 0}, {"support_rate", 0}, {"overestimation", 0}, {"gradient_cosine", 0}};
   l.final_metrics = {"return", "support_rate", "overestimation", "gradient_cosine", "optimal_return", "tq", "saco", "unseen_states"};
   l.work_unit = "samples";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checkpoints.hpp"
 #include "core/result_plots.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/figures.hpp"
@@ -212,12 +213,8 @@ std::unique_ptr<RunCursor> EdgeExperiment::start_run(uint64_t seed, uint32_t run
 RunLayout EdgeExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  std::vector<double> updates;
-  for (int k = 0; k <= kCheckpoints; ++k) {
-    const double it = std::round(static_cast<double>(p().iterations) * k / kCheckpoints);
-    const double u = it * p().updates_per_iteration;
-    if (updates.empty() || u > updates.back()) updates.push_back(u);
-  }
+  std::vector<double> updates = even_checkpoints(static_cast<double>(p().iterations), kCheckpoints);
+  for (double& u : updates) u *= p().updates_per_iteration;  // (≥ 1: still increasing)
   l.axes = {{"Q updates", updates}};
   l.curves = {{"overestimation", 0}, {"edge_overestimation", 0}, {"return", 0}};
   l.final_metrics = {"return", "overestimation", "edge_overestimation", "data_value_ratio", "edge_value_ratio", "optimal_return", "tq", "saco", "edge_states"};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checkpoints.hpp"
 #include "core/result_plots.hpp"
 #include "core/rng.hpp"
 
@@ -144,12 +145,7 @@ std::unique_ptr<RunCursor> BilevelExperiment::start_run(uint64_t seed, uint32_t 
 RunLayout BilevelExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  std::vector<double> steps;
-  for (int k = 0; k <= kCheckpoints; ++k) {
-    const double t = std::round(static_cast<double>(p().steps) * k / kCheckpoints);
-    if (steps.empty() || t > steps.back()) steps.push_back(t);
-  }
-  l.axes = {{"outer step k", steps}};
+  l.axes = {{"outer step k", even_checkpoints(static_cast<double>(p().steps), kCheckpoints)}};
   l.curves = {{"phi_gap", 0}, {"phi_gradient", 0}};
   l.final_metrics = {"distance", "grad_error_start", "value_gap_start"};
   l.work_unit = "outer_steps";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checkpoints.hpp"
 #include "core/lab_math.hpp"
 #include "core/result_plots.hpp"
 #include "core/samplers.hpp"
@@ -201,12 +202,7 @@ std::unique_ptr<RunCursor> LionExperiment::start_run(uint64_t seed, uint32_t run
 RunLayout LionExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  std::vector<double> steps;
-  for (int k = 0; k <= kCheckpoints; ++k) {
-    const double t = std::round(static_cast<double>(p().steps) * k / kCheckpoints);
-    if (steps.empty() || t > steps.back()) steps.push_back(t);
-  }
-  l.axes = {{"step t", steps}};
+  l.axes = {{"step t", even_checkpoints(static_cast<double>(p().steps), kCheckpoints)}};
   l.curves = {{"distance", 0}, {"box_violation", 0}, {"lyapunov", 0}};
   l.final_metrics = {"distance", "box_violation", "steps_to_box", "exit_violation", "lyapunov_increase"};
   l.work_unit = "steps";

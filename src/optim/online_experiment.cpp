@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/checkpoints.hpp"
 #include "core/lab_math.hpp"
 #include "core/result_plots.hpp"
 #include "core/rng.hpp"
@@ -160,12 +161,7 @@ std::unique_ptr<RunCursor> OnlineExperiment::start_run(uint64_t seed, uint32_t r
 RunLayout OnlineExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  std::vector<double> rounds;
-  for (int k = 1; k <= kCheckpoints; ++k) {
-    const double t = std::round(static_cast<double>(p().horizon) * k / kCheckpoints);
-    if (t >= 1 && (rounds.empty() || t > rounds.back())) rounds.push_back(t);
-  }
-  l.axes = {{"round T", rounds}};
+  l.axes = {{"round T", even_checkpoints(static_cast<double>(p().horizon), kCheckpoints, 1.0)}};
   l.curves = {{"regret", 0}, {"bound_ratio", 0}};
   l.final_metrics = {"regret", "bound_ratio"};
   l.work_unit = "rounds";
