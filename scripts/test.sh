@@ -4,7 +4,8 @@
 #      the real klab binary against the file system (tests/cli), the fuzz corpora replayed
 #   1b. sanitizer build (native-asan: clang, ASan + UBSan) and its ctest: unit, CLI, fuzz corpora
 #       (not the claim tests: they repeat the unit tests' code paths at statistical sizes, 240 s under ASan)
-#   2. wasm build and ctest under node: the same unit and headless-UI programs
+#   2. wasm build and ctest under node: the same unit and headless-UI programs (the UI's layout
+#      checks run natively only)
 #   3. native vs wasm parity: core fingerprints and a CLI run compared value by value
 #   4. browser end-to-end in headless Chromium against the served page
 # Installs what is missing first (scripts/bootstrap.sh --test, idempotent).
