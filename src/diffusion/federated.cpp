@@ -76,28 +76,35 @@ ScoreQuery federated_score(const Clients& clients, const NoiseSchedule& s, const
   };
 }
 
-void annealed_langevin(const ScoreQuery& score_of, const NoiseSchedule& s, const AnnealedLangevin& o, Particles& x, Rng& rng) {
-  const std::vector<double> t = time_grid(s, StepSchedule::LogSnr, o.levels - 1);
-  Particles g, z;
-  z.x.resize(x.size());
-  z.y.resize(x.size());
-  for (double level : t)
-    for (int m = 0; m < o.steps; ++m) {
-      score_of(level, x, g);
-      double zz = 0.0, gg = 0.0;
-      for (size_t i = 0; i < x.size(); ++i) {
-        z.x[i] = sample_normal(rng);
-        z.y[i] = sample_normal(rng);
-        zz += z.x[i] * z.x[i] + z.y[i] * z.y[i];
-        gg += g.x[i] * g.x[i] + g.y[i] * g.y[i];
-      }
-      const double delta = 2.0 * o.snr * o.snr * zz / std::max(gg, 1e-300);  // 2(r‖z‖/‖g‖)², RMS norms
-      const double noise = std::sqrt(2.0 * delta);
-      for (size_t i = 0; i < x.size(); ++i) {
-        x.x[i] += delta * g.x[i] + noise * z.x[i];
-        x.y[i] += delta * g.y[i] + noise * z.y[i];
-      }
+AnnealedLangevinPass::AnnealedLangevinPass(const NoiseSchedule& s, const AnnealedLangevin& o)
+    : levels_(time_grid(s, StepSchedule::LogSnr, o.levels - 1)), o_(o) {}
+
+void AnnealedLangevinPass::step(const ScoreQuery& score_of, Particles& x, Rng& rng) {
+  if (done()) return;
+  const double level = levels_[next_++];
+  z_.x.resize(x.size());
+  z_.y.resize(x.size());
+  for (int m = 0; m < o_.steps; ++m) {
+    score_of(level, x, g_);
+    double zz = 0.0, gg = 0.0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      z_.x[i] = sample_normal(rng);
+      z_.y[i] = sample_normal(rng);
+      zz += z_.x[i] * z_.x[i] + z_.y[i] * z_.y[i];
+      gg += g_.x[i] * g_.x[i] + g_.y[i] * g_.y[i];
     }
+    const double delta = 2.0 * o_.snr * o_.snr * zz / std::max(gg, 1e-300);  // 2(r‖z‖/‖g‖)², RMS norms
+    const double noise = std::sqrt(2.0 * delta);
+    for (size_t i = 0; i < x.size(); ++i) {
+      x.x[i] += delta * g_.x[i] + noise * z_.x[i];
+      x.y[i] += delta * g_.y[i] + noise * z_.y[i];
+    }
+  }
+}
+
+void annealed_langevin(const ScoreQuery& score_of, const NoiseSchedule& s, const AnnealedLangevin& o, Particles& x, Rng& rng) {
+  AnnealedLangevinPass pass(s, o);
+  while (!pass.done()) pass.step(score_of, x, rng);
 }
 
 }  // namespace klab::diffusion

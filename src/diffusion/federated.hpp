@@ -54,6 +54,23 @@ struct AnnealedLangevin {
   double snr = 0.15;   // r
 };
 
+// Annealed ULA one noise level at a time (the live view animates a pass): level l's M steps per
+// step(); the whole pass is annealed_langevin below.
+class AnnealedLangevinPass {
+ public:
+  AnnealedLangevinPass(const NoiseSchedule& s, const AnnealedLangevin& o);
+  bool done() const { return next_ >= levels_.size(); }
+  size_t level() const { return next_; }  // levels done
+  size_t levels() const { return levels_.size(); }
+  void step(const ScoreQuery& score, Particles& x, Rng& rng);
+
+ private:
+  std::vector<double> levels_;  // t_1 = 1 > … > t_L = t_end, uniform in logSNR
+  AnnealedLangevin o_;
+  size_t next_ = 0;
+  Particles g_, z_;
+};
+
 // Annealed ULA on the particles (started from the prior), L·M score queries per particle.
 void annealed_langevin(const ScoreQuery& score, const NoiseSchedule& s, const AnnealedLangevin& o, Particles& x, Rng& rng);
 

@@ -68,14 +68,14 @@ class FederatedCursor final : public RunCursor {
   FederatedCursor(const FederatedParams& p, uint64_t seed, uint32_t run, RunRecord* out) : p_(p), seed_(seed), run_index_(run), out_(out) {}
 
   bool step(double work) override {
-    const double per = static_cast<double>(p_.particles) * p_.levels * p_.steps;
+    const double per_level = static_cast<double>(p_.particles) * p_.steps;
     if (!run_) {
       run_ = std::make_unique<FederatedRun>(p_, seed_, run_index_);
-      work -= per;
+      work -= per_level * p_.levels;
     }
     while (!run_->done() && work > 0) {
       run_->step();
-      work -= per;
+      work -= per_level;
     }
     if (!run_->done()) return false;
     for (size_t s = 0; s < 3; ++s) {
@@ -150,9 +150,32 @@ std::vector<double> FederatedRun::measure(const Particles& a) const {
   return v;
 }
 
+// The same operations, in the same order, as federated(ε_k, kDpStream + k), a level at a time.
+struct FederatedRun::Pass {
+  Particles x;
+  Rng rng;
+  ScoreQuery score;
+  AnnealedLangevinPass ula;
+  Pass(const FederatedRun& r, size_t k)
+      : x(prior_particles(r.schedule_, static_cast<size_t>(r.p_.particles), r.seed_, r.run_, kStartStream)),
+        rng(r.seed_, r.run_, kDpStream + static_cast<uint32_t>(k)),
+        score(federated_score(r.clients_, r.schedule_, GaussianMechanism{r.p_.epsilons[k], r.p_.dp_delta, r.p_.clip}, rng)),
+        ula(r.schedule_, AnnealedLangevin{r.p_.levels, r.p_.steps, r.p_.snr}) {}
+};
+
+FederatedRun::~FederatedRun() = default;
+
+size_t FederatedRun::level() const { return pass_ ? pass_->ula.level() : 0; }
+
+const Particles* FederatedRun::in_progress() const { return pass_ ? &pass_->x : nullptr; }
+
 void FederatedRun::step() {
   if (done()) return;
-  dp_samples_ = federated(p_.epsilons[next_], kDpStream + static_cast<uint32_t>(next_));
+  if (!pass_) pass_ = std::make_unique<Pass>(*this, next_);
+  pass_->ula.step(pass_->score, pass_->x, pass_->rng);
+  if (!pass_->ula.done()) return;
+  dp_samples_ = std::move(pass_->x);
+  pass_.reset();
   dp_values_.push_back(measure(dp_samples_));
   ++next_;
 }

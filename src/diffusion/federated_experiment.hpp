@@ -33,14 +33,19 @@ const std::vector<std::string>& federated_series_ids();  // "federated", "centra
 enum class FederatedSeries { Federated, Centralised, Exact };
 enum FederatedMetric { kFedMmd, kFedW2, kFedMetricCount };
 
-// One run: the exact sets, centralised sampling and federated sampling without DP first, then one
-// privacy budget ε per step().
+// One run: the exact sets, centralised sampling and federated sampling without DP first, then the
+// privacy budgets ε in order, one noise level of the annealed ULA pass per step() (L steps a budget).
 class FederatedRun {
  public:
   FederatedRun(const FederatedParams& p, uint64_t seed, uint32_t run);
+  ~FederatedRun();
+  FederatedRun(const FederatedRun&) = delete;  // the pass in progress refers to clients_
+  FederatedRun& operator=(const FederatedRun&) = delete;
   bool done() const { return next_ >= p_.epsilons.size(); }
   size_t next() const { return next_; }  // budgets done
+  size_t level() const;                  // noise levels done in budget next()'s pass
   void step();
+  const Particles* in_progress() const;  // the set of budget next()'s pass, mid-way; null between passes
   double value(FederatedSeries s, FederatedMetric m) const { return values_[static_cast<size_t>(s)][m]; }  // without DP
   double dp_value(size_t k, FederatedMetric m) const { return dp_values_[k][m]; }                         // federated at ε_k
   const Particles& samples(FederatedSeries s) const { return samples_[static_cast<size_t>(s)]; }
@@ -53,9 +58,12 @@ class FederatedRun {
   Particles federated(double epsilon, uint32_t stream) const;
   std::vector<double> measure(const Particles& a) const;
 
+  struct Pass;  // the ε pass in progress: its set, its RNG and the ULA schedule
+
   FederatedParams p_;
   uint64_t seed_;
   uint32_t run_;
+  std::unique_ptr<Pass> pass_;
   Mixture data_;
   Clients clients_;
   NoiseSchedule schedule_;

@@ -355,9 +355,10 @@ class ConstrainedView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// diffusion.federated: the no-DP federated set and the centralised one are made at reset; then one
-// privacy budget ε per step, in the grid's order. The headline
-// is the federated set over the pooled density; then the set at the latest ε, and MMD against ε.
+// diffusion.federated: the no-DP federated set and the centralised one are made at reset; then the
+// privacy budgets ε in the grid's order, one noise level of the server's annealed ULA per step (the
+// right-hand cloud anneals from noise towards the data). The headline is the federated set over the
+// pooled density; then the set at the current ε, and MMD against ε.
 // The live view keeps frames responsive: at most this many client queries per sampling pass
 // (particles × levels × steps × clients), by sampling fewer particles; `klab run` and the Runs tab
 // use every particle. The defaults (500 × 100 × 4 × 3 = 6·10⁵) are not cut.
@@ -381,11 +382,14 @@ class FederatedView final : public ui::DemoView {
   bool finished() const override { return run_->done(); }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "privacy budget %zu / %zu", run_ ? run_->next() : 0, params_.epsilons.size());
+    if (run_ && !run_->done())
+      std::snprintf(s, sizeof s, "privacy budget %zu / %zu, noise level %zu / %d", run_->next() + 1, params_.epsilons.size(), run_->level(), params_.levels);
+    else
+      std::snprintf(s, sizeof s, "privacy budgets %zu / %zu", params_.epsilons.size(), params_.epsilons.size());
     return s;
   }
-  double steps_done() const override { return static_cast<double>(run_->next()); }
-  double steps_total() const override { return static_cast<double>(params_.epsilons.size()); }
+  double steps_done() const override { return static_cast<double>(run_->next() * static_cast<size_t>(params_.levels) + run_->level()); }
+  double steps_total() const override { return static_cast<double>(params_.epsilons.size() * static_cast<size_t>(params_.levels)); }
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
   }
@@ -404,10 +408,18 @@ class FederatedView final : public ui::DemoView {
     figure_.title = "diffusion.federated, run 1";
     plot::Plot headline = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
                                      std::to_string(params_.clients) + " clients, no model shared: the federated synthetic set (no DP)", "federated", 0);
-    const std::string eps = run_->next() > 0 ? "ε = " + num(params_.epsilons[run_->next() - 1]) : "no ε run yet";
-    plot::Plot dp = cloud_plot(density_, box_, run_->next() > 0 ? run_->dp_samples() : run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
-                               run_->next() > 0 ? "With DP noise on the score messages, " + eps : "Centralised sampling of the pooled model (no ε run yet)",
-                               run_->next() > 0 ? "federated with DP" : "centralised", run_->next() > 0 ? 3 : 1);
+    plot::Plot dp;
+    if (const Particles* annealing = run_->in_progress())
+      dp = cloud_plot(density_, box_, *annealing, kMaxCloudPoints,
+                      "With DP noise on the score messages, ε = " + num(params_.epsilons[run_->next()]) + ": annealing, level " +
+                          std::to_string(run_->level()) + " of " + std::to_string(params_.levels),
+                      "federated with DP", 3);
+    else if (run_->next() > 0)
+      dp = cloud_plot(density_, box_, run_->dp_samples(), kMaxCloudPoints,
+                      "With DP noise on the score messages, ε = " + num(params_.epsilons[run_->next() - 1]), "federated with DP", 3);
+    else
+      dp = cloud_plot(density_, box_, run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
+                      "Centralised sampling of the pooled model (no ε run yet)", "centralised", 1);
     figure_.plots = {headline, dp, mmd_plot()};
     ui::PlotGrid grid(3, 0);
     ui::draw_plot("fed", figure_.plots[0], grid.cell(0));
