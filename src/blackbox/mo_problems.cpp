@@ -94,11 +94,11 @@ void zdt_objectives(Benchmark b, const std::vector<double>& z, double* f1, doubl
 FrontTarget front_target(Benchmark b, int n, int jump, double delta) {
   FrontTarget t;
   if (!real_coded(b)) {
-    const int k = b == Benchmark::OneJumpZeroJump ? jump : 0;
-    for (int a = 0; a <= n + 2 * k; ++a) {
-      const bool on_front = b != Benchmark::OneJumpZeroJump || a == k || (a >= 2 * k && a <= n) || a == n + k;
-      if (on_front && a <= n + k && a >= k) t.f1.push_back(a), t.f2.push_back(n + 2 * k - a);
-    }
+    // Front values (a, n + 2k − a), a increasing: a = 0..n (k = 0), or a ∈ {k} ∪ [2k..n] ∪ {n + k} (OneJumpZeroJump).
+    const bool jumps = b == Benchmark::OneJumpZeroJump;
+    const int k = jumps ? jump : 0;
+    for (int a = k; a <= n + k; ++a)
+      if (!jumps || a == k || (a >= 2 * k && a <= n) || a == n + k) t.f1.push_back(a), t.f2.push_back(n + 2 * k - a);
     t.curve1 = t.f1, t.curve2 = t.f2;
     t.ref1 = t.ref2 = -1.0;
     t.delta = 0.0;

@@ -54,7 +54,8 @@ TEST_CASE("blackbox.nsga2: the hypervolume equals hand-computed areas and a unit
 }
 
 TEST_CASE("blackbox.nsga2: OneJumpZeroJump equals its definition on every string of small n, and its front is the non-dominated set") {
-  for (const auto& [n, k] : std::vector<std::pair<int, int>>{{8, 2}, {9, 3}, {10, 4}, {6, 1}}) {
+  for (const std::pair<int, int>& size_and_gap : std::vector<std::pair<int, int>>{{8, 2}, {9, 3}, {10, 4}, {6, 1}}) {
+    const int n = size_and_gap.first, k = size_and_gap.second;  // named copies: clang (wasm) cannot CAPTURE structured bindings in C++17
     CAPTURE(n);
     CAPTURE(k);
     std::set<std::pair<double, double>> values;
