@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     for (int g = 0; g < generations; ++g) nsga2_generation(s, cdf, rng, r);
     const double sec = seconds_since(t0);
     std::printf("  %.3g generations/s (%.3g ms per generation, %.3g evaluations/s), front covered %d / %d after %d generations\n", generations / sec,
-                1e3 * sec / generations, 1000.0 * generations / sec, front_covered(s, r), s.n + 1, generations);
+                1e3 * sec / generations, 1000.0 * generations / sec, front_covered(nsga2_front(s, 0.0), r), s.n + 1, generations);
   }
   return 0;
 }

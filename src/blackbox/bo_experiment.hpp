@@ -1,7 +1,7 @@
 // blackbox.bo: Bayesian optimisation with a Gaussian-process surrogate (gp.hpp) and the acquisition
 // functions EI, PI, GP-UCB, Thompson sampling and the (discretised) knowledge gradient
-// (acquisition.hpp), against random search, on 1-D and 2-D test functions (test_functions.hpp):
-// simple regret against evaluations. Paper: Frazier, A Tutorial on Bayesian Optimization, 2018.
+// (acquisition.hpp), against random search, on 1-D, 2-D and 3-D test functions (test_functions.hpp):
+// simple and cumulative regret against evaluations. Paper: Frazier, A Tutorial on Bayesian Optimization, 2018.
 #pragma once
 #include <Eigen/Dense>
 #include <string>
@@ -42,12 +42,13 @@ class BoRun {
   bool done() const { return static_cast<int>(fx_.size()) >= evaluations_; }
   int evaluated() const { return static_cast<int>(fx_.size()); }
   double regret() const { return best_f_ - function_info(function_).minimum; }  // min_i f(x_i) − f*
+  double cumulative_regret() const { return cumulative_regret_; }                 // Σ_i (f(x_i) − f*)
   const FunctionInfo& info() const { return function_info(function_); }
   BoMethod method() const { return method_; }
 
   // The state behind the current proposal (for the live view), in the function's units:
   int dim() const { return dim_; }
-  const PointMatrix& candidates() const { return candidates_; }  // (m, dim) in [0, 1]^d; the first grid_size() form a grid
+  const PointMatrix& candidates() const { return candidates_; }  // (m, dim) in [0, 1]^d; the first grid_size() form a grid (row i: digit c of i in base grid_side() is coordinate c's cell)
   int grid_size() const { return grid_size_; }
   int grid_side() const { return grid_side_; }
   const Eigen::VectorXd& posterior_mean() const { return mean_f_; }  // (m) μ of f (−μ of the maximised g)
@@ -76,6 +77,7 @@ class BoRun {
   std::vector<std::vector<double>> xs_;
   std::vector<double> fx_, y_;  // true f(x_i), observed y_i = f(x_i) + noise
   double best_f_ = kInf;
+  double cumulative_regret_ = 0.0;
   PointMatrix candidates_;
   Eigen::VectorXd mean_f_, sd_f_, acquisition_;
   std::vector<double> proposal_;

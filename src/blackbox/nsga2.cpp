@@ -4,44 +4,46 @@
 #include <numeric>
 
 #include "blackbox/disom.hpp"
+#include "core/lab_math.hpp"
 
 namespace klab::blackbox {
 
-void evaluate(Benchmark b, Individual& ind) {
-  const int n = static_cast<int>(ind.x.size());
-  switch (b) {
-    case Benchmark::OneMinMax: {
-      int ones = 0;
-      for (uint8_t v : ind.x) ones += v;
-      ind.f1 = n - ones, ind.f2 = ones;
-      return;
-    }
-    case Benchmark::Lotz: {
-      int lo = 0, tz = 0;
-      while (lo < n && ind.x[static_cast<size_t>(lo)]) ++lo;
-      while (tz < n && !ind.x[static_cast<size_t>(n - 1 - tz)]) ++tz;
-      ind.f1 = lo, ind.f2 = tz;
-      return;
-    }
-  }
+void evaluate(const Nsga2Settings& s, Individual& ind) {
+  if (real_coded(s.benchmark)) zdt_objectives(s.benchmark, ind.z, &ind.f1, &ind.f2);
+  else bits_objectives(s.benchmark, s.jump, ind.x, &ind.f1, &ind.f2);
 }
 
-int front_covered(const Nsga2Settings& s, const Nsga2Run& r) {
-  std::vector<uint8_t> seen(static_cast<size_t>(s.n + 1), 0);
-  int count = 0;
-  for (const Individual& ind : r.population)
-    if (ind.f1 + ind.f2 == s.n && !seen[static_cast<size_t>(ind.f1)]) seen[static_cast<size_t>(ind.f1)] = 1, ++count;
-  return count;
+FrontTarget nsga2_front(const Nsga2Settings& s, double delta) { return front_target(s.benchmark, s.n, s.jump, delta); }
+
+namespace {
+
+void objectives_of(const Nsga2Run& r, std::vector<double>* f1, std::vector<double>* f2) {
+  f1->clear(), f2->clear();
+  for (const Individual& ind : r.population) f1->push_back(ind.f1), f2->push_back(ind.f2);
 }
 
-std::vector<int> nondominated_ranks(const std::vector<int>& f1, const std::vector<int>& f2) {
+}  // namespace
+
+int front_covered(const FrontTarget& t, const Nsga2Run& r) {
+  std::vector<double> f1, f2;
+  objectives_of(r, &f1, &f2);
+  return targets_covered(t, f1, f2);
+}
+
+double population_hypervolume(const FrontTarget& t, const Nsga2Run& r) {
+  std::vector<double> f1, f2;
+  objectives_of(r, &f1, &f2);
+  return hypervolume_2d(f1, f2, t.ref1, t.ref2);
+}
+
+std::vector<int> nondominated_ranks(const std::vector<double>& f1, const std::vector<double>& f2) {
   const int m = static_cast<int>(f1.size());
   std::vector<int> order(static_cast<size_t>(m)), rank(static_cast<size_t>(m));
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int a, int b) { return f1[a] > f1[b] || (f1[a] == f1[b] && (f2[a] > f2[b] || (f2[a] == f2[b] && a < b))); });
   // Points come in decreasing f1, so every earlier point q has q.f1 ≥ p.f1. Front k dominates p iff
   // its point of largest f2 (best2, with f1 = best1) has f2 > p.f2, or f2 = p.f2 and f1 > p.f1.
-  std::vector<int> best1, best2;
+  std::vector<double> best1, best2;
   for (int p : order) {
     size_t k = 0;
     while (k < best2.size() && (best2[k] > f2[p] || (best2[k] == f2[p] && best1[k] > f1[p]))) ++k;
@@ -52,7 +54,7 @@ std::vector<int> nondominated_ranks(const std::vector<int>& f1, const std::vecto
   return rank;
 }
 
-std::vector<int> nondominated_ranks_reference(const std::vector<int>& f1, const std::vector<int>& f2) {
+std::vector<int> nondominated_ranks_reference(const std::vector<double>& f1, const std::vector<double>& f2) {
   const size_t m = f1.size();
   std::vector<int> rank(m, -1);
   auto dominates = [&](size_t a, size_t b) { return f1[a] >= f1[b] && f2[a] >= f2[b] && (f1[a] > f1[b] || f2[a] > f2[b]); };
@@ -72,14 +74,78 @@ std::vector<int> nondominated_ranks_reference(const std::vector<int>& f1, const 
 
 namespace {
 
-void random_individual(int n, Rng& rng, Individual& ind) {
-  ind.x.resize(static_cast<size_t>(n));
-  for (uint8_t& v : ind.x) v = static_cast<uint8_t>(rng.next_u32() >> 31);
+void random_individual(const Nsga2Settings& s, Rng& rng, Individual& ind) {
+  if (real_coded(s.benchmark)) {
+    ind.z.resize(static_cast<size_t>(s.n));
+    for (double& v : ind.z) v = rng.uniform();
+  } else {
+    ind.x.resize(static_cast<size_t>(s.n));
+    for (uint8_t& v : ind.x) v = static_cast<uint8_t>(rng.next_u32() >> 31);
+  }
+  evaluate(s, ind);
+}
+
+constexpr double kCrossoverProbability = 0.9;  // p_c (Deb et al. 2002)
+constexpr double kEtaCrossover = 20.0, kEtaMutation = 20.0;  // η_c, η_m (Deb et al. 2002)
+
+// Standard bit mutation of a copy of `parent` (bits).
+Individual bit_mutant(const Nsga2Settings& s, const std::vector<double>& flip_cdf, Rng& rng, const Individual& parent) {
+  Individual child = parent;
+  const double u = rng.uniform();
+  int k = 0;
+  while (k < kMaxFlips && !(u < flip_cdf[static_cast<size_t>(k)])) ++k;
+  k = std::min(k, s.n);
+  int flipped[kMaxFlips];
+  for (int f = 0; f < k; ++f) {  // k distinct positions
+    int pos;
+    bool fresh;
+    do {
+      pos = static_cast<int>(rng.below(static_cast<uint32_t>(s.n)));
+      fresh = std::find(flipped, flipped + f, pos) == flipped + f;
+    } while (!fresh);
+    flipped[f] = pos;
+    child.x[static_cast<size_t>(pos)] ^= 1;
+  }
+  return child;
+}
+
+// Binary tournament with the crowded comparison (reals): two uniform picks, the lower rank wins,
+// then the larger crowding distance, then the first pick.
+const Individual& tournament(const Nsga2Run& r, Rng& rng) {
+  const uint32_t size = static_cast<uint32_t>(r.population.size());
+  const Individual& a = r.population[rng.below(size)];
+  const Individual& b = r.population[rng.below(size)];
+  if (b.rank < a.rank || (b.rank == a.rank && b.crowding > a.crowding)) return b;
+  return a;
+}
+
+double clip_unit(double v) { return std::min(1.0, std::max(0.0, v)); }
+
+// SBX of two parents' variables (in place), then polynomial mutation of both (reals; nsga2.hpp).
+void real_variation(int n, Rng& rng, std::vector<double>& c1, std::vector<double>& c2) {
+  const double ec = 1.0 / (kEtaCrossover + 1.0), em = 1.0 / (kEtaMutation + 1.0);
+  if (rng.uniform() < kCrossoverProbability)
+    for (size_t i = 0; i < c1.size(); ++i) {
+      if (rng.uniform() >= 0.5) continue;
+      const double u = rng.uniform();
+      const double beta = u <= 0.5 ? math::pow(2.0 * u, ec) : math::pow(1.0 / (2.0 * (1.0 - u)), ec);
+      const double p1 = c1[i], p2 = c2[i];
+      const double a = clip_unit(0.5 * ((1.0 + beta) * p1 + (1.0 - beta) * p2)), b = clip_unit(0.5 * ((1.0 - beta) * p1 + (1.0 + beta) * p2));
+      const bool swap = rng.uniform() < 0.5;  // the two children exchange this variable with probability ½
+      c1[i] = swap ? b : a, c2[i] = swap ? a : b;
+    }
+  for (std::vector<double>* c : {&c1, &c2})
+    for (double& v : *c) {
+      if (!(rng.uniform() < 1.0 / n)) continue;
+      const double u = rng.uniform();
+      const double delta = u < 0.5 ? math::pow(2.0 * u, em) - 1.0 : 1.0 - math::pow(2.0 * (1.0 - u), em);
+      v = clip_unit(v + delta);
+    }
 }
 
 // Crowding distance of each point (Deb et al. 2002): per objective, sort the front; the two
 // ends get ∞, the others the normalised gap between their neighbours; summed over objectives.
-std::vector<double> crowding(const std::vector<int>& f1, const std::vector<int>& f2, const std::vector<int>& rank) {
+std::vector<double> crowding(const std::vector<double>& f1, const std::vector<double>& f2, const std::vector<int>& rank) {
   const size_t m = f1.size();
   std::vector<double> d(m, 0.0);
   int fronts = 0;
@@ -87,8 +153,8 @@ std::vector<double> crowding(const std::vector<int>& f1, const std::vector<int>&
   std::vector<std::vector<int>> members(static_cast<size_t>(fronts));
   for (size_t i = 0; i < m; ++i) members[static_cast<size_t>(rank[i])].push_back(static_cast<int>(i));
   for (std::vector<int>& front : members)
-    for (const std::vector<int>* f : {&f1, &f2}) {
-      const std::vector<int>& v = *f;
+    for (const std::vector<double>* f : {&f1, &f2}) {
+      const std::vector<double>& v = *f;
       std::sort(front.begin(), front.end(), [&](int a, int b) { return v[a] < v[b] || (v[a] == v[b] && a < b); });
       const double range = v[front.back()] - v[front.front()];
       d[static_cast<size_t>(front.front())] = d[static_cast<size_t>(front.back())] = kInf;
@@ -104,9 +170,14 @@ Nsga2Run nsga2_start(const Nsga2Settings& s, Rng& rng) {
   Nsga2Run r;
   r.size = s.dynamic ? std::min(4, s.mu) : s.mu;
   r.population.resize(static_cast<size_t>(r.size));
-  for (Individual& ind : r.population) random_individual(s.n, rng, ind), evaluate(s.benchmark, ind);
+  for (Individual& ind : r.population) random_individual(s, rng, ind);
   r.evaluations = r.size;
   r.since_doubling = r.size;
+  std::vector<double> f1, f2;
+  objectives_of(r, &f1, &f2);
+  const std::vector<int> rank = nondominated_ranks(f1, f2);
+  const std::vector<double> dist = crowding(f1, f2, rank);
+  for (size_t i = 0; i < r.population.size(); ++i) r.population[i].rank = rank[i], r.population[i].crowding = dist[i];
   return r;
 }
 
@@ -116,30 +187,24 @@ void nsga2_generation(const Nsga2Settings& s, const std::vector<double>& flip_cd
   if (s.dynamic && parents < s.mu && r.since_doubling >= s.tau) next = std::min(2 * parents, s.mu), r.since_doubling = 0;
   std::vector<Individual> all = r.population;
   all.reserve(static_cast<size_t>(parents + next));
-  for (int j = 0; j < next; ++j) {  // fair selection: parent j mod N
-    Individual child = r.population[static_cast<size_t>(j % parents)];
-    const double u = rng.uniform();
-    int k = 0;
-    while (k < kMaxFlips && !(u < flip_cdf[static_cast<size_t>(k)])) ++k;
-    k = std::min(k, s.n);
-    int flipped[kMaxFlips];
-    for (int f = 0; f < k; ++f) {  // k distinct positions
-      int pos;
-      bool fresh;
-      do {
-        pos = static_cast<int>(rng.below(static_cast<uint32_t>(s.n)));
-        fresh = std::find(flipped, flipped + f, pos) == flipped + f;
-      } while (!fresh);
-      flipped[f] = pos;
-      child.x[static_cast<size_t>(pos)] ^= 1;
+  if (real_coded(s.benchmark)) {
+    for (int j = 0; j < next; j += 2) {  // pairs of tournament winners; an odd count drops the last child
+      Individual c1 = tournament(r, rng), c2 = tournament(r, rng);
+      real_variation(s.n, rng, c1.z, c2.z);
+      evaluate(s, c1), all.push_back(std::move(c1));
+      if (j + 1 < next) evaluate(s, c2), all.push_back(std::move(c2));
     }
-    evaluate(s.benchmark, child);
-    all.push_back(std::move(child));
+  } else {
+    for (int j = 0; j < next; ++j) {  // fair selection: parent j mod N
+      Individual child = bit_mutant(s, flip_cdf, rng, r.population[static_cast<size_t>(j % parents)]);
+      evaluate(s, child);
+      all.push_back(std::move(child));
+    }
   }
   r.evaluations += next;
   r.since_doubling += next;
   ++r.generations;
-  std::vector<int> f1(all.size()), f2(all.size());
+  std::vector<double> f1(all.size()), f2(all.size());
   for (size_t i = 0; i < all.size(); ++i) f1[i] = all[i].f1, f2[i] = all[i].f2;
   const std::vector<int> rank = nondominated_ranks(f1, f2);
   const std::vector<double> dist = crowding(f1, f2, rank);
@@ -151,7 +216,11 @@ void nsga2_generation(const Nsga2Settings& s, const std::vector<double>& flip_cd
   });
   std::vector<Individual> survivors;
   survivors.reserve(static_cast<size_t>(next));
-  for (int i = 0; i < next; ++i) survivors.push_back(std::move(all[static_cast<size_t>(order[static_cast<size_t>(i)])]));
+  for (int i = 0; i < next; ++i) {
+    const size_t k = static_cast<size_t>(order[static_cast<size_t>(i)]);
+    survivors.push_back(std::move(all[k]));
+    survivors.back().rank = rank[k], survivors.back().crowding = dist[k];
+  }
   r.population = std::move(survivors);
   r.size = next;
 }

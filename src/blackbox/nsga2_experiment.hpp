@@ -1,6 +1,8 @@
 // blackbox.nsga2: the classic NSGA-II (fixed population μ) against the dynamic NSGA-II (population
-// 4, doubled every τ evaluations up to μ) on OneMinMax and LOTZ: evaluations until the population
-// covers the whole Pareto front against n on log-log axes, and front coverage against evaluations.
+// 4, doubled every τ evaluations up to μ) on OneMinMax, LOTZ, OneJumpZeroJump_k (bit strings) and
+// ZDT1–3 (reals): evaluations until the population covers the whole Pareto front against n on
+// log-log axes, and front coverage and hypervolume (as a fraction of the true front's) against
+// evaluations. Benchmarks and metrics: mo_problems.hpp.
 // Algorithms: nsga2.hpp. Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
 #pragma once
 #include <string>
@@ -15,10 +17,12 @@ namespace klab::blackbox {
 struct Nsga2Params {
   std::vector<std::string> series;  // "nsga2" (classic), "dnsga2" (dynamic)
   Benchmark benchmark = Benchmark::OneMinMax;
+  int jump = 2;                // OneJumpZeroJump's gap k
   int n_min = 16, n_max = 64, n_points = 3;
   double mu_factor = 4.0;      // μ = ⌈c_μ(n + 1)⌉
   double tau_factor = 5.12;    // τ = ⌈c_τ·e·n⌉
   double budget_factor = 20.0; // a run stops unfinished after ⌈c·n³⌉ evaluations
+  double front_tolerance = 0.01;  // ZDT: coverage tolerance δ (mo_problems.hpp)
 };
 
 // Run r of series s (index into the parameter's list) at size n draws from stream kNsgaStream + salt_of_size(n) + s.

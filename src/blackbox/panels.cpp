@@ -224,7 +224,11 @@ class BoView final : public ui::DemoView {
         acq.guides.push_back(g1);
       }
     } else {
+      // 2-D: maps over the box; 3-D: the slice of the candidate grid's x₃ layer that holds the next point.
       const int side = r.grid_side();
+      const int layer = r.dim() == 3 ? std::min(side - 1, static_cast<int>(r.proposal()[2] * side)) : 0;
+      const int offset = layer * side * side;  // grid row of the slice's first cell
+      const std::string slice = r.dim() == 3 ? ", slice x₃ = " + num(r.to_box({0.0, 0.0, (layer + 0.5) / side})[2]) : "";
       auto map = [&](const std::string& title, const std::string& label) {
         plot::Plot m;
         m.title = title;
@@ -237,21 +241,23 @@ class BoView final : public ui::DemoView {
         m.heatmaps.push_back(h);
         return m;
       };
-      post = map(r.has_model() ? who + ", run 1: posterior mean of f" : "The true f (the GP starts after the initial design)", r.has_model() ? "μ_n" : "f");
-      acq = map("Acquisition (" + who + ")", "acquisition");
+      post = map((r.has_model() ? who + ", run 1: posterior mean of f" : "The true f (the GP starts after the initial design)") + slice, r.has_model() ? "μ_n" : "f");
+      acq = map("Acquisition (" + who + ")" + slice, "acquisition");
       plot::Heatmap& hp = post.heatmaps[0];
       plot::Heatmap& ha = acq.heatmaps[0];
       for (int i = 0; i < side * side; ++i) {
         if (r.has_model()) {
-          hp.values.push_back(static_cast<float>(r.posterior_mean()[i]));
-          ha.values.push_back(static_cast<float>(r.acquisition()[i]));
+          hp.values.push_back(static_cast<float>(r.posterior_mean()[offset + i]));
+          ha.values.push_back(static_cast<float>(r.acquisition()[offset + i]));
         } else {
-          const std::vector<double> x = r.to_box({(i % side + 0.5) / side, (i / side + 0.5) / side});
+          std::vector<double> u{(i % side + 0.5) / side, (i / side + 0.5) / side};
+          if (r.dim() == 3) u.push_back((layer + 0.5) / side);
+          const std::vector<double> x = r.to_box(u);
           hp.values.push_back(static_cast<float>(test_function(e.p().function, x.data())));
         }
       }
       if (!r.has_model()) acq.heatmaps.clear();
-      plot::Points seen{"evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
+      plot::Points seen{r.dim() == 3 ? "evaluations (every x₃)" : "evaluations", {}, {}, {0.95f, 0.95f, 0.95f, 1.0f}, 4.0f};
       for (const auto& u : r.points()) {
         const std::vector<double> x = r.to_box(u);
         seen.x.push_back(x[0]), seen.y.push_back(x[1]);
@@ -266,7 +272,7 @@ class BoView final : public ui::DemoView {
     }
     if (!r.has_model()) {  // the initial design: nothing to draw yet, a fixed range and a note
       acq.y.min = 0.0, acq.y.max = 1.0;
-      if (r.dim() == 2) acq.x.min = fi.lo[0], acq.x.max = fi.hi[0], acq.y.min = fi.lo[1], acq.y.max = fi.hi[1];
+      if (r.dim() >= 2) acq.x.min = fi.lo[0], acq.x.max = fi.hi[0], acq.y.min = fi.lo[1], acq.y.max = fi.hi[1];
       acq.annotations.push_back({0.5 * (acq.x.min + acq.x.max), 0.5 * (acq.y.min + acq.y.max), "the acquisition starts after the initial design"});
     }
     reg.title = "Run 1: simple regret min f(x_i) − f*";
@@ -295,12 +301,14 @@ class BoView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // blackbox.nsga2: run 1 of each algorithm at the largest n, advanced to the same evaluation counts:
-// both populations on the objective plane with the true front, and front coverage against evaluations.
+// both populations on the objective plane with the true front (ZDT in the problem's own, minimised
+// f₁, f₂), and front coverage (solid) and hypervolume ratio (dashed) against evaluations.
 class Nsga2View final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const Nsga2Experiment&>(ctx.experiment);
     n_ = nsga2_n_grid(e.p()).back();
+    benchmark_ = e.p().benchmark;
     series_ = e.p().series;
     cdf_ = flip_count_cdf(n_);
     settings_.clear(), runs_.clear(), rngs_.clear();
@@ -309,17 +317,21 @@ class Nsga2View final : public ui::DemoView {
       rngs_.emplace_back(ctx.seed, 0, kNsgaStream + salt_of_size(n_) + static_cast<uint32_t>(s));  // the experiment's stream of run 1
       runs_.push_back(nsga2_start(settings_.back(), rngs_.back()));
     }
+    target_ = nsga2_front(settings_.front(), e.p().front_tolerance);
     stops_ = plot::log_spaced_counts(nsga2_budget(e.p(), n_), kLiveFrames);
     next_ = 0;
     coverage_.assign(series_.size(), {});
+    hypervolume_.assign(series_.size(), {});
     evaluations_.assign(series_.size(), {});
+    covered_.assign(series_.size(), 0);
+    for (size_t s = 0; s < runs_.size(); ++s) covered_[s] = front_covered(target_, runs_[s]);
     record();
   }
   bool animates() const override { return true; }
   bool finished() const override {
     if (next_ >= stops_.size()) return true;
-    for (size_t s = 0; s < runs_.size(); ++s)
-      if (front_covered(settings_[s], runs_[s]) < n_ + 1) return false;
+    for (int c : covered_)
+      if (c < targets()) return false;
     return true;
   }
   std::string status() const override {
@@ -333,8 +345,9 @@ class Nsga2View final : public ui::DemoView {
     const auto start = std::chrono::steady_clock::now();
     for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
       for (size_t s = 0; s < runs_.size(); ++s)
-        while (front_covered(settings_[s], runs_[s]) < n_ + 1 && runs_[s].evaluations < static_cast<long long>(stops_[next_])) {
+        while (covered_[s] < targets() && runs_[s].evaluations < static_cast<long long>(stops_[next_])) {
           nsga2_generation(settings_[s], cdf_, rngs_[s], runs_[s]);
+          covered_[s] = front_covered(target_, runs_[s]);
           if (out_of_time(start)) return;  // this stop continues on the next frame
         }
       ++next_;
@@ -346,7 +359,8 @@ class Nsga2View final : public ui::DemoView {
     std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(n_)}};
     for (size_t s = 0; s < series_.size(); ++s) {
       rows.push_back({series_[s] + " population", std::to_string(runs_[s].size)});
-      rows.push_back({series_[s] + " front", std::to_string(front_covered(settings_[s], runs_[s])) + " / " + std::to_string(n_ + 1)});
+      rows.push_back({series_[s] + " front", std::to_string(covered_[s]) + " / " + std::to_string(targets())});
+      rows.push_back({series_[s] + " HV ratio", num(hypervolume_[s].back())});
     }
     ui::readout_table("##nsga2", rows, 3);
     build_figure();
@@ -357,44 +371,70 @@ class Nsga2View final : public ui::DemoView {
   }
 
  private:
+  static constexpr size_t kFrontDrawn = 400;  // points of a dense (ZDT) front drawn
+
+  int targets() const { return static_cast<int>(target_.f1.size()); }
+  // The plane shows the problem's own objectives: maximised counts on bits, minimised f on ZDT.
+  double shown(double internal) const { return real_coded(benchmark_) ? -internal : internal; }
+
   void record() {
     for (size_t s = 0; s < runs_.size(); ++s) {
       if (!evaluations_[s].empty() && evaluations_[s].back() == static_cast<double>(runs_[s].evaluations)) continue;
       evaluations_[s].push_back(static_cast<double>(runs_[s].evaluations));
-      coverage_[s].push_back(static_cast<double>(front_covered(settings_[s], runs_[s])) / (n_ + 1));
+      coverage_[s].push_back(static_cast<double>(covered_[s]) / targets());
+      hypervolume_[s].push_back(population_hypervolume(target_, runs_[s]) / target_.hypervolume);
     }
   }
 
   void build_figure() {
     plot::Plot plane, cov;
-    plane.title = "Run 1 at n = " + std::to_string(n_) + ": the populations on the objective plane";
-    plane.x = {"f₁", plot::Scale::Linear, -0.5, n_ + 0.5};
-    plane.y = {"f₂", plot::Scale::Linear, -0.5, n_ + 0.5};
-    plane.equal_aspect = true;
-    plane.lines.push_back(plot::reference_line("Pareto front f₁ + f₂ = n", {0.0, static_cast<double>(n_)}, {static_cast<double>(n_), 0.0}));
+    plane.title = std::string("Run 1 at n = ") + std::to_string(n_) + ": the populations on the objective plane (" + benchmark_label(benchmark_) + ")";
+    plot::Points front{"true Pareto front", {}, {}, plot::kReferenceGrey, real_coded(benchmark_) ? 1.5f : 2.5f};
+    const size_t stride = std::max<size_t>(1, target_.curve1.size() / kFrontDrawn);
+    for (size_t i = 0; i < target_.curve1.size(); i += stride) front.x.push_back(shown(target_.curve1[i])), front.y.push_back(shown(target_.curve2[i]));
+    plane.points.push_back(front);
+    if (real_coded(benchmark_)) {  // minimised; f₂ starts near 1 + 9·½ = 5.5 and falls towards the front
+      plane.x = {"f₁", plot::Scale::Linear, 0.0, 1.0};
+      plane.y = {"f₂"};
+      plane.y.cover_lo = std::min(0.0, *std::min_element(front.y.begin(), front.y.end())), plane.y.cover_hi = 1.0;
+      plane.equal_aspect = false;
+    } else {
+      const double top = n_ + 2.0 * (benchmark_ == Benchmark::OneJumpZeroJump ? settings_.front().jump : 0);
+      plane.x = {"f₁", plot::Scale::Linear, -0.5, top + 0.5};
+      plane.y = {"f₂", plot::Scale::Linear, -0.5, top + 0.5};
+      plane.equal_aspect = true;
+    }
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Points p{series_[s], {}, {}, palette(s), s == 0 ? 5.0f : 3.0f};
-      for (const Individual& ind : runs_[s].population) p.x.push_back(ind.f1), p.y.push_back(ind.f2);
+      for (const Individual& ind : runs_[s].population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
       plane.points.push_back(p);
     }
-    cov.title = "Front coverage (fraction of the n + 1 values held)";
+    cov.title = "Front coverage (solid) and hypervolume / the true front's (dashed)";
     cov.x = {"evaluations", plot::Scale::Log};
-    cov.y = {"coverage", plot::Scale::Linear, 0.0, 1.0};
+    cov.y = {"fraction", plot::Scale::Linear, 0.0, 1.0};
     cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
-    for (size_t s = 0; s < series_.size(); ++s) cov.lines.push_back({series_[s], evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
+    for (size_t s = 0; s < series_.size(); ++s) {
+      cov.lines.push_back({series_[s] + " coverage", evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
+      plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 2.0f};
+      hv.dash = plot::Dash::Dashed;
+      cov.lines.push_back(hv);
+    }
     figure_.title = "blackbox.nsga2, run 1";
     figure_.plots = {plane, cov};
   }
 
   int n_ = 0;
+  Benchmark benchmark_ = Benchmark::OneMinMax;
   std::vector<std::string> series_;
   std::vector<double> cdf_;
   std::vector<Nsga2Settings> settings_;
   std::vector<Rng> rngs_;
   std::vector<Nsga2Run> runs_;
+  FrontTarget target_;
+  std::vector<int> covered_;  // (series) front targets covered now
   std::vector<double> stops_;
   size_t next_ = 0;
-  std::vector<std::vector<double>> coverage_, evaluations_;  // (series, records)
+  std::vector<std::vector<double>> coverage_, hypervolume_, evaluations_;  // (series, records)
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -8,17 +8,18 @@ namespace klab::blackbox {
 
 const FunctionInfo& function_info(TestFunction f) {
   static const FunctionInfo infos[] = {
-      {"forrester", "Forrester (1-D)", 1, {0.0, 0.0}, {1.0, 0.0}, -6.020740055767083},
-      {"gramacy_lee", "Gramacy & Lee (1-D)", 1, {0.5, 0.0}, {2.5, 0.0}, -0.869011134989500},
-      {"branin", "Branin (2-D)", 2, {-5.0, 0.0}, {10.0, 15.0}, 0.39788735772973816},
-      {"six_hump_camel", "Six-Hump Camel (2-D)", 2, {-3.0, -2.0}, {3.0, 2.0}, -1.0316284534898774},
+      {"forrester", "Forrester (1-D)", 1, {0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, -6.020740055767083},
+      {"gramacy_lee", "Gramacy & Lee (1-D)", 1, {0.5, 0.0, 0.0}, {2.5, 0.0, 0.0}, -0.869011134989500},
+      {"branin", "Branin (2-D)", 2, {-5.0, 0.0, 0.0}, {10.0, 15.0, 0.0}, 0.39788735772973816},
+      {"six_hump_camel", "Six-Hump Camel (2-D)", 2, {-3.0, -2.0, 0.0}, {3.0, 2.0, 0.0}, -1.0316284534898774},
+      {"hartmann3", "Hartmann-3 (3-D)", 3, {0.0, 0.0, 0.0}, {1.0, 1.0, 1.0}, -3.8627797873326628},
   };
-  static_assert(std::size(infos) == static_cast<size_t>(TestFunction::SixHumpCamel) + 1);
+  static_assert(std::size(infos) == static_cast<size_t>(TestFunction::Hartmann3) + 1);
   return infos[static_cast<int>(f)];
 }
 
 const std::vector<std::string>& test_function_ids() {
-  static const std::vector<std::string> ids{"forrester", "gramacy_lee", "branin", "six_hump_camel"};
+  static const std::vector<std::string> ids{"forrester", "gramacy_lee", "branin", "six_hump_camel", "hartmann3"};
   return ids;
 }
 
@@ -39,6 +40,18 @@ double test_function(TestFunction f, const double* x) {
     case TestFunction::SixHumpCamel: {
       const double u = x[0] * x[0], v = x[1] * x[1];
       return (4.0 - 2.1 * u + u * u / 3.0) * u + x[0] * x[1] + (-4.0 + 4.0 * v) * v;
+    }
+    case TestFunction::Hartmann3: {
+      static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+      static const double a[4][3] = {{3.0, 10.0, 30.0}, {0.1, 10.0, 35.0}, {3.0, 10.0, 30.0}, {0.1, 10.0, 35.0}};
+      static const double p[4][3] = {{0.3689, 0.1170, 0.2673}, {0.4699, 0.4387, 0.7470}, {0.1091, 0.8732, 0.5547}, {0.0381, 0.5743, 0.8828}};
+      double f = 0.0;
+      for (int i = 0; i < 4; ++i) {
+        double e = 0.0;
+        for (int j = 0; j < 3; ++j) e += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]);
+        f -= alpha[i] * math::exp(-e);
+      }
+      return f;
     }
   }
   return 0.0;

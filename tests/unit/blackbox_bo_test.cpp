@@ -49,22 +49,23 @@ TEST_CASE("blackbox.bo: the test functions' published minima match a dense grid 
   for (size_t k = 0; k < test_function_ids().size(); ++k) {
     const TestFunction f = static_cast<TestFunction>(k);
     const FunctionInfo& fi = function_info(f);
-    const int side = fi.dim == 1 ? 20000 : 600;
-    double best = 1e300, bx[2] = {0, 0};
-    for (int i = 0; i < (fi.dim == 1 ? side : side * side); ++i) {
-      double x[2] = {fi.lo[0] + (fi.hi[0] - fi.lo[0]) * (i % side) / (side - 1.0), fi.lo[1] + (fi.hi[1] - fi.lo[1]) * (i / side) / (side - 1.0)};
+    const int side = fi.dim == 1 ? 20000 : fi.dim == 2 ? 600 : 80, cells = fi.dim == 1 ? side : fi.dim == 2 ? side * side : side * side * side;
+    double best = 1e300, bx[3] = {0, 0, 0};
+    for (int i = 0; i < cells; ++i) {
+      double x[3] = {0, 0, 0};
+      for (int c = 0, rest = i; c < fi.dim; ++c, rest /= side) x[c] = fi.lo[c] + (fi.hi[c] - fi.lo[c]) * (rest % side) / (side - 1.0);
       const double v = test_function(f, x);
-      if (v < best) best = v, bx[0] = x[0], bx[1] = x[1];
+      if (v < best) best = v, bx[0] = x[0], bx[1] = x[1], bx[2] = x[2];
     }
     for (double step = 1e-2; step > 1e-12; step *= 0.5)  // coordinate search from the grid's best point
       for (bool moved = true; moved;) {
         moved = false;
         for (int c = 0; c < fi.dim; ++c)
           for (double s : {step, -step}) {
-            double x[2] = {bx[0], bx[1]};
+            double x[3] = {bx[0], bx[1], bx[2]};
             x[c] += s;
             const double v = test_function(f, x);
-            if (v < best) best = v, bx[0] = x[0], bx[1] = x[1], moved = true;
+            if (v < best) best = v, bx[0] = x[0], bx[1] = x[1], bx[2] = x[2], moved = true;
           }
       }
     CAPTURE(fi.id);
@@ -118,8 +119,8 @@ TEST_CASE("blackbox.nsga2: the fast ranks equal the pairwise definition") {
   klab::Rng r(8, 0, 0);
   for (int trial = 0; trial < 50; ++trial) {
     const int m = 1 + static_cast<int>(r.below(60)), range = 1 + static_cast<int>(r.below(12));
-    std::vector<int> f1(static_cast<size_t>(m)), f2(static_cast<size_t>(m));
-    for (int i = 0; i < m; ++i) f1[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range))), f2[static_cast<size_t>(i)] = static_cast<int>(r.below(static_cast<uint32_t>(range)));
+    std::vector<double> f1(static_cast<size_t>(m)), f2(static_cast<size_t>(m));
+    for (int i = 0; i < m; ++i) f1[static_cast<size_t>(i)] = r.below(static_cast<uint32_t>(range)), f2[static_cast<size_t>(i)] = r.below(static_cast<uint32_t>(range));
     CHECK(klab::blackbox::nondominated_ranks(f1, f2) == klab::blackbox::nondominated_ranks_reference(f1, f2));
   }
 }

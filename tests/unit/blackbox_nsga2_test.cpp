@@ -1,0 +1,150 @@
+// blackbox.nsga2's benchmarks and metrics (mo_problems.hpp): hypervolume against hand-computed
+// areas and a unit-cell count, OneJumpZeroJump against its definition by enumeration, the ZDT fronts
+// against their closed forms and published values, front coverage, and bad parameters.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "blackbox/mo_problems.hpp"
+#include "blackbox/nsga2_experiment.hpp"
+#include "core/rng.hpp"
+
+namespace {
+
+using klab::blackbox::Benchmark;
+
+// Hypervolume by counting unit cells [a, a + 1] × [b, b + 1] above the (integer) reference point
+// whose upper corner some (integer) point weakly dominates.
+double hypervolume_by_cells(const std::vector<double>& y1, const std::vector<double>& y2, int ref1, int ref2, int top) {
+  double cells = 0;
+  for (int a = ref1; a < top; ++a)
+    for (int b = ref2; b < top; ++b) {
+      bool dominated = false;
+      for (size_t i = 0; i < y1.size() && !dominated; ++i) dominated = y1[i] >= a + 1 && y2[i] >= b + 1;
+      cells += dominated;
+    }
+  return cells;
+}
+
+// Jump_k(m) of a count m out of n (Doerr & Zheng): k + m if m ≤ n − k or m = n, else n − m.
+int jump_of_count(int m, int n, int k) { return m <= n - k || m == n ? k + m : n - m; }
+
+}  // namespace
+
+TEST_CASE("blackbox.nsga2: the hypervolume equals hand-computed areas and a unit-cell count") {
+  using klab::blackbox::hypervolume_2d;
+  CHECK(hypervolume_2d({2}, {3}, 0, 0) == 6.0);
+  CHECK(hypervolume_2d({3, 1}, {1, 3}, 0, 0) == 5.0);                      // 3·1 + 1·3 − the shared 1·1
+  CHECK(hypervolume_2d({3, 2, 1, 1, 2}, {1, 2, 3, 1, 2}, 0, 0) == 6.0);    // staircase 3 + 2 + 1; a dominated point and a duplicate add nothing
+  CHECK(hypervolume_2d({3, -1}, {1, 5}, 0, 0) == 3.0);                     // a point outside the reference box adds nothing
+  CHECK(hypervolume_2d({2, 1, 0}, {0, 1, 2}, -1, -1) == 6.0);              // OneMinMax, n = 2, reference (−1, −1): 3 + 2 + 1
+  CHECK(hypervolume_2d({}, {}, 0, 0) == 0.0);
+  CHECK(hypervolume_2d({0.5, 0.25}, {0.25, 0.5}, 0, 0) == doctest::Approx(0.1875).epsilon(1e-15));
+  klab::Rng r(41, 0, 0);
+  for (int trial = 0; trial < 40; ++trial) {
+    const size_t m = 1 + r.below(12);
+    std::vector<double> y1(m), y2(m);
+    for (size_t i = 0; i < m; ++i) y1[i] = static_cast<double>(r.below(9)) - 2.0, y2[i] = static_cast<double>(r.below(9)) - 2.0;
+    CHECK(hypervolume_2d(y1, y2, -1, -1) == hypervolume_by_cells(y1, y2, -1, -1, 7));
+  }
+}
+
+TEST_CASE("blackbox.nsga2: OneJumpZeroJump equals its definition on every string of small n, and its front is the non-dominated set") {
+  for (const std::pair<int, int>& size_and_gap : std::vector<std::pair<int, int>>{{8, 2}, {9, 3}, {10, 4}, {6, 1}}) {
+    const int n = size_and_gap.first, k = size_and_gap.second;  // named copies: clang (wasm) cannot CAPTURE structured bindings in C++17
+    CAPTURE(n);
+    CAPTURE(k);
+    std::set<std::pair<double, double>> values;
+    for (uint32_t bits = 0; bits < (1u << n); ++bits) {
+      std::vector<uint8_t> x(static_cast<size_t>(n));
+      int ones = 0;
+      for (int i = 0; i < n; ++i) ones += x[static_cast<size_t>(i)] = static_cast<uint8_t>((bits >> i) & 1u);
+      double f1 = 0, f2 = 0;
+      klab::blackbox::bits_objectives(Benchmark::OneJumpZeroJump, k, x, &f1, &f2);
+      CHECK(f1 == jump_of_count(ones, n, k));
+      CHECK(f2 == jump_of_count(n - ones, n, k));
+      values.insert({f1, f2});
+    }
+    // The non-dominated values among all 2ⁿ strings are the front_target's, n − 2k + 3 of them.
+    std::set<std::pair<double, double>> front;
+    for (const auto& v : values) {
+      bool dominated = false;
+      for (const auto& w : values) dominated = dominated || (w.first >= v.first && w.second >= v.second && w != v);
+      if (!dominated) front.insert(v);
+    }
+    const klab::blackbox::FrontTarget t = klab::blackbox::front_target(Benchmark::OneJumpZeroJump, n, k, 0.0);
+    std::set<std::pair<double, double>> target;
+    for (size_t i = 0; i < t.f1.size(); ++i) target.insert({t.f1[i], t.f2[i]});
+    CHECK(front == target);
+    CHECK(target.size() == static_cast<size_t>(n - 2 * k + 3));
+    CHECK(target.count({k, n + k}) == 1);  // 0ⁿ
+    CHECK(target.count({n + k, k}) == 1);  // 1ⁿ
+  }
+}
+
+TEST_CASE("blackbox.nsga2: the ZDT fronts match their closed forms and published values") {
+  using klab::blackbox::front_target;
+  // On the Pareto set (z₂ = … = zₙ = 0, g = 1) f₂ is the front's closed form.
+  for (double a : {0.0, 0.04, 0.3, 0.77, 1.0}) {
+    std::vector<double> z(30, 0.0);
+    z[0] = a;
+    double f1 = 0, f2 = 0;
+    klab::blackbox::zdt_objectives(Benchmark::Zdt1, z, &f1, &f2);
+    CHECK(-f1 == a);
+    CHECK(-f2 == doctest::Approx(1.0 - std::sqrt(a)).epsilon(1e-15));
+    klab::blackbox::zdt_objectives(Benchmark::Zdt2, z, &f1, &f2);
+    CHECK(-f2 == doctest::Approx(1.0 - a * a).epsilon(1e-15));
+    klab::blackbox::zdt_objectives(Benchmark::Zdt3, z, &f1, &f2);
+    CHECK(-f2 == doctest::Approx(1.0 - std::sqrt(a) - a * std::sin(10.0 * M_PI * a)).epsilon(1e-12));
+    z[5] = 0.5;  // off the Pareto set: g = 1 + 9·0.5/29
+    klab::blackbox::zdt_objectives(Benchmark::Zdt1, z, &f1, &f2);
+    const double g = 1.0 + 4.5 / 29.0;
+    CHECK(-f2 == doctest::Approx(g * (1.0 - std::sqrt(a / g))).epsilon(1e-14));
+  }
+  // True hypervolumes, reference (1.1, 1.1): ∫₀¹(1.1 − front(a))da + 0.1·1.1 (the strip past f₁ = 1).
+  CHECK(front_target(Benchmark::Zdt1, 30, 0, 0.01).hypervolume == doctest::Approx(0.1 + 2.0 / 3.0 + 0.11).epsilon(2e-4));
+  CHECK(front_target(Benchmark::Zdt2, 30, 0, 0.01).hypervolume == doctest::Approx(0.1 + 1.0 / 3.0 + 0.11).epsilon(2e-4));
+  // ZDT3: the non-dominated part of 1 − √f₁ − f₁ sin(10πf₁) is five pieces (published f₁ ranges), min f₂ = −0.773369.
+  const klab::blackbox::FrontTarget t = front_target(Benchmark::Zdt3, 30, 0, 0.01);
+  const double pieces[5][2] = {{0.0, 0.0830015349}, {0.1822287280, 0.2577623634}, {0.4093136748, 0.4538821041}, {0.6183967944, 0.6525117038}, {0.8233317983, 0.8518328654}};
+  int in_piece[5] = {0, 0, 0, 0, 0};
+  double lowest = 1.0;
+  for (size_t i = 0; i < t.curve1.size(); ++i) {
+    const double a = -t.curve1[i];
+    int piece = -1;
+    for (int p = 0; p < 5; ++p)
+      if (a >= pieces[p][0] - 1e-4 && a <= pieces[p][1] + 1e-4) piece = p;
+    CHECK(piece >= 0);
+    if (piece >= 0) ++in_piece[piece];
+    lowest = std::min(lowest, -t.curve2[i]);
+  }
+  for (int p = 0; p < 5; ++p) CHECK(in_piece[p] >= static_cast<int>((pieces[p][1] - pieces[p][0]) * 1e4) - 1);  // every piece is there, grid step 10⁻⁴
+  CHECK(lowest == doctest::Approx(-0.773369).epsilon(1e-5));
+  CHECK(t.f1.size() == 100);
+}
+
+TEST_CASE("blackbox.nsga2: coverage counts the front values held (bits) and the targets within δ (ZDT)") {
+  using klab::blackbox::targets_covered;
+  const klab::blackbox::FrontTarget omm = klab::blackbox::front_target(Benchmark::OneMinMax, 4, 0, 0.0);
+  CHECK(targets_covered(omm, {0, 1, 2, 3, 4}, {4, 3, 2, 1, 0}) == 5);
+  CHECK(targets_covered(omm, {0, 1, 3, 4, 4, 1}, {4, 3, 1, 0, 0, 2}) == 4);  // (2, 2) missing; duplicates and a dominated point count nothing
+  const klab::blackbox::FrontTarget z = klab::blackbox::front_target(Benchmark::Zdt1, 30, 0, 0.01);
+  std::vector<double> y1(z.f1), y2(z.f2);
+  for (double& v : y2) v -= 0.005;  // every member within δ/2 above (in f₂) its target
+  CHECK(targets_covered(z, y1, y2) == 100);
+  for (double& v : y1) v -= 0.015;  // 1.5δ off in both objectives: a member that is within δ of a target in f₁
+  for (double& v : y2) v -= 0.01;   // has a larger f₁, hence (the front falls) a worse f₂ by more than δ
+  CHECK(targets_covered(z, y1, y2) == 0);
+}
+
+TEST_CASE("blackbox.nsga2: a jump gap too large for the smallest n is refused by name") {
+  klab::blackbox::Nsga2Experiment e;
+  const klab::Status s = e.params().set_texts({{"benchmark", "ojzj"}, {"jump", "9"}, {"n_min", "16"}});
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("'jump'") != std::string::npos);
+  CHECK(e.params().set_texts({{"benchmark", "ojzj"}, {"jump", "8"}, {"n_min", "16"}}).ok());
+}
