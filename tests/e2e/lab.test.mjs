@@ -528,8 +528,11 @@ async function main() {
                  `${id}: Space did not toggle play (${s0.playing} → ${s1.playing}, progress ${s0.progress} → ${s1.progress}, toast '${s1.toast}')`);
           await space();
           const s2 = await state();
-          expect(s2.playing !== s1.playing || (s1.playing && s2.progress >= 1),
-                 `${id}: a second Space did not toggle back (${s1.playing} → ${s2.playing})`);
+          // Short runs (bandits.bai has two steps) can also end within the press's frames: a replay
+          // that finished says "Playing" and stands at the end.
+          const replayedToEnd = !s1.playing && !s2.playing && s2.toast.includes("Playing") && s2.progress >= 1;
+          expect(s2.playing !== s1.playing || (s1.playing && s2.progress >= 1) || replayedToEnd,
+                 `${id}: a second Space did not toggle back (${s1.playing} → ${s2.playing}, progress ${s1.progress} → ${s2.progress}, toast '${s2.toast}')`);
           plays.push(id);
         } else {
           expect(s1.toast.startsWith("Nothing to play"), `${id}: no notice after Space (toast '${s1.toast}')`);
