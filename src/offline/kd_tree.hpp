@@ -19,7 +19,7 @@ class KdTree {
   int size() const { return n_; }
   int dim() const { return dim_; }
   const double* point(int i) const { return points_.data() + static_cast<size_t>(i) * static_cast<size_t>(dim_); }
-  // Index of the nearest point to q (dim); −1 when the tree is empty.
+  // Index of the nearest point to q (dim); −1 when the tree is empty or q has a NaN coordinate.
   int nearest(const double* q) const;
 
  private:

@@ -283,7 +283,9 @@ plot::Plot prdc_map(const PrdcRun& run, size_t shown, const std::string& title) 
       if (in_wall(w, s)) continue;
       const Point2 a = l.act(s);
       add_segment(policy, s, {s[0] + w.step * a[0], s[1] + w.step * a[1]});
-      const PointTransition& near = run.dataset().transitions[static_cast<size_t>(l.nearest(s, a))];
+      const int index = l.nearest(s, a);
+      if (index < 0) continue;  // a NaN policy (a diverged run) has no nearest point
+      const PointTransition& near = run.dataset().transitions[static_cast<size_t>(index)];
       add_segment(pulled, s, near.state);
       nearest.x.push_back(near.state[0]);
       nearest.y.push_back(near.state[1]);

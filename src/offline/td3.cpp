@@ -145,7 +145,7 @@ void Td3Learner::actor_step(const std::vector<int>& idx) {
       double mean_abs = 0.0;
       for (int n = 0; n < b; ++n) mean_abs += std::fabs(qt.output()[n]);
       mean_abs /= b;
-      lambda = settings_.alpha / mean_abs;
+      lambda = mean_abs > 0.0 ? settings_.alpha / mean_abs : 0.0;  // Q₁ ≡ 0 (α = 0 or an untrained critic at exactly 0): no value term
     }
     std::vector<double> dq(static_cast<size_t>(b), -lambda / b), dsa(sa.size());
     critic1_.backward(qt, dq.data(), nullptr, dsa.data());
@@ -160,7 +160,8 @@ void Td3Learner::actor_step(const std::vector<int>& idx) {
       if (reg == ActorRegulariser::NearestNeighbour) {
         const double key[4] = {data_->beta * s[static_cast<size_t>(n) * kS], data_->beta * s[static_cast<size_t>(n) * kS + 1],
                                pi[static_cast<size_t>(n) * kA], pi[static_cast<size_t>(n) * kA + 1]};
-        target = data_->a.data() + static_cast<size_t>(data_->tree.nearest(key)) * kA;
+        const int near = data_->tree.nearest(key);  // −1 only for a NaN key (a diverged actor): then the sample's own action
+        if (near >= 0) target = data_->a.data() + static_cast<size_t>(near) * kA;
       }
       for (int k = 0; k < kA; ++k)
         dpi[static_cast<size_t>(n) * kA + k] += 2.0 * (pi[static_cast<size_t>(n) * kA + k] - target[k]) / (static_cast<double>(b) * kA);
