@@ -8,9 +8,9 @@
 //           the point may stay in the goal and collect 1 per step)
 //   start   s₀ = start + U[−start_jitter, start_jitter]²
 // The wall is a vertical barrier between start (left) and goal (right) with a gap at the top: the
-// straight line is blocked, the expert goes up, across and down. A critic that extrapolates "move right"
-// from the data overestimates the actions that push into the wall (out of the data, attractive,
-// worthless): the trap the offline learners must not fall into. Deterministic dynamics: one rollout of
+// straight line is blocked, the expert goes up, across and down. Actions that head straight for the goal
+// from the left are out of the data and worthless (they push into the wall): the trap an extrapolating,
+// overestimating critic can lead an actor into (the design's intent). Deterministic dynamics: one rollout of
 // a deterministic policy gives its exact discounted value (up to the truncation of the rollout).
 //
 // Behaviours (dataset generation, like dataset.hpp's Schweighofer et al. list):
