@@ -1,5 +1,5 @@
 // The offline chapter's live views: plots and readouts only; every number comes from the chapter's
-// learners (dice.hpp through DiceRun; r2pvi.hpp through RobustExperiment's runs), the code `klab run`
+// learners (dice.hpp through DiceRun; r2pvi.hpp through RobustExperiment's runs; td3.hpp through PrdcRun), the code `klab run`
 // and the tests run.
 #include "offline/panels.hpp"
 
@@ -9,6 +9,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "offline/dice_experiment.hpp"
+#include "offline/prdc_experiment.hpp"
 #include "offline/robust_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
@@ -195,11 +196,100 @@ class RobustView final : public ui::DemoView {
   std::unique_ptr<BatchJob> job_;
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// offline.prdc: run 1's learners take one training step per view step. Headline: the world with the
+// dataset, PRDC's (else the first method's) policy on a grid and the dataset point PRDC pulls each grid
+// state's π(s) to; beside it Q̂ − Q^π at dataset states and the return against the steps. The learners
+// are checked (Monte Carlo rollouts in the true world) every kChecks-th of the run.
+class PrdcView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    p_ = static_cast<const PrdcExperiment&>(ctx.experiment).p();
+    run_ = std::make_unique<PrdcRun>(p_, ctx.seed, 0);
+    const auto at = std::find(p_.methods.begin(), p_.methods.end(), "prdc");
+    shown_ = at == p_.methods.end() ? 0 : static_cast<size_t>(at - p_.methods.begin());
+    steps_.clear();
+    over_.assign(p_.methods.size(), {});
+    ret_.assign(p_.methods.size(), {});
+    check();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "training step %d / %d", run_ ? run_->steps_done() : 0, p_.steps);
+    return s;
+  }
+  double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
+  double steps_total() const override { return p_.steps; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      run_->step();
+      if (run_->steps_done() % check_every() == 0 || finished()) check();
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!run_) return;
+    std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())},
+                                                          {"dataset's mean return", num(run_->dataset().mean_return)}};
+    for (size_t m = 0; m < p_.methods.size(); ++m)
+      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + num(over_[m].back())});
+    ui::readout_table("##prdc", rows, 3);
+    ui::PlotGrid grid(3, 0);
+    ui::draw_plot("map", map_, grid.cell(0));
+    ui::draw_plot("over", over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_), grid.cell(1));
+    ui::draw_plot("return", over_steps("Return of the learned policy (true world)", "Σ r", ret_), grid.cell(2));
+    grid.end();
+  }
+
+ private:
+  static constexpr int kChecks = 40;
+  int check_every() const { return std::max(1, p_.steps / kChecks); }
+
+  void check() {
+    steps_.push_back(run_->steps_done());
+    for (size_t m = 0; m < run_->methods(); ++m) {
+      const PrdcRun::Check c = run_->check(m);
+      over_[m].push_back(c.overestimation);
+      ret_[m].push_back(c.ret);
+    }
+    map_ = prdc_map(*run_, shown_, "Run 1: dataset (grey), " + p_.methods[shown_] + "'s π(s), PRDC's nearest (ŝ, â) (gold)");
+  }
+
+  plot::Plot over_steps(const std::string& title, const std::string& y, const std::vector<std::vector<double>>& series) const {
+    plot::Plot q;
+    q.title = title;
+    q.x = {"training steps", plot::Scale::Linear};
+    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
+    q.y = {y, plot::Scale::Linear};
+    for (size_t m = 0; m < series.size(); ++m) {
+      if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: BC has no critic
+      plot::Line l;
+      l.name = p_.methods[m];
+      l.color = palette(m);
+      l.x = steps_;
+      l.y = series[m];
+      q.lines.push_back(l);
+    }
+    return q;
+  }
+
+  PrdcParams p_;
+  std::unique_ptr<PrdcRun> run_;
+  size_t shown_ = 0;
+  plot::Plot map_;
+  std::vector<double> steps_;
+  std::vector<std::vector<double>> over_, ret_;  // (methods, checks)
+};
+
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "offline.dice") return std::make_unique<DiceView>();
   if (demo_id == "offline.robust") return std::make_unique<RobustView>();
+  if (demo_id == "offline.prdc") return std::make_unique<PrdcView>();
   return nullptr;
 }
 
