@@ -238,7 +238,7 @@ class ConstrainedView final : public ui::DemoView {
       backdrop.components = pr.experts;
       normalise(backdrop);
     }
-    box_ = view_box(make_preset(params_.preset, params_.width));
+    box_ = view_box(world_mixture(params_.preset, params_.width, params_.mixture));
     density_ = density_heatmap(backdrop, box_, kHeatmapCells, align_ ? "p*(x), the exact constrained optimum" : "the experts q_i (equal mixture, for orientation)");
     for (const QuadraticReward& r : pr.rewards) marks_.push_back({r.cx, r.cy});
     for (const Component& c : pr.experts) marks_.push_back({c.mx, c.my});
