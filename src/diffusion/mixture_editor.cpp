@@ -101,6 +101,12 @@ void MixtureEditor::refresh_heatmap() {
 void MixtureEditor::draw(Experiment& experiment) {
   ParamSet& params = experiment.params();
   if (!editing_ && dragging_ < 0 && (!loaded_ || params.version() != loaded_version_)) load(params);
+  ImGui::PushID("mixture editor");
+  draw_open(params);
+  ImGui::PopID();
+}
+
+void MixtureEditor::draw_open(ParamSet& params) {
   if (ImGui::Button(open_ ? "Close the mixture editor" : "Edit the data mixture")) open_ = !open_;
   ui::same_line_if_fits(ImGui::GetFontSize() * 20);
   const size_t k = draft_.components.size();

@@ -22,6 +22,7 @@ class MixtureEditor {
   void draw(Experiment& experiment);
 
  private:
+  void draw_open(ParamSet& params);  // the toggle, then the plot and the controls when open
   void load(const ParamSet& params);  // draft_ ← the demo's current mixture (preset or edited)
   void commit(ParamSet& params);      // draft_ → the `mixture` parameter, values rounded
   void draw_plot_and_handles(float width, float height);
