@@ -110,10 +110,12 @@ void MixtureEditor::draw_open(ParamSet& params) {
   if (ImGui::Button(open_ ? "Close the mixture editor" : "Edit the data mixture")) open_ = !open_;
   ui::same_line_if_fits(ImGui::GetFontSize() * 20);
   const size_t k = draft_.components.size();
+  ImGui::PushTextWrapPos(0.0f);
   if (loaded_text_.empty())
     ImGui::TextDisabled("data: the preset (%zu components)", k);
   else
     ImGui::TextDisabled("data: an edited mixture of %zu components (%zu characters in the link)", k, loaded_text_.size());
+  ImGui::PopTextWrapPos();
   if (!open_) return;
 
   const float fs = ImGui::GetFontSize();
@@ -178,11 +180,15 @@ void MixtureEditor::draw_controls(ParamSet& params) {
   }
   ImGui::TextUnformatted("Start from");
   const std::vector<std::string>& ids = preset_ids();
+  // Buttons that wrap onto the next line where the row is full (a phone, a narrow panel).
+  auto next_button = [](const char* label) {
+    ui::same_line_if_fits(ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x);
+    return ImGui::SmallButton(label);
+  };
   for (size_t i = 0; i < ids.size(); ++i) {
-    ImGui::SameLine();
     std::string name = ids[i];
     std::replace(name.begin(), name.end(), '_', ' ');
-    if (ImGui::SmallButton(name.c_str())) {
+    if (next_button(name.c_str())) {
       // The preset itself (exact, and a short link): `preset` set, the edited text cleared.
       ParamValue preset = params.get(static_cast<size_t>(params.find("preset")));
       ParamValue text = params.get(static_cast<size_t>(params.find("mixture")));
@@ -205,8 +211,7 @@ void MixtureEditor::draw_controls(ParamSet& params) {
     }
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
-  if (ImGui::SmallButton("+ add") && count < kMaxComponents) {
+  if (next_button("+ add") && count < kMaxComponents) {
     // A round component at the view's centre, a tenth of the view wide, with an average weight.
     const double span = box_.x1 - box_.x0, sd = 0.05 * span;
     draft_.components.push_back(Component{1.0 / count, 0.5 * (box_.x0 + box_.x1), 0.5 * (box_.y0 + box_.y1), sd * sd, 0.0, sd * sd});
@@ -215,8 +220,7 @@ void MixtureEditor::draw_controls(ParamSet& params) {
     commit(params);
     return;
   }
-  ImGui::SameLine();
-  if (ImGui::SmallButton("- remove") && count > 1) {
+  if (next_button("- remove") && count > 1) {
     draft_.components.erase(draft_.components.begin() + selected_);
     selected_ = std::min(selected_, count - 2);
     commit(params);
@@ -262,7 +266,9 @@ void MixtureEditor::draw_controls(ParamSet& params) {
     heatmap_stale_ = true;
   }
   if (released) commit(params);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("mixture=w:mx:my:sxx:sxy:syy;... is a parameter: the link and the CLI command carry it");
+  ImGui::PopTextWrapPos();
   if (!message_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::color::kError));
     ImGui::PushTextWrapPos(0.0f);
