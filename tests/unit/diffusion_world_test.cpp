@@ -158,7 +158,9 @@ TEST_CASE("diffusion mixture text: bad input names the component and the field")
       {"1:0:0:0:0:1", {"component 1, field 'sxx'", "[1e-06, 1e+06]"}},
       {"1:0:0:1:0:1;1:0:0:1:0:1;1:0:0:1:1:1", {"component 3, field 'sxy'", "positive definite", "|sxy| < 1", "(got 1)"}},
   };
-  for (const auto& [text, parts] : cases) {
+  for (const auto& entry : cases) {  // named copies: clang (wasm) cannot CAPTURE structured bindings under C++17
+    const char* text = entry.first;
+    const std::vector<const char*>& parts = entry.second;
     CAPTURE(text);
     const klab::Status st = check_mixture_text(text);
     REQUIRE(!st.ok());
