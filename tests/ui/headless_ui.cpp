@@ -733,7 +733,7 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
     CHECK(m.value().components[1].mx == 1.0);  // the other one stayed
     CHECK(text.size() < 2 * two.size());       // rounded values: a short link
     // Random clicks and drags over the editor (handles, sliders, buttons).
-    for (int f = 0; f < 40; ++f) {
+    for (int f = 0; f < 24; ++f) {
       if (f % 2 == 0) fuzz_mouse(rng, editor.cell_min.x, 1280, editor.cell_max.y + 40);
       ui.frame(app);
       REQUIRE(app.experiment().params().check_consistency().ok());
