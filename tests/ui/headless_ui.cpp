@@ -689,13 +689,14 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
   App app = make_app();
   const std::string two = "1:-1:0:0.04:0:0.04;1:1:0:0.04:0:0.04";
   klab::Rng rng(77, 0, 0);
-  for (const char* id : {"diffusion.samplers", "diffusion.tsmc", "diffusion.constrained", "diffusion.federated"}) {
+  const std::string ids[] = {"diffusion.samplers", "diffusion.tsmc", "diffusion.constrained", "diffusion.federated"};
+  for (const std::string& id : ids) {
     CAPTURE(id);
     app.select(id);
     klab::test::ParamTexts texts = klab::test::small_config(id)->params;
     texts.push_back({"mixture", two});
-    if (std::string(id) == "diffusion.constrained") texts.push_back({"experts", "0,1"});
-    if (std::string(id) == "diffusion.federated") texts.push_back({"clients", "2"});
+    if (id == "diffusion.constrained") texts.push_back({"experts", "0,1"});
+    if (id == "diffusion.federated") texts.push_back({"clients", "2"});
     REQUIRE(app.experiment().params().set_texts(texts).ok());
     app.set_playing(false);
     for (int f = 0; f < 3; ++f) ui.frame(app);
@@ -732,13 +733,18 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
     CHECK(std::fabs(m.value().components[0].my) < 0.05 * (editor.yr.hi - editor.yr.lo));
     CHECK(m.value().components[1].mx == 1.0);  // the other one stayed
     CHECK(text.size() < 2 * two.size());       // rounded values: a short link
-    // Random clicks and drags over the editor (handles, sliders, buttons).
+    // Random clicks and drags over the editor alone (its plot, handles, sliders and buttons; no
+    // wheel, which would scroll the view and move the next demo's editor under the cursor).
     for (int f = 0; f < 24; ++f) {
-      if (f % 2 == 0) fuzz_mouse(rng, editor.cell_min.x, 1280, editor.cell_max.y + 40);
+      if (f % 2 == 0) {
+        io.MousePos = ImVec2(static_cast<float>(editor.cell_min.x + rng.uniform() * (955.0 - editor.cell_min.x)),
+                             static_cast<float>(editor.cell_min.y + rng.uniform() * (editor.cell_max.y - editor.cell_min.y)));
+        io.MouseDown[0] = rng.below(3) == 0;
+      }
       ui.frame(app);
       REQUIRE(app.experiment().params().check_consistency().ok());
     }
     release_mouse();
-    ui.frame(app);
+    for (int f = 0; f < 3; ++f) ui.frame(app);
   }
 }
