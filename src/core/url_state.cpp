@@ -5,9 +5,12 @@
 namespace klab {
 namespace {
 
+// Characters written as they are: RFC 3986's unreserved ones, plus ',', '+', ':' and ';', which a
+// fragment may hold literally and which the edited mixture of the diffusion demos uses as
+// separators (w:mx:my:...;...: a 64-component mixture would grow by about 770 characters escaped).
 bool unreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == ',' || c == '~' || c == '-' || c == '+';
+         c == ',' || c == '~' || c == '-' || c == '+' || c == ':' || c == ';';
 }
 
 int hex_value(char c) {

@@ -3,7 +3,7 @@
 //   #<demo-id>?<key>=<value>&...&seed=<S>&runs=<N>
 // e.g. #kl.bernoulli?p_hat=0.3&n=20&t=1000&c=0&p_true=0.3&seed=1&runs=200
 // Values use the canonical text of core/params (lists are comma-joined); characters outside
-// [A-Za-z0-9._,~+-] are percent-encoded. Every parameter is written, so a link keeps its meaning
+// [A-Za-z0-9._,~+:;-] are percent-encoded. Every parameter is written, so a link keeps its meaning
 // even if a default changes later.
 #pragma once
 #include <string>

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/result_plots.hpp"
+#include "diffusion/mixture_text.hpp"
 #include "diffusion/samplers_experiment.hpp"
 
 namespace klab::diffusion {
@@ -27,6 +28,7 @@ std::shared_ptr<const ParamTable<ConstrainedParams>> table() {
       .choice_labels({"8 Gaussians on a ring", "checkerboard (32 small components)", "two moons (16 components)", "rare mode (weights 0.49, 0.49, 0.02)"})
       .help("Alignment: the pretrained mixture q. Composition: the experts are components of it.");
   t->real("width", &P::width, 0.3, 0.02, 0.5).label("component width").log_scale().help("Standard deviation of the presets' small components.");
+  add_mixture_param(*t);
   t->real("reward1_x", &P::reward1_x, 2.0, -5.0, 5.0).label("reward 1 centre c₁,x").help("Alignment: r₁(x) = −(a/2)‖x − c₁‖².");
   t->real("reward1_y", &P::reward1_y, 0.0, -5.0, 5.0).label("reward 1 centre c₁,y");
   t->real("threshold1", &P::threshold1, -1.5, -50.0, 0.0).label("threshold b₁").help("Alignment: the constraint E_p[r₁] ≥ b₁ (r ≤ 0, so b₁ < 0).");
@@ -36,7 +38,7 @@ std::shared_ptr<const ParamTable<ConstrainedParams>> table() {
   t->real("curvature", &P::curvature, 1.0, 0.01, 100.0).label("reward curvature a").log_scale().help("a of both rewards.");
   t->real_list("experts", &P::experts, {0, 3, 5}, 0, kMaxComponents - 1, 2, kMaxConstraints)
       .label("experts (components)")
-      .help("Composition: the preset's components (0-based indices) used as the pretrained models q_i = N(μ_k, Σ_k).");
+      .help("Composition: the data mixture's components (0-based indices) used as the pretrained models q_i = N(μ_k, Σ_k).");
   t->integer("iterations", &P::iterations, 150, 1, 5000).label("iterations").log_scale().help("Primal-dual iterations (one primal and one dual step each).");
   t->integer("particles", &P::particles, 400, 8, 100000).label("samples per iteration n").log_scale().help("Samples of the model drawn by the diffusion sampler at each iteration (and for the MMD).");
   t->integer("nfe", &P::nfe, 20, 1, 200).label("sampler NFE").log_scale().help("Score evaluations per sample (DPM-Solver++ 2M on logSNR steps, exact score of the model).");
@@ -52,7 +54,7 @@ std::shared_ptr<const ParamTable<ConstrainedParams>> table() {
         return Status::error("parameters 'threshold1', 'threshold2' must be negative with √(−2b₁/a) + √(−2b₂/a) > 1.05 ‖c₁ − c₂‖ (strictly feasible; got " +
                              format_real(r1 + r2) + " vs " + format_real(1.05 * d) + ")");
     } else {
-      const size_t k = make_preset(p.preset, p.width).components.size();
+      const size_t k = world_mixture(p.preset, p.width, p.mixture).components.size();
       for (size_t i = 0; i < p.experts.size(); ++i) {
         const double e = p.experts[i];
         if (e != std::floor(e) || e >= static_cast<double>(k))
@@ -148,7 +150,7 @@ class ConstrainedCursor final : public RunCursor {
 ConstrainedProblem constrained_problem(const ConstrainedParams& p) {
   ConstrainedProblem pr;
   pr.kind = p.problem;
-  const Mixture data = make_preset(p.preset, p.width);
+  const Mixture data = world_mixture(p.preset, p.width, p.mixture);
   if (p.problem == ConstrainedKind::Alignment) {
     pr.base = data;
     normalise(pr.base);

@@ -21,6 +21,7 @@ struct ConstrainedParams {
   ConstrainedKind problem = ConstrainedKind::Composition;
   Preset preset = Preset::Ring;
   double width = 0.3;
+  std::string mixture;  // the edited mixture (mixture_text.hpp); empty: the preset
   // alignment: r_i(x) = −(a/2)‖x − c_i‖², E r_i ≥ b_i
   double reward1_x = 2.0, reward1_y = 0.0, threshold1 = -1.5;
   double reward2_x = 0.0, reward2_y = 2.0, threshold2 = -2.5;

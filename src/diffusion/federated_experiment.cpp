@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/result_plots.hpp"
+#include "diffusion/mixture_text.hpp"
 #include "diffusion/samplers_experiment.hpp"
 
 namespace klab::diffusion {
@@ -24,6 +25,7 @@ std::shared_ptr<const ParamTable<FederatedParams>> table() {
       .choice_labels({"8 Gaussians on a ring", "checkerboard (32 small components)", "two moons (16 components)", "rare mode (weights 0.49, 0.49, 0.02)"})
       .help("The pooled data mixture; its components are split among the clients by the angle of their means (non-IID).");
   t->real("width", &P::width, 0.1, 0.02, 0.5).label("component width").log_scale().help("Standard deviation of the presets' small components.");
+  add_mixture_param(*t);
   t->integer("clients", &P::clients, 3, 2, 8).label("clients").help("Clients, each holding the exact-score model of one block of components.");
   t->integer("particles", &P::particles, 500, 8, 100000).label("synthetic points n").log_scale().help("Size of the synthetic set (and of every compared set).");
   t->integer("levels", &P::levels, 100, 2, 1000).label("noise levels L").log_scale().help("Annealed ULA: levels uniform in logSNR from t = 1 to t_end.");
@@ -41,9 +43,9 @@ std::shared_ptr<const ParamTable<FederatedParams>> table() {
     for (size_t i = 1; i < p.epsilons.size(); ++i)
       if (p.epsilons[i] <= p.epsilons[i - 1])
         return Status::error("parameter 'epsilons' must be increasing (got " + format_real(p.epsilons[i - 1]) + " then " + format_real(p.epsilons[i]) + ")");
-    const size_t k = make_preset(p.preset, p.width).components.size();
+    const size_t k = world_mixture(p.preset, p.width, p.mixture).components.size();
     if (static_cast<size_t>(p.clients) > k)
-      return Status::error("parameter 'clients' must be at most the preset's " + std::to_string(k) + " components (got " + std::to_string(p.clients) + ")");
+      return Status::error("parameter 'clients' must be at most the mixture's " + std::to_string(k) + " components (got " + std::to_string(p.clients) + ")");
     const double work = static_cast<double>(p.particles) * p.levels * p.steps * (p.epsilons.size() + 1.0);
     if (work > 1e10)
       return Status::error("parameters 'particles' × 'levels' × 'steps' × (ε values + 1) must be at most 1e10 (got " + format_real(work) + ")");
@@ -111,7 +113,7 @@ FederatedRun::FederatedRun(const FederatedParams& p, uint64_t seed, uint32_t run
     : p_(p),
       seed_(seed),
       run_(run),
-      data_(make_preset(p.preset, p.width)),
+      data_(world_mixture(p.preset, p.width, p.mixture)),
       clients_(split_by_angle(data_, p.clients)),
       mmd_(data_, p.mmd_length) {
   normalise(data_);

@@ -18,6 +18,7 @@ namespace klab::diffusion {
 struct FederatedParams {
   Preset preset = Preset::Ring;
   double width = 0.1;
+  std::string mixture;  // the edited mixture (mixture_text.hpp); empty: the preset
   int clients = 3;
   long long particles = 500;
   int levels = 100, steps = 4;  // annealed ULA: L levels × M steps

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/params.hpp"
 #include "core/samplers.hpp"
 #include "diffusion/marginal.hpp"
 
@@ -65,17 +66,20 @@ Mixture make_preset(Preset preset, double width) {
 Status check_mixture(const Mixture& m) {
   const size_t k = m.components.size();
   if (k < 1 || k > static_cast<size_t>(kMaxComponents))
-    return Status::error("mixture: the number of components must be in [1, " + std::to_string(kMaxComponents) + "] (got " +
-                         std::to_string(k) + ")");
+    return Status::error("the number of components must be in [1, " + std::to_string(kMaxComponents) + "] (got " + std::to_string(k) + ")");
   for (size_t i = 0; i < k; ++i) {
     const Component& c = m.components[i];
-    const std::string who = "mixture component " + std::to_string(i + 1) + ": ";
-    if (!(c.weight > 0.0) || !std::isfinite(c.weight)) return Status::error(who + "'weight' must be a positive finite number");
-    if (!std::isfinite(c.mx) || !std::isfinite(c.my) || std::fabs(c.mx) > 1e3 || std::fabs(c.my) > 1e3)
-      return Status::error(who + "the mean must lie in [−1000, 1000]²");
-    if (!(c.sxx > 0.0) || !(c.syy > 0.0) || !std::isfinite(c.sxx) || !std::isfinite(c.syy) || !std::isfinite(c.sxy) ||
-        c.sxx * c.syy - c.sxy * c.sxy <= 1e-12 * c.sxx * c.syy)
-      return Status::error(who + "the covariance must be positive definite (sxx > 0, syy > 0, sxy² < sxx·syy)");
+    const std::string who = "component " + std::to_string(i + 1) + ", ";
+    auto got = [](double v) { return " (got " + format_real(v) + ")"; };
+    if (!(c.weight > 0.0) || !std::isfinite(c.weight)) return Status::error(who + "field 'w' (weight) must be a positive finite number" + got(c.weight));
+    if (!(std::fabs(c.mx) <= kMaxMean)) return Status::error(who + "field 'mx' must be in [-1000, 1000]" + got(c.mx));
+    if (!(std::fabs(c.my) <= kMaxMean)) return Status::error(who + "field 'my' must be in [-1000, 1000]" + got(c.my));
+    if (!(c.sxx >= kMinVariance && c.sxx <= kMaxVariance)) return Status::error(who + "field 'sxx' (variance of x) must be in [1e-06, 1e+06]" + got(c.sxx));
+    if (!(c.syy >= kMinVariance && c.syy <= kMaxVariance)) return Status::error(who + "field 'syy' (variance of y) must be in [1e-06, 1e+06]" + got(c.syy));
+    // Positive definite: det = sxx·syy − sxy² > 0, with a margin so that the Cholesky factor stays finite.
+    if (!std::isfinite(c.sxy) || c.sxx * c.syy - c.sxy * c.sxy <= 1e-12 * c.sxx * c.syy)
+      return Status::error(who + "field 'sxy' must keep the covariance positive definite: sxy² < sxx·syy, i.e. |sxy| < " +
+                           format_real(std::sqrt(c.sxx * c.syy)) + got(c.sxy));
   }
   return {};
 }

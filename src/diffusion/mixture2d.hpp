@@ -12,6 +12,9 @@
 namespace klab::diffusion {
 
 constexpr int kMaxComponents = 64;
+// Limits check_mixture enforces on an edited mixture: means in [−1000, 1000]², variances (sxx, syy)
+// in [10⁻⁶, 10⁶] (standard deviations 10⁻³ to 10³).
+constexpr double kMaxMean = 1000.0, kMinVariance = 1e-6, kMaxVariance = 1e6;
 
 // One component: weight w, mean (mx, my), covariance [[sxx, sxy], [sxy, syy]] (positive definite).
 struct Component {
@@ -33,8 +36,10 @@ const std::vector<std::string>& preset_ids();  // "ring", "checkerboard", "moons
 // RareMode: two broad correlated modes (weight 0.49 each) and a sharp rare one (0.02) above them.
 Mixture make_preset(Preset preset, double width);
 
-// Weights positive and finite, covariances positive definite, 1 ≤ K ≤ kMaxComponents; the weights
-// are then normalised. Errors name the component and the field.
+// Weights positive and finite, means and variances within the limits above, covariances positive
+// definite, 1 ≤ K ≤ kMaxComponents. Errors name the component (from 1), the field (as the mixture
+// text of mixture_text.hpp names it: w, mx, my, sxx, sxy, syy), its range and the value.
+// normalise() divides the weights by their sum.
 Status check_mixture(const Mixture& m);
 void normalise(Mixture& m);
 

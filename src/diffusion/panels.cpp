@@ -1,4 +1,5 @@
-// The diffusion chapter's live views: widgets and plots only; every number comes from the
+// The diffusion chapter's live views: widgets and plots only (each with the data-mixture editor,
+// mixture_editor.hpp, above its plots); every number comes from the
 // chapter's experiment code (SamplersRun, TsmcRun, ConstrainedRun, FederatedRun: the same code the CLI and the tests run).
 #include "diffusion/panels.hpp"
 
@@ -11,6 +12,8 @@
 #include "diffusion/constrained_experiment.hpp"
 #include "diffusion/federated_experiment.hpp"
 #include "diffusion/figures.hpp"
+#include "diffusion/mixture_editor.hpp"
+#include "diffusion/mixture_text.hpp"
 #include "diffusion/samplers_experiment.hpp"
 #include "diffusion/tsmc_experiment.hpp"
 #include "imgui.h"
@@ -64,7 +67,8 @@ class SamplersView final : public ui::DemoView {
     for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    editor_.draw(ctx.experiment);
     controls();
     std::vector<std::pair<std::string, std::string>> rows;
     const size_t k = nfe_;
@@ -124,6 +128,7 @@ class SamplersView final : public ui::DemoView {
   Box box_{};
   plot::Heatmap density_;
   size_t left_ = 0, right_ = 0, nfe_ = 0;
+  MixtureEditor editor_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +156,8 @@ class TsmcView final : public ui::DemoView {
     for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    editor_.draw(ctx.experiment);
     const int i = run_->iteration() - 1;
     std::vector<std::pair<std::string, std::string>> rows;
     for (TsmcMethod m : {TsmcMethod::TriTsmc, TsmcMethod::FullStep}) {
@@ -216,6 +222,7 @@ class TsmcView final : public ui::DemoView {
   std::unique_ptr<TsmcRun> run_;
   Box box_{};
   plot::Heatmap density_;
+  MixtureEditor editor_;
 };
 
 
@@ -238,7 +245,7 @@ class ConstrainedView final : public ui::DemoView {
       backdrop.components = pr.experts;
       normalise(backdrop);
     }
-    box_ = view_box(make_preset(params_.preset, params_.width));
+    box_ = view_box(world_mixture(params_.preset, params_.width, params_.mixture));
     density_ = density_heatmap(backdrop, box_, kHeatmapCells, align_ ? "p*(x), the exact constrained optimum" : "the experts q_i (equal mixture, for orientation)");
     for (const QuadraticReward& r : pr.rewards) marks_.push_back({r.cx, r.cy});
     for (const Component& c : pr.experts) marks_.push_back({c.mx, c.my});
@@ -256,7 +263,8 @@ class ConstrainedView final : public ui::DemoView {
     for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    editor_.draw(ctx.experiment);
     const ConstrainedValues v = run_->values(ConstrainedSeries::PrimalDual);
     const std::vector<double>& lambda = run_->multipliers(ConstrainedSeries::PrimalDual);
     const std::vector<double>& star = run_->multipliers(ConstrainedSeries::Exact);
@@ -351,6 +359,7 @@ class ConstrainedView final : public ui::DemoView {
   Box box_{};
   plot::Heatmap density_;
   std::vector<std::array<double, 2>> marks_;
+  MixtureEditor editor_;
 };
 
 
@@ -394,7 +403,8 @@ class FederatedView final : public ui::DemoView {
     for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    editor_.draw(ctx.experiment);
     std::vector<std::pair<std::string, std::string>> rows;
     rows.push_back({"MMD federated, no DP", num(run_->value(FederatedSeries::Federated, kFedMmd))});
     rows.push_back({"MMD centralised (pooled model)", num(run_->value(FederatedSeries::Centralised, kFedMmd))});
@@ -457,6 +467,7 @@ class FederatedView final : public ui::DemoView {
   std::unique_ptr<FederatedRun> run_;
   Box box_{};
   plot::Heatmap density_;
+  MixtureEditor editor_;
 };
 
 }  // namespace

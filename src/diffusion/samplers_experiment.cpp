@@ -9,6 +9,7 @@
 #include "core/batch.hpp"
 #include "core/result_plots.hpp"
 #include "diffusion/engine.hpp"
+#include "diffusion/mixture_text.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -30,6 +31,7 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       .choice_labels({"8 Gaussians on a ring", "checkerboard (32 small components)", "two moons (16 components)", "rare mode (weights 0.49, 0.49, 0.02)"})
       .help("The 2-D Gaussian mixture p_data; every marginal p_t is again a mixture, so the score is exact.");
   t->real("width", &P::width, 0.1, 0.02, 0.5).label("component width").log_scale().help("Standard deviation of the presets' small components (smaller: sharper, harder for few steps).");
+  add_mixture_param(*t);
   t->choice("process", &P::process, Process::Vp, {"vp", "ve"})
       .label("forward process")
       .choice_labels({"VP (linear β, 0.1 to 20)", "VE (σ from 0.01 to 20)"})
@@ -127,7 +129,7 @@ std::vector<double> nfe_budgets(const SamplersParams& p) {
   return n;
 }
 
-Mixture samplers_mixture(const SamplersParams& p) { return make_preset(p.preset, p.width); }
+Mixture samplers_mixture(const SamplersParams& p) { return world_mixture(p.preset, p.width, p.mixture); }
 
 NoiseSchedule samplers_schedule(const SamplersParams& p) {
   NoiseSchedule s;
@@ -318,7 +320,9 @@ plot::Plot quality_plot(const BatchResult& r, const std::string& metric, const s
 
 plot::Figure SamplersExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
-  f.title = std::string("diffusion.samplers: ") + preset_ids()[static_cast<size_t>(p().preset)] + ", " +
+  const std::string world = p().mixture.empty() ? preset_ids()[static_cast<size_t>(p().preset)]
+                                                 : "edited mixture of " + std::to_string(samplers_mixture(p()).components.size()) + " components";
+  f.title = "diffusion.samplers: " + world + ", " +
             (p().schedule == StepSchedule::LogSnr ? "logSNR" : "time") + "-uniform steps, n = " + format_real(static_cast<double>(p().particles)) + ", " +
             std::to_string(r.runs_done) + " runs";
   plot::Plot disc = quality_plot(r, "disc_error", "Discretisation error ‖x̂ − x*‖ vs NFE (same noise, converged PF-ODE x*)", "mean ‖x̂ − x*‖", true);

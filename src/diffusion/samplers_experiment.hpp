@@ -22,6 +22,7 @@ struct SamplersParams {
   std::vector<std::string> solvers;  // solver ids, in series order
   Preset preset = Preset::Ring;
   double width = 0.1;                // standard deviation of the presets' small components
+  std::string mixture;               // the edited mixture (mixture_text.hpp); empty: the preset
   Process process = Process::Vp;
   StepSchedule schedule = StepSchedule::LogSnr;
   std::vector<double> nfe;           // NFE budgets, increasing; each rounded down to a whole number

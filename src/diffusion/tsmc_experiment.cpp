@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/result_plots.hpp"
+#include "diffusion/mixture_text.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -25,6 +26,7 @@ std::shared_ptr<const ParamTable<TsmcParams>> table() {
       .choice_labels({"8 Gaussians on a ring", "checkerboard (32 small components)", "two moons (16 components)", "rare mode (weights 0.49, 0.49, 0.02)"})
       .help("The base model's data mixture p (its score is exact).");
   t->real("width", &P::width, 0.1, 0.02, 0.5).label("component width").log_scale().help("Standard deviation of the presets' small components.");
+  add_mixture_param(*t);
   t->real("reward_x", &P::reward_x, 0.0, -5.0, 5.0).label("reward centre c₁").help("r(x) = −(a/2)‖x − c‖²: first coordinate of c.");
   t->real("reward_y", &P::reward_y, 2.0, -5.0, 5.0).label("reward centre c₂").help("Second coordinate of c (default: the rare mode).");
   t->real("curvature", &P::curvature, 1.0, 0.01, 100.0).label("reward curvature a").log_scale().help("a of r(x) = −(a/2)‖x − c‖².");
@@ -118,7 +120,7 @@ TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run)
     : p_(p),
       seed_(seed),
       run_(run),
-      problem_(make_tilt_problem(make_preset(p.preset, p.width), QuadraticReward{p.reward_x, p.reward_y, p.curvature}, p.beta, p.steps)),
+      problem_(make_tilt_problem(world_mixture(p.preset, p.width, p.mixture), QuadraticReward{p.reward_x, p.reward_y, p.curvature}, p.beta, p.steps)),
       target_(tilted_mixture(problem_.mixture, problem_.reward, p.beta)),
       kde_(target_, p.kde_grid, p.kde_bandwidth) {
   const size_t n = static_cast<size_t>(p.particles), budget_particles = n * static_cast<size_t>(p.iterations + 1);

@@ -18,6 +18,7 @@ struct TsmcParams {
   std::vector<std::string> methods;
   Preset preset = Preset::RareMode;
   double width = 0.1;
+  std::string mixture;  // the edited mixture (mixture_text.hpp); empty: the preset
   double reward_x = 0.0, reward_y = 2.0;  // centre c of r(x) = −(a/2)‖x − c‖²
   double curvature = 1.0;                 // a
   double beta = 0.5;                      // β of exp(r/β)

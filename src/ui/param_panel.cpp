@@ -1,6 +1,7 @@
 #include "ui/param_panel.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "core/plot_scale.hpp"
 #include "core/rich_text.hpp"
@@ -84,12 +85,12 @@ bool ParamPanel::draw(ParamSet& params) {
       }
       case ParamKind::RealList:
       case ParamKind::Text: {  // edited as text, parsed when the field loses focus
-        char buf[512];
-        const size_t n = std::min(buffers_[i].size(), sizeof buf - 1);
-        std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf);
-        buf[n] = '\0';
-        ImGui::InputText("##w", buf, sizeof buf);
-        buffers_[i] = buf;
+        // Room for the longest text the parameter allows (a diffusion mixture: 10⁴ characters).
+        std::vector<char> buf(std::max<size_t>(512, static_cast<size_t>(s.max_len) + 1), '\0');
+        const size_t n = std::min(buffers_[i].size(), buf.size() - 1);
+        std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf.begin());
+        ImGui::InputText("##w", buf.data(), buf.size());
+        buffers_[i] = buf.data();
         if (ImGui::IsItemDeactivatedAfterEdit()) {
           Expected<ParamValue> parsed = parse_value(s, buffers_[i]);
           if (parsed.ok()) {

@@ -16,7 +16,8 @@
 // at 1280×800, and the first of each chapter on a phone (390×844 at a pixel ratio of 2), screenshots
 // of each kept;
 // (k) Space toggles play in every demo that plays and says so in the others; (l) an idle page draws
-// no frames for 2 s. Plot positions come from the page itself (window.klabPlots, set while
+// no frames for 2 s; (m) diffusion.samplers' mixture editor opens from a link with an edited
+// mixture and a dragged mean rewrites the link's `mixture` (screenshots at 1280×800 and on a phone). Plot positions come from the page itself (window.klabPlots, set while
 // window.klabInspect is true), the play state from window.klabState.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -284,7 +285,8 @@ async function main() {
   const warningsSince = (n) => warnings.slice(n).join(" | ");
   const state = () => page.evaluate(() => window.klabState || {});
   // The data area of the plot drawn with id `id` ([x0, y0, x1, y1] in CSS pixels), from the page.
-  const plotArea = async (id) => {
+  // plotRecord: the whole record (area, and the data ranges x, y as [lo, hi, log]).
+  const plotRecord = async (id) => {
     await page.evaluate(() => { window.klabInspect = true; });
     await page.mouse.move(NEUTRAL.x + 1, NEUTRAL.y);  // an input event: the lab draws (and records) a frame
     await frames(3);
@@ -292,8 +294,9 @@ async function main() {
     await page.evaluate(() => { window.klabInspect = false; });
     const p = plots.find((q) => q.id === id);
     if (!p) throw new Error(`no plot '${id}' on screen (plots: ${plots.map((q) => q.id).join(", ")})`);
-    return p.area;
+    return p;
   };
+  const plotArea = async (id) => (await plotRecord(id)).area;
   // Presses Space (down and up in different frames: ImGui 1.86 sees a key only if it is down at a frame).
   const space = async () => {
     await page.keyboard.down("Space");
@@ -572,6 +575,40 @@ async function main() {
       return `klabFrames stayed at ${f1} for 2 s; a mouse move drew ${f2 - f1} frames`;
     });
 
+    // (m) the diffusion demos' mixture editor: a link carrying an edited mixture opens it; dragging
+    // a mean rewrites the link's `mixture` (the parameter "Copy CLI command" carries too)
+    await check("(m) diffusion mixture editor: a dragged mean rewrites the link's mixture", async () => {
+      const mix = "1:-1:0:0.04:0:0.04;1:1:0:0.04:0:0.04;0.5:0:1.5:0.09:0.03:0.02";
+      const mixtureOf = (h) => decodeURIComponent(params(h).mixture || "");
+      await setHash(`#diffusion.samplers?particles=100&nfe=4,10&mixture=${mix}`);
+      await page.waitForFunction((m) => location.hash.includes("&seed=") && location.hash.includes("mixture=" + m), mix, { timeout: 10000 });
+      const rec = await plotRecord("mixture editor");
+      const [x0, y0, x1, y1] = rec.area;
+      const sx = (x) => x0 + ((x - rec.x[0]) / (rec.x[1] - rec.x[0])) * (x1 - x0);
+      const sy = (y) => y1 - ((y - rec.y[0]) / (rec.y[1] - rec.y[0])) * (y1 - y0);
+      await shot("diffusion-mixture-editor");
+      // The first component's mean, from (−1, 0) a quarter of the view to the right.
+      const dx = 0.25 * (x1 - x0);
+      await page.mouse.move(sx(-1), sy(0));
+      await frames(2);
+      await page.mouse.down();
+      await frames(2);
+      for (let k = 1; k <= 3; ++k) {
+        await page.mouse.move(sx(-1) + (dx * k) / 3, sy(0));
+        await frames(2);
+      }
+      await page.mouse.up();
+      await page.waitForFunction((m) => !location.hash.includes("mixture=" + m), mix, { timeout: 10000 });
+      const after = mixtureOf(await hash());
+      const first = after.split(";")[0].split(":").map(Number);
+      expect(after.split(";").length === 3, `the link's mixture has ${after.split(";").length} components: ${after}`);
+      const moved = first[1] + 1, want = 0.25 * (rec.x[1] - rec.x[0]);
+      expect(Math.abs(moved - want) < 0.1 * want && Math.abs(first[2]) < 0.05 * (rec.y[1] - rec.y[0]),
+             `the first mean moved by (${moved}, ${first[2]}), expected (${want.toFixed(3)}, 0): ${after}`);
+      await park();
+      return `mixture=${after}`;
+    });
+
     // (j) on a phone: 390×844 CSS pixels at a pixel ratio of 2; the controls live in a drawer
     // The first demo of each chapter: the per-demo layouts at phone size are checked for every demo
     // by the headless UI test (natively and in wasm); here the browser's pixel ratio and drawer.
@@ -594,6 +631,15 @@ async function main() {
         expect(s.colours >= 300 && s.sd >= 10, `${id} looks blank on a phone (${s.colours} colours, sd ${s.sd.toFixed(1)})`);
         expect(errors.length === before, `${id}: ${errors.slice(before).join(" | ")}`);
       }
+      // The diffusion mixture editor on a phone (opened by a link with an edited mixture).
+      await p.evaluate((h) => { location.hash = h; }, "#diffusion.samplers?particles=100&nfe=4,10&mixture=1:-1:0:0.04:0:0.04;1:1:0:0.04:0:0.04");
+      await p.waitForFunction(() => location.hash.includes("&seed=") && location.hash.includes("mixture=1:-1"), null, { timeout: 10000 });
+      await sleep(300);
+      const editorPng = await p.screenshot({ type: "png" });
+      if (shotDir) fs.writeFileSync(path.join(shotDir, "phone-diffusion-mixture-editor.png"), editorPng);
+      const es = imageStats(decodePng(editorPng));
+      expect(es.colours >= 300 && es.sd >= 10, `the mixture editor looks blank on a phone (${es.colours} colours, sd ${es.sd.toFixed(1)})`);
+      expect(errors.length === before, `mixture editor on a phone: ${errors.slice(before).join(" | ")}`);
       const st = await p.evaluate(() => window.klabState);
       expect(st.drawer === true, "the controls are not in a drawer on a phone");
       await phone.close();

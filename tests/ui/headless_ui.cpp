@@ -17,6 +17,7 @@
 #include "core/rng.hpp"
 #include "core/run_output.hpp"
 #include "core/url_state.hpp"
+#include "diffusion/mixture_text.hpp"
 #include "small_configs.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // ImTextCharFromUtf8
@@ -678,4 +679,72 @@ TEST_CASE("dragging a peak holds the axes still and leaves a rounded value; pin 
   CHECK(app.plots().pinned());
   app.plots().unpin();
   CHECK_FALSE(app.plots().pinned());
+}
+
+// The diffusion demos' mixture editor (src/diffusion/mixture_editor.hpp): a link with an edited
+// mixture opens it; dragging a mean writes a new, rounded mixture text (the parameter the link
+// and the CLI carry); random clicks and drags on it leave every demo's parameters consistent.
+TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture parameter; mouse input on it is safe") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  const std::string two = "1:-1:0:0.04:0:0.04;1:1:0:0.04:0:0.04";
+  klab::Rng rng(77, 0, 0);
+  const std::string ids[] = {"diffusion.samplers", "diffusion.tsmc", "diffusion.constrained", "diffusion.federated"};
+  for (const std::string& id : ids) {
+    CAPTURE(id);
+    app.select(id);
+    klab::test::ParamTexts texts = klab::test::small_config(id)->params;
+    texts.push_back({"mixture", two});
+    if (id == "diffusion.constrained") texts.push_back({"experts", "0,1"});
+    if (id == "diffusion.federated") texts.push_back({"clients", "2"});
+    REQUIRE(app.experiment().params().set_texts(texts).ok());
+    app.set_playing(false);
+    for (int f = 0; f < 3; ++f) ui.frame(app);
+    klab::ui::PlotRecord editor;
+    for (const auto& r : recorded_frame(ui, app))
+      if (r.id == "mixture editor") editor = r;
+    REQUIRE(editor.id == "mixture editor");  // the edited mixture opened the editor
+    auto screen = [&](double x, double y) {
+      const float u = static_cast<float>((x - editor.xr.lo) / (editor.xr.hi - editor.xr.lo));
+      const float v = static_cast<float>((y - editor.yr.lo) / (editor.yr.hi - editor.yr.lo));
+      return ImVec2(editor.area_min.x + u * (editor.area_max.x - editor.area_min.x), editor.area_max.y - v * (editor.area_max.y - editor.area_min.y));
+    };
+    // Drag the first component's mean from (−1, 0) a quarter of the view to the right.
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = screen(-1.0, 0.0);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    const ImVec2 to = screen(-1.0 + 0.25 * (editor.xr.hi - editor.xr.lo), 0.0);
+    for (int step = 1; step <= 8; ++step) {
+      io.MousePos = ImVec2(io.MousePos.x + (to.x - io.MousePos.x) / static_cast<float>(9 - step), io.MousePos.y);
+      ui.frame(app);
+    }
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    release_mouse();
+    const klab::ParamSet& ps = app.experiment().params();
+    const std::string text = ps.text(static_cast<size_t>(ps.find("mixture")));
+    CAPTURE(text);
+    const klab::Expected<klab::diffusion::Mixture> m = klab::diffusion::parse_mixture(text);
+    REQUIRE(m.ok());
+    REQUIRE(m.value().components.size() == 2);
+    CHECK(m.value().components[0].mx > -1.0 + 0.15 * (editor.xr.hi - editor.xr.lo));  // moved right
+    CHECK(std::fabs(m.value().components[0].my) < 0.05 * (editor.yr.hi - editor.yr.lo));
+    CHECK(m.value().components[1].mx == 1.0);  // the other one stayed
+    CHECK(text.size() < 2 * two.size());       // rounded values: a short link
+    // Random clicks and drags over the editor alone (its plot, handles, sliders and buttons; no
+    // wheel, which would scroll the view and move the next demo's editor under the cursor).
+    for (int f = 0; f < 24; ++f) {
+      if (f % 2 == 0) {
+        io.MousePos = ImVec2(static_cast<float>(editor.cell_min.x + rng.uniform() * (955.0 - editor.cell_min.x)),
+                             static_cast<float>(editor.cell_min.y + rng.uniform() * (editor.cell_max.y - editor.cell_min.y)));
+        io.MouseDown[0] = rng.below(3) == 0;
+      }
+      ui.frame(app);
+      REQUIRE(app.experiment().params().check_consistency().ok());
+    }
+    release_mouse();
+    for (int f = 0; f < 3; ++f) ui.frame(app);
+  }
 }
