@@ -84,12 +84,13 @@ bool ParamPanel::draw(ParamSet& params) {
       }
       case ParamKind::RealList:
       case ParamKind::Text: {  // edited as text, parsed when the field loses focus
-        char buf[512];
-        const size_t n = std::min(buffers_[i].size(), sizeof buf - 1);
-        std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf);
-        buf[n] = '\0';
-        ImGui::InputText("##w", buf, sizeof buf);
-        buffers_[i] = buf;
+        // Room for the longest valid value (a Text's max_len, e.g. an edited grid) and a little more,
+        // so that an over-long entry reaches the parser and its message.
+        std::vector<char> buf(std::max<size_t>(512, static_cast<size_t>(s.max_len) + 2), '\0');
+        const size_t n = std::min(buffers_[i].size(), buf.size() - 1);
+        std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf.begin());
+        ImGui::InputText("##w", buf.data(), buf.size());
+        buffers_[i] = buf.data();
         if (ImGui::IsItemDeactivatedAfterEdit()) {
           Expected<ParamValue> parsed = parse_value(s, buffers_[i]);
           if (parsed.ok()) {
