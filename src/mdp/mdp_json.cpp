@@ -353,8 +353,18 @@ std::string mdp_to_json(const Mdp& m) {
   return j.dump(1) + "\n";
 }
 
+namespace {
+// [[row, col, value], ...]; gridworld files keep their fields in the order of the format's
+// description (ordered_json), "format" first.
+nlohmann::ordered_json cells_json(const std::vector<CellValue>& v) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const CellValue& c : v) out.push_back(nlohmann::ordered_json::array({c.row, c.col, c.value}));
+  return out;
+}
+}  // namespace
+
 std::string gridworld_to_json(const GridSpec& g) {
-  json j;
+  nlohmann::ordered_json j;
   j["format"] = "klab.gridworld";
   j["version"] = 1;
   j["grid"] = g.rows;
@@ -365,13 +375,8 @@ std::string gridworld_to_json(const GridSpec& g) {
   j["goal_reward"] = g.goal_reward;
   j["cliff_reward"] = g.cliff_reward;
   j["hazard_cost"] = g.hazard_cost;
-  const auto cells = [](const std::vector<CellValue>& v) {
-    json out = json::array();
-    for (const CellValue& c : v) out.push_back(json::array({c.row, c.col, c.value}));
-    return out;
-  };
-  j["cell_rewards"] = cells(g.cell_rewards);
-  j["cell_costs"] = cells(g.cell_costs);
+  j["cell_rewards"] = cells_json(g.cell_rewards);
+  j["cell_costs"] = cells_json(g.cell_costs);
   j["discount"] = g.discount;
   j["horizon"] = g.horizon;
   return j.dump(1) + "\n";
@@ -385,7 +390,7 @@ std::string world_file_format(const std::string& text) {
 
 std::string grid_param_text(const GridSpec& g) {
   const GridSpec d;  // the defaults, left out
-  json j;
+  nlohmann::ordered_json j;
   j["format"] = "klab.gridworld";
   j["version"] = 1;
   j["grid"] = g.rows;
@@ -399,13 +404,8 @@ std::string grid_param_text(const GridSpec& g) {
                  {"hazard_cost", g.hazard_cost, d.hazard_cost}};
   for (const auto& n : numbers)
     if (n.value != n.fallback) j[n.key] = n.value;
-  const auto cells = [](const std::vector<CellValue>& v) {
-    json out = json::array();
-    for (const CellValue& c : v) out.push_back(json::array({c.row, c.col, c.value}));
-    return out;
-  };
-  if (!g.cell_rewards.empty()) j["cell_rewards"] = cells(g.cell_rewards);
-  if (!g.cell_costs.empty()) j["cell_costs"] = cells(g.cell_costs);
+  if (!g.cell_rewards.empty()) j["cell_rewards"] = cells_json(g.cell_rewards);
+  if (!g.cell_costs.empty()) j["cell_costs"] = cells_json(g.cell_costs);
   return j.dump();
 }
 

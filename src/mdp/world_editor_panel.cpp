@@ -323,8 +323,13 @@ void WorldEditor::draw_toolbar(ParamSet& params, const World* world) {
   draw_dynamics(params);
   draw_files(params, world);
   if (!text_of(params, "grid").empty() && is_grid_) {
-    ImGui::TextDisabled("Edited grid %zu × %zu: the parameter `grid` (in the link and the CLI command); the world preset is not used.",
-                        committed_.rows.size(), committed_.rows[0].size());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(("Edited grid " + std::to_string(committed_.rows.size()) + " × " + std::to_string(committed_.rows[0].size()) +
+                            ": the parameter `grid` (in the link and the CLI command); the world preset is not used.")
+                               .c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
   }
   if (!message_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(message_error_ ? ui::color::kError : ui::color::kText));
