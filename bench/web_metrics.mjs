@@ -10,7 +10,8 @@
 //     its WebGL calls (window.klabCppMs; synchronous WebGL calls wait for the software GPU process)
 //   - idle: frames drawn in 2 s with nothing moving (the lab pauses its main loop: 0 expected)
 //   - the gridworld editor (mdp.planning) on a 30 × 30 grid, over ~S seconds of brush strokes across
-//     the canvas: the same three figures, paused and while the planners play (--editor-only: just this)
+//     the canvas: the same three figures, paused and while the planners play, and the default
+//     mdp.planning (editor closed) under the same strokes as the baseline (--editor-only: just this)
 // Headless Chromium renders WebGL2 in software (SwiftShader) on the CPU, so the FPS figures are a
 // lower bound of what a browser with a GPU reaches.
 //
@@ -115,8 +116,16 @@ async function editorMetrics(browser, url) {
   const [x0, y0, x1, y1] = canvas.area;
   const counters = () => page.evaluate(() => ({ frames: window.klabFrames, ui: window.klabUiMs, cpp: window.klabCppMs, t: performance.now() }));
   console.log(`\nthe gridworld editor, mdp.planning on a 30 × 30 grid, ${VIEW.width}×${VIEW.height}, brush strokes for ${SECONDS} s`);
-  console.log(`  ${"state".padEnd(28)} ${"FPS".padStart(6)} ${"UI ms/frame".padStart(12)} ${"C++ ms/frame".padStart(13)}   strokes`);
-  for (const play of [false, true]) {
+  console.log(`  ${"state".padEnd(32)} ${"FPS".padStart(6)} ${"UI ms/frame".padStart(12)} ${"C++ ms/frame".padStart(13)}   strokes`);
+  // The baseline: the same strokes over the default mdp.planning (a random MDP, the editor closed),
+  // in the same page and browser.
+  const stateRows = [["editor open, paused", false, null], ["editor open, playing", true, null],
+                     ["baseline: editor closed, paused", false, "#mdp.planning"]];
+  for (const [label, play, hash] of stateRows) {
+    if (hash) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      await page.waitForTimeout(1500);
+    }
     const playing = await page.evaluate(() => window.klabState && window.klabState.playing);
     if (playing !== play) {
       await page.keyboard.down("Space");
@@ -144,7 +153,7 @@ async function editorMetrics(browser, url) {
     }
     const b = await counters();
     const n = Math.max(1, b.frames - a.frames);
-    console.log(`  ${(play ? "playing" : "paused").padEnd(28)} ${((1000 * (b.frames - a.frames)) / (b.t - a.t)).toFixed(1).padStart(6)} ` +
+    console.log(`  ${label.padEnd(32)} ${((1000 * (b.frames - a.frames)) / (b.t - a.t)).toFixed(1).padStart(6)} ` +
                 `${((b.ui - a.ui) / n).toFixed(1).padStart(12)} ${((b.cpp - a.cpp) / n).toFixed(1).padStart(13)}   ${strokes}`);
   }
   await context.close();

@@ -82,7 +82,7 @@ class PlanningView final : public ui::DemoView {
       editor_.set_open(!editor_.open());
       editor_dismissed_ = !editor_.open();
     }
-    ui::record_item("edit_world");
+    ui::record_item("button:edit_world");
     ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
                      "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
     if (editor_.open()) editor_.draw_toolbar(params, world_.get());

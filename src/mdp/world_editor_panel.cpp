@@ -195,7 +195,7 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
   if (ui::has_file_picker()) {
     ImGui::SameLine();
     if (ImGui::Button("Upload…")) ui::pick_file(".json,application/json", kMaxWorldFileBytes);
-    ui::record_item("editor_upload");
+    ui::record_item("button:editor_upload");
     ui::help_tooltip("Load a klab.gridworld JSON file (what \"Download grid\" saves; format in src/mdp/README.md). A file with an error "
                      "changes nothing; the message names the field.");
   } else {
@@ -224,7 +224,7 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
       if (world) g.discount = world->mdp.discount, g.horizon = world->mdp.horizon;
       say(ui::save_file("gridworld.json", "application/json", gridworld_to_json(g)), false);
     }
-    ui::record_item("editor_download_grid");
+    ui::record_item("button:editor_download_grid");
     ui::help_tooltip("Save this grid as a klab.gridworld file with the slip, wind and the demo's discount: `klab run <demo> --set mdp_file=PATH` runs it.");
   }
   if (world) {

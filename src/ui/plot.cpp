@@ -392,6 +392,7 @@ PlotContext& plot_context() {
 
 void set_plot_recorder(std::vector<PlotRecord>* records) { g_recorder = records; }
 
+// Callers name their buttons "button:<what>", so that the checks of plots can leave them out.
 void record_item(const char* id) {
   if (!g_recorder) return;
   PlotRecord r;

@@ -584,7 +584,7 @@ async function main() {
       const red = countColour(refused, CENTRE, [235, 95, 95]);
       expect(red > 30, `no error message on screen (${red} red pixels)`);
       // Download: the same world, with the slip, wind and the demo's discount.
-      const [x0, y0, x1, y1] = await plotArea("editor_download_grid");
+      const [x0, y0, x1, y1] = await plotArea("button:editor_download_grid");
       const [download] = await Promise.all([page.waitForEvent("download", { timeout: 5000 }),
                                             page.mouse.click((x0 + x1) / 2, (y0 + y1) / 2)]);
       const saved = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
