@@ -239,7 +239,9 @@ Status check_value(const ParamSpec& spec, const ParamValue& v) {
       return {};
     }
     case ParamKind::Text: {
-      bool printable = static_cast<int>(v.text.size()) <= spec.max_len;
+      if (static_cast<long long>(v.text.size()) > spec.max_len)
+        return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + " (got " + std::to_string(v.text.size()) + " characters)");
+      bool printable = true;
       for (char c : v.text) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
       return printable ? Status() : range_error(spec, v.text);
     }

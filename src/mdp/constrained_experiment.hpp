@@ -25,6 +25,7 @@ struct ConstrainedParams {
   long long world_seed = 1;
   bool vary_world = false;
   std::string mdp_file;
+  std::string grid;  // the edited gridworld (world.hpp)
   double gamma = 0.95;
   int horizon = 10;              // conservative exploration: episode length H
   double budget_position = 0.5;  // b = c_min + q·(c(π*_r) − c_min)

@@ -25,6 +25,7 @@ struct LearningParams {
   long long world_seed = 1;
   bool vary_world = true;
   std::string mdp_file;
+  std::string grid;  // the edited gridworld (world.hpp)
   double gamma = 1.0;
   int horizon = 20;
   long long episodes = 1000;

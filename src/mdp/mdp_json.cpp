@@ -353,8 +353,18 @@ std::string mdp_to_json(const Mdp& m) {
   return j.dump(1) + "\n";
 }
 
+namespace {
+// [[row, col, value], ...]; gridworld files keep their fields in the order of the format's
+// description (ordered_json), "format" first.
+nlohmann::ordered_json cells_json(const std::vector<CellValue>& v) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const CellValue& c : v) out.push_back(nlohmann::ordered_json::array({c.row, c.col, c.value}));
+  return out;
+}
+}  // namespace
+
 std::string gridworld_to_json(const GridSpec& g) {
-  json j;
+  nlohmann::ordered_json j;
   j["format"] = "klab.gridworld";
   j["version"] = 1;
   j["grid"] = g.rows;
@@ -365,16 +375,57 @@ std::string gridworld_to_json(const GridSpec& g) {
   j["goal_reward"] = g.goal_reward;
   j["cliff_reward"] = g.cliff_reward;
   j["hazard_cost"] = g.hazard_cost;
-  const auto cells = [](const std::vector<CellValue>& v) {
-    json out = json::array();
-    for (const CellValue& c : v) out.push_back(json::array({c.row, c.col, c.value}));
-    return out;
-  };
-  j["cell_rewards"] = cells(g.cell_rewards);
-  j["cell_costs"] = cells(g.cell_costs);
+  j["cell_rewards"] = cells_json(g.cell_rewards);
+  j["cell_costs"] = cells_json(g.cell_costs);
   j["discount"] = g.discount;
   j["horizon"] = g.horizon;
   return j.dump(1) + "\n";
+}
+
+std::string world_file_format(const std::string& text) {
+  const Expected<json> j = parse_text(text, "");
+  if (!j.ok() || !j.value().is_object() || !j.value().contains("format") || !j.value()["format"].is_string()) return "";
+  return j.value()["format"].get<std::string>();
+}
+
+std::string grid_param_text(const GridSpec& g) {
+  const GridSpec d;  // the defaults, left out
+  nlohmann::ordered_json j;
+  j["format"] = "klab.gridworld";
+  j["version"] = 1;
+  j["grid"] = g.rows;
+  if (g.wind_direction != d.wind_direction) j["wind_direction"] = direction_name(g.wind_direction);
+  const struct {
+    const char* key;
+    double value, fallback;
+  } numbers[] = {{"step_reward", g.step_reward, d.step_reward},
+                 {"goal_reward", g.goal_reward, d.goal_reward},
+                 {"cliff_reward", g.cliff_reward, d.cliff_reward},
+                 {"hazard_cost", g.hazard_cost, d.hazard_cost}};
+  for (const auto& n : numbers)
+    if (n.value != n.fallback) j[n.key] = n.value;
+  if (!g.cell_rewards.empty()) j["cell_rewards"] = cells_json(g.cell_rewards);
+  if (!g.cell_costs.empty()) j["cell_costs"] = cells_json(g.cell_costs);
+  return j.dump();
+}
+
+Expected<GridSpec> parse_grid_param(const std::string& text) {
+  const std::string source = "parameter 'grid'";
+  Expected<json> j = parse_text(text, source);
+  if (!j.ok()) return j.status();
+  const Fields f(source);
+  const Status s = check_header(f, j.value(), "klab.gridworld");
+  if (!s.ok()) return s;
+  const struct {
+    const char* key;
+    const char* held_by;
+  } elsewhere[] = {{"slip", "the parameter 'slip'"},
+                   {"wind", "the parameter 'wind'"},
+                   {"discount", "the demo's discount parameter"},
+                   {"horizon", "the demo's horizon"}};
+  for (const auto& e : elsewhere)
+    if (j.value().contains(e.key)) return f.error(e.key, std::string("is set by ") + e.held_by + ", not inside the grid: remove it here");
+  return grid_from_json(j.value(), f);
 }
 
 Expected<GridSpec> parse_gridworld_json(const std::string& text, const std::string& source) {
@@ -408,7 +459,7 @@ Expected<World> parse_world_json(const std::string& text, const std::string& sou
   return mdp_from_json(j, f);
 }
 
-Expected<World> load_world_file(const std::string& path) {
+Expected<std::string> read_world_file(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::error("cannot read the MDP file '" + path + "'");
   if (st.st_size > kMaxWorldFileBytes)
@@ -419,8 +470,14 @@ Expected<World> load_world_file(const std::string& path) {
   const size_t got = std::fread(text.data(), 1, text.size(), file);
   std::fclose(file);
   if (got != text.size()) return Status::error("cannot read the MDP file '" + path + "'");
+  return text;
+}
+
+Expected<World> load_world_file(const std::string& path) {
+  const Expected<std::string> text = read_world_file(path);
+  if (!text.ok()) return text.status();
   const size_t slash = path.find_last_of('/');
-  Expected<World> w = parse_world_json(text, slash == std::string::npos ? path : path.substr(slash + 1));
+  Expected<World> w = parse_world_json(text.value(), slash == std::string::npos ? path : path.substr(slash + 1));
   if (w.ok()) w.value().name = "file " + (slash == std::string::npos ? path : path.substr(slash + 1));
   return w;
 }

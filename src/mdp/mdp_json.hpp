@@ -34,9 +34,23 @@ constexpr long long kMaxWorldFileBytes = 16LL * 1024 * 1024;
 std::string mdp_to_json(const Mdp& m);
 std::string gridworld_to_json(const GridSpec& g);
 
+// The `grid` world parameter (world.hpp), what the gridworld editor writes: a klab.gridworld
+// document on one line, without "slip" and "wind" (the world parameters of the same names hold
+// them), "discount" and "horizon" (the demo's γ and H), and without fields at their defaults, so
+// that links stay short (at most kMaxGridParamLength characters, world.hpp).
+std::string grid_param_text(const GridSpec& g);
+// The JSON checks of a klab.gridworld file (the cells are checked by build_gridworld), and the four
+// fields above refused by name; messages start with "parameter 'grid': ".
+Expected<GridSpec> parse_grid_param(const std::string& text);
+
+// The "format" field of a JSON object ("klab.mdp", "klab.gridworld"); empty when there is none.
+std::string world_file_format(const std::string& text);
+
 // `source` prefixes the messages (the file name).
 Expected<World> parse_world_json(const std::string& text, const std::string& source);
 Expected<GridSpec> parse_gridworld_json(const std::string& text, const std::string& source);
 Expected<World> load_world_file(const std::string& path);
+// The bytes of a world file (at most kMaxWorldFileBytes), for load_world_file and the editor.
+Expected<std::string> read_world_file(const std::string& path);
 
 }  // namespace klab::mdp

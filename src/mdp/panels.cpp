@@ -14,6 +14,8 @@
 #include "mdp/policy_iteration.hpp"
 #include "mdp/robust_experiment.hpp"
 #include "mdp/value_iteration.hpp"
+#include "mdp/world_editor_panel.hpp"
+#include "ui/param_panel.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -27,10 +29,13 @@ std::string num(double v) { return plot::format_number(v); }
 // mdp.planning: every method iterates on run 0's world, one iteration per view step. On a
 // gridworld the first method's value estimate V̂_k is a heat map with its policy π_k as rays; on
 // other worlds V̂_k(s) is drawn against s next to V*. Beside it, V*(ρ) − V(ρ; π_k) against k.
+// "Edit the world" opens the gridworld editor (world_editor_panel.hpp) in place of the gap plot:
+// each edit re-solves, the painted grid next to the values on it.
 class PlanningView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const PlanningExperiment&>(ctx.experiment);
+    if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);  // a link with an edited grid
     planners_.clear();
     gaps_.assign(e.p().methods.size(), {});
     ks_.clear();
@@ -70,7 +75,17 @@ class PlanningView final : public ui::DemoView {
     }
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    editor_.take_files(params);
+    if (ImGui::SmallButton(editor_.open() ? "Close the world editor" : "Edit the world")) {
+      editor_.set_open(!editor_.open());
+      editor_dismissed_ = !editor_.open();
+    }
+    ui::record_item("button:edit_world");
+    ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
+                     "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
+    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
     if (!world_) {
       ImGui::TextWrapped("No world: %s", problem_.c_str());
       return;
@@ -80,8 +95,13 @@ class PlanningView final : public ui::DemoView {
     ui::readout_table("##planning", rows, 4);
     build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("values", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("gap", figure_.plots[1], grid.cell(1));
+    if (editor_.open()) {
+      editor_.draw_canvas(params, grid.cell(0));
+      ui::draw_plot("values", figure_.plots[0], grid.cell(1));
+    } else {
+      ui::draw_plot("values", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("gap", figure_.plots[1], grid.cell(1));
+    }
     grid.end();
   }
 
@@ -144,6 +164,8 @@ class PlanningView final : public ui::DemoView {
   Eigen::VectorXd v_star_;
   double start_star_ = 0.0, floor_ = 0.0;
   int iterations_ = 0;
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;  // closed by the reader: a link with a grid no longer opens it
 };
 
 // ---------------------------------------------------------------------------------------------

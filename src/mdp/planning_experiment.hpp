@@ -22,6 +22,7 @@ struct PlanningParams {
   long long world_seed = 1;
   bool vary_world = true;
   std::string mdp_file;
+  std::string grid;  // the edited gridworld (world.hpp)
   double gamma = 0.95;
   int horizon = 0;                   // planning is discounted (not a parameter)
   int iterations = 300;

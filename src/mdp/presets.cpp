@@ -8,6 +8,20 @@ const char* const kPresetIds[kPresetCount] = {"cliff", "four_rooms", "riverswim"
 const char* const kPresetLabels[kPresetCount] = {"cliff walk", "four rooms", "RiverSwim", "chain", "hazard maze", "random MDP"};
 static_assert(sizeof(kPresetIds) / sizeof(kPresetIds[0]) == static_cast<size_t>(Preset::Random) + 1);
 
+bool preset_is_grid(Preset p) { return p == Preset::Cliff || p == Preset::FourRooms || p == Preset::HazardMaze; }
+
+GridSpec preset_grid(Preset p) {
+  switch (p) {
+    case Preset::Cliff: return cliff_spec();
+    case Preset::FourRooms: return four_rooms_spec();
+    case Preset::HazardMaze: return hazard_maze_spec();
+    case Preset::RiverSwim:
+    case Preset::Chain:
+    case Preset::Random: break;
+  }
+  return {};
+}
+
 GridSpec cliff_spec() {
   GridSpec g;
   g.rows = {"............", "............", "............", "SCCCCCCCCCCG"};

@@ -31,6 +31,9 @@ constexpr int kPresetCount = 6;
 extern const char* const kPresetIds[kPresetCount];     // "cliff", ... in Preset order
 extern const char* const kPresetLabels[kPresetCount];  // display names
 
+// Whether the preset is a gridworld (cliff, four rooms, hazard maze), and its grid (those three only).
+bool preset_is_grid(Preset p);
+GridSpec preset_grid(Preset p);
 GridSpec cliff_spec();
 GridSpec four_rooms_spec();
 GridSpec hazard_maze_spec();

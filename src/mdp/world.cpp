@@ -45,9 +45,29 @@ Expected<World> preset_world(const WorldParams& w, uint64_t seed, uint32_t run) 
   return out;
 }
 
+// The editor's gridworld (`grid`) with the slip and wind parameters.
+Expected<World> edited_world(const WorldParams& w) {
+  Expected<GridSpec> spec = parse_grid_param(w.grid);
+  if (!spec.ok()) return spec.status();
+  spec.value().slip = w.slip;
+  spec.value().wind = w.wind;
+  Expected<Grid> g = build_gridworld(spec.value());
+  if (!g.ok()) return Status::error("parameter 'grid': " + g.error());
+  World out;
+  out.name = world_label(w);
+  out.mdp = std::move(g.value().mdp);
+  out.layout = std::move(g.value().layout);
+  return out;
+}
+
 }  // namespace
 
 std::string world_label(const WorldParams& w) {
+  if (!w.grid.empty()) {
+    const Expected<GridSpec> spec = parse_grid_param(w.grid);
+    if (!spec.ok()) return "edited gridworld";
+    return "edited gridworld (" + std::to_string(spec.value().rows.size()) + " × " + std::to_string(spec.value().rows[0].size()) + ")";
+  }
   if (!w.mdp_file.empty()) {
     const size_t slash = w.mdp_file.find_last_of('/');
     return "file " + (slash == std::string::npos ? w.mdp_file : w.mdp_file.substr(slash + 1));
@@ -66,11 +86,11 @@ std::string world_label(const WorldParams& w) {
   return s;
 }
 
-bool world_varies(const WorldParams& w) { return w.mdp_file.empty() && w.preset == Preset::Random && w.vary_world; }
+bool world_varies(const WorldParams& w) { return w.mdp_file.empty() && w.grid.empty() && w.preset == Preset::Random && w.vary_world; }
 
 Expected<WorldSize> world_size(const WorldParams& w) {
   WorldSize z;
-  if (w.mdp_file.empty() && w.preset == Preset::Random) {
+  if (w.mdp_file.empty() && w.grid.empty() && w.preset == Preset::Random) {
     z.states = w.size;
     z.pairs = static_cast<long long>(w.size) * w.actions;
     z.transitions = z.pairs * std::min(w.branching, w.size);
@@ -85,7 +105,7 @@ Expected<WorldSize> world_size(const WorldParams& w) {
 }
 
 Status check_world(const WorldParams& w) {
-  if (w.mdp_file.empty() && w.preset == Preset::Random) {
+  if (w.mdp_file.empty() && w.grid.empty() && w.preset == Preset::Random) {
     const long long t = static_cast<long long>(w.size) * w.actions * std::min(w.branching, w.size);
     if (t > kMaxTransitions)
       return Status::error("a random MDP with size " + std::to_string(w.size) + ", actions " + std::to_string(w.actions) + " and branching " +
@@ -97,7 +117,9 @@ Status check_world(const WorldParams& w) {
 }
 
 Expected<World> build_world(const WorldParams& w, uint64_t seed, uint32_t run) {
-  Expected<World> out = w.mdp_file.empty() ? preset_world(w, seed, run) : load_world_file(w.mdp_file);
+  if (!w.mdp_file.empty() && !w.grid.empty())
+    return Status::error("parameters 'mdp_file' and 'grid' are both set: a world comes from one of them (clear the other)");
+  Expected<World> out = !w.grid.empty() ? edited_world(w) : !w.mdp_file.empty() ? load_world_file(w.mdp_file) : preset_world(w, seed, run);
   if (!out.ok()) return out;
   Mdp& m = out.value().mdp;
   m.discount = w.discount;

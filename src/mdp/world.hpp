@@ -1,6 +1,8 @@
 // The world a demo runs on, chosen by the same parameters in every mdp demo: a preset (presets.hpp)
-// with its size, slip and wind, or an MDP / gridworld JSON file (mdp_json.hpp) that overrides the
-// preset. The demo's own γ and horizon parameters replace the world's (file or preset) values.
+// with its size, slip and wind; an edited gridworld (`grid`: the editor's klab.gridworld text, with
+// the slip and wind parameters); or an MDP / gridworld JSON file (mdp_json.hpp). `grid` and
+// `mdp_file` override the preset; at most one of them is set. The demo's own γ and horizon
+// parameters replace the world's (file or preset) values.
 //
 // Random worlds are keyed by the lab's Rng: (world_seed) for one fixed world, or (seed, run) with
 // vary_world, so a batch of runs solves a batch of random MDPs.
@@ -32,18 +34,23 @@ struct WorldParams {
   long long world_seed = 1;  // random worlds without vary_world
   bool vary_world = true;    // random worlds: a new one per run, from (seed, run)
   std::string mdp_file;      // non-empty: load this file instead of the preset
+  std::string grid;          // non-empty: this edited gridworld (mdp_json.hpp: grid_param_text) instead of the preset
   double discount = 0.95;    // the demo's γ
   int horizon = 0;           // the demo's H (0: discounted)
 };
 
 constexpr int kMaxPathLength = 400;
+// The longest `grid` text: a 64 × 64 grid takes about 4,400 characters; the URL hash, which
+// percent-encodes '"', '#', '[' ..., then stays under about 3 × 8,192 ≈ 25,000.
+constexpr int kMaxGridParamLength = 8192;
 
 // Builds the world for run `run` of a batch with `seed` (the pair matters only for random worlds
 // with vary_world). Messages name the parameter or the file's field.
 Expected<World> build_world(const WorldParams& w, uint64_t seed, uint32_t run);
 // The checks build_world would fail, without building big worlds: size bounds and the file.
 Status check_world(const WorldParams& w);
-// "hazard maze", "random MDP (S = 50, A = 4, b = 5, one per run)", "file maze.json" (figure titles).
+// "hazard maze", "random MDP (S = 50, A = 4, b = 5, one per run)", "file maze.json", "edited gridworld
+// (7 × 9)" (figure titles).
 std::string world_label(const WorldParams& w);
 // Whether runs of a batch see different worlds.
 bool world_varies(const WorldParams& w);
@@ -72,6 +79,10 @@ void declare_world_params(ParamTable<P>& t, const WorldParams& d, int max_size) 
   t.text("mdp_file", &P::mdp_file, "", kMaxPathLength)
       .label("MDP file")
       .help("Path of a JSON MDP (format klab.mdp) or gridworld (klab.gridworld); when set it replaces the world preset (see src/mdp/README.md).");
+  t.text("grid", &P::grid, "", kMaxGridParamLength)
+      .label("edited grid")
+      .help("A gridworld from the editor (mdp.planning's Live tab): klab.gridworld JSON on one line, without slip, wind, discount "
+            "and horizon (the parameters of those names hold them). When set it replaces the world preset; empty: none.");
 }
 
 template <class P>
@@ -86,6 +97,7 @@ WorldParams world_params_of(const P& p) {
   w.world_seed = p.world_seed;
   w.vary_world = p.vary_world;
   w.mdp_file = p.mdp_file;
+  w.grid = p.grid;
   w.discount = p.gamma;
   w.horizon = p.horizon;
   return w;

@@ -32,11 +32,11 @@ Status check_features(const DiceParams& p) {
   const Expected<mdp::WorldSize> z = mdp::world_size(w);
   if (!z.ok()) return z.status();
   if (p.features == FeatureKind::Tabular) return {};
-  const bool grid = !(p.mdp_file.empty() && p.world == mdp::Preset::Random) && [&] {
+  const bool grid = !(p.mdp_file.empty() && p.grid.empty() && p.world == mdp::Preset::Random) && [&] {
     const Expected<mdp::World> built = mdp::build_world(w, 0, 0);
     return built.ok() && built.value().layout.rows > 0;
   }();
-  if (!grid) return Status::error("features=radial and features=radial_one_hot need a gridworld (cliff, four_rooms, hazard_maze or a klab.gridworld file); use features=tabular for this world");
+  if (!grid) return Status::error("features=radial and features=radial_one_hot need a gridworld (cliff, four_rooms, hazard_maze, an edited grid or a klab.gridworld file); use features=tabular for this world");
   if (p.features == FeatureKind::RadialOneHot && z.value().states > 5000)
     return Status::error("features=radial_one_hot needs a world of at most 5000 states (this one has " + std::to_string(z.value().states) + ")");
   return {};

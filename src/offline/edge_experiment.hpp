@@ -24,6 +24,7 @@ struct EdgeParams {
   long long world_seed = 1;
   bool vary_world = false;
   std::string mdp_file;
+  std::string grid;  // the edited gridworld (world.hpp)
   double gamma = 0.9;
   int horizon = 0;  // discounted (not a parameter)
   Behaviour behaviour = Behaviour::Noisy;

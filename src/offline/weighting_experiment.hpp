@@ -22,6 +22,7 @@ struct WeightingParams {
   long long world_seed = 1;
   bool vary_world = false;
   std::string mdp_file;
+  std::string grid;  // the edited gridworld (world.hpp)
   double gamma = 0.9;
   int horizon = 0;  // discounted (not a parameter)
   int episodes = 100, episode_length = 60;

@@ -85,8 +85,9 @@ bool ParamPanel::draw(ParamSet& params) {
       }
       case ParamKind::RealList:
       case ParamKind::Text: {  // edited as text, parsed when the field loses focus
-        // Room for the longest text the parameter allows (a diffusion mixture: 10⁴ characters).
-        std::vector<char> buf(std::max<size_t>(512, static_cast<size_t>(s.max_len) + 1), '\0');
+        // Room for the longest valid value (a Text's max_len: an edited grid, a diffusion mixture) and a little more,
+        // so that an over-long entry reaches the parser and its message.
+        std::vector<char> buf(std::max<size_t>(512, static_cast<size_t>(s.max_len) + 2), '\0');
         const size_t n = std::min(buffers_[i].size(), buf.size() - 1);
         std::copy(buffers_[i].begin(), buffers_[i].begin() + static_cast<long>(n), buf.begin());
         ImGui::InputText("##w", buf.data(), buf.size());

@@ -1,4 +1,4 @@
-// The few things the lab needs from its host: the URL hash, the clipboard, file downloads.
+// The few things the lab needs from its host: the URL hash, the clipboard, file downloads and uploads.
 // platform_web.cpp implements them with browser APIs (EM_JS); platform_native.cpp for the
 // native window and the headless tests.
 #pragma once
@@ -22,5 +22,22 @@ void allow_external_open(bool allowed);
 // Offers a file for download (browser) or writes it under ./klab-exports/ (native); returns a
 // message naming where it went.
 std::string save_file(const std::string& name, const std::string& mime, const std::string& data);
+
+// Files the reader gives the lab. The browser has a file picker (a hidden <input type="file">
+// that web/klab.js adds to the page); the native window has none: there a view reads a typed path
+// and offers the bytes itself (offer_file), as do the headless tests.
+struct PickedFile {
+  std::string name;
+  std::string bytes;   // empty when the file is larger than the limit given to pick_file
+  long long size = 0;  // the file's size in bytes
+};
+bool has_file_picker();
+// Opens the browser's picker for files of the given kinds (".json,application/json"); files above
+// max_bytes are not read (their size arrives, for the message). Natively nothing happens.
+void pick_file(const std::string& accept, long long max_bytes);
+// Queues a file as if it had been picked.
+void offer_file(const PickedFile& file);
+// True once for each picked or offered file, oldest first.
+bool take_picked_file(PickedFile* file);
 
 }  // namespace klab::ui

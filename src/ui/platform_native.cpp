@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <unistd.h>  // environ
 
 #include "imgui.h"
@@ -17,6 +18,10 @@ namespace {
 std::string& stored_hash() {
   static std::string hash;  // the native window has no address bar: the hash lives here
   return hash;
+}
+std::deque<PickedFile>& offered_files() {
+  static std::deque<PickedFile> files;  // offered by a view (a typed path) or a test, not yet taken
+  return files;
 }
 bool& external_open() {
   static bool allowed = false;  // only the GUI program starts other programs
@@ -62,6 +67,17 @@ std::string save_file(const std::string& name, const std::string&, const std::st
   const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
   if (std::fclose(f) != 0 || !ok) return "Writing " + path + " failed";
   return "Saved " + path;
+}
+
+bool has_file_picker() { return false; }
+void pick_file(const std::string&, long long) {}
+void offer_file(const PickedFile& file) { offered_files().push_back(file); }
+
+bool take_picked_file(PickedFile* file) {
+  if (offered_files().empty()) return false;
+  *file = std::move(offered_files().front());
+  offered_files().pop_front();
+  return true;
 }
 
 }  // namespace klab::ui

@@ -1,6 +1,8 @@
 #include <emscripten.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 
 #include "ui/platform.hpp"
 
@@ -51,7 +53,37 @@ EM_JS(void, klab_js_download, (const char* name, const char* mime, const char* d
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 });
 
+// The picker: web/klab.js made the hidden input #klab-upload; its change handler reads the file
+// (unless it is larger than window.klabPickLimit) into window.klabPicked.
+EM_JS(void, klab_js_pick_file, (const char* accept, double max_bytes), {
+  const input = document.getElementById("klab-upload");
+  if (!input) return;
+  input.accept = UTF8ToString(accept);
+  window.klabPickLimit = max_bytes;
+  input.click();
+});
+// The oldest picked file as name '\0' bytes in one malloc'd block (null when none); its byte
+// count and the file's size go to *size and *file_size.
+EM_JS(char*, klab_js_take_picked, (int* size, double* file_size), {
+  const q = window.klabPicked;
+  if (!q || q.length === 0) return 0;
+  const f = q.shift();
+  const n = lengthBytesUTF8(f.name) + 1;
+  const p = _malloc(n + f.bytes.length);
+  stringToUTF8(f.name, p, n);
+  HEAPU8.set(f.bytes, p + n);
+  HEAP32[size >> 2] = f.bytes.length;
+  HEAPF64[file_size >> 3] = f.size;
+  return p;
+});
+
 namespace klab::ui {
+namespace {
+std::deque<PickedFile>& offered_files() {
+  static std::deque<PickedFile> files;  // offered by a view, not yet taken
+  return files;
+}
+}  // namespace
 
 std::string url_hash() {
   char* s = klab_js_get_hash();
@@ -83,6 +115,30 @@ void allow_external_open(bool) {}
 std::string save_file(const std::string& name, const std::string& mime, const std::string& data) {
   klab_js_download(name.c_str(), mime.c_str(), data.data(), static_cast<int>(data.size()));
   return "Downloaded " + name;
+}
+
+bool has_file_picker() { return true; }
+
+void pick_file(const std::string& accept, long long max_bytes) { klab_js_pick_file(accept.c_str(), static_cast<double>(max_bytes)); }
+
+void offer_file(const PickedFile& file) { offered_files().push_back(file); }
+
+bool take_picked_file(PickedFile* file) {
+  if (!offered_files().empty()) {
+    *file = std::move(offered_files().front());
+    offered_files().pop_front();
+    return true;
+  }
+  int size = 0;
+  double file_size = 0;
+  char* block = klab_js_take_picked(&size, &file_size);
+  if (!block) return false;
+  const size_t name_length = std::strlen(block);
+  file->name.assign(block, name_length);
+  file->bytes.assign(block + name_length + 1, static_cast<size_t>(size));
+  file->size = static_cast<long long>(file_size);
+  std::free(block);
+  return true;
 }
 
 }  // namespace klab::ui

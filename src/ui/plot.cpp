@@ -392,6 +392,18 @@ PlotContext& plot_context() {
 
 void set_plot_recorder(std::vector<PlotRecord>* records) { g_recorder = records; }
 
+// Callers name their buttons "button:<what>", so that the checks of plots can leave them out.
+void record_item(const char* id) {
+  if (!g_recorder) return;
+  PlotRecord r;
+  r.id = id;
+  r.cell_min = r.area_min = ImGui::GetItemRectMin();
+  r.cell_max = r.area_max = ImGui::GetItemRectMax();
+  r.xr = {r.area_min.x, r.area_max.x};  // the "axes" are screen pixels
+  r.yr = {r.area_min.y, r.area_max.y};
+  g_recorder->push_back(std::move(r));
+}
+
 ImVec2 PlotFrame::to_screen(double x, double y) const {
   const double u = plot::to_unit(x, xr, xs), v = plot::to_unit(y, yr, ys);
   return ImVec2(static_cast<float>(min.x + u * (max.x - min.x)), static_cast<float>(max.y - v * (max.y - min.y)));

@@ -107,5 +107,8 @@ struct PlotRecord {
   plot::Scale xs = plot::Scale::Linear, ys = plot::Scale::Linear;
 };
 void set_plot_recorder(std::vector<PlotRecord>* records);
+// Records the last ImGui item (a button the browser test clicks) as a record named `id` whose
+// cell, area and ranges are the item's rectangle in screen pixels, while a recorder is set.
+void record_item(const char* id);
 
 }  // namespace klab::ui

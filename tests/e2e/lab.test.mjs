@@ -17,7 +17,9 @@
 // of each kept;
 // (k) Space toggles play in every demo that plays and says so in the others; (l) an idle page draws
 // no frames for 2 s; (m) diffusion.samplers' mixture editor opens from a link with an edited
-// mixture and a dragged mean rewrites the link's `mixture` (screenshots at 1280×800 and on a phone). Plot positions come from the page itself (window.klabPlots, set while
+// mixture and a dragged mean rewrites the link's `mixture` (screenshots at 1280×800 and on a phone);
+// (n) mdp.planning's gridworld editor takes an uploaded file (a bad one changes nothing and says why)
+// and downloads the world. Plot positions come from the page itself (window.klabPlots, set while
 // window.klabInspect is true), the play state from window.klabState.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -551,6 +553,48 @@ async function main() {
       return `${ids.length} demos; Space toggled: ${plays.join(", ")}; "nothing to play" notice: ${still.join(", ")}`;
     });
 
+    // (n) mdp.planning's gridworld editor: files in and out through the page's file input and a download
+    await check("(n) the gridworld editor: a valid upload replaces the world, an invalid one changes nothing, a download saves it", async () => {
+      await openDemo(page, "mdp.planning");
+      const maze = {
+        format: "klab.gridworld", version: 1, grid: ["#######", "#S..H.#", "#.#.#G#", "#######"], slip: 0.1, wind: 0.05,
+        wind_direction: "north", step_reward: 0, goal_reward: 2, cliff_reward: -100, hazard_cost: 1,
+        cell_rewards: [[1, 2, 0.5]], cell_costs: [[2, 3, 0.25]], discount: 0.95, horizon: 0,
+      };
+      const upload = (name, text) => page.setInputFiles("#klab-upload", { name, mimeType: "application/json", buffer: Buffer.from(text) });
+      await upload("maze.json", JSON.stringify(maze));
+      let h = "";
+      for (const t0 = Date.now(); Date.now() - t0 < 10000; await sleep(50)) {
+        h = await hash();
+        if (demoOf(h) === "mdp.planning" && params(h).slip === "0.1" && (params(h).grid || "") !== "") break;
+      }
+      expect(params(h).slip === "0.1", `the upload did not reach the link: ${h.slice(0, 120)}`);
+      const grid = JSON.parse(decodeURIComponent(params(h).grid));
+      expect(JSON.stringify(grid.grid) === JSON.stringify(maze.grid), `the link's grid is ${JSON.stringify(grid.grid)}`);
+      expect(grid.goal_reward === 2 && JSON.stringify(grid.cell_rewards) === "[[1,2,0.5]]", `the link's grid is ${JSON.stringify(grid)}`);
+      // An invalid file: the validator's message (console and screen), the world unchanged.
+      const n = warnings.length;
+      await upload("bad.json", '{"format": "klab.gridworld", "version": 1, "grid": ["S.G", "..x"]}');
+      const t0 = Date.now();
+      while (!warnings.slice(n).some((t) => t.includes("bad.json: grid row 1, column 2: unknown cell 'x'")) && Date.now() - t0 < 5000) await sleep(50);
+      const said = warnings.slice(n).find((t) => t.includes("bad.json"));
+      expect(said && said.includes("unknown cell 'x'") && said.includes("the world is unchanged"), `no message naming the cell: ${warningsSince(n) || "none"}`);
+      await frames(3);
+      expect((await hash()) === h, "the invalid file changed the link");
+      const refused = await shot("editor-invalid-upload");
+      const red = countColour(refused, CENTRE, [235, 95, 95]);
+      expect(red > 30, `no error message on screen (${red} red pixels)`);
+      // Download: the same world, with the slip, wind and the demo's discount.
+      const [x0, y0, x1, y1] = await plotArea("button:editor_download_grid");
+      const [download] = await Promise.all([page.waitForEvent("download", { timeout: 5000 }),
+                                            page.mouse.click((x0 + x1) / 2, (y0 + y1) / 2)]);
+      const saved = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+      for (const key of Object.keys(maze))
+        expect(JSON.stringify(saved[key]) === JSON.stringify(maze[key]), `the download's ${key} is ${JSON.stringify(saved[key])}, the upload's ${JSON.stringify(maze[key])}`);
+      return `upload → ${grid.grid.length}-row grid in the link; bad.json → "${said.replace(/^\[main\] klab: /, "").slice(0, 70)}…"; ` +
+        `${download.suggestedFilename()} equals the upload`;
+    });
+
     // (l) idle: no frames drawn while nothing moves
     await check("(l) an idle page draws no frames for 2 s", async () => {
       await openDemo(page, "kl.bernoulli");
@@ -649,7 +693,7 @@ async function main() {
     // (f) console: nothing but the expected notices
     await check("(f) no console errors, page errors or failed requests during the run", async () => {
       expect(errors.length === 0, errors.slice(0, 3).join(" | "));
-      const unexpected = warnings.filter((t) => !t.includes("klab: This link could not be used"));
+      const unexpected = warnings.filter((t) => !t.includes("klab: This link could not be used") && !t.includes("klab: bad.json"));
       return `${warnings.length - unexpected.length} expected notices` +
         (unexpected.length ? `; other warnings: ${unexpected.slice(0, 3).join(" | ")}` : "; no other warnings");
     });

@@ -1,0 +1,49 @@
+// The gridworld editor's operations on a GridSpec (gridworld.hpp): painting cells with a brush and
+// starting a blank grid. The editor's view (world_editor.cpp, the browser and the native GUI) calls
+// only these, so the tests check what a click does; the edited world travels as the `grid` world
+// parameter (mdp_json.hpp: grid_param_text, parse_grid_param).
+//
+// The editor keeps one extra-reward and one extra-cost entry per cell (a file may list a cell
+// twice: the builder adds them up; painting such a cell replaces them by one entry).
+#pragma once
+#include <string>
+
+#include "mdp/gridworld.hpp"
+
+namespace klab::mdp {
+
+enum class Brush { Free, Wall, Start, Goal, Hazard, Cliff, Reward, Cost };
+constexpr int kBrushCount = 8;
+extern const char* const kBrushLabels[kBrushCount];  // "free", "wall", ... in Brush order
+
+// Smallest and largest side of a blank grid (the builder takes up to kMaxGridSide).
+constexpr int kMinEditorSide = 2;
+
+// Paints cell (row, col) (row 0 at the top); returns whether the spec changed.
+//   Free            the cell becomes '.', its extra reward and cost are removed;
+//   Wall            '#', extra reward and cost removed (the builder refuses them on walls);
+//   Start ... Cliff 'S', 'G', 'H', 'C' (extra reward and cost kept);
+//   Reward, Cost    the cell's extra reward / cost becomes `value` (0 removes it); a wall becomes '.'.
+// A cell outside the grid changes nothing.
+bool paint(GridSpec& g, int row, int col, Brush brush, double value);
+
+// rows × cols free cells, the start in the top-left corner and the goal in the bottom-right one,
+// goal reward 1, everything else at the GridSpec defaults. Sides are clamped to
+// [kMinEditorSide, kMaxGridSide].
+GridSpec blank_grid(int rows, int cols);
+
+// The cell's extra reward / cost (0 when it has none): what the editor shows on the cell.
+double cell_extra(const std::vector<CellValue>& values, int row, int col);
+
+// A file given to the editor (an upload, or a path natively) of `size` bytes (`bytes` empty when
+// it was too large to read): a klab.gridworld file, checked by the file validator (mdp_json.hpp)
+// and by build_gridworld, whose grid fits the `grid` parameter. Messages start with the file's name
+// and name the field. A klab.mdp file (any tabular MDP) is validated and then refused with a
+// pointer to mdp_file: a link holds a grid, not an arbitrary MDP.
+struct GridUpload {
+  GridSpec spec;     // as in the file (slip, wind, discount and horizon included)
+  std::string grid;  // the `grid` parameter's text of it (grid_param_text)
+};
+Expected<GridUpload> read_gridworld_upload(const std::string& name, const std::string& bytes, long long size);
+
+}  // namespace klab::mdp

@@ -1,0 +1,68 @@
+// The gridworld editor, in the browser and the native window (the same ImGui code): a brush
+// palette (free, wall, start, goal, hazard, cliff, reward and cost cells), the presets, a blank
+// grid of any size up to 64 × 64, the random-MDP generator's S, A and branching, slip and wind,
+// and files (upload or a typed path, download of the grid as klab.gridworld and of any world as
+// klab.mdp).
+//
+// The world it edits is the demo's world parameters (world.hpp): a painted grid becomes the `grid`
+// parameter (the klab.gridworld text of mdp_json.hpp's grid_param_text), so the URL hash and "Copy
+// CLI command" reproduce it. Every edit goes through ParamSet::assign (ranges, the world's
+// validation); a rejected edit changes nothing and its message shows under the toolbar. A stroke
+// of the brush is one edit, committed when the button is released (the demo then solves the new
+// world once, not once per painted cell). Cell operations: grid_edit.hpp.
+#pragma once
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/params.hpp"
+#include "imgui.h"
+#include "mdp/grid_edit.hpp"
+#include "mdp/world.hpp"
+
+namespace klab::mdp {
+
+class WorldEditor {
+ public:
+  bool open() const { return open_; }
+  void set_open(bool on) { open_ = on; }
+
+  // Files picked (browser) or offered (a typed path) since the last frame: a valid klab.gridworld
+  // file replaces the world (grid, slip and wind from the file, mdp_file cleared) and opens the
+  // editor; any other file changes nothing and the message names the file's field.
+  void take_files(ParamSet& params);
+  // Brushes, presets, sizes, slip and wind, files: rows that wrap to the available width.
+  // `world` is the world the demo runs (null when it has none): what "Download MDP" saves.
+  void draw_toolbar(ParamSet& params, const World* world);
+  // The grid in a cell of `size`: the left button paints with the current brush.
+  void draw_canvas(ParamSet& params, ImVec2 size);
+
+ private:
+  void sync(const ParamSet& params);
+  // Applies `changes` (key, text) atomically; on failure nothing changes and the message shows.
+  bool apply(ParamSet& params, const std::vector<std::pair<std::string, std::string>>& changes);
+  void say(const std::string& text, bool error);
+  void load_file(ParamSet& params, const std::string& name, const std::string& bytes, long long size);
+  void draw_brushes();
+  void draw_worlds(ParamSet& params);
+  void draw_dynamics(ParamSet& params);
+  void draw_files(ParamSet& params, const World* world);
+
+  bool open_ = false;
+  uint64_t seen_version_ = ~0ull;
+  bool is_grid_ = false;       // the world is a grid the editor can paint (a grid preset or `grid`)
+  std::string not_grid_;       // why it is not
+  GridSpec committed_;         // the grid the parameters hold
+  GridSpec draft_;             // during a stroke: committed_ with the stroke's cells painted
+  bool stroke_ = false;
+  Brush brush_ = Brush::Wall;
+  double reward_value_ = 1.0, cost_value_ = 1.0;  // what the reward and cost brushes put on a cell
+  int new_rows_ = 12, new_cols_ = 12;
+  std::map<std::string, double> held_;  // sliders being dragged: their values until release
+  std::string path_;           // native: the file to load
+  std::string message_;
+  bool message_error_ = false;
+};
+
+}  // namespace klab::mdp
