@@ -20,13 +20,49 @@ namespace {
 
 std::string num(double v) { return plot::format_number(v); }
 
+// A live view that trains run 1's learners one step per view step and measures them at kChecks evenly
+// spaced steps (check()); Run has step() and steps_done(), Params the step budget `steps`.
+template <class Params, class Run>
+class TrainingView : public ui::DemoView {
+ public:
+  bool animates() const override { return true; }
+  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "%s %d / %d", step_name_, run_ ? run_->steps_done() : 0, p_.steps);
+    return s;
+  }
+  double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
+  double steps_total() const override { return p_.steps; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      run_->step();
+      if (run_->steps_done() % check_every() == 0 || finished()) check();
+    }
+  }
+
+ protected:
+  explicit TrainingView(const char* step_name) : step_name_(step_name) {}
+  virtual void check() = 0;
+
+  Params p_;
+  std::unique_ptr<Run> run_;
+
+ private:
+  static constexpr int kChecks = 40;
+  int check_every() const { return std::max(1, p_.steps / kChecks); }
+  const char* step_name_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // offline.dice: run 1's learners take one gradient step per view step. Headline: O-DICE's (else the
 // first method's) probability of walking back to the data from each state, with its policy; beside it
 // the overestimation V̂ − V^π at dataset states and the cosine between the forward and backward
-// gradients, both against the steps. The learners are checked (exact evaluation) every kCheckEvery steps.
-class DiceView final : public ui::DemoView {
+// gradients, both against the steps. The learners are checked (exact evaluation) at 40 evenly spaced steps.
+class DiceView final : public TrainingView<DiceParams, DiceRun> {
  public:
+  DiceView() : TrainingView("gradient step") {}
+  ~DiceView() override { run_.reset(); }  // the run refers to problem_, which goes first otherwise
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const DiceExperiment&>(ctx.experiment);
     p_ = e.p();
@@ -46,21 +82,6 @@ class DiceView final : public ui::DemoView {
     const auto at = std::find(p_.methods.begin(), p_.methods.end(), "orthogonal");
     shown_ = at == p_.methods.end() ? 0 : static_cast<size_t>(at - p_.methods.begin());
     check();
-  }
-  bool animates() const override { return true; }
-  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
-  std::string status() const override {
-    char s[64];
-    std::snprintf(s, sizeof s, "gradient step %d / %d", run_ ? run_->steps_done() : 0, p_.steps);
-    return s;
-  }
-  double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
-  double steps_total() const override { return p_.steps; }
-  void advance(const ui::ViewContext&, int steps) override {
-    for (int k = 0; k < steps && !finished(); ++k) {
-      run_->step();
-      if (run_->steps_done() % check_every() == 0 || finished()) check();
-    }
   }
 
   void draw(ui::ViewContext&) override {
@@ -88,9 +109,7 @@ class DiceView final : public ui::DemoView {
   }
 
  private:
-  int check_every() const { return std::max(1, p_.steps / 40); }
-
-  void check() {
+  void check() override {
     checks_.clear();
     steps_.push_back(run_->steps_done());
     for (size_t m = 0; m < run_->methods(); ++m) {
@@ -132,10 +151,8 @@ class DiceView final : public ui::DemoView {
     figure_.plots.push_back(cosine);
   }
 
-  DiceParams p_;
   std::unique_ptr<OfflineProblem> problem_;
   std::string problem_text_;
-  std::unique_ptr<DiceRun> run_;
   size_t shown_ = 0;
   std::vector<DiceRun::Check> checks_;
   std::vector<double> steps_;
@@ -201,9 +218,10 @@ class RobustView final : public ui::DemoView {
 // offline.prdc: run 1's learners take one training step per view step. Headline: the world with the
 // dataset, PRDC's (else the first method's) policy on a grid and the dataset point PRDC pulls each grid
 // state's π(s) to; beside it Q̂ − Q^π at dataset states and the return against the steps. The learners
-// are checked (Monte Carlo rollouts in the true world) every kChecks-th of the run.
-class PrdcView final : public ui::DemoView {
+// are checked (Monte Carlo rollouts in the true world) at 40 evenly spaced steps.
+class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
  public:
+  PrdcView() : TrainingView("training step") {}
   void reset(const ui::ViewContext& ctx) override {
     p_ = static_cast<const PrdcExperiment&>(ctx.experiment).p();
     run_ = std::make_unique<PrdcRun>(p_, ctx.seed, 0);
@@ -213,21 +231,6 @@ class PrdcView final : public ui::DemoView {
     over_.assign(p_.methods.size(), {});
     ret_.assign(p_.methods.size(), {});
     check();
-  }
-  bool animates() const override { return true; }
-  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
-  std::string status() const override {
-    char s[64];
-    std::snprintf(s, sizeof s, "training step %d / %d", run_ ? run_->steps_done() : 0, p_.steps);
-    return s;
-  }
-  double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
-  double steps_total() const override { return p_.steps; }
-  void advance(const ui::ViewContext&, int steps) override {
-    for (int k = 0; k < steps && !finished(); ++k) {
-      run_->step();
-      if (run_->steps_done() % check_every() == 0 || finished()) check();
-    }
   }
 
   void draw(ui::ViewContext&) override {
@@ -245,10 +248,7 @@ class PrdcView final : public ui::DemoView {
   }
 
  private:
-  static constexpr int kChecks = 40;
-  int check_every() const { return std::max(1, p_.steps / kChecks); }
-
-  void check() {
+  void check() override {
     steps_.push_back(run_->steps_done());
     for (size_t m = 0; m < run_->methods(); ++m) {
       const PrdcRun::Check c = run_->check(m);
@@ -276,8 +276,6 @@ class PrdcView final : public ui::DemoView {
     return q;
   }
 
-  PrdcParams p_;
-  std::unique_ptr<PrdcRun> run_;
   size_t shown_ = 0;
   plot::Plot map_;
   std::vector<double> steps_;
