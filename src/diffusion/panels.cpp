@@ -421,12 +421,12 @@ class FederatedView final : public ui::DemoView {
     plot::Plot dp;
     if (const Particles* annealing = run_->in_progress())
       dp = cloud_plot(density_, box_, *annealing, kMaxCloudPoints,
-                      "With DP noise on the score messages, ε = " + num(params_.epsilons[run_->next()]) + ": annealing, level " +
-                          std::to_string(run_->level()) + " of " + std::to_string(params_.levels),
+                      "DP messages, ε = " + num(params_.epsilons[run_->next()]) + ": annealing, level " + std::to_string(run_->level()) +
+                          " / " + std::to_string(params_.levels),
                       "federated with DP", 3);
     else if (run_->next() > 0)
       dp = cloud_plot(density_, box_, run_->dp_samples(), kMaxCloudPoints,
-                      "With DP noise on the score messages, ε = " + num(params_.epsilons[run_->next() - 1]), "federated with DP", 3);
+                      "DP messages (noised score), ε = " + num(params_.epsilons[run_->next() - 1]), "federated with DP", 3);
     else
       dp = cloud_plot(density_, box_, run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
                       "Centralised sampling of the pooled model (no ε run yet)", "centralised", 1);
@@ -441,7 +441,7 @@ class FederatedView final : public ui::DemoView {
  private:
   plot::Plot mmd_plot() const {
     plot::Plot q;
-    q.title = "MMD to the pooled mixture against the privacy budget ε";
+    q.title = "MMD to the pooled mixture vs ε";
     q.x = plot::Axis{"ε per message", plot::Scale::Log};
     q.y = plot::Axis{"MMD", plot::Scale::Log};
     q.x.cover_lo = params_.epsilons.front();
