@@ -47,6 +47,26 @@ class TrainingView : public ui::DemoView {
 
   Params p_;
   std::unique_ptr<Run> run_;
+  std::vector<double> steps_;  // the checked steps
+
+  // One line per method against the checked steps (a method whose values are all NaN is left out).
+  plot::Plot over_steps(const std::string& title, const std::string& y, const std::vector<std::vector<double>>& series) const {
+    plot::Plot q;
+    q.title = title;
+    q.x = {std::string(step_name_) + "s", plot::Scale::Linear};
+    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
+    q.y = {y, plot::Scale::Linear};
+    for (size_t m = 0; m < series.size(); ++m) {
+      if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: not this method's (BC has no critic)
+      plot::Line l;
+      l.name = p_.methods[m];
+      l.color = palette(m);
+      l.x = steps_;
+      l.y = series[m];
+      q.lines.push_back(l);
+    }
+    return q;
+  }
 
  private:
   static constexpr int kChecks = 40;
@@ -119,24 +139,6 @@ class DiceView final : public TrainingView<DiceParams, DiceRun> {
     }
   }
 
-  plot::Plot over_steps(const std::string& title, const std::string& y, const std::vector<std::vector<double>>& series) const {
-    plot::Plot q;
-    q.title = title;
-    q.x = {"gradient steps", plot::Scale::Linear};
-    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
-    q.y = {y, plot::Scale::Linear};
-    for (size_t m = 0; m < series.size(); ++m) {
-      if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: not this method's
-      plot::Line l;
-      l.name = p_.methods[m];
-      l.color = palette(m);
-      l.x = steps_;
-      l.y = series[m];
-      q.lines.push_back(l);
-    }
-    return q;
-  }
-
   void build_figure() {
     plot::Plot over = over_steps("Overestimation V̂ − V^π at dataset states", "V̂(s) − V^π(s)", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
@@ -155,7 +157,6 @@ class DiceView final : public TrainingView<DiceParams, DiceRun> {
   std::string problem_text_;
   size_t shown_ = 0;
   std::vector<DiceRun::Check> checks_;
-  std::vector<double> steps_;
   std::vector<std::vector<double>> over_, cosine_;  // (methods, checks)
 };
 
@@ -258,27 +259,8 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
     map_ = prdc_map(*run_, shown_, "Run 1: dataset (grey), " + p_.methods[shown_] + "'s π(s), PRDC's nearest (ŝ, â) (gold)");
   }
 
-  plot::Plot over_steps(const std::string& title, const std::string& y, const std::vector<std::vector<double>>& series) const {
-    plot::Plot q;
-    q.title = title;
-    q.x = {"training steps", plot::Scale::Linear};
-    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
-    q.y = {y, plot::Scale::Linear};
-    for (size_t m = 0; m < series.size(); ++m) {
-      if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: BC has no critic
-      plot::Line l;
-      l.name = p_.methods[m];
-      l.color = palette(m);
-      l.x = steps_;
-      l.y = series[m];
-      q.lines.push_back(l);
-    }
-    return q;
-  }
-
   size_t shown_ = 0;
   plot::Plot map_;
-  std::vector<double> steps_;
   std::vector<std::vector<double>> over_, ret_;  // (methods, checks)
 };
 
