@@ -19,7 +19,7 @@ namespace {
 
 using panel::num;
 
-constexpr long long kMaxPullsPerFrame = 300000;
+constexpr long long kFreePullsPerFrame = 300000;
 
 class FreeView final : public ui::DemoView {
  public:
@@ -59,7 +59,7 @@ class FreeView final : public ui::DemoView {
 
   void advance(const ui::ViewContext& ctx, int steps) override {
     const auto& e = static_cast<const FreeExperiment&>(ctx.experiment);
-    long long budget = kMaxPullsPerFrame;
+    long long budget = kFreePullsPerFrame;
     for (int i = 0; i < steps && !finished() && budget > 0; ++i) {
       for (size_t s = 0; s < 3; ++s) {
         FreeEpisodeState& st = states_[s];

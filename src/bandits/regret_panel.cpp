@@ -20,7 +20,7 @@ namespace {
 
 using panel::num;
 
-constexpr uint64_t kMaxPullsPerFrame = 400000;  // all policies together: keeps the frame short
+constexpr uint64_t kRegretPullsPerFrame = 400000;  // all policies together: keeps the frame short
 constexpr int kShownIndexArms = 6;              // arms drawn on the kl geometry
 
 class RegretView final : public ui::DemoView {
@@ -68,7 +68,7 @@ class RegretView final : public ui::DemoView {
 
   // A step moves t to max(t + 1, 1.01 t): log-time, like the plots.
   void advance(const ui::ViewContext& ctx, int steps) override {
-    uint64_t budget = kMaxPullsPerFrame;
+    uint64_t budget = kRegretPullsPerFrame;
     for (int i = 0; i < steps && !finished() && budget > 0; ++i) {
       const uint64_t t = runs_[0].t;
       const uint64_t target = next_t(t);

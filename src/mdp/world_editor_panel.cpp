@@ -66,7 +66,7 @@ double real_of(const ParamSet& ps, const char* key, double fallback) {
   return i < 0 ? fallback : ps.get(static_cast<size_t>(i)).real;
 }
 
-std::string num(double v) {
+std::string short_number(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.4g", v);
   return b;
@@ -178,7 +178,7 @@ void WorldEditor::load_file(ParamSet& params, const std::string& name, const std
   // As with mdp_file, the demo's own discount and horizon replace the file's: say so when they differ.
   const double gamma = real_of(params, "gamma", g.discount);
   const int horizon = params.find("horizon") < 0 ? 0 : static_cast<int>(params.get(static_cast<size_t>(params.find("horizon"))).integer);
-  if (gamma != g.discount) note += " Its discount " + num(g.discount) + " is replaced by the demo's γ = " + num(gamma) + ".";
+  if (gamma != g.discount) note += " Its discount " + short_number(g.discount) + " is replaced by the demo's γ = " + short_number(gamma) + ".";
   if (params.find("horizon") >= 0 && horizon != g.horizon)
     note += " Its horizon " + std::to_string(g.horizon) + " is replaced by the demo's H = " + std::to_string(horizon) + ".";
   say(note, false);
@@ -403,8 +403,8 @@ void WorldEditor::draw_canvas(ParamSet& params, ImVec2 size) {
   if (inside && !ImGui::IsItemActive()) {
     const char ch = g.rows[static_cast<size_t>(row)][static_cast<size_t>(col)];
     std::string tip = "row " + std::to_string(row) + ", column " + std::to_string(col) + ": " + cell_name(ch);
-    if (const double r = cell_extra(g.cell_rewards, row, col); r != 0.0) tip += "\nextra reward " + num(r);
-    if (const double c = cell_extra(g.cell_costs, row, col); c != 0.0) tip += "\nextra cost " + num(c);
+    if (const double r = cell_extra(g.cell_rewards, row, col); r != 0.0) tip += "\nextra reward " + short_number(r);
+    if (const double c = cell_extra(g.cell_costs, row, col); c != 0.0) tip += "\nextra cost " + short_number(c);
     ImGui::SetTooltip("%s", tip.c_str());
   }
 }
