@@ -32,18 +32,20 @@ bool uses(const MixtureParams& p, Method m) {
   return false;
 }
 
-std::shared_ptr<const ParamTable<MixtureParams>> table() {
+std::shared_ptr<const ParamTable<MixtureParams>> mixture_param_table() {
   auto t = std::make_shared<ParamTable<MixtureParams>>();
   using P = MixtureParams;
   t->multi_choice("methods", &P::methods, {"smd_entropic", "smd_euclidean", "em", "laplace"}, mixture_method_ids(), 1)
       .label("estimators")
       .choice_labels(method_labels())
       .help("Estimators of the weights, all fed the same samples (frequency and add-one: categorical target only).");
-  t->choice("target", &P::target, Dictionary::Categorical, {"categorical", "bumps"})
+  t->choice("target", &P::target, Dictionary::Categorical, {"categorical", "bumps", "bumps2d"})
       .label("target")
-      .choice_labels({"categorical (point masses)", "1-D Gaussian bumps"})
-      .help("Dictionary f_1..f_M: point masses on M categories, or M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1].");
-  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex).");
+      .choice_labels({"categorical (point masses)", "1-D Gaussian bumps", "2-D Gaussian bumps (grid)"})
+      .help("Dictionary f_1..f_M: point masses on M categories, M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1], or "
+            "M = s² isotropic 2-D bumps N(μ_k, σ²I) with centres on an s × s grid of [0, 1]² (target: a ring and a central peak).");
+  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex); target=bumps2d uses side² instead.");
+  t->integer("side", &P::side, 10, 2, kMaxGridSide).label("grid side s (2-D)").log_scale().help("Bumps2d: the bump centres form an s × s grid of [0, 1]², M = s² (10⁴ at s = 100).");
   t->integer("zeros", &P::zeros, 1, 0, 99999).label("zero categories").help("Categorical: the last categories get p_i = 0 (p_i ∝ 1/(i+1) on the others).");
   t->real("width", &P::width, 0.05, 0.01, 0.5).label("bump width σ").log_scale().help("Bumps: standard deviation of every component.");
   t->integer("samples", &P::samples, 10000, 10, 10000000).label("samples n").log_scale().help("Samples per run (errors are recorded at log-spaced n).");
@@ -57,11 +59,15 @@ std::shared_ptr<const ParamTable<MixtureParams>> table() {
     if (p.target == Dictionary::Categorical && p.zeros > p.components - 1)
       return Status::error("parameter 'zeros' must be at most components − 1 = " + std::to_string(p.components - 1) + " (got " +
                            std::to_string(p.zeros) + ")");
-    if (p.target == Dictionary::Bumps && (uses(p, Method::Frequency) || uses(p, Method::Laplace)))
+    if (p.target != Dictionary::Categorical && (uses(p, Method::Frequency) || uses(p, Method::Laplace)))
       return Status::error("parameter 'methods': frequency and laplace need target=categorical (they count categories)");
-    if (p.target == Dictionary::Bumps && uses(p, Method::Em) && static_cast<double>(p.samples) * p.components > 2e7)
+    const double work = static_cast<double>(p.samples) * mixture_model_size(p);
+    if (p.target == Dictionary::Bumps && uses(p, Method::Em) && work > 2e7)
       return Status::error("parameter 'samples' × 'components' must be at most 2e7 with em on bumps (each EM sweep touches every "
-                           "sample and component; got " + format_real(static_cast<double>(p.samples) * p.components) + ")");
+                           "sample and component; got " + format_real(work) + ")");
+    if (p.target == Dictionary::Bumps2d && uses(p, Method::Em) && work > 2e7)
+      return Status::error("parameter 'samples' × 'side'² must be at most 2e7 with em on bumps2d (each EM sweep touches every "
+                           "sample and component; got " + format_real(work) + ")");
     return {};
   });
   return t;
@@ -127,8 +133,10 @@ class MixtureCursor final : public RunCursor {
 
 }  // namespace
 
+int mixture_model_size(const MixtureParams& p) { return p.target == Dictionary::Bumps2d ? p.side * p.side : p.components; }
+
 MixtureModel mixture_model(const MixtureParams& p) {
-  return make_model(p.target, p.components, p.target == Dictionary::Categorical ? p.zeros : 0, p.width);
+  return make_model(p.target, mixture_model_size(p), p.target == Dictionary::Categorical ? p.zeros : 0, p.width);
 }
 
 MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
@@ -151,7 +159,7 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
 
 void MixtureRun::step() {
   const int m = model_.components;
-  const double x = sample_target(model_, alias_, rng_);
+  const MixturePoint x = sample_target(model_, alias_, rng_);
   evaluate_components(model_, x, f_.data());
   const double t = static_cast<double>(t_);
   for (size_t s = 0; s < methods_.size(); ++s) {
@@ -164,7 +172,7 @@ void MixtureRun::step() {
       case Method::Laplace: break;  // batch estimators: computed when asked
     }
   }
-  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x))] += 1.0;
+  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x.x))] += 1.0;
   if (keep_samples_) samples_.push_back(x);
   ++t_;
 }
@@ -200,7 +208,7 @@ const std::vector<std::string>& mixture_method_ids() {
   return ids;
 }
 
-MixtureExperiment::MixtureExperiment() : ExperimentOf(table()) {}
+MixtureExperiment::MixtureExperiment() : ExperimentOf(mixture_param_table()) {}
 
 MixtureModel MixtureExperiment::model() const { return mixture_model(p()); }
 
@@ -276,7 +284,7 @@ plot::Plot density_fit(const MixtureExperiment& e, const BatchResult& r) {
   for (size_t k = 0; k < fits.size(); ++k) fits[k].name = r.layout.series[k], fits[k].color = palette(k);
   for (int g = 0; g < points; ++g) {
     const double x = lo + (hi - lo) * g / (points - 1);
-    evaluate_components(m, x, f.data());
+    evaluate_components(m, {x, 0.0}, f.data());
     target.x.push_back(x);
     target.y.push_back(mixture_density(m.target.data(), f.data(), m.components));
     for (size_t k = 0; k < fits.size(); ++k) {
@@ -318,9 +326,12 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   const MixtureModel m = model();
   const bool categorical = m.dictionary == Dictionary::Categorical;
   plot::Figure f;
-  f.title = (categorical ? "Categorical target, M = " + std::to_string(m.components) + " (" + std::to_string(p().zeros) + " with p_i = 0)"
-                         : "Gaussian bumps, M = " + std::to_string(m.components) + ", σ = " + format_real(m.width)) +
-            ", " + std::to_string(r.runs_done) + " runs";
+  const std::string target_text =
+      categorical ? "Categorical target, M = " + std::to_string(m.components) + " (" + std::to_string(p().zeros) + " with p_i = 0)"
+      : m.dictionary == Dictionary::Bumps
+          ? "Gaussian bumps, M = " + std::to_string(m.components) + ", σ = " + format_real(m.width)
+          : "2-D Gaussian bumps, M = " + std::to_string(m.side) + "² = " + std::to_string(m.components) + ", σ = " + format_real(m.width);
+  f.title = target_text + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot kl;
   kl.title = "KL(p‖p̂_n), 95% CI (runs with KL = ∞ left out)";
   kl.x = {"samples n", plot::Scale::Log};
@@ -350,7 +361,8 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   plot::Plot cost = final_bars(r, "evals_per_sample", "Work: component evaluations f_i(x) per sample at n", "evaluations per sample",
                                plot::Scale::Log);
   f.plots = {kl, l2};
-  if (!categorical && r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7) f.plots.push_back(density_fit(*this, r));
+  if (m.dictionary == Dictionary::Bumps && r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7)
+    f.plots.push_back(density_fit(*this, r));
   // Categorical: the fraction of infinite KLs; bumps: the work (on point masses it is M against 1).
   f.plots.push_back(categorical ? infinite : cost);
   return f;
@@ -365,7 +377,8 @@ DemoInfo mixture_demo() {
   d.title = "Mixture weights by mirror descent";
   d.summary = "Estimate mixture weights from samples: entropic SMD (no lower bound), Euclidean SMD on Δ_δ, batch EM, frequency and add-one; KL and ℓ₂ against n.";
   d.about =
-      "The target p = Σ w*_i f_i mixes a fixed dictionary f_1..f_M (point masses, or Gaussian bumps on [0, 1]). Each sample x_t\n"
+      "The target p = Σ w*_i f_i mixes a fixed dictionary f_1..f_M (point masses, Gaussian bumps on [0, 1], or 2-D bumps on an\n"
+      "s × s grid of [0, 1]², M = s² up to 10⁴: target=bumps2d, a ring with a central peak). Each sample x_t\n"
       "updates the weights by stochastic mirror descent on the cross-entropy L(w) = −E ln p_w(x), whose gradient is\n"
       "    g_i(w; x) = −f_i(x)/p_w(x)          (unbounded: no Lipschitz constant without a lower bound on w)\n"
       "    entropic SMD    w_{t+1,i} = w_{t,i} (1 − η_t + η_t f_i(x_t)/p_{w_t}(x_t)),  η_t = c/(t+1+c)\n"
@@ -374,7 +387,8 @@ DemoInfo mixture_demo() {
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"
-      "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle.\n"
+      "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle;\n"
+      "with 2-D bumps the target density and the current estimate p̂_n are heat maps side by side.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"
       "on the floor its lower bound δ puts on the zeros (claim 1, tests/unit/optim_claims_test.cpp); frequency and EM have\n"
       "KL = ∞ whenever a category goes unseen.";

@@ -15,7 +15,8 @@ namespace klab::optim {
 struct MixtureParams {
   std::vector<std::string> methods;  // estimator ids, in series order
   Dictionary target = Dictionary::Categorical;
-  int components = 3;         // M
+  int components = 3;         // M (categorical, bumps)
+  int side = 10;              // bumps2d: s, M = s²
   int zeros = 1;              // categorical: categories with p_i = 0 (the last ones)
   double width = 0.05;        // bumps: σ
   long long samples = 10000;  // n
@@ -28,7 +29,8 @@ struct MixtureParams {
 
 const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic"
 
-// The dictionary and target the parameters describe.
+// The dictionary and target the parameters describe; M = components, or side² for bumps2d.
+int mixture_model_size(const MixtureParams& p);
 MixtureModel mixture_model(const MixtureParams& p);
 
 // In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
@@ -57,7 +59,7 @@ class MixtureRun {
   std::vector<double> start_;                 // (M) w_0
   std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
   std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
-  std::vector<double> samples_;               // (t) all samples so far (EM only)
+  std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;
   long long t_ = 0;
 };
