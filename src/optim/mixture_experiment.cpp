@@ -241,16 +241,7 @@ RunLayout MixtureExperiment::layout() const {
 
 namespace {
 
-// Categorical theory: E KL(p‖p̂_n) ≈ (M₊ − 1)/(2n) for the MLE and add-constant estimators of a
-// distribution on M₊ categories (the classical asymptotic risk, e.g. Braess & Sauer 2004), and
-// E‖p̂_n − p‖₂² = (1 − Σ p_i²)/n exactly for the frequency estimator.
-plot::Line categorical_kl_rate(const MixtureModel& m, const std::vector<double>& n) {
-  const double positive = static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }));
-  std::vector<double> y;
-  for (double x : n) y.push_back((positive - 1.0) / (2.0 * x));
-  return plot::reference_line("(M₊ − 1)/(2n): classical KL risk", n, y);
-}
-
+// Categorical theory: E‖p̂_n − p‖₂² = (1 − Σ p_i²)/n exactly for the frequency estimator.
 plot::Line categorical_l2_rate(const MixtureModel& m, const std::vector<double>& n) {
   double sum_sq = 0.0;
   for (double w : m.target) sum_sq += w * w;
@@ -299,6 +290,19 @@ plot::Plot density_fit(const MixtureExperiment& e, const BatchResult& r) {
   return d;
 }
 
+// Bumps2d: the target density and run 1's final estimate (entropic SMD's, else the first method's) as heat maps
+// on one colour scale.
+std::vector<plot::Plot> density_maps(const MixtureExperiment& e, const BatchResult& r) {
+  const MixtureModel m = e.model();
+  const int entropic = r.layout.find_series("smd_entropic");
+  const size_t shown = entropic >= 0 ? static_cast<size_t>(entropic) : 0;
+  const MixturePaths paths = e.paths(r.seed, 0);
+  const plot::Heatmap target = mixture_density_map(m, m.target, 64), estimate = mixture_density_map(m, paths.w[shown].back(), 64);
+  const double top = *std::max_element(target.values.begin(), target.values.end());
+  return {mixture_map_plot("Target density p", target, top),
+          mixture_map_plot("Run 1 at n = " + format_real(static_cast<double>(e.p().samples)) + ": p̂_n of " + r.layout.series[shown], estimate, top)};
+}
+
 plot::Plot final_bars(const BatchResult& r, const std::string& metric, const std::string& title, const std::string& y_label,
                       plot::Scale scale) {
   plot::Plot p;
@@ -322,6 +326,43 @@ plot::Plot final_bars(const BatchResult& r, const std::string& metric, const std
 
 }  // namespace
 
+plot::Line mixture_kl_rate(const MixtureModel& m, const std::vector<double>& n) {
+  const bool categorical = m.dictionary == Dictionary::Categorical;
+  const double free = categorical ? static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }))
+                                  : static_cast<double>(m.components);
+  plot::Line line = plot::reference_line(categorical ? "(M₊ − 1)/(2n): classical KL risk" : "(M − 1)/(2n), n ≥ M: the MLE's asymptotic KL risk");
+  for (double x : n)
+    if (categorical || x >= free) line.x.push_back(x), line.y.push_back((free - 1.0) / (2.0 * x));
+  return line;
+}
+
+plot::Heatmap mixture_density_map(const MixtureModel& m, const std::vector<double>& w, int cells) {
+  plot::Heatmap h;
+  h.nx = h.ny = cells;
+  h.x0 = h.y0 = -3.0 * m.width;
+  h.x1 = h.y1 = 1.0 + 3.0 * m.width;
+  h.vmin = 0.0;
+  h.label = "density";
+  std::vector<double> centres(static_cast<size_t>(cells)), values(static_cast<size_t>(cells * cells));  // (cells), (cells, cells)
+  for (int i = 0; i < cells; ++i) centres[static_cast<size_t>(i)] = h.x0 + (i + 0.5) * (h.x1 - h.x0) / cells;
+  density_on_grid(m, w.data(), centres, centres, values.data());
+  h.values.assign(values.begin(), values.end());
+  return h;
+}
+
+plot::Plot mixture_map_plot(const std::string& title, const plot::Heatmap& map, double vmax) {
+  plot::Plot p;
+  p.title = title;
+  p.x = {"x₁", plot::Scale::Linear, map.x0, map.x1};
+  p.y = {"x₂", plot::Scale::Linear, map.y0, map.y1};
+  p.equal_aspect = true;
+  p.legend = false;
+  if (map.values.empty()) return p;
+  p.heatmaps.push_back(map);
+  p.heatmaps.back().vmax = vmax;
+  return p;
+}
+
 plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   const MixtureModel m = model();
   const bool categorical = m.dictionary == Dictionary::Categorical;
@@ -344,8 +385,9 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   l2.lines = plot::result_lines(r, "l2");
   const std::vector<double>& n = r.layout.axes[0].x;
   const int entropic = r.layout.find_series("smd_entropic");
+  const plot::Line kl_rate = mixture_kl_rate(m, n);
+  if (!kl_rate.x.empty()) kl.lines.push_back(kl_rate);
   if (categorical) {
-    kl.lines.push_back(categorical_kl_rate(m, n));
     l2.lines.push_back(categorical_l2_rate(m, n));
   } else if (entropic >= 0 && !n.empty()) {
     kl.lines.push_back(slope_guide(r, static_cast<size_t>(entropic), kCurveKl, 1.0, "slope −1 guide (∝ 1/n)"));
@@ -361,8 +403,10 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   plot::Plot cost = final_bars(r, "evals_per_sample", "Work: component evaluations f_i(x) per sample at n", "evaluations per sample",
                                plot::Scale::Log);
   f.plots = {kl, l2};
-  if (m.dictionary == Dictionary::Bumps && r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7)
-    f.plots.push_back(density_fit(*this, r));
+  const bool rerun_affordable = r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7;  // run 1 again (EM included)
+  if (m.dictionary == Dictionary::Bumps && rerun_affordable) f.plots.push_back(density_fit(*this, r));
+  if (m.dictionary == Dictionary::Bumps2d && rerun_affordable)
+    for (const plot::Plot& map : density_maps(*this, r)) f.plots.push_back(map);
   // Categorical: the fraction of infinite KLs; bumps: the work (on point masses it is M against 1).
   f.plots.push_back(categorical ? infinite : cost);
   return f;

@@ -33,6 +33,18 @@ const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em",
 int mixture_model_size(const MixtureParams& p);
 MixtureModel mixture_model(const MixtureParams& p);
 
+// The classical asymptotic KL risk of the MLE drawn on the KL plots (the Runs figure and the live view):
+// (d − 1)/(2n) with d free weights. Categorical: d = M₊, the categories with p_i > 0 (Braess & Sauer
+// 2004), at every n. Bumps (1-D, 2-D): d = M, the E KL = (M − 1)/(2n) of a regular (M − 1)-parameter
+// model (Wilks), drawn for n ≥ M only (its asymptotic regime); weights near 0 leave fewer free, so the
+// MLE can sit below it. A reference, not the paper's bound (its constants are not known here).
+plot::Line mixture_kl_rate(const MixtureModel& m, const std::vector<double>& n);
+
+// Bumps2d: p_w on cells² cell centres of [−3σ, 1 + 3σ]² as a heat map (density_on_grid; rows in x₂).
+plot::Heatmap mixture_density_map(const MixtureModel& m, const std::vector<double>& w, int cells);
+// A plot of such a map on axes x₁, x₂ (equal aspect), coloured from 0 to vmax (empty map: empty axes).
+plot::Plot mixture_map_plot(const std::string& title, const plot::Heatmap& map, double vmax);
+
 // In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
 enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
 

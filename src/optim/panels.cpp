@@ -25,6 +25,7 @@ namespace {
 constexpr int kLiveFrames = 90;  // log-spaced sample (mixture) or oracle-call (halpern) counts the live run stops at, one view step each
 constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M stays below this (else: Runs tab)
 constexpr double kSimplexHeight = 0.8660254037844386;
+constexpr int kMapCells = 96;  // optim.mixture on 2-D bumps: heat map cells per axis
 
 std::string num(double v) { return plot::format_number(v); }
 
@@ -76,7 +77,7 @@ class MixtureView final : public ui::DemoView {
     const auto entropic = std::find(series_.begin(), series_.end(), "smd_entropic");
     shown_ = entropic == series_.end() ? 0 : static_cast<size_t>(entropic - series_.begin());
     estimate_map_ = plot::Heatmap{};
-    if (run_->model().dictionary == Dictionary::Bumps2d) target_map_ = density_map(run_->model(), run_->model().target);
+    if (run_->model().dictionary == Dictionary::Bumps2d) target_map_ = mixture_density_map(run_->model(), run_->model().target, kMapCells);
     record();  // n = 0: the start
   }
   bool animates() const override { return true; }
@@ -145,38 +146,13 @@ class MixtureView final : public ui::DemoView {
       if (run_->model().components > 64) last_w_.resize(series_.size()), last_w_[s] = w;
       history_.kl[s].push_back(std::isfinite(err.kl) ? err.kl : NAN);
       history_.l2[s].push_back(err.l2);
-      if (s == shown_ && run_->model().dictionary == Dictionary::Bumps2d) estimate_map_ = density_map(run_->model(), w);
+      if (s == shown_ && run_->model().dictionary == Dictionary::Bumps2d) estimate_map_ = mixture_density_map(run_->model(), w, kMapCells);
     }
   }
 
-  // Bumps2d: p_w on kMapCells² cell centres of [−3σ, 1 + 3σ]² (the same factorised sum as the KL quadrature).
-  static plot::Heatmap density_map(const MixtureModel& m, const std::vector<double>& w) {
-    constexpr int kMapCells = 96;
-    plot::Heatmap h;
-    h.nx = h.ny = kMapCells;
-    h.x0 = h.y0 = -3.0 * m.width;
-    h.x1 = h.y1 = 1.0 + 3.0 * m.width;
-    h.vmin = 0.0;
-    h.label = "density";
-    std::vector<double> centres(kMapCells), values(static_cast<size_t>(kMapCells * kMapCells));  // (cells), (cells, cells) rows in y
-    for (int i = 0; i < kMapCells; ++i) centres[static_cast<size_t>(i)] = h.x0 + (i + 0.5) * (h.x1 - h.x0) / kMapCells;
-    density_on_grid(m, w.data(), centres, centres, values.data());
-    h.values.assign(values.begin(), values.end());
-    return h;
-  }
-
+  // One colour scale for both maps: the target's largest value.
   plot::Plot map_plot(const std::string& title, const plot::Heatmap& map) const {
-    plot::Plot p;
-    p.title = title;
-    p.x = {"x₁", plot::Scale::Linear, map.x0, map.x1};
-    p.y = {"x₂", plot::Scale::Linear, map.y0, map.y1};
-    p.equal_aspect = true;
-    p.legend = false;
-    if (map.values.empty()) return p;  // no estimate yet (batch EM before its first fit)
-    p.heatmaps.push_back(map);
-    // One colour scale for both maps: the target's largest value.
-    p.heatmaps.back().vmax = *std::max_element(target_map_.values.begin(), target_map_.values.end());
-    return p;
+    return mixture_map_plot(title, map, *std::max_element(target_map_.values.begin(), target_map_.values.end()));
   }
 
   // The target and the estimate side by side in one cell (stacked where the cell is tall).
@@ -264,12 +240,9 @@ class MixtureView final : public ui::DemoView {
       kl.lines.push_back(a);
       l2.lines.push_back(b);
     }
-    if (categorical) {
-      const double positive = static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }));
-      plot::Line rate = plot::reference_line("(M₊ − 1)/(2n)");
-      for (double n : plot::log_spaced_counts(e.p().samples, 20)) rate.x.push_back(n), rate.y.push_back((positive - 1.0) / (2.0 * n));
-      kl.lines.push_back(rate);
-    } else if (history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
+    const plot::Line rate = mixture_kl_rate(m, plot::log_spaced_counts(e.p().samples, 20));
+    if (!rate.x.empty()) kl.lines.push_back(rate);
+    if (!categorical && history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
       // Bumps: the paper's constant is not known here (README): a slope −1 guide (∝ 1/n) through the shown method's last KL.
       plot::Line guide = plot::reference_line("slope −1 guide (∝ 1/n)");
       const double n_end = history_.n.back(), kl_end = history_.kl[shown_].back();
