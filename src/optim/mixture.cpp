@@ -3,6 +3,7 @@
 #include "optim/mixture.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 
@@ -17,15 +18,24 @@ MixtureModel make_model(Dictionary dictionary, int components, int zeros, double
   m.dictionary = dictionary;
   m.components = components;
   m.width = width;
+  if (dictionary == Dictionary::Bumps2d) m.side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(components))));
   m.target.assign(static_cast<size_t>(components), 0.0);
   double total = 0.0;
   for (int i = 0; i < components; ++i) {
-    double w;
-    if (dictionary == Dictionary::Categorical) {
-      w = i < components - zeros ? 1.0 / (i + 1.0) : 0.0;
-    } else {
-      const double mu = i * m.spacing();
-      w = math::exp(-(mu - 0.3) * (mu - 0.3) / 0.02) + 0.6 * math::exp(-(mu - 0.75) * (mu - 0.75) / 0.005);
+    double w = 0.0;
+    switch (dictionary) {
+      case Dictionary::Categorical: w = i < components - zeros ? 1.0 / (i + 1.0) : 0.0; break;
+      case Dictionary::Bumps: {
+        const double mu = i * m.spacing();
+        w = math::exp(-(mu - 0.3) * (mu - 0.3) / 0.02) + 0.6 * math::exp(-(mu - 0.75) * (mu - 0.75) / 0.005);
+        break;
+      }
+      case Dictionary::Bumps2d: {
+        const double dx = (i % m.side) * m.spacing() - 0.5, dy = (i / m.side) * m.spacing() - 0.5;
+        const double r2 = dx * dx + dy * dy, ring = std::sqrt(r2) - 0.3;
+        w = math::exp(-ring * ring / 0.008) + 0.5 * math::exp(-r2 / 0.004);
+        break;
+      }
     }
     m.target[static_cast<size_t>(i)] = w;
     total += w;
@@ -34,19 +44,15 @@ MixtureModel make_model(Dictionary dictionary, int components, int zeros, double
   return m;
 }
 
-void evaluate_components(const MixtureModel& m, double x, double* f) {
-  const int n = m.components;
-  if (m.dictionary == Dictionary::Categorical) {
-    std::fill(f, f + n, 0.0);
-    const long k = std::lround(x);
-    if (k >= 0 && k < n) f[k] = 1.0;
-    return;
-  }
-  const double h = m.spacing(), s2 = m.width * m.width;
+namespace {
+
+// N(x; μ_i, σ²) for the n centres μ_i = i h into f (n), from the nearest centre outwards.
+void evaluate_bump_row(int n, double h, double width, double x, double* f) {
+  const double s2 = width * width;
   const int j = static_cast<int>(std::min<double>(n - 1, std::max(0.0, std::floor(x / h + 0.5))));
   const double d = x - j * h;
   const double q = math::exp(-h * h / s2);  // r_{i+1}/r_i
-  f[j] = math::exp(-0.5 * d * d / s2) / (m.width * 2.5066282746310002);
+  f[j] = math::exp(-0.5 * d * d / s2) / (width * 2.5066282746310002);
   // Upwards: f_{i+1}/f_i = exp((h(x − μ_i) − h²/2)/σ²).
   double r = math::exp((h * d - 0.5 * h * h) / s2);
   for (int i = j; i + 1 < n; ++i) {
@@ -58,6 +64,30 @@ void evaluate_components(const MixtureModel& m, double x, double* f) {
   for (int i = j; i > 0; --i) {
     f[i - 1] = f[i] * r;
     r *= q;
+  }
+}
+
+}  // namespace
+
+void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f) {
+  const int n = m.components;
+  switch (m.dictionary) {
+    case Dictionary::Categorical: {
+      std::fill(f, f + n, 0.0);
+      const long k = std::lround(x.x);
+      if (k >= 0 && k < n) f[k] = 1.0;
+      return;
+    }
+    case Dictionary::Bumps: evaluate_bump_row(n, m.spacing(), m.width, x.x, f); return;
+    case Dictionary::Bumps2d: {
+      std::array<double, kMaxGridSide> along_x, along_y;  // (s) the 1-D factors
+      const int s = m.side;
+      evaluate_bump_row(s, m.spacing(), m.width, x.x, along_x.data());
+      evaluate_bump_row(s, m.spacing(), m.width, x.y, along_y.data());
+      for (int b = 0; b < s; ++b)
+        for (int a = 0; a < s; ++a) f[b * s + a] = along_y[static_cast<size_t>(b)] * along_x[static_cast<size_t>(a)];
+      return;
+    }
   }
 }
 
@@ -92,10 +122,19 @@ uint32_t sample_alias(const AliasTable& table, Rng& rng) {
   return rng.uniform() < table.accept[i] ? i : table.alias[i];
 }
 
-double sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
+MixturePoint sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
   const uint32_t i = sample_alias(table, rng);
-  if (m.dictionary == Dictionary::Categorical) return static_cast<double>(i);
-  return i * m.spacing() + m.width * sample_normal(rng);
+  switch (m.dictionary) {
+    case Dictionary::Categorical: return {static_cast<double>(i), 0.0};
+    case Dictionary::Bumps: return {i * m.spacing() + m.width * sample_normal(rng), 0.0};
+    case Dictionary::Bumps2d: {
+      const uint32_t side = static_cast<uint32_t>(m.side);
+      const double x = (i % side) * m.spacing() + m.width * sample_normal(rng);
+      const double y = (i / side) * m.spacing() + m.width * sample_normal(rng);
+      return {x, y};
+    }
+  }
+  return {};
 }
 
 double mixture_density(const double* w, const double* f, int m) {
@@ -140,18 +179,19 @@ bool euclidean_step(double* w, const double* f, int m, double eta, double floor,
   return true;
 }
 
-int em_fit(const MixtureModel& m, const std::vector<double>& samples, int max_sweeps, double* w) {
+int em_fit(const MixtureModel& m, const std::vector<MixturePoint>& samples, int max_sweeps, double* w) {
   const int k = m.components;
   const double n = static_cast<double>(samples.size());
   std::fill(w, w + k, 1.0 / k);
   if (samples.empty()) return 0;
   // The data as distinct points with multiplicities: counts for categorical samples.
-  std::vector<double> points, weights;
+  std::vector<MixturePoint> points;
+  std::vector<double> weights;
   if (m.dictionary == Dictionary::Categorical) {
     std::vector<double> counts(static_cast<size_t>(k), 0.0);
-    for (double x : samples) counts[static_cast<size_t>(std::lround(x))] += 1.0;
+    for (const MixturePoint& x : samples) counts[static_cast<size_t>(std::lround(x.x))] += 1.0;
     for (int i = 0; i < k; ++i)
-      if (counts[static_cast<size_t>(i)] > 0) points.push_back(i), weights.push_back(counts[static_cast<size_t>(i)]);
+      if (counts[static_cast<size_t>(i)] > 0) points.push_back({static_cast<double>(i), 0.0}), weights.push_back(counts[static_cast<size_t>(i)]);
   } else {
     points = samples;
     weights.assign(samples.size(), 1.0);
@@ -179,6 +219,50 @@ int em_fit(const MixtureModel& m, const std::vector<double>& samples, int max_sw
   return sweeps;
 }
 
+void density_on_grid(const MixtureModel& m, const double* w, const std::vector<double>& xs, const std::vector<double>& ys, double* out) {
+  const size_t s = static_cast<size_t>(m.side), nx = xs.size(), ny = ys.size();
+  std::vector<double> gx(nx * s), gy(ny * s);  // (nx, s), (ny, s): the 1-D factors at each abscissa
+  for (size_t a = 0; a < nx; ++a) evaluate_bump_row(m.side, m.spacing(), m.width, xs[a], &gx[a * s]);
+  for (size_t b = 0; b < ny; ++b) evaluate_bump_row(m.side, m.spacing(), m.width, ys[b], &gy[b * s]);
+  std::vector<double> row(s);  // (s) Σ_j w_{j·s+i} N(y_b; j h, σ²) for each i
+  for (size_t b = 0; b < ny; ++b) {
+    std::fill(row.begin(), row.end(), 0.0);
+    for (size_t j = 0; j < s; ++j) {
+      const double g = gy[b * s + j];
+      for (size_t i = 0; i < s; ++i) row[i] += w[j * s + i] * g;
+    }
+    for (size_t a = 0; a < nx; ++a) out[b * nx + a] = mixture_density(row.data(), &gx[a * s], m.side);
+  }
+}
+
+int quadrature_points_2d(double width) { return static_cast<int>(std::ceil(3.0 * (1.0 + 10.0 * width) / width)) + 1; }
+
+namespace {
+
+// ∫ p ln(p/p̂) and (∫ (p − p̂)²)^{1/2} over [−5σ, 1 + 5σ]² by the product trapezoid rule.
+Errors estimation_errors_2d(const MixtureModel& m, const double* w_hat) {
+  const int points = quadrature_points_2d(m.width);
+  const double lo = -5.0 * m.width, hi = 1.0 + 5.0 * m.width, dx = (hi - lo) / (points - 1);
+  std::vector<double> axis(static_cast<size_t>(points));  // (points) the nodes along either axis
+  for (int g = 0; g < points; ++g) axis[static_cast<size_t>(g)] = lo + g * dx;
+  std::vector<double> p(axis.size() * axis.size()), q(p.size());  // (points, points)
+  density_on_grid(m, m.target.data(), axis, axis, p.data());
+  density_on_grid(m, w_hat, axis, axis, q.data());
+  double kl = 0.0, l2 = 0.0;
+  for (int b = 0; b < points; ++b) {
+    const double edge_b = (b == 0 || b == points - 1) ? 0.5 : 1.0;  // trapezoid weights
+    for (int a = 0; a < points; ++a) {
+      const double weight = edge_b * ((a == 0 || a == points - 1) ? 0.5 : 1.0) * dx * dx;
+      const size_t k = static_cast<size_t>(b) * axis.size() + static_cast<size_t>(a);
+      kl += weight * x_log_x_over_y(p[k], q[k]);
+      l2 += weight * (p[k] - q[k]) * (p[k] - q[k]);
+    }
+  }
+  return {kl, std::sqrt(l2)};
+}
+
+}  // namespace
+
 Errors estimation_errors(const MixtureModel& m, const double* w_hat) {
   const int k = m.components;
   if (m.dictionary == Dictionary::Categorical) {
@@ -186,11 +270,12 @@ Errors estimation_errors(const MixtureModel& m, const double* w_hat) {
     for (int i = 0; i < k; ++i) l2 += (m.target[static_cast<size_t>(i)] - w_hat[i]) * (m.target[static_cast<size_t>(i)] - w_hat[i]);
     return {kl_categorical(m.target.data(), w_hat, static_cast<size_t>(k)), std::sqrt(l2)};
   }
+  if (m.dictionary == Dictionary::Bumps2d) return estimation_errors_2d(m, w_hat);
   const double lo = -5.0 * m.width, hi = 1.0 + 5.0 * m.width, dx = (hi - lo) / (kQuadraturePoints - 1);
   std::vector<double> f(static_cast<size_t>(k));
   double kl = 0.0, l2 = 0.0;
   for (int g = 0; g < kQuadraturePoints; ++g) {
-    evaluate_components(m, lo + g * dx, f.data());
+    evaluate_components(m, {lo + g * dx, 0.0}, f.data());
     const double p = mixture_density(m.target.data(), f.data(), k), q = mixture_density(w_hat, f.data(), k);
     const double end = (g == 0 || g == kQuadraturePoints - 1) ? 0.5 : 1.0;  // trapezoid weights
     kl += end * dx * x_log_x_over_y(p, q);

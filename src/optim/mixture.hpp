@@ -9,7 +9,11 @@
 //     g_i(w; x) = −f_i(x) / p_w(x)                          (unbounded where p_w(x) is small).
 // Two dictionaries:
 //   categorical  f_i(x) = 1[x = i] (point masses): p_w is the categorical distribution w itself;
-//   bumps        f_i(x) = N(x; μ_i, σ²), μ_i = i/(M − 1) on [0, 1] (1-D Gaussian bumps).
+//   bumps        f_i(x) = N(x; μ_i, σ²), μ_i = i/(M − 1) on [0, 1] (1-D Gaussian bumps);
+//   bumps2d      f_k(x) = N(x; μ_k, σ²I₂), μ_k = (a, b)/(s − 1) for k = b·s + a on the s × s grid of
+//                [0, 1]² (M = s², isotropic 2-D Gaussian bumps). A 2-D bump is the product of two 1-D
+//                ones, f_k(x, y) = N(x; a h, σ²) N(y; b h, σ²), so f at one point costs two 1-D
+//                recurrences over s centres and M products.
 //
 // Estimators (the paper's full text was not retrievable in this session: the update rules below
 // are this lab's reading of its abstract and of the classical literature; see src/optim/README.md):
@@ -37,26 +41,38 @@
 
 namespace klab::optim {
 
-enum class Dictionary { Categorical, Bumps };
+enum class Dictionary { Categorical, Bumps, Bumps2d };
+
+constexpr int kMaxGridSide = 100;  // bumps2d: s ≤ 100, M = s² ≤ 10⁴
+
+// A sample: the category index (categorical) or the value (bumps) in x; bumps2d: the point (x, y).
+struct MixturePoint {
+  double x = 0.0, y = 0.0;
+};
 
 // The dictionary f_1..f_M and the target weights w* (p = p_{w*}: the model is well specified).
 struct MixtureModel {
   Dictionary dictionary = Dictionary::Categorical;
   int components = 10;          // M ≥ 2
-  double width = 0.05;          // σ of every bump (bumps only)
+  int side = 0;                 // bumps2d: s, the centres' grid is s × s and M = s² (0 otherwise)
+  double width = 0.05;          // σ of every bump (bumps, bumps2d)
   std::vector<double> target;   // (M) w*, sums to 1; zeros allowed
 
-  double spacing() const { return 1.0 / (components - 1); }  // h = μ_{i+1} − μ_i
+  // h = the distance between neighbouring centres along an axis.
+  double spacing() const { return 1.0 / ((dictionary == Dictionary::Bumps2d ? side : components) - 1); }
 };
 
 // The target weights of the demo: categorical: w*_i ∝ 1/(i + 1) on the first M − zeros categories,
 // 0 on the last `zeros` ones (Zipf with exponent 1); bumps: a smooth two-mode profile over the
-// bump centres, w*_i ∝ exp(−(μ_i − 0.3)²/0.02) + 0.6 exp(−(μ_i − 0.75)²/0.005).
+// bump centres, w*_i ∝ exp(−(μ_i − 0.3)²/0.02) + 0.6 exp(−(μ_i − 0.75)²/0.005); bumps2d: a ring
+// of radius 0.3 around (½, ½) and a peak at its centre, w*_k ∝ exp(−(‖μ_k − c‖ − 0.3)²/0.008) +
+// 0.5 exp(−‖μ_k − c‖²/0.004), c = (½, ½). For bumps2d, `components` must be s² (2 ≤ s ≤ kMaxGridSide).
 MixtureModel make_model(Dictionary dictionary, int components, int zeros, double width);
 
-// f_i(x) for all i into f (M). Bumps: two exponentials per call (the recurrence
-// f_{i+1} = f_i r_i, r_{i+1} = r_i e^{−h²/σ²} from the nearest centre outwards), then 2M products.
-void evaluate_components(const MixtureModel& m, double x, double* f);
+// f_i(x) for all i into f (M). Bumps: four exponentials per call (the recurrence
+// f_{i+1} = f_i r_i, r_{i+1} = r_i e^{−h²/σ²} from the nearest centre outwards), then 2M products;
+// bumps2d: that recurrence along x and along y (s centres each), then the M products.
+void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f);
 
 // Walker's alias table for O(1) draws of a component index i ∼ w* (Vose's construction).
 struct AliasTable {
@@ -66,8 +82,9 @@ struct AliasTable {
 AliasTable make_alias_table(const std::vector<double>& weights);
 uint32_t sample_alias(const AliasTable& table, Rng& rng);
 
-// One sample x ∼ p: categorical: the index; bumps: μ_i + σ z with i ∼ w*, z ∼ N(0, 1).
-double sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng);
+// One sample x ∼ p: categorical: the index; bumps: μ_i + σ z with i ∼ w*, z ∼ N(0, 1); bumps2d:
+// μ_k + σ(z₁, z₂).
+MixturePoint sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng);
 
 // p_w(x) = Σ_i w_i f_i(x) from f = f(x).
 double mixture_density(const double* w, const double* f, int m);
@@ -82,15 +99,23 @@ void project_truncated_simplex(double* w, int m, double floor, double* scratch);
 
 // Batch EM on samples x_1..x_n (values; categorical: indices), from uniform weights. Returns the
 // number of sweeps taken (≤ max_sweeps). Categorical samples are reduced to counts first.
-int em_fit(const MixtureModel& m, const std::vector<double>& samples, int max_sweeps, double* w);
+int em_fit(const MixtureModel& m, const std::vector<MixturePoint>& samples, int max_sweeps, double* w);
+
+// bumps2d: p_w on the tensor grid xs × ys into out (ys.size(), xs.size()), row-major:
+// out[b·nx + a] = p_w(xs[a], ys[b]) = Σ_{j,i} w_{j·s+i} N(xs[a]; i h, σ²) N(ys[b]; j h, σ²), computed as
+// G_yᵀ W G_x (cost s·ny·(s + nx) rather than M·nx·ny; equals the direct sum: optim_mixture_test).
+void density_on_grid(const MixtureModel& m, const double* w, const std::vector<double>& xs, const std::vector<double>& ys, double* out);
 
 // KL(p‖p̂) and the ℓ₂ error. Categorical: Σ p_i ln(p_i/p̂_i) and ‖p − p̂‖₂ over the categories (KL
 // is +∞ where p̂_i = 0 < p_i). Bumps: ∫ p ln(p/p̂) dx and (∫ (p − p̂)² dx)^{1/2} by the trapezoid rule
-// on kQuadraturePoints points over [−5σ, 1 + 5σ] (p's mass outside: < 10⁻⁶).
+// on kQuadraturePoints points over [−5σ, 1 + 5σ] (p's mass outside: < 10⁻⁶). Bumps2d: the same
+// integrals over [−5σ, 1 + 5σ]² by the product trapezoid rule on quadrature_points_2d(σ)² points
+// (spacing ≤ σ/3; its error against a grid twice as fine and 7σ wide: optim_mixture_test, README).
 struct Errors {
   double kl, l2;
 };
 constexpr int kQuadraturePoints = 512;
+int quadrature_points_2d(double width);  // per axis: ⌈3(1 + 10σ)/σ⌉ + 1
 Errors estimation_errors(const MixtureModel& m, const double* w_hat);
 
 }  // namespace klab::optim

@@ -32,18 +32,20 @@ bool uses(const MixtureParams& p, Method m) {
   return false;
 }
 
-std::shared_ptr<const ParamTable<MixtureParams>> table() {
+std::shared_ptr<const ParamTable<MixtureParams>> mixture_param_table() {
   auto t = std::make_shared<ParamTable<MixtureParams>>();
   using P = MixtureParams;
   t->multi_choice("methods", &P::methods, {"smd_entropic", "smd_euclidean", "em", "laplace"}, mixture_method_ids(), 1)
       .label("estimators")
       .choice_labels(method_labels())
       .help("Estimators of the weights, all fed the same samples (frequency and add-one: categorical target only).");
-  t->choice("target", &P::target, Dictionary::Categorical, {"categorical", "bumps"})
+  t->choice("target", &P::target, Dictionary::Categorical, {"categorical", "bumps", "bumps2d"})
       .label("target")
-      .choice_labels({"categorical (point masses)", "1-D Gaussian bumps"})
-      .help("Dictionary f_1..f_M: point masses on M categories, or M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1].");
-  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex).");
+      .choice_labels({"categorical (point masses)", "1-D Gaussian bumps", "2-D Gaussian bumps (grid)"})
+      .help("Dictionary f_1..f_M: point masses on M categories, M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1], or "
+            "M = s² isotropic 2-D bumps N(μ_k, σ²I) with centres on an s × s grid of [0, 1]² (target: a ring and a central peak).");
+  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex); target=bumps2d uses side² instead.");
+  t->integer("side", &P::side, 10, 2, kMaxGridSide).label("grid side s (2-D)").log_scale().help("Bumps2d: the bump centres form an s × s grid of [0, 1]², M = s² (10⁴ at s = 100).");
   t->integer("zeros", &P::zeros, 1, 0, 99999).label("zero categories").help("Categorical: the last categories get p_i = 0 (p_i ∝ 1/(i+1) on the others).");
   t->real("width", &P::width, 0.05, 0.01, 0.5).label("bump width σ").log_scale().help("Bumps: standard deviation of every component.");
   t->integer("samples", &P::samples, 10000, 10, 10000000).label("samples n").log_scale().help("Samples per run (errors are recorded at log-spaced n).");
@@ -57,11 +59,15 @@ std::shared_ptr<const ParamTable<MixtureParams>> table() {
     if (p.target == Dictionary::Categorical && p.zeros > p.components - 1)
       return Status::error("parameter 'zeros' must be at most components − 1 = " + std::to_string(p.components - 1) + " (got " +
                            std::to_string(p.zeros) + ")");
-    if (p.target == Dictionary::Bumps && (uses(p, Method::Frequency) || uses(p, Method::Laplace)))
+    if (p.target != Dictionary::Categorical && (uses(p, Method::Frequency) || uses(p, Method::Laplace)))
       return Status::error("parameter 'methods': frequency and laplace need target=categorical (they count categories)");
-    if (p.target == Dictionary::Bumps && uses(p, Method::Em) && static_cast<double>(p.samples) * p.components > 2e7)
+    const double work = static_cast<double>(p.samples) * mixture_model_size(p);
+    if (p.target == Dictionary::Bumps && uses(p, Method::Em) && work > 2e7)
       return Status::error("parameter 'samples' × 'components' must be at most 2e7 with em on bumps (each EM sweep touches every "
-                           "sample and component; got " + format_real(static_cast<double>(p.samples) * p.components) + ")");
+                           "sample and component; got " + format_real(work) + ")");
+    if (p.target == Dictionary::Bumps2d && uses(p, Method::Em) && work > 2e7)
+      return Status::error("parameter 'samples' × 'side'² must be at most 2e7 with em on bumps2d (each EM sweep touches every "
+                           "sample and component; got " + format_real(work) + ")");
     return {};
   });
   return t;
@@ -127,8 +133,10 @@ class MixtureCursor final : public RunCursor {
 
 }  // namespace
 
+int mixture_model_size(const MixtureParams& p) { return p.target == Dictionary::Bumps2d ? p.side * p.side : p.components; }
+
 MixtureModel mixture_model(const MixtureParams& p) {
-  return make_model(p.target, p.components, p.target == Dictionary::Categorical ? p.zeros : 0, p.width);
+  return make_model(p.target, mixture_model_size(p), p.target == Dictionary::Categorical ? p.zeros : 0, p.width);
 }
 
 MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
@@ -151,7 +159,7 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
 
 void MixtureRun::step() {
   const int m = model_.components;
-  const double x = sample_target(model_, alias_, rng_);
+  const MixturePoint x = sample_target(model_, alias_, rng_);
   evaluate_components(model_, x, f_.data());
   const double t = static_cast<double>(t_);
   for (size_t s = 0; s < methods_.size(); ++s) {
@@ -164,7 +172,7 @@ void MixtureRun::step() {
       case Method::Laplace: break;  // batch estimators: computed when asked
     }
   }
-  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x))] += 1.0;
+  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x.x))] += 1.0;
   if (keep_samples_) samples_.push_back(x);
   ++t_;
 }
@@ -200,7 +208,7 @@ const std::vector<std::string>& mixture_method_ids() {
   return ids;
 }
 
-MixtureExperiment::MixtureExperiment() : ExperimentOf(table()) {}
+MixtureExperiment::MixtureExperiment() : ExperimentOf(mixture_param_table()) {}
 
 MixtureModel MixtureExperiment::model() const { return mixture_model(p()); }
 
@@ -233,16 +241,7 @@ RunLayout MixtureExperiment::layout() const {
 
 namespace {
 
-// Categorical theory: E KL(p‖p̂_n) ≈ (M₊ − 1)/(2n) for the MLE and add-constant estimators of a
-// distribution on M₊ categories (the classical asymptotic risk, e.g. Braess & Sauer 2004), and
-// E‖p̂_n − p‖₂² = (1 − Σ p_i²)/n exactly for the frequency estimator.
-plot::Line categorical_kl_rate(const MixtureModel& m, const std::vector<double>& n) {
-  const double positive = static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }));
-  std::vector<double> y;
-  for (double x : n) y.push_back((positive - 1.0) / (2.0 * x));
-  return plot::reference_line("(M₊ − 1)/(2n): classical KL risk", n, y);
-}
-
+// Categorical theory: E‖p̂_n − p‖₂² = (1 − Σ p_i²)/n exactly for the frequency estimator.
 plot::Line categorical_l2_rate(const MixtureModel& m, const std::vector<double>& n) {
   double sum_sq = 0.0;
   for (double w : m.target) sum_sq += w * w;
@@ -276,7 +275,7 @@ plot::Plot density_fit(const MixtureExperiment& e, const BatchResult& r) {
   for (size_t k = 0; k < fits.size(); ++k) fits[k].name = r.layout.series[k], fits[k].color = palette(k);
   for (int g = 0; g < points; ++g) {
     const double x = lo + (hi - lo) * g / (points - 1);
-    evaluate_components(m, x, f.data());
+    evaluate_components(m, {x, 0.0}, f.data());
     target.x.push_back(x);
     target.y.push_back(mixture_density(m.target.data(), f.data(), m.components));
     for (size_t k = 0; k < fits.size(); ++k) {
@@ -289,6 +288,19 @@ plot::Plot density_fit(const MixtureExperiment& e, const BatchResult& r) {
   d.lines = fits;
   d.lines.insert(d.lines.begin(), target);
   return d;
+}
+
+// Bumps2d: the target density and run 1's final estimate (entropic SMD's, else the first method's) as heat maps
+// on one colour scale.
+std::vector<plot::Plot> density_maps(const MixtureExperiment& e, const BatchResult& r) {
+  const MixtureModel m = e.model();
+  const int entropic = r.layout.find_series("smd_entropic");
+  const size_t shown = entropic >= 0 ? static_cast<size_t>(entropic) : 0;
+  const MixturePaths paths = e.paths(r.seed, 0);
+  const plot::Heatmap target = mixture_density_map(m, m.target, 64), estimate = mixture_density_map(m, paths.w[shown].back(), 64);
+  const double top = *std::max_element(target.values.begin(), target.values.end());
+  return {mixture_map_plot("Target density p", target, top),
+          mixture_map_plot("Run 1 at n = " + format_real(static_cast<double>(e.p().samples)) + ": p̂_n of " + r.layout.series[shown], estimate, top)};
 }
 
 plot::Plot final_bars(const BatchResult& r, const std::string& metric, const std::string& title, const std::string& y_label,
@@ -314,13 +326,53 @@ plot::Plot final_bars(const BatchResult& r, const std::string& metric, const std
 
 }  // namespace
 
+plot::Line mixture_kl_rate(const MixtureModel& m, const std::vector<double>& n) {
+  const bool categorical = m.dictionary == Dictionary::Categorical;
+  const double free = categorical ? static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }))
+                                  : static_cast<double>(m.components);
+  plot::Line line = plot::reference_line(categorical ? "(M₊ − 1)/(2n): classical KL risk" : "(M − 1)/(2n), n ≥ M: the MLE's asymptotic KL risk");
+  for (double x : n)
+    if (categorical || x >= free) line.x.push_back(x), line.y.push_back((free - 1.0) / (2.0 * x));
+  return line;
+}
+
+plot::Heatmap mixture_density_map(const MixtureModel& m, const std::vector<double>& w, int cells) {
+  plot::Heatmap h;
+  h.nx = h.ny = cells;
+  h.x0 = h.y0 = -3.0 * m.width;
+  h.x1 = h.y1 = 1.0 + 3.0 * m.width;
+  h.vmin = 0.0;
+  h.label = "density";
+  std::vector<double> centres(static_cast<size_t>(cells)), values(static_cast<size_t>(cells * cells));  // (cells), (cells, cells)
+  for (int i = 0; i < cells; ++i) centres[static_cast<size_t>(i)] = h.x0 + (i + 0.5) * (h.x1 - h.x0) / cells;
+  density_on_grid(m, w.data(), centres, centres, values.data());
+  h.values.assign(values.begin(), values.end());
+  return h;
+}
+
+plot::Plot mixture_map_plot(const std::string& title, const plot::Heatmap& map, double vmax) {
+  plot::Plot p;
+  p.title = title;
+  p.x = {"x₁", plot::Scale::Linear, map.x0, map.x1};
+  p.y = {"x₂", plot::Scale::Linear, map.y0, map.y1};
+  p.equal_aspect = true;
+  p.legend = false;
+  if (map.values.empty()) return p;
+  p.heatmaps.push_back(map);
+  p.heatmaps.back().vmax = vmax;
+  return p;
+}
+
 plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   const MixtureModel m = model();
   const bool categorical = m.dictionary == Dictionary::Categorical;
   plot::Figure f;
-  f.title = (categorical ? "Categorical target, M = " + std::to_string(m.components) + " (" + std::to_string(p().zeros) + " with p_i = 0)"
-                         : "Gaussian bumps, M = " + std::to_string(m.components) + ", σ = " + format_real(m.width)) +
-            ", " + std::to_string(r.runs_done) + " runs";
+  const std::string target_text =
+      categorical ? "Categorical target, M = " + std::to_string(m.components) + " (" + std::to_string(p().zeros) + " with p_i = 0)"
+      : m.dictionary == Dictionary::Bumps
+          ? "Gaussian bumps, M = " + std::to_string(m.components) + ", σ = " + format_real(m.width)
+          : "2-D Gaussian bumps, M = " + std::to_string(m.side) + "² = " + std::to_string(m.components) + ", σ = " + format_real(m.width);
+  f.title = target_text + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot kl;
   kl.title = "KL(p‖p̂_n), 95% CI (runs with KL = ∞ left out)";
   kl.x = {"samples n", plot::Scale::Log};
@@ -333,8 +385,9 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   l2.lines = plot::result_lines(r, "l2");
   const std::vector<double>& n = r.layout.axes[0].x;
   const int entropic = r.layout.find_series("smd_entropic");
+  const plot::Line kl_rate = mixture_kl_rate(m, n);
+  if (!kl_rate.x.empty()) kl.lines.push_back(kl_rate);
   if (categorical) {
-    kl.lines.push_back(categorical_kl_rate(m, n));
     l2.lines.push_back(categorical_l2_rate(m, n));
   } else if (entropic >= 0 && !n.empty()) {
     kl.lines.push_back(slope_guide(r, static_cast<size_t>(entropic), kCurveKl, 1.0, "slope −1 guide (∝ 1/n)"));
@@ -350,7 +403,10 @@ plot::Figure MixtureExperiment::figure(const BatchResult& r) const {
   plot::Plot cost = final_bars(r, "evals_per_sample", "Work: component evaluations f_i(x) per sample at n", "evaluations per sample",
                                plot::Scale::Log);
   f.plots = {kl, l2};
-  if (!categorical && r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7) f.plots.push_back(density_fit(*this, r));
+  const bool rerun_affordable = r.runs_done > 0 && static_cast<double>(p().samples) * m.components <= 2e7;  // run 1 again (EM included)
+  if (m.dictionary == Dictionary::Bumps && rerun_affordable) f.plots.push_back(density_fit(*this, r));
+  if (m.dictionary == Dictionary::Bumps2d && rerun_affordable)
+    for (const plot::Plot& map : density_maps(*this, r)) f.plots.push_back(map);
   // Categorical: the fraction of infinite KLs; bumps: the work (on point masses it is M against 1).
   f.plots.push_back(categorical ? infinite : cost);
   return f;
@@ -365,7 +421,8 @@ DemoInfo mixture_demo() {
   d.title = "Mixture weights by mirror descent";
   d.summary = "Estimate mixture weights from samples: entropic SMD (no lower bound), Euclidean SMD on Δ_δ, batch EM, frequency and add-one; KL and ℓ₂ against n.";
   d.about =
-      "The target p = Σ w*_i f_i mixes a fixed dictionary f_1..f_M (point masses, or Gaussian bumps on [0, 1]). Each sample x_t\n"
+      "The target p = Σ w*_i f_i mixes a fixed dictionary f_1..f_M (point masses, Gaussian bumps on [0, 1], or 2-D bumps on an\n"
+      "s × s grid of [0, 1]², M = s² up to 10⁴: target=bumps2d, a ring with a central peak). Each sample x_t\n"
       "updates the weights by stochastic mirror descent on the cross-entropy L(w) = −E ln p_w(x), whose gradient is\n"
       "    g_i(w; x) = −f_i(x)/p_w(x)          (unbounded: no Lipschitz constant without a lower bound on w)\n"
       "    entropic SMD    w_{t+1,i} = w_{t,i} (1 − η_t + η_t f_i(x_t)/p_{w_t}(x_t)),  η_t = c/(t+1+c)\n"
@@ -374,7 +431,8 @@ DemoInfo mixture_demo() {
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"
-      "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle.\n"
+      "Live: one run; with M = 3 its estimates move over the KL(p‖·) landscape of the simplex and the start w₀ is a handle;\n"
+      "with 2-D bumps the target density and the current estimate p̂_n are heat maps side by side.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"
       "on the floor its lower bound δ puts on the zeros (claim 1, tests/unit/optim_claims_test.cpp); frequency and EM have\n"
       "KL = ∞ whenever a category goes unseen.";

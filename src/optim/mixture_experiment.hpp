@@ -15,7 +15,8 @@ namespace klab::optim {
 struct MixtureParams {
   std::vector<std::string> methods;  // estimator ids, in series order
   Dictionary target = Dictionary::Categorical;
-  int components = 3;         // M
+  int components = 3;         // M (categorical, bumps)
+  int side = 10;              // bumps2d: s, M = s²
   int zeros = 1;              // categorical: categories with p_i = 0 (the last ones)
   double width = 0.05;        // bumps: σ
   long long samples = 10000;  // n
@@ -28,8 +29,21 @@ struct MixtureParams {
 
 const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic"
 
-// The dictionary and target the parameters describe.
+// The dictionary and target the parameters describe; M = components, or side² for bumps2d.
+int mixture_model_size(const MixtureParams& p);
 MixtureModel mixture_model(const MixtureParams& p);
+
+// The classical asymptotic KL risk of the MLE drawn on the KL plots (the Runs figure and the live view):
+// (d − 1)/(2n) with d free weights. Categorical: d = M₊, the categories with p_i > 0 (Braess & Sauer
+// 2004), at every n. Bumps (1-D, 2-D): d = M, the E KL = (M − 1)/(2n) of a regular (M − 1)-parameter
+// model (Wilks), drawn for n ≥ M only (its asymptotic regime); weights near 0 leave fewer free, so the
+// MLE can sit below it. A reference, not the paper's bound (its constants are not known here).
+plot::Line mixture_kl_rate(const MixtureModel& m, const std::vector<double>& n);
+
+// Bumps2d: p_w on cells² cell centres of [−3σ, 1 + 3σ]² as a heat map (density_on_grid; rows in x₂).
+plot::Heatmap mixture_density_map(const MixtureModel& m, const std::vector<double>& w, int cells);
+// A plot of such a map on axes x₁, x₂ (equal aspect), coloured from 0 to vmax (empty map: empty axes).
+plot::Plot mixture_map_plot(const std::string& title, const plot::Heatmap& map, double vmax);
 
 // In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
 enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
@@ -57,7 +71,7 @@ class MixtureRun {
   std::vector<double> start_;                 // (M) w_0
   std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
   std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
-  std::vector<double> samples_;               // (t) all samples so far (EM only)
+  std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;
   long long t_ = 0;
 };

@@ -25,6 +25,7 @@ namespace {
 constexpr int kLiveFrames = 90;  // log-spaced sample (mixture) or oracle-call (halpern) counts the live run stops at, one view step each
 constexpr double kMaxLiveEmWork = 2e6;  // EM is refitted live only while n·M stays below this (else: Runs tab)
 constexpr double kSimplexHeight = 0.8660254037844386;
+constexpr int kMapCells = 96;  // optim.mixture on 2-D bumps: heat map cells per axis
 
 std::string num(double v) { return plot::format_number(v); }
 
@@ -58,7 +59,8 @@ void set_pair(ParamSet& ps, const char* kx, double x, const char* ky, double y) 
 
 // ---------------------------------------------------------------------------------------------
 // optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
-// start w₀ of the SMD methods is a handle to drag.
+// start w₀ of the SMD methods is a handle to drag; with 2-D bumps the target density and the shown
+// method's current estimate are heat maps side by side.
 class MixtureView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -72,6 +74,10 @@ class MixtureView final : public ui::DemoView {
     history_.kl.assign(series_.size(), {});
     history_.l2.assign(series_.size(), {});
     landscape_.values.clear();
+    const auto entropic = std::find(series_.begin(), series_.end(), "smd_entropic");
+    shown_ = entropic == series_.end() ? 0 : static_cast<size_t>(entropic - series_.begin());
+    estimate_map_ = plot::Heatmap{};
+    if (run_->model().dictionary == Dictionary::Bumps2d) target_map_ = mixture_density_map(run_->model(), run_->model().target, kMapCells);
     record();  // n = 0: the start
   }
   bool animates() const override { return true; }
@@ -103,6 +109,8 @@ class MixtureView final : public ui::DemoView {
     const bool simplex = m.dictionary == Dictionary::Categorical && m.components == 3;
     if (simplex) {
       draw_simplex(e, grid.cell(0));
+    } else if (m.dictionary == Dictionary::Bumps2d) {
+      draw_maps(grid.cell(0));
     } else {
       ui::draw_plot("estimate", figure_.plots[0], grid.cell(0));
     }
@@ -138,7 +146,24 @@ class MixtureView final : public ui::DemoView {
       if (run_->model().components > 64) last_w_.resize(series_.size()), last_w_[s] = w;
       history_.kl[s].push_back(std::isfinite(err.kl) ? err.kl : NAN);
       history_.l2[s].push_back(err.l2);
+      if (s == shown_ && run_->model().dictionary == Dictionary::Bumps2d) estimate_map_ = mixture_density_map(run_->model(), w, kMapCells);
     }
+  }
+
+  // One colour scale for both maps: the target's largest value.
+  plot::Plot map_plot(const std::string& title, const plot::Heatmap& map) const {
+    return mixture_map_plot(title, map, *std::max_element(target_map_.values.begin(), target_map_.values.end()));
+  }
+
+  // The target and the estimate side by side in one cell (stacked where the cell is tall).
+  void draw_maps(ImVec2 size) {
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const bool side_by_side = size.x >= size.y;
+    const ImVec2 half = side_by_side ? ImVec2((size.x - gap) * 0.5f, size.y) : ImVec2(size.x, (size.y - gap) * 0.5f);
+    ui::draw_plot("target", figure_.plots[3], half);
+    ImGui::SetCursorScreenPos(side_by_side ? ImVec2(origin.x + half.x + gap, origin.y) : ImVec2(origin.x, origin.y + half.y + gap));
+    ui::draw_plot("estimate", figure_.plots[0], half);
   }
 
   // The current estimate of method s (the last one recorded), empty if none.
@@ -169,6 +194,8 @@ class MixtureView final : public ui::DemoView {
         plot::Line l{series_[s], target.x, w, {}, {}, palette(s), 1.5f};
         if (!w.empty()) est.lines.push_back(l);
       }
+    } else if (m.dictionary == Dictionary::Bumps2d) {
+      est = map_plot("p̂_n of " + series_[shown_] + " at n = " + num(static_cast<double>(run_->samples_seen())), estimate_map_);
     } else {
       est.title = "Target density and the current estimates";
       est.x = {"x"};
@@ -181,7 +208,7 @@ class MixtureView final : public ui::DemoView {
       for (size_t s = 0; s < series_.size(); ++s) fits.push_back({series_[s], {}, {}, {}, {}, palette(s), 1.5f});
       for (int g = 0; g < 160; ++g) {
         const double x = -4.0 * m.width + (1.0 + 8.0 * m.width) * g / 159.0;
-        evaluate_components(m, x, f.data());
+        evaluate_components(m, {x, 0.0}, f.data());
         target.x.push_back(x);
         target.y.push_back(mixture_density(m.target.data(), f.data(), m.components));
         for (size_t s = 0; s < series_.size(); ++s) {
@@ -213,14 +240,18 @@ class MixtureView final : public ui::DemoView {
       kl.lines.push_back(a);
       l2.lines.push_back(b);
     }
-    if (categorical) {
-      const double positive = static_cast<double>(std::count_if(m.target.begin(), m.target.end(), [](double w) { return w > 0; }));
-      plot::Line rate = plot::reference_line("(M₊ − 1)/(2n)");
-      for (double n : plot::log_spaced_counts(e.p().samples, 20)) rate.x.push_back(n), rate.y.push_back((positive - 1.0) / (2.0 * n));
-      kl.lines.push_back(rate);
+    const plot::Line rate = mixture_kl_rate(m, plot::log_spaced_counts(e.p().samples, 20));
+    if (!rate.x.empty()) kl.lines.push_back(rate);
+    if (!categorical && history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
+      // Bumps: the paper's constant is not known here (README): a slope −1 guide (∝ 1/n) through the shown method's last KL.
+      plot::Line guide = plot::reference_line("slope −1 guide (∝ 1/n)");
+      const double n_end = history_.n.back(), kl_end = history_.kl[shown_].back();
+      for (double n : plot::log_spaced_counts(e.p().samples, 20)) guide.x.push_back(n), guide.y.push_back(kl_end * n_end / n);
+      kl.lines.push_back(guide);
     }
     figure_.title = "optim.mixture, run 1";
     figure_.plots = {est, kl, l2};
+    if (m.dictionary == Dictionary::Bumps2d) figure_.plots.push_back(map_plot("Target density p (a ring and a central peak)", target_map_));
   }
 
   plot::Plot simplex_plot(const MixtureModel& m) {
@@ -284,6 +315,8 @@ class MixtureView final : public ui::DemoView {
   History history_;
   std::vector<std::vector<double>> last_w_;  // (methods, M) for M > 64 (not kept in the history)
   plot::Heatmap landscape_;
+  size_t shown_ = 0;                       // the method whose estimate the 2-D map shows: entropic SMD, else the first
+  plot::Heatmap target_map_, estimate_map_;  // bumps2d: p and p̂_n of method shown_
   bool dragging_ = false;
 };
 

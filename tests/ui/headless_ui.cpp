@@ -592,6 +592,22 @@ TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no
   }
 }
 
+TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as heat maps beside the KL plot") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.mixture?target=bumps2d&side=6&samples=2000&methods=smd_entropic,smd_euclidean").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "2-D live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Target density p"));
+  CHECK(shown("p̂_n of smd_entropic at n = "));
+  CHECK(shown("This run: KL(p‖p̂_n)"));
+  CHECK(app.view()->status().rfind("n = 0 ", 0) != 0);  // samples arrived
+}
+
 TEST_CASE("phones and small windows: the controls go into a drawer and every plot keeps a usable area") {
   // At least this much data area (logical pixels) in every plot, Live and Runs.
   constexpr float kMinAreaWidth = 150.0f, kMinAreaHeight = 80.0f;

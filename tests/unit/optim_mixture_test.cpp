@@ -20,10 +20,10 @@ TEST_CASE("optim: entropic SMD with η_t = 1/(t+2) on point masses is the add-1/
   klab::Rng rng(3, 0, 0);
   std::vector<double> w(7, 1.0 / 7), f(7), counts(7, 0.0);
   for (int t = 0; t < 5000; ++t) {
-    const double x = optim::sample_target(m, table, rng);
+    const optim::MixturePoint x = optim::sample_target(m, table, rng);
     optim::evaluate_components(m, x, f.data());
     REQUIRE(optim::entropic_step(w.data(), f.data(), 7, 1.0 / (t + 2.0)));
-    counts[static_cast<size_t>(x)] += 1.0;
+    counts[static_cast<size_t>(x.x)] += 1.0;
   }
   for (size_t i = 0; i < 7; ++i) CHECK(w[i] == doctest::Approx((counts[i] + 1.0 / 7) / 5001.0).epsilon(1e-11));
   CHECK(counts[5] == 0.0);  // the two zero-probability categories are never drawn
@@ -56,7 +56,7 @@ TEST_CASE("optim: the bump recurrence equals the Gaussian density, also far from
   const optim::MixtureModel m = optim::make_model(optim::Dictionary::Bumps, 41, 0, 0.03);
   std::vector<double> f(41);
   for (double x : {-0.2, 0.0, 0.137, 0.5, 0.9999, 1.3}) {
-    optim::evaluate_components(m, x, f.data());
+    optim::evaluate_components(m, {x, 0.0}, f.data());
     for (int i = 0; i < 41; ++i) {
       const double d = x - i * m.spacing();
       const double exact = std::exp(-0.5 * d * d / (0.03 * 0.03)) / (0.03 * std::sqrt(2.0 * M_PI));
@@ -80,7 +80,7 @@ TEST_CASE("optim: the alias table draws each index with its weight") {
 
 TEST_CASE("optim: batch EM on point masses is the frequency estimator; on bumps it raises the likelihood") {
   const optim::MixtureModel m = optim::make_model(optim::Dictionary::Categorical, 5, 1, 0.05);
-  const std::vector<double> samples = {0, 0, 1, 3, 0, 2, 1, 0};
+  const std::vector<optim::MixturePoint> samples = {{0, 0}, {0, 0}, {1, 0}, {3, 0}, {0, 0}, {2, 0}, {1, 0}, {0, 0}};
   std::vector<double> w(5);
   optim::em_fit(m, samples, 50, w.data());
   const double expected[] = {4.0 / 8, 2.0 / 8, 1.0 / 8, 1.0 / 8, 0.0};
@@ -89,12 +89,12 @@ TEST_CASE("optim: batch EM on point masses is the frequency estimator; on bumps 
   const optim::MixtureModel b = optim::make_model(optim::Dictionary::Bumps, 12, 0, 0.08);
   const optim::AliasTable table = optim::make_alias_table(b.target);
   klab::Rng rng(5, 0, 0);
-  std::vector<double> xs;
+  std::vector<optim::MixturePoint> xs;
   for (int i = 0; i < 400; ++i) xs.push_back(optim::sample_target(b, table, rng));
   auto loglik = [&](const std::vector<double>& weights) {
     std::vector<double> f(12);
     double s = 0.0;
-    for (double x : xs) {
+    for (const optim::MixturePoint& x : xs) {
       optim::evaluate_components(b, x, f.data());
       s += std::log(optim::mixture_density(weights.data(), f.data(), 12));
     }
@@ -122,13 +122,76 @@ TEST_CASE("optim: errors — zero at the target, KL = ∞ for a missed category,
   double fine = 0.0, mass = 0.0;
   const double lo = -0.3, hi = 1.3, dx = (hi - lo) / 200000;
   for (int g = 0; g < 200000; ++g) {
-    optim::evaluate_components(b, lo + (g + 0.5) * dx, f.data());
+    optim::evaluate_components(b, {lo + (g + 0.5) * dx, 0.0}, f.data());
     const double p = optim::mixture_density(b.target.data(), f.data(), 30), q = optim::mixture_density(uniform.data(), f.data(), 30);
     fine += dx * klab::x_log_x_over_y(p, q);
     mass += dx * p;
   }
   CHECK(mass == doctest::Approx(1.0).epsilon(1e-9));
   CHECK(optim::estimation_errors(b, uniform.data()).kl == doctest::Approx(fine).epsilon(1e-4));
+}
+
+TEST_CASE("optim: 2-D bumps are products of Gaussians; the factorised grid density equals the direct sum") {
+  const optim::MixtureModel m = optim::make_model(optim::Dictionary::Bumps2d, 49, 0, 0.07);
+  REQUIRE(m.side == 7);
+  double total = 0.0;
+  for (double w : m.target) total += w;
+  CHECK(total == doctest::Approx(1.0).epsilon(1e-14));
+  std::vector<double> f(49);
+  const double sd = 0.07, norm = 1.0 / (2.0 * M_PI * sd * sd);
+  for (const optim::MixturePoint x : {optim::MixturePoint{0.3, 0.8}, optim::MixturePoint{-0.2, 1.1}, optim::MixturePoint{0.99, 0.01}}) {
+    optim::evaluate_components(m, x, f.data());
+    for (int k = 0; k < 49; ++k) {
+      const double dx = x.x - (k % 7) * m.spacing(), dy = x.y - (k / 7) * m.spacing();
+      const double exact = norm * std::exp(-0.5 * (dx * dx + dy * dy) / (sd * sd));
+      CAPTURE(k);
+      CHECK(std::fabs(f[static_cast<size_t>(k)] - exact) <= 1e-12 * exact + 1e-300);
+    }
+  }
+  // density_on_grid (G_yᵀ W G_x) against Σ_k w_k f_k(x, y) at each node, for a non-symmetric w.
+  std::vector<double> w(49);
+  for (size_t k = 0; k < 49; ++k) w[k] = (k + 1.0) / (49.0 * 25.0);
+  const std::vector<double> xs = {-0.1, 0.25, 0.5, 1.05}, ys = {0.0, 0.4, 0.93};
+  std::vector<double> grid(xs.size() * ys.size());
+  optim::density_on_grid(m, w.data(), xs, ys, grid.data());
+  for (size_t b = 0; b < ys.size(); ++b)
+    for (size_t a = 0; a < xs.size(); ++a) {
+      optim::evaluate_components(m, {xs[a], ys[b]}, f.data());
+      CHECK(grid[b * xs.size() + a] == doctest::Approx(optim::mixture_density(w.data(), f.data(), 49)).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("optim: the 2-D quadrature of KL and L² against a grid twice as fine and 7σ wide") {
+  for (double sd : {0.05, 0.15}) {
+    const optim::MixtureModel m = optim::make_model(optim::Dictionary::Bumps2d, 100, 0, sd);
+    const optim::Errors self = optim::estimation_errors(m, m.target.data());
+    CHECK(std::fabs(self.kl) < 1e-14);
+    CHECK(self.l2 == 0.0);
+    const std::vector<double> uniform(100, 0.01);
+    // The reference: the trapezoid rule over [−7σ, 1 + 7σ]² with more than twice the nodes per axis (and p's mass on it).
+    const int points = 2 * optim::quadrature_points_2d(sd) + 41;
+    const double lo = -7.0 * sd, hi = 1.0 + 7.0 * sd, dx = (hi - lo) / (points - 1);
+    std::vector<double> axis(static_cast<size_t>(points));
+    for (int g = 0; g < points; ++g) axis[static_cast<size_t>(g)] = lo + g * dx;
+    std::vector<double> p(axis.size() * axis.size()), q(p.size());
+    optim::density_on_grid(m, m.target.data(), axis, axis, p.data());
+    optim::density_on_grid(m, uniform.data(), axis, axis, q.data());
+    double kl = 0.0, l2 = 0.0, mass = 0.0;
+    for (int b = 0; b < points; ++b)
+      for (int a = 0; a < points; ++a) {
+        const double weight = dx * dx * (b == 0 || b == points - 1 ? 0.5 : 1.0) * (a == 0 || a == points - 1 ? 0.5 : 1.0);
+        const size_t k = static_cast<size_t>(b * points + a);
+        kl += weight * klab::x_log_x_over_y(p[k], q[k]);
+        l2 += weight * (p[k] - q[k]) * (p[k] - q[k]);
+        mass += weight * p[k];
+      }
+    const optim::Errors e = optim::estimation_errors(m, uniform.data());
+    MESSAGE("σ = " << sd << ": KL(p‖uniform) " << e.kl << " vs reference " << kl << " (relative " << (e.kl - kl) / kl << "), L² " << e.l2
+                   << " vs " << std::sqrt(l2) << ", mass " << mass);
+    CHECK(mass == doctest::Approx(1.0).epsilon(1e-9));
+    CHECK(e.kl == doctest::Approx(kl).epsilon(1e-6));
+    CHECK(e.l2 == doctest::Approx(std::sqrt(l2)).epsilon(1e-6));
+  }
 }
 
 TEST_CASE("optim.mixture: bad parameters name the field and the range") {
@@ -145,6 +208,17 @@ TEST_CASE("optim.mixture: bad parameters name the field and the range") {
   s = e.params().set_texts({{"target", "bumps"}, {"methods", "smd_entropic,em"}, {"components", "1000"}, {"samples", "100000"}});
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("samples") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic,frequency"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("categorical") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps2d"}, {"side", "101"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("side") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic,em"}, {"side", "100"}, {"samples", "5000"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("side") != std::string::npos);
+  REQUIRE(e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic,em"}, {"side", "100"}, {"samples", "2000"}}).ok());
+  CHECK(optim::mixture_model(e.p()).components == 10000);
 }
 
 TEST_CASE("optim.mixture: the start w₀ is a prior of one pseudo-sample for entropic SMD: (c_i + w₀_i)/(n + 1)") {
