@@ -33,8 +33,13 @@ std::shared_ptr<const ParamTable<BoParams>> table() {
       .help("Acquisition functions (and random search), all from the same initial design.");
   t->choice("function", &P::function, TestFunction::Forrester, test_function_ids())
       .label("test function")
-      .choice_labels({"Forrester (1-D)", "Gramacy & Lee (1-D)", "Branin (2-D)", "Six-Hump Camel (2-D)", "Hartmann-3 (3-D)"})
-      .help("The function minimised (BO maximises −f); inputs are scaled to the unit box.");
+      .choice_labels({"Forrester (1-D)", "Gramacy & Lee (1-D)", "Branin (2-D)", "Six-Hump Camel (2-D)", "Hartmann-3 (3-D)", "drawn (1-D)"})
+      .help("The function minimised (BO maximises −f); inputs are scaled to the unit box. drawn: the curve below (draw it in the live view).");
+  t->text("drawn", &P::drawn, kDefaultDrawnText, kDrawnTextMaxChars)
+      .label("drawn curve")
+      .help("The drawn function's control points x:y,x:y,... (2 to 64, x increasing in [0, 1], y in [-1, 1]), joined by a monotone cubic "
+            "(PCHIP); the live view's Draw mode writes it.");
+  t->rule([](const P& p) { return check_drawn_text(p.drawn); });
   t->choice("kernel", &P::kernel, KernelKind::Matern52, {"squared_exponential", "matern52"})
       .label("kernel")
       .choice_labels({"squared exponential", "Matérn 5/2"})
@@ -75,8 +80,8 @@ const std::vector<std::string>& bo_method_ids() {
 
 BoRun::BoRun(const BoParams& p, const std::string& method, uint64_t seed, uint32_t run)
     : method_(method_of(method)),
-      function_(p.function),
-      dim_(function_info(p.function).dim),
+      objective_(p.function, p.drawn),
+      dim_(objective_.info().dim),
       evaluations_(p.evaluations),
       init_points_(p.init_points),
       hyper_{p.kernel, 1.0, p.length, p.noise, 0.0},
@@ -103,7 +108,7 @@ std::vector<double> BoRun::to_box(const std::vector<double>& u) const {
 void BoRun::step() {
   if (done()) return;
   const std::vector<double> x = to_box(proposal_);
-  const double f = test_function(function_, x.data());
+  const double f = objective_(x.data());
   double y = f;
   if (obs_noise_ > 0) {
     Rng r = Rng::substream(seed_, run_, kNoiseStream, static_cast<uint32_t>(fx_.size()));
@@ -113,7 +118,7 @@ void BoRun::step() {
   fx_.push_back(f);
   y_.push_back(y);
   best_f_ = std::min(best_f_, f);
-  cumulative_regret_ += f - function_info(function_).minimum;
+  cumulative_regret_ += f - objective_.info().minimum;
   if (!done()) propose();
 }
 
@@ -266,7 +271,8 @@ RunLayout BoExperiment::layout() const {
 // [SECTION] figure
 
 plot::Figure BoExperiment::figure(const BatchResult& r) const {
-  const FunctionInfo& fi = function_info(p().function);
+  const Objective objective(p().function, p().drawn);
+  const FunctionInfo& fi = objective.info();
   plot::Figure f;
   f.title = std::string(fi.label) + ", " + (p().kernel == KernelKind::Matern52 ? "Matérn 5/2" : "squared exponential") + " GP, " +
             std::to_string(r.runs_done) + " runs";

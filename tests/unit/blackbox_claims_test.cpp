@@ -107,13 +107,14 @@ TEST_SUITE("claims") {
     CHECK(ei.mean() + 2.0 * ei.sem() < 0.75 * (rs.mean() - 2.0 * rs.sem()));
     // Random search's exact expectation is 1/q, q = P(f(U) − f* ≤ 0.1) for U uniform on the box
     // (geometric waiting time); q from 10⁶ uniform points, taken at its upper 4σ bound.
-    const klab::blackbox::FunctionInfo& fi = klab::blackbox::function_info(klab::blackbox::TestFunction::Branin);
+    const klab::blackbox::Objective branin(klab::blackbox::TestFunction::Branin, "");
+    const klab::blackbox::FunctionInfo& fi = branin.info();
     klab::Rng u(17, 0, 0);
     const int draws = 1000000;
     int hits = 0;
     for (int i = 0; i < draws; ++i) {
       const double x[2] = {fi.lo[0] + (fi.hi[0] - fi.lo[0]) * u.uniform(), fi.lo[1] + (fi.hi[1] - fi.lo[1]) * u.uniform()};
-      hits += klab::blackbox::test_function(klab::blackbox::TestFunction::Branin, x) - fi.minimum <= 0.1;
+      hits += branin(x) - fi.minimum <= 0.1;
     }
     const double q = static_cast<double>(hits) / draws, q_hi = q + 4.0 * std::sqrt(q * (1 - q) / draws);
     CHECK(ei.mean() + 2.0 * ei.sem() < 0.1 / q_hi);
