@@ -200,7 +200,7 @@ class BoView final : public ui::DemoView {
  private:
   // The Draw button and its one-line hint (Draw mode: the hint says what the mouse does).
   void draw_toolbar(ParamSet& params) {
-    if (ImGui::Button(drawing_ ? "Done drawing" : "✎ Draw f")) {
+    if (ImGui::Button(drawing_ ? "Done drawing" : "Draw f")) {
       if (drawing_) {
         drawing_ = false;
       } else if (drawn_function_) {
