@@ -104,7 +104,7 @@ Status check_drawn_text(const std::string& text) {
 
 double drawn_value(const DrawnCurve& c, double x) {
   const size_t n = c.x.size();
-  if (x <= c.x[0]) return c.y[0];
+  if (!(x > c.x[0])) return c.y[0];  // (a NaN x too: no out-of-range piece)
   if (x >= c.x[n - 1]) return c.y[n - 1];
   const size_t k = static_cast<size_t>(std::upper_bound(c.x.begin(), c.x.end(), x) - c.x.begin()) - 1;  // x_k ≤ x < x_{k+1}
   const double h = c.x[k + 1] - c.x[k], t = (x - c.x[k]) / h, s = 1.0 - t;
