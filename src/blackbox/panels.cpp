@@ -160,6 +160,7 @@ class BoView final : public ui::DemoView {
     drawn_function_ = drawn;
     draft_ = runs_.front().objective().curve();
     dragging_ = -1;
+    sketching_ = false;
     sketch_x_.clear(), sketch_y_.clear();
   }
   bool animates() const override { return true; }
