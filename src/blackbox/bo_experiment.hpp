@@ -21,6 +21,7 @@ enum class BoMethod { Ei, Pi, Ucb, Ts, Kg, Random };
 struct BoParams {
   std::vector<std::string> methods;  // ids of BoMethod: ei, pi, ucb, ts, kg, random
   TestFunction function = TestFunction::Forrester;
+  std::string drawn = kDefaultDrawnText;  // the curve of function = drawn (drawn_curve.hpp): x:y,x:y,...
   KernelKind kernel = KernelKind::Matern52;
   double length = 0.15;      // ℓ in units of the box's sides (inputs are scaled to [0, 1]^d)
   bool fit_length = false;   // ℓ by maximum marginal likelihood on a grid, refitted every evaluation
@@ -41,9 +42,10 @@ class BoRun {
   void step();  // evaluates the proposed point, then proposes the next
   bool done() const { return static_cast<int>(fx_.size()) >= evaluations_; }
   int evaluated() const { return static_cast<int>(fx_.size()); }
-  double regret() const { return best_f_ - function_info(function_).minimum; }  // min_i f(x_i) − f*
-  double cumulative_regret() const { return cumulative_regret_; }                 // Σ_i (f(x_i) − f*)
-  const FunctionInfo& info() const { return function_info(function_); }
+  double regret() const { return best_f_ - objective_.info().minimum; }  // min_i f(x_i) − f*
+  double cumulative_regret() const { return cumulative_regret_; }         // Σ_i (f(x_i) − f*)
+  const FunctionInfo& info() const { return objective_.info(); }
+  const Objective& objective() const { return objective_; }
   BoMethod method() const { return method_; }
 
   // The state behind the current proposal (for the live view), in the function's units:
@@ -65,7 +67,7 @@ class BoRun {
   void propose();
   void propose_uniform();
   BoMethod method_;
-  TestFunction function_;
+  Objective objective_;
   int dim_, evaluations_, init_points_;
   GpHyper hyper_;
   bool fit_length_;

@@ -13,9 +13,11 @@
 #include "blackbox/private_gsd_experiment.hpp"
 #include "blackbox/disom.hpp"
 #include "core/result_plots.hpp"
+#include "imgui.h"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
+#include "ui/theme.hpp"
 
 namespace klab::blackbox {
 namespace {
@@ -138,6 +140,10 @@ class EsView final : public ui::DemoView {
 // blackbox.bo: run 1 of every method, one evaluation per step. The first method's GP is drawn: in
 // 1-D its posterior mean and ±2σ band over the true f with the acquisition curve below; in 2-D the
 // posterior mean and the acquisition as maps. The simple regret of every method's run 1 alongside.
+// Draw mode (function = drawn): the posterior plot is a canvas. Press and drag across it to sketch f
+// (redraw_with_sketch resamples the stroke to kDrawnSketchPoints points), or drag one control point;
+// on release the curve goes to the `drawn` parameter (so to the link and the CLI command), and the
+// parameter change restarts every run on the new function.
 class BoView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -147,6 +153,15 @@ class BoView final : public ui::DemoView {
     for (const std::string& s : series_) runs_.emplace_back(e.p(), s, ctx.seed, 0);
     regret_.assign(series_.size(), {});
     evaluations_ = e.p().evaluations;
+    // A drawn function opens Draw mode when it arrives (a link, the function menu, the Draw button);
+    // another function closes it.
+    const bool drawn = e.p().function == TestFunction::Drawn;
+    if (drawn != drawn_function_) drawing_ = drawn;
+    drawn_function_ = drawn;
+    draft_ = runs_.front().objective().curve();
+    dragging_ = -1;
+    sketching_ = false;
+    sketch_x_.clear(), sketch_y_.clear();
   }
   bool animates() const override { return true; }
   bool finished() const override { return runs_.front().done(); }
@@ -166,22 +181,130 @@ class BoView final : public ui::DemoView {
   }
 
   void draw(ui::ViewContext& ctx) override {
-    auto& e = static_cast<const BoExperiment&>(ctx.experiment);
     const BoRun& r = runs_.front();
     std::vector<std::pair<std::string, std::string>> rows{{"evaluations", std::to_string(r.evaluated())}, {"ℓ (" + series_.front() + ")", r.has_model() ? num(r.length_used()) : "–"}};
     for (size_t s = 0; s < series_.size(); ++s)
       rows.push_back({"regret " + series_[s], runs_[s].evaluated() ? num(runs_[s].regret()) : "–"});
     ui::readout_table("##bo", rows, 3);
-    build_figure(e);
+    draw_toolbar(ctx.experiment.params());
+    build_figure();
     ui::PlotGrid grid(3, 0);
-    ui::draw_plot("posterior", figure_.plots[0], grid.cell(0));
+    if (drawing_)
+      draw_canvas(ctx.experiment.params(), grid.cell(0));
+    else
+      ui::draw_plot("posterior", figure_.plots[0], grid.cell(0));
     ui::draw_plot("acquisition", figure_.plots[1], grid.cell(1));
     ui::draw_plot("regret", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 
  private:
-  void build_figure(const BoExperiment& e) {
+  // The Draw button and its one-line hint (Draw mode: the hint says what the mouse does).
+  void draw_toolbar(ParamSet& params) {
+    if (ImGui::Button(drawing_ ? "Done drawing" : "Draw f")) {
+      if (drawing_) {
+        drawing_ = false;
+      } else if (drawn_function_) {
+        drawing_ = true;
+      } else {  // function = drawn (its curve as the parameter holds it): the reset opens Draw mode
+        ParamValue v = params.get(static_cast<size_t>(params.find("function")));
+        v.choice = static_cast<int>(TestFunction::Drawn);
+        report(params.set(static_cast<size_t>(params.find("function")), v));
+      }
+    }
+    ui::record_item("button:bo_draw");
+    if (drawing_) {
+      ui::same_line_if_fits(ImGui::CalcTextSize("Default curve").x + 2 * ImGui::GetStyle().FramePadding.x);
+      if (ImGui::Button("Default curve")) commit(params, kDefaultDrawnText);
+    }
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
+    if (drawing_)
+      ImGui::TextDisabled("Drag across the top plot to sketch f (%d points), or drag a point; right-drag pans. BO restarts on release; the link carries the curve.",
+                          kDrawnSketchPoints);
+    else
+      ImGui::TextDisabled("Sketch your own 1-D function with the mouse and watch BO search it.");
+    ImGui::PopTextWrapPos();
+    if (!message_.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::color::kError));
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(message_.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
+    }
+  }
+
+  // The posterior plot as a canvas: control points as handles, a stroke while sketching.
+  void draw_canvas(ParamSet& params, ImVec2 size) {
+    const ui::PlotFrame f = ui::draw_plot("posterior", figure_.plots[0], size, ui::kWithHandles);
+    const bool active = ImGui::IsItemActive();
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const float radius = 8.0f * ImGui::GetFontSize() / 15.0f;
+    int hovered = -1;
+    float nearest = radius * radius;
+    for (size_t k = 0; k < draft_.x.size(); ++k) {
+      const ImVec2 c = f.to_screen(draft_.x[k], draft_.y[k]);
+      const float d2 = (mouse.x - c.x) * (mouse.x - c.x) + (mouse.y - c.y) * (mouse.y - c.y);
+      if (f.hovered && d2 < nearest) nearest = d2, hovered = static_cast<int>(k);
+    }
+    const double x = std::clamp(f.mouse_x, 0.0, 1.0), y = std::clamp(f.mouse_y, kDrawnYMin, kDrawnYMax);
+    if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+      dragging_ = hovered;
+      sketching_ = hovered < 0;
+      sketch_x_.clear(), sketch_y_.clear();
+    }
+    if (dragging_ >= 0 && static_cast<size_t>(dragging_) < draft_.x.size()) move_point(static_cast<size_t>(dragging_), x, y);
+    if (sketching_ && (sketch_x_.empty() || x != sketch_x_.back() || y != sketch_y_.back())) sketch_x_.push_back(x), sketch_y_.push_back(y);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(f.min, f.max, true);
+    for (size_t j = 1; j < sketch_x_.size(); ++j)
+      dl->AddLine(f.to_screen(sketch_x_[j - 1], sketch_y_[j - 1]), f.to_screen(sketch_x_[j], sketch_y_[j]), IM_COL32(250, 184, 26, 255), 2.5f);
+    for (size_t k = 0; k < draft_.x.size(); ++k) {
+      const ImVec2 c = f.to_screen(draft_.x[k], draft_.y[k]);
+      const bool hot = static_cast<int>(k) == hovered || static_cast<int>(k) == dragging_;
+      dl->AddCircleFilled(c, hot ? 0.75f * radius : 0.5f * radius, IM_COL32(235, 235, 235, 255));
+      dl->AddCircle(c, 0.75f * radius, IM_COL32(0, 0, 0, 170));
+    }
+    dl->PopClipRect();
+    if (hovered >= 0 && dragging_ < 0 && !sketching_) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+      ImGui::SetTooltip("point %d: drag to move it", hovered + 1);
+    } else if (f.hovered && dragging_ < 0) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    }
+    // Released: the edited curve goes to the parameters (and restarts the runs).
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left) && (dragging_ >= 0 || sketching_)) {
+      if (sketching_) draft_ = redraw_with_sketch(draft_, sketch_x_, sketch_y_);
+      dragging_ = -1;
+      sketching_ = false;
+      sketch_x_.clear(), sketch_y_.clear();
+      commit(params, format_drawn_curve(draft_));
+    }
+  }
+
+  // Point k to (x, y): y in [−1, 1], x kept 2·kDrawnMinGap inside its neighbours (so that rounding
+  // to 0.001 leaves it more than kDrawnMinGap from each), both rounded to 0.001 (a short link).
+  void move_point(size_t k, double x, double y) {
+    const size_t n = draft_.x.size();
+    const double lo = k == 0 ? 0.0 : draft_.x[k - 1] + 2 * kDrawnMinGap, hi = k + 1 == n ? 1.0 : draft_.x[k + 1] - 2 * kDrawnMinGap;
+    std::vector<double> xs = draft_.x, ys = draft_.y;
+    if (lo <= hi) xs[k] = std::round(std::clamp(x, lo, hi) * 1000.0) / 1000.0;  // moves it at most 0.0005: still in [0, 1], 1.5·gap from each
+    ys[k] = std::round(y * 1000.0) / 1000.0;
+    if (check_drawn_points(xs, ys).ok()) draft_ = make_drawn_curve(std::move(xs), std::move(ys));
+  }
+
+  // function = drawn with the curve `text`, in one change (nothing when both are already so).
+  void commit(ParamSet& params, const std::string& text) {
+    const size_t fi = static_cast<size_t>(params.find("function")), di = static_cast<size_t>(params.find("drawn"));
+    ParamValue function = params.get(fi), drawn = params.get(di);
+    if (function.choice == static_cast<int>(TestFunction::Drawn) && drawn.text == text) return;
+    function.choice = static_cast<int>(TestFunction::Drawn);
+    drawn.text = text;
+    report(params.assign({{fi, function}, {di, drawn}}));
+  }
+  void report(const Status& st) { message_ = st.ok() ? "" : st.message(); }
+
+  void build_figure() {
     const BoRun& r = runs_.front();
     const FunctionInfo& fi = r.info();
     const std::string who = method_label(series_.front());
@@ -191,13 +314,14 @@ class BoView final : public ui::DemoView {
       post.title = who + ", run 1: posterior mean ± 2σ and the true f";
       post.x = {"x", plot::Scale::Linear, fi.lo[0], fi.hi[0]};
       post.y = {"f(x)"};
-      plot::Line truth = plot::reference_line("true f");
+      plot::Line truth = plot::reference_line(drawn_function_ ? "drawn f" : "true f");
       const int g = r.grid_size();
       for (int i = 0; i < g; ++i) {
         const double x = r.to_box({(i + 0.5) / g})[0];  // the 1-D candidate grid
         truth.x.push_back(x);
-        truth.y.push_back(test_function(e.p().function, &x));
+        truth.y.push_back(drawn_function_ ? drawn_value(draft_, x) : r.objective()(&x));  // the draft: a dragged point shows at once
       }
+      if (drawn_function_) post.y.cover_lo = kDrawnYMin, post.y.cover_hi = kDrawnYMax;  // the whole range a point may take
       post.lines.push_back(truth);
       acq.title = "Acquisition (" + who + ") and the next point";
       acq.x = post.x;
@@ -253,7 +377,7 @@ class BoView final : public ui::DemoView {
           std::vector<double> u{(i % side + 0.5) / side, (i / side + 0.5) / side};
           if (r.dim() == 3) u.push_back((layer + 0.5) / side);
           const std::vector<double> x = r.to_box(u);
-          hp.values.push_back(static_cast<float>(test_function(e.p().function, x.data())));
+          hp.values.push_back(static_cast<float>(r.objective()(x.data())));
         }
       }
       if (!r.has_model()) acq.heatmaps.clear();
@@ -297,6 +421,13 @@ class BoView final : public ui::DemoView {
   std::vector<BoRun> runs_;
   std::vector<std::vector<double>> regret_;  // (series, evaluations) run 1's simple regret
   int evaluations_ = 0;
+  bool drawn_function_ = false;  // function = drawn at the last reset
+  bool drawing_ = false;         // Draw mode: the posterior plot is a canvas
+  DrawnCurve draft_;             // the curve shown and edited (the parameter's until a drag or sketch)
+  int dragging_ = -1;            // control point being dragged
+  bool sketching_ = false;
+  std::vector<double> sketch_x_, sketch_y_;  // (stroke samples) the sketch so far, data units
+  std::string message_;                      // the last rejected change's message
 };
 
 // ---------------------------------------------------------------------------------------------

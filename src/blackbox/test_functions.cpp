@@ -1,30 +1,48 @@
 #include "blackbox/test_functions.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "core/lab_math.hpp"
 
 namespace klab::blackbox {
+namespace {
 
-const FunctionInfo& function_info(TestFunction f) {
+const FunctionInfo& test_function_info(TestFunction f) {
   static const FunctionInfo infos[] = {
       {"forrester", "Forrester (1-D)", 1, {0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, -6.020740055767083},
       {"gramacy_lee", "Gramacy & Lee (1-D)", 1, {0.5, 0.0, 0.0}, {2.5, 0.0, 0.0}, -0.869011134989500},
       {"branin", "Branin (2-D)", 2, {-5.0, 0.0, 0.0}, {10.0, 15.0, 0.0}, 0.39788735772973816},
       {"six_hump_camel", "Six-Hump Camel (2-D)", 2, {-3.0, -2.0, 0.0}, {3.0, 2.0, 0.0}, -1.0316284534898774},
       {"hartmann3", "Hartmann-3 (3-D)", 3, {0.0, 0.0, 0.0}, {1.0, 1.0, 1.0}, -3.8627797873326628},
+      {"drawn", "drawn (1-D)", 1, {0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, std::numeric_limits<double>::quiet_NaN()},  // minimum: set from the curve (Objective)
   };
-  static_assert(std::size(infos) == static_cast<size_t>(TestFunction::Hartmann3) + 1);
+  static_assert(std::size(infos) == static_cast<size_t>(TestFunction::Drawn) + 1);
   return infos[static_cast<int>(f)];
 }
 
+}  // namespace
+
 const std::vector<std::string>& test_function_ids() {
-  static const std::vector<std::string> ids{"forrester", "gramacy_lee", "branin", "six_hump_camel", "hartmann3"};
+  static const std::vector<std::string> ids{"forrester", "gramacy_lee", "branin", "six_hump_camel", "hartmann3", "drawn"};
   return ids;
 }
 
-double test_function(TestFunction f, const double* x) {
-  switch (f) {
+Objective::Objective(TestFunction f, std::string_view drawn_text) : function_(f), info_(test_function_info(f)) {
+  if (f != TestFunction::Drawn) return;
+  Expected<DrawnCurve> c = parse_drawn_curve(drawn_text);
+  if (!c.ok()) {
+    std::fprintf(stderr, "Objective: an unchecked drawn curve reached the experiment: %s\n", c.error().c_str());
+    std::abort();
+  }
+  curve_ = std::move(c.value());
+  info_.minimum = drawn_minimum(curve_);
+}
+
+double Objective::operator()(const double* x) const {
+  switch (function_) {
     case TestFunction::Forrester: {
       const double a = 6.0 * x[0] - 2.0;
       return a * a * math::cos(12.0 * x[0] - 4.0 - 0.5 * kPi);  // sin θ = cos(θ − π/2)
@@ -53,6 +71,7 @@ double test_function(TestFunction f, const double* x) {
       }
       return f;
     }
+    case TestFunction::Drawn: return drawn_value(curve_, x[0]);
   }
   return 0.0;
 }

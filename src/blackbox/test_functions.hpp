@@ -13,16 +13,21 @@
 //                 (Hartmann 1973; Dixon & Szegő 1978). The value usually quoted, −3.86278, is f at the rounded
 //                 minimiser (0.114614, 0.555649, 0.852547), −3.862782148; the minimum of the formula above is
 //                 2·10⁻⁶ lower (found by coordinate search; the test below finds it from a grid)
+//   drawn         the user's curve through control points on [0, 1] (drawn_curve.hpp: monotone
+//                 piecewise-cubic Hermite); f* = min_i y_i, exact because the interpolant does not overshoot
 // The minima are the published values (Hartmann-3: see above); the test "blackbox.bo: the test functions' minima" checks
-// them against a dense grid refined by golden-section/coordinate search.
+// them (and the default drawn curve's) against a dense grid refined by golden-section/coordinate search.
 #pragma once
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "blackbox/drawn_curve.hpp"
 
 namespace klab::blackbox {
 
-enum class TestFunction { Forrester, GramacyLee, Branin, SixHumpCamel, Hartmann3 };
+enum class TestFunction { Forrester, GramacyLee, Branin, SixHumpCamel, Hartmann3, Drawn };
 
 struct FunctionInfo {
   const char* id;
@@ -32,9 +37,23 @@ struct FunctionInfo {
   double minimum;                // f*
 };
 
-const FunctionInfo& function_info(TestFunction f);
 const std::vector<std::string>& test_function_ids();
-// f at a point of the box (dim coordinates).
-double test_function(TestFunction f, const double* x);
+
+// The function a BO run minimises: a test function, or (TestFunction::Drawn) the curve given by its
+// parameter text, which must have passed check_drawn_text (the parameter rule sees to it; an
+// unchecked invalid text is a programming error and aborts with its message). Other functions
+// ignore the text.
+class Objective {
+ public:
+  Objective(TestFunction f, std::string_view drawn_text);
+  const FunctionInfo& info() const { return info_; }  // for Drawn the minimum is the curve's
+  double operator()(const double* x) const;            // f at a point of the box (dim coordinates)
+  const DrawnCurve& curve() const { return curve_; }  // Drawn: the control points; otherwise empty
+
+ private:
+  TestFunction function_;
+  FunctionInfo info_;
+  DrawnCurve curve_;
+};
 
 }  // namespace klab::blackbox

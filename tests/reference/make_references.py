@@ -21,6 +21,9 @@
                  density, P(f > best) by scipy.stats.norm.sf, μ + √β σ;
   kg.csv, kg_value.csv  case, a, b (lines) and case, gain: E max_i(a_i + b_i Z) − max_i a_i by scipy.integrate.quad
                  (breakpoints given to quad).
+  pchip.csv      case, role (0 control point, 1 query), x, y: blackbox.bo's drawn curves against
+                 scipy.interpolate.PchipInterpolator (random points on [0, 1] × [−1, 1], numpy Generator, seed
+                 4025 + case, some with repeated y: flat pieces), y at 60 uniform query points inside [x_1, x_n] and at the control points.
 
 Usage: make_references.py OUTDIR   (Debian's /usr/bin/python3 with python3-scipy)
 """
@@ -31,7 +34,7 @@ import sys
 import json
 
 import numpy as np
-from scipy import integrate, linalg, optimize, stats
+from scipy import integrate, interpolate, linalg, optimize, stats
 
 
 def kl(p, q):
@@ -217,6 +220,24 @@ def write_gp_references(out):
             fv.write(f"{k},{gain!r}\n")
 
 
+def write_pchip_references(out):
+    with open(os.path.join(out, "pchip.csv"), "w") as f:
+        f.write("case,role,x,y\n")
+        for k, n in enumerate([2, 3, 4, 7, 11, 21, 40, 64]):
+            rng = np.random.default_rng(4025 + k)
+            # n distinct x at least 0.005 apart (the lab's minimum gap is 0.001), y in [−1, 1], some repeated.
+            x = np.sort(rng.choice(np.arange(0, 201), size=n, replace=False)) * 0.005
+            y = rng.uniform(-1.0, 1.0, size=n)
+            if n >= 7:
+                y[3] = y[2]
+            queries = np.concatenate([rng.uniform(x[0], x[-1], size=60), x])
+            values = interpolate.PchipInterpolator(x, y)(queries)
+            for i in range(n):
+                f.write(f"{k},0,{float(x[i])!r},{float(y[i])!r}\n")
+            for q, v in zip(queries, values):
+                f.write(f"{k},1,{float(q)!r},{float(v)!r}\n")
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -233,6 +254,7 @@ def main():
             f.write(f"{df},{stats.t.ppf(0.975, df)!r}\n")
     write_mdp_references(out)
     write_gp_references(out)
+    write_pchip_references(out)
     print(f"wrote references to {out}")
 
 

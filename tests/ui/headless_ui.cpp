@@ -14,6 +14,7 @@
 
 #include "app/catalog.hpp"
 #include "app/views.hpp"
+#include "blackbox/drawn_curve.hpp"
 #include "core/rich_text.hpp"
 #include "core/rng.hpp"
 #include "core/run_output.hpp"
@@ -769,6 +770,103 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
     release_mouse();
     for (int f = 0; f < 3; ++f) ui.frame(app);
   }
+}
+
+// blackbox.bo's Draw mode (src/blackbox/panels.cpp): function=drawn opens it; a sketch across the
+// posterior plot and a dragged control point land in the `drawn` parameter (valid, rounded; the
+// link carries it) and restart the run, which still steps; "Done drawing" gives the left button
+// back to panning.
+TEST_CASE("blackbox.bo's Draw mode: a sketch and a dragged point land in the drawn parameter; the run restarts and steps") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("blackbox.bo");
+  klab::test::ParamTexts texts = klab::test::small_config("blackbox.bo")->params;
+  texts.push_back({"function", "drawn"});
+  REQUIRE(app.experiment().params().set_texts(texts).ok());
+  app.set_playing(false);
+  for (int f = 0; f < 3; ++f) ui.frame(app);
+  klab::ui::PlotRecord post, button;
+  auto locate = [&] {  // the posterior plot and the Draw button, as drawn now
+    std::vector<klab::ui::PlotRecord> all;
+    klab::ui::set_plot_recorder(&all);
+    ui.frame(app);
+    klab::ui::set_plot_recorder(nullptr);
+    post = button = {};
+    for (const auto& r : all) {
+      if (r.id == "posterior") post = r;
+      if (r.id == "button:bo_draw") button = r;
+    }
+    REQUIRE(post.id == "posterior");
+    REQUIRE(button.id == "button:bo_draw");
+  };
+  auto screen = [&](double x, double y) {
+    const float u = static_cast<float>((x - post.xr.lo) / (post.xr.hi - post.xr.lo));
+    const float v = static_cast<float>((y - post.yr.lo) / (post.yr.hi - post.yr.lo));
+    return ImVec2(post.area_min.x + u * (post.area_max.x - post.area_min.x), post.area_max.y - v * (post.area_max.y - post.area_min.y));
+  };
+  locate();
+  CHECK(post.yr.lo <= -1.0);  // the canvas covers every y a point may take
+  CHECK(post.yr.hi >= 1.0);
+  ImGuiIO& io = ImGui::GetIO();
+  auto drag = [&](ImVec2 from, ImVec2 to) {
+    io.MousePos = from;
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    for (int step = 1; step <= 10; ++step) {
+      io.MousePos = ImVec2(from.x + (to.x - from.x) * step / 10.0f, from.y + (to.y - from.y) * step / 10.0f);
+      ui.frame(app);
+    }
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    release_mouse();
+    ui.frame(app);
+    app.set_playing(false);  // a new curve starts a new run playing
+    locate();
+  };
+  const klab::ParamSet& ps = app.experiment().params();
+  auto drawn = [&] { return ps.text(static_cast<size_t>(ps.find("drawn"))); };
+  const klab::blackbox::DrawnCurve before = klab::blackbox::parse_drawn_curve(drawn()).value();
+  klab::ui::ViewContext ctx{app.experiment(), app.settings().seed, nullptr};
+  app.view()->advance(ctx, 2);
+  REQUIRE(app.view()->steps_done() == 2);
+  // A sketch at y = 0.9 from x = 0.22 to x = 0.48 (no control point under the press).
+  drag(screen(0.22, 0.9), screen(0.48, 0.9));
+  const klab::Expected<klab::blackbox::DrawnCurve> sketched = klab::blackbox::parse_drawn_curve(drawn());
+  CAPTURE(drawn());
+  REQUIRE(sketched.ok());
+  REQUIRE(sketched.value().x.size() == static_cast<size_t>(klab::blackbox::kDrawnSketchPoints));
+  for (size_t k = 0; k < sketched.value().x.size(); ++k) {
+    const double x = sketched.value().x[k], y = sketched.value().y[k];
+    CAPTURE(x);
+    if (x >= 0.25 && x <= 0.45) CHECK(std::fabs(y - 0.9) < 0.02);  // a pixel is about 0.005 in y
+    if (x <= 0.15 || x >= 0.55) CHECK(std::fabs(y - klab::blackbox::drawn_value(before, x)) <= 0.0005);
+  }
+  CHECK(ps.text(static_cast<size_t>(ps.find("function"))) == "drawn");
+  CHECK(app.link().find("drawn=") != std::string::npos);
+  CHECK(app.view()->steps_done() == 0);  // the run restarted on the new curve
+  app.view()->advance(ctx, 1);
+  CHECK(app.view()->steps_done() == 1);
+  // Drag the point at x = 0.8 (y = −0.7) up to y = 0: it moves, the others stay.
+  drag(screen(0.8, -0.7), screen(0.8, 0.0));
+  const klab::blackbox::DrawnCurve moved = klab::blackbox::parse_drawn_curve(drawn()).value();
+  REQUIRE(moved.x.size() == sketched.value().x.size());
+  for (size_t k = 0; k < moved.x.size(); ++k) {
+    CAPTURE(k);
+    if (k == 16) {
+      CHECK(std::fabs(moved.x[k] - 0.8) < 0.01);
+      CHECK(std::fabs(moved.y[k]) < 0.02);
+    } else {
+      CHECK(moved.x[k] == sketched.value().x[k]);
+      CHECK(moved.y[k] == sketched.value().y[k]);
+    }
+  }
+  // "Done drawing": a left drag on the plot pans again and leaves the curve alone.
+  const std::string kept = drawn();
+  drag(ImVec2(0.5f * (button.area_min.x + button.area_max.x), 0.5f * (button.area_min.y + button.area_max.y)),
+       ImVec2(0.5f * (button.area_min.x + button.area_max.x), 0.5f * (button.area_min.y + button.area_max.y)));
+  drag(screen(0.3, 0.5), screen(0.6, -0.5));
+  CHECK(drawn() == kept);
 }
 
 TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; an offered file replaces the world, a bad one changes nothing") {

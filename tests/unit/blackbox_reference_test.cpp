@@ -4,6 +4,7 @@
 //                               cho_factor/cho_solve, numpy slogdet) for both kernels, 1-D and 2-D: to 1e-9
 //   acquisition.csv             EI (scipy.integrate.quad), PI (scipy.stats.norm.sf), UCB: to 1e-9
 //   kg.csv, kg_value.csv        E max_i(a_i + b_i Z) − max a_i (quad between the breakpoints): to 1e-9
+//   pchip.csv                   the drawn curve (drawn_curve.hpp) against scipy.interpolate.PchipInterpolator: to 1e-12
 // A missing directory or file fails the suite: a reference check must never pass by not running.
 #include <doctest/doctest.h>
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "blackbox/acquisition.hpp"
+#include "blackbox/drawn_curve.hpp"
 #include "blackbox/gp.hpp"
 
 namespace {
@@ -89,6 +91,28 @@ TEST_SUITE("reference") {
       const int c = static_cast<int>(r[0]);
       CAPTURE(c);
       CHECK(std::fabs(klab::blackbox::expected_max_gain(a[c].data(), b[c].data(), static_cast<int>(a[c].size()), &scratch) - r[1]) <= 1e-9);
+    }
+  }
+
+  TEST_CASE("blackbox.bo drawn: the curve equals SciPy's PchipInterpolator to 1e-12") {
+    std::map<int, std::vector<double>> xs, ys;
+    std::vector<std::vector<double>> queries;
+    for (const auto& r : read_csv("pchip.csv", "case,role,x,y")) {
+      if (r[1] == 0)
+        xs[static_cast<int>(r[0])].push_back(r[2]), ys[static_cast<int>(r[0])].push_back(r[3]);
+      else
+        queries.push_back(r);
+    }
+    std::map<int, klab::blackbox::DrawnCurve> curves;
+    for (const auto& [c, x] : xs) {
+      REQUIRE(klab::blackbox::check_drawn_points(x, ys[c]).ok());
+      curves[c] = klab::blackbox::make_drawn_curve(x, ys[c]);
+    }
+    CHECK(curves.size() >= 8);
+    for (const auto& r : queries) {
+      CAPTURE(r[0]);
+      CAPTURE(r[2]);
+      CHECK(std::fabs(klab::blackbox::drawn_value(curves.at(static_cast<int>(r[0])), r[2]) - r[3]) <= 1e-12);
     }
   }
 }
