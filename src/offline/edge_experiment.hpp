@@ -48,8 +48,8 @@ const std::vector<std::string>& edge_method_ids();
 class EdgeRun {
  public:
   EdgeRun(const EdgeParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run);
-  void iterate();
-  int iterations_done() const { return done_; }
+  void step();  // one iteration (rollouts, then updates) of every learner
+  int steps_done() const { return done_; }
   size_t methods() const { return learners_.size(); }
   const RolloutLearner& learner(size_t i) const { return learners_[i]; }
   const std::vector<int>& edge_states() const { return edge_; }  // the k-step edge of reach
@@ -101,6 +101,13 @@ class EdgeExperiment final : public ExperimentOf<EdgeParams, EdgeExperiment> {
   };
   mutable MapCache maps_;
 };
+
+// Run `run`'s grid (run 1 in the figure and the live view), from `checks` (run.check(i) of every
+// learner i): learner `shown`'s Q̂ − Q^π per state (heat map), the dataset's actions (arrows), the
+// dataset states, the states k-step rollouts reach before their last step, the edge-of-reach states
+// (gold), and every learner's greedy path from s₀. Needs a grid world.
+plot::Plot edge_map(const EdgeParams& p, const OfflineProblem& problem, const EdgeRun& run, const std::vector<EdgeRun::Check>& checks, size_t shown,
+                    const std::string& title);
 
 DemoInfo edge_demo();
 

@@ -1,5 +1,6 @@
 // The offline chapter's live views: plots and readouts only; every number comes from the chapter's
-// learners (dice.hpp through DiceRun; r2pvi.hpp through RobustExperiment's runs; td3.hpp through PrdcRun), the code `klab run`
+// learners (rollout_learner.hpp through EdgeRun; weighting.hpp through WeightingRun; dice.hpp through
+// DiceRun; r2pvi.hpp through RobustExperiment's runs; td3.hpp through PrdcRun), the code `klab run`
 // and the tests run.
 #include "offline/panels.hpp"
 
@@ -9,8 +10,10 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "offline/dice_experiment.hpp"
+#include "offline/edge_experiment.hpp"
 #include "offline/prdc_experiment.hpp"
 #include "offline/robust_experiment.hpp"
+#include "offline/weighting_experiment.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -20,20 +23,30 @@ namespace {
 
 std::string num(double v) { return plot::format_number(v); }
 
+// The width of ImGui::RadioButton(label): its circle, the gap and the text.
+float radio_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+}
+
+// A live view's steps in all (TrainingView): gradient or training steps, rollout iterations.
+int training_steps(const DiceParams& p) { return p.steps; }
+int training_steps(const PrdcParams& p) { return p.steps; }
+int training_steps(const EdgeParams& p) { return p.iterations; }
+
 // A live view that trains run 1's learners one step per view step and measures them at kChecks evenly
-// spaced steps (check()); Run has step() and steps_done(), Params the step budget `steps`.
+// spaced steps (check()); Run has step() and steps_done(), training_steps(Params) is the step budget.
 template <class Params, class Run>
 class TrainingView : public ui::DemoView {
  public:
   bool animates() const override { return true; }
-  bool finished() const override { return !run_ || run_->steps_done() >= p_.steps; }
+  bool finished() const override { return !run_ || run_->steps_done() >= training_steps(p_); }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "%s %d / %d", step_name_, run_ ? run_->steps_done() : 0, p_.steps);
+    std::snprintf(s, sizeof s, "%s %d / %d", step_name_, run_ ? run_->steps_done() : 0, training_steps(p_));
     return s;
   }
   double steps_done() const override { return run_ ? run_->steps_done() : 0.0; }
-  double steps_total() const override { return p_.steps; }
+  double steps_total() const override { return training_steps(p_); }
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && !finished(); ++k) {
       run_->step();
@@ -54,7 +67,7 @@ class TrainingView : public ui::DemoView {
     plot::Plot q;
     q.title = title;
     q.x = {std::string(step_name_) + "s", plot::Scale::Linear};
-    q.x.cover_lo = 0, q.x.cover_hi = p_.steps;
+    q.x.cover_lo = 0, q.x.cover_hi = training_steps(p_);
     q.y = {y, plot::Scale::Linear};
     for (size_t m = 0; m < series.size(); ++m) {
       if (std::all_of(series[m].begin(), series[m].end(), [](double v) { return v != v; })) continue;  // NaN: not this method's (BC has no critic)
@@ -70,9 +83,232 @@ class TrainingView : public ui::DemoView {
 
  private:
   static constexpr int kChecks = 40;
-  int check_every() const { return std::max(1, p_.steps / kChecks); }
+  int check_every() const { return std::max(1, training_steps(p_) / kChecks); }
   const char* step_name_;
 };
+
+// ---------------------------------------------------------------------------------------------
+// offline.edge_of_reach: run 1's learners take one iteration each per view step (k-step rollouts from
+// dataset states in the true dynamics, then updates_per_iteration Q updates: EdgeRun, the code of the
+// Runs tab). The grid (the chosen learner's Q̂ − Q^π, the data's actions, the reach, the edge of
+// reach, the greedy paths); beside it the headline curve, Q̂ − Q^π at the dataset states against the
+// iterations, one line per learner (MOPO's stays above 0, its targets fed by the never-trained edge;
+// RAVL's ensemble minimum and the full-horizon learner's go to 0), and the return. The learners are
+// checked (exact evaluation) at 40 evenly spaced iterations.
+class EdgeView final : public TrainingView<EdgeParams, EdgeRun> {
+ public:
+  EdgeView() : TrainingView("iteration") {}
+  ~EdgeView() override { run_.reset(); }  // the run refers to problem_, which goes first otherwise
+  void reset(const ui::ViewContext& ctx) override {
+    const auto& e = static_cast<const EdgeExperiment&>(ctx.experiment);
+    p_ = e.p();
+    run_.reset();
+    steps_.clear();
+    over_.assign(p_.methods.size(), {});
+    ret_.assign(p_.methods.size(), {});
+    checks_.clear();
+    Expected<OfflineProblem> pb = e.problem(ctx.seed, 0);
+    if (!pb.ok()) {
+      problem_text_ = pb.status().message();
+      return;
+    }
+    problem_text_.clear();
+    problem_ = std::make_unique<OfflineProblem>(std::move(pb.value()));
+    run_ = std::make_unique<EdgeRun>(p_, *problem_, ctx.seed, 0);
+    shown_ = std::min(shown_, p_.methods.size() - 1);
+    check();
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!run_) {
+      ImGui::TextWrapped("No dataset: %s", problem_text_.c_str());
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"V*(ρ)", num(mdp::start_value(problem_->world->mdp, problem_->optimum.v))},
+        {"edge-of-reach states (k = " + std::to_string(p_.rollout_length) + ")", std::to_string(run_->edge_states().size())}};
+    for (size_t m = 0; m < p_.methods.size(); ++m)
+      rows.push_back({p_.methods[m] + ": Q̂ − Q^π at the edge", num(checks_[m].edge_overestimation)});
+    ui::readout_table("##edge", rows, 3);
+    if (map_.heatmaps.empty()) {  // not a grid world: the curves only
+      draw_curves(2);
+      return;
+    }
+    ImGui::TextUnformatted("heat map of");
+    for (size_t m = 0; m < p_.methods.size(); ++m) {
+      ui::same_line_if_fits(radio_width(p_.methods[m].c_str()));
+      int chosen = static_cast<int>(shown_);
+      if (ImGui::RadioButton(p_.methods[m].c_str(), &chosen, static_cast<int>(m))) {
+        shown_ = m;
+        build_map();
+      }
+    }
+    draw_curves(3);
+  }
+
+ private:
+  void check() override {
+    checks_.clear();
+    steps_.push_back(run_->steps_done());
+    for (size_t m = 0; m < run_->methods(); ++m) {
+      checks_.push_back(run_->check(m));
+      over_[m].push_back(checks_.back().overestimation);
+      ret_[m].push_back(checks_.back().value);
+    }
+    build_map();
+  }
+
+  void build_map() {
+    map_ = {};
+    if (problem_->world->layout.rows > 0)
+      map_ = edge_map(p_, *problem_, *run_, checks_, shown_, p_.methods[shown_] + "'s Q̂ − Q^π, the data's actions, greedy paths");
+  }
+
+  // The map first (the largest cell, left on a wide screen: the picture needs the room), then the
+  // headline curve, the overestimation at the data over the iterations, and the return.
+  void draw_curves(int plots) {
+    plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂(s, π(s)) − Q^π(s, π(s))", over_);
+    over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
+    plot::Plot ret = over_steps("Return of the greedy policy (exact)", "V^π(ρ)", ret_);
+    ret.guides.push_back(mdp::reference_guide("optimal V*(ρ)", mdp::start_value(problem_->world->mdp, problem_->optimum.v)));
+    figure_.title = "offline.edge_of_reach, run 1";
+    figure_.plots.clear();
+    if (plots == 3) figure_.plots.push_back(map_);
+    figure_.plots.push_back(over);
+    figure_.plots.push_back(ret);
+    const char* ids[] = {"map", "over", "return"};
+    ui::PlotGrid grid(plots, 0);
+    for (int i = 0; i < plots; ++i) ui::draw_plot(ids[3 - plots + i], figure_.plots[static_cast<size_t>(i)], grid.cell(i));
+    grid.end();
+  }
+
+  std::unique_ptr<OfflineProblem> problem_;
+  std::string problem_text_;
+  size_t shown_ = 0;
+  plot::Plot map_;
+  std::vector<EdgeRun::Check> checks_;
+  std::vector<std::vector<double>> over_, ret_;  // (methods, checks)
+};
+
+
+// ---------------------------------------------------------------------------------------------
+// offline.weighting: run 1's datasets (one per expert share) and learners (WeightingRun, the code of the
+// Runs tab). A view step trains the CQL learners of one share by 1/kWeightingChunks of their updates,
+// the shares in turn, and evaluates them again (behaviour cloning needs no training). Headline: each
+// method's normalised return against the expert share as it stands now (the Runs figure's curve for
+// one run, the CQL lines rising as they train); beside it the chosen share's dataset over the grid:
+// where the chosen sampler's draws start and the policy cloned from them.
+constexpr int kWeightingChunks = 50;
+
+class WeightingView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    const auto& e = static_cast<const WeightingExperiment&>(ctx.experiment);
+    p_ = e.p();
+    run_.reset();
+    done_ = 0;
+    Expected<std::shared_ptr<const mdp::World>> world = e.world(ctx.seed, 0);
+    if (!world.ok()) {
+      world_text_ = world.status().message();
+      return;
+    }
+    world_text_.clear();
+    run_ = std::make_unique<WeightingRun>(p_, world.value(), ctx.seed, 0);
+    chunk_ = (p_.updates + kWeightingChunks - 1) / kWeightingChunks;
+    total_ = static_cast<int>(run_->shares()) * ((p_.updates + chunk_ - 1) / chunk_);
+    share_ = std::min(share_, run_->shares() - 1);
+    returns_.assign(run_->methods(), std::vector<double>(run_->shares()));
+    for (size_t m = 0; m < run_->methods(); ++m)
+      for (size_t k = 0; k < run_->shares(); ++k) returns_[m][k] = run_->normalised_return(k, m);
+    build_map();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !run_ || done_ >= total_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "step %d / %d", done_, total_);
+    return s;
+  }
+  double steps_done() const override { return done_; }
+  double steps_total() const override { return total_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k, ++done_) {
+      const size_t share = static_cast<size_t>(done_) % run_->shares();
+      run_->train(share, chunk_);
+      for (size_t m = 0; m < run_->methods(); ++m)  // only CQL's policies change
+        if (run_->trains(m)) returns_[m][share] = run_->normalised_return(share, m);
+    }
+  }
+
+  void draw(ui::ViewContext&) override {
+    if (!run_) {
+      ImGui::TextWrapped("No world: %s", world_text_.c_str());
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"CQL updates per share", std::to_string(run_->updates_done(run_->shares() - 1)) + " / " + std::to_string(p_.updates)}};
+    for (size_t m = 0; m < run_->methods(); ++m)
+      rows.push_back({p_.methods[m] + " at share " + num(p_.shares[share_]), num(returns_[m][share_])});
+    ui::readout_table("##weighting", rows, 3);
+    const bool grid_world = run_->world().layout.rows > 0;
+    if (grid_world) {
+      int share = static_cast<int>(share_), sampler = static_cast<int>(sampler_);
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+      const bool moved = ImGui::SliderInt("expert share", &share, 0, static_cast<int>(run_->shares()) - 1, num(p_.shares[share_]).c_str());
+      ui::same_line_if_fits(ImGui::CalcTextSize("  draws:").x);
+      ImGui::TextUnformatted("  draws:");
+      const char* names[] = {"uniform", "RW", "AW"};
+      bool toggled = false;
+      for (int s = 0; s < 3; ++s) {
+        ui::same_line_if_fits(radio_width(names[s]));
+        toggled |= ImGui::RadioButton(names[s], &sampler, s);
+      }
+      if (moved || toggled) {
+        share_ = static_cast<size_t>(share);
+        sampler_ = static_cast<Sampler>(sampler);
+        build_map();
+      }
+    }
+    plot::Plot ret;
+    ret.title = "Return of the learned policy against the expert share (run 1)";
+    ret.x = {"expert share of the trajectories", plot::Scale::Log};
+    ret.y = {"mean V^π(s) / mean V*(s)", plot::Scale::Linear, 0.0, plot::kAuto};
+    ret.y.cover_hi = 1.0;
+    for (size_t m = 0; m < run_->methods(); ++m) {
+      plot::Line l;
+      l.name = p_.methods[m];
+      l.color = palette(m);
+      l.x = p_.shares;
+      l.y = returns_[m];
+      ret.lines.push_back(l);
+    }
+    ret.guides.push_back(mdp::reference_guide("optimal", 1.0));
+    figure_.title = "offline.weighting, run 1";
+    figure_.plots = {ret};
+    if (grid_world) figure_.plots.push_back(map_);
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
+    for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(i == 0 ? "return" : "map", figure_.plots[i], grid.cell(static_cast<int>(i)));
+    grid.end();
+  }
+
+ private:
+  void build_map() {
+    if (run_->world().layout.rows == 0) return;
+    const char* names[] = {"uniform", "RW", "AW"};
+    map_ = weighting_map(*run_, share_, sampler_,
+                         "Share " + num(p_.shares[share_]) + ": % of " + names[static_cast<int>(sampler_)] + " draws per state, cloned policy");
+  }
+
+  WeightingParams p_;
+  std::unique_ptr<WeightingRun> run_;
+  std::string world_text_;
+  int chunk_ = 1, total_ = 0, done_ = 0;
+  size_t share_ = 0;
+  Sampler sampler_ = Sampler::ReturnWeighted;
+  plot::Plot map_;
+  std::vector<std::vector<double>> returns_;  // (methods, shares) the current policies' normalised returns
+};
+
 
 // ---------------------------------------------------------------------------------------------
 // offline.dice: run 1's learners take one gradient step per view step. Headline: O-DICE's (else the
@@ -267,6 +503,8 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
 }  // namespace
 
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
+  if (demo_id == "offline.edge_of_reach") return std::make_unique<EdgeView>();
+  if (demo_id == "offline.weighting") return std::make_unique<WeightingView>();
   if (demo_id == "offline.dice") return std::make_unique<DiceView>();
   if (demo_id == "offline.robust") return std::make_unique<RobustView>();
   if (demo_id == "offline.prdc") return std::make_unique<PrdcView>();

@@ -1,4 +1,4 @@
-// The offline chapter's live views (ImGui): offline.dice, offline.robust (the other demos show their Runs figure).
+// The offline chapter's live views (ImGui), one per demo.
 #pragma once
 #include <memory>
 #include <string>

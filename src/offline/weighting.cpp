@@ -53,16 +53,20 @@ std::vector<double> weighted_behaviour_cloning(const mdp::Mdp& m, const Dataset&
   return pi;
 }
 
-std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s, Rng& rng) {
-  // Inversion sampling from the cumulative probabilities.
-  std::vector<double> cumulative(p.size());
+CqlLearner::CqlLearner(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s)
+    : m_(&m), d_(&d), s_(s), cumulative_(p.size()), q_(static_cast<size_t>(m.pairs()), 0.0) {
   double c = 0.0;
-  for (size_t i = 0; i < p.size(); ++i) cumulative[i] = c += p[i];
-  std::vector<double> q(static_cast<size_t>(m.pairs()), 0.0), soft;
-  for (int u = 0; u < s.updates; ++u) {
+  for (size_t i = 0; i < p.size(); ++i) cumulative_[i] = c += p[i];
+}
+
+void CqlLearner::train(int updates, Rng& rng) {
+  const mdp::Mdp& m = *m_;
+  std::vector<double>& q = q_;
+  const double c = cumulative_.empty() ? 0.0 : cumulative_.back();
+  for (int u = 0; u < updates; ++u) {
     const double x = rng.uniform() * c;
-    const size_t k = std::min(p.size() - 1, static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), x) - cumulative.begin()));
-    const Transition& t = d.transitions[k];
+    const size_t k = std::min(cumulative_.size() - 1, static_cast<size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin()));
+    const Transition& t = d_->transitions[k];
     double next = 0.0;
     if (!t.terminal) {
       next = q[m.first_pair[t.next]];
@@ -73,13 +77,35 @@ std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::ve
     const int begin = m.first_pair[t.state], end = m.first_pair[t.state + 1];
     double top = q[begin];
     for (int j = begin + 1; j < end; ++j) top = std::max(top, q[j]);
-    soft.assign(static_cast<size_t>(end - begin), 0.0);
+    soft_.assign(static_cast<size_t>(end - begin), 0.0);
     double z = 0.0;
-    for (int j = begin; j < end; ++j) z += soft[j - begin] = std::exp(q[j] - top);
-    q[t.pair] += s.step_size * td;
-    for (int j = begin; j < end; ++j) q[j] -= s.step_size * s.weight * (soft[j - begin] / z - (j == t.pair ? 1.0 : 0.0));
+    for (int j = begin; j < end; ++j) z += soft_[j - begin] = std::exp(q[j] - top);
+    q[t.pair] += s_.step_size * td;
+    for (int j = begin; j < end; ++j) q[j] -= s_.step_size * s_.weight * (soft_[j - begin] / z - (j == t.pair ? 1.0 : 0.0));
   }
-  return q;
+}
+
+std::vector<int> CqlLearner::greedy() const {
+  std::vector<int> actions(static_cast<size_t>(m_->states));
+  for (int st = 0; st < m_->states; ++st) {
+    int best = m_->first_pair[st];
+    for (int i = best + 1; i < m_->first_pair[st + 1]; ++i)
+      if (q_[i] > q_[best]) best = i;
+    actions[st] = best - m_->first_pair[st];
+  }
+  return actions;
+}
+
+std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s, Rng& rng) {
+  CqlLearner learner(m, d, p, s);
+  learner.train(s.updates, rng);
+  return learner.values();
+}
+
+std::vector<double> state_draw_shares(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p) {
+  std::vector<double> share(static_cast<size_t>(m.states), 0.0);
+  for (size_t i = 0; i < d.transitions.size(); ++i) share[d.transitions[i].state] += p[i];
+  return share;
 }
 
 }  // namespace klab::offline

@@ -34,7 +34,29 @@ struct CqlSettings {
   double step_size = 0.3;  // α_Q
   double weight = 1.0;     // c
 };
+// Tabular CQL(H) trained in chunks of updates (the live view steps it; train_cql runs it at once): Q
+// from 0, each update on a transition drawn with probabilities p by inversion of their cumulative sum.
+// Refers to m and d, which must outlive it.
+class CqlLearner {
+ public:
+  CqlLearner(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s);
+  // `updates` more updates, their draws from rng.
+  void train(int updates, Rng& rng);
+  const std::vector<double>& values() const { return q_; }  // Q (SA)
+  // argmax_a Q(s, a), the first among ties (S).
+  std::vector<int> greedy() const;
+
+ private:
+  const mdp::Mdp* m_;
+  const Dataset* d_;
+  CqlSettings s_;
+  std::vector<double> cumulative_, q_, soft_;
+};
+
 // Q (SA) after `updates` CQL updates on transitions drawn with probabilities p (from 0).
 std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s, Rng& rng);
+
+// The share of the draws whose transition starts in each state (S): Σ p over the transitions from s.
+std::vector<double> state_draw_shares(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p);
 
 }  // namespace klab::offline

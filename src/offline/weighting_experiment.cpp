@@ -6,6 +6,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/figures.hpp"
+#include "mdp/grid_plot.hpp"
 #include "mdp/policy_iteration.hpp"
 #include "offline/problem.hpp"
 
@@ -66,6 +67,7 @@ MethodSpec method_of(const std::string& id) {
 
 enum Curve { kCurveReturn };
 enum Final { kFinalReturnLowest, kFinalReturnMean };
+constexpr double kWeightingNan = __builtin_nan("");
 
 }  // namespace
 
@@ -76,65 +78,107 @@ const std::vector<std::string>& weighting_method_ids() {
   return ids;
 }
 
-WeightingExperiment::WeightingExperiment() : ExperimentOf(table()) {}
-
-void WeightingExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
-  Expected<std::shared_ptr<const mdp::World>> world = cache_.get(mdp::world_params_of(p()), static_cast<const Experiment&>(*this).params().version(), seed, run);
-  if (!world.ok()) return;
-  const mdp::Mdp& m = world.value()->mdp;
-  const mdp::Optimum opt = mdp::solve_optimal(m);
-  const std::vector<char> absorbing = absorbing_states(m);
-  // The normalised return over the stochastic start states (the data's): mean V^π(s) / mean V*(s).
-  double optimal = 0.0;
-  int starts = 0;
-  for (int s = 0; s < m.states; ++s)
-    if (!absorbing[s]) optimal += opt.v[s], ++starts;
-  const auto normalised = [&](const mdp::Policy& pi) {
-    const Eigen::VectorXd v = mdp::evaluate(m, pi, m.reward);
-    double total = 0.0;
-    for (int s = 0; s < m.states; ++s)
-      if (!absorbing[s]) total += v[s];
-    return optimal != 0.0 ? total / optimal : 0.0;
-  };
-  std::vector<double> sum(p().methods.size(), 0.0);
-  for (size_t k = 0; k < p().shares.size(); ++k) {
+WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run)
+    : world_(std::move(world)), ids_(p.methods), updates_done_(p.shares.size(), 0), updates_total_(p.updates) {
+  const mdp::Mdp& m = world_->mdp;
+  optimum_ = mdp::solve_optimal(m);
+  absorbing_ = absorbing_states(m);
+  datasets_.reserve(p.shares.size());  // filled before any learner points into it
+  for (size_t k = 0; k < p.shares.size(); ++k) {
     DatasetSpec spec;
     spec.behaviour = Behaviour::Mixed;
-    spec.episodes = p().episodes;
-    spec.episode_length = p().episode_length;
-    spec.expert_fraction = p().shares[k];
+    spec.episodes = p.episodes;
+    spec.episode_length = p.episode_length;
+    spec.expert_fraction = p.shares[k];
     spec.random_starts = 1.0;
     Rng data_rng(seed, run, kDataStream + static_cast<uint32_t>(k));
-    const Dataset d = generate_dataset(m, opt.actions, spec, data_rng);
-    if (d.size() == 0) continue;
-    for (size_t s = 0; s < p().methods.size(); ++s) {
-      const MethodSpec ms = method_of(p().methods[s]);
-      const std::vector<double> prob = transition_probabilities(d, ms.sampler, p().temperature);
-      double r = 0.0;
-      if (ms.learner == Learner::Bc) {
-        r = normalised(weighted_behaviour_cloning(m, d, prob));
-      } else {
-        CqlSettings cs;
-        cs.updates = p().updates;
-        cs.step_size = p().step_size;
-        cs.weight = p().cql_weight;
-        Rng rng(seed, run, kCqlStream + static_cast<uint32_t>(k));  // the same draws u for every sampler
-        const std::vector<double> q = train_cql(m, d, prob, cs, rng);
-        std::vector<int> greedy(static_cast<size_t>(m.states));
-        for (int st = 0; st < m.states; ++st) {
-          int best = m.first_pair[st];
-          for (int i = best + 1; i < m.first_pair[st + 1]; ++i)
-            if (q[i] > q[best]) best = i;
-          greedy[st] = best - m.first_pair[st];
-        }
-        r = normalised(mdp::deterministic_policy(m, greedy));
-      }
-      out.curve(s, kCurveReturn, k, r);
-      sum[s] += r;
-      if (k == 0) out.final(s, kFinalReturnLowest, r);
+    datasets_.push_back(generate_dataset(m, optimum_.actions, spec, data_rng));
+    probabilities_.push_back({});
+    for (Sampler s : {Sampler::Uniform, Sampler::ReturnWeighted, Sampler::AdvantageWeighted})
+      probabilities_.back()[static_cast<size_t>(s)] = transition_probabilities(datasets_.back(), s, p.temperature);
+  }
+  CqlSettings cs;
+  cs.updates = p.updates;
+  cs.step_size = p.step_size;
+  cs.weight = p.cql_weight;
+  cql_.resize(datasets_.size());
+  for (size_t k = 0; k < datasets_.size(); ++k)
+    for (const std::string& id : ids_) {
+      cql_[k].emplace_back();
+      const MethodSpec ms = method_of(id);
+      if (ms.learner != Learner::Cql || datasets_[k].size() == 0) continue;
+      // The same draws u for every sampler of a share.
+      cql_[k].back().emplace(CqlSlot{CqlLearner(m, datasets_[k], probabilities(k, ms.sampler), cs), Rng(seed, run, kCqlStream + static_cast<uint32_t>(k))});
+    }
+}
+
+void WeightingRun::train(size_t share, int updates) {
+  const int n = std::min(updates, updates_total_ - updates_done_[share]);
+  for (auto& slot : cql_[share])
+    if (slot) slot->learner.train(n, slot->rng);
+  updates_done_[share] += n;
+}
+
+bool WeightingRun::trains(size_t i) const { return method_of(ids_[i]).learner == Learner::Cql; }
+
+double WeightingRun::normalised_return(size_t share, size_t i) const {
+  const mdp::Mdp& m = world_->mdp;
+  if (datasets_[share].size() == 0) return kWeightingNan;
+  const MethodSpec ms = method_of(ids_[i]);
+  const mdp::Policy pi = ms.learner == Learner::Bc ? weighted_behaviour_cloning(m, datasets_[share], probabilities(share, ms.sampler))
+                                                   : mdp::deterministic_policy(m, cql_[share][i]->learner.greedy());
+  const Eigen::VectorXd v = mdp::evaluate(m, pi, m.reward);
+  double total = 0.0, optimal = 0.0;
+  for (int s = 0; s < m.states; ++s)
+    if (!absorbing_[s]) total += v[s], optimal += optimum_.v[s];
+  return optimal != 0.0 ? total / optimal : 0.0;
+}
+
+WeightingExperiment::WeightingExperiment() : ExperimentOf(table()) {}
+
+Expected<std::shared_ptr<const mdp::World>> WeightingExperiment::world(uint64_t seed, uint32_t run) const {
+  return cache_.get(mdp::world_params_of(p()), static_cast<const Experiment&>(*this).params().version(), seed, run);
+}
+
+void WeightingExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
+  Expected<std::shared_ptr<const mdp::World>> w = world(seed, run);
+  if (!w.ok()) return;
+  WeightingRun r(p(), w.value(), seed, run);
+  std::vector<double> sum(p().methods.size(), 0.0);
+  for (size_t k = 0; k < r.shares(); ++k) {
+    if (r.dataset(k).size() == 0) continue;
+    r.train(k, p().updates);
+    for (size_t s = 0; s < r.methods(); ++s) {
+      const double ret = r.normalised_return(k, s);
+      out.curve(s, kCurveReturn, k, ret);
+      sum[s] += ret;
+      if (k == 0) out.final(s, kFinalReturnLowest, ret);
     }
   }
   for (size_t s = 0; s < p().methods.size(); ++s) out.final(s, kFinalReturnMean, sum[s] / static_cast<double>(p().shares.size()));
+}
+
+plot::Plot weighting_map(const WeightingRun& run, size_t share, Sampler sampler, const std::string& title) {
+  const mdp::Mdp& m = run.world().mdp;
+  const Dataset& d = run.dataset(share);
+  const std::vector<double>& prob = run.probabilities(share, sampler);
+  std::vector<double> drawn = state_draw_shares(m, d, prob);
+  mdp::Policy arrows = weighted_behaviour_cloning(m, d, prob);
+  for (int s = 0; s < m.states; ++s)
+    if (drawn[s] == 0.0)  // no data from s: no arrows (cloning's uniform fill is not data)
+      for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) arrows[i] = 0.0;
+  for (double& x : drawn) x *= 100.0;
+  mdp::GridPlotInput in;
+  in.mdp = &m;
+  in.layout = &run.world().layout;
+  in.state_values = drawn;
+  in.policy = &arrows;
+  in.title = title;
+  in.value_label = "% of draws from s";
+  in.colormap = Colormap::Viridis;
+  in.vmin = 0.0;
+  in.mark_start_goal = false;  // the data start anywhere
+  return mdp::grid_plot(in);
 }
 
 // [SECTION] layout
@@ -185,7 +229,9 @@ DemoInfo weighting_demo() {
       "(Q-learning plus the gradient of log Σ_b exp Q(s, b) − Q(s, a), whose greedy policy leans to the data's frequent actions).\n"
       "What to look for: at small expert shares the weighted learners return more than the uniform ones (behaviour cloning about 3×;\n"
       "claim 5, tests/unit/offline_claims_test.cpp). Weighting helps a learner the data restrain: with a weak conservative term\n"
-      "(cql_weight = 0.01) uniform CQL is already near-optimal on these well-covered data and weighting hurts it (README).";
+      "(cql_weight = 0.01) uniform CQL is already near-optimal on these well-covered data and weighting hurts it (README).\n"
+      "Live view: run 1's returns against the share while CQL trains, and one share's dataset over the grid: where the uniform,\n"
+      "RW or AW draws start and the policy cloned from them.";
   d.papers = {"Z.-W. Hong, P. Agrawal, R. Tachet des Combes, R. Laroche. Harnessing Mixed Offline Reinforcement Learning Datasets via Trajectory Weighting. ICLR 2023, arXiv:2306.13085.",
               "A. Kumar, A. Zhou, G. Tucker, S. Levine. Conservative Q-Learning for Offline Reinforcement Learning. NeurIPS 2020, arXiv:2006.04779."};
   d.default_runs = 20;

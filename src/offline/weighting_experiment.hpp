@@ -4,11 +4,15 @@
 // learned policy over the stochastic start states. Algorithms: weighting.hpp. Paper: Hong, Agrawal,
 // Tachet des Combes, Laroche, ICLR 2023.
 #pragma once
+#include <array>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "mdp/policy_iteration.hpp"
 #include "mdp/world.hpp"
 #include "offline/weighting.hpp"
 
@@ -34,6 +38,45 @@ struct WeightingParams {
 
 const std::vector<std::string>& weighting_method_ids();
 
+// One run: the world, one mixed dataset per expert share, and every method's learner on each, the CQL
+// learners of a share trained together in chunks of updates (the Experiment's runs train each share at
+// once; the live view the shares in turn, a chunk at a time). Behaviour cloning has no training.
+class WeightingRun {
+ public:
+  WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run);
+  WeightingRun(const WeightingRun&) = delete;  // the learners point at datasets_
+  WeightingRun& operator=(const WeightingRun&) = delete;
+  // `updates` more updates (at most what is left of p.updates) of every CQL learner on dataset `share`.
+  void train(size_t share, int updates);
+  int updates_done(size_t share) const { return updates_done_[share]; }
+  int updates_total() const { return updates_total_; }
+  size_t shares() const { return datasets_.size(); }
+  size_t methods() const { return ids_.size(); }
+  bool trains(size_t i) const;  // method i learns (CQL), or its policy is fixed (behaviour cloning)
+  const mdp::World& world() const { return *world_; }
+  const Dataset& dataset(size_t share) const { return datasets_[share]; }
+  // The probability of drawing each transition of dataset `share` (N) under `sampler`.
+  const std::vector<double>& probabilities(size_t share, Sampler sampler) const { return probabilities_[share][static_cast<size_t>(sampler)]; }
+  // Method i's current policy on dataset `share`, evaluated exactly: mean V^π(s) / mean V*(s) over the
+  // non-absorbing states (the data's starts). NaN when the dataset is empty.
+  double normalised_return(size_t share, size_t i) const;
+
+ private:
+  std::shared_ptr<const mdp::World> world_;
+  mdp::Optimum optimum_;
+  std::vector<char> absorbing_;
+  std::vector<std::string> ids_;
+  std::vector<Dataset> datasets_;                               // (shares)
+  std::vector<std::array<std::vector<double>, 3>> probabilities_;  // (shares) × uniform, RW, AW
+  struct CqlSlot {
+    CqlLearner learner;
+    Rng rng;  // its draws
+  };
+  std::vector<std::vector<std::optional<CqlSlot>>> cql_;        // (shares, methods); none for BC methods and empty datasets
+  std::vector<int> updates_done_;                               // (shares)
+  int updates_total_;
+};
+
 class WeightingExperiment final : public ExperimentOf<WeightingParams, WeightingExperiment> {
  public:
   WeightingExperiment();
@@ -41,9 +84,16 @@ class WeightingExperiment final : public ExperimentOf<WeightingParams, Weighting
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
 
+  Expected<std::shared_ptr<const mdp::World>> world(uint64_t seed, uint32_t run) const;
+
  private:
   mdp::WorldCache cache_;
 };
+
+// Run 1's dataset of one share over the grid: the share of `sampler`'s draws that start in each state
+// (heat map) and the weighted behaviour-cloning policy, π(a|s) ∝ Σ p over the data's (s, a), as arrows
+// where the data go. Needs a grid world.
+plot::Plot weighting_map(const WeightingRun& run, size_t share, Sampler sampler, const std::string& title);
 
 DemoInfo weighting_demo();
 

@@ -221,4 +221,14 @@ TEST_CASE("offline weighting: sampling probabilities, weighted behaviour cloning
   klab::Rng q_rng(4, 0, 1);
   const std::vector<double> q = train_cql(m, data, transition_probabilities(data, Sampler::Uniform, 1.0), cs, q_rng);
   for (const Transition& t : data.transitions) CHECK(q[t.pair] == doctest::Approx(opt.q[t.pair]).epsilon(1e-3));
+  // The live view trains in chunks: CQL with its penalty, 1000 updates in chunks of 7, 300 and the
+  // rest, gives the same bits as one call (the view shows what the Runs tab computes).
+  cs.weight = 1.0;
+  cs.updates = 1000;
+  const std::vector<double> weighted = transition_probabilities(data, Sampler::ReturnWeighted, 0.1);
+  klab::Rng whole_rng(4, 0, 2), chunk_rng(4, 0, 2);
+  const std::vector<double> whole = train_cql(m, data, weighted, cs, whole_rng);
+  CqlLearner chunked(m, data, weighted, cs);
+  for (int n : {7, 300, 693}) chunked.train(n, chunk_rng);
+  CHECK(chunked.values() == whole);
 }
