@@ -263,11 +263,11 @@ PrimalDualSettings lagrangian_settings(const ConstrainedParams& p, bool pid) {
 
 LagrangianIterate lagrangian_iteration(PrimalDual& learner, const Mdp& world, int samples, uint64_t seed, uint32_t run, uint32_t k) {
   learner.iterate(sampled_model(world, samples, seed, run, kModelStream, k));
-  Eigen::VectorXd vr, vc;
-  evaluate_reward_cost(world, learner.policy(), &vr, &vc);
+  Eigen::VectorXd vr;
   LagrangianIterate it;
+  evaluate_reward_cost(world, learner.policy(), &vr, &it.cost_values);
   it.reward = start_value(world, vr);
-  it.cost = start_value(world, vc);
+  it.cost = start_value(world, it.cost_values);
   return it;
 }
 

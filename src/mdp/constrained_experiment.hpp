@@ -56,6 +56,7 @@ PrimalDualSettings lagrangian_settings(const ConstrainedParams& p, bool pid);
 // stream (the same for every learner), the primal-dual step, then the new policy's exact values.
 struct LagrangianIterate {
   double reward = 0.0, cost = 0.0;  // V_r^{π_{k+1}}(ρ), V_c^{π_{k+1}}(ρ) in the true world
+  Eigen::VectorXd cost_values;      // (S) V_c^{π_{k+1}}(s): the live view's cost map
 };
 LagrangianIterate lagrangian_iteration(PrimalDual& learner, const Mdp& world, int samples, uint64_t seed, uint32_t run, uint32_t k);
 

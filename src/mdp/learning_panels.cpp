@@ -91,6 +91,7 @@ class LearningView final : public ui::DemoView {
       slots_.push_back(s);
     }
     regrets_.assign(learners_.size(), {});
+    first_error_ = 0.0;
     path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
     path_ready_ = false;
     problem_text_ = learners_.empty() ? "the live view runs the control learners (Q-learning, SARSA, expected SARSA, UCBVI); select one. "
@@ -115,6 +116,7 @@ class LearningView final : public ui::DemoView {
       if (done % stride_ != 0 && done != episodes_) continue;
       episodes_x_.push_back(static_cast<double>(done));
       for (size_t m = 0; m < learners_.size(); ++m) regrets_[m].push_back(learners_[m]->regret());
+      first_error_ = learners_.front()->max_error();  // O(H·SA): at the recorded episodes, not every frame
     }
   }
 
@@ -141,7 +143,7 @@ class LearningView final : public ui::DemoView {
     const ControlLearner& first = *learners_.front();
     std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(first.episodes_done())}, {"ε_k", live_number(first.epsilon())}};
     for (size_t m = 0; m < learners_.size(); ++m) rows.push_back({"regret " + names_[m], live_number(learners_[m]->regret())});
-    rows.push_back({"max|Q−Q*| " + names_.front(), live_number(first.max_error())});
+    rows.push_back({"max|Q−Q*| " + names_.front(), episodes_x_.empty() ? "–" : live_number(first_error_)});
     ui::readout_table("##learning", rows, 4);
     build_figure();
     ui::PlotGrid grid(2, editor_.open() ? 0 : 1);
@@ -273,6 +275,7 @@ class LearningView final : public ui::DemoView {
   std::vector<double> episodes_x_;
   std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H
   std::vector<int> earliest_stage_;         // (S)
+  double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
   bool path_ready_ = false, show_visits_ = false;
   long long episodes_ = 0, stride_ = 1;
   WorldEditor editor_;
@@ -299,6 +302,7 @@ class ConstrainedView final : public ui::DemoView {
     samples_ = e.p().samples;
     seed_ = ctx.seed;
     sum_reward_ = sum_cost_ = 0.0;
+    shown_cost_values_.resize(0);
     done_ = 0;
     stride_ = std::max(1LL, (static_cast<long long>(iterations_) + kLiveCurvePoints - 1) / kLiveCurvePoints);
     Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
@@ -349,6 +353,7 @@ class ConstrainedView final : public ui::DemoView {
       if (pid_) pid = lagrangian_iteration(*pid_, world_->mdp, samples_, seed_, 0, static_cast<uint32_t>(done_));
       ++done_;
       sum_reward_ += plain.reward, sum_cost_ += plain.cost;
+      shown_cost_values_ = plain_ ? std::move(plain.cost_values) : std::move(pid.cost_values);
       if (done_ % stride_ != 0 && done_ != iterations_) continue;
       ks_.push_back(done_);
       for (ConstrainedSeries& s : series_) {
@@ -410,16 +415,16 @@ class ConstrainedView final : public ui::DemoView {
     return p;
   }
 
-  // The last iterate π_k (plain primal-dual, else PID) over its cost-to-go V_c^{π_k}(s).
+  // The last iterate π_k (plain primal-dual, else PID) over its cost-to-go V_c^{π_k}(s) (π_0, uniform,
+  // over zeros before the first iteration).
   plot::Plot cost_map() const {
     const PrimalDual& shown = plain_ ? *plain_ : *pid_;
     const Mdp& m = world_->mdp;
-    Eigen::VectorXd vr, vc;
-    evaluate_reward_cost(m, shown.policy(), &vr, &vc);
     GridPlotInput in;
     in.mdp = &m;
     in.layout = &world_->layout;
-    in.state_values.assign(vc.data(), vc.data() + vc.size());
+    in.state_values.assign(static_cast<size_t>(m.states), 0.0);
+    if (shown_cost_values_.size() == m.states) in.state_values.assign(shown_cost_values_.data(), shown_cost_values_.data() + m.states);
     in.policy = &shown.policy();
     in.title = std::string(plain_ ? "primal_dual" : "pid") + ": π_k (rays) over its cost-to-go V_c^{π_k}(s); H: hazards";
     in.value_label = "V_c^{π_k}(s)";
@@ -456,6 +461,7 @@ class ConstrainedView final : public ui::DemoView {
   int last_slot_ = -1, avg_slot_ = -1, pid_slot_ = -1;
   std::vector<ConstrainedSeries> series_;
   std::vector<double> ks_;
+  Eigen::VectorXd shown_cost_values_;  // (S) V_c^{π_k}(s) of the policy the map shows
   double sum_reward_ = 0.0, sum_cost_ = 0.0;
   int iterations_ = 0, samples_ = 0, done_ = 0;
   long long stride_ = 1;
