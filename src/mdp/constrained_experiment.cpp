@@ -136,11 +136,7 @@ class ConstrainedCursor final : public RunCursor {
     lambda_tail_ = RunningStat();
     const Method m = jobs_[job_];
     if (is_lagrangian(m)) {
-      PrimalDualSettings s;
-      s.policy_step = p_.policy_step;
-      s.dual_step = p_.dual_step;
-      if (m == Method::Pid) s.kp = p_.kp, s.kd = p_.kd;
-      learner_ = std::make_unique<PrimalDual>(world_->mdp, ref_.budget, s);
+      learner_ = std::make_unique<PrimalDual>(world_->mdp, ref_.budget, lagrangian_settings(p_, m == Method::Pid));
       return;
     }
     const Mdp& sm = problem_->scaled;
@@ -164,12 +160,9 @@ class ConstrainedCursor final : public RunCursor {
   }
 
   void lagrangian_iteration() {
-    const Mdp model = sampled_model(world_->mdp, p_.samples, seed_, run_, kModelStream, static_cast<uint32_t>(done_));
-    learner_->iterate(model);
+    const LagrangianIterate it = mdp::lagrangian_iteration(*learner_, world_->mdp, p_.samples, seed_, run_, static_cast<uint32_t>(done_));
     ++done_;
-    Eigen::VectorXd vr, vc;
-    evaluate_reward_cost(world_->mdp, learner_->policy(), &vr, &vc);
-    reward_ = start_value(world_->mdp, vr), cost_ = start_value(world_->mdp, vc);
+    reward_ = it.reward, cost_ = it.cost;
     sum_reward_ += reward_, sum_cost_ += cost_;
     if (2 * done_ > p_.iterations) lambda_tail_.push(learner_->lambda());
     const Method m = jobs_[job_];
@@ -258,6 +251,24 @@ const std::vector<std::string>& constrained_method_ids() {
   static const std::vector<std::string> ids{"primal_dual", "primal_dual_avg", "pid", "stepmix", "epsmix", "ucbvi", "baseline"};
   static_assert(kMethodCount == static_cast<int>(Method::Baseline) + 1);
   return ids;
+}
+
+PrimalDualSettings lagrangian_settings(const ConstrainedParams& p, bool pid) {
+  PrimalDualSettings s;
+  s.policy_step = p.policy_step;
+  s.dual_step = p.dual_step;
+  if (pid) s.kp = p.kp, s.kd = p.kd;
+  return s;
+}
+
+LagrangianIterate lagrangian_iteration(PrimalDual& learner, const Mdp& world, int samples, uint64_t seed, uint32_t run, uint32_t k) {
+  learner.iterate(sampled_model(world, samples, seed, run, kModelStream, k));
+  Eigen::VectorXd vr;
+  LagrangianIterate it;
+  evaluate_reward_cost(world, learner.policy(), &vr, &it.cost_values);
+  it.reward = start_value(world, vr);
+  it.cost = start_value(world, it.cost_values);
+  return it;
 }
 
 CmdpReference cmdp_reference(const Mdp& m, double budget_position) {

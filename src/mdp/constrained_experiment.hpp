@@ -12,6 +12,7 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "mdp/primal_dual.hpp"
 #include "mdp/versioned_cache.hpp"
 #include "mdp/world.hpp"
 
@@ -48,6 +49,16 @@ struct CmdpReference {
   bool ok = false;
 };
 CmdpReference cmdp_reference(const Mdp& m, double budget_position);
+
+// The Lagrangian learners' settings from the parameters (PID: its gains; otherwise K_P = K_D = 0).
+PrimalDualSettings lagrangian_settings(const ConstrainedParams& p, bool pid);
+// One iteration k of a Lagrangian learner as every run makes it: P̂_k drawn from the run's model
+// stream (the same for every learner), the primal-dual step, then the new policy's exact values.
+struct LagrangianIterate {
+  double reward = 0.0, cost = 0.0;  // V_r^{π_{k+1}}(ρ), V_c^{π_{k+1}}(ρ) in the true world
+  Eigen::VectorXd cost_values;      // (S) V_c^{π_{k+1}}(s): the live view's cost map
+};
+LagrangianIterate lagrangian_iteration(PrimalDual& learner, const Mdp& world, int samples, uint64_t seed, uint32_t run, uint32_t k);
 
 class ConstrainedExperiment final : public ExperimentOf<ConstrainedParams, ConstrainedExperiment> {
  public:

@@ -5,10 +5,10 @@
 
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
+#include "mdp/control_learner.hpp"
 #include "mdp/episodic_problem.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/traces.hpp"
-#include "mdp/ucbvi.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -18,6 +18,9 @@ namespace {
 constexpr int kCheckpoints = 40;
 enum class Learner { QLearning, Sarsa, ExpectedSarsa, Ucbvi, Retrace, TreeBackup, Rbis };
 constexpr int kLearnerCount = 7;
+// The control learners come first, in ControlMethod's order (control_learner.hpp).
+static_assert(static_cast<int>(Learner::QLearning) == static_cast<int>(ControlMethod::QLearning) &&
+              static_cast<int>(Learner::Ucbvi) == static_cast<int>(ControlMethod::Ucbvi));
 
 bool is_trace(Learner l) { return l == Learner::Retrace || l == Learner::TreeBackup || l == Learner::Rbis; }
 
@@ -120,71 +123,46 @@ class LearningCursor final : public RunCursor {
  private:
   void start_job() {
     const Job& j = jobs_[job_];
+    next_checkpoint_ = 0;
+    started_ = true;
+    if (!is_trace(j.learner)) {
+      ControlSettings c;
+      c.td = settings_;
+      c.episodes = static_cast<uint32_t>(p_.episodes);
+      c.bonus_scale = p_.bonus_scale;
+      c.delta = p_.delta;
+      control_ = std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(j.learner), c, seed_, run_);
+      return;
+    }
     const size_t hsa = static_cast<size_t>(p_.horizon) * problem_->scaled.pairs();
     q_.assign(hsa, 0.0);
-    counts_.assign(hsa, 0);
     visits_.assign(static_cast<size_t>(problem_->scaled.pairs()), 0);
-    n_pair_.assign(static_cast<size_t>(problem_->scaled.pairs()), 0);
-    n_entry_.assign(static_cast<size_t>(problem_->scaled.transitions()), 0);
-    v_.assign(static_cast<size_t>(p_.horizon + 1) * problem_->scaled.states, 0.0);
-    greedy_.assign(static_cast<size_t>(p_.horizon) * problem_->scaled.states, 0);
     trace_pairs_.assign(static_cast<size_t>(p_.horizon), 0);
     trace_beta_.assign(static_cast<size_t>(p_.horizon), 0.0);
     trace_decay_.assign(static_cast<size_t>(p_.horizon), 0.0);
     // Trace evaluators share one behaviour stream: every λ and method sees the same trajectories.
-    rng_ = Rng(seed_, run_, kLearnerStream + (is_trace(j.learner) ? 100u : static_cast<uint32_t>(j.learner)));
-    regret_ = 0.0;
-    next_checkpoint_ = 0;
-    started_ = true;
-    log_term_ = ucbvi_log_term(problem_->task, static_cast<double>(p_.episodes), p_.delta);
+    rng_ = Rng(seed_, run_, kLearnerStream + 100u);
   }
 
   void run_episode() {
     const Job& j = jobs_[job_];
-    const EpisodicTask& t = problem_->task;
-    double ret = 0.0;
-    switch (j.learner) {
-      case Learner::QLearning:
-      case Learner::Sarsa:
-      case Learner::ExpectedSarsa: {
-        const double eps = td_epsilon(settings_, episode_, static_cast<uint32_t>(p_.episodes));
-        ret = td_episode(t, static_cast<TdMethod>(j.learner), settings_, eps, episode_, q_.data(), counts_.data(), visits_.data(), rng_, seed_, run_);
-        break;
-      }
-      case Learner::Ucbvi: {
-        const ModelCounts c{n_pair_.data(), n_entry_.data()};
-        ucbvi_plan(t, c, p_.bonus_scale, log_term_, q_.data(), v_.data(), greedy_.data(), rng_);
-        int state = episode_start(t, seed_, run_, episode_);
-        double discount = 1.0;
-        for (int h = 0; h < t.horizon; ++h) {
-          const int pair = t.mdp.first_pair[state] + greedy_[static_cast<size_t>(h) * t.mdp.states + state];
-          ret += discount * scaled_reward(t, pair);
-          discount *= t.gamma;
-          const int next = env_step(t, pair, visits_.data(), seed_, run_);
-          counts_add(t.mdp, c, pair, next);
-          state = next;
-        }
-        break;
-      }
-      case Learner::Retrace:
-      case Learner::TreeBackup:
-      case Learner::Rbis: {
-        const TraceBuffer buf{trace_pairs_.data(), trace_beta_.data(), trace_decay_.data()};
-        const auto method = static_cast<TraceMethod>(static_cast<int>(j.learner) - static_cast<int>(Learner::Retrace));
-        trace_episode(t, method, j.lambda, p_.ope_alpha, target_.data(), behaviour_.data(), episode_, q_.data(), visits_.data(), buf, rng_, seed_, run_);
-        break;
-      }
+    if (is_trace(j.learner)) {
+      const TraceBuffer buf{trace_pairs_.data(), trace_beta_.data(), trace_decay_.data()};
+      const auto method = static_cast<TraceMethod>(static_cast<int>(j.learner) - static_cast<int>(Learner::Retrace));
+      trace_episode(problem_->task, method, j.lambda, p_.ope_alpha, target_.data(), behaviour_.data(), episode_, q_.data(), visits_.data(), buf, rng_, seed_,
+                    run_);
+    } else {
+      control_->run_episode();
     }
     ++episode_;
-    regret_ += problem_->v_star - ret;
     if (j.lambda_slot >= 0) return;
     const std::vector<double>& ks = layout_.axes[0].x;
     while (next_checkpoint_ < ks.size() && static_cast<uint32_t>(ks[next_checkpoint_]) == episode_) {
       if (is_trace(j.learner)) {
         out_.curve(j.slot, kCurveOpeError, next_checkpoint_, ope_error());
       } else {
-        out_.curve(j.slot, kCurveRegret, next_checkpoint_, regret_);
-        out_.curve(j.slot, kCurveQError, next_checkpoint_, problem_->max_error(q_.data(), problem_->optimum.q));
+        out_.curve(j.slot, kCurveRegret, next_checkpoint_, control_->regret());
+        out_.curve(j.slot, kCurveQError, next_checkpoint_, control_->max_error());
       }
       ++next_checkpoint_;
     }
@@ -196,8 +174,8 @@ class LearningCursor final : public RunCursor {
   void finish_job() {
     const Job& j = jobs_[job_];
     if (!is_trace(j.learner)) {
-      out_.final(j.slot, kFinalRegret, regret_);
-      out_.final(j.slot, kFinalQError, problem_->max_error(q_.data(), problem_->optimum.q));
+      out_.final(j.slot, kFinalRegret, control_->regret());
+      out_.final(j.slot, kFinalQError, control_->max_error());
     } else if (j.lambda_slot < 0) {
       out_.final(j.slot, kFinalOpeError, ope_error());
     } else {
@@ -222,11 +200,11 @@ class LearningCursor final : public RunCursor {
   size_t job_ = 0, next_checkpoint_ = 0;
   uint32_t episode_ = 0;
   bool started_ = false;
-  std::vector<double> q_, v_, trace_beta_, trace_decay_;
-  std::vector<uint32_t> counts_, visits_, n_pair_, n_entry_;
-  std::vector<int> greedy_, trace_pairs_;
+  std::unique_ptr<ControlLearner> control_;           // the current control job
+  std::vector<double> q_, trace_beta_, trace_decay_;  // the current trace job: Q (H·SA), its trace buffers (H)
+  std::vector<uint32_t> visits_;                      // (SA)
+  std::vector<int> trace_pairs_;                      // (H)
   Rng rng_{0, 0, 0};
-  double regret_ = 0.0, log_term_ = 0.0;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
+#include "mdp/learning_panels.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/policy_iteration.hpp"
 #include "mdp/robust_experiment.hpp"
@@ -278,6 +279,8 @@ class RobustView final : public ui::DemoView {
 std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "mdp.planning") return std::make_unique<PlanningView>();
   if (demo_id == "mdp.robust") return std::make_unique<RobustView>();
+  if (demo_id == "mdp.learning") return make_learning_view();
+  if (demo_id == "mdp.constrained") return make_constrained_view();
   return nullptr;
 }
 

@@ -1,4 +1,5 @@
-// The mdp chapter's live views (ImGui): mdp.planning (the other demos show their Runs figure).
+// The mdp chapter's live views (ImGui): mdp.planning, mdp.robust, and mdp.learning and mdp.constrained
+// (learning_panels.hpp); the other demos show their Runs figure.
 #pragma once
 #include <memory>
 #include <string>

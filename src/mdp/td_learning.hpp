@@ -55,10 +55,11 @@ KLAB_INLINE double td_step_size(const TdSettings& s, int horizon, uint32_t n) {
   return s.alpha;
 }
 
-// One episode of `method`; q and counts are (H·SA), visits (SA) the environment's visit counters.
-// Returns the episode's return Σ_h γ^h r̃_h.
+// One episode of `method`; q and counts are (H·SA), visits (SA) the environment's visit counters,
+// path (H+1) receives s_0 .. s_H when not null (the live view's agent). Returns the episode's
+// return Σ_h γ^h r̃_h.
 KLAB_INLINE double td_episode(const EpisodicTask& t, TdMethod method, const TdSettings& s, double eps, uint32_t episode, double* q,
-                              uint32_t* counts, uint32_t* visits, Rng& rng, uint64_t seed, uint32_t run) {
+                              uint32_t* counts, uint32_t* visits, Rng& rng, uint64_t seed, uint32_t run, int* path = nullptr) {
   const int n_sa = t.mdp.first_pair[t.mdp.states];
   int state = episode_start(t, seed, run, episode);
   int action = epsilon_greedy(&q[t.mdp.first_pair[state]], t.mdp.first_pair[state + 1] - t.mdp.first_pair[state], eps, rng);
@@ -69,6 +70,7 @@ KLAB_INLINE double td_episode(const EpisodicTask& t, TdMethod method, const TdSe
     ret += discount * r;
     discount *= t.gamma;
     const int next = env_step(t, pair, visits, seed, run);
+    if (path) path[h] = state, path[h + 1] = next;
     const int first = t.mdp.first_pair[next], n = t.mdp.first_pair[next + 1] - first;
     int next_action = 0;
     double target = r;

@@ -940,3 +940,66 @@ TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; 
   CHECK(ps.version() == loaded);
   for (int f = 0; f < 3; ++f) ui.frame(app);
 }
+
+TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  for (const char* demo : {"mdp.learning", "mdp.constrained"}) {
+    CAPTURE(demo);
+    app.select(demo);
+    klab::ParamSet& ps = app.experiment().params();
+    const size_t grid_key = static_cast<size_t>(ps.find("grid"));
+    REQUIRE(ps.set_texts({{"grid", klab::mdp::grid_param_text(klab::mdp::blank_grid(8, 8))}}).ok());
+    for (int f = 0; f < 5; ++f) ui.frame(app);  // a link with a grid opens the editor
+    klab::ui::PlotRecord canvas, map;
+    for (const auto& r : recorded_frame(ui, app)) {
+      if (r.id == "world_editor") canvas = r;
+      if (r.id == "map" || r.id == "cost") map = r;
+    }
+    REQUIRE(canvas.id == "world_editor");
+    CHECK(map.id != "");  // the live plot next to the canvas
+    const auto cell_centre = [&](int row, int col) {  // row 0 at the top
+      const double x = col + 0.5, y = 8 - row - 0.5;
+      const float u = static_cast<float>((x - canvas.xr.lo) / (canvas.xr.hi - canvas.xr.lo));
+      const float v = static_cast<float>((y - canvas.yr.lo) / (canvas.yr.hi - canvas.yr.lo));
+      return ImVec2(canvas.area_min.x + u * (canvas.area_max.x - canvas.area_min.x), canvas.area_max.y - v * (canvas.area_max.y - canvas.area_min.y));
+    };
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = cell_centre(4, 1);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    const uint64_t before = ps.version();
+    for (int c = 1; c <= 3; ++c) {
+      io.MousePos = cell_centre(4, c);
+      ui.frame(app);
+    }
+    CHECK(ps.version() == before);  // nothing committed during the stroke
+    io.MouseDown[0] = false;
+    ui.frame(app);  // commits the stroke
+    release_mouse();
+    for (int f = 0; f < 10; ++f) ui.frame(app);  // the view rebuilt on the painted grid plays
+    const klab::Expected<klab::mdp::GridSpec> painted = klab::mdp::parse_grid_param(ps.text(grid_key));
+    REQUIRE(painted.ok());
+    CHECK(painted.value().rows[4] == ".###....");
+    CHECK(app.view()->steps_done() > 0.0);  // it plays the new world (a wall row leaves the goal reachable)
+    if (std::string(demo) != "mdp.learning") continue;
+    // The map's toggle: state visits in place of the values.
+    std::vector<klab::ui::PlotRecord> items;
+    klab::ui::set_plot_recorder(&items);
+    ui.frame(app);
+    klab::ui::set_plot_recorder(nullptr);
+    const auto visits = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_visits"; });
+    REQUIRE(visits != items.end());
+    io.MousePos = ImVec2((visits->cell_min.x + visits->cell_max.x) / 2, (visits->cell_min.y + visits->cell_max.y) / 2);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    release_mouse();
+    std::string title;
+    for (const auto& r : recorded_frame(ui, app))
+      if (r.id == "map") title = r.title;
+    CHECK(title.find("state visits") != std::string::npos);
+  }
+}

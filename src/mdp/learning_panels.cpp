@@ -1,0 +1,478 @@
+// The live views of mdp.learning and mdp.constrained: plots and readouts only. Every number comes
+// from the code `klab run` and the tests run: ControlLearner (control_learner.hpp) for
+// mdp.learning, PrimalDual through lagrangian_iteration (constrained_experiment.hpp) for
+// mdp.constrained, on run 1's world and seed, so the live curves are the Runs tab's run 1.
+#include "mdp/learning_panels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/plot_scale.hpp"
+#include "mdp/constrained_experiment.hpp"
+#include "mdp/control_learner.hpp"
+#include "mdp/figures.hpp"
+#include "mdp/grid_plot.hpp"
+#include "mdp/learning_experiment.hpp"
+#include "mdp/world_editor_panel.hpp"
+#include "ui/param_panel.hpp"
+#include "ui/plot.hpp"
+#include "ui/plot_grid.hpp"
+#include "ui/readouts.hpp"
+
+namespace klab::mdp {
+namespace {
+
+std::string live_number(double v) { return plot::format_number(v); }
+
+// At most this many points per live curve: long runs record every ⌈K/kLiveCurvePoints⌉-th step.
+constexpr long long kLiveCurvePoints = 1000;
+
+// The "Edit the world" button, as in mdp.planning's view (a link that carries an edited grid opens
+// the editor until the reader closes it); the caller then draws the toolbar when the editor is open.
+void draw_edit_world_button(WorldEditor& editor, bool& dismissed, ParamSet& params) {
+  editor.take_files(params);
+  if (ImGui::SmallButton(editor.open() ? "Close the world editor" : "Edit the world")) {
+    editor.set_open(!editor.open());
+    dismissed = !editor.open();
+  }
+  ui::record_item("button:edit_world");
+  ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
+                   "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
+}
+
+// A curve against the live steps, in palette colour `slot` (the series' colour in the Runs tab).
+plot::Line live_curve(const std::string& name, size_t slot, const std::vector<double>& x, const std::vector<double>& y) {
+  plot::Line l;
+  l.name = name;
+  l.color = palette(slot);
+  l.x = x;
+  l.y = y;
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// mdp.learning: the control learners the parameters select (Q-learning, SARSA, expected SARSA,
+// UCBVI), each one episode per view step on run 1's world. Left: the first learner's values and
+// ε-greedy policy on the grid with its latest episode's path and the agent at its end, or its
+// state-visitation counts (toggle); on other worlds its V̂ against V* over the states, or every
+// learner's visits. Right, the headline: every learner's cumulative regret against the episodes.
+class LearningView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const LearningExperiment&>(ctx.experiment);
+    if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);
+    learners_.clear();
+    names_.clear();
+    slots_.clear();
+    regrets_.clear();
+    episodes_x_.clear();
+    problem_.reset();
+    world_.reset();
+    episodes_ = e.p().episodes;
+    stride_ = std::max(1LL, (episodes_ + kLiveCurvePoints - 1) / kLiveCurvePoints);
+    Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
+    if (!w.ok()) {
+      problem_text_ = w.status().message();
+      return;
+    }
+    world_ = w.value();
+    problem_ = std::make_unique<EpisodicProblem>(world_->mdp, e.p().horizon, e.p().gamma);
+    ControlSettings c;
+    c.td = e.td_settings();
+    c.episodes = static_cast<uint32_t>(e.p().episodes);
+    c.bonus_scale = e.p().bonus_scale;
+    c.delta = e.p().delta;
+    for (size_t s = 0; s < e.p().methods.size(); ++s) {
+      const size_t id = id_index(learning_method_ids(), e.p().methods[s]);
+      if (id > static_cast<size_t>(ControlMethod::Ucbvi)) continue;  // off-policy evaluators: Runs tab only
+      learners_.push_back(std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(id), c, ctx.seed, 0));
+      names_.push_back(e.p().methods[s]);
+      slots_.push_back(s);
+    }
+    regrets_.assign(learners_.size(), {});
+    first_error_ = 0.0;
+    path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
+    path_ready_ = false;
+    problem_text_ = learners_.empty() ? "the live view runs the control learners (Q-learning, SARSA, expected SARSA, UCBVI); select one. "
+                                        "The off-policy evaluators' errors are in the Runs tab."
+                                      : "";
+    earliest_stage_ = earliest_stages();
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return learners_.empty() || learners_.front()->episodes_done() >= episodes_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "episode %lld / %lld", learners_.empty() ? 0LL : static_cast<long long>(learners_.front()->episodes_done()), episodes_);
+    return s;
+  }
+  double steps_done() const override { return learners_.empty() ? 0.0 : learners_.front()->episodes_done(); }
+  double steps_total() const override { return static_cast<double>(episodes_); }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      for (size_t m = 0; m < learners_.size(); ++m) learners_[m]->run_episode(m == 0 ? path_.data() : nullptr);
+      path_ready_ = true;
+      const long long done = learners_.front()->episodes_done();
+      if (done % stride_ != 0 && done != episodes_) continue;
+      episodes_x_.push_back(static_cast<double>(done));
+      for (size_t m = 0; m < learners_.size(); ++m) regrets_[m].push_back(learners_[m]->regret());
+      first_error_ = learners_.front()->max_error();  // O(H·SA): at the recorded episodes, not every frame
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    draw_edit_world_button(editor_, editor_dismissed_, params);
+    if (world_ && !learners_.empty()) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted("  show:");
+      ImGui::SameLine();
+      int shown = show_visits_ ? 1 : 0;
+      ImGui::RadioButton("values", &shown, 0);
+      ui::record_item("button:learning_values");
+      ImGui::SameLine();
+      ImGui::RadioButton("visits", &shown, 1);
+      ui::record_item("button:learning_visits");
+      show_visits_ = shown == 1;
+    }
+    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
+    if (!world_ || learners_.empty()) {
+      ImGui::TextWrapped("No live run: %s", problem_text_.c_str());
+      return;
+    }
+    const ControlLearner& first = *learners_.front();
+    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(first.episodes_done())}, {"ε_k", live_number(first.epsilon())}};
+    for (size_t m = 0; m < learners_.size(); ++m) rows.push_back({"regret " + names_[m], live_number(learners_[m]->regret())});
+    rows.push_back({"max|Q−Q*| " + names_.front(), episodes_x_.empty() ? "–" : live_number(first_error_)});
+    ui::readout_table("##learning", rows, 4);
+    build_figure();
+    ui::PlotGrid grid(2, editor_.open() ? 0 : 1);
+    if (editor_.open()) {
+      editor_.draw_canvas(params, grid.cell(0));
+      ui::draw_plot("map", figure_.plots[0], grid.cell(1));
+    } else {
+      ui::draw_plot("map", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
+    }
+    grid.end();
+  }
+
+ private:
+  // For each state the first stage h at which it can be occupied (H when never): the stage whose
+  // Q̂_h the map shows (stage-indexed values; a state first reachable at step h has no Q̂_0).
+  std::vector<int> earliest_stages() const {
+    const Mdp& m = problem_->scaled;
+    const int horizon = problem_->task.horizon;
+    std::vector<int> first(static_cast<size_t>(m.states), horizon);
+    for (int h = horizon - 1; h >= 0; --h)
+      for (int s = 0; s < m.states; ++s)
+        if (problem_->reachable[static_cast<size_t>(h) * m.states + s]) first[static_cast<size_t>(s)] = h;
+    return first;
+  }
+
+  // Σ_a visits(s, a) of learner m.
+  std::vector<double> state_visits(size_t m) const {
+    const Mdp& mdp = problem_->scaled;
+    const std::vector<uint32_t>& visits = learners_[m]->visits();
+    std::vector<double> n(static_cast<size_t>(mdp.states), 0.0);
+    for (int s = 0; s < mdp.states; ++s)
+      for (int i = mdp.first_pair[s]; i < mdp.first_pair[s + 1]; ++i) n[static_cast<size_t>(s)] += visits[static_cast<size_t>(i)];
+    return n;
+  }
+
+  plot::Plot map_plot() const {
+    const Mdp& m = problem_->scaled;
+    const ControlLearner& first = *learners_.front();
+    const std::vector<double>& q = first.q();
+    const int horizon = problem_->task.horizon;
+    // V̂_h(s) = max_a Q̂_h(s, a), V*_h(s) and the ε-greedy π_h(a|s) at each state's earliest stage h.
+    std::vector<double> v_hat(static_cast<size_t>(m.states), NAN), v_star(static_cast<size_t>(m.states), NAN);
+    Policy pi(static_cast<size_t>(m.pairs()), 0.0);
+    for (int s = 0; s < m.states; ++s) {
+      const int h = earliest_stage_[static_cast<size_t>(s)];
+      if (h >= horizon) continue;
+      const size_t at = static_cast<size_t>(h) * m.pairs() + m.first_pair[s];
+      const int n = m.actions(s);
+      v_hat[static_cast<size_t>(s)] = *std::max_element(q.begin() + static_cast<long>(at), q.begin() + static_cast<long>(at) + n);
+      v_star[static_cast<size_t>(s)] = problem_->optimum.v[static_cast<size_t>(h) * m.states + s];
+      for (int a = 0; a < n; ++a) pi[static_cast<size_t>(m.first_pair[s] + a)] = epsilon_greedy_prob(&q[at], n, first.epsilon(), a);
+    }
+    const std::string who = names_.front() + ", run 1";
+    if (world_->layout.rows > 0) {
+      GridPlotInput in;
+      in.mdp = &m;
+      in.layout = &world_->layout;
+      if (show_visits_) {
+        const std::vector<double> n = state_visits(0);
+        for (double c : n) in.state_values.push_back(std::log10(1.0 + c));
+        in.title = who + ": state visits (colour), latest episode (line), agent (dot)";
+        in.value_label = "log₁₀(1 + visits)";
+      } else {
+        in.state_values = v_hat;
+        in.policy = &pi;
+        in.title = who + ": V̂_h(s) (colour), ε-greedy π_h (rays), latest episode, agent";
+        in.value_label = "max_a Q̂_h(s, a), h: first stage at s";
+        in.vmin = 0.0;
+      }
+      plot::Plot p = grid_plot(in);
+      if (path_ready_) {
+        p.lines.push_back(grid_path(world_->layout, path_, "episode path", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
+        p.points.push_back(grid_points(world_->layout, {path_.back()}, "agent", plot::kOptimumGold, 6.0f));
+      }
+      return p;
+    }
+    plot::Plot p;
+    p.x = {"state s", plot::Scale::Linear};
+    if (show_visits_) {
+      p.title = "State visits of every learner, run 1 (0 drawn at 1)";
+      p.y = {"visits of s", plot::Scale::Log};
+      for (size_t l = 0; l < learners_.size(); ++l) {
+        const std::vector<double> n = state_visits(l);
+        plot::Line line = live_curve(names_[l], slots_[l], {}, {});
+        for (int s = 0; s < m.states; ++s) line.x.push_back(s), line.y.push_back(std::max(1.0, n[static_cast<size_t>(s)]));
+        p.lines.push_back(line);
+      }
+    } else {
+      p.title = who + ": V̂_h(s) and V*_h(s), h the first stage at s";
+      p.y = {"value (rewards in [0, 1])", plot::Scale::Linear};
+      plot::Line star = plot::reference_line("V*_h(s)");
+      plot::Line est = live_curve("V̂_h(s)", slots_.front(), {}, {});
+      for (int s = 0; s < m.states; ++s) {
+        star.x.push_back(s), star.y.push_back(v_star[static_cast<size_t>(s)]);
+        est.x.push_back(s), est.y.push_back(v_hat[static_cast<size_t>(s)]);
+      }
+      p.lines = {star, est};
+    }
+    if (path_ready_) {
+      plot::Guide agent;
+      agent.value = path_.back();
+      agent.label = "agent";
+      agent.color = plot::kOptimumGold;
+      p.guides.push_back(agent);
+    }
+    return p;
+  }
+
+  void build_figure() {
+    plot::Plot regret;
+    regret.title = "Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1";
+    regret.x = {"episode k", plot::Scale::Linear};
+    regret.x.cover_lo = 0, regret.x.cover_hi = static_cast<double>(episodes_);
+    regret.y = {"regret", plot::Scale::Linear};
+    for (size_t m = 0; m < learners_.size(); ++m) regret.lines.push_back(live_curve(names_[m], slots_[m], episodes_x_, regrets_[m]));
+    figure_.title = "mdp.learning on " + world_->name + ", run 1";
+    figure_.plots = {map_plot(), regret};
+    figure_.headline = 1;
+  }
+
+  std::shared_ptr<const World> world_;
+  std::unique_ptr<EpisodicProblem> problem_;
+  std::string problem_text_;
+  std::vector<std::unique_ptr<ControlLearner>> learners_;
+  std::vector<std::string> names_;          // method ids of the control learners
+  std::vector<size_t> slots_;               // their index in `methods` (palette colour)
+  std::vector<std::vector<double>> regrets_;  // (learners, recorded episodes)
+  std::vector<double> episodes_x_;
+  std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H
+  std::vector<int> earliest_stage_;         // (S)
+  double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
+  bool path_ready_ = false, show_visits_ = false;
+  long long episodes_ = 0, stride_ = 1;
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// mdp.constrained: the Lagrangian learners of run 1 (plain primal-dual, whose running average is
+// the averaged iterate, and PID), one iteration each per view step. The headline: the cost
+// V_c(ρ; π_k) against the budget b (the last iterate swings around it, the average settles
+// below); beside it λ_k against the LP's λ* and the reward against the LP optimum; on a gridworld
+// also the last iterate π_k as rays over its cost-to-go V_c^{π_k}(s), hazard cells marked.
+class ConstrainedView final : public ui::DemoView {
+ public:
+  void reset(const ui::ViewContext& ctx) override {
+    auto& e = static_cast<const ConstrainedExperiment&>(ctx.experiment);
+    if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);
+    plain_.reset();
+    pid_.reset();
+    world_.reset();
+    ks_.clear();
+    series_.clear();
+    iterations_ = e.p().iterations;
+    samples_ = e.p().samples;
+    seed_ = ctx.seed;
+    sum_reward_ = sum_cost_ = 0.0;
+    shown_cost_values_.resize(0);
+    done_ = 0;
+    stride_ = std::max(1LL, (static_cast<long long>(iterations_) + kLiveCurvePoints - 1) / kLiveCurvePoints);
+    Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
+    if (!w.ok()) {
+      problem_text_ = w.status().message();
+      return;
+    }
+    world_ = w.value();
+    ref_ = e.reference(*world_);
+    if (!ref_.ok) {
+      problem_text_ = "the exact CMDP LP found no optimum on this world";
+      world_.reset();
+      return;
+    }
+    const auto slot = [&](const char* id) -> int {
+      const auto& m = e.p().methods;
+      const auto it = std::find(m.begin(), m.end(), id);
+      return it == m.end() ? -1 : static_cast<int>(it - m.begin());
+    };
+    last_slot_ = slot("primal_dual"), avg_slot_ = slot("primal_dual_avg"), pid_slot_ = slot("pid");
+    if (last_slot_ >= 0 || avg_slot_ >= 0) plain_ = std::make_unique<PrimalDual>(world_->mdp, ref_.budget, lagrangian_settings(e.p(), false));
+    if (pid_slot_ >= 0) pid_ = std::make_unique<PrimalDual>(world_->mdp, ref_.budget, lagrangian_settings(e.p(), true));
+    if (!plain_ && !pid_) {
+      problem_text_ = "the live view runs the Lagrangian learners (primal-dual, averaged, PID); select one. StepMix, EpsMix, UCBVI and the "
+                      "baseline are in the Runs tab.";
+      world_.reset();
+      return;
+    }
+    problem_text_.clear();
+    // Curves: last iterate, average, PID (each only when selected): reward, cost, λ.
+    if (last_slot_ >= 0) series_.push_back({"primal_dual", static_cast<size_t>(last_slot_), {}, {}, {}});
+    if (avg_slot_ >= 0) series_.push_back({"primal_dual_avg", static_cast<size_t>(avg_slot_), {}, {}, {}});
+    if (pid_slot_ >= 0) series_.push_back({"pid", static_cast<size_t>(pid_slot_), {}, {}, {}});
+  }
+  bool animates() const override { return true; }
+  bool finished() const override { return !world_ || done_ >= iterations_; }
+  std::string status() const override {
+    char s[64];
+    std::snprintf(s, sizeof s, "iteration %d / %d", done_, iterations_);
+    return s;
+  }
+  double steps_done() const override { return done_; }
+  double steps_total() const override { return iterations_; }
+  void advance(const ui::ViewContext&, int steps) override {
+    for (int k = 0; k < steps && !finished(); ++k) {
+      LagrangianIterate plain, pid;
+      if (plain_) plain = lagrangian_iteration(*plain_, world_->mdp, samples_, seed_, 0, static_cast<uint32_t>(done_));
+      if (pid_) pid = lagrangian_iteration(*pid_, world_->mdp, samples_, seed_, 0, static_cast<uint32_t>(done_));
+      ++done_;
+      sum_reward_ += plain.reward, sum_cost_ += plain.cost;
+      shown_cost_values_ = plain_ ? std::move(plain.cost_values) : std::move(pid.cost_values);
+      if (done_ % stride_ != 0 && done_ != iterations_) continue;
+      ks_.push_back(done_);
+      for (ConstrainedSeries& s : series_) {
+        if (s.id == "primal_dual") s.push(plain.reward, plain.cost, plain_->lambda());
+        if (s.id == "primal_dual_avg") s.push(sum_reward_ / done_, sum_cost_ / done_, plain_->lambda());
+        if (s.id == "pid") s.push(pid.reward, pid.cost, pid_->lambda());
+      }
+    }
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    draw_edit_world_button(editor_, editor_dismissed_, params);
+    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
+    if (!world_) {
+      ImGui::TextWrapped("No live run: %s", problem_text_.c_str());
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> rows{{"iteration k", std::to_string(done_)}, {"budget b", live_number(ref_.budget)},
+                                                          {"LP reward", live_number(ref_.reward)}, {"λ* (LP)", live_number(ref_.lambda)}};
+    for (const ConstrainedSeries& s : series_)
+      if (!s.cost.empty()) rows.push_back({"cost " + s.id, live_number(s.cost.back())});
+    if (plain_) rows.push_back({"λ primal_dual", live_number(plain_->lambda())});
+    if (pid_) rows.push_back({"λ pid", live_number(pid_->lambda())});
+    ui::readout_table("##constrained", rows, 4);
+    build_figure();
+    const bool has_map = figure_.plots.size() == 4;
+    if (editor_.open()) {  // the painted grid next to the policy on it (the cost curve on other worlds)
+      ui::PlotGrid grid(2, 0);
+      editor_.draw_canvas(params, grid.cell(0));
+      ui::draw_plot(has_map ? "map" : "cost", figure_.plots[has_map ? 3 : 0], grid.cell(1));
+      grid.end();
+      return;
+    }
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
+    ui::draw_plot("cost", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("lambda", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("reward", figure_.plots[2], grid.cell(2));
+    if (has_map) ui::draw_plot("map", figure_.plots[3], grid.cell(3));
+    grid.end();
+  }
+
+ private:
+  struct ConstrainedSeries {
+    std::string id;
+    size_t slot;
+    std::vector<double> reward, cost, lambda;  // (recorded iterations)
+    void push(double r, double c, double l) {
+      reward.push_back(r), cost.push_back(c), lambda.push_back(l);
+    }
+  };
+
+  plot::Plot iteration_plot(const std::string& title, const std::string& y_label) const {
+    plot::Plot p;
+    p.title = title;
+    p.x = {"iteration k", plot::Scale::Linear};
+    p.x.cover_lo = 0, p.x.cover_hi = iterations_;
+    p.y = {y_label, plot::Scale::Linear};
+    return p;
+  }
+
+  // The last iterate π_k (plain primal-dual, else PID) over its cost-to-go V_c^{π_k}(s) (π_0, uniform,
+  // over zeros before the first iteration).
+  plot::Plot cost_map() const {
+    const PrimalDual& shown = plain_ ? *plain_ : *pid_;
+    const Mdp& m = world_->mdp;
+    GridPlotInput in;
+    in.mdp = &m;
+    in.layout = &world_->layout;
+    in.state_values.assign(static_cast<size_t>(m.states), 0.0);
+    if (shown_cost_values_.size() == m.states) in.state_values.assign(shown_cost_values_.data(), shown_cost_values_.data() + m.states);
+    in.policy = &shown.policy();
+    in.title = std::string(plain_ ? "primal_dual" : "pid") + ": π_k (rays) over its cost-to-go V_c^{π_k}(s); H: hazards";
+    in.value_label = "V_c^{π_k}(s)";
+    in.vmin = 0.0;
+    plot::Plot p = grid_plot(in);
+    const GridLayout& g = world_->layout;
+    for (int cell = 0; cell < g.rows * g.cols; ++cell)
+      if (g.cell[static_cast<size_t>(cell)] == 'H') p.annotations.push_back({cell % g.cols + 0.5, g.rows - cell / g.cols - 0.5, "H"});
+    return p;
+  }
+
+  void build_figure() {
+    plot::Plot cost = iteration_plot("Cost V_c(ρ; π_k) against the budget b, run 1", "V_c(ρ)");
+    plot::Plot lambda = iteration_plot("Lagrange multiplier λ_k", "λ");
+    plot::Plot reward = iteration_plot("Reward V_r(ρ; π_k) against the CMDP optimum (LP)", "V_r(ρ)");
+    for (const ConstrainedSeries& s : series_) {
+      cost.lines.push_back(live_curve(s.id, s.slot, ks_, s.cost));
+      reward.lines.push_back(live_curve(s.id, s.slot, ks_, s.reward));
+      if (s.id != "primal_dual_avg") lambda.lines.push_back(live_curve(s.id, s.slot, ks_, s.lambda));  // the average has the plain λ
+    }
+    cost.guides.push_back(reference_guide("budget b = " + live_number(ref_.budget), ref_.budget));
+    lambda.guides.push_back(reference_guide("λ* (LP dual) = " + live_number(ref_.lambda), ref_.lambda));
+    reward.guides.push_back(reference_guide("LP optimum " + live_number(ref_.reward) + (ref_.randomised_states ? " (randomised)" : ""), ref_.reward));
+    figure_.title = "mdp.constrained on " + world_->name + ", run 1";
+    figure_.plots = {cost, lambda, reward};
+    if (world_->layout.rows > 0) figure_.plots.push_back(cost_map());
+    figure_.headline = 0;
+  }
+
+  std::shared_ptr<const World> world_;
+  std::string problem_text_;
+  CmdpReference ref_;
+  std::unique_ptr<PrimalDual> plain_, pid_;
+  int last_slot_ = -1, avg_slot_ = -1, pid_slot_ = -1;
+  std::vector<ConstrainedSeries> series_;
+  std::vector<double> ks_;
+  Eigen::VectorXd shown_cost_values_;  // (S) V_c^{π_k}(s) of the policy the map shows
+  double sum_reward_ = 0.0, sum_cost_ = 0.0;
+  int iterations_ = 0, samples_ = 0, done_ = 0;
+  long long stride_ = 1;
+  uint64_t seed_ = 0;
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ui::DemoView> make_learning_view() { return std::make_unique<LearningView>(); }
+std::unique_ptr<ui::DemoView> make_constrained_view() { return std::make_unique<ConstrainedView>(); }
+
+}  // namespace klab::mdp
