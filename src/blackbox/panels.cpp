@@ -225,13 +225,7 @@ class BoView final : public ui::DemoView {
     else
       ImGui::TextDisabled("Sketch your own 1-D function with the mouse and watch BO search it.");
     ImGui::PopTextWrapPos();
-    if (!message_.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::color::kError));
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextUnformatted(message_.c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::PopStyleColor();
-    }
+    if (!message_.empty()) ui::error_text(message_);
   }
 
   // The posterior plot as a canvas: control points as handles, a stroke while sketching.

@@ -269,13 +269,7 @@ void MixtureEditor::draw_controls(ParamSet& params) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("mixture=w:mx:my:sxx:sxy:syy;... is a parameter: the link and the CLI command carry it");
   ImGui::PopTextWrapPos();
-  if (!message_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::color::kError));
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(message_.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
-  }
+  if (!message_.empty()) ui::error_text(message_);
 }
 
 }  // namespace klab::diffusion

@@ -87,6 +87,41 @@ class TrainingView : public ui::DemoView {
   const char* step_name_;
 };
 
+// A TrainingView on run 1's tabular dataset (OfflineProblem): start() builds the dataset and the run
+// (the run refers to the problem, so it goes first), or keeps the reason there is none, which
+// no_dataset() shows in place of the view.
+template <class Params, class Run>
+class DatasetTrainingView : public TrainingView<Params, Run> {
+ protected:
+  using TrainingView<Params, Run>::TrainingView;
+  ~DatasetTrainingView() override { this->run_.reset(); }
+  template <class Experiment>
+  bool start(const Experiment& e, uint64_t seed) {
+    this->p_ = e.p();
+    this->run_.reset();
+    this->steps_.clear();
+    Expected<OfflineProblem> pb = e.problem(seed, 0);
+    if (!pb.ok()) {
+      problem_text_ = pb.status().message();
+      return false;
+    }
+    problem_text_.clear();
+    problem_ = std::make_unique<OfflineProblem>(std::move(pb.value()));
+    this->run_ = std::make_unique<Run>(this->p_, *problem_, seed, 0);
+    return true;
+  }
+  bool no_dataset() const {
+    if (this->run_) return false;
+    ImGui::TextWrapped("No dataset: %s", problem_text_.c_str());
+    return true;
+  }
+
+  std::unique_ptr<OfflineProblem> problem_;
+
+ private:
+  std::string problem_text_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // offline.edge_of_reach: run 1's learners take one iteration each per view step (k-step rollouts from
 // dataset states in the true dynamics, then updates_per_iteration Q updates: EdgeRun, the code of the
@@ -95,35 +130,21 @@ class TrainingView : public ui::DemoView {
 // iterations, one line per learner (MOPO's stays above 0, its targets fed by the never-trained edge;
 // RAVL's ensemble minimum and the full-horizon learner's go to 0), and the return. The learners are
 // checked (exact evaluation) at 40 evenly spaced iterations.
-class EdgeView final : public TrainingView<EdgeParams, EdgeRun> {
+class EdgeView final : public DatasetTrainingView<EdgeParams, EdgeRun> {
  public:
-  EdgeView() : TrainingView("iteration") {}
-  ~EdgeView() override { run_.reset(); }  // the run refers to problem_, which goes first otherwise
+  EdgeView() : DatasetTrainingView("iteration") {}
   void reset(const ui::ViewContext& ctx) override {
     const auto& e = static_cast<const EdgeExperiment&>(ctx.experiment);
-    p_ = e.p();
-    run_.reset();
-    steps_.clear();
-    over_.assign(p_.methods.size(), {});
-    ret_.assign(p_.methods.size(), {});
+    over_.assign(e.p().methods.size(), {});
+    ret_.assign(e.p().methods.size(), {});
     checks_.clear();
-    Expected<OfflineProblem> pb = e.problem(ctx.seed, 0);
-    if (!pb.ok()) {
-      problem_text_ = pb.status().message();
-      return;
-    }
-    problem_text_.clear();
-    problem_ = std::make_unique<OfflineProblem>(std::move(pb.value()));
-    run_ = std::make_unique<EdgeRun>(p_, *problem_, ctx.seed, 0);
+    if (!start(e, ctx.seed)) return;
     shown_ = std::min(shown_, p_.methods.size() - 1);
     check();
   }
 
   void draw(ui::ViewContext&) override {
-    if (!run_) {
-      ImGui::TextWrapped("No dataset: %s", problem_text_.c_str());
-      return;
-    }
+    if (no_dataset()) return;
     std::vector<std::pair<std::string, std::string>> rows{
         {"V*(ρ)", num(mdp::start_value(problem_->world->mdp, problem_->optimum.v))},
         {"edge-of-reach states (k = " + std::to_string(p_.rollout_length) + ")", std::to_string(run_->edge_states().size())}};
@@ -182,8 +203,6 @@ class EdgeView final : public TrainingView<EdgeParams, EdgeRun> {
     grid.end();
   }
 
-  std::unique_ptr<OfflineProblem> problem_;
-  std::string problem_text_;
   size_t shown_ = 0;
   plot::Plot map_;
   std::vector<EdgeRun::Check> checks_;
@@ -315,36 +334,22 @@ class WeightingView final : public ui::DemoView {
 // first method's) probability of walking back to the data from each state, with its policy; beside it
 // the overestimation V̂ − V^π at dataset states and the cosine between the forward and backward
 // gradients, both against the steps. The learners are checked (exact evaluation) at 40 evenly spaced steps.
-class DiceView final : public TrainingView<DiceParams, DiceRun> {
+class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
  public:
-  DiceView() : TrainingView("gradient step") {}
-  ~DiceView() override { run_.reset(); }  // the run refers to problem_, which goes first otherwise
+  DiceView() : DatasetTrainingView("gradient step") {}
   void reset(const ui::ViewContext& ctx) override {
-    auto& e = static_cast<const DiceExperiment&>(ctx.experiment);
-    p_ = e.p();
-    run_.reset();
-    steps_.clear();
-    over_.assign(p_.methods.size(), {});
-    cosine_.assign(p_.methods.size(), {});
+    const auto& e = static_cast<const DiceExperiment&>(ctx.experiment);
+    over_.assign(e.p().methods.size(), {});
+    cosine_.assign(e.p().methods.size(), {});
     checks_.clear();
-    Expected<OfflineProblem> pb = e.problem(ctx.seed, 0);
-    if (!pb.ok()) {
-      problem_text_ = pb.status().message();
-      return;
-    }
-    problem_text_.clear();
-    problem_ = std::make_unique<OfflineProblem>(std::move(pb.value()));
-    run_ = std::make_unique<DiceRun>(p_, *problem_, ctx.seed, 0);
+    if (!start(e, ctx.seed)) return;
     const auto at = std::find(p_.methods.begin(), p_.methods.end(), "orthogonal");
     shown_ = at == p_.methods.end() ? 0 : static_cast<size_t>(at - p_.methods.begin());
     check();
   }
 
   void draw(ui::ViewContext&) override {
-    if (!run_) {
-      ImGui::TextWrapped("No dataset: %s", problem_text_.c_str());
-      return;
-    }
+    if (no_dataset()) return;
     std::vector<std::pair<std::string, std::string>> rows{{"V*(ρ)", num(mdp::start_value(problem_->world->mdp, problem_->optimum.v))}};
     for (size_t m = 0; m < p_.methods.size(); ++m)
       rows.push_back({p_.methods[m] + ": return / back to data", num(checks_[m].ret) + " / " + num(checks_[m].support_rate)});
@@ -389,8 +394,6 @@ class DiceView final : public TrainingView<DiceParams, DiceRun> {
     figure_.plots.push_back(cosine);
   }
 
-  std::unique_ptr<OfflineProblem> problem_;
-  std::string problem_text_;
   size_t shown_ = 0;
   std::vector<DiceRun::Check> checks_;
   std::vector<std::vector<double>> over_, cosine_;  // (methods, checks)

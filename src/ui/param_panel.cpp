@@ -122,13 +122,7 @@ bool ParamPanel::draw(ParamSet& params) {
       errors_[i] = st.ok() ? "" : st.message();
       changed = changed || st.ok();
     }
-    if (!errors_[i].empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextUnformatted(errors_[i].c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::PopStyleColor();
-    }
+    if (!errors_[i].empty()) error_text(errors_[i]);
     ImGui::PopID();
   }
   ImGui::EndTable();

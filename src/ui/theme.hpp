@@ -1,6 +1,7 @@
 // Look and feel: the embedded DejaVu fonts (crisp at any HiDPI scale), the colour theme, and
 // the shared UI services (heatmap renderer) reachable from any widget through ImGuiIO::UserData.
 #pragma once
+#include <string>
 #include "imgui.h"
 
 namespace klab::ui {
@@ -37,5 +38,8 @@ constexpr ImU32 kError = IM_COL32(235, 95, 95, 255);
 }  // namespace color
 
 ImU32 to_imu32(float r, float g, float b, float a = 1.0f);
+
+// A refusal or error message in the error colour, wrapped at the window's edge.
+void error_text(const std::string& message);
 
 }  // namespace klab::ui
