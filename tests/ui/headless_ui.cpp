@@ -564,6 +564,15 @@ std::vector<klab::ui::PlotRecord> recorded_frame(Headless& ui, App& app) {
   return plots;
 }
 
+// Where the centre of cell (row, col) of a gridworld editor's canvas is on screen (row 0 at the top
+// of a grid of `rows` rows; cell (r, c) spans [c, c + 1] × [rows − r − 1, rows − r] in plot units).
+ImVec2 editor_cell_centre(const klab::ui::PlotRecord& canvas, int rows, int row, int col) {
+  const double x = col + 0.5, y = rows - row - 0.5;
+  const float u = static_cast<float>((x - canvas.xr.lo) / (canvas.xr.hi - canvas.xr.lo));
+  const float v = static_cast<float>((y - canvas.yr.lo) / (canvas.yr.hi - canvas.yr.lo));
+  return ImVec2(canvas.area_min.x + u * (canvas.area_max.x - canvas.area_min.x), canvas.area_max.y - v * (canvas.area_max.y - canvas.area_min.y));
+}
+
 TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no degenerate axis (Live and Runs)") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
@@ -882,12 +891,7 @@ TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; 
   for (const auto& r : recorded_frame(ui, app))
     if (r.id == "world_editor") canvas = r;
   REQUIRE(canvas.id == "world_editor");
-  const auto cell_centre = [&](int row, int col) {  // row 0 at the top
-    const double x = col + 0.5, y = 30 - row - 0.5;
-    const float u = static_cast<float>((x - canvas.xr.lo) / (canvas.xr.hi - canvas.xr.lo));
-    const float v = static_cast<float>((y - canvas.yr.lo) / (canvas.yr.hi - canvas.yr.lo));
-    return ImVec2(canvas.area_min.x + u * (canvas.area_max.x - canvas.area_min.x), canvas.area_max.y - v * (canvas.area_max.y - canvas.area_min.y));
-  };
+  const auto cell_centre = [&](int row, int col) { return editor_cell_centre(canvas, 30, row, col); };
   // The default brush is the wall: a stroke along row 10 from column 3 to 20.
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = cell_centre(10, 3);
@@ -958,12 +962,7 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     }
     REQUIRE(canvas.id == "world_editor");
     CHECK(map.id != "");  // the live plot next to the canvas
-    const auto cell_centre = [&](int row, int col) {  // row 0 at the top
-      const double x = col + 0.5, y = 8 - row - 0.5;
-      const float u = static_cast<float>((x - canvas.xr.lo) / (canvas.xr.hi - canvas.xr.lo));
-      const float v = static_cast<float>((y - canvas.yr.lo) / (canvas.yr.hi - canvas.yr.lo));
-      return ImVec2(canvas.area_min.x + u * (canvas.area_max.x - canvas.area_min.x), canvas.area_max.y - v * (canvas.area_max.y - canvas.area_min.y));
-    };
+    const auto cell_centre = [&](int row, int col) { return editor_cell_centre(canvas, 8, row, col); };
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = cell_centre(4, 1);
     ui.frame(app);
