@@ -1,5 +1,5 @@
 # Unity builds for the lab's libraries: the .cpp files of a library are compiled a group at a time
-# as one translation unit, so that Eigen, nlohmann::json, <regex> and the lab's headers are parsed,
+# as one translation unit, so that Eigen, nlohmann::json and the lab's headers are parsed,
 # and their inline code instantiated and optimised, once per group instead of once per file. Eight
 # mdp sources took 48.4 s of g++ -O3 CPU one by one and 29.8 s as one unit; a clean build compiles
 # the libraries three times (native, ASan, wasm), which is most of the test command's time.
