@@ -16,12 +16,15 @@ Box view_box(const Mixture& m) {
 }
 
 plot::Heatmap density_heatmap(const Mixture& m, const Box& box, int cells, const std::string& label) {
+  return density_heatmap(data_marginal(m), box, cells, label);
+}
+
+plot::Heatmap density_heatmap(const Marginal& p, const Box& box, int cells, const std::string& label) {
   plot::Heatmap h;
   h.nx = h.ny = cells;
   h.x0 = box.x0, h.x1 = box.x1, h.y0 = box.y0, h.y1 = box.y1;
   h.label = label;
   h.vmin = 0.0;
-  const Marginal p = data_marginal(m);
   for (int j = 0; j < cells; ++j)
     for (int i = 0; i < cells; ++i) {
       double gx, gy;
@@ -29,6 +32,37 @@ plot::Heatmap density_heatmap(const Mixture& m, const Box& box, int cells, const
       h.values.push_back(static_cast<float>(math::exp(score(p, x, y, &gx, &gy))));
     }
   return h;
+}
+
+plot::Line score_arrows(const Marginal& p, const Box& box, int grid, const Rgba& color) {
+  const double cell = (box.x1 - box.x0) / grid;
+  std::vector<double> px, py, gx(static_cast<size_t>(grid * grid)), gy(gx.size()), norm(gx.size());
+  for (int j = 0; j < grid; ++j)
+    for (int i = 0; i < grid; ++i) {
+      const size_t q = static_cast<size_t>(j * grid + i);
+      px.push_back(box.x0 + (i + 0.5) * cell);
+      py.push_back(box.y0 + (j + 0.5) * (box.y1 - box.y0) / grid);
+      score(p, px[q], py[q], &gx[q], &gy[q]);
+      norm[q] = std::sqrt(gx[q] * gx[q] + gy[q] * gy[q]);
+    }
+  std::vector<double> sorted = norm;
+  const size_t q90 = sorted.size() * 9 / 10;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(q90), sorted.end());
+  const double longest = 0.8 * cell, unit = sorted[q90] > 0 ? longest / sorted[q90] : 0.0;
+  plot::Line l;
+  l.color = color;
+  l.width = 1.2f;
+  const double nan = __builtin_nan("");
+  for (size_t q = 0; q < norm.size(); ++q) {
+    if (!(norm[q] > 0)) continue;
+    const double len = std::min(longest, unit * norm[q]), ux = gx[q] / norm[q], uy = gy[q] / norm[q];
+    const double tx = px[q] + len * ux, ty = py[q] + len * uy, head = 0.3 * len;
+    // Shaft from the lattice point, then the head: two strokes back from the tip at ±30° (cos, sin of 30°).
+    const double c = 0.8660254037844386, s = 0.5;
+    l.x.insert(l.x.end(), {px[q], tx, nan, tx - head * (c * ux - s * uy), tx, tx - head * (c * ux + s * uy), nan});
+    l.y.insert(l.y.end(), {py[q], ty, nan, ty - head * (s * ux + c * uy), ty, ty - head * (c * uy - s * ux), nan});
+  }
+  return l;
 }
 
 plot::Plot cloud_plot(const plot::Heatmap& density, const Box& box, const Particles& samples, size_t max_points, const std::string& title,

@@ -35,41 +35,73 @@ size_t index_of(const std::vector<std::string>& ids, const std::string& id, size
 }
 
 // ---------------------------------------------------------------------------------------------
-// diffusion.samplers: run 1 cell by cell (one sampler at one NFE per step); the headline is its
-// discretisation error against NFE, beside the clouds of two samplers at one NFE over p_data.
+// diffusion.samplers: a film of two samplers at one NFE budget, from noise at t = 1 to data at
+// t_end, over the exact noised density p_t (the headline), with their trajectories and the score
+// field at t on request; beside it run 1's quality against NFE, its cells computed as the film plays
+// (all of them by its end). The film's particles are recorded by the solvers' own step code
+// (SamplersRun::paths: the first particles of the cell, from the cell's noise), so its last frame
+// is the cell's samples.
+constexpr int kFilmFrames = 240;          // view steps from t = 1 to t_end, uniform in λ = log(α/σ)
+constexpr size_t kFilmParticles = 2000;   // particles per film (the first ones of the cell)
+constexpr size_t kFilmStates = 2000000;   // particles × recorded states per film, at most (32 MB)
+constexpr size_t kFilmTrajectories = 48;  // paths drawn by the "trajectories" toggle
+constexpr int kFilmHeatCells = 96;        // p_t's heatmap, recomputed when t moves
+constexpr int kScoreGrid = 15;            // the score field's arrows: kScoreGrid² lattice points
+
+// One sampler's recorded paths and the λ of their states (increasing along the steps).
+struct SamplerFilm {
+  Paths paths;
+  std::vector<double> lambda;
+};
+
 class SamplersView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
+    frame_ = 0;
+    // A replay of the same parameters and seed restarts the film; the run's cells are kept.
+    const uint64_t version = ctx.experiment.params().version();
+    if (run_ && version == version_ && ctx.seed == seed_) return;
+    version_ = version;
+    seed_ = ctx.seed;
     auto& e = static_cast<const SamplersExperiment&>(ctx.experiment);
     params_ = e.p();
+    schedule_ = samplers_schedule(params_);
     budgets_ = nfe_budgets(params_);
     run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
-    if (params_.particles <= static_cast<long long>(kMaxCloudPoints)) run_->keep_samples();
     box_ = view_box(run_->mixture());
-    density_ = density_heatmap(run_->mixture(), box_, kHeatmapCells, "p_data(x)");
     // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run).
     left_ = index_of(params_.solvers, "ddim", 0);
     right_ = index_of(params_.solvers, "dpmpp_2m", params_.solvers.size() - 1);
     nfe_ = 0;
     for (size_t k = 0; k < budgets_.size(); ++k)
       if (std::fabs(budgets_[k] - 10.0) < std::fabs(budgets_[nfe_] - 10.0)) nfe_ = k;
+    films_for_ = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    heat_frame_ = -1;
   }
   bool animates() const override { return true; }
-  bool finished() const override { return run_->done(); }
+  bool finished() const override { return frame_ >= kFilmFrames && run_->done(); }
   std::string status() const override {
-    char s[64];
-    std::snprintf(s, sizeof s, "cell %zu / %zu", run_ ? run_->next_cell() : 0, run_ ? run_->cells() : 0);
+    char s[96];
+    std::snprintf(s, sizeof s, "t = %.3g, cells %zu / %zu", run_ ? film_t() : 1.0, run_ ? run_->next_cell() : 0, run_ ? run_->cells() : 0);
     return s;
   }
-  double steps_done() const override { return static_cast<double>(run_->next_cell()); }
-  double steps_total() const override { return static_cast<double>(run_->cells()); }
+  double steps_done() const override { return static_cast<double>(frame_); }
+  double steps_total() const override { return kFilmFrames; }
   void advance(const ui::ViewContext&, int steps) override {
-    for (int k = 0; k < steps && !run_->done(); ++k) run_->step();
+    for (int k = 0; k < steps && !finished(); ++k) {
+      if (frame_ < kFilmFrames) ++frame_;
+      // The cells keep pace with the film (all done by its end); past its end, one cell a step.
+      const size_t cells = run_->cells(), frames = kFilmFrames;
+      const size_t due = frame_ < kFilmFrames ? (cells * static_cast<size_t>(frame_) + frames - 1) / frames : run_->next_cell() + 1;
+      while (!run_->done() && run_->next_cell() < due) run_->step();
+    }
   }
 
   void draw(ui::ViewContext& ctx) override {
     editor_.draw(ctx.experiment);
     controls();
+    record_films();
+    refresh_field();
     std::vector<std::pair<std::string, std::string>> rows;
     const size_t k = nfe_;
     for (size_t s : {left_, right_}) {
@@ -79,24 +111,95 @@ class SamplersView final : public ui::DemoView {
     rows.push_back({"sW2 noise floor (exact samples)", num(run_->floor(kW2))});
     ui::readout_table("##samplers", rows, 3);
     figure_.title = "diffusion.samplers, run 1";
-    figure_.plots = {run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
-                     cloud(left_), cloud(right_),
+    figure_.plots = {film_plot(0), film_plot(1),
+                     run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
                      run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
     ui::PlotGrid grid(4, 0);
-    ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("left", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("right", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("left", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("right", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("disc", figure_.plots[2], grid.cell(2));
     ui::draw_plot("w2", figure_.plots[3], grid.cell(3));
     grid.end();
   }
 
  private:
-  plot::Plot cloud(size_t s) const {
-    const size_t cell = s * budgets_.size() + nfe_;
-    const std::string title = params_.solvers[s] + " at " + num(budgets_[nfe_]) + " NFE over p_data";
-    if (cell >= run_->next_cell() || run_->samples(s, nfe_).size() == 0)
-      return cloud_plot(density_, box_, run_->exact(), 0, title + (cell >= run_->next_cell() ? " (not run yet)" : ""), params_.solvers[s], s);
-    return cloud_plot(density_, box_, run_->samples(s, nfe_), kMaxCloudPoints, title, params_.solvers[s], s);
+  // The film's clock: frame f at λ uniform between λ(1) and λ(t_end).
+  double film_lambda(int frame) const {
+    const double l0 = schedule_.lambda(1.0), l1 = schedule_.lambda(schedule_.t_end);
+    return l0 + (l1 - l0) * frame / kFilmFrames;
+  }
+  double film_t() const { return frame_ >= kFilmFrames ? schedule_.t_end : frame_ <= 0 ? 1.0 : schedule_.t_of_lambda(film_lambda(frame_)); }
+
+  // The films of the chosen samplers at the chosen budget, recorded when the choice changes.
+  void record_films() {
+    const std::array<size_t, 3> chosen{left_, right_, nfe_};
+    if (chosen == films_for_) return;
+    films_for_ = chosen;
+    const size_t states = static_cast<size_t>(budgets_[nfe_]) + 1;  // at most: NFE steps + 1
+    const size_t count = std::max<size_t>(1, std::min(kFilmParticles, kFilmStates / states));
+    for (int side = 0; side < 2; ++side) {
+      SamplerFilm& f = films_[side];
+      f.paths = run_->paths(side == 0 ? left_ : right_, nfe_, count);
+      f.lambda.clear();
+      for (double t : f.paths.times) f.lambda.push_back(schedule_.lambda(t));
+    }
+  }
+
+  // p_t's heatmap and score arrows at the film's t (recomputed when the frame moves).
+  void refresh_field() {
+    if (heat_frame_ == frame_) return;
+    heat_frame_ = frame_;
+    const double t = film_t();
+    const Marginal pt = marginal_at(run_->mixture(), schedule_, t);
+    heat_ = density_heatmap(pt, box_, kFilmHeatCells, "p_t(x), the exact noised marginal");
+    arrows_ = score_arrows(pt, box_, kScoreGrid, Rgba{1.0f, 1.0f, 1.0f, 0.8f});
+  }
+
+  // Side 0 or 1's particles at the film's λ: on the chord between the states of the two steps
+  // around it (the solver computes the steps only; between them the cloud is interpolated in λ).
+  Particles film_cloud(const SamplerFilm& f) const {
+    const double lam = film_lambda(frame_);
+    const std::vector<double>& l = f.lambda;
+    size_t i = 0;
+    while (i + 2 < l.size() && l[i + 1] <= lam) ++i;
+    const double u = frame_ >= kFilmFrames ? 1.0 : std::clamp((lam - l[i]) / (l[i + 1] - l[i]), 0.0, 1.0);
+    const size_t states = f.paths.states();
+    Particles c;
+    for (size_t j = 0; j < f.paths.count; ++j) {
+      const size_t a = j * states + i;
+      c.x.push_back((1 - u) * f.paths.x[a] + u * f.paths.x[a + 1]);
+      c.y.push_back((1 - u) * f.paths.y[a] + u * f.paths.y[a + 1]);
+    }
+    return c;
+  }
+
+  plot::Plot film_plot(int side) const {
+    const SamplerFilm& f = films_[side];
+    const size_t s = side == 0 ? left_ : right_;
+    const size_t steps = f.paths.states() - 1;
+    size_t done = 0;  // steps the solver has completed at the film's t
+    while (done < steps && f.lambda[done + 1] <= film_lambda(frame_) + 1e-12) ++done;
+    char when[96];
+    std::snprintf(when, sizeof when, " at t = %.3g (step %zu of %zu)", film_t(), frame_ >= kFilmFrames ? steps : done, steps);
+    plot::Plot p = cloud_plot(heat_, box_, film_cloud(f), kFilmParticles, params_.solvers[s] + ", " + num(budgets_[nfe_]) + " NFE" + when + " over p_t",
+                              params_.solvers[s], s);
+    if (show_paths_) {
+      plot::Line l;
+      l.name = params_.solvers[s];
+      l.color = palette(s);
+      l.color.a = 0.55f;
+      l.width = 1.0f;
+      const size_t states = f.paths.states();
+      for (size_t j = 0; j < std::min(kFilmTrajectories, f.paths.count); ++j) {
+        l.x.insert(l.x.end(), f.paths.x.begin() + static_cast<long>(j * states), f.paths.x.begin() + static_cast<long>((j + 1) * states));
+        l.y.insert(l.y.end(), f.paths.y.begin() + static_cast<long>(j * states), f.paths.y.begin() + static_cast<long>((j + 1) * states));
+        l.x.push_back(__builtin_nan(""));
+        l.y.push_back(__builtin_nan(""));
+      }
+      p.lines.push_back(l);
+    }
+    if (show_score_) p.lines.push_back(arrows_);
+    return p;
   }
 
   void combo(const char* label, const std::vector<std::string>& items, size_t* chosen) {
@@ -111,23 +214,43 @@ class SamplersView final : public ui::DemoView {
   void controls() {
     std::vector<std::string> labels;
     for (double k : budgets_) labels.push_back(num(k) + " NFE");
-    combo("left cloud", params_.solvers, &left_);
-    ui::same_line_if_fits(ImGui::GetFontSize() * 16);
-    combo("right cloud", params_.solvers, &right_);
+    combo("left", params_.solvers, &left_);
+    ui::same_line_if_fits(ImGui::GetFontSize() * 13);
+    combo("right", params_.solvers, &right_);
     ui::same_line_if_fits(ImGui::GetFontSize() * 14);
     combo("budget", labels, &nfe_);
-    if (params_.particles > static_cast<long long>(kMaxCloudPoints)) {
-      ui::same_line_if_fits(ImGui::GetFontSize() * 20);
-      ImGui::TextDisabled("clouds kept for n ≤ %zu only", kMaxCloudPoints);
-    }
+    // The film's clock as a slider in t (uniform in λ, as the film plays): noise at the left.
+    const float fs = ImGui::GetFontSize();
+    ui::same_line_if_fits(fs * 16);
+    float at = static_cast<float>(frame_) / kFilmFrames;
+    char label[64];
+    std::snprintf(label, sizeof label, "t = %.3g (λ = %.2f)", film_t(), film_lambda(frame_));
+    ImGui::SetNextItemWidth(fs * 12);
+    if (ImGui::SliderFloat("##film t", &at, 0.0f, 1.0f, label, ImGuiSliderFlags_AlwaysClamp))
+      frame_ = static_cast<int>(std::lround(at * kFilmFrames));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Diffusion time t from 1 (noise) to t_end (data), uniform in logSNR λ; the play bar moves it");
+    ui::same_line_if_fits(fs * 8);
+    ImGui::Checkbox("trajectories", &show_paths_);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The paths of %zu particles through the solver's steps (the same starting noise on both sides)", kFilmTrajectories);
+    ui::same_line_if_fits(fs * 8);
+    ImGui::Checkbox("score field", &show_score_);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("∇log p_t(x) at t as arrows on a %d × %d grid (lengths scaled within this t, capped)", kScoreGrid, kScoreGrid);
   }
 
   SamplersParams params_;
+  NoiseSchedule schedule_;
   std::vector<double> budgets_;  // NFE budgets as run
   std::unique_ptr<SamplersRun> run_;
+  uint64_t version_ = 0, seed_ = 0;  // the parameters and seed run_ was made for
   Box box_{};
-  plot::Heatmap density_;
   size_t left_ = 0, right_ = 0, nfe_ = 0;
+  std::array<size_t, 3> films_for_{SIZE_MAX, SIZE_MAX, SIZE_MAX};  // (left, right, NFE index) the films show
+  SamplerFilm films_[2];
+  int frame_ = 0;
+  int heat_frame_ = -1;  // the frame heat_ and arrows_ were computed for
+  plot::Heatmap heat_;
+  plot::Line arrows_;
+  bool show_paths_ = true, show_score_ = false;
   MixtureEditor editor_;
 };
 

@@ -88,8 +88,10 @@ KLAB_INLINE void prior_particle(const PlanView& v, uint64_t j, double* x, double
   *y = v.prior_sd * sample_normal(rng);
 }
 
-// Particle j from (x, y) at t = 1 to t_end, in place (equations: solvers.hpp).
-KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, double* py) {
+// Particle j from (x, y) at t = 1 to t_end, in place (equations: solvers.hpp). With `path`
+// (2·steps doubles), its state after step i is written to path[2i], path[2i + 1] (the live view's
+// trajectories: the same update, recorded; the engines pass none).
+KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, double* py, double* path = nullptr) {
   double x = *px, y = *py;
   double m1x = 0.0, m1y = 0.0, m2x = 0.0, m2y = 0.0;  // multistep: x̂₀ at t_{i−2}, t_{i−3}
   for (int i = 0; i < v.steps; ++i) {
@@ -186,6 +188,10 @@ KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, dou
         m1y = m0y;
         break;
       }
+    }
+    if (path) {
+      path[2 * i] = x;
+      path[2 * i + 1] = y;
     }
   }
   *px = x;

@@ -163,7 +163,6 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
   exact_ = exact_samples(mixture_, n, seed, run, kExactStream);
   values_.assign(cells() * kMetricCount, kNan);
   floor_ = measure(exact_, nullptr);
-  kept_.resize(cells());
 }
 
 std::vector<double> SamplersRun::measure(const Particles& a, const Particles* reference) const {
@@ -185,6 +184,12 @@ std::vector<double> SamplersRun::measure(const Particles& a, const Particles* re
   return v;
 }
 
+Paths SamplersRun::paths(size_t s, size_t k, size_t count) const {
+  const SolverPlan plan = make_solver_plan(solvers_[s], mixture_, schedule_, p_.schedule, nfe_[k]);
+  const uint64_t n = static_cast<uint64_t>(p_.particles);  // DDPM's noise layout is the whole cell's
+  return record_paths(plan, plan.view(seed_, run_, kStartStream, kDdpmStream + static_cast<uint32_t>(k), n), std::min<size_t>(count, n));
+}
+
 double SamplersRun::cell_work(size_t cell) const { return static_cast<double>(p_.particles) * nfe_[cell % nfe_.size()]; }
 
 void SamplersRun::step() {
@@ -197,7 +202,6 @@ void SamplersRun::step() {
   if (!status_.ok()) return;
   const std::vector<double> v = measure(x, solver_is_ode(solvers_[s]) ? &reference_ : nullptr);
   std::copy(v.begin(), v.end(), values_.begin() + static_cast<long>(next_ * kMetricCount));
-  if (keep_) kept_[next_] = std::move(x);
   ++next_;
 }
 
@@ -366,7 +370,11 @@ DemoInfo samplers_demo() {
       "What to look for: with logSNR steps DPM-Solver++ 2M at 20 NFE is as accurate as DDIM at about 4× the NFE on the ring\n"
       "(claim 3, tests/unit/diffusion_claims_test.cpp); every sampler's metrics fall to the noise floor as NFE grows (claim 2).\n"
       "Switch the step schedule to 'uniform in time': the singlestep and multistep high-order solvers lose their advantage and\n"
-      "DPM-Solver-3 and ++3M blow up below about 30 NFE on the sharp ring (shown, not hidden: src/diffusion/README.md).";
+      "DPM-Solver-3 and ++3M blow up below about 30 NFE on the sharp ring (shown, not hidden: src/diffusion/README.md).\n"
+      "Live view: two samplers' particles (the same starting noise) move from noise at t = 1 to the data as the play bar runs,\n"
+      "over the exact noised density p_t; the clock is uniform in λ, and between a solver's steps the cloud is drawn on the\n"
+      "chord between its states. 'trajectories' draws 48 particles' paths through the steps (DDPM's are jagged, the ODE\n"
+      "solvers' smooth); 'score field' draws ∇log p_t at the current t as arrows (lengths scaled within that t and capped).";
   d.papers = {"C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver: A Fast ODE Solver for Diffusion Probabilistic Model Sampling in Around 10 Steps. NeurIPS 2022.",
               "C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models. arXiv:2211.01095, 2022.",
               "J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.",

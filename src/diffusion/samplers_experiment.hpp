@@ -65,9 +65,10 @@ class SamplersRun {
   double metric(size_t s, size_t k, SamplerMetric m) const { return values_[(s * nfe_.size() + k) * kMetricCount + m]; }
   // The exact series: each metric of an exact sample set (its noise floor).
   double floor(SamplerMetric m) const { return floor_[m]; }
-  // The samples of cell (s, k), kept when keep_samples was set; empty otherwise.
-  const Particles& samples(size_t s, size_t k) const { return kept_[s * nfe_.size() + k]; }
-  void keep_samples() { keep_ = true; }
+  // The first `count` particles of cell (s, NFE index k) at every step of its solver, from the
+  // cell's own noise (the live view's film; their last states are the cell's samples). Computed on
+  // the host, on demand: count × NFE score evaluations.
+  Paths paths(size_t s, size_t k, size_t count) const;
   const Mixture& mixture() const { return mixture_; }
   const Particles& reference() const { return reference_; }
   const Particles& exact() const { return exact_; }
@@ -87,8 +88,6 @@ class SamplersRun {
   ParticleEngine engine_;
   Status status_;
   std::vector<double> values_, floor_;
-  std::vector<Particles> kept_;
-  bool keep_ = false;
   size_t next_ = 0;
 
   std::vector<double> measure(const Particles& a, const Particles* reference) const;

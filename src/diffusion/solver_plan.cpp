@@ -177,6 +177,8 @@ SolverPlan make_solver_plan(Solver solver, const Mixture& m, const NoiseSchedule
       break;
     }
   }
+  // Every solver above steps on time_grid(s, schedule, its number of steps).
+  b.plan.times = time_grid(s, schedule, static_cast<int>(steps.size()));
   return b.plan;
 }
 

@@ -19,6 +19,7 @@ struct SolverPlan {
   std::vector<PlanStep> steps;
   std::vector<ModelPoint> points;
   std::vector<Term> terms;  // (points × K)
+  std::vector<double> times;  // (steps + 1): the step end points t_0 = 1 > t_1 > ... > t_steps = t_end
 
   // The plan as pointers into these vectors, with the particles' random streams (n particles).
   // (Inline, like evaluations(): the CUDA engine's library calls them too.)

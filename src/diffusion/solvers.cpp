@@ -39,6 +39,28 @@ void sample_particles_host(const PlanView& v, uint64_t first, Particles* out) {
   for (size_t i = 0; i < out->size(); ++i) sample_particle(v, first + i, &out->x[i], &out->y[i]);
 }
 
+Paths record_paths(const SolverPlan& plan, const PlanView& v, size_t count) {
+  Paths p;
+  p.times = plan.times;
+  p.count = count;
+  const size_t states = p.states();
+  p.x.resize(count * states);
+  p.y.resize(count * states);
+  std::vector<double> path(2 * (states - 1));
+  for (size_t j = 0; j < count; ++j) {
+    double x, y;
+    prior_particle(v, j, &x, &y);
+    p.x[j * states] = x;
+    p.y[j * states] = y;
+    advance_particle(v, j, &x, &y, path.data());
+    for (size_t i = 1; i < states; ++i) {
+      p.x[j * states + i] = path[2 * (i - 1)];
+      p.y[j * states + i] = path[2 * (i - 1) + 1];
+    }
+  }
+  return p;
+}
+
 void solve(Solver solver, const Mixture& m, const NoiseSchedule& s, StepSchedule schedule, int nfe, Particles& p, uint64_t seed,
            uint32_t run, uint32_t noise_stream) {
   const SolverPlan plan = make_solver_plan(solver, m, s, schedule, nfe);

@@ -65,6 +65,20 @@ Particles prior_particles(const NoiseSchedule& s, size_t n, uint64_t seed, uint3
 // the prior and run through the plan (particle_step.hpp: sample_particle), one after another.
 void sample_particles_host(const PlanView& v, uint64_t first, Particles* out);
 
+// Particles' paths through a solver's steps (the live view's moving clouds and trajectories):
+// particle j's state at time times[i] (i = 0: x_T at t = 1; i = steps: the sample at t_end) is
+// (x[j·states + i], y[j·states + i]), states = steps + 1.
+struct Paths {
+  std::vector<double> times;  // (states), decreasing from 1 to t_end
+  std::vector<double> x, y;   // (count, states)
+  size_t count = 0;
+  size_t states() const { return times.size(); }
+};
+
+// Particles 0 .. count − 1 of a batch of `v.n` (count ≤ v.n), recorded at every step of the plan
+// by the same code as sample_particles_host (their last states are its output, bit for bit: test).
+Paths record_paths(const SolverPlan& plan, const PlanView& v, size_t count);
+
 // Runs `solver` with exactly `nfe` evaluations of the exact model on the particles, in place.
 // DDPM's noise comes from Rng(seed, run, noise_stream).
 void solve(Solver solver, const Mixture& m, const NoiseSchedule& s, StepSchedule schedule, int nfe, Particles& p,

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "diffusion/figures.hpp"
 #include "diffusion/marginal.hpp"
 #include "diffusion/metrics.hpp"
 #include "core/batch.hpp"
@@ -139,6 +140,41 @@ TEST_CASE("diffusion samplers: a particle's result does not depend on the range 
   }
 }
 
+TEST_CASE("diffusion samplers: the live view's recorded paths are the cell's particles, step by step") {
+  // record_paths runs the solvers' own step code, recording; its last states are the samples the
+  // engine gives the same cell, bit for bit (DDPM included: its noise is laid out for the whole cell).
+  SamplersParams p;
+  p.solvers = {"ddpm", "heun", "dpmpp_3m"};
+  p.nfe = {3, 7};
+  p.particles = 30;
+  std::vector<Particles> cells;
+  const ParticleEngine keep = [&cells](const SolverPlan& plan, uint64_t seed, uint32_t run, uint32_t prior, uint32_t noise, Particles* out) {
+    const klab::Status st = cpu_particle_engine(plan, seed, run, prior, noise, out);
+    cells.push_back(*out);
+    return st;
+  };
+  SamplersRun run(p, 4, 1, keep);
+  cells.clear();  // the reference solution
+  while (!run.done()) run.step();
+  REQUIRE(cells.size() == run.cells());
+  for (size_t s = 0; s < p.solvers.size(); ++s)
+    for (size_t k = 0; k < p.nfe.size(); ++k) {
+      CAPTURE(p.solvers[s]);
+      CAPTURE(p.nfe[k]);
+      const Paths paths = run.paths(s, k, 12);
+      const Particles& cell = cells[s * p.nfe.size() + k];
+      const size_t states = paths.states();
+      REQUIRE(paths.count == 12);
+      CHECK(paths.times.front() == 1.0);
+      CHECK(paths.times.back() == NoiseSchedule().t_end);
+      for (size_t i = 1; i < states; ++i) CHECK(paths.times[i] < paths.times[i - 1]);
+      for (size_t j = 0; j < 12; ++j) {
+        CHECK(paths.x[j * states + states - 1] == cell.x[j]);
+        CHECK(paths.y[j * states + states - 1] == cell.y[j]);
+      }
+    }
+}
+
 namespace {
 
 // sliced_w2's definition with std::sort, the reference of its O(n) sort.
@@ -212,4 +248,33 @@ TEST_CASE("diffusion KDE: the binned density matches the exact kernel density, i
   // Second order in δ: halving the cell size divides both gaps by about 4 (asserted ≥ 3).
   CHECK(cell_gap[0] > 3.0 * cell_gap[1]);
   CHECK(kl_gap[0] > 3.0 * kl_gap[1]);
+}
+
+TEST_CASE("diffusion score arrows: each points from its lattice point along ∇log p_t, no longer than 0.8 of a cell") {
+  // One isotropic Gaussian: ∇log p_t(x) = −(x − α_t μ)/(α_t² s² + σ_t²), so every shaft points at α_t μ.
+  Component c;
+  c.mx = 0.5;
+  c.my = -0.3;
+  c.sxx = c.syy = 0.09;
+  Mixture m;
+  m.components.push_back(c);
+  const NoiseSchedule s;
+  const Box box{-2, 2, -2, 2};
+  const int grid = 15;
+  const double cell = 4.0 / grid;
+  const Marginal pt = marginal_at(m, s, 0.3);
+  const klab::plot::Line arrows = score_arrows(pt, box, grid, klab::Rgba{1, 1, 1, 1});
+  REQUIRE(arrows.x.size() == static_cast<size_t>(grid * grid) * 7);  // shaft, NaN, head (3), NaN per arrow
+  double longest = 0.0;
+  for (size_t a = 0; a < arrows.x.size(); a += 7) {
+    const double x0 = arrows.x[a], y0 = arrows.y[a], dx = arrows.x[a + 1] - x0, dy = arrows.y[a + 1] - y0;
+    const double tx = pt.alpha * 0.5 - x0, ty = pt.alpha * -0.3 - y0;  // towards the mean
+    const double len = std::hypot(dx, dy);
+    longest = std::max(longest, len);
+    CHECK(len <= 0.8 * cell * (1 + 1e-12));
+    CHECK((dx * tx + dy * ty) == doctest::Approx(len * std::hypot(tx, ty)).epsilon(1e-9));  // parallel
+    CHECK(arrows.x[a + 4] == arrows.x[a + 1]);  // the head's middle vertex is the tip
+    CHECK(std::isnan(arrows.x[a + 2]));
+  }
+  CHECK(longest == doctest::Approx(0.8 * cell));  // the capped ones reach the cap
 }
