@@ -1,6 +1,7 @@
 #include "diffusion/mixture_editor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@ namespace {
 constexpr int kEditorCells = 96;         // heatmap resolution of the editor's plot
 constexpr float kHandleRadius = 9.0f;    // logical pixels within which a mean is picked up
 constexpr double kMaxCorrelation = 0.95; // |ρ| allowed by the slider (check_mixture allows < 1)
+constexpr double kMinSd = 0.01, kMaxSd = 5.0;  // the sd sliders' range (and the axis handles' eigenvalues', squared)
 
 // Four significant digits (printf's correctly rounded %.4g, read back): the values a slider or a
 // drag can set, written compactly into the link.
@@ -41,6 +43,35 @@ void set_shape(Component& c, const Shape& s) {
   c.sxx = s.sx * s.sx;
   c.syy = s.sy * s.sy;
   c.sxy = s.rho * s.sx * s.sy;
+}
+
+// Σ's principal axes: eigenvalues major ≥ minor, the major axis' unit vector (ux, uy).
+struct EditorAxes {
+  double major, minor, ux, uy;
+};
+EditorAxes principal_axes(const Component& c) {
+  const double mid = 0.5 * (c.sxx + c.syy), half = std::hypot(0.5 * (c.sxx - c.syy), c.sxy);
+  const double angle = 0.5 * std::atan2(2.0 * c.sxy, c.sxx - c.syy);
+  return {mid + half, mid - half, std::cos(angle), std::sin(angle)};
+}
+
+// Σ = a·uuᵀ + b·vvᵀ (v ⊥ u), eigenvalues clamped to the sd sliders' range, then held to the sliders'
+// sd and |ρ| ≤ kMaxCorrelation: what an axis handle sets, always positive definite.
+void set_axes(Component& c, double a, double b, double ux, double uy) {
+  a = std::clamp(a, kMinSd * kMinSd, kMaxSd * kMaxSd);
+  b = std::clamp(b, kMinSd * kMinSd, kMaxSd * kMaxSd);
+  c.sxx = a * ux * ux + b * uy * uy;
+  c.syy = a * uy * uy + b * ux * ux;
+  c.sxy = (a - b) * ux * uy;
+  const Shape s = shape_of(c);
+  set_shape(c, Shape{std::clamp(s.sx, kMinSd, kMaxSd), std::clamp(s.sy, kMinSd, kMaxSd), std::clamp(s.rho, -kMaxCorrelation, kMaxCorrelation)});
+}
+
+// Where a component's axis handle sits: the end of its major axis on the 2σ ellipse.
+std::array<double, 2> axis_handle(const Component& c) {
+  const EditorAxes a = principal_axes(c);
+  const double r = 2.0 * std::sqrt(a.major);
+  return {c.mx + r * a.ux, c.my + r * a.uy};
 }
 
 // The 2σ ellipse μ + 2L(cos a, sin a), Σ = LLᵀ (Cholesky), as a closed polyline.
@@ -100,7 +131,7 @@ void MixtureEditor::refresh_heatmap() {
 
 void MixtureEditor::draw(Experiment& experiment) {
   ParamSet& params = experiment.params();
-  if (!editing_ && dragging_ < 0 && (!loaded_ || params.version() != loaded_version_)) load(params);
+  if (!editing_ && dragging_ < 0 && axis_dragging_ < 0 && (!loaded_ || params.version() != loaded_version_)) load(params);
   ImGui::PushID("mixture editor");
   draw_open(params);
   ImGui::PopID();
@@ -135,33 +166,54 @@ void MixtureEditor::draw_open(ParamSet& params) {
 
 void MixtureEditor::draw_plot_and_handles(float width, float height) {
   refresh_heatmap();
-  plot::Plot p = cloud_plot(heatmap_, box_, Particles{}, 0, "p_data: drag a mean; rings at 2σ", "", 0);
+  plot::Plot p = cloud_plot(heatmap_, box_, Particles{}, 0, "p_data: drag a mean, or an axis end (square) to turn and stretch; rings at 2σ", "", 0);
   for (size_t c = 0; c < draft_.components.size(); ++c) p.lines.push_back(ellipse(draft_.components[c], static_cast<int>(c) == selected_));
   const ui::PlotFrame f = ui::draw_plot("mixture editor", p, ImVec2(width, height), ui::PlotOptions{false, false});
   const bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float r = kHandleRadius * ImGui::GetFontSize() / 15.0f;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  int hovered = -1;
-  float nearest = r * r;
+  // The handle under the mouse: a mean first, else an axis end.
+  int hovered = -1, hovered_axis = -1;
+  float nearest = r * r, nearest_axis = r * r;
   dl->PushClipRect(f.min, f.max, true);
   for (size_t c = 0; c < draft_.components.size(); ++c) {
     const ImVec2 s = f.to_screen(draft_.components[c].mx, draft_.components[c].my);
+    const std::array<double, 2> end = axis_handle(draft_.components[c]);
+    const ImVec2 e = f.to_screen(end[0], end[1]);
     const float d2 = (mouse.x - s.x) * (mouse.x - s.x) + (mouse.y - s.y) * (mouse.y - s.y);
+    const float e2 = (mouse.x - e.x) * (mouse.x - e.x) + (mouse.y - e.y) * (mouse.y - e.y);
     if (f.hovered && d2 < nearest) nearest = d2, hovered = static_cast<int>(c);
+    if (f.hovered && e2 < nearest_axis) nearest_axis = e2, hovered_axis = static_cast<int>(c);
   }
+  if (hovered >= 0) hovered_axis = -1;
   for (size_t c = 0; c < draft_.components.size(); ++c) {
     const ImVec2 s = f.to_screen(draft_.components[c].mx, draft_.components[c].my);
     const bool hot = static_cast<int>(c) == hovered || static_cast<int>(c) == dragging_;
     dl->AddCircleFilled(s, hot ? 0.75f * r : 0.55f * r, static_cast<int>(c) == selected_ ? IM_COL32(250, 184, 26, 255) : IM_COL32(235, 235, 235, 255));
     dl->AddCircle(s, 0.75f * r, IM_COL32(0, 0, 0, 170));
+    const std::array<double, 2> end = axis_handle(draft_.components[c]);
+    const ImVec2 e = f.to_screen(end[0], end[1]);
+    const float h = (static_cast<int>(c) == hovered_axis || static_cast<int>(c) == axis_dragging_ ? 0.6f : 0.4f) * r;
+    dl->AddRectFilled(ImVec2(e.x - h, e.y - h), ImVec2(e.x + h, e.y + h), IM_COL32(235, 235, 235, 230));
+    dl->AddRect(ImVec2(e.x - h, e.y - h), ImVec2(e.x + h, e.y + h), IM_COL32(0, 0, 0, 170));
   }
   dl->PopClipRect();
-  if (hovered >= 0 && dragging_ < 0) {
+  if (hovered >= 0 && dragging_ < 0 && axis_dragging_ < 0) {
     ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
     ImGui::SetTooltip("component %d: drag to move its mean", hovered + 1);
+  } else if (hovered_axis >= 0 && dragging_ < 0 && axis_dragging_ < 0) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::SetTooltip("component %d: drag its axis end to turn and stretch it (the other axis keeps its length)", hovered_axis + 1);
   }
-  if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && hovered >= 0) dragging_ = selected_ = hovered;
+  if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    if (hovered >= 0) {
+      dragging_ = selected_ = hovered;
+    } else if (hovered_axis >= 0) {
+      axis_dragging_ = selected_ = hovered_axis;
+      axis_minor_ = principal_axes(draft_.components[static_cast<size_t>(hovered_axis)]).minor;
+    }
+  }
   if (dragging_ >= 0 && static_cast<size_t>(dragging_) < draft_.components.size()) {
     Component& c = draft_.components[static_cast<size_t>(dragging_)];
     // Within the view, to the precision the view's span deserves (core/plot_scale.hpp).
@@ -169,13 +221,24 @@ void MixtureEditor::draw_plot_and_handles(float width, float height) {
     const double y = plot::round_for_range(std::clamp(f.mouse_y, box_.y0, box_.y1), box_.y1 - box_.y0, false);
     if (x != c.mx || y != c.my) c.mx = x, c.my = y, heatmap_stale_ = true;
   }
+  if (axis_dragging_ >= 0 && static_cast<size_t>(axis_dragging_) < draft_.components.size()) {
+    // The dragged axis end follows the mouse: that axis turns to it, 2σ long; the other axis keeps
+    // the length it had when the drag began.
+    Component& c = draft_.components[static_cast<size_t>(axis_dragging_)];
+    const double dx = std::clamp(f.mouse_x, box_.x0, box_.x1) - c.mx, dy = std::clamp(f.mouse_y, box_.y0, box_.y1) - c.my;
+    const double len = std::hypot(dx, dy);
+    if (len > 0) {
+      set_axes(c, 0.25 * len * len, axis_minor_, dx / len, dy / len);
+      heatmap_stale_ = true;
+    }
+  }
 }
 
 void MixtureEditor::draw_controls(ParamSet& params) {
   const float fs = ImGui::GetFontSize();
   // Released after a drag: the new mean goes to the parameters (and so to the link).
-  if (dragging_ >= 0 && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-    dragging_ = -1;
+  if ((dragging_ >= 0 || axis_dragging_ >= 0) && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    dragging_ = axis_dragging_ = -1;
     commit(params);
   }
   ImGui::TextUnformatted("Start from");
@@ -252,8 +315,8 @@ void MixtureEditor::draw_controls(ParamSet& params) {
   changed |= ImGui::DragFloat2("mean (x, y)", mean, 0.01f, -static_cast<float>(kMaxMean), static_cast<float>(kMaxMean), "%.3g");
   released |= ImGui::IsItemDeactivatedAfterEdit();
   held |= ImGui::IsItemActive();
-  held |= slider("sd x", &sx, 0.01f, 5.0f, "%.3g", ImGuiSliderFlags_Logarithmic);
-  held |= slider("sd y", &sy, 0.01f, 5.0f, "%.3g", ImGuiSliderFlags_Logarithmic);
+  held |= slider("sd x", &sx, static_cast<float>(kMinSd), static_cast<float>(kMaxSd), "%.3g", ImGuiSliderFlags_Logarithmic);
+  held |= slider("sd y", &sy, static_cast<float>(kMinSd), static_cast<float>(kMaxSd), "%.3g", ImGuiSliderFlags_Logarithmic);
   held |= slider("correlation", &rho, -static_cast<float>(kMaxCorrelation), static_cast<float>(kMaxCorrelation), "%.2f", 0);
   editing_ = held;
   if (changed) {

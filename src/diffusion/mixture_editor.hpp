@@ -1,5 +1,6 @@
 // The data-mixture editor of the diffusion demos' live views (ImGui, the same code natively and in
-// the browser): drag a component's mean on the density heatmap, set its weight share, standard
+// the browser): drag a component's mean on the density heatmap, or the end of its principal axis
+// (a square handle on the 2σ ellipse) to turn and stretch its covariance; set its weight share, standard
 // deviations σx, σy and correlation ρ, add or remove components (1 to kMaxComponents), or start
 // again from a preset. Every change is written to the demo's `mixture` parameter
 // (mixture_text.hpp), so the URL hash, "Copy CLI command" and `klab run --set mixture=...`
@@ -39,6 +40,8 @@ class MixtureEditor {
   bool heatmap_stale_ = true;
   int selected_ = 0;
   int dragging_ = -1;   // component whose mean is being dragged
+  int axis_dragging_ = -1;  // component whose axis end is being dragged
+  double axis_minor_ = 0.0;  // the other axis' eigenvalue when that drag began (kept during it)
   bool editing_ = false;  // a slider of the draft is held: the parameters are not reloaded
   std::string message_;   // the last rejected change's message
 };

@@ -765,6 +765,32 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
     CHECK(std::fabs(m.value().components[0].my) < 0.05 * (editor.yr.hi - editor.yr.lo));
     CHECK(m.value().components[1].mx == 1.0);  // the other one stayed
     CHECK(text.size() < 2 * two.size());       // rounded values: a short link
+    if (id == "diffusion.samplers") {
+      // The axis handle (2σ along the major axis; a round component's is along x) dragged to 2σ' above
+      // the mean, σ' = 0.4: the axis turns to y and stretches; the other keeps σ = 0.2.
+      const klab::diffusion::Component c = m.value().components[0];
+      for (const auto& r : recorded_frame(ui, app))  // the view re-framed the moved mixture
+        if (r.id == "mixture editor") editor = r;
+      io.MousePos = screen(c.mx + 2.0 * std::sqrt(c.sxx), c.my);
+      ui.frame(app);
+      io.MouseDown[0] = true;
+      ui.frame(app);
+      const ImVec2 up = screen(c.mx, c.my + 0.8);
+      for (int step = 1; step <= 8; ++step) {
+        io.MousePos = ImVec2(io.MousePos.x + (up.x - io.MousePos.x) / static_cast<float>(9 - step), io.MousePos.y + (up.y - io.MousePos.y) / static_cast<float>(9 - step));
+        ui.frame(app);
+      }
+      io.MouseDown[0] = false;
+      ui.frame(app);
+      release_mouse();
+      const klab::Expected<klab::diffusion::Mixture> turned = klab::diffusion::parse_mixture(ps.text(static_cast<size_t>(ps.find("mixture"))));
+      REQUIRE(turned.ok());
+      const klab::diffusion::Component& d = turned.value().components[0];
+      CHECK(d.syy == doctest::Approx(0.16).epsilon(0.05));
+      CHECK(d.sxx == doctest::Approx(0.04).epsilon(0.05));
+      CHECK(std::fabs(d.sxy) < 0.01);
+      CHECK(d.mx == c.mx);  // the mean stayed
+    }
     // Random clicks and drags over the editor alone (its plot, handles, sliders and buttons; no
     // wheel, which would scroll the view and move the next demo's editor under the cursor).
     for (int f = 0; f < 24; ++f) {
