@@ -45,7 +45,7 @@ constexpr int kFilmFrames = 240;          // view steps from t = 1 to t_end, uni
 constexpr size_t kFilmParticles = 2000;   // particles per film (the first ones of the cell)
 constexpr size_t kFilmStates = 2000000;   // particles × recorded states per film, at most (32 MB)
 constexpr size_t kFilmTrajectories = 48;  // paths drawn by the "trajectories" toggle
-constexpr int kFilmHeatCells = 96;        // p_t's heatmap, recomputed when t moves
+constexpr int kFilmHeatCells = 80;        // p_t's heatmap, recomputed when t moves (6,400 densities a film frame)
 constexpr int kScoreGrid = 15;            // the score field's arrows: kScoreGrid² lattice points
 
 // One sampler's recorded paths and the λ of their states (increasing along the steps).
