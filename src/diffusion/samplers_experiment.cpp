@@ -373,8 +373,9 @@ DemoInfo samplers_demo() {
       "DPM-Solver-3 and ++3M blow up below about 30 NFE on the sharp ring (shown, not hidden: src/diffusion/README.md).\n"
       "Live view: two samplers' particles (the same starting noise) move from noise at t = 1 to the data as the play bar runs,\n"
       "over the exact noised density p_t; the clock is uniform in λ, and between a solver's steps the cloud is drawn on the\n"
-      "chord between its states. 'trajectories' draws 48 particles' paths through the steps (DDPM's are jagged, the ODE\n"
-      "solvers' smooth); 'score field' draws ∇log p_t at the current t as arrows (lengths scaled within that t and capped).";
+      "chord between its states. 'trajectories' draws 48 particles' paths through the steps (DDPM's carry its injected\n"
+      "noise, the ODE solvers' are deterministic); 'score field' draws ∇log p_t at the current t as arrows (lengths scaled\n"
+      "within that t and capped).";
   d.papers = {"C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver: A Fast ODE Solver for Diffusion Probabilistic Model Sampling in Around 10 Steps. NeurIPS 2022.",
               "C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models. arXiv:2211.01095, 2022.",
               "J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.",
