@@ -52,7 +52,7 @@ inline const std::vector<SmallConfig>& small_configs() {
     {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
     {"offline.dice", {{"steps", "20"}, {"episodes", "4"}}},
     {"offline.robust", {{"episodes", "20"}, {"perturbations", "0,1"}, {"lambda_sweep", "0.1,1"}}},
-    {"offline.prdc", {{"steps", "20"}, {"episodes", "3"}, {"episode_length", "10"}, {"hidden", "4"}, {"batch", "8"}}},
+    {"offline.prdc", {{"steps", "20"}, {"behaviour", "replay"}, {"episodes", "4"}, {"episode_length", "10"}, {"random_starts", "0.5"}, {"hidden", "4"}, {"batch", "8"}}},
     {"diffusion.samplers", {{"particles", "8"}, {"nfe", "3,8"}, {"solvers", "ddim,dpmpp_2m,ddpm"}}},
     {"diffusion.tsmc", {{"particles", "32"}, {"steps", "5"}, {"iterations", "2"}}},
     {"diffusion.constrained", {{"particles", "16"}, {"iterations", "3"}, {"nfe", "4"}}},

@@ -4,7 +4,14 @@
 
 namespace klab::offline {
 namespace {
-constexpr uint32_t kReferenceStream = 0x8E0;  // + behaviour: the reference datasets' streams
+constexpr uint32_t kReferenceStream = 0x8E0;       // + behaviour: the reference datasets' streams
+constexpr uint32_t kPointReferenceStream = 0x8F0;  // + behaviour: the point mass's (offline.prdc uses 0x8E0–0x8E3)
+
+// The bin of v ∈ [lo, hi] among kPointCoverageBins equal bins (hi itself in the last).
+int coverage_bin(double v, double lo, double hi) {
+  const int b = static_cast<int>((v - lo) / (hi - lo) * kPointCoverageBins);
+  return std::min(kPointCoverageBins - 1, std::max(0, b));
+}
 }
 
 double average_return(const Dataset& d, double gamma) {
@@ -49,6 +56,52 @@ DatasetMeasures measure_dataset(const mdp::Mdp& m, const std::vector<int>& exper
   out.random_return = average_return(reference(Behaviour::Random), m.discount);
   out.expert_return = average_return(reference(Behaviour::Expert), m.discount);
   out.replay_pairs = unique_pairs(reference(Behaviour::Replay));
+  out.tq = trajectory_quality(out.average_return, out.random_return, out.expert_return);
+  out.saco = state_action_coverage(out.unique_pairs, out.replay_pairs);
+  return out;
+}
+
+double point_average_return(const PointDataset& d, double gamma) {
+  const int b = d.trajectories();
+  if (b == 0) return 0.0;
+  double total = 0.0;
+  for (int k = 0; k < b; ++k) {
+    double discount = 1.0;
+    for (int t = 0; t < d.episode_length; ++t) {
+      total += discount * d.transitions[static_cast<size_t>(k) * static_cast<size_t>(d.episode_length) + static_cast<size_t>(t)].reward;
+      discount *= gamma;
+    }
+  }
+  return total / b;
+}
+
+int point_unique_pairs(const PointDataset& d) {
+  std::vector<int> cells;
+  cells.reserve(d.transitions.size());
+  for (const PointTransition& t : d.transitions) {
+    int cell = 0;
+    for (int k = 0; k < 2; ++k) cell = cell * kPointCoverageBins + coverage_bin(t.state[k], 0.0, 1.0);
+    for (int k = 0; k < 2; ++k) cell = cell * kPointCoverageBins + coverage_bin(t.action[k], -1.0, 1.0);
+    cells.push_back(cell);
+  }
+  std::sort(cells.begin(), cells.end());
+  return static_cast<int>(std::unique(cells.begin(), cells.end()) - cells.begin());
+}
+
+DatasetMeasures measure_point_dataset(const PointMassWorld& w, const PointDatasetSpec& spec, const PointDataset& d, uint64_t seed,
+                                      uint32_t run) {
+  const auto reference = [&](PointBehaviour b) {
+    PointDatasetSpec r = spec;
+    r.behaviour = b;
+    Rng rng(seed, run, kPointReferenceStream + static_cast<uint32_t>(b));
+    return generate_point_dataset(w, r, rng);
+  };
+  DatasetMeasures out;
+  out.average_return = point_average_return(d, w.gamma);
+  out.unique_pairs = point_unique_pairs(d);
+  out.random_return = point_average_return(reference(PointBehaviour::Random), w.gamma);
+  out.expert_return = point_average_return(reference(PointBehaviour::Expert), w.gamma);
+  out.replay_pairs = point_unique_pairs(reference(PointBehaviour::Replay));
   out.tq = trajectory_quality(out.average_return, out.random_return, out.expert_return);
   out.saco = state_action_coverage(out.unique_pairs, out.replay_pairs);
   return out;

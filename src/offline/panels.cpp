@@ -476,7 +476,8 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
   void draw(ui::ViewContext&) override {
     if (!run_) return;
     std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())},
-                                                          {"dataset's mean return", num(run_->dataset().mean_return)}};
+                                                          {"dataset's mean return", num(run_->dataset().mean_return)},
+                                                          {"dataset's TQ / SACo", num(run_->measures().tq) + " / " + num(run_->measures().saco)}};
     for (size_t m = 0; m < p_.methods.size(); ++m)
       rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + num(over_[m].back())});
     ui::readout_table("##prdc", rows, 3);

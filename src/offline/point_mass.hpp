@@ -18,6 +18,18 @@
 //   noisy   the expert's action plus N(0, noise²) per component, clipped to [−1, 1]
 //   random  a ~ U[−1, 1]²
 //   mixed   each trajectory the expert's with probability expert_fraction, else the random policy's
+//   replay  every transition an online TD3 learner (td3.hpp, no regulariser) collected while it learned from
+//           nothing, in the spirit of Schweighofer et al., CoLLAs 2022, whose replay dataset is every transition
+//           their online DQN saw during training (authors' code kschweig/OfflineRL, train_online.py: the `er_buffer`).
+//           Reading for the point mass: the learner acts a = clip(π(s) + N(0, noise²), −1, 1) per component
+//           (TD3's Gaussian exploration; the noisy expert's σ), and after each environment step, once the buffer
+//           holds a batch, makes one TD3 step on a minibatch drawn uniformly from everything collected so far (like
+//           their DQN: one update per step from step `batch` on; no uniform warm-up, no capacity limit). Its
+//           networks and settings are the offline demo's defaults (point_replay_settings in point_mass.cpp); states
+//           enter its networks mapped from the square to [−1, 1]² (it cannot know its data's statistics in advance).
+// A trajectory starts at s₀, or with probability random_starts at a uniformly random free point of the square
+// (outside the wall: the coverage knob, dataset.hpp's `random_starts` for the point mass). Every trajectory
+// runs episode_length steps (nothing terminates), so a dataset holds episodes · episode_length transitions.
 // Normal draws use the lab's own log and cos (core/elementary.hpp) so that native and wasm datasets
 // agree bit for bit in every build.
 #pragma once
@@ -51,6 +63,8 @@ PointStep point_mass_step(const PointMassWorld& w, const Point2& s, const Point2
 bool in_wall(const PointMassWorld& w, const Point2& p);
 bool in_goal(const PointMassWorld& w, const Point2& p);
 Point2 draw_start(const PointMassWorld& w, Rng& rng);
+// A uniformly random point of [0, 1]² outside the wall (rejection: the wall covers 7 % of the square).
+Point2 draw_free_state(const PointMassWorld& w, Rng& rng);
 
 // The expert's action in state s (each component in [−1, 1]).
 Point2 expert_action(const PointMassWorld& w, const Point2& s);
@@ -58,17 +72,18 @@ Point2 expert_action(const PointMassWorld& w, const Point2& s);
 // N(0, 1) by Box–Muller with the lab's own log and cos: the same bits on every target.
 double portable_normal(Rng& rng);
 
-enum class PointBehaviour { Expert, Noisy, Random, Mixed };
-constexpr int kPointBehaviourCount = 4;
-extern const char* const kPointBehaviourIds[kPointBehaviourCount];     // "expert", "noisy", "random", "mixed"
+enum class PointBehaviour { Expert, Noisy, Random, Mixed, Replay };
+constexpr int kPointBehaviourCount = 5;
+extern const char* const kPointBehaviourIds[kPointBehaviourCount];     // "expert", "noisy", "random", "mixed", "replay"
 extern const char* const kPointBehaviourLabels[kPointBehaviourCount];
 
 struct PointDatasetSpec {
   PointBehaviour behaviour = PointBehaviour::Noisy;
   int episodes = 10;             // trajectories
   int episode_length = 40;       // steps per trajectory
-  double noise = 0.5;            // σ of the noisy expert's Gaussian noise (per component)
+  double noise = 0.5;            // σ of the Gaussian noise per component: the noisy expert's, the replay learner's exploration
   double expert_fraction = 0.2;  // mixed: probability that a trajectory is the expert's
+  double random_starts = 0.0;    // probability that a trajectory starts at a uniformly random free point instead of s₀
 };
 
 struct PointTransition {
@@ -77,8 +92,10 @@ struct PointTransition {
 };
 
 struct PointDataset {
-  std::vector<PointTransition> transitions;  // (episodes · episode_length), trajectory after trajectory
+  std::vector<PointTransition> transitions;  // (episodes · episode_length), trajectory after trajectory, in time order
+  int episode_length = 0;                    // L: trajectory b is transitions [b·L, (b + 1)·L)
   double mean_return = 0.0;                  // mean over trajectories of Σ_t r_t (the behaviour's return)
+  int trajectories() const { return episode_length > 0 ? static_cast<int>(transitions.size() / static_cast<size_t>(episode_length)) : 0; }
 };
 
 // The dataset of `spec` in world w; draws from `rng` only.

@@ -37,11 +37,13 @@ std::shared_ptr<const ParamTable<PrdcParams>> table() {
   t->choice("behaviour", &P::behaviour, PointBehaviour::Noisy, {kPointBehaviourIds, kPointBehaviourIds + kPointBehaviourCount})
       .label("behaviour policy")
       .choice_labels({kPointBehaviourLabels, kPointBehaviourLabels + kPointBehaviourCount})
-      .help("Who collected the dataset: the waypoint expert, the expert plus Gaussian noise, uniform actions, or a mix of expert and random trajectories.");
+      .help("Who collected the dataset: the waypoint expert, the expert plus Gaussian noise, uniform actions, a mix of expert and random trajectories, "
+            "or every transition of an online TD3 learner (Gaussian exploration σ = noise) while it learned from scratch (replay).");
   t->integer("episodes", &P::episodes, 10, 1, 100000).label("trajectories").log_scale().help("Dataset size: trajectories of `episode_length` steps each.");
   t->integer("episode_length", &P::episode_length, 40, 1, 1000).label("episode length").help("Steps per trajectory; also the horizon of the reported return.");
-  t->real("noise", &P::noise, 0.5, 0.0, 3.0).label("noise σ").help("Noisy expert: σ of the Gaussian noise added to each action component (then clipped to [−1, 1]).");
+  t->real("noise", &P::noise, 0.5, 0.0, 3.0).label("noise σ").help("Noisy expert and replay learner: σ of the Gaussian noise added to each action component (then clipped to [−1, 1]).");
   t->real("expert_fraction", &P::expert_fraction, 0.2, 0.0, 1.0).label("expert fraction").help("Mixed: probability that a trajectory is the expert's.");
+  t->real("random_starts", &P::random_starts, 0.0, 0.0, 1.0).label("random starts").help("Coverage: probability that a trajectory starts at a uniformly random point outside the wall instead of near s₀ (bottom left).");
   t->boolean("wall", &P::wall, true).label("wall").help("A wall between start and goal with a gap at the top: the straight line is blocked.");
   t->real("alpha", &P::alpha, 2.5, 0.0, 1000.0).label("α").help("L(π) = −(α / mean|Q|)·Q(s, π(s)) + ‖π(s) − â‖²: the weight of the value term (TD3+BC and PRDC; the papers' 2.5).");
   t->real("beta", &P::beta, 2.0, 0.0, 1000.0).label("β").help("PRDC's key (β·s, a): large β, the nearest state's action (like TD3+BC); small β, the nearest action anywhere (PRDC's paper: 2).");
@@ -75,6 +77,7 @@ PointDatasetSpec spec_of(const PrdcParams& p) {
   s.episode_length = p.episode_length;
   s.noise = p.noise;
   s.expert_fraction = p.expert_fraction;
+  s.random_starts = p.random_starts;
   return s;
 }
 
@@ -102,6 +105,7 @@ const std::vector<std::string>& prdc_method_ids() {
 PrdcRun::PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run) : world_(world_of(p)), ids_(p.methods), horizon_(p.episode_length) {
   Rng data_rng(seed, run, kPrdcDataStream);
   dataset_ = generate_point_dataset(world_, spec_of(p), data_rng);
+  measures_ = measure_point_dataset(world_, spec_of(p), dataset_, seed, run);
   data_ = make_td3_data(dataset_, p.beta);
   learners_.reserve(ids_.size());
   for (const std::string& id : ids_) {
@@ -151,7 +155,7 @@ PrdcRun::Check PrdcRun::check(size_t i) const {
 namespace {
 
 enum Curve { kCurveReturn, kCurveOverestimation };
-enum Final { kFinalReturn, kFinalOverestimation, kFinalQEstimate, kFinalQTrue, kFinalDatasetReturn, kFinalExpertReturn };
+enum Final { kFinalReturn, kFinalOverestimation, kFinalQEstimate, kFinalQTrue, kFinalDatasetReturn, kFinalExpertReturn, kFinalTq, kFinalSaco };
 
 class PrdcCursor final : public RunCursor {
  public:
@@ -177,6 +181,8 @@ class PrdcCursor final : public RunCursor {
       out_.final(s, kFinalQTrue, c.q_true);
       out_.final(s, kFinalDatasetReturn, run_.dataset().mean_return);
       out_.final(s, kFinalExpertReturn, expert);
+      out_.final(s, kFinalTq, run_.measures().tq);
+      out_.final(s, kFinalSaco, run_.measures().saco);
     }
     return true;
   }
@@ -214,7 +220,7 @@ RunLayout PrdcExperiment::layout() const {
   l.series = p().methods;
   l.axes = {{"training steps", even_checkpoints(static_cast<double>(p().steps), kCheckpoints)}};
   l.curves = {{"return", 0}, {"overestimation", 0}};
-  l.final_metrics = {"return", "overestimation", "q_estimate", "q_true", "dataset_return", "expert_return"};
+  l.final_metrics = {"return", "overestimation", "q_estimate", "q_true", "dataset_return", "expert_return", "tq", "saco"};
   l.work_unit = "samples";
   l.work_per_run = static_cast<double>(p().steps) * p().batch * static_cast<double>(p().methods.size());
   return l;
@@ -365,10 +371,18 @@ DemoInfo prdc_demo() {
       "TD3. In a 2-D state space the dataset is dense, so some nearby state always carries an action close to π(s): the gold lines stay short,\n"
       "the constraint barely binds, and PRDC overestimates as much as TD3 or more (claim 3, tests/unit/offline_prdc_test.cpp; README:\n"
       "offline.prdc). Raise β (state distance dominates the key) and PRDC approaches TD3+BC: at β = 100 it matches it within a standard error.\n"
-      "Readings: the toy's settings (nets of 16 units, τ = 0.05, 2000 steps, γ = 0.9) and the state normalisation of the authors' code.";
+      "Readings: the toy's settings (nets of 16 units, τ = 0.05, 2000 steps, γ = 0.9) and the state normalisation of the authors' code.\n"
+      "Datasets: behaviour expert, noisy expert, random, mixed, or replay — every transition an online TD3 learner (no regulariser,\n"
+      "exploration σ = noise) collected while it learned from scratch, as the replay dataset of Schweighofer et al. (CoLLAs 2022);\n"
+      "random starts is the coverage knob (a trajectory starts anywhere outside the wall). The readouts give the dataset's TQ (trajectory\n"
+      "quality: 0 = the random policy's return, 1 = the expert's) and SACo (distinct (s, a) relative to a replay dataset; the continuous\n"
+      "(x, y, a_x, a_y) is cut into 10 bins per coordinate: a reading). From s₀ alone the replay learner never finds the goal at these\n"
+      "sizes (its return stays 0); with random starts = 1 and 100 trajectories it learns while it collects (README: offline.prdc).";
   d.papers = {"Y. Ran, Y.-C. Li, F. Zhang, Z. Zhang, Y. Yu. Policy Regularization with Dataset Constraint for Offline Reinforcement Learning. ICML 2023, arXiv:2306.06569.",
               "S. Fujimoto, S. S. Gu. A Minimalist Approach to Offline Reinforcement Learning (TD3+BC). NeurIPS 2021, arXiv:2106.06860.",
-              "S. Fujimoto, H. van Hoof, D. Meger. Addressing Function Approximation Error in Actor-Critic Methods (TD3). ICML 2018, arXiv:1802.09477."};
+              "S. Fujimoto, H. van Hoof, D. Meger. Addressing Function Approximation Error in Actor-Critic Methods (TD3). ICML 2018, arXiv:1802.09477.",
+              "K. Schweighofer, A. Radler, M.-C. Dinu, M. Hofmarcher, V. Patil, A. Bitto-Nemling, H. Eghbal-zadeh, S. Hochreiter. A Dataset Perspective on "
+              "Offline Reinforcement Learning (datasets, TQ, SACo). CoLLAs 2022, arXiv:2111.04714."};
   d.default_runs = 3;  // each run trains four TD3 learners (README: offline.prdc, Tests)
   d.make = [] { return std::make_unique<PrdcExperiment>(); };
   return d;

@@ -9,6 +9,7 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "offline/measures.hpp"
 #include "offline/td3.hpp"
 
 namespace klab::offline {
@@ -17,7 +18,7 @@ struct PrdcParams {
   std::vector<std::string> methods;  // "prdc", "td3_bc", "bc", "td3"
   PointBehaviour behaviour = PointBehaviour::Noisy;
   int episodes = 10, episode_length = 40;
-  double noise = 0.5, expert_fraction = 0.2;
+  double noise = 0.5, expert_fraction = 0.2, random_starts = 0.0;
   bool wall = true;
   double alpha = 2.5, beta = 2.0;
   int steps = 2000;
@@ -40,6 +41,7 @@ class PrdcRun {
   const std::string& method(size_t i) const { return ids_[i]; }
   const PointMassWorld& world() const { return world_; }
   const PointDataset& dataset() const { return dataset_; }
+  const DatasetMeasures& measures() const { return measures_; }  // TQ and SACo of the dataset (measures.hpp)
   const Td3Learner& learner(size_t i) const { return learners_[i]; }
   const std::vector<Point2>& eval_states() const { return eval_states_; }
   double expert_return() const;  // the expert controller's return from the evaluation starts
@@ -55,6 +57,7 @@ class PrdcRun {
  private:
   PointMassWorld world_;
   PointDataset dataset_;
+  DatasetMeasures measures_;
   Td3Data data_;
   std::vector<std::string> ids_;
   std::vector<Td3Learner> learners_;

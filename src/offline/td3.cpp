@@ -20,9 +20,16 @@ std::vector<int> net_sizes(int in, int hidden, int out) { return {in, hidden, hi
 
 }  // namespace
 
+void Td3Data::append(const PointTransition& x) {
+  const Point2 sn = normalise(x.state), s2n = normalise(x.next);
+  s.insert(s.end(), sn.begin(), sn.end());
+  a.insert(a.end(), x.action.begin(), x.action.end());
+  r.push_back(x.reward);
+  s2.insert(s2.end(), s2n.begin(), s2n.end());
+}
+
 Td3Data make_td3_data(const PointDataset& d, double beta) {
   Td3Data t;
-  t.raw = &d;
   t.beta = beta;
   const size_t n = d.transitions.size();
   for (int k = 0; k < kS; ++k) {
@@ -36,11 +43,8 @@ Td3Data make_td3_data(const PointDataset& d, double beta) {
   std::vector<double> keys;
   keys.reserve(n * 4);
   for (const PointTransition& x : d.transitions) {
-    const Point2 s = t.normalise(x.state), s2 = t.normalise(x.next);
-    t.s.insert(t.s.end(), s.begin(), s.end());
-    t.a.insert(t.a.end(), x.action.begin(), x.action.end());
-    t.r.push_back(x.reward);
-    t.s2.insert(t.s2.end(), s2.begin(), s2.end());
+    t.append(x);
+    const Point2 s = t.normalise(x.state);
     keys.insert(keys.end(), {beta * s[0], beta * s[1], x.action[0], x.action[1]});
   }
   t.tree = KdTree(std::move(keys), 4);

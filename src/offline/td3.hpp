@@ -45,14 +45,17 @@ struct Td3Settings {
 
 // The dataset as the learners read it: normalised states, and PRDC's KD-tree over (β s, a).
 struct Td3Data {
-  const PointDataset* raw = nullptr;
-  Point2 mean{0, 0}, sd{1, 1};  // state normalisation
+  Point2 mean{0, 0}, sd{1, 1};  // state normalisation (the online replay learner: the square to [−1, 1]², point_mass.cpp)
   double beta = 2.0;
   std::vector<double> s, a, r, s2;  // (N × 2), (N × 2), (N), (N × 2); s and s2 normalised
-  KdTree tree;                      // keys (β s_n, a): (N × 4)
+  KdTree tree;                      // keys (β s_n, a): (N × 4); empty for the online learner (no PRDC there)
   int size() const { return static_cast<int>(r.size()); }
   Point2 normalise(const Point2& x) const { return {(x[0] - mean[0]) / sd[0], (x[1] - mean[1]) / sd[1]}; }
+  // Adds one transition (normalised with mean and sd); the tree is left as it is. A learner reading this
+  // data draws its minibatches from everything appended so far (the replay behaviour's growing buffer).
+  void append(const PointTransition& t);
 };
+// The offline learners' data: normalised by d's state mean and standard deviation, with PRDC's tree.
 Td3Data make_td3_data(const PointDataset& d, double beta);
 
 class Td3Learner {
