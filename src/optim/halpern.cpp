@@ -21,6 +21,38 @@ long long uniform_index(Rng& rng, long long n) {
 
 long long vr_batch(const FiniteSumGame& g) { return static_cast<long long>(std::ceil(std::sqrt(static_cast<double>(g.n)))); }
 
+Vec2 anchored(double lambda, const Vec2& z0, const Vec2& z) { return {lambda * z0[0] + (1 - lambda) * z[0], lambda * z0[1] + (1 - lambda) * z[1]}; }
+
+// G(v) = ηF(v) + v − u (u = z_k, the point whose resolvent is sought) and its component G_i.
+Vec2 resolvent_operator(const FiniteSumGame& g, double eta, const Vec2& u, const Vec2& v) { return axpy(eta, g.full(v), {v[0] - u[0], v[1] - u[1]}); }
+Vec2 resolvent_component(const FiniteSumGame& g, long long i, double eta, const Vec2& u, const Vec2& v) {
+  return axpy(eta, g.component(i, v), {v[0] - u[0], v[1] - u[1]});
+}
+
+// Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp); adds its calls.
+Vec2 vr_forb_resolvent(const FiniteSumGame& g, const Vec2& u, long long iterations, Rng& rng, double* calls) {
+  const double n = static_cast<double>(g.n), eta = inexact_resolvent_step(g), p = 1.0 / n, alpha = 1.0 - p;
+  const double lipschitz_g = std::sqrt((1 + eta * g.mu) * (1 + eta * g.mu) + eta * eta * g.mean_square_coupling());
+  const double tau = 0.99 * std::sqrt(p * (1 - p)) / lipschitz_g;
+  Vec2 v = u, w = u, w_before = u;
+  Vec2 g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
+  *calls += n;
+  for (long long t = 0; t < iterations; ++t) {
+    const long long i = uniform_index(rng, g.n);
+    const Vec2 gi_v = resolvent_component(g, i, eta, u, v), gi_w = resolvent_component(g, i, eta, u, w_before);
+    const Vec2 direction{g_w[0] + gi_v[0] - gi_w[0], g_w[1] + gi_v[1] - gi_w[1]};
+    v = axpy(-tau, direction, anchored(1 - alpha, w, v));  // v̄_t = αv_t + (1 − α)w_t, then the step
+    *calls += 2.0;
+    w_before = w;
+    if (rng.uniform() < p) {
+      w = v;
+      g_w = resolvent_operator(g, eta, u, w);
+      *calls += n;
+    }
+  }
+  return v;
+}
+
 }  // namespace
 
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
@@ -51,10 +83,20 @@ double FiniteSumGame::average_cocoercivity() const { return (mu * mu + mean_squa
 double FiniteSumGame::lipschitz() const { return std::sqrt(mu * mu + coupling * coupling); }
 double FiniteSumGame::average_lipschitz() const { return std::sqrt(mu * mu + mean_square_coupling()); }
 
+double inexact_resolvent_step(const FiniteSumGame& g) { return std::sqrt(static_cast<double>(g.n)) / g.average_lipschitz(); }
+
+long long inexact_inner_iterations(const FiniteSumGame& g, long long k) {
+  return static_cast<long long>(std::ceil(2.0 * static_cast<double>(g.n) * math::log(static_cast<double>(k + 2))));
+}
+
+double inexact_expected_calls(const FiniteSumGame& g, long long k) {
+  return static_cast<double>(g.n) + 3.0 * static_cast<double>(inexact_inner_iterations(g, k));
+}
+
 HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const Vec2& z0) {
   HalpernState s;
   s.method = m;
-  s.z0 = s.z = s.snapshot = z0;
+  s.z0 = s.z = s.snapshot = s.point = z0;
   if (m == HalpernMethod::VrHalpern || m == HalpernMethod::VrExtragradient) {
     s.estimate = g.full(z0);  // F̃₀ = F(z₀) (vr_eg: F(w₀)): n calls
     s.calls = static_cast<double>(g.n);
@@ -68,7 +110,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     case HalpernMethod::Halpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
       const Vec2 t = axpy(-1.0 / g.cocoercivity(), g.full(s->z), s->z);  // T z_k
-      s->z = {lambda * s->z0[0] + (1 - lambda) * t[0], lambda * s->z0[1] + (1 - lambda) * t[1]};
+      s->z = anchored(lambda, s->z0, t);
       s->calls += n;
       break;
     }
@@ -76,7 +118,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
       const Vec2 t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
       const Vec2 previous = s->z;
-      s->z = {lambda * s->z0[0] + (1 - lambda) * t[0], lambda * s->z0[1] + (1 - lambda) * t[1]};
+      s->z = anchored(lambda, s->z0, t);
       if (rng.uniform() < 1.0 / std::sqrt(n)) {
         s->estimate = g.full(s->z);
         s->calls += n;
@@ -100,6 +142,21 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       s->calls += 2.0 * n;
       break;
     }
+    case HalpernMethod::AnchoredExtragradient: {
+      const double beta = 1.0 / static_cast<double>(s->k + 2), alpha = 1.0 / (8.0 * g.lipschitz());
+      const Vec2 pulled = anchored(beta, s->z0, s->z);  // z_k + β_k(z₀ − z_k)
+      const Vec2 half = axpy(-alpha, g.full(s->z), pulled);
+      s->z = axpy(-alpha, g.full(half), pulled);
+      s->calls += 2.0 * n;
+      break;
+    }
+    case HalpernMethod::VrHalpernInexact: {
+      const double lambda = 1.0 / static_cast<double>(s->k + 2);
+      s->point = vr_forb_resolvent(g, s->z, inexact_inner_iterations(g, s->k), rng, &s->calls);  // Ĵ(z_k)
+      s->z = anchored(lambda, s->z0, s->point);
+      ++s->k;
+      return;
+    }
     case HalpernMethod::VrExtragradient: {
       const double p = std::min(1.0, 2.0 / n), alpha = 1.0 - p, tau = 0.99 * std::sqrt(p) / g.average_lipschitz();
       const Vec2 bar{alpha * s->z[0] + (1 - alpha) * s->snapshot[0], alpha * s->z[1] + (1 - alpha) * s->snapshot[1]};
@@ -117,6 +174,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       break;
     }
   }
+  s->point = s->z;
   ++s->k;
 }
 

@@ -1,14 +1,16 @@
 // Halpern iteration with variance reduction for a finite-sum monotone operator (Cai, Alacaoglu,
 // Diakonikolas, "Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions", ICLR 2024,
 // arXiv:2310.02987), against deterministic Halpern, extragradient and variance-reduced extragradient,
-// on a finite-sum regularised bilinear game in the plane z = (x, y).
+// on a finite-sum regularised bilinear game in the plane z = (x, y); with μ = 0 the game is merely monotone
+// (not cocoercive), the case of the paper's Algorithm 2 (inexact Halpern with a VR-FoRB resolvent).
 //
 // The problem (this lab's toy). min_x max_y (1/n) Σ_i [ (μ/2)x² + a_i xy − (μ/2)y² + b_i x − c_i y ]:
 //     F_i(z) = M_i z + q_i,  M_i = [[μ, a_i], [−a_i, μ]],  q_i = (b_i, c_i),   F = (1/n) Σ_i F_i = M̄ z + q̄
 // with a_i = ā + s√2 cos φ_i, b_i = b̄ + s√2 sin φ_i, c_i = c̄ + s√2 cos(φ_i + 1), φ_i = 2π(i + ½)/n, so the mean
 // operator (ā, b̄, c̄) and z* = −M̄⁻¹q̄ are the same for every n ≥ 3 and s sets the spread of the components.
-// F is μ-strongly monotone and cocoercive: ⟨F(u) − F(v), u − v⟩ = μ‖u − v‖² = (1/L_F)‖F(u) − F(v)‖²,
-// L_F = (μ² + ā²)/μ; the components are cocoercive "on average" (the paper's assumption, as this lab
+// For μ > 0, F is μ-strongly monotone and cocoercive: ⟨F(u) − F(v), u − v⟩ = μ‖u − v‖² = (1/L_F)‖F(u) − F(v)‖²,
+// L_F = (μ² + ā²)/μ. For μ = 0, M̄ is skew: ⟨F(u) − F(v), u − v⟩ = 0, F is monotone and Lipschitz but not cocoercive
+// (halpern and vr_halpern need μ > 0; forward steps z − τF(z) grow ‖z − z*‖ by √(1 + τ²ā²) every step). The components are cocoercive "on average" (the paper's assumption, as this lab
 // reads it): (1/n)Σ‖F_i(u) − F_i(v)‖² = (μ² + mean a_i²)‖u − v‖² = L⟨F(u) − F(v), u − v⟩, L = (μ² + mean a_i²)/μ.
 // F is Lipschitz with L_lip = √(μ² + ā²), and "on average" with L_avg = √(μ² + mean a_i²).
 //
@@ -24,8 +26,26 @@
 //   vr_eg       z̄_k = αz_k + (1 − α)w_k, z_{k+½} = z̄_k − τF(w_k), z_{k+1} = z̄_k − τ(F(w_k) + F_i(z_{k+½}) − F_i(w_k)),
 //               w_{k+1} = z_{k+1} with probability p = 2/n else w_k; α = 1 − p, τ = 0.99√p/L_avg
 //               (Alacaoglu & Malitsky 2022, loopless variance-reduced extragradient, as recalled: 2 calls + n on refresh)
+//   eag         z_{k+½} = z_k + β_k(z₀ − z_k) − αF(z_k), z_{k+1} = z_k + β_k(z₀ − z_k) − αF(z_{k+½}), β_k = 1/(k + 2),
+//               α = 1/(8 L_lip)   (extra-anchored gradient, Yoon & Ryu, ICML 2021, constant step "EAG-C" as recalled:
+//               deterministic Halpern-type method for monotone Lipschitz F, ‖F(z_k)‖ = O(L_lip‖z₀ − z*‖/k); 2n calls)
+//   vr_halpern_inexact  the paper's Algorithm 2 (monotone Lipschitz case), as this lab reads it: Halpern on the resolvent
+//               J = (I + ηF)⁻¹, z_{k+1} = λ_k z₀ + (1 − λ_k) Ĵ(z_k), λ_k = 1/(k + 2), η = √n/L_avg, with Ĵ(z_k) the output of
+//               M_k = ⌈2n ln(k + 2)⌉ iterations of VR-FoRB (Alacaoglu, Malitsky, Cevher 2021) on the 1-strongly monotone
+//               G(v) = ηF(v) + v − z_k, components G_i = ηF_i + I − z_k (average Lipschitz L_G = √((1 + ημ)² + η² mean a_i²)):
+//                   v₀ = w₀ = w₋₁ = z_k;  v̄_t = αv_t + (1 − α)w_t,
+//                   v_{t+1} = v̄_t − τ(G(w_t) + G_i(v_t) − G_i(w_{t−1})),  i uniform,
+//                   w_{t+1} = v_{t+1} with probability p, else w_t;   p = 1/n, α = 1 − p, τ = 0.99√(p(1 − p))/L_G
+//               (n calls for G(w₀) and on every refresh, 2 per iteration: ≈ n + 3M_k per outer step). For the exact
+//               resolvent, ‖F(J z_k)‖ = ‖z_k − J z_k‖/η ≤ 2‖z₀ − z*‖/(η(k + 1)), so the method reports Ĵ(z_{k−1}) (its last
+//               inner iterate) as its point. Reading: the abstract, a review summary (inexact Halpern with VR-FoRB as
+//               subsolver for the resolvent) and the authors' public experiment script fix this structure and η, p, α, τ's
+//               form; the paper's M_k and inexactness tolerances were not re-read (M_k's n ln k shape is the one the
+//               Õ(n + √n L/ε) count needs: VR-FoRB contracts by ≈ 1 − 1/n per iteration here, and the error must fall by ≈ 1/k).
+//               Total: O(L‖z₀ − z*‖/(√n ε)) outer steps of O(n ln k) calls, Õ(n + √n L/ε).
 // The full operator is evaluated through the precomputed mean M̄, q̄ (counted as n calls); the residual
-// ‖F(z_k)‖ that the plots show is measured the same way and is not counted (a monitor, not the method).
+// ‖F(z_k)‖ that the plots show (at HalpernState::point) is measured the same way and is not counted (a monitor,
+// not the method).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -48,18 +68,25 @@ struct FiniteSumGame {
   Vec2 full(const Vec2& z) const;                    // F(z) = M̄ z + q̄
   Vec2 solution() const;                             // z* = −M̄⁻¹ q̄
   double mean_square_coupling() const;               // (1/n) Σ a_i²
-  double cocoercivity() const;                       // L_F
-  double average_cocoercivity() const;               // L
+  double cocoercivity() const;                       // L_F (μ > 0)
+  double average_cocoercivity() const;               // L (μ > 0)
   double lipschitz() const;                          // L_lip
   double average_lipschitz() const;                  // L_avg
 };
 
-enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient };
+enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };
+
+// vr_halpern_inexact's constants: the resolvent step η = √n/L_avg, VR-FoRB's inner iterations M_k = ⌈2n ln(k + 2)⌉,
+// and the expected oracle calls of an outer step, n + 3M_k (n for G(w₀), 2 per inner iteration, n·p = 1 per refresh).
+double inexact_resolvent_step(const FiniteSumGame& g);
+long long inexact_inner_iterations(const FiniteSumGame& g, long long k);
+double inexact_expected_calls(const FiniteSumGame& g, long long k);
 
 // One method's state; halpern_step advances it by one iteration and counts its oracle calls.
 struct HalpernState {
   HalpernMethod method = HalpernMethod::Halpern;
   Vec2 z0{0.0, 0.0}, z{0.0, 0.0};
+  Vec2 point{0.0, 0.0};     // the point the method reports (its residual is plotted): z_k; vr_halpern_inexact: Ĵ(z_{k−1})
   Vec2 estimate{0.0, 0.0};  // vr_halpern: F̃_k; vr_eg: F(w_k)
   Vec2 snapshot{0.0, 0.0};  // vr_eg: w_k
   long long k = 0;          // iterations done

@@ -1,5 +1,6 @@
-// optim.halpern: variance-reduced Halpern iteration against deterministic Halpern, extragradient and
-// variance-reduced extragradient on a finite-sum regularised bilinear game in the plane: operator
+// optim.halpern: variance-reduced Halpern iteration (the paper's Algorithms 1 and 2) against deterministic Halpern,
+// extra-anchored gradient, extragradient and variance-reduced extragradient on a finite-sum regularised (μ > 0) or
+// merely monotone (μ = 0) bilinear game in the plane: operator
 // residual ‖F(z_k)‖ against component-oracle calls, with Halpern's bound. Algorithms and equations:
 // halpern.hpp. Paper: Cai, Alacaoglu, Diakonikolas, ICLR 2024.
 #pragma once
@@ -13,9 +14,9 @@
 namespace klab::optim {
 
 struct HalpernParams {
-  std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg"
+  std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg", "eag", "vr_halpern_inexact"
   long long components = 400;        // n
-  double mu = 0.2;                   // μ
+  double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
   double spread = 1.0;               // s
   double epsilon = 0.03;             // target ‖F(z_k)‖ ≤ ε‖F(z₀)‖
@@ -57,8 +58,9 @@ class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperi
   plot::Figure figure(const BatchResult& result) const override;
   // log₁₀ ‖F(z)‖ over the view around z*, and z*.
   plot::Plot picture(const FiniteSumGame& g) const;
-  // Halpern's bound ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1) against oracle calls (k = calls/n).
-  plot::Line bound_line(const FiniteSumGame& g, const Vec2& z0, double max_calls) const;
+  // The bounds of the selected Halpern methods against oracle calls: halpern's ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1)
+  // (k = calls/n); vr_halpern_inexact's exact-resolvent ‖F(J z_{k−1})‖ ≤ 2‖z₀ − z*‖/(ηk) at the expected calls of k outer steps.
+  std::vector<plot::Line> bound_lines(const FiniteSumGame& g, const Vec2& z0, double max_calls) const;
 };
 
 DemoInfo halpern_demo();

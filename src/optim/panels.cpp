@@ -541,8 +541,7 @@ class HalpernView final : public ui::DemoView {
     residual_.assign(series_.size(), {});
     paths_.assign(series_.size(), {});
     picture_ = e.picture(run_->game());
-    bound_ = e.bound_line(run_->game(), {e.p().start_x, e.p().start_y}, run_->budget());
-    has_bound_ = std::find(series_.begin(), series_.end(), "halpern") != series_.end();
+    bounds_ = e.bound_lines(run_->game(), {e.p().start_x, e.p().start_y}, run_->budget());
     record();
   }
   bool animates() const override { return true; }
@@ -593,7 +592,7 @@ class HalpernView final : public ui::DemoView {
     r.x.cover_lo = 1;
     r.x.cover_hi = run_->budget();
     for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
-    if (has_bound_) r.lines.push_back(bound_);
+    r.lines.insert(r.lines.end(), bounds_.begin(), bounds_.end());
     plot::Plot c = picture_;
     c.title = "Drag the start z₀: the iterates in the plane";
     for (size_t s = 0; s < series_.size(); ++s) {
@@ -622,8 +621,8 @@ class HalpernView final : public ui::DemoView {
   std::vector<std::vector<double>> calls_, residual_;  // (methods, records)
   std::vector<std::vector<Vec2>> paths_;               // (methods, records) iterates
   plot::Plot picture_;
-  plot::Line bound_;
-  bool has_bound_ = false, dragging_ = false;
+  std::vector<plot::Line> bounds_;
+  bool dragging_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 // Known answers of optim.halpern's finite-sum game and methods (src/optim/halpern.hpp): the mean of
 // the components is the closed-form F, z* solves F(z*) = 0, the constants L_F, L are the tight ones,
 // the recursive estimator is exact when every index is drawn, and deterministic Halpern's residual
-// meets Lieder's bound 2‖z₀ − z*‖/(k + 1) at every iteration.
+// meets Lieder's bound 2‖z₀ − z*‖/(k + 1) at every iteration; with μ = 0 the game is monotone, not cocoercive, and
+// Algorithm 2's residual falls like 1/k within the exact resolvent's bound.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "optim/halpern.hpp"
+#include "test_util.hpp"
 
 using namespace klab::optim;
 
@@ -93,4 +96,55 @@ TEST_CASE("optim.halpern: the recursive estimator tracks F exactly on a one-comp
   HalpernState e = make_halpern_state(h, HalpernMethod::VrExtragradient, {2.0, -2.0});
   for (int k = 0; k < 20000; ++k) halpern_step(h, &e, rng);
   CHECK(norm(h.full(e.z)) < 1e-8);
+}
+
+TEST_CASE("optim.halpern: with μ = 0 F is monotone but not cocoercive, and a forward step moves away from z*") {
+  FiniteSumGame g = game(50);
+  g.mu = 0.0;
+  const Vec2 u{1.3, -0.2}, v{-0.4, 0.9}, s = g.solution();
+  const Vec2 fu = g.full(u), fv = g.full(v);
+  CHECK(std::fabs((fu[0] - fv[0]) * (u[0] - v[0]) + (fu[1] - fv[1]) * (u[1] - v[1])) < 1e-14);  // ⟨F(u) − F(v), u − v⟩ = 0
+  CHECK(norm(g.full(s)) < 1e-14);
+  // ‖z − τF(z) − z*‖ = √(1 + τ²ā²) ‖z − z*‖ for every step τ: plain forward steps spiral out.
+  for (double tau : {0.01, 0.1, 1.0}) {
+    const Vec2 w{u[0] - tau * fu[0] - s[0], u[1] - tau * fu[1] - s[1]};
+    CHECK(norm(w) == doctest::Approx(std::sqrt(1 + tau * tau * g.coupling * g.coupling) * norm({u[0] - s[0], u[1] - s[1]})).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("optim.halpern: Algorithm 2 (inexact Halpern, VR-FoRB resolvent) on μ = 0: η‖F(Ĵ z_{k−1})‖ falls like 1/k, within "
+          "the exact resolvent's 2‖z₀ − z*‖/k, at n + 3M_k calls per step on average") {
+  // Mean over 4 seeds of η‖F(point)‖·k/(2‖z₀ − z*‖) at k = 16 … 256 (log-spaced): the exact resolvent gives ≤ 1 (Halpern's
+  // bound for the nonexpansive J); the fitted log-log slope of the residual in k is the paper's O(1/k).
+  FiniteSumGame g = game(32);
+  g.mu = 0.0;
+  const Vec2 z0{-2.0, 2.5}, s = g.solution();
+  const double d = norm({z0[0] - s[0], z0[1] - s[1]}), eta = inexact_resolvent_step(g);
+  const std::vector<long long> ks{16, 32, 64, 128, 256};
+  std::vector<double> mean_ratio(ks.size(), 0.0);
+  double calls = 0.0, expected = 0.0;
+  for (uint64_t seed : {81u, 82u, 83u, 84u}) {
+    HalpernState st = make_halpern_state(g, HalpernMethod::VrHalpernInexact, z0);
+    klab::Rng rng(seed, 0, 0);
+    for (size_t j = 0; j < ks.size(); ++j) {
+      while (st.k < ks[j]) {
+        expected += inexact_expected_calls(g, st.k);
+        halpern_step(g, &st, rng);
+      }
+      mean_ratio[j] += eta * norm(g.full(st.point)) * static_cast<double>(st.k) / (2.0 * d) / 4.0;
+    }
+    calls += st.calls;
+  }
+  std::vector<double> k_values, residuals;
+  for (size_t j = 0; j < ks.size(); ++j) {
+    MESSAGE("k = " << ks[j] << ": η‖F(Ĵ z_{k−1})‖·k/(2‖z₀ − z*‖) = " << mean_ratio[j]);
+    CHECK(mean_ratio[j] <= 1.0);
+    k_values.push_back(static_cast<double>(ks[j]));
+    residuals.push_back(mean_ratio[j] / static_cast<double>(ks[j]));
+  }
+  const double slope = klab::test::log_log_slope(k_values, residuals);
+  MESSAGE("fitted slope of the residual in k: " << slope << "; calls " << calls << " against expected " << expected);
+  CHECK(slope >= -1.1);
+  CHECK(slope <= -0.9);
+  CHECK(calls == doctest::Approx(expected).epsilon(0.05));
 }
