@@ -161,6 +161,21 @@ double IrlRun::step() {
     have_ = until;
     return work;
   }
+  if (mle_) {  // fit θ̂ to the n trajectories, warm-started from the previous n's θ̂
+    if (!fit_) {
+      weights_.resize(counts_.size());
+      for (size_t i = 0; i < weights_.size(); ++i) weights_[i] = counts_[i] / have_;
+      fit_ = std::make_unique<IrlNewtonFit>(problem_, weights_, theta_, p_.theta_bound);
+      fit_iterations_ = 0;
+      theta_ = fit_->theta();
+    }
+    if (fit_iterations_ < kIrlNewtonIterations && fit_->iterate()) {
+      ++fit_iterations_;
+      theta_ = fit_->theta();
+      return 0.0;
+    }
+    fit_.reset();
+  }
   measure(n);
   ++next_;
   return 1.0;
@@ -170,10 +185,7 @@ void IrlRun::measure(int n) {
   const Mdp& m = problem_.mdp;
   IrlPoint point;
   point.n = n;
-  if (mle_) {
-    std::vector<double> w(counts_.size());
-    for (size_t i = 0; i < w.size(); ++i) w[i] = counts_[i] / have_;
-    theta_ = fit_irl_mle(problem_, w, theta_, p_.theta_bound);  // warm start from the previous n
+  if (mle_) {  // θ̂ fitted by step()
     point.mle_kl = trajectory_kl(m, expert_, policy_of(theta_));
     point.mle_excess_kl = point.mle_kl - best_kl_;
     const Eigen::VectorXd e = theta_ - best_;

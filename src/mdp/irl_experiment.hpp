@@ -6,6 +6,7 @@
 // cloning as the baseline; a misspecification knob adds a reward the features cannot express.
 #pragma once
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,14 +54,17 @@ class IrlRun {
   IrlRun(const IrlParams& p, std::vector<int> sample_sizes, uint64_t seed, uint32_t run);
   const Status& status() const { return status_; }  // not ok: the world could not be built
   bool done() const { return !status_.ok() || next_ >= sizes_.size(); }
-  // One unit of work: up to 500 trajectories towards the next n_k, or the fit and measurements at
-  // n_k. Returns the work done (trajectories sampled, or 1 for a measurement).
+  // One unit of work: up to 500 trajectories towards the next n_k, one Newton iteration of the fit at
+  // n_k, or the measurements at n_k once the fit has converged. Returns the work done (trajectories
+  // sampled, 0 for a Newton iteration, 1 for a measurement).
   double step();
   const std::vector<IrlPoint>& points() const { return points_; }
   const IrlProblem& problem() const { return problem_; }
   const GridLayout& layout() const { return layout_; }
   const std::vector<double>& expert() const { return expert_; }  // π* (H·SA)
-  const Eigen::VectorXd& theta() const { return theta_; }        // the latest θ̂ (0 before the first fit)
+  const Eigen::VectorXd& theta() const { return theta_; }        // the latest θ̂, mid-fit its current iterate (0 before the first fit)
+  bool fitting() const { return fit_ != nullptr; }                // a fit is under way (its iterations so far in fit_iterations())
+  int fit_iterations() const { return fit_iterations_; }
   const Eigen::VectorXd& best_theta() const { return best_; }    // θ†
   double best_kl() const { return best_kl_; }                     // KL(P* ‖ P_θ†): 0 when well specified
   // The soft-optimal policy (H·SA) of the linear reward θᵀφ.
@@ -77,7 +81,9 @@ class IrlRun {
   Status status_;
   IrlProblem problem_;
   GridLayout layout_;
-  std::vector<double> expert_, counts_;
+  std::vector<double> expert_, counts_, weights_;  // weights_: counts / n of the fit under way
+  std::unique_ptr<IrlNewtonFit> fit_;
+  int fit_iterations_ = 0;
   Eigen::VectorXd best_, theta_;
   Eigen::MatrixXd hessian_;
   double best_kl_ = 0.0;

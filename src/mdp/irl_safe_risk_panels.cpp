@@ -26,11 +26,14 @@ std::string live_view_number(double v) { return plot::format_number(v); }
 
 // Sample sizes of the live run: the Runs tab's n grid and 40 log-spaced values between the same
 // ends (trajectories are nested, so every n sees the first n of run 1's stream, whichever grid).
+// A view step is one IrlRun step: a chunk of trajectories, one Newton iteration, or a measurement.
 constexpr int kIrlLivePoints = 40;
+constexpr int kIrlTypicalIterations = 4;  // Newton iterations per warm-started fit (about: 2 to 6 at the defaults)
 
 // ---------------------------------------------------------------------------------------------
 // mdp.irl (Schlaginhaufen & Kamgarpour, "Fast Rates for Inverse Reinforcement Learning", 2026):
-// each view step samples the expert's demonstrations up to the next n and refits θ̂. Left, the
+// the view samples the expert's demonstrations up to the next n and refits θ̂ (one Newton iteration
+// per step: the recovered map moves with them), then measures. Left, the
 // true reward r* with the expert's policy π*_h, and the recovered reward θ̂ᵀφ with its soft-optimal
 // policy π̂_h (same colour scale: the right map turns into the left one as n grows); right, the
 // headline: the (excess) trajectory KL against n on log-log axes with the O(1/n) line d/(2n) and a
@@ -45,7 +48,11 @@ class IrlView final : public ui::DemoView {
     sizes.insert(sizes.end(), dense.begin(), dense.end());
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
-    total_ = static_cast<int>(sizes.size());
+    // View steps: a chunk of trajectories per n (each n adds fewer than 500 at the defaults), a few
+    // Newton iterations and the measurement (an estimate: the scrubber's length).
+    total_ = static_cast<int>(sizes.size()) * (2 + kIrlTypicalIterations);
+    points_ = static_cast<int>(sizes.size());
+    steps_ = 0;
     run_ = std::make_unique<IrlRun>(params_, std::move(sizes), ctx.seed, 0);
     mle_ = std::find(params_.methods.begin(), params_.methods.end(), "mle") != params_.methods.end();
     bc_ = std::find(params_.methods.begin(), params_.methods.end(), "bc") != params_.methods.end();
@@ -59,17 +66,14 @@ class IrlView final : public ui::DemoView {
   bool finished() const override { return !run_ || run_->done(); }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "n = %d trajectories (%d / %d sample sizes)", run_ ? run_->trajectories() : 0,
-                  run_ ? static_cast<int>(run_->points().size()) : 0, total_);
+    std::snprintf(s, sizeof s, "n = %d trajectories (%d / %d sample sizes)%s", run_ ? run_->trajectories() : 0,
+                  run_ ? static_cast<int>(run_->points().size()) : 0, points_, run_ && run_->fitting() ? ", fitting θ̂" : "");
     return s;
   }
-  double steps_done() const override { return run_ ? static_cast<double>(run_->points().size()) : 0.0; }
-  double steps_total() const override { return total_; }
+  double steps_done() const override { return steps_; }
+  double steps_total() const override { return finished() ? steps_ : std::max(total_, steps_ + 1); }
   void advance(const ui::ViewContext&, int steps) override {
-    for (int k = 0; k < steps && !finished(); ++k) {
-      const size_t before = run_->points().size();
-      while (!run_->done() && run_->points().size() == before) run_->step();
-    }
+    for (int k = 0; k < steps && !finished(); ++k, ++steps_) run_->step();
     if (run_ && run_->status().ok()) fitted_policy_ = run_->policy_of(run_->theta());
   }
 
@@ -180,7 +184,9 @@ class IrlView final : public ui::DemoView {
       fitted = stage_policy(fitted_policy_);
       const Eigen::VectorXd r = run_->problem().phi * run_->theta();
       plots.push_back(reward_map(state_rewards(std::vector<double>(r.data(), r.data() + r.size())), fitted,
-                                 "Recovered reward θ̂ᵀφ(s) and its policy π̂_" + h + ", n = " + std::to_string(run_->trajectories()), "θ̂ᵀφ(s)"));
+                                 "Recovered reward θ̂ᵀφ(s) and its policy π̂_" + h + ", n = " + std::to_string(run_->trajectories()) +
+                                     (run_->fitting() ? " (Newton iteration " + std::to_string(run_->fit_iterations()) + ")" : ""),
+                                 "θ̂ᵀφ(s)"));
     }
     plots.push_back(rate_plot());
     figure_.title = "mdp.irl: maximum-likelihood IRL, run 1";
@@ -191,7 +197,7 @@ class IrlView final : public ui::DemoView {
   IrlParams params_;
   std::unique_ptr<IrlRun> run_;
   std::vector<double> true_values_, fitted_policy_;
-  int total_ = 0, stage_ = 0;
+  int total_ = 0, points_ = 0, steps_ = 0, stage_ = 0;
   bool mle_ = false, bc_ = false, show_error_ = false;
 };
 
@@ -199,9 +205,8 @@ class IrlView final : public ui::DemoView {
 // ---------------------------------------------------------------------------------------------
 // mdp.safe_meta (Xu & Zhu, "Efficient Safe Meta-RL", NeurIPS 2025; the step rules are our reading,
 // README): run 1's tasks and meta-training, then its unseen tasks one after the other, every
-// method's adaptation π_0 … π_K revealed one step k per view step. The paths come from
-// closed_form_adaptation / primal_dual_adaptation and the meta-policy from SafeMetaTrainer: the
-// code the Runs tab's cursor runs. Left, the chosen method's π_k over its cost-to-go with the
+// method adapting one step k per view step. The steps are Adaptation's and the meta-policy is
+// SafeMetaTrainer's: the code the Runs tab's cursor runs. Left, the chosen method's π_k over its cost-to-go with the
 // hazards and the goal; the headline, J_c(π_k) of this task against the budget b (anytime safety:
 // the safe steps never cross it from a feasible start); right, J_r(π_k) against the task's LP optimum.
 class SafeMetaView final : public ui::DemoView {
@@ -217,8 +222,9 @@ class SafeMetaView final : public ui::DemoView {
     meta_reward_.clear(), meta_excess_.clear();
     problem_.clear();
     task_.reset();
-    paths_.assign(safe_meta_method_ids().size(), {});
-    anytime_.assign(paths_.size(), 0), from_feasible_.assign(paths_.size(), 0);
+    adaptations_.clear();
+    meta_task_ = 0;
+    anytime_.assign(safe_meta_method_ids().size(), 0), from_feasible_.assign(safe_meta_method_ids().size(), 0);
     shown_.clear();
     for (size_t s = 0; s < params_.methods.size(); ++s) shown_.push_back(id_index(safe_meta_method_ids(), params_.methods[s]));
     meta_ = std::any_of(shown_.begin(), shown_.end(), [](size_t m) { return m != kUniformSafe; });
@@ -239,7 +245,8 @@ class SafeMetaView final : public ui::DemoView {
   }
   double steps_done() const override { return step_; }
   double steps_total() const override {
-    return params_.train_tasks + (meta_ ? params_.meta_iterations : 0) + static_cast<double>(params_.test_tasks) * (params_.adapt_steps + 1);
+    const int per_iteration = (params_.train_tasks + kMetaTasksPerStep - 1) / kMetaTasksPerStep;
+    return params_.train_tasks + (meta_ ? params_.meta_iterations * per_iteration : 0) + static_cast<double>(params_.test_tasks) * (params_.adapt_steps + 1);
   }
   void advance(const ui::ViewContext&, int steps) override {
     for (int i = 0; i < steps && !finished(); ++i, ++step_) {
@@ -250,10 +257,14 @@ class SafeMetaView final : public ui::DemoView {
         continue;
       }
       if (!trainer_) trainer_ = std::make_unique<SafeMetaTrainer>(train_, safe_meta_training_settings(params_));  // train_ is complete: no reallocation
-      if (training()) {
-        trainer_->iterate();
+      if (training()) {  // a meta-iteration in steps of kMetaTasksPerStep training tasks, then its update
+        for (int j = 0; j < kMetaTasksPerStep && meta_task_ < train_.size(); ++j) trainer_->add_task(meta_task_++);
+        if (meta_task_ < train_.size()) continue;
+        trainer_->apply();
+        meta_task_ = 0;
         meta_reward_.push_back(trainer_->adapted_reward()), meta_excess_.push_back(trainer_->worst_excess());
       } else if (task_ && k_ < params_.adapt_steps) {
+        for (Adaptation& a : adaptations_) a.adapt(), a.evaluate();
         if (++k_ == params_.adapt_steps) finish_task();
       } else {
         next_task();
@@ -290,10 +301,11 @@ class SafeMetaView final : public ui::DemoView {
 
  private:
   static constexpr size_t kUniformSafe = 2, kPrimalDual = 3;  // safe_meta_method_ids() order
+  static constexpr int kMetaTasksPerStep = 5;                 // training tasks of a meta-iteration per view step
 
   bool training() const { return meta_ && static_cast<int>(meta_reward_.size()) < params_.meta_iterations; }
 
-  // The next unseen task and every shown method's whole path on it (revealed one k per step).
+  // The next unseen task, and every shown method's π_0 on it evaluated (each step then adapts them all once).
   void next_task() {
     Expected<std::vector<MetaTask>> t = draw_meta_tasks(spec_, *test_rng_, 1);
     if (!t.ok()) {
@@ -309,19 +321,20 @@ class SafeMetaView final : public ui::DemoView {
     }
     layout_ = std::move(g.value().layout);
     const Policy start = meta_ ? trainer_->policy() : uniform_policy(task_->mdp);
-    // The safe step from the meta-policy first: its one-step reward is primal-dual's target.
-    const AdaptationPath safe = closed_form_adaptation(params_, task_->mdp, start, true, true);
+    constexpr AdaptationRule kRules[] = {AdaptationRule::Safe, AdaptationRule::Unconstrained, AdaptationRule::Safe, AdaptationRule::PrimalDual};
+    adaptations_.clear();
+    adaptations_.reserve(shown_.size());
     for (size_t m : shown_) {
-      if (m == 0) paths_[m] = safe;
-      else if (m == kPrimalDual) paths_[m] = primal_dual_adaptation(params_, task_->mdp, start, safe.reward[1], true);
-      else paths_[m] = closed_form_adaptation(params_, task_->mdp, m == kUniformSafe ? uniform_policy(task_->mdp) : start, m == kUniformSafe, true);
+      adaptations_.emplace_back(params_, task_->mdp, m == kUniformSafe ? uniform_policy(task_->mdp) : start, kRules[m], true);
+      adaptations_.back().evaluate();
     }
     k_ = 0;
   }
 
   void finish_task() {
-    for (size_t m : shown_) {
-      const std::vector<double>& c = paths_[m].cost;
+    for (size_t i = 0; i < shown_.size(); ++i) {
+      const size_t m = shown_[i];
+      const std::vector<double>& c = adaptations_[i].path().cost;
       const bool over = std::any_of(c.begin(), c.end(), [&](double x) { return x > params_.budget + kSafeMetaViolationTolerance; });
       anytime_[m] += over ? 1 : 0;
       from_feasible_[m] += over && c.front() <= params_.budget + kSafeMetaViolationTolerance ? 1 : 0;
@@ -336,7 +349,7 @@ class SafeMetaView final : public ui::DemoView {
     p.x.cover_lo = 0, p.x.cover_hi = params_.adapt_steps;
     p.y = {y_label, plot::Scale::Linear};
     for (size_t i = 0; i < shown_.size(); ++i) {
-      const std::vector<double>& v = paths_[shown_[i]].*field;
+      const std::vector<double>& v = adaptations_[i].path().*field;
       plot::Line l;
       l.name = safe_meta_method_ids()[shown_[i]];
       l.color = palette(i);
@@ -401,7 +414,7 @@ class SafeMetaView final : public ui::DemoView {
       return;
     }
     const size_t shown = shown_[choice_];
-    const AdaptationPath& path = paths_[shown];
+    const AdaptationPath& path = adaptations_[choice_].path();
     const int k = std::min(k_, static_cast<int>(path.policies.size()) - 1);
     figure_.plots.push_back(cost_map(task_->mdp, layout_, task_->goal_cell, path.policies[static_cast<size_t>(k)],
                                      safe_meta_method_ids()[shown] + ": π_" + std::to_string(k) + " (rays) over its cost-to-go; H: hazards, G: goal"));
@@ -421,7 +434,8 @@ class SafeMetaView final : public ui::DemoView {
   std::vector<double> meta_reward_, meta_excess_;
   std::unique_ptr<MetaTask> task_;
   GridLayout layout_;
-  std::vector<AdaptationPath> paths_;   // (methods in id order) the current task's
+  std::vector<Adaptation> adaptations_;  // (shown methods) on the current task (they refer to *task_ and params_)
+  size_t meta_task_ = 0;                  // training tasks added to the meta-iteration under way
   std::vector<size_t> shown_;           // the selected methods (ids), in parameter order
   std::vector<int> anytime_, from_feasible_;  // (methods) finished tasks over budget at some k, and of those from a feasible π_0
   std::string problem_;

@@ -238,39 +238,51 @@ MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p) {
 
 Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training) { return Rng(seed, run, training ? kTrainTaskStream : kTestTaskStream); }
 
-AdaptationPath closed_form_adaptation(const SafeMetaParams& p, const Mdp& task, Policy pi, bool safe, bool keep_policies) {
-  AdaptationPath out;
+Adaptation::Adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, AdaptationRule rule, bool keep_policies)
+    : p_(p), task_(task), pi_(std::move(start)), rule_(rule), keep_(keep_policies) {}
+
+const PolicyStats& Adaptation::evaluate() {
+  stats_ = policy_stats(task_, pi_);
+  if (static_cast<int>(path_.reward.size()) <= p_.adapt_steps) {
+    path_.reward.push_back(stats_.reward), path_.cost.push_back(stats_.cost);
+    if (keep_) path_.policies.push_back(pi_);
+  }
+  return stats_;
+}
+
+void Adaptation::adapt() {
+  if (rule_ == AdaptationRule::Safe) {
+    pi_ = safe_adaptation_step(task_, pi_, stats_, p_.budget, p_.adapt_step, p_.certificate).policy;
+    return;
+  }
+  Policy next;
+  tilted_policy(task_, pi_, stats_, p_.adapt_step, rule_ == AdaptationRule::PrimalDual ? lambda_ : 0.0, next);
+  pi_ = std::move(next);
+  if (rule_ == AdaptationRule::PrimalDual) lambda_ = std::max(0.0, lambda_ + p_.dual_step * (stats_.cost - p_.budget));
+}
+
+AdaptationPath closed_form_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, bool safe, bool keep_policies) {
+  Adaptation a(p, task, std::move(start), safe ? AdaptationRule::Safe : AdaptationRule::Unconstrained, keep_policies);
   for (int k = 0;; ++k) {
-    const PolicyStats st = policy_stats(task, pi);
-    out.reward.push_back(st.reward), out.cost.push_back(st.cost);
-    if (keep_policies) out.policies.push_back(pi);
-    if (k == p.adapt_steps) return out;
-    if (safe) {
-      pi = safe_adaptation_step(task, pi, st, p.budget, p.adapt_step, p.certificate).policy;
-    } else {
-      Policy next;
-      tilted_policy(task, pi, st, p.adapt_step, 0.0, next);
-      pi = std::move(next);
-    }
+    a.evaluate();
+    if (k == p.adapt_steps) return a.path();
+    a.adapt();
   }
 }
 
-AdaptationPath primal_dual_adaptation(const SafeMetaParams& p, const Mdp& task, Policy pi, double target, bool keep_policies) {
-  AdaptationPath out;
-  double lambda = 0.0;
+AdaptationPath primal_dual_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, double target, bool keep_policies) {
+  Adaptation a(p, task, std::move(start), AdaptationRule::PrimalDual, keep_policies);
+  int match = -1;
   const int last = std::max(p.adapt_steps, p.pd_iterations);
   for (int k = 0;; ++k) {
-    const PolicyStats st = policy_stats(task, pi);
-    if (k <= p.adapt_steps) {
-      out.reward.push_back(st.reward), out.cost.push_back(st.cost);
-      if (keep_policies) out.policies.push_back(pi);
+    const PolicyStats& st = a.evaluate();
+    if (match < 0 && k >= 1 && st.reward >= target && st.cost <= p.budget + kSafeMetaViolationTolerance) match = k;
+    if (k == last || (match >= 0 && k >= p.adapt_steps)) {
+      AdaptationPath out = a.path();
+      out.match = match;
+      return out;
     }
-    if (out.match < 0 && k >= 1 && st.reward >= target && st.cost <= p.budget + kSafeMetaViolationTolerance) out.match = k;
-    if (k == last || (out.match >= 0 && k >= p.adapt_steps)) return out;
-    Policy next;
-    tilted_policy(task, pi, st, p.adapt_step, lambda, next);
-    pi = std::move(next);
-    lambda = std::max(0.0, lambda + p.dual_step * (st.cost - p.budget));
+    a.adapt();
   }
 }
 

@@ -45,6 +45,29 @@ struct AdaptationPath {
   std::vector<Policy> policies;      // (K + 1) when kept, else empty
   int match = -1;                    // primal-dual: the first iteration k ≥ 1 with at least the target reward within budget
 };
+// One method's adaptation on one task, a step at a time (the functions below run it to the end;
+// mdp.safe_meta's live view steps every method side by side): evaluate() evaluates π_k exactly and
+// appends J_r, J_c (and π_k when kept) to the path while k ≤ K; adapt() moves to π_{k+1} by the rule.
+enum class AdaptationRule { Safe, Unconstrained, PrimalDual };
+class Adaptation {
+ public:
+  Adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, AdaptationRule rule, bool keep_policies);
+  const PolicyStats& evaluate();
+  void adapt();  // after evaluate()
+  const AdaptationPath& path() const { return path_; }
+  const Policy& policy() const { return pi_; }  // π_k
+
+ private:
+  const SafeMetaParams& p_;
+  const Mdp& task_;
+  Policy pi_;
+  AdaptationRule rule_;
+  bool keep_;
+  PolicyStats stats_;
+  double lambda_ = 0.0;  // primal-dual's multiplier λ_k
+  AdaptationPath path_;
+};
+
 // K = adapt_steps steps of closed-form adaptation from `start`: the certified safe step (`safe`)
 // or the unconstrained one π′ ∝ π exp(α A_r).
 AdaptationPath closed_form_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, bool safe, bool keep_policies);
