@@ -33,9 +33,8 @@ constexpr int kIrlTypicalIterations = 4;  // Newton iterations per warm-started 
 // ---------------------------------------------------------------------------------------------
 // mdp.irl (Schlaginhaufen & Kamgarpour, "Fast Rates for Inverse Reinforcement Learning", 2026):
 // the view samples the expert's demonstrations up to the next n and refits θ̂ (one Newton iteration
-// per step: the recovered map moves with them), then measures. Left, the
-// true reward r* with the expert's policy π*_h, and the recovered reward θ̂ᵀφ with its soft-optimal
-// policy π̂_h (same colour scale: the right map turns into the left one as n grows); right, the
+// per step: the recovered map moves with them), then measures. Left, the true reward r* with the
+// expert's policy π*_h, and the recovered reward θ̂ᵀφ with its soft-optimal policy π̂_h (same colour scale: the right map turns into the left one as n grows); right, the
 // headline: the (excess) trajectory KL against n on log-log axes with the O(1/n) line d/(2n) and a
 // slope −1/2 line, or the Hessian-norm parameter error with d/n (toggle).
 class IrlView final : public ui::DemoView {
@@ -65,7 +64,7 @@ class IrlView final : public ui::DemoView {
   bool animates() const override { return true; }
   bool finished() const override { return !run_ || run_->done(); }
   std::string status() const override {
-    char s[64];
+    char s[128];
     std::snprintf(s, sizeof s, "n = %d trajectories (%d / %d sample sizes)%s", run_ ? run_->trajectories() : 0,
                   run_ ? static_cast<int>(run_->points().size()) : 0, points_, run_ && run_->fitting() ? ", fitting θ̂" : "");
     return s;
@@ -94,7 +93,6 @@ class IrlView final : public ui::DemoView {
     ui::same_line_if_fits(ImGui::GetFontSize() * 16.0f);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     ImGui::SliderInt("policy stage h", &stage_, 0, params_.horizon - 1);
-    ui::record_item("slider:irl_stage");
     ui::help_tooltip("The policies are non-stationary (finite horizon): the rays show π_h(a|s) at step h of the episode.");
     const double d = params_.features;
     const std::vector<IrlPoint>& pts = run_->points();
@@ -179,9 +177,8 @@ class IrlView final : public ui::DemoView {
     const std::string h = std::to_string(stage_);
     const Policy expert = stage_policy(run_->expert());
     std::vector<plot::Plot> plots{reward_map(true_values_, expert, "True reward r*(s) and the expert's π*_" + h + " (rays)", "r*(s)")};
-    Policy fitted;
     if (mle_) {
-      fitted = stage_policy(fitted_policy_);
+      const Policy fitted = stage_policy(fitted_policy_);
       const Eigen::VectorXd r = run_->problem().phi * run_->theta();
       plots.push_back(reward_map(state_rewards(std::vector<double>(r.data(), r.data() + r.size())), fitted,
                                  "Recovered reward θ̂ᵀφ(s) and its policy π̂_" + h + ", n = " + std::to_string(run_->trajectories()) +
@@ -290,7 +287,7 @@ class SafeMetaView final : public ui::DemoView {
     std::vector<std::pair<std::string, std::string>> rows{{"meta-iteration t", std::to_string(meta_reward_.size()) + " / " + std::to_string(meta_ ? params_.meta_iterations : 0)},
                                                           {"unseen tasks done", std::to_string(tasks_done_) + " / " + std::to_string(params_.test_tasks)}};
     for (size_t m : shown_)
-      rows.push_back({safe_meta_method_ids()[m] + ": over b at some k (from feasible π_0)", std::to_string(anytime_[m]) + " (" + std::to_string(from_feasible_[m]) + ")"});
+      rows.push_back({safe_meta_method_ids()[m] + " over b at some k", std::to_string(anytime_[m]) + " tasks (" + std::to_string(from_feasible_[m]) + " from a feasible π_0)"});
     ui::readout_table("##safe_meta", rows, 3);
     build_figure();
     const int count = static_cast<int>(figure_.plots.size());
