@@ -91,30 +91,38 @@ Eigen::MatrixXd irl_hessian(const IrlProblem& p, const std::vector<double>& w, c
   return 0.5 * (h + h.transpose());
 }
 
-Eigen::VectorXd fit_irl_mle(const IrlProblem& p, const std::vector<double>& w, Eigen::VectorXd theta, double bound) {
-  constexpr int kIterations = 100;
-  const auto clip = [bound](Eigen::VectorXd t) { return Eigen::VectorXd(t.cwiseMax(-bound).cwiseMin(bound)); };
-  theta = clip(theta);
-  Eigen::VectorXd grad;
-  double loss = irl_loss(p, w, theta, &grad);
-  for (int it = 0; it < kIterations; ++it) {
-    Eigen::LLT<Eigen::MatrixXd> llt(irl_hessian(p, w, theta));
-    bool moved = false;
-    for (const Eigen::VectorXd& direction : {llt.info() == Eigen::Success ? Eigen::VectorXd(-llt.solve(grad)) : Eigen::VectorXd(-grad), Eigen::VectorXd(-grad)}) {
-      double t = 1.0;
-      for (int k = 0; k < 60 && !moved; ++k, t *= 0.5) {  // Armijo backtracking along the projected path
-        const Eigen::VectorXd next = clip(theta + t * direction);
-        const double decrease = -grad.dot(next - theta);
-        if (!(decrease > 1e-20)) break;
-        Eigen::VectorXd g2;
-        const double l2 = irl_loss(p, w, next, &g2);
-        if (l2 <= loss - 0.25 * decrease) theta = next, loss = l2, grad = g2, moved = true;
+IrlNewtonFit::IrlNewtonFit(const IrlProblem& p, const std::vector<double>& w, Eigen::VectorXd start, double bound)
+    : p_(p), w_(w), bound_(bound), theta_(clip(start)) {
+  loss_ = irl_loss(p_, w_, theta_, &grad_);
+}
+
+Eigen::VectorXd IrlNewtonFit::clip(const Eigen::VectorXd& t) const { return t.cwiseMax(-bound_).cwiseMin(bound_); }
+
+bool IrlNewtonFit::iterate() {
+  Eigen::LLT<Eigen::MatrixXd> llt(irl_hessian(p_, w_, theta_));
+  for (const Eigen::VectorXd& direction : {llt.info() == Eigen::Success ? Eigen::VectorXd(-llt.solve(grad_)) : Eigen::VectorXd(-grad_), Eigen::VectorXd(-grad_)}) {
+    double t = 1.0;
+    for (int k = 0; k < 60; ++k, t *= 0.5) {  // Armijo backtracking along the projected path
+      const Eigen::VectorXd next = clip(theta_ + t * direction);
+      const double decrease = -grad_.dot(next - theta_);
+      if (!(decrease > 1e-20)) break;
+      Eigen::VectorXd g2;
+      const double l2 = irl_loss(p_, w_, next, &g2);
+      if (l2 <= loss_ - 0.25 * decrease) {
+        theta_ = next, loss_ = l2, grad_ = g2;
+        return true;
       }
-      if (moved) break;
     }
-    if (!moved) break;
   }
-  return theta;
+  return false;
+}
+
+Eigen::VectorXd fit_irl_mle(const IrlProblem& p, const std::vector<double>& w, Eigen::VectorXd start, double bound) {
+  constexpr int kIterations = kIrlNewtonIterations;
+  IrlNewtonFit fit(p, w, std::move(start), bound);
+  for (int it = 0; it < kIterations; ++it)
+    if (!fit.iterate()) break;
+  return fit.theta();
 }
 
 double trajectory_kl(const Mdp& m, const std::vector<double>& pa, const std::vector<double>& pb) {

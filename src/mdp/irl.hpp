@@ -51,6 +51,27 @@ Eigen::MatrixXd irl_hessian(const IrlProblem& p, const std::vector<double>& w, c
 // positive definite), from `start`, until the decrease is below 1e-20 or 100 iterations.
 Eigen::VectorXd fit_irl_mle(const IrlProblem& p, const std::vector<double>& w, Eigen::VectorXd start, double bound);
 
+// The same fit one projected Newton iteration at a time (fit_irl_mle runs it, mdp.irl's runs and live
+// view step it): iterate() makes one iteration and returns false once no step decreases the loss (θ
+// then stays); callers stop after kIrlNewtonIterations successful iterations, as fit_irl_mle does.
+constexpr int kIrlNewtonIterations = 100;
+class IrlNewtonFit {
+ public:
+  // p and w must outlive the fit.
+  IrlNewtonFit(const IrlProblem& p, const std::vector<double>& w, Eigen::VectorXd start, double bound);
+  bool iterate();
+  const Eigen::VectorXd& theta() const { return theta_; }
+
+ private:
+  Eigen::VectorXd clip(const Eigen::VectorXd& t) const;
+
+  const IrlProblem& p_;
+  const std::vector<double>& w_;
+  double bound_;
+  Eigen::VectorXd theta_, grad_;
+  double loss_ = 0.0;
+};
+
 // KL(P_a ‖ P_b) of two non-stationary policies (H·SA) on m from ρ.
 double trajectory_kl(const Mdp& m, const std::vector<double>& pa, const std::vector<double>& pb);
 

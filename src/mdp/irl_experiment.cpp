@@ -59,7 +59,6 @@ double normal(Rng& rng) {  // Box–Muller
   return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
 }
 
-std::vector<int> n_grid(const IrlParams& p) { return plot::log_spaced_range(p.n_min, p.n_max, p.points); }
 
 // Least-squares slope of log y against log x over the points with y > 0.
 double log_log_slope(const std::vector<double>& x, const std::vector<double>& y) {
@@ -74,9 +73,6 @@ double log_log_slope(const std::vector<double>& x, const std::vector<double>& y)
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
-enum Curve { kCurveExcessKl, kCurveParamError };
-enum Final { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl };
-
 }  // namespace
 
 const std::vector<std::string>& irl_method_ids() {
@@ -84,7 +80,7 @@ const std::vector<std::string>& irl_method_ids() {
   return ids;
 }
 
-Expected<IrlProblem> irl_problem(const IrlParams& p) {
+Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout_out) {
   GridSpec g;
   const int n = p.size;
   g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
@@ -118,113 +114,145 @@ Expected<IrlProblem> irl_problem(const IrlParams& p) {
       out.true_reward[static_cast<size_t>(i)] = (j < p.features ? out.theta_star[j] : 0.0) + p.misspecification * psi[static_cast<size_t>(cell)];
     }
   }
+  if (layout_out) *layout_out = layout;
   return out;
 }
+
+std::vector<int> irl_sample_sizes(const IrlParams& p) { return plot::log_spaced_range(p.n_min, p.n_max, p.points); }
 
 IrlExperiment::IrlExperiment() : ExperimentOf(table()) {}
 
 // [SECTION] run
 
+constexpr int kIrlChunk = 500;  // trajectories sampled per unit of work
+
+IrlRun::IrlRun(const IrlParams& p, std::vector<int> sample_sizes, uint64_t seed, uint32_t run)
+    : p_(p), sizes_(std::move(sample_sizes)), seed_(seed), run_(run) {
+  Expected<IrlProblem> built = irl_problem(p_, &layout_);
+  if (!built.ok()) {
+    status_ = built.status();
+    return;
+  }
+  problem_ = std::move(built.value());
+  const Mdp& m = problem_.mdp;
+  expert_ = soft_optimal_policy(m, problem_.true_reward);
+  // The best model in the class: the population MLE θ† (= θ* when well specified), its KL and Hessian.
+  const std::vector<double> population = occupancy_finite(m, expert_);
+  best_ = fit_irl_mle(problem_, population, Eigen::VectorXd::Zero(problem_.features), p_.theta_bound);
+  best_kl_ = trajectory_kl(m, expert_, policy_of(best_));
+  hessian_ = irl_hessian(problem_, population, best_);
+  for (const std::string& id : p_.methods) (id == "mle" ? mle_ : bc_) = true;
+  counts_.assign(static_cast<size_t>(m.horizon) * m.pairs(), 0.0);
+  theta_ = Eigen::VectorXd::Zero(problem_.features);
+}
+
+std::vector<double> IrlRun::policy_of(const Eigen::VectorXd& theta) const {
+  const Eigen::VectorXd r = problem_.phi * theta;
+  return soft_optimal_policy(problem_.mdp, std::vector<double>(r.data(), r.data() + r.size()));
+}
+
+double IrlRun::step() {
+  if (done()) return 0.0;
+  const int n = sizes_[next_];
+  if (have_ < n) {
+    const int until = std::min(n, have_ + kIrlChunk);
+    sample_trajectories(problem_.mdp, expert_, seed_, run_, kTrajectoryStream, have_, until, counts_);
+    const double work = until - have_;
+    have_ = until;
+    return work;
+  }
+  if (mle_) {  // fit θ̂ to the n trajectories, warm-started from the previous n's θ̂
+    if (!fit_) {
+      weights_.resize(counts_.size());
+      for (size_t i = 0; i < weights_.size(); ++i) weights_[i] = counts_[i] / have_;
+      fit_ = std::make_unique<IrlNewtonFit>(problem_, weights_, theta_, p_.theta_bound);
+      fit_iterations_ = 0;
+      theta_ = fit_->theta();
+    }
+    if (fit_iterations_ < kIrlNewtonIterations && fit_->iterate()) {
+      ++fit_iterations_;
+      theta_ = fit_->theta();
+      return 0.0;
+    }
+    fit_.reset();
+  }
+  measure(n);
+  ++next_;
+  return 1.0;
+}
+
+void IrlRun::measure(int n) {
+  const Mdp& m = problem_.mdp;
+  IrlPoint point;
+  point.n = n;
+  if (mle_) {  // θ̂ fitted by step()
+    point.mle_kl = trajectory_kl(m, expert_, policy_of(theta_));
+    point.mle_excess_kl = point.mle_kl - best_kl_;
+    const Eigen::VectorXd e = theta_ - best_;
+    point.mle_param_error = e.dot(hessian_ * e);
+  }
+  if (bc_) point.bc_kl = trajectory_kl(m, expert_, behaviour_cloning(m, counts_));  // BC's class holds every policy: its best KL is 0
+  points_.push_back(point);
+}
+
 namespace {
 
-constexpr int kChunk = 500;  // trajectories sampled per unit of work
+enum IrlCurve { kCurveExcessKl, kCurveParamError };
+enum IrlFinal { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl };
 
-// One run: the expert and the best model in the class, then along the n grid: sample up to n_k in
-// chunks, fit, measure (resumable after any chunk or fit).
+// One run: an IrlRun along the Runs tab's sample sizes, each measurement recorded as it is made
+// (resumable after any chunk or fit).
 class IrlCursor final : public RunCursor {
  public:
-  IrlCursor(const IrlParams& p, uint64_t seed, uint32_t run, RunRecord& out) : p_(p), seed_(seed), run_(run), out_(out), ns_(n_grid(p)) {
-    Expected<IrlProblem> built = irl_problem(p_);
-    if (!built.ok()) return;
-    problem_ = std::move(built.value());
-    const Mdp& m = problem_.mdp;
-    expert_ = soft_optimal_policy(m, problem_.true_reward);
-    // The best model in the class: the population MLE θ† (= θ* when well specified), its KL and Hessian.
-    const std::vector<double> population = occupancy_finite(m, expert_);
-    best_ = fit_irl_mle(problem_, population, Eigen::VectorXd::Zero(problem_.features), p_.theta_bound);
-    best_kl_ = trajectory_kl(m, expert_, policy_of(best_));
-    hessian_ = irl_hessian(problem_, population, best_);
-    for (size_t s = 0; s < p_.methods.size(); ++s) slot_[id_index(irl_method_ids(), p_.methods[s])] = static_cast<int>(s);
-    counts_.assign(static_cast<size_t>(m.horizon) * m.pairs(), 0.0);
-    theta_ = Eigen::VectorXd::Zero(problem_.features);
-    ok_ = true;
+  IrlCursor(const IrlParams& p, uint64_t seed, uint32_t run, RunRecord& out) : run_(p, irl_sample_sizes(p), seed, run), out_(out) {
+    for (size_t s = 0; s < p.methods.size(); ++s) slot_[id_index(irl_method_ids(), p.methods[s])] = static_cast<int>(s);
   }
 
   bool step(double work) override {
-    if (!ok_) return true;
-    while (k_ < ns_.size()) {
+    if (!run_.status().ok()) return true;  // the record stays empty (NaN)
+    while (!run_.done()) {
       if (work <= 0) return false;
-      if (have_ < ns_[k_]) {
-        const int until = std::min(ns_[k_], have_ + kChunk);
-        sample_trajectories(problem_.mdp, expert_, seed_, run_, kTrajectoryStream, have_, until, counts_);
-        work -= until - have_;
-        have_ = until;
-        continue;
-      }
-      measure(k_++);
-      work -= 1.0;
+      const size_t k = run_.points().size();
+      work -= run_.step();
+      if (run_.points().size() > k) record(k);
     }
     finish();
     return true;
   }
 
  private:
-  std::vector<double> policy_of(const Eigen::VectorXd& theta) const {
-    const Eigen::VectorXd r = problem_.phi * theta;
-    return soft_optimal_policy(problem_.mdp, std::vector<double>(r.data(), r.data() + r.size()));
-  }
-
-  void measure(size_t k) {
-    const Mdp& m = problem_.mdp;
-    xs_.push_back(ns_[k]);
+  void record(size_t k) {
+    const IrlPoint& pt = run_.points()[k];
     if (slot_[static_cast<int>(Method::Mle)] >= 0) {
-      std::vector<double> w(counts_.size());
-      for (size_t i = 0; i < w.size(); ++i) w[i] = counts_[i] / have_;
-      theta_ = fit_irl_mle(problem_, w, theta_, p_.theta_bound);  // warm start from the previous n
-      const double kl = trajectory_kl(m, expert_, policy_of(theta_));
-      const Eigen::VectorXd e = theta_ - best_;
       const size_t s = static_cast<size_t>(slot_[static_cast<int>(Method::Mle)]);
-      excess_[0].push_back(kl - best_kl_);
-      errors_.push_back(e.dot(hessian_ * e));
-      out_.curve(s, kCurveExcessKl, k, kl - best_kl_);
-      out_.curve(s, kCurveParamError, k, errors_.back());
-      last_kl_[0] = kl;
+      out_.curve(s, kCurveExcessKl, k, pt.mle_excess_kl);
+      out_.curve(s, kCurveParamError, k, pt.mle_param_error);
     }
-    if (slot_[static_cast<int>(Method::Bc)] >= 0) {
-      const double kl = trajectory_kl(m, expert_, behaviour_cloning(m, counts_));
-      excess_[1].push_back(kl);  // BC's class holds every policy: its best KL is 0
-      out_.curve(static_cast<size_t>(slot_[static_cast<int>(Method::Bc)]), kCurveExcessKl, k, kl);
-      last_kl_[1] = kl;
-    }
+    if (slot_[static_cast<int>(Method::Bc)] >= 0) out_.curve(static_cast<size_t>(slot_[static_cast<int>(Method::Bc)]), kCurveExcessKl, k, pt.bc_kl);
   }
 
   void finish() {
+    std::vector<double> xs, excess[kMethodCount], errors;
+    for (const IrlPoint& pt : run_.points()) {
+      xs.push_back(pt.n);
+      excess[0].push_back(pt.mle_excess_kl), excess[1].push_back(pt.bc_kl), errors.push_back(pt.mle_param_error);
+    }
+    const IrlPoint& last = run_.points().back();
+    const double last_kl[kMethodCount] = {last.mle_kl, last.bc_kl};
     for (int mth = 0; mth < kMethodCount; ++mth) {
       if (slot_[mth] < 0) continue;
       const size_t s = static_cast<size_t>(slot_[mth]);
-      out_.final(s, kFinalKlSlope, log_log_slope(xs_, excess_[mth]));
-      out_.final(s, kFinalExcessKl, excess_[mth].back());
-      out_.final(s, kFinalKl, last_kl_[mth]);
-      out_.final(s, kFinalBestKl, mth == 0 ? best_kl_ : 0.0);
-      if (mth == 0) out_.final(s, kFinalParamSlope, log_log_slope(xs_, errors_));
+      out_.final(s, kFinalKlSlope, log_log_slope(xs, excess[mth]));
+      out_.final(s, kFinalExcessKl, excess[mth].back());
+      out_.final(s, kFinalKl, last_kl[mth]);
+      out_.final(s, kFinalBestKl, mth == 0 ? run_.best_kl() : 0.0);
+      if (mth == 0) out_.final(s, kFinalParamSlope, log_log_slope(xs, errors));
     }
   }
 
-  IrlParams p_;
-  uint64_t seed_;
-  uint32_t run_;
+  IrlRun run_;
   RunRecord& out_;
-  std::vector<int> ns_;
-  IrlProblem problem_;
-  std::vector<double> expert_, counts_;
-  Eigen::VectorXd best_, theta_;
-  Eigen::MatrixXd hessian_;
-  double best_kl_ = 0.0, last_kl_[kMethodCount] = {0.0, 0.0};
   int slot_[kMethodCount] = {-1, -1};
-  bool ok_ = false;
-  size_t k_ = 0;
-  int have_ = 0;
-  std::vector<double> xs_, excess_[kMethodCount], errors_;
 };
 
 }  // namespace
@@ -239,7 +267,7 @@ RunLayout IrlExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
   std::vector<double> xs;
-  for (int n : n_grid(p())) xs.push_back(n);
+  for (int n : irl_sample_sizes(p())) xs.push_back(n);
   l.axes = {{"expert trajectories n", xs}};
   l.curves = {{"excess_kl", 0}, {"param_error", 0}};
   l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl"};
@@ -249,6 +277,12 @@ RunLayout IrlExperiment::layout() const {
 }
 
 // [SECTION] figure
+
+void add_irl_rate_references(plot::Plot& kl, int features, double n0, double n1, double y0) {
+  const double d = features;
+  kl.lines.push_back(plot::reference_line("d/(2n): the O(1/n) rate (classical MLE asymptotics)", {n0, n1}, {d / (2 * n0), d / (2 * n1)}));
+  if (y0 > 0) kl.lines.push_back(plot::reference_line("slope −1/2 (the slow rate), through the first point", {n0, n1}, {y0, y0 * std::sqrt(n0 / n1)}));
+}
 
 plot::Figure IrlExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
@@ -262,12 +296,9 @@ plot::Figure IrlExperiment::figure(const BatchResult& r) const {
   kl.x = {"expert trajectories n", plot::Scale::Log};
   kl.y = {"trajectory-level KL", plot::Scale::Log};
   kl.lines = plot::result_lines(r, "excess_kl");
-  kl.lines.push_back(plot::reference_line("d/(2n): the O(1/n) rate (classical MLE asymptotics)", {n0, n1}, {d / (2 * n0), d / (2 * n1)}));
   const int mle = r.layout.find_series("mle"), curve = r.layout.find_curve("excess_kl");
-  if (mle >= 0 && r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).count() > 0) {
-    const double y0 = r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).mean();
-    if (y0 > 0) kl.lines.push_back(plot::reference_line("slope −1/2 (the slow rate), through the first point", {n0, n1}, {y0, y0 * std::sqrt(n0 / n1)}));
-  }
+  const bool has_first = mle >= 0 && r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).count() > 0;
+  add_irl_rate_references(kl, p().features, n0, n1, has_first ? r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).mean() : 0.0);
   plot::Plot err;
   err.title = "Parameter error ‖θ̂ − θ†‖²_H (Hessian of the population loss)";
   err.x = {"expert trajectories n", plot::Scale::Log};

@@ -10,6 +10,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
+#include "mdp/irl_safe_risk_panels.hpp"
 #include "mdp/learning_panels.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/policy_iteration.hpp"
@@ -281,6 +282,9 @@ std::unique_ptr<ui::DemoView> make_view(const std::string& demo_id) {
   if (demo_id == "mdp.robust") return std::make_unique<RobustView>();
   if (demo_id == "mdp.learning") return make_learning_view();
   if (demo_id == "mdp.constrained") return make_constrained_view();
+  if (demo_id == "mdp.irl") return make_irl_view();
+  if (demo_id == "mdp.safe_meta") return make_safe_meta_view();
+  if (demo_id == "mdp.risk") return make_risk_view();
   return nullptr;
 }
 

@@ -1,5 +1,5 @@
-// The mdp chapter's live views (ImGui): mdp.planning, mdp.robust, and mdp.learning and mdp.constrained
-// (learning_panels.hpp); the other demos show their Runs figure.
+// The mdp chapter's live views (ImGui): mdp.planning, mdp.robust, mdp.learning and mdp.constrained
+// (learning_panels.hpp), mdp.irl, mdp.safe_meta and mdp.risk (irl_safe_risk_panels.hpp).
 #pragma once
 #include <memory>
 #include <string>

@@ -277,9 +277,10 @@ ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, cons
   return d;
 }
 
-double sample_return(const Mdp& m, const StockLattice& L, const StockPolicy& pi, Rng& rng) {
+double sample_return(const Mdp& m, const StockLattice& L, const StockPolicy& pi, Rng& rng, std::vector<int>* states) {
   int s = sample_start(view(m), rng.uniform());
   int64_t c = 0;
+  if (states) states->assign(1, s);
   for (int h = 0; h < L.horizon; ++h) {
     const int i = m.first_pair[s] + pi.action(L, h, s, c);
     const double u = rng.uniform();
@@ -288,6 +289,7 @@ double sample_return(const Mdp& m, const StockLattice& L, const StockPolicy& pi,
     while (o + 1 < L.first[i + 1] && u >= cumulative) cumulative += L.prob[++o];  // the last outcome takes any remainder
     c += L.units[o];
     s = L.next[o];
+    if (states) states->push_back(s);
   }
   return static_cast<double>(c) * L.quantum;
 }

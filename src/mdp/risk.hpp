@@ -111,8 +111,9 @@ ReturnDistribution empirical_distribution(std::vector<double> samples);
 // The exact return distribution of π from ρ: the distribution over R_h pushed forward H steps.
 ReturnDistribution return_distribution(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
 
-// One episode's return under π (s₀ ~ ρ, successors and rewards by inversion of uniforms from rng).
-double sample_return(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi, Rng& rng);
+// One episode's return under π (s₀ ~ ρ, successors and rewards by inversion of uniforms from rng);
+// with `states`, also the states visited, s₀ … s_H.
+double sample_return(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi, Rng& rng, std::vector<int>* states = nullptr);
 
 // Risk-neutral optimal values W_h(s) with H − h steps to go: ((H + 1) × S), W_H = 0.
 std::vector<double> optimal_values_to_go(const Mdp& m, const StockLattice& lattice);

@@ -64,14 +64,13 @@ enum Final { kFinalMean, kFinalCvar, kFinalCertaintyEquivalent, kFinalMcMean, kF
 
 std::vector<double> profile_levels() { return plot::linear_points(kProfileLowest, 1.0, kProfileLevels); }
 
-// The histogram bin of return g (bins of width w centred on sol.return_bins).
-size_t bin_of(const RiskSolution& sol, double g) {
+}  // namespace
+
+size_t risk_return_bin(const RiskSolution& sol, double g) {
   const double lo = sol.return_bins.front() - sol.bin_width / 2;
   const double k = std::floor((g - lo) / sol.bin_width);
   return static_cast<size_t>(std::clamp(k, 0.0, static_cast<double>(sol.return_bins.size() - 1)));
 }
-
-}  // namespace
 
 const std::vector<std::string>& risk_method_ids() {
   static const std::vector<std::string> ids(std::begin(kMethodIds), std::end(kMethodIds));
@@ -149,7 +148,7 @@ void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
     const size_t method = id_index(risk_method_ids(), layout.series[slot]);
     const ReturnDistribution& exact = sol->returns[method];
     std::vector<double> probability(sol->return_bins.size(), 0.0);
-    for (size_t k = 0; k < exact.values.size(); ++k) probability[bin_of(*sol, exact.values[k])] += exact.probs[k];
+    for (size_t k = 0; k < exact.values.size(); ++k) probability[risk_return_bin(*sol, exact.values[k])] += exact.probs[k];
     for (size_t k = 0; k < probability.size(); ++k) out.curve(slot, kCurveProbability, k, probability[k]);
     for (size_t k = 0; k < levels.size(); ++k) out.curve(slot, kCurveCvarProfile, k, distribution_cvar(exact, levels[k]));
     out.final(slot, kFinalMean, distribution_mean(exact));
@@ -161,7 +160,7 @@ void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
     std::vector<double> samples(static_cast<size_t>(p().episodes));
     for (double& g : samples) g = sample_return(sol->grid.mdp, sol->lattice, sol->policies[method], rng);
     std::vector<double> frequency(sol->return_bins.size(), 0.0);
-    for (double g : samples) frequency[bin_of(*sol, g)] += 1.0 / static_cast<double>(samples.size());
+    for (double g : samples) frequency[risk_return_bin(*sol, g)] += 1.0 / static_cast<double>(samples.size());
     for (size_t k = 0; k < frequency.size(); ++k) out.curve(slot, kCurveMcFrequency, k, frequency[k]);
     const ReturnDistribution empirical = empirical_distribution(std::move(samples));
     out.final(slot, kFinalMcMean, distribution_mean(empirical));
@@ -246,6 +245,38 @@ plot::Plot estimate_plot(const BatchResult& r, const std::string& metric, const 
 
 }  // namespace
 
+plot::Plot return_histogram(const RiskSolution& sol, const std::vector<std::string>& ids, const std::vector<std::vector<double>>& masses, double alpha,
+                            const std::string& title) {
+  plot::Plot hist;
+  hist.title = title;
+  hist.x = {"return G (bins of " + format_real(sol.bin_width) + ")", plot::Scale::Linear};
+  hist.y = {"probability", plot::Scale::Log};
+  hist.y.min = kHistogramTail;
+  const size_t shown = ids.size();
+  for (size_t slot = 0; slot < shown; ++slot) {
+    const ReturnDistribution& exact = sol.returns[id_index(risk_method_ids(), ids[slot])];
+    const std::vector<double>& mass = masses[slot];
+    plot::Bars b;
+    b.name = legend_name(ids[slot], exact, alpha);
+    b.group = ids[slot];
+    b.color = palette(slot);
+    const double part = sol.bin_width / static_cast<double>(shown);
+    for (size_t k = 0; k < mass.size(); ++k) {
+      const double left = sol.return_bins[k] - sol.bin_width / 2 + part * static_cast<double>(slot);
+      if (b.edges.empty() || b.edges.back() != left) {
+        if (!b.edges.empty()) b.heights.push_back(0.0);  // the gap to this bin's part (no bar: zero is off a log axis)
+        b.edges.push_back(left);
+      }
+      b.edges.push_back(left + part);
+      b.heights.push_back(mass[k]);
+    }
+    hist.bars.push_back(b);
+    hist.guides.push_back(marker(distribution_cvar(exact, alpha), palette(slot), true));
+    hist.guides.push_back(marker(distribution_mean(exact), palette(slot), false));
+  }
+  return hist;
+}
+
 plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const RiskParams& q = p();
@@ -258,32 +289,12 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   for (const std::string& id : r.layout.series) dist.push_back(&sol->returns[id_index(risk_method_ids(), id)]);
 
   // Headline: the exact histograms side by side per bin, log scale (the falls are the small far-left bumps).
-  plot::Plot hist;
-  hist.title = "Return G, exact (dashed: CVaR_α, solid: mean)";
-  hist.x = {"return G (bins of " + format_real(sol->bin_width) + ")", plot::Scale::Linear};
-  hist.y = {"probability", plot::Scale::Log};
-  hist.y.min = kHistogramTail;
+  std::vector<std::vector<double>> masses;
   for (size_t slot = 0; slot < shown; ++slot) {
-    std::vector<double> mass(sol->return_bins.size(), 0.0);
-    for (size_t k = 0; k < dist[slot]->values.size(); ++k) mass[bin_of(*sol, dist[slot]->values[k])] += dist[slot]->probs[k];
-    plot::Bars b;
-    b.name = legend_name(r.layout.series[slot], *dist[slot], q.alpha);
-    b.group = r.layout.series[slot];
-    b.color = palette(slot);
-    const double part = sol->bin_width / static_cast<double>(shown);
-    for (size_t k = 0; k < mass.size(); ++k) {
-      const double left = sol->return_bins[k] - sol->bin_width / 2 + part * static_cast<double>(slot);
-      if (b.edges.empty() || b.edges.back() != left) {
-        if (!b.edges.empty()) b.heights.push_back(0.0);  // the gap to this bin's part (no bar: zero is off a log axis)
-        b.edges.push_back(left);
-      }
-      b.edges.push_back(left + part);
-      b.heights.push_back(mass[k]);
-    }
-    hist.bars.push_back(b);
-    hist.guides.push_back(marker(distribution_cvar(*dist[slot], q.alpha), palette(slot), true));
-    hist.guides.push_back(marker(distribution_mean(*dist[slot]), palette(slot), false));
+    masses.emplace_back(sol->return_bins.size(), 0.0);
+    for (size_t k = 0; k < dist[slot]->values.size(); ++k) masses.back()[risk_return_bin(*sol, dist[slot]->values[k])] += dist[slot]->probs[k];
   }
+  plot::Plot hist = return_histogram(*sol, r.layout.series, masses, q.alpha, "Return G, exact (dashed: CVaR_α, solid: mean)");
   f.plots.push_back(hist);
 
   GridPlotInput in;

@@ -49,6 +49,15 @@ Expected<RiskSolution> solve_risk(const RiskParams& p);
 // following each step's most likely outcome (tracking the stock), until the goal or H steps.
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
 
+// The histogram bin of return g (bins of width sol.bin_width centred on sol.return_bins; the ends
+// take everything beyond them).
+size_t risk_return_bin(const RiskSolution& sol, double g);
+// The headline histogram (the Runs figure's exact one, the live view's Monte Carlo one): policy
+// `ids[i]`'s mass per bin `masses[i]` as bars side by side in palette colour i, log scale; each
+// policy's exact CVaR_α (dashed) and mean (solid) marked, and named in the legend.
+plot::Plot return_histogram(const RiskSolution& sol, const std::vector<std::string>& ids, const std::vector<std::vector<double>>& masses, double alpha,
+                            const std::string& title);
+
 class RiskExperiment final : public ExperimentOf<RiskParams, RiskExperiment> {
  public:
   RiskExperiment();

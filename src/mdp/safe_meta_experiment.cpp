@@ -19,7 +19,6 @@ namespace {
 
 constexpr uint32_t kTrainTaskStream = 0x5A0, kTestTaskStream = 0x5A1;
 constexpr int kMetaPoints = 60;
-constexpr double kViolationTolerance = 1e-9;  // J_c > b + this counts as a violation (exact values)
 enum class Method { MetaSafe, MetaUnconstrained, UniformSafe, MetaPrimalDual };
 constexpr int kMethodCount = 4;
 
@@ -62,12 +61,6 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   return t;
 }
 
-MetaTaskSpec spec_of(const SafeMetaParams& p) {
-  MetaTaskSpec s;
-  s.size = p.size, s.hazards = p.hazards, s.slip = p.slip, s.gamma = p.gamma, s.budget = p.budget;
-  return s;
-}
-
 bool uses_meta_policy(Method m) { return m != Method::UniformSafe; }
 
 // [SECTION] run
@@ -86,7 +79,7 @@ struct Tally {
 class SafeMetaCursor final : public RunCursor {
  public:
   SafeMetaCursor(const SafeMetaParams& p, uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out)
-      : p_(p), layout_(layout), out_(out), budget_(p.budget), train_rng_(seed, run, kTrainTaskStream), test_rng_(seed, run, kTestTaskStream) {
+      : p_(p), layout_(layout), out_(out), budget_(p.budget), train_rng_(safe_meta_task_rng(seed, run, true)), test_rng_(safe_meta_task_rng(seed, run, false)) {
     for (size_t s = 0; s < p_.methods.size(); ++s) slot_of_[id_index(safe_meta_method_ids(), p_.methods[s])] = static_cast<int>(s);
     for (int m = 0; m < kMethodCount; ++m)
       if (slot_of_[m] >= 0 && uses_meta_policy(static_cast<Method>(m))) meta_ = true;
@@ -100,16 +93,12 @@ class SafeMetaCursor final : public RunCursor {
     while (train_.size() < static_cast<size_t>(p_.train_tasks) || test_.size() < static_cast<size_t>(p_.test_tasks)) {
       if (work <= 0) return false;
       const bool train = train_.size() < static_cast<size_t>(p_.train_tasks);
-      Expected<std::vector<MetaTask>> t = draw_meta_tasks(spec_of(p_), train ? train_rng_ : test_rng_, 1);
+      Expected<std::vector<MetaTask>> t = draw_meta_tasks(safe_meta_task_spec(p_), train ? train_rng_ : test_rng_, 1);
       if (!t.ok()) return true;  // the record stays empty (NaN)
       (train ? train_ : test_).push_back(std::move(t.value().front()));
       work -= 3.0;
     }
-    if (!trainer_) {
-      MetaTrainingSettings s;
-      s.meta_step = p_.meta_step, s.adapt_step = p_.adapt_step, s.margin = p_.margin, s.budget = p_.budget, s.certificate = p_.certificate;
-      trainer_ = std::make_unique<SafeMetaTrainer>(train_, s);
-    }
+    if (!trainer_) trainer_ = std::make_unique<SafeMetaTrainer>(train_, safe_meta_training_settings(p_));
     while (meta_ && iteration_ < p_.meta_iterations) {
       if (work <= 0) return false;
       if (meta_task_ < train_.size()) {
@@ -148,29 +137,12 @@ class SafeMetaCursor final : public RunCursor {
     Tally& t = tally_[static_cast<int>(m)];
     bool any = false;
     for (size_t k = 0; k < reward.size(); ++k) {
-      const bool over = cost[k] > budget_ + kViolationTolerance;
+      const bool over = cost[k] > budget_ + kSafeMetaViolationTolerance;
       t.reward[k] += reward[k], t.cost[k] += cost[k], t.violated[k] += over ? 1.0 : 0.0;
       any = any || over;
     }
     t.anytime += any ? 1.0 : 0.0;
-    t.from_feasible += any && cost[0] <= budget_ + kViolationTolerance ? 1.0 : 0.0;  // the anytime-safety premise held, yet a step broke it
-  }
-
-  // K steps of the closed-form adaptation (safe or unconstrained) from `start`.
-  void closed_form(const Mdp& task, Policy pi, bool safe, std::vector<double>& reward, std::vector<double>& cost) const {
-    reward.clear(), cost.clear();
-    for (int k = 0;; ++k) {
-      const PolicyStats st = policy_stats(task, pi);
-      reward.push_back(st.reward), cost.push_back(st.cost);
-      if (k == p_.adapt_steps) return;
-      if (safe) {
-        pi = safe_adaptation_step(task, pi, st, budget_, p_.adapt_step, p_.certificate).policy;
-      } else {
-        Policy next;
-        tilted_policy(task, pi, st, p_.adapt_step, 0.0, next);
-        pi = std::move(next);
-      }
-    }
+    t.from_feasible += any && cost[0] <= budget_ + kSafeMetaViolationTolerance ? 1.0 : 0.0;  // the anytime-safety premise held, yet a step broke it
   }
 
   // Method `stage` (in Method order; the safe step from the meta-policy first, as primal-dual's
@@ -178,49 +150,33 @@ class SafeMetaCursor final : public RunCursor {
   double adapt(const MetaTask& task, int stage) {
     const Method method = static_cast<Method>(stage);
     const Policy meta = meta_ ? trainer_->policy() : uniform_policy(task.mdp);
-    std::vector<double> reward, cost;
     switch (method) {
-      case Method::MetaSafe:
+      case Method::MetaSafe: {
         optimum_ += task.optimum_reward;
         if (slot_of_[static_cast<int>(Method::MetaSafe)] < 0 && slot_of_[static_cast<int>(Method::MetaPrimalDual)] < 0) return 0.0;
-        closed_form(task.mdp, meta, true, reward, cost);
-        one_step_reward_ = reward[1];
-        if (slot_of_[static_cast<int>(Method::MetaSafe)] >= 0) add(Method::MetaSafe, reward, cost);
+        const AdaptationPath path = closed_form_adaptation(p_, task.mdp, meta, true, false);
+        one_step_reward_ = path.reward[1];
+        if (slot_of_[static_cast<int>(Method::MetaSafe)] >= 0) add(Method::MetaSafe, path.reward, path.cost);
         return p_.adapt_steps + 1.0;
+      }
       case Method::MetaUnconstrained:
-      case Method::UniformSafe:
+      case Method::UniformSafe: {
         if (slot_of_[stage] < 0) return 0.0;
-        closed_form(task.mdp, method == Method::UniformSafe ? uniform_policy(task.mdp) : meta, method == Method::UniformSafe, reward, cost);
-        add(method, reward, cost);
+        const bool uniform = method == Method::UniformSafe;
+        const AdaptationPath path = closed_form_adaptation(p_, task.mdp, uniform ? uniform_policy(task.mdp) : meta, uniform, false);
+        add(method, path.reward, path.cost);
         return p_.adapt_steps + 1.0;
-      case Method::MetaPrimalDual:
+      }
+      case Method::MetaPrimalDual: {
         if (slot_of_[stage] < 0) return 0.0;
-        return primal_dual(task.mdp, meta, one_step_reward_);
+        const AdaptationPath path = primal_dual_adaptation(p_, task.mdp, meta, one_step_reward_, false);
+        add(Method::MetaPrimalDual, path.reward, path.cost);
+        Tally& t = tally_[static_cast<int>(Method::MetaPrimalDual)];
+        if (path.match >= 0) t.match_iterations += path.match, t.matched += 1.0;
+        return std::max(p_.adapt_steps, p_.pd_iterations) + 1.0;
+      }
     }
     return 0.0;
-  }
-
-  // π_{k+1} ∝ π_k exp(α(A_r − λ_k A_c)), λ_{k+1} = [λ_k + η_λ(J_c(π_k) − b)]₊; the curve keeps k ≤ K,
-  // the match count is the first k whose policy has the one-step safe policy's reward within budget.
-  double primal_dual(const Mdp& task, Policy pi, double target) {
-    std::vector<double> reward, cost;
-    double lambda = 0.0;
-    int match = -1;
-    const int last = std::max(p_.adapt_steps, p_.pd_iterations);
-    for (int k = 0;; ++k) {
-      const PolicyStats st = policy_stats(task, pi);
-      if (k <= p_.adapt_steps) reward.push_back(st.reward), cost.push_back(st.cost);
-      if (match < 0 && k >= 1 && st.reward >= target && st.cost <= budget_ + kViolationTolerance) match = k;
-      if (k == last || (match >= 0 && k >= p_.adapt_steps)) break;
-      Policy next;
-      tilted_policy(task, pi, st, p_.adapt_step, lambda, next);
-      pi = std::move(next);
-      lambda = std::max(0.0, lambda + p_.dual_step * (st.cost - budget_));
-    }
-    add(Method::MetaPrimalDual, reward, cost);
-    Tally& t = tally_[static_cast<int>(Method::MetaPrimalDual)];
-    if (match >= 0) t.match_iterations += match, t.matched += 1.0;
-    return last + 1.0;
   }
 
   void finish() {
@@ -267,6 +223,68 @@ class SafeMetaCursor final : public RunCursor {
 };
 
 }  // namespace
+
+MetaTaskSpec safe_meta_task_spec(const SafeMetaParams& p) {
+  MetaTaskSpec s;
+  s.size = p.size, s.hazards = p.hazards, s.slip = p.slip, s.gamma = p.gamma, s.budget = p.budget;
+  return s;
+}
+
+MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p) {
+  MetaTrainingSettings s;
+  s.meta_step = p.meta_step, s.adapt_step = p.adapt_step, s.margin = p.margin, s.budget = p.budget, s.certificate = p.certificate;
+  return s;
+}
+
+Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training) { return Rng(seed, run, training ? kTrainTaskStream : kTestTaskStream); }
+
+Adaptation::Adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, AdaptationRule rule, bool keep_policies)
+    : p_(p), task_(task), pi_(std::move(start)), rule_(rule), keep_(keep_policies) {}
+
+const PolicyStats& Adaptation::evaluate() {
+  stats_ = policy_stats(task_, pi_);
+  if (static_cast<int>(path_.reward.size()) <= p_.adapt_steps) {
+    path_.reward.push_back(stats_.reward), path_.cost.push_back(stats_.cost);
+    if (keep_) path_.policies.push_back(pi_);
+  }
+  return stats_;
+}
+
+void Adaptation::adapt() {
+  if (rule_ == AdaptationRule::Safe) {
+    pi_ = safe_adaptation_step(task_, pi_, stats_, p_.budget, p_.adapt_step, p_.certificate).policy;
+    return;
+  }
+  Policy next;
+  tilted_policy(task_, pi_, stats_, p_.adapt_step, rule_ == AdaptationRule::PrimalDual ? lambda_ : 0.0, next);
+  pi_ = std::move(next);
+  if (rule_ == AdaptationRule::PrimalDual) lambda_ = std::max(0.0, lambda_ + p_.dual_step * (stats_.cost - p_.budget));
+}
+
+AdaptationPath closed_form_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, bool safe, bool keep_policies) {
+  Adaptation a(p, task, std::move(start), safe ? AdaptationRule::Safe : AdaptationRule::Unconstrained, keep_policies);
+  for (int k = 0;; ++k) {
+    a.evaluate();
+    if (k == p.adapt_steps) return a.path();
+    a.adapt();
+  }
+}
+
+AdaptationPath primal_dual_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, double target, bool keep_policies) {
+  Adaptation a(p, task, std::move(start), AdaptationRule::PrimalDual, keep_policies);
+  int match = -1;
+  const int last = std::max(p.adapt_steps, p.pd_iterations);
+  for (int k = 0;; ++k) {
+    const PolicyStats& st = a.evaluate();
+    if (match < 0 && k >= 1 && st.reward >= target && st.cost <= p.budget + kSafeMetaViolationTolerance) match = k;
+    if (k == last || (match >= 0 && k >= p.adapt_steps)) {
+      AdaptationPath out = a.path();
+      out.match = match;
+      return out;
+    }
+    a.adapt();
+  }
+}
 
 const std::vector<std::string>& safe_meta_method_ids() {
   static const std::vector<std::string> ids{"meta_safe", "meta_unconstrained", "uniform_safe", "meta_primal_dual"};

@@ -14,7 +14,10 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/rng.hpp"
 #include "mdp/safe_adaptation.hpp"
+#include "mdp/safe_meta_tasks.hpp"
+#include "mdp/safe_meta_training.hpp"
 
 namespace klab::mdp {
 
@@ -28,6 +31,49 @@ struct SafeMetaParams {
 };
 
 const std::vector<std::string>& safe_meta_method_ids();  // meta_safe, meta_unconstrained, uniform_safe, meta_primal_dual
+
+// The pieces a run is made of, shared by the Runs tab's cursor and the live view.
+constexpr double kSafeMetaViolationTolerance = 1e-9;  // J_c > b + this counts as over budget (exact values)
+MetaTaskSpec safe_meta_task_spec(const SafeMetaParams& p);
+MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p);
+// The stream run `run` draws its training (or its unseen) tasks from, one task at a time.
+Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training);
+
+// One method's adaptation on one task: J_r and J_c of π_0 … π_K and, when kept, the policies.
+struct AdaptationPath {
+  std::vector<double> reward, cost;  // (K + 1)
+  std::vector<Policy> policies;      // (K + 1) when kept, else empty
+  int match = -1;                    // primal-dual: the first iteration k ≥ 1 with at least the target reward within budget
+};
+// One method's adaptation on one task, a step at a time (the functions below run it to the end;
+// mdp.safe_meta's live view steps every method side by side): evaluate() evaluates π_k exactly and
+// appends J_r, J_c (and π_k when kept) to the path while k ≤ K; adapt() moves to π_{k+1} by the rule.
+enum class AdaptationRule { Safe, Unconstrained, PrimalDual };
+class Adaptation {
+ public:
+  Adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, AdaptationRule rule, bool keep_policies);
+  const PolicyStats& evaluate();
+  void adapt();  // after evaluate()
+  const AdaptationPath& path() const { return path_; }
+  const Policy& policy() const { return pi_; }  // π_k
+
+ private:
+  const SafeMetaParams& p_;
+  const Mdp& task_;
+  Policy pi_;
+  AdaptationRule rule_;
+  bool keep_;
+  PolicyStats stats_;
+  double lambda_ = 0.0;  // primal-dual's multiplier λ_k
+  AdaptationPath path_;
+};
+
+// K = adapt_steps steps of closed-form adaptation from `start`: the certified safe step (`safe`)
+// or the unconstrained one π′ ∝ π exp(α A_r).
+AdaptationPath closed_form_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, bool safe, bool keep_policies);
+// π_{k+1} ∝ π_k exp(α(A_r − λ_k A_c)), λ_{k+1} = [λ_k + η_λ(J_c(π_k) − b)]₊ from λ_0 = 0: the path
+// keeps k ≤ K; the iterations go on (up to pd_iterations) until one has `target` reward within budget.
+AdaptationPath primal_dual_adaptation(const SafeMetaParams& p, const Mdp& task, Policy start, double target, bool keep_policies);
 
 class SafeMetaExperiment final : public ExperimentOf<SafeMetaParams, SafeMetaExperiment> {
  public:

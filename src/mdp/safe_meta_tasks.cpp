@@ -34,7 +34,7 @@ Status check_meta_task_spec(const MetaTaskSpec& spec) {
   return {};
 }
 
-Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards) {
+Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards) {
   const int n = spec.size;
   GridSpec g;
   g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
@@ -44,7 +44,11 @@ Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::
   g.hazard_cost = 1.0;
   g.cell_rewards = {{goal_cell / n, goal_cell % n, 1.0}};
   g.discount = spec.gamma;
-  Expected<Grid> grid = build_gridworld(g);
+  return build_gridworld(g);
+}
+
+Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards) {
+  Expected<Grid> grid = meta_task_grid(spec, goal_cell, hazards);
   if (!grid.ok()) return grid.status();
   return std::move(grid.value().mdp);
 }

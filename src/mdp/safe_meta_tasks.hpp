@@ -16,6 +16,7 @@
 
 #include "core/rng.hpp"
 #include "core/status.hpp"
+#include "mdp/gridworld.hpp"
 #include "mdp/lp.hpp"
 
 namespace klab::mdp {
@@ -37,7 +38,9 @@ struct MetaTask {
 
 // Checks the spec (messages name the parameter).
 Status check_meta_task_spec(const MetaTaskSpec& spec);
-// The task with this goal and these hazards (cells row·n + col).
+// The task with this goal and these hazards (cells row·n + col), with its grid layout (for drawing).
+Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards);
+// The same, its MDP only.
 Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards);
 // `count` feasible tasks drawn from `rng`, each with its exact CMDP optimum.
 Expected<std::vector<MetaTask>> draw_meta_tasks(const MetaTaskSpec& spec, Rng& rng, int count);
