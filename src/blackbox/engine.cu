@@ -17,7 +17,7 @@
 //   * The config (grid of ≤ 16 sizes with their flip tables: ~5.7 KB) sits in device memory: every
 //     thread of a warp reads the same grid point, broadcast through L1.
 //   * Chunks of at most kMaxGenomeBytes of strings (and at most all runs): with n = 10⁴, 4 series
-//     and 16 sizes that is still ~6,500 runs, 420,000 threads, more than one full wave of an H200.
+//     and 16 sizes that is still ~6,700 runs, 430,000 threads, more than one full wave of an H200.
 //   * Per job: one device buffer (config, strings, outcomes), one stream; per chunk: kernel, copy of
 //     the outcomes, synchronise, hand them over.
 #include <cuda_runtime.h>
