@@ -16,8 +16,9 @@
 //     n stored keys per landscape (80 KB per thread at n = 10⁴).
 //   * The config (grid of ≤ 16 sizes with their flip tables: ~5.7 KB) sits in device memory: every
 //     thread of a warp reads the same grid point, broadcast through L1.
-//   * Chunks of at most kMaxGenomeBytes of strings (and at most all runs): with n = 10⁴, 4 series
-//     and 16 sizes that is still ~6,700 runs, 430,000 threads, more than one full wave of an H200.
+//   * Chunks of at most kMaxGenomeBytes of strings and kMaxOutcomeBytes of outcomes (and at most all
+//     runs): with n = 10⁴, 4 series and 16 sizes that is still ~6,700 runs, 430,000 threads, more
+//     than one full wave of an H200; at small n, 6.7·10⁶ landscapes.
 //   * Per job: one device buffer (config, strings, outcomes), one stream; per chunk: kernel, copy of
 //     the outcomes, synchronise, hand them over.
 #include <cuda_runtime.h>
@@ -34,7 +35,9 @@ namespace {
 
 // 4 warps: small blocks let the occupancy calculator pack an SM up to its register limit.
 constexpr int kEsThreadsPerBlock = 128;
-constexpr size_t kMaxGenomeBytes = size_t{512} << 20;
+// At most this many bytes of packed strings, and of outcomes (40 B per landscape; the host holds a
+// copy), per chunk.
+constexpr size_t kMaxGenomeBytes = size_t{512} << 20, kMaxOutcomeBytes = size_t{256} << 20;
 
 __global__ void __launch_bounds__(kEsThreadsPerBlock)
     es_kernel(const EsConfig* __restrict__ cfg, uint64_t seed, uint32_t first_run, uint32_t runs, uint32_t* __restrict__ genomes,
@@ -85,11 +88,11 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
   KLAB_CUDA_TRY(cudaDeviceGetLimit(&stack, cudaLimitStackSize));
   if (attributes.localSizeBytes > stack) KLAB_CUDA_TRY(cudaDeviceSetLimit(cudaLimitStackSize, attributes.localSizeBytes));
 
-  // Chunk: as many runs as kMaxGenomeBytes of strings allow (the thread count stays below 2³²).
+  // Chunk: as many runs as kMaxGenomeBytes of strings and kMaxOutcomeBytes of outcomes allow.
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run()), words = static_cast<size_t>(cfg.max_n() + 31) / 32;
   const size_t genome_bytes_per_run = per_run * words * sizeof(uint32_t);
-  size_t capacity = std::max<size_t>(1, kMaxGenomeBytes / genome_bytes_per_run);
-  capacity = std::min<size_t>({capacity, runs, (size_t{1} << 31) / per_run});
+  size_t capacity = std::min(kMaxGenomeBytes / genome_bytes_per_run, kMaxOutcomeBytes / (per_run * sizeof(EsOutcome)));
+  capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
   const size_t genomes_at = es_aligned(sizeof(EsConfig)), outcomes_at = genomes_at + es_aligned(items * words * sizeof(uint32_t));
   const size_t bytes = outcomes_at + items * sizeof(EsOutcome);

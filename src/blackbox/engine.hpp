@@ -98,8 +98,8 @@ struct EsCudaStats {
   double seconds = 0.0;           // wall time of the whole job, consumer included
 };
 
-// Runs first_run .. first_run + runs − 1 on the GPU in chunks (at most kMaxEsGenomeBytes of packed
-// strings each) and hands each chunk to `consume` in run order. An error (no device, a CUDA failure,
+// Runs first_run .. first_run + runs − 1 on the GPU in chunks (at most 512 MiB of packed strings and
+// 256 MiB of outcomes each) and hands each chunk to `consume` in run order. An error (no device, a CUDA failure,
 // a build without CUDA) comes back as a Status naming it.
 Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const EsChunk&)>& consume,
                    EsCudaStats* stats = nullptr);
