@@ -5,9 +5,8 @@
 namespace klab::blackbox {
 
 std::vector<uint64_t> zobrist_keys(const Landscape& l) {
-  Rng r(l.seed, l.run, kZobristStream + l.salt);
   std::vector<uint64_t> keys(static_cast<size_t>(l.n));
-  for (uint64_t& k : keys) k = r.next_u64();
+  for (int i = 0; i < l.n; ++i) keys[static_cast<size_t>(i)] = zobrist_key(l, i);
   return keys;
 }
 
@@ -30,63 +29,14 @@ std::vector<double> flip_count_cdf(int n) {
 
 EaRun ea_start(const Landscape& l, const std::vector<uint64_t>& keys) {
   EaRun st;
-  Rng r(l.seed, l.run, kStartStream + l.salt);
   st.x.resize(static_cast<size_t>(l.n));
-  for (int i = 0; i < l.n; ++i) {
-    st.x[static_cast<size_t>(i)] = static_cast<uint8_t>(r.next_u32() >> 31);
-    if (st.x[static_cast<size_t>(i)]) ++st.ones, st.hash ^= keys[static_cast<size_t>(i)];
-  }
-  st.f = fitness(l, st.ones, st.hash);
-  st.evaluations = 1;
+  ea_start_on(l, KeyTable{keys.data()}, ByteGenome{st.x.data()}, st);
   return st;
 }
 
-namespace {
-
-int draw_flip_count(const std::vector<double>& cdf, Rng& rng) {
-  const double u = rng.uniform();
-  int k = 0;
-  while (k < kMaxFlips && !(u < cdf[static_cast<size_t>(k)])) ++k;
-  return k;
-}
-
-}  // namespace
-
 void ea_generation(const Landscape& l, const std::vector<uint64_t>& keys, const std::vector<double>& cdf, Selection s,
                    int lambda, Rng& rng, EaRun& st) {
-  int flips[kMaxFlips], best_flips[kMaxFlips];
-  int best_count = -1, best_ones = 0;
-  uint64_t best_hash = 0;
-  double best_f = -kInf;
-  const int max_flips = l.n < kMaxFlips ? l.n : kMaxFlips;
-  for (int c = 0; c < lambda; ++c) {
-    int k = draw_flip_count(cdf, rng);
-    if (k > max_flips) k = max_flips;
-    int ones = st.ones;
-    uint64_t hash = st.hash;
-    for (int j = 0; j < k; ++j) {
-      int pos;
-      bool fresh;
-      do {  // K distinct positions, uniformly
-        pos = static_cast<int>(rng.below(static_cast<uint32_t>(l.n)));
-        fresh = true;
-        for (int i = 0; i < j; ++i) fresh = fresh && flips[i] != pos;
-      } while (!fresh);
-      flips[j] = pos;
-      ones += st.x[static_cast<size_t>(pos)] ? -1 : 1;
-      hash ^= keys[static_cast<size_t>(pos)];
-    }
-    const double f = k == 0 ? st.f : fitness(l, ones, hash);  // a clone is not re-drawn: frozen noise
-    if (f > best_f) {
-      best_f = f, best_ones = ones, best_hash = hash, best_count = k;
-      for (int j = 0; j < k; ++j) best_flips[j] = flips[j];
-    }
-  }
-  st.evaluations += lambda;
-  ++st.generations;
-  if (s == Selection::Plus && best_f < st.f) return;  // elitist: keep x unless an offspring is at least as good
-  for (int j = 0; j < best_count; ++j) st.x[static_cast<size_t>(best_flips[j])] ^= 1;
-  st.ones = best_ones, st.hash = best_hash, st.f = best_f;
+  ea_generation_on(l, KeyTable{keys.data()}, cdf.data(), s, lambda, rng, ByteGenome{st.x.data()}, st);
 }
 
 double comma_threshold(int n) {

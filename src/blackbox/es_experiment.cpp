@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/batch.hpp"
 #include "core/result_plots.hpp"
 
 namespace klab::blackbox {
@@ -70,19 +71,42 @@ int es_lambda(const EsParams& p, int n) { return std::max(1, static_cast<int>(st
 
 // [SECTION] run
 
+Selection es_selection(const std::string& series) { return series.rfind("plus", 0) == 0 ? Selection::Plus : Selection::Comma; }
+
+HeightModel es_heights(const EsParams& p, const std::string& series) {
+  const bool random = series.find("random") != std::string::npos;
+  return {random ? p.random_law : HeightLaw::Equal, p.height, p.spread};
+}
+
+EsConfig es_config(const EsParams& p) {
+  EsConfig c;
+  c.n_series = static_cast<int>(p.series.size());
+  for (int s = 0; s < c.n_series && s < kMaxEsSeries; ++s) {
+    c.selection[s] = es_selection(p.series[static_cast<size_t>(s)]);
+    c.heights[s] = es_heights(p, p.series[static_cast<size_t>(s)]);
+  }
+  c.density = p.density;
+  const std::vector<int> grid = es_n_grid(p);
+  c.n_grid = static_cast<int>(grid.size());
+  for (int k = 0; k < c.n_grid && k < kMaxEsGrid; ++k) {
+    EsGridPoint& g = c.grid[k];
+    g.n = grid[static_cast<size_t>(k)];
+    g.lambda = es_lambda(p, g.n);
+    g.target = g.n - p.target_gap;
+    g.budget = es_budget(p, g.n);
+    const std::vector<double> cdf = flip_count_cdf(g.n);
+    std::copy(cdf.begin(), cdf.end(), g.cdf);
+  }
+  return c;
+}
+
 EsRun::EsRun(const EsParams& p, const std::string& series, int n, uint64_t seed, uint32_t run)
-    : selection_(series.rfind("plus", 0) == 0 ? Selection::Plus : Selection::Comma),
+    : landscape_(disom_landscape(n, p.density, es_heights(p, series), seed, run)),
+      selection_(es_selection(series)),
       lambda_(es_lambda(p, n)),
       target_(n - p.target_gap),
       budget_(es_budget(p, n)),
       rng_(seed, run, kMutationStream + salt_of_size(n)) {  // the same mutation draws for every series
-  const bool random = series.find("random") != std::string::npos;
-  landscape_.n = n;
-  landscape_.p = p.density / n;
-  landscape_.heights = {random ? p.random_law : HeightLaw::Equal, p.height, p.spread};
-  landscape_.seed = seed;
-  landscape_.run = run;
-  landscape_.salt = salt_of_size(n);
   keys_ = zobrist_keys(landscape_);
   cdf_ = flip_count_cdf(n);
   st_ = ea_start(landscape_, keys_);
@@ -92,20 +116,67 @@ void EsRun::generation() { ea_generation(landscape_, keys_, cdf_, selection_, la
 
 EsExperiment::EsExperiment() : ExperimentOf(table()) {}
 
-void EsExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  const std::vector<double>& grid = layout.axes[0].x;
-  for (size_t s = 0; s < layout.series.size(); ++s) {
-    for (size_t k = 0; k < grid.size(); ++k) {
-      EsRun r(p(), layout.series[s], static_cast<int>(grid[k]), seed, run);
-      while (!r.done()) r.generation();
-      const double evaluations = static_cast<double>(std::min(r.state().evaluations, r.budget()));
-      out.curve(s, kCurveEvaluations, k, evaluations);
-      out.curve(s, kCurveStuck, k, r.reached() ? 0.0 : 1.0);
-      if (k + 1 < grid.size()) continue;
-      out.final(s, kFinalEvaluations, evaluations);
-      out.final(s, kFinalStuck, r.reached() ? 0.0 : 1.0);
+namespace {
+
+// A run's record from its outcomes (engine.hpp's layout: series-major, then the n grid): the
+// CPU engine's and the CUDA engine's runs go through here alike.
+void fill_es_record(const EsConfig& c, const EsOutcome* outcome, RunRecord& out) {
+  for (int s = 0; s < c.n_series; ++s)
+    for (int k = 0; k < c.n_grid; ++k) {
+      const EsOutcome& o = outcome[s * c.n_grid + k];
+      const double evaluations = static_cast<double>(std::min(o.evaluations, c.grid[k].budget));
+      out.curve(static_cast<size_t>(s), kCurveEvaluations, static_cast<size_t>(k), evaluations);
+      out.curve(static_cast<size_t>(s), kCurveStuck, static_cast<size_t>(k), o.reached ? 0.0 : 1.0);
+      if (k + 1 < c.n_grid) continue;
+      out.final(static_cast<size_t>(s), kFinalEvaluations, evaluations);
+      out.final(static_cast<size_t>(s), kFinalStuck, o.reached ? 0.0 : 1.0);
     }
-  }
+}
+
+}  // namespace
+
+void EsExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  const EsConfig c = es_config(p());
+  std::vector<EsOutcome> outcome(static_cast<size_t>(c.landscapes_per_run()));
+  for (int s = 0; s < c.n_series; ++s)
+    for (int k = 0; k < c.n_grid; ++k) {
+      EsRun r(p(), layout.series[static_cast<size_t>(s)], c.grid[k].n, seed, run);
+      while (!r.done()) r.generation();
+      EsOutcome& o = outcome[static_cast<size_t>(s * c.n_grid + k)];
+      o.evaluations = r.state().evaluations;
+      o.reached = r.reached() ? 1 : 0;
+    }
+  fill_es_record(c, outcome.data(), out);
+}
+
+Status EsExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+  const RunLayout layout = this->layout();
+  const EsConfig c = es_config(p());
+  const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
+  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in order.
+  SlotStats merged(layout), block(layout);
+  RunRecord record(layout);
+  EsCudaStats stats;
+  const Status s = run_es_cuda(c, seed, 0, runs, [&](const EsChunk& chunk) {
+    for (uint32_t i = 0; i < chunk.runs; ++i) {
+      record.clear();
+      fill_es_record(c, chunk.outcome + i * per_run, record);
+      block.add(record);
+      const uint32_t r = chunk.first_run + i + 1;
+      if (r % kBlockRuns == 0 || r == runs) {
+        merged.merge(block);
+        block = SlotStats(layout);
+      }
+    }
+  }, &stats);
+  if (!s.ok()) return s;
+  result->layout = layout;
+  result->seed = seed;
+  result->runs_requested = runs;
+  result->runs_done = runs;
+  result->seconds = stats.seconds;  // the whole job: GPU, transfers and the aggregation
+  result->stats = merged;
+  return {};
 }
 
 // [SECTION] layout

@@ -1,12 +1,14 @@
 // blackbox.es: the (1+λ)-EA against the (1,λ)-EA on DisOM, OneMax with planted local optima of
 // random height (and, as the control, of equal height): evaluations to the target and the
 // fraction of runs stuck at a polynomial budget c·n², against n on log axes. Landscape and algorithms:
-// disom.hpp. Paper: Lengler, Schiller, Sieberling, GECCO 2024.
+// disom.hpp. Paper: Lengler, Schiller, Sieberling, GECCO 2024. `klab run blackbox.es --backend cuda`
+// runs the same landscapes one GPU thread each (engine.hpp, engine.cu).
 #pragma once
 #include <string>
 #include <vector>
 
 #include "blackbox/disom.hpp"
+#include "blackbox/engine.hpp"
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 
@@ -31,6 +33,12 @@ const std::vector<std::string>& es_series_ids();
 std::vector<int> es_n_grid(const EsParams& p);
 int es_lambda(const EsParams& p, int n);
 long long es_budget(const EsParams& p, int n);  // ⌈c·n²⌉ evaluations
+// The selection and the height law of series id `series` ("<selection>_<heights>").
+Selection es_selection(const std::string& series);
+HeightModel es_heights(const EsParams& p, const std::string& series);
+// The plain-data form of a parameter set for the batched engines (engine.hpp): series in the
+// order of p.series, sizes in the order of the n grid.
+EsConfig es_config(const EsParams& p);
 
 // One algorithm on one landscape of size n, generation by generation (the experiment's runs and
 // the live view). Series `s` is an index into es_series_ids().
@@ -63,6 +71,8 @@ class EsExperiment final : public ExperimentOf<EsParams, EsExperiment> {
   RunLayout layout() const override;
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
 };
 
 DemoInfo es_demo();
