@@ -387,10 +387,10 @@ class SafeMetaView final : public ui::DemoView {
                                            "Meta-policy π_φ on training task 1 over its cost-to-go; H: hazards, G: goal"));
       }
       plot::Plot excess;
-      excess.title = "Meta-training: the meta-policy's worst cost over the training tasks, max_τ J_c − b";
+      excess.title = "Meta-training: the meta-policy's cost J_c − b on its worst training task";
       excess.x = {"meta-iteration t", plot::Scale::Linear};
       excess.x.cover_lo = 0, excess.x.cover_hi = std::max(1, params_.meta_iterations);
-      excess.y = {"max_τ J_c^τ(π_φ) − b", plot::Scale::Linear};
+      excess.y = {"worst task's J_c(π_φ) − b", plot::Scale::Linear};
       plot::Line ex;
       ex.name = "meta-policy";
       ex.color = palette(0);

@@ -361,7 +361,7 @@ plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
     meta.lines = meta_lines;
   }
   plot::Plot excess;
-  excess.title = "Meta-policy cost on the training tasks: max_τ J_c − b";
+  excess.title = "Meta-policy cost on its worst training task: J_c − b";
   excess.x = {"meta-iteration t"};
   excess.y = {"worst excess over budget"};
   std::vector<plot::Line> excess_lines = reported_lines(r, "meta_excess");
