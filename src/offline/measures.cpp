@@ -42,6 +42,22 @@ double trajectory_quality(double g, double g_min, double g_max) {
 
 double state_action_coverage(int u, int u_ref) { return u_ref == 0 ? __builtin_nan("") : static_cast<double>(u) / u_ref; }
 
+// TQ and SACo of a dataset d (Schweighofer et al., CoLLAs 2022): its return and its unique
+// (state, action) pairs against reference datasets of the same size drawn by the random, expert and
+// replay behaviours, B being the world's behaviour enum.
+template <class B, class D, class Return, class Pairs, class Reference>
+DatasetMeasures measures_against_references(const D& d, Return average_return_of, Pairs unique_pairs_of, Reference reference) {
+  DatasetMeasures out;
+  out.average_return = average_return_of(d);
+  out.unique_pairs = unique_pairs_of(d);
+  out.random_return = average_return_of(reference(B::Random));
+  out.expert_return = average_return_of(reference(B::Expert));
+  out.replay_pairs = unique_pairs_of(reference(B::Replay));
+  out.tq = trajectory_quality(out.average_return, out.random_return, out.expert_return);
+  out.saco = state_action_coverage(out.unique_pairs, out.replay_pairs);
+  return out;
+}
+
 DatasetMeasures measure_dataset(const mdp::Mdp& m, const std::vector<int>& expert_actions, const DatasetSpec& spec,
                                 const Dataset& d, uint64_t seed, uint32_t run) {
   const auto reference = [&](Behaviour b) {
@@ -50,15 +66,8 @@ DatasetMeasures measure_dataset(const mdp::Mdp& m, const std::vector<int>& exper
     Rng rng(seed, run, kReferenceStream + static_cast<uint32_t>(b));
     return generate_dataset(m, expert_actions, r, rng);
   };
-  DatasetMeasures out;
-  out.average_return = average_return(d, m.discount);
-  out.unique_pairs = unique_pairs(d);
-  out.random_return = average_return(reference(Behaviour::Random), m.discount);
-  out.expert_return = average_return(reference(Behaviour::Expert), m.discount);
-  out.replay_pairs = unique_pairs(reference(Behaviour::Replay));
-  out.tq = trajectory_quality(out.average_return, out.random_return, out.expert_return);
-  out.saco = state_action_coverage(out.unique_pairs, out.replay_pairs);
-  return out;
+  return measures_against_references<Behaviour>(
+      d, [&](const Dataset& x) { return average_return(x, m.discount); }, unique_pairs, reference);
 }
 
 double point_average_return(const PointDataset& d, double gamma) {
@@ -96,15 +105,8 @@ DatasetMeasures measure_point_dataset(const PointMassWorld& w, const PointDatase
     Rng rng(seed, run, kPointReferenceStream + static_cast<uint32_t>(b));
     return generate_point_dataset(w, r, rng);
   };
-  DatasetMeasures out;
-  out.average_return = point_average_return(d, w.gamma);
-  out.unique_pairs = point_unique_pairs(d);
-  out.random_return = point_average_return(reference(PointBehaviour::Random), w.gamma);
-  out.expert_return = point_average_return(reference(PointBehaviour::Expert), w.gamma);
-  out.replay_pairs = point_unique_pairs(reference(PointBehaviour::Replay));
-  out.tq = trajectory_quality(out.average_return, out.random_return, out.expert_return);
-  out.saco = state_action_coverage(out.unique_pairs, out.replay_pairs);
-  return out;
+  return measures_against_references<PointBehaviour>(
+      d, [&](const PointDataset& x) { return point_average_return(x, w.gamma); }, point_unique_pairs, reference);
 }
 
 }  // namespace klab::offline
