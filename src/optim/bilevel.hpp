@@ -24,7 +24,25 @@
 //     ITD  h = d/dx f(x, y_K(x)) through the K unrolled steps: h = (x − y₂,K) + (1 − (1 − α)^K)(y₁,K − 1)
 // With ρ = 0 the lower level never moves y₂ (g does not depend on it), so both descend ½(x − y₂⁰)² + ½(x − 1)²
 // and stop at x = (1 + y₂⁰)/2 instead of φ's minimiser 1.
+//
+// Stochastic oracles (the paper's stochastic setting; the noise model is this lab's): every gradient the
+// methods use is the exact one plus independent N(0, s²/M) per coordinate, the mean of a mini-batch of M
+// samples of std s (one draw of std s/√M stands in for the M samples: same law). One oracle call is one
+// sample of ∇f and ∇g at one point, or one Jacobian-vector product; a batch of M costs M calls. Per outer step:
+//     penalty (double loop)  2K + 2   (K steps on y and on z; ∇_x f, ∇_x g at y and ∇_x g at z)
+//     penalty (single loop)  4        (one step on y and on z, then the x step)
+//     AID                    K + 2    (K noisy lower steps, ∇f at y_K, one noisy ∇²_{xy}g·v; the inverse of the y₁
+//                                      block of ∇²_{yy}g, which is 1, is exact: no noisy CG)
+//     ITD                    2K + 1   (K noisy lower steps, ∇f at y_K, K Jacobian products through the steps,
+//                                      exact here because g's Hessian is constant and the noise is additive)
+// The penalty's x-gradient divides the ∇_x g noise by σ: its variance grows like s²/(Mσ²), which is why the
+// paper's stochastic method needs large batches (O(ε⁻⁷) calls with σ = O(ε)) unless the oracles allow the
+// single loop (O(ε⁻⁵)).
 #pragma once
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "core/samplers.hpp"
 #include "optim/vec2.hpp"
 
 namespace klab::optim {
@@ -39,14 +57,27 @@ struct BilevelToy {
   double phi_minimiser() const;                 // argmin φ: 1 (ρ = 0) or ½
   double penalty_exact(double x, double sigma) const;           // ψ_σ, closed form (tests and reference)
   double penalty_gradient_exact(double x, double sigma) const;  // ∇ψ_σ, closed form
+  // argmin ψ_σ = (1/(σ + 1)) / (1/(σ + 1) + ρ/(σ + ρ)): 1 for ρ = 0 and ½ for ρ = 1 at every σ, otherwise O(σ) from ½.
+  double penalty_minimiser(double sigma) const;
+};
+
+// The noisy first-order oracle above: `noise()` is one coordinate's error, `charge()` books one call.
+struct NoisyOracle {
+  double sd = 0.0;   // s
+  int batch = 1;     // M
+  Rng rng{0, 0, 0};
+  double calls = 0.0;
+  double noise() { return sd > 0.0 ? sd / std::sqrt(static_cast<double>(batch)) * sample_normal(rng) : 0.0; }
+  void charge(int n = 1) { calls += static_cast<double>(n) * batch; }
 };
 
 // The penalty method's inner state: the minimisers of f + g/σ (y) and of g (z), warm-started.
 struct PenaltyState {
   Vec2 y{0.0, 0.0}, z{0.0, 0.0};
 };
-// Runs `steps` gradient steps on both inner problems at x, then returns ψ_σ(x) and writes ∇ψ_σ(x).
-double penalty_value(const BilevelToy& t, double x, double sigma, int steps, PenaltyState* s, double* gradient);
+// Runs `steps` (noisy) gradient steps on both inner problems at x, then returns ψ_σ(x) at the inner iterates
+// (noise-free: a readout) and writes the (noisy) Danskin estimate of ∇ψ_σ(x). steps = 1 is the single loop's update.
+double penalty_value(const BilevelToy& t, double x, double sigma, int steps, PenaltyState* s, double* gradient, NoisyOracle* o);
 
 // Lower level by K steps of gradient descent with step α from y⁰; the AID and ITD hypergradients.
 struct LowerLevel {
@@ -54,7 +85,7 @@ struct LowerLevel {
   double step = 0.5;    // α
   Vec2 init{0.0, 0.0};  // y⁰
 };
-double aid_hypergradient(const BilevelToy& t, double x, const LowerLevel& l);
-double itd_hypergradient(const BilevelToy& t, double x, const LowerLevel& l);
+double aid_hypergradient(const BilevelToy& t, double x, const LowerLevel& l, NoisyOracle* o);
+double itd_hypergradient(const BilevelToy& t, double x, const LowerLevel& l, NoisyOracle* o);
 
 }  // namespace klab::optim

@@ -13,7 +13,7 @@
 namespace klab::optim {
 
 struct BilevelParams {
-  std::vector<std::string> methods;  // "penalty", "aid", "itd"
+  std::vector<std::string> methods;  // "penalty", "penalty_single", "aid", "itd"
   double rho = 0.0;                  // ρ
   double sigma = 0.1;                // σ
   double start = -2.0;               // x₀
@@ -23,7 +23,12 @@ struct BilevelParams {
   int steps = 200;                   // outer steps
   int inner_steps = 50;              // K: lower-level (and penalty inner) gradient steps per outer step
   double inner_lr = 0.5;             // α: AID / ITD lower-level step, in units of 1/L_g (L_g = max(1, ρ))
+  double noise = 0.0;                // s: std of the Gaussian noise on every oracle coordinate (0: exact oracles)
+  int batch = 1;                     // M: samples averaged per oracle call
 };
+
+// The single loop's penalty schedule (a reading: the paper's schedule is not reproduced): σ_k = max(σ, 1/√(k + 1)).
+double single_loop_sigma(double sigma, int k);
 
 const std::vector<std::string>& bilevel_method_ids();
 
@@ -41,9 +46,11 @@ class BilevelRun {
   // there (NaN for AID and ITD).
   double last_error(size_t s) const { return error_[s]; }
   double last_penalty(size_t s) const { return value_[s]; }
+  double calls(size_t s) const { return oracle_[s].calls; }  // oracle calls so far (bilevel.hpp)
+  double calls_per_step(size_t s) const;
 
  private:
-  enum class Kind { Penalty, Aid, Itd };
+  enum class Kind { Penalty, PenaltySingle, Aid, Itd };
   BilevelToy toy_;
   double sigma_, lr_, start_;
   int inner_steps_;
@@ -51,6 +58,7 @@ class BilevelRun {
   std::vector<Kind> kinds_;
   std::vector<double> x_, value_, error_;
   std::vector<PenaltyState> penalty_;
+  std::vector<NoisyOracle> oracle_;
   int k_ = 0;
 };
 

@@ -626,8 +626,8 @@ class HalpernView final : public ui::DemoView {
 };
 
 // ---------------------------------------------------------------------------------------------
-// optim.bilevel: φ and ψ_σ over x with every method's iterate x_k on φ, and |∇φ(x_k)| against k; the
-// start x₀ is a handle to drag along x.
+// optim.bilevel: φ and ψ_σ over x with every method's iterate x_k on φ, and |x_k − argmin φ| against the
+// oracle calls each method spent; the start x₀ is a handle to drag along x.
 class BilevelView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -636,7 +636,7 @@ class BilevelView final : public ui::DemoView {
     steps_ = e.p().steps;
     series_ = e.p().methods;
     landscape_ = e.landscape();
-    k_.clear();
+    calls_.assign(series_.size(), {});
     x_.assign(series_.size(), {});
     record();
   }
@@ -664,14 +664,13 @@ class BilevelView final : public ui::DemoView {
     build_figure();
     ui::PlotGrid grid(2, 0);
     draw_landscape(e, grid.cell(0));
-    ui::draw_plot("stationarity", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("cost", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
  private:
   void record() {
-    k_.push_back(static_cast<double>(run_->steps_done()));
-    for (size_t s = 0; s < series_.size(); ++s) x_[s].push_back(run_->x(s));
+    for (size_t s = 0; s < series_.size(); ++s) calls_[s].push_back(run_->calls(s)), x_[s].push_back(run_->x(s));
   }
 
   void build_figure() {
@@ -679,14 +678,19 @@ class BilevelView final : public ui::DemoView {
     plot::Plot c = landscape_;
     c.title = "Drag the start: φ (solid), ψ_σ (dashed) and the iterates on φ";
     plot::Plot g;
-    g.title = "|∇φ(x_k)|: stationarity of the true hyper-objective";
-    g.x = {"outer step k", plot::Scale::Linear, 0.0, static_cast<double>(steps_)};
-    g.y = {"|∇φ(x_k)|", plot::Scale::Log};
+    g.title = "|x_k − argmin φ| against oracle calls";
+    double most = 1.0;
+    for (size_t s = 0; s < series_.size(); ++s) most = std::max(most, run_->calls_per_step(s) * steps_);
+    g.x = {"oracle calls", plot::Scale::Log, 1.0, most};
+    g.y = {"|x_k − argmin φ|", plot::Scale::Log};
     for (size_t s = 0; s < series_.size(); ++s) {
-      plot::Line trail{series_[s], {}, {}, {}, {}, palette(s), 1.5f}, stat{series_[s], k_, {}, {}, {}, palette(s), 2.0f};
-      for (double x : x_[s]) {
+      plot::Line trail{series_[s], {}, {}, {}, {}, palette(s), 1.5f}, stat{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
+      for (size_t i = 0; i < x_[s].size(); ++i) {
+        const double x = x_[s][i];
         trail.x.push_back(x), trail.y.push_back(t.phi(x));
-        stat.y.push_back(std::max(1e-16, std::fabs(t.phi_gradient(x))));
+        if (i == 0) continue;  // no calls yet: off the log axis
+        stat.x.push_back(calls_[s][i]);
+        stat.y.push_back(std::max(1e-16, std::fabs(x - t.phi_minimiser())));
       }
       c.points.push_back({"", {trail.x.back()}, {trail.y.back()}, palette(s), 5.0f, series_[s]});
       c.lines.push_back(trail);
@@ -711,8 +715,7 @@ class BilevelView final : public ui::DemoView {
   std::unique_ptr<BilevelRun> run_;
   int steps_ = 0;
   std::vector<std::string> series_;
-  std::vector<double> k_;               // (records) outer steps
-  std::vector<std::vector<double>> x_;  // (methods, records) iterates
+  std::vector<std::vector<double>> calls_, x_;  // (methods, records) oracle calls spent, iterates
   plot::Plot landscape_;
   bool dragging_ = false;
 };
