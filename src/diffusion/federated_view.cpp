@@ -104,7 +104,8 @@ class FederatedView final : public ui::DemoView {
   // marginal p_t at the level's t (what the level's Langevin steps target), the server's composed
   // score at t without the mechanism's noise (= ∇log p_t: a mixture of noised models is the noised
   // mixture) as arrows, each client's components noised to t as 2σ ellipses (≤ 3 clients drawn one
-  // colour each, more in one).
+  // colour each, more in one; no legend: on narrow screens it would squeeze the plot, the title
+  // names the ellipses).
   plot::Plot film(const Particles& x) {
     const double t = run_->level_time();
     if (t != field_t_) {
@@ -133,11 +134,10 @@ class FederatedView final : public ui::DemoView {
     layers.paths = toggles_.paths ? &trail_paths_ : nullptr;
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;
     char title[160];
-    std::snprintf(title, sizeof title, "DP messages, ε = %s: annealed ULA, level %zu / %d, t = %.3g", num(params_.epsilons[run_->next()]).c_str(), run_->level(),
+    std::snprintf(title, sizeof title, "DP messages, ε = %s: annealed ULA, level %zu / %d, t = %.3g; ellipses: clients", num(params_.epsilons[run_->next()]).c_str(), run_->level(),
                   params_.levels, t);
     plot::Plot p = film_plot(field_, box_, x, title, "federated with DP", 3, layers);
     p.lines.insert(p.lines.end(), clients_.begin(), clients_.end());
-    p.legend = true;
     return p;
   }
 
