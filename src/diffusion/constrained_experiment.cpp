@@ -197,6 +197,12 @@ ConstrainedRun::ConstrainedRun(const ConstrainedParams& p, uint64_t seed, uint32
   mmd_[static_cast<size_t>(ConstrainedSeries::EqualWeights)] = capped_mmd(mmd_ref_, samples_[static_cast<size_t>(ConstrainedSeries::EqualWeights)]);
   mmd_[static_cast<size_t>(ConstrainedSeries::PrimalDual)] = kNan;
   samples_[static_cast<size_t>(ConstrainedSeries::PrimalDual)] = draw(theta_, kTrainStream);
+  drawn_theta_ = theta_, drawn_stream_ = kTrainStream;
+}
+
+Paths ConstrainedRun::paths(size_t count) const {
+  const SolverPlan plan = make_solver_plan(Solver::DpmppTwoM, tilt_model(problem_, drawn_theta_), schedule_, StepSchedule::LogSnr, p_.nfe);
+  return record_paths(plan, plan.view(seed_, run_, drawn_stream_, drawn_stream_, count), count);
 }
 
 Particles ConstrainedRun::draw(const std::vector<double>& theta, uint32_t stream) const {
@@ -211,6 +217,7 @@ void ConstrainedRun::step() {
   if (iteration_ < p_.iterations) {
     Particles& x = samples_[static_cast<size_t>(ConstrainedSeries::PrimalDual)];
     x = draw(theta_, kTrainStream + static_cast<uint32_t>(iteration_));
+    drawn_theta_ = theta_, drawn_stream_ = kTrainStream + static_cast<uint32_t>(iteration_);
     primal_dual_step(problem_, x, p_.primal_rate, p_.dual_rate, theta_, lambda_);
     const ConstrainedValues v = exact_values(problem_, theta_, lambda_);
     lambda_trace_.push_back(lambda_);
@@ -233,6 +240,7 @@ void ConstrainedRun::step() {
   theta_ = project(problem_, theta_);  // (the simplex is convex: only rounding moves it)
   Particles& x = samples_[static_cast<size_t>(ConstrainedSeries::PrimalDual)];
   x = draw(theta_, kFinalStream);
+  drawn_theta_ = theta_, drawn_stream_ = kFinalStream;
   mmd_[static_cast<size_t>(ConstrainedSeries::PrimalDual)] = capped_mmd(mmd_ref_, x);
   finished_ = true;
 }

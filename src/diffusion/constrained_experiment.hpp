@@ -65,6 +65,9 @@ class ConstrainedRun {
   const Particles& samples(ConstrainedSeries s) const { return samples_[static_cast<size_t>(s)]; }
   double mmd(ConstrainedSeries s) const { return mmd_[static_cast<size_t>(s)]; }  // NaN until done (primal_dual)
   double work_per_iteration() const { return static_cast<double>(p_.particles) * p_.nfe; }
+  // The primal_dual samples' first `count` particles at every step of DPM-Solver++ 2M (the same
+  // noise and model: their last states are those samples; the live view's film). count ≤ particles.
+  Paths paths(size_t count) const;
 
  private:
   Particles draw(const std::vector<double>& theta, uint32_t stream) const;
@@ -83,6 +86,8 @@ class ConstrainedRun {
   std::vector<std::vector<double>> lambda_trace_, theta_trace_;
   std::vector<double> objective_trace_, violation_trace_;
   Particles samples_[3];
+  std::vector<double> drawn_theta_;  // the model and stream of the primal_dual samples
+  uint32_t drawn_stream_ = 0;
   double mmd_[3];
 };
 

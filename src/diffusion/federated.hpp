@@ -62,6 +62,7 @@ class AnnealedLangevinPass {
   bool done() const { return next_ >= levels_.size(); }
   size_t level() const { return next_; }  // levels done
   size_t levels() const { return levels_.size(); }
+  const std::vector<double>& times() const { return levels_; }  // t of each level
   void step(const ScoreQuery& score, Particles& x, Rng& rng);
 
  private:

@@ -171,6 +171,8 @@ size_t FederatedRun::level() const { return pass_ ? pass_->ula.level() : 0; }
 
 const Particles* FederatedRun::in_progress() const { return pass_ ? &pass_->x : nullptr; }
 
+double FederatedRun::level_time() const { return pass_ && level() > 0 ? pass_->ula.times()[level() - 1] : schedule_.t_end; }
+
 void FederatedRun::step() {
   if (done()) return;
   if (!pass_) pass_ = std::make_unique<Pass>(*this, next_);

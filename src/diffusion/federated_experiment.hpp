@@ -47,6 +47,7 @@ class FederatedRun {
   size_t level() const;                  // noise levels done in budget next()'s pass
   void step();
   const Particles* in_progress() const;  // the set of budget next()'s pass, mid-way; null between passes
+  double level_time() const;             // t of the last level done in that pass (t_end between passes)
   double value(FederatedSeries s, FederatedMetric m) const { return values_[static_cast<size_t>(s)][m]; }  // without DP
   double dp_value(size_t k, FederatedMetric m) const { return dp_values_[k][m]; }                         // federated at ε_k
   const Particles& samples(FederatedSeries s) const { return samples_[static_cast<size_t>(s)]; }

@@ -1,4 +1,4 @@
-// The diffusion chapter's live views (ImGui): diffusion.samplers, diffusion.tsmc.
+// The diffusion chapter's live views (ImGui): diffusion.samplers, .tsmc, .constrained, .federated.
 #pragma once
 #include <memory>
 #include <string>

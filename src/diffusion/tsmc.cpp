@@ -94,6 +94,8 @@ SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const 
     res.path[0] = Particles{x, y};
   }
   const bool twisted = o.potentials == Potentials::Twists;
+  SmcFilm* film = o.film;
+  if (film) *film = SmcFilm{}, film->state.push_back(Particles{x, y});
   std::vector<double> mx(n), my(n);
   for (int k = 0; k < steps; ++k) {
     const double t = p.t[static_cast<size_t>(k)], u = p.t[static_cast<size_t>(k) + 1];
@@ -123,10 +125,16 @@ SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const 
       }
     }
     res.evaluations += static_cast<double>(n);
-    if (o.resample && ess_fraction(log_w) < 0.5) {
+    const double ess = o.resample || film ? ess_fraction(log_w) : 1.0;  // (not needed otherwise)
+    if (film) film->log_w.push_back(log_w), film->ess.push_back(ess), film->resampled.push_back(o.resample && ess < 0.5);
+    if (o.resample && ess < 0.5) {
       const std::vector<size_t> idx = systematic(log_w, n, rng);
       gather(x, idx), gather(y, idx), gather(mx, idx), gather(my, idx), gather(look, idx);
       std::fill(log_w.begin(), log_w.end(), 0.0);
+      if (film) film->parent.push_back(idx);
+    } else if (film) {
+      film->parent.emplace_back(n);
+      for (size_t i = 0; i < n; ++i) film->parent.back()[i] = i;
     }
     if (o.keep_paths) res.mean[static_cast<size_t>(k)] = Particles{mx, my}, res.var.push_back(v);
     if (o.proposal) {
@@ -153,6 +161,7 @@ SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const 
       }
     }
     if (o.keep_paths) res.path[static_cast<size_t>(k) + 1] = Particles{x, y};
+    if (film) film->state.push_back(Particles{x, y});
   }
   const Twist last = twisted && steps > 0 ? twists[static_cast<size_t>(steps) - 1] : Twist{};
   for (size_t i = 0; i < n; ++i) log_w[i] += p.reward(x[i], y[i]) / p.beta - (twisted ? log_twist(last, x[i], y[i]) : look[i]);
@@ -160,11 +169,30 @@ SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const 
   res.log_w_var = variance(log_w);
   res.last = Particles{x, y};
   const std::vector<size_t> idx = systematic(log_w, o.outputs, rng);
+  if (film) film->log_w.push_back(log_w), film->ess.push_back(res.ess), film->output_parent = idx;
   res.outputs.x.resize(o.outputs);
   res.outputs.y.resize(o.outputs);
   for (size_t i = 0; i < o.outputs; ++i) res.outputs.x[i] = x[idx[i]], res.outputs.y[i] = y[idx[i]];
   res.log_w = std::move(log_w);
   return res;
+}
+
+Paths genealogy(const SmcFilm& f, const std::vector<double>& t, size_t count) {
+  Paths p;
+  p.times = t;
+  p.count = std::min(count, f.output_parent.size());
+  const size_t states = f.state.size();
+  p.x.resize(p.count * states);
+  p.y.resize(p.count * states);
+  for (size_t j = 0; j < p.count; ++j) {
+    size_t i = f.output_parent[j];
+    for (size_t k = states; k-- > 0;) {
+      p.x[j * states + k] = f.state[k].x[i];
+      p.y[j * states + k] = f.state[k].y[i];
+      if (k > 0) i = f.parent[k - 1][i];
+    }
+  }
+  return p;
 }
 
 std::vector<Twist> fixed_twists(const TiltProblem& p) {

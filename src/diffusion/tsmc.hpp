@@ -62,6 +62,20 @@ TiltProblem make_tilt_problem(const Mixture& m, const QuadraticReward& r, double
 
 enum class Potentials { Twists, LookAhead };
 
+// Every state of an SMC run, for the live view's film: the particles, their weights, and who
+// descends from whom through the resamplings (the genealogy).
+struct SmcFilm {
+  std::vector<Particles> state;             // (K + 1) x_k of every particle
+  std::vector<std::vector<double>> log_w;   // (K + 1) the log weights state k enters resampling with (k = K: with the reward)
+  std::vector<std::vector<size_t>> parent;  // (K) particle i of state k + 1 descends from particle parent[k][i] of state k
+  std::vector<bool> resampled;              // (K) whether step k resampled
+  std::vector<double> ess;                  // (K + 1) ESS/N of log_w[k]
+  std::vector<size_t> output_parent;        // (outputs) the particle of state K each output is
+};
+
+// The ancestral paths of the first `count` outputs through the film's states (times t_0 … t_K).
+Paths genealogy(const SmcFilm& f, const std::vector<double>& t, size_t count);
+
 struct SmcOptions {
   size_t particles = 256;
   size_t outputs = 256;          // samples returned (systematic resampling of the final weights)
@@ -71,6 +85,7 @@ struct SmcOptions {
   // Proposal kernels from these twists instead of `twists`, which then only define the intermediate
   // targets p·ψ_k; weights by the realised ratio p_k ψ_k(x') / (q_k ψ_{k−1}(x)). Null: q from `twists`.
   const std::vector<Twist>* proposal = nullptr;
+  SmcFilm* film = nullptr;  // records every state (draws nothing: the run is the same with or without)
 };
 
 struct SmcResult {

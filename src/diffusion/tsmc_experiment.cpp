@@ -123,7 +123,7 @@ TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run)
       problem_(make_tilt_problem(world_mixture(p.preset, p.width, p.mixture), QuadraticReward{p.reward_x, p.reward_y, p.curvature}, p.beta, p.steps)),
       target_(tilted_mixture(problem_.mixture, problem_.reward, p.beta)),
       kde_(target_, p.kde_grid, p.kde_bandwidth) {
-  const size_t n = static_cast<size_t>(p.particles), budget_particles = n * static_cast<size_t>(p.iterations + 1);
+  const size_t n = static_cast<size_t>(p.particles);
   const size_t methods = tsmc_method_ids().size();
   finals_.assign(methods, std::vector<double>(kTsmcMetricCount, kNan));
   samples_.resize(methods);
@@ -143,18 +143,56 @@ TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run)
     finals_[0] = measure(samples_[0], kNan, kNan);
   }
   fixed_ = fixed_twists(problem_);
-  const std::vector<Twist> none(static_cast<size_t>(p.steps));
   for (TsmcMethod m : {TsmcMethod::SmcBase, TsmcMethod::Tds}) {
-    Rng rng = stream(m);
-    SmcOptions o;
-    o.particles = budget_particles;
-    o.outputs = n;
-    o.potentials = m == TsmcMethod::SmcBase ? Potentials::LookAhead : Potentials::Twists;
-    const SmcResult r = run_smc(problem_, m == TsmcMethod::SmcBase ? none : fixed_, o, rng);
+    const SmcResult r = baseline_run(m, nullptr);
     samples_[static_cast<size_t>(m)] = r.outputs;
     finals_[static_cast<size_t>(m)] = measure(r.outputs, r.ess, r.log_w_var);
   }
-  for (int l = 0; l < 2; ++l) twists_[l] = none;  // both learners start from the base proposal
+  for (int l = 0; l < 2; ++l) twists_[l] = std::vector<Twist>(static_cast<size_t>(p.steps));  // both learners start from the base proposal
+}
+
+SmcResult TsmcRun::baseline_run(TsmcMethod m, SmcFilm* film) const {
+  Rng rng(seed_, run_, kMethodStream + static_cast<uint32_t>(m));
+  SmcOptions o;
+  o.particles = static_cast<size_t>(p_.particles) * static_cast<size_t>(p_.iterations + 1);
+  o.outputs = static_cast<size_t>(p_.particles);
+  o.potentials = m == TsmcMethod::SmcBase ? Potentials::LookAhead : Potentials::Twists;
+  o.film = film;
+  return run_smc(problem_, m == TsmcMethod::SmcBase ? std::vector<Twist>(static_cast<size_t>(p_.steps)) : fixed_, o, rng);
+}
+
+SmcResult TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, SmcFilm* film) const {
+  // Draws of iteration i: sub-stream i (the last for the output run), the same for both learners
+  // (common random numbers: their first iterations coincide).
+  Rng rng = Rng::substream(seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), static_cast<uint32_t>(iteration));
+  SmcOptions o;
+  o.particles = static_cast<size_t>(p_.particles);
+  o.outputs = o.particles;
+  o.film = film;
+  if (iteration < p_.iterations) {
+    o.resample = false;
+    o.keep_paths = film == nullptr;  // (the projection needs the paths; a film replay does not)
+    return run_smc(problem_, twists, o, rng);
+  }
+  // The output run: SMC with resampling, the look-ahead potentials of smc_base as intermediate
+  // targets and the learned kernels as proposals, so that it differs from smc_base only by
+  // its proposal. (The twists are fitted as kernels; at late steps a kernel hardly depends on its
+  // twist, which leaves the twist too poorly determined to serve as an intermediate target.)
+  o.proposal = &twists;
+  o.potentials = Potentials::LookAhead;
+  return run_smc(problem_, std::vector<Twist>(static_cast<size_t>(p_.steps)), o, rng);
+}
+
+bool TsmcRun::film(TsmcMethod m, SmcFilm* out) const {
+  if (m == TsmcMethod::SmcBase || m == TsmcMethod::Tds) {
+    baseline_run(m, out);
+    return true;
+  }
+  if (m == TsmcMethod::BestOfN || iteration_ == 0) return false;
+  const int l = m == TsmcMethod::TriTsmc ? 0 : 1;
+  const int last = iteration_ - 1;
+  learner_run(last, last < p_.iterations ? ran_[l] : twists_[l], out);
+  return true;
 }
 
 std::vector<double> TsmcRun::measure(const Particles& out, double ess, double log_w_var) const {
@@ -169,32 +207,18 @@ std::vector<double> TsmcRun::measure(const Particles& out, double ess, double lo
 double TsmcRun::budget() const { return static_cast<double>(p_.particles) * p_.steps * (p_.iterations + 1.0); }
 
 void TsmcRun::step() {
-  const size_t n = static_cast<size_t>(p_.particles);
   for (int l = 0; l < 2; ++l) {
     const TsmcMethod m = l == 0 ? TsmcMethod::TriTsmc : TsmcMethod::FullStep;
-    // Draws of iteration i: sub-stream i (the last for the output run), the same for both learners
-    // (common random numbers: their first iterations coincide).
-    Rng rng = Rng::substream(seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), static_cast<uint32_t>(iteration_));
-    SmcOptions o;
-    o.particles = n;
-    o.outputs = n;
     if (iteration_ < p_.iterations) {
-      o.resample = false;
-      o.keep_paths = true;
-      const SmcResult sis = run_smc(problem_, twists_[l], o, rng);
+      ran_[l] = twists_[l];
+      const SmcResult sis = learner_run(iteration_, twists_[l], nullptr);
       traces_[l].push_back(measure(sis.outputs, sis.ess, sis.log_w_var));
       const TrustRegionStep next = trust_region_update(sis, twists_[l], l == 0 ? p_.trust_region : -1.0);
       etas_[l].push_back(next.eta);
       twists_[l] = next.twists;
       samples_[static_cast<size_t>(m)] = sis.outputs;
     } else {
-      // The output run: SMC with resampling, the look-ahead potentials of smc_base as intermediate
-      // targets and the learned kernels as proposals, so that it differs from smc_base only by
-      // its proposal. (The twists are fitted as kernels; at late steps a kernel hardly depends on its
-      // twist, which leaves the twist too poorly determined to serve as an intermediate target.)
-      o.proposal = &twists_[l];
-      o.potentials = Potentials::LookAhead;
-      const SmcResult r = run_smc(problem_, std::vector<Twist>(static_cast<size_t>(p_.steps)), o, rng);
+      const SmcResult r = learner_run(iteration_, twists_[l], nullptr);
       samples_[static_cast<size_t>(m)] = r.outputs;
       finals_[static_cast<size_t>(m)] = measure(r.outputs, r.ess, r.log_w_var);
     }

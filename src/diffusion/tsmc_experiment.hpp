@@ -53,6 +53,11 @@ class TsmcRun {
   const Mixture& target() const { return target_; }
   const TiltProblem& problem() const { return problem_; }
   double budget() const;  // score evaluations per method
+  // The latest run of SMC method m (not best_of_n) again, recording every state (the live view's
+  // film): the same draws, so its outputs are samples(m). Learners: the SIS run of the latest
+  // iteration, or the output run once done; baselines: their one run at the budget. Nothing before a
+  // learner's first iteration (false) and for best_of_n.
+  bool film(TsmcMethod m, SmcFilm* out) const;
 
  private:
   TsmcParams p_;
@@ -65,12 +70,16 @@ class TsmcRun {
   int iteration_ = 0;
   std::vector<Twist> fixed_;
   std::vector<Twist> twists_[2];                 // tri_tsmc, full_step
+  std::vector<Twist> ran_[2];                    // the twists of their latest SIS run
   std::vector<std::vector<double>> traces_[2];   // (iterations, metrics)
   std::vector<double> etas_[2];
   std::vector<std::vector<double>> finals_;      // (methods, metrics)
   std::vector<Particles> samples_;               // (methods) current samples (learners: latest iteration)
 
   std::vector<double> measure(const Particles& out, double ess, double log_w_var) const;
+  SmcResult baseline_run(TsmcMethod m, SmcFilm* film) const;
+  // A learner's run of `iteration` (its output run at I) with the twists given.
+  SmcResult learner_run(int iteration, const std::vector<Twist>& twists, SmcFilm* film) const;
 };
 
 class TsmcExperiment final : public ExperimentOf<TsmcParams, TsmcExperiment> {
