@@ -1,4 +1,4 @@
-// The finite-sum game and the four methods (equations in halpern.hpp).
+// The finite-sum games (plane, ill-conditioned ℝ⁸) and the six methods (equations in halpern.hpp).
 #include "optim/halpern.hpp"
 
 #include <algorithm>
@@ -13,7 +13,21 @@ constexpr double kSqrt2 = 1.4142135623730951;
 
 double angle(const FiniteSumGame& g, long long i) { return 2.0 * kPi * (static_cast<double>(i) + 0.5) / static_cast<double>(g.n); }
 
-Vec2 axpy(double a, const Vec2& x, const Vec2& y) { return {a * x[0] + y[0], a * x[1] + y[1]}; }  // a x + y
+VecZ axpy(double a, const VecZ& x, const VecZ& y) {  // a x + y
+  VecZ r;
+  for (size_t j = 0; j < r.size(); ++j) r[j] = a * x[j] + y[j];
+  return r;
+}
+VecZ plus_minus(const VecZ& a, const VecZ& b, const VecZ& c) {  // a + b − c
+  VecZ r;
+  for (size_t j = 0; j < r.size(); ++j) r[j] = a[j] + b[j] - c[j];
+  return r;
+}
+
+// ill_conditioned: z* (fixed; q̄ = −M̄z*) and the directions of the components' shifts b_i − b̄, c_i − c̄ (zero mean over i).
+constexpr std::array<double, 8> kIllSolution{0.5, -0.5, 0.5, 1.0, -0.5, 0.5, -0.5, -0.5};
+constexpr std::array<double, 8> kShiftCos{1.0, -0.5, 0.0, 1.0, 0.5, 1.0, -1.0, 0.0};
+constexpr std::array<double, 8> kShiftSin{0.0, 1.0, 1.0, -0.5, -1.0, 0.0, 0.5, 1.0};
 
 long long uniform_index(Rng& rng, long long n) {
   return std::min(n - 1, static_cast<long long>(rng.uniform() * static_cast<double>(n)));
@@ -21,27 +35,31 @@ long long uniform_index(Rng& rng, long long n) {
 
 long long vr_batch(const FiniteSumGame& g) { return static_cast<long long>(std::ceil(std::sqrt(static_cast<double>(g.n)))); }
 
-Vec2 anchored(double lambda, const Vec2& z0, const Vec2& z) { return {lambda * z0[0] + (1 - lambda) * z[0], lambda * z0[1] + (1 - lambda) * z[1]}; }
+VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 − λ) z
+  VecZ r;
+  for (size_t j = 0; j < r.size(); ++j) r[j] = lambda * z0[j] + (1 - lambda) * z[j];
+  return r;
+}
+VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
 
 // G(v) = ηF(v) + v − u (u = z_k, the point whose resolvent is sought) and its component G_i.
-Vec2 resolvent_operator(const FiniteSumGame& g, double eta, const Vec2& u, const Vec2& v) { return axpy(eta, g.full(v), {v[0] - u[0], v[1] - u[1]}); }
-Vec2 resolvent_component(const FiniteSumGame& g, long long i, double eta, const Vec2& u, const Vec2& v) {
-  return axpy(eta, g.component(i, v), {v[0] - u[0], v[1] - u[1]});
+VecZ resolvent_operator(const FiniteSumGame& g, double eta, const VecZ& u, const VecZ& v) { return axpy(eta, g.full(v), difference(v, u)); }
+VecZ resolvent_component(const FiniteSumGame& g, long long i, double eta, const VecZ& u, const VecZ& v) {
+  return axpy(eta, g.component(i, v), difference(v, u));
 }
 
 // Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp); adds its calls.
-Vec2 vr_forb_resolvent(const FiniteSumGame& g, const Vec2& u, long long iterations, Rng& rng, double* calls) {
+VecZ vr_forb_resolvent(const FiniteSumGame& g, const VecZ& u, long long iterations, Rng& rng, double* calls) {
   const double n = static_cast<double>(g.n), eta = inexact_resolvent_step(g), p = 1.0 / n, alpha = 1.0 - p;
   const double lipschitz_g = std::sqrt((1 + eta * g.mu) * (1 + eta * g.mu) + eta * eta * g.mean_square_coupling());
   const double tau = 0.99 * std::sqrt(p * (1 - p)) / lipschitz_g;
-  Vec2 v = u, w = u, w_before = u;
-  Vec2 g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
+  VecZ v = u, w = u, w_before = u;
+  VecZ g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
   *calls += n;
   for (long long t = 0; t < iterations; ++t) {
     const long long i = uniform_index(rng, g.n);
-    const Vec2 gi_v = resolvent_component(g, i, eta, u, v), gi_w = resolvent_component(g, i, eta, u, w_before);
-    const Vec2 direction{g_w[0] + gi_v[0] - gi_w[0], g_w[1] + gi_v[1] - gi_w[1]};
-    v = axpy(-tau, direction, anchored(1 - alpha, w, v));  // v̄_t = αv_t + (1 − α)w_t, then the step
+    const VecZ gi_v = resolvent_component(g, i, eta, u, v), gi_w = resolvent_component(g, i, eta, u, w_before);
+    v = axpy(-tau, plus_minus(g_w, gi_v, gi_w), anchored(1 - alpha, w, v));  // v̄_t = αv_t + (1 − α)w_t, then the step
     *calls += 2.0;
     w_before = w;
     if (rng.uniform() < p) {
@@ -55,29 +73,70 @@ Vec2 vr_forb_resolvent(const FiniteSumGame& g, const Vec2& u, long long iteratio
 
 }  // namespace
 
+double norm_z(const VecZ& v) {
+  double s = 0.0;
+  for (double x : v) s += x * x;
+  return std::sqrt(s);
+}
+double distance(const VecZ& u, const VecZ& v) { return norm_z(difference(u, v)); }
+
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
 
-Vec2 FiniteSumGame::q(long long i) const {
+VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
   const double phi = angle(*this, i);
-  return {shift[0] + spread * kSqrt2 * math::cos(phi - 0.5 * kPi), shift[1] + spread * kSqrt2 * math::cos(phi + 1.0)};
+  if (problem == HalpernProblem::Plane) {
+    const double ai = a(i);
+    const double bi = shift[0] + spread * kSqrt2 * math::cos(phi - 0.5 * kPi), ci = shift[1] + spread * kSqrt2 * math::cos(phi + 1.0);
+    return {mu * z[0] + ai * z[1] + bi, mu * z[1] - ai * z[0] + ci};
+  }
+  // F_i = F + s (R_i y + cos φ_i u + sin φ_i v, −R_iᵀx + cos φ_i u' + sin φ_i v'), R_i = blockdiag(R(φ_i), R(2φ_i)).
+  const double c1 = math::cos(phi), s1 = math::cos(phi - 0.5 * kPi), c2 = c1 * c1 - s1 * s1, s2 = 2.0 * s1 * c1;
+  const double x0 = z[0], x1 = z[1], x2 = z[2], x3 = z[3], y0 = z[4], y1 = z[5], y2 = z[6], y3 = z[7];
+  const VecZ rotated{c1 * y0 + s1 * y1, -s1 * y0 + c1 * y1, c2 * y2 + s2 * y3, -s2 * y2 + c2 * y3,    // R_i y
+                     -(c1 * x0 - s1 * x1), -(s1 * x0 + c1 * x1), -(c2 * x2 - s2 * x3), -(s2 * x2 + c2 * x3)};  // −R_iᵀx
+  VecZ f = full(z);
+  for (size_t j = 0; j < f.size(); ++j) f[j] += spread * (rotated[j] + c1 * kShiftCos[j] + s1 * kShiftSin[j]);
+  return f;
 }
 
-Vec2 FiniteSumGame::component(long long i, const Vec2& z) const {
-  const double ai = a(i);
-  const Vec2 qi = q(i);
-  return {mu * z[0] + ai * z[1] + qi[0], mu * z[1] - ai * z[0] + qi[1]};
+// Plane: M̄ = [[μ, ā], [−ā, μ]], q̄ = (b̄, c̄) (the cosines average to 0 over the n equally spaced angles, n ≥ 3).
+// ℝ⁸: F(z) = (μ(x − x*) + Ā(y − y*), μ(y − y*) − Ā(x − x*)), i.e. q̄ = −M̄z*.
+VecZ FiniteSumGame::full(const VecZ& z) const {
+  if (problem == HalpernProblem::Plane) return {mu * z[0] + coupling * z[1] + shift[0], mu * z[1] - coupling * z[0] + shift[1]};
+  const VecZ d = difference(z, kIllSolution);
+  const double r = math::pow(condition, -1.0 / 3.0);  // σ_{j+1} = ā r^j
+  VecZ f;
+  double sigma = coupling;
+  for (int j = 0; j < 4; ++j, sigma *= r) {
+    f[j] = mu * d[j] + sigma * d[j + 4];
+    f[j + 4] = mu * d[j + 4] - sigma * d[j];
+  }
+  return f;
 }
 
-// M̄ = [[μ, ā], [−ā, μ]], q̄ = (b̄, c̄) (the cosines average to 0 over the n equally spaced angles, n ≥ 3).
-Vec2 FiniteSumGame::full(const Vec2& z) const { return {mu * z[0] + coupling * z[1] + shift[0], mu * z[1] - coupling * z[0] + shift[1]}; }
-
-Vec2 FiniteSumGame::solution() const {
+VecZ FiniteSumGame::solution() const {
+  if (problem == HalpernProblem::IllConditioned) return kIllSolution;
   // M̄⁻¹ = [[μ, −ā], [ā, μ]]/(μ² + ā²).
   const double d = mu * mu + coupling * coupling;
   return {-(mu * shift[0] - coupling * shift[1]) / d, -(coupling * shift[0] + mu * shift[1]) / d};
 }
 
-double FiniteSumGame::mean_square_coupling() const { return coupling * coupling + spread * spread; }  // ā² + s² (n ≥ 3)
+Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProblem::Plane ? Vec2{z[0], z[1]} : Vec2{z[3], z[7]}; }
+
+VecZ FiniteSumGame::start(double x, double y) const {
+  if (problem == HalpernProblem::Plane) return {x, y};
+  return {x, x, x, x, y, y, y, y};
+}
+
+VecZ FiniteSumGame::on_plane(double x, double y) const {
+  VecZ z = solution();
+  if (problem == HalpernProblem::Plane) return {x, y};
+  z[3] = x, z[7] = y;
+  return z;
+}
+
+// ā² + s² (n ≥ 3): the plane's (1/n) Σ a_i²; on ℝ⁸ the largest eigenvalue of (1/n) Σ A_iᵀA_i = Ā² + s²I (κ ≥ 1: σ₁ = ā).
+double FiniteSumGame::mean_square_coupling() const { return coupling * coupling + spread * spread; }
 double FiniteSumGame::cocoercivity() const { return (mu * mu + coupling * coupling) / mu; }
 double FiniteSumGame::average_cocoercivity() const { return (mu * mu + mean_square_coupling()) / mu; }
 double FiniteSumGame::lipschitz() const { return std::sqrt(mu * mu + coupling * coupling); }
@@ -93,7 +152,7 @@ double inexact_expected_calls(const FiniteSumGame& g, long long k) {
   return static_cast<double>(g.n) + 3.0 * static_cast<double>(inexact_inner_iterations(g, k));
 }
 
-HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const Vec2& z0) {
+HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0) {
   HalpernState s;
   s.method = m;
   s.z0 = s.z = s.snapshot = s.point = z0;
@@ -109,26 +168,25 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
   switch (s->method) {
     case HalpernMethod::Halpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      const Vec2 t = axpy(-1.0 / g.cocoercivity(), g.full(s->z), s->z);  // T z_k
+      const VecZ t = axpy(-1.0 / g.cocoercivity(), g.full(s->z), s->z);  // T z_k
       s->z = anchored(lambda, s->z0, t);
       s->calls += n;
       break;
     }
     case HalpernMethod::VrHalpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      const Vec2 t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
-      const Vec2 previous = s->z;
+      const VecZ t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
+      const VecZ previous = s->z;
       s->z = anchored(lambda, s->z0, t);
       if (rng.uniform() < 1.0 / std::sqrt(n)) {
         s->estimate = g.full(s->z);
         s->calls += n;
       } else {
         const long long b = vr_batch(g);
-        Vec2 sum{0.0, 0.0};
+        VecZ sum{};
         for (long long j = 0; j < b; ++j) {
           const long long i = uniform_index(rng, g.n);
-          const Vec2 now = g.component(i, s->z), before = g.component(i, previous);
-          sum = {sum[0] + now[0] - before[0], sum[1] + now[1] - before[1]};
+          sum = plus_minus(sum, g.component(i, s->z), g.component(i, previous));
         }
         s->estimate = axpy(1.0 / static_cast<double>(b), sum, s->estimate);
         s->calls += 2.0 * static_cast<double>(b);
@@ -137,15 +195,15 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::Extragradient: {
       const double tau = 0.5 / g.lipschitz();
-      const Vec2 half = axpy(-tau, g.full(s->z), s->z);
+      const VecZ half = axpy(-tau, g.full(s->z), s->z);
       s->z = axpy(-tau, g.full(half), s->z);
       s->calls += 2.0 * n;
       break;
     }
     case HalpernMethod::AnchoredExtragradient: {
       const double beta = 1.0 / static_cast<double>(s->k + 2), alpha = 1.0 / (8.0 * g.lipschitz());
-      const Vec2 pulled = anchored(beta, s->z0, s->z);  // z_k + β_k(z₀ − z_k)
-      const Vec2 half = axpy(-alpha, g.full(s->z), pulled);
+      const VecZ pulled = anchored(beta, s->z0, s->z);  // z_k + β_k(z₀ − z_k)
+      const VecZ half = axpy(-alpha, g.full(s->z), pulled);
       s->z = axpy(-alpha, g.full(half), pulled);
       s->calls += 2.0 * n;
       break;
@@ -159,12 +217,11 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::VrExtragradient: {
       const double p = std::min(1.0, 2.0 / n), alpha = 1.0 - p, tau = 0.99 * std::sqrt(p) / g.average_lipschitz();
-      const Vec2 bar{alpha * s->z[0] + (1 - alpha) * s->snapshot[0], alpha * s->z[1] + (1 - alpha) * s->snapshot[1]};
-      const Vec2 half = axpy(-tau, s->estimate, bar);
+      VecZ bar;  // αz_k + (1 − α)w_k
+      for (size_t j = 0; j < bar.size(); ++j) bar[j] = alpha * s->z[j] + (1 - alpha) * s->snapshot[j];
+      const VecZ half = axpy(-tau, s->estimate, bar);
       const long long i = uniform_index(rng, g.n);
-      const Vec2 fi_half = g.component(i, half), fi_w = g.component(i, s->snapshot);
-      const Vec2 direction{s->estimate[0] + fi_half[0] - fi_w[0], s->estimate[1] + fi_half[1] - fi_w[1]};
-      s->z = axpy(-tau, direction, bar);
+      s->z = axpy(-tau, plus_minus(s->estimate, g.component(i, half), g.component(i, s->snapshot)), bar);
       s->calls += 2.0;
       if (rng.uniform() < p) {
         s->snapshot = s->z;

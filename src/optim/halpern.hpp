@@ -1,18 +1,28 @@
 // Halpern iteration with variance reduction for a finite-sum monotone operator (Cai, Alacaoglu,
 // Diakonikolas, "Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions", ICLR 2024,
 // arXiv:2310.02987), against deterministic Halpern, extragradient and variance-reduced extragradient,
-// on a finite-sum regularised bilinear game in the plane z = (x, y); with μ = 0 the game is merely monotone
+// on a finite-sum regularised bilinear game in the plane z = (x, y) or an ill-conditioned one in ℝ⁸; with μ = 0 the game is merely monotone
 // (not cocoercive), the case of the paper's Algorithm 2 (inexact Halpern with a VR-FoRB resolvent).
 //
-// The problem (this lab's toy). min_x max_y (1/n) Σ_i [ (μ/2)x² + a_i xy − (μ/2)y² + b_i x − c_i y ]:
+// The problems (this lab's toys; `problem` picks one).
+// plane: min_x max_y (1/n) Σ_i [ (μ/2)x² + a_i xy − (μ/2)y² + b_i x − c_i y ] in the plane z = (x, y):
 //     F_i(z) = M_i z + q_i,  M_i = [[μ, a_i], [−a_i, μ]],  q_i = (b_i, c_i),   F = (1/n) Σ_i F_i = M̄ z + q̄
 // with a_i = ā + s√2 cos φ_i, b_i = b̄ + s√2 sin φ_i, c_i = c̄ + s√2 cos(φ_i + 1), φ_i = 2π(i + ½)/n, so the mean
 // operator (ā, b̄, c̄) and z* = −M̄⁻¹q̄ are the same for every n ≥ 3 and s sets the spread of the components.
-// For μ > 0, F is μ-strongly monotone and cocoercive: ⟨F(u) − F(v), u − v⟩ = μ‖u − v‖² = (1/L_F)‖F(u) − F(v)‖²,
+// ill_conditioned: the same game with x, y ∈ ℝ⁴ (z = (x, y) ∈ ℝ⁸) and matrix couplings,
+//     F_i(z) = (μx + A_i y + b_i, μy − A_iᵀx + c_i),  A_i = Ā + s R_i,  Ā = diag(σ₁ … σ₄), σ_j = ā κ^{−(j−1)/3},
+//     R_i = blockdiag(R(φ_i), R(2φ_i)), R(θ) = [[cos θ, sin θ], [−sin θ, cos θ]],  (b_i, c_i) = (b̄, c̄) + s(cos φ_i u + sin φ_i v)
+//     for two fixed u, v ∈ ℝ⁸,  (b̄, c̄) = −M̄ z* for a fixed z*,
+// so F, z* and the constants are the same for every n ≥ 3 (cos, sin of φ_i and 2φ_i average to 0; R_iᵀR_i = I) and the
+// mean coupling Ā has condition number κ: extragradient's linear rate on its slowest pair is ≈ 1 − (σ₄/ā)²/8 per step.
+// (1/n)Σ A_iᵀA_i = Ā² + s²I, so the constants below hold for both problems (with equality on the plane; on ℝ⁸ they are
+// attained on the fastest pair, upper bounds elsewhere).
+// For μ > 0, F is μ-strongly monotone and cocoercive: ⟨F(u) − F(v), u − v⟩ = μ‖u − v‖² ≥ (1/L_F)‖F(u) − F(v)‖²,
 // L_F = (μ² + ā²)/μ. For μ = 0, M̄ is skew: ⟨F(u) − F(v), u − v⟩ = 0, F is monotone and Lipschitz but not cocoercive
-// (halpern and vr_halpern need μ > 0; forward steps z − τF(z) grow ‖z − z*‖ by √(1 + τ²ā²) every step). The components are cocoercive "on average" (the paper's assumption, as this lab
-// reads it): (1/n)Σ‖F_i(u) − F_i(v)‖² = (μ² + mean a_i²)‖u − v‖² = L⟨F(u) − F(v), u − v⟩, L = (μ² + mean a_i²)/μ.
-// F is Lipschitz with L_lip = √(μ² + ā²), and "on average" with L_avg = √(μ² + mean a_i²).
+// (halpern and vr_halpern need μ > 0; forward steps z − τF(z) grow ‖z − z*‖ by √(1 + τ²ā²) every step on the plane). The
+// components are cocoercive "on average" (the paper's assumption, as this lab reads it):
+// (1/n)Σ‖F_i(u) − F_i(v)‖² ≤ (μ² + ā² + s²)‖u − v‖² ≤ L⟨F(u) − F(v), u − v⟩, L = (μ² + ā² + s²)/μ.
+// F is Lipschitz with L_lip = √(μ² + ā²), and "on average" with L_avg = √(μ² + ā² + s²).
 //
 // Methods (one oracle call = one component F_i at one point; a full F costs n):
 //   halpern     z_{k+1} = λ_k z₀ + (1 − λ_k)(z_k − F(z_k)/L_F),  λ_k = 1/(k + 2)          (Halpern 1967; Diakonikolas 2020)
@@ -55,19 +65,32 @@
 
 namespace klab::optim {
 
+// A point z = (x, y) of either problem: the plane uses (z[0], z[1]) = (x, y) and zeros elsewhere (so its numbers are those
+// of a 2-vector), ill_conditioned uses x = z[0..3], y = z[4..7].
+using VecZ = std::array<double, 8>;
+double norm_z(const VecZ& v);
+double distance(const VecZ& u, const VecZ& v);  // ‖u − v‖
+
+enum class HalpernProblem { Plane, IllConditioned };
+
 struct FiniteSumGame {
+  HalpernProblem problem = HalpernProblem::Plane;
   long long n = 100;         // components
   double mu = 0.1;           // μ: regularisation (strong monotonicity)
   double coupling = 1.0;     // ā
   double spread = 1.0;       // s
-  Vec2 shift{1.0, -0.5};     // (b̄, c̄)
+  double condition = 100.0;  // κ = σ₁/σ₄ of Ā (ill_conditioned)
+  Vec2 shift{1.0, -0.5};     // (b̄, c̄) (plane)
 
-  double a(long long i) const;
-  Vec2 q(long long i) const;
-  Vec2 component(long long i, const Vec2& z) const;  // F_i(z)
-  Vec2 full(const Vec2& z) const;                    // F(z) = M̄ z + q̄
-  Vec2 solution() const;                             // z* = −M̄⁻¹ q̄
-  double mean_square_coupling() const;               // (1/n) Σ a_i²
+  double a(long long i) const;                          // plane: a_i
+  VecZ component(long long i, const VecZ& z) const;     // F_i(z)
+  VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
+  VecZ solution() const;                                // z*
+  // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸.
+  Vec2 project(const VecZ& z) const;
+  VecZ start(double x, double y) const;                 // z₀: every coordinate of x at x, of y at y
+  VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y)
+  double mean_square_coupling() const;                  // ā² + s² (the plane: (1/n) Σ a_i²; ℝ⁸: λ_max((1/n) Σ A_iᵀA_i))
   double cocoercivity() const;                       // L_F (μ > 0)
   double average_cocoercivity() const;               // L (μ > 0)
   double lipschitz() const;                          // L_lip
@@ -85,15 +108,15 @@ double inexact_expected_calls(const FiniteSumGame& g, long long k);
 // One method's state; halpern_step advances it by one iteration and counts its oracle calls.
 struct HalpernState {
   HalpernMethod method = HalpernMethod::Halpern;
-  Vec2 z0{0.0, 0.0}, z{0.0, 0.0};
-  Vec2 point{0.0, 0.0};     // the point the method reports (its residual is plotted): z_k; vr_halpern_inexact: Ĵ(z_{k−1})
-  Vec2 estimate{0.0, 0.0};  // vr_halpern: F̃_k; vr_eg: F(w_k)
-  Vec2 snapshot{0.0, 0.0};  // vr_eg: w_k
+  VecZ z0{}, z{};
+  VecZ point{};     // the point the method reports (its residual is plotted): z_k; vr_halpern_inexact: Ĵ(z_{k−1})
+  VecZ estimate{};  // vr_halpern: F̃_k; vr_eg: F(w_k)
+  VecZ snapshot{};  // vr_eg: w_k
   long long k = 0;          // iterations done
   double calls = 0;         // oracle calls so far
 };
 
-HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const Vec2& z0);
+HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0);
 void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng);
 
 }  // namespace klab::optim

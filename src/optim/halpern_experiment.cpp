@@ -29,6 +29,15 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Methods, all from the same start z₀.");
+  t->choice("problem", &P::problem, HalpernProblem::Plane, {"plane", "ill_conditioned"})
+      .label("problem")
+      .choice_labels({"bilinear game in the plane", "ill-conditioned bilinear game in ℝ⁸ (x, y ∈ ℝ⁴)"})
+      .help("plane: scalar coupling, perfectly conditioned. ill_conditioned: mean coupling Ā = diag(ā, ā κ^{−1/3}, ā κ^{−2/3}, ā/κ); "
+            "the picture shows the slowest pair (x₄, y₄) through z*.");
+  t->real("condition", &P::condition, 100.0, 1.0, 10000.0)
+      .label("condition κ")
+      .log_scale()
+      .help("ill_conditioned: σ_max/σ_min of the mean coupling (ignored by plane).");
   t->integer("components", &P::components, 400, 4, 1000000).label("components n").log_scale().help("F = (1/n) Σ F_i; a full F costs n oracle calls.");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
@@ -39,8 +48,8 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
   t->real("spread", &P::spread, 1.0, 0.0, 5.0).label("spread s").help("Spread of the components around the mean (a_i, b_i, c_i = mean + s√2 cos(…)).");
   t->real("epsilon", &P::epsilon, 0.03, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖.");
   t->real("passes", &P::passes, 300, 1, 1e6).label("budget (passes)").log_scale().help("Every method stops after passes · n oracle calls.");
-  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture).");
-  t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture).");
+  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of x).");
+  t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of y).");
   t->rule([](const P& p) -> Status {
     const bool cocoercive_method = std::find(p.methods.begin(), p.methods.end(), "halpern") != p.methods.end() ||
                                    std::find(p.methods.begin(), p.methods.end(), "vr_halpern") != p.methods.end();
@@ -79,13 +88,15 @@ FiniteSumGame game_of(const HalpernParams& p) {
   g.mu = p.mu;
   g.coupling = p.coupling;
   g.spread = p.spread;
+  g.problem = p.problem;
+  g.condition = p.condition;
   return g;
 }
 
 HalpernRun::HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run)
     : game_(game_of(p)), budget_(p.passes * static_cast<double>(p.components)) {
   for (size_t s = 0; s < p.methods.size(); ++s) {
-    states_.push_back(make_halpern_state(game_, method_of(p.methods[s]), {p.start_x, p.start_y}));
+    states_.push_back(make_halpern_state(game_, method_of(p.methods[s]), game_.start(p.start_x, p.start_y)));
     rngs_.emplace_back(seed, run, kMethodStream + static_cast<uint32_t>(s));
   }
 }
@@ -105,7 +116,7 @@ void HalpernRun::advance_to(double calls) {
     while (!done(s) && states_[s].calls < calls) halpern_step(game_, &states_[s], rngs_[s]);
 }
 
-double HalpernRun::residual(size_t s) const { return norm(game_.full(states_[s].point)); }
+double HalpernRun::residual(size_t s) const { return norm_z(game_.full(states_[s].point)); }
 
 namespace {
 
@@ -123,7 +134,7 @@ class HalpernCursor final : public RunCursor {
     reached_k_.assign(m, -1.0);
     excess_.assign(m, -kInf);
     start_residual_ = run_.residual(0);
-    distance_ = norm({e.p().start_x - run_.game().solution()[0], e.p().start_y - run_.game().solution()[1]});
+    distance_ = distance(run_.game().start(e.p().start_x, e.p().start_y), run_.game().solution());
     for (size_t s = 0; s < m; ++s) observe(s, run_.state(s).calls);
   }
 
@@ -209,9 +220,10 @@ RunLayout HalpernExperiment::layout() const {
 
 plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
   plot::Plot c;
-  c.title = "The game's plane: log₁₀ ‖F(z)‖ and the iterates";
-  c.x = {"x", plot::Scale::Linear, -kView, kView};
-  c.y = {"y", plot::Scale::Linear, -kView, kView};
+  const bool plane = g.problem == HalpernProblem::Plane;
+  c.title = plane ? "The game's plane: log₁₀ ‖F(z)‖ and the iterates" : "The slowest pair (x_4, y_4) through z*: log₁₀ ‖F(z)‖ and the iterates";
+  c.x = {plane ? "x" : "x_4", plot::Scale::Linear, -kView, kView};
+  c.y = {plane ? "y" : "y_4", plot::Scale::Linear, -kView, kView};
   c.equal_aspect = true;
   plot::Heatmap h;
   h.nx = h.ny = 100;
@@ -220,18 +232,17 @@ plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
   h.label = "log₁₀ ‖F(z)‖";
   for (int j = 0; j < h.ny; ++j)
     for (int i = 0; i < h.nx; ++i) {
-      const Vec2 z{-kView + 2 * kView * (i + 0.5) / h.nx, -kView + 2 * kView * (j + 0.5) / h.ny};
-      h.values.push_back(static_cast<float>(std::log10(norm(g.full(z)) + 1e-3)));
+      const VecZ z = g.on_plane(-kView + 2 * kView * (i + 0.5) / h.nx, -kView + 2 * kView * (j + 0.5) / h.ny);
+      h.values.push_back(static_cast<float>(std::log10(norm_z(g.full(z)) + 1e-3)));
     }
   c.heatmaps.push_back(h);
-  const Vec2 s = g.solution();
+  const Vec2 s = g.project(g.solution());
   c.points.push_back({"solution z*", {s[0]}, {s[1]}, {0.95f, 0.95f, 0.95f, 1.0f}, 5.0f});
   return c;
 }
 
-std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, const Vec2& z0, double max_calls) const {
-  const Vec2 s = g.solution();
-  const double d = norm({z0[0] - s[0], z0[1] - s[1]}), n = static_cast<double>(g.n);
+std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, const VecZ& z0, double max_calls) const {
+  const double d = distance(z0, g.solution()), n = static_cast<double>(g.n);
   const auto selected = [&](const char* id) { return std::find(p().methods.begin(), p().methods.end(), id) != p().methods.end(); };
   std::vector<plot::Line> lines;
   if (selected("halpern")) {  // k = calls/n
@@ -263,13 +274,14 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   const FiniteSumGame g = game_of(p());
   const double budget = p().passes * static_cast<double>(p().components);
   plot::Figure f;
-  f.title = "Finite-sum game, n = " + std::to_string(p().components) + ", μ = " + format_real(p().mu) + ", " + std::to_string(r.runs_done) + " runs";
+  const std::string kind = p().problem == HalpernProblem::Plane ? "Finite-sum game" : "Ill-conditioned game (κ = " + format_real(p().condition) + ")";
+  f.title = kind + ", n = " + std::to_string(p().components) + ", μ = " + format_real(p().mu) + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot res;
   res.title = "Operator residual against component-oracle calls";
   res.x = {"oracle calls", plot::Scale::Log};
   res.y = {"‖F(z_k)‖", plot::Scale::Log};
   res.lines = plot::result_lines(r, "residual");
-  for (const plot::Line& l : bound_lines(g, {p().start_x, p().start_y}, budget)) res.lines.push_back(l);
+  for (const plot::Line& l : bound_lines(g, g.start(p().start_x, p().start_y), budget)) res.lines.push_back(l);
   res.x.cover_lo = 1, res.x.cover_hi = budget;
   // Run 1's iterates over the plane (at most 1500 points per method).
   HalpernRun run(p(), r.seed, 0);
@@ -282,7 +294,8 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
       const HalpernState& st = run.state(s);
       if (st.k == steps[s]) continue;
       steps[s] = st.k;
-      if (st.k < 300 || st.k % std::max(1LL, st.k / 300) == 0) paths[s].x.push_back(st.z[0]), paths[s].y.push_back(st.z[1]);
+      const Vec2 z = g.project(st.z);
+      if (st.k < 300 || st.k % std::max(1LL, st.k / 300) == 0) paths[s].x.push_back(z[0]), paths[s].y.push_back(z[1]);
     }
   c.title = "Run 1: the iterates";
   c.lines.insert(c.lines.end(), paths.begin(), paths.end());
@@ -298,7 +311,8 @@ DemoInfo halpern_demo() {
   d.chapter = "optim";
   d.title = "Variance-reduced Halpern iteration";
   d.summary = "A finite-sum monotone game with n components: VR-Halpern's oracle calls to a residual ε grow like √n, "
-              "deterministic Halpern's like n; with μ = 0 (merely monotone) the paper's Algorithm 2 against extra-anchored gradient.";
+              "deterministic Halpern's like n; with μ = 0 (merely monotone) the paper's Algorithm 2 against extra-anchored gradient, "
+              "and on an ill-conditioned game against extragradient.";
   d.about =
       "Halpern iteration anchors every step at the start: z_{k+1} = λ_k z₀ + (1 − λ_k) T z_k, λ_k = 1/(k + 2), T = I − F/L for a\n"
       "1/L-cocoercive F; its residual ‖z_k − T z_k‖ is at most 2‖z₀ − z*‖/(k + 1) at every k (last iterate, computable).\n"
@@ -313,10 +327,13 @@ DemoInfo halpern_demo() {
       "the deterministic Halpern-type method for Lipschitz F). Baselines: extragradient and variance-reduced extragradient\n"
       "(Alacaoglu & Malitsky 2022).\n"
       "What to look for: Halpern's residual stays under its dashed bound and Algorithm 2's under its dotted one after the first\n"
-      "steps; as n grows the VR curves move right like √n, the deterministic ones like n (claim 5). Even at μ = 0 this 2-D game's\n"
-      "coupling is perfectly conditioned, so the extragradient methods still converge linearly and need the fewest calls: the\n"
-      "toy does not show the Halpern methods beating extragradient; their O(1/k) last-iterate guarantee is what holds on every\n"
-      "monotone problem, ill-conditioned ones included. Algorithm 2's inner-loop length and step are a reading.\n"
+      "steps; as n grows the VR curves move right like √n, the deterministic ones like n (claim 5). Even at μ = 0 the plane's\n"
+      "coupling is perfectly conditioned, so there the extragradient methods converge linearly and need the fewest calls.\n"
+      "problem = ill_conditioned (with mu = 0) is the same game with x, y ∈ ℝ⁴ and a mean coupling Ā of condition number κ\n"
+      "(singular values ā, ā κ^{−1/3}, ā κ^{−2/3}, ā/κ; the components A_i = Ā + s R_i with rotations R_i): extragradient's rate on\n"
+      "the slowest pair falls like 1/κ², while the Halpern methods' O(1/k) does not depend on κ. At κ = 100 Algorithm 2 needs the\n"
+      "fewest calls at every n from 16 to 1024 and is level with VR extragradient at 4096 (README). The picture then shows the slowest pair (x_4, y_4) through z*; the start\n"
+      "puts every x-coordinate at start x and every y-coordinate at start y. Algorithm 2's inner-loop length and step are a reading.\n"
       "Drag the start z₀ on the picture.";
   d.papers = {"X. Cai, A. Alacaoglu, J. Diakonikolas. Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions. ICLR 2024, arXiv:2310.02987.",
               "B. Halpern. Fixed points of nonexpanding maps. Bull. AMS 73 (1967). F. Lieder. On the convergence rate of the Halpern-iteration. "

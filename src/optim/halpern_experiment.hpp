@@ -1,6 +1,6 @@
 // optim.halpern: variance-reduced Halpern iteration (the paper's Algorithms 1 and 2) against deterministic Halpern,
 // extra-anchored gradient, extragradient and variance-reduced extragradient on a finite-sum regularised (μ > 0) or
-// merely monotone (μ = 0) bilinear game in the plane: operator
+// merely monotone (μ = 0) bilinear game in the plane or an ill-conditioned one in ℝ⁸: operator
 // residual ‖F(z_k)‖ against component-oracle calls, with Halpern's bound. Algorithms and equations:
 // halpern.hpp. Paper: Cai, Alacaoglu, Diakonikolas, ICLR 2024.
 #pragma once
@@ -15,6 +15,8 @@ namespace klab::optim {
 
 struct HalpernParams {
   std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg", "eag", "vr_halpern_inexact"
+  HalpernProblem problem = HalpernProblem::Plane;  // "plane" (2-D game), "ill_conditioned" (ℝ⁸, condition number κ)
+  double condition = 100.0;          // κ (ill_conditioned)
   long long components = 400;        // n
   double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
@@ -60,7 +62,7 @@ class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperi
   plot::Plot picture(const FiniteSumGame& g) const;
   // The bounds of the selected Halpern methods against oracle calls: halpern's ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1)
   // (k = calls/n); vr_halpern_inexact's exact-resolvent ‖F(J z_{k−1})‖ ≤ 2‖z₀ − z*‖/(ηk) at the expected calls of k outer steps.
-  std::vector<plot::Line> bound_lines(const FiniteSumGame& g, const Vec2& z0, double max_calls) const;
+  std::vector<plot::Line> bound_lines(const FiniteSumGame& g, const VecZ& z0, double max_calls) const;
 };
 
 DemoInfo halpern_demo();

@@ -528,7 +528,8 @@ class OnlineView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
-// step) and the iterates in the game's plane; the start z₀ is a handle to drag.
+// step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄)); the start z₀
+// is a handle to drag.
 class HalpernView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -541,7 +542,7 @@ class HalpernView final : public ui::DemoView {
     residual_.assign(series_.size(), {});
     paths_.assign(series_.size(), {});
     picture_ = e.picture(run_->game());
-    bounds_ = e.bound_lines(run_->game(), {e.p().start_x, e.p().start_y}, run_->budget());
+    bounds_ = e.bound_lines(run_->game(), run_->game().start(e.p().start_x, e.p().start_y), run_->budget());
     record();
   }
   bool animates() const override { return true; }
@@ -580,7 +581,7 @@ class HalpernView final : public ui::DemoView {
       if (!calls_[s].empty() && calls_[s].back() == st.calls) continue;
       calls_[s].push_back(std::max(1.0, st.calls));
       residual_[s].push_back(run_->residual(s));
-      paths_[s].push_back(st.z);
+      paths_[s].push_back(run_->game().project(st.z));
     }
   }
 
@@ -594,7 +595,8 @@ class HalpernView final : public ui::DemoView {
     for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
     r.lines.insert(r.lines.end(), bounds_.begin(), bounds_.end());
     plot::Plot c = picture_;
-    c.title = "Drag the start z₀: the iterates in the plane";
+    c.title = run_->game().problem == HalpernProblem::Plane ? "Drag the start z₀: the iterates in the plane"
+                                                             : "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)";
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
       for (const Vec2& z : paths_[s]) l.x.push_back(z[0]), l.y.push_back(z[1]);

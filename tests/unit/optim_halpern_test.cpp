@@ -31,47 +31,47 @@ TEST_CASE("optim.halpern: the components average to the closed-form F for every 
   for (long long n : {3LL, 4LL, 17LL, 1000LL}) {
     CAPTURE(n);
     const FiniteSumGame g = game(n);
-    const Vec2 z{0.7, -1.9};
-    Vec2 sum{0.0, 0.0};
+    const VecZ z{0.7, -1.9};
+    VecZ sum{};
     double a2 = 0.0;
     for (long long i = 0; i < n; ++i) {
-      const Vec2 f = g.component(i, z);
+      const VecZ f = g.component(i, z);
       sum = {sum[0] + f[0], sum[1] + f[1]};
       a2 += g.a(i) * g.a(i);
     }
-    const Vec2 full = g.full(z);
+    const VecZ full = g.full(z);
     CHECK(sum[0] / n == doctest::Approx(full[0]).epsilon(1e-12));
     CHECK(sum[1] / n == doctest::Approx(full[1]).epsilon(1e-12));
     CHECK(a2 / n == doctest::Approx(g.mean_square_coupling()).epsilon(1e-12));
-    CHECK(norm(g.full(g.solution())) < 1e-14);
+    CHECK(norm_z(g.full(g.solution())) < 1e-14);
   }
 }
 
 TEST_CASE("optim.halpern: F is 1/L_F-cocoercive and the components L-cocoercive on average, both with equality") {
   const FiniteSumGame g = game(50);
-  const Vec2 u{1.3, -0.2}, v{-0.4, 0.9}, d{u[0] - v[0], u[1] - v[1]};
-  const Vec2 fu = g.full(u), fv = g.full(v), df{fu[0] - fv[0], fu[1] - fv[1]};
+  const VecZ u{1.3, -0.2}, v{-0.4, 0.9}, d{u[0] - v[0], u[1] - v[1]};
+  const VecZ fu = g.full(u), fv = g.full(v), df{fu[0] - fv[0], fu[1] - fv[1]};
   const double inner = df[0] * d[0] + df[1] * d[1];
-  CHECK(inner == doctest::Approx(norm(df) * norm(df) / g.cocoercivity()).epsilon(1e-12));
+  CHECK(inner == doctest::Approx(norm_z(df) * norm_z(df) / g.cocoercivity()).epsilon(1e-12));
   double spread = 0.0;
   for (long long i = 0; i < g.n; ++i) {
-    const Vec2 a = g.component(i, u), b = g.component(i, v);
+    const VecZ a = g.component(i, u), b = g.component(i, v);
     spread += (a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]);
   }
   CHECK(spread / g.n == doctest::Approx(g.average_cocoercivity() * inner).epsilon(1e-12));
-  CHECK(norm(df) == doctest::Approx(g.lipschitz() * norm(d)).epsilon(1e-12));
+  CHECK(norm_z(df) == doctest::Approx(g.lipschitz() * norm_z(d)).epsilon(1e-12));
 }
 
 TEST_CASE("optim.halpern: deterministic Halpern meets ‖z_k − T z_k‖ ≤ 2‖z₀ − z*‖/(k + 1) at every iteration and costs n per step") {
   const FiniteSumGame g = game(40);
-  const Vec2 z0{-2.0, 2.5}, s = g.solution();
-  const double d = norm({z0[0] - s[0], z0[1] - s[1]});
+  const VecZ z0{-2.0, 2.5}, s = g.solution();
+  const double d = distance(z0, s);
   HalpernState st = make_halpern_state(g, HalpernMethod::Halpern, z0);
   klab::Rng rng(1, 0, 0);
   double worst = -1e300;
   for (int k = 0; k <= 5000; ++k) {
     CHECK(st.k == k);
-    worst = std::max(worst, norm(g.full(st.z)) / g.cocoercivity() - 2.0 * d / (k + 1));
+    worst = std::max(worst, norm_z(g.full(st.z)) / g.cocoercivity() - 2.0 * d / (k + 1));
     halpern_step(g, &st, rng);
   }
   MESSAGE("largest excess over the bound in 5000 iterations: " << worst);
@@ -95,20 +95,20 @@ TEST_CASE("optim.halpern: the recursive estimator tracks F exactly on a one-comp
   const FiniteSumGame h = game(30);
   HalpernState e = make_halpern_state(h, HalpernMethod::VrExtragradient, {2.0, -2.0});
   for (int k = 0; k < 20000; ++k) halpern_step(h, &e, rng);
-  CHECK(norm(h.full(e.z)) < 1e-8);
+  CHECK(norm_z(h.full(e.z)) < 1e-8);
 }
 
 TEST_CASE("optim.halpern: with μ = 0 F is monotone but not cocoercive, and a forward step moves away from z*") {
   FiniteSumGame g = game(50);
   g.mu = 0.0;
-  const Vec2 u{1.3, -0.2}, v{-0.4, 0.9}, s = g.solution();
-  const Vec2 fu = g.full(u), fv = g.full(v);
+  const VecZ u{1.3, -0.2}, v{-0.4, 0.9}, s = g.solution();
+  const VecZ fu = g.full(u), fv = g.full(v);
   CHECK(std::fabs((fu[0] - fv[0]) * (u[0] - v[0]) + (fu[1] - fv[1]) * (u[1] - v[1])) < 1e-14);  // ⟨F(u) − F(v), u − v⟩ = 0
-  CHECK(norm(g.full(s)) < 1e-14);
+  CHECK(norm_z(g.full(s)) < 1e-14);
   // ‖z − τF(z) − z*‖ = √(1 + τ²ā²) ‖z − z*‖ for every step τ: plain forward steps spiral out.
   for (double tau : {0.01, 0.1, 1.0}) {
-    const Vec2 w{u[0] - tau * fu[0] - s[0], u[1] - tau * fu[1] - s[1]};
-    CHECK(norm(w) == doctest::Approx(std::sqrt(1 + tau * tau * g.coupling * g.coupling) * norm({u[0] - s[0], u[1] - s[1]})).epsilon(1e-12));
+    const VecZ w{u[0] - tau * fu[0] - s[0], u[1] - tau * fu[1] - s[1]};
+    CHECK(norm_z(w) == doctest::Approx(std::sqrt(1 + tau * tau * g.coupling * g.coupling) * distance(u, s)).epsilon(1e-12));
   }
 }
 
@@ -118,8 +118,8 @@ TEST_CASE("optim.halpern: Algorithm 2 (inexact Halpern, VR-FoRB resolvent) on μ
   // bound for the nonexpansive J); the fitted log-log slope of the residual in k is the paper's O(1/k).
   FiniteSumGame g = game(32);
   g.mu = 0.0;
-  const Vec2 z0{-2.0, 2.5}, s = g.solution();
-  const double d = norm({z0[0] - s[0], z0[1] - s[1]}), eta = inexact_resolvent_step(g);
+  const VecZ z0{-2.0, 2.5}, s = g.solution();
+  const double d = distance(z0, s), eta = inexact_resolvent_step(g);
   const std::vector<long long> ks{16, 32, 64, 128, 256};
   std::vector<double> mean_ratio(ks.size(), 0.0);
   double calls = 0.0, expected = 0.0;
@@ -131,7 +131,7 @@ TEST_CASE("optim.halpern: Algorithm 2 (inexact Halpern, VR-FoRB resolvent) on μ
         expected += inexact_expected_calls(g, st.k);
         halpern_step(g, &st, rng);
       }
-      mean_ratio[j] += eta * norm(g.full(st.point)) * static_cast<double>(st.k) / (2.0 * d) / 4.0;
+      mean_ratio[j] += eta * norm_z(g.full(st.point)) * static_cast<double>(st.k) / (2.0 * d) / 4.0;
     }
     calls += st.calls;
   }
