@@ -3,7 +3,8 @@
 // "Fast Rates for Inverse Reinforcement Learning" (2026): the trajectory-level KL between the
 // expert's and the fitted model's trajectory laws, and the parameter error in the Hessian norm,
 // against n on log-log axes, with the O(1/n) rate and an O(1/√n) reference drawn; behaviour
-// cloning as the baseline; a misspecification knob adds a reward the features cannot express.
+// cloning and Abbeel–Ng feature matching (feature_matching.hpp) as baselines, compared with them on
+// the expert's expected return; a misspecification knob adds a reward the features cannot express.
 #pragma once
 #include <cmath>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "mdp/feature_matching.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/irl.hpp"
 
@@ -23,9 +25,11 @@ struct IrlParams {
   double slip = 0.0, theta_scale = 0.5, misspecification = 0.0, theta_bound = 5.0;
   long long world_seed = 2;
   int n_min = 20, n_max = 2000, points = 10;
+  int fm_iterations = 200;    // feature matching: projection iterations at most
+  double fm_epsilon = 0.05;   // and its stopping tolerance ε on ‖μ̂_E − μ̄‖
 };
 
-const std::vector<std::string>& irl_method_ids();  // mle, bc
+const std::vector<std::string>& irl_method_ids();  // mle, bc, fm
 
 // The gridworld IRL problem of these parameters: an open size × size grid (start bottom-left,
 // moves with slip), horizon H; the cells shuffled by world_seed and dealt round-robin into
@@ -38,17 +42,25 @@ Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout = nullpt
 // The sample sizes of the Runs tab: `points` log-spaced values from n_min to n_max.
 std::vector<int> irl_sample_sizes(const IrlParams& p);
 
-// One measurement of a run at n trajectories (NaN for a method that is not selected).
+// One measurement of a run at n trajectories (NaN for a method that is not selected). The return gaps
+// are |V_r*(π̂) − V_r*(π_E)| with V_r*(π) = E_π[Σ_h r*(s_h, a_h)] (the true reward, no entropy term):
+// the one metric all three methods have (feature matching's mixture of deterministic policies has
+// an infinite trajectory KL to the soft expert, whose every action has positive probability).
 struct IrlPoint {
   int n = 0;
   double mle_kl = std::nan(""), mle_excess_kl = std::nan(""), mle_param_error = std::nan(""), bc_kl = std::nan("");
+  double mle_gap = std::nan(""), bc_gap = std::nan(""), fm_gap = std::nan("");
+  double fm_distance = std::nan("");  // ‖μ̂_E − μ̄‖ where the projection stopped
+  int fm_iterations = 0;
 };
 
 // One run of mdp.irl, step by step: the soft-optimal expert, the best model in the class θ† (the
 // population MLE, its KL and the population loss's Hessian H), then along an increasing list of
 // sample sizes n_k: sample expert trajectories up to n_k in chunks (nested: the first n of one
 // stream), fit θ̂ (warm-started from the previous fit) and measure KL(P* ‖ P_θ̂) − KL(P* ‖ P_θ†),
-// ‖θ̂ − θ†‖²_H and behaviour cloning's KL. The Runs tab's cursor and the live view both step it.
+// ‖θ̂ − θ†‖²_H, behaviour cloning's KL, feature matching on the n trajectories' μ̂_E (run to ε or
+// fm_iterations projections within the measurement) and the return gaps. The Runs tab's cursor and
+// the live view both step it.
 class IrlRun {
  public:
   IrlRun(const IrlParams& p, std::vector<int> sample_sizes, uint64_t seed, uint32_t run);
@@ -73,6 +85,7 @@ class IrlRun {
 
  private:
   void measure(int n);
+  double return_gap(const std::vector<double>& occupancy) const;  // |V_r*| gap of an occupancy (H·SA)
 
   IrlParams p_;
   std::vector<int> sizes_;
@@ -86,8 +99,8 @@ class IrlRun {
   int fit_iterations_ = 0;
   Eigen::VectorXd best_, theta_;
   Eigen::MatrixXd hessian_;
-  double best_kl_ = 0.0;
-  bool mle_ = false, bc_ = false;
+  double best_kl_ = 0.0, expert_return_ = 0.0;
+  bool mle_ = false, bc_ = false, fm_ = false;
   size_t next_ = 0;
   int have_ = 0;
   std::vector<IrlPoint> points_;

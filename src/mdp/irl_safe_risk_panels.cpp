@@ -36,7 +36,8 @@ constexpr int kIrlTypicalIterations = 4;  // Newton iterations per warm-started 
 // per step: the recovered map moves with them), then measures. Left, the true reward r* with the
 // expert's policy π*_h, and the recovered reward θ̂ᵀφ with its soft-optimal policy π̂_h (same colour scale: the right map turns into the left one as n grows); right, the
 // headline: the (excess) trajectory KL against n on log-log axes with the O(1/n) line d/(2n) and a
-// slope −1/2 line, or the Hessian-norm parameter error with d/n (toggle).
+// slope −1/2 line, or the Hessian-norm parameter error with d/n, or every method's gap in the true
+// return (feature matching's only finite metric) (toggle).
 class IrlView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -55,6 +56,8 @@ class IrlView final : public ui::DemoView {
     run_ = std::make_unique<IrlRun>(params_, std::move(sizes), ctx.seed, 0);
     mle_ = std::find(params_.methods.begin(), params_.methods.end(), "mle") != params_.methods.end();
     bc_ = std::find(params_.methods.begin(), params_.methods.end(), "bc") != params_.methods.end();
+    fm_ = std::find(params_.methods.begin(), params_.methods.end(), "fm") != params_.methods.end();
+    if (!mle_ && !bc_) shown_ = kShowGap;  // feature matching alone: its KL is infinite
     stage_ = std::min(stage_, params_.horizon - 1);
     if (!run_->status().ok()) return;
     const IrlProblem& pr = run_->problem();
@@ -83,13 +86,14 @@ class IrlView final : public ui::DemoView {
     }
     ImGui::TextUnformatted("show:");
     ImGui::SameLine();
-    int shown = show_error_ ? 1 : 0;
-    ImGui::RadioButton("trajectory KL", &shown, 0);
+    ImGui::RadioButton("trajectory KL", &shown_, kShowKl);
     ui::record_item("button:irl_kl");
     ImGui::SameLine();
-    ImGui::RadioButton("parameter error", &shown, 1);
+    ImGui::RadioButton("parameter error", &shown_, kShowError);
     ui::record_item("button:irl_param_error");
-    show_error_ = shown == 1;
+    ImGui::SameLine();
+    ImGui::RadioButton("return gap", &shown_, kShowGap);
+    ui::record_item("button:irl_return_gap");
     ui::same_line_if_fits(ImGui::GetFontSize() * 16.0f);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     ImGui::SliderInt("policy stage h", &stage_, 0, params_.horizon - 1);
@@ -106,6 +110,10 @@ class IrlView final : public ui::DemoView {
       rows.push_back({"d/n", pts.empty() ? "–" : live_view_number(d / n)});
     }
     if (bc_) rows.push_back({"behaviour cloning KL", last(&IrlPoint::bc_kl)});
+    if (fm_) {
+      rows.push_back({"FM ‖μ̂_E − μ̄‖", last(&IrlPoint::fm_distance)});
+      rows.push_back({"FM return gap", last(&IrlPoint::fm_gap)});
+    }
     ui::readout_table("##irl", rows, 3);
     build_figure();
     const int count = static_cast<int>(figure_.plots.size());
@@ -158,7 +166,15 @@ class IrlView final : public ui::DemoView {
       for (const IrlPoint& pt : pts) l.x.push_back(pt.n), l.y.push_back(pt.*field);
       return l;
     };
-    if (show_error_) {
+    if (shown_ == kShowGap) {
+      p.title = "Gap in the true return |V(π̂) − V(π_E)| against n, run 1";
+      p.y = {"gap in the expected true return", plot::Scale::Log};
+      if (mle_) p.lines.push_back(curve("mle", "mle", &IrlPoint::mle_gap));
+      if (bc_) p.lines.push_back(curve("bc", "bc", &IrlPoint::bc_gap));
+      if (fm_) p.lines.push_back(curve("fm", "fm", &IrlPoint::fm_gap));
+      return p;
+    }
+    if (shown_ == kShowError) {
       p.title = "Parameter error ‖θ̂ − θ†‖²_H against n, run 1";
       p.y = {"squared error in the Hessian norm", plot::Scale::Log};
       if (mle_) p.lines.push_back(curve("mle", "mle", &IrlPoint::mle_param_error));
@@ -195,7 +211,9 @@ class IrlView final : public ui::DemoView {
   std::unique_ptr<IrlRun> run_;
   std::vector<double> true_values_, fitted_policy_;
   int total_ = 0, points_ = 0, steps_ = 0, stage_ = 0;
-  bool mle_ = false, bc_ = false, show_error_ = false;
+  enum { kShowKl, kShowError, kShowGap };
+  int shown_ = kShowKl;
+  bool mle_ = false, bc_ = false, fm_ = false;
 };
 
 

@@ -172,8 +172,9 @@ class PlanningView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // mdp.robust: IWOCS one worst-case search per step. Left, its policy π_i on the grid, coloured by
-// its values in its worst model; middle, V^{π_i}_θ(ρ) over the set with the models found so far;
-// right, the worst case against the search, the nominal policy's as a guide.
+// its values in its worst model (gridworlds only: the random world has no picture of its states);
+// then V^{π_i}_θ(ρ) over the set with the models found so far; last, the worst case against the
+// search, the nominal policy's as a guide. The random world is run 1's (seed, run 0).
 class RobustView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -181,7 +182,7 @@ class RobustView final : public ui::DemoView {
     iterations_ = e.p().iterations;
     worst_.clear();
     iwocs_.reset();
-    Expected<RobustWorld> w = robust_world(e.p());
+    Expected<RobustWorld> w = robust_world(e.p(), ctx.seed, 0);
     if (!w.ok()) {
       problem_ = w.status().message();
       return;
@@ -218,10 +219,9 @@ class RobustView final : public ui::DemoView {
                        {"nominal worst case", num(nominal_worst_)}},
                       4);
     build_figure();
-    ui::PlotGrid grid(3, 0);
-    ui::draw_plot("grid", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("set", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("worst", figure_.plots[2], grid.cell(2));
+    const size_t n = figure_.plots.size();
+    ui::PlotGrid grid(static_cast<int>(n), 0);
+    for (size_t k = 0; k < n; ++k) ui::draw_plot(kPlotIds[k + 3 - n], figure_.plots[k], grid.cell(static_cast<int>(k)));
     grid.end();
   }
 
@@ -231,24 +231,13 @@ class RobustView final : public ui::DemoView {
     worst_.push_back(iwocs_->worst_case());
   }
 
+  static constexpr const char* kPlotIds[3] = {"grid", "set", "worst"};
+
+  // The policy on the grid (gridworlds), the set map and the worst-case curve.
   void build_figure() {
     const std::vector<double>& values = iwocs_->values();
-    const size_t arg = static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
-    const Mdp& worst_model = world_.set.models[arg];
-    const Policy pi = deterministic_policy(worst_model, iwocs_->actions());
-    const Eigen::VectorXd v = evaluate(worst_model, pi, worst_model.reward);
-    GridPlotInput in;
-    in.mdp = &worst_model;
-    in.layout = &world_.layout;
-    in.state_values.assign(v.data(), v.data() + v.size());
-    in.policy = &pi;
-    // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
-    const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
-    in.title = "π_" + std::to_string(i) + " and its values in its worst model (slip " + num(world_.slips[arg % world_.slips.size()]) +
-               ", wind " + num(world_.winds[arg / world_.slips.size()]) + ")";
-    in.value_label = "V^π(s)";
     SetMapInput set;
-    set.world = &world_;
+    set.slips = world_.slips, set.winds = world_.winds;
     set.values = values;
     set.found = iwocs_->found();
     set.title = "V^π_θ(ρ) over the set (numbers: models found)";
@@ -264,7 +253,27 @@ class RobustView final : public ui::DemoView {
     curve.lines = {iw};
     curve.guides.push_back(reference_guide("nominal policy", nominal_worst_));
     figure_.title = "mdp.robust: IWOCS on the set of " + std::to_string(world_.set.models.size()) + " models";
-    figure_.plots = {grid_plot(in), set_value_map(set), curve};
+    figure_.plots = {set_value_map(set), curve};
+    if (world_.layout.rows > 0) figure_.plots.insert(figure_.plots.begin(), policy_plot());
+  }
+
+  plot::Plot policy_plot() const {
+    const std::vector<double>& values = iwocs_->values();
+    const size_t arg = static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
+    const Mdp& worst_model = world_.set.models[arg];
+    const Policy pi = deterministic_policy(worst_model, iwocs_->actions());
+    const Eigen::VectorXd v = evaluate(worst_model, pi, worst_model.reward);
+    GridPlotInput in;
+    in.mdp = &worst_model;
+    in.layout = &world_.layout;
+    in.state_values.assign(v.data(), v.data() + v.size());
+    in.policy = &pi;
+    // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
+    const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
+    in.title = "π_" + std::to_string(i) + " and its values in its worst model (slip " + num(world_.slips[arg % world_.slips.size()]) +
+               ", wind " + num(world_.winds[arg / world_.slips.size()]) + ")";
+    in.value_label = "V^π(s)";
+    return grid_plot(in);
   }
 
   RobustWorld world_;

@@ -7,6 +7,7 @@
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/presets.hpp"
+#include "mdp/robust_random.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -31,14 +32,18 @@ std::shared_ptr<const ParamTable<RobustParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Ways to choose a policy for a world whose slip and wind are only known to lie in the set.");
-  t->choice("grid", &P::grid, RobustGrid::Cliff, {"cliff", "four_rooms", "hazard_maze"})
-      .label("gridworld")
-      .choice_labels({"cliff walk", "four rooms", "hazard maze"})
-      .help("The gridworld preset whose slip and wind are uncertain.");
+  t->choice("grid", &P::grid, RobustGrid::Cliff, {"cliff", "four_rooms", "hazard_maze", "random"})
+      .label("world")
+      .choice_labels({"cliff walk", "four rooms", "hazard maze", "random MDP (one per run)"})
+      .help("The gridworld preset whose slip and wind are uncertain, or a random MDP drawn per run whose 'slip' replaces the action by a "
+            "random one and whose 'wind' sends the next state through a random kernel drawn per run.");
   t->choice("wind_direction", &P::wind_direction, Direction::South, {"north", "east", "south", "west"})
       .label("wind blows")
       .choice_labels({"north", "east", "south", "west"})
-      .help("Direction of the wind's extra push (south: towards the cliff in the cliff walk).");
+      .help("Direction of the wind's extra push (south: towards the cliff in the cliff walk; gridworlds only).");
+  t->integer("size", &P::size, 50, 2, 10000).label("states S").log_scale().help("Random MDP: number of states.");
+  t->integer("actions", &P::actions, 4, 1, kMaxActionsPerState).label("actions A").help("Random MDP: actions per state.");
+  t->integer("branching", &P::branching, 5, 1, 64).label("branching b").help("Random MDP: successors of each (s, a) in the nominal and wind kernels (at most S).");
   t->real("slip_min", &P::slip_min, 0.0, 0.0, 1.0).label("slip from").help("Lowest slip probability in the set.");
   t->real("slip_max", &P::slip_max, 0.3, 0.0, 1.0).label("slip to").help("Highest slip probability in the set (equal to 'slip from': slip is known).");
   t->real("wind_min", &P::wind_min, 0.0, 0.0, 1.0).label("wind from").help("Lowest wind probability in the set.");
@@ -49,6 +54,13 @@ std::shared_ptr<const ParamTable<RobustParams>> table() {
   t->rule([](const P& p) -> Status {
     if (p.slip_max < p.slip_min) return Status::error("slip_max: must be at least slip_min (" + format_real(p.slip_min) + "), got " + format_real(p.slip_max));
     if (p.wind_max < p.wind_min) return Status::error("wind_max: must be at least wind_min (" + format_real(p.wind_min) + "), got " + format_real(p.wind_max));
+    if (p.grid == RobustGrid::Random) {
+      const long long models = static_cast<long long>(p.slip_min == p.slip_max ? 1 : p.points) * (p.wind_min == p.wind_max ? 1 : p.points);
+      const long long t = random_set_transitions(p.size, p.actions, p.branching, p.slip_max > 0, p.wind_max > 0, models);
+      if (t > kMaxTransitions)
+        return Status::error("size, actions, branching, points: the random world's " + std::to_string(models) + " models hold up to " + std::to_string(t) +
+                             " transitions; the limit is " + std::to_string(kMaxTransitions) + " (fewer states, actions, successors or values per axis)");
+    }
     return {};
   });
   return t;
@@ -66,13 +78,16 @@ GridSpec preset_grid(RobustGrid g) {
     case RobustGrid::Cliff: return cliff_spec();
     case RobustGrid::FourRooms: return four_rooms_spec();
     case RobustGrid::HazardMaze: return hazard_maze_spec();
+    case RobustGrid::Random: break;
   }
   return cliff_spec();
 }
 
-std::string grid_name(RobustGrid g) {
+std::string world_name(const RobustParams& p) {
+  if (p.grid == RobustGrid::Random)
+    return "random MDPs (S = " + std::to_string(p.size) + ", A = " + std::to_string(p.actions) + ", b = " + std::to_string(std::min(p.branching, p.size)) + ", one per run)";
   static const char* names[] = {"cliff walk", "four rooms", "hazard maze"};
-  return names[static_cast<int>(g)];
+  return std::string("the ") + names[static_cast<int>(p.grid)];
 }
 
 // [SECTION] run
@@ -82,12 +97,12 @@ enum Final { kFinalWorstCase, kFinalNominal, kFinalAverage, kFinalRectangular, k
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 
-// One run (deterministic: the worlds have no randomness): the methods in series order; IWOCS one
+// One run (deterministic on the gridworlds; the random world is drawn from (seed, run)): the methods in series order; IWOCS one
 // worst-case search per unit of work.
 class RobustCursor final : public RunCursor {
  public:
-  RobustCursor(const RobustParams& p, const RunLayout& layout, RunRecord& out) : p_(p), layout_(layout), out_(out) {
-    Expected<RobustWorld> w = robust_world(p_);
+  RobustCursor(const RobustParams& p, uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) : p_(p), layout_(layout), out_(out) {
+    Expected<RobustWorld> w = robust_world(p_, seed, run);
     if (!w.ok()) return;
     world_ = std::move(w.value());
     for (const std::string& id : p_.methods) methods_.push_back(static_cast<Method>(id_index(robust_method_ids(), id)));
@@ -159,10 +174,17 @@ const std::vector<std::string>& robust_method_ids() {
   return ids;
 }
 
-Expected<RobustWorld> robust_world(const RobustParams& p) {
+Expected<RobustWorld> robust_world(const RobustParams& p, uint64_t seed, uint32_t run) {
   RobustWorld w;
   w.slips = axis_values(p.slip_min, p.slip_max, p.points);
   w.winds = axis_values(p.wind_min, p.wind_max, p.points);
+  if (p.grid == RobustGrid::Random) {
+    const RandomKernels k = random_kernels(p.size, p.actions, p.branching, p.gamma, seed, run);
+    for (double wind : w.winds)
+      for (double slip : w.slips) w.set.models.push_back(perturbed_model(k.nominal, k.wind, slip, wind));
+    if (Status s = check_model_set(w.set); !s.ok()) return s;
+    return w;
+  }
   for (double wind : w.winds) {
     for (double slip : w.slips) {
       GridSpec g = preset_grid(p.grid);
@@ -181,8 +203,8 @@ Expected<RobustWorld> robust_world(const RobustParams& p) {
 }
 
 plot::Plot set_value_map(const SetMapInput& in) {
-  const std::vector<double>& slips = in.world->slips;
-  const std::vector<double>& winds = in.world->winds;
+  const std::vector<double>& slips = in.slips;
+  const std::vector<double>& winds = in.winds;
   const double ds = slips.size() > 1 ? slips[1] - slips[0] : 0.05, dw = winds.size() > 1 ? winds[1] - winds[0] : 0.05;
   plot::Plot m;
   m.title = in.title;
@@ -217,8 +239,8 @@ plot::Plot set_value_map(const SetMapInput& in) {
 
 RobustExperiment::RobustExperiment() : ExperimentOf(table()) {}
 
-std::unique_ptr<RunCursor> RobustExperiment::start_run(uint64_t, uint32_t, const RunLayout& layout, RunRecord& out) const {
-  return std::make_unique<RobustCursor>(p(), layout, out);
+std::unique_ptr<RunCursor> RobustExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
+  return std::make_unique<RobustCursor>(p(), seed, run, layout, out);
 }
 
 // [SECTION] layout
@@ -260,8 +282,8 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const RobustParams& q = p();
   const size_t models = r.layout.axes[1].x.size();
-  f.title = "Robust planning on the " + grid_name(q.grid) + ": slip ∈ [" + format_real(q.slip_min) + ", " + format_real(q.slip_max) + "], wind (" +
-            direction_name(q.wind_direction) + ") ∈ [" + format_real(q.wind_min) + ", " + format_real(q.wind_max) + "], " + std::to_string(models) +
+  f.title = "Robust planning on " + world_name(q) + ": slip ∈ [" + format_real(q.slip_min) + ", " + format_real(q.slip_max) + "], wind" +
+            (q.grid == RobustGrid::Random ? std::string() : std::string(" (") + direction_name(q.wind_direction) + ")") + " ∈ [" + format_real(q.wind_min) + ", " + format_real(q.wind_max) + "], " + std::to_string(models) +
             " static models";
   plot::Plot worst;
   worst.title = "Worst case over the set";
@@ -270,9 +292,9 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   worst.lines = reported_lines(r, "worst_case");
   f.plots.push_back(worst);
 
-  // The heat maps share one colour range: the lowest and highest value either shown policy reaches.
-  Expected<RobustWorld> world = robust_world(q);
-  if (!world.ok()) return f;
+  // The heat maps share one colour range: the lowest and highest value either shown policy reaches
+  // (on the random world: the means over runs of V^π_θ(ρ) per θ).
+  const std::vector<double> slips = axis_values(q.slip_min, q.slip_max, q.points), winds = axis_values(q.wind_min, q.wind_max, q.points);
   const std::vector<double> iwocs = mean_values(r, "iwocs", models), nominal = mean_values(r, "nominal", models);
   double vmin = INFINITY, vmax = -INFINITY;
   for (const std::vector<double>* v : {&iwocs, &nominal})
@@ -282,7 +304,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   const int iw = r.layout.find_series("iwocs");
   if (iw >= 0) {
     SetMapInput in;
-    in.world = &world.value();
+    in.slips = slips, in.winds = winds;
     in.values = iwocs;
     const int found = r.layout.find_curve("found");
     std::vector<std::pair<double, int>> order;  // (the iteration it was found at, model)
@@ -298,7 +320,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   }
   if (r.layout.find_series("nominal") >= 0) {
     SetMapInput in;
-    in.world = &world.value();
+    in.slips = slips, in.winds = winds;
     in.values = nominal;
     in.title = "Nominal policy: V^π_θ(ρ)";
     in.vmin = vmin, in.vmax = vmax;
@@ -319,7 +341,7 @@ DemoInfo robust_demo() {
   d.id = "mdp.robust";
   d.chapter = "mdp";
   d.title = "Robust MDPs: IWOCS";
-  d.summary = "A gridworld whose slip and wind are only known to lie in a set: IWOCS's incremental worst-case search against rectangular robust VI, the nominal policy and domain randomisation.";
+  d.summary = "A gridworld (or a random MDP) whose slip and wind are only known to lie in a set: IWOCS's incremental worst-case search against rectangular robust VI, the nominal policy and domain randomisation.";
   d.about =
       "The world is one of a set U of static models T_θ (θ = slip, wind on a grid of values); the environment picks θ once per episode and\n"
       "we want the best worst case  max_π min_{θ∈U} V^π_θ(ρ).\n"
@@ -334,7 +356,12 @@ DemoInfo robust_demo() {
       "colour scale; last, the worst cases side by side with robust VI's own value ρᵀV_rect dashed (a lower bound on its policy's static worst case).\n"
       "What to look for: on the cliff walk with the wind blowing towards the cliff, the nominal policy walks along the edge and\n"
       "collapses in windy models; IWOCS finds the windy, slippery corner in one or two searches and reaches robust VI's worst case\n"
-      "(claim 6, test 'claim 6' in tests/unit/mdp_claims_test.cpp). The worlds are deterministic: every run gives the same numbers.";
+      "(claim 6, test 'claim 6' in tests/unit/mdp_claims_test.cpp). The gridworlds are deterministic: every run gives the same numbers.\n"
+      "World 'random MDP': each run draws a random MDP (P₀, r) and a random 'wind' kernel P_w (S states, A actions, b successors); model θ = (α, β) is\n"
+      "    T_θ(·|s,a) = (1 − α) K_β(·|s,a) + α mean_{a′} K_β(·|s,a′),   K_β = (1 − β) P₀ + β P_w,   r_θ(s,a) = (1 − α) r(s,a) + α mean_{a′} r(s,a′)\n"
+      "(slip α: a random action is executed; wind β: the next state follows P_w). One θ holds in every state, so the set is not\n"
+      "(s,a)-rectangular: robust VI's ρᵀV_rect is a lower bound on the static worst case, not its value. Runs differ: the Runs tab shows CI bands.\n"
+      "The live view shows run 1's world, without the grid picture.";
   d.papers = {"A. Zouitine, M. Geist, E. Rachelson. Solving robust MDPs as a sequence of static RL problems. arXiv:2410.06212, 2024.",
               "G. N. Iyengar. Robust Dynamic Programming. Mathematics of Operations Research 30(2), 2005.",
               "A. Nilim, L. El Ghaoui. Robust Control of Markov Decision Processes with Uncertain Transition Matrices. Operations Research 53(5), 2005.",

@@ -1,7 +1,7 @@
 // mdp.robust: robust planning against a static uncertainty set of gridworld models (robust.hpp) —
 // IWOCS (Zouitine, Geist & Rachelson 2024) against (s,a)-rectangular robust value iteration, the
 // nominal optimal policy and domain randomisation. The set is a grid of slip × wind values of one
-// gridworld preset; the headline is each policy's worst-case value min_θ V^π_θ(ρ) against IWOCS's
+// gridworld preset, or of a random MDP drawn per run (robust_random.hpp); the headline is each policy's worst-case value min_θ V^π_θ(ρ) against IWOCS's
 // iteration, with the heat map of V^π_θ(ρ) over the set and the worst cases IWOCS found marked.
 #pragma once
 #include <string>
@@ -14,7 +14,7 @@
 
 namespace klab::mdp {
 
-enum class RobustGrid { Cliff, FourRooms, HazardMaze };
+enum class RobustGrid { Cliff, FourRooms, HazardMaze, Random };
 
 struct RobustParams {
   std::vector<std::string> methods;
@@ -23,6 +23,7 @@ struct RobustParams {
   double slip_min = 0.0, slip_max = 0.3;
   double wind_min = 0.0, wind_max = 0.3;
   int points = 7;  // values per axis (one when min = max)
+  int size = 50, actions = 4, branching = 5;  // the random world: S, A, successors per (s, a)
   double gamma = 0.95;
   int iterations = 8;
 };
@@ -31,17 +32,18 @@ const std::vector<std::string>& robust_method_ids();  // nominal, domain_rand, r
 
 // The uncertainty set of these parameters: model k = j·(slip values) + i has slip value i and wind
 // value j (row-major from the lowest wind up); model 0 — the lowest slip and wind — is the nominal one.
+// The gridworlds are the same in every run; the random world is drawn from (seed, run).
 struct RobustWorld {
   ModelSet set;
   std::vector<double> slips, winds;  // the axis values
-  GridLayout layout;                 // the grid (every model shares it)
+  GridLayout layout;                 // the grid (every model shares it); rows = 0 for the random world
 };
-Expected<RobustWorld> robust_world(const RobustParams& p);
+Expected<RobustWorld> robust_world(const RobustParams& p, uint64_t seed, uint32_t run);
 
 // V^π_θ(ρ) over the set as a heat map on (slip, wind), the found models numbered in the order
 // found and the worst model in gold (the Runs figure and the live view).
 struct SetMapInput {
-  const RobustWorld* world = nullptr;
+  std::vector<double> slips, winds;  // the set's axes (RobustWorld)
   std::vector<double> values;  // (models) V^π_θ(ρ), NaN: not shown
   std::vector<int> found;      // models, in the order found
   std::string title;

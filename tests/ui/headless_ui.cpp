@@ -1042,3 +1042,24 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     CHECK(title.find("state visits") != std::string::npos);
   }
 }
+
+TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.robust");
+  REQUIRE(app.experiment().params().set_texts({{"grid", "random"}, {"size", "20"}, {"points", "3"}, {"iterations", "3"}}).ok());
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  std::vector<std::string> ids;
+  const auto plots = recorded_frame(ui, app);
+  for (const auto& r : plots) ids.push_back(r.id);
+  CHECK(std::find(ids.begin(), ids.end(), "set") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "worst") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "grid") == ids.end());
+  check_plots(plots, "random world, live");
+  app.settings().runs = 3;
+  app.select_tab(klab::ui::Tab::Runs);
+  for (int f = 0; f < 2000 && !(app.runs_result() && !app.runs_busy()); ++f) ui.frame(app);
+  ui.frame(app);
+  check_plots(recorded_frame(ui, app), "random world, Runs tab");
+  app.select_tab(klab::ui::Tab::Live);
+}
