@@ -296,9 +296,10 @@ plot::Plot learning_plot(const BatchResult& r, const RiskSolution& sol, double b
   for (size_t s = policy_series(r.layout).size(); s < r.layout.series.size(); ++s) {
     const RunningStat& div = r.final_stat(s, static_cast<size_t>(diverged));
     const RunningStat& value = r.final_stat(s, static_cast<size_t>(ce));
-    char name[200];
-    std::snprintf(name, sizeof name, "%s: %.0f/%lld runs diverged, greedy CE_β %.2f (optimum %.2f)", r.layout.series[s].c_str(), div.mean() * static_cast<double>(div.count()),
-                  static_cast<long long>(div.count()), value.count() > 0 ? value.mean() : NAN, optimum);
+    char name[200], greedy[80] = "no greedy policy";
+    if (value.count() > 0) std::snprintf(greedy, sizeof greedy, "greedy policy's CE %.2f (optimum %.2f)", value.mean(), optimum);
+    std::snprintf(name, sizeof name, "%s: %.0f/%lld runs diverged, %s", r.layout.series[s].c_str(), div.mean() * static_cast<double>(div.count()),
+                  static_cast<long long>(div.count()), greedy);
     plot::Line l = plot::result_line(r, s, static_cast<size_t>(q_error), name);
     l.group = r.layout.series[s];
     p.lines.push_back(std::move(l));
