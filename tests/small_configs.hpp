@@ -47,7 +47,7 @@ inline const std::vector<SmallConfig>& small_configs() {
     {"mdp.safe_meta", {{"meta_iterations", "3"}, {"train_tasks", "2"}, {"test_tasks", "2"}, {"adapt_steps", "2"}, {"pd_iterations", "3"}}},
     {"mdp.irl", {{"n_max", "60"}, {"points", "3"}, {"size", "3"}, {"horizon", "5"}}},
     {"mdp.robust", {{"points", "3"}, {"iterations", "3"}}},
-    {"mdp.risk", {{"horizon", "15"}, {"episodes", "50"}}},
+    {"mdp.risk", {{"horizon", "15"}, {"episodes", "50"}, {"sweeps", "10"}}},
     {"offline.edge_of_reach", {{"iterations", "8"}, {"updates_per_iteration", "40"}, {"ensemble", "3"}}},
     {"offline.weighting", {{"shares", "0.05,0.5"}, {"updates", "300"}, {"episodes", "20"}}},
     {"offline.dice", {{"steps", "5"}, {"episodes", "4"}}},

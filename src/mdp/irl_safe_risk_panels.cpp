@@ -484,20 +484,28 @@ class RiskView final : public ui::DemoView {
     means_.assign(ids_.size(), NAN);
     episodes_x_.clear();
     episode_.clear();
-    episodes_ = 0;
+    episodes_ = 0, steps_ = 0;
     choice_ = std::min(choice_, ids_.size() - 1);
+    learners_.clear(), learner_rngs_.clear(), learner_errors_.clear(), sweeps_x_.clear();
+    if (!sol_) return;
+    for (const std::string& id : params_.learners) {
+      learners_.emplace_back(sol_->grid.mdp, sol_->lattice, learner_settings(params_, id));
+      learner_rngs_.emplace_back(ctx.seed, 0, static_cast<uint32_t>(risk_method_ids().size() + id_index(risk_learner_ids(), id)));  // run 1's streams
+    }
+    learner_errors_.assign(learners_.size(), {});
   }
   bool animates() const override { return true; }
-  bool finished() const override { return !sol_ || episodes_ >= params_.episodes; }
+  bool finished() const override { return !sol_ || (episodes_ >= params_.episodes && sweeps_done() >= params_.sweeps); }
   std::string status() const override {
     char s[64];
     std::snprintf(s, sizeof s, "episode %d / %d of every policy", episodes_, params_.episodes);
     return s;
   }
-  double steps_done() const override { return episodes_ / static_cast<double>(kRiskLiveEpisodes); }
+  double steps_done() const override { return static_cast<double>(steps_); }
   double steps_total() const override { return std::ceil(params_.episodes / static_cast<double>(kRiskLiveEpisodes)); }
   void advance(const ui::ViewContext&, int steps) override {
-    for (int i = 0; i < steps && !finished(); ++i) {
+    for (int i = 0; i < steps && !finished(); ++i, ++steps_) {
+      advance_learners();
       const int n = std::min(kRiskLiveEpisodes, params_.episodes - episodes_);
       for (size_t slot = 0; slot < ids_.size(); ++slot) {
         const StockPolicy& pi = sol_->policies[id_index(risk_method_ids(), ids_[slot])];
@@ -514,6 +522,18 @@ class RiskView final : public ui::DemoView {
       episodes_x_.push_back(episodes_);
     }
   }
+
+  // The learners' share of one view step: sweeps spread over the episode steps so both end together.
+  void advance_learners() {
+    if (learners_.empty()) return;
+    const int target = std::min(params_.sweeps, static_cast<int>(std::ceil(params_.sweeps * (steps_ + 1) / steps_total())));
+    for (size_t k = 0; k < learners_.size(); ++k) {
+      while (learners_[k].sweeps() < target && !learners_[k].diverged()) learners_[k].sweep(learner_rngs_[k]);
+      learner_errors_[k].push_back(learners_[k].diverged() ? NAN : max_abs_error(learners_[k].q(), sol_->entropic_q));
+    }
+    sweeps_x_.push_back(target);
+  }
+  int sweeps_done() const { return learners_.empty() ? params_.sweeps : static_cast<int>(sweeps_x_.empty() ? 0 : sweeps_x_.back()); }
 
   void draw(ui::ViewContext&) override {
     if (!sol_) {
@@ -535,12 +555,15 @@ class RiskView final : public ui::DemoView {
       rows.push_back({ids_[slot] + " CVaR_α exact / MC", live_view_number(distribution_cvar(exact, params_.alpha)) + " / " + (any ? live_view_number(estimates_[slot].back()) : "–")});
       rows.push_back({ids_[slot] + " mean exact / MC", live_view_number(distribution_mean(exact)) + " / " + (any ? live_view_number(means_[slot]) : "–")});
     }
+    for (size_t k = 0; k < learners_.size(); ++k)
+      rows.push_back({params_.learners[k] + " max |Q̂ − Q*|", learners_[k].diverged() ? "diverged" : learner_errors_[k].empty() ? "–" : live_view_number(learner_errors_[k].back())});
     ui::readout_table("##risk", rows, 3);
     build_figure();
-    ui::PlotGrid grid(3, 1);
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 1);
     ui::draw_plot("map", figure_.plots[0], grid.cell(0));
     ui::draw_plot("histogram", figure_.plots[1], grid.cell(1));
     ui::draw_plot("estimates", figure_.plots[2], grid.cell(2));
+    if (figure_.plots.size() > 3) ui::draw_plot("learners", figure_.plots[3], grid.cell(3));
     grid.end();
   }
 
@@ -593,12 +616,36 @@ class RiskView final : public ui::DemoView {
     }
     figure_.title = "mdp.risk: run 1's episodes";
     figure_.plots = {map_plot(), hist, est};
+    if (!learners_.empty()) figure_.plots.push_back(learner_plot());
     figure_.headline = 1;
+  }
+
+  // Run 1's learners: max |Q̂ − Q*| against the sweep (a diverged learner's line stops; its legend says so).
+  plot::Plot learner_plot() const {
+    plot::Plot p;
+    p.title = "Learning Q* of the exponential utility (β = " + format_real(params_.beta) + "): max |Q̂ − Q*|";
+    p.x = {"sweep", plot::Scale::Log};
+    p.x.cover_lo = 1, p.x.cover_hi = params_.sweeps;
+    p.y = {"max |Q̂ − Q*|", plot::Scale::Log};
+    for (size_t k = 0; k < learners_.size(); ++k) {
+      plot::Line l;
+      l.name = params_.learners[k] + (learners_[k].diverged() ? " (diverged)" : "");
+      l.color = palette(ids_.size() + k);  // the Runs tab's colour: learners follow the policies
+      l.x = sweeps_x_;
+      l.y = learner_errors_[k];
+      p.lines.push_back(l);
+    }
+    return p;
   }
 
   RiskParams params_;
   std::shared_ptr<const RiskSolution> sol_;
   std::vector<std::string> ids_;
+  std::vector<EntropicQLearner> learners_;  // (params_.learners) on sol_'s MDP
+  std::vector<Rng> learner_rngs_;
+  std::vector<std::vector<double>> learner_errors_;  // (learners) max |Q̂ − Q*| after each view step (NaN once diverged)
+  std::vector<double> sweeps_x_;
+  int steps_ = 0;
   std::vector<Rng> rngs_;
   std::vector<std::vector<double>> samples_, counts_, estimates_;  // (policies) returns; per bin; CVaR_α estimate per step
   std::vector<double> means_, episodes_x_;

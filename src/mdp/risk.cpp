@@ -306,7 +306,7 @@ StockPolicy risk_neutral_policy(const Mdp& m, const StockLattice& L) {
   return markov_policy(m, m.horizon, q, nullptr);
 }
 
-StockPolicy entropic_policy(const Mdp& m, const StockLattice& L, double beta) {
+std::vector<double> entropic_q_values(const Mdp& m, const StockLattice& L, double beta) {
   const int H = L.horizon, S = m.states, SA = m.pairs();
   std::vector<double> w(static_cast<size_t>(S), 0.0), q(static_cast<size_t>(H) * SA, 0.0);
   for (int h = H - 1; h >= 0; --h) {
@@ -326,8 +326,12 @@ StockPolicy entropic_policy(const Mdp& m, const StockLattice& L, double beta) {
       }
     w = std::move(wh);
   }
-  return markov_policy(m, H, q, nullptr);
+  return q;
 }
+
+StockPolicy entropic_policy(const Mdp& m, const StockLattice& L, double beta) { return markov_policy(m, L.horizon, entropic_q_values(m, L, beta), nullptr); }
+
+StockPolicy greedy_markov_policy(const Mdp& m, int horizon, const std::vector<double>& q) { return markov_policy(m, horizon, q, nullptr); }
 
 CvarSolution cvar_policy(const Mdp& m, const StockLattice& L, double alpha) {
   std::vector<double> w, q;

@@ -37,8 +37,8 @@
 // Reinforcement Learning with Itakura-Saito Loss", arXiv:2505.16925, 2025: the certainty equivalent
 // CE_β(G) = −(1/β) log E exp(−βG), β > 0, and its Bellman equation exp(−βV(s)) = E exp(−β(r + V(s′)))):
 //     W^β_H = 0,   W^β_h(s) = max_a −(1/β) log Σ_{s′, r} P(s′|s,a) P(r|s,a,s′) exp(−β (r + W^β_{h+1}(s′)))
-// (exact DP, log-sum-exp for stability; the paper *learns* these values with an Itakura–Saito loss,
-// which is not done here). Optimal policies are Markov in (h, s) (the exponential is multiplicative).
+// (exact DP, log-sum-exp for stability; the paper *learns* these values with an Itakura–Saito loss:
+// risk_learning.hpp). Optimal policies are Markov in (h, s) (the exponential is multiplicative).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -121,8 +121,13 @@ std::vector<double> optimal_values_to_go(const Mdp& m, const StockLattice& latti
 // Risk-neutral backward induction: the Markov policy maximising E[G] (ties: lowest index).
 StockPolicy risk_neutral_policy(const Mdp& m, const StockLattice& lattice);
 
+// The exponential-utility (entropic) optimal action values Q*_h(s, a) = −(1/β) log Σ P(s′, r|s,a)
+// exp(−β(r + max_a′ Q*_{h+1}(s′, a′))), Q*_H = 0, for β > 0: (H × SA), pair-indexed per step.
+std::vector<double> entropic_q_values(const Mdp& m, const StockLattice& lattice, double beta);
 // The exponential-utility (entropic) optimal Markov policy for β > 0 (ties: lowest index).
 StockPolicy entropic_policy(const Mdp& m, const StockLattice& lattice, double beta);
+// The Markov policy greedy in action values q (H × SA, pair-indexed per step; ties: lowest index).
+StockPolicy greedy_markov_policy(const Mdp& m, int horizon, const std::vector<double>& q);
 
 struct CvarSolution {
   StockPolicy policy;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "core/checkpoints.hpp"
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
@@ -21,11 +22,18 @@ static_assert(std::size(kMethodIds) == static_cast<size_t>(Method::Entropic) + 1
 constexpr int kReturnBins = 80;        // about this many histogram bins over the returns' support
 constexpr double kPathOffset = 0.12;    // cells between the drawn paths of consecutive policies
 constexpr double kHistogramTail = 1e-5; // returns below every policy's 10⁻⁵-quantile share the first bin
+constexpr const char* kLearnerIds[] = {"is_loss", "emse", "sq_loss"};  // in EntropicLoss order
+constexpr int kLearnerCheckpoints = 20;
 constexpr int kProfileLevels = 50;     // CVaR_α′ profile: α′ on this many points of [0.02, 1]
 constexpr double kProfileLowest = 0.02;
 
 const std::vector<std::string>& method_labels() {
   static const std::vector<std::string> labels{"risk-neutral (max E[G])", "CVaR_α-optimal (stock-augmented DP)", "exponential utility (max CE_β)"};
+  return labels;
+}
+
+const std::vector<std::string>& learner_labels() {
+  static const std::vector<std::string> labels{"Itakura–Saito loss", "exponential MSE (baseline)", "squared loss (risk-neutral TD, reference)"};
   return labels;
 }
 
@@ -51,6 +59,15 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
       .help("Direction of the wind's push (south: towards the cliff).");
   t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Reward for falling off the cliff (then back to the start); each step pays −1.");
   t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes per run").help("Monte Carlo episodes per run and policy (the estimates of mean and CVaR).");
+  t->multi_choice("learners", &P::learners, risk_learner_ids(), risk_learner_ids(), 0)
+      .label("value learners")
+      .choice_labels(learner_labels())
+      .help("Learn the exponential-utility action values Q*_h(s, a) at β from samples, one loss each (Udovichenko et al. 2025).");
+  t->integer("sweeps", &P::sweeps, 500, 1, 5000)
+      .label("learning sweeps")
+      .help("Synchronous sweeps: each draws one outcome for every (h, s, a) and takes one gradient step on it.");
+  t->real("learn_rate", &P::learn_rate, 0.5, 1e-4, 10.0).log_scale().label("step size η₀").help("Step size of the first sweep; sweep k uses η₀ / (k + 1)^ω.");
+  t->real("learn_decay", &P::learn_decay, 0.7, 0.0, 1.0).label("step decay ω").help("η_k = η₀ / (k + 1)^ω (0: constant steps; 1: 1/k).");
   // Every value in these ranges builds: the rewards are integers and H ≤ 60 keeps the reachable
   // augmented states of the 4 × 12 grid far below kMaxStockEntries (75,426 at H = 60, slip and wind 0.3; test
   // "risk: mdp.risk's parameters"), so no rule has to build the lattice on every change.
@@ -59,8 +76,8 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
 
 // [SECTION] run
 
-enum Curve { kCurveProbability, kCurveMcFrequency, kCurveCvarProfile };
-enum Final { kFinalMean, kFinalCvar, kFinalCertaintyEquivalent, kFinalMcMean, kFinalMcCvar, kFinalThreshold };
+enum Curve { kCurveProbability, kCurveMcFrequency, kCurveCvarProfile, kCurveQError, kCurveDiverged };
+enum Final { kFinalMean, kFinalCvar, kFinalCertaintyEquivalent, kFinalMcMean, kFinalMcCvar, kFinalThreshold, kFinalQError, kFinalDiverged };
 
 std::vector<double> profile_levels() { return plot::linear_points(kProfileLowest, 1.0, kProfileLevels); }
 
@@ -77,6 +94,20 @@ const std::vector<std::string>& risk_method_ids() {
   return ids;
 }
 
+const std::vector<std::string>& risk_learner_ids() {
+  static const std::vector<std::string> ids(std::begin(kLearnerIds), std::end(kLearnerIds));
+  return ids;
+}
+
+std::vector<double> learner_checkpoints(int sweeps) { return even_checkpoints(sweeps, kLearnerCheckpoints, 1.0); }
+
+EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id) {
+  EntropicLearnerSettings s;
+  s.loss = static_cast<EntropicLoss>(id_index(risk_learner_ids(), id));
+  s.beta = p.beta, s.rate = p.learn_rate, s.decay = p.learn_decay;
+  return s;
+}
+
 Expected<RiskSolution> solve_risk(const RiskParams& p) {
   GridSpec g = cliff_spec();
   g.slip = p.slip, g.wind = p.wind, g.wind_direction = p.wind_direction, g.cliff_reward = p.cliff_reward;
@@ -90,7 +121,8 @@ Expected<RiskSolution> solve_risk(const RiskParams& p) {
   if (!lattice.ok()) return lattice.status();
   sol.lattice = std::move(lattice.value());
   sol.cvar = cvar_policy(m, sol.lattice, p.alpha);
-  sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, entropic_policy(m, sol.lattice, p.beta)};
+  sol.entropic_q = entropic_q_values(m, sol.lattice, p.beta);
+  sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, greedy_markov_policy(m, sol.lattice.horizon, sol.entropic_q)};
   for (const StockPolicy& pi : sol.policies) sol.returns.push_back(return_distribution(m, sol.lattice, pi));
   const std::vector<double> w = optimal_values_to_go(m, sol.lattice);
   sol.risk_neutral_start.assign(w.begin(), w.begin() + m.states);
@@ -138,6 +170,29 @@ std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
   });
 }
 
+// Learner series `slot`: `sweeps` synchronous sweeps (stream 3 + its loss index), ‖Q̂ − Q*‖∞ and
+// whether it has diverged at each checkpoint; at the end the greedy policy's exact mean, CVaR_α and
+// CE_β. A diverged learner's errors and final numbers are left NaN (skipped by the statistics);
+// its "diverged" curve and metric say so.
+void RiskExperiment::run_learner(const RiskSolution& sol, uint64_t seed, uint32_t run, const RunLayout& layout, size_t slot, RunRecord& out) const {
+  const std::string& id = layout.series[slot];
+  EntropicQLearner learner(sol.grid.mdp, sol.lattice, learner_settings(p(), id));
+  Rng rng(seed, run, static_cast<uint32_t>(std::size(kMethodIds) + id_index(risk_learner_ids(), id)));
+  const std::vector<double>& checkpoints = layout.axes[2].x;
+  for (size_t k = 0; k < checkpoints.size(); ++k) {
+    while (learner.sweeps() < static_cast<int>(checkpoints[k]) && !learner.diverged()) learner.sweep(rng);
+    out.curve(slot, kCurveDiverged, k, learner.diverged() ? 1.0 : 0.0);
+    if (!learner.diverged()) out.curve(slot, kCurveQError, k, max_abs_error(learner.q(), sol.entropic_q));
+  }
+  out.final(slot, kFinalDiverged, learner.diverged() ? 1.0 : 0.0);
+  if (learner.diverged()) return;
+  out.final(slot, kFinalQError, max_abs_error(learner.q(), sol.entropic_q));
+  const ReturnDistribution d = return_distribution(sol.grid.mdp, sol.lattice, greedy_markov_policy(sol.grid.mdp, sol.lattice.horizon, learner.q()));
+  out.final(slot, kFinalMean, distribution_mean(d));
+  out.final(slot, kFinalCvar, distribution_cvar(d, p().alpha));
+  out.final(slot, kFinalCertaintyEquivalent, certainty_equivalent(d, p().beta));
+}
+
 // One run: `episodes` Monte Carlo episodes of every shown policy (stream = its method index), next
 // to the exact numbers (the same in every run).
 void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
@@ -145,6 +200,10 @@ void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
   if (!sol) return;
   const std::vector<double> levels = layout.axes[1].x;
   for (size_t slot = 0; slot < layout.series.size(); ++slot) {
+    if (slot >= p().methods.size()) {
+      run_learner(*sol, seed, run, layout, slot, out);
+      continue;
+    }
     const size_t method = id_index(risk_method_ids(), layout.series[slot]);
     const ReturnDistribution& exact = sol->returns[method];
     std::vector<double> probability(sol->return_bins.size(), 0.0);
@@ -173,12 +232,13 @@ void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
 RunLayout RiskExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
+  l.series.insert(l.series.end(), p().learners.begin(), p().learners.end());  // policies first, then learners
   const std::shared_ptr<const RiskSolution> sol = solution();
-  l.axes = {{"return G", sol ? sol->return_bins : std::vector<double>{0.0}}, {"level α′", profile_levels()}};
-  l.curves = {{"probability", 0}, {"mc_frequency", 0}, {"cvar_profile", 1}};
-  l.final_metrics = {"mean", "cvar", "certainty_equivalent", "mc_mean", "mc_cvar", "threshold"};
+  l.axes = {{"return G", sol ? sol->return_bins : std::vector<double>{0.0}}, {"level α′", profile_levels()}, {"sweep", learner_checkpoints(p().sweeps)}};
+  l.curves = {{"probability", 0}, {"mc_frequency", 0}, {"cvar_profile", 1}, {"q_error", 2}, {"diverged", 2}};
+  l.final_metrics = {"mean", "cvar", "certainty_equivalent", "mc_mean", "mc_cvar", "threshold", "q_error", "diverged"};
   l.work_unit = "episodes";
-  l.work_per_run = static_cast<double>(p().methods.size()) * p().episodes;
+  l.work_per_run = static_cast<double>(p().methods.size()) * p().episodes;  // (the learners' sweeps are not counted)
   return l;
 }
 
@@ -215,16 +275,48 @@ plot::Line cdf_line(const ReturnDistribution& d, const std::string& name, const 
   return l;
 }
 
+// The series that are policies (the layout lists them first, then the learners).
+std::vector<std::string> policy_series(const RunLayout& l) {
+  std::vector<std::string> ids;
+  for (const std::string& id : l.series)
+    if (std::find(risk_method_ids().begin(), risk_method_ids().end(), id) != risk_method_ids().end()) ids.push_back(id);
+  return ids;
+}
+
+// The learners' ‖Q̂ − Q*‖∞ against the sweep (mean over the runs that have not diverged, 95% band),
+// each legend naming how many runs diverged and the greedy policy's exact CE_β against the optimum's.
+plot::Plot learning_plot(const BatchResult& r, const RiskSolution& sol, double beta) {
+  plot::Plot p;
+  p.title = "Learning Q* of the exponential utility from samples: max |Q̂ − Q*| (runs not diverged)";
+  p.x = {"sweep (samples per (h, s, a))", plot::Scale::Log};
+  p.y = {"max |Q̂ − Q*| over (h, s, a)", plot::Scale::Log};
+  const int q_error = r.layout.find_curve("q_error");
+  const int diverged = r.layout.find_final("diverged"), ce = r.layout.find_final("certainty_equivalent");
+  const double optimum = certainty_equivalent(sol.returns[static_cast<size_t>(Method::Entropic)], beta);
+  for (size_t s = policy_series(r.layout).size(); s < r.layout.series.size(); ++s) {
+    const RunningStat& div = r.final_stat(s, static_cast<size_t>(diverged));
+    const RunningStat& value = r.final_stat(s, static_cast<size_t>(ce));
+    char name[200], greedy[80] = "no greedy policy";
+    if (value.count() > 0) std::snprintf(greedy, sizeof greedy, "greedy policy's CE %.2f (optimum %.2f)", value.mean(), optimum);
+    std::snprintf(name, sizeof name, "%s: %.0f/%lld runs diverged, %s", r.layout.series[s].c_str(), div.mean() * static_cast<double>(div.count()),
+                  static_cast<long long>(div.count()), greedy);
+    plot::Line l = plot::result_line(r, s, static_cast<size_t>(q_error), name);
+    l.group = r.layout.series[s];
+    p.lines.push_back(std::move(l));
+  }
+  return p;
+}
+
 // Per-run Monte Carlo estimates of a final metric: the mean over runs with its 95% interval per
 // policy, the exact value as a grey tick across it.
 plot::Plot estimate_plot(const BatchResult& r, const std::string& metric, const std::vector<double>& exact, const std::string& title, const std::string& y) {
   plot::Plot p;
   p.title = title;
-  p.x = plot::category_axis("policy", r.layout.series, 0.0);
+  p.x = plot::category_axis("policy", policy_series(r.layout), 0.0);
   p.y.label = y;
   p.legend = false;
   const int m = r.layout.find_final(metric);
-  for (size_t s = 0; s < r.layout.series.size(); ++s) {
+  for (size_t s = 0; s < exact.size(); ++s) {
     const RunningStat& st = r.final_stat(s, static_cast<size_t>(m));
     if (st.count() == 0) continue;
     const double x = static_cast<double>(s);
@@ -284,9 +376,10 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
             ", H = " + std::to_string(q.horizon) + ": the CVaR_" + format_real(q.alpha) + " policy against the risk-neutral one";
   const std::shared_ptr<const RiskSolution> sol = solution();
   if (!sol) return f;
-  const size_t shown = r.layout.series.size();
+  const std::vector<std::string> policies = policy_series(r.layout);  // the learners follow them
+  const size_t shown = policies.size();
   std::vector<const ReturnDistribution*> dist;
-  for (const std::string& id : r.layout.series) dist.push_back(&sol->returns[id_index(risk_method_ids(), id)]);
+  for (const std::string& id : policies) dist.push_back(&sol->returns[id_index(risk_method_ids(), id)]);
 
   // Headline: the exact histograms side by side per bin, log scale (the falls are the small far-left bumps).
   std::vector<std::vector<double>> masses;
@@ -294,7 +387,7 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
     masses.emplace_back(sol->return_bins.size(), 0.0);
     for (size_t k = 0; k < dist[slot]->values.size(); ++k) masses.back()[risk_return_bin(*sol, dist[slot]->values[k])] += dist[slot]->probs[k];
   }
-  plot::Plot hist = return_histogram(*sol, r.layout.series, masses, q.alpha, "Return G, exact (dashed: CVaR_α, solid: mean)");
+  plot::Plot hist = return_histogram(*sol, policies, masses, q.alpha, "Return G, exact (dashed: CVaR_α, solid: mean)");
   f.plots.push_back(hist);
 
   GridPlotInput in;
@@ -305,7 +398,7 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   in.value_label = "E[G]";
   plot::Plot grid = grid_plot(in);
   for (size_t slot = 0; slot < shown; ++slot) {
-    const std::string& id = r.layout.series[slot];
+    const std::string& id = policies[slot];
     plot::Line path = grid_path(sol->grid.layout, likely_path(*sol, sol->policies[id_index(risk_method_ids(), id)]), id, palette(slot), 2.5f);
     const double offset = kPathOffset * (static_cast<double>(slot) - 0.5 * static_cast<double>(shown - 1));  // side by side where paths coincide
     for (double& x : path.x) x += offset;
@@ -321,7 +414,7 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   cdf.x.min = sol->return_bins.front() - sol->bin_width / 2;
   cdf.y = {"P(G ≤ x)", plot::Scale::Log};
   cdf.y.min = kHistogramTail, cdf.y.max = 1.0;
-  for (size_t slot = 0; slot < shown; ++slot) cdf.lines.push_back(cdf_line(*dist[slot], r.layout.series[slot], r.layout.series[slot], palette(slot)));
+  for (size_t slot = 0; slot < shown; ++slot) cdf.lines.push_back(cdf_line(*dist[slot], policies[slot], policies[slot], palette(slot)));
   cdf.guides.push_back(reference_guide("α = " + format_real(q.alpha), q.alpha));
   f.plots.push_back(cdf);
 
@@ -337,6 +430,7 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
 
   std::vector<double> exact_cvar, exact_mean;
   for (const ReturnDistribution* d : dist) exact_cvar.push_back(distribution_cvar(*d, q.alpha)), exact_mean.push_back(distribution_mean(*d));
+  if (r.layout.series.size() > shown) f.plots.push_back(learning_plot(r, *sol, q.beta));
   f.plots.push_back(estimate_plot(r, "mc_cvar", exact_cvar, "Monte Carlo CVaR_α: mean of the runs' estimates, 95% CI (grey: exact)", "CVaR_α"));
   f.plots.push_back(estimate_plot(r, "mc_mean", exact_mean, "Monte Carlo mean return, 95% CI (grey: exact)", "E[G]"));
   return f;
@@ -349,7 +443,7 @@ DemoInfo risk_demo() {
   d.id = "mdp.risk";
   d.chapter = "mdp";
   d.title = "Risk: CVaR by stock-augmented DP";
-  d.summary = "A slippery cliff walk: the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima.";
+  d.summary = "A slippery cliff walk: the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima, and the exponential-utility values learned from samples with the Itakura–Saito loss.";
   d.about =
       "Finite horizon H, no discount: the return G is the sum of the rewards (−1 per step, the cliff reward and back to the start on a fall).\n"
       "Three exact optima, each for its own objective:\n"
@@ -366,9 +460,21 @@ DemoInfo risk_demo() {
       "level α′, and the runs' Monte Carlo estimates against the exact values.\n"
       "What to look for: the CVaR policy's tail lies below the risk-neutral one's (fewer falls), so its CVaR_α is higher, while its\n"
       "mean is lower (claim 7, test 'claim 7' in tests/unit/mdp_claims_test.cpp). Its most likely path keeps further from the edge; once it\n"
-      "has fallen (a low stock) it switches to the risk-neutral action. The exponential-utility optimum is computed exactly; the paper's\n"
-      "Itakura–Saito loss for *learning* those values is not implemented. Readings: the outer search / inner DP split, ties broken by the\n"
-      "risk-neutral value, and γ = 1 with a finite horizon are our reading of the papers' abstracts and of Bäuerle & Ott (2011).";
+      "has fallen (a low stock) it switches to the risk-neutral action. The exponential-utility optimum is computed exactly.\n"
+      "Learning it from samples (Udovichenko et al.): exp(−βQ_h(s, a)) = E exp(−βy), y = r + max_a′ Q_{h+1}(s′, a′); each learner fits\n"
+      "V = Q_h(s, a) to sampled targets y by gradient steps η_k ∂ℓ/∂V (one outcome per (h, s, a) per sweep, η_k = η₀/(k + 1)^ω) on\n"
+      "    is_loss    ℓ = β⁻²[e^{β(V−y)} − β(V−y) − 1]     Itakura–Saito divergence of e^{−βy} from e^{−βV}: minimiser CE_β(y)\n"
+      "    emse       ℓ = ½β⁻²(e^{−βV} − e^{−βy})²        the exponentiated squared loss: same minimiser, gradient × e^{−2βV}\n"
+      "    sq_loss    ℓ = ½(V − y)²                       risk-neutral TD, a reference: it learns E[y], not CE_β(y)\n"
+      "The learning plot shows max |Q̂ − Q*| against the sweep (Q*: the exact DP) over the runs that did not diverge; a run whose values\n"
+      "stop being finite or leave the range of possible returns by more than its width is counted as diverged (in the legend), never drawn.\n"
+      "Look for (defaults, β = 0.02, η₀ = 0.5): is_loss converging to Q* (slowly: the falls make the targets heavy-tailed), emse diverging\n"
+      "at the same steps (its gradient carries e^{−2βV}), sq_loss stuck at the gap between the risk-neutral and entropic values.\n"
+      "Not shown: stability at large β. With plain SGD from Q = 0 the IS gradient's e^{β(V−y)} also overflows once β·|V − y| is large\n"
+      "(here β ≥ 0.05 with a −100 fall); the paper trains networks with adaptive optimisers, which this toy does not.\n"
+      "Readings: the β⁻² scalings (all gradients → V − y as β → 0), synchronous sampling, and the missing softplus baseline (not read).\n"
+      "The outer search / inner DP split, ties broken by the risk-neutral value, and γ = 1 with a finite horizon are our reading of\n"
+      "the papers' abstracts and of Bäuerle & Ott (2011).";
   d.papers = {"B. Ávila Pires, M. Rowland, D. Borsa, Z. D. Guo, K. Khetarpal, A. Barreto, D. Abel, R. Munos, W. Dabney. Optimizing Return Distributions with Distributional Dynamic Programming. arXiv:2501.13028, JMLR 2025.",
               "I. Udovichenko, O. Croissant, A. Toleutaeva, E. Burnaev, A. Korotin. Risk-Averse Reinforcement Learning with Itakura-Saito Loss. arXiv:2505.16925, 2025.",
               "N. Bäuerle, J. Ott. Markov decision processes with average-value-at-risk criteria. Mathematical Methods of Operations Research 74, 2011.",

@@ -4,6 +4,9 @@
 // exponential-utility optimum (Udovichenko et al., "Risk-Averse RL with Itakura-Saito Loss", 2025).
 // Every policy's return distribution is exact (risk.hpp); each run estimates mean and CVaR_α from
 // its own Monte Carlo episodes, so the Runs tab shows the estimates' 95% intervals around the exact values.
+// Each run also learns the exponential-utility action values from samples with the Itakura–Saito loss
+// and its baselines (risk_learning.hpp): ‖Q̂ − Q*‖∞ per sweep, divergence, and the greedy policy's exact
+// mean, CVaR_α and CE_β (series after the policies).
 #pragma once
 #include <memory>
 #include <string>
@@ -13,6 +16,7 @@
 #include "core/registry.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/risk.hpp"
+#include "mdp/risk_learning.hpp"
 #include "mdp/versioned_cache.hpp"
 
 namespace klab::mdp {
@@ -27,9 +31,15 @@ struct RiskParams {
   Direction wind_direction = Direction::South;
   int cliff_reward = -100;
   int episodes = 2000;   // Monte Carlo episodes per run and method
+  // Learning the entropic action values from samples (risk_learning.hpp), at risk aversion β.
+  std::vector<std::string> learners;
+  int sweeps = 500;          // synchronous sweeps (samples per (h, s, a))
+  double learn_rate = 0.5;   // η₀
+  double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
 };
 
-const std::vector<std::string>& risk_method_ids();  // risk_neutral, cvar, entropic
+const std::vector<std::string>& risk_method_ids();   // risk_neutral, cvar, entropic
+const std::vector<std::string>& risk_learner_ids();  // is_loss, emse, sq_loss (EntropicLoss order)
 
 // Everything exact for one parameter set: the world, its stock lattice, every method's policy and
 // return distribution (methods in risk_method_ids() order, whichever are shown).
@@ -39,6 +49,7 @@ struct RiskSolution {
   std::vector<StockPolicy> policies;          // (methods)
   std::vector<ReturnDistribution> returns;    // (methods) exact
   CvarSolution cvar;                          // the CVaR search (its policy is policies[1])
+  std::vector<double> entropic_q;             // (H × SA) Q*_h(s, a) of the exponential utility at β
   std::vector<double> risk_neutral_start;     // (S) W_0(s): the risk-neutral optimal value with H steps to go
   std::vector<double> return_bins;            // centres of the histogram bins (width bin_width) over every method's support
   double bin_width = 1.0;
@@ -47,6 +58,11 @@ Expected<RiskSolution> solve_risk(const RiskParams& p);
 
 // The most likely path of a stock-augmented policy from the (first) start cell: the states visited,
 // following each step's most likely outcome (tracking the stock), until the goal or H steps.
+// The sweeps at which a run records its learners' errors (1 … sweeps, about 20 points).
+std::vector<double> learner_checkpoints(int sweeps);
+// The settings of learner `id` (one of risk_learner_ids()) under p.
+EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id);
+
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
 
 // The histogram bin of return g (bins of width sol.bin_width centred on sol.return_bins; the ends
@@ -69,6 +85,7 @@ class RiskExperiment final : public ExperimentOf<RiskParams, RiskExperiment> {
   std::shared_ptr<const RiskSolution> solution() const;
 
  private:
+  void run_learner(const RiskSolution& sol, uint64_t seed, uint32_t run, const RunLayout& layout, size_t slot, RunRecord& out) const;
   VersionedCache<std::shared_ptr<const RiskSolution>> cache_;
 };
 

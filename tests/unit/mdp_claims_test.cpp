@@ -261,4 +261,23 @@ TEST_SUITE("claims") {
     CHECK(err.mean() + 3 * err.sem() <= 0.05);
     CHECK(z_of_difference(early, err) > 8.0);
   }
+
+  TEST_CASE("claim 10: learning exponential-utility values on the cliff walk: the Itakura–Saito loss converges towards Q* where the exponential MSE diverges at the same steps") {
+    // mdp.risk defaults (slip 0.1, H = 25, β = 0.02, η_k = 0.5/(k + 1)^0.7, 500 synchronous sweeps), 4 runs.
+    klab::mdp::RiskExperiment e;
+    const uint32_t runs = 4;
+    const BatchResult r = run_batch(e, {{"methods", "entropic"}, {"episodes", "10"}}, 11, runs);
+    const RunningStat &is = final_of(r, "is_loss", "q_error"), &sq = final_of(r, "sq_loss", "q_error");
+    const RunningStat &is_div = final_of(r, "is_loss", "diverged"), &emse_div = final_of(r, "emse", "diverged");
+    const int curve = r.layout.find_curve("q_error");
+    const RunningStat& is_early = r.curve_stat(static_cast<size_t>(r.layout.find_series("is_loss")), static_cast<size_t>(curve), 0);
+    MESSAGE("max |Q̂ − Q*| after " << r.layout.axes[2].x[0] << " sweeps: IS " << is_early.mean() << " ± " << is_early.sem() << "; after 500: IS " << is.mean()
+                                   << " ± " << is.sem() << ", squared loss " << sq.mean() << " ± " << sq.sem() << "; diverged: IS " << is_div.mean() * runs
+                                   << ", EMSE " << emse_div.mean() * runs << " of " << runs << "; greedy CE_β: IS "
+                                   << final_of(r, "is_loss", "certainty_equivalent").mean() << ", optimum " << final_of(r, "entropic", "certainty_equivalent").mean());
+    CHECK(is_div.mean() == 0.0);
+    CHECK(emse_div.mean() == 1.0);
+    CHECK(is.mean() < 0.5 * is_early.mean());
+    CHECK(is.mean() + 3 * is.sem() < sq.mean() - 3 * sq.sem());
+  }
 }

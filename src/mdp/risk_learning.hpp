@@ -1,0 +1,75 @@
+// Learning exponential-utility (entropic) action values from samples, with the Itakura–Saito loss of
+// Udovichenko, Croissant, Toleutaeva, Burnaev & Korotin, "Risk-Averse Reinforcement Learning with
+// Itakura-Saito Loss", arXiv:2505.16925 (2025), against the baselines it compares with.
+//
+// The entropic Bellman equation (β > 0, finite horizon, γ = 1; risk.hpp has the exact DP):
+//     exp(−β Q_h(s, a)) = E exp(−β y),   y = r + max_a′ Q_{h+1}(s′, a′),   Q_H = 0,
+// i.e. Q_h(s, a) = CE_β(y) = −(1/β) log E e^{−βy}, the certainty equivalent of the one-step target.
+// A learner fits V = Q_h(s, a) to sampled targets y by stochastic gradient steps on a loss ℓ(V; y):
+//   Itakura–Saito   ℓ = β⁻² d_IS(e^{−βy}, e^{−βV}),  d_IS(x, z) = x/z − log(x/z) − 1,
+//                     = β⁻² [e^{β(V−y)} − β(V−y) − 1],        ∂ℓ/∂V = β⁻¹ (e^{β(V−y)} − 1)
+//                   d_IS is the Bregman divergence of −log, so E d_IS(X, z) is least at z = E X: the
+//                   minimiser over V of E ℓ(V; y) is exactly CE_β(y); the gradient has only
+//                   exponentials of the difference V − y, never of V or y alone.
+//   exponential MSE ℓ = ½ β⁻² (e^{−βV} − e^{−βy})²,            ∂ℓ/∂V = β⁻¹ e^{−2βV} (e^{β(V−y)} − 1)
+//                   (the paper's "EMSE": squared loss on the exponentiated values; same minimiser, but
+//                   its gradient carries e^{−2βV}, which explodes or vanishes with the scale of V)
+//   squared loss    ℓ = ½ (V − y)²,                             ∂ℓ/∂V = V − y
+//                   (risk-neutral TD, a reference: it learns E[y], the risk-neutral values, not CE_β)
+// The β⁻² scalings are ours: all three gradients tend to V − y as β → 0, so one step size means the
+// same for all. The paper's other baseline, a "softplus" loss from a heuristic stochastic
+// approximation, could not be read exactly and is not implemented.
+//
+// Sampling (our choice for a tabular toy): synchronous Q-learning with a generative model: a sweep
+// draws one outcome (s′, r) ~ P(·|s, a) for every (h, s, a), from h = H − 1 down to 0, and takes one
+// step η_k ∂ℓ/∂V on each, with η_k = η₀ / (k + 1)^ω at sweep k. A learner is marked diverged, and
+// stops (no exception, no crash), when a value is not finite or leaves the range of every possible
+// certainty equivalent, [H·r_min, H·r_max] (with 0), by more than the range's width: our criterion.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "mdp/mdp.hpp"
+#include "mdp/risk.hpp"
+
+namespace klab::mdp {
+
+enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared };
+
+// The per-sample loss ℓ(V; y) and its derivative in V, at risk aversion β > 0 (formulas above).
+double entropic_loss(EntropicLoss loss, double v, double y, double beta);
+double entropic_loss_gradient(EntropicLoss loss, double v, double y, double beta);
+
+struct EntropicLearnerSettings {
+  EntropicLoss loss = EntropicLoss::ItakuraSaito;
+  double beta = 0.02;   // risk aversion
+  double rate = 0.5;    // η₀
+  double decay = 0.7;   // ω: η_k = η₀ / (k + 1)^ω
+};
+
+// Tabular synchronous Q-learning of the entropic action values (H × SA, pair-indexed per step, as
+// entropic_q_values), starting from Q = 0.
+class EntropicQLearner {
+ public:
+  EntropicQLearner(const Mdp& m, const StockLattice& lattice, const EntropicLearnerSettings& settings);
+  // One sweep over every (h, s, a), outcomes drawn from rng; nothing once diverged.
+  void sweep(Rng& rng);
+  int sweeps() const { return sweeps_; }
+  bool diverged() const { return diverged_; }
+  const std::vector<double>& q() const { return q_; }
+
+ private:
+  const Mdp* m_;
+  const StockLattice* lattice_;
+  EntropicLearnerSettings settings_;
+  std::vector<double> q_;
+  double lowest_ = 0.0, highest_ = 0.0;  // values beyond these mean divergence
+  int sweeps_ = 0;
+  bool diverged_ = false;
+};
+
+// max |q − reference| over every entry (+∞ if any entry of q is not finite).
+double max_abs_error(const std::vector<double>& q, const std::vector<double>& reference);
+
+}  // namespace klab::mdp

@@ -1,0 +1,92 @@
+// The losses of mdp.risk's exponential-utility learners (src/mdp/risk_learning.hpp): the
+// Itakura–Saito loss's minimiser over V for a fixed sample set is the certainty equivalent
+// −(1/β) log mean e^{−βy} (closed form), the exponential MSE has the same minimiser and the squared
+// loss the mean; every gradient matches central finite differences; a learner stops without a crash
+// and reports divergence when its values overflow.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "mdp/presets.hpp"
+#include "mdp/risk.hpp"
+#include "mdp/risk_learning.hpp"
+
+namespace {
+
+using klab::mdp::EntropicLoss;
+
+// The root of the mean gradient over the samples, by bisection on [lo, hi] (every loss here is convex in V).
+double minimiser(EntropicLoss loss, const std::vector<double>& y, double beta, double lo, double hi) {
+  auto mean_gradient = [&](double v) {
+    double g = 0.0;
+    for (double t : y) g += klab::mdp::entropic_loss_gradient(loss, v, t, beta);
+    return g / static_cast<double>(y.size());
+  };
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mean_gradient(mid) > 0.0 ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+TEST_CASE("risk learning: the Itakura–Saito loss's minimiser is the certainty equivalent −(1/β) log mean e^{−βy}") {
+  klab::Rng rng(3, 0, 0);
+  for (double beta : {0.02, 0.3, 1.5}) {
+    std::vector<double> y(40);
+    for (double& t : y) t = -30.0 + 40.0 * rng.uniform() - (rng.uniform() < 0.1 ? 100.0 : 0.0);  // a fall now and then
+    double mean = 0.0, sum = 0.0;
+    const double top = -beta * *std::min_element(y.begin(), y.end());
+    for (double t : y) mean += t / static_cast<double>(y.size()), sum += std::exp(-beta * t - top);
+    const double ce = -(top + std::log(sum / static_cast<double>(y.size()))) / beta;
+    const double v_is = minimiser(EntropicLoss::ItakuraSaito, y, beta, -200.0, 50.0);
+    CHECK(v_is == doctest::Approx(ce).epsilon(1e-9));
+    CHECK(minimiser(EntropicLoss::Squared, y, beta, -200.0, 50.0) == doctest::Approx(mean).epsilon(1e-9));
+    if (beta * 130.0 < 600.0)  // the exponential MSE's exponents stay finite: same minimiser
+      CHECK(minimiser(EntropicLoss::ExponentialMse, y, beta, -200.0, 50.0) == doctest::Approx(ce).epsilon(1e-7));
+    // It is a minimum of the mean loss, not just a stationary point.
+    auto mean_loss = [&](double v) {
+      double l = 0.0;
+      for (double t : y) l += klab::mdp::entropic_loss(EntropicLoss::ItakuraSaito, v, t, beta);
+      return l;
+    };
+    CHECK(mean_loss(ce) < mean_loss(ce - 0.1));
+    CHECK(mean_loss(ce) < mean_loss(ce + 0.1));
+  }
+}
+
+TEST_CASE("risk learning: each loss's gradient matches central finite differences") {
+  for (EntropicLoss loss : {EntropicLoss::ItakuraSaito, EntropicLoss::ExponentialMse, EntropicLoss::Squared})
+    for (double beta : {0.02, 0.5})
+      for (double v : {-20.0, -3.0, 1.5})
+        for (double y : {-25.0, -2.0, 4.0}) {
+          const double h = 1e-5 * (1.0 + std::fabs(v));
+          const double fd = (klab::mdp::entropic_loss(loss, v + h, y, beta) - klab::mdp::entropic_loss(loss, v - h, y, beta)) / (2.0 * h);
+          const double g = klab::mdp::entropic_loss_gradient(loss, v, y, beta);
+          CHECK_MESSAGE(std::fabs(g - fd) <= 1e-5 * (1.0 + std::fabs(g)), "loss " << static_cast<int>(loss) << ", β " << beta << ", V " << v << ", y " << y);
+        }
+}
+
+TEST_CASE("risk learning: a learner whose values overflow is marked diverged and stops; Q* is the entropic policy's") {
+  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
+  g.slip = 0.1, g.discount = 1.0, g.horizon = 8, g.cliff_reward = -1000;
+  const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
+  REQUIRE(grid.ok());
+  const klab::mdp::Mdp& m = grid.value().mdp;
+  const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
+  REQUIRE(lattice.ok());
+  const std::vector<double> q = klab::mdp::entropic_q_values(m, lattice.value(), 1.0);
+  const klab::mdp::StockPolicy pi = klab::mdp::entropic_policy(m, lattice.value(), 1.0);
+  CHECK(klab::mdp::greedy_markov_policy(m, 8, q).markov == pi.markov);
+  // β = 1 and a −1000 fall: e^{−βV} is e^{1000}, not a double; the exponential MSE cannot take one step.
+  klab::mdp::EntropicQLearner emse(m, lattice.value(), {EntropicLoss::ExponentialMse, 1.0, 0.5, 0.6});
+  klab::Rng rng(5, 0, 0);
+  for (int k = 0; k < 20; ++k) emse.sweep(rng);
+  CHECK(emse.diverged());
+  CHECK(emse.sweeps() < 20);
+  CHECK(klab::mdp::max_abs_error(emse.q(), q) == INFINITY);
+}
