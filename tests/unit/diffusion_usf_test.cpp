@@ -7,7 +7,9 @@
 #include <cmath>
 #include <vector>
 
+#include "core/batch.hpp"
 #include "diffusion/metrics.hpp"
+#include "diffusion/samplers_experiment.hpp"
 #include "diffusion/solvers.hpp"
 #include "diffusion/usf_search.hpp"
 
@@ -114,4 +116,20 @@ TEST_CASE("diffusion USF search: deterministic given its Rng, never worse than D
   CHECK(a.start_error == usf_batch_error(c.fixed(Solver::DpmppTwoM, StepSchedule::LogSnr, 6), c.reference));
   CHECK(a.error == usf_batch_error(c.usf(a.plan), c.reference));
   MESSAGE("USF search at 6 NFE: batch error " << a.error << " from DPM-Solver++ 2M's " << a.start_error << " (" << a.candidates << " plans)");
+}
+
+TEST_CASE("diffusion USF: a batch with the search gives the same numbers on 1 and 3 threads") {
+  // (The all-demo thread test, batch_test.cpp, runs the small config without `usf`: its runs must
+  // finish within one 1e4-evaluation slice, and a search costs more.)
+  SamplersExperiment e;
+  REQUIRE(e.params().set_texts({{"solvers", "usf,dpmpp_2m"}, {"nfe", "3,6"}, {"particles", "16"}, {"search_n", "8"}}).ok());
+  klab::BatchJob one(e.clone(), 5, 4), three(e.clone(), 5, 4);
+  one.run_all(1);
+  three.run_all(3);
+  const klab::BatchResult &a = one.result(), &b = three.result();
+  for (size_t m = 0; m < sampler_metric_ids().size(); ++m)
+    for (size_t k = 0; k < 2; ++k) {
+      CHECK(a.curve_stat(0, m, k).mean() == b.curve_stat(0, m, k).mean());
+      CHECK(a.curve_stat(0, m, k).sem() == b.curve_stat(0, m, k).sem());
+    }
 }
