@@ -102,6 +102,7 @@ class SamplersView final : public ui::DemoView {
     }
     rows.push_back({"sW2 noise floor (exact samples)", num(run_->floor(kW2))});
     ui::readout_table("##samplers", rows, 3);
+    usf_table();
     figure_.title = "diffusion.samplers, run 1";
     figure_.plots = {film_plot(0), film_plot(1),
                      run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
@@ -169,6 +170,29 @@ class SamplersView final : public ui::DemoView {
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;
     return diffusion::film_plot(field_, box_, film_cloud(f), params_.solvers[s] + ", " + num(budgets_[nfe_]) + " NFE" + when + " over p_t", params_.solvers[s], s,
                      layers);
+  }
+
+  // The USF plan run 1 found at the chosen budget (searched on first display): its time grid and,
+  // per run of consecutive steps with one strategy, the steps' times, order and prediction.
+  void usf_table() {
+    const size_t u = index_of(params_.solvers, "usf", SIZE_MAX);
+    if (u == SIZE_MAX) return;
+    const UsfSearch& r = run_->usf(nfe_);
+    const std::string head = "USF plan searched at " + num(budgets_[nfe_]) + " NFE (run 1)";
+    if (!ImGui::CollapsingHeader((head + "##usf").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
+    const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(r.plan.steps.size()));
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.push_back({"time grid", "blend " + num(r.plan.blend) + " (0: t-uniform, 1: λ-uniform), power " + num(r.plan.power)});
+    rows.push_back({"search batch ‖x̂ − x*‖", num(r.error) + " (DPM-Solver++ 2M: " + num(r.start_error) + ", " + std::to_string(r.candidates) + " plans tried)"});
+    for (size_t i = 0; i < r.plan.steps.size();) {
+      size_t j = i;
+      while (j + 1 < r.plan.steps.size() && r.plan.steps[j + 1].order == r.plan.steps[i].order && r.plan.steps[j + 1].noise == r.plan.steps[i].noise) ++j;
+      const std::string steps = i == j ? "step " + std::to_string(i + 1) : "steps " + std::to_string(i + 1) + "–" + std::to_string(j + 1);
+      rows.push_back({steps + ": t " + num(t[i]) + " → " + num(t[j + 1]),
+                      "order " + std::to_string(r.plan.steps[i].order) + ", " + (r.plan.steps[i].noise ? "ε̂ (noise)" : "x̂₀ (data)")});
+      i = j + 1;
+    }
+    ui::readout_table("##usf", rows, 2);
   }
 
   void combo(const char* label, const std::vector<std::string>& items, size_t* chosen) {

@@ -19,8 +19,8 @@
 
 namespace klab::diffusion {
 
-enum class Solver { Ddpm, Ddim, Euler, Heun, DpmSolver1, DpmSolver2, DpmSolver3, DpmppTwoM, DpmppThreeM };
-constexpr int kSolverCount = 9;
+enum class Solver { Ddpm, Ddim, Euler, Heun, DpmSolver1, DpmSolver2, DpmSolver3, DpmppTwoM, DpmppThreeM, Usf };
+constexpr int kSolverCount = 10;
 
 // One evaluation time t of the exact model: p_t's terms (terms[first_term], K of them) and the
 // schedule's values the three predictions need.
@@ -34,6 +34,7 @@ struct ModelPoint {
 // (what each c[·] holds per solver: solver_plan.cpp, make_solver_plan).
 struct PlanStep {
   int order = 1;
+  int noise = 0;  // multistep steps: 1 when the step extrapolates the noise prediction ε̂, 0 the data prediction x̂₀
   int point[3] = {0, 0, 0};
   double c[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 };
@@ -72,6 +73,18 @@ KLAB_INLINE void model_data(const PlanView& v, int q, double x, double y, double
   *dy = (y + var * gy) / p.alpha;
 }
 
+// Both predictions from one score evaluation: x̂₀ exactly as model_data, ε̂ = −σ ∇log p_t as model_eps.
+KLAB_INLINE void model_both(const PlanView& v, int q, double x, double y, double* dx, double* dy, double* ex, double* ey) {
+  const ModelPoint& p = v.point[q];
+  double gx, gy;
+  score(v.terms + p.first_term, v.k, x, y, &gx, &gy);
+  const double var = p.sigma * p.sigma;
+  *dx = (x + var * gx) / p.alpha;
+  *dy = (y + var * gy) / p.alpha;
+  *ex = -p.sigma * gx;
+  *ey = -p.sigma * gy;
+}
+
 // PF-ODE velocity dx/dt = f x − ½ g² ∇log p_t.
 KLAB_INLINE void model_velocity(const PlanView& v, int q, double x, double y, double* vx, double* vy) {
   const ModelPoint& p = v.point[q];
@@ -93,7 +106,8 @@ KLAB_INLINE void prior_particle(const PlanView& v, uint64_t j, double* x, double
 // trajectories: the same update, recorded; the engines pass none).
 KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, double* py, double* path = nullptr) {
   double x = *px, y = *py;
-  double m1x = 0.0, m1y = 0.0, m2x = 0.0, m2y = 0.0;  // multistep: x̂₀ at t_{i−2}, t_{i−3}
+  double a1x = 0.0, a1y = 0.0, a2x = 0.0, a2y = 0.0;  // multistep: x̂₀ at the two previous evaluation times
+  double n1x = 0.0, n1y = 0.0, n2x = 0.0, n2y = 0.0;  // and ε̂ there
   for (int i = 0; i < v.steps; ++i) {
     const PlanStep& s = v.step[i];
     const double* c = s.c;
@@ -165,11 +179,17 @@ KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, dou
         break;
       }
       case Solver::DpmppTwoM:
-      case Solver::DpmppThreeM: {
-        // c: σ_s/σ_t, −α_s(e^{−h} − 1); order 2: the D1 coefficient; order 3: r₀, r₁, r₀/(r₀ + r₁),
-        // r₀ + r₁, α_s((e^{−h} − 1)/h + 1), α_s((e^{−h} − 1 + h)/h² − ½).
-        double m0x, m0y;
-        model_data(v, s.point[0], x, y, &m0x, &m0y);
+      case Solver::DpmppThreeM:
+      case Solver::Usf: {
+        // Multistep exponential integrator on the step's prediction m (x̂₀, or ε̂ when s.noise; USF
+        // chooses it per step, DPM-Solver++ always x̂₀): one evaluation gives both, and both histories
+        // are kept. c: the x coefficient, m₀'s; order 2: the D1 coefficient; order 3: r₀, r₁,
+        // r₀/(r₀ + r₁), r₀ + r₁, then D1's and D2's coefficients (solver_plan.cpp, multistep_step).
+        double d0x, d0y, e0x, e0y;
+        model_both(v, s.point[0], x, y, &d0x, &d0y, &e0x, &e0y);
+        const bool eps = s.noise != 0;
+        const double m0x = eps ? e0x : d0x, m0y = eps ? e0y : d0y;
+        const double m1x = eps ? n1x : a1x, m1y = eps ? n1y : a1y, m2x = eps ? n2x : a2x, m2y = eps ? n2y : a2y;
         x = c[0] * x + c[1] * m0x;
         y = c[0] * y + c[1] * m0y;
         if (s.order == 2) {
@@ -182,10 +202,14 @@ KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, dou
           x += c[7] * big_d1x - c[8] * big_d2x;
           y += c[7] * big_d1y - c[8] * big_d2y;
         }
-        m2x = m1x;
-        m2y = m1y;
-        m1x = m0x;
-        m1y = m0y;
+        a2x = a1x;
+        a2y = a1y;
+        a1x = d0x;
+        a1y = d0y;
+        n2x = n1x;
+        n2y = n1y;
+        n1x = e0x;
+        n1y = e0y;
         break;
       }
     }

@@ -15,6 +15,7 @@
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
 #include "diffusion/solvers.hpp"
+#include "diffusion/usf_search.hpp"
 
 namespace klab::diffusion {
 
@@ -31,6 +32,7 @@ struct SamplersParams {
   double mmd_length = 0.5;           // MMD kernel width ℓ
   double kde_bandwidth = 0.15;       // KL: KDE bandwidth h
   int kde_grid = 64;                 // KL: grid G × G
+  long long search_n = 32;           // USF: particles of the search batch (its own noise)
 };
 
 // MMD is O(n²): it uses the first min(n, kMmdSamples) samples of every set (the exact series too).
@@ -61,6 +63,9 @@ class SamplersRun {
   size_t cells() const { return solvers_.size() * nfe_.size(); }
   size_t next_cell() const { return next_; }
   void step();  // computes the next cell
+  // The USF search at NFE index k (usf_search.hpp) on this run's search batch (its own noise,
+  // not the cells'): run on first use (by step() or paths()), then kept.
+  const UsfSearch& usf(size_t k) const;
   // Metrics of cell (solver s, NFE index k) (NaN before it is computed; disc_error NaN for DDPM).
   double metric(size_t s, size_t k, SamplerMetric m) const { return values_[(s * nfe_.size() + k) * kMetricCount + m]; }
   // The exact series: each metric of an exact sample set (its noise floor).
@@ -72,7 +77,7 @@ class SamplersRun {
   const Mixture& mixture() const { return mixture_; }
   const Particles& reference() const { return reference_; }
   const Particles& exact() const { return exact_; }
-  double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE
+  double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE (USF: plus its search, at most)
 
  private:
   SamplersParams p_;
@@ -90,7 +95,11 @@ class SamplersRun {
   std::vector<double> values_, floor_;
   size_t next_ = 0;
 
+  mutable std::vector<UsfSearch> usf_;            // per NFE index; candidates == 0: not searched yet
+  mutable Particles search_start_, search_reference_;  // the search batch and its converged solutions
+
   std::vector<double> measure(const Particles& a, const Particles* reference) const;
+  SolverPlan plan(size_t s, size_t k) const;  // cell (s, k)'s plan (USF: the searched one)
 };
 
 // The NFE budgets as run: `nfe` rounded down to whole evaluations.

@@ -17,6 +17,25 @@ std::vector<double> time_grid(const NoiseSchedule& s, StepSchedule schedule, int
   return t;
 }
 
+std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double power, int steps) {
+  std::vector<double> t(static_cast<size_t>(steps) + 1);
+  const double t0 = 1.0, t1 = s.t_end, l0 = s.lambda(t0), l1 = s.lambda(t1);
+  for (int i = 0; i <= steps; ++i) {
+    const double v = static_cast<double>(i) / steps, u = power == 1.0 ? v : math::pow(v, power);
+    t[static_cast<size_t>(i)] = (1.0 - blend) * (t0 + u * (t1 - t0)) + blend * s.t_of_lambda(l0 + u * (l1 - l0));
+  }
+  t.front() = t0;
+  t.back() = t1;
+  return t;
+}
+
+UsfPlan usf_start_plan(StepSchedule schedule, int nfe) {
+  UsfPlan u;
+  u.blend = schedule == StepSchedule::LogSnr ? 1.0 : 0.0;
+  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(2, i), false});
+  return u;
+}
+
 namespace {
 
 // Builds a plan: model points (p_t's terms at each evaluation time) and steps.
@@ -79,7 +98,59 @@ PlanStep dpm_singlestep(PlanBuilder& b, int order, double t, double s) {
   return st;
 }
 
+// Step i (1-based) of a multistep exponential integrator on the grid t, from t_{i−1} to t_i, of
+// order 1, 2 or 3 (order ≤ i: the history is the previous steps' evaluations), on the data
+// prediction x̂₀ (DPM-Solver++, Lu et al. 2022, Alg. 2 and the released code's third-order update)
+// or the noise prediction ε̂ (multistep DPM-Solver, the same code's 'dpmsolver' branch). With
+// h = λ_{t_i} − λ_{t_{i−1}}, r₀ = (λ_{i−1} − λ_{i−2})/h, r₁ = (λ_{i−2} − λ_{i−3})/h:
+//   x̂₀:  x_s = (σ_s/σ_t) x_t − α_s φ₁ m₀ + α_s φ₂ D1 − α_s φ₃ D2,  φ₁ = e^{−h} − 1, φ₂ = φ₁/h + 1, φ₃ = φ₂/h − ½
+//   ε̂:   x_s = (α_s/α_t) x_t − σ_s φ₁ m₀ − σ_s φ₂ D1 − σ_s φ₃ D2,  φ₁ = e^{h} − 1,  φ₂ = φ₁/h − 1, φ₃ = φ₂/h − ½
+// where order 2 uses D1 = (m₀ − m₁)/r₀ with coefficient ½ of m₀'s (D2 = 0), order 3 D1 and D2 as in solvers.hpp.
+PlanStep multistep_step(PlanBuilder& b, const std::vector<double>& t, int i, int order, bool noise) {
+  const NoiseSchedule& ns = b.ns;
+  auto lam = [&](int j) { return ns.lambda(t[static_cast<size_t>(j)]); };
+  const double ts = t[static_cast<size_t>(i)], tt = t[static_cast<size_t>(i - 1)];
+  const double h = lam(i) - lam(i - 1);
+  const double as = ns.alpha(ts), ss = ns.sigma(ts);
+  PlanStep p;
+  p.order = order;
+  p.noise = noise ? 1 : 0;
+  p.point[0] = b.point(tt);
+  const double phi1 = noise ? std::expm1(h) : std::expm1(-h);
+  p.c[0] = noise ? as / ns.alpha(tt) : ss / ns.sigma(tt);
+  p.c[1] = noise ? -ss * phi1 : -as * phi1;
+  if (order == 2) {
+    const double r0 = (lam(i - 1) - lam(i - 2)) / h;
+    p.c[2] = 0.5 * p.c[1] / r0;  // ½ (m₀'s coefficient) D1, D1 = (m₀ − m₁)/r₀
+  } else if (order == 3) {
+    const double r0 = (lam(i - 1) - lam(i - 2)) / h, r1 = (lam(i - 2) - lam(i - 3)) / h;
+    const double phi2 = noise ? phi1 / h - 1.0 : phi1 / h + 1.0;
+    const double phi3 = noise ? (phi1 - h) / (h * h) - 0.5 : (phi1 + h) / (h * h) - 0.5;
+    p.c[3] = r0;
+    p.c[4] = r1;
+    p.c[5] = r0 / (r0 + r1);
+    p.c[6] = r0 + r1;
+    p.c[7] = noise ? -ss * phi2 : as * phi2;  // x += c₇ D1 − c₈ D2
+    p.c[8] = noise ? ss * phi3 : as * phi3;
+  }
+  return p;
+}
+
 }  // namespace
+
+SolverPlan make_usf_plan(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u) {
+  PlanBuilder b{m, s, {}};
+  b.plan.solver = Solver::Usf;
+  b.plan.k = static_cast<int>(m.components.size());
+  b.plan.prior_sd = s.sigma(1.0);
+  const int n = static_cast<int>(u.steps.size());
+  b.plan.times = usf_time_grid(s, u.blend, u.power, n);
+  for (int i = 1; i <= n; ++i) {
+    const UsfStep& st = u.steps[static_cast<size_t>(i - 1)];
+    b.plan.steps.push_back(multistep_step(b, b.plan.times, i, std::min(st.order, i), st.noise));
+  }
+  return b.plan;
+}
 
 SolverPlan make_solver_plan(Solver solver, const Mixture& m, const NoiseSchedule& s, StepSchedule schedule, int nfe) {
   PlanBuilder b{m, s, {}};
@@ -142,38 +213,13 @@ SolverPlan make_solver_plan(Solver solver, const Mixture& m, const NoiseSchedule
       break;
     }
     case Solver::DpmppTwoM:
-    case Solver::DpmppThreeM: {
-      const int max_order = solver == Solver::DpmppTwoM ? 2 : 3;
+    case Solver::DpmppThreeM:
+    case Solver::Usf: {
+      // DPM-Solver++ 2M / 3M: data prediction, order min(max order, step); USF without a searched
+      // plan is its search's starting point, DPM-Solver++ 2M (usf_start_plan).
+      const int max_order = solver == Solver::DpmppThreeM ? 3 : 2;
       const std::vector<double> t = time_grid(s, schedule, nfe);
-      double lam[3] = {0.0, 0.0, 0.0};  // λ at t_{i−1}, t_{i−2}, t_{i−3}
-      for (size_t i = 1; i < t.size(); ++i) {
-        lam[2] = lam[1];
-        lam[1] = lam[0];
-        lam[0] = s.lambda(t[i - 1]);
-        const double ls = s.lambda(t[i]), h = ls - lam[0];
-        const double as = s.alpha(t[i]), ratio = s.sigma(t[i]) / s.sigma(t[i - 1]);
-        const double phi1 = std::expm1(-h);  // e^{−h} − 1
-        PlanStep p;
-        p.order = std::min<int>(max_order, static_cast<int>(i));
-        p.point[0] = b.point(t[i - 1]);
-        p.c[0] = ratio;
-        p.c[1] = -as * phi1;
-        if (p.order == 2) {
-          const double r0 = (lam[0] - lam[1]) / h;
-          p.c[2] = -0.5 * as * phi1 / r0;  // −½ α_s (e^{−h} − 1) D1, D1 = (m₀ − m₁)/r₀
-        } else if (p.order == 3) {
-          // D1₀ = (m₀ − m₁)/r₀, D1₁ = (m₁ − m₂)/r₁, D1 = D1₀ + r₀/(r₀+r₁)(D1₀ − D1₁), D2 = (D1₀ − D1₁)/(r₀+r₁)
-          const double r0 = (lam[0] - lam[1]) / h, r1 = (lam[1] - lam[2]) / h;
-          const double c2 = (phi1 / h + 1.0), c3 = ((phi1 + h) / (h * h) - 0.5);
-          p.c[3] = r0;
-          p.c[4] = r1;
-          p.c[5] = r0 / (r0 + r1);
-          p.c[6] = r0 + r1;
-          p.c[7] = as * c2;
-          p.c[8] = as * c3;
-        }
-        steps.push_back(p);
-      }
+      for (int i = 1; i <= nfe; ++i) steps.push_back(multistep_step(b, t, i, std::min(max_order, i), false));
       break;
     }
   }

@@ -42,7 +42,8 @@ struct SolverPlan {
   // Score evaluations per particle (= the NFE budget): one per step, or the step's order for
   // Euler/Heun and the singlestep DPM-Solvers.
   int evaluations() const {
-    const bool one_per_step = solver == Solver::Ddpm || solver == Solver::Ddim || solver == Solver::DpmppTwoM || solver == Solver::DpmppThreeM;
+    const bool one_per_step = solver == Solver::Ddpm || solver == Solver::Ddim || solver == Solver::DpmppTwoM || solver == Solver::DpmppThreeM ||
+                              solver == Solver::Usf;
     int e = 0;
     for (const PlanStep& s : steps) e += one_per_step ? 1 : s.order;
     return e;
@@ -52,7 +53,29 @@ struct SolverPlan {
 // The step end points t_0 = 1 > t_1 > ... > t_steps = t_end: uniform in λ or in t.
 std::vector<double> time_grid(const NoiseSchedule& s, StepSchedule schedule, int steps);
 
-// `solver` with exactly `nfe` evaluations of the exact model of m under s (nfe ≥ 1).
+// `solver` with exactly `nfe` evaluations of the exact model of m under s (nfe ≥ 1). Solver::Usf
+// without a searched plan is its search's starting point, DPM-Solver++ 2M (usf_search.hpp).
 SolverPlan make_solver_plan(Solver solver, const Mixture& m, const NoiseSchedule& s, StepSchedule schedule, int nfe);
+
+// A USF solver (Liu, Ning, Yang, Wang, ICLR 2024: "a different solver strategy at each step"), in
+// this lab's reading: a multistep exponential integrator with one evaluation a step, where step i
+// chooses its order (1..min(3, i)) and whether it extrapolates x̂₀ or ε̂ (solver_plan.cpp,
+// multistep_step), on a time grid from a two-parameter family (usf_time_grid).
+struct UsfStep {
+  int order = 1;
+  bool noise = false;  // ε̂ (noise prediction) instead of x̂₀ (data prediction)
+};
+struct UsfPlan {
+  double blend = 1.0;  // 0: uniform in t, 1: uniform in λ, between: the convex combination of the two grids
+  double power = 1.0;  // the grids' parameter is u_i = (i/N)^power (> 1: shorter steps near t = 1)
+  std::vector<UsfStep> steps;
+};
+// t_i = (1 − blend)(1 + u_i (t_end − 1)) + blend · t_λ(λ_1 + u_i (λ_{t_end} − λ_1)), u_i = (i/N)^power:
+// blend 1 / power 1 is time_grid(LogSnr), blend 0 / power 1 time_grid(Time), bit for bit.
+std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double power, int steps);
+// DPM-Solver++ 2M on `schedule`'s grid as a UsfPlan (its plan equals make_solver_plan(DpmppTwoM), bit for bit).
+UsfPlan usf_start_plan(StepSchedule schedule, int nfe);
+// The plan of u (one evaluation per step; every step's order must be ≤ its index, from 1).
+SolverPlan make_usf_plan(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u);
 
 }  // namespace klab::diffusion

@@ -5,13 +5,13 @@
 namespace klab::diffusion {
 
 const std::vector<std::string>& solver_ids() {
-  static const std::vector<std::string> ids{"ddpm", "ddim", "euler", "heun", "dpm_solver_1", "dpm_solver_2", "dpm_solver_3", "dpmpp_2m", "dpmpp_3m"};
+  static const std::vector<std::string> ids{"ddpm", "ddim", "euler", "heun", "dpm_solver_1", "dpm_solver_2", "dpm_solver_3", "dpmpp_2m", "dpmpp_3m", "usf"};
   return ids;
 }
 
 const std::vector<std::string>& solver_labels() {
   static const std::vector<std::string> labels{"DDPM (ancestral)", "DDIM", "Euler (PF-ODE)", "Heun (PF-ODE)", "DPM-Solver-1",
-                                               "DPM-Solver-2",     "DPM-Solver-3", "DPM-Solver++ 2M", "DPM-Solver++ 3M"};
+                                               "DPM-Solver-2",     "DPM-Solver-3", "DPM-Solver++ 2M", "DPM-Solver++ 3M", "USF search (S³ reading)"};
   return labels;
 }
 

@@ -1,6 +1,7 @@
 // CPU vs CUDA for diffusion.samplers (src/diffusion/engine.cu runs the same KLAB_HD per-particle
 // code as the CPU engine, particle_step.hpp, one GPU thread per particle):
-//   1. per-particle equality: every sampler (9), on the ring (8 components, VP, logSNR steps) at
+//   1. per-particle equality: every sampler (10; USF as a plan mixing orders 1–3, x̂₀ and ε̂ steps on a
+//      blended grid), on the ring (8 components, VP, logSNR steps) at
 //      NFE 1, 5 and 12 (every partial last step of Heun and DPM-Solver-2/3), on the moons (16
 //      components, time-uniform steps) and on the rare-mode mixture under VE at NFE 12. The final
 //      particles equal the host twin's (sample_particles_host) bit for bit in a strict build (the
@@ -103,12 +104,22 @@ World world(const char* name, Preset preset, Process process, StepSchedule steps
   return World{name, make_preset(preset, 0.1), s, steps};
 }
 
+// A USF plan that exercises every branch of its step: orders 1, 2, 3 in turn, x̂₀ and ε̂ alternating, on a blended grid.
+UsfPlan mixed_usf_plan(int nfe) {
+  UsfPlan u;
+  u.blend = 0.5;
+  u.power = 1.25;
+  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(1 + (i - 1) % 3, i), i % 2 == 0});
+  return u;
+}
+
 // 1. Every sampler, one world, one NFE: the GPU's particles against the host twin's.
 bool particles_match(CudaParticleEngine& gpu, const World& w, int nfe, size_t n) {
   bool ok = true;
   size_t worst = 0;
   for (int s = 0; s < kSolverCount; ++s) {
-    const SolverPlan plan = make_solver_plan(static_cast<Solver>(s), w.mixture, w.schedule, w.steps, nfe);
+    const SolverPlan plan = static_cast<Solver>(s) == Solver::Usf ? make_usf_plan(w.mixture, w.schedule, mixed_usf_plan(nfe))
+                                                                  : make_solver_plan(static_cast<Solver>(s), w.mixture, w.schedule, w.steps, nfe);
     Particles g = sized(n), c = sized(n);
     const klab::Status st = gpu.sample(plan, 3, 1, kPrior, kNoise, &g);
     if (!st.ok()) {
@@ -124,7 +135,7 @@ bool particles_match(CudaParticleEngine& gpu, const World& w, int nfe, size_t n)
       ok = false;
     }
   }
-  std::printf("  %-44s NFE %3d, 9 samplers x %zu particles: at most %zu differ  %s\n", w.name, nfe, n, worst, ok ? "ok" : "FAIL");
+  std::printf("  %-44s NFE %3d, %d samplers x %zu particles: at most %zu differ  %s\n", w.name, nfe, kSolverCount, n, worst, ok ? "ok" : "FAIL");
   return ok;
 }
 
