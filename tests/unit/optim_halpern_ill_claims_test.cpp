@@ -26,7 +26,9 @@ TEST_SUITE("claims") {
     for (uint64_t seed : {55u, 56u}) {
       CAPTURE(seed);
       std::vector<double> ns, calls;
-      for (const auto& [n, passes] : std::vector<std::pair<long long, std::string>>{{16, "7000"}, {64, "3000"}, {256, "1300"}, {1024, "600"}}) {
+      for (const auto& point : std::vector<std::pair<long long, std::string>>{{16, "7000"}, {64, "3000"}, {256, "1300"}, {1024, "600"}}) {
+        const long long n = point.first;  // (not a structured binding: clang 14 cannot capture one in CAPTURE's lambda)
+        const std::string& passes = point.second;
         CAPTURE(n);
         const bool with_vr_eg = n <= 64;
         klab::optim::HalpernExperiment e;
