@@ -1040,7 +1040,40 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     for (const auto& r : recorded_frame(ui, app))
       if (r.id == "map") title = r.title;
     CHECK(title.find("state visits") != std::string::npos);
+    // The evaluators' toggle: the first evaluator's V̂^π under the target's rays.
+    klab::ui::set_plot_recorder(&items);
+    items.clear();
+    ui.frame(app);
+    klab::ui::set_plot_recorder(nullptr);
+    const auto evaluator = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_evaluator"; });
+    REQUIRE(evaluator != items.end());
+    io.MousePos = ImVec2((evaluator->cell_min.x + evaluator->cell_max.x) / 2, (evaluator->cell_min.y + evaluator->cell_max.y) / 2);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    ui.frame(app);
+    io.MouseDown[0] = false;
+    ui.frame(app);
+    release_mouse();
+    for (const auto& r : recorded_frame(ui, app))
+      if (r.id == "map") title = r.title;
+    CHECK(title.find("V̂^π_h(s)") != std::string::npos);
   }
+}
+
+TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, no regret plot") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.learning");
+  REQUIRE(app.experiment().params().set_texts({{"methods", "retrace,rbis"}, {"episodes", "200"}}).ok());
+  for (int f = 0; f < 30; ++f) ui.frame(app);
+  std::vector<std::string> ids;
+  const auto plots = recorded_frame(ui, app);
+  for (const auto& r : plots) ids.push_back(r.id);
+  CHECK(std::find(ids.begin(), ids.end(), "map") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "ope") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "regret") == ids.end());
+  CHECK(app.view()->steps_done() > 0.0);
+  check_plots(plots, "evaluators only, live");
 }
 
 TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {
