@@ -320,29 +320,30 @@ class LearningView final : public ui::DemoView {
     return p;
   }
 
+  // One curve per series against the recorded episodes; x covers 0 (log: 1) to K.
+  plot::Plot episode_plot(const std::string& title, plot::Scale scale, const std::string& y_label, const std::vector<std::string>& names,
+                          const std::vector<size_t>& slots, const std::vector<std::vector<double>>& curves) const {
+    plot::Plot p;
+    p.title = title;
+    p.x = {"episode k", scale};
+    p.x.cover_lo = scale == plot::Scale::Log ? 1.0 : 0.0, p.x.cover_hi = static_cast<double>(episodes_);
+    p.y = {y_label, scale};
+    for (size_t m = 0; m < names.size(); ++m) p.lines.push_back(live_curve(names[m], slots[m], episodes_x_, curves[m]));
+    return p;
+  }
+
   // The headline is the regret when a control learner runs, else the evaluators' errors.
   void build_figure() {
     figure_.title = "mdp.learning on " + world_->name + ", run 1";
     figure_.plots = {map_plot()};
     plot_ids_ = {"map"};
     if (!learners_.empty()) {
-      plot::Plot regret;
-      regret.title = "Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1";
-      regret.x = {"episode k", plot::Scale::Linear};
-      regret.x.cover_lo = 0, regret.x.cover_hi = static_cast<double>(episodes_);
-      regret.y = {"regret", plot::Scale::Linear};
-      for (size_t m = 0; m < learners_.size(); ++m) regret.lines.push_back(live_curve(names_[m], slots_[m], episodes_x_, regrets_[m]));
-      figure_.plots.push_back(regret);
+      figure_.plots.push_back(episode_plot("Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1", plot::Scale::Linear, "regret", names_, slots_, regrets_));
       plot_ids_.push_back("regret");
     }
     if (!evaluators_.empty()) {
-      plot::Plot ope;
-      ope.title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, run 1";
-      ope.x = {"episode k", plot::Scale::Log};
-      ope.x.cover_lo = 1, ope.x.cover_hi = static_cast<double>(episodes_);
-      ope.y = {"error", plot::Scale::Log};
-      for (size_t m = 0; m < evaluators_.size(); ++m) ope.lines.push_back(live_curve(eval_names_[m], eval_slots_[m], episodes_x_, errors_[m]));
-      figure_.plots.push_back(ope);
+      const std::string title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, run 1";
+      figure_.plots.push_back(episode_plot(title, plot::Scale::Log, "error", eval_names_, eval_slots_, errors_));
       plot_ids_.push_back("ope");
     }
     figure_.headline = 1;

@@ -1022,41 +1022,28 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     CHECK(painted.value().rows[4] == ".###....");
     CHECK(app.view()->steps_done() > 0.0);  // it plays the new world (a wall row leaves the goal reachable)
     if (std::string(demo) != "mdp.learning") continue;
-    // The map's toggle: state visits in place of the values.
-    std::vector<klab::ui::PlotRecord> items;
-    klab::ui::set_plot_recorder(&items);
-    ui.frame(app);
-    klab::ui::set_plot_recorder(nullptr);
-    const auto visits = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_visits"; });
-    REQUIRE(visits != items.end());
-    io.MousePos = ImVec2((visits->cell_min.x + visits->cell_max.x) / 2, (visits->cell_min.y + visits->cell_max.y) / 2);
-    ui.frame(app);
-    io.MouseDown[0] = true;
-    ui.frame(app);
-    io.MouseDown[0] = false;
-    ui.frame(app);
-    release_mouse();
-    std::string title;
-    for (const auto& r : recorded_frame(ui, app))
-      if (r.id == "map") title = r.title;
-    CHECK(title.find("state visits") != std::string::npos);
-    // The evaluators' toggle: the first evaluator's V̂^π under the target's rays.
-    klab::ui::set_plot_recorder(&items);
-    items.clear();
-    ui.frame(app);
-    klab::ui::set_plot_recorder(nullptr);
-    const auto evaluator = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_evaluator"; });
-    REQUIRE(evaluator != items.end());
-    io.MousePos = ImVec2((evaluator->cell_min.x + evaluator->cell_max.x) / 2, (evaluator->cell_min.y + evaluator->cell_max.y) / 2);
-    ui.frame(app);
-    io.MouseDown[0] = true;
-    ui.frame(app);
-    io.MouseDown[0] = false;
-    ui.frame(app);
-    release_mouse();
-    for (const auto& r : recorded_frame(ui, app))
-      if (r.id == "map") title = r.title;
-    CHECK(title.find("V̂^π_h(s)") != std::string::npos);
+    // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
+    const auto map_title_after_click = [&](const char* button) {
+      std::vector<klab::ui::PlotRecord> items;
+      klab::ui::set_plot_recorder(&items);
+      ui.frame(app);
+      klab::ui::set_plot_recorder(nullptr);
+      const auto it = std::find_if(items.begin(), items.end(), [&](const klab::ui::PlotRecord& r) { return r.id == button; });
+      REQUIRE(it != items.end());
+      io.MousePos = ImVec2((it->cell_min.x + it->cell_max.x) / 2, (it->cell_min.y + it->cell_max.y) / 2);
+      ui.frame(app);
+      io.MouseDown[0] = true;
+      ui.frame(app);
+      io.MouseDown[0] = false;
+      ui.frame(app);
+      release_mouse();
+      std::string title;
+      for (const auto& r : recorded_frame(ui, app))
+        if (r.id == "map") title = r.title;
+      return title;
+    };
+    CHECK(map_title_after_click("button:learning_visits").find("state visits") != std::string::npos);
+    CHECK(map_title_after_click("button:learning_evaluator").find("V̂^π_h(s)") != std::string::npos);
   }
 }
 
