@@ -1,14 +1,13 @@
 #include "mdp/learning_experiment.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "mdp/control_learner.hpp"
 #include "mdp/episodic_problem.hpp"
 #include "mdp/figures.hpp"
-#include "mdp/traces.hpp"
+#include "mdp/trace_evaluator.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -94,9 +93,7 @@ class LearningCursor final : public RunCursor {
     if (!w.ok()) return;
     world_ = w.value();
     problem_ = std::make_unique<EpisodicProblem>(world_->mdp, p_.horizon, p_.gamma);
-    target_ = problem_->epsilon_greedy_policy(problem_->optimum.q, p_.target_eps);
-    behaviour_ = problem_->epsilon_greedy_policy(problem_->optimum.q, p_.behaviour_eps);
-    target_value_ = problem_->value(target_);
+    ope_ = off_policy_task(*problem_, p_.target_eps, p_.behaviour_eps);
     for (size_t s = 0; s < p_.methods.size(); ++s) {
       const auto l = static_cast<Learner>(id_index(learning_method_ids(), p_.methods[s]));
       jobs_.push_back({s, l, p_.lambda, -1});
@@ -134,32 +131,22 @@ class LearningCursor final : public RunCursor {
       control_ = std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(j.learner), c, seed_, run_);
       return;
     }
-    const size_t hsa = static_cast<size_t>(p_.horizon) * problem_->scaled.pairs();
-    q_.assign(hsa, 0.0);
-    visits_.assign(static_cast<size_t>(problem_->scaled.pairs()), 0);
-    trace_pairs_.assign(static_cast<size_t>(p_.horizon), 0);
-    trace_beta_.assign(static_cast<size_t>(p_.horizon), 0.0);
-    trace_decay_.assign(static_cast<size_t>(p_.horizon), 0.0);
-    // Trace evaluators share one behaviour stream: every λ and method sees the same trajectories.
-    rng_ = Rng(seed_, run_, kLearnerStream + 100u);
+    const auto method = static_cast<TraceMethod>(static_cast<int>(j.learner) - static_cast<int>(Learner::Retrace));
+    trace_ = std::make_unique<TraceEvaluator>(*problem_, ope_, method, j.lambda, p_.ope_alpha, seed_, run_);
   }
 
   void run_episode() {
     const Job& j = jobs_[job_];
-    if (is_trace(j.learner)) {
-      const TraceBuffer buf{trace_pairs_.data(), trace_beta_.data(), trace_decay_.data()};
-      const auto method = static_cast<TraceMethod>(static_cast<int>(j.learner) - static_cast<int>(Learner::Retrace));
-      trace_episode(problem_->task, method, j.lambda, p_.ope_alpha, target_.data(), behaviour_.data(), episode_, q_.data(), visits_.data(), buf, rng_, seed_,
-                    run_);
-    } else {
+    if (is_trace(j.learner))
+      trace_->run_episode();
+    else
       control_->run_episode();
-    }
     ++episode_;
     if (j.lambda_slot >= 0) return;
     const std::vector<double>& ks = layout_.axes[0].x;
     while (next_checkpoint_ < ks.size() && static_cast<uint32_t>(ks[next_checkpoint_]) == episode_) {
       if (is_trace(j.learner)) {
-        out_.curve(j.slot, kCurveOpeError, next_checkpoint_, ope_error());
+        out_.curve(j.slot, kCurveOpeError, next_checkpoint_, trace_->error());
       } else {
         out_.curve(j.slot, kCurveRegret, next_checkpoint_, control_->regret());
         out_.curve(j.slot, kCurveQError, next_checkpoint_, control_->max_error());
@@ -168,18 +155,15 @@ class LearningCursor final : public RunCursor {
     }
   }
 
-  // |V̂^π(ρ) − V^π(ρ)|: the error of the start value the evaluator's Q_0 implies.
-  double ope_error() const { return std::fabs(problem_->start_estimate(q_.data(), target_) - target_value_); }
-
   void finish_job() {
     const Job& j = jobs_[job_];
     if (!is_trace(j.learner)) {
       out_.final(j.slot, kFinalRegret, control_->regret());
       out_.final(j.slot, kFinalQError, control_->max_error());
     } else if (j.lambda_slot < 0) {
-      out_.final(j.slot, kFinalOpeError, ope_error());
+      out_.final(j.slot, kFinalOpeError, trace_->error());
     } else {
-      out_.curve(j.slot, kCurveOpeVsLambda, static_cast<size_t>(j.lambda_slot), ope_error());
+      out_.curve(j.slot, kCurveOpeVsLambda, static_cast<size_t>(j.lambda_slot), trace_->error());
     }
     ++job_;
     episode_ = 0;
@@ -194,17 +178,13 @@ class LearningCursor final : public RunCursor {
   uint32_t run_;
   std::shared_ptr<const World> world_;
   std::unique_ptr<EpisodicProblem> problem_;
-  Policy target_, behaviour_;
-  double target_value_ = 0.0;
+  OffPolicyTask ope_;  // π, μ and V(ρ; π) of the trace evaluators
   std::vector<Job> jobs_;
   size_t job_ = 0, next_checkpoint_ = 0;
   uint32_t episode_ = 0;
   bool started_ = false;
-  std::unique_ptr<ControlLearner> control_;           // the current control job
-  std::vector<double> q_, trace_beta_, trace_decay_;  // the current trace job: Q (H·SA), its trace buffers (H)
-  std::vector<uint32_t> visits_;                      // (SA)
-  std::vector<int> trace_pairs_;                      // (H)
-  Rng rng_{0, 0, 0};
+  std::unique_ptr<ControlLearner> control_;  // the current control job
+  std::unique_ptr<TraceEvaluator> trace_;    // the current trace job
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The live views of mdp.learning and mdp.constrained: plots and readouts only. Every number comes
-// from the code `klab run` and the tests run: ControlLearner (control_learner.hpp) for
-// mdp.learning, PrimalDual through lagrangian_iteration (constrained_experiment.hpp) for
-// mdp.constrained, on run 1's world and seed, so the live curves are the Runs tab's run 1.
+// from the code `klab run` and the tests run: ControlLearner (control_learner.hpp) and
+// TraceEvaluator (trace_evaluator.hpp) for mdp.learning, PrimalDual through lagrangian_iteration
+// (constrained_experiment.hpp) for mdp.constrained, on run 1's world and seed, so the live curves
+// are the Runs tab's run 1.
 #include "mdp/learning_panels.hpp"
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
 #include "mdp/learning_experiment.hpp"
+#include "mdp/trace_evaluator.hpp"
 #include "mdp/world_editor_panel.hpp"
 #include "ui/param_panel.hpp"
 #include "ui/plot.hpp"
@@ -52,30 +54,40 @@ plot::Line live_curve(const std::string& name, size_t slot, const std::vector<do
 }
 
 // ---------------------------------------------------------------------------------------------
-// mdp.learning: the control learners the parameters select (Q-learning, SARSA, expected SARSA,
-// UCBVI), each one episode per view step on run 1's world. Left: the first learner's values and
-// ε-greedy policy on the grid with its latest episode's path and the agent at its end, or its
-// state-visitation counts (toggle); on other worlds its V̂ against V* over the states, or every
-// learner's visits. Right, the headline: every learner's cumulative regret against the episodes.
+// mdp.learning: the learners the parameters select, each one episode per view step on run 1's
+// world: the control learners (Q-learning, SARSA, expected SARSA, UCBVI, through ControlLearner)
+// and the off-policy evaluators at the chosen λ (Retrace, tree backup, RBIS, through
+// TraceEvaluator). Left: the first control learner's values and ε-greedy policy on the grid with
+// its latest episode's path and the agent at its end; or state-visitation counts; or the first
+// evaluator's V̂^π under the target's rays (toggle); on other worlds V̂ against V* (or V^π) over the
+// states, or the visits. Right, the headline: every control learner's cumulative regret, with the
+// evaluators' errors beside it; when only evaluators are selected their errors are the headline.
 class LearningView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const LearningExperiment&>(ctx.experiment);
     if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);
     learners_.clear();
+    evaluators_.clear();
     names_.clear();
     slots_.clear();
+    eval_names_.clear();
+    eval_slots_.clear();
     regrets_.clear();
+    errors_.clear();
     episodes_x_.clear();
     problem_.reset();
     world_.reset();
+    done_ = 0;
     episodes_ = e.p().episodes;
+    lambda_ = e.p().lambda;
     stride_ = std::max(1LL, (episodes_ + kLiveCurvePoints - 1) / kLiveCurvePoints);
     Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
     if (!w.ok()) {
       problem_text_ = w.status().message();
       return;
     }
+    problem_text_.clear();
     world_ = w.value();
     problem_ = std::make_unique<EpisodicProblem>(world_->mdp, e.p().horizon, e.p().gamma);
     ControlSettings c;
@@ -83,81 +95,114 @@ class LearningView final : public ui::DemoView {
     c.episodes = static_cast<uint32_t>(e.p().episodes);
     c.bonus_scale = e.p().bonus_scale;
     c.delta = e.p().delta;
+    const auto first_trace = static_cast<size_t>(ControlMethod::Ucbvi) + 1;  // retrace: learning_method_ids()' order
     for (size_t s = 0; s < e.p().methods.size(); ++s) {
       const size_t id = id_index(learning_method_ids(), e.p().methods[s]);
-      if (id > static_cast<size_t>(ControlMethod::Ucbvi)) continue;  // off-policy evaluators: Runs tab only
-      learners_.push_back(std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(id), c, ctx.seed, 0));
-      names_.push_back(e.p().methods[s]);
-      slots_.push_back(s);
+      if (id < first_trace) {
+        learners_.push_back(std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(id), c, ctx.seed, 0));
+        names_.push_back(e.p().methods[s]);
+        slots_.push_back(s);
+        continue;
+      }
+      if (evaluators_.empty()) {
+        ope_ = off_policy_task(*problem_, e.p().target_eps, e.p().behaviour_eps);
+        target_values_ = evaluate_finite(problem_->scaled, ope_.target, problem_->scaled.reward);
+      }
+      const auto method = static_cast<TraceMethod>(id - first_trace);
+      evaluators_.push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, method, e.p().lambda, e.p().ope_alpha, ctx.seed, 0));
+      eval_names_.push_back(e.p().methods[s]);
+      eval_slots_.push_back(s);
     }
     regrets_.assign(learners_.size(), {});
-    first_error_ = 0.0;
+    errors_.assign(evaluators_.size(), {});
+    first_error_ = eval_q_error_ = 0.0;
     path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
     path_ready_ = false;
-    problem_text_ = learners_.empty() ? "the live view runs the control learners (Q-learning, SARSA, expected SARSA, UCBVI); select one. "
-                                        "The off-policy evaluators' errors are in the Runs tab."
-                                      : "";
     earliest_stage_ = earliest_stages();
   }
   bool animates() const override { return true; }
-  bool finished() const override { return learners_.empty() || learners_.front()->episodes_done() >= episodes_; }
+  bool finished() const override { return !problem_ || done_ >= episodes_; }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "episode %lld / %lld", learners_.empty() ? 0LL : static_cast<long long>(learners_.front()->episodes_done()), episodes_);
+    std::snprintf(s, sizeof s, "episode %lld / %lld", done_, episodes_);
     return s;
   }
-  double steps_done() const override { return learners_.empty() ? 0.0 : learners_.front()->episodes_done(); }
+  double steps_done() const override { return static_cast<double>(done_); }
   double steps_total() const override { return static_cast<double>(episodes_); }
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && !finished(); ++k) {
       for (size_t m = 0; m < learners_.size(); ++m) learners_[m]->run_episode(m == 0 ? path_.data() : nullptr);
-      path_ready_ = true;
-      const long long done = learners_.front()->episodes_done();
-      if (done % stride_ != 0 && done != episodes_) continue;
-      episodes_x_.push_back(static_cast<double>(done));
+      for (auto& ev : evaluators_) ev->run_episode();
+      path_ready_ = !learners_.empty();
+      ++done_;
+      if (done_ % stride_ != 0 && done_ != episodes_) continue;
+      episodes_x_.push_back(static_cast<double>(done_));
       for (size_t m = 0; m < learners_.size(); ++m) regrets_[m].push_back(learners_[m]->regret());
-      first_error_ = learners_.front()->max_error();  // O(H·SA): at the recorded episodes, not every frame
+      for (size_t m = 0; m < evaluators_.size(); ++m) errors_[m].push_back(evaluators_[m]->error());
+      // O(H·SA) each: at the recorded episodes, not every frame.
+      if (!learners_.empty()) first_error_ = learners_.front()->max_error();
+      if (!evaluators_.empty()) eval_q_error_ = problem_->max_error(evaluators_.front()->q().data(), target_values_.q);
     }
   }
 
   void draw(ui::ViewContext& ctx) override {
     ParamSet& params = ctx.experiment.params();
     draw_edit_world_button(editor_, editor_dismissed_, params);
-    if (world_ && !learners_.empty()) {
-      ImGui::SameLine();
-      ImGui::TextUnformatted("  show:");
-      ImGui::SameLine();
-      int shown = show_visits_ ? 1 : 0;
-      ImGui::RadioButton("values", &shown, 0);
-      ui::record_item("button:learning_values");
-      ImGui::SameLine();
-      ImGui::RadioButton("visits", &shown, 1);
-      ui::record_item("button:learning_visits");
-      show_visits_ = shown == 1;
-    }
+    if (world_) draw_map_toggle();
     if (editor_.open()) editor_.draw_toolbar(params, world_.get());
-    if (!world_ || learners_.empty()) {
+    if (!world_) {
       ImGui::TextWrapped("No live run: %s", problem_text_.c_str());
       return;
     }
-    const ControlLearner& first = *learners_.front();
-    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(first.episodes_done())}, {"ε_k", live_number(first.epsilon())}};
+    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(done_)}};
+    if (!learners_.empty()) rows.push_back({"ε_k", live_number(learners_.front()->epsilon())});
     for (size_t m = 0; m < learners_.size(); ++m) rows.push_back({"regret " + names_[m], live_number(learners_[m]->regret())});
-    rows.push_back({"max|Q−Q*| " + names_.front(), episodes_x_.empty() ? "–" : live_number(first_error_)});
+    if (!learners_.empty()) rows.push_back({"max|Q−Q*| " + names_.front(), episodes_x_.empty() ? "–" : live_number(first_error_)});
+    for (size_t m = 0; m < evaluators_.size(); ++m) rows.push_back({"|V̂−V^π|(ρ) " + eval_names_[m], live_number(evaluators_[m]->error())});
+    if (!evaluators_.empty()) rows.push_back({"max|Q̂−Q^π| " + eval_names_.front(), episodes_x_.empty() ? "–" : live_number(eval_q_error_)});
     ui::readout_table("##learning", rows, 4);
     build_figure();
-    ui::PlotGrid grid(2, editor_.open() ? 0 : 1);
     if (editor_.open()) {
+      ui::PlotGrid grid(2, 0);
       editor_.draw_canvas(params, grid.cell(0));
       ui::draw_plot("map", figure_.plots[0], grid.cell(1));
-    } else {
-      ui::draw_plot("map", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
+      grid.end();
+      return;
     }
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), figure_.headline);
+    ui::draw_plot("map", figure_.plots[0], grid.cell(0));
+    for (size_t i = 1; i < figure_.plots.size(); ++i) ui::draw_plot(plot_ids_[i].c_str(), figure_.plots[i], grid.cell(static_cast<int>(i)));
     grid.end();
   }
 
  private:
+  enum class MapShows { Values, Visits, Evaluator };
+
+  // "show: values | visits | evaluator's V̂^π": values needs a control learner, the last an evaluator.
+  void draw_map_toggle() {
+    if (shows_ == MapShows::Values && learners_.empty()) shows_ = MapShows::Evaluator;
+    if (shows_ == MapShows::Evaluator && evaluators_.empty()) shows_ = MapShows::Values;
+    ImGui::SameLine();
+    ImGui::TextUnformatted("  show:");
+    int shown = static_cast<int>(shows_);
+    if (!learners_.empty()) {
+      ImGui::SameLine();
+      ImGui::RadioButton("values", &shown, static_cast<int>(MapShows::Values));
+      ui::record_item("button:learning_values");
+    }
+    ImGui::SameLine();
+    ImGui::RadioButton("visits", &shown, static_cast<int>(MapShows::Visits));
+    ui::record_item("button:learning_visits");
+    if (!evaluators_.empty()) {
+      ImGui::SameLine();
+      ImGui::RadioButton("evaluator's V̂^π", &shown, static_cast<int>(MapShows::Evaluator));
+      ui::record_item("button:learning_evaluator");
+      ui::help_tooltip("The first off-policy evaluator's V̂^π_h(s) = Σ_a π_h(a|s) Q̂_h(s, a) under the target π's rays; on other worlds "
+                       "against the exact V^π_h(s).");
+    }
+    shows_ = static_cast<MapShows>(shown);
+  }
+
   // For each state the first stage h at which it can be occupied (H when never): the stage whose
   // Q̂_h the map shows (stage-indexed values; a state first reachable at step h has no Q̂_0).
   std::vector<int> earliest_stages() const {
@@ -170,52 +215,70 @@ class LearningView final : public ui::DemoView {
     return first;
   }
 
-  // Σ_a visits(s, a) of learner m.
-  std::vector<double> state_visits(size_t m) const {
+  // Σ_a visits(s, a).
+  std::vector<double> state_visits(const std::vector<uint32_t>& visits) const {
     const Mdp& mdp = problem_->scaled;
-    const std::vector<uint32_t>& visits = learners_[m]->visits();
     std::vector<double> n(static_cast<size_t>(mdp.states), 0.0);
     for (int s = 0; s < mdp.states; ++s)
       for (int i = mdp.first_pair[s]; i < mdp.first_pair[s + 1]; ++i) n[static_cast<size_t>(s)] += visits[static_cast<size_t>(i)];
     return n;
   }
 
-  plot::Plot map_plot() const {
+  // What the map shows at each state's earliest stage h: an estimate, its exact reference and a
+  // policy (rays). Control: V̂_h(s) = max_a Q̂_h(s, a), V*_h(s), the ε-greedy π_h of Q̂. Evaluator:
+  // V̂^π_h(s) = Σ_a π_h(a|s) Q̂_h(s, a), V^π_h(s), the target π_h.
+  struct MapValues {
+    std::vector<double> estimate, reference;
+    Policy pi;
+  };
+  MapValues map_values(bool evaluator) const {
     const Mdp& m = problem_->scaled;
-    const ControlLearner& first = *learners_.front();
-    const std::vector<double>& q = first.q();
-    const int horizon = problem_->task.horizon;
-    // V̂_h(s) = max_a Q̂_h(s, a), V*_h(s) and the ε-greedy π_h(a|s) at each state's earliest stage h.
-    std::vector<double> v_hat(static_cast<size_t>(m.states), NAN), v_star(static_cast<size_t>(m.states), NAN);
-    Policy pi(static_cast<size_t>(m.pairs()), 0.0);
+    const std::vector<double>& q = evaluator ? evaluators_.front()->q() : learners_.front()->q();
+    MapValues out{std::vector<double>(static_cast<size_t>(m.states), NAN), std::vector<double>(static_cast<size_t>(m.states), NAN),
+                  Policy(static_cast<size_t>(m.pairs()), 0.0)};
     for (int s = 0; s < m.states; ++s) {
       const int h = earliest_stage_[static_cast<size_t>(s)];
-      if (h >= horizon) continue;
+      if (h >= problem_->task.horizon) continue;
       const size_t at = static_cast<size_t>(h) * m.pairs() + m.first_pair[s];
+      const size_t vs = static_cast<size_t>(h) * m.states + s;
       const int n = m.actions(s);
-      v_hat[static_cast<size_t>(s)] = *std::max_element(q.begin() + static_cast<long>(at), q.begin() + static_cast<long>(at) + n);
-      v_star[static_cast<size_t>(s)] = problem_->optimum.v[static_cast<size_t>(h) * m.states + s];
-      for (int a = 0; a < n; ++a) pi[static_cast<size_t>(m.first_pair[s] + a)] = epsilon_greedy_prob(&q[at], n, first.epsilon(), a);
+      double v = evaluator ? 0.0 : *std::max_element(q.begin() + static_cast<long>(at), q.begin() + static_cast<long>(at) + n);
+      for (int a = 0; a < n; ++a) {
+        const double p = evaluator ? ope_.target[at + a] : epsilon_greedy_prob(&q[at], n, learners_.front()->epsilon(), a);
+        out.pi[static_cast<size_t>(m.first_pair[s] + a)] = p;
+        if (evaluator) v += p * q[at + a];
+      }
+      out.estimate[static_cast<size_t>(s)] = v;
+      out.reference[static_cast<size_t>(s)] = evaluator ? target_values_.v[vs] : problem_->optimum.v[vs];
     }
-    const std::string who = names_.front() + ", run 1";
+    return out;
+  }
+
+  plot::Plot map_plot() const {
+    const Mdp& m = problem_->scaled;
+    const bool evaluator = shows_ == MapShows::Evaluator;
+    const bool control = !learners_.empty() && !evaluator;  // the first control learner's map (its path, its visits)
+    const std::string who = (control ? names_.front() : eval_names_.front()) + ", run 1";
     if (world_->layout.rows > 0) {
       GridPlotInput in;
       in.mdp = &m;
       in.layout = &world_->layout;
-      if (show_visits_) {
-        const std::vector<double> n = state_visits(0);
+      MapValues mv;
+      if (shows_ == MapShows::Visits) {
+        const std::vector<double> n = state_visits(control ? learners_.front()->visits() : evaluators_.front()->visits());
         for (double c : n) in.state_values.push_back(std::log10(1.0 + c));
-        in.title = who + ": state visits (colour), latest episode (line), agent (dot)";
+        in.title = control ? who + ": state visits (colour), latest episode (line), agent (dot)" : "behaviour μ, run 1: state visits";
         in.value_label = "log₁₀(1 + visits)";
       } else {
-        in.state_values = v_hat;
-        in.policy = &pi;
-        in.title = who + ": V̂_h(s) (colour), ε-greedy π_h (rays), latest episode, agent";
-        in.value_label = "max_a Q̂_h(s, a), h: first stage at s";
+        mv = map_values(evaluator);
+        in.state_values = mv.estimate;
+        in.policy = &mv.pi;
+        in.title = evaluator ? who + ": V̂^π_h(s) (colour), target π_h (rays)" : who + ": V̂_h(s) (colour), ε-greedy π_h (rays), latest episode, agent";
+        in.value_label = evaluator ? "Σ_a π Q̂_h(s, a), h: first stage at s" : "max_a Q̂_h(s, a), h: first stage at s";
         in.vmin = 0.0;
       }
       plot::Plot p = grid_plot(in);
-      if (path_ready_) {
+      if (control && path_ready_) {
         p.lines.push_back(grid_path(world_->layout, path_, "episode path", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
         p.points.push_back(grid_points(world_->layout, {path_.back()}, "agent", plot::kOptimumGold, 6.0f));
       }
@@ -223,27 +286,31 @@ class LearningView final : public ui::DemoView {
     }
     plot::Plot p;
     p.x = {"state s", plot::Scale::Linear};
-    if (show_visits_) {
+    if (shows_ == MapShows::Visits) {
       p.title = "State visits of every learner, run 1 (0 drawn at 1)";
       p.y = {"visits of s", plot::Scale::Log};
-      for (size_t l = 0; l < learners_.size(); ++l) {
-        const std::vector<double> n = state_visits(l);
-        plot::Line line = live_curve(names_[l], slots_[l], {}, {});
+      const auto add = [&](const std::string& name, size_t slot, const std::vector<uint32_t>& visits) {
+        const std::vector<double> n = state_visits(visits);
+        plot::Line line = live_curve(name, slot, {}, {});
         for (int s = 0; s < m.states; ++s) line.x.push_back(s), line.y.push_back(std::max(1.0, n[static_cast<size_t>(s)]));
         p.lines.push_back(line);
-      }
+      };
+      for (size_t l = 0; l < learners_.size(); ++l) add(names_[l], slots_[l], learners_[l]->visits());
+      if (!evaluators_.empty()) add("behaviour μ", eval_slots_.front(), evaluators_.front()->visits());  // every evaluator sees μ's episodes
     } else {
-      p.title = who + ": V̂_h(s) and V*_h(s), h the first stage at s";
+      const MapValues mv = map_values(evaluator);
+      p.title = evaluator ? who + ": V̂^π_h(s) and V^π_h(s), h the first stage at s" : who + ": V̂_h(s) and V*_h(s), h the first stage at s";
       p.y = {"value (rewards in [0, 1])", plot::Scale::Linear};
-      plot::Line star = plot::reference_line("V*_h(s)");
-      plot::Line est = live_curve("V̂_h(s)", slots_.front(), {}, {});
+      p.y.clip_outliers = false;  // the exact reference stays in view while the estimate is still near 0
+      plot::Line ref = plot::reference_line(evaluator ? "V^π_h(s)" : "V*_h(s)");
+      plot::Line est = live_curve(evaluator ? "V̂^π_h(s)" : "V̂_h(s)", evaluator ? eval_slots_.front() : slots_.front(), {}, {});
       for (int s = 0; s < m.states; ++s) {
-        star.x.push_back(s), star.y.push_back(v_star[static_cast<size_t>(s)]);
-        est.x.push_back(s), est.y.push_back(v_hat[static_cast<size_t>(s)]);
+        ref.x.push_back(s), ref.y.push_back(mv.reference[static_cast<size_t>(s)]);
+        est.x.push_back(s), est.y.push_back(mv.estimate[static_cast<size_t>(s)]);
       }
-      p.lines = {star, est};
+      p.lines = {ref, est};
     }
-    if (path_ready_) {
+    if (control && path_ready_) {
       plot::Guide agent;
       agent.value = path_.back();
       agent.label = "agent";
@@ -253,15 +320,32 @@ class LearningView final : public ui::DemoView {
     return p;
   }
 
+  // One curve per series against the recorded episodes; x covers 0 (log: 1) to K.
+  plot::Plot episode_plot(const std::string& title, plot::Scale scale, const std::string& y_label, const std::vector<std::string>& names,
+                          const std::vector<size_t>& slots, const std::vector<std::vector<double>>& curves) const {
+    plot::Plot p;
+    p.title = title;
+    p.x = {"episode k", scale};
+    p.x.cover_lo = scale == plot::Scale::Log ? 1.0 : 0.0, p.x.cover_hi = static_cast<double>(episodes_);
+    p.y = {y_label, scale};
+    for (size_t m = 0; m < names.size(); ++m) p.lines.push_back(live_curve(names[m], slots[m], episodes_x_, curves[m]));
+    return p;
+  }
+
+  // The headline is the regret when a control learner runs, else the evaluators' errors.
   void build_figure() {
-    plot::Plot regret;
-    regret.title = "Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1";
-    regret.x = {"episode k", plot::Scale::Linear};
-    regret.x.cover_lo = 0, regret.x.cover_hi = static_cast<double>(episodes_);
-    regret.y = {"regret", plot::Scale::Linear};
-    for (size_t m = 0; m < learners_.size(); ++m) regret.lines.push_back(live_curve(names_[m], slots_[m], episodes_x_, regrets_[m]));
     figure_.title = "mdp.learning on " + world_->name + ", run 1";
-    figure_.plots = {map_plot(), regret};
+    figure_.plots = {map_plot()};
+    plot_ids_ = {"map"};
+    if (!learners_.empty()) {
+      figure_.plots.push_back(episode_plot("Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1", plot::Scale::Linear, "regret", names_, slots_, regrets_));
+      plot_ids_.push_back("regret");
+    }
+    if (!evaluators_.empty()) {
+      const std::string title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, run 1";
+      figure_.plots.push_back(episode_plot(title, plot::Scale::Log, "error", eval_names_, eval_slots_, errors_));
+      plot_ids_.push_back("ope");
+    }
     figure_.headline = 1;
   }
 
@@ -269,15 +353,22 @@ class LearningView final : public ui::DemoView {
   std::unique_ptr<EpisodicProblem> problem_;
   std::string problem_text_;
   std::vector<std::unique_ptr<ControlLearner>> learners_;
-  std::vector<std::string> names_;          // method ids of the control learners
-  std::vector<size_t> slots_;               // their index in `methods` (palette colour)
-  std::vector<std::vector<double>> regrets_;  // (learners, recorded episodes)
+  std::vector<std::unique_ptr<TraceEvaluator>> evaluators_;  // at the parameter λ
+  OffPolicyTask ope_;                       // their π, μ, V(ρ; π)
+  FiniteValues target_values_;              // V^π_h, Q^π_h of the target
+  std::vector<std::string> names_, eval_names_;  // method ids of the control learners, of the evaluators
+  std::vector<size_t> slots_, eval_slots_;  // their index in `methods` (palette colour)
+  std::vector<std::vector<double>> regrets_, errors_;  // (learners | evaluators, recorded episodes)
   std::vector<double> episodes_x_;
+  std::vector<std::string> plot_ids_;       // the ids of figure_.plots
   std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H
   std::vector<int> earliest_stage_;         // (S)
   double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
-  bool path_ready_ = false, show_visits_ = false;
-  long long episodes_ = 0, stride_ = 1;
+  double eval_q_error_ = 0.0;               // max|Q̂_h − Q^π_h| of the first evaluator at the last recorded episode
+  double lambda_ = 0.0;
+  bool path_ready_ = false;
+  MapShows shows_ = MapShows::Values;
+  long long done_ = 0, episodes_ = 0, stride_ = 1;
   WorldEditor editor_;
   bool editor_dismissed_ = false;
 };

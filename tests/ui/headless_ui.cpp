@@ -1022,25 +1022,45 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     CHECK(painted.value().rows[4] == ".###....");
     CHECK(app.view()->steps_done() > 0.0);  // it plays the new world (a wall row leaves the goal reachable)
     if (std::string(demo) != "mdp.learning") continue;
-    // The map's toggle: state visits in place of the values.
-    std::vector<klab::ui::PlotRecord> items;
-    klab::ui::set_plot_recorder(&items);
-    ui.frame(app);
-    klab::ui::set_plot_recorder(nullptr);
-    const auto visits = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_visits"; });
-    REQUIRE(visits != items.end());
-    io.MousePos = ImVec2((visits->cell_min.x + visits->cell_max.x) / 2, (visits->cell_min.y + visits->cell_max.y) / 2);
-    ui.frame(app);
-    io.MouseDown[0] = true;
-    ui.frame(app);
-    io.MouseDown[0] = false;
-    ui.frame(app);
-    release_mouse();
-    std::string title;
-    for (const auto& r : recorded_frame(ui, app))
-      if (r.id == "map") title = r.title;
-    CHECK(title.find("state visits") != std::string::npos);
+    // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
+    const auto map_title_after_click = [&](const char* button) {
+      std::vector<klab::ui::PlotRecord> items;
+      klab::ui::set_plot_recorder(&items);
+      ui.frame(app);
+      klab::ui::set_plot_recorder(nullptr);
+      const auto it = std::find_if(items.begin(), items.end(), [&](const klab::ui::PlotRecord& r) { return r.id == button; });
+      REQUIRE(it != items.end());
+      io.MousePos = ImVec2((it->cell_min.x + it->cell_max.x) / 2, (it->cell_min.y + it->cell_max.y) / 2);
+      ui.frame(app);
+      io.MouseDown[0] = true;
+      ui.frame(app);
+      io.MouseDown[0] = false;
+      ui.frame(app);
+      release_mouse();
+      std::string title;
+      for (const auto& r : recorded_frame(ui, app))
+        if (r.id == "map") title = r.title;
+      return title;
+    };
+    CHECK(map_title_after_click("button:learning_visits").find("state visits") != std::string::npos);
+    CHECK(map_title_after_click("button:learning_evaluator").find("V̂^π_h(s)") != std::string::npos);
   }
+}
+
+TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, no regret plot") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.learning");
+  REQUIRE(app.experiment().params().set_texts({{"methods", "retrace,rbis"}, {"episodes", "200"}}).ok());
+  for (int f = 0; f < 30; ++f) ui.frame(app);
+  std::vector<std::string> ids;
+  const auto plots = recorded_frame(ui, app);
+  for (const auto& r : plots) ids.push_back(r.id);
+  CHECK(std::find(ids.begin(), ids.end(), "map") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "ope") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "regret") == ids.end());
+  CHECK(app.view()->steps_done() > 0.0);
+  check_plots(plots, "evaluators only, live");
 }
 
 TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {

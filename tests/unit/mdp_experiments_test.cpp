@@ -1,6 +1,7 @@
 // The mdp chapter's experiments and learners: `klab run mdp.<demo>` writes the four files, a JSON
 // world loads through mdp_file (and a bad one exits 2 naming the field), the parameter rules, the
 // eligibility traces' structure (on-policy RBIS is Retrace; λ = 0 makes all three one-step), the
+// live view's stepper TraceEvaluator against the batch's numbers, the
 // switching policies of StepMix against exact evaluation, and UCBVI's bonus.
 #include <doctest/doctest.h>
 
@@ -16,6 +17,7 @@
 #include "mdp/mdp_json.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/presets.hpp"
+#include "mdp/trace_evaluator.hpp"
 #include "test_util.hpp"
 
 using klab::test::contains;
@@ -115,6 +117,36 @@ TEST_CASE("eligibility traces: on-policy RBIS is Retrace; at λ = 0 Retrace, tre
   CHECK(klab::mdp::trace_lambdas()[0] == 0.0);
   CHECK(at0("retrace") == at0("tree_backup"));
   CHECK(at0("retrace") == at0("rbis"));
+}
+
+TEST_CASE("TraceEvaluator stepped episode by episode (the live view) gives the batch's run 1 curves and final errors exactly") {
+  using namespace klab::mdp;
+  LearningExperiment e;
+  REQUIRE(e.params().set_texts({{"methods", "retrace,tree_backup,rbis"}, {"episodes", "60"}, {"horizon", "8"}, {"lambda", "0.7"}}).ok());
+  const uint64_t seed = 11;
+  klab::BatchJob job(e.clone(), seed, 1);
+  job.run_all(1);
+  const klab::BatchResult r = job.result();
+  const auto w = e.world_for(seed, 0);
+  REQUIRE(w.ok());
+  const EpisodicProblem problem(w.value()->mdp, 8, 1.0);
+  const OffPolicyTask task = off_policy_task(problem, 0.1, 0.5);
+  const std::vector<double>& ks = r.layout.axes[0].x;
+  const size_t curve = static_cast<size_t>(r.layout.find_curve("ope_error"));
+  const size_t final = static_cast<size_t>(r.layout.find_final("ope_error"));
+  for (int m = 0; m < 3; ++m) {
+    CAPTURE(m);
+    TraceEvaluator ev(problem, task, static_cast<TraceMethod>(m), 0.7, 0.2, seed, 0);
+    size_t checked = 0;
+    for (size_t i = 0; i < ks.size(); ++i) {
+      while (ev.episodes_done() < static_cast<uint32_t>(ks[i])) ev.run_episode();
+      CHECK(ev.error() == r.curve_stat(static_cast<size_t>(m), curve, i).mean());
+      ++checked;
+    }
+    CHECK(checked > 10);
+    CHECK(ev.episodes_done() == 60u);
+    CHECK(ev.error() == r.final_stat(static_cast<size_t>(m), final).mean());
+  }
 }
 
 TEST_CASE("StepMix's switching policy: τ = 0 is the baseline, τ = H the optimistic policy, both evaluated exactly") {
