@@ -74,27 +74,51 @@ void dash_pattern(plot::Dash d, float s, float out[4]) {
   out[0] = out[1] = out[2] = out[3] = 0;
 }
 
-void patterned_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float thickness, const float pattern[4]) {
+// Dashes along pts, the pattern running on across vertices. Only the parts inside [lo, hi] (the
+// plot area) are drawn: a line whose points lie far off screen (a clipped outlier, a zoomed-in view)
+// would otherwise cost one AddLine per dash of its whole length; the parts outside only advance the
+// pattern, so the dashes on screen are where they would be without the clipping.
+void patterned_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float thickness, const float pattern[4], ImVec2 lo,
+                        ImVec2 hi) {
+  const float period = pattern[0] + pattern[1] + pattern[2] + pattern[3];
+  if (period <= 0) return;
   int phase = 0;
   float left = pattern[0];
-  for (size_t i = 0; i + 1 < pts.size(); ++i) {
-    ImVec2 a = pts[i];
-    const ImVec2 b = pts[i + 1];
-    float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
-    const ImVec2 dir = len > 0 ? ImVec2((b.x - a.x) / len, (b.y - a.y) / len) : ImVec2(0, 0);
+  // Walks `len` along the pattern from a towards dir, drawing the "on" parts when `draw`.
+  const auto walk = [&](ImVec2 a, ImVec2 dir, float len, bool draw) {
+    if (!draw) len = std::fmod(len, period);  // a whole period brings the pattern back to where it was
     while (len > 0) {
       const float seg = std::min(len, left);
       const ImVec2 e(a.x + dir.x * seg, a.y + dir.y * seg);
-      if (phase % 2 == 0) dl->AddLine(a, e, c, thickness);
+      if (draw && phase % 2 == 0) dl->AddLine(a, e, c, thickness);
       a = e;
       len -= seg;
       left -= seg;
       if (left <= 1e-3f) phase = (phase + 1) % 4, left = pattern[phase];
     }
+  };
+  const auto distance = [](ImVec2 a, ImVec2 b) { return std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)); };
+  for (size_t i = 0; i + 1 < pts.size(); ++i) {
+    const ImVec2 a = pts[i], b = pts[i + 1];
+    const float len = distance(a, b);
+    if (len <= 0) continue;
+    const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
+    ImVec2 ca = a, cb = b;
+    if (!clip_segment(ca, cb, lo, hi)) {
+      walk(a, dir, len, false);
+      continue;
+    }
+    walk(a, dir, distance(a, ca), false);
+    walk(ca, dir, distance(ca, cb), true);
+    walk(cb, dir, distance(cb, b), false);
   }
 }
 
-void stroke(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float width, plot::Dash dash, float scale) {
+// Everywhere: the legend's samples (no plot area to clip to).
+constexpr ImVec2 kNoClipLo(-1e30f, -1e30f), kNoClipHi(1e30f, 1e30f);
+
+void stroke(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float width, plot::Dash dash, float scale, ImVec2 lo = kNoClipLo,
+            ImVec2 hi = kNoClipHi) {
   if (pts.size() < 2) return;
   if (dash == plot::Dash::Solid) {
     dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), c, 0, width);
@@ -102,7 +126,7 @@ void stroke(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float width
   }
   float pattern[4];
   dash_pattern(dash, scale, pattern);
-  patterned_polyline(dl, pts, c, width, pattern);
+  patterned_polyline(dl, pts, c, width, pattern, lo, hi);
 }
 
 // What draw_plot records for the tests.
@@ -121,7 +145,7 @@ void draw_line(ImDrawList* dl, const PlotFrame& f, const plot::Line& l, float sc
   std::vector<ImVec2> run;
   auto flush = [&] {
     if (run.size() >= 2) {
-      stroke(dl, run, c, width, l.dash, scale);
+      stroke(dl, run, c, width, l.dash, scale, f.min, f.max);
       for (size_t i = 0; i + 1 < run.size(); ++i) r.segment(run[i], run[i + 1]);
     } else if (run.size() == 1) {
       dl->AddCircleFilled(run[0], width, c);
