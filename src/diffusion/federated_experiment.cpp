@@ -302,9 +302,10 @@ DemoInfo federated_demo() {
       "runs annealed ULA, x ← x + δg + √(2δ)z, δ = 2(r‖z‖/‖g‖)². DP (reading): each ε̂_k clipped to norm C, plus Gaussian noise of sd\n"
       "C·√(2 ln(1.25/δ))/ε per message; the log densities are sent exactly (so strictly nothing is private: a gap of this reading).\n"
       "Privacy accountant (the score messages only): a client sends n·L·M of them; assuming each may change arbitrarily within\n"
-      "the clip ball (sensitivity 2C), Rényi DP composes them, ε_RDP(α) = αΣΔ²/(2σ²), converted to (ε, δ) by Canonne, Kamath, Steinke\n"
-      "2020: ε = min_α ε_RDP(α) + ln(1 − 1/α) − (ln δ + ln α)/(α − 1), beside basic (kε₁) and advanced composition (DRV 2010).\n"
-      "At the defaults a client's total ε is in the thousands even at ε = 1 per message: the per-message ε is no privacy guarantee.\n"
+      "the clip ball (sensitivity Δ = 2C), Rényi DP composes the k of them (order-α divergence αkΔ²/(2σ²), Mironov 2017), converted to\n"
+      "(ε, δ) by Canonne, Kamath, Steinke 2020: ε = min over α of αkΔ²/(2σ²) + ln(1 − 1/α) − (ln δ + ln α)/(α − 1); beside basic and advanced\n"
+      "composition (Dwork, Rothblum, Vadhan 2010). Reading: the paper's DP accounting is not established.\n"
+      "At the defaults a client's total ε is about 1.8·10⁴ at ε = 1 per message: the per-message ε is no privacy guarantee.\n"
       "What to look for: without DP the federated set matches centralised sampling of the pooled model (both at the exact draws'\n"
       "noise floor) although no client shares its model; the error grows as ε shrinks (claim 6).";
   d.papers = {"S. Hahn, J. Lee. Diffusion Federated Dataset. NeurIPS 2025.",
