@@ -43,7 +43,7 @@ Clients split_by_angle(const Mixture& data, int clients);
 struct GaussianMechanism {
   double epsilon = 0.0;  // per message; 0: no privacy noise
   double delta = 1e-5;
-  double clip = 2.0;     // C: the bound on ‖ε̂_k‖ (the sensitivity of a message)
+  double clip = 2.0;     // C: the bound on ‖ε̂_k‖ (s is calibrated for sensitivity C; the accountant uses 2C)
   double noise_multiplier() const;  // s = √(2 ln(1.25/δ))/ε
 };
 

@@ -35,9 +35,9 @@ std::shared_ptr<const ParamTable<FederatedParams>> table() {
   t->real("snr", &P::snr, 0.15, 0.01, 1.0).label("signal-to-noise r").log_scale().help("ULA step δ = 2(r‖z‖/‖g‖)² (Song et al. 2021's corrector rule).");
   t->real_list("epsilons", &P::epsilons, {1, 2, 4, 8, 16, 32, 64}, 0.01, 1e6, 1, 16)
       .label("privacy budgets ε")
-      .help("Per-message ε of the Gaussian mechanism on the clients' score messages, increasing; the no-DP run is always made.");
+      .help("Per-message ε of the Gaussian mechanism on the clients' score messages, increasing; the no-DP run is always made. A client's total over its n·L·M messages is eps_total (Rényi DP accountant).");
   t->real("dp_delta", &P::dp_delta, 1e-5, 1e-12, 0.1).label("DP δ").log_scale().help("δ of the Gaussian mechanism, s = √(2 ln(1.25/δ))/ε.");
-  t->real("clip", &P::clip, 2.0, 0.01, 100.0).label("clip norm C").log_scale().help("Each noise prediction ε̂_k is clipped to norm C (the message's sensitivity) under DP.");
+  t->real("clip", &P::clip, 2.0, 0.01, 100.0).label("clip norm C").log_scale().help("Each noise prediction ε̂_k is clipped to norm C under DP (the accountant's sensitivity per message: 2C, the clip ball's diameter).");
   t->integer("centralised_nfe", &P::centralised_nfe, 20, 1, 1000).label("centralised NFE").log_scale().help("Centralised baseline: DPM-Solver++ 2M on the pooled model.");
   t->integer("projections", &P::projections, 32, 1, 1024).label("sW2 projections L").log_scale().help("Directions of the sliced Wasserstein-2 distance.");
   t->real("mmd_length", &P::mmd_length, 0.5, 0.01, 10.0).label("MMD kernel width ℓ").log_scale().help("Gaussian kernel of the MMD to the pooled mixture.");
