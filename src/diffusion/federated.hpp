@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "core/rng.hpp"
-#include "diffusion/privacy_accountant.hpp"
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
+#include "diffusion/privacy_accountant.hpp"
 #include "diffusion/solvers.hpp"
 
 namespace klab::diffusion {
