@@ -38,6 +38,8 @@ Clients split_by_angle(const Mixture& data, int clients) {
 
 double GaussianMechanism::noise_multiplier() const { return epsilon > 0.0 ? std::sqrt(2.0 * math::log(1.25 / delta)) / epsilon : 0.0; }
 
+PrivacyAccount account(const GaussianMechanism& dp, double messages) { return account_gaussian(messages, 2.0 * dp.clip, dp.noise_multiplier() * dp.clip, dp.delta); }
+
 ScoreQuery federated_score(const Clients& clients, const NoiseSchedule& s, const GaussianMechanism& dp, Rng& rng) {
   return [&clients, s, dp, &rng](double t, const Particles& x, Particles& g) {
     const size_t n = clients.models.size();

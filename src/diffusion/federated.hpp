@@ -14,8 +14,12 @@
 // and runs annealed ULA over a logSNR grid t_1 = 1 > … > t_L = t_end, M steps per level,
 //     x ← x + δ g + √(2δ) z,   δ = 2 (r ‖z‖/‖g‖)²   (Song et al. 2021's signal-to-noise step rule, RMS over the set).
 // DP (reading): each ε̂_k is clipped to norm C and released with the Gaussian mechanism,
-// ε̂_k + N(0, (s C)² I), s = √(2 ln(1.25/δ_dp))/ε per message; the total over the L·M queries is not
-// accounted, and the log densities that weight the mixture are sent exactly (a gap this reading leaves).
+// ε̂_k + N(0, (s C)² I), s = √(2 ln(1.25/δ_dp))/ε per message (the classic calibration, Dwork & Roth
+// 2014 Thm. A.1, for sensitivity C); the log densities that weight the mixture are sent exactly (a gap
+// this reading leaves). The accountant (privacy_accountant.hpp, account() below) composes the score
+// messages a client sends, under the neighbouring relation "every message's content may change
+// arbitrarily within the clip ball" (a different private dataset gives a different model): sensitivity
+// 2C per message, n·L·M messages per client over a pass (each of the n points at each of the L·M queries).
 #pragma once
 #include <functional>
 #include <vector>
@@ -23,6 +27,7 @@
 #include "core/rng.hpp"
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
+#include "diffusion/privacy_accountant.hpp"
 #include "diffusion/solvers.hpp"
 
 namespace klab::diffusion {
@@ -38,9 +43,13 @@ Clients split_by_angle(const Mixture& data, int clients);
 struct GaussianMechanism {
   double epsilon = 0.0;  // per message; 0: no privacy noise
   double delta = 1e-5;
-  double clip = 2.0;     // C: the bound on ‖ε̂_k‖ (the sensitivity of a message)
+  double clip = 2.0;     // C: the bound on ‖ε̂_k‖ (s is calibrated for sensitivity C; the accountant uses 2C)
   double noise_multiplier() const;  // s = √(2 ln(1.25/δ))/ε
 };
+
+// The (ε, δ) of `messages` score messages of one client under dp (ε > 0), at total δ = dp.delta:
+// Gaussian mechanisms of sensitivity 2C (the diameter of the clip ball) and noise sd sC.
+PrivacyAccount account(const GaussianMechanism& dp, double messages);
 
 // g(t, x): the score the server uses at time t for every particle.
 using ScoreQuery = std::function<void(double t, const Particles& x, Particles& g)>;

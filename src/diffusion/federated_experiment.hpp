@@ -33,6 +33,13 @@ struct FederatedParams {
 const std::vector<std::string>& federated_series_ids();  // "federated", "centralised", "exact"
 enum class FederatedSeries { Federated, Centralised, Exact };
 enum FederatedMetric { kFedMmd, kFedW2, kFedMetricCount };
+// The privacy accountant's curves over the ε grid (federated series only; NaN for the others), after
+// mmd and w2: eps_total (RDP), eps_basic, eps_advanced per client at δ = dp_delta.
+enum FederatedPrivacyCurve { kFedEpsTotal = kFedMetricCount, kFedEpsBasic, kFedEpsAdvanced, kFedCurveCount };
+
+// The score messages one client sends in a pass (n points × L levels × M steps) and their account at ε.
+double federated_messages(const FederatedParams& p);
+PrivacyAccount federated_account(const FederatedParams& p, double epsilon);
 
 // One run: the exact sets, centralised sampling and federated sampling without DP first, then the
 // privacy budgets ε in order, one noise level of the annealed ULA pass per step() (L steps a budget).

@@ -73,8 +73,13 @@ class FederatedView final : public ui::DemoView {
     rows.push_back({"MMD federated, no DP", num(run_->value(FederatedSeries::Federated, kFedMmd))});
     rows.push_back({"MMD centralised (pooled model)", num(run_->value(FederatedSeries::Centralised, kFedMmd))});
     rows.push_back({"MMD noise floor (exact draws)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
-    if (run_->next() > 0)
-      rows.push_back({"MMD federated at ε = " + num(params_.epsilons[run_->next() - 1]), num(run_->dp_value(run_->next() - 1, kFedMmd))});
+    if (run_->next() > 0) {
+      const double e = params_.epsilons[run_->next() - 1];
+      rows.push_back({"MMD federated at ε = " + num(e), num(run_->dp_value(run_->next() - 1, kFedMmd))});
+      // The accountant counts the messages of the full run (klab run, Runs tab), n = params_.particles.
+      const PrivacyAccount a = federated_account(params_, e);
+      rows.push_back({"total ε per client at ε = " + num(e) + " (" + num(a.messages) + " messages, RDP, δ = " + num(a.delta) + ")", num(a.epsilon)});
+    }
     if (live_particles_ < params_.particles)
       rows.push_back({"particles in this live view (Runs and klab run use all " + std::to_string(params_.particles) + ")",
                       std::to_string(live_particles_)});

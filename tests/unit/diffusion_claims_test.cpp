@@ -163,6 +163,19 @@ TEST_SUITE("claims") {
       MESSAGE("claim 6: MMD at ε index " << k - 1 << " " << lo.mean() << " ± " << se(lo) << " > at index " << k << " " << hi.mean());
       CHECK(lo.mean() > hi.mean() + kZ * std::hypot(se(lo), se(hi)));
     }
+    // The accountant's totals in the batch output (`eps_total`, the federated series only): a client's
+    // n·L·M = 300·100·4 messages at each ε, the same in every run.
+    klab::diffusion::FederatedParams p;
+    p.particles = 300;
+    const double eps[] = {2, 8, 64};
+    for (size_t k = 0; k < 3; ++k) {
+      const RunningStat& total = point(r, "federated", "eps_total", k);
+      CHECK(total.mean() == doctest::Approx(klab::diffusion::federated_account(p, eps[k]).epsilon).epsilon(1e-12));
+      CHECK(point(r, "centralised", "eps_total", k).count() == 0);
+    }
+    MESSAGE("claim 6: total ε per client (RDP, δ = 1e-5, 1.2e5 messages) at ε = 2, 8, 64: " << point(r, "federated", "eps_total", 0).mean() << ", "
+                                                                                         << point(r, "federated", "eps_total", 1).mean() << ", "
+                                                                                         << point(r, "federated", "eps_total", 2).mean());
   }
 
   TEST_CASE("diffusion claim 7: at 5 to 10 NFE the USF-searched solver's held-out error is below every fixed solver's (ring, logSNR)") {
