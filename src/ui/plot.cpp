@@ -115,7 +115,7 @@ void patterned_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c,
 }
 
 // Everywhere: the legend's samples (no plot area to clip to).
-constexpr ImVec2 kNoClipLo(-1e30f, -1e30f), kNoClipHi(1e30f, 1e30f);
+const ImVec2 kNoClipLo(-1e30f, -1e30f), kNoClipHi(1e30f, 1e30f);
 
 void stroke(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 c, float width, plot::Dash dash, float scale, ImVec2 lo = kNoClipLo,
             ImVec2 hi = kNoClipHi) {
