@@ -178,7 +178,7 @@ class LearningView final : public ui::DemoView {
  private:
   enum class MapShows { Values, Visits, Evaluator };
 
-  // "show: values | visits | evaluator's V̂^π": values needs a control learner, the last an evaluator.
+  // "show: values | visits | evaluator's V̂ of π" (a button label is not typeset): values needs a control learner, the last an evaluator.
   void draw_map_toggle() {
     if (shows_ == MapShows::Values && learners_.empty()) shows_ = MapShows::Evaluator;
     if (shows_ == MapShows::Evaluator && evaluators_.empty()) shows_ = MapShows::Values;
@@ -195,7 +195,7 @@ class LearningView final : public ui::DemoView {
     ui::record_item("button:learning_visits");
     if (!evaluators_.empty()) {
       ImGui::SameLine();
-      ImGui::RadioButton("evaluator's V̂^π", &shown, static_cast<int>(MapShows::Evaluator));
+      ImGui::RadioButton("evaluator's V̂ of π", &shown, static_cast<int>(MapShows::Evaluator));
       ui::record_item("button:learning_evaluator");
       ui::help_tooltip("The first off-policy evaluator's V̂^π_h(s) = Σ_a π_h(a|s) Q̂_h(s, a) under the target π's rays; on other worlds "
                        "against the exact V^π_h(s).");
