@@ -213,7 +213,7 @@ RunLayout FederatedExperiment::layout() const {
   l.curves = {{"mmd", 0}, {"w2", 0}, {"eps_total", 0}, {"eps_basic", 0}, {"eps_advanced", 0}};
   l.final_metrics = {"mmd", "w2", "nfe"};
   l.work_unit = "particle_queries";
-  l.work_per_run = static_cast<double>(p().particles) * p().levels * p().steps * (p().epsilons.size() + 1.0);
+  l.work_per_run = federated_messages(p()) * (p().epsilons.size() + 1.0);  // the pass without DP and one per ε
   return l;
 }
 

@@ -40,7 +40,9 @@ class FederatedView final : public ui::DemoView {
     box_ = view_box(run_->data());
     density_ = density_heatmap(run_->data(), box_, kHeatmapCells, "the pooled mixture Σ_k π_k p_k (no one holds it)");
     trail_.clear();
+    trail_paths_ = Paths{};
     field_t_ = -1.0;
+    account_for_ = 0;
   }
   bool animates() const override { return true; }
   bool finished() const override { return run_->done(); }
@@ -64,6 +66,14 @@ class FederatedView final : public ui::DemoView {
       trail_.push_back(Particles{std::vector<double>(x->x.begin(), x->x.begin() + static_cast<long>(n)),
                                  std::vector<double>(x->y.begin(), x->y.begin() + static_cast<long>(n))});
     }
+    // The trail as Paths (path-major) for the film's trajectories layer.
+    const size_t states = trail_.size();
+    trail_paths_.times.assign(states, 0.0);
+    trail_paths_.count = trail_.empty() ? 0 : trail_.front().size();
+    trail_paths_.x.assign(trail_paths_.count * states, 0.0);
+    trail_paths_.y.assign(trail_paths_.count * states, 0.0);
+    for (size_t l = 0; l < states; ++l)
+      for (size_t j = 0; j < trail_paths_.count; ++j) trail_paths_.x[j * states + l] = trail_[l].x[j], trail_paths_.y[j * states + l] = trail_[l].y[j];
   }
 
   void draw(ui::ViewContext& ctx) override {
@@ -77,7 +87,8 @@ class FederatedView final : public ui::DemoView {
       const double e = params_.epsilons[run_->next() - 1];
       rows.push_back({"MMD federated at ε = " + num(e), num(run_->dp_value(run_->next() - 1, kFedMmd))});
       // The accountant counts the messages of the full run (klab run, Runs tab), n = params_.particles.
-      const PrivacyAccount a = federated_account(params_, e);
+      if (account_for_ != run_->next()) account_for_ = run_->next(), account_ = federated_account(params_, e);  // (≈ 1,700 logs: once per ε)
+      const PrivacyAccount& a = account_;
       rows.push_back({"total ε per client at ε = " + num(e) + " (" + num(a.messages) + " messages, RDP, δ = " + num(a.delta) + ")", num(a.epsilon)});
     }
     if (live_particles_ < params_.particles)
@@ -128,13 +139,6 @@ class FederatedView final : public ui::DemoView {
       }
       if (!all.components.empty()) clients_.push_back(component_ellipses(all, s.alpha(t), s.sigma(t), "clients' components", palette(4)));
     }
-    trail_paths_.times.assign(trail_.size(), 0.0);
-    trail_paths_.count = trail_.empty() ? 0 : trail_.front().size();
-    const size_t states = trail_.size();
-    trail_paths_.x.assign(trail_paths_.count * states, 0.0);
-    trail_paths_.y.assign(trail_paths_.count * states, 0.0);
-    for (size_t l = 0; l < states; ++l)
-      for (size_t j = 0; j < trail_paths_.count; ++j) trail_paths_.x[j * states + l] = trail_[l].x[j], trail_paths_.y[j * states + l] = trail_[l].y[j];
     FilmLayers layers;
     layers.paths = toggles_.paths ? &trail_paths_ : nullptr;
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;
@@ -175,7 +179,9 @@ class FederatedView final : public ui::DemoView {
   Box box_{};
   plot::Heatmap density_;
   std::vector<Particles> trail_;  // the first particles after each level of the current pass
-  Paths trail_paths_;
+  Paths trail_paths_;     // trail_ path-major (advance)
+  size_t account_for_ = 0;  // run_->next() the account below was computed for (0: none yet)
+  PrivacyAccount account_;
   double field_t_ = -1.0;  // the level t field_ and clients_ were computed for
   FilmField field_;
   std::vector<plot::Line> clients_;

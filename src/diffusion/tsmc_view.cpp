@@ -97,7 +97,8 @@ class TsmcView final : public ui::DemoView {
   // The chosen method's latest run, recorded again when the method or the run's iteration changes
   // (at most kFilmStates particle states: 500 × 26 by default, the baselines 4,500 × 26).
   void record_film() {
-    const std::array<int, 2> want{static_cast<int>(method_), run_->iteration()};
+    // (a baseline's film is one run at the whole budget, whatever iteration the learners are at)
+    const std::array<int, 2> want{static_cast<int>(method_), learner() ? run_->iteration() : -1};
     if (want == film_for_) return;
     film_for_ = want;
     const double n = static_cast<double>(params_.particles) * (learner() ? 1.0 : params_.iterations + 1.0);
