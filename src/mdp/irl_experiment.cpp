@@ -196,11 +196,12 @@ void IrlRun::measure(int n) {
   IrlPoint point;
   point.n = n;
   if (mle_) {  // θ̂ fitted by step()
-    point.mle_kl = trajectory_kl(m, expert_, policy_of(theta_));
+    const std::vector<double> pi = policy_of(theta_);  // one soft backward induction for both measures
+    point.mle_kl = trajectory_kl(m, expert_, pi);
     point.mle_excess_kl = point.mle_kl - best_kl_;
     const Eigen::VectorXd e = theta_ - best_;
     point.mle_param_error = e.dot(hessian_ * e);
-    point.mle_gap = return_gap(occupancy_finite(m, policy_of(theta_)));
+    point.mle_gap = return_gap(occupancy_finite(m, pi));
   }
   if (bc_) {
     const std::vector<double> bc = behaviour_cloning(m, counts_);

@@ -490,7 +490,7 @@ class RiskView final : public ui::DemoView {
     if (!sol_) return;
     for (const std::string& id : params_.learners) {
       learners_.emplace_back(sol_->grid.mdp, sol_->lattice, learner_settings(params_, id));
-      learner_rngs_.emplace_back(ctx.seed, 0, static_cast<uint32_t>(risk_method_ids().size() + id_index(risk_learner_ids(), id)));  // run 1's streams
+      learner_rngs_.emplace_back(ctx.seed, 0, learner_stream(id));  // run 1's streams
     }
     learner_errors_.assign(learners_.size(), {});
   }

@@ -23,6 +23,7 @@ constexpr int kReturnBins = 80;        // about this many histogram bins over th
 constexpr double kPathOffset = 0.12;    // cells between the drawn paths of consecutive policies
 constexpr double kHistogramTail = 1e-5; // returns below every policy's 10⁻⁵-quantile share the first bin
 constexpr const char* kLearnerIds[] = {"is_loss", "emse", "sq_loss"};  // in EntropicLoss order
+static_assert(std::size(kLearnerIds) == static_cast<size_t>(EntropicLoss::Squared) + 1, "one id per EntropicLoss");
 constexpr int kLearnerCheckpoints = 20;
 constexpr int kProfileLevels = 50;     // CVaR_α′ profile: α′ on this many points of [0.02, 1]
 constexpr double kProfileLowest = 0.02;
@@ -101,6 +102,8 @@ const std::vector<std::string>& risk_learner_ids() {
 
 std::vector<double> learner_checkpoints(int sweeps) { return even_checkpoints(sweeps, kLearnerCheckpoints, 1.0); }
 
+uint32_t learner_stream(const std::string& id) { return static_cast<uint32_t>(std::size(kMethodIds) + id_index(risk_learner_ids(), id)); }
+
 EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id) {
   EntropicLearnerSettings s;
   s.loss = static_cast<EntropicLoss>(id_index(risk_learner_ids(), id));
@@ -177,7 +180,7 @@ std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
 void RiskExperiment::run_learner(const RiskSolution& sol, uint64_t seed, uint32_t run, const RunLayout& layout, size_t slot, RunRecord& out) const {
   const std::string& id = layout.series[slot];
   EntropicQLearner learner(sol.grid.mdp, sol.lattice, learner_settings(p(), id));
-  Rng rng(seed, run, static_cast<uint32_t>(std::size(kMethodIds) + id_index(risk_learner_ids(), id)));
+  Rng rng(seed, run, learner_stream(id));
   const std::vector<double>& checkpoints = layout.axes[2].x;
   for (size_t k = 0; k < checkpoints.size(); ++k) {
     while (learner.sweeps() < static_cast<int>(checkpoints[k]) && !learner.diverged()) learner.sweep(rng);

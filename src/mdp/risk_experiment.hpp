@@ -62,6 +62,8 @@ Expected<RiskSolution> solve_risk(const RiskParams& p);
 std::vector<double> learner_checkpoints(int sweeps);
 // The settings of learner `id` (one of risk_learner_ids()) under p.
 EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id);
+// The Rng stream of learner `id` in every run (after the policies' streams): the Runs tab and the live view.
+uint32_t learner_stream(const std::string& id);
 
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "core/rng.hpp"
+#include "mdp/world.hpp"
 #include "mdp/presets.hpp"
 
 namespace klab::mdp {
 namespace {
 
-constexpr uint32_t kNominalStream = 0x3D0;  // world.cpp's stream of random worlds: the same nominal MDP
 constexpr uint32_t kWindStream = 0x3D1;
 
 // prob[s′] += w · P(s′|pair) for a pair of `m`, remembering the successors touched.
@@ -54,7 +54,7 @@ Mdp perturbed_model(const Mdp& nominal, const Mdp& wind_kernel, double slip, dou
 }
 
 RandomKernels random_kernels(int states, int actions, int branching, double discount, uint64_t seed, uint32_t run) {
-  Rng nominal_rng(seed, run, kNominalStream), wind_rng(seed, run, kWindStream);
+  Rng nominal_rng(seed, run, kWorldStream), wind_rng(seed, run, kWindStream);
   RandomKernels k{random_mdp(states, actions, branching, nominal_rng), random_mdp(states, actions, branching, wind_rng)};
   k.nominal.discount = k.wind.discount = discount;
   return k;

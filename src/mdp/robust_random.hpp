@@ -30,7 +30,8 @@ struct RandomKernels {
 RandomKernels random_kernels(int states, int actions, int branching, double discount, uint64_t seed, uint32_t run);
 
 // Stored transitions of the set {T_θ} (an upper bound: every model as dense in its successors as the
-// fullest one, min(S, A·b + b) per (s, a) when both slip and wind can be positive).
+// fullest one, min(S, 2·A·b) per (s, a) when both slip and wind can be positive: slipping mixes the A
+// actions, each with b successors under P₀ and b under the wind kernel).
 long long random_set_transitions(int states, int actions, int branching, bool slips, bool winds, long long models);
 
 }  // namespace klab::mdp

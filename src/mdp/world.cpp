@@ -7,7 +7,6 @@
 namespace klab::mdp {
 namespace {
 
-constexpr uint32_t kWorldStream = 0x3D0;  // Rng stream of random worlds
 
 Expected<World> preset_world(const WorldParams& w, uint64_t seed, uint32_t run) {
   World out;

@@ -18,6 +18,8 @@
 
 namespace klab::mdp {
 
+constexpr uint32_t kWorldStream = 0x3D0;  // Rng stream of random worlds (also mdp.robust's random nominal MDP)
+
 struct World {
   std::string name;   // "hazard maze", "random MDP (S = 50, A = 4, b = 5)", "file maze.json"
   Mdp mdp;
