@@ -54,7 +54,10 @@ const std::vector<std::string>& bilevel_method_ids() {
   return ids;
 }
 
+namespace {
+// The single loop's penalty schedule (a reading: the paper's schedule is not reproduced): σ_k = max(σ, 1/√(k + 1)).
 double single_loop_sigma(double sigma, int k) { return std::max(sigma, 1.0 / std::sqrt(static_cast<double>(k) + 1.0)); }
+}  // namespace
 
 BilevelRun::BilevelRun(const BilevelParams& p, uint64_t seed, uint32_t run)
     : sigma_(p.sigma), lr_(p.lr), inner_steps_(p.inner_steps) {
@@ -66,12 +69,12 @@ BilevelRun::BilevelRun(const BilevelParams& p, uint64_t seed, uint32_t run)
   start_ = p.start + p.jitter * (2.0 * rng.uniform() - 1.0);
   const std::vector<std::string>& ids = bilevel_method_ids();
   for (const std::string& id : p.methods) {
-    kinds_.push_back(id == "penalty" ? Kind::Penalty : id == "penalty_single" ? Kind::PenaltySingle : id == "aid" ? Kind::Aid : Kind::Itd);
     x_.push_back(start_);
     value_.push_back(kNan);
     error_.push_back(kNan);
     penalty_.push_back(PenaltyState{lower_.init, lower_.init});
-    const auto index = static_cast<uint32_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+    const auto index = static_cast<uint32_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());  // the table admits only these ids
+    kinds_.push_back(static_cast<Kind>(index));  // bilevel_method_ids() is in Kind order
     oracle_.push_back(NoisyOracle{p.noise, p.batch, Rng(seed, run, kNoiseStream + index), 0.0});
   }
 }
@@ -258,8 +261,8 @@ DemoInfo bilevel_demo() {
       "its single loop takes one inner step per x step with σ_k = max(σ, 1/√(k + 1)); both are readings (the paper's step,\n"
       "batch and σ schedules are not reproduced, steps here are constant, so the noise leaves a floor rather than a rate).\n"
       "What to look for: with ρ = 0 the penalty method reaches φ's minimiser x = 1 while AID and ITD stop at (1 + y₂⁰)/2, and the\n"
-      "dashed ψ_σ hugs φ as σ shrinks (claim 6). Add noise: the penalty's x-gradient carries it divided by σ, so its final distance\n"
-      "falls like 1/√M with the batch and, with ρ = 3, is U-shaped in σ (claim 7); AID and ITD stay wrong. The right plot puts each\n"
+      "dashed ψ_σ hugs φ as σ shrinks (claim 6, tests/unit/optim_bilevel_claims_test.cpp). Add noise: the penalty's x-gradient carries it divided by σ, so its final distance\n"
+      "falls like 1/√M with the batch and, with ρ = 3, is U-shaped in σ (claim 7, same file); AID and ITD stay wrong. The right plot puts each\n"
       "method against its oracle calls. Set ρ > 0 (unique lower level) and all agree. Drag the start x₀ on the plot.";
   d.papers = {"J. Kwon, D. Kwon, S. Wright, R. Nowak. On Penalty Methods for Nonconvex Bilevel Optimization and First-Order Stochastic "
               "Approximation. ICLR 2024, arXiv:2309.01753.",

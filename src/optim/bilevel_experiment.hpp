@@ -27,9 +27,6 @@ struct BilevelParams {
   int batch = 1;                     // M: samples averaged per oracle call
 };
 
-// The single loop's penalty schedule (a reading: the paper's schedule is not reproduced): σ_k = max(σ, 1/√(k + 1)).
-double single_loop_sigma(double sigma, int k);
-
 const std::vector<std::string>& bilevel_method_ids();
 
 // One run: every method's outer iterate x_k, step by step.
@@ -50,7 +47,7 @@ class BilevelRun {
   double calls_per_step(size_t s) const;
 
  private:
-  enum class Kind { Penalty, PenaltySingle, Aid, Itd };
+  enum class Kind { Penalty, PenaltySingle, Aid, Itd };  // in bilevel_method_ids() order
   BilevelToy toy_;
   double sigma_, lr_, start_;
   int inner_steps_;
