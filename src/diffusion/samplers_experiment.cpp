@@ -22,15 +22,19 @@ double reference_work(const SamplersParams& p) {
   return (static_cast<double>(p.particles) + (uses_usf(p) ? static_cast<double>(p.search_n) : 0.0)) * kReferenceNfe;
 }
 
-// Score evaluations of one run (at most): every sampler at every budget, the references, and with
-// `usf` its search at every budget (usf_search_work). The parameter rule's bound, the progress bar's
-// and the throughput's work.
-double samplers_work(const SamplersParams& p) {
-  double work = reference_work(p);
-  for (double k : nfe_budgets(p)) {
-    work += static_cast<double>(p.particles) * k * static_cast<double>(p.solvers.size());
-    if (uses_usf(p)) work += usf_search_work(static_cast<int>(k), static_cast<double>(p.search_n));
-  }
+// Score evaluations of the compared samples and their references: every sampler at every budget.
+double sampling_work(const SamplersParams& p) {
+  double total = 0.0;
+  for (double k : nfe_budgets(p)) total += k;
+  return static_cast<double>(p.particles) * (total * static_cast<double>(p.solvers.size()) + kReferenceNfe);
+}
+
+// Score evaluations of the USF search (at most): the search batch's references and its search at
+// every budget (usf_search_work); 0 without `usf`.
+double search_work(const SamplersParams& p) {
+  if (!uses_usf(p)) return 0.0;
+  double work = static_cast<double>(p.search_n) * kReferenceNfe;
+  for (double k : nfe_budgets(p)) work += usf_search_work(static_cast<int>(k), static_cast<double>(p.search_n));
   return work;
 }
 
@@ -78,11 +82,13 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       if (std::floor(p.nfe[i]) <= std::floor(p.nfe[i - 1]))
         return Status::error("parameter 'nfe' must be increasing in whole evaluations (got " + format_real(p.nfe[i - 1]) + " then " +
                              format_real(p.nfe[i]) + ")");
-    const double work = samplers_work(p);
-    if (work > 2e11)
+    const double search = search_work(p);
+    if (const double work = sampling_work(p); work > 2e11)
       return Status::error("parameters 'particles' × (Σ nfe × samplers + " + std::to_string(kReferenceNfe) +
-                           "), plus with 'usf' its search on 'search_n' particles, must be at most 2e11 score evaluations per run (got " +
-                           format_real(work) + ")");
+                           ") must be at most 2e11 score evaluations per run (got " + format_real(work) + ")");
+    if (search > 2e11)
+      return Status::error("parameters 'search_n' × Σ nfe × (USF search plans) must be at most 2e11 score evaluations per run (got " +
+                           format_real(search) + ")");
     return {};
   });
   return t;
@@ -317,7 +323,7 @@ RunLayout SamplersExperiment::layout() const {
   l.final_metrics = sampler_metric_ids();
   l.final_metrics.push_back("nfe");
   l.work_unit = "score_evaluations";
-  l.work_per_run = samplers_work(p());
+  l.work_per_run = sampling_work(p()) + search_work(p());  // the progress bar's and the throughput's work
   return l;
 }
 
