@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/fnv1a.hpp"
+
 namespace klab {
 namespace {
 
@@ -59,15 +61,10 @@ bool read_stats(const std::string& text, size_t* at, std::vector<RunningStat>& s
   return true;
 }
 
-// FNV-1a, 64 bits: enough to catch a damaged or hand-edited file (not an adversary).
+// FNV-1a: enough to catch a damaged or hand-edited file (not an adversary).
 std::string checksum(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
   std::string out;
-  append_hex(out, h);
+  append_hex(out, fnv1a64(text));
   return out;
 }
 

@@ -79,20 +79,21 @@ double cell_extra(const std::vector<CellValue>& values, int row, int col) {
   return total;
 }
 
-Expected<GridUpload> read_gridworld_upload(const std::string& name, const std::string& bytes, long long size) {
+Expected<WorldUpload> read_world_upload(const std::string& name, const std::string& bytes, long long size) {
   if (size > kMaxWorldFileBytes || static_cast<long long>(bytes.size()) != size)
     return Status::error(name + ": " + std::to_string(size) + " bytes; the limit is " + std::to_string(kMaxWorldFileBytes) + " bytes");
+  WorldUpload out;
   if (world_file_format(bytes) == "klab.mdp") {
-    const Expected<World> any = parse_world_json(bytes, name);
+    Expected<World> any = parse_world_json(bytes, name);
     if (!any.ok()) return any.status();
-    return Status::error(name + ": a klab.mdp file (" + std::to_string(any.value().mdp.states) +
-                         " states, any tabular MDP): the editor takes klab.gridworld files; run this one with --set mdp_file=PATH");
+    out.is_grid = false;
+    out.world = std::move(any.value());
+    return out;
   }
   Expected<GridSpec> spec = parse_gridworld_json(bytes, name);
   if (!spec.ok()) return spec.status();
   const Expected<Grid> built = build_gridworld(spec.value());
   if (!built.ok()) return Status::error(name + ": " + built.error());
-  GridUpload out;
   out.spec = std::move(spec.value());
   out.grid = grid_param_text(out.spec);
   if (static_cast<int>(out.grid.size()) > kMaxGridParamLength)

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mdp/gridworld.hpp"
+#include "mdp/world.hpp"
 
 namespace klab::mdp {
 
@@ -36,14 +37,16 @@ GridSpec blank_grid(int rows, int cols);
 double cell_extra(const std::vector<CellValue>& values, int row, int col);
 
 // A file given to the editor (an upload, or a path natively) of `size` bytes (`bytes` empty when
-// it was too large to read): a klab.gridworld file, checked by the file validator (mdp_json.hpp)
-// and by build_gridworld, whose grid fits the `grid` parameter. Messages start with the file's name
-// and name the field. A klab.mdp file (any tabular MDP) is validated and then refused with a
-// pointer to mdp_file: a link holds a grid, not an arbitrary MDP.
-struct GridUpload {
-  GridSpec spec;     // as in the file (slip, wind, discount and horizon included)
-  std::string grid;  // the `grid` parameter's text of it (grid_param_text)
+// it was too large to read), checked by the file validator (mdp_json.hpp): a klab.gridworld file,
+// also checked by build_gridworld, whose grid fits the `grid` parameter; or a klab.mdp file (any
+// tabular MDP, which a `grid` cannot hold: the editor points `mdp_file` at it). Messages start with
+// the file's name and name the field.
+struct WorldUpload {
+  bool is_grid = true;
+  GridSpec spec;     // a grid: as in the file (slip, wind, discount and horizon included)
+  std::string grid;  // a grid: the `grid` parameter's text of it (grid_param_text)
+  World world;       // a klab.mdp file: its world
 };
-Expected<GridUpload> read_gridworld_upload(const std::string& name, const std::string& bytes, long long size);
+Expected<WorldUpload> read_world_upload(const std::string& name, const std::string& bytes, long long size);
 
 }  // namespace klab::mdp

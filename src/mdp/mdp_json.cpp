@@ -3,10 +3,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "core/fnv1a.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -459,9 +463,38 @@ Expected<World> parse_world_json(const std::string& text, const std::string& sou
   return mdp_from_json(j, f);
 }
 
+std::string uploaded_world_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp && *tmp ? tmp : "/tmp") + "/klab-uploads";
+}
+
+Expected<std::string> keep_uploaded_world(const std::string& name, const std::string& bytes) {
+  // The file's own name, cut to letters, digits, '.', '-' and '_', then the digest of its bytes.
+  const bool json_ending = name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+  std::string stem = name.substr(0, json_ending ? name.size() - 5 : name.size());
+  for (char& c : stem)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+  if (stem.size() > 48) stem.resize(48);
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a64(bytes)));
+  const std::string dir = uploaded_world_dir();
+  const std::string path = dir + "/" + (stem.empty() ? "world" : stem) + "-" + digest + ".json";
+  mkdir(dir.c_str(), 0700);  // exists already, or the fopen below says why not
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return Status::error(name + ": cannot keep a copy at '" + path + "'");
+  const size_t put = std::fwrite(bytes.data(), 1, bytes.size(), file);
+  if (std::fclose(file) != 0 || put != bytes.size()) return Status::error(name + ": cannot keep a copy at '" + path + "'");
+  return path;
+}
+
 Expected<std::string> read_world_file(const std::string& path) {
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::error("cannot read the MDP file '" + path + "'");
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (path.rfind(uploaded_world_dir() + "/", 0) == 0)
+      return Status::error("cannot read the MDP file '" + path + "': an uploaded file, kept only in the browser tab that uploaded it "
+                           "(a reload or another tab does not have it): upload it again (the world editor's Upload…)");
+    return Status::error("cannot read the MDP file '" + path + "'");
+  }
   if (st.st_size > kMaxWorldFileBytes)
     return Status::error("the MDP file '" + path + "' has " + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(kMaxWorldFileBytes) + " bytes");
   FILE* file = std::fopen(path.c_str(), "rb");

@@ -53,4 +53,12 @@ Expected<World> load_world_file(const std::string& path);
 // The bytes of a world file (at most kMaxWorldFileBytes), for load_world_file and the editor.
 Expected<std::string> read_world_file(const std::string& path);
 
+// A klab.mdp file uploaded in the browser has no path, and a link can hold a path but not an MDP: the
+// editor keeps a copy in the folder uploaded_world_dir() (in the browser the page's in-memory file
+// system, which lives as long as the tab; natively $TMPDIR or /tmp) under the file's name and a
+// digest of its bytes (a changed file gets a new path, so no cache mistakes it for the old one), and
+// sets `mdp_file` to that path. Returns the path.
+std::string uploaded_world_dir();
+Expected<std::string> keep_uploaded_world(const std::string& name, const std::string& bytes);
+
 }  // namespace klab::mdp

@@ -162,31 +162,53 @@ void WorldEditor::say(const std::string& text, bool error) {
 
 // [SECTION] files
 
-void WorldEditor::load_file(ParamSet& params, const std::string& name, const std::string& bytes, long long size) {
-  const Expected<GridUpload> up = read_gridworld_upload(name, bytes, size);
+void WorldEditor::load_file(ParamSet& params, const ui::PickedFile& file) {
+  const std::string& name = file.name;
+  const Expected<WorldUpload> up = read_world_upload(name, file.bytes, file.size);
   if (!up.ok()) {
     say(up.error() + " (the world is unchanged)", true);
     return;
   }
-  const GridSpec& g = up.value().spec;
-  if (!apply(params, {{"grid", up.value().grid}, {"slip", format_real(g.slip)}, {"wind", format_real(g.wind)}, {"mdp_file", ""}})) {
-    message_ = name + ": " + message_ + " (the world is unchanged)";
-    return;
+  const WorldUpload& u = up.value();
+  std::string note = "Loaded " + name;
+  double discount = 0.0;
+  int file_horizon = 0;
+  if (u.is_grid) {
+    if (!apply(params, {{"grid", u.grid}, {"slip", format_real(u.spec.slip)}, {"wind", format_real(u.spec.wind)}, {"mdp_file", ""}})) {
+      message_ = name + ": " + message_ + " (the world is unchanged)";
+      return;
+    }
+    open_ = true;
+    note += " (" + std::to_string(u.spec.rows.size()) + " × " + std::to_string(u.spec.rows[0].size()) + ").";
+    discount = u.spec.discount, file_horizon = u.spec.horizon;
+  } else {
+    // Any tabular MDP: the world parameter mdp_file names it (a browser upload: the copy this tab keeps).
+    const Expected<std::string> path = file.path.empty() ? keep_uploaded_world(name, file.bytes) : Expected<std::string>(file.path);
+    if (!path.ok()) {
+      say(path.error() + " (the world is unchanged)", true);
+      return;
+    }
+    if (!apply(params, {{"mdp_file", path.value()}, {"grid", ""}})) {
+      message_ = name + ": " + message_ + " (the world is unchanged)";
+      return;
+    }
+    note += ": a klab.mdp file with " + std::to_string(u.world.mdp.states) + " states, now the world (mdp_file).";
+    if (file.path.empty())
+      note += " The link names the copy this tab keeps (" + path.value() + "): in another tab or after a reload, upload the file again.";
+    discount = u.world.mdp.discount, file_horizon = u.world.mdp.horizon;
   }
-  open_ = true;
-  std::string note = "Loaded " + name + " (" + std::to_string(g.rows.size()) + " × " + std::to_string(g.rows[0].size()) + ").";
   // As with mdp_file, the demo's own discount and horizon replace the file's: say so when they differ.
-  const double gamma = real_of(params, "gamma", g.discount);
+  const double gamma = real_of(params, "gamma", discount);
   const int horizon = params.find("horizon") < 0 ? 0 : static_cast<int>(params.get(static_cast<size_t>(params.find("horizon"))).integer);
-  if (gamma != g.discount) note += " Its discount " + short_number(g.discount) + " is replaced by the demo's γ = " + short_number(gamma) + ".";
-  if (params.find("horizon") >= 0 && horizon != g.horizon)
-    note += " Its horizon " + std::to_string(g.horizon) + " is replaced by the demo's H = " + std::to_string(horizon) + ".";
+  if (gamma != discount) note += " Its discount " + short_number(discount) + " is replaced by the demo's γ = " + short_number(gamma) + ".";
+  if (params.find("horizon") >= 0 && horizon != file_horizon)
+    note += " Its horizon " + std::to_string(file_horizon) + " is replaced by the demo's H = " + std::to_string(horizon) + ".";
   say(note, false);
 }
 
 void WorldEditor::take_files(ParamSet& params) {
   ui::PickedFile file;
-  while (ui::take_picked_file(&file)) load_file(params, file.name, file.bytes, file.size);
+  while (ui::take_picked_file(&file)) load_file(params, file);
 }
 
 void WorldEditor::draw_files(ParamSet& params, const World* world) {
@@ -196,8 +218,8 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
     ImGui::SameLine();
     if (ImGui::Button("Upload…")) ui::pick_file(".json,application/json", kMaxWorldFileBytes);
     ui::record_item("button:editor_upload");
-    ui::help_tooltip("Load a klab.gridworld JSON file (what \"Download grid\" saves; format in src/mdp/README.md). A file with an error "
-                     "changes nothing; the message names the field.");
+    ui::help_tooltip("Load a klab.gridworld JSON file (what \"Download grid\" saves) or a klab.mdp file (any tabular MDP: what "
+                     "\"Download MDP\" saves; formats in src/mdp/README.md). A file with an error changes nothing; the message names the field.");
   } else {
     ImGui::SameLine();
     char buf[kMaxPathLength + 1];
@@ -210,10 +232,10 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
     ImGui::SameLine();
     if (ImGui::Button("Load")) {
       const Expected<std::string> bytes = read_world_file(path_);
-      if (bytes.ok()) ui::offer_file({path_.substr(path_.find_last_of('/') + 1), bytes.value(), static_cast<long long>(bytes.value().size())});
+      if (bytes.ok()) ui::offer_file({path_.substr(path_.find_last_of('/') + 1), bytes.value(), static_cast<long long>(bytes.value().size()), path_});
       else say(bytes.error(), true);
     }
-    ui::help_tooltip("Load a klab.gridworld JSON file from this path. A file with an error changes nothing; the message names the field.");
+    ui::help_tooltip("Load a klab.gridworld or klab.mdp JSON file from this path. A file with an error changes nothing; the message names the field.");
   }
   if (is_grid_) {
     ui::same_line_if_fits(fs * 8);
@@ -230,6 +252,7 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
   if (world) {
     ui::same_line_if_fits(fs * 8);
     if (ImGui::Button("Download MDP")) say(ui::save_file("mdp.json", "application/json", mdp_to_json(world->mdp)), false);
+    ui::record_item("button:editor_download_mdp");
     ui::help_tooltip("Save the world the demo runs (run 1's, for a new random MDP per run) as a klab.mdp file: states, actions, "
                      "transition probabilities, rewards and costs.");
   }

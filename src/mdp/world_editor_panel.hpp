@@ -20,6 +20,7 @@
 #include "imgui.h"
 #include "mdp/grid_edit.hpp"
 #include "mdp/world.hpp"
+#include "ui/platform.hpp"
 
 namespace klab::mdp {
 
@@ -30,7 +31,9 @@ class WorldEditor {
 
   // Files picked (browser) or offered (a typed path) since the last frame: a valid klab.gridworld
   // file replaces the world (grid, slip and wind from the file, mdp_file cleared) and opens the
-  // editor; any other file changes nothing and the message names the file's field.
+  // editor; a valid klab.mdp file becomes the world through `mdp_file` (its typed path, or in the
+  // browser the copy keep_uploaded_world makes); any other file changes nothing and the message
+  // names the file's field.
   void take_files(ParamSet& params);
   // Brushes, presets, sizes, slip and wind, files: rows that wrap to the available width.
   // `world` is the world the demo runs (null when it has none): what "Download MDP" saves.
@@ -43,7 +46,7 @@ class WorldEditor {
   // Applies `changes` (key, text) atomically; on failure nothing changes and the message shows.
   bool apply(ParamSet& params, const std::vector<std::pair<std::string, std::string>>& changes);
   void say(const std::string& text, bool error);
-  void load_file(ParamSet& params, const std::string& name, const std::string& bytes, long long size);
+  void load_file(ParamSet& params, const ui::PickedFile& file);
   void draw_brushes();
   void draw_worlds(ParamSet& params);
   void draw_dynamics(ParamSet& params);

@@ -30,6 +30,7 @@ struct PickedFile {
   std::string name;
   std::string bytes;   // empty when the file is larger than the limit given to pick_file
   long long size = 0;  // the file's size in bytes
+  std::string path;    // natively, where the file is (a typed path); empty for a browser upload
 };
 bool has_file_picker();
 // Opens the browser's picker for files of the given kinds (".json,application/json"); files above

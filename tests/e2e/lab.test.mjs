@@ -554,7 +554,7 @@ async function main() {
     });
 
     // (n) mdp.planning's gridworld editor: files in and out through the page's file input and a download
-    await check("(n) the gridworld editor: a valid upload replaces the world, an invalid one changes nothing, a download saves it", async () => {
+    await check("(n) the gridworld editor: a valid upload replaces the world (a grid, or any MDP through mdp_file), an invalid one changes nothing, a download saves it", async () => {
       await openDemo(page, "mdp.planning");
       const maze = {
         format: "klab.gridworld", version: 1, grid: ["#######", "#S..H.#", "#.#.#G#", "#######"], slip: 0.1, wind: 0.05,
@@ -591,8 +591,32 @@ async function main() {
       const saved = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
       for (const key of Object.keys(maze))
         expect(JSON.stringify(saved[key]) === JSON.stringify(maze[key]), `the download's ${key} is ${JSON.stringify(saved[key])}, the upload's ${JSON.stringify(maze[key])}`);
+      // A klab.mdp file (any tabular MDP): the page keeps a copy, the link names it (mdp_file), the
+      // demo runs on it, and "Download MDP" gives back its states and actions.
+      const mdp = {
+        format: "klab.mdp", version: 1, states: 3, discount: 0.9, start: [[0, 1]],
+        actions: [[{ reward: 0, next: [[1, 1]] }, { reward: 0.5, next: [[0, 0.5], [2, 0.5]] }],
+                  [{ reward: 1, next: [[2, 1]] }], [{ reward: 0, next: [[2, 1]] }]],
+      };
+      const m = warnings.length;
+      await upload("three.json", JSON.stringify(mdp));
+      for (const t0 = Date.now(); Date.now() - t0 < 10000; await sleep(50)) {
+        h = await hash();
+        if ((params(h).mdp_file || "") !== "") break;
+      }
+      const kept = decodeURIComponent(params(h).mdp_file || "");
+      expect(kept.startsWith("/tmp/klab-uploads/three-"), `the klab.mdp upload did not reach the link: ${h.slice(0, 160)}`);
+      expect((params(h).grid || "") === "", "the link keeps a grid beside mdp_file");
+      await frames(5);
+      expect(!warningsSince(m).includes("cannot read"), `the kept copy was not readable: ${warningsSince(m)}`);
+      const [u0, v0, u1, v1] = await plotArea("button:editor_download_mdp");
+      const [mdpDownload] = await Promise.all([page.waitForEvent("download", { timeout: 5000 }),
+                                               page.mouse.click((u0 + u1) / 2, (v0 + v1) / 2)]);
+      const back = JSON.parse(fs.readFileSync(await mdpDownload.path(), "utf8"));
+      expect(back.states === 3 && back.actions.length === 3 && back.actions[0].length === 2,
+             `"Download MDP" saved ${back.states} states, ${JSON.stringify(back.actions).slice(0, 120)}`);
       return `upload → ${grid.grid.length}-row grid in the link; bad.json → "${said.replace(/^\[main\] klab: /, "").slice(0, 70)}…"; ` +
-        `${download.suggestedFilename()} equals the upload`;
+        `${download.suggestedFilename()} equals the upload; three.json (klab.mdp) → mdp_file=${kept}, downloaded back with 3 states`;
     });
 
     // (l) idle: no frames drawn while nothing moves

@@ -982,7 +982,15 @@ TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; 
   klab::ui::offer_file({"bad.json", bad, static_cast<long long>(bad.size())});
   ui.frame(app);
   CHECK(ps.version() == loaded);
+  // A klab.mdp file (any MDP) becomes the world through mdp_file; the live view runs on it.
+  const std::string chain = klab::mdp::mdp_to_json(klab::mdp::chain(5, 0.1));
+  klab::ui::offer_file({"chain.json", chain, static_cast<long long>(chain.size())});
+  ui.frame(app);
+  const std::string kept = ps.text(static_cast<size_t>(ps.find("mdp_file")));
+  CHECK(kept.rfind(klab::mdp::uploaded_world_dir() + "/chain-", 0) == 0);
+  CHECK(ps.text(grid_key).empty());
   for (int f = 0; f < 3; ++f) ui.frame(app);
+  std::remove(kept.c_str());
 }
 
 TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {

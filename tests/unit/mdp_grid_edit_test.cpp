@@ -4,6 +4,7 @@
 // the field named and nothing changed.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "core/run_output.hpp"
@@ -112,8 +113,9 @@ TEST_CASE("grid editor: edit → save → load gives the identical world, throug
 
   // Download (a klab.gridworld file) and upload give the same grid, slip and wind; mdp_file runs it.
   const std::string file = gridworld_to_json(expected);
-  const klab::Expected<GridUpload> up = read_gridworld_upload("maze.json", file, static_cast<long long>(file.size()));
+  const klab::Expected<WorldUpload> up = read_world_upload("maze.json", file, static_cast<long long>(file.size()));
   REQUIRE(up.ok());
+  CHECK(up.value().is_grid);
   CHECK(up.value().grid == text);
   CHECK(up.value().spec.slip == 0.1);
   CHECK(up.value().spec.wind == 0.05);
@@ -151,18 +153,45 @@ TEST_CASE("grid editor: bad grids and bad uploads are refused with the field nam
 
   // Uploads: the file validator's messages, with the file's name.
   const auto upload_error = [](const std::string& text) {
-    const klab::Expected<GridUpload> u = read_gridworld_upload("w.json", text, static_cast<long long>(text.size()));
+    const klab::Expected<WorldUpload> u = read_world_upload("w.json", text, static_cast<long long>(text.size()));
     return u.ok() ? std::string("(no error)") : u.error();
   };
   CHECK(klab::test::contains(upload_error(R"({"format":"klab.gridworld","version":1,"grid":["S.G"],"slip":1.5})"), "w.json: slip: must be a number in [0, 1] (got 1.5)"));
   CHECK(klab::test::contains(upload_error(R"({"format":"klab.gridworld","version":1,"grid":["S..", "G"]})"), "w.json: grid row 1 has 1 cells, row 0 has 3"));
   CHECK(klab::test::contains(upload_error(R"({"format":"klab.gridworld","version":2,"grid":["S.G"]})"), "w.json: version: must be an integer in [1, 1]"));
-  CHECK(klab::test::contains(upload_error(mdp_to_json(chain(4, 0.0))), "w.json: a klab.mdp file (4 states, any tabular MDP)"));
   CHECK(klab::test::contains(upload_error(R"({"format":"klab.mdp","version":1,"states":2})"), "w.json: discount: missing"));
-  CHECK(klab::test::contains(read_gridworld_upload("big.json", "", kMaxWorldFileBytes + 1).error(), "big.json: 16777217 bytes; the limit is 16777216 bytes"));
+  CHECK(klab::test::contains(read_world_upload("big.json", "", kMaxWorldFileBytes + 1).error(), "big.json: 16777217 bytes; the limit is 16777216 bytes"));
   GridSpec crowded = blank_grid(64, 64);
   for (int r = 0; r < 64; ++r)
     for (int c = 0; c < 20; ++c) paint(crowded, r, c, Brush::Reward, 0.123456789);
   const std::string crowded_file = gridworld_to_json(crowded);
   CHECK(klab::test::contains(upload_error(crowded_file), "as the parameter 'grid'; the limit is 8192"));
 }
+
+// A klab.mdp upload (any tabular MDP) has no place in a link: the editor keeps a copy under a name
+// with the digest of its bytes and points mdp_file at it; the world it runs is the file's.
+TEST_CASE("a klab.mdp upload becomes the world through a kept copy that mdp_file names") {
+  const std::string file = mdp_to_json(chain(4, 0.0));
+  const klab::Expected<WorldUpload> up = read_world_upload("my chain.json", file, static_cast<long long>(file.size()));
+  REQUIRE(up.ok());
+  CHECK_FALSE(up.value().is_grid);
+  CHECK(up.value().world.mdp.states == 4);
+  const klab::Expected<std::string> kept = keep_uploaded_world("my chain.json", file);
+  REQUIRE(kept.ok());
+  CHECK(kept.value().rfind(uploaded_world_dir() + "/my_chain-", 0) == 0);
+  CHECK(keep_uploaded_world("my chain.json", file).value() == kept.value());        // the same bytes: the same copy
+  const std::string changed = keep_uploaded_world("my chain.json", file + " ").value();
+  CHECK(changed != kept.value());  // changed bytes: a new one
+  std::remove(changed.c_str());
+  PlanningExperiment from_upload, from_text;
+  REQUIRE(from_upload.params().set_texts({{"mdp_file", kept.value()}}).ok());
+  const std::string path = klab::test::tmp_dir() + "/grid_edit_chain.json";
+  klab::test::write_text(path, file);
+  REQUIRE(from_text.params().set_texts({{"mdp_file", path}}).ok());
+  CHECK(planning_world_json(from_upload) == planning_world_json(from_text));
+  // A link naming a copy that this process does not have (another tab, a reload) says what to do.
+  const klab::Expected<std::string> gone = read_world_file(uploaded_world_dir() + "/gone-0000000000000000.json");
+  CHECK(klab::test::contains(gone.error(), "upload it again"));
+  std::remove(kept.value().c_str());
+}
+
