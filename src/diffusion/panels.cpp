@@ -179,7 +179,7 @@ class SamplersView final : public ui::DemoView {
     if (u == SIZE_MAX) return;
     const UsfSearch& r = run_->usf(nfe_);
     const std::string head = "USF plan searched at " + num(budgets_[nfe_]) + " NFE (run 1)";
-    if (!ImGui::CollapsingHeader((head + "##usf").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
+    if (!ImGui::CollapsingHeader((head + "##usf").c_str())) return;
     const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(r.plan.steps.size()));
     std::vector<std::pair<std::string, std::string>> rows;
     rows.push_back({"time grid", "blend " + num(r.plan.blend) + " (0: t-uniform, 1: λ-uniform), power " + num(r.plan.power)});
