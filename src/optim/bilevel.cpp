@@ -69,7 +69,8 @@ double BilevelToy::phi_minimiser() const {
 
 double BilevelToy::well_argmin(double x, double upper_weight, double lower_weight) const {
   // Every root of the cubic d/dy₂ (u·f + l·w) = u(x + y₂ + c) + l(y₂² − 1)(y₂ + 3ax/2): bracketed by sign changes on a grid
-  // over [−8, 8] (the roots lie in |y₂| ≤ 1 + 3a|x|/2 + |x| + c for |x| ≤ 5, u ≤ l·10⁴) and bisected to the last bit; the best.
+  // over [−8, 8] (for |x| ≤ 5 and u ≤ 10 l every minimiser has |y₂| < 4: the cubic term outgrows the linear one) and bisected
+  // to the last bit; the lowest wins (tested against a grid over [−6, 6]).
   auto d = [&](double y) { return upper_weight * (x + y + kWellStep) + lower_weight * well_dy(x, y); };
   auto value = [&](double y) { return upper_weight * upper(x, {0.0, y}) + lower_weight * well(x, y); };
   constexpr int kGrid = 640;

@@ -14,7 +14,7 @@
 // The critical points in y₂ are ±1 (the wells, w(x, ±1) = ∓ax) and the hump −3ax/2 between them. So S(x) = {(0, sgn x)}:
 // one point for x ≠ 0, two separated points at the switch x = 0, and the well an upper start y₂⁰ > 0 descends to
 // is +1 whatever x (a local minimiser of g that is not global for x < 0). φ(x) = ½(x + s)² + cs with s = sgn x
-// (s = −1 at x = 0: the optimistic choice) jumps by 2c at x = 0, and argmin φ = 0, φ* = ½ − c, the left branch's end.
+// (s = −1 at x = 0: the optimistic choice) jumps by 2c at x = 0, and argmin φ = 0, φ* = ½ − c = 0, the left branch's end.
 // The paper's proximal error bound fails here: the hump is a stationary point of g(x, ·) at distance ≈ 1 from S(x).
 //
 // Penalty function (the paper's h_σ = σf + g and ψ_σ(x) = (l(x, σ) − l(x, 0))/σ with l(x, σ) = min_y h_σ(x, y),
@@ -63,7 +63,7 @@ namespace klab::optim {
 enum class BilevelProblem { Liu, DoubleWell };  // ids "liu", "double_well"
 
 constexpr double kWellTilt = 0.2;   // a: the wells' depths ∓ax; both wells are minima for |x| < 2/(3a) ≈ 3.3
-constexpr double kWellStep = 0.25;  // c: f's tilt c·y₂, φ's jump 2c at the switch x = 0
+constexpr double kWellStep = 0.5;   // c: f's tilt c·y₂, φ's jump 2c = 1 at the switch x = 0
 
 struct BilevelToy {
   BilevelProblem problem = BilevelProblem::Liu;

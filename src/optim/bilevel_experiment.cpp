@@ -282,7 +282,7 @@ DemoInfo bilevel_demo() {
       "Toy liu (Liu et al. 2020's counterexample with a knob ρ): f = ½(x − y₂)² + ½(y₁ − 1)², g = ½y₁² − xy₁ + (ρ/2)y₂².\n"
       "With ρ = 0, S(x) = {x} × ℝ, φ = ½(x − 1)²; AID and ITD differentiate through a lower-level solver that never moves y₂\n"
       "(g ignores it), so they descend ½(x − y₂⁰)² + ½(x − 1)² and stop at (1 + y₂⁰)/2.\n"
-      "Toy double_well (this lab's): g = ½y₁² + ¼(y₂² − 1)² − (ax/2)(3y₂ − y₂³), f = ½(x + y₂)² + cy₂, a = 0.2, c = 0.25. The wells\n"
+      "Toy double_well (this lab's): g = ½y₁² + ¼(y₂² − 1)² − (ax/2)(3y₂ − y₂³), f = ½(x + y₂)² + cy₂, a = 0.2, c = 0.5. The wells\n"
       "stay at y₂ = ±1 with depths ∓ax, so S(x) = {(0, sgn x)}: two separated minimisers at the switch x = 0, where φ = ½(x + sgn x)² +\n"
       "c·sgn x jumps by 2c; argmin φ = 0 (the optimistic choice takes the −1 well there). This lower level violates the paper's\n"
       "error bound: the hump y₂ = −3ax/2 between the wells is a stationary point of g that is not a minimiser. The σ slider now\n"

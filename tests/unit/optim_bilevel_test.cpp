@@ -12,6 +12,18 @@
 
 using namespace klab::optim;
 
+namespace {
+// f(x, y_K(x)) after K exact gradient steps on g from y⁰: what ITD differentiates.
+double unrolled(const BilevelToy& t, double x, const LowerLevel& l) {
+  Vec2 y = l.init;
+  for (int k = 0; k < l.steps; ++k) {
+    const Vec2 d = t.lower_dy(x, y);
+    y = {y[0] - l.step * d[0], y[1] - l.step * d[1]};
+  }
+  return t.upper(x, y);
+}
+}  // namespace
+
 TEST_CASE("optim.bilevel: ψ_σ by inner gradient descent equals the closed form, and its Danskin gradient its derivative") {
   for (double rho : {0.0, 0.7, 3.0}) {
     BilevelToy t;
@@ -68,14 +80,9 @@ TEST_CASE("optim.bilevel: ITD is the derivative of f(x, y_K(x)) through the unro
     l.steps = 7;
     l.step = 0.4;
     l.init = {0.3, 2.0};
-    auto unrolled = [&](double x) {
-      Vec2 y = l.init;
-      for (int k = 0; k < l.steps; ++k) y = {y[0] - l.step * (y[0] - x), y[1] - l.step * rho * y[1]};
-      return t.upper(x, y);
-    };
     const double x = -1.2, h = 1e-6;
     NoisyOracle o;
-    CHECK(itd_hypergradient(t, x, l, &o) == doctest::Approx((unrolled(x + h) - unrolled(x - h)) / (2 * h)).epsilon(1e-6));
+    CHECK(itd_hypergradient(t, x, l, &o) == doctest::Approx((unrolled(t, x + h, l) - unrolled(t, x - h, l)) / (2 * h)).epsilon(1e-6));
     CHECK(o.calls() == 2.0 * l.steps + 1.0);
     l.steps = 200;
     CHECK(aid_hypergradient(t, x, l, &o) == doctest::Approx(itd_hypergradient(t, x, l, &o)).epsilon(1e-12));
@@ -183,19 +190,11 @@ TEST_CASE("optim.bilevel double well: inner gradient descent started in the glob
   l.steps = 9;
   l.step = 0.1;
   l.init = {0.4, 0.3};
-  auto unrolled = [&](double x) {
-    Vec2 y = l.init;
-    for (int k = 0; k < l.steps; ++k) {
-      const Vec2 d = t.lower_dy(x, y);
-      y = {y[0] - l.step * d[0], y[1] - l.step * d[1]};
-    }
-    return t.upper(x, y);
-  };
   for (double x : {-1.2, 0.8}) {
     CAPTURE(x);
     const double h = 1e-6;
     NoisyOracle o;
-    CHECK(itd_hypergradient(t, x, l, &o) == doctest::Approx((unrolled(x + h) - unrolled(x - h)) / (2 * h)).epsilon(1e-6));
+    CHECK(itd_hypergradient(t, x, l, &o) == doctest::Approx((unrolled(t, x + h, l) - unrolled(t, x - h, l)) / (2 * h)).epsilon(1e-6));
     LowerLevel converged = l;
     converged.steps = 2000;
     CHECK(aid_hypergradient(t, x, converged, &o) == doctest::Approx(itd_hypergradient(t, x, converged, &o)).epsilon(1e-9));
