@@ -9,7 +9,6 @@ namespace klab::optim {
 // [SECTION] the toys
 
 namespace {
-constexpr double kXBound = 5.0;  // |x| the double well's step sizes are safe for (start ± jitter stays in [−5, 5])
 
 double sign_left(double x) { return x > 0.0 ? 1.0 : -1.0; }  // the global well sgn x, −1 at the switch (optimistic)
 
@@ -51,8 +50,10 @@ double BilevelToy::lower_smoothness() const {
   if (problem == BilevelProblem::Liu) return std::max(1.0, rho);
   // sup of ∂²w/∂y₂² = 3y₂² − 1 + 3axy₂ over |y₂| ≤ m, |x| ≤ 5 (and ≥ 1, the y₁ block).
   const double m = std::max(1.0, y_bound);
-  return 3.0 * m * m - 1.0 + 3.0 * kWellTilt * kXBound * m;
+  return 3.0 * m * m - 1.0 + 3.0 * kWellTilt * kWellXBound * m;
 }
+
+double BilevelToy::x_bound() const { return problem == BilevelProblem::DoubleWell ? kWellXBound : HUGE_VAL; }
 
 double BilevelToy::phi(double x) const {
   if (problem == BilevelProblem::DoubleWell) return upper(x, {0.0, sign_left(x)});

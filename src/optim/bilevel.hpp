@@ -15,6 +15,8 @@
 // one point for x ≠ 0, two separated points at the switch x = 0, and the well an upper start y₂⁰ > 0 descends to
 // is +1 whatever x (a local minimiser of g that is not global for x < 0). φ(x) = ½(x + s)² + cs with s = sgn x
 // (s = −1 at x = 0: the optimistic choice) jumps by 2c at x = 0, and argmin φ = 0, φ* = ½ − c = 0, the left branch's end.
+// The upper variable lives in X = [−5, 5] (the paper allows closed convex sets): every method's x step is projected onto
+// X, which keeps the inner step sizes (bounds for |x| ≤ 5) valid when noisy penalty gradients, noise/σ, throw x far.
 // The paper's proximal error bound fails here: the hump is a stationary point of g(x, ·) at distance ≈ 1 from S(x).
 //
 // Penalty function (the paper's h_σ = σf + g and ψ_σ(x) = (l(x, σ) − l(x, 0))/σ with l(x, σ) = min_y h_σ(x, y),
@@ -64,6 +66,7 @@ enum class BilevelProblem { Liu, DoubleWell };  // ids "liu", "double_well"
 
 constexpr double kWellTilt = 0.2;   // a: the wells' depths ∓ax; both wells are minima for |x| < 2/(3a) ≈ 3.3
 constexpr double kWellStep = 0.5;   // c: f's tilt c·y₂, φ's jump 2c = 1 at the switch x = 0
+constexpr double kWellXBound = 5.0;  // the double well's upper-level set X = [−5, 5] (x steps are projected onto it)
 
 struct BilevelToy {
   BilevelProblem problem = BilevelProblem::Liu;
@@ -79,6 +82,7 @@ struct BilevelToy {
   Vec2 lower_dyy(double x, const Vec2& y) const;   // the diagonal of ∇²_{yy} g (diagonal in both toys)
   Vec2 lower_dxy(double x, const Vec2& y) const;   // ∇²_{xy} g
   double lower_smoothness() const;                 // L_g ≥ ‖∇²_{yy} g‖: max(1, ρ), or the double well's bound
+  double x_bound() const;                          // X = [−B, B] the outer steps are projected onto (`liu`: B = ∞)
   double phi(double x) const;                      // φ
   double phi_gradient(double x) const;             // ∇φ (double well: the left branch's at x = 0)
   double phi_minimiser() const;                    // argmin φ: 1 (ρ = 0), ½ (ρ > 0), 0 (double well)

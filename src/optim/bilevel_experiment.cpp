@@ -115,7 +115,7 @@ void BilevelRun::step() {
       case Kind::Itd: h = itd_hypergradient(toy_, x_[s], lower_, &oracle_[s]); break;
     }
     error_[s] = std::fabs(h - toy_.phi_gradient(x_[s]));
-    x_[s] -= lr_ * h;
+    x_[s] = std::clamp(x_[s] - lr_ * h, -toy_.x_bound(), toy_.x_bound());  // projected onto X (bilevel.hpp)
   }
   ++k_;
 }
