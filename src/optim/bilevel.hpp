@@ -33,8 +33,8 @@
 //
 // Baselines (both assume a unique lower-level solution; lower level by K steps of gradient descent on g
 // with step α from y⁰ = (0, y₂⁰) at every outer step):
-//     AID  h = ∇_x f − ∇²_{xy} g [∇²_{yy} g]⁻¹ ∇_y f at y_K (∇²_{yy} g is diagonal in both toys; a block where it is 0,
-//          the null direction y₂ of `liu` with ρ = 0, has ∇²_{xy} g = 0 there and is left out)
+//     AID  h = ∇_x f − ∇²_{xy} g [∇²_{yy} g]⁻¹ ∇_y f at y_K (∇²_{yy} g is diagonal in both toys; blocks with ∇²_{xy} g = 0,
+//          where the product vanishes, are left out: `liu`'s y₂, whose ∇²_{yy} g = ρ may be 0, and the double well's y₁)
 //     ITD  h = d/dx f(x, y_K(x)) through the K unrolled steps (forward mode: J_{k+1} = J_k − α(∇²_{yy}g J_k + ∇²_{yx}g))
 // On `liu` with ρ = 0 the lower level never moves y₂ (g does not depend on it), so both descend ½(x − y₂⁰)² + ½(x − 1)²
 // and stop at x = (1 + y₂⁰)/2 instead of φ's minimiser 1. On `double_well` from y₂⁰ > 0 they descend f(x, (0, 1)) and
