@@ -1,5 +1,6 @@
-// optim.bilevel: the penalty method against AID and ITD hypergradients on a bilevel toy whose lower
-// level has a line of solutions (ρ = 0) or a unique one (ρ > 0): the penalty function ψ_σ next to the
+// optim.bilevel: the penalty method against AID and ITD hypergradients on two bilevel toys: Liu et al.'s, whose lower
+// level has a line of solutions (ρ = 0) or a unique one (ρ > 0), and a tilted double well whose two separated
+// minimisers swap roles at x = 0 (φ jumps there): the penalty function ψ_σ next to the
 // hyper-objective φ with a σ slider, and gradient descent on x with each hypergradient. Algorithms and
 // equations: bilevel.hpp. Paper: Kwon, Kwon, Wright, Nowak, ICLR 2024.
 #pragma once
@@ -14,7 +15,8 @@ namespace klab::optim {
 
 struct BilevelParams {
   std::vector<std::string> methods;  // "penalty", "penalty_single", "aid", "itd"
-  double rho = 0.0;                  // ρ
+  BilevelProblem problem = BilevelProblem::Liu;  // "liu", "double_well" (bilevel.hpp)
+  double rho = 0.0;                  // ρ (`liu` only)
   double sigma = 0.1;                // σ
   double start = -2.0;               // x₀
   double jitter = 0.5;               // runs start uniformly in [x₀ − jitter, x₀ + jitter]
@@ -28,6 +30,7 @@ struct BilevelParams {
 };
 
 const std::vector<std::string>& bilevel_method_ids();
+BilevelToy bilevel_toy(const BilevelParams& p);  // the toy the parameters pick (problem, ρ, the bound |y₂⁰|)
 
 // One run: every method's outer iterate x_k, step by step.
 class BilevelRun {
@@ -43,7 +46,7 @@ class BilevelRun {
   // there (NaN for AID and ITD).
   double last_error(size_t s) const { return error_[s]; }
   double last_penalty(size_t s) const { return value_[s]; }
-  double calls(size_t s) const { return oracle_[s].calls; }  // oracle calls so far (bilevel.hpp)
+  double calls(size_t s) const { return oracle_[s].calls(); }  // oracle calls so far (bilevel.hpp)
   double calls_per_step(size_t s) const;
 
  private:
@@ -65,7 +68,8 @@ class BilevelExperiment final : public ExperimentOf<BilevelParams, BilevelExperi
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
-  // φ and ψ_σ over x ∈ [−3, 3] (ψ_σ in closed form; the method computes it by inner gradient descent, tested equal).
+  // φ and ψ_σ over x ∈ [−3, 3] (ψ_σ at the global inner minimisers: closed form or global 1-D search; the method
+  // computes it by warm-started inner gradient descent, tested equal where that finds the global minimisers).
   plot::Plot landscape() const;
 };
 

@@ -632,6 +632,21 @@ TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowes
   CHECK(shown("Operator residual against component-oracle calls"));
 }
 
+TEST_CASE("optim.bilevel on the double well: φ's two branches, ψ_σ across the jump and the iterates, beside the cost plot") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.bilevel?problem=double_well&sigma=0.05&methods=penalty,penalty_single,aid,itd").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "double-well live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Drag the start: φ (solid), ψ_σ (dashed)"));
+  CHECK(shown("|x_k − argmin φ| against oracle calls"));
+  CHECK(app.view()->status().rfind("outer step 0 ", 0) != 0);  // steps arrived
+}
+
 TEST_CASE("phones and small windows: the controls go into a drawer and every plot keeps a usable area") {
   // At least this much data area (logical pixels) in every plot, Live and Runs.
   constexpr float kMinAreaWidth = 150.0f, kMinAreaHeight = 80.0f;

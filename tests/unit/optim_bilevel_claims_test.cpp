@@ -2,7 +2,9 @@
 // of the hyper-objective φ and ∇φ (fitted log-log slope in σ ≈ 1), also when the lower level has a line
 // of solutions; AID and ITD, which assume a unique one, are wrong there. Through the Experiment the user
 // runs (`klab run optim.bilevel --set sigma=σ --set steps=1 --set inner_steps=… --set jitter=0 --runs 1`),
-// fixed seeds. Claim 7: the stochastic (noisy-oracle) penalty method against AID / ITD.
+// fixed seeds. Claim 7: the stochastic (noisy-oracle) penalty method against AID / ITD. Claim 6 on the double well
+// (problem = double_well, two separated lower-level minimisers): the O(σ) gap away from the switch, the O(σ)-wide
+// window where ψ_σ crosses φ's jump, and every method (local inner solvers) stopping in the wrong well.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -112,5 +114,75 @@ TEST_SUITE("claims") {
     CHECK(d[1].mean() + 3 * d[1].sem() < d[2].mean() - 3 * d[2].sem());
     // Above, the distance is the bias of argmin ψ_σ (|1/3 − ½| = 1/6) up to the noise.
     CHECK(d[2].mean() == doctest::Approx(std::fabs(toy.penalty_minimiser(3.0) - 0.5)).epsilon(0.1));
+  }
+
+  TEST_CASE("claim 6, double well: away from the switch |ψ_σ − φ| and |∇ψ_σ − ∇φ| shrink like σ (slope in [0.9, 1.1]); ψ_σ crosses "
+            "φ's jump 2c on a window of width ≈ cσ/(a − σ) (slope in σ in [0.9, 1.1]), the gap c in its middle whatever σ") {
+    // (i) Through the Experiment: one outer step from x₀ = −2 with the inner solvers started in the global well y₂ = −1.
+    std::vector<double> sigmas, value_gap, grad_gap;
+    for (double sigma : {1e-3, 3e-3, 1e-2, 3e-2, 1e-1}) {
+      const BatchResult r = run_bilevel({{"problem", "double_well"}, {"y2_init", "-1"}, {"sigma", std::to_string(sigma)}, {"steps", "1"},
+                                         {"jitter", "0"}, {"inner_steps", "400"}, {"methods", "penalty"}},
+                                        1);
+      sigmas.push_back(sigma);
+      value_gap.push_back(final_of(r, "penalty", "value_gap_start").mean());
+      grad_gap.push_back(final_of(r, "penalty", "grad_error_start").mean());
+      MESSAGE("double well, σ = " << sigma << ": |ψ_σ − φ|(−2) = " << value_gap.back() << ", |∇ψ_σ − ∇φ|(−2) = " << grad_gap.back());
+    }
+    const double sv = log_log_slope(sigmas, value_gap), sg = log_log_slope(sigmas, grad_gap);
+    MESSAGE("double well: fitted slopes in σ: value " << sv << ", gradient " << sg);
+    CHECK(sv >= 0.9);
+    CHECK(sv <= 1.1);
+    CHECK(sg >= 0.9);
+    CHECK(sg <= 1.1);
+    // (ii) The window (0, x_σ) right of the switch where ψ_σ's y_σ still sits in the −1 well (the one f prefers): x_σ by
+    // bisection on the sign of the global minimiser y_σ(x) (BilevelToy::well_argmin, the reference the plots draw).
+    klab::optim::BilevelToy t;
+    t.problem = klab::optim::BilevelProblem::DoubleWell;
+    const double a = klab::optim::kWellTilt, c = klab::optim::kWellStep;
+    std::vector<double> window;
+    const std::vector<double> small{1e-3, 2e-3, 4e-3, 8e-3};
+    for (double sigma : small) {
+      double lo = 0.0, hi = 1.0;
+      for (int k = 0; k < 50; ++k) {
+        const double mid = 0.5 * (lo + hi);
+        (t.well_argmin(mid, sigma, 1.0) < 0.0 ? lo : hi) = mid;
+      }
+      window.push_back(lo);
+      const double gap = std::fabs(t.penalty_exact(0.5 * lo, sigma) - t.phi(0.5 * lo));
+      MESSAGE("σ = " << sigma << ": window " << lo << " (cσ/(a − σ) = " << c * sigma / (a - sigma) << "), |ψ_σ − φ| in its middle " << gap);
+      // On the window ψ_σ ≈ ½(x − 1)² − c + 2ax/σ (the −1 well, g's excess 2a|x|/σ) against φ = ½(x + 1)² + c: equal at
+      // x = cσ/(a − σ), a ramp from ½ − c to ½ + c, so the gap in the middle is ≈ c (up to O(σ)) whatever σ.
+      CHECK(lo == doctest::Approx(c * sigma / (a - sigma)).epsilon(0.1));
+      CHECK(gap == doctest::Approx(c).epsilon(0.1));  // the jump is not closed: sup |ψ_σ − φ| does not shrink, the window does
+    }
+    const double sw = log_log_slope(small, window);
+    MESSAGE("window: fitted slope in σ " << sw);
+    CHECK(sw >= 0.9);
+    CHECK(sw <= 1.1);
+  }
+
+  TEST_CASE("claim 6, double well: from y₂⁰ = 2 AID, ITD and the penalty method (local inner solvers) all stop near x = −1, in the "
+            "well that is not S(x): distance to argmin φ = 0 within 0.05 of 1, |∇φ| there ≈ 2 (not stationary); from y₂⁰ = 0 AID "
+            "ends within 0.2 of it and the warm-started penalty method within 0.1 of x = 1") {
+    const BatchResult r = run_bilevel({{"problem", "double_well"}, {"methods", "penalty,aid,itd"}}, 20);
+    const int curve = r.layout.find_curve("phi_gradient");
+    REQUIRE(curve >= 0);
+    const size_t last = r.layout.axes[0].x.size() - 1;
+    for (const char* id : {"penalty", "aid", "itd"}) {
+      CAPTURE(id);
+      const klab::RunningStat& d = final_of(r, id, "distance");
+      const klab::RunningStat& g = r.curve_stat(static_cast<size_t>(r.layout.find_series(id)), static_cast<size_t>(curve), last);
+      MESSAGE(std::string(id) << ": final |x − argmin φ| " << d.mean() << " ± " << d.sem() << ", |∇φ(x)| " << g.mean());
+      CHECK(std::fabs(d.mean() - 1.0) < 0.05);
+      CHECK(g.mean() > 1.9);
+    }
+    // From y₂⁰ = 0 (between the wells) AID's lower solver, restarted at every outer step, finds the global well at every
+    // x ≠ 0 and AID ends near the jump; the warm-started penalty method carries the −1 well across it to x ≈ 1.
+    const BatchResult mid = run_bilevel({{"problem", "double_well"}, {"y2_init", "0"}, {"methods", "penalty,aid"}}, 20);
+    MESSAGE("y₂⁰ = 0: final |x − argmin φ| AID " << final_of(mid, "aid", "distance").mean() << ", penalty "
+                                                  << final_of(mid, "penalty", "distance").mean());
+    CHECK(final_of(mid, "aid", "distance").mean() < 0.2);
+    CHECK(std::fabs(final_of(mid, "penalty", "distance").mean() - 1.0) < 0.1);
   }
 }
