@@ -276,7 +276,9 @@ DemoInfo online_demo() {
       "    E[R_T] ≤ 6D√σ²₁:T + 3√2·D√Σ²₁:T + (3√2/2)DG + ν + (4D²G² + 9L²D⁴)/ν;\n"
       "with the quadratic loss it is their optimistic FTL on the surrogates ⟨g_s, x − x_s⟩ + (λ/2)‖x − x_s‖² (Theorem 7, O(log T)).\n"
       "Readings: the regulariser is centred at the start x₁ (the paper: at 0), and G = √(sup‖∇F‖² + σ²) stands for the paper's\n"
-      "almost-sure gradient bound (the noise here is Gaussian). Its measured regret is in the README (claim 3b).\n"
+      "almost-sure gradient bound (the noise here is Gaussian). What to look for: it is flat in T at small σ and Σ, below OGD\n"
+      "there and below optimistic OMD everywhere on the grid; under the alternating adversary the gradients cancel in its sum\n"
+      "and it pays about OGD's regret, half of optimistic OMD's (claim 3b, same test file).\n"
       "Drag the start on the picture.";
   d.papers = {"S. Chen, Y.-J. Zhang, W.-W. Tu, P. Zhao, L. Zhang. Optimistic Online Mirror Descent for Bridging Stochastic and Adversarial Online "
               "Convex Optimization. ICML 2023; JMLR 25 (2024), arXiv:2302.04552.",
