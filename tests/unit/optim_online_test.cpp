@@ -27,6 +27,9 @@ SeaProblem problem(OnlineLoss loss, double variation) {
   return p;
 }
 
+// The rounds worked by hand: T = 100, σ = 0.2 (OGD's G² = 1 + 0.04), a start and two observed gradients.
+klab::optim::OnlineSettings hand_settings() { return {100, 0.2}; }
+const Vec2 kHandStart{-0.5, -0.4}, kHandG1{0.6, 0.8}, kHandG2{-0.3, 0.4};
 
 }  // namespace
 
@@ -91,10 +94,8 @@ TEST_CASE("optim.online: the comparator minimises Σ_{t≤n} F_t over the disc (
 TEST_CASE("optim.online: the first rounds of optimistic OMD, plain OMD and OGD by hand") {
   using namespace klab::optim;
   const SeaProblem p = problem(OnlineLoss::Huber, 0.5);
-  OnlineSettings s;
-  s.horizon = 100;
-  s.sigma = 0.2;
-  const Vec2 start{-0.5, -0.4}, g1{0.6, 0.8}, g2{-0.3, 0.4};
+  const OnlineSettings s = hand_settings();
+  const Vec2 start = kHandStart, g1 = kHandG1, g2 = kHandG2;
   const double L = 1.0 / 0.7, cap = 1.0 / (4.0 * L);
   // Optimistic OMD: round 1 plays x̂₁ (M₁ = 0) with η₁ = 1/(4L); round 2 plays Π(x̂₂ − η₂ g₁).
   OnlineLearner o = make_learner(OnlineMethod::OptimisticOmd, start);
@@ -154,10 +155,8 @@ TEST_CASE("optim.online: optimistic FTRL's argmin_X ⟨a, x⟩ + ‖x − c‖²
 TEST_CASE("optim.online: the first rounds of optimistic FTRL by hand (convex: AdaFTRL step; strongly convex: surrogate FTL)") {
   using namespace klab::optim;
   const SeaProblem p = problem(OnlineLoss::Huber, 0.5);
-  OnlineSettings s;
-  s.horizon = 100;
-  s.sigma = 0.2;
-  const Vec2 start{-0.5, -0.4}, g1{0.6, 0.8}, g2{-0.3, 0.4};
+  const OnlineSettings s = hand_settings();
+  const Vec2 start = kHandStart, g1 = kHandG1, g2 = kHandG2;
   const double L = 1.0 / 0.7, G = std::sqrt(1.04), nu = 4.0 * L + 2.0 * G;  // ν = LD² + DG, D = 2
   CHECK(ftrl_nu(p, s) == doctest::Approx(nu));
   OnlineLearner o = make_learner(OnlineMethod::OptimisticFtrl, start);
