@@ -28,7 +28,8 @@
 //   and online gradient descent with its worst-case tuning (Zinkevich 2003; Hazan, Agarwal, Kale 2007):
 //     OGD  x_{t+1} = Π_X(x_t − η_t g_t),  η = D/(G√T) (convex; G² = sup‖∇F‖² + σ²)  or  η_t = 1/(λt)  → O(DG√T), O(G²/λ · log T)
 //
-// Optimistic FTRL (Sachs et al. 2022, eq. (2) and Theorem 5; full text read), with the hint M_t = g_{t−1} (M_1 = 0):
+// Optimistic FTRL (Sachs et al. 2022, eq. (2) and Theorem 5, read in a text extraction of the full paper whose formulas are
+// partly garbled), with the hint M_t = g_{t−1} (M_1 = 0):
 //     convex and smooth   x_t = argmin_{x∈X} ⟨Σ_{s<t} g_s + M_t, x⟩ + ‖x − x₁‖²/η_t = Π_X(x₁ − (η_t/2)(Σ_{s<t} g_s + M_t))
 //                         η_t = D²/(ν + Σ_{s<t} η_s‖g_s − M_s‖²)  (AdaFTRL-style),  ν = LD² + DG
 //       E[R_T] ≤ 6D√σ²_{1:T} + 3√2·D√Σ²_{1:T} + (3√2/2)DG + ν + (4D²G² + 9L²D⁴)/ν           (Theorem 5)
@@ -39,7 +40,9 @@
 //   Readings: the paper writes the regulariser ‖x‖²/η_t (centred at the origin); here it is centred at the start x₁,
 //   which the proof allows (it needs ψ_{T+1}(u) ≤ D²/η_T, true for ‖u − x₁‖ ≤ D, the diameter). The paper tunes
 //   ν = LD² + DG with G an almost-sure bound on ‖g_t‖; the toy's noise is Gaussian (unbounded), so G is OGD's
-//   √(sup‖∇F‖² + σ²). Both argmins are ftrl_argmin below (η = 2/(λ(t − 1)) for the surrogate sum).
+//   √(sup‖∇F‖² + σ²). The extraction prints the tuning as "ν = LD2 + DG2": read as LD² + DG, the one form with the units
+//   of a regret and the one that turns ν + (4D²G² + 9L²D⁴)/ν into the stated O(DG + LD²).
+//   Both argmins are ftrl_argmin below (η = 2/(λ(t − 1)) for the surrogate sum).
 #pragma once
 
 #include "optim/vec2.hpp"

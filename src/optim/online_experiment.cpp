@@ -272,7 +272,7 @@ DemoInfo online_demo() {
       "toy: the alternating adversary is the hint's worst case, and the hint's gain is in the bound, not in these instances.\n"
       "Optimistic FTRL (Sachs et al., eq. (2), Theorem 5) plays the regularised leader of all past gradients plus the hint:\n"
       "    x_t = argmin_X ⟨Σ_{s<t} g_s + M_t, x⟩ + ‖x − x₁‖²/η_t = Π_X(x₁ − (η_t/2)(Σ_{s<t} g_s + M_t)),   M_t = g_{t−1},\n"
-      "    η_t = D²/(ν + Σ_{s<t} η_s‖g_s − M_s‖²),  ν = LD² + DG,\n"
+      "    η_t = D²/(ν + Σ_{s<t} η_s‖g_s − M_s‖²),  ν = LD² + DG (our reading of a garbled formula, see the README),\n"
       "    E[R_T] ≤ 6D√σ²₁:T + 3√2·D√Σ²₁:T + (3√2/2)DG + ν + (4D²G² + 9L²D⁴)/ν;\n"
       "with the quadratic loss it is their optimistic FTL on the surrogates ⟨g_s, x − x_s⟩ + (λ/2)‖x − x_s‖² (Theorem 7, O(log T)).\n"
       "Readings: the regulariser is centred at the start x₁ (the paper: at 0), and G = √(sup‖∇F‖² + σ²) stands for the paper's\n"
