@@ -72,6 +72,24 @@ Vec2 SeaProblem::comparator(long long n) const {
   return x;
 }
 
+Vec2 ftrl_argmin(const Vec2& a, const Vec2& c, double eta) { return project_disc({c[0] - 0.5 * eta * a[0], c[1] - 0.5 * eta * a[1]}); }
+
+double gradient_scale(const SeaProblem& p, const OnlineSettings& s) {
+  return std::sqrt(p.gradient_bound() * p.gradient_bound() + s.sigma * s.sigma);
+}
+
+double ftrl_nu(const SeaProblem& p, const OnlineSettings& s) {
+  const double D = kDiscDiameter;
+  return p.smoothness() * D * D + D * gradient_scale(p, s);
+}
+
+double ftrl_regret_bound(const SeaProblem& p, const OnlineSettings& s, long long t) {
+  const double D = kDiscDiameter, L = p.smoothness(), G = gradient_scale(p, s), nu = ftrl_nu(p, s), n = static_cast<double>(t);
+  const double sigma2 = n * p.noise * p.noise, var2 = std::max(0.0, n - 1.0) * p.variation * p.variation;
+  return 6.0 * D * std::sqrt(sigma2) + 3.0 * std::sqrt(2.0) * D * std::sqrt(var2) + 1.5 * std::sqrt(2.0) * D * G + nu +
+         (4.0 * D * D * G * G + 9.0 * L * L * D * D * D * D) / nu;
+}
+
 OnlineLearner make_learner(OnlineMethod m, const Vec2& start) {
   OnlineLearner l;
   l.method = m;
@@ -83,8 +101,11 @@ double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLe
   const double L = p.smoothness(), t = static_cast<double>(l.t);
   if (l.method == OnlineMethod::Ogd) {
     if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t);
-    const double G = std::sqrt(p.gradient_bound() * p.gradient_bound() + s.sigma * s.sigma);
-    return kDiscDiameter / (G * std::sqrt(static_cast<double>(s.horizon)));
+    return kDiscDiameter / (gradient_scale(p, s) * std::sqrt(static_cast<double>(s.horizon)));
+  }
+  if (l.method == OnlineMethod::OptimisticFtrl) {
+    if (p.loss == OnlineLoss::Quadratic) return l.t > 1 ? 2.0 / (p.lambda * (t - 1.0)) : 0.0;  // round 1 plays the start
+    return kDiscDiameter * kDiscDiameter / (ftrl_nu(p, s) + l.weighted_error);
   }
   if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t + 4.0 * L);
   const double cap = 1.0 / (4.0 * L);
@@ -92,12 +113,36 @@ double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLe
 }
 
 Vec2 learner_play(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l) {
+  if (l.method == OnlineMethod::OptimisticFtrl) {
+    const Vec2 a{l.grad_sum[0] + l.hint[0], l.grad_sum[1] + l.hint[1]};  // Σ_{s<t} g_s + M_t
+    if (p.loss == OnlineLoss::Huber) return ftrl_argmin(a, l.x_hat, learner_step(p, s, l));
+    if (l.t == 1) return l.x_hat;
+    const double n = static_cast<double>(l.t - 1);
+    return ftrl_argmin(a, {l.x_sum[0] / n, l.x_sum[1] / n}, learner_step(p, s, l));
+  }
   if (l.method != OnlineMethod::OptimisticOmd) return l.x_hat;
   const double eta = learner_step(p, s, l);
   return project_disc({l.x_hat[0] - eta * l.hint[0], l.x_hat[1] - eta * l.hint[1]});
 }
 
+namespace {
+
+// Optimistic FTRL keeps sums, not an iterate: Σ g_s, Σ x_s, Σ η_s‖g_s − M_s‖², and the hint M_{t+1} = g_t.
+void ftrl_observe(const SeaProblem& p, const OnlineSettings& s, const Vec2& g, OnlineLearner* l) {
+  const Vec2 x = learner_play(p, s, *l);
+  const double e0 = g[0] - l->hint[0], e1 = g[1] - l->hint[1];
+  l->weighted_error += learner_step(p, s, *l) * (e0 * e0 + e1 * e1);
+  l->hint_error += e0 * e0 + e1 * e1;
+  l->grad_sum = {l->grad_sum[0] + g[0], l->grad_sum[1] + g[1]};
+  l->x_sum = {l->x_sum[0] + x[0], l->x_sum[1] + x[1]};
+  l->hint = g;
+  ++l->t;
+}
+
+}  // namespace
+
 void learner_observe(const SeaProblem& p, const OnlineSettings& s, const Vec2& g, OnlineLearner* l) {
+  if (l->method == OnlineMethod::OptimisticFtrl) return ftrl_observe(p, s, g, l);
   const double eta = learner_step(p, s, *l);
   l->x_hat = project_disc({l->x_hat[0] - eta * g[0], l->x_hat[1] - eta * g[1]});
   const double e0 = g[0] - l->hint[0], e1 = g[1] - l->hint[1];

@@ -27,6 +27,22 @@
 //     λ-strongly convex   η_t = 1/(λt + 4L)  (1/η_t − 1/η_{t−1} = λ and η_t ≤ 1/(4L))  → O((σ²_max + Σ²_max)/λ · log T)
 //   and online gradient descent with its worst-case tuning (Zinkevich 2003; Hazan, Agarwal, Kale 2007):
 //     OGD  x_{t+1} = Π_X(x_t − η_t g_t),  η = D/(G√T) (convex; G² = sup‖∇F‖² + σ²)  or  η_t = 1/(λt)  → O(DG√T), O(G²/λ · log T)
+//
+// Optimistic FTRL (Sachs et al. 2022, eq. (2) and Theorem 5, read in a text extraction of the full paper whose formulas are
+// partly garbled), with the hint M_t = g_{t−1} (M_1 = 0):
+//     convex and smooth   x_t = argmin_{x∈X} ⟨Σ_{s<t} g_s + M_t, x⟩ + ‖x − x₁‖²/η_t = Π_X(x₁ − (η_t/2)(Σ_{s<t} g_s + M_t))
+//                         η_t = D²/(ν + Σ_{s<t} η_s‖g_s − M_s‖²)  (AdaFTRL-style),  ν = LD² + DG
+//       E[R_T] ≤ 6D√σ²_{1:T} + 3√2·D√Σ²_{1:T} + (3√2/2)DG + ν + (4D²G² + 9L²D⁴)/ν           (Theorem 5)
+//     λ-strongly convex   optimistic FTL on the surrogates ℓ_s(x) = ⟨g_s, x − x_s⟩ + (λ/2)‖x − x_s‖² (eq. (4), (5)):
+//                         x_t = argmin_{x∈X} Σ_{s<t} ℓ_s(x) + ⟨M_t, x⟩ = Π_X(x̄_{t−1} − (Σ_{s<t} g_s + M_t)/(λ(t − 1))),
+//                         x̄_{t−1} the mean of x_1..x_{t−1}; x_1 = the start (no loss yet)
+//       E[R_T] ≤ (8σ²_max + 4Σ²_max)/λ · log T + (4D²L²/λ)·log(1 + 16L/λ)                        (Theorem 7)
+//   Readings: the paper writes the regulariser ‖x‖²/η_t (centred at the origin); here it is centred at the start x₁,
+//   which the proof allows (it needs ψ_{T+1}(u) ≤ D²/η_T, true for ‖u − x₁‖ ≤ D, the diameter). The paper tunes
+//   ν = LD² + DG with G an almost-sure bound on ‖g_t‖; the toy's noise is Gaussian (unbounded), so G is OGD's
+//   √(sup‖∇F‖² + σ²). The extraction prints the tuning as "ν = LD2 + DG2": read as LD² + DG, the one form with the units
+//   of a regret and the one that turns ν + (4D²G² + 9L²D⁴)/ν into the stated O(DG + LD²).
+//   Both argmins are ftrl_argmin below (η = 2/(λ(t − 1)) for the surrogate sum).
 #pragma once
 
 #include "optim/vec2.hpp"
@@ -40,6 +56,10 @@ constexpr double kDiscDiameter = 2.0 * kDiscRadius;  // D
 
 // Π_X: the Euclidean projection onto the disc.
 Vec2 project_disc(const Vec2& x);
+
+// argmin_{x∈X} ⟨a, x⟩ + ‖x − c‖²/η = Π_X(c − (η/2)a): completing the square, the objective is ‖x − (c − (η/2)a)‖²/η
+// plus a constant, so its minimiser over the disc is the projection (test: a brute-force search over the disc).
+Vec2 ftrl_argmin(const Vec2& a, const Vec2& c, double eta);
 
 // The SEA environment: the mean losses F_t and the noise level.
 struct SeaProblem {
@@ -62,24 +82,35 @@ struct SeaProblem {
   Vec2 comparator(long long n) const;
 };
 
-enum class OnlineMethod { OptimisticOmd, PlainOmd, Ogd };
+enum class OnlineMethod { OptimisticOmd, PlainOmd, Ogd, OptimisticFtrl };
+constexpr int kOnlineMethodCount = 4;
 
 // One learner's state. play() gives x_t; observe(g_t) updates with the observed gradient.
 struct OnlineLearner {
   OnlineMethod method = OnlineMethod::OptimisticOmd;
-  Vec2 x_hat{0.0, 0.0};     // x̂_t (OGD: x_t)
+  Vec2 x_hat{0.0, 0.0};     // x̂_t (OGD: x_t; optimistic FTRL: x₁, the regulariser's centre)
   Vec2 hint{0.0, 0.0};      // M_t
   double hint_error = 0.0;  // Σ_{s<t} ‖g_s − M_s‖²
   long long t = 1;          // the round about to be played
+  // optimistic FTRL only
+  Vec2 grad_sum{0.0, 0.0};      // Σ_{s<t} g_s
+  Vec2 x_sum{0.0, 0.0};         // Σ_{s<t} x_s (the surrogates' centres, strongly convex case)
+  double weighted_error = 0.0;  // Σ_{s<t} η_s ‖g_s − M_s‖² (convex case)
 };
 
 struct OnlineSettings {
   long long horizon = 1000;  // T (OGD's convex step uses it)
-  double sigma = 0.0;        // σ (OGD's G)
+  double sigma = 0.0;        // σ (OGD's G and optimistic FTRL's ν)
 };
 
+double gradient_scale(const SeaProblem& p, const OnlineSettings& s);  // G = √(sup‖∇F‖² + σ²)
+double ftrl_nu(const SeaProblem& p, const OnlineSettings& s);         // ν = LD² + DG (Theorem 5's tuning)
+// Theorem 5's bound on optimistic FTRL's expected regret after t rounds (convex and smooth), with σ²_{1:t} = tσ²,
+// Σ²_{1:t} = (t − 1)Σ² and ν, G as above.
+double ftrl_regret_bound(const SeaProblem& p, const OnlineSettings& s, long long t);
+
 OnlineLearner make_learner(OnlineMethod m, const Vec2& start);
-double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l);  // η_t
+double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l);  // η_t (optimistic FTRL, strongly convex: 2/(λ(t − 1)))
 Vec2 learner_play(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l);
 void learner_observe(const SeaProblem& p, const OnlineSettings& s, const Vec2& g, OnlineLearner* l);
 

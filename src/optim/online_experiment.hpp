@@ -1,7 +1,7 @@
-// optim.online: optimistic online mirror descent against plain OMD and OGD in the SEA model on a
-// 2-D disc, with sliders for the stochastic noise σ and the adversarial variation Σ: regret against
-// T next to the bound's √σ²_{1:T} + √Σ²_{1:T}. Algorithms and equations: online.hpp. Paper: Chen,
-// Zhang, Tu, Zhao, Zhang, arXiv:2302.04552.
+// optim.online: optimistic online mirror descent against plain OMD, OGD and optimistic FTRL in the SEA
+// model on a 2-D disc, with sliders for the stochastic noise σ and the adversarial variation Σ: regret against
+// T next to the bound's √σ²_{1:T} + √Σ²_{1:T}. Algorithms and equations: online.hpp. Papers: Chen,
+// Zhang, Tu, Zhao, Zhang, arXiv:2302.04552; Sachs, Hadiji, van Erven, Guzmán, arXiv:2202.07554.
 #pragma once
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@
 namespace klab::optim {
 
 struct OnlineParams {
-  std::vector<std::string> methods;  // "optimistic_omd", "plain_omd", "ogd"
+  std::vector<std::string> methods;  // "optimistic_omd", "plain_omd", "ogd", "oftrl"
   OnlineLoss loss = OnlineLoss::Huber;
   double noise = 0.05;     // σ
   double variation = 0.05; // Σ

@@ -1,10 +1,14 @@
 // Known answers of optim.online's SEA toy and learners (src/optim/online.hpp): the adversarial
 // variation is exactly Σ (brute force over the disc), the gradients match finite differences, the
-// comparator is the minimum over the disc (brute force), and the first rounds of each learner by hand.
+// comparator is the minimum over the disc (brute force), optimistic FTRL's closed-form argmin is the
+// minimum over the disc (brute force), and the first rounds of each learner by hand.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
+#include "core/portable.hpp"
+#include "core/rng.hpp"
+#include "core/samplers.hpp"
 #include "optim/online.hpp"
 
 using klab::optim::OnlineLoss;
@@ -23,6 +27,9 @@ SeaProblem problem(OnlineLoss loss, double variation) {
   return p;
 }
 
+// The rounds worked by hand: T = 100, σ = 0.2 (OGD's G² = 1 + 0.04), a start and two observed gradients.
+klab::optim::OnlineSettings hand_settings() { return {100, 0.2}; }
+const Vec2 kHandStart{-0.5, -0.4}, kHandG1{0.6, 0.8}, kHandG2{-0.3, 0.4};
 
 }  // namespace
 
@@ -87,10 +94,8 @@ TEST_CASE("optim.online: the comparator minimises Σ_{t≤n} F_t over the disc (
 TEST_CASE("optim.online: the first rounds of optimistic OMD, plain OMD and OGD by hand") {
   using namespace klab::optim;
   const SeaProblem p = problem(OnlineLoss::Huber, 0.5);
-  OnlineSettings s;
-  s.horizon = 100;
-  s.sigma = 0.2;
-  const Vec2 start{-0.5, -0.4}, g1{0.6, 0.8}, g2{-0.3, 0.4};
+  const OnlineSettings s = hand_settings();
+  const Vec2 start = kHandStart, g1 = kHandG1, g2 = kHandG2;
   const double L = 1.0 / 0.7, cap = 1.0 / (4.0 * L);
   // Optimistic OMD: round 1 plays x̂₁ (M₁ = 0) with η₁ = 1/(4L); round 2 plays Π(x̂₂ − η₂ g₁).
   OnlineLearner o = make_learner(OnlineMethod::OptimisticOmd, start);
@@ -116,4 +121,76 @@ TEST_CASE("optim.online: the first rounds of optimistic OMD, plain OMD and OGD b
   CHECK(ogd.x_hat[0] == doctest::Approx(start[0] - eta * g1[0]));
   // A start outside the disc is projected onto it.
   CHECK(norm(make_learner(OnlineMethod::Ogd, {1.0, 1.0}).x_hat) == doctest::Approx(1.0));
+}
+
+TEST_CASE("optim.online: optimistic FTRL's argmin_X ⟨a, x⟩ + ‖x − c‖²/η = Π_X(c − (η/2)a) equals a brute-force search over the disc") {
+  klab::Rng rng(71, 0, 0);
+  int inside = 0;
+  for (int k = 0; k < 12; ++k) {
+    CAPTURE(k);
+    const double r = std::sqrt(rng.uniform()), phi = 2.0 * klab::kPi * rng.uniform();
+    const Vec2 c{r * std::cos(phi), r * std::sin(phi)};  // a start in the disc
+    const Vec2 a{klab::sample_normal(rng, 0.0, 3.0), klab::sample_normal(rng, 0.0, 3.0)};
+    const double eta = std::exp(klab::sample_uniform(rng, std::log(0.02), std::log(2.0)));
+    auto objective = [&](const Vec2& x) { return a[0] * x[0] + a[1] * x[1] + ((x[0] - c[0]) * (x[0] - c[0]) + (x[1] - c[1]) * (x[1] - c[1])) / eta; };
+    const Vec2 closed = klab::optim::ftrl_argmin(a, c, eta);
+    Vec2 best{0.0, 0.0};
+    double best_value = 1e300;
+    for (int i = 0; i <= 500; ++i)
+      for (int j = 0; j <= 500; ++j) {
+        const Vec2 x{-1.0 + i / 250.0, -1.0 + j / 250.0};
+        if (norm(x) <= 1.0 && objective(x) < best_value) best_value = objective(x), best = x;
+      }
+    // The closed form is at least as good as every grid point (spacing 0.004), and the grid's best point lies near it
+    // (the objective is (2/η)-strongly convex).
+    CHECK(norm(closed) <= 1.0 + 1e-15);
+    CHECK(objective(closed) <= best_value + 1e-12);
+    CHECK(norm({closed[0] - best[0], closed[1] - best[1]}) <= 0.05);
+    inside += norm(closed) < 1.0 - 1e-9;
+  }
+  CHECK(inside >= 2);       // both cases occur: an interior minimiser ...
+  CHECK(12 - inside >= 2);  // ... and one on the boundary
+}
+
+TEST_CASE("optim.online: the first rounds of optimistic FTRL by hand (convex: AdaFTRL step; strongly convex: surrogate FTL)") {
+  using namespace klab::optim;
+  const SeaProblem p = problem(OnlineLoss::Huber, 0.5);
+  const OnlineSettings s = hand_settings();
+  const Vec2 start = kHandStart, g1 = kHandG1, g2 = kHandG2;
+  const double L = 1.0 / 0.7, G = std::sqrt(1.04), nu = 4.0 * L + 2.0 * G;  // ν = LD² + DG, D = 2
+  CHECK(ftrl_nu(p, s) == doctest::Approx(nu));
+  OnlineLearner o = make_learner(OnlineMethod::OptimisticFtrl, start);
+  // Round 1: no gradient, M₁ = 0: x₁ = the regulariser's centre; η₁ = D²/ν.
+  CHECK(learner_play(p, s, o) == start);
+  const double eta1 = 4.0 / nu;
+  CHECK(learner_step(p, s, o) == doctest::Approx(eta1));
+  learner_observe(p, s, g1, &o);
+  // Round 2: η₂ = D²/(ν + η₁‖g₁ − 0‖²), x₂ = Π(x₁ − (η₂/2)(g₁ + M₂)) with M₂ = g₁.
+  const double eta2 = 4.0 / (nu + eta1 * 1.0);
+  CHECK(learner_step(p, s, o) == doctest::Approx(eta2));
+  const Vec2 x2 = learner_play(p, s, o);
+  const Vec2 want2 = project_disc({start[0] - eta2 * g1[0], start[1] - eta2 * g1[1]});
+  CHECK(x2[0] == doctest::Approx(want2[0]));
+  CHECK(x2[1] == doctest::Approx(want2[1]));
+  learner_observe(p, s, g2, &o);
+  // Round 3: Σ g = g₁ + g₂, M₃ = g₂, and the weighted error adds η₂‖g₂ − g₁‖².
+  const double eta3 = 4.0 / (nu + eta1 * 1.0 + eta2 * (0.9 * 0.9 + 0.4 * 0.4));
+  CHECK(learner_step(p, s, o) == doctest::Approx(eta3));
+  const Vec2 x3 = learner_play(p, s, o);
+  const Vec2 want3 = project_disc({start[0] - 0.5 * eta3 * (g1[0] + 2 * g2[0]), start[1] - 0.5 * eta3 * (g1[1] + 2 * g2[1])});
+  CHECK(x3[0] == doctest::Approx(want3[0]));
+  CHECK(x3[1] == doctest::Approx(want3[1]));
+  // Strongly convex (λ = 1.5): x₂ = Π(x₁ − (g₁ + M₂)/λ), x₃ = Π((x₁ + x₂)/2 − (g₁ + g₂ + M₃)/(2λ)).
+  const SeaProblem q = problem(OnlineLoss::Quadratic, 0.5);
+  OnlineLearner sc = make_learner(OnlineMethod::OptimisticFtrl, start);
+  CHECK(learner_play(q, s, sc) == start);
+  learner_observe(q, s, g1, &sc);
+  const Vec2 y2 = learner_play(q, s, sc), want_y2 = project_disc({start[0] - 2 * g1[0] / 1.5, start[1] - 2 * g1[1] / 1.5});
+  CHECK(y2[0] == doctest::Approx(want_y2[0]));
+  CHECK(y2[1] == doctest::Approx(want_y2[1]));
+  learner_observe(q, s, g2, &sc);
+  const Vec2 y3 = learner_play(q, s, sc);
+  const Vec2 want_y3 = project_disc({(start[0] + y2[0]) / 2 - (g1[0] + 2 * g2[0]) / 3.0, (start[1] + y2[1]) / 2 - (g1[1] + 2 * g2[1]) / 3.0});
+  CHECK(y3[0] == doctest::Approx(want_y3[0]));
+  CHECK(y3[1] == doctest::Approx(want_y3[1]));
 }
