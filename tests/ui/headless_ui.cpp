@@ -985,10 +985,10 @@ TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; 
   for (int f = 0; f < 3; ++f) ui.frame(app);
 }
 
-TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {
+TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
-  for (const char* demo : {"mdp.learning", "mdp.constrained"}) {
+  for (const char* demo : {"mdp.learning", "mdp.constrained", "mdp.risk"}) {
     CAPTURE(demo);
     app.select(demo);
     klab::ParamSet& ps = app.experiment().params();
@@ -1021,6 +1021,14 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     REQUIRE(painted.ok());
     CHECK(painted.value().rows[4] == ".###....");
     CHECK(app.view()->steps_done() > 0.0);  // it plays the new world (a wall row leaves the goal reachable)
+    if (std::string(demo) == "mdp.risk") {  // the re-solved policies' most likely paths on the painted grid
+      std::string title;
+      size_t paths = 0;
+      for (const auto& r : recorded_frame(ui, app))
+        if (r.id == "map") title = r.title, paths = r.legend.size();
+      CHECK(title.find("most likely paths") != std::string::npos);
+      CHECK(paths >= 3);  // the three policies' paths (and the latest episode) in the legend
+    }
     if (std::string(demo) != "mdp.learning") continue;
     // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
     const auto map_title_after_click = [&](const char* button) {
