@@ -66,10 +66,11 @@ Expected<RiskGrid> build_risk_world(const RiskWorldParams& w) {
   if (!grid.ok()) return Status::error(prefix + grid.error());
   Expected<StockLattice> lattice = stock_lattice(grid.value().mdp);
   if (!lattice.ok()) {
-    // The horizon's message names the parameter; the rewards' one (several rewards, each on a
-    // lattice, needing together a finer one than kMaxRewardDenominator) belongs to the grid.
-    const bool rewards = lattice.error().rfind("rewards:", 0) == 0;
-    return Status::error((rewards ? prefix : std::string()) + lattice.error());
+    // The horizon's message names the parameter (an edited grid can also have fewer distinct
+    // rewards); the rewards' one (several rewards, each on a lattice, needing together a finer one
+    // than kMaxRewardDenominator) belongs to the grid.
+    if (lattice.error().rfind("rewards:", 0) == 0) return Status::error(prefix + lattice.error());
+    return Status::error(lattice.error() + (w.grid.empty() ? "" : ", or paint fewer distinct rewards"));
   }
   return RiskGrid{std::move(grid.value()), std::move(lattice.value())};
 }

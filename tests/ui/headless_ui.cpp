@@ -1028,6 +1028,17 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
         if (r.id == "map") title = r.title, paths = r.legend.size();
       CHECK(title.find("most likely paths") != std::string::npos);
       CHECK(paths >= 3);  // the three policies' paths (and the latest episode) in the legend
+      // A file's wind direction and cliff reward go to mdp.risk's parameters of those names, not into `grid`.
+      klab::mdp::GridSpec cliff = klab::mdp::cliff_spec();
+      cliff.wind_direction = klab::mdp::Direction::West;
+      cliff.cliff_reward = -50;
+      const std::string file = klab::mdp::gridworld_to_json(cliff);
+      klab::ui::offer_file({"cliff.json", file, static_cast<long long>(file.size())});
+      ui.frame(app);
+      CHECK(ps.text(grid_key) == klab::mdp::grid_param_text(klab::mdp::cliff_spec()));
+      CHECK(ps.text(static_cast<size_t>(ps.find("wind_direction"))) == "west");
+      CHECK(ps.text(static_cast<size_t>(ps.find("cliff_reward"))) == "-50");
+      for (int f = 0; f < 3; ++f) ui.frame(app);
     }
     if (std::string(demo) != "mdp.learning") continue;
     // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.

@@ -398,4 +398,18 @@ TEST_CASE("risk: mdp.risk's worlds — the grid presets and an edited grid solve
         "parameter 'grid': cliff_reward: is set by the parameter 'cliff_reward', not inside the grid: remove it here");
   CHECK(e.params().set_texts({{"grid", head + R"(,"wind_direction":"north"})"}}).message().find("parameter 'grid': wind_direction: is set by the parameter") == 0);
   CHECK(e.solution() == sol);  // every refused edit left the world as it was
+  // The README's two exits: a near exit worth 30 between cliffs, a far safe one worth 10. With a fall
+  // costing 20 the risk-neutral policy takes the corridor, the CVaR_0.1 policy the far exit (exact:
+  // mean 12.96 vs −0.39, CVaR_0.1 −30.45 vs −3.97).
+  REQUIRE(e.params()
+              .set_texts({{"grid", R"({"format":"klab.gridworld","version":1,"grid":["CCCCCCC..........","G......S........G","CCCCCCC.........."],)"
+                                   R"("step_reward":-1,"goal_reward":0,"cell_rewards":[[1,0,30],[1,16,10]]})"},
+                          {"cliff_reward", "-20"}})
+              .ok());
+  const std::shared_ptr<const klab::mdp::RiskSolution> two = e.solution();
+  REQUIRE(two);
+  const ReturnDistribution& neutral = two->returns[0];
+  const ReturnDistribution& tail = two->returns[1];
+  CHECK(klab::mdp::distribution_cvar(tail, 0.1) > klab::mdp::distribution_cvar(neutral, 0.1) + 20.0);
+  CHECK(klab::mdp::distribution_mean(tail) < klab::mdp::distribution_mean(neutral) - 10.0);
 }
