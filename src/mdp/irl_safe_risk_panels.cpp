@@ -14,6 +14,7 @@
 #include "mdp/irl_experiment.hpp"
 #include "mdp/risk_experiment.hpp"
 #include "mdp/safe_meta_experiment.hpp"
+#include "mdp/world_editor_panel.hpp"
 #include "ui/param_panel.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
@@ -464,9 +465,11 @@ class SafeMetaView final : public ui::DemoView {
 // Udovichenko et al. 2025 for the exponential utility): the exact policies of solve_risk, and run 1's
 // Monte Carlo episodes of each, a chunk per view step, drawn by sample_return from the run's own
 // streams (the live estimates are the Runs tab's run 1 after the same number of episodes). Left, the
-// chosen policy's first-step actions (the Markov ones: the CVaR policy acts on the stock too) and
-// its latest episode; the headline, the Monte Carlo histogram of G with every policy's exact CVaR_α
-// and mean marked; right, the running CVaR_α estimates against the exact values.
+// chosen policy's first-step actions (the Markov ones: the CVaR policy acts on the stock too), its
+// latest episode and every policy's most likely path; the headline, the Monte Carlo histogram of G
+// with every policy's exact CVaR_α and mean marked; right, the running CVaR_α estimates against the
+// exact values. "Edit the world" opens the gridworld editor (world_editor_panel.hpp) beside the map
+// and the histogram: an edit is the `grid` parameter, so the view re-solves and restarts on it.
 constexpr int kRiskLiveEpisodes = 20;  // episodes of every policy per view step
 
 class RiskView final : public ui::DemoView {
@@ -474,7 +477,11 @@ class RiskView final : public ui::DemoView {
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const RiskExperiment&>(ctx.experiment);
     params_ = e.p();
+    if (!params_.grid.empty() && !editor_dismissed_) editor_.set_open(true);  // a link with an edited grid
     sol_ = e.solution();
+    world_.reset();
+    if (sol_) world_ = std::make_shared<const World>(World{risk_world_label(risk_world_params(params_)), sol_->grid.mdp, sol_->grid.layout});
+    costs_ = sol_ && std::any_of(sol_->grid.mdp.cost.begin(), sol_->grid.mdp.cost.end(), [](double c) { return c != 0.0; });
     ids_ = params_.methods;
     rngs_.clear();
     for (const std::string& id : ids_) rngs_.emplace_back(ctx.seed, 0, static_cast<uint32_t>(id_index(risk_method_ids(), id)));  // run 1's streams
@@ -535,10 +542,18 @@ class RiskView final : public ui::DemoView {
   }
   int sweeps_done() const { return learners_.empty() ? params_.sweeps : static_cast<int>(sweeps_x_.empty() ? 0 : sweeps_x_.back()); }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    draw_edit_world_button(editor_, editor_dismissed_, params);
+    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
     if (!sol_) {
       ImGui::TextWrapped("No live run: the parameters have no exact solution (see the parameter panel's message).");
       return;
+    }
+    if (costs_) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("This world's hazard and cost cells carry costs: G sums the rewards only, so mdp.risk does not count them.");
+      ImGui::PopStyleColor();
     }
     ImGui::TextUnformatted("map shows:");
     for (size_t i = 0; i < ids_.size(); ++i) {
@@ -547,6 +562,15 @@ class RiskView final : public ui::DemoView {
       ImGui::RadioButton(ids_[i].c_str(), &c, static_cast<int>(i));
       ui::record_item(("button:risk_map_" + std::to_string(i)).c_str());
       choice_ = static_cast<size_t>(c);
+    }
+    build_figure();
+    if (editor_.open()) {  // the painted grid beside the policies on it, the histogram below; no readouts
+      ui::PlotGrid grid(3, -1);
+      editor_.draw_canvas(params, grid.cell(0));
+      ui::draw_plot("map", figure_.plots[0], grid.cell(1));
+      ui::draw_plot("histogram", figure_.plots[1], grid.cell(2));
+      grid.end();
+      return;
     }
     std::vector<std::pair<std::string, std::string>> rows{{"episodes n", std::to_string(episodes_)}};
     for (size_t slot = 0; slot < ids_.size(); ++slot) {
@@ -558,7 +582,6 @@ class RiskView final : public ui::DemoView {
     for (size_t k = 0; k < learners_.size(); ++k)
       rows.push_back({params_.learners[k] + " max |Q̂ − Q*|", learners_[k].diverged() ? "diverged" : learner_errors_[k].empty() ? "–" : live_view_number(learner_errors_[k].back())});
     ui::readout_table("##risk", rows, 3);
-    build_figure();
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 1);
     ui::draw_plot("map", figure_.plots[0], grid.cell(0));
     ui::draw_plot("histogram", figure_.plots[1], grid.cell(1));
@@ -572,16 +595,10 @@ class RiskView final : public ui::DemoView {
     const Mdp& m = sol_->grid.mdp;
     const StockPolicy& pi = sol_->policies[id_index(risk_method_ids(), ids_[choice_])];
     const bool markov = pi.stock_action.empty();
-    GridPlotInput in;
-    in.mdp = &m;
-    in.layout = &sol_->grid.layout;
-    in.state_values = sol_->risk_neutral_start;
-    in.value_label = "risk-neutral E[G] from s";
     const Policy first_step = deterministic_policy(m, std::vector<int>(pi.markov.begin(), pi.markov.begin() + m.states));
-    if (markov) in.policy = &first_step;
-    in.title = ids_[choice_] + (markov ? ": first-step actions π_0(s) (rays), latest episode" : ": acts on (h, s, stock), no rays; latest episode") +
-               "; colour: risk-neutral E[G]";
-    plot::Plot p = grid_plot(in);
+    plot::Plot p = likely_paths_plot(*sol_, ids_, markov ? &first_step : nullptr,
+                                     ids_[choice_] + (markov ? ": first-step actions π_0(s) (rays)" : ": acts on (h, s, stock), no rays") +
+                                         ", latest episode; lines: most likely paths; colour: risk-neutral E[G]");
     if (!episode_.empty()) {
       p.lines.push_back(grid_path(sol_->grid.layout, episode_, "latest episode", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
       p.points.push_back(grid_points(sol_->grid.layout, {episode_.back()}, "where it ended", plot::kOptimumGold, 6.0f));
@@ -640,6 +657,10 @@ class RiskView final : public ui::DemoView {
 
   RiskParams params_;
   std::shared_ptr<const RiskSolution> sol_;
+  std::shared_ptr<const World> world_;  // sol_'s grid as a World: what the editor's "Download MDP" saves
+  bool costs_ = false;                  // the world has costs (hazard or cost cells), which G does not count
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;       // closed by the reader: a link with a grid no longer opens it
   std::vector<std::string> ids_;
   std::vector<EntropicQLearner> learners_;  // (params_.learners) on sol_'s MDP
   std::vector<Rng> learner_rngs_;

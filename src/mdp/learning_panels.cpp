@@ -30,19 +30,6 @@ std::string live_number(double v) { return plot::format_number(v); }
 // At most this many points per live curve: long runs record every ⌈K/kLiveCurvePoints⌉-th step.
 constexpr long long kLiveCurvePoints = 1000;
 
-// The "Edit the world" button, as in mdp.planning's view (a link that carries an edited grid opens
-// the editor until the reader closes it); the caller then draws the toolbar when the editor is open.
-void draw_edit_world_button(WorldEditor& editor, bool& dismissed, ParamSet& params) {
-  editor.take_files(params);
-  if (ImGui::SmallButton(editor.open() ? "Close the world editor" : "Edit the world")) {
-    editor.set_open(!editor.open());
-    dismissed = !editor.open();
-  }
-  ui::record_item("button:edit_world");
-  ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
-                   "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
-}
-
 // A curve against the live steps, in palette colour `slot` (the series' colour in the Runs tab).
 plot::Line live_curve(const std::string& name, size_t slot, const std::vector<double>& x, const std::vector<double>& y) {
   plot::Line l;

@@ -413,7 +413,7 @@ std::string grid_param_text(const GridSpec& g) {
   return j.dump();
 }
 
-Expected<GridSpec> parse_grid_param(const std::string& text) {
+Expected<GridSpec> parse_grid_param(const std::string& text, const std::vector<std::string>& held) {
   const std::string source = "parameter 'grid'";
   Expected<json> j = parse_text(text, source);
   if (!j.ok()) return j.status();
@@ -429,6 +429,8 @@ Expected<GridSpec> parse_grid_param(const std::string& text) {
                    {"horizon", "the demo's horizon"}};
   for (const auto& e : elsewhere)
     if (j.value().contains(e.key)) return f.error(e.key, std::string("is set by ") + e.held_by + ", not inside the grid: remove it here");
+  for (const std::string& key : held)
+    if (j.value().contains(key)) return f.error(key, "is set by the parameter '" + key + "', not inside the grid: remove it here");
   return grid_from_json(j.value(), f);
 }
 

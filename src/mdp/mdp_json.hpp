@@ -24,6 +24,7 @@
 // before they are read.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "mdp/world.hpp"
 
@@ -40,8 +41,10 @@ std::string gridworld_to_json(const GridSpec& g);
 // that links stay short (at most kMaxGridParamLength characters, world.hpp).
 std::string grid_param_text(const GridSpec& g);
 // The JSON checks of a klab.gridworld file (the cells are checked by build_gridworld), and the four
-// fields above refused by name; messages start with "parameter 'grid': ".
-Expected<GridSpec> parse_grid_param(const std::string& text);
+// fields above refused by name; messages start with "parameter 'grid': ". A demo that holds more of
+// the grid's fields as parameters of the same name (mdp.risk: wind_direction, cliff_reward) lists
+// them in `held`: they are refused inside the grid too.
+Expected<GridSpec> parse_grid_param(const std::string& text, const std::vector<std::string>& held = {});
 
 // The "format" field of a JSON object ("klab.mdp", "klab.gridworld"); empty when there is none.
 std::string world_file_format(const std::string& text);

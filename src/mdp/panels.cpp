@@ -79,14 +79,7 @@ class PlanningView final : public ui::DemoView {
 
   void draw(ui::ViewContext& ctx) override {
     ParamSet& params = ctx.experiment.params();
-    editor_.take_files(params);
-    if (ImGui::SmallButton(editor_.open() ? "Close the world editor" : "Edit the world")) {
-      editor_.set_open(!editor_.open());
-      editor_dismissed_ = !editor_.open();
-    }
-    ui::record_item("button:edit_world");
-    ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
-                     "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
+    draw_edit_world_button(editor_, editor_dismissed_, params);
     if (editor_.open()) editor_.draw_toolbar(params, world_.get());
     if (!world_) {
       ImGui::TextWrapped("No world: %s", problem_.c_str());

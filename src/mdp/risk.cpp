@@ -127,6 +127,12 @@ class ThresholdDp {
 
 }  // namespace
 
+int reward_denominator(double r) {
+  for (int k = 1; k <= kMaxRewardDenominator; ++k)
+    if (on_lattice(r, k)) return k;
+  return 0;
+}
+
 Expected<StockLattice> stock_lattice(const Mdp& m) {
   if (m.horizon < 1) return Status::error("horizon: the return-distribution DP needs a finite horizon H ≥ 1");
   if (m.discount != 1.0) return Status::error("discount: the return-distribution DP sums undiscounted rewards (γ = 1)");

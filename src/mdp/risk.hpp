@@ -82,6 +82,10 @@ struct StockLattice {
   int find(int h, int s, int64_t c) const;
 };
 
+// The least k ≤ kMaxRewardDenominator making r a multiple of 1/k (to 1e-9 relative), or 0 when there
+// is none: what the lattice needs of each reward (the worlds name the field whose reward has none).
+int reward_denominator(double r);
+
 // The lattice of a finite-horizon MDP (horizon ≥ 1, discount 1). Errors name the cause: rewards off
 // every lattice 1/k, k ≤ kMaxRewardDenominator, or too many augmented states for the horizon.
 Expected<StockLattice> stock_lattice(const Mdp& m);

@@ -10,6 +10,7 @@
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
 #include "mdp/presets.hpp"
+#include "mdp/world.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -51,14 +52,24 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
   t->real("beta", &P::beta, 0.02, 0.001, 1.0)
       .label("risk aversion β")
       .help("The exponential-utility policy maximises CE_β(G) = −(1/β) log E exp(−βG).");
-  t->integer("horizon", &P::horizon, 25, 1, 60).label("horizon H").help("Steps per episode (undiscounted; the shortest way to the goal takes 13).");
+  std::vector<std::string> worlds(std::begin(kRiskWorldIds), std::end(kRiskWorldIds)), world_labels(std::begin(kRiskWorldLabels), std::end(kRiskWorldLabels));
+  t->choice("world", &P::world, RiskWorld::Cliff, worlds)
+      .label("world")
+      .choice_labels(world_labels)
+      .help("The gridworld (grid overrides it). G sums the rewards only: hazard and cost cells carry costs, which G does not count.");
+  t->text("grid", &P::grid, "", kMaxGridParamLength)
+      .label("edited grid")
+      .help("A gridworld from the editor (the Live tab's \"Edit the world\"): klab.gridworld JSON on one line, without slip, wind, "
+            "wind_direction, cliff_reward, discount and horizon (the parameters hold them). Its rewards must be multiples of 1/k, k ≤ 1000 "
+            "(the DP is exact on that lattice; nothing is rounded). When set it replaces the world preset; empty: none.");
+  t->integer("horizon", &P::horizon, 25, 1, 60).label("horizon H").help("Steps per episode (undiscounted; on the cliff walk the shortest way to the goal takes 13).");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of an extra push one cell in the wind's direction.");
   t->choice("wind_direction", &P::wind_direction, Direction::South, {"north", "east", "south", "west"})
       .label("wind blows")
       .choice_labels({"north", "east", "south", "west"})
       .help("Direction of the wind's push (south: towards the cliff).");
-  t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Reward for falling off the cliff (then back to the start); each step pays −1.");
+  t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Reward for entering a cliff cell (then back to a start); on the cliff walk each step pays −1.");
   t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes per run").help("Monte Carlo episodes per run and policy (the estimates of mean and CVaR).");
   t->multi_choice("learners", &P::learners, risk_learner_ids(), risk_learner_ids(), 0)
       .label("value learners")
@@ -69,9 +80,11 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
       .help("Synchronous sweeps: each draws one outcome for every (h, s, a) and takes one gradient step on it.");
   t->real("learn_rate", &P::learn_rate, 0.5, 1e-4, 10.0).log_scale().label("step size η₀").help("Step size of the first sweep; sweep k uses η₀ / (k + 1)^ω.");
   t->real("learn_decay", &P::learn_decay, 0.7, 0.0, 1.0).label("step decay ω").help("η_k = η₀ / (k + 1)^ω (0: constant steps; 1: 1/k).");
-  // Every value in these ranges builds: the rewards are integers and H ≤ 60 keeps the reachable
-  // augmented states of the 4 × 12 grid far below kMaxStockEntries (75,426 at H = 60, slip and wind 0.3; test
-  // "risk: mdp.risk's parameters"), so no rule has to build the lattice on every change.
+  // The presets build at every value in these ranges: their rewards are integers and H ≤ 60 keeps the
+  // reachable augmented states far below kMaxStockEntries (the cliff: 75,426 at H = 60, slip and wind
+  // 0.3; test "risk: mdp.risk's parameters"). An edited grid can have off-lattice rewards or too many
+  // stocks: the rule builds its lattice, once per world (RiskWorldCheck remembers the last one).
+  t->rule([check = RiskWorldCheck()](const P& p) { return check(risk_world_params(p)); });
   return t;
 }
 
@@ -111,18 +124,21 @@ EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string&
   return s;
 }
 
+RiskWorldParams risk_world_params(const RiskParams& p) {
+  RiskWorldParams w;
+  w.world = p.world, w.grid = p.grid;
+  w.slip = p.slip, w.wind = p.wind, w.wind_direction = p.wind_direction, w.cliff_reward = p.cliff_reward;
+  w.horizon = p.horizon;
+  return w;
+}
+
 Expected<RiskSolution> solve_risk(const RiskParams& p) {
-  GridSpec g = cliff_spec();
-  g.slip = p.slip, g.wind = p.wind, g.wind_direction = p.wind_direction, g.cliff_reward = p.cliff_reward;
-  g.discount = 1.0, g.horizon = p.horizon;
-  Expected<Grid> grid = build_gridworld(g);
-  if (!grid.ok()) return grid.status();
+  Expected<RiskGrid> world = build_risk_world(risk_world_params(p));
+  if (!world.ok()) return world.status();
   RiskSolution sol;
-  sol.grid = std::move(grid.value());
+  sol.grid = std::move(world.value().grid);
+  sol.lattice = std::move(world.value().lattice);
   const Mdp& m = sol.grid.mdp;
-  Expected<StockLattice> lattice = stock_lattice(m);
-  if (!lattice.ok()) return lattice.status();
-  sol.lattice = std::move(lattice.value());
   sol.cvar = cvar_policy(m, sol.lattice, p.alpha);
   sol.entropic_q = entropic_q_values(m, sol.lattice, p.beta);
   sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, greedy_markov_policy(m, sol.lattice.horizon, sol.entropic_q)};
@@ -162,6 +178,27 @@ std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi) {
     path.push_back(s);
   }
   return path;
+}
+
+plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::string>& ids, const Policy* rays, const std::string& title) {
+  GridPlotInput in;
+  in.mdp = &sol.grid.mdp;
+  in.layout = &sol.grid.layout;
+  in.state_values = sol.risk_neutral_start;
+  in.policy = rays;
+  in.title = title;
+  in.value_label = "E[G]";
+  plot::Plot grid = grid_plot(in);
+  const size_t shown = ids.size();
+  for (size_t slot = 0; slot < shown; ++slot) {
+    plot::Line path = grid_path(sol.grid.layout, likely_path(sol, sol.policies[id_index(risk_method_ids(), ids[slot])]), ids[slot], palette(slot), 2.5f);
+    const double offset = kPathOffset * (static_cast<double>(slot) - 0.5 * static_cast<double>(shown - 1));  // side by side where paths coincide
+    for (double& x : path.x) x += offset;
+    for (double& y : path.y) y -= offset;
+    grid.lines.push_back(path);
+  }
+  grid.legend = true;
+  return grid;
 }
 
 RiskExperiment::RiskExperiment() : ExperimentOf(table()) {}
@@ -375,7 +412,7 @@ plot::Plot return_histogram(const RiskSolution& sol, const std::vector<std::stri
 plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const RiskParams& q = p();
-  f.title = "Cliff walk, slip " + format_real(q.slip) + (q.wind > 0 ? ", wind " + format_real(q.wind) + " " + direction_name(q.wind_direction) : "") +
+  f.title = risk_world_label(risk_world_params(q)) + ", slip " + format_real(q.slip) + (q.wind > 0 ? ", wind " + format_real(q.wind) + " " + direction_name(q.wind_direction) : "") +
             ", H = " + std::to_string(q.horizon) + ": the CVaR_" + format_real(q.alpha) + " policy against the risk-neutral one";
   const std::shared_ptr<const RiskSolution> sol = solution();
   if (!sol) return f;
@@ -393,23 +430,7 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   plot::Plot hist = return_histogram(*sol, policies, masses, q.alpha, "Return G, exact (dashed: CVaR_α, solid: mean)");
   f.plots.push_back(hist);
 
-  GridPlotInput in;
-  in.mdp = &sol->grid.mdp;
-  in.layout = &sol->grid.layout;
-  in.state_values = sol->risk_neutral_start;
-  in.title = "Most likely paths (colour: risk-neutral E[G] from each cell)";
-  in.value_label = "E[G]";
-  plot::Plot grid = grid_plot(in);
-  for (size_t slot = 0; slot < shown; ++slot) {
-    const std::string& id = policies[slot];
-    plot::Line path = grid_path(sol->grid.layout, likely_path(*sol, sol->policies[id_index(risk_method_ids(), id)]), id, palette(slot), 2.5f);
-    const double offset = kPathOffset * (static_cast<double>(slot) - 0.5 * static_cast<double>(shown - 1));  // side by side where paths coincide
-    for (double& x : path.x) x += offset;
-    for (double& y : path.y) y -= offset;
-    grid.lines.push_back(path);
-  }
-  grid.legend = true;
-  f.plots.push_back(grid);
+  f.plots.push_back(likely_paths_plot(*sol, policies, nullptr, "Most likely paths (colour: risk-neutral E[G] from each cell)"));
 
   plot::Plot cdf;
   cdf.title = "P(G ≤ x), exact (CVaR_α: the mean left of the α crossing)";
@@ -446,9 +467,16 @@ DemoInfo risk_demo() {
   d.id = "mdp.risk";
   d.chapter = "mdp";
   d.title = "Risk: CVaR by stock-augmented DP";
-  d.summary = "A slippery cliff walk: the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima, and the exponential-utility values learned from samples with the Itakura–Saito loss.";
+  d.summary = "A slippery cliff walk (or another gridworld, painted in the editor): the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima, and the exponential-utility values learned from samples with the Itakura–Saito loss.";
   d.about =
-      "Finite horizon H, no discount: the return G is the sum of the rewards (−1 per step, the cliff reward and back to the start on a fall).\n"
+      "Finite horizon H, no discount: the return G is the sum of the rewards (on the cliff walk −1 per step, the cliff reward and back to the\n"
+      "start on a fall).\n"
+      "Worlds: the cliff walk (default), four rooms, the hazard maze, or a grid painted in the editor (\"Edit the world\": the `grid` parameter,\n"
+      "as in the other mdp demos; slip, wind, its direction and the cliff reward stay this demo's parameters). The DP below is exact when every\n"
+      "reward is a multiple of 1/k, k ≤ 1000: a grid with another reward is refused with the field named (nothing is rounded). Costs (hazard\n"
+      "and cost cells) are not part of G. On four rooms and the hazard maze the goal's 1 is the only reward, so G is 1 or 0: every objective\n"
+      "prefers a higher chance of reaching the goal in time, and at the defaults the three optima have the same distribution there. Paint\n"
+      "cliffs and rewards to see them differ: e.g. a near exit between cliffs worth more than a far, safe one (src/mdp/README.md, mdp.risk).\n"
       "Three exact optima, each for its own objective:\n"
       "    risk-neutral   max E[G]                     backward induction, Markov policy π_h(s)\n"
       "    CVaR_α          max CVaR_α(G) = max_b { b − E[(b − G)⁺]/α }   (mean of the worst α-fraction)\n"

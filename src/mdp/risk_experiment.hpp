@@ -1,4 +1,6 @@
-// mdp.risk: the return distribution on a slippery cliff walk (finite horizon, undiscounted) — the
+// mdp.risk: the return distribution on a slippery cliff walk, or another gridworld whose rewards lie
+// on a lattice (risk_world.hpp: four rooms, the hazard maze, a grid painted in the editor; finite
+// horizon, undiscounted) — the
 // CVaR_α-optimal policy of stock-augmented DP (Ávila Pires et al., "Optimizing Return Distributions
 // with Distributional Dynamic Programming", 2025) against risk-neutral backward induction and the
 // exponential-utility optimum (Udovichenko et al., "Risk-Averse RL with Itakura-Saito Loss", 2025).
@@ -14,9 +16,11 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "mdp/evaluation.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/risk.hpp"
 #include "mdp/risk_learning.hpp"
+#include "mdp/risk_world.hpp"
 #include "mdp/versioned_cache.hpp"
 
 namespace klab::mdp {
@@ -25,6 +29,8 @@ struct RiskParams {
   std::vector<std::string> methods;
   double alpha = 0.1;    // CVaR level
   double beta = 0.02;    // exponential-utility risk aversion
+  RiskWorld world = RiskWorld::Cliff;
+  std::string grid;      // non-empty: the editor's grid (world.hpp's `grid` parameter) instead of the preset
   int horizon = 25;      // H steps, γ = 1
   double slip = 0.1;
   double wind = 0.0;
@@ -37,6 +43,9 @@ struct RiskParams {
   double learn_rate = 0.5;   // η₀
   double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
 };
+
+// The world part of the parameters (risk_world.hpp).
+RiskWorldParams risk_world_params(const RiskParams& p);
 
 const std::vector<std::string>& risk_method_ids();   // risk_neutral, cvar, entropic
 const std::vector<std::string>& risk_learner_ids();  // is_loss, emse, sq_loss (EntropicLoss order)
@@ -56,8 +65,6 @@ struct RiskSolution {
 };
 Expected<RiskSolution> solve_risk(const RiskParams& p);
 
-// The most likely path of a stock-augmented policy from the (first) start cell: the states visited,
-// following each step's most likely outcome (tracking the stock), until the goal or H steps.
 // The sweeps at which a run records its learners' errors (1 … sweeps, about 20 points).
 std::vector<double> learner_checkpoints(int sweeps);
 // The settings of learner `id` (one of risk_learner_ids()) under p.
@@ -65,7 +72,13 @@ EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string&
 // The Rng stream of learner `id` in every run (after the policies' streams): the Runs tab and the live view.
 uint32_t learner_stream(const std::string& id);
 
+// The most likely path of a stock-augmented policy from the (first) start cell: the states visited,
+// following each step's most likely outcome (tracking the stock), until the goal or H steps.
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
+// The grid coloured by the risk-neutral E[G] from each cell, with the most likely path of each policy
+// `ids[i]` in palette colour i (side by side where they coincide) and, when `rays` is set, its actions
+// as rays: the Runs figure's map and the live view's.
+plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::string>& ids, const Policy* rays, const std::string& title);
 
 // The histogram bin of return g (bins of width sol.bin_width centred on sol.return_bins; the ends
 // take everything beyond them).

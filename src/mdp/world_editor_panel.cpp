@@ -61,6 +61,36 @@ std::string text_of(const ParamSet& ps, const char* key) {
   return i < 0 ? std::string() : ps.text(static_cast<size_t>(i));
 }
 
+// The preset the `world` parameter names (mdp.risk offers only the grid presets, so the choice index
+// is not the Preset; the id is); the random MDP for a demo without `world`.
+Preset preset_of(const ParamSet& ps) {
+  const int w = ps.find("world");
+  if (w < 0) return Preset::Random;
+  const std::string& id = ps.specs()[static_cast<size_t>(w)].choices[static_cast<size_t>(ps.get(static_cast<size_t>(w)).choice)];
+  for (int p = 0; p < kPresetCount; ++p)
+    if (id == kPresetIds[p]) return static_cast<Preset>(p);
+  return Preset::Random;
+}
+
+// Whether the demo's `world` parameter offers preset p.
+bool offers(const ParamSet& ps, int p) {
+  const int w = ps.find("world");
+  if (w < 0) return false;
+  const std::vector<std::string>& ids = ps.specs()[static_cast<size_t>(w)].choices;
+  return std::find(ids.begin(), ids.end(), kPresetIds[p]) != ids.end();
+}
+
+// The grid fields a demo may hold as parameters of the same name (mdp.risk does; the others keep
+// them in the grid): `g`'s values as (key, text) changes for those the demo has, and `g` without
+// them (at the GridSpec defaults, which grid_param_text leaves out).
+std::vector<std::pair<std::string, std::string>> held_fields(const ParamSet& ps, GridSpec& g) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const GridSpec d;
+  if (ps.find("wind_direction") >= 0) out.emplace_back("wind_direction", direction_name(g.wind_direction)), g.wind_direction = d.wind_direction;
+  if (ps.find("cliff_reward") >= 0) out.emplace_back("cliff_reward", format_real(g.cliff_reward)), g.cliff_reward = d.cliff_reward;
+  return out;
+}
+
 double real_of(const ParamSet& ps, const char* key, double fallback) {
   const int i = ps.find(key);
   return i < 0 ? fallback : ps.get(static_cast<size_t>(i)).real;
@@ -121,8 +151,7 @@ void WorldEditor::sync(const ParamSet& params) {
                 " (mdp_file). Pick a preset or a new grid, or load a klab.gridworld file, to paint.";
     return;
   }
-  const int w = params.find("world");
-  const Preset preset = w < 0 ? Preset::Random : static_cast<Preset>(params.get(static_cast<size_t>(w)).choice);
+  const Preset preset = preset_of(params);
   if (!preset_is_grid(preset)) {
     not_grid_ = std::string("The ") + kPresetLabels[static_cast<int>(preset)] +
                 " is not a grid. Pick a grid preset or a new grid to paint, or load a klab.gridworld file.";
@@ -174,7 +203,10 @@ void WorldEditor::load_file(ParamSet& params, const ui::PickedFile& file) {
   double discount = 0.0;
   int file_horizon = 0;
   if (u.is_grid) {
-    if (!apply(params, {{"grid", u.grid}, {"slip", format_real(u.spec.slip)}, {"wind", format_real(u.spec.wind)}, {"mdp_file", ""}})) {
+    GridSpec rest = u.spec;  // the grid without the fields the demo holds as parameters
+    std::vector<std::pair<std::string, std::string>> changes = held_fields(params, rest);
+    changes.insert(changes.end(), {{"grid", grid_param_text(rest)}, {"slip", format_real(u.spec.slip)}, {"wind", format_real(u.spec.wind)}, {"mdp_file", ""}});
+    if (!apply(params, changes)) {
       message_ = name + ": " + message_ + " (the world is unchanged)";
       return;
     }
@@ -183,6 +215,11 @@ void WorldEditor::load_file(ParamSet& params, const ui::PickedFile& file) {
     discount = u.spec.discount, file_horizon = u.spec.horizon;
   } else {
     // Any tabular MDP: the world parameter mdp_file names it (a browser upload: the copy this tab keeps).
+    if (params.find("mdp_file") < 0) {
+      say(name + ": a klab.mdp file (any tabular MDP); this demo's world must be a grid (it has no mdp_file parameter): "
+          "load a klab.gridworld file (the world is unchanged)", true);
+      return;
+    }
     const Expected<std::string> path = file.path.empty() ? keep_uploaded_world(name, file.bytes) : Expected<std::string>(file.path);
     if (!path.ok()) {
       say(path.error() + " (the world is unchanged)", true);
@@ -243,6 +280,8 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
       GridSpec g = committed_;
       g.slip = real_of(params, "slip", 0.0);
       g.wind = real_of(params, "wind", 0.0);
+      if (const int d = params.find("wind_direction"); d >= 0) g.wind_direction = static_cast<Direction>(params.get(static_cast<size_t>(d)).choice);
+      if (const int c = params.find("cliff_reward"); c >= 0) g.cliff_reward = static_cast<double>(params.get(static_cast<size_t>(c)).integer);
       if (world) g.discount = world->mdp.discount, g.horizon = world->mdp.horizon;
       say(ui::save_file("gridworld.json", "application/json", gridworld_to_json(g)), false);
     }
@@ -288,6 +327,7 @@ void WorldEditor::draw_worlds(ParamSet& params) {
   const float fs = ImGui::GetFontSize();
   ImGui::TextUnformatted("World");
   for (int p = 0; p < kPresetCount; ++p) {
+    if (!offers(params, p)) continue;
     ui::same_line_if_fits(ImGui::CalcTextSize(kPresetLabels[p]).x + fs);
     if (ImGui::SmallButton(kPresetLabels[p])) apply(params, {{"world", kPresetIds[p]}, {"grid", ""}, {"mdp_file", ""}});
   }
@@ -309,8 +349,7 @@ void WorldEditor::draw_worlds(ParamSet& params) {
 void WorldEditor::draw_dynamics(ParamSet& params) {
   const float fs = ImGui::GetFontSize();
   const auto commit = [&](const char* key) { return [this, &params, key](const std::string& text) { apply(params, {{key, text}}); }; };
-  const int w = params.find("world");
-  const Preset preset = w < 0 ? Preset::Random : static_cast<Preset>(params.get(static_cast<size_t>(w)).choice);
+  const Preset preset = preset_of(params);
   const bool preset_world = text_of(params, "grid").empty() && text_of(params, "mdp_file").empty();
   if (is_grid_ || (preset_world && preset == Preset::Chain)) {
     ImGui::TextUnformatted("slip");
@@ -361,6 +400,19 @@ void WorldEditor::draw_toolbar(ParamSet& params, const World* world) {
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
   }
+}
+
+// [SECTION] the button of the live views
+
+void draw_edit_world_button(WorldEditor& editor, bool& dismissed, ParamSet& params) {
+  editor.take_files(params);
+  if (ImGui::SmallButton(editor.open() ? "Close the world editor" : "Edit the world")) {
+    editor.set_open(!editor.open());
+    dismissed = !editor.open();
+  }
+  ui::record_item("button:edit_world");
+  ui::help_tooltip("Paint walls, start, goal, hazard, cliff, reward and cost cells; presets, a new grid, slip and wind; upload and "
+                   "download the world as JSON. The edited grid is a parameter: the link and the CLI command reproduce it.");
 }
 
 // [SECTION] canvas

@@ -68,4 +68,9 @@ class WorldEditor {
   bool message_error_ = false;
 };
 
+// The "Edit the world" button of a live view (mdp.planning, mdp.learning, mdp.constrained, mdp.risk): a link that
+// carries an edited grid opens the editor until the reader closes it (`dismissed`); takes the files
+// picked since the last frame. The caller then draws the toolbar when the editor is open.
+void draw_edit_world_button(WorldEditor& editor, bool& dismissed, ParamSet& params);
+
 }  // namespace klab::mdp

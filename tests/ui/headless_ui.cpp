@@ -1008,10 +1008,10 @@ TEST_CASE("the gridworld editor: a brush stroke on a 30 × 30 grid is one edit; 
   std::remove(kept.c_str());
 }
 
-TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {
+TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a link's grid opens it; a stroke is one edit and the live view runs on the new grid") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
-  for (const char* demo : {"mdp.learning", "mdp.constrained"}) {
+  for (const char* demo : {"mdp.learning", "mdp.constrained", "mdp.risk"}) {
     CAPTURE(demo);
     app.select(demo);
     klab::ParamSet& ps = app.experiment().params();
@@ -1044,6 +1044,25 @@ TEST_CASE("the gridworld editor in mdp.learning and mdp.constrained: a link's gr
     REQUIRE(painted.ok());
     CHECK(painted.value().rows[4] == ".###....");
     CHECK(app.view()->steps_done() > 0.0);  // it plays the new world (a wall row leaves the goal reachable)
+    if (std::string(demo) == "mdp.risk") {  // the re-solved policies' most likely paths on the painted grid
+      std::string title;
+      size_t paths = 0;
+      for (const auto& r : recorded_frame(ui, app))
+        if (r.id == "map") title = r.title, paths = r.legend.size();
+      CHECK(title.find("most likely paths") != std::string::npos);
+      CHECK(paths >= 3);  // the three policies' paths (and the latest episode) in the legend
+      // A file's wind direction and cliff reward go to mdp.risk's parameters of those names, not into `grid`.
+      klab::mdp::GridSpec cliff = klab::mdp::cliff_spec();
+      cliff.wind_direction = klab::mdp::Direction::West;
+      cliff.cliff_reward = -50;
+      const std::string file = klab::mdp::gridworld_to_json(cliff);
+      klab::ui::offer_file({"cliff.json", file, static_cast<long long>(file.size())});
+      ui.frame(app);
+      CHECK(ps.text(grid_key) == klab::mdp::grid_param_text(klab::mdp::cliff_spec()));
+      CHECK(ps.text(static_cast<size_t>(ps.find("wind_direction"))) == "west");
+      CHECK(ps.text(static_cast<size_t>(ps.find("cliff_reward"))) == "-50");
+      for (int f = 0; f < 3; ++f) ui.frame(app);
+    }
     if (std::string(demo) != "mdp.learning") continue;
     // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
     const auto map_title_after_click = [&](const char* button) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
 #include <utility>
 
 #include "core/rng.hpp"
@@ -288,7 +289,7 @@ TEST_CASE("risk: mdp.risk's parameters — ranges named in the messages; the def
   CHECK(e.params().set_texts({{"alpha", "0"}}).message().find("alpha") != std::string::npos);
   CHECK(e.params().set_texts({{"horizon", "61"}}).message().find("horizon") != std::string::npos);
   CHECK(e.params().set_texts({{"cliff_reward", "5"}}).message().find("cliff_reward") != std::string::npos);
-  // The corners of the ranges solve (the parameter table has no rule that builds the lattice).
+  // The corners of the ranges solve on the cliff walk.
   for (const auto& corner : {std::pair{"-37", "1"}, std::pair{"0", "0"}}) {
     const char* const cliff = corner.first;  // (named copies: CAPTURE's lambda cannot capture structured bindings in C++17)
     const char* const slip = corner.second;
@@ -303,4 +304,112 @@ TEST_CASE("risk: mdp.risk's parameters — ranges named in the messages; the def
   for (const ReturnDistribution& d : sol->returns) CHECK(d.values.back() <= -12.0);
   const std::vector<int> path = klab::mdp::likely_path(*sol, sol->policies[1]);
   CHECK(path.size() == 13);  // the start and 12 steps
+}
+
+namespace {
+
+// The return distribution of π by enumerating every path of H steps on the MDP's own tables (successors,
+// their probabilities and reward outcomes; not the lattice's), tracking the stock for π's actions.
+void risk_grid_enumerate(const Mdp& m, const StockLattice& l, const StockPolicy& pi, int h, int s, double g, double p, std::map<double, double>& out) {
+  if (h == l.horizon) {
+    out[g] += p;
+    return;
+  }
+  const int i = m.first_pair[s] + pi.action(l, h, s, std::llround(g / l.quantum));
+  for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e)
+    for (int k = m.first_outcome[static_cast<size_t>(e)]; k < m.first_outcome[static_cast<size_t>(e) + 1]; ++k)
+      risk_grid_enumerate(m, l, pi, h + 1, m.next_state[e], g + m.outcome_reward[static_cast<size_t>(k)],
+                          p * m.next_prob[e] * m.outcome_prob[static_cast<size_t>(k)], out);
+}
+
+// CVaR_α by the Rockafellar–Uryasev form, max over the atoms b of b − E[(b − G)⁺]/α (the maximum is at
+// an α-quantile, an atom): a second formula, not distribution_cvar's sorted tail.
+double risk_grid_brute_cvar(const std::map<double, double>& d, double alpha) {
+  double best = -INFINITY;
+  for (const auto& [b, pb] : d) {
+    double shortfall = 0.0;
+    for (const auto& [g, p] : d) shortfall += p * std::max(b - g, 0.0);
+    best = std::max(best, b - shortfall / alpha);
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("risk: on a small painted grid, the DP's CVaR equals the CVaR of its policy's enumerated return distribution") {
+  // 3 × 4 with two cliff cells, a goal and a reward of 2.5 (so the quantum is 0.5), slip 0.2, wind 0.2
+  // south, H = 5: every path enumerated (up to 11 outcomes per step).
+  klab::mdp::RiskWorldParams w;
+  w.grid = R"({"format":"klab.gridworld","version":1,"grid":["S.C.","...G","C..."],"step_reward":-1,"goal_reward":5,"cell_rewards":[[2,2,2.5]]})";
+  w.slip = 0.2, w.wind = 0.2, w.cliff_reward = -20, w.horizon = 5;
+  const klab::Expected<klab::mdp::RiskGrid> world = klab::mdp::build_risk_world(w);
+  REQUIRE_MESSAGE(world.ok(), world.error());
+  const Mdp& m = world.value().grid.mdp;
+  const StockLattice& l = world.value().lattice;
+  CHECK(l.quantum == 0.5);
+  const auto enumerate = [&](const StockPolicy& pi) {
+    std::map<double, double> d;
+    for (int s = 0; s < m.states; ++s)
+      if (m.start[static_cast<size_t>(s)] > 0.0) risk_grid_enumerate(m, l, pi, 0, s, 0.0, m.start[static_cast<size_t>(s)], d);
+    return d;
+  };
+  // The lattice's push-forward of the risk-neutral policy is the enumerated distribution.
+  const StockPolicy neutral = klab::mdp::risk_neutral_policy(m, l);
+  const std::map<double, double> dn = enumerate(neutral);
+  const ReturnDistribution pushed = klab::mdp::return_distribution(m, l, neutral);
+  CHECK(dn.size() >= 8);  // falls, bumps, the reward cell and the goal give many returns
+  REQUIRE(pushed.values.size() == dn.size());
+  size_t k = 0;
+  for (const auto& [g, p] : dn) {
+    CHECK(pushed.values[k] == g);
+    CHECK(pushed.probs[k++] == doctest::Approx(p).epsilon(1e-12));
+  }
+  int differs = 0;
+  for (double alpha : {0.05, 0.2, 0.5, 1.0}) {
+    CAPTURE(alpha);
+    const klab::mdp::CvarSolution dp = klab::mdp::cvar_policy(m, l, alpha);
+    const double brute = risk_grid_brute_cvar(enumerate(dp.policy), alpha);
+    CHECK(dp.cvar == doctest::Approx(brute).epsilon(1e-12));
+    CHECK(brute >= risk_grid_brute_cvar(dn, alpha) - 1e-12);  // no worse than the risk-neutral policy's
+    differs += brute > risk_grid_brute_cvar(dn, alpha) + 1e-6;
+  }
+  CHECK(differs >= 1);  // the grid has a risk trade-off: at some α the CVaR policy beats the risk-neutral one
+}
+
+TEST_CASE("risk: mdp.risk's worlds — the grid presets and an edited grid solve; off-lattice rewards and held fields are refused by name") {
+  klab::mdp::RiskExperiment e;
+  for (const char* world : {"four_rooms", "hazard_maze", "cliff"}) {
+    CAPTURE(world);
+    REQUIRE(e.params().set_texts({{"world", world}}).ok());
+    CHECK(e.solution() != nullptr);
+  }
+  CHECK(e.params().set_texts({{"world", "riverswim"}}).message().find("world") != std::string::npos);
+  const std::string head = R"({"format":"klab.gridworld","version":1,"grid":["S..","...",".CG"])";
+  REQUIRE(e.params().set_texts({{"grid", head + R"(,"step_reward":-1,"cell_rewards":[[1,1,0.25]]})"}}).ok());
+  const std::shared_ptr<const klab::mdp::RiskSolution> sol = e.solution();
+  REQUIRE(sol);
+  CHECK(sol->grid.layout.rows == 3);
+  CHECK(sol->lattice.quantum == 0.25);
+  CHECK(e.params().set_texts({{"grid", head + R"(,"cell_rewards":[[0,1,0.1234567]]})"}}).message() ==
+        "parameter 'grid': cell_rewards[0] (row 0, column 1): reward 0.1234567 is not a multiple of 1/k for any k ≤ 1000 (the exact stock-augmented DP "
+        "needs rewards on a lattice, e.g. 0.5 or 0.125)");
+  CHECK(e.params().set_texts({{"grid", head + R"(,"step_reward":0.001001001001001,"goal_reward":0.001002004008016})"}}).message().find("parameter 'grid': rewards: ") == 0);
+  CHECK(e.params().set_texts({{"grid", head + R"(,"cliff_reward":-5})"}}).message() ==
+        "parameter 'grid': cliff_reward: is set by the parameter 'cliff_reward', not inside the grid: remove it here");
+  CHECK(e.params().set_texts({{"grid", head + R"(,"wind_direction":"north"})"}}).message().find("parameter 'grid': wind_direction: is set by the parameter") == 0);
+  CHECK(e.solution() == sol);  // every refused edit left the world as it was
+  // The README's two exits: a near exit worth 30 between cliffs, a far safe one worth 10. With a fall
+  // costing 20 the risk-neutral policy takes the corridor, the CVaR_0.1 policy the far exit (exact:
+  // mean 12.96 vs −0.39, CVaR_0.1 −30.45 vs −3.97).
+  REQUIRE(e.params()
+              .set_texts({{"grid", R"({"format":"klab.gridworld","version":1,"grid":["CCCCCCC..........","G......S........G","CCCCCCC.........."],)"
+                                   R"("step_reward":-1,"goal_reward":0,"cell_rewards":[[1,0,30],[1,16,10]]})"},
+                          {"cliff_reward", "-20"}})
+              .ok());
+  const std::shared_ptr<const klab::mdp::RiskSolution> two = e.solution();
+  REQUIRE(two);
+  const ReturnDistribution& neutral = two->returns[0];
+  const ReturnDistribution& tail = two->returns[1];
+  CHECK(klab::mdp::distribution_cvar(tail, 0.1) > klab::mdp::distribution_cvar(neutral, 0.1) + 20.0);
+  CHECK(klab::mdp::distribution_mean(tail) < klab::mdp::distribution_mean(neutral) - 10.0);
 }
