@@ -1061,6 +1061,12 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
       CHECK(ps.text(grid_key) == klab::mdp::grid_param_text(klab::mdp::cliff_spec()));
       CHECK(ps.text(static_cast<size_t>(ps.find("wind_direction"))) == "west");
       CHECK(ps.text(static_cast<size_t>(ps.find("cliff_reward"))) == "-50");
+      // mdp.risk has no mdp_file: a klab.mdp file is refused and the world stays as it was.
+      const uint64_t before_mdp = ps.version();
+      const std::string chain = klab::mdp::mdp_to_json(klab::mdp::chain(5, 0.1));
+      klab::ui::offer_file({"chain.json", chain, static_cast<long long>(chain.size())});
+      ui.frame(app);
+      CHECK(ps.version() == before_mdp);
       for (int f = 0; f < 3; ++f) ui.frame(app);
     }
     if (std::string(demo) != "mdp.learning") continue;
