@@ -135,8 +135,11 @@ class SamplersCursor final : public RunCursor {
         out_->final(s, m, s < solvers ? run_->metric(s, points - 1, metric) : run_->floor(metric));
       }
     for (size_t s = 0; s < solvers; ++s) out_->final(s, kMetricCount, p_.nfe.back());
-    if (p_.path != PathKind::Process)  // the path's kinetic energy, for every sampler that ran on it
-      for (size_t s = 0; s <= solvers; ++s) out_->final(s, kMetricCount + 1, s < solvers ? run_->kinetic_energy(p_.path) : kNan);
+    if (p_.path != PathKind::Process)  // the path's kinetic energy and VP's between the same end points, for every sampler
+      for (size_t s = 0; s <= solvers; ++s) {
+        out_->final(s, kMetricCount + 1, s < solvers ? run_->kinetic_energy(p_.path) : kNan);
+        out_->final(s, kMetricCount + 2, s < solvers ? run_->kinetic_energy(PathKind::Process) : kNan);
+      }
   }
 
   SamplersParams p_;
@@ -338,7 +341,7 @@ RunLayout SamplersExperiment::layout() const {
   for (const std::string& m : sampler_metric_ids()) l.curves.push_back({m, 0});
   l.final_metrics = sampler_metric_ids();
   l.final_metrics.push_back("nfe");
-  if (p().path != PathKind::Process) l.final_metrics.push_back("kinetic_energy");
+  if (p().path != PathKind::Process) l.final_metrics.insert(l.final_metrics.end(), {"kinetic_energy", "kinetic_energy_vp"});
   l.work_unit = "score_evaluations";
   l.work_per_run = sampling_work(p()) + search_work(p());  // the progress bar's and the throughput's work
   return l;
