@@ -116,15 +116,6 @@ void PathMetric::at(double lambda, double g[3]) const {
   g[2] = (1 - f) * g11[i] + f * g11[i + 1];
 }
 
-double kinetic_density(const NoiseSchedule& s, const PathMetric& g, double t) {
-  // α̇ = f α and σ̇ = (g² + 2 f σ²)/(2σ) from the schedule's PF-ODE coefficients.
-  const double a = s.alpha(t), sg = s.sigma(t), f = s.drift(t);
-  const double da = f * a, ds = (s.g2(t) + 2.0 * f * sg * sg) / (2.0 * sg);
-  double m[3];
-  g.at(s.lambda(t), m);
-  return da * da * m[0] + 2.0 * da * ds * m[1] + ds * ds * m[2];
-}
-
 double kinetic_energy(const NoiseSchedule& s, const PathMetric& g, int steps) {
   const double l0 = s.lambda(1.0), l1 = s.lambda(s.t_end);
   double ke = 0.0, t = 1.0, a = s.alpha(1.0), sg = s.sigma(1.0);

@@ -43,8 +43,6 @@ struct PathMetric {
 };
 PathMetric path_metric(const Mixture& m, double lo, double hi, int points = PathKnots::kMax);
 
-// E_{p_t}‖u_t‖² at t: α̇² g00 + 2α̇σ̇ g01 + σ̇² g11.
-double kinetic_density(const NoiseSchedule& s, const PathMetric& g, double t);
 // KE = ∫ E‖u_t‖² dt from t_end to 1: Σ Δγᵀ G(λ_mid) Δγ / Δt over `steps` equal steps in λ (second order).
 double kinetic_energy(const NoiseSchedule& s, const PathMetric& g, int steps = 2000);
 

@@ -12,6 +12,7 @@
 #include "diffusion/kinetic.hpp"
 #include "diffusion/marginal.hpp"
 #include "diffusion/metrics.hpp"
+#include "diffusion/samplers_experiment.hpp"
 #include "diffusion/solvers.hpp"
 
 namespace {
@@ -142,4 +143,12 @@ TEST_CASE("diffusion kinetic: on logSNR steps DDIM and DPM-Solver++ 2M are the s
         CHECK(d < 1e-8);
     }
   }
+}
+
+TEST_CASE("diffusion kinetic: 'path' other than the process's needs the VP process; the message names the field") {
+  SamplersExperiment e;
+  const klab::Status s = e.params().set_texts({{"path", "ko"}, {"process", "ve"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("parameter 'path'") != std::string::npos);
+  CHECK(e.params().set_texts({{"path", "cond_ot"}, {"process", "vp"}}).ok());
 }
