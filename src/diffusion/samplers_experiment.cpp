@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/batch.hpp"
+#include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "diffusion/engine.hpp"
 #include "diffusion/mixture_text.hpp"
@@ -404,6 +405,9 @@ plot::Figure SamplersExperiment::figure(const BatchResult& r) const {
             (p().path == PathKind::Process ? std::string() : path_labels()[static_cast<size_t>(p().path)] + " path, ") +
             (p().schedule == StepSchedule::LogSnr ? "logSNR" : "time") + "-uniform steps, n = " + format_real(static_cast<double>(p().particles)) + ", " +
             std::to_string(r.runs_done) + " runs";
+  if (const int ke = r.layout.find_final("kinetic_energy"), vp = r.layout.find_final("kinetic_energy_vp"); ke >= 0 && vp >= 0 && !r.layout.series.empty())
+    f.title += "; kinetic energy " + plot::format_number(r.final_stat(0, static_cast<size_t>(ke)).mean()) + " (VP's: " +
+               plot::format_number(r.final_stat(0, static_cast<size_t>(vp)).mean()) + ")";
   plot::Plot disc = quality_plot(r, "disc_error", "Discretisation error ‖x̂ − x*‖ vs NFE (same noise, converged PF-ODE x*)", "mean ‖x̂ − x*‖", true);
   disc.lines.erase(std::remove_if(disc.lines.begin(), disc.lines.end(), [](const plot::Line& l) { return l.group == "exact" || l.name == "ddpm"; }),
                    disc.lines.end());
