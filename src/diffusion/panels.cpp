@@ -114,12 +114,13 @@ class SamplersView final : public ui::DemoView {
     figure_.title = "diffusion.samplers, run 1";
     figure_.plots = {film_plot(0), film_plot(1),
                      run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
-                     run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
+                     run_->paths() ? paths_plot(*run_->paths(), params_.path, film_t(), "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t")
+                                   : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
     ui::PlotGrid grid(4, 0);
     ui::draw_plot("left", figure_.plots[0], grid.cell(0));
     ui::draw_plot("right", figure_.plots[1], grid.cell(1));
     ui::draw_plot("disc", figure_.plots[2], grid.cell(2));
-    ui::draw_plot("w2", figure_.plots[3], grid.cell(3));
+    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3));
     grid.end();
   }
 

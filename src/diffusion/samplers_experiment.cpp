@@ -196,11 +196,9 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
       mmd_(mixture_, p.mmd_length),
       kde_(mixture_, p.kde_grid, p.kde_bandwidth),
       engine_(std::move(engine)) {
-  std::fill(kinetic_energy_, kinetic_energy_ + kPathKinds, kNan);
   if (p.path != PathKind::Process) {
-    const GaussianPaths paths = gaussian_paths(mixture_, schedule_);
-    schedule_ = paths.path[static_cast<int>(p.path)];
-    std::copy(paths.kinetic_energy, paths.kinetic_energy + kPathKinds, kinetic_energy_);
+    paths_ = std::make_shared<const GaussianPaths>(gaussian_paths(mixture_, schedule_));
+    schedule_ = paths_->path[static_cast<int>(p.path)];
   }
   for (const std::string& id : p.solvers) solvers_.push_back(solver_of(id));
   for (double k : nfe_budgets(p)) nfe_.push_back(static_cast<int>(k));
@@ -468,7 +466,8 @@ DemoInfo samplers_demo() {
       "The KO path is the geodesic of G at constant speed; here it is found numerically (a reading: the paper derives it from a 1-D\n"
       "ODE in its data separation function). The paper's claim: the KO path has the least energy and is easier to sample at low NFE.\n"
       "What to look for (ring): KE(KO) < KE(cond-OT) < KE(VP), and with 'uniform in time' steps Euler's error at 4 to 10 NFE is\n"
-      "lowest on KO and highest on VP (claim 8, tests/unit/diffusion_claims_test.cpp); the read-outs list the three energies.\n"
+      "lowest on KO and highest on VP (claim 8, tests/unit/diffusion_claims_test.cpp); the read-outs list the three energies,\n"
+      "and the fourth plot shows the three paths as curves (σ_t, α_t) with a dot at the film's t.\n"
       "With logSNR steps DDIM and the DPM-Solvers give the same samples on every path (x/α against λ obeys one ODE), so the film\n"
       "then shows Euler and Heun; there Euler on KO is close to VP and cond-OT is the worst. On the checkerboard and the moons\n"
       "cond-OT's energy is above VP's (src/diffusion/README.md).";

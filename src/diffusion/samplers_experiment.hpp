@@ -6,6 +6,7 @@
 // (DDPM); Karras et al. 2022 (Heun). Algorithms and equations: solvers.hpp, metrics.hpp.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,7 +81,8 @@ class SamplersRun {
   const NoiseSchedule& schedule() const { return schedule_; }  // the path the samplers run on
   // The kinetic energy ∫ E‖u_t‖² dt of each path kind between VP's end points (kinetic.hpp), NaN
   // unless the run is on a path other than the process's (`path` ≠ process).
-  double kinetic_energy(PathKind kind) const { return kinetic_energy_[static_cast<int>(kind)]; }
+  double kinetic_energy(PathKind kind) const { return paths_ ? paths_->kinetic_energy[static_cast<int>(kind)] : __builtin_nan(""); }
+  const GaussianPaths* paths() const { return paths_.get(); }  // the three paths (null when `path` = process)
   const Particles& reference() const { return reference_; }
   const Particles& exact() const { return exact_; }
   double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE (USF: plus its search, at most)
@@ -99,7 +101,7 @@ class SamplersRun {
   ParticleEngine engine_;
   Status status_;
   std::vector<double> values_, floor_;
-  double kinetic_energy_[kPathKinds];
+  std::shared_ptr<const GaussianPaths> paths_;
   size_t next_ = 0;
 
   mutable std::vector<UsfSearch> usf_;            // per NFE index; candidates == 0: not searched yet
