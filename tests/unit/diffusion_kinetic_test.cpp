@@ -152,3 +152,26 @@ TEST_CASE("diffusion kinetic: 'path' other than the process's needs the VP proce
   CHECK(s.message().find("parameter 'path'") != std::string::npos);
   CHECK(e.params().set_texts({{"path", "cond_ot"}, {"process", "vp"}}).ok());
 }
+
+TEST_CASE("diffusion kinetic: for data N(0, I) the energies have closed forms (VP moves nothing)") {
+  // x₀ ~ N(0, I): x_t ~ N(0, (α² + σ²) I), x̂₀ = αx/(α² + σ²), ε̂ = σx/(α² + σ²), so u = (αα̇ + σσ̇) x/(α² + σ²)
+  // and E‖u‖² = 2(αα̇ + σσ̇)²/(α² + σ²): zero on VP (α² + σ² = 1); on cond-OT a 1-D integral (Simpson, 2·10⁴ steps).
+  Mixture m;
+  m.components = {Component{}};
+  const GaussianPaths g = gaussian_paths(m, NoiseSchedule{});
+  const NoiseSchedule& ot = g.path[1];
+  const double da = ot.path.dalpha[0], ds = ot.path.dsigma[0];
+  auto density = [&](double t) {
+    const double a = ot.alpha(t), s = ot.sigma(t), d = a * da + s * ds;
+    return 2 * d * d / (a * a + s * s);
+  };
+  const int n = 20000;
+  const double h = (1 - ot.t_end) / n;
+  double exact = density(ot.t_end) + density(1.0);
+  for (int i = 1; i < n; ++i) exact += (i % 2 ? 4 : 2) * density(ot.t_end + i * h);
+  exact *= h / 3;
+  INFO("KE: VP " << g.kinetic_energy[0] << ", cond-OT " << g.kinetic_energy[1] << " (closed form " << exact << "), KO " << g.kinetic_energy[2]);
+  CHECK(g.kinetic_energy[0] < 2e-3);
+  CHECK(g.kinetic_energy[1] == doctest::Approx(exact).epsilon(2e-3));
+  CHECK(g.kinetic_energy[2] <= g.kinetic_energy[0]);
+}
