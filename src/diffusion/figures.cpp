@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/colormap.hpp"
+#include "core/plot_scale.hpp"
 #include "core/lab_math.hpp"
 #include "diffusion/marginal.hpp"
 
@@ -112,6 +113,49 @@ plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, Sam
                                             {run.floor(metric), run.floor(metric)});
     q.lines.push_back(floor);
   }
+  return q;
+}
+
+namespace {
+
+// VP grey (the reference), cond-OT olive, KO vermilion: apart from the film's Euler and Heun colours.
+Rgba path_color(PathKind k) {
+  return k == PathKind::Process ? plot::kReferenceGrey : palette(k == PathKind::CondOt ? 7 : 3);
+}
+
+}  // namespace
+
+plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const std::string& title) {
+  plot::Plot q;
+  q.title = title;
+  q.x = plot::Axis{"σ_t", plot::Scale::Linear, 0.0, 1.05};
+  q.y = plot::Axis{"α_t", plot::Scale::Linear, 0.0, 1.05};
+  q.equal_aspect = true;
+  constexpr int kPoints = 200;  // equal steps in λ: the curves' shape, whatever their speed in t
+  for (int k = 0; k < kPathKinds; ++k) {
+    const NoiseSchedule& s = g.path[k];
+    const double l0 = s.lambda(1.0), l1 = s.lambda(s.t_end);
+    plot::Line l;
+    l.name = path_labels()[static_cast<size_t>(k)];
+    l.color = path_color(static_cast<PathKind>(k));
+    if (k == 0) l.dash = plot::Dash::Dashed;  // the process: the reference the other two are compared with
+    l.width = k == static_cast<int>(current) ? 3.0f : 1.5f;
+    for (int i = 0; i <= kPoints; ++i) {
+      const double u = i == 0 ? 1.0 : i == kPoints ? s.t_end : s.t_of_lambda(l0 + (l1 - l0) * i / kPoints);
+      l.x.push_back(s.sigma(u));
+      l.y.push_back(s.alpha(u));
+    }
+    q.lines.push_back(l);
+  }
+  const NoiseSchedule& s = g.path[static_cast<int>(current)];
+  plot::Points dot;
+  dot.name = "t = " + plot::format_number(t);
+  dot.color = path_color(current);
+  dot.radius = 5.0f;
+  dot.x = {s.sigma(t)};
+  dot.y = {s.alpha(t)};
+  dot.group = "dot";
+  q.points.push_back(dot);
   return q;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/figure.hpp"
+#include "diffusion/kinetic.hpp"
 #include "diffusion/marginal.hpp"
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/samplers_experiment.hpp"
@@ -33,5 +34,9 @@ plot::Plot cloud_plot(const plot::Heatmap& density, const Box& box, const Partic
 // floor as a grey line where the metric has one.
 plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, SamplerMetric metric, const std::string& title,
                             const std::string& y_label);
+
+// The three Gaussian paths as curves (σ_t, α_t) from the noise end (σ ≈ 1) to the data end (α ≈ 1),
+// `current` drawn wider with a dot at its (σ_t, α_t).
+plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const std::string& title);
 
 }  // namespace klab::diffusion

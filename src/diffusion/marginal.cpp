@@ -13,10 +13,12 @@ Term term(double w, double mx, double my, double sxx, double sxy, double syy) {
 
 }  // namespace
 
-Marginal marginal_at(const Mixture& m, const NoiseSchedule& s, double t) {
+Marginal marginal_at(const Mixture& m, const NoiseSchedule& s, double t) { return marginal_of(m, s.alpha(t), s.sigma(t)); }
+
+Marginal marginal_of(const Mixture& m, double alpha, double sigma) {
   Marginal p;
-  p.alpha = s.alpha(t);
-  p.sigma = s.sigma(t);
+  p.alpha = alpha;
+  p.sigma = sigma;
   const double a = p.alpha, a2 = a * a, v = p.sigma * p.sigma;
   for (const Component& c : m.components)
     p.terms.push_back(term(c.weight, a * c.mx, a * c.my, a2 * c.sxx + v, a2 * c.sxy, a2 * c.syy + v));

@@ -32,6 +32,8 @@ struct Marginal {
 };
 
 Marginal marginal_at(const Mixture& m, const NoiseSchedule& s, double t);
+// p for x = α x₀ + σ ε at any (α, σ) (marginal_at is this at (α_t, σ_t)).
+Marginal marginal_of(const Mixture& m, double alpha, double sigma);
 // A mixture as a Marginal with α = 1, σ = 0 (the data density itself).
 Marginal data_marginal(const Mixture& m);
 

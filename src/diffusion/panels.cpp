@@ -57,13 +57,15 @@ class SamplersView final : public ui::DemoView {
     seed_ = ctx.seed;
     auto& e = static_cast<const SamplersExperiment&>(ctx.experiment);
     params_ = e.p();
-    schedule_ = samplers_schedule(params_);
     budgets_ = nfe_budgets(params_);
     run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
+    schedule_ = run_->schedule();
     box_ = view_box(run_->mixture());
-    // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run).
-    left_ = index_of(params_.solvers, "ddim", 0);
-    right_ = index_of(params_.solvers, "dpmpp_2m", params_.solvers.size() - 1);
+    // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run). On a
+    // cond-OT or KO path, Euler against Heun: the exponential integrators do not see the path (kinetic.hpp).
+    const bool on_path = params_.path != PathKind::Process;
+    left_ = index_of(params_.solvers, on_path ? "euler" : "ddim", 0);
+    right_ = index_of(params_.solvers, on_path ? "heun" : "dpmpp_2m", params_.solvers.size() - 1);
     nfe_ = 0;
     for (size_t k = 0; k < budgets_.size(); ++k)
       if (std::fabs(budgets_[k] - 10.0) < std::fabs(budgets_[nfe_] - 10.0)) nfe_ = k;
@@ -101,17 +103,24 @@ class SamplersView final : public ui::DemoView {
       rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
     }
     rows.push_back({"sW2 noise floor (exact samples)", num(run_->floor(kW2))});
+    if (params_.path != PathKind::Process) {
+      std::string ke;
+      for (int i = 0; i < kPathKinds; ++i)
+        ke += (i ? ", " : "") + path_labels()[static_cast<size_t>(i)] + " " + num(run_->kinetic_energy(static_cast<PathKind>(i)));
+      rows.push_back({"kinetic energy ∫E‖u_t‖²dt (this run: " + path_labels()[static_cast<size_t>(params_.path)] + ")", ke});
+    }
     ui::readout_table("##samplers", rows, 3);
     usf_table();
     figure_.title = "diffusion.samplers, run 1";
     figure_.plots = {film_plot(0), film_plot(1),
                      run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
-                     run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
+                     run_->paths() ? paths_plot(*run_->paths(), params_.path, film_t(), "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t")
+                                   : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
     ui::PlotGrid grid(4, 0);
     ui::draw_plot("left", figure_.plots[0], grid.cell(0));
     ui::draw_plot("right", figure_.plots[1], grid.cell(1));
     ui::draw_plot("disc", figure_.plots[2], grid.cell(2));
-    ui::draw_plot("w2", figure_.plots[3], grid.cell(3));
+    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3));
     grid.end();
   }
 

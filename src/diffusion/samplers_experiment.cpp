@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/batch.hpp"
+#include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "diffusion/engine.hpp"
 #include "diffusion/mixture_text.hpp"
@@ -61,6 +62,11 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       .label("forward process")
       .choice_labels({"VP (linear β, 0.1 to 20)", "VE (σ from 0.01 to 20)"})
       .help("Forward noising: variance preserving x_t = α_t x₀ + σ_t ε, or variance exploding x_t = x₀ + σ_t ε.");
+  t->choice("path", &P::path, PathKind::Process, path_ids())
+      .label("probability path")
+      .choice_labels({"the forward process's own", "cond-OT (α, σ linear in t)", "kinetic optimal for this mixture"})
+      .help("Gaussian path p_t(x|x₀) = N(α_t x₀, σ_t²I) the samplers integrate: the VP process's, or the straight (cond-OT) or the "
+            "kinetic-optimal path between the VP process's end points (Shaul et al. 2023).");
   t->choice("schedule", &P::schedule, StepSchedule::LogSnr, {"logsnr", "time"})
       .label("step schedule")
       .choice_labels({"uniform in logSNR λ", "uniform in time t"})
@@ -82,6 +88,9 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       if (std::floor(p.nfe[i]) <= std::floor(p.nfe[i - 1]))
         return Status::error("parameter 'nfe' must be increasing in whole evaluations (got " + format_real(p.nfe[i - 1]) + " then " +
                              format_real(p.nfe[i]) + ")");
+    if (p.path != PathKind::Process && p.process != Process::Vp)
+      return Status::error("parameter 'path' = '" + path_ids()[static_cast<size_t>(p.path)] +
+                           "' joins the VP process's end points: it needs 'process' = 'vp' (got 've')");
     const double search = search_work(p);
     if (const double work = sampling_work(p); work > 2e11)
       return Status::error("parameters 'particles' × (Σ nfe × samplers + " + std::to_string(kReferenceNfe) +
@@ -127,6 +136,11 @@ class SamplersCursor final : public RunCursor {
         out_->final(s, m, s < solvers ? run_->metric(s, points - 1, metric) : run_->floor(metric));
       }
     for (size_t s = 0; s < solvers; ++s) out_->final(s, kMetricCount, p_.nfe.back());
+    if (p_.path != PathKind::Process)  // the path's kinetic energy and VP's between the same end points, for every sampler
+      for (size_t s = 0; s <= solvers; ++s) {
+        out_->final(s, kMetricCount + 1, s < solvers ? run_->kinetic_energy(p_.path) : kNan);
+        out_->final(s, kMetricCount + 2, s < solvers ? run_->kinetic_energy(PathKind::Process) : kNan);
+      }
   }
 
   SamplersParams p_;
@@ -182,6 +196,10 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
       mmd_(mixture_, p.mmd_length),
       kde_(mixture_, p.kde_grid, p.kde_bandwidth),
       engine_(std::move(engine)) {
+  if (p.path != PathKind::Process) {
+    paths_ = std::make_shared<const GaussianPaths>(gaussian_paths(mixture_, schedule_));
+    schedule_ = paths_->path[static_cast<int>(p.path)];
+  }
   for (const std::string& id : p.solvers) solvers_.push_back(solver_of(id));
   for (double k : nfe_budgets(p)) nfe_.push_back(static_cast<int>(k));
   const size_t n = static_cast<size_t>(p.particles);
@@ -322,6 +340,7 @@ RunLayout SamplersExperiment::layout() const {
   for (const std::string& m : sampler_metric_ids()) l.curves.push_back({m, 0});
   l.final_metrics = sampler_metric_ids();
   l.final_metrics.push_back("nfe");
+  if (p().path != PathKind::Process) l.final_metrics.insert(l.final_metrics.end(), {"kinetic_energy", "kinetic_energy_vp"});
   l.work_unit = "score_evaluations";
   l.work_per_run = sampling_work(p()) + search_work(p());  // the progress bar's and the throughput's work
   return l;
@@ -381,8 +400,12 @@ plot::Figure SamplersExperiment::figure(const BatchResult& r) const {
   const std::string world = p().mixture.empty() ? preset_ids()[static_cast<size_t>(p().preset)]
                                                  : "edited mixture of " + std::to_string(samplers_mixture(p()).components.size()) + " components";
   f.title = "diffusion.samplers: " + world + ", " +
+            (p().path == PathKind::Process ? std::string() : path_labels()[static_cast<size_t>(p().path)] + " path, ") +
             (p().schedule == StepSchedule::LogSnr ? "logSNR" : "time") + "-uniform steps, n = " + format_real(static_cast<double>(p().particles)) + ", " +
             std::to_string(r.runs_done) + " runs";
+  if (const int ke = r.layout.find_final("kinetic_energy"), vp = r.layout.find_final("kinetic_energy_vp"); ke >= 0 && vp >= 0 && !r.layout.series.empty())
+    f.title += "; kinetic energy " + plot::format_number(r.final_stat(0, static_cast<size_t>(ke)).mean()) + " (VP's: " +
+               plot::format_number(r.final_stat(0, static_cast<size_t>(vp)).mean()) + ")";
   plot::Plot disc = quality_plot(r, "disc_error", "Discretisation error ‖x̂ − x*‖ vs NFE (same noise, converged PF-ODE x*)", "mean ‖x̂ − x*‖", true);
   disc.lines.erase(std::remove_if(disc.lines.begin(), disc.lines.end(), [](const plot::Line& l) { return l.group == "exact" || l.name == "ddpm"; }),
                    disc.lines.end());
@@ -410,7 +433,7 @@ DemoInfo samplers_demo() {
   d.id = "diffusion.samplers";
   d.chapter = "diffusion";
   d.title = "Samplers with the exact score";
-  d.summary = "DDPM, DDIM, Euler, Heun, DPM-Solver-1/2/3, DPM-Solver++ 2M/3M and a searched USF solver on a 2-D Gaussian mixture whose score is exact: quality against NFE.";
+  d.summary = "DDPM, DDIM, Euler, Heun, DPM-Solver-1/2/3, DPM-Solver++ 2M/3M and a searched USF solver on a 2-D Gaussian mixture whose score is exact: quality against NFE, on the VP, cond-OT or kinetic-optimal path.";
   d.about =
       "Data: a 2-D Gaussian mixture. Under the forward process x_t = α_t x₀ + σ_t ε every marginal p_t is again a mixture,\n"
       "so the score ∇log p_t, the noise prediction ε̂ = −σ_t ∇log p_t and the data prediction x̂₀ = (x_t − σ_t ε̂)/α_t are exact:\n"
@@ -435,14 +458,28 @@ DemoInfo samplers_demo() {
       "over the exact noised density p_t; the clock is uniform in λ, and between a solver's steps the cloud is drawn on the\n"
       "chord between its states. 'trajectories' draws 48 particles' paths through the steps (DDPM's carry its injected\n"
       "noise, the ODE solvers' are deterministic); 'score field' draws ∇log p_t at the current t as arrows (lengths scaled\n"
-      "within that t and capped).";
+      "within that t and capped).\n"
+      "Probability paths ('path'; Shaul, Chen, Nickel, Le, Lipman, ICML 2023): the samplers run on the VP process's own Gaussian path\n"
+      "p_t(x|x₀) = N(α_t x₀, σ_t² I), on the straight cond-OT path (α, σ linear in t, as in flow matching) or on the kinetic-optimal\n"
+      "(KO) path for the current mixture, all three between VP's end points. Its velocity is u_t = α̇ E[x₀|x] + σ̇ E[ε|x] and its\n"
+      "kinetic energy KE = ∫ E‖u_t‖² dt = ∫ γ̇ᵀ G(λ) γ̇ dt, γ = (α, σ), with a 2×2 metric G that depends on the log-SNR λ only.\n"
+      "The KO path is the geodesic of G at constant speed; here it is found numerically (a reading: the paper derives it from a 1-D\n"
+      "ODE in its data separation function). The paper's claim: the KO path has the least energy and is easier to sample at low NFE.\n"
+      "What to look for (ring): KE(KO) < KE(cond-OT) < KE(VP), and with 'uniform in time' steps Euler's error at 4 to 10 NFE is\n"
+      "lowest on KO and highest on VP (claim 8, tests/unit/diffusion_claims_test.cpp); the read-outs list the three energies,\n"
+      "and the fourth plot shows the three paths as curves (σ_t, α_t) with a dot at the film's t.\n"
+      "With logSNR steps DDIM and the DPM-Solvers give the same samples on every path (x/α against λ obeys one ODE), so the film\n"
+      "then shows Euler and Heun; there Euler on KO is close to VP and cond-OT is the worst. On the checkerboard and the moons\n"
+      "cond-OT's energy is above VP's (src/diffusion/README.md).";
   d.papers = {"C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver: A Fast ODE Solver for Diffusion Probabilistic Model Sampling in Around 10 Steps. NeurIPS 2022.",
               "C. Lu, Y. Zhou, F. Bao, J. Chen, C. Li, J. Zhu. DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models. arXiv:2211.01095, 2022.",
               "J. Song, C. Meng, S. Ermon. Denoising Diffusion Implicit Models. ICLR 2021.",
               "J. Ho, A. Jain, P. Abbeel. Denoising Diffusion Probabilistic Models. NeurIPS 2020.",
               "Y. Song, J. Sohl-Dickstein, D. P. Kingma, A. Kumar, S. Ermon, B. Poole. Score-Based Generative Modeling through Stochastic Differential Equations. ICLR 2021.",
               "T. Karras, M. Aittala, T. Aila, S. Laine. Elucidating the Design Space of Diffusion-Based Generative Models. NeurIPS 2022.",
-              "E. Liu, X. Ning, H. Yang, Y. Wang. A Unified Sampling Framework for Solver Searching of Diffusion Probabilistic Models. ICLR 2024 (reading of the abstract)."};
+              "E. Liu, X. Ning, H. Yang, Y. Wang. A Unified Sampling Framework for Solver Searching of Diffusion Probabilistic Models. ICLR 2024 (reading of the abstract).",
+              "N. Shaul, R. T. Q. Chen, M. Nickel, M. Le, Y. Lipman. On Kinetic Optimal Probability Paths for Generative Models. ICML 2023 (the KO path computed numerically: a reading).",
+              "Y. Lipman, R. T. Q. Chen, H. Ben-Hamu, M. Nickel, M. Le. Flow Matching for Generative Modeling. ICLR 2023 (the cond-OT path)."};
   d.default_runs = 8;
   d.make = [] { return std::make_unique<SamplersExperiment>(); };
   return d;

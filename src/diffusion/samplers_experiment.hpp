@@ -6,11 +6,13 @@
 // (DDPM); Karras et al. 2022 (Heun). Algorithms and equations: solvers.hpp, metrics.hpp.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "diffusion/kinetic.hpp"
 #include "diffusion/metrics.hpp"
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
@@ -25,6 +27,7 @@ struct SamplersParams {
   double width = 0.1;                // standard deviation of the presets' small components
   std::string mixture;               // the edited mixture (mixture_text.hpp); empty: the preset
   Process process = Process::Vp;
+  PathKind path = PathKind::Process; // the Gaussian path the samplers run on (kinetic.hpp): VP's, cond-OT or KO between VP's end points
   StepSchedule schedule = StepSchedule::LogSnr;
   std::vector<double> nfe;           // NFE budgets, increasing; each rounded down to a whole number
   long long particles = 500;         // n per (solver, NFE)
@@ -75,6 +78,11 @@ class SamplersRun {
   // the host, on demand: count × NFE score evaluations.
   Paths paths(size_t s, size_t k, size_t count) const;
   const Mixture& mixture() const { return mixture_; }
+  const NoiseSchedule& schedule() const { return schedule_; }  // the path the samplers run on
+  // The kinetic energy ∫ E‖u_t‖² dt of each path kind between VP's end points (kinetic.hpp), NaN
+  // unless the run is on a path other than the process's (`path` ≠ process).
+  double kinetic_energy(PathKind kind) const { return paths_ ? paths_->kinetic_energy[static_cast<int>(kind)] : __builtin_nan(""); }
+  const GaussianPaths* paths() const { return paths_.get(); }  // the three paths (null when `path` = process)
   const Particles& reference() const { return reference_; }
   const Particles& exact() const { return exact_; }
   double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE (USF: plus its search, at most)
@@ -93,6 +101,7 @@ class SamplersRun {
   ParticleEngine engine_;
   Status status_;
   std::vector<double> values_, floor_;
+  std::shared_ptr<const GaussianPaths> paths_;
   size_t next_ = 0;
 
   mutable std::vector<UsfSearch> usf_;            // per NFE index; candidates == 0: not searched yet
@@ -106,6 +115,8 @@ class SamplersRun {
 std::vector<double> nfe_budgets(const SamplersParams& p);
 
 Mixture samplers_mixture(const SamplersParams& p);
+// The forward process (VP or VE); with `path` ≠ process the samplers run on gaussian_paths(mixture,
+// this process).path[path] instead (SamplersRun::schedule()).
 NoiseSchedule samplers_schedule(const SamplersParams& p);
 
 class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExperiment> {
