@@ -212,7 +212,7 @@ void IrlRun::measure(int n) {
     std::vector<double> visits(counts_.size());
     for (size_t i = 0; i < visits.size(); ++i) visits[i] = counts_[i] / n;
     ProjectionFeatureMatching fm(m, problem_.phi, feature_expectations(m, problem_.phi, visits));
-    while (fm.iterations() < p_.fm_iterations && fm.distance() > p_.fm_epsilon) fm.iterate();
+    while (fm.iterations() < p_.fm_iterations && fm.distance() > p_.fm_epsilon && !fm.stalled()) fm.iterate();
     point.fm_gap = return_gap(fm.occupancy());
     point.fm_distance = fm.distance();
     point.fm_iterations = fm.iterations();
@@ -230,7 +230,7 @@ double IrlRun::return_gap(const std::vector<double>& occupancy) const {
 namespace {
 
 enum IrlCurve { kCurveExcessKl, kCurveParamError, kCurveReturnGap };
-enum IrlFinal { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl, kFinalReturnGap, kFinalFeatureDistance };
+enum IrlFinal { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl, kFinalReturnGap, kFinalFeatureDistance, kFinalFmIterations };
 
 // One run: an IrlRun along the Runs tab's sample sizes, each measurement recorded as it is made
 // (resumable after any chunk or fit).
@@ -276,7 +276,11 @@ class IrlCursor final : public RunCursor {
     const double last_gap[kMethodCount] = {last.mle_gap, last.bc_gap, last.fm_gap};
     for (int mth = 0; mth < kMethodCount; ++mth)
       if (slot_[mth] >= 0) out_.final(static_cast<size_t>(slot_[mth]), kFinalReturnGap, last_gap[mth]);
-    if (slot_[static_cast<int>(Method::Fm)] >= 0) out_.final(static_cast<size_t>(slot_[static_cast<int>(Method::Fm)]), kFinalFeatureDistance, last.fm_distance);
+    if (slot_[static_cast<int>(Method::Fm)] >= 0) {
+      const size_t s = static_cast<size_t>(slot_[static_cast<int>(Method::Fm)]);
+      out_.final(s, kFinalFeatureDistance, last.fm_distance);
+      out_.final(s, kFinalFmIterations, last.fm_iterations);
+    }
     const double last_kl[2] = {last.mle_kl, last.bc_kl};
     for (int mth = 0; mth < 2; ++mth) {  // MLE and BC: feature matching's KL is infinite
       if (slot_[mth] < 0) continue;
@@ -309,7 +313,7 @@ RunLayout IrlExperiment::layout() const {
   for (int n : irl_sample_sizes(p())) xs.push_back(n);
   l.axes = {{"expert trajectories n", xs}};
   l.curves = {{"excess_kl", 0}, {"param_error", 0}, {"return_gap", 0}};
-  l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl", "return_gap", "feature_distance"};
+  l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl", "return_gap", "feature_distance", "fm_iterations"};
   l.work_unit = "trajectories";
   l.work_per_run = p().n_max + static_cast<double>(l.axes[0].x.size());
   return l;
