@@ -393,7 +393,7 @@ DemoInfo irl_demo() {
       "magnitude higher (claim 8, test 'claim 8' in tests/unit/mdp_claims_test.cpp).\n"
       "Feature matching (Abbeel & Ng 2004, the projection algorithm): with μ(π) = E_π[Σ_h φ(s_h, a_h)] and μ̂_E from the n trajectories,\n"
       "    w = μ̂_E − μ̄,  π^(i) = argmax_π wᵀμ(π) (backward induction),  μ̄ ← projection of μ̂_E on the segment [μ̄, μ(π^(i))]\n"
-      "until ‖μ̂_E − μ̄‖ ≤ ε; the output is the mixture of the π^(i) whose feature expectations are μ̄ (weights tracked through the\n"
+      "until ‖μ̂_E − μ̄‖ ≤ ε or it stalls (falls by ≤ 10⁻⁴ of itself in an iteration); the output is the mixture of the π^(i) whose feature expectations are μ̄ (weights tracked through the\n"
       "projections, in place of the paper's quadratic programme). Its trajectory KL to the soft expert is infinite (deterministic\n"
       "components), so the third plot compares all methods on the gap in the expected true return |V(π̂) − V(π_E)|.";
   d.papers = {"A. Schlaginhaufen, M. Kamgarpour. Fast Rates for Inverse Reinforcement Learning. arXiv:2605.14599, 2026.",
