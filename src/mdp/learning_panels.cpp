@@ -354,7 +354,13 @@ class LearningView final : public ui::DemoView {
     p.y = {"error", plot::Scale::Log};
     for (size_t m = 0; m < sweep_errors_.size() && !episodes_x_.empty(); ++m) {
       p.lines.push_back(live_curve(eval_names_[m], eval_slots_[m], trace_lambdas(), sweep_errors_[m]));
-      p.points.push_back(plot::Points{eval_names_[m], trace_lambdas(), sweep_errors_[m], palette(eval_slots_[m]), 3.0f, ""});
+      plot::Points grid;  // the λ grid's points (one legend entry with the line: same name)
+      grid.name = eval_names_[m];
+      grid.x = trace_lambdas();
+      grid.y = sweep_errors_[m];
+      grid.color = palette(eval_slots_[m]);
+      grid.radius = 3.0f;
+      p.points.push_back(grid);
     }
     plot::Guide at;
     at.value = lambda_;
