@@ -6,15 +6,8 @@
 namespace klab::diffusion {
 
 std::vector<double> time_grid(const NoiseSchedule& s, StepSchedule schedule, int steps) {
-  std::vector<double> t(static_cast<size_t>(steps) + 1);
-  const double t0 = 1.0, t1 = s.t_end, l0 = s.lambda(t0), l1 = s.lambda(t1);
-  for (int i = 0; i <= steps; ++i) {
-    const double u = static_cast<double>(i) / steps;
-    t[static_cast<size_t>(i)] = schedule == StepSchedule::Time ? t0 + u * (t1 - t0) : s.t_of_lambda(l0 + u * (l1 - l0));
-  }
-  t.front() = t0;
-  t.back() = t1;
-  return t;
+  // blend 1 · t_λ(…) + 0 · (…) and 0 · t_λ(…) + 1 · (…) are the pure terms exactly (test "diffusion USF: time grids").
+  return usf_time_grid(s, schedule == StepSchedule::LogSnr ? 1.0 : 0.0, 1.0, steps);
 }
 
 std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double power, int steps) {

@@ -50,7 +50,8 @@ struct SolverPlan {
   }
 };
 
-// The step end points t_0 = 1 > t_1 > ... > t_steps = t_end: uniform in λ or in t.
+// The step end points t_0 = 1 > t_1 > ... > t_steps = t_end: uniform in λ or in t (usf_time_grid
+// at blend 1 or 0, power 1).
 std::vector<double> time_grid(const NoiseSchedule& s, StepSchedule schedule, int steps);
 
 // `solver` with exactly `nfe` evaluations of the exact model of m under s (nfe ≥ 1). Solver::Usf
@@ -71,7 +72,7 @@ struct UsfPlan {
   std::vector<UsfStep> steps;
 };
 // t_i = (1 − blend)(1 + u_i (t_end − 1)) + blend · t_λ(λ_1 + u_i (λ_{t_end} − λ_1)), u_i = (i/N)^power:
-// blend 1 / power 1 is time_grid(LogSnr), blend 0 / power 1 time_grid(Time), bit for bit.
+// blend 1 / power 1 is uniform in λ, blend 0 / power 1 uniform in t, bit for bit (time_grid).
 std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double power, int steps);
 // DPM-Solver++ 2M on `schedule`'s grid as a UsfPlan (its plan equals make_solver_plan(DpmppTwoM), bit for bit).
 UsfPlan usf_start_plan(StepSchedule schedule, int nfe);

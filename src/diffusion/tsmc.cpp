@@ -126,15 +126,14 @@ SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const 
     }
     res.evaluations += static_cast<double>(n);
     const double ess = o.resample || film ? ess_fraction(log_w) : 1.0;  // (not needed otherwise)
-    if (film) film->log_w.push_back(log_w), film->ess.push_back(ess), film->resampled.push_back(o.resample && ess < 0.5);
+    if (film) film->log_w.push_back(log_w), film->ess.push_back(ess);
     if (o.resample && ess < 0.5) {
       const std::vector<size_t> idx = systematic(log_w, n, rng);
       gather(x, idx), gather(y, idx), gather(mx, idx), gather(my, idx), gather(look, idx);
       std::fill(log_w.begin(), log_w.end(), 0.0);
       if (film) film->parent.push_back(idx);
     } else if (film) {
-      film->parent.emplace_back(n);
-      for (size_t i = 0; i < n; ++i) film->parent.back()[i] = i;
+      film->parent.emplace_back();  // no resampling: the identity
     }
     if (o.keep_paths) res.mean[static_cast<size_t>(k)] = Particles{mx, my}, res.var.push_back(v);
     if (o.proposal) {
@@ -189,7 +188,7 @@ Paths genealogy(const SmcFilm& f, const std::vector<double>& t, size_t count) {
     for (size_t k = states; k-- > 0;) {
       p.x[j * states + k] = f.state[k].x[i];
       p.y[j * states + k] = f.state[k].y[i];
-      if (k > 0) i = f.parent[k - 1][i];
+      if (k > 0 && f.resampled(k - 1)) i = f.parent[k - 1][i];
     }
   }
   return p;

@@ -67,10 +67,12 @@ enum class Potentials { Twists, LookAhead };
 struct SmcFilm {
   std::vector<Particles> state;             // (K + 1) x_k of every particle
   std::vector<std::vector<double>> log_w;   // (K + 1) the log weights state k enters resampling with (k = K: with the reward)
-  std::vector<std::vector<size_t>> parent;  // (K) particle i of state k + 1 descends from particle parent[k][i] of state k
-  std::vector<bool> resampled;              // (K) whether step k resampled
+  // (K) where step k resampled: particle i of state k + 1 descends from particle parent[k][i] of
+  // state k; where it did not, parent[k] is empty (the identity: particle i from particle i).
+  std::vector<std::vector<size_t>> parent;
   std::vector<double> ess;                  // (K + 1) ESS/N of log_w[k]
   std::vector<size_t> output_parent;        // (outputs) the particle of state K each output is
+  bool resampled(size_t k) const { return k < parent.size() && !parent[k].empty(); }  // whether step k resampled
 };
 
 // The ancestral paths of the first `count` outputs through the film's states (times t_0 … t_K).

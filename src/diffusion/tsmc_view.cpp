@@ -124,7 +124,7 @@ class TsmcView final : public ui::DemoView {
     char when[160];
     std::snprintf(when, sizeof when, "%s, step %zu / %d, t = %.3g", output ? "SMC run" : ("SIS run " + std::to_string(film_index() + 1)).c_str(), k,
                   params_.steps, run_->problem().t[k]);
-    const bool resampled = k < film_.resampled.size() && film_.resampled[k];
+    const bool resampled = film_.resampled(k);
     const std::string title = id + " (" + when + ")" + (resampled ? ": resampled here" : "") + " over p*_t; size ∝ weight";
     FilmLayers layers;
     layers.paths = toggles_.paths ? &lineage_ : nullptr;
@@ -154,7 +154,7 @@ class TsmcView final : public ui::DemoView {
     for (size_t k = 0; k <= static_cast<size_t>(state()) && k < film_.ess.size(); ++k) {
       l.x.push_back(static_cast<double>(k));
       l.y.push_back(film_.ess[k]);
-      if (k < film_.resampled.size() && film_.resampled[k]) r.x.push_back(static_cast<double>(k)), r.y.push_back(film_.ess[k]);
+      if (film_.resampled(k)) r.x.push_back(static_cast<double>(k)), r.y.push_back(film_.ess[k]);
     }
     q.lines = {l, plot::reference_line("resampling threshold ½", {0.0, static_cast<double>(params_.steps)}, {0.5, 0.5})};
     q.points = {r};

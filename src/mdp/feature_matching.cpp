@@ -48,7 +48,7 @@ void ProjectionFeatureMatching::add(const std::vector<double>& occupancy, double
 
 void ProjectionFeatureMatching::iterate() {
   const Eigen::VectorXd w = mu_expert_ - mu_bar_;
-  if (w.squaredNorm() == 0.0) return;
+  if (w.squaredNorm() == 0.0 || stalled_) return;
   const Eigen::VectorXd r = phi_ * w;  // the reward w^(i)ᵀφ(s, a)
   std::vector<int> greedy;
   solve_finite(m_, std::vector<double>(r.data(), r.data() + r.size()), &greedy);
@@ -58,6 +58,8 @@ void ProjectionFeatureMatching::iterate() {
   const double c = norm2 > 0.0 ? std::clamp(step.dot(w) / norm2, 0.0, 1.0) : 0.0;
   add(occupancy, c);
   mu_bar_ += c * step;
+  const double before = w.norm();
+  stalled_ = before - distance() <= kProjectionStall * before;
 }
 
 }  // namespace klab::mdp

@@ -26,13 +26,23 @@ namespace klab::mdp {
 // μ = Σ_h γ^h Σ_{s,a} occupancy_h(s, a) φ(s, a)  (occupancy: H·SA, as occupancy_finite returns).
 Eigen::VectorXd feature_expectations(const Mdp& m, const Eigen::MatrixXd& phi, const std::vector<double>& occupancy);
 
+// The projection has stalled when an iteration lowers the margin t = ‖μ_E − μ̄‖₂ by at most
+// kProjectionStall·t. Out of reach (μ_E outside the achievable set) μ̄ crawls towards the nearest
+// achievable point, its steps shrinking like 1/i while t barely moves (a relative 3·10⁻⁷ an iteration
+// after 2,000; test "feature matching: out of reach"); within reach every iteration of mdp.irl's
+// default and slip = 0.2 runs lowered t by at least 1.3·10⁻³ of itself (src/mdp/README.md).
+constexpr double kProjectionStall = 1e-4;
+
 class ProjectionFeatureMatching {
  public:
   // m: finite horizon (m.horizon ≥ 1); m, phi must outlive the object.
   ProjectionFeatureMatching(const Mdp& m, const Eigen::MatrixXd& phi, Eigen::VectorXd mu_expert);
-  // One iteration i (does nothing once ‖μ_E − μ̄‖ is 0).
+  // One iteration i (does nothing once ‖μ_E − μ̄‖ is 0 or the projection has stalled).
   void iterate();
   int iterations() const { return static_cast<int>(weights_.size()) - 1; }
+  // Whether the last iteration lowered ‖μ_E − μ̄‖ by at most kProjectionStall of it: further
+  // iterations are wasted (μ_E is out of reach and μ̄ is near its nearest achievable point).
+  bool stalled() const { return stalled_; }
   double distance() const { return (mu_expert_ - mu_bar_).norm(); }  // ‖μ_E − μ̄^(i)‖
   const Eigen::VectorXd& mu_bar() const { return mu_bar_; }
   const std::vector<double>& weights() const { return weights_; }   // λ_j of π^(j), j = 0..i
@@ -45,6 +55,7 @@ class ProjectionFeatureMatching {
   const Eigen::MatrixXd& phi_;
   Eigen::VectorXd mu_expert_, mu_bar_;
   std::vector<double> weights_, occupancy_;
+  bool stalled_ = false;
 };
 
 }  // namespace klab::mdp

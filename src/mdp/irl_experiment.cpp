@@ -212,7 +212,7 @@ void IrlRun::measure(int n) {
     std::vector<double> visits(counts_.size());
     for (size_t i = 0; i < visits.size(); ++i) visits[i] = counts_[i] / n;
     ProjectionFeatureMatching fm(m, problem_.phi, feature_expectations(m, problem_.phi, visits));
-    while (fm.iterations() < p_.fm_iterations && fm.distance() > p_.fm_epsilon) fm.iterate();
+    while (fm.iterations() < p_.fm_iterations && fm.distance() > p_.fm_epsilon && !fm.stalled()) fm.iterate();
     point.fm_gap = return_gap(fm.occupancy());
     point.fm_distance = fm.distance();
     point.fm_iterations = fm.iterations();
@@ -230,7 +230,7 @@ double IrlRun::return_gap(const std::vector<double>& occupancy) const {
 namespace {
 
 enum IrlCurve { kCurveExcessKl, kCurveParamError, kCurveReturnGap };
-enum IrlFinal { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl, kFinalReturnGap, kFinalFeatureDistance };
+enum IrlFinal { kFinalKlSlope, kFinalParamSlope, kFinalExcessKl, kFinalKl, kFinalBestKl, kFinalReturnGap, kFinalFeatureDistance, kFinalFmIterations };
 
 // One run: an IrlRun along the Runs tab's sample sizes, each measurement recorded as it is made
 // (resumable after any chunk or fit).
@@ -276,7 +276,11 @@ class IrlCursor final : public RunCursor {
     const double last_gap[kMethodCount] = {last.mle_gap, last.bc_gap, last.fm_gap};
     for (int mth = 0; mth < kMethodCount; ++mth)
       if (slot_[mth] >= 0) out_.final(static_cast<size_t>(slot_[mth]), kFinalReturnGap, last_gap[mth]);
-    if (slot_[static_cast<int>(Method::Fm)] >= 0) out_.final(static_cast<size_t>(slot_[static_cast<int>(Method::Fm)]), kFinalFeatureDistance, last.fm_distance);
+    if (slot_[static_cast<int>(Method::Fm)] >= 0) {
+      const size_t s = static_cast<size_t>(slot_[static_cast<int>(Method::Fm)]);
+      out_.final(s, kFinalFeatureDistance, last.fm_distance);
+      out_.final(s, kFinalFmIterations, last.fm_iterations);
+    }
     const double last_kl[2] = {last.mle_kl, last.bc_kl};
     for (int mth = 0; mth < 2; ++mth) {  // MLE and BC: feature matching's KL is infinite
       if (slot_[mth] < 0) continue;
@@ -309,7 +313,7 @@ RunLayout IrlExperiment::layout() const {
   for (int n : irl_sample_sizes(p())) xs.push_back(n);
   l.axes = {{"expert trajectories n", xs}};
   l.curves = {{"excess_kl", 0}, {"param_error", 0}, {"return_gap", 0}};
-  l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl", "return_gap", "feature_distance"};
+  l.final_metrics = {"kl_slope", "param_slope", "excess_kl", "kl", "best_kl", "return_gap", "feature_distance", "fm_iterations"};
   l.work_unit = "trajectories";
   l.work_per_run = p().n_max + static_cast<double>(l.axes[0].x.size());
   return l;
@@ -389,7 +393,7 @@ DemoInfo irl_demo() {
       "magnitude higher (claim 8, test 'claim 8' in tests/unit/mdp_claims_test.cpp).\n"
       "Feature matching (Abbeel & Ng 2004, the projection algorithm): with μ(π) = E_π[Σ_h φ(s_h, a_h)] and μ̂_E from the n trajectories,\n"
       "    w = μ̂_E − μ̄,  π^(i) = argmax_π wᵀμ(π) (backward induction),  μ̄ ← projection of μ̂_E on the segment [μ̄, μ(π^(i))]\n"
-      "until ‖μ̂_E − μ̄‖ ≤ ε; the output is the mixture of the π^(i) whose feature expectations are μ̄ (weights tracked through the\n"
+      "until ‖μ̂_E − μ̄‖ ≤ ε or it stalls (falls by ≤ 10⁻⁴ of itself in an iteration); the output is the mixture of the π^(i) whose feature expectations are μ̄ (weights tracked through the\n"
       "projections, in place of the paper's quadratic programme). Its trajectory KL to the soft expert is infinite (deterministic\n"
       "components), so the third plot compares all methods on the gap in the expected true return |V(π̂) − V(π_E)|.";
   d.papers = {"A. Schlaginhaufen, M. Kamgarpour. Fast Rates for Inverse Reinforcement Learning. arXiv:2605.14599, 2026.",

@@ -50,15 +50,15 @@ struct IrlPoint {
   int n = 0;
   double mle_kl = std::nan(""), mle_excess_kl = std::nan(""), mle_param_error = std::nan(""), bc_kl = std::nan("");
   double mle_gap = std::nan(""), bc_gap = std::nan(""), fm_gap = std::nan("");
-  double fm_distance = std::nan("");  // ‖μ̂_E − μ̄‖ where the projection stopped
-  int fm_iterations = 0;
+  double fm_distance = std::nan("");    // ‖μ̂_E − μ̄‖ where the projection stopped
+  double fm_iterations = std::nan("");  // its iterations: to ‖μ̂_E − μ̄‖ ≤ ε, the stall, or the cap (a count)
 };
 
 // One run of mdp.irl, step by step: the soft-optimal expert, the best model in the class θ† (the
 // population MLE, its KL and the population loss's Hessian H), then along an increasing list of
 // sample sizes n_k: sample expert trajectories up to n_k in chunks (nested: the first n of one
 // stream), fit θ̂ (warm-started from the previous fit) and measure KL(P* ‖ P_θ̂) − KL(P* ‖ P_θ†),
-// ‖θ̂ − θ†‖²_H, behaviour cloning's KL, feature matching on the n trajectories' μ̂_E (run to ε or
+// ‖θ̂ − θ†‖²_H, behaviour cloning's KL, feature matching on the n trajectories' μ̂_E (run to ε, a stall or
 // fm_iterations projections within the measurement) and the return gaps. The Runs tab's cursor and
 // the live view both step it.
 class IrlRun {

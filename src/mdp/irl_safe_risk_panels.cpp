@@ -113,6 +113,7 @@ class IrlView final : public ui::DemoView {
     if (bc_) rows.push_back({"behaviour cloning KL", last(&IrlPoint::bc_kl)});
     if (fm_) {
       rows.push_back({"FM ‖μ̂_E − μ̄‖", last(&IrlPoint::fm_distance)});
+      rows.push_back({"FM iterations", last(&IrlPoint::fm_iterations)});
       rows.push_back({"FM return gap", last(&IrlPoint::fm_gap)});
     }
     ui::readout_table("##irl", rows, 3);

@@ -1,6 +1,7 @@
 #include "mdp/learning_experiment.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
@@ -15,13 +16,13 @@ namespace {
 // [SECTION] params
 
 constexpr int kCheckpoints = 40;
-enum class Learner { QLearning, Sarsa, ExpectedSarsa, Ucbvi, Retrace, TreeBackup, Rbis };
-constexpr int kLearnerCount = 7;
-// The control learners come first, in ControlMethod's order (control_learner.hpp).
-static_assert(static_cast<int>(Learner::QLearning) == static_cast<int>(ControlMethod::QLearning) &&
-              static_cast<int>(Learner::Ucbvi) == static_cast<int>(ControlMethod::Ucbvi));
+// The method ids and the learner each runs (the only id → method mapping; learning_method()).
+constexpr const char* kMethodIds[] = {"q_learning", "sarsa", "expected_sarsa", "ucbvi", "retrace", "tree_backup", "rbis"};
+constexpr std::array<LearningMethod, 7> kMethods{ControlMethod::QLearning, ControlMethod::Sarsa, ControlMethod::ExpectedSarsa, ControlMethod::Ucbvi,
+                                                 TraceMethod::Retrace,     TraceMethod::TreeBackup, TraceMethod::Rbis};
+static_assert(std::size(kMethodIds) == kMethods.size(), "one learner per id");
 
-bool is_trace(Learner l) { return l == Learner::Retrace || l == Learner::TreeBackup || l == Learner::Rbis; }
+bool is_trace(const LearningMethod& m) { return std::holds_alternative<TraceMethod>(m); }
 
 const std::vector<std::string>& learning_method_labels() {
   static const std::vector<std::string> labels{"Q-learning", "SARSA", "expected SARSA", "UCBVI", "Retrace(λ)", "tree backup(λ)", "RBIS(λ)"};
@@ -80,7 +81,7 @@ enum Final { kFinalRegret, kFinalQError, kFinalOpeError };
 // λ when lambda_slot < 0, else the λ grid's entry, recorded after the last episode only).
 struct Job {
   size_t slot;
-  Learner learner;
+  LearningMethod learner;
   double lambda;
   int lambda_slot;
 };
@@ -95,7 +96,7 @@ class LearningCursor final : public RunCursor {
     problem_ = std::make_unique<EpisodicProblem>(world_->mdp, p_.horizon, p_.gamma);
     ope_ = off_policy_task(*problem_, p_.target_eps, p_.behaviour_eps);
     for (size_t s = 0; s < p_.methods.size(); ++s) {
-      const auto l = static_cast<Learner>(id_index(learning_method_ids(), p_.methods[s]));
+      const LearningMethod l = learning_method(p_.methods[s]);
       jobs_.push_back({s, l, p_.lambda, -1});
       if (is_trace(l))
         for (size_t k = 0; k < trace_lambdas().size(); ++k) jobs_.push_back({s, l, trace_lambdas()[k], static_cast<int>(k)});
@@ -128,11 +129,10 @@ class LearningCursor final : public RunCursor {
       c.episodes = static_cast<uint32_t>(p_.episodes);
       c.bonus_scale = p_.bonus_scale;
       c.delta = p_.delta;
-      control_ = std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(j.learner), c, seed_, run_);
+      control_ = std::make_unique<ControlLearner>(*problem_, std::get<ControlMethod>(j.learner), c, seed_, run_);
       return;
     }
-    const auto method = static_cast<TraceMethod>(static_cast<int>(j.learner) - static_cast<int>(Learner::Retrace));
-    trace_ = std::make_unique<TraceEvaluator>(*problem_, ope_, method, j.lambda, p_.ope_alpha, seed_, run_);
+    trace_ = std::make_unique<TraceEvaluator>(*problem_, ope_, std::get<TraceMethod>(j.learner), j.lambda, p_.ope_alpha, seed_, run_);
   }
 
   void run_episode() {
@@ -190,10 +190,11 @@ class LearningCursor final : public RunCursor {
 }  // namespace
 
 const std::vector<std::string>& learning_method_ids() {
-  static const std::vector<std::string> ids{"q_learning", "sarsa", "expected_sarsa", "ucbvi", "retrace", "tree_backup", "rbis"};
-  static_assert(kLearnerCount == static_cast<int>(Learner::Rbis) + 1);
+  static const std::vector<std::string> ids(std::begin(kMethodIds), std::end(kMethodIds));
   return ids;
 }
+
+LearningMethod learning_method(const std::string& id) { return kMethods.at(id_index(learning_method_ids(), id)); }
 
 const std::vector<double>& trace_lambdas() {
   static const std::vector<double> l{0.0, 0.4, 0.7, 0.9, 0.95, 1.0};
@@ -229,7 +230,7 @@ RunLayout LearningExperiment::layout() const {
   l.work_unit = "steps";
   double jobs = 0.0;
   for (const std::string& id : p().methods)
-    jobs += is_trace(static_cast<Learner>(id_index(learning_method_ids(), id))) ? 1.0 + trace_lambdas().size() : 1.0;
+    jobs += is_trace(learning_method(id)) ? 1.0 + trace_lambdas().size() : 1.0;
   l.work_per_run = jobs * static_cast<double>(p().episodes) * p().horizon;
   return l;
 }

@@ -8,11 +8,14 @@
 // All learners face the same random outcomes (common random numbers, episodic.hpp).
 #pragma once
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "mdp/control_learner.hpp"
 #include "mdp/td_learning.hpp"
+#include "mdp/traces.hpp"
 #include "mdp/world.hpp"
 
 namespace klab::mdp {
@@ -38,6 +41,9 @@ struct LearningParams {
 };
 
 const std::vector<std::string>& learning_method_ids();  // q_learning, sarsa, expected_sarsa, ucbvi, retrace, tree_backup, rbis
+// What a method id runs: a control learner (ControlLearner) or an off-policy evaluator (TraceEvaluator).
+using LearningMethod = std::variant<ControlMethod, TraceMethod>;
+LearningMethod learning_method(const std::string& id);  // id: one of learning_method_ids()
 
 class LearningExperiment final : public ExperimentOf<LearningParams, LearningExperiment> {
  public:

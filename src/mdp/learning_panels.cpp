@@ -49,6 +49,8 @@ plot::Line live_curve(const std::string& name, size_t slot, const std::vector<do
 // evaluator's V̂^π under the target's rays (toggle); on other worlds V̂ against V* (or V^π) over the
 // states, or the visits. Right, the headline: every control learner's cumulative regret, with the
 // evaluators' errors beside it; when only evaluators are selected their errors are the headline.
+// Last, the evaluators' λ sweep: each evaluator also runs at every λ of trace_lambdas(), in step
+// with the others (the same behaviour episodes), its error at the latest episode drawn against λ.
 class LearningView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -56,12 +58,14 @@ class LearningView final : public ui::DemoView {
     if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);
     learners_.clear();
     evaluators_.clear();
+    sweep_.clear();
     names_.clear();
     slots_.clear();
     eval_names_.clear();
     eval_slots_.clear();
     regrets_.clear();
     errors_.clear();
+    sweep_errors_.clear();
     episodes_x_.clear();
     problem_.reset();
     world_.reset();
@@ -82,11 +86,10 @@ class LearningView final : public ui::DemoView {
     c.episodes = static_cast<uint32_t>(e.p().episodes);
     c.bonus_scale = e.p().bonus_scale;
     c.delta = e.p().delta;
-    const auto first_trace = static_cast<size_t>(ControlMethod::Ucbvi) + 1;  // retrace: learning_method_ids()' order
     for (size_t s = 0; s < e.p().methods.size(); ++s) {
-      const size_t id = id_index(learning_method_ids(), e.p().methods[s]);
-      if (id < first_trace) {
-        learners_.push_back(std::make_unique<ControlLearner>(*problem_, static_cast<ControlMethod>(id), c, ctx.seed, 0));
+      const LearningMethod method = learning_method(e.p().methods[s]);
+      if (const ControlMethod* control = std::get_if<ControlMethod>(&method)) {
+        learners_.push_back(std::make_unique<ControlLearner>(*problem_, *control, c, ctx.seed, 0));
         names_.push_back(e.p().methods[s]);
         slots_.push_back(s);
         continue;
@@ -95,13 +98,16 @@ class LearningView final : public ui::DemoView {
         ope_ = off_policy_task(*problem_, e.p().target_eps, e.p().behaviour_eps);
         target_values_ = evaluate_finite(problem_->scaled, ope_.target, problem_->scaled.reward);
       }
-      const auto method = static_cast<TraceMethod>(id - first_trace);
-      evaluators_.push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, method, e.p().lambda, e.p().ope_alpha, ctx.seed, 0));
+      const TraceMethod trace = std::get<TraceMethod>(method);
+      evaluators_.push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, trace, e.p().lambda, e.p().ope_alpha, ctx.seed, 0));
+      sweep_.emplace_back();
+      for (double l : trace_lambdas()) sweep_.back().push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, trace, l, e.p().ope_alpha, ctx.seed, 0));
       eval_names_.push_back(e.p().methods[s]);
       eval_slots_.push_back(s);
     }
     regrets_.assign(learners_.size(), {});
     errors_.assign(evaluators_.size(), {});
+    sweep_errors_.assign(evaluators_.size(), {});
     first_error_ = eval_q_error_ = 0.0;
     path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
     path_ready_ = false;
@@ -120,12 +126,18 @@ class LearningView final : public ui::DemoView {
     for (int k = 0; k < steps && !finished(); ++k) {
       for (size_t m = 0; m < learners_.size(); ++m) learners_[m]->run_episode(m == 0 ? path_.data() : nullptr);
       for (auto& ev : evaluators_) ev->run_episode();
+      for (auto& row : sweep_)
+        for (auto& ev : row) ev->run_episode();
       path_ready_ = !learners_.empty();
       ++done_;
       if (done_ % stride_ != 0 && done_ != episodes_) continue;
       episodes_x_.push_back(static_cast<double>(done_));
       for (size_t m = 0; m < learners_.size(); ++m) regrets_[m].push_back(learners_[m]->regret());
       for (size_t m = 0; m < evaluators_.size(); ++m) errors_[m].push_back(evaluators_[m]->error());
+      for (size_t m = 0; m < sweep_.size(); ++m) {
+        sweep_errors_[m].clear();
+        for (const auto& ev : sweep_[m]) sweep_errors_[m].push_back(ev->error());
+      }
       // O(H·SA) each: at the recorded episodes, not every frame.
       if (!learners_.empty()) first_error_ = learners_.front()->max_error();
       if (!evaluators_.empty()) eval_q_error_ = problem_->max_error(evaluators_.front()->q().data(), target_values_.q);
@@ -319,6 +331,31 @@ class LearningView final : public ui::DemoView {
     return p;
   }
 
+  // Each evaluator's error at the latest recorded episode against λ (trace_lambdas(): the Runs tab's
+  // "ope_error_vs_lambda", which it equals at the last episode), the parameter λ marked.
+  plot::Plot lambda_plot() const {
+    plot::Plot p;
+    p.title = "Evaluation error vs λ after " + plot::format_number(episodes_x_.empty() ? 0.0 : episodes_x_.back()) + " episodes, run 1";
+    p.x = {"λ", plot::Scale::Linear};
+    p.x.cover_lo = 0.0, p.x.cover_hi = 1.0;
+    p.y = {"error", plot::Scale::Log};
+    for (size_t m = 0; m < sweep_errors_.size() && !episodes_x_.empty(); ++m) {
+      p.lines.push_back(live_curve(eval_names_[m], eval_slots_[m], trace_lambdas(), sweep_errors_[m]));
+      plot::Points grid;  // the λ grid's points (one legend entry with the line: same name)
+      grid.name = eval_names_[m];
+      grid.x = trace_lambdas();
+      grid.y = sweep_errors_[m];
+      grid.color = palette(eval_slots_[m]);
+      grid.radius = 3.0f;
+      p.points.push_back(grid);
+    }
+    plot::Guide at;
+    at.value = lambda_;
+    at.label = "λ of the learning curves";
+    p.guides.push_back(at);
+    return p;
+  }
+
   // The headline is the regret when a control learner runs, else the evaluators' errors.
   void build_figure() {
     figure_.title = "mdp.learning on " + world_->name + ", run 1";
@@ -332,6 +369,8 @@ class LearningView final : public ui::DemoView {
       const std::string title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, run 1";
       figure_.plots.push_back(episode_plot(title, plot::Scale::Log, "error", eval_names_, eval_slots_, errors_));
       plot_ids_.push_back("ope");
+      figure_.plots.push_back(lambda_plot());
+      plot_ids_.push_back("ope_vs_lambda");
     }
     figure_.headline = 1;
   }
@@ -341,11 +380,13 @@ class LearningView final : public ui::DemoView {
   std::string problem_text_;
   std::vector<std::unique_ptr<ControlLearner>> learners_;
   std::vector<std::unique_ptr<TraceEvaluator>> evaluators_;  // at the parameter λ
+  std::vector<std::vector<std::unique_ptr<TraceEvaluator>>> sweep_;  // (evaluators, trace_lambdas()) the λ sweep, in step with them
   OffPolicyTask ope_;                       // their π, μ, V(ρ; π)
   FiniteValues target_values_;              // V^π_h, Q^π_h of the target
   std::vector<std::string> names_, eval_names_;  // method ids of the control learners, of the evaluators
   std::vector<size_t> slots_, eval_slots_;  // their index in `methods` (palette colour)
   std::vector<std::vector<double>> regrets_, errors_;  // (learners | evaluators, recorded episodes)
+  std::vector<std::vector<double>> sweep_errors_;      // (evaluators, trace_lambdas()) at the latest recorded episode
   std::vector<double> episodes_x_;
   std::vector<std::string> plot_ids_;       // the ids of figure_.plots
   std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H

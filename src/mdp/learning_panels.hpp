@@ -5,7 +5,7 @@
 #include "ui/demo_view.hpp"
 
 namespace klab::mdp {
-// mdp.learning: the control learners of run 1, one episode each per step.
+// mdp.learning: the control learners and off-policy evaluators (with their λ sweep) of run 1, one episode each per step.
 std::unique_ptr<ui::DemoView> make_learning_view();
 // mdp.constrained: the Lagrangian learners of run 1, one primal-dual iteration each per step.
 std::unique_ptr<ui::DemoView> make_constrained_view();

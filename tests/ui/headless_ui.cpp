@@ -1110,7 +1110,7 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
   }
 }
 
-TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, no regret plot") {
+TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, then their λ sweep, no regret plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   app.select("mdp.learning");
@@ -1121,6 +1121,7 @@ TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the
   for (const auto& r : plots) ids.push_back(r.id);
   CHECK(std::find(ids.begin(), ids.end(), "map") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "ope") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "ope_vs_lambda") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "regret") == ids.end());
   CHECK(app.view()->steps_done() > 0.0);
   check_plots(plots, "evaluators only, live");

@@ -90,8 +90,19 @@ TEST_CASE("diffusion USF: time grids run from 1 to t_end, decreasing, and contai
         CHECK(t.back() == s.t_end);
         for (size_t i = 1; i < t.size(); ++i) CHECK(t[i] < t[i - 1]);
       }
-    CHECK(usf_time_grid(s, 1.0, 1.0, 7) == time_grid(s, StepSchedule::LogSnr, 7));
-    CHECK(usf_time_grid(s, 0.0, 1.0, 7) == time_grid(s, StepSchedule::Time, 7));
+    // time_grid is usf_time_grid at blend 1 or 0, power 1: bit for bit the plain uniform grids in λ and in t.
+    const int n = 7;
+    std::vector<double> in_lambda(n + 1), in_t(n + 1);
+    const double l0 = s.lambda(1.0), l1 = s.lambda(s.t_end);
+    for (int i = 0; i <= n; ++i) {
+      const double u = static_cast<double>(i) / n;
+      in_lambda[static_cast<size_t>(i)] = s.t_of_lambda(l0 + u * (l1 - l0));
+      in_t[static_cast<size_t>(i)] = 1.0 + u * (s.t_end - 1.0);
+    }
+    in_lambda.front() = in_t.front() = 1.0;
+    in_lambda.back() = in_t.back() = s.t_end;
+    CHECK(time_grid(s, StepSchedule::LogSnr, n) == in_lambda);
+    CHECK(time_grid(s, StepSchedule::Time, n) == in_t);
   }
 }
 

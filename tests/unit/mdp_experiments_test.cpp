@@ -119,7 +119,7 @@ TEST_CASE("eligibility traces: on-policy RBIS is Retrace; at λ = 0 Retrace, tre
   CHECK(at0("retrace") == at0("rbis"));
 }
 
-TEST_CASE("TraceEvaluator stepped episode by episode (the live view) gives the batch's run 1 curves and final errors exactly") {
+TEST_CASE("TraceEvaluator stepped episode by episode (the live view) gives the batch's run 1 curves, final errors and λ sweep exactly") {
   using namespace klab::mdp;
   LearningExperiment e;
   REQUIRE(e.params().set_texts({{"methods", "retrace,tree_backup,rbis"}, {"episodes", "60"}, {"horizon", "8"}, {"lambda", "0.7"}}).ok());
@@ -134,18 +134,25 @@ TEST_CASE("TraceEvaluator stepped episode by episode (the live view) gives the b
   const std::vector<double>& ks = r.layout.axes[0].x;
   const size_t curve = static_cast<size_t>(r.layout.find_curve("ope_error"));
   const size_t final = static_cast<size_t>(r.layout.find_final("ope_error"));
-  for (int m = 0; m < 3; ++m) {
+  const size_t vs_lambda = static_cast<size_t>(r.layout.find_curve("ope_error_vs_lambda"));
+  for (size_t m = 0; m < 3; ++m) {
     CAPTURE(m);
-    TraceEvaluator ev(problem, task, static_cast<TraceMethod>(m), 0.7, 0.2, seed, 0);
+    const TraceMethod method = std::get<TraceMethod>(learning_method(r.layout.series[m]));
+    TraceEvaluator ev(problem, task, method, 0.7, 0.2, seed, 0);
     size_t checked = 0;
     for (size_t i = 0; i < ks.size(); ++i) {
       while (ev.episodes_done() < static_cast<uint32_t>(ks[i])) ev.run_episode();
-      CHECK(ev.error() == r.curve_stat(static_cast<size_t>(m), curve, i).mean());
+      CHECK(ev.error() == r.curve_stat(m, curve, i).mean());
       ++checked;
     }
     CHECK(checked > 10);
     CHECK(ev.episodes_done() == 60u);
-    CHECK(ev.error() == r.final_stat(static_cast<size_t>(m), final).mean());
+    CHECK(ev.error() == r.final_stat(m, final).mean());
+    for (size_t k = 0; k < trace_lambdas().size(); ++k) {  // the live view's λ sweep, run as the view runs it
+      TraceEvaluator at(problem, task, method, trace_lambdas()[k], 0.2, seed, 0);
+      while (at.episodes_done() < 60u) at.run_episode();
+      CHECK(at.error() == r.curve_stat(m, vs_lambda, k).mean());
+    }
   }
 }
 

@@ -34,9 +34,33 @@ TEST_CASE("feature matching: on the exact μ_E the projection's ‖μ_E − μ̄
   }
   MESSAGE("‖μ_E − μ̄‖: " << first << " at π^(0), " << previous << " after " << fm.iterations() << " iterations");
   CHECK(reached > 0);
+  CHECK_FALSE(fm.stalled());  // within reach the margin keeps falling
   // The output mixture: weights in the simplex, and its occupancy's feature expectations are μ̄.
   const std::vector<double>& w = fm.weights();
   CHECK(std::accumulate(w.begin(), w.end(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
   for (double l : w) CHECK(l >= 0.0);
   CHECK((klab::mdp::feature_expectations(p.mdp, p.phi, fm.occupancy()) - fm.mu_bar()).norm() <= 1e-9);
+}
+
+TEST_CASE("feature matching: out of reach (μ_E = 2·μ(expert)) the projection stalls above its floor and stops") {
+  // No policy reaches Σ_j μ_j > H (disjoint indicator features), so ‖μ_E − μ̄‖ ≥ (Σ_j μ_E,j − H)/√d: the
+  // margin cannot reach ε, and the projection must report a stall (ProjectionFeatureMatching::stalled,
+  // tolerance kProjectionStall·H) instead of running to its iteration cap.
+  const klab::mdp::IrlParams params;
+  const klab::mdp::IrlProblem p = klab::mdp::irl_problem(params).value();
+  const std::vector<double> expert = klab::mdp::soft_optimal_policy(p.mdp, p.true_reward);
+  const Eigen::VectorXd mu_e = 2.0 * klab::mdp::feature_expectations(p.mdp, p.phi, klab::mdp::occupancy_finite(p.mdp, expert));
+  klab::mdp::ProjectionFeatureMatching fm(p.mdp, p.phi, mu_e);
+  const double floor = (mu_e.sum() - params.horizon) / std::sqrt(static_cast<double>(p.phi.cols()));
+  REQUIRE(floor > params.fm_epsilon);
+  while (!fm.stalled() && fm.iterations() < 2000) fm.iterate();
+  MESSAGE("stalled after " << fm.iterations() << " iterations at ‖μ_E − μ̄‖ = " << fm.distance() << " (floor " << floor << ")");
+  CHECK(fm.stalled());
+  CHECK(fm.iterations() < params.fm_iterations);  // before mdp.irl's cap
+  CHECK(fm.distance() >= floor - 1e-9);
+  const double at = fm.distance();
+  const int iterations = fm.iterations();
+  fm.iterate();  // a stalled projection stays where it is
+  CHECK(fm.iterations() == iterations);
+  CHECK(fm.distance() == at);
 }
