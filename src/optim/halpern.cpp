@@ -16,12 +16,16 @@ double angle(const FiniteSumGame& g, long long i) { return 2.0 * kPi * (static_c
 
 VecZ axpy(double a, const VecZ& x, const VecZ& y) {  // a x + y
   VecZ r(x.size());
-  for (size_t j = 0; j < r.size(); ++j) r[j] = a * x[j] + y[j];
+  const double *xp = x.data(), *yp = y.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = a * xp[j] + yp[j];
   return r;
 }
 VecZ plus_minus(const VecZ& a, const VecZ& b, const VecZ& c) {  // a + b − c
   VecZ r(a.size());
-  for (size_t j = 0; j < r.size(); ++j) r[j] = a[j] + b[j] - c[j];
+  const double *ap = a.data(), *bp = b.data(), *cp = c.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = ap[j] + bp[j] - cp[j];
   return r;
 }
 
@@ -41,7 +45,9 @@ long long vr_batch(const FiniteSumGame& g) { return static_cast<long long>(std::
 
 VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 − λ) z
   VecZ r(z.size());
-  for (size_t j = 0; j < r.size(); ++j) r[j] = lambda * z0[j] + (1 - lambda) * z[j];
+  const double *z0p = z0.data(), *zp = z.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = lambda * z0p[j] + (1 - lambda) * zp[j];
   return r;
 }
 VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }

@@ -76,9 +76,8 @@
 
 namespace klab::optim {
 
-// A point z of the problem: the plane z = (x, y) ∈ ℝ², ill_conditioned x = z[0..3], y = z[4..7], dro_least_squares
-// (x, q) ∈ ℝ^{2+n}.
-using VecZ = std::vector<double>;
+// A point z of the problem (VecZ, vecz.hpp): the plane z = (x, y) ∈ ℝ², ill_conditioned x = z[0..3], y = z[4..7],
+// dro_least_squares (x, q) ∈ ℝ^{2+n}.
 double norm_z(const VecZ& v);
 double distance(const VecZ& u, const VecZ& v);  // ‖u − v‖
 

@@ -26,11 +26,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "optim/vecz.hpp"
+
 namespace klab::optim {
 
 // Euclidean projection of y onto {q ∈ [0, cap]ⁿ : Σ q_i = total} (needs 0 < total ≤ n·cap): q_i = clip(y_i − τ, 0, cap) with τ
 // the root of the piecewise-linear, non-increasing h(τ) = Σ clip(y_i − τ, 0, cap), found exactly by sweeping its 2n
-// breakpoints y_i and y_i − cap in decreasing order and solving the linear piece that crosses `total`. O(n log n).
+// breakpoints y_i and y_i − cap in decreasing order (one sort of y, two merged lists) and solving the linear piece that
+// crosses `total`. O(n log n).
 std::vector<double> project_capped_simplex(const std::vector<double>& y, double cap, double total);
 
 struct DroLeastSquares {
@@ -46,19 +49,19 @@ struct DroLeastSquares {
   std::vector<double> b;  // (n) targets b_i
 
   double residual_of(long long i, const double* x) const;  // r_i = a_iᵀx − b_i
-  std::vector<double> component(long long i, const std::vector<double>& z) const;  // F_i(z), z = (x, q)
-  std::vector<double> full(const std::vector<double>& z) const;                     // F(z)
-  void project(std::vector<double>* z) const;                                       // z ← Π_C(z)
+  VecZ component(long long i, const VecZ& z) const;  // F_i(z), z = (x, q)
+  VecZ full(const VecZ& z) const;                                                   // F(z)
+  void project(VecZ* z) const;                                                      // z ← Π_C(z)
   std::vector<double> best_weights(const double* x) const;                          // q(x) = Π_Q(𝟙 + ℓ(x)/λ)
-  const std::vector<double>& solution() const { return solution_; }                 // z* = (x*, q(x*))
+  const VecZ& solution() const { return solution_; }                                // z* = (x*, q(x*))
   double lipschitz() const { return lipschitz_; }
   double average_lipschitz() const { return average_lipschitz_; }
   double strong_monotonicity() const;  // m = min(μ, λ/n)
 
  private:
-  std::vector<double> solve() const;
+  VecZ solve() const;
   double lipschitz_ = 0, average_lipschitz_ = 0;
-  std::vector<double> solution_;  // (d + n)
+  VecZ solution_;  // (d + n)
 };
 
 }  // namespace klab::optim
