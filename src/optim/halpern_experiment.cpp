@@ -358,9 +358,11 @@ DemoInfo halpern_demo() {
       "Σ p_i ½(a_iᵀx − b_i)² − λχ²(p‖1/n) + (μ/2)‖x‖²; F_i reads data point i, the state is z = (x, q) with q = n p, and every\n"
       "method's step is projected onto C (Algorithm 2 solves the resolvent of F + N_C). The plots show the natural residual\n"
       "‖z − Π_C(z − F(z))‖; the picture shows x = (x_1, x_2) with the weights at q*, and the start x₀ is dragged there (q₀ uniform).\n"
-      "This toy does NOT show VR-Halpern beating the extragradient methods: it is strongly monotone in x, so extragradient converges\n"
-      "linearly, while the Halpern methods' O(1/k) carries ‖z₀ − z*‖; what it shows is variance reduction for extragradient (at n = 64\n"
-      "VR extragradient needs fewer calls, and Algorithm 2 stays under its dotted bound: tests/unit/optim_halpern_dro_claims_test.cpp).\n"
+      "What to look for: Algorithm 2 stays under its dotted bound, and as n grows it needs fewer calls than the extra-anchored gradient\n"
+      "(level at n = 16, 5.4× fewer at n = 1024; at n = 256 it reaches ε = 0.03 within 1600 passes and eag does not) and VR\n"
+      "extragradient fewer than extragradient (claim tests tests/unit/optim_halpern_dro_claims_test.cpp). This toy does NOT show\n"
+      "VR-Halpern beating the extragradient methods: it is strongly monotone in x, so they converge linearly, while the Halpern\n"
+      "methods' O(1/k) carries ‖z₀ − z*‖.\n"
       "Drag the start z₀ on the picture.";
   d.papers = {"X. Cai, A. Alacaoglu, J. Diakonikolas. Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions. ICLR 2024, arXiv:2310.02987.",
               "B. Halpern. Fixed points of nonexpanding maps. Bull. AMS 73 (1967). F. Lieder. On the convergence rate of the Halpern-iteration. "

@@ -5,7 +5,9 @@
 // extragradient. Algorithm 2's natural residual stays under the exact resolvent's bound 2‖z₀ − z*‖/(ηk) (bound_excess < 0),
 // but its O(1/k) is slower here than the extragradient methods' linear rate (this DRO is strongly monotone in x, and the
 // anchor carries ‖z₀ − z*‖): it does not reach ε within 200 passes. The paper's advantage of VR-Halpern over the
-// extragradient methods is NOT shown on this problem (README, "DRO least squares").
+// extragradient methods is NOT shown on this problem (README, "DRO least squares"); its advantage over the deterministic
+// Halpern-type method is: at n = 256 Algorithm 2 reaches ε within 1600 passes and the extra-anchored gradient does not
+// (`... --set components=256 --set passes=1600 --set methods=vr_halpern_inexact,eag --runs 2 --seed 61`).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -38,5 +40,22 @@ TEST_SUITE("claims") {
                       << "; Algorithm 2's bound_excess " << final_of(r, "vr_halpern_inexact", "bound_excess").mean() << ", residual "
                       << final_of(r, "vr_halpern_inexact", "residual").mean());
     }
+  }
+
+  TEST_CASE("claim 5, DRO least squares (μ = 0, λ = 1, n = 256): Algorithm 2 reaches ε within 1600 passes, the extra-anchored "
+            "gradient does not") {
+    // Measured (2 runs, 3000 passes): Algorithm 2 287 800 ± 5 800 / 299 700 ± 4 500 calls (seeds 61 / 62), the extra-anchored
+    // gradient 749 600 / 709 600; the budget 1600 · 256 = 409 600 is 1.4× Algorithm 2's and 0.55× the anchored gradient's.
+    using klab::test::final_of;
+    klab::optim::HalpernExperiment e;
+    const klab::BatchResult r = klab::test::run_batch(e,
+                                                      {{"problem", "dro_least_squares"}, {"mu", "0"}, {"penalty", "1"}, {"components", "256"},
+                                                       {"epsilon", "0.03"}, {"passes", "1600"}, {"methods", "vr_halpern_inexact,eag"}},
+                                                      61, 2);
+    CHECK(final_of(r, "vr_halpern_inexact", "reached").mean() == 1.0);
+    CHECK(final_of(r, "eag", "reached").mean() == 0.0);
+    MESSAGE("Algorithm 2 reaches ε = 0.03 after " << final_of(r, "vr_halpern_inexact", "calls_to_eps").mean()
+                                                  << " calls; the extra-anchored gradient's residual at the budget "
+                                                  << final_of(r, "eag", "residual").mean());
   }
 }
