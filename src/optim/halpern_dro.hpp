@@ -21,7 +21,8 @@
 //     L_avg = ((1/n) Σ_i (max(c‖a_i‖² + μ, λ) + ρ_i‖a_i‖)²)^{1/2}                           (each F_i's Jacobian)
 // and for μ > 0 the cocoercivity moduli L_F = L_lip²/m, L = L_avg²/m with m = min(μ, λ/n) (strongly monotone ⇒ cocoercive).
 // The solution: x* minimises φ(x) = max_{q∈Q} L(x, q), whose maximiser is q(x) = Π_Q(𝟙 + ℓ(x)/λ) (complete the square), by
-// gradient descent with backtracking on the smooth convex φ (∇φ = ∇_x L(x, q(x)), Danskin); z* = (x*, q(x*)).
+// gradient descent with backtracking on the smooth convex φ (∇φ = ∇_x L(x, q(x)), Danskin), then damped Newton steps;
+// z* = (x*, q(x*)).
 #pragma once
 #include <cstdint>
 #include <vector>
