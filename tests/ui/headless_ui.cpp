@@ -618,27 +618,32 @@ TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as he
   CHECK(app.view()->status().rfind("n = 0 ", 0) != 0);  // samples arrived
 }
 
-TEST_CASE("optim.halpern on the ill-conditioned game and on DRO least squares: the picture beside the residual plot") {
-  const struct {
-    const char *link, *picture;
-  } cases[] = {{"#optim.halpern?problem=ill_conditioned&mu=0&components=64&methods=vr_halpern_inexact,eag,eg,vr_eg",
-                "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"},
-               {"#optim.halpern?problem=dro_least_squares&mu=0&components=32&methods=vr_halpern_inexact,eag,eg,vr_eg",
-                "Drag the start x₀: the regression weights x of the iterates"}};
-  for (const auto& c : cases) {
-    CAPTURE(c.link);
-    Headless ui(1280, 800, 1.0f);
-    App app = make_app();
-    REQUIRE(app.open_link(c.link).ok());
-    for (int f = 0; f < 90; ++f) ui.frame(app);
-    const auto plots = recorded_frame(ui, app);
-    check_plots(plots, c.link);
-    auto shown = [&](const std::string& start) {
-      return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
-    };
-    CHECK(shown(c.picture));
-    CHECK(shown("Operator residual against component-oracle calls"));
-  }
+TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowest pair beside the residual plot") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.halpern?problem=ill_conditioned&mu=0&components=64&methods=vr_halpern_inexact,eag,eg,vr_eg").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "ill-conditioned live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"));
+  CHECK(shown("Operator residual against component-oracle calls"));
+}
+
+TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane beside the natural residual") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.halpern?problem=dro_least_squares&mu=0&components=32&methods=vr_halpern_inexact,eag,eg,vr_eg").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "DRO live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Drag the start x₀: the regression weights x of the iterates"));
+  CHECK(shown("Operator residual against component-oracle calls"));
 }
 
 TEST_CASE("phones and small windows: the controls go into a drawer and every plot keeps a usable area") {
