@@ -1,8 +1,9 @@
-// The finite-sum games (plane, ill-conditioned ℝ⁸) and the six methods (equations in halpern.hpp).
+// The finite-sum problems (plane, ill-conditioned ℝ⁸, DRO least squares) and the six methods (equations in halpern.hpp).
 #include "optim/halpern.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "core/lab_math.hpp"
 
@@ -14,20 +15,27 @@ constexpr double kSqrt2 = 1.4142135623730951;
 double angle(const FiniteSumGame& g, long long i) { return 2.0 * kPi * (static_cast<double>(i) + 0.5) / static_cast<double>(g.n); }
 
 VecZ axpy(double a, const VecZ& x, const VecZ& y) {  // a x + y
-  VecZ r;
-  for (size_t j = 0; j < r.size(); ++j) r[j] = a * x[j] + y[j];
+  VecZ r(x.size());
+  const double *xp = x.data(), *yp = y.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = a * xp[j] + yp[j];
   return r;
 }
 VecZ plus_minus(const VecZ& a, const VecZ& b, const VecZ& c) {  // a + b − c
-  VecZ r;
-  for (size_t j = 0; j < r.size(); ++j) r[j] = a[j] + b[j] - c[j];
+  VecZ r(a.size());
+  const double *ap = a.data(), *bp = b.data(), *cp = c.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = ap[j] + bp[j] - cp[j];
   return r;
 }
 
 // ill_conditioned: z* (fixed; q̄ = −M̄z*) and the directions of the components' shifts b_i − b̄, c_i − c̄ (zero mean over i).
-constexpr std::array<double, 8> kIllSolution{0.5, -0.5, 0.5, 1.0, -0.5, 0.5, -0.5, -0.5};
-constexpr std::array<double, 8> kShiftCos{1.0, -0.5, 0.0, 1.0, 0.5, 1.0, -1.0, 0.0};
-constexpr std::array<double, 8> kShiftSin{0.0, 1.0, 1.0, -0.5, -1.0, 0.0, 0.5, 1.0};
+const VecZ& ill_solution() {
+  static const VecZ z{0.5, -0.5, 0.5, 1.0, -0.5, 0.5, -0.5, -0.5};
+  return z;
+}
+constexpr double kShiftCos[8] = {1.0, -0.5, 0.0, 1.0, 0.5, 1.0, -1.0, 0.0};
+constexpr double kShiftSin[8] = {0.0, 1.0, 1.0, -0.5, -1.0, 0.0, 0.5, 1.0};
 
 long long uniform_index(Rng& rng, long long n) {
   return std::min(n - 1, static_cast<long long>(rng.uniform() * static_cast<double>(n)));
@@ -36,8 +44,10 @@ long long uniform_index(Rng& rng, long long n) {
 long long vr_batch(const FiniteSumGame& g) { return static_cast<long long>(std::ceil(std::sqrt(static_cast<double>(g.n)))); }
 
 VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 − λ) z
-  VecZ r;
-  for (size_t j = 0; j < r.size(); ++j) r[j] = lambda * z0[j] + (1 - lambda) * z[j];
+  VecZ r(z.size());
+  const double *z0p = z0.data(), *zp = z.data();
+  double* rp = r.data();
+  for (size_t j = 0; j < r.size(); ++j) rp[j] = lambda * z0p[j] + (1 - lambda) * zp[j];
   return r;
 }
 VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
@@ -51,8 +61,7 @@ VecZ resolvent_component(const FiniteSumGame& g, long long i, double eta, const 
 // Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp); adds its calls.
 VecZ vr_forb_resolvent(const FiniteSumGame& g, const VecZ& u, long long iterations, Rng& rng, double* calls) {
   const double n = static_cast<double>(g.n), eta = inexact_resolvent_step(g), p = 1.0 / n, alpha = 1.0 - p;
-  const double lipschitz_g = std::sqrt((1 + eta * g.mu) * (1 + eta * g.mu) + eta * eta * g.mean_square_coupling());
-  const double tau = 0.99 * std::sqrt(p * (1 - p)) / lipschitz_g;
+  const double tau = 0.99 * std::sqrt(p * (1 - p)) / g.resolvent_lipschitz(eta);
   VecZ v = u, w = u, w_before = u;
   VecZ g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
   *calls += n;
@@ -60,6 +69,7 @@ VecZ vr_forb_resolvent(const FiniteSumGame& g, const VecZ& u, long long iteratio
     const long long i = uniform_index(rng, g.n);
     const VecZ gi_v = resolvent_component(g, i, eta, u, v), gi_w = resolvent_component(g, i, eta, u, w_before);
     v = axpy(-tau, plus_minus(g_w, gi_v, gi_w), anchored(1 - alpha, w, v));  // v̄_t = αv_t + (1 − α)w_t, then the step
+    g.constrain(&v);
     *calls += 2.0;
     w_before = w;
     if (rng.uniform() < p) {
@@ -83,6 +93,7 @@ double distance(const VecZ& u, const VecZ& v) { return norm_z(difference(u, v));
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
 
 VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
+  if (problem == HalpernProblem::DroLeastSquares) return dro_->component(i, z);
   const double phi = angle(*this, i);
   if (problem == HalpernProblem::Plane) {
     const double ai = a(i);
@@ -103,11 +114,11 @@ VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
 // ℝ⁸: F(z) = (μ(x − x*) + Ā(y − y*), μ(y − y*) − Ā(x − x*)), i.e. q̄ = −M̄z*.
 VecZ FiniteSumGame::full(const VecZ& z) const {
   if (problem == HalpernProblem::Plane) return {mu * z[0] + coupling * z[1] + shift[0], mu * z[1] - coupling * z[0] + shift[1]};
-  const VecZ d = difference(z, kIllSolution);
-  const double r = math::pow(condition, -1.0 / 3.0);  // σ_{j+1} = ā r^j
-  VecZ f;
-  double sigma = coupling;
-  for (int j = 0; j < 4; ++j, sigma *= r) {
+  if (problem == HalpernProblem::DroLeastSquares) return dro_->full(z);
+  const VecZ d = difference(z, ill_solution());
+  VecZ f(8);
+  double sigma = coupling;  // σ_{j+1} = ā r^j, r = κ^{−1/3}
+  for (int j = 0; j < 4; ++j, sigma *= ratio_) {
     f[j] = mu * d[j] + sigma * d[j + 4];
     f[j + 4] = mu * d[j + 4] - sigma * d[j];
   }
@@ -115,32 +126,73 @@ VecZ FiniteSumGame::full(const VecZ& z) const {
 }
 
 VecZ FiniteSumGame::solution() const {
-  if (problem == HalpernProblem::IllConditioned) return kIllSolution;
+  if (problem == HalpernProblem::IllConditioned) return ill_solution();
+  if (problem == HalpernProblem::DroLeastSquares) return dro_->solution();
   // M̄⁻¹ = [[μ, −ā], [ā, μ]]/(μ² + ā²).
   const double d = mu * mu + coupling * coupling;
   return {-(mu * shift[0] - coupling * shift[1]) / d, -(coupling * shift[0] + mu * shift[1]) / d};
 }
 
-Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProblem::Plane ? Vec2{z[0], z[1]} : Vec2{z[3], z[7]}; }
+Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProblem::IllConditioned ? Vec2{z[3], z[7]} : Vec2{z[0], z[1]}; }
 
 VecZ FiniteSumGame::start(double x, double y) const {
   if (problem == HalpernProblem::Plane) return {x, y};
-  return {x, x, x, x, y, y, y, y};
+  if (problem == HalpernProblem::IllConditioned) return {x, x, x, x, y, y, y, y};
+  VecZ z(dimension(), 1.0);  // q₀ = 𝟙: the uniform p
+  z[0] = x, z[1] = y;
+  return z;
 }
 
 VecZ FiniteSumGame::on_plane(double x, double y) const {
-  VecZ z = solution();
   if (problem == HalpernProblem::Plane) return {x, y};
-  z[3] = x, z[7] = y;
+  VecZ z = solution();
+  if (problem == HalpernProblem::IllConditioned) z[3] = x, z[7] = y;
+  else z[0] = x, z[1] = y;
   return z;
 }
 
 // ā² + s² (n ≥ 3): the plane's (1/n) Σ a_i²; on ℝ⁸ the largest eigenvalue of (1/n) Σ A_iᵀA_i = Ā² + s²I (κ ≥ 1: σ₁ = ā).
 double FiniteSumGame::mean_square_coupling() const { return coupling * coupling + spread * spread; }
-double FiniteSumGame::cocoercivity() const { return (mu * mu + coupling * coupling) / mu; }
-double FiniteSumGame::average_cocoercivity() const { return (mu * mu + mean_square_coupling()) / mu; }
-double FiniteSumGame::lipschitz() const { return std::sqrt(mu * mu + coupling * coupling); }
-double FiniteSumGame::average_lipschitz() const { return std::sqrt(mu * mu + mean_square_coupling()); }
+// DRO: strongly monotone with m = min(μ, λ/n) and Lipschitz, so cocoercive with L_lip²/m (halpern_dro.hpp).
+double FiniteSumGame::cocoercivity() const {
+  if (problem == HalpernProblem::DroLeastSquares) return dro_->lipschitz() * dro_->lipschitz() / dro_->strong_monotonicity();
+  return (mu * mu + coupling * coupling) / mu;
+}
+double FiniteSumGame::average_cocoercivity() const {
+  if (problem == HalpernProblem::DroLeastSquares)
+    return dro_->average_lipschitz() * dro_->average_lipschitz() / dro_->strong_monotonicity();
+  return (mu * mu + mean_square_coupling()) / mu;
+}
+double FiniteSumGame::lipschitz() const {
+  return problem == HalpernProblem::DroLeastSquares ? dro_->lipschitz() : std::sqrt(mu * mu + coupling * coupling);
+}
+double FiniteSumGame::average_lipschitz() const {
+  return problem == HalpernProblem::DroLeastSquares ? dro_->average_lipschitz() : std::sqrt(mu * mu + mean_square_coupling());
+}
+double FiniteSumGame::resolvent_lipschitz(double eta) const {
+  if (problem == HalpernProblem::DroLeastSquares) return 1.0 + eta * dro_->average_lipschitz();
+  return std::sqrt((1 + eta * mu) * (1 + eta * mu) + eta * eta * mean_square_coupling());
+}
+
+void FiniteSumGame::prepare(uint64_t data_seed) {
+  ratio_ = math::pow(condition, -1.0 / 3.0);
+  dro_ = problem == HalpernProblem::DroLeastSquares ? std::make_shared<const DroLeastSquares>(n, mu, penalty, data_seed) : nullptr;
+}
+
+size_t FiniteSumGame::dimension() const {
+  return problem == HalpernProblem::Plane ? 2 : problem == HalpernProblem::IllConditioned ? 8 : static_cast<size_t>(2 + n);
+}
+
+void FiniteSumGame::constrain(VecZ* z) const {
+  if (constrained()) dro_->project(z);
+}
+
+double FiniteSumGame::residual(const VecZ& z) const {
+  if (!constrained()) return norm_z(full(z));
+  VecZ step = difference(z, full(z));  // z − F(z), then Π_C
+  constrain(&step);
+  return distance(z, step);
+}
 
 double inexact_resolvent_step(const FiniteSumGame& g) { return std::sqrt(static_cast<double>(g.n)) / g.average_lipschitz(); }
 
@@ -168,14 +220,16 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
   switch (s->method) {
     case HalpernMethod::Halpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      const VecZ t = axpy(-1.0 / g.cocoercivity(), g.full(s->z), s->z);  // T z_k
+      VecZ t = axpy(-1.0 / g.cocoercivity(), g.full(s->z), s->z);  // T z_k = Π_C(z_k − F(z_k)/L_F)
+      g.constrain(&t);
       s->z = anchored(lambda, s->z0, t);
       s->calls += n;
       break;
     }
     case HalpernMethod::VrHalpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      const VecZ t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
+      VecZ t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
+      g.constrain(&t);
       const VecZ previous = s->z;
       s->z = anchored(lambda, s->z0, t);
       if (rng.uniform() < 1.0 / std::sqrt(n)) {
@@ -183,7 +237,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
         s->calls += n;
       } else {
         const long long b = vr_batch(g);
-        VecZ sum{};
+        VecZ sum(s->z.size(), 0.0);
         for (long long j = 0; j < b; ++j) {
           const long long i = uniform_index(rng, g.n);
           sum = plus_minus(sum, g.component(i, s->z), g.component(i, previous));
@@ -195,16 +249,20 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::Extragradient: {
       const double tau = 0.5 / g.lipschitz();
-      const VecZ half = axpy(-tau, g.full(s->z), s->z);
+      VecZ half = axpy(-tau, g.full(s->z), s->z);
+      g.constrain(&half);
       s->z = axpy(-tau, g.full(half), s->z);
+      g.constrain(&s->z);
       s->calls += 2.0 * n;
       break;
     }
     case HalpernMethod::AnchoredExtragradient: {
       const double beta = 1.0 / static_cast<double>(s->k + 2), alpha = 1.0 / (8.0 * g.lipschitz());
       const VecZ pulled = anchored(beta, s->z0, s->z);  // z_k + β_k(z₀ − z_k)
-      const VecZ half = axpy(-alpha, g.full(s->z), pulled);
+      VecZ half = axpy(-alpha, g.full(s->z), pulled);
+      g.constrain(&half);
       s->z = axpy(-alpha, g.full(half), pulled);
+      g.constrain(&s->z);
       s->calls += 2.0 * n;
       break;
     }
@@ -217,11 +275,12 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::VrExtragradient: {
       const double p = std::min(1.0, 2.0 / n), alpha = 1.0 - p, tau = 0.99 * std::sqrt(p) / g.average_lipschitz();
-      VecZ bar;  // αz_k + (1 − α)w_k
-      for (size_t j = 0; j < bar.size(); ++j) bar[j] = alpha * s->z[j] + (1 - alpha) * s->snapshot[j];
-      const VecZ half = axpy(-tau, s->estimate, bar);
+      const VecZ bar = anchored(1 - alpha, s->snapshot, s->z);  // αz_k + (1 − α)w_k (1 − (1 − α) = α exactly: α ≥ ½)
+      VecZ half = axpy(-tau, s->estimate, bar);
+      g.constrain(&half);
       const long long i = uniform_index(rng, g.n);
       s->z = axpy(-tau, plus_minus(s->estimate, g.component(i, half), g.component(i, s->snapshot)), bar);
+      g.constrain(&s->z);
       s->calls += 2.0;
       if (rng.uniform() < p) {
         s->snapshot = s->z;

@@ -1,7 +1,8 @@
 // Halpern iteration with variance reduction for a finite-sum monotone operator (Cai, Alacaoglu,
 // Diakonikolas, "Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions", ICLR 2024,
 // arXiv:2310.02987), against deterministic Halpern, extragradient and variance-reduced extragradient,
-// on a finite-sum regularised bilinear game in the plane z = (x, y) or an ill-conditioned one in ℝ⁸; with μ = 0 the game is merely monotone
+// on a finite-sum regularised bilinear game in the plane z = (x, y), an ill-conditioned one in ℝ⁸, or a distributionally
+// robust least-squares problem with a constraint set C (halpern_dro.hpp); with μ = 0 the games are merely monotone
 // (not cocoercive), the case of the paper's Algorithm 2 (inexact Halpern with a VR-FoRB resolvent).
 //
 // The problems (this lab's toys; `problem` picks one).
@@ -53,25 +54,34 @@
 //               form; the paper's M_k and inexactness tolerances were not re-read (M_k's n ln k shape is the one the
 //               Õ(n + √n L/ε) count needs: VR-FoRB contracts by ≈ 1 − 1/n per iteration here, and the error must fall by ≈ 1/k).
 //               Total: O(L‖z₀ − z*‖/(√n ε)) outer steps of O(n ln k) calls, Õ(n + √n L/ε).
-// The full operator is evaluated through the precomputed mean M̄, q̄ (counted as n calls); the residual
-// ‖F(z_k)‖ that the plots show (at HalpernState::point) is measured the same way and is not counted (a monitor,
-// not the method).
+// dro_least_squares: min_{x ∈ ℝ², ‖x‖ ≤ R} max over the weights q = n p (p in a capped simplex) of a χ²-penalised weighted
+// least squares, z = (x, q) ∈ ℝ^{2+n}, F_i reads data point i (equations, constants and the reading: halpern_dro.hpp).
+// The inclusion is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
+// the step produces (halpern, vr_halpern: T = Π_C(I − F/L_F), forward-backward; eg, vr_eg, eag: projected extragradient
+// steps, the Alacaoglu–Malitsky form for vr_eg, this lab's projected reading of EAG; vr_halpern_inexact: VR-FoRB with the
+// projection, i.e. the resolvent of F + N_C). On the unconstrained games Π_C is the identity and is skipped. Residual:
+// ‖F(z)‖, and on the constrained problem the natural residual ‖z − Π_C(z − F(z))‖ (≤ dist(0, F(z) + N_C(z)), so
+// the bounds below still hold for it).
+// The full operator is evaluated through the precomputed mean M̄, q̄ (DRO: a pass over the data; counted as n calls); the
+// residual that the plots show (at HalpernState::point) is measured the same way and is not counted (a monitor, not the
+// method).
 #pragma once
-#include <array>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "core/rng.hpp"
+#include "optim/halpern_dro.hpp"
 #include "optim/vec2.hpp"
 
 namespace klab::optim {
 
-// A point z = (x, y) of either problem: the plane uses (z[0], z[1]) = (x, y) and zeros elsewhere (so its numbers are those
-// of a 2-vector), ill_conditioned uses x = z[0..3], y = z[4..7].
-using VecZ = std::array<double, 8>;
+// A point z of the problem (VecZ, vecz.hpp): the plane z = (x, y) ∈ ℝ², ill_conditioned x = z[0..3], y = z[4..7],
+// dro_least_squares (x, q) ∈ ℝ^{2+n}.
 double norm_z(const VecZ& v);
 double distance(const VecZ& u, const VecZ& v);  // ‖u − v‖
 
-enum class HalpernProblem { Plane, IllConditioned };
+enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares };
 
 struct FiniteSumGame {
   HalpernProblem problem = HalpernProblem::Plane;
@@ -80,21 +90,38 @@ struct FiniteSumGame {
   double coupling = 1.0;     // ā
   double spread = 1.0;       // s
   double condition = 100.0;  // κ = σ₁/σ₄ of Ā (ill_conditioned)
+  double penalty = 1.0;      // λ, the χ² penalty (dro_least_squares)
   Vec2 shift{1.0, -0.5};     // (b̄, c̄) (plane)
 
+  // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, dro_least_squares's data (from data_seed), z*, constants.
+  void prepare(uint64_t data_seed = 0);
+
+  size_t dimension() const;                             // 2, 8, 2 + n
+  bool constrained() const { return problem == HalpernProblem::DroLeastSquares; }
   double a(long long i) const;                          // plane: a_i
   VecZ component(long long i, const VecZ& z) const;     // F_i(z)
   VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
+  void constrain(VecZ* z) const;                        // z ← Π_C(z) (the identity unless constrained)
+  double residual(const VecZ& z) const;                 // ‖F(z)‖; constrained: ‖z − Π_C(z − F(z))‖
   VecZ solution() const;                                // z*
-  // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸.
+  // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸;
+  // x = (x₁, x₂) for dro_least_squares.
   Vec2 project(const VecZ& z) const;
-  VecZ start(double x, double y) const;                 // z₀: every coordinate of x at x, of y at y
+  VecZ start(double x, double y) const;                 // z₀: every coordinate of x at x, of y at y; DRO: x = (x, y), q = 𝟙
   VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y)
   double mean_square_coupling() const;                  // ā² + s² (the plane: (1/n) Σ a_i²; ℝ⁸: λ_max((1/n) Σ A_iᵀA_i))
   double cocoercivity() const;                       // L_F (μ > 0)
   double average_cocoercivity() const;               // L (μ > 0)
   double lipschitz() const;                          // L_lip
   double average_lipschitz() const;                  // L_avg
+  // Average Lipschitz constant of G_i = ηF_i + I − u (vr_halpern_inexact's inner problem): √((1 + ημ)² + η²(ā² + s²)) on the
+  // games, 1 + ηL_avg (Minkowski) on dro_least_squares.
+  double resolvent_lipschitz(double eta) const;
+  const DroLeastSquares& dro() const { return *dro_; }
+
+ private:
+  double ratio_ = 0.0;                          // ill_conditioned: σ_{j+1}/σ_j = κ^{−1/3}
+  std::shared_ptr<const DroLeastSquares> dro_;  // dro_least_squares
 };
 
 enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };

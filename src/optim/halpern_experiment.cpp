@@ -29,15 +29,22 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Methods, all from the same start z₀.");
-  t->choice("problem", &P::problem, HalpernProblem::Plane, {"plane", "ill_conditioned"})
+  t->choice("problem", &P::problem, HalpernProblem::Plane, {"plane", "ill_conditioned", "dro_least_squares"})
       .label("problem")
-      .choice_labels({"bilinear game in the plane", "ill-conditioned bilinear game in ℝ⁸ (x, y ∈ ℝ⁴)"})
+      .choice_labels({"bilinear game in the plane", "ill-conditioned bilinear game in ℝ⁸ (x, y ∈ ℝ⁴)",
+                      "distributionally robust least squares (x ∈ ℝ², weights on the n-simplex)"})
       .help("plane: scalar coupling, perfectly conditioned. ill_conditioned: mean coupling Ā = diag(ā, ā κ^{−1/3}, ā κ^{−2/3}, ā/κ); "
-            "the picture shows the slowest pair (x₄, y₄) through z*.");
+            "the picture shows the slowest pair (x₄, y₄) through z*. dro_least_squares: min over x of the worst weighted squared "
+            "error over weights p in a capped simplex, minus λχ²(p‖1/n); one data point per component (the seed draws the data); "
+            "constrained, so every step is projected; coupling, spread and κ are ignored.");
   t->real("condition", &P::condition, 100.0, 1.0, 10000.0)
       .label("condition κ")
       .log_scale()
       .help("ill_conditioned: σ_max/σ_min of the mean coupling (ignored by plane).");
+  t->real("penalty", &P::penalty, 1.0, 0.01, 100.0)
+      .label("χ² penalty λ")
+      .log_scale()
+      .help("dro_least_squares: weight λ of the χ²(p‖1/n) penalty on the adversary's weights (ignored by the games).");
   t->integer("components", &P::components, 400, 4, 1000000).label("components n").log_scale().help("F = (1/n) Σ F_i; a full F costs n oracle calls.");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
@@ -46,17 +53,17 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
             "Algorithm 2 case); halpern and vr_halpern then do not apply.");
   t->real("coupling", &P::coupling, 1.0, 0.0, 5.0).label("coupling ā").help("Mean of the bilinear coefficients a_i (> 0 when μ = 0).");
   t->real("spread", &P::spread, 1.0, 0.0, 5.0).label("spread s").help("Spread of the components around the mean (a_i, b_i, c_i = mean + s√2 cos(…)).");
-  t->real("epsilon", &P::epsilon, 0.03, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖.");
+  t->real("epsilon", &P::epsilon, 0.03, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖ (dro_least_squares: the natural residual).");
   t->real("passes", &P::passes, 300, 1, 1e6).label("budget (passes)").log_scale().help("Every method stops after passes · n oracle calls.");
-  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of x).");
-  t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of y).");
+  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of x; dro_least_squares: x₁, with q₀ = 𝟙).");
+  t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of y; dro_least_squares: x₂).");
   t->rule([](const P& p) -> Status {
     const bool cocoercive_method = std::find(p.methods.begin(), p.methods.end(), "halpern") != p.methods.end() ||
                                    std::find(p.methods.begin(), p.methods.end(), "vr_halpern") != p.methods.end();
     if (p.mu <= 0 && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need mu > 0 (F is cocoercive only when strongly monotone); "
                            "with mu = 0 pick among vr_halpern_inexact, eag, eg, vr_eg");
-    if (p.mu <= 0 && p.coupling <= 0)
+    if (p.mu <= 0 && p.coupling <= 0 && p.problem != HalpernProblem::DroLeastSquares)
       return Status::error("parameter 'coupling' must be > 0 when mu = 0 (with both 0, F is constant and has no zero)");
     return {};
   });
@@ -82,7 +89,11 @@ const std::vector<std::string>& halpern_method_ids() {
   return ids;
 }
 
-FiniteSumGame game_of(const HalpernParams& p) {
+std::string residual_axis(HalpernProblem problem) {
+  return problem == HalpernProblem::DroLeastSquares ? "‖z_k − Π_C(z_k − F(z_k))‖" : "‖F(z_k)‖";
+}
+
+FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
   FiniteSumGame g;
   g.n = p.components;
   g.mu = p.mu;
@@ -90,11 +101,13 @@ FiniteSumGame game_of(const HalpernParams& p) {
   g.spread = p.spread;
   g.problem = p.problem;
   g.condition = p.condition;
+  g.penalty = p.penalty;
+  g.prepare(seed);
   return g;
 }
 
 HalpernRun::HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run)
-    : game_(game_of(p)), budget_(p.passes * static_cast<double>(p.components)) {
+    : game_(game_of(p, seed)), budget_(p.passes * static_cast<double>(p.components)) {
   for (size_t s = 0; s < p.methods.size(); ++s) {
     states_.push_back(make_halpern_state(game_, method_of(p.methods[s]), game_.start(p.start_x, p.start_y)));
     rngs_.emplace_back(seed, run, kMethodStream + static_cast<uint32_t>(s));
@@ -116,7 +129,7 @@ void HalpernRun::advance_to(double calls) {
     while (!done(s) && states_[s].calls < calls) halpern_step(game_, &states_[s], rngs_[s]);
 }
 
-double HalpernRun::residual(size_t s) const { return norm_z(game_.full(states_[s].point)); }
+double HalpernRun::residual(size_t s) const { return game_.residual(states_[s].point); }
 
 namespace {
 
@@ -169,7 +182,8 @@ class HalpernCursor final : public RunCursor {
     previous_[s] = r;
     const HalpernState& st = run_.state(s);
     if (reached_[s] < 0 && r <= epsilon_ * start_residual_) reached_[s] = calls, reached_k_[s] = static_cast<double>(st.k);
-    if (st.method == HalpernMethod::Halpern)  // ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F against 2‖z₀ − z*‖/(k + 1)
+    // ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F against 2‖z₀ − z*‖/(k + 1) (constrained: the natural residual/L_F is at most ‖z_k − T z_k‖)
+    if (st.method == HalpernMethod::Halpern)
       excess_[s] = std::max(excess_[s], r / run_.game().cocoercivity() - 2.0 * distance_ / static_cast<double>(st.k + 1));
     if (st.method == HalpernMethod::VrHalpernInexact && st.k > 0)  // η‖F(Ĵ z_{k−1})‖ against the exact resolvent's 2‖z₀ − z*‖/k
       excess_[s] = std::max(excess_[s], r * inexact_resolvent_step(run_.game()) - 2.0 * distance_ / static_cast<double>(st.k));
@@ -220,20 +234,22 @@ RunLayout HalpernExperiment::layout() const {
 
 plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
   plot::Plot c;
-  const bool plane = g.problem == HalpernProblem::Plane;
-  c.title = plane ? "The game's plane: log₁₀ ‖F(z)‖ and the iterates" : "The slowest pair (x_4, y_4) through z*: log₁₀ ‖F(z)‖ and the iterates";
-  c.x = {plane ? "x" : "x_4", plot::Scale::Linear, -kView, kView};
-  c.y = {plane ? "y" : "y_4", plot::Scale::Linear, -kView, kView};
+  const bool ill = g.problem == HalpernProblem::IllConditioned, dro = g.problem == HalpernProblem::DroLeastSquares;
+  c.title = ill   ? "The slowest pair (x_4, y_4) through z*: log₁₀ ‖F(z)‖ and the iterates"
+            : dro ? "The regression weights x with the adversary's weights at q*: log₁₀ of the natural residual"
+                  : "The game's plane: log₁₀ ‖F(z)‖ and the iterates";
+  c.x = {ill ? "x_4" : dro ? "x_1" : "x", plot::Scale::Linear, -kView, kView};
+  c.y = {ill ? "y_4" : dro ? "x_2" : "y", plot::Scale::Linear, -kView, kView};
   c.equal_aspect = true;
   plot::Heatmap h;
   h.nx = h.ny = 100;
   h.x0 = h.y0 = -kView;
   h.x1 = h.y1 = kView;
-  h.label = "log₁₀ ‖F(z)‖";
+  h.label = dro ? "log₁₀ ‖z − Π_C(z − F(z))‖" : "log₁₀ ‖F(z)‖";
   for (int j = 0; j < h.ny; ++j)
     for (int i = 0; i < h.nx; ++i) {
       const VecZ z = g.on_plane(-kView + 2 * kView * (i + 0.5) / h.nx, -kView + 2 * kView * (j + 0.5) / h.ny);
-      h.values.push_back(static_cast<float>(std::log10(norm_z(g.full(z)) + 1e-3)));
+      h.values.push_back(static_cast<float>(std::log10(g.residual(z) + 1e-3)));
     }
   c.heatmaps.push_back(h);
   const Vec2 s = g.project(g.solution());
@@ -271,15 +287,17 @@ std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, c
 }
 
 plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
-  const FiniteSumGame g = game_of(p());
+  const FiniteSumGame g = game_of(p(), r.seed);
   const double budget = p().passes * static_cast<double>(p().components);
   plot::Figure f;
-  const std::string kind = p().problem == HalpernProblem::Plane ? "Finite-sum game" : "Ill-conditioned game (κ = " + format_real(p().condition) + ")";
+  const std::string kind = p().problem == HalpernProblem::Plane            ? std::string("Finite-sum game")
+                           : p().problem == HalpernProblem::IllConditioned ? "Ill-conditioned game (κ = " + format_real(p().condition) + ")"
+                                                                           : "DRO least squares (λ = " + format_real(p().penalty) + ")";
   f.title = kind + ", n = " + std::to_string(p().components) + ", μ = " + format_real(p().mu) + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot res;
   res.title = "Operator residual against component-oracle calls";
   res.x = {"oracle calls", plot::Scale::Log};
-  res.y = {"‖F(z_k)‖", plot::Scale::Log};
+  res.y = {residual_axis(p().problem), plot::Scale::Log};
   res.lines = plot::result_lines(r, "residual");
   for (const plot::Line& l : bound_lines(g, g.start(p().start_x, p().start_y), budget)) res.lines.push_back(l);
   res.x.cover_lo = 1, res.x.cover_hi = budget;
@@ -312,7 +330,7 @@ DemoInfo halpern_demo() {
   d.title = "Variance-reduced Halpern iteration";
   d.summary = "A finite-sum monotone game with n components: VR-Halpern's oracle calls to a residual ε grow like √n, "
               "deterministic Halpern's like n; with μ = 0 (merely monotone) the paper's Algorithm 2 against extra-anchored gradient, "
-              "and on an ill-conditioned game against extragradient.";
+              "and on an ill-conditioned game against extragradient; a constrained distributionally robust least-squares problem.";
   d.about =
       "Halpern iteration anchors every step at the start: z_{k+1} = λ_k z₀ + (1 − λ_k) T z_k, λ_k = 1/(k + 2), T = I − F/L for a\n"
       "1/L-cocoercive F; its residual ‖z_k − T z_k‖ is at most 2‖z₀ − z*‖/(k + 1) at every k (last iterate, computable).\n"
@@ -335,6 +353,16 @@ DemoInfo halpern_demo() {
       "like √n (fitted slope in [0.35, 0.65]) while extragradient and the extra-anchored gradient do not reach ε in the same budget (claim test\n"
       "tests/unit/optim_halpern_ill_claims_test.cpp; the measured table is in the README). The picture then shows the slowest pair (x_4, y_4) through z*; the start\n"
       "puts every x-coordinate at start x and every y-coordinate at start y. Algorithm 2's inner-loop length and step are a reading.\n"
+      "problem = dro_least_squares is a constrained problem, a reading (the paper's DRO experiment could not be read): n synthetic\n"
+      "data points (a_i, b_i) from the seed, min over x ∈ ℝ², ‖x‖ ≤ 4.5, of max over weights p in the simplex with p_i ≤ 4/n of\n"
+      "Σ p_i ½(a_iᵀx − b_i)² − λχ²(p‖1/n) + (μ/2)‖x‖²; F_i reads data point i, the state is z = (x, q) with q = n p, and every\n"
+      "method's step is projected onto C (Algorithm 2 solves the resolvent of F + N_C). The plots show the natural residual\n"
+      "‖z − Π_C(z − F(z))‖; the picture shows x = (x_1, x_2) with the weights at q*, and the start x₀ is dragged there (q₀ uniform).\n"
+      "What to look for: Algorithm 2 stays under its dotted bound, and as n grows it needs fewer calls than the extra-anchored gradient\n"
+      "(level at n = 16, 5.4× fewer at n = 1024; at n = 256 it reaches ε = 0.03 within 1600 passes and eag does not) and VR\n"
+      "extragradient fewer than extragradient (claim tests tests/unit/optim_halpern_dro_claims_test.cpp). This toy does NOT show\n"
+      "VR-Halpern beating the extragradient methods: it is strongly monotone in x, so they converge linearly, while the Halpern\n"
+      "methods' O(1/k) carries ‖z₀ − z*‖.\n"
       "Drag the start z₀ on the picture.";
   d.papers = {"X. Cai, A. Alacaoglu, J. Diakonikolas. Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions. ICLR 2024, arXiv:2310.02987.",
               "B. Halpern. Fixed points of nonexpanding maps. Bull. AMS 73 (1967). F. Lieder. On the convergence rate of the Halpern-iteration. "

@@ -1,6 +1,7 @@
 // optim.halpern: variance-reduced Halpern iteration (the paper's Algorithms 1 and 2) against deterministic Halpern,
 // extra-anchored gradient, extragradient and variance-reduced extragradient on a finite-sum regularised (μ > 0) or
-// merely monotone (μ = 0) bilinear game in the plane or an ill-conditioned one in ℝ⁸: operator
+// merely monotone (μ = 0) bilinear game in the plane or an ill-conditioned one in ℝ⁸, or on distributionally robust least
+// squares (a constrained problem, halpern_dro.hpp): operator
 // residual ‖F(z_k)‖ against component-oracle calls, with Halpern's bound. Algorithms and equations:
 // halpern.hpp. Paper: Cai, Alacaoglu, Diakonikolas, ICLR 2024.
 #pragma once
@@ -15,8 +16,10 @@ namespace klab::optim {
 
 struct HalpernParams {
   std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg", "eag", "vr_halpern_inexact"
-  HalpernProblem problem = HalpernProblem::Plane;  // "plane" (2-D game), "ill_conditioned" (ℝ⁸, condition number κ)
+  HalpernProblem problem = HalpernProblem::Plane;  // "plane" (2-D game), "ill_conditioned" (ℝ⁸, condition number κ),
+                                                   // "dro_least_squares" (x ∈ ℝ², weights on the n-simplex)
   double condition = 100.0;          // κ (ill_conditioned)
+  double penalty = 1.0;              // λ, the χ² penalty (dro_least_squares)
   long long components = 400;        // n
   double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
@@ -27,7 +30,8 @@ struct HalpernParams {
 };
 
 const std::vector<std::string>& halpern_method_ids();
-FiniteSumGame game_of(const HalpernParams& p);
+std::string residual_axis(HalpernProblem problem);  // "‖F(z_k)‖", or the natural residual's formula when constrained
+FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: dro_least_squares's data
 
 // One run of every method from z₀, each to its budget (the live view steps it; the Experiment's
 // cursor records it).
@@ -41,7 +45,7 @@ class HalpernRun {
   size_t methods() const { return states_.size(); }
   const HalpernState& state(size_t s) const { return states_[s]; }
   bool done(size_t s) const { return states_[s].calls >= budget_; }
-  double residual(size_t s) const;  // ‖F(z_k)‖
+  double residual(size_t s) const;  // ‖F(z_k)‖ (constrained: the natural residual)
   const FiniteSumGame& game() const { return game_; }
   double budget() const { return budget_; }
 
@@ -58,7 +62,7 @@ class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperi
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
-  // log₁₀ ‖F(z)‖ over the view around z*, and z*.
+  // log₁₀ of the residual over the view around z*, and z*.
   plot::Plot picture(const FiniteSumGame& g) const;
   // The bounds of the selected Halpern methods against oracle calls: halpern's ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1)
   // (k = calls/n); vr_halpern_inexact's exact-resolvent ‖F(J z_{k−1})‖ ≤ 2‖z₀ − z*‖/(ηk) at the expected calls of k outer steps.

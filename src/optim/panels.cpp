@@ -528,7 +528,8 @@ class OnlineView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
-// step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄)); the start z₀
+// step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄); dro_least_squares: the
+// regression weights x); the start z₀
 // is a handle to drag.
 class HalpernView final : public ui::DemoView {
  public:
@@ -565,7 +566,7 @@ class HalpernView final : public ui::DemoView {
     auto& e = static_cast<HalpernExperiment&>(ctx.experiment);
     std::vector<std::pair<std::string, std::string>> rows;
     for (size_t s = 0; s < series_.size(); ++s)
-      rows.push_back({"‖F(z)‖ " + series_[s], num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
+      rows.push_back({"residual " + series_[s], num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
     ui::readout_table("##halpern", rows, 2);
     build_figure();
     ui::PlotGrid grid(2, 0);
@@ -589,14 +590,16 @@ class HalpernView final : public ui::DemoView {
     plot::Plot r;
     r.title = "Operator residual against component-oracle calls";
     r.x = {"oracle calls", plot::Scale::Log};
-    r.y = {"‖F(z_k)‖", plot::Scale::Log};
+    r.y = {residual_axis(run_->game().problem), plot::Scale::Log};
     r.x.cover_lo = 1;
     r.x.cover_hi = run_->budget();
     for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
     r.lines.insert(r.lines.end(), bounds_.begin(), bounds_.end());
     plot::Plot c = picture_;
-    c.title = run_->game().problem == HalpernProblem::Plane ? "Drag the start z₀: the iterates in the plane"
-                                                             : "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)";
+    const HalpernProblem problem = run_->game().problem;
+    c.title = problem == HalpernProblem::Plane            ? "Drag the start z₀: the iterates in the plane"
+              : problem == HalpernProblem::IllConditioned ? "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"
+                                                          : "Drag the start x₀: the regression weights x of the iterates";
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
       for (const Vec2& z : paths_[s]) l.x.push_back(z[0]), l.y.push_back(z[1]);

@@ -1147,3 +1147,17 @@ TEST_CASE("mdp.robust on the random world: the live view draws the set map and t
   check_plots(recorded_frame(ui, app), "random world, Runs tab");
   app.select_tab(klab::ui::Tab::Live);
 }
+
+TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane beside the natural residual") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.halpern?problem=dro_least_squares&mu=0&components=32&methods=vr_halpern_inexact,eag,eg,vr_eg").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "DRO live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Drag the start x₀: the regression weights x of the iterates"));
+  CHECK(shown("Operator residual against component-oracle calls"));
+}

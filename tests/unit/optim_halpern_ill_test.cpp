@@ -21,17 +21,18 @@ FiniteSumGame ill_game(long long n, double mu, double kappa) {
   g.coupling = 0.8;
   g.spread = 1.2;
   g.condition = kappa;
+  g.prepare();
   return g;
 }
 
 VecZ random_point(klab::Rng& rng) {
-  VecZ z;
+  VecZ z(8);
   for (double& x : z) x = 6.0 * rng.uniform() - 3.0;
   return z;
 }
 
 VecZ minus(const VecZ& a, const VecZ& b) {
-  VecZ r;
+  VecZ r(a.size());
   for (size_t j = 0; j < r.size(); ++j) r[j] = a[j] - b[j];
   return r;
 }
@@ -52,7 +53,7 @@ TEST_CASE("optim.halpern ill_conditioned: the components average to F for every 
       CAPTURE(n);
       const FiniteSumGame g = ill_game(n, 0.0, kappa);
       const VecZ z = random_point(rng);
-      VecZ sum{};
+      VecZ sum(8, 0.0);
       for (long long i = 0; i < n; ++i) {
         const VecZ f = g.component(i, z);
         for (size_t j = 0; j < sum.size(); ++j) sum[j] += f[j];

@@ -32,7 +32,7 @@ TEST_CASE("optim.halpern: the components average to the closed-form F for every 
     CAPTURE(n);
     const FiniteSumGame g = game(n);
     const VecZ z{0.7, -1.9};
-    VecZ sum{};
+    VecZ sum(2, 0.0);
     double a2 = 0.0;
     for (long long i = 0; i < n; ++i) {
       const VecZ f = g.component(i, z);

@@ -1,0 +1,68 @@
+// optim.halpern's constrained problem: distributionally robust least squares with n data points as the finite sum's
+// components (problem = dro_least_squares). Reading, not the paper's own instance: Cai, Alacaoglu, Diakonikolas (ICLR 2024)
+// run their methods on a DRO problem in their experiments, but its exact formulation could not be read in this session;
+// this is a standard convex-concave DRO of that kind, a χ²-penalised ambiguity set capped like CVaR:
+//
+//     min_{‖x‖ ≤ R} max_{p ∈ Δ_n, p_i ≤ c/n}  Σ_i p_i ℓ_i(x) − (λ/2) χ²(p ‖ 1/n) + (μ/2)‖x‖²,   ℓ_i(x) = ½(a_iᵀx − b_i)²,
+//
+// with χ²(p ‖ 1/n) = n Σ_i (p_i − 1/n)². The state holds the weights q = n p (mean 1, so every coordinate is O(1) for every
+// n): z = (x, q) ∈ ℝ^{d+n}, C = {‖x‖ ≤ R} × Q, Q = {q ∈ [0, c]ⁿ, Σ_i q_i = n}, and
+//     L(x, q) = (1/n) Σ_i [q_i ℓ_i(x) − (λ/2)(q_i − 1)²] + (μ/2)‖x‖²
+//     F(x, q) = (∇_x L, −∇_q L) = ((1/n) Σ_i q_i ∇ℓ_i(x) + μx,  (1/n)(λ(q_i − 1) − ℓ_i(x))_i) = (1/n) Σ_i F_i(x, q),
+//     F_i(x, q) = (q_i ∇ℓ_i(x) + μx,  e_i (λ(q_i − 1) − ℓ_i(x))),   ∇ℓ_i(x) = a_i r_i, r_i = a_iᵀx − b_i:
+// component i reads data point i only. L is convex in x for q ≥ 0 and λ/n-strongly concave in q, so F is monotone on C
+// (⟨F(u) − F(v), u − v⟩ ≥ μ‖Δx‖² + (λ/n)‖Δq‖²) and the problem is the inclusion 0 ∈ F(z) + N_C(z). Every method handles
+// N_C by a projected step (forward-backward / projected extragradient; the resolvent of F + N_C inside Algorithm 2).
+// Residual: the natural residual ‖z − Π_C(z − F(z))‖ (= ‖F(z)‖ unconstrained; ≤ dist(0, F(z) + N_C(z))).
+// Data: a_i ~ N(0, I_d), b_i = a_iᵀβ + σ ξ_i with β = (1, −1), σ = 1/2, ξ_i ~ N(0, 1), drawn from the experiment's seed.
+// Constants (valid bounds on C, used for the steps): with ρ_i = ‖a_i‖R + |b_i| ≥ |r_i| on the ball,
+//     L_lip = max(min(c λ_max(AᵀA/n), max‖a_i‖²) + μ, λ/n) + (1/n)(Σ_i ρ_i²‖a_i‖²)^{1/2}   (Jacobian [[H, B], [−Bᵀ, λI/n]]:
+//            ‖H‖ = ‖(1/n)Σ q_i a_i a_iᵀ + μI‖ for q ∈ Q, plus ‖B‖ ≤ ‖B‖_F, B = (a_i r_i/n)_i)
+//     L_avg = ((1/n) Σ_i (max(c‖a_i‖² + μ, λ) + ρ_i‖a_i‖)²)^{1/2}                           (each F_i's Jacobian)
+// and for μ > 0 the cocoercivity moduli L_F = L_lip²/m, L = L_avg²/m with m = min(μ, λ/n) (strongly monotone ⇒ cocoercive).
+// The solution: x* minimises φ(x) = max_{q∈Q} L(x, q), whose maximiser is q(x) = Π_Q(𝟙 + ℓ(x)/λ) (complete the square), by
+// gradient descent with backtracking on the smooth convex φ (∇φ = ∇_x L(x, q(x)), Danskin), then damped Newton steps;
+// z* = (x*, q(x*)).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "optim/vecz.hpp"
+
+namespace klab::optim {
+
+// Euclidean projection of y onto {q ∈ [0, cap]ⁿ : Σ q_i = total} (needs 0 < total ≤ n·cap): q_i = clip(y_i − τ, 0, cap) with τ
+// the root of the piecewise-linear, non-increasing h(τ) = Σ clip(y_i − τ, 0, cap), found exactly by sweeping its 2n
+// breakpoints y_i and y_i − cap in decreasing order (one sort of y, two merged lists) and solving the linear piece that
+// crosses `total`. O(n log n).
+std::vector<double> project_capped_simplex(const std::vector<double>& y, double cap, double total);
+
+struct DroLeastSquares {
+  static constexpr int kDim = 2;             // d: x ∈ ℝ² (the live view's plane is all of x)
+  static constexpr double kRadius = 4.5;     // R: the ball for x (holds every start in [−3, 3]²)
+  static constexpr double kCap = 4.0;        // c: q_i ≤ c, i.e. p_i ≤ c/n (CVaR at level 1/c)
+
+  DroLeastSquares(long long n, double mu, double lambda, uint64_t seed);
+
+  long long n;
+  double mu, lambda;
+  std::vector<double> a;  // (n, d) row-major: data a_i
+  std::vector<double> b;  // (n) targets b_i
+
+  double residual_of(long long i, const double* x) const;  // r_i = a_iᵀx − b_i
+  VecZ component(long long i, const VecZ& z) const;  // F_i(z), z = (x, q)
+  VecZ full(const VecZ& z) const;                                                   // F(z)
+  void project(VecZ* z) const;                                                      // z ← Π_C(z)
+  std::vector<double> best_weights(const double* x) const;                          // q(x) = Π_Q(𝟙 + ℓ(x)/λ)
+  const VecZ& solution() const { return solution_; }                                // z* = (x*, q(x*))
+  double lipschitz() const { return lipschitz_; }
+  double average_lipschitz() const { return average_lipschitz_; }
+  double strong_monotonicity() const;  // m = min(μ, λ/n)
+
+ private:
+  VecZ solve() const;
+  double lipschitz_ = 0, average_lipschitz_ = 0;
+  VecZ solution_;  // (d + n)
+};
+
+}  // namespace klab::optim

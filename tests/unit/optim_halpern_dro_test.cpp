@@ -1,0 +1,130 @@
+// Known answers of optim.halpern's distributionally robust least squares (src/optim/halpern_dro.hpp, problem
+// dro_least_squares): the projection onto the capped simplex is exact (a hand-solved case, the KKT form
+// q_i = clip(y_i − τ, 0, c) with one τ, and an independent bisection on τ), the components average to F, F is monotone on C
+// with modulus min(μ, λ/n) and the constants L_lip, L_avg bound it on random pairs, and z* is a fixed point of
+// z ↦ Π_C(z − F(z)) with x* inside the ball.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "optim/halpern.hpp"
+
+using namespace klab::optim;
+
+namespace {
+
+FiniteSumGame dro_game(long long n, double mu, double lambda, uint64_t seed) {
+  FiniteSumGame g;
+  g.problem = HalpernProblem::DroLeastSquares;
+  g.n = n;
+  g.mu = mu;
+  g.penalty = lambda;
+  g.prepare(seed);
+  return g;
+}
+
+// A random point of C: x in [−3, 3]² (inside the ball of radius 4.5), q the projection of a random positive vector.
+VecZ random_feasible(const FiniteSumGame& g, klab::Rng& rng) {
+  VecZ z(g.dimension());
+  for (double& v : z) v = 6.0 * rng.uniform() - 3.0;
+  for (size_t j = 2; j < z.size(); ++j) z[j] = 3.0 * rng.uniform() * rng.uniform() * 4.0;
+  g.constrain(&z);
+  return z;
+}
+
+double dro_dot(const VecZ& a, const VecZ& b) {
+  double s = 0.0;
+  for (size_t j = 0; j < a.size(); ++j) s += a[j] * b[j];
+  return s;
+}
+VecZ dro_minus(const VecZ& a, const VecZ& b) {
+  VecZ r(a.size());
+  for (size_t j = 0; j < a.size(); ++j) r[j] = a[j] - b[j];
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("optim.halpern dro: the projection onto the capped simplex is exact") {
+  // By hand: y = (0.5, 0.2, −0.1), Σq = 1, no active cap: all three free, 0.6 − 3τ = 1, τ = −2/15.
+  const std::vector<double> q = project_capped_simplex({0.5, 0.2, -0.1}, 10.0, 1.0);
+  CHECK(q[0] == doctest::Approx(0.5 + 2.0 / 15.0).epsilon(1e-14));
+  CHECK(q[1] == doctest::Approx(0.2 + 2.0 / 15.0).epsilon(1e-14));
+  CHECK(q[2] == doctest::Approx(-0.1 + 2.0 / 15.0).epsilon(1e-14));
+  // With the cap: y = (5, 0, 0), c = 2, Σq = 3: q₁ capped at 2, the others share 1: (2, ½, ½).
+  const std::vector<double> r = project_capped_simplex({5.0, 0.0, 0.0}, 2.0, 3.0);
+  CHECK(r[0] == 2.0);
+  CHECK(r[1] == doctest::Approx(0.5).epsilon(1e-15));
+  CHECK(r[2] == doctest::Approx(0.5).epsilon(1e-15));
+  klab::Rng rng(17, 0, 0);
+  for (int trial = 0; trial < 200; ++trial) {
+    const size_t n = 1 + static_cast<size_t>(rng.uniform() * 40);
+    const double cap = 1.0 + 3.0 * rng.uniform(), total = static_cast<double>(n) * (0.05 + 0.9 * rng.uniform()) * cap;
+    std::vector<double> y(n);
+    for (double& v : y) v = 8.0 * rng.uniform() - 4.0;
+    const std::vector<double> p = project_capped_simplex(y, cap, total);
+    double sum = 0.0;
+    for (double v : p) sum += v;
+    CHECK(sum == doctest::Approx(total).epsilon(1e-12));
+    // Reference: bisection on τ for h(τ) = Σ clip(y_i − τ, 0, c) = total (h non-increasing), 200 halvings.
+    double lo = *std::min_element(y.begin(), y.end()) - cap, hi = *std::max_element(y.begin(), y.end());
+    for (int it = 0; it < 200; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      double h = 0.0;
+      for (double v : y) h += std::clamp(v - mid, 0.0, cap);
+      (h > total ? lo : hi) = mid;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      CHECK(p[i] >= 0.0);
+      CHECK(p[i] <= cap);
+      CHECK(p[i] == doctest::Approx(std::clamp(y[i] - 0.5 * (lo + hi), 0.0, cap)).epsilon(1e-12).scale(1.0));
+    }
+  }
+}
+
+TEST_CASE("optim.halpern dro: the components average to F, F is monotone on C with modulus min(μ, λ/n), L_lip and L_avg bound it") {
+  klab::Rng rng(23, 0, 0);
+  for (long long n : {5LL, 64LL, 200LL})
+    for (double mu : {0.0, 0.2}) {
+      CAPTURE(n);
+      CAPTURE(mu);
+      const FiniteSumGame g = dro_game(n, mu, 0.7, 9);
+      const double m = std::min(mu, 0.7 / static_cast<double>(n));
+      for (int trial = 0; trial < 10; ++trial) {
+        const VecZ u = random_feasible(g, rng), v = random_feasible(g, rng), d = dro_minus(u, v);
+        VecZ sum(u.size(), 0.0);
+        double mean_square = 0.0;
+        for (long long i = 0; i < n; ++i) {
+          const VecZ fi = g.component(i, u), di = dro_minus(fi, g.component(i, v));
+          for (size_t j = 0; j < sum.size(); ++j) sum[j] += fi[j] / static_cast<double>(n);
+          mean_square += dro_dot(di, di) / static_cast<double>(n);
+        }
+        const VecZ full = g.full(u), df = dro_minus(full, g.full(v));
+        for (size_t j = 0; j < sum.size(); ++j) CHECK(sum[j] == doctest::Approx(full[j]).epsilon(1e-12).scale(1.0));
+        const double dx2 = d[0] * d[0] + d[1] * d[1], dq2 = dro_dot(d, d) - dx2;
+        CHECK(dro_dot(df, d) >= mu * dx2 + (0.7 / static_cast<double>(n)) * dq2 - 1e-12);
+        CHECK(dro_dot(df, d) >= m * dro_dot(d, d) - 1e-12);
+        CHECK(std::sqrt(dro_dot(df, df)) <= g.lipschitz() * std::sqrt(dro_dot(d, d)));
+        CHECK(std::sqrt(mean_square) <= g.average_lipschitz() * std::sqrt(dro_dot(d, d)));
+      }
+    }
+}
+
+TEST_CASE("optim.halpern dro: z* is a fixed point of Π_C(z − F(z)) with x* inside the ball, and the start is feasible") {
+  for (long long n : {4LL, 50LL, 1024LL})
+    for (double lambda : {0.05, 1.0, 20.0}) {
+      CAPTURE(n);
+      CAPTURE(lambda);
+      const FiniteSumGame g = dro_game(n, 0.0, lambda, 3);
+      const VecZ s = g.solution();
+      CHECK(g.residual(s) < 1e-9);
+      CHECK(std::hypot(s[0], s[1]) < DroLeastSquares::kRadius);
+      VecZ z0 = g.start(-2.0, 2.0), projected = z0;
+      g.constrain(&projected);
+      CHECK(distance(z0, projected) < 1e-12);
+      CHECK(g.residual(z0) > 0.1);
+    }
+}
