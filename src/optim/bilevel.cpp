@@ -81,13 +81,13 @@ double BilevelToy::well_argmin(double x, double upper_weight, double lower_weigh
     const double b = kLo + (kHi - kLo) * i / kGrid, db = d(b);
     if (da < 0.0 && db >= 0.0) {  // a minimum (d goes from − to +)
       double lo = a, hi = b;
-      for (int k = 0; k < 80 && hi - lo > 0.0; ++k) {
+      for (int k = 0; k < 80; ++k) {
         const double mid = 0.5 * (lo + hi);
         if (mid <= lo || mid >= hi) break;
         (d(mid) < 0.0 ? lo : hi) = mid;
       }
-      const double y = 0.5 * (lo + hi);
-      if (value(y) < best_value) best = y, best_value = value(y);
+      const double y = 0.5 * (lo + hi), v = value(y);
+      if (v < best_value) best = y, best_value = v;
     }
     a = b, da = db;
   }
@@ -96,15 +96,15 @@ double BilevelToy::well_argmin(double x, double upper_weight, double lower_weigh
 
 double BilevelToy::penalty_exact(double x, double sigma) const {
   if (problem == BilevelProblem::DoubleWell) {
-    // min_y {f + (g − g*)/σ}: y₁ = 0 in both problems, y₂ by the global search; g* = w(x, z*) = −a|x|.
-    const double y = well_argmin(x, sigma, 1.0), z = well_argmin(x, 0.0, 1.0);
+    // min_y {f + (g − g*)/σ}: y₁ = 0 in both problems, y₂ by the global search; g* = w(x, z*) = −a|x|, z* = sgn x.
+    const double y = well_argmin(x, sigma, 1.0), z = sign_left(x);
     return upper(x, {0.0, y}) + (well(x, y) - well(x, z)) / sigma;
   }
   return (x - 1.0) * (x - 1.0) / (2.0 * (sigma + 1.0)) + rho * x * x / (2.0 * (sigma + rho));
 }
 double BilevelToy::penalty_gradient_exact(double x, double sigma) const {
   if (problem == BilevelProblem::DoubleWell) {
-    const Vec2 y{0.0, well_argmin(x, sigma, 1.0)}, z{0.0, well_argmin(x, 0.0, 1.0)};
+    const Vec2 y{0.0, well_argmin(x, sigma, 1.0)}, z{0.0, sign_left(x)};
     return upper_dx(x, y) + (lower_dx(x, y) - lower_dx(x, z)) / sigma;
   }
   return (x - 1.0) / (sigma + 1.0) + rho * x / (sigma + rho);

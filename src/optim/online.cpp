@@ -127,14 +127,17 @@ Vec2 learner_play(const SeaProblem& p, const OnlineSettings& s, const OnlineLear
 
 namespace {
 
-// Optimistic FTRL keeps sums, not an iterate: Σ g_s, Σ x_s, Σ η_s‖g_s − M_s‖², and the hint M_{t+1} = g_t.
+// Optimistic FTRL keeps sums, not an iterate: Σ g_s, the hint M_{t+1} = g_t, and what its step needs:
+// Σ x_s for the quadratic loss's surrogates, Σ η_s‖g_s − M_s‖² for the convex loss's step.
 void ftrl_observe(const SeaProblem& p, const OnlineSettings& s, const Vec2& g, OnlineLearner* l) {
-  const Vec2 x = learner_play(p, s, *l);
-  const double e0 = g[0] - l->hint[0], e1 = g[1] - l->hint[1];
-  l->weighted_error += learner_step(p, s, *l) * (e0 * e0 + e1 * e1);
-  l->hint_error += e0 * e0 + e1 * e1;
+  if (p.loss == OnlineLoss::Quadratic) {
+    const Vec2 x = learner_play(p, s, *l);
+    l->x_sum = {l->x_sum[0] + x[0], l->x_sum[1] + x[1]};
+  } else {
+    const double e0 = g[0] - l->hint[0], e1 = g[1] - l->hint[1];
+    l->weighted_error += learner_step(p, s, *l) * (e0 * e0 + e1 * e1);
+  }
   l->grad_sum = {l->grad_sum[0] + g[0], l->grad_sum[1] + g[1]};
-  l->x_sum = {l->x_sum[0] + x[0], l->x_sum[1] + x[1]};
   l->hint = g;
   ++l->t;
 }

@@ -83,14 +83,14 @@ struct SeaProblem {
 };
 
 enum class OnlineMethod { OptimisticOmd, PlainOmd, Ogd, OptimisticFtrl };
-constexpr int kOnlineMethodCount = 4;
+constexpr int kOnlineMethodCount = static_cast<int>(OnlineMethod::OptimisticFtrl) + 1;
 
 // One learner's state. play() gives x_t; observe(g_t) updates with the observed gradient.
 struct OnlineLearner {
   OnlineMethod method = OnlineMethod::OptimisticOmd;
   Vec2 x_hat{0.0, 0.0};     // x̂_t (OGD: x_t; optimistic FTRL: x₁, the regulariser's centre)
   Vec2 hint{0.0, 0.0};      // M_t
-  double hint_error = 0.0;  // Σ_{s<t} ‖g_s − M_s‖²
+  double hint_error = 0.0;  // Σ_{s<t} ‖g_s − M_s‖² (the OMD learners' step)
   long long t = 1;          // the round about to be played
   // optimistic FTRL only
   Vec2 grad_sum{0.0, 0.0};      // Σ_{s<t} g_s
