@@ -125,7 +125,7 @@ Rgba path_color(PathKind k) {
 
 }  // namespace
 
-plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const std::string& title) {
+plot::Plot paths_plot(const GaussianPaths& g, PathKind current, const std::string& title) {
   plot::Plot q;
   q.title = title;
   q.x = plot::Axis{"σ_t", plot::Scale::Linear, 0.0, 1.05};
@@ -147,6 +147,10 @@ plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const 
     }
     q.lines.push_back(l);
   }
+  return q;
+}
+
+void mark_path_time(plot::Plot& q, const GaussianPaths& g, PathKind current, double t) {
   const NoiseSchedule& s = g.path[static_cast<int>(current)];
   plot::Points dot;
   dot.name = "t = " + plot::format_number(t);
@@ -156,7 +160,6 @@ plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const 
   dot.y = {s.alpha(t)};
   dot.group = "dot";
   q.points.push_back(dot);
-  return q;
 }
 
 }  // namespace klab::diffusion

@@ -36,7 +36,9 @@ plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, Sam
                             const std::string& y_label);
 
 // The three Gaussian paths as curves (σ_t, α_t) from the noise end (σ ≈ 1) to the data end (α ≈ 1),
-// `current` drawn wider with a dot at its (σ_t, α_t).
-plot::Plot paths_plot(const GaussianPaths& g, PathKind current, double t, const std::string& title);
+// `current` drawn wider (built once per run: each point inverts λ(t) on the cond-OT and KO paths).
+plot::Plot paths_plot(const GaussianPaths& g, PathKind current, const std::string& title);
+// The dot at (σ_t, α_t) of `current` (per frame: the film's t).
+void mark_path_time(plot::Plot& q, const GaussianPaths& g, PathKind current, double t);
 
 }  // namespace klab::diffusion

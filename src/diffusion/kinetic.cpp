@@ -1,6 +1,7 @@
 #include "diffusion/kinetic.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "diffusion/marginal.hpp"
@@ -335,11 +336,13 @@ NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& 
 
 const std::vector<std::string>& path_ids() {
   static const std::vector<std::string> ids{"process", "cond_ot", "ko"};
+  assert(ids.size() == kPathKinds);
   return ids;
 }
 
 const std::vector<std::string>& path_labels() {
   static const std::vector<std::string> labels{"VP (the process)", "cond-OT", "kinetic optimal"};
+  assert(labels.size() == kPathKinds);
   return labels;
 }
 

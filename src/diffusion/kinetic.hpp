@@ -51,7 +51,7 @@ NoiseSchedule cond_ot_path(const NoiseSchedule& ends);
 NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& g);
 
 enum class PathKind { Process, CondOt, Ko };
-constexpr int kPathKinds = 3;
+constexpr int kPathKinds = static_cast<int>(PathKind::Ko) + 1;
 const std::vector<std::string>& path_ids();     // "process", "cond_ot", "ko"
 const std::vector<std::string>& path_labels();  // "VP (the process)", "cond-OT", "kinetic optimal"
 

@@ -6,6 +6,8 @@
 //       inverse (Lu et al. 2022, DPM-Solver, App. D): with L = log(1 + e^{−2λ}),
 //       t(λ) = 2L / (√(β_min² + 2(β_max − β_min) L) + β_min)
 //   VE (Song et al. 2021): α_t = 1, σ_t = σ_min (σ_max/σ_min)^t, λ_t = −log σ_t.
+//   Path (kinetic.hpp: cond-OT and the kinetic-optimal path between VP's end points): α_t and σ_t
+//       monotone cubic Hermite interpolants of knots; t(λ) by bisection; f and g² by the formulas below.
 //
 // The probability-flow ODE (Song et al. 2021, eq. 13) is dx/dt = f(t) x − ½ g²(t) ∇log p_t(x),
 // with f = d log α/dt and g² = dσ²/dt − 2 f σ² (Kingma et al. 2021, VDM, eq. 31 in reverse).

@@ -61,6 +61,7 @@ class SamplersView final : public ui::DemoView {
     run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
     schedule_ = run_->schedule();
     box_ = view_box(run_->mixture());
+    if (run_->paths()) paths_curves_ = paths_plot(*run_->paths(), params_.path, "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t");
     // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run). On a
     // cond-OT or KO path, Euler against Heun: the exponential integrators do not see the path (kinetic.hpp).
     const bool on_path = params_.path != PathKind::Process;
@@ -114,8 +115,8 @@ class SamplersView final : public ui::DemoView {
     figure_.title = "diffusion.samplers, run 1";
     figure_.plots = {film_plot(0), film_plot(1),
                      run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score)", "mean ‖x̂ − x*‖"),
-                     run_->paths() ? paths_plot(*run_->paths(), params_.path, film_t(), "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t")
-                                   : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
+                     run_->paths() ? paths_curves_ : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
+    if (run_->paths()) mark_path_time(figure_.plots[3], *run_->paths(), params_.path, film_t());
     ui::PlotGrid grid(4, 0);
     ui::draw_plot("left", figure_.plots[0], grid.cell(0));
     ui::draw_plot("right", figure_.plots[1], grid.cell(1));
@@ -238,6 +239,7 @@ class SamplersView final : public ui::DemoView {
   NoiseSchedule schedule_;
   std::vector<double> budgets_;  // NFE budgets as run
   std::unique_ptr<SamplersRun> run_;
+  plot::Plot paths_curves_;  // the three paths on a cond-OT or KO run (paths_plot), built once per run
   uint64_t version_ = 0, seed_ = 0;  // the parameters and seed run_ was made for
   Box box_{};
   size_t left_ = 0, right_ = 0, nfe_ = 0;

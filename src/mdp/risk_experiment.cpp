@@ -52,7 +52,8 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
   t->real("beta", &P::beta, 0.02, 0.001, 1.0)
       .label("risk aversion β")
       .help("The exponential-utility policy maximises CE_β(G) = −(1/β) log E exp(−βG).");
-  std::vector<std::string> worlds(std::begin(kRiskWorldIds), std::end(kRiskWorldIds)), world_labels(std::begin(kRiskWorldLabels), std::end(kRiskWorldLabels));
+  std::vector<std::string> worlds, world_labels;
+  for (Preset p : kRiskPresets) worlds.push_back(kPresetIds[static_cast<int>(p)]), world_labels.push_back(kPresetLabels[static_cast<int>(p)]);
   t->choice("world", &P::world, RiskWorld::Cliff, worlds)
       .label("world")
       .choice_labels(world_labels)

@@ -8,20 +8,9 @@
 
 namespace klab::mdp {
 
-const char* const kRiskWorldIds[kRiskWorldCount] = {"cliff", "four_rooms", "hazard_maze"};
-const char* const kRiskWorldLabels[kRiskWorldCount] = {"cliff walk", "four rooms", "hazard maze"};
-static_assert(static_cast<int>(RiskWorld::HazardMaze) + 1 == kRiskWorldCount, "one id per RiskWorld");
+static_assert(static_cast<int>(RiskWorld::HazardMaze) + 1 == kRiskWorldCount, "one preset per RiskWorld");
 
 namespace {
-
-GridSpec risk_preset(RiskWorld w) {
-  switch (w) {
-    case RiskWorld::Cliff: return cliff_spec();
-    case RiskWorld::FourRooms: return four_rooms_spec();
-    case RiskWorld::HazardMaze: return hazard_maze_spec();
-  }
-  return cliff_spec();  // unreachable: every RiskWorld is listed
-}
 
 Status reward_on_lattice(const std::string& prefix, const std::string& field, double r) {
   if (reward_denominator(r) > 0) return {};
@@ -39,7 +28,7 @@ const std::vector<std::string>& risk_held_grid_fields() {
 Expected<GridSpec> risk_grid_spec(const RiskWorldParams& w) {
   GridSpec g;
   if (w.grid.empty()) {
-    g = risk_preset(w.world);
+    g = preset_grid(kRiskPresets[static_cast<int>(w.world)]);
   } else {
     Expected<GridSpec> edited = parse_grid_param(w.grid, risk_held_grid_fields());
     if (!edited.ok()) return edited.status();
@@ -77,7 +66,7 @@ Expected<RiskGrid> build_risk_world(const RiskWorldParams& w) {
 
 std::string risk_world_label(const RiskWorldParams& w) {
   if (w.grid.empty()) {
-    std::string label = kRiskWorldLabels[static_cast<int>(w.world)];
+    std::string label = kPresetLabels[static_cast<int>(kRiskPresets[static_cast<int>(w.world)])];
     label[0] = static_cast<char>(label[0] - 'a' + 'A');
     return label;
   }

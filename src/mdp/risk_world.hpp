@@ -16,14 +16,15 @@
 
 #include "core/status.hpp"
 #include "mdp/gridworld.hpp"
+#include "mdp/presets.hpp"
 #include "mdp/risk.hpp"
 
 namespace klab::mdp {
 
 enum class RiskWorld { Cliff, FourRooms, HazardMaze };
 constexpr int kRiskWorldCount = 3;
-extern const char* const kRiskWorldIds[kRiskWorldCount];     // "cliff", "four_rooms", "hazard_maze": the presets' ids (presets.hpp)
-extern const char* const kRiskWorldLabels[kRiskWorldCount];  // "cliff walk", ...
+// The chapter's presets (presets.hpp) behind each RiskWorld: their ids and labels are the world's.
+constexpr Preset kRiskPresets[kRiskWorldCount] = {Preset::Cliff, Preset::FourRooms, Preset::HazardMaze};
 
 // The grid fields mdp.risk holds as parameters of the same names: refused inside `grid`.
 const std::vector<std::string>& risk_held_grid_fields();  // wind_direction, cliff_reward

@@ -219,7 +219,7 @@ TEST_SUITE("claims") {
     // kinetic.hpp): asserted with a 10% margin, far above their discretisation error. Euler on the
     // three paths between VP's end points from the same noise (same seed), 6 runs of 300 particles:
     // each ordering holds by kZ standard errors. The effect needs t-uniform steps: with logSNR steps
-    // Euler on KO is within a few percent of VP and cond-OT is the worst (README); DDIM and the
+    // Euler on KO is within 10 % of VP and cond-OT is the worst (README); DDIM and the
     // DPM-Solvers are the same on every path there (tests/unit/diffusion_kinetic_test.cpp).
     using namespace klab::diffusion;
     const GaussianPaths g = gaussian_paths(make_preset(Preset::Ring, 0.1), NoiseSchedule{});
