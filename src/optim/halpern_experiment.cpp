@@ -55,7 +55,7 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
   t->real("spread", &P::spread, 1.0, 0.0, 5.0).label("spread s").help("Spread of the components around the mean (a_i, b_i, c_i = mean + s√2 cos(…)).");
   t->real("epsilon", &P::epsilon, 0.03, 1e-6, 0.5).label("target ε").log_scale().help("calls_to_eps: oracle calls until ‖F(z_k)‖ ≤ ε‖F(z₀)‖ (dro_least_squares: the natural residual).");
   t->real("passes", &P::passes, 300, 1, 1e6).label("budget (passes)").log_scale().help("Every method stops after passes · n oracle calls.");
-  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of x; dro_least_squares: x₁, with q₀ = 𝟙).");
+  t->real("start_x", &P::start_x, -2.0, -3.0, 3.0).label("start x").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of x; dro_least_squares: x₁, with q₀ = (1, …, 1)).");
   t->real("start_y", &P::start_y, 2.0, -3.0, 3.0).label("start y").help("z₀ (drag it on the picture; ill_conditioned: every coordinate of y; dro_least_squares: x₂).");
   t->rule([](const P& p) -> Status {
     const bool cocoercive_method = std::find(p.methods.begin(), p.methods.end(), "halpern") != p.methods.end() ||

@@ -164,12 +164,15 @@ void check_glyphs(const std::string& text, const std::string& where) {
     const char* end = s + text.size();
     while (s < end) {
       unsigned int c = 0;
+      const char* at = s;
       const int n = ImTextCharFromUtf8(&c, s, end);
       if (n <= 0) break;
       s += n;
       if (c < 0x20) continue;  // newlines, tabs
       CAPTURE(where);
       CAPTURE(c);
+      const std::string before(std::max(text.c_str(), at - 60), at);  // where the character is (bytes before it)
+      CAPTURE(before);
       CAPTURE(font == fonts.mono ? "monospace" : "sans");
       CHECK(font->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr);
     }

@@ -101,7 +101,15 @@ TEST_CASE("every kl demo's state survives the link") {
       CHECK(v != s.def);
       changes.emplace_back(i, v);
     }
-    REQUIRE(e->params().assign(changes).ok());
+    if (!e->params().assign(changes).ok()) {
+      // A cross-field rule refuses the combination (diffusion.samplers: a cond-OT or KO `path` needs
+      // the VP process, and both moved): move them one at a time, and let at most one stay at its default.
+      std::vector<std::string> held;
+      for (const auto& c : changes)
+        if (!e->params().assign({c}).ok()) held.push_back(e->params().specs()[c.first].key);
+      CAPTURE(held.size());
+      CHECK(held.size() <= 1);
+    }
     const std::string hash = klab::encode_url_hash(d.id, e->params(), {7, 33, 0, klab::Backend::Cpu});
     const auto decoded = klab::decode_url_hash(hash);
     REQUIRE(decoded.ok());
