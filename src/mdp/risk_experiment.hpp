@@ -16,12 +16,12 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/versioned_cache.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/risk.hpp"
 #include "mdp/risk_learning.hpp"
 #include "mdp/risk_world.hpp"
-#include "mdp/versioned_cache.hpp"
 
 namespace klab::mdp {
 
