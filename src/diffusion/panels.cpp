@@ -58,7 +58,7 @@ class SamplersView final : public ui::DemoView {
     auto& e = static_cast<const SamplersExperiment&>(ctx.experiment);
     params_ = e.p();
     budgets_ = nfe_budgets(params_);
-    run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0);
+    run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0, cpu_particle_engine, e.paths());
     schedule_ = run_->schedule();
     box_ = view_box(run_->mixture());
     if (run_->paths()) paths_curves_ = paths_plot(*run_->paths(), params_.path, "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t");

@@ -107,14 +107,15 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
 
 class SamplersCursor final : public RunCursor {
  public:
-  SamplersCursor(const SamplersParams& p, uint64_t seed, uint32_t run, RunRecord* out, ParticleEngine engine = cpu_particle_engine)
-      : p_(p), seed_(seed), run_index_(run), out_(out), engine_(std::move(engine)) {}
+  SamplersCursor(const SamplersParams& p, uint64_t seed, uint32_t run, RunRecord* out, ParticleEngine engine,
+                 std::shared_ptr<const GaussianPaths> paths)
+      : p_(p), seed_(seed), run_index_(run), out_(out), engine_(std::move(engine)), paths_(std::move(paths)) {}
   // The engine's error, if any (the run then records nothing).
   Status status() const { return run_ ? run_->status() : Status(); }
 
   bool step(double work) override {
     if (!run_) {
-      run_ = std::make_unique<SamplersRun>(p_, seed_, run_index_, engine_);
+      run_ = std::make_unique<SamplersRun>(p_, seed_, run_index_, engine_, paths_);
       work -= reference_work(p_);
     }
     while (!run_->done() && work > 0) {
@@ -148,6 +149,7 @@ class SamplersCursor final : public RunCursor {
   uint32_t run_index_;
   RunRecord* out_;
   ParticleEngine engine_;
+  std::shared_ptr<const GaussianPaths> paths_;
   std::unique_ptr<SamplersRun> run_;
 };
 
@@ -187,7 +189,13 @@ Status cpu_particle_engine(const SolverPlan& plan, uint64_t seed, uint32_t run, 
   return {};
 }
 
-SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine)
+std::shared_ptr<const GaussianPaths> samplers_paths(const SamplersParams& p) {
+  if (p.path == PathKind::Process) return nullptr;
+  return std::make_shared<const GaussianPaths>(gaussian_paths(samplers_mixture(p), samplers_schedule(p)));
+}
+
+SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine,
+                         std::shared_ptr<const GaussianPaths> paths)
     : p_(p),
       seed_(seed),
       run_(run),
@@ -195,11 +203,9 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
       schedule_(samplers_schedule(p)),
       mmd_(mixture_, p.mmd_length),
       kde_(mixture_, p.kde_grid, p.kde_bandwidth),
-      engine_(std::move(engine)) {
-  if (p.path != PathKind::Process) {
-    paths_ = std::make_shared<const GaussianPaths>(gaussian_paths(mixture_, schedule_));
-    schedule_ = paths_->path[static_cast<int>(p.path)];
-  }
+      engine_(std::move(engine)),
+      paths_(p.path == PathKind::Process ? nullptr : paths ? std::move(paths) : samplers_paths(p)) {
+  if (paths_) schedule_ = paths_->path[static_cast<int>(p.path)];
   for (const std::string& id : p.solvers) solvers_.push_back(solver_of(id));
   for (double k : nfe_budgets(p)) nfe_.push_back(static_cast<int>(k));
   const size_t n = static_cast<size_t>(p.particles);
@@ -282,7 +288,11 @@ void SamplersRun::step() {
 SamplersExperiment::SamplersExperiment() : ExperimentOf(table()) {}
 
 std::unique_ptr<RunCursor> SamplersExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  return std::make_unique<SamplersCursor>(p(), seed, run, &out);
+  return std::make_unique<SamplersCursor>(p(), seed, run, &out, cpu_particle_engine, paths());
+}
+
+std::shared_ptr<const GaussianPaths> SamplersExperiment::paths() const {
+  return paths_.get(static_cast<const Experiment&>(*this).params().version(), [&] { return samplers_paths(p()); });
 }
 
 Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
@@ -293,6 +303,7 @@ Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* r
   // A block of kBlockRuns runs at a time; its records are then pushed in run order and the blocks
   // merged in order, exactly like BatchJob.
   const uint32_t threads = std::max(1u, std::min({std::thread::hardware_concurrency(), kBlockRuns, runs}));
+  const std::shared_ptr<const GaussianPaths> paths = this->paths();
   std::vector<std::unique_ptr<CudaParticleEngine>> engines;
   for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());
   std::vector<RunRecord> records(kBlockRuns, RunRecord(layout));
@@ -306,7 +317,7 @@ Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* r
                                           Particles* out) { return gpu->sample(plan, s, r, prior_stream, noise_stream, out); };
       for (uint32_t i = next++; i < count; i = next++) {
         records[i].clear();
-        SamplersCursor cursor(p(), seed, first + i, &records[i], engine);
+        SamplersCursor cursor(p(), seed, first + i, &records[i], engine, paths);
         cursor.step(kInf);
         errors[i] = cursor.status();
       }

@@ -12,6 +12,7 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/versioned_cache.hpp"
 #include "diffusion/kinetic.hpp"
 #include "diffusion/metrics.hpp"
 #include "diffusion/mixture2d.hpp"
@@ -57,9 +58,12 @@ Status cpu_particle_engine(const SolverPlan& plan, uint64_t seed, uint32_t run, 
 // exact sample sets (the reference of sW2, and the "exact" series), then one cell (solver, NFE)
 // per step(). The Experiment's runs, the claims tests and the live view all step this. The
 // particles come from `engine`; the metrics are computed here, on the host, whichever engine it is.
+// `paths` is samplers_paths(p), which depends on the parameters only: the experiment keeps it per
+// parameter version (SamplersExperiment::paths()) for its runs and the live view; null computes it here.
 class SamplersRun {
  public:
-  SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine = cpu_particle_engine);
+  SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, ParticleEngine engine = cpu_particle_engine,
+              std::shared_ptr<const GaussianPaths> paths = nullptr);
   // An engine's error ends the run (done() then holds); the CPU engine never fails.
   const Status& status() const { return status_; }
   bool done() const { return next_ >= cells() || !status_.ok(); }
@@ -118,6 +122,9 @@ Mixture samplers_mixture(const SamplersParams& p);
 // The forward process (VP or VE); with `path` ≠ process the samplers run on gaussian_paths(mixture,
 // this process).path[path] instead (SamplersRun::schedule()).
 NoiseSchedule samplers_schedule(const SamplersParams& p);
+// The three paths between the process's end points for the mixture (kinetic.hpp: the metric table,
+// the geodesic search and three energies, about 0.2 s on the checkerboard); null when `path` = process.
+std::shared_ptr<const GaussianPaths> samplers_paths(const SamplersParams& p);
 
 class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExperiment> {
  public:
@@ -129,6 +136,12 @@ class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExp
   // metrics and the aggregation on the host, exactly as the CPU engine's BatchJob does them.
   bool has_cuda_engine() const override { return true; }
   Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  // samplers_paths of the current parameters, computed once per parameter version and shared by
+  // every run and the live view.
+  std::shared_ptr<const GaussianPaths> paths() const;
+
+ private:
+  VersionedCache<std::shared_ptr<const GaussianPaths>> paths_;
 };
 
 // The NFE `b` needs to reach the error `a` reaches at `nfe_a`: log-log interpolation of b's mean

@@ -6,13 +6,13 @@
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "core/stats.hpp"
+#include "core/versioned_cache.hpp"
 #include "mdp/conservative.hpp"
 #include "mdp/episodic_problem.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/lp.hpp"
 #include "mdp/policy_iteration.hpp"
 #include "mdp/primal_dual.hpp"
-#include "mdp/versioned_cache.hpp"
 
 namespace klab::mdp {
 namespace {

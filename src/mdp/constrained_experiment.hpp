@@ -12,8 +12,8 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/versioned_cache.hpp"
 #include "mdp/primal_dual.hpp"
-#include "mdp/versioned_cache.hpp"
 #include "mdp/world.hpp"
 
 namespace klab::mdp {

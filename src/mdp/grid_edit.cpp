@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/number_text.hpp"
+#include "core/params.hpp"
 #include "mdp/mdp_json.hpp"
 
 namespace klab::mdp {
@@ -29,7 +31,37 @@ bool set_cell(std::vector<CellValue>& values, int row, int col, double value) {
   return true;
 }
 
+Status write_wind_direction(GridSpec& g, const std::string& text) {
+  for (int d = 0; d < 4; ++d)
+    if (text == direction_name(static_cast<Direction>(d))) {
+      g.wind_direction = static_cast<Direction>(d);
+      return {};
+    }
+  return Status::error("wind_direction: must be one of north, east, south, west (got '" + text + "')");
+}
+
+Status write_cliff_reward(GridSpec& g, const std::string& text) {
+  double v = 0.0;
+  if (parse_real_text(text, &v) != NumberProblem::None) return Status::error("cliff_reward: must be a number (got '" + text + "')");
+  g.cliff_reward = v;
+  return {};
+}
+
 }  // namespace
+
+const HeldGridField kHeldGridFields[kHeldGridFieldCount] = {
+    {"wind_direction", [](const GridSpec& g) { return std::string(direction_name(g.wind_direction)); }, write_wind_direction},
+    {"cliff_reward", [](const GridSpec& g) { return format_real(g.cliff_reward); }, write_cliff_reward},
+};
+
+const std::vector<std::string>& held_grid_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const HeldGridField& f : kHeldGridFields) k.push_back(f.key);
+    return k;
+  }();
+  return keys;
+}
 
 const char* const kBrushLabels[kBrushCount] = {"free", "wall", "start", "goal", "hazard", "cliff", "reward", "cost"};
 static_assert(sizeof(kBrushLabels) / sizeof(kBrushLabels[0]) == static_cast<size_t>(Brush::Cost) + 1);

@@ -7,7 +7,9 @@
 // twice: the builder adds them up; painting such a cell replaces them by one entry).
 #pragma once
 #include <string>
+#include <vector>
 
+#include "core/status.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/world.hpp"
 
@@ -35,6 +37,19 @@ GridSpec blank_grid(int rows, int cols);
 
 // The cell's extra reward / cost (0 when it has none): what the editor shows on the cell.
 double cell_extra(const std::vector<CellValue>& values, int row, int col);
+
+// The grid fields a demo may hold as world parameters of the same names (mdp.risk holds both; the
+// other demos keep them in the grid). The editor's upload moves a file's values of them into those
+// parameters and "Download grid" writes the parameters back into the file (world_editor_panel.cpp);
+// a demo that holds them refuses them inside its `grid` (parse_grid_param's `held`: held_grid_keys()).
+struct HeldGridField {
+  const char* key;                                        // the grid field and the parameter
+  std::string (*read)(const GridSpec& g);                 // g's value as the parameter's text
+  Status (*write)(GridSpec& g, const std::string& text);  // the parameter's text into g (a message names the field)
+};
+constexpr int kHeldGridFieldCount = 2;
+extern const HeldGridField kHeldGridFields[kHeldGridFieldCount];  // wind_direction, cliff_reward
+const std::vector<std::string>& held_grid_keys();                 // their keys, in that order
 
 // A file given to the editor (an upload, or a path natively) of `size` bytes (`bytes` empty when
 // it was too large to read), checked by the file validator (mdp_json.hpp): a klab.gridworld file,

@@ -51,6 +51,7 @@ plot::Line live_curve(const std::string& name, size_t slot, const std::vector<do
 // evaluators' errors beside it; when only evaluators are selected their errors are the headline.
 // Last, the evaluators' λ sweep: each evaluator also runs at every λ of trace_lambdas(), in step
 // with the others (the same behaviour episodes), its error at the latest episode drawn against λ.
+// A parameter λ on that grid is the sweep's own entry (the same seed: the same evaluator).
 class LearningView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -72,6 +73,9 @@ class LearningView final : public ui::DemoView {
     done_ = 0;
     episodes_ = e.p().episodes;
     lambda_ = e.p().lambda;
+    const std::vector<double>& grid = trace_lambdas();
+    const auto on_grid = std::find(grid.begin(), grid.end(), lambda_);
+    lambda_on_sweep_ = on_grid != grid.end();
     stride_ = std::max(1LL, (episodes_ + kLiveCurvePoints - 1) / kLiveCurvePoints);
     Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
     if (!w.ok()) {
@@ -99,9 +103,10 @@ class LearningView final : public ui::DemoView {
         target_values_ = evaluate_finite(problem_->scaled, ope_.target, problem_->scaled.reward);
       }
       const TraceMethod trace = std::get<TraceMethod>(method);
-      evaluators_.push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, trace, e.p().lambda, e.p().ope_alpha, ctx.seed, 0));
       sweep_.emplace_back();
-      for (double l : trace_lambdas()) sweep_.back().push_back(std::make_unique<TraceEvaluator>(*problem_, ope_, trace, l, e.p().ope_alpha, ctx.seed, 0));
+      for (double l : grid) sweep_.back().push_back(std::make_shared<TraceEvaluator>(*problem_, ope_, trace, l, e.p().ope_alpha, ctx.seed, 0));
+      evaluators_.push_back(lambda_on_sweep_ ? sweep_.back()[static_cast<size_t>(on_grid - grid.begin())]
+                                             : std::make_shared<TraceEvaluator>(*problem_, ope_, trace, lambda_, e.p().ope_alpha, ctx.seed, 0));
       eval_names_.push_back(e.p().methods[s]);
       eval_slots_.push_back(s);
     }
@@ -125,7 +130,8 @@ class LearningView final : public ui::DemoView {
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && !finished(); ++k) {
       for (size_t m = 0; m < learners_.size(); ++m) learners_[m]->run_episode(m == 0 ? path_.data() : nullptr);
-      for (auto& ev : evaluators_) ev->run_episode();
+      if (!lambda_on_sweep_)
+        for (auto& ev : evaluators_) ev->run_episode();
       for (auto& row : sweep_)
         for (auto& ev : row) ev->run_episode();
       path_ready_ = !learners_.empty();
@@ -379,8 +385,8 @@ class LearningView final : public ui::DemoView {
   std::unique_ptr<EpisodicProblem> problem_;
   std::string problem_text_;
   std::vector<std::unique_ptr<ControlLearner>> learners_;
-  std::vector<std::unique_ptr<TraceEvaluator>> evaluators_;  // at the parameter λ
-  std::vector<std::vector<std::unique_ptr<TraceEvaluator>>> sweep_;  // (evaluators, trace_lambdas()) the λ sweep, in step with them
+  std::vector<std::shared_ptr<TraceEvaluator>> evaluators_;  // at the parameter λ: the sweep's entry when λ is on its grid
+  std::vector<std::vector<std::shared_ptr<TraceEvaluator>>> sweep_;  // (evaluators, trace_lambdas()) the λ sweep, in step with them
   OffPolicyTask ope_;                       // their π, μ, V(ρ; π)
   FiniteValues target_values_;              // V^π_h, Q^π_h of the target
   std::vector<std::string> names_, eval_names_;  // method ids of the control learners, of the evaluators
@@ -394,6 +400,7 @@ class LearningView final : public ui::DemoView {
   double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
   double eval_q_error_ = 0.0;               // max|Q̂_h − Q^π_h| of the first evaluator at the last recorded episode
   double lambda_ = 0.0;
+  bool lambda_on_sweep_ = false;  // λ is one of trace_lambdas(): evaluators_ are sweep_ entries
   bool path_ready_ = false;
   MapShows shows_ = MapShows::Values;
   long long done_ = 0, episodes_ = 0, stride_ = 1;

@@ -42,8 +42,8 @@ std::string gridworld_to_json(const GridSpec& g);
 std::string grid_param_text(const GridSpec& g);
 // The JSON checks of a klab.gridworld file (the cells are checked by build_gridworld), and the four
 // fields above refused by name; messages start with "parameter 'grid': ". A demo that holds more of
-// the grid's fields as parameters of the same name (mdp.risk: wind_direction, cliff_reward) lists
-// them in `held`: they are refused inside the grid too.
+// the grid's fields as parameters of the same name (mdp.risk: grid_edit.hpp's held_grid_keys())
+// lists them in `held`: they are refused inside the grid too.
 Expected<GridSpec> parse_grid_param(const std::string& text, const std::vector<std::string>& held = {});
 
 // The "format" field of a JSON object ("klab.mdp", "klab.gridworld"); empty when there is none.

@@ -127,11 +127,13 @@ class ThresholdDp {
 
 }  // namespace
 
-int reward_denominator(double r) {
+int reward_denominator(const std::vector<double>& rewards) {
   for (int k = 1; k <= kMaxRewardDenominator; ++k)
-    if (on_lattice(r, k)) return k;
+    if (std::all_of(rewards.begin(), rewards.end(), [k](double r) { return on_lattice(r, k); })) return k;
   return 0;
 }
+
+int reward_denominator(double r) { return reward_denominator(std::vector<double>{r}); }
 
 Expected<StockLattice> stock_lattice(const Mdp& m) {
   if (m.horizon < 1) return Status::error("horizon: the return-distribution DP needs a finite horizon H ≥ 1");
@@ -155,15 +157,13 @@ Expected<StockLattice> stock_lattice(const Mdp& m) {
     }
     L.first.push_back(static_cast<int>(L.next.size()));
   }
-  int denominator = 0;
-  for (int k = 1; k <= kMaxRewardDenominator && denominator == 0; ++k)
-    if (std::all_of(reward.begin(), reward.end(), [k](double r) { return on_lattice(r, k); })) denominator = k;
+  const int denominator = reward_denominator(reward);
   if (denominator == 0)
     return Status::error("rewards: the exact return distribution needs every reward to be a multiple of 1/k for some k ≤ " +
                          std::to_string(kMaxRewardDenominator));
   L.quantum = 1.0 / denominator;
   for (double r : reward) {
-    if (std::fabs(r) * denominator * m.horizon > 1e15) return Status::error("rewards: |reward| × horizon is too large for exact stocks");
+    if (std::fabs(r) * denominator * m.horizon > kMaxStockUnits) return Status::error("rewards: |reward| × horizon is too large for exact stocks");
     L.units.push_back(static_cast<int64_t>(std::llround(r * denominator)));
   }
   L.reward_lo = *std::min_element(L.units.begin(), L.units.end());

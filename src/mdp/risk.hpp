@@ -51,6 +51,7 @@ namespace klab::mdp {
 
 constexpr int kMaxRewardDenominator = 1000;  // δ = 1/k for the least k ≤ this making every reward a multiple of δ
 constexpr long long kMaxStockEntries = 2000000;  // Σ_h |R_h|: beyond it the horizon is too long for exact stocks
+constexpr double kMaxStockUnits = 1e15;          // |reward|/δ × H at most: stocks stay exact integers in doubles
 
 // An augmented state: MDP state s and stock c (in units of δ).
 struct StockState {
@@ -82,9 +83,11 @@ struct StockLattice {
   int find(int h, int s, int64_t c) const;
 };
 
-// The least k ≤ kMaxRewardDenominator making r a multiple of 1/k (to 1e-9 relative), or 0 when there
-// is none: what the lattice needs of each reward (the worlds name the field whose reward has none).
-int reward_denominator(double r);
+// The least k ≤ kMaxRewardDenominator making every reward a multiple of 1/k (to 1e-9 relative), or 0
+// when there is none: what the lattice needs of the rewards (the worlds check each field, then all
+// of them, so that their messages name the field).
+int reward_denominator(const std::vector<double>& rewards);
+int reward_denominator(double r);  // of one reward
 
 // The lattice of a finite-horizon MDP (horizon ≥ 1, discount 1). Errors name the cause: rewards off
 // every lattice 1/k, k ≤ kMaxRewardDenominator, or too many augmented states for the horizon.

@@ -39,7 +39,7 @@ const std::vector<std::string>& learner_labels() {
   return labels;
 }
 
-std::shared_ptr<const ParamTable<RiskParams>> table() {
+std::shared_ptr<const ParamTable<RiskParams>> table(const RiskWorldCache& built) {
   auto t = std::make_shared<ParamTable<RiskParams>>();
   using P = RiskParams;
   t->multi_choice("methods", &P::methods, risk_method_ids(), risk_method_ids(), 1)
@@ -84,8 +84,8 @@ std::shared_ptr<const ParamTable<RiskParams>> table() {
   // The presets build at every value in these ranges: their rewards are integers and H ≤ 60 keeps the
   // reachable augmented states far below kMaxStockEntries (the cliff: 75,426 at H = 60, slip and wind
   // 0.3; test "risk: mdp.risk's parameters"). An edited grid can have off-lattice rewards or too many
-  // stocks: the rule builds its lattice, once per world (RiskWorldCheck remembers the last one).
-  t->rule([check = RiskWorldCheck()](const P& p) { return check(risk_world_params(p)); });
+  // stocks: the rule builds its lattice, once per world (`built` keeps the last one for the solution).
+  t->rule([built](const P& p) { return built.get(risk_world_params(p)).status(); });
   return t;
 }
 
@@ -133,12 +133,10 @@ RiskWorldParams risk_world_params(const RiskParams& p) {
   return w;
 }
 
-Expected<RiskSolution> solve_risk(const RiskParams& p) {
-  Expected<RiskGrid> world = build_risk_world(risk_world_params(p));
-  if (!world.ok()) return world.status();
+RiskSolution solve_risk(const RiskParams& p, const RiskGrid& world) {
   RiskSolution sol;
-  sol.grid = std::move(world.value().grid);
-  sol.lattice = std::move(world.value().lattice);
+  sol.grid = world.grid;
+  sol.lattice = world.lattice;
   const Mdp& m = sol.grid.mdp;
   sol.cvar = cvar_policy(m, sol.lattice, p.alpha);
   sol.entropic_q = entropic_q_values(m, sol.lattice, p.beta);
@@ -202,12 +200,14 @@ plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::str
   return grid;
 }
 
-RiskExperiment::RiskExperiment() : ExperimentOf(table()) {}
+RiskExperiment::RiskExperiment() : RiskExperiment(RiskWorldCache()) {}
+
+RiskExperiment::RiskExperiment(const RiskWorldCache& worlds) : ExperimentOf(table(worlds)), worlds_(worlds) {}
 
 std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
   return cache_.get(static_cast<const Experiment&>(*this).params().version(), [&]() -> std::shared_ptr<const RiskSolution> {
-    Expected<RiskSolution> s = solve_risk(p());
-    return s.ok() ? std::make_shared<const RiskSolution>(std::move(s.value())) : nullptr;
+    const Expected<std::shared_ptr<const RiskGrid>> world = worlds_.get(risk_world_params(p()));
+    return world.ok() ? std::make_shared<const RiskSolution>(solve_risk(p(), *world.value())) : nullptr;
   });
 }
 

@@ -16,12 +16,12 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/versioned_cache.hpp"
 #include "mdp/evaluation.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/risk.hpp"
 #include "mdp/risk_learning.hpp"
 #include "mdp/risk_world.hpp"
-#include "mdp/versioned_cache.hpp"
 
 namespace klab::mdp {
 
@@ -63,7 +63,7 @@ struct RiskSolution {
   std::vector<double> return_bins;            // centres of the histogram bins (width bin_width) over every method's support
   double bin_width = 1.0;
 };
-Expected<RiskSolution> solve_risk(const RiskParams& p);
+RiskSolution solve_risk(const RiskParams& p, const RiskGrid& world);  // world: build_risk_world(risk_world_params(p))
 
 // The sweeps at which a run records its learners' errors (1 … sweeps, about 20 points).
 std::vector<double> learner_checkpoints(int sweeps);
@@ -100,7 +100,9 @@ class RiskExperiment final : public ExperimentOf<RiskParams, RiskExperiment> {
   std::shared_ptr<const RiskSolution> solution() const;
 
  private:
+  explicit RiskExperiment(const RiskWorldCache& worlds);
   void run_learner(const RiskSolution& sol, uint64_t seed, uint32_t run, const RunLayout& layout, size_t slot, RunRecord& out) const;
+  RiskWorldCache worlds_;  // shared with the parameter rule: the built world of the current parameters
   VersionedCache<std::shared_ptr<const RiskSolution>> cache_;
 };
 

@@ -7,8 +7,9 @@
 // The stock-augmented DP (risk.hpp) is exact when every reward is a multiple of a quantum δ = 1/k,
 // k ≤ kMaxRewardDenominator. Each reward field of the grid (step_reward, goal_reward, each entry of
 // cell_rewards; cliff_reward is an integer parameter) is checked on its own, so a message names the
-// field; rewards that are each on a lattice but together need k > kMaxRewardDenominator get the
-// lattice's message. Nothing is rounded.
+// field, then all of them together (a reward of the MDP is a sum of fields, so it is on their joint
+// lattice); the lattice's own build (stock_lattice) can then fail only on the horizon. Nothing is
+// rounded.
 #pragma once
 #include <memory>
 #include <string>
@@ -26,9 +27,6 @@ constexpr int kRiskWorldCount = 3;
 // The chapter's presets (presets.hpp) behind each RiskWorld: their ids and labels are the world's.
 constexpr Preset kRiskPresets[kRiskWorldCount] = {Preset::Cliff, Preset::FourRooms, Preset::HazardMaze};
 
-// The grid fields mdp.risk holds as parameters of the same names: refused inside `grid`.
-const std::vector<std::string>& risk_held_grid_fields();  // wind_direction, cliff_reward
-
 struct RiskWorldParams {
   RiskWorld world = RiskWorld::Cliff;
   std::string grid;  // non-empty: this edited grid instead of the preset
@@ -39,10 +37,11 @@ struct RiskWorldParams {
 };
 
 // The world's grid with the parameters' dynamics, cliff reward, γ = 1 and H; the reward fields
-// checked on the lattice (messages name the field, prefixed "parameter 'grid': " for an edited grid).
+// checked on the lattice, each and then together, with |rewards|/δ × H ≤ kMaxStockUnits (messages
+// name the field or start "rewards: ", prefixed "parameter 'grid': " for an edited grid).
 Expected<GridSpec> risk_grid_spec(const RiskWorldParams& w);
 
-// The compiled grid and its stock lattice.
+// The compiled grid and its stock lattice (its error: too many stocks for the horizon).
 struct RiskGrid {
   Grid grid;
   StockLattice lattice;
@@ -52,13 +51,14 @@ Expected<RiskGrid> build_risk_world(const RiskWorldParams& w);
 // "Cliff walk", "Four rooms", "Hazard maze", "Edited gridworld (8 × 8)" (figure titles).
 std::string risk_world_label(const RiskWorldParams& w);
 
-// build_risk_world's status, remembered for the last world (keyed by the grid and its dynamics, so
-// that a parameter rule checks the lattice once per world, not on every change of α or β).
-// Thread-safe: copies of an experiment share their parameter table.
-class RiskWorldCheck {
+// build_risk_world's result, kept for the last world asked (keyed by the world parameters), so that
+// the parameter rule builds the grid and its lattice once per world, not on every change of α or β,
+// and the solution uses the same build. Copies share it (the rule's copy and the experiment's; copies
+// of an experiment share their parameter table); thread-safe.
+class RiskWorldCache {
  public:
-  RiskWorldCheck();
-  Status operator()(const RiskWorldParams& w) const;
+  RiskWorldCache();
+  Expected<std::shared_ptr<const RiskGrid>> get(const RiskWorldParams& w) const;
 
  private:
   struct Memo;

@@ -80,14 +80,16 @@ bool offers(const ParamSet& ps, int p) {
   return std::find(ids.begin(), ids.end(), kPresetIds[p]) != ids.end();
 }
 
-// The grid fields a demo may hold as parameters of the same name (mdp.risk does; the others keep
-// them in the grid): `g`'s values as (key, text) changes for those the demo has, and `g` without
-// them (at the GridSpec defaults, which grid_param_text leaves out).
+// The held grid fields (grid_edit.hpp) the demo has as parameters: `g`'s values as (key, text)
+// changes, and `g` without them (at the GridSpec defaults, which grid_param_text leaves out).
 std::vector<std::pair<std::string, std::string>> held_fields(const ParamSet& ps, GridSpec& g) {
   std::vector<std::pair<std::string, std::string>> out;
   const GridSpec d;
-  if (ps.find("wind_direction") >= 0) out.emplace_back("wind_direction", direction_name(g.wind_direction)), g.wind_direction = d.wind_direction;
-  if (ps.find("cliff_reward") >= 0) out.emplace_back("cliff_reward", format_real(g.cliff_reward)), g.cliff_reward = d.cliff_reward;
+  for (const HeldGridField& f : kHeldGridFields)
+    if (ps.find(f.key) >= 0) {
+      out.emplace_back(f.key, f.read(g));
+      (void)f.write(g, f.read(d));  // the default's own text: always written
+    }
   return out;
 }
 
@@ -280,10 +282,12 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
       GridSpec g = committed_;
       g.slip = real_of(params, "slip", 0.0);
       g.wind = real_of(params, "wind", 0.0);
-      if (const int d = params.find("wind_direction"); d >= 0) g.wind_direction = static_cast<Direction>(params.get(static_cast<size_t>(d)).choice);
-      if (const int c = params.find("cliff_reward"); c >= 0) g.cliff_reward = static_cast<double>(params.get(static_cast<size_t>(c)).integer);
+      Status held;
+      for (const HeldGridField& f : kHeldGridFields)
+        if (held.ok() && params.find(f.key) >= 0) held = f.write(g, text_of(params, f.key));
       if (world) g.discount = world->mdp.discount, g.horizon = world->mdp.horizon;
-      say(ui::save_file("gridworld.json", "application/json", gridworld_to_json(g)), false);
+      if (held.ok()) say(ui::save_file("gridworld.json", "application/json", gridworld_to_json(g)), false);
+      else say(held.message(), true);
     }
     ui::record_item("button:editor_download_grid");
     ui::help_tooltip("Save this grid as a klab.gridworld file with the slip, wind and the demo's discount: `klab run <demo> --set mdp_file=PATH` runs it.");

@@ -74,19 +74,25 @@ Vec2 SeaProblem::comparator(long long n) const {
 
 Vec2 ftrl_argmin(const Vec2& a, const Vec2& c, double eta) { return project_disc({c[0] - 0.5 * eta * a[0], c[1] - 0.5 * eta * a[1]}); }
 
-double gradient_scale(const SeaProblem& p, const OnlineSettings& s) {
-  return std::sqrt(p.gradient_bound() * p.gradient_bound() + s.sigma * s.sigma);
+SeaSums sea_sums(const SeaProblem& p, long long t) {
+  const double n = static_cast<double>(t);
+  SeaSums s;
+  s.noise2 = n * p.noise * p.noise;
+  s.variation2 = std::max(0.0, n - 1.0) * p.variation * p.variation;
+  return s;
 }
 
-double ftrl_nu(const SeaProblem& p, const OnlineSettings& s) {
+double gradient_scale(const SeaProblem& p) { return std::sqrt(p.gradient_bound() * p.gradient_bound() + p.noise * p.noise); }
+
+double ftrl_nu(const SeaProblem& p) {
   const double D = kDiscDiameter;
-  return p.smoothness() * D * D + D * gradient_scale(p, s);
+  return p.smoothness() * D * D + D * gradient_scale(p);
 }
 
-double ftrl_regret_bound(const SeaProblem& p, const OnlineSettings& s, long long t) {
-  const double D = kDiscDiameter, L = p.smoothness(), G = gradient_scale(p, s), nu = ftrl_nu(p, s), n = static_cast<double>(t);
-  const double sigma2 = n * p.noise * p.noise, var2 = std::max(0.0, n - 1.0) * p.variation * p.variation;
-  return 6.0 * D * std::sqrt(sigma2) + 3.0 * std::sqrt(2.0) * D * std::sqrt(var2) + 1.5 * std::sqrt(2.0) * D * G + nu +
+double ftrl_regret_bound(const SeaProblem& p, long long t) {
+  const double D = kDiscDiameter, L = p.smoothness(), G = gradient_scale(p), nu = ftrl_nu(p);
+  const SeaSums sums = sea_sums(p, t);
+  return 6.0 * D * std::sqrt(sums.noise2) + 3.0 * std::sqrt(2.0) * D * std::sqrt(sums.variation2) + 1.5 * std::sqrt(2.0) * D * G + nu +
          (4.0 * D * D * G * G + 9.0 * L * L * D * D * D * D) / nu;
 }
 
@@ -101,11 +107,11 @@ double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLe
   const double L = p.smoothness(), t = static_cast<double>(l.t);
   if (l.method == OnlineMethod::Ogd) {
     if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t);
-    return kDiscDiameter / (gradient_scale(p, s) * std::sqrt(static_cast<double>(s.horizon)));
+    return kDiscDiameter / (gradient_scale(p) * std::sqrt(static_cast<double>(s.horizon)));
   }
   if (l.method == OnlineMethod::OptimisticFtrl) {
     if (p.loss == OnlineLoss::Quadratic) return l.t > 1 ? 2.0 / (p.lambda * (t - 1.0)) : 0.0;  // round 1 plays the start
-    return kDiscDiameter * kDiscDiameter / (ftrl_nu(p, s) + l.weighted_error);
+    return kDiscDiameter * kDiscDiameter / (ftrl_nu(p) + l.weighted_error);
   }
   if (p.loss == OnlineLoss::Quadratic) return 1.0 / (p.lambda * t + 4.0 * L);
   const double cap = 1.0 / (4.0 * L);

@@ -100,14 +100,21 @@ struct OnlineLearner {
 
 struct OnlineSettings {
   long long horizon = 1000;  // T (OGD's convex step uses it)
-  double sigma = 0.0;        // σ (OGD's G and optimistic FTRL's ν)
 };
 
-double gradient_scale(const SeaProblem& p, const OnlineSettings& s);  // G = √(sup‖∇F‖² + σ²)
-double ftrl_nu(const SeaProblem& p, const OnlineSettings& s);         // ν = LD² + DG (Theorem 5's tuning)
-// Theorem 5's bound on optimistic FTRL's expected regret after t rounds (convex and smooth), with σ²_{1:t} = tσ²,
-// Σ²_{1:t} = (t − 1)Σ² and ν, G as above.
-double ftrl_regret_bound(const SeaProblem& p, const OnlineSettings& s, long long t);
+// The SEA toy's cumulative variances after t rounds: σ²_{1:t} = tσ² (the noise of every round) and
+// Σ²_{1:t} = max(0, t − 1)Σ² (the variation between consecutive rounds).
+struct SeaSums {
+  double noise2 = 0.0;      // σ²_{1:t}
+  double variation2 = 0.0;  // Σ²_{1:t}
+};
+SeaSums sea_sums(const SeaProblem& p, long long t);
+
+double gradient_scale(const SeaProblem& p);  // G = √(sup‖∇F‖² + σ²), σ = p.noise
+double ftrl_nu(const SeaProblem& p);         // ν = LD² + DG (Theorem 5's tuning)
+// Theorem 5's bound on optimistic FTRL's expected regret after t rounds (convex and smooth), with
+// σ²_{1:t}, Σ²_{1:t} of sea_sums and ν, G as above.
+double ftrl_regret_bound(const SeaProblem& p, long long t);
 
 OnlineLearner make_learner(OnlineMethod m, const Vec2& start);
 double learner_step(const SeaProblem& p, const OnlineSettings& s, const OnlineLearner& l);  // η_t (optimistic FTRL, strongly convex: 2/(λ(t − 1)))

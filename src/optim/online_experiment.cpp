@@ -79,16 +79,15 @@ SeaProblem sea_problem_of(const OnlineParams& p) {
 }
 
 double sea_bound(const SeaProblem& p, long long t) {
-  const double D = kDiscDiameter, L = p.smoothness(), n = static_cast<double>(t);
-  const double sigma2 = n * p.noise * p.noise, var2 = std::max(0.0, n - 1.0) * p.variation * p.variation;
-  if (p.loss == OnlineLoss::Huber) return D * (std::sqrt(sigma2) + std::sqrt(var2)) + L * D * D;
+  const double D = kDiscDiameter, L = p.smoothness();
+  const SeaSums s = sea_sums(p, t);
+  if (p.loss == OnlineLoss::Huber) return D * (std::sqrt(s.noise2) + std::sqrt(s.variation2)) + L * D * D;
   const double per_round = p.noise * p.noise + p.variation * p.variation;
-  return per_round > 0 ? per_round / p.lambda * std::log(std::max(1.0, (sigma2 + var2) / per_round)) + L * D * D : L * D * D;
+  return per_round > 0 ? per_round / p.lambda * std::log(std::max(1.0, (s.noise2 + s.variation2) / per_round)) + L * D * D : L * D * D;
 }
 
 OnlineRun::OnlineRun(const OnlineParams& p, uint64_t seed, uint32_t run) : problem_(sea_problem_of(p)), seed_(seed), run_(run) {
   settings_.horizon = p.horizon;
-  settings_.sigma = p.noise;
   for (const std::string& id : p.methods) {
     learners_.push_back(make_learner(method_of(id), {p.start_x, p.start_y}));
     last_x_.push_back(learners_.back().x_hat);

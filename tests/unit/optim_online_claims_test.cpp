@@ -90,7 +90,7 @@ TEST_SUITE("claims") {
         worst_ftrl = std::max(worst_ftrl, f_ratio.mean() + 3.0 * f_ratio.sem());
         klab::optim::OnlineParams params;
         params.noise = noise, params.variation = variation;
-        const double theorem5 = klab::optim::ftrl_regret_bound(klab::optim::sea_problem_of(params), {4000, noise}, 4000);
+        const double theorem5 = klab::optim::ftrl_regret_bound(klab::optim::sea_problem_of(params), 4000);
         worst_theorem = std::max(worst_theorem, (f.mean() + 3.0 * f.sem()) / theorem5);
         CAPTURE(noise);
         CAPTURE(variation);

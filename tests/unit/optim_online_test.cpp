@@ -24,11 +24,16 @@ SeaProblem problem(OnlineLoss loss, double variation) {
   p.lambda = 1.5;
   p.direction = {-0.6, 0.8};
   p.variation = variation;
+  p.noise = 0.2;  // σ: OGD's G² = 1 + 0.04 in the rounds worked by hand
   return p;
 }
 
-// The rounds worked by hand: T = 100, σ = 0.2 (OGD's G² = 1 + 0.04), a start and two observed gradients.
-klab::optim::OnlineSettings hand_settings() { return {100, 0.2}; }
+// The rounds worked by hand: T = 100, a start and two observed gradients.
+klab::optim::OnlineSettings hand_settings() {
+  klab::optim::OnlineSettings s;
+  s.horizon = 100;
+  return s;
+}
 const Vec2 kHandStart{-0.5, -0.4}, kHandG1{0.6, 0.8}, kHandG2{-0.3, 0.4};
 
 }  // namespace
@@ -158,7 +163,7 @@ TEST_CASE("optim.online: the first rounds of optimistic FTRL by hand (convex: Ad
   const OnlineSettings s = hand_settings();
   const Vec2 start = kHandStart, g1 = kHandG1, g2 = kHandG2;
   const double L = 1.0 / 0.7, G = std::sqrt(1.04), nu = 4.0 * L + 2.0 * G;  // ν = LD² + DG, D = 2
-  CHECK(ftrl_nu(p, s) == doctest::Approx(nu));
+  CHECK(ftrl_nu(p) == doctest::Approx(nu));
   OnlineLearner o = make_learner(OnlineMethod::OptimisticFtrl, start);
   // Round 1: no gradient, M₁ = 0: x₁ = the regulariser's centre; η₁ = D²/ν.
   CHECK(learner_play(p, s, o) == start);

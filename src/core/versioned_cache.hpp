@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace klab::mdp {
+namespace klab {
 
 template <class T>
 class VersionedCache {
@@ -28,4 +28,4 @@ class VersionedCache {
   mutable T value_{};
 };
 
-}  // namespace klab::mdp
+}  // namespace klab
