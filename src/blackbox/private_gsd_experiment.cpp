@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/lab_math.hpp"
 #include "core/result_plots.hpp"
@@ -85,8 +86,9 @@ const std::vector<std::string>& pgsd_series_ids() {
 bool pgsd_mwem_feasible(const PgsdParams& p) { return mwem_cells(p.grid, p.dims) <= kMwemMaxCells; }
 
 std::string pgsd_mwem_skip_reason(const PgsdParams& p) {
-  return "MWEM not run: its grid has " + std::to_string(p.grid) + "^" + std::to_string(p.dims) + " ≈ " + format_real(mwem_cells(p.grid, p.dims)) +
-         " cells > " + format_real(kMwemMaxCells);
+  char cells[32];
+  std::snprintf(cells, sizeof cells, "%.2g", mwem_cells(p.grid, p.dims));  // display only
+  return "MWEM not run: its grid has " + std::to_string(p.grid) + "^" + std::to_string(p.dims) + " ≈ " + cells + " cells > " + format_real(kMwemMaxCells);
 }
 
 std::string pgsd_series_label(const std::string& id) { return series_labels()[series_index(id)]; }
@@ -266,11 +268,11 @@ DemoInfo pgsd_demo() {
       "(claim 5, tests/unit/blackbox_claims_test.cpp); on the smooth bump queries RAP needs no relaxation. In 2-D MWEM's grid is\n"
       "small, so MWEM stays competitive; the paper's case against it is the domain size of many columns. Raise d (attributes; for\n"
       "d > 2 attributes 3..d follow a latent-class model of the rows, a stand-in for tabular data): MWEM's g^d cells pass 65536 at\n"
-      "d = 4 (g = 32) and it is not run, while Private-GSD and RAP keep N rows of d numbers (claim 6: Private-GSD's error at d = 16).\n"
+      "d = 4 (g = 32) and it is not run, while Private-GSD and RAP keep N rows of d numbers (claim 6, at d = 8; RAP needs a flatter slope s there).\n"
       "At small ε every method is bound by the noise and they agree within the error bars. The live view runs the\n"
       "ε grid for run 1: the errors so far (headline), then the real points (grey) and each method's synthetic data as it is\n"
       "fitted, on attributes 1 and 2 (for d > 2 a projection; MWEM's weights summed over the other attributes).\n"
-      "Readings: the operators' details, the budget split and the MWEM sweeps are readings of the papers (chapter README).";
+      "Readings: the operators' details, the budget split, the MWEM sweeps and the data for d > 2 are readings of the papers (chapter README).";
   d.papers = {"T. Liu, J. Tang, G. Vietri, Z. S. Wu. Generating Private Synthetic Data with Genetic Algorithms. ICML 2023, arXiv:2306.03257.",
               "S. Aydore, W. Brown, M. Kearns, K. Kenthapadi, L. Melis, A. Roth, A. Siva. Differentially Private Query Release Through Adaptive Projection. ICML 2021.",
               "G. Vietri, C. Archambeau, S. Aydore, W. Brown, M. Kearns, A. Roth, A. Siva, S. Tang, Z. S. Wu. Private Synthetic Data for Multitask Learning and Marginal Queries (RAP++). NeurIPS 2022.",
