@@ -137,23 +137,28 @@ class RapSynthesizer final : public Synthesizer {
   void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
     const size_t n = points_.size(), k = m.index.size(), d = static_cast<size_t>(s_.dims);
     if (k == 0) return;
-    grads_.resize(n * k * d);  // (N, |S|, d) ∇q̃_j(x_i)
+    gradient_.resize(d);
+    total_.resize(d);
     residual_.assign(k, 0.0);
     for (size_t j = 0; j < k; ++j) {
       const Query& q = queries[static_cast<size_t>(m.index[j])];
       double sum = 0.0;
-      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.dims, s_.slope, &grads_[(i * k + j) * d]);
+      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.dims, s_.slope, gradient_.data());
       residual_[j] = sum / static_cast<double>(n) - m.noisy[j];
     }
-    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i); Adam with bias correction, then the clip to [0,1]^d.
+    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i) (the gradients recomputed row by row: O(d) memory, not O(N·|S|·d));
+    // Adam with bias correction, then the clip to [0,1]^d.
     ++t_;
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
     const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < n; ++i) {
+      std::fill(total_.begin(), total_.end(), 0.0);
+      for (size_t j = 0; j < k; ++j) {
+        relaxed_value(queries[static_cast<size_t>(m.index[j])], points_[i], s_.dims, s_.slope, gradient_.data());
+        for (size_t a = 0; a < d; ++a) total_[a] += residual_[j] * gradient_[a];
+      }
       for (size_t a = 0; a < d; ++a) {
-        double g = 0.0;
-        for (size_t j = 0; j < k; ++j) g += residual_[j] * grads_[(i * k + j) * d + a];
-        g *= 2.0 / static_cast<double>(n);
+        const double g = total_[a] * (2.0 / static_cast<double>(n));
         double& m1 = m1_[i * d + a];
         double& m2 = m2_[i * d + a];
         double& x = points_[i][a];
@@ -162,6 +167,7 @@ class RapSynthesizer final : public Synthesizer {
         x -= s_.learning_rate * (m1 / c1) / (std::sqrt(m2 / c2) + eps);
         x = std::min(1.0, std::max(0.0, x));
       }
+    }
   }
 
   std::vector<double> answers(const std::vector<Query>& queries) const override { return query_answers(queries, points_); }
@@ -171,7 +177,7 @@ class RapSynthesizer final : public Synthesizer {
   RapSettings s_;
   Rows points_;                    // (N, d)
   std::vector<double> m1_, m2_;    // (N, d) Adam's moments
-  std::vector<double> grads_;
+  std::vector<double> gradient_, total_;  // (d) ∇q̃_j(x_i) and Σ_j r_j ∇q̃_j(x_i) of the current row
   std::vector<double> residual_;
   double t_ = 0;
 };
