@@ -626,7 +626,7 @@ class PgsdView final : public ui::DemoView {
       runs_[s].errors(&worst, &mean);
       rows.push_back({"max error " + series_[s], num(worst)});
     }
-    if (!skipped_.empty()) rows.push_back({"MWEM", skipped_});
+    if (!skipped_.empty()) rows.push_back({"skipped", skipped_});
     ui::readout_table("##pgsd", rows, 3);
     build_figure(shown);
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);

@@ -52,7 +52,7 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
   t->integer("elite", &P::elite, 4, 1, 100).label("GSD elite E").help("Private-GSD: datasets kept from one generation to the next (the best of elite and children).");
   t->integer("generations", &P::generations, 400, 1, 100000).label("GSD generations / round").log_scale().help("Private-GSD: generations after each round's release.");
   t->integer("gradient_steps", &P::gradient_steps, 75, 1, 100000).label("RAP steps / round").log_scale().help("RAP: Adam steps after each round's release.");
-  t->real("learning_rate", &P::learning_rate, 0.01, 1e-5, 1.0).label("RAP step size").log_scale().help("RAP: Adam's step size (points live in [0, 1]²).");
+  t->real("learning_rate", &P::learning_rate, 0.01, 1e-5, 1.0).label("RAP step size").log_scale().help("RAP: Adam's step size (points live in [0, 1]^d).");
   t->real("slope", &P::slope, 100.0, 1.0, 1000.0).label("RAP sigmoid slope s").log_scale().help("RAP: the relaxation σ(s·z) of a threshold 1[z ≥ 0]; steeper is closer to the query but has vanishing gradients.");
   t->integer("grid", &P::grid, 32, 2, 256).label("MWEM grid g").log_scale().help("MWEM: the domain is discretised into g^d cells (not run above 65536).");
   t->integer("sweeps", &P::sweeps, 30, 1, 10000).label("MWEM sweeps / round").log_scale().help("MWEM: multiplicative-weights sweeps over all measurements after each round's release.");
