@@ -574,7 +574,10 @@ class PgsdView final : public ui::DemoView {
     seed_ = ctx.seed;
     problem_ = make_private_problem(params_, seed_, 0);
     grid_ = pgsd_eps_grid(params_);
-    series_ = params_.series;
+    series_.clear();
+    for (const std::string& id : params_.series)
+      if (id != "mwem" || pgsd_mwem_feasible(params_)) series_.push_back(id);
+    skipped_ = series_.size() < params_.series.size() ? pgsd_mwem_skip_reason(params_) : "";
     finished_eps_.assign(series_.size(), {});
     finished_max_.assign(series_.size(), {});
     k_ = 0;
@@ -623,6 +626,7 @@ class PgsdView final : public ui::DemoView {
       runs_[s].errors(&worst, &mean);
       rows.push_back({"max error " + series_[s], num(worst)});
     }
+    if (!skipped_.empty()) rows.push_back({"skipped", skipped_});
     ui::readout_table("##pgsd", rows, 3);
     build_figure(shown);
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
@@ -662,11 +666,12 @@ class PgsdView final : public ui::DemoView {
     figure_.plots = {errors};
     plot::Points real{"real data", {}, {}, {0.55f, 0.55f, 0.55f, 0.7f}, 1.5f};
     const size_t stride = std::max<size_t>(1, problem_->real.size() / kRealShown);
-    for (size_t i = 0; i < problem_->real.size(); i += stride) real.x.push_back(problem_->real[i].x), real.y.push_back(problem_->real[i].y);
+    for (size_t i = 0; i < problem_->real.size(); i += stride) real.x.push_back(problem_->real[i][0]), real.y.push_back(problem_->real[i][1]);
     for (size_t s = 0; s < series_.size(); ++s) {
       const SyntheticData d = runs_[s].synthesizer().data();
       plot::Plot m;
       m.title = pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]);
+      if (params_.dims > 2) m.title += ", attributes 1, 2 of " + std::to_string(params_.dims);
       m.x = {"x₁", plot::Scale::Linear, 0.0, 1.0};
       m.y = {"x₂", plot::Scale::Linear, 0.0, 1.0};
       m.equal_aspect = false;  // the unit square fills its cell (squares would be too narrow in four-plot layouts)
@@ -679,9 +684,9 @@ class PgsdView final : public ui::DemoView {
         m.heatmaps.push_back(h);
       }
       m.points.push_back(real);
-      if (!d.points.empty()) {
+      if (!d.points.v.empty()) {
         plot::Points syn{"synthetic (N = " + std::to_string(d.points.size()) + ")", {}, {}, palette(s), 3.0f};
-        for (const Point2& p : d.points) syn.x.push_back(p.x), syn.y.push_back(p.y);
+        for (size_t i = 0; i < d.points.size(); ++i) syn.x.push_back(d.points[i][0]), syn.y.push_back(d.points[i][1]);
         m.points.push_back(syn);
       }
       figure_.plots.push_back(m);
@@ -693,7 +698,8 @@ class PgsdView final : public ui::DemoView {
   uint64_t seed_ = 0;
   std::shared_ptr<const PrivateProblem> problem_;
   std::vector<double> grid_;
-  std::vector<std::string> series_;
+  std::vector<std::string> series_;  // the chosen methods that run (MWEM not above its largest grid)
+  std::string skipped_;              // why MWEM does not run, or empty
   std::vector<PrivateRun> runs_;  // (series) at grid_[k_]
   size_t k_ = 0;
   int frame_ = 0;

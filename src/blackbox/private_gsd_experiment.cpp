@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/lab_math.hpp"
 #include "core/result_plots.hpp"
@@ -29,11 +30,14 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
   t->choice("data", &P::data, RealData::Blobs, {"blobs", "moons", "ring"})
       .label("real data")
       .choice_labels({"three Gaussian blobs", "two moons", "a ring"})
-      .help("The sensitive 2-D dataset (drawn anew in every run), in the unit square.");
+      .help("The sensitive dataset (drawn anew in every run) in [0, 1]^d: attributes 1 and 2 have this shape; for d > 2 the others follow the row's class (blob, moon, half of the ring).");
+  t->integer("dims", &P::dims, 2, 2, 64)
+      .label("attributes d")
+      .help("Attributes of every row. Halfspaces use all d; prefixes and bumps two random ones. MWEM's grid has g^d cells and is not run above 65536 cells.");
   t->integer("real_size", &P::real_size, 2000, 50, 100000).label("real points n").log_scale().help("Size of the real dataset: every answer has sensitivity 1/n, so the noise shrinks like 1/n.");
   t->choice("queries", &P::queries, QueryKind::Halfspace, {"halfspace", "prefix", "bump"})
       .label("query kind")
-      .choice_labels({"halfspaces 1[θ·x ≤ c]", "prefixes 1[x₁ ≤ τ₁, x₂ ≤ τ₂]", "Gaussian bumps (differentiable)"})
+      .choice_labels({"halfspaces 1[θ·x ≤ c]", "prefixes 1[x_u ≤ τ₁, x_v ≤ τ₂]", "Gaussian bumps (differentiable)"})
       .help("The statistical queries: halfspace and prefix counts are non-differentiable (RAP needs its sigmoid relaxation); bumps are smooth.");
   t->integer("query_count", &P::query_count, 32, 1, 2000).label("queries m").log_scale().help("Number of random queries; the error is measured on all of them.");
   t->real("bandwidth", &P::bandwidth, 0.1, 0.02, 0.5).label("bump width h").help("Width of the Gaussian bump queries exp(−|x − c|²/(2h²)).");
@@ -48,11 +52,13 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
   t->integer("elite", &P::elite, 4, 1, 100).label("GSD elite E").help("Private-GSD: datasets kept from one generation to the next (the best of elite and children).");
   t->integer("generations", &P::generations, 400, 1, 100000).label("GSD generations / round").log_scale().help("Private-GSD: generations after each round's release.");
   t->integer("gradient_steps", &P::gradient_steps, 75, 1, 100000).label("RAP steps / round").log_scale().help("RAP: Adam steps after each round's release.");
-  t->real("learning_rate", &P::learning_rate, 0.01, 1e-5, 1.0).label("RAP step size").log_scale().help("RAP: Adam's step size (points live in [0, 1]²).");
+  t->real("learning_rate", &P::learning_rate, 0.01, 1e-5, 1.0).label("RAP step size").log_scale().help("RAP: Adam's step size (points live in [0, 1]^d).");
   t->real("slope", &P::slope, 100.0, 1.0, 1000.0).label("RAP sigmoid slope s").log_scale().help("RAP: the relaxation σ(s·z) of a threshold 1[z ≥ 0]; steeper is closer to the query but has vanishing gradients.");
-  t->integer("grid", &P::grid, 32, 2, 256).label("MWEM grid g").log_scale().help("MWEM: the domain is discretised into g×g cells.");
+  t->integer("grid", &P::grid, 32, 2, 256).label("MWEM grid g").log_scale().help("MWEM: the domain is discretised into g^d cells (not run above 65536).");
   t->integer("sweeps", &P::sweeps, 30, 1, 10000).label("MWEM sweeps / round").log_scale().help("MWEM: multiplicative-weights sweeps over all measurements after each round's release.");
   t->rule([](const P& p) {
+    if (!pgsd_mwem_feasible(p) && p.series == std::vector<std::string>{"mwem"})
+      return Status::error(range_error("series", "must include a method that runs: " + pgsd_mwem_skip_reason(p)));
     if (p.eps_min > p.eps_max) return Status::error(range_error("eps_min", "must be at most 'eps_max' (got " + format_real(p.eps_min) + " > " + format_real(p.eps_max) + ")"));
     if (static_cast<long long>(p.rounds) * p.per_round > p.query_count)
       return Status::error(range_error("per_round", "times 'rounds' must not exceed 'query_count' (got " + std::to_string(p.rounds) + "·" + std::to_string(p.per_round) +
@@ -77,6 +83,14 @@ const std::vector<std::string>& pgsd_series_ids() {
   return ids;
 }
 
+bool pgsd_mwem_feasible(const PgsdParams& p) { return mwem_cells(p.grid, p.dims) <= kMwemMaxCells; }
+
+std::string pgsd_mwem_skip_reason(const PgsdParams& p) {
+  char cells[32];
+  std::snprintf(cells, sizeof cells, "%.2g", mwem_cells(p.grid, p.dims));  // display only
+  return "MWEM not run: its grid has " + std::to_string(p.grid) + "^" + std::to_string(p.dims) + " ≈ " + cells + " cells > " + format_real(kMwemMaxCells);
+}
+
 std::string pgsd_series_label(const std::string& id) { return series_labels()[series_index(id)]; }
 
 std::vector<double> pgsd_eps_grid(const PgsdParams& p) {
@@ -95,8 +109,8 @@ double pgsd_noise_floor(const PgsdParams& p, double epsilon) {
 std::shared_ptr<const PrivateProblem> make_private_problem(const PgsdParams& p, uint64_t seed, uint32_t run) {
   auto problem = std::make_shared<PrivateProblem>();
   Rng data(seed, run, kPrivateDataStream), queries(seed, run, kPrivateQueryStream);
-  problem->real = make_real_data(p.data, p.real_size, data);
-  problem->queries = make_queries(p.queries, p.query_count, p.bandwidth, queries);
+  problem->real = make_real_data(p.data, p.real_size, p.dims, data);
+  problem->queries = make_queries(p.queries, p.query_count, p.dims, p.bandwidth, queries);
   problem->truth = query_answers(problem->queries, problem->real);
   return problem;
 }
@@ -115,17 +129,17 @@ PrivateRun::PrivateRun(const PgsdParams& p, const std::string& series, double ep
   const Rng own = Rng::substream(seed, run, kPrivateMechanismStream + 2 * static_cast<uint32_t>(series_index(series)) + 1, static_cast<uint32_t>(eps_index));
   if (series == "gsd") {
     GsdSettings g;
-    g.rows = p.synthetic_size, g.population = p.population, g.elite = p.elite;
+    g.dims = p.dims, g.rows = p.synthetic_size, g.population = p.population, g.elite = p.elite;
     synth_ = make_gsd(g, own);
     units_ = p.generations;
   } else if (series == "rap") {
     RapSettings r;
-    r.rows = p.synthetic_size, r.learning_rate = p.learning_rate, r.slope = p.slope;
+    r.dims = p.dims, r.rows = p.synthetic_size, r.learning_rate = p.learning_rate, r.slope = p.slope;
     synth_ = make_rap(r, own);
     units_ = p.gradient_steps;
   } else {
     MwemSettings m;
-    m.grid = p.grid;
+    m.dims = p.dims, m.grid = p.grid;
     synth_ = make_mwem(m);
     units_ = p.sweeps;
   }
@@ -171,6 +185,7 @@ void PgsdExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
   const std::vector<double>& grid = layout.axes[0].x;
   for (size_t s = 0; s < layout.series.size(); ++s)
     for (size_t k = 0; k < grid.size(); ++k) {
+      if (layout.series[s] == "mwem" && !pgsd_mwem_feasible(p())) break;  // its slots stay empty (NaN)
       PrivateRun r(p(), layout.series[s], grid[k], k, problem, seed, run);
       while (!r.done()) r.step();
       double worst = 0, mean = 0;
@@ -204,6 +219,8 @@ plot::Figure PgsdExperiment::figure(const BatchResult& r) const {
   f.title = std::to_string(p().query_count) + " " + kind_names[static_cast<size_t>(p().queries)] + " queries, n = " + std::to_string(p().real_size) +
             ", N = " + std::to_string(p().synthetic_size) + ", T·K = " + std::to_string(p().rounds) + "·" + std::to_string(p().per_round) +
             ", δ = " + format_real(p().delta) + ", " + std::to_string(r.runs_done) + " runs";
+  if (p().dims > 2) f.title += ", d = " + std::to_string(p().dims);
+  if (!pgsd_mwem_feasible(p()) && r.layout.find_series("mwem") >= 0) f.title += "; " + pgsd_mwem_skip_reason(p());
   const std::vector<double>& grid = r.layout.axes[0].x;
   plot::Plot worst, mean;
   worst.title = "Max query error over the m queries vs privacy budget";
@@ -232,10 +249,11 @@ DemoInfo pgsd_demo() {
   d.id = "blackbox.private_gsd";
   d.chapter = "blackbox";
   d.title = "Private synthetic data by a genetic algorithm";
-  d.summary = "Private-GSD evolves a synthetic dataset to match noisy answers to halfspace and threshold counts; RAP's relaxation and MWEM's grid cost accuracy.";
+  d.summary = "Private-GSD evolves a synthetic dataset to match noisy answers to halfspace and threshold counts; RAP's relaxation and MWEM's grid cost accuracy, and the grid stops fitting in memory as the attributes grow.";
   d.about =
-      "A data owner holds n points in the unit square and wants to publish synthetic points that answer m statistical queries\n"
-      "q_j(D) = (1/n) Σ_i q_j(x_i) (here halfspace counts 1[θ·x ≤ c], prefix counts 1[x₁ ≤ τ₁, x₂ ≤ τ₂] or smooth bumps) under\n"
+      "A data owner holds n rows of d attributes in [0, 1]^d (d = 2: points in the unit square) and wants to publish synthetic rows\n"
+      "that answer m statistical queries q_j(D) = (1/n) Σ_i q_j(x_i) (here halfspace counts 1[θ·x ≤ c] on all d attributes, prefix\n"
+      "counts 1[x_u ≤ τ₁, x_v ≤ τ₂] or smooth bumps on two of them) under\n"
       "(ε, δ)-differential privacy. Release (zCDP, as in RAP and Private-GSD): ρ = (√(ε + ln 1/δ) − √(ln 1/δ))², spent over T rounds;\n"
       "each round picks K queries the current synthetic data answers worst by the exponential mechanism (ε₀ = √(8ρ/(2TK)))\n"
       "and measures them with Gaussian noise σ = (1/n)/√(2ρ/(2TK)). Everything after that is post-processing of the noisy answers ã:\n"
@@ -244,14 +262,17 @@ DemoInfo pgsd_demo() {
       "               or crossover (a value from a row of another elite member); the best E survive\n"
       "  RAP          Adam on the N points with the sigmoid relaxation σ(s·z) of each threshold (halfspaces and prefixes are not\n"
       "               differentiable), the synthetic points then answer the true queries\n"
-      "  MWEM         multiplicative weights over a g×g grid: A(x) ← A(x)·exp(q_j(x)(ã_j − q_j(A))/2)\n"
+      "  MWEM         multiplicative weights over the g^d cells of a grid: A(x) ← A(x)·exp(q_j(x)(ã_j − q_j(A))/2)\n"
       "What to look for: every method's error falls as ε grows until the method's own bias takes over. On halfspace and prefix\n"
       "queries Private-GSD's error keeps falling where RAP's levels off at the error of its relaxation, and MWEM at its grid's\n"
       "(claim 5, tests/unit/blackbox_claims_test.cpp); on the smooth bump queries RAP needs no relaxation. In 2-D MWEM's grid is\n"
-      "small, so MWEM stays competitive; the paper's case against it is the domain size of many columns, which 2-D does not show.\n"
+      "small, so MWEM stays competitive; the paper's case against it is the domain size of many columns. Raise d (attributes; for\n"
+      "d > 2 attributes 3..d follow a latent-class model of the rows, a stand-in for tabular data): MWEM's g^d cells pass 65536 at\n"
+      "d = 4 (g = 32) and it is not run, while Private-GSD and RAP keep N rows of d numbers (claim 6, at d = 8; RAP needs a flatter slope s there).\n"
       "At small ε every method is bound by the noise and they agree within the error bars. The live view runs the\n"
-      "ε grid for run 1: the real points (grey) and each method's synthetic data as it is fitted, and the errors so far.\n"
-      "Readings: the operators' details, the budget split and the MWEM sweeps are readings of the papers (chapter README).";
+      "ε grid for run 1: the errors so far (headline), then the real points (grey) and each method's synthetic data as it is\n"
+      "fitted, on attributes 1 and 2 (for d > 2 a projection; MWEM's weights summed over the other attributes).\n"
+      "Readings: the operators' details, the budget split, the MWEM sweeps and the data for d > 2 are readings of the papers (chapter README).";
   d.papers = {"T. Liu, J. Tang, G. Vietri, Z. S. Wu. Generating Private Synthetic Data with Genetic Algorithms. ICML 2023, arXiv:2306.03257.",
               "S. Aydore, W. Brown, M. Kearns, K. Kenthapadi, L. Melis, A. Roth, A. Siva. Differentially Private Query Release Through Adaptive Projection. ICML 2021.",
               "G. Vietri, C. Archambeau, S. Aydore, W. Brown, M. Kearns, A. Roth, A. Siva, S. Tang, Z. S. Wu. Private Synthetic Data for Multitask Learning and Marginal Queries (RAP++). NeurIPS 2022.",

@@ -1,8 +1,10 @@
-// blackbox.private_gsd: Private-GSD against RAP and MWEM on 2-D data, query error against the
-// privacy budget ε. Each run draws the real data and the m queries once; for every ε of the grid
+// blackbox.private_gsd: Private-GSD against RAP and MWEM on d-dimensional data (d = 2: the plane),
+// query error against the privacy budget ε. Each run draws the real data and the m queries once; for every ε of the grid
 // and every method, the adaptive release (private_query.hpp) spends (ε, δ) over T rounds of K
 // queries and the method fits its synthetic data to the noisy answers (synthesizers.hpp). The
 // error is measured on all m queries against the real answers: max_j |q_j(D̂) − q_j(D)| and the mean.
+// MWEM runs only where its grid has at most kMwemMaxCells cells (synthesizers.hpp); elsewhere its
+// slots stay empty and the figure says why.
 // Paper: T. Liu, J. Tang, G. Vietri, Z. S. Wu, Generating Private Synthetic Data with Genetic
 // Algorithms, ICML 2023.
 #pragma once
@@ -19,6 +21,7 @@ namespace klab::blackbox {
 struct PgsdParams {
   std::vector<std::string> series;  // gsd, rap, mwem
   RealData data = RealData::Blobs;
+  int dims = 2;                                // d attributes
   int real_size = 2000;                        // n: the sensitivity of every answer is 1/n
   QueryKind queries = QueryKind::Halfspace;
   int query_count = 32;                        // m
@@ -35,11 +38,15 @@ struct PgsdParams {
 };
 
 const std::vector<std::string>& pgsd_series_ids();
+// Whether MWEM's domain, g^d cells, is small enough to run (at most kMwemMaxCells).
+bool pgsd_mwem_feasible(const PgsdParams& p);
+// "MWEM not run: 32^8 ≈ 1.1e12 cells > 65536" (the reason shown by the figure and the view).
+std::string pgsd_mwem_skip_reason(const PgsdParams& p);
 std::vector<double> pgsd_eps_grid(const PgsdParams& p);
 
 // What every method of a run sees: the real data, the queries and their real answers.
 struct PrivateProblem {
-  std::vector<Point2> real;    // (n)
+  Rows real;                   // (n, d)
   std::vector<Query> queries;  // (m)
   std::vector<double> truth;   // (m) q_j(D)
 };

@@ -13,104 +13,134 @@ double clamp01(double v) { return std::min(1.0, std::max(0.0, v)); }
 
 double sigmoid(double z) { return 1.0 / (1.0 + math::exp(-z)); }
 
-Point2 around(Rng& rng, double cx, double cy, double sd) {
-  const double x = sample_normal(rng, cx, sd), y = sample_normal(rng, cy, sd);
-  return {clamp01(x), clamp01(y)};
+// A 2-D draw around (cx, cy) written to row x (attributes 1, 2).
+void around(Rng& rng, double cx, double cy, double sd, double* x) {
+  const double a = sample_normal(rng, cx, sd), b = sample_normal(rng, cy, sd);
+  x[0] = clamp01(a), x[1] = clamp01(b);
 }
 
 }  // namespace
 
-std::vector<Point2> make_real_data(RealData kind, int n, Rng& rng) {
-  std::vector<Point2> pts;
-  pts.reserve(static_cast<size_t>(n));
+Rows make_real_data(RealData kind, int n, int dims, Rng& rng) {
+  Rows rows;
+  rows.dims = dims;
+  rows.v.assign(static_cast<size_t>(n) * static_cast<size_t>(dims), 0.0);
   for (int i = 0; i < n; ++i) {
+    double* x = rows[static_cast<size_t>(i)];
     const double u = rng.uniform();
+    int latent = 0;  // the row's class: its blob, its moon, its half of the ring
     switch (kind) {
       case RealData::Blobs: {  // weights 0.4, 0.35, 0.25
-        if (u < 0.4) pts.push_back(around(rng, 0.25, 0.3, 0.07));
-        else if (u < 0.75) pts.push_back(around(rng, 0.72, 0.28, 0.06));
-        else pts.push_back(around(rng, 0.5, 0.75, 0.08));
+        if (u < 0.4) around(rng, 0.25, 0.3, 0.07, x);
+        else if (u < 0.75) around(rng, 0.72, 0.28, 0.06, x), latent = 1;
+        else around(rng, 0.5, 0.75, 0.08, x), latent = 2;
         break;
       }
       case RealData::Moons: {  // upper half circle about (0.38, 0.42), lower one about (0.62, 0.58), radius 0.26
         const double angle = kPi * rng.uniform();
         const bool upper = u < 0.5;
         const double cx = upper ? 0.38 : 0.62, cy = upper ? 0.42 : 0.58, sign = upper ? 1.0 : -1.0;
-        pts.push_back(around(rng, cx + 0.26 * math::cos(angle), cy + sign * 0.26 * math::cos(angle - 0.5 * kPi), 0.035));
+        around(rng, cx + 0.26 * math::cos(angle), cy + sign * 0.26 * math::cos(angle - 0.5 * kPi), 0.035, x);
+        latent = upper ? 0 : 1;
         break;
       }
       case RealData::Ring: {
         const double angle = 2.0 * kPi * u;
-        pts.push_back(around(rng, 0.5 + 0.3 * math::cos(angle), 0.5 + 0.3 * math::cos(angle - 0.5 * kPi), 0.04));
+        around(rng, 0.5 + 0.3 * math::cos(angle), 0.5 + 0.3 * math::cos(angle - 0.5 * kPi), 0.04, x);
+        latent = u < 0.5 ? 0 : 1;
         break;
       }
     }
+    for (int k = 2; k < dims; ++k) x[k] = clamp01(sample_normal(rng, 0.2 + 0.3 * (((latent + 1) * k) % 3), 0.1));
   }
-  return pts;
+  return rows;
 }
 
-std::vector<Query> make_queries(QueryKind kind, int m, double bandwidth, Rng& rng) {
+std::vector<Query> make_queries(QueryKind kind, int m, int dims, double bandwidth, Rng& rng) {
   std::vector<Query> qs;
   qs.reserve(static_cast<size_t>(m));
   for (int j = 0; j < m; ++j) {
     Query q;
     q.kind = kind;
     const double u = rng.uniform(), v = rng.uniform();
-    switch (kind) {
-      case QueryKind::Halfspace: {  // direction φ ~ U[0, 2π), the boundary through the point (u, v)
+    if (kind == QueryKind::Halfspace) {  // the boundary through a uniform point, a uniform direction
+      if (dims == 2) {  // φ ~ U[0, 2π) through the point (u, v)
         const double phi = 2.0 * kPi * rng.uniform();
-        q.a = math::cos(phi), q.b = math::cos(phi - 0.5 * kPi), q.c = q.a * u + q.b * v;
-        break;
+        q.theta = {math::cos(phi), math::cos(phi - 0.5 * kPi)};
+        q.c = q.theta[0] * u + q.theta[1] * v;
+      } else {  // θ = g/|g|, g ~ N(0, I_d), through the point (u, v, w_3, …, w_d), w_k ~ U[0, 1]
+        q.theta.resize(static_cast<size_t>(dims));
+        double norm2 = 0.0;
+        for (double& t : q.theta) t = sample_normal(rng, 0.0, 1.0), norm2 += t * t;
+        const double norm = std::sqrt(norm2);
+        q.c = 0.0;
+        for (size_t k = 0; k < q.theta.size(); ++k) {
+          q.theta[k] /= norm;
+          q.c += q.theta[k] * (k == 0 ? u : k == 1 ? v : rng.uniform());
+        }
       }
-      case QueryKind::Prefix: q.a = u, q.b = v; break;
-      case QueryKind::Bump: q.a = u, q.b = v, q.c = bandwidth; break;
+    } else {
+      q.a = u, q.b = v;
+      if (kind == QueryKind::Bump) q.c = bandwidth;
+      if (dims > 2) {  // two distinct attributes
+        q.u = static_cast<int>(rng.below(static_cast<uint32_t>(dims)));
+        q.v = static_cast<int>(rng.below(static_cast<uint32_t>(dims - 1)));
+        if (q.v >= q.u) ++q.v;
+      }
     }
     qs.push_back(q);
   }
   return qs;
 }
 
-double query_value(const Query& q, Point2 p) {
+double query_value(const Query& q, const double* x) {
   switch (q.kind) {
-    case QueryKind::Halfspace: return q.a * p.x + q.b * p.y <= q.c ? 1.0 : 0.0;
-    case QueryKind::Prefix: return p.x <= q.a && p.y <= q.b ? 1.0 : 0.0;
+    case QueryKind::Halfspace: {
+      double s = 0.0;
+      for (size_t k = 0; k < q.theta.size(); ++k) s += q.theta[k] * x[k];
+      return s <= q.c ? 1.0 : 0.0;
+    }
+    case QueryKind::Prefix: return x[q.u] <= q.a && x[q.v] <= q.b ? 1.0 : 0.0;
     case QueryKind::Bump: {
-      const double dx = p.x - q.a, dy = p.y - q.b;
+      const double dx = x[q.u] - q.a, dy = x[q.v] - q.b;
       return math::exp(-(dx * dx + dy * dy) / (2.0 * q.c * q.c));
     }
   }
   return 0.0;
 }
 
-double relaxed_value(const Query& q, Point2 p, double slope, Point2* gradient) {
+double relaxed_value(const Query& q, const double* x, int dims, double slope, double* gradient) {
+  for (int k = 0; k < dims; ++k) gradient[k] = 0.0;
   switch (q.kind) {
     case QueryKind::Halfspace: {  // σ(s(c − θ·x)), ∇ = −s σ(1 − σ) θ
-      const double v = sigmoid(slope * (q.c - q.a * p.x - q.b * p.y));
+      double z = q.c;  // c − θ₁x₁ − θ₂x₂ − …, in this order
+      for (size_t k = 0; k < q.theta.size(); ++k) z -= q.theta[k] * x[k];
+      const double v = sigmoid(slope * z);
       const double d = -slope * v * (1.0 - v);
-      *gradient = {d * q.a, d * q.b};
+      for (size_t k = 0; k < q.theta.size(); ++k) gradient[k] = d * q.theta[k];
       return v;
     }
-    case QueryKind::Prefix: {  // σ(s(τ₁ − x₁))·σ(s(τ₂ − x₂))
-      const double v1 = sigmoid(slope * (q.a - p.x)), v2 = sigmoid(slope * (q.b - p.y));
-      *gradient = {-slope * v1 * (1.0 - v1) * v2, -slope * v2 * (1.0 - v2) * v1};
+    case QueryKind::Prefix: {  // σ(s(τ₁ − x_u))·σ(s(τ₂ − x_v))
+      const double v1 = sigmoid(slope * (q.a - x[q.u])), v2 = sigmoid(slope * (q.b - x[q.v]));
+      gradient[q.u] = -slope * v1 * (1.0 - v1) * v2, gradient[q.v] = -slope * v2 * (1.0 - v2) * v1;
       return v1 * v2;
     }
-    case QueryKind::Bump: {  // exp(−|x − c|²/(2h²)), ∇ = −v (x − c)/h²
-      const double v = query_value(q, p), h2 = q.c * q.c;
-      *gradient = {-v * (p.x - q.a) / h2, -v * (p.y - q.b) / h2};
+    case QueryKind::Bump: {  // exp(−|x − c|²/(2h²)) on (x_u, x_v), ∇ = −v (x − c)/h²
+      const double v = query_value(q, x), h2 = q.c * q.c;
+      gradient[q.u] = -v * (x[q.u] - q.a) / h2, gradient[q.v] = -v * (x[q.v] - q.b) / h2;
       return v;
     }
   }
-  *gradient = {};
   return 0.0;
 }
 
-std::vector<double> query_answers(const std::vector<Query>& queries, const std::vector<Point2>& points) {
+std::vector<double> query_answers(const std::vector<Query>& queries, const Rows& rows) {
   std::vector<double> a(queries.size(), 0.0);
+  const size_t n = rows.size();
   for (size_t j = 0; j < queries.size(); ++j) {
     double s = 0.0;
-    for (const Point2& p : points) s += query_value(queries[j], p);
-    a[j] = s / static_cast<double>(points.size());
+    for (size_t i = 0; i < n; ++i) s += query_value(queries[j], rows[i]);
+    a[j] = s / static_cast<double>(n);
   }
   return a;
 }

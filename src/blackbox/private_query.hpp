@@ -1,14 +1,16 @@
-// blackbox.private_gsd, part 1: the sensitive 2-D data, the statistical queries and the private
-// release of their answers.
+// blackbox.private_gsd, part 1: the sensitive d-dimensional data, the statistical queries and the
+// private release of their answers.
 //
-// Data: n real points x_1..x_n in [0,1]². A statistical query q: [0,1]² → [0,1] has the answer
-// q(D) = (1/n) Σ_i q(x_i); changing one point moves it by at most 1/n (sensitivity 1/n).
-//   halfspace   q(x) = 1[θ·x ≤ c]                 (θ a unit vector: non-differentiable)
-//   prefix      q(x) = 1[x₁ ≤ τ₁ ∧ x₂ ≤ τ₂]        (2-way threshold: non-differentiable)
-//   bump        q(x) = exp(−|x − c|²/(2h²))        (a smooth kernel count: differentiable)
+// Data: n real rows x_1..x_n in [0,1]^d (d attributes; d = 2 is the plane). A statistical query
+// q: [0,1]^d → [0,1] has the answer q(D) = (1/n) Σ_i q(x_i); changing one row moves it by at most 1/n
+// (sensitivity 1/n). Halfspaces look at all d attributes; prefixes and bumps at two of them, u and v
+// (2-way queries, like the 2-way prefix and marginal queries of the paper's tabular experiments):
+//   halfspace   q(x) = 1[θ·x ≤ c]                 (θ a unit vector of ℝ^d: non-differentiable)
+//   prefix      q(x) = 1[x_u ≤ τ₁ ∧ x_v ≤ τ₂]      (2-way threshold: non-differentiable)
+//   bump        q(x) = exp(−((x_u − c₁)² + (x_v − c₂)²)/(2h²))  (a smooth kernel count: differentiable)
 // RAP needs gradients, so a hard query is replaced by its sigmoid relaxation (RAP++, Vietri et al.
 // 2022), σ(z) = 1/(1 + e^−z) with slope s:
-//   halfspace   σ(s(c − θ·x))      prefix   σ(s(τ₁ − x₁))·σ(s(τ₂ − x₂))      bump   itself
+//   halfspace   σ(s(c − θ·x))      prefix   σ(s(τ₁ − x_u))·σ(s(τ₂ − x_v))      bump   itself
 //
 // Privacy (zero-concentrated DP, Bun & Steinke 2016): a mechanism is ρ-zCDP; ρ-zCDP implies
 // (ρ + 2√(ρ ln(1/δ)), δ)-DP, so the largest ρ for a target (ε, δ) is ρ = (√(ε + L) − √L)², L = ln(1/δ).
@@ -34,31 +36,45 @@ namespace klab::blackbox {
 enum class RealData { Blobs, Moons, Ring };           // ids: blobs, moons, ring
 enum class QueryKind { Halfspace, Prefix, Bump };      // ids: halfspace, prefix, bump
 
-struct Point2 {
-  double x = 0, y = 0;
+// Rows of d attributes, row-major: row i is v[i·d .. i·d + d).
+struct Rows {
+  int dims = 2;
+  std::vector<double> v;
+  size_t size() const { return v.size() / static_cast<size_t>(dims); }
+  const double* operator[](size_t i) const { return v.data() + i * static_cast<size_t>(dims); }
+  double* operator[](size_t i) { return v.data() + i * static_cast<size_t>(dims); }
 };
 
-// One query. halfspace: θ = (a, b), threshold c; prefix: τ = (a, b); bump: centre (a, b), width c.
+// One query. halfspace: θ = theta (d entries), threshold c; prefix: attributes (u, v), τ = (a, b);
+// bump: attributes (u, v), centre (a, b), width c.
 struct Query {
   QueryKind kind = QueryKind::Halfspace;
+  std::vector<double> theta;
+  int u = 0, v = 1;
   double a = 0, b = 0, c = 0;
 };
 
 // Random streams of one run (Rng(seed, run, stream)).
 constexpr uint32_t kPrivateDataStream = 90, kPrivateQueryStream = 91, kPrivateMechanismStream = 92;
 
-// n points of the chosen shape, each in [0,1]² (blobs: 3 Gaussians; moons: two half circles; ring).
-std::vector<Point2> make_real_data(RealData kind, int n, Rng& rng);
-// m random queries: halfspaces through a uniform point with a uniform direction, prefixes with a
-// uniform corner, bumps with a uniform centre and width `bandwidth`.
-std::vector<Query> make_queries(QueryKind kind, int m, double bandwidth, Rng& rng);
+// n rows of d attributes in [0,1]^d. Attributes 1, 2 have the chosen shape (blobs: 3 Gaussians; moons:
+// two half circles; ring); for d > 2 the others follow a latent-class model: the row's class (its
+// blob, its moon, its half of the ring) sets each further attribute's mean, μ_{c,k} = 0.2 + 0.3·(((c + 1)·k) mod 3),
+// with noise N(0, 0.1²) clipped to [0, 1], drawn after the row's first two attributes.
+Rows make_real_data(RealData kind, int n, int dims, Rng& rng);
+// m random queries on [0,1]^d: halfspaces through a uniform point with a uniform direction (d = 2:
+// the angle φ ~ U[0, 2π); d > 2: a normalised Gaussian vector), prefixes with a uniform corner and
+// bumps with a uniform centre and width `bandwidth` on attributes (u, v) (d = 2: (1, 2); d > 2: two
+// distinct uniform attributes).
+std::vector<Query> make_queries(QueryKind kind, int m, int dims, double bandwidth, Rng& rng);
 
-// q(x) (the query the analyst asks) and the surrogate RAP differentiates, with its gradient.
-double query_value(const Query& q, Point2 p);
-double relaxed_value(const Query& q, Point2 p, double slope, Point2* gradient);
+// q(x) (the query the analyst asks) and the surrogate RAP differentiates, with its gradient (d
+// entries written, zero on the attributes the query does not read).
+double query_value(const Query& q, const double* x);
+double relaxed_value(const Query& q, const double* x, int dims, double slope, double* gradient);
 
 // q_j(D) for every query: (queries) = (1/|D|) Σ_i q_j(x_i).
-std::vector<double> query_answers(const std::vector<Query>& queries, const std::vector<Point2>& points);
+std::vector<double> query_answers(const std::vector<Query>& queries, const Rows& rows);
 
 // ρ of the tightest ρ-zCDP guarantee that implies (ε, δ)-DP: (√(ε + L) − √L)², L = ln(1/δ).
 double zcdp_rho(double epsilon, double delta);

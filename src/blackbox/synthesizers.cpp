@@ -8,23 +8,21 @@
 namespace klab::blackbox {
 namespace {
 
-std::vector<Point2> uniform_points(int n, Rng& rng) {
-  std::vector<Point2> pts(static_cast<size_t>(n));
-  for (Point2& p : pts) {
-    p.x = rng.uniform();
-    p.y = rng.uniform();
-  }
-  return pts;
+// n rows uniform in [0,1]^d, drawn row by row, attribute by attribute.
+Rows uniform_rows(int n, int dims, Rng& rng) {
+  Rows rows;
+  rows.dims = dims;
+  rows.v.resize(static_cast<size_t>(n) * static_cast<size_t>(dims));
+  for (double& x : rows.v) x = rng.uniform();
+  return rows;
 }
-
-double& coordinate(Point2& p, uint32_t k) { return k == 0 ? p.x : p.y; }
 
 // ---------------------------------------------------------------------------------------------
 // Private-GSD
 class GsdSynthesizer final : public Synthesizer {
  public:
   GsdSynthesizer(const GsdSettings& s, Rng rng) : s_(s), rng_(rng) {
-    for (int e = 0; e < s_.elite; ++e) elites_.push_back({uniform_points(s_.rows, rng_), {}, 0.0});
+    for (int e = 0; e < s_.elite; ++e) elites_.push_back({uniform_rows(s_.rows, s_.dims, rng_), {}, 0.0});
   }
 
   void measured(const std::vector<Query>& queries, const Measurements& m) override {
@@ -33,7 +31,7 @@ class GsdSynthesizer final : public Synthesizer {
       e.fitted.assign(m.index.size(), 0.0);
       for (size_t j = 0; j < m.index.size(); ++j) {
         double sum = 0.0;
-        for (const Point2& p : e.rows) sum += query_value(queries[static_cast<size_t>(m.index[j])], p);
+        for (size_t i = 0; i < e.rows.size(); ++i) sum += query_value(queries[static_cast<size_t>(m.index[j])], e.rows[i]);
         e.fitted[j] = sum / s_.rows;
       }
       e.loss = loss_of(e.fitted, m);
@@ -42,28 +40,29 @@ class GsdSynthesizer final : public Synthesizer {
   }
 
   void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
-    const size_t measured_count = m.index.size();
+    const size_t measured_count = m.index.size(), d = static_cast<size_t>(s_.dims);
     const uint32_t elite = static_cast<uint32_t>(elites_.size()), rows = static_cast<uint32_t>(s_.rows);
     children_.resize(static_cast<size_t>(s_.population));
+    values_.resize(children_.size() * d);
     for (size_t c = 0; c < children_.size(); ++c) {
       Child& ch = children_[c];
       ch.parent = static_cast<uint32_t>(c % elite);
       ch.row = rng_.below(rows);
-      const Point2 old = elites_[ch.parent].rows[ch.row];
-      ch.value = old;
-      const uint32_t k = rng_.below(2);
+      const double* old = elites_[ch.parent].rows[ch.row];
+      double* value = &values_[c * d];
+      std::copy(old, old + d, value);
+      const uint32_t k = rng_.below(static_cast<uint32_t>(d));
       if (rng_.uniform() < 0.5) {
-        coordinate(ch.value, k) = rng_.uniform();  // mutation
+        value[k] = rng_.uniform();  // mutation
       } else {
         const Member& partner = elites_[rng_.below(elite)];  // crossover
-        Point2 donor = partner.rows[rng_.below(rows)];
-        coordinate(ch.value, k) = coordinate(donor, k);
+        value[k] = partner.rows[rng_.below(rows)][k];
       }
       const std::vector<double>& f = elites_[ch.parent].fitted;
       double loss = 0.0;
       for (size_t j = 0; j < measured_count; ++j) {
         const Query& q = queries[static_cast<size_t>(m.index[j])];
-        const double r = f[j] + (query_value(q, ch.value) - query_value(q, old)) / s_.rows - m.noisy[j];
+        const double r = f[j] + (query_value(q, value) - query_value(q, old)) / s_.rows - m.noisy[j];
         loss += r * r;
       }
       ch.loss = loss;
@@ -82,13 +81,14 @@ class GsdSynthesizer final : public Synthesizer {
         continue;
       }
       const Child& ch = children_[i - elite];
+      const double* value = &values_[(i - elite) * d];
       Member child = elites_[ch.parent];
-      const Point2 old = child.rows[ch.row];
+      double* row = child.rows[ch.row];
       for (size_t j = 0; j < measured_count; ++j) {
         const Query& q = queries[static_cast<size_t>(m.index[j])];
-        child.fitted[j] += (query_value(q, ch.value) - query_value(q, old)) / s_.rows;
+        child.fitted[j] += (query_value(q, value) - query_value(q, row)) / s_.rows;
       }
-      child.rows[ch.row] = ch.value;
+      std::copy(value, value + d, row);
       child.loss = ch.loss;
       next.push_back(std::move(child));
     }
@@ -100,13 +100,12 @@ class GsdSynthesizer final : public Synthesizer {
 
  private:
   struct Member {
-    std::vector<Point2> rows;    // (N)
+    Rows rows;                   // (N, d)
     std::vector<double> fitted;  // (|S|) q_j(D̂) of the measured queries
     double loss;
   };
-  struct Child {  // one changed row of elite member `parent`
+  struct Child {  // one changed row of elite member `parent`; its new value in values_
     uint32_t parent = 0, row = 0;
-    Point2 value;
     double loss = 0;
   };
   static double loss_of(const std::vector<double>& fitted, const Measurements& m) {
@@ -119,6 +118,7 @@ class GsdSynthesizer final : public Synthesizer {
   Rng rng_;
   std::vector<Member> elites_;  // (E) best first
   std::vector<Child> children_;
+  std::vector<double> values_;  // (P, d) the children's changed rows
   std::vector<uint32_t> order_;
 };
 
@@ -127,38 +127,46 @@ class GsdSynthesizer final : public Synthesizer {
 class RapSynthesizer final : public Synthesizer {
  public:
   RapSynthesizer(const RapSettings& s, Rng rng) : s_(s) {
-    points_ = uniform_points(s_.rows, rng);
-    m1_.assign(points_.size(), {});
-    m2_.assign(points_.size(), {});
+    points_ = uniform_rows(s_.rows, s_.dims, rng);
+    m1_.assign(points_.v.size(), 0.0);
+    m2_.assign(points_.v.size(), 0.0);
   }
 
   void measured(const std::vector<Query>&, const Measurements&) override {}
 
   void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
-    const size_t n = points_.size(), k = m.index.size();
+    const size_t n = points_.size(), k = m.index.size(), d = static_cast<size_t>(s_.dims);
     if (k == 0) return;
-    grads_.resize(n * k);  // (N, |S|) ∇q̃_j(x_i)
+    gradient_.resize(d);
+    total_.resize(d);
     residual_.assign(k, 0.0);
     for (size_t j = 0; j < k; ++j) {
       const Query& q = queries[static_cast<size_t>(m.index[j])];
       double sum = 0.0;
-      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.slope, &grads_[i * k + j]);
+      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.dims, s_.slope, gradient_.data());
       residual_[j] = sum / static_cast<double>(n) - m.noisy[j];
     }
-    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i); Adam with bias correction, then the clip to [0,1]².
+    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i) (the gradients recomputed row by row: O(d) memory, not O(N·|S|·d));
+    // Adam with bias correction, then the clip to [0,1]^d.
     ++t_;
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
     const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
     for (size_t i = 0; i < n; ++i) {
-      double gx = 0.0, gy = 0.0;
-      for (size_t j = 0; j < k; ++j) gx += residual_[j] * grads_[i * k + j].x, gy += residual_[j] * grads_[i * k + j].y;
-      gx *= 2.0 / static_cast<double>(n), gy *= 2.0 / static_cast<double>(n);
-      m1_[i].x = b1 * m1_[i].x + (1 - b1) * gx, m1_[i].y = b1 * m1_[i].y + (1 - b1) * gy;
-      m2_[i].x = b2 * m2_[i].x + (1 - b2) * gx * gx, m2_[i].y = b2 * m2_[i].y + (1 - b2) * gy * gy;
-      points_[i].x -= s_.learning_rate * (m1_[i].x / c1) / (std::sqrt(m2_[i].x / c2) + eps);
-      points_[i].y -= s_.learning_rate * (m1_[i].y / c1) / (std::sqrt(m2_[i].y / c2) + eps);
-      points_[i].x = std::min(1.0, std::max(0.0, points_[i].x));
-      points_[i].y = std::min(1.0, std::max(0.0, points_[i].y));
+      std::fill(total_.begin(), total_.end(), 0.0);
+      for (size_t j = 0; j < k; ++j) {
+        relaxed_value(queries[static_cast<size_t>(m.index[j])], points_[i], s_.dims, s_.slope, gradient_.data());
+        for (size_t a = 0; a < d; ++a) total_[a] += residual_[j] * gradient_[a];
+      }
+      for (size_t a = 0; a < d; ++a) {
+        const double g = total_[a] * (2.0 / static_cast<double>(n));
+        double& m1 = m1_[i * d + a];
+        double& m2 = m2_[i * d + a];
+        double& x = points_[i][a];
+        m1 = b1 * m1 + (1 - b1) * g;
+        m2 = b2 * m2 + (1 - b2) * g * g;
+        x -= s_.learning_rate * (m1 / c1) / (std::sqrt(m2 / c2) + eps);
+        x = std::min(1.0, std::max(0.0, x));
+      }
     }
   }
 
@@ -167,9 +175,9 @@ class RapSynthesizer final : public Synthesizer {
 
  private:
   RapSettings s_;
-  std::vector<Point2> points_;   // (N)
-  std::vector<Point2> m1_, m2_;  // (N) Adam's moments
-  std::vector<Point2> grads_;
+  Rows points_;                    // (N, d)
+  std::vector<double> m1_, m2_;    // (N, d) Adam's moments
+  std::vector<double> gradient_, total_;  // (d) ∇q̃_j(x_i) and Σ_j r_j ∇q̃_j(x_i) of the current row
   std::vector<double> residual_;
   double t_ = 0;
 };
@@ -179,16 +187,21 @@ class RapSynthesizer final : public Synthesizer {
 class MwemSynthesizer final : public Synthesizer {
  public:
   explicit MwemSynthesizer(const MwemSettings& s) : g_(s.grid) {
-    const size_t cells = static_cast<size_t>(g_) * g_;
+    const size_t cells = static_cast<size_t>(mwem_cells(s.grid, s.dims));
     weights_.assign(cells, 1.0 / static_cast<double>(cells));
-    for (int iy = 0; iy < g_; ++iy)
-      for (int ix = 0; ix < g_; ++ix) centres_.push_back({(ix + 0.5) / g_, (iy + 0.5) / g_});
+    // Cell c has index Σ_k i_k g^k (attribute 1 fastest) and centre ((i_k + 0.5)/g)_k.
+    centres_.dims = s.dims;
+    centres_.v.resize(cells * static_cast<size_t>(s.dims));
+    for (size_t c = 0; c < cells; ++c) {
+      size_t rest = c;
+      for (int k = 0; k < s.dims; ++k, rest /= static_cast<size_t>(g_)) centres_[c][k] = (static_cast<double>(rest % static_cast<size_t>(g_)) + 0.5) / g_;
+    }
   }
 
   void measured(const std::vector<Query>& queries, const Measurements& m) override {
-    for (size_t j = cache_.size(); j < m.index.size(); ++j) {  // q_j at every cell centre, (|S|, g²)
-      std::vector<double> v(centres_.size());
-      for (size_t c = 0; c < centres_.size(); ++c) v[c] = query_value(queries[static_cast<size_t>(m.index[j])], centres_[c]);
+    for (size_t j = cache_.size(); j < m.index.size(); ++j) {  // q_j at every cell centre, (|S|, g^d)
+      std::vector<double> v(weights_.size());
+      for (size_t c = 0; c < v.size(); ++c) v[c] = query_value(queries[static_cast<size_t>(m.index[j])], centres_[c]);
       cache_.push_back(std::move(v));
     }
   }
@@ -210,30 +223,43 @@ class MwemSynthesizer final : public Synthesizer {
   std::vector<double> answers(const std::vector<Query>& queries) const override {
     std::vector<double> a(queries.size(), 0.0);
     for (size_t j = 0; j < queries.size(); ++j)
-      for (size_t c = 0; c < centres_.size(); ++c) a[j] += weights_[c] * query_value(queries[j], centres_[c]);
+      for (size_t c = 0; c < weights_.size(); ++c) a[j] += weights_[c] * query_value(queries[j], centres_[c]);
     return a;
   }
-  SyntheticData data() const override { return {{}, weights_, g_}; }
+  // The marginal on attributes 1, 2: cell c lies over the planar cell c mod g².
+  SyntheticData data() const override {
+    const size_t plane = static_cast<size_t>(g_) * static_cast<size_t>(g_);
+    if (weights_.size() == plane) return {{}, weights_, g_};
+    std::vector<double> marginal(plane, 0.0);
+    for (size_t c = 0; c < weights_.size(); ++c) marginal[c % plane] += weights_[c];
+    return {{}, marginal, g_};
+  }
 
  private:
   int g_;
-  std::vector<double> weights_;             // (g²) A
-  std::vector<Point2> centres_;             // (g²)
-  std::vector<std::vector<double>> cache_;  // (|S|, g²)
+  std::vector<double> weights_;             // (g^d) A
+  Rows centres_;                            // (g^d, d)
+  std::vector<std::vector<double>> cache_;  // (|S|, g^d)
 };
 
 }  // namespace
+
+double mwem_cells(int grid, int dims) {
+  double cells = 1.0;
+  for (int k = 0; k < dims; ++k) cells *= grid;  // exact while it matters (≤ 2^53)
+  return cells;
+}
 
 std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng) { return std::make_unique<GsdSynthesizer>(s, rng); }
 std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng) { return std::make_unique<RapSynthesizer>(s, rng); }
 std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s) { return std::make_unique<MwemSynthesizer>(s); }
 
-double measured_loss(const std::vector<Query>& queries, const Measurements& m, const std::vector<Point2>& points) {
+double measured_loss(const std::vector<Query>& queries, const Measurements& m, const Rows& rows) {
   double loss = 0.0;
   for (size_t j = 0; j < m.index.size(); ++j) {
     double sum = 0.0;
-    for (const Point2& p : points) sum += query_value(queries[static_cast<size_t>(m.index[j])], p);
-    const double r = sum / static_cast<double>(points.size()) - m.noisy[j];
+    for (size_t i = 0; i < rows.size(); ++i) sum += query_value(queries[static_cast<size_t>(m.index[j])], rows[i]);
+    const double r = sum / static_cast<double>(rows.size()) - m.noisy[j];
     loss += r * r;
   }
   return loss;

@@ -6,20 +6,24 @@
 // of N rows, minimising the error to the noisy answers with the queries as they are (no relaxation):
 //     L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)²
 //   An elite of E datasets; each generation makes P children, each from elite member c mod E by one
-//   sparse change of one row i (reading of the paper: which operator, with probability 1/2 each):
-//     mutation    one coordinate of row i redrawn uniformly in [0, 1]
-//     crossover   one coordinate of row i copied from a random row of another random elite member
+//   sparse change of one row i (reading of the paper: which operator, with probability 1/2 each; the
+//   coordinate k uniform among the d attributes):
+//     mutation    coordinate k of row i redrawn uniformly in [0, 1]
+//     crossover   coordinate k of row i copied from a random row of another random elite member
 //   A change of one row moves each answer by (q_j(x_new) − q_j(x_old))/N, so a child's loss costs
 //   O(|S|), not O(N|S|) (the paper's point about sparse updates). The next elite is the best E of
 //   the elite and the children (ties: elite first, then lower index).
 // RAP (Aydore et al., ICML 2021; RAP++, Vietri et al. 2022, for real-valued columns): N points moved
 //   by Adam (β₁ = 0.9, β₂ = 0.999) on Σ_{j∈S} (q̃_j(D̂) − ã_j)² with the relaxed queries q̃ (sigmoid
-//   slope s for halfspaces and prefixes), clipped to [0,1]² after each step.
-// MWEM (Hardt, Ligett, McSherry, NeurIPS 2012): a distribution A over the centres of a g×g grid,
-//   uniform at first; one sweep applies, for each measured j in order,
+//   slope s for halfspaces and prefixes), clipped to [0,1]^d after each step.
+// MWEM (Hardt, Ligett, McSherry, NeurIPS 2012): a distribution A over the centres of the g^d cells of
+//   a grid on [0,1]^d, uniform at first; one sweep applies, for each measured j in order,
 //     A(x) ← A(x)·exp(q_j(x)·(ã_j − q_j(A))/2),  then normalises
 //   (the paper's update with answers as fractions; the sweeps over all past measurements are its
-//   practical variant). The answers of MWEM are those of A; its discretisation is its bias.
+//   practical variant). The answers of MWEM are those of A; its discretisation is its bias. Its
+//   domain is the whole grid: a sweep costs |S|·g^d and the cached query values take |S|·g^d
+//   doubles, so above kMwemMaxCells cells MWEM is not run (with g = 32: d ≤ 3). Private-GSD and RAP
+//   keep N rows of d numbers whatever d is (the paper's point about the domain size).
 #pragma once
 #include <memory>
 #include <vector>
@@ -35,10 +39,10 @@ struct Measurements {
   std::vector<double> noisy;
 };
 
-// What a method's synthetic data looks like: points (Private-GSD, RAP) or grid weights (MWEM).
+// What a method's synthetic data looks like: rows (Private-GSD, RAP) or grid weights (MWEM).
 struct SyntheticData {
-  std::vector<Point2> points;
-  std::vector<double> weights;  // (grid, grid), row y-major: weights[iy·grid + ix], sums to 1
+  Rows points;                  // empty for MWEM
+  std::vector<double> weights;  // MWEM's marginal on attributes 1, 2: (grid, grid), row y-major: weights[iy·grid + ix], sums to 1
   int grid = 0;
 };
 
@@ -55,18 +59,26 @@ class Synthesizer {
 };
 
 struct GsdSettings {
+  int dims = 2;         // d
   int rows = 100;       // N
   int population = 20;  // P children per generation
   int elite = 4;        // E
 };
 struct RapSettings {
+  int dims = 2;                 // d
   int rows = 100;               // N
   double learning_rate = 0.01;  // Adam step size
   double slope = 100.0;         // s of the sigmoid relaxation
 };
 struct MwemSettings {
-  int grid = 32;  // g: g² cells
+  int dims = 2;   // d
+  int grid = 32;  // g: g^d cells
 };
+
+// The largest MWEM domain run: 2^16 cells (its cache of 32 measured queries is then 16 MiB).
+constexpr double kMwemMaxCells = 65536.0;
+// g^d, as a double (it overflows any integer type long before d = 64).
+double mwem_cells(int grid, int dims);
 
 std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng);
 std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng);
@@ -74,6 +86,6 @@ std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s);
 
 // L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)² of a dataset: the reference the genetic algorithm's incremental
 // losses equal up to rounding (test: blackbox_private_test.cpp).
-double measured_loss(const std::vector<Query>& queries, const Measurements& m, const std::vector<Point2>& points);
+double measured_loss(const std::vector<Query>& queries, const Measurements& m, const Rows& rows);
 
 }  // namespace klab::blackbox

@@ -1164,3 +1164,19 @@ TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane bes
   CHECK(shown("Drag the start x₀: the regression weights x of the iterates"));
   CHECK(shown("Operator residual against component-oracle calls"));
 }
+
+TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#blackbox.private_gsd?dims=8&queries=prefix").ok());
+  app.set_playing(true);
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "private_gsd d = 8, live");
+  auto shown = [&](const std::string& part) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.find(part) != std::string::npos; });
+  };
+  CHECK(shown("Run 1: max query error vs privacy budget ε"));
+  CHECK(shown("attributes 1, 2 of 8"));
+  CHECK(!shown("MWEM (grid) at"));
+}

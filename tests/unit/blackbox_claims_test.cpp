@@ -218,4 +218,32 @@ TEST_SUITE("claims") {
       MESSAGE(kind << ": max error at ε = 10: Private-GSD " << g.mean() << " ± " << g.sem() << ", RAP " << p.mean() << " ± " << p.sem());
     }
   }
+
+  TEST_CASE("claim 6: with 8 attributes MWEM's grid is not run while Private-GSD's error stays near its 2-D error and far "
+            "below RAP's on prefix queries, also at RAP's best slope of a sweep") {
+    // `klab run blackbox.private_gsd --set queries=prefix --set eps_min=10 --set eps_points=1 --set dims=<2 or 8> --runs 6 --seed 9`
+    // (ε = 10; n = 2000, m = 32, T·K = 4·8, N = 100; MWEM's 32^8 cells exceed its 2^16 limit at d = 8), and RAP with
+    // `--set series=rap --set dims=8 --set slope=30 --set gradient_steps=300` (the best slope of 10, 30, 100 at d = 16, README).
+    klab::blackbox::PgsdExperiment plane, wide, tuned;
+    const std::vector<std::pair<std::string, std::string>> common{{"queries", "prefix"}, {"eps_min", "10"}, {"eps_points", "1"}};
+    std::vector<std::pair<std::string, std::string>> two = common, eight = common, best = common;
+    two.push_back({"series", "gsd"});
+    eight.push_back({"series", "gsd,rap,mwem"});
+    eight.push_back({"dims", "8"});
+    for (const auto& kv : std::vector<std::pair<std::string, std::string>>{{"series", "rap"}, {"dims", "8"}, {"slope", "30"}, {"gradient_steps", "300"}}) best.push_back(kv);
+    const BatchResult r2 = klab::test::run_batch(plane, two, 9, 6), r8 = klab::test::run_batch(wide, eight, 9, 6), rb = klab::test::run_batch(tuned, best, 9, 6);
+    const size_t max_error = static_cast<size_t>(r8.layout.find_final("max_error_at_eps_max"));
+    const klab::RunningStat& g2 = r2.final_stat(static_cast<size_t>(r2.layout.find_series("gsd")), max_error);
+    const klab::RunningStat& g8 = r8.final_stat(static_cast<size_t>(r8.layout.find_series("gsd")), max_error);
+    const klab::RunningStat& p8 = r8.final_stat(static_cast<size_t>(r8.layout.find_series("rap")), max_error);
+    const klab::RunningStat& pb = rb.final_stat(0, max_error);
+    CHECK(r8.final_stat(static_cast<size_t>(r8.layout.find_series("mwem")), max_error).count() == 0);  // not run
+    CHECK(g8.mean() + 2.0 * g8.sem() < 2.0 * g2.mean());  // within a factor 2 of the 2-D error
+    CHECK(g8.mean() + 2.0 * g8.sem() < p8.mean() - 2.0 * p8.sem());
+    CHECK(3.0 * g8.mean() < p8.mean());
+    CHECK(g8.mean() + 2.0 * g8.sem() < pb.mean() - 2.0 * pb.sem());
+    CHECK(3.0 * g8.mean() < pb.mean());
+    MESSAGE("max error at ε = 10: Private-GSD d = 2 " << g2.mean() << " ± " << g2.sem() << ", d = 8 " << g8.mean() << " ± " << g8.sem() << "; RAP d = 8 "
+                                                      << p8.mean() << " ± " << p8.sem() << ", at s = 30 " << pb.mean() << " ± " << pb.sem());
+  }
 }

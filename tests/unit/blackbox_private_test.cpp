@@ -1,11 +1,13 @@
 // blackbox.private_gsd's pieces (src/blackbox/private_query.hpp, synthesizers.hpp): the zCDP
 // conversion and budget split against their defining equations, the relaxed queries' gradients
 // against finite differences, the exponential-mechanism picks, the genetic algorithm's elitism on
-// the recomputed loss (its sparse updates are exact), and MWEM/RAP fitting noise-free answers.
+// the recomputed loss (its sparse updates are exact), MWEM/RAP fitting noise-free answers, and the
+// d-dimensional queries, data and MWEM grid against brute force.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <vector>
 
 #include "blackbox/private_gsd_experiment.hpp"
@@ -18,7 +20,7 @@ using namespace klab::blackbox;
 namespace {
 
 // Noise-free measurements of the first `k` queries (answers of the real data).
-Measurements exact_measurements(const std::vector<Query>& qs, const std::vector<Point2>& real, int k) {
+Measurements exact_measurements(const std::vector<Query>& qs, const Rows& real, int k) {
   Measurements m;
   const std::vector<double> truth = query_answers(qs, real);
   for (int j = 0; j < k; ++j) m.index.push_back(j), m.noisy.push_back(truth[static_cast<size_t>(j)]);
@@ -51,20 +53,23 @@ TEST_CASE("blackbox.private_gsd: ρ-zCDP ↔ (ε, δ): ρ + 2√(ρ ln 1/δ) = �
 
 TEST_CASE("blackbox.private_gsd: relaxed queries: gradients match finite differences; steep slopes give the hard query") {
   Rng rng(3, 0, 0);
-  for (QueryKind kind : {QueryKind::Halfspace, QueryKind::Prefix, QueryKind::Bump}) {
-    const std::vector<Query> qs = make_queries(kind, 20, 0.15, rng);
-    for (const Query& q : qs) {
-      const Point2 p{rng.uniform(), rng.uniform()};
-      Point2 g, unused;
-      relaxed_value(q, p, 7.0, &g);
-      const double h = 1e-6;
-      const double dx = (relaxed_value(q, {p.x + h, p.y}, 7.0, &unused) - relaxed_value(q, {p.x - h, p.y}, 7.0, &unused)) / (2 * h);
-      const double dy = (relaxed_value(q, {p.x, p.y + h}, 7.0, &unused) - relaxed_value(q, {p.x, p.y - h}, 7.0, &unused)) / (2 * h);
-      CHECK(g.x == doctest::Approx(dx).epsilon(1e-6).scale(1e-3));
-      CHECK(g.y == doctest::Approx(dy).epsilon(1e-6).scale(1e-3));
-      CHECK(relaxed_value(q, p, 1e6, &unused) == doctest::Approx(query_value(q, p)).epsilon(1e-6));
+  for (int d : {2, 5})
+    for (QueryKind kind : {QueryKind::Halfspace, QueryKind::Prefix, QueryKind::Bump}) {
+      const std::vector<Query> qs = make_queries(kind, 20, d, 0.15, rng);
+      for (const Query& q : qs) {
+        std::vector<double> x(static_cast<size_t>(d)), g(x.size()), unused(x.size());
+        for (double& v : x) v = rng.uniform();
+        relaxed_value(q, x.data(), d, 7.0, g.data());
+        const double h = 1e-6;
+        for (size_t k = 0; k < x.size(); ++k) {
+          std::vector<double> up = x, down = x;
+          up[k] += h, down[k] -= h;
+          const double fd = (relaxed_value(q, up.data(), d, 7.0, unused.data()) - relaxed_value(q, down.data(), d, 7.0, unused.data())) / (2 * h);
+          CHECK(g[k] == doctest::Approx(fd).epsilon(1e-6).scale(1e-3));
+        }
+        CHECK(relaxed_value(q, x.data(), d, 1e6, unused.data()) == doctest::Approx(query_value(q, x.data())).epsilon(1e-6));
+      }
     }
-  }
 }
 
 TEST_CASE("blackbox.private_gsd: picks are distinct, skip measured queries, follow the scores at large ε₀ and are uniform at ε₀ = 0") {
@@ -90,8 +95,8 @@ TEST_CASE("blackbox.private_gsd: picks are distinct, skip measured queries, foll
 
 TEST_CASE("blackbox.private_gsd: the genetic algorithm never loses its best loss (recomputed from the rows) and fits exact answers") {
   Rng data(5, 0, 1), queries(5, 0, 2);
-  const std::vector<Point2> real = make_real_data(RealData::Moons, 400, data);
-  const std::vector<Query> qs = make_queries(QueryKind::Halfspace, 24, 0.1, queries);
+  const Rows real = make_real_data(RealData::Moons, 400, 2, data);
+  const std::vector<Query> qs = make_queries(QueryKind::Halfspace, 24, 2, 0.1, queries);
   const Measurements m = exact_measurements(qs, real, 24);
   GsdSettings s;
   s.rows = 50, s.population = 10, s.elite = 3;
@@ -111,8 +116,8 @@ TEST_CASE("blackbox.private_gsd: the genetic algorithm never loses its best loss
 
 TEST_CASE("blackbox.private_gsd: MWEM keeps a distribution and RAP descends on exact smooth answers") {
   Rng data(6, 0, 1), queries(6, 0, 2);
-  const std::vector<Point2> real = make_real_data(RealData::Ring, 400, data);
-  const std::vector<Query> qs = make_queries(QueryKind::Bump, 16, 0.12, queries);
+  const Rows real = make_real_data(RealData::Ring, 400, 2, data);
+  const std::vector<Query> qs = make_queries(QueryKind::Bump, 16, 2, 0.12, queries);
   const Measurements m = exact_measurements(qs, real, 16);
   MwemSettings ms;
   ms.grid = 16;
@@ -133,10 +138,69 @@ TEST_CASE("blackbox.private_gsd: MWEM keeps a distribution and RAP descends on e
   const double rap_start = loss_of_answers(rap->answers(qs), m);
   for (int i = 0; i < 300; ++i) rap->fit_step(qs, m);
   CHECK(loss_of_answers(rap->answers(qs), m) < 0.1 * rap_start);
-  for (const Point2& p : rap->data().points) CHECK((p.x >= 0.0 && p.x <= 1.0 && p.y >= 0.0 && p.y <= 1.0));
+  for (double v : rap->data().points.v) CHECK((v >= 0.0 && v <= 1.0));
 }
 
-TEST_CASE("blackbox.private_gsd: the parameters reject T·K > m and ε_min > ε_max by name") {
+TEST_CASE("blackbox.private_gsd: d-dimensional queries and data against brute force") {
+  const int d = 7;
+  Rng data(8, 0, 1), queries(8, 0, 2);
+  const Rows real = make_real_data(RealData::Blobs, 300, d, data);
+  REQUIRE(real.size() == 300);
+  for (double v : real.v) CHECK((v >= 0.0 && v <= 1.0));
+  for (QueryKind kind : {QueryKind::Halfspace, QueryKind::Prefix, QueryKind::Bump}) {
+    const std::vector<Query> qs = make_queries(kind, 12, d, 0.2, queries);
+    const std::vector<double> answers = query_answers(qs, real);
+    for (size_t j = 0; j < qs.size(); ++j) {
+      const Query& q = qs[j];
+      double count = 0.0;
+      for (size_t i = 0; i < real.size(); ++i) {
+        std::vector<double> x(real[i], real[i] + d);
+        if (kind == QueryKind::Halfspace) count += std::inner_product(x.begin(), x.end(), q.theta.begin(), 0.0) <= q.c ? 1.0 : 0.0;
+        if (kind == QueryKind::Prefix) count += x[static_cast<size_t>(q.u)] <= q.a && x[static_cast<size_t>(q.v)] <= q.b ? 1.0 : 0.0;
+        if (kind == QueryKind::Bump)
+          count += std::exp(-(std::pow(x[static_cast<size_t>(q.u)] - q.a, 2) + std::pow(x[static_cast<size_t>(q.v)] - q.b, 2)) / (2 * 0.2 * 0.2));
+      }
+      CHECK(answers[j] == doctest::Approx(count / 300.0).epsilon(1e-12).scale(1e-12));
+      if (kind == QueryKind::Halfspace) {
+        REQUIRE(q.theta.size() == static_cast<size_t>(d));
+        CHECK(std::inner_product(q.theta.begin(), q.theta.end(), q.theta.begin(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
+      } else {
+        CHECK((q.u != q.v && q.u >= 0 && q.u < d && q.v >= 0 && q.v < d));
+      }
+    }
+  }
+}
+
+TEST_CASE("blackbox.private_gsd: MWEM on a 3-D grid: the uniform start answers the mean over the cell centres, the view's marginal sums to 1") {
+  Rng queries(9, 0, 2);
+  const int g = 6, d = 3;
+  const std::vector<Query> qs = make_queries(QueryKind::Halfspace, 5, d, 0.1, queries);
+  MwemSettings ms;
+  ms.grid = g, ms.dims = d;
+  auto mwem = make_mwem(ms);
+  const std::vector<double> a = mwem->answers(qs);
+  for (size_t j = 0; j < qs.size(); ++j) {
+    double sum = 0.0;
+    for (int i0 = 0; i0 < g; ++i0)
+      for (int i1 = 0; i1 < g; ++i1)
+        for (int i2 = 0; i2 < g; ++i2) {
+          const double x[3] = {(i0 + 0.5) / g, (i1 + 0.5) / g, (i2 + 0.5) / g};
+          sum += query_value(qs[j], x);
+        }
+    CHECK(a[j] == doctest::Approx(sum / (g * g * g)).epsilon(1e-12));
+  }
+  const SyntheticData view = mwem->data();
+  CHECK(view.weights.size() == static_cast<size_t>(g * g));
+  CHECK(std::accumulate(view.weights.begin(), view.weights.end(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
+  CHECK(mwem_cells(32, 3) == 32768.0);
+  PgsdParams p;
+  p.dims = 3;
+  CHECK(pgsd_mwem_feasible(p));
+  p.dims = 4;  // 32⁴ = 2^20 cells
+  CHECK(!pgsd_mwem_feasible(p));
+}
+
+TEST_CASE("blackbox.private_gsd: the parameters reject T·K > m, ε_min > ε_max and MWEM alone above its largest grid by name") {
   PgsdExperiment e;
   Status s = e.params().set_texts({{"rounds", "5"}, {"per_round", "8"}});
   CHECK(!s.ok());
@@ -145,4 +209,8 @@ TEST_CASE("blackbox.private_gsd: the parameters reject T·K > m and ε_min > ε_
   CHECK(!s.ok());
   CHECK(s.message().find("eps_min") != std::string::npos);
   CHECK(e.params().set_texts({{"rounds", "2"}, {"per_round", "16"}}).ok());
+  s = e.params().set_texts({{"series", "mwem"}, {"dims", "8"}});  // MWEM alone where its grid is too large
+  CHECK(!s.ok());
+  CHECK(s.message().find("series") != std::string::npos);
+  CHECK(e.params().set_texts({{"series", "gsd,mwem"}, {"dims", "8"}}).ok());
 }
