@@ -86,15 +86,9 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
     const uint32_t chunk_first = first_run + static_cast<uint32_t>(c * capacity);
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
     const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kEsThreadsPerBlock - 1) / kEsThreadsPerBlock;
-    KLAB_CUDA_TRY(cudaEventRecord(job.start, job.stream));
+    if (Status s = job.begin_chunk(); !s.ok()) return s;
     es_kernel<<<blocks, kEsThreadsPerBlock, 0, job.stream>>>(device_cfg, seed, chunk_first, n, genomes, outcomes);
-    KLAB_CUDA_TRY(cudaGetLastError());
-    KLAB_CUDA_TRY(cudaEventRecord(job.stop, job.stream));
-    KLAB_CUDA_TRY(cudaMemcpyAsync(host.data(), outcomes, threads * sizeof(EsOutcome), cudaMemcpyDeviceToHost, job.stream));
-    KLAB_CUDA_TRY(cudaStreamSynchronize(job.stream));
-    float ms = 0.0f;
-    KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, job.start, job.stop));
-    kernel_seconds += 1e-3 * ms;
+    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(EsOutcome), &kernel_seconds); !s.ok()) return s;
     for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
     EsChunk chunk;
     chunk.first_run = chunk_first;
@@ -103,17 +97,9 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
     consume(chunk);
   }
   if (stats) {
-    stats->threads_per_block = kEsThreadsPerBlock;
-    stats->blocks_per_sm = fit.blocks_per_sm;
-    stats->sm_count = fit.sm_count;
-    stats->registers_per_thread = fit.attributes.numRegs;
-    stats->local_bytes_per_thread = fit.attributes.localSizeBytes;
-    stats->runs_per_chunk = static_cast<uint32_t>(capacity);
-    stats->chunks = chunks;
+    record_job(fit, kEsThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->genome_bytes = items * words * sizeof(uint32_t);
     stats->evaluations = evaluations;
-    stats->kernel_seconds = kernel_seconds;
-    stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   }
   return {};
 }

@@ -4,8 +4,10 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <string>
 
+#include "core/cuda_job_stats.hpp"
 #include "cuda/cuda_status.hpp"
 
 namespace klab {
@@ -35,6 +37,23 @@ struct CudaJob {
     if (e != cudaSuccess) return cuda_error(e, ("cudaMalloc of " + std::to_string(bytes >> 20) + " MiB for " + what).c_str());
     return {};
   }
+  // Around one chunk's kernel launch: begin_chunk() records the start; end_chunk() checks the
+  // launch, records the stop, copies `bytes` of results from `from` (device) to `to` (host), waits,
+  // and adds the kernel's time to *kernel_seconds.
+  Status begin_chunk() {
+    KLAB_CUDA_TRY(cudaEventRecord(start, stream));
+    return {};
+  }
+  Status end_chunk(void* to, const void* from, size_t bytes, double* kernel_seconds) {
+    KLAB_CUDA_TRY(cudaGetLastError());
+    KLAB_CUDA_TRY(cudaEventRecord(stop, stream));
+    KLAB_CUDA_TRY(cudaMemcpyAsync(to, from, bytes, cudaMemcpyDeviceToHost, stream));
+    KLAB_CUDA_TRY(cudaStreamSynchronize(stream));
+    float ms = 0.0f;
+    KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
+    *kernel_seconds += 1e-3 * ms;
+    return {};
+  }
 };
 
 // Offsets into a job's buffer are aligned to 256 bytes.
@@ -61,6 +80,20 @@ Status fit_kernel(Kernel kernel, int threads_per_block, const char* name, Kernel
   KLAB_CUDA_TRY(cudaDeviceGetLimit(&stack, cudaLimitStackSize));
   if (fit->attributes.localSizeBytes > stack) KLAB_CUDA_TRY(cudaDeviceSetLimit(cudaLimitStackSize, fit->attributes.localSizeBytes));
   return {};
+}
+
+// The common part of a finished job's stats; `wall_start`: when the job began.
+inline void record_job(const KernelFit& fit, int threads_per_block, uint32_t runs_per_chunk, int chunks, double kernel_seconds,
+                       std::chrono::steady_clock::time_point wall_start, CudaJobStats* stats) {
+  stats->threads_per_block = threads_per_block;
+  stats->blocks_per_sm = fit.blocks_per_sm;
+  stats->sm_count = fit.sm_count;
+  stats->registers_per_thread = fit.attributes.numRegs;
+  stats->local_bytes_per_thread = fit.attributes.localSizeBytes;
+  stats->runs_per_chunk = runs_per_chunk;
+  stats->chunks = chunks;
+  stats->kernel_seconds = kernel_seconds;
+  stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 }
 
 }  // namespace klab

@@ -105,16 +105,10 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
     const uint32_t offset = static_cast<uint32_t>(static_cast<size_t>(c) * capacity);
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
     const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kTdThreadsPerBlock - 1) / kTdThreadsPerBlock;
-    KLAB_CUDA_TRY(cudaEventRecord(job.start, job.stream));
+    if (Status s = job.begin_chunk(); !s.ok()) return s;
     td_kernel<<<blocks, kTdThreadsPerBlock, 0, job.stream>>>(device_cfg, view, world_of, seed, first_run, offset, n, hsa, static_cast<int>(max_pairs), q,
                                                              counts, visits, outcomes);
-    KLAB_CUDA_TRY(cudaGetLastError());
-    KLAB_CUDA_TRY(cudaEventRecord(job.stop, job.stream));
-    KLAB_CUDA_TRY(cudaMemcpyAsync(host.data(), outcomes, threads * sizeof(TdOutcome), cudaMemcpyDeviceToHost, job.stream));
-    KLAB_CUDA_TRY(cudaStreamSynchronize(job.stream));
-    float ms = 0.0f;
-    KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, job.start, job.stop));
-    kernel_seconds += 1e-3 * ms;
+    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(TdOutcome), &kernel_seconds); !s.ok()) return s;
     TdChunk chunk;
     chunk.first_run = first_run + offset;
     chunk.runs = n;
@@ -122,17 +116,9 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
     consume(chunk);
   }
   if (stats) {
-    stats->threads_per_block = kTdThreadsPerBlock;
-    stats->blocks_per_sm = fit.blocks_per_sm;
-    stats->sm_count = fit.sm_count;
-    stats->registers_per_thread = fit.attributes.numRegs;
-    stats->local_bytes_per_thread = fit.attributes.localSizeBytes;
-    stats->runs_per_chunk = static_cast<uint32_t>(capacity);
-    stats->chunks = chunks;
+    record_job(fit, kTdThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->table_bytes = items * table_bytes_per_item;
     stats->steps = static_cast<double>(runs) * static_cast<double>(per_run) * cfg.episodes * cfg.horizon;
-    stats->kernel_seconds = kernel_seconds;
-    stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   }
   return {};
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/cuda_job_stats.hpp"
 #include "core/status.hpp"
 #include "mdp/episodic.hpp"
 #include "mdp/td_learning.hpp"
@@ -131,18 +132,9 @@ struct TdChunk {
 };
 
 // How a job used the GPU (for benchmarks and the GPU check).
-struct TdCudaStats {
-  int threads_per_block = 0;
-  int blocks_per_sm = 0;  // cudaOccupancyMaxActiveBlocksPerMultiprocessor
-  int sm_count = 0;
-  int registers_per_thread = 0;
-  size_t local_bytes_per_thread = 0;
-  uint32_t runs_per_chunk = 0;
-  int chunks = 0;
-  size_t table_bytes = 0;       // device memory of the Q, count and visit tables of one chunk
-  double steps = 0.0;           // environment steps of all threads: runs·S·K·H
-  double kernel_seconds = 0.0;  // GPU time of the kernels (cudaEvent)
-  double seconds = 0.0;         // wall time of the whole job, consumer included
+struct TdCudaStats : CudaJobStats {
+  size_t table_bytes = 0;  // device memory of the Q, count and visit tables of one chunk
+  double steps = 0.0;      // environment steps of all threads: runs·S·K·H
 };
 
 // Runs first_run .. first_run + runs − 1 of every series on the GPU in chunks (at most 1 GiB of
