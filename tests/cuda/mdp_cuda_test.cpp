@@ -4,16 +4,17 @@
 //      shows the host twin equals the CPU engine run by run) on RiverSwim (one world) and on random
 //      MDPs (a world per run, 1/n^ω steps, γ < 1): every checkpoint's regret and max |Q_h − Q*_h|.
 //      The trajectory is integer work (actions, visits, states); the values are sums of products:
-//      in a strict build (no fused multiply-add) they must be bit-identical; in a release build
-//      fused multiply-adds may move last bits, which can change an action only at an exact tie
-//      that rounding breaks differently, so values must agree within 1e-9 relative and the count
-//      of differing runs is printed;
+//      in a strict build (the lab's pow, no fused multiply-add) every run must be bit-identical.
+//      In a release build fused multiply-adds and CUDA's pow move last bits (outcomes compared
+//      within 1e-9 relative), and a moved bit can change an action at a near-tie of two Q values,
+//      after which the run's trajectory differs: at most 1% of the (run, learner) pairs may
+//      differ (the bandits test's rule);
 //   2. `run_cuda` (the --backend cuda path) against the CPU engine's BatchJob on all cores, the
-//      three TD learners on the defaults, 256 runs: every curve and final statistic (strict: equal;
-//      release: within 1e-9 relative);
+//      three TD learners on the defaults, 256 runs: every curve and final statistic identical in a
+//      strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: Q-learning alone, 100,000 runs, K = 1000 episodes of H = 20 on
-//      RiverSwim (2·10⁹ steps): 32 runs spread over the batch equal the host twin's, and the
-//      steps/s are printed (issue 7's target: ≥ 5·10⁹ Q-learning steps/s; not asserted).
+//      RiverSwim (2·10⁹ steps): 32 runs spread over the batch equal the host twin's (release: one
+//      may differ), and the steps/s are printed (issue 7's target: ≥ 5·10⁹; not asserted).
 // `--quick`: part 1 on fewer runs and episodes (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
 #include <cmath>
@@ -37,6 +38,8 @@ constexpr bool kStrict = true;
 #else
 constexpr bool kStrict = false;
 #endif
+
+bool few_enough(size_t differing, size_t pairs) { return kStrict ? differing == 0 : differing * 100 <= pairs; }
 
 bool close(double a, double b) {
   if (kStrict) return std::memcmp(&a, &b, sizeof a) == 0;
@@ -77,13 +80,13 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   run_td_batch_host(b.cfg, b.pool, 17, 3, runs, &cpu);
   size_t differing = 0;
   for (size_t i = 0; i < cpu.size(); ++i) differing += same_outcome(b.cfg, gpu[i], cpu[i]) ? 0 : 1;
-  const bool ok = differing == 0;
+  const bool ok = few_enough(differing, cpu.size());
   std::printf("  %-44s %u runs x %d learners: %zu differ from the host twin  %s\n", name, runs, b.cfg.n_series, differing, ok ? "ok" : "FAIL");
   return ok;
 }
 
 bool per_run_equality(bool quick) {
-  std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: bit for bit" : "release build: within 1e-9 relative");
+  std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: bit for bit" : "release build: <= 1% may differ");
   const uint32_t n = quick ? 16 : 512;
   const std::string k = quick ? "100" : "1000";
   bool ok = runs_match("RiverSwim, the three TD learners", {{"methods", "q_learning,sarsa,expected_sarsa"}, {"episodes", k}}, n);
@@ -102,14 +105,25 @@ bool batch_statistics_match() {
   klab::BatchResult gpu, cpu;
   if (!klab::test::run_both_engines(e, 5, 256, &gpu, &cpu)) return false;
   size_t differing = 0, total = 0;
-  auto same = [](const klab::RunningStat& a, const klab::RunningStat& b) {
-    return (a.mean() == b.mean() || close(a.mean(), b.mean())) && (a.sem() == b.sem() || close(a.sem(), b.sem()) || (std::isnan(a.sem()) && std::isnan(b.sem())));
+  auto identical = [](const klab::RunningStat& a, const klab::RunningStat& b) {
+    return (a.mean() == b.mean() || (std::isnan(a.mean()) && std::isnan(b.mean()))) && (a.sem() == b.sem() || (std::isnan(a.sem()) && std::isnan(b.sem())));
   };
-  for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total) differing += same(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
-  for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += same(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
+  auto within = [](const klab::RunningStat& a, const klab::RunningStat& b) {
+    return a.mean() == b.mean() || std::fabs(a.mean() - b.mean()) <= 4.0 * std::sqrt(a.sem() * a.sem() + b.sem() * b.sem());
+  };
+  if (kStrict) {
+    for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total) differing += identical(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
+    for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += identical(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
+  } else {
+    for (size_t s = 0; s < cpu.layout.series.size(); ++s)
+      for (size_t m : {size_t{kLearningFinalRegret}, size_t{kLearningFinalQError}}) {
+        ++total;
+        differing += within(gpu.final_stat(s, m), cpu.final_stat(s, m)) ? 0 : 1;
+      }
+  }
   const bool ok = differing == 0;
-  std::printf("2. run_cuda vs the CPU engine (BatchJob, all cores), 3 TD learners, 256 runs: %zu of %zu statistics differ  %s\n", differing, total,
-              ok ? "ok" : "FAIL");
+  std::printf("2. run_cuda vs the CPU engine (BatchJob, all cores), 3 TD learners, 256 runs (%s): %zu of %zu statistics differ  %s\n",
+              kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
   std::printf("  GPU %.2f s, CPU engine on all cores %.2f s (256 runs)\n", gpu.seconds, cpu.seconds);
   return ok;
 }
@@ -136,7 +150,7 @@ bool throughput_case() {
     }
   }, &stats);
   if (!s.ok()) return std::printf("FAIL: throughput case: %s\n", s.message().c_str()), false;
-  const bool ok = checked == samples && differing == 0;
+  const bool ok = checked == samples && (kStrict ? differing == 0 : differing <= 1);  // release: a near-tie may flip one run
   std::printf("3. Q-learning, RiverSwim, K = 1000, H = 20, 100,000 runs: %zu of %zu sampled runs differ from the host twin  %s\n", differing, checked,
               ok ? "ok" : "FAIL");
   std::printf("  %.3g steps/s (%.2f s with transfers and aggregation), kernels alone %.3g steps/s (%.2f s); target >= 5e9\n", stats.steps / stats.seconds,
