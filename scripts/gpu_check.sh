@@ -11,7 +11,8 @@
 #      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
 #   3. build the CUDA tests and benchmarks of both with all cores;
 #   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
-#      kernel, bandits.regret's, diffusion.samplers' and blackbox.es's engines against their CPU twins;
+#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's and mdp.learning's engines against
+#      their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
 #   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
@@ -120,7 +121,7 @@ fi
 } >"$out/gpu_check.txt"
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
-cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests cuda_bench klab)
+cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -159,13 +160,14 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ from|pulls/s" step "test $variant: bandits CPU = GPU" 300 "$dir/tests/klab_bandits_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: diffusion CPU = GPU" 180 "$dir/tests/klab_diffusion_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: blackbox.es CPU = GPU" 150 "$dir/tests/klab_blackbox_cuda_tests"
+  DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
 if [ -n "${build_ok[release]:-}" ]; then
   if command -v cuobjdump >/dev/null 2>&1; then
     for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/diffusion/libklab_diffusion_cuda.a \
-      build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/cuda/libklab_cuda.a; do
+      build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/mdp/libklab_mdp_cuda.a build/gpu-release/src/cuda/libklab_cuda.a; do
       DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
         'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
          archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
@@ -196,6 +198,9 @@ if [ -n "${build_ok[release]:-}" ]; then
     # (Nor does the blackbox.es kernel.)
     DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.es test --quick" 150 compute-sanitizer --tool memcheck --error-exitcode 3 \
       build/gpu-release/tests/klab_blackbox_cuda_tests --quick
+    # (Nor does the mdp.learning kernel.)
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: mdp.learning test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_mdp_cuda_tests --quick
   fi
 fi
 
@@ -214,7 +219,7 @@ for variant in release strict; do
 done
 
 # ---- 8. the CLI end to end: klab run --backend cuda ------------------------------------------------
-# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers, blackbox.es) against
+# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers, blackbox.es, mdp.learning) against
 # `--backend cpu` on the same config (strict build: summary.json and curves.csv byte-identical;
 # release: the comparison is reported, not required), then the full-scale figure: 10^7 seeds of
 # KL-UCB at T = 10^4.
@@ -236,6 +241,7 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   bandits_cmp() { cli_cmp "$1" "$2" bandits.regret "2000 runs x 8 policies, T = 2000" --set horizon=2000 --runs 2000; }
   diffusion_cmp() { cli_cmp "$1" "$2" diffusion.samplers "diffusion.samplers, 4 runs x 6 samplers x 10 NFE, n = 2000" --set particles=2000 --runs 4; }
   blackbox_cmp() { cli_cmp "$1" "$2" blackbox.es "blackbox.es defaults, 64 runs" --runs 64; }
+  mdp_cmp() { cli_cmp "$1" "$2" mdp.learning "mdp.learning, 3 TD learners, 256 runs" --set methods=q_learning,sarsa,expected_sarsa --runs 256; }
   scale() {
     local k=build/gpu-release/src/app/klab t0 t1
     t0=$(date +%s.%N)
@@ -244,11 +250,12 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
     awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
   }
   export out
-  export -f cli_cmp bandits_cmp diffusion_cmp blackbox_cmp scale
+  export -f cli_cmp bandits_cmp diffusion_cmp blackbox_cmp mdp_cmp scale
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'bandits_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'bandits_cmp release 0'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 

@@ -5,7 +5,7 @@
 
 #include "bandits/arm_params.hpp"
 #include "bandits/engine.hpp"
-#include "core/batch.hpp"
+#include "core/ordered_batch.hpp"
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 
@@ -205,32 +205,20 @@ Status RegretExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* res
   const RegretConfig cfg = config(layout);
   const size_t policies = static_cast<size_t>(cfg.n_policies), k = static_cast<size_t>(cfg.policy.k),
                checkpoints = static_cast<size_t>(cfg.n_checkpoints);
-  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in
-  // order. The engine hands over its chunks in run order, each while the GPU computes the next.
-  SlotStats merged(layout), block(layout);
-  RunRecord record(layout);
+  // Aggregated exactly like BatchJob; the engine hands over its chunks in run order, each while the
+  // GPU computes the next.
+  OrderedBatch batch(layout, runs);
   RegretCudaStats stats;
   const Status s = run_regret_cuda(cfg, seed, 0, runs, [&](const RegretChunk& chunk) {
     for (uint32_t i = 0; i < chunk.runs; ++i) {
       const size_t j = i * policies;
-      record.clear();
       fill_regret_record(layout, cfg, &chunk.regret_at[j * checkpoints], &chunk.pulls[j * k], &chunk.regret[j], &chunk.best_pulls[j],
-                         record);
-      block.add(record);
-      const uint32_t r = chunk.first_run + i + 1;
-      if (r % kBlockRuns == 0 || r == runs) {
-        merged.merge(block);
-        block = SlotStats(layout);
-      }
+                         batch.next());
+      batch.add();
     }
   }, &stats);
   if (!s.ok()) return s;
-  result->layout = layout;
-  result->seed = seed;
-  result->runs_requested = runs;
-  result->runs_done = runs;
-  result->seconds = stats.seconds;  // the whole job: GPU, transfers and the overlapped aggregation
-  result->stats = merged;
+  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the overlapped aggregation
   return {};
 }
 

@@ -28,7 +28,7 @@
 #include <string>
 
 #include "blackbox/engine.hpp"
-#include "cuda/cuda_status.hpp"
+#include "cuda/cuda_job.hpp"
 
 namespace klab::blackbox {
 namespace {
@@ -51,23 +51,6 @@ __global__ void __launch_bounds__(kEsThreadsPerBlock)
   es_landscape_run(c, series, point, seed, first_run + r, PackedGenome{genomes + item, items}, out + static_cast<size_t>(r) * per_run + slot);
 }
 
-// Everything a job allocates, released on every path.
-struct EsJobResources {
-  cudaStream_t stream = nullptr;
-  char* device = nullptr;
-  cudaEvent_t start = nullptr, stop = nullptr;
-  ~EsJobResources() {
-    if (stream) cudaStreamSynchronize(stream);
-    if (start) cudaEventDestroy(start);
-    if (stop) cudaEventDestroy(stop);
-    if (device) cudaFree(device);
-    if (stream) cudaStreamDestroy(stream);
-  }
-};
-
-constexpr size_t kEsAlign = 256;
-size_t es_aligned(size_t bytes) { return (bytes + kEsAlign - 1) / kEsAlign * kEsAlign; }
-
 }  // namespace
 
 Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const EsChunk&)>& consume,
@@ -77,16 +60,8 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
                          " sizes n are needed");
   if (runs == 0) return {};
   const auto wall_start = std::chrono::steady_clock::now();
-  int device = 0, sms = 0, blocks_per_sm = 0;
-  KLAB_CUDA_TRY(cudaGetDevice(&device));
-  KLAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  KLAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, es_kernel, kEsThreadsPerBlock, 0));
-  if (blocks_per_sm < 1) return Status::error("CUDA: the blackbox.es kernel does not fit on this GPU (0 blocks per SM)");
-  cudaFuncAttributes attributes;
-  KLAB_CUDA_TRY(cudaFuncGetAttributes(&attributes, es_kernel));
-  size_t stack = 0;
-  KLAB_CUDA_TRY(cudaDeviceGetLimit(&stack, cudaLimitStackSize));
-  if (attributes.localSizeBytes > stack) KLAB_CUDA_TRY(cudaDeviceSetLimit(cudaLimitStackSize, attributes.localSizeBytes));
+  KernelFit fit;
+  if (Status s = fit_kernel(es_kernel, kEsThreadsPerBlock, "blackbox.es", &fit); !s.ok()) return s;
 
   // Chunk: as many runs as kMaxGenomeBytes of strings and kMaxOutcomeBytes of outcomes allow.
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run()), words = static_cast<size_t>(cfg.max_n() + 31) / 32;
@@ -94,16 +69,12 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
   size_t capacity = std::min(kMaxGenomeBytes / genome_bytes_per_run, kMaxOutcomeBytes / (per_run * sizeof(EsOutcome)));
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
-  const size_t genomes_at = es_aligned(sizeof(EsConfig)), outcomes_at = genomes_at + es_aligned(items * words * sizeof(uint32_t));
+  const size_t genomes_at = cuda_aligned(sizeof(EsConfig)), outcomes_at = genomes_at + cuda_aligned(items * words * sizeof(uint32_t));
   const size_t bytes = outcomes_at + items * sizeof(EsOutcome);
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
-  EsJobResources job;
-  KLAB_CUDA_TRY(cudaStreamCreateWithFlags(&job.stream, cudaStreamNonBlocking));
-  KLAB_CUDA_TRY(cudaEventCreate(&job.start));
-  KLAB_CUDA_TRY(cudaEventCreate(&job.stop));
-  const cudaError_t e = cudaMalloc(&job.device, bytes);
-  if (e != cudaSuccess) return cuda_error(e, ("cudaMalloc of " + std::to_string(bytes >> 20) + " MiB for " + std::to_string(items) + " landscapes").c_str());
+  CudaJob job;
+  if (Status s = job.open(bytes, std::to_string(items) + " landscapes"); !s.ok()) return s;
   KLAB_CUDA_TRY(cudaMemcpyAsync(job.device, &cfg, sizeof(EsConfig), cudaMemcpyHostToDevice, job.stream));
   const EsConfig* device_cfg = reinterpret_cast<const EsConfig*>(job.device);
   uint32_t* genomes = reinterpret_cast<uint32_t*>(job.device + genomes_at);
@@ -115,15 +86,9 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
     const uint32_t chunk_first = first_run + static_cast<uint32_t>(c * capacity);
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
     const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kEsThreadsPerBlock - 1) / kEsThreadsPerBlock;
-    KLAB_CUDA_TRY(cudaEventRecord(job.start, job.stream));
+    if (Status s = job.begin_chunk(); !s.ok()) return s;
     es_kernel<<<blocks, kEsThreadsPerBlock, 0, job.stream>>>(device_cfg, seed, chunk_first, n, genomes, outcomes);
-    KLAB_CUDA_TRY(cudaGetLastError());
-    KLAB_CUDA_TRY(cudaEventRecord(job.stop, job.stream));
-    KLAB_CUDA_TRY(cudaMemcpyAsync(host.data(), outcomes, threads * sizeof(EsOutcome), cudaMemcpyDeviceToHost, job.stream));
-    KLAB_CUDA_TRY(cudaStreamSynchronize(job.stream));
-    float ms = 0.0f;
-    KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, job.start, job.stop));
-    kernel_seconds += 1e-3 * ms;
+    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(EsOutcome), &kernel_seconds); !s.ok()) return s;
     for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
     EsChunk chunk;
     chunk.first_run = chunk_first;
@@ -132,17 +97,9 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
     consume(chunk);
   }
   if (stats) {
-    stats->threads_per_block = kEsThreadsPerBlock;
-    stats->blocks_per_sm = blocks_per_sm;
-    stats->sm_count = sms;
-    stats->registers_per_thread = attributes.numRegs;
-    stats->local_bytes_per_thread = attributes.localSizeBytes;
-    stats->runs_per_chunk = static_cast<uint32_t>(capacity);
-    stats->chunks = chunks;
+    record_job(fit, kEsThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->genome_bytes = items * words * sizeof(uint32_t);
     stats->evaluations = evaluations;
-    stats->kernel_seconds = kernel_seconds;
-    stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   }
   return {};
 }

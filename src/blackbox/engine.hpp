@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "blackbox/disom.hpp"
+#include "core/cuda_job_stats.hpp"
 #include "core/status.hpp"
 
 namespace klab::blackbox {
@@ -84,18 +85,9 @@ struct EsChunk {
 };
 
 // How a job used the GPU (for benchmarks and the GPU check).
-struct EsCudaStats {
-  int threads_per_block = 0;
-  int blocks_per_sm = 0;  // cudaOccupancyMaxActiveBlocksPerMultiprocessor
-  int sm_count = 0;
-  int registers_per_thread = 0;
-  size_t local_bytes_per_thread = 0;
-  uint32_t runs_per_chunk = 0;
-  int chunks = 0;
-  size_t genome_bytes = 0;        // device memory of the packed strings of one chunk
-  double evaluations = 0.0;       // fitness evaluations of all landscapes (Σ outcome.evaluations)
-  double kernel_seconds = 0.0;    // GPU time of the kernels (cudaEvent)
-  double seconds = 0.0;           // wall time of the whole job, consumer included
+struct EsCudaStats : CudaJobStats {
+  size_t genome_bytes = 0;   // device memory of the packed strings of one chunk
+  double evaluations = 0.0;  // fitness evaluations of all landscapes (Σ outcome.evaluations)
 };
 
 // Runs first_run .. first_run + runs − 1 on the GPU in chunks (at most 512 MiB of packed strings and

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/batch.hpp"
+#include "core/ordered_batch.hpp"
 #include "core/result_plots.hpp"
 
 namespace klab::blackbox {
@@ -153,29 +153,16 @@ Status EsExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result)
   const RunLayout layout = this->layout();
   const EsConfig c = es_config(p());
   const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
-  // Aggregate exactly like BatchJob: runs in order within blocks of kBlockRuns, blocks merged in order.
-  SlotStats merged(layout), block(layout);
-  RunRecord record(layout);
+  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
   EsCudaStats stats;
   const Status s = run_es_cuda(c, seed, 0, runs, [&](const EsChunk& chunk) {
     for (uint32_t i = 0; i < chunk.runs; ++i) {
-      record.clear();
-      fill_es_record(c, chunk.outcome + i * per_run, record);
-      block.add(record);
-      const uint32_t r = chunk.first_run + i + 1;
-      if (r % kBlockRuns == 0 || r == runs) {
-        merged.merge(block);
-        block = SlotStats(layout);
-      }
+      fill_es_record(c, chunk.outcome + i * per_run, batch.next());
+      batch.add();
     }
   }, &stats);
   if (!s.ok()) return s;
-  result->layout = layout;
-  result->seed = seed;
-  result->runs_requested = runs;
-  result->runs_done = runs;
-  result->seconds = stats.seconds;  // the whole job: GPU, transfers and the aggregation
-  result->stats = merged;
+  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
   return {};
 }
 

@@ -7,6 +7,7 @@
 // learner (the draw is keyed by (seed, run, kEnvStream, pair, n)), and episode k starts in the same
 // s₀ for all (keyed by (seed, run, kStartStream, k)); only the learners' own choices differ.
 #pragma once
+#include <cmath>
 #include <cstdint>
 
 #include "core/rng.hpp"
@@ -84,6 +85,23 @@ KLAB_INLINE double epsilon_greedy_prob(const double* q, int n, double eps, int a
   int ties = 0;
   for (int b = 0; b < n; ++b) ties += q[b] == top ? 1 : 0;
   return eps / n + (q[a] == top ? (1.0 - eps) / ties : 0.0);
+}
+
+// max over the stage-states (h, s) flagged in `reachable` (H·S) and all their actions a of
+// |q_h(s, a) − reference_h(s, a)|, both (H·SA): the control learners' error to Q*.
+KLAB_INLINE double stage_max_error(const EpisodicTask& t, const char* reachable, const double* q, const double* reference) {
+  const int n_s = t.mdp.states, n_sa = t.mdp.first_pair[n_s];
+  double worst = 0.0;
+  for (int h = 0; h < t.horizon; ++h)
+    for (int s = 0; s < n_s; ++s) {
+      if (!reachable[static_cast<size_t>(h) * n_s + s]) continue;
+      for (int i = t.mdp.first_pair[s]; i < t.mdp.first_pair[s + 1]; ++i) {
+        const size_t at = static_cast<size_t>(h) * n_sa + i;
+        const double e = fabs(q[at] - reference[at]);
+        worst = worst < e ? e : worst;  // std::max(worst, e)
+      }
+    }
+  return worst;
 }
 
 }  // namespace klab::mdp

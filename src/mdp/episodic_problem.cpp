@@ -1,8 +1,5 @@
 #include "mdp/episodic_problem.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "mdp/value_iteration.hpp"
 
 namespace klab::mdp {
@@ -35,17 +32,7 @@ EpisodicProblem::EpisodicProblem(const Mdp& world, int horizon, double gamma) : 
 }
 
 double EpisodicProblem::max_error(const double* q, const std::vector<double>& reference) const {
-  const int n_s = scaled.states, n_sa = scaled.pairs();
-  double worst = 0.0;
-  for (int h = 0; h < task.horizon; ++h)
-    for (int s = 0; s < n_s; ++s) {
-      if (!reachable[static_cast<size_t>(h) * n_s + s]) continue;
-      for (int i = scaled.first_pair[s]; i < scaled.first_pair[s + 1]; ++i) {
-        const size_t at = static_cast<size_t>(h) * n_sa + i;
-        worst = std::max(worst, std::fabs(q[at] - reference[at]));
-      }
-    }
-  return worst;
+  return stage_max_error(task, reachable.data(), q, reference.data());
 }
 
 double EpisodicProblem::start_estimate(const double* q, const Policy& pi) const {

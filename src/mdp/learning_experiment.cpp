@@ -74,9 +74,6 @@ std::shared_ptr<const ParamTable<LearningParams>> table() {
 
 // [SECTION] run
 
-enum Curve { kCurveRegret, kCurveQError, kCurveOpeError, kCurveOpeVsLambda };
-enum Final { kFinalRegret, kFinalQError, kFinalOpeError };
-
 // One learner for K episodes: a control learner, or a trace evaluator at one λ (the learning-curve
 // λ when lambda_slot < 0, else the λ grid's entry, recorded after the last episode only).
 struct Job {
@@ -146,10 +143,10 @@ class LearningCursor final : public RunCursor {
     const std::vector<double>& ks = layout_.axes[0].x;
     while (next_checkpoint_ < ks.size() && static_cast<uint32_t>(ks[next_checkpoint_]) == episode_) {
       if (is_trace(j.learner)) {
-        out_.curve(j.slot, kCurveOpeError, next_checkpoint_, trace_->error());
+        out_.curve(j.slot, kLearningCurveOpeError, next_checkpoint_, trace_->error());
       } else {
-        out_.curve(j.slot, kCurveRegret, next_checkpoint_, control_->regret());
-        out_.curve(j.slot, kCurveQError, next_checkpoint_, control_->max_error());
+        out_.curve(j.slot, kLearningCurveRegret, next_checkpoint_, control_->regret());
+        out_.curve(j.slot, kLearningCurveQError, next_checkpoint_, control_->max_error());
       }
       ++next_checkpoint_;
     }
@@ -158,12 +155,12 @@ class LearningCursor final : public RunCursor {
   void finish_job() {
     const Job& j = jobs_[job_];
     if (!is_trace(j.learner)) {
-      out_.final(j.slot, kFinalRegret, control_->regret());
-      out_.final(j.slot, kFinalQError, control_->max_error());
+      out_.final(j.slot, kLearningFinalRegret, control_->regret());
+      out_.final(j.slot, kLearningFinalQError, control_->max_error());
     } else if (j.lambda_slot < 0) {
-      out_.final(j.slot, kFinalOpeError, trace_->error());
+      out_.final(j.slot, kLearningFinalOpeError, trace_->error());
     } else {
-      out_.curve(j.slot, kCurveOpeVsLambda, static_cast<size_t>(j.lambda_slot), trace_->error());
+      out_.curve(j.slot, kLearningCurveOpeVsLambda, static_cast<size_t>(j.lambda_slot), trace_->error());
     }
     ++job_;
     episode_ = 0;

@@ -51,6 +51,9 @@ class LearningExperiment final : public ExperimentOf<LearningParams, LearningExp
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (learning_cuda.cpp): Q-learning, SARSA and expected SARSA only.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
 
   WorldParams world() const { return world_params_of(p()); }
   TdSettings td_settings() const;
@@ -61,6 +64,10 @@ class LearningExperiment final : public ExperimentOf<LearningParams, LearningExp
  private:
   WorldCache cache_;
 };
+
+// The curves and final metrics of LearningExperiment::layout(), in order.
+enum LearningCurve { kLearningCurveRegret, kLearningCurveQError, kLearningCurveOpeError, kLearningCurveOpeVsLambda };
+enum LearningFinal { kLearningFinalRegret, kLearningFinalQError, kLearningFinalOpeError };
 
 // The λ grid of the "ope_error_vs_lambda" curve.
 const std::vector<double>& trace_lambdas();

@@ -13,6 +13,7 @@
 #pragma once
 #include <cmath>
 
+#include "core/lab_math.hpp"
 #include "mdp/episodic.hpp"
 
 namespace klab::mdp {
@@ -49,7 +50,7 @@ KLAB_INLINE double td_epsilon(const TdSettings& s, uint32_t episode, uint32_t ep
 KLAB_INLINE double td_step_size(const TdSettings& s, int horizon, uint32_t n) {
   switch (s.step) {
     case StepRule::RescaledLinear: return (horizon + 1.0) / (horizon + static_cast<double>(n));
-    case StepRule::Polynomial: return pow(static_cast<double>(n), -s.omega);
+    case StepRule::Polynomial: return math::pow(static_cast<double>(n), -s.omega);  // the lab's pow: CPU = GPU in a strict build
     case StepRule::Constant: return s.alpha;
   }
   return s.alpha;

@@ -1,0 +1,99 @@
+// The host side shared by the one-thread-per-item CUDA engines (.cu files; src/blackbox/engine.cu,
+// src/mdp/engine.cu): a job's stream, device buffer and timing events, released on every path, and
+// the launch facts of a kernel (occupancy, registers, local memory).
+#pragma once
+#include <cuda_runtime.h>
+
+#include <chrono>
+#include <string>
+
+#include "core/cuda_job_stats.hpp"
+#include "cuda/cuda_status.hpp"
+
+namespace klab {
+
+// One stream, one device buffer, two events: everything a job allocates.
+struct CudaJob {
+  cudaStream_t stream = nullptr;
+  char* device = nullptr;
+  cudaEvent_t start = nullptr, stop = nullptr;
+  CudaJob() = default;
+  CudaJob(const CudaJob&) = delete;
+  CudaJob& operator=(const CudaJob&) = delete;
+  ~CudaJob() {
+    if (stream) cudaStreamSynchronize(stream);
+    if (start) cudaEventDestroy(start);
+    if (stop) cudaEventDestroy(stop);
+    if (device) cudaFree(device);
+    if (stream) cudaStreamDestroy(stream);
+  }
+  // Creates the stream and the events and allocates `bytes` of device memory (`what`: what they
+  // hold, for the error message).
+  Status open(size_t bytes, const std::string& what) {
+    KLAB_CUDA_TRY(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    KLAB_CUDA_TRY(cudaEventCreate(&start));
+    KLAB_CUDA_TRY(cudaEventCreate(&stop));
+    const cudaError_t e = cudaMalloc(&device, bytes);
+    if (e != cudaSuccess) return cuda_error(e, ("cudaMalloc of " + std::to_string(bytes >> 20) + " MiB for " + what).c_str());
+    return {};
+  }
+  // Around one chunk's kernel launch: begin_chunk() records the start; end_chunk() checks the
+  // launch, records the stop, copies `bytes` of results from `from` (device) to `to` (host), waits,
+  // and adds the kernel's time to *kernel_seconds.
+  Status begin_chunk() {
+    KLAB_CUDA_TRY(cudaEventRecord(start, stream));
+    return {};
+  }
+  Status end_chunk(void* to, const void* from, size_t bytes, double* kernel_seconds) {
+    KLAB_CUDA_TRY(cudaGetLastError());
+    KLAB_CUDA_TRY(cudaEventRecord(stop, stream));
+    KLAB_CUDA_TRY(cudaMemcpyAsync(to, from, bytes, cudaMemcpyDeviceToHost, stream));
+    KLAB_CUDA_TRY(cudaStreamSynchronize(stream));
+    float ms = 0.0f;
+    KLAB_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
+    *kernel_seconds += 1e-3 * ms;
+    return {};
+  }
+};
+
+// Offsets into a job's buffer are aligned to 256 bytes.
+inline size_t cuda_aligned(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
+// How a kernel fits the current device at a block size.
+struct KernelFit {
+  int sm_count = 0;
+  int blocks_per_sm = 0;  // cudaOccupancyMaxActiveBlocksPerMultiprocessor
+  cudaFuncAttributes attributes = {};
+};
+
+// The fit of `kernel` (`name` for the error) at `threads_per_block`; raises the device's stack limit
+// to the kernel's local memory where that is more.
+template <class Kernel>
+Status fit_kernel(Kernel kernel, int threads_per_block, const char* name, KernelFit* fit) {
+  int device = 0;
+  KLAB_CUDA_TRY(cudaGetDevice(&device));
+  KLAB_CUDA_TRY(cudaDeviceGetAttribute(&fit->sm_count, cudaDevAttrMultiProcessorCount, device));
+  KLAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&fit->blocks_per_sm, kernel, threads_per_block, 0));
+  if (fit->blocks_per_sm < 1) return Status::error(std::string("CUDA: the ") + name + " kernel does not fit on this GPU (0 blocks per SM)");
+  KLAB_CUDA_TRY(cudaFuncGetAttributes(&fit->attributes, kernel));
+  size_t stack = 0;
+  KLAB_CUDA_TRY(cudaDeviceGetLimit(&stack, cudaLimitStackSize));
+  if (fit->attributes.localSizeBytes > stack) KLAB_CUDA_TRY(cudaDeviceSetLimit(cudaLimitStackSize, fit->attributes.localSizeBytes));
+  return {};
+}
+
+// The common part of a finished job's stats; `wall_start`: when the job began.
+inline void record_job(const KernelFit& fit, int threads_per_block, uint32_t runs_per_chunk, int chunks, double kernel_seconds,
+                       std::chrono::steady_clock::time_point wall_start, CudaJobStats* stats) {
+  stats->threads_per_block = threads_per_block;
+  stats->blocks_per_sm = fit.blocks_per_sm;
+  stats->sm_count = fit.sm_count;
+  stats->registers_per_thread = fit.attributes.numRegs;
+  stats->local_bytes_per_thread = fit.attributes.localSizeBytes;
+  stats->runs_per_chunk = runs_per_chunk;
+  stats->chunks = chunks;
+  stats->kernel_seconds = kernel_seconds;
+  stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+}
+
+}  // namespace klab

@@ -1,0 +1,126 @@
+// The CUDA engine of mdp.learning's control learners: one GPU thread per (run, learner), each
+// calling td_control_run (engine.hpp), i.e. the same KLAB_INLINE episodes (td_episode: ε-greedy
+// with random ties, the Q-learning / SARSA / expected SARSA target, step size α_n; env_step with
+// its common random numbers keyed by (seed, run, pair, visit)) as the CPU engine's ControlLearner.
+// The host fills the per-run records in run order, exactly like BatchJob (learning_cuda.cpp).
+//
+// Launch:
+//   * A chunk's threads are (series, run) pairs, series-major: the 32 threads of a warp run the
+//     same learner on 32 runs (same loop shape: K episodes of H steps; only the ε coin's branch
+//     and the tie draws diverge).
+//   * Tables: Q_h (H·SA doubles), update counts (H·SA) and visit counters (SA) of a thread are
+//     contiguous slices of three device arrays, sized by the largest world of the batch (the
+//     KLAB_INLINE code indexes them directly). Accesses are scattered: the small tables of
+//     RiverSwim (H·SA = 240) live in L1/L2; a coalesced (interleaved) layout is not done yet.
+//   * The worlds (rescaled MDPs, Q*_h, reachable stage-states) sit once in device memory, shared by
+//     every run of a world (read-only, through L1).
+//   * Chunks of at most kMaxTableBytes of tables and kMaxOutcomeBytes of outcomes; per job one
+//     device buffer and one stream; per chunk: kernel, copy of the outcomes, synchronise, hand
+//     them over.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "cuda/cuda_job.hpp"
+#include "mdp/engine.hpp"
+
+namespace klab::mdp {
+namespace {
+
+constexpr int kTdThreadsPerBlock = 128;
+constexpr size_t kMaxTableBytes = size_t{1} << 30, kMaxOutcomeBytes = size_t{256} << 20;
+
+__global__ void __launch_bounds__(kTdThreadsPerBlock)
+    td_kernel(const TdBatchConfig* __restrict__ cfg, TdPoolView pool, const uint32_t* __restrict__ world_of_run, uint64_t seed, uint32_t first_run,
+              uint32_t chunk_offset, uint32_t runs, size_t hsa, int max_pairs, double* __restrict__ q, uint32_t* __restrict__ counts,
+              uint32_t* __restrict__ visits, TdOutcome* __restrict__ out) {
+  const TdBatchConfig& c = *cfg;
+  const uint32_t items = runs * static_cast<uint32_t>(c.n_series);
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // series-major: item = series·runs + run
+  if (item >= items) return;
+  const uint32_t series = item / runs, r = item % runs;
+  const TdWorld& w = pool.worlds[world_of_run[chunk_offset + r]];
+  td_control_run(c, pool, w, static_cast<int>(series), seed, first_run + chunk_offset + r, q + item * hsa, counts + item * hsa,
+                 visits + static_cast<size_t>(item) * max_pairs, out + static_cast<size_t>(r) * c.n_series + series);
+}
+
+}  // namespace
+
+Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                   const std::function<void(const TdChunk&)>& consume, TdCudaStats* stats) {
+  if (cfg.n_series < 1 || cfg.n_series > kMaxTdSeries || cfg.n_checkpoints > kMaxTdCheckpoints)
+    return Status::error("mdp CUDA engine: 1 to " + std::to_string(kMaxTdSeries) + " learners and at most " + std::to_string(kMaxTdCheckpoints) +
+                         " checkpoints are needed");
+  if (runs == 0) return {};
+  if (pool.world_of_run.size() != runs || pool.worlds.empty()) return Status::error("mdp CUDA engine: the world pool does not hold these runs");
+  const auto wall_start = std::chrono::steady_clock::now();
+  KernelFit fit;
+  if (Status s = fit_kernel(td_kernel, kTdThreadsPerBlock, "mdp.learning", &fit); !s.ok()) return s;
+
+  // Chunk: as many runs as kMaxTableBytes of tables and kMaxOutcomeBytes of outcomes allow.
+  const size_t per_run = static_cast<size_t>(cfg.n_series), max_pairs = static_cast<size_t>(pool.max_pairs());
+  const size_t hsa = static_cast<size_t>(cfg.horizon) * max_pairs;
+  const size_t table_bytes_per_item = hsa * (sizeof(double) + sizeof(uint32_t)) + max_pairs * sizeof(uint32_t);
+  size_t capacity = std::min(kMaxTableBytes / (per_run * table_bytes_per_item), kMaxOutcomeBytes / (per_run * sizeof(TdOutcome)));
+  capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
+  const size_t items = capacity * per_run;
+  // One buffer: config | worlds | ints | reals | flags | world of each run | Q | counts | visits | outcomes.
+  size_t at = 0;
+  auto place = [&at](size_t bytes) {
+    const size_t here = at;
+    at += cuda_aligned(bytes);
+    return here;
+  };
+  const size_t cfg_at = place(sizeof(TdBatchConfig)), worlds_at = place(pool.worlds.size() * sizeof(TdWorld));
+  const size_t ints_at = place(pool.ints.size() * sizeof(int)), reals_at = place(pool.reals.size() * sizeof(double));
+  const size_t flags_at = place(pool.flags.size()), world_of_at = place(pool.world_of_run.size() * sizeof(uint32_t));
+  const size_t q_at = place(items * hsa * sizeof(double)), counts_at = place(items * hsa * sizeof(uint32_t));
+  const size_t visits_at = place(items * max_pairs * sizeof(uint32_t)), outcomes_at = place(items * sizeof(TdOutcome));
+  const size_t bytes = at;
+  const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
+
+  CudaJob job;
+  if (Status s = job.open(bytes, std::to_string(items) + " learners"); !s.ok()) return s;
+  auto upload = [&](size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(job.device + offset, data, n, cudaMemcpyHostToDevice, job.stream); };
+  KLAB_CUDA_TRY(upload(cfg_at, &cfg, sizeof(TdBatchConfig)));
+  KLAB_CUDA_TRY(upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(TdWorld)));
+  KLAB_CUDA_TRY(upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
+  KLAB_CUDA_TRY(upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
+  if (!pool.flags.empty()) KLAB_CUDA_TRY(upload(flags_at, pool.flags.data(), pool.flags.size()));
+  KLAB_CUDA_TRY(upload(world_of_at, pool.world_of_run.data(), pool.world_of_run.size() * sizeof(uint32_t)));
+  const TdBatchConfig* device_cfg = reinterpret_cast<const TdBatchConfig*>(job.device + cfg_at);
+  const TdPoolView view{reinterpret_cast<const TdWorld*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
+                        reinterpret_cast<const double*>(job.device + reals_at), job.device + flags_at};
+  const uint32_t* world_of = reinterpret_cast<const uint32_t*>(job.device + world_of_at);
+  double* q = reinterpret_cast<double*>(job.device + q_at);
+  uint32_t* counts = reinterpret_cast<uint32_t*>(job.device + counts_at);
+  uint32_t* visits = reinterpret_cast<uint32_t*>(job.device + visits_at);
+  TdOutcome* outcomes = reinterpret_cast<TdOutcome*>(job.device + outcomes_at);
+
+  std::vector<TdOutcome> host(items);
+  double kernel_seconds = 0.0;
+  for (int c = 0; c < chunks; ++c) {
+    const uint32_t offset = static_cast<uint32_t>(static_cast<size_t>(c) * capacity);
+    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
+    const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kTdThreadsPerBlock - 1) / kTdThreadsPerBlock;
+    if (Status s = job.begin_chunk(); !s.ok()) return s;
+    td_kernel<<<blocks, kTdThreadsPerBlock, 0, job.stream>>>(device_cfg, view, world_of, seed, first_run, offset, n, hsa, static_cast<int>(max_pairs), q,
+                                                             counts, visits, outcomes);
+    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(TdOutcome), &kernel_seconds); !s.ok()) return s;
+    TdChunk chunk;
+    chunk.first_run = first_run + offset;
+    chunk.runs = n;
+    chunk.outcome = host.data();
+    consume(chunk);
+  }
+  if (stats) {
+    record_job(fit, kTdThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
+    stats->table_bytes = items * table_bytes_per_item;
+    stats->steps = static_cast<double>(runs) * static_cast<double>(per_run) * cfg.episodes * cfg.horizon;
+  }
+  return {};
+}
+
+}  // namespace klab::mdp

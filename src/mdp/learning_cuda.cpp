@@ -1,0 +1,117 @@
+#include "mdp/learning_cuda.hpp"
+
+#include "core/ordered_batch.hpp"
+#include "mdp/episodic_problem.hpp"
+
+namespace klab::mdp {
+
+Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
+  const LearningParams& p = e.p();
+  const RunLayout layout = e.layout();
+  TdBatchConfig c;
+  std::string refused;
+  for (const std::string& id : p.methods) {
+    const LearningMethod m = learning_method(id);
+    const ControlMethod* control = std::get_if<ControlMethod>(&m);
+    if (!control || *control == ControlMethod::Ucbvi) {
+      refused += (refused.empty() ? "'" : ", '") + id + "'";
+      continue;
+    }
+    if (c.n_series < kMaxTdSeries) c.method[c.n_series] = static_cast<int>(static_cast<TdMethod>(*control));
+    ++c.n_series;
+  }
+  if (!refused.empty())
+    return Status::error("methods: the CUDA engine of mdp.learning runs q_learning, sarsa and expected_sarsa only; " + refused +
+                         " run on --backend cpu");
+  if (c.n_series < 1 || c.n_series > kMaxTdSeries) return Status::error("methods: the CUDA engine runs 1 to 3 control learners");
+  const std::vector<double>& ks = layout.axes[0].x;
+  if (ks.size() > static_cast<size_t>(kMaxTdCheckpoints)) return Status::error("the CUDA engine records at most 40 checkpoints");
+  c.n_checkpoints = static_cast<int>(ks.size());
+  for (size_t k = 0; k < ks.size(); ++k) c.checkpoint[k] = static_cast<uint32_t>(ks[k]);
+  c.td = e.td_settings();
+  c.episodes = static_cast<uint32_t>(p.episodes);
+  c.horizon = p.horizon;
+  c.gamma = p.gamma;
+  return c;
+}
+
+namespace {
+
+// Appends `values` to `pool` and returns where they start.
+template <class T, class U>
+long long append(std::vector<T>& pool, const std::vector<U>& values) {
+  const long long at = static_cast<long long>(pool.size());
+  pool.insert(pool.end(), values.begin(), values.end());
+  return at;
+}
+
+TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
+  const Mdp& m = problem.scaled;
+  TdWorld w;
+  w.states = m.states;
+  w.pairs = m.pairs();
+  w.first_pair = append(pool.ints, m.first_pair);
+  w.first_next = append(pool.ints, m.first_next);
+  w.next_state = append(pool.ints, m.next_state);
+  w.next_prob = append(pool.reals, m.next_prob);
+  w.reward = append(pool.reals, m.reward);
+  w.start = append(pool.reals, m.start);
+  w.q_star = append(pool.reals, problem.optimum.q);
+  w.reachable = append(pool.flags, problem.reachable);
+  w.v_star = problem.v_star;
+  return w;
+}
+
+}  // namespace
+
+Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs) {
+  TdWorldPool pool;
+  pool.world_of_run.reserve(runs);
+  std::shared_ptr<const World> last;  // held, so that a new world cannot reuse its address
+  for (uint32_t r = 0; r < runs; ++r) {
+    Expected<std::shared_ptr<const World>> w = e.world_for(seed, first_run + r);
+    if (!w.ok()) return w.status();
+    if (w.value() != last) {
+      last = w.value();
+      const EpisodicProblem problem(last->mdp, horizon, gamma);
+      pool.worlds.push_back(pool_world(problem, pool));
+    }
+    pool.world_of_run.push_back(static_cast<uint32_t>(pool.worlds.size() - 1));
+  }
+  return pool;
+}
+
+void fill_td_record(const TdBatchConfig& cfg, const TdOutcome* outcome, RunRecord& out) {
+  for (int s = 0; s < cfg.n_series; ++s) {
+    const TdOutcome& o = outcome[s];
+    const size_t slot = static_cast<size_t>(s);
+    for (int k = 0; k < cfg.n_checkpoints; ++k) {
+      out.curve(slot, kLearningCurveRegret, static_cast<size_t>(k), o.regret_at[k]);
+      out.curve(slot, kLearningCurveQError, static_cast<size_t>(k), o.error_at[k]);
+    }
+    out.final(slot, kLearningFinalRegret, o.regret);
+    out.final(slot, kLearningFinalQError, o.error);
+  }
+}
+
+Status LearningExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+  const RunLayout layout = this->layout();
+  const Expected<TdBatchConfig> c = td_batch_config(*this);
+  if (!c.ok()) return c.status();
+  const Expected<TdWorldPool> pool = td_world_pool(*this, p().horizon, p().gamma, seed, 0, runs);
+  if (!pool.ok()) return pool.status();
+  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
+  TdCudaStats stats;
+  const size_t per_run = static_cast<size_t>(c.value().n_series);
+  const Status s = run_td_cuda(c.value(), pool.value(), seed, 0, runs, [&](const TdChunk& chunk) {
+    for (uint32_t i = 0; i < chunk.runs; ++i) {
+      fill_td_record(c.value(), chunk.outcome + i * per_run, batch.next());
+      batch.add();
+    }
+  }, &stats);
+  if (!s.ok()) return s;
+  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
+  return {};
+}
+
+}  // namespace klab::mdp

@@ -1,0 +1,23 @@
+// mdp.learning on the batched TD engine (engine.hpp): the plain-data config and world pool of a
+// batch, and each run's record from its outcomes, as LearningExperiment's CPU cursor writes it.
+// LearningExperiment::run_cuda (learning_cuda.cpp) is built from these; the unit test compares the
+// host twin's records with the CPU engine's through them.
+#pragma once
+#include <cstdint>
+
+#include "core/experiment.hpp"
+#include "mdp/engine.hpp"
+#include "mdp/learning_experiment.hpp"
+
+namespace klab::mdp {
+
+// The config of the experiment's parameters, or an error naming the methods the engine does not
+// run (it runs q_learning, sarsa and expected_sarsa).
+Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e);
+// The worlds of runs first_run .. first_run + runs − 1 (built and solved on this CPU: rescaled
+// rewards, Q*_h, V*_0(ρ), reachable stage-states), consecutive runs of one world sharing an entry.
+Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs);
+// One run's record from its cfg.n_series outcomes (series s is layout slot s).
+void fill_td_record(const TdBatchConfig& cfg, const TdOutcome* outcome, RunRecord& out);
+
+}  // namespace klab::mdp
