@@ -34,13 +34,19 @@ size_t script_length(const std::string& s, size_t i) {
 }
 
 // Whether '_' at i follows a one-symbol base (R_t, π_ref, μ̂_a, π*_β) rather than an identifier
-// of two or more ASCII letters and digits (dp_sh) or nothing at all.
+// of two or more ASCII letters and digits (dp_sh) or nothing at all. A one-letter ASCII base with a
+// word of five or more lowercase letters after it is an identifier too (q_learning, n_points):
+// the papers' subscripts on Latin letters are short (V_rect, p_data, c_free).
 bool subscript_base(const std::string& s, size_t i) {
   if (i == 0) return false;
   size_t ascii = 0, j = i;
   while (j > 0 && ascii_alnum(static_cast<unsigned char>(s[j - 1]))) --j, ++ascii;
   if (ascii >= 2) return false;
-  if (ascii == 1) return true;
+  if (ascii == 1) {
+    size_t word = 0;
+    while (i + 1 + word < s.size() && s[i + 1 + word] >= 'a' && s[i + 1 + word] <= 'z') ++word;
+    return word < 5;
+  }
   const unsigned char prev = static_cast<unsigned char>(s[i - 1]);
   return prev != ' ' && prev != '\n' && prev != '\t' && prev != '_';
 }

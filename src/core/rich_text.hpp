@@ -6,7 +6,8 @@
 //   x^2, ln^β           superscript of the letters/digits that follow
 //   π_{λ*}, E_{π*}      subscript
 //   R_t, π_ref, μ̂_a    subscript of the letters/digits that follow, when the base is one symbol:
-//                       dp_sh, est_ivwe (identifiers of two or more ASCII characters) stay as written
+//                       dp_sh, est_ivwe (identifiers of two or more ASCII characters) and
+//                       q_learning (one ASCII letter, then five or more lowercase ones) stay as written
 //   `code`              a name from the code (parameter keys): monospace, no markup inside
 #pragma once
 #include <string>

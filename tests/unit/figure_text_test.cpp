@@ -111,6 +111,7 @@ TEST_CASE("parse_inline: sub- and superscripts, identifiers left alone, code spa
   CHECK(shape("π*_β") == "π*|_β|");
   CHECK(shape("E_{π*}[g] + μ̂_a") == "E|_π*|[g] + μ̂|_a|");
   CHECK(shape("dp_sh vs est_ivwe") == "dp_sh vs est_ivwe|");
+  CHECK(shape("regret q_learning, V_rect, p_data") == "regret q_learning, V|_rect|, p|_data|");
   CHECK(shape("(E‖e‖_p^p)^{1/p}") == "(E‖e‖|_p|^p|)|^1/p|");
   CHECK(shape("the `inner_steps` knob") == "the |`inner_steps| knob|");
   CHECK(shape("a ^ b and x_ y") == "a ^ b and x_ y|");
