@@ -1,8 +1,8 @@
 #include "diffusion/kinetic.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
+#include <iterator>
 
 #include "diffusion/marginal.hpp"
 
@@ -334,15 +334,19 @@ NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& 
   return s;
 }
 
+namespace {
+constexpr const char* kPathIds[] = {"process", "cond_ot", "ko"};
+constexpr const char* kPathLabels[] = {"VP (the process)", "cond-OT", "kinetic optimal"};
+static_assert(static_cast<int>(std::size(kPathIds)) == kPathKinds && static_cast<int>(std::size(kPathLabels)) == kPathKinds, "one id and label per PathKind");
+}  // namespace
+
 const std::vector<std::string>& path_ids() {
-  static const std::vector<std::string> ids{"process", "cond_ot", "ko"};
-  assert(ids.size() == kPathKinds);
+  static const std::vector<std::string> ids(std::begin(kPathIds), std::end(kPathIds));
   return ids;
 }
 
 const std::vector<std::string>& path_labels() {
-  static const std::vector<std::string> labels{"VP (the process)", "cond-OT", "kinetic optimal"};
-  assert(labels.size() == kPathKinds);
+  static const std::vector<std::string> labels(std::begin(kPathLabels), std::end(kPathLabels));
   return labels;
 }
 

@@ -1,5 +1,7 @@
 #include "mdp/learning_cuda.hpp"
 
+#include <string>
+
 #include "core/ordered_batch.hpp"
 #include "mdp/episodic_problem.hpp"
 
@@ -23,9 +25,11 @@ Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
   if (!refused.empty())
     return Status::error("methods: the CUDA engine of mdp.learning runs q_learning, sarsa and expected_sarsa only; " + refused +
                          " run on --backend cpu");
-  if (c.n_series < 1 || c.n_series > kMaxTdSeries) return Status::error("methods: the CUDA engine runs 1 to 3 control learners");
+  if (c.n_series < 1 || c.n_series > kMaxTdSeries)
+    return Status::error("methods: the CUDA engine runs 1 to " + std::to_string(kMaxTdSeries) + " control learners");
   const std::vector<double>& ks = layout.axes[0].x;
-  if (ks.size() > static_cast<size_t>(kMaxTdCheckpoints)) return Status::error("the CUDA engine records at most 40 checkpoints");
+  if (ks.size() > static_cast<size_t>(kMaxTdCheckpoints))
+    return Status::error("the CUDA engine records at most " + std::to_string(kMaxTdCheckpoints) + " checkpoints");
   c.n_checkpoints = static_cast<int>(ks.size());
   for (size_t k = 0; k < ks.size(); ++k) c.checkpoint[k] = static_cast<uint32_t>(ks[k]);
   c.td = e.td_settings();

@@ -171,7 +171,7 @@ TEST_CASE("blackbox.private_gsd: d-dimensional queries and data against brute fo
   }
 }
 
-TEST_CASE("blackbox.private_gsd: MWEM on a 3-D grid: the uniform start answers the mean over the cell centres, the view's marginal sums to 1") {
+TEST_CASE("blackbox.private_gsd: MWEM on a 3-D grid: the uniform start answers the mean over the cell centres; after a sweep the view's marginal on attributes 1, 2 answers as the full grid") {
   Rng queries(9, 0, 2);
   const int g = 6, d = 3;
   const std::vector<Query> qs = make_queries(QueryKind::Halfspace, 5, d, 0.1, queries);
@@ -189,9 +189,28 @@ TEST_CASE("blackbox.private_gsd: MWEM on a 3-D grid: the uniform start answers t
         }
     CHECK(a[j] == doctest::Approx(sum / (g * g * g)).epsilon(1e-12));
   }
+  // After a sweep the weights are no longer uniform; the view's marginal on attributes 1, 2 (planar
+  // cell i₀ + i₁·g) answers a query on those two attributes as the full grid does.
+  Query on_plane;
+  on_plane.kind = QueryKind::Prefix;
+  on_plane.u = 0, on_plane.v = 1, on_plane.a = 0.45, on_plane.b = 0.7;
+  const std::vector<Query> fitted = {qs[0], on_plane};  // a halfspace over all three attributes, and the plane's prefix
+  Measurements m;
+  m.index = {0, 1};
+  m.noisy = {0.9, 0.9};
+  mwem->measured(fitted, m);
+  mwem->fit_step(fitted, m);
   const SyntheticData view = mwem->data();
-  CHECK(view.weights.size() == static_cast<size_t>(g * g));
+  REQUIRE(view.weights.size() == static_cast<size_t>(g * g));
   CHECK(std::accumulate(view.weights.begin(), view.weights.end(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
+  double from_view = 0.0;
+  for (int i1 = 0; i1 < g; ++i1)
+    for (int i0 = 0; i0 < g; ++i0) {
+      const double x[2] = {(i0 + 0.5) / g, (i1 + 0.5) / g};
+      from_view += view.weights[static_cast<size_t>(i0 + i1 * g)] * query_value(on_plane, x);
+    }
+  CHECK(mwem->answers({on_plane})[0] != doctest::Approx(make_mwem(ms)->answers({on_plane})[0]).epsilon(1e-3));  // the sweep moved it
+  CHECK(from_view == doctest::Approx(mwem->answers({on_plane})[0]).epsilon(1e-12));
   CHECK(mwem_cells(32, 3) == 32768.0);
   PgsdParams p;
   p.dims = 3;

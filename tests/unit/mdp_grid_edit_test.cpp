@@ -169,8 +169,6 @@ TEST_CASE("grid editor: bad grids and bad uploads are refused with the field nam
   CHECK(klab::test::contains(upload_error(crowded_file), "as the parameter 'grid'; the limit is 8192"));
 }
 
-// A klab.mdp upload (any tabular MDP) has no place in a link: the editor keeps a copy under a name
-// with the digest of its bytes and points mdp_file at it; the world it runs is the file's.
 TEST_CASE("grid editor: the held fields' table reads a grid's value as the parameter's text and writes it back; bad text names the field") {
   // mdp.risk's parameters of these names take a file's values on upload and give them back on "Download grid".
   CHECK(held_grid_keys() == std::vector<std::string>{"wind_direction", "cliff_reward"});
@@ -187,6 +185,8 @@ TEST_CASE("grid editor: the held fields' table reads a grid's value as the param
   }
 }
 
+// A klab.mdp upload (any tabular MDP) has no place in a link: the editor keeps a copy under a name
+// with the digest of its bytes and points mdp_file at it; the world it runs is the file's.
 TEST_CASE("a klab.mdp upload becomes the world through a kept copy that mdp_file names") {
   const std::string file = mdp_to_json(chain(4, 0.0));
   const klab::Expected<WorldUpload> up = read_world_upload("my chain.json", file, static_cast<long long>(file.size()));
