@@ -1,5 +1,5 @@
 // GPU throughput of every chapter's CUDA engine, and its speed-up over the CPU engine on all cores
-// of this machine: the same Experiment, `run_cuda` (the --backend cuda path: kernels, transfers and
+// of this machine: the same Experiment, `run_cuda_job` (the --backend cuda engine: kernels, transfers and
 // the host's aggregation) against BatchJob::run_all(0). Validation first: on the first cpu_runs
 // runs both engines must give the same batch statistics (identical in a strict build, final means
 // within 4 standard errors otherwise); only then is it timed. Prints figures and asserts no timing.
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   std::printf("%s\n", gate.message.c_str());
   if (!gate.run) return gate.exit_code;
   const unsigned threads = std::thread::hardware_concurrency();
-  std::printf("device 0: %s; CPU engine on %u threads; %s build\n", klab::cuda_device_description().c_str(), threads,
+  std::printf("%s; CPU engine on %u threads; %s build\n", klab::cuda_device_description().c_str(), threads,
               kStrict ? "strict" : "release");
   const klab::Registry catalog = klab::make_catalog();
   bool all_valid = true;
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     const uint32_t gpu_runs = quick ? c.gpu_runs / 10 : c.gpu_runs, cpu_runs = quick ? c.cpu_runs / 10 : c.cpu_runs;
     // Validate on the CPU's runs (this also warms the GPU up: context, module load).
     klab::BatchResult gpu_small, gpu;
-    klab::Status s = e->run_cuda(1, cpu_runs, &gpu_small);
+    klab::Status s = klab::run_cuda_job(*e, 1, cpu_runs, &gpu_small);
     klab::BatchJob job(e->clone(), 1, cpu_runs);
     job.run_all(0);
     const klab::BatchResult cpu = job.result();
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     all_valid = all_valid && valid;
     std::printf("%s: validation on %u runs: %s%s\n", c.demo, cpu_runs, valid ? "the engines agree" : "MISMATCH: ", why.c_str());
     if (!valid) continue;
-    s = e->run_cuda(2, gpu_runs, &gpu);
+    s = klab::run_cuda_job(*e, 2, gpu_runs, &gpu);
     if (!s.ok()) {
       std::printf("FAIL: %s: %s\n", c.demo, s.message().c_str());
       all_valid = false;

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "app/catalog.hpp"
-#include "app/gpu.hpp"
 #include "app/job_driver.hpp"
 #include "app/sweep.hpp"
 #include "core/batch.hpp"
@@ -173,15 +172,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   if (request.out_dir.empty())
     return fail(kBadInput, "--out DIR is required (the result folder: config.json, summary.json, curves.csv, figure.svg)");
   Cluster& cluster = Cluster::get();
-  if (settings.backend == Backend::Cuda) {
-    if (!experiment.has_cuda_engine())
-      return fail(kBadInput, "--backend cuda: demo '" + demo_id + "' has no CUDA engine; use --backend cpu");
-    // The CUDA engines run a whole job of runs 0..R-1; they have no block-range entry point to split over ranks yet.
-    if (cluster.size() > 1)
-      return fail(kBadInput, "--backend cuda runs in one process; under MPI (" + cluster.describe() + ") use --backend cpu");
-    const GpuProbe gpu = probe_cuda_device();
-    if (gpu.state != GpuState::Available) return fail(kRunFailed, "--backend cuda: " + gpu.message);
-  }
+  if (settings.backend == Backend::Cuda)
+    if (const int c = prepare_cuda_backend(experiment, demo_id, "klab run", err); c != 0) return c;
   // Everything about --out is checked, and the folder locked, before any work (by rank 0 only).
   std::unique_ptr<ResultFolder> folder;
   int code = 0;
@@ -192,29 +184,24 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   if ((code = cluster.agree(code)) != 0) return code;
 
-  BatchResult result;
-  if (settings.backend == Backend::Cuda) {
-    const Status s = experiment.run_cuda(settings.seed, settings.runs, &result);
-    if (!s.ok()) return fail(kRunFailed, "--backend cuda: " + s.message());
-  } else {
-    std::string resume = "klab run";
-    for (const std::string& a : args) resume += " " + shell_quote(a);
-    if (!request.resume) resume += " --resume";
-    JobSpec spec;
-    spec.command = "klab run";
-    spec.identity = run_identity(demo_id, experiment.params(), settings);
-    spec.experiments = {&experiment};
-    spec.seed = settings.seed;
-    spec.runs = settings.runs;
-    spec.threads = settings.threads;
-    spec.resume = request.resume;
-    spec.quiet = request.quiet;
-    spec.resume_command = resume;
-    JobOutcome outcome;
-    code = drive_job(spec, folder.get(), err, &outcome);
-    if (code != 0 || !cluster.leader()) return code;
-    result = BatchJob(experiment.clone(), settings.seed, settings.runs, std::move(outcome.points[0])).result();
-  }
+  std::string resume = "klab run";
+  for (const std::string& a : args) resume += " " + shell_quote(a);
+  if (!request.resume) resume += " --resume";
+  JobSpec spec;
+  spec.command = "klab run";
+  spec.identity = run_identity(demo_id, experiment.params(), settings);
+  spec.experiments = {&experiment};
+  spec.seed = settings.seed;
+  spec.runs = settings.runs;
+  spec.threads = settings.threads;
+  spec.backend = settings.backend;
+  spec.resume = request.resume;
+  spec.quiet = request.quiet;
+  spec.resume_command = resume;
+  JobOutcome outcome;
+  code = drive_job(spec, folder.get(), err, &outcome);
+  if (code != 0 || !cluster.leader()) return code;
+  const BatchResult result = BatchJob(experiment.clone(), settings.seed, settings.runs, std::move(outcome.points[0])).result();
   const Status s = write_run_outputs(*folder, demo_id, experiment, settings, result);
   if (!s.ok()) return fail(kRunFailed, s.message());
   folder->remove_checkpoint();
@@ -314,8 +301,11 @@ Expected<RunPlan> plan_run(const RunRequest& request, const Registry& catalog) {
 }
 
 nlohmann::json run_identity(const std::string& demo_id, const ParamSet& params, const RunSettings& settings) {
-  return nlohmann::json{{"job", "run"},          {"demo", demo_id},         {"params", params_to_json(params)},
-                        {"runs", settings.runs}, {"seed", settings.seed}, {"block_runs", kBlockRuns}};
+  nlohmann::json identity{{"job", "run"},          {"demo", demo_id},         {"params", params_to_json(params)},
+                          {"runs", settings.runs}, {"seed", settings.seed}, {"block_runs", kBlockRuns}};
+  // A CUDA job's blocks equal the CPU's bit for bit only in the strict build: its checkpoint says so.
+  if (settings.backend == Backend::Cuda) identity["backend"] = backend_name(settings.backend);
+  return identity;
 }
 
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

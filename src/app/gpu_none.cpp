@@ -8,4 +8,6 @@ GpuProbe probe_cuda_device() {
 
 std::string cuda_device_description() { return ""; }
 
+Status select_cuda_device(int) { return Status::error(probe_cuda_device().message); }
+
 }  // namespace klab

@@ -4,9 +4,11 @@
 
 #include <csignal>
 
+#include "app/gpu.hpp"
 #include "app/interrupt.hpp"
 #include "app/progress_bar.hpp"
 #include "core/checkpoint.hpp"
+#include "dist/units.hpp"
 
 namespace klab {
 namespace {
@@ -51,6 +53,24 @@ int load_checkpoint(const JobSpec& spec, const ResultFolder& folder, std::vector
 
 }  // namespace
 
+int prepare_cuda_backend(const Experiment& experiment, const std::string& demo_id, const std::string& command, std::ostream& err) {
+  Cluster& cluster = Cluster::get();
+  if (!experiment.has_cuda_engine()) {
+    if (cluster.leader()) err << command << ": --backend cuda: demo '" << demo_id << "' has no CUDA engine; use --backend cpu\n";
+    return kBadInput;
+  }
+  int code = 0;
+  std::string problem;
+  if (!cuda_units_on_cpu()) {  // (the test hook computes the CUDA engine's units on the CPU: no GPU needed)
+    const GpuProbe gpu = probe_cuda_device();
+    const Status chosen = gpu.state == GpuState::Available ? select_cuda_device(cluster.local_rank()) : Status::error(gpu.message);
+    if (!chosen.ok()) problem = chosen.message(), code = kRunFailed;
+  }
+  if (code != 0)
+    err << command << ": --backend cuda: " << (cluster.size() > 1 ? "rank " + std::to_string(cluster.rank()) + ": " : "") << problem << "\n";
+  return cluster.agree_all(code);
+}
+
 int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err, JobOutcome* outcome) {
   Cluster& cluster = Cluster::get();
   std::vector<PointJob> points;
@@ -68,24 +88,32 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
                                    : cluster.size() > 1           ? ProgressBar::Style::Log
                                                                   : ProgressBar::Style::Off;
   ProgressBar bar(style, err, static_cast<uint64_t>(spec.runs) * points.size(), first);
-  *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, [&](double f) { bar.update(f); }, &guard.flag());
+  *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, spec.backend, [&](double f) { bar.update(f); }, &guard.flag());
   bar.finish();
   if (cluster.leader() && !outcome->complete) {
-    Checkpoint checkpoint{spec.identity, outcome->points};
-    const Status saved = folder->save_checkpoint(checkpoint_text(checkpoint));
     uint64_t runs_done = 0;
     for (const BlockPrefix& p : outcome->points) runs_done += std::min<uint64_t>(spec.runs, uint64_t{p.blocks} * kBlockRuns);
+    const std::string resume = (cluster.size() > 1 ? " (under mpirun or srun as before, with any number of ranks, or in one process)" : "");
+    // A failed job that completed nothing (e.g. a configuration the CUDA engine refuses) leaves no checkpoint.
+    const bool keep = outcome->error.empty() || runs_done > 0;
+    const Status saved = keep ? folder->save_checkpoint(checkpoint_text(Checkpoint{spec.identity, outcome->points})) : Status{};
     const int signo = guard.signal_number();
-    if (!saved.ok()) {
+    if (!outcome->error.empty()) {
+      err << spec.command << ": --backend " << backend_name(spec.backend) << ": " << outcome->error << "\n";
+      if (!saved.ok())
+        err << "The completed runs could not be saved: " << saved.message() << "\n";
+      else if (keep)
+        err << "The " << runs_done << " runs completed are saved in '" << folder->checkpoint_path() << "'. Resume with" << resume
+            << ":\n  " << spec.resume_command << "\n";
+      code = kRunFailed;
+    } else if (!saved.ok()) {
       err << spec.command << ": interrupted by " << signal_name(signo) << ", and the checkpoint could not be saved: "
           << saved.message() << "\n";
       code = kRunFailed;
     } else {
       err << spec.command << ": interrupted by " << signal_name(signo) << " after " << runs_done << " of "
           << uint64_t{spec.runs} * points.size() << " runs; the completed blocks are saved in '"
-          << folder->checkpoint_path() << "'.\nResume with"
-          << (cluster.size() > 1 ? " (under mpirun or srun as before, with any number of ranks, or in one process)" : "")
-          << ":\n  " << spec.resume_command << "\n";
+          << folder->checkpoint_path() << "'.\nResume with" << resume << ":\n  " << spec.resume_command << "\n";
       code = 128 + (signo ? signo : SIGTERM);
     }
   }

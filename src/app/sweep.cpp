@@ -251,7 +251,8 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   RunPlan& plan = planned.value();
   const std::string& demo_id = plan.demo->id;
   const RunSettings& settings = plan.settings;
-  if (settings.backend == Backend::Cuda) return fail(kBadInput, "--backend: a sweep runs on the cpu engine");
+  if (settings.backend == Backend::Cuda)
+    if (const int c = prepare_cuda_backend(*plan.experiment, demo_id, "klab sweep", err); c != 0) return c;
   const Expected<SweepGrid> parsed_grid = parse_grid(grids, plan.experiment->params(), request.sets);
   if (!parsed_grid.ok()) return fail(kBadInput, parsed_grid.error());
   const SweepGrid& grid = parsed_grid.value();
@@ -284,10 +285,12 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   spec.identity = json{{"job", "sweep"},          {"demo", demo_id},         {"params", params_to_json(plan.experiment->params())},
                        {"grid", axes},            {"runs", settings.runs}, {"seed", settings.seed},
                        {"block_runs", kBlockRuns}};
+  if (settings.backend == Backend::Cuda) spec.identity["backend"] = backend_name(settings.backend);  // as in run_identity
   for (const auto& e : points) spec.experiments.push_back(e.get());
   spec.seed = settings.seed;
   spec.runs = settings.runs;
   spec.threads = settings.threads;
+  spec.backend = settings.backend;
   spec.resume = request.resume;
   spec.quiet = request.quiet;
   spec.resume_command = command + (request.resume ? "" : " --resume");

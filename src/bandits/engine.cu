@@ -1,7 +1,7 @@
 // The CUDA engine of bandits.regret: one GPU thread per (run, policy), each calling
 // simulate_policy_run (engine.hpp), i.e. the same KLAB_HD policies (policies.hpp), reward draws
 // (arms.hpp, Philox sub-streams) and regret bookkeeping (regret_sim.hpp) as the CPU engine. The
-// host aggregates the per-run outputs in run order, exactly like BatchJob (RegretExperiment::run_cuda).
+// host aggregates the per-run outputs in run order, exactly like BatchJob (RegretExperiment::run_cuda_blocks).
 //
 // Launch (the napkin maths is in src/bandits/README.md, "CUDA"):
 //   * A chunk's threads are (policy slot, run) pairs, slot-major: the 32 threads of a warp run the
@@ -25,6 +25,7 @@
 
 #include "bandits/engine.hpp"
 #include "cuda/cuda_status.hpp"
+#include "cuda/selected_device.hpp"
 
 namespace klab::bandits {
 namespace {
@@ -101,6 +102,7 @@ Status run_with_capacity(const RegretConfig& cfg, uint64_t seed, uint32_t first_
   auto kernel = regret_kernel<KCap>;
   const uint32_t policies = static_cast<uint32_t>(cfg.n_policies);
   int device = 0, sms = 0, blocks_per_sm = 0;
+  if (Status s = cuda_bind_selected_device(); !s.ok()) return s;  // this process's device, on this thread
   KLAB_CUDA_TRY(cudaGetDevice(&device));
   KLAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   KLAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, kThreadsPerBlock, 0));

@@ -200,26 +200,23 @@ std::unique_ptr<RunCursor> RegretExperiment::start_run(uint64_t seed, uint32_t r
 
 bool RegretExperiment::has_cuda_engine() const { return true; }
 
-Status RegretExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+Status RegretExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                         std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const RegretConfig cfg = config(layout);
   const size_t policies = static_cast<size_t>(cfg.n_policies), k = static_cast<size_t>(cfg.policy.k),
                checkpoints = static_cast<size_t>(cfg.n_checkpoints);
   // Aggregated exactly like BatchJob; the engine hands over its chunks in run order, each while the
   // GPU computes the next.
-  OrderedBatch batch(layout, runs);
-  RegretCudaStats stats;
-  const Status s = run_regret_cuda(cfg, seed, 0, runs, [&](const RegretChunk& chunk) {
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);
+  return run_regret_cuda(cfg, seed, batch.first_run(), batch.run_count(), [&](const RegretChunk& chunk) {
     for (uint32_t i = 0; i < chunk.runs; ++i) {
       const size_t j = i * policies;
       fill_regret_record(layout, cfg, &chunk.regret_at[j * checkpoints], &chunk.pulls[j * k], &chunk.regret[j], &chunk.best_pulls[j],
                          batch.next());
       batch.add();
     }
-  }, &stats);
-  if (!s.ok()) return s;
-  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the overlapped aggregation
-  return {};
+  });
 }
 
 plot::Figure RegretExperiment::figure(const BatchResult& r) const {

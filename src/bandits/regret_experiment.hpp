@@ -43,7 +43,8 @@ class RegretExperiment final : public ExperimentOf<RegretParams, RegretExperimen
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
   bool has_cuda_engine() const override;
-  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 
   // The plain-data description of a run for the current parameters (checkpoints from `layout`).
   RegretConfig config(const RunLayout& layout) const;

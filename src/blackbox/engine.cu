@@ -2,7 +2,7 @@
 // calling es_landscape_run (engine.hpp), i.e. the same KLAB_HD DisOM fitness (Philox block h(x) of
 // the landscape's stream), mutation (Bin(n, 1/n) flips by the host's table, then distinct positions
 // by Lemire's rejection) and plus/comma selection (disom.hpp) as the CPU engine. The host fills the
-// per-run records in run order, exactly like BatchJob (EsExperiment::run_cuda).
+// per-run records in run order, exactly like BatchJob (EsExperiment::run_cuda_blocks).
 //
 // Launch:
 //   * A chunk's threads are (slot, run) pairs, slot-major (slot = series·N + grid point): the 32

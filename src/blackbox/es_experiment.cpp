@@ -149,21 +149,18 @@ void EsExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, Run
   fill_es_record(c, outcome.data(), out);
 }
 
-Status EsExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+Status EsExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                     std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const EsConfig c = es_config(p());
   const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
-  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
-  EsCudaStats stats;
-  const Status s = run_es_cuda(c, seed, 0, runs, [&](const EsChunk& chunk) {
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  return run_es_cuda(c, seed, batch.first_run(), batch.run_count(), [&](const EsChunk& chunk) {
     for (uint32_t i = 0; i < chunk.runs; ++i) {
       fill_es_record(c, chunk.outcome + i * per_run, batch.next());
       batch.add();
     }
-  }, &stats);
-  if (!s.ok()) return s;
-  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
-  return {};
+  });
 }
 
 // [SECTION] layout

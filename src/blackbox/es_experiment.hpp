@@ -72,7 +72,8 @@ class EsExperiment final : public ExperimentOf<EsParams, EsExperiment> {
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
   bool has_cuda_engine() const override { return true; }
-  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 };
 
 DemoInfo es_demo();

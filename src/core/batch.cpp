@@ -354,6 +354,21 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
 #endif
 }
 
+Status run_cuda_job(const Experiment& experiment, uint64_t seed, uint32_t runs, BatchResult* result) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<SlotStats> blocks;
+  const Status s = experiment.run_cuda_blocks(seed, runs, 0, block_count(runs), &blocks);
+  if (!s.ok()) return s;
+  result->layout = experiment.layout();
+  result->seed = seed;
+  result->runs_requested = runs;
+  result->runs_done = runs;
+  result->stats = SlotStats(result->layout);
+  for (const SlotStats& b : blocks) result->stats.merge(b);
+  result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {};
+}
+
 BatchResult BatchJob::result() const {
   BatchResult r;
   r.layout = layout_;

@@ -117,4 +117,9 @@ class BatchJob {
 
 int default_thread_count();
 
+// A whole job on the experiment's CUDA engine in one call (tests and benchmarks; `klab run
+// --backend cuda` goes through src/dist in chunks of blocks): blocks 0..block_count(runs) − 1 of
+// run_cuda_blocks merged in order, and the wall time.
+Status run_cuda_job(const Experiment& experiment, uint64_t seed, uint32_t runs, BatchResult* result);
+
 }  // namespace klab

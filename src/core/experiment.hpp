@@ -83,6 +83,7 @@ class RunRecord {
 };
 
 class BatchResult;
+struct SlotStats;
 
 // A run that can pause part-way: long runs (a bandit over 10^5 pulls) advance a slice per frame
 // in the browser so the page stays at 60 FPS. The record is complete when step() returns true.
@@ -116,11 +117,15 @@ class Experiment {
   // The figure of an aggregated result (CLI figure.svg and the browser's runs view).
   virtual plot::Figure figure(const BatchResult& result) const = 0;
 
-  // Optional CUDA engine (`klab run --backend cuda`): runs 0..runs-1 on the GPU, one thread per
-  // run, with the same KLAB_HD step code as run(), aggregated into `result` exactly as the CPU
-  // engine would. Experiments without one keep these defaults.
+  // Optional CUDA engine (`klab run --backend cuda`): blocks [first_block, end_block) of a job of
+  // `runs` runs on the GPU (one thread per run, the same KLAB_HD step code as run()), each block's
+  // statistics appended to *blocks exactly as run_block computes them on the CPU (core/ordered_batch.hpp).
+  // A job is a sequence of such calls (src/dist: chunks sized to a few seconds each, on one
+  // process or spread over MPI ranks), so checkpoints, progress and ranks work as on the CPU.
+  // Experiments without one keep these defaults.
   virtual bool has_cuda_engine() const { return false; }
-  virtual Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+  virtual Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                 std::vector<SlotStats>* blocks) const {
     return Status::error("this demo has no CUDA engine");
   }
 };

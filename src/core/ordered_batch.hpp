@@ -1,8 +1,11 @@
 // BatchJob's aggregation for engines that hand over whole runs in run order (the CUDA engines'
-// run_cuda): records added in run order within blocks of kBlockRuns, blocks merged in order, so
-// the statistics are BatchJob's bit for bit.
+// run_cuda_blocks): blocks [first_block, end_block) of a job of `runs` runs, each block's records
+// added in run order and its statistics appended to *out when the block is complete. Those are the
+// statistics run_block computes for the same blocks on the CPU, bit for bit (in the strict build).
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/batch.hpp"
 
@@ -10,8 +13,18 @@ namespace klab {
 
 class OrderedBatch {
  public:
-  // `layout` must outlive this object.
-  OrderedBatch(const RunLayout& layout, uint32_t runs) : layout_(layout), runs_(runs), merged_(layout), block_(layout), record_(layout) {}
+  // `layout` must outlive this object; end_block ≤ block_count(runs).
+  OrderedBatch(const RunLayout& layout, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* out)
+      : layout_(layout),
+        first_run_(first_block * kBlockRuns),
+        end_run_(std::min(runs, end_block * kBlockRuns)),
+        next_run_(first_run_),
+        block_(layout),
+        record_(layout),
+        out_(out) {}
+  // The runs the engine must hand over, in order: first_run() .. first_run() + run_count() - 1.
+  uint32_t first_run() const { return first_run_; }
+  uint32_t run_count() const { return end_run_ - first_run_; }
   // The next run's record, cleared: fill it, then call add().
   RunRecord& next() {
     record_.clear();
@@ -19,26 +32,18 @@ class OrderedBatch {
   }
   void add() {
     block_.add(record_);
-    if (++done_ % kBlockRuns == 0 || done_ == runs_) {
-      merged_.merge(block_);
+    if (++next_run_ % kBlockRuns == 0 || next_run_ == end_run_) {
+      out_->push_back(std::move(block_));
       block_ = SlotStats(layout_);
     }
-  }
-  // The result of the whole job (all runs added); `seconds`: its wall time.
-  void finish(uint64_t seed, double seconds, BatchResult* result) const {
-    result->layout = layout_;
-    result->seed = seed;
-    result->runs_requested = runs_;
-    result->runs_done = done_;
-    result->seconds = seconds;
-    result->stats = merged_;
   }
 
  private:
   const RunLayout& layout_;
-  uint32_t runs_, done_ = 0;
-  SlotStats merged_, block_;
+  uint32_t first_run_, end_run_, next_run_;
+  SlotStats block_;
   RunRecord record_;
+  std::vector<SlotStats>* out_;
 };
 
 }  // namespace klab

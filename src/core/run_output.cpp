@@ -128,8 +128,7 @@ std::string cli_command(const std::string& demo_id, const ParamSet& params, cons
 
 std::string cluster_script(const std::string& demo_id, const ParamSet& params, const RunSettings& settings, int tasks) {
   tasks = std::max(1, std::min(tasks, kMaxClusterTasks));
-  RunSettings cpu = settings;
-  cpu.backend = Backend::Cpu;
+  const bool cuda = settings.backend == Backend::Cuda;
   const std::string n = std::to_string(tasks);
   std::string script =
       "#!/bin/bash\n"
@@ -138,17 +137,18 @@ std::string cluster_script(const std::string& demo_id, const ParamSet& params, c
       "# are byte for byte those of the same command in one process (timing aside).\n"
       "# Preempted or out of time, klab saves its completed blocks (SIGTERM below, 2 minutes before the\n"
       "# limit); the requeued job's --resume continues from them.\n";
-  if (settings.backend == Backend::Cuda) script += "# MPI tasks run the CPU engine: the CUDA setting of the browser is left out.\n";
+  if (cuda) script += "# --backend cuda: one GPU per task (each task drives the one GPU it sees; on a node of several\n"
+                      "# GPUs without --gpus-per-task, klab gives each task its node-local rank's GPU).\n";
   script +=
       "#SBATCH --job-name=klab-" + demo_id + "\n"
       "#SBATCH --ntasks=" + n + "\n"
-      "#SBATCH --cpus-per-task=1\n"
+      "#SBATCH --cpus-per-task=1\n" + (cuda ? "#SBATCH --gpus-per-task=1\n" : "") +
       "#SBATCH --time=01:00:00\n"
       "#SBATCH --signal=TERM@120\n"
       "#SBATCH --requeue\n"
       "#SBATCH --output=klab-" + demo_id + "-%j.log\n"
       "set -euo pipefail\n"
-      "srun " + cli_command(demo_id, params, cpu) + " --threads 1 --resume\n";
+      "srun " + cli_command(demo_id, params, settings) + " --threads 1 --resume\n";
   return script;
 }
 

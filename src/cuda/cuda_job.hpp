@@ -9,6 +9,7 @@
 
 #include "core/cuda_job_stats.hpp"
 #include "cuda/cuda_status.hpp"
+#include "cuda/selected_device.hpp"
 
 namespace klab {
 
@@ -66,10 +67,12 @@ struct KernelFit {
   cudaFuncAttributes attributes = {};
 };
 
-// The fit of `kernel` (`name` for the error) at `threads_per_block`; raises the device's stack limit
-// to the kernel's local memory where that is more.
+// The fit of `kernel` (`name` for the error) at `threads_per_block` on this process's device (the
+// calling thread is bound to it first: a job's first CUDA call); raises the device's stack limit to
+// the kernel's local memory where that is more.
 template <class Kernel>
 Status fit_kernel(Kernel kernel, int threads_per_block, const char* name, KernelFit* fit) {
+  if (Status s = cuda_bind_selected_device(); !s.ok()) return s;
   int device = 0;
   KLAB_CUDA_TRY(cudaGetDevice(&device));
   KLAB_CUDA_TRY(cudaDeviceGetAttribute(&fit->sm_count, cudaDevAttrMultiProcessorCount, device));

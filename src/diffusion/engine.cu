@@ -14,7 +14,7 @@
 //   * score()'s exponent array (marginal.hpp, K doubles) lives in local memory, cached in L1; the
 //     per-thread stack limit is raised only if the kernel's frame exceeds it.
 //   * Per chunk: kernel, then the two coordinate arrays copied straight into the caller's vectors,
-//     all on the engine's own stream: run_cuda gives each host thread its own engine, so one
+//     all on the engine's own stream: run_cuda_blocks gives each host thread its own engine, so one
 //     thread's kernels run while others compute their metrics on the host.
 #include <cuda_runtime.h>
 
@@ -23,6 +23,7 @@
 #include <string>
 
 #include "cuda/cuda_status.hpp"
+#include "cuda/selected_device.hpp"
 #include "diffusion/engine.hpp"
 #include "diffusion/particle_step.hpp"
 
@@ -57,6 +58,7 @@ struct CudaParticleEngine::Device {
   cudaEvent_t start = nullptr, stop = nullptr;
   bool configured = false;
   ~Device() {
+    if (stream || plan || particles) cuda_bind_selected_device();  // the thread destroying it may not be the one that used it
     if (stream) cudaStreamSynchronize(stream);
     if (plan) cudaFree(plan);
     if (particles) cudaFree(particles);
@@ -76,6 +78,8 @@ Status CudaParticleEngine::sample(const SolverPlan& plan, uint64_t seed, uint32_
   if (n == 0) return {};
   if (plan.k < 1 || plan.k > kMaxComponents)
     return Status::error("diffusion CUDA engine: the mixture must have 1 to " + std::to_string(kMaxComponents) + " components");
+  // Each call may come from another host thread (samplers_experiment.cpp starts threads per block).
+  if (Status s = cuda_bind_selected_device(); !s.ok()) return s;
   Device& d = *device_;
   if (!d.configured) {
     int device = 0;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <thread>
 
@@ -295,22 +294,21 @@ std::shared_ptr<const GaussianPaths> SamplersExperiment::paths() const {
   return paths_.get(static_cast<const Experiment&>(*this).params().version(), [&] { return samplers_paths(p()); });
 }
 
-Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
-  const auto start = std::chrono::steady_clock::now();
+Status SamplersExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                           std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   // Runs go to host threads, each with its own GPU engine (device buffers and stream, kept from
   // cell to cell): a thread's kernels run while the others measure their particles on the host.
-  // A block of kBlockRuns runs at a time; its records are then pushed in run order and the blocks
-  // merged in order, exactly like BatchJob.
+  // A block of kBlockRuns runs at a time; its records are then pushed in run order, exactly like
+  // run_block.
   const uint32_t threads = std::max(1u, std::min({std::thread::hardware_concurrency(), kBlockRuns, runs}));
   const std::shared_ptr<const GaussianPaths> paths = this->paths();
   std::vector<std::unique_ptr<CudaParticleEngine>> engines;
   for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());
   std::vector<RunRecord> records(kBlockRuns, RunRecord(layout));
   std::vector<Status> errors(kBlockRuns);
-  SlotStats merged(layout);
-  for (uint32_t first = 0; first < runs; first += kBlockRuns) {
-    const uint32_t count = std::min(kBlockRuns, runs - first);
+  for (uint32_t b = first_block; b < end_block; ++b) {
+    const uint32_t first = b * kBlockRuns, count = std::min(kBlockRuns, runs - first);
     std::atomic<uint32_t> next{0};
     auto work = [&](CudaParticleEngine* gpu) {
       const ParticleEngine engine = [gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
@@ -330,14 +328,8 @@ Status SamplersExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* r
       if (!errors[i].ok()) return errors[i];
       block.add(records[i]);
     }
-    merged.merge(block);
+    blocks->push_back(std::move(block));
   }
-  result->layout = layout;
-  result->seed = seed;
-  result->runs_requested = runs;
-  result->runs_done = runs;
-  result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();  // GPU, transfers and host metrics
-  result->stats = merged;
   return {};
 }
 

@@ -135,7 +135,8 @@ class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExp
   // The CUDA engine (engine.hpp): every run's particles on the GPU, one thread per particle, the
   // metrics and the aggregation on the host, exactly as the CPU engine's BatchJob does them.
   bool has_cuda_engine() const override { return true; }
-  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
   // samplers_paths of the current parameters, computed once per parameter version and shared by
   // every run and the live view.
   std::shared_ptr<const GaussianPaths> paths() const;

@@ -1,16 +1,20 @@
-// Cluster over MPI (KLAB_MPI): rank 0 hands out (point, block) units one at a time and merges each
-// point's blocks in block order; the other ranks compute the units they are given. See cluster.hpp.
+// Cluster over MPI (KLAB_MPI): rank 0 hands out units (blocks [first, first + count) of a point;
+// units.hpp) one at a time and merges each point's blocks in block order; the other ranks compute
+// the units they are given. See cluster.hpp.
 //
 // Messages (MPI_BYTE, one buffer each):
-//   worker → leader, kTagReport: a Report header, then for kResult the block's statistics as
+//   worker → leader, kTagReport: a Report header, then for kResult each block's statistics as
 //                    (count, mean, M2) triples of 8-byte words (24 bytes per statistic, the exact
-//                    bits: a block merged on rank 0 is the block computed elsewhere, bit for bit)
+//                    bits: a block merged on rank 0 is the block computed elsewhere, bit for bit),
+//                    for kFailed the error's text
 //   leader → worker, kTagAssign: an Assign (point < 0: no more work, leave the loop)
-// A worker asks for work (kReady), returns each block (kResult), or gives it back (kAbandoned,
-// after a signal; it is then told to stop and its block is handed to another rank).
+// A worker asks for work (kReady), returns each unit (kResult), gives it back (kAbandoned, after a
+// signal; it is then told to stop and its unit is handed to another rank), or reports that it
+// failed (kFailed, a CUDA error: the leader stops the job, keeping the blocks merged so far).
 // Waiting is by MPI_Iprobe and short sleeps, so idle ranks leave the cores to busy ones (`mpirun
-// --oversubscribe` on a laptop). Rank 0 computes units too, answering requests between the runs
-// (and ~20 ms slices of long runs) of its own blocks.
+// --oversubscribe` on a laptop). Rank 0 computes units too: on the CPU engine answering requests
+// between the runs (and ~20 ms slices of long runs) of its own blocks; on the CUDA engine its unit
+// runs on a second thread while this one answers (MPI calls stay on the thread that initialised it).
 #include <mpi.h>
 #include <time.h>
 
@@ -18,25 +22,27 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <map>
 
 #include "dist/cluster.hpp"
+#include "dist/units.hpp"
 
 namespace klab {
 namespace {
 
 constexpr int kTagReport = 1, kTagAssign = 2;
-enum Kind : int32_t { kReady = 0, kResult = 1, kAbandoned = 2 };
+enum Kind : int32_t { kReady = 0, kResult = 1, kAbandoned = 2, kFailed = 3 };
 
 struct Report {
-  int32_t kind, point, block, pad;
-  double seconds;  // time spent computing the block
+  int32_t kind, point, first, count;
+  double seconds;  // time spent computing the unit
 };
 struct Assign {
-  int32_t point, block;
+  int32_t point, first, count;
 };
-struct Unit {
-  uint32_t point, block;
+struct Unit {  // blocks [first, end) of a point
+  uint32_t point, first, end;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -59,8 +65,8 @@ void pack_stats(const SlotStats& stats, std::vector<char>& out) {
       std::memcpy(out.data() + at + 16, &st.m2, 8);
     }
 }
-bool unpack_stats(const char* data, size_t size, SlotStats& stats) {
-  if (size != 24 * (stats.curves.size() + stats.finals.size())) return false;
+size_t packed_bytes(const SlotStats& stats) { return 24 * (stats.curves.size() + stats.finals.size()); }
+void unpack_stats(const char* data, SlotStats& stats) {
   for (std::vector<RunningStat>* v : {&stats.curves, &stats.finals})
     for (RunningStat& s : *v) {
       RunningStat::State st;
@@ -70,7 +76,6 @@ bool unpack_stats(const char* data, size_t size, SlotStats& stats) {
       s = RunningStat::from_state(st);
       data += 24;
     }
-  return true;
 }
 
 bool launched_by_mpi() {
@@ -83,7 +88,8 @@ class MpiWorld final : public Cluster {
  public:
   MpiWorld() {
     if (!launched_by_mpi()) return;  // a plain `klab run`: one process, no MPI
-    MPI_Init(nullptr, nullptr);
+    int provided = 0;  // the CUDA engine's leader computes on a second thread that makes no MPI call
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     initialised_ = true;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -102,25 +108,30 @@ class MpiWorld final : public Cluster {
     if (size_ > 1) MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return code;
   }
+  int agree_all(int code) override {
+    int largest = code;
+    if (size_ > 1) MPI_Allreduce(&code, &largest, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return largest;
+  }
   std::string describe() const override {
     return size_ == 1 ? "1 process" : std::to_string(size_) + " MPI ranks";
   }
 
-  JobOutcome run(const std::vector<PointJob>& points, uint64_t seed, uint32_t runs, int threads,
+  JobOutcome run(const std::vector<PointJob>& points, uint64_t seed, uint32_t runs, int threads, Backend backend,
                  const std::function<void(double)>& progress, const std::atomic<bool>* stop) override {
-    if (size_ == 1) return run_points_locally(points, seed, runs, threads, progress, stop);
+    if (size_ == 1) return run_points_locally(points, seed, runs, threads, backend, progress, stop);
     std::vector<RunLayout> layouts;
     for (const PointJob& p : points) layouts.push_back(p.experiment->layout());
     if (rank_ != 0) {
-      work(points, layouts, seed, runs, stop);
+      work(points, layouts, seed, runs, backend, stop);
       return {};
     }
-    return lead(points, layouts, seed, runs, progress, stop);
+    return lead(points, layouts, seed, runs, backend, progress, stop);
   }
 
  private:
   // A rank other than 0: ask, compute, return, until told to stop.
-  void work(const std::vector<PointJob>& points, const std::vector<RunLayout>& layouts, uint64_t seed, uint32_t runs,
+  void work(const std::vector<PointJob>& points, const std::vector<RunLayout>& layouts, uint64_t seed, uint32_t runs, Backend backend,
             const std::atomic<bool>* stop) {
     auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
     std::vector<char> message(sizeof(Report));
@@ -133,20 +144,22 @@ class MpiWorld final : public Cluster {
       MPI_Recv(&assign, sizeof assign, MPI_BYTE, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       if (assign.point < 0) return;
       const size_t p = static_cast<size_t>(assign.point);
-      SlotStats stats;
-      const auto t0 = Clock::now();
-      const bool done = run_block(*points[p].experiment, layouts[p], seed, runs, static_cast<uint32_t>(assign.block), &stats,
-                                  [&] { return !stopped(); });
-      report = Report{done ? kResult : kAbandoned, assign.point, assign.block, 0, seconds_since(t0)};
+      const UnitOutcome u = compute_unit(*points[p].experiment, layouts[p], seed, runs, backend, static_cast<uint32_t>(assign.first),
+                                         static_cast<uint32_t>(assign.count), [&] { return !stopped(); });
+      const Kind kind = u.kind == UnitOutcome::Done ? kResult : u.kind == UnitOutcome::Abandoned ? kAbandoned : kFailed;
+      report = Report{kind, assign.point, assign.first, assign.count, u.seconds};
       message.resize(sizeof(Report));
-      if (done) pack_stats(stats, message);
+      for (const SlotStats& b : u.blocks)
+        if (kind == kResult) pack_stats(b, message);
+      if (kind == kFailed) message.insert(message.end(), u.error.begin(), u.error.end());
     }
   }
 
   // Rank 0: the hand-out, the in-order merge, its own share of the units, the progress.
   JobOutcome lead(const std::vector<PointJob>& points, const std::vector<RunLayout>& layouts, uint64_t seed, uint32_t runs,
-                  const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
-    auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
+                  Backend backend, const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
+    std::string error;  // the first unit that failed, on any rank: the job stops
+    auto stopped = [&] { return !error.empty() || (stop && stop->load(std::memory_order_relaxed)); };
     const uint32_t blocks = block_count(runs);
     struct Merge {
       BlockPrefix prefix;
@@ -154,25 +167,34 @@ class MpiWorld final : public Cluster {
       double seconds = 0.0;                    // compute seconds of this job's blocks, all ranks
     };
     std::vector<Merge> merges;
-    std::deque<Unit> units;  // to hand out, in (point, block) order; abandoned ones go back to the front
+    std::deque<Unit> units;  // block ranges to hand out, in (point, block) order; abandoned units go back to the front
     for (size_t p = 0; p < points.size(); ++p) {
       merges.push_back(Merge{points[p].start, {}, 0.0});
-      for (uint32_t b = points[p].start.blocks; b < blocks; ++b) units.push_back(Unit{static_cast<uint32_t>(p), b});
+      if (points[p].start.blocks < blocks) units.push_back(Unit{static_cast<uint32_t>(p), points[p].start.blocks, blocks});
     }
+    UnitSizer sizer(backend);
+    auto take = [&] {  // the next unit, carved from the front range
+      Unit& front = units.front();
+      const Unit u{front.point, front.first, front.first + sizer.next(front.end - front.first, size_)};
+      if (u.end == front.end) units.pop_front();
+      else front.first = u.end;
+      return u;
+    };
     std::vector<double> weight;  // each block's share of the job's work
     double total = 0.0;
     for (const RunLayout& l : layouts) total += weight.emplace_back(std::max(1e-9, l.work_per_run) * runs);
     double done_work = 0.0;
     for (size_t p = 0; p < points.size(); ++p) done_work += weight[p] * std::min(1.0, double(points[p].start.blocks) * kBlockRuns / runs);
-    auto block_share = [&](const Unit& u) {
-      const uint32_t end = std::min(runs, (u.block + 1) * kBlockRuns);
-      return weight[u.point] * (end - u.block * kBlockRuns) / runs;
+    auto unit_share = [&](const Unit& u) {
+      const uint32_t end = std::min(runs, u.end * kBlockRuns);
+      return weight[u.point] * (end - u.first * kBlockRuns) / runs;
     };
-    auto accept = [&](const Unit& u, SlotStats stats, double seconds) {
+    auto accept = [&](const Unit& u, std::vector<SlotStats> stats, double seconds) {
       Merge& m = merges[u.point];
       m.seconds += seconds;
-      done_work += block_share(u);
-      m.waiting.emplace(u.block, std::move(stats));
+      done_work += unit_share(u);
+      sizer.observe(u.end - u.first, seconds);
+      for (uint32_t b = u.first; b < u.end; ++b) m.waiting.emplace(b, std::move(stats[b - u.first]));
       for (auto it = m.waiting.find(m.prefix.blocks); it != m.waiting.end(); it = m.waiting.find(m.prefix.blocks)) {
         m.prefix.stats.merge(it->second);
         m.waiting.erase(it);
@@ -197,20 +219,25 @@ class MpiWorld final : public Cluster {
         MPI_Recv(buffer.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kTagReport, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         Report report;
         std::memcpy(&report, buffer.data(), sizeof report);
+        const Unit reported{static_cast<uint32_t>(report.point), static_cast<uint32_t>(report.first),
+                            static_cast<uint32_t>(report.first + report.count)};
         bool leaving = false;
         if (report.kind == kResult) {
-          const Unit u{static_cast<uint32_t>(report.point), static_cast<uint32_t>(report.block)};
-          SlotStats stats(layouts[u.point]);
-          if (!unpack_stats(buffer.data() + sizeof report, buffer.size() - sizeof report, stats)) std::abort();  // a protocol bug
-          accept(u, std::move(stats), report.seconds);
-        } else if (report.kind == kAbandoned) {
-          units.push_front(Unit{static_cast<uint32_t>(report.point), static_cast<uint32_t>(report.block)});
-          leaving = true;  // a signalled worker stops
+          const SlotStats shape(layouts[reported.point]);
+          if (buffer.size() != sizeof report + packed_bytes(shape) * report.count) std::abort();  // a protocol bug
+          std::vector<SlotStats> stats(static_cast<size_t>(report.count), shape);
+          for (int32_t k = 0; k < report.count; ++k) unpack_stats(buffer.data() + sizeof report + packed_bytes(shape) * k, stats[k]);
+          accept(reported, std::move(stats), report.seconds);
+        } else if (report.kind == kAbandoned || report.kind == kFailed) {
+          units.push_front(reported);
+          leaving = true;  // a signalled or failed worker stops
+          if (report.kind == kFailed && error.empty())
+            error = "rank " + std::to_string(status.MPI_SOURCE) + ": " + std::string(buffer.begin() + sizeof report, buffer.end());
         }
-        Assign assign{-1, -1};
+        Assign assign{-1, -1, 0};
         if (!leaving && !stopped() && !units.empty()) {
-          assign = Assign{static_cast<int32_t>(units.front().point), static_cast<int32_t>(units.front().block)};
-          units.pop_front();
+          const Unit u = take();
+          assign = Assign{static_cast<int32_t>(u.point), static_cast<int32_t>(u.first), static_cast<int32_t>(u.end - u.first)};
         }
         if (assign.point < 0) --active;
         MPI_Send(&assign, sizeof assign, MPI_BYTE, status.MPI_SOURCE, kTagAssign, MPI_COMM_WORLD);
@@ -229,17 +256,31 @@ class MpiWorld final : public Cluster {
       serve();
       report_progress();
       if (!stopped() && !units.empty()) {
-        const Unit u = units.front();
-        units.pop_front();
-        SlotStats stats;
-        const auto b0 = Clock::now();
-        const bool done = run_block(*points[u.point].experiment, layouts[u.point], seed, runs, u.block, &stats, [&] {
-          serve();
-          report_progress();
-          return !stopped();
-        });
-        if (done) accept(u, std::move(stats), seconds_since(b0));
-        else units.push_front(u);
+        const Unit u = take();
+        const Experiment& e = *points[u.point].experiment;
+        UnitOutcome o;
+        if (backend == Backend::Cuda) {  // the GPU's unit on a second thread, answering the ranks meanwhile
+          std::future<UnitOutcome> f = std::async(std::launch::async, [&] {
+            return compute_unit(e, layouts[u.point], seed, runs, backend, u.first, u.end - u.first);
+          });
+          while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            if (!serve()) nap(500);
+            report_progress();
+          }
+          o = f.get();
+        } else {
+          o = compute_unit(e, layouts[u.point], seed, runs, backend, u.first, u.end - u.first, [&] {
+            serve();
+            report_progress();
+            return !stopped();
+          });
+        }
+        if (o.kind == UnitOutcome::Done) {
+          accept(u, std::move(o.blocks), o.seconds);
+        } else {
+          units.push_front(u);
+          if (o.kind == UnitOutcome::Failed && error.empty()) error = "rank 0: " + o.error;
+        }
       } else if (active == 0) {
         break;
       } else if (!serve()) {
@@ -249,6 +290,7 @@ class MpiWorld final : public Cluster {
 
     JobOutcome outcome;
     outcome.complete = true;
+    outcome.error = error;
     for (size_t p = 0; p < points.size(); ++p) {
       Merge& m = merges[p];
       // Seconds: the compute seconds of all ranks over the number of ranks (the wall time when the

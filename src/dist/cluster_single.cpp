@@ -10,9 +10,10 @@ class SingleProcess final : public Cluster {
   int size() const override { return 1; }
   int local_rank() const override { return 0; }
   int agree(int code) override { return code; }
-  JobOutcome run(const std::vector<PointJob>& points, uint64_t seed, uint32_t runs, int threads,
+  int agree_all(int code) override { return code; }
+  JobOutcome run(const std::vector<PointJob>& points, uint64_t seed, uint32_t runs, int threads, Backend backend,
                  const std::function<void(double)>& progress, const std::atomic<bool>* stop) override {
-    return run_points_locally(points, seed, runs, threads, progress, stop);
+    return run_points_locally(points, seed, runs, threads, backend, progress, stop);
   }
   std::string describe() const override { return "1 process"; }
 };

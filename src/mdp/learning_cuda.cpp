@@ -98,24 +98,21 @@ void fill_td_record(const TdBatchConfig& cfg, const TdOutcome* outcome, RunRecor
   }
 }
 
-Status LearningExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+Status LearningExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                            std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const Expected<TdBatchConfig> c = td_batch_config(*this);
   if (!c.ok()) return c.status();
-  const Expected<TdWorldPool> pool = td_world_pool(*this, p().horizon, p().gamma, seed, 0, runs);
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  const Expected<TdWorldPool> pool = td_world_pool(*this, p().horizon, p().gamma, seed, batch.first_run(), batch.run_count());
   if (!pool.ok()) return pool.status();
-  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
-  TdCudaStats stats;
   const size_t per_run = static_cast<size_t>(c.value().n_series);
-  const Status s = run_td_cuda(c.value(), pool.value(), seed, 0, runs, [&](const TdChunk& chunk) {
+  return run_td_cuda(c.value(), pool.value(), seed, batch.first_run(), batch.run_count(), [&](const TdChunk& chunk) {
     for (uint32_t i = 0; i < chunk.runs; ++i) {
       fill_td_record(c.value(), chunk.outcome + i * per_run, batch.next());
       batch.add();
     }
-  }, &stats);
-  if (!s.ok()) return s;
-  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
-  return {};
+  });
 }
 
 }  // namespace klab::mdp

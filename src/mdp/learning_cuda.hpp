@@ -1,6 +1,6 @@
 // mdp.learning on the batched TD engine (engine.hpp): the plain-data config and world pool of a
 // batch, and each run's record from its outcomes, as LearningExperiment's CPU cursor writes it.
-// LearningExperiment::run_cuda (learning_cuda.cpp) is built from these; the unit test compares the
+// LearningExperiment::run_cuda_blocks (learning_cuda.cpp) is built from these; the unit test compares the
 // host twin's records with the CPU engine's through them.
 #pragma once
 #include <cstdint>

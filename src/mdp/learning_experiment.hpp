@@ -53,7 +53,8 @@ class LearningExperiment final : public ExperimentOf<LearningParams, LearningExp
   plot::Figure figure(const BatchResult& result) const override;
   // The CUDA engine (learning_cuda.cpp): Q-learning, SARSA and expected SARSA only.
   bool has_cuda_engine() const override { return true; }
-  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 
   WorldParams world() const { return world_params_of(p()); }
   TdSettings td_settings() const;

@@ -44,4 +44,16 @@ set +e; wait $pid; set -e
 [ -f .killed.klab-checkpoint ] && grep -q "interrupted by SIGTERM" killed.log || fail "SIGTERM under mpirun: $(cat killed.log)"
 mpirun --oversubscribe --allow-run-as-root -np 2 "$klab" "${args[@]}" --out killed --resume >resumed.log 2>&1 || fail "the resume under 2 ranks failed: $(cat resumed.log)"
 same_results killed_one killed "killed under 3 ranks, resumed under 2"
-echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep; SIGTERM under 3 ranks + --resume under 2 = 1 process"
+# --backend cuda under ranks: units of many blocks, sized by time, the leader's on a second thread.
+# Without a GPU the test hook KLAB_CUDA_UNITS_ON_CPU=1 computes those units on the CPU (dist/units.hpp):
+# 3 ranks with the CUDA path = 1 process on the CPU engine; a 2 × 2 sweep likewise. (On a GPU,
+# scripts/gpu_check.sh compares the real engines.)
+cuda=(run bandits.regret --set horizon=1000 --set policies=ucb1,klucb --runs 600 --seed 8 --quiet)
+"$klab" "${cuda[@]}" --out cuda_cpu_one || fail "the CPU reference of the CUDA path failed"
+"${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=1 "$klab" "${cuda[@]}" --backend cuda --out cuda_ranks >cuda.log 2>&1 ||
+  fail "--backend cuda under 3 ranks (units on the CPU) failed: $(cat cuda.log)"
+same_results cuda_cpu_one cuda_ranks "--backend cuda under 3 ranks (units on the CPU)"
+"${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=1 "$klab" "${sweep[@]}" --backend cuda --out sweep_cuda >sweep_cuda.log 2>&1 ||
+  fail "the MPI sweep with --backend cuda (units on the CPU) failed: $(cat sweep_cuda.log)"
+cmp -s sweep_one/sweep.csv sweep_cuda/sweep.csv || fail "sweep.csv differs with --backend cuda under MPI: $(diff sweep_one/sweep.csv sweep_cuda/sweep.csv | head)"
+echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep; SIGTERM under 3 ranks + --resume under 2 = 1 process; the --backend cuda path under 3 ranks (units on the CPU) = 1 CPU process"

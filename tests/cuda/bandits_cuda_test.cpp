@@ -7,7 +7,7 @@
 //      release build CUDA's libm and fused multiply-adds move last bits, which can change a
 //      choice only at a genuine near-tie (ties on equal statistics are decided exactly,
 //      bandits/policies.hpp): at most 1% of the runs may differ;
-//   2. 100,000 runs of UCB1, KL-UCB and Thompson through `run_cuda` (the --backend cuda path)
+//   2. 100,000 runs of UCB1, KL-UCB and Thompson through `run_cuda_job` (the --backend cuda engine)
 //      and through the CPU BatchJob on all cores: the batch statistics are identical in a strict
 //      build, the mean final regrets within 4 standard errors otherwise;
 //   3. KL-UCB, K = 10, T = 10^4, 100,000 runs (the throughput case): 64 runs spread over the

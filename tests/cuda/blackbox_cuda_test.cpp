@@ -11,7 +11,7 @@
 //      log and fused multiply-adds may move its last bits (within 1e-12 relative), which could
 //      change a choice only at a tie between two fitness values within an ulp: with continuous
 //      heights that has probability ~1e-16 per comparison, so no landscape may differ there either;
-//   2. `run_cuda` (the --backend cuda path) against the CPU engine's BatchJob on all cores, the
+//   2. `run_cuda_job` (the --backend cuda engine) against the CPU engine's BatchJob on all cores, the
 //      demo's defaults (budget c = 30), 256 runs: every curve and final statistic identical (the
 //      per-run values are integers);
 //   3. the defaults, 20,000 runs (320,000 landscapes): 32 runs spread over the batch equal the host
@@ -113,7 +113,7 @@ bool per_landscape_equality(bool quick) {
   return ok;
 }
 
-// 2. Batch statistics through run_cuda against the CPU engine.
+// 2. Batch statistics through run_cuda_job against the CPU engine.
 bool batch_statistics_identical() {
   EsExperiment e;
   klab::BatchResult gpu, cpu;
@@ -123,7 +123,7 @@ bool batch_statistics_identical() {
   for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total) differing += same(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
   for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += same(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
   const bool ok = differing == 0;
-  std::printf("2. run_cuda vs the CPU engine (BatchJob, all cores), defaults, 256 runs: %zu of %zu statistics differ  %s\n", differing, total,
+  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), defaults, 256 runs: %zu of %zu statistics differ  %s\n", differing, total,
               ok ? "ok" : "FAIL");
   for (size_t s = 0; s < cpu.layout.series.size(); ++s)
     std::printf("  %-13s stuck at n_max GPU %.4f, CPU %.4f; evaluations GPU %.6g, CPU %.6g\n", cpu.layout.series[s].c_str(),

@@ -1,4 +1,4 @@
-// The two engines of one experiment on the same seed and runs: `run_cuda` (the --backend cuda
+// The two engines of one experiment on the same seed and runs: `run_cuda_job` (the --backend cuda
 // path) and the CPU's BatchJob on all cores, for the CUDA test programs to compare.
 #pragma once
 #include <cstdint>
@@ -8,11 +8,11 @@
 
 namespace klab::test {
 
-// False (with a FAIL line) when run_cuda fails.
+// False (with a FAIL line) when run_cuda_job fails.
 inline bool run_both_engines(const Experiment& e, uint64_t seed, uint32_t runs, BatchResult* gpu, BatchResult* cpu) {
-  const Status s = e.run_cuda(seed, runs, gpu);
+  const Status s = run_cuda_job(e, seed, runs, gpu);
   if (!s.ok()) {
-    std::printf("FAIL: run_cuda: %s\n", s.message().c_str());
+    std::printf("FAIL: run_cuda_job: %s\n", s.message().c_str());
     return false;
   }
   BatchJob job(e.clone(), seed, runs);

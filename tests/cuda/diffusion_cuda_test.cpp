@@ -8,7 +8,7 @@
 //      lab's own elementary functions, no fused multiply-add). In a release build CUDA's libm and
 //      fused multiply-adds move last bits: at least 99% of the particles of every case within
 //      1e-9·(1 + |x|) of the host twin's in each coordinate;
-//   2. `run_cuda` (the --backend cuda path: particles on the GPU, metrics on the host) against the
+//   2. `run_cuda_job` (the --backend cuda engine: particles on the GPU, metrics on the host) against the
 //      CPU BatchJob, 3 runs of every sampler at NFE 3, 10 and 20 on 256 particles: every batch
 //      statistic identical in a strict build; final means within 1e-6·(1 + |mean|) or 4 standard
 //      errors otherwise;
@@ -19,7 +19,7 @@
 //   4. throughput: DPM-Solver++ 2M, 200 NFE, 5·2^20 particles (two launches) on the 16-component moons: 64 particles
 //      spread over the batch checked as in 1; particle-score evaluations per second printed (the
 //      issue's target on an H100/H200: 1e10), not asserted.
-// `--quick`: part 1 on 64 particles and one small run_cuda (for compute-sanitizer, scripts/gpu_check.sh).
+// `--quick`: part 1 on 64 particles and one small run_cuda_job (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
 #include <algorithm>
 #include <cmath>
@@ -151,7 +151,7 @@ bool per_particle_equality(CudaParticleEngine& gpu, bool quick) {
   return ok;
 }
 
-// 2. run_cuda against BatchJob.
+// 2. run_cuda_job against BatchJob.
 bool same_stat(const klab::RunningStat& g, const klab::RunningStat& c) {
   const bool both_nan = std::isnan(g.mean()) && std::isnan(c.mean());
   if (kStrict) return both_nan || (g.mean() == c.mean() && (g.sem() == c.sem() || (std::isnan(g.sem()) && std::isnan(c.sem()))));
@@ -174,7 +174,7 @@ bool batch_statistics_agree(bool quick) {
   for (size_t i = 0; i < cpu.stats.finals.size(); ++i) finals += same_stat(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
   for (size_t i = 0; i < cpu.stats.curves.size(); ++i) curves += same_stat(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
   const bool ok = finals == 0 && curves == 0;
-  std::printf("2. run_cuda vs the CPU BatchJob, %u run(s) of %s (%s): %zu of %zu final and %zu of %zu curve statistics differ  %s\n", runs,
+  std::printf("2. run_cuda_job vs the CPU BatchJob, %u run(s) of %s (%s): %zu of %zu final and %zu of %zu curve statistics differ  %s\n", runs,
               solvers.c_str(), kStrict ? "strict build: identical" : "release build: within 1e-6 relative or 4 SE", finals,
               cpu.stats.finals.size(), curves, cpu.stats.curves.size(), ok ? "ok" : "FAIL");
   const int w2 = cpu.layout.find_curve("w2");

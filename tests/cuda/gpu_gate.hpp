@@ -13,7 +13,7 @@ namespace klab::test {
 inline void require_gpu_or_exit(const char* what) {
   const GpuTestGate gate = gate_gpu_test(probe_cuda_device(), require_gpu_from_env());
   std::printf("%s%s\n", gate.message.c_str(), gate.run ? "" : (std::string("; ") + what + " needs a GPU.").c_str());
-  if (gate.run) std::printf("device 0: %s\n", cuda_device_description().c_str());
+  if (gate.run) std::printf("%s\n", cuda_device_description().c_str());
   std::fflush(stdout);
   if (!gate.run) std::exit(gate.exit_code);
 }

@@ -9,7 +9,7 @@
 //      within 1e-9 relative), and a moved bit can change an action at a near-tie of two Q values,
 //      after which the run's trajectory differs: at most 1% of the (run, learner) pairs may
 //      differ (the bandits test's rule);
-//   2. `run_cuda` (the --backend cuda path) against the CPU engine's BatchJob on all cores, the
+//   2. `run_cuda_job` (the --backend cuda engine) against the CPU engine's BatchJob on all cores, the
 //      three TD learners on the defaults, 256 runs: every curve and final statistic identical in a
 //      strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: Q-learning alone, 100,000 runs, K = 1000 episodes of H = 20 on
@@ -98,7 +98,7 @@ bool per_run_equality(bool quick) {
   return ok;
 }
 
-// 2. Batch statistics through run_cuda against the CPU engine.
+// 2. Batch statistics through run_cuda_job against the CPU engine.
 bool batch_statistics_match() {
   LearningExperiment e;
   if (!e.params().set_texts({{"methods", "q_learning,sarsa,expected_sarsa"}}).ok()) return false;
@@ -122,7 +122,7 @@ bool batch_statistics_match() {
       }
   }
   const bool ok = differing == 0;
-  std::printf("2. run_cuda vs the CPU engine (BatchJob, all cores), 3 TD learners, 256 runs (%s): %zu of %zu statistics differ  %s\n",
+  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), 3 TD learners, 256 runs (%s): %zu of %zu statistics differ  %s\n",
               kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
   std::printf("  GPU %.2f s, CPU engine on all cores %.2f s (256 runs)\n", gpu.seconds, cpu.seconds);
   return ok;

@@ -374,10 +374,12 @@ TEST_CASE("the cluster script runs the CLI command under srun on the chosen numb
   CHECK(script.find("#SBATCH --requeue\n") != std::string::npos);
   const std::string srun = "\nsrun " + klab::cli_command("bandits.regret", e->params(), settings) + " --threads 1 --resume\n";
   CHECK(script.find(srun) != std::string::npos);
-  // Tasks are clamped to [1, kMaxClusterTasks]; a CUDA setting is left out (MPI ranks run the CPU engine), and said so.
+  // Tasks are clamped to [1, kMaxClusterTasks]; a CUDA setting asks Slurm for one GPU per task and keeps --backend cuda.
   CHECK(klab::cluster_script("bandits.regret", e->params(), settings, 0).find("--ntasks=1\n") != std::string::npos);
+  CHECK(script.find("--gpus-per-task") == std::string::npos);
   settings.backend = klab::Backend::Cuda;
   const std::string cuda = klab::cluster_script("bandits.regret", e->params(), settings, 4);
-  CHECK(cuda.find("--backend") == std::string::npos);
-  CHECK(cuda.find("the CUDA setting of the browser is left out") != std::string::npos);
+  CHECK(cuda.find("#SBATCH --gpus-per-task=1\n") != std::string::npos);
+  CHECK(cuda.find("\nsrun " + klab::cli_command("bandits.regret", e->params(), settings) + " --threads 1 --resume\n") != std::string::npos);
+  CHECK(contains(cuda, " --backend cuda "));
 }
