@@ -30,7 +30,8 @@
 //   usf           a solver of the USF space searched at each NFE (usf_search.hpp; Liu et al., ICLR 2024, a
 //                 reading): per step, the multistep rule above of order 1..3 on x̂₀ or on ε̂ (the noise form:
 //                 x_s = (α_s/α_t) x_t − σ_s φ₁ m₀ − σ_s φ₂ D1 − σ_s φ₃ D2, φ₁ = e^h − 1, φ₂ = φ₁/h − 1, φ₃ = φ₂/h − ½),
-//                 on a searched time grid (solver_plan.hpp: UsfPlan)
+//                 or the Taylor update with finite-difference or low-order derivatives, with or without the
+//                 pseudo corrector, on a searched time grid (solver_plan.hpp: UsfPlan, UsfDeriv)
 //
 // The per-particle code of every update is particle_step.hpp (shared with the CUDA engine), the
 // time grid and the coefficients solver_plan.cpp.
