@@ -97,9 +97,9 @@ struct UsfPlan {
   std::vector<UsfStep> steps;
 };
 // Step i (from 1) of n as it runs: order capped at i; the derivative choice Dpm at order 1 (there is
-// none) and Taylor for LowOrder at order 2 (the same rule); no corrector on step n. Plans compare equal
-// exactly when they run alike once normalised.
+// none) and Taylor for LowOrder at order 2 (the same rule); no corrector on step n.
 UsfStep usf_normalised(UsfStep st, int i, int n);
+// Whether the steps of a and b run alike once normalised (their grids are not compared).
 bool same_usf_steps(const UsfPlan& a, const UsfPlan& b);
 
 // t_i = (1 − blend)(1 + u_i (t_end − 1)) + blend · t_λ(λ_1 + u_i (λ_{t_end} − λ_1)), u_i = (i/N)^power:

@@ -69,7 +69,7 @@ TEST_CASE("diffusion USF: the space holds DPM-Solver++ 2M and 3M bit for bit, an
 }
 
 TEST_CASE("diffusion USF: noise-prediction multistep steps converge at their order (logSNR steps, 120 to 240 NFE)") {
-  // As DPM-Solver++ 3M (diffusion_samplers_test.cpp), the third-order rule's warm-up leaves a global O(h²) term.
+  // As DPM-Solver++ 3M (diffusion_samplers_test.cpp), the released third-order rule is held near order 2.
   UsfSetup c;
   for (int order : {2, 3}) {
     const double e120 = discretisation_error(c.usf(uniform_plan(120, order, true)), c.reference);
