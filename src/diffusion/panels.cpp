@@ -16,11 +16,13 @@
 #include "diffusion/figures.hpp"
 #include "diffusion/mixture_editor.hpp"
 #include "diffusion/samplers_experiment.hpp"
+#include "diffusion/usf_plan_text.hpp"
 #include "diffusion/views.hpp"
 #include "imgui.h"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
+#include "ui/typeset.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -182,27 +184,48 @@ class SamplersView final : public ui::DemoView {
                      layers);
   }
 
-  // The USF plan run 1 found at the chosen budget (searched on first display): its time grid and,
-  // per run of consecutive steps with one strategy, the steps' times, order and prediction.
+  // The USF plan run 1 found at the chosen budget (searched on first display): its time grid, its
+  // text (usf_plan_text.hpp) and, per run of consecutive steps with one strategy, a row of the steps'
+  // times, order, prediction, derivative estimation and corrector.
   void usf_table() {
     const size_t u = index_of(params_.solvers, "usf", SIZE_MAX);
     if (u == SIZE_MAX) return;
     const UsfSearch& r = run_->usf(nfe_);
     const std::string head = "USF plan searched at " + num(budgets_[nfe_]) + " NFE (run 1)";
     if (!ImGui::CollapsingHeader((head + "##usf").c_str())) return;
-    const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(r.plan.steps.size()));
+    const std::vector<UsfStep>& st = r.plan.steps;
+    const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(st.size()));
     std::vector<std::pair<std::string, std::string>> rows;
     rows.push_back({"time grid", "blend " + num(r.plan.blend) + " (0: t-uniform, 1: λ-uniform), power " + num(r.plan.power)});
     rows.push_back({"search batch ‖x̂ − x*‖", num(r.error) + " (DPM-Solver++ 2M: " + num(r.start_error) + ", " + std::to_string(r.candidates) + " plans tried)"});
-    for (size_t i = 0; i < r.plan.steps.size();) {
+    rows.push_back({"plan", format_usf_plan(r.plan)});
+    ui::readout_table("##usf", rows, 1);
+    static const char* kColumns[] = {"steps", "t", "order", "prediction", "derivatives", "corrector"};
+    if (!ImGui::BeginTable("##usfsteps", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
+    for (const char* c : kColumns) ImGui::TableSetupColumn(c);
+    ImGui::TableHeadersRow();
+    auto same = [&](size_t a, size_t b) {
+      return st[a].order == st[b].order && st[a].noise == st[b].noise && st[a].deriv == st[b].deriv && st[a].corrector == st[b].corrector;
+    };
+    static const char* kDeriv[] = {"DPM-Solver's rule", "Taylor", "low-order first derivative"};
+    static_assert(std::size(kDeriv) == kUsfDerivCount);
+    for (size_t i = 0; i < st.size();) {
       size_t j = i;
-      while (j + 1 < r.plan.steps.size() && r.plan.steps[j + 1].order == r.plan.steps[i].order && r.plan.steps[j + 1].noise == r.plan.steps[i].noise) ++j;
-      const std::string steps = i == j ? "step " + std::to_string(i + 1) : "steps " + std::to_string(i + 1) + "–" + std::to_string(j + 1);
-      rows.push_back({steps + ": t " + num(t[i]) + " → " + num(t[j + 1]),
-                      "order " + std::to_string(r.plan.steps[i].order) + ", " + (r.plan.steps[i].noise ? "ε̂ (noise)" : "x̂₀ (data)")});
+      while (j + 1 < st.size() && same(j + 1, i)) ++j;
+      const std::string cells[] = {i == j ? std::to_string(i + 1) : std::to_string(i + 1) + "–" + std::to_string(j + 1),
+                                   num(t[i]) + " → " + num(t[j + 1]),
+                                   std::to_string(st[i].order),
+                                   st[i].noise ? "ε̂ (noise)" : "x̂₀ (data)",
+                                   st[i].order == 1 ? "–" : kDeriv[static_cast<size_t>(st[i].deriv)],
+                                   st[i].corrector ? "pseudo" : "–"};
+      ImGui::TableNextRow();
+      for (const std::string& c : cells) {
+        ImGui::TableNextColumn();
+        ui::rich_text(c);
+      }
       i = j + 1;
     }
-    ui::readout_table("##usf", rows, 2);
+    ImGui::EndTable();
   }
 
   void combo(const char* label, const std::vector<std::string>& items, size_t* chosen) {

@@ -37,6 +37,11 @@ struct PlanStep {
   int noise = 0;  // multistep steps: 1 when the step extrapolates the noise prediction ε̂, 0 the data prediction x̂₀
   int point[3] = {0, 0, 0};
   double c[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  // USF only (solver_plan.cpp, usf_taylor_update):
+  int weights = 0;        // 1: the update is x = c₀ x + c₁ m₀ + c₂ m₁ + c₃ m₂ (Taylor terms with finite-difference derivatives)
+  int correct = 0;        // 1: first correct the previous step's result with this step's evaluation (pseudo corrector)
+  int correct_noise = 0;  // the previous step's prediction (1: ε̂), which its corrector uses
+  double k[5] = {0, 0, 0, 0, 0};  // corrector: x = k₀ x_start + k₁ m(t_i) + k₂ m(t_{i−1}) + k₃ m(t_{i−2}) + k₄ m(t_{i−3})
 };
 
 // A solver plan as plain pointers (host vectors for the CPU, device copies for the GPU) and the
@@ -106,8 +111,9 @@ KLAB_INLINE void prior_particle(const PlanView& v, uint64_t j, double* x, double
 // trajectories: the same update, recorded; the engines pass none).
 KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, double* py, double* path = nullptr) {
   double x = *px, y = *py;
-  double a1x = 0.0, a1y = 0.0, a2x = 0.0, a2y = 0.0;  // multistep: x̂₀ at the two previous evaluation times
-  double n1x = 0.0, n1y = 0.0, n2x = 0.0, n2y = 0.0;  // and ε̂ there
+  double a1x = 0.0, a1y = 0.0, a2x = 0.0, a2y = 0.0, a3x = 0.0, a3y = 0.0;  // multistep: x̂₀ at the three previous evaluation times
+  double n1x = 0.0, n1y = 0.0, n2x = 0.0, n2y = 0.0, n3x = 0.0, n3y = 0.0;  // and ε̂ there
+  double xs = x, ys = y;  // USF: the state the current step started from (its corrector's start)
   for (int i = 0; i < v.steps; ++i) {
     const PlanStep& s = v.step[i];
     const double* c = s.c;
@@ -184,28 +190,52 @@ KLAB_INLINE void advance_particle(const PlanView& v, uint64_t j, double* px, dou
         // Multistep exponential integrator on the step's prediction m (x̂₀, or ε̂ when s.noise; USF
         // chooses it per step, DPM-Solver++ always x̂₀): one evaluation gives both, and both histories
         // are kept. c: the x coefficient, m₀'s; order 2: the D1 coefficient; order 3: r₀, r₁,
-        // r₀/(r₀ + r₁), r₀ + r₁, then D1's and D2's coefficients (solver_plan.cpp, multistep_step).
+        // r₀/(r₀ + r₁), r₀ + r₁, then D1's and D2's coefficients (solver_plan.cpp, multistep_step);
+        // s.weights: the four weights of a Taylor update (solver_plan.cpp, usf_taylor_update).
         double d0x, d0y, e0x, e0y;
         model_both(v, s.point[0], x, y, &d0x, &d0y, &e0x, &e0y);
+        if (s.correct) {
+          // USF's pseudo corrector of the previous step (t_{i−2} → t_{i−1}): its update redone from its start
+          // x_start with one more Taylor term, using this evaluation at its predicted end point (no new one).
+          const bool ce = s.correct_noise != 0;
+          const double* k = s.k;
+          x = k[0] * xs + k[1] * (ce ? e0x : d0x) + k[2] * (ce ? n1x : a1x) + k[3] * (ce ? n2x : a2x) + k[4] * (ce ? n3x : a3x);
+          y = k[0] * ys + k[1] * (ce ? e0y : d0y) + k[2] * (ce ? n1y : a1y) + k[3] * (ce ? n2y : a2y) + k[4] * (ce ? n3y : a3y);
+          if (path) {
+            path[2 * i - 2] = x;
+            path[2 * i - 1] = y;
+          }
+        }
+        xs = x;
+        ys = y;
         const bool eps = s.noise != 0;
         const double m0x = eps ? e0x : d0x, m0y = eps ? e0y : d0y;
         const double m1x = eps ? n1x : a1x, m1y = eps ? n1y : a1y, m2x = eps ? n2x : a2x, m2y = eps ? n2y : a2y;
-        x = c[0] * x + c[1] * m0x;
-        y = c[0] * y + c[1] * m0y;
-        if (s.order == 2) {
-          x += c[2] * (m0x - m1x);
-          y += c[2] * (m0y - m1y);
-        } else if (s.order == 3) {
-          const double ax = (m0x - m1x) / c[3], bx = (m1x - m2x) / c[4], ay = (m0y - m1y) / c[3], by = (m1y - m2y) / c[4];
-          const double big_d1x = ax + c[5] * (ax - bx), big_d1y = ay + c[5] * (ay - by);
-          const double big_d2x = (ax - bx) / c[6], big_d2y = (ay - by) / c[6];
-          x += c[7] * big_d1x - c[8] * big_d2x;
-          y += c[7] * big_d1y - c[8] * big_d2y;
+        if (s.weights) {
+          x = c[0] * x + c[1] * m0x + c[2] * m1x + c[3] * m2x;
+          y = c[0] * y + c[1] * m0y + c[2] * m1y + c[3] * m2y;
+        } else {
+          x = c[0] * x + c[1] * m0x;
+          y = c[0] * y + c[1] * m0y;
+          if (s.order == 2) {
+            x += c[2] * (m0x - m1x);
+            y += c[2] * (m0y - m1y);
+          } else if (s.order == 3) {
+            const double ax = (m0x - m1x) / c[3], bx = (m1x - m2x) / c[4], ay = (m0y - m1y) / c[3], by = (m1y - m2y) / c[4];
+            const double big_d1x = ax + c[5] * (ax - bx), big_d1y = ay + c[5] * (ay - by);
+            const double big_d2x = (ax - bx) / c[6], big_d2y = (ay - by) / c[6];
+            x += c[7] * big_d1x - c[8] * big_d2x;
+            y += c[7] * big_d1y - c[8] * big_d2y;
+          }
         }
+        a3x = a2x;
+        a3y = a2y;
         a2x = a1x;
         a2y = a1y;
         a1x = d0x;
         a1y = d0y;
+        n3x = n2x;
+        n3y = n2y;
         n2x = n1x;
         n2y = n1y;
         n1x = e0x;

@@ -1,6 +1,7 @@
 #include "diffusion/solver_plan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace klab::diffusion {
@@ -25,8 +26,26 @@ std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double p
 UsfPlan usf_start_plan(StepSchedule schedule, int nfe) {
   UsfPlan u;
   u.blend = schedule == StepSchedule::LogSnr ? 1.0 : 0.0;
-  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(2, i), false});
+  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(2, i), false, UsfDeriv::Dpm, false});
   return u;
+}
+
+UsfStep usf_normalised(UsfStep st, int i, int n) {
+  st.order = std::max(1, std::min(st.order, std::min(3, i)));
+  if (st.order == 1) st.deriv = UsfDeriv::Dpm;
+  if (st.order == 2 && st.deriv == UsfDeriv::LowOrder) st.deriv = UsfDeriv::Taylor;
+  if (i == n) st.corrector = false;
+  return st;
+}
+
+bool same_usf_steps(const UsfPlan& a, const UsfPlan& b) {
+  if (a.steps.size() != b.steps.size()) return false;
+  const int n = static_cast<int>(a.steps.size());
+  for (int i = 1; i <= n; ++i) {
+    const UsfStep x = usf_normalised(a.steps[static_cast<size_t>(i - 1)], i, n), y = usf_normalised(b.steps[static_cast<size_t>(i - 1)], i, n);
+    if (x.order != y.order || x.noise != y.noise || x.deriv != y.deriv || x.corrector != y.corrector) return false;
+  }
+  return true;
 }
 
 namespace {
@@ -129,6 +148,110 @@ PlanStep multistep_step(PlanBuilder& b, const std::vector<double>& t, int i, int
   return p;
 }
 
+// Derivative k (1 ≤ k ≤ E) of m in λ at the start point from E active points at offsets δ_j = λ_j − λ_s:
+// the weights a_j of m^{(k)} ≈ Σ_j a_j (m_j − m_s), the solution of Σ_j (δ_j^l / l!) a_j = [l = k],
+// l = 1..E (the truncated Taylor expansions of the m_j about λ_s; the authors' get_diff_derivative).
+// Gaussian elimination with partial pivoting (E ≤ 3).
+std::vector<double> taylor_derivative_weights(const std::vector<double>& delta, int k) {
+  const size_t e = delta.size();
+  std::vector<std::vector<double>> a(e, std::vector<double>(e + 1, 0.0));  // (E, E + 1): rows l = 1..E, then the right-hand side
+  for (size_t l = 0; l < e; ++l) {
+    for (size_t j = 0; j < e; ++j) {
+      double term = 1.0;
+      for (size_t q = 1; q <= l + 1; ++q) term *= delta[j] / static_cast<double>(q);
+      a[l][j] = term;
+    }
+    a[l][e] = static_cast<int>(l) + 1 == k ? 1.0 : 0.0;
+  }
+  for (size_t col = 0; col < e; ++col) {
+    size_t pivot = col;
+    for (size_t r = col + 1; r < e; ++r)
+      if (std::fabs(a[r][col]) > std::fabs(a[pivot][col])) pivot = r;
+    std::swap(a[col], a[pivot]);
+    for (size_t r = col + 1; r < e; ++r) {
+      const double f = a[r][col] / a[col][col];
+      for (size_t q = col; q <= e; ++q) a[r][q] -= f * a[col][q];
+    }
+  }
+  std::vector<double> w(e);
+  for (size_t r = e; r-- > 0;) {
+    double v = a[r][e];
+    for (size_t q = r + 1; q < e; ++q) v -= a[r][q] * w[q];
+    w[r] = v / a[r][r];
+  }
+  return w;
+}
+
+// The Taylor update of order active.size() + 1 from grid point `from` to grid point `to` on the
+// prediction (ε̂ when noise) with derivative k estimated from the grid points active[k − 1]
+// (solver_plan.hpp gives the expansion): x_to = w₀ x_from + w₁ m(t_to) + w₂ m(t_from) + w₃ m(t_{from−1})
+// + w₄ m(t_{from−2}).
+std::array<double, 5> usf_taylor_update(const NoiseSchedule& ns, const std::vector<double>& t, int from, int to, bool noise,
+                                        const std::vector<std::vector<int>>& active) {
+  auto lam = [&](int j) { return ns.lambda(t[static_cast<size_t>(j)]); };
+  const double h = lam(to) - lam(from), ts = t[static_cast<size_t>(to)], tf = t[static_cast<size_t>(from)];
+  std::array<double, 5> w{};
+  auto slot = [&](int j) -> double& { return w[static_cast<size_t>(j == to ? 1 : 2 + (from - j))]; };
+  w[0] = noise ? ns.alpha(ts) / ns.alpha(tf) : ns.sigma(ts) / ns.sigma(tf);
+  const double scale = noise ? -ns.sigma(ts) : ns.alpha(ts);
+  double g = noise ? std::expm1(h) : -std::expm1(-h), hk = 1.0;  // g_k, h^k/k!
+  slot(from) += scale * g;
+  for (size_t k = 1; k <= active.size(); ++k) {
+    hk *= h / static_cast<double>(k);
+    g = noise ? g - hk : hk - g;
+    const std::vector<int>& pts = active[k - 1];
+    std::vector<double> delta;
+    for (int j : pts) delta.push_back(lam(j) - lam(from));
+    const std::vector<double> a = taylor_derivative_weights(delta, static_cast<int>(k));
+    for (size_t q = 0; q < pts.size(); ++q) {
+      slot(pts[q]) += scale * g * a[q];
+      slot(from) -= scale * g * a[q];
+    }
+  }
+  return w;
+}
+
+// The active points of USF step i's derivatives k = 1..order − 1 (grid indices; the step starts at
+// i − 1): the order − 1 previous evaluations, or for LowOrder m′ from the nearest one only.
+std::vector<std::vector<int>> usf_active_points(int i, const UsfStep& st) {
+  std::vector<std::vector<int>> active;
+  for (int k = 1; k < st.order; ++k) {
+    const int count = st.deriv == UsfDeriv::LowOrder && k == 1 ? 1 : st.order - 1;
+    std::vector<int> pts;
+    for (int q = 1; q <= count; ++q) pts.push_back(i - 1 - q);
+    active.push_back(pts);
+  }
+  return active;
+}
+
+// USF step i with Taylor or LowOrder derivatives (UsfDeriv): the weights of usf_taylor_update.
+PlanStep usf_taylor_step(PlanBuilder& b, const std::vector<double>& t, int i, const UsfStep& st) {
+  PlanStep p;
+  p.order = st.order;
+  p.noise = st.noise ? 1 : 0;
+  p.weights = 1;
+  p.point[0] = b.point(t[static_cast<size_t>(i - 1)]);
+  const std::array<double, 5> w = usf_taylor_update(b.ns, t, i - 1, i, st.noise, usf_active_points(i, st));
+  p.c[0] = w[0];
+  p.c[1] = w[2];
+  p.c[2] = w[3];
+  p.c[3] = w[4];
+  return p;
+}
+
+// The pseudo corrector of USF step i (st), run by step i + 1 (p): order st.order + 1 from t_{i−1} to
+// t_i, every derivative's active points those of the predictor's same derivative (the last one's for
+// the new top derivative) plus t_i (the authors' get_corrector_mutate).
+void add_usf_corrector(PlanStep& p, const NoiseSchedule& ns, const std::vector<double>& t, int i, const UsfStep& st) {
+  std::vector<std::vector<int>> active = usf_active_points(i, st);
+  active.push_back(active.empty() ? std::vector<int>{} : active.back());
+  for (std::vector<int>& pts : active) pts.push_back(i);
+  const std::array<double, 5> w = usf_taylor_update(ns, t, i - 1, i, st.noise, active);
+  p.correct = 1;
+  p.correct_noise = st.noise ? 1 : 0;
+  for (size_t q = 0; q < 5; ++q) p.k[q] = w[q];
+}
+
 }  // namespace
 
 SolverPlan make_usf_plan(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u) {
@@ -139,8 +262,13 @@ SolverPlan make_usf_plan(const Mixture& m, const NoiseSchedule& s, const UsfPlan
   const int n = static_cast<int>(u.steps.size());
   b.plan.times = usf_time_grid(s, u.blend, u.power, n);
   for (int i = 1; i <= n; ++i) {
-    const UsfStep& st = u.steps[static_cast<size_t>(i - 1)];
-    b.plan.steps.push_back(multistep_step(b, b.plan.times, i, std::min(st.order, i), st.noise));
+    const UsfStep st = usf_normalised(u.steps[static_cast<size_t>(i - 1)], i, n);
+    PlanStep p = st.deriv == UsfDeriv::Dpm ? multistep_step(b, b.plan.times, i, st.order, st.noise) : usf_taylor_step(b, b.plan.times, i, st);
+    if (i > 1) {
+      const UsfStep prev = usf_normalised(u.steps[static_cast<size_t>(i - 2)], i - 1, n);
+      if (prev.corrector) add_usf_corrector(p, s, b.plan.times, i - 1, prev);
+    }
+    b.plan.steps.push_back(p);
   }
   return b.plan;
 }

@@ -26,11 +26,13 @@
 //                 the paper gives only the 2M algorithm): with r₀ = h_{i−1}/h, r₁ = h_{i−2}/h,
 //                 D1₀ = (m₀ − m₁)/r₀, D1₁ = (m₁ − m₂)/r₁, D1 = D1₀ + r₀/(r₀+r₁)(D1₀ − D1₁), D2 = (D1₀ − D1₁)/(r₀+r₁),
 //                 x_s = (σ_s/σ_t) x_t − α_s(e^{−h} − 1) m₀ + α_s((e^{−h} − 1)/h + 1) D1 − α_s((e^{−h} − 1 + h)/h² − ½) D2
-//                 (first step order 1, second order 2)
+//                 (first step order 1, second order 2; D2 ≈ ½h²m″ makes the last term half the Taylor term
+//                 α_s h³φ₃(−h) m″: local error O(h³), README "USF solver search")
 //   usf           a solver of the USF space searched at each NFE (usf_search.hpp; Liu et al., ICLR 2024, a
 //                 reading): per step, the multistep rule above of order 1..3 on x̂₀ or on ε̂ (the noise form:
 //                 x_s = (α_s/α_t) x_t − σ_s φ₁ m₀ − σ_s φ₂ D1 − σ_s φ₃ D2, φ₁ = e^h − 1, φ₂ = φ₁/h − 1, φ₃ = φ₂/h − ½),
-//                 on a searched time grid (solver_plan.hpp: UsfPlan)
+//                 or the Taylor update with finite-difference or low-order derivatives, with or without the
+//                 pseudo corrector, on a searched time grid (solver_plan.hpp: UsfPlan, UsfDeriv)
 //
 // The per-particle code of every update is particle_step.hpp (shared with the CUDA engine), the
 // time grid and the coefficients solver_plan.cpp.

@@ -1,19 +1,22 @@
 // A solver search at a fixed NFE in the spirit of S³ (Liu, Ning, Yang, Wang, "A Unified Sampling
-// Framework for Solver Searching of Diffusion Probabilistic Models", ICLR 2024), in this lab's
-// reading of its abstract: USF lets every step of an exponential-integrator solver choose its
-// strategy; S³ searches that space with a cheap performance predictor because the true metric
-// (FID) is expensive. Here the score is exact and the true metric is cheap, so the search uses it
-// directly (no predictor): the mean distance ‖x̂ − x*‖ between the candidate's samples and the
-// converged PF-ODE solution from the same noise, on a search batch of its own noise.
+// Framework for Solver Searching of Diffusion Probabilistic Models", ICLR 2024): USF lets every step
+// of an exponential-integrator solver choose its strategy; S³ searches that space by evolution guided
+// by a cheap performance predictor because the true metric (FID) is expensive. Here the score is exact
+// and the true metric is cheap, so the search uses it directly (no predictor): the mean distance
+// ‖x̂ − x*‖ between the candidate's samples and the converged PF-ODE solution from the same noise, on
+// a search batch of its own noise.
 //
 // Search space (UsfPlan, solver_plan.hpp), N = nfe steps of one evaluation each:
 //   time grid   blend ∈ {0, ¼, ½, ¾, 1} (t-uniform … λ-uniform), power ∈ {0.5, 0.75, 1, 1.25, 1.5, 2}
-//   per step    order ∈ {1, 2, 3} (capped at the step's index) × prediction ∈ {x̂₀, ε̂}; the steps are
-//               split into min(N, 8) contiguous blocks of equal size (±1) sharing one choice
+//   per step    order ∈ {1, 2, 3} (capped at the step's index) × prediction ∈ {x̂₀, ε̂};
+//               derivative estimation ∈ {DPM-Solver's rule, Taylor, low-order}; corrector ∈ {no, yes}
+//               (never on the last step). The steps are split into min(N, 8) contiguous blocks of
+//               equal size (±1); each block shares one strategy, one derivative choice, one corrector choice
 // Method: coordinate descent from DPM-Solver++ 2M on the demo's step schedule; each round visits
-// the coordinates (blend, power, block 1 … block B) in an order drawn from the Rng, tries every
-// value of the coordinate and keeps a strictly better one; at most kUsfRounds rounds, stopping
-// early after a round without improvement. Deterministic given (seed, run, stream): tested.
+// the coordinates (blend, power, then per block its strategy, derivatives and corrector) in an order
+// drawn from the Rng, tries every value of the coordinate and keeps a strictly better one; at most
+// kUsfRounds rounds, stopping early after a round without improvement. Deterministic given (seed,
+// run, stream): tested.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,7 +1,7 @@
 // CPU vs CUDA for diffusion.samplers (src/diffusion/engine.cu runs the same KLAB_HD per-particle
 // code as the CPU engine, particle_step.hpp, one GPU thread per particle):
-//   1. per-particle equality: every sampler (10; USF as a plan mixing orders 1–3, x̂₀ and ε̂ steps on a
-//      blended grid), on the ring (8 components, VP, logSNR steps) at
+//   1. per-particle equality: every sampler (10; USF as a plan mixing orders 1–3, x̂₀ and ε̂ steps,
+//      the derivative estimations and correctors on a blended grid), on the ring (8 components, VP, logSNR steps) at
 //      NFE 1, 5 and 12 (every partial last step of Heun and DPM-Solver-2/3), on the moons (16
 //      components, time-uniform steps) and on the rare-mode mixture under VE at NFE 12. The final
 //      particles equal the host twin's (sample_particles_host) bit for bit in a strict build (the
@@ -104,12 +104,13 @@ World world(const char* name, Preset preset, Process process, StepSchedule steps
   return World{name, make_preset(preset, 0.1), s, steps};
 }
 
-// A USF plan that exercises every branch of its step: orders 1, 2, 3 in turn, x̂₀ and ε̂ alternating, on a blended grid.
+// A USF plan that exercises every branch of its step: orders 1, 2, 3 in turn, x̂₀ and ε̂ alternating,
+// the three derivative estimations in turn, the corrector on every other step, on a blended grid.
 UsfPlan mixed_usf_plan(int nfe) {
   UsfPlan u;
   u.blend = 0.5;
   u.power = 1.25;
-  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(1 + (i - 1) % 3, i), i % 2 == 0});
+  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(1 + (i - 1) % 3, i), i % 2 == 0, static_cast<UsfDeriv>((i / 3) % kUsfDerivCount), i % 4 < 2});
   return u;
 }
 

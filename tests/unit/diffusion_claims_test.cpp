@@ -13,6 +13,7 @@
 #include "diffusion/kinetic.hpp"
 #include "diffusion/samplers_experiment.hpp"
 #include "diffusion/tsmc_experiment.hpp"
+#include "diffusion/usf_plan_text.hpp"
 
 namespace {
 
@@ -205,11 +206,8 @@ TEST_SUITE("claims") {
     while (!run.done()) run.step();
     for (size_t k = 0; k < 4; ++k) {
       const klab::diffusion::UsfSearch& u = run.usf(k);
-      std::string steps;  // per step: order, then d (x̂₀) or e (ε̂)
-      for (const klab::diffusion::UsfStep& st : u.plan.steps) steps += " " + std::to_string(st.order) + (st.noise ? "e" : "d");
       MESSAGE("claim 7, run 0, " << p.nfe[k] << " NFE: search batch " << u.error << " (from ++2M's " << u.start_error << "), held out "
-                                 << run.metric(0, k, klab::diffusion::kDiscError) << "; blend " << u.plan.blend << ", power " << u.plan.power
-                                 << ", steps" << steps);
+                                 << run.metric(0, k, klab::diffusion::kDiscError) << "; plan " << klab::diffusion::format_usf_plan(u.plan));
     }
   }
 

@@ -47,8 +47,9 @@ TEST_CASE("diffusion samplers: the reference PF-ODE solution has converged; DPM-
 
 TEST_CASE("diffusion samplers: the error falls at each solver's order between 120 and 240 NFE") {
   // log2(e(120)/e(240)) ≈ order on logSNR steps (DPM-Solver-2 and Heun: 2; DPM-Solver-3: 3). DPM-Solver++ 3M
-  // is third order per step, but its warm-up (one first-order, one second-order step, as in the
-  // authors' code) leaves a global O(h²) term: measured 2.2 here, so it is held to order 2.
+  // (the authors' released update) has half the Taylor term of x̂₀'s second derivative (src/diffusion/README.md,
+  // "USF solver search"), and its warm-up (one first-order, one second-order step) leaves a global O(h²) term
+  // too: measured 2.2 here, so it is held to order 2.
   CountingSetup c;
   Particles reference = c.z;
   solve_reference(c.m, c.s, reference);
