@@ -1,6 +1,9 @@
 #include "mdp/learning_cuda.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "core/ordered_batch.hpp"
 #include "mdp/episodic_problem.hpp"
@@ -68,9 +71,12 @@ TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
 
 }  // namespace
 
-Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs) {
-  TdWorldPool pool;
-  pool.world_of_run.reserve(runs);
+namespace {
+
+// The pool of runs first_run .. first_run + runs − 1 on this thread, a new entry whenever the world
+// changes (offsets into its own arrays).
+Status build_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs, TdWorldPool* pool) {
+  pool->world_of_run.reserve(runs);
   std::shared_ptr<const World> last;  // held, so that a new world cannot reuse its address
   for (uint32_t r = 0; r < runs; ++r) {
     Expected<std::shared_ptr<const World>> w = e.world_for(seed, first_run + r);
@@ -78,9 +84,62 @@ Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, do
     if (w.value() != last) {
       last = w.value();
       const EpisodicProblem problem(last->mdp, horizon, gamma);
-      pool.worlds.push_back(pool_world(problem, pool));
+      pool->worlds.push_back(pool_world(problem, *pool));
     }
-    pool.world_of_run.push_back(static_cast<uint32_t>(pool.worlds.size() - 1));
+    pool->world_of_run.push_back(static_cast<uint32_t>(pool->worlds.size() - 1));
+  }
+  return {};
+}
+
+// Appends `part`'s worlds and runs to `pool`, its offsets shifted past what `pool` holds: the pool a
+// single build_pool over both ranges makes, entry for entry.
+void append_pool(TdWorldPool& pool, TdWorldPool&& part) {
+  const long long ints = static_cast<long long>(pool.ints.size()), reals = static_cast<long long>(pool.reals.size());
+  const long long flags = static_cast<long long>(pool.flags.size());
+  const uint32_t worlds = static_cast<uint32_t>(pool.worlds.size());
+  for (TdWorld w : part.worlds) {
+    w.first_pair += ints, w.first_next += ints, w.next_state += ints;
+    w.next_prob += reals, w.reward += reals, w.start += reals, w.q_star += reals;
+    w.reachable += flags;
+    pool.worlds.push_back(w);
+  }
+  append(pool.ints, part.ints);
+  append(pool.reals, part.reals);
+  append(pool.flags, part.flags);
+  for (uint32_t i : part.world_of_run) pool.world_of_run.push_back(worlds + i);
+  part = TdWorldPool();  // freed as soon as it is copied
+}
+
+}  // namespace
+
+Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs,
+                                    int threads) {
+  TdWorldPool pool;
+  // One world for every run (a preset, a file, a fixed random MDP: WorldCache shares it): one entry.
+  if (!world_varies(e.world()) || runs <= kBlockRuns) {
+    const Status s = build_pool(e, horizon, gamma, seed, first_run, runs, &pool);
+    if (!s.ok()) return s;
+    return pool;
+  }
+  // A new world per run: blocks of kBlockRuns runs (BatchJob's blocks) built on `threads` threads,
+  // then appended in block order.
+  const uint32_t blocks = block_count(runs);
+  std::vector<TdWorldPool> parts(blocks);
+  std::vector<Status> errors(blocks);
+  std::atomic<uint32_t> next{0};
+  const auto work = [&] {
+    for (uint32_t b = next++; b < blocks; b = next++)
+      errors[b] = build_pool(e, horizon, gamma, seed, first_run + b * kBlockRuns, std::min(kBlockRuns, runs - b * kBlockRuns), &parts[b]);
+  };
+  if (threads <= 0) threads = default_thread_count();
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < std::min(threads, static_cast<int>(blocks)); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  pool.world_of_run.reserve(runs);
+  for (uint32_t b = 0; b < blocks; ++b) {
+    if (!errors[b].ok()) return errors[b];
+    append_pool(pool, std::move(parts[b]));
   }
   return pool;
 }
