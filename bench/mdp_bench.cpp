@@ -9,6 +9,9 @@
 //      meta-policy plus the scalar search on the CPO bound) against iterative primal-dual adaptation
 //      run until its iterate matches that step's reward within the budget, on the demo's default
 //      task distribution (6 × 6, 4 hazards, γ = 0.8, b = 0.1) from a safely meta-trained policy.
+//   4. the CUDA engine's world pool on the host (learning_cuda.hpp: td_world_pool): the worlds of
+//      `klab run mdp.learning --set world=random --runs 4096 --backend cuda` built and solved before
+//      the GPU starts, on one thread against blocks of 16 runs on every core (checked equal first).
 // Usage: mdp_bench [--quick]    (prints figures; asserts nothing)
 #include <chrono>
 #include <cmath>
@@ -16,6 +19,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/batch.hpp"
+#include "mdp/learning_cuda.hpp"
 #include "mdp/presets.hpp"
 #include "mdp/safe_adaptation.hpp"
 #include "mdp/safe_meta_training.hpp"
@@ -138,5 +143,31 @@ int main(int argc, char** argv) {
               "  its start and each iterate, the certified step only its start) -- fastest of %d interleaved repetitions per task\n",
               1e6 * closed_secs / matched, 1e6 * pd_secs / matched, iterations / matched, reps);
   std::printf("  time ratio primal-dual / closed form: %.2f\n", pd_secs / closed_secs);
+
+  // [4] The CUDA engine's world pool, one thread against every core.
+  LearningExperiment learning;
+  if (!learning.params().set_texts({{"methods", "q_learning,sarsa,expected_sarsa"}, {"world", "random"}}).ok()) return 1;
+  const uint32_t pool_runs = quick ? 512 : 4096;
+  const int cores = klab::default_thread_count();
+  const auto build = [&](int threads, double* best) {
+    klab::Expected<TdWorldPool> pool = klab::Status::error("not built");
+    for (int r = 0; r < 3; ++r) {
+      const auto t1 = Clock::now();
+      pool = td_world_pool(learning, learning.p().horizon, learning.p().gamma, 1, 0, pool_runs, threads);
+      *best = std::min(*best, seconds_since(t1));
+    }
+    return pool;
+  };
+  double serial = 1e300, parallel = 1e300;
+  const klab::Expected<TdWorldPool> a = build(1, &serial), b = build(cores, &parallel);
+  if (!a.ok() || !b.ok() || a.value().ints != b.value().ints || a.value().flags != b.value().flags ||
+      std::memcmp(a.value().reals.data(), b.value().reals.data(), a.value().reals.size() * sizeof(double)) != 0) {
+    std::printf("MISMATCH: the world pool built on %d threads differs from the one-thread pool\n", cores);
+    return 1;
+  }
+  std::printf("\nCUDA world pool on the host, mdp.learning --set world=random (S = 6, A = 2, b = 3, H = 20), %u runs (a world each), best of 3:\n",
+              pool_runs);
+  std::printf("  1 thread %.1f ms; blocks of 16 runs on %d threads %.1f ms (x%.2f; %.1f us per world on one thread; pools equal)\n", 1e3 * serial,
+              cores, 1e3 * parallel, serial / parallel, 1e6 * serial / pool_runs);
   return 0;
 }

@@ -16,7 +16,12 @@ namespace klab::mdp {
 Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e);
 // The worlds of runs first_run .. first_run + runs − 1 (built and solved on this CPU: rescaled
 // rewards, Q*_h, V*_0(ρ), reachable stage-states), consecutive runs of one world sharing an entry.
-Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs);
+// A new world per run (random MDPs with vary_world) is built in blocks of kBlockRuns runs on
+// `threads` threads (0: all cores, as BatchJob), appended in block order: the same pool, entry for
+// entry and bit for bit, whatever the number of threads (unit test "mdp.learning engine: the world
+// pool").
+Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs,
+                                    int threads = 0);
 // One run's record from its cfg.n_series outcomes (series s is layout slot s).
 void fill_td_record(const TdBatchConfig& cfg, const TdOutcome* outcome, RunRecord& out);
 

@@ -1,8 +1,9 @@
 // The live views of mdp.learning and mdp.constrained: plots and readouts only. Every number comes
 // from the code `klab run` and the tests run: ControlLearner (control_learner.hpp) and
-// TraceEvaluator (trace_evaluator.hpp) for mdp.learning, PrimalDual through lagrangian_iteration
-// (constrained_experiment.hpp) for mdp.constrained, on run 1's world and seed, so the live curves
-// are the Runs tab's run 1.
+// TraceEvaluator (trace_evaluator.hpp) for mdp.learning, in a live batch of runs 1..R
+// (learning_live.hpp: its bands are the Runs tab's of R runs); PrimalDual through
+// lagrangian_iteration (constrained_experiment.hpp) for mdp.constrained, on run 1's world and seed,
+// so its live curves are the Runs tab's run 1.
 #include "mdp/learning_panels.hpp"
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "mdp/figures.hpp"
 #include "mdp/grid_plot.hpp"
 #include "mdp/learning_experiment.hpp"
+#include "mdp/learning_live.hpp"
 #include "mdp/trace_evaluator.hpp"
 #include "mdp/world_editor_panel.hpp"
 #include "ui/param_panel.hpp"
@@ -41,85 +43,70 @@ plot::Line live_curve(const std::string& name, size_t slot, const std::vector<do
 }
 
 // ---------------------------------------------------------------------------------------------
-// mdp.learning: the learners the parameters select, each one episode per view step on run 1's
-// world: the control learners (Q-learning, SARSA, expected SARSA, UCBVI, through ControlLearner)
-// and the off-policy evaluators at the chosen λ (Retrace, tree backup, RBIS, through
-// TraceEvaluator). Left: the first control learner's values and ε-greedy policy on the grid with
-// its latest episode's path and the agent at its end; or state-visitation counts; or the first
-// evaluator's V̂^π under the target's rays (toggle); on other worlds V̂ against V* (or V^π) over the
-// states, or the visits. Right, the headline: every control learner's cumulative regret, with the
-// evaluators' errors beside it; when only evaluators are selected their errors are the headline.
-// Last, the evaluators' λ sweep: each evaluator also runs at every λ of trace_lambdas(), in step
-// with the others (the same behaviour episodes), its error at the latest episode drawn against λ.
-// A parameter λ on that grid is the sweep's own entry (the same seed: the same evaluator).
+// mdp.learning: the learners the parameters select, each one episode per view step, in a live batch
+// of runs 1..R (learning_live.hpp: R = 8 by default, the view's "runs" setting; fewer on worlds
+// where R runs would slow the play): the control learners (Q-learning, SARSA, expected SARSA,
+// UCBVI, through ControlLearner) and the off-policy evaluators at the chosen λ (Retrace, tree
+// backup, RBIS, through TraceEvaluator). Left: run 1's first control learner's values and ε-greedy
+// policy on the grid with its latest episode's path and the agent at its end; or state-visitation
+// counts; or the first evaluator's V̂^π under the target's rays (toggle); on other worlds V̂ against
+// V* (or V^π) over the states, or the visits. Right, the headline: every control learner's
+// cumulative regret, mean over the R runs with its 95% band (the Runs tab's band of R runs), with
+// the evaluators' errors (mean and band) beside it; when only evaluators are selected their errors
+// are the headline. Last, run 1's λ sweep: each evaluator also runs at every λ of trace_lambdas(),
+// in step with the others (the same behaviour episodes), its error at the latest episode drawn
+// against λ. A parameter λ on that grid is the sweep's own entry (the same seed: the same evaluator).
 class LearningView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const LearningExperiment&>(ctx.experiment);
     if (!e.p().grid.empty() && !editor_dismissed_) editor_.set_open(true);
-    learners_.clear();
-    evaluators_.clear();
     sweep_.clear();
     names_.clear();
     slots_.clear();
     eval_names_.clear();
     eval_slots_.clear();
-    regrets_.clear();
-    errors_.clear();
     sweep_errors_.clear();
-    episodes_x_.clear();
-    problem_.reset();
-    world_.reset();
     done_ = 0;
     episodes_ = e.p().episodes;
     lambda_ = e.p().lambda;
-    const std::vector<double>& grid = trace_lambdas();
-    const auto on_grid = std::find(grid.begin(), grid.end(), lambda_);
-    lambda_on_sweep_ = on_grid != grid.end();
     stride_ = std::max(1LL, (episodes_ + kLiveCurvePoints - 1) / kLiveCurvePoints);
-    Expected<std::shared_ptr<const World>> w = e.world_for(ctx.seed, 0);
-    if (!w.ok()) {
-      problem_text_ = w.status().message();
+    batch_ = std::make_unique<LearningLiveBatch>(e, ctx.seed, wanted_runs_);
+    if (batch_->runs() == 0) {
+      problem_text_ = batch_->world_error();
+      batch_.reset();
       return;
     }
     problem_text_.clear();
-    world_ = w.value();
-    problem_ = std::make_unique<EpisodicProblem>(world_->mdp, e.p().horizon, e.p().gamma);
-    ControlSettings c;
-    c.td = e.td_settings();
-    c.episodes = static_cast<uint32_t>(e.p().episodes);
-    c.bonus_scale = e.p().bonus_scale;
-    c.delta = e.p().delta;
+    const std::vector<double>& grid = trace_lambdas();
+    const auto on_grid = std::find(grid.begin(), grid.end(), lambda_);
+    sweep_at_lambda_ = on_grid == grid.end() ? -1 : static_cast<int>(on_grid - grid.begin());
+    const EpisodicProblem& problem = batch_->problem();
     for (size_t s = 0; s < e.p().methods.size(); ++s) {
       const LearningMethod method = learning_method(e.p().methods[s]);
-      if (const ControlMethod* control = std::get_if<ControlMethod>(&method)) {
-        learners_.push_back(std::make_unique<ControlLearner>(*problem_, *control, c, ctx.seed, 0));
+      if (std::holds_alternative<ControlMethod>(method)) {
         names_.push_back(e.p().methods[s]);
         slots_.push_back(s);
         continue;
       }
-      if (evaluators_.empty()) {
-        ope_ = off_policy_task(*problem_, e.p().target_eps, e.p().behaviour_eps);
-        target_values_ = evaluate_finite(problem_->scaled, ope_.target, problem_->scaled.reward);
-      }
+      if (eval_names_.empty()) target_values_ = evaluate_finite(problem.scaled, batch_->ope().target, problem.scaled.reward);
       const TraceMethod trace = std::get<TraceMethod>(method);
       sweep_.emplace_back();
-      for (double l : grid) sweep_.back().push_back(std::make_shared<TraceEvaluator>(*problem_, ope_, trace, l, e.p().ope_alpha, ctx.seed, 0));
-      evaluators_.push_back(lambda_on_sweep_ ? sweep_.back()[static_cast<size_t>(on_grid - grid.begin())]
-                                             : std::make_shared<TraceEvaluator>(*problem_, ope_, trace, lambda_, e.p().ope_alpha, ctx.seed, 0));
+      for (size_t k = 0; k < grid.size(); ++k)  // λ's own entry is run 1's evaluator of the batch (stepped there)
+        sweep_.back().push_back(static_cast<int>(k) == sweep_at_lambda_ ? batch_->evaluator(eval_names_.size())
+                                                                        : std::make_shared<TraceEvaluator>(problem, batch_->ope(), trace, grid[k],
+                                                                                                           e.p().ope_alpha, ctx.seed, 0));
       eval_names_.push_back(e.p().methods[s]);
       eval_slots_.push_back(s);
     }
-    regrets_.assign(learners_.size(), {});
-    errors_.assign(evaluators_.size(), {});
-    sweep_errors_.assign(evaluators_.size(), {});
+    sweep_errors_.assign(eval_names_.size(), {});
     first_error_ = eval_q_error_ = 0.0;
     path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
     path_ready_ = false;
     earliest_stage_ = earliest_stages();
   }
   bool animates() const override { return true; }
-  bool finished() const override { return !problem_ || done_ >= episodes_; }
+  bool finished() const override { return !batch_ || done_ >= episodes_; }
   std::string status() const override {
     char s[64];
     std::snprintf(s, sizeof s, "episode %lld / %lld", done_, episodes_);
@@ -129,42 +116,47 @@ class LearningView final : public ui::DemoView {
   double steps_total() const override { return static_cast<double>(episodes_); }
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && !finished(); ++k) {
-      for (size_t m = 0; m < learners_.size(); ++m) learners_[m]->run_episode(m == 0 ? path_.data() : nullptr);
-      if (!lambda_on_sweep_)
-        for (auto& ev : evaluators_) ev->run_episode();
+      batch_->run_episode(names_.empty() ? nullptr : path_.data());
       for (auto& row : sweep_)
-        for (auto& ev : row) ev->run_episode();
-      path_ready_ = !learners_.empty();
+        for (size_t i = 0; i < row.size(); ++i)
+          if (static_cast<int>(i) != sweep_at_lambda_) row[i]->run_episode();
+      path_ready_ = !names_.empty();
       ++done_;
       if (done_ % stride_ != 0 && done_ != episodes_) continue;
-      episodes_x_.push_back(static_cast<double>(done_));
-      for (size_t m = 0; m < learners_.size(); ++m) regrets_[m].push_back(learners_[m]->regret());
-      for (size_t m = 0; m < evaluators_.size(); ++m) errors_[m].push_back(evaluators_[m]->error());
+      batch_->record();
       for (size_t m = 0; m < sweep_.size(); ++m) {
         sweep_errors_[m].clear();
         for (const auto& ev : sweep_[m]) sweep_errors_[m].push_back(ev->error());
       }
       // O(H·SA) each: at the recorded episodes, not every frame.
-      if (!learners_.empty()) first_error_ = learners_.front()->max_error();
-      if (!evaluators_.empty()) eval_q_error_ = problem_->max_error(evaluators_.front()->q().data(), target_values_.q);
+      if (!names_.empty()) first_error_ = batch_->learner(0).max_error();
+      if (!eval_names_.empty()) eval_q_error_ = batch_->problem().max_error(batch_->evaluator(0)->q().data(), target_values_.q);
     }
   }
 
   void draw(ui::ViewContext& ctx) override {
     ParamSet& params = ctx.experiment.params();
     draw_edit_world_button(editor_, editor_dismissed_, params);
-    if (world_) draw_map_toggle();
-    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
-    if (!world_) {
+    if (batch_) draw_map_toggle();
+    draw_runs_setting(ctx);
+    if (editor_.open()) editor_.draw_toolbar(params, batch_ ? batch_->world_ptr().get() : nullptr);
+    if (!batch_) {
       ImGui::TextWrapped("No live run: %s", problem_text_.c_str());
       return;
     }
-    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(done_)}};
-    if (!learners_.empty()) rows.push_back({"ε_k", live_number(learners_.front()->epsilon())});
-    for (size_t m = 0; m < learners_.size(); ++m) rows.push_back({"regret " + names_[m], live_number(learners_[m]->regret())});
-    if (!learners_.empty()) rows.push_back({"max|Q−Q*| " + names_.front(), episodes_x_.empty() ? "–" : live_number(first_error_)});
-    for (size_t m = 0; m < evaluators_.size(); ++m) rows.push_back({"|V̂−V^π|(ρ) " + eval_names_[m], live_number(evaluators_[m]->error())});
-    if (!evaluators_.empty()) rows.push_back({"max|Q̂−Q^π| " + eval_names_.front(), episodes_x_.empty() ? "–" : live_number(eval_q_error_)});
+    const std::vector<double>& recorded = batch_->recorded_episodes();
+    // A learning curve's latest mean ± half-width of its band ("–" before the first record).
+    const auto latest = [&](const LiveBand& b) {
+      if (recorded.empty()) return std::string("–");
+      const double half = 0.5 * (b.hi.back() - b.lo.back());
+      return live_number(b.mean.back()) + (batch_->runs() > 1 ? " ± " + live_number(half) : "");
+    };
+    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(done_)}, {"runs in the mean", std::to_string(batch_->runs())}};
+    if (!names_.empty()) rows.push_back({"ε_k", live_number(batch_->learner(0).epsilon())});
+    for (size_t m = 0; m < names_.size(); ++m) rows.push_back({"regret " + names_[m], latest(batch_->regret()[m])});
+    if (!names_.empty()) rows.push_back({"max|Q−Q*| " + names_.front() + ", run 1", recorded.empty() ? "–" : live_number(first_error_)});
+    for (size_t m = 0; m < eval_names_.size(); ++m) rows.push_back({"|V̂−V^π|(ρ) " + eval_names_[m], latest(batch_->ope_error()[m])});
+    if (!eval_names_.empty()) rows.push_back({"max|Q̂−Q^π| " + eval_names_.front() + ", run 1", recorded.empty() ? "–" : live_number(eval_q_error_)});
     ui::readout_table("##learning", rows, 4);
     build_figure();
     if (editor_.open()) {
@@ -183,14 +175,32 @@ class LearningView final : public ui::DemoView {
  private:
   enum class MapShows { Values, Visits, Evaluator };
 
+  // "runs [1, 16]": how many runs the learning curves average (a view setting, not a parameter: the
+  // link and `klab run` are unchanged); a new value restarts the live batch.
+  void draw_runs_setting(ui::ViewContext& ctx) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted("  runs:");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+    ImGui::SliderInt("##live_runs", &slider_runs_, 1, static_cast<int>(kBlockRuns));
+    ui::record_item("button:learning_runs");
+    ui::help_tooltip("Runs 1 to R of the Runs tab, stepped together: the learning curves show their mean with a 95% confidence band; "
+                     "the map and the λ plot follow run 1. On large worlds fewer runs are kept (\"runs in the mean\") so that the "
+                     "play keeps its speed.");
+    if (ImGui::IsItemDeactivatedAfterEdit() && static_cast<uint32_t>(slider_runs_) != wanted_runs_) {  // on release, like the editor's sliders
+      wanted_runs_ = static_cast<uint32_t>(slider_runs_);
+      reset(ctx);
+    }
+  }
+
   // "show: values | visits | evaluator's V̂ of π" (a button label is not typeset): values needs a control learner, the last an evaluator.
   void draw_map_toggle() {
-    if (shows_ == MapShows::Values && learners_.empty()) shows_ = MapShows::Evaluator;
-    if (shows_ == MapShows::Evaluator && evaluators_.empty()) shows_ = MapShows::Values;
+    if (shows_ == MapShows::Values && names_.empty()) shows_ = MapShows::Evaluator;
+    if (shows_ == MapShows::Evaluator && eval_names_.empty()) shows_ = MapShows::Values;
     ImGui::SameLine();
     ImGui::TextUnformatted("  show:");
     int shown = static_cast<int>(shows_);
-    if (!learners_.empty()) {
+    if (!names_.empty()) {
       ImGui::SameLine();
       ImGui::RadioButton("values", &shown, static_cast<int>(MapShows::Values));
       ui::record_item("button:learning_values");
@@ -198,7 +208,7 @@ class LearningView final : public ui::DemoView {
     ImGui::SameLine();
     ImGui::RadioButton("visits", &shown, static_cast<int>(MapShows::Visits));
     ui::record_item("button:learning_visits");
-    if (!evaluators_.empty()) {
+    if (!eval_names_.empty()) {
       ImGui::SameLine();
       ImGui::RadioButton("evaluator's V̂ of π", &shown, static_cast<int>(MapShows::Evaluator));
       ui::record_item("button:learning_evaluator");
@@ -211,18 +221,18 @@ class LearningView final : public ui::DemoView {
   // For each state the first stage h at which it can be occupied (H when never): the stage whose
   // Q̂_h the map shows (stage-indexed values; a state first reachable at step h has no Q̂_0).
   std::vector<int> earliest_stages() const {
-    const Mdp& m = problem_->scaled;
-    const int horizon = problem_->task.horizon;
+    const Mdp& m = batch_->problem().scaled;
+    const int horizon = batch_->problem().task.horizon;
     std::vector<int> first(static_cast<size_t>(m.states), horizon);
     for (int h = horizon - 1; h >= 0; --h)
       for (int s = 0; s < m.states; ++s)
-        if (problem_->reachable[static_cast<size_t>(h) * m.states + s]) first[static_cast<size_t>(s)] = h;
+        if (batch_->problem().reachable[static_cast<size_t>(h) * m.states + s]) first[static_cast<size_t>(s)] = h;
     return first;
   }
 
   // Σ_a visits(s, a).
   std::vector<double> state_visits(const std::vector<uint32_t>& visits) const {
-    const Mdp& mdp = problem_->scaled;
+    const Mdp& mdp = batch_->problem().scaled;
     std::vector<double> n(static_cast<size_t>(mdp.states), 0.0);
     for (int s = 0; s < mdp.states; ++s)
       for (int i = mdp.first_pair[s]; i < mdp.first_pair[s + 1]; ++i) n[static_cast<size_t>(s)] += visits[static_cast<size_t>(i)];
@@ -237,40 +247,40 @@ class LearningView final : public ui::DemoView {
     Policy pi;
   };
   MapValues map_values(bool evaluator) const {
-    const Mdp& m = problem_->scaled;
-    const std::vector<double>& q = evaluator ? evaluators_.front()->q() : learners_.front()->q();
+    const Mdp& m = batch_->problem().scaled;
+    const std::vector<double>& q = evaluator ? batch_->evaluator(0)->q() : batch_->learner(0).q();
     MapValues out{std::vector<double>(static_cast<size_t>(m.states), NAN), std::vector<double>(static_cast<size_t>(m.states), NAN),
                   Policy(static_cast<size_t>(m.pairs()), 0.0)};
     for (int s = 0; s < m.states; ++s) {
       const int h = earliest_stage_[static_cast<size_t>(s)];
-      if (h >= problem_->task.horizon) continue;
+      if (h >= batch_->problem().task.horizon) continue;
       const size_t at = static_cast<size_t>(h) * m.pairs() + m.first_pair[s];
       const size_t vs = static_cast<size_t>(h) * m.states + s;
       const int n = m.actions(s);
       double v = evaluator ? 0.0 : *std::max_element(q.begin() + static_cast<long>(at), q.begin() + static_cast<long>(at) + n);
       for (int a = 0; a < n; ++a) {
-        const double p = evaluator ? ope_.target[at + a] : epsilon_greedy_prob(&q[at], n, learners_.front()->epsilon(), a);
+        const double p = evaluator ? batch_->ope().target[at + a] : epsilon_greedy_prob(&q[at], n, batch_->learner(0).epsilon(), a);
         out.pi[static_cast<size_t>(m.first_pair[s] + a)] = p;
         if (evaluator) v += p * q[at + a];
       }
       out.estimate[static_cast<size_t>(s)] = v;
-      out.reference[static_cast<size_t>(s)] = evaluator ? target_values_.v[vs] : problem_->optimum.v[vs];
+      out.reference[static_cast<size_t>(s)] = evaluator ? target_values_.v[vs] : batch_->problem().optimum.v[vs];
     }
     return out;
   }
 
   plot::Plot map_plot() const {
-    const Mdp& m = problem_->scaled;
+    const Mdp& m = batch_->problem().scaled;
     const bool evaluator = shows_ == MapShows::Evaluator;
-    const bool control = !learners_.empty() && !evaluator;  // the first control learner's map (its path, its visits)
+    const bool control = !names_.empty() && !evaluator;  // the first control learner's map (its path, its visits)
     const std::string who = (control ? names_.front() : eval_names_.front()) + ", run 1";
-    if (world_->layout.rows > 0) {
+    if (batch_->world().layout.rows > 0) {
       GridPlotInput in;
       in.mdp = &m;
-      in.layout = &world_->layout;
+      in.layout = &batch_->world().layout;
       MapValues mv;
       if (shows_ == MapShows::Visits) {
-        const std::vector<double> n = state_visits(control ? learners_.front()->visits() : evaluators_.front()->visits());
+        const std::vector<double> n = state_visits(control ? batch_->learner(0).visits() : batch_->evaluator(0)->visits());
         for (double c : n) in.state_values.push_back(std::log10(1.0 + c));
         in.title = control ? who + ": state visits (colour), latest episode (line), agent (dot)" : "behaviour μ, run 1: state visits";
         in.value_label = "log₁₀(1 + visits)";
@@ -284,8 +294,8 @@ class LearningView final : public ui::DemoView {
       }
       plot::Plot p = grid_plot(in);
       if (control && path_ready_) {
-        p.lines.push_back(grid_path(world_->layout, path_, "episode path", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
-        p.points.push_back(grid_points(world_->layout, {path_.back()}, "agent", plot::kOptimumGold, 6.0f));
+        p.lines.push_back(grid_path(batch_->world().layout, path_, "episode path", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
+        p.points.push_back(grid_points(batch_->world().layout, {path_.back()}, "agent", plot::kOptimumGold, 6.0f));
       }
       return p;
     }
@@ -300,8 +310,8 @@ class LearningView final : public ui::DemoView {
         for (int s = 0; s < m.states; ++s) line.x.push_back(s), line.y.push_back(std::max(1.0, n[static_cast<size_t>(s)]));
         p.lines.push_back(line);
       };
-      for (size_t l = 0; l < learners_.size(); ++l) add(names_[l], slots_[l], learners_[l]->visits());
-      if (!evaluators_.empty()) add("behaviour μ", eval_slots_.front(), evaluators_.front()->visits());  // every evaluator sees μ's episodes
+      for (size_t l = 0; l < names_.size(); ++l) add(names_[l], slots_[l], batch_->learner(l).visits());
+      if (!eval_names_.empty()) add("behaviour μ", eval_slots_.front(), batch_->evaluator(0)->visits());  // every evaluator sees μ's episodes
     } else {
       const MapValues mv = map_values(evaluator);
       p.title = evaluator ? who + ": V̂^π_h(s) and V^π_h(s), h the first stage at s" : who + ": V̂_h(s) and V*_h(s), h the first stage at s";
@@ -325,27 +335,38 @@ class LearningView final : public ui::DemoView {
     return p;
   }
 
-  // One curve per series against the recorded episodes; x covers 0 (log: 1) to K.
+  // One curve per series against the recorded episodes, the mean over the live batch with its 95%
+  // band (lo, hi: drawn as the Runs tab draws its bands); x covers 0 (log: 1) to K.
   plot::Plot episode_plot(const std::string& title, plot::Scale scale, const std::string& y_label, const std::vector<std::string>& names,
-                          const std::vector<size_t>& slots, const std::vector<std::vector<double>>& curves) const {
+                          const std::vector<size_t>& slots, const std::vector<LiveBand>& bands) const {
     plot::Plot p;
     p.title = title;
     p.x = {"episode k", scale};
     p.x.cover_lo = scale == plot::Scale::Log ? 1.0 : 0.0, p.x.cover_hi = static_cast<double>(episodes_);
     p.y = {y_label, scale};
-    for (size_t m = 0; m < names.size(); ++m) p.lines.push_back(live_curve(names[m], slots[m], episodes_x_, curves[m]));
+    for (size_t m = 0; m < names.size(); ++m) {
+      plot::Line l = live_curve(names[m], slots[m], batch_->recorded_episodes(), bands[m].mean);
+      if (batch_->runs() > 1) l.lo = bands[m].lo, l.hi = bands[m].hi;
+      p.lines.push_back(std::move(l));
+    }
     return p;
+  }
+
+  // "mean of R runs ± 95% CI" (or "run 1" for a batch of one).
+  std::string over_runs() const {
+    return batch_->runs() > 1 ? "mean of " + std::to_string(batch_->runs()) + " runs ± 95% CI" : "run 1";
   }
 
   // Each evaluator's error at the latest recorded episode against λ (trace_lambdas(): the Runs tab's
   // "ope_error_vs_lambda", which it equals at the last episode), the parameter λ marked.
   plot::Plot lambda_plot() const {
     plot::Plot p;
-    p.title = "Evaluation error vs λ after " + plot::format_number(episodes_x_.empty() ? 0.0 : episodes_x_.back()) + " episodes, run 1";
+    const std::vector<double>& recorded = batch_->recorded_episodes();
+    p.title = "Evaluation error vs λ after " + plot::format_number(recorded.empty() ? 0.0 : recorded.back()) + " episodes, run 1";
     p.x = {"λ", plot::Scale::Linear};
     p.x.cover_lo = 0.0, p.x.cover_hi = 1.0;
     p.y = {"error", plot::Scale::Log};
-    for (size_t m = 0; m < sweep_errors_.size() && !episodes_x_.empty(); ++m) {
+    for (size_t m = 0; m < sweep_errors_.size() && !recorded.empty(); ++m) {
       p.lines.push_back(live_curve(eval_names_[m], eval_slots_[m], trace_lambdas(), sweep_errors_[m]));
       plot::Points grid;  // the λ grid's points (one legend entry with the line: same name)
       grid.name = eval_names_[m];
@@ -364,16 +385,17 @@ class LearningView final : public ui::DemoView {
 
   // The headline is the regret when a control learner runs, else the evaluators' errors.
   void build_figure() {
-    figure_.title = "mdp.learning on " + world_->name + ", run 1";
+    figure_.title = "mdp.learning on " + batch_->world().name + (batch_->runs() > 1 ? ", runs 1–" + std::to_string(batch_->runs()) : ", run 1");
     figure_.plots = {map_plot()};
     plot_ids_ = {"map"};
-    if (!learners_.empty()) {
-      figure_.plots.push_back(episode_plot("Cumulative regret Σ_k (V*₀(ρ) − G_k), run 1", plot::Scale::Linear, "regret", names_, slots_, regrets_));
+    if (!names_.empty()) {
+      figure_.plots.push_back(episode_plot("Cumulative regret Σ_k (V*₀(ρ) − G_k), " + over_runs(), plot::Scale::Linear, "regret", names_, slots_,
+                                           batch_->regret()));
       plot_ids_.push_back("regret");
     }
-    if (!evaluators_.empty()) {
-      const std::string title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, run 1";
-      figure_.plots.push_back(episode_plot(title, plot::Scale::Log, "error", eval_names_, eval_slots_, errors_));
+    if (!eval_names_.empty()) {
+      const std::string title = "Off-policy evaluation, λ = " + format_real(lambda_) + ": |V̂(ρ; π) − V(ρ; π)|, " + over_runs();
+      figure_.plots.push_back(episode_plot(title, plot::Scale::Log, "error", eval_names_, eval_slots_, batch_->ope_error()));
       plot_ids_.push_back("ope");
       figure_.plots.push_back(lambda_plot());
       plot_ids_.push_back("ope_vs_lambda");
@@ -381,26 +403,22 @@ class LearningView final : public ui::DemoView {
     figure_.headline = 1;
   }
 
-  std::shared_ptr<const World> world_;
-  std::unique_ptr<EpisodicProblem> problem_;
+  std::unique_ptr<LearningLiveBatch> batch_;  // runs 1..R of every learner (run 1: the map, the readouts)
   std::string problem_text_;
-  std::vector<std::unique_ptr<ControlLearner>> learners_;
-  std::vector<std::shared_ptr<TraceEvaluator>> evaluators_;  // at the parameter λ: the sweep's entry when λ is on its grid
-  std::vector<std::vector<std::shared_ptr<TraceEvaluator>>> sweep_;  // (evaluators, trace_lambdas()) the λ sweep, in step with them
-  OffPolicyTask ope_;                       // their π, μ, V(ρ; π)
-  FiniteValues target_values_;              // V^π_h, Q^π_h of the target
+  std::vector<std::vector<std::shared_ptr<TraceEvaluator>>> sweep_;  // (evaluators, trace_lambdas()) run 1's λ sweep, in step with them
+  FiniteValues target_values_;              // V^π_h, Q^π_h of run 1's target
   std::vector<std::string> names_, eval_names_;  // method ids of the control learners, of the evaluators
   std::vector<size_t> slots_, eval_slots_;  // their index in `methods` (palette colour)
-  std::vector<std::vector<double>> regrets_, errors_;  // (learners | evaluators, recorded episodes)
   std::vector<std::vector<double>> sweep_errors_;      // (evaluators, trace_lambdas()) at the latest recorded episode
-  std::vector<double> episodes_x_;
   std::vector<std::string> plot_ids_;       // the ids of figure_.plots
   std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H
   std::vector<int> earliest_stage_;         // (S)
   double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
   double eval_q_error_ = 0.0;               // max|Q̂_h − Q^π_h| of the first evaluator at the last recorded episode
   double lambda_ = 0.0;
-  bool lambda_on_sweep_ = false;  // λ is one of trace_lambdas(): evaluators_ are sweep_ entries
+  int sweep_at_lambda_ = -1;  // λ's index in trace_lambdas() (its sweep entry is the batch's run 1 evaluator), -1: none
+  uint32_t wanted_runs_ = kLiveRuns;  // the "runs" setting
+  int slider_runs_ = static_cast<int>(kLiveRuns);
   bool path_ready_ = false;
   MapShows shows_ = MapShows::Values;
   long long done_ = 0, episodes_ = 0, stride_ = 1;

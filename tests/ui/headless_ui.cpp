@@ -1150,6 +1150,60 @@ TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the
   check_plots(plots, "evaluators only, live");
 }
 
+TEST_CASE("mdp.learning's learning curves: the mean of 8 live runs with 95% bands; the runs setting at 1 shows run 1 alone") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.learning");
+  REQUIRE(app.experiment().params().set_texts({{"episodes", "200"}}).ok());
+  for (int f = 0; f < 30; ++f) ui.frame(app);
+  REQUIRE(app.view()->steps_done() > 0.0);
+  // The regret (headline) and the evaluators' error: every series a mean with a band (lo < hi
+  // somewhere), titled by its runs; the λ plot follows run 1.
+  const auto learning_curves = [&]() {
+    std::vector<const klab::plot::Plot*> found;
+    for (const klab::plot::Plot& p : app.view()->figure().plots)
+      if (p.title.rfind("Cumulative regret", 0) == 0 || p.title.rfind("Off-policy evaluation", 0) == 0) found.push_back(&p);
+    return found;
+  };
+  REQUIRE(learning_curves().size() == 2);
+  for (const klab::plot::Plot* p : learning_curves()) {
+    CAPTURE(p->title);
+    CHECK(p->title.find("mean of 8 runs ± 95% CI") != std::string::npos);
+    for (const klab::plot::Line& l : p->lines) {
+      REQUIRE(l.lo.size() == l.y.size());
+      REQUIRE(l.hi.size() == l.y.size());
+      bool wide = false;
+      for (size_t i = 0; i < l.y.size(); ++i) wide = wide || l.hi[i] > l.lo[i];
+      CHECK(wide);
+    }
+  }
+  check_plots(recorded_frame(ui, app), "learning curves with bands");
+  // The runs setting: a click at the slider's left end asks for one run.
+  std::vector<klab::ui::PlotRecord> items;
+  klab::ui::set_plot_recorder(&items);
+  ui.frame(app);
+  klab::ui::set_plot_recorder(nullptr);
+  const auto slider = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:learning_runs"; });
+  REQUIRE(slider != items.end());
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(slider->cell_min.x + 1, (slider->cell_min.y + slider->cell_max.y) / 2);
+  ui.frame(app);
+  io.MouseDown[0] = true;
+  ui.frame(app);
+  ui.frame(app);
+  io.MouseDown[0] = false;
+  ui.frame(app);
+  release_mouse();
+  for (int f = 0; f < 10; ++f) ui.frame(app);
+  REQUIRE(learning_curves().size() == 2);
+  for (const klab::plot::Plot* p : learning_curves()) {
+    CAPTURE(p->title);
+    CHECK(p->title.find(", run 1") != std::string::npos);
+    for (const klab::plot::Line& l : p->lines) CHECK(l.lo.empty());
+  }
+  check_plots(recorded_frame(ui, app), "learning curves of run 1");
+}
+
 TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();

@@ -61,3 +61,50 @@ TEST_CASE("mdp.learning engine: methods the CUDA engine does not run are named")
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().find("'ucbvi', 'retrace'") != std::string::npos);
 }
+
+namespace {
+
+// World i of `pool` as plain arrays (ints, reals, flags in the order of TdWorld's offsets), V*_0(ρ) last.
+std::vector<double> world_data(const TdWorldPool& pool, size_t i, int horizon) {
+  const TdWorld& w = pool.worlds[i];
+  const size_t nnz = static_cast<size_t>(pool.ints[static_cast<size_t>(w.first_next + w.pairs)]);
+  std::vector<double> d;
+  const auto ints = [&](long long at, size_t n) { d.insert(d.end(), pool.ints.begin() + at, pool.ints.begin() + at + static_cast<long long>(n)); };
+  const auto reals = [&](long long at, size_t n) { d.insert(d.end(), pool.reals.begin() + at, pool.reals.begin() + at + static_cast<long long>(n)); };
+  const size_t states = static_cast<size_t>(w.states), pairs = static_cast<size_t>(w.pairs), h = static_cast<size_t>(horizon);
+  ints(w.first_pair, states + 1), ints(w.first_next, pairs + 1), ints(w.next_state, nnz);
+  reals(w.next_prob, nnz), reals(w.reward, pairs), reals(w.start, states), reals(w.q_star, h * pairs);
+  d.insert(d.end(), pool.flags.begin() + w.reachable, pool.flags.begin() + w.reachable + static_cast<long long>(h * states));
+  d.push_back(w.v_star);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("mdp.learning engine: the world pool is the same built on one thread or several, run for run") {
+  LearningExperiment e;
+  REQUIRE(e.params().set_texts({{"methods", "q_learning"}, {"world", "random"}, {"size", "5"}, {"actions", "3"}, {"horizon", "4"}}).ok());
+  const uint64_t seed = 9;
+  const uint32_t first = 3, runs = 50;  // four blocks of kBlockRuns, the last one partial
+  const Expected<TdWorldPool> one = td_world_pool(e, 4, 1.0, seed, first, runs, 1), four = td_world_pool(e, 4, 1.0, seed, first, runs, 4);
+  REQUIRE(one.ok());
+  REQUIRE(four.ok());
+  CHECK(one.value().ints == four.value().ints);
+  CHECK(std::memcmp(one.value().reals.data(), four.value().reals.data(), one.value().reals.size() * sizeof(double)) == 0);
+  CHECK(one.value().flags == four.value().flags);
+  CHECK(one.value().world_of_run == four.value().world_of_run);
+  REQUIRE(four.value().worlds.size() == runs);  // a new world per run
+  for (uint32_t r = 0; r < runs; ++r) {  // each entry is that run's world on its own (offsets shifted right)
+    const Expected<TdWorldPool> alone = td_world_pool(e, 4, 1.0, seed, first + r, 1, 1);
+    REQUIRE(alone.ok());
+    const std::vector<double> a = world_data(four.value(), four.value().world_of_run[r], 4), b = world_data(alone.value(), 0, 4);
+    REQUIRE(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  }
+  // One world for every run (RiverSwim): one entry, whatever the number of runs.
+  LearningExperiment river;
+  const Expected<TdWorldPool> shared = td_world_pool(river, 20, 1.0, seed, 0, 40, 4);
+  REQUIRE(shared.ok());
+  CHECK(shared.value().worlds.size() == 1);
+  CHECK(shared.value().world_of_run == std::vector<uint32_t>(40, 0));
+}
