@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
 
 namespace klab::offline {
@@ -31,23 +32,16 @@ Expected<EdgeBatchConfig> edge_batch_config(const EdgeExperiment& e) {
 
 namespace {
 
-template <class T, class U>
-long long append(std::vector<T>& pool, const std::vector<U>& values) {
-  const long long at = static_cast<long long>(pool.size());
-  pool.insert(pool.end(), values.begin(), values.end());
-  return at;
-}
-
 EdgeWorld pool_world(const mdp::Mdp& m, EdgeWorldPool& pool) {
   EdgeWorld w;
   w.states = m.states;
   w.pairs = m.pairs();
-  w.first_pair = append(pool.ints, m.first_pair);
-  w.first_next = append(pool.ints, m.first_next);
-  w.next_state = append(pool.ints, m.next_state);
-  w.next_prob = append(pool.reals, m.next_prob);
-  w.reward = append(pool.reals, m.reward);
-  w.absorbing = append(pool.flags, absorbing_states(m));
+  w.first_pair = append_flat(pool.ints, m.first_pair);
+  w.first_next = append_flat(pool.ints, m.first_next);
+  w.next_state = append_flat(pool.ints, m.next_state);
+  w.next_prob = append_flat(pool.reals, m.next_prob);
+  w.reward = append_flat(pool.reals, m.reward);
+  w.absorbing = append_flat(pool.flags, absorbing_states(m));
   w.discount = m.discount;
   return w;
 }
@@ -87,7 +81,7 @@ Expected<EdgeBatch> edge_batch(const EdgeExperiment& e, uint64_t seed, uint32_t 
     EdgeRunData d;
     d.world = static_cast<uint32_t>(b.pool.worlds.size() - 1);
     d.size = static_cast<uint32_t>(pb.dataset.transitions.size());
-    d.first = append(b.pool.transitions, pb.dataset.transitions);
+    d.first = append_flat(b.pool.transitions, pb.dataset.transitions);
     b.pool.runs.push_back(d);
   }
   return b;

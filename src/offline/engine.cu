@@ -74,31 +74,25 @@ Status run_edge_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | flags | transitions | run data | Q | Q̂ | rings | snapshots.
-  size_t at = 0;
-  auto place = [&at](size_t bytes) {
-    const size_t here = at;
-    at += cuda_aligned(bytes);
-    return here;
-  };
-  const size_t cfg_at = place(sizeof(EdgeBatchConfig)), worlds_at = place(pool.worlds.size() * sizeof(EdgeWorld));
-  const size_t ints_at = place(pool.ints.size() * sizeof(int)), reals_at = place(pool.reals.size() * sizeof(double));
-  const size_t flags_at = place(pool.flags.size()), data_at = place(pool.transitions.size() * sizeof(Transition));
-  const size_t runs_at = place(pool.runs.size() * sizeof(EdgeRunData));
-  const size_t q_at = place(items * q_size * sizeof(double)), q_min_at = place(items * max_pairs * sizeof(double));
-  const size_t ring_at = place(items * ring_size * sizeof(int)), out_at = place(items * snapshot_doubles * sizeof(double));
-  const size_t bytes = at;
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(EdgeBatchConfig)), worlds_at = plan.place(pool.worlds.size() * sizeof(EdgeWorld));
+  const size_t ints_at = plan.place(pool.ints.size() * sizeof(int)), reals_at = plan.place(pool.reals.size() * sizeof(double));
+  const size_t flags_at = plan.place(pool.flags.size()), data_at = plan.place(pool.transitions.size() * sizeof(Transition));
+  const size_t runs_at = plan.place(pool.runs.size() * sizeof(EdgeRunData));
+  const size_t q_at = plan.place(items * q_size * sizeof(double)), q_min_at = plan.place(items * max_pairs * sizeof(double));
+  const size_t ring_at = plan.place(items * ring_size * sizeof(int)), out_at = plan.place(items * snapshot_doubles * sizeof(double));
+  const size_t bytes = plan.bytes;
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
   CudaJob job;
   if (Status s = job.open(bytes, std::to_string(items) + " learners"); !s.ok()) return s;
-  auto upload = [&](size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(job.device + offset, data, n, cudaMemcpyHostToDevice, job.stream); };
-  KLAB_CUDA_TRY(upload(cfg_at, &cfg, sizeof(EdgeBatchConfig)));
-  KLAB_CUDA_TRY(upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(EdgeWorld)));
-  KLAB_CUDA_TRY(upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
-  KLAB_CUDA_TRY(upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
-  if (!pool.flags.empty()) KLAB_CUDA_TRY(upload(flags_at, pool.flags.data(), pool.flags.size()));
-  KLAB_CUDA_TRY(upload(data_at, pool.transitions.data(), pool.transitions.size() * sizeof(Transition)));
-  KLAB_CUDA_TRY(upload(runs_at, pool.runs.data(), pool.runs.size() * sizeof(EdgeRunData)));
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(EdgeBatchConfig)));
+  KLAB_CUDA_TRY(job.upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(EdgeWorld)));
+  KLAB_CUDA_TRY(job.upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
+  KLAB_CUDA_TRY(job.upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
+  if (!pool.flags.empty()) KLAB_CUDA_TRY(job.upload(flags_at, pool.flags.data(), pool.flags.size()));
+  KLAB_CUDA_TRY(job.upload(data_at, pool.transitions.data(), pool.transitions.size() * sizeof(Transition)));
+  KLAB_CUDA_TRY(job.upload(runs_at, pool.runs.data(), pool.runs.size() * sizeof(EdgeRunData)));
   const EdgeBatchConfig* device_cfg = reinterpret_cast<const EdgeBatchConfig*>(job.device + cfg_at);
   const EdgePoolView view{reinterpret_cast<const EdgeWorld*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
                           reinterpret_cast<const double*>(job.device + reals_at), job.device + flags_at,
