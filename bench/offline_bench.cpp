@@ -3,6 +3,10 @@
 // the true dynamics plus the updates — on four rooms (104 states, γ = 0.9) from a noisy-expert
 // dataset, with one Q-table (MOPO/MBPO) and with RAVL's ensemble of N = 10 (each update writes all N
 // members and keeps their minimum). The issue asks for "tabular learner updates per second per core".
+// Then the host twin of offline.edge_of_reach's CUDA engine (offline/engine.hpp: the same code, run by
+// run on this core) at the demo's defaults (mopo, ravl N = 10, full horizon; 200 × 250 updates each),
+// after checking its final Q̂ against the CPU engine's learners (EdgeRun): updates per second, the
+// learners alone (the exact evaluations of the checkpoints are not timed).
 // Then the MLP learners of offline.prdc (offline/td3.hpp) on the point mass's noisy-expert dataset: TD3
 // steps per second (a critic step of both critics on a batch, an actor step every second) for PRDC (with
 // its KD-tree query per sample) and TD3+BC, at the demo's size (16 hidden units, batch 32) and at 64 / 256,
@@ -28,6 +32,8 @@
 #include "mdp/presets.hpp"
 #include "offline/dataset.hpp"
 #include "offline/dice.hpp"
+#include "offline/edge_cuda.hpp"
+#include "offline/engine.hpp"
 #include "offline/kd_tree.hpp"
 #include "offline/measures.hpp"
 #include "offline/rollout_learner.hpp"
@@ -90,6 +96,43 @@ int main(int argc, char** argv) {
     }
     std::printf("rollout Q-learning, N = %2d: %.3g updates/s (%.1f ns per update, with %d rollout steps per %d updates)\n", ensemble, best,
                 1e9 / best, s.rollouts_per_iteration * s.rollout_length, s.updates_per_iteration);
+  }
+
+  // The host twin of the CUDA engine: validate its final Q̂ against EdgeRun's learners, then time it.
+  {
+    EdgeExperiment e;
+    const uint32_t runs = quick ? 2 : 8;
+    const klab::Expected<EdgeBatchConfig> c = edge_batch_config(e);
+    const klab::Expected<EdgeBatch> batch = edge_batch(e, 3, 0, runs);
+    if (!c.ok() || !batch.ok()) return 1;
+    const EdgeBatchConfig& cfg = c.value();
+    std::vector<double> twin;
+    run_edge_batch_host(cfg, batch.value().pool, 3, 0, runs, &twin);
+    const size_t pairs = static_cast<size_t>(batch.value().pool.max_pairs()), per_learner = static_cast<size_t>(cfg.n_snapshots) * pairs;
+    EdgeRun run(e.p(), batch.value().problems[0], 3, 0);
+    while (run.steps_done() < e.p().iterations) run.step();
+    for (int s = 0; s < cfg.n_series; ++s)
+      if (std::memcmp(run.learner(static_cast<size_t>(s)).values().data(), twin.data() + (s + 1) * per_learner - pairs, pairs * sizeof(double)) != 0) {
+        std::printf("MISMATCH: the host twin's final Q̂ of learner %d differs from EdgeRun's\n", s);
+        return 1;
+      }
+    std::printf("offline.edge_of_reach host twin (the CUDA engine's code) = EdgeRun's final Q̂ bit for bit; defaults, %u runs, one core, best of 3:\n", runs);
+    const char* names[] = {"mopo (N = 1, k = 3)", "ravl (N = 10, k = 3)", "full horizon (N = 1, k = 100)"};
+    for (int s = 0; s < cfg.n_series; ++s) {  // each learner alone: a config of one series
+      EdgeBatchConfig one = cfg;
+      one.n_series = 1;
+      one.settings[0] = cfg.settings[s];
+      one.stream[0] = cfg.stream[s];
+      const RolloutSettings& rs = one.settings[0];
+      double best = 0.0;
+      for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        run_edge_batch_host(one, batch.value().pool, 3, 0, runs, &twin);
+        best = std::max(best, static_cast<double>(rs.updates_per_iteration) * one.iterations * runs / seconds_since(t0));
+      }
+      std::printf("  %-30s %.3g updates/s (%.1f ns per update, with up to %d rollout steps per %d updates)\n", names[s], best, 1e9 / best,
+                  rs.rollouts_per_iteration * rs.rollout_length, rs.updates_per_iteration);
+    }
   }
 
   // The MLP learners: validate PRDC's nearest-neighbour search on the dataset it uses, then time.

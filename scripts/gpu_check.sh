@@ -11,7 +11,7 @@
 #      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
 #   3. build the CUDA tests and benchmarks of both with all cores;
 #   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
-#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's and mdp.learning's engines against
+#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, mdp.learning's and offline.edge_of_reach's engines against
 #      their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
@@ -122,6 +122,7 @@ fi
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
+cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -161,13 +162,16 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: diffusion CPU = GPU" 180 "$dir/tests/klab_diffusion_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: blackbox.es CPU = GPU" 150 "$dir/tests/klab_blackbox_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
+  # offline.edge_of_reach's learners (src/offline/engine.cu)
+  DETAIL_GREP="FAIL|SKIP|differ|updates/s" step "test $variant: offline.edge_of_reach CPU = GPU" 150 "$dir/tests/klab_offline_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
 if [ -n "${build_ok[release]:-}" ]; then
   if command -v cuobjdump >/dev/null 2>&1; then
     for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/diffusion/libklab_diffusion_cuda.a \
-      build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/mdp/libklab_mdp_cuda.a build/gpu-release/src/cuda/libklab_cuda.a; do
+      build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/mdp/libklab_mdp_cuda.a build/gpu-release/src/cuda/libklab_cuda.a \
+      build/gpu-release/src/offline/libklab_offline_cuda.a; do
       DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
         'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
          archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
@@ -201,6 +205,9 @@ if [ -n "${build_ok[release]:-}" ]; then
     # (Nor does the mdp.learning kernel.)
     DETAIL_GREP="ERROR SUMMARY" step "memcheck: mdp.learning test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
       build/gpu-release/tests/klab_mdp_cuda_tests --quick
+    # (Nor does the offline.edge_of_reach kernel.)
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.edge_of_reach test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_offline_cuda_tests --quick
   fi
 fi
 
@@ -219,7 +226,8 @@ for variant in release strict; do
 done
 
 # ---- 8. the CLI end to end: klab run --backend cuda ------------------------------------------------
-# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers, blackbox.es, mdp.learning) against
+# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers, blackbox.es, mdp.learning,
+# offline.edge_of_reach) against
 # `--backend cpu` on the same config (strict build: summary.json and curves.csv byte-identical;
 # release: the comparison is reported, not required), then the full-scale figure: 10^7 seeds of
 # KL-UCB at T = 10^4.
@@ -250,12 +258,14 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
     awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
   }
   export out
-  export -f cli_cmp bandits_cmp diffusion_cmp blackbox_cmp mdp_cmp scale
+  offline_cmp() { cli_cmp "$1" "$2" offline.edge_of_reach "offline.edge_of_reach defaults, 32 runs" --runs 32; }
+  export -f cli_cmp bandits_cmp diffusion_cmp blackbox_cmp mdp_cmp offline_cmp scale
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'bandits_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'bandits_cmp release 0'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: offline.edge_of_reach cuda = cpu, bytes" 60 bash -c 'offline_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 

@@ -41,6 +41,8 @@ struct CudaJob {
   // Around one chunk's kernel launch: begin_chunk() records the start; end_chunk() checks the
   // launch, records the stop, copies `bytes` of results from `from` (device) to `to` (host), waits,
   // and adds the kernel's time to *kernel_seconds.
+  // Queues a copy of n bytes from the host to the buffer at `offset` (on the job's stream).
+  cudaError_t upload(size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(device + offset, data, n, cudaMemcpyHostToDevice, stream); }
   Status begin_chunk() {
     KLAB_CUDA_TRY(cudaEventRecord(start, stream));
     return {};
@@ -59,6 +61,17 @@ struct CudaJob {
 
 // Offsets into a job's buffer are aligned to 256 bytes.
 inline size_t cuda_aligned(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
+// The parts of one job buffer, placed one after another: place(n) returns the next part's offset;
+// `bytes` is then the buffer's size.
+struct CudaBufferPlan {
+  size_t bytes = 0;
+  size_t place(size_t n) {
+    const size_t here = bytes;
+    bytes += cuda_aligned(n);
+    return here;
+  }
+};
 
 // How a kernel fits the current device at a block size.
 struct KernelFit {

@@ -67,29 +67,23 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | flags | world of each run | Q | counts | visits | outcomes.
-  size_t at = 0;
-  auto place = [&at](size_t bytes) {
-    const size_t here = at;
-    at += cuda_aligned(bytes);
-    return here;
-  };
-  const size_t cfg_at = place(sizeof(TdBatchConfig)), worlds_at = place(pool.worlds.size() * sizeof(TdWorld));
-  const size_t ints_at = place(pool.ints.size() * sizeof(int)), reals_at = place(pool.reals.size() * sizeof(double));
-  const size_t flags_at = place(pool.flags.size()), world_of_at = place(pool.world_of_run.size() * sizeof(uint32_t));
-  const size_t q_at = place(items * hsa * sizeof(double)), counts_at = place(items * hsa * sizeof(uint32_t));
-  const size_t visits_at = place(items * max_pairs * sizeof(uint32_t)), outcomes_at = place(items * sizeof(TdOutcome));
-  const size_t bytes = at;
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(TdBatchConfig)), worlds_at = plan.place(pool.worlds.size() * sizeof(TdWorld));
+  const size_t ints_at = plan.place(pool.ints.size() * sizeof(int)), reals_at = plan.place(pool.reals.size() * sizeof(double));
+  const size_t flags_at = plan.place(pool.flags.size()), world_of_at = plan.place(pool.world_of_run.size() * sizeof(uint32_t));
+  const size_t q_at = plan.place(items * hsa * sizeof(double)), counts_at = plan.place(items * hsa * sizeof(uint32_t));
+  const size_t visits_at = plan.place(items * max_pairs * sizeof(uint32_t)), outcomes_at = plan.place(items * sizeof(TdOutcome));
+  const size_t bytes = plan.bytes;
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
   CudaJob job;
   if (Status s = job.open(bytes, std::to_string(items) + " learners"); !s.ok()) return s;
-  auto upload = [&](size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(job.device + offset, data, n, cudaMemcpyHostToDevice, job.stream); };
-  KLAB_CUDA_TRY(upload(cfg_at, &cfg, sizeof(TdBatchConfig)));
-  KLAB_CUDA_TRY(upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(TdWorld)));
-  KLAB_CUDA_TRY(upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
-  KLAB_CUDA_TRY(upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
-  if (!pool.flags.empty()) KLAB_CUDA_TRY(upload(flags_at, pool.flags.data(), pool.flags.size()));
-  KLAB_CUDA_TRY(upload(world_of_at, pool.world_of_run.data(), pool.world_of_run.size() * sizeof(uint32_t)));
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(TdBatchConfig)));
+  KLAB_CUDA_TRY(job.upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(TdWorld)));
+  KLAB_CUDA_TRY(job.upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
+  KLAB_CUDA_TRY(job.upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
+  if (!pool.flags.empty()) KLAB_CUDA_TRY(job.upload(flags_at, pool.flags.data(), pool.flags.size()));
+  KLAB_CUDA_TRY(job.upload(world_of_at, pool.world_of_run.data(), pool.world_of_run.size() * sizeof(uint32_t)));
   const TdBatchConfig* device_cfg = reinterpret_cast<const TdBatchConfig*>(job.device + cfg_at);
   const TdPoolView view{reinterpret_cast<const TdWorld*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
                         reinterpret_cast<const double*>(job.device + reals_at), job.device + flags_at};

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
 #include "mdp/episodic_problem.hpp"
 
@@ -45,27 +46,19 @@ Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
 
 namespace {
 
-// Appends `values` to `pool` and returns where they start.
-template <class T, class U>
-long long append(std::vector<T>& pool, const std::vector<U>& values) {
-  const long long at = static_cast<long long>(pool.size());
-  pool.insert(pool.end(), values.begin(), values.end());
-  return at;
-}
-
 TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
   const Mdp& m = problem.scaled;
   TdWorld w;
   w.states = m.states;
   w.pairs = m.pairs();
-  w.first_pair = append(pool.ints, m.first_pair);
-  w.first_next = append(pool.ints, m.first_next);
-  w.next_state = append(pool.ints, m.next_state);
-  w.next_prob = append(pool.reals, m.next_prob);
-  w.reward = append(pool.reals, m.reward);
-  w.start = append(pool.reals, m.start);
-  w.q_star = append(pool.reals, problem.optimum.q);
-  w.reachable = append(pool.flags, problem.reachable);
+  w.first_pair = append_flat(pool.ints, m.first_pair);
+  w.first_next = append_flat(pool.ints, m.first_next);
+  w.next_state = append_flat(pool.ints, m.next_state);
+  w.next_prob = append_flat(pool.reals, m.next_prob);
+  w.reward = append_flat(pool.reals, m.reward);
+  w.start = append_flat(pool.reals, m.start);
+  w.q_star = append_flat(pool.reals, problem.optimum.q);
+  w.reachable = append_flat(pool.flags, problem.reachable);
   w.v_star = problem.v_star;
   return w;
 }

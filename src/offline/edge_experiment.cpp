@@ -15,7 +15,7 @@ namespace {
 // [SECTION] params
 
 constexpr int kCheckpoints = 40;
-constexpr uint32_t kInitStream = 0x8F00, kLearnerStream = 0x8E10;  // + method
+constexpr uint32_t kLearnerStream = 0x8E10;  // + method
 constexpr double kNan = __builtin_nan("");
 enum class Method { Mopo, Ravl, FullHorizon };
 
@@ -62,7 +62,12 @@ std::shared_ptr<const ParamTable<EdgeParams>> table() {
   return t;
 }
 
-RolloutSettings settings_of(const EdgeParams& p, Method m) {
+Method method_of(const std::string& id) { return static_cast<Method>(mdp::id_index(edge_method_ids(), id)); }
+
+}  // namespace
+
+RolloutSettings edge_rollout_settings(const EdgeParams& p, const std::string& method) {
+  const Method m = method_of(method);
   RolloutSettings s;
   s.ensemble = m == Method::Ravl ? p.ensemble : 1;
   s.rollout_length = m == Method::FullHorizon ? p.full_length : p.rollout_length;
@@ -75,7 +80,9 @@ RolloutSettings settings_of(const EdgeParams& p, Method m) {
   return s;
 }
 
-Method method_of(const std::string& id) { return static_cast<Method>(mdp::id_index(edge_method_ids(), id)); }
+uint32_t edge_learner_stream(const std::string& method) { return kLearnerStream + static_cast<uint32_t>(method_of(method)); }
+
+namespace {
 
 double mean_over(const std::vector<double>& v, const std::vector<int>& states) {
   if (states.empty()) return kNan;
@@ -95,10 +102,8 @@ const std::vector<std::string>& edge_method_ids() {
 
 EdgeRun::EdgeRun(const EdgeParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run) : problem_(&problem) {
   const mdp::Mdp& m = problem.world->mdp;
-  for (const std::string& id : p.methods) {
-    const Method k = method_of(id);
-    learners_.emplace_back(m, problem.dataset, settings_of(p, k), seed, run, kInitStream, kLearnerStream + static_cast<uint32_t>(k));
-  }
+  for (const std::string& id : p.methods)
+    learners_.emplace_back(m, problem.dataset, edge_rollout_settings(p, id), seed, run, kEdgeInitStream, edge_learner_stream(id));
   reach_ = reach_steps(m, problem.data_states);
   edge_ = edge_of_reach(reach_, p.rollout_length, absorbing_states(m));
 }
@@ -108,26 +113,27 @@ void EdgeRun::step() {
   ++done_;
 }
 
-EdgeRun::Check EdgeRun::check(size_t i) const {
-  const mdp::Mdp& m = problem_->world->mdp;
-  Check c;
-  c.actions = learners_[i].greedy();
+EdgeRun::Check EdgeRun::check(size_t i) const { return edge_check(*problem_, edge_, learners_[i].values().data()); }
+
+EdgeRun::Check edge_check(const OfflineProblem& problem, const std::vector<int>& edge, const double* qhat) {
+  const mdp::Mdp& m = problem.world->mdp;
+  EdgeRun::Check c;
+  c.actions = greedy_actions(m, qhat);
   const mdp::Policy pi = mdp::deterministic_policy(m, c.actions);
   const Eigen::VectorXd v = mdp::evaluate(m, pi, m.reward);
   const Eigen::VectorXd q = mdp::q_from_v(m, v, m.reward);
-  const std::vector<double>& qhat = learners_[i].values();
   c.gap.resize(static_cast<size_t>(m.states));
   std::vector<double> believed(static_cast<size_t>(m.states)), optimal(static_cast<size_t>(m.states));
   for (int s = 0; s < m.states; ++s) {
     const int pair = m.first_pair[s] + c.actions[s];
     c.gap[s] = qhat[pair] - q[pair];
     believed[s] = qhat[pair];
-    optimal[s] = problem_->optimum.v[s];
+    optimal[s] = problem.optimum.v[s];
   }
-  c.overestimation = mean_over(c.gap, problem_->data_states);
-  c.edge_overestimation = mean_over(c.gap, edge_);
-  c.data_ratio = mean_over(believed, problem_->data_states) / mean_over(optimal, problem_->data_states);
-  c.edge_ratio = mean_over(believed, edge_) / mean_over(optimal, edge_);
+  c.overestimation = mean_over(c.gap, problem.data_states);
+  c.edge_overestimation = mean_over(c.gap, edge);
+  c.data_ratio = mean_over(believed, problem.data_states) / mean_over(optimal, problem.data_states);
+  c.edge_ratio = mean_over(believed, edge) / mean_over(optimal, edge);
   c.value = mdp::start_value(m, v);
   return c;
 }
@@ -136,6 +142,38 @@ namespace {
 
 enum Curve { kCurveOverestimation, kCurveEdge, kCurveReturn };
 enum Final { kFinalReturn, kFinalOverestimation, kFinalEdge, kFinalDataRatio, kFinalEdgeRatio, kFinalOptimum, kFinalTq, kFinalSaco, kFinalEdgeStates };
+
+}  // namespace
+
+void record_edge_checkpoint(RunRecord& out, size_t series, size_t k, const EdgeRun::Check& c) {
+  out.curve(series, kCurveOverestimation, k, c.overestimation);
+  out.curve(series, kCurveEdge, k, c.edge_overestimation);
+  out.curve(series, kCurveReturn, k, c.value);
+}
+
+void record_edge_finals(RunRecord& out, size_t series, const EdgeRun::Check& c, const OfflineProblem& problem, size_t edge_states) {
+  out.final(series, kFinalReturn, c.value);
+  out.final(series, kFinalOverestimation, c.overestimation);
+  out.final(series, kFinalEdge, c.edge_overestimation);
+  out.final(series, kFinalDataRatio, c.data_ratio);
+  out.final(series, kFinalEdgeRatio, c.edge_ratio);
+  out.final(series, kFinalOptimum, mdp::start_value(problem.world->mdp, problem.optimum.v));
+  out.final(series, kFinalTq, problem.measures.tq);
+  out.final(series, kFinalSaco, problem.measures.saco);
+  out.final(series, kFinalEdgeStates, static_cast<double>(edge_states));
+}
+
+std::vector<int> edge_checkpoint_iterations(const EdgeParams& p, const RunLayout& layout) {
+  // As EdgeCursor::observe: after iteration i (and at the start, i = 0) the next checkpoint is
+  // recorded when it equals i·updates_per_iteration.
+  const std::vector<double>& ks = layout.axes[0].x;
+  std::vector<int> at;
+  for (int i = 0; i <= p.iterations && at.size() < ks.size(); ++i)
+    if (ks[at.size()] == static_cast<double>(i) * p.updates_per_iteration) at.push_back(i);
+  return at;
+}
+
+namespace {
 
 class EdgeCursor final : public RunCursor {
  public:
@@ -158,19 +196,7 @@ class EdgeCursor final : public RunCursor {
       observe();
     }
     if (run_->steps_done() < p_.iterations) return false;
-    const double optimum = mdp::start_value(problem_->world->mdp, problem_->optimum.v);
-    for (size_t s = 0; s < run_->methods(); ++s) {
-      const EdgeRun::Check c = run_->check(s);
-      out_.final(s, kFinalReturn, c.value);
-      out_.final(s, kFinalOverestimation, c.overestimation);
-      out_.final(s, kFinalEdge, c.edge_overestimation);
-      out_.final(s, kFinalDataRatio, c.data_ratio);
-      out_.final(s, kFinalEdgeRatio, c.edge_ratio);
-      out_.final(s, kFinalOptimum, optimum);
-      out_.final(s, kFinalTq, problem_->measures.tq);
-      out_.final(s, kFinalSaco, problem_->measures.saco);
-      out_.final(s, kFinalEdgeStates, static_cast<double>(run_->edge_states().size()));
-    }
+    for (size_t s = 0; s < run_->methods(); ++s) record_edge_finals(out_, s, run_->check(s), *problem_, run_->edge_states().size());
     return true;
   }
 
@@ -179,12 +205,7 @@ class EdgeCursor final : public RunCursor {
     const std::vector<double>& ks = layout_.axes[0].x;
     const double done = static_cast<double>(run_->steps_done()) * p_.updates_per_iteration;
     if (next_ >= ks.size() || ks[next_] != done) return;
-    for (size_t s = 0; s < run_->methods(); ++s) {
-      const EdgeRun::Check c = run_->check(s);
-      out_.curve(s, kCurveOverestimation, next_, c.overestimation);
-      out_.curve(s, kCurveEdge, next_, c.edge_overestimation);
-      out_.curve(s, kCurveReturn, next_, c.value);
-    }
+    for (size_t s = 0; s < run_->methods(); ++s) record_edge_checkpoint(out_, s, next_, run_->check(s));
     ++next_;
   }
 

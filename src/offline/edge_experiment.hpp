@@ -44,6 +44,12 @@ struct EdgeParams {
 
 const std::vector<std::string>& edge_method_ids();
 
+// Learner `method`'s settings under the parameters, and its random stream (the initial tables come
+// from streams kEdgeInitStream + j, shared by every learner of a run).
+RolloutSettings edge_rollout_settings(const EdgeParams& p, const std::string& method);
+uint32_t edge_learner_stream(const std::string& method);
+constexpr uint32_t kEdgeInitStream = 0x8F00;
+
 // One run's learners, iteration by iteration (the Experiment's runs and the figure's run 1).
 class EdgeRun {
  public:
@@ -75,12 +81,25 @@ class EdgeRun {
   int done_ = 0;
 };
 
+// The check of a learner whose Q̂ is q_min (SA), against the exact values of its greedy policy.
+EdgeRun::Check edge_check(const OfflineProblem& problem, const std::vector<int>& edge, const double* q_min);
+
+// The record of series `series`: its curves at checkpoint `k` and its final values (the edge of reach
+// has `edge_states` states).
+void record_edge_checkpoint(RunRecord& out, size_t series, size_t k, const EdgeRun::Check& c);
+void record_edge_finals(RunRecord& out, size_t series, const EdgeRun::Check& c, const OfflineProblem& problem, size_t edge_states);
+// The iterations after which the CPU engine records checkpoint k (increasing; the layout's axis).
+std::vector<int> edge_checkpoint_iterations(const EdgeParams& p, const RunLayout& layout);
+
 class EdgeExperiment final : public ExperimentOf<EdgeParams, EdgeExperiment> {
  public:
   EdgeExperiment();
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (engine.hpp, edge_cuda.cpp): the learners on the GPU, the checks on this CPU.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
   // Run 1's grid picture: the first method's Q̂ − Q^π per state, the data, the edge of reach and every

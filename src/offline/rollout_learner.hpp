@@ -24,21 +24,15 @@
 #include "core/rng.hpp"
 #include "mdp/mdp.hpp"
 #include "offline/dataset.hpp"
+#include "offline/rollout_core.hpp"
 
 namespace klab::offline {
 
-struct RolloutSettings {
-  int ensemble = 1;                  // N Q-tables (1: MBPO/MOPO; RAVL: N ≥ 2)
-  int rollout_length = 5;            // k
-  int rollouts_per_iteration = 25;   // rollouts started per iteration, from uniformly drawn dataset states
-  int updates_per_iteration = 250;   // Q updates per iteration
-  double real_fraction = 0.05;       // share of real (dataset) transitions in the updates (MBPO: 5 %)
-  double step_size = 0.3;            // α
-  double epsilon = 0.2;              // rollout policy: ε-greedy in Q̂
-  double init_scale = 0.5;           // σ of the initial values
-  int buffer_capacity = 20000;       // rollout transitions kept (first in, first out)
-};
+// argmax_a q_min(s, a) of every state, the first among ties (S).
+std::vector<int> greedy_actions(const mdp::Mdp& m, const double* q_min);
 
+// The learner on this CPU: its tables as vectors, its steps the KLAB_INLINE code of rollout_core.hpp
+// (the CUDA engine's kernel runs the same code).
 class RolloutLearner {
  public:
   // Randomness: the initial tables from streams (seed, run, init_stream + j), shared by every
@@ -50,24 +44,21 @@ class RolloutLearner {
   // Q̂ = min_j Q_j (SA).
   const std::vector<double>& values() const { return q_min_; }
   // argmax_a Q̂(s, a), the first among ties (S).
-  std::vector<int> greedy() const;
+  std::vector<int> greedy() const { return greedy_actions(*m_, q_min_.data()); }
   long long updates() const { return updates_; }
 
  private:
-  int greedy_action(int s) const;
-  double target(const Transition& t) const;
-  void update(const Transition& t);
+  RolloutWorld world() const;
 
   const mdp::Mdp* m_;
   const Dataset* d_;
   RolloutSettings s_;
   Rng rng_;
-  int pairs_;
-  std::vector<double> q_;      // (N·SA) member j at offset j·SA
-  std::vector<double> q_min_;  // (SA) min over the members
   std::vector<char> absorbing_;  // (S)
-  std::vector<Transition> buffer_;  // rollout transitions, a ring of buffer_capacity
-  size_t buffer_next_ = 0;
+  std::vector<double> q_;        // (N·SA) member j at offset j·SA
+  std::vector<double> q_min_;    // (SA) min over the members
+  std::vector<int> buffer_;      // (2·buffer_capacity) the ring of rollout transitions (pair, s′)
+  int buffer_size_ = 0, buffer_at_ = 0;
   long long updates_ = 0;
 };
 

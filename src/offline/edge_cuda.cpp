@@ -1,0 +1,136 @@
+#include "offline/edge_cuda.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/flat_pool.hpp"
+#include "core/ordered_batch.hpp"
+
+namespace klab::offline {
+
+Expected<EdgeBatchConfig> edge_batch_config(const EdgeExperiment& e) {
+  const EdgeParams& p = e.p();
+  EdgeBatchConfig c;
+  if (p.methods.empty() || p.methods.size() > static_cast<size_t>(kMaxEdgeSeries))
+    return Status::error("methods: the CUDA engine of offline.edge_of_reach runs 1 to " + std::to_string(kMaxEdgeSeries) + " learners");
+  c.n_series = static_cast<int>(p.methods.size());
+  for (int s = 0; s < c.n_series; ++s) {
+    c.settings[s] = edge_rollout_settings(p, p.methods[static_cast<size_t>(s)]);
+    c.stream[s] = edge_learner_stream(p.methods[static_cast<size_t>(s)]);
+  }
+  c.init_stream = kEdgeInitStream;
+  c.iterations = p.iterations;
+  const std::vector<int> at = edge_checkpoint_iterations(p, e.layout());
+  if (at.size() + 1 > static_cast<size_t>(kMaxEdgeSnapshots))
+    return Status::error("the CUDA engine of offline.edge_of_reach records at most " + std::to_string(kMaxEdgeSnapshots - 1) + " checkpoints");
+  for (int i : at) c.snapshot[c.n_snapshots++] = i;
+  c.snapshot[c.n_snapshots++] = p.iterations;  // the final values
+  return c;
+}
+
+namespace {
+
+EdgeWorld pool_world(const mdp::Mdp& m, EdgeWorldPool& pool) {
+  EdgeWorld w;
+  w.states = m.states;
+  w.pairs = m.pairs();
+  w.first_pair = append_flat(pool.ints, m.first_pair);
+  w.first_next = append_flat(pool.ints, m.first_next);
+  w.next_state = append_flat(pool.ints, m.next_state);
+  w.next_prob = append_flat(pool.reals, m.next_prob);
+  w.reward = append_flat(pool.reals, m.reward);
+  w.absorbing = append_flat(pool.flags, absorbing_states(m));
+  w.discount = m.discount;
+  return w;
+}
+
+}  // namespace
+
+Expected<EdgeBatch> edge_batch(const EdgeExperiment& e, uint64_t seed, uint32_t first_run, uint32_t runs) {
+  // The problems (datasets, their measures, the optimum) and the edges of reach on every core, as
+  // the CPU engine builds them on its workers; then the pool, in run order.
+  std::vector<Expected<OfflineProblem>> built(runs, Status::error("not built"));
+  EdgeBatch b;
+  b.edges.resize(runs);
+  const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), runs));
+  auto work = [&](unsigned t) {
+    for (uint32_t r = t; r < runs; r += threads) {
+      built[r] = e.problem(seed, first_run + r);
+      if (!built[r].ok()) continue;
+      const mdp::Mdp& m = built[r].value().world->mdp;
+      b.edges[r] = edge_of_reach(reach_steps(m, built[r].value().data_states), e.p().rollout_length, absorbing_states(m));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (std::thread& t : pool) t.join();
+  b.problems.reserve(runs);
+  const mdp::World* last = nullptr;  // the problems hold their worlds, so an address is not reused
+  for (uint32_t r = 0; r < runs; ++r) {
+    if (!built[r].ok()) return built[r].status();
+    b.problems.push_back(std::move(built[r].value()));
+    const OfflineProblem& pb = b.problems.back();
+    const mdp::Mdp& m = pb.world->mdp;
+    if (pb.world.get() != last) {
+      last = pb.world.get();
+      b.pool.worlds.push_back(pool_world(m, b.pool));
+    }
+    EdgeRunData d;
+    d.world = static_cast<uint32_t>(b.pool.worlds.size() - 1);
+    d.size = static_cast<uint32_t>(pb.dataset.transitions.size());
+    d.first = append_flat(b.pool.transitions, pb.dataset.transitions);
+    b.pool.runs.push_back(d);
+  }
+  return b;
+}
+
+void fill_edge_record(const EdgeBatchConfig& cfg, const EdgeBatch& batch, uint32_t r, const double* snapshots, RunRecord& out) {
+  const OfflineProblem& pb = batch.problems[r];
+  const std::vector<int>& edge = batch.edges[r];
+  const size_t pairs = static_cast<size_t>(batch.pool.max_pairs());
+  for (int s = 0; s < cfg.n_series; ++s) {
+    const double* series = snapshots + static_cast<size_t>(s) * cfg.n_snapshots * pairs;
+    const size_t slot = static_cast<size_t>(s);
+    for (int k = 0; k + 1 < cfg.n_snapshots; ++k) record_edge_checkpoint(out, slot, static_cast<size_t>(k), edge_check(pb, edge, series + k * pairs));
+    record_edge_finals(out, slot, edge_check(pb, edge, series + static_cast<size_t>(cfg.n_snapshots - 1) * pairs), pb, edge.size());
+  }
+}
+
+Status EdgeExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
+  const auto start = std::chrono::steady_clock::now();
+  const RunLayout layout = this->layout();
+  const Expected<EdgeBatchConfig> c = edge_batch_config(*this);
+  if (!c.ok()) return c.status();
+  const Expected<EdgeBatch> batch = edge_batch(*this, seed, 0, runs);
+  if (!batch.ok()) return batch.status();
+  OrderedBatch ordered(layout, runs);  // aggregated exactly like BatchJob
+  const size_t per_run = static_cast<size_t>(c.value().n_series) * c.value().n_snapshots * batch.value().pool.max_pairs();
+  // The exact evaluations (a linear solve per checkpoint and learner) cost more than the learners
+  // themselves: a chunk's records are filled on every core, then added in run order.
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const Status s = run_edge_cuda(c.value(), batch.value().pool, seed, 0, runs, [&](const EdgeChunk& chunk) {
+    std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
+    auto work = [&](uint32_t t) {
+      for (uint32_t i = t; i < chunk.runs; i += threads)
+        fill_edge_record(c.value(), batch.value(), chunk.first_run + i, chunk.snapshot + i * per_run, records[i]);
+    };
+    std::vector<std::thread> pool;
+    for (uint32_t t = 1; t < std::min(threads, chunk.runs); ++t) pool.emplace_back(work, t);
+    work(0);
+    for (std::thread& t : pool) t.join();
+    for (const RunRecord& r : records) {
+      ordered.next() = r;
+      ordered.add();
+    }
+  });
+  if (!s.ok()) return s;
+  // The whole job: the problems, GPU, transfers, the host's evaluations and the aggregation.
+  ordered.finish(seed, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), result);
+  return {};
+}
+
+}  // namespace klab::offline

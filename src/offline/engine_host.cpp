@@ -1,0 +1,30 @@
+// The host twin of the CUDA engine of offline.edge_of_reach's learners (the same edge_learner_run on
+// this CPU, run after run) and the collecting wrapper of the CUDA engine's chunks.
+#include <algorithm>
+
+#include "offline/engine.hpp"
+
+namespace klab::offline {
+
+void run_edge_batch_host(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs, std::vector<double>* out) {
+  const size_t pairs = static_cast<size_t>(pool.max_pairs()), per_learner = static_cast<size_t>(cfg.n_snapshots) * pairs;
+  out->assign(runs * static_cast<size_t>(cfg.n_series) * per_learner, 0.0);
+  std::vector<double> q(static_cast<size_t>(cfg.ensemble_max()) * pairs), q_min(pairs);
+  std::vector<int> buffer(2 * static_cast<size_t>(cfg.buffer_max()));
+  const EdgePoolView view{pool.worlds.data(), pool.ints.data(), pool.reals.data(), pool.flags.data(), pool.transitions.data()};
+  for (uint32_t r = 0; r < runs; ++r)
+    for (int s = 0; s < cfg.n_series; ++s)
+      edge_learner_run(cfg, view, pool.runs[r], s, seed, first_run + r, q.data(), q_min.data(), buffer.data(),
+                       out->data() + (r * static_cast<size_t>(cfg.n_series) + static_cast<size_t>(s)) * per_learner, pairs);
+}
+
+Status run_edge_batch_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                           std::vector<double>* out, EdgeCudaStats* stats) {
+  const size_t per_run = static_cast<size_t>(cfg.n_series) * cfg.n_snapshots * pool.max_pairs();
+  out->resize(runs * per_run);
+  return run_edge_cuda(cfg, pool, seed, first_run, runs, [&](const EdgeChunk& chunk) {
+    std::copy(chunk.snapshot, chunk.snapshot + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
+  }, stats);
+}
+
+}  // namespace klab::offline
