@@ -1,7 +1,6 @@
 #include "offline/edge_cuda.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -100,23 +99,23 @@ void fill_edge_record(const EdgeBatchConfig& cfg, const EdgeBatch& batch, uint32
   }
 }
 
-Status EdgeExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
-  const auto start = std::chrono::steady_clock::now();
+Status EdgeExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                       std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const Expected<EdgeBatchConfig> c = edge_batch_config(*this);
   if (!c.ok()) return c.status();
-  const Expected<EdgeBatch> batch = edge_batch(*this, seed, 0, runs);
+  OrderedBatch ordered(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  const Expected<EdgeBatch> batch = edge_batch(*this, seed, ordered.first_run(), ordered.run_count());
   if (!batch.ok()) return batch.status();
-  OrderedBatch ordered(layout, runs);  // aggregated exactly like BatchJob
   const size_t per_run = static_cast<size_t>(c.value().n_series) * c.value().n_snapshots * batch.value().pool.max_pairs();
   // The exact evaluations (a linear solve per checkpoint and learner) cost more than the learners
   // themselves: a chunk's records are filled on every core, then added in run order.
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  const Status s = run_edge_cuda(c.value(), batch.value().pool, seed, 0, runs, [&](const EdgeChunk& chunk) {
+  return run_edge_cuda(c.value(), batch.value().pool, seed, ordered.first_run(), ordered.run_count(), [&](const EdgeChunk& chunk) {
     std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
     auto work = [&](uint32_t t) {
       for (uint32_t i = t; i < chunk.runs; i += threads)
-        fill_edge_record(c.value(), batch.value(), chunk.first_run + i, chunk.snapshot + i * per_run, records[i]);
+        fill_edge_record(c.value(), batch.value(), chunk.first_run - ordered.first_run() + i, chunk.snapshot + i * per_run, records[i]);
     };
     std::vector<std::thread> pool;
     for (uint32_t t = 1; t < std::min(threads, chunk.runs); ++t) pool.emplace_back(work, t);
@@ -127,10 +126,6 @@ Status EdgeExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* resul
       ordered.add();
     }
   });
-  if (!s.ok()) return s;
-  // The whole job: the problems, GPU, transfers, the host's evaluations and the aggregation.
-  ordered.finish(seed, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), result);
-  return {};
 }
 
 }  // namespace klab::offline

@@ -1,7 +1,7 @@
 // offline.edge_of_reach on the batched engine (engine.hpp): the plain-data config and pool of a
 // batch, and each run's record from its learners' snapshots, as EdgeExperiment's CPU cursor writes
 // it (the exact evaluations of the greedy policies run here, on the host).
-// EdgeExperiment::run_cuda (edge_cuda.cpp) is built from these; the unit test compares the host
+// EdgeExperiment::run_cuda_blocks (edge_cuda.cpp) is built from these; the unit test compares the host
 // twin's records with the CPU engine's through them.
 #pragma once
 #include <cstdint>

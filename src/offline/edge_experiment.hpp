@@ -99,7 +99,8 @@ class EdgeExperiment final : public ExperimentOf<EdgeParams, EdgeExperiment> {
   plot::Figure figure(const BatchResult& result) const override;
   // The CUDA engine (engine.hpp, edge_cuda.cpp): the learners on the GPU, the checks on this CPU.
   bool has_cuda_engine() const override { return true; }
-  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
   // Run 1's grid picture: the first method's Q̂ − Q^π per state, the data, the edge of reach and every

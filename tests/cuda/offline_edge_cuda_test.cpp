@@ -9,7 +9,7 @@
 //      fused multiply-adds move last bits (compared within 1e-9 relative), and a moved bit can change
 //      a greedy action at a near-tie, after which the learner's trajectory differs: at most 1% of the
 //      (run, learner) pairs may differ (the bandits test's rule);
-//   2. `run_cuda` (the --backend cuda path; the greedy policies evaluated on the host) against the
+//   2. `run_cuda_job` (the --backend cuda engine; the greedy policies evaluated on the host) against the
 //      CPU engine's BatchJob on all cores, the defaults, 64 runs: every curve and final statistic
 //      identical in a strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: the defaults' learners (mopo, ravl with N = 10, full horizon), 20,000
@@ -101,7 +101,7 @@ bool per_run_equality(bool quick) {
   return ok;
 }
 
-// 2. Batch statistics through run_cuda against the CPU engine.
+// 2. Batch statistics through run_cuda_job against the CPU engine.
 bool batch_statistics_match() {
   EdgeExperiment e;
   klab::BatchResult gpu, cpu;
@@ -122,7 +122,7 @@ bool batch_statistics_match() {
       for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) differing += within(gpu.final_stat(s, m), cpu.final_stat(s, m)) ? 0 : 1;
   }
   const bool ok = differing == 0;
-  std::printf("2. run_cuda vs the CPU engine (BatchJob, all cores), the defaults, 64 runs (%s): %zu of %zu statistics differ  %s\n",
+  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), the defaults, 64 runs (%s): %zu of %zu statistics differ  %s\n",
               kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
   std::printf("  GPU path %.2f s (kernels + host evaluations), CPU engine on all cores %.2f s (64 runs)\n", gpu.seconds, cpu.seconds);
   return ok;
