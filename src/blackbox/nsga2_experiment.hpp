@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "blackbox/nsga2.hpp"
+#include "blackbox/nsga2_engine.hpp"
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 
@@ -25,13 +26,16 @@ struct Nsga2Params {
   double front_tolerance = 0.01;  // ZDT: coverage tolerance δ (mo_problems.hpp)
 };
 
-// Run r of series s (index into the parameter's list) at size n draws from stream kNsgaStream + salt_of_size(n) + s.
-constexpr uint32_t kNsgaStream = 70;
-
 const std::vector<std::string>& nsga2_series_ids();
 std::vector<int> nsga2_n_grid(const Nsga2Params& p);
 Nsga2Settings nsga2_settings(const Nsga2Params& p, const std::string& series, int n);
 long long nsga2_budget(const Nsga2Params& p, int n);
+// The plain-data form of a parameter set (nsga2_bits.hpp): series in the order of p.series, sizes in
+// the order of the n grid, the layout's checkpoints.
+Nsga2Config nsga2_config(const Nsga2Params& p);
+// The CPU engine (nsga2.cpp) on series s at grid point `point` of run `run` of c = nsga2_config(p):
+// until the front is covered or the budget is spent; the checkpoints at the largest n. Any benchmark.
+Nsga2Outcome nsga2_cpu_outcome(const Nsga2Params& p, const Nsga2Config& c, int s, int point, uint64_t seed, uint32_t run);
 
 class Nsga2Experiment final : public ExperimentOf<Nsga2Params, Nsga2Experiment> {
  public:
@@ -39,6 +43,8 @@ class Nsga2Experiment final : public ExperimentOf<Nsga2Params, Nsga2Experiment> 
   RunLayout layout() const override;
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const override;
 };
 
 DemoInfo nsga2_demo();
