@@ -152,18 +152,10 @@ void EsExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, Run
 Status EsExperiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
   const RunLayout layout = this->layout();
   const EsConfig c = es_config(p());
-  const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
-  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
-  EsCudaStats stats;
-  const Status s = run_es_cuda(c, seed, 0, runs, [&](const EsChunk& chunk) {
-    for (uint32_t i = 0; i < chunk.runs; ++i) {
-      fill_es_record(c, chunk.outcome + i * per_run, batch.next());
-      batch.add();
-    }
-  }, &stats);
-  if (!s.ok()) return s;
-  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
-  return {};
+  return run_cuda_in_order<EsCudaStats>(
+      layout, seed, runs, static_cast<size_t>(c.landscapes_per_run()),
+      [&](const auto& consume, EsCudaStats* stats) { return run_es_cuda(c, seed, 0, runs, consume, stats); },
+      [&](const EsOutcome* outcome, RunRecord& out) { fill_es_record(c, outcome, out); }, result);
 }
 
 // [SECTION] layout

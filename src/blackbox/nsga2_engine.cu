@@ -74,20 +74,22 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
 
   std::vector<Nsga2Outcome> host(items);
   double kernel_seconds = 0.0, evaluations = 0.0;
-  for (int c = 0; c < chunks; ++c) {
-    const uint32_t chunk_first = first_run + static_cast<uint32_t>(c * capacity);
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
-    const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kNsgaThreadsPerBlock - 1) / kNsgaThreadsPerBlock;
-    if (Status s = job.begin_chunk(); !s.ok()) return s;
-    nsga2_kernel<<<blocks, kNsgaThreadsPerBlock, 0, job.stream>>>(device_cfg, seed, chunk_first, n, words, ints, doubles, outcomes);
-    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(Nsga2Outcome), &kernel_seconds); !s.ok()) return s;
-    for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
-    Nsga2Chunk chunk;
-    chunk.first_run = chunk_first;
-    chunk.runs = n;
-    chunk.outcome = host.data();
-    consume(chunk);
-  }
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, outcomes, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        nsga2_kernel<<<(threads + kNsgaThreadsPerBlock - 1) / kNsgaThreadsPerBlock, kNsgaThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, seed, chunk_first, n, words, ints, doubles, outcomes);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
+        Nsga2Chunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.outcome = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds);
+  if (!run.ok()) return run;
   if (stats) {
     record_job(fit, kNsgaThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->workspace_bytes = items * sizes.bytes();

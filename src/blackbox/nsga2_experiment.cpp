@@ -174,18 +174,10 @@ void Nsga2Experiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunReco
 Status Nsga2Experiment::run_cuda(uint64_t seed, uint32_t runs, BatchResult* result) const {
   const RunLayout layout = this->layout();
   const Nsga2Config c = nsga2_config(p());
-  const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
-  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
-  Nsga2CudaStats stats;
-  const Status s = run_nsga2_cuda(c, seed, 0, runs, [&](const Nsga2Chunk& chunk) {
-    for (uint32_t i = 0; i < chunk.runs; ++i) {
-      fill_nsga2_record(c, chunk.outcome + i * per_run, batch.next());
-      batch.add();
-    }
-  }, &stats);
-  if (!s.ok()) return s;
-  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
-  return {};
+  return run_cuda_in_order<Nsga2CudaStats>(
+      layout, seed, runs, static_cast<size_t>(c.landscapes_per_run()),
+      [&](const auto& consume, Nsga2CudaStats* stats) { return run_nsga2_cuda(c, seed, 0, runs, consume, stats); },
+      [&](const Nsga2Outcome* outcome, RunRecord& out) { fill_nsga2_record(c, outcome, out); }, result);
 }
 
 // [SECTION] layout

@@ -2,9 +2,11 @@
 // run_cuda): records added in run order within blocks of kBlockRuns, blocks merged in order, so
 // the statistics are BatchJob's bit for bit.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "core/batch.hpp"
+#include "core/status.hpp"
 
 namespace klab {
 
@@ -40,5 +42,27 @@ class OrderedBatch {
   SlotStats merged_, block_;
   RunRecord record_;
 };
+
+// run_cuda of an engine that hands over chunks of whole runs in run order (chunk.first_run,
+// chunk.runs, chunk.outcome: per_run outcomes a run): engine(consume, &stats) runs the job and gives
+// each chunk to consume; fill(the outcomes of one run, its record) is the function the CPU engine
+// fills its records with (src/blackbox/es_experiment.cpp, nsga2_experiment.cpp).
+template <class Stats, class Engine, class Fill>
+Status run_cuda_in_order(const RunLayout& layout, uint64_t seed, uint32_t runs, size_t per_run, const Engine& engine, const Fill& fill,
+                         BatchResult* result) {
+  OrderedBatch batch(layout, runs);  // aggregated exactly like BatchJob
+  Stats stats;
+  const Status s = engine(
+      [&](const auto& chunk) {
+        for (uint32_t i = 0; i < chunk.runs; ++i) {
+          fill(chunk.outcome + i * per_run, batch.next());
+          batch.add();
+        }
+      },
+      &stats);
+  if (!s.ok()) return s;
+  batch.finish(seed, stats.seconds, result);  // the whole job: GPU, transfers and the aggregation
+  return {};
+}
 
 }  // namespace klab
