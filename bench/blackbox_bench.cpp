@@ -8,6 +8,9 @@
 //      2,000, 2-D inputs, Matérn 5/2; napkin maths: ~2n² flops per update.
 //   3. NSGA-II generations per second at population 1,000 (blackbox/nsga2.hpp, OneMinMax, n = 249 so
 //      that μ = 4(n + 1) = 1,000): 1,000 mutations, then ranks and crowding of 2,000 points.
+//   4. blackbox.nsga2's defaults (NSGA-II and dNSGA-II, OneMinMax, n = 16, 32, 64) run by the CPU engine
+//      (nsga2.cpp) and by the CUDA engine's host twin (nsga2_bits.hpp: packed strings, merge sorts on
+//      flat arrays), evaluations per second each, after checking that both count the same evaluations.
 // Validation: the incremental OneMax count and hash equal a recount of the final string, and
 // both EAs solve OneMax (p = 0) at n = 1000; the appended Cholesky factor equals Eigen's LLT of K
 // at n = 300.
@@ -21,6 +24,8 @@
 #include "blackbox/disom.hpp"
 #include "blackbox/gp.hpp"
 #include "blackbox/nsga2.hpp"
+#include "blackbox/nsga2_engine.hpp"
+#include "blackbox/nsga2_experiment.hpp"
 
 namespace {
 
@@ -143,6 +148,29 @@ int main(int argc, char** argv) {
     const double sec = seconds_since(t0);
     std::printf("  %.3g generations/s (%.3g ms per generation, %.3g evaluations/s), front covered %d / %d after %d generations\n", generations / sec,
                 1e3 * sec / generations, 1000.0 * generations / sec, front_covered(nsga2_front(s, 0.0), r), s.n + 1, generations);
+  }
+  std::printf("\nblackbox.nsga2 defaults (NSGA-II and dNSGA-II, OneMinMax, n = 16, 32, 64), the CPU engine and the CUDA engine's host twin:\n");
+  {
+    Nsga2Experiment e;
+    const Nsga2Config c = nsga2_config(e.p());
+    const uint32_t runs = quick ? 2 : 10;
+    auto t0 = Clock::now();
+    double cpu_evaluations = 0.0, twin_evaluations = 0.0;
+    for (uint32_t r = 0; r < runs; ++r)
+      for (int s = 0; s < c.n_series; ++s)
+        for (int k = 0; k < c.n_grid; ++k) cpu_evaluations += static_cast<double>(nsga2_cpu_outcome(e.p(), c, s, k, 1, r).evaluations);
+    const double cpu_seconds = seconds_since(t0);
+    t0 = Clock::now();
+    std::vector<Nsga2Outcome> twin;
+    run_nsga2_batch_host(c, 1, 0, runs, &twin);
+    const double twin_seconds = seconds_since(t0);
+    for (const Nsga2Outcome& o : twin) twin_evaluations += static_cast<double>(o.evaluations);
+    if (twin_evaluations != cpu_evaluations) {
+      std::printf("FAIL: the host twin counts %.0f evaluations, the CPU engine %.0f\n", twin_evaluations, cpu_evaluations);
+      return 1;
+    }
+    std::printf("  %u runs, %.0f evaluations: CPU engine %.3g evaluations/s per core, host twin %.3g (%.2fx)\n", runs, cpu_evaluations,
+                cpu_evaluations / cpu_seconds, twin_evaluations / twin_seconds, cpu_seconds / twin_seconds);
   }
   return 0;
 }

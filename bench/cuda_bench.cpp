@@ -43,6 +43,10 @@ const std::vector<EngineCase> kEngines = {
      "the defaults (4 strategies x n = 20, 40, 80, 160, budget 30 n^2), a landscape = one strategy at one n of a run; estimate "
      "on an H100/H200: 3e4-3e5 landscapes/s, 1e9-1e10 fitness evaluations/s (~300 instructions per evaluation, warps "
      "diverging in length; src/blackbox/README.md, CUDA)"},
+    {"blackbox.nsga2", {}, 4096, 256,
+     "the defaults (NSGA-II and dNSGA-II x n = 16, 32, 64 on OneMinMax), a landscape = one algorithm at one n of a run (~1.2e4 "
+     "evaluations on average); estimate on an H200: 1e4-1e5 landscapes/s, 1e8-1e9 evaluations/s (one thread per run: four merge "
+     "sorts of <= 520 entries per generation in L2-resident workspaces; src/blackbox/README.md, CUDA)"},
     {"mdp.learning", {{"methods", "q_learning"}, {"episodes", "1000"}}, 100000, 2000,
      "Q-learning on RiverSwim (S = 6, A = 2), K = 1000 episodes of H = 20, a step = one environment step with its update; "
      "issue 7's target on an H100/H200: >= 5e9 steps/s (one thread per run, tables in L1/L2; src/mdp/README.md, CUDA)"},

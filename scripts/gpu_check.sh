@@ -11,8 +11,8 @@
 #      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
 #   3. build the CUDA tests and benchmarks of both with all cores;
 #   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
-#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, mdp.learning's and offline.edge_of_reach's engines against
-#      their CPU twins;
+#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, blackbox.nsga2's, mdp.learning's and
+#      offline.edge_of_reach's engines against their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
 #   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
@@ -123,6 +123,7 @@ fi
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
 cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
+cuda_targets+=(klab_blackbox_nsga2_cuda_tests)  # blackbox.nsga2's engine (its steps: the blackbox.nsga2 blocks below)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -164,6 +165,12 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
   # offline.edge_of_reach's learners (src/offline/engine.cu)
   DETAIL_GREP="FAIL|SKIP|differ|updates/s" step "test $variant: offline.edge_of_reach CPU = GPU" 150 "$dir/tests/klab_offline_cuda_tests"
+done
+
+# ---- 4, blackbox.nsga2: its engine against the host twin and the CPU engine (about 10-30 s per build) ----
+for variant in release strict; do
+  [ -n "${build_ok[$variant]:-}" ] || continue
+  DETAIL_GREP="FAIL|SKIP|differ|evaluations/s|SE" step "test $variant: blackbox.nsga2 CPU = GPU" 120 "build/gpu-$variant/tests/klab_blackbox_nsga2_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
@@ -209,6 +216,12 @@ if [ -n "${build_ok[release]:-}" ]; then
     DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.edge_of_reach test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
       build/gpu-release/tests/klab_offline_cuda_tests --quick
   fi
+fi
+
+# ---- 6, blackbox.nsga2: memcheck on its small test (no shared memory: no racecheck) ----------------
+if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
+  DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.nsga2 test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+    build/gpu-release/tests/klab_blackbox_nsga2_cuda_tests --quick
 fi
 
 # ---- 7. throughput ---------------------------------------------------------------------------
@@ -267,6 +280,13 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: offline.edge_of_reach cuda = cpu, bytes" 60 bash -c 'offline_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
+fi
+
+# ---- 8, blackbox.nsga2: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----
+if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
+  nsga2_cmp() { cli_cmp "$1" "$2" blackbox.nsga2 "blackbox.nsga2 defaults, 64 runs" --runs 64; }
+  export -f nsga2_cmp
+  step "cli strict: blackbox.nsga2 cuda = cpu, bytes" 60 bash -c 'nsga2_cmp strict 1'
 fi
 
 # ---- the table ---------------------------------------------------------------------------------

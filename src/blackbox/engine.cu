@@ -82,20 +82,22 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
 
   std::vector<EsOutcome> host(items);
   double kernel_seconds = 0.0, evaluations = 0.0;
-  for (int c = 0; c < chunks; ++c) {
-    const uint32_t chunk_first = first_run + static_cast<uint32_t>(c * capacity);
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
-    const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kEsThreadsPerBlock - 1) / kEsThreadsPerBlock;
-    if (Status s = job.begin_chunk(); !s.ok()) return s;
-    es_kernel<<<blocks, kEsThreadsPerBlock, 0, job.stream>>>(device_cfg, seed, chunk_first, n, genomes, outcomes);
-    if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(EsOutcome), &kernel_seconds); !s.ok()) return s;
-    for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
-    EsChunk chunk;
-    chunk.first_run = chunk_first;
-    chunk.runs = n;
-    chunk.outcome = host.data();
-    consume(chunk);
-  }
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, outcomes, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        es_kernel<<<(threads + kEsThreadsPerBlock - 1) / kEsThreadsPerBlock, kEsThreadsPerBlock, 0, job.stream>>>(device_cfg, seed, chunk_first, n,
+                                                                                                                 genomes, outcomes);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
+        EsChunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.outcome = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds);
+  if (!run.ok()) return run;
   if (stats) {
     record_job(fit, kEsThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->genome_bytes = items * words * sizeof(uint32_t);

@@ -153,14 +153,10 @@ Status EsExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t firs
                                      std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const EsConfig c = es_config(p());
-  const size_t per_run = static_cast<size_t>(c.landscapes_per_run());
-  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
-  return run_es_cuda(c, seed, batch.first_run(), batch.run_count(), [&](const EsChunk& chunk) {
-    for (uint32_t i = 0; i < chunk.runs; ++i) {
-      fill_es_record(c, chunk.outcome + i * per_run, batch.next());
-      batch.add();
-    }
-  });
+  return run_cuda_in_order(
+      layout, runs, first_block, end_block, blocks, static_cast<size_t>(c.landscapes_per_run()),
+      [&](uint32_t first_run, uint32_t count, const auto& consume) { return run_es_cuda(c, seed, first_run, count, consume); },
+      [&](const EsOutcome* outcome, RunRecord& out) { fill_es_record(c, outcome, out); });
 }
 
 // [SECTION] layout

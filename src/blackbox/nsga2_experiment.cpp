@@ -4,14 +4,13 @@
 #include <cmath>
 
 #include "blackbox/disom.hpp"
+#include "core/ordered_batch.hpp"
 #include "core/result_plots.hpp"
 
 namespace klab::blackbox {
 namespace {
 
 // [SECTION] params
-
-constexpr int kCoverageCheckpoints = 40;
 
 std::shared_ptr<const ParamTable<Nsga2Params>> table() {
   auto t = std::make_shared<ParamTable<Nsga2Params>>();
@@ -70,53 +69,116 @@ Nsga2Settings nsga2_settings(const Nsga2Params& p, const std::string& series, in
 
 long long nsga2_budget(const Nsga2Params& p, int n) { return static_cast<long long>(std::ceil(p.budget_factor * n * static_cast<double>(n) * n)); }
 
+Nsga2Config nsga2_config(const Nsga2Params& p) {
+  Nsga2Config c;
+  c.benchmark = p.benchmark;
+  c.jump = p.jump;
+  c.n_series = std::min(static_cast<int>(p.series.size()), kMaxNsgaSeries);
+  for (int s = 0; s < c.n_series; ++s) c.dynamic[s] = p.series[static_cast<size_t>(s)] == "dnsga2" ? 1 : 0;
+  const std::vector<int> grid = nsga2_n_grid(p);
+  c.n_grid = std::min(static_cast<int>(grid.size()), kMaxNsgaGrid);
+  for (int k = 0; k < c.n_grid; ++k) {
+    const Nsga2Settings st = nsga2_settings(p, "nsga2", grid[static_cast<size_t>(k)]);
+    const FrontTarget t = nsga2_front(st, p.front_tolerance);
+    Nsga2GridPoint& g = c.grid[k];
+    g.n = st.n, g.mu = st.mu, g.tau = st.tau, g.budget = nsga2_budget(p, st.n);
+    g.targets = static_cast<int>(t.f1.size());
+    g.front_sum = st.n + (p.benchmark == Benchmark::OneJumpZeroJump ? 2 * p.jump : 0);
+    g.front_hypervolume = t.hypervolume;
+    const std::vector<double> cdf = flip_count_cdf(st.n);
+    std::copy(cdf.begin(), cdf.end(), g.cdf);
+    c.ref1 = t.ref1, c.ref2 = t.ref2;
+  }
+  const std::vector<double> checkpoints = plot::log_spaced_counts(nsga2_budget(p, grid.back()), kNsgaCheckpoints);
+  c.n_checkpoints = std::min(static_cast<int>(checkpoints.size()), kNsgaCheckpoints);
+  std::copy(checkpoints.begin(), checkpoints.begin() + c.n_checkpoints, c.checkpoints);
+  return c;
+}
+
 // [SECTION] run
+
+Nsga2Outcome nsga2_cpu_outcome(const Nsga2Params& p, const Nsga2Config& c, int s, int point, uint64_t seed, uint32_t run) {
+  const std::string& series = p.series[static_cast<size_t>(s)];
+  const bool track = point + 1 == c.n_grid;
+  const int n = c.grid[point].n;
+  const Nsga2Settings st = nsga2_settings(p, series, n);
+  const std::vector<double> cdf = flip_count_cdf(n);
+  Rng rng(seed, run, kNsgaStream + salt_of_size(n) + static_cast<uint32_t>(s));
+  Nsga2Run r = nsga2_start(st, rng);
+  const FrontTarget target = nsga2_front(st, p.front_tolerance);
+  const int targets = static_cast<int>(target.f1.size());
+  const long long budget = nsga2_budget(p, n);
+  Nsga2Outcome o;
+  int next = 0;
+  int covered = front_covered(target, r);
+  auto record = [&](double upto) {  // the checkpoints up to `upto` evaluations
+    if (!track || next >= c.n_checkpoints || c.checkpoints[next] > upto) return;
+    const double hv = population_hypervolume(target, r);
+    for (; next < c.n_checkpoints && c.checkpoints[next] <= upto; ++next) o.covered_at[next] = covered, o.hypervolume_at[next] = hv;
+  };
+  record(static_cast<double>(r.evaluations));
+  while (covered < targets && r.evaluations < budget) {
+    nsga2_generation(st, cdf, rng, r);
+    covered = front_covered(target, r);
+    record(static_cast<double>(r.evaluations));
+  }
+  record(kInf);  // the run has stopped: its last state holds for the remaining checkpoints
+  o.evaluations = r.evaluations;
+  o.generations = r.generations;
+  o.covered = covered;
+  o.hypervolume = population_hypervolume(target, r);
+  return o;
+}
+
+namespace {
+
+// A run's record from its outcomes (nsga2_engine.hpp's layout: series-major, then the n grid): the
+// CPU engine's and the CUDA engine's runs go through here alike.
+void fill_nsga2_record(const Nsga2Config& c, const Nsga2Outcome* outcome, RunRecord& out) {
+  for (int s = 0; s < c.n_series; ++s) {
+    const size_t series = static_cast<size_t>(s);
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int k = 0; k < c.n_grid; ++k) {
+      const Nsga2GridPoint& g = c.grid[k];
+      const Nsga2Outcome& o = outcome[s * c.n_grid + k];
+      const double evaluations = static_cast<double>(std::min(o.evaluations, g.budget));
+      out.curve(series, kCurveEvaluations, static_cast<size_t>(k), evaluations);
+      out.curve(series, kCurveCovered, static_cast<size_t>(k), o.covered == g.targets ? 1.0 : 0.0);
+      const double x = std::log(static_cast<double>(g.n)), y = std::log(evaluations);
+      sx += x, sy += y, sxx += x * x, sxy += x * y;
+      if (k + 1 < c.n_grid) continue;
+      for (int j = 0; j < c.n_checkpoints; ++j) {
+        out.curve(series, kCurveCoverage, static_cast<size_t>(j), static_cast<double>(o.covered_at[j]) / g.targets);
+        out.curve(series, kCurveHypervolume, static_cast<size_t>(j), o.hypervolume_at[j] / g.front_hypervolume);
+      }
+      out.final(series, kFinalEvaluations, evaluations), out.final(series, kFinalHypervolume, o.hypervolume / g.front_hypervolume);
+    }
+    const double m = c.n_grid;
+    if (c.n_grid > 1) out.final(series, kFinalSlope, (m * sxy - sx * sy) / (m * sxx - sx * sx));
+  }
+}
+
+}  // namespace
 
 Nsga2Experiment::Nsga2Experiment() : ExperimentOf(table()) {}
 
-void Nsga2Experiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
-  const std::vector<double>& grid = layout.axes[0].x;
-  const std::vector<double>& checkpoints = layout.axes[1].x;
-  for (size_t s = 0; s < layout.series.size(); ++s) {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (size_t k = 0; k < grid.size(); ++k) {
-      const int n = static_cast<int>(grid[k]);
-      const Nsga2Settings st = nsga2_settings(p(), layout.series[s], n);
-      const std::vector<double> cdf = flip_count_cdf(n);
-      Rng rng(seed, run, kNsgaStream + salt_of_size(n) + static_cast<uint32_t>(s));
-      Nsga2Run r = nsga2_start(st, rng);
-      const FrontTarget target = nsga2_front(st, p().front_tolerance);
-      const int targets = static_cast<int>(target.f1.size());
-      const long long budget = nsga2_budget(p(), n);
-      const bool last = k + 1 == grid.size();
-      size_t next = 0;
-      int covered = front_covered(target, r);
-      // Coverage and hypervolume at the checkpoints up to `upto` evaluations (the largest n only).
-      auto record = [&](double upto) {
-        if (!last || next >= checkpoints.size() || checkpoints[next] > upto) return;
-        const double hv = population_hypervolume(target, r) / target.hypervolume;
-        for (; next < checkpoints.size() && checkpoints[next] <= upto; ++next) {
-          out.curve(s, kCurveCoverage, next, static_cast<double>(covered) / targets);
-          out.curve(s, kCurveHypervolume, next, hv);
-        }
-      };
-      record(static_cast<double>(r.evaluations));
-      while (covered < targets && r.evaluations < budget) {
-        nsga2_generation(st, cdf, rng, r);
-        covered = front_covered(target, r);
-        record(static_cast<double>(r.evaluations));
-      }
-      record(kInf);  // the run has stopped: its last state holds for the remaining checkpoints
-      const double evaluations = static_cast<double>(std::min(r.evaluations, budget));
-      out.curve(s, kCurveEvaluations, k, evaluations);
-      out.curve(s, kCurveCovered, k, covered == targets ? 1.0 : 0.0);
-      const double x = std::log(static_cast<double>(n)), y = std::log(evaluations);
-      sx += x, sy += y, sxx += x * x, sxy += x * y;
-      if (last) out.final(s, kFinalEvaluations, evaluations), out.final(s, kFinalHypervolume, population_hypervolume(target, r) / target.hypervolume);
-    }
-    const double m = static_cast<double>(grid.size());
-    if (grid.size() > 1) out.final(s, kFinalSlope, (m * sxy - sx * sy) / (m * sxx - sx * sx));
-  }
+void Nsga2Experiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
+  const Nsga2Config c = nsga2_config(p());
+  std::vector<Nsga2Outcome> outcome(static_cast<size_t>(c.landscapes_per_run()));
+  for (int s = 0; s < c.n_series; ++s)
+    for (int k = 0; k < c.n_grid; ++k)
+      outcome[static_cast<size_t>(s * c.n_grid + k)] = nsga2_cpu_outcome(p(), c, s, k, seed, run);
+  fill_nsga2_record(c, outcome.data(), out);
+}
+
+Status Nsga2Experiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                        std::vector<SlotStats>* blocks) const {
+  const RunLayout layout = this->layout();
+  const Nsga2Config c = nsga2_config(p());
+  return run_cuda_in_order(
+      layout, runs, first_block, end_block, blocks, static_cast<size_t>(c.landscapes_per_run()),
+      [&](uint32_t first_run, uint32_t count, const auto& consume) { return run_nsga2_cuda(c, seed, first_run, count, consume); },
+      [&](const Nsga2Outcome* outcome, RunRecord& out) { fill_nsga2_record(c, outcome, out); });
 }
 
 // [SECTION] layout
@@ -126,7 +188,7 @@ RunLayout Nsga2Experiment::layout() const {
   l.series = p().series;
   std::vector<double> grid;
   for (int n : nsga2_n_grid(p())) grid.push_back(n);
-  l.axes = {{"n", grid}, {"evaluations", plot::log_spaced_counts(nsga2_budget(p(), nsga2_n_grid(p()).back()), kCoverageCheckpoints)}};
+  l.axes = {{"n", grid}, {"evaluations", plot::log_spaced_counts(nsga2_budget(p(), nsga2_n_grid(p()).back()), kNsgaCheckpoints)}};
   l.curves = {{"evaluations_to_front", 0}, {"front_covered", 0}, {"coverage_at_n_max", 1}, {"hypervolume_ratio_at_n_max", 1}};
   l.final_metrics = {"evaluations_at_n_max", "loglog_slope", "hypervolume_ratio_at_n_max"};
   l.work_unit = "landscapes";

@@ -4,11 +4,14 @@
 // log-log axes, and front coverage and hypervolume (as a fraction of the true front's) against
 // evaluations. Benchmarks and metrics: mo_problems.hpp.
 // Algorithms: nsga2.hpp. Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
+// `klab run blackbox.nsga2 --backend cuda` runs the bit-string benchmarks one GPU thread per (run,
+// algorithm, n) (nsga2_engine.hpp, nsga2_bits.hpp); ZDT1–3 are refused there.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "blackbox/nsga2.hpp"
+#include "blackbox/nsga2_engine.hpp"
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 
@@ -25,13 +28,16 @@ struct Nsga2Params {
   double front_tolerance = 0.01;  // ZDT: coverage tolerance δ (mo_problems.hpp)
 };
 
-// Run r of series s (index into the parameter's list) at size n draws from stream kNsgaStream + salt_of_size(n) + s.
-constexpr uint32_t kNsgaStream = 70;
-
 const std::vector<std::string>& nsga2_series_ids();
 std::vector<int> nsga2_n_grid(const Nsga2Params& p);
 Nsga2Settings nsga2_settings(const Nsga2Params& p, const std::string& series, int n);
 long long nsga2_budget(const Nsga2Params& p, int n);
+// The plain-data form of a parameter set (nsga2_bits.hpp): series in the order of p.series, sizes in
+// the order of the n grid, the layout's checkpoints.
+Nsga2Config nsga2_config(const Nsga2Params& p);
+// The CPU engine (nsga2.cpp) on series s at grid point `point` of run `run` of c = nsga2_config(p):
+// until the front is covered or the budget is spent; the checkpoints at the largest n. Any benchmark.
+Nsga2Outcome nsga2_cpu_outcome(const Nsga2Params& p, const Nsga2Config& c, int s, int point, uint64_t seed, uint32_t run);
 
 class Nsga2Experiment final : public ExperimentOf<Nsga2Params, Nsga2Experiment> {
  public:
@@ -39,6 +45,9 @@ class Nsga2Experiment final : public ExperimentOf<Nsga2Params, Nsga2Experiment> 
   RunLayout layout() const override;
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 };
 
 DemoInfo nsga2_demo();

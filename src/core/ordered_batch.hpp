@@ -46,4 +46,20 @@ class OrderedBatch {
   std::vector<SlotStats>* out_;
 };
 
+// run_cuda_blocks of an engine that hands over chunks of whole runs in run order (chunk.runs,
+// chunk.outcome: per_run outcomes a run): engine(first_run, runs, consume) runs those runs and gives
+// each chunk to consume; fill(the outcomes of one run, its record) is the function the CPU engine
+// fills its records with (src/blackbox/es_experiment.cpp, nsga2_experiment.cpp, src/mdp/learning_cuda.cpp).
+template <class Engine, class Fill>
+Status run_cuda_in_order(const RunLayout& layout, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks,
+                         size_t per_run, const Engine& engine, const Fill& fill) {
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  return engine(batch.first_run(), batch.run_count(), [&](const auto& chunk) {
+    for (uint32_t i = 0; i < chunk.runs; ++i) {
+      fill(chunk.outcome + i * per_run, batch.next());
+      batch.add();
+    }
+  });
+}
+
 }  // namespace klab

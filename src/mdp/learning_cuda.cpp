@@ -173,16 +173,13 @@ Status LearningExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_
   const RunLayout layout = this->layout();
   const Expected<TdBatchConfig> c = td_batch_config(*this);
   if (!c.ok()) return c.status();
-  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
-  const Expected<TdWorldPool> pool = td_world_pool(*this, p().horizon, p().gamma, seed, batch.first_run(), batch.run_count());
-  if (!pool.ok()) return pool.status();
-  const size_t per_run = static_cast<size_t>(c.value().n_series);
-  return run_td_cuda(c.value(), pool.value(), seed, batch.first_run(), batch.run_count(), [&](const TdChunk& chunk) {
-    for (uint32_t i = 0; i < chunk.runs; ++i) {
-      fill_td_record(c.value(), chunk.outcome + i * per_run, batch.next());
-      batch.add();
-    }
-  });
+  return run_cuda_in_order(
+      layout, runs, first_block, end_block, blocks, static_cast<size_t>(c.value().n_series),
+      [&](uint32_t first_run, uint32_t count, const auto& consume) {
+        const Expected<TdWorldPool> pool = td_world_pool(*this, p().horizon, p().gamma, seed, first_run, count);
+        return pool.ok() ? run_td_cuda(c.value(), pool.value(), seed, first_run, count, consume) : pool.status();
+      },
+      [&](const TdOutcome* outcome, RunRecord& out) { fill_td_record(c.value(), outcome, out); });
 }
 
 }  // namespace klab::mdp

@@ -1,0 +1,101 @@
+// The CUDA engine of blackbox.nsga2 (bit strings): one GPU thread per (run, series, n) triple, each
+// calling nsga2_bits_run (nsga2_bits.hpp), the KLAB_HD code its host twin runs: the same Philox
+// draws, mutation, non-dominated sort, crowding distances and survival order, so a thread's outcome
+// equals the host twin's (integer work throughout; the crowding distances are one division and one
+// addition per term, IEEE in every build, and feed only comparisons).
+//
+// Launch and layout:
+//   * A chunk's threads are (slot, run) pairs, slot-major (slot = series·N + grid point): a warp runs
+//     one algorithm at one n on 32 runs. Runs still differ in length (the generations until the front
+//     is covered), so a warp lasts as long as its longest run.
+//   * Each thread's workspace (strings: 2μ slots of ⌈n/32⌉ words; eight int arrays of 2μ entries and
+//     the per-f₁ table; 2μ crowding distances) is interleaved across the chunk's threads: entry e of
+//     thread i at pool[e·items + i] (nsga2_workspace), so the threads of a warp walking the same
+//     entry touch neighbouring words. The defaults (μ ≤ 260) take ~25 KB per thread.
+//   * Chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
+//     per job one device buffer (config, outcomes, pools) and one stream.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "blackbox/nsga2_engine.hpp"
+#include "cuda/cuda_job.hpp"
+
+namespace klab::blackbox {
+namespace {
+
+constexpr int kNsgaThreadsPerBlock = 128;
+
+__global__ void __launch_bounds__(kNsgaThreadsPerBlock)
+    nsga2_kernel(const Nsga2Config* __restrict__ cfg, uint64_t seed, uint32_t first_run, uint32_t runs, uint32_t* __restrict__ words,
+                 int* __restrict__ ints, double* __restrict__ doubles, Nsga2Outcome* __restrict__ out) {
+  const Nsga2Config& c = *cfg;
+  const uint32_t per_run = static_cast<uint32_t>(c.n_series * c.n_grid), items = runs * per_run;
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // slot-major: item = slot·runs + run
+  if (item >= items) return;
+  const uint32_t slot = item / runs, r = item % runs;
+  const int series = static_cast<int>(slot) / c.n_grid, point = static_cast<int>(slot) % c.n_grid;
+  const Nsga2Workspace w = nsga2_workspace(c, words, ints, doubles, item, items);
+  nsga2_bits_run(c, series, point, point + 1 == c.n_grid, seed, first_run + r, w, out + static_cast<size_t>(r) * per_run + slot);
+}
+
+}  // namespace
+
+Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const Nsga2Chunk&)>& consume,
+                      Nsga2CudaStats* stats) {
+  if (Status s = nsga2_cuda_supports(cfg); !s.ok()) return s;
+  if (runs == 0) return {};
+  const auto wall_start = std::chrono::steady_clock::now();
+  KernelFit fit;
+  if (Status s = fit_kernel(nsga2_kernel, kNsgaThreadsPerBlock, "blackbox.nsga2", &fit); !s.ok()) return s;
+
+  // Chunk: as many runs as the workspace and outcome limits allow.
+  const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
+  const Nsga2PoolSizes sizes = nsga2_pool_sizes(cfg);
+  size_t capacity = std::min(kNsgaMaxWorkspaceBytes / (per_run * sizes.bytes()), kNsgaMaxOutcomeBytes / (per_run * sizeof(Nsga2Outcome)));
+  capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
+  const size_t items = capacity * per_run;
+  const size_t outcomes_at = cuda_aligned(sizeof(Nsga2Config)), words_at = outcomes_at + cuda_aligned(items * sizeof(Nsga2Outcome));
+  const size_t ints_at = words_at + cuda_aligned(items * sizes.words * sizeof(uint32_t));
+  const size_t doubles_at = ints_at + cuda_aligned(items * sizes.ints * sizeof(int));
+  const size_t bytes = doubles_at + items * sizes.doubles * sizeof(double);
+  const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
+
+  CudaJob job;
+  if (Status s = job.open(bytes, std::to_string(items) + " NSGA-II runs"); !s.ok()) return s;
+  KLAB_CUDA_TRY(cudaMemcpyAsync(job.device, &cfg, sizeof(Nsga2Config), cudaMemcpyHostToDevice, job.stream));
+  const Nsga2Config* device_cfg = reinterpret_cast<const Nsga2Config*>(job.device);
+  Nsga2Outcome* outcomes = reinterpret_cast<Nsga2Outcome*>(job.device + outcomes_at);
+  uint32_t* words = reinterpret_cast<uint32_t*>(job.device + words_at);
+  int* ints = reinterpret_cast<int*>(job.device + ints_at);
+  double* doubles = reinterpret_cast<double*>(job.device + doubles_at);
+
+  std::vector<Nsga2Outcome> host(items);
+  double kernel_seconds = 0.0, evaluations = 0.0;
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, outcomes, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        nsga2_kernel<<<(threads + kNsgaThreadsPerBlock - 1) / kNsgaThreadsPerBlock, kNsgaThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, seed, chunk_first, n, words, ints, doubles, outcomes);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
+        Nsga2Chunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.outcome = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds);
+  if (!run.ok()) return run;
+  if (stats) {
+    record_job(fit, kNsgaThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
+    stats->workspace_bytes = items * sizes.bytes();
+    stats->evaluations = evaluations;
+  }
+  return {};
+}
+
+}  // namespace klab::blackbox
