@@ -49,6 +49,7 @@ struct RiskParams {
   int sweeps = 500;          // synchronous sweeps (samples per (h, s, a))
   double learn_rate = 0.5;   // η₀
   double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
+  EntropicStep learn_step = EntropicStep::Sgd;  // SGD or Adam (risk_learning.hpp)
 };
 
 // The world part of the parameters (risk_world.hpp).
