@@ -481,8 +481,10 @@ class RiskView final : public ui::DemoView {
     if (!params_.grid.empty() && !editor_dismissed_) editor_.set_open(true);  // a link with an edited grid
     sol_ = e.solution();
     world_.reset();
-    if (sol_) world_ = std::make_shared<const World>(World{risk_world_label(risk_world_params(params_)), sol_->grid.mdp, sol_->grid.layout});
-    costs_ = sol_ && std::any_of(sol_->grid.mdp.cost.begin(), sol_->grid.mdp.cost.end(), [](double c) { return c != 0.0; });
+    if (sol_) world_ = std::make_shared<const World>(sol_->world);
+    costs_ = sol_ && std::any_of(sol_->world.mdp.cost.begin(), sol_->world.mdp.cost.end(), [](double c) { return c != 0.0; });
+    if (sol_ && sol_ != shown_) map_step_ = stock_policy_step(*sol_);  // a new solution: the step the Runs figure shows
+    shown_ = sol_;
     ids_ = params_.methods;
     rngs_.clear();
     for (const std::string& id : ids_) rngs_.emplace_back(ctx.seed, 0, static_cast<uint32_t>(id_index(risk_method_ids(), id)));  // run 1's streams
@@ -497,7 +499,7 @@ class RiskView final : public ui::DemoView {
     learners_.clear(), learner_rngs_.clear(), learner_errors_.clear(), sweeps_x_.clear();
     if (!sol_) return;
     for (const std::string& id : params_.learners) {
-      learners_.emplace_back(sol_->grid.mdp, sol_->lattice, learner_settings(params_, id));
+      learners_.emplace_back(sol_->world.mdp, sol_->lattice, learner_settings(params_, id));
       learner_rngs_.emplace_back(ctx.seed, 0, learner_stream(id));  // run 1's streams
     }
     learner_errors_.assign(learners_.size(), {});
@@ -518,7 +520,7 @@ class RiskView final : public ui::DemoView {
       for (size_t slot = 0; slot < ids_.size(); ++slot) {
         const StockPolicy& pi = sol_->policies[id_index(risk_method_ids(), ids_[slot])];
         for (int j = 0; j < n; ++j) {
-          const double g = sample_return(sol_->grid.mdp, sol_->lattice, pi, rngs_[slot], slot == choice_ && j == n - 1 ? &episode_ : nullptr);
+          const double g = sample_return(sol_->world.mdp, sol_->lattice, pi, rngs_[slot], slot == choice_ && j == n - 1 ? &episode_ : nullptr);
           samples_[slot].push_back(g);
           counts_[slot][risk_return_bin(*sol_, g)] += 1.0;
         }
@@ -551,12 +553,20 @@ class RiskView final : public ui::DemoView {
       ImGui::TextWrapped("No live run: the parameters have no exact solution (see the parameter panel's message).");
       return;
     }
+    const bool on_grid = sol_->world.layout.rows > 0;
     if (costs_) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("This world's hazard and cost cells carry costs: G sums the rewards only, so mdp.risk does not count them.");
+      ImGui::TextWrapped(on_grid ? "This world's hazard and cost cells carry costs: G sums the rewards only, so mdp.risk does not count them."
+                              : "This world's actions carry costs: G sums the rewards only, so mdp.risk does not count them.");
       ImGui::PopStyleColor();
     }
-    ImGui::TextUnformatted("map shows:");
+    if (!on_grid) {  // the policy map's step
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+      ImGui::SliderInt("step h of the policy map", &map_step_, 0, params_.horizon - 1, "%d", ImGuiSliderFlags_AlwaysClamp);
+      ui::help_tooltip("The policy map shows the chosen policy's action at this step on every (state, stock) it reaches; it starts at "
+                       "the step where the CVaR policy departs most from the risk-neutral one.");
+    }
+    ImGui::TextUnformatted(on_grid ? "map shows:" : "policy map shows:");
     for (size_t i = 0; i < ids_.size(); ++i) {
       ImGui::SameLine();
       int c = static_cast<int>(choice_);
@@ -593,7 +603,10 @@ class RiskView final : public ui::DemoView {
 
  private:
   plot::Plot map_plot() const {
-    const Mdp& m = sol_->grid.mdp;
+    if (sol_->world.layout.rows == 0)
+      return stock_policy_plot(*sol_, ids_[choice_], map_step_,
+                               ids_[choice_] + "'s action at step h = " + std::to_string(map_step_) + " per (state, stock) it reaches (x: stock c_h, y: state)");
+    const Mdp& m = sol_->world.mdp;
     const StockPolicy& pi = sol_->policies[id_index(risk_method_ids(), ids_[choice_])];
     const bool markov = pi.stock_action.empty();
     const Policy first_step = deterministic_policy(m, std::vector<int>(pi.markov.begin(), pi.markov.begin() + m.states));
@@ -601,8 +614,8 @@ class RiskView final : public ui::DemoView {
                                      ids_[choice_] + (markov ? ": first-step actions π_0(s) (rays)" : ": acts on (h, s, stock), no rays") +
                                          ", latest episode; lines: most likely paths; colour: risk-neutral E[G]");
     if (!episode_.empty()) {
-      p.lines.push_back(grid_path(sol_->grid.layout, episode_, "latest episode", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
-      p.points.push_back(grid_points(sol_->grid.layout, {episode_.back()}, "where it ended", plot::kOptimumGold, 6.0f));
+      p.lines.push_back(grid_path(sol_->world.layout, episode_, "latest episode", {1.0f, 0.55f, 0.2f, 0.9f}, 2.0f));
+      p.points.push_back(grid_points(sol_->world.layout, {episode_.back()}, "where it ended", plot::kOptimumGold, 6.0f));
       p.legend = true;
     }
     return p;
@@ -658,7 +671,9 @@ class RiskView final : public ui::DemoView {
 
   RiskParams params_;
   std::shared_ptr<const RiskSolution> sol_;
-  std::shared_ptr<const World> world_;  // sol_'s grid as a World: what the editor's "Download MDP" saves
+  std::shared_ptr<const RiskSolution> shown_;  // the solution map_step_ was chosen for
+  int map_step_ = 0;                           // off a grid: the step h of the policy map (stock_policy_plot)
+  std::shared_ptr<const World> world_;  // sol_'s world: what the editor's "Download MDP" saves
   bool costs_ = false;                  // the world has costs (hazard or cost cells), which G does not count
   WorldEditor editor_;
   bool editor_dismissed_ = false;       // closed by the reader: a link with a grid no longer opens it

@@ -1,6 +1,7 @@
 #include "mdp/presets.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace klab::mdp {
 
@@ -92,19 +93,21 @@ Mdp chain(int n, double slip) {
     b.add_state();
     const int forward = std::min(n - 1, s + 1);
     const double r_forward = s == n - 1 ? 1.0 : 0.0, r_back = 0.2;
-    // forward (the other action with probability slip)
-    b.add_action((1.0 - slip) * r_forward + slip * r_back);
-    if (forward == 0) {
-      b.add_next(0, 1.0);
-    } else {
-      b.add_next(forward, 1.0 - slip), b.add_next(0, slip);
-    }
-    // back to the start
-    b.add_action((1.0 - slip) * r_back + slip * r_forward);
-    if (forward == 0) {
-      b.add_next(0, 1.0);
-    } else {
-      b.add_next(0, 1.0 - slip), b.add_next(forward, slip);
+    // The action that happens earns its own reward: r_forward on reaching `forward`, r_back on going
+    // back to 0 (reward outcomes per transition, mdp.hpp; r(s, a) is their expectation).
+    // (The probabilities are slip and 1 − slip as written, not 1 − (1 − slip): the same bits as before the outcomes.)
+    for (const bool ahead : {true, false}) {  // forward, then back to the start (the other one with probability slip)
+      const double p_forward = ahead ? 1.0 - slip : slip, p_back = ahead ? slip : 1.0 - slip;
+      b.add_action(ahead ? p_forward * r_forward + p_back * r_back : p_back * r_back + p_forward * r_forward);
+      if (forward == 0) {  // n = 1: both lead to 0, the reward tells which happened
+        b.add_next(0, 1.0), b.add_reward_outcome(r_forward, p_forward), b.add_reward_outcome(r_back, p_back);
+      } else if (ahead) {
+        b.add_next(forward, p_forward), b.add_reward_outcome(r_forward, 1.0);
+        b.add_next(0, p_back), b.add_reward_outcome(r_back, 1.0);
+      } else {
+        b.add_next(0, p_back), b.add_reward_outcome(r_back, 1.0);
+        b.add_next(forward, p_forward), b.add_reward_outcome(r_forward, 1.0);
+      }
     }
   }
   std::vector<double> start(static_cast<size_t>(n), 0.0);
@@ -112,7 +115,7 @@ Mdp chain(int n, double slip) {
   return b.finish(std::move(start), 0.95, 0);
 }
 
-Mdp random_mdp(int states, int actions, int branching, Rng& rng) {
+Mdp random_mdp(int states, int actions, int branching, Rng& rng, int reward_levels) {
   branching = std::min(branching, states);
   MdpBuilder b;
   std::vector<int> stamp(static_cast<size_t>(states), -1), successors;
@@ -121,7 +124,9 @@ Mdp random_mdp(int states, int actions, int branching, Rng& rng) {
   for (int s = 0; s < states; ++s) {
     b.add_state();
     for (int a = 0; a < actions; ++a, ++pair) {
-      const double r = rng.uniform(), c = rng.uniform();
+      const double u = rng.uniform(), c = rng.uniform();
+      // On the lattice: j/k with j = ⌊u (k + 1)⌋ ∈ {0, …, k}, uniform (the same draw u as the continuous reward).
+      const double r = reward_levels > 0 ? std::min(std::floor(u * (reward_levels + 1)), static_cast<double>(reward_levels)) / reward_levels : u;
       b.add_action(r, c);
       successors.clear();
       while (static_cast<int>(successors.size()) < branching) {

@@ -10,13 +10,16 @@
 //                "right" fights the current for 1 at the right bank.
 //   chain        Strens, "A Bayesian framework for reinforcement learning", ICML 2000 (and Dearden,
 //                Friedman & Russell 1998): n states, "forward" (0, 1 at the end) or "back to the
-//                start" (0.2); with probability `slip` the other action happens. Rewards / 10.
+//                start" (0.2); with probability `slip` the other action happens and earns its own
+//                reward (stored as reward outcomes per transition; r(s, a) is the mean). Rewards / 10.
 //   hazard_maze  A gridworld for constrained problems: the short way to the goal crosses hazard
 //                cells (cost 1 each), the long way round is safe.
 //   random       Garnet-style random MDPs (Archibald, McKinnon & Thomas 1995; Bhatnagar et al.
 //                2009): for each (s, a), `branching` distinct successors drawn uniformly, their
 //                probabilities the spacings of branching − 1 sorted uniforms (a flat Dirichlet),
-//                r and c uniform on [0, 1], ρ uniform.
+//                r and c uniform on [0, 1], ρ uniform; with reward_levels = k > 0, r uniform on
+//                the lattice {0, 1/k, …, 1} instead (mdp.risk's exact return distributions need it),
+//                from the same uniform draw, so the transitions are the same MDP's.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -39,6 +42,6 @@ GridSpec four_rooms_spec();
 GridSpec hazard_maze_spec();
 Mdp river_swim(int states);
 Mdp chain(int states, double slip);
-Mdp random_mdp(int states, int actions, int branching, Rng& rng);
+Mdp random_mdp(int states, int actions, int branching, Rng& rng, int reward_levels = 0);
 
 }  // namespace klab::mdp

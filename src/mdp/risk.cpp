@@ -172,15 +172,27 @@ Expected<StockLattice> stock_lattice(const Mdp& m) {
   for (int s = 0; s < m.states; ++s)
     if (m.start[static_cast<size_t>(s)] > 0.0) reached.push_back({s, 0});
   L.states.push_back(reached);
-  long long entries = static_cast<long long>(reached.size());
+  long long entries = static_cast<long long>(reached.size()), work = 0;
+  const auto compact = [](std::vector<StockState>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
   for (int h = 0; h < m.horizon; ++h) {
     std::vector<StockState> next;
-    for (const StockState& x : L.states.back())
+    for (const StockState& x : L.states.back()) {
+      const int outcomes = L.first[m.first_pair[x.s + 1]] - L.first[m.first_pair[x.s]];
+      // Every DP over the lattice visits each outcome of each (s, c) once: bound that, not only the states.
+      if ((work += outcomes) > kMaxStockWork)
+        return Status::error("horizon: more than " + std::to_string(kMaxStockWork) + " (state, stock, outcome) visits per DP by step " + std::to_string(h + 1) +
+                             "; choose a shorter horizon");
       for (int i = m.first_pair[x.s]; i < m.first_pair[x.s + 1]; ++i)
         for (int o = L.first[i]; o < L.first[i + 1]; ++o)
           if (L.prob[o] > 0.0) next.push_back({L.next[o], x.c + L.units[o]});
-    std::sort(next.begin(), next.end());
-    next.erase(std::unique(next.begin(), next.end()), next.end());
+      if (static_cast<long long>(next.size()) <= kMaxStockEntries) continue;
+      compact(next);  // many duplicates: memory stays bounded
+      if (entries + static_cast<long long>(next.size()) > kMaxStockEntries) break;
+    }
+    compact(next);
     entries += static_cast<long long>(next.size());
     if (entries > kMaxStockEntries)
       return Status::error("horizon: more than " + std::to_string(kMaxStockEntries) + " reachable (step, state, stock) triples by step " + std::to_string(h + 1) +
@@ -257,21 +269,27 @@ ReturnDistribution empirical_distribution(std::vector<double> samples) {
   return d;
 }
 
-ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
-  std::vector<double> mass(L.states[0].size(), 0.0);  // (|R_h|) probability of each reachable (s, c)
-  for (size_t k = 0; k < mass.size(); ++k) mass[k] = m.start[static_cast<size_t>(L.states[0][k].s)];
+std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
+  std::vector<std::vector<double>> mass(1, std::vector<double>(L.states[0].size(), 0.0));
+  for (size_t k = 0; k < mass[0].size(); ++k) mass[0][k] = m.start[static_cast<size_t>(L.states[0][k].s)];
   for (int h = 0; h < L.horizon; ++h) {
     const std::vector<StockState>& R = L.states[static_cast<size_t>(h)];
     std::vector<double> next(L.states[static_cast<size_t>(h) + 1].size(), 0.0);
+    const std::vector<double>& now = mass.back();
     for (size_t k = 0; k < R.size(); ++k) {
-      if (mass[k] == 0.0) continue;
+      if (now[k] == 0.0) continue;
       const int i = m.first_pair[R[k].s] + pi.action(L, h, R[k].s, R[k].c);
       const int* to = L.successor[static_cast<size_t>(h)].data() + L.first_successor[static_cast<size_t>(h)][k] - L.first[m.first_pair[R[k].s]];
       for (int o = L.first[i]; o < L.first[i + 1]; ++o)
-        if (to[o] >= 0) next[static_cast<size_t>(to[o])] += mass[k] * L.prob[o];
+        if (to[o] >= 0) next[static_cast<size_t>(to[o])] += now[k] * L.prob[o];
     }
-    mass = std::move(next);
+    mass.push_back(std::move(next));
   }
+  return mass;
+}
+
+ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
+  const std::vector<double> mass = std::move(stock_occupancy(m, L, pi).back());
   // Sum over states by final stock.
   std::vector<double> by_stock(L.finals.size(), 0.0);
   const std::vector<StockState>& last = L.states.back();

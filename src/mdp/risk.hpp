@@ -51,6 +51,7 @@ namespace klab::mdp {
 
 constexpr int kMaxRewardDenominator = 1000;  // δ = 1/k for the least k ≤ this making every reward a multiple of δ
 constexpr long long kMaxStockEntries = 2000000;  // Σ_h |R_h|: beyond it the horizon is too long for exact stocks
+constexpr long long kMaxStockWork = 30000000;    // Σ_h Σ_{(s,c) ∈ R_h} outcomes of s: one DP's visits (the CVaR search solves 10–40 DPs)
 constexpr double kMaxStockUnits = 1e15;          // |reward|/δ × H at most: stocks stay exact integers in doubles
 
 // An augmented state: MDP state s and stock c (in units of δ).
@@ -115,6 +116,8 @@ double certainty_equivalent(const ReturnDistribution& d, double beta);
 // The empirical distribution of samples (each 1/n).
 ReturnDistribution empirical_distribution(std::vector<double> samples);
 
+// P(s_h = s, c_h = c) under π from ρ for every (s, c) ∈ R_h: (H + 1) × |R_h|, in R_h's order.
+std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
 // The exact return distribution of π from ρ: the distribution over R_h pushed forward H steps.
 ReturnDistribution return_distribution(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
 

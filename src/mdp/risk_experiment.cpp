@@ -28,6 +28,7 @@ static_assert(std::size(kLearnerIds) == static_cast<size_t>(EntropicLoss::Square
 constexpr int kLearnerCheckpoints = 20;
 constexpr int kProfileLevels = 50;     // CVaR_α′ profile: α′ on this many points of [0.02, 1]
 constexpr double kProfileLowest = 0.02;
+constexpr int kMaxRiskWorldSize = 100;  // riverswim / chain n and random S (the lattice bounds the rest: kMaxStockWork)
 
 const std::vector<std::string>& method_labels() {
   static const std::vector<std::string> labels{"risk-neutral (max E[G])", "CVaR_α-optimal (stock-augmented DP)", "exponential utility (max CE_β)"};
@@ -52,25 +53,28 @@ std::shared_ptr<const ParamTable<RiskParams>> table(const RiskWorldCache& built)
   t->real("beta", &P::beta, 0.02, 0.001, 1.0)
       .label("risk aversion β")
       .help("The exponential-utility policy maximises CE_β(G) = −(1/β) log E exp(−βG).");
-  std::vector<std::string> worlds, world_labels;
-  for (Preset p : kRiskPresets) worlds.push_back(kPresetIds[static_cast<int>(p)]), world_labels.push_back(kPresetLabels[static_cast<int>(p)]);
-  t->choice("world", &P::world, RiskWorld::Cliff, worlds)
-      .label("world")
-      .choice_labels(world_labels)
-      .help("The gridworld (grid overrides it). G sums the rewards only: hazard and cost cells carry costs, which G does not count.");
-  t->text("grid", &P::grid, "", kMaxGridParamLength)
-      .label("edited grid")
-      .help("A gridworld from the editor (the Live tab's \"Edit the world\"): klab.gridworld JSON on one line, without slip, wind, "
-            "wind_direction, cliff_reward, discount and horizon (the parameters hold them). Its rewards must be multiples of 1/k, k ≤ 1000 "
-            "(the DP is exact on that lattice; nothing is rounded). When set it replaces the world preset; empty: none.");
+  WorldParams d;  // the chapter's world parameters with mdp.risk's defaults (the cliff walk)
+  d.preset = Preset::Cliff, d.size = 6, d.actions = 4, d.branching = 5, d.world_seed = 1;
+  declare_world_choice(*t, d, kMaxRiskWorldSize);
+  t->integer("reward_levels", &P::reward_levels, 10, 1, kMaxRewardDenominator)
+      .label("reward levels k")
+      .help("A random MDP's rewards are uniform on {0, 1/k, …, 1}: the lattice the exact stock-augmented DP needs.");
+  declare_world_seed(*t, d);
+  declare_world_files(*t,
+                      std::string(kMdpFileParamHelp) + " Its rewards must be multiples of 1/k, k ≤ 1000 (the DP is exact on that lattice; "
+                                                       "nothing is rounded); its discount and horizon are replaced by γ = 1 and H; a "
+                                                       "gridworld file keeps its own slip, wind and cliff reward.",
+                      "A gridworld from the editor (the Live tab's \"Edit the world\"): klab.gridworld JSON on one line, without slip, wind, "
+                      "wind_direction, cliff_reward, discount and horizon (the parameters hold them). Its rewards must be multiples of 1/k, k ≤ 1000 "
+                      "(the DP is exact on that lattice; nothing is rounded). When set it replaces the world preset; empty: none.");
   t->integer("horizon", &P::horizon, 25, 1, 60).label("horizon H").help("Steps per episode (undiscounted; on the cliff walk the shortest way to the goal takes 13).");
-  t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
-  t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of an extra push one cell in the wind's direction.");
+  t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Gridworlds: probability that a move goes in a uniformly random direction; chain: probability of the other action.");
+  t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Gridworlds: probability of an extra push one cell in the wind's direction.");
   t->choice("wind_direction", &P::wind_direction, Direction::South, {"north", "east", "south", "west"})
       .label("wind blows")
       .choice_labels({"north", "east", "south", "west"})
       .help("Direction of the wind's push (south: towards the cliff).");
-  t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Reward for entering a cliff cell (then back to a start); on the cliff walk each step pays −1.");
+  t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Gridworlds: reward for entering a cliff cell (then back to a start); on the cliff walk each step pays −1.");
   t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes per run").help("Monte Carlo episodes per run and policy (the estimates of mean and CVaR).");
   t->multi_choice("learners", &P::learners, risk_learner_ids(), risk_learner_ids(), 0)
       .label("value learners")
@@ -81,10 +85,16 @@ std::shared_ptr<const ParamTable<RiskParams>> table(const RiskWorldCache& built)
       .help("Synchronous sweeps: each draws one outcome for every (h, s, a) and takes one gradient step on it.");
   t->real("learn_rate", &P::learn_rate, 0.5, 1e-4, 10.0).log_scale().label("step size η₀").help("Step size of the first sweep; sweep k uses η₀ / (k + 1)^ω.");
   t->real("learn_decay", &P::learn_decay, 0.7, 0.0, 1.0).label("step decay ω").help("η_k = η₀ / (k + 1)^ω (0: constant steps; 1: 1/k).");
-  // The presets build at every value in these ranges: their rewards are integers and H ≤ 60 keeps the
-  // reachable augmented states far below kMaxStockEntries (the cliff: 75,426 at H = 60, slip and wind
-  // 0.3; test "risk: mdp.risk's parameters"). An edited grid can have off-lattice rewards or too many
-  // stocks: the rule builds its lattice, once per world (`built` keeps the last one for the solution).
+  t->choice("learn_step", &P::learn_step, EntropicStep::Sgd, {"sgd", "adam"})
+      .label("step rule")
+      .choice_labels({"SGD: Q ← Q − η_k ∂ℓ/∂V", "Adam per (h, s, a) (a reading of the paper's optimiser)"})
+      .help("SGD takes η_k times the loss's gradient; Adam (β₁ = 0.9, β₂ = 0.999) takes about η_k in its direction, whatever its size: "
+            "stable at large β, where the exponentials make SGD's steps explode.");
+  // The grid presets, RiverSwim and the chain build at every value in these ranges: their rewards are
+  // on a lattice and H ≤ 60 keeps the reachable augmented states far below kMaxStockEntries (the cliff:
+  // 75,426 at H = 60, slip and wind 0.3; test "risk: mdp.risk's parameters"). A random MDP, a file or an
+  // edited grid can have off-lattice rewards or too many stocks: the rule builds the lattice, once per
+  // world (`built` keeps the last one for the solution).
   t->rule([built](const P& p) { return built.get(risk_world_params(p)).status(); });
   return t;
 }
@@ -121,27 +131,32 @@ uint32_t learner_stream(const std::string& id) { return static_cast<uint32_t>(st
 EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id) {
   EntropicLearnerSettings s;
   s.loss = static_cast<EntropicLoss>(id_index(risk_learner_ids(), id));
-  s.beta = p.beta, s.rate = p.learn_rate, s.decay = p.learn_decay;
+  s.beta = p.beta, s.rate = p.learn_rate, s.decay = p.learn_decay, s.step = p.learn_step;
   return s;
 }
 
 RiskWorldParams risk_world_params(const RiskParams& p) {
   RiskWorldParams w;
-  w.world = p.world, w.grid = p.grid;
-  w.slip = p.slip, w.wind = p.wind, w.wind_direction = p.wind_direction, w.cliff_reward = p.cliff_reward;
-  w.horizon = p.horizon;
+  WorldParams& x = w.world;
+  x.preset = p.world, x.size = p.size, x.actions = p.actions, x.branching = p.branching, x.reward_levels = p.reward_levels;
+  x.world_seed = p.world_seed, x.vary_world = false, x.mdp_file = p.mdp_file, x.grid = p.grid;
+  x.slip = p.slip, x.wind = p.wind, x.discount = 1.0, x.horizon = p.horizon;
+  w.wind_direction = p.wind_direction, w.cliff_reward = p.cliff_reward;
   return w;
 }
 
-RiskSolution solve_risk(const RiskParams& p, const RiskGrid& world) {
+RiskSolution solve_risk(const RiskParams& p, const RiskWorldBuild& world) {
   RiskSolution sol;
-  sol.grid = world.grid;
+  sol.world = world.world;
   sol.lattice = world.lattice;
-  const Mdp& m = sol.grid.mdp;
+  const Mdp& m = sol.world.mdp;
   sol.cvar = cvar_policy(m, sol.lattice, p.alpha);
   sol.entropic_q = entropic_q_values(m, sol.lattice, p.beta);
   sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, greedy_markov_policy(m, sol.lattice.horizon, sol.entropic_q)};
-  for (const StockPolicy& pi : sol.policies) sol.returns.push_back(return_distribution(m, sol.lattice, pi));
+  for (const StockPolicy& pi : sol.policies) {
+    sol.occupancy.push_back(stock_occupancy(m, sol.lattice, pi));
+    sol.returns.push_back(return_distribution(m, sol.lattice, pi));
+  }
   const std::vector<double> w = optimal_values_to_go(m, sol.lattice);
   sol.risk_neutral_start.assign(w.begin(), w.begin() + m.states);
   // Histogram bins over [the lowest policy's 10⁻⁵-quantile, the highest return]; the first bin also
@@ -161,13 +176,14 @@ RiskSolution solve_risk(const RiskParams& p, const RiskGrid& world) {
 }
 
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi) {
-  const Mdp& m = sol.grid.mdp;
+  const Mdp& m = sol.world.mdp;
   const StockLattice& L = sol.lattice;
+  const GridLayout& grid = sol.world.layout;
   int s = static_cast<int>(std::find_if(m.start.begin(), m.start.end(), [](double p) { return p > 0.0; }) - m.start.begin());
   int64_t c = 0;
   std::vector<int> path{s};
   for (int h = 0; h < L.horizon; ++h) {
-    if (sol.grid.layout.cell[static_cast<size_t>(sol.grid.layout.cell_of_state[static_cast<size_t>(s)])] == 'G') break;
+    if (grid.rows > 0 && grid.cell[static_cast<size_t>(grid.cell_of_state[static_cast<size_t>(s)])] == 'G') break;
     const int i = m.first_pair[s] + pi.action(L, h, s, c);
     int best = L.first[i];
     for (int o = L.first[i] + 1; o < L.first[i + 1]; ++o)
@@ -181,8 +197,8 @@ std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi) {
 
 plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::string>& ids, const Policy* rays, const std::string& title) {
   GridPlotInput in;
-  in.mdp = &sol.grid.mdp;
-  in.layout = &sol.grid.layout;
+  in.mdp = &sol.world.mdp;
+  in.layout = &sol.world.layout;
   in.state_values = sol.risk_neutral_start;
   in.policy = rays;
   in.title = title;
@@ -190,7 +206,7 @@ plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::str
   plot::Plot grid = grid_plot(in);
   const size_t shown = ids.size();
   for (size_t slot = 0; slot < shown; ++slot) {
-    plot::Line path = grid_path(sol.grid.layout, likely_path(sol, sol.policies[id_index(risk_method_ids(), ids[slot])]), ids[slot], palette(slot), 2.5f);
+    plot::Line path = grid_path(sol.world.layout, likely_path(sol, sol.policies[id_index(risk_method_ids(), ids[slot])]), ids[slot], palette(slot), 2.5f);
     const double offset = kPathOffset * (static_cast<double>(slot) - 0.5 * static_cast<double>(shown - 1));  // side by side where paths coincide
     for (double& x : path.x) x += offset;
     for (double& y : path.y) y -= offset;
@@ -200,13 +216,57 @@ plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::str
   return grid;
 }
 
+plot::Plot stock_policy_plot(const RiskSolution& sol, const std::string& id, int h, const std::string& title) {
+  const size_t method = id_index(risk_method_ids(), id);
+  const StockPolicy& pi = sol.policies[method];
+  const StockLattice& L = sol.lattice;
+  const std::vector<StockState>& R = L.states[static_cast<size_t>(h)];
+  const std::vector<double>& mass = sol.occupancy[method][static_cast<size_t>(h)];
+  plot::Plot p;
+  p.title = title;
+  p.x = {"stock c_h (the rewards of steps 0 … h − 1)", plot::Scale::Linear};
+  p.y = {"state s", plot::Scale::Linear};
+  p.y.cover_lo = -0.5, p.y.cover_hi = sol.world.mdp.states - 0.5;
+  std::vector<plot::Points> actions(static_cast<size_t>(sol.world.mdp.max_actions()));
+  for (size_t a = 0; a < actions.size(); ++a) {
+    actions[a].name = "a = " + std::to_string(a);
+    actions[a].color = palette(a);
+    actions[a].radius = 4.0f;
+  }
+  for (size_t k = 0; k < R.size(); ++k) {
+    if (mass[k] <= 0.0) continue;
+    plot::Points& at = actions[static_cast<size_t>(pi.action(L, h, R[k].s, R[k].c))];
+    at.x.push_back(static_cast<double>(R[k].c) * L.quantum);
+    at.y.push_back(R[k].s);
+  }
+  for (plot::Points& a : actions)
+    if (!a.x.empty()) p.points.push_back(std::move(a));
+  return p;
+}
+
+int stock_policy_step(const RiskSolution& sol) {
+  const size_t cvar = static_cast<size_t>(Method::Cvar), neutral = static_cast<size_t>(Method::RiskNeutral);
+  const StockLattice& L = sol.lattice;
+  int best = L.horizon / 2;
+  size_t most = 0;
+  for (int h = 0; h < L.horizon; ++h) {
+    const std::vector<StockState>& R = L.states[static_cast<size_t>(h)];
+    const std::vector<double>& mass = sol.occupancy[cvar][static_cast<size_t>(h)];
+    size_t differs = 0;
+    for (size_t k = 0; k < R.size(); ++k)
+      differs += mass[k] > 0.0 && sol.policies[cvar].action(L, h, R[k].s, R[k].c) != sol.policies[neutral].action(L, h, R[k].s, R[k].c);
+    if (differs > most) most = differs, best = h;
+  }
+  return best;
+}
+
 RiskExperiment::RiskExperiment() : RiskExperiment(RiskWorldCache()) {}
 
 RiskExperiment::RiskExperiment(const RiskWorldCache& worlds) : ExperimentOf(table(worlds)), worlds_(worlds) {}
 
 std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
   return cache_.get(static_cast<const Experiment&>(*this).params().version(), [&]() -> std::shared_ptr<const RiskSolution> {
-    const Expected<std::shared_ptr<const RiskGrid>> world = worlds_.get(risk_world_params(p()));
+    const Expected<std::shared_ptr<const RiskWorldBuild>> world = worlds_.get(risk_world_params(p()));
     return world.ok() ? std::make_shared<const RiskSolution>(solve_risk(p(), *world.value())) : nullptr;
   });
 }
@@ -217,7 +277,7 @@ std::shared_ptr<const RiskSolution> RiskExperiment::solution() const {
 // its "diverged" curve and metric say so.
 void RiskExperiment::run_learner(const RiskSolution& sol, uint64_t seed, uint32_t run, const RunLayout& layout, size_t slot, RunRecord& out) const {
   const std::string& id = layout.series[slot];
-  EntropicQLearner learner(sol.grid.mdp, sol.lattice, learner_settings(p(), id));
+  EntropicQLearner learner(sol.world.mdp, sol.lattice, learner_settings(p(), id));
   Rng rng(seed, run, learner_stream(id));
   const std::vector<double>& checkpoints = layout.axes[2].x;
   for (size_t k = 0; k < checkpoints.size(); ++k) {
@@ -228,7 +288,7 @@ void RiskExperiment::run_learner(const RiskSolution& sol, uint64_t seed, uint32_
   out.final(slot, kFinalDiverged, learner.diverged() ? 1.0 : 0.0);
   if (learner.diverged()) return;
   out.final(slot, kFinalQError, max_abs_error(learner.q(), sol.entropic_q));
-  const ReturnDistribution d = return_distribution(sol.grid.mdp, sol.lattice, greedy_markov_policy(sol.grid.mdp, sol.lattice.horizon, learner.q()));
+  const ReturnDistribution d = return_distribution(sol.world.mdp, sol.lattice, greedy_markov_policy(sol.world.mdp, sol.lattice.horizon, learner.q()));
   out.final(slot, kFinalMean, distribution_mean(d));
   out.final(slot, kFinalCvar, distribution_cvar(d, p().alpha));
   out.final(slot, kFinalCertaintyEquivalent, certainty_equivalent(d, p().beta));
@@ -258,7 +318,7 @@ void RiskExperiment::run(uint64_t seed, uint32_t run, const RunLayout& layout, R
 
     Rng rng(seed, run, static_cast<uint32_t>(method));
     std::vector<double> samples(static_cast<size_t>(p().episodes));
-    for (double& g : samples) g = sample_return(sol->grid.mdp, sol->lattice, sol->policies[method], rng);
+    for (double& g : samples) g = sample_return(sol->world.mdp, sol->lattice, sol->policies[method], rng);
     std::vector<double> frequency(sol->return_bins.size(), 0.0);
     for (double g : samples) frequency[risk_return_bin(*sol, g)] += 1.0 / static_cast<double>(samples.size());
     for (size_t k = 0; k < frequency.size(); ++k) out.curve(slot, kCurveMcFrequency, k, frequency[k]);
@@ -413,8 +473,10 @@ plot::Plot return_histogram(const RiskSolution& sol, const std::vector<std::stri
 plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const RiskParams& q = p();
-  f.title = risk_world_label(risk_world_params(q)) + ", slip " + format_real(q.slip) + (q.wind > 0 ? ", wind " + format_real(q.wind) + " " + direction_name(q.wind_direction) : "") +
-            ", H = " + std::to_string(q.horizon) + ": the CVaR_" + format_real(q.alpha) + " policy against the risk-neutral one";
+  const RiskWorldParams w = risk_world_params(q);
+  const bool grid = risk_world_is_grid(w), chain = q.world == Preset::Chain && q.mdp_file.empty() && q.grid.empty();
+  f.title = risk_world_label(w) + (grid || chain ? ", slip " + format_real(q.slip) : "") +
+            (grid && q.wind > 0 ? ", wind " + format_real(q.wind) + " " + direction_name(q.wind_direction) : "") + ", H = " + std::to_string(q.horizon) + ": the CVaR_" + format_real(q.alpha) + " policy against the risk-neutral one";
   const std::shared_ptr<const RiskSolution> sol = solution();
   if (!sol) return f;
   const std::vector<std::string> policies = policy_series(r.layout);  // the learners follow them
@@ -431,7 +493,13 @@ plot::Figure RiskExperiment::figure(const BatchResult& r) const {
   plot::Plot hist = return_histogram(*sol, policies, masses, q.alpha, "Return G, exact (dashed: CVaR_α, solid: mean)");
   f.plots.push_back(hist);
 
-  f.plots.push_back(likely_paths_plot(*sol, policies, nullptr, "Most likely paths (colour: risk-neutral E[G] from each cell)"));
+  if (sol->world.layout.rows > 0) {
+    f.plots.push_back(likely_paths_plot(*sol, policies, nullptr, "Most likely paths (colour: risk-neutral E[G] from each cell)"));
+  } else {  // no grid: the policy's action per (state, stock) at the step where the CVaR policy departs most from the risk-neutral one
+    const std::string shown_id = std::find(policies.begin(), policies.end(), "cvar") != policies.end() ? "cvar" : policies.front();
+    const int h = stock_policy_step(*sol);
+    f.plots.push_back(stock_policy_plot(*sol, shown_id, h, shown_id + "'s action at step h = " + std::to_string(h) + " per (state, stock) it reaches"));
+  }
 
   plot::Plot cdf;
   cdf.title = "P(G ≤ x), exact (CVaR_α: the mean left of the α crossing)";
@@ -468,14 +536,18 @@ DemoInfo risk_demo() {
   d.id = "mdp.risk";
   d.chapter = "mdp";
   d.title = "Risk: CVaR by stock-augmented DP";
-  d.summary = "A slippery cliff walk (or another gridworld, painted in the editor): the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima, and the exponential-utility values learned from samples with the Itakura–Saito loss.";
+  d.summary = "A slippery cliff walk (or another gridworld, painted in the editor, RiverSwim, the chain, a random MDP or an MDP file): the CVaR-optimal policy of stock-augmented dynamic programming gives up some mean return for a better worst tail; exact return distributions against the risk-neutral and exponential-utility optima, and the exponential-utility values learned from samples with the Itakura–Saito loss.";
   d.about =
       "Finite horizon H, no discount: the return G is the sum of the rewards (on the cliff walk −1 per step, the cliff reward and back to the\n"
       "start on a fall).\n"
       "Worlds: the cliff walk (default), four rooms, the hazard maze, or a grid painted in the editor (\"Edit the world\": the `grid` parameter,\n"
-      "as in the other mdp demos; slip, wind, its direction and the cliff reward stay this demo's parameters). The DP below is exact when every\n"
-      "reward is a multiple of 1/k, k ≤ 1000: a grid with another reward is refused with the field named (nothing is rounded). Costs (hazard\n"
-      "and cost cells) are not part of G. On four rooms and the hazard maze the goal's 1 is the only reward, so G is 1 or 0: every objective\n"
+      "as in the other mdp demos; slip, wind, its direction and the cliff reward stay this demo's parameters); RiverSwim (a = 0 left, 1 right),\n"
+      "the chain (a = 0 forward, 1 back to the start; slip: the other action happens and earns its reward), a random MDP whose rewards are\n"
+      "drawn uniformly from {0, 1/k, …, 1} (`reward_levels` k; one world per batch, `world_seed`), or a klab.mdp / klab.gridworld file\n"
+      "(`mdp_file`, or the editor's upload). The DP below is exact when every reward is a multiple of 1/k, k ≤ 1000: a world with another\n"
+      "reward is refused with the field named (nothing is rounded). Costs (hazard and cost cells, a random MDP's costs) are not part of G.\n"
+      "Off a grid the map is the policy map: the chosen policy's action at one step h on every (state, stock) it reaches — a Markov\n"
+      "policy's rows are one colour, the CVaR policy's change along the stock. On four rooms and the hazard maze the goal's 1 is the only reward, so G is 1 or 0: every objective\n"
       "prefers a higher chance of reaching the goal in time, and at the defaults the three optima have the same distribution there. Paint\n"
       "cliffs and rewards to see them differ: e.g. a near exit between cliffs worth more than a far, safe one (src/mdp/README.md, mdp.risk).\n"
       "Three exact optima, each for its own objective:\n"
@@ -502,8 +574,10 @@ DemoInfo risk_demo() {
       "stop being finite or leave the range of possible returns by more than its width is counted as diverged (in the legend), never drawn.\n"
       "Look for (defaults, β = 0.02, η₀ = 0.5): is_loss converging to Q* (slowly: the falls make the targets heavy-tailed), emse diverging\n"
       "at the same steps (its gradient carries e^{−2βV}), sq_loss stuck at the gap between the risk-neutral and entropic values.\n"
-      "Not shown: stability at large β. With plain SGD from Q = 0 the IS gradient's e^{β(V−y)} also overflows once β·|V − y| is large\n"
-      "(here β ≥ 0.05 with a −100 fall); the paper trains networks with adaptive optimisers, which this toy does not.\n"
+      "At large β plain SGD from Q = 0 diverges too: the IS gradient's e^{β(V−y)} overflows once β·|V − y| is large (here β ≥ 0.05 with a\n"
+      "−100 fall). `learn_step` = adam (a reading of the paper's adaptive optimiser, whose settings could not be read: Adam per (h, s, a),\n"
+      "β₁ = 0.9, β₂ = 0.999) steps about η_k whatever the gradient: at β = 0.05 nothing diverges, for every loss (Adam's doing, not the\n"
+      "loss's), but the values travel slowly towards Q* (src/mdp/README.md, mdp.risk).\n"
       "Readings: the β⁻² scalings (all gradients → V − y as β → 0), synchronous sampling, and the missing softplus baseline (not read).\n"
       "The outer search / inner DP split, ties broken by the risk-neutral value, and γ = 1 with a finite horizon are our reading of\n"
       "the papers' abstracts and of Bäuerle & Ott (2011).";

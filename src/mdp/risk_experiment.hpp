@@ -1,6 +1,6 @@
-// mdp.risk: the return distribution on a slippery cliff walk, or another gridworld whose rewards lie
-// on a lattice (risk_world.hpp: four rooms, the hazard maze, a grid painted in the editor; finite
-// horizon, undiscounted) — the
+// mdp.risk: the return distribution on a slippery cliff walk, or another world whose rewards lie on a
+// lattice (risk_world.hpp: four rooms, the hazard maze, a grid painted in the editor, RiverSwim, the
+// chain, a random MDP with rewards j/k, a klab.mdp file; finite horizon, undiscounted) — the
 // CVaR_α-optimal policy of stock-augmented DP (Ávila Pires et al., "Optimizing Return Distributions
 // with Distributional Dynamic Programming", 2025) against risk-neutral backward induction and the
 // exponential-utility optimum (Udovichenko et al., "Risk-Averse RL with Itakura-Saito Loss", 2025).
@@ -29,7 +29,14 @@ struct RiskParams {
   std::vector<std::string> methods;
   double alpha = 0.1;    // CVaR level
   double beta = 0.02;    // exponential-utility risk aversion
-  RiskWorld world = RiskWorld::Cliff;
+  // The world (world.hpp's parameters of these names; risk_world.hpp).
+  Preset world = Preset::Cliff;
+  int size = 6;            // riverswim / chain n, random S
+  int actions = 4;         // random: A
+  int branching = 5;       // random: successors per (s, a)
+  int reward_levels = 10;  // random: rewards uniform on {0, 1/k, …, 1}
+  long long world_seed = 1;
+  std::string mdp_file;  // non-empty: this klab.mdp / klab.gridworld file instead of the preset
   std::string grid;      // non-empty: the editor's grid (world.hpp's `grid` parameter) instead of the preset
   int horizon = 25;      // H steps, γ = 1
   double slip = 0.1;
@@ -42,6 +49,7 @@ struct RiskParams {
   int sweeps = 500;          // synchronous sweeps (samples per (h, s, a))
   double learn_rate = 0.5;   // η₀
   double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
+  EntropicStep learn_step = EntropicStep::Sgd;  // SGD or Adam (risk_learning.hpp)
 };
 
 // The world part of the parameters (risk_world.hpp).
@@ -53,17 +61,18 @@ const std::vector<std::string>& risk_learner_ids();  // is_loss, emse, sq_loss (
 // Everything exact for one parameter set: the world, its stock lattice, every method's policy and
 // return distribution (methods in risk_method_ids() order, whichever are shown).
 struct RiskSolution {
-  Grid grid;
+  World world;                                // its layout has rows = 0 when it is not a grid
   StockLattice lattice;
   std::vector<StockPolicy> policies;          // (methods)
   std::vector<ReturnDistribution> returns;    // (methods) exact
+  std::vector<std::vector<std::vector<double>>> occupancy;  // (methods) × (H + 1) × |R_h|: P(s_h = s, c_h = c) (stock_occupancy)
   CvarSolution cvar;                          // the CVaR search (its policy is policies[1])
   std::vector<double> entropic_q;             // (H × SA) Q*_h(s, a) of the exponential utility at β
   std::vector<double> risk_neutral_start;     // (S) W_0(s): the risk-neutral optimal value with H steps to go
   std::vector<double> return_bins;            // centres of the histogram bins (width bin_width) over every method's support
   double bin_width = 1.0;
 };
-RiskSolution solve_risk(const RiskParams& p, const RiskGrid& world);  // world: build_risk_world(risk_world_params(p))
+RiskSolution solve_risk(const RiskParams& p, const RiskWorldBuild& world);  // world: build_risk_world(risk_world_params(p))
 
 // The sweeps at which a run records its learners' errors (1 … sweeps, about 20 points).
 std::vector<double> learner_checkpoints(int sweeps);
@@ -72,13 +81,22 @@ EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string&
 // The Rng stream of learner `id` in every run (after the policies' streams): the Runs tab and the live view.
 uint32_t learner_stream(const std::string& id);
 
-// The most likely path of a stock-augmented policy from the (first) start cell: the states visited,
-// following each step's most likely outcome (tracking the stock), until the goal or H steps.
+// The most likely path of a stock-augmented policy from the (first) start state: the states visited,
+// following each step's most likely outcome (tracking the stock), until a grid's goal or H steps.
 std::vector<int> likely_path(const RiskSolution& sol, const StockPolicy& pi);
 // The grid coloured by the risk-neutral E[G] from each cell, with the most likely path of each policy
 // `ids[i]` in palette colour i (side by side where they coincide) and, when `rays` is set, its actions
-// as rays: the Runs figure's map and the live view's.
+// as rays: the Runs figure's map and the live view's, on a grid.
 plot::Plot likely_paths_plot(const RiskSolution& sol, const std::vector<std::string>& ids, const Policy* rays, const std::string& title);
+
+// Off a grid, the policy map: policy `id`'s action at step h on every (state, stock) it reaches with
+// positive probability, x the stock c_h (the rewards so far), y the state, one point series per
+// action (palette colour of the action). A Markov policy's rows are one colour; the CVaR policy's
+// change along the stock: the Runs figure's second plot and the live view's, on worlds that are not grids.
+plot::Plot stock_policy_plot(const RiskSolution& sol, const std::string& id, int h, const std::string& title);
+// The step the figure shows: where the CVaR policy's action differs from the risk-neutral policy's on
+// the most (state, stock) pairs the CVaR policy reaches (ties: the earliest; none: H / 2).
+int stock_policy_step(const RiskSolution& sol);
 
 // The histogram bin of return g (bins of width sol.bin_width centred on sol.return_bins; the ends
 // take everything beyond them).

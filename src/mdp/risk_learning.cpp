@@ -43,6 +43,7 @@ EntropicQLearner::EntropicQLearner(const Mdp& m, const StockLattice& lattice, co
   const double hi = lattice.horizon * static_cast<double>(std::max<int64_t>(lattice.reward_hi, 0)) * lattice.quantum;
   const double width = std::max(hi - lo, 1.0);
   lowest_ = lo - width, highest_ = hi + width;
+  if (settings_.step == EntropicStep::Adam) first_moment_.assign(q_.size(), 0.0), second_moment_.assign(q_.size(), 0.0);
 }
 
 void EntropicQLearner::sweep(Rng& rng) {
@@ -51,6 +52,9 @@ void EntropicQLearner::sweep(Rng& rng) {
   const StockLattice& L = *lattice_;
   const size_t SA = static_cast<size_t>(m.pairs());
   const double eta = settings_.rate / math::pow(static_cast<double>(sweeps_) + 1.0, settings_.decay);
+  const bool adam = settings_.step == EntropicStep::Adam;
+  // Adam's bias corrections: every entry is updated once per sweep, so t = sweeps_ + 1 for all.
+  const double c1 = adam ? 1.0 - math::pow(kAdamBeta1, sweeps_ + 1.0) : 1.0, c2 = adam ? 1.0 - math::pow(kAdamBeta2, sweeps_ + 1.0) : 1.0;
   for (int h = L.horizon - 1; h >= 0; --h) {
     double* qh = q_.data() + static_cast<size_t>(h) * SA;
     const double* next = h + 1 < L.horizon ? q_.data() + static_cast<size_t>(h + 1) * SA : nullptr;
@@ -65,7 +69,16 @@ void EntropicQLearner::sweep(Rng& rng) {
         w = *std::max_element(next + m.first_pair[s], next + m.first_pair[s + 1]);
       }
       const double y = static_cast<double>(L.units[o]) * L.quantum + w;
-      qh[i] -= eta * entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
+      const double g = entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
+      if (adam) {
+        const size_t k = static_cast<size_t>(h) * SA + static_cast<size_t>(i);
+        double &m1 = first_moment_[k], &m2 = second_moment_[k];
+        m1 = kAdamBeta1 * m1 + (1.0 - kAdamBeta1) * g;
+        m2 = kAdamBeta2 * m2 + (1.0 - kAdamBeta2) * g * g;
+        qh[i] -= eta * (m1 / c1) / (std::sqrt(m2 / c2) + kAdamEpsilon);
+      } else {
+        qh[i] -= eta * g;
+      }
       if (!(qh[i] >= lowest_ && qh[i] <= highest_)) diverged_ = true;  // NaN fails both
     }
   }

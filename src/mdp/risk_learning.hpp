@@ -25,6 +25,13 @@
 // step η_k ∂ℓ/∂V on each, with η_k = η₀ / (k + 1)^ω at sweep k. A learner is marked diverged, and
 // stops (no exception, no crash), when a value is not finite or leaves the range of every possible
 // certainty equivalent, [H·r_min, H·r_max] (with 0), by more than the range's width: our criterion.
+//
+// Step rule (`EntropicStep`): plain SGD, Q ← Q − η_k g (the default), or Adam (Kingma & Ba, ICLR 2015)
+// per table entry: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², Q ← Q − η_k m̂/(√v̂ + ε) with the bias
+// corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), t the entry's update count, β₁ = 0.9, β₂ = 0.999,
+// ε = 10⁻⁸. A reading: the paper trains networks with an adaptive optimiser (its exact optimiser and
+// settings could not be read); Adam's step is at most about η_k whatever the size of g, so the IS
+// gradient's e^{β(V−y)} cannot throw a value far off as one SGD step does at large β.
 #pragma once
 #include <string>
 #include <vector>
@@ -36,6 +43,8 @@
 namespace klab::mdp {
 
 enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared };
+enum class EntropicStep { Sgd, Adam };
+constexpr double kAdamBeta1 = 0.9, kAdamBeta2 = 0.999, kAdamEpsilon = 1e-8;
 
 // The per-sample loss ℓ(V; y) and its derivative in V, at risk aversion β > 0 (formulas above).
 double entropic_loss(EntropicLoss loss, double v, double y, double beta);
@@ -46,6 +55,7 @@ struct EntropicLearnerSettings {
   double beta = 0.02;   // risk aversion
   double rate = 0.5;    // η₀
   double decay = 0.7;   // ω: η_k = η₀ / (k + 1)^ω
+  EntropicStep step = EntropicStep::Sgd;
 };
 
 // Tabular synchronous Q-learning of the entropic action values (H × SA, pair-indexed per step, as
@@ -64,6 +74,7 @@ class EntropicQLearner {
   const StockLattice* lattice_;
   EntropicLearnerSettings settings_;
   std::vector<double> q_;
+  std::vector<double> first_moment_, second_moment_;  // (H × SA) Adam's m and v (empty for SGD)
   double lowest_ = 0.0, highest_ = 0.0;  // values beyond these mean divergence
   int sweeps_ = 0;
   bool diverged_ = false;

@@ -35,8 +35,9 @@ Expected<World> preset_world(const WorldParams& w, uint64_t seed, uint32_t run) 
       break;
     case Preset::Random: {
       Rng rng = w.vary_world ? Rng(seed, run, kWorldStream) : Rng(static_cast<uint64_t>(w.world_seed), 0, kWorldStream);
-      out.mdp = random_mdp(w.size, w.actions, w.branching, rng);
-      out.name += " (S = " + std::to_string(w.size) + ", A = " + std::to_string(w.actions) + ", b = " + std::to_string(std::min(w.branching, w.size)) + ")";
+      out.mdp = random_mdp(w.size, w.actions, w.branching, rng, w.reward_levels);
+      out.name += " (S = " + std::to_string(w.size) + ", A = " + std::to_string(w.actions) + ", b = " + std::to_string(std::min(w.branching, w.size)) +
+                  (w.reward_levels > 0 ? ", rewards j/" + std::to_string(w.reward_levels) : "") + ")";
       break;
     }
   }
@@ -77,7 +78,7 @@ std::string world_label(const WorldParams& w) {
     case Preset::Chain: return s + " (n = " + std::to_string(w.size) + ")";
     case Preset::Random:
       return s + " (S = " + std::to_string(w.size) + ", A = " + std::to_string(w.actions) + ", b = " + std::to_string(std::min(w.branching, w.size)) +
-             (w.vary_world ? ", one per run)" : ")");
+             (w.reward_levels > 0 ? ", rewards j/" + std::to_string(w.reward_levels) : "") + (w.vary_world ? ", one per run)" : ")");
     case Preset::Cliff:
     case Preset::FourRooms:
     case Preset::HazardMaze: break;

@@ -37,6 +37,7 @@ struct WorldParams {
   bool vary_world = true;    // random worlds: a new one per run, from (seed, run)
   std::string mdp_file;      // non-empty: load this file instead of the preset
   std::string grid;          // non-empty: this edited gridworld (mdp_json.hpp: grid_param_text) instead of the preset
+  int reward_levels = 0;     // random: rewards uniform on {0, 1/k, …, 1}, k = reward_levels (mdp.risk); 0: uniform on [0, 1]
   double discount = 0.95;    // the demo's γ
   int horizon = 0;           // the demo's H (0: discounted)
 };
@@ -63,9 +64,10 @@ struct WorldSize {
 Expected<WorldSize> world_size(const WorldParams& w);
 
 // A demo's parameter struct P holds the WorldParams fields under the same names (preset → world);
-// this declares them once for every demo, with the demo's defaults.
+// this declares them once for every demo, with the demo's defaults. A demo that takes only some of
+// them (mdp.risk: no vary_world, its own slip and wind) declares the parts below it takes.
 template <class P>
-void declare_world_params(ParamTable<P>& t, const WorldParams& d, int max_size) {
+void declare_world_choice(ParamTable<P>& t, const WorldParams& d, int max_size) {  // world, size, actions, branching
   std::vector<std::string> ids(kPresetIds, kPresetIds + kPresetCount), labels(kPresetLabels, kPresetLabels + kPresetCount);
   t.choice("world", &P::world, d.preset, ids)
       .label("world")
@@ -74,17 +76,33 @@ void declare_world_params(ParamTable<P>& t, const WorldParams& d, int max_size) 
   t.integer("size", &P::size, d.size, 2, max_size).label("size n / S").log_scale().help("States of riverswim and chain, S of a random MDP.");
   t.integer("actions", &P::actions, d.actions, 1, kMaxActionsPerState).label("actions A").help("Actions per state of a random MDP.");
   t.integer("branching", &P::branching, d.branching, 1, 64).label("branching b").help("Successors of each (s, a) in a random MDP (at most S).");
+}
+
+template <class P>
+void declare_world_seed(ParamTable<P>& t, const WorldParams& d) {
+  t.integer("world_seed", &P::world_seed, d.world_seed, 0, 1000000000).label("world seed").help("Seed of the random MDP when the world does not vary per run.");
+}
+
+constexpr const char* kGridParamHelp =
+    "A gridworld from the editor (mdp.planning's Live tab): klab.gridworld JSON on one line, without slip, wind, discount "
+    "and horizon (the parameters of those names hold them). When set it replaces the world preset; empty: none.";
+constexpr const char* kMdpFileParamHelp =
+    "Path of a JSON MDP (format klab.mdp) or gridworld (klab.gridworld); when set it replaces the world preset (see src/mdp/README.md).";
+
+template <class P>
+void declare_world_files(ParamTable<P>& t, const std::string& mdp_file_help, const std::string& grid_help) {  // mdp_file, grid
+  t.text("mdp_file", &P::mdp_file, "", kMaxPathLength).label("MDP file").help(mdp_file_help);
+  t.text("grid", &P::grid, "", kMaxGridParamLength).label("edited grid").help(grid_help);
+}
+
+template <class P>
+void declare_world_params(ParamTable<P>& t, const WorldParams& d, int max_size) {
+  declare_world_choice(t, d, max_size);
   t.real("slip", &P::slip, d.slip, 0.0, 1.0).label("slip").help("Gridworlds: probability that a move goes in a uniformly random direction; chain: probability of the other action.");
   t.real("wind", &P::wind, d.wind, 0.0, 1.0).label("wind").help("Gridworlds: probability of being pushed one more cell north after a move.");
-  t.integer("world_seed", &P::world_seed, d.world_seed, 0, 1000000000).label("world seed").help("Seed of the random MDP when the world does not vary per run.");
+  declare_world_seed(t, d);
   t.boolean("vary_world", &P::vary_world, d.vary_world).label("new world per run").help("Random MDPs: each run draws its own MDP from (seed, run); off: every run uses the world seed's MDP.");
-  t.text("mdp_file", &P::mdp_file, "", kMaxPathLength)
-      .label("MDP file")
-      .help("Path of a JSON MDP (format klab.mdp) or gridworld (klab.gridworld); when set it replaces the world preset (see src/mdp/README.md).");
-  t.text("grid", &P::grid, "", kMaxGridParamLength)
-      .label("edited grid")
-      .help("A gridworld from the editor (mdp.planning's Live tab): klab.gridworld JSON on one line, without slip, wind, discount "
-            "and horizon (the parameters of those names hold them). When set it replaces the world preset; empty: none.");
+  declare_world_files(t, kMdpFileParamHelp, kGridParamHelp);
 }
 
 template <class P>

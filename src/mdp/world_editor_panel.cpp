@@ -61,8 +61,8 @@ std::string text_of(const ParamSet& ps, const char* key) {
   return i < 0 ? std::string() : ps.text(static_cast<size_t>(i));
 }
 
-// The preset the `world` parameter names (mdp.risk offers only the grid presets, so the choice index
-// is not the Preset; the id is); the random MDP for a demo without `world`.
+// The preset the `world` parameter names (by its id: a demo may offer only some presets, in another
+// order); the random MDP for a demo without `world`.
 Preset preset_of(const ParamSet& ps) {
   const int w = ps.find("world");
   if (w < 0) return Preset::Random;

@@ -1099,13 +1099,26 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
       CHECK(ps.text(grid_key) == klab::mdp::grid_param_text(klab::mdp::cliff_spec()));
       CHECK(ps.text(static_cast<size_t>(ps.find("wind_direction"))) == "west");
       CHECK(ps.text(static_cast<size_t>(ps.find("cliff_reward"))) == "-50");
-      // mdp.risk has no mdp_file: a klab.mdp file is refused and the world stays as it was.
+      // A klab.mdp file whose rewards are off every lattice 1/k is refused and the world stays as it was ...
       const uint64_t before_mdp = ps.version();
+      klab::Rng rng(3, 0, 0);
+      const std::string off = klab::mdp::mdp_to_json(klab::mdp::random_mdp(4, 2, 2, rng));
+      klab::ui::offer_file({"off.json", off, static_cast<long long>(off.size())});
+      ui.frame(app);
+      CHECK(ps.version() == before_mdp);
+      // ... the chain's (rewards 0, 0.2, 1) becomes the world through mdp_file, and the view draws its policy map.
       const std::string chain = klab::mdp::mdp_to_json(klab::mdp::chain(5, 0.1));
       klab::ui::offer_file({"chain.json", chain, static_cast<long long>(chain.size())});
       ui.frame(app);
-      CHECK(ps.version() == before_mdp);
+      const std::string kept = ps.text(static_cast<size_t>(ps.find("mdp_file")));
+      CHECK(kept.rfind(klab::mdp::uploaded_world_dir() + "/chain-", 0) == 0);
       for (int f = 0; f < 3; ++f) ui.frame(app);
+      std::string map_title;
+      for (const auto& r : recorded_frame(ui, app))
+        if (r.id == "map") map_title = r.title;
+      CHECK(map_title.find("per (state, stock)") != std::string::npos);
+      std::remove(kept.c_str());
+      REQUIRE(ps.set_texts({{"mdp_file", ""}}).ok());
     }
     if (std::string(demo) != "mdp.learning") continue;
     // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
@@ -1223,6 +1236,33 @@ TEST_CASE("mdp.robust on the random world: the live view draws the set map and t
   ui.frame(app);
   check_plots(recorded_frame(ui, app), "random world, Runs tab");
   app.select_tab(klab::ui::Tab::Live);
+}
+
+TEST_CASE("mdp.risk on every world: a grid's map or, off the grid, the policy map per (state, stock); the Runs tab's plots pass") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.risk");
+  for (const char* world : {"cliff", "four_rooms", "hazard_maze", "riverswim", "chain", "random"}) {
+    CAPTURE(world);
+    REQUIRE(app.experiment().params().set_texts({{"world", world}, {"horizon", "15"}, {"episodes", "400"}, {"sweeps", "20"}}).ok());
+    app.set_speed(200);  // steps per second: a few steps in the frames below
+    for (int f = 0; f < 30; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    std::string map_title;
+    for (const auto& r : plots)
+      if (r.id == "map") map_title = r.title;
+    const bool grid = std::string(world) == "cliff" || std::string(world) == "four_rooms" || std::string(world) == "hazard_maze";
+    CHECK(map_title.find(grid ? "most likely paths" : "per (state, stock)") != std::string::npos);
+    CHECK(app.view()->steps_done() > 0.0);
+    check_plots(plots, "live");
+    app.settings().runs = 2;
+    app.select_tab(klab::ui::Tab::Runs);
+    for (int f = 0; f < 2000 && !(app.runs_result() && !app.runs_busy()); ++f) ui.frame(app);
+    ui.frame(app);
+    check_plots(recorded_frame(ui, app), "Runs tab");
+    app.select_tab(klab::ui::Tab::Live);
+    ui.frame(app);
+  }
 }
 
 TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane beside the natural residual") {

@@ -2,7 +2,7 @@
 // Itakura–Saito loss's minimiser over V for a fixed sample set is the certainty equivalent
 // −(1/β) log mean e^{−βy} (closed form), the exponential MSE has the same minimiser and the squared
 // loss the mean; every gradient matches central finite differences; a learner stops without a crash
-// and reports divergence when its values overflow.
+// and reports divergence when its values overflow; Adam's first step and its stability at β = 0.05.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -87,4 +87,35 @@ TEST_CASE("risk learning: a learner whose values overflow is marked diverged and
   CHECK(emse.diverged());
   CHECK(emse.sweeps() < 20);
   CHECK(klab::mdp::max_abs_error(emse.q(), q) == INFINITY);
+}
+
+TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction; at β = 0.05 on the cliff SGD diverges, Adam does not") {
+  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
+  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
+  const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
+  REQUIRE(grid.ok());
+  const klab::mdp::Mdp& m = grid.value().mdp;
+  const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
+  REQUIRE(lattice.ok());
+  klab::mdp::EntropicLearnerSettings adam{EntropicLoss::ItakuraSaito, 0.05, 0.5, 0.7, klab::mdp::EntropicStep::Adam};
+  // One sweep from Q = 0: m̂ = g and v̂ = g², so every entry moves by η₀·g/(|g| + ε): ±0.5 where g ≠ 0.
+  klab::mdp::EntropicQLearner first(m, lattice.value(), adam);
+  klab::Rng rng(2, 0, 0);
+  first.sweep(rng);
+  size_t moved = 0;
+  for (double v : first.q()) {
+    if (v == 0.0) continue;
+    CHECK(std::fabs(v) == doctest::Approx(0.5).epsilon(1e-6));
+    ++moved;
+  }
+  CHECK(moved > first.q().size() / 2);
+  // The mdp.risk defaults at β = 0.05 (η₀ = 0.5, ω = 0.7), 100 sweeps, the same samples: SGD's IS step after a
+  // fall is η·β⁻¹(e^{β·100} − 1) ≈ 1,500 and its values leave the range; Adam's stay finite and in range.
+  for (const klab::mdp::EntropicStep step : {klab::mdp::EntropicStep::Sgd, klab::mdp::EntropicStep::Adam}) {
+    adam.step = step;
+    klab::mdp::EntropicQLearner learner(m, lattice.value(), adam);
+    klab::Rng samples(7, 0, 0);
+    for (int k = 0; k < 100; ++k) learner.sweep(samples);
+    CHECK(learner.diverged() == (step == klab::mdp::EntropicStep::Sgd));
+  }
 }

@@ -14,6 +14,8 @@
 #include "mdp/presets.hpp"
 #include "mdp/risk.hpp"
 #include "mdp/risk_experiment.hpp"
+#include "claim_batch.hpp"
+#include "test_util.hpp"
 
 namespace {
 
@@ -340,11 +342,11 @@ TEST_CASE("risk: on a small painted grid, the DP's CVaR equals the CVaR of its p
   // 3 × 4 with two cliff cells, a goal and a reward of 2.5 (so the quantum is 0.5), slip 0.2, wind 0.2
   // south, H = 5: every path enumerated (up to 11 outcomes per step).
   klab::mdp::RiskWorldParams w;
-  w.grid = R"({"format":"klab.gridworld","version":1,"grid":["S.C.","...G","C..."],"step_reward":-1,"goal_reward":5,"cell_rewards":[[2,2,2.5]]})";
-  w.slip = 0.2, w.wind = 0.2, w.cliff_reward = -20, w.horizon = 5;
-  const klab::Expected<klab::mdp::RiskGrid> world = klab::mdp::build_risk_world(w);
+  w.world.grid = R"({"format":"klab.gridworld","version":1,"grid":["S.C.","...G","C..."],"step_reward":-1,"goal_reward":5,"cell_rewards":[[2,2,2.5]]})";
+  w.world.slip = 0.2, w.world.wind = 0.2, w.cliff_reward = -20, w.world.horizon = 5;
+  const klab::Expected<klab::mdp::RiskWorldBuild> world = klab::mdp::build_risk_world(w);
   REQUIRE_MESSAGE(world.ok(), world.error());
-  const Mdp& m = world.value().grid.mdp;
+  const Mdp& m = world.value().world.mdp;
   const StockLattice& l = world.value().lattice;
   CHECK(l.quantum == 0.5);
   const auto enumerate = [&](const StockPolicy& pi) {
@@ -383,12 +385,11 @@ TEST_CASE("risk: mdp.risk's worlds — the grid presets and an edited grid solve
     REQUIRE(e.params().set_texts({{"world", world}}).ok());
     CHECK(e.solution() != nullptr);
   }
-  CHECK(e.params().set_texts({{"world", "riverswim"}}).message().find("world") != std::string::npos);
   const std::string head = R"({"format":"klab.gridworld","version":1,"grid":["S..","...",".CG"])";
   REQUIRE(e.params().set_texts({{"grid", head + R"(,"step_reward":-1,"cell_rewards":[[1,1,0.25]]})"}}).ok());
   const std::shared_ptr<const klab::mdp::RiskSolution> sol = e.solution();
   REQUIRE(sol);
-  CHECK(sol->grid.layout.rows == 3);
+  CHECK(sol->world.layout.rows == 3);
   CHECK(sol->lattice.quantum == 0.25);
   CHECK(e.params().set_texts({{"grid", head + R"(,"cell_rewards":[[0,1,0.1234567]]})"}}).message() ==
         "parameter 'grid': cell_rewards[0] (row 0, column 1): reward 0.1234567 is not a multiple of 1/k for any k ≤ 1000 (the exact stock-augmented DP "
@@ -412,4 +413,69 @@ TEST_CASE("risk: mdp.risk's worlds — the grid presets and an edited grid solve
   const ReturnDistribution& tail = two->returns[1];
   CHECK(klab::mdp::distribution_cvar(tail, 0.1) > klab::mdp::distribution_cvar(neutral, 0.1) + 20.0);
   CHECK(klab::mdp::distribution_mean(tail) < klab::mdp::distribution_mean(neutral) - 10.0);
+}
+
+TEST_CASE("risk: mdp.risk off the grid — RiverSwim, the chain, a random MDP on its lattice and klab.mdp files solve; off-lattice files are refused by name") {
+  klab::mdp::RiskExperiment e;
+  // RiverSwim (rewards 0.005 and 1: quantum 1/200) and the chain (0, 0.2, 1: quantum 1/5; slip makes the other action's reward).
+  for (const auto& [world, quantum] : {std::pair{"riverswim", 0.005}, std::pair{"chain", 0.2}}) {
+    const char* const name = world;  // (a named copy: CAPTURE cannot capture structured bindings in C++17)
+    CAPTURE(name);
+    REQUIRE(e.params().set_texts({{"world", world}}).ok());
+    const std::shared_ptr<const klab::mdp::RiskSolution> sol = e.solution();
+    REQUIRE(sol);
+    CHECK(sol->world.layout.rows == 0);
+    CHECK(sol->lattice.quantum == doctest::Approx(quantum).epsilon(1e-12));
+    // Each optimum is no worse than the others on its own objective.
+    const double alpha = e.p().alpha;
+    CHECK(klab::mdp::distribution_cvar(sol->returns[1], alpha) >= klab::mdp::distribution_cvar(sol->returns[0], alpha) - 1e-9);
+    CHECK(klab::mdp::distribution_mean(sol->returns[0]) >= klab::mdp::distribution_mean(sol->returns[1]) - 1e-9);
+    if (std::string(world) == "chain") {  // the README's trade-off (exact: CVaR_0.1 4.001 vs 3.825, mean 4.994 vs 11.36)
+      CHECK(klab::mdp::distribution_cvar(sol->returns[1], alpha) > klab::mdp::distribution_cvar(sol->returns[0], alpha) + 0.1);
+      CHECK(klab::mdp::distribution_mean(sol->returns[1]) < klab::mdp::distribution_mean(sol->returns[0]) - 5.0);
+    }
+    // The policy map: a Markov policy's action depends on the state only; every point is a reached (state, stock).
+    const int h = klab::mdp::stock_policy_step(*sol);
+    const klab::plot::Plot neutral = klab::mdp::stock_policy_plot(*sol, "risk_neutral", h, "");
+    std::map<double, size_t> action_of_state;
+    size_t points = 0;
+    for (size_t a = 0; a < neutral.points.size(); ++a)
+      for (double y : neutral.points[a].y) {
+        CHECK(action_of_state.emplace(y, a).first->second == a);
+        ++points;
+      }
+    CHECK(points >= 2);
+    CHECK(neutral.heatmaps.empty());
+  }
+  // The chain's reward outcomes: the action that happens earns its reward; r(s, a) is their mean as before.
+  const Mdp chain = klab::mdp::chain(4, 0.25);
+  REQUIRE(chain.has_reward_outcomes());
+  CHECK(klab::mdp::check_mdp(chain).ok());
+  CHECK(chain.reward[0] == 0.75 * 0.0 + 0.25 * 0.2);
+  CHECK(chain.outcome_reward[static_cast<size_t>(chain.first_outcome[1])] == 0.2);  // forward from 0 slipped back to 0
+  // A random MDP with rewards j/k: the lattice is 1/k (or coarser when some levels are not drawn).
+  REQUIRE(e.params().set_texts({{"world", "random"}, {"reward_levels", "4"}, {"size", "5"}}).ok());
+  const std::shared_ptr<const klab::mdp::RiskSolution> random = e.solution();
+  REQUIRE(random);
+  CHECK(std::fmod(4.0 * random->lattice.quantum, 1.0) == 0.0);
+  for (double r : random->world.mdp.reward) CHECK(std::fmod(4.0 * r, 1.0) == 0.0);
+  // Its figure: the policy map in place of the grid (points, no heat map).
+  const klab::plot::Figure f = e.figure(klab::test::run_batch(e, {{"episodes", "20"}, {"sweeps", "5"}}, 1, 2));
+  REQUIRE(f.plots.size() >= 2);
+  CHECK(f.plots[1].heatmaps.empty());
+  CHECK_FALSE(f.plots[1].points.empty());
+  CHECK(f.plots[1].title.find("per (state, stock)") != std::string::npos);
+  // klab.mdp files: the chain's passes; a random MDP with rewards uniform on [0, 1] is refused, the reward named.
+  const std::string dir = klab::test::fresh_dir("risk_files");
+  klab::test::write_text(dir + "/chain.json", klab::mdp::mdp_to_json(klab::mdp::chain(5, 0.1)));
+  REQUIRE(e.params().set_texts({{"mdp_file", dir + "/chain.json"}}).ok());
+  REQUIRE(e.solution());
+  CHECK(e.solution()->world.mdp.states == 5);
+  klab::Rng rng(3, 0, 0);
+  const Mdp off = klab::mdp::random_mdp(4, 2, 2, rng);
+  klab::test::write_text(dir + "/off.json", klab::mdp::mdp_to_json(off));
+  const std::string message = e.params().set_texts({{"mdp_file", dir + "/off.json"}}).message();
+  CHECK(message.find("parameter 'mdp_file': off.json: actions[0][0].reward: reward ") == 0);
+  CHECK(message.find("is not a multiple of 1/k for any k ≤ 1000") != std::string::npos);
+  CHECK(e.p().mdp_file == dir + "/chain.json");  // refused: the world is unchanged
 }
