@@ -99,6 +99,12 @@ std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng);
 std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng);
 // RAP on categorical rows with `levels` (d) categories: the softmax relaxation above (s.slope unused).
 std::unique_ptr<Synthesizer> make_rap_categorical(const RapSettings& s, const std::vector<int>& levels, Rng rng);
+// Its pieces. The relaxed rows p = softmax of each row's logits z, attribute by attribute, both (N, Σ_a s_a);
+// L = Σ_{j∈S} (q̃_j(D̂) − ã_j)² at p and ∂L/∂z written to `gradient` (N, Σ_a s_a) (test: central
+// differences of L through relaxed_rows).
+std::vector<double> relaxed_rows(const std::vector<int>& levels, const std::vector<double>& z);
+double relaxed_marginal_loss(const std::vector<int>& levels, const std::vector<double>& p, const std::vector<Query>& queries, const Measurements& m,
+                             std::vector<double>* gradient);
 std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s);
 
 // L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)² of a dataset: the reference the genetic algorithm's incremental

@@ -350,6 +350,36 @@ TEST_CASE("blackbox.private_gsd categorical: the genetic algorithm keeps categor
   CHECK(loss_of_answers(mwem->answers(qs), m) < 0.05 * mwem_start);
 }
 
+TEST_CASE("blackbox.private_gsd categorical: RAP's relaxed loss: its gradient in the logits matches central differences; the relaxed rows are distributions") {
+  const std::vector<int> levels{3, 4, 2};
+  std::vector<Query> qs = make_marginal_queries(levels, 2);
+  const std::vector<Query> three = make_marginal_queries(levels, 3);
+  qs.insert(qs.end(), three.begin(), three.end());
+  Rng rng(13, 0, 1);
+  Measurements m;
+  for (size_t j = 0; j < qs.size(); j += 2) m.index.push_back(static_cast<int>(j)), m.noisy.push_back(0.3 * rng.uniform());
+  const size_t rows = 4, width = 9;
+  std::vector<double> z(rows * width);
+  for (double& v : z) v = 2.0 * rng.uniform() - 1.0;
+  const std::vector<double> p = relaxed_rows(levels, z);
+  for (size_t i = 0; i < rows; ++i) {
+    CHECK(p[i * width + 0] + p[i * width + 1] + p[i * width + 2] == doctest::Approx(1.0).epsilon(1e-14));
+    CHECK(p[i * width + 7] + p[i * width + 8] == doctest::Approx(1.0).epsilon(1e-14));
+  }
+  std::vector<double> gradient, unused;
+  relaxed_marginal_loss(levels, p, qs, m, &gradient);
+  REQUIRE(gradient.size() == z.size());
+  const double h = 1e-6;
+  for (size_t c = 0; c < z.size(); ++c) {
+    std::vector<double> up = z, down = z;
+    up[c] += h, down[c] -= h;
+    const double numeric = (relaxed_marginal_loss(levels, relaxed_rows(levels, up), qs, m, &unused) -
+                            relaxed_marginal_loss(levels, relaxed_rows(levels, down), qs, m, &unused)) / (2.0 * h);
+    CAPTURE(c);
+    CHECK(gradient[c] == doctest::Approx(numeric).epsilon(1e-6).scale(1e-3));
+  }
+}
+
 TEST_CASE("blackbox.private_gsd categorical: the parameters: the defaults run at d = 2 (32 cells); k > d, too many cells, T·K > m and MWEM alone on too many records are refused by name") {
   PgsdExperiment e;
   REQUIRE(e.params().set_texts({{"data", "categorical"}}).ok());
