@@ -6,6 +6,23 @@
 #include "core/lab_math.hpp"
 
 namespace klab::blackbox {
+namespace {
+
+// (d + 1) attribute a's entries at offsets[a] .. offsets[a + 1) of a row of Σ_a s_a entries.
+std::vector<size_t> block_offsets(const std::vector<int>& levels) {
+  std::vector<size_t> offset(levels.size() + 1, 0);
+  for (size_t a = 0; a < levels.size(); ++a) offset[a + 1] = offset[a] + static_cast<size_t>(levels[a]);
+  return offset;
+}
+
+// q̃(x_i) = Π_t p_{i,a_t}(v_t) of a marginal cell at relaxed row i.
+double relaxed_cell(const std::vector<double>& p, const std::vector<size_t>& offset, const Query& q, size_t i) {
+  double v = 1.0;
+  for (size_t t = 0; t < q.attributes.size(); ++t) v *= p[i * offset.back() + offset[static_cast<size_t>(q.attributes[t])] + static_cast<size_t>(q.values[t])];
+  return v;
+}
+
+}  // namespace
 
 std::vector<double> relaxed_rows(const std::vector<int>& levels, const std::vector<double>& z) {
   size_t width = 0;
@@ -24,21 +41,15 @@ std::vector<double> relaxed_rows(const std::vector<int>& levels, const std::vect
 
 double relaxed_marginal_loss(const std::vector<int>& levels, const std::vector<double>& p, const std::vector<Query>& queries, const Measurements& m,
                              std::vector<double>* gradient) {
-  std::vector<size_t> offset(levels.size() + 1, 0);  // attribute a's entries at offset[a] .. offset[a + 1) of a row
-  for (size_t a = 0; a < levels.size(); ++a) offset[a + 1] = offset[a] + static_cast<size_t>(levels[a]);
+  const std::vector<size_t> offset = block_offsets(levels);
   const size_t width = offset.back(), n = p.size() / width, k = m.index.size();
-  auto cell = [&](const Query& q, size_t i) {  // q̃(x_i) = Π_t p_{i,a_t}(v_t)
-    double v = 1.0;
-    for (size_t t = 0; t < q.attributes.size(); ++t) v *= p[i * width + offset[static_cast<size_t>(q.attributes[t])] + static_cast<size_t>(q.values[t])];
-    return v;
-  };
   // q̃_j(x_i) once for every measured cell and row: the residuals, then the gradients.
   std::vector<double> value(k * n), residual(k);
   double loss = 0.0;
   for (size_t j = 0; j < k; ++j) {
     const Query& q = queries[static_cast<size_t>(m.index[j])];
     double sum = 0.0;
-    for (size_t i = 0; i < n; ++i) sum += (value[j * n + i] = cell(q, i));
+    for (size_t i = 0; i < n; ++i) sum += (value[j * n + i] = relaxed_cell(p, offset, q, i));
     residual[j] = sum / static_cast<double>(n) - m.noisy[j];
     loss += residual[j] * residual[j];
   }
@@ -65,10 +76,8 @@ namespace {
 
 class RapCategoricalSynthesizer final : public Synthesizer {
  public:
-  RapCategoricalSynthesizer(const RapSettings& s, const std::vector<int>& levels, Rng rng) : s_(s), levels_(levels) {
-    size_t width = 0;
-    for (int l : levels) width += static_cast<size_t>(l);
-    z_.resize(static_cast<size_t>(s_.rows) * width);
+  RapCategoricalSynthesizer(const RapSettings& s, const std::vector<int>& levels, Rng rng) : s_(s), levels_(levels), offset_(block_offsets(levels)) {
+    z_.resize(static_cast<size_t>(s_.rows) * offset_.back());
     for (double& z : z_) z = rng.uniform();
     m1_.assign(z_.size(), 0.0);
     m2_.assign(z_.size(), 0.0);
@@ -95,18 +104,10 @@ class RapCategoricalSynthesizer final : public Synthesizer {
 
   // The relaxed rows' answers (1/N) Σ_i Π_t p_{i,a_t}(v_t).
   std::vector<double> answers(const std::vector<Query>& queries) const override {
-    std::vector<size_t> offset(levels_.size() + 1, 0);
-    for (size_t a = 0; a < levels_.size(); ++a) offset[a + 1] = offset[a] + static_cast<size_t>(levels_[a]);
-    const size_t width = offset.back();
     std::vector<double> out(queries.size(), 0.0);
     for (size_t j = 0; j < queries.size(); ++j) {
-      const Query& q = queries[j];
       double sum = 0.0;
-      for (size_t i = 0; i < static_cast<size_t>(s_.rows); ++i) {
-        double v = 1.0;
-        for (size_t t = 0; t < q.attributes.size(); ++t) v *= p_[i * width + offset[static_cast<size_t>(q.attributes[t])] + static_cast<size_t>(q.values[t])];
-        sum += v;
-      }
+      for (size_t i = 0; i < static_cast<size_t>(s_.rows); ++i) sum += relaxed_cell(p_, offset_, queries[j], i);
       out[j] = sum / s_.rows;
     }
     return out;
@@ -116,6 +117,7 @@ class RapCategoricalSynthesizer final : public Synthesizer {
  private:
   RapSettings s_;
   std::vector<int> levels_;      // (d) s_a
+  std::vector<size_t> offset_;   // (d + 1) block_offsets(levels_)
   std::vector<double> z_, p_;    // (N, Σ_a s_a) logits and relaxed_rows(levels_, z_)
   std::vector<double> m1_, m2_;  // (N, Σ_a s_a) Adam's moments
   std::vector<double> gradient_;  // (N, Σ_a s_a) ∂L/∂z of this step
