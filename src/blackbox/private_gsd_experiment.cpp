@@ -315,7 +315,8 @@ DemoInfo pgsd_demo() {
       "The live view runs the\n"
       "ε grid for run 1: the errors so far (headline), then the real points (grey) and each method's synthetic data as it is\n"
       "fitted, on attributes 1 and 2 (for d > 2 a projection; MWEM's weights summed over the other attributes).\n"
-      "Readings: the operators' details, the budget split, the MWEM sweeps and the data for d > 2 are readings of the papers (chapter README).";
+      "Readings: the operators' details, the budget split, the MWEM sweeps, the data for d > 2, the categorical operators, RAP's\n"
+      "softmax relaxation and the cell-by-cell release of the marginals are readings of the papers (chapter README).";
   d.papers = {"T. Liu, J. Tang, G. Vietri, Z. S. Wu. Generating Private Synthetic Data with Genetic Algorithms. ICML 2023, arXiv:2306.03257.",
               "S. Aydore, W. Brown, M. Kearns, K. Kenthapadi, L. Melis, A. Roth, A. Siva. Differentially Private Query Release Through Adaptive Projection. ICML 2021.",
               "G. Vietri, C. Archambeau, S. Aydore, W. Brown, M. Kearns, A. Roth, A. Siva, S. Tang, Z. S. Wu. Private Synthetic Data for Multitask Learning and Marginal Queries (RAP++). NeurIPS 2022.",
