@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "blackbox/bo_experiment.hpp"
+#include "blackbox/categorical.hpp"
 #include "blackbox/es_experiment.hpp"
 #include "blackbox/nsga2_experiment.hpp"
 #include "blackbox/private_gsd_experiment.hpp"
@@ -578,6 +579,12 @@ class PgsdView final : public ui::DemoView {
     for (const std::string& id : params_.series)
       if (id != "mwem" || pgsd_mwem_feasible(params_)) series_.push_back(id);
     skipped_ = series_.size() < params_.series.size() ? pgsd_mwem_skip_reason(params_) : "";
+    cells_.clear();
+    real_marginal_.clear();
+    if (!problem_->levels.empty()) {  // categorical: the heat maps show the marginal of attributes 1, 2
+      cells_ = marginal_cells(problem_->levels, {0, 1});
+      real_marginal_ = query_answers(cells_, problem_->real);
+    }
     finished_eps_.assign(series_.size(), {});
     finished_max_.assign(series_.size(), {});
     k_ = 0;
@@ -620,7 +627,7 @@ class PgsdView final : public ui::DemoView {
     const size_t shown = std::min(k_, grid_.size() - 1);  // after the last budget, its final state stays on screen
     std::vector<std::pair<std::string, std::string>> rows{{"ε", num(grid_[shown])},
                                                           {"σ per answer", num(runs_.front().noise_sd())},
-                                                          {"measured", std::to_string(runs_.front().measurements().index.size()) + " / " + std::to_string(params_.query_count)}};
+                                                          {"measured", std::to_string(runs_.front().measurements().index.size()) + " / " + std::to_string(problem_->queries.size())}};
     for (size_t s = 0; s < series_.size(); ++s) {
       double worst = 0, mean = 0;
       runs_[s].errors(&worst, &mean);
@@ -664,6 +671,10 @@ class PgsdView final : public ui::DemoView {
     }
     if (!any) errors.y.min = 1e-3, errors.y.max = 1.0;  // a fixed range until the first budget is done
     figure_.plots = {errors};
+    if (!cells_.empty()) {
+      add_marginal_maps(shown);
+      return;
+    }
     plot::Points real{"real data", {}, {}, {0.55f, 0.55f, 0.55f, 0.7f}, 1.5f};
     const size_t stride = std::max<size_t>(1, problem_->real.size() / kRealShown);
     for (size_t i = 0; i < problem_->real.size(); i += stride) real.x.push_back(problem_->real[i][0]), real.y.push_back(problem_->real[i][1]);
@@ -694,12 +705,45 @@ class PgsdView final : public ui::DemoView {
     figure_.title = "blackbox.private_gsd, run 1";
   }
 
+  // Categorical data: the real marginal of attributes 1, 2 and each method's, as heat maps on one colour scale.
+  void add_marginal_maps(size_t shown) {
+    std::vector<std::vector<double>> maps{real_marginal_};
+    std::vector<std::string> titles{"real data"};
+    for (size_t s = 0; s < series_.size(); ++s) {
+      maps.push_back(runs_[s].synthesizer().answers(cells_));
+      titles.push_back(pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]));
+    }
+    double top = 0.0;
+    for (const auto& m : maps) top = std::max(top, *std::max_element(m.begin(), m.end()));
+    const int s1 = problem_->levels[0], s2 = problem_->levels[1];
+    for (size_t k = 0; k < maps.size(); ++k) {
+      plot::Plot m;
+      m.title = titles[k] + ": 2-way marginal of attributes 1, 2";
+      m.x = {"x₁ (category)", plot::Scale::Linear, -0.5, s1 - 0.5};
+      m.y = {"x₂ (category)", plot::Scale::Linear, -0.5, s2 - 0.5};
+      for (int v = 0; v < s1; ++v) m.x.ticks.push_back({static_cast<double>(v), std::to_string(v)});
+      for (int v = 0; v < s2; ++v) m.y.ticks.push_back({static_cast<double>(v), std::to_string(v)});
+      plot::Heatmap h;
+      h.nx = s1, h.ny = s2;
+      h.x0 = -0.5, h.x1 = s1 - 0.5, h.y0 = -0.5, h.y1 = s2 - 0.5;
+      h.values.assign(maps[k].begin(), maps[k].end());
+      h.vmin = 0.0, h.vmax = top;
+      h.smooth = false;
+      h.label = "fraction of rows";
+      m.heatmaps.push_back(h);
+      figure_.plots.push_back(m);
+    }
+    figure_.title = "blackbox.private_gsd, run 1";
+  }
+
   PgsdParams params_;
   uint64_t seed_ = 0;
   std::shared_ptr<const PrivateProblem> problem_;
   std::vector<double> grid_;
   std::vector<std::string> series_;  // the chosen methods that run (MWEM not above its largest grid)
   std::string skipped_;              // why MWEM does not run, or empty
+  std::vector<Query> cells_;         // categorical data: the cells of the marginal of attributes 1, 2 (s₁·s₂), else empty
+  std::vector<double> real_marginal_;  // (s₁·s₂) their real answers
   std::vector<PrivateRun> runs_;  // (series) at grid_[k_]
   size_t k_ = 0;
   int frame_ = 0;

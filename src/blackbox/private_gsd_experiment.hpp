@@ -20,11 +20,12 @@ namespace klab::blackbox {
 
 struct PgsdParams {
   std::vector<std::string> series;  // gsd, rap, mwem
-  RealData data = RealData::Blobs;
+  RealData data = RealData::Blobs;             // Categorical: categorical.hpp's table and marginals
   int dims = 2;                                // d attributes
+  int marginal_k = 2;                          // k of the k-way marginals (categorical data)
   int real_size = 2000;                        // n: the sensitivity of every answer is 1/n
-  QueryKind queries = QueryKind::Halfspace;
-  int query_count = 32;                        // m
+  QueryKind queries = QueryKind::Halfspace;    // real-valued data
+  int query_count = 32;                        // m (real-valued data; categorical: pgsd_query_total)
   double bandwidth = 0.1;                      // h of the bump queries
   double eps_min = 0.1, eps_max = 10.0;        // the ε grid: eps_points log-spaced values
   int eps_points = 5;
@@ -38,6 +39,11 @@ struct PgsdParams {
 };
 
 const std::vector<std::string>& pgsd_series_ids();
+// m: query_count, or on categorical data every cell of every k-way marginal (as a double: d = 64, k = 3
+// has millions).
+double pgsd_query_total(const PgsdParams& p);
+// The largest categorical workload run (cells of all k-way marginals): its real answers cost m·n.
+constexpr double kMaxMarginalCells = 20000.0;
 // Whether MWEM's domain, g^d cells, is small enough to run (at most kMwemMaxCells).
 bool pgsd_mwem_feasible(const PgsdParams& p);
 // "MWEM not run: 32^8 ≈ 1.1e12 cells > 65536" (the reason shown by the figure and the view).
@@ -47,6 +53,7 @@ std::vector<double> pgsd_eps_grid(const PgsdParams& p);
 // What every method of a run sees: the real data, the queries and their real answers.
 struct PrivateProblem {
   Rows real;                   // (n, d)
+  std::vector<int> levels;     // (d) categories of each attribute; empty for real-valued data
   std::vector<Query> queries;  // (m)
   std::vector<double> truth;   // (m) q_j(D)
 };

@@ -1,5 +1,7 @@
 #include "blackbox/private_query.hpp"
 
+#include "blackbox/categorical.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -22,6 +24,7 @@ void around(Rng& rng, double cx, double cy, double sd, double* x) {
 }  // namespace
 
 Rows make_real_data(RealData kind, int n, int dims, Rng& rng) {
+  if (kind == RealData::Categorical) return make_categorical_data(n, categorical_levels(dims), rng);
   Rows rows;
   rows.dims = dims;
   rows.v.assign(static_cast<size_t>(n) * static_cast<size_t>(dims), 0.0);
@@ -50,6 +53,7 @@ Rows make_real_data(RealData kind, int n, int dims, Rng& rng) {
         latent = u < 0.5 ? 0 : 1;
         break;
       }
+      case RealData::Categorical: break;  // returned above
     }
     for (int k = 2; k < dims; ++k) x[k] = clamp01(sample_normal(rng, 0.2 + 0.3 * (((latent + 1) * k) % 3), 0.1));
   }
@@ -105,33 +109,60 @@ double query_value(const Query& q, const double* x) {
       const double dx = x[q.u] - q.a, dy = x[q.v] - q.b;
       return math::exp(-(dx * dx + dy * dy) / (2.0 * q.c * q.c));
     }
+    case QueryKind::Marginal:
+      for (size_t t = 0; t < q.attributes.size(); ++t)
+        if (x[q.attributes[t]] != q.values[t]) return 0.0;  // categories are small integers held exactly
+      return 1.0;
   }
   return 0.0;
 }
 
-double relaxed_value(const Query& q, const double* x, int dims, double slope, double* gradient) {
-  for (int k = 0; k < dims; ++k) gradient[k] = 0.0;
+RelaxedEval relaxed_eval(const Query& q, const double* x, double slope) {
+  RelaxedEval e;
   switch (q.kind) {
     case QueryKind::Halfspace: {  // σ(s(c − θ·x)), ∇ = −s σ(1 − σ) θ
       double z = q.c;  // c − θ₁x₁ − θ₂x₂ − …, in this order
       for (size_t k = 0; k < q.theta.size(); ++k) z -= q.theta[k] * x[k];
-      const double v = sigmoid(slope * z);
-      const double d = -slope * v * (1.0 - v);
-      for (size_t k = 0; k < q.theta.size(); ++k) gradient[k] = d * q.theta[k];
-      return v;
+      e.value = sigmoid(slope * z);
+      e.du = -slope * e.value * (1.0 - e.value);
+      return e;
     }
     case QueryKind::Prefix: {  // σ(s(τ₁ − x_u))·σ(s(τ₂ − x_v))
       const double v1 = sigmoid(slope * (q.a - x[q.u])), v2 = sigmoid(slope * (q.b - x[q.v]));
-      gradient[q.u] = -slope * v1 * (1.0 - v1) * v2, gradient[q.v] = -slope * v2 * (1.0 - v2) * v1;
-      return v1 * v2;
+      e.du = -slope * v1 * (1.0 - v1) * v2, e.dv = -slope * v2 * (1.0 - v2) * v1;
+      e.value = v1 * v2;
+      return e;
     }
     case QueryKind::Bump: {  // exp(−|x − c|²/(2h²)) on (x_u, x_v), ∇ = −v (x − c)/h²
-      const double v = query_value(q, x), h2 = q.c * q.c;
-      gradient[q.u] = -v * (x[q.u] - q.a) / h2, gradient[q.v] = -v * (x[q.v] - q.b) / h2;
-      return v;
+      const double h2 = q.c * q.c;
+      e.value = query_value(q, x);
+      e.du = -e.value * (x[q.u] - q.a) / h2, e.dv = -e.value * (x[q.v] - q.b) / h2;
+      return e;
     }
+    case QueryKind::Marginal: e.value = query_value(q, x); return e;  // ∇ = 0
   }
-  return 0.0;
+  return e;
+}
+
+void add_relaxed_gradient(const Query& q, const RelaxedEval& e, double weight, double* total) {
+  switch (q.kind) {
+    case QueryKind::Halfspace:
+      for (size_t k = 0; k < q.theta.size(); ++k) total[k] += weight * (e.du * q.theta[k]);
+      return;
+    case QueryKind::Prefix:
+    case QueryKind::Bump:
+      total[q.u] += weight * e.du;
+      total[q.v] += weight * e.dv;
+      return;
+    case QueryKind::Marginal: return;  // ∇ = 0
+  }
+}
+
+double relaxed_value(const Query& q, const double* x, int dims, double slope, double* gradient) {
+  for (int k = 0; k < dims; ++k) gradient[k] = 0.0;
+  const RelaxedEval e = relaxed_eval(q, x, slope);
+  add_relaxed_gradient(q, e, 1.0, gradient);
+  return e.value;
 }
 
 std::vector<double> query_answers(const std::vector<Query>& queries, const Rows& rows) {

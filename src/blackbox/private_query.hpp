@@ -33,8 +33,10 @@
 
 namespace klab::blackbox {
 
-enum class RealData { Blobs, Moons, Ring };           // ids: blobs, moons, ring
-enum class QueryKind { Halfspace, Prefix, Bump };      // ids: halfspace, prefix, bump
+// Categorical: rows of categorical attributes with k-way marginal queries (categorical.hpp).
+enum class RealData { Blobs, Moons, Ring, Categorical };  // ids: blobs, moons, ring, categorical
+// Marginal: a cell of a k-way marginal on categorical rows (categorical.hpp; not a choice of `queries`).
+enum class QueryKind { Halfspace, Prefix, Bump, Marginal };  // ids: halfspace, prefix, bump
 
 // Rows of d attributes, row-major: row i is v[i·d .. i·d + d).
 struct Rows {
@@ -46,18 +48,19 @@ struct Rows {
 };
 
 // One query. halfspace: θ = theta (d entries), threshold c; prefix: attributes (u, v), τ = (a, b);
-// bump: attributes (u, v), centre (a, b), width c.
+// bump: attributes (u, v), centre (a, b), width c; marginal: 1[x_{attributes[t]} = values[t] for all t].
 struct Query {
   QueryKind kind = QueryKind::Halfspace;
   std::vector<double> theta;
   int u = 0, v = 1;
   double a = 0, b = 0, c = 0;
+  std::vector<int> attributes, values;  // (k) marginal cells only
 };
 
 // Random streams of one run (Rng(seed, run, stream)).
 constexpr uint32_t kPrivateDataStream = 90, kPrivateQueryStream = 91, kPrivateMechanismStream = 92;
 
-// n rows of d attributes in [0,1]^d. Attributes 1, 2 have the chosen shape (blobs: 3 Gaussians; moons:
+// n rows of d attributes in [0,1]^d (Categorical: categorical.hpp's rows instead). Attributes 1, 2 have the chosen shape (blobs: 3 Gaussians; moons:
 // two half circles; ring); for d > 2 the others follow a latent-class model: the row's class (its
 // blob, its moon, its half of the ring) sets each further attribute's mean, μ_{c,k} = 0.2 + 0.3·(((c + 1)·k) mod 3),
 // with noise N(0, 0.1²) clipped to [0, 1], drawn after the row's first two attributes.
@@ -72,6 +75,19 @@ std::vector<Query> make_queries(QueryKind kind, int m, int dims, double bandwidt
 // entries written, zero on the attributes the query does not read).
 double query_value(const Query& q, const double* x);
 double relaxed_value(const Query& q, const double* x, int dims, double slope, double* gradient);
+
+// The relaxed query at one row in compact form, so that RAP evaluates it once per step and reuses it:
+// the value and the gradient's non-zero factors. halfspace: ∇ = du·θ (dv unused); prefix and bump:
+// ∂/∂x_u = du, ∂/∂x_v = dv, zero elsewhere; marginal: the cell's indicator, ∇ = 0 (it is flat in the
+// real coordinates: RAP on categorical rows differentiates its one-hot relaxation instead,
+// synthesizers.hpp). relaxed_value is this, expanded to d entries.
+struct RelaxedEval {
+  double value = 0, du = 0, dv = 0;
+};
+RelaxedEval relaxed_eval(const Query& q, const double* x, double slope);
+// total += weight·∇q̃(x) from a compact evaluation (only the entries the query reads are touched,
+// with the same products relaxed_value's gradient would add).
+void add_relaxed_gradient(const Query& q, const RelaxedEval& e, double weight, double* total);
 
 // q_j(D) for every query: (queries) = (1/|D|) Σ_i q_j(x_i).
 std::vector<double> query_answers(const std::vector<Query>& queries, const Rows& rows);

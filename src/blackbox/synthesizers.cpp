@@ -3,17 +3,23 @@
 #include <algorithm>
 #include <cmath>
 
+#include "blackbox/categorical.hpp"
 #include "core/lab_math.hpp"
 
 namespace klab::blackbox {
 namespace {
 
-// n rows uniform in [0,1]^d, drawn row by row, attribute by attribute.
-Rows uniform_rows(int n, int dims, Rng& rng) {
+// A uniform value of attribute k: in [0, 1] (levels empty) or one of its levels[k] categories.
+double uniform_value(const std::vector<int>& levels, size_t k, Rng& rng) {
+  return levels.empty() ? rng.uniform() : static_cast<double>(rng.below(static_cast<uint32_t>(levels[k])));
+}
+
+// n uniform rows, drawn row by row, attribute by attribute.
+Rows uniform_rows(int n, int dims, const std::vector<int>& levels, Rng& rng) {
   Rows rows;
   rows.dims = dims;
   rows.v.resize(static_cast<size_t>(n) * static_cast<size_t>(dims));
-  for (double& x : rows.v) x = rng.uniform();
+  for (size_t i = 0; i < rows.v.size(); ++i) rows.v[i] = uniform_value(levels, i % static_cast<size_t>(dims), rng);
   return rows;
 }
 
@@ -22,7 +28,7 @@ Rows uniform_rows(int n, int dims, Rng& rng) {
 class GsdSynthesizer final : public Synthesizer {
  public:
   GsdSynthesizer(const GsdSettings& s, Rng rng) : s_(s), rng_(rng) {
-    for (int e = 0; e < s_.elite; ++e) elites_.push_back({uniform_rows(s_.rows, s_.dims, rng_), {}, 0.0});
+    for (int e = 0; e < s_.elite; ++e) elites_.push_back({uniform_rows(s_.rows, s_.dims, s_.levels, rng_), {}, 0.0});
   }
 
   void measured(const std::vector<Query>& queries, const Measurements& m) override {
@@ -53,7 +59,7 @@ class GsdSynthesizer final : public Synthesizer {
       std::copy(old, old + d, value);
       const uint32_t k = rng_.below(static_cast<uint32_t>(d));
       if (rng_.uniform() < 0.5) {
-        value[k] = rng_.uniform();  // mutation
+        value[k] = uniform_value(s_.levels, k, rng_);  // mutation
       } else {
         const Member& partner = elites_[rng_.below(elite)];  // crossover
         value[k] = partner.rows[rng_.below(rows)][k];
@@ -127,7 +133,7 @@ class GsdSynthesizer final : public Synthesizer {
 class RapSynthesizer final : public Synthesizer {
  public:
   RapSynthesizer(const RapSettings& s, Rng rng) : s_(s) {
-    points_ = uniform_rows(s_.rows, s_.dims, rng);
+    points_ = uniform_rows(s_.rows, s_.dims, {}, rng);
     m1_.assign(points_.v.size(), 0.0);
     m2_.assign(points_.v.size(), 0.0);
   }
@@ -137,26 +143,24 @@ class RapSynthesizer final : public Synthesizer {
   void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
     const size_t n = points_.size(), k = m.index.size(), d = static_cast<size_t>(s_.dims);
     if (k == 0) return;
-    gradient_.resize(d);
     total_.resize(d);
     residual_.assign(k, 0.0);
+    evals_.resize(k * n);
+    // One evaluation of every relaxed query at every row (value and gradient factors), used twice:
+    // for the residuals r_j = (1/N) Σ_i q̃_j(x_i) − ã_j, then for the gradients below.
     for (size_t j = 0; j < k; ++j) {
       const Query& q = queries[static_cast<size_t>(m.index[j])];
       double sum = 0.0;
-      for (size_t i = 0; i < n; ++i) sum += relaxed_value(q, points_[i], s_.dims, s_.slope, gradient_.data());
+      for (size_t i = 0; i < n; ++i) sum += (evals_[j * n + i] = relaxed_eval(q, points_[i], s_.slope)).value;
       residual_[j] = sum / static_cast<double>(n) - m.noisy[j];
     }
-    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i) (the gradients recomputed row by row: O(d) memory, not O(N·|S|·d));
-    // Adam with bias correction, then the clip to [0,1]^d.
+    // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i); Adam with bias correction, then the clip to [0,1]^d.
     ++t_;
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
     const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
     for (size_t i = 0; i < n; ++i) {
       std::fill(total_.begin(), total_.end(), 0.0);
-      for (size_t j = 0; j < k; ++j) {
-        relaxed_value(queries[static_cast<size_t>(m.index[j])], points_[i], s_.dims, s_.slope, gradient_.data());
-        for (size_t a = 0; a < d; ++a) total_[a] += residual_[j] * gradient_[a];
-      }
+      for (size_t j = 0; j < k; ++j) add_relaxed_gradient(queries[static_cast<size_t>(m.index[j])], evals_[j * n + i], residual_[j], total_.data());
       for (size_t a = 0; a < d; ++a) {
         const double g = total_[a] * (2.0 / static_cast<double>(n));
         double& m1 = m1_[i * d + a];
@@ -177,8 +181,9 @@ class RapSynthesizer final : public Synthesizer {
   RapSettings s_;
   Rows points_;                    // (N, d)
   std::vector<double> m1_, m2_;    // (N, d) Adam's moments
-  std::vector<double> gradient_, total_;  // (d) ∇q̃_j(x_i) and Σ_j r_j ∇q̃_j(x_i) of the current row
-  std::vector<double> residual_;
+  std::vector<RelaxedEval> evals_;  // (|S|, N) q̃_j at x_i with its gradient factors, this step's
+  std::vector<double> total_;       // (d) Σ_j r_j ∇q̃_j(x_i) of the current row
+  std::vector<double> residual_;    // (|S|) r_j
   double t_ = 0;
 };
 
@@ -186,15 +191,21 @@ class RapSynthesizer final : public Synthesizer {
 // MWEM: multiplicative weights over the grid
 class MwemSynthesizer final : public Synthesizer {
  public:
-  explicit MwemSynthesizer(const MwemSettings& s) : g_(s.grid) {
-    const size_t cells = static_cast<size_t>(mwem_cells(s.grid, s.dims));
+  explicit MwemSynthesizer(const MwemSettings& s) : g_(s.levels.empty() ? s.grid : 0) {
+    const size_t cells = static_cast<size_t>(s.levels.empty() ? mwem_cells(s.grid, s.dims) : categorical_domain_cells(s.levels));
     weights_.assign(cells, 1.0 / static_cast<double>(cells));
-    // Cell c has index Σ_k i_k g^k (attribute 1 fastest) and centre ((i_k + 0.5)/g)_k.
+    // Cell c has index Σ_k i_k Π_{k'<k} r_k' (attribute 1 fastest; radix r_k = g, or s_k categories) and
+    // centre ((i_k + 0.5)/g)_k, or the record (i_k)_k.
     centres_.dims = s.dims;
     centres_.v.resize(cells * static_cast<size_t>(s.dims));
     for (size_t c = 0; c < cells; ++c) {
       size_t rest = c;
-      for (int k = 0; k < s.dims; ++k, rest /= static_cast<size_t>(g_)) centres_[c][k] = (static_cast<double>(rest % static_cast<size_t>(g_)) + 0.5) / g_;
+      for (size_t k = 0; k < static_cast<size_t>(s.dims); ++k) {
+        const size_t radix = static_cast<size_t>(s.levels.empty() ? g_ : s.levels[k]);
+        const double i = static_cast<double>(rest % radix);
+        centres_[c][k] = s.levels.empty() ? (i + 0.5) / g_ : i;
+        rest /= radix;
+      }
     }
   }
 
@@ -226,8 +237,9 @@ class MwemSynthesizer final : public Synthesizer {
       for (size_t c = 0; c < weights_.size(); ++c) a[j] += weights_[c] * query_value(queries[j], centres_[c]);
     return a;
   }
-  // The marginal on attributes 1, 2: cell c lies over the planar cell c mod g².
+  // The marginal on attributes 1, 2: cell c lies over the planar cell c mod g² (empty on categorical rows).
   SyntheticData data() const override {
+    if (g_ == 0) return {};
     const size_t plane = static_cast<size_t>(g_) * static_cast<size_t>(g_);
     if (weights_.size() == plane) return {{}, weights_, g_};
     std::vector<double> marginal(plane, 0.0);
@@ -236,8 +248,8 @@ class MwemSynthesizer final : public Synthesizer {
   }
 
  private:
-  int g_;
-  std::vector<double> weights_;             // (g^d) A
+  int g_;                                   // g; 0 on categorical rows
+  std::vector<double> weights_;             // (g^d or Π_k s_k) A
   Rows centres_;                            // (g^d, d)
   std::vector<std::vector<double>> cache_;  // (|S|, g^d)
 };

@@ -10,14 +10,25 @@
 //   coordinate k uniform among the d attributes):
 //     mutation    coordinate k of row i redrawn uniformly in [0, 1]
 //     crossover   coordinate k of row i copied from a random row of another random elite member
+//   On categorical rows (categorical.hpp) the same operators act on category values: mutation draws a
+//   uniform category of attribute k, crossover copies one (reading: the paper's operators for
+//   discrete columns are not pinned down here).
 //   A change of one row moves each answer by (q_j(x_new) − q_j(x_old))/N, so a child's loss costs
 //   O(|S|), not O(N|S|) (the paper's point about sparse updates). The next elite is the best E of
 //   the elite and the children (ties: elite first, then lower index).
 // RAP (Aydore et al., ICML 2021; RAP++, Vietri et al. 2022, for real-valued columns): N points moved
 //   by Adam (β₁ = 0.9, β₂ = 0.999) on Σ_{j∈S} (q̃_j(D̂) − ã_j)² with the relaxed queries q̃ (sigmoid
 //   slope s for halfspaces and prefixes), clipped to [0,1]^d after each step.
+//   On categorical rows, RAP's original setting (Aydore et al. 2021): each synthetic row holds, for
+//   every attribute a, a distribution p_{i,a} = softmax(z_{i,a}) over its s_a values (the relaxation
+//   of the one-hot encoding), and a marginal cell is answered by the product
+//     q̃_{A,v}(D̂) = (1/N) Σ_i Π_t p_{i,a_t}(v_t),   ∂q̃(x_i)/∂z_{i,a_t}(c) = q̃(x_i)·(1[c = v_t] − p_{i,a_t}(c)),
+//   Adam on the logits z (rap_categorical.cpp). Its answers are those of the relaxed rows (a mixture
+//   of N product distributions), as RAP reports them; reading: the softmax parametrisation (RAP
+//   clips the relaxed one-hot coordinates instead) and logits initialised uniform in [0, 1].
 // MWEM (Hardt, Ligett, McSherry, NeurIPS 2012): a distribution A over the centres of the g^d cells of
-//   a grid on [0,1]^d, uniform at first; one sweep applies, for each measured j in order,
+//   a grid on [0,1]^d (categorical rows: over all Π_a s_a records, no discretisation), uniform at
+//   first; one sweep applies, for each measured j in order,
 //     A(x) ← A(x)·exp(q_j(x)·(ã_j − q_j(A))/2),  then normalises
 //   (the paper's update with answers as fractions; the sweeps over all past measurements are its
 //   practical variant). The answers of MWEM are those of A; its discretisation is its bias. Its
@@ -45,6 +56,8 @@ struct SyntheticData {
   std::vector<double> weights;  // MWEM's marginal on attributes 1, 2: (grid, grid), row y-major: weights[iy·grid + ix], sums to 1
   int grid = 0;
 };
+// On categorical rows data() is empty for RAP and MWEM (relaxed rows, a distribution over records);
+// every method answers the cells of a marginal through answers() (the live view's heat maps).
 
 class Synthesizer {
  public:
@@ -60,6 +73,7 @@ class Synthesizer {
 
 struct GsdSettings {
   int dims = 2;         // d
+  std::vector<int> levels;  // (d) categories of each attribute; empty: real values in [0, 1]
   int rows = 100;       // N
   int population = 20;  // P children per generation
   int elite = 4;        // E
@@ -72,6 +86,7 @@ struct RapSettings {
 };
 struct MwemSettings {
   int dims = 2;   // d
+  std::vector<int> levels;  // (d) categories of each attribute (the domain is every record); empty: the grid
   int grid = 32;  // g: g^d cells
 };
 
@@ -82,6 +97,14 @@ double mwem_cells(int grid, int dims);
 
 std::unique_ptr<Synthesizer> make_gsd(const GsdSettings& s, Rng rng);
 std::unique_ptr<Synthesizer> make_rap(const RapSettings& s, Rng rng);
+// RAP on categorical rows with `levels` (d) categories: the softmax relaxation above (s.slope unused).
+std::unique_ptr<Synthesizer> make_rap_categorical(const RapSettings& s, const std::vector<int>& levels, Rng rng);
+// Its pieces. The relaxed rows p = softmax of each row's logits z, attribute by attribute, both (N, Σ_a s_a);
+// L = Σ_{j∈S} (q̃_j(D̂) − ã_j)² at p and ∂L/∂z written to `gradient` (N, Σ_a s_a) (test: central
+// differences of L through relaxed_rows).
+std::vector<double> relaxed_rows(const std::vector<int>& levels, const std::vector<double>& z);
+double relaxed_marginal_loss(const std::vector<int>& levels, const std::vector<double>& p, const std::vector<Query>& queries, const Measurements& m,
+                             std::vector<double>* gradient);
 std::unique_ptr<Synthesizer> make_mwem(const MwemSettings& s);
 
 // L(D̂) = Σ_{j∈S} (q_j(D̂) − ã_j)² of a dataset: the reference the genetic algorithm's incremental

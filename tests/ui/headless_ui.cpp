@@ -1294,3 +1294,19 @@ TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the meth
   CHECK(shown("attributes 1, 2 of 8"));
   CHECK(!shown("MWEM (grid) at"));
 }
+
+TEST_CASE("blackbox.private_gsd on categorical data: the error plot, then the 2-way marginal of attributes 1, 2 as heat maps, real and every method's") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#blackbox.private_gsd?data=categorical&dims=3").ok());
+  app.set_playing(true);
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "private_gsd categorical, live");
+  auto shown = [&](const std::string& part) {
+    return std::count_if(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.find(part) != std::string::npos; });
+  };
+  CHECK(shown("Run 1: max query error vs privacy budget ε") == 1);
+  CHECK(shown("real data: 2-way marginal of attributes 1, 2") == 1);
+  CHECK(shown(": 2-way marginal of attributes 1, 2") == 4);  // real data, Private-GSD, RAP, MWEM (3 attributes: 224 records)
+}

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
+#include "blackbox/categorical.hpp"
 #include "blackbox/private_gsd_experiment.hpp"
 #include "blackbox/private_query.hpp"
 #include "blackbox/synthesizers.hpp"
@@ -25,6 +27,22 @@ Measurements exact_measurements(const std::vector<Query>& qs, const Rows& real, 
   const std::vector<double> truth = query_answers(qs, real);
   for (int j = 0; j < k; ++j) m.index.push_back(j), m.noisy.push_back(truth[static_cast<size_t>(j)]);
   return m;
+}
+
+// `generations` generations of the genetic algorithm, the loss recomputed from its rows after each
+// never increasing (elitism on the true loss: the sparse updates track it exactly); returns
+// {the starting loss, the last}.
+std::pair<double, double> run_elitist(Synthesizer& gsd, const std::vector<Query>& qs, const Measurements& m, int generations) {
+  gsd.measured(qs, m);
+  const double start = measured_loss(qs, m, gsd.data().points);
+  double last = start;
+  for (int g = 0; g < generations; ++g) {
+    gsd.fit_step(qs, m);
+    const double now = measured_loss(qs, m, gsd.data().points);
+    REQUIRE(now <= last + 1e-12);
+    last = now;
+  }
+  return {start, last};
 }
 
 double loss_of_answers(const std::vector<double>& a, const Measurements& m) {
@@ -101,15 +119,7 @@ TEST_CASE("blackbox.private_gsd: the genetic algorithm never loses its best loss
   GsdSettings s;
   s.rows = 50, s.population = 10, s.elite = 3;
   auto gsd = make_gsd(s, Rng(5, 0, 3));
-  gsd->measured(qs, m);
-  const double start = measured_loss(qs, m, gsd->data().points);
-  double last = start;
-  for (int g = 0; g < 1500; ++g) {
-    gsd->fit_step(qs, m);
-    const double now = measured_loss(qs, m, gsd->data().points);
-    REQUIRE(now <= last + 1e-12);  // elitism on the true loss: the sparse updates track it exactly
-    last = now;
-  }
+  const auto [start, last] = run_elitist(*gsd, qs, m, 1500);
   CHECK(last < 0.02 * start);
   CHECK(loss_of_answers(gsd->answers(qs), m) == doctest::Approx(last).epsilon(1e-12));
 }
@@ -232,4 +242,164 @@ TEST_CASE("blackbox.private_gsd: the parameters reject T·K > m, ε_min > ε_max
   CHECK(!s.ok());
   CHECK(s.message().find("series") != std::string::npos);
   CHECK(e.params().set_texts({{"series", "gsd,mwem"}, {"dims", "8"}}).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categorical data and k-way marginals (src/blackbox/categorical.hpp)
+
+TEST_CASE("blackbox.private_gsd categorical: the workload is every cell of every k-way marginal; answers against a brute-force count; each marginal sums to 1") {
+  const int d = 5;
+  const std::vector<int> levels = categorical_levels(d);
+  for (int s : levels) CHECK((s >= 2 && s <= 8));
+  CHECK(levels == std::vector<int>{8, 4, 7, 3, 6});
+  CHECK(categorical_domain_cells(levels) == 8.0 * 4 * 7 * 3 * 6);
+  Rng data(10, 0, 1);
+  const Rows real = make_real_data(RealData::Categorical, 500, d, data);
+  REQUIRE(real.size() == 500);
+  for (size_t i = 0; i < real.size(); ++i)
+    for (int a = 0; a < d; ++a) CHECK((real[i][a] == std::floor(real[i][a]) && real[i][a] >= 0 && real[i][a] < levels[static_cast<size_t>(a)]));
+  for (int k = 1; k <= 3; ++k) {
+    const std::vector<Query> qs = make_marginal_queries(levels, k);
+    double cells = 0.0;  // Σ over the k-subsets (bit masks) of Π s_a
+    for (int mask = 0; mask < (1 << d); ++mask) {
+      if (__builtin_popcount(static_cast<unsigned>(mask)) != k) continue;
+      double product = 1.0;
+      for (int a = 0; a < d; ++a)
+        if (mask >> a & 1) product *= levels[static_cast<size_t>(a)];
+      cells += product;
+    }
+    CHECK(static_cast<double>(qs.size()) == cells);
+    CHECK(marginal_cell_count(levels, k) == cells);
+    const std::vector<double> answers = query_answers(qs, real);
+    double marginal_sum = 0.0;
+    size_t start = 0;
+    for (size_t j = 0; j < qs.size(); ++j) {
+      const Query& q = qs[j];
+      REQUIRE(q.attributes.size() == static_cast<size_t>(k));
+      double count = 0.0;
+      for (size_t i = 0; i < real.size(); ++i) {
+        bool in = true;
+        for (int t = 0; t < k; ++t) in = in && real[i][q.attributes[static_cast<size_t>(t)]] == q.values[static_cast<size_t>(t)];
+        count += in ? 1.0 : 0.0;
+      }
+      CHECK(answers[j] == count / 500.0);
+      marginal_sum += answers[j];
+      if (j + 1 == qs.size() || qs[j + 1].attributes != q.attributes) {  // the marginal's last cell
+        CHECK(marginal_sum == doctest::Approx(1.0).epsilon(1e-12));
+        CHECK(static_cast<double>(j + 1 - start) == categorical_domain_cells([&] {
+          std::vector<int> sizes;
+          for (int a : q.attributes) sizes.push_back(levels[static_cast<size_t>(a)]);
+          return sizes;
+        }()));
+        marginal_sum = 0.0, start = j + 1;
+      }
+    }
+  }
+}
+
+TEST_CASE("blackbox.private_gsd categorical: the latent classes make attributes 1 and 2 dependent") {
+  Rng data(11, 0, 1);
+  const int n = 20000;
+  const Rows real = make_real_data(RealData::Categorical, n, 3, data);
+  const std::vector<int> levels = categorical_levels(3);
+  const std::vector<double> joint = query_answers(marginal_cells(levels, {0, 1}), real);
+  const std::vector<double> first = query_answers(marginal_cells(levels, {0}), real), second = query_answers(marginal_cells(levels, {1}), real);
+  double distance = 0.0;  // Σ |P(x₁, x₂) − P(x₁)P(x₂)|: twice the total variation from independence
+  for (int v2 = 0; v2 < levels[1]; ++v2)
+    for (int v1 = 0; v1 < levels[0]; ++v1)
+      distance += std::fabs(joint[static_cast<size_t>(v1 + levels[0] * v2)] - first[static_cast<size_t>(v1)] * second[static_cast<size_t>(v2)]);
+  // Sampling alone gives about Σ √(p(1 − p)/n) ≤ √(32/n) ≈ 0.04 at n = 2·10⁴.
+  CHECK(distance > 0.15);
+}
+
+TEST_CASE("blackbox.private_gsd categorical: the genetic algorithm keeps categories and never loses its loss; RAP's relaxed rows and MWEM's records fit exact marginals") {
+  const int d = 4;
+  const std::vector<int> levels = categorical_levels(d);
+  Rng data(12, 0, 1);
+  const Rows real = make_real_data(RealData::Categorical, 400, d, data);
+  const std::vector<Query> qs = make_marginal_queries(levels, 2);
+  const int k = 60;
+  const Measurements m = exact_measurements(qs, real, k);
+  GsdSettings gs;
+  gs.dims = d, gs.levels = levels, gs.rows = 50, gs.population = 10, gs.elite = 3;
+  auto gsd = make_gsd(gs, Rng(12, 0, 3));
+  const auto [start, last] = run_elitist(*gsd, qs, m, 600);
+  CHECK(last < 0.1 * start);
+  const Rows& rows = gsd->data().points;
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (int a = 0; a < d; ++a) CHECK((rows[i][a] == std::floor(rows[i][a]) && rows[i][a] >= 0 && rows[i][a] < levels[static_cast<size_t>(a)]));
+  RapSettings rs;
+  rs.dims = d, rs.rows = 50, rs.learning_rate = 0.05;
+  auto rap = make_rap_categorical(rs, levels, Rng(12, 0, 4));
+  rap->measured(qs, m);
+  const double rap_start = loss_of_answers(rap->answers(qs), m);
+  for (int i = 0; i < 300; ++i) rap->fit_step(qs, m);
+  CHECK(loss_of_answers(rap->answers(qs), m) < 0.05 * rap_start);
+  // The relaxed rows are distributions: every marginal of RAP's answers sums to 1.
+  const std::vector<double> rap_first = rap->answers(marginal_cells(levels, {2}));
+  CHECK(std::accumulate(rap_first.begin(), rap_first.end(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
+  MwemSettings ms;
+  ms.dims = d, ms.levels = levels;
+  auto mwem = make_mwem(ms);
+  const std::vector<double> uniform = mwem->answers(qs);  // the uniform start: a cell of A has 1/(s_a s_b)
+  for (size_t j = 0; j < qs.size(); ++j)
+    CHECK(uniform[j] == doctest::Approx(1.0 / (levels[static_cast<size_t>(qs[j].attributes[0])] * levels[static_cast<size_t>(qs[j].attributes[1])])).epsilon(1e-12));
+  mwem->measured(qs, m);
+  const double mwem_start = loss_of_answers(uniform, m);
+  for (int i = 0; i < 100; ++i) mwem->fit_step(qs, m);
+  CHECK(loss_of_answers(mwem->answers(qs), m) < 0.05 * mwem_start);
+}
+
+TEST_CASE("blackbox.private_gsd categorical: RAP's relaxed loss: its gradient in the logits matches central differences; the relaxed rows are distributions") {
+  const std::vector<int> levels{3, 4, 2};
+  std::vector<Query> qs = make_marginal_queries(levels, 2);
+  const std::vector<Query> three = make_marginal_queries(levels, 3);
+  qs.insert(qs.end(), three.begin(), three.end());
+  Rng rng(13, 0, 1);
+  Measurements m;
+  for (size_t j = 0; j < qs.size(); j += 2) m.index.push_back(static_cast<int>(j)), m.noisy.push_back(0.3 * rng.uniform());
+  const size_t rows = 4, width = 9;
+  std::vector<double> z(rows * width);
+  for (double& v : z) v = 2.0 * rng.uniform() - 1.0;
+  const std::vector<double> p = relaxed_rows(levels, z);
+  for (size_t i = 0; i < rows; ++i) {
+    CHECK(p[i * width + 0] + p[i * width + 1] + p[i * width + 2] == doctest::Approx(1.0).epsilon(1e-14));
+    CHECK(p[i * width + 7] + p[i * width + 8] == doctest::Approx(1.0).epsilon(1e-14));
+  }
+  std::vector<double> gradient, unused;
+  relaxed_marginal_loss(levels, p, qs, m, &gradient);
+  REQUIRE(gradient.size() == z.size());
+  CHECK(std::fabs(*std::max_element(gradient.begin(), gradient.end(), [](double l, double r) { return std::fabs(l) < std::fabs(r); })) > 1e-3);  // not flat here
+  const double h = 1e-6;
+  for (size_t c = 0; c < z.size(); ++c) {
+    std::vector<double> up = z, down = z;
+    up[c] += h, down[c] -= h;
+    const double numeric = (relaxed_marginal_loss(levels, relaxed_rows(levels, up), qs, m, &unused) -
+                            relaxed_marginal_loss(levels, relaxed_rows(levels, down), qs, m, &unused)) / (2.0 * h);
+    CAPTURE(c);
+    CHECK(gradient[c] == doctest::Approx(numeric).epsilon(1e-6).scale(1e-3));
+  }
+}
+
+TEST_CASE("blackbox.private_gsd categorical: the parameters: the defaults run at d = 2 (32 cells); k > d, too many cells, T·K > m and MWEM alone on too many records are refused by name") {
+  PgsdExperiment e;
+  REQUIRE(e.params().set_texts({{"data", "categorical"}}).ok());
+  CHECK(pgsd_query_total(e.p()) == 32.0);
+  CHECK(pgsd_mwem_feasible(e.p()));
+  Status s = e.params().set_texts({{"marginal_k", "3"}});
+  CHECK(!s.ok());
+  CHECK(s.message().find("marginal_k") != std::string::npos);
+  s = e.params().set_texts({{"dims", "64"}, {"marginal_k", "3"}});
+  CHECK(!s.ok());
+  CHECK(s.message().find("'dims'") != std::string::npos);
+  CHECK(e.params().set_texts({{"dims", "2"}, {"marginal_k", "1"}, {"per_round", "2"}}).ok());  // 12 one-way cells, T·K = 8
+  s = e.params().set_texts({{"per_round", "4"}});
+  CHECK(!s.ok());
+  CHECK(s.message().find("per_round") != std::string::npos);
+  CHECK(s.message().find("marginal cells") != std::string::npos);
+  s = e.params().set_texts({{"series", "mwem"}, {"dims", "8"}, {"marginal_k", "2"}, {"per_round", "8"}});  // 322560 records
+  CHECK(!s.ok());
+  CHECK(s.message().find("series") != std::string::npos);
+  CHECK(e.params().set_texts({{"series", "gsd,rap,mwem"}, {"dims", "7"}, {"marginal_k", "2"}, {"per_round", "8"}}).ok());  // 40320 records
+  CHECK(pgsd_mwem_feasible(e.p()));
 }
