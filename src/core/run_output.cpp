@@ -138,17 +138,18 @@ std::string cluster_script(const std::string& demo_id, const ParamSet& params, c
       "# Preempted or out of time, klab saves its completed blocks (SIGTERM below, 2 minutes before the\n"
       "# limit); the requeued job's --resume continues from them.\n";
   if (cuda) script += "# --backend cuda: one GPU per task (each task drives the one GPU it sees; on a node of several\n"
-                      "# GPUs without --gpus-per-task, klab gives each task its node-local rank's GPU).\n";
+                      "# GPUs without --gpus-per-task, klab gives each task its node-local rank's GPU), and a few cores\n"
+                      "# for the engines' host side (the records' aggregation, and some demos' exact evaluations).\n";
   script +=
       "#SBATCH --job-name=klab-" + demo_id + "\n"
       "#SBATCH --ntasks=" + n + "\n"
-      "#SBATCH --cpus-per-task=1\n" + (cuda ? "#SBATCH --gpus-per-task=1\n" : "") +
+      "#SBATCH --cpus-per-task=" + (cuda ? "8\n#SBATCH --gpus-per-task=1\n" : "1\n") +
       "#SBATCH --time=01:00:00\n"
       "#SBATCH --signal=TERM@120\n"
       "#SBATCH --requeue\n"
       "#SBATCH --output=klab-" + demo_id + "-%j.log\n"
       "set -euo pipefail\n"
-      "srun " + cli_command(demo_id, params, settings) + " --threads 1 --resume\n";
+      "srun " + cli_command(demo_id, params, settings) + (cuda ? "" : " --threads 1") + " --resume\n";
   return script;
 }
 

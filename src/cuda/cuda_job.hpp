@@ -40,11 +40,11 @@ struct CudaJob {
     if (e != cudaSuccess) return cuda_error(e, ("cudaMalloc of " + std::to_string(bytes >> 20) + " MiB for " + what).c_str());
     return {};
   }
+  // Queues a copy of n bytes from the host to the buffer at `offset` (on the job's stream).
+  cudaError_t upload(size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(device + offset, data, n, cudaMemcpyHostToDevice, stream); }
   // Around one chunk's kernel launch: begin_chunk() records the start; end_chunk() checks the
   // launch, records the stop, copies `bytes` of results from `from` (device) to `to` (host), waits,
   // and adds the kernel's time to *kernel_seconds.
-  // Queues a copy of n bytes from the host to the buffer at `offset` (on the job's stream).
-  cudaError_t upload(size_t offset, const void* data, size_t n) { return cudaMemcpyAsync(device + offset, data, n, cudaMemcpyHostToDevice, stream); }
   Status begin_chunk() {
     KLAB_CUDA_TRY(cudaEventRecord(start, stream));
     return {};

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -90,6 +91,7 @@ class MpiWorld final : public Cluster {
     if (!launched_by_mpi()) return;  // a plain `klab run`: one process, no MPI
     int provided = 0;  // the CUDA engine's leader computes on a second thread that makes no MPI call
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    funneled_ = provided >= MPI_THREAD_FUNNELED;
     initialised_ = true;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -149,8 +151,16 @@ class MpiWorld final : public Cluster {
       const Kind kind = u.kind == UnitOutcome::Done ? kResult : u.kind == UnitOutcome::Abandoned ? kAbandoned : kFailed;
       report = Report{kind, assign.point, assign.first, assign.count, u.seconds};
       message.resize(sizeof(Report));
-      for (const SlotStats& b : u.blocks)
-        if (kind == kResult) pack_stats(b, message);
+      if (kind == kResult) {
+        message.reserve(sizeof(Report) + block_bytes(layouts[p]) * u.blocks.size());
+        for (const SlotStats& b : u.blocks) pack_stats(b, message);
+      }
+      if (message.size() > static_cast<size_t>(INT_MAX)) {  // one MPI message (UnitSizer keeps units far smaller)
+        const std::string e = "a unit's statistics exceed one MPI message (" + std::to_string(message.size()) + " bytes)";
+        report.kind = kFailed;
+        message.resize(sizeof(Report));
+        message.insert(message.end(), e.begin(), e.end());
+      }
       if (kind == kFailed) message.insert(message.end(), u.error.begin(), u.error.end());
     }
   }
@@ -172,10 +182,14 @@ class MpiWorld final : public Cluster {
       merges.push_back(Merge{points[p].start, {}, 0.0});
       if (points[p].start.blocks < blocks) units.push_back(Unit{static_cast<uint32_t>(p), points[p].start.blocks, blocks});
     }
-    UnitSizer sizer(backend);
+    size_t bytes_per_block = 0;
+    for (const RunLayout& l : layouts) bytes_per_block = std::max(bytes_per_block, block_bytes(l));
+    UnitSizer sizer(backend, bytes_per_block);
     auto take = [&] {  // the next unit, carved from the front range
+      uint64_t in_job = 0;
+      for (const Unit& r : units) in_job += r.end - r.first;
       Unit& front = units.front();
-      const Unit u{front.point, front.first, front.first + sizer.next(front.end - front.first, size_)};
+      const Unit u{front.point, front.first, front.first + sizer.next(front.end - front.first, in_job, size_)};
       if (u.end == front.end) units.pop_front();
       else front.first = u.end;
       return u;
@@ -259,7 +273,7 @@ class MpiWorld final : public Cluster {
         const Unit u = take();
         const Experiment& e = *points[u.point].experiment;
         UnitOutcome o;
-        if (backend == Backend::Cuda) {  // the GPU's unit on a second thread, answering the ranks meanwhile
+        if (backend == Backend::Cuda && funneled_) {  // the GPU's unit on a second thread, answering the ranks meanwhile
           std::future<UnitOutcome> f = std::async(std::launch::async, [&] {
             return compute_unit(e, layouts[u.point], seed, runs, backend, u.first, u.end - u.first);
           });
@@ -316,6 +330,7 @@ class MpiWorld final : public Cluster {
   }
 
   bool initialised_ = false;
+  bool funneled_ = false;  // MPI allows threads that make no MPI call (MPI_THREAD_FUNNELED)
   int rank_ = 0, size_ = 1, local_rank_ = 0;
 };
 

@@ -2,18 +2,36 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace klab {
 
-bool cuda_units_on_cpu() {
-  static const bool on = [] {
+namespace {
+
+struct UnitsHook {
+  bool on = false;
+  uint64_t fail_block = ~uint64_t{0};  // fail@B
+};
+
+const UnitsHook& units_hook() {
+  static const UnitsHook hook = [] {
+    UnitsHook h;
     const char* v = std::getenv("KLAB_CUDA_UNITS_ON_CPU");
-    return v && *v && std::strcmp(v, "0") != 0;
+    h.on = v && *v && std::strcmp(v, "0") != 0;
+    if (h.on && std::strncmp(v, "fail@", 5) == 0) h.fail_block = std::strtoull(v + 5, nullptr, 10);
+    return h;
   }();
-  return on;
+  return hook;
 }
+
+}  // namespace
+
+bool cuda_units_on_cpu() { return units_hook().on; }
+
+size_t block_bytes(const RunLayout& layout) { return 24 * (layout.curve_slots() + layout.final_slots()); }
 
 UnitOutcome compute_unit(const Experiment& experiment, const RunLayout& layout, uint64_t seed, uint32_t runs, Backend backend,
                          uint32_t first, uint32_t count, const std::function<bool()>& keep_going) {
@@ -23,6 +41,8 @@ UnitOutcome compute_unit(const Experiment& experiment, const RunLayout& layout, 
     const Status s = experiment.run_cuda_blocks(seed, runs, first, first + count, &u.blocks);
     if (!s.ok()) u.kind = UnitOutcome::Failed, u.error = s.message();
     else if (u.blocks.size() != count) u.kind = UnitOutcome::Failed, u.error = "the CUDA engine returned the wrong number of blocks";
+  } else if (backend == Backend::Cuda && units_hook().fail_block >= first && units_hook().fail_block < first + count) {
+    u.kind = UnitOutcome::Failed, u.error = "test hook: the unit of block " + std::to_string(units_hook().fail_block) + " failed";
   } else {
     const bool stoppable = backend == Backend::Cpu;  // a GPU launch is not interrupted: neither is its stand-in
     for (uint32_t b = first; b < first + count; ++b) {
@@ -38,14 +58,16 @@ UnitOutcome compute_unit(const Experiment& experiment, const RunLayout& layout, 
   return u;
 }
 
-uint32_t UnitSizer::next(uint32_t remaining, int ranks) const {
-  if (backend_ == Backend::Cpu || remaining <= 1) return std::min<uint32_t>(1, remaining);
+uint32_t UnitSizer::next(uint32_t in_range, uint64_t in_job, int ranks) const {
+  if (backend_ == Backend::Cpu || in_range <= 1) return std::min<uint32_t>(1, in_range);
   // Doubling from one block until a unit takes about kCudaUnitSeconds (a first launch also pays the
-  // context and module load), then the rate's worth of kCudaUnitSeconds.
+  // context and module load), then the rate's worth of kCudaUnitSeconds; never more than
+  // kMaxUnitBytes of statistics, nor more than the job's blocks left shared between the ranks.
   double size = largest_ == 0 ? 1.0 : 2.0 * largest_;
-  if (blocks_per_second_ > 0) size = std::min(size, std::max(1.0, blocks_per_second_ * kCudaUnitSeconds));
-  const uint32_t share = (remaining + static_cast<uint32_t>(ranks) - 1) / static_cast<uint32_t>(ranks);  // the tail, split evenly
-  return std::max<uint32_t>(1, std::min<uint32_t>({static_cast<uint32_t>(std::min(size, 4e9)), share, remaining}));
+  if (blocks_per_second_ > 0) size = std::min(size, blocks_per_second_ * kCudaUnitSeconds);
+  size = std::min(size, static_cast<double>(kMaxUnitBytes / std::max<size_t>(1, bytes_per_block_)));
+  size = std::min(size, std::ceil(static_cast<double>(in_job) / std::max(1, ranks)));
+  return static_cast<uint32_t>(std::max(1.0, std::min(size, static_cast<double>(in_range))));
 }
 
 void UnitSizer::observe(uint32_t blocks, double seconds) {

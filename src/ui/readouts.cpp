@@ -14,13 +14,21 @@ void readout_table(const char* id, const std::vector<std::pair<std::string, std:
   columns = std::clamp(static_cast<int>(ImGui::GetContentRegionAvail().x / (fs * 19.0f)), 1, std::max(columns, 1));
   // On a phone a long list would push the plots below the fold: it folds away, one tap to open.
   if (columns == 1 && rows.size() > 4 && !ImGui::CollapsingHeader((std::string("Numbers##") + id).c_str())) return;
-  if (rows.empty() || !ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
+  if (rows.empty() || !ImGui::BeginTable(id, columns * 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg)) return;
+  // Fixed proportions (a name 1.2 times as wide as its value), not proportional to the contents, and
+  // values on one line (cut with "…", whole in a tooltip): a value changing from "–" to a number, or
+  // by a digit, must not reflow the table and move what is drawn below it (a gridworld canvas under
+  // a brush stroke). Only the names wrap, and they do not change as the view plays.
+  for (int c = 0; c < columns; ++c) {
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  }
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i % static_cast<size_t>(columns) == 0) ImGui::TableNextRow();
     ImGui::TableNextColumn();
     rich_text(rows[i].first, ImGui::GetColorU32(ImGuiCol_TextDisabled));
     ImGui::TableNextColumn();
-    rich_text(rows[i].second);
+    rich_text_fit(rows[i].second);
   }
   ImGui::EndTable();
 }

@@ -53,7 +53,18 @@ cuda=(run bandits.regret --set horizon=1000 --set policies=ucb1,klucb --runs 600
 "${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=1 "$klab" "${cuda[@]}" --backend cuda --out cuda_ranks >cuda.log 2>&1 ||
   fail "--backend cuda under 3 ranks (units on the CPU) failed: $(cat cuda.log)"
 same_results cuda_cpu_one cuda_ranks "--backend cuda under 3 ranks (units on the CPU)"
+# A unit failing on some rank (the hook's fail@B, as a CUDA error would): exit 1 with that rank's
+# message, the completed blocks checkpointed; resumed without the failure, equal to one CPU process.
+set +e
+"${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=fail@20 "$klab" "${cuda[@]}" --backend cuda --out cuda_failed >failed.log 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] && grep -q "rank [0-2]: test hook: the unit of block 20 failed" failed.log && [ -f .cuda_failed.klab-checkpoint ] ||
+  fail "a failed unit under 3 ranks: exit $rc, $(cat failed.log)"
+"${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=1 "$klab" "${cuda[@]}" --backend cuda --out cuda_failed --resume >failed_resumed.log 2>&1 ||
+  fail "the resume after a failed unit failed: $(cat failed_resumed.log)"
+same_results cuda_cpu_one cuda_failed "a failed unit under 3 ranks, resumed"
 "${mpi[@]}" -x KLAB_CUDA_UNITS_ON_CPU=1 "$klab" "${sweep[@]}" --backend cuda --out sweep_cuda >sweep_cuda.log 2>&1 ||
   fail "the MPI sweep with --backend cuda (units on the CPU) failed: $(cat sweep_cuda.log)"
 cmp -s sweep_one/sweep.csv sweep_cuda/sweep.csv || fail "sweep.csv differs with --backend cuda under MPI: $(diff sweep_one/sweep.csv sweep_cuda/sweep.csv | head)"
-echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep; SIGTERM under 3 ranks + --resume under 2 = 1 process; the --backend cuda path under 3 ranks (units on the CPU) = 1 CPU process"
+echo "ok: 3 ranks = 1 process for kl, bandits, alignment and mdp demos and a 2 × 2 sweep; SIGTERM under 3 ranks + --resume under 2 = 1 process; the --backend cuda path under 3 ranks (units on the CPU) = 1 CPU process, and a failed unit resumes to it"

@@ -1050,7 +1050,8 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   for (const char* demo : {"mdp.learning", "mdp.constrained", "mdp.risk"}) {
-    CAPTURE(demo);
+    const std::string demo_id = demo;
+    CAPTURE(demo_id);
     app.select(demo);
     klab::ParamSet& ps = app.experiment().params();
     const size_t grid_key = static_cast<size_t>(ps.find("grid"));

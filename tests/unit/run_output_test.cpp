@@ -380,6 +380,7 @@ TEST_CASE("the cluster script runs the CLI command under srun on the chosen numb
   settings.backend = klab::Backend::Cuda;
   const std::string cuda = klab::cluster_script("bandits.regret", e->params(), settings, 4);
   CHECK(cuda.find("#SBATCH --gpus-per-task=1\n") != std::string::npos);
-  CHECK(cuda.find("\nsrun " + klab::cli_command("bandits.regret", e->params(), settings) + " --threads 1 --resume\n") != std::string::npos);
+  CHECK(cuda.find("#SBATCH --cpus-per-task=8\n") != std::string::npos);
+  CHECK(cuda.find("\nsrun " + klab::cli_command("bandits.regret", e->params(), settings) + " --resume\n") != std::string::npos);
   CHECK(contains(cuda, " --backend cuda "));
 }

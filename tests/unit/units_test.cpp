@@ -137,17 +137,22 @@ TEST_CASE("dist units: a stop (SIGTERM) before a unit leaves the job at a block 
 }
 
 TEST_CASE("dist units: unit sizes") {
-  klab::UnitSizer cpu(klab::Backend::Cpu);
-  CHECK(cpu.next(100, 4) == 1);
-  klab::UnitSizer gpu(klab::Backend::Cuda);
-  CHECK(gpu.next(100, 1) == 1);
+  klab::UnitSizer cpu(klab::Backend::Cpu, 100);
+  CHECK(cpu.next(100, 100, 4) == 1);
+  klab::UnitSizer gpu(klab::Backend::Cuda, 100);
+  CHECK(gpu.next(100, 100, 1) == 1);
   gpu.observe(1, 0.001);
-  CHECK(gpu.next(100, 1) == 2);
-  gpu.observe(64, 0.1);                    // 640 blocks/s: kCudaUnitSeconds' worth is 2560, doubling gives 128
-  CHECK(gpu.next(100000, 1) == 128);
-  CHECK(gpu.next(100, 1) == 100);
-  CHECK(gpu.next(100, 4) == 25);           // the tail split between 4 ranks
-  gpu.observe(128, 64.0);                  // 2 blocks/s: 8 blocks take kCudaUnitSeconds
-  CHECK(gpu.next(100000, 1) == 8);
-  CHECK(gpu.next(0, 1) == 0);
+  CHECK(gpu.next(100, 100, 1) == 2);
+  gpu.observe(64, 0.1);                              // 640 blocks/s: kCudaUnitSeconds' worth is 2560, doubling gives 128
+  CHECK(gpu.next(100000, 100000, 1) == 128);
+  CHECK(gpu.next(100, 100, 1) == 100);
+  CHECK(gpu.next(100, 100, 4) == 25);                // the job's tail split between 4 ranks
+  CHECK(gpu.next(100, 100000, 4) == 100);            // not while other points of a sweep wait
+  gpu.observe(128, 64.0);                            // 2 blocks/s: 8 blocks take kCudaUnitSeconds
+  CHECK(gpu.next(100000, 100000, 1) == 8);
+  CHECK(gpu.next(0, 0, 1) == 0);
+  // At most kMaxUnitBytes of statistics in a unit, however fast the engine.
+  klab::UnitSizer wide(klab::Backend::Cuda, size_t{1} << 20);
+  wide.observe(1u << 20, 1e-3);
+  CHECK(wide.next(1u << 30, 1u << 30, 1) == klab::kMaxUnitBytes >> 20);
 }
