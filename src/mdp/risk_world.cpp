@@ -33,7 +33,7 @@ std::string reward_prefix(const RiskWorldParams& w) {
 
 }  // namespace
 
-bool risk_world_is_grid(const RiskWorldParams& w) { return !w.world.grid.empty() || (w.world.mdp_file.empty() && preset_is_grid(w.world.preset)); }
+bool risk_world_is_grid(const RiskWorldParams& w) { return w.world.mdp_file.empty() && (!w.world.grid.empty() || preset_is_grid(w.world.preset)); }
 
 Expected<GridSpec> risk_grid_spec(const RiskWorldParams& w) {
   GridSpec g;
@@ -98,7 +98,7 @@ Status risk_rewards_on_lattice(const Mdp& m, const std::string& prefix) {
 Expected<RiskWorldBuild> build_risk_world(const RiskWorldParams& w) {
   RiskWorldBuild out;
   const std::string prefix = reward_prefix(w);
-  if (risk_world_is_grid(w) && w.world.mdp_file.empty()) {
+  if (risk_world_is_grid(w)) {
     Expected<GridSpec> spec = risk_grid_spec(w);
     if (!spec.ok()) return spec.status();
     Expected<Grid> grid = build_gridworld(spec.value());
