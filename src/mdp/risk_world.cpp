@@ -18,11 +18,6 @@ Status reward_on_lattice(const std::string& prefix, const std::string& field, do
                        " (the exact stock-augmented DP needs rewards on a lattice, e.g. 0.5 or 0.125)");
 }
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // What a message about the world's rewards starts with.
 std::string reward_prefix(const RiskWorldParams& w) {
   if (!w.world.grid.empty()) return "parameter 'grid': ";
