@@ -38,12 +38,13 @@ UsfStep usf_normalised(UsfStep st, int i, int n) {
   return st;
 }
 
+bool operator==(const UsfStep& a, const UsfStep& b) { return a.order == b.order && a.noise == b.noise && a.deriv == b.deriv && a.corrector == b.corrector; }
+
 bool same_usf_steps(const UsfPlan& a, const UsfPlan& b) {
   if (a.steps.size() != b.steps.size()) return false;
   const int n = static_cast<int>(a.steps.size());
   for (int i = 1; i <= n; ++i) {
-    const UsfStep x = usf_normalised(a.steps[static_cast<size_t>(i - 1)], i, n), y = usf_normalised(b.steps[static_cast<size_t>(i - 1)], i, n);
-    if (x.order != y.order || x.noise != y.noise || x.deriv != y.deriv || x.corrector != y.corrector) return false;
+    if (!(usf_normalised(a.steps[static_cast<size_t>(i - 1)], i, n) == usf_normalised(b.steps[static_cast<size_t>(i - 1)], i, n))) return false;
   }
   return true;
 }
