@@ -26,7 +26,11 @@ std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double p
 UsfPlan usf_start_plan(StepSchedule schedule, int nfe) {
   UsfPlan u;
   u.blend = schedule == StepSchedule::LogSnr ? 1.0 : 0.0;
-  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(2, i), false, UsfDeriv::Dpm, false});
+  for (int i = 1; i <= nfe; ++i) {
+    UsfStep st;
+    st.order = std::min(2, i), st.noise = false, st.deriv = UsfDeriv::Dpm, st.corrector = false;  // x̂₀ at order 2 (1 first), DPM-Solver's rule
+    u.steps.push_back(st);
+  }
   return u;
 }
 
