@@ -204,14 +204,11 @@ class SamplersView final : public ui::DemoView {
     if (!ImGui::BeginTable("##usfsteps", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
     for (const char* c : kColumns) ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
-    auto same = [&](size_t a, size_t b) {
-      return st[a].order == st[b].order && st[a].noise == st[b].noise && st[a].deriv == st[b].deriv && st[a].corrector == st[b].corrector;
-    };
     static const char* kDeriv[] = {"DPM-Solver's rule", "Taylor", "low-order first derivative"};
     static_assert(std::size(kDeriv) == kUsfDerivCount);
     for (size_t i = 0; i < st.size();) {
       size_t j = i;
-      while (j + 1 < st.size() && same(j + 1, i)) ++j;
+      while (j + 1 < st.size() && st[j + 1] == st[i]) ++j;
       const std::string cells[] = {i == j ? std::to_string(i + 1) : std::to_string(i + 1) + "–" + std::to_string(j + 1),
                                    num(t[i]) + " → " + num(t[j + 1]),
                                    std::to_string(st[i].order),

@@ -26,7 +26,11 @@ std::vector<double> usf_time_grid(const NoiseSchedule& s, double blend, double p
 UsfPlan usf_start_plan(StepSchedule schedule, int nfe) {
   UsfPlan u;
   u.blend = schedule == StepSchedule::LogSnr ? 1.0 : 0.0;
-  for (int i = 1; i <= nfe; ++i) u.steps.push_back({std::min(2, i), false, UsfDeriv::Dpm, false});
+  for (int i = 1; i <= nfe; ++i) {
+    UsfStep st;
+    st.order = std::min(2, i), st.noise = false, st.deriv = UsfDeriv::Dpm, st.corrector = false;  // x̂₀ at order 2 (1 first), DPM-Solver's rule
+    u.steps.push_back(st);
+  }
   return u;
 }
 
@@ -38,12 +42,13 @@ UsfStep usf_normalised(UsfStep st, int i, int n) {
   return st;
 }
 
+bool operator==(const UsfStep& a, const UsfStep& b) { return a.order == b.order && a.noise == b.noise && a.deriv == b.deriv && a.corrector == b.corrector; }
+
 bool same_usf_steps(const UsfPlan& a, const UsfPlan& b) {
   if (a.steps.size() != b.steps.size()) return false;
   const int n = static_cast<int>(a.steps.size());
   for (int i = 1; i <= n; ++i) {
-    const UsfStep x = usf_normalised(a.steps[static_cast<size_t>(i - 1)], i, n), y = usf_normalised(b.steps[static_cast<size_t>(i - 1)], i, n);
-    if (x.order != y.order || x.noise != y.noise || x.deriv != y.deriv || x.corrector != y.corrector) return false;
+    if (!(usf_normalised(a.steps[static_cast<size_t>(i - 1)], i, n) == usf_normalised(b.steps[static_cast<size_t>(i - 1)], i, n))) return false;
   }
   return true;
 }

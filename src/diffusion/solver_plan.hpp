@@ -91,6 +91,8 @@ struct UsfStep {
   // so it costs no evaluation (UniC's idea). Never on the last step (that would cost one).
   bool corrector = false;
 };
+// Field by field (not normalised: usf_normalised first to compare how steps run).
+bool operator==(const UsfStep& a, const UsfStep& b);
 struct UsfPlan {
   double blend = 1.0;  // 0: uniform in t, 1: uniform in λ, between: the convex combination of the two grids
   double power = 1.0;  // the grids' parameter is u_i = (i/N)^power (> 1: shorter steps near t = 1)

@@ -44,8 +44,6 @@ Status read_step(std::string_view token, size_t index, UsfStep* st) {
   return {};
 }
 
-}  // namespace
-
 std::string format_usf_step(const UsfStep& st) {
   std::string s = std::to_string(st.order) + (st.noise ? "e" : "d");
   if (st.deriv == UsfDeriv::Taylor) s += "t";
@@ -53,6 +51,8 @@ std::string format_usf_step(const UsfStep& st) {
   if (st.corrector) s += "c";
   return s;
 }
+
+}  // namespace
 
 std::string format_usf_plan(const UsfPlan& u) {
   std::string s = "b=" + format_real(u.blend) + " p=" + format_real(u.power);

@@ -14,7 +14,6 @@
 
 namespace klab::diffusion {
 
-std::string format_usf_step(const UsfStep& st);
 std::string format_usf_plan(const UsfPlan& u);
 // Errors name the token: "USF plan: step 3 ('4d') must start with its order 1, 2 or 3".
 Expected<UsfPlan> parse_usf_plan(std::string_view text);

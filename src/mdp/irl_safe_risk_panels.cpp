@@ -485,6 +485,7 @@ class RiskView final : public ui::DemoView {
     costs_ = sol_ && std::any_of(sol_->world.mdp.cost.begin(), sol_->world.mdp.cost.end(), [](double c) { return c != 0.0; });
     if (sol_ && sol_ != shown_) map_step_ = stock_policy_step(*sol_);  // a new solution: the step the Runs figure shows
     shown_ = sol_;
+    stock_map_ = {};  // holds no earlier solution
     ids_ = params_.methods;
     rngs_.clear();
     for (const std::string& id : ids_) rngs_.emplace_back(ctx.seed, 0, static_cast<uint32_t>(id_index(risk_method_ids(), id)));  // run 1's streams
@@ -602,10 +603,15 @@ class RiskView final : public ui::DemoView {
   }
 
  private:
-  plot::Plot map_plot() const {
-    if (sol_->world.layout.rows == 0)
-      return stock_policy_plot(*sol_, ids_[choice_], map_step_,
-                               ids_[choice_] + "'s action at step h = " + std::to_string(map_step_) + " per (state, stock) it reaches (x: stock c_h, y: state)");
+  plot::Plot map_plot() {
+    if (sol_->world.layout.rows == 0) {  // built again only when the solution, the policy or the step changes, not every frame
+      if (stock_map_.sol != sol_ || stock_map_.id != ids_[choice_] || stock_map_.step != map_step_) {
+        stock_map_.plot = stock_policy_plot(*sol_, ids_[choice_], map_step_,
+                                            ids_[choice_] + "'s action at step h = " + std::to_string(map_step_) + " per (state, stock) it reaches (x: stock c_h, y: state)");
+        stock_map_.sol = sol_, stock_map_.id = ids_[choice_], stock_map_.step = map_step_;
+      }
+      return stock_map_.plot;
+    }
     const Mdp& m = sol_->world.mdp;
     const StockPolicy& pi = sol_->policies[id_index(risk_method_ids(), ids_[choice_])];
     const bool markov = pi.stock_action.empty();
@@ -673,6 +679,12 @@ class RiskView final : public ui::DemoView {
   std::shared_ptr<const RiskSolution> sol_;
   std::shared_ptr<const RiskSolution> shown_;  // the solution map_step_ was chosen for
   int map_step_ = 0;                           // off a grid: the step h of the policy map (stock_policy_plot)
+  struct StockMap {                            // off a grid: the policy map last drawn, and what it shows
+    std::shared_ptr<const RiskSolution> sol;
+    std::string id;
+    int step = -1;
+    plot::Plot plot;
+  } stock_map_;
   std::shared_ptr<const World> world_;  // sol_'s world: what the editor's "Download MDP" saves
   bool costs_ = false;                  // the world has costs (hazard or cost cells), which G does not count
   WorldEditor editor_;

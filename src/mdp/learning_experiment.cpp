@@ -86,7 +86,7 @@ struct Job {
 class LearningCursor final : public RunCursor {
  public:
   LearningCursor(const LearningExperiment& e, const RunLayout& layout, uint64_t seed, uint32_t run, RunRecord& out)
-      : layout_(layout), out_(out), p_(e.p()), settings_(e.td_settings()), seed_(seed), run_(run) {
+      : layout_(layout), out_(out), p_(e.p()), settings_(e.control_settings()), seed_(seed), run_(run) {
     Expected<std::shared_ptr<const World>> w = e.world_for(seed, run);
     if (!w.ok()) return;
     world_ = w.value();
@@ -121,12 +121,7 @@ class LearningCursor final : public RunCursor {
     next_checkpoint_ = 0;
     started_ = true;
     if (!is_trace(j.learner)) {
-      ControlSettings c;
-      c.td = settings_;
-      c.episodes = static_cast<uint32_t>(p_.episodes);
-      c.bonus_scale = p_.bonus_scale;
-      c.delta = p_.delta;
-      control_ = std::make_unique<ControlLearner>(*problem_, std::get<ControlMethod>(j.learner), c, seed_, run_);
+      control_ = std::make_unique<ControlLearner>(*problem_, std::get<ControlMethod>(j.learner), settings_, seed_, run_);
       return;
     }
     trace_ = std::make_unique<TraceEvaluator>(*problem_, ope_, std::get<TraceMethod>(j.learner), j.lambda, p_.ope_alpha, seed_, run_);
@@ -170,7 +165,7 @@ class LearningCursor final : public RunCursor {
   const RunLayout& layout_;
   RunRecord& out_;
   LearningParams p_;
-  TdSettings settings_;
+  ControlSettings settings_;
   uint64_t seed_;
   uint32_t run_;
   std::shared_ptr<const World> world_;
@@ -210,6 +205,15 @@ TdSettings LearningExperiment::td_settings() const {
   s.alpha = p().alpha;
   s.omega = p().omega;
   return s;
+}
+
+ControlSettings LearningExperiment::control_settings() const {
+  ControlSettings c;
+  c.td = td_settings();
+  c.episodes = static_cast<uint32_t>(p().episodes);
+  c.bonus_scale = p().bonus_scale;
+  c.delta = p().delta;
+  return c;
 }
 
 std::unique_ptr<RunCursor> LearningExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {

@@ -58,6 +58,8 @@ class LearningExperiment final : public ExperimentOf<LearningParams, LearningExp
 
   WorldParams world() const { return world_params_of(p()); }
   TdSettings td_settings() const;
+  // td_settings() with the episodes K and UCBVI's c and δ (the control learners' settings).
+  ControlSettings control_settings() const;
   Expected<std::shared_ptr<const World>> world_for(uint64_t seed, uint32_t run) const {
     return cache_.get(world(), static_cast<const Experiment&>(*this).params().version(), seed, run);
   }

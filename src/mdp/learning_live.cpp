@@ -53,11 +53,7 @@ LearningLiveBatch::LearningLiveBatch(const LearningExperiment& e, uint64_t seed,
       traces.push_back(std::get<TraceMethod>(m));
   }
   const bool ucbvi = std::find(control.begin(), control.end(), ControlMethod::Ucbvi) != control.end();
-  ControlSettings c;
-  c.td = e.td_settings();
-  c.episodes = static_cast<uint32_t>(p.episodes);
-  c.bonus_scale = p.bonus_scale;
-  c.delta = p.delta;
+  const ControlSettings c = e.control_settings();
   std::shared_ptr<const Problem> shared;  // consecutive runs of one world share it
   uint32_t runs = 1;
   for (uint32_t r = 0; r < runs; ++r) {

@@ -511,10 +511,14 @@ Expected<std::string> read_world_file(const std::string& path) {
 Expected<World> load_world_file(const std::string& path) {
   const Expected<std::string> text = read_world_file(path);
   if (!text.ok()) return text.status();
-  const size_t slash = path.find_last_of('/');
-  Expected<World> w = parse_world_json(text.value(), slash == std::string::npos ? path : path.substr(slash + 1));
-  if (w.ok()) w.value().name = "file " + (slash == std::string::npos ? path : path.substr(slash + 1));
+  Expected<World> w = parse_world_json(text.value(), file_name(path));
+  if (w.ok()) w.value().name = "file " + file_name(path);
   return w;
+}
+
+std::string file_name(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 }  // namespace klab::mdp

@@ -53,6 +53,8 @@ std::string world_file_format(const std::string& text);
 Expected<World> parse_world_json(const std::string& text, const std::string& source);
 Expected<GridSpec> parse_gridworld_json(const std::string& text, const std::string& source);
 Expected<World> load_world_file(const std::string& path);
+// The file name of a path: what follows its last '/' (the whole path without one). Messages and labels name files by it.
+std::string file_name(const std::string& path);
 // The bytes of a world file (at most kMaxWorldFileBytes), for load_world_file and the editor.
 Expected<std::string> read_world_file(const std::string& path);
 

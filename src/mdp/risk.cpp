@@ -269,7 +269,7 @@ ReturnDistribution empirical_distribution(std::vector<double> samples) {
   return d;
 }
 
-std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
+std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& L, const StockPolicy& pi, bool keep_layers) {
   std::vector<std::vector<double>> mass(1, std::vector<double>(L.states[0].size(), 0.0));
   for (size_t k = 0; k < mass[0].size(); ++k) mass[0][k] = m.start[static_cast<size_t>(L.states[0][k].s)];
   for (int h = 0; h < L.horizon; ++h) {
@@ -283,22 +283,29 @@ std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattic
       for (int o = L.first[i]; o < L.first[i + 1]; ++o)
         if (to[o] >= 0) next[static_cast<size_t>(to[o])] += now[k] * L.prob[o];
     }
-    mass.push_back(std::move(next));
+    if (keep_layers) {
+      mass.push_back(std::move(next));
+    } else {
+      mass.back() = std::move(next);
+    }
   }
   return mass;
 }
 
-ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
-  const std::vector<double> mass = std::move(stock_occupancy(m, L, pi).back());
+ReturnDistribution final_distribution(const StockLattice& L, const std::vector<double>& last_mass) {
   // Sum over states by final stock.
   std::vector<double> by_stock(L.finals.size(), 0.0);
   const std::vector<StockState>& last = L.states.back();
   for (size_t k = 0; k < last.size(); ++k)
-    by_stock[static_cast<size_t>(std::lower_bound(L.finals.begin(), L.finals.end(), last[k].c) - L.finals.begin())] += mass[k];
+    by_stock[static_cast<size_t>(std::lower_bound(L.finals.begin(), L.finals.end(), last[k].c) - L.finals.begin())] += last_mass[k];
   ReturnDistribution d;
   for (size_t k = 0; k < by_stock.size(); ++k)
     if (by_stock[k] > 0.0) d.values.push_back(static_cast<double>(L.finals[k]) * L.quantum), d.probs.push_back(by_stock[k]);
   return d;
+}
+
+ReturnDistribution return_distribution(const Mdp& m, const StockLattice& L, const StockPolicy& pi) {
+  return final_distribution(L, stock_occupancy(m, L, pi, /*keep_layers=*/false).back());
 }
 
 double sample_return(const Mdp& m, const StockLattice& L, const StockPolicy& pi, Rng& rng, std::vector<int>* states) {

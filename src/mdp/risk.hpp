@@ -116,8 +116,11 @@ double certainty_equivalent(const ReturnDistribution& d, double beta);
 // The empirical distribution of samples (each 1/n).
 ReturnDistribution empirical_distribution(std::vector<double> samples);
 
-// P(s_h = s, c_h = c) under π from ρ for every (s, c) ∈ R_h: (H + 1) × |R_h|, in R_h's order.
-std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
+// P(s_h = s, c_h = c) under π from ρ for every (s, c) ∈ R_h: (H + 1) × |R_h|, in R_h's order; with
+// keep_layers = false only the last layer, h = H (a 1-element vector), rolling one layer at a time.
+std::vector<std::vector<double>> stock_occupancy(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi, bool keep_layers = true);
+// The return distribution given P(s_H = s, c_H = c) over R_H (the last layer of stock_occupancy): mass binned by final stock.
+ReturnDistribution final_distribution(const StockLattice& lattice, const std::vector<double>& last_mass);
 // The exact return distribution of π from ρ: the distribution over R_h pushed forward H steps.
 ReturnDistribution return_distribution(const Mdp& m, const StockLattice& lattice, const StockPolicy& pi);
 

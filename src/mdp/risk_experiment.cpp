@@ -155,7 +155,7 @@ RiskSolution solve_risk(const RiskParams& p, const RiskWorldBuild& world) {
   sol.policies = {risk_neutral_policy(m, sol.lattice), sol.cvar.policy, greedy_markov_policy(m, sol.lattice.horizon, sol.entropic_q)};
   for (const StockPolicy& pi : sol.policies) {
     sol.occupancy.push_back(stock_occupancy(m, sol.lattice, pi));
-    sol.returns.push_back(return_distribution(m, sol.lattice, pi));
+    sol.returns.push_back(final_distribution(sol.lattice, sol.occupancy.back().back()));
   }
   const std::vector<double> w = optimal_values_to_go(m, sol.lattice);
   sol.risk_neutral_start.assign(w.begin(), w.begin() + m.states);

@@ -18,11 +18,6 @@ Status reward_on_lattice(const std::string& prefix, const std::string& field, do
                        " (the exact stock-augmented DP needs rewards on a lattice, e.g. 0.5 or 0.125)");
 }
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // What a message about the world's rewards starts with.
 std::string reward_prefix(const RiskWorldParams& w) {
   if (!w.world.grid.empty()) return "parameter 'grid': ";
@@ -33,7 +28,7 @@ std::string reward_prefix(const RiskWorldParams& w) {
 
 }  // namespace
 
-bool risk_world_is_grid(const RiskWorldParams& w) { return !w.world.grid.empty() || (w.world.mdp_file.empty() && preset_is_grid(w.world.preset)); }
+bool risk_world_is_grid(const RiskWorldParams& w) { return w.world.mdp_file.empty() && (!w.world.grid.empty() || preset_is_grid(w.world.preset)); }
 
 Expected<GridSpec> risk_grid_spec(const RiskWorldParams& w) {
   GridSpec g;
@@ -98,7 +93,7 @@ Status risk_rewards_on_lattice(const Mdp& m, const std::string& prefix) {
 Expected<RiskWorldBuild> build_risk_world(const RiskWorldParams& w) {
   RiskWorldBuild out;
   const std::string prefix = reward_prefix(w);
-  if (risk_world_is_grid(w) && w.world.mdp_file.empty()) {
+  if (risk_world_is_grid(w)) {
     Expected<GridSpec> spec = risk_grid_spec(w);
     if (!spec.ok()) return spec.status();
     Expected<Grid> grid = build_gridworld(spec.value());
@@ -140,10 +135,7 @@ std::string risk_world_label(const RiskWorldParams& w) {
 namespace {
 
 bool same_world(const RiskWorldParams& a, const RiskWorldParams& b) {
-  const WorldParams &x = a.world, &y = b.world;
-  return x.preset == y.preset && x.size == y.size && x.actions == y.actions && x.branching == y.branching && x.slip == y.slip && x.wind == y.wind &&
-         x.world_seed == y.world_seed && x.mdp_file == y.mdp_file && x.grid == y.grid && x.reward_levels == y.reward_levels && x.horizon == y.horizon &&
-         a.wind_direction == b.wind_direction && a.cliff_reward == b.cliff_reward;
+  return a.world == b.world && a.wind_direction == b.wind_direction && a.cliff_reward == b.cliff_reward;
 }
 
 }  // namespace

@@ -68,10 +68,7 @@ std::string world_label(const WorldParams& w) {
     if (!spec.ok()) return "edited gridworld";
     return "edited gridworld (" + std::to_string(spec.value().rows.size()) + " × " + std::to_string(spec.value().rows[0].size()) + ")";
   }
-  if (!w.mdp_file.empty()) {
-    const size_t slash = w.mdp_file.find_last_of('/');
-    return "file " + (slash == std::string::npos ? w.mdp_file : w.mdp_file.substr(slash + 1));
-  }
+  if (!w.mdp_file.empty()) return "file " + file_name(w.mdp_file);
   std::string s = kPresetLabels[static_cast<int>(w.preset)];
   switch (w.preset) {
     case Preset::RiverSwim:

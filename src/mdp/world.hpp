@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 
 #include "core/params.hpp"
 #include "mdp/gridworld.hpp"
@@ -41,6 +42,11 @@ struct WorldParams {
   double discount = 0.95;    // the demo's γ
   int horizon = 0;           // the demo's H (0: discounted)
 };
+// Every field (caches key on it: a field added above must be added here).
+inline bool operator==(const WorldParams& a, const WorldParams& b) {
+  return std::tie(a.preset, a.size, a.actions, a.branching, a.slip, a.wind, a.world_seed, a.vary_world, a.mdp_file, a.grid, a.reward_levels, a.discount, a.horizon) ==
+         std::tie(b.preset, b.size, b.actions, b.branching, b.slip, b.wind, b.world_seed, b.vary_world, b.mdp_file, b.grid, b.reward_levels, b.discount, b.horizon);
+}
 
 constexpr int kMaxPathLength = 400;
 // The longest `grid` text: a 64 × 64 grid takes about 4,400 characters; the URL hash, which
@@ -105,6 +111,8 @@ void declare_world_params(ParamTable<P>& t, const WorldParams& d, int max_size) 
   declare_world_files(t, kMdpFileParamHelp, kGridParamHelp);
 }
 
+// reward_levels stays 0: no demo that calls this declares it (mdp.risk, which does, fills its own
+// WorldParams: risk_world_params).
 template <class P>
 WorldParams world_params_of(const P& p) {
   WorldParams w;

@@ -271,7 +271,7 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
     ImGui::SameLine();
     if (ImGui::Button("Load")) {
       const Expected<std::string> bytes = read_world_file(path_);
-      if (bytes.ok()) ui::offer_file({path_.substr(path_.find_last_of('/') + 1), bytes.value(), static_cast<long long>(bytes.value().size()), path_});
+      if (bytes.ok()) ui::offer_file({file_name(path_), bytes.value(), static_cast<long long>(bytes.value().size()), path_});
       else say(bytes.error(), true);
     }
     ui::help_tooltip("Load a klab.gridworld or klab.mdp JSON file from this path. A file with an error changes nothing; the message names the field.");

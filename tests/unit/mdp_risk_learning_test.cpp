@@ -97,7 +97,8 @@ TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction
   const klab::mdp::Mdp& m = grid.value().mdp;
   const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
   REQUIRE(lattice.ok());
-  klab::mdp::EntropicLearnerSettings adam{EntropicLoss::ItakuraSaito, 0.05, 0.5, 0.7, klab::mdp::EntropicStep::Adam};
+  klab::mdp::EntropicLearnerSettings adam;
+  adam.loss = EntropicLoss::ItakuraSaito, adam.beta = 0.05, adam.rate = 0.5, adam.decay = 0.7, adam.step = klab::mdp::EntropicStep::Adam;
   // One sweep from Q = 0: m̂ = g and v̂ = g², so every entry moves by η₀·g/(|g| + ε): ±0.5 where g ≠ 0.
   klab::mdp::EntropicQLearner first(m, lattice.value(), adam);
   klab::Rng rng(2, 0, 0);

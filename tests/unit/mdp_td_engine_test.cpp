@@ -90,6 +90,7 @@ TEST_CASE("mdp.learning engine: the world pool is the same built on one thread o
   REQUIRE(one.ok());
   REQUIRE(four.ok());
   CHECK(one.value().ints == four.value().ints);
+  REQUIRE(one.value().reals.size() == four.value().reals.size());
   CHECK(std::memcmp(one.value().reals.data(), four.value().reals.data(), one.value().reals.size() * sizeof(double)) == 0);
   CHECK(one.value().flags == four.value().flags);
   CHECK(one.value().world_of_run == four.value().world_of_run);
