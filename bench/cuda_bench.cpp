@@ -46,6 +46,10 @@ const std::vector<EngineCase> kEngines = {
     {"mdp.learning", {{"methods", "q_learning"}, {"episodes", "1000"}}, 100000, 2000,
      "Q-learning on RiverSwim (S = 6, A = 2), K = 1000 episodes of H = 20, a step = one environment step with its update; "
      "issue 7's target on an H100/H200: >= 5e9 steps/s (one thread per run, tables in L1/L2; src/mdp/README.md, CUDA)"},
+    {"optim.mixture", {{"methods", "smd_entropic"}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, 200, 16,
+     "entropic SMD on point masses, M = 10^5, n = 1000 (a sample = f, p_w and the update over all M weights, ~50 B of memory "
+     "traffic per component); issue 8 asks for samples/s at M = 10^5; estimate on an H200 (4.8 TB/s): 3e5-1e6 samples/s in the "
+     "kernels, less end to end (the checkpoint weights, 21 MB per run, go to the host for the errors; src/optim/README.md, CUDA)"},
 };
 
 #if defined(KLAB_STRICT_FP)

@@ -122,6 +122,7 @@ fi
 
 # ---- 2. configure (release and strict), or the fallback ---------------------------------------
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
+cuda_targets+=(klab_optim_cuda_tests)  # optim.mixture's engine (src/optim/mixture_engine.cu)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -161,6 +162,8 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: diffusion CPU = GPU" 180 "$dir/tests/klab_diffusion_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: blackbox.es CPU = GPU" 150 "$dir/tests/klab_blackbox_cuda_tests"
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
+  # optim.mixture: entropic SMD, one block per run (weights bit for bit in strict; samples/s at M = 10^5).
+  DETAIL_GREP="FAIL|SKIP|differ|outside|samples/s" step "test $variant: optim.mixture CPU = GPU" 150 "$dir/tests/klab_optim_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
@@ -201,6 +204,11 @@ if [ -n "${build_ok[release]:-}" ]; then
     # (Nor does the mdp.learning kernel.)
     DETAIL_GREP="ERROR SUMMARY" step "memcheck: mdp.learning test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
       build/gpu-release/tests/klab_mdp_cuda_tests --quick
+    # optim.mixture: the block's partial sums and the sample live in shared memory, hence racecheck too.
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: optim.mixture test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_optim_cuda_tests --quick
+    DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: optim.mixture test --quick" 120 compute-sanitizer --tool racecheck \
+      --error-exitcode 3 build/gpu-release/tests/klab_optim_cuda_tests --quick
   fi
 fi
 
@@ -256,6 +264,10 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
+  # optim.mixture: entropic SMD on 1-D bumps over 2 chunks (M = 300), 64 runs.
+  mixture_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_entropic, bumps M = 300, 64 runs" --set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64; }
+  export -f mixture_cmp
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture cuda = cpu, bytes" 60 bash -c 'mixture_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 
