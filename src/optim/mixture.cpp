@@ -45,17 +45,6 @@ MixtureModel make_model(Dictionary dictionary, int components, int zeros, double
   return m;
 }
 
-namespace {
-
-// N(x; μ_i, σ²) for the n centres μ_i = i h into f (n), chunk by chunk (mixture_kernels.hpp).
-void evaluate_bump_row(int n, double h, double width, double x, double* f) {
-  const double s2 = width * width, q = math::exp(-h * h / s2);  // q = r_{i+1}/r_i
-  const int j = nearest_centre(n, h, x);
-  for (int a = 0; a < n; a += kComponentChunk) bump_chunk(j, a, std::min(n, a + kComponentChunk), h, width, s2, q, x, f);
-}
-
-}  // namespace
-
 void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f) {
   const int n = m.components;
   switch (m.dictionary) {
@@ -65,12 +54,12 @@ void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f
       if (k >= 0 && k < n) f[k] = 1.0;
       return;
     }
-    case Dictionary::Bumps: evaluate_bump_row(n, m.spacing(), m.width, x.x, f); return;
+    case Dictionary::Bumps: bump_row(n, m.spacing(), m.width, x.x, f); return;
     case Dictionary::Bumps2d: {
       std::array<double, kMaxGridSide> along_x, along_y;  // (s) the 1-D factors
       const int s = m.side;
-      evaluate_bump_row(s, m.spacing(), m.width, x.x, along_x.data());
-      evaluate_bump_row(s, m.spacing(), m.width, x.y, along_y.data());
+      bump_row(s, m.spacing(), m.width, x.x, along_x.data());
+      bump_row(s, m.spacing(), m.width, x.y, along_y.data());
       for (int b = 0; b < s; ++b)
         for (int a = 0; a < s; ++a) f[b * s + a] = along_y[static_cast<size_t>(b)] * along_x[static_cast<size_t>(a)];
       return;
@@ -109,20 +98,8 @@ uint32_t sample_alias(const AliasTable& table, Rng& rng) {
 }
 
 MixturePoint sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
-  const uint32_t n = static_cast<uint32_t>(table.accept.size());
-  switch (m.dictionary) {
-    case Dictionary::Categorical:
-    case Dictionary::Bumps:
-      return {sample_point_1d(m.dictionary == Dictionary::Bumps, table.accept.data(), table.alias.data(), n, m.spacing(), m.width, rng), 0.0};
-    case Dictionary::Bumps2d: {
-      const uint32_t i = sample_alias(table, rng);
-      const uint32_t side = static_cast<uint32_t>(m.side);
-      const double x = (i % side) * m.spacing() + m.width * sample_normal(rng);
-      const double y = (i / side) * m.spacing() + m.width * sample_normal(rng);
-      return {x, y};
-    }
-  }
-  return {};
+  return sample_point(m.dictionary, m.side, table.accept.data(), table.alias.data(), static_cast<uint32_t>(table.accept.size()), m.spacing(), m.width,
+                      rng);
 }
 
 double mixture_density(const double* w, const double* f, int m) {
@@ -209,8 +186,8 @@ int em_fit(const MixtureModel& m, const std::vector<MixturePoint>& samples, int 
 void density_on_grid(const MixtureModel& m, const double* w, const std::vector<double>& xs, const std::vector<double>& ys, double* out) {
   const size_t s = static_cast<size_t>(m.side), nx = xs.size(), ny = ys.size();
   std::vector<double> gx(nx * s), gy(ny * s);  // (nx, s), (ny, s): the 1-D factors at each abscissa
-  for (size_t a = 0; a < nx; ++a) evaluate_bump_row(m.side, m.spacing(), m.width, xs[a], &gx[a * s]);
-  for (size_t b = 0; b < ny; ++b) evaluate_bump_row(m.side, m.spacing(), m.width, ys[b], &gy[b * s]);
+  for (size_t a = 0; a < nx; ++a) bump_row(m.side, m.spacing(), m.width, xs[a], &gx[a * s]);
+  for (size_t b = 0; b < ny; ++b) bump_row(m.side, m.spacing(), m.width, ys[b], &gy[b * s]);
   std::vector<double> row(s);  // (s) Σ_j w_{j·s+i} N(y_b; j h, σ²) for each i
   for (size_t b = 0; b < ny; ++b) {
     std::fill(row.begin(), row.end(), 0.0);

@@ -38,17 +38,9 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "optim/mixture_kernels.hpp"  // Dictionary, kMaxGridSide, MixturePoint
 
 namespace klab::optim {
-
-enum class Dictionary { Categorical, Bumps, Bumps2d };
-
-constexpr int kMaxGridSide = 100;  // bumps2d: s ≤ 100, M = s² ≤ 10⁴
-
-// A sample: the category index (categorical) or the value (bumps) in x; bumps2d: the point (x, y).
-struct MixturePoint {
-  double x = 0.0, y = 0.0;
-};
 
 // The dictionary f_1..f_M and the target weights w* (p = p_{w*}: the model is well specified).
 struct MixtureModel {

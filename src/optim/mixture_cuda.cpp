@@ -17,7 +17,6 @@ Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e) {
   if (!refused.empty())
     return Status::error("methods: the CUDA engine of optim.mixture runs smd_entropic only; " + refused +
                          " run on --backend cpu (e.g. --set methods=smd_entropic)");
-  if (p.target == Dictionary::Bumps2d) return Status::error("target: the CUDA engine of optim.mixture runs categorical and bumps; bumps2d runs on --backend cpu");
   const RunLayout layout = e.layout();
   const std::vector<double>& ns = layout.axes[0].x;
   if (ns.size() > static_cast<size_t>(kMaxMixtureCheckpoints))
@@ -27,8 +26,9 @@ Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e) {
   b.alias = make_alias_table(b.model.target);
   b.start = mixture_start(p, b.model.components);
   MixtureBatchConfig& c = b.cfg;
-  c.bumps = p.target == Dictionary::Bumps;
+  c.dictionary = b.model.dictionary;
   c.components = b.model.components;
+  c.side = b.model.side;
   c.spacing = b.model.spacing();
   c.width = b.model.width;
   c.samples = p.samples;

@@ -21,7 +21,7 @@ struct MixtureBatch {
 };
 
 // The batch of the experiment's parameters, or an error naming what the engine does not run (it
-// runs smd_entropic on target=categorical and target=bumps).
+// runs smd_entropic, on every target).
 Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e);
 // One run's record from its weights after each checkpoint ((checkpoints, M), series slot 0).
 void fill_mixture_record(const MixtureBatch& b, const double* weights, RunRecord& out);

@@ -4,7 +4,8 @@
 //
 // Launch and layout:
 //   * Block r of a chunk of runs is run first_run + offset + r. Thread 0 draws x_t (it alone holds
-//     the run's Rng) and publishes it in shared memory; thread k computes f and the partial density
+//     the run's Rng; for 2-D bumps it also computes the two rows of s 1-D factors) and publishes it
+//     in shared memory; thread k computes f and the partial density
 //     of chunks k, k + T, … (T threads: 32 for M ≤ 8192, up to 256 at M = 10⁵, i.e. 391 chunks);
 //     the partial sums sit in shared memory (≤ 391 doubles) and are added by the pairwise tree, one
 //     level per __syncthreads; every thread then updates components k, k + T, … (coalesced).
@@ -32,7 +33,8 @@ __global__ void __launch_bounds__(kMaxThreadsPerBlock)
     mixture_kernel(const MixtureBatchConfig* __restrict__ cfg, MixtureTables tables, uint64_t seed, uint32_t first_run, double* __restrict__ weights,
                    double* __restrict__ values, double* __restrict__ out) {
   __shared__ double sums[kMaxComponentChunks];
-  __shared__ double x_shared;
+  __shared__ double along[2 * kMaxGridSide];  // bumps2d: the rows of 1-D factors
+  __shared__ double x_shared[2];  // the sample (x, y)
   const MixtureBatchConfig& c = *cfg;
   const int m = c.components, chunks = component_chunks(m), tid = static_cast<int>(threadIdx.x), threads = static_cast<int>(blockDim.x);
   const size_t run = blockIdx.x;
@@ -43,10 +45,14 @@ __global__ void __launch_bounds__(kMaxThreadsPerBlock)
   Rng rng(seed, first_run + static_cast<uint32_t>(run), kMixtureSampleStream);  // used by thread 0 only
   int next = 0;
   for (long long t = 0; t < c.samples; ++t) {
-    if (tid == 0) x_shared = mixture_draw(c, tables, rng);
-    __syncthreads();  // x published; last sample's updates and reads of sums[0] done
-    const double x = x_shared;
-    for (int k = tid; k < chunks; k += threads) sums[k] = mixture_chunk_phase(c, x, w, f, k);
+    if (tid == 0) {
+      const MixturePoint drawn = mixture_draw(c, tables, rng, along);
+      x_shared[0] = drawn.x;
+      x_shared[1] = drawn.y;
+    }
+    __syncthreads();  // x (and the rows) published; last sample's updates and reads of sums[0] done
+    const MixturePoint x{x_shared[0], x_shared[1]};
+    for (int k = tid; k < chunks; k += threads) sums[k] = mixture_chunk_phase(c, x, along, w, f, k);
     __syncthreads();
     for (int stride = 1; stride < chunks; stride *= 2) {
       for (int i = 2 * stride * tid; i < chunks; i += 2 * stride * threads) pairwise_add(sums, chunks, stride, i);

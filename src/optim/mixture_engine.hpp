@@ -1,13 +1,13 @@
 // Batched optim.mixture runs of entropic SMD as flat arrays: the CUDA engine (mixture_engine.cu, one
 // GPU block per run, its threads over the component chunks of mixture_kernels.hpp) and its host twin
 // (mixture_engine_host.cpp, the same phases chunk after chunk) run the same KLAB_INLINE code as the
-// CPU engine's MixtureRun (sample_target → sample_point_1d, evaluate_components → bump_chunk,
+// CPU engine's MixtureRun (sample_target → sample_point, evaluate_components → bump_chunk / bump_row,
 // mixture_density → chunk_density + pairwise_combine, entropic_step → entropic_factor), so the
-// weights at every checkpoint equal the CPU engine's bit for bit. Categorical and 1-D bump
-// dictionaries; smd_entropic only (the other estimators run on --backend cpu).
+// weights at every checkpoint equal the CPU engine's bit for bit. Every dictionary (categorical,
+// 1-D and 2-D bumps); smd_entropic only (the other estimators run on --backend cpu).
 //
 // A sample, as phases (a GPU block runs each phase's chunks in parallel, __syncthreads between):
-//   1. draw x_t ∼ p (stream (seed, run, 0), alias table of w*);
+//   1. draw x_t ∼ p (stream (seed, run, 0), alias table of w*); 2-D bumps: the two rows of 1-D factors;
 //   2. for every chunk c: f_i(x_t) for i in c, and the chunk's partial density Σ_{i∈c} w_i f_i;
 //   3. p_w(x_t): the chunks' sums added by the pairwise tree;
 //   4. if p_w(x_t) > 0: w_i ← w_i ((1 − η_t) + (η_t/p) f_i) for every i, η_t = c/(t + 1 + c);
@@ -27,9 +27,10 @@ constexpr int kMaxMixtureCheckpoints = 30;  // the layout's log-spaced sample co
 
 // Everything a run needs but its tables, as plain data (copied to the GPU as it is).
 struct MixtureBatchConfig {
-  bool bumps = false;      // 1-D bumps, else categorical point masses
+  Dictionary dictionary = Dictionary::Categorical;
   int components = 0;      // M
-  double spacing = 0.0;    // h = 1/(M − 1)
+  int side = 0;            // bumps2d: s (M = s²)
+  double spacing = 0.0;    // h: 1/(M − 1), bumps2d 1/(s − 1)
   double width = 0.0;      // σ
   long long samples = 0;   // n
   double entropic_step = 1.0;  // c
@@ -44,20 +45,34 @@ struct MixtureTables {
   const double* start;
 };
 
-// Phase 1: the sample x_t (the value; categorical: the index).
-KLAB_INLINE double mixture_draw(const MixtureBatchConfig& c, const MixtureTables& t, Rng& rng) {
-  return sample_point_1d(c.bumps, t.accept, t.alias, static_cast<uint32_t>(c.components), c.spacing, c.width, rng);
+// Phase 1: the sample x_t (categorical: the index), and for 2-D bumps the rows along[0..s) =
+// N(x; a h, σ²) and along[kMaxGridSide..+s) = N(y; b h, σ²) (along: 2·kMaxGridSide doubles).
+KLAB_INLINE MixturePoint mixture_draw(const MixtureBatchConfig& c, const MixtureTables& t, Rng& rng, double* along) {
+  const MixturePoint x = sample_point(c.dictionary, c.side, t.accept, t.alias, static_cast<uint32_t>(c.components), c.spacing, c.width, rng);
+  if (c.dictionary == Dictionary::Bumps2d) {
+    bump_row(c.side, c.spacing, c.width, x.x, along);
+    bump_row(c.side, c.spacing, c.width, x.y, along + kMaxGridSide);
+  }
+  return x;
 }
 
-// Phase 2 for chunk `chunk`: f over the chunk into f, and Σ_{i ∈ chunk} w_i f_i.
-KLAB_INLINE double mixture_chunk_phase(const MixtureBatchConfig& c, double x, const double* w, double* f, int chunk) {
+// Phase 2 for chunk `chunk`: f over the chunk into f (as evaluate_components), and Σ_{i ∈ chunk} w_i f_i.
+KLAB_INLINE double mixture_chunk_phase(const MixtureBatchConfig& c, const MixturePoint& x, const double* along, const double* w, double* f, int chunk) {
   const int a = chunk * kComponentChunk, b = a + kComponentChunk < c.components ? a + kComponentChunk : c.components;
-  if (c.bumps) {
-    const double s2 = c.width * c.width;
-    bump_chunk(nearest_centre(c.components, c.spacing, x), a, b, c.spacing, c.width, s2, math::exp(-c.spacing * c.spacing / s2), x, f);
-  } else {
-    const long k = lround(x);  // evaluate_components' point mass
-    for (int i = a; i < b; ++i) f[i] = i == k ? 1.0 : 0.0;
+  switch (c.dictionary) {
+    case Dictionary::Categorical: {
+      const long k = lround(x.x);  // the point mass
+      for (int i = a; i < b; ++i) f[i] = i == k ? 1.0 : 0.0;
+      break;
+    }
+    case Dictionary::Bumps: {
+      const double s2 = c.width * c.width;
+      bump_chunk(nearest_centre(c.components, c.spacing, x.x), a, b, c.spacing, c.width, s2, math::exp(-c.spacing * c.spacing / s2), x.x, f);
+      break;
+    }
+    case Dictionary::Bumps2d:
+      for (int i = a; i < b; ++i) f[i] = along[kMaxGridSide + i / c.side] * along[i % c.side];
+      break;
   }
   return chunk_density(w, f, a, b);
 }

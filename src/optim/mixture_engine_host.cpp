@@ -14,13 +14,14 @@ void run_mixture_batch_host(const MixtureBatchConfig& cfg, const MixtureTables& 
   out->assign(runs * row, 0.0);
   std::vector<double> w(m), f(m);
   std::array<double, kMaxComponentChunks> sums;  // (chunks) the partial densities
+  std::array<double, 2 * kMaxGridSide> along;    // bumps2d: the rows of 1-D factors
   for (uint32_t r = 0; r < runs; ++r) {
     std::copy(tables.start, tables.start + m, w.begin());
     Rng rng(seed, first_run + r, kMixtureSampleStream);
     int next = 0;
     for (long long t = 0; t < cfg.samples; ++t) {
-      const double x = mixture_draw(cfg, tables, rng);
-      for (int c = 0; c < chunks; ++c) sums[static_cast<size_t>(c)] = mixture_chunk_phase(cfg, x, w.data(), f.data(), c);
+      const MixturePoint x = mixture_draw(cfg, tables, rng, along.data());
+      for (int c = 0; c < chunks; ++c) sums[static_cast<size_t>(c)] = mixture_chunk_phase(cfg, x, along.data(), w.data(), f.data(), c);
       const double p = pairwise_combine(sums.data(), chunks);
       if (p > 0.0) {
         const double eta = mixture_eta(cfg, t), keep = 1.0 - eta, gain = eta / p;

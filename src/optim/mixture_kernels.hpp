@@ -12,6 +12,8 @@
 //   * p_w(x) = Σ_i w_i f_i: per chunk, four interleaved partial sums (s_{i mod 4}, the tail into s_0)
 //     combined as (s_0 + s_1) + (s_2 + s_3); the chunks' sums then added pairwise in a fixed tree
 //     (pairwise_combine). With M ≤ kComponentChunk this is the original four-way sum.
+// 2-D bumps: f_{b·s+a}(x, y) = N(y; b h, σ²) N(x; a h, σ²) from the two rows of s ≤ 100 values (one
+// chunk each, as above), then products; their p_w is chunked like any other.
 // A chunk is one GPU thread's work; the tree's levels are the block's parallel steps.
 #pragma once
 #include <cstdint>
@@ -22,6 +24,15 @@
 #include "core/samplers.hpp"
 
 namespace klab::optim {
+
+enum class Dictionary { Categorical, Bumps, Bumps2d };
+
+constexpr int kMaxGridSide = 100;  // bumps2d: s ≤ 100, M = s² ≤ 10⁴
+
+// A sample: the category index (categorical) or the value (bumps) in x; bumps2d: the point (x, y).
+struct MixturePoint {
+  double x = 0.0, y = 0.0;
+};
 
 constexpr int kComponentChunk = 256;
 constexpr int kMaxMixtureComponents = 100000;  // the parameter table's limit on M
@@ -59,6 +70,13 @@ KLAB_INLINE void bump_chunk(int j, int a, int b, double h, double width, double 
   }
 }
 
+// N(x; i h, σ²) for the n centres i h into f (n), chunk by chunk.
+KLAB_INLINE void bump_row(int n, double h, double width, double x, double* f) {
+  const double s2 = width * width, q = math::exp(-h * h / s2);  // q = r_{i+1}/r_i
+  const int j = nearest_centre(n, h, x);
+  for (int a = 0; a < n; a += kComponentChunk) bump_chunk(j, a, a + kComponentChunk < n ? a + kComponentChunk : n, h, width, s2, q, x, f);
+}
+
 // Σ_{i ∈ [a, b)} w_i f_i as four interleaved partial sums (header comment).
 KLAB_INLINE double chunk_density(const double* w, const double* f, int a, int b) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -91,10 +109,22 @@ KLAB_INLINE uint32_t sample_alias(const double* accept, const uint32_t* alias, u
   return rng.uniform() < accept[i] ? i : alias[i];
 }
 
-// One sample x ∼ p of a 1-D dictionary: the index i ∼ w* (categorical), or μ_i + σ z with z ∼ N(0, 1) (bumps).
-KLAB_INLINE double sample_point_1d(bool bumps, const double* accept, const uint32_t* alias, uint32_t n, double h, double width, Rng& rng) {
+// One sample x ∼ p: the index i ∼ w* (categorical), μ_i + σ z with z ∼ N(0, 1) (bumps), or
+// μ_k + σ(z₁, z₂) (bumps2d, k = b·s + a on the s × s grid); h: the centres' spacing.
+KLAB_INLINE MixturePoint sample_point(Dictionary d, int side, const double* accept, const uint32_t* alias, uint32_t n, double h, double width,
+                                      Rng& rng) {
   const uint32_t i = sample_alias(accept, alias, n, rng);
-  return bumps ? i * h + width * sample_normal(rng) : static_cast<double>(i);
+  switch (d) {
+    case Dictionary::Categorical: return {static_cast<double>(i), 0.0};
+    case Dictionary::Bumps: return {i * h + width * sample_normal(rng), 0.0};
+    case Dictionary::Bumps2d: {
+      const uint32_t s = static_cast<uint32_t>(side);
+      const double x = (i % s) * h + width * sample_normal(rng);
+      const double y = (i / s) * h + width * sample_normal(rng);
+      return {x, y};
+    }
+  }
+  return {};
 }
 
 // The entropic step's factor on w_i: (1 − η) + (η/p) f_i (mixture.hpp).

@@ -2,8 +2,8 @@
 // threads over the component chunks, the same KLAB_INLINE phases as the CPU engine's MixtureRun):
 //   1. per-run equality with the host twin (mixture_engine_host.cpp; tests/unit/optim_mixture_engine_test.cpp
 //      shows the host twin equals the CPU engine run by run): the weights after every checkpoint on
-//      the simplex (M = 3), point masses over 40 chunks (M = 10⁴) and 1-D bumps over 4 chunks
-//      (M = 1000). The sample indices are integer work (alias draws); the weights are products and
+//      the simplex (M = 3), point masses over 40 chunks (M = 10⁴), 1-D bumps over 4 chunks
+//      (M = 1000) and 2-D bumps over 7 chunks (s = 40, M = 1600). The sample indices are integer work (alias draws); the weights are products and
 //      fixed-order sums: in a strict build (the lab's exp/log/cos, no fused multiply-add) every
 //      weight must be bit-identical; in a release build CUDA's exp and fused multiply-adds move last
 //      bits, so weights are compared within 1e-9 relative;
@@ -98,6 +98,9 @@ bool per_run_equality(bool quick) {
                   {{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"samples", quick ? "100" : "1000"},
                    {"entropic_step", "4"}},
                   quick ? 2 : 16) &&
+       ok;
+  ok = runs_match("2-D bumps: s = 40 (M = 1600), sigma = 0.05",
+                  {{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "40"}, {"samples", quick ? "100" : "1000"}}, quick ? 2 : 16) &&
        ok;
   return ok;
 }

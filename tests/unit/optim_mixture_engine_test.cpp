@@ -49,6 +49,10 @@ TEST_CASE("optim.mixture engine: the host twin of the CUDA engine equals the CPU
   // 1-D bumps in one chunk (M = 20) and over three (M = 600: each chunk recurs from its own start).
   check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "20"}, {"samples", "300"}, {"entropic_step", "4"}}, 7, 1, 2);
   check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "600"}, {"width", "0.02"}, {"samples", "200"}}, 9, 4, 2);
+  // 2-D bumps in one chunk (s = 10, M = 100) and over two (s = 20, M = 400).
+  check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "10"}, {"samples", "200"}}, 2, 0, 2);
+  check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "20"}, {"width", "0.1"}, {"samples", "150"}, {"entropic_step", "2"}},
+                        4, 3, 2);
 }
 
 TEST_CASE("optim.mixture engine: what the CUDA engine does not run is named") {
@@ -57,10 +61,10 @@ TEST_CASE("optim.mixture engine: what the CUDA engine does not run is named") {
   Expected<MixtureBatch> b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());
   CHECK(b.error().find("'smd_euclidean', 'laplace'") != std::string::npos);
-  REQUIRE(e.params().set_texts({{"methods", "smd_entropic"}, {"target", "bumps2d"}}).ok());
+  REQUIRE(e.params().set_texts({{"methods", "em,smd_entropic"}, {"target", "bumps2d"}}).ok());
   b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());
-  CHECK(b.error().find("bumps2d") != std::string::npos);
+  CHECK(b.error().find("'em' run on --backend cpu") != std::string::npos);
 }
 
 TEST_CASE("optim.mixture engine: the chunked bump recurrence equals the Gaussian density in every chunk") {
