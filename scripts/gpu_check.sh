@@ -124,6 +124,7 @@ fi
 cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
 cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
 cuda_targets+=(klab_blackbox_nsga2_cuda_tests)  # blackbox.nsga2's engine (its steps: the blackbox.nsga2 blocks below)
+cuda_targets+=(klab_optim_cuda_tests)  # optim.mixture's engine (src/optim/mixture_engine.cu)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -165,6 +166,8 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
   # offline.edge_of_reach's learners (src/offline/engine.cu)
   DETAIL_GREP="FAIL|SKIP|differ|updates/s" step "test $variant: offline.edge_of_reach CPU = GPU" 150 "$dir/tests/klab_offline_cuda_tests"
+  # optim.mixture: entropic SMD, one block per run (weights bit for bit in strict; samples/s at M = 10^5).
+  DETAIL_GREP="FAIL|SKIP|differ|outside|samples/s" step "test $variant: optim.mixture CPU = GPU" 150 "$dir/tests/klab_optim_cuda_tests"
 done
 
 # ---- 4, blackbox.nsga2: its engine against the host twin and the CPU engine (about 10-30 s per build) ----
@@ -178,7 +181,7 @@ if [ -n "${build_ok[release]:-}" ]; then
   if command -v cuobjdump >/dev/null 2>&1; then
     for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/diffusion/libklab_diffusion_cuda.a \
       build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/mdp/libklab_mdp_cuda.a build/gpu-release/src/cuda/libklab_cuda.a \
-      build/gpu-release/src/offline/libklab_offline_cuda.a; do
+      build/gpu-release/src/offline/libklab_offline_cuda.a build/gpu-release/src/optim/libklab_optim_cuda.a; do
       DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
         'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
          archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
@@ -215,6 +218,11 @@ if [ -n "${build_ok[release]:-}" ]; then
     # (Nor does the offline.edge_of_reach kernel.)
     DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.edge_of_reach test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
       build/gpu-release/tests/klab_offline_cuda_tests --quick
+    # optim.mixture: the block's partial sums and the sample live in shared memory, hence racecheck too.
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: optim.mixture test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      build/gpu-release/tests/klab_optim_cuda_tests --quick
+    DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: optim.mixture test --quick" 120 compute-sanitizer --tool racecheck \
+      --error-exitcode 3 build/gpu-release/tests/klab_optim_cuda_tests --quick
   fi
 fi
 
@@ -279,6 +287,10 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: offline.edge_of_reach cuda = cpu, bytes" 60 bash -c 'offline_cmp strict 1'
+  # optim.mixture: entropic SMD on 1-D bumps over 2 chunks (M = 300), 64 runs.
+  mixture_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_entropic, bumps M = 300, 64 runs" --set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64; }
+  export -f mixture_cmp
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture cuda = cpu, bytes" 60 bash -c 'mixture_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 

@@ -10,6 +10,7 @@
 #include "core/divergences.hpp"
 #include "core/lab_math.hpp"
 #include "core/samplers.hpp"
+#include "optim/mixture_kernels.hpp"
 
 namespace klab::optim {
 
@@ -44,31 +45,6 @@ MixtureModel make_model(Dictionary dictionary, int components, int zeros, double
   return m;
 }
 
-namespace {
-
-// N(x; μ_i, σ²) for the n centres μ_i = i h into f (n), from the nearest centre outwards.
-void evaluate_bump_row(int n, double h, double width, double x, double* f) {
-  const double s2 = width * width;
-  const int j = static_cast<int>(std::min<double>(n - 1, std::max(0.0, std::floor(x / h + 0.5))));
-  const double d = x - j * h;
-  const double q = math::exp(-h * h / s2);  // r_{i+1}/r_i
-  f[j] = math::exp(-0.5 * d * d / s2) / (width * 2.5066282746310002);
-  // Upwards: f_{i+1}/f_i = exp((h(x − μ_i) − h²/2)/σ²).
-  double r = math::exp((h * d - 0.5 * h * h) / s2);
-  for (int i = j; i + 1 < n; ++i) {
-    f[i + 1] = f[i] * r;
-    r *= q;
-  }
-  // Downwards: f_{i−1}/f_i = exp((−h(x − μ_i) − h²/2)/σ²).
-  r = math::exp((-h * d - 0.5 * h * h) / s2);
-  for (int i = j; i > 0; --i) {
-    f[i - 1] = f[i] * r;
-    r *= q;
-  }
-}
-
-}  // namespace
-
 void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f) {
   const int n = m.components;
   switch (m.dictionary) {
@@ -78,12 +54,12 @@ void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f
       if (k >= 0 && k < n) f[k] = 1.0;
       return;
     }
-    case Dictionary::Bumps: evaluate_bump_row(n, m.spacing(), m.width, x.x, f); return;
+    case Dictionary::Bumps: bump_row(n, m.spacing(), m.width, x.x, f); return;
     case Dictionary::Bumps2d: {
       std::array<double, kMaxGridSide> along_x, along_y;  // (s) the 1-D factors
       const int s = m.side;
-      evaluate_bump_row(s, m.spacing(), m.width, x.x, along_x.data());
-      evaluate_bump_row(s, m.spacing(), m.width, x.y, along_y.data());
+      bump_row(s, m.spacing(), m.width, x.x, along_x.data());
+      bump_row(s, m.spacing(), m.width, x.y, along_y.data());
       for (int b = 0; b < s; ++b)
         for (int a = 0; a < s; ++a) f[b * s + a] = along_y[static_cast<size_t>(b)] * along_x[static_cast<size_t>(a)];
       return;
@@ -118,41 +94,29 @@ AliasTable make_alias_table(const std::vector<double>& weights) {
 }
 
 uint32_t sample_alias(const AliasTable& table, Rng& rng) {
-  const uint32_t i = rng.below(static_cast<uint32_t>(table.accept.size()));
-  return rng.uniform() < table.accept[i] ? i : table.alias[i];
+  return sample_alias(table.accept.data(), table.alias.data(), static_cast<uint32_t>(table.accept.size()), rng);
 }
 
 MixturePoint sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng) {
-  const uint32_t i = sample_alias(table, rng);
-  switch (m.dictionary) {
-    case Dictionary::Categorical: return {static_cast<double>(i), 0.0};
-    case Dictionary::Bumps: return {i * m.spacing() + m.width * sample_normal(rng), 0.0};
-    case Dictionary::Bumps2d: {
-      const uint32_t side = static_cast<uint32_t>(m.side);
-      const double x = (i % side) * m.spacing() + m.width * sample_normal(rng);
-      const double y = (i / side) * m.spacing() + m.width * sample_normal(rng);
-      return {x, y};
-    }
-  }
-  return {};
+  return sample_point(m.dictionary, m.side, table.accept.data(), table.alias.data(), static_cast<uint32_t>(table.accept.size()), m.spacing(), m.width,
+                      rng);
 }
 
 double mixture_density(const double* w, const double* f, int m) {
-  // Four partial sums in a fixed order (the same rounding on every build): a single running sum
-  // is a chain of M dependent additions, the bottleneck of the whole SMD step.
-  double s[4] = {0.0, 0.0, 0.0, 0.0};
-  int i = 0;
-  for (; i + 4 <= m; i += 4)
-    for (int k = 0; k < 4; ++k) s[k] += w[i + k] * f[i + k];
-  for (; i < m; ++i) s[0] += w[i] * f[i];
-  return (s[0] + s[1]) + (s[2] + s[3]);
+  // Per chunk four partial sums in a fixed order (the same rounding on every build and on the GPU):
+  // a single running sum is a chain of M dependent additions, the bottleneck of the whole SMD step.
+  if (m <= kComponentChunk) return chunk_density(w, f, 0, m);
+  std::array<double, kMaxComponentChunks> sums;  // (chunks)
+  const int chunks = component_chunks(m);
+  for (int c = 0; c < chunks; ++c) sums[static_cast<size_t>(c)] = chunk_density(w, f, c * kComponentChunk, std::min(m, (c + 1) * kComponentChunk));
+  return pairwise_combine(sums.data(), chunks);
 }
 
 bool entropic_step(double* w, const double* f, int m, double eta) {
   const double p = mixture_density(w, f, m);
   if (!(p > 0.0)) return false;
   const double keep = 1.0 - eta, gain = eta / p;
-  for (int i = 0; i < m; ++i) w[i] *= keep + gain * f[i];
+  for (int i = 0; i < m; ++i) w[i] *= entropic_factor(keep, gain, f[i]);
   return true;
 }
 
@@ -222,8 +186,8 @@ int em_fit(const MixtureModel& m, const std::vector<MixturePoint>& samples, int 
 void density_on_grid(const MixtureModel& m, const double* w, const std::vector<double>& xs, const std::vector<double>& ys, double* out) {
   const size_t s = static_cast<size_t>(m.side), nx = xs.size(), ny = ys.size();
   std::vector<double> gx(nx * s), gy(ny * s);  // (nx, s), (ny, s): the 1-D factors at each abscissa
-  for (size_t a = 0; a < nx; ++a) evaluate_bump_row(m.side, m.spacing(), m.width, xs[a], &gx[a * s]);
-  for (size_t b = 0; b < ny; ++b) evaluate_bump_row(m.side, m.spacing(), m.width, ys[b], &gy[b * s]);
+  for (size_t a = 0; a < nx; ++a) bump_row(m.side, m.spacing(), m.width, xs[a], &gx[a * s]);
+  for (size_t b = 0; b < ny; ++b) bump_row(m.side, m.spacing(), m.width, ys[b], &gy[b * s]);
   std::vector<double> row(s);  // (s) Σ_j w_{j·s+i} N(y_b; j h, σ²) for each i
   for (size_t b = 0; b < ny; ++b) {
     std::fill(row.begin(), row.end(), 0.0);

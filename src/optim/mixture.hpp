@@ -38,17 +38,9 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "optim/mixture_kernels.hpp"  // Dictionary, kMaxGridSide, MixturePoint
 
 namespace klab::optim {
-
-enum class Dictionary { Categorical, Bumps, Bumps2d };
-
-constexpr int kMaxGridSide = 100;  // bumps2d: s ≤ 100, M = s² ≤ 10⁴
-
-// A sample: the category index (categorical) or the value (bumps) in x; bumps2d: the point (x, y).
-struct MixturePoint {
-  double x = 0.0, y = 0.0;
-};
 
 // The dictionary f_1..f_M and the target weights w* (p = p_{w*}: the model is well specified).
 struct MixtureModel {
@@ -69,8 +61,9 @@ struct MixtureModel {
 // 0.5 exp(−‖μ_k − c‖²/0.004), c = (½, ½). For bumps2d, `components` must be s² (2 ≤ s ≤ kMaxGridSide).
 MixtureModel make_model(Dictionary dictionary, int components, int zeros, double width);
 
-// f_i(x) for all i into f (M). Bumps: four exponentials per call (the recurrence
-// f_{i+1} = f_i r_i, r_{i+1} = r_i e^{−h²/σ²} from the nearest centre outwards), then 2M products;
+// f_i(x) for all i into f (M). Bumps: four exponentials per chunk of kComponentChunk centres (the
+// recurrence f_{i+1} = f_i r_i, r_{i+1} = r_i e^{−h²/σ²} from the chunk's centre nearest to x
+// outwards; mixture_kernels.hpp), then 2M products;
 // bumps2d: that recurrence along x and along y (s centres each), then the M products.
 void evaluate_components(const MixtureModel& m, const MixturePoint& x, double* f);
 
@@ -86,7 +79,8 @@ uint32_t sample_alias(const AliasTable& table, Rng& rng);
 // μ_k + σ(z₁, z₂).
 MixturePoint sample_target(const MixtureModel& m, const AliasTable& table, Rng& rng);
 
-// p_w(x) = Σ_i w_i f_i(x) from f = f(x).
+// p_w(x) = Σ_i w_i f_i(x) from f = f(x), summed in the fixed order of mixture_kernels.hpp (chunks of
+// kComponentChunk, then a pairwise tree), the order the CUDA engine's blocks use.
 double mixture_density(const double* w, const double* f, int m);
 
 // The entropic step above, in place. Returns false (w unchanged) when p_w(x) = 0.

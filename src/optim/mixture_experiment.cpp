@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/result_plots.hpp"
+#include "optim/mixture_kernels.hpp"
 
 namespace klab::optim {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 using Method = MixtureMethod;
 constexpr int kMethodCount = 5;
 constexpr int kCheckpoints = 30;
-constexpr uint32_t kSampleStream = 0;
 
 const std::vector<std::string>& method_labels() {
   static const std::vector<std::string> labels{"Euclidean SMD on Δ_δ", "batch EM", "frequency c_i/n", "add-one (c_i+1)/(n+M)",
@@ -44,7 +44,7 @@ std::shared_ptr<const ParamTable<MixtureParams>> mixture_param_table() {
       .choice_labels({"categorical (point masses)", "1-D Gaussian bumps", "2-D Gaussian bumps (grid)"})
       .help("Dictionary f_1..f_M: point masses on M categories, M Gaussian bumps N(μ_i, σ²) with centres evenly spaced on [0, 1], or "
             "M = s² isotropic 2-D bumps N(μ_k, σ²I) with centres on an s × s grid of [0, 1]² (target: a ring and a central peak).");
-  t->integer("components", &P::components, 3, 2, 100000).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex); target=bumps2d uses side² instead.");
+  t->integer("components", &P::components, 3, 2, kMaxMixtureComponents).label("components M").log_scale().help("Size M of the dictionary (M = 3 shows the simplex); target=bumps2d uses side² instead.");
   t->integer("side", &P::side, 10, 2, kMaxGridSide).label("grid side s (2-D)").log_scale().help("Bumps2d: the bump centres form an s × s grid of [0, 1]², M = s² (10⁴ at s = 100).");
   t->integer("zeros", &P::zeros, 1, 0, 99999).label("zero categories").help("Categorical: the last categories get p_i = 0 (p_i ∝ 1/(i+1) on the others).");
   t->real("width", &P::width, 0.05, 0.01, 0.5).label("bump width σ").log_scale().help("Bumps: standard deviation of every component.");
@@ -107,19 +107,7 @@ class MixtureCursor final : public RunCursor {
     for (size_t s = 0; s < run_.methods(); ++s) {
       const double evals = run_.estimate(s, w);
       if (paths_) paths_->w[s].push_back(w);
-      if (!out_) continue;
-      const Errors e = estimation_errors(run_.model(), w.data());
-      const bool infinite = !std::isfinite(e.kl);
-      // An infinite KL (frequency, EM: a category seen 0 times) has no mean: recorded as the fraction of runs.
-      if (!infinite) out_->curve(s, kCurveKl, k, e.kl);
-      out_->curve(s, kCurveL2, k, e.l2);
-      out_->curve(s, kCurveKlInfinite, k, infinite ? 1.0 : 0.0);
-      if (last) {
-        if (!infinite) out_->final(s, kFinalKl, e.kl);
-        out_->final(s, kFinalL2, e.l2);
-        out_->final(s, kFinalKlInfinite, infinite ? 1.0 : 0.0);
-        out_->final(s, kFinalEvals, evals);
-      }
+      if (out_) record_mixture_estimate(run_.model(), s, k, last, w, evals, *out_);
     }
   }
 
@@ -133,6 +121,31 @@ class MixtureCursor final : public RunCursor {
 
 }  // namespace
 
+void record_mixture_estimate(const MixtureModel& m, size_t s, size_t k, bool last, const std::vector<double>& w, double evals, RunRecord& out) {
+  const Errors e = estimation_errors(m, w.data());
+  const bool infinite = !std::isfinite(e.kl);
+  // An infinite KL (frequency, EM: a category seen 0 times) has no mean: recorded as the fraction of runs.
+  if (!infinite) out.curve(s, kCurveKl, k, e.kl);
+  out.curve(s, kCurveL2, k, e.l2);
+  out.curve(s, kCurveKlInfinite, k, infinite ? 1.0 : 0.0);
+  if (last) {
+    if (!infinite) out.final(s, kFinalKl, e.kl);
+    out.final(s, kFinalL2, e.l2);
+    out.final(s, kFinalKlInfinite, infinite ? 1.0 : 0.0);
+    out.final(s, kFinalEvals, evals);
+  }
+}
+
+std::vector<double> mixture_start(const MixtureParams& p, int components) {
+  const size_t m = static_cast<size_t>(components);
+  std::vector<double> start(m, 1.0);
+  start[0] = p.start_1;
+  start[1] = p.start_2;
+  const double total = p.start_1 + p.start_2 + static_cast<double>(m - 2);
+  for (double& w : start) w /= total;
+  return start;
+}
+
 int mixture_model_size(const MixtureParams& p) { return p.target == Dictionary::Bumps2d ? p.side * p.side : p.components; }
 
 MixtureModel mixture_model(const MixtureParams& p) {
@@ -140,14 +153,10 @@ MixtureModel mixture_model(const MixtureParams& p) {
 }
 
 MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
-    : p_(p), model_(mixture_model(p)), alias_(make_alias_table(model_.target)), rng_(seed, run, kSampleStream) {
+    : p_(p), model_(mixture_model(p)), alias_(make_alias_table(model_.target)), rng_(seed, run, kMixtureSampleStream) {
   const size_t m = static_cast<size_t>(model_.components);
   for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
-  start_.assign(m, 1.0);
-  start_[0] = p_.start_1;
-  start_[1] = p_.start_2;
-  const double total = p_.start_1 + p_.start_2 + static_cast<double>(m - 2);
-  for (double& w : start_) w /= total;
+  start_ = mixture_start(p_, model_.components);
   scratch_.resize(m);
   weights_.assign(methods_.size(), start_);
   for (size_t s = 0; s < methods_.size(); ++s)

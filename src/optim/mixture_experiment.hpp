@@ -45,6 +45,14 @@ plot::Heatmap mixture_density_map(const MixtureModel& m, const std::vector<doubl
 // A plot of such a map on axes x₁, x₂ (equal aspect), coloured from 0 to vmax (empty map: empty axes).
 plot::Plot mixture_map_plot(const std::string& title, const plot::Heatmap& map, double vmax);
 
+// w_0 of the SMD methods: ∝ (start_1, start_2, 1, …, 1) over the M components.
+std::vector<double> mixture_start(const MixtureParams& p, int components);
+
+// A method's estimate w at checkpoint k of the layout (last: n = samples) into a run's record, in
+// series slot s: KL (left out when infinite), ℓ₂, the KL = ∞ flag, and at the end the work `evals`.
+// The CPU cursor and the CUDA path (mixture_cuda.cpp) both record through this.
+void record_mixture_estimate(const MixtureModel& m, size_t s, size_t k, bool last, const std::vector<double>& w, double evals, RunRecord& out);
+
 // In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
 enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
 
@@ -88,6 +96,10 @@ class MixtureExperiment final : public ExperimentOf<MixtureParams, MixtureExperi
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (mixture_cuda.cpp): smd_entropic on categorical and 1-D bump targets.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 
   MixtureModel model() const;
   // Run `run` again, keeping every method's weights at the layout's checkpoints.

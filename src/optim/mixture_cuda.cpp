@@ -1,0 +1,76 @@
+#include "optim/mixture_cuda.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "core/ordered_batch.hpp"
+
+namespace klab::optim {
+
+Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e) {
+  const MixtureParams& p = e.p();
+  std::string refused;
+  for (const std::string& id : p.methods)
+    if (id != "smd_entropic") refused += (refused.empty() ? "'" : ", '") + id + "'";
+  if (!refused.empty())
+    return Status::error("methods: the CUDA engine of optim.mixture runs smd_entropic only; " + refused +
+                         " run on --backend cpu (e.g. --set methods=smd_entropic)");
+  const RunLayout layout = e.layout();
+  const std::vector<double>& ns = layout.axes[0].x;
+  if (ns.size() > static_cast<size_t>(kMaxMixtureCheckpoints))
+    return Status::error("the CUDA engine of optim.mixture records at most " + std::to_string(kMaxMixtureCheckpoints) + " checkpoints");
+  MixtureBatch b;
+  b.model = e.model();
+  b.alias = make_alias_table(b.model.target);
+  b.start = mixture_start(p, b.model.components);
+  MixtureBatchConfig& c = b.cfg;
+  c.dictionary = b.model.dictionary;
+  c.components = b.model.components;
+  c.side = b.model.side;
+  c.spacing = b.model.spacing();
+  c.width = b.model.width;
+  c.samples = p.samples;
+  c.entropic_step = p.entropic_step;
+  c.n_checkpoints = static_cast<int>(ns.size());
+  for (size_t k = 0; k < ns.size(); ++k) c.checkpoint[k] = static_cast<long long>(ns[k]);
+  return b;
+}
+
+void fill_mixture_record(const MixtureBatch& b, const double* weights, RunRecord& out) {
+  const size_t m = static_cast<size_t>(b.cfg.components);
+  std::vector<double> w(m);
+  for (int k = 0; k < b.cfg.n_checkpoints; ++k) {
+    std::copy(weights + static_cast<size_t>(k) * m, weights + static_cast<size_t>(k + 1) * m, w.begin());
+    record_mixture_estimate(b.model, 0, static_cast<size_t>(k), b.cfg.checkpoint[k] == b.cfg.samples, w, static_cast<double>(m), out);
+  }
+}
+
+Status MixtureExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                          std::vector<SlotStats>* blocks) const {
+  const RunLayout layout = this->layout();
+  const Expected<MixtureBatch> b = mixture_batch(*this);
+  if (!b.ok()) return b.status();
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  const size_t row = static_cast<size_t>(b.value().cfg.n_checkpoints) * static_cast<size_t>(b.value().cfg.components);
+  std::vector<RunRecord> records;
+  return run_mixture_cuda(b.value().cfg, b.value().tables(), seed, batch.first_run(), batch.run_count(), [&](const MixtureChunk& chunk) {
+    // The errors (a quadrature or a sum over M per checkpoint) on all host cores, then added in run order.
+    records.assign(chunk.runs, RunRecord(layout));
+    std::atomic<uint32_t> next{0};
+    auto work = [&] {
+      for (uint32_t i = next++; i < chunk.runs; i = next++) fill_mixture_record(b.value(), chunk.weights + i * row, records[i]);
+    };
+    std::vector<std::thread> pool;
+    const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), chunk.runs));
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+    for (const RunRecord& r : records) {
+      batch.next() = r;
+      batch.add();
+    }
+  });
+}
+
+}  // namespace klab::optim
