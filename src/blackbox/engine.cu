@@ -69,14 +69,15 @@ Status run_es_cuda(const EsConfig& cfg, uint64_t seed, uint32_t first_run, uint3
   size_t capacity = std::min(kMaxGenomeBytes / genome_bytes_per_run, kMaxOutcomeBytes / (per_run * sizeof(EsOutcome)));
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
-  const size_t genomes_at = cuda_aligned(sizeof(EsConfig)), outcomes_at = genomes_at + cuda_aligned(items * words * sizeof(uint32_t));
-  const size_t bytes = outcomes_at + items * sizeof(EsOutcome);
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(EsConfig)), genomes_at = plan.place(items * words * sizeof(uint32_t));
+  const size_t outcomes_at = plan.place(items * sizeof(EsOutcome));
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
   CudaJob job;
-  if (Status s = job.open(bytes, std::to_string(items) + " landscapes"); !s.ok()) return s;
-  KLAB_CUDA_TRY(cudaMemcpyAsync(job.device, &cfg, sizeof(EsConfig), cudaMemcpyHostToDevice, job.stream));
-  const EsConfig* device_cfg = reinterpret_cast<const EsConfig*>(job.device);
+  if (Status s = job.open(plan.bytes, std::to_string(items) + " landscapes"); !s.ok()) return s;
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(EsConfig)));
+  const EsConfig* device_cfg = reinterpret_cast<const EsConfig*>(job.device + cfg_at);
   uint32_t* genomes = reinterpret_cast<uint32_t*>(job.device + genomes_at);
   EsOutcome* outcomes = reinterpret_cast<EsOutcome*>(job.device + outcomes_at);
 

@@ -57,16 +57,16 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
   size_t capacity = std::min(kNsgaMaxWorkspaceBytes / (per_run * sizes.bytes()), kNsgaMaxOutcomeBytes / (per_run * sizeof(Nsga2Outcome)));
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
-  const size_t outcomes_at = cuda_aligned(sizeof(Nsga2Config)), words_at = outcomes_at + cuda_aligned(items * sizeof(Nsga2Outcome));
-  const size_t ints_at = words_at + cuda_aligned(items * sizes.words * sizeof(uint32_t));
-  const size_t doubles_at = ints_at + cuda_aligned(items * sizes.ints * sizeof(int));
-  const size_t bytes = doubles_at + items * sizes.doubles * sizeof(double);
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(Nsga2Config)), outcomes_at = plan.place(items * sizeof(Nsga2Outcome));
+  const size_t words_at = plan.place(items * sizes.words * sizeof(uint32_t)), ints_at = plan.place(items * sizes.ints * sizeof(int));
+  const size_t doubles_at = plan.place(items * sizes.doubles * sizeof(double));
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
   CudaJob job;
-  if (Status s = job.open(bytes, std::to_string(items) + " NSGA-II runs"); !s.ok()) return s;
-  KLAB_CUDA_TRY(cudaMemcpyAsync(job.device, &cfg, sizeof(Nsga2Config), cudaMemcpyHostToDevice, job.stream));
-  const Nsga2Config* device_cfg = reinterpret_cast<const Nsga2Config*>(job.device);
+  if (Status s = job.open(plan.bytes, std::to_string(items) + " NSGA-II runs"); !s.ok()) return s;
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(Nsga2Config)));
+  const Nsga2Config* device_cfg = reinterpret_cast<const Nsga2Config*>(job.device + cfg_at);
   Nsga2Outcome* outcomes = reinterpret_cast<Nsga2Outcome*>(job.device + outcomes_at);
   uint32_t* words = reinterpret_cast<uint32_t*>(job.device + words_at);
   int* ints = reinterpret_cast<int*>(job.device + ints_at);

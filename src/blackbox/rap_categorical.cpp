@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "blackbox/synthesizers.hpp"
+#include "core/adam.hpp"
 #include "core/lab_math.hpp"
 
 namespace klab::blackbox {
@@ -90,15 +91,8 @@ class RapCategoricalSynthesizer final : public Synthesizer {
   void fit_step(const std::vector<Query>& queries, const Measurements& m) override {
     if (m.index.empty()) return;
     relaxed_marginal_loss(levels_, p_, queries, m, &gradient_);
-    ++t_;
-    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
-    for (size_t c = 0; c < z_.size(); ++c) {
-      const double g = gradient_[c];
-      m1_[c] = b1 * m1_[c] + (1 - b1) * g;
-      m2_[c] = b2 * m2_[c] + (1 - b2) * g * g;
-      z_[c] -= s_.learning_rate * (m1_[c] / c1) / (std::sqrt(m2_[c] / c2) + eps);
-    }
+    const AdamStep adam(++t_);
+    for (size_t c = 0; c < z_.size(); ++c) adam.apply(z_[c], m1_[c], m2_[c], gradient_[c], s_.learning_rate);
     p_ = relaxed_rows(levels_, z_);
   }
 

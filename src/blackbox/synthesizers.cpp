@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "blackbox/categorical.hpp"
+#include "core/adam.hpp"
 #include "core/lab_math.hpp"
 
 namespace klab::blackbox {
@@ -155,20 +156,13 @@ class RapSynthesizer final : public Synthesizer {
       residual_[j] = sum / static_cast<double>(n) - m.noisy[j];
     }
     // ∂L/∂x_i = (2/N) Σ_j r_j ∇q̃_j(x_i); Adam with bias correction, then the clip to [0,1]^d.
-    ++t_;
-    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    const double c1 = 1.0 - math::pow(b1, t_), c2 = 1.0 - math::pow(b2, t_);
+    const AdamStep adam(++t_);
     for (size_t i = 0; i < n; ++i) {
       std::fill(total_.begin(), total_.end(), 0.0);
       for (size_t j = 0; j < k; ++j) add_relaxed_gradient(queries[static_cast<size_t>(m.index[j])], evals_[j * n + i], residual_[j], total_.data());
       for (size_t a = 0; a < d; ++a) {
-        const double g = total_[a] * (2.0 / static_cast<double>(n));
-        double& m1 = m1_[i * d + a];
-        double& m2 = m2_[i * d + a];
         double& x = points_[i][a];
-        m1 = b1 * m1 + (1 - b1) * g;
-        m2 = b2 * m2 + (1 - b2) * g * g;
-        x -= s_.learning_rate * (m1 / c1) / (std::sqrt(m2 / c2) + eps);
+        adam.apply(x, m1_[i * d + a], m2_[i * d + a], total_[a] * (2.0 / static_cast<double>(n)), s_.learning_rate);
         x = std::min(1.0, std::max(0.0, x));
       }
     }

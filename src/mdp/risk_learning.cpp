@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/adam.hpp"
 #include "core/lab_math.hpp"
 
 namespace klab::mdp {
@@ -54,7 +55,7 @@ void EntropicQLearner::sweep(Rng& rng) {
   const double eta = settings_.rate / math::pow(static_cast<double>(sweeps_) + 1.0, settings_.decay);
   const bool adam = settings_.step == EntropicStep::Adam;
   // Adam's bias corrections: every entry is updated once per sweep, so t = sweeps_ + 1 for all.
-  const double c1 = adam ? 1.0 - math::pow(kAdamBeta1, sweeps_ + 1.0) : 1.0, c2 = adam ? 1.0 - math::pow(kAdamBeta2, sweeps_ + 1.0) : 1.0;
+  const AdamStep adam_step(sweeps_ + 1.0);
   for (int h = L.horizon - 1; h >= 0; --h) {
     double* qh = q_.data() + static_cast<size_t>(h) * SA;
     const double* next = h + 1 < L.horizon ? q_.data() + static_cast<size_t>(h + 1) * SA : nullptr;
@@ -72,10 +73,7 @@ void EntropicQLearner::sweep(Rng& rng) {
       const double g = entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
       if (adam) {
         const size_t k = static_cast<size_t>(h) * SA + static_cast<size_t>(i);
-        double &m1 = first_moment_[k], &m2 = second_moment_[k];
-        m1 = kAdamBeta1 * m1 + (1.0 - kAdamBeta1) * g;
-        m2 = kAdamBeta2 * m2 + (1.0 - kAdamBeta2) * g * g;
-        qh[i] -= eta * (m1 / c1) / (std::sqrt(m2 / c2) + kAdamEpsilon);
+        adam_step.apply(qh[i], first_moment_[k], second_moment_[k], g, eta);
       } else {
         qh[i] -= eta * g;
       }

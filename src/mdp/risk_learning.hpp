@@ -44,7 +44,6 @@ namespace klab::mdp {
 
 enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared };
 enum class EntropicStep { Sgd, Adam };
-constexpr double kAdamBeta1 = 0.9, kAdamBeta2 = 0.999, kAdamEpsilon = 1e-8;
 
 // The per-sample loss ℓ(V; y) and its derivative in V, at risk aversion β > 0 (formulas above).
 double entropic_loss(EntropicLoss loss, double v, double y, double beta);

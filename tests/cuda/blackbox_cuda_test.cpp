@@ -31,6 +31,7 @@
 #include "blackbox/es_experiment.hpp"
 #include "core/batch.hpp"
 #include "both_engines.hpp"
+#include "launch_report.hpp"
 #include "gpu_gate.hpp"
 
 namespace {
@@ -160,10 +161,7 @@ bool throughput_case() {
   std::printf("  %.3g evaluations/s, %.3g landscapes/s (%.2f s with transfers and aggregation), kernels alone %.3g evaluations/s (%.2f s)\n",
               stats.evaluations / stats.seconds, static_cast<double>(runs * per_run) / stats.seconds, stats.seconds,
               stats.evaluations / stats.kernel_seconds, stats.kernel_seconds);
-  std::printf("  launch: %d threads/block, %d blocks/SM x %d SMs, %d registers, %zu B local per thread, %u runs per chunk, %d chunk(s), "
-              "%zu MiB of strings\n",
-              stats.threads_per_block, stats.blocks_per_sm, stats.sm_count, stats.registers_per_thread, stats.local_bytes_per_thread,
-              stats.runs_per_chunk, stats.chunks, stats.genome_bytes >> 20);
+  klab::test::print_launch(stats, klab::test::mib_of(stats.genome_bytes, "strings"));
   return ok;
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "both_engines.hpp"
+#include "launch_report.hpp"
 #include "gpu_gate.hpp"
 #include "mdp/engine.hpp"
 #include "mdp/learning_cuda.hpp"
@@ -155,9 +156,7 @@ bool throughput_case() {
               ok ? "ok" : "FAIL");
   std::printf("  %.3g steps/s (%.2f s with transfers and aggregation), kernels alone %.3g steps/s (%.2f s); target >= 5e9\n", stats.steps / stats.seconds,
               stats.seconds, stats.steps / stats.kernel_seconds, stats.kernel_seconds);
-  std::printf("  launch: %d threads/block, %d blocks/SM x %d SMs, %d registers, %zu B local per thread, %u runs per chunk, %d chunk(s), %zu MiB of tables\n",
-              stats.threads_per_block, stats.blocks_per_sm, stats.sm_count, stats.registers_per_thread, stats.local_bytes_per_thread, stats.runs_per_chunk,
-              stats.chunks, stats.table_bytes >> 20);
+  klab::test::print_launch(stats, klab::test::mib_of(stats.table_bytes, "tables"));
   return ok;
 }
 

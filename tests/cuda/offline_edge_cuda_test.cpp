@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "both_engines.hpp"
+#include "launch_report.hpp"
 #include "gpu_gate.hpp"
 #include "offline/edge_cuda.hpp"
 #include "offline/engine.hpp"
@@ -155,9 +156,7 @@ bool throughput_case() {
               checked, ok ? "ok" : "FAIL");
   std::printf("  %.3g Q updates/s (%.2f s with transfers), kernels alone %.3g updates/s (%.2f s)\n", stats.updates / stats.seconds, stats.seconds,
               stats.updates / stats.kernel_seconds, stats.kernel_seconds);
-  std::printf("  launch: %d threads/block, %d blocks/SM x %d SMs, %d registers, %zu B local per thread, %u runs per chunk, %d chunk(s), %zu MiB of tables\n",
-              stats.threads_per_block, stats.blocks_per_sm, stats.sm_count, stats.registers_per_thread, stats.local_bytes_per_thread, stats.runs_per_chunk,
-              stats.chunks, stats.table_bytes >> 20);
+  klab::test::print_launch(stats, klab::test::mib_of(stats.table_bytes, "tables"));
   return ok;
 }
 

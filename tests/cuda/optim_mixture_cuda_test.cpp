@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "both_engines.hpp"
+#include "launch_report.hpp"
 #include "gpu_gate.hpp"
 #include "optim/mixture_cuda.hpp"
 
@@ -155,9 +156,7 @@ bool throughput_case() {
               ok ? "ok" : "FAIL");
   std::printf("  %.3g samples/s at M = 10^5 in the kernels (%.2f s; %.3g component updates/s), %.3g samples/s with the weights' transfer (%.2f s)\n",
               samples / stats.kernel_seconds, stats.kernel_seconds, stats.component_updates / stats.kernel_seconds, samples / stats.seconds, stats.seconds);
-  std::printf("  launch: %d threads/block, %d blocks/SM x %d SMs, %d registers, %zu B local per thread, %u runs per chunk, %d chunk(s)\n",
-              stats.threads_per_block, stats.blocks_per_sm, stats.sm_count, stats.registers_per_thread, stats.local_bytes_per_thread,
-              stats.runs_per_chunk, stats.chunks);
+  klab::test::print_launch(stats);
   return ok;
 }
 
