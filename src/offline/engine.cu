@@ -105,20 +105,22 @@ Status run_edge_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint
 
   std::vector<double> host(items * snapshot_doubles);
   double kernel_seconds = 0.0;
-  for (int c = 0; c < chunks; ++c) {
-    const uint32_t offset = static_cast<uint32_t>(static_cast<size_t>(c) * capacity);
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
-    const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kEdgeThreadsPerBlock - 1) / kEdgeThreadsPerBlock;
-    if (Status s = job.begin_chunk(); !s.ok()) return s;
-    edge_kernel<<<blocks, kEdgeThreadsPerBlock, 0, job.stream>>>(device_cfg, view, run_data, seed, first_run, offset, n, static_cast<int>(max_pairs), q_size,
-                                                                 ring_size, q, q_min, ring, out);
-    if (Status s = job.end_chunk(host.data(), out, threads * snapshot_doubles * sizeof(double), &kernel_seconds); !s.ok()) return s;
-    EdgeChunk chunk;
-    chunk.first_run = first_run + offset;
-    chunk.runs = n;
-    chunk.snapshot = host.data();
-    consume(chunk);
-  }
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, out, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        edge_kernel<<<(threads + kEdgeThreadsPerBlock - 1) / kEdgeThreadsPerBlock, kEdgeThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, view, run_data, seed, first_run, chunk_first - first_run, n, static_cast<int>(max_pairs), q_size, ring_size, q, q_min, ring,
+            out);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t) {
+        EdgeChunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.snapshot = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds, snapshot_doubles);
+  if (!run.ok()) return run;
   if (stats) {
     record_job(fit, kEdgeThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
     stats->table_bytes = items * bytes_per_item;
