@@ -34,7 +34,7 @@ const char* kUsage =
     "  --config FILE       start from a config.json written by an earlier run\n"
     "  --runs N            independent runs, 1..10000000 (default: the demo's default)\n"
     "  --seed S            random seed, 0..2^64-1 (default 1)\n"
-    "  --threads T         worker threads, 0 = all cores (default 0)\n"
+    "  --threads T         worker threads (with --backend cuda: the host's), 0 = all cores (default 0)\n"
     "  --backend cpu|cuda  engine (cuda only for demos with a CUDA engine, on a machine with a GPU)\n"
     "  --out DIR           the result folder: config.json, summary.json, curves.csv, figure.svg\n"
     "  --overwrite         replace an earlier result folder DIR\n"

@@ -88,6 +88,7 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
                                    : cluster.size() > 1           ? ProgressBar::Style::Log
                                                                   : ProgressBar::Style::Off;
   ProgressBar bar(style, err, static_cast<uint64_t>(spec.runs) * points.size(), first);
+  const ScopedThreadLimit thread_limit(spec.threads);  // --threads bounds the CUDA path's host work too
   *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, spec.backend, [&](double f) { bar.update(f); }, &guard.flag());
   bar.finish();
   if (cluster.leader() && !outcome->complete) {

@@ -102,12 +102,21 @@ void BatchResult::curve(size_t series, size_t metric, std::vector<double>* mean,
   }
 }
 
+namespace {
+std::atomic<int> g_thread_limit{0};
+}
+
+ScopedThreadLimit::ScopedThreadLimit(int threads) : previous_(g_thread_limit.exchange(std::max(0, threads))) {}
+ScopedThreadLimit::~ScopedThreadLimit() { g_thread_limit.store(previous_); }
+
 int default_thread_count() {
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
   return 1;
 #else
   const unsigned n = std::thread::hardware_concurrency();
-  return n ? static_cast<int>(n) : 1;
+  const int cores = n ? static_cast<int>(n) : 1;
+  const int limit = g_thread_limit.load();
+  return limit > 0 ? std::min(limit, cores) : cores;
 #endif
 }
 

@@ -115,7 +115,20 @@ class BatchJob {
   double cursor_work_ = 0.0;           // work done so far in that run
 };
 
+// Threads a job uses when it is not told (BatchJob with threads <= 0, and the host side of the CUDA
+// engines): every core, or at most n while a ScopedThreadLimit(n) lives — `klab run/sweep --threads n`
+// holds one for the job, so that --threads also bounds the CUDA path's host work.
 int default_thread_count();
+class ScopedThreadLimit {
+ public:
+  explicit ScopedThreadLimit(int threads);  // <= 0: no limit
+  ~ScopedThreadLimit();
+  ScopedThreadLimit(const ScopedThreadLimit&) = delete;
+  ScopedThreadLimit& operator=(const ScopedThreadLimit&) = delete;
+
+ private:
+  int previous_;
+};
 
 // A whole job on the experiment's CUDA engine in one call (tests and benchmarks; `klab run
 // --backend cuda` goes through src/dist in chunks of blocks): blocks 0..block_count(runs) − 1 of

@@ -301,7 +301,7 @@ Status SamplersExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_
   // cell to cell): a thread's kernels run while the others measure their particles on the host.
   // A block of kBlockRuns runs at a time; its records are then pushed in run order, exactly like
   // run_block.
-  const uint32_t threads = std::max(1u, std::min({std::thread::hardware_concurrency(), kBlockRuns, runs}));
+  const uint32_t threads = std::max(1u, std::min({static_cast<uint32_t>(default_thread_count()), kBlockRuns, runs}));
   const std::shared_ptr<const GaussianPaths> paths = this->paths();
   std::vector<std::unique_ptr<CudaParticleEngine>> engines;
   for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());

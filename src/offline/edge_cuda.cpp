@@ -54,7 +54,7 @@ Expected<EdgeBatch> edge_batch(const EdgeExperiment& e, uint64_t seed, uint32_t 
   std::vector<Expected<OfflineProblem>> built(runs, Status::error("not built"));
   EdgeBatch b;
   b.edges.resize(runs);
-  const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), runs));
+  const unsigned threads = std::max(1u, std::min(static_cast<unsigned>(default_thread_count()), runs));
   auto work = [&](unsigned t) {
     for (uint32_t r = t; r < runs; r += threads) {
       built[r] = e.problem(seed, first_run + r);
@@ -110,7 +110,7 @@ Status EdgeExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t fi
   const size_t per_run = static_cast<size_t>(c.value().n_series) * c.value().n_snapshots * batch.value().pool.max_pairs();
   // The exact evaluations (a linear solve per checkpoint and learner) cost more than the learners
   // themselves: a chunk's records are filled on every core, then added in run order.
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = static_cast<unsigned>(default_thread_count());
   return run_edge_cuda(c.value(), batch.value().pool, seed, ordered.first_run(), ordered.run_count(), [&](const EdgeChunk& chunk) {
     std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
     auto work = [&](uint32_t t) {

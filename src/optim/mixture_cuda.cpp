@@ -63,7 +63,7 @@ Status MixtureExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t
       for (uint32_t i = next++; i < chunk.runs; i = next++) fill_mixture_record(b.value(), chunk.weights + i * row, records[i]);
     };
     std::vector<std::thread> pool;
-    const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), chunk.runs));
+    const unsigned threads = std::max(1u, std::min(static_cast<unsigned>(default_thread_count()), chunk.runs));
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
     for (std::thread& t : pool) t.join();
     for (const RunRecord& r : records) {

@@ -156,3 +156,18 @@ TEST_CASE("dist units: unit sizes") {
   wide.observe(1u << 20, 1e-3);
   CHECK(wide.next(1u << 30, 1u << 30, 1) == klab::kMaxUnitBytes >> 20);
 }
+
+// `--threads n` bounds the threads a job takes by default, the CUDA path's host work included.
+TEST_CASE("dist units: --threads limits the default thread count") {
+  const int cores = klab::default_thread_count();
+  {
+    const klab::ScopedThreadLimit one(1);
+    CHECK(klab::default_thread_count() == 1);
+    {
+      const klab::ScopedThreadLimit many(cores + 5);
+      CHECK(klab::default_thread_count() == cores);  // never more threads than cores
+    }
+    CHECK(klab::default_thread_count() == 1);
+  }
+  CHECK(klab::default_thread_count() == cores);
+}
