@@ -157,10 +157,9 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
   const size_t m = static_cast<size_t>(model_.components);
   for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
   start_ = mixture_start(p_, model_.components);
-  scratch_.resize(m);
   weights_.assign(methods_.size(), start_);
   for (size_t s = 0; s < methods_.size(); ++s)
-    if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components, scratch_.data());
+    if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components);
   f_.resize(m);
   counts_.assign(m, 0.0);
   keep_samples_ = uses(p_, Method::Em);
@@ -175,7 +174,7 @@ void MixtureRun::step() {
     double* w = weights_[s].data();
     switch (methods_[s]) {
       case Method::SmdEntropic: entropic_step(w, f_.data(), m, p_.entropic_step / (t + 1.0 + p_.entropic_step)); break;
-      case Method::SmdEuclidean: euclidean_step(w, f_.data(), m, p_.euclid_step / (t + 1.0), p_.floor / m, scratch_.data()); break;
+      case Method::SmdEuclidean: euclidean_step(w, f_.data(), m, p_.euclid_step / (t + 1.0), p_.floor / m); break;
       case Method::Em:
       case Method::Frequency:
       case Method::Laplace: break;  // batch estimators: computed when asked
