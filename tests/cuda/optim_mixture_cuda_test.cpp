@@ -89,38 +89,38 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   return differing == 0;
 }
 
+// A case of part 1: its parameters, and its samples and runs in the full and the --quick mode.
+struct EqualityCase {
+  const char* name;
+  Params params;
+  const char *samples, *quick_samples;
+  uint32_t runs, quick_runs;
+};
+
 bool per_run_equality(bool quick) {
   std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: every weight bit for bit" : "release build: weights within 1e-9 relative");
-  const std::string n = quick ? "200" : "2000";
-  bool ok = runs_match("simplex: M = 3, one zero category", {{"methods", "smd_entropic"}, {"samples", n}, {"start_1", "3"}}, quick ? 8 : 64);
-  ok = runs_match("point masses: M = 10^4, 100 zeros, c = 2",
-                  {{"methods", "smd_entropic"}, {"components", "10000"}, {"zeros", "100"}, {"samples", quick ? "100" : "500"}, {"entropic_step", "2"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("1-D bumps: M = 1000, sigma = 0.02, c = 4",
-                  {{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"samples", quick ? "100" : "1000"},
-                   {"entropic_step", "4"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("2-D bumps: s = 40 (M = 1600), sigma = 0.05",
-                  {{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "40"}, {"samples", quick ? "100" : "1000"}}, quick ? 2 : 16) &&
-       ok;
-  // Euclidean SMD (the projection's block reductions), with entropic SMD alongside on the simplex.
-  ok = runs_match("Euclidean + entropic, simplex M = 3", {{"methods", "smd_euclidean,smd_entropic"}, {"samples", n}, {"start_1", "3"}}, quick ? 8 : 64) &&
-       ok;
-  ok = runs_match("Euclidean: point masses M = 10^4, floor 0.01",
-                  {{"methods", "smd_euclidean"}, {"components", "10000"}, {"zeros", "100"}, {"samples", quick ? "100" : "500"}, {"floor", "0.01"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("Euclidean: 1-D bumps M = 1000, sigma = 0.02",
-                  {{"methods", "smd_euclidean"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"samples", quick ? "100" : "1000"},
-                   {"euclid_step", "0.05"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("Euclidean: 2-D bumps s = 40 (M = 1600)",
-                  {{"methods", "smd_euclidean"}, {"target", "bumps2d"}, {"side", "40"}, {"samples", quick ? "100" : "1000"}, {"euclid_step", "0.02"}},
-                  quick ? 2 : 16) &&
-       ok;
+  const std::vector<EqualityCase> cases = {
+      {"simplex: M = 3, one zero category", {{"methods", "smd_entropic"}, {"start_1", "3"}}, "2000", "200", 64, 8},
+      {"point masses: M = 10^4, 100 zeros, c = 2", {{"methods", "smd_entropic"}, {"components", "10000"}, {"zeros", "100"}, {"entropic_step", "2"}},
+       "500", "100", 16, 2},
+      {"1-D bumps: M = 1000, sigma = 0.02, c = 4",
+       {{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"entropic_step", "4"}}, "1000", "100", 16, 2},
+      {"2-D bumps: s = 40 (M = 1600), sigma = 0.05", {{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "40"}}, "1000", "100", 16, 2},
+      // Euclidean SMD (the projection's block reductions), with entropic SMD alongside on the simplex.
+      {"Euclidean + entropic, simplex M = 3", {{"methods", "smd_euclidean,smd_entropic"}, {"start_1", "3"}}, "2000", "200", 64, 8},
+      {"Euclidean: point masses M = 10^4, floor 0.01", {{"methods", "smd_euclidean"}, {"components", "10000"}, {"zeros", "100"}, {"floor", "0.01"}},
+       "500", "100", 16, 2},
+      {"Euclidean: 1-D bumps M = 1000, sigma = 0.02",
+       {{"methods", "smd_euclidean"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"euclid_step", "0.05"}}, "1000", "100", 16, 2},
+      {"Euclidean: 2-D bumps s = 40 (M = 1600)", {{"methods", "smd_euclidean"}, {"target", "bumps2d"}, {"side", "40"}, {"euclid_step", "0.02"}}, "1000",
+       "100", 16, 2},
+  };
+  bool ok = true;
+  for (const EqualityCase& c : cases) {
+    Params params = c.params;
+    params.push_back({"samples", quick ? c.quick_samples : c.samples});
+    ok = runs_match(c.name, params, quick ? c.quick_runs : c.runs) && ok;
+  }
   return ok;
 }
 
