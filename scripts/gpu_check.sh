@@ -166,7 +166,7 @@ for variant in release strict; do
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
   # offline.edge_of_reach's learners (src/offline/engine.cu)
   DETAIL_GREP="FAIL|SKIP|differ|updates/s" step "test $variant: offline.edge_of_reach CPU = GPU" 150 "$dir/tests/klab_offline_cuda_tests"
-  # optim.mixture: entropic SMD, one block per run (weights bit for bit in strict; samples/s at M = 10^5).
+  # optim.mixture: entropic and Euclidean SMD, one block per run (weights bit for bit in strict; samples/s at M = 10^5).
   DETAIL_GREP="FAIL|SKIP|differ|outside|samples/s" step "test $variant: optim.mixture CPU = GPU" 150 "$dir/tests/klab_optim_cuda_tests"
 done
 
@@ -291,6 +291,10 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   mixture_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_entropic, bumps M = 300, 64 runs" --set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64; }
   export -f mixture_cmp
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture cuda = cpu, bytes" 60 bash -c 'mixture_cmp strict 1'
+  # optim.mixture: Euclidean SMD (Michelot's projection, block reductions) and entropic SMD, 2-D bumps s = 20 (M = 400, 2 chunks), 64 runs.
+  mixture_euclid_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_euclidean + smd_entropic, 2-D bumps s = 20, 64 runs" --set methods=smd_entropic,smd_euclidean --set target=bumps2d --set side=20 --set width=0.1 --set euclid_step=0.1 --set samples=2000 --runs 64; }
+  export -f mixture_euclid_cmp
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture Euclidean cuda = cpu, bytes" 60 bash -c 'mixture_euclid_cmp strict 1'
   [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
 fi
 

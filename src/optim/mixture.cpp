@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <functional>
 
 #include "core/divergences.hpp"
 #include "core/lab_math.hpp"
 #include "core/samplers.hpp"
 #include "optim/mixture_kernels.hpp"
+#include "optim/simplex_projection.hpp"
 
 namespace klab::optim {
 
@@ -120,26 +120,17 @@ bool entropic_step(double* w, const double* f, int m, double eta) {
   return true;
 }
 
-void project_truncated_simplex(double* w, int m, double floor, double* scratch) {
-  // v = w − δ onto {v ≥ 0, Σ v = z}, z = 1 − Mδ: v_i = max(0, v_i − τ) with τ from the sorted values.
-  const double z = 1.0 - m * floor;
-  for (int i = 0; i < m; ++i) scratch[i] = w[i] - floor;
-  std::sort(scratch, scratch + m, std::greater<double>());
-  double cumulative = 0.0, tau = 0.0;
-  for (int k = 0; k < m; ++k) {
-    cumulative += scratch[k];
-    const double t = (cumulative - z) / (k + 1);
-    if (scratch[k] - t > 0.0) tau = t;
-  }
-  for (int i = 0; i < m; ++i) w[i] = floor + std::max(0.0, w[i] - floor - tau);
+void project_truncated_simplex(double* w, int m, double floor) {
+  std::array<double, kMaxComponentChunks> sums, counts;  // (chunks) each pass's partial sums and counts
+  project_truncated_simplex_chunked(w, m, floor, sums.data(), counts.data());
 }
 
-bool euclidean_step(double* w, const double* f, int m, double eta, double floor, double* scratch) {
+bool euclidean_step(double* w, const double* f, int m, double eta, double floor) {
   const double p = mixture_density(w, f, m);
   if (!(p > 0.0)) return false;
   const double gain = eta / p;  // w − η g with g_i = −f_i/p
   for (int i = 0; i < m; ++i) w[i] += gain * f[i];
-  project_truncated_simplex(w, m, floor, scratch);
+  project_truncated_simplex(w, m, floor);
   return true;
 }
 

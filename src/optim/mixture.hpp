@@ -85,11 +85,11 @@ double mixture_density(const double* w, const double* f, int m);
 
 // The entropic step above, in place. Returns false (w unchanged) when p_w(x) = 0.
 bool entropic_step(double* w, const double* f, int m, double eta);
-// The projected Euclidean step above, in place (scratch: M doubles). False when p_w(x) = 0.
-bool euclidean_step(double* w, const double* f, int m, double eta, double floor, double* scratch);
-// Euclidean projection onto Δ_δ: δ + the projection of w − δ onto {v ≥ 0, Σ v = 1 − Mδ}
-// (sort-based, Held–Wolfe–Crowder 1974 / Duchi et al. 2008), in place.
-void project_truncated_simplex(double* w, int m, double floor, double* scratch);
+// The projected Euclidean step above, in place. False when p_w(x) = 0.
+bool euclidean_step(double* w, const double* f, int m, double eta, double floor);
+// Euclidean projection onto Δ_δ: δ + the projection of w − δ onto {v ≥ 0, Σ v = 1 − Mδ}, in place, by
+// Michelot's sort-free passes in the fixed chunk order the CUDA engine uses (simplex_projection.hpp).
+void project_truncated_simplex(double* w, int m, double floor);
 
 // Batch EM on samples x_1..x_n (values; categorical: indices), from uniform weights. Returns the
 // number of sweeps taken (≤ max_sweeps). Categorical samples are reduced to counts first.

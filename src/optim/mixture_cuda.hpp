@@ -16,14 +16,14 @@ struct MixtureBatch {
   MixtureBatchConfig cfg;
   MixtureModel model;
   AliasTable alias;
-  std::vector<double> start;  // (M) w_0
+  std::vector<double> start;  // (methods, M) each method's w_0 (smd_euclidean's projected onto Δ_δ)
   MixtureTables tables() const { return {alias.accept.data(), alias.alias.data(), start.data()}; }
 };
 
 // The batch of the experiment's parameters, or an error naming what the engine does not run (it
-// runs smd_entropic, on every target).
+// runs smd_entropic and smd_euclidean, on every target).
 Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e);
-// One run's record from its weights after each checkpoint ((checkpoints, M), series slot 0).
+// One run's record from each method's weights after each checkpoint ((methods, checkpoints, M), series slot = method).
 void fill_mixture_record(const MixtureBatch& b, const double* weights, RunRecord& out);
 
 }  // namespace klab::optim

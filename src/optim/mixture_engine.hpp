@@ -1,18 +1,25 @@
-// Batched optim.mixture runs of entropic SMD as flat arrays: the CUDA engine (mixture_engine.cu, one
-// GPU block per run, its threads over the component chunks of mixture_kernels.hpp) and its host twin
-// (mixture_engine_host.cpp, the same phases chunk after chunk) run the same KLAB_INLINE code as the
-// CPU engine's MixtureRun (sample_target → sample_point, evaluate_components → bump_chunk / bump_row,
-// mixture_density → chunk_density + pairwise_combine, entropic_step → entropic_factor), so the
+// Batched optim.mixture runs of the two SMD estimators as flat arrays: the CUDA engine
+// (mixture_engine.cu, one GPU block per run, its threads over the component chunks of
+// mixture_kernels.hpp) and its host twin (mixture_engine_host.cpp, the same phases chunk after chunk)
+// run the same KLAB_INLINE code as the CPU engine's MixtureRun (sample_target → sample_point,
+// evaluate_components → bump_chunk / bump_row, mixture_density → chunk_density + pairwise_combine,
+// entropic_step → entropic_factor, project_truncated_simplex → simplex_projection.hpp), so the
 // weights at every checkpoint equal the CPU engine's bit for bit. Every dictionary (categorical,
-// 1-D and 2-D bumps); smd_entropic only (the other estimators run on --backend cpu).
+// 1-D and 2-D bumps); smd_entropic and smd_euclidean (EM and the counting estimators run on --backend cpu).
 //
-// A sample, as phases (a GPU block runs each phase's chunks in parallel, __syncthreads between):
+// A run, per method (the methods one after another, each from its own w_0 and the run's sample
+// stream from its start: the same samples the CPU engine feeds all methods in lockstep), a sample as
+// phases (a GPU block runs each phase's chunks in parallel, __syncthreads between):
 //   1. draw x_t ∼ p (stream (seed, run, 0), alias table of w*); 2-D bumps: the two rows of 1-D factors;
 //   2. for every chunk c: f_i(x_t) for i in c, and the chunk's partial density Σ_{i∈c} w_i f_i;
 //   3. p_w(x_t): the chunks' sums added by the pairwise tree;
-//   4. if p_w(x_t) > 0: w_i ← w_i ((1 − η_t) + (η_t/p) f_i) for every i, η_t = c/(t + 1 + c);
+//   4. if p_w(x_t) > 0: entropic: w_i ← w_i ((1 − η_t) + (η_t/p) f_i), η_t = c/(t + 1 + c);
+//      Euclidean: w_i ← w_i + (η_t/p) f_i, η_t = η₀/(t + 1), then Michelot's passes (per chunk a sum
+//      and a count of the active w_i − δ, the pairwise tree, τ; until the count stops changing) and
+//      w_i ← δ + max(0, w_i − δ − τ);
 //   5. after a checkpoint's sample: w copied to the run's output row.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -25,6 +32,10 @@ namespace klab::optim {
 
 constexpr int kMaxMixtureCheckpoints = 30;  // the layout's log-spaced sample counts
 
+// The estimators the engine runs (series of the experiment, in its order).
+enum class MixtureEngineMethod { Entropic, Euclidean };
+constexpr int kMaxMixtureEngineMethods = 2;
+
 // Everything a run needs but its tables, as plain data (copied to the GPU as it is).
 struct MixtureBatchConfig {
   Dictionary dictionary = Dictionary::Categorical;
@@ -33,12 +44,17 @@ struct MixtureBatchConfig {
   double spacing = 0.0;    // h: 1/(M − 1), bumps2d 1/(s − 1)
   double width = 0.0;      // σ
   long long samples = 0;   // n
-  double entropic_step = 1.0;  // c
+  double entropic_step = 1.0;  // c of smd_entropic
+  double euclid_step = 1.0;    // η₀ of smd_euclidean
+  double floor = 0.0;          // smd_euclidean: δ = floor/M
+  int n_methods = 0;
+  MixtureEngineMethod method[kMaxMixtureEngineMethods] = {};
   int n_checkpoints = 0;
   long long checkpoint[kMaxMixtureCheckpoints] = {};  // record after these sample counts (increasing)
 };
 
-// The run-independent tables, wherever they live: the alias table of w* and the start w_0 (M each).
+// The run-independent tables, wherever they live: the alias table of w* (M each) and each method's
+// start w_0 ((n_methods, M); smd_euclidean's projected onto Δ_δ).
 struct MixtureTables {
   const double* accept;
   const uint32_t* alias;
@@ -77,11 +93,19 @@ KLAB_INLINE double mixture_chunk_phase(const MixtureBatchConfig& c, const Mixtur
   return chunk_density(w, f, a, b);
 }
 
-// η_t of sample t (0-based), as MixtureRun::step computes it.
-KLAB_INLINE double mixture_eta(const MixtureBatchConfig& c, long long t) { return c.entropic_step / (static_cast<double>(t) + 1.0 + c.entropic_step); }
+// The doubles of one run's output: (n_methods, n_checkpoints, M).
+KLAB_INLINE size_t mixture_row(const MixtureBatchConfig& c) {
+  return static_cast<size_t>(c.n_methods) * static_cast<size_t>(c.n_checkpoints) * static_cast<size_t>(c.components);
+}
+
+// η_t of sample t (0-based) for a method, as MixtureRun::step computes it.
+KLAB_INLINE double mixture_eta(const MixtureBatchConfig& c, MixtureEngineMethod method, long long t) {
+  const double n = static_cast<double>(t);
+  return method == MixtureEngineMethod::Entropic ? c.entropic_step / (n + 1.0 + c.entropic_step) : c.euclid_step / (n + 1.0);
+}
 
 // The host twin: runs first_run .. first_run + runs − 1, one after another, on this CPU. Output
-// (runs, n_checkpoints, M), run-major: the weights after each checkpoint's sample.
+// (runs, n_methods, n_checkpoints, M), run-major: each method's weights after each checkpoint's sample.
 void run_mixture_batch_host(const MixtureBatchConfig& cfg, const MixtureTables& tables, uint64_t seed, uint32_t first_run, uint32_t runs,
                             std::vector<double>* out);
 
@@ -92,7 +116,7 @@ struct MixtureChunk {
 };
 
 struct MixtureCudaStats : CudaJobStats {
-  double component_updates = 0.0;  // runs · n · M
+  double component_updates = 0.0;  // runs · methods · n · M
 };
 
 // Runs first_run .. first_run + runs − 1 on the GPU in chunks of runs (at most 4 GiB of checkpoint

@@ -78,7 +78,7 @@ class MixtureRun {
   std::vector<MixtureMethod> methods_;
   std::vector<double> start_;                 // (M) w_0
   std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
-  std::vector<double> f_, scratch_, counts_;  // (M) f(x_t), projection scratch, category counts
+  std::vector<double> f_, counts_;            // (M) f(x_t), category counts
   std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;
   long long t_ = 0;
@@ -96,7 +96,7 @@ class MixtureExperiment final : public ExperimentOf<MixtureParams, MixtureExperi
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
-  // The CUDA engine (mixture_cuda.cpp): smd_entropic on categorical and 1-D bump targets.
+  // The CUDA engine (mixture_cuda.cpp): smd_entropic and smd_euclidean on every target.
   bool has_cuda_engine() const override { return true; }
   Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
                          std::vector<SlotStats>* blocks) const override;

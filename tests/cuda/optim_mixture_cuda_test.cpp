@@ -1,17 +1,19 @@
-// CPU vs CUDA for optim.mixture's entropic SMD (src/optim/mixture_engine.cu: one block per run, its
-// threads over the component chunks, the same KLAB_INLINE phases as the CPU engine's MixtureRun):
+// CPU vs CUDA for optim.mixture's entropic and Euclidean SMD (src/optim/mixture_engine.cu: one block
+// per run, its threads over the component chunks, the same KLAB_INLINE phases as the CPU engine's MixtureRun):
 //   1. per-run equality with the host twin (mixture_engine_host.cpp; tests/unit/optim_mixture_engine_test.cpp
 //      shows the host twin equals the CPU engine run by run): the weights after every checkpoint on
 //      the simplex (M = 3), point masses over 40 chunks (M = 10⁴), 1-D bumps over 4 chunks
-//      (M = 1000) and 2-D bumps over 7 chunks (s = 40, M = 1600). The sample indices are integer work (alias draws); the weights are products and
+//      (M = 1000) and 2-D bumps over 7 chunks (s = 40, M = 1600), entropic SMD and then Euclidean SMD
+//      (Michelot's projection: block reductions of sums and counts). The sample indices are integer work (alias draws); the weights are products and
 //      fixed-order sums: in a strict build (the lab's exp/log/cos, no fused multiply-add) every
 //      weight must be bit-identical; in a release build CUDA's exp and fused multiply-adds move last
-//      bits, so weights are compared within 1e-9 relative;
+//      bits, so weights are compared within 1e-9 relative (a Euclidean weight that sits at the floor δ in
+//      one and just above it in the other would show here);
 //   2. `run_cuda_job` (the --backend cuda engine) against the CPU engine's BatchJob on all cores, bumps
-//      M = 200, 256 runs: every curve and final statistic identical in a strict build, the final
+//      M = 200, both SMD methods, 256 runs: every curve and final statistic identical in a strict build, the final
 //      means within 4 standard errors otherwise (statistical agreement);
-//   3. the throughput case: point masses, M = 10⁵ (391 chunks, 256 threads per block), n = 1000
-//      samples, 200 runs (one chunk): 4 runs spread over the batch equal the host twin's, and samples/s are
+//   3. the throughput cases: point masses, M = 10⁵ (391 chunks, 256 threads per block), n = 1000
+//      samples, 200 runs (one chunk), entropic then Euclidean SMD: 4 runs spread over the batch equal the host twin's, and samples/s are
 //      printed (issue 8 asks for samples/s at M = 10⁵; not asserted).
 // `--quick`: part 1 on fewer runs and samples (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
@@ -71,7 +73,7 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   MixtureExperiment e;
   MixtureBatch b;
   if (!make_batch(e, params, &b)) return false;
-  const size_t row = static_cast<size_t>(b.cfg.n_checkpoints) * static_cast<size_t>(b.cfg.components);
+  const size_t row = mixture_row(b.cfg);
   std::vector<double> gpu(runs * row);
   const klab::Status s = run_mixture_cuda(b.cfg, b.tables(), 11, 5, runs, [&](const MixtureChunk& c) {
     std::copy(c.weights, c.weights + c.runs * row, gpu.begin() + static_cast<long>((c.first_run - 5) * row));
@@ -87,55 +89,77 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   return differing == 0;
 }
 
+// A case of part 1: its parameters, and its samples and runs in the full and the --quick mode.
+struct EqualityCase {
+  const char* name;
+  Params params;
+  const char *samples, *quick_samples;
+  uint32_t runs, quick_runs;
+};
+
 bool per_run_equality(bool quick) {
   std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: every weight bit for bit" : "release build: weights within 1e-9 relative");
-  const std::string n = quick ? "200" : "2000";
-  bool ok = runs_match("simplex: M = 3, one zero category", {{"methods", "smd_entropic"}, {"samples", n}, {"start_1", "3"}}, quick ? 8 : 64);
-  ok = runs_match("point masses: M = 10^4, 100 zeros, c = 2",
-                  {{"methods", "smd_entropic"}, {"components", "10000"}, {"zeros", "100"}, {"samples", quick ? "100" : "500"}, {"entropic_step", "2"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("1-D bumps: M = 1000, sigma = 0.02, c = 4",
-                  {{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"samples", quick ? "100" : "1000"},
-                   {"entropic_step", "4"}},
-                  quick ? 2 : 16) &&
-       ok;
-  ok = runs_match("2-D bumps: s = 40 (M = 1600), sigma = 0.05",
-                  {{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "40"}, {"samples", quick ? "100" : "1000"}}, quick ? 2 : 16) &&
-       ok;
+  const std::vector<EqualityCase> cases = {
+      {"simplex: M = 3, one zero category", {{"methods", "smd_entropic"}, {"start_1", "3"}}, "2000", "200", 64, 8},
+      {"point masses: M = 10^4, 100 zeros, c = 2", {{"methods", "smd_entropic"}, {"components", "10000"}, {"zeros", "100"}, {"entropic_step", "2"}},
+       "500", "100", 16, 2},
+      {"1-D bumps: M = 1000, sigma = 0.02, c = 4",
+       {{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"entropic_step", "4"}}, "1000", "100", 16, 2},
+      {"2-D bumps: s = 40 (M = 1600), sigma = 0.05", {{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "40"}}, "1000", "100", 16, 2},
+      // Euclidean SMD (the projection's block reductions), with entropic SMD alongside on the simplex.
+      {"Euclidean + entropic, simplex M = 3", {{"methods", "smd_euclidean,smd_entropic"}, {"start_1", "3"}}, "2000", "200", 64, 8},
+      {"Euclidean: point masses M = 10^4, floor 0.01", {{"methods", "smd_euclidean"}, {"components", "10000"}, {"zeros", "100"}, {"floor", "0.01"}},
+       "500", "100", 16, 2},
+      {"Euclidean: 1-D bumps M = 1000, sigma = 0.02",
+       {{"methods", "smd_euclidean"}, {"target", "bumps"}, {"components", "1000"}, {"width", "0.02"}, {"euclid_step", "0.05"}}, "1000", "100", 16, 2},
+      {"Euclidean: 2-D bumps s = 40 (M = 1600)", {{"methods", "smd_euclidean"}, {"target", "bumps2d"}, {"side", "40"}, {"euclid_step", "0.02"}}, "1000",
+       "100", 16, 2},
+  };
+  bool ok = true;
+  for (const EqualityCase& c : cases) {
+    Params params = c.params;
+    params.push_back({"samples", quick ? c.quick_samples : c.samples});
+    ok = runs_match(c.name, params, quick ? c.quick_runs : c.runs) && ok;
+  }
   return ok;
 }
 
 bool batch_statistics_agree() {
   MixtureExperiment e;
-  if (!e.params().set_texts({{"methods", "smd_entropic"}, {"target", "bumps"}, {"components", "200"}, {"samples", "2000"}, {"entropic_step", "4"}}).ok())
+  if (!e.params()
+           .set_texts({{"methods", "smd_entropic,smd_euclidean"}, {"target", "bumps"}, {"components", "200"}, {"samples", "2000"}, {"entropic_step", "4"},
+                       {"euclid_step", "0.05"}})
+           .ok())
     return false;
   klab::BatchResult gpu, cpu;
   if (!klab::test::run_both_engines(e, 5, 256, &gpu, &cpu)) return false;
   size_t differing = 0, total = 0;
-  for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) {
-    const klab::RunningStat &g = gpu.final_stat(0, m), &c = cpu.final_stat(0, m);
-    const double se = std::sqrt(g.sem() * g.sem() + c.sem() * c.sem());
-    const bool same = kStrict ? g.mean() == c.mean() && g.sem() == c.sem() : g.mean() == c.mean() || std::fabs(g.mean() - c.mean()) <= 4 * se;
-    differing += same ? 0 : 1;
-  }
+  for (size_t s = 0; s < cpu.layout.series.size(); ++s)
+    for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) {
+      const klab::RunningStat &g = gpu.final_stat(s, m), &c = cpu.final_stat(s, m);
+      const double se = std::sqrt(g.sem() * g.sem() + c.sem() * c.sem());
+      const bool same = kStrict ? g.mean() == c.mean() && g.sem() == c.sem() : g.mean() == c.mean() || std::fabs(g.mean() - c.mean()) <= 4 * se;
+      differing += same ? 0 : 1;
+    }
   if (kStrict)
     for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total)
       differing += gpu.stats.curves[i].mean() == cpu.stats.curves[i].mean() && gpu.stats.curves[i].sem() == cpu.stats.curves[i].sem() ? 0 : 1;
   const bool ok = differing == 0;
-  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), bumps M = 200, n = 2000, 256 runs: %zu of %zu statistics %s  %s\n", differing,
-              total, kStrict ? "differ" : "outside 4 SE", ok ? "ok" : "FAIL");
-  std::printf("  final KL GPU %.6g +- %.2g, CPU %.6g +- %.2g; GPU %.2f s, CPU engine on all cores %.2f s\n", gpu.final_stat(0, 0).mean(),
-              gpu.final_stat(0, 0).sem(), cpu.final_stat(0, 0).mean(), cpu.final_stat(0, 0).sem(), gpu.seconds, cpu.seconds);
+  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), bumps M = 200, n = 2000, entropic + Euclidean, 256 runs: %zu of %zu statistics %s  %s\n",
+              differing, total, kStrict ? "differ" : "outside 4 SE", ok ? "ok" : "FAIL");
+  for (size_t s = 0; s < cpu.layout.series.size(); ++s)
+    std::printf("  %s final KL GPU %.6g +- %.2g, CPU %.6g +- %.2g\n", cpu.layout.series[s].c_str(), gpu.final_stat(s, 0).mean(), gpu.final_stat(s, 0).sem(),
+                cpu.final_stat(s, 0).mean(), cpu.final_stat(s, 0).sem());
+  std::printf("  GPU %.2f s, CPU engine on all cores %.2f s\n", gpu.seconds, cpu.seconds);
   return ok;
 }
 
-bool throughput_case() {
+bool throughput_case(const char* method) {
   MixtureExperiment e;
   MixtureBatch b;
-  if (!make_batch(e, {{"methods", "smd_entropic"}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, &b)) return false;
+  if (!make_batch(e, {{"methods", method}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, &b)) return false;
   const uint32_t runs = 200;
-  const size_t row = static_cast<size_t>(b.cfg.n_checkpoints) * static_cast<size_t>(b.cfg.components);
+  const size_t row = mixture_row(b.cfg);
   const std::vector<uint32_t> checked = {0, 66, 133, 199};
   size_t differing = 0, seen = 0;
   MixtureCudaStats stats;
@@ -147,13 +171,13 @@ bool throughput_case() {
       }
   }, &stats);
   if (!s.ok()) {
-    std::printf("FAIL: throughput case: %s\n", s.message().c_str());
+    std::printf("FAIL: throughput case %s: %s\n", method, s.message().c_str());
     return false;
   }
   const bool ok = seen == checked.size() && differing == 0;
   const double samples = static_cast<double>(runs) * static_cast<double>(b.cfg.samples);
-  std::printf("3. point masses, M = 10^5, n = 1000, %u runs: %zu of %zu sampled runs differ from the host twin  %s\n", runs, differing, seen,
-              ok ? "ok" : "FAIL");
+  std::printf("3. %s, point masses, M = 10^5, n = 1000, %u runs: %zu of %zu sampled runs differ from the host twin  %s\n", method, runs, differing,
+              seen, ok ? "ok" : "FAIL");
   std::printf("  %.3g samples/s at M = 10^5 in the kernels (%.2f s; %.3g component updates/s), %.3g samples/s with the weights' transfer (%.2f s)\n",
               samples / stats.kernel_seconds, stats.kernel_seconds, stats.component_updates / stats.kernel_seconds, samples / stats.seconds, stats.seconds);
   klab::test::print_launch(stats);
@@ -168,7 +192,8 @@ int main(int argc, char** argv) {
   bool ok = per_run_equality(quick);
   if (!quick) {
     ok = batch_statistics_agree() && ok;
-    ok = throughput_case() && ok;
+    ok = throughput_case("smd_entropic") && ok;
+    ok = throughput_case("smd_euclidean") && ok;
   }
   std::printf("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;

@@ -1,6 +1,6 @@
 // The CUDA engine's host twin for optim.mixture (src/optim/mixture_engine_host.cpp: the phases the
 // GPU block runs, chunk after chunk) against the CPU engine (MixtureExperiment's cursor: MixtureRun),
-// run by run: every curve point and final value bit for bit. This runs everywhere, so a GPU session
+// run by run: every curve point and final value bit for bit, for entropic and Euclidean SMD. This runs everywhere, so a GPU session
 // only has to show that the GPU computes what this host twin computes (tests/cuda/optim_mixture_cuda_test.cpp).
 // Also: the chunked bump evaluation (mixture_kernels.hpp) against the Gaussian formula across chunks.
 #include <doctest/doctest.h>
@@ -26,7 +26,7 @@ void check_twin_equals_cpu(const std::vector<std::pair<std::string, std::string>
   REQUIRE(b.ok());
   std::vector<double> twin;
   run_mixture_batch_host(b.value().cfg, b.value().tables(), seed, first, runs, &twin);
-  const size_t row = static_cast<size_t>(b.value().cfg.n_checkpoints) * static_cast<size_t>(b.value().cfg.components);
+  const size_t row = mixture_row(b.value().cfg);
   RunRecord cpu(layout), gpu_path(layout);
   for (uint32_t r = 0; r < runs; ++r) {
     cpu.clear();
@@ -55,12 +55,25 @@ TEST_CASE("optim.mixture engine: the host twin of the CUDA engine equals the CPU
                         4, 3, 2);
 }
 
+TEST_CASE("optim.mixture engine: Euclidean SMD (Michelot's chunked projection) in the host twin equals the CPU engine run by run") {
+  // The defaults' simplex (M = 3, both SMD methods in the demo's order), a tilted start.
+  check_twin_equals_cpu({{"methods", "smd_entropic,smd_euclidean"}, {"samples", "400"}, {"start_1", "3"}, {"start_2", "0.5"}}, 3, 2, 3);
+  // Point masses over three chunks (M = 700), Euclidean first, a small floor (many weights at δ).
+  check_twin_equals_cpu({{"methods", "smd_euclidean,smd_entropic"}, {"components", "700"}, {"zeros", "50"}, {"samples", "300"}, {"floor", "0.01"}}, 5, 0, 2);
+  // 1-D bumps over three chunks (M = 600) and 2-D bumps over two (s = 20, M = 400), steps scaled for f ≫ 1.
+  check_twin_equals_cpu({{"methods", "smd_euclidean"}, {"target", "bumps"}, {"components", "600"}, {"width", "0.02"}, {"samples", "200"},
+                         {"euclid_step", "0.05"}},
+                        9, 4, 2);
+  check_twin_equals_cpu({{"methods", "smd_euclidean"}, {"target", "bumps2d"}, {"side", "20"}, {"width", "0.1"}, {"samples", "150"}, {"euclid_step", "0.1"}},
+                        4, 3, 2);
+}
+
 TEST_CASE("optim.mixture engine: what the CUDA engine does not run is named") {
   MixtureExperiment e;
-  REQUIRE(e.params().set_texts({{"methods", "smd_entropic,smd_euclidean,laplace"}}).ok());
+  REQUIRE(e.params().set_texts({{"methods", "smd_entropic,frequency,smd_euclidean,laplace"}}).ok());
   Expected<MixtureBatch> b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());
-  CHECK(b.error().find("'smd_euclidean', 'laplace'") != std::string::npos);
+  CHECK(b.error().find("'frequency', 'laplace'") != std::string::npos);
   REQUIRE(e.params().set_texts({{"methods", "em,smd_entropic"}, {"target", "bumps2d"}}).ok());
   b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());

@@ -30,17 +30,37 @@ TEST_CASE("optim: entropic SMD with η_t = 1/(t+2) on point masses is the add-1/
   CHECK(counts[6] == 0.0);
 }
 
+namespace {
+
+// The sort-based projection (Held–Wolfe–Crowder 1974 / Duchi et al. 2008), the reference for
+// Michelot's passes: sort v = w − δ descending, τ from the longest prefix whose last value exceeds it.
+std::vector<double> sorted_projection(std::vector<double> w, double floor) {
+  const int m = static_cast<int>(w.size());
+  std::vector<double> v(w.size());
+  for (size_t i = 0; i < w.size(); ++i) v[i] = w[i] - floor;
+  std::sort(v.begin(), v.end(), [](double a, double b) { return a > b; });
+  double cumulative = 0.0, tau = 0.0;
+  for (int k = 0; k < m; ++k) {
+    cumulative += v[static_cast<size_t>(k)];
+    const double t = (cumulative - (1.0 - m * floor)) / (k + 1);
+    if (v[static_cast<size_t>(k)] - t > 0.0) tau = t;
+  }
+  for (double& x : w) x = floor + std::max(0.0, x - floor - tau);
+  return w;
+}
+
+}  // namespace
+
 TEST_CASE("optim: projection onto the truncated simplex Δ_δ") {
-  std::vector<double> scratch(3);
   std::vector<double> w = {0.5, 0.5, 0.0};
-  optim::project_truncated_simplex(w.data(), 3, 0.1, scratch.data());
+  optim::project_truncated_simplex(w.data(), 3, 0.1);
   CHECK(w[0] == doctest::Approx(0.45));
   CHECK(w[1] == doctest::Approx(0.45));
   CHECK(w[2] == doctest::Approx(0.1));
   // A point off the simplex: the result is feasible and no feasible point on a fine grid is closer.
   std::vector<double> v = {0.9, 0.7, -0.2};
   std::vector<double> u = v;
-  optim::project_truncated_simplex(u.data(), 3, 0.05, scratch.data());
+  optim::project_truncated_simplex(u.data(), 3, 0.05);
   CHECK(u[0] + u[1] + u[2] == doctest::Approx(1.0));
   for (double x : u) CHECK(x >= 0.05 - 1e-15);
   auto dist2 = [&](double a, double b, double c) { return (a - v[0]) * (a - v[0]) + (b - v[1]) * (b - v[1]) + (c - v[2]) * (c - v[2]); };
@@ -50,6 +70,32 @@ TEST_CASE("optim: projection onto the truncated simplex Δ_δ") {
       const double a = 0.05 + 0.85 * i / 400.0, b = 0.05 + 0.85 * j / 400.0, c = 1.0 - a - b;
       if (c >= 0.05) CHECK(dist2(a, b, c) >= best - 1e-12);
     }
+}
+
+TEST_CASE("optim: Michelot's chunked projection equals the sort-based one, across chunks") {
+  // Random points off Δ_δ (a simplex point plus a nonnegative step, as the Euclidean SMD step makes,
+  // and arbitrary signs), M from 3 to 1000 (4 chunks of kComponentChunk): equal to 1e-14 absolute.
+  klab::Rng rng(17, 0, 0);
+  for (int m : {3, 10, 256, 257, 1000}) {
+    for (int trial = 0; trial < 6; ++trial) {
+      const double floor = (trial % 3 == 0 ? 0.05 : 1e-3) / m;
+      std::vector<double> w(static_cast<size_t>(m));
+      for (double& x : w) x = trial < 3 ? floor + rng.uniform() * 2.0 / m : rng.uniform() * 3.0 / m - 1.0 / m;
+      const double spike = 10.0 * rng.uniform();  // one large step on a few components
+      for (int k = 0; k < 3; ++k) w[rng.below(static_cast<uint32_t>(m))] += spike / (k + 1);
+      const std::vector<double> expected = sorted_projection(w, floor);
+      optim::project_truncated_simplex(w.data(), m, floor);
+      double total = 0.0;
+      for (int i = 0; i < m; ++i) {
+        CAPTURE(m);
+        CAPTURE(trial);
+        CHECK(std::fabs(w[static_cast<size_t>(i)] - expected[static_cast<size_t>(i)]) <= 1e-14);
+        CHECK(w[static_cast<size_t>(i)] >= floor);
+        total += w[static_cast<size_t>(i)];
+      }
+      CHECK(total == doctest::Approx(1.0).epsilon(1e-13));
+    }
+  }
 }
 
 TEST_CASE("optim: the bump recurrence equals the Gaussian density, also far from the centres") {
