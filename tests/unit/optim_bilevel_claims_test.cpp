@@ -129,8 +129,8 @@ TEST_SUITE("claims") {
   }
 
   TEST_CASE("claim 7, rates (a reading): with σ = ε the double-loop penalty method's oracle calls until mean |∇φ| ≤ ε for good grow "
-            "like log(1/ε) with exact oracles (slope in 1/ε ≤ 1; the paper's bound O(ε⁻³)) and like ε^(−4.2) with noisy ones and the "
-            "batch M = ⌈16s²/ε⁴⌉ (slope in [4, 4.6]; the paper's bound O(ε⁻⁷))") {
+            "no faster than the paper's bounds: slope in 1/ε ≤ 3 with exact oracles (O(ε⁻³); measured 0.30: log(1/ε) on this "
+            "strongly convex toy) and ≤ 7 with noisy ones and the batch M = ⌈16s²/ε⁴⌉ (O(ε⁻⁷); measured 4.22)") {
     // Liu's toy, ρ = 0 (ψ_σ is a strongly convex quadratic with argmin φ's minimiser: the worst case the paper bounds is not here).
     // (i) Exact oracles, one run from x₀ = −2, 60 outer steps (every step a checkpoint).
     std::vector<double> inv_eps, calls;
@@ -142,7 +142,7 @@ TEST_SUITE("claims") {
     }
     const double exact_slope = log_log_slope(inv_eps, calls);
     MESSAGE("exact oracles: fitted slope in 1/ε " << exact_slope);
-    CHECK(exact_slope <= 1.0);
+    CHECK(exact_slope <= 3.0);
     // (ii) Noisy oracles s = 0.05, 40 runs: the batch keeps the Danskin estimate's std ≈ ε/2 (Var ≈ 4s²/(Mσ²), the variance
     // formula tested in optim_bilevel_test.cpp), so M ∝ ε⁻⁴ and the outer steps to ε add a log(1/ε) factor.
     inv_eps.clear(), calls.clear();
@@ -156,8 +156,7 @@ TEST_SUITE("claims") {
     }
     const double noisy_slope = log_log_slope(inv_eps, calls);
     MESSAGE("noisy oracles: fitted slope in 1/ε " << noisy_slope);
-    CHECK(noisy_slope >= 4.0);
-    CHECK(noisy_slope <= 4.6);
+    CHECK(noisy_slope <= 7.0);
   }
 
   TEST_CASE("claim 6, double well: away from the switch |ψ_σ − φ| and |∇ψ_σ − ∇φ| shrink like σ (slope in [0.9, 1.1]); ψ_σ crosses "
