@@ -62,19 +62,13 @@ if [ ! -f "$deps/imgui/imgui.cpp" ]; then
   tar -xf "$(ls "$deps"/imgui_1.86*.orig.tar.* | head -1)" -C "$deps/imgui" --strip-components=1
 fi
 
-# ---- 3. SDL2 for WebAssembly (built once, cached) -------------------------------------------
-export NODE_PATH=/usr/share/nodejs   # Debian's emscripten needs acorn from here
-sdl_wasm="$deps/sdl2-wasm"
-if [ ! -f "$sdl_wasm/lib/libSDL2.a" ]; then
-  say "building SDL2 for wasm (about 3 minutes on 2 cores, once)"
-  rm -rf "$deps/sdl2-src" "$deps/sdl2-build" && mkdir -p "$deps/sdl2-src"
-  tar -xf "$(ls "$deps"/libsdl2_2.26*.orig.tar.* | head -1)" -C "$deps/sdl2-src" --strip-components=1
-  emcmake cmake -S "$deps/sdl2-src" -B "$deps/sdl2-build" -DSDL_SHARED=OFF -DSDL_STATIC=ON \
-      -DSDL_TEST=OFF -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$sdl_wasm" >"$deps/sdl2-build.log" 2>&1
-  emmake make -C "$deps/sdl2-build" -j"$(nproc)" >>"$deps/sdl2-build.log" 2>&1
-  make -C "$deps/sdl2-build" install >>"$deps/sdl2-build.log" 2>&1
-  rm -rf "$deps/sdl2-src" "$deps/sdl2-build"
+# ---- 3. SDL2's sources, compiled for wasm by the wasm build (cmake/sdl2_wasm.cmake) -------------
+if [ ! -f "$deps/sdl2/include/SDL_config_emscripten.h" ]; then
+  say "unpacking SDL2 2.26.5"
+  rm -rf "$deps/sdl2" && mkdir -p "$deps/sdl2"
+  tar -xf "$(ls "$deps"/libsdl2_2.26*.orig.tar.* | head -1)" -C "$deps/sdl2" --strip-components=1
 fi
+rm -rf "$deps/sdl2-wasm" "$deps/sdl2-build.log"   # the library an earlier bootstrap built, no longer used
 
 # ---- 4. npm: playwright-core for the browser test (no browser download) ---------------------
 if [ $want_test = 1 ] && [ ! -f "$here/tests/e2e/node_modules/playwright-core/package.json" ]; then
