@@ -107,21 +107,8 @@ bool batch_statistics_match() {
   EdgeExperiment e;
   klab::BatchResult gpu, cpu;
   if (!klab::test::run_both_engines(e, 5, 64, &gpu, &cpu)) return false;
-  size_t differing = 0, total = 0;
-  auto identical = [](const klab::RunningStat& a, const klab::RunningStat& b) {
-    return (a.mean() == b.mean() || (std::isnan(a.mean()) && std::isnan(b.mean()))) && (a.sem() == b.sem() || (std::isnan(a.sem()) && std::isnan(b.sem())));
-  };
-  auto within = [](const klab::RunningStat& a, const klab::RunningStat& b) {
-    const bool both_empty = std::isnan(a.mean()) && std::isnan(b.mean());
-    return both_empty || a.mean() == b.mean() || std::fabs(a.mean() - b.mean()) <= 4.0 * std::sqrt(a.sem() * a.sem() + b.sem() * b.sem());
-  };
-  if (kStrict) {
-    for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total) differing += identical(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
-    for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += identical(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
-  } else {
-    for (size_t s = 0; s < cpu.layout.series.size(); ++s)
-      for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) differing += within(gpu.final_stat(s, m), cpu.final_stat(s, m)) ? 0 : 1;
-  }
+  size_t total = 0;
+  const size_t differing = klab::test::differing_statistics(gpu, cpu, kStrict, &total);
   const bool ok = differing == 0;
   std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), the defaults, 64 runs (%s): %zu of %zu statistics differ  %s\n",
               kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
