@@ -102,20 +102,6 @@ bool per_run_equality(bool quick) {
   return ok;
 }
 
-// 2. Batch statistics through run_cuda_job against the CPU engine.
-bool batch_statistics_match() {
-  EdgeExperiment e;
-  klab::BatchResult gpu, cpu;
-  if (!klab::test::run_both_engines(e, 5, 64, &gpu, &cpu)) return false;
-  size_t total = 0;
-  const size_t differing = klab::test::differing_statistics(gpu, cpu, kStrict, &total);
-  const bool ok = differing == 0;
-  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), the defaults, 64 runs (%s): %zu of %zu statistics differ  %s\n",
-              kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
-  std::printf("  GPU path %.2f s (kernels + host evaluations), CPU engine on all cores %.2f s (64 runs)\n", gpu.seconds, cpu.seconds);
-  return ok;
-}
-
 // 3. The throughput case, validated on 16 runs spread over the batch.
 bool throughput_case() {
   const uint32_t runs = 20000, samples = 16, stride = runs / samples;
@@ -154,7 +140,7 @@ int main(int argc, char** argv) {
   klab::test::require_gpu_or_exit("the offline.edge_of_reach CPU-vs-CUDA test");
   bool ok = per_run_equality(quick);
   if (!quick) {
-    ok = batch_statistics_match() && ok;
+    ok = klab::test::engines_agree(EdgeExperiment(), 5, 64, kStrict, "the defaults") && ok;
     ok = throughput_case() && ok;
   }
   std::printf("%s\n", ok ? "PASS" : "FAIL");
