@@ -55,6 +55,10 @@ const std::vector<EngineCase> kEngines = {
      "the defaults (mopo, ravl N = 10, full horizon; 200 x 250 Q updates each), the exact evaluation of 41 greedy policies per "
      "learner on the host's cores; estimate: bounded by the host evaluations, about 2-4x the CPU engine on all cores "
      "(src/offline/README.md, CUDA)"},
+    {"offline.dice", {}, 1000, 64,
+     "the defaults (semi, true, orthogonal, iql: 1000 gradient steps of 64 transitions each, radial + one-hot features, d = 154; "
+     "bc on the host), the policies and the exact evaluation of 21 of them per learner on the host's cores; estimate: bounded by "
+     "the host evaluations, about 1-3x the CPU engine on all cores (src/offline/README.md, CUDA)"},
     {"optim.mixture", {{"methods", "smd_entropic"}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, 200, 16,
      "entropic SMD on point masses, M = 10^5, n = 1000 (a sample = f, p_w and the update over all M weights, ~50 B of memory "
      "traffic per component); issue 8 asks for samples/s at M = 10^5; estimate on an H200 (4.8 TB/s): 3e5-1e6 samples/s in the "

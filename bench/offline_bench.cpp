@@ -13,7 +13,11 @@
 // after checking the KD-tree against brute force on that dataset.
 // Then offline.dice's learners (offline/dice.hpp): gradient steps per second of the semi-gradient, true
 // gradient, orthogonal-gradient and expectile rules, tabular and linear (radial bumps + one-hot), after
-// checking the true gradient against central differences of L(θ) on the whole dataset.
+// checking the true gradient against central differences of L(θ) on the whole dataset; then the
+// host twin of offline.dice's CUDA engine (offline/dice_engine.hpp: the same code, run by run on this
+// core) at the demo's defaults (semi, true, orthogonal, iql; 1000 steps of 64 transitions, radial +
+// one-hot), after checking its final θ against the CPU engine's learners (DiceRun): gradient steps
+// and transitions per second, the learners alone (the policies' exact evaluations are not timed).
 // Last, datasets of about 10⁶ transitions (issue 10 asks that sizes to 10⁶ be timed): generating one on
 // four rooms, its measures TQ and SACo (three reference datasets of the same size, the replay one a
 // Q-learner's), one pass of the DICE objective over it; and the point mass's dataset with its measures
@@ -32,6 +36,8 @@
 #include "mdp/presets.hpp"
 #include "offline/dataset.hpp"
 #include "offline/dice.hpp"
+#include "offline/dice_cuda.hpp"
+#include "offline/dice_engine.hpp"
 #include "offline/edge_cuda.hpp"
 #include "offline/engine.hpp"
 #include "offline/kd_tree.hpp"
@@ -227,6 +233,47 @@ int main(int argc, char** argv) {
         std::printf("DICE %-13s %-17s d = %3d, batch %4d: %.3g steps/s (%.0f ns per transition)\n", update_names[static_cast<int>(u)],
                     f == &table ? "tabular" : "radial + one-hot", f->dim, batch, best, 1e9 / (best * batch));
       }
+
+  // The host twin of offline.dice's CUDA engine: validate its final θ against DiceRun's learners, then time it.
+  {
+    DiceExperiment e;
+    if (!e.params().set_texts({{"methods", "semi,true,orthogonal,iql"}}).ok()) return 1;
+    const uint32_t runs = quick ? 1 : 4;
+    const klab::Expected<DiceBatchConfig> c = dice_batch_config(e);
+    const klab::Expected<DiceBatch> batch = dice_batch(e, 3, 0, runs);
+    if (!c.ok() || !batch.ok()) return 1;
+    const DiceBatchConfig& cfg = c.value();
+    std::vector<double> twin;
+    run_dice_batch_host(cfg, batch.value().pool, 3, 0, runs, &twin);
+    const size_t stride = batch.value().pool.snapshot_stride(), per_learner = static_cast<size_t>(cfg.n_snapshots) * stride;
+    DiceRun run(e.p(), batch.value().problems[0], 3, 0);
+    while (run.steps_done() < e.p().steps) run.step();
+    for (int s = 0; s < cfg.n_series; ++s) {
+      const double* last = twin.data() + (s + 1) * per_learner - stride;  // the final snapshot: dots, then θ
+      const DiceLearner& l = run.learner(static_cast<size_t>(s));
+      const double cosine = dice_cosine(last[0], last[1], last[2]), cpu_cosine = l.last().cosine();
+      if (std::memcmp(l.parameters().data(), last + kDiceSnapshotHead, l.parameters().size() * sizeof(double)) != 0 ||
+          std::memcmp(&cosine, &cpu_cosine, sizeof(double)) != 0) {
+        std::printf("MISMATCH: the DICE host twin's final θ of learner %d differs from DiceRun's\n", s);
+        return 1;
+      }
+    }
+    std::printf("\noffline.dice host twin (the CUDA engine's code) = DiceRun's final θ bit for bit; defaults, %u runs, one core, best of 3:\n", runs);
+    for (int s = 0; s < cfg.n_series; ++s) {  // each learner alone: a config of one series
+      DiceBatchConfig one = cfg;
+      one.n_series = 1;
+      one.settings[0] = cfg.settings[s];
+      one.learns[0] = true;
+      double best = 0.0;
+      for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        run_dice_batch_host(one, batch.value().pool, 3, 0, runs, &twin);
+        best = std::max(best, static_cast<double>(one.steps) * runs / seconds_since(t0));
+      }
+      std::printf("  %-13s %.3g gradient steps/s, %.3g transitions/s (d = %d, batch %d)\n", e.p().methods[static_cast<size_t>(s)].c_str(), best,
+                  best * one.settings[0].batch, batch.value().pool.max_dim(), one.settings[0].batch);
+    }
+  }
 
   // Datasets of about 10⁶ transitions on four rooms: random behaviour, 2·10⁴ trajectories of at most 50 steps.
   {

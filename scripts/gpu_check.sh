@@ -12,7 +12,7 @@
 #   3. build the CUDA tests and benchmarks of both with all cores;
 #   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
 #      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, blackbox.nsga2's, mdp.learning's and
-#      offline.edge_of_reach's engines against their CPU twins;
+#      offline.edge_of_reach's and offline.dice's engines against their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
 #   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
@@ -125,6 +125,7 @@ cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests 
 cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
 cuda_targets+=(klab_blackbox_nsga2_cuda_tests)  # blackbox.nsga2's engine (its steps: the blackbox.nsga2 blocks below)
 cuda_targets+=(klab_optim_cuda_tests)  # optim.mixture's engine (src/optim/mixture_engine.cu)
+cuda_targets+=(klab_offline_dice_cuda_tests)  # offline.dice's engine (its steps: the offline.dice blocks below)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -174,6 +175,12 @@ done
 for variant in release strict; do
   [ -n "${build_ok[$variant]:-}" ] || continue
   DETAIL_GREP="FAIL|SKIP|differ|evaluations/s|SE" step "test $variant: blackbox.nsga2 CPU = GPU" 120 "build/gpu-$variant/tests/klab_blackbox_nsga2_cuda_tests"
+done
+
+# ---- 4, offline.dice: its engine (src/offline/engine.cu, second kernel) against the host twin and the CPU engine ----
+for variant in release strict; do
+  [ -n "${build_ok[$variant]:-}" ] || continue
+  DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: offline.dice CPU = GPU" 120 "build/gpu-$variant/tests/klab_offline_dice_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
@@ -230,6 +237,12 @@ fi
 if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
   DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.nsga2 test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
     build/gpu-release/tests/klab_blackbox_nsga2_cuda_tests --quick
+fi
+
+# ---- 6, offline.dice: memcheck on its small test (no shared memory: no racecheck) ----------------
+if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
+  DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.dice test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+    build/gpu-release/tests/klab_offline_dice_cuda_tests --quick
 fi
 
 # ---- 7. throughput ---------------------------------------------------------------------------
@@ -303,6 +316,13 @@ if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]
   nsga2_cmp() { cli_cmp "$1" "$2" blackbox.nsga2 "blackbox.nsga2 defaults, 64 runs" --runs 64; }
   export -f nsga2_cmp
   step "cli strict: blackbox.nsga2 cuda = cpu, bytes" 60 bash -c 'nsga2_cmp strict 1'
+fi
+
+# ---- 8, offline.dice: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----
+if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
+  dice_cmp() { cli_cmp "$1" "$2" offline.dice "offline.dice defaults, 32 runs" --runs 32; }
+  export -f dice_cmp
+  step "cli strict: offline.dice cuda = cpu, bytes" 60 bash -c 'dice_cmp strict 1'
 fi
 
 # ---- the table ---------------------------------------------------------------------------------

@@ -50,22 +50,15 @@ Features radial_features(const mdp::GridLayout& g, int states, double spacing, b
 
 namespace {
 
-double dot(const double* a, const double* b, int n) {
-  double t = 0.0;
-  for (int i = 0; i < n; ++i) t += a[i] * b[i];
-  return t;
-}
-double dot(const std::vector<double>& a, const std::vector<double>& b) { return dot(a.data(), b.data(), static_cast<int>(a.size())); }
+double dot(const std::vector<double>& a, const std::vector<double>& b) { return dice_dot(a.data(), b.data(), static_cast<int>(a.size())); }
 
 }  // namespace
 
 double pearson_conjugate(double y) { return y >= -2.0 ? y + 0.25 * y * y : -1.0; }
-double pearson_conjugate_slope(double y) { return std::max(0.0, 1.0 + 0.5 * y); }
 
-double DiceGradient::cosine() const {
-  const double ff = dot(forward, forward), bb = dot(backward, backward);
-  return ff > 0.0 && bb > 0.0 ? dot(forward, backward) / std::sqrt(ff * bb) : __builtin_nan("");
-}
+double dice_cosine(double ff, double bb, double fb) { return ff > 0.0 && bb > 0.0 ? fb / std::sqrt(ff * bb) : __builtin_nan(""); }
+
+double DiceGradient::cosine() const { return dice_cosine(dot(forward, forward), dot(backward, backward), dot(forward, backward)); }
 
 double DiceGradient::agreement() const {
   const double ff = dot(forward, forward), bb = dot(backward, backward), fb = dot(forward, backward);
@@ -74,79 +67,38 @@ double DiceGradient::agreement() const {
 }
 
 DiceLearner::DiceLearner(const mdp::Mdp& m, const Dataset& d, const Features& f, const DiceSettings& s)
-    : m_(&m), d_(&d), f_(&f), s_(s), theta_(static_cast<size_t>(f.dim), 0.0), batch_(static_cast<size_t>(s.batch)) {
+    : m_(&m), d_(&d), f_(&f), s_(s), theta_(static_cast<size_t>(f.dim), 0.0) {
   last_.base = last_.forward = last_.backward = theta_;
 }
 
+DiceWorld DiceLearner::world() const { return {f_->view(), d_->transitions.data(), static_cast<uint32_t>(d_->transitions.size()), m_->discount}; }
+
 DiceGradient DiceLearner::gradient(const std::vector<int>& transitions) const {
-  const int n = f_->dim;
   DiceGradient g;
-  g.base.assign(static_cast<size_t>(n), 0.0);
+  g.base.assign(static_cast<size_t>(f_->dim), 0.0);
   g.forward = g.backward = g.base;
+  const DiceWorld w = world();
   const double scale = 1.0 / static_cast<double>(transitions.size());
-  const auto value = [&](int s) {  // θᵀφ(s) over the non-zeros
-    double v = 0.0;
-    for (int k = f_->first_nonzero[s]; k < f_->first_nonzero[s + 1]; ++k) v += theta_[f_->nonzero[k]] * f_->of(s)[f_->nonzero[k]];
-    return v;
-  };
-  // g += c φ(s) over the non-zeros
-  const auto add = [&](std::vector<double>& to, int s, double c) {
-    for (int k = f_->first_nonzero[s]; k < f_->first_nonzero[s + 1]; ++k) to[f_->nonzero[k]] += c * f_->of(s)[f_->nonzero[k]];
-  };
-  for (int index : transitions) {
-    const Transition& t = d_->transitions[static_cast<size_t>(index)];
-    const double next_value = t.terminal ? 0.0 : value(t.next);
-    const double delta = s_.reward_scale * t.reward + m_->discount * next_value - value(t.state);
-    if (s_.update == DiceUpdate::Expectile) {
-      // ∂/∂θ of |τ − 1(δ < 0)| δ² with V(s′) held fixed: −2|τ − 1(δ < 0)| δ φ(s).
-      const double weight = delta < 0.0 ? 1.0 - s_.tau : s_.tau;
-      add(g.forward, t.state, -scale * 2.0 * weight * delta);
-      continue;
-    }
-    const double w = pearson_conjugate_slope(delta);
-    add(g.base, t.state, scale * (1.0 - s_.lambda));
-    add(g.forward, t.state, -scale * s_.lambda * w);
-    if (!t.terminal) add(g.backward, t.next, scale * s_.lambda * m_->discount * w);
-  }
+  for (int index : transitions)
+    dice_accumulate(w, s_, theta_.data(), d_->transitions[static_cast<size_t>(index)], scale, g.base.data(), g.forward.data(), g.backward.data());
   return g;
 }
 
 std::vector<double> DiceLearner::direction(const DiceGradient& g) const {
-  const size_t n = g.forward.size();
-  std::vector<double> d(n);
-  const double ff = dot(g.forward, g.forward);
-  // g←'s component along g→ (the code guards ‖g→‖² with 1e-10, as here).
-  const double along = dot(g.forward, g.backward) / std::max(ff, 1e-10);
-  for (size_t i = 0; i < n; ++i) {
-    switch (s_.update) {
-      case DiceUpdate::Semi:
-        d[i] = g.base[i] + g.forward[i];
-        break;
-      case DiceUpdate::Expectile:
-        d[i] = g.forward[i];
-        break;
-      case DiceUpdate::True:
-        d[i] = g.base[i] + g.forward[i] + g.backward[i];
-        break;
-      case DiceUpdate::Orthogonal:
-        d[i] = g.base[i] + g.forward[i] + s_.eta * (g.backward[i] - along * g.forward[i]);
-        break;
-    }
-  }
+  const int n = static_cast<int>(g.forward.size());
+  const double along = dice_along(g.forward.data(), g.backward.data(), n);
+  std::vector<double> d(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) d[static_cast<size_t>(i)] = dice_direction(s_, g.base.data(), g.forward.data(), g.backward.data(), along, i);
   return d;
 }
 
 void DiceLearner::step(Rng& rng) {
-  const uint32_t size = static_cast<uint32_t>(d_->transitions.size());
-  for (int& index : batch_) index = static_cast<int>(rng.below(size));
-  last_ = gradient(batch_);
-  const std::vector<double> d = direction(last_);
-  for (size_t i = 0; i < theta_.size(); ++i) theta_[i] -= s_.step_size * d[i];
+  dice_step(world(), s_, theta_.data(), last_.base.data(), last_.forward.data(), last_.backward.data(), rng);
 }
 
 std::vector<double> DiceLearner::values() const {
   std::vector<double> v(static_cast<size_t>(m_->states));
-  for (int s = 0; s < m_->states; ++s) v[s] = dot(theta_.data(), f_->of(s), f_->dim) / s_.reward_scale;
+  for (int s = 0; s < m_->states; ++s) v[s] = dice_dot(theta_.data(), f_->of(s), f_->dim) / s_.reward_scale;
   return v;
 }
 

@@ -33,20 +33,9 @@
 #include "core/rng.hpp"
 #include "mdp/gridworld.hpp"
 #include "offline/dataset.hpp"
+#include "offline/dice_core.hpp"  // DiceSettings, the per-learner code the CUDA engine shares
 
 namespace klab::offline {
-
-enum class DiceUpdate { Semi, True, Orthogonal, Expectile };
-
-struct DiceSettings {
-  DiceUpdate update = DiceUpdate::Orthogonal;
-  double lambda = 0.7;     // λ of the objective
-  double eta = 1.0;        // η of the orthogonal update
-  double tau = 0.7;        // the expectile (IQL-style)
-  double step_size = 0.5;  // α
-  int batch = 64;          // transitions per gradient
-  double reward_scale = 1.0;  // c: the learner sees rewards c·r (the f* curvature acts on δ in reward units)
-};
 
 // Features φ(s) (S × d, row-major), with each row's non-zero entries listed (the one-hot block is
 // mostly zeros: the learner touches only the non-zeros).
@@ -57,6 +46,7 @@ struct Features {
   std::vector<int> nonzero;      // column indices
   const double* of(int s) const { return phi.data() + static_cast<size_t>(s) * dim; }
   void list_nonzeros();          // fills first_nonzero and nonzero from phi
+  DiceFeatureView view() const { return {dim, phi.data(), first_nonzero.data(), nonzero.data()}; }
 };
 // One-hot per state: a table.
 Features tabular_features(int states);
@@ -84,6 +74,7 @@ class DiceLearner {
   // The update direction g of the learner's rule from a gradient.
   std::vector<double> direction(const DiceGradient& g) const;
   const std::vector<double>& parameters() const { return theta_; }  // θ (d)
+  DiceWorld world() const;  // what dice_core.hpp's functions read
   void set_parameters(const std::vector<double>& theta) { theta_ = theta; }
   std::vector<double> values() const;  // V̂ (S) in the world's reward units (θᵀφ(s)/c)
   const DiceGradient& last() const { return last_; }
@@ -100,13 +91,13 @@ class DiceLearner {
   const Features* f_;
   DiceSettings s_;
   std::vector<double> theta_;  // (d)
-  std::vector<int> batch_;
   DiceGradient last_;
 };
 
-// Pearson χ²: f*(y) and f*′(y).
+// Pearson χ²: f*(y) (f*′(y): dice_core.hpp).
 double pearson_conjugate(double y);
-double pearson_conjugate_slope(double y);
+// cos∠(g→, g←) from ‖g→‖², ‖g←‖² and g→ᵀg← (NaN when a part is 0).
+double dice_cosine(double ff, double bb, double fb);
 
 // Weighted behaviour cloning, tabular: π(a|s) ∝ Σ over the transitions (s, a) of their weights; states
 // whose weights are all 0 fall back to plain behaviour cloning, states the data never visit are uniform (SA).

@@ -16,7 +16,6 @@ namespace {
 // [SECTION] params
 
 constexpr int kCheckpoints = 20;
-constexpr uint32_t kBatchStream = 0x8C0;
 constexpr double kNan = __builtin_nan("");
 enum class Method { Semi, True, Orthogonal, Iql, Bc };
 
@@ -81,7 +80,10 @@ std::shared_ptr<const ParamTable<DiceParams>> table() {
 
 Method method_of(const std::string& id) { return static_cast<Method>(mdp::id_index(dice_method_ids(), id)); }
 
-DiceSettings settings_of(const DiceParams& p, Method m) {
+}  // namespace
+
+DiceSettings dice_settings(const DiceParams& p, const std::string& method) {
+  const Method m = method_of(method);
   DiceSettings s;
   s.update = m == Method::Semi ? DiceUpdate::Semi : m == Method::True ? DiceUpdate::True : m == Method::Orthogonal ? DiceUpdate::Orthogonal : DiceUpdate::Expectile;
   s.lambda = p.lambda;
@@ -93,6 +95,10 @@ DiceSettings settings_of(const DiceParams& p, Method m) {
   return s;
 }
 
+bool dice_learns(const std::string& method) { return method_of(method) != Method::Bc; }
+
+namespace {
+
 double mean_over(const std::vector<double>& v, const std::vector<int>& states) {
   if (states.empty()) return kNan;
   double t = 0.0;
@@ -100,12 +106,12 @@ double mean_over(const std::vector<double>& v, const std::vector<int>& states) {
   return t / static_cast<double>(states.size());
 }
 
-Features features_of(const DiceParams& p, const mdp::World& w) {
+}  // namespace
+
+Features dice_features(const DiceParams& p, const mdp::World& w) {
   if (p.features == FeatureKind::Tabular) return tabular_features(w.mdp.states);
   return radial_features(w.layout, w.mdp.states, p.spacing, p.features == FeatureKind::RadialOneHot);
 }
-
-}  // namespace
 
 // [SECTION] run
 
@@ -115,7 +121,7 @@ const std::vector<std::string>& dice_method_ids() {
 }
 
 DiceRun::DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run)
-    : problem_(&problem), support_steps_(p.support_steps), features_(features_of(p, *problem.world)), ids_(p.methods) {
+    : problem_(&problem), support_steps_(p.support_steps), features_(dice_features(p, *problem.world)), ids_(p.methods) {
   const mdp::Mdp& m = problem.world->mdp;
   support_.assign(static_cast<size_t>(m.states), 0);
   for (int s : problem.data_states) support_[s] = 1;
@@ -124,8 +130,8 @@ DiceRun::DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t se
     if (!support_[s] && !absorbing[s]) unseen_.push_back(s);
   learners_.reserve(ids_.size());
   for (const std::string& id : ids_) {
-    learners_.emplace_back(m, problem.dataset, features_, settings_of(p, method_of(id)));
-    rngs_.emplace_back(seed, run, kBatchStream);  // the same batches for every learner
+    learners_.emplace_back(m, problem.dataset, features_, dice_settings(p, id));
+    rngs_.emplace_back(seed, run, kDiceBatchStream);  // the same batches for every learner
   }
 }
 
@@ -136,6 +142,11 @@ void DiceRun::step() {
 }
 
 DiceRun::Check DiceRun::check(size_t i) const {
+  const DiceLearner& l = learners_[i];
+  return check_at(i, l.parameters(), method_of(ids_[i]) == Method::Bc ? kNan : l.last().cosine());
+}
+
+DiceRun::Check DiceRun::check_at(size_t i, const std::vector<double>& theta, double cosine) const {
   const mdp::Mdp& m = problem_->world->mdp;
   const Dataset& d = problem_->dataset;
   const Method k = method_of(ids_[i]);
@@ -144,9 +155,11 @@ DiceRun::Check DiceRun::check(size_t i) const {
   if (k == Method::Bc) {
     c.policy = weighted_behaviour_cloning(m, d, transition_probabilities(d, Sampler::Uniform, 1.0));
   } else {
-    c.value = learners_[i].values();
-    c.policy = dice_policy(m, d, c.value, learners_[i].policy_weights());
-    if (k != Method::Iql) c.cosine = learners_[i].last().cosine();
+    DiceLearner at = learners_[i];
+    at.set_parameters(theta);
+    c.value = at.values();
+    c.policy = dice_policy(m, d, c.value, at.policy_weights());
+    if (k != Method::Iql) c.cosine = cosine;
   }
   const Eigen::VectorXd v = mdp::evaluate(m, c.policy, m.reward);
   c.ret = mdp::start_value(m, v);
@@ -164,6 +177,36 @@ namespace {
 
 enum Curve { kCurveReturn, kCurveSupport, kCurveOverestimation, kCurveCosine };
 enum Final { kFinalReturn, kFinalSupport, kFinalOverestimation, kFinalCosine, kFinalOptimum, kFinalTq, kFinalSaco, kFinalUnseen };
+
+}  // namespace
+
+void record_dice_checkpoint(RunRecord& out, size_t series, size_t k, const DiceRun::Check& c) {
+  out.curve(series, kCurveReturn, k, c.ret);
+  out.curve(series, kCurveSupport, k, c.support_rate);
+  out.curve(series, kCurveOverestimation, k, c.overestimation);
+  out.curve(series, kCurveCosine, k, c.cosine);
+}
+
+void record_dice_finals(RunRecord& out, size_t series, const DiceRun::Check& c, const OfflineProblem& problem, size_t unseen_states) {
+  out.final(series, kFinalReturn, c.ret);
+  out.final(series, kFinalSupport, c.support_rate);
+  out.final(series, kFinalOverestimation, c.overestimation);
+  out.final(series, kFinalCosine, c.cosine);
+  out.final(series, kFinalOptimum, mdp::start_value(problem.world->mdp, problem.optimum.v));
+  out.final(series, kFinalTq, problem.measures.tq);
+  out.final(series, kFinalSaco, problem.measures.saco);
+  out.final(series, kFinalUnseen, static_cast<double>(unseen_states));
+}
+
+std::vector<int> dice_checkpoint_steps(const RunLayout& layout) {
+  // As DiceCursor::observe: at the start and after each step, the next checkpoint is recorded when it
+  // equals the steps done (the axis holds distinct whole numbers, 0 first).
+  std::vector<int> at;
+  for (double x : layout.axes[0].x) at.push_back(static_cast<int>(x));
+  return at;
+}
+
+namespace {
 
 class DiceCursor final : public RunCursor {
  public:
@@ -184,19 +227,7 @@ class DiceCursor final : public RunCursor {
       observe();
     }
     if (run_->steps_done() < p_.steps) return false;
-    const mdp::Mdp& m = problem_->world->mdp;
-    const double optimum = mdp::start_value(m, problem_->optimum.v);
-    for (size_t s = 0; s < run_->methods(); ++s) {
-      const DiceRun::Check c = run_->check(s);
-      out_.final(s, kFinalReturn, c.ret);
-      out_.final(s, kFinalSupport, c.support_rate);
-      out_.final(s, kFinalOverestimation, c.overestimation);
-      out_.final(s, kFinalCosine, c.cosine);
-      out_.final(s, kFinalOptimum, optimum);
-      out_.final(s, kFinalTq, problem_->measures.tq);
-      out_.final(s, kFinalSaco, problem_->measures.saco);
-      out_.final(s, kFinalUnseen, static_cast<double>(run_->unseen().size()));
-    }
+    for (size_t s = 0; s < run_->methods(); ++s) record_dice_finals(out_, s, run_->check(s), *problem_, run_->unseen().size());
     return true;
   }
 
@@ -204,13 +235,7 @@ class DiceCursor final : public RunCursor {
   void observe() {
     const std::vector<double>& ks = layout_.axes[0].x;
     if (next_ >= ks.size() || ks[next_] != run_->steps_done()) return;
-    for (size_t s = 0; s < run_->methods(); ++s) {
-      const DiceRun::Check c = run_->check(s);
-      out_.curve(s, kCurveReturn, next_, c.ret);
-      out_.curve(s, kCurveSupport, next_, c.support_rate);
-      out_.curve(s, kCurveOverestimation, next_, c.overestimation);
-      out_.curve(s, kCurveCosine, next_, c.cosine);
-    }
+    for (size_t s = 0; s < run_->methods(); ++s) record_dice_checkpoint(out_, s, next_, run_->check(s));
     ++next_;
   }
   const RunLayout& layout_;

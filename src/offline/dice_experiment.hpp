@@ -43,6 +43,13 @@ struct DiceParams {
 
 const std::vector<std::string>& dice_method_ids();
 
+// The batches' random stream: (seed, run, kDiceBatchStream) for every learner of a run.
+constexpr uint32_t kDiceBatchStream = 0x8C0;
+// Method `method`'s learner settings; whether it learns a value (every method but "bc").
+DiceSettings dice_settings(const DiceParams& p, const std::string& method);
+bool dice_learns(const std::string& method);
+Features dice_features(const DiceParams& p, const mdp::World& w);
+
 // One run's learners step by step (the Experiment's runs, the figure's run 1 and the live view).
 class DiceRun {
  public:
@@ -52,6 +59,7 @@ class DiceRun {
   void step();
   int steps_done() const { return done_; }
   size_t methods() const { return ids_.size(); }
+  const DiceLearner& learner(size_t i) const { return learners_[i]; }
   const std::vector<int>& unseen() const { return unseen_; }  // non-absorbing states the data never visit
   const std::vector<char>& support() const { return support_; }
 
@@ -65,6 +73,9 @@ class DiceRun {
     double cosine = 0;           // cos∠(g→, g←) of the last batch (NaN unless a DICE learner)
   };
   Check check(size_t i) const;
+  // The same check with learner i at parameters θ whose last batch had cos∠(g→, g←) = cosine (the
+  // CUDA engine's snapshots, dice_cuda.cpp).
+  Check check_at(size_t i, const std::vector<double>& theta, double cosine) const;
 
  private:
   const OfflineProblem* problem_;
@@ -84,6 +95,9 @@ class DiceExperiment final : public ExperimentOf<DiceParams, DiceExperiment> {
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (dice_engine.hpp, dice_cuda.cpp): the learners on the GPU, the checks on this CPU.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const override;
 
   Expected<OfflineProblem> problem(uint64_t seed, uint32_t run) const;
   // Run 1's map: the orthogonal learner's (else the first's) probability of walking back to the data
@@ -103,6 +117,12 @@ class DiceExperiment final : public ExperimentOf<DiceParams, DiceExperiment> {
   };
   mutable MapCache maps_;
 };
+
+// A run's record, as the cursor writes it: checkpoint k's curves and the final values of one series.
+void record_dice_checkpoint(RunRecord& out, size_t series, size_t k, const DiceRun::Check& c);
+void record_dice_finals(RunRecord& out, size_t series, const DiceRun::Check& c, const OfflineProblem& problem, size_t unseen_states);
+// The step counts of the layout's checkpoints.
+std::vector<int> dice_checkpoint_steps(const RunLayout& layout);
 
 // The support map of one learner on the grid (the Runs figure and the live view draw the same).
 plot::Plot support_map(const OfflineProblem& problem, const DiceRun::Check& c, const std::string& title);

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
+#include "offline/parallel_runs.hpp"
 
 namespace klab::offline {
 
@@ -54,19 +54,12 @@ Expected<EdgeBatch> edge_batch(const EdgeExperiment& e, uint64_t seed, uint32_t 
   std::vector<Expected<OfflineProblem>> built(runs, Status::error("not built"));
   EdgeBatch b;
   b.edges.resize(runs);
-  const unsigned threads = std::max(1u, std::min(static_cast<unsigned>(default_thread_count()), runs));
-  auto work = [&](unsigned t) {
-    for (uint32_t r = t; r < runs; r += threads) {
-      built[r] = e.problem(seed, first_run + r);
-      if (!built[r].ok()) continue;
-      const mdp::Mdp& m = built[r].value().world->mdp;
-      b.edges[r] = edge_of_reach(reach_steps(m, built[r].value().data_states), e.p().rollout_length, absorbing_states(m));
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (std::thread& t : pool) t.join();
+  for_each_run_parallel(runs, [&](uint32_t r) {
+    built[r] = e.problem(seed, first_run + r);
+    if (!built[r].ok()) return;
+    const mdp::Mdp& m = built[r].value().world->mdp;
+    b.edges[r] = edge_of_reach(reach_steps(m, built[r].value().data_states), e.p().rollout_length, absorbing_states(m));
+  });
   b.problems.reserve(runs);
   const mdp::World* last = nullptr;  // the problems hold their worlds, so an address is not reused
   for (uint32_t r = 0; r < runs; ++r) {
@@ -110,17 +103,11 @@ Status EdgeExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t fi
   const size_t per_run = static_cast<size_t>(c.value().n_series) * c.value().n_snapshots * batch.value().pool.max_pairs();
   // The exact evaluations (a linear solve per checkpoint and learner) cost more than the learners
   // themselves: a chunk's records are filled on every core, then added in run order.
-  const unsigned threads = static_cast<unsigned>(default_thread_count());
   return run_edge_cuda(c.value(), batch.value().pool, seed, ordered.first_run(), ordered.run_count(), [&](const EdgeChunk& chunk) {
     std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
-    auto work = [&](uint32_t t) {
-      for (uint32_t i = t; i < chunk.runs; i += threads)
-        fill_edge_record(c.value(), batch.value(), chunk.first_run - ordered.first_run() + i, chunk.snapshot + i * per_run, records[i]);
-    };
-    std::vector<std::thread> pool;
-    for (uint32_t t = 1; t < std::min(threads, chunk.runs); ++t) pool.emplace_back(work, t);
-    work(0);
-    for (std::thread& t : pool) t.join();
+    for_each_run_parallel(chunk.runs, [&](uint32_t i) {
+      fill_edge_record(c.value(), batch.value(), chunk.first_run - ordered.first_run() + i, chunk.snapshot + i * per_run, records[i]);
+    });
     for (const RunRecord& r : records) {
       ordered.next() = r;
       ordered.add();

@@ -1,3 +1,6 @@
+// The offline chapter's CUDA engines: offline.edge_of_reach's learners here, offline.dice's value
+// learners in the second half of the file (dice_kernel, run_dice_cuda).
+//
 // The CUDA engine of offline.edge_of_reach's learners (mopo, ravl, full_horizon): one GPU thread
 // per (run, learner), each calling edge_learner_run (engine.hpp), i.e. the same KLAB_INLINE
 // rollouts into a FIFO ring and Q-learning updates on the minimum of the ensemble
@@ -26,6 +29,7 @@
 #include <string>
 
 #include "cuda/cuda_job.hpp"
+#include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
 
 namespace klab::offline {
@@ -33,6 +37,15 @@ namespace {
 
 constexpr int kEdgeThreadsPerBlock = 128;
 constexpr size_t kMaxChunkBytes = size_t{4} << 30;
+
+// Runs per chunk: as many as half the free device memory (at most kMaxChunkBytes) holds at
+// bytes_per_run each; at least 1, at most `runs`.
+Status chunk_capacity(size_t bytes_per_run, uint32_t runs, size_t* capacity) {
+  size_t free_bytes = 0, total_bytes = 0;
+  KLAB_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
+  *capacity = std::min<size_t>(std::max<size_t>(1, std::min(kMaxChunkBytes, free_bytes / 2) / bytes_per_run), runs);
+  return {};
+}
 
 __global__ void __launch_bounds__(kEdgeThreadsPerBlock)
     edge_kernel(const EdgeBatchConfig* __restrict__ cfg, EdgePoolView pool, const EdgeRunData* __restrict__ run_data, uint64_t seed, uint32_t first_run,
@@ -63,15 +76,12 @@ Status run_edge_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint
   if (Status s = fit_kernel(edge_kernel, kEdgeThreadsPerBlock, "offline.edge_of_reach", &fit); !s.ok()) return s;
 
   // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of tables, rings and snapshots allow.
-  size_t free_bytes = 0, total_bytes = 0;
-  KLAB_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const size_t chunk_bytes = std::min(kMaxChunkBytes, free_bytes / 2);
   const size_t per_run = static_cast<size_t>(cfg.n_series), max_pairs = static_cast<size_t>(pool.max_pairs());
   const size_t q_size = static_cast<size_t>(cfg.ensemble_max()) * max_pairs, ring_size = 2 * static_cast<size_t>(cfg.buffer_max());
   const size_t snapshot_doubles = static_cast<size_t>(cfg.n_snapshots) * max_pairs;
   const size_t bytes_per_item = (q_size + max_pairs + snapshot_doubles) * sizeof(double) + ring_size * sizeof(int);
-  size_t capacity = chunk_bytes / (per_run * bytes_per_item);
-  capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
+  size_t capacity = 0;
+  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | flags | transitions | run data | Q | Q̂ | rings | snapshots.
   CudaBufferPlan plan;
@@ -127,6 +137,104 @@ Status run_edge_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint
     double updates = 0.0;
     for (int s = 0; s < cfg.n_series; ++s) updates += static_cast<double>(cfg.settings[s].updates_per_iteration) * cfg.iterations;
     stats->updates = updates * runs;
+  }
+  return {};
+}
+
+// ---- offline.dice: the value learners (semi, true, orthogonal, iql), one GPU thread per (run, learner) ----
+// Each thread calls dice_learner_run (dice_engine.hpp), i.e. the same KLAB_INLINE batch draws, batch
+// gradients and updates (dice_core.hpp) as the CPU engine's DiceLearner; the kernel hands back θ and
+// the last batch's dot products at the checkpoints, the host builds the policies and evaluates them
+// exactly (dice_cuda.cpp). Threads are (series, run) pairs, series-major (a warp runs one rule on 32
+// runs: the same loop shape, only the drawn transitions differ); behaviour cloning's threads return
+// at once. A thread's θ, base, g→, g← (4·dim doubles) and its snapshots (checkpoints·(dim + 3)) are
+// contiguous slices of device arrays; features and datasets sit once in device memory (read-only).
+// At the defaults (four rooms, radial + one-hot, dim = 154) a (run, learner) needs about 32 kB (22 snapshots of 157 doubles, 4·154 scratch).
+
+namespace {
+
+constexpr int kDiceThreadsPerBlock = 128;
+
+__global__ void __launch_bounds__(kDiceThreadsPerBlock)
+    dice_kernel(const DiceBatchConfig* __restrict__ cfg, DicePoolView pool, const DiceRunData* __restrict__ run_data, uint64_t seed, uint32_t first_run,
+                uint32_t chunk_offset, uint32_t runs, size_t scratch_size, size_t stride, double* __restrict__ scratch, double* __restrict__ out) {
+  const DiceBatchConfig& c = *cfg;
+  const uint32_t items = runs * static_cast<uint32_t>(c.n_series);
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // series-major: item = series·runs + run
+  if (item >= items) return;
+  const uint32_t series = item / runs, r = item % runs;
+  dice_learner_run(c, pool, run_data[chunk_offset + r], static_cast<int>(series), seed, first_run + chunk_offset + r, scratch + item * scratch_size,
+                   out + (static_cast<size_t>(r) * c.n_series + series) * c.n_snapshots * stride, stride);
+}
+
+}  // namespace
+
+Status run_dice_cuda(const DiceBatchConfig& cfg, const DiceWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                     const std::function<void(const DiceChunk&)>& consume, DiceCudaStats* stats) {
+  if (cfg.n_series < 1 || cfg.n_series > kMaxDiceSeries || cfg.n_snapshots < 1 || cfg.n_snapshots > kMaxDiceSnapshots)
+    return Status::error("offline.dice CUDA engine: 1 to " + std::to_string(kMaxDiceSeries) + " learners and 1 to " + std::to_string(kMaxDiceSnapshots) +
+                         " snapshots are needed");
+  if (runs == 0) return {};
+  if (pool.runs.size() != runs || pool.worlds.empty()) return Status::error("offline.dice CUDA engine: the pool does not hold these runs");
+  const auto wall_start = std::chrono::steady_clock::now();
+  KernelFit fit;
+  if (Status s = fit_kernel(dice_kernel, kDiceThreadsPerBlock, "offline.dice", &fit); !s.ok()) return s;
+
+  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of scratch and snapshots allow.
+  const size_t per_run = static_cast<size_t>(cfg.n_series), stride = pool.snapshot_stride();
+  const size_t scratch_size = 4 * static_cast<size_t>(pool.max_dim()), snapshot_doubles = static_cast<size_t>(cfg.n_snapshots) * stride;
+  const size_t bytes_per_item = (scratch_size + snapshot_doubles) * sizeof(double);
+  size_t capacity = 0;
+  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
+  const size_t items = capacity * per_run;
+  // One buffer: config | worlds | ints | reals | transitions | run data | scratch | snapshots.
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(DiceBatchConfig)), worlds_at = plan.place(pool.worlds.size() * sizeof(DiceFeatureEntry));
+  const size_t ints_at = plan.place(pool.ints.size() * sizeof(int)), reals_at = plan.place(pool.reals.size() * sizeof(double));
+  const size_t data_at = plan.place(pool.transitions.size() * sizeof(Transition)), runs_at = plan.place(pool.runs.size() * sizeof(DiceRunData));
+  const size_t scratch_at = plan.place(items * scratch_size * sizeof(double)), out_at = plan.place(items * snapshot_doubles * sizeof(double));
+  const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
+
+  CudaJob job;
+  if (Status s = job.open(plan.bytes, std::to_string(items) + " DICE learners"); !s.ok()) return s;
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(DiceBatchConfig)));
+  KLAB_CUDA_TRY(job.upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(DiceFeatureEntry)));
+  KLAB_CUDA_TRY(job.upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
+  KLAB_CUDA_TRY(job.upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
+  KLAB_CUDA_TRY(job.upload(data_at, pool.transitions.data(), pool.transitions.size() * sizeof(Transition)));
+  KLAB_CUDA_TRY(job.upload(runs_at, pool.runs.data(), pool.runs.size() * sizeof(DiceRunData)));
+  const DiceBatchConfig* device_cfg = reinterpret_cast<const DiceBatchConfig*>(job.device + cfg_at);
+  const DicePoolView view{reinterpret_cast<const DiceFeatureEntry*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
+                          reinterpret_cast<const double*>(job.device + reals_at), reinterpret_cast<const Transition*>(job.device + data_at)};
+  const DiceRunData* run_data = reinterpret_cast<const DiceRunData*>(job.device + runs_at);
+  double* scratch = reinterpret_cast<double*>(job.device + scratch_at);
+  double* out = reinterpret_cast<double*>(job.device + out_at);
+
+  std::vector<double> host(items * snapshot_doubles);
+  double kernel_seconds = 0.0;
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, out, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        dice_kernel<<<(threads + kDiceThreadsPerBlock - 1) / kDiceThreadsPerBlock, kDiceThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, view, run_data, seed, first_run, chunk_first - first_run, n, scratch_size, stride, scratch, out);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t) {
+        DiceChunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.snapshot = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds, snapshot_doubles);
+  if (!run.ok()) return run;
+  if (stats) {
+    record_job(fit, kDiceThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
+    stats->table_bytes = items * bytes_per_item;
+    double steps = 0.0, transitions = 0.0;
+    for (int s = 0; s < cfg.n_series; ++s)
+      if (cfg.learns[s]) steps += cfg.steps, transitions += static_cast<double>(cfg.steps) * cfg.settings[s].batch;
+    stats->steps = steps * runs;
+    stats->transitions = transitions * runs;
   }
   return {};
 }

@@ -1,7 +1,8 @@
-// The host twin of the CUDA engine of offline.edge_of_reach's learners (the same edge_learner_run on
-// this CPU, run after run) and the collecting wrapper of the CUDA engine's chunks.
+// The host twins of the offline chapter's CUDA engines (offline.edge_of_reach's edge_learner_run and
+// offline.dice's dice_learner_run on this CPU, run after run) and the collecting wrappers of their chunks.
 #include <algorithm>
 
+#include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
 
 namespace klab::offline {
@@ -23,6 +24,26 @@ Status run_edge_batch_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool
   const size_t per_run = static_cast<size_t>(cfg.n_series) * cfg.n_snapshots * pool.max_pairs();
   out->resize(runs * per_run);
   return run_edge_cuda(cfg, pool, seed, first_run, runs, [&](const EdgeChunk& chunk) {
+    std::copy(chunk.snapshot, chunk.snapshot + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
+  }, stats);
+}
+
+void run_dice_batch_host(const DiceBatchConfig& cfg, const DiceWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs, std::vector<double>* out) {
+  const size_t stride = pool.snapshot_stride(), per_learner = static_cast<size_t>(cfg.n_snapshots) * stride;
+  out->assign(runs * static_cast<size_t>(cfg.n_series) * per_learner, 0.0);
+  std::vector<double> scratch(4 * static_cast<size_t>(pool.max_dim()));
+  const DicePoolView view{pool.worlds.data(), pool.ints.data(), pool.reals.data(), pool.transitions.data()};
+  for (uint32_t r = 0; r < runs; ++r)
+    for (int s = 0; s < cfg.n_series; ++s)
+      dice_learner_run(cfg, view, pool.runs[r], s, seed, first_run + r, scratch.data(),
+                       out->data() + (r * static_cast<size_t>(cfg.n_series) + static_cast<size_t>(s)) * per_learner, stride);
+}
+
+Status run_dice_batch_cuda(const DiceBatchConfig& cfg, const DiceWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                           std::vector<double>* out, DiceCudaStats* stats) {
+  const size_t per_run = static_cast<size_t>(cfg.n_series) * cfg.n_snapshots * pool.snapshot_stride();
+  out->assign(runs * per_run, 0.0);
+  return run_dice_cuda(cfg, pool, seed, first_run, runs, [&](const DiceChunk& chunk) {
     std::copy(chunk.snapshot, chunk.snapshot + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
   }, stats);
 }

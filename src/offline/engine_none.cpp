@@ -1,10 +1,16 @@
-// Builds without nvcc: the CUDA engine of offline.edge_of_reach is absent and says so.
+// Builds without nvcc: the CUDA engines of offline.edge_of_reach and offline.dice are absent and say so.
+#include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
 
 namespace klab::offline {
 
 Status run_edge_cuda(const EdgeBatchConfig&, const EdgeWorldPool&, uint64_t, uint32_t, uint32_t, const std::function<void(const EdgeChunk&)>&,
                      EdgeCudaStats*) {
+  return Status::error("this klab was built without CUDA (nvcc was not found when it was configured)");
+}
+
+Status run_dice_cuda(const DiceBatchConfig&, const DiceWorldPool&, uint64_t, uint32_t, uint32_t, const std::function<void(const DiceChunk&)>&,
+                     DiceCudaStats*) {
   return Status::error("this klab was built without CUDA (nvcc was not found when it was configured)");
 }
 

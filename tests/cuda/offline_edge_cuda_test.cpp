@@ -102,33 +102,6 @@ bool per_run_equality(bool quick) {
   return ok;
 }
 
-// 2. Batch statistics through run_cuda_job against the CPU engine.
-bool batch_statistics_match() {
-  EdgeExperiment e;
-  klab::BatchResult gpu, cpu;
-  if (!klab::test::run_both_engines(e, 5, 64, &gpu, &cpu)) return false;
-  size_t differing = 0, total = 0;
-  auto identical = [](const klab::RunningStat& a, const klab::RunningStat& b) {
-    return (a.mean() == b.mean() || (std::isnan(a.mean()) && std::isnan(b.mean()))) && (a.sem() == b.sem() || (std::isnan(a.sem()) && std::isnan(b.sem())));
-  };
-  auto within = [](const klab::RunningStat& a, const klab::RunningStat& b) {
-    const bool both_empty = std::isnan(a.mean()) && std::isnan(b.mean());
-    return both_empty || a.mean() == b.mean() || std::fabs(a.mean() - b.mean()) <= 4.0 * std::sqrt(a.sem() * a.sem() + b.sem() * b.sem());
-  };
-  if (kStrict) {
-    for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total) differing += identical(gpu.stats.curves[i], cpu.stats.curves[i]) ? 0 : 1;
-    for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += identical(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
-  } else {
-    for (size_t s = 0; s < cpu.layout.series.size(); ++s)
-      for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) differing += within(gpu.final_stat(s, m), cpu.final_stat(s, m)) ? 0 : 1;
-  }
-  const bool ok = differing == 0;
-  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), the defaults, 64 runs (%s): %zu of %zu statistics differ  %s\n",
-              kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
-  std::printf("  GPU path %.2f s (kernels + host evaluations), CPU engine on all cores %.2f s (64 runs)\n", gpu.seconds, cpu.seconds);
-  return ok;
-}
-
 // 3. The throughput case, validated on 16 runs spread over the batch.
 bool throughput_case() {
   const uint32_t runs = 20000, samples = 16, stride = runs / samples;
@@ -167,7 +140,7 @@ int main(int argc, char** argv) {
   klab::test::require_gpu_or_exit("the offline.edge_of_reach CPU-vs-CUDA test");
   bool ok = per_run_equality(quick);
   if (!quick) {
-    ok = batch_statistics_match() && ok;
+    ok = klab::test::engines_agree(EdgeExperiment(), 5, 64, kStrict, "the defaults") && ok;
     ok = throughput_case() && ok;
   }
   std::printf("%s\n", ok ? "PASS" : "FAIL");
