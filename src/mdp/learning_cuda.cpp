@@ -1,12 +1,10 @@
 #include "mdp/learning_cuda.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <string>
-#include <thread>
 
 #include "core/flat_pool.hpp"
+#include "core/parallel_for.hpp"
 #include "core/ordered_batch.hpp"
 #include "mdp/episodic_problem.hpp"
 
@@ -104,18 +102,6 @@ void place_part(TdWorldPool& pool, const TdWorldPool& part, const PartAt& at, si
   for (size_t r = 0; r < part.world_of_run.size(); ++r) pool.world_of_run[first_run + r] = static_cast<uint32_t>(at.worlds) + part.world_of_run[r];
 }
 
-// fn(b) for every b < blocks on `threads` threads (this one among them), blocks handed out in order.
-void for_each_block(uint32_t blocks, int threads, const std::function<void(uint32_t)>& fn) {
-  std::atomic<uint32_t> next{0};
-  const auto work = [&] {
-    for (uint32_t b = next++; b < blocks; b = next++) fn(b);
-  };
-  std::vector<std::thread> helpers;
-  for (int t = 1; t < std::min(threads, static_cast<int>(blocks)); ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& t : helpers) t.join();
-}
-
 }  // namespace
 
 Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs,
@@ -130,13 +116,13 @@ Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, do
   // A new world per run: blocks of kBlockRuns runs (BatchJob's blocks) built on `threads` threads,
   // each into its own part; then every part copied to its place in the pool (its offset the sizes
   // of the parts before it), also in parallel.
-  if (threads <= 0) threads = default_thread_count();
   const uint32_t blocks = block_count(runs);
   std::vector<TdWorldPool> parts(blocks);
   std::vector<Status> errors(blocks);
-  for_each_block(blocks, threads, [&](uint32_t b) {
+  const auto build = [&](uint32_t b) {
     errors[b] = build_pool(e, horizon, gamma, seed, first_run + b * kBlockRuns, std::min(kBlockRuns, runs - b * kBlockRuns), &parts[b]);
-  });
+  };
+  parallel_for(blocks, build, threads);
   std::vector<PartAt> at(blocks + 1);
   for (uint32_t b = 0; b < blocks; ++b) {
     if (!errors[b].ok()) return errors[b];
@@ -148,10 +134,11 @@ Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, do
   pool.reals.resize(at[blocks].reals);
   pool.flags.resize(at[blocks].flags);
   pool.world_of_run.resize(runs);
-  for_each_block(blocks, threads, [&](uint32_t b) {
+  const auto place = [&](uint32_t b) {
     place_part(pool, parts[b], at[b], static_cast<size_t>(b) * kBlockRuns);
     parts[b] = TdWorldPool();  // freed once placed
-  });
+  };
+  parallel_for(blocks, place, threads);
   return pool;
 }
 

@@ -4,7 +4,7 @@
 
 #include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
-#include "offline/parallel_runs.hpp"
+#include "core/parallel_for.hpp"
 
 namespace klab::offline {
 
@@ -32,7 +32,7 @@ Expected<DiceBatch> dice_batch(const DiceExperiment& e, uint64_t seed, uint32_t 
   // The problems (datasets, their measures, the optimum) on every core, as the CPU engine builds
   // them on its workers; then the pool, in run order.
   std::vector<Expected<OfflineProblem>> built(runs, Status::error("not built"));
-  for_each_run_parallel(runs, [&](uint32_t r) { built[r] = e.problem(seed, first_run + r); });
+  parallel_for(runs, [&](uint32_t r) { built[r] = e.problem(seed, first_run + r); });
   DiceBatch b;
   b.problems.reserve(runs);
   const mdp::World* last = nullptr;  // the problems hold their worlds, so an address is not reused
@@ -92,7 +92,7 @@ Status DiceExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t fi
   // than the learners themselves: a chunk's records are filled on every core, then added in run order.
   return run_dice_cuda(c.value(), batch.value().pool, seed, ordered.first_run(), ordered.run_count(), [&](const DiceChunk& chunk) {
     std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
-    for_each_run_parallel(chunk.runs, [&](uint32_t i) {
+    parallel_for(chunk.runs, [&](uint32_t i) {
       fill_dice_record(*this, c.value(), batch.value(), seed, ordered.first_run(), chunk.first_run - ordered.first_run() + i, chunk.snapshot + i * per_run,
                        records[i]);
     });

@@ -6,7 +6,7 @@
 
 #include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
-#include "offline/parallel_runs.hpp"
+#include "core/parallel_for.hpp"
 
 namespace klab::offline {
 
@@ -54,7 +54,7 @@ Expected<EdgeBatch> edge_batch(const EdgeExperiment& e, uint64_t seed, uint32_t 
   std::vector<Expected<OfflineProblem>> built(runs, Status::error("not built"));
   EdgeBatch b;
   b.edges.resize(runs);
-  for_each_run_parallel(runs, [&](uint32_t r) {
+  parallel_for(runs, [&](uint32_t r) {
     built[r] = e.problem(seed, first_run + r);
     if (!built[r].ok()) return;
     const mdp::Mdp& m = built[r].value().world->mdp;
@@ -105,7 +105,7 @@ Status EdgeExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t fi
   // themselves: a chunk's records are filled on every core, then added in run order.
   return run_edge_cuda(c.value(), batch.value().pool, seed, ordered.first_run(), ordered.run_count(), [&](const EdgeChunk& chunk) {
     std::vector<RunRecord> records(chunk.runs, RunRecord(layout));
-    for_each_run_parallel(chunk.runs, [&](uint32_t i) {
+    parallel_for(chunk.runs, [&](uint32_t i) {
       fill_edge_record(c.value(), batch.value(), chunk.first_run - ordered.first_run() + i, chunk.snapshot + i * per_run, records[i]);
     });
     for (const RunRecord& r : records) {

@@ -1,11 +1,10 @@
 #include "optim/mixture_cuda.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "core/ordered_batch.hpp"
+#include "core/parallel_for.hpp"
 
 namespace klab::optim {
 
@@ -70,14 +69,7 @@ Status MixtureExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t
   return run_mixture_cuda(b.value().cfg, b.value().tables(), seed, batch.first_run(), batch.run_count(), [&](const MixtureChunk& chunk) {
     // The errors (a quadrature or a sum over M per checkpoint) on all host cores, then added in run order.
     records.assign(chunk.runs, RunRecord(layout));
-    std::atomic<uint32_t> next{0};
-    auto work = [&] {
-      for (uint32_t i = next++; i < chunk.runs; i = next++) fill_mixture_record(b.value(), chunk.weights + i * row, records[i]);
-    };
-    std::vector<std::thread> pool;
-    const unsigned threads = std::max(1u, std::min(static_cast<unsigned>(default_thread_count()), chunk.runs));
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
-    for (std::thread& t : pool) t.join();
+    parallel_for(chunk.runs, [&](uint32_t i) { fill_mixture_record(b.value(), chunk.weights + i * row, records[i]); });
     for (const RunRecord& r : records) {
       batch.next() = r;
       batch.add();
