@@ -118,9 +118,16 @@ plot::Plot run_quality_plot(const SamplersRun& run, const SamplersParams& p, Sam
 
 namespace {
 
-// VP grey (the reference), cond-OT olive, KO vermilion: apart from the film's Euler and Heun colours.
+// VP grey (the reference), cond-OT olive, KO geodesic vermilion, KO by separation blue: apart from the film's
+// Euler and Heun colours.
 Rgba path_color(PathKind k) {
-  return k == PathKind::Process ? plot::kReferenceGrey : palette(k == PathKind::CondOt ? 7 : 3);
+  switch (k) {
+    case PathKind::Process: return plot::kReferenceGrey;
+    case PathKind::CondOt: return palette(7);
+    case PathKind::Ko: return palette(3);
+    case PathKind::KoSep: return palette(6);
+  }
+  return plot::kReferenceGrey;
 }
 
 }  // namespace

@@ -221,6 +221,45 @@ bool solve_interior(const std::vector<double>& diag, const std::vector<double>& 
   return true;
 }
 
+// Knot slopes of a path whose α falls and σ rises with t.
+void set_monotone_slopes(PathKnots& k) {
+  // Slopes: the three-point derivative on unequal spacing (one-sided, second order, at the ends).
+  auto slope = [&k](const double* y, int i) {
+    if (i == 0 || i == k.count - 1) {
+      // the quadratic through knots a, a + 1, a + 2 in Newton form, differentiated at t_i
+      const int a = i == 0 ? 0 : i - 2;
+      const double d0 = (y[a + 1] - y[a]) / (k.t[a + 1] - k.t[a]), d1 = (y[a + 2] - y[a + 1]) / (k.t[a + 2] - k.t[a + 1]);
+      const double c2 = (d1 - d0) / (k.t[a + 2] - k.t[a]);
+      return d0 + c2 * ((k.t[i] - k.t[a]) + (k.t[i] - k.t[a + 1]));
+    }
+    const double h0 = k.t[i] - k.t[i - 1], h1 = k.t[i + 1] - k.t[i];
+    return (h0 * h0 * y[i + 1] - h1 * h1 * y[i - 1] + (h1 * h1 - h0 * h0) * y[i]) / (h0 * h1 * (h0 + h1));
+  };
+  for (int i = 0; i < k.count; ++i) {
+    k.dalpha[i] = slope(k.alpha, i);
+    k.dsigma[i] = slope(k.sigma, i);
+  }
+  // α falls and σ rises with t along the curve (λ is monotone): Fritsch–Carlson's limiter keeps both
+  // Hermite interpolants monotone, so λ(t) stays monotone between the knots too.
+  for (double* dy : {k.dalpha, k.dsigma}) {
+    const double* y = dy == k.dalpha ? k.alpha : k.sigma;
+    for (int i = 0; i + 1 < k.count; ++i) {
+      const double secant = (y[i + 1] - y[i]) / (k.t[i + 1] - k.t[i]);
+      if (secant == 0.0) {
+        dy[i] = dy[i + 1] = 0.0;
+        continue;
+      }
+      if (dy[i] / secant < 0.0) dy[i] = 0.0;
+      if (dy[i + 1] / secant < 0.0) dy[i + 1] = 0.0;
+      const double a = dy[i] / secant, b = dy[i + 1] / secant, r = a * a + b * b;
+      if (r > 9.0) {
+        dy[i] *= 3.0 / std::sqrt(r);
+        dy[i + 1] *= 3.0 / std::sqrt(r);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& g) {
@@ -296,47 +335,93 @@ NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& 
     k.sigma[i] = j == 0 ? s1 : j == kSteps ? se : e * c.vs[jj];
     if (j < kSteps) walked += c.segment(r, jj);
   }
-  // Slopes: the three-point derivative on unequal spacing (one-sided, second order, at the ends).
-  auto slope = [&k](const double* y, int i) {
-    if (i == 0 || i == k.count - 1) {
-      // the quadratic through knots a, a + 1, a + 2 in Newton form, differentiated at t_i
-      const int a = i == 0 ? 0 : i - 2;
-      const double d0 = (y[a + 1] - y[a]) / (k.t[a + 1] - k.t[a]), d1 = (y[a + 2] - y[a + 1]) / (k.t[a + 2] - k.t[a + 1]);
-      const double c2 = (d1 - d0) / (k.t[a + 2] - k.t[a]);
-      return d0 + c2 * ((k.t[i] - k.t[a]) + (k.t[i] - k.t[a + 1]));
-    }
-    const double h0 = k.t[i] - k.t[i - 1], h1 = k.t[i + 1] - k.t[i];
-    return (h0 * h0 * y[i + 1] - h1 * h1 * y[i - 1] + (h1 * h1 - h0 * h0) * y[i]) / (h0 * h1 * (h0 + h1));
+  set_monotone_slopes(k);
+  return s;
+}
+
+double second_moment(const Mixture& m) {
+  double m2 = 0.0;
+  for (const Component& c : m.components) m2 += c.weight * (c.mx * c.mx + c.my * c.my + c.sxx + c.syy);
+  return m2;
+}
+
+double separation_at(const PathMetric& g, double m2, double lambda) {
+  double v[3];
+  g.at(lambda, v);
+  return v[0] / m2;
+}
+
+double separation_cone_f2(const PathMetric& g, double m2, double lambda) {
+  // f² at the table's nodes from their g00, linearly interpolated in λ: (1 + s̃²)(1 − S) is smooth and tends to 1 at
+  // both ends, while 1 − S alone falls like e^{−2λ} (interpolating S would leave f² the error of a small difference).
+  const double k2 = m2 / kDataDimension;
+  auto node = [&](size_t i) {
+    const double lam = g.lo + (g.hi - g.lo) * static_cast<double>(i) / static_cast<double>(g.g00.size() - 1);
+    const double s2 = k2 * math::exp(2.0 * lam);  // s̃² = k² e^{2λ}
+    return 1.0 - (1.0 + s2) * (1.0 - g.g00[i] / m2);
   };
-  for (int i = 0; i < k.count; ++i) {
-    k.dalpha[i] = slope(k.alpha, i);
-    k.dsigma[i] = slope(k.sigma, i);
-  }
-  // α falls and σ rises with t along the curve (λ is monotone): Fritsch–Carlson's limiter keeps both
-  // Hermite interpolants monotone, so λ(t) stays monotone between the knots too.
-  for (double* dy : {k.dalpha, k.dsigma}) {
-    const double* y = dy == k.dalpha ? k.alpha : k.sigma;
-    for (int i = 0; i + 1 < k.count; ++i) {
-      const double secant = (y[i + 1] - y[i]) / (k.t[i + 1] - k.t[i]);
-      if (secant == 0.0) {
-        dy[i] = dy[i + 1] = 0.0;
-        continue;
-      }
-      if (dy[i] / secant < 0.0) dy[i] = 0.0;
-      if (dy[i + 1] / secant < 0.0) dy[i + 1] = 0.0;
-      const double a = dy[i] / secant, b = dy[i + 1] / secant, r = a * a + b * b;
-      if (r > 9.0) {
-        dy[i] *= 3.0 / std::sqrt(r);
-        dy[i + 1] *= 3.0 / std::sqrt(r);
-      }
+  const double u = std::clamp((lambda - g.lo) / (g.hi - g.lo), 0.0, 1.0) * static_cast<double>(g.g00.size() - 1);
+  const size_t i = std::min(static_cast<size_t>(u), g.g00.size() - 2);
+  const double f = u - static_cast<double>(i);
+  return (1 - f) * node(i) + f * node(i + 1);
+}
+
+NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g, double m2, double* energy) {
+  constexpr int kSteps = PathKnots::kMax - 1, kSub = 32;  // knots at 128 equal λ-steps, the ODE on 32 sub-steps each
+  const double t_end = ends.t_end, l0 = ends.lambda(1.0), l1 = ends.lambda(t_end), k = std::sqrt(m2 / kDataDimension);
+  const double a1 = ends.alpha(1.0), s1 = ends.sigma(1.0), ae = ends.alpha(t_end), se = ends.sigma(t_end);
+  // dψ/dλ = f(θ) dθ/dλ, dθ/dλ = s̃/(1 + s̃²) (s̃ = tan θ = k e^λ): Simpson's rule on each sub-step, ψ = 0 at t = 1.
+  auto dpsi = [&](double lam) {
+    const double st = k * math::exp(lam);
+    return std::sqrt(std::max(0.0, separation_cone_f2(g, m2, lam))) * st / (1.0 + st * st);
+  };
+  std::vector<double> psi(kSteps + 1, 0.0);  // (J + 1) ψ at the knots' λ, from the noise end
+  const double h = (l1 - l0) / (kSteps * kSub);
+  double acc = 0.0;
+  for (int j = 0; j < kSteps; ++j) {
+    for (int q = 0; q < kSub; ++q) {
+      const double a = l0 + h * (j * kSub + q);
+      acc += h / 6.0 * (dpsi(a) + 4.0 * dpsi(a + 0.5 * h) + dpsi(a + h));
     }
+    psi[static_cast<size_t>(j + 1)] = acc;
   }
+  // The unrolled end points: P₁ = (r₁, 0), P_e = r_e (cos Ψ, sin Ψ), r = √(α̃² + σ²); the segment P(τ) = P₁ + τ D,
+  // τ = (1 − t)/(1 − t_end); the knot at angle ψ_j is where the segment meets the ray (cos ψ_j, sin ψ_j).
+  auto sin_of = [](double x) { return math::cos(0.5 * 3.14159265358979323846 - x); };
+  const double r1 = std::sqrt(k * k * a1 * a1 + s1 * s1), re = std::sqrt(k * k * ae * ae + se * se), big_psi = psi.back();
+  const double px = r1, py = 0.0, dx = re * math::cos(big_psi) - r1, dy = re * sin_of(big_psi);
+  if (energy) *energy = kDataDimension * (dx * dx + dy * dy) / (1.0 - t_end);
+  NoiseSchedule s;
+  s.process = Process::Path;
+  s.t_end = t_end;
+  PathKnots& kn = s.path;
+  kn.count = kSteps + 1;
+  for (int j = 0; j <= kSteps; ++j) {
+    const size_t i = static_cast<size_t>(kSteps - j);
+    if (j == 0 || j == kSteps) {
+      kn.t[i] = j == 0 ? 1.0 : t_end;
+      kn.alpha[i] = j == 0 ? a1 : ae;
+      kn.sigma[i] = j == 0 ? s1 : se;
+      continue;
+    }
+    // Ψ < 10⁻⁶: the cone has no angle (data N(0, cI) have f ≡ 0), every θ profile costs the same: equal τ-steps.
+    const double ux = math::cos(psi[static_cast<size_t>(j)]), uy = sin_of(psi[static_cast<size_t>(j)]);
+    const double tau = big_psi < 1e-6 ? static_cast<double>(j) / kSteps : -(px * uy - py * ux) / (dx * uy - dy * ux);
+    const double qx = px + tau * dx, qy = py + tau * dy;
+    const double r = std::sqrt(qx * qx + qy * qy), st = k * math::exp(l0 + (l1 - l0) * j / kSteps), n = std::sqrt(1.0 + st * st);
+    kn.t[i] = 1.0 - (1.0 - t_end) * tau;
+    kn.alpha[i] = r * st / n / k;  // α̃ = r sin θ
+    kn.sigma[i] = r / n;           // σ = r cos θ
+  }
+  // Where f vanishes (pure noise, centred data) ψ stalls and neighbouring knots share a t: keep t strictly increasing.
+  for (int i = kn.count - 2; i >= 0; --i) kn.t[i] = std::min(kn.t[i], std::nextafter(kn.t[i + 1], 0.0));
+  set_monotone_slopes(kn);
   return s;
 }
 
 namespace {
-constexpr const char* kPathIds[] = {"process", "cond_ot", "ko"};
-constexpr const char* kPathLabels[] = {"VP (the process)", "cond-OT", "kinetic optimal"};
+constexpr const char* kPathIds[] = {"process", "cond_ot", "ko", "ko_sep"};
+constexpr const char* kPathLabels[] = {"VP (the process)", "cond-OT", "KO geodesic", "KO separation"};
 static_assert(static_cast<int>(std::size(kPathIds)) == kPathKinds && static_cast<int>(std::size(kPathLabels)) == kPathKinds, "one id and label per PathKind");
 }  // namespace
 
@@ -356,6 +441,7 @@ GaussianPaths gaussian_paths(const Mixture& m, const NoiseSchedule& process) {
   p.path[0] = process;
   p.path[1] = cond_ot_path(process);
   p.path[2] = kinetic_optimal_path(process, p.metric);
+  p.path[3] = separation_ko_path(process, p.metric, second_moment(m), &p.separation_energy);
   for (int i = 0; i < kPathKinds; ++i) p.kinetic_energy[i] = kinetic_energy(p.path[i], p.metric);
   return p;
 }

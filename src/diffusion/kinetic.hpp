@@ -21,6 +21,18 @@
 //             KE ≥ L²/(1 − t_end)). A reading of the method: the paper characterises the KO path by a
 //             1-D ODE in its data separation function; here the curve is r(λ) = log‖γ‖ on 128 equal
 //             λ-steps, its discrete length minimised by Levenberg–Marquardt (from VP's curve; from cond-OT's it reaches the same one).
+//   ko_sep    the kinetic-optimal path by the paper's route, through its data separation function (a reading: the
+//             paper's abstract states the reduction to one scalar function and a 1-D ODE; the formulas below are
+//             derived here, the paper's own normalisation and notation were not read). Rescale the data to
+//             E‖x̃₀‖² = d (x̃₀ = x₀/k, k = √(m₂/d), m₂ = E‖x₀‖², so α̃ = kα and s̃ = α̃/σ = k e^λ); then
+//                 KE = d ∫ [ α̃̇² + σ̇² − σ² (ds̃/dt)² (1 − S(s̃)) ] dt,   S(s̃) = E‖E[x₀|x]‖² / m₂ = g00/m₂ ∈ [0, 1],
+//             the data separation function (written S here: 1 when the posterior tells the data points apart,
+//             0 at pure noise for centred data). In polar coordinates α̃ = r sin θ, σ = r cos θ (s̃ = tan θ) this is
+//                 KE = d ∫ [ ṙ² + r² f(θ)² θ̇² ] dt,   f² = 1 − (1 + s̃²)(1 − S(s̃))   (0 ≤ f ≤ 1),
+//             a cone: with ψ the solution of the 1-D ODE dψ/dθ = f(θ), ψ(θ(1)) = 0, it is the flat plane
+//             dr² + r² dψ². The KO path is the straight segment between the end points P = r(cos ψ, sin ψ), run at
+//             constant speed, and KE = d |P_end − P_1|² / (1 − t_end) in closed form. S ≡ 1 (data the posterior
+//             always separates, the paper's n/√d → 0 limit) gives f ≡ 1, ψ = θ: the straight line in (α̃, σ), cond-OT.
 #pragma once
 #include <string>
 #include <vector>
@@ -50,17 +62,30 @@ double kinetic_energy(const NoiseSchedule& s, const PathMetric& g, int steps = 2
 NoiseSchedule cond_ot_path(const NoiseSchedule& ends);
 NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& g);
 
-enum class PathKind { Process, CondOt, Ko };
-constexpr int kPathKinds = static_cast<int>(PathKind::Ko) + 1;
-const std::vector<std::string>& path_ids();     // "process", "cond_ot", "ko"
-const std::vector<std::string>& path_labels();  // "VP (the process)", "cond-OT", "kinetic optimal"
+// The data separation route (ko_sep above) for data with E‖x₀‖² = m2 in d = 2 dimensions.
+// separation_at: S at the lab's log-SNR λ (s̃ = k e^λ), from g's table of g00.
+// separation_cone_f2: f² = 1 − (1 + s̃²)(1 − S(s̃)) at λ, the cone's angular factor (not clamped).
+// separation_ko_path: the straight segment in the unrolled plane, knots at 129 equal λ-steps; *energy (if
+// given) receives the closed form d |P_end − P_1|²/(1 − t_end).
+constexpr int kDataDimension = 2;
+double second_moment(const Mixture& m);  // m₂ = Σ_k w_k (‖μ_k‖² + tr Σ_k)
+double separation_at(const PathMetric& g, double m2, double lambda);
+double separation_cone_f2(const PathMetric& g, double m2, double lambda);
+NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g, double m2, double* energy = nullptr);
 
-// The three paths between the end points of `process` (a VP schedule) for the mixture m, with their
-// kinetic energies in its metric.
+enum class PathKind { Process, CondOt, Ko, KoSep };
+constexpr int kPathKinds = static_cast<int>(PathKind::KoSep) + 1;
+const std::vector<std::string>& path_ids();     // "process", "cond_ot", "ko", "ko_sep"
+const std::vector<std::string>& path_labels();  // "VP (the process)", "cond-OT", "KO geodesic", "KO separation"
+
+// The four paths between the end points of `process` (a VP schedule) for the mixture m, with their
+// kinetic energies in its metric (kinetic_energy(): the same quadrature for every path) and ko_sep's
+// closed-form energy.
 struct GaussianPaths {
   PathMetric metric;
   NoiseSchedule path[kPathKinds];
-  double kinetic_energy[kPathKinds] = {0.0, 0.0, 0.0};
+  double kinetic_energy[kPathKinds] = {0.0, 0.0, 0.0, 0.0};
+  double separation_energy = 0.0;  // d |P_end − P_1|²/(1 − t_end), ko_sep's closed form
 };
 GaussianPaths gaussian_paths(const Mixture& m, const NoiseSchedule& process);
 

@@ -63,7 +63,7 @@ class SamplersView final : public ui::DemoView {
     run_ = std::make_unique<SamplersRun>(params_, ctx.seed, 0, cpu_particle_engine, e.paths());
     schedule_ = run_->schedule();
     box_ = view_box(run_->mixture());
-    if (run_->paths()) paths_curves_ = paths_plot(*run_->paths(), params_.path, "The three paths (σ_t, α_t) from noise to data; the dot: this run's at t");
+    if (run_->paths()) paths_curves_ = paths_plot(*run_->paths(), params_.path, "The four paths (σ_t, α_t) from noise to data; the dot: this run's at t");
     // The story's pair: DDIM against DPM-Solver++ 2M at 10 NFE (or the nearest budget run). On a
     // cond-OT or KO path, Euler against Heun: the exponential integrators do not see the path (kinetic.hpp).
     const bool on_path = params_.path != PathKind::Process;
@@ -259,7 +259,7 @@ class SamplersView final : public ui::DemoView {
   NoiseSchedule schedule_;
   std::vector<double> budgets_;  // NFE budgets as run
   std::unique_ptr<SamplersRun> run_;
-  plot::Plot paths_curves_;  // the three paths on a cond-OT or KO run (paths_plot), built once per run
+  plot::Plot paths_curves_;  // the four paths on a cond-OT or KO run (paths_plot), built once per run
   uint64_t version_ = 0, seed_ = 0;  // the parameters and seed run_ was made for
   Box box_{};
   size_t left_ = 0, right_ = 0, nfe_ = 0;

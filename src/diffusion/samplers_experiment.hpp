@@ -28,7 +28,7 @@ struct SamplersParams {
   double width = 0.1;                // standard deviation of the presets' small components
   std::string mixture;               // the edited mixture (mixture_text.hpp); empty: the preset
   Process process = Process::Vp;
-  PathKind path = PathKind::Process; // the Gaussian path the samplers run on (kinetic.hpp): VP's, cond-OT or KO between VP's end points
+  PathKind path = PathKind::Process; // the Gaussian path the samplers run on (kinetic.hpp): VP's, cond-OT or KO (geodesic or by data separation) between VP's end points
   StepSchedule schedule = StepSchedule::LogSnr;
   std::vector<double> nfe;           // NFE budgets, increasing; each rounded down to a whole number
   long long particles = 500;         // n per (solver, NFE)
@@ -86,7 +86,7 @@ class SamplersRun {
   // The kinetic energy ∫ E‖u_t‖² dt of each path kind between VP's end points (kinetic.hpp), NaN
   // unless the run is on a path other than the process's (`path` ≠ process).
   double kinetic_energy(PathKind kind) const { return paths_ ? paths_->kinetic_energy[static_cast<int>(kind)] : __builtin_nan(""); }
-  const GaussianPaths* paths() const { return paths_.get(); }  // the three paths (null when `path` = process)
+  const GaussianPaths* paths() const { return paths_.get(); }  // the four paths (null when `path` = process)
   const Particles& reference() const { return reference_; }
   const Particles& exact() const { return exact_; }
   double cell_work(size_t cell) const;  // score evaluations of a cell: n × NFE (USF: plus its search, at most)
@@ -122,8 +122,8 @@ Mixture samplers_mixture(const SamplersParams& p);
 // The forward process (VP or VE); with `path` ≠ process the samplers run on gaussian_paths(mixture,
 // this process).path[path] instead (SamplersRun::schedule()).
 NoiseSchedule samplers_schedule(const SamplersParams& p);
-// The three paths between the process's end points for the mixture (kinetic.hpp: the metric table,
-// the geodesic search and three energies, about 0.2 s on the checkerboard); null when `path` = process.
+// The four paths between the process's end points for the mixture (kinetic.hpp: the metric table,
+// the geodesic search, the separation ODE and four energies, about 0.2 s on the checkerboard); null when `path` = process.
 std::shared_ptr<const GaussianPaths> samplers_paths(const SamplersParams& p);
 
 class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExperiment> {

@@ -621,19 +621,22 @@ TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as he
   CHECK(app.view()->status().rfind("n = 0 ", 0) != 0);  // samples arrived
 }
 
-TEST_CASE("diffusion.samplers on the kinetic-optimal path: the film shows Euler beside Heun (the exponential integrators do not see the path) and the three paths") {
-  Headless ui(1280, 800, 1.0f);
-  App app = make_app();
-  REQUIRE(app.open_link("#diffusion.samplers?path=ko&schedule=time&solvers=ddim,euler,heun&nfe=4,6,10&particles=100").ok());
-  for (int f = 0; f < 90; ++f) ui.frame(app);
-  const auto plots = recorded_frame(ui, app);
-  check_plots(plots, "KO path live view");
-  auto shown = [&](const std::string& start) {
-    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
-  };
-  CHECK(shown("euler, 10 NFE at t = "));
-  CHECK(shown("heun, 10 NFE at t = "));
-  CHECK(shown("The three paths (σ_t, α_t) from noise to data"));
+TEST_CASE("diffusion.samplers on the kinetic-optimal paths: the film shows Euler beside Heun (the exponential integrators do not see the path) and the four paths") {
+  for (const char* path : {"ko", "ko_sep"}) {  // the numerical geodesic and the data separation route
+    INFO("path " << path);
+    Headless ui(1280, 800, 1.0f);
+    App app = make_app();
+    REQUIRE(app.open_link(std::string("#diffusion.samplers?path=") + path + "&schedule=time&solvers=ddim,euler,heun&nfe=4,6,10&particles=100").ok());
+    for (int f = 0; f < 90; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    check_plots(plots, "KO path live view");
+    auto shown = [&](const std::string& start) {
+      return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+    };
+    CHECK(shown("euler, 10 NFE at t = "));
+    CHECK(shown("heun, 10 NFE at t = "));
+    CHECK(shown("The four paths (σ_t, α_t) from noise to data"));
+  }
 }
 
 TEST_CASE("diffusion.samplers' USF plan table opens and draws its per-step columns (order, prediction, derivatives, corrector)") {

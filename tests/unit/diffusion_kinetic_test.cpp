@@ -4,6 +4,7 @@
 // exponential integrators' invariance to the path on logSNR steps.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -18,13 +19,6 @@
 namespace {
 
 using namespace klab::diffusion;
-
-// E‖x₀‖² of a mixture.
-double second_moment(const Mixture& m) {
-  double e = 0.0;
-  for (const Component& c : m.components) e += c.weight * (c.sxx + c.syy + c.mx * c.mx + c.my * c.my);
-  return e;
-}
 
 }  // namespace
 
@@ -121,6 +115,74 @@ TEST_CASE("diffusion kinetic: the paths share VP's end points; λ falls along ea
     }
   }
   CHECK(paths.kinetic_energy[2] < paths.kinetic_energy[1]);
+  CHECK(paths.kinetic_energy[3] < paths.kinetic_energy[1]);
+}
+
+TEST_CASE("diffusion kinetic: E‖u‖² in the data separation function's form equals γ̇ᵀGγ̇") {
+  // With k² = m₂/d, s̃ = k e^λ, S = g00/m₂ (kinetic.hpp, ko_sep): γ̇ᵀGγ̇ = d [k²α̇² + σ̇² − σ² (ds̃/dt)² (1 − S)],
+  // ds̃/dt = k (α̇σ − ασ̇)/σ². An identity of the exact posterior means (it uses E⟨x, x̂₀⟩ = α m₂): to rounding for one
+  // Gaussian, where the 12-node Gauss–Hermite rule is exact (x̂₀ is linear in x); to the rule's error on the ring
+  // (measured ≤ 2.3·10⁻⁴ relative; 7·10⁻³ on the moons and 2.4·10⁻² on the rare mode at λ = 4, σ̇ mostly).
+  Component c;  // off-centre and anisotropic: f² ≠ 0
+  c.mx = 0.8;
+  c.my = -0.5;
+  c.sxx = 0.3;
+  c.sxy = 0.1;
+  c.syy = 1.7;
+  Mixture one;
+  one.components = {c};
+  for (const Mixture& m : {one, make_preset(Preset::Ring, 0.1)}) {
+    const bool exact = m.components.size() == 1;
+    const double m2 = second_moment(m), k = std::sqrt(m2 / kDataDimension);
+    for (double lam : {-4.0, -1.0, 0.0, 1.5, 4.0}) {
+      double g[3];
+      path_metric_at(m, lam, g);
+      const double e = std::exp(lam), a = 0.7 * e / std::sqrt(1 + e * e), s = 0.7 / std::sqrt(1 + e * e);
+      const double velocities[2][2] = {{1.0, -0.3}, {-0.2, 1.1}};  // (α̇, σ̇)
+      for (const auto& v : velocities) {
+        const double da = v[0], ds = v[1], dst = k * (da * s - a * ds) / (s * s);
+        const double quadratic = da * da * g[0] + 2 * da * ds * g[1] + ds * ds * g[2];
+        const double separation = kDataDimension * (k * k * da * da + ds * ds - s * s * dst * dst * (1 - g[0] / m2));
+        INFO((exact ? "one Gaussian" : "ring") << ", λ = " << lam << ": γ̇ᵀGγ̇ " << quadratic << ", separation form " << separation);
+        CHECK(separation == doctest::Approx(quadratic).epsilon(exact ? 1e-10 : 1e-3));
+      }
+    }
+  }
+}
+
+TEST_CASE("diffusion kinetic: the KO path by the data separation ODE is the numerical geodesic; its energy has a closed form") {
+  // Two routes to the same minimiser of KE between VP's end points: the straight segment in the unrolled cone
+  // (ko_sep, KE = d |P_end − P_1|²/(1 − t_end)) and the Levenberg–Marquardt geodesic of G (ko). Measured on the
+  // ring: see src/diffusion/README.md, "Probability paths".
+  for (Preset preset : {Preset::Ring, Preset::Moons}) {
+    const GaussianPaths g = gaussian_paths(make_preset(preset, 0.1), NoiseSchedule{});
+    const NoiseSchedule &geo = g.path[static_cast<int>(PathKind::Ko)], &sep = g.path[static_cast<int>(PathKind::KoSep)];
+    double worst_curve = 0.0, worst_t = 0.0;
+    for (int i = 0; i <= 200; ++i) {  // at equal λ: the curves (α, σ) and their clocks t(λ)
+      const double lam = g.metric.lo + (g.metric.hi - g.metric.lo) * i / 200;
+      const double tg = geo.t_of_lambda(lam), ts = sep.t_of_lambda(lam);
+      worst_curve = std::max({worst_curve, std::fabs(geo.alpha(tg) - sep.alpha(ts)), std::fabs(geo.sigma(tg) - sep.sigma(ts))});
+      worst_t = std::max(worst_t, std::fabs(tg - ts));
+    }
+    const double m2 = second_moment(make_preset(preset, 0.1));
+    for (int i = 0; i <= 64; ++i) {  // the cone's factor and S within [0, 1] along the table
+      const double lam = g.metric.lo + (g.metric.hi - g.metric.lo) * i / 64, f2 = separation_cone_f2(g.metric, m2, lam);
+      CHECK(f2 > -1e-9);
+      CHECK(f2 <= 1.0);
+      CHECK(separation_at(g.metric, m2, lam) <= 1.0);
+    }
+    const double ke_geo = g.kinetic_energy[static_cast<int>(PathKind::Ko)], ke_sep = g.kinetic_energy[static_cast<int>(PathKind::KoSep)];
+    MESSAGE(preset_ids()[static_cast<size_t>(preset)] << ": KE geodesic " << ke_geo << ", separation " << ke_sep << " (closed form "
+                                                       << g.separation_energy << "); max |Δα|, |Δσ| at equal λ " << worst_curve
+                                                       << ", max |Δt| " << worst_t);
+    // Deterministic numbers (measured on the ring: KE 1.0754 / 1.0800 / 1.0722, |Δα|, |Δσ| ≤ 3.9·10⁻⁴, |Δt| ≤ 2.2·10⁻³):
+    // margins for other platforms' rounding only.
+    CHECK(g.separation_energy == doctest::Approx(ke_sep).epsilon(0.02));
+    CHECK(ke_sep == doctest::Approx(ke_geo).epsilon(0.02));
+    CHECK(ke_sep >= ke_geo);  // in G's own metric the geodesic is the shorter
+    CHECK(worst_curve < 2e-3);
+    CHECK(worst_t < 1e-2);
+  }
 }
 
 TEST_CASE("diffusion kinetic: on logSNR steps DDIM and DPM-Solver++ 2M are the same on every path; Euler is not") {
@@ -174,4 +236,7 @@ TEST_CASE("diffusion kinetic: for data N(0, I) the energies have closed forms (V
   CHECK(g.kinetic_energy[0] < 2e-3);
   CHECK(g.kinetic_energy[1] == doctest::Approx(exact).epsilon(2e-3));
   CHECK(g.kinetic_energy[2] <= g.kinetic_energy[0]);
+  // f ≡ 0 here (S(s̃) = s̃²/(1 + s̃²)): the cone has no angle, the separation route's path is radial, r = 1 throughout.
+  CHECK(g.separation_energy < 1e-9);
+  CHECK(g.kinetic_energy[3] < 2e-3);
 }
