@@ -79,10 +79,10 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
       return Status::error(range_error("marginals", "must be at most the " + format_real(sets) + " " + std::to_string(p.marginal_k) + "-way marginals of " + std::to_string(p.dims) +
                                                         " attributes (got " + std::to_string(p.marginals) + ")"));
     const double tk = static_cast<double>(p.rounds) * p.per_round;
-    if (pgsd_marginal_subset(p) && tk > fewest_marginal_cells(categorical_levels(p.dims), p.marginal_k, p.marginals))
+    const double fewest = pgsd_marginal_subset(p) ? fewest_marginal_cells(categorical_levels(p.dims), p.marginal_k, p.marginals) : 0.0;
+    if (pgsd_marginal_subset(p) && tk > fewest)
       return Status::error(range_error("per_round", "times 'rounds' must not exceed the fewest cells " + std::to_string(p.marginals) + " random marginals can have (got " +
-                                                       std::to_string(p.rounds) + "·" + std::to_string(p.per_round) + " > " +
-                                                       format_real(fewest_marginal_cells(categorical_levels(p.dims), p.marginal_k, p.marginals)) + ")"));
+                                                       std::to_string(p.rounds) + "·" + std::to_string(p.per_round) + " > " + format_real(fewest) + ")"));
     if (tk > pgsd_query_total(p))
       return Status::error(range_error("per_round", "times 'rounds' must not exceed " + std::string(categorical ? "the marginal cells m" : "'query_count'") + " (got " +
                                                        std::to_string(p.rounds) + "·" + std::to_string(p.per_round) + " > " + format_real(pgsd_query_total(p)) + ")"));
