@@ -1,5 +1,7 @@
 #include "blackbox/categorical.hpp"
 
+#include <algorithm>
+
 #include "core/lab_math.hpp"
 #include "core/samplers.hpp"
 
@@ -79,21 +81,58 @@ std::vector<Query> marginal_cells(const std::vector<int>& levels, const std::vec
   return qs;
 }
 
-std::vector<Query> make_marginal_queries(const std::vector<int>& levels, int k) {
-  const int d = static_cast<int>(levels.size());
-  std::vector<Query> qs;
+std::vector<std::vector<int>> marginal_sets(int dims, int k) {
+  std::vector<std::vector<int>> sets;
   std::vector<int> subset(static_cast<size_t>(k));
   for (int t = 0; t < k; ++t) subset[static_cast<size_t>(t)] = t;
   while (true) {
-    const std::vector<Query> cells = marginal_cells(levels, subset);
-    qs.insert(qs.end(), cells.begin(), cells.end());
+    sets.push_back(subset);
     int t = k - 1;  // the next k-subset in lexicographic order
-    while (t >= 0 && subset[static_cast<size_t>(t)] == d - k + t) --t;
+    while (t >= 0 && subset[static_cast<size_t>(t)] == dims - k + t) --t;
     if (t < 0) break;
     ++subset[static_cast<size_t>(t)];
     for (int u = t + 1; u < k; ++u) subset[static_cast<size_t>(u)] = subset[static_cast<size_t>(u) - 1] + 1;
   }
+  return sets;
+}
+
+std::vector<std::vector<int>> sample_marginal_sets(int dims, int k, int count, Rng& rng) {
+  const std::vector<std::vector<int>> all = marginal_sets(dims, k);
+  std::vector<uint32_t> order(all.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < static_cast<size_t>(count); ++i)  // position i takes a uniform one of the rest
+    std::swap(order[i], order[i + rng.below(static_cast<uint32_t>(order.size() - i))]);
+  order.resize(static_cast<size_t>(count));
+  std::sort(order.begin(), order.end());
+  std::vector<std::vector<int>> sets;
+  for (uint32_t i : order) sets.push_back(all[i]);
+  return sets;
+}
+
+std::vector<Query> marginal_workload(const std::vector<int>& levels, const std::vector<std::vector<int>>& sets) {
+  std::vector<Query> qs;
+  for (const std::vector<int>& set : sets) {
+    const std::vector<Query> cells = marginal_cells(levels, set);
+    qs.insert(qs.end(), cells.begin(), cells.end());
+  }
   return qs;
+}
+
+std::vector<Query> make_marginal_queries(const std::vector<int>& levels, int k) {
+  return marginal_workload(levels, marginal_sets(static_cast<int>(levels.size()), k));
+}
+
+double fewest_marginal_cells(const std::vector<int>& levels, int k, int count) {
+  std::vector<double> cells;
+  for (const std::vector<int>& set : marginal_sets(static_cast<int>(levels.size()), k)) {
+    double product = 1.0;
+    for (int a : set) product *= levels[static_cast<size_t>(a)];
+    cells.push_back(product);
+  }
+  std::sort(cells.begin(), cells.end());
+  double sum = 0.0;
+  for (size_t i = 0; i < std::min(cells.size(), static_cast<size_t>(count)); ++i) sum += cells[i];
+  return sum;
 }
 
 }  // namespace klab::blackbox

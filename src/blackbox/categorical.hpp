@@ -13,7 +13,9 @@
 //
 // Queries: the k-way marginal of attributes A = (a_1 < … < a_k) has one counting query per cell
 // v ∈ Π_t [s_{a_t}]:  q_{A,v}(x) = Π_t 1[x_{a_t} = v_t],  q_{A,v}(D) = (1/n)·#{rows in the cell}.
-// The workload is every cell of every k-way marginal (C(d, k) attribute sets), m = Σ_A Π_t s_{a_t}.
+// The workload is every cell of every k-way marginal (C(d, k) attribute sets), m = Σ_A Π_t s_{a_t}, or
+// (`marginals` = M > 0) every cell of M of the C(d, k) marginals drawn uniformly without replacement from
+// the run's seed (sample_marginal_sets; a reading: the Private-GSD authors' ACS scripts ask all of them).
 // Changing one row moves each cell's answer by at most 1/n: the release of private_query.hpp applies
 // unchanged (reading: the paper's ACS runs measure whole marginals; here every cell is one query of
 // the demo's per-query release).
@@ -39,7 +41,17 @@ Rows make_categorical_data(int n, const std::vector<int>& levels, Rng& rng);
 // The cells of the marginal on `attributes` (distinct, in any order): the value of attributes[0]
 // varies fastest. Cell index Σ_t v_t·Π_{t'<t} s_{a_t'}.
 std::vector<Query> marginal_cells(const std::vector<int>& levels, const std::vector<int>& attributes);
+// The C(d, k) attribute sets of size k (each increasing), in lexicographic order.
+std::vector<std::vector<int>> marginal_sets(int dims, int k);
+// M of marginal_sets(dims, k) drawn uniformly without replacement (a partial Fisher–Yates shuffle by
+// rng.below), returned in lexicographic order; 1 ≤ M ≤ C(d, k).
+std::vector<std::vector<int>> sample_marginal_sets(int dims, int k, int count, Rng& rng);
+// marginal_cells of each set, in order.
+std::vector<Query> marginal_workload(const std::vector<int>& levels, const std::vector<std::vector<int>>& sets);
 // The workload: marginal_cells of every k-subset of the attributes, subsets in lexicographic order.
 std::vector<Query> make_marginal_queries(const std::vector<int>& levels, int k);
+// Σ of the `count` smallest cell counts Π_{a∈A} s_a over the k-subsets A: the fewest cells a workload of
+// `count` random marginals can have.
+double fewest_marginal_cells(const std::vector<int>& levels, int k, int count);
 
 }  // namespace klab::blackbox

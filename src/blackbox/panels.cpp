@@ -633,6 +633,15 @@ class PgsdView final : public ui::DemoView {
       runs_[s].errors(&worst, &mean);
       rows.push_back({"max error " + series_[s], num(worst)});
     }
+    if (!problem_->all_queries.empty()) {  // a random subset of the marginals asked: the error on all of them too
+      rows.push_back({"asked", std::to_string(problem_->asked_sets.size()) + " random marginals, " + std::to_string(problem_->queries.size()) + " of " +
+                                   std::to_string(problem_->all_queries.size()) + " cells"});
+      for (size_t s = 0; s < series_.size(); ++s) {
+        double worst = 0, mean = 0;
+        runs_[s].errors_on_all(&worst, &mean);
+        rows.push_back({"max error, all cells, " + series_[s], num(worst)});
+      }
+    }
     if (!skipped_.empty()) rows.push_back({"skipped", skipped_});
     ui::readout_table("##pgsd", rows, 3);
     build_figure(shown);

@@ -23,6 +23,7 @@ struct PgsdParams {
   RealData data = RealData::Blobs;             // Categorical: categorical.hpp's table and marginals
   int dims = 2;                                // d attributes
   int marginal_k = 2;                          // k of the k-way marginals (categorical data)
+  int marginals = 0;                           // M k-way marginals asked, drawn per run (categorical; 0: all)
   int real_size = 2000;                        // n: the sensitivity of every answer is 1/n
   QueryKind queries = QueryKind::Halfspace;    // real-valued data
   int query_count = 32;                        // m (real-valued data; categorical: pgsd_query_total)
@@ -40,8 +41,10 @@ struct PgsdParams {
 
 const std::vector<std::string>& pgsd_series_ids();
 // m: query_count, or on categorical data every cell of every k-way marginal (as a double: d = 64, k = 3
-// has millions).
+// has millions; with `marginals` > 0 the asked workload is a random part of these).
 double pgsd_query_total(const PgsdParams& p);
+// Whether the run asks a random subset of the k-way marginals (then the error is also measured on all).
+bool pgsd_marginal_subset(const PgsdParams& p);
 // The largest categorical workload run (cells of all k-way marginals): its real answers cost m·n.
 constexpr double kMaxMarginalCells = 20000.0;
 // Whether MWEM's domain, g^d cells, is small enough to run (at most kMwemMaxCells).
@@ -54,8 +57,13 @@ std::vector<double> pgsd_eps_grid(const PgsdParams& p);
 struct PrivateProblem {
   Rows real;                   // (n, d)
   std::vector<int> levels;     // (d) categories of each attribute; empty for real-valued data
-  std::vector<Query> queries;  // (m)
+  std::vector<Query> queries;  // (m) the asked workload
   std::vector<double> truth;   // (m) q_j(D)
+  // A random subset of the marginals (pgsd_marginal_subset): the sets asked, and every cell of every
+  // k-way marginal with its real answer, where the error is measured too. Empty otherwise.
+  std::vector<std::vector<int>> asked_sets;  // (M, k)
+  std::vector<Query> all_queries;            // (m_all)
+  std::vector<double> all_truth;             // (m_all)
 };
 std::shared_ptr<const PrivateProblem> make_private_problem(const PgsdParams& p, uint64_t seed, uint32_t run);
 
@@ -73,8 +81,10 @@ class PrivateRun {
   double noise_sd() const { return budget_.noise_sd; }
   const Measurements& measurements() const { return measured_; }
   const Synthesizer& synthesizer() const { return *synth_; }
-  // max_j and mean_j |q_j(D̂) − q_j(D)| over all m queries.
+  // max_j and mean_j |q_j(D̂) − q_j(D)| over the m asked queries.
   void errors(double* max_error, double* mean_error) const;
+  // The same over every cell of every k-way marginal (a random subset asked; problem.all_queries).
+  void errors_on_all(double* max_error, double* mean_error) const;
 
  private:
   void release();

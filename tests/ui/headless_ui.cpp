@@ -1314,3 +1314,14 @@ TEST_CASE("blackbox.private_gsd on categorical data: the error plot, then the 2-
   CHECK(shown("real data: 2-way marginal of attributes 1, 2") == 1);
   CHECK(shown(": 2-way marginal of attributes 1, 2") == 4);  // real data, Private-GSD, RAP, MWEM (3 attributes: 224 records)
 }
+
+TEST_CASE("blackbox.private_gsd asking 3 random marginals of 4 attributes: the same view draws (the error on every cell is in the readout)") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#blackbox.private_gsd?data=categorical&dims=4&marginals=3").ok());
+  app.set_playing(true);
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "private_gsd categorical, 3 random marginals, live");
+  CHECK(std::any_of(plots.begin(), plots.end(), [](const klab::ui::PlotRecord& r) { return r.title == "Run 1: max query error vs privacy budget ε"; }));
+}

@@ -403,3 +403,83 @@ TEST_CASE("blackbox.private_gsd categorical: the parameters: the defaults run at
   CHECK(e.params().set_texts({{"series", "gsd,rap,mwem"}, {"dims", "7"}, {"marginal_k", "2"}, {"per_round", "8"}}).ok());  // 40320 records
   CHECK(pgsd_mwem_feasible(e.p()));
 }
+
+TEST_CASE("blackbox.private_gsd categorical: a random subset of the marginals: M distinct sets in lexicographic order, uniform over the C(d, k), fixed by (seed, run); the error is also measured on every cell") {
+  const std::vector<std::vector<int>> all = marginal_sets(5, 2);
+  REQUIRE(all.size() == 10);
+  CHECK(all.front() == std::vector<int>{0, 1});
+  CHECK(all.back() == std::vector<int>{3, 4});
+  CHECK(make_marginal_queries(categorical_levels(5), 2).size() == marginal_workload(categorical_levels(5), all).size());
+  std::vector<int> hits(all.size(), 0);
+  Rng rng(20, 0, 1);
+  const int draws = 2000;
+  for (int draw = 0; draw < draws; ++draw) {
+    const std::vector<std::vector<int>> sets = sample_marginal_sets(5, 2, 3, rng);
+    REQUIRE(sets.size() == 3);
+    for (size_t i = 0; i < sets.size(); ++i) {
+      const size_t at = static_cast<size_t>(std::find(all.begin(), all.end(), sets[i]) - all.begin());
+      REQUIRE(at < all.size());
+      ++hits[at];
+      if (i > 0) CHECK(sets[i - 1] < sets[i]);  // lexicographic, hence distinct
+    }
+  }
+  // Each set is in a draw with probability 3/10: 600 of 2000 expected, standard deviation √(2000·0.3·0.7) ≈ 20.5.
+  for (int h : hits) CHECK(std::abs(h - 600) < 5 * 20.5);
+  CHECK(sample_marginal_sets(5, 2, 10, rng) == all);
+  CHECK(fewest_marginal_cells(categorical_levels(5), 2, 2) == 3.0 * 4 + 3.0 * 6);  // levels 8, 4, 7, 3, 6: the two smallest pairs
+
+  PgsdExperiment e;
+  REQUIRE(e.params().set_texts({{"data", "categorical"}, {"dims", "5"}, {"real_size", "300"}}).ok());
+  const auto whole = make_private_problem(e.p(), 7, 0);
+  CHECK(whole->asked_sets.empty());
+  CHECK(whole->all_queries.empty());
+  CHECK(static_cast<double>(whole->queries.size()) == marginal_cell_count(categorical_levels(5), 2));
+  REQUIRE(e.params().set_texts({{"marginals", "3"}}).ok());
+  const auto a = make_private_problem(e.p(), 7, 0), b = make_private_problem(e.p(), 7, 0);
+  CHECK(a->asked_sets == b->asked_sets);
+  CHECK(a->real.v == whole->real.v);  // the data stream is untouched by the draw
+  REQUIRE(a->asked_sets.size() == 3);
+  CHECK(a->queries.size() == marginal_workload(a->levels, a->asked_sets).size());
+  CHECK(a->all_truth == whole->truth);
+  for (size_t j = 0; j < a->queries.size(); ++j) {  // every asked cell is a cell of the whole workload, with the same real answer
+    const Query& q = a->queries[j];
+    const auto at = std::find_if(a->all_queries.begin(), a->all_queries.end(), [&](const Query& c) { return c.attributes == q.attributes && c.values == q.values; });
+    REQUIRE(at != a->all_queries.end());
+    CHECK(a->truth[j] == a->all_truth[static_cast<size_t>(at - a->all_queries.begin())]);
+  }
+  bool differs = false;  // other runs draw other sets (C(5, 2) = 10: 120 possible triples)
+  for (uint32_t run = 1; run <= 4; ++run) differs = differs || make_private_problem(e.p(), 7, run)->asked_sets != a->asked_sets;
+  CHECK(differs);
+
+  // The run reports both errors; the max over all cells bounds the max over the asked ones from above.
+  REQUIRE(e.params().set_texts({{"eps_points", "2"}, {"generations", "20"}, {"gradient_steps", "10"}, {"sweeps", "5"}}).ok());
+  const RunLayout layout = e.layout();
+  REQUIRE(layout.find_curve("max_error_all") >= 0);
+  REQUIRE(layout.find_final("mean_error_all_at_eps_max") >= 0);
+  RunRecord record(layout);
+  e.run(7, 0, layout, record);
+  const size_t asked = static_cast<size_t>(layout.find_final("max_error_at_eps_max")), every = static_cast<size_t>(layout.find_final("max_error_all_at_eps_max"));
+  for (size_t s = 0; s < layout.series.size(); ++s) {
+    const double on_asked = record.finals()[layout.final_index(s, asked)], on_all = record.finals()[layout.final_index(s, every)];
+    CAPTURE(layout.series[s]);
+    CHECK(std::isfinite(on_asked));
+    CHECK(on_all >= on_asked);
+  }
+}
+
+TEST_CASE("blackbox.private_gsd categorical: the marginals asked: more than C(d, k) and T·K above the fewest cells they can have are refused by name") {
+  PgsdExperiment e;
+  REQUIRE(e.params().set_texts({{"data", "categorical"}, {"dims", "4"}}).ok());  // C(4, 2) = 6 marginals
+  CHECK(e.layout().find_curve("max_error_all") < 0);                            // all asked: no second error
+  Status s = e.params().set_texts({{"marginals", "7"}});
+  CHECK(!s.ok());
+  CHECK(s.message().find("'marginals'") != std::string::npos);
+  CHECK(e.params().set_texts({{"marginals", "6"}}).ok());
+  s = e.params().set_texts({{"marginals", "1"}});  // the smallest pair has 4·3 = 12 cells < T·K = 32
+  CHECK(!s.ok());
+  CHECK(s.message().find("per_round") != std::string::npos);
+  CHECK(s.message().find("1 random marginals") != std::string::npos);
+  CHECK(e.params().set_texts({{"marginals", "1"}, {"per_round", "3"}}).ok());
+  CHECK(e.params().set_texts({{"data", "blobs"}, {"marginals", "1"}, {"per_round", "8"}}).ok());  // real-valued data: unused
+  CHECK(e.layout().find_curve("max_error_all") < 0);
+}
