@@ -49,11 +49,12 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("χ² penalty λ")
       .log_scale()
       .help("dro_least_squares: weight λ of the χ²(p‖1/n) penalty on the adversary's weights (ignored by the games).");
-  t->real("radius", &P::radius, 0.1, 0.001, 5.0)
+  t->real("radius", &P::radius, 0.1, 0.01, 5.0)
       .label("Wasserstein radius ρ")
       .log_scale()
-      .help("wdro_logistic: radius of the Wasserstein ball around the data's empirical distribution (ignored by the others).");
-  t->real("flip_cost", &P::flip_cost, 1.0, 0.01, 10.0)
+      .help("wdro_logistic: radius of the Wasserstein ball around the data's empirical distribution (ignored by the others; "
+            "below 0.01, with a cheap flip, λ* grows past 10 and the solver for z* no longer converges in its budget).");
+  t->real("flip_cost", &P::flip_cost, 1.0, 0.1, 10.0)
       .label("label-flip cost κ")
       .log_scale()
       .help("wdro_logistic: transport cost of flipping a label, next to ‖x − x'‖ for moving a feature (ignored by the others).");
@@ -75,6 +76,9 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
     if (p.problem == HalpernProblem::WdroLogistic && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need a cocoercive F, and wdro_logistic's is linear in (λ, γ); "
                            "pick among vr_halpern_inexact, eag, eg, vr_eg");
+    if (p.problem == HalpernProblem::WdroLogistic && p.components > 2048)
+      return Status::error("parameter 'components' must be at most 2048 with problem wdro_logistic (its solution z* comes from an "
+                           "iterative solve whose cost grows faster than n: up to ≈ 1 s of CPU at n = 1024 and 4 s at 2048)");
     if (p.mu <= 0 && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need mu > 0 (F is cocoercive only when strongly monotone); "
                            "with mu = 0 pick among vr_halpern_inexact, eag, eg, vr_eg");

@@ -7,6 +7,7 @@
 #include "core/lab_math.hpp"
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
 namespace {
@@ -48,19 +49,19 @@ WdroLogistic::WdroLogistic(long long n_, double radius_, double flip_cost_, uint
     y[i] = fit + kNoise * sample_normal(rng) >= 0.0 ? 1.0 : -1.0;
   }
   // The constants of halpern_wdro.hpp.
-  double s00 = 0, s01 = 0, s11 = 0, coupling2 = 0, avg2 = 0;
+  double s00 = 0, s01 = 0, s11 = 0, avg2 = 0;
   const double k2 = flip_cost * flip_cost;
   for (long long i = 0; i < n; ++i) {
     const double a0 = x[i * kD], a1 = x[i * kD + 1], a2 = a0 * a0 + a1 * a1;
     s00 += a0 * a0, s01 += a0 * a1, s11 += a1 * a1;
-    coupling2 += a2 + k2;
+    coupling2_ += a2 + k2;
     const double li = 0.25 * a2 + 0.5 * std::sqrt(a2 + k2);
     avg2 += li * li;
   }
   const double nn = static_cast<double>(n);
   s00 /= nn, s01 /= nn, s11 /= nn;
-  const double lambda_max = 0.5 * (s00 + s11) + std::sqrt(0.25 * (s00 - s11) * (s00 - s11) + s01 * s01);  // of XᵀX/n
-  lipschitz_ = 0.25 * lambda_max + std::sqrt(coupling2) / (2.0 * nn);
+  moment_max_ = max_eigenvalue(s00, s01, s11);
+  lipschitz_ = 0.25 * moment_max_ + std::sqrt(coupling2_) / (2.0 * nn);
   average_lipschitz_ = std::sqrt(avg2 / nn);
   solution_ = solve();
 }
@@ -122,14 +123,7 @@ double WdroLogistic::objective(const double* beta, double lambda) const {
 // of PF in that metric; from z = (0, 1, −𝟙) until the natural residual ‖z − Π_C(z − F(z))‖ is below 10⁻¹³.
 VecZ WdroLogistic::solve() const {
   const double nn = static_cast<double>(n);
-  double s00 = 0, s01 = 0, s11 = 0, coupling2 = 0;
-  for (long long i = 0; i < n; ++i) {
-    const double a0 = x[i * kD], a1 = x[i * kD + 1];
-    s00 += a0 * a0, s01 += a0 * a1, s11 += a1 * a1, coupling2 += a0 * a0 + a1 * a1 + flip_cost * flip_cost;
-  }
-  s00 /= nn, s01 /= nn, s11 /= nn;
-  const double lambda_max = 0.5 * (s00 + s11) + std::sqrt(0.25 * (s00 - s11) * (s00 - s11) + s01 * s01);
-  const double tau = 0.5 / (0.25 * lambda_max + 0.5 * std::sqrt(coupling2 / nn));
+  const double tau = 0.5 / (0.25 * moment_max_ + 0.5 * std::sqrt(coupling2_ / nn));
   const auto step = [&](const VecZ& from, const VecZ& f) {
     VecZ to(from.size());
     for (size_t j = 0; j < to.size(); ++j) to[j] = from[j] - tau * (j > kL ? nn : 1.0) * f[j];

@@ -65,7 +65,8 @@ struct WdroLogistic {
  private:
   VecZ solve() const;
   double lipschitz_ = 0, average_lipschitz_ = 0;
-  VecZ solution_;  // (d + 1 + n)
+  double moment_max_ = 0, coupling2_ = 0;  // λ_max(XᵀX/n), Σ_i (‖x_i‖² + κ²)
+  VecZ solution_;                          // (d + 1 + n)
 };
 
 }  // namespace klab::optim
