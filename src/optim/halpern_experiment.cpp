@@ -40,7 +40,8 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
             "constrained, so every step is projected; coupling, spread and κ are ignored. wdro_logistic: Wasserstein DRO logistic "
             "regression as Yu, Lin, Mazumdar & Jordan (AISTATS 2022) write it: min over β ∈ ℝ² and λ ≥ ‖β‖ of max over label-flip "
             "weights γ ∈ [−1, 1]ⁿ of λρ + (1/n) Σ [log(1 + e^{−t_i}) + (1 + γ_i)(t_i − λκ)/2], t_i = y_i x_iᵀβ; merely monotone "
-            "(mu, coupling, spread and κ are ignored).");
+            "(mu, coupling, spread and κ are ignored; halpern and vr_halpern need a cocoercive F and are refused: pick methods among "
+            "vr_halpern_inexact, eag, eg, vr_eg).");
   t->real("condition", &P::condition, 100.0, 1.0, 10000.0)
       .label("condition κ")
       .log_scale()
