@@ -1,4 +1,4 @@
-// The finite-sum problems (plane, ill-conditioned ℝ⁸, DRO least squares) and the six methods (equations in halpern.hpp).
+// The finite-sum problems (plane, ill-conditioned ℝ⁸, DRO least squares, Wasserstein DRO logistic regression) and the six methods (equations in halpern.hpp).
 #include "optim/halpern.hpp"
 
 #include <algorithm>
@@ -50,7 +50,6 @@ VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 �
   for (size_t j = 0; j < r.size(); ++j) rp[j] = lambda * z0p[j] + (1 - lambda) * zp[j];
   return r;
 }
-VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
 
 // G(v) = ηF(v) + v − u (u = z_k, the point whose resolvent is sought) and its component G_i.
 VecZ resolvent_operator(const FiniteSumGame& g, double eta, const VecZ& u, const VecZ& v) { return axpy(eta, g.full(v), difference(v, u)); }
@@ -89,11 +88,18 @@ double norm_z(const VecZ& v) {
   return std::sqrt(s);
 }
 double distance(const VecZ& u, const VecZ& v) { return norm_z(difference(u, v)); }
+double dot_z(const VecZ& u, const VecZ& v) {
+  double s = 0.0;
+  for (size_t j = 0; j < u.size(); ++j) s += u[j] * v[j];
+  return s;
+}
+VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
 
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
 
 VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
   if (problem == HalpernProblem::DroLeastSquares) return dro_->component(i, z);
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->component(i, z);
   const double phi = angle(*this, i);
   if (problem == HalpernProblem::Plane) {
     const double ai = a(i);
@@ -115,6 +121,7 @@ VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
 VecZ FiniteSumGame::full(const VecZ& z) const {
   if (problem == HalpernProblem::Plane) return {mu * z[0] + coupling * z[1] + shift[0], mu * z[1] - coupling * z[0] + shift[1]};
   if (problem == HalpernProblem::DroLeastSquares) return dro_->full(z);
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->full(z);
   const VecZ d = difference(z, ill_solution());
   VecZ f(8);
   double sigma = coupling;  // σ_{j+1} = ā r^j, r = κ^{−1/3}
@@ -128,6 +135,7 @@ VecZ FiniteSumGame::full(const VecZ& z) const {
 VecZ FiniteSumGame::solution() const {
   if (problem == HalpernProblem::IllConditioned) return ill_solution();
   if (problem == HalpernProblem::DroLeastSquares) return dro_->solution();
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->solution();
   // M̄⁻¹ = [[μ, −ā], [ā, μ]]/(μ² + ā²).
   const double d = mu * mu + coupling * coupling;
   return {-(mu * shift[0] - coupling * shift[1]) / d, -(coupling * shift[0] + mu * shift[1]) / d};
@@ -138,6 +146,7 @@ Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProb
 VecZ FiniteSumGame::start(double x, double y) const {
   if (problem == HalpernProblem::Plane) return {x, y};
   if (problem == HalpernProblem::IllConditioned) return {x, x, x, x, y, y, y, y};
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->start(x, y);
   VecZ z(dimension(), 1.0);  // q₀ = 𝟙: the uniform p
   z[0] = x, z[1] = y;
   return z;
@@ -153,38 +162,51 @@ VecZ FiniteSumGame::on_plane(double x, double y) const {
 
 // ā² + s² (n ≥ 3): the plane's (1/n) Σ a_i²; on ℝ⁸ the largest eigenvalue of (1/n) Σ A_iᵀA_i = Ā² + s²I (κ ≥ 1: σ₁ = ā).
 double FiniteSumGame::mean_square_coupling() const { return coupling * coupling + spread * spread; }
-// DRO: strongly monotone with m = min(μ, λ/n) and Lipschitz, so cocoercive with L_lip²/m (halpern_dro.hpp).
+// DRO: strongly monotone with m = min(μ, λ/n) and Lipschitz, so cocoercive with L_lip²/m (halpern_dro.hpp). WDRO: linear in
+// (λ, γ), not cocoercive for any constant (the table refuses halpern and vr_halpern there).
 double FiniteSumGame::cocoercivity() const {
+  if (problem == HalpernProblem::WdroLogistic) return kInf;
   if (problem == HalpernProblem::DroLeastSquares) return dro_->lipschitz() * dro_->lipschitz() / dro_->strong_monotonicity();
   return (mu * mu + coupling * coupling) / mu;
 }
 double FiniteSumGame::average_cocoercivity() const {
+  if (problem == HalpernProblem::WdroLogistic) return kInf;
   if (problem == HalpernProblem::DroLeastSquares)
     return dro_->average_lipschitz() * dro_->average_lipschitz() / dro_->strong_monotonicity();
   return (mu * mu + mean_square_coupling()) / mu;
 }
 double FiniteSumGame::lipschitz() const {
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->lipschitz();
   return problem == HalpernProblem::DroLeastSquares ? dro_->lipschitz() : std::sqrt(mu * mu + coupling * coupling);
 }
 double FiniteSumGame::average_lipschitz() const {
+  if (problem == HalpernProblem::WdroLogistic) return wdro_->average_lipschitz();
   return problem == HalpernProblem::DroLeastSquares ? dro_->average_lipschitz() : std::sqrt(mu * mu + mean_square_coupling());
 }
 double FiniteSumGame::resolvent_lipschitz(double eta) const {
-  if (problem == HalpernProblem::DroLeastSquares) return 1.0 + eta * dro_->average_lipschitz();
+  if (constrained()) return 1.0 + eta * average_lipschitz();
   return std::sqrt((1 + eta * mu) * (1 + eta * mu) + eta * eta * mean_square_coupling());
 }
 
 void FiniteSumGame::prepare(uint64_t data_seed) {
   ratio_ = math::pow(condition, -1.0 / 3.0);
   dro_ = problem == HalpernProblem::DroLeastSquares ? std::make_shared<const DroLeastSquares>(n, mu, penalty, data_seed) : nullptr;
+  wdro_ = problem == HalpernProblem::WdroLogistic ? std::make_shared<const WdroLogistic>(n, radius, flip_cost, data_seed) : nullptr;
 }
 
 size_t FiniteSumGame::dimension() const {
-  return problem == HalpernProblem::Plane ? 2 : problem == HalpernProblem::IllConditioned ? 8 : static_cast<size_t>(2 + n);
+  switch (problem) {
+    case HalpernProblem::Plane: return 2;
+    case HalpernProblem::IllConditioned: return 8;
+    case HalpernProblem::DroLeastSquares: return static_cast<size_t>(2 + n);
+    case HalpernProblem::WdroLogistic: return static_cast<size_t>(3 + n);
+  }
+  return 0;
 }
 
 void FiniteSumGame::constrain(VecZ* z) const {
-  if (constrained()) dro_->project(z);
+  if (problem == HalpernProblem::DroLeastSquares) dro_->project(z);
+  if (problem == HalpernProblem::WdroLogistic) wdro_->project(z);
 }
 
 double FiniteSumGame::residual(const VecZ& z) const {

@@ -56,7 +56,9 @@
 //               Total: O(L‖z₀ − z*‖/(√n ε)) outer steps of O(n ln k) calls, Õ(n + √n L/ε).
 // dro_least_squares: min_{x ∈ ℝ², ‖x‖ ≤ R} max over the weights q = n p (p in a capped simplex) of a χ²-penalised weighted
 // least squares, z = (x, q) ∈ ℝ^{2+n}, F_i reads data point i (equations, constants and the reading: halpern_dro.hpp).
-// The inclusion is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
+// wdro_logistic: Wasserstein DRO logistic regression in Yu et al.'s (AISTATS 2022) min-max form, min over (β, λ) in the cone
+// ‖β‖ ≤ λ, max over label-flip weights γ ∈ [−1, 1]ⁿ, z = (β, λ, γ) ∈ ℝ^{3+n}, F_i reads data point i (halpern_wdro.hpp).
+// The inclusion (both DRO problems) is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
 // the step produces (halpern, vr_halpern: T = Π_C(I − F/L_F), forward-backward; eg, vr_eg, eag: projected extragradient
 // steps, the Alacaoglu–Malitsky form for vr_eg, this lab's projected reading of EAG; vr_halpern_inexact: VR-FoRB with the
 // projection, i.e. the resolvent of F + N_C). On the unconstrained games Π_C is the identity and is skipped. Residual:
@@ -72,16 +74,19 @@
 
 #include "core/rng.hpp"
 #include "optim/halpern_dro.hpp"
+#include "optim/halpern_wdro.hpp"
 #include "optim/vec2.hpp"
 
 namespace klab::optim {
 
 // A point z of the problem (VecZ, vecz.hpp): the plane z = (x, y) ∈ ℝ², ill_conditioned x = z[0..3], y = z[4..7],
-// dro_least_squares (x, q) ∈ ℝ^{2+n}.
+// dro_least_squares (x, q) ∈ ℝ^{2+n}, wdro_logistic (β, λ, γ) ∈ ℝ^{3+n}.
 double norm_z(const VecZ& v);
-double distance(const VecZ& u, const VecZ& v);  // ‖u − v‖
+double distance(const VecZ& u, const VecZ& v);    // ‖u − v‖
+double dot_z(const VecZ& u, const VecZ& v);       // ⟨u, v⟩
+VecZ difference(const VecZ& u, const VecZ& v);    // u − v
 
-enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares };
+enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares, WdroLogistic };
 
 struct FiniteSumGame {
   HalpernProblem problem = HalpernProblem::Plane;
@@ -91,13 +96,15 @@ struct FiniteSumGame {
   double spread = 1.0;       // s
   double condition = 100.0;  // κ = σ₁/σ₄ of Ā (ill_conditioned)
   double penalty = 1.0;      // λ, the χ² penalty (dro_least_squares)
+  double radius = 0.1;       // ρ, the Wasserstein radius (wdro_logistic)
+  double flip_cost = 1.0;    // κ, the price of flipping a label (wdro_logistic)
   Vec2 shift{1.0, -0.5};     // (b̄, c̄) (plane)
 
-  // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, dro_least_squares's data (from data_seed), z*, constants.
+  // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, the DRO problems' data (from data_seed), z*, constants.
   void prepare(uint64_t data_seed = 0);
 
-  size_t dimension() const;                             // 2, 8, 2 + n
-  bool constrained() const { return problem == HalpernProblem::DroLeastSquares; }
+  size_t dimension() const;                             // 2, 8, 2 + n, 3 + n
+  bool constrained() const { return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic; }
   double a(long long i) const;                          // plane: a_i
   VecZ component(long long i, const VecZ& z) const;     // F_i(z)
   VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
@@ -105,23 +112,26 @@ struct FiniteSumGame {
   double residual(const VecZ& z) const;                 // ‖F(z)‖; constrained: ‖z − Π_C(z − F(z))‖
   VecZ solution() const;                                // z*
   // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸;
-  // x = (x₁, x₂) for dro_least_squares.
+  // x = (x₁, x₂) for dro_least_squares, β = (β₁, β₂) for wdro_logistic.
   Vec2 project(const VecZ& z) const;
-  VecZ start(double x, double y) const;                 // z₀: every coordinate of x at x, of y at y; DRO: x = (x, y), q = 𝟙
+  VecZ start(double x, double y) const;  // z₀: every coordinate of x at x, of y at y; DRO: x = (x, y), q = 𝟙;
+                                         // WDRO: β = (x, y), λ = 1 + ‖β‖, γ = −𝟙
   VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y)
   double mean_square_coupling() const;                  // ā² + s² (the plane: (1/n) Σ a_i²; ℝ⁸: λ_max((1/n) Σ A_iᵀA_i))
-  double cocoercivity() const;                       // L_F (μ > 0)
+  double cocoercivity() const;                       // L_F (μ > 0; wdro_logistic is not cocoercive: +∞, refused by the table)
   double average_cocoercivity() const;               // L (μ > 0)
   double lipschitz() const;                          // L_lip
   double average_lipschitz() const;                  // L_avg
   // Average Lipschitz constant of G_i = ηF_i + I − u (vr_halpern_inexact's inner problem): √((1 + ημ)² + η²(ā² + s²)) on the
-  // games, 1 + ηL_avg (Minkowski) on dro_least_squares.
+  // games, 1 + ηL_avg (Minkowski) on the DRO problems.
   double resolvent_lipschitz(double eta) const;
   const DroLeastSquares& dro() const { return *dro_; }
+  const WdroLogistic& wdro() const { return *wdro_; }
 
  private:
   double ratio_ = 0.0;                          // ill_conditioned: σ_{j+1}/σ_j = κ^{−1/3}
   std::shared_ptr<const DroLeastSquares> dro_;  // dro_least_squares
+  std::shared_ptr<const WdroLogistic> wdro_;    // wdro_logistic
 };
 
 enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };

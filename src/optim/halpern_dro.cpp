@@ -6,6 +6,7 @@
 
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
+#include "optim/vec2.hpp"
 
 namespace klab::optim {
 namespace {
@@ -63,7 +64,7 @@ DroLeastSquares::DroLeastSquares(long long n_, double mu_, double lambda_, uint6
   }
   const double nn = static_cast<double>(n);
   s00 /= nn, s01 /= nn, s11 /= nn;
-  const double lambda_max = 0.5 * (s00 + s11) + std::sqrt(0.25 * (s00 - s11) * (s00 - s11) + s01 * s01);  // of AᵀA/n
+  const double lambda_max = max_eigenvalue(s00, s01, s11);  // of AᵀA/n
   lipschitz_ = std::max(std::min(kCap * lambda_max, max_a2) + mu, lambda / nn) + std::sqrt(b_frobenius2) / nn;
   average_lipschitz_ = std::sqrt(avg2 / nn);
   solution_ = solve();

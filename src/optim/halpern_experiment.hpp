@@ -1,7 +1,8 @@
 // optim.halpern: variance-reduced Halpern iteration (the paper's Algorithms 1 and 2) against deterministic Halpern,
 // extra-anchored gradient, extragradient and variance-reduced extragradient on a finite-sum regularised (μ > 0) or
 // merely monotone (μ = 0) bilinear game in the plane or an ill-conditioned one in ℝ⁸, or on distributionally robust least
-// squares (a constrained problem, halpern_dro.hpp): operator
+// squares (a constrained problem, halpern_dro.hpp) or Wasserstein DRO logistic regression (Yu et al.'s min-max form,
+// halpern_wdro.hpp): operator
 // residual ‖F(z_k)‖ against component-oracle calls, with Halpern's bound. Algorithms and equations:
 // halpern.hpp. Paper: Cai, Alacaoglu, Diakonikolas, ICLR 2024.
 #pragma once
@@ -17,9 +18,12 @@ namespace klab::optim {
 struct HalpernParams {
   std::vector<std::string> methods;  // "vr_halpern", "halpern", "eg", "vr_eg", "eag", "vr_halpern_inexact"
   HalpernProblem problem = HalpernProblem::Plane;  // "plane" (2-D game), "ill_conditioned" (ℝ⁸, condition number κ),
-                                                   // "dro_least_squares" (x ∈ ℝ², weights on the n-simplex)
+                                                   // "dro_least_squares" (x ∈ ℝ², weights on the n-simplex),
+                                                   // "wdro_logistic" (β ∈ ℝ², λ ≥ ‖β‖, label flips γ ∈ [−1, 1]ⁿ)
   double condition = 100.0;          // κ (ill_conditioned)
   double penalty = 1.0;              // λ, the χ² penalty (dro_least_squares)
+  double radius = 0.1;               // ρ, the Wasserstein radius (wdro_logistic)
+  double flip_cost = 1.0;            // κ, the transport cost of a label flip (wdro_logistic)
   long long components = 400;        // n
   double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
@@ -31,7 +35,7 @@ struct HalpernParams {
 
 const std::vector<std::string>& halpern_method_ids();
 std::string residual_axis(HalpernProblem problem);  // "‖F(z_k)‖", or the natural residual's formula when constrained
-FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: dro_least_squares's data
+FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: the DRO problems' data
 
 // One run of every method from z₀, each to its budget (the live view steps it; the Experiment's
 // cursor records it).

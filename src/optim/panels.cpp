@@ -529,7 +529,7 @@ class OnlineView final : public ui::DemoView {
 // ---------------------------------------------------------------------------------------------
 // optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
 // step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄); dro_least_squares: the
-// regression weights x); the start z₀
+// regression weights x; wdro_logistic: the classifier's weights β); the start z₀
 // is a handle to drag.
 class HalpernView final : public ui::DemoView {
  public:
@@ -599,6 +599,7 @@ class HalpernView final : public ui::DemoView {
     const HalpernProblem problem = run_->game().problem;
     c.title = problem == HalpernProblem::Plane            ? "Drag the start z₀: the iterates in the plane"
               : problem == HalpernProblem::IllConditioned ? "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"
+              : problem == HalpernProblem::WdroLogistic   ? "Drag the start β₀: the classifier's weights β of the iterates"
                                                           : "Drag the start x₀: the regression weights x of the iterates";
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};

@@ -1283,6 +1283,24 @@ TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane bes
   CHECK(shown("Operator residual against component-oracle calls"));
 }
 
+TEST_CASE("optim.halpern on Wasserstein DRO logistic regression: the classifier's weights beside the natural residual") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#optim.halpern?problem=wdro_logistic&components=32&methods=vr_halpern_inexact,eag,eg,vr_eg").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "WDRO live view");
+  auto shown = [&](const std::string& start) {
+    return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+  };
+  CHECK(shown("Drag the start β₀: the classifier's weights β of the iterates"));
+  CHECK(shown("Operator residual against component-oracle calls"));
+  // halpern and vr_halpern need a cocoercive F: the link is refused with the field named.
+  const klab::Status refused = app.open_link("#optim.halpern?problem=wdro_logistic&methods=halpern,eg");
+  CHECK(!refused.ok());
+  CHECK(refused.message().find("methods") != std::string::npos);
+}
+
 TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
