@@ -1147,6 +1147,69 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
   }
 }
 
+// mdp.safe_meta and mdp.irl take a painted grid too (safe_meta_tasks.hpp, irl_grid.hpp). mdp.safe_meta
+// without one: "Edit the world" shows its default distribution painted (G: goal candidates, H: hazard
+// candidates), and the first stroke on it becomes `grid`; mdp.irl: a link's grid opens the editor.
+TEST_CASE("the gridworld editor in mdp.safe_meta and mdp.irl: a stroke on the shown grid is one edit and the live view restarts on it") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  for (const char* demo : {"mdp.safe_meta", "mdp.irl"}) {
+    const std::string demo_id = demo;
+    CAPTURE(demo_id);
+    const bool meta = demo_id == "mdp.safe_meta";
+    app.select(demo);
+    klab::ParamSet& ps = app.experiment().params();
+    const size_t grid_key = static_cast<size_t>(ps.find("grid"));
+    ImGuiIO& io = ImGui::GetIO();
+    if (meta) {  // no grid yet: open the editor with its button
+      std::vector<klab::ui::PlotRecord> items;
+      klab::ui::set_plot_recorder(&items);
+      ui.frame(app);
+      klab::ui::set_plot_recorder(nullptr);
+      const auto it = std::find_if(items.begin(), items.end(), [](const klab::ui::PlotRecord& r) { return r.id == "button:edit_world"; });
+      REQUIRE(it != items.end());
+      io.MousePos = ImVec2((it->cell_min.x + it->cell_max.x) / 2, (it->cell_min.y + it->cell_max.y) / 2);
+      ui.frame(app);
+      io.MouseDown[0] = true;
+      ui.frame(app);
+      io.MouseDown[0] = false;
+      ui.frame(app);
+      release_mouse();
+      CHECK(ps.text(grid_key).empty());
+    } else {
+      REQUIRE(ps.set_texts({{"grid", klab::mdp::grid_param_text(klab::mdp::blank_grid(8, 8))}}).ok());
+    }
+    for (int f = 0; f < 5; ++f) ui.frame(app);
+    klab::ui::PlotRecord canvas, map;
+    for (const auto& r : recorded_frame(ui, app)) {
+      if (r.id == "world_editor") canvas = r;
+      if (r.id == (meta ? "cost" : "true")) map = r;
+    }
+    REQUIRE(canvas.id == "world_editor");
+    CHECK(map.id != "");  // the live plots next to the canvas
+    const int side = meta ? 6 : 8;
+    const auto cell_centre = [&](int row, int col) { return editor_cell_centre(canvas, side, row, col); };
+    io.MousePos = cell_centre(4, 1);
+    ui.frame(app);
+    io.MouseDown[0] = true;
+    const uint64_t before = ps.version();
+    for (int c = 1; c <= 3; ++c) {
+      io.MousePos = cell_centre(4, c);
+      ui.frame(app);
+    }
+    CHECK(ps.version() == before);  // nothing committed during the stroke
+    io.MouseDown[0] = false;
+    ui.frame(app);  // commits the stroke
+    release_mouse();
+    for (int f = 0; f < 10; ++f) ui.frame(app);
+    const klab::Expected<klab::mdp::GridSpec> painted = klab::mdp::parse_grid_param(ps.text(grid_key));
+    REQUIRE(painted.ok());
+    CHECK(painted.value().rows[4] == (meta ? ".###HG" : ".###...."));
+    CHECK(app.view()->steps_done() > 0.0);  // the restarted view plays the painted world
+    REQUIRE(ps.set_texts({{"grid", ""}}).ok());
+  }
+}
+
 TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, then their λ sweep, no regret plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
