@@ -46,6 +46,7 @@ class IrlView final : public ui::DemoView {
     editor_.set_default_world(std::nullopt, "mdp.irl's default world deals the cells of its size × size grid into random feature groups "
                                             "(world_seed): it is not a painted grid. Start one with \"New grid\" (a goal to reach) or "
                                             "load a klab.gridworld file; each distinct cell value then becomes a feature.");
+    editor_.set_new_grid_side(8);  // 64 open cells: within kMaxIrlGridStates
   }
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const IrlExperiment&>(ctx.experiment);
@@ -255,6 +256,7 @@ class IrlView final : public ui::DemoView {
 // candidates) until a stroke sets the `grid` parameter (safe_meta_tasks.hpp): the run restarts on it.
 class SafeMetaView final : public ui::DemoView {
  public:
+  SafeMetaView() { editor_.set_new_grid_side(6); }  // 36 open cells: within kMaxMetaStates (a new grid has no H: paint some, or hazards = 0)
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const SafeMetaExperiment&>(ctx.experiment);
     params_ = e.p();

@@ -33,6 +33,9 @@ class WorldEditor {
   // is empty — `base`, its default world as a grid to paint on (the first stroke sets `grid`), or
   // without one `note`, why its default world is not a grid.
   void set_default_world(std::optional<GridSpec> base, std::string note);
+  // The side of "New grid" until the reader changes it (12 by default; demos that take only small
+  // grids start lower, so the button gives a grid they take).
+  void set_new_grid_side(int side) { new_rows_ = new_cols_ = side; }
 
   // Files picked (browser) or offered (a typed path) since the last frame: a valid klab.gridworld
   // file replaces the world (grid, slip and wind from the file, mdp_file cleared) and opens the
