@@ -34,6 +34,10 @@ struct IrlProblem {
   Eigen::MatrixXd phi;        // (SA, d)
   std::vector<double> true_reward;  // (SA) θ*ᵀφ + the misspecified part
   Eigen::VectorXd theta_star; // (d)
+  // For drawing: the feature group of each state's own cell (−1: none) and its misspecified part
+  // (the reward for being in the cell that no θ expresses).
+  std::vector<int> state_group;      // (S)
+  std::vector<double> state_extra;   // (S)
 };
 
 // π_h (H·SA) soft-optimal for `reward` (SA) on m's horizon; with `phi`, also G_h (H·SA × d, stacked

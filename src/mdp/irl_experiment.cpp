@@ -9,7 +9,10 @@
 #include "core/stats.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/gridworld.hpp"
+#include "mdp/irl_grid.hpp"
+#include "mdp/mdp_json.hpp"
 #include "mdp/occupancy.hpp"
+#include "mdp/world.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -54,8 +57,14 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
       .label("FM tolerance ε")
       .log_scale()
       .help("Feature matching stops once ‖μ̂_E − μ̄‖₂ ≤ ε (μ: feature expectations over the horizon).");
+  t->text("grid", &P::grid, "", kMaxGridParamLength)
+      .label("edited grid")
+      .help("A grid painted in the editor (the Live tab's \"Edit the world\"): klab.gridworld JSON on one line, without slip, wind, discount "
+            "and horizon. Its cell values (reward minus cost on entering) are the reward: each distinct non-zero value is a feature group "
+            "and θ* holds the values (size, features and θ* scale are then unused). Empty: the size × size grid with random groups.");
   t->rule([](const P& p) -> Status {
     if (p.n_min >= p.n_max) return Status::error("n_min: must be below n_max (" + std::to_string(p.n_max) + "), got " + std::to_string(p.n_min));
+    if (!p.grid.empty()) return irl_problem(p).status();  // the painted grid's checks (irl_grid.hpp)
     if (p.features >= p.size * p.size)
       return Status::error("features: must be below the number of cells (" + std::to_string(p.size * p.size) + "), got " + std::to_string(p.features));
     return {};
@@ -89,7 +98,40 @@ const std::vector<std::string>& irl_method_ids() {
   return ids;
 }
 
+namespace {
+
+// The painted grid's problem (irl_grid.hpp) with ε·ψ(cell) added, ψ ~ N(0, 1) per cell from the world seed.
+Expected<IrlProblem> painted_irl_problem(const IrlParams& p, GridLayout* layout_out) {
+  Expected<GridSpec> spec = parse_grid_param(p.grid);
+  if (!spec.ok()) return spec.status();
+  GridSpec& g = spec.value();
+  g.slip = p.slip;
+  g.discount = 1.0;
+  g.horizon = p.horizon;
+  GridLayout layout;
+  Expected<IrlProblem> built = irl_grid_problem(g, p.theta_bound, &layout);
+  if (!built.ok() || p.misspecification == 0.0) {
+    if (built.ok() && layout_out) *layout_out = std::move(layout);
+    return built;
+  }
+  IrlProblem& out = built.value();
+  Rng rng(static_cast<uint64_t>(p.world_seed), 0, kFeatureStream);
+  std::vector<double> psi(static_cast<size_t>(layout.rows * layout.cols));
+  for (double& x : psi) x = normal(rng);
+  const Mdp& m = out.mdp;
+  for (int s = 0; s < m.states; ++s) {
+    const double extra = p.misspecification * psi[static_cast<size_t>(layout.cell_of_state[static_cast<size_t>(s)])];
+    out.state_extra[static_cast<size_t>(s)] = extra;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) out.true_reward[static_cast<size_t>(i)] += extra;
+  }
+  if (layout_out) *layout_out = std::move(layout);
+  return built;
+}
+
+}  // namespace
+
 Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout_out) {
+  if (!p.grid.empty()) return painted_irl_problem(p, layout_out);
   GridSpec g;
   const int n = p.size;
   g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
@@ -116,8 +158,12 @@ Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout_out) {
   const GridLayout& layout = grid.value().layout;
   out.phi = Eigen::MatrixXd::Zero(m.pairs(), p.features);
   out.true_reward.assign(static_cast<size_t>(m.pairs()), 0.0);
+  out.state_group.assign(static_cast<size_t>(m.states), -1);
+  out.state_extra.assign(static_cast<size_t>(m.states), 0.0);
   for (int s = 0; s < m.states; ++s) {
     const int cell = layout.cell_of_state[static_cast<size_t>(s)], j = group[static_cast<size_t>(cell)];
+    out.state_group[static_cast<size_t>(s)] = j < p.features ? j : -1;
+    out.state_extra[static_cast<size_t>(s)] = p.misspecification * psi[static_cast<size_t>(cell)];
     for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
       if (j < p.features) out.phi(i, j) = 1.0;
       out.true_reward[static_cast<size_t>(i)] = (j < p.features ? out.theta_star[j] : 0.0) + p.misspecification * psi[static_cast<size_t>(cell)];
@@ -347,10 +393,15 @@ void add_irl_rate_references(plot::Plot& kl, int features, double n0, double n1,
 plot::Figure IrlExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const bool specified = p().misspecification == 0.0;
-  f.title = "IRL from n expert trajectories, " + std::to_string(p().size) + " × " + std::to_string(p().size) + " grid, H = " + std::to_string(p().horizon) +
-            ", d = " + std::to_string(p().features) + (specified ? " (well specified)" : " (misspecified)") + ", " + std::to_string(r.runs_done) + " runs";
+  int features = p().features;  // a painted grid's d: its distinct cell values
+  std::string world = std::to_string(p().size) + " × " + std::to_string(p().size) + " grid";
+  GridLayout painted;
+  if (const Expected<IrlProblem> problem = p().grid.empty() ? Status::error("no grid") : irl_problem(p(), &painted); problem.ok())
+    features = problem.value().features, world = "painted " + std::to_string(painted.rows) + " × " + std::to_string(painted.cols) + " grid";
+  f.title = "IRL from n expert trajectories, " + world + ", H = " + std::to_string(p().horizon) + ", d = " + std::to_string(features) +
+            (specified ? " (well specified)" : " (misspecified)") + ", " + std::to_string(r.runs_done) + " runs";
   const std::vector<double>& ns = r.layout.axes[0].x;
-  const double d = p().features, n0 = ns.front(), n1 = ns.back();
+  const double d = features, n0 = ns.front(), n1 = ns.back();
   plot::Plot kl;
   kl.title = specified ? "Trajectory KL(P_θ* ‖ P_θ̂) against n" : "Excess trajectory KL, KL(P* ‖ P_θ̂) − KL(P* ‖ P_θ†), against n";
   kl.x = {"expert trajectories n", plot::Scale::Log};
@@ -359,7 +410,7 @@ plot::Figure IrlExperiment::figure(const BatchResult& r) const {
   drop_line(kl, "fm");  // a mixture of deterministic policies: infinite KL to the soft expert
   const int mle = r.layout.find_series("mle"), curve = r.layout.find_curve("excess_kl");
   const bool has_first = mle >= 0 && r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).count() > 0;
-  add_irl_rate_references(kl, p().features, n0, n1, has_first ? r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).mean() : 0.0);
+  add_irl_rate_references(kl, features, n0, n1, has_first ? r.curve_stat(static_cast<size_t>(mle), static_cast<size_t>(curve), 0).mean() : 0.0);
   plot::Plot err;
   err.title = "Parameter error ‖θ̂ − θ†‖²_H (Hessian of the population loss)";
   err.x = {"expert trajectories n", plot::Scale::Log};
@@ -395,7 +446,11 @@ DemoInfo irl_demo() {
       "    w = μ̂_E − μ̄,  π^(i) = argmax_π wᵀμ(π) (backward induction),  μ̄ ← projection of μ̂_E on the segment [μ̄, μ(π^(i))]\n"
       "until ‖μ̂_E − μ̄‖ ≤ ε or it stalls (falls by ≤ 10⁻⁴ of itself in an iteration); the output is the mixture of the π^(i) whose feature expectations are μ̄ (weights tracked through the\n"
       "projections, in place of the paper's quadratic programme). Its trajectory KL to the soft expert is infinite (deterministic\n"
-      "components), so the third plot compares all methods on the gap in the expected true return |V(π̂) − V(π_E)|.";
+      "components), so the third plot compares all methods on the gap in the expected true return |V(π̂) − V(π_E)|.\n"
+      "A painted grid (\"Edit the world\": the `grid` parameter; \"New grid\" starts one with a goal) is the world instead: its\n"
+      "cell values v(X) — reward minus cost for entering X — are the reward. Each distinct non-zero value is a feature group,\n"
+      "    φ_j(s, a) = P(X ∈ group j | s, a),  θ*_j = v_j,  so θ*ᵀφ = r − c of the painted world and the expert is its soft-optimal policy\n"
+      "(the cells of value 0 carry no feature; at most 8 values, 100 open cells, |v| ≤ B). The maps then show θ_j per cell.";
   d.papers = {"A. Schlaginhaufen, M. Kamgarpour. Fast Rates for Inverse Reinforcement Learning. arXiv:2605.14599, 2026.",
               "B. D. Ziebart, A. Maas, J. A. Bagnell, A. K. Dey. Maximum Entropy Inverse Reinforcement Learning. AAAI 2008.",
               "B. D. Ziebart, J. A. Bagnell, A. K. Dey. Modeling Interaction via the Principle of Maximum Causal Entropy. ICML 2010.",

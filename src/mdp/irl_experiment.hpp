@@ -27,6 +27,7 @@ struct IrlParams {
   int n_min = 20, n_max = 2000, points = 10;
   int fm_iterations = 200;    // feature matching: projection iterations at most
   double fm_epsilon = 0.05;   // and its stopping tolerance ε on ‖μ̂_E − μ̄‖
+  std::string grid;           // non-empty: a painted grid (irl_grid.hpp) in place of the size × size grid's random feature groups
 };
 
 const std::vector<std::string>& irl_method_ids();  // mle, bc, fm
@@ -35,8 +36,10 @@ const std::vector<std::string>& irl_method_ids();  // mle, bc, fm
 // moves with slip), horizon H; the cells shuffled by world_seed and dealt round-robin into
 // features + 1 groups, φ_j(s, a) = 1[s in group j] for j < d (the last group has no feature, so no
 // feature combination is constant); θ*_j = theta_scale·N(0, 1); r*(s, a) = θ*ᵀφ(s, a) +
-// misspecification·ψ(s) with ψ(s) ~ N(0, 1) per cell (not in the span of φ). With `layout`, also
-// the grid's layout (for drawing).
+// misspecification·ψ(s) with ψ(s) ~ N(0, 1) per cell (not in the span of φ). With `grid` set, the
+// painted grid with the slip and H instead (irl_grid.hpp: features and θ* from its cell values; size,
+// features and theta_scale unused), plus the same misspecification·ψ(s) per cell. With `layout`,
+// also the grid's layout (for drawing).
 Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout = nullptr);
 
 // The sample sizes of the Runs tab: `points` log-spaced values from n_min to n_max.

@@ -38,12 +38,20 @@ constexpr int kIrlTypicalIterations = 4;  // Newton iterations per warm-started 
 // expert's policy π*_h, and the recovered reward θ̂ᵀφ with its soft-optimal policy π̂_h (same colour scale: the right map turns into the left one as n grows); right, the
 // headline: the (excess) trajectory KL against n on log-log axes with the O(1/n) line d/(2n) and a
 // slope −1/2 line, or the Hessian-norm parameter error with d/n, or every method's gap in the true
-// return (feature matching's only finite metric) (toggle).
+// return (feature matching's only finite metric) (toggle). "Edit the world" opens the gridworld
+// editor before them: a painted grid is the `grid` parameter (irl_grid.hpp), so the run restarts on it.
 class IrlView final : public ui::DemoView {
  public:
+  IrlView() {
+    editor_.set_default_world(std::nullopt, "mdp.irl's default world deals the cells of its size × size grid into random feature groups "
+                                            "(world_seed): it is not a painted grid. Start one with \"New grid\" (a goal to reach) or "
+                                            "load a klab.gridworld file; each distinct cell value then becomes a feature.");
+    editor_.set_new_grid_side(8);  // 64 open cells: within kMaxIrlGridStates
+  }
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const IrlExperiment&>(ctx.experiment);
     params_ = e.p();
+    if (!params_.grid.empty() && !editor_dismissed_) editor_.set_open(true);  // a link with an edited grid
     std::vector<int> sizes = irl_sample_sizes(params_);
     const std::vector<int> dense = plot::log_spaced_range(params_.n_min, params_.n_max, kIrlLivePoints);
     sizes.insert(sizes.end(), dense.begin(), dense.end());
@@ -60,9 +68,10 @@ class IrlView final : public ui::DemoView {
     fm_ = std::find(params_.methods.begin(), params_.methods.end(), "fm") != params_.methods.end();
     if (!mle_ && !bc_) shown_ = kShowGap;  // feature matching alone: its KL is infinite
     stage_ = std::min(stage_, params_.horizon - 1);
+    world_.reset();
     if (!run_->status().ok()) return;
-    const IrlProblem& pr = run_->problem();
-    true_values_ = state_rewards(pr.true_reward);
+    true_values_ = state_rewards(run_->problem().theta_star, true);
+    world_ = std::make_shared<const World>(World{"mdp.irl world", run_->problem().mdp, run_->layout()});  // what "Download MDP" saves
     fitted_policy_ = run_->policy_of(run_->theta());
   }
   bool animates() const override { return true; }
@@ -80,9 +89,13 @@ class IrlView final : public ui::DemoView {
     if (run_ && run_->status().ok()) fitted_policy_ = run_->policy_of(run_->theta());
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    draw_edit_world_button(editor_, editor_dismissed_, params);
+    if (editor_.open()) editor_.draw_toolbar(params, world_.get());
     if (!run_ || !run_->status().ok()) {
       ImGui::TextWrapped("No live run: %s", run_ ? run_->status().message().c_str() : "");
+      if (editor_.open()) editor_.draw_canvas(params, ImVec2(ImGui::GetContentRegionAvail().x * 0.5f, ImGui::GetContentRegionAvail().y));
       return;
     }
     ImGui::TextUnformatted("show:");
@@ -99,7 +112,7 @@ class IrlView final : public ui::DemoView {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     ImGui::SliderInt("policy stage h", &stage_, 0, params_.horizon - 1);
     ui::help_tooltip("The policies are non-stationary (finite horizon): the rays show π_h(a|s) at step h of the episode.");
-    const double d = params_.features;
+    const double d = run_->problem().features;
     const std::vector<IrlPoint>& pts = run_->points();
     const double n = pts.empty() ? 0.0 : pts.back().n;
     auto last = [&](double IrlPoint::*field) { return pts.empty() ? std::string("–") : live_view_number(pts.back().*field); };
@@ -118,18 +131,24 @@ class IrlView final : public ui::DemoView {
     }
     ui::readout_table("##irl", rows, 3);
     build_figure();
-    const int count = static_cast<int>(figure_.plots.size());
-    ui::PlotGrid grid(count, count - 1);
-    for (int i = 0; i < count; ++i) ui::draw_plot(i == count - 1 ? "rate" : i == 0 ? "true" : "recovered", figure_.plots[static_cast<size_t>(i)], grid.cell(i));
+    const int count = static_cast<int>(figure_.plots.size()), canvas = editor_.open() ? 1 : 0;
+    ui::PlotGrid grid(count + canvas, editor_.open() ? -1 : count - 1);  // the painted grid first, then the maps and the rate
+    if (canvas) editor_.draw_canvas(params, grid.cell(0));
+    for (int i = 0; i < count; ++i)
+      ui::draw_plot(i == count - 1 ? "rate" : i == 0 ? "true" : "recovered", figure_.plots[static_cast<size_t>(i)], grid.cell(canvas + i));
     grid.end();
   }
 
  private:
-  // r(s, ·) per state (the rewards depend on the state only: the cell's group and ψ).
-  std::vector<double> state_rewards(const std::vector<double>& reward) const {
-    const Mdp& m = run_->problem().mdp;
-    std::vector<double> v(static_cast<size_t>(m.states));
-    for (int s = 0; s < m.states; ++s) v[static_cast<size_t>(s)] = reward[static_cast<size_t>(m.first_pair[s])];
+  // θ_j of each state's own cell's group j (0 without a feature), plus its misspecified part ε·ψ
+  // with `extra`: the default world's r(s), a painted grid's value for entering the cell (irl_grid.hpp).
+  std::vector<double> state_rewards(const Eigen::VectorXd& theta, bool extra) const {
+    const IrlProblem& pr = run_->problem();
+    std::vector<double> v(static_cast<size_t>(pr.mdp.states));
+    for (size_t s = 0; s < v.size(); ++s) {
+      const int j = pr.state_group[s];
+      v[s] = (j >= 0 ? theta[j] : 0.0) + (extra ? pr.state_extra[s] : 0.0);
+    }
     return v;
   }
 
@@ -157,7 +176,7 @@ class IrlView final : public ui::DemoView {
 
   plot::Plot rate_plot() const {
     const std::vector<IrlPoint>& pts = run_->points();
-    const double d = params_.features, n0 = params_.n_min, n1 = params_.n_max;
+    const double d = run_->problem().features, n0 = params_.n_min, n1 = params_.n_max;
     plot::Plot p;
     p.x = {"expert trajectories n", plot::Scale::Log};
     p.x.cover_lo = n0, p.x.cover_hi = n1;
@@ -187,21 +206,25 @@ class IrlView final : public ui::DemoView {
     p.y = {"trajectory-level KL", plot::Scale::Log};
     if (mle_) p.lines.push_back(curve("mle", "mle", &IrlPoint::mle_excess_kl));
     if (bc_) p.lines.push_back(curve("bc", "bc", &IrlPoint::bc_kl));
-    add_irl_rate_references(p, params_.features, n0, n1, mle_ && !pts.empty() ? pts.front().mle_excess_kl : 0.0);
+    add_irl_rate_references(p, run_->problem().features, n0, n1, mle_ && !pts.empty() ? pts.front().mle_excess_kl : 0.0);
     return p;
   }
 
   void build_figure() {
     const std::string h = std::to_string(stage_);
     const Policy expert = stage_policy(run_->expert());
-    std::vector<plot::Plot> plots{reward_map(true_values_, expert, "True reward r*(s) and the expert's π*_" + h + " (rays)", "r*(s)")};
+    const bool painted = !params_.grid.empty();  // rewards for entering a cell (irl_grid.hpp), not for being in it
+    std::vector<plot::Plot> plots{reward_map(true_values_, expert,
+                                             painted ? "Painted grid: reward for entering each cell (θ*) and the expert's π*_" + h + " (rays)"
+                                                     : "True reward r*(s) and the expert's π*_" + h + " (rays)",
+                                             painted ? "θ*_j of the cell" : "r*(s)")};
     if (mle_) {
       const Policy fitted = stage_policy(fitted_policy_);
-      const Eigen::VectorXd r = run_->problem().phi * run_->theta();
-      plots.push_back(reward_map(state_rewards(std::vector<double>(r.data(), r.data() + r.size())), fitted,
-                                 "Recovered reward θ̂ᵀφ(s) and its policy π̂_" + h + ", n = " + std::to_string(run_->trajectories()) +
+      plots.push_back(reward_map(state_rewards(run_->theta(), false), fitted,
+                                 (painted ? "Recovered θ̂_j of each cell and its policy π̂_" : "Recovered reward θ̂ᵀφ(s) and its policy π̂_") + h +
+                                     ", n = " + std::to_string(run_->trajectories()) +
                                      (run_->fitting() ? " (Newton iteration " + std::to_string(run_->fit_iterations()) + ")" : ""),
-                                 "θ̂ᵀφ(s)"));
+                                 painted ? "θ̂_j of the cell" : "θ̂ᵀφ(s)"));
     }
     plots.push_back(rate_plot());
     figure_.title = "mdp.irl: maximum-likelihood IRL, run 1";
@@ -210,6 +233,9 @@ class IrlView final : public ui::DemoView {
   }
 
   IrlParams params_;
+  std::shared_ptr<const World> world_;  // run 1's MDP (γ = 1, horizon H)
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;  // closed by the reader: a link with a grid no longer opens it
   std::unique_ptr<IrlRun> run_;
   std::vector<double> true_values_, fitted_policy_;
   int total_ = 0, points_ = 0, steps_ = 0, stage_ = 0;
@@ -226,12 +252,17 @@ class IrlView final : public ui::DemoView {
 // SafeMetaTrainer's: the code the Runs tab's cursor runs. Left, the chosen method's π_k over its cost-to-go with the
 // hazards and the goal; the headline, J_c(π_k) of this task against the budget b (anytime safety:
 // the safe steps never cross it from a feasible start); right, J_r(π_k) against the task's LP optimum.
+// "Edit the world" opens the gridworld editor before them, on the default distribution painted (G, H
+// candidates) until a stroke sets the `grid` parameter (safe_meta_tasks.hpp): the run restarts on it.
 class SafeMetaView final : public ui::DemoView {
  public:
+  SafeMetaView() { editor_.set_new_grid_side(6); }  // 36 open cells: within kMaxMetaStates (a new grid has no H: paint some, or hazards = 0)
   void reset(const ui::ViewContext& ctx) override {
     auto& e = static_cast<const SafeMetaExperiment&>(ctx.experiment);
     params_ = e.p();
-    spec_ = safe_meta_task_spec(params_);
+    if (!params_.grid.empty() && !editor_dismissed_) editor_.set_open(true);  // a link with an edited grid
+    editor_.set_default_world(meta_default_grid(params_.size), "");  // the default distribution, painted: G where goals may be, H where hazards may be
+    Expected<MetaTaskSpec> spec = safe_meta_task_spec(params_);
     train_rng_ = std::make_unique<Rng>(safe_meta_task_rng(ctx.seed, 0, true));
     test_rng_ = std::make_unique<Rng>(safe_meta_task_rng(ctx.seed, 0, false));
     trainer_.reset();
@@ -247,6 +278,8 @@ class SafeMetaView final : public ui::DemoView {
     meta_ = std::any_of(shown_.begin(), shown_.end(), [](size_t m) { return m != kUniformSafe; });
     choice_ = std::min(choice_, shown_.size() - 1);
     tasks_done_ = 0, drawn_ = 0, step_ = 0, k_ = 0;
+    if (spec.ok()) spec_ = std::move(spec.value());
+    else problem_ = spec.error();
   }
   bool animates() const override { return true; }
   bool finished() const override { return !problem_.empty() || tasks_done_ >= params_.test_tasks; }
@@ -289,9 +322,13 @@ class SafeMetaView final : public ui::DemoView {
     }
   }
 
-  void draw(ui::ViewContext&) override {
+  void draw(ui::ViewContext& ctx) override {
+    ParamSet& params = ctx.experiment.params();
+    draw_edit_world_button(editor_, editor_dismissed_, params);
+    if (editor_.open()) editor_.draw_toolbar(params, nullptr);
     if (!problem_.empty()) {
       ImGui::TextWrapped("No live run: %s", problem_.c_str());
+      if (editor_.open()) editor_.draw_canvas(params, ImVec2(ImGui::GetContentRegionAvail().x * 0.5f, ImGui::GetContentRegionAvail().y));
       return;
     }
     if (shown_.size() > 1) {
@@ -310,9 +347,10 @@ class SafeMetaView final : public ui::DemoView {
       rows.push_back({safe_meta_method_ids()[m] + " over b at some k", std::to_string(anytime_[m]) + " tasks (" + std::to_string(from_feasible_[m]) + " from a feasible π_0)"});
     ui::readout_table("##safe_meta", rows, 3);
     build_figure();
-    const int count = static_cast<int>(figure_.plots.size());
-    ui::PlotGrid grid(count, figure_.headline);
-    for (int i = 0; i < count; ++i) ui::draw_plot(i == 0 ? "map" : i == 1 ? "cost" : "reward", figure_.plots[static_cast<size_t>(i)], grid.cell(i));
+    const int count = static_cast<int>(figure_.plots.size()), canvas = editor_.open() ? 1 : 0;
+    ui::PlotGrid grid(count + canvas, editor_.open() ? -1 : figure_.headline);  // the painted layout first, then the map and the curves
+    if (canvas) editor_.draw_canvas(params, grid.cell(0));
+    for (int i = 0; i < count; ++i) ui::draw_plot(i == 0 ? "map" : i == 1 ? "cost" : "reward", figure_.plots[static_cast<size_t>(i)], grid.cell(canvas + i));
     grid.end();
   }
 
@@ -444,6 +482,8 @@ class SafeMetaView final : public ui::DemoView {
   }
 
   SafeMetaParams params_;
+  WorldEditor editor_;
+  bool editor_dismissed_ = false;  // closed by the reader: a link with a grid no longer opens it
   MetaTaskSpec spec_;
   std::unique_ptr<Rng> train_rng_, test_rng_;
   std::vector<MetaTask> train_;

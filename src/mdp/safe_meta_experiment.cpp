@@ -7,10 +7,12 @@
 #include "core/result_plots.hpp"
 #include "core/stats.hpp"
 #include "mdp/figures.hpp"
+#include "mdp/mdp_json.hpp"
 #include "mdp/policy_optimization.hpp"
 #include "mdp/safe_adaptation.hpp"
 #include "mdp/safe_meta_training.hpp"
 #include "mdp/soft_vi.hpp"
+#include "mdp/world.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -35,8 +37,8 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Adaptation on unseen tasks: from the safe meta-policy (safe closed-form step, unconstrained step, primal-dual) or from the uniform policy.");
-  t->integer("size", &P::size, 6, 4, 7).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column (at most 7: the dense simplex of each task's exact optimum stays fast).");
-  t->integer("hazards", &P::hazards, 4, 0, 25).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells; cost 1 per step on one.");
+  t->integer("size", &P::size, 6, 4, 7).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column (at most 7: the dense simplex of each task's exact optimum stays fast). Unused with a painted grid.");
+  t->integer("hazards", &P::hazards, 4, 0, 25).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells (a painted grid: among its hazard cells H); cost 1 per step on one.");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
   t->real("gamma", &P::gamma, 0.8, 0.0, 0.99).label("discount γ").help("Discount of reward and cost.");
   t->real("budget", &P::budget, 0.1, 0.05, 100.0).label("budget b").log_scale().help("Each task's constraint: J_c(π) = E[Σ γ^t c_t] ≤ b.");
@@ -53,10 +55,14 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->integer("adapt_steps", &P::adapt_steps, 10, 1, 50).label("adaptation steps K").help("Steps on each unseen task (each one exact evaluation of the current policy).");
   t->integer("pd_iterations", &P::pd_iterations, 20, 1, 500).label("primal-dual iterations").log_scale().help("Iterations the primal-dual adapter runs to match the one-step safe policy.");
   t->real("dual_step", &P::dual_step, 20.0, 1e-3, 100.0).label("dual step η_λ").log_scale().help("Primal-dual adaptation: λ ← [λ + η_λ(J_c − b)]₊.");
+  t->text("grid", &P::grid, "", kMaxGridParamLength)
+      .label("edited grid")
+      .help("A grid painted in the editor (the Live tab's \"Edit the world\"): klab.gridworld JSON on one line, without slip, wind, discount and "
+            "horizon. It is every task's layout: each task draws its goal among the painted goal cells G and its k hazards among the painted "
+            "hazard cells H (the others plain); walls, starts, cliffs, reward and cost cells are in every task. Empty: the open size × size grid.");
   t->rule([](const P& p) -> Status {
-    MetaTaskSpec spec;
-    spec.size = p.size, spec.hazards = p.hazards;
-    return check_meta_task_spec(spec);
+    Expected<MetaTaskSpec> spec = safe_meta_task_spec(p);
+    return spec.ok() ? check_meta_task_spec(spec.value()) : spec.status();
   });
   return t;
 }
@@ -79,7 +85,7 @@ struct Tally {
 class SafeMetaCursor final : public RunCursor {
  public:
   SafeMetaCursor(const SafeMetaParams& p, uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out)
-      : p_(p), layout_(layout), out_(out), budget_(p.budget), train_rng_(safe_meta_task_rng(seed, run, true)), test_rng_(safe_meta_task_rng(seed, run, false)) {
+      : p_(p), layout_(layout), out_(out), budget_(p.budget), spec_(safe_meta_task_spec(p)), train_rng_(safe_meta_task_rng(seed, run, true)), test_rng_(safe_meta_task_rng(seed, run, false)) {
     for (size_t s = 0; s < p_.methods.size(); ++s) slot_of_[id_index(safe_meta_method_ids(), p_.methods[s])] = static_cast<int>(s);
     for (int m = 0; m < kMethodCount; ++m)
       if (slot_of_[m] >= 0 && uses_meta_policy(static_cast<Method>(m))) meta_ = true;
@@ -89,11 +95,12 @@ class SafeMetaCursor final : public RunCursor {
   // Units of work: one training task of a meta-iteration (three evaluations), then one method on
   // one unseen task (its K + 1 evaluations; primal-dual's up to max(K, pd_iterations) + 1).
   bool step(double work) override {
+    if (!spec_.ok()) return true;  // the record stays empty (NaN)
     // Draw the tasks, one (with its exact CMDP optimum) per unit.
     while (train_.size() < static_cast<size_t>(p_.train_tasks) || test_.size() < static_cast<size_t>(p_.test_tasks)) {
       if (work <= 0) return false;
       const bool train = train_.size() < static_cast<size_t>(p_.train_tasks);
-      Expected<std::vector<MetaTask>> t = draw_meta_tasks(safe_meta_task_spec(p_), train ? train_rng_ : test_rng_, 1);
+      Expected<std::vector<MetaTask>> t = draw_meta_tasks(spec_.value(), train ? train_rng_ : test_rng_, 1);
       if (!t.ok()) return true;  // the record stays empty (NaN)
       (train ? train_ : test_).push_back(std::move(t.value().front()));
       work -= 3.0;
@@ -210,6 +217,7 @@ class SafeMetaCursor final : public RunCursor {
   const RunLayout& layout_;
   RunRecord& out_;
   double budget_;
+  Expected<MetaTaskSpec> spec_;
   int slot_of_[kMethodCount] = {-1, -1, -1, -1};
   bool meta_ = false;
   Rng train_rng_, test_rng_;
@@ -224,9 +232,14 @@ class SafeMetaCursor final : public RunCursor {
 
 }  // namespace
 
-MetaTaskSpec safe_meta_task_spec(const SafeMetaParams& p) {
+Expected<MetaTaskSpec> safe_meta_task_spec(const SafeMetaParams& p) {
   MetaTaskSpec s;
   s.size = p.size, s.hazards = p.hazards, s.slip = p.slip, s.gamma = p.gamma, s.budget = p.budget;
+  if (!p.grid.empty()) {
+    Expected<GridSpec> painted = parse_grid_param(p.grid);
+    if (!painted.ok()) return painted.status();
+    s.painted = std::move(painted.value());
+  }
   return s;
 }
 
@@ -334,8 +347,11 @@ double mean_final(const BatchResult& r, const std::string& metric) {
 
 plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
-  f.title = "Safe meta-RL on " + std::to_string(p().size) + " × " + std::to_string(p().size) + " gridworld CMDPs (b = " + plot::format_number(p().budget) +
-            "), " + std::to_string(r.runs_done) + " runs";
+  const Expected<MetaTaskSpec> spec = safe_meta_task_spec(p());
+  const std::string world = spec.ok() && spec.value().painted
+                                ? "painted " + std::to_string(spec.value().painted->rows.size()) + " × " + std::to_string(spec.value().painted->rows[0].size())
+                                : std::to_string(p().size) + " × " + std::to_string(p().size);
+  f.title = "Safe meta-RL on " + world + " gridworld CMDPs (b = " + plot::format_number(p().budget) + "), " + std::to_string(r.runs_done) + " runs";
   plot::Plot reward;
   reward.title = "Reward J_r on unseen tasks after k adaptation steps";
   reward.x = {"adaptation step k"};
@@ -396,7 +412,11 @@ DemoInfo safe_meta_demo() {
       "The step rules are our reading of the paper's abstract (the full text was not reachable): see src/mdp/README.md.\n"
       "What to look for: the safe steps from the meta-policy never put an unseen task over budget while the unconstrained\n"
       "step does on about one in six; they climb far above the uniform start, but the certified steps are small (the bound\n"
-      "is loose: try certificate = exact). Test 'claim 5' in tests/unit/mdp_claims_test.cpp.";
+      "is loose: try certificate = exact). Test 'claim 5' in tests/unit/mdp_claims_test.cpp.\n"
+      "\"Edit the world\" shows the task distribution as a grid: G where a task's goal may be, H where its k hazards may be. A painted\n"
+      "grid (the `grid` parameter) becomes every task's layout: walls, starts, cliffs, reward and cost cells in every task; each task\n"
+      "draws its goal among the painted G cells (goal_reward per step there, not absorbing) and its k hazards among the painted H\n"
+      "cells (the others plain), so the tasks still share one set of transitions. At most 49 open cells (each task's LP).";
   d.papers = {"S. Xu, M. Zhu. Efficient Safe Meta-Reinforcement Learning: Provable Near-Optimality and Anytime Safety. NeurIPS 2025.",
               "J. Achiam, D. Held, A. Tamar, P. Abbeel. Constrained Policy Optimization. ICML 2017.",
               "C. Finn, P. Abbeel, S. Levine. Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks. ICML 2017.",

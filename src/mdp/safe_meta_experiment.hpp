@@ -28,13 +28,15 @@ struct SafeMetaParams {
   int train_tasks = 10, test_tasks = 16, meta_iterations = 60, adapt_steps = 10, pd_iterations = 20;
   double meta_step = 1.0, adapt_step = 5.0, margin = 0.3, dual_step = 20.0;
   Certificate certificate = Certificate::Bound;
+  std::string grid;  // non-empty: a painted grid as the tasks' base layout (safe_meta_tasks.hpp)
 };
 
 const std::vector<std::string>& safe_meta_method_ids();  // meta_safe, meta_unconstrained, uniform_safe, meta_primal_dual
 
 // The pieces a run is made of, shared by the Runs tab's cursor and the live view.
 constexpr double kSafeMetaViolationTolerance = 1e-9;  // J_c > b + this counts as over budget (exact values)
-MetaTaskSpec safe_meta_task_spec(const SafeMetaParams& p);
+// The task spec of the parameters (the painted grid parsed: "parameter 'grid': …" when it does not).
+Expected<MetaTaskSpec> safe_meta_task_spec(const SafeMetaParams& p);
 MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p);
 // The stream run `run` draws its training (or its unseen) tasks from, one task at a time.
 Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training);

@@ -23,9 +23,66 @@ std::vector<int> interior_cells(int n) {
   return cells;
 }
 
+// Where a task's goal and hazards may be (cells row·cols + col, row-major for a painted grid).
+struct Candidates {
+  std::vector<int> goals, hazards;
+};
+
+Candidates candidates(const MetaTaskSpec& spec) {
+  if (!spec.painted) return {goal_cells(spec.size), interior_cells(spec.size)};
+  Candidates c;
+  const std::vector<std::string>& rows = spec.painted->rows;
+  const int cols = static_cast<int>(rows[0].size());
+  for (int k = 0; k < static_cast<int>(rows.size()) * cols; ++k) {
+    const char ch = rows[static_cast<size_t>(k / cols)][static_cast<size_t>(k % cols)];
+    if (ch == 'G') c.goals.push_back(k);
+    if (ch == 'H') c.hazards.push_back(k);
+  }
+  return c;
+}
+
+// A painted grid's task: the base with this goal's reward and these hazards, the other candidates plain.
+Expected<Grid> painted_task_grid(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards) {
+  GridSpec g = *spec.painted;
+  const int cols = static_cast<int>(g.rows[0].size());
+  for (std::string& row : g.rows)
+    for (char& ch : row)
+      if (ch == 'G' || ch == 'H') ch = '.';
+  for (int cell : hazards) g.rows[static_cast<size_t>(cell / cols)][static_cast<size_t>(cell % cols)] = 'H';
+  g.cell_rewards.push_back({goal_cell / cols, goal_cell % cols, g.goal_reward});
+  g.slip = spec.slip;
+  g.discount = spec.gamma;
+  g.horizon = 0;
+  Expected<Grid> built = build_gridworld(g);
+  if (!built.ok()) return Status::error("parameter 'grid': " + built.error());
+  return built;
+}
+
 }  // namespace
 
+GridSpec meta_default_grid(int n) {
+  GridSpec g;
+  g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
+  for (int cell : goal_cells(n)) g.rows[static_cast<size_t>(cell / n)][static_cast<size_t>(cell % n)] = 'G';
+  for (int cell : interior_cells(n)) g.rows[static_cast<size_t>(cell / n)][static_cast<size_t>(cell % n)] = 'H';
+  g.rows[static_cast<size_t>(n - 1)][0] = 'S';
+  return g;
+}
+
 Status check_meta_task_spec(const MetaTaskSpec& spec) {
+  if (spec.painted) {
+    const Candidates c = candidates(spec);
+    if (c.goals.empty()) return Status::error("parameter 'grid': no goal cell 'G': mdp.safe_meta draws each task's goal among the painted goal cells");
+    if (spec.hazards < 0 || spec.hazards > static_cast<int>(c.hazards.size()))
+      return Status::error("hazards: must be in [0, " + std::to_string(c.hazards.size()) + "] (the hazard cells 'H' painted in the grid), got " +
+                           std::to_string(spec.hazards));
+    Expected<Grid> g = painted_task_grid(spec, c.goals[0], std::vector<int>(c.hazards.begin(), c.hazards.begin() + spec.hazards));
+    if (!g.ok()) return g.status();
+    if (g.value().mdp.states > kMaxMetaStates)
+      return Status::error("parameter 'grid': mdp.safe_meta takes at most " + std::to_string(kMaxMetaStates) + " open cells (states; each task's exact optimum is a dense LP), this grid has " +
+                           std::to_string(g.value().mdp.states));
+    return {};
+  }
   if (spec.size < 4) return Status::error("size: the grid side must be at least 4, got " + std::to_string(spec.size));
   const int interior = (spec.size - 2) * (spec.size - 2);
   if (spec.hazards < 0 || spec.hazards > interior)
@@ -35,6 +92,7 @@ Status check_meta_task_spec(const MetaTaskSpec& spec) {
 }
 
 Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards) {
+  if (spec.painted) return painted_task_grid(spec, goal_cell, hazards);
   const int n = spec.size;
   GridSpec g;
   g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
@@ -55,7 +113,8 @@ Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::
 
 Expected<std::vector<MetaTask>> draw_meta_tasks(const MetaTaskSpec& spec, Rng& rng, int count) {
   if (Status s = check_meta_task_spec(spec); !s.ok()) return s;
-  const std::vector<int> goals = goal_cells(spec.size);
+  const Candidates c = candidates(spec);
+  const std::vector<int>& goals = c.goals;
   std::vector<MetaTask> tasks;
   for (int t = 0; t < count; ++t) {
     for (int draw = 0;; ++draw) {
@@ -64,11 +123,11 @@ Expected<std::vector<MetaTask>> draw_meta_tasks(const MetaTaskSpec& spec, Rng& r
                              " drawn tasks in a row; raise it");
       MetaTask task;
       task.goal_cell = goals[rng.below(static_cast<uint32_t>(goals.size()))];
-      std::vector<int> interior = interior_cells(spec.size);
+      std::vector<int> pool = c.hazards;
       for (int k = 0; k < spec.hazards; ++k) {  // partial Fisher–Yates: k distinct cells
-        const size_t j = static_cast<size_t>(k) + rng.below(static_cast<uint32_t>(interior.size() - static_cast<size_t>(k)));
-        std::swap(interior[static_cast<size_t>(k)], interior[j]);
-        task.hazards.push_back(interior[static_cast<size_t>(k)]);
+        const size_t j = static_cast<size_t>(k) + rng.below(static_cast<uint32_t>(pool.size() - static_cast<size_t>(k)));
+        std::swap(pool[static_cast<size_t>(k)], pool[j]);
+        task.hazards.push_back(pool[static_cast<size_t>(k)]);
       }
       Expected<Mdp> m = meta_task_mdp(spec, task.goal_cell, task.hazards);
       if (!m.ok()) return m.status();

@@ -11,7 +11,15 @@
 // A hazard-free route along the border always exists, so a safe meta-policy exists; the shortest
 // routes to most goals cross the interior, so reward and safety conflict. Tasks whose CMDP is
 // infeasible (b below the least achievable cost) are redrawn.
+//
+// A painted grid (the `grid` parameter, world_editor_panel.hpp) is the base layout instead: its walls,
+// starts, cliffs and reward / cost cells are in every task; its goal cells 'G' are where a task's goal
+// may be (one drawn uniformly, goal_reward per step there, the cell not absorbing: every task keeps the
+// same transitions) and its hazard cells 'H' where the hazards may be (k of them drawn, hazard_cost per
+// step on one, the others plain). The default world painted this way — 'G' on the far edge, 'H' on the
+// interior (meta_default_grid) — draws the same tasks as the default (test: mdp_safe_meta_test.cpp).
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -22,23 +30,29 @@
 namespace klab::mdp {
 
 struct MetaTaskSpec {
-  int size = 6;         // n
-  int hazards = 4;      // k ≤ (n − 2)²
+  int size = 6;         // n (unused with `painted`)
+  int hazards = 4;      // k ≤ (n − 2)², or ≤ the painted hazard cells
   double slip = 0.1;
   double gamma = 0.8;
   double budget = 0.1;  // b
+  std::optional<GridSpec> painted;  // the base layout instead of the open n × n grid
 };
+
+constexpr int kMaxMetaStates = 49;  // open cells of a painted grid: the default's largest (7 × 7; README "Known issue")
 
 struct MetaTask {
   Mdp mdp;                   // this task's reward and cost on the shared grid
-  int goal_cell = 0;         // row·n + col
+  int goal_cell = 0;         // row·cols + col
   std::vector<int> hazards;  // cells
   double optimum_reward = 0.0, optimum_cost = 0.0;  // the exact CMDP optimum (occupancy LP)
 };
 
-// Checks the spec (messages name the parameter).
+// Checks the spec (messages name the parameter: a painted grid's start "parameter 'grid': ").
 Status check_meta_task_spec(const MetaTaskSpec& spec);
-// The task with this goal and these hazards (cells row·n + col), with its grid layout (for drawing).
+// The default distribution as a painted grid: the open n × n grid, start bottom-left, 'G' on the top
+// row and the right column, 'H' on the interior (what the editor shows before anything is painted).
+GridSpec meta_default_grid(int n);
+// The task with this goal and these hazards (cells row·cols + col), with its grid layout (for drawing).
 Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards);
 // The same, its MDP only.
 Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards);

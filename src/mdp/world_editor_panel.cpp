@@ -153,6 +153,11 @@ void WorldEditor::sync(const ParamSet& params) {
                 " (mdp_file). Pick a preset or a new grid, or load a klab.gridworld file, to paint.";
     return;
   }
+  if (params.find("world") < 0) {  // the demo's own default world (set_default_world)
+    if (default_grid_) committed_ = *default_grid_, is_grid_ = true;
+    else not_grid_ = default_note_;
+    return;
+  }
   const Preset preset = preset_of(params);
   if (!preset_is_grid(preset)) {
     not_grid_ = std::string("The ") + kPresetLabels[static_cast<int>(preset)] +
@@ -161,6 +166,12 @@ void WorldEditor::sync(const ParamSet& params) {
   }
   committed_ = preset_grid(preset);
   is_grid_ = true;
+}
+
+void WorldEditor::set_default_world(std::optional<GridSpec> base, std::string note) {
+  default_grid_ = std::move(base);
+  default_note_ = std::move(note);
+  seen_version_ = ~0ull;  // sync again
 }
 
 bool WorldEditor::apply(ParamSet& params, const std::vector<std::pair<std::string, std::string>>& changes) {
@@ -214,6 +225,7 @@ void WorldEditor::load_file(ParamSet& params, const ui::PickedFile& file) {
     }
     open_ = true;
     note += " (" + std::to_string(u.spec.rows.size()) + " × " + std::to_string(u.spec.rows[0].size()) + ").";
+    if (u.spec.wind != 0.0 && params.find("wind") < 0) note += " Its wind " + short_number(u.spec.wind) + " is not used: this demo has no wind.";
     discount = u.spec.discount, file_horizon = u.spec.horizon;
   } else {
     // Any tabular MDP: the world parameter mdp_file names it (a browser upload: the copy this tab keeps).
@@ -286,6 +298,7 @@ void WorldEditor::draw_files(ParamSet& params, const World* world) {
       for (const HeldGridField& f : kHeldGridFields)
         if (held.ok() && params.find(f.key) >= 0) held = f.write(g, text_of(params, f.key));
       if (world) g.discount = world->mdp.discount, g.horizon = world->mdp.horizon;
+      else g.discount = real_of(params, "gamma", g.discount);  // mdp.safe_meta: no one world, its γ
       if (held.ok()) say(ui::save_file("gridworld.json", "application/json", gridworld_to_json(g)), false);
       else say(held.message(), true);
     }
@@ -360,7 +373,7 @@ void WorldEditor::draw_dynamics(ParamSet& params) {
     ImGui::SameLine();
     commit_slider(params, "slip", "##slip", fs * 7, held_, commit("slip"));
   }
-  if (is_grid_) {
+  if (is_grid_ && params.find("wind") >= 0) {
     ui::same_line_if_fits(fs * 10);
     ImGui::TextUnformatted("wind");
     ImGui::SameLine();
@@ -392,7 +405,8 @@ void WorldEditor::draw_toolbar(ParamSet& params, const World* world) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(("Edited grid " + std::to_string(committed_.rows.size()) + " × " + std::to_string(committed_.rows[0].size()) +
-                            ": the parameter `grid` (in the link and the CLI command); the world preset is not used.")
+                            ": the parameter `grid` (in the link and the CLI command); the " +
+                            (params.find("world") >= 0 ? "world preset" : "demo's default world") + " is not used.")
                                .c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();

@@ -12,6 +12,7 @@
 // world once, not once per painted cell). Cell operations: grid_edit.hpp.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,13 @@ class WorldEditor {
  public:
   bool open() const { return open_; }
   void set_open(bool on) { open_ = on; }
+  // A demo without the `world` parameter (mdp.safe_meta, mdp.irl): what the canvas shows while `grid`
+  // is empty — `base`, its default world as a grid to paint on (the first stroke sets `grid`), or
+  // without one `note`, why its default world is not a grid.
+  void set_default_world(std::optional<GridSpec> base, std::string note);
+  // The side of "New grid" until the reader changes it (12 by default; demos that take only small
+  // grids start lower, so the button gives a grid they take).
+  void set_new_grid_side(int side) { new_rows_ = new_cols_ = side; }
 
   // Files picked (browser) or offered (a typed path) since the last frame: a valid klab.gridworld
   // file replaces the world (grid, slip and wind from the file, mdp_file cleared) and opens the
@@ -66,9 +74,11 @@ class WorldEditor {
   std::string path_;           // native: the file to load
   std::string message_;
   bool message_error_ = false;
+  std::optional<GridSpec> default_grid_;  // set_default_world
+  std::string default_note_;
 };
 
-// The "Edit the world" button of a live view (mdp.planning, mdp.learning, mdp.constrained, mdp.risk): a link that
+// The "Edit the world" button of a live view (mdp.planning, mdp.learning, mdp.constrained, mdp.risk, mdp.safe_meta, mdp.irl): a link that
 // carries an edited grid opens the editor until the reader closes it (`dismissed`); takes the files
 // picked since the last frame. The caller then draws the toolbar when the editor is open.
 void draw_edit_world_button(WorldEditor& editor, bool& dismissed, ParamSet& params);

@@ -576,6 +576,43 @@ ImVec2 editor_cell_centre(const klab::ui::PlotRecord& canvas, int rows, int row,
   return ImVec2(canvas.area_min.x + u * (canvas.area_max.x - canvas.area_min.x), canvas.area_max.y - v * (canvas.area_max.y - canvas.area_min.y));
 }
 
+// Clicks the item recorded as `id` (ui::record_item: "button:…") in the next frame: press, release.
+void click_recorded_item(Headless& ui, App& app, const std::string& id) {
+  std::vector<klab::ui::PlotRecord> items;
+  klab::ui::set_plot_recorder(&items);
+  ui.frame(app);
+  klab::ui::set_plot_recorder(nullptr);
+  const auto it = std::find_if(items.begin(), items.end(), [&](const klab::ui::PlotRecord& r) { return r.id == id; });
+  REQUIRE(it != items.end());
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2((it->cell_min.x + it->cell_max.x) / 2, (it->cell_min.y + it->cell_max.y) / 2);
+  ui.frame(app);
+  io.MouseDown[0] = true;
+  ui.frame(app);
+  io.MouseDown[0] = false;
+  ui.frame(app);
+  release_mouse();
+}
+
+// A brush stroke with the left button across cells (row, 1), (row, 2), (row, 3) of an editor canvas
+// of `rows` rows, one frame per cell; nothing may be committed before the release, which commits it.
+void stroke_cells_1_to_3(Headless& ui, App& app, const klab::ui::PlotRecord& canvas, int rows, int row) {
+  const klab::ParamSet& ps = app.experiment().params();
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = editor_cell_centre(canvas, rows, row, 1);
+  ui.frame(app);
+  io.MouseDown[0] = true;
+  const uint64_t before = ps.version();
+  for (int c = 1; c <= 3; ++c) {
+    io.MousePos = editor_cell_centre(canvas, rows, row, c);
+    ui.frame(app);
+  }
+  CHECK(ps.version() == before);  // nothing committed during the stroke
+  io.MouseDown[0] = false;
+  ui.frame(app);  // commits the stroke
+  release_mouse();
+}
+
 TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no degenerate axis (Live and Runs)") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
@@ -1067,20 +1104,7 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
     }
     REQUIRE(canvas.id == "world_editor");
     CHECK(map.id != "");  // the live plot next to the canvas
-    const auto cell_centre = [&](int row, int col) { return editor_cell_centre(canvas, 8, row, col); };
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = cell_centre(4, 1);
-    ui.frame(app);
-    io.MouseDown[0] = true;
-    const uint64_t before = ps.version();
-    for (int c = 1; c <= 3; ++c) {
-      io.MousePos = cell_centre(4, c);
-      ui.frame(app);
-    }
-    CHECK(ps.version() == before);  // nothing committed during the stroke
-    io.MouseDown[0] = false;
-    ui.frame(app);  // commits the stroke
-    release_mouse();
+    stroke_cells_1_to_3(ui, app, canvas, 8, 4);
     for (int f = 0; f < 10; ++f) ui.frame(app);  // the view rebuilt on the painted grid plays
     const klab::Expected<klab::mdp::GridSpec> painted = klab::mdp::parse_grid_param(ps.text(grid_key));
     REQUIRE(painted.ok());
@@ -1127,19 +1151,7 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
     if (std::string(demo) != "mdp.learning") continue;
     // The map's toggles: state visits in place of the values, then the first evaluator's V̂^π.
     const auto map_title_after_click = [&](const char* button) {
-      std::vector<klab::ui::PlotRecord> items;
-      klab::ui::set_plot_recorder(&items);
-      ui.frame(app);
-      klab::ui::set_plot_recorder(nullptr);
-      const auto it = std::find_if(items.begin(), items.end(), [&](const klab::ui::PlotRecord& r) { return r.id == button; });
-      REQUIRE(it != items.end());
-      io.MousePos = ImVec2((it->cell_min.x + it->cell_max.x) / 2, (it->cell_min.y + it->cell_max.y) / 2);
-      ui.frame(app);
-      io.MouseDown[0] = true;
-      ui.frame(app);
-      io.MouseDown[0] = false;
-      ui.frame(app);
-      release_mouse();
+      click_recorded_item(ui, app, button);
       std::string title;
       for (const auto& r : recorded_frame(ui, app))
         if (r.id == "map") title = r.title;
@@ -1147,6 +1159,43 @@ TEST_CASE("the gridworld editor in mdp.learning, mdp.constrained and mdp.risk: a
     };
     CHECK(map_title_after_click("button:learning_visits").find("state visits") != std::string::npos);
     CHECK(map_title_after_click("button:learning_evaluator").find("V̂^π_h(s)") != std::string::npos);
+  }
+}
+
+// mdp.safe_meta and mdp.irl take a painted grid too (safe_meta_tasks.hpp, irl_grid.hpp). mdp.safe_meta
+// without one: "Edit the world" shows its default distribution painted (G: goal candidates, H: hazard
+// candidates), and the first stroke on it becomes `grid`; mdp.irl: a link's grid opens the editor.
+TEST_CASE("the gridworld editor in mdp.safe_meta and mdp.irl: a stroke on the shown grid is one edit and the live view restarts on it") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  for (const char* demo : {"mdp.safe_meta", "mdp.irl"}) {
+    const std::string demo_id = demo;
+    CAPTURE(demo_id);
+    const bool meta = demo_id == "mdp.safe_meta";
+    app.select(demo);
+    klab::ParamSet& ps = app.experiment().params();
+    const size_t grid_key = static_cast<size_t>(ps.find("grid"));
+    if (meta) {  // no grid yet: open the editor with its button
+      click_recorded_item(ui, app, "button:edit_world");
+      CHECK(ps.text(grid_key).empty());
+    } else {
+      REQUIRE(ps.set_texts({{"grid", klab::mdp::grid_param_text(klab::mdp::blank_grid(8, 8))}}).ok());
+    }
+    for (int f = 0; f < 5; ++f) ui.frame(app);
+    klab::ui::PlotRecord canvas, map;
+    for (const auto& r : recorded_frame(ui, app)) {
+      if (r.id == "world_editor") canvas = r;
+      if (r.id == (meta ? "cost" : "true")) map = r;
+    }
+    REQUIRE(canvas.id == "world_editor");
+    CHECK(map.id != "");  // the live plots next to the canvas
+    stroke_cells_1_to_3(ui, app, canvas, meta ? 6 : 8, 4);
+    for (int f = 0; f < 10; ++f) ui.frame(app);
+    const klab::Expected<klab::mdp::GridSpec> painted = klab::mdp::parse_grid_param(ps.text(grid_key));
+    REQUIRE(painted.ok());
+    CHECK(painted.value().rows[4] == (meta ? ".###HG" : ".###...."));
+    CHECK(app.view()->steps_done() > 0.0);  // the restarted view plays the painted world
+    REQUIRE(ps.set_texts({{"grid", ""}}).ok());
   }
 }
 

@@ -1,13 +1,16 @@
 // mdp.irl's estimator against known answers: the analytic gradient of the IRL loss equals finite
 // differences, the population MLE recovers θ* when well specified, the trajectory KL is zero for
-// equal policies and ½δᵀHδ to second order, sampled visit counts follow the exact occupancy, and
-// bad parameters are refused with the parameter named.
+// equal policies and ½δᵀHδ to second order, sampled visit counts follow the exact occupancy, a
+// painted grid's features reproduce its reward, and bad parameters are refused with the parameter named.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "mdp/grid_edit.hpp"
 #include "mdp/irl.hpp"
 #include "mdp/irl_experiment.hpp"
+#include "mdp/mdp_json.hpp"
 #include "mdp/occupancy.hpp"
 #include "test_util.hpp"
 
@@ -101,4 +104,53 @@ TEST_CASE("mdp.irl parameters: n_min ≥ n_max and too many features are refused
   CHECK(contains(e.params().set_texts({{"n_min", "500"}, {"n_max", "100"}}).message(), "n_min: must be below n_max"));
   CHECK(contains(e.params().set_texts({{"size", "2"}, {"features", "4"}}).message(), "features: must be below the number of cells"));
   CHECK(e.params().set_texts({{"n_min", "10"}, {"n_max", "100"}}).ok());
+}
+
+TEST_CASE("mdp.irl on a painted grid: one feature per distinct cell value, θ* = the values, Φθ* = the painted world's r − c exactly") {
+  mdp::GridSpec g = mdp::blank_grid(4, 5);  // start top left, goal (reward 1) bottom right
+  g.rows[1] = ".#H..";
+  REQUIRE(mdp::paint(g, 2, 1, mdp::Brush::Reward, 0.5));
+  REQUIRE(mdp::paint(g, 0, 3, mdp::Brush::Cost, 2.0));
+  REQUIRE(mdp::paint(g, 2, 3, mdp::Brush::Reward, 1.0));  // the goal's value again: the same feature
+  mdp::IrlParams p;
+  p.grid = mdp::grid_param_text(g);
+  p.slip = 0.2;
+  p.horizon = 6;
+  mdp::GridLayout layout;
+  const klab::Expected<mdp::IrlProblem> built = mdp::irl_problem(p, &layout);
+  REQUIRE_MESSAGE(built.ok(), built.status().message());
+  const mdp::IrlProblem& pr = built.value();
+  CHECK(layout.rows == 4);
+  CHECK(layout.cols == 5);
+  REQUIRE(pr.features == 4);  // −2 (cost cell), −1 (hazard), 0.5, 1 (goal and the reward cell)
+  CHECK(pr.theta_star[0] == -2.0);
+  CHECK(pr.theta_star[1] == -1.0);
+  CHECK(pr.theta_star[2] == 0.5);
+  CHECK(pr.theta_star[3] == 1.0);
+  g.slip = 0.2, g.discount = 1.0, g.horizon = 6;
+  const klab::Expected<mdp::Grid> world = mdp::build_gridworld(g);
+  REQUIRE(world.ok());
+  const mdp::Mdp& m = world.value().mdp;
+  REQUIRE(pr.mdp.pairs() == m.pairs());
+  CHECK(pr.mdp.next_state == m.next_state);
+  const Eigen::VectorXd r = pr.phi * pr.theta_star;
+  double worst = 0.0;
+  for (int i = 0; i < m.pairs(); ++i) {
+    worst = std::max(worst, std::fabs(r[i] - (m.reward[static_cast<size_t>(i)] - m.cost[static_cast<size_t>(i)])));
+    CHECK(pr.true_reward[static_cast<size_t>(i)] == r[i]);
+  }
+  CHECK(worst < 1e-12);
+  // Refused, naming the grid: nothing to show, a value outside the class, no plain cell.
+  mdp::IrlExperiment e;
+  CHECK(e.params().set_texts({{"grid", mdp::grid_param_text(g)}, {"slip", "0.2"}}).ok());
+  mdp::GridSpec empty = mdp::blank_grid(3, 3);
+  empty.goal_reward = 0.0;
+  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(empty)}}).message(), "parameter 'grid': no cell pays"));
+  mdp::GridSpec big = mdp::blank_grid(3, 3);
+  big.goal_reward = 50.0;
+  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(big)}}).message(), "raise theta_bound"));
+  CHECK(e.params().set_texts({{"grid", mdp::grid_param_text(big)}, {"theta_bound", "50"}}).ok());
+  mdp::GridSpec full = mdp::blank_grid(2, 2);
+  full.step_reward = -0.1;
+  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(full)}}).message(), "no open cell pays 0"));
 }
