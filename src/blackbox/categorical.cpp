@@ -81,6 +81,12 @@ std::vector<Query> marginal_cells(const std::vector<int>& levels, const std::vec
   return qs;
 }
 
+double marginal_set_count(int dims, int k) {
+  double c = 1.0;  // C(d − k + i, i) after step i, an integer at every step
+  for (int i = 1; i <= k; ++i) c = c * (dims - k + i) / i;
+  return c;
+}
+
 std::vector<std::vector<int>> marginal_sets(int dims, int k) {
   std::vector<std::vector<int>> sets;
   std::vector<int> subset(static_cast<size_t>(k));
@@ -120,6 +126,21 @@ std::vector<Query> marginal_workload(const std::vector<int>& levels, const std::
 
 std::vector<Query> make_marginal_queries(const std::vector<int>& levels, int k) {
   return marginal_workload(levels, marginal_sets(static_cast<int>(levels.size()), k));
+}
+
+std::vector<double> marginal_slice(const std::vector<int>& levels, int k, const std::vector<std::vector<int>>& sets, const std::vector<double>& all) {
+  std::vector<double> slice;
+  size_t offset = 0, next = 0;
+  for (const std::vector<int>& set : marginal_sets(static_cast<int>(levels.size()), k)) {
+    size_t cells = 1;
+    for (int a : set) cells *= static_cast<size_t>(levels[static_cast<size_t>(a)]);
+    if (next < sets.size() && sets[next] == set) {
+      slice.insert(slice.end(), all.begin() + static_cast<std::ptrdiff_t>(offset), all.begin() + static_cast<std::ptrdiff_t>(offset + cells));
+      ++next;
+    }
+    offset += cells;
+  }
+  return slice;
 }
 
 double fewest_marginal_cells(const std::vector<int>& levels, int k, int count) {

@@ -41,6 +41,8 @@ Rows make_categorical_data(int n, const std::vector<int>& levels, Rng& rng);
 // The cells of the marginal on `attributes` (distinct, in any order): the value of attributes[0]
 // varies fastest. Cell index Σ_t v_t·Π_{t'<t} s_{a_t'}.
 std::vector<Query> marginal_cells(const std::vector<int>& levels, const std::vector<int>& attributes);
+// C(d, k): how many attribute sets of size k, as a double (exact at these sizes).
+double marginal_set_count(int dims, int k);
 // The C(d, k) attribute sets of size k (each increasing), in lexicographic order.
 std::vector<std::vector<int>> marginal_sets(int dims, int k);
 // M of marginal_sets(dims, k) drawn uniformly without replacement (a partial Fisher–Yates shuffle by
@@ -50,6 +52,10 @@ std::vector<std::vector<int>> sample_marginal_sets(int dims, int k, int count, R
 std::vector<Query> marginal_workload(const std::vector<int>& levels, const std::vector<std::vector<int>>& sets);
 // The workload: marginal_cells of every k-subset of the attributes, subsets in lexicographic order.
 std::vector<Query> make_marginal_queries(const std::vector<int>& levels, int k);
+// The entries of `all` (one per query of make_marginal_queries(levels, k)) that belong to `sets`
+// (k-subsets in lexicographic order): set A's cells start at the running sum of Π_{a∈B} s_a over the
+// sets B before it.
+std::vector<double> marginal_slice(const std::vector<int>& levels, int k, const std::vector<std::vector<int>>& sets, const std::vector<double>& all);
 // Σ of the `count` smallest cell counts Π_{a∈A} s_a over the k-subsets A: the fewest cells a workload of
 // `count` random marginals can have.
 double fewest_marginal_cells(const std::vector<int>& levels, int k, int count);

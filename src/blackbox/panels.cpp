@@ -590,6 +590,7 @@ class PgsdView final : public ui::DemoView {
     k_ = 0;
     frame_ = 0;
     start_eps();
+    measure();
   }
   bool animates() const override { return true; }
   bool finished() const override { return k_ >= grid_.size(); }
@@ -601,6 +602,7 @@ class PgsdView final : public ui::DemoView {
   double steps_done() const override { return static_cast<double>(k_ * kFramesPerBudget + frame_); }
   double steps_total() const override { return static_cast<double>(grid_.size() * kFramesPerBudget); }
   void advance(const ui::ViewContext&, int steps) override {
+    if (finished()) return;
     for (int i = 0; i < steps && !finished(); ++i) {
       ++frame_;
       bool all_done = true;
@@ -611,16 +613,16 @@ class PgsdView final : public ui::DemoView {
         all_done = all_done && r.done();
       }
       if (!all_done) continue;
+      measure();  // the budget's final errors
       for (size_t s = 0; s < runs_.size(); ++s) {
-        double worst = 0, mean = 0;
-        runs_[s].errors(&worst, &mean);
         finished_eps_[s].push_back(grid_[k_]);
-        finished_max_[s].push_back(worst);
+        finished_max_[s].push_back(max_error_[s]);
       }
       ++k_;
       frame_ = 0;
       if (!finished()) start_eps();
     }
+    measure();
   }
 
   void draw(ui::ViewContext&) override {
@@ -628,19 +630,11 @@ class PgsdView final : public ui::DemoView {
     std::vector<std::pair<std::string, std::string>> rows{{"ε", num(grid_[shown])},
                                                           {"σ per answer", num(runs_.front().noise_sd())},
                                                           {"measured", std::to_string(runs_.front().measurements().index.size()) + " / " + std::to_string(problem_->queries.size())}};
-    for (size_t s = 0; s < series_.size(); ++s) {
-      double worst = 0, mean = 0;
-      runs_[s].errors(&worst, &mean);
-      rows.push_back({"max error " + series_[s], num(worst)});
-    }
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"max error " + series_[s], num(max_error_[s])});
     if (!problem_->all_queries.empty()) {  // a random subset of the marginals asked: the error on all of them too
       rows.push_back({"asked", std::to_string(problem_->asked_sets.size()) + " random marginals, " + std::to_string(problem_->queries.size()) + " of " +
                                    std::to_string(problem_->all_queries.size()) + " cells"});
-      for (size_t s = 0; s < series_.size(); ++s) {
-        double worst = 0, mean = 0;
-        runs_[s].errors_on_all(&worst, &mean);
-        rows.push_back({"max error, all cells, " + series_[s], num(worst)});
-      }
+      for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"max error, all cells, " + series_[s], num(max_error_all_[s])});
     }
     if (!skipped_.empty()) rows.push_back({"skipped", skipped_});
     ui::readout_table("##pgsd", rows, 3);
@@ -659,6 +653,18 @@ class PgsdView final : public ui::DemoView {
     for (const std::string& s : series_) runs_.emplace_back(params_, s, grid_[k_], k_, problem_, seed_, 0);
   }
 
+  // The max errors of runs_ now (asked queries; every cell when a random subset of the marginals is
+  // asked), once per advance(): draw() reads them every frame.
+  void measure() {
+    max_error_.assign(runs_.size(), 0.0);
+    max_error_all_.assign(runs_.size(), 0.0);
+    double mean = 0;
+    for (size_t s = 0; s < runs_.size(); ++s) {
+      runs_[s].errors(&max_error_[s], &mean);
+      if (!problem_->all_queries.empty()) runs_[s].errors_on_all(&max_error_all_[s], &mean);
+    }
+  }
+
   void build_figure(size_t shown) {
     plot::Plot errors;
     errors.title = "Run 1: max query error vs privacy budget ε";
@@ -671,9 +677,7 @@ class PgsdView final : public ui::DemoView {
       any = any || !l.x.empty();
       errors.lines.push_back(l);
       if (!finished()) {  // the current ε, while it is being fitted
-        double worst = 0, mean = 0;
-        runs_[s].errors(&worst, &mean);
-        plot::Points now{pgsd_series_label(series_[s]), {grid_[k_]}, {worst}, palette(s), 4.0f};
+        plot::Points now{pgsd_series_label(series_[s]), {grid_[k_]}, {max_error_[s]}, palette(s), 4.0f};
         now.group = l.name;
         errors.points.push_back(now);
       }
@@ -754,6 +758,7 @@ class PgsdView final : public ui::DemoView {
   std::vector<Query> cells_;         // categorical data: the cells of the marginal of attributes 1, 2 (s₁·s₂), else empty
   std::vector<double> real_marginal_;  // (s₁·s₂) their real answers
   std::vector<PrivateRun> runs_;  // (series) at grid_[k_]
+  std::vector<double> max_error_, max_error_all_;  // (series) runs_' max errors on the asked queries, on every cell (measure())
   size_t k_ = 0;
   int frame_ = 0;
   std::vector<std::vector<double>> finished_eps_, finished_max_;  // (series, finished budgets)

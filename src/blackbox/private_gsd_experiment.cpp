@@ -38,7 +38,7 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
       .help("Attributes of every row. Halfspaces use all d; prefixes and bumps two random ones. MWEM's grid has g^d cells (categorical: one cell per record) and is not run above 65536 cells.");
   t->integer("marginal_k", &P::marginal_k, 2, 1, 3)
       .label("marginal order k")
-      .help("Categorical data: the queries are every cell of every k-way marginal (C(d, k) attribute sets), at most 20000 cells.");
+      .help("Categorical data: the queries are every cell of every k-way marginal (C(d, k) attribute sets; with M > 0, of the M asked ones), at most 20000 cells in all.");
   t->integer("marginals", &P::marginals, 0, 0, 2000)
       .label("marginals asked M")
       .help("Categorical data: ask only M of the C(d, k) k-way marginals, drawn at random in every run (0: all of them); the error is then reported on the asked cells and on every cell of every k-way marginal.");
@@ -47,14 +47,14 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
       .label("query kind")
       .choice_labels({"halfspaces 1[θ·x ≤ c]", "prefixes 1[x_u ≤ τ₁, x_v ≤ τ₂]", "Gaussian bumps (differentiable)"})
       .help("The statistical queries on real-valued data (categorical data: k-way marginals): halfspace and prefix counts are non-differentiable (RAP needs its sigmoid relaxation); bumps are smooth.");
-  t->integer("query_count", &P::query_count, 32, 1, 2000).label("queries m").log_scale().help("Number of random queries on real-valued data (categorical data: every marginal cell); the error is measured on all of them.");
+  t->integer("query_count", &P::query_count, 32, 1, 2000).label("queries m").log_scale().help("Number of random queries on real-valued data (categorical data: every cell of the asked marginals); the error is measured on all of them (with M > 0 also on every cell of every k-way marginal).");
   t->real("bandwidth", &P::bandwidth, 0.1, 0.02, 0.5).label("bump width h").help("Width of the Gaussian bump queries exp(−|x − c|²/(2h²)).");
   t->real("eps_min", &P::eps_min, 0.1, 0.001, 100.0).label("smallest ε").log_scale().help("The smallest privacy budget ε of the grid.");
   t->real("eps_max", &P::eps_max, 10.0, 0.001, 100.0).label("largest ε").log_scale().help("The largest privacy budget ε of the grid.");
   t->integer("eps_points", &P::eps_points, 5, 1, 12).label("ε grid points").help("Budgets in the grid, log-spaced from the smallest to the largest.");
   t->real("delta", &P::delta, 1e-6, 1e-12, 0.1).label("δ").log_scale().help("The δ of (ε, δ)-DP; the release is ρ-zCDP with ρ = (√(ε + ln 1/δ) − √(ln 1/δ))².");
   t->integer("rounds", &P::rounds, 4, 1, 32).label("rounds T").help("Adaptive rounds: each picks K new queries privately (exponential mechanism) and measures them (Gaussian noise).");
-  t->integer("per_round", &P::per_round, 8, 1, 64).label("queries per round K").help("Queries picked and measured per round (T·K must not exceed m).");
+  t->integer("per_round", &P::per_round, 8, 1, 64).label("queries per round K").help("Queries picked and measured per round (T·K must not exceed m; with M > 0 random marginals, the fewest cells M marginals can have).");
   t->integer("synthetic_size", &P::synthetic_size, 100, 2, 5000).label("synthetic rows N").log_scale().help("Rows of the synthetic dataset of Private-GSD and RAP.");
   t->integer("population", &P::population, 20, 1, 1000).label("GSD children P").log_scale().help("Private-GSD: children per generation, each one changed row of an elite dataset.");
   t->integer("elite", &P::elite, 4, 1, 100).label("GSD elite E").help("Private-GSD: datasets kept from one generation to the next (the best of elite and children).");
@@ -74,7 +74,7 @@ std::shared_ptr<const ParamTable<PgsdParams>> table() {
     if (categorical && pgsd_query_total(p) > kMaxMarginalCells)
       return Status::error(range_error("dims", "with 'marginal_k' = " + std::to_string(p.marginal_k) + " gives " + format_real(pgsd_query_total(p)) +
                                                    " marginal cells on categorical data, more than " + format_real(kMaxMarginalCells)));
-    const double sets = categorical ? static_cast<double>(marginal_sets(p.dims, p.marginal_k).size()) : 0.0;
+    const double sets = categorical ? marginal_set_count(p.dims, p.marginal_k) : 0.0;
     if (categorical && p.marginals > sets)
       return Status::error(range_error("marginals", "must be at most the " + format_real(sets) + " " + std::to_string(p.marginal_k) + "-way marginals of " + std::to_string(p.dims) +
                                                         " attributes (got " + std::to_string(p.marginals) + ")"));
@@ -165,9 +165,10 @@ std::shared_ptr<const PrivateProblem> make_private_problem(const PgsdParams& p, 
       problem->queries = marginal_workload(problem->levels, problem->asked_sets);
       problem->all_queries = make_marginal_queries(problem->levels, p.marginal_k);
       problem->all_truth = query_answers(problem->all_queries, problem->real);
-    } else {
-      problem->queries = make_marginal_queries(problem->levels, p.marginal_k);
+      problem->truth = marginal_slice(problem->levels, p.marginal_k, problem->asked_sets, problem->all_truth);  // the asked cells' answers
+      return problem;
     }
+    problem->queries = make_marginal_queries(problem->levels, p.marginal_k);
   } else {
     problem->queries = make_queries(p.queries, p.query_count, p.dims, p.bandwidth, queries);
   }

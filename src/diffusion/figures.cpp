@@ -145,7 +145,7 @@ plot::Plot paths_plot(const GaussianPaths& g, PathKind current, const std::strin
     plot::Line l;
     l.name = path_labels()[static_cast<size_t>(k)];
     l.color = path_color(static_cast<PathKind>(k));
-    if (k == 0) l.dash = plot::Dash::Dashed;  // the process: the reference the other two are compared with
+    if (k == 0) l.dash = plot::Dash::Dashed;  // the process: the reference the other three are compared with
     l.width = k == static_cast<int>(current) ? 3.0f : 1.5f;
     for (int i = 0; i <= kPoints; ++i) {
       const double u = i == 0 ? 1.0 : i == kPoints ? s.t_end : s.t_of_lambda(l0 + (l1 - l0) * i / kPoints);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "core/portable.hpp"
 #include "diffusion/marginal.hpp"
 
 namespace klab::diffusion {
@@ -108,10 +109,16 @@ PathMetric path_metric(const Mixture& m, double lo, double hi, int points) {
   return g;
 }
 
-void PathMetric::at(double lambda, double g[3]) const {
+void PathMetric::locate(double lambda, size_t* i, double* f) const {
   const double u = std::clamp((lambda - lo) / (hi - lo), 0.0, 1.0) * static_cast<double>(g00.size() - 1);
-  const size_t i = std::min(static_cast<size_t>(u), g00.size() - 2);
-  const double f = u - static_cast<double>(i);
+  *i = std::min(static_cast<size_t>(u), g00.size() - 2);
+  *f = u - static_cast<double>(*i);
+}
+
+void PathMetric::at(double lambda, double g[3]) const {
+  size_t i;
+  double f;
+  locate(lambda, &i, &f);
   g[0] = (1 - f) * g00[i] + f * g00[i + 1];
   g[1] = (1 - f) * g01[i] + f * g01[i + 1];
   g[2] = (1 - f) * g11[i] + f * g11[i + 1];
@@ -351,19 +358,18 @@ double separation_at(const PathMetric& g, double m2, double lambda) {
   return v[0] / m2;
 }
 
-double separation_cone_f2(const PathMetric& g, double m2, double lambda) {
-  // f² at the table's nodes from their g00, linearly interpolated in λ: (1 + s̃²)(1 − S) is smooth and tends to 1 at
-  // both ends, while 1 − S alone falls like e^{−2λ} (interpolating S would leave f² the error of a small difference).
+std::vector<double> separation_cone_f2(const PathMetric& g, double m2) {
+  // f² at the table's nodes from their g00 (interpolated linearly in λ by the caller): (1 + s̃²)(1 − S) is smooth and
+  // tends to 1 at both ends, while 1 − S alone falls like e^{−2λ} (interpolating S would leave f² the error of a
+  // small difference).
   const double k2 = m2 / kDataDimension;
-  auto node = [&](size_t i) {
+  std::vector<double> f2(g.g00.size());
+  for (size_t i = 0; i < f2.size(); ++i) {
     const double lam = g.lo + (g.hi - g.lo) * static_cast<double>(i) / static_cast<double>(g.g00.size() - 1);
     const double s2 = k2 * math::exp(2.0 * lam);  // s̃² = k² e^{2λ}
-    return 1.0 - (1.0 + s2) * (1.0 - g.g00[i] / m2);
-  };
-  const double u = std::clamp((lambda - g.lo) / (g.hi - g.lo), 0.0, 1.0) * static_cast<double>(g.g00.size() - 1);
-  const size_t i = std::min(static_cast<size_t>(u), g.g00.size() - 2);
-  const double f = u - static_cast<double>(i);
-  return (1 - f) * node(i) + f * node(i + 1);
+    f2[i] = 1.0 - (1.0 + s2) * (1.0 - g.g00[i] / m2);
+  }
+  return f2;
 }
 
 NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g, double m2, double* energy) {
@@ -371,9 +377,13 @@ NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g,
   const double t_end = ends.t_end, l0 = ends.lambda(1.0), l1 = ends.lambda(t_end), k = std::sqrt(m2 / kDataDimension);
   const double a1 = ends.alpha(1.0), s1 = ends.sigma(1.0), ae = ends.alpha(t_end), se = ends.sigma(t_end);
   // dψ/dλ = f(θ) dθ/dλ, dθ/dλ = s̃/(1 + s̃²) (s̃ = tan θ = k e^λ): Simpson's rule on each sub-step, ψ = 0 at t = 1.
+  const std::vector<double> f2 = separation_cone_f2(g, m2);
   auto dpsi = [&](double lam) {
     const double st = k * math::exp(lam);
-    return std::sqrt(std::max(0.0, separation_cone_f2(g, m2, lam))) * st / (1.0 + st * st);
+    size_t i;
+    double f;
+    g.locate(lam, &i, &f);
+    return std::sqrt(std::max(0.0, (1 - f) * f2[i] + f * f2[i + 1])) * st / (1.0 + st * st);
   };
   std::vector<double> psi(kSteps + 1, 0.0);  // (J + 1) ψ at the knots' λ, from the noise end
   const double h = (l1 - l0) / (kSteps * kSub);
@@ -387,9 +397,9 @@ NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g,
   }
   // The unrolled end points: P₁ = (r₁, 0), P_e = r_e (cos Ψ, sin Ψ), r = √(α̃² + σ²); the segment P(τ) = P₁ + τ D,
   // τ = (1 − t)/(1 − t_end); the knot at angle ψ_j is where the segment meets the ray (cos ψ_j, sin ψ_j).
-  auto sin_of = [](double x) { return math::cos(0.5 * 3.14159265358979323846 - x); };
+  auto sin_of = [](double x) { return math::cos(0.5 * kPi - x); };
   const double r1 = std::sqrt(k * k * a1 * a1 + s1 * s1), re = std::sqrt(k * k * ae * ae + se * se), big_psi = psi.back();
-  const double px = r1, py = 0.0, dx = re * math::cos(big_psi) - r1, dy = re * sin_of(big_psi);
+  const double dx = re * math::cos(big_psi) - r1, dy = re * sin_of(big_psi);
   if (energy) *energy = kDataDimension * (dx * dx + dy * dy) / (1.0 - t_end);
   NoiseSchedule s;
   s.process = Process::Path;
@@ -406,8 +416,8 @@ NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g,
     }
     // Ψ < 10⁻⁶: the cone has no angle (data N(0, cI) have f ≡ 0), every θ profile costs the same: equal τ-steps.
     const double ux = math::cos(psi[static_cast<size_t>(j)]), uy = sin_of(psi[static_cast<size_t>(j)]);
-    const double tau = big_psi < 1e-6 ? static_cast<double>(j) / kSteps : -(px * uy - py * ux) / (dx * uy - dy * ux);
-    const double qx = px + tau * dx, qy = py + tau * dy;
+    const double tau = big_psi < 1e-6 ? static_cast<double>(j) / kSteps : -(r1 * uy) / (dx * uy - dy * ux);  // P₁ = (r₁, 0)
+    const double qx = r1 + tau * dx, qy = tau * dy;
     const double r = std::sqrt(qx * qx + qy * qy), st = k * math::exp(l0 + (l1 - l0) * j / kSteps), n = std::sqrt(1.0 + st * st);
     kn.t[i] = 1.0 - (1.0 - t_end) * tau;
     kn.alpha[i] = r * st / n / k;  // α̃ = r sin θ

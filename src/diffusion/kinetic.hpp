@@ -52,6 +52,8 @@ struct PathMetric {
   double lo = 0.0, hi = 0.0;
   std::vector<double> g00, g01, g11;  // (points)
   void at(double lambda, double g[3]) const;  // λ outside [lo, hi] is clamped
+  // λ (clamped to [lo, hi]) between nodes i and i + 1 at fraction f: linear interpolation weights.
+  void locate(double lambda, size_t* i, double* f) const;
 };
 PathMetric path_metric(const Mixture& m, double lo, double hi, int points = PathKnots::kMax);
 
@@ -64,13 +66,13 @@ NoiseSchedule kinetic_optimal_path(const NoiseSchedule& ends, const PathMetric& 
 
 // The data separation route (ko_sep above) for data with E‖x₀‖² = m2 in d = 2 dimensions.
 // separation_at: S at the lab's log-SNR λ (s̃ = k e^λ), from g's table of g00.
-// separation_cone_f2: f² = 1 − (1 + s̃²)(1 − S(s̃)) at λ, the cone's angular factor (not clamped).
-// separation_ko_path: the straight segment in the unrolled plane, knots at 129 equal λ-steps; *energy (if
-// given) receives the closed form d |P_end − P_1|²/(1 − t_end).
+// separation_cone_f2: f² = 1 − (1 + s̃²)(1 − S(s̃)) at g's nodes, the cone's angular factor (not clamped).
+// separation_ko_path: the straight segment in the unrolled plane, knots at 129 λ-points (128 equal λ-steps);
+// *energy (if given) receives the closed form d |P_end − P_1|²/(1 − t_end).
 constexpr int kDataDimension = 2;
 double second_moment(const Mixture& m);  // m₂ = Σ_k w_k (‖μ_k‖² + tr Σ_k)
 double separation_at(const PathMetric& g, double m2, double lambda);
-double separation_cone_f2(const PathMetric& g, double m2, double lambda);
+std::vector<double> separation_cone_f2(const PathMetric& g, double m2);
 NoiseSchedule separation_ko_path(const NoiseSchedule& ends, const PathMetric& g, double m2, double* energy = nullptr);
 
 enum class PathKind { Process, CondOt, Ko, KoSep };
@@ -84,7 +86,7 @@ const std::vector<std::string>& path_labels();  // "VP (the process)", "cond-OT"
 struct GaussianPaths {
   PathMetric metric;
   NoiseSchedule path[kPathKinds];
-  double kinetic_energy[kPathKinds] = {0.0, 0.0, 0.0, 0.0};
+  double kinetic_energy[kPathKinds] = {};
   double separation_energy = 0.0;  // d |P_end − P_1|²/(1 − t_end), ko_sep's closed form
 };
 GaussianPaths gaussian_paths(const Mixture& m, const NoiseSchedule& process);

@@ -409,7 +409,11 @@ TEST_CASE("blackbox.private_gsd categorical: a random subset of the marginals: M
   REQUIRE(all.size() == 10);
   CHECK(all.front() == std::vector<int>{0, 1});
   CHECK(all.back() == std::vector<int>{3, 4});
-  CHECK(make_marginal_queries(categorical_levels(5), 2).size() == marginal_workload(categorical_levels(5), all).size());
+  CHECK(marginal_set_count(5, 2) == 10.0);
+  CHECK(marginal_set_count(64, 3) == 41664.0);
+  // levels 8, 4, 7, 3, 6: Σ of the 10 pairwise products = 305
+  CHECK(static_cast<double>(make_marginal_queries(categorical_levels(5), 2).size()) == marginal_cell_count(categorical_levels(5), 2));
+  CHECK(marginal_cell_count(categorical_levels(5), 2) == 305.0);
   std::vector<int> hits(all.size(), 0);
   Rng rng(20, 0, 1);
   const int draws = 2000;
@@ -439,7 +443,10 @@ TEST_CASE("blackbox.private_gsd categorical: a random subset of the marginals: M
   CHECK(a->asked_sets == b->asked_sets);
   CHECK(a->real.v == whole->real.v);  // the data stream is untouched by the draw
   REQUIRE(a->asked_sets.size() == 3);
-  CHECK(a->queries.size() == marginal_workload(a->levels, a->asked_sets).size());
+  size_t asked_cells = 0;  // Σ over the asked sets of Π_{a∈A} s_a
+  for (const std::vector<int>& set : a->asked_sets) asked_cells += static_cast<size_t>(a->levels[static_cast<size_t>(set[0])] * a->levels[static_cast<size_t>(set[1])]);
+  CHECK(a->queries.size() == asked_cells);
+  CHECK(a->truth.size() == asked_cells);
   CHECK(a->all_truth == whole->truth);
   for (size_t j = 0; j < a->queries.size(); ++j) {  // every asked cell is a cell of the whole workload, with the same real answer
     const Query& q = a->queries[j];
