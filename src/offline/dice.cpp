@@ -86,7 +86,7 @@ DiceGradient DiceLearner::gradient(const std::vector<int>& transitions) const {
 
 std::vector<double> DiceLearner::direction(const DiceGradient& g) const {
   const int n = static_cast<int>(g.forward.size());
-  const double along = dice_along(g.forward.data(), g.backward.data(), n);
+  const double along = dice_rule_along(s_, g.forward.data(), g.backward.data(), n);
   std::vector<double> d(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) d[static_cast<size_t>(i)] = dice_direction(s_, g.base.data(), g.forward.data(), g.backward.data(), along, i);
   return d;
