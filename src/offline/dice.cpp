@@ -86,7 +86,7 @@ DiceGradient DiceLearner::gradient(const std::vector<int>& transitions) const {
 
 std::vector<double> DiceLearner::direction(const DiceGradient& g) const {
   const int n = static_cast<int>(g.forward.size());
-  const double along = dice_along(g.forward.data(), g.backward.data(), n);
+  const double along = dice_rule_along(s_, g.forward.data(), g.backward.data(), n);
   std::vector<double> d(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) d[static_cast<size_t>(i)] = dice_direction(s_, g.base.data(), g.forward.data(), g.backward.data(), along, i);
   return d;
@@ -96,14 +96,14 @@ void DiceLearner::step(Rng& rng) {
   dice_step(world(), s_, theta_.data(), last_.base.data(), last_.forward.data(), last_.backward.data(), rng);
 }
 
-std::vector<double> DiceLearner::values() const {
+std::vector<double> DiceLearner::values(const std::vector<double>& theta) const {
   std::vector<double> v(static_cast<size_t>(m_->states));
-  for (int s = 0; s < m_->states; ++s) v[s] = dice_dot(theta_.data(), f_->of(s), f_->dim) / s_.reward_scale;
+  for (int s = 0; s < m_->states; ++s) v[s] = dice_dot(theta.data(), f_->of(s), f_->dim) / s_.reward_scale;
   return v;
 }
 
-std::vector<double> DiceLearner::residuals() const {
-  const std::vector<double> v = values();  // V̂ = θᵀφ/c
+std::vector<double> DiceLearner::residuals(const std::vector<double>& theta) const {
+  const std::vector<double> v = values(theta);  // V̂ = θᵀφ/c
   const double c = s_.reward_scale;
   std::vector<double> r;
   r.reserve(d_->transitions.size());
@@ -111,9 +111,9 @@ std::vector<double> DiceLearner::residuals() const {
   return r;
 }
 
-std::vector<double> DiceLearner::policy_weights() const {
+std::vector<double> DiceLearner::policy_weights(const std::vector<double>& theta) const {
   constexpr double kIqlBeta = 3.0, kIqlMaxWeight = 100.0;
-  std::vector<double> w = residuals();
+  std::vector<double> w = residuals(theta);
   for (double& x : w) x = s_.update == DiceUpdate::Expectile ? std::min(std::exp(kIqlBeta * x), kIqlMaxWeight) : pearson_conjugate_slope(x);
   return w;
 }

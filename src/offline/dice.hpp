@@ -76,14 +76,18 @@ class DiceLearner {
   const std::vector<double>& parameters() const { return theta_; }  // θ (d)
   DiceWorld world() const;  // what dice_core.hpp's functions read
   void set_parameters(const std::vector<double>& theta) { theta_ = theta; }
-  std::vector<double> values() const;  // V̂ (S) in the world's reward units (θᵀφ(s)/c)
+  // V̂ (S) in the world's reward units (θᵀφ(s)/c), at the current θ or at a given θ (d).
+  std::vector<double> values() const { return values(theta_); }
+  std::vector<double> values(const std::vector<double>& theta) const;
   const DiceGradient& last() const { return last_; }
   // L(V̂) over the whole dataset (NaN for the expectile learner).
   double objective() const;
   // The residual δ = c·r + γθᵀφ(s′) − θᵀφ(s) of each transition, in the learner's units (N).
-  std::vector<double> residuals() const;
+  std::vector<double> residuals() const { return residuals(theta_); }
+  std::vector<double> residuals(const std::vector<double>& theta) const;
   // The policy-extraction weight of each transition (N): f*′(δ), or IQL's exp(β δ) capped at 100.
-  std::vector<double> policy_weights() const;
+  std::vector<double> policy_weights() const { return policy_weights(theta_); }
+  std::vector<double> policy_weights(const std::vector<double>& theta) const;
 
  private:
   const mdp::Mdp* m_;

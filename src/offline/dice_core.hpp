@@ -94,6 +94,11 @@ KLAB_INLINE double dice_along(const double* forward, const double* backward, int
   return dice_dot(forward, backward, n) / (ff < 1e-10 ? 1e-10 : ff);
 }
 
+// The `along` that dice_direction reads: only the orthogonal rule uses it, so the others skip the two dots.
+KLAB_INLINE double dice_rule_along(const DiceSettings& s, const double* forward, const double* backward, int n) {
+  return s.update == DiceUpdate::Orthogonal ? dice_along(forward, backward, n) : 0.0;
+}
+
 // Coordinate i of the rule's update direction g.
 KLAB_INLINE double dice_direction(const DiceSettings& s, const double* base, const double* forward, const double* backward, double along, int i) {
   switch (s.update) {
@@ -116,7 +121,7 @@ KLAB_INLINE void dice_step(const DiceWorld& w, const DiceSettings& s, double* th
   for (int i = 0; i < n; ++i) base[i] = forward[i] = backward[i] = 0.0;
   const double scale = 1.0 / static_cast<double>(s.batch);
   for (int b = 0; b < s.batch; ++b) dice_accumulate(w, s, theta, w.data[rng.below(w.n_data)], scale, base, forward, backward);
-  const double along = dice_along(forward, backward, n);
+  const double along = dice_rule_along(s, forward, backward, n);
   for (int i = 0; i < n; ++i) theta[i] -= s.step_size * dice_direction(s, base, forward, backward, along, i);
 }
 

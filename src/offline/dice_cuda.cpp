@@ -42,7 +42,8 @@ Expected<DiceBatch> dice_batch(const DiceExperiment& e, uint64_t seed, uint32_t 
     const OfflineProblem& pb = b.problems.back();
     if (pb.world.get() != last) {
       last = pb.world.get();
-      const Features f = dice_features(e.p(), *pb.world);
+      b.features.push_back(std::make_shared<const Features>(dice_features(e.p(), *pb.world)));
+      const Features& f = *b.features.back();
       DiceFeatureEntry w;
       w.dim = f.dim;
       w.phi = append_flat(b.pool.reals, f.phi);
@@ -63,9 +64,10 @@ Expected<DiceBatch> dice_batch(const DiceExperiment& e, uint64_t seed, uint32_t 
 void fill_dice_record(const DiceExperiment& e, const DiceBatchConfig& cfg, const DiceBatch& batch, uint64_t seed, uint32_t first_run, uint32_t r,
                       const double* snapshots, RunRecord& out) {
   const OfflineProblem& pb = batch.problems[r];
-  const DiceRun run(e.p(), pb, seed, first_run + r);  // its features, support and learners at θ = 0
+  const uint32_t world = batch.pool.runs[r].world;
+  const DiceRun run(e.p(), pb, batch.features[world], seed, first_run + r);  // its support and learners at θ = 0, the world's features
   const size_t stride = batch.pool.snapshot_stride();
-  const size_t dim = static_cast<size_t>(batch.pool.worlds[batch.pool.runs[r].world].dim);
+  const size_t dim = static_cast<size_t>(batch.pool.worlds[world].dim);
   std::vector<double> theta(dim);
   const auto check = [&](int s, int k) {
     const double* at = snapshots + (static_cast<size_t>(s) * cfg.n_snapshots + static_cast<size_t>(k)) * stride;

@@ -22,6 +22,7 @@ Expected<DiceBatchConfig> dice_batch_config(const DiceExperiment& e);
 struct DiceBatch {
   std::vector<OfflineProblem> problems;
   DiceWorldPool pool;
+  std::vector<std::shared_ptr<const Features>> features;  // per pool world (the records' DiceRuns share them)
 };
 Expected<DiceBatch> dice_batch(const DiceExperiment& e, uint64_t seed, uint32_t first_run, uint32_t runs);
 

@@ -48,6 +48,14 @@ struct DiceRunData {
   long long first = 0;
 };
 
+// The pool's arrays wherever they live (host or device).
+struct DicePoolView {
+  const DiceFeatureEntry* worlds;
+  const int* ints;
+  const double* reals;
+  const Transition* transitions;
+};
+
 // The features and datasets of runs first_run .. first_run + runs − 1 (runs that share a world share
 // its entry).
 struct DiceWorldPool {
@@ -62,14 +70,7 @@ struct DiceWorldPool {
     return m;
   }
   size_t snapshot_stride() const { return static_cast<size_t>(max_dim()) + kDiceSnapshotHead; }
-};
-
-// The pool's arrays wherever they live (host or device).
-struct DicePoolView {
-  const DiceFeatureEntry* worlds;
-  const int* ints;
-  const double* reals;
-  const Transition* transitions;
+  DicePoolView view() const { return {worlds.data(), ints.data(), reals.data(), transitions.data()}; }  // on the host
 };
 
 // Series `series` of run `run` for cfg.steps gradient steps, exactly as DiceRun does it (θ = 0 at

@@ -121,7 +121,10 @@ const std::vector<std::string>& dice_method_ids() {
 }
 
 DiceRun::DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run)
-    : problem_(&problem), support_steps_(p.support_steps), features_(dice_features(p, *problem.world)), ids_(p.methods) {
+    : DiceRun(p, problem, std::make_shared<const Features>(dice_features(p, *problem.world)), seed, run) {}
+
+DiceRun::DiceRun(const DiceParams& p, const OfflineProblem& problem, std::shared_ptr<const Features> features, uint64_t seed, uint32_t run)
+    : problem_(&problem), support_steps_(p.support_steps), features_(std::move(features)), ids_(p.methods) {
   const mdp::Mdp& m = problem.world->mdp;
   support_.assign(static_cast<size_t>(m.states), 0);
   for (int s : problem.data_states) support_[s] = 1;
@@ -130,7 +133,7 @@ DiceRun::DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t se
     if (!support_[s] && !absorbing[s]) unseen_.push_back(s);
   learners_.reserve(ids_.size());
   for (const std::string& id : ids_) {
-    learners_.emplace_back(m, problem.dataset, features_, dice_settings(p, id));
+    learners_.emplace_back(m, problem.dataset, *features_, dice_settings(p, id));
     rngs_.emplace_back(seed, run, kDiceBatchStream);  // the same batches for every learner
   }
 }
@@ -143,7 +146,7 @@ void DiceRun::step() {
 
 DiceRun::Check DiceRun::check(size_t i) const {
   const DiceLearner& l = learners_[i];
-  return check_at(i, l.parameters(), method_of(ids_[i]) == Method::Bc ? kNan : l.last().cosine());
+  return check_at(i, l.parameters(), l.last().cosine());  // check_at ignores the cosine of bc and iql
 }
 
 DiceRun::Check DiceRun::check_at(size_t i, const std::vector<double>& theta, double cosine) const {
@@ -155,10 +158,9 @@ DiceRun::Check DiceRun::check_at(size_t i, const std::vector<double>& theta, dou
   if (k == Method::Bc) {
     c.policy = weighted_behaviour_cloning(m, d, transition_probabilities(d, Sampler::Uniform, 1.0));
   } else {
-    DiceLearner at = learners_[i];
-    at.set_parameters(theta);
-    c.value = at.values();
-    c.policy = dice_policy(m, d, c.value, at.policy_weights());
+    const DiceLearner& l = learners_[i];
+    c.value = l.values(theta);
+    c.policy = dice_policy(m, d, c.value, l.policy_weights(theta));
     if (k != Method::Iql) c.cosine = cosine;
   }
   const Eigen::VectorXd v = mdp::evaluate(m, c.policy, m.reward);

@@ -4,6 +4,7 @@
 // from states the data never visit, V̂ − V^π, and whether the forward and backward gradients cancel.
 // Algorithms: dice.hpp. Paper: Mao, Xu, Zhang, Zhan, ICLR 2024.
 #pragma once
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -54,7 +55,10 @@ Features dice_features(const DiceParams& p, const mdp::World& w);
 class DiceRun {
  public:
   DiceRun(const DiceParams& p, const OfflineProblem& problem, uint64_t seed, uint32_t run);
-  DiceRun(const DiceRun&) = delete;  // the learners point at features_
+  // With the problem world's features already built (dice_features(p, *problem.world)): the CUDA
+  // engine's records share one set per world.
+  DiceRun(const DiceParams& p, const OfflineProblem& problem, std::shared_ptr<const Features> features, uint64_t seed, uint32_t run);
+  DiceRun(const DiceRun&) = delete;  // the learners point at *features_
   DiceRun& operator=(const DiceRun&) = delete;
   void step();
   int steps_done() const { return done_; }
@@ -80,7 +84,7 @@ class DiceRun {
  private:
   const OfflineProblem* problem_;
   int support_steps_;
-  Features features_;
+  std::shared_ptr<const Features> features_;
   std::vector<char> support_;
   std::vector<int> unseen_;
   std::vector<std::string> ids_;

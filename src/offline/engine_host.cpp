@@ -32,7 +32,7 @@ void run_dice_batch_host(const DiceBatchConfig& cfg, const DiceWorldPool& pool, 
   const size_t stride = pool.snapshot_stride(), per_learner = static_cast<size_t>(cfg.n_snapshots) * stride;
   out->assign(runs * static_cast<size_t>(cfg.n_series) * per_learner, 0.0);
   std::vector<double> scratch(4 * static_cast<size_t>(pool.max_dim()));
-  const DicePoolView view{pool.worlds.data(), pool.ints.data(), pool.reals.data(), pool.transitions.data()};
+  const DicePoolView view = pool.view();
   for (uint32_t r = 0; r < runs; ++r)
     for (int s = 0; s < cfg.n_series; ++s)
       dice_learner_run(cfg, view, pool.runs[r], s, seed, first_run + r, scratch.data(),

@@ -33,7 +33,9 @@ namespace klab::optim {
 namespace {
 
 constexpr int kMaxThreadsPerBlock = 256;
-constexpr size_t kMaxOutputBytes = size_t{4} << 30;  // 200 runs of M = 10⁵ at 26 checkpoints fill the GPU in one chunk
+// One method's 200 runs of M = 10⁵ at 26 checkpoints (20.8 MB a run: 206 fit) fill the GPU in one chunk;
+// with both SMD methods a run is twice that, and a chunk holds 103 runs.
+constexpr size_t kMaxOutputBytes = size_t{4} << 30;
 
 // The tree over the chunks' partial sums in shared memory (and, with `counts`, their counts alongside):
 // one level per __syncthreads, the levels of pairwise_combine. Leaves the totals in sums[0], counts[0].

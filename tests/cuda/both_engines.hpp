@@ -45,8 +45,10 @@ inline size_t differing_statistics(const BatchResult& gpu, const BatchResult& cp
 }
 
 // Part 2 of a one-thread-per-run engine's test: run_cuda_job against BatchJob on all cores, `runs`
-// runs of e's parameters (differing_statistics above); prints the verdict and both times.
-inline bool engines_agree(const Experiment& e, uint64_t seed, uint32_t runs, bool strict, const char* what) {
+// runs of e's parameters (differing_statistics above); prints the verdict, then `detail`'s lines
+// (where given: e.g. per-series figures), then both times.
+inline bool engines_agree(const Experiment& e, uint64_t seed, uint32_t runs, bool strict, const char* what,
+                          void (*detail)(const BatchResult& gpu, const BatchResult& cpu) = nullptr) {
   BatchResult gpu, cpu;
   if (!run_both_engines(e, seed, runs, &gpu, &cpu)) return false;
   size_t total = 0;
@@ -54,6 +56,7 @@ inline bool engines_agree(const Experiment& e, uint64_t seed, uint32_t runs, boo
   const bool ok = differing == 0;
   std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), %s, %u runs (%s): %zu of %zu statistics differ  %s\n", what, runs,
               strict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
+  if (detail) detail(gpu, cpu);
   std::printf("  GPU path %.2f s (kernels + host evaluations), CPU engine on all cores %.2f s (%u runs)\n", gpu.seconds, cpu.seconds, runs);
   return ok;
 }

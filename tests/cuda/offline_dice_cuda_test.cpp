@@ -122,12 +122,14 @@ bool throughput_case() {
   Batch b;
   if (!prepare(b, {{"methods", "semi,true,orthogonal,iql"}}, 9, 0, runs)) return false;
   const size_t per_run = b.per_learner() * b.cfg.n_series;
-  std::vector<std::vector<double>> twin(samples);
-  for (uint32_t i = 0; i < samples; ++i) {
-    DiceWorldPool one = b.data.pool;
-    one.runs = {b.data.pool.runs[i * stride]};
-    run_dice_batch_host(b.cfg, one, 9, i * stride, 1, &twin[i]);
-  }
+  // The host twin of the sampled runs alone (run_dice_batch_host's loop body).
+  const DicePoolView view = b.data.pool.view();
+  std::vector<double> scratch(4 * static_cast<size_t>(b.data.pool.max_dim()));
+  std::vector<std::vector<double>> twin(samples, std::vector<double>(per_run, 0.0));
+  for (uint32_t i = 0; i < samples; ++i)
+    for (int s = 0; s < b.cfg.n_series; ++s)
+      dice_learner_run(b.cfg, view, b.data.pool.runs[i * stride], s, 9, i * stride, scratch.data(), twin[i].data() + s * b.per_learner(),
+                       b.data.pool.snapshot_stride());
   size_t checked = 0, differing = 0;
   DiceCudaStats stats;
   const klab::Status s = run_dice_cuda(b.cfg, b.data.pool, 9, 0, runs, [&](const DiceChunk& c) {

@@ -131,27 +131,13 @@ bool batch_statistics_agree() {
                        {"euclid_step", "0.05"}})
            .ok())
     return false;
-  klab::BatchResult gpu, cpu;
-  if (!klab::test::run_both_engines(e, 5, 256, &gpu, &cpu)) return false;
-  size_t differing = 0, total = 0;
-  for (size_t s = 0; s < cpu.layout.series.size(); ++s)
-    for (size_t m = 0; m < cpu.layout.final_metrics.size(); ++m, ++total) {
-      const klab::RunningStat &g = gpu.final_stat(s, m), &c = cpu.final_stat(s, m);
-      const double se = std::sqrt(g.sem() * g.sem() + c.sem() * c.sem());
-      const bool same = kStrict ? g.mean() == c.mean() && g.sem() == c.sem() : g.mean() == c.mean() || std::fabs(g.mean() - c.mean()) <= 4 * se;
-      differing += same ? 0 : 1;
-    }
-  if (kStrict)
-    for (size_t i = 0; i < cpu.stats.curves.size(); ++i, ++total)
-      differing += gpu.stats.curves[i].mean() == cpu.stats.curves[i].mean() && gpu.stats.curves[i].sem() == cpu.stats.curves[i].sem() ? 0 : 1;
-  const bool ok = differing == 0;
-  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), bumps M = 200, n = 2000, entropic + Euclidean, 256 runs: %zu of %zu statistics %s  %s\n",
-              differing, total, kStrict ? "differ" : "outside 4 SE", ok ? "ok" : "FAIL");
-  for (size_t s = 0; s < cpu.layout.series.size(); ++s)
-    std::printf("  %s final KL GPU %.6g +- %.2g, CPU %.6g +- %.2g\n", cpu.layout.series[s].c_str(), gpu.final_stat(s, 0).mean(), gpu.final_stat(s, 0).sem(),
-                cpu.final_stat(s, 0).mean(), cpu.final_stat(s, 0).sem());
-  std::printf("  GPU %.2f s, CPU engine on all cores %.2f s\n", gpu.seconds, cpu.seconds);
-  return ok;
+  return klab::test::engines_agree(e, 5, 256, kStrict, "bumps M = 200, n = 2000, entropic + Euclidean SMD",
+                                   [](const klab::BatchResult& gpu, const klab::BatchResult& cpu) {
+                                     for (size_t s = 0; s < cpu.layout.series.size(); ++s)
+                                       std::printf("  %s final KL GPU %.6g +- %.2g, CPU %.6g +- %.2g\n", cpu.layout.series[s].c_str(),
+                                                   gpu.final_stat(s, 0).mean(), gpu.final_stat(s, 0).sem(), cpu.final_stat(s, 0).mean(),
+                                                   cpu.final_stat(s, 0).sem());
+                                   });
 }
 
 bool throughput_case(const char* method) {
