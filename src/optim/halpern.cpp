@@ -98,8 +98,7 @@ VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
 
 VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
-  if (problem == HalpernProblem::DroLeastSquares) return dro_->component(i, z);
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->component(i, z);
+  if (constrained_) return constrained_->component(i, z);
   const double phi = angle(*this, i);
   if (problem == HalpernProblem::Plane) {
     const double ai = a(i);
@@ -120,8 +119,7 @@ VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
 // ℝ⁸: F(z) = (μ(x − x*) + Ā(y − y*), μ(y − y*) − Ā(x − x*)), i.e. q̄ = −M̄z*.
 VecZ FiniteSumGame::full(const VecZ& z) const {
   if (problem == HalpernProblem::Plane) return {mu * z[0] + coupling * z[1] + shift[0], mu * z[1] - coupling * z[0] + shift[1]};
-  if (problem == HalpernProblem::DroLeastSquares) return dro_->full(z);
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->full(z);
+  if (constrained_) return constrained_->full(z);
   const VecZ d = difference(z, ill_solution());
   VecZ f(8);
   double sigma = coupling;  // σ_{j+1} = ā r^j, r = κ^{−1/3}
@@ -134,8 +132,7 @@ VecZ FiniteSumGame::full(const VecZ& z) const {
 
 VecZ FiniteSumGame::solution() const {
   if (problem == HalpernProblem::IllConditioned) return ill_solution();
-  if (problem == HalpernProblem::DroLeastSquares) return dro_->solution();
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->solution();
+  if (constrained_) return constrained_->solution();
   // M̄⁻¹ = [[μ, −ā], [ā, μ]]/(μ² + ā²).
   const double d = mu * mu + coupling * coupling;
   return {-(mu * shift[0] - coupling * shift[1]) / d, -(coupling * shift[0] + mu * shift[1]) / d};
@@ -146,10 +143,7 @@ Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProb
 VecZ FiniteSumGame::start(double x, double y) const {
   if (problem == HalpernProblem::Plane) return {x, y};
   if (problem == HalpernProblem::IllConditioned) return {x, x, x, x, y, y, y, y};
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->start(x, y);
-  VecZ z(dimension(), 1.0);  // q₀ = 𝟙: the uniform p
-  z[0] = x, z[1] = y;
-  return z;
+  return constrained_->start(x, y);
 }
 
 VecZ FiniteSumGame::on_plane(double x, double y) const {
@@ -162,26 +156,20 @@ VecZ FiniteSumGame::on_plane(double x, double y) const {
 
 // ā² + s² (n ≥ 3): the plane's (1/n) Σ a_i²; on ℝ⁸ the largest eigenvalue of (1/n) Σ A_iᵀA_i = Ā² + s²I (κ ≥ 1: σ₁ = ā).
 double FiniteSumGame::mean_square_coupling() const { return coupling * coupling + spread * spread; }
-// DRO: strongly monotone with m = min(μ, λ/n) and Lipschitz, so cocoercive with L_lip²/m (halpern_dro.hpp). WDRO: linear in
-// (λ, γ), not cocoercive for any constant (the table refuses halpern and vr_halpern there).
+// The constrained problems give their own constants (halpern_dro.hpp: L_lip²/m; halpern_wdro.hpp: +∞).
 double FiniteSumGame::cocoercivity() const {
-  if (problem == HalpernProblem::WdroLogistic) return kInf;
-  if (problem == HalpernProblem::DroLeastSquares) return dro_->lipschitz() * dro_->lipschitz() / dro_->strong_monotonicity();
+  if (constrained_) return constrained_->cocoercivity();
   return (mu * mu + coupling * coupling) / mu;
 }
 double FiniteSumGame::average_cocoercivity() const {
-  if (problem == HalpernProblem::WdroLogistic) return kInf;
-  if (problem == HalpernProblem::DroLeastSquares)
-    return dro_->average_lipschitz() * dro_->average_lipschitz() / dro_->strong_monotonicity();
+  if (constrained_) return constrained_->average_cocoercivity();
   return (mu * mu + mean_square_coupling()) / mu;
 }
 double FiniteSumGame::lipschitz() const {
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->lipschitz();
-  return problem == HalpernProblem::DroLeastSquares ? dro_->lipschitz() : std::sqrt(mu * mu + coupling * coupling);
+  return constrained_ ? constrained_->lipschitz() : std::sqrt(mu * mu + coupling * coupling);
 }
 double FiniteSumGame::average_lipschitz() const {
-  if (problem == HalpernProblem::WdroLogistic) return wdro_->average_lipschitz();
-  return problem == HalpernProblem::DroLeastSquares ? dro_->average_lipschitz() : std::sqrt(mu * mu + mean_square_coupling());
+  return constrained_ ? constrained_->average_lipschitz() : std::sqrt(mu * mu + mean_square_coupling());
 }
 double FiniteSumGame::resolvent_lipschitz(double eta) const {
   if (constrained()) return 1.0 + eta * average_lipschitz();
@@ -190,8 +178,9 @@ double FiniteSumGame::resolvent_lipschitz(double eta) const {
 
 void FiniteSumGame::prepare(uint64_t data_seed) {
   ratio_ = math::pow(condition, -1.0 / 3.0);
-  dro_ = problem == HalpernProblem::DroLeastSquares ? std::make_shared<const DroLeastSquares>(n, mu, penalty, data_seed) : nullptr;
-  wdro_ = problem == HalpernProblem::WdroLogistic ? std::make_shared<const WdroLogistic>(n, radius, flip_cost, data_seed) : nullptr;
+  constrained_ = nullptr;
+  if (problem == HalpernProblem::DroLeastSquares) constrained_ = std::make_shared<const DroLeastSquares>(n, mu, penalty, data_seed);
+  if (problem == HalpernProblem::WdroLogistic) constrained_ = std::make_shared<const WdroLogistic>(n, radius, flip_cost, data_seed);
 }
 
 size_t FiniteSumGame::dimension() const {
@@ -205,8 +194,7 @@ size_t FiniteSumGame::dimension() const {
 }
 
 void FiniteSumGame::constrain(VecZ* z) const {
-  if (problem == HalpernProblem::DroLeastSquares) dro_->project(z);
-  if (problem == HalpernProblem::WdroLogistic) wdro_->project(z);
+  if (constrained_) constrained_->project(z);
 }
 
 double FiniteSumGame::residual(const VecZ& z) const {

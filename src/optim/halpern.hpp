@@ -125,13 +125,11 @@ struct FiniteSumGame {
   // Average Lipschitz constant of G_i = ηF_i + I − u (vr_halpern_inexact's inner problem): √((1 + ημ)² + η²(ā² + s²)) on the
   // games, 1 + ηL_avg (Minkowski) on the DRO problems.
   double resolvent_lipschitz(double eta) const;
-  const DroLeastSquares& dro() const { return *dro_; }
-  const WdroLogistic& wdro() const { return *wdro_; }
+  const WdroLogistic& wdro() const { return static_cast<const WdroLogistic&>(*constrained_); }  // wdro_logistic only
 
  private:
   double ratio_ = 0.0;                          // ill_conditioned: σ_{j+1}/σ_j = κ^{−1/3}
-  std::shared_ptr<const DroLeastSquares> dro_;  // dro_least_squares
-  std::shared_ptr<const WdroLogistic> wdro_;    // wdro_logistic
+  std::shared_ptr<const ConstrainedSum> constrained_;  // dro_least_squares, wdro_logistic
 };
 
 enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };

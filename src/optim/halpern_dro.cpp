@@ -117,6 +117,12 @@ std::vector<double> DroLeastSquares::best_weights(const double* x) const {
   return project_capped_simplex(y, kCap, static_cast<double>(n));
 }
 
+VecZ DroLeastSquares::start(double x1, double x2) const {
+  VecZ z(static_cast<size_t>(kDim + n), 1.0);
+  z[0] = x1, z[1] = x2;
+  return z;
+}
+
 double DroLeastSquares::strong_monotonicity() const { return std::min(mu, lambda / static_cast<double>(n)); }
 
 // x* = argmin φ, φ(x) = L(x, q(x)), by gradient descent with Armijo backtracking (φ is smooth and convex for λ > 0), then

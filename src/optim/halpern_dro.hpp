@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "optim/constrained_sum.hpp"
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
@@ -37,7 +38,7 @@ namespace klab::optim {
 // crosses `total`. O(n log n).
 std::vector<double> project_capped_simplex(const std::vector<double>& y, double cap, double total);
 
-struct DroLeastSquares {
+struct DroLeastSquares final : ConstrainedSum {
   static constexpr int kDim = 2;             // d: x ∈ ℝ² (the live view's plane is all of x)
   static constexpr double kRadius = 4.5;     // R: the ball for x (holds every start in [−3, 3]²)
   static constexpr double kCap = 4.0;        // c: q_i ≤ c, i.e. p_i ≤ c/n (CVaR at level 1/c)
@@ -50,14 +51,18 @@ struct DroLeastSquares {
   std::vector<double> b;  // (n) targets b_i
 
   double residual_of(long long i, const double* x) const;  // r_i = a_iᵀx − b_i
-  VecZ component(long long i, const VecZ& z) const;  // F_i(z), z = (x, q)
-  VecZ full(const VecZ& z) const;                                                   // F(z)
-  void project(VecZ* z) const;                                                      // z ← Π_C(z)
-  std::vector<double> best_weights(const double* x) const;                          // q(x) = Π_Q(𝟙 + ℓ(x)/λ)
-  const VecZ& solution() const { return solution_; }                                // z* = (x*, q(x*))
-  double lipschitz() const { return lipschitz_; }
-  double average_lipschitz() const { return average_lipschitz_; }
+  VecZ component(long long i, const VecZ& z) const override;  // F_i(z), z = (x, q)
+  VecZ full(const VecZ& z) const override;                     // F(z)
+  void project(VecZ* z) const override;                        // z ← Π_C(z)
+  VecZ start(double x1, double x2) const override;             // z₀ = (x, 𝟙): the uniform p
+  std::vector<double> best_weights(const double* x) const;     // q(x) = Π_Q(𝟙 + ℓ(x)/λ)
+  const VecZ& solution() const override { return solution_; }  // z* = (x*, q(x*))
+  double lipschitz() const override { return lipschitz_; }
+  double average_lipschitz() const override { return average_lipschitz_; }
   double strong_monotonicity() const;  // m = min(μ, λ/n)
+  // Strongly monotone with m and Lipschitz, so cocoercive with L_lip²/m (and L_avg²/m on average).
+  double cocoercivity() const override { return lipschitz_ * lipschitz_ / strong_monotonicity(); }
+  double average_cocoercivity() const override { return average_lipschitz_ * average_lipschitz_ / strong_monotonicity(); }
 
  private:
   VecZ solve() const;

@@ -34,6 +34,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/portable.hpp"
+#include "optim/constrained_sum.hpp"
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
@@ -41,7 +43,7 @@ namespace klab::optim {
 // Euclidean projection of (β, λ) ∈ ℝ^d × ℝ onto the second-order cone {‖β‖₂ ≤ λ}, in place.
 void project_second_order_cone(double* beta, int d, double* lambda);
 
-struct WdroLogistic {
+struct WdroLogistic final : ConstrainedSum {
   static constexpr int kDim = 2;          // d: β ∈ ℝ² (the live view's plane is all of β)
   static constexpr size_t kLambda = kDim;  // index of λ in z; γ_i sits at kDim + 1 + i
 
@@ -53,14 +55,17 @@ struct WdroLogistic {
   std::vector<double> y;     // (n) labels ±1
 
   double margin(long long i, const double* beta) const;  // t_i = y_i x_iᵀβ
-  VecZ component(long long i, const VecZ& z) const;      // F_i(z)
-  VecZ full(const VecZ& z) const;                        // F(z)
-  void project(VecZ* z) const;                           // z ← Π_C(z)
-  VecZ start(double beta1, double beta2) const;          // z₀ = (β₀, 1 + ‖β₀‖, −𝟙): the empirical distribution (no flips)
+  VecZ component(long long i, const VecZ& z) const override;  // F_i(z)
+  VecZ full(const VecZ& z) const override;                     // F(z)
+  void project(VecZ* z) const override;                        // z ← Π_C(z)
+  VecZ start(double beta1, double beta2) const override;       // z₀ = (β₀, 1 + ‖β₀‖, −𝟙): the empirical distribution (no flips)
   double objective(const double* beta, double lambda) const;  // max_γ Φ = λρ + (1/n) Σ [ℓ(t_i) + max(0, t_i − λκ)]
-  const VecZ& solution() const { return solution_; }
-  double lipschitz() const { return lipschitz_; }
-  double average_lipschitz() const { return average_lipschitz_; }
+  const VecZ& solution() const override { return solution_; }
+  double lipschitz() const override { return lipschitz_; }
+  double average_lipschitz() const override { return average_lipschitz_; }
+  // F is linear in (λ, γ): monotone but not cocoercive for any constant (the table refuses halpern and vr_halpern here).
+  double cocoercivity() const override { return kInf; }
+  double average_cocoercivity() const override { return kInf; }
 
  private:
   VecZ solve() const;

@@ -1,0 +1,21 @@
+// The interface through which FiniteSumGame (halpern.hpp) runs its constrained finite-sum problems,
+// dro_least_squares (halpern_dro.hpp) and wdro_logistic (halpern_wdro.hpp): 0 ∈ F(z) + N_C(z), F = (1/n) Σ F_i.
+#pragma once
+#include "optim/vecz.hpp"
+
+namespace klab::optim {
+
+struct ConstrainedSum {
+  virtual ~ConstrainedSum() = default;
+  virtual VecZ component(long long i, const VecZ& z) const = 0;  // F_i(z)
+  virtual VecZ full(const VecZ& z) const = 0;                     // F(z)
+  virtual void project(VecZ* z) const = 0;                        // z ← Π_C(z)
+  virtual VecZ start(double x, double y) const = 0;               // z₀ with the live view's plane coordinates (x, y)
+  virtual const VecZ& solution() const = 0;                       // z*
+  virtual double lipschitz() const = 0;                           // L_lip
+  virtual double average_lipschitz() const = 0;                   // L_avg
+  virtual double cocoercivity() const = 0;                        // L_F (+∞ where F is not cocoercive)
+  virtual double average_cocoercivity() const = 0;                // L (+∞ likewise)
+};
+
+}  // namespace klab::optim
