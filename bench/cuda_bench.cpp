@@ -8,7 +8,8 @@
 // One line per engine in kEngines: a chapter that adds a CUDA engine adds its line. Each line
 // ends in a machine-readable "CUDA_BENCH ..." record that scripts/gpu_check.sh puts in its table.
 //
-// Usage: cuda_bench [--quick]   (--quick: a tenth of the runs)
+// Usage: cuda_bench [--quick] [KEY...]   (--quick: a tenth of the runs; KEYs: only the lines whose
+// record name starts with one of them, e.g. `cuda_bench mdp offline.dice`)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -96,8 +97,24 @@ bool same_statistics(const klab::BatchResult& gpu, const klab::BatchResult& cpu,
 
 }  // namespace
 
+// The line's record name: the engine's where a demo has two lines, else the demo id.
+const char* record_name(const EngineCase& c) { return c.engine ? c.engine : c.demo; }
+
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false;
+  std::vector<std::string> keys;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0)
+      quick = true;
+    else
+      keys.emplace_back(argv[i]);
+  }
+  const auto selected = [&](const EngineCase& c) {
+    if (keys.empty()) return true;
+    for (const std::string& k : keys)
+      if (std::string(record_name(c)).rfind(k, 0) == 0) return true;
+    return false;
+  };
   const klab::GpuTestGate gate = klab::gate_gpu_test(klab::probe_cuda_device(), klab::require_gpu_from_env());
   std::printf("%s\n", gate.message.c_str());
   if (!gate.run) return gate.exit_code;
@@ -106,7 +123,10 @@ int main(int argc, char** argv) {
               kStrict ? "strict" : "release");
   const klab::Registry catalog = klab::make_catalog();
   bool all_valid = true;
+  int lines = 0;
   for (const EngineCase& c : kEngines) {
+    if (!selected(c)) continue;
+    ++lines;
     const klab::DemoInfo* demo = catalog.find(c.demo);
     if (!demo) {
       std::printf("FAIL: no demo %s\n", c.demo);
@@ -141,8 +161,13 @@ int main(int argc, char** argv) {
     const double g = gpu.work_per_second(), p = cpu.work_per_second();
     std::printf("%s: GPU %.3g %s/s (%u runs in %.2f s), CPU %.3g %s/s (%u runs in %.2f s on %u threads): speed-up %.1fx\n  napkin: %s\n",
                 c.demo, g, unit.c_str(), gpu_runs, gpu.seconds, p, unit.c_str(), cpu_runs, cpu.seconds, threads, g / p, c.napkin);
-    std::printf("CUDA_BENCH engine=%s unit=%s gpu_per_s=%.4g cpu_per_s=%.4g cpu_threads=%u speedup=%.1f\n", c.engine ? c.engine : c.demo, unit.c_str(),
+    std::printf("CUDA_BENCH engine=%s unit=%s gpu_per_s=%.4g cpu_per_s=%.4g cpu_threads=%u speedup=%.1f\n", record_name(c), unit.c_str(),
                 g, p, threads, g / p);
+  }
+  if (lines == 0) {  // e.g. scripts/gpu_check.sh's `rng` key: an engine without a line here
+    std::printf("no line of this benchmark matches the keys given; its lines:");
+    for (const EngineCase& c : kEngines) std::printf(" %s", record_name(c));
+    std::printf("\n");
   }
   return all_valid ? 0 : 1;
 }

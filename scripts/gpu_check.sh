@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
-# The GPU check: one command that verifies KL Lab's CUDA path on a GPU machine (H100/H200) in
-# under 8 minutes, and builds everything (skipping what needs a GPU, and saying so) elsewhere.
+# The GPU check: one command that verifies KL Lab's CUDA path on a GPU machine (H100/H200) within a
+# time budget, and builds everything (skipping what needs a GPU, and saying so) elsewhere.
 #
 # The machine may be bare and offline: it needs nvcc, CMake, a host g++ (ninja if present) and the
 # header-only libraries that scripts/gpu_prepare.sh copied into build/gpu-prefix on a machine with
-# Debian's packages (ship that folder with the tree). Steps, each under its own timeout:
+# Debian's packages (ship that folder with the tree). Every CUDA engine is one line of the table
+# `engines` below (its test, whether its kernel shares memory, its CLI comparison); a chapter that
+# adds an engine adds its line there and in bench/cuda_bench.cpp. The steps run most valuable first,
+# so that a run cut short by the budget still answers the main questions:
 #   1. the GPU (nvidia-smi: name, driver) and the tools;
-#   2. configure two builds, release and strict (KLAB_STRICT_FP: the lab's own elementary functions,
-#      no fused multiply-add), with -DKLAB_CUDA=ON -DKLAB_BUILD_GUI=OFF and the prefix; if the
-#      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
-#   3. build the CUDA tests and benchmarks of both with all cores;
-#   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
-#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, blackbox.nsga2's, mdp.learning's and
-#      offline.edge_of_reach's and offline.dice's engines against their CPU twins;
-#   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
-#      the default and its override with a fresh configure);
-#   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
-#   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench);
-#   8. the CLI end to end: `klab run <demo> --backend cuda` against `--backend cpu`.
+#   2. the strict build (KLAB_STRICT_FP: the lab's own elementary functions, no fused multiply-add;
+#      -DKLAB_CUDA=ON -DKLAB_BUILD_GUI=OFF and the prefix), all cores; if the configure fails, one
+#      direct nvcc command builds and runs the bandits CUDA test instead (fallback);
+#   3. every engine's test in the strict build (KLAB_REQUIRE_GPU=1: a missing GPU fails, not
+#      skips): bit-identical to its CPU twin;
+#   4. the CLI end to end in the strict build: `klab run <demo> --backend cuda` = `--backend cpu`,
+#      summary.json (timing aside) and curves.csv byte for byte;
+#   5. the release build; every engine's test there (agreement within tolerance; the tests print
+#      their kernels' throughput), then bench/cuda_bench (every engine's throughput and speed-up
+#      over all CPU cores);
+#   6. compute-sanitizer on the small tests (`--quick`): memcheck, and racecheck where the kernel
+#      shares memory;
+#   7. the full-scale figure (10^7 seeds of KL-UCB), sm_90 machine code (cuobjdump --list-elf; the
+#      ctest cuda_architectures checks the default and its override), the strict build's bench.
 # Prints one table and writes it, row by row as the steps end, with every step's log, to the output
 # folder: $KLAB_GPU_CHECK_OUT, else $OUT (the device tool's folder that comes back), else
-# build/gpu-check. With a GPU the whole run keeps within KLAB_GPU_CHECK_BUDGET (540 s).
+# build/gpu-check. With a GPU the whole run keeps within KLAB_GPU_CHECK_BUDGET seconds (420); a
+# step that would start past it is reported "not started".
 #
+# KLAB_GPU_CHECK_ONLY=key,key…: only the engines whose keys start with one of these (a rerun of
+# what failed; e.g. KLAB_GPU_CHECK_ONLY=mdp,offline.dice); the builds then make only their targets.
 # Without a GPU (no nvidia-smi answer) the GPU steps are skipped with the reason and the script
 # exits 0 if everything else passed — unless KLAB_REQUIRE_GPU=1, which makes a missing GPU a
 # failure. KLAB_GPU_CHECK_FALLBACK=1 runs the fallback build even when the configure succeeds.
@@ -104,12 +112,12 @@ if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
 fi
 # With a GPU (or when required), a test that cannot find the GPU fails instead of skipping.
 if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then export KLAB_REQUIRE_GPU=1; else unset KLAB_REQUIRE_GPU; fi
-# Limits: on a GPU machine the whole run stays within KLAB_GPU_CHECK_BUDGET seconds (default 540,
-# under the device tool's 600 s per command, so the table always comes back; 16 cores take about
-# 90 s per build). A machine without a GPU, often a 2-core one (7–18 minutes per build), gets 40
-# minutes per build and no overall budget.
-build_limit=${KLAB_GPU_CHECK_BUILD_TIMEOUT:-420}
-budget=${KLAB_GPU_CHECK_BUDGET:-540}
+# Limits: on a GPU machine the whole run stays within KLAB_GPU_CHECK_BUDGET seconds (default 420,
+# under the device tool's 600 s per command with room for the machine's start, so the table always
+# comes back; 16 cores took 24-29 s per build in 2026-11). A machine without a GPU, often a 2-core
+# one (7–18 minutes per build), gets 40 minutes per build and no overall budget.
+build_limit=${KLAB_GPU_CHECK_BUILD_TIMEOUT:-300}
+budget=${KLAB_GPU_CHECK_BUDGET:-420}
 if [ -z "$gpu" ]; then
   [ -z "${KLAB_GPU_CHECK_BUILD_TIMEOUT:-}" ] && build_limit=2400
   [ -z "${KLAB_GPU_CHECK_BUDGET:-}" ] && budget=""
@@ -120,18 +128,55 @@ fi
   echo
 } >"$out/gpu_check.txt"
 
-# ---- 2. configure (release and strict), or the fallback ---------------------------------------
-cuda_targets=(klab_cuda_tests klab_bandits_cuda_tests klab_diffusion_cuda_tests klab_blackbox_cuda_tests klab_mdp_cuda_tests cuda_bench klab)
-cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
-cuda_targets+=(klab_blackbox_nsga2_cuda_tests)  # blackbox.nsga2's engine (its steps: the blackbox.nsga2 blocks below)
-cuda_targets+=(klab_optim_cuda_tests)  # optim.mixture's engine (src/optim/mixture_engine.cu)
-cuda_targets+=(klab_offline_dice_cuda_tests)  # offline.dice's engine (its steps: the offline.dice blocks below)
+# ---- the engines ---------------------------------------------------------------------------------
+# key | test target (build/gpu-*/tests/<target>; a target named twice runs once) | 1 if its kernel
+# shares memory (racecheck) | demo | settings of the strict CLI comparison (none: no comparison)
+engines=(
+  "rng|klab_cuda_tests|0||"
+  "bandits.regret|klab_bandits_cuda_tests|1|bandits.regret|--set horizon=2000 --runs 2000"
+  "diffusion.samplers|klab_diffusion_cuda_tests|0|diffusion.samplers|--set particles=2000 --runs 4"
+  "blackbox.es|klab_blackbox_cuda_tests|0|blackbox.es|--runs 64"
+  "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|0|blackbox.nsga2|--runs 64"
+  "mdp.learning|klab_mdp_cuda_tests|0|mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
+  "offline.edge_of_reach|klab_offline_cuda_tests|0|offline.edge_of_reach|--runs 32"
+  "offline.dice|klab_offline_dice_cuda_tests|0|offline.dice|--runs 32"
+  # entropic SMD on 1-D bumps over 2 chunks of 256 components
+  "optim.mixture|klab_optim_cuda_tests|1|optim.mixture|--set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64"
+  # Euclidean SMD (Michelot's projection as block reductions) and entropic SMD on 2-D bumps, s = 20 (M = 400)
+  "optim.mixture.euclidean|klab_optim_cuda_tests|1|optim.mixture|--set methods=smd_entropic,smd_euclidean --set target=bumps2d --set side=20 --set width=0.1 --set euclid_step=0.1 --set samples=2000 --runs 64"
+)
+only=${KLAB_GPU_CHECK_ONLY:-}
+selected=()
+for e in "${engines[@]}"; do
+  key=${e%%|*}
+  if [ -n "$only" ]; then
+    keep=""
+    for prefix_key in ${only//,/ }; do [[ $key == "$prefix_key"* ]] && keep=1; done
+    [ -n "$keep" ] || continue
+  fi
+  selected+=("$e")
+done
+if [ ${#selected[@]} -eq 0 ]; then
+  echo "KLAB_GPU_CHECK_ONLY='$only' matches no engine; the keys are: $(for e in "${engines[@]}"; do printf '%s ' "${e%%|*}"; done)" >&2
+  exit 2
+fi
+[ -n "$only" ] && echo "engines: $(for e in "${selected[@]}"; do printf '%s ' "${e%%|*}"; done)(KLAB_GPU_CHECK_ONLY=$only)"
+cuda_targets=(cuda_bench klab)
+declare -A seen_target
+for e in "${selected[@]}"; do
+  IFS='|' read -r _ target _ _ _ <<<"$e"
+  [ -n "${seen_target[$target]:-}" ] && continue
+  seen_target[$target]=1
+  cuda_targets+=("$target")
+done
+have_gpu() { [ -n "$gpu" ] || [ -n "$require_gpu" ]; }
+
+# build VARIANT: configure and build build/gpu-VARIANT; sets build_ok[VARIANT].
 declare -A build_ok
 configure_ok=1
-for variant in release strict; do
-  dir=build/gpu-$variant
-  strict=OFF
-  [ $variant = strict ] && strict=ON
+build() {
+  local variant=$1 dir=build/gpu-$1 strict=OFF arch
+  [ "$1" = strict ] && strict=ON
   if step "configure $variant" 240 cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DKLAB_CUDA=ON \
       -DKLAB_BUILD_GUI=OFF -DKLAB_BUILD_TESTS=ON -DKLAB_STRICT_FP=$strict "-DCMAKE_PREFIX_PATH=$prefix"; then
     arch=$(sed -n 's/^CMAKE_CUDA_ARCHITECTURES:[A-Z]*=//p' "$dir/CMakeCache.txt")
@@ -140,7 +185,94 @@ for variant in release strict; do
   else
     configure_ok=0
   fi
-done
+}
+
+# run_tests VARIANT [ARGS]: every selected engine's test, once per target.
+run_tests() {
+  local variant=$1 e key target
+  shift
+  [ -n "${build_ok[$variant]:-}" ] || return 0
+  declare -A ran
+  for e in "${selected[@]}"; do
+    IFS='|' read -r key target _ _ _ <<<"$e"
+    [ -n "${ran[$target]:-}" ] && continue
+    ran[$target]=1
+    DETAIL_GREP="FAIL|SKIP|differ|mismatch|/s" step "test $variant: $key CPU = GPU" 150 "build/gpu-$variant/tests/$target" "$@"
+  done
+}
+
+# cli_cmp BUILD REQUIRE_IDENTICAL DEMO SETTINGS...: `klab run` with --backend cpu and cuda.
+cli_cmp() {
+  local k=build/gpu-$1/src/app/klab d=$out/cli-$1-$3 require=$2 demo=$3
+  shift 3
+  local set=("$@" --seed 7 --quiet --overwrite)
+  rm -rf "$d"
+  "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
+  "$k" run "$demo" "${set[@]}" --backend cuda --out "$d/cuda" || return 1
+  local same=1  # summary.json apart from its last field, "timing"
+  cmp -s <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") || same=0
+  cmp -s "$d/cpu/curves.csv" "$d/cuda/curves.csv" || same=0
+  if [ $same = 1 ]; then echo "$demo $*: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
+  echo "$demo $*: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
+  [ "$require" = 1 ] && return 1 || return 0
+}
+
+# bench VARIANT: bench/cuda_bench on the selected engines; its records go to the table.
+bench_rows=()
+bench() {
+  local variant=$1 keys=() e line
+  [ -n "${build_ok[$variant]:-}" ] || return 0
+  if ! have_gpu; then
+    row "bench $variant" SKIP 0 "$no_gpu_reason"
+    return 0
+  fi
+  [ -n "$only" ] && for e in "${selected[@]}"; do keys+=("${e%%|*}"); done
+  DETAIL_GREP="speed-up|MISMATCH|FAIL" step "bench $variant: the CUDA engines" 240 "build/gpu-$variant/bench/cuda_bench" "${keys[@]}"
+  while read -r line; do
+    bench_rows+=("$variant $line")
+  done < <(sed -n 's/^CUDA_BENCH //p' "$out/logs/bench_${variant}_the_CUDA_engines.log")
+}
+
+sanitizer_ok() {
+  if ! have_gpu; then row "compute-sanitizer" SKIP 0 "$no_gpu_reason"; return 1; fi
+  if ! command -v compute-sanitizer >/dev/null 2>&1; then row "compute-sanitizer" SKIP 0 "compute-sanitizer not installed"; return 1; fi
+}
+
+export out
+export -f cli_cmp
+
+# ---- 2-4. the strict build: equality with the CPU, tests and CLI ------------------------------------
+build strict
+run_tests strict
+if have_gpu && [ -n "${build_ok[strict]:-}" ]; then
+  for e in "${selected[@]}"; do
+    IFS='|' read -r key _ _ demo settings <<<"$e"
+    [ -n "$demo" ] || continue
+    # shellcheck disable=SC2086  # the settings are words
+    step "cli strict: $key cuda = cpu, bytes" 90 bash -c 'cli_cmp "$@"' _ strict 1 "$demo" $settings
+  done
+fi
+
+# ---- 5. the release build: tests (tolerance; the kernels' throughput) and the benchmark -------------
+build release
+run_tests release
+bench release
+
+# ---- 6. compute-sanitizer on the small tests ----------------------------------------------------------
+if [ -n "${build_ok[release]:-}" ] && sanitizer_ok; then
+  declare -A checked
+  for e in "${selected[@]}"; do
+    IFS='|' read -r key target shared _ _ <<<"$e"
+    [ -n "${checked[$target]:-}" ] && continue
+    checked[$target]=1
+    quick=(--quick)
+    [ "$target" = klab_cuda_tests ] && quick=()
+    DETAIL_GREP="ERROR SUMMARY" step "memcheck: $key test ${quick[*]}" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+      "build/gpu-release/tests/$target" "${quick[@]}"
+    [ "$shared" = 1 ] && DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: $key test ${quick[*]}" 120 \
+      compute-sanitizer --tool racecheck --error-exitcode 3 "build/gpu-release/tests/$target" "${quick[@]}"
+  done
+fi
 
 if [ $configure_ok = 0 ] || [ "${KLAB_GPU_CHECK_FALLBACK:-0}" = 1 ]; then
   # One nvcc command: the bandits CUDA test and everything it links (core, bandits, the device probe).
@@ -156,174 +288,33 @@ if [ $configure_ok = 0 ] || [ "${KLAB_GPU_CHECK_FALLBACK:-0}" = 1 ]; then
     step "fallback: bandits CPU-vs-CUDA test" 300 build/gpu-fallback/klab_bandits_cuda_tests
 fi
 
-# ---- 3-4. tests ------------------------------------------------------------------------------
-for variant in release strict; do
-  [ -n "${build_ok[$variant]:-}" ] || continue
-  dir=build/gpu-$variant
-  DETAIL_GREP="FAIL|SKIP|runs:" step "test $variant: RNG + kl bound CPU = GPU" 120 "$dir/tests/klab_cuda_tests"
-  DETAIL_GREP="FAIL|SKIP|differ from|pulls/s" step "test $variant: bandits CPU = GPU" 300 "$dir/tests/klab_bandits_cuda_tests"
-  DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: diffusion CPU = GPU" 180 "$dir/tests/klab_diffusion_cuda_tests"
-  DETAIL_GREP="FAIL|SKIP|differ|evaluations/s" step "test $variant: blackbox.es CPU = GPU" 150 "$dir/tests/klab_blackbox_cuda_tests"
-  DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: mdp.learning CPU = GPU" 150 "$dir/tests/klab_mdp_cuda_tests"
-  # offline.edge_of_reach's learners (src/offline/engine.cu)
-  DETAIL_GREP="FAIL|SKIP|differ|updates/s" step "test $variant: offline.edge_of_reach CPU = GPU" 150 "$dir/tests/klab_offline_cuda_tests"
-  # optim.mixture: entropic and Euclidean SMD, one block per run (weights bit for bit in strict; samples/s at M = 10^5).
-  DETAIL_GREP="FAIL|SKIP|differ|outside|samples/s" step "test $variant: optim.mixture CPU = GPU" 150 "$dir/tests/klab_optim_cuda_tests"
-done
-
-# ---- 4, blackbox.nsga2: its engine against the host twin and the CPU engine (about 10-30 s per build) ----
-for variant in release strict; do
-  [ -n "${build_ok[$variant]:-}" ] || continue
-  DETAIL_GREP="FAIL|SKIP|differ|evaluations/s|SE" step "test $variant: blackbox.nsga2 CPU = GPU" 120 "build/gpu-$variant/tests/klab_blackbox_nsga2_cuda_tests"
-done
-
-# ---- 4, offline.dice: its engine (src/offline/engine.cu, second kernel) against the host twin and the CPU engine ----
-for variant in release strict; do
-  [ -n "${build_ok[$variant]:-}" ] || continue
-  DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: offline.dice CPU = GPU" 120 "build/gpu-$variant/tests/klab_offline_dice_cuda_tests"
-done
-
-# ---- 5. sm_90 machine code ---------------------------------------------------------------------
+# ---- 7. the full-scale figure, the machine code, the strict benchmark ---------------------------------
+scale() {
+  local k=build/gpu-release/src/app/klab t0 t1
+  t0=$(date +%s.%N)
+  "$k" run bandits.regret --set policies=klucb --runs 10000000 --quiet --overwrite --backend cuda --out "$out/cli-scale" || return 1
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
+}
+export -f scale
+if have_gpu && [ -n "${build_ok[release]:-}" ] && [ -n "${seen_target[klab_bandits_cuda_tests]:-}" ]; then
+  step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
+fi
 if [ -n "${build_ok[release]:-}" ]; then
   if command -v cuobjdump >/dev/null 2>&1; then
-    for lib in build/gpu-release/src/bandits/libklab_bandits_cuda.a build/gpu-release/src/diffusion/libklab_diffusion_cuda.a \
-      build/gpu-release/src/blackbox/libklab_blackbox_cuda.a build/gpu-release/src/mdp/libklab_mdp_cuda.a build/gpu-release/src/cuda/libklab_cuda.a \
-      build/gpu-release/src/offline/libklab_offline_cuda.a build/gpu-release/src/optim/libklab_optim_cuda.a; do
+    while read -r lib; do
       DETAIL_GREP="architectures" step "cuobjdump --list-elf $(basename "$lib")" 60 bash -c \
         'listing=$(cuobjdump --list-elf "$1") || exit 1; echo "$listing"
          archs=$(grep -o "sm_[0-9]*a\?" <<<"$listing" | sort -u | tr "\n" " ")
          echo "machine code architectures: $archs(expected: sm_90)"; [ "$archs" = "sm_90 " ]' _ "$lib"
-    done
+    done < <(find build/gpu-release/src -name 'libklab_*cuda.a' | sort)
   else
     row "cuobjdump" SKIP 0 "cuobjdump not installed; the ctest below reads the embedded ptxas options instead"
   fi
   DETAIL_GREP="sm_|Passed|Failed|expected" step "ctest cuda_architectures (default 90, override)" 120 \
     ctest --test-dir build/gpu-release -R '^cuda_architectures$' --output-on-failure -V
 fi
-
-# ---- 6. compute-sanitizer -------------------------------------------------------------------
-if [ -n "${build_ok[release]:-}" ]; then
-  if [ -z "$gpu" ]; then
-    row "compute-sanitizer" SKIP 0 "$no_gpu_reason"
-  elif ! command -v compute-sanitizer >/dev/null 2>&1; then
-    row "compute-sanitizer" SKIP 0 "compute-sanitizer not installed"
-  else
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: RNG test" 180 compute-sanitizer --tool memcheck --error-exitcode 3 build/gpu-release/tests/klab_cuda_tests
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: bandits test --quick" 240 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_bandits_cuda_tests --quick
-    DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: bandits test --quick" 240 compute-sanitizer --tool racecheck \
-      --error-exitcode 3 build/gpu-release/tests/klab_bandits_cuda_tests --quick
-    # (The diffusion kernel uses no shared memory, so racecheck has nothing to check there.)
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: diffusion test --quick" 180 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_diffusion_cuda_tests --quick
-    # (Nor does the blackbox.es kernel.)
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.es test --quick" 150 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_blackbox_cuda_tests --quick
-    # (Nor does the mdp.learning kernel.)
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: mdp.learning test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_mdp_cuda_tests --quick
-    # (Nor does the offline.edge_of_reach kernel.)
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.edge_of_reach test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_offline_cuda_tests --quick
-    # optim.mixture: the block's partial sums and the sample live in shared memory, hence racecheck too.
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: optim.mixture test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      build/gpu-release/tests/klab_optim_cuda_tests --quick
-    DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: optim.mixture test --quick" 120 compute-sanitizer --tool racecheck \
-      --error-exitcode 3 build/gpu-release/tests/klab_optim_cuda_tests --quick
-  fi
-fi
-
-# ---- 6, blackbox.nsga2: memcheck on its small test (no shared memory: no racecheck) ----------------
-if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
-  DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.nsga2 test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-    build/gpu-release/tests/klab_blackbox_nsga2_cuda_tests --quick
-fi
-
-# ---- 6, offline.dice: memcheck on its small test (no shared memory: no racecheck) ----------------
-if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
-  DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.dice test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-    build/gpu-release/tests/klab_offline_dice_cuda_tests --quick
-fi
-
-# ---- 7. throughput ---------------------------------------------------------------------------
-bench_rows=()
-for variant in release strict; do
-  [ -n "${build_ok[$variant]:-}" ] || continue
-  if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
-    row "bench $variant" SKIP 0 "$no_gpu_reason"
-    continue
-  fi
-  DETAIL_GREP="speed-up|MISMATCH|FAIL" step "bench $variant: every CUDA engine" 240 "build/gpu-$variant/bench/cuda_bench"
-  while read -r line; do
-    bench_rows+=("$variant $line")
-  done < <(sed -n 's/^CUDA_BENCH //p' "$out/logs/bench_${variant}_every_CUDA_engine.log")
-done
-
-# ---- 8. the CLI end to end: klab run --backend cuda ------------------------------------------------
-# The user's path: `klab run bandits.regret --backend cuda` (and diffusion.samplers, blackbox.es, mdp.learning,
-# offline.edge_of_reach) against
-# `--backend cpu` on the same config (strict build: summary.json and curves.csv byte-identical;
-# release: the comparison is reported, not required), then the full-scale figure: 10^7 seeds of
-# KL-UCB at T = 10^4.
-if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
-  cli_cmp() {  # cli_cmp BUILD REQUIRE_IDENTICAL DEMO WHAT SETTINGS...
-    local k=build/gpu-$1/src/app/klab d=$out/cli-$1-$3 require=$2 demo=$3 what=$4
-    shift 4
-    local set=("$@" --seed 7 --quiet --overwrite)
-    rm -rf "$d"
-    "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
-    "$k" run "$demo" "${set[@]}" --backend cuda --out "$d/cuda" || return 1
-    local same=1  # summary.json apart from its last field, "timing"
-    cmp -s <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") || same=0
-    cmp -s "$d/cpu/curves.csv" "$d/cuda/curves.csv" || same=0
-    if [ $same = 1 ]; then echo "$what: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
-    echo "$what: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
-    [ "$require" = 1 ] && return 1 || return 0
-  }
-  bandits_cmp() { cli_cmp "$1" "$2" bandits.regret "2000 runs x 8 policies, T = 2000" --set horizon=2000 --runs 2000; }
-  diffusion_cmp() { cli_cmp "$1" "$2" diffusion.samplers "diffusion.samplers, 4 runs x 6 samplers x 10 NFE, n = 2000" --set particles=2000 --runs 4; }
-  blackbox_cmp() { cli_cmp "$1" "$2" blackbox.es "blackbox.es defaults, 64 runs" --runs 64; }
-  mdp_cmp() { cli_cmp "$1" "$2" mdp.learning "mdp.learning, 3 TD learners, 256 runs" --set methods=q_learning,sarsa,expected_sarsa --runs 256; }
-  scale() {
-    local k=build/gpu-release/src/app/klab t0 t1
-    t0=$(date +%s.%N)
-    "$k" run bandits.regret --set policies=klucb --runs 10000000 --quiet --overwrite --backend cuda --out "$out/cli-scale" || return 1
-    t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { s = b - a; printf "klab run bandits.regret --set policies=klucb --runs 10000000 --backend cuda: %.1f s, %.2e pulls/s end to end\n", s, 1e11 / s }'
-  }
-  export out
-  offline_cmp() { cli_cmp "$1" "$2" offline.edge_of_reach "offline.edge_of_reach defaults, 32 runs" --runs 32; }
-  export -f cli_cmp bandits_cmp diffusion_cmp blackbox_cmp mdp_cmp offline_cmp scale
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: --backend cuda = cpu, bytes" 120 bash -c 'bandits_cmp strict 1'
-  [ -n "${build_ok[release]:-}" ] && step "cli release: --backend cuda vs cpu" 120 bash -c 'bandits_cmp release 0'
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: offline.edge_of_reach cuda = cpu, bytes" 60 bash -c 'offline_cmp strict 1'
-  # optim.mixture: entropic SMD on 1-D bumps over 2 chunks (M = 300), 64 runs.
-  mixture_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_entropic, bumps M = 300, 64 runs" --set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64; }
-  export -f mixture_cmp
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture cuda = cpu, bytes" 60 bash -c 'mixture_cmp strict 1'
-  # optim.mixture: Euclidean SMD (Michelot's projection, block reductions) and entropic SMD, 2-D bumps s = 20 (M = 400, 2 chunks), 64 runs.
-  mixture_euclid_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_euclidean + smd_entropic, 2-D bumps s = 20, 64 runs" --set methods=smd_entropic,smd_euclidean --set target=bumps2d --set side=20 --set width=0.1 --set euclid_step=0.1 --set samples=2000 --runs 64; }
-  export -f mixture_euclid_cmp
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: optim.mixture Euclidean cuda = cpu, bytes" 60 bash -c 'mixture_euclid_cmp strict 1'
-  [ -n "${build_ok[release]:-}" ] && step "cli release: 10^7 seeds of KL-UCB, T = 10^4" 200 bash -c scale
-fi
-
-# ---- 8, blackbox.nsga2: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----
-if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
-  nsga2_cmp() { cli_cmp "$1" "$2" blackbox.nsga2 "blackbox.nsga2 defaults, 64 runs" --runs 64; }
-  export -f nsga2_cmp
-  step "cli strict: blackbox.nsga2 cuda = cpu, bytes" 60 bash -c 'nsga2_cmp strict 1'
-fi
-
-# ---- 8, offline.dice: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----
-if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
-  dice_cmp() { cli_cmp "$1" "$2" offline.dice "offline.dice defaults, 32 runs" --runs 32; }
-  export -f dice_cmp
-  step "cli strict: offline.dice cuda = cpu, bytes" 60 bash -c 'dice_cmp strict 1'
-fi
+bench strict
 
 # ---- the table ---------------------------------------------------------------------------------
 {
