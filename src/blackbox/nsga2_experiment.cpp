@@ -279,7 +279,7 @@ DemoInfo nsga2_demo() {
       "(the paper analyses bit strings only: a choice of this lab). Metrics: front coverage (ZDT: 100 front targets, each\n"
       "within δ of a member) and hypervolume as a fraction of the true front's (reference point (−1, −1) on bits, (1.1, 1.1)\n"
       "on ZDT); claim 3b: NSGA-II on ZDT1 (30 variables) reaches 98% of the true front's hypervolume within 27,000\n"
-      "evaluations (tests/unit/blackbox_claims_test.cpp). On OneJumpZeroJump and ZDT the dynamic sizes give no gain here (README).\n"
+      "evaluations (tests/unit/blackbox_claims_test.cpp). On OneJumpZeroJump and ZDT the dNSGA-II gives no gain here (README).\n"
       "τ ≥ (256/50)·e·n is the abstract's condition; how the population grows at a doubling is a reading (chapter README).\n"
       "Readings of a secondary copy of the paper (a Markdown rendering of arXiv v1, not the PDF; README): dNSGA-II⁺ keeps size 4\n"
       "for the first d·τ evaluations (d = ⌈log₂(μ/4)⌉, the number of doublings), then doubles every τ; the concurrent runs\n"
