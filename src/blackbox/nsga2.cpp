@@ -8,6 +8,12 @@
 
 namespace klab::blackbox {
 
+int nsga2_doublings(int mu) {
+  int d = 0;
+  for (long long size = 4; size < mu; size *= 2) ++d;
+  return d;
+}
+
 void evaluate(const Nsga2Settings& s, Individual& ind) {
   if (real_coded(s.benchmark)) zdt_objectives(s.benchmark, ind.z, &ind.f1, &ind.f2);
   else bits_objectives(s.benchmark, s.jump, ind.x, &ind.f1, &ind.f2);
@@ -172,7 +178,8 @@ Nsga2Run nsga2_start(const Nsga2Settings& s, Rng& rng) {
   r.population.resize(static_cast<size_t>(r.size));
   for (Individual& ind : r.population) random_individual(s, rng, ind);
   r.evaluations = r.size;
-  r.since_doubling = r.size;
+  r.since_doubling = r.size;  // w (nsga2.hpp); the ⁺ variant starts it (d − 1)τ lower
+  if (s.dynamic && s.plus) r.since_doubling -= std::max(nsga2_doublings(s.mu) - 1, 0) * s.tau;
   std::vector<double> f1, f2;
   objectives_of(r, &f1, &f2);
   const std::vector<int> rank = nondominated_ranks(f1, f2);

@@ -34,8 +34,12 @@
 // Readings (dNSGA-II's full text was not available here):
 // when the size doubles from N to 2N, the next generation's N parents create 2N offspring (bits:
 // each parent two; reals: 2N from tournaments) and the 2N best of the 3N survive; τ counts
-// evaluations since the last doubling. The dNSGA-II's schedule is the paper's for bit strings; on
+// evaluations since the last doubling (the initial population's included). The dNSGA-II's schedule is the paper's for bit strings; on
 // ZDT the same schedule (4 → μ, doubling every τ) drives the real-coded NSGA-II (this lab's choice).
+// (τ, μ)⁺-dNSGA-II, a reading of a secondary copy of the paper's Algorithm 1 (a Markdown rendering
+// of arXiv:2509.01739v1, not the PDF; chapter README): the evaluation counter w starts at −(d − 1)τ
+// instead of 0, d = ⌈log₂(μ/4)⌉, so the population keeps its initial size 4 for d·τ evaluations,
+// about as many as the doublings after it take; later phases last τ as in the (τ, μ)-dNSGA-II.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -52,6 +56,8 @@ struct Nsga2Settings {
   int mu = 132;           // the largest (classic: the fixed) population size
   bool dynamic = false;   // dNSGA-II: start at 4, double every `tau` evaluations up to mu
   long long tau = 0;
+  bool plus = false;      // (τ, μ)⁺-dNSGA-II: the first doubling after d·τ evaluations (below)
+  bool concurrent = false;  // instances τ = 4, 8, 16, … interleaved (nsga2_concurrent.hpp); tau unused
 };
 
 struct Individual {
@@ -70,6 +76,8 @@ struct Nsga2Run {
   long long generations = 0;
 };
 
+// d = ⌈log₂(μ/4)⌉, the doublings from 4 to μ (the last one capped at μ).
+int nsga2_doublings(int mu);
 void evaluate(const Nsga2Settings& s, Individual& ind);
 // The population's coverage of the front targets and its hypervolume (mo_problems.hpp).
 int front_covered(const FrontTarget& t, const Nsga2Run& r);

@@ -3,9 +3,10 @@
 // ZDT1–3 (reals): evaluations until the population covers the whole Pareto front against n on
 // log-log axes, and front coverage and hypervolume (as a fraction of the true front's) against
 // evaluations. Benchmarks and metrics: mo_problems.hpp.
-// Algorithms: nsga2.hpp. Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
+// Algorithms: nsga2.hpp (the dNSGA-II and its ⁺ variant), nsga2_concurrent.hpp (concurrent runs over
+// τ = 2^i). Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
 // `klab run blackbox.nsga2 --backend cuda` runs the bit-string benchmarks one GPU thread per (run,
-// algorithm, n) (nsga2_engine.hpp, nsga2_bits.hpp); ZDT1–3 are refused there.
+// algorithm, n) (nsga2_engine.hpp, nsga2_bits.hpp); ZDT1–3 and the ⁺ and concurrent algorithms are refused there.
 #pragma once
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@
 namespace klab::blackbox {
 
 struct Nsga2Params {
-  std::vector<std::string> series;  // "nsga2" (classic), "dnsga2" (dynamic)
+  std::vector<std::string> series;  // "nsga2" (classic), "dnsga2" (dynamic), "dnsga2plus", "concurrent", "concurrentplus"
   Benchmark benchmark = Benchmark::OneMinMax;
   int jump = 2;                // OneJumpZeroJump's gap k
   int n_min = 16, n_max = 64, n_points = 3;

@@ -10,6 +10,7 @@
 #include "blackbox/bo_experiment.hpp"
 #include "blackbox/categorical.hpp"
 #include "blackbox/es_experiment.hpp"
+#include "blackbox/nsga2_concurrent.hpp"
 #include "blackbox/nsga2_experiment.hpp"
 #include "blackbox/private_gsd_experiment.hpp"
 #include "blackbox/disom.hpp"
@@ -438,26 +439,24 @@ class Nsga2View final : public ui::DemoView {
     series_ = e.p().series;
     cdf_ = flip_count_cdf(n_);
     settings_.clear(), runs_.clear(), rngs_.clear();
+    target_ = nsga2_front(nsga2_settings(e.p(), series_.front(), n_), e.p().front_tolerance);
     for (size_t s = 0; s < series_.size(); ++s) {
       settings_.push_back(nsga2_settings(e.p(), series_[s], n_));
       rngs_.emplace_back(ctx.seed, 0, kNsgaStream + salt_of_size(n_) + static_cast<uint32_t>(s));  // the experiment's stream of run 1
-      runs_.push_back(nsga2_start(settings_.back(), rngs_.back()));
+      runs_.emplace_back(settings_.back(), target_, rngs_.back());
     }
-    target_ = nsga2_front(settings_.front(), e.p().front_tolerance);
     stops_ = plot::log_spaced_counts(nsga2_budget(e.p(), n_), kLiveFrames);
     next_ = 0;
     coverage_.assign(series_.size(), {});
     hypervolume_.assign(series_.size(), {});
     evaluations_.assign(series_.size(), {});
-    covered_.assign(series_.size(), 0);
-    for (size_t s = 0; s < runs_.size(); ++s) covered_[s] = front_covered(target_, runs_[s]);
     record();
   }
   bool animates() const override { return true; }
   bool finished() const override {
     if (next_ >= stops_.size()) return true;
-    for (int c : covered_)
-      if (c < targets()) return false;
+    for (const Nsga2Search& r : runs_)
+      if (r.covered() < targets()) return false;
     return true;
   }
   std::string status() const override {
@@ -471,9 +470,8 @@ class Nsga2View final : public ui::DemoView {
     const auto start = std::chrono::steady_clock::now();
     for (int k = 0; k < steps && next_ < stops_.size(); ++k) {
       for (size_t s = 0; s < runs_.size(); ++s)
-        while (covered_[s] < targets() && runs_[s].evaluations < static_cast<long long>(stops_[next_])) {
-          nsga2_generation(settings_[s], cdf_, rngs_[s], runs_[s]);
-          covered_[s] = front_covered(target_, runs_[s]);
+        while (runs_[s].covered() < targets() && runs_[s].evaluations() < static_cast<long long>(stops_[next_])) {
+          runs_[s].step(target_, cdf_, rngs_[s]);
           if (out_of_time(start)) return;  // this stop continues on the next frame
         }
       ++next_;
@@ -484,8 +482,10 @@ class Nsga2View final : public ui::DemoView {
   void draw(ui::ViewContext&) override {
     std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(n_)}};
     for (size_t s = 0; s < series_.size(); ++s) {
-      rows.push_back({series_[s] + " population", std::to_string(runs_[s].size)});
-      rows.push_back({series_[s] + " front", std::to_string(covered_[s]) + " / " + std::to_string(targets())});
+      const Nsga2Search& r = runs_[s];  // concurrent: the instance holding the most front values, of all started
+      const std::string of = settings_[s].concurrent ? " (τ = " + std::to_string(r.started() ? r.shown_settings().tau : 0) + ", " + std::to_string(r.instances()) + " runs)" : "";
+      rows.push_back({series_[s] + " population", std::to_string(r.started() ? r.shown().size : 0) + of});
+      rows.push_back({series_[s] + " front", std::to_string(r.covered()) + " / " + std::to_string(targets())});
       rows.push_back({series_[s] + " HV ratio", num(hypervolume_[s].back())});
     }
     ui::readout_table("##nsga2", rows, 3);
@@ -505,10 +505,11 @@ class Nsga2View final : public ui::DemoView {
 
   void record() {
     for (size_t s = 0; s < runs_.size(); ++s) {
-      if (!evaluations_[s].empty() && evaluations_[s].back() == static_cast<double>(runs_[s].evaluations)) continue;
-      evaluations_[s].push_back(static_cast<double>(runs_[s].evaluations));
-      coverage_[s].push_back(static_cast<double>(covered_[s]) / targets());
-      hypervolume_[s].push_back(population_hypervolume(target_, runs_[s]) / target_.hypervolume);
+      const Nsga2Search& r = runs_[s];
+      if (!evaluations_[s].empty() && evaluations_[s].back() == static_cast<double>(r.evaluations())) continue;
+      evaluations_[s].push_back(static_cast<double>(r.evaluations()));
+      coverage_[s].push_back(static_cast<double>(r.covered()) / targets());
+      hypervolume_[s].push_back(r.started() ? population_hypervolume(target_, r.shown()) / target_.hypervolume : 0.0);
     }
   }
 
@@ -532,7 +533,8 @@ class Nsga2View final : public ui::DemoView {
     }
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Points p{series_[s], {}, {}, palette(s), s == 0 ? 5.0f : 3.0f};
-      for (const Individual& ind : runs_[s].population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
+      if (runs_[s].started())
+        for (const Individual& ind : runs_[s].shown().population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
       plane.points.push_back(p);
     }
     cov.title = "Front coverage (solid) and hypervolume / the true front's (dashed)";
@@ -555,9 +557,8 @@ class Nsga2View final : public ui::DemoView {
   std::vector<double> cdf_;
   std::vector<Nsga2Settings> settings_;
   std::vector<Rng> rngs_;
-  std::vector<Nsga2Run> runs_;
+  std::vector<Nsga2Search> runs_;  // (series) a run, or the concurrent runs
   FrontTarget target_;
-  std::vector<int> covered_;  // (series) front targets covered now
   std::vector<double> stops_;
   size_t next_ = 0;
   std::vector<std::vector<double>> coverage_, hypervolume_, evaluations_;  // (series, records)

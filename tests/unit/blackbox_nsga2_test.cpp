@@ -1,6 +1,7 @@
 // blackbox.nsga2's benchmarks and metrics (mo_problems.hpp): hypervolume against hand-computed
 // areas and a unit-cell count, OneJumpZeroJump against its definition by enumeration, the ZDT fronts
-// against their closed forms and published values, front coverage, and bad parameters.
+// against their closed forms and published values, front coverage, bad parameters, the dNSGA-II's
+// and ⁺ variant's population sizes and Algorithm 2's phase order worked by hand (nsga2_concurrent.hpp).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "blackbox/disom.hpp"
 #include "blackbox/mo_problems.hpp"
+#include "blackbox/nsga2_concurrent.hpp"
 #include "blackbox/nsga2_experiment.hpp"
 #include "core/rng.hpp"
 
@@ -147,4 +150,93 @@ TEST_CASE("blackbox.nsga2: a jump gap too large for the smallest n is refused by
   CHECK_FALSE(s.ok());
   CHECK(s.message().find("'jump'") != std::string::npos);
   CHECK(e.params().set_texts({{"benchmark", "ojzj"}, {"jump", "8"}, {"n_min", "16"}}).ok());
+}
+
+TEST_CASE("blackbox.nsga2: the population size after w evaluations, dNSGA-II and ⁺ (n = 16, μ = 68, τ = 64, worked by hand)") {
+  using klab::blackbox::nsga2_doublings;
+  CHECK(nsga2_doublings(4) == 0);
+  CHECK(nsga2_doublings(5) == 1);
+  CHECK(nsga2_doublings(8) == 1);
+  CHECK(nsga2_doublings(9) == 2);
+  CHECK(nsga2_doublings(68) == 5);  // 4 → 8 → 16 → 32 → 64 → 68
+  // The counter w starts at the 4 initial evaluations; a generation doubles when w ≥ τ (its N parents
+  // create 2N offspring, w = 2N). Size 4 until w ≥ 64 (evaluation 64), then 8 after evaluation 72, 16
+  // after 72 + 7·8 + 16 = 144, 32 after 144 + 3·16 + 32 = 224, 64 after 224 + 32 + 64 = 320, μ = 68
+  // after 388. The ⁺ variant's w starts (d − 1)τ = 256 lower: every change 256 evaluations later.
+  for (const bool plus : {false, true}) {
+    CAPTURE(plus);
+    klab::blackbox::Nsga2Settings s;
+    s.n = 16, s.mu = 68, s.dynamic = true, s.tau = 64, s.plus = plus;
+    klab::Rng rng(3, 0, 0);
+    const std::vector<double> cdf = klab::blackbox::flip_count_cdf(s.n);
+    klab::blackbox::Nsga2Run r = klab::blackbox::nsga2_start(s, rng);
+    std::vector<std::pair<long long, int>> changes;
+    while (r.evaluations < 1000) {
+      const int before = r.size;
+      klab::blackbox::nsga2_generation(s, cdf, rng, r);
+      if (r.size != before) changes.push_back({r.evaluations, r.size});
+    }
+    const long long shift = plus ? 256 : 0;
+    const std::vector<std::pair<long long, int>> expected{{72 + shift, 8}, {144 + shift, 16}, {224 + shift, 32}, {320 + shift, 64}, {388 + shift, 68}};
+    CHECK(changes == expected);
+  }
+}
+
+TEST_CASE("blackbox.nsga2: Algorithm 2's phase lengths and phase order (μ = 16, d = 2, worked by hand)") {
+  using klab::blackbox::ConcurrentSchedule;
+  using klab::blackbox::concurrent_phase_length;
+  // max{2^i, 4·2^min(φ, d)}; ⁺: phase 0 is d·2^i.
+  CHECK(concurrent_phase_length(2, false, 2, 0) == 4);
+  CHECK(concurrent_phase_length(2, false, 2, 1) == 8);
+  CHECK(concurrent_phase_length(2, false, 2, 5) == 16);
+  CHECK(concurrent_phase_length(2, false, 5, 1) == 32);
+  CHECK(concurrent_phase_length(2, true, 3, 0) == 16);
+  CHECK(concurrent_phase_length(2, true, 3, 1) == 8);
+  // (i, φ, length) in order; cost r_i + PhaseLength at each pick, ties to the smallest i:
+  //   A2 (cost 4) · A3 (8) · A2 (12) · A3 (16, tie with A4 unstarted) · A4 (16) · A2 (28) · A3 (32) ·
+  //   A4 (32, tie with A5 unstarted) · A5 (32) · A2 (44).
+  const std::vector<std::vector<long long>> plain{{2, 0, 4}, {3, 0, 8}, {2, 1, 8}, {3, 1, 8}, {4, 0, 16},
+                                                  {2, 2, 16}, {3, 2, 16}, {4, 1, 16}, {5, 0, 32}, {2, 3, 16}};
+  //   ⁺: A2 (8) · A2 (16, tie with A3 unstarted) · A3 (16) · A3 (24) · A2 (32, tie with A4) · A4 (32).
+  const std::vector<std::vector<long long>> plus{{2, 0, 8}, {2, 1, 8}, {3, 0, 16}, {3, 1, 8}, {2, 2, 16}, {4, 0, 32}};
+  for (const bool p : {false, true}) {
+    CAPTURE(p);
+    ConcurrentSchedule schedule(2, p);
+    for (const std::vector<long long>& want : p ? plus : plain) {
+      const ConcurrentSchedule::Phase got = schedule.next();
+      CHECK(std::vector<long long>{got.instance, got.phase, got.length} == want);
+    }
+  }
+}
+
+TEST_CASE("blackbox.nsga2: the concurrent runs start A_2 first, count every instance's evaluations, and cover OneMinMax (n = 12)") {
+  klab::blackbox::Nsga2Experiment e;
+  REQUIRE(e.params().set_texts({{"series", "concurrent"}, {"n_min", "12"}, {"n_max", "12"}, {"n_points", "1"}}).ok());
+  const klab::blackbox::Nsga2Settings s = klab::blackbox::nsga2_settings(e.p(), "concurrent", 12);
+  const klab::blackbox::FrontTarget t = klab::blackbox::nsga2_front(s, 0.01);
+  klab::Rng rng(7, 0, 0);
+  const std::vector<double> cdf = klab::blackbox::flip_count_cdf(s.n);
+  klab::blackbox::Nsga2Search search(s, t, rng);
+  CHECK_FALSE(search.started());
+  search.step(t, cdf, rng);  // A_2 starts: 4 evaluations, τ = 4
+  CHECK(search.instances() == 1);
+  CHECK(search.evaluations() == 4);
+  CHECK(search.shown_settings().tau == 4);
+  while (search.covered() < 13 && search.evaluations() < 100000) search.step(t, cdf, rng);
+  CHECK(search.covered() == 13);
+  CHECK(search.instances() >= 3);
+  const klab::blackbox::Nsga2Outcome o = klab::blackbox::nsga2_cpu_outcome(e.p(), klab::blackbox::nsga2_config(e.p()), 0, 0, 7, 0);
+  CHECK(o.covered == 13);
+  CHECK(o.evaluations < klab::blackbox::nsga2_budget(e.p(), 12));
+}
+
+TEST_CASE("blackbox.nsga2: the CUDA engine refuses the ⁺ and concurrent algorithms by name") {
+  for (const char* series : {"dnsga2plus", "concurrent", "concurrentplus"}) {
+    klab::blackbox::Nsga2Experiment e;
+    REQUIRE(e.params().set_texts({{"series", std::string("nsga2,") + series}}).ok());
+    std::vector<klab::SlotStats> blocks;
+    const klab::Status s = e.run_cuda_blocks(1, 2, 0, 1, &blocks);
+    CHECK_FALSE(s.ok());
+    CHECK(s.message().find(std::string("'") + series + "'") != std::string::npos);
+  }
 }
