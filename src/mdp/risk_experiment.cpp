@@ -23,8 +23,9 @@ static_assert(std::size(kMethodIds) == static_cast<size_t>(Method::Entropic) + 1
 constexpr int kReturnBins = 80;        // about this many histogram bins over the returns' support
 constexpr double kPathOffset = 0.12;    // cells between the drawn paths of consecutive policies
 constexpr double kHistogramTail = 1e-5; // returns below every policy's 10⁻⁵-quantile share the first bin
-constexpr const char* kLearnerIds[] = {"is_loss", "emse", "sq_loss"};  // in EntropicLoss order
-static_assert(std::size(kLearnerIds) == static_cast<size_t>(EntropicLoss::Squared) + 1, "one id per EntropicLoss");
+constexpr const char* kLearnerIds[] = {"is_loss", "emse", "sq_loss", "softplus"};  // in EntropicLoss order
+static_assert(std::size(kLearnerIds) == static_cast<size_t>(EntropicLoss::Softplus) + 1, "one id per EntropicLoss");
+constexpr size_t kDefaultLearners = 3;  // is_loss, emse, sq_loss: softplus is off by default (links keep their meaning)
 constexpr int kLearnerCheckpoints = 20;
 constexpr int kProfileLevels = 50;     // CVaR_α′ profile: α′ on this many points of [0.02, 1]
 constexpr double kProfileLowest = 0.02;
@@ -36,7 +37,8 @@ const std::vector<std::string>& method_labels() {
 }
 
 const std::vector<std::string>& learner_labels() {
-  static const std::vector<std::string> labels{"Itakura–Saito loss", "exponential MSE (baseline)", "squared loss (risk-neutral TD, reference)"};
+  static const std::vector<std::string> labels{"Itakura–Saito loss", "exponential MSE (baseline)", "squared loss (risk-neutral TD, reference)",
+                                               "softplus loss (baseline: 2δσ(βδ))"};
   return labels;
 }
 
@@ -76,7 +78,8 @@ std::shared_ptr<const ParamTable<RiskParams>> table(const RiskWorldCache& built)
       .help("Direction of the wind's push (south: towards the cliff).");
   t->integer("cliff_reward", &P::cliff_reward, -100, -1000, 0).label("cliff reward").help("Gridworlds: reward for entering a cliff cell (then back to a start); on the cliff walk each step pays −1.");
   t->integer("episodes", &P::episodes, 2000, 10, 1000000).label("episodes per run").help("Monte Carlo episodes per run and policy (the estimates of mean and CVaR).");
-  t->multi_choice("learners", &P::learners, risk_learner_ids(), risk_learner_ids(), 0)
+  const std::vector<std::string> default_learners(risk_learner_ids().begin(), risk_learner_ids().begin() + kDefaultLearners);
+  t->multi_choice("learners", &P::learners, default_learners, risk_learner_ids(), 0)
       .label("value learners")
       .choice_labels(learner_labels())
       .help("Learn the exponential-utility action values Q*_h(s, a) at β from samples, one loss each (Udovichenko et al. 2025).");
@@ -88,8 +91,12 @@ std::shared_ptr<const ParamTable<RiskParams>> table(const RiskWorldCache& built)
   t->choice("learn_step", &P::learn_step, EntropicStep::Sgd, {"sgd", "adam"})
       .label("step rule")
       .choice_labels({"SGD: Q ← Q − η_k ∂ℓ/∂V", "Adam per (h, s, a) (a reading of the paper's optimiser)"})
-      .help("SGD takes η_k times the loss's gradient; Adam (β₁ = 0.9, β₂ = 0.999) takes about η_k in its direction, whatever its size: "
+      .help("SGD takes η_k times the loss's gradient; Adam (β₁ below, β₂ = 0.999) takes about η_k in its direction, whatever its size: "
             "stable at large β, where the exponentials make SGD's steps explode.");
+  t->real("learn_beta1", &P::learn_beta1, AdamStep::kBeta1, 0.0, 0.999)
+      .label("Adam's β₁")
+      .help("With learn_step = adam: the decay of its first moment m ← β₁m + (1 − β₁)g (0.9: Kingma & Ba's default; the paper's networks use 0.99). "
+            "Ignored by SGD.");
   // The grid presets, RiverSwim and the chain build at every value in these ranges: their rewards are
   // on a lattice and H ≤ 60 keeps the reachable augmented states far below kMaxStockEntries (the cliff:
   // 75,426 at H = 60, slip and wind 0.3; test "risk: mdp.risk's parameters"). A random MDP, a file or an
@@ -131,7 +138,7 @@ uint32_t learner_stream(const std::string& id) { return static_cast<uint32_t>(st
 EntropicLearnerSettings learner_settings(const RiskParams& p, const std::string& id) {
   EntropicLearnerSettings s;
   s.loss = static_cast<EntropicLoss>(id_index(risk_learner_ids(), id));
-  s.beta = p.beta, s.rate = p.learn_rate, s.decay = p.learn_decay, s.step = p.learn_step;
+  s.beta = p.beta, s.rate = p.learn_rate, s.decay = p.learn_decay, s.step = p.learn_step, s.adam_beta1 = p.learn_beta1;
   return s;
 }
 
@@ -570,15 +577,18 @@ DemoInfo risk_demo() {
       "    is_loss    ℓ = β⁻²[e^{β(V−y)} − β(V−y) − 1]     Itakura–Saito divergence of e^{−βy} from e^{−βV}: minimiser CE_β(y)\n"
       "    emse       ℓ = ½β⁻²(e^{−βV} − e^{−βy})²        the exponentiated squared loss: same minimiser, gradient × e^{−2βV}\n"
       "    sq_loss    ℓ = ½(V − y)²                       risk-neutral TD, a reference: it learns E[y], not CE_β(y)\n"
+      "    softplus   ∂ℓ/∂V = 2δσ(βδ), δ = V − y            the paper's SP baseline (off by default): ℓ = 2δβ⁻¹log(1 + e^{βδ}) + 2β⁻²Li₂(−e^{βδ})\n"
+      "               + π²/(6β²); its root E[δσ(βδ)] = 0 is CE_β(y) only for Gaussian y (the falls here are not: it is biased)\n"
       "The learning plot shows max |Q̂ − Q*| against the sweep (Q*: the exact DP) over the runs that did not diverge; a run whose values\n"
       "stop being finite or leave the range of possible returns by more than its width is counted as diverged (in the legend), never drawn.\n"
       "Look for (defaults, β = 0.02, η₀ = 0.5): is_loss converging to Q* (slowly: the falls make the targets heavy-tailed), emse diverging\n"
       "at the same steps (its gradient carries e^{−2βV}), sq_loss stuck at the gap between the risk-neutral and entropic values.\n"
       "At large β plain SGD from Q = 0 diverges too: the IS gradient's e^{β(V−y)} overflows once β·|V − y| is large (here β ≥ 0.05 with a\n"
-      "−100 fall). `learn_step` = adam (a reading of the paper's adaptive optimiser, whose settings could not be read: Adam per (h, s, a),\n"
-      "β₁ = 0.9, β₂ = 0.999) steps about η_k whatever the gradient: at β = 0.05 nothing diverges, for every loss (Adam's doing, not the\n"
-      "loss's), but the values travel slowly towards Q* (src/mdp/README.md, mdp.risk).\n"
-      "Readings: the β⁻² scalings (all gradients → V − y as β → 0), synchronous sampling, and the missing softplus baseline (not read).\n"
+      "−100 fall). `learn_step` = adam (Adam per (h, s, a), β₁ = `learn_beta1` (0.9), β₂ = 0.999; the paper trains networks with Adam,\n"
+      "lr 10⁻⁴, β₁ = 0.99, a warm-up, a cosine decay and clipping, which we do not copy) steps about η_k whatever the gradient: at β = 0.05\n"
+      "nothing diverges, for every loss (Adam's doing, not the loss's), but the values travel slowly towards Q* (src/mdp/README.md, mdp.risk).\n"
+      "Readings: the β⁻² scalings of is_loss and emse (all four gradients → V − y as β → 0; softplus's is the paper's own, factor 2\n"
+      "included), synchronous sampling, Adam per table entry.\n"
       "The outer search / inner DP split, ties broken by the risk-neutral value, and γ = 1 with a finite horizon are our reading of\n"
       "the papers' abstracts and of Bäuerle & Ott (2011).";
   d.papers = {"B. Ávila Pires, M. Rowland, D. Borsa, Z. D. Guo, K. Khetarpal, A. Barreto, D. Abel, R. Munos, W. Dabney. Optimizing Return Distributions with Distributional Dynamic Programming. arXiv:2501.13028, JMLR 2025.",

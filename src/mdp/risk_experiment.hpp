@@ -50,13 +50,14 @@ struct RiskParams {
   double learn_rate = 0.5;   // η₀
   double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
   EntropicStep learn_step = EntropicStep::Sgd;  // SGD or Adam (risk_learning.hpp)
+  double learn_beta1 = AdamStep::kBeta1;       // Adam's β₁
 };
 
 // The world part of the parameters (risk_world.hpp).
 RiskWorldParams risk_world_params(const RiskParams& p);
 
 const std::vector<std::string>& risk_method_ids();   // risk_neutral, cvar, entropic
-const std::vector<std::string>& risk_learner_ids();  // is_loss, emse, sq_loss (EntropicLoss order)
+const std::vector<std::string>& risk_learner_ids();  // is_loss, emse, sq_loss, softplus (EntropicLoss order)
 
 // Everything exact for one parameter set: the world, its stock lattice, every method's policy and
 // return distribution (methods in risk_method_ids() order, whichever are shown).

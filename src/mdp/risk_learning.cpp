@@ -7,6 +7,46 @@
 #include "core/lab_math.hpp"
 
 namespace klab::mdp {
+namespace {
+
+constexpr double kPi2Over6 = 1.6449340668482264;  // π²/6 = Li₂(1)
+
+// σ(x) = 1/(1 + e^{−x}), with the exponential of −|x| only (no overflow at large |x|).
+double sigmoid(double x) {
+  if (x >= 0.0) return 1.0 / (1.0 + math::exp(-x));
+  const double e = math::exp(x);
+  return e / (1.0 + e);
+}
+
+// The softplus loss's ℓ·β² as a function of x = βδ, from t = e^{−|x|} ∈ (0, 1] only:
+//   x ≤ 0:  2x log(1 + eˣ) + 2 Li₂(−eˣ) + π²/6
+//   x > 0:  x² + 2x log(1 + e⁻ˣ) − 2 Li₂(−e⁻ˣ) − π²/6
+// (the second from the first by log(1 + eˣ) = x + log(1 + e⁻ˣ) and the inversion of Li₂ below −1).
+double softplus_loss_scaled(double x) {
+  const double t = math::exp(-std::fabs(x)), log1p_t = math::log1p(t), li = dilogarithm(-t);
+  return x <= 0.0 ? 2.0 * x * log1p_t + 2.0 * li + kPi2Over6 : x * x + 2.0 * x * log1p_t - 2.0 * li - kPi2Over6;
+}
+
+// The one-sample target y = r + max_a′ Q_{h+1}(s′, a′) of outcome o (next: Q_{h+1}, null at h = H − 1).
+double outcome_target(const Mdp& m, const StockLattice& L, const double* next, int o) {
+  const double w = next ? *std::max_element(next + m.first_pair[L.next[o]], next + m.first_pair[L.next[o] + 1]) : 0.0;
+  return static_cast<double>(L.units[o]) * L.quantum + w;
+}
+
+}  // namespace
+
+double dilogarithm(double z) {
+  if (z == 0.0) return 0.0;
+  if (z < -1.0) {  // inversion: Li₂(z) + Li₂(1/z) = −π²/6 − ½ log²(−z)
+    const double l = math::log(-z);
+    return -kPi2Over6 - 0.5 * l * l - dilogarithm(1.0 / z);
+  }
+  // Landen, z ∈ [−1, 0): Li₂(z) = −Li₂(w) − ½ log²(1 − z), w = z/(z − 1) ∈ (0, ½], Li₂(w) = Σ wᵏ/k².
+  const double w = z / (z - 1.0), l = math::log1p(-z);
+  double sum = 0.0, power = w;
+  for (int k = 1; power > 1e-17 * w; ++k, power *= w) sum += power / (static_cast<double>(k) * k);
+  return -sum - 0.5 * l * l;
+}
 
 double entropic_loss(EntropicLoss loss, double v, double y, double beta) {
   switch (loss) {
@@ -20,6 +60,8 @@ double entropic_loss(EntropicLoss loss, double v, double y, double beta) {
     }
     case EntropicLoss::Squared:
       return 0.5 * (v - y) * (v - y);
+    case EntropicLoss::Softplus:
+      return softplus_loss_scaled(beta * (v - y)) / (beta * beta);
   }
   return NAN;
 }
@@ -34,6 +76,8 @@ double entropic_loss_gradient(EntropicLoss loss, double v, double y, double beta
     }
     case EntropicLoss::Squared:
       return v - y;
+    case EntropicLoss::Softplus:
+      return 2.0 * (v - y) * sigmoid(beta * (v - y));
   }
   return NAN;
 }
@@ -55,7 +99,7 @@ void EntropicQLearner::sweep(Rng& rng) {
   const double eta = settings_.rate / math::pow(static_cast<double>(sweeps_) + 1.0, settings_.decay);
   const bool adam = settings_.step == EntropicStep::Adam;
   // Adam's bias corrections: every entry is updated once per sweep, so t = sweeps_ + 1 for all.
-  const AdamStep adam_step(sweeps_ + 1.0);
+  const AdamStep adam_step(sweeps_ + 1.0, settings_.adam_beta1);
   for (int h = L.horizon - 1; h >= 0; --h) {
     double* qh = q_.data() + static_cast<size_t>(h) * SA;
     const double* next = h + 1 < L.horizon ? q_.data() + static_cast<size_t>(h + 1) * SA : nullptr;
@@ -64,12 +108,7 @@ void EntropicQLearner::sweep(Rng& rng) {
       int o = L.first[i];
       double cumulative = L.prob[o];
       while (o + 1 < L.first[i + 1] && u >= cumulative) cumulative += L.prob[++o];  // the last outcome takes any remainder
-      double w = 0.0;  // max_a′ Q_{h+1}(s′, a′)
-      if (next) {
-        const int s = L.next[o];
-        w = *std::max_element(next + m.first_pair[s], next + m.first_pair[s + 1]);
-      }
-      const double y = static_cast<double>(L.units[o]) * L.quantum + w;
+      const double y = outcome_target(m, L, next, o);
       const double g = entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
       if (adam) {
         const size_t k = static_cast<size_t>(h) * SA + static_cast<size_t>(i);
@@ -81,6 +120,27 @@ void EntropicQLearner::sweep(Rng& rng) {
     }
   }
   ++sweeps_;
+}
+
+std::vector<double> loss_fixed_point(const Mdp& m, const StockLattice& L, EntropicLoss loss, double beta) {
+  const size_t SA = static_cast<size_t>(m.pairs());
+  std::vector<double> q(static_cast<size_t>(L.horizon) * SA, 0.0), y;
+  for (int h = L.horizon - 1; h >= 0; --h) {
+    const double* next = h + 1 < L.horizon ? q.data() + static_cast<size_t>(h + 1) * SA : nullptr;
+    for (int i = 0; i < m.pairs(); ++i) {
+      y.clear();
+      for (int o = L.first[i]; o < L.first[i + 1]; ++o) y.push_back(outcome_target(m, L, next, o));
+      double lo = *std::min_element(y.begin(), y.end()), hi = *std::max_element(y.begin(), y.end());
+      for (int k = 0; k < 100 && lo < hi; ++k) {
+        const double mid = 0.5 * (lo + hi);
+        double g = 0.0;
+        for (size_t j = 0; j < y.size(); ++j) g += L.prob[static_cast<size_t>(L.first[i]) + j] * entropic_loss_gradient(loss, mid, y[j], beta);
+        (g > 0.0 ? hi : lo) = mid;
+      }
+      q[static_cast<size_t>(h) * SA + static_cast<size_t>(i)] = 0.5 * (lo + hi);
+    }
+  }
+  return q;
 }
 
 double max_abs_error(const std::vector<double>& q, const std::vector<double>& reference) {

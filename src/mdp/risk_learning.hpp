@@ -16,9 +16,16 @@
 //                   its gradient carries e^{−2βV}, which explodes or vanishes with the scale of V)
 //   squared loss    ℓ = ½ (V − y)²,                             ∂ℓ/∂V = V − y
 //                   (risk-neutral TD, a reference: it learns E[y], the risk-neutral values, not CE_β)
-// The β⁻² scalings are ours: all three gradients tend to V − y as β → 0, so one step size means the
-// same for all. The paper's other baseline, a "softplus" loss from a heuristic stochastic
-// approximation, could not be read exactly and is not implemented.
+//   softplus        ℓ = 2δβ⁻¹ log(1 + e^{βδ}) + 2β⁻² Li₂(−e^{βδ}) + π²/(6β²),  δ = V − y,
+//                                                               ∂ℓ/∂V = 2δ σ(βδ),  σ(x) = 1/(1 + e^{−x})
+//                   (the paper's "SP" baseline, its eq. (SP), after Delétang et al. 2021: the loss whose
+//                   gradient is the stochastic-approximation rule of Mihatsch & Neuneier 2002; Li₂ is
+//                   Spence's dilogarithm, d/dδ Li₂(−e^{βδ}) = −β log(1 + e^{βδ}), ℓ(0) = 0. Not convex;
+//                   its fixed point E[δ σ(βδ)] = 0 is CE_β(y) only when y is Gaussian: for y ~ N(m, s²)
+//                   the root is V = m − βs²/2 (the integrand is odd there), for other targets it is biased)
+// The β⁻² scalings of the first two are ours: all four gradients tend to V − y as β → 0, so one step
+// size means the same for all. The softplus loss is the paper's own, factor 2 included (the paper does
+// not say whether its implementation keeps the 2; with it σ(0) = ½ makes the gradient → V − y too).
 //
 // Sampling (our choice for a tabular toy): synchronous Q-learning with a generative model: a sweep
 // draws one outcome (s′, r) ~ P(·|s, a) for every (h, s, a), from h = H − 1 down to 0, and takes one
@@ -28,26 +35,34 @@
 //
 // Step rule (`EntropicStep`): plain SGD, Q ← Q − η_k g (the default), or Adam (Kingma & Ba, ICLR 2015)
 // per table entry: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², Q ← Q − η_k m̂/(√v̂ + ε) with the bias
-// corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), t the entry's update count, β₁ = 0.9, β₂ = 0.999,
-// ε = 10⁻⁸. A reading: the paper trains networks with an adaptive optimiser (its exact optimiser and
-// settings could not be read); Adam's step is at most about η_k whatever the size of g, so the IS
-// gradient's e^{β(V−y)} cannot throw a value far off as one SGD step does at large β.
+// corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), t the entry's update count, β₂ = 0.999,
+// ε = 10⁻⁸, β₁ a setting (0.9 by default). A reading: the paper trains MLPs with Adam (lr 10⁻⁴,
+// β₁ = 0.99, β₂ = 0.999; App. B.1) with a linear warm-up, a cosine decay and clipped gradients, a
+// network's schedule that we do not copy into the table (η_k above instead); Adam's step is at most
+// about η_k whatever the size of g, so the IS gradient's e^{β(V−y)} cannot throw a value far off as
+// one SGD step does at large β.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "core/adam.hpp"
 #include "core/rng.hpp"
 #include "mdp/mdp.hpp"
 #include "mdp/risk.hpp"
 
 namespace klab::mdp {
 
-enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared };
+enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared, Softplus };
 enum class EntropicStep { Sgd, Adam };
 
 // The per-sample loss ℓ(V; y) and its derivative in V, at risk aversion β > 0 (formulas above).
 double entropic_loss(EntropicLoss loss, double v, double y, double beta);
 double entropic_loss_gradient(EntropicLoss loss, double v, double y, double beta);
+// Spence's dilogarithm Li₂(z) = −∫₀^z log(1 − u)/u du for z ≤ 0 (the softplus loss needs Li₂(−e^x), every
+// real x): Landen's identity Li₂(z) = −Li₂(z/(z − 1)) − ½ log²(1 − z) maps [−1, 0] to a series in
+// w = z/(z − 1) ∈ [0, ½], Σ wᵏ/k² summed while wᵏ > 10⁻¹⁷w (relative error a few 10⁻¹⁶, tested); below −1 the
+// inversion Li₂(z) = −π²/6 − ½ log²(−z) − Li₂(1/z).
+double dilogarithm(double z);
 
 struct EntropicLearnerSettings {
   EntropicLoss loss = EntropicLoss::ItakuraSaito;
@@ -55,6 +70,7 @@ struct EntropicLearnerSettings {
   double rate = 0.5;    // η₀
   double decay = 0.7;   // ω: η_k = η₀ / (k + 1)^ω
   EntropicStep step = EntropicStep::Sgd;
+  double adam_beta1 = AdamStep::kBeta1;  // Adam's β₁ (the paper's networks: 0.99)
 };
 
 // Tabular synchronous Q-learning of the entropic action values (H × SA, pair-indexed per step, as
@@ -78,6 +94,13 @@ class EntropicQLearner {
   int sweeps_ = 0;
   bool diverged_ = false;
 };
+
+// The fixed point of the learner's expected step for `loss`: Q_H = 0 and, from h = H − 1 down, each
+// Q_h(s, a) the root of Σ_o P(o) ∂ℓ/∂V(V, y_o), y_o = r_o + max_a′ Q_{h+1}(s′_o, a′), by bisection on
+// [min_o y_o, max_o y_o] (every loss's gradient is ≤ 0 at the low end and ≥ 0 at the high end). The
+// Itakura–Saito and EMSE losses give Q* (entropic_q_values), the squared loss the risk-neutral values,
+// the softplus loss its own biased values (its root need not be unique: bisection finds one).
+std::vector<double> loss_fixed_point(const Mdp& m, const StockLattice& lattice, EntropicLoss loss, double beta);
 
 // max |q − reference| over every entry (+∞ if any entry of q is not finite).
 double max_abs_error(const std::vector<double>& q, const std::vector<double>& reference);

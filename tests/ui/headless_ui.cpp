@@ -1335,6 +1335,31 @@ TEST_CASE("mdp.risk on every world: a grid's map or, off the grid, the policy ma
   }
 }
 
+TEST_CASE("mdp.risk with the softplus learner: the live view's learner panel and the Runs tab's learning plot list it") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#mdp.risk?learners=is_loss,softplus&horizon=15&episodes=400&sweeps=20").ok());
+  app.set_speed(200);
+  for (int f = 0; f < 30; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  size_t learners = 0;
+  for (const auto& r : plots)
+    if (r.id == "learners") learners = r.legend.size();
+  CHECK(learners == 2);  // is_loss and softplus
+  check_plots(plots, "live");
+  app.settings().runs = 2;
+  app.select_tab(klab::ui::Tab::Runs);
+  for (int f = 0; f < 2000 && !(app.runs_result() && !app.runs_busy()); ++f) ui.frame(app);
+  REQUIRE(app.runs_result() != nullptr);
+  ui.frame(app);
+  check_plots(recorded_frame(ui, app), "Runs tab");
+  const klab::plot::Figure fig = app.experiment().figure(*app.runs_result());
+  bool listed = false;
+  for (const auto& p : fig.plots)
+    for (const auto& l : p.lines) listed = listed || l.name.rfind("softplus: 0/2 runs diverged", 0) == 0;
+  CHECK(listed);
+}
+
 TEST_CASE("optim.halpern on DRO least squares: the regression weights' plane beside the natural residual") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();

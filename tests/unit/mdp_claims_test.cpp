@@ -1,4 +1,4 @@
-// The mdp chapter's claims (issue 7: claims 1 to 9), each through the Experiment the
+// The mdp chapter's claims (issue 7: claims 1 to 11), each through the Experiment the
 // user runs (`klab run mdp.<demo>` with the same parameters), with fixed seeds and statistical
 // margins (differences of means against standard errors, bounds that must hold in every run).
 // Run natively (the wasm test run skips the "claims" suite). Claim 1's independent SciPy
@@ -16,7 +16,9 @@
 #include "mdp/learning_experiment.hpp"
 #include "mdp/planning_experiment.hpp"
 #include "mdp/policy_iteration.hpp"
+#include "mdp/risk.hpp"
 #include "mdp/risk_experiment.hpp"
+#include "mdp/risk_learning.hpp"
 #include "mdp/robust_experiment.hpp"
 #include "mdp/safe_meta_experiment.hpp"
 #include "mdp/value_iteration.hpp"
@@ -279,5 +281,31 @@ TEST_SUITE("claims") {
     CHECK(emse_div.mean() == 1.0);
     CHECK(is.mean() < 0.5 * is_early.mean());
     CHECK(is.mean() + 3 * is.sem() < sq.mean() - 3 * sq.sem());
+  }
+
+  TEST_CASE("claim 11: on the cliff walk (targets with falls, not Gaussian) the softplus loss's fixed point is not Q*, and its learner's greedy policy falls short of the entropic optimum; the Itakura–Saito loss's fixed point is Q*") {
+    // mdp.risk defaults (slip 0.1, H = 25, β = 0.02, η_k = 0.5/(k + 1)^0.7): the exact fixed points of the
+    // learners' expected steps, then the softplus learner, 2 runs of 4,000 sweeps.
+    klab::mdp::RiskExperiment e;
+    const uint32_t runs = 2;
+    const BatchResult r = run_batch(e, {{"methods", "entropic"}, {"episodes", "10"}, {"learners", "softplus"}, {"sweeps", "4000"}}, 11, runs);
+    const auto sol = e.solution();
+    REQUIRE(sol);
+    const klab::mdp::Mdp& m = sol->world.mdp;
+    const klab::mdp::StockLattice& lattice = sol->lattice;
+    const std::vector<double> is_fixed = klab::mdp::loss_fixed_point(m, lattice, klab::mdp::EntropicLoss::ItakuraSaito, 0.02);
+    const std::vector<double> sp_fixed = klab::mdp::loss_fixed_point(m, lattice, klab::mdp::EntropicLoss::Softplus, 0.02);
+    const double sp_fixed_ce =
+        klab::mdp::certainty_equivalent(klab::mdp::return_distribution(m, lattice, klab::mdp::greedy_markov_policy(m, lattice.horizon, sp_fixed)), 0.02);
+    const double optimum = final_of(r, "entropic", "certainty_equivalent").mean();
+    const RunningStat &error = final_of(r, "softplus", "q_error"), &ce = final_of(r, "softplus", "certainty_equivalent");
+    MESSAGE("fixed points: max |Q − Q*| IS " << klab::mdp::max_abs_error(is_fixed, sol->entropic_q) << ", softplus " << klab::mdp::max_abs_error(sp_fixed, sol->entropic_q)
+                                             << " (its greedy policy's CE_β " << sp_fixed_ce << ", optimum " << optimum << "); the softplus learner after 4,000 sweeps: max |Q̂ − Q*| "
+                                             << error.mean() << " ± " << error.sem() << ", greedy CE_β " << ce.mean() << " ± " << ce.sem());
+    CHECK(klab::mdp::max_abs_error(is_fixed, sol->entropic_q) < 1e-9);
+    CHECK(klab::mdp::max_abs_error(sp_fixed, sol->entropic_q) > 5.0);
+    CHECK(sp_fixed_ce < optimum - 0.5);
+    CHECK(error.mean() - 3 * error.sem() > 5.0);
+    CHECK(ce.mean() + 3 * ce.sem() < optimum - 0.5);
   }
 }

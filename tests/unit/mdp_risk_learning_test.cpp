@@ -3,10 +3,13 @@
 // −(1/β) log mean e^{−βy} (closed form), the exponential MSE has the same minimiser and the squared
 // loss the mean; every gradient matches central finite differences; a learner stops without a crash
 // and reports divergence when its values overflow; Adam's first step and its stability at β = 0.05.
+// The softplus baseline: Li₂ against its series, its derivative and its inversion; the loss's value at
+// 0 and at −∞; its fixed point is CE_β for Gaussian targets and biased for a target with a fall.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -18,12 +21,14 @@ namespace {
 
 using klab::mdp::EntropicLoss;
 
-// The root of the mean gradient over the samples, by bisection on [lo, hi] (every loss here is convex in V).
-double minimiser(EntropicLoss loss, const std::vector<double>& y, double beta, double lo, double hi) {
+// The root of the mean gradient over the samples (weights w, or equal when empty), by bisection on
+// [lo, hi] (every loss's mean gradient is negative at lo and positive at hi; the softplus loss is not
+// convex, but a root of its mean gradient is its learner's fixed point).
+double minimiser(EntropicLoss loss, const std::vector<double>& y, double beta, double lo, double hi, const std::vector<double>& w = {}) {
   auto mean_gradient = [&](double v) {
     double g = 0.0;
-    for (double t : y) g += klab::mdp::entropic_loss_gradient(loss, v, t, beta);
-    return g / static_cast<double>(y.size());
+    for (size_t j = 0; j < y.size(); ++j) g += (w.empty() ? 1.0 / static_cast<double>(y.size()) : w[j]) * klab::mdp::entropic_loss_gradient(loss, v, y[j], beta);
+    return g;
   };
   for (int i = 0; i < 200; ++i) {
     const double mid = 0.5 * (lo + hi);
@@ -60,7 +65,7 @@ TEST_CASE("risk learning: the Itakura–Saito loss's minimiser is the certainty 
 }
 
 TEST_CASE("risk learning: each loss's gradient matches central finite differences") {
-  for (EntropicLoss loss : {EntropicLoss::ItakuraSaito, EntropicLoss::ExponentialMse, EntropicLoss::Squared})
+  for (EntropicLoss loss : {EntropicLoss::ItakuraSaito, EntropicLoss::ExponentialMse, EntropicLoss::Squared, EntropicLoss::Softplus})
     for (double beta : {0.02, 0.5})
       for (double v : {-20.0, -3.0, 1.5})
         for (double y : {-25.0, -2.0, 4.0}) {
@@ -71,7 +76,59 @@ TEST_CASE("risk learning: each loss's gradient matches central finite difference
         }
 }
 
-TEST_CASE("risk learning: a learner whose values overflow is marked diverged and stops; Q* is the entropic policy's") {
+TEST_CASE("risk learning: the dilogarithm Li₂(z), z ≤ 0: its series, Li₂(−1) = −π²/12, its derivative −log(1 − z)/z, the softplus loss at 0 and −∞") {
+  const double pi2 = 9.8696044010893586;  // π²
+  CHECK(klab::mdp::dilogarithm(0.0) == 0.0);
+  CHECK(klab::mdp::dilogarithm(-1.0) == doctest::Approx(-pi2 / 12).epsilon(1e-15));
+  for (double z : {-1e-6, -0.05, -0.3, -0.6}) {  // the defining series Σ zᵏ/k², alternating and fast here
+    double sum = 0.0, power = z;
+    for (int k = 1; k < 200; ++k, power *= z) sum += power / (static_cast<double>(k) * k);
+    CHECK_MESSAGE(klab::mdp::dilogarithm(z) == doctest::Approx(sum).epsilon(1e-14), "z " << z);
+  }
+  for (double z : {-0.2, -0.9, -1.0, -1.5, -40.0, -1e6}) {  // across the Landen and inversion branches
+    const double h = 1e-5 * std::fabs(z);
+    const double fd = (klab::mdp::dilogarithm(z + h) - klab::mdp::dilogarithm(z - h)) / (2.0 * h);
+    CHECK_MESSAGE(fd == doctest::Approx(-std::log1p(-z) / z).epsilon(1e-7), "z " << z);
+  }
+  for (double beta : {0.02, 1.0}) {
+    CHECK(klab::mdp::entropic_loss(EntropicLoss::Softplus, 3.0, 3.0, beta) == doctest::Approx(0.0).scale(1.0 / (beta * beta)).epsilon(1e-13));
+    // Far below the target the gradient 2δσ(βδ) vanishes and the loss flattens at π²/(6β²): not convex.
+    CHECK(klab::mdp::entropic_loss(EntropicLoss::Softplus, -2000.0 / beta, 0.0, beta) == doctest::Approx(pi2 / (6 * beta * beta)).epsilon(1e-12));
+    CHECK(klab::mdp::entropic_loss_gradient(EntropicLoss::Softplus, -2000.0 / beta, 0.0, beta) == 0.0);
+    CHECK(klab::mdp::entropic_loss_gradient(EntropicLoss::Softplus, 2000.0 / beta, 0.0, beta) == doctest::Approx(4000.0 / beta));
+  }
+}
+
+TEST_CASE("risk learning: the softplus loss's fixed point is CE_β = m − βs²/2 for a Gaussian target N(m, s²), and biased for a target with a fall") {
+  for (const auto& [beta, s] : std::vector<std::pair<double, double>>{{1.0, 1.0}, {0.5, 1.0}, {2.0, 1.0}, {1.0, 0.3}, {3.0, 1.0}}) {
+    // N(m, s²) by the trapezoidal rule on m ± 12s, 601 nodes: for a smooth integrand decaying like the
+    // Gaussian the rule's error is exponentially small (far below 10⁻¹² here).
+    const double m = 0.7;
+    const int n = 600;
+    std::vector<double> y(n + 1), w(n + 1);
+    const double step = 24.0 * s / n;
+    for (int j = 0; j <= n; ++j) {
+      const double u = -12.0 * s + step * j;
+      y[static_cast<size_t>(j)] = m + u;
+      w[static_cast<size_t>(j)] = step * std::exp(-0.5 * u * u / (s * s)) / (s * std::sqrt(2.0 * M_PI));
+    }
+    const double ce = m - 0.5 * beta * s * s;  // CE_β of a Gaussian
+    CAPTURE(beta);
+    CAPTURE(s);
+    CHECK(minimiser(EntropicLoss::Softplus, y, beta, m - 10.0, m + 10.0, w) == doctest::Approx(ce).epsilon(1e-9));
+    CHECK(minimiser(EntropicLoss::ItakuraSaito, y, beta, m - 10.0, m + 10.0, w) == doctest::Approx(ce).epsilon(1e-9));
+  }
+  // y = 0, or −10 with probability 0.1 (a fall), β = 0.5: CE_β = −2 log(0.9 + 0.1e⁵) = −5.513; the
+  // softplus root lies 2.86 below it (−8.371: here it over-weights the fall), the IS root on it.
+  const std::vector<double> y{0.0, -10.0}, w{0.9, 0.1};
+  const double beta = 0.5, ce = -std::log(0.9 + 0.1 * std::exp(5.0)) / beta;
+  CHECK(minimiser(EntropicLoss::ItakuraSaito, y, beta, -10.0, 0.0, w) == doctest::Approx(ce).epsilon(1e-12));
+  const double sp = minimiser(EntropicLoss::Softplus, y, beta, -10.0, 0.0, w);
+  CHECK(sp == doctest::Approx(-8.37085).epsilon(1e-5));
+  CHECK(ce - sp > 2.0);
+}
+
+TEST_CASE("risk learning: a learner whose values overflow is marked diverged and stops; the IS loss's fixed point is Q*, the softplus loss's is not") {
   klab::mdp::GridSpec g = klab::mdp::cliff_spec();
   g.slip = 0.1, g.discount = 1.0, g.horizon = 8, g.cliff_reward = -1000;
   const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
@@ -87,6 +144,10 @@ TEST_CASE("risk learning: a learner whose values overflow is marked diverged and
   CHECK(emse.diverged());
   CHECK(emse.sweeps() < 20);
   CHECK(klab::mdp::max_abs_error(emse.q(), q) == INFINITY);
+  // The fixed point of the IS learner's expected step is Q* (here at β = 0.3); the softplus learner's is not.
+  const std::vector<double> q_mild = klab::mdp::entropic_q_values(m, lattice.value(), 0.3);
+  CHECK(klab::mdp::max_abs_error(klab::mdp::loss_fixed_point(m, lattice.value(), EntropicLoss::ItakuraSaito, 0.3), q_mild) < 1e-9);
+  CHECK(klab::mdp::max_abs_error(klab::mdp::loss_fixed_point(m, lattice.value(), EntropicLoss::Softplus, 0.3), q_mild) > 1.0);
 }
 
 TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction; at β = 0.05 on the cliff SGD diverges, Adam does not") {
