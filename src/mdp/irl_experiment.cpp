@@ -39,7 +39,12 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
   t->integer("size", &P::size, 5, 2, 10).label("grid side").help("Open size × size grid, start in the bottom-left corner.");
   t->integer("horizon", &P::horizon, 10, 1, 50).label("horizon H").help("Steps per trajectory (finite horizon, undiscounted).");
   t->integer("features", &P::features, 4, 1, 8).label("features d").help("Reward features: indicators of d groups of cells (one more group has none).");
-  t->real("slip", &P::slip, 0.0, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction (0: deterministic, where MLE = Min-Max-IRL).");
+  t->real("slip", &P::slip, 0.0, 0.0, 1.0)
+      .label("slip")
+      .help("Probability that a move goes in a uniformly random direction (0 with wind 0: deterministic, where MLE = Min-Max-IRL).");
+  t->real("wind", &P::wind, 0.0, 0.0, 1.0)
+      .label("wind")
+      .help("Probability of being pushed one more cell north after a move, in the default grid as in a painted one (features stay those of the cells).");
   t->real("theta_scale", &P::theta_scale, 0.5, 0.0, 10.0).label("θ* scale").help("θ*_j = scale·N(0, 1), drawn from the world seed.");
   t->real("misspecification", &P::misspecification, 0.0, 0.0, 10.0)
       .label("misspecification ε")
@@ -106,6 +111,7 @@ Expected<IrlProblem> painted_irl_problem(const IrlParams& p, GridLayout* layout_
   if (!spec.ok()) return spec.status();
   GridSpec& g = spec.value();
   g.slip = p.slip;
+  g.wind = p.wind;
   g.discount = 1.0;
   g.horizon = p.horizon;
   GridLayout layout;
@@ -137,6 +143,7 @@ Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout_out) {
   g.rows.assign(static_cast<size_t>(n), std::string(static_cast<size_t>(n), '.'));
   g.rows[static_cast<size_t>(n - 1)][0] = 'S';
   g.slip = p.slip;
+  g.wind = p.wind;
   g.discount = 1.0;
   g.horizon = p.horizon;
   Expected<Grid> grid = build_gridworld(g);
@@ -390,15 +397,22 @@ void add_irl_rate_references(plot::Plot& kl, int features, double n0, double n1,
   if (y0 > 0) kl.lines.push_back(plot::reference_line("slope −1/2 (the slow rate), through the first point", {n0, n1}, {y0, y0 * std::sqrt(n0 / n1)}));
 }
 
+IrlExperiment::FigureWorld IrlExperiment::figure_world() const {
+  return figure_world_.get(static_cast<const Experiment&>(*this).params().version(), [&] {
+    FigureWorld w{std::to_string(p().size) + " × " + std::to_string(p().size) + " grid", p().features};
+    GridLayout painted;  // a painted grid's d: its distinct cell values
+    if (const Expected<IrlProblem> problem = p().grid.empty() ? Status::error("no grid") : irl_problem(p(), &painted); problem.ok())
+      w = {"painted " + std::to_string(painted.rows) + " × " + std::to_string(painted.cols) + " grid", problem.value().features};
+    return w;
+  });
+}
+
 plot::Figure IrlExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   const bool specified = p().misspecification == 0.0;
-  int features = p().features;  // a painted grid's d: its distinct cell values
-  std::string world = std::to_string(p().size) + " × " + std::to_string(p().size) + " grid";
-  GridLayout painted;
-  if (const Expected<IrlProblem> problem = p().grid.empty() ? Status::error("no grid") : irl_problem(p(), &painted); problem.ok())
-    features = problem.value().features, world = "painted " + std::to_string(painted.rows) + " × " + std::to_string(painted.cols) + " grid";
-  f.title = "IRL from n expert trajectories, " + world + ", H = " + std::to_string(p().horizon) + ", d = " + std::to_string(features) +
+  const FigureWorld world = figure_world();
+  const int features = world.features;
+  f.title = "IRL from n expert trajectories, " + world.name + ", H = " + std::to_string(p().horizon) + ", d = " + std::to_string(features) +
             (specified ? " (well specified)" : " (misspecified)") + ", " + std::to_string(r.runs_done) + " runs";
   const std::vector<double>& ns = r.layout.axes[0].x;
   const double d = features, n0 = ns.front(), n1 = ns.back();

@@ -13,6 +13,7 @@
 
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
+#include "core/versioned_cache.hpp"
 #include "mdp/feature_matching.hpp"
 #include "mdp/gridworld.hpp"
 #include "mdp/irl.hpp"
@@ -22,7 +23,7 @@ namespace klab::mdp {
 struct IrlParams {
   std::vector<std::string> methods;
   int size = 5, horizon = 10, features = 4;
-  double slip = 0.0, theta_scale = 0.5, misspecification = 0.0, theta_bound = 5.0;
+  double slip = 0.0, wind = 0.0, theta_scale = 0.5, misspecification = 0.0, theta_bound = 5.0;
   long long world_seed = 2;
   int n_min = 20, n_max = 2000, points = 10;
   int fm_iterations = 200;    // feature matching: projection iterations at most
@@ -33,11 +34,11 @@ struct IrlParams {
 const std::vector<std::string>& irl_method_ids();  // mle, bc, fm
 
 // The gridworld IRL problem of these parameters: an open size × size grid (start bottom-left,
-// moves with slip), horizon H; the cells shuffled by world_seed and dealt round-robin into
+// moves with slip, then a push one more cell north with probability wind: gridworld.hpp), horizon H; the cells shuffled by world_seed and dealt round-robin into
 // features + 1 groups, φ_j(s, a) = 1[s in group j] for j < d (the last group has no feature, so no
 // feature combination is constant); θ*_j = theta_scale·N(0, 1); r*(s, a) = θ*ᵀφ(s, a) +
 // misspecification·ψ(s) with ψ(s) ~ N(0, 1) per cell (not in the span of φ). With `grid` set, the
-// painted grid with the slip and H instead (irl_grid.hpp: features and θ* from its cell values; size,
+// painted grid with the slip, wind and H instead (irl_grid.hpp: features and θ* from its cell values; size,
 // features and theta_scale unused), plus the same misspecification·ψ(s) per cell. With `layout`,
 // also the grid's layout (for drawing).
 Expected<IrlProblem> irl_problem(const IrlParams& p, GridLayout* layout = nullptr);
@@ -119,6 +120,16 @@ class IrlExperiment final : public ExperimentOf<IrlParams, IrlExperiment> {
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+
+ private:
+  // The figure title's world and d: a painted grid's problem is built once per parameter version,
+  // not on every frame of the Runs tab.
+  struct FigureWorld {
+    std::string name;  // "5 × 5 grid", "painted 4 × 5 grid"
+    int features = 0;
+  };
+  FigureWorld figure_world() const;
+  VersionedCache<FigureWorld> figure_world_;
 };
 
 DemoInfo irl_demo();

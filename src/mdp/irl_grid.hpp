@@ -23,7 +23,7 @@ constexpr int kMaxIrlGridFeatures = 8;  // distinct non-zero cell values: the `f
 // v(X) of every cell (rows·cols, row-major; 0 on walls).
 std::vector<double> cell_entry_values(const GridSpec& g);
 
-// The IRL problem of painted grid `g` (its slip, horizon and γ = 1 set by the caller): features,
+// The IRL problem of painted grid `g` (its slip, wind, horizon and γ = 1 set by the caller): features,
 // θ* and r* = θ*ᵀφ as above, state_group filled, state_extra 0. Refused, with the reason: more than
 // kMaxIrlGridStates open cells, no non-zero value or more than kMaxIrlGridFeatures of them, no open
 // cell of value 0, a value beyond the parameter bound B (θ* must lie in the class ‖θ‖_∞ ≤ B).

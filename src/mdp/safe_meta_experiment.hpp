@@ -24,7 +24,7 @@ namespace klab::mdp {
 struct SafeMetaParams {
   std::vector<std::string> methods;
   int size = 6, hazards = 4;
-  double slip = 0.1, gamma = 0.8, budget = 0.1;
+  double slip = 0.1, wind = 0.0, gamma = 0.8, budget = 0.1;
   int train_tasks = 10, test_tasks = 16, meta_iterations = 60, adapt_steps = 10, pd_iterations = 20;
   double meta_step = 1.0, adapt_step = 5.0, margin = 0.3, dual_step = 20.0;
   Certificate certificate = Certificate::Bound;

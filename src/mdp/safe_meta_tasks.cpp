@@ -51,6 +51,7 @@ Expected<Grid> painted_task_grid(const MetaTaskSpec& spec, int goal_cell, const 
   for (int cell : hazards) g.rows[static_cast<size_t>(cell / cols)][static_cast<size_t>(cell % cols)] = 'H';
   g.cell_rewards.push_back({goal_cell / cols, goal_cell % cols, g.goal_reward});
   g.slip = spec.slip;
+  g.wind = spec.wind;
   g.discount = spec.gamma;
   g.horizon = 0;
   Expected<Grid> built = build_gridworld(g);
@@ -99,6 +100,7 @@ Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std
   g.rows[static_cast<size_t>(n - 1)][0] = 'S';
   for (int cell : hazards) g.rows[static_cast<size_t>(cell / n)][static_cast<size_t>(cell % n)] = 'H';
   g.slip = spec.slip;
+  g.wind = spec.wind;
   g.hazard_cost = 1.0;
   g.cell_rewards = {{goal_cell / n, goal_cell % n, 1.0}};
   g.discount = spec.gamma;

@@ -225,7 +225,6 @@ void WorldEditor::load_file(ParamSet& params, const ui::PickedFile& file) {
     }
     open_ = true;
     note += " (" + std::to_string(u.spec.rows.size()) + " × " + std::to_string(u.spec.rows[0].size()) + ").";
-    if (u.spec.wind != 0.0 && params.find("wind") < 0) note += " Its wind " + short_number(u.spec.wind) + " is not used: this demo has no wind.";
     discount = u.spec.discount, file_horizon = u.spec.horizon;
   } else {
     // Any tabular MDP: the world parameter mdp_file names it (a browser upload: the copy this tab keeps).

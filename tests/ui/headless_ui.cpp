@@ -26,6 +26,7 @@
 #include "mdp/grid_edit.hpp"
 #include "mdp/mdp_json.hpp"
 #include "mdp/presets.hpp"
+#include "mdp/safe_meta_tasks.hpp"
 #include "ui/app.hpp"
 #include "ui/platform.hpp"
 #include "ui/plot.hpp"
@@ -1195,7 +1196,15 @@ TEST_CASE("the gridworld editor in mdp.safe_meta and mdp.irl: a stroke on the sh
     REQUIRE(painted.ok());
     CHECK(painted.value().rows[4] == (meta ? ".###HG" : ".###...."));
     CHECK(app.view()->steps_done() > 0.0);  // the restarted view plays the painted world
-    REQUIRE(ps.set_texts({{"grid", ""}}).ok());
+    // A file's slip and wind go to the demo's parameters of those names (as in the other demos).
+    klab::mdp::GridSpec windy = klab::mdp::meta_default_grid(5);
+    windy.slip = 0.1, windy.wind = 0.25;
+    const std::string file = klab::mdp::gridworld_to_json(windy);
+    klab::ui::offer_file({"windy.json", file, static_cast<long long>(file.size())});
+    ui.frame(app);
+    CHECK(ps.text(grid_key) == klab::mdp::grid_param_text(klab::mdp::meta_default_grid(5)));
+    CHECK(ps.text(static_cast<size_t>(ps.find("wind"))) == "0.25");
+    REQUIRE(ps.set_texts({{"grid", ""}, {"wind", "0"}}).ok());
   }
 }
 

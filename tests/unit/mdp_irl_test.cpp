@@ -1,7 +1,8 @@
 // mdp.irl's estimator against known answers: the analytic gradient of the IRL loss equals finite
 // differences, the population MLE recovers θ* when well specified, the trajectory KL is zero for
 // equal policies and ½δᵀHδ to second order, sampled visit counts follow the exact occupancy, a
-// painted grid's features reproduce its reward, and bad parameters are refused with the parameter named.
+// painted grid's features reproduce its reward (with wind too: the wind changes only the kernel), and bad
+// parameters are refused with the parameter named.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -153,4 +154,55 @@ TEST_CASE("mdp.irl on a painted grid: one feature per distinct cell value, θ* =
   mdp::GridSpec full = mdp::blank_grid(2, 2);
   full.step_reward = -0.1;
   CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(full)}}).message(), "no open cell pays 0"));
+}
+
+TEST_CASE("mdp.irl with wind: a push one cell north after a move, in the default grid and a painted one; features and θ* unchanged; the population MLE still recovers θ*") {
+  mdp::IrlParams p;  // 5 × 5, start (4, 0) = cell and state 20, slip 0
+  const klab::Expected<mdp::IrlProblem> calm = mdp::irl_problem(p);
+  p.wind = 0.3;
+  const klab::Expected<mdp::IrlProblem> windy = mdp::irl_problem(p);
+  REQUIRE(calm.ok());
+  REQUIRE(windy.ok());
+  const mdp::Mdp& m = windy.value().mdp;
+  const auto prob = [&](int s, int a, int t) {
+    const int i = m.first_pair[s] + a;
+    for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e)
+      if (m.next_state[e] == t) return m.next_prob[static_cast<size_t>(e)];
+    return 0.0;
+  };
+  CHECK(prob(20, 1, 21) == doctest::Approx(0.7).epsilon(1e-15));  // east, then
+  CHECK(prob(20, 1, 16) == doctest::Approx(0.3).epsilon(1e-15));  // pushed north
+  CHECK(prob(2, 0, 2) == 1.0);                                    // top row, north: blocked twice
+  for (int i = 0; i < m.pairs(); ++i) {
+    double total = 0.0;
+    for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) total += m.next_prob[static_cast<size_t>(e)];
+    CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
+  }
+  CHECK(windy.value().phi == calm.value().phi);  // indicators of the current cell
+  CHECK(windy.value().theta_star == calm.value().theta_star);
+  CHECK(windy.value().true_reward == calm.value().true_reward);
+  const mdp::IrlProblem& pr = windy.value();
+  const std::vector<double> w = mdp::occupancy_finite(pr.mdp, mdp::soft_optimal_policy(pr.mdp, pr.true_reward));
+  CHECK((mdp::fit_irl_mle(pr, w, Eigen::VectorXd::Zero(pr.features), 5.0) - pr.theta_star).norm() < 1e-7);
+
+  // A painted grid: φ_j = P(X ∈ group j | s, a) with the wind, so Φθ* is still the windy world's r − c.
+  mdp::GridSpec g = mdp::blank_grid(4, 5);
+  g.rows[1] = ".#H..";
+  p.grid = mdp::grid_param_text(g);
+  p.horizon = 6;
+  const klab::Expected<mdp::IrlProblem> painted = mdp::irl_problem(p);
+  REQUIRE_MESSAGE(painted.ok(), painted.status().message());
+  g.wind = 0.3, g.discount = 1.0, g.horizon = 6;
+  const mdp::Mdp world = mdp::build_gridworld(g).value().mdp;
+  REQUIRE(painted.value().mdp.pairs() == world.pairs());
+  CHECK(painted.value().mdp.next_prob == world.next_prob);
+  const Eigen::VectorXd r = painted.value().phi * painted.value().theta_star;
+  double worst = 0.0;
+  for (int i = 0; i < world.pairs(); ++i) worst = std::max(worst, std::fabs(r[i] - (world.reward[static_cast<size_t>(i)] - world.cost[static_cast<size_t>(i)])));
+  CHECK(worst < 1e-12);
+  // The parameter: in [0, 1], refused by name, with or without a grid.
+  mdp::IrlExperiment e;
+  CHECK(contains(e.params().set_texts({{"wind", "1.5"}}).message(), "parameter 'wind' must be"));
+  CHECK(e.params().set_texts({{"wind", "0.2"}}).ok());
+  CHECK(e.params().set_texts({{"grid", p.grid}, {"wind", "1"}}).ok());
 }

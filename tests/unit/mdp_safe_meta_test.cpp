@@ -2,8 +2,8 @@
 // the CPO bound is an upper bound on the exact cost of every tilted policy, a safe step from a
 // feasible policy is certified and feasible (exactly evaluated), the unconstrained step is the
 // λ = 0 tilt, meta-training makes the meta-policy feasible on its training tasks, a painted grid is
-// the tasks' layout (the default, painted, draws the default's tasks), and bad parameters are
-// refused with the parameter named.
+// the tasks' layout (the default, painted, draws the default's tasks), wind pushes one cell north
+// after a move (painted or not), and bad parameters are refused with the parameter named.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -197,4 +197,52 @@ TEST_CASE("safe meta tasks on a painted grid: the default painted draws the defa
   mdp::GridSpec no_goal = g;
   no_goal.rows[0][5] = '.', no_goal.rows[4][5] = '.';
   CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(no_goal)}}).message(), "parameter 'grid': no goal cell"));
+}
+
+namespace {
+
+// P(t | s, a) of pair first_pair[s] + a (0 when t is not a successor).
+double transition(const mdp::Mdp& m, int s, int a, int t) {
+  const int i = m.first_pair[s] + a;
+  for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e)
+    if (m.next_state[e] == t) return m.next_prob[static_cast<size_t>(e)];
+  return 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("safe meta tasks with wind: after a move a push one cell north with probability wind; rows sum to 1; painted or not, the same kernel") {
+  mdp::MetaTaskSpec spec;  // 6 × 6, start (5, 0) = cell and state 30 (an open grid: states are cells)
+  spec.slip = 0.0;
+  const std::vector<int> hazards{8, 15};
+  const mdp::Mdp calm = mdp::meta_task_mdp(spec, 5, hazards).value();
+  CHECK(transition(calm, 30, 1, 31) == 1.0);  // east, no wind: one cell east
+  spec.wind = 0.3;
+  const mdp::Mdp windy = mdp::meta_task_mdp(spec, 5, hazards).value();
+  CHECK(transition(windy, 30, 1, 31) == doctest::Approx(0.7).epsilon(1e-15));  // east, then
+  CHECK(transition(windy, 30, 1, 25) == doctest::Approx(0.3).epsilon(1e-15));  // pushed north
+  CHECK(transition(windy, 30, 3, 30) == doctest::Approx(0.7).epsilon(1e-15));  // west: the border blocks the move, not the push
+  CHECK(transition(windy, 30, 3, 24) == doctest::Approx(0.3).epsilon(1e-15));
+  CHECK(transition(windy, 2, 0, 2) == 1.0);  // top row, north: the border blocks both
+  for (int i = 0; i < windy.pairs(); ++i) {
+    double total = 0.0;
+    for (int e = windy.first_next[i]; e < windy.first_next[i + 1]; ++e) total += windy.next_prob[static_cast<size_t>(e)];
+    CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
+  }
+  // The default distribution painted, with wind and slip, draws the same tasks as the open grid's.
+  spec.slip = 0.1;
+  mdp::MetaTaskSpec painted = spec;
+  painted.painted = mdp::meta_default_grid(spec.size);
+  const std::vector<mdp::MetaTask> a = tasks(spec, 1, 2), b = tasks(painted, 1, 2);
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i].mdp.next_prob == a[i].mdp.next_prob);
+    CHECK(b[i].mdp.reward == a[i].mdp.reward);
+    CHECK(b[i].optimum_reward == a[i].optimum_reward);
+  }
+  CHECK(a[0].mdp.next_prob != tasks(mdp::MetaTaskSpec{}, 1, 1)[0].mdp.next_prob);  // the wind changed the kernel
+  // The parameter: in [0, 1], refused by name; it reaches the tasks.
+  mdp::SafeMetaExperiment e;
+  CHECK(contains(e.params().set_texts({{"wind", "1.5"}}).message(), "parameter 'wind' must be"));
+  REQUIRE(e.params().set_texts({{"wind", "0.2"}}).ok());
+  CHECK(mdp::safe_meta_task_spec(e.p()).value().wind == 0.2);
 }
