@@ -10,9 +10,9 @@
 //   * V_k and V_{k+1} (2·S doubles) sit in shared memory when they fit (S ≤ 2,800), so the gathers
 //     V(s′) of a backup never leave the SM; per (s, a, s′) term a backup then reads p and s′ (12 B,
 //     from L1/L2: one MDP of the default size, S = 50, A = 4, 5 successors, is 12 KB) and one shared
-//     double. At ~30 TB/s of L1 that is ~2·10¹² terms/s, i.e. ~10¹¹ state backups/s at 20 terms a
-//     state, halved by the greedy pass each iteration pays (reference_state: the policy and the
-//     residual the CPU records, with the CPU's literal sums).
+//     double: ~20 B a term. At ~30 TB/s of L1 that is ~1.5·10¹² terms/s, i.e. ~7·10¹⁰ state backups/s
+//     at 20 terms a state (~3·10¹¹ (s, a) backups/s), halved by the greedy pass each iteration pays
+//     (reference_state: the policy and the residual the CPU records, with the CPU's literal sums).
 //   * Threads per block: the states rounded up to a power of two, 32 … 256 (S = 50 → 64 threads,
 //     14 idle); larger MDPs stride. The policy log stays in global memory (written on a change only).
 //   * Chunks: at most kMaxLogBytes of policy logs (and of iterates where they do not fit in shared
