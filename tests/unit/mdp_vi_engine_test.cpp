@@ -2,7 +2,8 @@
 // pooled MDPs, the code the GPU kernel runs, with a team of one) and the records filled from it
 // (planning_cuda.cpp: the host's policy evaluations, PlanRecorder) against the CPU engine
 // (PlanningExperiment's cursor: Planner), run by run: every curve point and final value bit for
-// bit. A GPU session then only has to show that the GPU computes what this host twin computes
+// bit; and vi_run by a team of host threads (the block's barrier and reductions) against the team
+// of one. A GPU session then only has to show that the GPU computes what this host twin computes
 // (tests/cuda/mdp_vi_cuda_test.cpp).
 #include <doctest/doctest.h>
 
