@@ -55,8 +55,7 @@ const std::vector<EngineCase> kEngines = {
      "value iteration on random MDPs (S = 50, A = 4, 5 successors, a new MDP per run), K = 1000; an iteration = a sweep of 50 "
      "state backups plus the greedy pass; end to end it includes the host's work per run (the MDP, V*, the exact evaluation of each "
      "greedy policy): estimate bounded by that host work, a few times the CPU engine on all cores; the kernels alone (tests/cuda/"
-     "mdp_vi_cuda_test.cpp, part 3): issue 7's target >= 1e11 backups/s = 2e9 iterations/s (src/mdp/README.md, CUDA)",
-     "mdp.planning.vi"},
+     "mdp_vi_cuda_test.cpp, part 3): issue 7's target >= 1e11 backups/s = 2e9 iterations/s (src/mdp/README.md, CUDA)"},
     {"offline.edge_of_reach", {}, 2000, 200,
      "the defaults (mopo, ravl N = 10, full horizon; 200 x 250 Q updates each), the exact evaluation of 41 greedy policies per "
      "learner on the host's cores; estimate: bounded by the host evaluations, about 2-4x the CPU engine on all cores "

@@ -11,9 +11,8 @@
 #      configure fails, one direct nvcc command builds the bandits CUDA test instead (fallback);
 #   3. build the CUDA tests and benchmarks of both with all cores;
 #   4. run them with KLAB_REQUIRE_GPU=1 (a missing GPU is then a failure, not a skip): the RNG
-#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, blackbox.nsga2's, mdp.learning's,
-#      mdp.planning's (value iteration), offline.edge_of_reach's and offline.dice's engines against
-#      their CPU twins;
+#      kernel, bandits.regret's, diffusion.samplers', blackbox.es's, blackbox.nsga2's, mdp.learning's and
+#      offline.edge_of_reach's and offline.dice's engines against their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
 #   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
@@ -127,7 +126,6 @@ cuda_targets+=(klab_offline_cuda_tests)  # offline.edge_of_reach's engine
 cuda_targets+=(klab_blackbox_nsga2_cuda_tests)  # blackbox.nsga2's engine (its steps: the blackbox.nsga2 blocks below)
 cuda_targets+=(klab_optim_cuda_tests)  # optim.mixture's engine (src/optim/mixture_engine.cu)
 cuda_targets+=(klab_offline_dice_cuda_tests)  # offline.dice's engine (its steps: the offline.dice blocks below)
-cuda_targets+=(klab_mdp_vi_cuda_tests)  # mdp.planning's batched value iteration (its steps: the mdp.planning blocks below)
 declare -A build_ok
 configure_ok=1
 for variant in release strict; do
@@ -183,12 +181,6 @@ done
 for variant in release strict; do
   [ -n "${build_ok[$variant]:-}" ] || continue
   DETAIL_GREP="FAIL|SKIP|differ|steps/s" step "test $variant: offline.dice CPU = GPU" 120 "build/gpu-$variant/tests/klab_offline_dice_cuda_tests"
-done
-
-# ---- 4, mdp.planning: batched value iteration (src/mdp/vi_engine.cu) against the host twin and the CPU engine (about 5-20 s per build) ----
-for variant in release strict; do
-  [ -n "${build_ok[$variant]:-}" ] || continue
-  DETAIL_GREP="FAIL|SKIP|differ|backups/s" step "test $variant: mdp.planning VI CPU = GPU" 120 "build/gpu-$variant/tests/klab_mdp_vi_cuda_tests"
 done
 
 # ---- 5. sm_90 machine code ---------------------------------------------------------------------
@@ -251,14 +243,6 @@ fi
 if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
   DETAIL_GREP="ERROR SUMMARY" step "memcheck: offline.dice test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
     build/gpu-release/tests/klab_offline_dice_cuda_tests --quick
-fi
-
-# ---- 6, mdp.planning: memcheck and racecheck (shared memory, __syncthreads) on its small test ----
-if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
-  DETAIL_GREP="ERROR SUMMARY" step "memcheck: mdp.planning VI test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-    build/gpu-release/tests/klab_mdp_vi_cuda_tests --quick
-  DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: mdp.planning VI test --quick" 120 compute-sanitizer --tool racecheck \
-    --error-exitcode 3 build/gpu-release/tests/klab_mdp_vi_cuda_tests --quick
 fi
 
 # ---- 7. throughput ---------------------------------------------------------------------------
@@ -339,13 +323,6 @@ if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]
   dice_cmp() { cli_cmp "$1" "$2" offline.dice "offline.dice defaults, 32 runs" --runs 32; }
   export -f dice_cmp
   step "cli strict: offline.dice cuda = cpu, bytes" 60 bash -c 'dice_cmp strict 1'
-fi
-
-# ---- 8, mdp.planning: klab run --backend cuda (vi) against --backend cpu (strict build: byte-identical) ----
-if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
-  planning_cmp() { cli_cmp "$1" "$2" mdp.planning "mdp.planning, vi on random MDPs, 64 runs" --set methods=vi --runs 64; }
-  export -f planning_cmp
-  step "cli strict: mdp.planning vi cuda = cpu, bytes" 60 bash -c 'planning_cmp strict 1'
 fi
 
 # ---- the table ---------------------------------------------------------------------------------
