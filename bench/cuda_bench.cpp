@@ -52,6 +52,11 @@ const std::vector<EngineCase> kEngines = {
     {"mdp.learning", {{"methods", "q_learning"}, {"episodes", "1000"}}, 100000, 2000,
      "Q-learning on RiverSwim (S = 6, A = 2), K = 1000 episodes of H = 20, a step = one environment step with its update; "
      "issue 7's target on an H100/H200: >= 5e9 steps/s (one thread per run, tables in L1/L2; src/mdp/README.md, CUDA)"},
+    {"mdp.planning", {{"methods", "vi"}, {"iterations", "1000"}}, 20000, 400,
+     "value iteration on random MDPs (S = 50, A = 4, 5 successors, a new MDP per run), K = 1000; an iteration = a sweep of 50 "
+     "state backups plus the greedy pass; end to end it includes the host's work per run (the MDP, V*, the exact evaluation of each "
+     "greedy policy): estimate bounded by that host work, a few times the CPU engine on all cores; the kernels alone (tests/cuda/"
+     "mdp_vi_cuda_test.cpp, part 3): issue 7's target >= 1e11 backups/s = 2e9 iterations/s (src/mdp/README.md, CUDA)"},
     {"offline.edge_of_reach", {}, 2000, 200,
      "the defaults (mopo, ravl N = 10, full horizon; 200 x 250 Q updates each), the exact evaluation of 41 greedy policies per "
      "learner on the host's cores; estimate: bounded by the host evaluations, about 2-4x the CPU engine on all cores "

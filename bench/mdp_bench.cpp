@@ -12,6 +12,10 @@
 //   4. the CUDA engine's world pool on the host (learning_cuda.hpp: td_world_pool): the worlds of
 //      `klab run mdp.learning --set world=random --runs 4096 --backend cuda` built and solved before
 //      the GPU starts, on one thread against blocks of 16 runs on every core (checked equal first).
+//   5. mdp.planning's batched VI engine (planning_cuda.hpp): per run at the defaults with vi, the CPU
+//      engine's whole run against the host's share under --backend cuda (the MDP and V*, then the
+//      records: an exact evaluation per greedy policy) and the iterations the GPU takes over (timed
+//      by the host twin); checked equal first (the last run's record).
 // Usage: mdp_bench [--quick]    (prints figures; asserts nothing)
 #include <chrono>
 #include <cmath>
@@ -21,6 +25,7 @@
 
 #include "core/batch.hpp"
 #include "mdp/learning_cuda.hpp"
+#include "mdp/planning_cuda.hpp"
 #include "mdp/presets.hpp"
 #include "mdp/safe_adaptation.hpp"
 #include "mdp/safe_meta_training.hpp"
@@ -169,5 +174,47 @@ int main(int argc, char** argv) {
               pool_runs);
   std::printf("  1 thread %.1f ms; blocks of 16 runs on %d threads %.1f ms (x%.2f; %.1f us per world on one thread; pools equal)\n", 1e3 * serial,
               cores, 1e3 * parallel, serial / parallel, 1e6 * serial / pool_runs);
+
+  // [5] mdp.planning's batched VI engine: the host's share of a run against the whole CPU run.
+  PlanningExperiment planning;
+  if (!planning.params().set_texts({{"methods", "vi"}}).ok()) return 1;
+  const klab::RunLayout layout = planning.layout();
+  const klab::Expected<ViBatchConfig> vi = vi_batch_config(planning);
+  const uint32_t vi_runs = quick ? 20 : 200;
+  klab::RunRecord cpu(layout), host(layout);
+  double cpu_secs = 1e300, pool_secs = 1e300, twin_secs = 1e300, fill_secs = 1e300;
+  bool vi_equal = vi.ok();
+  for (int rep = 0; rep < 3 && vi_equal; ++rep) {
+    auto t = Clock::now();
+    for (uint32_t r = 0; r < vi_runs; ++r) cpu.clear(), planning.run(1, r, layout, cpu);
+    cpu_secs = std::min(cpu_secs, seconds_since(t));
+    t = Clock::now();
+    const klab::Expected<ViWorldPool> pool = vi_world_pool(planning, 1, 0, vi_runs, 1);
+    pool_secs = std::min(pool_secs, seconds_since(t));
+    std::vector<ViOutcome> outcome;
+    std::vector<int> log;
+    t = Clock::now();
+    run_vi_batch_host(vi.value(), pool.value(), vi_runs, &outcome, &log);
+    twin_secs = std::min(twin_secs, seconds_since(t));
+    const size_t stride = static_cast<size_t>(vi.value().max_policies + 1) * pool.value().max_states();
+    t = Clock::now();
+    for (uint32_t r = 0; r < vi_runs; ++r) {
+      host.clear();
+      fill_vi_record(planning, layout, vi.value(), pool.value(), r, outcome[r], log.data() + r * stride, 1, r, host);
+    }
+    fill_secs = std::min(fill_secs, seconds_since(t));
+    cpu.clear(), planning.run(1, vi_runs - 1, layout, cpu);  // the last run: both records must be equal
+    vi_equal = std::memcmp(cpu.curves().data(), host.curves().data(), cpu.curves().size() * sizeof(double)) == 0 &&
+               std::memcmp(cpu.finals().data(), host.finals().data(), cpu.finals().size() * sizeof(double)) == 0;
+  }
+  if (!vi_equal) {
+    std::printf("MISMATCH: mdp.planning's VI engine (host twin) differs from the CPU engine\n");
+    return 1;
+  }
+  std::printf("\nmdp.planning --set methods=vi (random MDPs, S = 50, A = 4, b = 5, K = 300), %u runs, one thread, best of 3, per run:\n", vi_runs);
+  std::printf("  CPU engine %.0f us; under --backend cuda the host does the MDP + V* %.0f us and the records (policy evaluations) %.0f us,\n"
+              "  the GPU the iterations (host twin: %.0f us on this core): host share %.0f%% of the CPU run, end-to-end ceiling x%.1f per core\n",
+              1e6 * cpu_secs / vi_runs, 1e6 * pool_secs / vi_runs, 1e6 * fill_secs / vi_runs, 1e6 * twin_secs / vi_runs,
+              100.0 * (pool_secs + fill_secs) / cpu_secs, cpu_secs / (pool_secs + fill_secs));
   return 0;
 }

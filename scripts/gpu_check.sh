@@ -138,6 +138,8 @@ engines=(
   "blackbox.es|klab_blackbox_cuda_tests|0|blackbox.es|--runs 64"
   "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|0|blackbox.nsga2|--runs 64"
   "mdp.learning|klab_mdp_cuda_tests|0|mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
+  # value iteration batched over MDPs, a block per MDP, the iterates in shared memory
+  "mdp.planning|klab_mdp_vi_cuda_tests|1|mdp.planning|--set methods=vi --runs 64"
   "offline.edge_of_reach|klab_offline_cuda_tests|0|offline.edge_of_reach|--runs 32"
   "offline.dice|klab_offline_dice_cuda_tests|0|offline.dice|--runs 32"
   # entropic SMD on 1-D bumps over 2 chunks of 256 components

@@ -14,6 +14,7 @@
 #include "core/status.hpp"
 #include "mdp/episodic.hpp"
 #include "mdp/td_learning.hpp"
+#include "mdp/world_pool.hpp"
 
 namespace klab::mdp {
 
@@ -42,18 +43,7 @@ struct TdWorld {
 };
 
 // The worlds of runs first_run .. first_run + runs − 1 (runs that share a world share its entry).
-struct TdWorldPool {
-  std::vector<TdWorld> worlds;
-  std::vector<int> ints;
-  std::vector<double> reals;
-  std::vector<char> flags;
-  std::vector<uint32_t> world_of_run;  // run first_run + r → worlds[world_of_run[r]]
-  int max_pairs() const {
-    int m = 0;
-    for (const TdWorld& w : worlds) m = w.pairs > m ? w.pairs : m;
-    return m;
-  }
-};
+using TdWorldPool = WorldPool<TdWorld>;
 
 // The pool's arrays wherever they live (host or device).
 struct TdPoolView {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mdp/backup.hpp"
+
 namespace klab::mdp {
 
 Policy uniform_policy(const Mdp& m) {
@@ -93,11 +95,8 @@ Eigen::VectorXd evaluate_iterative(const Mdp& m, const Policy& pi, const std::ve
 
 Eigen::VectorXd q_from_v(const Mdp& m, const Eigen::VectorXd& v, const std::vector<double>& signal) {
   Eigen::VectorXd q(m.pairs());
-  for (int i = 0; i < m.pairs(); ++i) {
-    double sum = 0.0;
-    for (int e = m.first_next[i]; e < m.first_next[i + 1]; ++e) sum += m.next_prob[e] * v[m.next_state[e]];
-    q[i] = signal[static_cast<size_t>(i)] + m.discount * sum;
-  }
+  const MdpView mv = view(m);
+  for (int i = 0; i < m.pairs(); ++i) q[i] = pair_backup(mv, signal.data(), v.data(), i);
   return q;
 }
 

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "core/flat_pool.hpp"
-#include "core/parallel_for.hpp"
 #include "core/ordered_batch.hpp"
 #include "mdp/episodic_problem.hpp"
+#include "mdp/world_pool_build.hpp"
 
 namespace klab::mdp {
 
@@ -79,67 +79,21 @@ Status build_pool(const LearningExperiment& e, int horizon, double gamma, uint64
   return {};
 }
 
-// Where a block's part starts in the whole pool: its worlds, ints, reals and flags.
-struct PartAt {
-  size_t worlds = 0, ints = 0, reals = 0, flags = 0;
-};
-
-// Copies `part` (the runs of one block) into `pool` at `at`, its offsets shifted by as much: the
-// entries a single build_pool over all the runs makes. `pool` is sized already; parts touch
-// disjoint ranges, so blocks are placed on several threads at once.
-void place_part(TdWorldPool& pool, const TdWorldPool& part, const PartAt& at, size_t first_run) {
-  const long long ints = static_cast<long long>(at.ints), reals = static_cast<long long>(at.reals), flags = static_cast<long long>(at.flags);
-  for (size_t i = 0; i < part.worlds.size(); ++i) {
-    TdWorld w = part.worlds[i];
-    w.first_pair += ints, w.first_next += ints, w.next_state += ints;
-    w.next_prob += reals, w.reward += reals, w.start += reals, w.q_star += reals;
-    w.reachable += flags;
-    pool.worlds[at.worlds + i] = w;
-  }
-  std::copy(part.ints.begin(), part.ints.end(), pool.ints.begin() + ints);
-  std::copy(part.reals.begin(), part.reals.end(), pool.reals.begin() + reals);
-  std::copy(part.flags.begin(), part.flags.end(), pool.flags.begin() + flags);
-  for (size_t r = 0; r < part.world_of_run.size(); ++r) pool.world_of_run[first_run + r] = static_cast<uint32_t>(at.worlds) + part.world_of_run[r];
-}
-
 }  // namespace
+
+// The offsets of a world of a part placed at `at` in the whole pool (pool_runs).
+void shift_world(TdWorld& w, const PoolAt& at) {
+  const long long ints = static_cast<long long>(at.ints), reals = static_cast<long long>(at.reals), flags = static_cast<long long>(at.flags);
+  w.first_pair += ints, w.first_next += ints, w.next_state += ints;
+  w.next_prob += reals, w.reward += reals, w.start += reals, w.q_star += reals;
+  w.reachable += flags;
+}
 
 Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs,
                                     int threads) {
-  TdWorldPool pool;
-  // One world for every run (a preset, a file, a fixed random MDP: WorldCache shares it): one entry.
-  if (!world_varies(e.world()) || runs <= kBlockRuns) {
-    const Status s = build_pool(e, horizon, gamma, seed, first_run, runs, &pool);
-    if (!s.ok()) return s;
-    return pool;
-  }
-  // A new world per run: blocks of kBlockRuns runs (BatchJob's blocks) built on `threads` threads,
-  // each into its own part; then every part copied to its place in the pool (its offset the sizes
-  // of the parts before it), also in parallel.
-  const uint32_t blocks = block_count(runs);
-  std::vector<TdWorldPool> parts(blocks);
-  std::vector<Status> errors(blocks);
-  const auto build = [&](uint32_t b) {
-    errors[b] = build_pool(e, horizon, gamma, seed, first_run + b * kBlockRuns, std::min(kBlockRuns, runs - b * kBlockRuns), &parts[b]);
-  };
-  parallel_for(blocks, build, threads);
-  std::vector<PartAt> at(blocks + 1);
-  for (uint32_t b = 0; b < blocks; ++b) {
-    if (!errors[b].ok()) return errors[b];
-    at[b + 1] = {at[b].worlds + parts[b].worlds.size(), at[b].ints + parts[b].ints.size(), at[b].reals + parts[b].reals.size(),
-                 at[b].flags + parts[b].flags.size()};
-  }
-  pool.worlds.resize(at[blocks].worlds);
-  pool.ints.resize(at[blocks].ints);
-  pool.reals.resize(at[blocks].reals);
-  pool.flags.resize(at[blocks].flags);
-  pool.world_of_run.resize(runs);
-  const auto place = [&](uint32_t b) {
-    place_part(pool, parts[b], at[b], static_cast<size_t>(b) * kBlockRuns);
-    parts[b] = TdWorldPool();  // freed once placed
-  };
-  parallel_for(blocks, place, threads);
-  return pool;
+  return pool_runs<TdWorld>(world_varies(e.world()), first_run, runs, threads, [&](uint32_t first, uint32_t count, TdWorldPool* part) {
+    return build_pool(e, horizon, gamma, seed, first, count, part);
+  });
 }
 
 void fill_td_record(const TdBatchConfig& cfg, const TdOutcome* outcome, RunRecord& out) {

@@ -5,6 +5,7 @@
 
 #include "core/result_plots.hpp"
 #include "mdp/figures.hpp"
+#include "mdp/planning_record.hpp"
 #include "mdp/policy_iteration.hpp"
 #include "mdp/value_iteration.hpp"
 
@@ -14,9 +15,6 @@ namespace {
 // [SECTION] params
 
 constexpr int kCheckpoints = 40;
-// Values below this fraction of (1 + max|V*|) are machine-precision noise: drawn at the floor on
-// the log axes (suboptimality and residual reach exactly 0 for policy iteration).
-constexpr double kRelativeFloor = 1e-13;
 
 const std::vector<std::string>& plan_method_labels() {
   static const std::vector<std::string> labels{"value iteration", "policy iteration", "soft VI (τ)", "MDPO (exact)", "softmax PG",
@@ -59,9 +57,6 @@ std::shared_ptr<const ParamTable<PlanningParams>> table() {
 
 // [SECTION] run
 
-enum Curve { kCurveSuboptimality, kCurveResidual };
-enum Final { kFinalSuboptimality, kFinalResidual, kFinalIterations };
-
 // One run: every method in turn for `iterations` iterations, resumable after any iteration.
 class PlanningCursor final : public RunCursor {
  public:
@@ -72,9 +67,8 @@ class PlanningCursor final : public RunCursor {
     if (!w.ok()) return;  // the file vanished since it was validated: the run records nothing
     world_ = w.value();
     const Optimum o = solve_optimal(world_->mdp);
-    v_star_ = o.v;
     start_star_ = start_value(world_->mdp, o.v);
-    floor_ = kRelativeFloor * (1.0 + o.v.lpNorm<Eigen::Infinity>());
+    v_star_max_ = o.v.lpNorm<Eigen::Infinity>();
   }
 
   bool step(double work) override {
@@ -96,27 +90,17 @@ class PlanningCursor final : public RunCursor {
  private:
   void start_method() {
     planner_ = std::make_unique<Planner>(world_->mdp, methods_[slot_], settings_);
-    next_checkpoint_ = 0;
-    reached_ = -1;
+    recorder_ = std::make_unique<PlanRecorder>(out_, layout_.axes[0].x, slot_, v_star_max_, tolerance_, iterations_);
   }
 
+  double gap() const { return start_star_ - start_value(world_->mdp, planner_->policy_value()); }
+
   void observe() {
-    const int k = planner_->iteration();
-    const double gap = start_star_ - start_value(world_->mdp, planner_->policy_value());
-    if (reached_ < 0 && gap <= tolerance_ * (1.0 + v_star_.lpNorm<Eigen::Infinity>())) reached_ = k;
-    const std::vector<double>& ks = layout_.axes[0].x;
-    while (next_checkpoint_ < ks.size() && static_cast<int>(ks[next_checkpoint_]) == k) {
-      out_.curve(slot_, kCurveSuboptimality, next_checkpoint_, std::max(floor_, gap));
-      out_.curve(slot_, kCurveResidual, next_checkpoint_, std::max(floor_, bellman_residual(world_->mdp, planner_->estimate())));
-      ++next_checkpoint_;
-    }
+    recorder_->observe(planner_->iteration(), gap(), [&] { return bellman_residual(world_->mdp, planner_->estimate()); });
   }
 
   void finish_method() {
-    const double gap = start_star_ - start_value(world_->mdp, planner_->policy_value());
-    out_.final(slot_, kFinalSuboptimality, std::max(0.0, gap));
-    out_.final(slot_, kFinalResidual, bellman_residual(world_->mdp, planner_->estimate()));
-    out_.final(slot_, kFinalIterations, reached_ >= 0 ? reached_ : iterations_ + 1);
+    recorder_->finish(gap(), bellman_residual(world_->mdp, planner_->estimate()));
     planner_.reset();
     ++slot_;
   }
@@ -128,11 +112,10 @@ class PlanningCursor final : public RunCursor {
   double tolerance_;
   std::vector<PlanMethod> methods_;
   std::shared_ptr<const World> world_;
-  Eigen::VectorXd v_star_;
-  double start_star_ = 0.0, floor_ = 0.0;
-  size_t slot_ = 0, next_checkpoint_ = 0;
-  int reached_ = -1;
+  double start_star_ = 0.0, v_star_max_ = 0.0;
+  size_t slot_ = 0;
   std::unique_ptr<Planner> planner_;
+  std::unique_ptr<PlanRecorder> recorder_;
 };
 
 }  // namespace
@@ -192,7 +175,7 @@ plot::Figure PlanningExperiment::figure(const BatchResult& r) const {
   // VI contracts: ‖T V_k − V_k‖ ≤ γ^{k−1} ‖T V_1 − V_1‖ (drawn from VI's first checkpoint).
   const int vi = r.layout.find_series("vi");
   if (vi >= 0 && !r.layout.axes[0].x.empty()) {
-    const double first = r.curve_stat(static_cast<size_t>(vi), kCurveResidual, 0).mean();
+    const double first = r.curve_stat(static_cast<size_t>(vi), kPlanCurveResidual, 0).mean();
     std::vector<double> xs, ys;
     for (double k : r.layout.axes[0].x) xs.push_back(k), ys.push_back(first * std::pow(p().gamma, k - 1.0));
     if (std::isfinite(first)) res.lines.push_back(plot::reference_line("VI bound γ^(k−1)·residual₁", xs, ys));

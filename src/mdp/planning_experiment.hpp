@@ -43,6 +43,9 @@ class PlanningExperiment final : public ExperimentOf<PlanningParams, PlanningExp
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (planning_cuda.cpp: batched value iteration, vi_engine.hpp): "vi" only.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const override;
 
   WorldParams world() const { return world_params_of(p()); }
   PlanSettings settings() const;

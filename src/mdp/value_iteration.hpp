@@ -16,6 +16,7 @@
 #include <functional>
 #include <vector>
 
+#include "mdp/backup.hpp"
 #include "mdp/evaluation.hpp"
 
 namespace klab::mdp {
@@ -23,33 +24,13 @@ namespace klab::mdp {
 // T V, literally: Q = r + γ P V, then the maximum over each state's actions.
 Eigen::VectorXd bellman_backup_reference(const Mdp& m, const Eigen::VectorXd& v);
 
-// Σ_e p_e v[s′_e] over e ∈ [begin, end), in four interleaved partial sums.
-KLAB_INLINE double expected_next(const MdpView& m, const double* v, int begin, int end) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  int e = begin;
-  for (; e + 3 < end; e += 4) {
-    s0 += m.next_prob[e] * v[m.next_state[e]];
-    s1 += m.next_prob[e + 1] * v[m.next_state[e + 1]];
-    s2 += m.next_prob[e + 2] * v[m.next_state[e + 2]];
-    s3 += m.next_prob[e + 3] * v[m.next_state[e + 3]];
-  }
-  for (; e < end; ++e) s0 += m.next_prob[e] * v[m.next_state[e]];
-  return (s0 + s1) + (s2 + s3);
-}
-
 // One sweep v_next = T v (Jacobi: reads only v), the first maximising action of each state into
 // greedy (S) when non-null; returns ‖v_next − v‖∞. Equals bellman_backup_reference to rounding.
 KLAB_INLINE double bellman_sweep(const MdpView& m, const double* v, double* v_next, int* greedy) {
   double change = 0.0;
   for (int s = 0; s < m.states; ++s) {
-    double best = 0.0;
-    int best_a = 0;
-    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
-      const double q = m.reward[i] + m.discount * expected_next(m, v, m.first_next[i], m.first_next[i + 1]);
-      if (i == m.first_pair[s] || q > best) best = q, best_a = i - m.first_pair[s];
-    }
+    const double best = bellman_state(m, v, s, greedy ? greedy + s : nullptr);
     v_next[s] = best;
-    if (greedy) greedy[s] = best_a;
     const double d = best > v[s] ? best - v[s] : v[s] - best;
     if (d > change) change = d;
   }

@@ -1,0 +1,141 @@
+#include "mdp/planning_cuda.hpp"
+
+#include <string>
+
+#include "core/flat_pool.hpp"
+#include "core/ordered_batch.hpp"
+#include "core/parallel_for.hpp"
+#include "mdp/policy_iteration.hpp"
+#include "mdp/planning_record.hpp"
+#include "mdp/world_pool_build.hpp"
+
+namespace klab::mdp {
+
+Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_policies) {
+  std::string refused;
+  for (const std::string& id : e.p().methods)
+    if (id != "vi") refused += (refused.empty() ? "'" : ", '") + id + "'";
+  if (!refused.empty())
+    return Status::error("methods: the CUDA engine of mdp.planning runs value iteration ('vi') only; " + refused + " run on --backend cpu");
+  const RunLayout layout = e.layout();
+  const std::vector<double>& ks = layout.axes[0].x;
+  if (ks.size() > static_cast<size_t>(kMaxViCheckpoints))
+    return Status::error("the CUDA engine of mdp.planning records at most " + std::to_string(kMaxViCheckpoints) + " checkpoints");
+  ViBatchConfig c;
+  c.iterations = e.p().iterations;
+  c.max_policies = max_policies;
+  c.n_checkpoints = static_cast<int>(ks.size());
+  for (size_t k = 0; k < ks.size(); ++k) c.checkpoint[k] = static_cast<int>(ks[k]);
+  return c;
+}
+
+// The offsets of a world of a part placed at `at` in the whole pool (pool_runs).
+void shift_world(ViWorld& w, const PoolAt& at) {
+  const long long ints = static_cast<long long>(at.ints), reals = static_cast<long long>(at.reals);
+  w.first_pair += ints, w.first_next += ints, w.next_state += ints;
+  w.next_prob += reals, w.reward += reals, w.start += reals;
+}
+
+namespace {
+
+// Runs first .. first + count − 1 into `pool`, a new entry whenever the world changes.
+Status build_pool(const PlanningExperiment& e, uint64_t seed, uint32_t first, uint32_t count, ViWorldPool* pool) {
+  pool->world_of_run.reserve(count);
+  std::shared_ptr<const World> last;  // held, so that a new world cannot reuse its address
+  for (uint32_t r = 0; r < count; ++r) {
+    Expected<std::shared_ptr<const World>> world = e.world_for(seed, first + r);
+    if (!world.ok()) return world.status();
+    if (world.value() != last) {
+      last = world.value();
+      const Mdp& m = last->mdp;
+      const Optimum o = solve_optimal(m);  // as the CPU cursor does
+      ViWorld w;
+      w.states = m.states;
+      w.pairs = m.pairs();
+      w.first_pair = append_flat(pool->ints, m.first_pair);
+      w.first_next = append_flat(pool->ints, m.first_next);
+      w.next_state = append_flat(pool->ints, m.next_state);
+      w.next_prob = append_flat(pool->reals, m.next_prob);
+      w.reward = append_flat(pool->reals, m.reward);
+      w.start = append_flat(pool->reals, m.start);
+      w.discount = m.discount;
+      w.start_star = start_value(m, o.v);
+      w.v_star_max = o.v.lpNorm<Eigen::Infinity>();
+      pool->worlds.push_back(w);
+    }
+    pool->world_of_run.push_back(static_cast<uint32_t>(pool->worlds.size() - 1));
+  }
+  return {};
+}
+
+// The MDP of a pool entry, as an Mdp again (the arrays the CPU's solvers read).
+Mdp pooled_mdp(const ViWorldPool& pool, const ViWorld& w) {
+  const auto ints = [&](long long at, int n) { return std::vector<int>(pool.ints.begin() + at, pool.ints.begin() + at + n); };
+  const auto reals = [&](long long at, int n) { return std::vector<double>(pool.reals.begin() + at, pool.reals.begin() + at + n); };
+  Mdp m;
+  m.states = w.states;
+  m.first_pair = ints(w.first_pair, w.states + 1);
+  m.first_next = ints(w.first_next, w.pairs + 1);
+  const int nnz = m.first_next.back();
+  m.next_state = ints(w.next_state, nnz);
+  m.next_prob = reals(w.next_prob, nnz);
+  m.reward = reals(w.reward, w.pairs);
+  m.start = reals(w.start, w.states);
+  m.discount = w.discount;
+  return m;
+}
+
+}  // namespace
+
+Expected<ViWorldPool> vi_world_pool(const PlanningExperiment& e, uint64_t seed, uint32_t first_run, uint32_t runs, int threads) {
+  return pool_runs<ViWorld>(world_varies(e.world()), first_run, runs, threads,
+                            [&](uint32_t first, uint32_t count, ViWorldPool* part) { return build_pool(e, seed, first, count, part); });
+}
+
+void fill_vi_record(const PlanningExperiment& e, const RunLayout& layout, const ViBatchConfig& cfg, const ViWorldPool& pool, uint32_t r,
+                    const ViOutcome& outcome, const int* log, uint64_t seed, uint32_t run, RunRecord& out) {
+  if (outcome.overflow) {
+    e.run(seed, run, layout, out);
+    return;
+  }
+  const ViWorld& w = pool.worlds[pool.world_of_run[r]];
+  const Mdp m = pooled_mdp(pool, w);
+  // V*(ρ) − V^{π}(ρ) of each logged policy: π_k is policy j from iteration changed_at[j] on.
+  std::vector<double> gaps(static_cast<size_t>(outcome.policies));
+  for (int j = 0; j < outcome.policies; ++j) {
+    const int* a = log + static_cast<size_t>(j) * w.states;
+    const std::vector<int> actions(a, a + w.states);
+    gaps[static_cast<size_t>(j)] = w.start_star - start_value(m, evaluate(m, deterministic_policy(m, actions), m.reward));
+  }
+  PlanRecorder recorder(out, layout.axes[0].x, 0, w.v_star_max, e.p().tolerance, cfg.iterations);
+  int j = 0, checkpoint = 0;
+  for (int k = 1; k <= cfg.iterations; ++k) {
+    while (j + 1 < outcome.policies && outcome.changed_at[j + 1] <= k) ++j;
+    recorder.observe(k, gaps[static_cast<size_t>(j)], [&] { return outcome.residual_at[checkpoint++]; });
+  }
+  recorder.finish(gaps[static_cast<size_t>(j)], outcome.residual);
+}
+
+Status PlanningExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const {
+  const RunLayout layout = this->layout();
+  const Expected<ViBatchConfig> c = vi_batch_config(*this);
+  if (!c.ok()) return c.status();
+  OrderedBatch batch(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
+  const Expected<ViWorldPool> pool = vi_world_pool(*this, seed, batch.first_run(), batch.run_count());
+  if (!pool.ok()) return pool.status();
+  std::vector<RunRecord> records;
+  return run_vi_cuda(c.value(), pool.value(), batch.first_run(), batch.run_count(), [&](const ViChunk& chunk) {
+    // The policy evaluations on all cores, then the records added in run order.
+    records.assign(chunk.runs, RunRecord(layout));
+    parallel_for(chunk.runs, [&](uint32_t i) {
+      fill_vi_record(*this, layout, c.value(), pool.value(), chunk.first_run - batch.first_run() + i, chunk.outcome[i], chunk.log + i * chunk.log_stride, seed,
+                     chunk.first_run + i, records[i]);
+    });
+    for (const RunRecord& record : records) {
+      batch.next() = record;
+      batch.add();
+    }
+  });
+}
+
+}  // namespace klab::mdp
