@@ -220,6 +220,25 @@ KLAB_INLINE int nsga2_covered(const Nsga2Config& c, const Nsga2GridPoint& g, con
   return covered;
 }
 
+// One offspring's standard bit mutation draws (bit_mutant's): K ~ Bin(n, 1/n) clamped to n, then K
+// distinct positions into flips[0..K) in the order drawn; returns K.
+KLAB_INLINE int nsga2_draw_flips(const Nsga2GridPoint& g, Rng& rng, int* flips) {
+  const int max_flips = g.n < kMaxFlips ? g.n : kMaxFlips;
+  int count = draw_flip_count(g.cdf, rng);
+  if (count > max_flips) count = max_flips;
+  for (int f = 0; f < count; ++f) {
+    int pos;
+    bool fresh;
+    do {
+      pos = static_cast<int>(rng.below(static_cast<uint32_t>(g.n)));
+      fresh = true;
+      for (int i = 0; i < f; ++i) fresh = fresh && flips[i] != pos;
+    } while (!fresh);
+    flips[f] = pos;
+  }
+  return count;
+}
+
 // The start: N uniform strings in slots 0..N−1.
 KLAB_INLINE void nsga2_bits_start(const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng, const Nsga2Workspace& w,
                                   Nsga2BitsState& st) {
@@ -246,7 +265,6 @@ KLAB_INLINE void nsga2_bits_generation(const Nsga2Config& c, const Nsga2GridPoin
   for (int i = 0; i < parents; ++i) w.scratch[w.slot[i]] = 1;
   for (int s = 0, f = 0; s < capacity; ++s)
     if (!w.scratch[s]) w.order[f++] = s;
-  const int max_flips = g.n < kMaxFlips ? g.n : kMaxFlips;
   for (int j = 0; j < next; ++j) {  // fair selection: parent j mod N
     const int child = parents + j, from = w.slot[j % parents];
     w.slot[child] = w.order[j];
@@ -254,19 +272,8 @@ KLAB_INLINE void nsga2_bits_generation(const Nsga2Config& c, const Nsga2GridPoin
     const PackedGenome parent = nsga2_genome(w, words, from);
     for (int k = 0; k < words; ++k) x.word[static_cast<size_t>(k) * x.stride] = parent.word[static_cast<size_t>(k) * parent.stride];
     int flips[kMaxFlips];
-    int count = draw_flip_count(g.cdf, rng);
-    if (count > max_flips) count = max_flips;
-    for (int f = 0; f < count; ++f) {  // `count` distinct positions
-      int pos;
-      bool fresh;
-      do {
-        pos = static_cast<int>(rng.below(static_cast<uint32_t>(g.n)));
-        fresh = true;
-        for (int i = 0; i < f; ++i) fresh = fresh && flips[i] != pos;
-      } while (!fresh);
-      flips[f] = pos;
-      x.flip(pos);
-    }
+    const int count = nsga2_draw_flips(g, rng, flips);
+    for (int f = 0; f < count; ++f) x.flip(flips[f]);
     nsga2_bits_objectives(c.benchmark, c.jump, g.n, x, &w.f1[child], &w.f2[child]);
   }
   st.evaluations += next;

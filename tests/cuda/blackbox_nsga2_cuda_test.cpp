@@ -1,7 +1,9 @@
 // CPU vs CUDA for blackbox.nsga2 (src/blackbox/nsga2_engine.cu runs nsga2_bits_run, the KLAB_HD
-// bit-string NSGA-II its host twin runs, one GPU thread per (run, series, n)):
+// bit-string NSGA-II its host twin runs, one GPU thread per (run, series, n); or nsga2_block_run, one
+// block per (run, series, n), whose host twin runs each phase's threads in turn). Parts 1 and 3 run
+// both forms, part 2 the form --backend cuda picks (Nsga2Form::Auto):
 //   1. per-outcome equality with the host twin (nsga2_engine_host.cpp; tests/unit/blackbox_nsga2_engine_test.cpp
-//      shows the host twin equals the CPU engine) on four configurations: the defaults (OneMinMax,
+//      shows both host twins equal the CPU engine) on four configurations: the defaults (OneMinMax,
 //      n = 16…64, NSGA-II and dNSGA-II); LOTZ at n = 9, 17 with a budget that stops runs; OneJumpZeroJump
 //      k = 2 with small μ and τ (doublings); OneMinMax at n = 200 (7 words per string). Evaluations,
 //      generations, coverage and hypervolume (at the end and at every checkpoint) must be equal: the
@@ -49,12 +51,17 @@ bool same_outcome(const Nsga2Outcome& gpu, const Nsga2Outcome& cpu) {
   return same;
 }
 
-// The host twin of runs `run_ids` (each as a batch of one), on all cores.
-std::vector<std::vector<Nsga2Outcome>> host_twin_runs(const Nsga2Config& cfg, uint64_t seed, const std::vector<uint32_t>& run_ids) {
+const char* form_name(Nsga2Form form) { return form == Nsga2Form::BlockPerRun ? "block per run" : "thread per run"; }
+
+// The host twin of `form` for runs `run_ids` (each as a batch of one), on all cores.
+std::vector<std::vector<Nsga2Outcome>> host_twin_runs(const Nsga2Config& cfg, uint64_t seed, const std::vector<uint32_t>& run_ids,
+                                                      Nsga2Form form) {
   std::vector<std::vector<Nsga2Outcome>> out(run_ids.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < run_ids.size(); i = next++) run_nsga2_batch_host(cfg, seed, run_ids[i], 1, &out[i]);
+    for (size_t i = next++; i < run_ids.size(); i = next++)
+      if (form == Nsga2Form::BlockPerRun) run_nsga2_blocks_host(cfg, seed, run_ids[i], 1, kNsgaBlockThreads, &out[i]);
+      else run_nsga2_batch_host(cfg, seed, run_ids[i], 1, &out[i]);
   };
   std::vector<std::thread> pool;
   const unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(run_ids.size())));
@@ -64,19 +71,19 @@ std::vector<std::vector<Nsga2Outcome>> host_twin_runs(const Nsga2Config& cfg, ui
 }
 
 // 1. Per-outcome equality on one configuration.
-bool outcomes_match(const char* name, const std::vector<std::pair<std::string, std::string>>& params, uint32_t runs) {
+bool outcomes_match(const char* name, const std::vector<std::pair<std::string, std::string>>& params, uint32_t runs, Nsga2Form form) {
   Nsga2Experiment e;
   if (!configure(e, params)) return false;
   const Nsga2Config cfg = nsga2_config(e.p());
   std::vector<Nsga2Outcome> gpu;
-  const klab::Status s = run_nsga2_batch_cuda(cfg, 17, 3, runs, &gpu);
+  const klab::Status s = run_nsga2_batch_cuda(cfg, 17, 3, runs, &gpu, nullptr, form);
   if (!s.ok()) {
     std::printf("FAIL: %s: %s\n", name, s.message().c_str());
     return false;
   }
   std::vector<uint32_t> ids(runs);
   for (uint32_t i = 0; i < runs; ++i) ids[i] = 3 + i;
-  const std::vector<std::vector<Nsga2Outcome>> cpu = host_twin_runs(cfg, 17, ids);
+  const std::vector<std::vector<Nsga2Outcome>> cpu = host_twin_runs(cfg, 17, ids, form);
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
   size_t differing = 0, covered = 0;
   for (uint32_t r = 0; r < runs; ++r)
@@ -90,17 +97,20 @@ bool outcomes_match(const char* name, const std::vector<std::pair<std::string, s
   return ok;
 }
 
-bool per_outcome_equality(bool quick) {
-  std::printf("1. per-outcome equality with the host twin (every build: integer work and IEEE crowding terms)\n");
+bool per_outcome_equality(bool quick, Nsga2Form form) {
+  std::printf("1. per-outcome equality with the host twin, %s (every build: integer work and IEEE crowding terms)\n", form_name(form));
   const uint32_t n = quick ? 4 : 64;
-  bool ok = outcomes_match("defaults: OneMinMax, n = 16..64", {}, n);
-  ok = outcomes_match("LOTZ, n = 9, 17, budget n^3", {{"benchmark", "lotz"}, {"n_min", "9"}, {"n_max", "17"}, {"n_points", "2"}, {"budget_factor", "1"}}, n) &&
+  bool ok = outcomes_match("defaults: OneMinMax, n = 16..64", {}, n, form);
+  ok = outcomes_match("LOTZ, n = 9, 17, budget n^3", {{"benchmark", "lotz"}, {"n_min", "9"}, {"n_max", "17"}, {"n_points", "2"}, {"budget_factor", "1"}}, n,
+                      form) &&
        ok;
   ok = outcomes_match("OneJumpZeroJump k = 2, n = 8, 12, mu 2(n+1), tau 0.2 e n",
                       {{"benchmark", "ojzj"}, {"n_min", "8"}, {"n_max", "12"}, {"n_points", "2"}, {"mu_factor", "2"}, {"tau_factor", "0.2"}, {"budget_factor", "3"}},
-                      n) &&
+                      n, form) &&
        ok;
-  ok = outcomes_match("OneMinMax, n = 200, budget 0.2 n^3", {{"n_min", "200"}, {"n_max", "200"}, {"n_points", "1"}, {"budget_factor", "0.2"}}, n / 4) && ok;
+  ok = outcomes_match("OneMinMax, n = 200, budget 0.2 n^3", {{"n_min", "200"}, {"n_max", "200"}, {"n_points", "1"}, {"budget_factor", "0.2"}}, n / 4,
+                      form) &&
+       ok;
   return ok;
 }
 
@@ -121,13 +131,13 @@ bool batch_statistics_identical() {
 }
 
 // 3. The large batch: sampled equality, statistical agreement with the CPU engine, throughput.
-bool large_batch() {
+bool large_batch(Nsga2Form form) {
   Nsga2Experiment e;
   const Nsga2Config cfg = nsga2_config(e.p());
   const uint32_t runs = 4096, samples = 32, stride = runs / samples;
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < samples; ++i) ids.push_back(i * stride);
-  const std::vector<std::vector<Nsga2Outcome>> twin = host_twin_runs(cfg, 9, ids);
+  const std::vector<std::vector<Nsga2Outcome>> twin = host_twin_runs(cfg, 9, ids, form);
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
   const size_t last = static_cast<size_t>(cfg.n_grid - 1);  // (series s, n_max) at s·N + N − 1
   size_t checked = 0, differing = 0;
@@ -141,13 +151,14 @@ bool large_batch() {
       ++checked;
       for (size_t j = 0; j < per_run; ++j) differing += same_outcome(o[j], twin[r / stride][j]) ? 0 : 1;
     }
-  }, &stats);
+  }, &stats, form);
   if (!s.ok()) {
     std::printf("FAIL: large batch: %s\n", s.message().c_str());
     return false;
   }
   bool ok = checked == samples && differing == 0;
-  std::printf("3. defaults, %u runs (%zu (series, n) runs): %zu outcomes of %zu sampled runs differ from the host twin  %s\n", runs, runs * per_run,
+  std::printf("3. %s, defaults, %u runs (%zu (series, n) runs): %zu outcomes of %zu sampled runs differ from the host twin  %s\n", form_name(form),
+              runs, runs * per_run,
               differing, checked, ok ? "ok" : "FAIL");
   klab::BatchJob job(e.clone(), 21, 256);  // an independent CPU batch
   job.run_all(0);
@@ -172,10 +183,11 @@ bool large_batch() {
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   klab::test::require_gpu_or_exit("the blackbox.nsga2 CPU-vs-CUDA test");
-  bool ok = per_outcome_equality(quick);
+  bool ok = true;
+  for (Nsga2Form form : {Nsga2Form::ThreadPerRun, Nsga2Form::BlockPerRun}) ok = per_outcome_equality(quick, form) && ok;
   if (!quick) {
     ok = batch_statistics_identical() && ok;
-    ok = large_batch() && ok;
+    for (Nsga2Form form : {Nsga2Form::ThreadPerRun, Nsga2Form::BlockPerRun}) ok = large_batch(form) && ok;
   }
   std::printf("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;

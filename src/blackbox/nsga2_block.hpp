@@ -1,0 +1,328 @@
+// blackbox.nsga2's block-per-run form (issue 9: "one block per run, one thread per individual"): one
+// (run, algorithm, n) landscape is walked by a block of T threads, each taking individuals i ≡ t
+// (mod T) in every phase, phases separated by barriers. The kernel (nsga2_engine.cu) runs nsga2_block_run
+// with a barrier before and after each phase; the host twin (nsga2_engine_host.cpp) runs every phase
+// for t = 0, 1, …, T − 1 in turn with the same T. A phase writes only entries no other thread of the
+// phase reads or writes (or combines them by an integer atomic, whose result is order-free), so the
+// two give the same state; and the state is the CPU engine's (nsga2.cpp), draw for draw:
+//   * start: individual i reads draws i·n … i·n + n − 1 of the run's stream (the CPU reads them in
+//     turn; Philox is counter-based, so thread i starts its own copy of the stream there);
+//   * variation: thread 0 walks the mutation draws offspring after offspring (the CPU's order) and
+//     keeps the stream's state before each (draws[j]); offspring j's thread then copies its parent,
+//     replays its own draws from draws[j] and flips those bits, and evaluates it;
+//   * ranks: each individual counts its dominators, then fronts are peeled in rounds (round r: the
+//     undominated rest get rank r, and the others subtract the dominators just ranked): the Pareto
+//     ranks, which the CPU's sweep computes too (tests: "the fast ranks equal the pairwise definition");
+//   * sorts (crowding: by (rank, value, index); survival: by (rank ↑, distance ↓, index)): a parallel
+//     merge sort, each element placed by its rank in the partner run (binary search); the orders are
+//     total, so this is the CPU's std::sort / std::stable_sort order;
+//   * crowding: per objective, each sorted position finds its front's ends (a table filled by the
+//     front boundaries) and adds its one term, f₁ pass then f₂ pass: the CPU's IEEE operations in the
+//     CPU's order per individual;
+//   * coverage per generation: the highest f₂ per f₁ by atomicMax, the count by atomicAdd (integers);
+//     the hypervolume (a sum whose order matters) by thread 0 with nsga2_covered at checkpoints only.
+#pragma once
+#include <cstdint>
+
+#include "blackbox/nsga2_engine.hpp"  // nsga2_workspace, kNsgaIntArrays
+
+namespace klab::blackbox {
+
+// Integer atomics of a phase: atomicAdd / atomicMax on the GPU, plain updates in the host twin (its
+// threads run one after another). The add returns the old value.
+KLAB_INLINE int nsga2_atomic_add(int* p, int v) {
+#ifdef __CUDA_ARCH__
+  return atomicAdd(p, v);
+#else
+  const int old = *p;
+  *p += v;
+  return old;
+#endif
+}
+KLAB_INLINE void nsga2_atomic_max(int* p, int v) {
+#ifdef __CUDA_ARCH__
+  atomicMax(p, v);
+#else
+  if (v > *p) *p = v;
+#endif
+}
+
+// The host twin's block: each phase runs threads 0 … T − 1 in turn.
+struct Nsga2HostBlock {
+  int threads = 1;
+  template <class Phase>
+  void phase(const Phase& f) const {
+    for (int t = 0; t < threads; ++t) f(t);
+  }
+};
+
+// One landscape's storage in the block form: the bit-string workspace (stride 1) plus the variation's
+// stream states and the phases' counters.
+struct Nsga2BlockWorkspace {
+  Nsga2Workspace w;
+  Rng* draws;          // (capacity) the stream before offspring j's draws
+  int* counter;  // [0] covered front values, [1] individuals ranked so far (and the front list's end)
+};
+
+// Bytes of one landscape's block workspace (a multiple of 256: landscapes lie back to back).
+inline size_t nsga2_block_bytes(const Nsga2Config& c) {
+  const size_t cap = static_cast<size_t>(c.capacity());
+  const size_t bytes = cap * sizeof(double) + cap * sizeof(Rng) + (kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2) * sizeof(int) +
+                       cap * static_cast<size_t>(c.words()) * sizeof(uint32_t);
+  return (bytes + 255) / 256 * 256;
+}
+
+// The workspace at `base` (8-byte aligned; nsga2_block_bytes(c) bytes): doubles, stream states, ints, words.
+KLAB_INLINE Nsga2BlockWorkspace nsga2_block_workspace(const Nsga2Config& c, unsigned char* base) {
+  const size_t cap = static_cast<size_t>(c.capacity());
+  double* doubles = reinterpret_cast<double*>(base);
+  Rng* draws = reinterpret_cast<Rng*>(doubles + cap);
+  int* ints = reinterpret_cast<int*>(draws + cap);
+  uint32_t* words = reinterpret_cast<uint32_t*>(ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2);
+  Nsga2BlockWorkspace b;
+  b.w = nsga2_workspace(c, words, ints, doubles, 0, 1);
+  b.draws = draws;
+  b.counter = ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values());
+  return b;
+}
+
+// The run's stream positioned at its u32 draw number `draw`.
+KLAB_INLINE Rng nsga2_rng_at(uint64_t seed, uint32_t run, uint32_t stream, uint64_t draw) {
+  Rng rng(seed, run, stream, draw >> 2);
+  for (uint64_t k = 0; k < (draw & 3); ++k) rng.next_u32();
+  return rng;
+}
+
+// a dominates b (both objectives maximised).
+KLAB_INLINE bool nsga2_dominates(const Nsga2Workspace& w, int a, int b) {
+  return w.f1[a] >= w.f1[b] && w.f2[a] >= w.f2[b] && (w.f1[a] > w.f1[b] || w.f2[a] > w.f2[b]);
+}
+
+// Sorts a[0..m) by `less` (a total order) with `tmp` as the buffer: log₂ m merge phases; in each,
+// element i of a run goes to its offset in the run plus the number of the partner run's elements
+// before it (a binary search; no two elements are equivalent).
+template <class Block, class Less>
+KLAB_HD void nsga2_block_sort(const Block& x, Strided<int> a, Strided<int> tmp, int m, const Less& less) {
+  Strided<int> from = a, to = tmp;
+  for (int width = 1; width < m; width *= 2) {
+    x.phase([&](int t) {
+      for (int i = t; i < m; i += x.threads) {
+        const int lo = i / (2 * width) * (2 * width), mid = lo + width < m ? lo + width : m, hi = lo + 2 * width < m ? lo + 2 * width : m;
+        const bool left = i < mid;
+        int s = left ? mid : lo, e = left ? hi : mid;  // the partner run
+        const int start = s, key = from[i];
+        while (s < e) {
+          const int h = s + (e - s) / 2;
+          if (less(from[h], key)) s = h + 1;
+          else e = h;
+        }
+        to[lo + (i - (left ? lo : mid)) + (s - start)] = key;
+      }
+    });
+    const Strided<int> swap = from;
+    from = to, to = swap;
+  }
+  if (from.p != a.p)
+    x.phase([&](int t) {
+      for (int i = t; i < m; i += x.threads) a[i] = from[i];
+    });
+}
+
+// Non-dominated ranks of individuals 0..m−1 by dominator counts and peeling (top of this file).
+// Uses order (the dominator counts) and scratch (the ranked individuals, front after front).
+template <class Block>
+KLAB_HD void nsga2_block_ranks(const Block& x, const Nsga2BlockWorkspace& b, int m) {
+  const Nsga2Workspace& w = b.w;
+  const Strided<int> dominators = w.order, ranked = w.scratch;
+  x.phase([&](int t) {
+    if (t == 0) b.counter[1] = 0;
+    for (int i = t; i < m; i += x.threads) {
+      int count = 0;
+      for (int j = 0; j < m; ++j) count += nsga2_dominates(w, j, i) ? 1 : 0;
+      dominators[i] = count, w.rank[i] = -1;
+    }
+  });
+  for (int r = 0, done = 0;; ++r) {
+    const int before = done;
+    x.phase([&](int t) {
+      for (int i = t; i < m; i += x.threads)
+        if (w.rank[i] < 0 && dominators[i] == 0) w.rank[i] = r, ranked[nsga2_atomic_add(&b.counter[1], 1)] = i;
+    });
+    done = b.counter[1];
+    if (done == m) break;
+    x.phase([&](int t) {
+      for (int j = t; j < m; j += x.threads)
+        if (w.rank[j] < 0)
+          for (int k = before; k < done; ++k) dominators[j] -= nsga2_dominates(w, ranked[k], j) ? 1 : 0;
+    });
+  }
+}
+
+// Crowding distances of individuals 0..m−1 (ranks set); head1 / head2 hold each front's first and
+// one-past-last sorted position.
+template <class Block>
+KLAB_HD void nsga2_block_crowding(const Block& x, const Nsga2Workspace& w, int m) {
+  x.phase([&](int t) {
+    for (int i = t; i < m; i += x.threads) w.dist[i] = 0.0, w.order[i] = i;
+  });
+  for (int objective = 0; objective < 2; ++objective) {
+    const Strided<int> v = objective == 0 ? w.f1 : w.f2;
+    if (objective == 1)
+      x.phase([&](int t) {
+        for (int i = t; i < m; i += x.threads) w.order[i] = i;
+      });
+    nsga2_block_sort(x, w.order, w.scratch, m, ByFrontThenValue{w.rank, v});
+    x.phase([&](int t) {
+      for (int k = t; k < m; k += x.threads) {
+        const int r = w.rank[w.order[k]];
+        if (k == 0 || w.rank[w.order[k - 1]] != r) w.head1[r] = k;
+        if (k + 1 == m || w.rank[w.order[k + 1]] != r) w.head2[r] = k + 1;
+      }
+    });
+    x.phase([&](int t) {
+      for (int k = t; k < m; k += x.threads) {
+        const int i = w.order[k], a = w.head1[w.rank[i]], e = w.head2[w.rank[i]];
+        if (k == a || k + 1 == e) {
+          w.dist[i] = kInf;
+          continue;
+        }
+        const double range = static_cast<double>(v[w.order[e - 1]]) - static_cast<double>(v[w.order[a]]);
+        if (range > 0) w.dist[i] += (static_cast<double>(v[w.order[k + 1]]) - static_cast<double>(v[w.order[k - 1]])) / range;
+      }
+    });
+  }
+}
+
+// Front values covered by individuals 0..size−1 (nsga2_covered's count, without the hypervolume).
+template <class Block>
+KLAB_HD int nsga2_block_covered(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, const Nsga2BlockWorkspace& b, int size) {
+  const Nsga2Workspace& w = b.w;
+  const int values = g.n + c.jump + 1;
+  x.phase([&](int t) {
+    if (t == 0) b.counter[0] = 0;
+    for (int v = t; v < values; v += x.threads) w.top[v] = -1;
+  });
+  x.phase([&](int t) {
+    for (int i = t; i < size; i += x.threads) nsga2_atomic_max(&w.top[w.f1[i]], w.f2[i]);
+  });
+  x.phase([&](int t) {
+    int mine = 0;
+    for (int v = t; v < values; v += x.threads) mine += w.top[v] >= 0 && w.top[v] == g.front_sum - v ? 1 : 0;
+    if (mine) nsga2_atomic_add(&b.counter[0], mine);
+  });
+  return b.counter[0];
+}
+
+// The start: N uniform strings in slots 0..N−1; returns the stream after them.
+template <class Block>
+KLAB_HD Rng nsga2_block_start(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, uint64_t seed, uint32_t run, uint32_t stream,
+                              const Nsga2Workspace& w, Nsga2BitsState& st) {
+  const int words = c.words();
+  st = Nsga2BitsState();
+  st.size = dynamic ? (g.mu < 4 ? g.mu : 4) : g.mu;
+  const int size = st.size;
+  x.phase([&](int t) {
+    for (int i = t; i < size; i += x.threads) {
+      Rng rng = nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(i) * static_cast<uint64_t>(g.n));
+      w.slot[i] = i;
+      PackedGenome genome = nsga2_genome(w, words, i);
+      for (int bit = 0; bit < g.n; ++bit) genome.set(bit, (rng.next_u32() >> 31) != 0);
+      nsga2_bits_objectives(c.benchmark, c.jump, g.n, genome, &w.f1[i], &w.f2[i]);
+    }
+  });
+  st.evaluations = st.since_doubling = st.size;
+  return nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(size) * static_cast<uint64_t>(g.n));
+}
+
+// One generation (nsga2_bits_generation's, by phases); `rng` is advanced by thread 0 only.
+template <class Block>
+KLAB_HD void nsga2_block_generation(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng,
+                                    const Nsga2BlockWorkspace& b, Nsga2BitsState& st) {
+  const Nsga2Workspace& w = b.w;
+  const int words = c.words(), capacity = c.capacity(), parents = st.size;
+  int next = parents;
+  if (dynamic && parents < g.mu && st.since_doubling >= g.tau) next = 2 * parents < g.mu ? 2 * parents : g.mu, st.since_doubling = 0;
+  // Free string slots in increasing order (order), then the offspring's stream states (thread 0).
+  x.phase([&](int t) {
+    for (int s = t; s < capacity; s += x.threads) w.scratch[s] = 0;
+  });
+  x.phase([&](int t) {
+    for (int i = t; i < parents; i += x.threads) w.scratch[w.slot[i]] = 1;
+  });
+  x.phase([&](int t) {
+    if (t != 0) return;
+    for (int s = 0, f = 0; s < capacity; ++s)
+      if (!w.scratch[s]) w.order[f++] = s;
+    int flips[kMaxFlips];
+    for (int j = 0; j < next; ++j) b.draws[j] = rng, nsga2_draw_flips(g, rng, flips);
+  });
+  x.phase([&](int t) {  // offspring j of parent j mod N (fair selection)
+    for (int j = t; j < next; j += x.threads) {
+      const int child = parents + j;
+      w.slot[child] = w.order[j];
+      PackedGenome genome = nsga2_genome(w, words, w.slot[child]);
+      const PackedGenome parent = nsga2_genome(w, words, w.slot[j % parents]);
+      for (int k = 0; k < words; ++k) genome.word[static_cast<size_t>(k) * genome.stride] = parent.word[static_cast<size_t>(k) * parent.stride];
+      Rng own = b.draws[j];
+      int flips[kMaxFlips];
+      const int count = nsga2_draw_flips(g, own, flips);
+      for (int f = 0; f < count; ++f) genome.flip(flips[f]);
+      nsga2_bits_objectives(c.benchmark, c.jump, g.n, genome, &w.f1[child], &w.f2[child]);
+    }
+  });
+  st.evaluations += next;
+  st.since_doubling += next;
+  ++st.generations;
+  const int all = parents + next;
+  nsga2_block_ranks(x, b, all);
+  nsga2_block_crowding(x, w, all);
+  x.phase([&](int t) {
+    for (int i = t; i < all; i += x.threads) w.order[i] = i;
+  });
+  nsga2_block_sort(x, w.order, w.scratch, all, BySurvival{w.rank, w.dist});
+  x.phase([&](int t) {  // the survivors, in order, through scratch / head1 / head2
+    for (int i = t; i < next; i += x.threads) w.scratch[i] = w.slot[w.order[i]], w.head1[i] = w.f1[w.order[i]], w.head2[i] = w.f2[w.order[i]];
+  });
+  x.phase([&](int t) {
+    for (int i = t; i < next; i += x.threads) w.slot[i] = w.scratch[i], w.f1[i] = w.head1[i], w.f2[i] = w.head2[i];
+  });
+  st.size = next;
+}
+
+// Series `series` at grid point `point` of run `run` by one block: nsga2_bits_run's loop; thread 0
+// writes the outcome.
+template <class Block>
+KLAB_HD void nsga2_block_run(const Block& x, const Nsga2Config& c, int series, int point, bool track, uint64_t seed, uint32_t run,
+                             const Nsga2BlockWorkspace& b, Nsga2Outcome* out) {
+  const Nsga2GridPoint& g = c.grid[point];
+  const bool dynamic = c.dynamic[series] != 0;
+  Nsga2BitsState st;
+  Rng rng = nsga2_block_start(x, c, g, dynamic, seed, run, kNsgaStream + salt_of_size(g.n) + static_cast<uint32_t>(series), b.w, st);
+  int next = 0;
+  int covered = nsga2_block_covered(x, c, g, b, st.size);
+  auto record = [&](double upto) {  // the checkpoints up to `upto` evaluations
+    if (!track || next >= c.n_checkpoints || c.checkpoints[next] > upto) return;
+    x.phase([&](int t) {
+      if (t != 0) return;
+      double hv = 0.0;
+      nsga2_covered(c, g, b.w, st, &hv);
+      for (int j = next; j < c.n_checkpoints && c.checkpoints[j] <= upto; ++j) out->covered_at[j] = covered, out->hypervolume_at[j] = hv;
+    });
+    while (next < c.n_checkpoints && c.checkpoints[next] <= upto) ++next;
+  };
+  record(static_cast<double>(st.evaluations));
+  while (covered < g.targets && st.evaluations < g.budget) {
+    nsga2_block_generation(x, c, g, dynamic, rng, b, st);
+    covered = nsga2_block_covered(x, c, g, b, st.size);
+    record(static_cast<double>(st.evaluations));
+  }
+  record(kInf);  // the run has stopped: its last state holds for the remaining checkpoints
+  x.phase([&](int t) {
+    if (t != 0) return;
+    out->evaluations = st.evaluations;
+    out->generations = st.generations;
+    out->covered = nsga2_covered(c, g, b.w, st, &out->hypervolume);
+  });
+}
+
+}  // namespace klab::blackbox
