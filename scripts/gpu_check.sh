@@ -15,7 +15,7 @@
 #      offline.edge_of_reach's and offline.dice's engines against their CPU twins;
 #   5. confirm sm_90 machine code (cuobjdump --list-elf; the ctest cuda_architectures also checks
 #      the default and its override with a fresh configure);
-#   6. compute-sanitizer (memcheck, racecheck) on the small tests (`--quick`);
+#   6. compute-sanitizer (memcheck, racecheck, synccheck) on the small tests (`--quick`);
 #   7. the throughput of every CUDA engine and its speed-up over all CPU cores (bench/cuda_bench);
 #   8. the CLI end to end: `klab run <demo> --backend cuda` against `--backend cpu`.
 # Prints one table and writes it, row by row as the steps end, with every step's log, to the output
@@ -233,9 +233,12 @@ if [ -n "${build_ok[release]:-}" ]; then
   fi
 fi
 
-# ---- 6, blackbox.nsga2: memcheck on its small test (no shared memory: no racecheck) ----------------
+# ---- 6, blackbox.nsga2: memcheck on its small test (no shared memory: no racecheck); synccheck on the
+# block form's barriers (every phase's __syncthreads must be reached by all 128 threads) ----------------
 if [ -n "${build_ok[release]:-}" ] && [ -n "$gpu" ] && command -v compute-sanitizer >/dev/null 2>&1; then
   DETAIL_GREP="ERROR SUMMARY" step "memcheck: blackbox.nsga2 test --quick" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
+    build/gpu-release/tests/klab_blackbox_nsga2_cuda_tests --quick
+  DETAIL_GREP="ERROR SUMMARY" step "synccheck: blackbox.nsga2 test --quick" 120 compute-sanitizer --tool synccheck --error-exitcode 3 \
     build/gpu-release/tests/klab_blackbox_nsga2_cuda_tests --quick
 fi
 
@@ -314,8 +317,11 @@ fi
 # ---- 8, blackbox.nsga2: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----
 if { [ -n "$gpu" ] || [ -n "$require_gpu" ]; } && [ -n "${build_ok[strict]:-}" ]; then
   nsga2_cmp() { cli_cmp "$1" "$2" blackbox.nsga2 "blackbox.nsga2 defaults, 64 runs" --runs 64; }
-  export -f nsga2_cmp
+  # ZDT1 runs in the block form only (SBX and polynomial mutation: strict build for byte equality).
+  nsga2_zdt_cmp() { cli_cmp "$1" "$2" blackbox.nsga2 "blackbox.nsga2 ZDT1, n = 10, 30, 32 runs" --set benchmark=zdt1 --set n_min=10 --set n_max=30 --set n_points=2 --set budget_factor=1 --runs 32; }
+  export -f nsga2_cmp nsga2_zdt_cmp
   step "cli strict: blackbox.nsga2 cuda = cpu, bytes" 60 bash -c 'nsga2_cmp strict 1'
+  step "cli strict: blackbox.nsga2 ZDT1 cuda = cpu, bytes" 60 bash -c 'nsga2_zdt_cmp strict 1'
 fi
 
 # ---- 8, offline.dice: klab run --backend cuda against --backend cpu (strict build: byte-identical) ----

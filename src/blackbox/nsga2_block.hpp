@@ -25,6 +25,7 @@
 #include <cstdint>
 
 #include "blackbox/nsga2_engine.hpp"  // nsga2_workspace, kNsgaIntArrays
+#include "blackbox/nsga2_reals.hpp"
 
 namespace klab::blackbox {
 
@@ -57,29 +58,42 @@ struct Nsga2HostBlock {
 };
 
 // One landscape's storage in the block form: the bit-string workspace (stride 1) plus the variation's
-// stream states and the phases' counters.
+// stream states and the phases' counters; ZDT adds the variables, real objectives and the survivors'
+// buffers (null / empty for bit strings).
 struct Nsga2BlockWorkspace {
   Nsga2Workspace w;
-  Rng* draws;          // (capacity) the stream before offspring j's draws
-  int* counter;  // [0] covered front values, [1] individuals ranked so far (and the front list's end)
+  Rng* draws;           // (capacity) the stream before offspring j's (bits) or pair j's (ZDT) draws
+  int* counter;         // [0] covered front targets, [1] individuals ranked so far (and the front list's end)
+  double* hypervolume;  // (1) thread 0's sweep, read by all
+  double* z;            // ZDT: string slot s holds variables z[s·vars .. s·vars + n)
+  int vars;
+  Strided<double> y1, y2, keep1, keep2, keep_dist;  // ZDT: objectives; survivors' objectives and distances
 };
 
 // Bytes of one landscape's block workspace (a multiple of 256: landscapes lie back to back).
 inline size_t nsga2_block_bytes(const Nsga2Config& c) {
   const size_t cap = static_cast<size_t>(c.capacity());
-  const size_t bytes = cap * sizeof(double) + cap * sizeof(Rng) + (kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2) * sizeof(int) +
-                       cap * static_cast<size_t>(c.words()) * sizeof(uint32_t);
+  const size_t reals = real_coded(c.benchmark) ? cap * (5 + static_cast<size_t>(c.max_n())) : 0;
+  const size_t bytes = (cap + 1 + reals) * sizeof(double) + cap * sizeof(Rng) +
+                       (kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2) * sizeof(int) + cap * static_cast<size_t>(c.words()) * sizeof(uint32_t);
   return (bytes + 255) / 256 * 256;
 }
 
 // The workspace at `base` (8-byte aligned; nsga2_block_bytes(c) bytes): doubles, stream states, ints, words.
 KLAB_INLINE Nsga2BlockWorkspace nsga2_block_workspace(const Nsga2Config& c, unsigned char* base) {
   const size_t cap = static_cast<size_t>(c.capacity());
+  const bool reals = real_coded(c.benchmark);
   double* doubles = reinterpret_cast<double*>(base);
-  Rng* draws = reinterpret_cast<Rng*>(doubles + cap);
+  Nsga2BlockWorkspace b;
+  b.hypervolume = doubles + cap;
+  double* real = doubles + cap + 1;
+  auto array = [&](int k) { return Strided<double>{reals ? real + static_cast<size_t>(k) * cap : nullptr, 1}; };
+  b.y1 = array(0), b.y2 = array(1), b.keep1 = array(2), b.keep2 = array(3), b.keep_dist = array(4);
+  b.vars = c.max_n();
+  b.z = reals ? real + 5 * cap : nullptr;
+  Rng* draws = reinterpret_cast<Rng*>(real + (reals ? cap * (5 + static_cast<size_t>(b.vars)) : 0));
   int* ints = reinterpret_cast<int*>(draws + cap);
   uint32_t* words = reinterpret_cast<uint32_t*>(ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2);
-  Nsga2BlockWorkspace b;
   b.w = nsga2_workspace(c, words, ints, doubles, 0, 1);
   b.draws = draws;
   b.counter = ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values());
@@ -94,8 +108,9 @@ KLAB_INLINE Rng nsga2_rng_at(uint64_t seed, uint32_t run, uint32_t stream, uint6
 }
 
 // a dominates b (both objectives maximised).
-KLAB_INLINE bool nsga2_dominates(const Nsga2Workspace& w, int a, int b) {
-  return w.f1[a] >= w.f1[b] && w.f2[a] >= w.f2[b] && (w.f1[a] > w.f1[b] || w.f2[a] > w.f2[b]);
+template <class T>
+KLAB_INLINE bool nsga2_dominates(Strided<T> f1, Strided<T> f2, int a, int b) {
+  return f1[a] >= f1[b] && f2[a] >= f2[b] && (f1[a] > f1[b] || f2[a] > f2[b]);
 }
 
 // Sorts a[0..m) by `less` (a total order) with `tmp` as the buffer: log₂ m merge phases; in each,
@@ -128,17 +143,17 @@ KLAB_HD void nsga2_block_sort(const Block& x, Strided<int> a, Strided<int> tmp, 
     });
 }
 
-// Non-dominated ranks of individuals 0..m−1 by dominator counts and peeling (top of this file).
-// Uses order (the dominator counts) and scratch (the ranked individuals, front after front).
-template <class Block>
-KLAB_HD void nsga2_block_ranks(const Block& x, const Nsga2BlockWorkspace& b, int m) {
+// Non-dominated ranks of individuals 0..m−1 of objectives (f1, f2) by dominator counts and peeling
+// (top of this file). Uses order (the dominator counts) and scratch (the ranked individuals, front after front).
+template <class Block, class T>
+KLAB_HD void nsga2_block_ranks(const Block& x, const Nsga2BlockWorkspace& b, Strided<T> f1, Strided<T> f2, int m) {
   const Nsga2Workspace& w = b.w;
   const Strided<int> dominators = w.order, ranked = w.scratch;
   x.phase([&](int t) {
     if (t == 0) b.counter[1] = 0;
     for (int i = t; i < m; i += x.threads) {
       int count = 0;
-      for (int j = 0; j < m; ++j) count += nsga2_dominates(w, j, i) ? 1 : 0;
+      for (int j = 0; j < m; ++j) count += nsga2_dominates(f1, f2, j, i) ? 1 : 0;
       dominators[i] = count, w.rank[i] = -1;
     }
   });
@@ -153,25 +168,25 @@ KLAB_HD void nsga2_block_ranks(const Block& x, const Nsga2BlockWorkspace& b, int
     x.phase([&](int t) {
       for (int j = t; j < m; j += x.threads)
         if (w.rank[j] < 0)
-          for (int k = before; k < done; ++k) dominators[j] -= nsga2_dominates(w, ranked[k], j) ? 1 : 0;
+          for (int k = before; k < done; ++k) dominators[j] -= nsga2_dominates(f1, f2, ranked[k], j) ? 1 : 0;
     });
   }
 }
 
-// Crowding distances of individuals 0..m−1 (ranks set); head1 / head2 hold each front's first and
-// one-past-last sorted position.
-template <class Block>
-KLAB_HD void nsga2_block_crowding(const Block& x, const Nsga2Workspace& w, int m) {
+// Crowding distances of individuals 0..m−1 (ranks set) of objectives (f1, f2); head1 / head2 hold each
+// front's first and one-past-last sorted position.
+template <class Block, class T>
+KLAB_HD void nsga2_block_crowding(const Block& x, const Nsga2Workspace& w, Strided<T> f1, Strided<T> f2, int m) {
   x.phase([&](int t) {
     for (int i = t; i < m; i += x.threads) w.dist[i] = 0.0, w.order[i] = i;
   });
   for (int objective = 0; objective < 2; ++objective) {
-    const Strided<int> v = objective == 0 ? w.f1 : w.f2;
+    const Strided<T> v = objective == 0 ? f1 : f2;
     if (objective == 1)
       x.phase([&](int t) {
         for (int i = t; i < m; i += x.threads) w.order[i] = i;
       });
-    nsga2_block_sort(x, w.order, w.scratch, m, ByFrontThenValue{w.rank, v});
+    nsga2_block_sort(x, w.order, w.scratch, m, ByFrontThenValueOf<T>{w.rank, v});
     x.phase([&](int t) {
       for (int k = t; k < m; k += x.threads) {
         const int r = w.rank[w.order[k]];
@@ -191,6 +206,43 @@ KLAB_HD void nsga2_block_crowding(const Block& x, const Nsga2Workspace& w, int m
       }
     });
   }
+}
+
+// After the variation: counts the `next` evaluations, then ranks and crowds all = parents + next
+// individuals of objectives (f1, f2) and sorts them for survival, order[0..next) = the `next` best by
+// (rank ↑, distance ↓, index).
+template <class Block, class T>
+KLAB_HD void nsga2_block_rank_and_order(const Block& x, const Nsga2BlockWorkspace& b, Strided<T> f1, Strided<T> f2, int parents, int next,
+                                       Nsga2BitsState& st) {
+  const Nsga2Workspace& w = b.w;
+  st.evaluations += next;
+  st.since_doubling += next;
+  ++st.generations;
+  const int all = parents + next;
+  nsga2_block_ranks(x, b, f1, f2, all);
+  nsga2_block_crowding(x, w, f1, f2, all);
+  x.phase([&](int t) {
+    for (int i = t; i < all; i += x.threads) w.order[i] = i;
+  });
+  nsga2_block_sort(x, w.order, w.scratch, all, BySurvival{w.rank, w.dist});
+}
+
+// The offspring's string slots: the free slots in increasing order, into order[0..) (thread 0; then
+// the caller's draws walk in the same phase).
+template <class Block, class Walk>
+KLAB_HD void nsga2_block_free_slots(const Block& x, const Nsga2Workspace& w, int parents, int capacity, const Walk& walk) {
+  x.phase([&](int t) {
+    for (int s = t; s < capacity; s += x.threads) w.scratch[s] = 0;
+  });
+  x.phase([&](int t) {
+    for (int i = t; i < parents; i += x.threads) w.scratch[w.slot[i]] = 1;
+  });
+  x.phase([&](int t) {
+    if (t != 0) return;
+    for (int s = 0, f = 0; s < capacity; ++s)
+      if (!w.scratch[s]) w.order[f++] = s;
+    walk();
+  });
 }
 
 // Front values covered by individuals 0..size−1 (nsga2_covered's count, without the hypervolume).
@@ -240,19 +292,9 @@ KLAB_HD void nsga2_block_generation(const Block& x, const Nsga2Config& c, const 
                                     const Nsga2BlockWorkspace& b, Nsga2BitsState& st) {
   const Nsga2Workspace& w = b.w;
   const int words = c.words(), capacity = c.capacity(), parents = st.size;
-  int next = parents;
-  if (dynamic && parents < g.mu && st.since_doubling >= g.tau) next = 2 * parents < g.mu ? 2 * parents : g.mu, st.since_doubling = 0;
+  const int next = nsga2_next_size(g, dynamic, st);
   // Free string slots in increasing order (order), then the offspring's stream states (thread 0).
-  x.phase([&](int t) {
-    for (int s = t; s < capacity; s += x.threads) w.scratch[s] = 0;
-  });
-  x.phase([&](int t) {
-    for (int i = t; i < parents; i += x.threads) w.scratch[w.slot[i]] = 1;
-  });
-  x.phase([&](int t) {
-    if (t != 0) return;
-    for (int s = 0, f = 0; s < capacity; ++s)
-      if (!w.scratch[s]) w.order[f++] = s;
+  nsga2_block_free_slots(x, w, parents, capacity, [&] {
     int flips[kMaxFlips];
     for (int j = 0; j < next; ++j) b.draws[j] = rng, nsga2_draw_flips(g, rng, flips);
   });
@@ -270,16 +312,7 @@ KLAB_HD void nsga2_block_generation(const Block& x, const Nsga2Config& c, const 
       nsga2_bits_objectives(c.benchmark, c.jump, g.n, genome, &w.f1[child], &w.f2[child]);
     }
   });
-  st.evaluations += next;
-  st.since_doubling += next;
-  ++st.generations;
-  const int all = parents + next;
-  nsga2_block_ranks(x, b, all);
-  nsga2_block_crowding(x, w, all);
-  x.phase([&](int t) {
-    for (int i = t; i < all; i += x.threads) w.order[i] = i;
-  });
-  nsga2_block_sort(x, w.order, w.scratch, all, BySurvival{w.rank, w.dist});
+  nsga2_block_rank_and_order(x, b, w.f1, w.f2, parents, next, st);
   x.phase([&](int t) {  // the survivors, in order, through scratch / head1 / head2
     for (int i = t; i < next; i += x.threads) w.scratch[i] = w.slot[w.order[i]], w.head1[i] = w.f1[w.order[i]], w.head2[i] = w.f2[w.order[i]];
   });
@@ -289,39 +322,176 @@ KLAB_HD void nsga2_block_generation(const Block& x, const Nsga2Config& c, const 
   st.size = next;
 }
 
-// Series `series` at grid point `point` of run `run` by one block: nsga2_bits_run's loop; thread 0
-// writes the outcome.
+// [ZDT] The real-coded NSGA-II (nsga2.cpp's ZDT path) by phases.
+
+// The variables of string slot s.
+KLAB_INLINE double* nsga2_vars(const Nsga2BlockWorkspace& b, int slot) { return b.z + static_cast<size_t>(slot) * static_cast<size_t>(b.vars); }
+
+// Binary tournament with the crowded comparison among individuals 0..size−1 (nsga2.cpp's tournament).
+KLAB_INLINE int nsga2_tournament(const Nsga2Workspace& w, int size, Rng& rng) {
+  const int a = static_cast<int>(rng.below(static_cast<uint32_t>(size)));
+  const int b = static_cast<int>(rng.below(static_cast<uint32_t>(size)));
+  return w.rank[b] < w.rank[a] || (w.rank[b] == w.rank[a] && w.dist[b] > w.dist[a]) ? b : a;
+}
+
+// The start: N uniform points (individual i reads draws 2n·i onwards: n uniforms of two words each),
+// evaluated, then ranked and crowded (nsga2_start); returns the stream after them.
+template <class Block>
+KLAB_HD Rng nsga2_block_zdt_start(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, uint64_t seed, uint32_t run,
+                                  uint32_t stream, const Nsga2BlockWorkspace& b, Nsga2BitsState& st) {
+  const Nsga2Workspace& w = b.w;
+  st = Nsga2BitsState();
+  st.size = dynamic ? (g.mu < 4 ? g.mu : 4) : g.mu;
+  const int size = st.size;
+  const uint64_t draws = 2 * static_cast<uint64_t>(g.n);
+  x.phase([&](int t) {
+    for (int i = t; i < size; i += x.threads) {
+      Rng rng = nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(i) * draws);
+      w.slot[i] = i;
+      double* z = nsga2_vars(b, i);
+      for (int v = 0; v < g.n; ++v) z[v] = rng.uniform();
+      nsga2_zdt_objectives(c.benchmark, z, g.n, &b.y1[i], &b.y2[i]);
+    }
+  });
+  nsga2_block_ranks(x, b, b.y1, b.y2, size);
+  nsga2_block_crowding(x, w, b.y1, b.y2, size);
+  st.evaluations = st.since_doubling = st.size;
+  return nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(size) * draws);
+}
+
+// One generation: pairs of tournament winners, SBX and polynomial mutation (thread 0 walks each
+// pair's draws and keeps the stream's state before them; pair p's thread replays them on its
+// children), then ranks, crowding and survival; the survivors keep their rank and distance (the
+// next tournaments read them).
+template <class Block>
+KLAB_HD void nsga2_block_zdt_generation(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng,
+                                        const Nsga2BlockWorkspace& b, Nsga2BitsState& st) {
+  const Nsga2Workspace& w = b.w;
+  const int capacity = c.capacity(), parents = st.size;
+  const int next = nsga2_next_size(g, dynamic, st);
+  const int pairs = (next + 1) / 2;  // an odd count drops the last pair's second child
+  nsga2_block_free_slots(x, w, parents, capacity, [&] {
+    for (int p = 0; p < pairs; ++p) {
+      b.draws[p] = rng;
+      nsga2_tournament(w, parents, rng);
+      nsga2_tournament(w, parents, rng);
+      nsga2_real_variation(g.n, rng, nullptr, nullptr, nullptr, nullptr);
+    }
+  });
+  x.phase([&](int t) {
+    for (int p = t; p < pairs; p += x.threads) {
+      Rng own = b.draws[p];
+      const int pa = nsga2_tournament(w, parents, own), pb = nsga2_tournament(w, parents, own);
+      const int c1 = parents + 2 * p, c2 = c1 + 1;
+      const bool second = 2 * p + 1 < next;
+      w.slot[c1] = w.order[2 * p];
+      if (second) w.slot[c2] = w.order[2 * p + 1];
+      double* z1 = nsga2_vars(b, w.slot[c1]);
+      double* z2 = second ? nsga2_vars(b, w.slot[c2]) : nullptr;
+      nsga2_real_variation(g.n, own, nsga2_vars(b, w.slot[pa]), nsga2_vars(b, w.slot[pb]), z1, z2);
+      nsga2_zdt_objectives(c.benchmark, z1, g.n, &b.y1[c1], &b.y2[c1]);
+      if (second) nsga2_zdt_objectives(c.benchmark, z2, g.n, &b.y1[c2], &b.y2[c2]);
+    }
+  });
+  nsga2_block_rank_and_order(x, b, b.y1, b.y2, parents, next, st);
+  x.phase([&](int t) {  // the survivors, in order, through scratch / head1 / keep*
+    for (int i = t; i < next; i += x.threads) {
+      const int k = w.order[i];
+      w.scratch[i] = w.slot[k], w.head1[i] = w.rank[k], b.keep1[i] = b.y1[k], b.keep2[i] = b.y2[k], b.keep_dist[i] = w.dist[k];
+    }
+  });
+  x.phase([&](int t) {
+    for (int i = t; i < next; i += x.threads) w.slot[i] = w.scratch[i], w.rank[i] = w.head1[i], b.y1[i] = b.keep1[i], b.y2[i] = b.keep2[i], w.dist[i] = b.keep_dist[i];
+  });
+  st.size = next;
+}
+
+// Front targets P with a member y + δ ≥ P in both objectives (targets_covered's count).
+template <class Block>
+KLAB_HD int nsga2_block_zdt_covered(const Block& x, const Nsga2Config& c, const Nsga2BlockWorkspace& b, int size) {
+  x.phase([&](int t) {
+    if (t == 0) b.counter[0] = 0;
+  });
+  x.phase([&](int t) {
+    int mine = 0;
+    for (int j = t; j < c.n_targets; j += x.threads)
+      for (int i = 0; i < size; ++i)
+        if (c.target1[j] <= b.y1[i] + c.delta && c.target2[j] <= b.y2[i] + c.delta) {
+          ++mine;
+          break;
+        }
+    if (mine) nsga2_atomic_add(&b.counter[0], mine);
+  });
+  return b.counter[0];
+}
+
+// The population's hypervolume: hypervolume_2d's sort (a block sort by the same total order) and
+// its sweep (thread 0: the same additions in the same order).
+template <class Block>
+KLAB_HD double nsga2_block_zdt_hypervolume(const Block& x, const Nsga2Config& c, const Nsga2BlockWorkspace& b, int size) {
+  const Nsga2Workspace& w = b.w;
+  x.phase([&](int t) {
+    for (int i = t; i < size; i += x.threads) w.order[i] = i;
+  });
+  nsga2_block_sort(x, w.order, w.scratch, size, ByObjectivesDownOf<double>{b.y1, b.y2});
+  x.phase([&](int t) {
+    if (t != 0) return;
+    double area = 0.0, top = c.ref2;
+    for (int k = 0; k < size; ++k) {
+      const int i = w.order[k];
+      if (!(b.y1[i] > c.ref1) || !(b.y2[i] > top)) continue;
+      area += (b.y1[i] - c.ref1) * (b.y2[i] - top);
+      top = b.y2[i];
+    }
+    *b.hypervolume = area;
+  });
+  return *b.hypervolume;
+}
+
+// Series `series` at grid point `point` of run `run` by one block: nsga2_bits_run's loop (bit strings)
+// or nsga2_cpu_outcome's (ZDT); thread 0 writes the outcome.
 template <class Block>
 KLAB_HD void nsga2_block_run(const Block& x, const Nsga2Config& c, int series, int point, bool track, uint64_t seed, uint32_t run,
                              const Nsga2BlockWorkspace& b, Nsga2Outcome* out) {
   const Nsga2GridPoint& g = c.grid[point];
-  const bool dynamic = c.dynamic[series] != 0;
+  const bool dynamic = c.dynamic[series] != 0, reals = real_coded(c.benchmark);
+  const uint32_t stream = kNsgaStream + salt_of_size(g.n) + static_cast<uint32_t>(series);
   Nsga2BitsState st;
-  Rng rng = nsga2_block_start(x, c, g, dynamic, seed, run, kNsgaStream + salt_of_size(g.n) + static_cast<uint32_t>(series), b.w, st);
+  Rng rng = reals ? nsga2_block_zdt_start(x, c, g, dynamic, seed, run, stream, b, st) : nsga2_block_start(x, c, g, dynamic, seed, run, stream, b.w, st);
+  auto covered_now = [&] { return reals ? nsga2_block_zdt_covered(x, c, b, st.size) : nsga2_block_covered(x, c, g, b, st.size); };
+  auto hypervolume_now = [&] {
+    if (reals) return nsga2_block_zdt_hypervolume(x, c, b, st.size);
+    x.phase([&](int t) {
+      if (t == 0) nsga2_covered(c, g, b.w, st, b.hypervolume);
+    });
+    return *b.hypervolume;
+  };
   int next = 0;
-  int covered = nsga2_block_covered(x, c, g, b, st.size);
+  int covered = covered_now();
   auto record = [&](double upto) {  // the checkpoints up to `upto` evaluations
     if (!track || next >= c.n_checkpoints || c.checkpoints[next] > upto) return;
+    const double hv = hypervolume_now();
     x.phase([&](int t) {
       if (t != 0) return;
-      double hv = 0.0;
-      nsga2_covered(c, g, b.w, st, &hv);
       for (int j = next; j < c.n_checkpoints && c.checkpoints[j] <= upto; ++j) out->covered_at[j] = covered, out->hypervolume_at[j] = hv;
     });
     while (next < c.n_checkpoints && c.checkpoints[next] <= upto) ++next;
   };
   record(static_cast<double>(st.evaluations));
   while (covered < g.targets && st.evaluations < g.budget) {
-    nsga2_block_generation(x, c, g, dynamic, rng, b, st);
-    covered = nsga2_block_covered(x, c, g, b, st.size);
+    if (reals) nsga2_block_zdt_generation(x, c, g, dynamic, rng, b, st);
+    else nsga2_block_generation(x, c, g, dynamic, rng, b, st);
+    covered = covered_now();
     record(static_cast<double>(st.evaluations));
   }
   record(kInf);  // the run has stopped: its last state holds for the remaining checkpoints
+  const double hv = hypervolume_now();
   x.phase([&](int t) {
     if (t != 0) return;
     out->evaluations = st.evaluations;
     out->generations = st.generations;
-    out->covered = nsga2_covered(c, g, b.w, st, &out->hypervolume);
+    out->covered = covered;
+    out->hypervolume = hv;
   });
 }
 

@@ -18,7 +18,8 @@
 //     thread i at pool[e·items + i] (nsga2_workspace), so the threads of a warp walking the same
 //     entry touch neighbouring words. The defaults (μ ≤ 260) take ~25 KB per thread.
 // Block form: block b of a chunk is landscape b (run-major, the outcomes' order); its workspace
-// (nsga2_block_bytes: the thread form's arrays plus 2μ stream states, ~37 KB at μ = 260) lies at
+// (nsga2_block_bytes: the thread form's arrays plus 2μ stream states, 50 KB at μ = 260; ZDT: plus the
+// variables and real objectives) lies at
 // pool + b·bytes, read and written by its own threads only (through L1/L2, no shared memory).
 // Both: chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
 #include <cuda_runtime.h>
@@ -78,16 +79,17 @@ __global__ void __launch_bounds__(kNsgaBlockThreads)
 
 Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const Nsga2Chunk&)>& consume,
                       Nsga2CudaStats* stats, Nsga2Form form) {
-  if (Status s = nsga2_cuda_supports(cfg); !s.ok()) return s;
+  if (Status s = nsga2_cuda_supports(cfg, form); !s.ok()) return s;
   if (runs == 0) return {};
   const auto wall_start = std::chrono::steady_clock::now();
   KernelFit thread_fit, block_fit;
   if (Status s = fit_kernel(nsga2_kernel, kNsgaThreadsPerBlock, "blackbox.nsga2", &thread_fit); !s.ok()) return s;
   if (Status s = fit_kernel(nsga2_block_kernel, kNsgaBlockThreads, "blackbox.nsga2 (block per run)", &block_fit); !s.ok()) return s;
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
-  if (form == Nsga2Form::Auto) {
-    const size_t resident = static_cast<size_t>(thread_fit.sm_count) * static_cast<size_t>(thread_fit.blocks_per_sm) * kNsgaThreadsPerBlock;
-    form = static_cast<size_t>(runs) * per_run < resident ? Nsga2Form::BlockPerRun : Nsga2Form::ThreadPerRun;
+  if (form == Nsga2Form::Auto && real_coded(cfg.benchmark)) form = Nsga2Form::BlockPerRun;
+  if (form == Nsga2Form::Auto) {  // blocks while one wave of them holds every landscape (nsga2_engine.hpp)
+    const size_t resident_blocks = static_cast<size_t>(block_fit.sm_count) * static_cast<size_t>(block_fit.blocks_per_sm);
+    form = static_cast<size_t>(runs) * per_run <= resident_blocks ? Nsga2Form::BlockPerRun : Nsga2Form::ThreadPerRun;
   }
   const bool blocks = form == Nsga2Form::BlockPerRun;
 

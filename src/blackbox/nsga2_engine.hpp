@@ -43,6 +43,14 @@ KLAB_INLINE Nsga2Workspace nsga2_workspace(const Nsga2Config& c, uint32_t* words
   return w;
 }
 
+// The two forms of the kernel: one GPU thread per (run, series, n) landscape (nsga2_bits_run), or one
+// block of kNsgaBlockThreads threads per landscape (nsga2_block_run, nsga2_block.hpp). Auto takes the
+// block form while one wave of blocks holds every landscape (its generation is ~10× shorter), the
+// thread form beyond (~10× less work in all: the block form's ranks are O(μ²)); see the chapter
+// README's napkin estimate. ZDT1–3 run in the block form only.
+enum class Nsga2Form { Auto, ThreadPerRun, BlockPerRun };
+constexpr int kNsgaBlockThreads = 128;
+
 // A GPU chunk holds at most this many bytes of workspaces and of outcomes (the host holds a copy).
 constexpr size_t kNsgaMaxWorkspaceBytes = size_t{2} << 30, kNsgaMaxOutcomeBytes = size_t{256} << 20;
 
@@ -52,20 +60,13 @@ constexpr size_t kNsgaMaxWorkspaceBytes = size_t{2} << 30, kNsgaMaxOutcomeBytes 
 // The host twin: the same runs on this CPU, one after another.
 void run_nsga2_batch_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, std::vector<Nsga2Outcome>* out);
 
-// The two forms of the kernel: one GPU thread per (run, series, n) landscape (nsga2_bits_run), or one
-// block of kNsgaBlockThreads threads per landscape (nsga2_block_run, nsga2_block.hpp). Auto takes the
-// block form while the landscapes are fewer than the thread form's resident threads on the device
-// (the thread form would leave the GPU partly idle), the thread form beyond (less work in all: see
-// the chapter README's napkin estimate).
-enum class Nsga2Form { Auto, ThreadPerRun, BlockPerRun };
-constexpr int kNsgaBlockThreads = 128;
 
 // The block form's host twin: each landscape's phases run for threads 0 … threads − 1 in turn.
 void run_nsga2_blocks_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, int threads, std::vector<Nsga2Outcome>* out);
 
-// Why the CUDA engine cannot run `cfg` (a real-coded benchmark, too many series or sizes, a workspace
-// beyond its limit), or OK.
-Status nsga2_cuda_supports(const Nsga2Config& cfg);
+// Why the CUDA engine cannot run `cfg` in `form` (a real-coded benchmark in the thread form, too many
+// series or sizes, a workspace beyond its limit), or OK.
+Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form = Nsga2Form::Auto);
 
 // One chunk of GPU outcomes (layout above), readable during the consumer's call only.
 struct Nsga2Chunk {

@@ -35,10 +35,12 @@ void run_nsga2_blocks_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first
         nsga2_block_run(block, cfg, s, k, k + 1 == cfg.n_grid, seed, first_run + i, b, &(*out)[i * per_run + static_cast<size_t>(s * cfg.n_grid + k)]);
 }
 
-Status nsga2_cuda_supports(const Nsga2Config& cfg) {
-  if (real_coded(cfg.benchmark))
+Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form) {
+  if (real_coded(cfg.benchmark) && form == Nsga2Form::ThreadPerRun)
     return Status::error(std::string("blackbox.nsga2 CUDA engine: benchmark '") + benchmark_label(cfg.benchmark) +
-                         "' is real-coded and not ported (bit strings only: OneMinMax, LOTZ, OneJumpZeroJump); use --backend cpu");
+                         "' is real-coded, which the thread-per-run form does not run (bit strings only); the block-per-run form does");
+  if (real_coded(cfg.benchmark) && (cfg.n_targets < 1 || cfg.n_targets > kMaxNsgaTargets))
+    return Status::error("blackbox.nsga2 CUDA engine: 1 to " + std::to_string(kMaxNsgaTargets) + " front targets are needed");
   if (cfg.n_series < 1 || cfg.n_series > kMaxNsgaSeries || cfg.n_grid < 1 || cfg.n_grid > kMaxNsgaGrid)
     return Status::error("blackbox.nsga2 CUDA engine: 1 to " + std::to_string(kMaxNsgaSeries) + " series and 1 to " + std::to_string(kMaxNsgaGrid) +
                          " sizes n are needed");

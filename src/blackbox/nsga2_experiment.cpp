@@ -88,6 +88,10 @@ Nsga2Config nsga2_config(const Nsga2Params& p) {
     const std::vector<double> cdf = flip_count_cdf(st.n);
     std::copy(cdf.begin(), cdf.end(), g.cdf);
     c.ref1 = t.ref1, c.ref2 = t.ref2;
+    if (real_coded(p.benchmark) && t.f1.size() <= static_cast<size_t>(kMaxNsgaTargets)) {
+      c.n_targets = static_cast<int>(t.f1.size()), c.delta = t.delta;
+      std::copy(t.f1.begin(), t.f1.end(), c.target1), std::copy(t.f2.begin(), t.f2.end(), c.target2);
+    }
   }
   const std::vector<double> checkpoints = plot::log_spaced_counts(nsga2_budget(p, grid.back()), kNsgaCheckpoints);
   c.n_checkpoints = std::min(static_cast<int>(checkpoints.size()), kNsgaCheckpoints);

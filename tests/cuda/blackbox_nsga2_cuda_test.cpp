@@ -3,7 +3,10 @@
 // block per (run, series, n), whose host twin runs each phase's threads in turn). Parts 1 and 3 run
 // both forms, part 2 the form --backend cuda picks (Nsga2Form::Auto):
 //   1. per-outcome equality with the host twin (nsga2_engine_host.cpp; tests/unit/blackbox_nsga2_engine_test.cpp
-//      shows both host twins equal the CPU engine) on four configurations: the defaults (OneMinMax,
+//      shows both host twins equal the CPU engine) on four bit-string configurations and, block form
+//      only, three ZDT ones (ZDT1 at n = 10, 30; ZDT2 with odd offspring counts; ZDT3; exact in the
+//      strict build, final hypervolume means within 4 SE in the release build, where nvcc fuses the
+//      SBX sums). The bit-string configurations: the defaults (OneMinMax,
 //      n = 16…64, NSGA-II and dNSGA-II); LOTZ at n = 9, 17 with a budget that stops runs; OneJumpZeroJump
 //      k = 2 with small μ and τ (doublings); OneMinMax at n = 200 (7 words per string). Evaluations,
 //      generations, coverage and hypervolume (at the end and at every checkpoint) must be equal: the
@@ -41,6 +44,12 @@ bool configure(Nsga2Experiment& e, const std::vector<std::pair<std::string, std:
   if (!s.ok()) std::printf("FAIL: parameters: %s\n", s.message().c_str());
   return s.ok();
 }
+
+#if defined(KLAB_STRICT_FP)
+constexpr bool kStrict = true;
+#else
+constexpr bool kStrict = false;
+#endif
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
@@ -86,19 +95,26 @@ bool outcomes_match(const char* name, const std::vector<std::pair<std::string, s
   const std::vector<std::vector<Nsga2Outcome>> cpu = host_twin_runs(cfg, 17, ids, form);
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
   size_t differing = 0, covered = 0;
+  klab::RunningStat gpu_hv, cpu_hv;
   for (uint32_t r = 0; r < runs; ++r)
     for (size_t j = 0; j < per_run; ++j) {
       differing += same_outcome(gpu[r * per_run + j], cpu[r][j]) ? 0 : 1;
       covered += cpu[r][j].covered == cfg.grid[j % static_cast<size_t>(cfg.n_grid)].targets ? 1 : 0;
+      gpu_hv.push(gpu[r * per_run + j].hypervolume), cpu_hv.push(cpu[r][j].hypervolume);
     }
-  const bool ok = differing == 0;
-  std::printf("  %-52s %u runs x %zu (series, n) (%zu covered the front): %zu differ from the host twin  %s\n", name, runs, per_run, covered,
-              differing, ok ? "ok" : "FAIL");
+  // ZDT in the release build: nvcc fuses the SBX sums (a·b + c), so trajectories part after a last-bit
+  // difference; there the final hypervolumes must agree within 4 standard errors instead.
+  const bool exact = kStrict || !klab::blackbox::real_coded(cfg.benchmark);
+  const double se = std::sqrt(gpu_hv.sem() * gpu_hv.sem() + cpu_hv.sem() * cpu_hv.sem());
+  const bool ok = exact ? differing == 0 : std::fabs(gpu_hv.mean() - cpu_hv.mean()) <= 4 * se;
+  std::printf("  %-52s %u runs x %zu (series, n) (%zu covered the front): %zu differ from the host twin%s  %s\n", name, runs, per_run, covered,
+              differing, exact ? "" : " (release: fused multiply-adds; hypervolume means within 4 SE)", ok ? "ok" : "FAIL");
   return ok;
 }
 
 bool per_outcome_equality(bool quick, Nsga2Form form) {
-  std::printf("1. per-outcome equality with the host twin, %s (every build: integer work and IEEE crowding terms)\n", form_name(form));
+  std::printf("1. per-outcome equality with the host twin, %s (bits: every build, integer work and IEEE crowding terms; ZDT: strict build)\n",
+              form_name(form));
   const uint32_t n = quick ? 4 : 64;
   bool ok = outcomes_match("defaults: OneMinMax, n = 16..64", {}, n, form);
   ok = outcomes_match("LOTZ, n = 9, 17, budget n^3", {{"benchmark", "lotz"}, {"n_min", "9"}, {"n_max", "17"}, {"n_points", "2"}, {"budget_factor", "1"}}, n,
@@ -110,6 +126,18 @@ bool per_outcome_equality(bool quick, Nsga2Form form) {
        ok;
   ok = outcomes_match("OneMinMax, n = 200, budget 0.2 n^3", {{"n_min", "200"}, {"n_max", "200"}, {"n_points", "1"}, {"budget_factor", "0.2"}}, n / 4,
                       form) &&
+       ok;
+  if (form != Nsga2Form::BlockPerRun) return ok;  // ZDT runs in the block form only
+  ok = outcomes_match("ZDT1, n = 10, 30, budget n^3", {{"benchmark", "zdt1"}, {"n_min", "10"}, {"n_max", "30"}, {"n_points", "2"}, {"budget_factor", "1"}},
+                      n, form) &&
+       ok;
+  ok = outcomes_match("ZDT2, n = 8, mu 2.1(n+1) (odd), tau 0.3 e n",
+                      {{"benchmark", "zdt2"}, {"n_min", "8"}, {"n_max", "8"}, {"n_points", "1"}, {"mu_factor", "2.1"}, {"tau_factor", "0.3"}, {"budget_factor", "3"}},
+                      n, form) &&
+       ok;
+  ok = outcomes_match("ZDT3, n = 12, delta 0.2", {{"benchmark", "zdt3"}, {"n_min", "12"}, {"n_max", "12"}, {"n_points", "1"}, {"front_tolerance", "0.2"},
+                                                  {"budget_factor", "3"}},
+                      n, form) &&
        ok;
   return ok;
 }
