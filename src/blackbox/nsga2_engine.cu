@@ -5,7 +5,7 @@
 //     survival order (integer work throughout; the crowding distances are one division and one
 //     addition per term, IEEE in every build, and feed only comparisons);
 //   * block per landscape (the issue's "one block per run, one thread per individual"): a block of
-//     kNsgaBlockThreads threads calls nsga2_block_run (nsga2_block.hpp), whose phases are separated by
+//     kNsgaBlockThreads threads calls nsga2_block_run (nsga2_block_run.hpp), whose phases are separated by
 //     __syncthreads (Nsga2DeviceBlock::phase); its host twin runs the threads of each phase in turn.
 // run_nsga2_cuda picks the form (Nsga2Form, nsga2_engine.hpp).
 //
@@ -28,7 +28,7 @@
 #include <chrono>
 #include <string>
 
-#include "blackbox/nsga2_block.hpp"
+#include "blackbox/nsga2_block_run.hpp"
 #include "blackbox/nsga2_engine.hpp"
 #include "cuda/cuda_job.hpp"
 

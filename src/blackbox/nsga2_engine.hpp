@@ -1,6 +1,6 @@
-// Batched blackbox.nsga2 runs on the bit-string benchmarks: the CUDA engine (nsga2_engine.cu, one GPU
+// Batched blackbox.nsga2 runs (bit strings; ZDT1–3 in the block form): the CUDA engine (nsga2_engine.cu, one GPU
 // thread per (run, series, n) triple, or one block per triple) and its host twins (nsga2_engine_host.cpp)
-// run the same KLAB_HD code, nsga2_bits_run (nsga2_bits.hpp) or nsga2_block_run (nsga2_block.hpp), on
+// run the same KLAB_HD code, nsga2_bits_run (nsga2_bits.hpp) or nsga2_block_run (nsga2_block_run.hpp), on
 // the same workspace layouts; the thread form's host twin uses stride 1.
 // The CPU engine (Nsga2Experiment::run → nsga2.cpp) walks the same trajectories from the same Philox
 // draws, so the outcomes are equal (tests/unit/blackbox_nsga2_engine_test.cpp).
@@ -44,7 +44,7 @@ KLAB_INLINE Nsga2Workspace nsga2_workspace(const Nsga2Config& c, uint32_t* words
 }
 
 // The two forms of the kernel: one GPU thread per (run, series, n) landscape (nsga2_bits_run), or one
-// block of kNsgaBlockThreads threads per landscape (nsga2_block_run, nsga2_block.hpp). Auto takes the
+// block of kNsgaBlockThreads threads per landscape (nsga2_block_run, nsga2_block_run.hpp). Auto takes the
 // block form while one wave of blocks holds every landscape (its generation is ~10× shorter), the
 // thread form beyond (~10× less work in all: the block form's ranks are O(μ²)); see the chapter
 // README's napkin estimate. ZDT1–3 run in the block form only.

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 
-#include "blackbox/nsga2_block.hpp"
+#include "blackbox/nsga2_block_run.hpp"
 #include "blackbox/nsga2_engine.hpp"
 
 namespace klab::blackbox {

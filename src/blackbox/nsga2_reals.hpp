@@ -1,6 +1,6 @@
 // The real-coded NSGA-II's per-individual arithmetic (ZDT1–3, Deb et al. 2002) as KLAB_HD code on
 // plain arrays: what the CPU engine (nsga2.cpp, mo_problems.cpp) and the CUDA engine's block form
-// (nsga2_block.hpp) both call, so their draws and IEEE operations are the same (bit for bit where
+// (nsga2_block_run.hpp) both call, so their draws and IEEE operations are the same (bit for bit where
 // the compilers do not contract a·b + c: the strict build; nvcc's release build fuses the SBX sums).
 #pragma once
 #include <cmath>
