@@ -47,8 +47,13 @@ const std::vector<EngineCase> kEngines = {
      "diverging in length; src/blackbox/README.md, CUDA)"},
     {"blackbox.nsga2", {}, 4096, 256,
      "the defaults (NSGA-II and dNSGA-II x n = 16, 32, 64 on OneMinMax), a landscape = one algorithm at one n of a run (~1.2e4 "
-     "evaluations on average); estimate on an H200: 1e4-1e5 landscapes/s, 1e8-1e9 evaluations/s (one thread per run: four merge "
-     "sorts of <= 520 entries per generation in L2-resident workspaces; src/blackbox/README.md, CUDA)"},
+     "evaluations on average); estimate on an H200: 1e4-1e5 landscapes/s, 1e8-1e9 evaluations/s (24,576 landscapes: the thread "
+     "form under Auto, four merge sorts of <= 520 entries per generation in L2-resident workspaces; src/blackbox/README.md, CUDA)"},
+    {"blackbox.nsga2", {{"benchmark", "zdt1"}, {"n_min", "10"}, {"n_max", "30"}, {"n_points", "2"}, {"budget_factor", "1"}}, 512, 64,
+     "ZDT1, n = 10, 30, budget n^3 (SBX, polynomial mutation), one block of 128 threads per landscape (ZDT runs in the block form "
+     "only); estimate on an H200: 1e3-1e4 landscapes/s (O(mu^2) ranks per generation, ~3e6 instructions at n = 30; "
+     "src/blackbox/README.md, CUDA, Block per run)",
+     "blackbox.nsga2.zdt1"},
     {"mdp.learning", {{"methods", "q_learning"}, {"episodes", "1000"}}, 100000, 2000,
      "Q-learning on RiverSwim (S = 6, A = 2), K = 1000 episodes of H = 20, a step = one environment step with its update; "
      "issue 7's target on an H100/H200: >= 5e9 steps/s (one thread per run, tables in L1/L2; src/mdp/README.md, CUDA)"},

@@ -19,8 +19,8 @@
 #   5. the release build; every engine's test there (agreement within tolerance; the tests print
 #      their kernels' throughput), then bench/cuda_bench (every engine's throughput and speed-up
 #      over all CPU cores);
-#   6. compute-sanitizer on the small tests (`--quick`): memcheck, and racecheck where the kernel
-#      shares memory;
+#   6. compute-sanitizer on the small tests (`--quick`): memcheck, and the engine's own tools
+#      (racecheck where the kernel shares memory, synccheck where it has barriers);
 #   7. the full-scale figure (10^7 seeds of KL-UCB), sm_90 machine code (cuobjdump --list-elf; the
 #      ctest cuda_architectures checks the default and its override), the strict build's bench.
 # Prints one table and writes it, row by row as the steps end, with every step's log, to the output
@@ -129,23 +129,27 @@ fi
 } >"$out/gpu_check.txt"
 
 # ---- the engines ---------------------------------------------------------------------------------
-# key | test target (build/gpu-*/tests/<target>; a target named twice runs once) | 1 if its kernel
-# shares memory (racecheck) | demo | settings of the strict CLI comparison (none: no comparison)
+# key | test target (build/gpu-*/tests/<target>; a target named twice runs once) | compute-sanitizer
+# tools besides memcheck (racecheck: the kernel shares memory; synccheck: it has barriers) | demo |
+# settings of the strict CLI comparison (none: no comparison)
 engines=(
-  "rng|klab_cuda_tests|0||"
-  "bandits.regret|klab_bandits_cuda_tests|1|bandits.regret|--set horizon=2000 --runs 2000"
-  "diffusion.samplers|klab_diffusion_cuda_tests|0|diffusion.samplers|--set particles=2000 --runs 4"
-  "blackbox.es|klab_blackbox_cuda_tests|0|blackbox.es|--runs 64"
-  "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|0|blackbox.nsga2|--runs 64"
-  "mdp.learning|klab_mdp_cuda_tests|0|mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
+  "rng|klab_cuda_tests|||"
+  "bandits.regret|klab_bandits_cuda_tests|racecheck|bandits.regret|--set horizon=2000 --runs 2000"
+  "diffusion.samplers|klab_diffusion_cuda_tests||diffusion.samplers|--set particles=2000 --runs 4"
+  "blackbox.es|klab_blackbox_cuda_tests||blackbox.es|--runs 64"
+  # bit strings: a thread per run, or a block per run (its phases separated by __syncthreads)
+  "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|synccheck|blackbox.nsga2|--runs 64"
+  # ZDT1 (SBX, polynomial mutation) runs in the block form only
+  "blackbox.nsga2.zdt1|klab_blackbox_nsga2_cuda_tests||blackbox.nsga2|--set benchmark=zdt1 --set n_min=10 --set n_max=30 --set n_points=2 --set budget_factor=1 --runs 32"
+  "mdp.learning|klab_mdp_cuda_tests||mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
   # value iteration batched over MDPs, a block per MDP, the iterates in shared memory
-  "mdp.planning|klab_mdp_vi_cuda_tests|1|mdp.planning|--set methods=vi --runs 64"
-  "offline.edge_of_reach|klab_offline_cuda_tests|0|offline.edge_of_reach|--runs 32"
-  "offline.dice|klab_offline_dice_cuda_tests|0|offline.dice|--runs 32"
+  "mdp.planning|klab_mdp_vi_cuda_tests|racecheck,synccheck|mdp.planning|--set methods=vi --runs 64"
+  "offline.edge_of_reach|klab_offline_cuda_tests||offline.edge_of_reach|--runs 32"
+  "offline.dice|klab_offline_dice_cuda_tests||offline.dice|--runs 32"
   # entropic SMD on 1-D bumps over 2 chunks of 256 components
-  "optim.mixture|klab_optim_cuda_tests|1|optim.mixture|--set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64"
+  "optim.mixture|klab_optim_cuda_tests|racecheck|optim.mixture|--set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64"
   # Euclidean SMD (Michelot's projection as block reductions) and entropic SMD on 2-D bumps, s = 20 (M = 400)
-  "optim.mixture.euclidean|klab_optim_cuda_tests|1|optim.mixture|--set methods=smd_entropic,smd_euclidean --set target=bumps2d --set side=20 --set width=0.1 --set euclid_step=0.1 --set samples=2000 --runs 64"
+  "optim.mixture.euclidean|klab_optim_cuda_tests|racecheck|optim.mixture|--set methods=smd_entropic,smd_euclidean --set target=bumps2d --set side=20 --set width=0.1 --set euclid_step=0.1 --set samples=2000 --runs 64"
 )
 only=${KLAB_GPU_CHECK_ONLY:-}
 selected=()
@@ -264,15 +268,15 @@ bench release
 if [ -n "${build_ok[release]:-}" ] && sanitizer_ok; then
   declare -A checked
   for e in "${selected[@]}"; do
-    IFS='|' read -r key target shared _ _ <<<"$e"
+    IFS='|' read -r key target tools _ _ <<<"$e"
     [ -n "${checked[$target]:-}" ] && continue
     checked[$target]=1
     quick=(--quick)
     [ "$target" = klab_cuda_tests ] && quick=()
-    DETAIL_GREP="ERROR SUMMARY" step "memcheck: $key test ${quick[*]}" 120 compute-sanitizer --tool memcheck --error-exitcode 3 \
-      "build/gpu-release/tests/$target" "${quick[@]}"
-    [ "$shared" = 1 ] && DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "racecheck: $key test ${quick[*]}" 120 \
-      compute-sanitizer --tool racecheck --error-exitcode 3 "build/gpu-release/tests/$target" "${quick[@]}"
+    for tool in memcheck ${tools//,/ }; do
+      DETAIL_GREP="ERROR SUMMARY|RACECHECK SUMMARY" step "$tool: $key test ${quick[*]}" 120 \
+        compute-sanitizer --tool "$tool" --error-exitcode 3 "build/gpu-release/tests/$target" "${quick[@]}"
+    done
   done
 fi
 

@@ -12,7 +12,7 @@ Status run_es_cuda(const EsConfig&, uint64_t, uint32_t, uint32_t, const std::fun
   return built_without_cuda();
 }
 
-Status run_nsga2_cuda(const Nsga2Config&, uint64_t, uint32_t, uint32_t, const std::function<void(const Nsga2Chunk&)>&, Nsga2CudaStats*) {
+Status run_nsga2_cuda(const Nsga2Config&, uint64_t, uint32_t, uint32_t, const std::function<void(const Nsga2Chunk&)>&, Nsga2CudaStats*, Nsga2Form) {
   return built_without_cuda();
 }
 

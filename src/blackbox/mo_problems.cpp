@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "blackbox/nsga2_reals.hpp"
 #include "core/lab_math.hpp"
 #include "core/portable.hpp"
 
@@ -28,8 +29,6 @@ double zdt_front_f2(Benchmark b, double a) {
 }
 
 }  // namespace
-
-bool real_coded(Benchmark b) { return b == Benchmark::Zdt1 || b == Benchmark::Zdt2 || b == Benchmark::Zdt3; }
 
 const char* benchmark_label(Benchmark b) {
   switch (b) {
@@ -75,20 +74,7 @@ void bits_objectives(Benchmark b, int jump, const std::vector<uint8_t>& x, doubl
 }
 
 void zdt_objectives(Benchmark b, const std::vector<double>& z, double* f1, double* f2) {
-  const size_t n = z.size();
-  double sum = 0.0;
-  for (size_t i = 1; i < n; ++i) sum += z[i];
-  const double g = 1.0 + 9.0 * sum / static_cast<double>(n > 1 ? n - 1 : 1), a = z[0], q = a / g;
-  double h = 0.0;
-  switch (b) {
-    case Benchmark::Zdt1: h = 1.0 - std::sqrt(q); break;
-    case Benchmark::Zdt2: h = 1.0 - q * q; break;
-    case Benchmark::Zdt3: h = 1.0 - std::sqrt(q) - q * math::cos(10.0 * kPi * a - 0.5 * kPi); break;
-    case Benchmark::OneMinMax:
-    case Benchmark::Lotz:
-    case Benchmark::OneJumpZeroJump: break;
-  }
-  *f1 = -a, *f2 = -(g * h);
+  nsga2_zdt_objectives(b, z.data(), static_cast<int>(z.size()), f1, f2);
 }
 
 FrontTarget front_target(Benchmark b, int n, int jump, double delta) {

@@ -28,11 +28,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/portable.hpp"
+
 namespace klab::blackbox {
 
 enum class Benchmark { OneMinMax, Lotz, OneJumpZeroJump, Zdt1, Zdt2, Zdt3 };
 
-bool real_coded(Benchmark b);  // the ZDT problems
+KLAB_INLINE bool real_coded(Benchmark b) { return b == Benchmark::Zdt1 || b == Benchmark::Zdt2 || b == Benchmark::Zdt3; }  // the ZDT problems
 const char* benchmark_label(Benchmark b);
 
 // Objectives (maximised) of a bit string (OneMinMax, LOTZ, OneJumpZeroJump with jump k).

@@ -4,7 +4,7 @@
 #include <numeric>
 
 #include "blackbox/disom.hpp"
-#include "core/lab_math.hpp"
+#include "blackbox/nsga2_reals.hpp"
 
 namespace klab::blackbox {
 
@@ -91,9 +91,6 @@ void random_individual(const Nsga2Settings& s, Rng& rng, Individual& ind) {
   evaluate(s, ind);
 }
 
-constexpr double kCrossoverProbability = 0.9;  // p_c (Deb et al. 2002)
-constexpr double kEtaCrossover = 20.0, kEtaMutation = 20.0;  // η_c, η_m (Deb et al. 2002)
-
 // Standard bit mutation of a copy of `parent` (bits).
 Individual bit_mutant(const Nsga2Settings& s, const std::vector<double>& flip_cdf, Rng& rng, const Individual& parent) {
   Individual child = parent;
@@ -123,30 +120,6 @@ const Individual& tournament(const Nsga2Run& r, Rng& rng) {
   const Individual& b = r.population[rng.below(size)];
   if (b.rank < a.rank || (b.rank == a.rank && b.crowding > a.crowding)) return b;
   return a;
-}
-
-double clip_unit(double v) { return std::min(1.0, std::max(0.0, v)); }
-
-// SBX of two parents' variables (in place), then polynomial mutation of both (reals; nsga2.hpp).
-void real_variation(int n, Rng& rng, std::vector<double>& c1, std::vector<double>& c2) {
-  const double ec = 1.0 / (kEtaCrossover + 1.0), em = 1.0 / (kEtaMutation + 1.0);
-  if (rng.uniform() < kCrossoverProbability)
-    for (size_t i = 0; i < c1.size(); ++i) {
-      if (rng.uniform() >= 0.5) continue;
-      const double u = rng.uniform();
-      const double beta = u <= 0.5 ? math::pow(2.0 * u, ec) : math::pow(1.0 / (2.0 * (1.0 - u)), ec);
-      const double p1 = c1[i], p2 = c2[i];
-      const double a = clip_unit(0.5 * ((1.0 + beta) * p1 + (1.0 - beta) * p2)), b = clip_unit(0.5 * ((1.0 - beta) * p1 + (1.0 + beta) * p2));
-      const bool swap = rng.uniform() < 0.5;  // the two children exchange this variable with probability ½
-      c1[i] = swap ? b : a, c2[i] = swap ? a : b;
-    }
-  for (std::vector<double>* c : {&c1, &c2})
-    for (double& v : *c) {
-      if (!(rng.uniform() < 1.0 / n)) continue;
-      const double u = rng.uniform();
-      const double delta = u < 0.5 ? math::pow(2.0 * u, em) - 1.0 : 1.0 - math::pow(2.0 * (1.0 - u), em);
-      v = clip_unit(v + delta);
-    }
 }
 
 // Crowding distance of each point (Deb et al. 2002): per objective, sort the front; the two
@@ -197,7 +170,7 @@ void nsga2_generation(const Nsga2Settings& s, const std::vector<double>& flip_cd
   if (real_coded(s.benchmark)) {
     for (int j = 0; j < next; j += 2) {  // pairs of tournament winners; an odd count drops the last child
       Individual c1 = tournament(r, rng), c2 = tournament(r, rng);
-      real_variation(s.n, rng, c1.z, c2.z);
+      nsga2_real_variation(s.n, rng, c1.z.data(), c2.z.data(), c1.z.data(), c2.z.data());  // SBX, then mutation, in place (nsga2_reals.hpp)
       evaluate(s, c1), all.push_back(std::move(c1));
       if (j + 1 < next) evaluate(s, c2), all.push_back(std::move(c2));
     }

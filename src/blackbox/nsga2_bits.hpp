@@ -30,6 +30,7 @@ namespace klab::blackbox {
 constexpr int kMaxNsgaSeries = 2;      // nsga2_series_ids()
 constexpr int kMaxNsgaGrid = 12;       // the largest n_points
 constexpr int kNsgaCheckpoints = 40;   // coverage / hypervolume checkpoints at the largest n
+constexpr int kMaxNsgaTargets = 100;   // ZDT's front targets (front_target, mo_problems.cpp)
 // Run r of series s (index into the parameter's list) at size n draws from stream kNsgaStream + salt_of_size(n) + s.
 constexpr uint32_t kNsgaStream = 70;
 
@@ -53,6 +54,11 @@ struct Nsga2Config {
   double ref1 = -1.0, ref2 = -1.0;   // hypervolume reference point (maximised form)
   double checkpoints[kNsgaCheckpoints] = {};
   int n_checkpoints = 0;
+  // ZDT (the block form only): the front targets (maximised form, f₁ increasing; the same at every n)
+  // and the tolerance δ.
+  int n_targets = 0;
+  double delta = 0.0;
+  double target1[kMaxNsgaTargets] = {}, target2[kMaxNsgaTargets] = {};
   KLAB_HD int landscapes_per_run() const { return n_series * n_grid; }
   KLAB_HD int max_n() const {
     int m = 0;
@@ -140,15 +146,20 @@ KLAB_HD void nsga2_merge_sort(Strided<int> a, Strided<int> tmp, int m, const Les
     for (int i = 0; i < m; ++i) a[i] = from[i];
 }
 
-// The total orders of the CPU engine's sorts (nsga2.cpp).
-struct ByObjectivesDown {  // nondominated_ranks: f₁ desc, f₂ desc, index
-  Strided<int> f1, f2;
+// The total orders of the CPU engine's sorts (nsga2.cpp), on integer (bits) or real (ZDT) objectives.
+template <class T>
+struct ByObjectivesDownOf {  // nondominated_ranks and hypervolume_2d: f₁ desc, f₂ desc, index
+  Strided<T> f1, f2;
   KLAB_HD bool operator()(int a, int b) const { return f1[a] > f1[b] || (f1[a] == f1[b] && (f2[a] > f2[b] || (f2[a] == f2[b] && a < b))); }
 };
-struct ByFrontThenValue {  // crowding: fronts in turn, each by one objective ascending, then index
-  Strided<int> rank, v;
+using ByObjectivesDown = ByObjectivesDownOf<int>;
+template <class T>
+struct ByFrontThenValueOf {  // crowding: fronts in turn, each by one objective ascending, then index
+  Strided<int> rank;
+  Strided<T> v;
   KLAB_HD bool operator()(int a, int b) const { return rank[a] < rank[b] || (rank[a] == rank[b] && (v[a] < v[b] || (v[a] == v[b] && a < b))); }
 };
+using ByFrontThenValue = ByFrontThenValueOf<int>;
 struct BySurvival {  // survival: rank asc, crowding distance desc, index (the stable_sort)
   Strided<int> rank;
   Strided<double> dist;
@@ -220,6 +231,25 @@ KLAB_INLINE int nsga2_covered(const Nsga2Config& c, const Nsga2GridPoint& g, con
   return covered;
 }
 
+// One offspring's standard bit mutation draws (bit_mutant's): K ~ Bin(n, 1/n) clamped to n, then K
+// distinct positions into flips[0..K) in the order drawn; returns K.
+KLAB_INLINE int nsga2_draw_flips(const Nsga2GridPoint& g, Rng& rng, int* flips) {
+  const int max_flips = g.n < kMaxFlips ? g.n : kMaxFlips;
+  int count = draw_flip_count(g.cdf, rng);
+  if (count > max_flips) count = max_flips;
+  for (int f = 0; f < count; ++f) {
+    int pos;
+    bool fresh;
+    do {
+      pos = static_cast<int>(rng.below(static_cast<uint32_t>(g.n)));
+      fresh = true;
+      for (int i = 0; i < f; ++i) fresh = fresh && flips[i] != pos;
+    } while (!fresh);
+    flips[f] = pos;
+  }
+  return count;
+}
+
 // The start: N uniform strings in slots 0..N−1.
 KLAB_INLINE void nsga2_bits_start(const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng, const Nsga2Workspace& w,
                                   Nsga2BitsState& st) {
@@ -235,18 +265,25 @@ KLAB_INLINE void nsga2_bits_start(const Nsga2Config& c, const Nsga2GridPoint& g,
   st.evaluations = st.since_doubling = st.size;
 }
 
+// The next population size: the dNSGA-II doubles N (up to μ) once τ evaluations have passed since the
+// last doubling, and restarts that count (nsga2_generation's rule).
+KLAB_INLINE int nsga2_next_size(const Nsga2GridPoint& g, bool dynamic, Nsga2BitsState& st) {
+  const int parents = st.size;
+  if (!dynamic || parents >= g.mu || st.since_doubling < g.tau) return parents;
+  st.since_doubling = 0;
+  return 2 * parents < g.mu ? 2 * parents : g.mu;
+}
+
 // One generation (nsga2_generation's bit-string path).
 KLAB_INLINE void nsga2_bits_generation(const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng, const Nsga2Workspace& w,
                                        Nsga2BitsState& st) {
   const int words = c.words(), capacity = c.capacity(), parents = st.size;
-  int next = parents;
-  if (dynamic && parents < g.mu && st.since_doubling >= g.tau) next = 2 * parents < g.mu ? 2 * parents : g.mu, st.since_doubling = 0;
+  const int next = nsga2_next_size(g, dynamic, st);
   // Free string slots (scratch: 1 where a parent lives; order: the free slots in increasing order).
   for (int s = 0; s < capacity; ++s) w.scratch[s] = 0;
   for (int i = 0; i < parents; ++i) w.scratch[w.slot[i]] = 1;
   for (int s = 0, f = 0; s < capacity; ++s)
     if (!w.scratch[s]) w.order[f++] = s;
-  const int max_flips = g.n < kMaxFlips ? g.n : kMaxFlips;
   for (int j = 0; j < next; ++j) {  // fair selection: parent j mod N
     const int child = parents + j, from = w.slot[j % parents];
     w.slot[child] = w.order[j];
@@ -254,19 +291,8 @@ KLAB_INLINE void nsga2_bits_generation(const Nsga2Config& c, const Nsga2GridPoin
     const PackedGenome parent = nsga2_genome(w, words, from);
     for (int k = 0; k < words; ++k) x.word[static_cast<size_t>(k) * x.stride] = parent.word[static_cast<size_t>(k) * parent.stride];
     int flips[kMaxFlips];
-    int count = draw_flip_count(g.cdf, rng);
-    if (count > max_flips) count = max_flips;
-    for (int f = 0; f < count; ++f) {  // `count` distinct positions
-      int pos;
-      bool fresh;
-      do {
-        pos = static_cast<int>(rng.below(static_cast<uint32_t>(g.n)));
-        fresh = true;
-        for (int i = 0; i < f; ++i) fresh = fresh && flips[i] != pos;
-      } while (!fresh);
-      flips[f] = pos;
-      x.flip(pos);
-    }
+    const int count = nsga2_draw_flips(g, rng, flips);
+    for (int f = 0; f < count; ++f) x.flip(flips[f]);
     nsga2_bits_objectives(c.benchmark, c.jump, g.n, x, &w.f1[child], &w.f2[child]);
   }
   st.evaluations += next;

@@ -1,10 +1,15 @@
-// The CUDA engine of blackbox.nsga2 (bit strings): one GPU thread per (run, series, n) triple, each
-// calling nsga2_bits_run (nsga2_bits.hpp), the KLAB_HD code its host twin runs: the same Philox
-// draws, mutation, non-dominated sort, crowding distances and survival order, so a thread's outcome
-// equals the host twin's (integer work throughout; the crowding distances are one division and one
-// addition per term, IEEE in every build, and feed only comparisons).
+// The CUDA engine of blackbox.nsga2 (bit strings), in two forms that compute the same outcomes as
+// their host twins (nsga2_engine_host.cpp) and the CPU engine:
+//   * thread per landscape: one GPU thread per (run, series, n) triple calls nsga2_bits_run
+//     (nsga2_bits.hpp): the same Philox draws, mutation, non-dominated sort, crowding distances and
+//     survival order (integer work throughout; the crowding distances are one division and one
+//     addition per term, IEEE in every build, and feed only comparisons);
+//   * block per landscape (the issue's "one block per run, one thread per individual"): a block of
+//     kNsgaBlockThreads threads calls nsga2_block_run (nsga2_block_run.hpp), whose phases are separated by
+//     __syncthreads (Nsga2DeviceBlock::phase); its host twin runs the threads of each phase in turn.
+// run_nsga2_cuda picks the form (Nsga2Form, nsga2_engine.hpp).
 //
-// Launch and layout:
+// Launch and layout, thread form:
 //   * A chunk's threads are (slot, run) pairs, slot-major (slot = series·N + grid point): a warp runs
 //     one algorithm at one n on 32 runs. Runs still differ in length (the generations until the front
 //     is covered), so a warp lasts as long as its longest run.
@@ -12,14 +17,18 @@
 //     the per-f₁ table; 2μ crowding distances) is interleaved across the chunk's threads: entry e of
 //     thread i at pool[e·items + i] (nsga2_workspace), so the threads of a warp walking the same
 //     entry touch neighbouring words. The defaults (μ ≤ 260) take ~25 KB per thread.
-//   * Chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
-//     per job one device buffer (config, outcomes, pools) and one stream.
+// Block form: block b of a chunk is landscape b (run-major, the outcomes' order); its workspace
+// (nsga2_block_bytes: the thread form's arrays plus 2μ stream states, 50 KB at μ = 260; ZDT: plus the
+// variables and real objectives) lies at
+// pool + b·bytes, read and written by its own threads only (through L1/L2, no shared memory).
+// Both: chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <chrono>
 #include <string>
 
+#include "blackbox/nsga2_block_run.hpp"
 #include "blackbox/nsga2_engine.hpp"
 #include "cuda/cuda_job.hpp"
 
@@ -41,26 +50,61 @@ __global__ void __launch_bounds__(kNsgaThreadsPerBlock)
   nsga2_bits_run(c, series, point, point + 1 == c.n_grid, seed, first_run + r, w, out + static_cast<size_t>(r) * per_run + slot);
 }
 
+// The block form's barriers: every phase starts and ends with __syncthreads, so a phase's writes are
+// seen by the next phase and the values read between phases (counters) are not overwritten early.
+struct Nsga2DeviceBlock {
+  int threads;
+  template <class Phase>
+  KLAB_HD void phase(const Phase& f) const {
+#ifdef __CUDA_ARCH__
+    __syncthreads();
+    f(static_cast<int>(threadIdx.x));
+    __syncthreads();
+#endif
+  }
+};
+
+__global__ void __launch_bounds__(kNsgaBlockThreads)
+    nsga2_block_kernel(const Nsga2Config* __restrict__ cfg, uint64_t seed, uint32_t first_run, unsigned char* __restrict__ pool, size_t bytes,
+                       Nsga2Outcome* __restrict__ out) {
+  const Nsga2Config& c = *cfg;
+  const uint32_t per_run = static_cast<uint32_t>(c.n_series * c.n_grid), item = blockIdx.x;  // run-major: item = run·per_run + slot
+  const uint32_t r = item / per_run, slot = item % per_run;
+  const int series = static_cast<int>(slot) / c.n_grid, point = static_cast<int>(slot) % c.n_grid;
+  const Nsga2BlockWorkspace b = nsga2_block_workspace(c, pool + static_cast<size_t>(item) * bytes);
+  nsga2_block_run(Nsga2DeviceBlock{static_cast<int>(blockDim.x)}, c, series, point, point + 1 == c.n_grid, seed, first_run + r, b, out + item);
+}
+
 }  // namespace
 
 Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const Nsga2Chunk&)>& consume,
-                      Nsga2CudaStats* stats) {
-  if (Status s = nsga2_cuda_supports(cfg); !s.ok()) return s;
+                      Nsga2CudaStats* stats, Nsga2Form form) {
+  if (Status s = nsga2_cuda_supports(cfg, form); !s.ok()) return s;
   if (runs == 0) return {};
   const auto wall_start = std::chrono::steady_clock::now();
-  KernelFit fit;
-  if (Status s = fit_kernel(nsga2_kernel, kNsgaThreadsPerBlock, "blackbox.nsga2", &fit); !s.ok()) return s;
+  KernelFit thread_fit, block_fit;
+  if (Status s = fit_kernel(nsga2_kernel, kNsgaThreadsPerBlock, "blackbox.nsga2", &thread_fit); !s.ok()) return s;
+  if (Status s = fit_kernel(nsga2_block_kernel, kNsgaBlockThreads, "blackbox.nsga2 (block per run)", &block_fit); !s.ok()) return s;
+  const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
+  if (form == Nsga2Form::Auto && real_coded(cfg.benchmark)) form = Nsga2Form::BlockPerRun;
+  if (form == Nsga2Form::Auto) {  // blocks while one wave of them holds every landscape (nsga2_engine.hpp)
+    const size_t resident_blocks = static_cast<size_t>(block_fit.sm_count) * static_cast<size_t>(block_fit.blocks_per_sm);
+    form = static_cast<size_t>(runs) * per_run <= resident_blocks ? Nsga2Form::BlockPerRun : Nsga2Form::ThreadPerRun;
+  }
+  const bool blocks = form == Nsga2Form::BlockPerRun;
 
   // Chunk: as many runs as the workspace and outcome limits allow.
-  const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
   const Nsga2PoolSizes sizes = nsga2_pool_sizes(cfg);
-  size_t capacity = std::min(kNsgaMaxWorkspaceBytes / (per_run * sizes.bytes()), kNsgaMaxOutcomeBytes / (per_run * sizeof(Nsga2Outcome)));
+  const size_t landscape_bytes = blocks ? nsga2_block_bytes(cfg) : sizes.bytes();
+  size_t capacity = std::min(kNsgaMaxWorkspaceBytes / (per_run * landscape_bytes), kNsgaMaxOutcomeBytes / (per_run * sizeof(Nsga2Outcome)));
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
   CudaBufferPlan plan;
   const size_t cfg_at = plan.place(sizeof(Nsga2Config)), outcomes_at = plan.place(items * sizeof(Nsga2Outcome));
-  const size_t words_at = plan.place(items * sizes.words * sizeof(uint32_t)), ints_at = plan.place(items * sizes.ints * sizeof(int));
-  const size_t doubles_at = plan.place(items * sizes.doubles * sizeof(double));
+  // Thread form: three interleaved pools; block form: one pool of landscapes back to back.
+  const size_t words_at = plan.place(blocks ? items * landscape_bytes : items * sizes.words * sizeof(uint32_t));
+  const size_t ints_at = plan.place(blocks ? 0 : items * sizes.ints * sizeof(int));
+  const size_t doubles_at = plan.place(blocks ? 0 : items * sizes.doubles * sizeof(double));
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
   CudaJob job;
@@ -68,6 +112,7 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
   KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(Nsga2Config)));
   const Nsga2Config* device_cfg = reinterpret_cast<const Nsga2Config*>(job.device + cfg_at);
   Nsga2Outcome* outcomes = reinterpret_cast<Nsga2Outcome*>(job.device + outcomes_at);
+  unsigned char* pool = reinterpret_cast<unsigned char*>(job.device + words_at);
   uint32_t* words = reinterpret_cast<uint32_t*>(job.device + words_at);
   int* ints = reinterpret_cast<int*>(job.device + ints_at);
   double* doubles = reinterpret_cast<double*>(job.device + doubles_at);
@@ -77,8 +122,11 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
   const Status run = run_in_chunks(
       job, first_run, runs, capacity, per_run, outcomes, &host,
       [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
-        nsga2_kernel<<<(threads + kNsgaThreadsPerBlock - 1) / kNsgaThreadsPerBlock, kNsgaThreadsPerBlock, 0, job.stream>>>(
-            device_cfg, seed, chunk_first, n, words, ints, doubles, outcomes);
+        if (blocks)
+          nsga2_block_kernel<<<threads, kNsgaBlockThreads, 0, job.stream>>>(device_cfg, seed, chunk_first, pool, landscape_bytes, outcomes);
+        else
+          nsga2_kernel<<<(threads + kNsgaThreadsPerBlock - 1) / kNsgaThreadsPerBlock, kNsgaThreadsPerBlock, 0, job.stream>>>(
+              device_cfg, seed, chunk_first, n, words, ints, doubles, outcomes);
       },
       [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
         for (uint32_t i = 0; i < threads; ++i) evaluations += static_cast<double>(host[i].evaluations);
@@ -91,9 +139,11 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
       &kernel_seconds);
   if (!run.ok()) return run;
   if (stats) {
-    record_job(fit, kNsgaThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
-    stats->workspace_bytes = items * sizes.bytes();
+    record_job(blocks ? block_fit : thread_fit, blocks ? kNsgaBlockThreads : kNsgaThreadsPerBlock, static_cast<uint32_t>(capacity), chunks,
+               kernel_seconds, wall_start, stats);
+    stats->workspace_bytes = items * landscape_bytes;
     stats->evaluations = evaluations;
+    stats->block_per_run = blocks;
   }
   return {};
 }

@@ -1,6 +1,7 @@
-// Batched blackbox.nsga2 runs on the bit-string benchmarks: the CUDA engine (nsga2_engine.cu, one GPU
-// thread per (run, series, n) triple) and its host twin (nsga2_engine_host.cpp) run the same KLAB_HD
-// code, nsga2_bits_run (nsga2_bits.hpp), on the same workspace layout; the host twin uses stride 1.
+// Batched blackbox.nsga2 runs (bit strings; ZDT1–3 in the block form): the CUDA engine (nsga2_engine.cu, one GPU
+// thread per (run, series, n) triple, or one block per triple) and its host twins (nsga2_engine_host.cpp)
+// run the same KLAB_HD code, nsga2_bits_run (nsga2_bits.hpp) or nsga2_block_run (nsga2_block_run.hpp), on
+// the same workspace layouts; the thread form's host twin uses stride 1.
 // The CPU engine (Nsga2Experiment::run → nsga2.cpp) walks the same trajectories from the same Philox
 // draws, so the outcomes are equal (tests/unit/blackbox_nsga2_engine_test.cpp).
 #pragma once
@@ -42,6 +43,14 @@ KLAB_INLINE Nsga2Workspace nsga2_workspace(const Nsga2Config& c, uint32_t* words
   return w;
 }
 
+// The two forms of the kernel: one GPU thread per (run, series, n) landscape (nsga2_bits_run), or one
+// block of kNsgaBlockThreads threads per landscape (nsga2_block_run, nsga2_block_run.hpp). Auto takes the
+// block form while one wave of blocks holds every landscape (its generation is ~10× shorter), the
+// thread form beyond (~10× less work in all: the block form's ranks are O(μ²)); see the chapter
+// README's napkin estimate. ZDT1–3 run in the block form only.
+enum class Nsga2Form { Auto, ThreadPerRun, BlockPerRun };
+constexpr int kNsgaBlockThreads = 128;
+
 // A GPU chunk holds at most this many bytes of workspaces and of outcomes (the host holds a copy).
 constexpr size_t kNsgaMaxWorkspaceBytes = size_t{2} << 30, kNsgaMaxOutcomeBytes = size_t{256} << 20;
 
@@ -51,9 +60,13 @@ constexpr size_t kNsgaMaxWorkspaceBytes = size_t{2} << 30, kNsgaMaxOutcomeBytes 
 // The host twin: the same runs on this CPU, one after another.
 void run_nsga2_batch_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, std::vector<Nsga2Outcome>* out);
 
-// Why the CUDA engine cannot run `cfg` (a real-coded benchmark, too many series or sizes, a workspace
-// beyond its limit), or OK.
-Status nsga2_cuda_supports(const Nsga2Config& cfg);
+
+// The block form's host twin: each landscape's phases run for threads 0 … threads − 1 in turn.
+void run_nsga2_blocks_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, int threads, std::vector<Nsga2Outcome>* out);
+
+// Why the CUDA engine cannot run `cfg` in `form` (a real-coded benchmark in the thread form, too many
+// series or sizes, a workspace beyond its limit), or OK.
+Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form = Nsga2Form::Auto);
 
 // One chunk of GPU outcomes (layout above), readable during the consumer's call only.
 struct Nsga2Chunk {
@@ -64,15 +77,16 @@ struct Nsga2Chunk {
 struct Nsga2CudaStats : CudaJobStats {
   size_t workspace_bytes = 0;  // device memory of one chunk's workspaces
   double evaluations = 0.0;    // Σ outcome.evaluations
+  bool block_per_run = false;  // the form that ran
 };
 
 // Runs first_run .. first_run + runs − 1 on the GPU in chunks (limits above) and hands each chunk to `consume` in run order. An error (no device, a
 // CUDA failure, a build without CUDA, a configuration it does not cover) comes back as a Status.
 Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, const std::function<void(const Nsga2Chunk&)>& consume,
-                      Nsga2CudaStats* stats = nullptr);
+                      Nsga2CudaStats* stats = nullptr, Nsga2Form form = Nsga2Form::Auto);
 
 // The same, collected into one vector (tests).
 Status run_nsga2_batch_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, std::vector<Nsga2Outcome>* out,
-                            Nsga2CudaStats* stats = nullptr);
+                            Nsga2CudaStats* stats = nullptr, Nsga2Form form = Nsga2Form::Auto);
 
 }  // namespace klab::blackbox

@@ -94,6 +94,10 @@ Nsga2Config nsga2_config(const Nsga2Params& p) {
     const std::vector<double> cdf = flip_count_cdf(st.n);
     std::copy(cdf.begin(), cdf.end(), g.cdf);
     c.ref1 = t.ref1, c.ref2 = t.ref2;
+    if (real_coded(p.benchmark) && t.f1.size() <= static_cast<size_t>(kMaxNsgaTargets)) {
+      c.n_targets = static_cast<int>(t.f1.size()), c.delta = t.delta;
+      std::copy(t.f1.begin(), t.f1.end(), c.target1), std::copy(t.f2.begin(), t.f2.end(), c.target2);
+    }
   }
   const std::vector<double> checkpoints = plot::log_spaced_counts(nsga2_budget(p, grid.back()), kNsgaCheckpoints);
   c.n_checkpoints = std::min(static_cast<int>(checkpoints.size()), kNsgaCheckpoints);
@@ -179,7 +183,7 @@ void Nsga2Experiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunReco
 
 Status Nsga2Experiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
                                         std::vector<SlotStats>* blocks) const {
-  for (const std::string& s : p().series)  // (ZDT is refused in nsga2_cuda_supports)
+  for (const std::string& s : p().series)  // (the benchmark and form checks: nsga2_cuda_supports)
     if (s != "nsga2" && s != "dnsga2")
       return Status::error("blackbox.nsga2 CUDA engine: algorithm '" + s + "' is not ported (only 'nsga2' and 'dnsga2'); use --backend cpu");
   const RunLayout layout = this->layout();

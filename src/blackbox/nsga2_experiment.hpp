@@ -5,8 +5,9 @@
 // evaluations. Benchmarks and metrics: mo_problems.hpp.
 // Algorithms: nsga2.hpp (the dNSGA-II and its ⁺ variant), nsga2_concurrent.hpp (concurrent runs over
 // τ = 2^i). Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
-// `klab run blackbox.nsga2 --backend cuda` runs the bit-string benchmarks one GPU thread per (run,
-// algorithm, n) (nsga2_engine.hpp, nsga2_bits.hpp); ZDT1–3 and the ⁺ and concurrent algorithms are refused there.
+// `klab run blackbox.nsga2 --backend cuda` runs each (run, algorithm, n) as one GPU thread (bit strings,
+// nsga2_bits.hpp) or one block of threads (bit strings and ZDT1–3, nsga2_block.hpp): nsga2_engine.hpp;
+// the ⁺ and concurrent algorithms are refused there.
 #pragma once
 #include <string>
 #include <vector>
