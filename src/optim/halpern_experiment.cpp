@@ -170,7 +170,10 @@ class HalpernCursor final : public RunCursor {
     excess_.assign(m, -kInf);
     start_residual_ = run_.residual(0);
     distance_ = distance(run_.game().start(e.p().start_x, e.p().start_y), run_.game().solution());
-    for (size_t s = 0; s < m; ++s) observe(s, run_.state(s).calls);
+    for (size_t s = 0; s < m; ++s) {
+      observe(s, run_.state(s).calls);
+      record_until(s, run_.state(s).calls, 0.0);  // checkpoints before the first iteration (vr_halpern, vr_eg spend n calls on F(z₀))
+    }
   }
 
   bool step(double work) override {
