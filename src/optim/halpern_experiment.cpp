@@ -45,8 +45,9 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
             "weights γ ∈ [−1, 1]ⁿ of λρ + (1/n) Σ [log(1 + e^{−t_i}) + (1 + γ_i)(t_i − λκ)/2], t_i = y_i x_iᵀβ; merely monotone "
             "(mu, coupling, spread and κ are ignored; halpern and vr_halpern need a cocoercive F and are refused: pick methods among "
             "vr_halpern_inexact, eag, eg, vr_eg). matrix_game and quadratic_program are the paper's two experiments as its authors' "
-            "scripts build them (n × n matrices, the paper's n: 500 and 200; the start is the scripts' z₀ = (𝟙/n, 𝟙/n), so start x, y "
-            "are ignored and the picture shows the distances ‖x − x*‖, ‖y − y*‖); both are merely monotone (mu, coupling, spread, κ "
+            "scripts build them (n × n matrices with n = size, not components; the paper's n: 500 and 200; the start is the "
+            "scripts' z₀ = (𝟙/n, 𝟙/n), so start x, y are ignored, and the picture shows the players' mean houses (matrix_game) or "
+            "the blocks' distances ‖x − x*‖, ‖y − y*‖ (quadratic_program)); both are merely monotone (mu, coupling, spread, κ "
             "ignored; halpern and vr_halpern refused).");
   t->real("condition", &P::condition, 100.0, 1.0, 10000.0)
       .label("condition κ")
@@ -65,7 +66,15 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("label-flip cost κ")
       .log_scale()
       .help("wdro_logistic: transport cost of flipping a label, next to ‖x − x'‖ for moving a feature (ignored by the others).");
-  t->integer("components", &P::components, 400, 4, 1000000).label("components n").log_scale().help("F = (1/n) Σ F_i; a full F costs n oracle calls.");
+  t->integer("components", &P::components, 400, 4, 1000000)
+      .label("components n")
+      .log_scale()
+      .help("F = (1/n) Σ F_i; a full F costs n oracle calls (matrix_game and quadratic_program take n from size instead).");
+  t->integer("size", &P::size, 32, 4, 1000)
+      .label("matrix size n (the paper's problems)")
+      .log_scale()
+      .help("matrix_game and quadratic_program: the n × n matrices, n components (the paper: 500 for the matrix game, 200 for "
+            "the QP; an oracle call costs O(n), so a run costs O(passes · n²)); ignored by the other problems.");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
       .log_scale()
@@ -90,12 +99,6 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
     if (paper && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need a cocoercive F; the paper's matrix game is bilinear and "
                            "its quadratic program has a skew part, neither is cocoercive: pick among vr_halpern_inexact, eag, eg, vr_eg");
-    if (p.problem == HalpernProblem::MatrixGame && p.components > 1000)
-      return Status::error("parameter 'components' must be at most 1000 with problem matrix_game (its dense n × n matrix makes an "
-                           "oracle call cost O(n) and the solve for z* O(n²) per iteration)");
-    if (p.problem == HalpernProblem::QuadraticProgram && p.components > 100000)
-      return Status::error("parameter 'components' must be at most 100000 with problem quadratic_program (every oracle call "
-                           "returns a dense vector of 2n numbers)");
     if (p.mu <= 0 && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need mu > 0 (F is cocoercive only when strongly monotone); "
                            "with mu = 0 pick among vr_halpern_inexact, eag, eg, vr_eg");
@@ -131,9 +134,13 @@ std::string residual_axis(HalpernProblem problem) {
              : "‖F(z_k)‖";
 }
 
+long long component_count(const HalpernParams& p) {
+  return p.problem == HalpernProblem::MatrixGame || p.problem == HalpernProblem::QuadraticProgram ? p.size : p.components;
+}
+
 FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
   FiniteSumGame g;
-  g.n = p.components;
+  g.n = component_count(p);
   g.mu = p.mu;
   g.coupling = p.coupling;
   g.spread = p.spread;
@@ -147,7 +154,7 @@ FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
 }
 
 HalpernRun::HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run)
-    : game_(game_of(p, seed)), budget_(p.passes * static_cast<double>(p.components)) {
+    : game_(game_of(p, seed)), budget_(p.passes * static_cast<double>(component_count(p))) {
   for (size_t s = 0; s < p.methods.size(); ++s) {
     states_.push_back(make_halpern_state(game_, method_of(p.methods[s]), game_.start(p.start_x, p.start_y)));
     rngs_.emplace_back(seed, run, kMethodStream + static_cast<uint32_t>(s));
@@ -273,7 +280,7 @@ std::unique_ptr<RunCursor> HalpernExperiment::start_run(uint64_t seed, uint32_t 
 RunLayout HalpernExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  const double budget = p().passes * static_cast<double>(p().components);
+  const double budget = p().passes * static_cast<double>(component_count(p()));
   l.axes = {{"oracle calls", plot::log_spaced_counts(static_cast<long long>(budget), kCheckpoints)}};
   l.curves = {{"residual", 0}};
   l.final_metrics = {"calls_to_eps", "reached", "residual", "bound_excess", "iterations_to_eps"};
@@ -357,7 +364,7 @@ std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, c
 
 plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   const FiniteSumGame g = game_of(p(), r.seed);
-  const double budget = p().passes * static_cast<double>(p().components);
+  const double budget = p().passes * static_cast<double>(component_count(p()));
   plot::Figure f;
   const std::string kind = p().problem == HalpernProblem::Plane            ? std::string("Finite-sum game")
                            : p().problem == HalpernProblem::IllConditioned ? "Ill-conditioned game (κ = " + format_real(p().condition) + ")"
@@ -368,7 +375,7 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
                                                                                   ", κ = " + format_real(p().flip_cost) + ")";
   const bool no_mu = p().problem == HalpernProblem::WdroLogistic || g.paper_experiment();  // these have no μ
   const std::string mu = no_mu ? "" : ", μ = " + format_real(p().mu);
-  f.title = kind + ", n = " + std::to_string(p().components) + mu + ", " + std::to_string(r.runs_done) + " runs";
+  f.title = kind + ", n = " + std::to_string(component_count(p())) + mu + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot res;
   res.title = "Operator residual against component-oracle calls";
   res.x = {"oracle calls", plot::Scale::Log};
@@ -451,8 +458,8 @@ DemoInfo halpern_demo() {
       "the extragradient methods still converge fastest here (linearly), and the anchored methods' O(1/k) carries ‖z₀ − z*‖, which\n"
       "grows like √n (every flipped label is 2 away in γ).\n"
       "problem = matrix_game and problem = quadratic_program are the paper's own two experiments, built as its authors' public\n"
-      "scripts build them (the paper's text could not be read here; the scripts' sizes are n = 500 and n = 200). matrix_game: the\n"
-      "policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, A_ij = w_j(1 − e^{−0.8|i−j|}), w_j = |N(0, 1)| from the seed (the\n"
+      "scripts build them (the paper's text could not be read here; n is the parameter size, default 32; the scripts' n = 500\n"
+      "and 200). matrix_game: the policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, A_ij = w_j(1 − e^{−0.8|i−j|}), w_j = |N(0, 1)| from the seed (the\n"
       "script scales column j by w_j, where the textbook game scales row i: a reading kept as the script has it); component i reads\n"
       "row i and column i of A, F_i = n(y_i A_{i·}ᵀ, −x_i A_{·i}); residual the natural one. quadratic_program: min_x max_y\n"
       "½xᵀHx − hᵀx − yᵀ(Ax − b) with the script's anti-bidiagonal A (entries ±¼), H = 2AᵀA, b = 𝟙/4, h = e_n/4 (a lower-bound\n"

@@ -1353,8 +1353,8 @@ TEST_CASE("optim.halpern on Wasserstein DRO logistic regression: the classifier'
 TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the players' plane beside the residual, no drag") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
-  const char* links[] = {"#optim.halpern?problem=matrix_game&components=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg",
-                         "#optim.halpern?problem=quadratic_program&components=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg"};
+  const char* links[] = {"#optim.halpern?problem=matrix_game&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg",
+                         "#optim.halpern?problem=quadratic_program&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg"};
   const char* titles[] = {"The players' mean houses along the iterates", "The iterates' distances to z*"};
   for (int k = 0; k < 2; ++k) {
     CAPTURE(links[k]);
