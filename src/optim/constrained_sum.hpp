@@ -1,5 +1,6 @@
-// The interface through which FiniteSumGame (halpern.hpp) runs its constrained finite-sum problems,
-// dro_least_squares (halpern_dro.hpp) and wdro_logistic (halpern_wdro.hpp): 0 ∈ F(z) + N_C(z), F = (1/n) Σ F_i.
+// The interface through which FiniteSumGame (halpern.hpp) runs its data- or matrix-defined finite-sum problems,
+// dro_least_squares (halpern_dro.hpp), wdro_logistic (halpern_wdro.hpp), matrix_game (halpern_matrix_game.hpp) and
+// quadratic_program (halpern_qp.hpp, C = ℝ^{2n}): 0 ∈ F(z) + N_C(z), F = (1/n) Σ F_i.
 #pragma once
 #include <cmath>
 

@@ -58,8 +58,8 @@
 // least squares, z = (x, q) ∈ ℝ^{2+n}, F_i reads data point i (equations, constants and the reading: halpern_dro.hpp).
 // wdro_logistic: Wasserstein DRO logistic regression in Yu et al.'s (AISTATS 2022) min-max form, min over (β, λ) in the cone
 // ‖β‖ ≤ λ, max over label-flip weights γ ∈ [−1, 1]ⁿ, z = (β, λ, γ) ∈ ℝ^{3+n}, F_i reads data point i (halpern_wdro.hpp).
-// The paper's own two experiments, as the authors' public scripts build them (z = (x, y) ∈ ℝ^{2n}, the script's start 𝟙/n; the
-// plane coordinates of the live view are the blocks' distances (‖x − x*‖, ‖y − y*‖), and the start is not dragged):
+// The paper's own two experiments, as the authors' public scripts build them (z = (x, y) ∈ ℝ^{2n}, the scripts' start 𝟙/n, not
+// dragged; the live view's plane: the players' mean houses on the matrix game, the blocks' distances to z* on the QP):
 // matrix_game: the policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, F_i reads row i and column i of A
 // (halpern_matrix_game.hpp); quadratic_program: min_x max_y ½xᵀHx − hᵀx − yᵀ(Ax − b), unconstrained (halpern_qp.hpp).
 // The inclusion (both DRO problems and matrix_game) is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
@@ -93,6 +93,8 @@ double dot_z(const VecZ& u, const VecZ& v);       // ⟨u, v⟩
 VecZ difference(const VecZ& u, const VecZ& v);    // u − v
 
 enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares, WdroLogistic, MatrixGame, QuadraticProgram };
+// The paper's own experiments (matrix_game, quadratic_program): the scripts' fixed start, z = (x, y) with x, y ∈ ℝⁿ.
+inline bool paper_problem(HalpernProblem p) { return p == HalpernProblem::MatrixGame || p == HalpernProblem::QuadraticProgram; }
 
 struct FiniteSumGame {
   HalpernProblem problem = HalpernProblem::Plane;
@@ -113,8 +115,7 @@ struct FiniteSumGame {
   bool constrained() const {
     return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic || problem == HalpernProblem::MatrixGame;
   }
-  // The paper's experiments: the script's fixed start (start_x, start_y ignored), z = (x, y) with x, y ∈ ℝⁿ.
-  bool paper_experiment() const { return problem == HalpernProblem::MatrixGame || problem == HalpernProblem::QuadraticProgram; }
+  bool paper_experiment() const { return paper_problem(problem); }  // start_x, start_y ignored
   // Oracle calls between two residual measurements of the Experiment's monitor: n on matrix_game (a full F costs n² there, so
   // monitoring every 2-call step of vr_eg would cost n/2 times the method), 0 (every iteration) elsewhere.
   double monitor_interval() const { return problem == HalpernProblem::MatrixGame ? static_cast<double>(n) : 0.0; }
@@ -130,7 +131,7 @@ struct FiniteSumGame {
   // (Σ_j j x_j, Σ_i i y_i)/(n − 1) ∈ [0, 1]²; quadratic_program: the blocks' distances (‖x − x*‖, ‖y − y*‖).
   Vec2 project(const VecZ& z) const;
   VecZ start(double x, double y) const;  // z₀: every coordinate of x at x, of y at y; DRO: x = (x, y), q = 𝟙;
-                                         // WDRO: β = (x, y), λ = 1 + ‖β‖, γ = −𝟙
+                                         // WDRO: β = (x, y), λ = 1 + ‖β‖, γ = −𝟙; the paper's problems: (𝟙/n, 𝟙/n)
   VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y) (not the paper's experiments)
   double mean_square_coupling() const;                  // ā² + s² (the plane: (1/n) Σ a_i²; ℝ⁸: λ_max((1/n) Σ A_iᵀA_i))
   double cocoercivity() const;                       // L_F (μ > 0; wdro_logistic is not cocoercive: +∞, refused by the table)

@@ -95,8 +95,7 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
     if (p.problem == HalpernProblem::WdroLogistic && p.components > 2048)
       return Status::error("parameter 'components' must be at most 2048 with problem wdro_logistic (its solution z* comes from an "
                            "iterative solve whose cost grows faster than n: up to ≈ 1 s of CPU at n = 1024 and 4 s at 2048)");
-    const bool paper = p.problem == HalpernProblem::MatrixGame || p.problem == HalpernProblem::QuadraticProgram;
-    if (paper && cocoercive_method)
+    if (paper_problem(p.problem) && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need a cocoercive F; the paper's matrix game is bilinear and "
                            "its quadratic program has a skew part, neither is cocoercive: pick among vr_halpern_inexact, eag, eg, vr_eg");
     if (p.mu <= 0 && cocoercive_method)
@@ -135,7 +134,7 @@ std::string residual_axis(HalpernProblem problem) {
 }
 
 long long component_count(const HalpernParams& p) {
-  return p.problem == HalpernProblem::MatrixGame || p.problem == HalpernProblem::QuadraticProgram ? p.size : p.components;
+  return paper_problem(p.problem) ? p.size : p.components;
 }
 
 FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {

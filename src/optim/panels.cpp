@@ -529,8 +529,8 @@ class OnlineView final : public ui::DemoView {
 // ---------------------------------------------------------------------------------------------
 // optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
 // step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄); dro_least_squares: the
-// regression weights x; wdro_logistic: the classifier's weights β; the matrix game: the players' mean houses; the QP: the blocks' distances to z*); the
-// start z₀ is a handle to drag (not on the paper's experiments, which start where the scripts do).
+// regression weights x; wdro_logistic: the classifier's weights β; matrix_game: the players' mean houses; quadratic_program:
+// the blocks' distances to z*); the start z₀ is a handle to drag (not on the paper's problems, which start where the scripts do).
 class HalpernView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
