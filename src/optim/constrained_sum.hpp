@@ -1,6 +1,9 @@
-// The interface through which FiniteSumGame (halpern.hpp) runs its constrained finite-sum problems,
-// dro_least_squares (halpern_dro.hpp) and wdro_logistic (halpern_wdro.hpp): 0 ∈ F(z) + N_C(z), F = (1/n) Σ F_i.
+// The interface through which FiniteSumGame (halpern.hpp) runs its data- or matrix-defined finite-sum problems,
+// dro_least_squares (halpern_dro.hpp), wdro_logistic (halpern_wdro.hpp), matrix_game (halpern_matrix_game.hpp) and
+// quadratic_program (halpern_qp.hpp, C = ℝ^{2n}): 0 ∈ F(z) + N_C(z), F = (1/n) Σ F_i.
 #pragma once
+#include <cmath>
+
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
@@ -11,7 +14,14 @@ struct ConstrainedSum {
   virtual VecZ full(const VecZ& z) const = 0;                     // F(z)
   virtual void project(VecZ* z) const = 0;                        // z ← Π_C(z)
   virtual VecZ start(double x, double y) const = 0;               // z₀ with the live view's plane coordinates (x, y)
-  virtual const VecZ& solution() const = 0;                       // z*
+  virtual const VecZ& solution() const = 0;                       // z* (empty where not computed: matrix_game)
+  // ‖z₀ − z*‖, or an upper bound on it where z* is not computed (the bounds' distance; Halpern's bounds hold with any upper bound).
+  virtual double solution_distance(const VecZ& z0) const {
+    const VecZ& z = solution();
+    double d2 = 0.0;
+    for (size_t j = 0; j < z.size(); ++j) d2 += (z0[j] - z[j]) * (z0[j] - z[j]);
+    return std::sqrt(d2);
+  }
   virtual double lipschitz() const = 0;                           // L_lip
   virtual double average_lipschitz() const = 0;                   // L_avg
   virtual double cocoercivity() const = 0;                        // L_F (+∞ where F is not cocoercive)

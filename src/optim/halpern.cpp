@@ -1,4 +1,5 @@
-// The finite-sum problems (plane, ill-conditioned ℝ⁸, DRO least squares, Wasserstein DRO logistic regression) and the six methods (equations in halpern.hpp).
+// The finite-sum problems (plane, ill-conditioned ℝ⁸, DRO least squares, Wasserstein DRO logistic regression, the paper's matrix
+// game and quadratic program) and the six methods (equations in halpern.hpp).
 #include "optim/halpern.hpp"
 
 #include <algorithm>
@@ -138,7 +139,24 @@ VecZ FiniteSumGame::solution() const {
   return {-(mu * shift[0] - coupling * shift[1]) / d, -(coupling * shift[0] + mu * shift[1]) / d};
 }
 
-Vec2 FiniteSumGame::project(const VecZ& z) const { return problem == HalpernProblem::IllConditioned ? Vec2{z[3], z[7]} : Vec2{z[0], z[1]}; }
+double FiniteSumGame::solution_distance(const VecZ& z0) const {
+  return constrained_ ? constrained_->solution_distance(z0) : distance(z0, solution());
+}
+
+Vec2 FiniteSumGame::project(const VecZ& z) const {
+  if (problem == HalpernProblem::MatrixGame) {  // the mean houses Σ_j j x_j/(n − 1), Σ_i i y_i/(n − 1)
+    double px = 0.0, py = 0.0;
+    for (long long j = 0; j < n; ++j) px += static_cast<double>(j) * z[j], py += static_cast<double>(j) * z[n + j];
+    return {px / static_cast<double>(n - 1), py / static_cast<double>(n - 1)};
+  }
+  if (problem == HalpernProblem::QuadraticProgram) {  // (‖x − x*‖, ‖y − y*‖)
+    const VecZ d = difference(z, solution());
+    double x2 = 0.0, y2 = 0.0;
+    for (long long j = 0; j < n; ++j) x2 += d[j] * d[j], y2 += d[n + j] * d[n + j];
+    return {std::sqrt(x2), std::sqrt(y2)};
+  }
+  return problem == HalpernProblem::IllConditioned ? Vec2{z[3], z[7]} : Vec2{z[0], z[1]};
+}
 
 VecZ FiniteSumGame::start(double x, double y) const {
   if (problem == HalpernProblem::Plane) return {x, y};
@@ -172,7 +190,7 @@ double FiniteSumGame::average_lipschitz() const {
   return constrained_ ? constrained_->average_lipschitz() : std::sqrt(mu * mu + mean_square_coupling());
 }
 double FiniteSumGame::resolvent_lipschitz(double eta) const {
-  if (constrained()) return 1.0 + eta * average_lipschitz();
+  if (constrained_) return 1.0 + eta * average_lipschitz();
   return std::sqrt((1 + eta * mu) * (1 + eta * mu) + eta * eta * mean_square_coupling());
 }
 
@@ -181,6 +199,8 @@ void FiniteSumGame::prepare(uint64_t data_seed) {
   constrained_ = nullptr;
   if (problem == HalpernProblem::DroLeastSquares) constrained_ = std::make_shared<const DroLeastSquares>(n, mu, penalty, data_seed);
   if (problem == HalpernProblem::WdroLogistic) constrained_ = std::make_shared<const WdroLogistic>(n, radius, flip_cost, data_seed);
+  if (problem == HalpernProblem::MatrixGame) constrained_ = std::make_shared<const PolicemanBurglar>(n, data_seed);
+  if (problem == HalpernProblem::QuadraticProgram) constrained_ = std::make_shared<const HardQuadratic>(n);
 }
 
 size_t FiniteSumGame::dimension() const {
@@ -189,6 +209,8 @@ size_t FiniteSumGame::dimension() const {
     case HalpernProblem::IllConditioned: return 8;
     case HalpernProblem::DroLeastSquares: return static_cast<size_t>(2 + n);
     case HalpernProblem::WdroLogistic: return static_cast<size_t>(3 + n);
+    case HalpernProblem::MatrixGame:
+    case HalpernProblem::QuadraticProgram: return static_cast<size_t>(2 * n);
   }
   return 0;
 }

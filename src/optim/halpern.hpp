@@ -58,7 +58,11 @@
 // least squares, z = (x, q) ∈ ℝ^{2+n}, F_i reads data point i (equations, constants and the reading: halpern_dro.hpp).
 // wdro_logistic: Wasserstein DRO logistic regression in Yu et al.'s (AISTATS 2022) min-max form, min over (β, λ) in the cone
 // ‖β‖ ≤ λ, max over label-flip weights γ ∈ [−1, 1]ⁿ, z = (β, λ, γ) ∈ ℝ^{3+n}, F_i reads data point i (halpern_wdro.hpp).
-// The inclusion (both DRO problems) is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
+// The paper's own two experiments, as the authors' public scripts build them (z = (x, y) ∈ ℝ^{2n}, the scripts' start 𝟙/n, not
+// dragged; the live view's plane: the players' mean houses on the matrix game, the blocks' distances to z* on the QP):
+// matrix_game: the policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, F_i reads row i and column i of A
+// (halpern_matrix_game.hpp); quadratic_program: min_x max_y ½xᵀHx − hᵀx − yᵀ(Ax − b), unconstrained (halpern_qp.hpp).
+// The inclusion (both DRO problems and matrix_game) is 0 ∈ F(z) + N_C(z): every forward step above becomes a projected one, z ← Π_C(·), applied to the point
 // the step produces (halpern, vr_halpern: T = Π_C(I − F/L_F), forward-backward; eg, vr_eg, eag: projected extragradient
 // steps, the Alacaoglu–Malitsky form for vr_eg, this lab's projected reading of EAG; vr_halpern_inexact: VR-FoRB with the
 // projection, i.e. the resolvent of F + N_C). On the unconstrained games Π_C is the identity and is skipped. Residual:
@@ -74,19 +78,23 @@
 
 #include "core/rng.hpp"
 #include "optim/halpern_dro.hpp"
+#include "optim/halpern_matrix_game.hpp"
+#include "optim/halpern_qp.hpp"
 #include "optim/halpern_wdro.hpp"
 #include "optim/vec2.hpp"
 
 namespace klab::optim {
 
 // A point z of the problem (VecZ, vecz.hpp): the plane z = (x, y) ∈ ℝ², ill_conditioned x = z[0..3], y = z[4..7],
-// dro_least_squares (x, q) ∈ ℝ^{2+n}, wdro_logistic (β, λ, γ) ∈ ℝ^{3+n}.
+// dro_least_squares (x, q) ∈ ℝ^{2+n}, wdro_logistic (β, λ, γ) ∈ ℝ^{3+n}, matrix_game and quadratic_program (x, y) ∈ ℝ^{2n}.
 double norm_z(const VecZ& v);
 double distance(const VecZ& u, const VecZ& v);    // ‖u − v‖
 double dot_z(const VecZ& u, const VecZ& v);       // ⟨u, v⟩
 VecZ difference(const VecZ& u, const VecZ& v);    // u − v
 
-enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares, WdroLogistic };
+enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares, WdroLogistic, MatrixGame, QuadraticProgram };
+// The paper's own experiments (matrix_game, quadratic_program): the scripts' fixed start, z = (x, y) with x, y ∈ ℝⁿ.
+inline bool paper_problem(HalpernProblem p) { return p == HalpernProblem::MatrixGame || p == HalpernProblem::QuadraticProgram; }
 
 struct FiniteSumGame {
   HalpernProblem problem = HalpernProblem::Plane;
@@ -103,33 +111,41 @@ struct FiniteSumGame {
   // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, the DRO problems' data (from data_seed), z*, constants.
   void prepare(uint64_t data_seed = 0);
 
-  size_t dimension() const;                             // 2, 8, 2 + n, 3 + n
-  bool constrained() const { return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic; }
+  size_t dimension() const;                             // 2, 8, 2 + n, 3 + n, 2n
+  bool constrained() const {
+    return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic || problem == HalpernProblem::MatrixGame;
+  }
+  bool paper_experiment() const { return paper_problem(problem); }  // start_x, start_y ignored
+  // Oracle calls between two residual measurements of the Experiment's monitor: n on matrix_game (a full F costs n² there, so
+  // monitoring every 2-call step of vr_eg would cost n/2 times the method), 0 (every iteration) elsewhere.
+  double monitor_interval() const { return problem == HalpernProblem::MatrixGame ? static_cast<double>(n) : 0.0; }
   double a(long long i) const;                          // plane: a_i
   VecZ component(long long i, const VecZ& z) const;     // F_i(z)
   VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
   void constrain(VecZ* z) const;                        // z ← Π_C(z) (the identity unless constrained)
   double residual(const VecZ& z) const;                 // ‖F(z)‖; constrained: ‖z − Π_C(z − F(z))‖
-  VecZ solution() const;                                // z*
+  VecZ solution() const;                                // z* (matrix_game: empty, not computed)
+  double solution_distance(const VecZ& z0) const;       // ‖z₀ − z*‖ (matrix_game: an upper bound, halpern_matrix_game.hpp)
   // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸;
-  // x = (x₁, x₂) for dro_least_squares, β = (β₁, β₂) for wdro_logistic.
+  // x = (x₁, x₂) for dro_least_squares, β = (β₁, β₂) for wdro_logistic; matrix_game: the players' mean houses
+  // (Σ_j j x_j, Σ_i i y_i)/(n − 1) ∈ [0, 1]²; quadratic_program: the blocks' distances (‖x − x*‖, ‖y − y*‖).
   Vec2 project(const VecZ& z) const;
   VecZ start(double x, double y) const;  // z₀: every coordinate of x at x, of y at y; DRO: x = (x, y), q = 𝟙;
-                                         // WDRO: β = (x, y), λ = 1 + ‖β‖, γ = −𝟙
-  VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y)
+                                         // WDRO: β = (x, y), λ = 1 + ‖β‖, γ = −𝟙; the paper's problems: (𝟙/n, 𝟙/n)
+  VecZ on_plane(double x, double y) const;              // z* with its plane coordinates set to (x, y) (not the paper's experiments)
   double mean_square_coupling() const;                  // ā² + s² (the plane: (1/n) Σ a_i²; ℝ⁸: λ_max((1/n) Σ A_iᵀA_i))
   double cocoercivity() const;                       // L_F (μ > 0; wdro_logistic is not cocoercive: +∞, refused by the table)
   double average_cocoercivity() const;               // L (μ > 0)
   double lipschitz() const;                          // L_lip
   double average_lipschitz() const;                  // L_avg
   // Average Lipschitz constant of G_i = ηF_i + I − u (vr_halpern_inexact's inner problem): √((1 + ημ)² + η²(ā² + s²)) on the
-  // games, 1 + ηL_avg (Minkowski) on the DRO problems.
+  // games, 1 + ηL_avg (Minkowski) on the others.
   double resolvent_lipschitz(double eta) const;
   const WdroLogistic& wdro() const { return static_cast<const WdroLogistic&>(*constrained_); }  // wdro_logistic only
 
  private:
   double ratio_ = 0.0;                          // ill_conditioned: σ_{j+1}/σ_j = κ^{−1/3}
-  std::shared_ptr<const ConstrainedSum> constrained_;  // dro_least_squares, wdro_logistic
+  std::shared_ptr<const ConstrainedSum> constrained_;  // every problem but the two games (quadratic_program: C = ℝ^{2n})
 };
 
 enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };

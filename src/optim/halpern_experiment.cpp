@@ -29,11 +29,14 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("methods")
       .choice_labels(method_labels())
       .help("Methods, all from the same start z₀.");
-  t->choice("problem", &P::problem, HalpernProblem::Plane, {"plane", "ill_conditioned", "dro_least_squares", "wdro_logistic"})
+  t->choice("problem", &P::problem, HalpernProblem::Plane,
+            {"plane", "ill_conditioned", "dro_least_squares", "wdro_logistic", "matrix_game", "quadratic_program"})
       .label("problem")
       .choice_labels({"bilinear game in the plane", "ill-conditioned bilinear game in ℝ⁸ (x, y ∈ ℝ⁴)",
                       "distributionally robust least squares (x ∈ ℝ², weights on the n-simplex)",
-                      "Wasserstein DRO logistic regression (Yu et al.'s min-max form)"})
+                      "Wasserstein DRO logistic regression (Yu et al.'s min-max form)",
+                      "the paper's policeman-and-burglar matrix game (x, y on the n-simplex)",
+                      "the paper's quadratic program (x, y ∈ ℝⁿ, unconstrained)"})
       .help("plane: scalar coupling, perfectly conditioned. ill_conditioned: mean coupling Ā = diag(ā, ā κ^{−1/3}, ā κ^{−2/3}, ā/κ); "
             "the picture shows the slowest pair (x₄, y₄) through z*. dro_least_squares: min over x of the worst weighted squared "
             "error over weights p in a capped simplex, minus λχ²(p‖1/n); one data point per component (the seed draws the data); "
@@ -41,7 +44,11 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
             "regression as Yu, Lin, Mazumdar & Jordan (AISTATS 2022) write it: min over β ∈ ℝ² and λ ≥ ‖β‖ of max over label-flip "
             "weights γ ∈ [−1, 1]ⁿ of λρ + (1/n) Σ [log(1 + e^{−t_i}) + (1 + γ_i)(t_i − λκ)/2], t_i = y_i x_iᵀβ; merely monotone "
             "(mu, coupling, spread and κ are ignored; halpern and vr_halpern need a cocoercive F and are refused: pick methods among "
-            "vr_halpern_inexact, eag, eg, vr_eg).");
+            "vr_halpern_inexact, eag, eg, vr_eg). matrix_game and quadratic_program are the paper's two experiments as its authors' "
+            "scripts build them (n × n matrices with n = size, not components; the paper's n: 500 and 200; the start is the "
+            "scripts' z₀ (every coordinate 1/n), so start x, y are ignored, and the picture shows the players' mean houses (matrix_game) or "
+            "the blocks' distances ‖x − x*‖, ‖y − y*‖ (quadratic_program)); both are merely monotone (mu, coupling, spread, κ "
+            "ignored; halpern and vr_halpern refused).");
   t->real("condition", &P::condition, 100.0, 1.0, 10000.0)
       .label("condition κ")
       .log_scale()
@@ -59,7 +66,15 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
       .label("label-flip cost κ")
       .log_scale()
       .help("wdro_logistic: transport cost of flipping a label, next to ‖x − x'‖ for moving a feature (ignored by the others).");
-  t->integer("components", &P::components, 400, 4, 1000000).label("components n").log_scale().help("F = (1/n) Σ F_i; a full F costs n oracle calls.");
+  t->integer("components", &P::components, 400, 4, 1000000)
+      .label("components n")
+      .log_scale()
+      .help("F = (1/n) Σ F_i; a full F costs n oracle calls (matrix_game and quadratic_program take n from size instead).");
+  t->integer("size", &P::size, 32, 4, 1000)
+      .label("matrix size n (the paper's problems)")
+      .log_scale()
+      .help("matrix_game and quadratic_program: the n × n matrices, n components (the paper: 500 for the matrix game, 200 for "
+            "the QP; an oracle call costs O(n), so a run costs O(passes · n²)); ignored by the other problems.");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
       .log_scale()
@@ -80,6 +95,9 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
     if (p.problem == HalpernProblem::WdroLogistic && p.components > 2048)
       return Status::error("parameter 'components' must be at most 2048 with problem wdro_logistic (its solution z* comes from an "
                            "iterative solve whose cost grows faster than n: up to ≈ 1 s of CPU at n = 1024 and 4 s at 2048)");
+    if (paper_problem(p.problem) && cocoercive_method)
+      return Status::error("parameter 'methods': halpern and vr_halpern need a cocoercive F; the paper's matrix game is bilinear and "
+                           "its quadratic program has a skew part, neither is cocoercive: pick among vr_halpern_inexact, eag, eg, vr_eg");
     if (p.mu <= 0 && cocoercive_method)
       return Status::error("parameter 'methods': halpern and vr_halpern need mu > 0 (F is cocoercive only when strongly monotone); "
                            "with mu = 0 pick among vr_halpern_inexact, eag, eg, vr_eg");
@@ -110,12 +128,18 @@ const std::vector<std::string>& halpern_method_ids() {
 }
 
 std::string residual_axis(HalpernProblem problem) {
-  return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic ? "‖z_k − Π_C(z_k − F(z_k))‖" : "‖F(z_k)‖";
+  return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic || problem == HalpernProblem::MatrixGame
+             ? "‖z_k − Π_C(z_k − F(z_k))‖"
+             : "‖F(z_k)‖";
+}
+
+long long component_count(const HalpernParams& p) {
+  return paper_problem(p.problem) ? p.size : p.components;
 }
 
 FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
   FiniteSumGame g;
-  g.n = p.components;
+  g.n = component_count(p);
   g.mu = p.mu;
   g.coupling = p.coupling;
   g.spread = p.spread;
@@ -129,7 +153,7 @@ FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
 }
 
 HalpernRun::HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run)
-    : game_(game_of(p, seed)), budget_(p.passes * static_cast<double>(p.components)) {
+    : game_(game_of(p, seed)), budget_(p.passes * static_cast<double>(component_count(p))) {
   for (size_t s = 0; s < p.methods.size(); ++s) {
     states_.push_back(make_halpern_state(game_, method_of(p.methods[s]), game_.start(p.start_x, p.start_y)));
     rngs_.emplace_back(seed, run, kMethodStream + static_cast<uint32_t>(s));
@@ -168,9 +192,13 @@ class HalpernCursor final : public RunCursor {
     reached_.assign(m, -1.0);
     reached_k_.assign(m, -1.0);
     excess_.assign(m, -kInf);
+    observed_.assign(m, 0.0);
     start_residual_ = run_.residual(0);
-    distance_ = distance(run_.game().start(e.p().start_x, e.p().start_y), run_.game().solution());
-    for (size_t s = 0; s < m; ++s) observe(s, run_.state(s).calls);
+    distance_ = run_.game().solution_distance(run_.game().start(e.p().start_x, e.p().start_y));
+    for (size_t s = 0; s < m; ++s) {
+      observe(s, run_.state(s).calls);
+      record_until(s, run_.state(s).calls, 0.0);  // checkpoints before the first iteration (vr_halpern, vr_eg spend n calls on F(z₀))
+    }
   }
 
   bool step(double work) override {
@@ -184,7 +212,7 @@ class HalpernCursor final : public RunCursor {
       }
       for (size_t s = 0; s < run_.methods(); ++s) {
         record_until(s, run_.state(s).calls, before[s]);
-        observe(s, run_.state(s).calls);
+        if (monitor_due(s)) observe(s, run_.state(s).calls);
         budget -= run_.state(s).calls - before[s];
       }
     }
@@ -199,7 +227,14 @@ class HalpernCursor final : public RunCursor {
     const std::vector<double>& cs = layout_.axes[0].x;
     while (next_[s] < cs.size() && cs[next_[s]] < now && cs[next_[s]] >= before) out_.curve(s, kCurveResidual, next_[s]++, previous_[s]);
   }
+  // Every iteration, or (matrix_game, FiniteSumGame::monitor_interval) once per n oracle calls and at the budget: there the
+  // curves hold the last measured residual and calls_to_eps is late by less than n calls.
+  bool monitor_due(size_t s) const {
+    const double interval = run_.game().monitor_interval();
+    return interval <= 0 || run_.state(s).calls - observed_[s] >= interval || run_.done(s);
+  }
   void observe(size_t s, double calls) {
+    observed_[s] = calls;
     const double r = run_.residual(s);
     previous_[s] = r;
     const HalpernState& st = run_.state(s);
@@ -228,6 +263,7 @@ class HalpernCursor final : public RunCursor {
   bool done_ = false;
   std::vector<size_t> next_;
   std::vector<double> previous_, reached_, reached_k_, excess_;  // reached_k_: iterations (outer steps) to ε
+  std::vector<double> observed_;                                 // oracle calls at the last residual measurement
 };
 
 }  // namespace
@@ -243,7 +279,7 @@ std::unique_ptr<RunCursor> HalpernExperiment::start_run(uint64_t seed, uint32_t 
 RunLayout HalpernExperiment::layout() const {
   RunLayout l;
   l.series = p().methods;
-  const double budget = p().passes * static_cast<double>(p().components);
+  const double budget = p().passes * static_cast<double>(component_count(p()));
   l.axes = {{"oracle calls", plot::log_spaced_counts(static_cast<long long>(budget), kCheckpoints)}};
   l.curves = {{"residual", 0}};
   l.final_metrics = {"calls_to_eps", "reached", "residual", "bound_excess", "iterations_to_eps"};
@@ -258,6 +294,21 @@ plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
   plot::Plot c;
   const bool ill = g.problem == HalpernProblem::IllConditioned, dro = g.problem == HalpernProblem::DroLeastSquares;
   const bool wdro = g.problem == HalpernProblem::WdroLogistic;
+  if (g.problem == HalpernProblem::MatrixGame) {  // z ∈ Δ_n × Δ_n: where the two players stand on average; z* is not computed
+    c.title = "Where the players stand on average: the mean houses of the policeman x and the burglar y";
+    c.x = {"policeman's mean house / (n − 1)", plot::Scale::Linear, 0.0, 1.0};
+    c.y = {"burglar's mean house / (n − 1)", plot::Scale::Linear, 0.0, 1.0};
+    c.equal_aspect = true;
+    return c;
+  }
+  if (g.problem == HalpernProblem::QuadraticProgram) {  // no plane through z* worth a heat map: the blocks' distances to z*
+    c.title = "The blocks' distances to the solution: ‖x − x*‖ against ‖y − y*‖";
+    c.x = {"‖x − x*‖", plot::Scale::Linear};
+    c.y = {"‖y − y*‖", plot::Scale::Linear};
+    c.x.cover_lo = c.y.cover_lo = 0.0;
+    c.points.push_back({"solution z*", {0.0}, {0.0}, {0.95f, 0.95f, 0.95f, 1.0f}, 5.0f});
+    return c;
+  }
   c.title = ill    ? "The slowest pair (x_4, y_4) through z*: log₁₀ ‖F(z)‖ and the iterates"
             : dro  ? "The regression weights x with the adversary's weights at q*: log₁₀ of the natural residual"
             : wdro ? "The classifier's weights β with λ and the label flips at (λ*, γ*): log₁₀ of the natural residual"
@@ -282,7 +333,7 @@ plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
 }
 
 std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, const VecZ& z0, double max_calls) const {
-  const double d = distance(z0, g.solution()), n = static_cast<double>(g.n);
+  const double d = g.solution_distance(z0), n = static_cast<double>(g.n);
   const auto selected = [&](const char* id) { return std::find(p().methods.begin(), p().methods.end(), id) != p().methods.end(); };
   std::vector<plot::Line> lines;
   if (selected("halpern")) {  // k = calls/n
@@ -312,15 +363,18 @@ std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, c
 
 plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   const FiniteSumGame g = game_of(p(), r.seed);
-  const double budget = p().passes * static_cast<double>(p().components);
+  const double budget = p().passes * static_cast<double>(component_count(p()));
   plot::Figure f;
   const std::string kind = p().problem == HalpernProblem::Plane            ? std::string("Finite-sum game")
                            : p().problem == HalpernProblem::IllConditioned ? "Ill-conditioned game (κ = " + format_real(p().condition) + ")"
                            : p().problem == HalpernProblem::DroLeastSquares ? "DRO least squares (λ = " + format_real(p().penalty) + ")"
+                           : p().problem == HalpernProblem::MatrixGame       ? std::string("Policeman-and-burglar matrix game (the paper's)")
+                           : p().problem == HalpernProblem::QuadraticProgram ? std::string("Quadratic program (the paper's)")
                                                                             : "Wasserstein DRO logistic regression (ρ = " + format_real(p().radius) +
                                                                                   ", κ = " + format_real(p().flip_cost) + ")";
-  const std::string mu = p().problem == HalpernProblem::WdroLogistic ? "" : ", μ = " + format_real(p().mu);  // WDRO has no μ
-  f.title = kind + ", n = " + std::to_string(p().components) + mu + ", " + std::to_string(r.runs_done) + " runs";
+  const bool no_mu = p().problem == HalpernProblem::WdroLogistic || g.paper_experiment();  // these have no μ
+  const std::string mu = no_mu ? "" : ", μ = " + format_real(p().mu);
+  f.title = kind + ", n = " + std::to_string(component_count(p())) + mu + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot res;
   res.title = "Operator residual against component-oracle calls";
   res.x = {"oracle calls", plot::Scale::Log};
@@ -332,7 +386,8 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   HalpernRun run(p(), r.seed, 0);
   plot::Plot c = picture(g);
   std::vector<plot::Line> paths(run.methods());
-  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {r.layout.series[s], {p().start_x}, {p().start_y}, {}, {}, palette(s), 1.5f};
+  const Vec2 z0 = g.project(g.start(p().start_x, p().start_y));
+  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {r.layout.series[s], {z0[0]}, {z0[1]}, {}, {}, palette(s), 1.5f};
   std::vector<long long> steps(run.methods(), 0);
   while (run.step())
     for (size_t s = 0; s < run.methods(); ++s) {
@@ -358,7 +413,7 @@ DemoInfo halpern_demo() {
   d.summary = "A finite-sum monotone game with n components: VR-Halpern's oracle calls to a residual ε grow like √n, "
               "deterministic Halpern's like n; with μ = 0 (merely monotone) the paper's Algorithm 2 against extra-anchored gradient, "
               "and on an ill-conditioned game against extragradient; constrained DRO problems (χ²-penalised least squares, Wasserstein "
-              "logistic regression).";
+              "logistic regression); and the paper's own policeman-and-burglar matrix game and quadratic program.";
   d.about =
       "Halpern iteration anchors every step at the start: z_{k+1} = λ_k z₀ + (1 − λ_k) T z_k, λ_k = 1/(k + 2), T = I − F/L for a\n"
       "1/L-cocoercive F; its residual ‖z_k − T z_k‖ is at most 2‖z₀ − z*‖/(k + 1) at every k (last iterate, computable).\n"
@@ -401,7 +456,22 @@ DemoInfo halpern_demo() {
       "extragradient, and Algorithm 2 fewer than the extra-anchored gradient (claim tests tests/unit/optim_halpern_wdro_claims_test.cpp);\n"
       "the extragradient methods still converge fastest here (linearly), and the anchored methods' O(1/k) carries ‖z₀ − z*‖, which\n"
       "grows like √n (every flipped label is 2 away in γ).\n"
-      "Drag the start z₀ on the picture.";
+      "problem = matrix_game and problem = quadratic_program are the paper's own two experiments, built as its authors' public\n"
+      "scripts build them (the paper's text could not be read here); n is the parameter size (default 32; the scripts' n = 500\n"
+      "and 200). matrix_game: the policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, A_ij = w_j(1 − e^{−0.8|i−j|}),\n"
+      "w_j = |N(0, 1)| from the seed (the script scales column j by w_j, where the textbook game scales row i: a reading kept as\n"
+      "the script has it); component i reads row i and column i of A, F_i = n(y_i A_{i·}ᵀ, −x_i A_{·i}); residual the natural one.\n"
+      "quadratic_program: min_x max_y ½xᵀHx − hᵀx − yᵀ(Ax − b) with the script's anti-bidiagonal A (entries ±¼), H = 2AᵀA,\n"
+      "b = (¼, …, ¼), h = e_n/4 (a lower-bound instance: z* = (1, 2, …, n, −½, …, −½) is far from the start),\n"
+      "F_i = n(H_{·i}x_i − A_{i·}ᵀy_i, A_{·i}x_i) − (h, b). Both start where the scripts do, every coordinate at 1/n (start x, y\n"
+      "are ignored: nothing to drag), and are merely monotone, so halpern and vr_halpern are refused; the methods keep this lab's\n"
+      "step rules (the scripts tune theirs, e.g. extragradient with 5/‖A‖ on the game). The picture shows where the policeman (x)\n"
+      "and the burglar (y) stand on average (matrix_game; z* is not computed there, the bounds use the largest distance from z₀ to\n"
+      "the simplices' vertices) or the blocks' distances to z* (quadratic_program). What to look for: on the matrix game\n"
+      "Algorithm 2 needs fewer calls than the extra-anchored gradient (claim test tests/unit/optim_halpern_paper_claims_test.cpp),\n"
+      "while the extragradient methods converge fastest; on the QP (raise passes: 20 000 at n = 16) the anchored methods beat the\n"
+      "extragradient ones and Algorithm 2 needs the fewest calls. Measured tables: README, \"The paper's matrix game\".\n"
+      "Drag the start z₀ on the picture (not on the paper's two experiments).";
   d.papers = {"X. Cai, A. Alacaoglu, J. Diakonikolas. Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions. ICLR 2024, arXiv:2310.02987.",
               "B. Halpern. Fixed points of nonexpanding maps. Bull. AMS 73 (1967). F. Lieder. On the convergence rate of the Halpern-iteration. "
               "Optim. Lett. 15 (2021).",

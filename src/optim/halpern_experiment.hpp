@@ -24,7 +24,8 @@ struct HalpernParams {
   double penalty = 1.0;              // λ, the χ² penalty (dro_least_squares)
   double radius = 0.1;               // ρ, the Wasserstein radius (wdro_logistic)
   double flip_cost = 1.0;            // κ, the transport cost of a label flip (wdro_logistic)
-  long long components = 400;        // n
+  long long components = 400;        // n (every problem but the paper's two)
+  long long size = 32;               // n of the paper's matrix_game and quadratic_program (n × n matrices; the paper: 500, 200)
   double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
   double spread = 1.0;               // s
@@ -35,7 +36,8 @@ struct HalpernParams {
 
 const std::vector<std::string>& halpern_method_ids();
 std::string residual_axis(HalpernProblem problem);  // "‖F(z_k)‖", or the natural residual's formula when constrained
-FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: the DRO problems' data
+FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: the data (DRO problems, matrix_game)
+long long component_count(const HalpernParams& p);             // n: `size` for the paper's two problems, else `components`
 
 // One run of every method from z₀, each to its budget (the live view steps it; the Experiment's
 // cursor records it).

@@ -529,8 +529,8 @@ class OnlineView final : public ui::DemoView {
 // ---------------------------------------------------------------------------------------------
 // optim.halpern: the residual of every method against oracle calls (log-spaced stops, one per view
 // step) and the iterates in the game's plane (ill_conditioned: projected on its slowest pair (x₄, y₄); dro_least_squares: the
-// regression weights x; wdro_logistic: the classifier's weights β); the start z₀
-// is a handle to drag.
+// regression weights x; wdro_logistic: the classifier's weights β; matrix_game: the players' mean houses; quadratic_program:
+// the blocks' distances to z*); the start z₀ is a handle to drag (not on the paper's problems, which start where the scripts do).
 class HalpernView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -600,6 +600,8 @@ class HalpernView final : public ui::DemoView {
     c.title = problem == HalpernProblem::Plane            ? "Drag the start z₀: the iterates in the plane"
               : problem == HalpernProblem::IllConditioned ? "Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"
               : problem == HalpernProblem::WdroLogistic   ? "Drag the start β₀: the classifier's weights β of the iterates"
+              : problem == HalpernProblem::MatrixGame     ? "The players' mean houses along the iterates (the script's start)"
+              : problem == HalpernProblem::QuadraticProgram ? "The iterates' distances to z*: ‖x − x*‖ against ‖y − y*‖ (the script's start)"
                                                           : "Drag the start x₀: the regression weights x of the iterates";
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
@@ -612,6 +614,10 @@ class HalpernView final : public ui::DemoView {
   }
 
   void draw_plane(HalpernExperiment& e, ImVec2 size) {
+    if (run_->game().paper_experiment()) {  // the scripts' fixed start: nothing to drag
+      ui::draw_plot("plane", figure_.plots[0], size);
+      return;
+    }
     const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[0], size, ui::kWithHandles);
     char tip[96];
     std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);

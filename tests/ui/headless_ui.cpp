@@ -1401,6 +1401,30 @@ TEST_CASE("optim.halpern on Wasserstein DRO logistic regression: the classifier'
   CHECK(refused.message().find("methods") != std::string::npos);
 }
 
+TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the players' plane beside the residual, no drag") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  const char* links[] = {"#optim.halpern?problem=matrix_game&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg",
+                         "#optim.halpern?problem=quadratic_program&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg"};
+  const char* titles[] = {"The players' mean houses along the iterates", "The iterates' distances to z*"};
+  for (int k = 0; k < 2; ++k) {
+    CAPTURE(links[k]);
+    REQUIRE(app.open_link(links[k]).ok());
+    for (int f = 0; f < 90; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    check_plots(plots, "paper experiment live view");
+    auto shown = [&](const std::string& start) {
+      return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
+    };
+    CHECK(shown(titles[k]));
+    CHECK(shown("Operator residual against component-oracle calls"));
+  }
+  // halpern and vr_halpern need a cocoercive F: refused with the field named.
+  const klab::Status refused = app.open_link("#optim.halpern?problem=quadratic_program&methods=vr_halpern,eag");
+  CHECK(!refused.ok());
+  CHECK(refused.message().find("methods") != std::string::npos);
+}
+
 TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
