@@ -150,56 +150,6 @@ TEST_CASE("safe meta-training makes the meta-policy feasible on every training t
   for (const mdp::MetaTask& task : t) CHECK(exact_cost(task.mdp, trainer.policy()) <= spec.budget);
 }
 
-TEST_CASE("mdp.safe_meta parameters: hazards beyond the interior and a too-small grid are refused, naming the parameter") {
-  mdp::SafeMetaExperiment e;
-  CHECK(contains(e.params().set_texts({{"size", "4"}, {"hazards", "5"}}).message(), "hazards: must be in [0, 4]"));
-  CHECK(contains(e.params().set_texts({{"size", "3"}}).message(), "size"));
-  CHECK(contains(e.params().set_texts({{"budget", "0.01"}}).message(), "budget"));
-  CHECK(e.params().set_texts({{"size", "5"}, {"hazards", "9"}}).ok());
-}
-
-TEST_CASE("safe meta tasks on a painted grid: the default painted draws the default's tasks; a painted layout keeps its walls, goals among G, hazards among H") {
-  mdp::MetaTaskSpec spec;
-  mdp::MetaTaskSpec painted = spec;
-  painted.painted = mdp::meta_default_grid(spec.size);
-  const std::vector<mdp::MetaTask> a = tasks(spec, 1, 3), b = tasks(painted, 1, 3);
-  for (size_t i = 0; i < a.size(); ++i) {
-    CHECK(b[i].goal_cell == a[i].goal_cell);
-    CHECK(b[i].hazards == a[i].hazards);
-    CHECK(b[i].mdp.reward == a[i].mdp.reward);
-    CHECK(b[i].mdp.cost == a[i].mdp.cost);
-    CHECK(b[i].mdp.next_prob == a[i].mdp.next_prob);
-    CHECK(b[i].optimum_reward == a[i].optimum_reward);
-  }
-  // A 5 × 6 layout: a wall, two goal candidates, five hazard candidates, k = 2.
-  mdp::GridSpec g = mdp::blank_grid(5, 6);  // start top left, goal bottom right
-  g.rows[0][5] = 'G';
-  g.rows[2] = ".H##H.";
-  g.rows[3] = ".HH.H.";
-  painted.painted = g;
-  painted.hazards = 2;
-  const std::vector<mdp::MetaTask> t = tasks(painted, 2, 6);
-  std::set<int> goals;
-  for (const mdp::MetaTask& task : t) {
-    CHECK(task.mdp.next_state == t[0].mdp.next_state);  // one transition structure
-    CHECK(task.mdp.states == 28);                        // 30 cells, 2 walls
-    CHECK((task.goal_cell == 5 || task.goal_cell == 4 * 6 + 5));
-    goals.insert(task.goal_cell);
-    REQUIRE(task.hazards.size() == 2);
-    CHECK(task.hazards[0] != task.hazards[1]);
-    for (int h : task.hazards) CHECK(g.rows[static_cast<size_t>(h / 6)][static_cast<size_t>(h % 6)] == 'H');
-  }
-  CHECK(goals.size() == 2);
-  // Refused, naming the parameter.
-  mdp::SafeMetaExperiment e;
-  CHECK(e.params().set_texts({{"grid", mdp::grid_param_text(g)}, {"hazards", "5"}}).ok());
-  CHECK(contains(e.params().set_texts({{"hazards", "6"}}).message(), "hazards: must be in [0, 5] (the hazard cells 'H'"));
-  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(mdp::blank_grid(8, 8))}, {"hazards", "0"}}).message(), "at most 49 open cells"));
-  mdp::GridSpec no_goal = g;
-  no_goal.rows[0][5] = '.', no_goal.rows[4][5] = '.';
-  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(no_goal)}}).message(), "parameter 'grid': no goal cell"));
-}
-
 namespace {
 
 // The Lagrangian of the KL-dual step at multiplier u (up to the constant (1 − γ)u(b − J_c(π))):
@@ -291,4 +241,54 @@ TEST_CASE("mdp.safe_meta KL-dual parameters: out-of-range λ, λ_c and an unknow
   CHECK(contains(e.params().set_texts({{"adaptation", "kl"}}).message(), "adaptation"));
   CHECK(e.params().set_texts({{"adaptation", "kl_dual"}, {"kl_lambda", "0.5"}, {"kl_lambda_c", "0"}}).ok());
   CHECK(mdp::safe_meta_step_rule(e.p()).rule == mdp::SafeRule::KlDual);
+}
+
+TEST_CASE("mdp.safe_meta parameters: hazards beyond the interior and a too-small grid are refused, naming the parameter") {
+  mdp::SafeMetaExperiment e;
+  CHECK(contains(e.params().set_texts({{"size", "4"}, {"hazards", "5"}}).message(), "hazards: must be in [0, 4]"));
+  CHECK(contains(e.params().set_texts({{"size", "3"}}).message(), "size"));
+  CHECK(contains(e.params().set_texts({{"budget", "0.01"}}).message(), "budget"));
+  CHECK(e.params().set_texts({{"size", "5"}, {"hazards", "9"}}).ok());
+}
+
+TEST_CASE("safe meta tasks on a painted grid: the default painted draws the default's tasks; a painted layout keeps its walls, goals among G, hazards among H") {
+  mdp::MetaTaskSpec spec;
+  mdp::MetaTaskSpec painted = spec;
+  painted.painted = mdp::meta_default_grid(spec.size);
+  const std::vector<mdp::MetaTask> a = tasks(spec, 1, 3), b = tasks(painted, 1, 3);
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i].goal_cell == a[i].goal_cell);
+    CHECK(b[i].hazards == a[i].hazards);
+    CHECK(b[i].mdp.reward == a[i].mdp.reward);
+    CHECK(b[i].mdp.cost == a[i].mdp.cost);
+    CHECK(b[i].mdp.next_prob == a[i].mdp.next_prob);
+    CHECK(b[i].optimum_reward == a[i].optimum_reward);
+  }
+  // A 5 × 6 layout: a wall, two goal candidates, five hazard candidates, k = 2.
+  mdp::GridSpec g = mdp::blank_grid(5, 6);  // start top left, goal bottom right
+  g.rows[0][5] = 'G';
+  g.rows[2] = ".H##H.";
+  g.rows[3] = ".HH.H.";
+  painted.painted = g;
+  painted.hazards = 2;
+  const std::vector<mdp::MetaTask> t = tasks(painted, 2, 6);
+  std::set<int> goals;
+  for (const mdp::MetaTask& task : t) {
+    CHECK(task.mdp.next_state == t[0].mdp.next_state);  // one transition structure
+    CHECK(task.mdp.states == 28);                        // 30 cells, 2 walls
+    CHECK((task.goal_cell == 5 || task.goal_cell == 4 * 6 + 5));
+    goals.insert(task.goal_cell);
+    REQUIRE(task.hazards.size() == 2);
+    CHECK(task.hazards[0] != task.hazards[1]);
+    for (int h : task.hazards) CHECK(g.rows[static_cast<size_t>(h / 6)][static_cast<size_t>(h % 6)] == 'H');
+  }
+  CHECK(goals.size() == 2);
+  // Refused, naming the parameter.
+  mdp::SafeMetaExperiment e;
+  CHECK(e.params().set_texts({{"grid", mdp::grid_param_text(g)}, {"hazards", "5"}}).ok());
+  CHECK(contains(e.params().set_texts({{"hazards", "6"}}).message(), "hazards: must be in [0, 5] (the hazard cells 'H'"));
+  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(mdp::blank_grid(8, 8))}, {"hazards", "0"}}).message(), "at most 49 open cells"));
+  mdp::GridSpec no_goal = g;
+  no_goal.rows[0][5] = '.', no_goal.rows[4][5] = '.';
+  CHECK(contains(e.params().set_texts({{"grid", mdp::grid_param_text(no_goal)}}).message(), "parameter 'grid': no goal cell"));
 }
