@@ -14,6 +14,8 @@ constexpr int kAlphaHalvings = 20;      // α, α/2, ..., α/2²⁰
 constexpr double kLambdaFirst = 1e-3;   // the scan λ_j = 10⁻³·8^j, j < kLambdaScan (up to ≈ 1.7·10⁴)
 constexpr int kLambdaScan = 9;
 constexpr int kBisections = 24;         // λ* to 8⁻¹·2⁻²⁴ of its bracket
+constexpr int kDualScan = 12;           // the KL dual's scan u_j = 10⁻³·8^j, j < 12 (up to ≈ 8.6·10⁶)
+constexpr int kDualBisections = 50;     // u* to 8⁻¹·2⁻⁵⁰ of its bracket: the root of g′ to double precision
 
 // log π (−∞ where π = 0), computed once per step.
 std::vector<double> log_policy(const Policy& pi) {
@@ -104,6 +106,56 @@ SafeStep safe_adaptation_step(const Mdp& m, const Policy& pi, const PolicyStats&
     }
   }
   return best;
+}
+
+KlTerms kl_terms(const Mdp& m, const Policy& pi, const PolicyStats& st, const Policy& next) {
+  KlTerms t;
+  for (int s = 0; s < m.states; ++s) {
+    double r = 0.0, c = 0.0, kl = 0.0;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
+      const double p = next[static_cast<size_t>(i)];
+      r += p * st.ar[i], c += p * st.ac[i];
+      if (p > 0.0) kl += p * (std::log(p) - std::log(pi[static_cast<size_t>(i)]));
+    }
+    t.reward += st.d[s] * r, t.cost += st.d[s] * c, t.kl += st.d[s] * kl;
+  }
+  return t;
+}
+
+double kl_surrogate_cost(const Mdp& m, const PolicyStats& st, const KlTerms& t, double cost_kl_weight) {
+  return st.cost + t.cost / (1.0 - m.discount) + cost_kl_weight * t.kl;
+}
+
+SafeStep kl_dual_step(const Mdp& m, const Policy& pi, const PolicyStats& st, double budget, double kl_weight, double cost_kl_weight) {
+  const std::vector<double> log_pi = log_policy(pi);
+  SafeStep out;
+  // π_u and S(π_u) into `out`.
+  const auto at = [&](double u) {
+    const double eta = kl_weight + (1.0 - m.discount) * u * cost_kl_weight;
+    tilt(m, log_pi, st, 1.0 / eta, u, out.policy);
+    out.alpha = 1.0 / eta, out.lambda = u;
+    out.bound = kl_surrogate_cost(m, st, kl_terms(m, pi, st, out.policy), cost_kl_weight);
+    out.certified = out.bound <= budget;
+    return out.certified;
+  };
+  if (at(0.0)) return out;  // g′(0) ≥ 0: u* = 0
+  double u = kLambdaFirst, below = 0.0;
+  for (int j = 0; j < kDualScan; ++j, below = u, u *= 8.0) {
+    if (!at(u)) continue;
+    double lo = below, hi = u;  // S(π_lo) > b ≥ S(π_hi): the root of g′ lies in (lo, hi]
+    for (int k = 0; k < kDualBisections; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (at(mid) ? hi : lo) = mid;
+    }
+    at(hi);
+    return out;
+  }
+  return out;  // the surrogate is infeasible for every u scanned: π_u at the last u
+}
+
+SafeStep safe_step(const Mdp& m, const Policy& pi, const PolicyStats& st, double budget, const SafeStepRule& rule) {
+  return rule.rule == SafeRule::KlDual ? kl_dual_step(m, pi, st, budget, rule.kl_weight, rule.cost_kl_weight)
+                                       : safe_adaptation_step(m, pi, st, budget, rule.alpha, rule.certificate);
 }
 
 }  // namespace klab::mdp

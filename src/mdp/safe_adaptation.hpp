@@ -48,12 +48,45 @@ double cost_bound(const Mdp& m, const Policy& pi, const PolicyStats& st, const P
 
 struct SafeStep {
   Policy policy;               // the adapted policy
-  double alpha = 0.0, lambda = 0.0, bound = 0.0;  // bound: U, or the exact cost (Certificate::Exact)
-  bool certified = false;      // U(policy) ≤ b
+  double alpha = 0.0, lambda = 0.0, bound = 0.0;  // bound: U, the exact cost (Certificate::Exact), or S (kl_dual_step)
+  bool certified = false;      // bound ≤ b (the KL dual: its surrogate S, not a bound)
 };
 enum class Certificate { Bound, Exact };
 // The closed-form safe step of step size at most `alpha` (see above).
 SafeStep safe_adaptation_step(const Mdp& m, const Policy& pi, const PolicyStats& st, double budget, double alpha,
                               Certificate certificate = Certificate::Bound);
+
+// The paper's own rule, a reading of a secondary source: Xu & Zhu's problem (1), closed form
+// (Proposition 1) and dual (3) as quoted by a machine-written summary of the NeurIPS 2025 paper
+// (src/mdp/README.md, mdp.safe_meta, "Adaptation"), not read in the paper itself. With KL weights
+// λ (objective) and λ_c (constraint), δ_c = 0:
+//   max_π′ Σ_s d^π(s) ⟨π′, A_r^π⟩(s) − λ Σ_s d^π(s) KL(π′ ‖ π)(s)
+//   s.t.   S(π′) = J_c(π) + 1/(1 − γ) Σ_s d^π(s) ⟨π′, A_c^π⟩(s) + λ_c Σ_s d^π(s) KL(π′ ‖ π)(s) ≤ b
+//   π′(a|s) ∝ π(a|s) exp((A_r^π(s,a) − u* A_c^π(s,a)) / η),   η = λ + (1 − γ) u* λ_c,
+// u* ≥ 0 the minimiser of the convex dual g(u) = Σ_s d^π(s) η log Σ_a π exp((A_r − u A_c)/η)
+// + (1 − γ) u (b − J_c(π)), whose derivative is g′(u) = (1 − γ)(b − S(π_u)) (envelope theorem):
+// S(π_u) does not increase with u. The paper solves the dual by projected gradient; with one
+// constraint it is a 1-D problem, solved here exactly: u* = 0 if S(π_0) ≤ b, else the root of
+// S(π_u) = b by bisection (to ≈ 10⁻¹⁵ of its bracket). S is not the CPO bound: it bounds J_c(π′)
+// only where λ_c·KL covers the linearisation's error, so the step is not certified by it.
+struct KlTerms {
+  double reward = 0.0, cost = 0.0, kl = 0.0;  // Σ_s d^π(s) of ⟨π′, A_r^π⟩, ⟨π′, A_c^π⟩, KL(π′ ‖ π)
+};
+KlTerms kl_terms(const Mdp& m, const Policy& pi, const PolicyStats& st, const Policy& next);
+// S(π′) from its terms.
+double kl_surrogate_cost(const Mdp& m, const PolicyStats& st, const KlTerms& t, double cost_kl_weight);
+// The step: policy π′, alpha = 1/η, lambda = u*, bound = S(π′), certified = S(π′) ≤ b (the
+// surrogate, not the exact cost). No u with S(π_u) ≤ b: the last of the scan (u ≈ 10⁷, least S).
+SafeStep kl_dual_step(const Mdp& m, const Policy& pi, const PolicyStats& st, double budget, double kl_weight, double cost_kl_weight);
+
+// Which safe step a run takes (mdp.safe_meta's `adaptation`), with its settings.
+enum class SafeRule { CpoBound, KlDual };
+struct SafeStepRule {
+  SafeRule rule = SafeRule::CpoBound;
+  double alpha = 5.0;                               // CPO bound: the largest step size
+  Certificate certificate = Certificate::Bound;     // CPO bound: how it certifies
+  double kl_weight = 0.2, cost_kl_weight = 1.0;     // KL dual: λ, λ_c
+};
+SafeStep safe_step(const Mdp& m, const Policy& pi, const PolicyStats& st, double budget, const SafeStepRule& rule);
 
 }  // namespace klab::mdp

@@ -52,7 +52,14 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->choice("certificate", &P::certificate, Certificate::Bound, {"bound", "exact"})
       .label("safety certificate")
       .choice_labels({"CPO bound from π's data (one evaluation per step)", "exact cost of each candidate (an evaluation per trial λ)"})
-      .help("How the safe step certifies J_c(π′) ≤ b: the paper-style bound U, or the exact cost (a comparison, not the paper's method).");
+      .help("How the safe step certifies J_c(π′) ≤ b: the paper-style bound U, or the exact cost (a comparison, not the paper's method). Adaptation cpo_bound only.");
+  t->choice("adaptation", &P::adaptation, SafeRule::CpoBound, {"cpo_bound", "kl_dual"})
+      .label("safe step rule")
+      .choice_labels({"tilt certified by the CPO bound U (our reading of the abstract)", "the paper's KL-dual closed form (a reading of a secondary source)"})
+      .help("The safe step of adaptation and meta-training. kl_dual: π′ ∝ π exp((A_r − u*A_c)/η), η = λ + (1 − γ)u*λ_c, u* the exact minimiser of "
+            "the 1-D convex dual of max E⟨π′, A_r⟩ − λ KL s.t. J_c(π) + E⟨π′, A_c⟩/(1 − γ) + λ_c KL ≤ b (δ_c = 0); the surrogate does not bound J_c exactly.");
+  t->real("kl_lambda", &P::kl_lambda, 0.2, 1e-3, 1000.0).label("KL weight λ").log_scale().help("kl_dual: the KL weight of the objective (λ = 1/α: 0.2 starts from the CPO-bound rule's α = 5).");
+  t->real("kl_lambda_c", &P::kl_lambda_c, 1.0, 0.0, 1000.0).label("constraint KL weight λ_c").help("kl_dual: the KL weight in the cost surrogate (1 = λ/(1 − γ) at the defaults, so η = λ(1 + u*)); 0: the linearised cost alone.");
   t->integer("adapt_steps", &P::adapt_steps, 10, 1, 50).label("adaptation steps K").help("Steps on each unseen task (each one exact evaluation of the current policy).");
   t->integer("pd_iterations", &P::pd_iterations, 20, 1, 500).label("primal-dual iterations").log_scale().help("Iterations the primal-dual adapter runs to match the one-step safe policy.");
   t->real("dual_step", &P::dual_step, 20.0, 1e-3, 100.0).label("dual step η_λ").log_scale().help("Primal-dual adaptation: λ ← [λ + η_λ(J_c − b)]₊.");
@@ -246,8 +253,14 @@ Expected<MetaTaskSpec> safe_meta_task_spec(const SafeMetaParams& p) {
 
 MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p) {
   MetaTrainingSettings s;
-  s.meta_step = p.meta_step, s.adapt_step = p.adapt_step, s.margin = p.margin, s.budget = p.budget, s.certificate = p.certificate;
+  s.meta_step = p.meta_step, s.step = safe_meta_step_rule(p), s.margin = p.margin, s.budget = p.budget;
   return s;
+}
+
+SafeStepRule safe_meta_step_rule(const SafeMetaParams& p) {
+  SafeStepRule r;
+  r.rule = p.adaptation, r.alpha = p.adapt_step, r.certificate = p.certificate, r.kl_weight = p.kl_lambda, r.cost_kl_weight = p.kl_lambda_c;
+  return r;
 }
 
 Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training) { return Rng(seed, run, training ? kTrainTaskStream : kTestTaskStream); }
@@ -266,7 +279,7 @@ const PolicyStats& Adaptation::evaluate() {
 
 void Adaptation::adapt() {
   if (rule_ == AdaptationRule::Safe) {
-    pi_ = safe_adaptation_step(task_, pi_, stats_, p_.budget, p_.adapt_step, p_.certificate).policy;
+    pi_ = safe_step(task_, pi_, stats_, p_.budget, safe_meta_step_rule(p_)).policy;
     return;
   }
   Policy next;
@@ -411,6 +424,9 @@ DemoInfo safe_meta_demo() {
       "meta-training (Hessian-free: the adapted logits φ + α(A_r − λ*A_c) are differentiated as if A were constant):\n"
       "    φ ← φ + η mean_τ A_r(safe step of π_φ on τ),   or φ ← φ − η mean A_c of tasks where J_c(π_φ) > (1 − m)b\n"
       "The step rules are our reading of the paper's abstract (the full text was not reachable): see src/mdp/README.md.\n"
+      "adaptation = kl_dual is the paper's own step as a secondary summary quotes it (a reading): π′ ∝ π exp((A_r − u*A_c)/η),\n"
+      "η = λ + (1 − γ)u*λ_c, u* ≥ 0 the exact minimiser of the dual of max E⟨π′, A_r⟩ − λ KL s.t. the surrogate\n"
+      "J_c(π) + E⟨π′, A_c⟩/(1 − γ) + λ_c KL ≤ b; that surrogate is not an upper bound on J_c(π′), so steps can go over budget.\n"
       "What to look for: the safe steps from the meta-policy never put an unseen task over budget while the unconstrained\n"
       "step does on about one in six; they climb far above the uniform start, but the certified steps are small (the bound\n"
       "is loose: try certificate = exact). Test 'claim 5' in tests/unit/mdp_claims_test.cpp.\n"

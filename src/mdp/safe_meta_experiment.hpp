@@ -3,7 +3,8 @@
 // Safety" (NeurIPS 2025). Each run draws its training and unseen test tasks, meta-trains a policy
 // (safe_meta_training.hpp), then adapts on every unseen task for K steps, each step one exact
 // evaluation of the current policy, and compares:
-//   meta_safe           meta-policy + closed-form safe adaptation (safe_adaptation.hpp)
+//   meta_safe           meta-policy + closed-form safe adaptation (safe_adaptation.hpp; `adaptation`:
+//                       the CPO-bound step, or the paper's KL-dual step as a secondary source quotes it)
 //   meta_unconstrained  meta-policy + the unconstrained step π′ ∝ π exp(α A_r)  (MAML-style)
 //   uniform_safe        the untrained uniform policy + closed-form safe adaptation
 //   meta_primal_dual    meta-policy + iterative primal-dual adaptation (one evaluation per iteration)
@@ -28,6 +29,8 @@ struct SafeMetaParams {
   int train_tasks = 10, test_tasks = 16, meta_iterations = 60, adapt_steps = 10, pd_iterations = 20;
   double meta_step = 1.0, adapt_step = 5.0, margin = 0.3, dual_step = 20.0;
   Certificate certificate = Certificate::Bound;
+  SafeRule adaptation = SafeRule::CpoBound;     // the safe step: CPO bound (ours) or the paper's KL dual (a reading)
+  double kl_lambda = 0.2, kl_lambda_c = 1.0;    // the KL dual's λ, λ_c (safe_adaptation.hpp)
   std::string grid;  // non-empty: a painted grid as the tasks' base layout (safe_meta_tasks.hpp)
 };
 
@@ -38,6 +41,7 @@ constexpr double kSafeMetaViolationTolerance = 1e-9;  // J_c > b + this counts a
 // The task spec of the parameters (the painted grid parsed: "parameter 'grid': …" when it does not).
 Expected<MetaTaskSpec> safe_meta_task_spec(const SafeMetaParams& p);
 MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p);
+SafeStepRule safe_meta_step_rule(const SafeMetaParams& p);  // the safe step of adaptation and meta-training
 // The stream run `run` draws its training (or its unseen) tasks from, one task at a time.
 Rng safe_meta_task_rng(uint64_t seed, uint32_t run, bool training);
 

@@ -30,7 +30,7 @@ void SafeMetaTrainer::add_task(size_t t) {
     cost_step_ += st.ac;
     ++violated_;
   }
-  const SafeStep adapted = safe_adaptation_step(task.mdp, pi_, st, s_.budget, s_.adapt_step, s_.certificate);
+  const SafeStep adapted = safe_step(task.mdp, pi_, st, s_.budget, s_.step);
   const PolicyStats after = policy_stats(task.mdp, adapted.policy);
   reward_sum_ += after.reward;
   reward_step_ += after.ar;

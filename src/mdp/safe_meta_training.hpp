@@ -3,9 +3,10 @@
 // safe_adaptation.hpp for what could and could not be read):
 //
 //   meta-objective:  max_φ  (1/M) Σ_τ J_r^τ(A_τ(π_φ))    s.t.  J_c^τ(π_φ) ≤ (1 − m)·b  for every training τ
-//   where A_τ is the closed-form safe adaptation step and m a safety margin (the paper's meta-policy
-//   must be safe on the tasks so that adaptation starts feasible; the margin helps it stay safe on
-//   unseen ones). π_φ = softmax(φ), tabular logits.
+//   where A_τ is the closed-form safe adaptation step (SafeStepRule: the CPO-bound step, or the KL
+//   dual's, whose logits φ + (A_r − u*A_c)/η are the same form with α = 1/η, λ* = u*) and m a safety
+//   margin (the paper's meta-policy must be safe on the tasks so that adaptation starts feasible; the
+//   margin helps it stay safe on unseen ones). π_φ = softmax(φ), tabular logits.
 //   Hessian-free step: the adapted logits are φ′_τ = φ + α(A_r − λ*A_c), and we drop the derivative
 //   of the advantages and of λ* with respect to φ (dφ′/dφ ≈ I, first-order MAML), so the meta-step
 //   is a natural-gradient step with the adapted policies' advantages (Agarwal et al. 2021: the NPG of
@@ -23,10 +24,9 @@ namespace klab::mdp {
 
 struct MetaTrainingSettings {
   double meta_step = 1.0;   // η
-  double adapt_step = 5.0;  // α of the inner safe step
+  SafeStepRule step;        // the inner safe step (α of the CPO-bound step, or the KL dual's λ, λ_c)
   double margin = 0.3;      // m
   double budget = 0.1;      // b
-  Certificate certificate = Certificate::Bound;
 };
 
 class SafeMetaTrainer {

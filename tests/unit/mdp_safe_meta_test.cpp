@@ -1,6 +1,7 @@
 // mdp.safe_meta's pieces against what must hold exactly: the tasks share one transition structure,
 // the CPO bound is an upper bound on the exact cost of every tilted policy, a safe step from a
-// feasible policy is certified and feasible (exactly evaluated), the unconstrained step is the
+// feasible policy is certified and feasible (exactly evaluated), the KL-dual step maximises its
+// Lagrangian and meets complementary slackness (and a one-state CMDP worked by hand), the unconstrained step is the
 // λ = 0 tilt, meta-training makes the meta-policy feasible on its training tasks, a painted grid is
 // the tasks' layout (the default, painted, draws the default's tasks), wind pushes one cell north
 // after a move (painted or not), and bad parameters are refused with the parameter named.
@@ -147,6 +148,99 @@ TEST_CASE("safe meta-training makes the meta-policy feasible on every training t
   for (int k = 0; k < 40; ++k) trainer.iterate();
   CHECK(trainer.adapted_reward() > first_reward + 0.1);
   for (const mdp::MetaTask& task : t) CHECK(exact_cost(task.mdp, trainer.policy()) <= spec.budget);
+}
+
+namespace {
+
+// The Lagrangian of the KL-dual step at multiplier u (up to the constant (1 − γ)u(b − J_c(π))):
+// Σ d ⟨π′, A_r − u A_c⟩ − (λ + (1 − γ) u λ_c) Σ d KL(π′ ‖ π).
+double kl_lagrangian(const mdp::Mdp& m, const mdp::Policy& pi, const mdp::PolicyStats& st, const mdp::Policy& next, double u, double lambda, double lambda_c) {
+  const mdp::KlTerms t = mdp::kl_terms(m, pi, st, next);
+  return t.reward - u * t.cost - (lambda + (1.0 - m.discount) * u * lambda_c) * t.kl;
+}
+
+}  // namespace
+
+TEST_CASE("KL-dual step (the paper's rule, a reading): the closed form maximises the Lagrangian at u*; u* > 0 puts the surrogate on the budget") {
+  mdp::MetaTaskSpec spec;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 6, 3);
+  klab::Rng rng(13, 0, 5);
+  const double lambda = 0.2, lambda_c = 1.0;
+  int active = 0;
+  for (const mdp::MetaTask& task : t) {
+    for (int trial = 0; trial < 2; ++trial) {
+      const mdp::Policy pi = random_policy(task.mdp, rng, 2.0);
+      const mdp::PolicyStats st = mdp::policy_stats(task.mdp, pi);
+      const mdp::SafeStep s = mdp::kl_dual_step(task.mdp, pi, st, spec.budget, lambda, lambda_c);
+      const double u = s.lambda;
+      CHECK(s.alpha == doctest::Approx(1.0 / (lambda + (1.0 - spec.gamma) * u * lambda_c)).epsilon(1e-14));
+      CHECK(s.bound == doctest::Approx(mdp::kl_surrogate_cost(task.mdp, st, mdp::kl_terms(task.mdp, pi, st, s.policy), lambda_c)).epsilon(1e-14));
+      // Complementary slackness: u* (b − S(π′)) = 0 with S(π′) ≤ b (where some u makes the surrogate feasible).
+      if (s.certified) {
+        CHECK(s.bound <= spec.budget);
+        if (u > 0.0) {
+          CHECK(s.bound == doctest::Approx(spec.budget).epsilon(1e-9));
+          ++active;
+        }
+      }
+      // No perturbation of the closed form does better on the Lagrangian.
+      const double best = kl_lagrangian(task.mdp, pi, st, s.policy, u, lambda, lambda_c);
+      for (double scale : {1.0, 0.1, 0.01}) {
+        mdp::Policy other = s.policy;
+        for (int state = 0; state < task.mdp.states; ++state) {
+          double z = 0.0;
+          for (int i = task.mdp.first_pair[state]; i < task.mdp.first_pair[state + 1]; ++i) z += other[static_cast<size_t>(i)] *= std::exp(scale * (rng.uniform() - 0.5));
+          for (int i = task.mdp.first_pair[state]; i < task.mdp.first_pair[state + 1]; ++i) other[static_cast<size_t>(i)] /= z;
+        }
+        CHECK(kl_lagrangian(task.mdp, pi, st, other, u, lambda, lambda_c) <= best + 1e-12);
+      }
+    }
+  }
+  CHECK(active > 0);  // the constraint binds on some of them
+}
+
+TEST_CASE("KL-dual step on a one-state CMDP worked out: u* = 0 where the surrogate holds at u = 0, else S(π′) = b; π′ is σ((1 − u*)/η)") {
+  // One state, γ = 1/2, action 0: r = c = 1, action 1: r = c = 0; π uniform. Then d = 1, J_c(π) = 0.5/(1 − γ) = 1,
+  // A_r = A_c = (½, −½), π_u(0) = σ((1 − u)/η), η = λ + u λ_c/2, and S(π_u) = 1 + 2(π_u(0) − ½) + λ_c KL(π_u ‖ π).
+  mdp::MdpBuilder b;
+  b.add_state();
+  b.add_action(1.0, 1.0), b.add_next(0, 1.0);
+  b.add_action(0.0, 0.0), b.add_next(0, 1.0);
+  const mdp::Mdp m = b.finish({1.0}, 0.5, 0);
+  const mdp::Policy pi{0.5, 0.5};
+  const mdp::PolicyStats st = mdp::policy_stats(m, pi);
+  CHECK(st.cost == doctest::Approx(1.0));
+  CHECK(st.ac[0] == doctest::Approx(0.5));
+  CHECK(st.ar[1] == doctest::Approx(-0.5));
+  const double lambda = 0.2, lambda_c = 1.0;
+  const auto surrogate = [&](double p) { return 1.0 + 2.0 * (p - 0.5) + lambda_c * (p * std::log(2.0 * p) + (1.0 - p) * std::log(2.0 * (1.0 - p))); };
+  const double p0 = 1.0 / (1.0 + std::exp(-1.0 / lambda));  // u = 0: S ≈ 2.64
+  // Budget 3: the surrogate holds at u = 0, so u* = 0 (slack > 0).
+  const mdp::SafeStep loose = mdp::kl_dual_step(m, pi, st, 3.0, lambda, lambda_c);
+  CHECK(loose.lambda == 0.0);
+  CHECK(loose.policy[0] == doctest::Approx(p0).epsilon(1e-14));
+  CHECK(loose.bound == doctest::Approx(surrogate(p0)).epsilon(1e-12));
+  CHECK(loose.bound < 3.0);
+  // Budget 0.8: it binds; u* > 0 solves S(π_u) = 0.8, and π′ is the closed form at u*.
+  const mdp::SafeStep tight = mdp::kl_dual_step(m, pi, st, 0.8, lambda, lambda_c);
+  const double u = tight.lambda, eta = lambda + 0.5 * u * lambda_c;
+  CHECK(u > 1.0);  // S ≤ 0.8 needs π′(0) < ½, i.e. u > 1
+  CHECK(tight.policy[0] == doctest::Approx(1.0 / (1.0 + std::exp(-(1.0 - u) / eta))).epsilon(1e-12));
+  CHECK(surrogate(tight.policy[0]) == doctest::Approx(0.8).epsilon(1e-9));
+  CHECK(tight.bound <= 0.8);
+  // The dual's derivative g′(u) = (1 − γ)(b − S(π_u)) changes sign at u*: S is above b just below u*.
+  const double below = lambda + 0.5 * 0.999 * u * lambda_c;
+  CHECK(surrogate(1.0 / (1.0 + std::exp(-(1.0 - 0.999 * u) / below))) > 0.8);
+}
+
+TEST_CASE("mdp.safe_meta KL-dual parameters: out-of-range λ, λ_c and an unknown rule are refused, naming the parameter; the default is the CPO-bound rule") {
+  mdp::SafeMetaExperiment e;
+  CHECK(e.p().adaptation == mdp::SafeRule::CpoBound);
+  CHECK(contains(e.params().set_texts({{"kl_lambda", "0"}}).message(), "kl_lambda"));
+  CHECK(contains(e.params().set_texts({{"kl_lambda_c", "-1"}}).message(), "kl_lambda_c"));
+  CHECK(contains(e.params().set_texts({{"adaptation", "kl"}}).message(), "adaptation"));
+  CHECK(e.params().set_texts({{"adaptation", "kl_dual"}, {"kl_lambda", "0.5"}, {"kl_lambda_c", "0"}}).ok());
+  CHECK(mdp::safe_meta_step_rule(e.p()).rule == mdp::SafeRule::KlDual);
 }
 
 TEST_CASE("mdp.safe_meta parameters: hazards beyond the interior and a too-small grid are refused, naming the parameter") {
