@@ -140,7 +140,7 @@ engines=(
   # bit strings: a thread per run, or a block per run (its phases separated by __syncthreads)
   "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|synccheck|blackbox.nsga2|--runs 64"
   # ZDT1 (SBX, polynomial mutation) runs in the block form only
-  "blackbox.nsga2.zdt1|klab_blackbox_nsga2_cuda_tests||blackbox.nsga2|--set benchmark=zdt1 --set n_min=10 --set n_max=30 --set n_points=2 --set budget_factor=1 --runs 32"
+  "blackbox.nsga2.zdt1|klab_blackbox_nsga2_cuda_tests|synccheck|blackbox.nsga2|--set benchmark=zdt1 --set n_min=10 --set n_max=30 --set n_points=2 --set budget_factor=1 --runs 32"
   "mdp.learning|klab_mdp_cuda_tests||mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
   # value iteration batched over MDPs, a block per MDP, the iterates in shared memory
   "mdp.planning|klab_mdp_vi_cuda_tests|racecheck,synccheck|mdp.planning|--set methods=vi --runs 64"
