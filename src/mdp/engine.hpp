@@ -1,9 +1,10 @@
 // Batched mdp.learning control runs as flat arrays: the CUDA engine (src/mdp/engine.cu, one GPU
 // thread per (run, learner)) and its host twin run the very same KLAB_INLINE code (td_control_run
-// below → td_episode, td_learning.hpp; env_step / episode_start, episodic.hpp) as the CPU engine's
-// ControlLearner, on the same numbers: the worlds' rescaled MDPs, Q*_h, V*_0(ρ) and reachable
-// stage-states are computed on the host (EpisodicProblem) and copied into one pool. Q-learning,
-// SARSA and expected SARSA run here; UCBVI and the trace evaluators do not (yet).
+// below → td_episode, td_learning.hpp, or ucbvi_episode, ucbvi.hpp; env_step / episode_start,
+// episodic.hpp) as the CPU engine's ControlLearner, on the same numbers: the worlds' rescaled MDPs,
+// Q*_h, V*_0(ρ), reachable stage-states and UCBVI's L = ln(5SAT/δ) are computed on the host
+// (EpisodicProblem) and copied into one pool. Q-learning, SARSA, expected SARSA and UCBVI run here;
+// the trace evaluators do not (yet).
 // The host twin is what the CPU-vs-GPU test compares against, run by run.
 #pragma once
 #include <cstdint>
@@ -14,10 +15,12 @@
 #include "core/status.hpp"
 #include "mdp/episodic.hpp"
 #include "mdp/td_learning.hpp"
+#include "mdp/ucbvi.hpp"
 
 namespace klab::mdp {
 
-constexpr int kMaxTdSeries = 3;         // Q-learning, SARSA, expected SARSA
+constexpr int kMaxTdSeries = 4;         // Q-learning, SARSA, expected SARSA, UCBVI
+constexpr int kTdUcbvi = 3;             // TdBatchConfig::method of UCBVI (ControlMethod::Ucbvi; TdMethod for the others)
 constexpr int kMaxTdCheckpoints = 40;   // the learning curves' episode axis
 
 // Everything a run needs except its world, as plain data (copied to the GPU as it is).
@@ -27,18 +30,20 @@ struct TdBatchConfig {
   int horizon = 1;                // H
   double gamma = 1.0;
   int n_series = 0;
-  int method[kMaxTdSeries] = {};  // TdMethod of each series (its rng stream: kLearnerStream + method)
+  int method[kMaxTdSeries] = {};  // TdMethod of each series, or kTdUcbvi (its rng stream: kLearnerStream + method)
+  double bonus_scale = 0.0;       // UCBVI c
   int n_checkpoints = 0;
   uint32_t checkpoint[kMaxTdCheckpoints] = {};  // record after these episode counts (increasing)
 };
 
 // One world of the batch: its arrays as offsets into the pool (ints, reals, flags).
 struct TdWorld {
-  int states = 0, pairs = 0;
+  int states = 0, pairs = 0, transitions = 0;                  // S, SA, nnz
   long long first_pair = 0, first_next = 0, next_state = 0;    // ints: (S + 1), (SA + 1), (nnz)
   long long next_prob = 0, reward = 0, start = 0, q_star = 0;  // reals: (nnz), (SA) r̃, (S) ρ, (H·SA) Q*_h
   long long reachable = 0;                                     // flags: (H·S)
   double v_star = 0.0;                                         // V*_0(ρ)
+  double log_term = 0.0;                                       // UCBVI's L = ln(5 S A T/δ), T = K·H
 };
 
 // The worlds of runs first_run .. first_run + runs − 1 (runs that share a world share its entry).
@@ -48,12 +53,50 @@ struct TdWorldPool {
   std::vector<double> reals;
   std::vector<char> flags;
   std::vector<uint32_t> world_of_run;  // run first_run + r → worlds[world_of_run[r]]
-  int max_pairs() const {
+  // The largest world's S, SA and nnz (the tables of a thread are sized by them).
+  int max_states() const { return max_of(&TdWorld::states); }
+  int max_pairs() const { return max_of(&TdWorld::pairs); }
+  int max_transitions() const { return max_of(&TdWorld::transitions); }
+
+ private:
+  int max_of(int TdWorld::*field) const {
     int m = 0;
-    for (const TdWorld& w : worlds) m = w.pairs > m ? w.pairs : m;
+    for (const TdWorld& w : worlds) m = w.*field > m ? w.*field : m;
     return m;
   }
 };
+
+// The scratch tables of one (run, learner) thread, carved from one slice of doubles (doubles first,
+// then the 32-bit tables): Q_h (H·SA); UCBVI's V̄_h ((H+1)·S); the TD update counts (H·SA); the
+// environment's visit counters (SA); UCBVI's counts N(s, a) (SA) and N(s, a, s′) (nnz) and greedy
+// actions (H·S). A batch without UCBVI has no V̄, N or greedy tables; one of UCBVI alone no update
+// counts. Sizes are those of the batch's largest world.
+struct TdTableSizes {
+  size_t q = 0, v = 0, counts = 0, visits = 0, n_pair = 0, n_entry = 0, greedy = 0;
+  KLAB_HD size_t doubles_per_slice() const {  // the slice's length in doubles (32-bit tables rounded up)
+    return q + v + (counts + visits + n_pair + n_entry + greedy + 1) / 2;
+  }
+};
+TdTableSizes td_table_sizes(const TdBatchConfig& c, const TdWorldPool& pool);
+
+struct TdTables {
+  double *q, *v;
+  uint32_t *counts, *visits, *n_pair, *n_entry;
+  int* greedy;
+};
+
+KLAB_INLINE TdTables td_tables(double* slice, const TdTableSizes& z) {
+  TdTables t;
+  t.q = slice;
+  t.v = t.q + z.q;
+  uint32_t* u = reinterpret_cast<uint32_t*>(t.v + z.v);
+  t.counts = u;
+  t.visits = t.counts + z.counts;
+  t.n_pair = t.visits + z.visits;
+  t.n_entry = t.n_pair + z.n_pair;
+  t.greedy = reinterpret_cast<int*>(t.n_entry + z.n_entry);
+  return t;
+}
 
 // The pool's arrays wherever they live (host or device).
 struct TdPoolView {
@@ -94,30 +137,42 @@ KLAB_INLINE EpisodicTask td_world_task(const TdBatchConfig& c, const TdPoolView&
 }
 
 // Series `series` of run `run` in world `w` for K episodes, exactly as ControlLearner does it
-// episode by episode (same stream, same ε_k, same regret sum); q and counts (H·SA) and visits (SA)
-// are the run's scratch tables.
-KLAB_INLINE void td_control_run(const TdBatchConfig& c, const TdPoolView& pool, const TdWorld& w, int series, uint64_t seed, uint32_t run, double* q,
-                                uint32_t* counts, uint32_t* visits, TdOutcome* out) {
+// episode by episode (same stream, same ε_k or the same plan, same regret sum) in the tables `tb`
+// (td_tables: zeroed here, as the learner's are at its start).
+KLAB_INLINE void td_control_run(const TdBatchConfig& c, const TdPoolView& pool, const TdWorld& w, int series, uint64_t seed, uint32_t run,
+                                const TdTables& tb, TdOutcome* out) {
   const EpisodicTask t = td_world_task(c, pool, w);
-  const size_t hsa = static_cast<size_t>(c.horizon) * w.pairs;
-  for (size_t i = 0; i < hsa; ++i) q[i] = 0.0, counts[i] = 0;
-  for (int i = 0; i < w.pairs; ++i) visits[i] = 0;
-  const TdMethod method = static_cast<TdMethod>(c.method[series]);
+  const size_t hsa = static_cast<size_t>(c.horizon) * w.pairs, hs = static_cast<size_t>(c.horizon) * w.states;
+  const int method = c.method[series];
+  const bool ucbvi = method == kTdUcbvi;
+  for (size_t i = 0; i < hsa; ++i) tb.q[i] = 0.0;
+  for (int i = 0; i < w.pairs; ++i) tb.visits[i] = 0;
+  if (ucbvi) {
+    for (size_t i = 0; i < hs + w.states; ++i) tb.v[i] = 0.0;
+    for (size_t i = 0; i < hs; ++i) tb.greedy[i] = 0;
+    for (int i = 0; i < w.pairs; ++i) tb.n_pair[i] = 0;
+    for (int i = 0; i < w.transitions; ++i) tb.n_entry[i] = 0;
+  } else {
+    for (size_t i = 0; i < hsa; ++i) tb.counts[i] = 0;
+  }
+  const ModelCounts model{tb.n_pair, tb.n_entry};
   Rng rng(seed, run, kLearnerStream + static_cast<uint32_t>(method));
   const double* q_star = pool.reals + w.q_star;
   const char* reachable = pool.flags + w.reachable;
   double regret = 0.0;
   int next = 0;
   for (uint32_t k = 0; k < c.episodes; ++k) {
-    const double ret = td_episode(t, method, c.td, td_epsilon(c.td, k, c.episodes), k, q, counts, visits, rng, seed, run);
+    const double ret = ucbvi ? ucbvi_episode(t, model, c.bonus_scale, w.log_term, tb.q, tb.v, tb.greedy, tb.visits, rng, seed, run, k)
+                             : td_episode(t, static_cast<TdMethod>(method), c.td, td_epsilon(c.td, k, c.episodes), k, tb.q, tb.counts, tb.visits, rng,
+                                          seed, run);
     regret += w.v_star - ret;
     for (; next < c.n_checkpoints && c.checkpoint[next] == k + 1; ++next) {
       out->regret_at[next] = regret;
-      out->error_at[next] = stage_max_error(t, reachable, q, q_star);
+      out->error_at[next] = stage_max_error(t, reachable, tb.q, q_star);
     }
   }
   out->regret = regret;
-  out->error = stage_max_error(t, reachable, q, q_star);
+  out->error = stage_max_error(t, reachable, tb.q, q_star);
 }
 
 // Outcomes are run-major: outcome[r·S + s] for run first_run + r and series s of S.
@@ -133,7 +188,7 @@ struct TdChunk {
 
 // How a job used the GPU (for benchmarks and the GPU check).
 struct TdCudaStats : CudaJobStats {
-  size_t table_bytes = 0;  // device memory of the Q, count and visit tables of one chunk
+  size_t table_bytes = 0;  // device memory of the tables (TdTableSizes) of one chunk
   double steps = 0.0;      // environment steps of all threads: runs·S·K·H
 };
 

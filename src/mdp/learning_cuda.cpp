@@ -10,6 +10,9 @@
 
 namespace klab::mdp {
 
+static_assert(kTdUcbvi == static_cast<int>(ControlMethod::Ucbvi) && static_cast<int>(TdMethod::ExpectedSarsa) == static_cast<int>(ControlMethod::ExpectedSarsa),
+              "TdBatchConfig::method holds ControlMethod values (TdMethod for the TD learners)");
+
 Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
   const LearningParams& p = e.p();
   const RunLayout layout = e.layout();
@@ -18,15 +21,15 @@ Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
   for (const std::string& id : p.methods) {
     const LearningMethod m = learning_method(id);
     const ControlMethod* control = std::get_if<ControlMethod>(&m);
-    if (!control || *control == ControlMethod::Ucbvi) {
+    if (!control) {
       refused += (refused.empty() ? "'" : ", '") + id + "'";
       continue;
     }
-    if (c.n_series < kMaxTdSeries) c.method[c.n_series] = static_cast<int>(static_cast<TdMethod>(*control));
+    if (c.n_series < kMaxTdSeries) c.method[c.n_series] = static_cast<int>(*control);
     ++c.n_series;
   }
   if (!refused.empty())
-    return Status::error("methods: the CUDA engine of mdp.learning runs q_learning, sarsa and expected_sarsa only; " + refused +
+    return Status::error("methods: the CUDA engine of mdp.learning runs q_learning, sarsa, expected_sarsa and ucbvi only; " + refused +
                          " run on --backend cpu");
   if (c.n_series < 1 || c.n_series > kMaxTdSeries)
     return Status::error("methods: the CUDA engine runs 1 to " + std::to_string(kMaxTdSeries) + " control learners");
@@ -39,16 +42,18 @@ Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e) {
   c.episodes = static_cast<uint32_t>(p.episodes);
   c.horizon = p.horizon;
   c.gamma = p.gamma;
+  c.bonus_scale = p.bonus_scale;
   return c;
 }
 
 namespace {
 
-TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
+TdWorld pool_world(const EpisodicProblem& problem, const ControlSettings& s, TdWorldPool& pool) {
   const Mdp& m = problem.scaled;
   TdWorld w;
   w.states = m.states;
   w.pairs = m.pairs();
+  w.transitions = m.transitions();
   w.first_pair = append_flat(pool.ints, m.first_pair);
   w.first_next = append_flat(pool.ints, m.first_next);
   w.next_state = append_flat(pool.ints, m.next_state);
@@ -58,6 +63,7 @@ TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
   w.q_star = append_flat(pool.reals, problem.optimum.q);
   w.reachable = append_flat(pool.flags, problem.reachable);
   w.v_star = problem.v_star;
+  w.log_term = ucbvi_log_term(problem.task, static_cast<double>(s.episodes), s.delta);  // as ControlLearner computes it
   return w;
 }
 
@@ -66,13 +72,14 @@ TdWorld pool_world(const EpisodicProblem& problem, TdWorldPool& pool) {
 Status build_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs, TdWorldPool* pool) {
   pool->world_of_run.reserve(runs);
   std::shared_ptr<const World> last;  // held, so that a new world cannot reuse its address
+  const ControlSettings settings = e.control_settings();
   for (uint32_t r = 0; r < runs; ++r) {
     Expected<std::shared_ptr<const World>> w = e.world_for(seed, first_run + r);
     if (!w.ok()) return w.status();
     if (w.value() != last) {
       last = w.value();
       const EpisodicProblem problem(last->mdp, horizon, gamma);
-      pool->worlds.push_back(pool_world(problem, *pool));
+      pool->worlds.push_back(pool_world(problem, settings, *pool));
     }
     pool->world_of_run.push_back(static_cast<uint32_t>(pool->worlds.size() - 1));
   }

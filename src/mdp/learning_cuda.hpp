@@ -12,10 +12,10 @@
 namespace klab::mdp {
 
 // The config of the experiment's parameters, or an error naming the methods the engine does not
-// run (it runs q_learning, sarsa and expected_sarsa).
+// run (it runs q_learning, sarsa, expected_sarsa and ucbvi).
 Expected<TdBatchConfig> td_batch_config(const LearningExperiment& e);
 // The worlds of runs first_run .. first_run + runs − 1 (built and solved on this CPU: rescaled
-// rewards, Q*_h, V*_0(ρ), reachable stage-states), consecutive runs of one world sharing an entry.
+// rewards, Q*_h, V*_0(ρ), reachable stage-states, UCBVI's L), consecutive runs of one world sharing an entry.
 // A new world per run (random MDPs with vary_world) is built in blocks of kBlockRuns runs on
 // `threads` threads (0: all cores, as BatchJob), appended in block order: the same pool, entry for
 // entry and bit for bit, whatever the number of threads (unit test "mdp.learning engine: the world

@@ -1,6 +1,7 @@
 // The CUDA engine's host twin for mdp.learning (src/mdp/engine_host.cpp: td_control_run over the
 // pooled worlds, the code the GPU kernel runs) against the CPU engine (LearningExperiment's cursor:
-// ControlLearner), run by run: every curve point and final value bit for bit. This runs everywhere,
+// ControlLearner), run by run: every curve point and final value bit for bit, for the TD learners
+// and UCBVI. This runs everywhere,
 // so a GPU session only has to show that the GPU computes what this host twin computes
 // (tests/cuda/mdp_cuda_test.cpp).
 #include <doctest/doctest.h>
@@ -42,10 +43,10 @@ void check_twin_equals_cpu(const std::vector<std::pair<std::string, std::string>
 }  // namespace
 
 TEST_CASE("mdp.learning engine: the host twin of the CUDA engine equals the CPU engine run by run") {
-  // RiverSwim (one world for all runs), the default ε schedule and step size.
-  check_twin_equals_cpu({{"methods", "q_learning,sarsa,expected_sarsa"}, {"episodes", "300"}}, 3, 2, 3);
+  // RiverSwim (one world for all runs), the default ε schedule, step size and UCBVI bonus.
+  check_twin_equals_cpu({{"methods", "q_learning,sarsa,expected_sarsa,ucbvi"}, {"episodes", "300"}}, 3, 2, 3);
   // Random MDPs, a new one per run (the pool holds several worlds), 1/n^ω steps, ε₀/√(k+1), γ < 1.
-  check_twin_equals_cpu({{"methods", "expected_sarsa,q_learning"}, {"world", "random"}, {"size", "9"}, {"actions", "3"}, {"episodes", "200"},
+  check_twin_equals_cpu({{"methods", "expected_sarsa,ucbvi,q_learning"}, {"bonus_scale", "0.1"}, {"world", "random"}, {"size", "9"}, {"actions", "3"}, {"episodes", "200"},
                          {"horizon", "7"}, {"gamma", "0.9"}, {"step_rule", "polynomial"}, {"eps_schedule", "inverse_sqrt"}},
                         5, 0, 3);
   // The chain, SARSA alone, constant ε and constant α.
@@ -54,12 +55,20 @@ TEST_CASE("mdp.learning engine: the host twin of the CUDA engine equals the CPU 
                         7, 1, 2);
 }
 
+TEST_CASE("mdp.learning engine: UCBVI alone in the host twin equals the CPU engine run by run") {
+  // The chain (no TD update counts in a thread's tables), another bonus and δ; random MDPs of
+  // branching 2, a new one per run, H = 5.
+  check_twin_equals_cpu({{"methods", "ucbvi"}, {"world", "chain"}, {"episodes", "200"}, {"bonus_scale", "0.02"}, {"delta", "0.2"}}, 11, 0, 2);
+  check_twin_equals_cpu({{"methods", "ucbvi"}, {"world", "random"}, {"size", "7"}, {"branching", "2"}, {"episodes", "100"}, {"horizon", "5"}}, 13, 4, 2);
+}
+
 TEST_CASE("mdp.learning engine: methods the CUDA engine does not run are named") {
   LearningExperiment e;
-  REQUIRE(e.params().set_texts({{"methods", "q_learning,ucbvi,retrace"}}).ok());
+  REQUIRE(e.params().set_texts({{"methods", "q_learning,retrace,ucbvi,rbis"}}).ok());
   const Expected<TdBatchConfig> c = td_batch_config(e);
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("'ucbvi', 'retrace'") != std::string::npos);
+  CHECK(c.error().find("'retrace', 'rbis'") != std::string::npos);
+  CHECK(c.error().find("'ucbvi'") == std::string::npos);
 }
 
 namespace {
