@@ -299,10 +299,10 @@ if [ -n "$gpu" ] || [ -n "$require_gpu" ]; then
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: diffusion cuda = cpu, bytes" 120 bash -c 'diffusion_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: blackbox.es cuda = cpu, bytes" 60 bash -c 'blackbox_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning cuda = cpu, bytes" 60 bash -c 'mdp_cmp strict 1'
-  # mdp.learning: UCBVI (ucbvi_episode: a plan on the empirical model per episode) beside Q-learning, 128 runs.
-  mdp_ucbvi_cmp() { cli_cmp "$1" "$2" mdp.learning "mdp.learning, UCBVI + Q-learning, 128 runs" --set methods=ucbvi,q_learning --runs 128; }
-  export -f mdp_ucbvi_cmp
-  [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning UCBVI cuda = cpu, bytes" 60 bash -c 'mdp_ucbvi_cmp strict 1'
+  # mdp.learning at its defaults: every method (TD learners, UCBVI, Retrace / tree backup / RBIS at every λ), 64 runs.
+  mdp_all_cmp() { cli_cmp "$1" "$2" mdp.learning "mdp.learning defaults (7 methods, 25 jobs a run), 64 runs" --runs 64; }
+  export -f mdp_all_cmp
+  [ -n "${build_ok[strict]:-}" ] && step "cli strict: mdp.learning defaults cuda = cpu, bytes" 60 bash -c 'mdp_all_cmp strict 1'
   [ -n "${build_ok[strict]:-}" ] && step "cli strict: offline.edge_of_reach cuda = cpu, bytes" 60 bash -c 'offline_cmp strict 1'
   # optim.mixture: entropic SMD on 1-D bumps over 2 chunks (M = 300), 64 runs.
   mixture_cmp() { cli_cmp "$1" "$2" optim.mixture "optim.mixture, smd_entropic, bumps M = 300, 64 runs" --set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64; }

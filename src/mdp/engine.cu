@@ -1,15 +1,16 @@
-// The CUDA engine of mdp.learning's control learners: one GPU thread per (run, learner), each
-// calling td_control_run (engine.hpp), i.e. the same KLAB_INLINE episodes (td_episode: ε-greedy
-// with random ties, the Q-learning / SARSA / expected SARSA target, step size α_n; ucbvi_episode:
-// backward induction on the empirical model with bonuses, then H greedy steps; env_step with its
-// common random numbers keyed by (seed, run, pair, visit)) as the CPU engine's ControlLearner.
+// The CUDA engine of mdp.learning: one GPU thread per (run, job), each calling td_job_run
+// (engine.hpp), i.e. the same KLAB_INLINE episodes (td_episode: ε-greedy with random ties, the
+// Q-learning / SARSA / expected SARSA target, step size α_n; ucbvi_episode: backward induction on
+// the empirical model with bonuses, then H greedy steps; trace_episode: Retrace, tree backup or
+// RBIS online under μ; env_step with its common random numbers keyed by (seed, run, pair, visit))
+// as the CPU engine's ControlLearner and TraceEvaluator.
 // The host fills the per-run records in run order, exactly like BatchJob (learning_cuda.cpp).
 //
 // Launch:
-//   * A chunk's threads are (series, run) pairs, series-major: the 32 threads of a warp run the
-//     same learner on 32 runs (same loop shape: K episodes of H steps, for UCBVI each after a
-//     plan over H·(SA + nnz) entries; only the ε coin's branch, the tie draws and, on random
-//     worlds, the sizes diverge).
+//   * A chunk's threads are (job, run) pairs, job-major: the 32 threads of a warp run the same
+//     job on 32 runs (same loop shape: K episodes of H steps, for UCBVI each after a plan over
+//     H·(SA + nnz) entries; only the ε coin's branch, the tie draws and, on random worlds, the
+//     sizes diverge).
 //   * Tables: a thread's tables (TdTableSizes, engine.hpp: Q_h; UCBVI's V̄_h, N(s, a), N(s, a, s′)
 //     and greedy actions; TD's update counts; visit counters) are one contiguous slice of one
 //     device array, sized by the largest world of the batch (the KLAB_INLINE code indexes them
@@ -40,21 +41,21 @@ __global__ void __launch_bounds__(kTdThreadsPerBlock)
     td_kernel(const TdBatchConfig* __restrict__ cfg, TdPoolView pool, const uint32_t* __restrict__ world_of_run, uint64_t seed, uint32_t first_run,
               uint32_t chunk_offset, uint32_t runs, TdTableSizes sizes, double* __restrict__ tables, TdOutcome* __restrict__ out) {
   const TdBatchConfig& c = *cfg;
-  const uint32_t items = runs * static_cast<uint32_t>(c.n_series);
-  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // series-major: item = series·runs + run
+  const uint32_t items = runs * static_cast<uint32_t>(c.n_jobs);
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // job-major: item = job·runs + run
   if (item >= items) return;
-  const uint32_t series = item / runs, r = item % runs;
+  const uint32_t job = item / runs, r = item % runs;
   const TdWorld& w = pool.worlds[world_of_run[chunk_offset + r]];
   const TdTables tb = td_tables(tables + static_cast<size_t>(item) * sizes.doubles_per_slice(), sizes);
-  td_control_run(c, pool, w, static_cast<int>(series), seed, first_run + chunk_offset + r, tb, out + static_cast<size_t>(r) * c.n_series + series);
+  td_job_run(c, pool, w, static_cast<int>(job), seed, first_run + chunk_offset + r, tb, out + static_cast<size_t>(r) * c.n_jobs + job);
 }
 
 }  // namespace
 
 Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
                    const std::function<void(const TdChunk&)>& consume, TdCudaStats* stats) {
-  if (cfg.n_series < 1 || cfg.n_series > kMaxTdSeries || cfg.n_checkpoints > kMaxTdCheckpoints)
-    return Status::error("mdp CUDA engine: 1 to " + std::to_string(kMaxTdSeries) + " learners and at most " + std::to_string(kMaxTdCheckpoints) +
+  if (cfg.n_jobs < 1 || cfg.n_jobs > kMaxTdJobs || cfg.n_checkpoints > kMaxTdCheckpoints)
+    return Status::error("mdp CUDA engine: 1 to " + std::to_string(kMaxTdJobs) + " jobs and at most " + std::to_string(kMaxTdCheckpoints) +
                          " checkpoints are needed");
   if (runs == 0) return {};
   if (pool.world_of_run.size() != runs || pool.worlds.empty()) return Status::error("mdp CUDA engine: the world pool does not hold these runs");
@@ -63,7 +64,7 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
   if (Status s = fit_kernel(td_kernel, kTdThreadsPerBlock, "mdp.learning", &fit); !s.ok()) return s;
 
   // Chunk: as many runs as kMaxTableBytes of tables and kMaxOutcomeBytes of outcomes allow.
-  const size_t per_run = static_cast<size_t>(cfg.n_series);
+  const size_t per_run = static_cast<size_t>(cfg.n_jobs);
   const TdTableSizes sizes = td_table_sizes(cfg, pool);
   const size_t table_bytes_per_item = sizes.doubles_per_slice() * sizeof(double);
   size_t capacity = std::min(kMaxTableBytes / (per_run * table_bytes_per_item), kMaxOutcomeBytes / (per_run * sizeof(TdOutcome)));
