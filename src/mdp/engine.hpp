@@ -187,7 +187,7 @@ KLAB_INLINE void td_control_run(const TdBatchConfig& c, const TdPoolView& pool, 
 }
 
 // Trace job `job` of run `run`: K episodes under μ as TraceEvaluator runs them (the evaluators'
-// common stream kLearnerStream + 100: every method and λ sees the same trajectories), recording
+// common stream kTraceStream: every method and λ sees the same trajectories), recording
 // |V̂(ρ; π) − V(ρ; π)| at the checkpoints (the learning-curve job) and at the end in error_at and
 // error; the regret fields are 0 (and error_at too for a λ-grid job).
 KLAB_INLINE void td_trace_run(const TdBatchConfig& c, const TdPoolView& pool, const TdWorld& w, int job, uint64_t seed, uint32_t run, const TdTables& tb,
@@ -202,7 +202,7 @@ KLAB_INLINE void td_trace_run(const TdBatchConfig& c, const TdPoolView& pool, co
   const double* pi = pool.reals + w.target;
   const double* mu = pool.reals + w.behaviour;
   const TraceBuffer buf{tb.pairs, tb.beta, tb.decay};
-  Rng rng(seed, run, kLearnerStream + 100u);
+  Rng rng(seed, run, kTraceStream);
   int next = c.lambda_slot[job] < 0 ? 0 : c.n_checkpoints;  // a λ-grid job records its final error only
   for (uint32_t k = 0; k < c.episodes; ++k) {
     trace_episode(t, method, c.lambda[job], c.ope_alpha, pi, mu, k, tb.q, tb.visits, buf, rng, seed, run);
