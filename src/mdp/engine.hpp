@@ -62,17 +62,19 @@ struct TdWorldPool {
   std::vector<double> reals;
   std::vector<char> flags;
   std::vector<uint32_t> world_of_run;  // run first_run + r → worlds[world_of_run[r]]
-  // The largest world's S, SA and nnz (the tables of a thread are sized by them).
-  int max_states() const { return max_of(&TdWorld::states); }
-  int max_pairs() const { return max_of(&TdWorld::pairs); }
-  int max_transitions() const { return max_of(&TdWorld::transitions); }
-
- private:
-  int max_of(int TdWorld::*field) const {
+  int max_pairs() const {
     int m = 0;
-    for (const TdWorld& w : worlds) m = w.*field > m ? w.*field : m;
+    for (const TdWorld& w : worlds) m = w.pairs > m ? w.pairs : m;
     return m;
   }
+};
+
+// The pool's arrays wherever they live (host or device).
+struct TdPoolView {
+  const TdWorld* worlds;
+  const int* ints;
+  const double* reals;
+  const char* flags;
 };
 
 // The scratch tables of one (run, job) thread, carved from one slice of doubles (doubles first,
@@ -108,14 +110,6 @@ KLAB_INLINE TdTables td_tables(double* slice, const TdTableSizes& z) {
   t.pairs = t.greedy + z.greedy;
   return t;
 }
-
-// The pool's arrays wherever they live (host or device).
-struct TdPoolView {
-  const TdWorld* worlds;
-  const int* ints;
-  const double* reals;
-  const char* flags;
-};
 
 // What one (run, learner) records: the cumulative regret Σ_k (V*_0(ρ) − G_k) and max |Q_h − Q*_h|
 // after each checkpoint, and at the end.

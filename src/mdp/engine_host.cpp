@@ -9,7 +9,13 @@ namespace klab::mdp {
 TdTableSizes td_table_sizes(const TdBatchConfig& c, const TdWorldPool& pool) {
   bool td = false, ucbvi = false, trace = false;
   for (int j = 0; j < c.n_jobs; ++j) (c.method[j] >= kTdTrace ? trace : c.method[j] == kTdUcbvi ? ucbvi : td) = true;
-  const size_t h = static_cast<size_t>(c.horizon), states = static_cast<size_t>(pool.max_states()), pairs = static_cast<size_t>(pool.max_pairs());
+  size_t states = 0, pairs = 0, transitions = 0;  // of the largest world
+  for (const TdWorld& w : pool.worlds) {
+    states = std::max(states, static_cast<size_t>(w.states));
+    pairs = std::max(pairs, static_cast<size_t>(w.pairs));
+    transitions = std::max(transitions, static_cast<size_t>(w.transitions));
+  }
+  const size_t h = static_cast<size_t>(c.horizon);
   TdTableSizes z;
   z.q = h * pairs;
   z.visits = pairs;
@@ -17,7 +23,7 @@ TdTableSizes td_table_sizes(const TdBatchConfig& c, const TdWorldPool& pool) {
   if (ucbvi) {
     z.v = (h + 1) * states;
     z.n_pair = pairs;
-    z.n_entry = static_cast<size_t>(pool.max_transitions());
+    z.n_entry = transitions;
     z.greedy = h * states;
   }
   if (trace) z.beta = z.decay = z.pairs = h;
