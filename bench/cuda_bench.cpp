@@ -62,6 +62,16 @@ const std::vector<EngineCase> kEngines = {
      "state backups plus the greedy pass; end to end it includes the host's work per run (the MDP, V*, the exact evaluation of each "
      "greedy policy): estimate bounded by that host work, a few times the CPU engine on all cores; the kernels alone (tests/cuda/"
      "mdp_vi_cuda_test.cpp, part 3): issue 7's target >= 1e11 backups/s = 2e9 iterations/s (src/mdp/README.md, CUDA)"},
+    {"mdp.learning", {{"methods", "ucbvi"}, {"episodes", "1000"}}, 50000, 1000,
+     "UCBVI on RiverSwim, K = 1000 episodes of H = 20, a step = one environment step (each episode first plans over H·(SA + nnz) "
+     "entries); napkin estimate on an H200: 1e9-4e9 steps/s (10-40 KB of a thread's own 3.5 KiB tables read and written per "
+     "episode, from device memory; src/mdp/README.md, CUDA)",
+     "mdp.learning.ucbvi"},
+    {"mdp.learning", {{"methods", "retrace,tree_backup,rbis"}, {"episodes", "1000"}}, 10000, 100,
+     "Retrace, tree backup and RBIS on RiverSwim, each at the curve's lambda and the 6 of the grid (21 jobs a run), K = 1000 "
+     "episodes of H = 20 (10^4 runs: 2.1e5 threads, 4.2e9 steps), a step = one behaviour step with its online update of up to H earlier pairs (~10 on average); napkin "
+     "estimate on an H200: 1e9-3e9 steps/s (~10 scattered read-modify-writes of Q per step; src/mdp/README.md, CUDA)",
+     "mdp.learning.traces"},
     {"offline.edge_of_reach", {}, 2000, 200,
      "the defaults (mopo, ravl N = 10, full horizon; 200 x 250 Q updates each), the exact evaluation of 41 greedy policies per "
      "learner on the host's cores; estimate: bounded by the host evaluations, about 2-4x the CPU engine on all cores "

@@ -142,6 +142,8 @@ engines=(
   # ZDT1 (SBX, polynomial mutation) runs in the block form only
   "blackbox.nsga2.zdt1|klab_blackbox_nsga2_cuda_tests|synccheck|blackbox.nsga2|--set benchmark=zdt1 --set n_min=10 --set n_max=30 --set n_points=2 --set budget_factor=1 --runs 32"
   "mdp.learning|klab_mdp_cuda_tests||mdp.learning|--set methods=q_learning,sarsa,expected_sarsa --runs 256"
+  # the defaults: the TD learners, UCBVI and the trace evaluators (Retrace, tree backup, RBIS at every λ)
+  "mdp.learning.all|klab_mdp_cuda_tests||mdp.learning|--runs 64"
   # value iteration batched over MDPs, a block per MDP, the iterates in shared memory
   "mdp.planning|klab_mdp_vi_cuda_tests|racecheck,synccheck|mdp.planning|--set methods=vi --runs 64"
   "offline.edge_of_reach|klab_offline_cuda_tests||offline.edge_of_reach|--runs 32"
@@ -207,10 +209,11 @@ run_tests() {
   done
 }
 
-# cli_cmp BUILD REQUIRE_IDENTICAL DEMO SETTINGS...: `klab run` with --backend cpu and cuda.
+# cli_cmp BUILD REQUIRE_IDENTICAL KEY DEMO SETTINGS...: `klab run` with --backend cpu and cuda, in
+# $out/cli-BUILD-KEY.
 cli_cmp() {
-  local k=build/gpu-$1/src/app/klab d=$out/cli-$1-$3 require=$2 demo=$3
-  shift 3
+  local k=build/gpu-$1/src/app/klab d=$out/cli-$1-$3 require=$2 demo=$4
+  shift 4
   local set=("$@" --seed 7 --quiet --overwrite)
   rm -rf "$d"
   "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
@@ -255,7 +258,7 @@ if have_gpu && [ -n "${build_ok[strict]:-}" ]; then
     IFS='|' read -r key _ _ demo settings <<<"$e"
     [ -n "$demo" ] || continue
     # shellcheck disable=SC2086  # the settings are words
-    step "cli strict: $key cuda = cpu, bytes" 90 bash -c 'cli_cmp "$@"' _ strict 1 "$demo" $settings
+    step "cli strict: $key cuda = cpu, bytes" 90 bash -c 'cli_cmp "$@"' _ strict 1 "$key" "$demo" $settings
   done
 fi
 

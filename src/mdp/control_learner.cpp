@@ -32,20 +32,8 @@ double ControlLearner::run_episode(int* path) {
   if (method_ != ControlMethod::Ucbvi) {
     ret = td_episode(t, static_cast<TdMethod>(method_), s_.td, epsilon(), episode_, q_.data(), counts_.data(), visits_.data(), rng_, seed_, run_, path);
   } else {
-    // UCBVI: plan optimistically on the counts so far, then act greedily for H steps.
     const ModelCounts c{n_pair_.data(), n_entry_.data()};
-    ucbvi_plan(t, c, s_.bonus_scale, log_term_, q_.data(), v_.data(), greedy_.data(), rng_);
-    int state = episode_start(t, seed_, run_, episode_);
-    double discount = 1.0;
-    for (int h = 0; h < t.horizon; ++h) {
-      const int pair = t.mdp.first_pair[state] + greedy_[static_cast<size_t>(h) * t.mdp.states + state];
-      ret += discount * scaled_reward(t, pair);
-      discount *= t.gamma;
-      const int next = env_step(t, pair, visits_.data(), seed_, run_);
-      counts_add(t.mdp, c, pair, next);
-      if (path) path[h] = state, path[h + 1] = next;
-      state = next;
-    }
+    ret = ucbvi_episode(t, c, s_.bonus_scale, log_term_, q_.data(), v_.data(), greedy_.data(), visits_.data(), rng_, seed_, run_, episode_, path);
   }
   ++episode_;
   regret_ += problem_.v_star - ret;

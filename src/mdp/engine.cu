@@ -1,17 +1,22 @@
-// The CUDA engine of mdp.learning's control learners: one GPU thread per (run, learner), each
-// calling td_control_run (engine.hpp), i.e. the same KLAB_INLINE episodes (td_episode: ε-greedy
-// with random ties, the Q-learning / SARSA / expected SARSA target, step size α_n; env_step with
-// its common random numbers keyed by (seed, run, pair, visit)) as the CPU engine's ControlLearner.
+// The CUDA engine of mdp.learning: one GPU thread per (run, job), each calling td_job_run
+// (engine.hpp), i.e. the same KLAB_INLINE episodes (td_episode: ε-greedy with random ties, the
+// Q-learning / SARSA / expected SARSA target, step size α_n; ucbvi_episode: backward induction on
+// the empirical model with bonuses, then H greedy steps; trace_episode: Retrace, tree backup or
+// RBIS online under μ; env_step with its common random numbers keyed by (seed, run, pair, visit))
+// as the CPU engine's ControlLearner and TraceEvaluator.
 // The host fills the per-run records in run order, exactly like BatchJob (learning_cuda.cpp).
 //
 // Launch:
-//   * A chunk's threads are (series, run) pairs, series-major: the 32 threads of a warp run the
-//     same learner on 32 runs (same loop shape: K episodes of H steps; only the ε coin's branch
-//     and the tie draws diverge).
-//   * Tables: Q_h (H·SA doubles), update counts (H·SA) and visit counters (SA) of a thread are
-//     contiguous slices of three device arrays, sized by the largest world of the batch (the
-//     KLAB_INLINE code indexes them directly). Accesses are scattered: the small tables of
-//     RiverSwim (H·SA = 240) live in L1/L2; a coalesced (interleaved) layout is not done yet.
+//   * A chunk's threads are (job, run) pairs, job-major: the 32 threads of a warp run the same
+//     job on 32 runs (same loop shape: K episodes of H steps, for UCBVI each after a plan over
+//     H·(SA + nnz) entries; only the ε coin's branch, the tie draws and, on random worlds, the
+//     sizes diverge).
+//   * Tables: a thread's tables (TdTableSizes, engine.hpp: Q_h; UCBVI's V̄_h, N(s, a), N(s, a, s′)
+//     and greedy actions; TD's update counts; visit counters) are one contiguous slice of one
+//     device array, sized by the largest world of the batch (the KLAB_INLINE code indexes them
+//     directly). On RiverSwim at H = 20 a slice is 2.9 KiB for a batch of TD learners, 3.5 KiB for
+//     UCBVI alone, 4.4 KiB when both run (every thread's slice then holds every table). Accesses
+//     are scattered (L1/L2, else device memory); a coalesced (interleaved) layout is not done yet.
 //   * The worlds (rescaled MDPs, Q*_h, reachable stage-states) sit once in device memory, shared by
 //     every run of a world (read-only, through L1).
 //   * Chunks of at most kMaxTableBytes of tables and kMaxOutcomeBytes of outcomes; per job one
@@ -34,24 +39,23 @@ constexpr size_t kMaxTableBytes = size_t{1} << 30, kMaxOutcomeBytes = size_t{256
 
 __global__ void __launch_bounds__(kTdThreadsPerBlock)
     td_kernel(const TdBatchConfig* __restrict__ cfg, TdPoolView pool, const uint32_t* __restrict__ world_of_run, uint64_t seed, uint32_t first_run,
-              uint32_t chunk_offset, uint32_t runs, size_t hsa, int max_pairs, double* __restrict__ q, uint32_t* __restrict__ counts,
-              uint32_t* __restrict__ visits, TdOutcome* __restrict__ out) {
+              uint32_t chunk_offset, uint32_t runs, TdTableSizes sizes, double* __restrict__ tables, TdOutcome* __restrict__ out) {
   const TdBatchConfig& c = *cfg;
-  const uint32_t items = runs * static_cast<uint32_t>(c.n_series);
-  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // series-major: item = series·runs + run
+  const uint32_t items = runs * static_cast<uint32_t>(c.n_jobs);
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // job-major: item = job·runs + run
   if (item >= items) return;
-  const uint32_t series = item / runs, r = item % runs;
+  const uint32_t job = item / runs, r = item % runs;
   const TdWorld& w = pool.worlds[world_of_run[chunk_offset + r]];
-  td_control_run(c, pool, w, static_cast<int>(series), seed, first_run + chunk_offset + r, q + item * hsa, counts + item * hsa,
-                 visits + static_cast<size_t>(item) * max_pairs, out + static_cast<size_t>(r) * c.n_series + series);
+  const TdTables tb = td_tables(tables + static_cast<size_t>(item) * sizes.doubles_per_slice(), sizes);
+  td_job_run(c, pool, w, static_cast<int>(job), seed, first_run + chunk_offset + r, tb, out + static_cast<size_t>(r) * c.n_jobs + job);
 }
 
 }  // namespace
 
 Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
                    const std::function<void(const TdChunk&)>& consume, TdCudaStats* stats) {
-  if (cfg.n_series < 1 || cfg.n_series > kMaxTdSeries || cfg.n_checkpoints > kMaxTdCheckpoints)
-    return Status::error("mdp CUDA engine: 1 to " + std::to_string(kMaxTdSeries) + " learners and at most " + std::to_string(kMaxTdCheckpoints) +
+  if (cfg.n_jobs < 1 || cfg.n_jobs > kMaxTdJobs || cfg.n_checkpoints > kMaxTdCheckpoints)
+    return Status::error("mdp CUDA engine: 1 to " + std::to_string(kMaxTdJobs) + " jobs and at most " + std::to_string(kMaxTdCheckpoints) +
                          " checkpoints are needed");
   if (runs == 0) return {};
   if (pool.world_of_run.size() != runs || pool.worlds.empty()) return Status::error("mdp CUDA engine: the world pool does not hold these runs");
@@ -60,19 +64,18 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
   if (Status s = fit_kernel(td_kernel, kTdThreadsPerBlock, "mdp.learning", &fit); !s.ok()) return s;
 
   // Chunk: as many runs as kMaxTableBytes of tables and kMaxOutcomeBytes of outcomes allow.
-  const size_t per_run = static_cast<size_t>(cfg.n_series), max_pairs = static_cast<size_t>(pool.max_pairs());
-  const size_t hsa = static_cast<size_t>(cfg.horizon) * max_pairs;
-  const size_t table_bytes_per_item = hsa * (sizeof(double) + sizeof(uint32_t)) + max_pairs * sizeof(uint32_t);
+  const size_t per_run = static_cast<size_t>(cfg.n_jobs);
+  const TdTableSizes sizes = td_table_sizes(cfg, pool);
+  const size_t table_bytes_per_item = sizes.doubles_per_slice() * sizeof(double);
   size_t capacity = std::min(kMaxTableBytes / (per_run * table_bytes_per_item), kMaxOutcomeBytes / (per_run * sizeof(TdOutcome)));
   capacity = std::min<size_t>(std::max<size_t>(1, capacity), runs);
   const size_t items = capacity * per_run;
-  // One buffer: config | worlds | ints | reals | flags | world of each run | Q | counts | visits | outcomes.
+  // One buffer: config | worlds | ints | reals | flags | world of each run | tables | outcomes.
   CudaBufferPlan plan;
   const size_t cfg_at = plan.place(sizeof(TdBatchConfig)), worlds_at = plan.place(pool.worlds.size() * sizeof(TdWorld));
   const size_t ints_at = plan.place(pool.ints.size() * sizeof(int)), reals_at = plan.place(pool.reals.size() * sizeof(double));
   const size_t flags_at = plan.place(pool.flags.size()), world_of_at = plan.place(pool.world_of_run.size() * sizeof(uint32_t));
-  const size_t q_at = plan.place(items * hsa * sizeof(double)), counts_at = plan.place(items * hsa * sizeof(uint32_t));
-  const size_t visits_at = plan.place(items * max_pairs * sizeof(uint32_t)), outcomes_at = plan.place(items * sizeof(TdOutcome));
+  const size_t tables_at = plan.place(items * table_bytes_per_item), outcomes_at = plan.place(items * sizeof(TdOutcome));
   const size_t bytes = plan.bytes;
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
 
@@ -88,9 +91,7 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
   const TdPoolView view{reinterpret_cast<const TdWorld*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
                         reinterpret_cast<const double*>(job.device + reals_at), job.device + flags_at};
   const uint32_t* world_of = reinterpret_cast<const uint32_t*>(job.device + world_of_at);
-  double* q = reinterpret_cast<double*>(job.device + q_at);
-  uint32_t* counts = reinterpret_cast<uint32_t*>(job.device + counts_at);
-  uint32_t* visits = reinterpret_cast<uint32_t*>(job.device + visits_at);
+  double* tables = reinterpret_cast<double*>(job.device + tables_at);
   TdOutcome* outcomes = reinterpret_cast<TdOutcome*>(job.device + outcomes_at);
 
   std::vector<TdOutcome> host(items);
@@ -100,8 +101,8 @@ Status run_td_cuda(const TdBatchConfig& cfg, const TdWorldPool& pool, uint64_t s
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(capacity, runs - static_cast<size_t>(c) * capacity));
     const uint32_t threads = n * static_cast<uint32_t>(per_run), blocks = (threads + kTdThreadsPerBlock - 1) / kTdThreadsPerBlock;
     if (Status s = job.begin_chunk(); !s.ok()) return s;
-    td_kernel<<<blocks, kTdThreadsPerBlock, 0, job.stream>>>(device_cfg, view, world_of, seed, first_run, offset, n, hsa, static_cast<int>(max_pairs), q,
-                                                             counts, visits, outcomes);
+    td_kernel<<<blocks, kTdThreadsPerBlock, 0, job.stream>>>(device_cfg, view, world_of, seed, first_run, offset, n, sizes, tables,
+                                                             outcomes);
     if (Status s = job.end_chunk(host.data(), outcomes, threads * sizeof(TdOutcome), &kernel_seconds); !s.ok()) return s;
     TdChunk chunk;
     chunk.first_run = first_run + offset;

@@ -104,4 +104,13 @@ KLAB_INLINE double stage_max_error(const EpisodicTask& t, const char* reachable,
   return worst;
 }
 
+// Σ_s ρ(s) Σ_a π_0(a|s) q_0(s, a): the start value a stage-indexed estimate q (H·SA) implies for π
+// (H·SA); the off-policy evaluators' error is its distance to V(ρ; π).
+KLAB_INLINE double stage_start_estimate(const EpisodicTask& t, const double* q, const double* pi) {
+  double total = 0.0;
+  for (int s = 0; s < t.mdp.states; ++s)
+    for (int i = t.mdp.first_pair[s]; i < t.mdp.first_pair[s + 1]; ++i) total += t.mdp.start[s] * pi[i] * q[i];
+  return total;
+}
+
 }  // namespace klab::mdp

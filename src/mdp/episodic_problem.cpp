@@ -35,12 +35,7 @@ double EpisodicProblem::max_error(const double* q, const std::vector<double>& re
   return stage_max_error(task, reachable.data(), q, reference.data());
 }
 
-double EpisodicProblem::start_estimate(const double* q, const Policy& pi) const {
-  double total = 0.0;
-  for (int s = 0; s < scaled.states; ++s)
-    for (int i = scaled.first_pair[s]; i < scaled.first_pair[s + 1]; ++i) total += scaled.start[static_cast<size_t>(s)] * pi[static_cast<size_t>(i)] * q[i];
-  return total;
-}
+double EpisodicProblem::start_estimate(const double* q, const Policy& pi) const { return stage_start_estimate(task, q, pi.data()); }
 
 Policy EpisodicProblem::epsilon_greedy_policy(const std::vector<double>& q, double eps) const {
   const int n_sa = scaled.pairs();

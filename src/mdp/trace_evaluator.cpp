@@ -14,7 +14,7 @@ OffPolicyTask off_policy_task(const EpisodicProblem& problem, double target_eps,
 
 TraceEvaluator::TraceEvaluator(const EpisodicProblem& problem, const OffPolicyTask& task, TraceMethod method, double lambda, double alpha,
                                uint64_t seed, uint32_t run)
-    : problem_(problem), task_(task), method_(method), lambda_(lambda), alpha_(alpha), seed_(seed), run_(run), rng_(seed, run, kLearnerStream + 100u) {
+    : problem_(problem), task_(task), method_(method), lambda_(lambda), alpha_(alpha), seed_(seed), run_(run), rng_(seed, run, kTraceStream) {
   const int horizon = problem_.task.horizon;
   q_.assign(static_cast<size_t>(horizon) * problem_.scaled.pairs(), 0.0);
   visits_.assign(static_cast<size_t>(problem_.scaled.pairs()), 0);

@@ -21,6 +21,9 @@ namespace klab::mdp {
 
 enum class TraceMethod { Retrace, TreeBackup, Rbis };
 
+// The behaviour stream of every evaluator of a run (every method and λ sees the same trajectories).
+constexpr uint32_t kTraceStream = kLearnerStream + 100u;
+
 // Scratch of length H for one episode.
 struct TraceBuffer {
   int* pairs;      // (H) pair visited at step k

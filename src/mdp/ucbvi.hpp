@@ -83,6 +83,27 @@ KLAB_INLINE void ucbvi_plan(const EpisodicTask& t, ModelCounts c, double bonus_c
   }
 }
 
+// One UCBVI episode (the CPU learner, the CUDA kernel and its host twin all run this): plan
+// optimistically on the counts so far (q, v, greedy as in ucbvi_plan), then act greedily for H
+// steps from s_0 ~ ρ, counting each transition; visits (SA) are the environment's visit counters,
+// path (H+1) receives s_0 .. s_H when not null. Returns the episode's return Σ_h γ^h r̃_h.
+KLAB_INLINE double ucbvi_episode(const EpisodicTask& t, ModelCounts c, double bonus_c, double log_term, double* q, double* v, int* greedy,
+                                 uint32_t* visits, Rng& rng, uint64_t seed, uint32_t run, uint32_t episode, int* path = nullptr) {
+  ucbvi_plan(t, c, bonus_c, log_term, q, v, greedy, rng);
+  int state = episode_start(t, seed, run, episode);
+  double ret = 0.0, discount = 1.0;
+  for (int h = 0; h < t.horizon; ++h) {
+    const int pair = t.mdp.first_pair[state] + greedy[static_cast<size_t>(h) * t.mdp.states + state];
+    ret += discount * scaled_reward(t, pair);
+    discount *= t.gamma;
+    const int next = env_step(t, pair, visits, seed, run);
+    counts_add(t.mdp, c, pair, next);
+    if (path) path[h] = state, path[h + 1] = next;
+    state = next;
+  }
+  return ret;
+}
+
 // V_0(ρ) of the switching policy "π̄ (greedy, H·S) before step τ, π_b from then on", τ ∈ [0, H]
 // real: at step ⌊τ⌋ the optimistic action is taken with probability τ − ⌊τ⌋. From the switching
 // step on, the baseline's known values V^{π_b}_h (base_v, (H+1)·S) apply, so with f = τ − ⌊τ⌋

@@ -1,8 +1,11 @@
-// CPU vs CUDA for mdp.learning's control learners (src/mdp/engine.cu runs the same KLAB_INLINE
-// td_episode as the CPU engine's ControlLearner, one GPU thread per (run, learner)):
+// CPU vs CUDA for mdp.learning (src/mdp/engine.cu runs the same KLAB_INLINE td_episode,
+// ucbvi_episode and trace_episode as the CPU engine's ControlLearner and TraceEvaluator, one GPU
+// thread per (run, job)):
 //   1. per-run equality with the host twin (engine_host.cpp; tests/unit/mdp_td_engine_test.cpp
 //      shows the host twin equals the CPU engine run by run) on RiverSwim (one world) and on random
-//      MDPs (a world per run, 1/n^ω steps, γ < 1): every checkpoint's regret and max |Q_h − Q*_h|.
+//      MDPs (a world per run, 1/n^ω steps, γ < 1), the TD learners, UCBVI (its plan's ties are
+//      exact: capped values) and the trace evaluators at every λ: every checkpoint's regret and
+//      max |Q_h − Q*_h|, or |V̂(ρ; π) − V(ρ; π)|.
 //      The trajectory is integer work (actions, visits, states); the values are sums of products:
 //      in a strict build (the lab's pow, no fused multiply-add) every run must be bit-identical.
 //      In a release build fused multiply-adds and CUDA's pow move last bits (outcomes compared
@@ -10,7 +13,7 @@
 //      after which the run's trajectory differs: at most 1% of the (run, learner) pairs may
 //      differ (the bandits test's rule);
 //   2. `run_cuda_job` (the --backend cuda engine) against the CPU engine's BatchJob on all cores, the
-//      three TD learners on the defaults, 256 runs: every curve and final statistic identical in a
+//      defaults (all seven methods), 256 runs: every curve and final statistic identical in a
 //      strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: Q-learning alone, 100,000 runs, K = 1000 episodes of H = 20 on
 //      RiverSwim (2·10⁹ steps): 32 runs spread over the batch equal the host twin's (release: one
@@ -82,7 +85,7 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   size_t differing = 0;
   for (size_t i = 0; i < cpu.size(); ++i) differing += same_outcome(b.cfg, gpu[i], cpu[i]) ? 0 : 1;
   const bool ok = few_enough(differing, cpu.size());
-  std::printf("  %-44s %u runs x %d learners: %zu differ from the host twin  %s\n", name, runs, b.cfg.n_series, differing, ok ? "ok" : "FAIL");
+  std::printf("  %-44s %u runs x %d jobs: %zu differ from the host twin  %s\n", name, runs, b.cfg.n_jobs, differing, ok ? "ok" : "FAIL");
   return ok;
 }
 
@@ -96,13 +99,22 @@ bool per_run_equality(bool quick) {
                    {"horizon", "10"}, {"gamma", "0.9"}, {"step_rule", "polynomial"}, {"eps_schedule", "inverse_sqrt"}},
                   n / 4) &&
        ok;
+  // UCBVI (a plan of H·(SA + nnz) entries per episode: fewer runs, the host twin is one thread).
+  ok = runs_match("RiverSwim, UCBVI and Q-learning", {{"methods", "ucbvi,q_learning"}, {"episodes", k}}, n / 4) && ok;
+  ok = runs_match("random MDPs, UCBVI c = 0.1, gamma 0.9",
+                  {{"methods", "ucbvi"}, {"bonus_scale", "0.1"}, {"world", "random"}, {"size", "20"}, {"actions", "4"}, {"episodes", k},
+                   {"horizon", "10"}, {"gamma", "0.9"}},
+                  n / 8) &&
+       ok;
+  // The evaluators at their 7 λ each (21 jobs a run, K episodes of H steps, O(H) trace work a step).
+  ok = runs_match("RiverSwim, Retrace, tree backup, RBIS, every lambda", {{"methods", "retrace,tree_backup,rbis"}, {"episodes", k}}, n / 8) && ok;
   return ok;
 }
 
 // 2. Batch statistics through run_cuda_job against the CPU engine.
 bool batch_statistics_match() {
   LearningExperiment e;
-  if (!e.params().set_texts({{"methods", "q_learning,sarsa,expected_sarsa"}}).ok()) return false;
+  // the defaults: every method
   klab::BatchResult gpu, cpu;
   if (!klab::test::run_both_engines(e, 5, 256, &gpu, &cpu)) return false;
   size_t differing = 0, total = 0;
@@ -117,13 +129,14 @@ bool batch_statistics_match() {
     for (size_t i = 0; i < cpu.stats.finals.size(); ++i, ++total) differing += identical(gpu.stats.finals[i], cpu.stats.finals[i]) ? 0 : 1;
   } else {
     for (size_t s = 0; s < cpu.layout.series.size(); ++s)
-      for (size_t m : {size_t{kLearningFinalRegret}, size_t{kLearningFinalQError}}) {
+      for (size_t m : {size_t{kLearningFinalRegret}, size_t{kLearningFinalQError}, size_t{kLearningFinalOpeError}}) {
+        if (std::isnan(cpu.final_stat(s, m).mean()) && std::isnan(gpu.final_stat(s, m).mean())) continue;  // not this series' metric
         ++total;
         differing += within(gpu.final_stat(s, m), cpu.final_stat(s, m)) ? 0 : 1;
       }
   }
   const bool ok = differing == 0;
-  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), 3 TD learners, 256 runs (%s): %zu of %zu statistics differ  %s\n",
+  std::printf("2. run_cuda_job vs the CPU engine (BatchJob, all cores), the defaults (7 methods), 256 runs (%s): %zu of %zu statistics differ  %s\n",
               kStrict ? "every statistic identical" : "final means within 4 SE", differing, total, ok ? "ok" : "FAIL");
   std::printf("  GPU %.2f s, CPU engine on all cores %.2f s (256 runs)\n", gpu.seconds, cpu.seconds);
   return ok;

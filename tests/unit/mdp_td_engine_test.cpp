@@ -1,6 +1,7 @@
 // The CUDA engine's host twin for mdp.learning (src/mdp/engine_host.cpp: td_control_run over the
 // pooled worlds, the code the GPU kernel runs) against the CPU engine (LearningExperiment's cursor:
-// ControlLearner), run by run: every curve point and final value bit for bit. This runs everywhere,
+// ControlLearner, TraceEvaluator), run by run: every curve point and final value bit for bit, for
+// the TD learners, UCBVI and the trace evaluators (every λ). This runs everywhere,
 // so a GPU session only has to show that the GPU computes what this host twin computes
 // (tests/cuda/mdp_cuda_test.cpp).
 #include <doctest/doctest.h>
@@ -32,7 +33,7 @@ void check_twin_equals_cpu(const std::vector<std::pair<std::string, std::string>
     cpu.clear();
     gpu_path.clear();
     e.run(seed, first + r, layout, cpu);
-    fill_td_record(c.value(), twin.data() + r * static_cast<size_t>(c.value().n_series), gpu_path);
+    fill_td_record(c.value(), twin.data() + r * static_cast<size_t>(c.value().n_jobs), gpu_path);
     REQUIRE(cpu.curves().size() == gpu_path.curves().size());
     CHECK(std::memcmp(cpu.curves().data(), gpu_path.curves().data(), cpu.curves().size() * sizeof(double)) == 0);
     CHECK(std::memcmp(cpu.finals().data(), gpu_path.finals().data(), cpu.finals().size() * sizeof(double)) == 0);
@@ -42,10 +43,12 @@ void check_twin_equals_cpu(const std::vector<std::pair<std::string, std::string>
 }  // namespace
 
 TEST_CASE("mdp.learning engine: the host twin of the CUDA engine equals the CPU engine run by run") {
-  // RiverSwim (one world for all runs), the default ε schedule and step size.
-  check_twin_equals_cpu({{"methods", "q_learning,sarsa,expected_sarsa"}, {"episodes", "300"}}, 3, 2, 3);
+  // RiverSwim (one world for all runs), the default methods (all seven), ε schedule, step size,
+  // UCBVI bonus, λ and π, μ.
+  check_twin_equals_cpu({{"episodes", "300"}}, 3, 2, 3);
   // Random MDPs, a new one per run (the pool holds several worlds), 1/n^ω steps, ε₀/√(k+1), γ < 1.
-  check_twin_equals_cpu({{"methods", "expected_sarsa,q_learning"}, {"world", "random"}, {"size", "9"}, {"actions", "3"}, {"episodes", "200"},
+  check_twin_equals_cpu({{"methods", "expected_sarsa,ucbvi,rbis,q_learning,tree_backup"}, {"bonus_scale", "0.1"}, {"lambda", "0.5"},
+                         {"ope_alpha", "0.05"}, {"target_eps", "0.3"}, {"world", "random"}, {"size", "9"}, {"actions", "3"}, {"episodes", "200"},
                          {"horizon", "7"}, {"gamma", "0.9"}, {"step_rule", "polynomial"}, {"eps_schedule", "inverse_sqrt"}},
                         5, 0, 3);
   // The chain, SARSA alone, constant ε and constant α.
@@ -54,12 +57,26 @@ TEST_CASE("mdp.learning engine: the host twin of the CUDA engine equals the CPU 
                         7, 1, 2);
 }
 
-TEST_CASE("mdp.learning engine: methods the CUDA engine does not run are named") {
+TEST_CASE("mdp.learning engine: UCBVI alone in the host twin equals the CPU engine run by run") {
+  // The chain (no TD update counts in a thread's tables), another bonus and δ; random MDPs of
+  // branching 2, a new one per run, H = 5.
+  check_twin_equals_cpu({{"methods", "ucbvi"}, {"world", "chain"}, {"episodes", "200"}, {"bonus_scale", "0.02"}, {"delta", "0.2"}}, 11, 0, 2);
+  check_twin_equals_cpu({{"methods", "ucbvi"}, {"world", "random"}, {"size", "7"}, {"branching", "2"}, {"episodes", "100"}, {"horizon", "5"}}, 13, 4, 2);
+}
+
+TEST_CASE("mdp.learning engine: a job per control learner, 1 + 6 per evaluator (the curve's λ, the λ grid)") {
   LearningExperiment e;
-  REQUIRE(e.params().set_texts({{"methods", "q_learning,ucbvi,retrace"}}).ok());
+  REQUIRE(e.params().set_texts({{"methods", "retrace,ucbvi"}, {"lambda", "0.3"}}).ok());
   const Expected<TdBatchConfig> c = td_batch_config(e);
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().find("'ucbvi', 'retrace'") != std::string::npos);
+  REQUIRE(c.ok());
+  REQUIRE(c.value().n_jobs == 8);
+  CHECK(c.value().method[0] == kTdTrace + static_cast<int>(TraceMethod::Retrace));
+  CHECK((c.value().slot[0] == 0 && c.value().lambda[0] == 0.3 && c.value().lambda_slot[0] == -1));
+  CHECK((c.value().lambda[6] == trace_lambdas()[5] && c.value().lambda_slot[6] == 5));
+  CHECK((c.value().method[7] == kTdUcbvi && c.value().slot[7] == 1));
+  LearningExperiment all;  // the defaults: 4 learners + 3 × 7
+  REQUIRE(td_batch_config(all).ok());
+  CHECK(td_batch_config(all).value().n_jobs == 25);
 }
 
 namespace {
