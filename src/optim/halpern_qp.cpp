@@ -29,7 +29,8 @@ HardQuadratic::HardQuadratic(long long n_) : n(n_), a_row(static_cast<size_t>(n)
   for (long long j = 0; j < n; ++j)
     for (const auto& [k, akj] : a_column[j])
       for (const auto& [l, akl] : a_row[k]) {
-        auto at = std::find_if(h_column[j].begin(), h_column[j].end(), [&](const auto& e) { return e.first == l; });
+        const long long row = l;  // (a lambda may not capture a structured binding in C++17)
+        auto at = std::find_if(h_column[j].begin(), h_column[j].end(), [row](const auto& e) { return e.first == row; });
         if (at == h_column[j].end()) h_column[j].push_back({l, 2.0 * akj * akl});
         else at->second += 2.0 * akj * akl;
       }
