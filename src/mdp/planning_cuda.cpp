@@ -13,6 +13,9 @@
 namespace klab::mdp {
 
 Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_policies) {
+  if (max_policies < 2 || max_policies > kMaxViPolicies)  // vi_run writes changed_at[policies], policies < max_policies
+    return Status::error("max_policies: the policy log of mdp.planning's CUDA engine holds 2 … " + std::to_string(kMaxViPolicies) + " policies, not " +
+                         std::to_string(max_policies));
   std::string refused;
   for (const std::string& id : e.p().methods)
     if (id != "vi") refused += (refused.empty() ? "'" : ", '") + id + "'";

@@ -13,7 +13,8 @@
 namespace klab::mdp {
 
 // The config of the experiment's parameters, or an error naming the methods the engine does not
-// run (it runs "vi" only). max_policies: the size of a run's policy log (tests make it small).
+// run (it runs "vi" only). max_policies: the size of a run's policy log, 2 … kMaxViPolicies (tests
+// make it small), refused outside.
 Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_policies = kMaxViPolicies);
 // The MDPs of runs first_run .. first_run + runs − 1 with their V*(ρ) and max|V*| (solve_optimal on
 // this CPU), consecutive runs of one world sharing an entry; a world per run is built on `threads`

@@ -165,3 +165,15 @@ TEST_CASE("mdp.planning engine: methods the batched value iteration engine does 
   REQUIRE(e.params().set_texts({{"methods", "vi"}}).ok());
   CHECK(vi_batch_config(e).ok());
 }
+
+TEST_CASE("mdp.planning engine: a policy log outside 2 … kMaxViPolicies is refused") {
+  PlanningExperiment e;
+  REQUIRE(e.params().set_texts({{"methods", "vi"}}).ok());
+  for (const int bad : {1, kMaxViPolicies + 1}) {
+    const Expected<ViBatchConfig> c = vi_batch_config(e, bad);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find("max_policies") != std::string::npos);
+  }
+  CHECK(vi_batch_config(e, 2).ok());
+  CHECK(vi_batch_config(e, kMaxViPolicies).ok());
+}
