@@ -44,7 +44,7 @@ std::shared_ptr<const ParamTable<IrlParams>> table() {
       .help("Probability that a move goes in a uniformly random direction (0 with wind 0: deterministic, where MLE = Min-Max-IRL).");
   t->real("wind", &P::wind, 0.0, 0.0, 1.0)
       .label("wind")
-      .help("Probability of being pushed one more cell north after a move, in the default grid as in a painted one (features stay those of the cells).");
+      .help("Probability of being pushed one more cell after a move, in the grid's wind_direction (north unless a painted grid says otherwise), in the default grid as in a painted one (features stay those of the cells).");
   t->real("theta_scale", &P::theta_scale, 0.5, 0.0, 10.0).label("θ* scale").help("θ*_j = scale·N(0, 1), drawn from the world seed.");
   t->real("misspecification", &P::misspecification, 0.0, 0.0, 10.0)
       .label("misspecification ε")

@@ -34,7 +34,7 @@ struct IrlParams {
 const std::vector<std::string>& irl_method_ids();  // mle, bc, fm
 
 // The gridworld IRL problem of these parameters: an open size × size grid (start bottom-left,
-// moves with slip, then a push one more cell north with probability wind: gridworld.hpp), horizon H; the cells shuffled by world_seed and dealt round-robin into
+// moves with slip, then a push one more cell in the grid's wind_direction (north unless a painted grid says otherwise) with probability wind: gridworld.hpp), horizon H; the cells shuffled by world_seed and dealt round-robin into
 // features + 1 groups, φ_j(s, a) = 1[s in group j] for j < d (the last group has no feature, so no
 // feature combination is constant); θ*_j = theta_scale·N(0, 1); r*(s, a) = θ*ᵀφ(s, a) +
 // misspecification·ψ(s) with ψ(s) ~ N(0, 1) per cell (not in the span of φ). With `grid` set, the

@@ -13,6 +13,7 @@
 #include "mdp/irl_safe_risk_panels.hpp"
 #include "mdp/learning_panels.hpp"
 #include "mdp/planning_experiment.hpp"
+#include "mdp/planning_record.hpp"
 #include "mdp/policy_iteration.hpp"
 #include "mdp/robust_experiment.hpp"
 #include "mdp/value_iteration.hpp"
@@ -54,7 +55,7 @@ class PlanningView final : public ui::DemoView {
     const Optimum o = solve_optimal(world_->mdp);
     v_star_ = o.v;
     start_star_ = start_value(world_->mdp, o.v);
-    floor_ = 1e-13 * (1.0 + o.v.lpNorm<Eigen::Infinity>());
+    floor_ = kPlanRelativeFloor * (1.0 + o.v.lpNorm<Eigen::Infinity>());
     for (const std::string& id : series_)
       planners_.push_back(std::make_unique<Planner>(world_->mdp, static_cast<PlanMethod>(id_of(id)), e.settings()));
   }

@@ -1,5 +1,6 @@
 #include "mdp/planning_cuda.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "core/flat_pool.hpp"
@@ -12,6 +13,9 @@
 namespace klab::mdp {
 
 Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_policies) {
+  if (max_policies < 2 || max_policies > kMaxViPolicies)  // vi_run writes changed_at[policies], policies < max_policies
+    return Status::error("max_policies: the policy log of mdp.planning's CUDA engine holds 2 … " + std::to_string(kMaxViPolicies) + " policies, not " +
+                         std::to_string(max_policies));
   std::string refused;
   for (const std::string& id : e.p().methods)
     if (id != "vi") refused += (refused.empty() ? "'" : ", '") + id + "'";
@@ -116,6 +120,48 @@ void fill_vi_record(const PlanningExperiment& e, const RunLayout& layout, const 
   recorder.finish(gaps[static_cast<size_t>(j)], outcome.residual);
 }
 
+namespace {
+
+// Whether two runs' GPU results are bit for bit the same, read where vi_run writes them: the
+// residuals at the checkpoints and at K, the policies logged, their iterations and their actions.
+bool same_vi_result(const ViBatchConfig& cfg, int states, const ViOutcome& a, const int* log_a, const ViOutcome& b, const int* log_b) {
+  if (a.overflow || b.overflow || a.policies != b.policies) return false;
+  const size_t policies = static_cast<size_t>(a.policies);
+  return std::memcmp(a.residual_at, b.residual_at, static_cast<size_t>(cfg.n_checkpoints) * sizeof(double)) == 0 &&
+         std::memcmp(&a.residual, &b.residual, sizeof(double)) == 0 && std::memcmp(a.changed_at, b.changed_at, policies * sizeof(int)) == 0 &&
+         std::memcmp(log_a, log_b, policies * static_cast<size_t>(states) * sizeof(int)) == 0;
+}
+
+}  // namespace
+
+void fill_vi_records(const PlanningExperiment& e, const RunLayout& layout, const ViBatchConfig& cfg, const ViWorldPool& pool, uint32_t first_r,
+                     const ViChunk& chunk, uint64_t seed, std::vector<RunRecord>& records) {
+  records.assign(chunk.runs, RunRecord(layout));
+  // source[i]: the run whose record run i copies (itself where it is filled). Runs of one entry are
+  // consecutive in the pool (build_pool), so each is compared with the last run filled.
+  std::vector<uint32_t> source(chunk.runs), filled;
+  for (uint32_t i = 0; i < chunk.runs; ++i) {
+    source[i] = i;
+    if (!filled.empty()) {
+      const uint32_t f = filled.back();
+      const uint32_t entry = pool.world_of_run[first_r + i];
+      if (entry == pool.world_of_run[first_r + f] &&
+          same_vi_result(cfg, pool.worlds[entry].states, chunk.outcome[i], chunk.log + i * chunk.log_stride, chunk.outcome[f], chunk.log + f * chunk.log_stride)) {
+        source[i] = f;
+        continue;
+      }
+    }
+    filled.push_back(i);
+  }
+  // The policy evaluations on all cores, then the copies.
+  parallel_for(static_cast<uint32_t>(filled.size()), [&](uint32_t k) {
+    const uint32_t i = filled[k];
+    fill_vi_record(e, layout, cfg, pool, first_r + i, chunk.outcome[i], chunk.log + i * chunk.log_stride, seed, chunk.first_run + i, records[i]);
+  });
+  for (uint32_t i = 0; i < chunk.runs; ++i)
+    if (source[i] != i) records[i] = records[source[i]];
+}
+
 Status PlanningExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
   const Expected<ViBatchConfig> c = vi_batch_config(*this);
@@ -125,13 +171,8 @@ Status PlanningExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_
   if (!pool.ok()) return pool.status();
   std::vector<RunRecord> records;
   return run_vi_cuda(c.value(), pool.value(), batch.first_run(), batch.run_count(), [&](const ViChunk& chunk) {
-    // The policy evaluations on all cores, then the records added in run order.
-    records.assign(chunk.runs, RunRecord(layout));
-    parallel_for(chunk.runs, [&](uint32_t i) {
-      fill_vi_record(*this, layout, c.value(), pool.value(), chunk.first_run - batch.first_run() + i, chunk.outcome[i], chunk.log + i * chunk.log_stride, seed,
-                     chunk.first_run + i, records[i]);
-    });
-    for (const RunRecord& record : records) {
+    fill_vi_records(*this, layout, c.value(), pool.value(), chunk.first_run - batch.first_run(), chunk, seed, records);
+    for (const RunRecord& record : records) {  // in run order
       batch.next() = record;
       batch.add();
     }

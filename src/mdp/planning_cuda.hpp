@@ -4,6 +4,7 @@
 // these; the unit test compares the host twin's records with the CPU engine's through them.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "core/experiment.hpp"
 #include "mdp/planning_experiment.hpp"
@@ -12,7 +13,8 @@
 namespace klab::mdp {
 
 // The config of the experiment's parameters, or an error naming the methods the engine does not
-// run (it runs "vi" only). max_policies: the size of a run's policy log (tests make it small).
+// run (it runs "vi" only). max_policies: the size of a run's policy log, 2 … kMaxViPolicies (tests
+// make it small), refused outside.
 Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_policies = kMaxViPolicies);
 // The MDPs of runs first_run .. first_run + runs − 1 with their V*(ρ) and max|V*| (solve_optimal on
 // this CPU), consecutive runs of one world sharing an entry; a world per run is built on `threads`
@@ -23,5 +25,11 @@ Expected<ViWorldPool> vi_world_pool(const PlanningExperiment& e, uint64_t seed, 
 // overflowed is run by the CPU engine instead (e.run).
 void fill_vi_record(const PlanningExperiment& e, const RunLayout& layout, const ViBatchConfig& cfg, const ViWorldPool& pool, uint32_t r,
                     const ViOutcome& outcome, const int* log, uint64_t seed, uint32_t run, RunRecord& out);
+// The records of a chunk (its run i is entry first_r + i of the pool) into records[0 … runs − 1]:
+// fill_vi_record on all cores for the first run of each pool entry, and for any later run of the
+// entry whose outcome and policy log differ from it; the entry's other runs copy its record (a
+// fixed world gives every run the same outcome, so one set of policy evaluations serves them all).
+void fill_vi_records(const PlanningExperiment& e, const RunLayout& layout, const ViBatchConfig& cfg, const ViWorldPool& pool, uint32_t first_r,
+                     const ViChunk& chunk, uint64_t seed, std::vector<RunRecord>& records);
 
 }  // namespace klab::mdp

@@ -37,6 +37,21 @@ void tilt(const Mdp& m, const std::vector<double>& log_pi, const PolicyStats& st
   }
 }
 
+// kl_terms from log π (computed once per step by the caller: −∞ where π = 0, as log_policy).
+KlTerms kl_terms_from_log(const Mdp& m, const std::vector<double>& log_pi, const PolicyStats& st, const Policy& next) {
+  KlTerms t;
+  for (int s = 0; s < m.states; ++s) {
+    double r = 0.0, c = 0.0, kl = 0.0;
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
+      const double p = next[static_cast<size_t>(i)];
+      r += p * st.ar[i], c += p * st.ac[i];
+      if (p > 0.0) kl += p * (std::log(p) - log_pi[static_cast<size_t>(i)]);
+    }
+    t.reward += st.d[s] * r, t.cost += st.d[s] * c, t.kl += st.d[s] * kl;
+  }
+  return t;
+}
+
 }  // namespace
 
 PolicyStats policy_stats(const Mdp& m, const Policy& pi) {
@@ -109,17 +124,7 @@ SafeStep safe_adaptation_step(const Mdp& m, const Policy& pi, const PolicyStats&
 }
 
 KlTerms kl_terms(const Mdp& m, const Policy& pi, const PolicyStats& st, const Policy& next) {
-  KlTerms t;
-  for (int s = 0; s < m.states; ++s) {
-    double r = 0.0, c = 0.0, kl = 0.0;
-    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
-      const double p = next[static_cast<size_t>(i)];
-      r += p * st.ar[i], c += p * st.ac[i];
-      if (p > 0.0) kl += p * (std::log(p) - std::log(pi[static_cast<size_t>(i)]));
-    }
-    t.reward += st.d[s] * r, t.cost += st.d[s] * c, t.kl += st.d[s] * kl;
-  }
-  return t;
+  return kl_terms_from_log(m, log_policy(pi), st, next);
 }
 
 double kl_surrogate_cost(const Mdp& m, const PolicyStats& st, const KlTerms& t, double cost_kl_weight) {
@@ -134,7 +139,7 @@ SafeStep kl_dual_step(const Mdp& m, const Policy& pi, const PolicyStats& st, dou
     const double eta = kl_weight + (1.0 - m.discount) * u * cost_kl_weight;
     tilt(m, log_pi, st, 1.0 / eta, u, out.policy);
     out.alpha = 1.0 / eta, out.lambda = u;
-    out.bound = kl_surrogate_cost(m, st, kl_terms(m, pi, st, out.policy), cost_kl_weight);
+    out.bound = kl_surrogate_cost(m, st, kl_terms_from_log(m, log_pi, st, out.policy), cost_kl_weight);
     out.certified = out.bound <= budget;
     return out.certified;
   };

@@ -40,7 +40,7 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->integer("size", &P::size, 6, 4, 7).label("grid side n").help("The shared n × n grid; start bottom-left, goals on the top row or right column (at most 7: the dense simplex of each task's exact optimum stays fast). Unused with a painted grid.");
   t->integer("hazards", &P::hazards, 4, 0, 25).label("hazards k").help("Hazard cells per task, drawn among the (n − 2)² interior cells (a painted grid: among its hazard cells H); cost 1 per step on one.");
   t->real("slip", &P::slip, 0.1, 0.0, 1.0).label("slip").help("Probability that a move goes in a uniformly random direction.");
-  t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of being pushed one more cell north after a move (as in the other gridworld demos).");
+  t->real("wind", &P::wind, 0.0, 0.0, 1.0).label("wind").help("Probability of being pushed one more cell after a move, in the grid's wind_direction (north unless a painted grid says otherwise), as in the other gridworld demos.");
   t->real("gamma", &P::gamma, 0.8, 0.0, 0.99).label("discount γ").help("Discount of reward and cost.");
   t->real("budget", &P::budget, 0.1, 0.05, 100.0).label("budget b").log_scale().help("Each task's constraint: J_c(π) = E[Σ γ^t c_t] ≤ b.");
   t->integer("train_tasks", &P::train_tasks, 10, 1, 100).label("training tasks M").log_scale().help("Tasks the meta-policy is trained on (drawn per run).");

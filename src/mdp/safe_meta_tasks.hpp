@@ -2,7 +2,7 @@
 // transitions) and differ in where reward and cost are, so one meta-policy applies to every task.
 //
 //   an n × n open grid, start in the bottom-left corner, slip (a random direction with that
-//   probability), wind (after a move, a push one more cell north with that probability; none on
+//   probability), wind (after a move, a push one more cell with that probability in the grid's wind_direction (north unless a painted grid says otherwise); none on
 //   entering a goal or cliff cell: gridworld.hpp), discount γ;
 //   goal: one cell of the far edge (top row or right column), drawn uniformly; reward 1 on every
 //   step that ends there (a continuing task: the agent should get there and stay);
@@ -34,7 +34,7 @@ struct MetaTaskSpec {
   int size = 6;         // n (unused with `painted`)
   int hazards = 4;      // k ≤ (n − 2)², or ≤ the painted hazard cells
   double slip = 0.1;
-  double wind = 0.0;    // north, as in the other gridworld demos (gridworld.hpp)
+  double wind = 0.0;    // in the grid's wind_direction (north unless a painted grid says otherwise), as in the other gridworld demos (gridworld.hpp)
   double gamma = 0.8;
   double budget = 0.1;  // b
   std::optional<GridSpec> painted;  // the base layout instead of the open n × n grid

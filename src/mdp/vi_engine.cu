@@ -7,7 +7,8 @@
 //     synchronises with __syncthreads (a grid-wide barrier per sweep would cost ~5 µs × K). One
 //     thread per MDP would need no barrier but reads the CSR arrays of 32 different MDPs per warp
 //     (uncoalesced, 32 B sectors for 8 B used) and holds V in local memory.
-//   * V_k and V_{k+1} (2·S doubles) sit in shared memory when they fit (S ≤ 2,800), so the gathers
+//   * V_k and V_{k+1} (2·S doubles) sit in shared memory when they fit (S ≤ (46,080 − 2,048)/16 = 2,752,
+//     kSharedBytes less max()'s scratch of 256 doubles, over 16 B per state), so the gathers
 //     V(s′) of a backup never leave the SM; per (s, a, s′) term a backup then reads p and s′ (12 B,
 //     from L1/L2: one MDP of the default size, S = 50, A = 4, 5 successors, is 12 KB) and one shared
 //     double: ~20 B a term. At ~30 TB/s of L1 that is ~1.5·10¹² terms/s, i.e. ~7·10¹⁰ state backups/s
@@ -30,6 +31,9 @@ namespace klab::mdp {
 namespace {
 
 constexpr int kMaxViThreads = 256;
+// kMaxLogBytes: the policy logs (and global iterates) of one chunk. kSharedBytes: the dynamic shared
+// memory a block may ask for, 45 KiB = 46,080 B, under the 48 KB default limit (no opt-in attribute):
+// max()'s scratch (blockDim.x ≤ 256 doubles) plus V_k and V_{k+1} (2·S doubles).
 constexpr size_t kMaxLogBytes = size_t{256} << 20, kSharedBytes = 45 << 10;
 
 // The team of a thread block; `scratch` (blockDim.x doubles of shared memory) for max().

@@ -372,7 +372,7 @@ void WorldEditor::draw_dynamics(ParamSet& params) {
     ImGui::SameLine();
     commit_slider(params, "slip", "##slip", fs * 7, held_, commit("slip"));
   }
-  if (is_grid_ && params.find("wind") >= 0) {
+  if (is_grid_) {  // every demo with the editor has wind
     ui::same_line_if_fits(fs * 10);
     ImGui::TextUnformatted("wind");
     ImGui::SameLine();

@@ -13,8 +13,8 @@
 //      identical in a strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: one random MDP (S = 50, A = 4, 5 successors) for 100,000 runs of
 //      K = 1,000 iterations (5·10⁹ state backups, 10¹¹ (s, a, s′) terms): 32 runs spread over the
-//      batch equal the host twin's (release: one may differ); the backups/s are printed (issue 7's
-//      target: ≥ 10¹¹ VI backups/s; not asserted).
+//      batch equal the host twin's (release: one may differ); the state, (s, a) and (s, a, s′) rates are printed
+//      (issue 7's target: ≥ 10¹¹ VI backups/s, read as (s, a) backups; not asserted).
 // `--quick`: part 1 on fewer runs (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
 #include <cmath>
@@ -143,9 +143,12 @@ bool throughput_case() {
   const bool ok = checked == samples && (kStrict ? differing == 0 : differing <= 1);
   std::printf("3. VI on one random MDP (S = 50, A = 4, 5 successors), K = 1000, 100,000 runs: %zu of %zu sampled runs differ from the host twin  %s\n",
               differing, checked, ok ? "ok" : "FAIL");
-  std::printf("  %.3g state backups/s (%.2f s with transfers), kernels alone %.3g backups/s = %.3g (s, a, s') terms/s (%.2f s); target >= 1e11\n",
-              stats.backups / stats.seconds, stats.seconds, stats.backups / stats.kernel_seconds, stats.transitions / stats.kernel_seconds,
-              stats.kernel_seconds);
+  // Issue 7's target counts VI backups as (s, a) backups: A of them per state backup (every run has world 0).
+  const double pairs_per_state = static_cast<double>(b.pool.worlds[0].pairs) / states;
+  std::printf("  %.3g state backups/s (%.2f s with transfers), kernels alone %.3g state backups/s = %.3g (s, a) backups/s = %.3g (s, a, s') terms/s (%.2f s);"
+              " target >= 1e11 (s, a) backups/s\n",
+              stats.backups / stats.seconds, stats.seconds, stats.backups / stats.kernel_seconds, pairs_per_state * stats.backups / stats.kernel_seconds,
+              stats.transitions / stats.kernel_seconds, stats.kernel_seconds);
   klab::test::print_launch(stats, "");
   return ok;
 }

@@ -120,7 +120,7 @@ TEST_CASE("safe step: from a feasible policy it is certified and feasible; the c
       const mdp::PolicyStats st = mdp::policy_stats(task.mdp, p);
       const mdp::SafeStep s = mdp::safe_adaptation_step(task.mdp, p, st, spec.budget, 5.0);
       CHECK(s.certified);
-      CHECK(s.bound <= spec.budget);
+      CHECK(mdp::cost_bound(task.mdp, p, st, s.policy) <= spec.budget);  // U of the policy returned, recomputed
       CHECK(exact_cost(task.mdp, s.policy) <= spec.budget + 1e-12);
       mdp::Policy again;
       mdp::tilted_policy(task.mdp, p, st, s.alpha, s.lambda, again);
@@ -173,15 +173,25 @@ TEST_CASE("KL-dual step (the paper's rule, a reading): the closed form maximises
       const mdp::PolicyStats st = mdp::policy_stats(task.mdp, pi);
       const mdp::SafeStep s = mdp::kl_dual_step(task.mdp, pi, st, spec.budget, lambda, lambda_c);
       const double u = s.lambda;
-      CHECK(s.alpha == doctest::Approx(1.0 / (lambda + (1.0 - spec.gamma) * u * lambda_c)).epsilon(1e-14));
-      CHECK(s.bound == doctest::Approx(mdp::kl_surrogate_cost(task.mdp, st, mdp::kl_terms(task.mdp, pi, st, s.policy), lambda_c)).epsilon(1e-14));
-      // Complementary slackness: u* (b − S(π′)) = 0 with S(π′) ≤ b (where some u makes the surrogate feasible).
-      if (s.certified) {
-        CHECK(s.bound <= spec.budget);
-        if (u > 0.0) {
+      if (u > 0.0) {
+        // u* > 0 is the root of S(π_u) = b: a slightly smaller multiplier leaves the surrogate over budget.
+        const double less = 0.999 * u;
+        mdp::Policy before;
+        mdp::tilted_policy(task.mdp, pi, st, 1.0 / (lambda + (1.0 - spec.gamma) * less * lambda_c), less, before);
+        CHECK(mdp::kl_surrogate_cost(task.mdp, st, mdp::kl_terms(task.mdp, pi, st, before), lambda_c) > spec.budget);
+        // Complementary slackness: u* (b − S(π′)) = 0 (where some u makes the surrogate feasible).
+        if (s.certified) {
           CHECK(s.bound == doctest::Approx(spec.budget).epsilon(1e-9));
           ++active;
         }
+      } else {
+        // u* = 0: the step is the unconstrained one, π ∝ π exp(A_r/λ), and it meets the surrogate.
+        mdp::Policy unconstrained;
+        mdp::tilted_policy(task.mdp, pi, st, 1.0 / lambda, 0.0, unconstrained);
+        const double s_free = mdp::kl_surrogate_cost(task.mdp, st, mdp::kl_terms(task.mdp, pi, st, unconstrained), lambda_c);
+        CHECK(s_free <= spec.budget);
+        CHECK(s.bound == doctest::Approx(s_free).epsilon(1e-12));
+        for (size_t i = 0; i < unconstrained.size(); ++i) CHECK(s.policy[i] == doctest::Approx(unconstrained[i]).epsilon(1e-12));
       }
       // No perturbation of the closed form does better on the Lagrangian.
       const double best = kl_lagrangian(task.mdp, pi, st, s.policy, u, lambda, lambda_c);

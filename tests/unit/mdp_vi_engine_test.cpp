@@ -34,13 +34,17 @@ int check_twin_equals_cpu(const std::vector<std::pair<std::string, std::string>>
   std::vector<int> log;
   run_vi_batch_host(c.value(), pool.value(), runs, &twin, &log);
   const size_t stride = static_cast<size_t>(max_policies + 1) * static_cast<size_t>(pool.value().max_states());
-  RunRecord cpu(layout), gpu_path(layout);
+  ViChunk chunk;  // the whole batch as one chunk, as run_cuda_blocks hands it to fill_vi_records
+  chunk.first_run = first, chunk.runs = runs, chunk.outcome = twin.data(), chunk.log = log.data(), chunk.log_stride = stride;
+  std::vector<RunRecord> records;
+  fill_vi_records(e, layout, c.value(), pool.value(), 0, chunk, seed, records);
+  REQUIRE(records.size() == runs);
+  RunRecord cpu(layout);
   int overflows = 0;
   for (uint32_t r = 0; r < runs; ++r) {
     cpu.clear();
-    gpu_path.clear();
     e.run(seed, first + r, layout, cpu);
-    fill_vi_record(e, layout, c.value(), pool.value(), r, twin[r], log.data() + r * stride, seed, first + r, gpu_path);
+    const RunRecord& gpu_path = records[r];
     overflows += twin[r].overflow;
     REQUIRE(cpu.curves().size() == gpu_path.curves().size());
     CHECK(std::memcmp(cpu.curves().data(), gpu_path.curves().data(), cpu.curves().size() * sizeof(double)) == 0);
@@ -142,9 +146,9 @@ TEST_CASE("mdp.planning engine: vi_run by a team of threads (the kernel's barrie
 TEST_CASE("mdp.planning engine: the host twin of batched value iteration equals the CPU engine run by run") {
   // Random MDPs, a new one per run (18 runs: two blocks of the pool, placed with shifted offsets), γ = 0.95.
   CHECK(check_twin_equals_cpu({{"methods", "vi"}, {"size", "20"}, {"iterations", "200"}}, kMaxViPolicies, 3, 5, 18) == 0);
-  // One world for every run (the chain), γ = 0.99, a tight tolerance.
+  // One world for every run (the chain), γ = 0.99, a tight tolerance: the first run's record serves the others.
   CHECK(check_twin_equals_cpu({{"methods", "vi"}, {"world", "chain"}, {"gamma", "0.99"}, {"iterations", "400"}, {"tolerance", "1e-9"}},
-                              kMaxViPolicies, 1, 0, 2) == 0);
+                              kMaxViPolicies, 1, 0, 3) == 0);
   // A log of two policies: runs whose greedy policy changes twice or more overflow and are rerun by
   // the CPU engine, the others are filled from the twin; both kinds must occur.
   const int overflows = check_twin_equals_cpu({{"methods", "vi"}, {"size", "12"}, {"actions", "3"}, {"iterations", "60"}}, 2, 7, 0, 6);
@@ -160,4 +164,16 @@ TEST_CASE("mdp.planning engine: methods the batched value iteration engine does 
   CHECK(c.error().find("'pi', 'soft_vi'") != std::string::npos);
   REQUIRE(e.params().set_texts({{"methods", "vi"}}).ok());
   CHECK(vi_batch_config(e).ok());
+}
+
+TEST_CASE("mdp.planning engine: a policy log outside 2 … kMaxViPolicies is refused") {
+  PlanningExperiment e;
+  REQUIRE(e.params().set_texts({{"methods", "vi"}}).ok());
+  for (const int bad : {1, kMaxViPolicies + 1}) {
+    const Expected<ViBatchConfig> c = vi_batch_config(e, bad);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().find("max_policies") != std::string::npos);
+  }
+  CHECK(vi_batch_config(e, 2).ok());
+  CHECK(vi_batch_config(e, kMaxViPolicies).ok());
 }
