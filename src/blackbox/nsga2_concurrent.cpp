@@ -43,7 +43,6 @@ void Nsga2Search::start_instance(int i, const FrontTarget& target, Rng& rng) {
   settings_.push_back(inst);
   runs_.push_back(nsga2_start(inst, rng));
   covered_.push_back(front_covered(target, runs_.back()));
-  granted_.push_back(0);
   evaluations_ += runs_.back().evaluations;
 }
 
@@ -64,7 +63,6 @@ void Nsga2Search::step(const FrontTarget& target, const std::vector<double>& fli
       const ConcurrentSchedule::Phase p = schedule_.next();
       current_ = p.instance - 2;
       if (p.phase == 0) start_instance(p.instance, target, rng);  // the schedule starts instances in the order of i
-      granted_[static_cast<size_t>(current_)] += p.length;
       if (p.phase == 0) {  // the start is this step's work
         update_best();
         return;
@@ -72,7 +70,7 @@ void Nsga2Search::step(const FrontTarget& target, const std::vector<double>& fli
     }
     const size_t k = static_cast<size_t>(current_);
     Nsga2Run& r = runs_[k];
-    if (r.evaluations - initial >= granted_[k]) {  // the phase is spent
+    if (r.evaluations - initial >= schedule_.granted(current_ + 2)) {  // the phase is spent
       current_ = -1;
       continue;
     }
