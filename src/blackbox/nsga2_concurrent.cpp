@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "blackbox/nsga2_bits.hpp"  // nsga2_start_size
+
 namespace klab::blackbox {
 
 long long concurrent_phase_length(int doublings, bool plus, int i, int phase) {
@@ -57,7 +59,7 @@ void Nsga2Search::step(const FrontTarget& target, const std::vector<double>& fli
     evaluations_ = runs_[0].evaluations, generations_ = runs_[0].generations;
     return;
   }
-  const long long initial = std::min(4, s_.mu);  // an instance's first evaluations, outside its phases
+  const long long initial = nsga2_start_size(s_.mu, true);  // an instance's first evaluations, outside its phases
   for (;;) {
     if (current_ < 0) {
       const ConcurrentSchedule::Phase p = schedule_.next();
