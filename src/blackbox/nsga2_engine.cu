@@ -22,6 +22,7 @@
 // variables and real objectives) lies at
 // pool + b·bytes, read and written by its own threads only (through L1/L2, no shared memory).
 // Both: chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
+//     per job one device buffer (config, outcomes, pools) and one stream.
 #include <cuda_runtime.h>
 
 #include <algorithm>
