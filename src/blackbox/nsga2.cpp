@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "blackbox/disom.hpp"
+#include "blackbox/nsga2_bits.hpp"  // nsga2_start_size
 #include "blackbox/nsga2_reals.hpp"
 
 namespace klab::blackbox {
@@ -147,7 +148,7 @@ std::vector<double> crowding(const std::vector<double>& f1, const std::vector<do
 
 Nsga2Run nsga2_start(const Nsga2Settings& s, Rng& rng) {
   Nsga2Run r;
-  r.size = s.dynamic ? std::min(4, s.mu) : s.mu;
+  r.size = nsga2_start_size(s.mu, s.dynamic);
   r.population.resize(static_cast<size_t>(r.size));
   for (Individual& ind : r.population) random_individual(s, rng, ind);
   r.evaluations = r.size;

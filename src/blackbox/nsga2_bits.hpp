@@ -250,19 +250,28 @@ KLAB_INLINE int nsga2_draw_flips(const Nsga2GridPoint& g, Rng& rng, int* flips) 
   return count;
 }
 
+// The start size N: min(μ, 4) for the dNSGA-II (which doubles N up to μ), μ for the NSGA-II (nsga2_start's rule).
+KLAB_INLINE int nsga2_start_size(int mu, bool dynamic) { return dynamic ? (mu < 4 ? mu : 4) : mu; }
+
+// st ← the start state: N = nsga2_start_size, its N evaluations counted (also towards τ); returns N.
+KLAB_INLINE int nsga2_start_state(const Nsga2GridPoint& g, bool dynamic, Nsga2BitsState& st) {
+  st = Nsga2BitsState();
+  st.size = nsga2_start_size(g.mu, dynamic);
+  st.evaluations = st.since_doubling = st.size;
+  return st.size;
+}
+
 // The start: N uniform strings in slots 0..N−1.
 KLAB_INLINE void nsga2_bits_start(const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, Rng& rng, const Nsga2Workspace& w,
                                   Nsga2BitsState& st) {
   const int words = c.words();
-  st = Nsga2BitsState();
-  st.size = dynamic ? (g.mu < 4 ? g.mu : 4) : g.mu;
+  nsga2_start_state(g, dynamic, st);
   for (int i = 0; i < st.size; ++i) {
     w.slot[i] = i;
     PackedGenome x = nsga2_genome(w, words, i);
     for (int b = 0; b < g.n; ++b) x.set(b, (rng.next_u32() >> 31) != 0);
     nsga2_bits_objectives(c.benchmark, c.jump, g.n, x, &w.f1[i], &w.f2[i]);
   }
-  st.evaluations = st.since_doubling = st.size;
 }
 
 // The next population size: the dNSGA-II doubles N (up to μ) once τ evaluations have passed since the

@@ -70,19 +70,31 @@ struct Nsga2BlockWorkspace {
   Strided<double> y1, y2, keep1, keep2, keep_dist;  // ZDT: objectives; survivors' objectives and distances
 };
 
-// Bytes of one landscape's block workspace (a multiple of 256: landscapes lie back to back).
-inline size_t nsga2_block_bytes(const Nsga2Config& c) {
+// Where a landscape's block workspace keeps its sections, in bytes from its base: the doubles (distances,
+// the hypervolume, then for ZDT the objectives, survivors' buffers and variables), the stream states, the
+// ints (the arrays, the coverage table, the counters) and the genome words; `end`, their total.
+struct Nsga2BlockLayout {
+  size_t draws, ints, words, end;
+};
+KLAB_INLINE Nsga2BlockLayout nsga2_block_layout(const Nsga2Config& c) {
   const size_t cap = static_cast<size_t>(c.capacity());
   const size_t reals = real_coded(c.benchmark) ? cap * (5 + static_cast<size_t>(c.max_n())) : 0;
-  const size_t bytes = (cap + 1 + reals) * sizeof(double) + cap * sizeof(Rng) +
-                       (kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2) * sizeof(int) + cap * static_cast<size_t>(c.words()) * sizeof(uint32_t);
-  return (bytes + 255) / 256 * 256;
+  Nsga2BlockLayout l;
+  l.draws = (cap + 1 + reals) * sizeof(double);
+  l.ints = l.draws + cap * sizeof(Rng);
+  l.words = l.ints + (kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2) * sizeof(int);
+  l.end = l.words + cap * static_cast<size_t>(c.words()) * sizeof(uint32_t);
+  return l;
 }
 
-// The workspace at `base` (8-byte aligned; nsga2_block_bytes(c) bytes): doubles, stream states, ints, words.
+// Bytes of one landscape's block workspace (a multiple of 256: landscapes lie back to back).
+inline size_t nsga2_block_bytes(const Nsga2Config& c) { return (nsga2_block_layout(c).end + 255) / 256 * 256; }
+
+// The workspace at `base` (8-byte aligned; nsga2_block_bytes(c) bytes), laid out as nsga2_block_layout says.
 KLAB_INLINE Nsga2BlockWorkspace nsga2_block_workspace(const Nsga2Config& c, unsigned char* base) {
   const size_t cap = static_cast<size_t>(c.capacity());
   const bool reals = real_coded(c.benchmark);
+  const Nsga2BlockLayout l = nsga2_block_layout(c);
   double* doubles = reinterpret_cast<double*>(base);
   Nsga2BlockWorkspace b;
   b.hypervolume = doubles + cap;
@@ -91,11 +103,9 @@ KLAB_INLINE Nsga2BlockWorkspace nsga2_block_workspace(const Nsga2Config& c, unsi
   b.y1 = array(0), b.y2 = array(1), b.keep1 = array(2), b.keep2 = array(3), b.keep_dist = array(4);
   b.vars = c.max_n();
   b.z = reals ? real + 5 * cap : nullptr;
-  Rng* draws = reinterpret_cast<Rng*>(real + (reals ? cap * (5 + static_cast<size_t>(b.vars)) : 0));
-  int* ints = reinterpret_cast<int*>(draws + cap);
-  uint32_t* words = reinterpret_cast<uint32_t*>(ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values()) + 2);
-  b.w = nsga2_workspace(c, words, ints, doubles, 0, 1);
-  b.draws = draws;
+  int* ints = reinterpret_cast<int*>(base + l.ints);
+  b.w = nsga2_workspace(c, reinterpret_cast<uint32_t*>(base + l.words), ints, doubles, 0, 1);
+  b.draws = reinterpret_cast<Rng*>(base + l.draws);
   b.counter = ints + kNsgaIntArrays * cap + static_cast<size_t>(c.values());
   return b;
 }

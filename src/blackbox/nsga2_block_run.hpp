@@ -37,9 +37,7 @@ template <class Block>
 KLAB_HD Rng nsga2_block_start(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, uint64_t seed, uint32_t run, uint32_t stream,
                               const Nsga2Workspace& w, Nsga2BitsState& st) {
   const int words = c.words();
-  st = Nsga2BitsState();
-  st.size = dynamic ? (g.mu < 4 ? g.mu : 4) : g.mu;
-  const int size = st.size;
+  const int size = nsga2_start_state(g, dynamic, st);
   x.phase([&](int t) {
     for (int i = t; i < size; i += x.threads) {
       Rng rng = nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(i) * static_cast<uint64_t>(g.n));
@@ -49,7 +47,6 @@ KLAB_HD Rng nsga2_block_start(const Block& x, const Nsga2Config& c, const Nsga2G
       nsga2_bits_objectives(c.benchmark, c.jump, g.n, genome, &w.f1[i], &w.f2[i]);
     }
   });
-  st.evaluations = st.since_doubling = st.size;
   return nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(size) * static_cast<uint64_t>(g.n));
 }
 
@@ -107,9 +104,7 @@ template <class Block>
 KLAB_HD Rng nsga2_block_zdt_start(const Block& x, const Nsga2Config& c, const Nsga2GridPoint& g, bool dynamic, uint64_t seed, uint32_t run,
                                   uint32_t stream, const Nsga2BlockWorkspace& b, Nsga2BitsState& st) {
   const Nsga2Workspace& w = b.w;
-  st = Nsga2BitsState();
-  st.size = dynamic ? (g.mu < 4 ? g.mu : 4) : g.mu;
-  const int size = st.size;
+  const int size = nsga2_start_state(g, dynamic, st);
   const uint64_t draws = 2 * static_cast<uint64_t>(g.n);
   x.phase([&](int t) {
     for (int i = t; i < size; i += x.threads) {
@@ -122,7 +117,6 @@ KLAB_HD Rng nsga2_block_zdt_start(const Block& x, const Nsga2Config& c, const Ns
   });
   nsga2_block_ranks(x, b, b.y1, b.y2, size);
   nsga2_block_crowding(x, w, b.y1, b.y2, size);
-  st.evaluations = st.since_doubling = st.size;
   return nsga2_rng_at(seed, run, stream, static_cast<uint64_t>(size) * draws);
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "blackbox/nsga2_bits.hpp"  // nsga2_start_size
+
 namespace klab::blackbox {
 
 long long concurrent_phase_length(int doublings, bool plus, int i, int phase) {
@@ -43,7 +45,6 @@ void Nsga2Search::start_instance(int i, const FrontTarget& target, Rng& rng) {
   settings_.push_back(inst);
   runs_.push_back(nsga2_start(inst, rng));
   covered_.push_back(front_covered(target, runs_.back()));
-  granted_.push_back(0);
   evaluations_ += runs_.back().evaluations;
 }
 
@@ -58,13 +59,12 @@ void Nsga2Search::step(const FrontTarget& target, const std::vector<double>& fli
     evaluations_ = runs_[0].evaluations, generations_ = runs_[0].generations;
     return;
   }
-  const long long initial = std::min(4, s_.mu);  // an instance's first evaluations, outside its phases
+  const long long initial = nsga2_start_size(s_.mu, true);  // an instance's first evaluations, outside its phases
   for (;;) {
     if (current_ < 0) {
       const ConcurrentSchedule::Phase p = schedule_.next();
       current_ = p.instance - 2;
       if (p.phase == 0) start_instance(p.instance, target, rng);  // the schedule starts instances in the order of i
-      granted_[static_cast<size_t>(current_)] += p.length;
       if (p.phase == 0) {  // the start is this step's work
         update_best();
         return;
@@ -72,7 +72,7 @@ void Nsga2Search::step(const FrontTarget& target, const std::vector<double>& fli
     }
     const size_t k = static_cast<size_t>(current_);
     Nsga2Run& r = runs_[k];
-    if (r.evaluations - initial >= granted_[k]) {  // the phase is spent
+    if (r.evaluations - initial >= schedule_.granted(current_ + 2)) {  // the phase is spent
       current_ = -1;
       continue;
     }

@@ -38,6 +38,8 @@ class ConcurrentSchedule {
     long long length = 0;
   };
   Phase next();
+  // r_i: the evaluations granted to A_i (τ = 2^i) by the phases returned so far; A_i must be started.
+  long long granted(int i) const { return granted_[static_cast<size_t>(i - 2)]; }
 
  private:
   int doublings_;
@@ -71,7 +73,6 @@ class Nsga2Search {
   std::vector<Nsga2Settings> settings_;  // per run (A_i: τ = 2^i)
   std::vector<Nsga2Run> runs_;      // single: one; concurrent: A_i at i − 2
   std::vector<int> covered_;        // front targets held, per run
-  std::vector<long long> granted_;  // concurrent: offspring evaluations granted to A_i so far
   int current_ = -1;                // concurrent: the instance whose phase runs, or −1 between phases
   size_t best_ = 0;
   long long evaluations_ = 0, generations_ = 0;

@@ -22,6 +22,7 @@
 // variables and real objectives) lies at
 // pool + b·bytes, read and written by its own threads only (through L1/L2, no shared memory).
 // Both: chunks of at most kNsgaMaxWorkspaceBytes of workspaces and kNsgaMaxOutcomeBytes of outcomes;
+//     per job one device buffer (config, outcomes, pools) and one stream.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -87,9 +88,10 @@ Status run_nsga2_cuda(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run,
   if (Status s = fit_kernel(nsga2_block_kernel, kNsgaBlockThreads, "blackbox.nsga2 (block per run)", &block_fit); !s.ok()) return s;
   const size_t per_run = static_cast<size_t>(cfg.landscapes_per_run());
   if (form == Nsga2Form::Auto && real_coded(cfg.benchmark)) form = Nsga2Form::BlockPerRun;
-  if (form == Nsga2Form::Auto) {  // blocks while one wave of them holds every landscape (nsga2_engine.hpp)
+  if (form == Nsga2Form::Auto) {  // blocks while one wave of them holds every landscape (nsga2_engine.hpp) and a run's blocks fit a chunk
     const size_t resident_blocks = static_cast<size_t>(block_fit.sm_count) * static_cast<size_t>(block_fit.blocks_per_sm);
-    form = static_cast<size_t>(runs) * per_run <= resident_blocks ? Nsga2Form::BlockPerRun : Nsga2Form::ThreadPerRun;
+    const bool fit = nsga2_run_bytes(cfg, true) <= kNsgaMaxWorkspaceBytes;
+    form = fit && static_cast<size_t>(runs) * per_run <= resident_blocks ? Nsga2Form::BlockPerRun : Nsga2Form::ThreadPerRun;
   }
   const bool blocks = form == Nsga2Form::BlockPerRun;
 

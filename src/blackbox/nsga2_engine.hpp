@@ -64,6 +64,9 @@ void run_nsga2_batch_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_
 // The block form's host twin: each landscape's phases run for threads 0 … threads − 1 in turn.
 void run_nsga2_blocks_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first_run, uint32_t runs, int threads, std::vector<Nsga2Outcome>* out);
 
+// One run's workspace bytes in the block form (blocks) or the thread form (the block form also keeps 2μ stream states).
+size_t nsga2_run_bytes(const Nsga2Config& cfg, bool blocks);
+
 // Why the CUDA engine cannot run `cfg` in `form` (a real-coded benchmark in the thread form, too many
 // series or sizes, a workspace beyond its limit), or OK.
 Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form = Nsga2Form::Auto);

@@ -35,6 +35,10 @@ void run_nsga2_blocks_host(const Nsga2Config& cfg, uint64_t seed, uint32_t first
         nsga2_block_run(block, cfg, s, k, k + 1 == cfg.n_grid, seed, first_run + i, b, &(*out)[i * per_run + static_cast<size_t>(s * cfg.n_grid + k)]);
 }
 
+size_t nsga2_run_bytes(const Nsga2Config& cfg, bool blocks) {
+  return (blocks ? nsga2_block_bytes(cfg) : nsga2_pool_sizes(cfg).bytes()) * static_cast<size_t>(cfg.landscapes_per_run());
+}
+
 Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form) {
   if (real_coded(cfg.benchmark) && form == Nsga2Form::ThreadPerRun)
     return Status::error(std::string("blackbox.nsga2 CUDA engine: benchmark '") + benchmark_label(cfg.benchmark) +
@@ -44,8 +48,9 @@ Status nsga2_cuda_supports(const Nsga2Config& cfg, Nsga2Form form) {
   if (cfg.n_series < 1 || cfg.n_series > kMaxNsgaSeries || cfg.n_grid < 1 || cfg.n_grid > kMaxNsgaGrid)
     return Status::error("blackbox.nsga2 CUDA engine: 1 to " + std::to_string(kMaxNsgaSeries) + " series and 1 to " + std::to_string(kMaxNsgaGrid) +
                          " sizes n are needed");
-  // The larger of the two forms' workspaces (the block form's also keeps 2μ stream states).
-  const size_t run_bytes = std::max(nsga2_pool_sizes(cfg).bytes(), nsga2_block_bytes(cfg)) * static_cast<size_t>(cfg.landscapes_per_run());
+  // The workspace of the form that will run: blocks when asked for or real-coded; else the thread form's (Auto falls back on it
+  // when the blocks do not fit: nsga2_run_bytes, run_nsga2_cuda).
+  const size_t run_bytes = nsga2_run_bytes(cfg, form == Nsga2Form::BlockPerRun || real_coded(cfg.benchmark));
   if (run_bytes > kNsgaMaxWorkspaceBytes)
     return Status::error("blackbox.nsga2 CUDA engine: one run needs " + std::to_string(run_bytes >> 20) + " MiB of workspace (n = " +
                          std::to_string(cfg.max_n()) + ", μ = " + std::to_string(cfg.max_mu()) + "), more than its " +

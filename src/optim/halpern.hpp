@@ -95,6 +95,10 @@ VecZ difference(const VecZ& u, const VecZ& v);    // u − v
 enum class HalpernProblem { Plane, IllConditioned, DroLeastSquares, WdroLogistic, MatrixGame, QuadraticProgram };
 // The paper's own experiments (matrix_game, quadratic_program): the scripts' fixed start, z = (x, y) with x, y ∈ ℝⁿ.
 inline bool paper_problem(HalpernProblem p) { return p == HalpernProblem::MatrixGame || p == HalpernProblem::QuadraticProgram; }
+// The constrained problems (z ∈ C, every step projected; the residual is the natural one ‖z − Π_C(z − F(z))‖).
+inline bool constrained_problem(HalpernProblem p) {
+  return p == HalpernProblem::DroLeastSquares || p == HalpernProblem::WdroLogistic || p == HalpernProblem::MatrixGame;
+}
 
 struct FiniteSumGame {
   HalpernProblem problem = HalpernProblem::Plane;
@@ -112,10 +116,7 @@ struct FiniteSumGame {
   void prepare(uint64_t data_seed = 0);
 
   size_t dimension() const;                             // 2, 8, 2 + n, 3 + n, 2n
-  bool constrained() const {
-    return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic || problem == HalpernProblem::MatrixGame;
-  }
-  bool paper_experiment() const { return paper_problem(problem); }  // start_x, start_y ignored
+  bool constrained() const { return constrained_problem(problem); }
   // Oracle calls between two residual measurements of the Experiment's monitor: n on matrix_game (a full F costs n² there, so
   // monitoring every 2-call step of vr_eg would cost n/2 times the method), 0 (every iteration) elsewhere.
   double monitor_interval() const { return problem == HalpernProblem::MatrixGame ? static_cast<double>(n) : 0.0; }

@@ -128,9 +128,7 @@ const std::vector<std::string>& halpern_method_ids() {
 }
 
 std::string residual_axis(HalpernProblem problem) {
-  return problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic || problem == HalpernProblem::MatrixGame
-             ? "‖z_k − Π_C(z_k − F(z_k))‖"
-             : "‖F(z_k)‖";
+  return constrained_problem(problem) ? "‖z_k − Π_C(z_k − F(z_k))‖" : "‖F(z_k)‖";
 }
 
 long long component_count(const HalpernParams& p) {
@@ -372,7 +370,7 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
                            : p().problem == HalpernProblem::QuadraticProgram ? std::string("Quadratic program (the paper's)")
                                                                             : "Wasserstein DRO logistic regression (ρ = " + format_real(p().radius) +
                                                                                   ", κ = " + format_real(p().flip_cost) + ")";
-  const bool no_mu = p().problem == HalpernProblem::WdroLogistic || g.paper_experiment();  // these have no μ
+  const bool no_mu = p().problem == HalpernProblem::WdroLogistic || paper_problem(p().problem);  // these have no μ
   const std::string mu = no_mu ? "" : ", μ = " + format_real(p().mu);
   f.title = kind + ", n = " + std::to_string(component_count(p())) + mu + ", " + std::to_string(r.runs_done) + " runs";
   plot::Plot res;

@@ -7,7 +7,7 @@
 #include "core/lab_math.hpp"
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
-#include "optim/simplex_projection.hpp"
+#include "optim/mixture.hpp"  // project_truncated_simplex
 
 namespace klab::optim {
 namespace {
@@ -40,11 +40,6 @@ double spectral_norm(const std::vector<double>& a, long long n) {
 }
 
 }  // namespace
-
-void project_probability_simplex(double* y, int m) {
-  std::vector<double> sums(static_cast<size_t>(component_chunks(m))), counts(sums.size());
-  project_truncated_simplex_chunked(y, m, 0.0, sums.data(), counts.data());
-}
 
 PolicemanBurglar::PolicemanBurglar(long long n_, uint64_t seed) : n(n_) {
   Rng rng(seed, 0, kDataStream);
@@ -84,8 +79,8 @@ VecZ PolicemanBurglar::full(const VecZ& z) const {
 }
 
 void PolicemanBurglar::project(VecZ* z) const {
-  project_probability_simplex(z->data(), static_cast<int>(n));
-  project_probability_simplex(z->data() + n, static_cast<int>(n));
+  project_truncated_simplex(z->data(), static_cast<int>(n), 0.0);  // Δ_0 = the probability simplex
+  project_truncated_simplex(z->data() + n, static_cast<int>(n), 0.0);
 }
 
 VecZ PolicemanBurglar::start(double, double) const { return VecZ(static_cast<size_t>(2 * n), 1.0 / static_cast<double>(n)); }

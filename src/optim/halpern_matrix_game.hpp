@@ -15,7 +15,7 @@
 //     L_lip = ‖A‖₂ (power iteration on AᵀA),
 //     L_avg = √n · max_i max(‖A_{i·}‖, ‖A_{·i}‖)   (exact: (1/n) Σ ‖F_i(u) − F_i(v)‖² = n Σ_i (‖A_{i·}‖² Δy_i² + ‖A_{·i}‖² Δx_i²)).
 // The script steps with ‖A‖_F in place of L_avg (VR-EG 3√p/‖A‖_F, Algorithm 1 5/‖A‖_F); ‖A‖_F ≤ L_avg.
-// Π_C: Michelot's sort-free simplex projection (simplex_projection.hpp), O(n) per pass. The paper's size is n = 500.
+// Π_C: Michelot's sort-free simplex projection (project_truncated_simplex with δ = 0, mixture.hpp), O(n) per pass. The paper's size is n = 500.
 // z* is not computed: the script's game is degenerate (A's columns scale with w_j, so the minimiser x sits on or near the
 // poorest houses, where the maximiser's payoffs differ by ≈ w_min e^{−θ·distance} and y converges very slowly: restarted
 // Halpern-PDHG stalled at a natural residual of 10⁻⁴ at n = 16 and 2·10⁻³ at n = 200 after 20 000 iterations). The bounds use
@@ -30,9 +30,6 @@
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
-
-// y ← Π_Δ(y), the Euclidean projection onto the probability simplex {y ≥ 0, Σ y = 1} of the m values at y.
-void project_probability_simplex(double* y, int m);
 
 struct PolicemanBurglar final : ConstrainedSum {
   static constexpr double kTheta = 0.8;  // θ, the script's default

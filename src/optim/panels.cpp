@@ -614,7 +614,7 @@ class HalpernView final : public ui::DemoView {
   }
 
   void draw_plane(HalpernExperiment& e, ImVec2 size) {
-    if (run_->game().paper_experiment()) {  // the scripts' fixed start: nothing to drag
+    if (paper_problem(run_->game().problem)) {  // the scripts' fixed start: nothing to drag
       ui::draw_plot("plane", figure_.plots[0], size);
       return;
     }

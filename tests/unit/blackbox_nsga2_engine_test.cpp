@@ -140,3 +140,17 @@ TEST_CASE("blackbox.nsga2 engine: ZDT runs in the block form only, the thread fo
   CHECK(s.message().find("ZDT2") != std::string::npos);
   CHECK(s.message().find("thread-per-run") != std::string::npos);
 }
+
+TEST_CASE("blackbox.nsga2 engine: the workspace limit is checked on the form that runs (blocks need 2μ stream states more)") {
+  Nsga2Experiment e;
+  Nsga2Config c = nsga2_config(e.p());
+  c.n_series = 1, c.n_grid = 1;
+  c.grid[0].n = 20, c.grid[0].mu = 1 << 24;  // 2μ = 2²⁵ individuals: ~1.4 GB of thread workspace, ~3 GB of blocks
+  REQUIRE(nsga2_run_bytes(c, false) <= kNsgaMaxWorkspaceBytes);
+  REQUIRE(nsga2_run_bytes(c, true) > kNsgaMaxWorkspaceBytes);
+  CHECK(nsga2_cuda_supports(c).ok());  // Auto: the thread form
+  CHECK(nsga2_cuda_supports(c, Nsga2Form::ThreadPerRun).ok());
+  const Status s = nsga2_cuda_supports(c, Nsga2Form::BlockPerRun);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("MiB of workspace") != std::string::npos);
+}

@@ -206,6 +206,8 @@ TEST_CASE("blackbox.nsga2: Algorithm 2's phase lengths and phase order (μ = 16,
       const ConcurrentSchedule::Phase got = schedule.next();
       CHECK(std::vector<long long>{got.instance, got.phase, got.length} == want);
     }
+    CHECK(schedule.granted(2) == (p ? 32 : 44));  // r_2: the sum of A_2's phase lengths above
+    CHECK(schedule.granted(3) == (p ? 24 : 32));
   }
 }
 

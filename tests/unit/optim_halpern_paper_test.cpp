@@ -12,6 +12,7 @@
 
 #include "core/rng.hpp"
 #include "optim/halpern.hpp"
+#include "optim/mixture.hpp"
 
 using namespace klab::optim;
 
@@ -97,7 +98,7 @@ TEST_CASE("optim.halpern matrix_game: the script's policeman-and-burglar matrix,
     std::vector<double> y(9);
     for (double& v : y) v = 3.0 * rng.uniform() - 1.0;
     std::vector<double> p = y;
-    project_probability_simplex(p.data(), 9);
+    project_truncated_simplex(p.data(), 9, 0.0);  // δ = 0: the probability simplex
     const std::vector<double> ref = sorted_projection(y);
     double total = 0.0;
     for (size_t j = 0; j < p.size(); ++j) {
