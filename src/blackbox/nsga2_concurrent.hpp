@@ -17,6 +17,7 @@
 // phase lengths; A_i's own doublings follow its τ (nsga2.hpp). The run's evaluations are those of
 // all instances together.
 #pragma once
+#include <cstddef>
 #include <vector>
 
 #include "blackbox/mo_problems.hpp"
@@ -39,7 +40,7 @@ class ConcurrentSchedule {
   };
   Phase next();
   // r_i: the evaluations granted to A_i (τ = 2^i) by the phases returned so far; A_i must be started.
-  long long granted(int i) const { return granted_[static_cast<size_t>(i - 2)]; }
+  long long granted(int i) const { return granted_[static_cast<std::size_t>(i - 2)]; }
 
  private:
   int doublings_;
@@ -74,7 +75,7 @@ class Nsga2Search {
   std::vector<Nsga2Run> runs_;      // single: one; concurrent: A_i at i − 2
   std::vector<int> covered_;        // front targets held, per run
   int current_ = -1;                // concurrent: the instance whose phase runs, or −1 between phases
-  size_t best_ = 0;
+  std::size_t best_ = 0;
   long long evaluations_ = 0, generations_ = 0;
 };
 

@@ -14,6 +14,7 @@
 #include "blackbox/mo_problems.hpp"
 #include "blackbox/nsga2_concurrent.hpp"
 #include "blackbox/nsga2_experiment.hpp"
+#include "core/batch.hpp"
 #include "core/rng.hpp"
 
 namespace {

@@ -100,7 +100,8 @@ TEST_CASE("risk learning: the dilogarithm Li₂(z), z ≤ 0: its series, Li₂(�
 }
 
 TEST_CASE("risk learning: the softplus loss's fixed point is CE_β = m − βs²/2 for a Gaussian target N(m, s²), and biased for a target with a fall") {
-  for (const auto& [beta, s] : std::vector<std::pair<double, double>>{{1.0, 1.0}, {0.5, 1.0}, {2.0, 1.0}, {1.0, 0.3}, {3.0, 1.0}}) {
+  for (const auto& beta_s : std::vector<std::pair<double, double>>{{1.0, 1.0}, {0.5, 1.0}, {2.0, 1.0}, {1.0, 0.3}, {3.0, 1.0}}) {
+    const double beta = beta_s.first, s = beta_s.second;  // (CAPTURE's lambda may not capture a structured binding)
     // N(m, s²) by the trapezoidal rule on m ± 12s, 601 nodes: for a smooth integrand decaying like the
     // Gaussian the rule's error is exponentially small (far below 10⁻¹² here).
     const double m = 0.7;
