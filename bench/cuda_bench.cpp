@@ -22,6 +22,7 @@
 #include "app/catalog.hpp"
 #include "app/gpu.hpp"
 #include "core/batch.hpp"
+#include "strict_fp.hpp"  // tests/cuda: the build this bench validates in
 
 namespace {
 
@@ -93,11 +94,7 @@ const std::vector<EngineCase> kEngines = {
      "optim.mixture.euclidean"},
 };
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool same_statistics(const klab::BatchResult& gpu, const klab::BatchResult& cpu, std::string* why) {
   for (size_t s = 0; s < cpu.layout.series.size(); ++s)

@@ -26,16 +26,13 @@
 #include "core/batch.hpp"
 #include "both_engines.hpp"
 #include "gpu_gate.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using klab::bandits::RegretExperiment;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool set(RegretExperiment& e, const std::vector<std::pair<std::string, std::string>>& kv) {
   const klab::Status s = e.params().set_texts(kv);

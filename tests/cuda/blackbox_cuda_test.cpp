@@ -33,16 +33,13 @@
 #include "both_engines.hpp"
 #include "launch_report.hpp"
 #include "gpu_gate.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using namespace klab::blackbox;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool configure(EsExperiment& e, const std::vector<std::pair<std::string, std::string>>& kv) {
   const klab::Status s = e.params().set_texts(kv);

@@ -34,6 +34,7 @@
 #include "both_engines.hpp"
 #include "launch_report.hpp"
 #include "gpu_gate.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
@@ -45,11 +46,7 @@ bool configure(Nsga2Experiment& e, const std::vector<std::pair<std::string, std:
   return s.ok();
 }
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 

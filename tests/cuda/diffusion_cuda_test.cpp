@@ -35,16 +35,13 @@
 #include "diffusion/samplers_experiment.hpp"
 #include "both_engines.hpp"
 #include "gpu_gate.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using namespace klab::diffusion;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 constexpr uint32_t kPrior = 0, kNoise = 16;  // the streams samplers_experiment.cpp uses for a cell
 

@@ -31,17 +31,14 @@
 #include "gpu_gate.hpp"
 #include "mdp/engine.hpp"
 #include "mdp/learning_cuda.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using namespace klab::mdp;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool few_enough(size_t differing, size_t pairs) { return kStrict ? differing == 0 : differing * 100 <= pairs; }
 

@@ -29,17 +29,14 @@
 #include "launch_report.hpp"
 #include "offline/dice_cuda.hpp"
 #include "offline/dice_engine.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using namespace klab::offline;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool few_enough(size_t differing, size_t learners) { return kStrict ? differing == 0 : differing * 100 <= learners; }
 

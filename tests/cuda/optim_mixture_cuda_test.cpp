@@ -27,17 +27,14 @@
 #include "launch_report.hpp"
 #include "gpu_gate.hpp"
 #include "optim/mixture_cuda.hpp"
+#include "strict_fp.hpp"
 
 namespace {
 
 using namespace klab::optim;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-#if defined(KLAB_STRICT_FP)
-constexpr bool kStrict = true;
-#else
-constexpr bool kStrict = false;
-#endif
+using klab::test::kStrict;
 
 bool close(double a, double b) {
   if (kStrict) return std::memcmp(&a, &b, sizeof a) == 0;
