@@ -15,7 +15,8 @@
 #   3. every engine's test in the strict build (KLAB_REQUIRE_GPU=1: a missing GPU fails, not
 #      skips): bit-identical to its CPU twin;
 #   4. the CLI end to end in the strict build: `klab run <demo> --backend cuda` = `--backend cpu`,
-#      summary.json (timing aside) and curves.csv byte for byte;
+#      summary.json (timing aside) and curves.csv byte for byte; then the same under `mpirun -np 2`
+#      (issue 14; Open MPI from the machine, else the relocatable copy in the prefix);
 #   5. the release build; every engine's test there (agreement within tolerance; the tests print
 #      their kernels' throughput), then bench/cuda_bench (every engine's throughput and speed-up
 #      over all CPU cores);
@@ -41,6 +42,7 @@ root=$(pwd)
 start=$SECONDS
 out=${KLAB_GPU_CHECK_OUT:-${OUT:-build/gpu-check}}
 prefix=${KLAB_GPU_PREFIX:-$root/build/gpu-prefix}
+[ -d "$prefix" ] && prefix=$(cd "$prefix" && pwd)  # absolute: OPAL_PREFIX below must be
 jobs=$(nproc)
 mkdir -p "$out/logs"
 out=$(cd "$out" && pwd)
@@ -107,6 +109,26 @@ echo "KL Lab GPU check: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse
 echo "GPU: ${gpu:-$no_gpu_reason}"
 echo "nvcc ${nvcc_version:-missing}, $(cmake --version | head -1), generator $generator, $jobs CPU cores, output $out"
 [ -d "$prefix" ] || echo "note: $prefix is missing (scripts/gpu_prepare.sh makes it); the configure must then find Eigen, nlohmann-json and doctest elsewhere"
+# Open MPI (issue 14): the machine's own, else the copy scripts/gpu_prepare.sh put in the prefix,
+# relocated by OPAL_PREFIX (its libraries and plugins) and PMIX_INSTALL_PREFIX; Debian's
+# /etc/openmpi settings, which do not move with the prefix, as OMPI_MCA_* variables; no single-copy
+# shared memory (a container may refuse cross-memory attach). The builds then find mpicxx on PATH
+# and turn KLAB_MPI on.
+if ! command -v mpicxx >/dev/null 2>&1 && [ -x "$prefix/openmpi/bin/orterun" ]; then
+  export OPAL_PREFIX=$prefix/openmpi
+  export PMIX_INSTALL_PREFIX=$OPAL_PREFIX/lib/x86_64-linux-gnu/pmix2
+  export PMIX_MCA_mca_base_component_path=$PMIX_INSTALL_PREFIX/lib/pmix
+  export PATH=$OPAL_PREFIX/bin:$PATH
+  export LD_LIBRARY_PATH=$OPAL_PREFIX/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_mtl='^ofi' OMPI_MCA_btl='^uct,openib,ofi' \
+    OMPI_MCA_pml='^ucx' OMPI_MCA_osc='^ucx,pt2pt' OMPI_MCA_mca_base_component_show_load_errors=0 \
+    OMPI_MCA_btl_vader_single_copy_mechanism=none
+  echo "MPI: the copy in $OPAL_PREFIX ($(mpirun --version 2>&1 | head -1))"
+elif command -v mpicxx >/dev/null 2>&1; then
+  echo "MPI: $(command -v mpicxx) ($(mpirun --version 2>&1 | head -1))"
+else
+  echo "MPI: none (no mpicxx, no $prefix/openmpi: scripts/gpu_prepare.sh copies Open MPI there)"
+fi
 if [ -z "$gpu" ] && [ -z "$require_gpu" ]; then
   echo "mode: no GPU: everything is built; the tests run to their skip path; the sanitizer and the benchmarks are skipped"
 fi
@@ -209,6 +231,18 @@ run_tests() {
   done
 }
 
+# same_outputs A B LABEL: summary.json (timing aside) and curves.csv of two result folders, byte for byte.
+same_outputs() {
+  local a=$1 b=$2 label=$3
+  if cmp -s <(sed '/"timing"/,$d' "$a/summary.json") <(sed '/"timing"/,$d' "$b/summary.json") &&
+      cmp -s "$a/curves.csv" "$b/curves.csv"; then
+    echo "$label: summary.json (timing aside) and curves.csv byte-identical"
+    return 0
+  fi
+  echo "$label: the files differ ($(diff <(sed '/"timing"/,$d' "$a/summary.json") <(sed '/"timing"/,$d' "$b/summary.json") | grep -c '^<') summary lines, $(diff "$a/curves.csv" "$b/curves.csv" | grep -c '^<') curve rows)"
+  return 1
+}
+
 # cli_cmp BUILD REQUIRE_IDENTICAL KEY DEMO SETTINGS...: `klab run` with --backend cpu and cuda, in
 # $out/cli-BUILD-KEY.
 cli_cmp() {
@@ -218,12 +252,20 @@ cli_cmp() {
   rm -rf "$d"
   "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
   "$k" run "$demo" "${set[@]}" --backend cuda --out "$d/cuda" || return 1
-  local same=1  # summary.json apart from its last field, "timing"
-  cmp -s <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") || same=0
-  cmp -s "$d/cpu/curves.csv" "$d/cuda/curves.csv" || same=0
-  if [ $same = 1 ]; then echo "$demo $*: summary.json (timing aside) and curves.csv byte-identical, cpu = cuda"; return 0; fi
-  echo "$demo $*: cpu and cuda files differ ($(diff <(sed '/"timing"/,$d' "$d/cpu/summary.json") <(sed '/"timing"/,$d' "$d/cuda/summary.json") | grep -c '^<') summary lines, $(diff "$d/cpu/curves.csv" "$d/cuda/curves.csv" | grep -c '^<') curve rows)"
+  same_outputs "$d/cpu" "$d/cuda" "$demo $*, cpu = cuda" && return 0
   [ "$require" = 1 ] && return 1 || return 0
+}
+
+# mpi_cmp DEMO SETTINGS...: issue 14's CUDA under MPI: `mpirun -np 2 klab run … --backend cuda` (both
+# ranks drive the one GPU: device = node-local rank mod devices) against one process on the CPU.
+mpi_cmp() {
+  local k=build/gpu-strict/src/app/klab demo=$1
+  shift
+  local d=$out/cli-strict-mpi-$demo set=("$@" --seed 7 --quiet --overwrite)
+  rm -rf "$d"
+  "$k" run "$demo" "${set[@]}" --backend cpu --out "$d/cpu" || return 1
+  mpirun --oversubscribe --allow-run-as-root -np 2 "$k" run "$demo" "${set[@]}" --backend cuda --out "$d/mpi-cuda" || return 1
+  same_outputs "$d/cpu" "$d/mpi-cuda" "$demo $*, 2 ranks on cuda = 1 process on cpu"
 }
 
 # bench VARIANT: bench/cuda_bench on the selected engines; its records go to the table.
@@ -248,7 +290,7 @@ sanitizer_ok() {
 }
 
 export out
-export -f cli_cmp
+export -f same_outputs cli_cmp mpi_cmp
 
 # ---- 2-4. the strict build: equality with the CPU, tests and CLI ------------------------------------
 build strict
@@ -260,6 +302,14 @@ if have_gpu && [ -n "${build_ok[strict]:-}" ]; then
     # shellcheck disable=SC2086  # the settings are words
     step "cli strict: $key cuda = cpu, bytes" 90 bash -c 'cli_cmp "$@"' _ strict 1 "$key" "$demo" $settings
   done
+fi
+# ---- 4b. issue 14: --backend cuda under mpirun, in the strict build ---------------------------------
+if have_gpu && [ -n "${build_ok[strict]:-}" ] && [ -n "${seen_target[klab_bandits_cuda_tests]:-}" ]; then
+  if ! grep -q '^KLAB_MPI:BOOL=ON' build/gpu-strict/CMakeCache.txt; then
+    row "mpi strict: bandits.regret, 2 ranks on cuda" SKIP 0 "the strict build has no MPI (KLAB_MPI=OFF: no mpicxx)"
+  else
+    step "mpi strict: bandits.regret, 2 ranks cuda = 1 cpu" 120 bash -c 'mpi_cmp "$@"' _ bandits.regret --set horizon=2000 --runs 2000
+  fi
 fi
 
 # ---- 5. the release build: tests (tolerance; the kernels' throughput) and the benchmark -------------
