@@ -18,6 +18,7 @@
 #include "mdp/td_learning.hpp"
 #include "mdp/traces.hpp"
 #include "mdp/ucbvi.hpp"
+#include "mdp/world_csr.hpp"
 #include "mdp/world_pool.hpp"
 
 namespace klab::mdp {
@@ -44,11 +45,10 @@ struct TdBatchConfig {
   uint32_t checkpoint[kMaxTdCheckpoints] = {};  // record after these episode counts (increasing)
 };
 
-// One world of the batch: its arrays as offsets into the pool (ints, reals, flags).
-struct TdWorld {
-  int states = 0, pairs = 0, transitions = 0;                  // S, SA, nnz
-  long long first_pair = 0, first_next = 0, next_state = 0;    // ints: (S + 1), (SA + 1), (nnz)
-  long long next_prob = 0, reward = 0, start = 0, q_star = 0;  // reals: (nnz), (SA) r̃, (S) ρ, (H·SA) Q*_h
+// One world of the batch: its rescaled MDP (r̃ as the reward) in the pool's CSR arrays (WorldCsr)
+// and, as offsets into the pool (reals, flags), what the learners compare with.
+struct TdWorld : WorldCsr {
+  long long q_star = 0;                                        // reals: (H·SA) Q*_h
   long long reachable = 0;                                     // flags: (H·S)
   double v_star = 0.0;                                         // V*_0(ρ)
   double log_term = 0.0;                                       // UCBVI's L = ln(5 S A T/δ), T = K·H
@@ -111,19 +111,7 @@ struct TdOutcome {
 
 KLAB_INLINE EpisodicTask td_world_task(const TdBatchConfig& c, const TdPoolView& pool, const TdWorld& w) {
   EpisodicTask t;
-  t.mdp.states = w.states;
-  t.mdp.first_pair = pool.ints + w.first_pair;
-  t.mdp.first_next = pool.ints + w.first_next;
-  t.mdp.next_state = pool.ints + w.next_state;
-  t.mdp.next_prob = pool.reals + w.next_prob;
-  t.mdp.reward = pool.reals + w.reward;
-  t.mdp.cost = nullptr;
-  t.mdp.start = pool.reals + w.start;
-  t.mdp.first_outcome = nullptr;
-  t.mdp.outcome_reward = nullptr;
-  t.mdp.outcome_prob = nullptr;
-  t.mdp.discount = c.gamma;
-  t.mdp.horizon = c.horizon;
+  t.mdp = csr_view(w, pool.ints, pool.reals, c.gamma, c.horizon);
   t.horizon = c.horizon;
   t.gamma = c.gamma;
   t.reward_lo = 0.0;  // the pool holds r̃ already (EpisodicProblem::scaled)

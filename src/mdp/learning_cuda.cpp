@@ -70,16 +70,7 @@ struct PoolNeeds {
 TdWorld pool_world(const EpisodicProblem& problem, const PoolNeeds& needs, TdWorldPool& pool) {
   const ControlSettings& s = needs.control;
   const Mdp& m = problem.scaled;
-  TdWorld w;
-  w.states = m.states;
-  w.pairs = m.pairs();
-  w.transitions = m.transitions();
-  w.first_pair = append_flat(pool.ints, m.first_pair);
-  w.first_next = append_flat(pool.ints, m.first_next);
-  w.next_state = append_flat(pool.ints, m.next_state);
-  w.next_prob = append_flat(pool.reals, m.next_prob);
-  w.reward = append_flat(pool.reals, m.reward);
-  w.start = append_flat(pool.reals, m.start);
+  TdWorld w = pack_csr(m, pool);
   w.q_star = append_flat(pool.reals, problem.optimum.q);
   w.reachable = append_flat(pool.flags, problem.reachable);
   w.v_star = problem.v_star;
@@ -121,10 +112,10 @@ Status build_pool(const LearningExperiment& e, int horizon, double gamma, uint64
 
 // The offsets of a world of a part placed at `at` in the whole pool (pool_runs).
 void shift_world(TdWorld& w, const PoolAt& at) {
-  const long long ints = static_cast<long long>(at.ints), reals = static_cast<long long>(at.reals), flags = static_cast<long long>(at.flags);
-  w.first_pair += ints, w.first_next += ints, w.next_state += ints;
-  w.next_prob += reals, w.reward += reals, w.start += reals, w.q_star += reals, w.target += reals, w.behaviour += reals;
-  w.reachable += flags;
+  shift_csr(w, at);
+  const long long reals = static_cast<long long>(at.reals);
+  w.q_star += reals, w.target += reals, w.behaviour += reals;
+  w.reachable += static_cast<long long>(at.flags);
 }
 
 Expected<TdWorldPool> td_world_pool(const LearningExperiment& e, int horizon, double gamma, uint64_t seed, uint32_t first_run, uint32_t runs,

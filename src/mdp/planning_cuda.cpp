@@ -3,7 +3,6 @@
 #include <cstring>
 #include <string>
 
-#include "core/flat_pool.hpp"
 #include "core/ordered_batch.hpp"
 #include "core/parallel_for.hpp"
 #include "mdp/policy_iteration.hpp"
@@ -35,9 +34,7 @@ Expected<ViBatchConfig> vi_batch_config(const PlanningExperiment& e, int max_pol
 
 // The offsets of a world of a part placed at `at` in the whole pool (pool_runs).
 void shift_world(ViWorld& w, const PoolAt& at) {
-  const long long ints = static_cast<long long>(at.ints), reals = static_cast<long long>(at.reals);
-  w.first_pair += ints, w.first_next += ints, w.next_state += ints;
-  w.next_prob += reals, w.reward += reals, w.start += reals;
+  shift_csr(w, at);
 }
 
 namespace {
@@ -53,15 +50,7 @@ Status build_pool(const PlanningExperiment& e, uint64_t seed, uint32_t first, ui
       last = world.value();
       const Mdp& m = last->mdp;
       const Optimum o = solve_optimal(m);  // as the CPU cursor does
-      ViWorld w;
-      w.states = m.states;
-      w.pairs = m.pairs();
-      w.first_pair = append_flat(pool->ints, m.first_pair);
-      w.first_next = append_flat(pool->ints, m.first_next);
-      w.next_state = append_flat(pool->ints, m.next_state);
-      w.next_prob = append_flat(pool->reals, m.next_prob);
-      w.reward = append_flat(pool->reals, m.reward);
-      w.start = append_flat(pool->reals, m.start);
+      ViWorld w = pack_csr(m, *pool);
       w.discount = m.discount;
       w.start_star = start_value(m, o.v);
       w.v_star_max = o.v.lpNorm<Eigen::Infinity>();
@@ -70,23 +59,6 @@ Status build_pool(const PlanningExperiment& e, uint64_t seed, uint32_t first, ui
     pool->world_of_run.push_back(static_cast<uint32_t>(pool->worlds.size() - 1));
   }
   return {};
-}
-
-// The MDP of a pool entry, as an Mdp again (the arrays the CPU's solvers read).
-Mdp pooled_mdp(const ViWorldPool& pool, const ViWorld& w) {
-  const auto ints = [&](long long at, int n) { return std::vector<int>(pool.ints.begin() + at, pool.ints.begin() + at + n); };
-  const auto reals = [&](long long at, int n) { return std::vector<double>(pool.reals.begin() + at, pool.reals.begin() + at + n); };
-  Mdp m;
-  m.states = w.states;
-  m.first_pair = ints(w.first_pair, w.states + 1);
-  m.first_next = ints(w.first_next, w.pairs + 1);
-  const int nnz = m.first_next.back();
-  m.next_state = ints(w.next_state, nnz);
-  m.next_prob = reals(w.next_prob, nnz);
-  m.reward = reals(w.reward, w.pairs);
-  m.start = reals(w.start, w.states);
-  m.discount = w.discount;
-  return m;
 }
 
 }  // namespace
@@ -103,7 +75,7 @@ void fill_vi_record(const PlanningExperiment& e, const RunLayout& layout, const 
     return;
   }
   const ViWorld& w = pool.worlds[pool.world_of_run[r]];
-  const Mdp m = pooled_mdp(pool, w);
+  const Mdp m = unpack_csr(pool, w, w.discount);
   // V*(ρ) − V^{π}(ρ) of each logged policy: π_k is policy j from iteration changed_at[j] on.
   std::vector<double> gaps(static_cast<size_t>(outcome.policies));
   for (int j = 0; j < outcome.policies; ++j) {

@@ -139,7 +139,7 @@ Status run_vi_cuda(const ViBatchConfig& cfg, const ViWorldPool& pool, uint32_t f
       const ViWorld& w = pool.worlds[pool.world_of_run[offset + i]];
       const double k = static_cast<double>(cfg.iterations);
       backups += k * w.states;
-      transitions += k * pool.ints[static_cast<size_t>(w.first_next + w.pairs)];
+      transitions += k * w.transitions;
     }
     ViChunk chunk;
     chunk.first_run = first_run + offset;

@@ -20,6 +20,7 @@
 #include "core/cuda_job_stats.hpp"
 #include "core/status.hpp"
 #include "mdp/backup.hpp"
+#include "mdp/world_csr.hpp"
 #include "mdp/world_pool.hpp"
 
 namespace klab::mdp {
@@ -34,35 +35,16 @@ struct ViBatchConfig {
   int checkpoint[kMaxViCheckpoints] = {};  // record the residual after these iterations (increasing)
 };
 
-// One MDP of the batch: its CSR arrays as offsets into the pool (ints, reals), its discount, and
-// the two numbers of its optimum the host's records need (solve_optimal, on the host).
-struct ViWorld {
-  int states = 0, pairs = 0;
-  long long first_pair = 0, first_next = 0, next_state = 0;  // ints: (S + 1), (SA + 1), (nnz)
-  long long next_prob = 0, reward = 0, start = 0;            // reals: (nnz), (SA), (S)
-  double discount = 0.0;                                     // γ
-  double start_star = 0.0;                                   // V*(ρ)
-  double v_star_max = 0.0;                                   // max_s |V*(s)|
+// One MDP of the batch: its CSR arrays in the pool (WorldCsr), its discount, and the two numbers
+// of its optimum the host's records need (solve_optimal, on the host).
+struct ViWorld : WorldCsr {
+  double discount = 0.0;    // γ
+  double start_star = 0.0;  // V*(ρ)
+  double v_star_max = 0.0;  // max_s |V*(s)|
 };
 using ViWorldPool = WorldPool<ViWorld>;
 
-KLAB_INLINE MdpView vi_world_view(const ViWorld& w, const int* ints, const double* reals) {
-  MdpView m;
-  m.states = w.states;
-  m.first_pair = ints + w.first_pair;
-  m.first_next = ints + w.first_next;
-  m.next_state = ints + w.next_state;
-  m.next_prob = reals + w.next_prob;
-  m.reward = reals + w.reward;
-  m.cost = nullptr;
-  m.start = reals + w.start;
-  m.first_outcome = nullptr;
-  m.outcome_reward = nullptr;
-  m.outcome_prob = nullptr;
-  m.discount = w.discount;
-  m.horizon = 0;
-  return m;
-}
+KLAB_INLINE MdpView vi_world_view(const ViWorld& w, const int* ints, const double* reals) { return csr_view(w, ints, reals, w.discount, 0); }
 
 // What one run records (the policies themselves go to its slice of the policy log).
 struct ViOutcome {

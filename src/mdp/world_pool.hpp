@@ -2,6 +2,7 @@
 // TdWorld, engine.hpp; mdp.planning's ViWorld, vi_engine.hpp): every world's arrays appended to one
 // vector per type (ints, reals, flags), a world entry holding offsets into them, and the world of
 // each run. Plain data, copied to the GPU as it is; world_pool_build.hpp builds it on the host.
+// Both world types extend WorldCsr (world_csr.hpp): an entry's MDP is packed and read there.
 #pragma once
 #include <cstdint>
 #include <vector>
