@@ -19,7 +19,6 @@
 //      differ), and CQL updates/s are printed (not asserted).
 // `--quick`: part 1 on fewer runs and updates (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -28,6 +27,7 @@
 #include "both_engines.hpp"
 #include "gpu_gate.hpp"
 #include "launch_report.hpp"
+#include "learner_compare.hpp"
 #include "offline/weighting_cuda.hpp"
 #include "offline/weighting_engine.hpp"
 #include "strict_fp.hpp"
@@ -38,18 +38,7 @@ using namespace klab::offline;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 using klab::test::kStrict;
-
-bool few_enough(size_t differing, size_t learners) { return kStrict ? differing == 0 : differing * 100 <= learners; }
-
-// One learner's final Q (n values) in both outcomes.
-bool same_learner(const double* gpu, const double* cpu, size_t n) {
-  if (kStrict) return std::memcmp(gpu, cpu, n * sizeof(double)) == 0;
-  double scale = 0.0;
-  for (size_t k = 0; k < n; ++k) scale = std::fmax(scale, std::fabs(cpu[k]));
-  for (size_t k = 0; k < n; ++k)
-    if (!(gpu[k] == cpu[k] || std::fabs(gpu[k] - cpu[k]) <= 1e-6 * (1.0 + scale))) return false;
-  return true;
-}
+using klab::test::same_learner;
 
 struct Batch {
   WeightingExperiment e;
@@ -98,7 +87,7 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   run_weighting_batch_host(b.cfg, b.data.pool, 17, 3, runs, &cpu);
   size_t learners = 0;
   const size_t differing = differing_learners(b.cfg, b.data.pool, 0, runs, gpu.data(), cpu.data(), &learners);
-  const bool ok = learners > 0 && few_enough(differing, learners);
+  const bool ok = learners > 0 && klab::test::few_enough_learners(differing, learners);
   std::printf("  %-48s %u runs, %zu learners: %zu differ from the host twin  %s\n", name, runs, learners, differing, ok ? "ok" : "FAIL");
   return ok;
 }

@@ -1,7 +1,7 @@
 // The CUDA engine's host twin for offline.weighting (src/offline/engine_host.cpp: weighting_learner_run
 // over the pooled worlds and datasets, the code the GPU kernel runs) against the CPU engine
 // (WeightingExperiment::run: WeightingRun's CqlLearners), run by run: every curve point and final
-// value bit for bit. This runs everywhere, so a GPU session only has to show that the GPU computes what
+// value, and every learner's final Q, bit for bit. This runs everywhere, so a GPU session only has to show that the GPU computes what
 // this host twin computes (tests/cuda/offline_weighting_cuda_test.cpp).
 #include <doctest/doctest.h>
 
@@ -36,6 +36,18 @@ void check_weighting_twin_equals_cpu(const std::vector<std::pair<std::string, st
     REQUIRE(cpu.curves().size() == gpu_path.curves().size());
     CHECK(std::memcmp(cpu.curves().data(), gpu_path.curves().data(), cpu.curves().size() * sizeof(double)) == 0);
     CHECK(std::memcmp(cpu.finals().data(), gpu_path.finals().data(), cpu.finals().size() * sizeof(double)) == 0);
+    // The returns see Q only through its greedy policy: the Q tables themselves, bit for bit, against
+    // CqlLearner (train_cql) on the run's own datasets and stream.
+    const WeightingRun& run = *batch.value().runs[r];
+    const mdp::Mdp& m = run.world().mdp;
+    for (int l = 0; l < c.value().n_learners; ++l)
+      for (size_t k = 0; k < run.shares(); ++k) {
+        if (run.dataset(k).size() == 0) continue;
+        Rng rng(seed, first + r, kWeightingCqlStream + static_cast<uint32_t>(k));
+        const std::vector<double> q = train_cql(m, run.dataset(k), run.probabilities(k, static_cast<Sampler>(c.value().sampler[l])), c.value().settings, rng);
+        const double* twin_q = twin.data() + r * per_run + (static_cast<size_t>(l) * c.value().n_shares + k) * batch.value().pool.max_pairs();
+        CHECK(std::memcmp(q.data(), twin_q, q.size() * sizeof(double)) == 0);
+      }
   }
 }
 
