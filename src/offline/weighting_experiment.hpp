@@ -95,7 +95,7 @@ class WeightingExperiment final : public ExperimentOf<WeightingParams, Weighting
   plot::Figure figure(const BatchResult& result) const override;
 
   Expected<std::shared_ptr<const mdp::World>> world(uint64_t seed, uint32_t run) const;
-  // Run `run`'s record from its WeightingRun (datasets and optimum) and each (share, method)'s return
+  // A run's record from its WeightingRun r (datasets and optimum) and each (share, method)'s return
   // ret(share, method), shares with an empty dataset skipped: what run() writes after training.
   void record(const WeightingRun& r, const std::function<double(size_t share, size_t method)>& ret, RunRecord& out) const;
 
