@@ -81,6 +81,12 @@ const std::vector<EngineCase> kEngines = {
      "the defaults (semi, true, orthogonal, iql: 1000 gradient steps of 64 transitions each, radial + one-hot features, d = 154; "
      "bc on the host), the policies and the exact evaluation of 21 of them per learner on the host's cores; estimate: bounded by "
      "the host evaluations, about 1-3x the CPU engine on all cores (src/offline/README.md, CUDA)"},
+    {"offline.weighting", {}, 1000, 64,
+     "the defaults (bc_uniform, bc_rw on the host; cql_uniform, cql_rw on the GPU: 20,000 updates on each of 6 datasets), a "
+     "dataset = one share of a run with all its methods (2 x 20,000 = 4e4 CQL updates: x 4e4 gives learner updates/s); the "
+     "datasets, cloning and the exact evaluation of 24 policies per run on the host's cores (about 8 of the 41 ms a run takes on "
+     "one core); estimate: bounded by that host work, about 3-5x the CPU engine on all cores; the kernels alone: "
+     "tests/cuda/offline_weighting_cuda_test.cpp, part 3 (src/offline/README.md, CUDA)"},
     {"optim.mixture", {{"methods", "smd_entropic"}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, 200, 16,
      "entropic SMD on point masses, M = 10^5, n = 1000 (a sample = f, p_w and the update over all M weights, ~50 B of memory "
      "traffic per component); issue 8 asks for samples/s at M = 10^5; estimate on an H200 (4.8 TB/s): 3e5-1e6 samples/s in the "

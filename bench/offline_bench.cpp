@@ -18,6 +18,11 @@
 // core) at the demo's defaults (semi, true, orthogonal, iql; 1000 steps of 64 transitions, radial +
 // one-hot), after checking its final θ against the CPU engine's learners (DiceRun): gradient steps
 // and transitions per second, the learners alone (the policies' exact evaluations are not timed).
+// Then the host twin of offline.weighting's CUDA engine (offline/weighting_engine.hpp: the same code,
+// run by run on this core) at the demo's defaults (20,000 CQL updates on each of 6 mixed datasets),
+// after checking its final Q against CqlLearner (train_cql): CQL updates per second of cql_uniform,
+// cql_rw and cql_aw, beside CqlLearner's on the same datasets, the learners alone (datasets, cloning
+// and exact evaluations are not timed).
 // Last, datasets of about 10⁶ transitions (issue 10 asks that sizes to 10⁶ be timed): generating one on
 // four rooms, its measures TQ and SACo (three reference datasets of the same size, the replay one a
 // Q-learner's), one pass of the DICE objective over it; and the point mass's dataset with its measures
@@ -44,6 +49,8 @@
 #include "offline/measures.hpp"
 #include "offline/rollout_learner.hpp"
 #include "offline/td3.hpp"
+#include "offline/weighting_cuda.hpp"
+#include "offline/weighting_engine.hpp"
 
 namespace {
 
@@ -272,6 +279,58 @@ int main(int argc, char** argv) {
       }
       std::printf("  %-13s %.3g gradient steps/s, %.3g transitions/s (d = %d, batch %d)\n", e.p().methods[static_cast<size_t>(s)].c_str(), best,
                   best * one.settings[0].batch, batch.value().pool.max_dim(), one.settings[0].batch);
+    }
+  }
+
+  // The host twin of offline.weighting's CUDA engine: validate its final Q against CqlLearner, then time it.
+  {
+    WeightingExperiment e;
+    if (!e.params().set_texts({{"methods", "cql_uniform,cql_rw,cql_aw"}}).ok()) return 1;
+    const uint32_t runs = quick ? 1 : 2;
+    const klab::Expected<WeightingBatchConfig> c = weighting_batch_config(e);
+    if (!c.ok()) return 1;
+    const WeightingBatchConfig& cfg = c.value();
+    const klab::Expected<WeightingBatch> batch = weighting_batch(e, cfg, 3, 0, runs);
+    if (!batch.ok()) return 1;
+    std::vector<double> twin;
+    run_weighting_batch_host(cfg, batch.value().pool, 3, 0, runs, &twin);
+    const WeightingRun& run = *batch.value().runs[0];
+    const size_t pairs = static_cast<size_t>(batch.value().pool.max_pairs());
+    for (int l = 0; l < cfg.n_learners; ++l)
+      for (size_t k = 0; k < run.shares(); ++k) {
+        klab::Rng rng(3, 0, kWeightingCqlStream + static_cast<uint32_t>(k));
+        const std::vector<double> q = train_cql(run.world().mdp, run.dataset(k), run.probabilities(k, static_cast<Sampler>(cfg.sampler[l])), cfg.settings, rng);
+        if (std::memcmp(q.data(), twin.data() + (static_cast<size_t>(l) * cfg.n_shares + k) * pairs, q.size() * sizeof(double)) != 0) {
+          std::printf("MISMATCH: the weighting host twin's final Q of learner %d, share %zu differs from CqlLearner's\n", l, k);
+          return 1;
+        }
+      }
+    std::printf("\noffline.weighting host twin (the CUDA engine's code) = CqlLearner's final Q bit for bit; defaults, %u runs x 6 shares, one core, best of 3:\n",
+                runs);
+    for (int l = 0; l < cfg.n_learners; ++l) {  // each learner alone: a config of one learner
+      WeightingBatchConfig one = cfg;
+      one.n_learners = 1;
+      one.sampler[0] = cfg.sampler[l];
+      double best = 0.0;
+      for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        run_weighting_batch_host(one, batch.value().pool, 3, 0, runs, &twin);
+        best = std::max(best, static_cast<double>(one.settings.updates) * one.n_shares * runs / seconds_since(t0));
+      }
+      double cpu_best = 0.0;  // the CPU engine's CqlLearner on the same datasets, for the ratio
+      for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        for (uint32_t r = 0; r < runs; ++r) {
+          const WeightingRun& wr = *batch.value().runs[r];
+          for (size_t k = 0; k < wr.shares(); ++k) {
+            klab::Rng rng(3, r, kWeightingCqlStream + static_cast<uint32_t>(k));
+            train_cql(wr.world().mdp, wr.dataset(k), wr.probabilities(k, static_cast<Sampler>(one.sampler[0])), one.settings, rng);
+          }
+        }
+        cpu_best = std::max(cpu_best, static_cast<double>(one.settings.updates) * one.n_shares * runs / seconds_since(t0));
+      }
+      std::printf("  %-13s %.3g CQL updates/s (S·A = %zu); CqlLearner in the same run %.3g\n", e.p().methods[static_cast<size_t>(l)].c_str(), best, pairs,
+                  cpu_best);
     }
   }
 

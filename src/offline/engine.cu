@@ -1,5 +1,6 @@
 // The offline chapter's CUDA engines: offline.edge_of_reach's learners here, offline.dice's value
-// learners in the second half of the file (dice_kernel, run_dice_cuda).
+// learners in the second part of the file (dice_kernel, run_dice_cuda), offline.weighting's CQL
+// learners in the third (weighting_kernel, run_weighting_cuda).
 //
 // The CUDA engine of offline.edge_of_reach's learners (mopo, ravl, full_horizon): one GPU thread
 // per (run, learner), each calling edge_learner_run (engine.hpp), i.e. the same KLAB_INLINE
@@ -31,6 +32,7 @@
 #include "cuda/cuda_job.hpp"
 #include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
+#include "offline/weighting_engine.hpp"
 
 namespace klab::offline {
 namespace {
@@ -235,6 +237,107 @@ Status run_dice_cuda(const DiceBatchConfig& cfg, const DiceWorldPool& pool, uint
       if (cfg.learns[s]) steps += cfg.steps, transitions += static_cast<double>(cfg.steps) * cfg.settings[s].batch;
     stats->steps = steps * runs;
     stats->transitions = transitions * runs;
+  }
+  return {};
+}
+
+// ---- offline.weighting: the tabular CQL learners (cql_uniform, cql_rw, cql_aw), one GPU thread per (run, share, learner) ----
+// Each thread calls weighting_learner_run (weighting_engine.hpp), i.e. the same KLAB_INLINE draws by
+// inversion and CQL(H) updates (weighting_core.hpp) as the CPU engine's CqlLearner; the kernel hands
+// back the final Q, the host forms the greedy policies and evaluates them exactly, and does behaviour
+// cloning (weighting_cuda.cpp). Threads are learner-major, then run, then share (a warp runs one
+// sampler's learner on the shares of a few runs: the same loop of `updates` updates; the binary
+// search's depth and the visited states differ). A thread's Q (SA doubles, written in place in the
+// output) and its softmax scratch (the largest action count) are slices of device arrays; the worlds'
+// pair ranges, the datasets and their cumulative draw probabilities sit once in device memory
+// (read-only). At the defaults (four rooms, SA = 416) a thread needs 3.4 kB; an update is a binary
+// search over ≈ 6,000 cumulative sums (≈ 13 dependent loads), two scattered reads of Q rows and one
+// exp per action: latency-bound, so the throughput rises with the threads in flight.
+
+namespace {
+
+constexpr int kWeightingThreadsPerBlock = 128;
+
+__global__ void __launch_bounds__(kWeightingThreadsPerBlock)
+    weighting_kernel(const WeightingBatchConfig* __restrict__ cfg, WeightingPoolView pool, const WeightingDataset* __restrict__ datasets,
+                     uint64_t seed, uint32_t first_run, uint32_t chunk_offset, uint32_t runs, size_t max_pairs, size_t max_actions,
+                     double* __restrict__ soft, double* __restrict__ out) {
+  const WeightingBatchConfig& c = *cfg;
+  const uint32_t shares = static_cast<uint32_t>(c.n_shares), per_learner = runs * shares;
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // learner-major: item = (learner·runs + run)·shares + share
+  if (item >= per_learner * static_cast<uint32_t>(c.n_learners)) return;
+  const uint32_t learner = item / per_learner, r = item % per_learner / shares, k = item % shares;
+  const uint32_t run = chunk_offset + r;
+  weighting_learner_run(c, pool, datasets[static_cast<size_t>(run) * shares + k], static_cast<int>(learner), static_cast<int>(k), seed, first_run + run,
+                        soft + item * max_actions, out + ((static_cast<size_t>(r) * c.n_learners + learner) * shares + k) * max_pairs);
+}
+
+}  // namespace
+
+Status run_weighting_cuda(const WeightingBatchConfig& cfg, const WeightingPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                          const std::function<void(const WeightingChunk&)>& consume, WeightingCudaStats* stats) {
+  if (cfg.n_learners < 1 || cfg.n_learners > kMaxWeightingLearners || cfg.n_shares < 1)
+    return Status::error("offline.weighting CUDA engine: 1 to " + std::to_string(kMaxWeightingLearners) + " CQL learners and at least one share are needed");
+  if (runs == 0) return {};
+  if (pool.datasets.size() != static_cast<size_t>(runs) * cfg.n_shares || pool.worlds.empty())
+    return Status::error("offline.weighting CUDA engine: the pool does not hold these runs");
+  const auto wall_start = std::chrono::steady_clock::now();
+  KernelFit fit;
+  if (Status s = fit_kernel(weighting_kernel, kWeightingThreadsPerBlock, "offline.weighting", &fit); !s.ok()) return s;
+
+  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of Q tables and scratch allow.
+  const size_t per_run = static_cast<size_t>(cfg.n_learners) * cfg.n_shares;  // threads a run
+  const size_t max_pairs = static_cast<size_t>(pool.max_pairs()), max_actions = static_cast<size_t>(pool.max_actions());
+  const size_t bytes_per_item = (max_pairs + max_actions) * sizeof(double);
+  size_t capacity = 0;
+  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
+  const size_t items = capacity * per_run;
+  // One buffer: config | worlds | ints | reals | transitions | datasets | scratch | Q tables.
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(WeightingBatchConfig)), worlds_at = plan.place(pool.worlds.size() * sizeof(WeightingWorld));
+  const size_t ints_at = plan.place(pool.ints.size() * sizeof(int)), reals_at = plan.place(pool.reals.size() * sizeof(double));
+  const size_t data_at = plan.place(pool.transitions.size() * sizeof(Transition)), datasets_at = plan.place(pool.datasets.size() * sizeof(WeightingDataset));
+  const size_t soft_at = plan.place(items * max_actions * sizeof(double)), out_at = plan.place(items * max_pairs * sizeof(double));
+  const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
+
+  CudaJob job;
+  if (Status s = job.open(plan.bytes, std::to_string(items) + " CQL learners"); !s.ok()) return s;
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(WeightingBatchConfig)));
+  KLAB_CUDA_TRY(job.upload(worlds_at, pool.worlds.data(), pool.worlds.size() * sizeof(WeightingWorld)));
+  KLAB_CUDA_TRY(job.upload(ints_at, pool.ints.data(), pool.ints.size() * sizeof(int)));
+  if (!pool.reals.empty()) KLAB_CUDA_TRY(job.upload(reals_at, pool.reals.data(), pool.reals.size() * sizeof(double)));
+  if (!pool.transitions.empty()) KLAB_CUDA_TRY(job.upload(data_at, pool.transitions.data(), pool.transitions.size() * sizeof(Transition)));
+  KLAB_CUDA_TRY(job.upload(datasets_at, pool.datasets.data(), pool.datasets.size() * sizeof(WeightingDataset)));
+  const WeightingBatchConfig* device_cfg = reinterpret_cast<const WeightingBatchConfig*>(job.device + cfg_at);
+  const WeightingPoolView view{reinterpret_cast<const WeightingWorld*>(job.device + worlds_at), reinterpret_cast<const int*>(job.device + ints_at),
+                               reinterpret_cast<const double*>(job.device + reals_at), reinterpret_cast<const Transition*>(job.device + data_at)};
+  const WeightingDataset* datasets = reinterpret_cast<const WeightingDataset*>(job.device + datasets_at);
+  double* soft = reinterpret_cast<double*>(job.device + soft_at);
+  double* out = reinterpret_cast<double*>(job.device + out_at);
+
+  std::vector<double> host(items * max_pairs);
+  double kernel_seconds = 0.0;
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, out, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        weighting_kernel<<<(threads + kWeightingThreadsPerBlock - 1) / kWeightingThreadsPerBlock, kWeightingThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, view, datasets, seed, first_run, chunk_first - first_run, n, max_pairs, max_actions, soft, out);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t) {
+        WeightingChunk chunk;
+        chunk.first_run = chunk_first;
+        chunk.runs = n;
+        chunk.q = host.data();
+        consume(chunk);
+      },
+      &kernel_seconds, max_pairs);
+  if (!run.ok()) return run;
+  if (stats) {
+    record_job(fit, kWeightingThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
+    stats->table_bytes = items * bytes_per_item;
+    size_t non_empty = 0;
+    for (const WeightingDataset& d : pool.datasets) non_empty += d.size > 0 ? 1 : 0;
+    stats->updates = static_cast<double>(non_empty) * cfg.n_learners * cfg.settings.updates;
   }
   return {};
 }

@@ -1,9 +1,11 @@
-// The host twins of the offline chapter's CUDA engines (offline.edge_of_reach's edge_learner_run and
-// offline.dice's dice_learner_run on this CPU, run after run) and the collecting wrappers of their chunks.
+// The host twins of the offline chapter's CUDA engines (offline.edge_of_reach's edge_learner_run,
+// offline.dice's dice_learner_run and offline.weighting's weighting_learner_run on this CPU, run after
+// run) and the collecting wrappers of their chunks.
 #include <algorithm>
 
 #include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
+#include "offline/weighting_engine.hpp"
 
 namespace klab::offline {
 
@@ -45,6 +47,28 @@ Status run_dice_batch_cuda(const DiceBatchConfig& cfg, const DiceWorldPool& pool
   out->assign(runs * per_run, 0.0);
   return run_dice_cuda(cfg, pool, seed, first_run, runs, [&](const DiceChunk& chunk) {
     std::copy(chunk.snapshot, chunk.snapshot + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
+  }, stats);
+}
+
+void run_weighting_batch_host(const WeightingBatchConfig& cfg, const WeightingPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                              std::vector<double>* out) {
+  const size_t pairs = static_cast<size_t>(pool.max_pairs()), shares = static_cast<size_t>(cfg.n_shares);
+  out->assign(runs * static_cast<size_t>(cfg.n_learners) * shares * pairs, 0.0);
+  std::vector<double> soft(static_cast<size_t>(pool.max_actions()));
+  const WeightingPoolView view = pool.view();
+  for (uint32_t r = 0; r < runs; ++r)
+    for (int l = 0; l < cfg.n_learners; ++l)
+      for (size_t k = 0; k < shares; ++k)
+        weighting_learner_run(cfg, view, pool.datasets[r * shares + k], l, static_cast<int>(k), seed, first_run + r, soft.data(),
+                              out->data() + ((r * static_cast<size_t>(cfg.n_learners) + static_cast<size_t>(l)) * shares + k) * pairs);
+}
+
+Status run_weighting_batch_cuda(const WeightingBatchConfig& cfg, const WeightingPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
+                                std::vector<double>* out, WeightingCudaStats* stats) {
+  const size_t per_run = static_cast<size_t>(cfg.n_learners) * cfg.n_shares * pool.max_pairs();
+  out->assign(runs * per_run, 0.0);
+  return run_weighting_cuda(cfg, pool, seed, first_run, runs, [&](const WeightingChunk& chunk) {
+    std::copy(chunk.q, chunk.q + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
   }, stats);
 }
 

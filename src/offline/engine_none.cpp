@@ -1,6 +1,7 @@
-// Builds without nvcc: the CUDA engines of offline.edge_of_reach and offline.dice are absent and say so.
+// Builds without nvcc: the CUDA engines of offline.edge_of_reach, offline.dice and offline.weighting are absent and say so.
 #include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
+#include "offline/weighting_engine.hpp"
 
 namespace klab::offline {
 
@@ -11,6 +12,11 @@ Status run_edge_cuda(const EdgeBatchConfig&, const EdgeWorldPool&, uint64_t, uin
 
 Status run_dice_cuda(const DiceBatchConfig&, const DiceWorldPool&, uint64_t, uint32_t, uint32_t, const std::function<void(const DiceChunk&)>&,
                      DiceCudaStats*) {
+  return Status::error("this klab was built without CUDA (nvcc was not found when it was configured)");
+}
+
+Status run_weighting_cuda(const WeightingBatchConfig&, const WeightingPool&, uint64_t, uint32_t, uint32_t, const std::function<void(const WeightingChunk&)>&,
+                          WeightingCudaStats*) {
   return Status::error("this klab was built without CUDA (nvcc was not found when it was configured)");
 }
 

@@ -53,47 +53,30 @@ std::vector<double> weighted_behaviour_cloning(const mdp::Mdp& m, const Dataset&
   return pi;
 }
 
-CqlLearner::CqlLearner(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s)
-    : m_(&m), d_(&d), s_(s), cumulative_(p.size()), q_(static_cast<size_t>(m.pairs()), 0.0) {
+std::vector<double> cumulative_probabilities(const std::vector<double>& p) {
+  std::vector<double> cumulative(p.size());
   double c = 0.0;
-  for (size_t i = 0; i < p.size(); ++i) cumulative_[i] = c += p[i];
+  for (size_t i = 0; i < p.size(); ++i) cumulative[i] = c += p[i];
+  return cumulative;
 }
 
-void CqlLearner::train(int updates, Rng& rng) {
-  const mdp::Mdp& m = *m_;
-  std::vector<double>& q = q_;
-  const double c = cumulative_.empty() ? 0.0 : cumulative_.back();
-  for (int u = 0; u < updates; ++u) {
-    const double x = rng.uniform() * c;
-    const size_t k = std::min(cumulative_.size() - 1, static_cast<size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin()));
-    const Transition& t = d_->transitions[k];
-    double next = 0.0;
-    if (!t.terminal) {
-      next = q[m.first_pair[t.next]];
-      for (int j = m.first_pair[t.next] + 1; j < m.first_pair[t.next + 1]; ++j) next = std::max(next, q[j]);
-    }
-    const double td = t.reward + m.discount * next - q[t.pair];
-    // CQL(H): the gradient of log Σ_b exp Q(s, b) − Q(s, a) is softmax(Q(s, ·)) − 1[b = a].
-    const int begin = m.first_pair[t.state], end = m.first_pair[t.state + 1];
-    double top = q[begin];
-    for (int j = begin + 1; j < end; ++j) top = std::max(top, q[j]);
-    soft_.assign(static_cast<size_t>(end - begin), 0.0);
-    double z = 0.0;
-    for (int j = begin; j < end; ++j) z += soft_[j - begin] = std::exp(q[j] - top);
-    q[t.pair] += s_.step_size * td;
-    for (int j = begin; j < end; ++j) q[j] -= s_.step_size * s_.weight * (soft_[j - begin] / z - (j == t.pair ? 1.0 : 0.0));
-  }
-}
-
-std::vector<int> CqlLearner::greedy() const {
-  std::vector<int> actions(static_cast<size_t>(m_->states));
-  for (int st = 0; st < m_->states; ++st) {
-    int best = m_->first_pair[st];
-    for (int i = best + 1; i < m_->first_pair[st + 1]; ++i)
-      if (q_[i] > q_[best]) best = i;
-    actions[st] = best - m_->first_pair[st];
+std::vector<int> cql_greedy(const mdp::Mdp& m, const double* q) {
+  std::vector<int> actions(static_cast<size_t>(m.states));
+  for (int st = 0; st < m.states; ++st) {
+    int best = m.first_pair[st];
+    for (int i = best + 1; i < m.first_pair[st + 1]; ++i)
+      if (q[i] > q[best]) best = i;
+    actions[st] = best - m.first_pair[st];
   }
   return actions;
+}
+
+CqlLearner::CqlLearner(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s)
+    : m_(&m), d_(&d), s_(s), cumulative_(cumulative_probabilities(p)), q_(static_cast<size_t>(m.pairs()), 0.0), soft_(static_cast<size_t>(m.max_actions())) {}
+
+void CqlLearner::train(int updates, Rng& rng) {
+  const CqlWorld w{m_->first_pair.data(), m_->discount, d_->transitions.data(), cumulative_.data(), static_cast<uint32_t>(cumulative_.size())};
+  cql_train(w, s_, updates, q_.data(), soft_.data(), rng);
 }
 
 std::vector<double> train_cql(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s, Rng& rng) {

@@ -18,6 +18,7 @@
 
 #include "core/rng.hpp"
 #include "offline/dataset.hpp"
+#include "offline/weighting_core.hpp"
 
 namespace klab::offline {
 
@@ -29,14 +30,16 @@ std::vector<double> transition_probabilities(const Dataset& d, Sampler sampler, 
 // Behaviour cloning under the sampling probabilities: π(a|s) (SA), uniform where no transition starts.
 std::vector<double> weighted_behaviour_cloning(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p);
 
-struct CqlSettings {
-  int updates = 20000;
-  double step_size = 0.3;  // α_Q
-  double weight = 1.0;     // c
-};
+// The running sums C_k = p_0 + … + p_k (N) that a CQL learner draws from (weighting_core.hpp).
+std::vector<double> cumulative_probabilities(const std::vector<double>& p);
+
+// argmax_a Q(s, a) of q (SA), the first among ties (S).
+std::vector<int> cql_greedy(const mdp::Mdp& m, const double* q);
+
 // Tabular CQL(H) trained in chunks of updates (the live view steps it; train_cql runs it at once): Q
-// from 0, each update on a transition drawn with probabilities p by inversion of their cumulative sum.
-// Refers to m and d, which must outlive it.
+// from 0, each update on a transition drawn with probabilities p by inversion of their cumulative sum
+// (cql_update, weighting_core.hpp: the code the CUDA engine runs). Refers to m and d (non-empty),
+// which must outlive it.
 class CqlLearner {
  public:
   CqlLearner(const mdp::Mdp& m, const Dataset& d, const std::vector<double>& p, const CqlSettings& s);
@@ -44,7 +47,7 @@ class CqlLearner {
   void train(int updates, Rng& rng);
   const std::vector<double>& values() const { return q_; }  // Q (SA)
   // argmax_a Q(s, a), the first among ties (S).
-  std::vector<int> greedy() const;
+  std::vector<int> greedy() const { return cql_greedy(*m_, q_.data()); }
 
  private:
   const mdp::Mdp* m_;

@@ -15,7 +15,7 @@ namespace {
 
 // [SECTION] params
 
-constexpr uint32_t kDataStream = 0x8A0, kCqlStream = 0x8B0;
+constexpr uint32_t kDataStream = 0x8A0;
 enum class Learner { Bc, Cql };
 
 const std::vector<std::string>& method_labels() {
@@ -78,6 +78,9 @@ const std::vector<std::string>& weighting_method_ids() {
   return ids;
 }
 
+bool weighting_method_trains(const std::string& id) { return method_of(id).learner == Learner::Cql; }
+Sampler weighting_method_sampler(const std::string& id) { return method_of(id).sampler; }
+
 WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run)
     : world_(std::move(world)), ids_(p.methods), updates_done_(p.shares.size(), 0), updates_total_(p.updates) {
   const mdp::Mdp& m = world_->mdp;
@@ -108,7 +111,7 @@ WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::
       const MethodSpec ms = method_of(id);
       if (ms.learner != Learner::Cql || datasets_[k].size() == 0) continue;
       // The same draws u for every sampler of a share.
-      cql_[k].back().emplace(CqlSlot{CqlLearner(m, datasets_[k], probabilities(k, ms.sampler), cs), Rng(seed, run, kCqlStream + static_cast<uint32_t>(k))});
+      cql_[k].back().emplace(CqlSlot{CqlLearner(m, datasets_[k], probabilities(k, ms.sampler), cs), Rng(seed, run, kWeightingCqlStream + static_cast<uint32_t>(k))});
     }
 }
 
@@ -119,14 +122,20 @@ void WeightingRun::train(size_t share, int updates) {
   updates_done_[share] += n;
 }
 
-bool WeightingRun::trains(size_t i) const { return method_of(ids_[i]).learner == Learner::Cql; }
+bool WeightingRun::trains(size_t i) const { return weighting_method_trains(ids_[i]); }
 
 double WeightingRun::normalised_return(size_t share, size_t i) const {
   const mdp::Mdp& m = world_->mdp;
   if (datasets_[share].size() == 0) return kWeightingNan;
   const MethodSpec ms = method_of(ids_[i]);
-  const mdp::Policy pi = ms.learner == Learner::Bc ? weighted_behaviour_cloning(m, datasets_[share], probabilities(share, ms.sampler))
-                                                   : mdp::deterministic_policy(m, cql_[share][i]->learner.greedy());
+  return ms.learner == Learner::Bc ? policy_return(weighted_behaviour_cloning(m, datasets_[share], probabilities(share, ms.sampler)))
+                                   : greedy_return(cql_[share][i]->learner.values().data());
+}
+
+double WeightingRun::greedy_return(const double* q) const { return policy_return(mdp::deterministic_policy(world_->mdp, cql_greedy(world_->mdp, q))); }
+
+double WeightingRun::policy_return(const mdp::Policy& pi) const {
+  const mdp::Mdp& m = world_->mdp;
   const Eigen::VectorXd v = mdp::evaluate(m, pi, m.reward);
   double total = 0.0, optimal = 0.0;
   for (int s = 0; s < m.states; ++s)
@@ -144,15 +153,20 @@ void WeightingExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, Run
   Expected<std::shared_ptr<const mdp::World>> w = world(seed, run);
   if (!w.ok()) return;
   WeightingRun r(p(), w.value(), seed, run);
+  for (size_t k = 0; k < r.shares(); ++k)
+    if (r.dataset(k).size() != 0) r.train(k, p().updates);
+  record(r, [&](size_t k, size_t s) { return r.normalised_return(k, s); }, out);
+}
+
+void WeightingExperiment::record(const WeightingRun& r, const std::function<double(size_t, size_t)>& ret, RunRecord& out) const {
   std::vector<double> sum(p().methods.size(), 0.0);
   for (size_t k = 0; k < r.shares(); ++k) {
     if (r.dataset(k).size() == 0) continue;
-    r.train(k, p().updates);
     for (size_t s = 0; s < r.methods(); ++s) {
-      const double ret = r.normalised_return(k, s);
-      out.curve(s, kCurveReturn, k, ret);
-      sum[s] += ret;
-      if (k == 0) out.final(s, kFinalReturnLowest, ret);
+      const double v = ret(k, s);
+      out.curve(s, kCurveReturn, k, v);
+      sum[s] += v;
+      if (k == 0) out.final(s, kFinalReturnLowest, v);
     }
   }
   for (size_t s = 0; s < p().methods.size(); ++s) out.final(s, kFinalReturnMean, sum[s] / static_cast<double>(p().shares.size()));

@@ -5,6 +5,7 @@
 // Tachet des Combes, Laroche, ICLR 2023.
 #pragma once
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,11 @@ struct WeightingParams {
 };
 
 const std::vector<std::string>& weighting_method_ids();
+// Method `id` learns (a cql_* method) or clones (bc_*); the way its transitions are drawn.
+bool weighting_method_trains(const std::string& id);
+Sampler weighting_method_sampler(const std::string& id);
+// CQL's draws on share k of a run come from (seed, run, kWeightingCqlStream + k).
+constexpr uint32_t kWeightingCqlStream = 0x8B0;
 
 // One run: the world, one mixed dataset per expert share, and every method's learner on each, the CQL
 // learners of a share trained together in chunks of updates (the Experiment's runs train each share at
@@ -60,8 +66,12 @@ class WeightingRun {
   // Method i's current policy on dataset `share`, evaluated exactly: mean V^π(s) / mean V*(s) over the
   // non-absorbing states (the data's starts). NaN when the dataset is empty.
   double normalised_return(size_t share, size_t i) const;
+  // The same for the greedy policy of a CQL learner's values q (SA) (the CUDA engine's, weighting_cuda.cpp).
+  double greedy_return(const double* q) const;
 
  private:
+  double policy_return(const mdp::Policy& pi) const;  // mean V^π / mean V* over the non-absorbing states
+
   std::shared_ptr<const mdp::World> world_;
   mdp::Optimum optimum_;
   std::vector<char> absorbing_;
@@ -85,6 +95,14 @@ class WeightingExperiment final : public ExperimentOf<WeightingParams, Weighting
   plot::Figure figure(const BatchResult& result) const override;
 
   Expected<std::shared_ptr<const mdp::World>> world(uint64_t seed, uint32_t run) const;
+  // A run's record from its WeightingRun r (datasets and optimum) and each (share, method)'s return
+  // ret(share, method), shares with an empty dataset skipped: what run() writes after training.
+  void record(const WeightingRun& r, const std::function<double(size_t share, size_t method)>& ret, RunRecord& out) const;
+
+  // The CUDA engine (weighting_engine.hpp, weighting_cuda.cpp): the CQL learners on the GPU; the
+  // datasets, behaviour cloning and the exact evaluations on this CPU.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const override;
 
  private:
   mdp::WorldCache cache_;

@@ -18,7 +18,6 @@
 //      printed (not asserted).
 // `--quick`: part 1 on fewer runs and steps (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -27,6 +26,7 @@
 #include "both_engines.hpp"
 #include "gpu_gate.hpp"
 #include "launch_report.hpp"
+#include "learner_compare.hpp"
 #include "offline/dice_cuda.hpp"
 #include "offline/dice_engine.hpp"
 #include "strict_fp.hpp"
@@ -37,18 +37,7 @@ using namespace klab::offline;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 using klab::test::kStrict;
-
-bool few_enough(size_t differing, size_t learners) { return kStrict ? differing == 0 : differing * 100 <= learners; }
-
-// Learner i's snapshots (n values each) in both outcomes.
-bool same_learner(const double* gpu, const double* cpu, size_t n) {
-  if (kStrict) return std::memcmp(gpu, cpu, n * sizeof(double)) == 0;
-  double scale = 0.0;
-  for (size_t k = 0; k < n; ++k) scale = std::fmax(scale, std::fabs(cpu[k]));
-  for (size_t k = 0; k < n; ++k)
-    if (!(gpu[k] == cpu[k] || std::fabs(gpu[k] - cpu[k]) <= 1e-6 * (1.0 + scale))) return false;
-  return true;
-}
+using klab::test::same_learner;
 
 struct Batch {
   DiceExperiment e;
@@ -95,7 +84,7 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
   if (!s.ok()) return std::printf("FAIL: %s: %s\n", name, s.message().c_str()), false;
   run_dice_batch_host(b.cfg, b.data.pool, 17, 3, runs, &cpu);
   const size_t learners = b.learners(runs), differing = differing_learners(b, gpu.data(), cpu.data(), runs);
-  const bool ok = few_enough(differing, learners);
+  const bool ok = klab::test::few_enough_learners(differing, learners);
   std::printf("  %-48s %u runs, %zu learners: %zu differ from the host twin  %s\n", name, runs, learners, differing, ok ? "ok" : "FAIL");
   return ok;
 }
