@@ -34,9 +34,13 @@ Status run_blocks_on_host_threads(const RunLayout& layout, uint32_t runs, uint32
         errors[i] = run_one(engine, first + i, &records[i]);
       }
     };
-    std::vector<std::thread> pool;
-    for (uint32_t t = 0; t < std::min(threads, count); ++t) pool.emplace_back(work, engines[t].get());
-    for (std::thread& t : pool) t.join();
+    if (std::min(threads, count) == 1) {
+      work(engines[0].get());  // on this thread (the only one in a wasm build without pthreads)
+    } else {
+      std::vector<std::thread> pool;
+      for (uint32_t t = 0; t < std::min(threads, count); ++t) pool.emplace_back(work, engines[t].get());
+      for (std::thread& t : pool) t.join();
+    }
     SlotStats block(layout);
     for (uint32_t i = 0; i < count; ++i) {
       if (!errors[i].ok()) return errors[i];

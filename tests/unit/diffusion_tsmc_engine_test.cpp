@@ -6,8 +6,9 @@
 //   2. the phases computed particle by particle in another order and in separately started parts (as
 //      GPU threads are) give run_smc's results bit for bit, with every option (twists, look-ahead
 //      potentials, the decoupled proposal, resampling, paths, film);
-//   3. the host twin of the CUDA path (run_tsmc_blocks with HostSmcBackend: runs on host threads,
-//      blocks added in run order) gives the CPU BatchJob's statistics bit for bit.
+//   3. the host twin of the CUDA path (run_tsmc_blocks with HostSmcBackend: runs on host threads, or
+//      on the calling thread under a one-thread limit; blocks added in run order) gives the CPU
+//      BatchJob's statistics bit for bit.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -140,19 +141,25 @@ TEST_CASE("diffusion.tsmc engine: the host twin of the CUDA path gives the CPU B
   TsmcExperiment e;
   REQUIRE(e.params().set_texts({{"particles", "40"}, {"steps", "5"}, {"iterations", "2"}, {"kde_grid", "16"}}).ok());
   const uint32_t runs = 18;  // two blocks, the second partial
-  std::vector<klab::SlotStats> blocks;
-  REQUIRE(run_tsmc_blocks(e, 3, runs, 0, klab::block_count(runs), [] { return std::make_unique<HostSmcBackend>(); }, &blocks).ok());
-  klab::SlotStats twin(e.layout());
-  for (const klab::SlotStats& b : blocks) twin.merge(b);
   klab::BatchJob job(e.clone(), 3, runs);
   job.run_all(2);
   const klab::BatchResult cpu = job.result();
-  const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
-  size_t differ = 0;
-  for (size_t i = 0; i < cpu.stats.curves.size(); ++i)
-    differ += same(twin.curves[i].mean(), cpu.stats.curves[i].mean()) && same(twin.curves[i].sem(), cpu.stats.curves[i].sem()) ? 0 : 1;
-  for (size_t i = 0; i < cpu.stats.finals.size(); ++i)
-    differ += same(twin.finals[i].mean(), cpu.stats.finals[i].mean()) && same(twin.finals[i].sem(), cpu.stats.finals[i].sem()) ? 0 : 1;
-  CHECK(differ == 0);
-  CHECK(cpu.stats.finals.size() > 0);
+  REQUIRE(cpu.stats.finals.size() > 0);
+  const auto same = [](const klab::RunningStat& a, const klab::RunningStat& b) {
+    const double m[2] = {a.mean(), a.sem()}, n[2] = {b.mean(), b.sem()};
+    return std::memcmp(m, n, sizeof m) == 0;
+  };
+  for (int threads : {0, 1}) {  // all cores (host threads), and one (the blocks' runs on the calling thread)
+    CAPTURE(threads);
+    const klab::ScopedThreadLimit limit(threads);
+    std::vector<klab::SlotStats> blocks;
+    REQUIRE(run_tsmc_blocks(e, 3, runs, 0, klab::block_count(runs), [] { return std::make_unique<HostSmcBackend>(); }, &blocks).ok());
+    CHECK(blocks.size() == 2);
+    klab::SlotStats twin(e.layout());
+    for (const klab::SlotStats& b : blocks) twin.merge(b);
+    size_t differ = 0;
+    for (size_t i = 0; i < cpu.stats.curves.size(); ++i) differ += same(twin.curves[i], cpu.stats.curves[i]) ? 0 : 1;
+    for (size_t i = 0; i < cpu.stats.finals.size(); ++i) differ += same(twin.finals[i], cpu.stats.finals[i]) ? 0 : 1;
+    CHECK(differ == 0);
+  }
 }
