@@ -1,5 +1,5 @@
 // One particle of an SMC step of diffusion.tsmc (tsmc.hpp: the equations), shared verbatim by the
-// CPU engine (tsmc.cpp: HostSmcBackend, one particle after another) and the CUDA engine
+// CPU engine (smc_backend.cpp: HostSmcBackend, one particle after another) and the CUDA engine
 // (tsmc_engine.cu, one GPU thread per particle). Everything that depends only on the step (the
 // DDPM posterior's coefficients, the twists, the proposal's precision, p_t's K terms) is computed
 // once on the host into an SmcPlan (make_smc_plan, tsmc.cpp); a particle reads it.
