@@ -42,6 +42,11 @@ const std::vector<EngineCase> kEngines = {
      64, 16,
      "16-component moons, DPM-Solver++ 2M at 300 and 1000 NFE + the 1200-NFE reference, 2e4 particles per run; estimate on an "
      "H100: 1-2e10 particle-score evaluations/s in the kernels, 3e9-1e10 end to end (host metrics overlap; src/diffusion/README.md, CUDA)"},
+    {"diffusion.tsmc", {{"particles", "100000"}, {"iterations", "3"}}, 32, 10,
+     "rare mode, N = 10^5, K = 25, I = 3, the five methods (the baselines' runs hold 4·10^5 particles), a score evaluation = one "
+     "particle-step; estimate on an H200: 3e8-1e9 particle-steps/s end to end (16 runs at a time on 16 host threads, each bounded by "
+     "its host work: ESS, systematic resampling, the paths for the projection, the KDE metrics, ~10-30 ns a particle-step), against "
+     "~1e8/s for the CPU engine on 16 cores (~170 ns a particle-step on one core): 3-10x (src/diffusion/README.md, CUDA)"},
     {"blackbox.es", {}, 20000, 320,
      "the defaults (4 strategies x n = 20, 40, 80, 160, budget 30 n^2), a landscape = one strategy at one n of a run; estimate "
      "on an H100/H200: 3e4-3e5 landscapes/s, 1e9-1e10 fitness evaluations/s (~300 instructions per evaluation, warps "

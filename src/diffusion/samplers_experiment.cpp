@@ -1,14 +1,13 @@
 #include "diffusion/samplers_experiment.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
 
 #include "core/batch.hpp"
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "diffusion/engine.hpp"
+#include "diffusion/host_thread_runs.hpp"
 #include "diffusion/mixture_text.hpp"
 
 namespace klab::diffusion {
@@ -298,41 +297,19 @@ std::shared_ptr<const GaussianPaths> SamplersExperiment::paths() const {
 
 Status SamplersExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
                                            std::vector<SlotStats>* blocks) const {
-  const RunLayout layout = this->layout();
-  // Runs go to host threads, each with its own GPU engine (device buffers and stream, kept from
-  // cell to cell): a thread's kernels run while the others measure their particles on the host.
-  // A block of kBlockRuns runs at a time; its records are then pushed in run order, exactly like
-  // run_block.
-  const uint32_t threads = std::max(1u, std::min({static_cast<uint32_t>(default_thread_count()), kBlockRuns, runs}));
+  // Each host thread's engine keeps its device buffers from cell to cell; a thread's kernels run while
+  // the others measure their particles on the host.
   const std::shared_ptr<const GaussianPaths> paths = this->paths();
-  std::vector<std::unique_ptr<CudaParticleEngine>> engines;
-  for (uint32_t t = 0; t < threads; ++t) engines.push_back(std::make_unique<CudaParticleEngine>());
-  std::vector<RunRecord> records(kBlockRuns, RunRecord(layout));
-  std::vector<Status> errors(kBlockRuns);
-  for (uint32_t b = first_block; b < end_block; ++b) {
-    const uint32_t first = b * kBlockRuns, count = std::min(kBlockRuns, runs - first);
-    std::atomic<uint32_t> next{0};
-    auto work = [&](CudaParticleEngine* gpu) {
-      const ParticleEngine engine = [gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
-                                          Particles* out) { return gpu->sample(plan, s, r, prior_stream, noise_stream, out); };
-      for (uint32_t i = next++; i < count; i = next++) {
-        records[i].clear();
-        SamplersCursor cursor(p(), seed, first + i, &records[i], engine, paths);
+  return run_blocks_on_host_threads(
+      layout(), runs, first_block, end_block, [] { return std::make_unique<CudaParticleEngine>(); },
+      [&](CudaParticleEngine* gpu, uint32_t run, RunRecord* record) {
+        const ParticleEngine engine = [gpu](const SolverPlan& plan, uint64_t s, uint32_t r, uint32_t prior_stream, uint32_t noise_stream,
+                                            Particles* out) { return gpu->sample(plan, s, r, prior_stream, noise_stream, out); };
+        SamplersCursor cursor(p(), seed, run, record, engine, paths);
         cursor.step(kInf);
-        errors[i] = cursor.status();
-      }
-    };
-    std::vector<std::thread> pool;
-    for (uint32_t t = 0; t < std::min(threads, count); ++t) pool.emplace_back(work, engines[t].get());
-    for (std::thread& t : pool) t.join();
-    SlotStats block(layout);
-    for (uint32_t i = 0; i < count; ++i) {
-      if (!errors[i].ok()) return errors[i];
-      block.add(records[i]);
-    }
-    blocks->push_back(std::move(block));
-  }
-  return {};
+        return cursor.status();
+      },
+      blocks);
 }
 
 // [SECTION] layout

@@ -5,6 +5,7 @@
 //     w'_k ∝ w_k N(c; μ_k, Σ_k + (β/a) I).
 // Its density is drawn and the samplers' KL is measured against it (diffusion.tsmc).
 #pragma once
+#include "core/portable.hpp"
 #include "diffusion/mixture2d.hpp"
 
 namespace klab::diffusion {
@@ -12,7 +13,7 @@ namespace klab::diffusion {
 struct QuadraticReward {
   double cx = 0.0, cy = 2.0;  // centre c
   double a = 1.0;             // curvature (> 0)
-  double operator()(double x, double y) const { return -0.5 * a * ((x - cx) * (x - cx) + (y - cy) * (y - cy)); }
+  KLAB_HD double operator()(double x, double y) const { return -0.5 * a * ((x - cx) * (x - cx) + (y - cy) * (y - cy)); }
 };
 
 Mixture tilted_mixture(const Mixture& m, const QuadraticReward& r, double beta);

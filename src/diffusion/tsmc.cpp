@@ -69,110 +69,125 @@ std::vector<size_t> systematic(const std::vector<double>& log_w, size_t m, Rng& 
   return idx;
 }
 
-template <class T>
-void gather(std::vector<T>& v, const std::vector<size_t>& idx) {
-  std::vector<T> out(idx.size());
-  for (size_t i = 0; i < idx.size(); ++i) out[i] = v[idx[i]];
-  v.swap(out);
-}
-
-double log_twist(const Twist& t, double x, double y) { return -0.5 * t.lambda * (x * x + y * y) + t.bx * x + t.by * y; }
-
 }  // namespace
 
-SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, Rng& rng) {
-  const size_t n = o.particles;
+SmcPlan make_smc_plan(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o) {
   const int steps = p.steps();
   const NoiseSchedule& s = p.schedule;
+  const bool twisted = o.potentials == Potentials::Twists;
+  SmcPlan plan;
+  plan.prior_sd = s.sigma(1.0);
+  SmcConfig& c = plan.config;
+  c.twisted = twisted ? 1 : 0;
+  c.proposal = o.proposal ? 1 : 0;
+  c.components = static_cast<int>(p.mixture.components.size());
+  c.beta = p.beta;
+  c.reward = p.reward;
+  c.last = twisted && steps > 0 ? twists[static_cast<size_t>(steps) - 1] : Twist{};
+  for (int k = 0; k < steps; ++k) {
+    const double t = p.t[static_cast<size_t>(k)], u = p.t[static_cast<size_t>(k) + 1];
+    const Marginal pt = marginal_at(p.mixture, s, t);
+    plan.terms.insert(plan.terms.end(), pt.terms.begin(), pt.terms.end());
+    SmcStep st;
+    st.at = s.alpha(t), st.st = s.sigma(t);
+    const double as = s.alpha(u), ss = s.sigma(u);
+    // DDPM posterior q(x_u | x_t, x̂₀): mean cx·x + c0·x̂₀, variance v (solvers.hpp).
+    const double ats = st.at / as, vts = st.st * st.st - ats * ats * ss * ss;
+    st.cx = ats * ss * ss / (st.st * st.st), st.c0 = as * vts / (st.st * st.st), st.v = vts * ss * ss / (st.st * st.st);
+    st.tw = twisted ? twists[static_cast<size_t>(k)] : Twist{};
+    st.prev = twisted && k > 0 ? twists[static_cast<size_t>(k) - 1] : Twist{};
+    st.big_p = 1.0 / st.v + st.tw.lambda;
+    st.neg_log_vp = -math::log(st.v * st.big_p);
+    st.sdp = 1.0 / std::sqrt(st.big_p);
+    if (o.proposal) {
+      st.g = (*o.proposal)[static_cast<size_t>(k)];
+      st.pq = 1.0 / st.v + st.g.lambda, st.sdq = 1.0 / std::sqrt(st.pq);
+      st.log_v = math::log(st.v), st.log_pq = math::log(st.pq);
+    }
+    plan.steps.push_back(st);
+  }
+  return plan;
+}
+
+#define KLAB_SMC_TRY(call)           \
+  do {                               \
+    const Status klab_s = (call);    \
+    if (!klab_s.ok()) return klab_s; \
+  } while (0)
+
+Status run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, SmcRandom& r, SmcBackend& b, SmcResult* out) {
+  const size_t n = o.particles;
+  const int steps = p.steps();
+  const SmcPlan plan = make_smc_plan(p, twists, o);
   SmcResult res;
-  std::vector<double> x(n), y(n), log_w(n, 0.0), look(n, 0.0);  // look: the previous look-ahead potential
-  const double sd = s.sigma(1.0);
-  for (size_t i = 0; i < n; ++i) x[i] = sd * sample_normal(rng), y[i] = sd * sample_normal(rng);
+  std::vector<double> x, y, mx, my, log_w;
+  const auto read_state = [&]() -> Status {
+    KLAB_SMC_TRY(b.read(SmcField::X, &x));
+    return b.read(SmcField::Y, &y);
+  };
+  // Systematic resampling to m indices with the stream's next uniform.
+  const auto resample_indices = [&](size_t m) {
+    Rng u = r.at(0);
+    r.word += kSmcWordsPerUniform;
+    return systematic(log_w, m, u);
+  };
+  KLAB_SMC_TRY(b.start(plan, n, r));
+  r.word += kSmcWordsPerParticle * n;
+  SmcFilm* film = o.film;
+  if (o.keep_paths || film) KLAB_SMC_TRY(read_state());
   if (o.keep_paths) {
     res.path.assign(static_cast<size_t>(steps) + 1, Particles{});
     res.mean.assign(static_cast<size_t>(steps), Particles{});
     res.path[0] = Particles{x, y};
   }
-  const bool twisted = o.potentials == Potentials::Twists;
-  SmcFilm* film = o.film;
   if (film) *film = SmcFilm{}, film->state.push_back(Particles{x, y});
-  std::vector<double> mx(n), my(n);
   for (int k = 0; k < steps; ++k) {
-    const double t = p.t[static_cast<size_t>(k)], u = p.t[static_cast<size_t>(k) + 1];
-    const Marginal pt = marginal_at(p.mixture, s, t);
-    const double at = s.alpha(t), st = s.sigma(t), as = s.alpha(u), ss = s.sigma(u);
-    // DDPM posterior q(x_u | x_t, x̂₀): mean cx·x + c0·x̂₀, variance v (solvers.hpp).
-    const double ats = at / as, vts = st * st - ats * ats * ss * ss;
-    const double cx = ats * ss * ss / (st * st), c0 = as * vts / (st * st), v = vts * ss * ss / (st * st);
-    const Twist tw = twisted ? twists[static_cast<size_t>(k)] : Twist{};
-    const Twist prev = twisted && k > 0 ? twists[static_cast<size_t>(k) - 1] : Twist{};
-    const double big_p = 1.0 / v + tw.lambda;
-    for (size_t i = 0; i < n; ++i) {
-      double gx, gy;
-      score(pt, x[i], y[i], &gx, &gy);
-      const double hx = (x[i] + st * st * gx) / at, hy = (y[i] + st * st * gy) / at;  // x̂₀
-      mx[i] = cx * x[i] + c0 * hx;
-      my[i] = cx * y[i] + c0 * hy;
-      if (twisted) {
-        // log Z_k(x) − log ψ_{k−1}(x)
-        const double ux = mx[i] / v + tw.bx, uy = my[i] / v + tw.by;
-        log_w[i] += -math::log(v * big_p) - 0.5 * (mx[i] * mx[i] + my[i] * my[i]) / v + 0.5 * (ux * ux + uy * uy) / big_p -
-                    log_twist(prev, x[i], y[i]);
-      } else {
-        const double g = p.reward(hx, hy) / p.beta;
-        log_w[i] += g - look[i];
-        look[i] = g;
-      }
-    }
+    KLAB_SMC_TRY(b.predict(k));
     res.evaluations += static_cast<double>(n);
-    const double ess = o.resample || film ? ess_fraction(log_w) : 1.0;  // (not needed otherwise)
+    double ess = 1.0;  // (not needed without resampling or a film)
+    if (o.resample || film) {
+      KLAB_SMC_TRY(b.read(SmcField::LogW, &log_w));
+      ess = ess_fraction(log_w);
+    }
     if (film) film->log_w.push_back(log_w), film->ess.push_back(ess);
     if (o.resample && ess < 0.5) {
-      const std::vector<size_t> idx = systematic(log_w, n, rng);
-      gather(x, idx), gather(y, idx), gather(mx, idx), gather(my, idx), gather(look, idx);
-      std::fill(log_w.begin(), log_w.end(), 0.0);
+      const std::vector<size_t> idx = resample_indices(n);
+      KLAB_SMC_TRY(b.resample(idx));
       if (film) film->parent.push_back(idx);
     } else if (film) {
       film->parent.emplace_back();  // no resampling: the identity
     }
-    if (o.keep_paths) res.mean[static_cast<size_t>(k)] = Particles{mx, my}, res.var.push_back(v);
-    if (o.proposal) {
-      // Proposal q_k from the proposal twist g; the weight corrects to p_k ψ_k: log p_k + log ψ_k(x') −
-      // log q_k, minus the log Z_k − log ψ_{k−1} already added (which assumed q_k from ψ_k).
-      const Twist g = (*o.proposal)[static_cast<size_t>(k)];
-      const double pq = 1.0 / v + g.lambda, sdq = 1.0 / std::sqrt(pq);
-      for (size_t i = 0; i < n; ++i) {
-        const double qx = (mx[i] / v + g.bx) / pq, qy = (my[i] / v + g.by) / pq;
-        const double zx = sample_normal(rng), zy = sample_normal(rng);
-        const double nx = qx + sdq * zx, ny = qy + sdq * zy;
-        const double log_p = -math::log(v) - 0.5 * ((nx - mx[i]) * (nx - mx[i]) + (ny - my[i]) * (ny - my[i])) / v;
-        const double log_q = math::log(pq) - 0.5 * (zx * zx + zy * zy);
-        const double ux = mx[i] / v + tw.bx, uy = my[i] / v + tw.by;
-        const double log_z = -math::log(v * big_p) - 0.5 * (mx[i] * mx[i] + my[i] * my[i]) / v + 0.5 * (ux * ux + uy * uy) / big_p;
-        log_w[i] += log_p + log_twist(tw, nx, ny) - log_q - log_z;
-        x[i] = nx, y[i] = ny;
-      }
-    } else {
-      const double sdp = 1.0 / std::sqrt(big_p);
-      for (size_t i = 0; i < n; ++i) {
-        x[i] = (mx[i] / v + tw.bx) / big_p + sdp * sample_normal(rng);
-        y[i] = (my[i] / v + tw.by) / big_p + sdp * sample_normal(rng);
-      }
+    if (o.keep_paths) {
+      KLAB_SMC_TRY(b.read(SmcField::MeanX, &mx));
+      KLAB_SMC_TRY(b.read(SmcField::MeanY, &my));
+      res.mean[static_cast<size_t>(k)] = Particles{mx, my}, res.var.push_back(plan.steps[static_cast<size_t>(k)].v);
     }
+    KLAB_SMC_TRY(b.propose(k, r));
+    r.word += kSmcWordsPerParticle * n;
+    if (o.keep_paths || film) KLAB_SMC_TRY(read_state());
     if (o.keep_paths) res.path[static_cast<size_t>(k) + 1] = Particles{x, y};
     if (film) film->state.push_back(Particles{x, y});
   }
-  const Twist last = twisted && steps > 0 ? twists[static_cast<size_t>(steps) - 1] : Twist{};
-  for (size_t i = 0; i < n; ++i) log_w[i] += p.reward(x[i], y[i]) / p.beta - (twisted ? log_twist(last, x[i], y[i]) : look[i]);
+  KLAB_SMC_TRY(b.finish());
+  KLAB_SMC_TRY(b.read(SmcField::LogW, &log_w));
+  KLAB_SMC_TRY(read_state());
   res.ess = ess_fraction(log_w);
   res.log_w_var = variance(log_w);
   res.last = Particles{x, y};
-  const std::vector<size_t> idx = systematic(log_w, o.outputs, rng);
+  const std::vector<size_t> idx = resample_indices(o.outputs);
   if (film) film->log_w.push_back(log_w), film->ess.push_back(res.ess), film->output_parent = idx;
   res.outputs.x.resize(o.outputs);
   res.outputs.y.resize(o.outputs);
   for (size_t i = 0; i < o.outputs; ++i) res.outputs.x[i] = x[idx[i]], res.outputs.y[i] = y[idx[i]];
   res.log_w = std::move(log_w);
+  *out = std::move(res);
+  return {};
+}
+
+SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, SmcRandom& r) {
+  HostSmcBackend host;
+  SmcResult res;
+  run_smc(p, twists, o, r, host, &res);  // (the host backend never fails)
   return res;
 }
 
@@ -207,14 +222,16 @@ std::vector<Twist> fixed_twists(const TiltProblem& p) {
   return tw;
 }
 
-Particles best_of_n(const TiltProblem& p, size_t outputs, size_t n, Rng& rng, double* evaluations) {
+Status best_of_n(const TiltProblem& p, size_t outputs, size_t n, SmcRandom& r, SmcBackend& backend, Particles* out, double* evaluations) {
   SmcOptions o;
   o.particles = outputs * n;
   o.outputs = 1;
   o.resample = false;
-  const SmcResult base = run_smc(p, std::vector<Twist>(static_cast<size_t>(p.steps())), o, rng);
+  SmcResult base;
+  KLAB_SMC_TRY(run_smc(p, std::vector<Twist>(static_cast<size_t>(p.steps())), o, r, backend, &base));
   *evaluations = base.evaluations;
-  Particles best;
+  Particles& best = *out;
+  best = Particles{};
   for (size_t j = 0; j < outputs; ++j) {
     size_t arg = j * n;
     for (size_t i = j * n; i < (j + 1) * n; ++i)
@@ -222,7 +239,7 @@ Particles best_of_n(const TiltProblem& p, size_t outputs, size_t n, Rng& rng, do
     best.x.push_back(base.last.x[arg]);
     best.y.push_back(base.last.y[arg]);
   }
-  return best;
+  return {};
 }
 
 TrustRegionStep trust_region_update(const SmcResult& sis, const std::vector<Twist>& twists, double trust_region) {

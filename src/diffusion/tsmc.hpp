@@ -11,6 +11,9 @@
 // with incremental weight Z_k(x)/ψ_{k−1}(x), log Z_k = −log(v P_k) − ‖m‖²/(2v) + ‖m/v + b_k‖²/(2P_k),
 // and exp(r(x_K)/β)/ψ_{K−1}(x_K) at the end: the weights telescope to p·e^{r/β}/q on every path.
 // Resampling: systematic, when the ESS falls below N/2, and once at the end to N outputs.
+// Engines: the per-particle work of a step is smc_particle.hpp's, run where an SmcBackend keeps the
+// particles (smc_backend.hpp: this CPU, or the GPU through tsmc_engine.hpp); ESS, resampling and
+// every other decision stay here on the host.
 //
 // Compared at the same number of score evaluations (one per particle per step):
 //   best_of_n   each output is the highest-reward of n_b independent base samples
@@ -36,18 +39,15 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/rng.hpp"
+#include "core/status.hpp"
 #include "diffusion/mixture2d.hpp"
 #include "diffusion/noise_schedule.hpp"
+#include "diffusion/smc_backend.hpp"
+#include "diffusion/smc_particle.hpp"
 #include "diffusion/solvers.hpp"
 #include "diffusion/tilt.hpp"
 
 namespace klab::diffusion {
-
-// Twist of kernel k (applied to the particle it proposes).
-struct Twist {
-  double lambda = 0.0, bx = 0.0, by = 0.0;
-};
 
 struct TiltProblem {
   Mixture mixture;
@@ -102,14 +102,21 @@ struct SmcResult {
   std::vector<double> var;            // (K) base variances v_k
 };
 
-// One SMC run with twists (K) (zeros: the base proposal); rng for the noise and the resampling.
-SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, Rng& rng);
+// One SMC run with twists (K) (zeros: the base proposal), its particles in `backend`; r: where the
+// run's random stream starts (the noise and the resampling), moved past the words it used, so that
+// consecutive runs read one stream as a sequential Rng would. A backend's error comes back as is.
+Status run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, SmcRandom& r, SmcBackend& backend, SmcResult* out);
+// The same on this CPU (HostSmcBackend).
+SmcResult run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o, SmcRandom& r);
+// The steps of a run as its particles read them (SmcPlan, smc_backend.hpp).
+SmcPlan make_smc_plan(const TiltProblem& p, const std::vector<Twist>& twists, const SmcOptions& o);
 
 // TDS-style fixed twists (see above).
 std::vector<Twist> fixed_twists(const TiltProblem& p);
 
-// Best-of-n: `outputs` samples, each the highest-reward one of n base samples.
-Particles best_of_n(const TiltProblem& p, size_t outputs, size_t n, Rng& rng, double* evaluations);
+// Best-of-n: `outputs` samples, each the highest-reward one of n base samples (one SIS run of
+// outputs·n particles in `backend`, the selection on the host).
+Status best_of_n(const TiltProblem& p, size_t outputs, size_t n, SmcRandom& r, SmcBackend& backend, Particles* best, double* evaluations);
 
 // One TRI-TSMC iteration on an SIS run made with `twists` (keep_paths): the tempering exponent η
 // (1 for the full step) and the projected twists. `trust_region` ε ≤ 0 means the full step.

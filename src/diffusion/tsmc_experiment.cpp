@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "core/result_plots.hpp"
+#include "diffusion/host_thread_runs.hpp"
 #include "diffusion/mixture_text.hpp"
+#include "diffusion/tsmc_engine.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -65,12 +67,14 @@ double mean_reward(const TiltProblem& p, const Particles& a) {
 
 class TsmcCursor final : public RunCursor {
  public:
-  TsmcCursor(const TsmcParams& p, uint64_t seed, uint32_t run, RunRecord* out) : p_(p), seed_(seed), run_index_(run), out_(out) {}
+  // backend: where the SMC runs' particles live (null: this CPU).
+  TsmcCursor(const TsmcParams& p, uint64_t seed, uint32_t run, RunRecord* out, SmcBackend* backend = nullptr)
+      : p_(p), seed_(seed), run_index_(run), out_(out), backend_(backend) {}
 
   bool step(double work) override {
     const double per_iteration = 2.0 * static_cast<double>(p_.particles) * p_.steps;
     if (!run_) {
-      run_ = std::make_unique<TsmcRun>(p_, seed_, run_index_);
+      run_ = std::make_unique<TsmcRun>(p_, seed_, run_index_, backend_);
       work -= 3.0 * run_->budget();
     }
     while (!run_->done() && work > 0) {
@@ -78,9 +82,10 @@ class TsmcCursor final : public RunCursor {
       work -= per_iteration;
     }
     if (!run_->done()) return false;
-    record();
+    if (run_->status().ok()) record();
     return true;
   }
+  Status status() const { return run_ ? run_->status() : Status{}; }
 
  private:
   void record() {
@@ -106,6 +111,7 @@ class TsmcCursor final : public RunCursor {
   uint64_t seed_;
   uint32_t run_index_;
   RunRecord* out_;
+  SmcBackend* backend_;
   std::unique_ptr<TsmcRun> run_;
 };
 
@@ -116,10 +122,11 @@ const std::vector<std::string>& tsmc_method_ids() {
   return ids;
 }
 
-TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run)
+TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run, SmcBackend* engine)
     : p_(p),
       seed_(seed),
       run_(run),
+      backend_(engine),
       problem_(make_tilt_problem(world_mixture(p.preset, p.width, p.mixture), QuadraticReward{p.reward_x, p.reward_y, p.curvature}, p.beta, p.steps)),
       target_(tilted_mixture(problem_.mixture, problem_.reward, p.beta)),
       kde_(target_, p.kde_grid, p.kde_bandwidth) {
@@ -134,37 +141,39 @@ TsmcRun::TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run)
   exact.y.resize(n);
   for (size_t i = 0; i < n; ++i) sample_mixture(target_, exact_rng, &exact.x[i], &exact.y[i]);
   floor_kl_ = kde_.kl(exact);
+  for (int l = 0; l < 2; ++l) twists_[l] = std::vector<Twist>(static_cast<size_t>(p.steps));  // both learners start from the base proposal
   // Baselines at the matched budget (I + 1)·N·K.
-  auto stream = [&](TsmcMethod m) { return Rng(seed, run, kMethodStream + static_cast<uint32_t>(m)); };
   {
-    Rng rng = stream(TsmcMethod::BestOfN);
+    SmcRandom r{seed, run, kMethodStream + static_cast<uint32_t>(TsmcMethod::BestOfN), 0};
     double evaluations = 0.0;
-    samples_[0] = best_of_n(problem_, n, static_cast<size_t>(p.iterations + 1), rng, &evaluations);
+    status_ = with_backend([&](SmcBackend& b) { return best_of_n(problem_, n, static_cast<size_t>(p.iterations + 1), r, b, &samples_[0], &evaluations); });
+    if (!status_.ok()) return;
     finals_[0] = measure(samples_[0], kNan, kNan);
   }
   fixed_ = fixed_twists(problem_);
   for (TsmcMethod m : {TsmcMethod::SmcBase, TsmcMethod::Tds}) {
-    const SmcResult r = baseline_run(m, nullptr);
+    SmcResult r;
+    status_ = with_backend([&](SmcBackend& b) { return baseline_run(m, b, nullptr, &r); });
+    if (!status_.ok()) return;
     samples_[static_cast<size_t>(m)] = r.outputs;
     finals_[static_cast<size_t>(m)] = measure(r.outputs, r.ess, r.log_w_var);
   }
-  for (int l = 0; l < 2; ++l) twists_[l] = std::vector<Twist>(static_cast<size_t>(p.steps));  // both learners start from the base proposal
 }
 
-SmcResult TsmcRun::baseline_run(TsmcMethod m, SmcFilm* film) const {
-  Rng rng(seed_, run_, kMethodStream + static_cast<uint32_t>(m));
+Status TsmcRun::baseline_run(TsmcMethod m, SmcBackend& b, SmcFilm* film, SmcResult* out) const {
+  SmcRandom r{seed_, run_, kMethodStream + static_cast<uint32_t>(m), 0};
   SmcOptions o;
   o.particles = static_cast<size_t>(p_.particles) * static_cast<size_t>(p_.iterations + 1);
   o.outputs = static_cast<size_t>(p_.particles);
   o.potentials = m == TsmcMethod::SmcBase ? Potentials::LookAhead : Potentials::Twists;
   o.film = film;
-  return run_smc(problem_, m == TsmcMethod::SmcBase ? std::vector<Twist>(static_cast<size_t>(p_.steps)) : fixed_, o, rng);
+  return run_smc(problem_, m == TsmcMethod::SmcBase ? std::vector<Twist>(static_cast<size_t>(p_.steps)) : fixed_, o, r, b, out);
 }
 
-SmcResult TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, SmcFilm* film) const {
-  // Draws of iteration i: sub-stream i (the last for the output run), the same for both learners
-  // (common random numbers: their first iterations coincide).
-  Rng rng = Rng::substream(seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), static_cast<uint32_t>(iteration));
+Status TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, SmcBackend& b, SmcFilm* film, SmcResult* out) const {
+  // Draws of iteration i: sub-stream i (the last for the output run; Rng::substream's first block
+  // i·2^32), the same for both learners (common random numbers: their first iterations coincide).
+  SmcRandom r{seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), (static_cast<uint64_t>(iteration) << 32) * 4};
   SmcOptions o;
   o.particles = static_cast<size_t>(p_.particles);
   o.outputs = o.particles;
@@ -172,7 +181,7 @@ SmcResult TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, 
   if (iteration < p_.iterations) {
     o.resample = false;
     o.keep_paths = film == nullptr;  // (the projection needs the paths; a film replay does not)
-    return run_smc(problem_, twists, o, rng);
+    return run_smc(problem_, twists, o, r, b, out);
   }
   // The output run: SMC with resampling, the look-ahead potentials of smc_base as intermediate
   // targets and the learned kernels as proposals, so that it differs from smc_base only by
@@ -180,18 +189,20 @@ SmcResult TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, 
   // twist, which leaves the twist too poorly determined to serve as an intermediate target.)
   o.proposal = &twists;
   o.potentials = Potentials::LookAhead;
-  return run_smc(problem_, std::vector<Twist>(static_cast<size_t>(p_.steps)), o, rng);
+  return run_smc(problem_, std::vector<Twist>(static_cast<size_t>(p_.steps)), o, r, b, out);
 }
 
 bool TsmcRun::film(TsmcMethod m, SmcFilm* out) const {
+  HostSmcBackend host;  // a replay on this CPU, whatever backend made the run (the same draws)
+  SmcResult ignored;
   if (m == TsmcMethod::SmcBase || m == TsmcMethod::Tds) {
-    baseline_run(m, out);
+    baseline_run(m, host, out, &ignored);
     return true;
   }
   if (m == TsmcMethod::BestOfN || iteration_ == 0) return false;
   const int l = m == TsmcMethod::TriTsmc ? 0 : 1;
   const int last = iteration_ - 1;
-  learner_run(last, last < p_.iterations ? ran_[l] : twists_[l], out);
+  learner_run(last, last < p_.iterations ? ran_[l] : twists_[l], host, out, &ignored);
   return true;
 }
 
@@ -211,14 +222,18 @@ void TsmcRun::step() {
     const TsmcMethod m = l == 0 ? TsmcMethod::TriTsmc : TsmcMethod::FullStep;
     if (iteration_ < p_.iterations) {
       ran_[l] = twists_[l];
-      const SmcResult sis = learner_run(iteration_, twists_[l], nullptr);
+      SmcResult sis;
+      status_ = with_backend([&](SmcBackend& b) { return learner_run(iteration_, twists_[l], b, nullptr, &sis); });
+      if (!status_.ok()) return;
       traces_[l].push_back(measure(sis.outputs, sis.ess, sis.log_w_var));
       const TrustRegionStep next = trust_region_update(sis, twists_[l], l == 0 ? p_.trust_region : -1.0);
       etas_[l].push_back(next.eta);
       twists_[l] = next.twists;
       samples_[static_cast<size_t>(m)] = sis.outputs;
     } else {
-      const SmcResult r = learner_run(iteration_, twists_[l], nullptr);
+      SmcResult r;
+      status_ = with_backend([&](SmcBackend& b) { return learner_run(iteration_, twists_[l], b, nullptr, &r); });
+      if (!status_.ok()) return;
       samples_[static_cast<size_t>(m)] = r.outputs;
       finals_[static_cast<size_t>(m)] = measure(r.outputs, r.ess, r.log_w_var);
     }
@@ -242,6 +257,27 @@ TsmcExperiment::TsmcExperiment() : ExperimentOf(table()) {}
 
 std::unique_ptr<RunCursor> TsmcExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
   return std::make_unique<TsmcCursor>(p(), seed, run, &out);
+}
+
+// [SECTION] CUDA
+
+Status run_tsmc_blocks(const TsmcExperiment& e, uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                       const std::function<std::unique_ptr<SmcBackend>()>& make_backend, std::vector<SlotStats>* blocks) {
+  // Each host thread's backend keeps its device buffers from run to run; a thread's kernels run while
+  // the others resample, project and measure on the host.
+  return run_blocks_on_host_threads(
+      e.layout(), runs, first_block, end_block, make_backend,
+      [&](SmcBackend* backend, uint32_t run, RunRecord* record) {
+        TsmcCursor cursor(e.p(), seed, run, record, backend);
+        cursor.step(kInf);
+        return cursor.status();
+      },
+      blocks);
+}
+
+Status TsmcExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                                       std::vector<SlotStats>* blocks) const {
+  return run_tsmc_blocks(*this, seed, runs, first_block, end_block, [] { return std::make_unique<CudaSmcEngine>(); }, blocks);
 }
 
 // [SECTION] layout

@@ -4,6 +4,8 @@
 // target, reward, ESS and log-weight variance per trust-region iteration. Algorithms: tsmc.hpp.
 // Paper: Wang, Yang, Deng, Xu 2026 (TRI-TSMC; reading of the abstract).
 #pragma once
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,8 +41,11 @@ enum TsmcMetric { kTsmcKl, kTsmcReward, kTsmcEss, kTsmcLogWVar, kTsmcMetricCount
 // trust-region iteration of both learners per step(), then their output runs.
 class TsmcRun {
  public:
-  TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run);
-  bool done() const { return iteration_ > p_.iterations; }
+  // engine: where the SMC runs' particles live (null: this CPU); it must outlive the run.
+  TsmcRun(const TsmcParams& p, uint64_t seed, uint32_t run, SmcBackend* engine = nullptr);
+  // The backend's first error (a CUDA failure); the run stops there.
+  const Status& status() const { return status_; }
+  bool done() const { return iteration_ > p_.iterations || !status_.ok(); }
   int iteration() const { return iteration_; }  // iterations done (I + 1 once the outputs ran)
   void step();
   // Per-iteration values of a learner (TriTsmc or FullStep): the SIS run with the twists of iteration i.
@@ -63,6 +68,8 @@ class TsmcRun {
   TsmcParams p_;
   uint64_t seed_;
   uint32_t run_;
+  SmcBackend* backend_;
+  Status status_;
   TiltProblem problem_;
   Mixture target_;
   KdeReference kde_;
@@ -77,9 +84,16 @@ class TsmcRun {
   std::vector<Particles> samples_;               // (methods) current samples (learners: latest iteration)
 
   std::vector<double> measure(const Particles& out, double ess, double log_w_var) const;
-  SmcResult baseline_run(TsmcMethod m, SmcFilm* film) const;
+  // f(the particles' backend): backend_, or one on this CPU for this call only (its buffers freed after).
+  template <class F>
+  Status with_backend(const F& f) {
+    HostSmcBackend host;
+    return f(backend_ ? *backend_ : static_cast<SmcBackend&>(host));
+  }
+  // A baseline's run (in b: films replay on this CPU).
+  Status baseline_run(TsmcMethod m, SmcBackend& b, SmcFilm* film, SmcResult* out) const;
   // A learner's run of `iteration` (its output run at I) with the twists given.
-  SmcResult learner_run(int iteration, const std::vector<Twist>& twists, SmcFilm* film) const;
+  Status learner_run(int iteration, const std::vector<Twist>& twists, SmcBackend& b, SmcFilm* film, SmcResult* out) const;
 };
 
 class TsmcExperiment final : public ExperimentOf<TsmcParams, TsmcExperiment> {
@@ -88,7 +102,18 @@ class TsmcExperiment final : public ExperimentOf<TsmcParams, TsmcExperiment> {
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (tsmc_engine.hpp): every SMC run's particles on the GPU, one thread per particle
+  // per phase; ESS, resampling, the trust-region step and the metrics on the host, as on the CPU.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                         std::vector<SlotStats>* blocks) const override;
 };
+
+// Blocks [first_block, end_block) of a job of `runs` runs, each run's SMC particles in a backend
+// from make_backend (one per host thread): run_cuda_blocks with CudaSmcEngine; with HostSmcBackend
+// its host twin, which must give the CPU BatchJob's statistics bit for bit (unit test).
+Status run_tsmc_blocks(const TsmcExperiment& e, uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block,
+                       const std::function<std::unique_ptr<SmcBackend>()>& make_backend, std::vector<SlotStats>* blocks);
 
 DemoInfo tsmc_demo();
 

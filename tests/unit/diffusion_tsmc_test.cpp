@@ -42,7 +42,7 @@ TEST_CASE("diffusion tsmc: every proposal and potential estimates the same tilte
   const Mixture m = make_preset(Preset::RareMode, 0.15);
   const QuadraticReward r{0.0, 2.0, 1.0};
   const TiltProblem p = make_tilt_problem(m, r, 2.0, 40);
-  klab::Rng rng(3, 0, 0);
+  SmcRandom rng{3, 0, 0, 0};
   auto mean_y = [&](const std::vector<Twist>& twists, bool resample, const std::vector<Twist>* proposal, Potentials potentials) {
     SmcOptions o;
     o.particles = 10000;
@@ -81,7 +81,7 @@ TEST_CASE("diffusion tsmc: the projection of base paths is the base kernel; temp
   o.outputs = 10;
   o.resample = false;
   o.keep_paths = true;
-  klab::Rng rng(5, 0, 0);
+  SmcRandom rng{5, 0, 0, 0};
   const std::vector<Twist> zero(10);
   const SmcResult sis = run_smc(p, zero, o, rng);
   // Uniform weights (η → 0 under a tiny trust region is close): fit with the weights of the base itself.
