@@ -120,6 +120,10 @@ bool entropic_step(double* w, const double* f, int m, double eta) {
   return true;
 }
 
+void polynomial_average(double* avg, const double* w, int m, double a) {
+  for (int i = 0; i < m; ++i) avg[i] += a * (w[i] - avg[i]);
+}
+
 void project_truncated_simplex(double* w, int m, double floor) {
   std::array<double, kMaxComponentChunks> sums, counts;  // (chunks) each pass's partial sums and counts
   project_truncated_simplex_chunked(w, m, floor, sums.data(), counts.data());

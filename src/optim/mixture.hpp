@@ -19,12 +19,19 @@
 // are this lab's reading of its abstract and of the classical literature; see src/optim/README.md):
 //   smd_entropic   entropic SMD in its first-order form (Helmbold, Schapire, Singer, Warmuth 1997:
 //                  "EM_η"; also online EM for the weights):
-//                      w_{t+1,i} = w_{t,i} ((1 − η_t) + η_t f_i(x_t)/p_{w_t}(x_t)),   η_t = c/(t + 1 + c) < 1.
+//                      w_{t+1,i} = w_{t,i} ((1 − η_t) + η_t f_i(x_t)/p_{w_t}(x_t)),   η_t = c/(t + 1 + c + t₀) < 1
+//                  (t₀ = `entropic_delay`, 0 by default: a delay keeps the early steps ≤ c/t₀; README "2-D bumps").
 //                  It is the exact mirror step argmin_w η⟨g, w⟩ + ½ Σ (w_i − w_{t,i})²/w_{t,i} (the
 //                  entropy's local metric) and the first-order expansion of w ∝ w_t e^{−η g}. It
 //                  stays in Δ_M for η ≤ 1 with no lower bound on w. On the categorical dictionary
 //                  from uniform w_0 with c = 1 it equals (c_i + 1/M)/(n + 1) exactly (test: optim_mixture_test).
 //                  η_t < 1 always: a weight set to 0 could never come back.
+//   smd_entropic_avg  the polynomial-decay average of those iterates (Shamir & Zhang, ICML 2013):
+//                      w̄_t = w̄_{t−1} + (ρ + 1)/(t + ρ) (w_t − w̄_{t−1}),  w̄_1 = w_1,
+//                  ρ = 0 the uniform average (1/t)Σ w_s, larger ρ weighs recent iterates more (weights ∝ s^ρ roughly).
+//                  p_w is linear in w, so p_{w̄} is the same average of the p_{w_s}: an online-to-batch estimate.
+//                  The lab's experiment (not the paper's rule, which is not known here): with a large c and a
+//                  delay t₀ it keeps n·KL flat on the 2-D ring (README "2-D bumps").
 //   smd_euclidean  projected SGD (Euclidean mirror map) on the truncated simplex
 //                      Δ_δ = {w : w_i ≥ δ, Σ w_i = 1},  w_{t+1} = Π_{Δ_δ}(w_t − η₀/(t+1) · g(w_t; x_t)):
 //                  the classical route, which needs the lower bound δ to keep g bounded (‖g‖ ≤ max f/δ).
@@ -85,6 +92,8 @@ double mixture_density(const double* w, const double* f, int m);
 
 // The entropic step above, in place. Returns false (w unchanged) when p_w(x) = 0.
 bool entropic_step(double* w, const double* f, int m, double eta);
+// avg ← avg + a (w − avg), in place: one step of smd_entropic_avg's average, a = (ρ + 1)/(t + ρ).
+void polynomial_average(double* avg, const double* w, int m, double a);
 // The projected Euclidean step above, in place. False when p_w(x) = 0.
 bool euclidean_step(double* w, const double* f, int m, double eta, double floor);
 // Euclidean projection onto Δ_δ: δ + the projection of w − δ onto {v ≥ 0, Σ v = 1 − Mδ}, in place, by

@@ -31,6 +31,7 @@ Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e) {
   c.width = b.model.width;
   c.samples = p.samples;
   c.entropic_step = p.entropic_step;
+  c.entropic_delay = p.entropic_delay;
   c.euclid_step = p.euclid_step;
   c.floor = p.floor / b.model.components;  // δ, as MixtureRun computes it
   c.n_methods = static_cast<int>(p.methods.size());  // the parameter table allows each id once: at most 2 here

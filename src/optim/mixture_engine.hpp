@@ -13,7 +13,7 @@
 //   1. draw x_t ∼ p (stream (seed, run, 0), alias table of w*); 2-D bumps: the two rows of 1-D factors;
 //   2. for every chunk c: f_i(x_t) for i in c, and the chunk's partial density Σ_{i∈c} w_i f_i;
 //   3. p_w(x_t): the chunks' sums added by the pairwise tree;
-//   4. if p_w(x_t) > 0: entropic: w_i ← w_i ((1 − η_t) + (η_t/p) f_i), η_t = c/(t + 1 + c);
+//   4. if p_w(x_t) > 0: entropic: w_i ← w_i ((1 − η_t) + (η_t/p) f_i), η_t = c/(t + 1 + c + t₀);
 //      Euclidean: w_i ← w_i + (η_t/p) f_i, η_t = η₀/(t + 1), then Michelot's passes (per chunk a sum
 //      and a count of the active w_i − δ, the pairwise tree, τ; until the count stops changing) and
 //      w_i ← δ + max(0, w_i − δ − τ);
@@ -45,6 +45,7 @@ struct MixtureBatchConfig {
   double width = 0.0;      // σ
   long long samples = 0;   // n
   double entropic_step = 1.0;  // c of smd_entropic
+  double entropic_delay = 0.0; // t₀ of smd_entropic
   double euclid_step = 1.0;    // η₀ of smd_euclidean
   double floor = 0.0;          // smd_euclidean: δ = floor/M
   int n_methods = 0;
@@ -101,7 +102,7 @@ KLAB_INLINE size_t mixture_row(const MixtureBatchConfig& c) {
 // η_t of sample t (0-based) for a method, as MixtureRun::step computes it.
 KLAB_INLINE double mixture_eta(const MixtureBatchConfig& c, MixtureEngineMethod method, long long t) {
   const double n = static_cast<double>(t);
-  return method == MixtureEngineMethod::Entropic ? c.entropic_step / (n + 1.0 + c.entropic_step) : c.euclid_step / (n + 1.0);
+  return method == MixtureEngineMethod::Entropic ? entropic_eta(c.entropic_step, c.entropic_delay, n) : c.euclid_step / (n + 1.0);
 }
 
 // The host twin: runs first_run .. first_run + runs − 1, one after another, on this CPU. Output

@@ -1,6 +1,7 @@
 // optim.mixture: the weights of a mixture over a fixed dictionary estimated from n samples by
-// entropic SMD, projected Euclidean SMD on the truncated simplex, batch EM, and (categorical
-// targets) the frequency and add-one estimators; KL(p‖p̂_n) and the ℓ₂ error against n.
+// entropic SMD (its last iterate, or its iterates' polynomial-decay average), projected Euclidean SMD
+// on the truncated simplex, batch EM, and (categorical targets) the frequency and add-one estimators;
+// KL(p‖p̂_n) and the ℓ₂ error against n.
 // Algorithms and equations: mixture.hpp. Paper: Ahmadypour, Javidi, Koushanfar, arXiv:2605.24929.
 #pragma once
 #include <string>
@@ -20,14 +21,16 @@ struct MixtureParams {
   int zeros = 1;              // categorical: categories with p_i = 0 (the last ones)
   double width = 0.05;        // bumps: σ
   long long samples = 10000;  // n
-  double entropic_step = 1.0; // c of smd_entropic: η_t = c/(t + 1 + c)
+  double entropic_step = 1.0;   // c of smd_entropic(_avg): η_t = c/(t + 1 + c + t₀)
+  double entropic_delay = 0.0;  // t₀ of smd_entropic(_avg) (0: η_t = c/(t + 1 + c))
+  double average_decay = 3.0;   // ρ of smd_entropic_avg: w̄_t = w̄_{t−1} + (ρ + 1)/(t + ρ) (w_t − w̄_{t−1})
   double euclid_step = 1.0;   // η₀ of smd_euclidean: η_t = η₀/(t + 1)
   double floor = 0.05;        // smd_euclidean: the lower bound δ = floor/M
   int em_max_sweeps = 200;
   double start_1 = 1.0, start_2 = 1.0;  // w₀ of the SMD methods ∝ (start_1, start_2, 1, …, 1)
 };
 
-const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic"
+const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic", "smd_entropic_avg"
 
 // The dictionary and target the parameters describe; M = components, or side² for bumps2d.
 int mixture_model_size(const MixtureParams& p);
@@ -53,8 +56,8 @@ std::vector<double> mixture_start(const MixtureParams& p, int components);
 // The CPU cursor and the CUDA path (mixture_cuda.cpp) both record through this.
 void record_mixture_estimate(const MixtureModel& m, size_t s, size_t k, bool last, const std::vector<double>& w, double evals, RunRecord& out);
 
-// In the order of mixture_method_ids() (entropic SMD last: the one estimator every target runs).
-enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic };
+// In the order of mixture_method_ids() (entropic SMD, and its average, last: the estimators every target runs).
+enum class MixtureMethod { SmdEuclidean, Em, Frequency, Laplace, SmdEntropic, SmdEntropicAvg };
 
 // One run of the estimators: n samples drawn once (stream (seed, run, 0)) and fed to every method
 // in lockstep (common random numbers). The Experiment's runs and the live view both step this.
@@ -77,7 +80,8 @@ class MixtureRun {
   Rng rng_;
   std::vector<MixtureMethod> methods_;
   std::vector<double> start_;                 // (M) w_0
-  std::vector<std::vector<double>> weights_;  // (methods, M) SMD iterates
+  std::vector<std::vector<double>> weights_;   // (methods, M) SMD iterates
+  std::vector<std::vector<double>> averages_;  // (methods, M) smd_entropic_avg: the average w̄_t (others: empty)
   std::vector<double> f_, counts_;            // (M) f(x_t), category counts
   std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;

@@ -130,4 +130,7 @@ KLAB_INLINE MixturePoint sample_point(Dictionary d, int side, const double* acce
 // The entropic step's factor on w_i: (1 − η) + (η/p) f_i (mixture.hpp).
 KLAB_INLINE double entropic_factor(double keep, double gain, double f) { return keep + gain * f; }
 
+// η_t of entropic SMD at sample t (0-based): c/(t + 1 + c + t₀), t₀ = `delay` (mixture.hpp; t₀ = 0: c/(t + 1 + c)).
+KLAB_INLINE double entropic_eta(double c, double delay, double t) { return c / (t + 1.0 + c + delay); }
+
 }  // namespace klab::optim

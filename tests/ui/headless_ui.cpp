@@ -646,7 +646,9 @@ TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no
 TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as heat maps beside the KL plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
-  REQUIRE(app.open_link("#optim.mixture?target=bumps2d&side=6&samples=2000&methods=smd_entropic,smd_euclidean").ok());
+  // With the averaged iterate and a delayed step beside the last iterate (the lab's rule, src/optim/README.md "2-D bumps").
+  REQUIRE(app.open_link("#optim.mixture?target=bumps2d&side=6&samples=2000&methods=smd_entropic,smd_entropic_avg,smd_euclidean&entropic_step=8&"
+                        "entropic_delay=1600").ok());
   for (int f = 0; f < 90; ++f) ui.frame(app);
   const auto plots = recorded_frame(ui, app);
   check_plots(plots, "2-D live view");

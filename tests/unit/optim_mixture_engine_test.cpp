@@ -53,6 +53,10 @@ TEST_CASE("optim.mixture engine: the host twin of the CUDA engine equals the CPU
   check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "10"}, {"samples", "200"}}, 2, 0, 2);
   check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "20"}, {"width", "0.1"}, {"samples", "150"}, {"entropic_step", "2"}},
                         4, 3, 2);
+  // The step with a delay t₀ (η_t = c/(t + 1 + c + t₀)), on the 5 × 5 ring.
+  check_twin_equals_cpu({{"methods", "smd_entropic"}, {"target", "bumps2d"}, {"side", "5"}, {"width", "0.1"}, {"samples", "300"}, {"entropic_step", "8"},
+                         {"entropic_delay", "1600"}},
+                        6, 0, 2);
 }
 
 TEST_CASE("optim.mixture engine: Euclidean SMD (Michelot's chunked projection) in the host twin equals the CPU engine run by run") {
@@ -78,6 +82,10 @@ TEST_CASE("optim.mixture engine: what the CUDA engine does not run is named") {
   b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());
   CHECK(b.error().find("'em' run on --backend cpu") != std::string::npos);
+  REQUIRE(e.params().set_texts({{"methods", "smd_entropic,smd_entropic_avg"}, {"target", "bumps2d"}}).ok());
+  b = mixture_batch(e);
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error().find("'smd_entropic_avg' run on --backend cpu") != std::string::npos);
 }
 
 TEST_CASE("optim.mixture engine: the chunked bump recurrence equals the Gaussian density in every chunk") {

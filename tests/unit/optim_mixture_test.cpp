@@ -281,3 +281,32 @@ TEST_CASE("optim.mixture: the start w₀ is a prior of one pseudo-sample for ent
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("start_1") != std::string::npos);
 }
+
+TEST_CASE("optim.mixture: the delay t₀ enters η_t = c/(t + 1 + c + t₀); smd_entropic_avg with ρ = 0 is the uniform average of the iterates") {
+  // 2-D bumps (s = 4, M = 16): the run's entropic iterate equals the step replayed by hand on the same sample stream, and
+  // the averaged method (ρ = 0) equals (1/n) Σ_{t=1..n} w_t of those iterates.
+  optim::MixtureExperiment e;
+  REQUIRE(e.params()
+              .set_texts({{"target", "bumps2d"}, {"side", "4"}, {"width", "0.1"}, {"methods", "smd_entropic,smd_entropic_avg"},
+                          {"entropic_step", "3"}, {"entropic_delay", "40"}, {"average_decay", "0"}})
+              .ok());
+  const uint64_t seed = 5;
+  optim::MixtureRun run(e.p(), seed, 1);
+  const optim::MixtureModel& m = run.model();
+  const optim::AliasTable alias = optim::make_alias_table(m.target);
+  klab::Rng rng(seed, 1, optim::kMixtureSampleStream);
+  std::vector<double> w(16, 1.0 / 16), f(16), sum(16, 0.0), iterate, average;
+  const int n = 200;
+  for (int t = 0; t < n; ++t) {
+    run.step();
+    optim::evaluate_components(m, optim::sample_target(m, alias, rng), f.data());
+    REQUIRE(optim::entropic_step(w.data(), f.data(), 16, 3.0 / (t + 1.0 + 3.0 + 40.0)));
+    run.estimate(0, iterate);
+    for (size_t i = 0; i < 16; ++i) sum[i] += iterate[i];
+  }
+  run.estimate(1, average);
+  for (size_t i = 0; i < 16; ++i) {
+    CHECK(iterate[i] == w[i]);
+    CHECK(average[i] == doctest::Approx(sum[i] / n).epsilon(1e-12));
+  }
+}
