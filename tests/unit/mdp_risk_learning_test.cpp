@@ -39,6 +39,20 @@ double minimiser(EntropicLoss loss, const std::vector<double>& y, double beta, d
   return 0.5 * (lo + hi);
 }
 
+// mdp.risk's default world: the cliff walk, slip 0.1, H = 25, γ = 1, and its stock lattice.
+struct DefaultCliff {
+  explicit DefaultCliff(klab::mdp::Grid g) : grid(std::move(g)), lattice(klab::mdp::stock_lattice(grid.mdp)) {}
+  klab::mdp::Grid grid;
+  klab::Expected<klab::mdp::StockLattice> lattice;
+};
+DefaultCliff default_cliff() {
+  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
+  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
+  klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
+  REQUIRE(grid.ok());
+  return DefaultCliff(std::move(grid.value()));
+}
+
 }  // namespace
 
 TEST_CASE("risk learning: the Itakura–Saito loss's minimiser is the certainty equivalent −(1/β) log mean e^{−βy}") {
@@ -154,12 +168,9 @@ TEST_CASE("risk learning: a learner whose values overflow is marked diverged and
 }
 
 TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction; at β = 0.05 on the cliff SGD diverges, Adam does not") {
-  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
-  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
-  const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
-  REQUIRE(grid.ok());
-  const klab::mdp::Mdp& m = grid.value().mdp;
-  const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
+  const DefaultCliff cliff = default_cliff();
+  const klab::mdp::Mdp& m = cliff.grid.mdp;
+  const klab::Expected<klab::mdp::StockLattice>& lattice = cliff.lattice;
   REQUIRE(lattice.ok());
   klab::mdp::EntropicLearnerSettings adam;
   adam.loss = EntropicLoss::ItakuraSaito, adam.beta = 0.05, adam.rate = 0.5, adam.decay = 0.7, adam.step = klab::mdp::EntropicStep::Adam;
@@ -219,12 +230,9 @@ TEST_CASE("risk learning: a clipped gradient bounds every step by η_k·c; clipp
     (g > 0.0 ? hi : lo) = mid;
   }
   CHECK(0.5 * (lo + hi) == doctest::Approx(2.0 * std::log(17.0 / 18.0)).epsilon(1e-12));
-  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
-  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
-  const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
-  REQUIRE(grid.ok());
-  const klab::mdp::Mdp& m = grid.value().mdp;
-  const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
+  const DefaultCliff cliff = default_cliff();
+  const klab::mdp::Mdp& m = cliff.grid.mdp;
+  const klab::Expected<klab::mdp::StockLattice>& lattice = cliff.lattice;
   REQUIRE(lattice.ok());
   klab::mdp::EntropicLearnerSettings s;
   s.loss = EntropicLoss::ItakuraSaito, s.beta = 0.05, s.rate = 0.5, s.decay = 0.7, s.clip = 1.0;
