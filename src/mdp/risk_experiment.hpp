@@ -51,6 +51,10 @@ struct RiskParams {
   double learn_decay = 0.7;  // ω: η_k = η₀ / (k + 1)^ω
   EntropicStep learn_step = EntropicStep::Sgd;  // SGD or Adam (risk_learning.hpp)
   double learn_beta1 = AdamStep::kBeta1;       // Adam's β₁
+  // The rest of the paper's recipe (risk_learning.hpp), each off by default.
+  double learn_warmup = 0.0;                                  // linear warm-up over this fraction of the sweeps
+  EntropicSchedule learn_schedule = EntropicSchedule::None;   // cosine: decay over the second half of the sweeps
+  double learn_clip = 0.0;                                    // gradients clamped to [−c, c] (0: off)
 };
 
 // The world part of the parameters (risk_world.hpp).

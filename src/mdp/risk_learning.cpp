@@ -5,6 +5,7 @@
 
 #include "core/adam.hpp"
 #include "core/lab_math.hpp"
+#include "core/portable.hpp"
 
 namespace klab::mdp {
 namespace {
@@ -82,6 +83,15 @@ double entropic_loss_gradient(EntropicLoss loss, double v, double y, double beta
   return NAN;
 }
 
+double entropic_step_size(const EntropicLearnerSettings& s, int k) {
+  constexpr double kWarmupStart = 0.01;  // the paper's start factor
+  double eta = s.rate / math::pow(static_cast<double>(k) + 1.0, s.decay);
+  const double kk = static_cast<double>(k), total = static_cast<double>(s.total_sweeps), warm = s.warmup * total;
+  if (kk < warm) eta *= kWarmupStart + (1.0 - kWarmupStart) * kk / warm;
+  if (s.schedule == EntropicSchedule::Cosine && 2.0 * kk >= total) eta *= 0.5 * (1.0 + math::cos(kPi * (2.0 * kk - total) / total));
+  return eta;
+}
+
 EntropicQLearner::EntropicQLearner(const Mdp& m, const StockLattice& lattice, const EntropicLearnerSettings& settings)
     : m_(&m), lattice_(&lattice), settings_(settings), q_(static_cast<size_t>(lattice.horizon) * m.pairs(), 0.0) {
   const double lo = lattice.horizon * static_cast<double>(std::min<int64_t>(lattice.reward_lo, 0)) * lattice.quantum;
@@ -96,7 +106,7 @@ void EntropicQLearner::sweep(Rng& rng) {
   const Mdp& m = *m_;
   const StockLattice& L = *lattice_;
   const size_t SA = static_cast<size_t>(m.pairs());
-  const double eta = settings_.rate / math::pow(static_cast<double>(sweeps_) + 1.0, settings_.decay);
+  const double eta = entropic_step_size(settings_, sweeps_);
   const bool adam = settings_.step == EntropicStep::Adam;
   // Adam's bias corrections: every entry is updated once per sweep, so t = sweeps_ + 1 for all.
   const AdamStep adam_step(sweeps_ + 1.0, settings_.adam_beta1);
@@ -109,7 +119,8 @@ void EntropicQLearner::sweep(Rng& rng) {
       double cumulative = L.prob[o];
       while (o + 1 < L.first[i + 1] && u >= cumulative) cumulative += L.prob[++o];  // the last outcome takes any remainder
       const double y = outcome_target(m, L, next, o);
-      const double g = entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
+      double g = entropic_loss_gradient(settings_.loss, qh[i], y, settings_.beta);
+      if (settings_.clip > 0.0) g = std::clamp(g, -settings_.clip, settings_.clip);  // NaN stays NaN: divergence is still seen
       if (adam) {
         const size_t k = static_cast<size_t>(h) * SA + static_cast<size_t>(i);
         adam_step.apply(qh[i], first_moment_[k], second_moment_[k], g, eta);

@@ -29,18 +29,32 @@
 //
 // Sampling (our choice for a tabular toy): synchronous Q-learning with a generative model: a sweep
 // draws one outcome (s′, r) ~ P(·|s, a) for every (h, s, a), from h = H − 1 down to 0, and takes one
-// step η_k ∂ℓ/∂V on each, with η_k = η₀ / (k + 1)^ω at sweep k. A learner is marked diverged, and
-// stops (no exception, no crash), when a value is not finite or leaves the range of every possible
-// certainty equivalent, [H·r_min, H·r_max] (with 0), by more than the range's width: our criterion.
+// step η_k ∂ℓ/∂V on each, with η_k = η₀ / (k + 1)^ω at sweep k (times the recipe's factors below,
+// when set). A learner is marked diverged, and stops (no exception, no crash), when a value is not
+// finite or leaves the range of every possible certainty equivalent, [H·r_min, H·r_max] (with 0), by
+// more than the range's width: our criterion.
 //
 // Step rule (`EntropicStep`): plain SGD, Q ← Q − η_k g (the default), or Adam (Kingma & Ba, ICLR 2015)
 // per table entry: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², Q ← Q − η_k m̂/(√v̂ + ε) with the bias
 // corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), t the entry's update count, β₂ = 0.999,
 // ε = 10⁻⁸, β₁ a setting (0.9 by default). A reading: the paper trains MLPs with Adam (lr 10⁻⁴,
-// β₁ = 0.99, β₂ = 0.999; App. B.1) with a linear warm-up, a cosine decay and clipped gradients, a
-// network's schedule that we do not copy into the table (η_k above instead); Adam's step is at most
+// β₁ = 0.99, β₂ = 0.999; App. B.1); here each table entry has its own moments. Adam's step is at most
 // about η_k whatever the size of g, so the IS gradient's e^{β(V−y)} cannot throw a value far off as
 // one SGD step does at large β.
+//
+// The rest of the paper's training recipe (App. B.1), every part off by default (`entropic_step_size`):
+//   linear warm-up   "during the first 1k iterations the learning rate grows linearly with a start factor
+//                    of 0.01": w_k = 0.01 + 0.99 k/W for k < W = warmup·K, else 1
+//   cosine decay     "it then remains constant for the next 49k iterations; afterwards cosine decay with
+//                    T_max = 50k" (of 100k; Deep Hedging 149k and 150k of 300k): the decay takes the second
+//                    half of the run, c_k = ½(1 + cos(π(2k − K)/K)) for k ≥ K/2, else 1 (to 0 at k = K:
+//                    PyTorch's CosineAnnealingLR with its default floor 0; the paper names no floor)
+//   so               η_k = η₀ (k + 1)^{−ω} · w_k · c_k   (the paper's own rate is constant: ω = 0)
+//   clipping         "gradient values clipped at 1 and the gradient norms clipped at 10": g ← clamp(g, −c, c)
+//                    before the step (SGD or Adam). Each table entry is its own parameter with a scalar
+//                    gradient, whose norm is |g|, so the norm clip at 10 is implied by the value clip at 1.
+// Our mapping (a reading): the paper counts network iterations of batches of 1,024; we count sweeps, K the
+// run's sweeps, and keep the paper's fractions (warm-up 1k/100k = 0.01 of the run, decay over the second half).
 #pragma once
 #include <string>
 #include <vector>
@@ -54,6 +68,7 @@ namespace klab::mdp {
 
 enum class EntropicLoss { ItakuraSaito, ExponentialMse, Squared, Softplus };
 enum class EntropicStep { Sgd, Adam };
+enum class EntropicSchedule { None, Cosine };  // c_k above: 1, or the cosine decay over the second half
 
 // The per-sample loss ℓ(V; y) and its derivative in V, at risk aversion β > 0 (formulas above).
 double entropic_loss(EntropicLoss loss, double v, double y, double beta);
@@ -71,7 +86,15 @@ struct EntropicLearnerSettings {
   double decay = 0.7;   // ω: η_k = η₀ / (k + 1)^ω
   EntropicStep step = EntropicStep::Sgd;
   double adam_beta1 = AdamStep::kBeta1;  // Adam's β₁ (the paper's networks: 0.99)
+  int total_sweeps = 500;                // K: the run's length (warm-up and decay are fractions of it)
+  double warmup = 0.0;                   // W/K: linear warm-up from 0.01·η over the first W sweeps (0: none)
+  EntropicSchedule schedule = EntropicSchedule::None;
+  double clip = 0.0;                     // c: each gradient clamped to [−c, c] before the step (0: none)
 };
+
+// η_k of sweep k = 0, 1, …: η₀ (k + 1)^{−ω} · w_k · c_k (the recipe above; exactly η₀ (k + 1)^{−ω} when
+// warm-up and decay are off).
+double entropic_step_size(const EntropicLearnerSettings& s, int k);
 
 // Tabular synchronous Q-learning of the entropic action values (H × SA, pair-indexed per step, as
 // entropic_q_values), starting from Q = 0.

@@ -5,6 +5,8 @@
 // and reports divergence when its values overflow; Adam's first step and its stability at β = 0.05.
 // The softplus baseline: Li₂ against its series, its derivative and its inversion; the loss's value at
 // 0 and at −∞; its fixed point is CE_β for Gaussian targets and biased for a target with a fall.
+// The rest of the paper's recipe: the step sizes of warm-up and cosine decay against their closed form;
+// clipping bounds every step and (per sample) moves the IS loss's fixed point.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -35,6 +37,20 @@ double minimiser(EntropicLoss loss, const std::vector<double>& y, double beta, d
     (mean_gradient(mid) > 0.0 ? hi : lo) = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+// mdp.risk's default world: the cliff walk, slip 0.1, H = 25, γ = 1, and its stock lattice.
+struct DefaultCliff {
+  explicit DefaultCliff(klab::mdp::Grid g) : grid(std::move(g)), lattice(klab::mdp::stock_lattice(grid.mdp)) {}
+  klab::mdp::Grid grid;
+  klab::Expected<klab::mdp::StockLattice> lattice;
+};
+DefaultCliff default_cliff() {
+  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
+  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
+  klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
+  REQUIRE(grid.ok());
+  return DefaultCliff(std::move(grid.value()));
 }
 
 }  // namespace
@@ -152,12 +168,9 @@ TEST_CASE("risk learning: a learner whose values overflow is marked diverged and
 }
 
 TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction; at β = 0.05 on the cliff SGD diverges, Adam does not") {
-  klab::mdp::GridSpec g = klab::mdp::cliff_spec();
-  g.slip = 0.1, g.discount = 1.0, g.horizon = 25;
-  const klab::Expected<klab::mdp::Grid> grid = klab::mdp::build_gridworld(g);
-  REQUIRE(grid.ok());
-  const klab::mdp::Mdp& m = grid.value().mdp;
-  const klab::Expected<klab::mdp::StockLattice> lattice = klab::mdp::stock_lattice(m);
+  const DefaultCliff cliff = default_cliff();
+  const klab::mdp::Mdp& m = cliff.grid.mdp;
+  const klab::Expected<klab::mdp::StockLattice>& lattice = cliff.lattice;
   REQUIRE(lattice.ok());
   klab::mdp::EntropicLearnerSettings adam;
   adam.loss = EntropicLoss::ItakuraSaito, adam.beta = 0.05, adam.rate = 0.5, adam.decay = 0.7, adam.step = klab::mdp::EntropicStep::Adam;
@@ -181,4 +194,58 @@ TEST_CASE("risk learning: Adam's first step is η₀ in the gradient's direction
     for (int k = 0; k < 100; ++k) learner.sweep(samples);
     CHECK(learner.diverged() == (step == klab::mdp::EntropicStep::Sgd));
   }
+}
+
+TEST_CASE("risk learning: the paper's step-size recipe (linear warm-up from 0.01, cosine decay over the second half) against its closed form") {
+  klab::mdp::EntropicLearnerSettings s;
+  s.rate = 2.0, s.decay = 0.7, s.total_sweeps = 200;
+  for (int k : {0, 1, 99, 100, 199}) CHECK(klab::mdp::entropic_step_size(s, k) == 2.0 / std::pow(k + 1.0, 0.7));  // all off: η₀(k + 1)^{−ω}
+  s.decay = 0.0, s.warmup = 0.05, s.schedule = klab::mdp::EntropicSchedule::Cosine;  // W = 10 sweeps, decay from k = 100
+  const std::vector<std::pair<int, double>> expected{
+      {0, 2.0 * 0.01},                                              // the warm-up's start factor
+      {5, 2.0 * (0.01 + 0.99 * 0.5)},                               // half way up
+      {10, 2.0},  {99, 2.0},  {100, 2.0},                           // constant; the cosine starts at 1
+      {150, 1.0},                                                   // ½(1 + cos(π/2))
+      {199, 1.0 + std::cos(M_PI * 198.0 / 200.0)}};                 // near 0 at the end
+  for (const auto& ke : expected) {
+    const int k = ke.first;
+    CAPTURE(k);
+    CHECK(klab::mdp::entropic_step_size(s, k) == doctest::Approx(ke.second).epsilon(1e-14));
+  }
+  s.decay = 0.5;  // the factors multiply η₀(k + 1)^{−ω}
+  CHECK(klab::mdp::entropic_step_size(s, 150) == doctest::Approx(2.0 / std::sqrt(151.0) * 0.5).epsilon(1e-14));
+}
+
+TEST_CASE("risk learning: a clipped gradient bounds every step by η_k·c; clipped SGD does not diverge at β = 0.05 on the cliff; clipping moves the IS fixed point") {
+  // One sample per step, so clipping acts per sample (the paper clips a batch mean of 1,024): the root of
+  // E clamp(∂ℓ/∂V, −c, c) for y = 0, or −10 with probability 0.1 (a fall), β = 0.5, c = 1 (the paper's) is
+  // where 0.9·2(e^{V/2} − 1) + 0.1·1 = 0, V = 2 log(17/18) = −0.114 (the fall's gradient is clipped there),
+  // not CE_β = −5.513: the clip throws away the weight e^{β(V − y)} that makes the IS loss risk-averse.
+  double lo = -10.0, hi = 0.0;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    double g = 0.0;
+    for (const auto& yw : std::vector<std::pair<double, double>>{{0.0, 0.9}, {-10.0, 0.1}})
+      g += yw.second * std::clamp(klab::mdp::entropic_loss_gradient(EntropicLoss::ItakuraSaito, mid, yw.first, 0.5), -1.0, 1.0);
+    (g > 0.0 ? hi : lo) = mid;
+  }
+  CHECK(0.5 * (lo + hi) == doctest::Approx(2.0 * std::log(17.0 / 18.0)).epsilon(1e-12));
+  const DefaultCliff cliff = default_cliff();
+  const klab::mdp::Mdp& m = cliff.grid.mdp;
+  const klab::Expected<klab::mdp::StockLattice>& lattice = cliff.lattice;
+  REQUIRE(lattice.ok());
+  klab::mdp::EntropicLearnerSettings s;
+  s.loss = EntropicLoss::ItakuraSaito, s.beta = 0.05, s.rate = 0.5, s.decay = 0.7, s.clip = 1.0;
+  klab::mdp::EntropicQLearner learner(m, lattice.value(), s);
+  klab::Rng rng(7, 0, 0);
+  double largest = 0.0;  // the largest |ΔQ| relative to η_k·c
+  for (int k = 0; k < 100; ++k) {
+    const std::vector<double> before = learner.q();
+    learner.sweep(rng);
+    const double bound = klab::mdp::entropic_step_size(s, k) * s.clip;
+    for (size_t i = 0; i < before.size(); ++i) largest = std::max(largest, std::fabs(learner.q()[i] - before[i]) / bound);
+  }
+  CHECK(largest <= 1.0 + 1e-9);  // (rounding of Q − η_k·c)
+  CHECK(largest >= 1.0 - 1e-9);  // the clip binds (IS steps after a fall are far above 1 unclipped)
+  CHECK_FALSE(learner.diverged());  // the same samples diverge without the clip (the Adam test above)
 }
