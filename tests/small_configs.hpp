@@ -60,6 +60,7 @@ inline const std::vector<SmallConfig>& small_configs() {
     {"blackbox.es", {{"n_max", "40"}, {"n_points", "2"}, {"budget_factor", "5"}}},
     {"blackbox.bo", {{"evaluations", "6"}, {"init_points", "2"}}},
     {"blackbox.nsga2", {{"n_min", "8"}, {"n_max", "16"}, {"n_points", "2"}}},
+    {"blackbox.nsga2", {{"n_min", "8"}, {"n_max", "16"}, {"n_points", "2"}, {"series", "dnsga2,dnsga2plus,concurrent"}, {"dnsga2_form", "paper"}}},
     {"blackbox.private_gsd", {{"eps_points", "2"}, {"real_size", "300"}, {"generations", "20"}, {"gradient_steps", "10"}, {"sweeps", "5"}}},
     {"blackbox.private_gsd", {{"data", "categorical"}, {"dims", "3"}, {"marginals", "2"}, {"eps_points", "2"}, {"real_size", "300"}, {"generations", "20"}, {"gradient_steps", "10"}, {"sweeps", "5"}}},
   };

@@ -40,6 +40,14 @@
 // of arXiv:2509.01739v1, not the PDF; chapter README): the evaluation counter w starts at −(d − 1)τ
 // instead of 0, d = ⌈log₂(μ/4)⌉, so the population keeps its initial size 4 for d·τ evaluations,
 // about as many as the doublings after it take; later phases last τ as in the (τ, μ)-dNSGA-II.
+// Dnsga2Form::Paper: the dNSGA-II as that copy's Algorithm 1 shows it (the lab's reading above stays
+// the default, so earlier outputs are unchanged). w counts offspring only (0 at the start; ⁺: −(d − 1)τ).
+// A generation: the N parents create N offspring, w += N; if w ≥ τ and N < μ the population doubles
+// by keeping parents and offspring, P ∪ Q, without selection, and w = 0 (reading: when 2N > μ the μ
+// best of P ∪ Q by the survival below stay; the copy says only "up to a maximum size of μ");
+// otherwise the N best survive: whole fronts by non-dominated rank, the critical front truncated by
+// the *current* crowding distance (nsga2_current_crowding.hpp); the tournaments (reals) then read the
+// survivors' own ranks and distances. The classic NSGA-II keeps Deb's survival.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -48,6 +56,8 @@
 #include "core/rng.hpp"
 
 namespace klab::blackbox {
+
+enum class Dnsga2Form { Lab, Paper };  // the dNSGA-II's generation: the lab's reading, or the copy's Algorithm 1 (above)
 
 struct Nsga2Settings {
   Benchmark benchmark = Benchmark::OneMinMax;
@@ -58,6 +68,7 @@ struct Nsga2Settings {
   long long tau = 0;
   bool plus = false;      // (τ, μ)⁺-dNSGA-II: the first doubling after d·τ evaluations (below)
   bool concurrent = false;  // instances τ = 4, 8, 16, … interleaved (nsga2_concurrent.hpp); tau unused
+  Dnsga2Form form = Dnsga2Form::Lab;  // the dNSGA-II's (and its ⁺, concurrent instances') generation
 };
 
 struct Individual {
@@ -86,6 +97,10 @@ FrontTarget nsga2_front(const Nsga2Settings& s, double delta);
 Nsga2Run nsga2_start(const Nsga2Settings& s, Rng& rng);
 void nsga2_generation(const Nsga2Settings& s, const std::vector<double>& flip_cdf, Rng& rng, Nsga2Run& r);
 
+// Crowding distance of each point within its front (Deb et al. 2002): per objective, the front sorted
+// by (value, index); the two ends ∞, the others the gap between their neighbours / the front's range;
+// summed over the objectives, f₁ first.
+std::vector<double> crowding_distances(const std::vector<double>& f1, const std::vector<double>& f2, const std::vector<int>& rank);
 // Non-dominated ranks (0 = the first front) of m points, both objectives maximised, O(m log m + m·F).
 std::vector<int> nondominated_ranks(const std::vector<double>& f1, const std::vector<double>& f2);
 // Reference: the O(m²) pairwise definition (test: "blackbox.nsga2: the fast ranks equal the pairwise definition").

@@ -7,7 +7,7 @@
 // τ = 2^i). Paper: Speeding Up the NSGA-II via Dynamic Population Sizes.
 // `klab run blackbox.nsga2 --backend cuda` runs each (run, algorithm, n) as one GPU thread (bit strings,
 // nsga2_bits.hpp) or one block of threads (bit strings and ZDT1–3, nsga2_block.hpp): nsga2_engine.hpp;
-// the ⁺ and concurrent algorithms are refused there.
+// the ⁺ and concurrent algorithms, and dnsga2_form=paper, are refused there.
 #pragma once
 #include <string>
 #include <vector>
@@ -28,6 +28,7 @@ struct Nsga2Params {
   double tau_factor = 5.12;    // τ = ⌈c_τ·e·n⌉
   double budget_factor = 20.0; // a run stops unfinished after ⌈c·n³⌉ evaluations
   double front_tolerance = 0.01;  // ZDT: coverage tolerance δ (mo_problems.hpp)
+  Dnsga2Form dnsga2_form = Dnsga2Form::Lab;  // the dNSGA-II's generation (nsga2.hpp): the lab's reading or the copy's Algorithm 1
 };
 
 const std::vector<std::string>& nsga2_series_ids();

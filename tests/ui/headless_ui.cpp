@@ -1210,21 +1210,25 @@ TEST_CASE("the gridworld editor in mdp.safe_meta and mdp.irl: a stroke on the sh
   }
 }
 
-TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms: the live view steps and draws the plane and the coverage plot") {
-  Headless ui(1280, 800, 1.0f);
-  App app = make_app();
-  app.select("blackbox.nsga2");
-  klab::test::ParamTexts texts = klab::test::small_config("blackbox.nsga2")->params;
-  texts.push_back({"series", "dnsga2plus,concurrent,concurrentplus"});
-  REQUIRE(app.experiment().params().set_texts(texts).ok());
-  for (int f = 0; f < 30; ++f) ui.frame(app);
-  std::vector<std::string> ids;
-  const auto plots = recorded_frame(ui, app);
-  for (const auto& r : plots) ids.push_back(r.id);
-  CHECK(std::find(ids.begin(), ids.end(), "plane") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "coverage") != ids.end());
-  CHECK(app.view()->steps_done() > 0.0);
-  check_plots(plots, "nsga2 concurrent, live");
+TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-II forms: the live view steps and draws the plane and the coverage plot") {
+  for (const std::string form : {"lab", "paper"}) {
+    CAPTURE(form);
+    Headless ui(1280, 800, 1.0f);
+    App app = make_app();
+    app.select("blackbox.nsga2");
+    klab::test::ParamTexts texts = klab::test::small_config("blackbox.nsga2")->params;
+    texts.push_back({"series", "dnsga2plus,concurrent,concurrentplus"});
+    texts.push_back({"dnsga2_form", form});
+    REQUIRE(app.experiment().params().set_texts(texts).ok());
+    for (int f = 0; f < 30; ++f) ui.frame(app);
+    std::vector<std::string> ids;
+    const auto plots = recorded_frame(ui, app);
+    for (const auto& r : plots) ids.push_back(r.id);
+    CHECK(std::find(ids.begin(), ids.end(), "plane") != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), "coverage") != ids.end());
+    CHECK(app.view()->steps_done() > 0.0);
+    check_plots(plots, "nsga2 concurrent, live, " + form);
+  }
 }
 
 TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, then their λ sweep, no regret plot") {

@@ -1,11 +1,13 @@
 // blackbox.nsga2's benchmarks and metrics (mo_problems.hpp): hypervolume against hand-computed
 // areas and a unit-cell count, OneJumpZeroJump against its definition by enumeration, the ZDT fronts
 // against their closed forms and published values, front coverage, bad parameters, the dNSGA-II's
-// and ⁺ variant's population sizes and Algorithm 2's phase order worked by hand (nsga2_concurrent.hpp).
+// and ⁺ variant's population sizes and Algorithm 2's phase order worked by hand (nsga2_concurrent.hpp),
+// the current crowding distance's fast removal order against its recompute, and dnsga2_form=paper.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <set>
 #include <utility>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "blackbox/disom.hpp"
 #include "blackbox/mo_problems.hpp"
 #include "blackbox/nsga2_concurrent.hpp"
+#include "blackbox/nsga2_current_crowding.hpp"
 #include "blackbox/nsga2_experiment.hpp"
 #include "core/batch.hpp"
 #include "core/rng.hpp"
@@ -242,4 +245,87 @@ TEST_CASE("blackbox.nsga2: the CUDA engine refuses the ⁺ and concurrent algori
     CHECK_FALSE(s.ok());
     CHECK(s.message().find(std::string("'") + series + "'") != std::string::npos);
   }
+}
+
+TEST_CASE("blackbox.nsga2: the current crowding distance, worked by hand and fast = recomputed on random fronts") {
+  using klab::blackbox::current_crowding_removals;
+  using klab::blackbox::current_crowding_removals_reference;
+  // OneMinMax-like front f₁ = 0, 1, 2, 3, 4, 8 (f₂ = 8 − f₁), two to remove. Distances (range 8, both
+  // objectives alike): 0.5, 0.5, 0.5 for points 1, 2, 3, 1.25 for point 4, the ends ∞. Point 3 goes
+  // (the tie's highest index); then 1: 0.5, 2: (4 − 1)/8·2 = 0.75, 4: 1.5, so point 1 goes: {0, 2, 4, 8}
+  // stay, where one computation of the distances would have kept {0, 1, 4, 8}.
+  const std::vector<double> a1{0, 1, 2, 3, 4, 8}, a2{8, 7, 6, 5, 4, 0};
+  CHECK(current_crowding_removals(a1, a2, {0, 1, 2, 3, 4, 5}, 2) == std::vector<int>{3, 1});
+  CHECK(current_crowding_removals_reference(a1, a2, {5, 4, 3, 2, 1, 0}, 2) == std::vector<int>{3, 1});
+  // Random point sets with many ties and duplicates (values 0..v), fronts (f₂ = v − f₁) and arbitrary
+  // sets, any member subset and count, including removals down to the ends and past them.
+  klab::Rng rng(21, 0, 0);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int m = 1 + static_cast<int>(rng.below(30)), v = 1 + static_cast<int>(rng.below(12));
+    const bool front = trial % 2 == 0;
+    std::vector<double> f1, f2;
+    for (int i = 0; i < m + 3; ++i) {
+      f1.push_back(rng.below(static_cast<uint32_t>(v + 1)));
+      f2.push_back(front ? v - f1.back() : rng.below(static_cast<uint32_t>(v + 1)));
+    }
+    std::vector<int> members;
+    for (int i = 0; i < m + 3; ++i)
+      if (i >= 3 || rng.below(2)) members.push_back(i);
+    const int count = static_cast<int>(rng.below(static_cast<uint32_t>(members.size() + 1)));
+    CAPTURE(trial);
+    CHECK(current_crowding_removals(f1, f2, members, count) == current_crowding_removals_reference(f1, f2, members, count));
+  }
+}
+
+TEST_CASE("blackbox.nsga2: dnsga2_form=paper, the population size after w evaluations and P ∪ Q at a doubling (n = 16, μ = 68, τ = 64)") {
+  // Algorithm 1 of the copy: w counts offspring only (0 at the start), N offspring per generation; a
+  // doubling when w ≥ τ. Size 4 for 16 generations (4 + 64 = 68 evaluations), then 8 for 8 (132), 16
+  // for 4 (196), 32 for 2 (260), 64 for 1 (324), then μ = 68 (2N = 128 capped). The ⁺ variant: w
+  // starts (d − 1)τ = 256 lower, every change 256 evaluations later.
+  for (const bool plus : {false, true}) {
+    CAPTURE(plus);
+    klab::blackbox::Nsga2Settings s;
+    s.n = 16, s.mu = 68, s.dynamic = true, s.tau = 64, s.plus = plus, s.form = klab::blackbox::Dnsga2Form::Paper;
+    klab::Rng rng(3, 0, 0);
+    const std::vector<double> cdf = klab::blackbox::flip_count_cdf(s.n);
+    klab::blackbox::Nsga2Run r = klab::blackbox::nsga2_start(s, rng);
+    std::vector<std::pair<long long, int>> changes;
+    while (r.evaluations < 1000) {
+      const std::vector<klab::blackbox::Individual> parents = r.population;
+      klab::blackbox::nsga2_generation(s, cdf, rng, r);
+      CHECK(r.population.size() == static_cast<size_t>(r.size));
+      if (r.size == static_cast<int>(parents.size())) continue;
+      changes.push_back({r.evaluations, r.size});
+      if (r.size == 2 * static_cast<int>(parents.size())) {  // P ∪ Q: every parent stays (the population is then ordered best first)
+        std::multiset<std::vector<uint8_t>> now;
+        for (const klab::blackbox::Individual& ind : r.population) now.insert(ind.x);
+        for (const klab::blackbox::Individual& p : parents) {
+          const auto it = now.find(p.x);
+          REQUIRE(it != now.end());
+          now.erase(it);
+        }
+      }
+    }
+    const long long shift = plus ? 256 : 0;
+    const std::vector<std::pair<long long, int>> expected{{68 + shift, 8}, {132 + shift, 16}, {196 + shift, 32}, {260 + shift, 64}, {324 + shift, 68}};
+    CHECK(changes == expected);
+  }
+}
+
+TEST_CASE("blackbox.nsga2: dnsga2_form=paper covers OneMinMax (n = 16) in every algorithm and is refused by the CUDA engine by name") {
+  klab::blackbox::Nsga2Experiment e;
+  REQUIRE(e.params().set_texts({{"series", "nsga2,dnsga2,dnsga2plus,concurrent,concurrentplus"}, {"dnsga2_form", "paper"}, {"n_min", "16"}, {"n_max", "16"},
+                                {"n_points", "1"}}).ok());
+  CHECK(klab::blackbox::nsga2_settings(e.p(), "dnsga2", 16).form == klab::blackbox::Dnsga2Form::Paper);
+  const klab::blackbox::Nsga2Config c = klab::blackbox::nsga2_config(e.p());
+  for (int s = 0; s < 5; ++s) {
+    CAPTURE(s);
+    const klab::blackbox::Nsga2Outcome o = klab::blackbox::nsga2_cpu_outcome(e.p(), c, s, 0, 7, 0);
+    CHECK(o.covered == 17);
+  }
+  REQUIRE(e.params().set_texts({{"series", "nsga2,dnsga2"}}).ok());
+  std::vector<klab::SlotStats> blocks;
+  const klab::Status s = e.run_cuda_blocks(1, 2, 0, 1, &blocks);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("'dnsga2_form'") != std::string::npos);
 }
