@@ -196,6 +196,9 @@ class SamplersView final : public ui::DemoView {
     const std::vector<UsfStep>& st = r.plan.steps;
     const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(st.size()));
     std::vector<std::pair<std::string, std::string>> rows;
+    rows.push_back({"search", params_.usf_search == UsfMethod::Evolution
+                                  ? "evolution as the authors' released code runs it, the true error in place of FID (no predictor)"
+                                  : "coordinate descent from DPM-Solver++ 2M"});
     rows.push_back({"time grid", "blend " + num(r.plan.blend) + " (0: t-uniform, 1: λ-uniform), power " + num(r.plan.power)});
     rows.push_back({"search batch ‖x̂ − x*‖", num(r.error) + " (DPM-Solver++ 2M: " + num(r.start_error) + ", " + std::to_string(r.candidates) + " plans tried)"});
     rows.push_back({"plan", format_usf_plan(r.plan)});

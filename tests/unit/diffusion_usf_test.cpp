@@ -227,18 +227,21 @@ TEST_CASE("diffusion USF search: deterministic given its Rng, never worse than D
                                                 << " plans): " << format_usf_plan(a.plan));
 }
 
-TEST_CASE("diffusion USF: a batch with the search gives the same numbers on 1 and 3 threads") {
+TEST_CASE("diffusion USF: a batch with the search gives the same numbers on 1 and 3 threads, with either search method") {
   // (The all-demo thread test, batch_test.cpp, runs the small config without `usf`: its runs must
   // finish within one 1e4-evaluation slice, and a search costs more.)
-  SamplersExperiment e;
-  REQUIRE(e.params().set_texts({{"solvers", "usf,dpmpp_2m"}, {"nfe", "3,6"}, {"particles", "16"}, {"search_n", "8"}}).ok());
-  klab::BatchJob one(e.clone(), 5, 4), three(e.clone(), 5, 4);
-  one.run_all(1);
-  three.run_all(3);
-  const klab::BatchResult &a = one.result(), &b = three.result();
-  for (size_t m = 0; m < sampler_metric_ids().size(); ++m)
-    for (size_t k = 0; k < 2; ++k) {
-      CHECK(a.curve_stat(0, m, k).mean() == b.curve_stat(0, m, k).mean());
-      CHECK(a.curve_stat(0, m, k).sem() == b.curve_stat(0, m, k).sem());
-    }
+  for (const char* method : {"coordinate", "evolution"}) {
+    CAPTURE(method);
+    SamplersExperiment e;
+    REQUIRE(e.params().set_texts({{"solvers", "usf,dpmpp_2m"}, {"nfe", "3,6"}, {"particles", "16"}, {"search_n", "8"}, {"usf_search", method}, {"usf_evals", "40"}}).ok());
+    klab::BatchJob one(e.clone(), 5, 4), three(e.clone(), 5, 4);
+    one.run_all(1);
+    three.run_all(3);
+    const klab::BatchResult &a = one.result(), &b = three.result();
+    for (size_t m = 0; m < sampler_metric_ids().size(); ++m)
+      for (size_t k = 0; k < 2; ++k) {
+        CHECK(a.curve_stat(0, m, k).mean() == b.curve_stat(0, m, k).mean());
+        CHECK(a.curve_stat(0, m, k).sem() == b.curve_stat(0, m, k).sem());
+      }
+  }
 }
