@@ -216,7 +216,9 @@ class SamplersView final : public ui::DemoView {
                                    num(t[i]) + " → " + num(t[j + 1]),
                                    std::to_string(st[i].order),
                                    st[i].noise ? "ε̂ (noise)" : "x̂₀ (data)",
-                                   st[i].order == 1 ? "–" : kDeriv[static_cast<size_t>(st[i].deriv)],
+                                   st[i].order == 1 ? "–"
+                                   : st[i].relax != 0.0 ? std::string(kDeriv[static_cast<size_t>(st[i].deriv)]) + ", m′ × (1 + " + num(st[i].relax) + " h)"
+                                                        : kDeriv[static_cast<size_t>(st[i].deriv)],
                                    st[i].corrector ? "pseudo" : "–"};
       ImGui::TableNextRow();
       for (const std::string& c : cells) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/samplers.hpp"
+
 namespace klab::diffusion {
 namespace {
 
@@ -69,6 +71,7 @@ UsfPlan usf_crossover(const UsfPlan& a, const UsfPlan& b, const UsfEvoConfig& c,
   for (size_t i = 0; i < u.steps.size(); ++i) {
     u.steps[i].order = parent(1).steps[i].order;
     u.steps[i].deriv = parent(1).steps[i].deriv;
+    u.steps[i].relax = parent(1).steps[i].relax;
     u.steps[i].noise = parent(2).steps[i].noise;
     u.steps[i].corrector = parent(3).steps[i].corrector;
   }
@@ -77,6 +80,7 @@ UsfPlan usf_crossover(const UsfPlan& a, const UsfPlan& b, const UsfEvoConfig& c,
       const UsfStep& p = chance(rng, 0.5) ? a.steps[i] : b.steps[i];
       u.steps[i].order = p.order;
       u.steps[i].deriv = p.deriv;
+      u.steps[i].relax = p.relax;
       u.steps[i].noise = p.noise;
     }
   }
@@ -96,11 +100,15 @@ UsfPlan usf_mutate(const UsfPlan& parent, const UsfEvoConfig& c, Rng& rng) {
       if (order != st.order) {
         st.order = order;
         st.deriv = UsfDeriv::Taylor;
+        st.relax = 0.0;
       }
     }
     if (chance(rng, c.prediction)) st.noise = chance(rng, 0.5);
     if (st.order > 1) {
-      if (chance(rng, c.relaxation) && st.deriv == UsfDeriv::Dpm) st.deriv = UsfDeriv::Taylor;
+      if (chance(rng, c.relaxation)) {
+        if (st.deriv == UsfDeriv::Dpm) st.deriv = UsfDeriv::Taylor;
+        if (chance(rng, c.relaxation)) st.relax = std::clamp(st.relax + c.relax_sd * sample_normal(rng), -kUsfMaxRelax, kUsfMaxRelax);
+      }
       if (chance(rng, c.estimation)) {
         const bool one_point = chance(rng, 0.5);
         if (st.order == 3) {

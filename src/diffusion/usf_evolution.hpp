@@ -19,7 +19,7 @@
 // being left out (README, "USF solver search"): no dpmsolver_v3 prediction (its probability 0.4 is
 // spread evenly over x̂₀ and ε̂), Taylor order ≤ 3 (a drawn 4 is capped at 3, as the code caps at i),
 // no implicit corrector (its probability in the config is 0), no analytical first step, no skip
-// coefficients, no linear relaxation coefficient c (c = 0), and the time grid is the lab's
+// coefficients, and the time grid is the lab's
 // two-parameter family, so the code's per-timestep Gaussian mutation becomes a move of the grid's
 // blend and power (below). Step insertion and deletion (0.2 each) change the NFE and move the child to
 // another NFE's population; the lab searches one NFE at a time, so they are not built.
@@ -40,7 +40,8 @@ struct UsfEvoConfig {
   double grid = 0.3;            // timesteps.evo_prob, here per grid parameter (a reading: the grid is not free)
   double order = 0.3;           // taylor_orders.evo_prob, the order from {1: .2, 2: .4, 3: .3, 4: .1} (4 → 3)
   double prediction = 0.3;      // prediction_types.evo_prob, then x̂₀ or ε̂ with probability ½ each
-  double relaxation = 0.3;      // derivative_relaxation.evo_prob: the first derivative's relaxation set to 'linear' (c = 0)
+  double relaxation = 0.3;      // derivative_relaxation.evo_prob: m′'s relaxation set to 'linear', then (again 0.3) c += N(0, relax_sd)
+  double relax_sd = 0.03;       // derivative_relaxation.evo_sigma
   double estimation = 0.3;      // derivative_estimation_order.evo_prob, m′'s active points from {1: .5, 2: .5}
   double corrector = 0.3;       // corrector.evo_prob, then pseudo or none with probability ½ each
 };
@@ -51,17 +52,18 @@ struct UsfEvoConfig {
 std::vector<UsfPlan> usf_initial_population(StepSchedule schedule, int nfe);
 
 // The code's crossover of two plans of equal length: each field — the time grid, the orders (with
-// their derivative estimations, as the code ties derivative_types to orders), the predictions, the
+// their derivative estimations and relaxations, as the code ties derivative_types to orders), the predictions, the
 // correctors — is taken whole from a or b, both parents represented; then with probability
-// deep_crossover each step takes (order, derivatives, prediction) from a or b with probability ½.
+// deep_crossover each step takes (order, derivatives with relaxation, prediction) from a or b with probability ½.
 UsfPlan usf_crossover(const UsfPlan& a, const UsfPlan& b, const UsfEvoConfig& c, Rng& rng);
 
 // The code's mutation, per step i = 1..N, each with its probability (UsfEvoConfig):
 //   order       redrawn from {1: .2, 2: .4, 3: .3, 4: .1}, capped at min(3, i); when it changes the step's
-//               derivatives become plain Taylor differences (the code resets derivative_types, no relaxation)
+//               derivatives become plain Taylor differences, c = 0 (the code resets derivative_types, no relaxation)
 //   prediction  redrawn
-//   relaxation  (order > 1) DPM-Solver's rule, whose m′ carries the 'dpmsolver' relaxation, becomes the
-//               'linear' relaxation with c = 0: plain Taylor
+//   relaxation  (order > 1) m′'s relaxation becomes 'linear', m′ × (1 + c·h) (UsfStep::relax): DPM-Solver's
+//               rule, whose m′ carries the 'dpmsolver-2' relaxation, becomes Taylor; then with probability
+//               `relaxation` again c += N(0, 0.03) (clamped to ±kUsfMaxRelax)
 //   estimation  (order 3) m′ from 1 or 2 active points: 1 → low-order m′, 2 → Taylor (DPM-Solver's rule
 //               already uses 2)
 //   corrector   redrawn (pseudo or none)

@@ -39,7 +39,7 @@ void check_valid(const UsfPlan& u, size_t n) {
 TEST_CASE("diffusion USF evolution: mutation keeps plans valid, moves the grid by one value and reaches every choice") {
   klab::Rng rng(3, 0, 9);
   const UsfEvoConfig c;
-  int moved_grid = 0, low = 0, corrected = 0, noise = 0, order3 = 0, steps = 0;
+  int moved_grid = 0, low = 0, corrected = 0, noise = 0, order3 = 0, relaxed = 0, steps = 0;
   for (int n : {1, 2, 3, 7}) {
     for (const UsfPlan& start : usf_initial_population(StepSchedule::LogSnr, n)) {
       check_valid(start, static_cast<size_t>(n));
@@ -56,6 +56,7 @@ TEST_CASE("diffusion USF evolution: mutation keeps plans valid, moves the grid b
           corrected += st.corrector;
           noise += st.noise;
           order3 += st.order == 3;
+          relaxed += st.relax != 0.0;
           ++steps;
         }
         u = v;
@@ -68,8 +69,9 @@ TEST_CASE("diffusion USF evolution: mutation keeps plans valid, moves the grid b
   CHECK(corrected > 0);
   CHECK(noise > steps / 5);
   CHECK(order3 > 0);
+  CHECK(relaxed > 0);  // (check_valid: never at order 1 or with DPM-Solver's rule)
   MESSAGE("mutations: " << moved_grid << " of 1440 moved the grid; of " << steps << " steps " << low << " low-order m′, " << corrected << " corrected, "
-                        << noise << " ε̂, " << order3 << " of order 3");
+                        << noise << " ε̂, " << order3 << " of order 3, " << relaxed << " with m′ relaxed");
 }
 
 TEST_CASE("diffusion USF evolution: crossover takes each field from one parent, both represented; deep crossover mixes the steps") {
