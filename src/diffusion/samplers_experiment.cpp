@@ -115,7 +115,9 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       return Status::error("parameters 'particles' × (Σ nfe × samplers + " + std::to_string(kReferenceNfe) +
                            ") must be at most 2e11 score evaluations per run (got " + format_real(work) + ")");
     if (search > 2e11)
-      return Status::error("parameters 'search_n' × Σ nfe × (USF search plans) must be at most 2e11 score evaluations per run (got " +
+      return Status::error(std::string(p.usf_search == UsfMethod::Evolution ? "parameters 'search_n' × Σ nfe × 'usf_evals'"
+                                                                            : "parameters 'search_n' × Σ nfe × (USF search plans)") +
+                           " must be at most 2e11 score evaluations per run (got " +
                            format_real(search) + ")");
     return {};
   });

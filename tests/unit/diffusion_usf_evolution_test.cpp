@@ -170,3 +170,12 @@ TEST_CASE("diffusion USF evolution: the samplers demo's search scores exactly us
     MESSAGE(std::string(method == UsfMethod::Evolution ? "evolution" : "coordinate descent") << ": plans scored at 4, 6, 10, 20, 50 NFE:" << counts);
   }
 }
+
+TEST_CASE("diffusion USF evolution: the samplers demo's parameters name the field on bad values") {
+  SamplersExperiment e;
+  CHECK(e.params().set_texts({{"usf_search", "annealing"}}).message().find("parameter 'usf_search' must be one of coordinate, evolution") !=
+        std::string::npos);
+  CHECK(e.params().set_texts({{"usf_evals", "5"}}).message().find("parameter 'usf_evals' must be an integer in [6, 100000]") != std::string::npos);
+  const klab::Status big = e.params().set_texts({{"usf_search", "evolution"}, {"usf_evals", "100000"}, {"search_n", "100000"}});
+  CHECK(big.message().find("'search_n' × Σ nfe × 'usf_evals' must be at most 2e11") != std::string::npos);
+}
