@@ -10,15 +10,14 @@ namespace {
 
 bool chance(Rng& rng, double p) { return rng.uniform() < p; }
 
-// Index into a list of size n moved by ±1 (½ each), kept when the move leaves the list.
-size_t neighbour(size_t i, size_t n, Rng& rng) {
+// x moved to its neighbour in the list v, up or down (½ each), kept when the move leaves the list (or
+// when x is not in it: a plan read from text may hold any grid).
+double neighbour(const std::vector<double>& v, double x, Rng& rng) {
   const bool up = chance(rng, 0.5);
-  if (up) return i + 1 < n ? i + 1 : i;
-  return i > 0 ? i - 1 : i;
-}
-
-size_t index_in(const std::vector<double>& v, double x) {
-  return static_cast<size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+  const size_t i = static_cast<size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+  if (i == v.size()) return x;
+  if (up) return i + 1 < v.size() ? v[i + 1] : x;
+  return i > 0 ? v[i - 1] : x;
 }
 
 // taylor_orders.order_list {1: .2, 2: .4, 3: .3, 4: .1}, by the code's cumulative rule (get_decision_from_dict).
@@ -90,8 +89,8 @@ UsfPlan usf_crossover(const UsfPlan& a, const UsfPlan& b, const UsfEvoConfig& c,
 
 UsfPlan usf_mutate(const UsfPlan& parent, const UsfEvoConfig& c, Rng& rng) {
   UsfPlan u = parent;
-  if (chance(rng, c.grid)) u.blend = usf_blends()[neighbour(index_in(usf_blends(), u.blend), usf_blends().size(), rng)];
-  if (chance(rng, c.grid)) u.power = usf_powers()[neighbour(index_in(usf_powers(), u.power), usf_powers().size(), rng)];
+  if (chance(rng, c.grid)) u.blend = neighbour(usf_blends(), u.blend, rng);
+  if (chance(rng, c.grid)) u.power = neighbour(usf_powers(), u.power, rng);
   const int n = static_cast<int>(u.steps.size());
   for (int i = 1; i <= n; ++i) {
     UsfStep& st = u.steps[static_cast<size_t>(i - 1)];
