@@ -49,12 +49,12 @@ struct Scored {
 }  // namespace
 
 std::vector<UsfPlan> usf_initial_population(StepSchedule schedule, int nfe) {
-  return {usf_start_plan(schedule, nfe),                          // DPM-Solver++ 2M (the coordinate descent's start)
-          baseline_plan(schedule, nfe, 3, false, false),           // DPM-Solver++ 3M
-          baseline_plan(schedule, nfe, 1, false, false),           // DDIM
-          baseline_plan(schedule, nfe, 2, true, false),            // multistep DPM-Solver 2 (ε̂)
-          baseline_plan(schedule, nfe, 3, true, false),            // multistep DPM-Solver 3 (ε̂)
-          baseline_plan(schedule, nfe, 2, false, true)};           // ++2M with the pseudo corrector
+  return {usf_start_plan(schedule, nfe),                 // DPM-Solver++ 2M (the coordinate descent's start)
+          baseline_plan(schedule, nfe, 3, false, false),  // DPM-Solver++ 3M
+          baseline_plan(schedule, nfe, 1, false, false),  // DDIM
+          baseline_plan(schedule, nfe, 2, true, false),   // multistep DPM-Solver 2 (ε̂)
+          baseline_plan(schedule, nfe, 3, true, false),   // multistep DPM-Solver 3 (ε̂)
+          baseline_plan(schedule, nfe, 2, false, true)};  // ++2M with the pseudo corrector
 }
 
 UsfPlan usf_crossover(const UsfPlan& a, const UsfPlan& b, const UsfEvoConfig& c, Rng& rng) {
