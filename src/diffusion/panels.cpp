@@ -209,6 +209,12 @@ class SamplersView final : public ui::DemoView {
     ImGui::TableHeadersRow();
     static const char* kDeriv[] = {"DPM-Solver's rule", "Taylor", "low-order first derivative"};
     static_assert(std::size(kDeriv) == kUsfDerivCount);
+    auto derivatives = [](const UsfStep& s) -> std::string {  // with the evolution's linear relaxation m′ × (1 ± c h), if any
+      if (s.order == 1) return "–";
+      const std::string rule = kDeriv[static_cast<size_t>(s.deriv)];
+      if (s.relax == 0.0) return rule;
+      return rule + ", m′ × (1 " + (s.relax < 0 ? "− " : "+ ") + num(std::fabs(s.relax)) + " h)";
+    };
     for (size_t i = 0; i < st.size();) {
       size_t j = i;
       while (j + 1 < st.size() && st[j + 1] == st[i]) ++j;
@@ -216,9 +222,7 @@ class SamplersView final : public ui::DemoView {
                                    num(t[i]) + " → " + num(t[j + 1]),
                                    std::to_string(st[i].order),
                                    st[i].noise ? "ε̂ (noise)" : "x̂₀ (data)",
-                                   st[i].order == 1 ? "–"
-                                   : st[i].relax != 0.0 ? std::string(kDeriv[static_cast<size_t>(st[i].deriv)]) + ", m′ × (1 + " + num(st[i].relax) + " h)"
-                                                        : kDeriv[static_cast<size_t>(st[i].deriv)],
+                                   derivatives(st[i]),
                                    st[i].corrector ? "pseudo" : "–"};
       ImGui::TableNextRow();
       for (const std::string& c : cells) {
