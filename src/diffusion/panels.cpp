@@ -196,6 +196,9 @@ class SamplersView final : public ui::DemoView {
     const std::vector<UsfStep>& st = r.plan.steps;
     const std::vector<double> t = usf_time_grid(schedule_, r.plan.blend, r.plan.power, static_cast<int>(st.size()));
     std::vector<std::pair<std::string, std::string>> rows;
+    rows.push_back({"search", params_.usf_search == UsfMethod::Evolution
+                                  ? "evolution as the authors' released code runs it, the true error in place of FID (no predictor)"
+                                  : "coordinate descent from DPM-Solver++ 2M"});
     rows.push_back({"time grid", "blend " + num(r.plan.blend) + " (0: t-uniform, 1: λ-uniform), power " + num(r.plan.power)});
     rows.push_back({"search batch ‖x̂ − x*‖", num(r.error) + " (DPM-Solver++ 2M: " + num(r.start_error) + ", " + std::to_string(r.candidates) + " plans tried)"});
     rows.push_back({"plan", format_usf_plan(r.plan)});
@@ -206,6 +209,12 @@ class SamplersView final : public ui::DemoView {
     ImGui::TableHeadersRow();
     static const char* kDeriv[] = {"DPM-Solver's rule", "Taylor", "low-order first derivative"};
     static_assert(std::size(kDeriv) == kUsfDerivCount);
+    auto derivatives = [](const UsfStep& s) -> std::string {  // with the evolution's linear relaxation m′ × (1 ± c h), if any
+      if (s.order == 1) return "–";
+      const std::string rule = kDeriv[static_cast<size_t>(s.deriv)];
+      if (s.relax == 0.0) return rule;
+      return rule + ", m′ × (1 " + (s.relax < 0 ? "− " : "+ ") + num(std::fabs(s.relax)) + " h)";
+    };
     for (size_t i = 0; i < st.size();) {
       size_t j = i;
       while (j + 1 < st.size() && st[j + 1] == st[i]) ++j;
@@ -213,7 +222,7 @@ class SamplersView final : public ui::DemoView {
                                    num(t[i]) + " → " + num(t[j + 1]),
                                    std::to_string(st[i].order),
                                    st[i].noise ? "ε̂ (noise)" : "x̂₀ (data)",
-                                   st[i].order == 1 ? "–" : kDeriv[static_cast<size_t>(st[i].deriv)],
+                                   derivatives(st[i]),
                                    st[i].corrector ? "pseudo" : "–"};
       ImGui::TableNextRow();
       for (const std::string& c : cells) {

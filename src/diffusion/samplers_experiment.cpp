@@ -9,6 +9,7 @@
 #include "diffusion/engine.hpp"
 #include "diffusion/host_thread_runs.hpp"
 #include "diffusion/mixture_text.hpp"
+#include "diffusion/usf_evolution.hpp"
 
 namespace klab::diffusion {
 namespace {
@@ -28,19 +29,27 @@ double sampling_work(const SamplersParams& p) {
   return static_cast<double>(p.particles) * (total * static_cast<double>(p.solvers.size()) + kReferenceNfe);
 }
 
+// Score evaluations of one USF search at `nfe` (at most): coordinate descent's (usf_search_work) or
+// the evolution's `usf_evals` plans of nfe evaluations on the search batch.
+double one_search_work(const SamplersParams& p, int nfe) {
+  const double n = static_cast<double>(p.search_n);
+  if (p.usf_search == UsfMethod::Evolution) return n * nfe * static_cast<double>(p.usf_evals);
+  return usf_search_work(nfe, n);
+}
+
 // Score evaluations of the USF search (at most): the search batch's references and its search at
-// every budget (usf_search_work); 0 without `usf`.
+// every budget; 0 without `usf`.
 double search_work(const SamplersParams& p) {
   if (!uses_usf(p)) return 0.0;
   double work = static_cast<double>(p.search_n) * kReferenceNfe;
-  for (double k : nfe_budgets(p)) work += usf_search_work(static_cast<int>(k), static_cast<double>(p.search_n));
+  for (double k : nfe_budgets(p)) work += one_search_work(p, static_cast<int>(k));
   return work;
 }
 
 // [SECTION] params
 
 constexpr uint32_t kStartStream = 0, kTargetStream = 1, kExactStream = 2, kDdpmStream = 16;  // DDPM: kDdpmStream + NFE index
-constexpr uint32_t kSearchStream = 3, kSearchOrderStream = 4;  // USF: the search batch's x_T; its coordinate orders (substream: NFE index)
+constexpr uint32_t kSearchStream = 3, kSearchOrderStream = 4;  // USF: the search batch's x_T; its search's draws (substream: NFE index)
 constexpr double kNan = __builtin_nan("");
 
 std::shared_ptr<const ParamTable<SamplersParams>> table() {
@@ -83,6 +92,15 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       .label("USF search batch")
       .log_scale()
       .help("Particles of the USF solver search's own batch (noise independent of the compared samples): the search minimises their mean ‖x̂ − x*‖.");
+  t->choice("usf_search", &P::usf_search, UsfMethod::Coordinate, {"coordinate", "evolution"})
+      .label("USF search method")
+      .choice_labels({"coordinate descent", "evolution (the authors' released code)"})
+      .help("How the USF solver is searched: coordinate descent from DPM-Solver++ 2M, or the evolutionary loop of the authors' released "
+            "code (parents among the best 15, crossover 0.3, per-step mutations 0.3) with the true error in place of FID.");
+  t->integer("usf_evals", &P::usf_evals, 200, 6, 100000)
+      .label("USF evolution: plans scored")
+      .log_scale()
+      .help("Plans the evolutionary USF search scores at each NFE, its 6 starting solvers included (the released code runs until stopped).");
   t->rule([](const P& p) -> Status {
     for (size_t i = 1; i < p.nfe.size(); ++i)
       if (std::floor(p.nfe[i]) <= std::floor(p.nfe[i - 1]))
@@ -96,7 +114,9 @@ std::shared_ptr<const ParamTable<SamplersParams>> table() {
       return Status::error("parameters 'particles' × (Σ nfe × samplers + " + std::to_string(kReferenceNfe) +
                            ") must be at most 2e11 score evaluations per run (got " + format_real(work) + ")");
     if (search > 2e11)
-      return Status::error("parameters 'search_n' × Σ nfe × (USF search plans) must be at most 2e11 score evaluations per run (got " +
+      return Status::error(std::string(p.usf_search == UsfMethod::Evolution ? "parameters 'search_n' × Σ nfe × 'usf_evals'"
+                                                                            : "parameters 'search_n' × Σ nfe × (USF search plans)") +
+                           " must be at most 2e11 score evaluations per run (got " +
                            format_real(search) + ")");
     return {};
   });
@@ -249,7 +269,9 @@ const UsfSearch& SamplersRun::usf(size_t k) const {
   UsfSearch& u = usf_[k];
   if (u.candidates == 0) {
     Rng rng = Rng::substream(seed_, run_, kSearchOrderStream, static_cast<uint32_t>(k));
-    u = usf_search(mixture_, schedule_, p_.schedule, nfe_[k], search_start_, search_reference_, rng);
+    u = p_.usf_search == UsfMethod::Evolution
+            ? usf_evolution(mixture_, schedule_, p_.schedule, nfe_[k], search_start_, search_reference_, static_cast<int>(p_.usf_evals), rng)
+            : usf_search(mixture_, schedule_, p_.schedule, nfe_[k], search_start_, search_reference_, rng);
   }
   return u;
 }
@@ -269,7 +291,7 @@ double SamplersRun::cell_work(size_t cell) const {
   const int nfe = nfe_[cell % nfe_.size()];
   const double cell_evaluations = static_cast<double>(p_.particles) * nfe;
   if (solvers_[cell / nfe_.size()] != Solver::Usf) return cell_evaluations;
-  return cell_evaluations + usf_search_work(nfe, static_cast<double>(p_.search_n));
+  return cell_evaluations + one_search_work(p_, nfe);
 }
 
 void SamplersRun::step() {
@@ -435,9 +457,14 @@ DemoInfo samplers_demo() {
       "integrator of Taylor order 1, 2 or 3 on x̂₀ or on ε̂, its derivatives in λ estimated by DPM-Solver's rule, by plain\n"
       "Taylor finite differences or with a low-order first derivative (from one previous evaluation), and optionally a pseudo corrector\n"
       "(the step redone at one order more with the next step's evaluation at its result: no extra NFE), on a time grid between\n"
-      "t- and λ-uniform with a power law u = (i/N)^ρ (this lab's family), chosen by coordinate descent on the true error\n"
-      "‖x̂ − x*‖ of a separate search batch (the paper's S³ is an evolutionary search guided by a cheap performance predictor\n"
-      "because its metric, FID, is expensive; here the exact score makes the true metric cheap, and no predictor is fitted).\n"
+      "t- and λ-uniform with a power law u = (i/N)^ρ (this lab's family), searched on the true error ‖x̂ − x*‖ of a separate\n"
+      "search batch. 'usf_search' = coordinate (default): coordinate descent from DPM-Solver++ 2M. 'usf_search' = evolution:\n"
+      "the authors' released code's search, with the true metric in place of FID; S³'s predictor is not built (not released).\n"
+      "Its loop: parents drawn among the 15 best plans scored so far, crossover with probability 0.3 (each field — grid, orders,\n"
+      "predictions, correctors — from one parent, and with probability ½ the steps mixed), then per step each decision redrawn\n"
+      "with probability 0.3 (m′'s linear relaxation m′ × (1 + c h) with c += N(0, 0.03) among them), the grid's blend and power\n"
+      "moved to a neighbouring value (a reading: the code's timesteps are free),\n"
+      "from the lab's fixed multistep solvers, for 'usf_evals' plans (src/diffusion/usf_evolution.hpp; measured in the README).\n"
       "The series is measured on the cells' own noise: at 5 to 10 NFE it is more accurate than every fixed solver\n"
       "(claim 7, tests/unit/diffusion_claims_test.cpp; the measured ratios are in the README). The plan found at the film's budget is listed under the read-outs. The paper's FID figures are not reproduced.\n"
       "Live view: two samplers' particles (the same starting noise) move from noise at t = 1 to the data as the play bar runs,\n"

@@ -37,6 +37,8 @@ struct SamplersParams {
   double kde_bandwidth = 0.15;       // KL: KDE bandwidth h
   int kde_grid = 64;                 // KL: grid G × G
   long long search_n = 32;           // USF: particles of the search batch (its own noise)
+  UsfMethod usf_search = UsfMethod::Coordinate;  // USF: coordinate descent or the released code's evolution (usf_evolution.hpp)
+  long long usf_evals = 200;         // USF evolution: plans scored per search (the initial population included)
 };
 
 // MMD is O(n²): it uses the first min(n, kMmdSamples) samples of every set (the exact series too).

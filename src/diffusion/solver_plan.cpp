@@ -38,11 +38,14 @@ UsfStep usf_normalised(UsfStep st, int i, int n) {
   st.order = std::max(1, std::min(st.order, std::min(3, i)));
   if (st.order == 1) st.deriv = UsfDeriv::Dpm;
   if (st.order == 2 && st.deriv == UsfDeriv::LowOrder) st.deriv = UsfDeriv::Taylor;
+  if (st.deriv == UsfDeriv::Dpm) st.relax = 0.0;
   if (i == n) st.corrector = false;
   return st;
 }
 
-bool operator==(const UsfStep& a, const UsfStep& b) { return a.order == b.order && a.noise == b.noise && a.deriv == b.deriv && a.corrector == b.corrector; }
+bool operator==(const UsfStep& a, const UsfStep& b) {
+  return a.order == b.order && a.noise == b.noise && a.deriv == b.deriv && a.corrector == b.corrector && a.relax == b.relax;
+}
 
 bool same_usf_steps(const UsfPlan& a, const UsfPlan& b) {
   if (a.steps.size() != b.steps.size()) return false;
@@ -189,10 +192,10 @@ std::vector<double> taylor_derivative_weights(const std::vector<double>& delta, 
 
 // The Taylor update of order active.size() + 1 from grid point `from` to grid point `to` on the
 // prediction (ε̂ when noise) with derivative k estimated from the grid points active[k − 1]
-// (solver_plan.hpp gives the expansion): x_to = w₀ x_from + w₁ m(t_to) + w₂ m(t_from) + w₃ m(t_{from−1})
-// + w₄ m(t_{from−2}).
+// (solver_plan.hpp gives the expansion), m′ relaxed by (1 + relax·h) when relax ≠ 0:
+// x_to = w₀ x_from + w₁ m(t_to) + w₂ m(t_from) + w₃ m(t_{from−1}) + w₄ m(t_{from−2}).
 std::array<double, 5> usf_taylor_update(const NoiseSchedule& ns, const std::vector<double>& t, int from, int to, bool noise,
-                                        const std::vector<std::vector<int>>& active) {
+                                        const std::vector<std::vector<int>>& active, double relax) {
   auto lam = [&](int j) { return ns.lambda(t[static_cast<size_t>(j)]); };
   const double h = lam(to) - lam(from), ts = t[static_cast<size_t>(to)], tf = t[static_cast<size_t>(from)];
   std::array<double, 5> w{};
@@ -207,7 +210,9 @@ std::array<double, 5> usf_taylor_update(const NoiseSchedule& ns, const std::vect
     const std::vector<int>& pts = active[k - 1];
     std::vector<double> delta;
     for (int j : pts) delta.push_back(lam(j) - lam(from));
-    const std::vector<double> a = taylor_derivative_weights(delta, static_cast<int>(k));
+    std::vector<double> a = taylor_derivative_weights(delta, static_cast<int>(k));
+    if (k == 1 && relax != 0.0)  // only then: a plan without relaxation keeps its bits
+      for (double& w1 : a) w1 *= 1.0 + relax * h;
     for (size_t q = 0; q < pts.size(); ++q) {
       slot(pts[q]) += scale * g * a[q];
       slot(from) -= scale * g * a[q];
@@ -236,7 +241,7 @@ PlanStep usf_taylor_step(PlanBuilder& b, const std::vector<double>& t, int i, co
   p.noise = st.noise ? 1 : 0;
   p.weights = 1;
   p.point[0] = b.point(t[static_cast<size_t>(i - 1)]);
-  const std::array<double, 5> w = usf_taylor_update(b.ns, t, i - 1, i, st.noise, usf_active_points(i, st));
+  const std::array<double, 5> w = usf_taylor_update(b.ns, t, i - 1, i, st.noise, usf_active_points(i, st), st.relax);
   p.c[0] = w[0];
   p.c[1] = w[2];
   p.c[2] = w[3];
@@ -251,7 +256,7 @@ void add_usf_corrector(PlanStep& p, const NoiseSchedule& ns, const std::vector<d
   std::vector<std::vector<int>> active = usf_active_points(i, st);
   active.push_back(active.empty() ? std::vector<int>{} : active.back());
   for (std::vector<int>& pts : active) pts.push_back(i);
-  const std::array<double, 5> w = usf_taylor_update(ns, t, i - 1, i, st.noise, active);
+  const std::array<double, 5> w = usf_taylor_update(ns, t, i - 1, i, st.noise, active, 0.0);  // no relaxation (the code's None)
   p.correct = 1;
   p.correct_noise = st.noise ? 1 : 0;
   for (size_t q = 0; q < 5; ++q) p.k[q] = w[q];

@@ -90,7 +90,13 @@ struct UsfStep {
   // authors' get_corrector_mutate), and go on from the corrected x_i; m(x̃_i, t_i) is not recomputed,
   // so it costs no evaluation (UniC's idea). Never on the last step (that would cost one).
   bool corrector = false;
+  // The authors' 'linear' relaxation of the first derivative (uni_sampler.py, relax_derivative): m′ × (1 + relax·h),
+  // searched by their evolution's Gaussian mutations (usf_evolution.hpp). Taylor and LowOrder steps of order ≥ 2 only;
+  // 0: none (the plan is then bit for bit the one without the factor). Not applied to the pseudo corrector (the code
+  // sets the corrector's relaxation to None).
+  double relax = 0.0;
 };
+constexpr double kUsfMaxRelax = 10.0;  // |relax| a plan's text may carry (the evolution's steps are N(0, 0.03))
 // Field by field (not normalised: usf_normalised first to compare how steps run).
 bool operator==(const UsfStep& a, const UsfStep& b);
 struct UsfPlan {
@@ -99,7 +105,7 @@ struct UsfPlan {
   std::vector<UsfStep> steps;
 };
 // Step i (from 1) of n as it runs: order capped at i; the derivative choice Dpm at order 1 (there is
-// none) and Taylor for LowOrder at order 2 (the same rule); no corrector on step n.
+// none) and Taylor for LowOrder at order 2 (the same rule); relax 0 at order 1 and with Dpm; no corrector on step n.
 UsfStep usf_normalised(UsfStep st, int i, int n);
 // Whether the steps of a and b run alike once normalised (their grids are not compared).
 bool same_usf_steps(const UsfPlan& a, const UsfPlan& b);

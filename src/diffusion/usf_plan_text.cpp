@@ -38,9 +38,18 @@ Status read_step(std::string_view token, size_t index, UsfStep* st) {
   size_t i = 2;
   st->deriv = UsfDeriv::Dpm;
   if (i < token.size() && (token[i] == 't' || token[i] == 'l')) st->deriv = token[i++] == 't' ? UsfDeriv::Taylor : UsfDeriv::LowOrder;
+  st->relax = 0.0;
+  if (i < token.size() && token[i] == 'r' && st->deriv != UsfDeriv::Dpm) {
+    const size_t end = token.find('c', i + 1);
+    const std::string_view number = token.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
+    if (!parse_real(number, &st->relax) || !(st->relax >= -kUsfMaxRelax && st->relax <= kUsfMaxRelax))
+      return Status::error(where + " needs a relaxation coefficient in [" + format_real(-kUsfMaxRelax) + ", " + format_real(kUsfMaxRelax) +
+                           "] after r");
+    i = end == std::string_view::npos ? token.size() : end;
+  }
   st->corrector = i < token.size() && token[i] == 'c';
   if (st->corrector) ++i;
-  if (i != token.size()) return Status::error(where + " may end only in t (Taylor) or l (low-order), then c (corrector)");
+  if (i != token.size()) return Status::error(where + " may end only in t (Taylor) or l (low-order), then r<c> (relaxation), then c (corrector)");
   return {};
 }
 
@@ -48,6 +57,7 @@ std::string format_usf_step(const UsfStep& st) {
   std::string s = std::to_string(st.order) + (st.noise ? "e" : "d");
   if (st.deriv == UsfDeriv::Taylor) s += "t";
   if (st.deriv == UsfDeriv::LowOrder) s += "l";
+  if (st.relax != 0.0) s += "r" + format_real(st.relax);
   if (st.corrector) s += "c";
   return s;
 }

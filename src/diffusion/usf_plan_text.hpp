@@ -4,7 +4,8 @@
 //   b=<blend> p=<power> <step> <step> ...        e.g.  b=1 p=1.5 1e 2d 3elc 2dt
 //
 // a step is its order (1–3), its prediction (d: x̂₀, e: ε̂), then t (Taylor) or l (low-order)
-// when its derivative estimation is not DPM-Solver's rule (UsfDeriv), then c with the corrector.
+// when its derivative estimation is not DPM-Solver's rule (UsfDeriv), then r<c> when m′ is relaxed by
+// (1 + c·h) (UsfStep::relax ≠ 0, e.g. 2dtr-0.031), then c with the corrector.
 #pragma once
 #include <string>
 #include <string_view>

@@ -70,14 +70,18 @@ void run_usf_plan(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u, Pa
   for (size_t j = 0; j < p.size(); ++j) advance_particle(v, j, &p.x[j], &p.y[j]);
 }
 
+double usf_plan_error(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u, const Particles& start, const Particles& reference) {
+  Particles p = start;
+  run_usf_plan(m, s, u, p);
+  return usf_batch_error(p, reference);
+}
+
 UsfSearch usf_search(const Mixture& m, const NoiseSchedule& s, StepSchedule schedule, int nfe, const Particles& start,
                      const Particles& reference, Rng& rng) {
   UsfSearch r;
   auto error_of = [&](const UsfPlan& u) {
-    Particles p = start;
-    run_usf_plan(m, s, u, p);
     ++r.candidates;
-    return usf_batch_error(p, reference);
+    return usf_plan_error(m, s, u, start, reference);
   };
   r.plan = usf_start_plan(schedule, nfe);
   r.start_error = r.error = error_of(r.plan);

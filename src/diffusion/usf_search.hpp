@@ -12,11 +12,12 @@
 //               derivative estimation ∈ {DPM-Solver's rule, Taylor, low-order}; corrector ∈ {no, yes}
 //               (never on the last step). The steps are split into min(N, 8) contiguous blocks of
 //               equal size (±1); each block shares one strategy, one derivative choice, one corrector choice
-// Method: coordinate descent from DPM-Solver++ 2M on the demo's step schedule; each round visits
+// Method (`usf_search` = coordinate, the default): coordinate descent from DPM-Solver++ 2M on the demo's step schedule; each round visits
 // the coordinates (blend, power, then per block its strategy, derivatives and corrector) in an order
 // drawn from the Rng, tries every value of the coordinate and keeps a strictly better one; at most
 // kUsfRounds rounds, stopping early after a round without improvement. Deterministic given (seed,
-// run, stream): tested.
+// run, stream): tested. The other method, `usf_search` = evolution, is the authors' released code's
+// evolutionary search on the same space and metric (usf_evolution.hpp).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -25,6 +26,9 @@
 #include "diffusion/solvers.hpp"
 
 namespace klab::diffusion {
+
+// The search method of the samplers demo's `usf_search` parameter.
+enum class UsfMethod { Coordinate, Evolution };
 
 constexpr int kUsfRounds = 3;
 constexpr int kUsfBlocks = 8;
@@ -41,6 +45,9 @@ struct UsfSearch {
 // Mean ‖a_j − b_j‖ (sqrt, not hypot: the same bits natively and in wasm, so the search's
 // comparisons agree); +∞ when a sample is not finite.
 double usf_batch_error(const Particles& a, const Particles& b);
+
+// The search objective: plan u's mean ‖x̂ − x*‖ from the batch `start` against its converged solutions.
+double usf_plan_error(const Mixture& m, const NoiseSchedule& s, const UsfPlan& u, const Particles& start, const Particles& reference);
 
 // Searches the plans of `nfe` steps on the batch `start` (x_T) whose converged solutions are
 // `reference`; the coordinates' order comes from `rng`.

@@ -680,23 +680,27 @@ TEST_CASE("diffusion.samplers on the kinetic-optimal paths: the film shows Euler
 }
 
 TEST_CASE("diffusion.samplers' USF plan table opens and draws its per-step columns (order, prediction, derivatives, corrector)") {
-  Headless ui(1280, 800, 1.0f);
-  App app = make_app();
-  REQUIRE(app.open_link("#diffusion.samplers?solvers=dpmpp_2m,usf&nfe=4,6&particles=40&search_n=8").ok());
-  app.set_playing(false);
-  for (int f = 0; f < 3; ++f) ui.frame(app);
-  // The header is closed by default: open it in whichever window draws it (its id is its label's, the
-  // film's budget is the one nearest 10 NFE: 6), then find the step table it draws.
-  ImGuiContext& g = *GImGui;
-  auto find_table = [&] {
-    for (ImGuiWindow* w : g.Windows)
-      if (ImGui::TableFindByID(ImHashStr("##usfsteps", 0, w->ID)) != nullptr) return true;
-    return false;
-  };
-  CHECK_FALSE(find_table());
-  for (ImGuiWindow* w : g.Windows) w->StateStorage.SetInt(ImHashStr("USF plan searched at 6 NFE (run 1)##usf", 0, w->ID), 1);
-  for (int f = 0; f < 3; ++f) ui.frame(app);
-  CHECK(find_table());
+  // Both search methods: the evolution's plans may carry a relaxed m′ (its own cell text).
+  for (const char* search : {"", "&usf_search=evolution&usf_evals=40"}) {
+    CAPTURE(search);
+    Headless ui(1280, 800, 1.0f);
+    App app = make_app();
+    REQUIRE(app.open_link(std::string("#diffusion.samplers?solvers=dpmpp_2m,usf&nfe=4,6&particles=40&search_n=8") + search).ok());
+    app.set_playing(false);
+    for (int f = 0; f < 3; ++f) ui.frame(app);
+    // The header is closed by default: open it in whichever window draws it (its id is its label's, the
+    // film's budget is the one nearest 10 NFE: 6), then find the step table it draws.
+    ImGuiContext& g = *GImGui;
+    auto find_table = [&] {
+      for (ImGuiWindow* w : g.Windows)
+        if (ImGui::TableFindByID(ImHashStr("##usfsteps", 0, w->ID)) != nullptr) return true;
+      return false;
+    };
+    CHECK_FALSE(find_table());
+    for (ImGuiWindow* w : g.Windows) w->StateStorage.SetInt(ImHashStr("USF plan searched at 6 NFE (run 1)##usf", 0, w->ID), 1);
+    for (int f = 0; f < 3; ++f) ui.frame(app);
+    CHECK(find_table());
+  }
 }
 
 TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowest pair beside the residual plot") {

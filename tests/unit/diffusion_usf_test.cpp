@@ -5,7 +5,9 @@
 // the search is deterministic given its Rng and never worse than its starting point on the search batch.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "core/batch.hpp"
@@ -172,6 +174,40 @@ TEST_CASE("diffusion USF: plans print and parse back exactly; bad text names the
   CHECK(parse_usf_plan("b=1 p=1 2dx").error().find("step 1 ('2dx')") != std::string::npos);
   CHECK(parse_usf_plan("b=2 p=1 1d").error().find("blend must be in [0, 1]") != std::string::npos);
   CHECK(!parse_usf_plan("b=1 p=1").ok());
+  // The linear relaxation coefficient of m′ (the evolution's Gaussian mutations) prints exactly and reads back.
+  u.steps[1].relax = -0.046788153297066315;
+  u.steps[2].relax = 0.1;
+  const std::string relaxed = format_usf_plan(u);
+  CHECK(relaxed == "b=0.75 p=1.25 1ec 2dtr-0.046788153297066315 3elr0.1c 3d");
+  const klab::Expected<UsfPlan> again = parse_usf_plan(relaxed);
+  REQUIRE(again.ok());
+  CHECK(again.value().steps[1].relax == u.steps[1].relax);
+  CHECK(again.value().steps[2].relax == u.steps[2].relax);
+  CHECK(again.value().steps[2].corrector);
+  CHECK(parse_usf_plan("b=1 p=1 1d 2dtrx").error().find("step 2 ('2dtrx') needs a relaxation coefficient") != std::string::npos);
+  CHECK(parse_usf_plan("b=1 p=1 1d 2dtr11").error().find("in [-10, 10]") != std::string::npos);
+}
+
+TEST_CASE("diffusion USF: the linear relaxation scales m′ by (1 + c·h): the result is affine in c, and c = 0 is the plain Taylor step bit for bit") {
+  // Two steps: DDIM, then an order-2 Taylor step whose m′ weights carry (1 + c·h). x₁ does not depend on c and
+  // x₂ is affine in m′'s weights, so (x₂(c) − x₂(0))/c is the same for every c.
+  UsfSetup c;
+  auto run = [&](double relax) {
+    UsfPlan u;
+    u.steps = {{1, false, UsfDeriv::Dpm, false}, {2, false, UsfDeriv::Taylor, false, relax}};
+    return c.usf(u);
+  };
+  const Particles plain = run(0.0), a = run(0.05), b = run(-0.2);
+  UsfPlan taylor;
+  taylor.steps = {{1, false, UsfDeriv::Dpm, false}, {2, false, UsfDeriv::Taylor, false}};
+  CHECK(same_bits(plain, c.usf(taylor)));
+  double moved = 0.0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    CHECK((a.x[i] - plain.x[i]) / 0.05 == doctest::Approx((b.x[i] - plain.x[i]) / -0.2).epsilon(1e-6));
+    CHECK((a.y[i] - plain.y[i]) / 0.05 == doctest::Approx((b.y[i] - plain.y[i]) / -0.2).epsilon(1e-6));
+    moved = std::max(moved, std::fabs(b.x[i] - plain.x[i]));
+  }
+  CHECK(moved > 1e-6);  // the relaxation does move the samples
 }
 
 TEST_CASE("diffusion USF: time grids run from 1 to t_end, decreasing, and contain the two fixed schedules") {
@@ -227,18 +263,21 @@ TEST_CASE("diffusion USF search: deterministic given its Rng, never worse than D
                                                 << " plans): " << format_usf_plan(a.plan));
 }
 
-TEST_CASE("diffusion USF: a batch with the search gives the same numbers on 1 and 3 threads") {
+TEST_CASE("diffusion USF: a batch with the search gives the same numbers on 1 and 3 threads, with either search method") {
   // (The all-demo thread test, batch_test.cpp, runs the small config without `usf`: its runs must
   // finish within one 1e4-evaluation slice, and a search costs more.)
-  SamplersExperiment e;
-  REQUIRE(e.params().set_texts({{"solvers", "usf,dpmpp_2m"}, {"nfe", "3,6"}, {"particles", "16"}, {"search_n", "8"}}).ok());
-  klab::BatchJob one(e.clone(), 5, 4), three(e.clone(), 5, 4);
-  one.run_all(1);
-  three.run_all(3);
-  const klab::BatchResult &a = one.result(), &b = three.result();
-  for (size_t m = 0; m < sampler_metric_ids().size(); ++m)
-    for (size_t k = 0; k < 2; ++k) {
-      CHECK(a.curve_stat(0, m, k).mean() == b.curve_stat(0, m, k).mean());
-      CHECK(a.curve_stat(0, m, k).sem() == b.curve_stat(0, m, k).sem());
-    }
+  for (const char* method : {"coordinate", "evolution"}) {
+    CAPTURE(method);
+    SamplersExperiment e;
+    REQUIRE(e.params().set_texts({{"solvers", "usf,dpmpp_2m"}, {"nfe", "3,6"}, {"particles", "16"}, {"search_n", "8"}, {"usf_search", method}, {"usf_evals", "40"}}).ok());
+    klab::BatchJob one(e.clone(), 5, 4), three(e.clone(), 5, 4);
+    one.run_all(1);
+    three.run_all(3);
+    const klab::BatchResult &a = one.result(), &b = three.result();
+    for (size_t m = 0; m < sampler_metric_ids().size(); ++m)
+      for (size_t k = 0; k < 2; ++k) {
+        CHECK(a.curve_stat(0, m, k).mean() == b.curve_stat(0, m, k).mean());
+        CHECK(a.curve_stat(0, m, k).sem() == b.curve_stat(0, m, k).sem());
+      }
+  }
 }
