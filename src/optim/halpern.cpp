@@ -58,10 +58,11 @@ VecZ resolvent_component(const FiniteSumGame& g, long long i, double eta, const 
   return axpy(eta, g.component(i, v), difference(v, u));
 }
 
-// Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp); adds its calls.
-VecZ vr_forb_resolvent(const FiniteSumGame& g, const VecZ& u, long long iterations, Rng& rng, double* calls) {
-  const double n = static_cast<double>(g.n), eta = inexact_resolvent_step(g), p = 1.0 / n, alpha = 1.0 - p;
-  const double tau = 0.99 * std::sqrt(p * (1 - p)) / g.resolvent_lipschitz(eta);
+// Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp; η, p, τ from
+// `rules`); adds its calls. No iteration (the scripts' M_k = 0): Ĵ(u) = u, no call.
+VecZ vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, const VecZ& u, long long iterations, Rng& rng, double* calls) {
+  if (iterations == 0) return u;
+  const double n = static_cast<double>(g.n), eta = rules.resolvent, p = rules.inner_refresh, alpha = 1.0 - p, tau = rules.inner;
   VecZ v = u, w = u, w_before = u;
   VecZ g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
   *calls += n;
@@ -79,6 +80,32 @@ VecZ vr_forb_resolvent(const FiniteSumGame& g, const VecZ& u, long long iteratio
     }
   }
   return v;
+}
+
+// vr_halpern with steps = script, Algorithm 1 as the authors' scripts run it (halpern_steps.hpp):
+// z_{k+1} = Π_C(λ_k z₀ + (1 − λ_k) z_k − η F̃_k), λ_k = 2/(k + 4), then F̃_{k+1} = F(z_{k+1}) with probability p_{k+1}, else the
+// recursive update over ⌊√n⌋ distinct indices (drawn by rejection: b ≤ 31 here, and a partial shuffle would cost O(n) memory).
+void script_vr_halpern_step(const FiniteSumGame& g, const StepRules& rules, HalpernState* s, Rng& rng) {
+  VecZ t = axpy(-rules.vr_halpern, s->estimate, anchored(script_anchor(s->k), s->z0, s->z));
+  g.constrain(&t);
+  const VecZ previous = s->z;
+  s->z = t;
+  const long long next = s->k + 1;
+  if (next <= 1 || rng.uniform() < script_refresh_probability(g.n, next)) {
+    s->estimate = g.full(s->z);
+    s->calls += static_cast<double>(g.n);
+    return;
+  }
+  const long long b = script_batch(g.n);
+  std::vector<long long> batch;
+  while (static_cast<long long>(batch.size()) < b) {
+    const long long i = uniform_index(rng, g.n);
+    if (std::find(batch.begin(), batch.end(), i) == batch.end()) batch.push_back(i);
+  }
+  VecZ sum(s->z.size(), 0.0);
+  for (long long i : batch) sum = plus_minus(sum, g.component(i, s->z), g.component(i, previous));
+  s->estimate = axpy(1.0 / static_cast<double>(b), sum, s->estimate);
+  s->calls += 2.0 * static_cast<double>(b);
 }
 
 }  // namespace
@@ -226,16 +253,6 @@ double FiniteSumGame::residual(const VecZ& z) const {
   return distance(z, step);
 }
 
-double inexact_resolvent_step(const FiniteSumGame& g) { return std::sqrt(static_cast<double>(g.n)) / g.average_lipschitz(); }
-
-long long inexact_inner_iterations(const FiniteSumGame& g, long long k) {
-  return static_cast<long long>(std::ceil(2.0 * static_cast<double>(g.n) * math::log(static_cast<double>(k + 2))));
-}
-
-double inexact_expected_calls(const FiniteSumGame& g, long long k) {
-  return static_cast<double>(g.n) + 3.0 * static_cast<double>(inexact_inner_iterations(g, k));
-}
-
 HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0) {
   HalpernState s;
   s.method = m;
@@ -249,6 +266,7 @@ HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const V
 
 void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
   const double n = static_cast<double>(g.n);
+  const StepRules rules = step_rules(g);
   switch (s->method) {
     case HalpernMethod::Halpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
@@ -259,8 +277,12 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       break;
     }
     case HalpernMethod::VrHalpern: {
+      if (g.steps == HalpernSteps::Script) {
+        script_vr_halpern_step(g, rules, s, rng);
+        break;
+      }
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      VecZ t = axpy(-1.0 / g.average_cocoercivity(), s->estimate, s->z);
+      VecZ t = axpy(-rules.vr_halpern, s->estimate, s->z);
       g.constrain(&t);
       const VecZ previous = s->z;
       s->z = anchored(lambda, s->z0, t);
@@ -280,7 +302,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       break;
     }
     case HalpernMethod::Extragradient: {
-      const double tau = 0.5 / g.lipschitz();
+      const double tau = rules.eg;
       VecZ half = axpy(-tau, g.full(s->z), s->z);
       g.constrain(&half);
       s->z = axpy(-tau, g.full(half), s->z);
@@ -289,7 +311,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       break;
     }
     case HalpernMethod::AnchoredExtragradient: {
-      const double beta = 1.0 / static_cast<double>(s->k + 2), alpha = 1.0 / (8.0 * g.lipschitz());
+      const double beta = 1.0 / static_cast<double>(s->k + 2), alpha = rules.eag;
       const VecZ pulled = anchored(beta, s->z0, s->z);  // z_k + β_k(z₀ − z_k)
       VecZ half = axpy(-alpha, g.full(s->z), pulled);
       g.constrain(&half);
@@ -300,13 +322,13 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::VrHalpernInexact: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
-      s->point = vr_forb_resolvent(g, s->z, inexact_inner_iterations(g, s->k), rng, &s->calls);  // Ĵ(z_k)
+      s->point = vr_forb_resolvent(g, rules, s->z, inexact_inner_iterations(g, s->k), rng, &s->calls);  // Ĵ(z_k)
       s->z = anchored(lambda, s->z0, s->point);
       ++s->k;
       return;
     }
     case HalpernMethod::VrExtragradient: {
-      const double p = std::min(1.0, 2.0 / n), alpha = 1.0 - p, tau = 0.99 * std::sqrt(p) / g.average_lipschitz();
+      const double p = rules.vr_eg_refresh, alpha = 1.0 - p, tau = rules.vr_eg;
       const VecZ bar = anchored(1 - alpha, s->snapshot, s->z);  // αz_k + (1 − α)w_k (1 − (1 − α) = α exactly: α ≥ ½)
       VecZ half = axpy(-tau, s->estimate, bar);
       g.constrain(&half);

@@ -26,6 +26,8 @@
 // F is Lipschitz with L_lip = √(μ² + ā²), and "on average" with L_avg = √(μ² + ā² + s²).
 //
 // Methods (one oracle call = one component F_i at one point; a full F costs n):
+// (the constants below are steps = lab's; steps = script swaps in the authors' scripts' on the paper's two problems:
+// halpern_steps.hpp)
 //   halpern     z_{k+1} = λ_k z₀ + (1 − λ_k)(z_k − F(z_k)/L_F),  λ_k = 1/(k + 2)          (Halpern 1967; Diakonikolas 2020)
 //               T = I − F/L_F is nonexpansive, so ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F ≤ 2‖z₀ − z*‖/(k + 1)   (Lieder 2021)
 //   vr_halpern  the same step with F̃_k for F(z_k) and 1/L for 1/L_F, F̃ a recursive (PAGE/SARAH-type) estimator:
@@ -33,6 +35,9 @@
 //               F̃_{k+1} = F̃_k + (1/b) Σ_{i∈S} (F_i(z_{k+1}) − F_i(z_k)), |S| = b = ⌈√n⌉ uniform indices (2b calls).
 //               Reading: the paper's Algorithm 1 (cocoercive case) combines this estimator with a Halpern step; its
 //               exact p, b, step and anchoring schedule could not be re-read in this session. O(n + √n L/ε) calls.
+//               With steps = script (the paper's two experiments only) it runs as the authors' scripts run Algorithm 1, with
+//               λ_k = 2/(k + 4), an unprojected anchor and the scripts' η, batch and refresh schedule (halpern_steps.hpp), on
+//               operators that are not cocoercive: outside its theorem's assumptions, as the scripts run it.
 //   eg          z̄ = z_k − τF(z_k), z_{k+1} = z_k − τF(z̄),  τ = 1/(2 L_lip)                        (Korpelevich 1976; 2n calls)
 //   vr_eg       z̄_k = αz_k + (1 − α)w_k, z_{k+½} = z̄_k − τF(w_k), z_{k+1} = z̄_k − τ(F(w_k) + F_i(z_{k+½}) − F_i(w_k)),
 //               w_{k+1} = z_{k+1} with probability p = 2/n else w_k; α = 1 − p, τ = 0.99√p/L_avg
@@ -80,6 +85,7 @@
 #include "optim/halpern_dro.hpp"
 #include "optim/halpern_matrix_game.hpp"
 #include "optim/halpern_qp.hpp"
+#include "optim/halpern_steps.hpp"
 #include "optim/halpern_wdro.hpp"
 #include "optim/vec2.hpp"
 
@@ -111,6 +117,7 @@ struct FiniteSumGame {
   double radius = 0.1;       // ρ, the Wasserstein radius (wdro_logistic)
   double flip_cost = 1.0;    // κ, the price of flipping a label (wdro_logistic)
   Vec2 shift{1.0, -0.5};     // (b̄, c̄) (plane)
+  HalpernSteps steps = HalpernSteps::Lab;  // the methods' constants: this lab's or the authors' scripts' (halpern_steps.hpp)
 
   // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, the DRO problems' data (from data_seed), z*, constants.
   void prepare(uint64_t data_seed = 0);
@@ -143,6 +150,7 @@ struct FiniteSumGame {
   // games, 1 + ηL_avg (Minkowski) on the others.
   double resolvent_lipschitz(double eta) const;
   const WdroLogistic& wdro() const { return static_cast<const WdroLogistic&>(*constrained_); }  // wdro_logistic only
+  const PolicemanBurglar& matrix_game() const { return static_cast<const PolicemanBurglar&>(*constrained_); }  // matrix_game only
 
  private:
   double ratio_ = 0.0;                          // ill_conditioned: σ_{j+1}/σ_j = κ^{−1/3}
@@ -151,11 +159,7 @@ struct FiniteSumGame {
 
 enum class HalpernMethod { VrHalpern, Halpern, Extragradient, VrExtragradient, AnchoredExtragradient, VrHalpernInexact };
 
-// vr_halpern_inexact's constants: the resolvent step η = √n/L_avg, VR-FoRB's inner iterations M_k = ⌈2n ln(k + 2)⌉,
-// and the expected oracle calls of an outer step, n + 3M_k (n for G(w₀), 2 per inner iteration, n·p = 1 per refresh).
-double inexact_resolvent_step(const FiniteSumGame& g);
-long long inexact_inner_iterations(const FiniteSumGame& g, long long k);
-double inexact_expected_calls(const FiniteSumGame& g, long long k);
+// vr_halpern_inexact's constants (η, M_k, expected calls per outer step) and every other method's: halpern_steps.hpp.
 
 // One method's state; halpern_step advances it by one iteration and counts its oracle calls.
 struct HalpernState {

@@ -49,13 +49,15 @@ PolicemanBurglar::PolicemanBurglar(long long n_, uint64_t seed) : n(n_) {
   for (long long i = 0; i < n; ++i)
     for (long long j = 0; j < n; ++j) a[i * n + j] = wealth[j] * (1.0 - math::exp(-kTheta * static_cast<double>(i > j ? i - j : j - i)));
   lipschitz_ = spectral_norm(a, n);
-  double largest2 = 0.0;  // max_i max(‖A_{i·}‖², ‖A_{·i}‖²)
+  double largest2 = 0.0, frobenius2 = 0.0;  // max_i max(‖A_{i·}‖², ‖A_{·i}‖²), Σ_i ‖A_{i·}‖²
   for (long long i = 0; i < n; ++i) {
     double row = 0.0, column = 0.0;
     for (long long j = 0; j < n; ++j) row += a[i * n + j] * a[i * n + j], column += a[j * n + i] * a[j * n + i];
     largest2 = std::max(largest2, std::max(row, column));
+    frobenius2 += row;
   }
   average_lipschitz_ = std::sqrt(static_cast<double>(n) * largest2);
+  frobenius_ = std::sqrt(frobenius2);
 }
 
 VecZ PolicemanBurglar::component(long long i, const VecZ& z) const {

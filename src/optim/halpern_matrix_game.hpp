@@ -48,11 +48,12 @@ struct PolicemanBurglar final : ConstrainedSum {
   double solution_distance(const VecZ& z0) const override;      // D(z₀) ≥ ‖z₀ − z*‖
   double lipschitz() const override { return lipschitz_; }
   double average_lipschitz() const override { return average_lipschitz_; }
+  double frobenius() const { return frobenius_; }  // ‖A‖_F (the script's `l2_norm`, its steps' scale: halpern_steps.hpp)
   double cocoercivity() const override { return kInf; }  // skew: not cocoercive (the table refuses halpern, vr_halpern)
   double average_cocoercivity() const override { return kInf; }
 
  private:
-  double lipschitz_ = 0, average_lipschitz_ = 0;
+  double lipschitz_ = 0, average_lipschitz_ = 0, frobenius_ = 0;
   VecZ solution_;  // (0)
 };
 

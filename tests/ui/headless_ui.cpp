@@ -1415,9 +1415,13 @@ TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the p
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   const char* links[] = {"#optim.halpern?problem=matrix_game&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg",
-                         "#optim.halpern?problem=quadratic_program&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg"};
-  const char* titles[] = {"The players' mean houses along the iterates", "The iterates' distances to z*"};
-  for (int k = 0; k < 2; ++k) {
+                         "#optim.halpern?problem=quadratic_program&size=24&passes=100&methods=vr_halpern_inexact,eag,eg,vr_eg",
+                         // the authors' scripts' steps, with their Algorithm 1 (vr_halpern) run outside its assumptions
+                         "#optim.halpern?problem=matrix_game&size=24&passes=100&steps=script&methods=vr_halpern,vr_halpern_inexact,eag,eg,vr_eg",
+                         "#optim.halpern?problem=quadratic_program&size=24&passes=100&steps=script&methods=vr_halpern,vr_halpern_inexact,eag,eg,vr_eg"};
+  const char* titles[] = {"The players' mean houses along the iterates", "The iterates' distances to z*",
+                          "The players' mean houses along the iterates", "The iterates' distances to z*"};
+  for (int k = 0; k < 4; ++k) {
     CAPTURE(links[k]);
     REQUIRE(app.open_link(links[k]).ok());
     for (int f = 0; f < 90; ++f) ui.frame(app);
@@ -1429,10 +1433,13 @@ TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the p
     CHECK(shown(titles[k]));
     CHECK(shown("Operator residual against component-oracle calls"));
   }
-  // halpern and vr_halpern need a cocoercive F: refused with the field named.
+  // halpern and vr_halpern need a cocoercive F: refused with the field named (vr_halpern runs only with steps=script).
   const klab::Status refused = app.open_link("#optim.halpern?problem=quadratic_program&methods=vr_halpern,eag");
   CHECK(!refused.ok());
   CHECK(refused.message().find("methods") != std::string::npos);
+  const klab::Status elsewhere = app.open_link("#optim.halpern?steps=script&methods=eg,eag");
+  CHECK(!elsewhere.ok());
+  CHECK(elsewhere.message().find("steps") != std::string::npos);
 }
 
 TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
