@@ -209,20 +209,67 @@ std::vector<Block> parse_blocks(const std::string& text) {
   return blocks;
 }
 
+namespace {
+
+// Whether a parenthesised group points the developer at the tests ("tests/unit/…", "claim 4",
+// "claims 1–2"): the callout drops those, the About text keeps them.
+bool developer_reference(const std::string& group) {
+  if (group.find("tests/") != std::string::npos) return true;
+  for (size_t at = group.find("claim"); at != std::string::npos; at = group.find("claim", at + 1)) {
+    size_t i = at + 5;
+    if (i < group.size() && group[i] == 's') ++i;
+    if (i + 1 < group.size() && group[i] == ' ' && group[i + 1] >= '0' && group[i + 1] <= '9') return true;
+  }
+  return false;
+}
+
+// The text without its developer references, with the space before each removed group.
+std::string strip_developer_references(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '(') {
+      out += s[i];
+      continue;
+    }
+    size_t close = i, depth = 0;
+    for (; close < s.size(); ++close) {
+      if (s[close] == '(') ++depth;
+      if (s[close] == ')' && --depth == 0) break;
+    }
+    if (close < s.size() && developer_reference(s.substr(i, close - i + 1))) {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      i = close;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The first position of `mark` outside parentheses at or after `from` (npos when none).
+size_t find_outside_parentheses(const std::string& s, const std::string& mark, size_t from = 0) {
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && depth > 0) --depth;
+    if (depth == 0 && i >= from && s.compare(i, mark.size(), mark) == 0) return i;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 std::string look_for_sentence(const std::string& text) {
   for (const Block& b : parse_blocks(text)) {
     if (b.kind != Block::LookFor) continue;
-    std::string s = trim(b.text.substr(std::string("What to look for:").size()));
-    // The first sentence: up to the first '.' followed by a space (not a decimal point).
-    for (size_t i = 0; i + 1 < s.size(); ++i)
-      if (s[i] == '.' && s[i + 1] == ' ') {
-        s = s.substr(0, i);
-        break;
-      }
+    std::string s = strip_developer_references(trim(b.text.substr(std::string("What to look for:").size())));
+    // The first sentence: up to the first '.' followed by a space (not a decimal point), outside parentheses.
+    const size_t stop = find_outside_parentheses(s, ". ");
+    if (stop != std::string::npos) s = s.substr(0, stop);
     if (!s.empty() && s.back() == '.') s.pop_back();
-    // A long list of findings ("a; b; c"): its first item.
-    const size_t semicolon = s.find("; ");
-    if (s.size() > 200 && semicolon != std::string::npos && semicolon >= 30) s = s.substr(0, semicolon);
+    // A long list of findings ("a; b; c"): its first item, never cut inside open parentheses.
+    const size_t semicolon = find_outside_parentheses(s, "; ", 30);
+    if (s.size() > 200 && semicolon != std::string::npos) s = s.substr(0, semicolon);
     if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
     return s.empty() ? s : s + ".";
   }

@@ -40,7 +40,8 @@ struct Block {
 };
 std::vector<Block> parse_blocks(const std::string& text);
 // The first sentence of a document's "What to look for:" paragraph ("" when it has none): the
-// one-sentence callout that opens a demo's live view.
+// one-sentence callout that opens a demo's live view. Parenthesised developer references
+// ("(claim 4, tests/unit/…)") are dropped, and no cut falls inside open parentheses.
 std::string look_for_sentence(const std::string& text);
 
 // A paper reference written "Authors. Title. Venue Year." split into its parts, with a link: the

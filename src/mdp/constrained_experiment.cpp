@@ -400,9 +400,10 @@ DemoInfo constrained_demo() {
       "    StepMix  plays the optimistic (UCBVI) action with probability ρ_k at each step, π_b otherwise;\n"
       "    EpsMix   plays the optimistic policy for the whole episode with probability ε_k;\n"
       "    ρ_k and ε_k are the largest whose pessimistic value keeps the threshold (our reading: see the README).\n"
-      "What to look for: λ of plain primal-dual oscillates around λ*, PID's settles (claim 3); StepMix and EpsMix never\n"
-      "drop below the threshold while UCBVI does early on, at a regret within a constant factor of UCBVI's (claim 4).\n"
-      "Tests 'claim 3' and 'claim 4' in tests/unit/mdp_claims_test.cpp.";
+      "What to look for: λ_k of plain primal-dual swings between 0 (cost under budget) and about 2 around the dashed λ*;\n"
+      "PID's swings about half as wide, and the averaged iterate's cost settles just under the budget b (claim 3). In the\n"
+      "Runs tab StepMix and EpsMix never drop below the threshold while UCBVI does early on, at a regret within a constant\n"
+      "factor of UCBVI's (claim 4). Tests 'claim 3' and 'claim 4' in tests/unit/mdp_claims_test.cpp.";
   d.papers = {"E. Altman. Constrained Markov Decision Processes. Chapman & Hall/CRC 1999.",
               "D. Ding, K. Zhang, T. Başar, M. R. Jovanović. Natural Policy Gradient Primal-Dual Method for Constrained Markov Decision Processes. NeurIPS 2020.",
               "A. Stooke, J. Achiam, P. Abbeel. Responsive Safety in Reinforcement Learning by PID Lagrangian Methods. ICML 2020.",

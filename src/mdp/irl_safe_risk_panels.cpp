@@ -343,9 +343,15 @@ class SafeMetaView final : public ui::DemoView {
     }
     std::vector<std::pair<std::string, std::string>> rows{{"meta-iteration t", std::to_string(meta_reward_.size()) + " / " + std::to_string(meta_ ? params_.meta_iterations : 0)},
                                                           {"unseen tasks done", std::to_string(tasks_done_) + " / " + std::to_string(params_.test_tasks)}};
-    for (size_t m : shown_)
-      rows.push_back({safe_meta_method_ids()[m] + " over b at some k", std::to_string(anytime_[m]) + " tasks (" + std::to_string(from_feasible_[m]) + " from a feasible π_0)"});
-    ui::readout_table("##safe_meta", rows, 3);
+    // Per method: how many of the unseen tasks so far went over b at some step, short enough to read
+    // whole; how many of those started feasible (what anytime safety rules out) on hover.
+    std::vector<std::string> tips(rows.size());
+    for (size_t m : shown_) {
+      rows.push_back({safe_meta_method_ids()[m], std::to_string(anytime_[m]) + " / " + std::to_string(tasks_done_) + " over budget"});
+      tips.push_back(std::to_string(from_feasible_[m]) + " of these " + std::to_string(anytime_[m]) +
+                     " tasks started from a feasible π_0 (J_c(π_0) ≤ b); the others' π_0 was already over b.");
+    }
+    ui::readout_table("##safe_meta", rows, 3, tips);
     build_figure();
     const int count = static_cast<int>(figure_.plots.size()), canvas = editor_.open() ? 1 : 0;
     ui::PlotGrid grid(count + canvas, editor_.open() ? -1 : figure_.headline);  // the painted layout first, then the map and the curves

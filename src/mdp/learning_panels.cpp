@@ -100,7 +100,6 @@ class LearningView final : public ui::DemoView {
       eval_slots_.push_back(s);
     }
     sweep_errors_.assign(eval_names_.size(), {});
-    first_error_ = eval_q_error_ = 0.0;
     path_.assign(static_cast<size_t>(e.p().horizon + 1), 0);
     path_ready_ = false;
     earliest_stage_ = earliest_stages();
@@ -128,9 +127,6 @@ class LearningView final : public ui::DemoView {
         sweep_errors_[m].clear();
         for (const auto& ev : sweep_[m]) sweep_errors_[m].push_back(ev->error());
       }
-      // O(H·SA) each: at the recorded episodes, not every frame.
-      if (!names_.empty()) first_error_ = batch_->learner(0).max_error();
-      if (!eval_names_.empty()) eval_q_error_ = batch_->problem().max_error(batch_->evaluator(0)->q().data(), target_values_.q);
     }
   }
 
@@ -151,13 +147,17 @@ class LearningView final : public ui::DemoView {
       const double half = 0.5 * (b.hi.back() - b.lo.back());
       return live_number(b.mean.back()) + (batch_->runs() > 1 ? " ± " + live_number(half) : "");
     };
-    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(done_)}, {"runs in the mean", std::to_string(batch_->runs())}};
-    if (!names_.empty()) rows.push_back({"ε_k", live_number(batch_->learner(0).epsilon())});
-    for (size_t m = 0; m < names_.size(); ++m) rows.push_back({"regret " + names_[m], latest(batch_->regret()[m])});
-    if (!names_.empty()) rows.push_back({"max|Q−Q*| " + names_.front() + ", run 1", recorded.empty() ? "–" : live_number(first_error_)});
-    for (size_t m = 0; m < eval_names_.size(); ++m) rows.push_back({"|V̂−V^π|(ρ) " + eval_names_[m], latest(batch_->ope_error()[m])});
-    if (!eval_names_.empty()) rows.push_back({"max|Q̂−Q^π| " + eval_names_.front() + ", run 1", recorded.empty() ? "–" : live_number(eval_q_error_)});
-    ui::readout_table("##learning", rows, 4);
+    // Three numbers: the episode and the headline's first and last series (on the defaults Q-learning's
+    // linear regret and UCBVI's); the plots and their legends hold the rest.
+    std::vector<std::pair<std::string, std::string>> rows{{"episode k", std::to_string(done_)}};
+    const bool control = !names_.empty();
+    const std::vector<std::string>& headline = control ? names_ : eval_names_;
+    const auto add_row = [&](size_t m) {
+      rows.push_back({(control ? "regret " : "|V̂−V^π|(ρ) ") + headline[m], latest(control ? batch_->regret()[m] : batch_->ope_error()[m])});
+    };
+    if (!headline.empty()) add_row(0);
+    if (headline.size() > 1) add_row(headline.size() - 1);
+    ui::readout_table("##learning", rows, 3);
     build_figure();
     if (editor_.open()) {
       ui::PlotGrid grid(2, 0);
@@ -413,8 +413,6 @@ class LearningView final : public ui::DemoView {
   std::vector<std::string> plot_ids_;       // the ids of figure_.plots
   std::vector<int> path_;                   // (H+1) the first learner's latest episode s_0 .. s_H
   std::vector<int> earliest_stage_;         // (S)
-  double first_error_ = 0.0;                // max|Q̂_h − Q*_h| of the first learner at the last recorded episode
-  double eval_q_error_ = 0.0;               // max|Q̂_h − Q^π_h| of the first evaluator at the last recorded episode
   double lambda_ = 0.0;
   int sweep_at_lambda_ = -1;  // λ's index in trace_lambdas() (its sweep entry is the batch's run 1 evaluator), -1: none
   uint32_t wanted_runs_ = kLiveRuns;  // the "runs" setting
@@ -428,9 +426,9 @@ class LearningView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // mdp.constrained: the Lagrangian learners of run 1 (plain primal-dual, whose running average is
-// the averaged iterate, and PID), one iteration each per view step. The headline: the cost
-// V_c(ρ; π_k) against the budget b (the last iterate swings around it, the average settles
-// below); beside it λ_k against the LP's λ* and the reward against the LP optimum; on a gridworld
+// the averaged iterate, and PID), one iteration each per view step. The headline: λ_k against the
+// LP's λ* (plain primal-dual swings around it, PID settles); beside it the cost V_c(ρ; π_k) against
+// the budget b and the reward against the LP optimum; on a gridworld
 // also the last iterate π_k as rays over its cost-to-go V_c^{π_k}(s), hazard cells marked.
 class ConstrainedView final : public ui::DemoView {
  public:
@@ -516,25 +514,23 @@ class ConstrainedView final : public ui::DemoView {
       ImGui::TextWrapped("No live run: %s", problem_text_.c_str());
       return;
     }
-    std::vector<std::pair<std::string, std::string>> rows{{"iteration k", std::to_string(done_)}, {"budget b", live_number(ref_.budget)},
-                                                          {"LP reward", live_number(ref_.reward)}, {"λ* (LP)", live_number(ref_.lambda)}};
-    for (const ConstrainedSeries& s : series_)
-      if (!s.cost.empty()) rows.push_back({"cost " + s.id, live_number(s.cost.back())});
-    if (plain_) rows.push_back({"λ primal_dual", live_number(plain_->lambda())});
-    if (pid_) rows.push_back({"λ pid", live_number(pid_->lambda())});
-    ui::readout_table("##constrained", rows, 4);
+    // The headline's numbers: λ* and the current λ_k (λ = 0 is the projection when the cost is under budget).
+    std::vector<std::pair<std::string, std::string>> rows{{"λ* (LP)", live_number(ref_.lambda)}};
+    if (plain_) rows.push_back({"λ_k primal_dual", live_number(plain_->lambda())});
+    if (pid_) rows.push_back({"λ_k pid", live_number(pid_->lambda())});
+    ui::readout_table("##constrained", rows, 3);
     build_figure();
     const bool has_map = figure_.plots.size() == 4;
     if (editor_.open()) {  // the painted grid next to the policy on it (the cost curve on other worlds)
       ui::PlotGrid grid(2, 0);
       editor_.draw_canvas(params, grid.cell(0));
-      ui::draw_plot(has_map ? "map" : "cost", figure_.plots[has_map ? 3 : 0], grid.cell(1));
+      ui::draw_plot(has_map ? "map" : "cost", figure_.plots[has_map ? 3 : 1], grid.cell(1));
       grid.end();
       return;
     }
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
-    ui::draw_plot("cost", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("lambda", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("lambda", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("cost", figure_.plots[1], grid.cell(1));
     ui::draw_plot("reward", figure_.plots[2], grid.cell(2));
     if (has_map) ui::draw_plot("map", figure_.plots[3], grid.cell(3));
     grid.end();
@@ -593,7 +589,7 @@ class ConstrainedView final : public ui::DemoView {
     lambda.guides.push_back(reference_guide("λ* (LP dual) = " + live_number(ref_.lambda), ref_.lambda));
     reward.guides.push_back(reference_guide("LP optimum " + live_number(ref_.reward) + (ref_.randomised_states ? " (randomised)" : ""), ref_.reward));
     figure_.title = "mdp.constrained on " + world_->name + ", run 1";
-    figure_.plots = {cost, lambda, reward};
+    figure_.plots = {lambda, cost, reward};  // λ_k is the headline: the Look-for line is about it
     if (world_->layout.rows > 0) figure_.plots.push_back(cost_map());
     figure_.headline = 0;
   }

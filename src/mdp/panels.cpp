@@ -31,7 +31,8 @@ std::string num(double v) { return plot::format_number(v); }
 // ---------------------------------------------------------------------------------------------
 // mdp.planning: every method iterates on run 0's world, one iteration per view step. On a
 // gridworld the first method's value estimate V̂_k is a heat map with its policy π_k as rays; on
-// other worlds V̂_k(s) is drawn against s next to V*. Beside it, V*(ρ) − V(ρ; π_k) against k.
+// other worlds V̂_k(s) is drawn against s next to V*. The headline, V*(ρ) − V(ρ; π_k) against k,
+// comes first; the value picture beside it.
 // "Edit the world" opens the gridworld editor (world_editor_panel.hpp) in place of the gap plot:
 // each edit re-solves, the painted grid next to the values on it.
 class PlanningView final : public ui::DemoView {
@@ -86,17 +87,18 @@ class PlanningView final : public ui::DemoView {
       ImGui::TextWrapped("No world: %s", problem_.c_str());
       return;
     }
-    std::vector<std::pair<std::string, std::string>> rows{{"iteration k", std::to_string(planners_.front()->iteration())}};
-    for (size_t m = 0; m < series_.size(); ++m) rows.push_back({"gap " + series_[m], gaps_[m].empty() ? "–" : num(gaps_[m].back())});
-    ui::readout_table("##planning", rows, 4);
+    // Two numbers: the iteration and PI's gap (the first method's without PI); the plot holds the rest.
+    const size_t shown = static_cast<size_t>(std::find(series_.begin(), series_.end(), "pi") - series_.begin()) % series_.size();
+    const std::string gap = gaps_[shown].empty() ? "–" : num(gaps_[shown].back());
+    ui::readout_table("##planning", {{"iteration k", std::to_string(planners_.front()->iteration())}, {"gap " + series_[shown], gap}}, 2);
     build_figure();
     ui::PlotGrid grid(2, 0);
     if (editor_.open()) {
       editor_.draw_canvas(params, grid.cell(0));
-      ui::draw_plot("values", figure_.plots[0], grid.cell(1));
+      ui::draw_plot("values", figure_.plots[1], grid.cell(1));
     } else {
-      ui::draw_plot("values", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("gap", figure_.plots[1], grid.cell(1));
+      ui::draw_plot("gap", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("values", figure_.plots[1], grid.cell(1));
     }
     grid.end();
   }
@@ -148,7 +150,7 @@ class PlanningView final : public ui::DemoView {
       gap.lines.push_back(l);
     }
     figure_.title = "mdp.planning on " + world_->name + ", run 1";
-    figure_.plots = {values, gap};
+    figure_.plots = {gap, values};  // the suboptimality is the headline: the Look-for line is about it
   }
 
   std::shared_ptr<const World> world_;
@@ -165,10 +167,11 @@ class PlanningView final : public ui::DemoView {
 };
 
 // ---------------------------------------------------------------------------------------------
-// mdp.robust: IWOCS one worst-case search per step. Left, its policy π_i on the grid, coloured by
-// its values in its worst model (gridworlds only: the random world has no picture of its states);
-// then V^{π_i}_θ(ρ) over the set with the models found so far; last, the worst case against the
-// search, the nominal policy's as a guide. The random world is run 1's (seed, run 0).
+// mdp.robust: IWOCS one worst-case search per step. The headline: its worst case against the search,
+// the nominal, domain-randomisation and robust-VI policies' worst cases as guides; then V^{π_i}_θ(ρ)
+// over the set with the models found so far; last (gridworlds only: the random world has no picture
+// of its states), its policy π_i and the nominal policy π_0 on the grid, each coloured by its values
+// in its worst model. The random world is run 1's (seed, run 0).
 class RobustView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -183,8 +186,16 @@ class RobustView final : public ui::DemoView {
     }
     problem_.clear();
     world_ = std::move(w.value());
-    const std::vector<double> nominal = values_over_set(world_.set, solve_optimal(world_.set.models.front()).actions);
-    nominal_worst_ = *std::min_element(nominal.begin(), nominal.end());
+    // The other methods' policies are fixed: their worst cases are the headline's guides.
+    const auto worst_of = [&](const std::vector<int>& actions) {
+      const std::vector<double> v = values_over_set(world_.set, actions);
+      return *std::min_element(v.begin(), v.end());
+    };
+    nominal_actions_ = solve_optimal(world_.set.models.front()).actions;
+    nominal_values_ = values_over_set(world_.set, nominal_actions_);
+    nominal_worst_ = worst_of(nominal_actions_);
+    average_worst_ = worst_of(solve_optimal(average_model(world_.set)).actions);
+    robust_vi_worst_ = worst_of(demo_robust_vi(world_.set).actions);
     iwocs_ = std::make_unique<Iwocs>(world_.set, 0);
     search();  // π_0: the nominal model's optimal policy
   }
@@ -215,7 +226,7 @@ class RobustView final : public ui::DemoView {
     build_figure();
     const size_t n = figure_.plots.size();
     ui::PlotGrid grid(static_cast<int>(n), 0);
-    for (size_t k = 0; k < n; ++k) ui::draw_plot(kPlotIds[k + 3 - n], figure_.plots[k], grid.cell(static_cast<int>(k)));
+    for (size_t k = 0; k < n; ++k) ui::draw_plot(kPlotIds[k], figure_.plots[k], grid.cell(static_cast<int>(k)));
     grid.end();
   }
 
@@ -225,9 +236,10 @@ class RobustView final : public ui::DemoView {
     worst_.push_back(iwocs_->worst_case());
   }
 
-  static constexpr const char* kPlotIds[3] = {"grid", "set", "worst"};
+  static constexpr const char* kPlotIds[4] = {"worst", "set", "grid", "nominal"};
 
-  // The policy on the grid (gridworlds), the set map and the worst-case curve.
+  // The worst-case curve (the headline, with the other methods' worst cases as guides in their Runs
+  // colours), the set map and the policy on the grid (gridworlds).
   void build_figure() {
     const std::vector<double>& values = iwocs_->values();
     SetMapInput set;
@@ -245,26 +257,33 @@ class RobustView final : public ui::DemoView {
     iw.color = palette(3);
     for (size_t i = 0; i < worst_.size(); ++i) iw.x.push_back(static_cast<double>(i)), iw.y.push_back(worst_[i]);
     curve.lines = {iw};
-    curve.guides.push_back(reference_guide("nominal policy", nominal_worst_));
+    const std::pair<const char*, double> fixed[] = {{"nominal policy", nominal_worst_}, {"domain randomisation", average_worst_}, {"robust VI's policy", robust_vi_worst_}};
+    for (size_t m = 0; m < 3; ++m) {
+      curve.guides.push_back(reference_guide(fixed[m].first, fixed[m].second));
+      curve.guides.back().color = palette(m);  // robust_method_ids() order, as in the Runs tab
+    }
     figure_.title = "mdp.robust: IWOCS on the set of " + std::to_string(world_.set.models.size()) + " models";
-    figure_.plots = {set_value_map(set), curve};
-    if (world_.layout.rows > 0) figure_.plots.insert(figure_.plots.begin(), policy_plot());
+    figure_.plots = {curve, set_value_map(set)};
+    if (world_.layout.rows > 0) {
+      // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
+      const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
+      figure_.plots.push_back(policy_plot(iwocs_->actions(), iwocs_->values(), "IWOCS π_" + std::to_string(i)));
+      figure_.plots.push_back(policy_plot(nominal_actions_, nominal_values_, "nominal π_0"));
+    }
   }
 
-  plot::Plot policy_plot() const {
-    const std::vector<double>& values = iwocs_->values();
+  // A deterministic policy and its values in its worst model of the set.
+  plot::Plot policy_plot(const std::vector<int>& actions, const std::vector<double>& values, const std::string& name) const {
     const size_t arg = static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
     const Mdp& worst_model = world_.set.models[arg];
-    const Policy pi = deterministic_policy(worst_model, iwocs_->actions());
+    const Policy pi = deterministic_policy(worst_model, actions);
     const Eigen::VectorXd v = evaluate(worst_model, pi, worst_model.reward);
     GridPlotInput in;
     in.mdp = &worst_model;
     in.layout = &world_.layout;
     in.state_values.assign(v.data(), v.data() + v.size());
     in.policy = &pi;
-    // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
-    const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
-    in.title = "π_" + std::to_string(i) + " and its values in its worst model (slip " + num(world_.slips[arg % world_.slips.size()]) +
+    in.title = name + " and its values in its worst model (slip " + num(world_.slips[arg % world_.slips.size()]) +
                ", wind " + num(world_.winds[arg / world_.slips.size()]) + ")";
     in.value_label = "V^π(s)";
     return grid_plot(in);
@@ -274,7 +293,9 @@ class RobustView final : public ui::DemoView {
   std::string problem_;
   std::unique_ptr<Iwocs> iwocs_;
   std::vector<double> worst_;
-  double nominal_worst_ = 0.0;
+  std::vector<int> nominal_actions_;   // π_0: the nominal model's optimal policy
+  std::vector<double> nominal_values_;  // V^{π_0}_θ(ρ) over the set
+  double nominal_worst_ = 0.0, average_worst_ = 0.0, robust_vi_worst_ = 0.0;
   int iterations_ = 0;
 };
 

@@ -140,7 +140,7 @@ class RobustCursor final : public RunCursor {
       case Method::Nominal: return solve_optimal(world_.set.models.front()).actions;
       case Method::DomainRand: return solve_optimal(average_model(world_.set)).actions;
       case Method::RobustVi: {
-        const RobustVi r = robust_value_iteration(world_.set, kRobustViTolerance, kRobustViMaxSweeps);
+        const RobustVi r = demo_robust_vi(world_.set);
         out_.final(slot_, kFinalRectangular, start_value(world_.set.models.front(), r.v));
         return r.actions;
       }
@@ -201,6 +201,8 @@ Expected<RobustWorld> robust_world(const RobustParams& p, uint64_t seed, uint32_
   if (Status s = check_model_set(w.set); !s.ok()) return s;
   return w;
 }
+
+RobustVi demo_robust_vi(const ModelSet& set) { return robust_value_iteration(set, kRobustViTolerance, kRobustViMaxSweeps); }
 
 plot::Plot set_value_map(const SetMapInput& in) {
   const std::vector<double>& slips = in.slips;
@@ -354,9 +356,12 @@ DemoInfo robust_demo() {
       "Headline: each policy's worst case over the set against IWOCS's iteration (the other methods are flat). Then V^π_θ(ρ) over the\n"
       "set for IWOCS's policy (the models it found numbered in order, its worst case in gold) and for the nominal policy, on one\n"
       "colour scale; last, the worst cases side by side with robust VI's own value ρᵀV_rect dashed (a lower bound on its policy's static worst case).\n"
-      "What to look for: on the cliff walk with the wind blowing towards the cliff, the nominal policy walks along the edge and\n"
-      "collapses in windy models; IWOCS finds the windy, slippery corner in one or two searches and reaches robust VI's worst case\n"
-      "(claim 6, test 'claim 6' in tests/unit/mdp_claims_test.cpp). The gridworlds are deterministic: every run gives the same numbers.\n"
+      "The live view: the headline curve for IWOCS, with the nominal, domain-randomisation and robust-VI policies' worst cases as dashed\n"
+      "lines in their Runs colours; then V^{π_i}_θ(ρ) over the set; on a grid, IWOCS's π_i and the nominal π_0, each in its worst model.\n"
+      "What to look for: IWOCS's worst case climbs from the nominal policy's −387 to robust VI's −52.7 in two searches, above\n"
+      "domain randomisation's −56.7; on the cliff walk with the wind blowing towards the cliff, the nominal policy π_0 walks\n"
+      "along the edge (its map) and IWOCS finds the windy, slippery corner (claim 6, test 'claim 6' in tests/unit/mdp_claims_test.cpp).\n"
+      "The gridworlds are deterministic: every run gives the same numbers.\n"
       "World 'random MDP': each run draws a random MDP (P₀, r) and a random 'wind' kernel P_w (S states, A actions, b successors); model θ = (α, β) is\n"
       "    T_θ(·|s,a) = (1 − α) K_β(·|s,a) + α mean_{a′} K_β(·|s,a′),   K_β = (1 − β) P₀ + β P_w,   r_θ(s,a) = (1 − α) r(s,a) + α mean_{a′} r(s,a′)\n"
       "(slip α: a random action is executed; wind β: the next state follows P_w). One θ holds in every state, so the set is not\n"

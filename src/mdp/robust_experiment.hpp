@@ -40,6 +40,9 @@ struct RobustWorld {
 };
 Expected<RobustWorld> robust_world(const RobustParams& p, uint64_t seed, uint32_t run);
 
+// (s,a)-rectangular robust VI on the set at the demo's tolerance (the Runs tab and the live view).
+RobustVi demo_robust_vi(const ModelSet& set);
+
 // V^π_θ(ρ) over the set as a heat map on (slip, wind), the found models numbered in the order
 // found and the worst model in gold (the Runs figure and the live view).
 struct SetMapInput {

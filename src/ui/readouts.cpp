@@ -8,7 +8,8 @@
 
 namespace klab::ui {
 
-void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns) {
+void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns,
+                   const std::vector<std::string>& tips) {
   // As many "name value" pairs per row as fit (about 19 em each), at most `columns`.
   const float fs = ImGui::GetFontSize();
   columns = std::clamp(static_cast<int>(ImGui::GetContentRegionAvail().x / (fs * 19.0f)), 1, std::max(columns, 1));
@@ -29,6 +30,11 @@ void readout_table(const char* id, const std::vector<std::pair<std::string, std:
     rich_text(rows[i].first, ImGui::GetColorU32(ImGuiCol_TextDisabled));
     ImGui::TableNextColumn();
     rich_text_fit(rows[i].second);
+    if (i < tips.size() && !tips[i].empty() && ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      rich_text(tips[i], 0, fs * 26.0f);
+      ImGui::EndTooltip();
+    }
   }
   ImGui::EndTable();
 }

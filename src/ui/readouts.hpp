@@ -1,11 +1,13 @@
 // A compact table of "name  value" read-outs, up to `columns` pairs per row, fewer on narrow
 // screens (the numbers next to a demo's plots: bounds, divergences, current estimates). Where
-// only one pair fits a row, a list longer than four folds under a "Numbers" header.
+// only one pair fits a row, a list longer than four folds under a "Numbers" header. `tips[i]`, where
+// given and not empty, is shown when the pointer rests on row i's value (the detail behind a count).
 #pragma once
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace klab::ui {
-void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns);
+void readout_table(const char* id, const std::vector<std::pair<std::string, std::string>>& rows, int columns,
+                   const std::vector<std::string>& tips = {});
 }

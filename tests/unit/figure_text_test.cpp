@@ -3,6 +3,7 @@
 // categorical axes, the text markup, the "what to look for" sentence and paper links.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -137,6 +138,25 @@ TEST_CASE("parse_blocks: hard-wrapped lines reflow, equations and the look-for p
   CHECK(text::look_for_sentence("no such paragraph") == "");
 }
 
+TEST_CASE("look_for_sentence drops developer references and never cuts inside open parentheses") {
+  // blackbox.bo's text: over 200 characters, a "; " inside a parenthesis that names the tests.
+  const std::string bo =
+      "What to look for: the acquisitions reach a small regret within a few evaluations where random search needs many more,\n"
+      "and their cumulative regret flattens while random search's grows linearly (claim 2 on Branin,\n"
+      "tests/unit/blackbox_claims_test.cpp; Hartmann-3 in the chapter README); the GP matches an independent SciPy computation (claim 1,\n"
+      "tests/unit/blackbox_reference_test.cpp). On the default drawn curve EI passes the shallow one.";
+  CHECK(text::look_for_sentence(bo) ==
+        "The acquisitions reach a small regret within a few evaluations where random search needs many more, and their "
+        "cumulative regret flattens while random search's grows linearly.");
+  // A claim reference goes; a parenthesis that explains the view stays.
+  CHECK(text::look_for_sentence("What to look for: λ oscillates around λ* (the dashed line), PID's settles (claim 3). Tests.") ==
+        "λ oscillates around λ* (the dashed line), PID's settles.");
+  CHECK(text::look_for_sentence("What to look for: PI is exact (claims 1–2, tests 'claim 1'). More.") == "PI is exact.");
+  // A text with none is unchanged; a long one is cut at its first "; " outside parentheses.
+  const std::string plain_text = "What to look for: a (b; c) d and a long tail " + std::string(200, 'x') + "; the rest.";
+  CHECK(text::look_for_sentence(plain_text) == "A (b; c) d and a long tail " + std::string(200, 'x') + ".");
+}
+
 TEST_CASE("every demo has a what-to-look-for sentence and citations with a title and a link") {
   const klab::Registry catalog = klab::make_catalog();
   for (const klab::DemoInfo& d : catalog.demos()) {
@@ -144,6 +164,8 @@ TEST_CASE("every demo has a what-to-look-for sentence and citations with a title
     const std::string sentence = text::look_for_sentence(d.about);
     CHECK(sentence.size() > 20);
     CHECK(sentence.size() < 300);
+    CHECK(sentence.find("tests/") == std::string::npos);
+    CHECK(std::count(sentence.begin(), sentence.end(), '(') == std::count(sentence.begin(), sentence.end(), ')'));
     REQUIRE_FALSE(d.papers.empty());
     for (const std::string& paper : d.papers) {
       CAPTURE(paper);
