@@ -542,15 +542,30 @@ class Nsga2View final : public ui::DemoView {
         for (const Individual& ind : runs_[s].shown().population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
       plane.points.push_back(p);
     }
-    cov.title = "Front coverage (solid) and hypervolume / the true front's (dashed)";
+    cov.title = "Front coverage (solid, dots) and hypervolume ratio (dashed)";
     cov.x = {"evaluations", plot::Scale::Log};
     cov.y = {"fraction", plot::Scale::Linear, 0.0, 1.0};
     cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
+    // One legend entry per algorithm (its colour on the plane too). The records are sparse (a record
+    // only where the run moved, and a classic generation is 4(n + 1) evaluations: far apart on the log
+    // axis at first): coverage is drawn as the step function it is, with a dot at each record, so a
+    // run with one or two records still reads.
     for (size_t s = 0; s < series_.size(); ++s) {
-      cov.lines.push_back({series_[s] + " coverage", evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
-      plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 2.0f};
+      plot::Line step{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
+      plot::Points dots{series_[s] + " coverage", {}, {}, palette(s), 3.0f};
+      dots.group = series_[s];
+      for (size_t i = 0; i < evaluations_[s].size(); ++i) {
+        if (evaluations_[s][i] < 1) continue;  // before the first population (off the log axis)
+        if (!step.x.empty()) step.x.push_back(evaluations_[s][i]), step.y.push_back(step.y.back());
+        step.x.push_back(evaluations_[s][i]), step.y.push_back(coverage_[s][i]);
+        dots.x.push_back(evaluations_[s][i]), dots.y.push_back(coverage_[s][i]);
+      }
+      plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 1.5f};
       hv.dash = plot::Dash::Dashed;
+      hv.group = series_[s];
+      cov.lines.push_back(step);
       cov.lines.push_back(hv);
+      cov.points.push_back(dots);
     }
     figure_.title = "blackbox.nsga2, run 1";
     figure_.plots = {plane, cov};
