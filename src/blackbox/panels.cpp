@@ -37,8 +37,9 @@ std::string num(double v) { return plot::format_number(v); }
 
 // ---------------------------------------------------------------------------------------------
 // blackbox.es: runs 1–10 of every strategy at the largest n (each run its own landscape, shared by
-// the strategies): how many have reached the optimum against evaluations, and the OneMax value of
-// each run of the first strategy (the plus strategy's stuck runs stay below n).
+// the strategies). The headline: the OneMax value of each run of the first strategy, coloured by
+// whether it has reached the target yet (the plus strategy's stuck runs stay below n to the end of
+// the budget); beside it, how many runs of each strategy have reached the target against evaluations.
 class EsView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -86,8 +87,8 @@ class EsView final : public ui::DemoView {
     ui::readout_table("##es", rows, 3);
     build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("reached", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("trajectories", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("trajectories", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("reached", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
@@ -106,18 +107,21 @@ class EsView final : public ui::DemoView {
 
   void build_figure() {
     const EsRun& first = runs_.front();
-    plot::Plot reached, om;
-    reached.title = "Runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n()) + ": how many reached the optimum";
-    reached.x = {"evaluations", plot::Scale::Log};
-    reached.y = {"runs at the optimum", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
-    om.title = series_.front() + ", runs 1–" + std::to_string(kLiveRuns) + ": OneMax value of the parent";
+    const std::string runs = "runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n());
+    plot::Plot om, reached;
+    om.title = series_.front() + ", " + runs + ": OneMax value of the parent";
     om.x = {"evaluations", plot::Scale::Log};
     om.y = {"OM(x)"};
-    for (plot::Plot* q : {&reached, &om}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
-    for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
+    reached.title = "All strategies, " + runs + ": how many reached the target";
+    reached.x = {"evaluations", plot::Scale::Log};
+    reached.y = {"runs at the target", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
+    for (plot::Plot* q : {&om, &reached}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+    // Two colours, one legend entry each: a run at the target, and one still below it (stuck if
+    // still below when the budget c·n² runs out).
+    const std::string at = "reached the target", below = finished() ? "stuck below the target" : "below the target so far";
     for (uint32_t r = 0; r < kLiveRuns; ++r) {
-      plot::Line l{series_.front(), evaluations_, ones_[r], {}, {}, palette(0), 1.2f};
-      l.group = series_.front();
+      const bool done = runs_[r].reached();
+      plot::Line l{done ? at : below, evaluations_, ones_[r], {}, {}, done ? palette(0) : palette(3), 1.4f};
       om.lines.push_back(l);
     }
     plot::Guide target;
@@ -125,8 +129,9 @@ class EsView final : public ui::DemoView {
     target.value = first.target();
     target.label = first.target() == first.n() ? "optimum n" : "target n − k*";
     om.guides.push_back(target);
+    for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
     figure_.title = "blackbox.es, runs 1–" + std::to_string(kLiveRuns);
-    figure_.plots = {reached, om};
+    figure_.plots = {om, reached};
   }
 
   std::vector<std::string> series_;
@@ -537,15 +542,30 @@ class Nsga2View final : public ui::DemoView {
         for (const Individual& ind : runs_[s].shown().population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
       plane.points.push_back(p);
     }
-    cov.title = "Front coverage (solid) and hypervolume / the true front's (dashed)";
+    cov.title = "Front coverage (solid, dots) and hypervolume ratio (dashed)";
     cov.x = {"evaluations", plot::Scale::Log};
     cov.y = {"fraction", plot::Scale::Linear, 0.0, 1.0};
     cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
+    // One legend entry per algorithm (its colour on the plane too). The records are sparse (a record
+    // only where the run moved, and a classic generation is 4(n + 1) evaluations: far apart on the log
+    // axis at first): coverage is drawn as the step function it is, with a dot at each record, so a
+    // run with one or two records still reads.
     for (size_t s = 0; s < series_.size(); ++s) {
-      cov.lines.push_back({series_[s] + " coverage", evaluations_[s], coverage_[s], {}, {}, palette(s), 2.0f});
-      plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 2.0f};
+      plot::Line step{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
+      plot::Points dots{series_[s] + " coverage", {}, {}, palette(s), 3.0f};
+      dots.group = series_[s];
+      for (size_t i = 0; i < evaluations_[s].size(); ++i) {
+        if (evaluations_[s][i] < 1) continue;  // before the first population (off the log axis)
+        if (!step.x.empty()) step.x.push_back(evaluations_[s][i]), step.y.push_back(step.y.back());
+        step.x.push_back(evaluations_[s][i]), step.y.push_back(coverage_[s][i]);
+        dots.x.push_back(evaluations_[s][i]), dots.y.push_back(coverage_[s][i]);
+      }
+      plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 1.5f};
       hv.dash = plot::Dash::Dashed;
+      hv.group = series_[s];
+      cov.lines.push_back(step);
       cov.lines.push_back(hv);
+      cov.points.push_back(dots);
     }
     figure_.title = "blackbox.nsga2, run 1";
     figure_.plots = {plane, cov};

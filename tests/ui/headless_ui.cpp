@@ -1235,6 +1235,35 @@ TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-
   }
 }
 
+// blackbox.es's and blackbox.nsga2's default live views (src/blackbox/panels.cpp): the plot that
+// moves from the first frames is the headline; sparse coverage records still draw as a line.
+TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's coverage is a step line, one legend entry per algorithm") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("blackbox.es");
+  for (int f = 0; f < 20; ++f) ui.frame(app);
+  auto plots = recorded_frame(ui, app);
+  auto plot_named = [&](const std::string& id) {
+    const auto it = std::find_if(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.id == id; });
+    REQUIRE(it != plots.end());
+    return *it;
+  };
+  auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+  const klab::ui::PlotRecord om = plot_named("trajectories"), reached = plot_named("reached");
+  CHECK(area(om) > area(reached));
+  CHECK_FALSE(om.segments.empty());  // the runs have climbed: their lines are drawn
+  CHECK(om.legend.size() <= 2);      // reached / below the target: one entry each, not one per run
+  check_plots(plots, "blackbox.es, live");
+
+  app.select("blackbox.nsga2");
+  for (int f = 0; f < 30; ++f) ui.frame(app);
+  plots = recorded_frame(ui, app);
+  const klab::ui::PlotRecord coverage = plot_named("coverage");
+  CHECK(coverage.legend.size() == app.experiment().layout().series.size());
+  CHECK_FALSE(coverage.segments.empty());
+  check_plots(plots, "blackbox.nsga2, live");
+}
+
 TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, then their λ sweep, no regret plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
