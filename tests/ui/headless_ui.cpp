@@ -677,6 +677,24 @@ TEST_CASE("diffusion.samplers on the kinetic-optimal paths: the film shows Euler
   }
 }
 
+// The default views' headlines (a new user's review): the largest cell is the plot the Look-for line
+// is about, not the film beside it.
+static const klab::ui::PlotRecord& largest_plot(const std::vector<klab::ui::PlotRecord>& plots) {
+  auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+  return *std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); });
+}
+static bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+TEST_CASE("diffusion.tsmc's headline is the residual log-weight variance plot, the film beside it") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.tsmc?particles=32&steps=6&iterations=2").ok());
+  for (int f = 0; f < 10; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "tsmc headline");
+  CHECK(starts_with(largest_plot(plots).title, "Residual log-weight variance"));
+}
+
 TEST_CASE("diffusion.samplers' USF plan table opens and draws its per-step columns (order, prediction, derivatives, corrector)") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
