@@ -139,7 +139,8 @@ class ConstrainedView final : public ui::DemoView {
       e.y.assign(eq.y.begin(), eq.y.begin() + static_cast<long>(n));
       p.points.push_back(e);
     }
-    plot::Points m{align_ ? "reward centres c_i" : "expert means", {}, {}, plot::kOptimumGold, 4.5f, ""};
+    // The problem's centres in the reference grey: gold would read as equal_weights' orange.
+    plot::Points m{align_ ? "reward centres c_i" : "expert means", {}, {}, plot::kReferenceGrey, 4.5f, ""};
     for (const auto& c : marks_) {
       m.x.push_back(c[0]);
       m.y.push_back(c[1]);

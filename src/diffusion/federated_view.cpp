@@ -88,8 +88,12 @@ class FederatedView final : public ui::DemoView {
       rows.push_back({"MMD federated at ε = " + num(e), num(run_->dp_value(run_->next() - 1, kFedMmd))});
       // The accountant counts the messages of the full run (klab run, Runs tab), n = params_.particles.
       if (account_for_ != run_->next()) account_for_ = run_->next(), account_ = federated_account(params_, e);  // (≈ 1,700 logs: once per ε)
+      // In words: every client answers every query of every point, and each noised answer spends its ε;
+      // the k answers compose (Rényi DP) to one total, which is what protects a client.
       const PrivacyAccount& a = account_;
-      rows.push_back({"total ε per client at ε = " + num(e) + " (" + num(a.messages) + " messages, RDP, δ = " + num(a.delta) + ")", num(a.epsilon)});
+      rows.push_back({"total ε each client spends in one pass (its " + num(a.messages) + " noised answers, ε = " + num(e) + " each, add up; Rényi DP, δ = " +
+                          num(a.delta) + ")" + (a.epsilon > 100.0 ? ": ≫ 1, no real privacy" : ""),
+                      num(a.epsilon)});
     }
     if (live_particles_ < params_.particles)
       rows.push_back({"particles in this live view (Runs and klab run use all " + std::to_string(params_.particles) + ")",

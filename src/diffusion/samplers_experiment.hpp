@@ -150,6 +150,8 @@ class SamplersExperiment final : public ExperimentOf<SamplersParams, SamplersExp
 // The NFE `b` needs to reach the error `a` reaches at `nfe_a`: log-log interpolation of b's mean
 // curve of `metric` (NaN when b never reaches it on the grid). Claim 3's ratio is this over nfe_a.
 double matching_nfe(const BatchResult& r, const std::string& a, double nfe_a, const std::string& b, const std::string& metric);
+// The same on curves a and b (a sampler's error at each budget of the grid x): one run's (the live view).
+double matching_nfe(const std::vector<double>& x, const std::vector<double>& a, double nfe_a, const std::vector<double>& b);
 
 DemoInfo samplers_demo();
 

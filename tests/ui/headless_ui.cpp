@@ -679,6 +679,41 @@ TEST_CASE("diffusion.samplers on the kinetic-optimal paths: the film shows Euler
   }
 }
 
+// The default views' headlines (a new user's review): the largest cell is the plot the Look-for line
+// is about, not the film beside it.
+static const klab::ui::PlotRecord& largest_plot(const std::vector<klab::ui::PlotRecord>& plots) {
+  auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+  return *std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); });
+}
+static bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+TEST_CASE("diffusion.tsmc's headline is the residual log-weight variance plot, the film beside it") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.tsmc?particles=32&steps=6&iterations=2").ok());
+  for (int f = 0; f < 10; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "tsmc headline");
+  CHECK(starts_with(largest_plot(plots).title, "Residual log-weight variance"));
+}
+
+TEST_CASE("diffusion.samplers' headline is the error-vs-NFE plot with DDIM's match to DPM-Solver++ 2M at 20 NFE; the film at 20 NFE") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.samplers?solvers=ddim,dpmpp_2m&nfe=10,20,40,80,160&particles=40").ok());
+  app.seek(1.0);  // the film's end: every cell computed
+  for (int f = 0; f < 400 && app.progress() < 0.999; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "samplers headline");
+  CHECK(starts_with(largest_plot(plots).title, "Discretisation error vs NFE"));
+  CHECK(std::any_of(plots.begin(), plots.end(), [](const klab::ui::PlotRecord& r) { return starts_with(r.title, "ddim, 20 NFE at t = "); }));
+  // The claim's comparison, marked on the headline: DDIM needs more than 20 NFE for dpmpp_2m's error at 20.
+  const std::vector<klab::plot::Guide>& guides = app.view()->figure().plots[0].guides;
+  REQUIRE(guides.size() == 1);
+  CHECK(starts_with(guides[0].label, "DDIM matches DPM-Solver++ 2M at 20 NFE here: "));
+  CHECK(guides[0].value > 20.0);
+}
+
 TEST_CASE("diffusion.samplers' USF plan table opens and draws its per-step columns (order, prediction, derivatives, corrector)") {
   // Both search methods: the evolution's plans may carry a relaxed m′ (its own cell text).
   for (const char* search : {"", "&usf_search=evolution&usf_evals=40"}) {
