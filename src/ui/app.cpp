@@ -767,12 +767,15 @@ void App::draw_toast() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float fs = ImGui::GetFontSize();
   const float alpha = static_cast<float>(std::min(1.0, (kToastSeconds - age) / 0.4));
+  // Centred over the status bar, so that it never covers a plot; a notice too long for one line wraps
+  // upwards (on a phone).
   TextLayout layout;
-  layout.wrap = std::min(vp->WorkSize.x - fs * 4, fs * 28);
+  layout.wrap = vp->WorkSize.x - fs * 4;
   const ImVec2 ts = rich_size(toast_, layout);
-  const ImVec2 at(vp->WorkPos.x + 0.5f * (vp->WorkSize.x - ts.x), vp->WorkPos.y + vp->WorkSize.y * 0.72f);
+  const float pad = fs * 0.35f;
+  const ImVec2 at(vp->WorkPos.x + 0.5f * (vp->WorkSize.x - ts.x), vp->WorkPos.y + vp->WorkSize.y - ts.y - pad);
   ImDrawList* dl = ImGui::GetForegroundDrawList();
-  dl->AddRectFilled(ImVec2(at.x - fs, at.y - fs * 0.6f), ImVec2(at.x + ts.x + fs, at.y + ts.y + fs * 0.6f),
+  dl->AddRectFilled(ImVec2(at.x - fs, at.y - pad), ImVec2(at.x + ts.x + fs, at.y + ts.y + pad),
                     to_imu32(0.08f, 0.09f, 0.11f, 0.92f * alpha), fs * 0.5f);
   rich_draw(dl, at, to_imu32(0.95f, 0.95f, 0.95f, alpha), toast_, layout);
 }
