@@ -430,7 +430,9 @@ class LionView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // optim.online: the regret of every learner against the bound's order as the rounds go, and the
-// points played on the disc; the start is a handle to drag.
+// points played on the disc; the start is a handle to drag. With the Huber loss a second OGD, its
+// step tuned for T/4 rounds, runs beside (dotted): OGD's regret grows like √T across horizons, not
+// within one run, where it is flat once the slow step has crossed the disc.
 class OnlineView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -444,6 +446,16 @@ class OnlineView final : public ui::DemoView {
     paths_.assign(series_.size(), {});
     contour_ = e.contour(run_->problem());
     bound_ = e.bound_line(run_->problem(), horizon_);
+    short_.reset();
+    short_t_.clear();
+    short_regret_.clear();
+    const bool ogd = std::find(series_.begin(), series_.end(), "ogd") != series_.end();
+    if (ogd && e.p().loss == OnlineLoss::Huber && horizon_ / 4 >= 10) {  // the strongly convex step 1/(λt) does not see T
+      OnlineParams q = e.p();
+      q.methods = {"ogd"};
+      q.horizon = horizon_ / 4;
+      short_ = std::make_unique<OnlineRun>(q, ctx.seed, 0);
+    }
     record();
   }
   bool animates() const override { return true; }
@@ -458,7 +470,9 @@ class OnlineView final : public ui::DemoView {
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && run_->rounds_done() < horizon_; ++k) {
       run_->step();
-      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_) record();
+      const bool short_end = short_ && run_->rounds_done() == horizon_ / 4;
+      if (short_ && short_->rounds_done() < horizon_ / 4) short_->step();
+      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_ || short_end) record();
     }
   }
 
@@ -484,6 +498,10 @@ class OnlineView final : public ui::DemoView {
       regret_[s].push_back(run_->regret(s));
       paths_[s].push_back(run_->x(s));
     }
+    if (short_ && short_->rounds_done() == run_->rounds_done()) {  // in step with run 1 until its T/4 rounds are done
+      short_t_.push_back(t_.back());
+      short_regret_.push_back(short_->regret(0));
+    }
   }
 
   void build_figure() {
@@ -492,6 +510,11 @@ class OnlineView final : public ui::DemoView {
     r.x = {"round t", plot::Scale::Linear, 0.0, static_cast<double>(horizon_)};
     r.y = {"regret"};
     for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], t_, regret_[s], {}, {}, palette(s), 2.0f});
+    if (short_) {
+      const size_t ogd = static_cast<size_t>(std::find(series_.begin(), series_.end(), "ogd") - series_.begin());
+      r.lines.push_back({"ogd tuned for T/4 = " + num(static_cast<double>(horizon_ / 4)), short_t_, short_regret_, {}, {}, palette(ogd), 2.0f,
+                         plot::Dash::Dotted});
+    }
     r.lines.push_back(bound_);
     plot::Plot c = contour_;
     c.title = "Drag the start: the points played on the disc";
@@ -516,6 +539,8 @@ class OnlineView final : public ui::DemoView {
   }
 
   std::unique_ptr<OnlineRun> run_;
+  std::unique_ptr<OnlineRun> short_;                // OGD alone, its step tuned for T/4 rounds (Huber loss only), else null
+  std::vector<double> short_t_, short_regret_;     // (records) its rounds and regret
   long long horizon_ = 0, stride_ = 1;
   std::vector<std::string> series_;
   std::vector<double> t_;                  // (records) rounds recorded
