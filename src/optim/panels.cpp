@@ -58,9 +58,9 @@ void set_pair(ParamSet& ps, const char* kx, double x, const char* ky, double y) 
 }
 
 // ---------------------------------------------------------------------------------------------
-// optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
-// start w₀ of the SMD methods is a handle to drag; with 2-D bumps the target density and the shown
-// method's current estimate are heat maps side by side.
+// optim.mixture: one run, sample by sample; the headline is KL(p‖p̂_n) against n; beside it, with
+// M = 3, the estimates move on the simplex and the start w₀ of the SMD methods is a handle to drag;
+// with 2-D bumps the target density and the shown method's current estimate are heat maps side by side.
 class MixtureView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -105,16 +105,16 @@ class MixtureView final : public ui::DemoView {
       rows.push_back({"KL(p‖p̂) " + series_[s], history_.kl[s].empty() ? "–" : num(history_.kl[s].back())});
     ui::readout_table("##mixture", rows, 3);
     build_figure(e);
-    ui::PlotGrid grid(3, 0);
+    ui::PlotGrid grid(3, 0);  // the headline: KL against n (the Look-for line's slope and floor)
+    ui::draw_plot("kl", figure_.plots[0], grid.cell(0));
     const bool simplex = m.dictionary == Dictionary::Categorical && m.components == 3;
     if (simplex) {
-      draw_simplex(e, grid.cell(0));
+      draw_simplex(e, grid.cell(1));
     } else if (m.dictionary == Dictionary::Bumps2d) {
-      draw_maps(grid.cell(0));
+      draw_maps(grid.cell(1));
     } else {
-      ui::draw_plot("estimate", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("estimate", figure_.plots[1], grid.cell(1));
     }
-    ui::draw_plot("kl", figure_.plots[1], grid.cell(1));
     ui::draw_plot("l2", figure_.plots[2], grid.cell(2));
     grid.end();
   }
@@ -163,7 +163,7 @@ class MixtureView final : public ui::DemoView {
     const ImVec2 half = side_by_side ? ImVec2((size.x - gap) * 0.5f, size.y) : ImVec2(size.x, (size.y - gap) * 0.5f);
     ui::draw_plot("target", figure_.plots[3], half);
     ImGui::SetCursorScreenPos(side_by_side ? ImVec2(origin.x + half.x + gap, origin.y) : ImVec2(origin.x, origin.y + half.y + gap));
-    ui::draw_plot("estimate", figure_.plots[0], half);
+    ui::draw_plot("estimate", figure_.plots[1], half);
   }
 
   // The current estimate of method s (the last one recorded), empty if none.
@@ -250,7 +250,7 @@ class MixtureView final : public ui::DemoView {
       kl.lines.push_back(guide);
     }
     figure_.title = "optim.mixture, run 1";
-    figure_.plots = {est, kl, l2};
+    figure_.plots = {kl, est, l2};  // the headline first
     if (m.dictionary == Dictionary::Bumps2d) figure_.plots.push_back(map_plot("Target density p (a ring and a central peak)", target_map_));
   }
 
@@ -295,7 +295,7 @@ class MixtureView final : public ui::DemoView {
 
   // The simplex with the start handle: dragging it sets the parameter `start` (a new run).
   void draw_simplex(MixtureExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[1], size, ui::kWithHandles);
     const std::vector<double>& w0 = run_->start();
     const auto xy = plot::simplex_xy(w0[0], w0[1], w0[2]);
     char tip[96];
