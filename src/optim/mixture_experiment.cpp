@@ -450,7 +450,7 @@ DemoInfo mixture_demo() {
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"
-      "Live: one run; the large plot is its KL(p‖p̂_n) against n. Beside it, with M = 3, its estimates move over the KL(p‖·)\n"
+      "Live: one run; the large plot is its KL(p‖p̂_n) against n (ℓ₂: Runs tab). Beside it, with M = 3, its estimates move over the KL(p‖·)\n"
       "landscape of the simplex and the start w₀ is a handle; with 2-D bumps the target density and the current estimate p̂_n\n"
       "are heat maps side by side.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"

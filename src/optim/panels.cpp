@@ -72,7 +72,6 @@ class MixtureView final : public ui::DemoView {
     history_ = History{};
     history_.w.assign(series_.size(), {});
     history_.kl.assign(series_.size(), {});
-    history_.l2.assign(series_.size(), {});
     landscape_.values.clear();
     const auto entropic = std::find(series_.begin(), series_.end(), "smd_entropic");
     shown_ = entropic == series_.end() ? 0 : static_cast<size_t>(entropic - series_.begin());
@@ -105,7 +104,9 @@ class MixtureView final : public ui::DemoView {
       rows.push_back({"KL(p‖p̂) " + series_[s], history_.kl[s].empty() ? "–" : num(history_.kl[s].back())});
     ui::readout_table("##mixture", rows, 3);
     build_figure(e);
-    ui::PlotGrid grid(3, 0);  // the headline: KL against n (the Look-for line's slope and floor)
+    // Two plots: the headline, KL against n (the Look-for line's slope and floor), and the estimates
+    // beside it (an equal-aspect picture needs the cell's whole height); the ℓ₂ error is in the Runs tab.
+    ui::PlotGrid grid(2, 0);
     ui::draw_plot("kl", figure_.plots[0], grid.cell(0));
     const bool simplex = m.dictionary == Dictionary::Categorical && m.components == 3;
     if (simplex) {
@@ -115,7 +116,6 @@ class MixtureView final : public ui::DemoView {
     } else {
       ui::draw_plot("estimate", figure_.plots[1], grid.cell(1));
     }
-    ui::draw_plot("l2", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 
@@ -123,7 +123,7 @@ class MixtureView final : public ui::DemoView {
   struct History {
     std::vector<double> n;                            // sample counts recorded
     std::vector<std::vector<std::vector<double>>> w;  // (methods, records, M) estimates
-    std::vector<std::vector<double>> kl, l2;          // (methods, records); NaN: not computed (KL = ∞ or EM skipped)
+    std::vector<std::vector<double>> kl;              // (methods, records); NaN: not computed (KL = ∞ or EM skipped)
   };
 
   void record() {
@@ -137,7 +137,6 @@ class MixtureView final : public ui::DemoView {
       if (skip || (batch && n == 0)) {
         history_.w[s].push_back({});
         history_.kl[s].push_back(NAN);
-        history_.l2[s].push_back(NAN);
         continue;
       }
       run_->estimate(s, w);
@@ -145,7 +144,6 @@ class MixtureView final : public ui::DemoView {
       history_.w[s].push_back(run_->model().components <= 64 ? w : std::vector<double>{});
       if (run_->model().components > 64) last_w_.resize(series_.size()), last_w_[s] = w;
       history_.kl[s].push_back(std::isfinite(err.kl) ? err.kl : NAN);
-      history_.l2[s].push_back(err.l2);
       if (s == shown_ && run_->model().dictionary == Dictionary::Bumps2d) estimate_map_ = mixture_density_map(run_->model(), w, kMapCells);
     }
   }
@@ -161,7 +159,7 @@ class MixtureView final : public ui::DemoView {
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const bool side_by_side = size.x >= size.y;
     const ImVec2 half = side_by_side ? ImVec2((size.x - gap) * 0.5f, size.y) : ImVec2(size.x, (size.y - gap) * 0.5f);
-    ui::draw_plot("target", figure_.plots[3], half);
+    ui::draw_plot("target", figure_.plots[2], half);
     ImGui::SetCursorScreenPos(side_by_side ? ImVec2(origin.x + half.x + gap, origin.y) : ImVec2(origin.x, origin.y + half.y + gap));
     ui::draw_plot("estimate", figure_.plots[1], half);
   }
@@ -222,23 +220,16 @@ class MixtureView final : public ui::DemoView {
       for (const plot::Line& l : fits)
         if (!l.x.empty()) est.lines.push_back(l);
     }
-    plot::Plot kl, l2;
+    plot::Plot kl;
     kl.title = "This run: KL(p‖p̂_n)";
     kl.x = {"samples n", plot::Scale::Log};
     kl.y = {"KL(p‖p̂_n)", plot::Scale::Log};
-    l2.title = "This run: ℓ₂ error";
-    l2.x = {"samples n", plot::Scale::Log};
-    l2.y = {"ℓ₂ error", plot::Scale::Log};
-    kl.x.cover_lo = l2.x.cover_lo = 1;
-    kl.x.cover_hi = l2.x.cover_hi = static_cast<double>(e.p().samples);
+    kl.x.cover_lo = 1;
+    kl.x.cover_hi = static_cast<double>(e.p().samples);
     for (size_t s = 0; s < series_.size(); ++s) {
-      plot::Line a{series_[s], {}, {}, {}, {}, palette(s), 2.0f}, b = a;
-      for (size_t k = 1; k < history_.n.size(); ++k) {  // from n = 1 (log axes)
-        a.x.push_back(history_.n[k]), a.y.push_back(history_.kl[s][k]);
-        b.x.push_back(history_.n[k]), b.y.push_back(history_.l2[s][k]);
-      }
+      plot::Line a{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
+      for (size_t k = 1; k < history_.n.size(); ++k) a.x.push_back(history_.n[k]), a.y.push_back(history_.kl[s][k]);  // from n = 1 (log axes)
       kl.lines.push_back(a);
-      l2.lines.push_back(b);
     }
     const plot::Line rate = mixture_kl_rate(m, plot::log_spaced_counts(e.p().samples, 20));
     if (!rate.x.empty()) kl.lines.push_back(rate);
@@ -250,7 +241,7 @@ class MixtureView final : public ui::DemoView {
       kl.lines.push_back(guide);
     }
     figure_.title = "optim.mixture, run 1";
-    figure_.plots = {kl, est, l2};  // the headline first
+    figure_.plots = {kl, est};  // the headline first
     if (m.dictionary == Dictionary::Bumps2d) figure_.plots.push_back(map_plot("Target density p (a ring and a central peak)", target_map_));
   }
 
