@@ -58,9 +58,9 @@ void set_pair(ParamSet& ps, const char* kx, double x, const char* ky, double y) 
 }
 
 // ---------------------------------------------------------------------------------------------
-// optim.mixture: one run, sample by sample; with M = 3 the estimates move on the simplex and the
-// start w₀ of the SMD methods is a handle to drag; with 2-D bumps the target density and the shown
-// method's current estimate are heat maps side by side.
+// optim.mixture: one run, sample by sample; the headline is KL(p‖p̂_n) against n; beside it, with
+// M = 3, the estimates move on the simplex and the start w₀ of the SMD methods is a handle to drag;
+// with 2-D bumps the target density and the shown method's current estimate are heat maps side by side.
 class MixtureView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -72,7 +72,6 @@ class MixtureView final : public ui::DemoView {
     history_ = History{};
     history_.w.assign(series_.size(), {});
     history_.kl.assign(series_.size(), {});
-    history_.l2.assign(series_.size(), {});
     landscape_.values.clear();
     const auto entropic = std::find(series_.begin(), series_.end(), "smd_entropic");
     shown_ = entropic == series_.end() ? 0 : static_cast<size_t>(entropic - series_.begin());
@@ -105,17 +104,18 @@ class MixtureView final : public ui::DemoView {
       rows.push_back({"KL(p‖p̂) " + series_[s], history_.kl[s].empty() ? "–" : num(history_.kl[s].back())});
     ui::readout_table("##mixture", rows, 3);
     build_figure(e);
-    ui::PlotGrid grid(3, 0);
+    // Two plots: the headline, KL against n (the Look-for line's slope and floor), and the estimates
+    // beside it (an equal-aspect picture needs the cell's whole height); the ℓ₂ error is in the Runs tab.
+    ui::PlotGrid grid(2, 0);
+    ui::draw_plot("kl", figure_.plots[0], grid.cell(0));
     const bool simplex = m.dictionary == Dictionary::Categorical && m.components == 3;
     if (simplex) {
-      draw_simplex(e, grid.cell(0));
+      draw_simplex(e, grid.cell(1));
     } else if (m.dictionary == Dictionary::Bumps2d) {
-      draw_maps(grid.cell(0));
+      draw_maps(grid.cell(1));
     } else {
-      ui::draw_plot("estimate", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("estimate", figure_.plots[1], grid.cell(1));
     }
-    ui::draw_plot("kl", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("l2", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 
@@ -123,7 +123,7 @@ class MixtureView final : public ui::DemoView {
   struct History {
     std::vector<double> n;                            // sample counts recorded
     std::vector<std::vector<std::vector<double>>> w;  // (methods, records, M) estimates
-    std::vector<std::vector<double>> kl, l2;          // (methods, records); NaN: not computed (KL = ∞ or EM skipped)
+    std::vector<std::vector<double>> kl;              // (methods, records); NaN: not computed (KL = ∞ or EM skipped)
   };
 
   void record() {
@@ -137,7 +137,6 @@ class MixtureView final : public ui::DemoView {
       if (skip || (batch && n == 0)) {
         history_.w[s].push_back({});
         history_.kl[s].push_back(NAN);
-        history_.l2[s].push_back(NAN);
         continue;
       }
       run_->estimate(s, w);
@@ -145,7 +144,6 @@ class MixtureView final : public ui::DemoView {
       history_.w[s].push_back(run_->model().components <= 64 ? w : std::vector<double>{});
       if (run_->model().components > 64) last_w_.resize(series_.size()), last_w_[s] = w;
       history_.kl[s].push_back(std::isfinite(err.kl) ? err.kl : NAN);
-      history_.l2[s].push_back(err.l2);
       if (s == shown_ && run_->model().dictionary == Dictionary::Bumps2d) estimate_map_ = mixture_density_map(run_->model(), w, kMapCells);
     }
   }
@@ -161,9 +159,9 @@ class MixtureView final : public ui::DemoView {
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const bool side_by_side = size.x >= size.y;
     const ImVec2 half = side_by_side ? ImVec2((size.x - gap) * 0.5f, size.y) : ImVec2(size.x, (size.y - gap) * 0.5f);
-    ui::draw_plot("target", figure_.plots[3], half);
+    ui::draw_plot("target", figure_.plots[2], half);
     ImGui::SetCursorScreenPos(side_by_side ? ImVec2(origin.x + half.x + gap, origin.y) : ImVec2(origin.x, origin.y + half.y + gap));
-    ui::draw_plot("estimate", figure_.plots[0], half);
+    ui::draw_plot("estimate", figure_.plots[1], half);
   }
 
   // The current estimate of method s (the last one recorded), empty if none.
@@ -222,23 +220,16 @@ class MixtureView final : public ui::DemoView {
       for (const plot::Line& l : fits)
         if (!l.x.empty()) est.lines.push_back(l);
     }
-    plot::Plot kl, l2;
+    plot::Plot kl;
     kl.title = "This run: KL(p‖p̂_n)";
     kl.x = {"samples n", plot::Scale::Log};
     kl.y = {"KL(p‖p̂_n)", plot::Scale::Log};
-    l2.title = "This run: ℓ₂ error";
-    l2.x = {"samples n", plot::Scale::Log};
-    l2.y = {"ℓ₂ error", plot::Scale::Log};
-    kl.x.cover_lo = l2.x.cover_lo = 1;
-    kl.x.cover_hi = l2.x.cover_hi = static_cast<double>(e.p().samples);
+    kl.x.cover_lo = 1;
+    kl.x.cover_hi = static_cast<double>(e.p().samples);
     for (size_t s = 0; s < series_.size(); ++s) {
-      plot::Line a{series_[s], {}, {}, {}, {}, palette(s), 2.0f}, b = a;
-      for (size_t k = 1; k < history_.n.size(); ++k) {  // from n = 1 (log axes)
-        a.x.push_back(history_.n[k]), a.y.push_back(history_.kl[s][k]);
-        b.x.push_back(history_.n[k]), b.y.push_back(history_.l2[s][k]);
-      }
+      plot::Line a{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
+      for (size_t k = 1; k < history_.n.size(); ++k) a.x.push_back(history_.n[k]), a.y.push_back(history_.kl[s][k]);  // from n = 1 (log axes)
       kl.lines.push_back(a);
-      l2.lines.push_back(b);
     }
     const plot::Line rate = mixture_kl_rate(m, plot::log_spaced_counts(e.p().samples, 20));
     if (!rate.x.empty()) kl.lines.push_back(rate);
@@ -250,7 +241,7 @@ class MixtureView final : public ui::DemoView {
       kl.lines.push_back(guide);
     }
     figure_.title = "optim.mixture, run 1";
-    figure_.plots = {est, kl, l2};
+    figure_.plots = {kl, est};  // the headline first
     if (m.dictionary == Dictionary::Bumps2d) figure_.plots.push_back(map_plot("Target density p (a ring and a central peak)", target_map_));
   }
 
@@ -295,7 +286,7 @@ class MixtureView final : public ui::DemoView {
 
   // The simplex with the start handle: dragging it sets the parameter `start` (a new run).
   void draw_simplex(MixtureExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("estimate", figure_.plots[1], size, ui::kWithHandles);
     const std::vector<double>& w0 = run_->start();
     const auto xy = plot::simplex_xy(w0[0], w0[1], w0[2]);
     char tip[96];
@@ -430,7 +421,9 @@ class LionView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // optim.online: the regret of every learner against the bound's order as the rounds go, and the
-// points played on the disc; the start is a handle to drag.
+// points played on the disc; the start is a handle to drag. With the Huber loss a second OGD, its
+// step tuned for T/4 rounds, runs beside (dotted): OGD's regret grows like √T across horizons, not
+// within one run, where it is flat once the slow step has crossed the disc.
 class OnlineView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -444,6 +437,16 @@ class OnlineView final : public ui::DemoView {
     paths_.assign(series_.size(), {});
     contour_ = e.contour(run_->problem());
     bound_ = e.bound_line(run_->problem(), horizon_);
+    short_.reset();
+    short_t_.clear();
+    short_regret_.clear();
+    const bool ogd = std::find(series_.begin(), series_.end(), "ogd") != series_.end();
+    if (ogd && e.p().loss == OnlineLoss::Huber && horizon_ / 4 >= 10) {  // the strongly convex step 1/(λt) does not see T
+      OnlineParams q = e.p();
+      q.methods = {"ogd"};
+      q.horizon = horizon_ / 4;
+      short_ = std::make_unique<OnlineRun>(q, ctx.seed, 0);
+    }
     record();
   }
   bool animates() const override { return true; }
@@ -458,7 +461,9 @@ class OnlineView final : public ui::DemoView {
   void advance(const ui::ViewContext&, int steps) override {
     for (int k = 0; k < steps && run_->rounds_done() < horizon_; ++k) {
       run_->step();
-      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_) record();
+      const bool short_end = short_ && run_->rounds_done() == horizon_ / 4;
+      if (short_ && short_->rounds_done() < horizon_ / 4) short_->step();
+      if (run_->rounds_done() % stride_ == 0 || run_->rounds_done() == horizon_ || short_end) record();
     }
   }
 
@@ -484,6 +489,10 @@ class OnlineView final : public ui::DemoView {
       regret_[s].push_back(run_->regret(s));
       paths_[s].push_back(run_->x(s));
     }
+    if (short_ && short_->rounds_done() == run_->rounds_done()) {  // in step with run 1 until its T/4 rounds are done
+      short_t_.push_back(t_.back());
+      short_regret_.push_back(short_->regret(0));
+    }
   }
 
   void build_figure() {
@@ -492,6 +501,11 @@ class OnlineView final : public ui::DemoView {
     r.x = {"round t", plot::Scale::Linear, 0.0, static_cast<double>(horizon_)};
     r.y = {"regret"};
     for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], t_, regret_[s], {}, {}, palette(s), 2.0f});
+    if (short_) {
+      const size_t ogd = static_cast<size_t>(std::find(series_.begin(), series_.end(), "ogd") - series_.begin());
+      r.lines.push_back({"ogd tuned for T/4 = " + num(static_cast<double>(horizon_ / 4)), short_t_, short_regret_, {}, {}, palette(ogd), 2.0f,
+                         plot::Dash::Dotted});
+    }
     r.lines.push_back(bound_);
     plot::Plot c = contour_;
     c.title = "Drag the start: the points played on the disc";
@@ -516,6 +530,8 @@ class OnlineView final : public ui::DemoView {
   }
 
   std::unique_ptr<OnlineRun> run_;
+  std::unique_ptr<OnlineRun> short_;                // OGD alone, its step tuned for T/4 rounds (Huber loss only), else null
+  std::vector<double> short_t_, short_regret_;     // (records) its rounds and regret
   long long horizon_ = 0, stride_ = 1;
   std::vector<std::string> series_;
   std::vector<double> t_;                  // (records) rounds recorded

@@ -517,14 +517,18 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
   if (can_log_y) buttons_w += title_button_width(log_label) + 4;
   if (clipped || view.show_all) buttons_w += title_button_width(all_label) + 4;
   const float title_h = (p.title.empty() && buttons_w == 0) ? fs * 0.4f : fs * 1.45f;
+  const float bar_label_x = fs * 0.4f, bar_x = bar_label_x + fs * 1.25f, bar_w = fs * 0.7f;  // from the data area's right edge
   const plot::Heatmap* bar_map = nullptr;
   for (const auto& h : p.heatmaps)
     if (!h.label.empty()) bar_map = &h;
   double heat_lo = 0, heat_hi = 1;
   if (bar_map) heat_range(*bar_map, &heat_lo, &heat_hi);
+  // The colour bar's column, left to right: its label (vertical, between the data and the bar, so
+  // that it never reads as the y label of the plot to the right), the bar, the range's ends.
   const float colour_bar_w =
-      bar_map ? fs * 1.6f + std::max(ImGui::CalcTextSize(plot::format_number(heat_lo).c_str()).x,
-                                     ImGui::CalcTextSize(plot::format_number(heat_hi).c_str()).x) + fs * 1.3f
+      bar_map ? bar_x + bar_w + fs * 0.25f +
+                    std::max(ImGui::CalcTextSize(plot::format_number(heat_lo).c_str()).x,
+                             ImGui::CalcTextSize(plot::format_number(heat_hi).c_str()).x) + fs * 0.3f
               : 0.0f;
   const float bottom = axes ? fs * (p.x.label.empty() ? 1.5f : 2.8f) : fs * 1.6f;
   const float right_pad = fs * 0.6f + colour_bar_w;
@@ -883,7 +887,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
 
     // The colour bar of the (last labelled) heatmap: what the colours mean.
     if (bar_map) {
-      const float x0 = f.max.x + fs * 0.5f, x1 = x0 + fs * 0.7f;
+      const float x0 = f.max.x + bar_x, x1 = x0 + bar_w;
       constexpr int kSteps = 32;
       const float h = (f.max.y - f.min.y) / kSteps;
       for (int i = 0; i < kSteps; ++i) {
@@ -894,8 +898,13 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       const std::string hi = plot::format_number(heat_hi), lo = plot::format_number(heat_lo);
       dl->AddText(ImVec2(x1 + fs * 0.25f, f.min.y), color::kAxisText, hi.c_str());
       dl->AddText(ImVec2(x1 + fs * 0.25f, f.max.y - fs), color::kAxisText, lo.c_str());
-      vertical_text(dl, ImVec2(f.max.x + colour_bar_w - fs * 1.15f, 0.5f * (f.min.y + f.max.y)), color::kMuted, bar_map->label,
-                    f.max.y - f.min.y);
+      // vertical_text's x is the left edge of the turned line (one font size wide).
+      const ImVec2 label_at(f.max.x + bar_label_x, 0.5f * (f.min.y + f.max.y));
+      vertical_text(dl, label_at, color::kMuted, bar_map->label, f.max.y - f.min.y);
+      if (rec) {
+        rec->colour_bar = ImVec4(x0, f.min.y, x1, f.max.y);
+        rec->colour_bar_label = ImVec4(label_at.x, f.min.y, label_at.x + fs, f.max.y);
+      }
     }
   }
 

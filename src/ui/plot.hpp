@@ -101,6 +101,7 @@ struct PlotRecord {
   ImVec2 area_min, area_max;               // the data area
   std::vector<ImVec4> legend;              // legend entry rectangles (x0, y0, x1, y1)
   std::vector<ImVec4> tick_labels;         // tick label rectangles
+  ImVec4 colour_bar{}, colour_bar_label{};  // a heatmap's colour bar and its (vertical) label; zero: none
   std::vector<ImVec2> points;              // drawn data points (line vertices, markers)
   std::vector<ImVec4> segments;            // drawn line segments (x0, y0, x1, y1), clipped to the area
   plot::Range xr, yr;

@@ -549,6 +549,13 @@ void check_plots(const std::vector<klab::ui::PlotRecord>& plots, const std::stri
                            t.w <= r.cell_max.y + 0.5f;
       CHECK(in_cell);
     }
+    if (r.colour_bar.z > r.colour_bar.x) {
+      // A colour bar's label sits between the data and the bar, inside the cell: not at the cell's
+      // right edge, where it would read as the y label of the plot beside it.
+      CHECK(r.colour_bar_label.x >= r.area_max.x);
+      CHECK(r.colour_bar_label.z <= r.colour_bar.x);
+      CHECK(r.colour_bar.z <= r.cell_max.x);
+    }
     for (const klab::plot::Range& range : {r.xr, r.yr}) {
       const double magnitude = std::max(std::fabs(range.lo), std::fabs(range.hi));
       CHECK(range.hi - range.lo > 0);
