@@ -70,7 +70,7 @@ struct PoolNeeds {
 TdWorld pool_world(const EpisodicProblem& problem, const PoolNeeds& needs, TdWorldPool& pool) {
   const ControlSettings& s = needs.control;
   const Mdp& m = problem.scaled;
-  TdWorld w = pack_csr(m, pool);
+  TdWorld w = pack_csr<TdWorld>(m, pool.ints, pool.reals);
   w.q_star = append_flat(pool.reals, problem.optimum.q);
   w.reachable = append_flat(pool.flags, problem.reachable);
   w.v_star = problem.v_star;

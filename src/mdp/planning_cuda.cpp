@@ -50,7 +50,7 @@ Status build_pool(const PlanningExperiment& e, uint64_t seed, uint32_t first, ui
       last = world.value();
       const Mdp& m = last->mdp;
       const Optimum o = solve_optimal(m);  // as the CPU cursor does
-      ViWorld w = pack_csr(m, *pool);
+      ViWorld w = pack_csr<ViWorld>(m, pool->ints, pool->reals);
       w.discount = m.discount;
       w.start_star = start_value(m, o.v);
       w.v_star_max = o.v.lpNorm<Eigen::Infinity>();

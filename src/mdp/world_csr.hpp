@@ -1,8 +1,9 @@
 // One tabular MDP in a world pool (world_pool.hpp): its compressed sparse rows (mdp.hpp's layout)
-// appended to the pool's ints and reals and addressed by offsets. The CUDA engines of the mdp
-// chapter extend WorldCsr with what their runs need besides the MDP (mdp.learning's TdWorld,
-// engine.hpp; mdp.planning's ViWorld, vi_engine.hpp), so both pack, shift and read their MDPs here:
-//   pack_csr    (host)          Mdp → the pool's arrays and a world entry
+// appended to the pool's ints and reals and addressed by offsets. The CUDA engines of tabular MDPs
+// extend WorldCsr with what their runs need besides the MDP (mdp.learning's TdWorld, engine.hpp;
+// mdp.planning's ViWorld, vi_engine.hpp; offline.edge_of_reach's EdgeWorld, src/offline/engine.hpp),
+// so all three pack and read their MDPs here:
+//   pack_csr    (host)          Mdp → a pool's ints and reals (any pool type) and a world entry
 //   shift_csr   (host)          the entry's offsets when its part moves into the whole pool (pool_runs)
 //   csr_view    (kernel, twin)  the entry → MdpView, the pointers the per-run code reads
 //   unpack_csr  (host)          the entry → Mdp again (the host's solvers)
@@ -22,20 +23,21 @@ struct WorldCsr {
   long long next_prob = 0, reward = 0, start = 0;            // reals: (nnz), (SA) r, (S) ρ
 };
 
-// A World (a WorldCsr extended) whose CSR part holds m, appended to `pool`; the rest default.
+// A World (a WorldCsr extended) whose CSR part holds m (ρ included), appended to a pool's `ints`
+// and `reals`; the rest default.
 template <class World>
-World pack_csr(const Mdp& m, WorldPool<World>& pool) {
+World pack_csr(const Mdp& m, std::vector<int>& ints, std::vector<double>& reals) {
   World w;
   WorldCsr& c = w;
   c.states = m.states;
   c.pairs = m.pairs();
   c.transitions = m.transitions();
-  c.first_pair = append_flat(pool.ints, m.first_pair);
-  c.first_next = append_flat(pool.ints, m.first_next);
-  c.next_state = append_flat(pool.ints, m.next_state);
-  c.next_prob = append_flat(pool.reals, m.next_prob);
-  c.reward = append_flat(pool.reals, m.reward);
-  c.start = append_flat(pool.reals, m.start);
+  c.first_pair = append_flat(ints, m.first_pair);
+  c.first_next = append_flat(ints, m.first_next);
+  c.next_state = append_flat(ints, m.next_state);
+  c.next_prob = append_flat(reals, m.next_prob);
+  c.reward = append_flat(reals, m.reward);
+  c.start = append_flat(reals, m.start);
   return w;
 }
 

@@ -32,15 +32,9 @@ Expected<EdgeBatchConfig> edge_batch_config(const EdgeExperiment& e) {
 
 namespace {
 
+// A world's entry: its MDP's CSR (mdp::pack_csr, ρ included), its absorbing flags and γ.
 EdgeWorld pool_world(const mdp::Mdp& m, EdgeWorldPool& pool) {
-  EdgeWorld w;
-  w.states = m.states;
-  w.pairs = m.pairs();
-  w.first_pair = append_flat(pool.ints, m.first_pair);
-  w.first_next = append_flat(pool.ints, m.first_next);
-  w.next_state = append_flat(pool.ints, m.next_state);
-  w.next_prob = append_flat(pool.reals, m.next_prob);
-  w.reward = append_flat(pool.reals, m.reward);
+  EdgeWorld w = mdp::pack_csr<EdgeWorld>(m, pool.ints, pool.reals);
   w.absorbing = append_flat(pool.flags, absorbing_states(m));
   w.discount = m.discount;
   return w;

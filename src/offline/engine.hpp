@@ -12,6 +12,7 @@
 
 #include "core/cuda_job_stats.hpp"
 #include "core/status.hpp"
+#include "mdp/world_csr.hpp"
 #include "offline/rollout_core.hpp"
 
 namespace klab::offline {
@@ -40,13 +41,11 @@ struct EdgeBatchConfig {
   }
 };
 
-// One world of the batch: its arrays as offsets into the pool (ints, reals, flags).
-struct EdgeWorld {
-  int states = 0, pairs = 0;
-  long long first_pair = 0, first_next = 0, next_state = 0;  // ints: (S + 1), (SA + 1), (nnz)
-  long long next_prob = 0, reward = 0;                       // reals: (nnz), (SA)
-  long long absorbing = 0;                                   // flags: (S)
-  double discount = 0.0;                                     // γ
+// One world of the batch: its MDP in the pool's ints and reals (mdp::WorldCsr, packed by
+// mdp::pack_csr), its absorbing states and its discount.
+struct EdgeWorld : mdp::WorldCsr {
+  long long absorbing = 0;  // flags: (S)
+  double discount = 0.0;    // γ
 };
 
 // Run first_run + r: its world and its dataset (transitions [first, first + size) of the pool).
@@ -83,19 +82,7 @@ struct EdgePoolView {
 
 KLAB_INLINE RolloutWorld edge_rollout_world(const EdgePoolView& pool, const EdgeWorld& w, const EdgeRunData& d) {
   RolloutWorld r;
-  r.mdp.states = w.states;
-  r.mdp.first_pair = pool.ints + w.first_pair;
-  r.mdp.first_next = pool.ints + w.first_next;
-  r.mdp.next_state = pool.ints + w.next_state;
-  r.mdp.next_prob = pool.reals + w.next_prob;
-  r.mdp.reward = pool.reals + w.reward;
-  r.mdp.cost = nullptr;
-  r.mdp.start = nullptr;
-  r.mdp.first_outcome = nullptr;
-  r.mdp.outcome_reward = nullptr;
-  r.mdp.outcome_prob = nullptr;
-  r.mdp.discount = w.discount;
-  r.mdp.horizon = 0;
+  r.mdp = mdp::csr_view(w, pool.ints, pool.reals, w.discount, 0);  // ρ is not read: rollouts start at dataset states
   r.absorbing = pool.flags + w.absorbing;
   r.data = pool.transitions + d.first;
   r.n_data = d.size;
