@@ -455,10 +455,11 @@ class RobustView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// offline.prdc: run 1's learners take one training step per view step. Headline: the world with the
-// dataset, PRDC's (else the first method's) policy on a grid and the dataset point PRDC pulls each grid
-// state's π(s) to; beside it Q̂ − Q^π at dataset states and the return against the steps. The learners
-// are checked (Monte Carlo rollouts in the true world) at 40 evenly spaced steps.
+// offline.prdc: run 1's learners take one training step per view step. Headline: Q̂ − Q^π at dataset
+// states against the steps, with the largest possible value 1/(1 − γ) as a dashed guide (TD3's, and at
+// β = 2 PRDC's, climb past it); beside it the world with the dataset, PRDC's (else the first method's)
+// policy on a grid and the dataset point PRDC pulls each grid state's π(s) to, and the return against
+// the steps. The learners are checked (Monte Carlo rollouts in the true world) at 40 evenly spaced steps.
 class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
  public:
   PrdcView() : TrainingView("training step") {}
@@ -478,13 +479,20 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
     std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())},
                                                           {"dataset's mean return", num(run_->dataset().mean_return)},
                                                           {"dataset's TQ / SACo", num(run_->measures().tq) + " / " + num(run_->measures().saco)}};
-    for (size_t m = 0; m < p_.methods.size(); ++m)
-      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + num(over_[m].back())});
+    for (size_t m = 0; m < p_.methods.size(); ++m) {
+      const double over = over_[m].back();
+      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + (over == over ? num(over) : "– (no critic)")});
+    }
     ui::readout_table("##prdc", rows, 3);
+    plot::Plot over = over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_);
+    over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
+    figure_.title = "offline.prdc, run 1";
+    figure_.plots = {over, map_, over_steps("Return of the learned policy (true world)", "Σ r", ret_)};
+    figure_.headline = 0;
     ui::PlotGrid grid(3, 0);
-    ui::draw_plot("map", map_, grid.cell(0));
-    ui::draw_plot("over", over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_), grid.cell(1));
-    ui::draw_plot("return", over_steps("Return of the learned policy (true world)", "Σ r", ret_), grid.cell(2));
+    ui::draw_plot("over", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("map", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("return", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 
