@@ -330,10 +330,11 @@ class WeightingView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// offline.dice: run 1's learners take one gradient step per view step. Headline: O-DICE's (else the
-// first method's) probability of walking back to the data from each state, with its policy; beside it
-// the overestimation V̂ − V^π at dataset states and the cosine between the forward and backward
-// gradients, both against the steps. The learners are checked (exact evaluation) at 40 evenly spaced steps.
+// offline.dice: run 1's learners take one gradient step per view step. Headline: the cosine between
+// the forward and backward gradients against the steps, with −1 (the true gradient's parts cancel) as a
+// dashed guide; beside it O-DICE's (else the first method's) probability of walking back to the data
+// from each state, with its policy, and the overestimation V̂ − V^π at dataset states against the steps.
+// The learners are checked (exact evaluation) at 40 evenly spaced steps.
 class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
  public:
   DiceView() : DatasetTrainingView("gradient step") {}
@@ -355,18 +356,11 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
       rows.push_back({p_.methods[m] + ": return / back to data", num(checks_[m].ret) + " / " + num(checks_[m].support_rate)});
     ui::readout_table("##dice", rows, 3);
     build_figure();
-    if (figure_.plots.size() == 3) {
-      ui::PlotGrid grid(3, 0);
-      ui::draw_plot("map", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("over", figure_.plots[1], grid.cell(1));
-      ui::draw_plot("cos", figure_.plots[2], grid.cell(2));
-      grid.end();
-    } else {
-      ui::PlotGrid grid(2, 0);
-      ui::draw_plot("over", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("cos", figure_.plots[1], grid.cell(1));
-      grid.end();
-    }
+    const bool map = figure_.plots.size() == 3;
+    const char* ids[] = {"cos", map ? "map" : "over", "over"};
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
+    for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(ids[i], figure_.plots[i], grid.cell(static_cast<int>(i)));
+    grid.end();
   }
 
  private:
@@ -383,15 +377,16 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
   void build_figure() {
     plot::Plot over = over_steps("Overestimation V̂ − V^π at dataset states", "V̂(s) − V^π(s)", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
-    plot::Plot cosine = over_steps("cos∠(g→, g←): −1 = the true gradient's parts cancel", "cosine", cosine_);
+    plot::Plot cosine = over_steps("cos(g→, g←)", "cosine", cosine_);
     cosine.y.cover_lo = -1.0, cosine.y.cover_hi = 1.0;
+    cosine.guides.push_back(mdp::reference_guide("−1: the parts cancel", -1.0));
     figure_.title = "offline.dice, run 1";
-    figure_.plots.clear();
+    figure_.plots = {cosine};
+    figure_.headline = 0;
     if (problem_->world->layout.rows > 0)
       figure_.plots.push_back(support_map(*problem_, checks_[shown_],
                                           p_.methods[shown_] + ": P(back to the data within " + std::to_string(p_.support_steps) + " steps), its policy; white: dataset states"));
     figure_.plots.push_back(over);
-    figure_.plots.push_back(cosine);
   }
 
   size_t shown_ = 0;

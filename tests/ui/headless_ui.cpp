@@ -643,6 +643,35 @@ TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no
   }
 }
 
+TEST_CASE("offline.prdc and offline.dice: the headline is the plot the callout talks about, its dashed guide in range") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  struct Case {
+    const char* demo;
+    const char* headline;
+    double guide;
+  };
+  for (const Case& c : {Case{"offline.prdc", "over", 10.0}, Case{"offline.dice", "cos", -1.0}}) {
+    CAPTURE(c.demo);
+    app.select(c.demo);
+    for (int f = 0; f < 5; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    REQUIRE(plots.size() == 3);
+    const auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+    const auto largest = std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); });
+    CHECK(largest->id == c.headline);
+    CHECK(largest->yr.lo <= c.guide + 1e-9);  // the guide (1/(1 − γ) at γ = 0.9; −1) is on the axis from the first frame
+    CHECK(largest->yr.hi >= c.guide - 1e-9);
+    const klab::plot::Figure& f = app.view()->figure();
+    REQUIRE(f.plots.size() == 3);
+    CHECK(f.headline == 0);
+    REQUIRE(f.plots[0].guides.size() == 1);
+    CHECK(f.plots[0].guides[0].dashed);
+    CHECK(f.plots[0].guides[0].value == doctest::Approx(c.guide));
+    check_plots(plots, std::string(c.demo) + ", live");
+  }
+}
+
 TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as heat maps beside the KL plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
