@@ -31,6 +31,7 @@
 #include "ui/platform.hpp"
 #include "ui/plot.hpp"
 #include "ui/theme.hpp"
+#include "ui/typeset.hpp"
 
 namespace {
 
@@ -235,6 +236,20 @@ TEST_CASE("combining accents sit over their letter in every embedded font (p̂, 
     }
     // "p̂" is exactly as wide as "p".
     CHECK(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "p̂").x == doctest::Approx(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "p").x));
+    // Over a capital (Q̂) the typesetter lifts the hat clear of the letter's top and centres it over the
+    // letter; over p it leaves it where the font puts it.
+    const ImVec2 none = klab::ui::combining_mark_shift(font, font->FontSize, 'p');
+    CHECK(none.x == 0.0f);
+    CHECK(none.y == 0.0f);
+    const ImFontGlyph* hat = font->FindGlyphNoFallback(0x302);
+    const ImFontGlyph* q = font->FindGlyphNoFallback('Q');
+    const ImVec2 lift = klab::ui::combining_mark_shift(font, font->FontSize, 'Q');
+    const ImFontGlyph* x = font->FindGlyphNoFallback('x');
+    CHECK(hat->Y1 > q->Y0 + 1.0f);  // where the font puts it, the hat cuts more than a pixel into Q's top
+    // Lifted, it stands over Q as it stands over 'x' (glyph boxes are whole pixels: within one).
+    CHECK(std::fabs((q->Y0 - (hat->Y1 - lift.y)) - (x->Y0 - hat->Y1)) <= 1.0f);
+    const float centre = 0.5f * (hat->X0 + hat->X1) + lift.x;
+    CHECK(centre == doctest::Approx(-0.5f * q->AdvanceX).epsilon(0.1));
   }
 }
 
