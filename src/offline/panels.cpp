@@ -14,6 +14,7 @@
 #include "offline/prdc_experiment.hpp"
 #include "offline/robust_experiment.hpp"
 #include "offline/weighting_experiment.hpp"
+#include "ui/app.hpp"  // kDrawerBelowWidth
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -27,6 +28,11 @@ std::string num(double v) { return plot::format_number(v); }
 float radio_width(const char* label) {
   return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
 }
+
+// The headline of a view with a square map (equal aspect) beside curves: the curve plot (0) in a window
+// wide enough for the side panel; in smaller windows and on phones (the controls in a drawer) the other
+// plots get short cells where the map would be under 150 px wide, so there the map (1) keeps the large cell.
+int curve_headline_beside_map() { return ImGui::GetMainViewport()->WorkSize.x < ui::kDrawerBelowWidth ? 1 : 0; }
 
 // A live view's steps in all (TrainingView): gradient or training steps, rollout iterations.
 int training_steps(const DiceParams& p) { return p.steps; }
@@ -358,7 +364,8 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
     build_figure();
     const bool map = figure_.plots.size() == 3;
     const char* ids[] = {"cos", map ? "map" : "over", "over"};
-    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
+    figure_.headline = map ? curve_headline_beside_map() : 0;
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), figure_.headline);
     for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(ids[i], figure_.plots[i], grid.cell(static_cast<int>(i)));
     grid.end();
   }
@@ -382,7 +389,6 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
     cosine.guides.push_back(mdp::reference_guide("−1: the parts cancel", -1.0));
     figure_.title = "offline.dice, run 1";
     figure_.plots = {cosine};
-    figure_.headline = 0;
     if (problem_->world->layout.rows > 0)
       figure_.plots.push_back(support_map(*problem_, checks_[shown_],
                                           p_.methods[shown_] + ": P(back to the data within " + std::to_string(p_.support_steps) + " steps), its policy; white: dataset states"));
@@ -483,8 +489,8 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
     over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
     figure_.title = "offline.prdc, run 1";
     figure_.plots = {over, map_, over_steps("Return of the learned policy (true world)", "Σ r", ret_)};
-    figure_.headline = 0;
-    ui::PlotGrid grid(3, 0);
+    figure_.headline = curve_headline_beside_map();
+    ui::PlotGrid grid(3, figure_.headline);
     ui::draw_plot("over", figure_.plots[0], grid.cell(0));
     ui::draw_plot("map", figure_.plots[1], grid.cell(1));
     ui::draw_plot("return", figure_.plots[2], grid.cell(2));
