@@ -3,7 +3,16 @@
 #include <cmath>
 
 namespace klab::plot {
+namespace {
 
+// A 95% band is drawn only at points that at least this many runs reached: below it Student's t (12.7
+// at 2 runs, 4.3 at 3) makes the band wider than the spread between the curves and it covers the plot
+// (offline.robust's live view in its first runs, any Runs tab while its first runs come in, --runs 3).
+constexpr uint64_t kMinBandRuns = 5;
+
+}  // namespace
+
+// The band's lo and hi are NaN (not drawn) where fewer than kMinBandRuns runs reached the point.
 Line result_line(const BatchResult& r, size_t series, size_t metric, const std::string& name) {
   Line l;
   l.name = name.empty() ? r.layout.series[series] : name;
@@ -11,6 +20,8 @@ Line result_line(const BatchResult& r, size_t series, size_t metric, const std::
   l.dash = series_dash(series);
   l.x = r.layout.axes[r.layout.curves[metric].axis].x;
   r.curve(series, metric, &l.y, &l.lo, &l.hi);
+  for (size_t k = 0; k < l.y.size(); ++k)
+    if (r.curve_stat(series, metric, k).count() < kMinBandRuns) l.lo[k] = l.hi[k] = NAN;
   return l;
 }
 

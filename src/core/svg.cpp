@@ -284,9 +284,10 @@ void plot_cell(std::string& out, const Plot& p, double cx, double cy, double cw,
     }
     out += "\n";
   }
-  for (const Line& l : p.lines)
-    if (!l.lo.empty() && !l.hi.empty())
-      out += "<path d=\"" + band_path(f, l) + "\" fill=\"" + color(l.color) + "\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
+  for (const Line& l : p.lines) {
+    const std::string band = l.lo.empty() || l.hi.empty() ? "" : band_path(f, l);  // empty: no point has a band
+    if (!band.empty()) out += "<path d=\"" + band + "\" fill=\"" + color(l.color) + "\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
+  }
   int vertical_labels = 0;
   for (const Guide& g : p.guides) {
     const bool inside = g.vertical ? f.ok(g.value, f.yr.lo) : f.ok(f.xr.lo, g.value);

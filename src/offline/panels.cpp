@@ -14,6 +14,7 @@
 #include "offline/prdc_experiment.hpp"
 #include "offline/robust_experiment.hpp"
 #include "offline/weighting_experiment.hpp"
+#include "ui/app.hpp"  // kDrawerBelowWidth
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -27,6 +28,11 @@ std::string num(double v) { return plot::format_number(v); }
 float radio_width(const char* label) {
   return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
 }
+
+// The headline of a view with a square map (equal aspect) beside curves: the curve plot (0) in a window
+// wide enough for the side panel; in smaller windows and on phones (the controls in a drawer) the other
+// plots get short cells where the map would be under 150 px wide, so there the map (1) keeps the large cell.
+int curve_headline_beside_map() { return ImGui::GetMainViewport()->WorkSize.x < ui::kDrawerBelowWidth ? 1 : 0; }
 
 // A live view's steps in all (TrainingView): gradient or training steps, rollout iterations.
 int training_steps(const DiceParams& p) { return p.steps; }
@@ -330,10 +336,11 @@ class WeightingView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// offline.dice: run 1's learners take one gradient step per view step. Headline: O-DICE's (else the
-// first method's) probability of walking back to the data from each state, with its policy; beside it
-// the overestimation V̂ − V^π at dataset states and the cosine between the forward and backward
-// gradients, both against the steps. The learners are checked (exact evaluation) at 40 evenly spaced steps.
+// offline.dice: run 1's learners take one gradient step per view step. Headline: the cosine between
+// the forward and backward gradients against the steps, with −1 (the true gradient's parts cancel) as a
+// dashed guide; beside it O-DICE's (else the first method's) probability of walking back to the data
+// from each state, with its policy, and the overestimation V̂ − V^π at dataset states against the steps.
+// The learners are checked (exact evaluation) at 40 evenly spaced steps.
 class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
  public:
   DiceView() : DatasetTrainingView("gradient step") {}
@@ -355,18 +362,12 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
       rows.push_back({p_.methods[m] + ": return / back to data", num(checks_[m].ret) + " / " + num(checks_[m].support_rate)});
     ui::readout_table("##dice", rows, 3);
     build_figure();
-    if (figure_.plots.size() == 3) {
-      ui::PlotGrid grid(3, 0);
-      ui::draw_plot("map", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("over", figure_.plots[1], grid.cell(1));
-      ui::draw_plot("cos", figure_.plots[2], grid.cell(2));
-      grid.end();
-    } else {
-      ui::PlotGrid grid(2, 0);
-      ui::draw_plot("over", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("cos", figure_.plots[1], grid.cell(1));
-      grid.end();
-    }
+    const bool map = figure_.plots.size() == 3;
+    const char* ids[] = {"cos", map ? "map" : "over", "over"};
+    figure_.headline = map ? curve_headline_beside_map() : 0;
+    ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), figure_.headline);
+    for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(ids[i], figure_.plots[i], grid.cell(static_cast<int>(i)));
+    grid.end();
   }
 
  private:
@@ -383,15 +384,15 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
   void build_figure() {
     plot::Plot over = over_steps("Overestimation V̂ − V^π at dataset states", "V̂(s) − V^π(s)", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
-    plot::Plot cosine = over_steps("cos∠(g→, g←): −1 = the true gradient's parts cancel", "cosine", cosine_);
+    plot::Plot cosine = over_steps("cos(g→, g←)", "cosine", cosine_);
     cosine.y.cover_lo = -1.0, cosine.y.cover_hi = 1.0;
+    cosine.guides.push_back(mdp::reference_guide("−1: the parts cancel", -1.0));
     figure_.title = "offline.dice, run 1";
-    figure_.plots.clear();
+    figure_.plots = {cosine};
     if (problem_->world->layout.rows > 0)
       figure_.plots.push_back(support_map(*problem_, checks_[shown_],
                                           p_.methods[shown_] + ": P(back to the data within " + std::to_string(p_.support_steps) + " steps), its policy; white: dataset states"));
     figure_.plots.push_back(over);
-    figure_.plots.push_back(cosine);
   }
 
   size_t shown_ = 0;
@@ -455,10 +456,11 @@ class RobustView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// offline.prdc: run 1's learners take one training step per view step. Headline: the world with the
-// dataset, PRDC's (else the first method's) policy on a grid and the dataset point PRDC pulls each grid
-// state's π(s) to; beside it Q̂ − Q^π at dataset states and the return against the steps. The learners
-// are checked (Monte Carlo rollouts in the true world) at 40 evenly spaced steps.
+// offline.prdc: run 1's learners take one training step per view step. Headline: Q̂ − Q^π at dataset
+// states against the steps, with the largest possible value 1/(1 − γ) as a dashed guide (TD3's, and at
+// β = 2 PRDC's, climb past it); beside it the world with the dataset, PRDC's (else the first method's)
+// policy on a grid and the dataset point PRDC pulls each grid state's π(s) to, and the return against
+// the steps. The learners are checked (Monte Carlo rollouts in the true world) at 40 evenly spaced steps.
 class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
  public:
   PrdcView() : TrainingView("training step") {}
@@ -478,13 +480,20 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
     std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())},
                                                           {"dataset's mean return", num(run_->dataset().mean_return)},
                                                           {"dataset's TQ / SACo", num(run_->measures().tq) + " / " + num(run_->measures().saco)}};
-    for (size_t m = 0; m < p_.methods.size(); ++m)
-      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + num(over_[m].back())});
+    for (size_t m = 0; m < p_.methods.size(); ++m) {
+      const double over = over_[m].back();
+      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + (over == over ? num(over) : "– (no critic)")});
+    }
     ui::readout_table("##prdc", rows, 3);
-    ui::PlotGrid grid(3, 0);
-    ui::draw_plot("map", map_, grid.cell(0));
-    ui::draw_plot("over", over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_), grid.cell(1));
-    ui::draw_plot("return", over_steps("Return of the learned policy (true world)", "Σ r", ret_), grid.cell(2));
+    plot::Plot over = over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_);
+    over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
+    figure_.title = "offline.prdc, run 1";
+    figure_.plots = {over, map_, over_steps("Return of the learned policy (true world)", "Σ r", ret_)};
+    figure_.headline = curve_headline_beside_map();
+    ui::PlotGrid grid(3, figure_.headline);
+    ui::draw_plot("over", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("map", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("return", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 

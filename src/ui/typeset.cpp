@@ -1,9 +1,11 @@
 #include "ui/typeset.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "core/rich_text.hpp"
+#include "imgui_internal.h"  // ImTextCharFromUtf8: the code points of a piece, for its combining marks
 #include "ui/theme.hpp"
 
 namespace klab::ui {
@@ -115,9 +117,31 @@ std::vector<Placed> lay_out(const std::vector<Word>& words, const Setup& s, cons
   return placed;
 }
 
+// [b, e) at `at`, with every combining mark moved from where the font puts it (over an 'x') to over
+// the letter before it (combining_mark_shift); the rest is ImGui's own text path.
+void draw_text(ImDrawList* list, ImFont* font, float size, ImVec2 at, ImU32 color, const char* b, const char* e) {
+  const char* from = b;  // the start of the text not yet drawn
+  unsigned int previous = 0;
+  for (const char* c = b; c < e;) {
+    unsigned int code = 0;
+    const int n = ImTextCharFromUtf8(&code, c, e);
+    if (n <= 0) break;
+    const ImVec2 shift = code >= 0x300 && code <= 0x36F && previous ? combining_mark_shift(font, size, static_cast<ImWchar>(previous)) : ImVec2();
+    if (shift.x != 0.0f || shift.y != 0.0f) {
+      const float pen = font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, c).x;  // the mark has no advance
+      list->AddText(font, size, ImVec2(at.x + font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, from).x, at.y), color, from, c);
+      list->AddText(font, size, ImVec2(at.x + pen + shift.x, at.y - shift.y), color, c, c + n);
+      from = c + n;
+    }
+    previous = code;
+    c += n;
+  }
+  list->AddText(font, size, ImVec2(at.x + font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, from).x, at.y), color, from, e);
+}
+
 void draw_piece(ImDrawList* list, const Setup& s, const Piece& p, ImVec2 at, ImU32 color, size_t end) {
-  list->AddText(piece_font(s, p), piece_size(s, p), ImVec2(at.x, at.y + piece_dy(s, p)), color, p.text->c_str() + p.begin,
-                p.text->c_str() + end);
+  draw_text(list, piece_font(s, p), piece_size(s, p), ImVec2(at.x, at.y + piece_dy(s, p)), color, p.text->c_str() + p.begin,
+            p.text->c_str() + end);
 }
 
 ImU32 text_color(ImU32 color) { return color ? color : ImGui::GetColorU32(ImGuiCol_Text); }
@@ -128,6 +152,18 @@ bool plain_line(const std::string& str, const TextLayout& layout) {
 }
 
 }  // namespace
+
+ImVec2 combining_mark_shift(ImFont* font, float size, ImWchar base) {
+  const ImFontGlyph* x = font->FindGlyphNoFallback('x');
+  const ImFontGlyph* letter = font->FindGlyphNoFallback(base);
+  if (!x || !letter || letter->AdvanceX <= 0.0f) return ImVec2();
+  const float scale = size / font->FontSize;
+  // Glyph tops (Y0) are measured down from the line's top: a taller letter has the smaller Y0.
+  const float up = std::max(0.0f, x->Y0 - letter->Y0) * scale;
+  const float across = 0.5f * (x->AdvanceX - letter->AdvanceX) * scale;
+  // Under half a pixel either way (p̂, μ̂, any monospace letter as wide as 'x'): where the font puts it.
+  return ImVec2(std::fabs(across) < 0.5f ? 0.0f : across, up < 0.5f ? 0.0f : up);
+}
 
 ImVec2 rich_size(const std::string& str, const TextLayout& layout) {
   const Setup s = setup(layout);
@@ -142,7 +178,7 @@ ImVec2 rich_size(const std::string& str, const TextLayout& layout) {
 ImVec2 rich_draw(ImDrawList* list, ImVec2 pos, ImU32 color, const std::string& str, const TextLayout& layout) {
   const Setup s = setup(layout);
   if (plain_line(str, layout)) {
-    list->AddText(s.font, s.size, pos, color, str.c_str());
+    draw_text(list, s.font, s.size, pos, color, str.c_str(), str.c_str() + str.size());
     return ImVec2(s.font->CalcTextSizeA(s.size, FLT_MAX, 0.0f, str.c_str()).x, s.size);
   }
   const std::vector<text::Run> runs = text::parse_inline(str);

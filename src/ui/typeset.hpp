@@ -17,6 +17,12 @@ struct TextLayout {
   float indent_rest = 0.0f; // extra indentation of continuation lines (hanging indent)
 };
 
+// ImGui 1.86 has no mark positioning; the shell centres every combining mark over an 'x'-sized letter
+// (theme.cpp). Over a taller or wider letter (Q̂: DejaVu's hat spans 1147–1638 of 2048 units, Q rises to
+// 1520) the typesetter moves the mark by this much (pixels at `size`; y up): up by how far the letter
+// rises above 'x', across to the letter's centre. Zero for x-sized letters (p̂, μ̂).
+ImVec2 combining_mark_shift(ImFont* font, float size, ImWchar base);
+
 // The size of `text` laid out as `layout` says.
 ImVec2 rich_size(const std::string& text, const TextLayout& layout = {});
 // Draws `text` with its top-left corner at `pos`; returns its size.

@@ -31,6 +31,7 @@
 #include "ui/platform.hpp"
 #include "ui/plot.hpp"
 #include "ui/theme.hpp"
+#include "ui/typeset.hpp"
 
 namespace {
 
@@ -235,6 +236,20 @@ TEST_CASE("combining accents sit over their letter in every embedded font (p̂, 
     }
     // "p̂" is exactly as wide as "p".
     CHECK(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "p̂").x == doctest::Approx(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "p").x));
+    // Over a capital (Q̂) the typesetter lifts the hat clear of the letter's top and centres it over the
+    // letter; over p it leaves it where the font puts it.
+    const ImVec2 none = klab::ui::combining_mark_shift(font, font->FontSize, 'p');
+    CHECK(none.x == 0.0f);
+    CHECK(none.y == 0.0f);
+    const ImFontGlyph* hat = font->FindGlyphNoFallback(0x302);
+    const ImFontGlyph* q = font->FindGlyphNoFallback('Q');
+    const ImVec2 lift = klab::ui::combining_mark_shift(font, font->FontSize, 'Q');
+    const ImFontGlyph* x = font->FindGlyphNoFallback('x');
+    CHECK(hat->Y1 > q->Y0 + 1.0f);  // where the font puts it, the hat cuts more than a pixel into Q's top
+    // Lifted, it stands over Q as it stands over 'x' (glyph boxes are whole pixels: within one).
+    CHECK(std::fabs((q->Y0 - (hat->Y1 - lift.y)) - (x->Y0 - hat->Y1)) <= 1.0f);
+    const float centre = 0.5f * (hat->X0 + hat->X1) + lift.x;
+    CHECK(centre == doctest::Approx(-0.5f * q->AdvanceX).epsilon(0.1));
   }
 }
 
@@ -647,6 +662,35 @@ TEST_CASE("every plot of every demo: no legend over data, tick labels inside, no
     check_plots(plots, "Runs tab");
     app.select_tab(klab::ui::Tab::Live);
     ui.frame(app);
+  }
+}
+
+TEST_CASE("offline.prdc and offline.dice: the headline is the plot the callout talks about, its dashed guide in range") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  struct Case {
+    const char* demo;
+    const char* headline;
+    double guide;
+  };
+  for (const Case& c : {Case{"offline.prdc", "over", 10.0}, Case{"offline.dice", "cos", -1.0}}) {
+    CAPTURE(c.demo);
+    app.select(c.demo);
+    for (int f = 0; f < 5; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    REQUIRE(plots.size() == 3);
+    const auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+    const auto largest = std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); });
+    CHECK(largest->id == c.headline);
+    CHECK(largest->yr.lo <= c.guide + 1e-9);  // the guide (1/(1 − γ) at γ = 0.9; −1) is on the axis from the first frame
+    CHECK(largest->yr.hi >= c.guide - 1e-9);
+    const klab::plot::Figure& f = app.view()->figure();
+    REQUIRE(f.plots.size() == 3);
+    CHECK(f.headline == 0);
+    REQUIRE(f.plots[0].guides.size() == 1);
+    CHECK(f.plots[0].guides[0].dashed);
+    CHECK(f.plots[0].guides[0].value == doctest::Approx(c.guide));
+    check_plots(plots, std::string(c.demo) + ", live");
   }
 }
 

@@ -16,6 +16,7 @@
 #include "app/catalog.hpp"
 #include "core/batch.hpp"
 #include "core/checkpoint.hpp"
+#include "core/result_plots.hpp"
 #include "core/run_output.hpp"
 #include "core/samplers.hpp"
 #include "small_configs.hpp"
@@ -288,6 +289,29 @@ TEST_CASE("NaN slots are skipped by the statistics") {
   // curves.csv leaves out the point nobody reported: 11 position rows + 10 sparse rows.
   const std::string csv = klab::curves_csv(r);
   CHECK(static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) == 1 + 11 + 10);
+}
+
+TEST_CASE("a figure's line draws its 95% band only where at least 5 runs reached the point") {
+  WalkExperiment walk;
+  REQUIRE(walk.params().set_texts({{"steps", "50"}}).ok());
+  for (const uint32_t runs : {3u, 5u}) {
+    CAPTURE(runs);
+    klab::BatchJob job(walk.clone(), 5, runs);
+    job.run_all(1);
+    const klab::BatchResult r = job.result();
+    std::vector<double> mean, lo, hi;
+    r.curve(0, 0, &mean, &lo, &hi);  // the statistics themselves keep every band
+    const klab::plot::Line l = klab::plot::result_line(r, 0, 0);
+    REQUIRE(l.lo.size() == mean.size());
+    REQUIRE(l.hi.size() == mean.size());
+    CHECK(hi.back() > lo.back());  // the runs differ: a band
+    for (size_t k = 0; k < mean.size(); ++k) {
+      CHECK(l.y[k] == mean[k]);
+      CHECK(std::isnan(l.lo[k]) == (runs < 5));
+      CHECK(std::isnan(l.hi[k]) == (runs < 5));
+      if (runs >= 5) CHECK((l.lo[k] == lo[k] && l.hi[k] == hi[k]));
+    }
+  }
 }
 
 TEST_CASE("a paused and resumed run fills the same record as run()") {
