@@ -91,7 +91,7 @@ class FederatedView final : public ui::DemoView {
       // In words: every client answers every query of every point, and each noised answer spends its ε;
       // the k answers compose (Rényi DP) to one total, which is what protects a client.
       const PrivacyAccount& a = account_;
-      rows.push_back({"total ε each client spends in one pass (its " + num(a.messages) + " noised answers, ε = " + num(e) + " each, add up; Rényi DP, δ = " +
+      rows.push_back({"total ε each client spends in one pass (its " + num(a.messages) + " noised answers, ε = " + num(e) + " each, composed by Rényi DP, δ = " +
                           num(a.delta) + ")" + (a.epsilon > 100.0 ? ": ≫ 1, no real privacy" : ""),
                       num(a.epsilon)});
     }

@@ -4,8 +4,8 @@
 //
 // Layout: six arrays of N doubles (x, y, m_x, m_y, log w, the look-ahead potential), five more
 // for the gather's output (swapped in after it), N indices, and p_t's terms of every step (K × 48 B
-// per component: copied once per run). A step's coefficients (SmcStep, ~220 B) and the run's
-// SmcConfig travel as kernel arguments: every thread of a warp reads the same ones (constant bank).
+// per component: copied once per run). A step's coefficients (SmcStep, 168 B) and the run's
+// SmcConfig (72 B) travel as kernel arguments: every thread of a warp reads the same ones (constant bank).
 // Per step: predict, a copy of the N weights back (run_smc's ESS), on resampling an upload of the
 // N indices and the gather, then propose. The host's ESS and systematic resampling over N weights
 // are the serial part (about 10 ns a particle): at 10^6 particles they, not the kernels, set the rate.

@@ -243,12 +243,12 @@ void TsmcRun::step() {
 
 double TsmcRun::trace(TsmcMethod m, int i, TsmcMetric metric) const {
   const auto& t = traces_[m == TsmcMethod::TriTsmc ? 0 : 1];
-  return i < static_cast<int>(t.size()) ? t[static_cast<size_t>(i)][metric] : kNan;
+  return i >= 0 && i < static_cast<int>(t.size()) ? t[static_cast<size_t>(i)][metric] : kNan;
 }
 
 double TsmcRun::eta(TsmcMethod m, int i) const {
   const auto& e = etas_[m == TsmcMethod::TriTsmc ? 0 : 1];
-  return i < static_cast<int>(e.size()) ? e[static_cast<size_t>(i)] : kNan;
+  return i >= 0 && i < static_cast<int>(e.size()) ? e[static_cast<size_t>(i)] : kNan;
 }
 
 double TsmcRun::final_value(TsmcMethod m, TsmcMetric metric) const { return finals_[static_cast<size_t>(m)][metric]; }
@@ -349,7 +349,7 @@ DemoInfo tsmc_demo() {
       "largest η whose KL(π_η‖q) stays within ε (the exact KL-constrained update π_η ∝ q^{1−η}π^η); refit the twists by weighted\n"
       "maximum likelihood of the paths (a forward-KL projection; here b_k in closed form, from the base proposal b = λ = 0).\n"
       "What to look for: the trust region brings the log-weight variance down (about 8 → 5), while the full step (η = 1) fits its\n"
-      "twists to a few paths and its variance jumps up (to about 20 in the Live tab, 25 on average) (claim 4, tests/unit/diffusion_claims_test.cpp).\n"
+      "twists to a few paths and its variance jumps up (it peaks near 20 in the Live tab; 25 on average) (claim 4, tests/unit/diffusion_claims_test.cpp).\n"
       "That variance is the headline plot, per trust-region iteration; the full step's curve is erratic from run to run (it grows on\n"
       "average, not in every run). The learned proposal's ESS rises (about 0.02 → 0.16). Best-of-n is far from p* (it is not p*'s sampler).\n"
       "Not reproduced on this 2-D toy: TRI-TSMC does not reach a lower KL than SMC with the base proposal at the same budget (both\n"

@@ -13,6 +13,7 @@
 // (tilt.hpp); so p*_t = marginal_at(p*, t), up to DDPM's discretisation.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "core/plot_scale.hpp"
@@ -70,7 +71,7 @@ class TsmcView final : public ui::DemoView {
     const int i = run_->iteration() - 1;
     // Three numbers: the headline's two curves at the current iteration and the trust region's η.
     const int at = std::min(i, params_.iterations - 1);
-    auto value = [&](double v) { return i >= 0 ? num(v) : std::string("–"); };
+    auto value = [](double v) { return std::isnan(v) ? std::string("–") : num(v); };  // NaN before iteration 1
     const std::vector<std::pair<std::string, std::string>> rows{
         {"log-weight variance, tri_tsmc", value(run_->trace(TsmcMethod::TriTsmc, at, kTsmcLogWVar))},
         {"log-weight variance, full_step", value(run_->trace(TsmcMethod::FullStep, at, kTsmcLogWVar))},

@@ -36,7 +36,12 @@ void normalise_steps(UsfPlan& u) {
 
 UsfPlan baseline_plan(StepSchedule schedule, int nfe, int order, bool noise, bool corrector) {
   UsfPlan u = usf_start_plan(schedule, nfe);
-  for (UsfStep& st : u.steps) st = UsfStep{order, noise, UsfDeriv::Dpm, corrector};
+  for (UsfStep& st : u.steps) {
+    st = UsfStep{};
+    st.order = order;
+    st.noise = noise;
+    st.corrector = corrector;
+  }
   normalise_steps(u);
   return u;
 }

@@ -427,7 +427,7 @@ class LearningView final : public ui::DemoView {
 // ---------------------------------------------------------------------------------------------
 // mdp.constrained: the Lagrangian learners of run 1 (plain primal-dual, whose running average is
 // the averaged iterate, and PID), one iteration each per view step. The headline: λ_k against the
-// LP's λ* (plain primal-dual swings around it, PID settles); beside it the cost V_c(ρ; π_k) against
+// LP's λ* (plain primal-dual swings around it; PID over the same range, but nearer λ*); beside it the cost V_c(ρ; π_k) against
 // the budget b and the reward against the LP optimum; on a gridworld
 // also the last iterate π_k as rays over its cost-to-go V_c^{π_k}(s), hazard cells marked.
 class ConstrainedView final : public ui::DemoView {

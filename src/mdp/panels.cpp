@@ -88,7 +88,8 @@ class PlanningView final : public ui::DemoView {
       return;
     }
     // Two numbers: the iteration and PI's gap (the first method's without PI); the plot holds the rest.
-    const size_t shown = static_cast<size_t>(std::find(series_.begin(), series_.end(), "pi") - series_.begin()) % series_.size();
+    const auto pi = std::find(series_.begin(), series_.end(), "pi");
+    const size_t shown = pi == series_.end() ? 0 : static_cast<size_t>(pi - series_.begin());
     const std::string gap = gaps_[shown].empty() ? "–" : num(gaps_[shown].back());
     ui::readout_table("##planning", {{"iteration k", std::to_string(planners_.front()->iteration())}, {"gap " + series_[shown], gap}}, 2);
     build_figure();
@@ -193,7 +194,8 @@ class RobustView final : public ui::DemoView {
     };
     nominal_actions_ = solve_optimal(world_.set.models.front()).actions;
     nominal_values_ = values_over_set(world_.set, nominal_actions_);
-    nominal_worst_ = worst_of(nominal_actions_);
+    nominal_worst_ = *std::min_element(nominal_values_.begin(), nominal_values_.end());
+    if (world_.layout.rows > 0) nominal_map_ = policy_plot(nominal_actions_, nominal_values_, "nominal π_0");  // fixed: drawn once
     average_worst_ = worst_of(solve_optimal(average_model(world_.set)).actions);
     robust_vi_worst_ = worst_of(demo_robust_vi(world_.set).actions);
     iwocs_ = std::make_unique<Iwocs>(world_.set, 0);
@@ -268,7 +270,7 @@ class RobustView final : public ui::DemoView {
       // The policy stops changing once a worst case repeats: π_i of the last search that added a model.
       const int i = iwocs_->converged() ? static_cast<int>(iwocs_->found().size()) - 1 : iwocs_->iteration() - 1;
       figure_.plots.push_back(policy_plot(iwocs_->actions(), iwocs_->values(), "IWOCS π_" + std::to_string(i)));
-      figure_.plots.push_back(policy_plot(nominal_actions_, nominal_values_, "nominal π_0"));
+      figure_.plots.push_back(nominal_map_);
     }
   }
 
@@ -295,6 +297,7 @@ class RobustView final : public ui::DemoView {
   std::vector<double> worst_;
   std::vector<int> nominal_actions_;   // π_0: the nominal model's optimal policy
   std::vector<double> nominal_values_;  // V^{π_0}_θ(ρ) over the set
+  plot::Plot nominal_map_;              // π_0 on the grid in its worst model (gridworlds)
   double nominal_worst_ = 0.0, average_worst_ = 0.0, robust_vi_worst_ = 0.0;
   int iterations_ = 0;
 };
