@@ -139,7 +139,7 @@ TEST_CASE("parse_blocks: hard-wrapped lines reflow, equations and the look-for p
 }
 
 TEST_CASE("look_for_sentence drops developer references and never cuts inside open parentheses") {
-  // blackbox.bo's text: over 200 characters, a "; " inside a parenthesis that names the tests.
+  // A fixture (blackbox.bo's Look-for before its rewrite): over 200 characters, a "; " inside a parenthesis that names the tests.
   const std::string bo =
       "What to look for: the acquisitions reach a small regret within a few evaluations where random search needs many more,\n"
       "and their cumulative regret flattens while random search's grows linearly (claim 2 on Branin,\n"
