@@ -120,6 +120,11 @@ std::vector<Placed> lay_out(const std::vector<Word>& words, const Setup& s, cons
 // [b, e) at `at`, with every combining mark moved from where the font puts it (over an 'x') to over
 // the letter before it (combining_mark_shift); the rest is ImGui's own text path.
 void draw_text(ImDrawList* list, ImFont* font, float size, ImVec2 at, ImU32 color, const char* b, const char* e) {
+  // U+0300–U+036F are the two-byte sequences that start with 0xCC or 0xCD: most texts have none.
+  if (std::none_of(b, e, [](char c) { return c == '\xCC' || c == '\xCD'; })) {
+    list->AddText(font, size, at, color, b, e);
+    return;
+  }
   const char* from = b;  // the start of the text not yet drawn
   unsigned int previous = 0;
   for (const char* c = b; c < e;) {
