@@ -106,21 +106,27 @@ TEST_CASE("every kl demo's state survives the link") {
       // the VP process; blackbox.private_gsd: MWEM alone cannot run on many attributes): move them one
       // at a time, in passes until none more is accepted (one may need another moved first), and let at
       // most one stay at its default.
-      // A number refused for its size (diffusion.samplers' search_n × Σ nfe work cap) is tried again
-      // nearer the bottom of its range.
+      // A number refused for its size (diffusion.samplers' search_n × Σ nfe × usf_evals work cap) is
+      // tried again nearer the bottom of its range: a 30th of it, then a 300th.
       std::vector<std::pair<size_t, klab::ParamValue>> held = changes;
-      auto nearer_bottom = [&](std::pair<size_t, klab::ParamValue> c) {
+      auto nearer_bottom = [&](std::pair<size_t, klab::ParamValue> c, double fraction) {
         const klab::ParamSpec& s = e->params().specs()[c.first];
-        if (s.kind == klab::ParamKind::Integer) c.second.integer = static_cast<long long>(s.lo + (s.hi - s.lo) / 30);
-        if (s.kind == klab::ParamKind::Real) c.second.real = s.lo + 0.0319 * (s.hi - s.lo);
+        if (s.kind == klab::ParamKind::Integer) c.second.integer = static_cast<long long>(s.lo + (s.hi - s.lo) * fraction);
+        if (s.kind == klab::ParamKind::Real) c.second.real = s.lo + 0.957 * fraction * (s.hi - s.lo);
         return c;
+      };
+      auto moves = [&](const std::pair<size_t, klab::ParamValue>& c) {
+        if (e->params().assign({c}).ok()) return true;
+        for (double fraction : {1.0 / 30, 1.0 / 300}) {
+          const auto lower = nearer_bottom(c, fraction);
+          if (lower.second != e->params().specs()[c.first].def && e->params().assign({lower}).ok()) return true;
+        }
+        return false;
       };
       for (bool moved = true; moved;) {
         moved = false;
         for (size_t k = 0; k < held.size();)
-          if (e->params().assign({held[k]}).ok() || (nearer_bottom(held[k]).second != e->params().specs()[held[k].first].def &&
-                                                     e->params().assign({nearer_bottom(held[k])}).ok()))
-            held.erase(held.begin() + static_cast<long>(k)), moved = true;
+          if (moves(held[k])) held.erase(held.begin() + static_cast<long>(k)), moved = true;
           else ++k;
       }
       std::string held_keys;
