@@ -771,6 +771,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       draw_band(dl, f, l, col(l.color, ctx.dimmed(key) ? 0.06f : 0.22f));
     }
     int vertical_labels = 0;
+    std::vector<ImVec4> side_labels;  // horizontal guides' label boxes (x0, y0, x1, y1)
     for (const auto& g : p.guides) {
       const ImU32 c = col(g.color, 0.9f);
       std::vector<ImVec2> seg;
@@ -791,6 +792,15 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
                                : ImVec2(f.max.x - w - 6, seg[0].y - fs * 1.15f);
         if (g.vertical && at.x + w > f.max.x) at.x = seg[0].x - 4 - w;  // near the right edge: label on the left
         if (!g.vertical && at.y < f.min.y) at.y = seg[0].y + 2;
+        if (!g.vertical) {  // two guides close together: the second label goes to the left edge
+          const auto overlaps = [&](ImVec2 a) {
+            return std::any_of(side_labels.begin(), side_labels.end(), [&](const ImVec4& r) {
+              return a.x < r.z && a.x + w > r.x && a.y < r.w && a.y + fs * 1.15f > r.y;
+            });
+          };
+          if (overlaps(at)) at.x = f.min.x + 6;
+          side_labels.emplace_back(at.x, at.y, at.x + w, at.y + fs * 1.15f);
+        }
         rich_draw(dl, at, c, g.label);
       }
     }
