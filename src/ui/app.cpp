@@ -140,6 +140,7 @@ void App::adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettin
   s.settings = settings;
   s.job.reset();
   s.result.reset();
+  s.runs_figure.reset();
   s.playing = false;
   s.view_version = ~0ull;  // a new experiment object: rebuild the live view even if versions coincide
 }
@@ -161,6 +162,7 @@ void App::set_cluster_tasks(int tasks) { cluster_tasks_ = std::max(1, std::min(t
 void App::start_runs() {
   Slot& s = current();
   s.job = std::make_unique<BatchJob>(s.experiment->clone(), s.settings.seed, s.settings.runs);
+  s.runs_figure.reset();
   s.runs_version = s.experiment->params().version();
   s.runs_seed = s.settings.seed;
   s.runs_count = s.settings.runs;
@@ -262,8 +264,14 @@ void App::advance_work() {
     const BatchResult after = s.job->result();
     const double work = (after.runs_done - before.runs_done) * after.layout.work_per_run;
     if (dt > 0) runs_rate_ = runs_rate_ == 0.0 ? work / dt : 0.8 * runs_rate_ + 0.2 * work / dt;
+    if (!s.result || s.result->runs_done != after.runs_done) s.runs_figure.reset();  // statistics change with whole runs only
     s.result = std::make_unique<BatchResult>(after);
   }
+}
+
+const plot::Figure& App::runs_figure(Slot& s) {
+  if (!s.runs_figure) s.runs_figure = std::make_unique<plot::Figure>(s.experiment->figure(*s.result));
+  return *s.runs_figure;
 }
 
 bool App::wants_frames() const {
@@ -533,12 +541,12 @@ void App::draw_controls_body() {
   ImGui::Separator();
   ImGui::TextUnformatted("Export");
   const bool runs_tab = tab_ == Tab::Runs && s.result;
-  const plot::Figure shown = runs_tab ? s.experiment->figure(*s.result) : (s.view ? s.view->figure() : plot::Figure{});
+  auto shown = [&] { return runs_tab ? runs_figure(s) : (s.view ? s.view->figure() : plot::Figure{}); };  // on a click only
   const std::string stem = s.info->id + (runs_tab ? "-runs" : "-live");
-  if (ImGui::Button("SVG")) export_figure(shown, stem, true);
+  if (ImGui::Button("SVG")) export_figure(shown(), stem, true);
   help_tooltip("Download the figure shown in the centre as SVG.");
   ImGui::SameLine();
-  if (ImGui::Button("CSV")) export_figure(shown, stem, false);
+  if (ImGui::Button("CSV")) export_figure(shown(), stem, false);
   help_tooltip("Download the data of the figure shown as CSV (plot, series, kind, x, y, lo, hi).");
 }
 
@@ -672,7 +680,7 @@ void App::draw_runs_tab() {
     ImGui::EndTable();
   }
   help_tooltip("Mean over runs ± the half-width of its 95% confidence interval; [lo, hi] where the interval is wider than the mean.");
-  draw_figure("##runs", s.experiment->figure(r));
+  draw_figure("##runs", runs_figure(s));
   ImGui::EndChild();
 }
 

@@ -98,6 +98,7 @@ class App {
     RunSettings settings;
     std::unique_ptr<BatchJob> job;
     std::unique_ptr<BatchResult> result;
+    std::unique_ptr<plot::Figure> runs_figure;  // experiment->figure(*result), made when first asked for
     ParamPanel panel;
     PlotContext plots;   // focus set, zoom and pinned ghosts of this demo's plots
     std::string callout; // the About text's first "what to look for" sentence
@@ -116,6 +117,9 @@ class App {
   Slot& slot_for(size_t demo_index);
   // Replaces the slot's experiment and settings (from a link, or its defaults); stops its runs.
   void adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings);
+  // The Runs tab's figure of s.result, computed once per change of the result (a demo's figure() may
+  // be costly: optim.halpern's replays run 1 to draw its iterates).
+  const plot::Figure& runs_figure(Slot& s);
   void sync_view();
   void advance_work();
   void advance_seek(Slot& s);
