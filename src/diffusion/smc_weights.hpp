@@ -12,7 +12,8 @@
 // left-to-right order is the one the CPU engine has always used (so `klab run diffusion.tsmc` keeps
 // its bits). A parallel scan would round differently; the GPU runs this very chain on one thread
 // (weight_chain, tile by tile), the exponentials and the search in parallel. The maximum is exact in
-// any order. The search: since c is non-decreasing and the targets are too (rounding is monotone),
+// any order (with a NaN weight the engines may pick different tops, but s is NaN for both, so
+// neither resamples). The search: since c is non-decreasing and the targets are too (rounding is monotone),
 // the CPU's forward merge from i = 0 and a binary search for one output give the same index, so an
 // output can be found on its own (one GPU thread) — systematic_range does both.
 #pragma once
