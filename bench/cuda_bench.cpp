@@ -44,9 +44,10 @@ const std::vector<EngineCase> kEngines = {
      "H100: 1-2e10 particle-score evaluations/s in the kernels, 3e9-1e10 end to end (host metrics overlap; src/diffusion/README.md, CUDA)"},
     {"diffusion.tsmc", {{"particles", "100000"}, {"iterations", "3"}}, 32, 10,
      "rare mode, N = 10^5, K = 25, I = 3, the five methods (the baselines' runs hold 4·10^5 particles), a score evaluation = one "
-     "particle-step; estimate on an H200: 3e8-1e9 particle-steps/s end to end (16 runs at a time on 16 host threads, each bounded by "
-     "its host work: ESS, systematic resampling, the paths for the projection, the KDE metrics, ~10-30 ns a particle-step), against "
-     "~1e8/s for the CPU engine on 16 cores (~170 ns a particle-step on one core): 3-10x (src/diffusion/README.md, CUDA)"},
+     "particle-step; estimate on an H200: 5e8-2e9 particle-steps/s end to end (16 runs at a time, each bounded by the weights' pass's "
+     "serial chain of additions on the device, ~4 ns a particle-step, and by its host work: the paths for the projection, the trust "
+     "region, the KDE metrics), against ~1e8/s for the CPU engine on 16 cores (~170 ns a particle-step on one core): 5-20x "
+     "(src/diffusion/README.md, CUDA)"},
     {"blackbox.es", {}, 20000, 320,
      "the defaults (4 strategies x n = 20, 40, 80, 160, budget 30 n^2), a landscape = one strategy at one n of a run; estimate "
      "on an H100/H200: 3e4-3e5 landscapes/s, 1e9-1e10 fitness evaluations/s (~300 instructions per evaluation, warps "

@@ -158,7 +158,8 @@ engines=(
   "rng|klab_cuda_tests|||"
   "bandits.regret|klab_bandits_cuda_tests|racecheck|bandits.regret|--set horizon=2000 --runs 2000"
   "diffusion.samplers|klab_diffusion_cuda_tests||diffusion.samplers|--set particles=2000 --runs 4"
-  "diffusion.tsmc|klab_diffusion_tsmc_cuda_tests||diffusion.tsmc|--set particles=2000 --set iterations=3 --runs 4"
+  # the weights' pass: one block per run, two tiles in shared memory between barriers
+  "diffusion.tsmc|klab_diffusion_tsmc_cuda_tests|racecheck,synccheck|diffusion.tsmc|--set particles=2000 --set iterations=3 --runs 4"
   "blackbox.es|klab_blackbox_cuda_tests||blackbox.es|--runs 64"
   # bit strings: a thread per run, or a block per run (its phases separated by __syncthreads)
   "blackbox.nsga2|klab_blackbox_nsga2_cuda_tests|synccheck|blackbox.nsga2|--runs 64"

@@ -1,5 +1,9 @@
 #include "diffusion/smc_backend.hpp"
 
+#include <algorithm>
+
+#include "core/lab_math.hpp"
+
 namespace klab::diffusion {
 
 namespace {
@@ -12,6 +16,21 @@ void gather(std::vector<T>& v, const std::vector<size_t>& idx) {
 }
 
 }  // namespace
+
+WeightSums weigh_log_weights(const std::vector<double>& log_w, std::vector<double>* c) {
+  WeightSums w;
+  w.top = *std::max_element(log_w.begin(), log_w.end());
+  c->resize(log_w.size());
+  for (size_t i = 0; i < log_w.size(); ++i) (*c)[i] = math::exp(log_w[i] - w.top);
+  weight_chain(c->data(), c->size(), &w.s, &w.s2, c->data());
+  return w;
+}
+
+std::vector<size_t> systematic_indices(const std::vector<double>& c, double s, double u, size_t m) {
+  std::vector<size_t> idx(m);
+  systematic_range(c.data(), c.size(), s, u, m, 0, m, idx.data());
+  return idx;
+}
 
 Status HostSmcBackend::start(const SmcPlan& plan, size_t n, const SmcRandom& r) {
   plan_ = &plan;
@@ -28,7 +47,14 @@ Status HostSmcBackend::predict(int k) {
   return {};
 }
 
-Status HostSmcBackend::resample(const std::vector<size_t>& idx) {
+Status HostSmcBackend::weigh(WeightSums* out) {
+  *out = sums_ = weigh_log_weights(log_w_, &cumulative_);
+  return {};
+}
+
+Status HostSmcBackend::resample(double u, std::vector<size_t>* parents) {
+  const std::vector<size_t> idx = systematic_indices(cumulative_, sums_.s, u, x_.size());
+  if (parents) *parents = idx;
   gather(x_, idx), gather(y_, idx), gather(mx_, idx), gather(my_, idx), gather(look_, idx);
   log_w_.assign(idx.size(), 0.0);
   return {};

@@ -1,9 +1,9 @@
 // Where the particles of one SMC run (tsmc.cpp, run_smc) live and where their per-particle phases
 // run: HostSmcBackend (here: one particle after another on this CPU, the CPU engine) or
 // CudaSmcEngine (tsmc_engine.hpp: one GPU thread per particle). Both call the same KLAB_HD code
-// (smc_particle.hpp) on the same SmcPlan; run_smc keeps the data-dependent choices (ESS, resampling
-// indices, the film, the paths) on the host for both, so the two engines differ only in where a
-// phase runs.
+// (smc_particle.hpp for the particles, smc_weights.hpp for the ESS's sums and systematic resampling)
+// on the same SmcPlan; run_smc makes the decisions (resample or not, with which uniform) on the host
+// from the few numbers a backend returns, so the two engines differ only in where a phase runs.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "core/status.hpp"
 #include "diffusion/marginal.hpp"
 #include "diffusion/smc_particle.hpp"
+#include "diffusion/smc_weights.hpp"
 
 namespace klab::diffusion {
 
@@ -28,14 +29,19 @@ enum class SmcField { X, Y, MeanX, MeanY, LogW };
 class SmcBackend {
  public:
   virtual ~SmcBackend() = default;
-  // n particles x_0 from the prior (particle i from words 8i … of r); weights 0. The plan must
-  // outlive the run (a backend may keep a pointer to it).
+  // n particles x_0 from the prior (particle i from words kSmcWordsPerParticle·i … of r); weights 0.
+  // The plan must outlive the run (a backend may keep a pointer to it).
   virtual Status start(const SmcPlan& plan, size_t n, const SmcRandom& r) = 0;
   // Phase "predict" of step k on every particle (smc_predict).
   virtual Status predict(int k) = 0;
-  // Particle i becomes particle idx[i] (x, y, the means, the look-ahead potential); weights 0.
-  virtual Status resample(const std::vector<size_t>& idx) = 0;
-  // Phase "propose" of step k (smc_propose), particle i from words 8i … of r.
+  // The current weights' sums (smc_weights.hpp: top, s, s₂ in the CPU's order; ESS/N from them),
+  // keeping their cumulative weights for a resample() that follows.
+  virtual Status weigh(WeightSums* out) = 0;
+  // Systematic resampling with uniform u on the cumulative weights of the last weigh(): particle i
+  // becomes particle idx[i] (x, y, the means, the look-ahead potential); weights 0. The indices are
+  // copied into *parents unless it is null (the film's genealogy).
+  virtual Status resample(double u, std::vector<size_t>* parents) = 0;
+  // Phase "propose" of step k (smc_propose), particle i from words kSmcWordsPerParticle·i … of r.
   virtual Status propose(int k, const SmcRandom& r) = 0;
   // The final weights (smc_finish).
   virtual Status finish() = 0;
@@ -48,7 +54,8 @@ class HostSmcBackend final : public SmcBackend {
  public:
   Status start(const SmcPlan& plan, size_t n, const SmcRandom& r) override;
   Status predict(int k) override;
-  Status resample(const std::vector<size_t>& idx) override;
+  Status weigh(WeightSums* out) override;
+  Status resample(double u, std::vector<size_t>* parents) override;
   Status propose(int k, const SmcRandom& r) override;
   Status finish() override;
   Status read(SmcField f, std::vector<double>* out) override;
@@ -56,6 +63,13 @@ class HostSmcBackend final : public SmcBackend {
  private:
   const SmcPlan* plan_ = nullptr;
   std::vector<double> x_, y_, mx_, my_, look_, log_w_;  // (N) each; look: the previous look-ahead potential
+  std::vector<double> cumulative_;                      // (N) c of the last weigh()
+  WeightSums sums_;
 };
+
+// The weights' pass on this CPU: top = the first largest of log_w, c (N) its cumulative weights.
+WeightSums weigh_log_weights(const std::vector<double>& log_w, std::vector<double>* c);
+// Systematic resampling to m indices with uniform u on the cumulative weights c of total s.
+std::vector<size_t> systematic_indices(const std::vector<double>& c, double s, double u, size_t m);
 
 }  // namespace klab::diffusion

@@ -8,16 +8,18 @@
 //   predict   x̂₀ = (x + σ_t² ∇log p_t(x))/α_t, the base mean m_k = c_x x + c₀ x̂₀, and the weight
 //             increment (log Z_k(x) − log ψ_{k−1}(x) with twists, r(x̂₀)/β − the previous one with
 //             look-ahead potentials);
-//   resample  on the host: ESS/N of the weights, systematic resampling when it is below ½ (the
-//             data-dependent choices stay in one place, tsmc.cpp), the gather wherever the particles live;
+//   resample  ESS/N of the weights and, when it is below ½, systematic resampling and the gather,
+//             where the particles live (smc_weights.hpp: the sums and the search, shared like this
+//             file); the decision and the uniform on the host (tsmc.cpp, run_smc);
 //   propose   x' from the twisted kernel N((m/v + b_k)/P_k, I/P_k), or from the proposal twist's
 //             kernel with the weight corrected to p_k ψ_k (SmcOptions::proposal).
 //
 // Randomness: ONE sequential Philox stream per run (core/rng.hpp), read as the CPU code always
-// read it: the prior draws, then per step the proposals' draws, with the resampling's uniform (two
-// 32-bit words) in between. sample_normal takes exactly four words, so particle i's two normals of
-// a phase are words w + 8i … w + 8i + 7 of the stream from the phase's first word w: SmcRandom::at
-// positions an Rng there directly (counter-based: any thread, any order, the same numbers).
+// read it: the prior draws, then per step the proposals' draws, with the resampling's uniform
+// (kSmcWordsPerUniform = 2 words) in between. sample_normal takes exactly kSmcWordsPerNormal = 4
+// words, so particle i's two normals of a phase are the kSmcWordsPerParticle = 8 words from
+// w + kSmcWordsPerParticle·i on, w the phase's first word: SmcRandom::at positions an Rng there directly
+// (counter-based: any thread, any order, the same numbers).
 #pragma once
 #include <cstdint>
 
@@ -37,6 +39,14 @@ struct Twist {
 
 KLAB_INLINE double log_twist(const Twist& t, double x, double y) { return -0.5 * t.lambda * (x * x + y * y) + t.bx * x + t.by * y; }
 
+// The stream's layout, named once (every offset below and in tsmc.cpp, smc_backend.* and
+// tsmc_engine.cu is written with these):
+constexpr uint64_t kRngWordsPerBlock = 4;     // Rng (core/rng.hpp): one Philox4x32 block = four 32-bit words
+constexpr uint64_t kSmcWordsPerUniform = 2;   // Rng::uniform and uniform_open: 53 bits from two words
+constexpr uint64_t kSmcWordsPerNormal = 2 * kSmcWordsPerUniform;     // sample_normal: uniform_open, then uniform
+constexpr uint64_t kSmcWordsPerParticle = 2 * kSmcWordsPerNormal;    // a particle's two normals per phase
+// (the systematic resampling's one draw is a uniform: kSmcWordsPerUniform words)
+
 // A position in the stream Rng(seed, run, stream): `word` 32-bit words from its block 0.
 struct SmcRandom {
   uint64_t seed = 0;
@@ -45,13 +55,11 @@ struct SmcRandom {
   // The stream `ahead` words further on (the Rng a sequential reader would have there).
   KLAB_HD Rng at(uint64_t ahead) const {
     const uint64_t w = word + ahead;
-    Rng r(seed, run, stream, w / 4);
-    for (uint64_t i = 0; i < w % 4; ++i) r.next_u32();
+    Rng r(seed, run, stream, w / kRngWordsPerBlock);
+    for (uint64_t i = 0; i < w % kRngWordsPerBlock; ++i) r.next_u32();
     return r;
   }
 };
-constexpr uint64_t kSmcWordsPerParticle = 8;  // two normals per particle per phase
-constexpr uint64_t kSmcWordsPerUniform = 2;   // Rng::uniform: the systematic resampling's one draw
 
 // What is the same for every step of a run.
 struct SmcConfig {
@@ -76,7 +84,7 @@ struct SmcStep {
   double log_v = 0.0, log_pq = 0.0;     // log v, log pq
 };
 
-// x_0 = σ_1 (z₁, z₂) of particle i, z from words 8i … of r.
+// x_0 = σ_1 (z₁, z₂) of particle i, z from words kSmcWordsPerParticle·i … of r.
 KLAB_INLINE void smc_prior(double sd, const SmcRandom& r, uint64_t i, double* x, double* y) {
   Rng rng = r.at(kSmcWordsPerParticle * i);
   *x = sd * sample_normal(rng);
@@ -103,7 +111,7 @@ KLAB_INLINE void smc_predict(const SmcConfig& c, const SmcStep& s, const Term* t
   *my = m_y;
 }
 
-// Propose x' of particle i from its base mean (mx, my), drawing from words 8i … of r.
+// Propose x' of particle i from its base mean (mx, my), drawing from words kSmcWordsPerParticle·i … of r.
 KLAB_INLINE void smc_propose(const SmcConfig& c, const SmcStep& s, const SmcRandom& r, uint64_t i, double mx, double my, double* x, double* y,
                              double* log_w) {
   Rng rng = r.at(kSmcWordsPerParticle * i);

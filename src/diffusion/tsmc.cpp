@@ -19,14 +19,8 @@ TiltProblem make_tilt_problem(const Mixture& m, const QuadraticReward& r, double
 }
 
 double ess_fraction(const std::vector<double>& log_w) {
-  const double top = *std::max_element(log_w.begin(), log_w.end());
-  double s = 0.0, s2 = 0.0;
-  for (double l : log_w) {
-    const double w = math::exp(l - top);
-    s += w;
-    s2 += w * w;
-  }
-  return s * s / s2 / static_cast<double>(log_w.size());
+  std::vector<double> c;
+  return ess_fraction(weigh_log_weights(log_w, &c), log_w.size());
 }
 
 double weights_kl(const std::vector<double>& log_w, double eta) {
@@ -50,23 +44,6 @@ double variance(const std::vector<double>& v) {
   m /= static_cast<double>(v.size());
   for (double x : v) q += (x - m) * (x - m);
   return q / static_cast<double>(v.size());
-}
-
-// Systematic resampling: M indices into N weights (log), one uniform.
-std::vector<size_t> systematic(const std::vector<double>& log_w, size_t m, Rng& rng) {
-  const double top = *std::max_element(log_w.begin(), log_w.end());
-  std::vector<double> c(log_w.size());
-  double s = 0.0;
-  for (size_t i = 0; i < log_w.size(); ++i) c[i] = (s += math::exp(log_w[i] - top));
-  std::vector<size_t> idx(m);
-  const double u = rng.uniform();
-  size_t j = 0;
-  for (size_t i = 0; i < m; ++i) {
-    const double target = (u + static_cast<double>(i)) / static_cast<double>(m) * s;
-    while (j + 1 < c.size() && c[j] < target) ++j;
-    idx[i] = j;
-  }
-  return idx;
 }
 
 }  // namespace
@@ -125,11 +102,11 @@ Status run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const Smc
     KLAB_SMC_TRY(b.read(SmcField::X, &x));
     return b.read(SmcField::Y, &y);
   };
-  // Systematic resampling to m indices with the stream's next uniform.
-  const auto resample_indices = [&](size_t m) {
+  // The stream's next uniform (systematic resampling's one draw).
+  const auto next_uniform = [&]() {
     Rng u = r.at(0);
     r.word += kSmcWordsPerUniform;
-    return systematic(log_w, m, u);
+    return u.uniform();
   };
   KLAB_SMC_TRY(b.start(plan, n, r));
   r.word += kSmcWordsPerParticle * n;
@@ -144,16 +121,22 @@ Status run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const Smc
   for (int k = 0; k < steps; ++k) {
     KLAB_SMC_TRY(b.predict(k));
     res.evaluations += static_cast<double>(n);
+    // The decision from three numbers (the weights' sums): only they cross from a GPU, unless a film
+    // records the weights and the parents.
     double ess = 1.0;  // (not needed without resampling or a film)
     if (o.resample || film) {
-      KLAB_SMC_TRY(b.read(SmcField::LogW, &log_w));
-      ess = ess_fraction(log_w);
+      WeightSums sums;
+      KLAB_SMC_TRY(b.weigh(&sums));
+      ess = ess_fraction(sums, n);
     }
-    if (film) film->log_w.push_back(log_w), film->ess.push_back(ess);
+    if (film) {
+      KLAB_SMC_TRY(b.read(SmcField::LogW, &log_w));
+      film->log_w.push_back(log_w), film->ess.push_back(ess);
+    }
     if (o.resample && ess < 0.5) {
-      const std::vector<size_t> idx = resample_indices(n);
-      KLAB_SMC_TRY(b.resample(idx));
-      if (film) film->parent.push_back(idx);
+      std::vector<size_t> parents;
+      KLAB_SMC_TRY(b.resample(next_uniform(), film ? &parents : nullptr));
+      if (film) film->parent.push_back(std::move(parents));
     } else if (film) {
       film->parent.emplace_back();  // no resampling: the identity
     }
@@ -171,10 +154,14 @@ Status run_smc(const TiltProblem& p, const std::vector<Twist>& twists, const Smc
   KLAB_SMC_TRY(b.finish());
   KLAB_SMC_TRY(b.read(SmcField::LogW, &log_w));
   KLAB_SMC_TRY(read_state());
-  res.ess = ess_fraction(log_w);
+  // The final resampling to the outputs, on the host (once a run: the final weights and particles
+  // come back anyway as the result).
+  std::vector<double> cumulative;
+  const WeightSums sums = weigh_log_weights(log_w, &cumulative);
+  res.ess = ess_fraction(sums, n);
   res.log_w_var = variance(log_w);
   res.last = Particles{x, y};
-  const std::vector<size_t> idx = resample_indices(o.outputs);
+  const std::vector<size_t> idx = systematic_indices(cumulative, sums.s, next_uniform(), o.outputs);
   if (film) film->log_w.push_back(log_w), film->ess.push_back(res.ess), film->output_parent = idx;
   res.outputs.x.resize(o.outputs);
   res.outputs.y.resize(o.outputs);

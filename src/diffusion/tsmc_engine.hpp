@@ -2,10 +2,11 @@
 // GPU. Each phase of an SMC step is one kernel launch, one thread per particle, calling the very
 // same KLAB_HD function as the CPU engine (smc_particle.hpp: smc_prior, smc_predict, smc_propose,
 // smc_finish) with the same counter-based draws (SmcRandom::at), so a strict build gives the CPU's
-// bits. Resampling runs on the host: run_smc (tsmc.cpp) reads the weights back each step, decides
-// on the ESS and computes the systematic indices there (one code path for the data-dependent
-// choices); the engine gathers the particles on the device by those indices. Napkin maths and
-// what has not run on a GPU yet: src/diffusion/README.md, "CUDA".
+// bits. The weights' pass and systematic resampling run on the device too, with smc_weights.hpp's
+// code in the CPU's order of additions (one block adds the cumulative weights left to right; one
+// thread per particle searches them); run_smc (tsmc.cpp) gets the three sums back, decides on the
+// ESS and passes the uniform. Napkin maths and what has not run on a GPU yet:
+// src/diffusion/README.md, "CUDA".
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@ struct SmcCudaStats {
   int launches = 0;
   double particle_steps = 0.0;      // particles × SMC steps proposed (one score evaluation each)
   double kernel_seconds = 0.0;      // GPU time of the kernels (cudaEvent)
+  double weigh_seconds = 0.0;       // of which the weights' pass (one block: its chain of additions is serial)
   double seconds = 0.0;             // wall time inside the engine: kernels, copies, waits
 };
 
@@ -40,7 +42,8 @@ class CudaSmcEngine final : public SmcBackend {
 
   Status start(const SmcPlan& plan, size_t n, const SmcRandom& r) override;
   Status predict(int k) override;
-  Status resample(const std::vector<size_t>& idx) override;
+  Status weigh(WeightSums* out) override;
+  Status resample(double u, std::vector<size_t>* parents) override;
   Status propose(int k, const SmcRandom& r) override;
   Status finish() override;
   Status read(SmcField f, std::vector<double>* out) override;

@@ -13,7 +13,8 @@ CudaSmcEngine::CudaSmcEngine() = default;
 CudaSmcEngine::~CudaSmcEngine() = default;
 Status CudaSmcEngine::start(const SmcPlan&, size_t, const SmcRandom&) { return absent(); }
 Status CudaSmcEngine::predict(int) { return absent(); }
-Status CudaSmcEngine::resample(const std::vector<size_t>&) { return absent(); }
+Status CudaSmcEngine::weigh(WeightSums*) { return absent(); }
+Status CudaSmcEngine::resample(double, std::vector<size_t>*) { return absent(); }
 Status CudaSmcEngine::propose(int, const SmcRandom&) { return absent(); }
 Status CudaSmcEngine::finish() { return absent(); }
 Status CudaSmcEngine::read(SmcField, std::vector<double>*) { return absent(); }

@@ -173,7 +173,7 @@ Status TsmcRun::baseline_run(TsmcMethod m, SmcBackend& b, SmcFilm* film, SmcResu
 Status TsmcRun::learner_run(int iteration, const std::vector<Twist>& twists, SmcBackend& b, SmcFilm* film, SmcResult* out) const {
   // Draws of iteration i: sub-stream i (the last for the output run; Rng::substream's first block
   // i·2^32), the same for both learners (common random numbers: their first iterations coincide).
-  SmcRandom r{seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), (static_cast<uint64_t>(iteration) << 32) * 4};
+  SmcRandom r{seed_, run_, kMethodStream + static_cast<uint32_t>(TsmcMethod::TriTsmc), (static_cast<uint64_t>(iteration) << 32) * kRngWordsPerBlock};
   SmcOptions o;
   o.particles = static_cast<size_t>(p_.particles);
   o.outputs = o.particles;

@@ -5,17 +5,24 @@
 //      resampling's uniform takes two words, so phases start mid-block);
 //   2. the phases computed particle by particle in another order and in separately started parts (as
 //      GPU threads are) give run_smc's results bit for bit, with every option (twists, look-ahead
-//      potentials, the decoupled proposal, resampling, paths, film);
+//      potentials, the decoupled proposal, resampling, paths, film); the weights' pass as the GPU runs
+//      it (the maximum and the exponentials in any order, the chain tile by tile) and the systematic
+//      search one output at a time (a binary search each) included — and, on weights with ties and
+//      zeros, that search equals the CPU's forward merge;
 //   3. the host twin of the CUDA path (run_tsmc_blocks with HostSmcBackend: runs on host threads, or
 //      on the calling thread under a one-thread limit; blocks added in run order) gives the CPU
 //      BatchJob's statistics bit for bit.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "core/batch.hpp"
+#include "core/lab_math.hpp"
 #include "diffusion/smc_backend.hpp"
+#include "diffusion/smc_weights.hpp"
 #include "diffusion/tsmc.hpp"
 #include "diffusion/tsmc_experiment.hpp"
 
@@ -29,7 +36,9 @@ bool identical_bits(const std::vector<double>& a, const std::vector<double>& b) 
 bool identical_bits(const Particles& a, const Particles& b) { return identical_bits(a.x, b.x) && identical_bits(a.y, b.y); }
 
 // The phases of HostSmcBackend, each particle computed on its own from the plan, its index and the
-// stream position, odd particles first, then even ones in reverse (a GPU's threads run in any order).
+// stream position, odd particles first, then even ones in reverse (a GPU's threads run in any order);
+// the weights' pass as tsmc_engine.cu's weigh_kernel (the maximum and the exponentials in that order,
+// the chain in tiles of kTile carrying the sums) and the systematic search one output at a time.
 class ScrambledBackend final : public SmcBackend {
  public:
   klab::Status start(const SmcPlan& plan, size_t n, const SmcRandom& r) override {
@@ -43,7 +52,21 @@ class ScrambledBackend final : public SmcBackend {
     for (size_t i : order()) smc_predict(plan_->config, plan_->steps[static_cast<size_t>(k)], terms, x_[i], y_[i], &mx_[i], &my_[i], &log_w_[i], &look_[i]);
     return {};
   }
-  klab::Status resample(const std::vector<size_t>& idx) override {
+  klab::Status weigh(WeightSums* out) override {
+    const std::vector<size_t> o = order();
+    sums_ = WeightSums{log_w_[o[0]], 0.0, 0.0};
+    for (size_t i : o) sums_.top = sums_.top < log_w_[i] ? log_w_[i] : sums_.top;
+    c_.assign(x_.size(), 0.0);
+    for (size_t i : o) c_[i] = klab::math::exp(log_w_[i] - sums_.top);
+    for (size_t first = 0; first < c_.size(); first += kTile)
+      weight_chain(c_.data() + first, std::min(kTile, c_.size() - first), &sums_.s, &sums_.s2, c_.data() + first);
+    *out = sums_;
+    return {};
+  }
+  klab::Status resample(double u, std::vector<size_t>* parents) override {
+    std::vector<size_t> idx(x_.size());
+    for (size_t i : order()) systematic_range(c_.data(), c_.size(), sums_.s, u, idx.size(), i, i + 1, idx.data());
+    if (parents) *parents = idx;
     std::vector<double> x(x_), y(y_), mx(mx_), my(my_), look(look_);
     for (size_t i : order()) x_[i] = x[idx[i]], y_[i] = y[idx[i]], mx_[i] = mx[idx[i]], my_[i] = my[idx[i]], look_[i] = look[idx[i]], log_w_[i] = 0.0;
     return {};
@@ -70,8 +93,10 @@ class ScrambledBackend final : public SmcBackend {
       if (i % 2 == 0) o.push_back(i);
     return o;
   }
+  static constexpr size_t kTile = 37;
   const SmcPlan* plan_ = nullptr;
-  std::vector<double> x_, y_, mx_, my_, look_, log_w_;
+  std::vector<double> x_, y_, mx_, my_, look_, log_w_, c_;
+  WeightSums sums_;
 };
 
 }  // namespace
@@ -80,15 +105,31 @@ TEST_CASE("diffusion.tsmc engine: SmcRandom::at is the sequential stream at any 
   klab::Rng sequential(7, 2, 11, 5);
   std::vector<uint32_t> words;
   for (int i = 0; i < 40; ++i) words.push_back(sequential.next_u32());
-  const SmcRandom r{7, 2, 11, 20};  // block 5 = word 20
-  for (uint64_t w = 0; w < 32; ++w) {
+  const SmcRandom r{7, 2, 11, 5 * kRngWordsPerBlock};  // block 5
+  for (uint64_t w = 0; w < 8 * kRngWordsPerBlock; ++w) {
     klab::Rng at = r.at(w);
     CAPTURE(w);
-    for (uint64_t j = 0; j < 8; ++j) CHECK(at.next_u32() == words[w + j]);
+    for (uint64_t j = 0; j < kSmcWordsPerParticle; ++j) CHECK(at.next_u32() == words[w + j]);
   }
 }
 
 TEST_CASE("diffusion.tsmc engine: particles computed in any order give run_smc's bits") {
+  {  // systematic resampling: each output found alone (a GPU thread's binary search) = the CPU's merge
+    const double inf = std::numeric_limits<double>::infinity();
+    const std::vector<double> log_w = {-inf, -inf, 0.5, 0.5, -inf, -3.0, 0.5, -inf, -inf, 2.0, -40.0, -inf, -inf};
+    std::vector<double> c;
+    const WeightSums w = weigh_log_weights(log_w, &c);
+    for (size_t m : {1, 7, 13, 64}) {
+      for (double u : {0.0, 0.3, 0.999999}) {
+        CAPTURE(m);
+        CAPTURE(u);
+        const std::vector<size_t> merge = systematic_indices(c, w.s, u, m);
+        std::vector<size_t> alone(m);
+        for (size_t j = m; j-- > 0;) systematic_range(c.data(), c.size(), w.s, u, m, j, j + 1, alone.data());
+        CHECK(alone == merge);
+      }
+    }
+  }
   const TiltProblem p = make_tilt_problem(make_preset(Preset::RareMode, 0.1), QuadraticReward{0.0, 2.0, 1.0}, 0.5, 8);
   const std::vector<Twist> zero(8), fixed = fixed_twists(p), mild(8, Twist{0.05, 0.1, 0.2});
   struct Case {
