@@ -25,22 +25,23 @@ FrontTarget nsga2_front(const Nsga2Settings& s, double delta) { return front_tar
 
 namespace {
 
-void objectives_of(const Nsga2Run& r, std::vector<double>* f1, std::vector<double>* f2) {
+// The objectives of a population as two arrays (what the sorts, distances and metrics read).
+void objectives_of(const std::vector<Individual>& population, std::vector<double>* f1, std::vector<double>* f2) {
   f1->clear(), f2->clear();
-  for (const Individual& ind : r.population) f1->push_back(ind.f1), f2->push_back(ind.f2);
+  for (const Individual& ind : population) f1->push_back(ind.f1), f2->push_back(ind.f2);
 }
 
 }  // namespace
 
 int front_covered(const FrontTarget& t, const Nsga2Run& r) {
   std::vector<double> f1, f2;
-  objectives_of(r, &f1, &f2);
+  objectives_of(r.population, &f1, &f2);
   return targets_covered(t, f1, f2);
 }
 
 double population_hypervolume(const FrontTarget& t, const Nsga2Run& r) {
   std::vector<double> f1, f2;
-  objectives_of(r, &f1, &f2);
+  objectives_of(r.population, &f1, &f2);
   return hypervolume_2d(f1, f2, t.ref1, t.ref2);
 }
 
@@ -143,11 +144,12 @@ const Individual& tournament(const Nsga2Run& r, Rng& rng) {
   return a;
 }
 
-// Ranks and crowding distances of a population (read by the real-coded tournaments).
-void set_ranks_and_crowding(std::vector<Individual>& population) {
+// Ranks and crowding distances of a population (read by the real-coded tournaments); `rank`, when
+// given, its non-dominated ranks (else sorted here).
+void set_ranks_and_crowding(std::vector<Individual>& population, std::vector<int> rank = {}) {
   std::vector<double> f1, f2;
-  for (const Individual& ind : population) f1.push_back(ind.f1), f2.push_back(ind.f2);
-  const std::vector<int> rank = nondominated_ranks(f1, f2);
+  objectives_of(population, &f1, &f2);
+  if (rank.empty()) rank = nondominated_ranks(f1, f2);
   const std::vector<double> dist = crowding_distances(f1, f2, rank);
   for (size_t i = 0; i < population.size(); ++i) population[i].rank = rank[i], population[i].crowding = dist[i];
 }
@@ -170,10 +172,12 @@ void append_nsga2_offspring(const Nsga2Settings& s, const std::vector<double>& f
 }
 
 // The copy's Algorithm 1 survival: `keep` of `all`, whole fronts in rank order, the critical front
-// truncated by the current crowding distance; the survivors in their order in `all`.
+// truncated by the current crowding distance; the survivors in their order in `all`, with their ranks
+// and crowding distances among the survivors. One sort serves both: a survivor's dominators lie in
+// earlier fronts, which stay whole, so its rank among the survivors is its rank in `all`.
 std::vector<Individual> current_crowding_survivors(std::vector<Individual>& all, int keep) {
   std::vector<double> f1, f2;
-  for (const Individual& ind : all) f1.push_back(ind.f1), f2.push_back(ind.f2);
+  objectives_of(all, &f1, &f2);
   const std::vector<int> rank = nondominated_ranks(f1, f2);
   std::vector<int> count;  // members per front
   for (int k : rank) count.resize(std::max(count.size(), static_cast<size_t>(k) + 1)), ++count[static_cast<size_t>(k)];
@@ -188,8 +192,10 @@ std::vector<Individual> current_crowding_survivors(std::vector<Individual>& all,
   }
   for (int i : current_crowding_removals(f1, f2, front, taken + static_cast<int>(front.size()) - keep)) stays[static_cast<size_t>(i)] = 0;
   std::vector<Individual> survivors;
+  std::vector<int> survivor_rank;
   for (size_t i = 0; i < all.size(); ++i)
-    if (stays[i]) survivors.push_back(std::move(all[i]));
+    if (stays[i]) survivors.push_back(std::move(all[i])), survivor_rank.push_back(rank[i]);
+  set_ranks_and_crowding(survivors, std::move(survivor_rank));  // the critical front's distances change
   return survivors;
 }
 
@@ -208,7 +214,6 @@ void paper_dnsga2_generation(const Nsga2Settings& s, const std::vector<double>& 
   // Best first, as the lab's survival orders them: the lower index wins the next generation's ties in
   // crowding distance. (Left in age order, parents before offspring, the ties keep the oldest copies:
   // on LOTZ that made the dNSGA-II 2.5 times slower at n = 64; README.)
-  set_ranks_and_crowding(r.population);
   std::stable_sort(r.population.begin(), r.population.end(),
                    [](const Individual& a, const Individual& b) { return a.rank < b.rank || (a.rank == b.rank && a.crowding > b.crowding); });
 }
@@ -239,8 +244,8 @@ void nsga2_generation(const Nsga2Settings& s, const std::vector<double>& flip_cd
   r.evaluations += next;
   r.since_doubling += next;
   ++r.generations;
-  std::vector<double> f1(all.size()), f2(all.size());
-  for (size_t i = 0; i < all.size(); ++i) f1[i] = all[i].f1, f2[i] = all[i].f2;
+  std::vector<double> f1, f2;
+  objectives_of(all, &f1, &f2);
   const std::vector<int> rank = nondominated_ranks(f1, f2);
   const std::vector<double> dist = crowding_distances(f1, f2, rank);
   std::vector<int> order(all.size());

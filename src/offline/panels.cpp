@@ -14,7 +14,7 @@
 #include "offline/prdc_experiment.hpp"
 #include "offline/robust_experiment.hpp"
 #include "offline/weighting_experiment.hpp"
-#include "ui/app.hpp"  // kDrawerBelowWidth
+#include "ui/app.hpp"  // drawer_layout
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
@@ -32,7 +32,7 @@ float radio_width(const char* label) {
 // The headline of a view with a square map (equal aspect) beside curves: the curve plot (0) in a window
 // wide enough for the side panel; in smaller windows and on phones (the controls in a drawer) the other
 // plots get short cells where the map would be under 150 px wide, so there the map (1) keeps the large cell.
-int curve_headline_beside_map() { return ImGui::GetMainViewport()->WorkSize.x < ui::kDrawerBelowWidth ? 1 : 0; }
+int curve_headline_beside_map() { return ui::drawer_layout() ? 1 : 0; }
 
 // A live view's steps in all (TrainingView): gradient or training steps, rollout iterations.
 int training_steps(const DiceParams& p) { return p.steps; }

@@ -38,7 +38,7 @@ Expected<WeightingBatch> weighting_batch(const WeightingExperiment& e, const Wei
   b.runs.resize(runs);
   parallel_for(runs, [&](uint32_t r) {
     worlds[r] = e.world(seed, first_run + r);
-    if (worlds[r].ok()) b.runs[r] = std::make_unique<WeightingRun>(e.p(), worlds[r].value(), seed, first_run + r);
+    if (worlds[r].ok()) b.runs[r] = std::make_unique<WeightingRun>(e.p(), worlds[r].value(), seed, first_run + r, WeightingLearners::Engine);
   });
   bool used[kWeightingSamplers] = {};
   for (int l = 0; l < cfg.n_learners; ++l) used[cfg.sampler[l]] = true;
@@ -83,10 +83,11 @@ void fill_weighting_record(const WeightingExperiment& e, const WeightingBatchCon
            out);
 }
 
-// Runs per launch: every run's WeightingRun and pooled data are held until its record is filled
-// (about 4 MB a run at the defaults: 6 datasets of ≈ 6,000 transitions with their draw
-// probabilities), so a long job goes to the GPU in groups of this many runs (about 4 GB of host
-// memory; 12,288 threads at the defaults' two CQL learners and six shares).
+// Runs per launch: every run's WeightingRun (no CPU learners) and pooled data are held until its
+// record is filled (about 2.5 MB a run at the defaults, 2.75 MB with all six methods, measured: 6
+// datasets of ≈ 5,000 transitions with their draw probabilities), so a long job goes to the GPU in
+// groups of this many runs (about 2.6 GB of host memory; 12,288 threads at the defaults' two CQL
+// learners and six shares).
 constexpr uint32_t kWeightingRunsPerLaunch = 1024;
 
 Status WeightingExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const {

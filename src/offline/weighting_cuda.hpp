@@ -19,7 +19,7 @@ namespace klab::offline {
 Expected<WeightingBatchConfig> weighting_batch_config(const WeightingExperiment& e);
 
 // Runs first_run .. first_run + runs − 1 built on this CPU (WeightingRun: world, optimum, datasets and
-// draw probabilities; its CQL learners stay untrained) and the pool the engine reads.
+// draw probabilities; no CQL learners, WeightingLearners::Engine) and the pool the engine reads.
 struct WeightingBatch {
   std::vector<std::unique_ptr<WeightingRun>> runs;
   WeightingPool pool;

@@ -81,7 +81,7 @@ const std::vector<std::string>& weighting_method_ids() {
 bool weighting_method_trains(const std::string& id) { return method_of(id).learner == Learner::Cql; }
 Sampler weighting_method_sampler(const std::string& id) { return method_of(id).sampler; }
 
-WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run)
+WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run, WeightingLearners learners)
     : world_(std::move(world)), ids_(p.methods), updates_done_(p.shares.size(), 0), updates_total_(p.updates) {
   const mdp::Mdp& m = world_->mdp;
   optimum_ = mdp::solve_optimal(m);
@@ -109,7 +109,7 @@ WeightingRun::WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::
     for (const std::string& id : ids_) {
       cql_[k].emplace_back();
       const MethodSpec ms = method_of(id);
-      if (ms.learner != Learner::Cql || datasets_[k].size() == 0) continue;
+      if (learners == WeightingLearners::Engine || ms.learner != Learner::Cql || datasets_[k].size() == 0) continue;
       // The same draws u for every sampler of a share.
       cql_[k].back().emplace(CqlSlot{CqlLearner(m, datasets_[k], probabilities(k, ms.sampler), cs), Rng(seed, run, kWeightingCqlStream + static_cast<uint32_t>(k))});
     }

@@ -44,15 +44,22 @@ Sampler weighting_method_sampler(const std::string& id);
 // CQL's draws on share k of a run come from (seed, run, kWeightingCqlStream + k).
 constexpr uint32_t kWeightingCqlStream = 0x8B0;
 
+// Where a run's CQL learners train: on this CPU (WeightingRun builds and trains them) or on the CUDA
+// engine (weighting_cuda.cpp: the run holds the world, datasets and draw probabilities alone, and the
+// CQL methods' returns come from the engine's Q tables through greedy_return).
+enum class WeightingLearners { Cpu, Engine };
+
 // One run: the world, one mixed dataset per expert share, and every method's learner on each, the CQL
 // learners of a share trained together in chunks of updates (the Experiment's runs train each share at
 // once; the live view the shares in turn, a chunk at a time). Behaviour cloning has no training.
 class WeightingRun {
  public:
-  WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run);
+  WeightingRun(const WeightingParams& p, std::shared_ptr<const mdp::World> world, uint64_t seed, uint32_t run,
+               WeightingLearners learners = WeightingLearners::Cpu);
   WeightingRun(const WeightingRun&) = delete;  // the learners point at datasets_
   WeightingRun& operator=(const WeightingRun&) = delete;
-  // `updates` more updates (at most what is left of p.updates) of every CQL learner on dataset `share`.
+  // `updates` more updates (at most what is left of p.updates) of every CQL learner on dataset `share`
+  // (none with WeightingLearners::Engine).
   void train(size_t share, int updates);
   int updates_done(size_t share) const { return updates_done_[share]; }
   int updates_total() const { return updates_total_; }
@@ -64,7 +71,8 @@ class WeightingRun {
   // The probability of drawing each transition of dataset `share` (N) under `sampler`.
   const std::vector<double>& probabilities(size_t share, Sampler sampler) const { return probabilities_[share][static_cast<size_t>(sampler)]; }
   // Method i's current policy on dataset `share`, evaluated exactly: mean V^π(s) / mean V*(s) over the
-  // non-absorbing states (the data's starts). NaN when the dataset is empty.
+  // non-absorbing states (the data's starts). NaN when the dataset is empty. A CQL method's needs the
+  // run's CPU learners (WeightingLearners::Cpu).
   double normalised_return(size_t share, size_t i) const;
   // The same for the greedy policy of a CQL learner's values q (SA) (the CUDA engine's, weighting_cuda.cpp).
   double greedy_return(const double* q) const;
@@ -82,7 +90,7 @@ class WeightingRun {
     CqlLearner learner;
     Rng rng;  // its draws
   };
-  std::vector<std::vector<std::optional<CqlSlot>>> cql_;        // (shares, methods); none for BC methods and empty datasets
+  std::vector<std::vector<std::optional<CqlSlot>>> cql_;        // (shares, methods); none for BC methods, empty datasets and the Engine's runs
   std::vector<int> updates_done_;                               // (shares)
   int updates_total_;
 };

@@ -307,6 +307,8 @@ void App::export_figure(const plot::Figure& figure, const std::string& stem, boo
   post(Notice::Level::Info, msg);
 }
 
+bool drawer_layout() { return ImGui::GetMainViewport()->WorkSize.x < kDrawerBelowWidth; }
+
 void App::frame() {
   sync_url();
   sync_view();
@@ -320,7 +322,7 @@ void App::frame() {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PopStyleVar();
-  drawer_mode_ = vp->WorkSize.x < kDrawerBelowWidth;
+  drawer_mode_ = drawer_layout();
   if (!drawer_mode_) drawer_open_ = false;
   draw_menu_bar();
 

@@ -38,6 +38,9 @@ enum class Tab { Live, Runs, About };
 
 // Below this window width (logical pixels) the controls move into a drawer.
 constexpr float kDrawerBelowWidth = 900.0f;
+// The App's layout rule for the current ImGui viewport: the controls in a drawer, the centre the whole
+// width (what App::drawer_mode() holds during a frame; views read it to fit their plots).
+bool drawer_layout();
 
 class App {
  public:

@@ -590,6 +590,11 @@ std::vector<klab::ui::PlotRecord> recorded_frame(Headless& ui, App& app) {
   return plots;
 }
 
+// Whether a frame's plots include the one recorded as `id`.
+bool has_plot(const std::vector<klab::ui::PlotRecord>& plots, const std::string& id) {
+  return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.id == id; });
+}
+
 // Where the centre of cell (row, col) of a gridworld editor's canvas is on screen (row 0 at the top
 // of a grid of `rows` rows; cell (r, c) spans [c, c + 1] × [rows − r − 1, rows − r] in plot units).
 ImVec2 editor_cell_centre(const klab::ui::PlotRecord& canvas, int rows, int row, int col) {
@@ -1311,11 +1316,9 @@ TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-
     texts.push_back({"dnsga2_form", form});
     REQUIRE(app.experiment().params().set_texts(texts).ok());
     for (int f = 0; f < 30; ++f) ui.frame(app);
-    std::vector<std::string> ids;
     const auto plots = recorded_frame(ui, app);
-    for (const auto& r : plots) ids.push_back(r.id);
-    CHECK(std::find(ids.begin(), ids.end(), "plane") != ids.end());
-    CHECK(std::find(ids.begin(), ids.end(), "coverage") != ids.end());
+    CHECK(has_plot(plots, "plane"));
+    CHECK(has_plot(plots, "coverage"));
     CHECK(app.view()->steps_done() > 0.0);
     check_plots(plots, "nsga2 concurrent, live, " + form);
   }
@@ -1356,13 +1359,11 @@ TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the
   app.select("mdp.learning");
   REQUIRE(app.experiment().params().set_texts({{"methods", "retrace,rbis"}, {"episodes", "200"}}).ok());
   for (int f = 0; f < 30; ++f) ui.frame(app);
-  std::vector<std::string> ids;
   const auto plots = recorded_frame(ui, app);
-  for (const auto& r : plots) ids.push_back(r.id);
-  CHECK(std::find(ids.begin(), ids.end(), "map") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "ope") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "ope_vs_lambda") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "regret") == ids.end());
+  CHECK(has_plot(plots, "map"));
+  CHECK(has_plot(plots, "ope"));
+  CHECK(has_plot(plots, "ope_vs_lambda"));
+  CHECK_FALSE(has_plot(plots, "regret"));
   CHECK(app.view()->steps_done() > 0.0);
   check_plots(plots, "evaluators only, live");
 }
@@ -1427,12 +1428,10 @@ TEST_CASE("mdp.robust on the random world: the live view draws the set map and t
   app.select("mdp.robust");
   REQUIRE(app.experiment().params().set_texts({{"grid", "random"}, {"size", "20"}, {"points", "3"}, {"iterations", "3"}}).ok());
   for (int f = 0; f < 60; ++f) ui.frame(app);
-  std::vector<std::string> ids;
   const auto plots = recorded_frame(ui, app);
-  for (const auto& r : plots) ids.push_back(r.id);
-  CHECK(std::find(ids.begin(), ids.end(), "set") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "worst") != ids.end());
-  CHECK(std::find(ids.begin(), ids.end(), "grid") == ids.end());
+  CHECK(has_plot(plots, "set"));
+  CHECK(has_plot(plots, "worst"));
+  CHECK_FALSE(has_plot(plots, "grid"));
   check_plots(plots, "random world, live");
   app.settings().runs = 3;
   app.select_tab(klab::ui::Tab::Runs);

@@ -294,6 +294,11 @@ TEST_CASE("blackbox.nsga2: dnsga2_form=paper, the population size after w evalua
       const std::vector<klab::blackbox::Individual> parents = r.population;
       klab::blackbox::nsga2_generation(s, cdf, rng, r);
       CHECK(r.population.size() == static_cast<size_t>(r.size));
+      // The survivors keep their ranks from the one sort of parents and offspring: their own ranks.
+      std::vector<double> f1, f2;
+      std::vector<int> rank;
+      for (const klab::blackbox::Individual& ind : r.population) f1.push_back(ind.f1), f2.push_back(ind.f2), rank.push_back(ind.rank);
+      CHECK(rank == klab::blackbox::nondominated_ranks(f1, f2));
       if (r.size == static_cast<int>(parents.size())) continue;
       changes.push_back({r.evaluations, r.size});
       if (r.size == 2 * static_cast<int>(parents.size())) {  // P ∪ Q: every parent stays (the population is then ordered best first)
