@@ -414,13 +414,7 @@ Status run_robust_cuda(const RobustBatchConfig& cfg, const std::vector<int>& int
         robust_kernel<<<(threads + kRobustThreadsPerBlock - 1) / kRobustThreadsPerBlock, kRobustThreadsPerBlock, 0, job.stream>>>(
             device_cfg, view, seed, first_run, chunk_first - first_run, n, out);
       },
-      [&](uint32_t chunk_first, uint32_t n, uint32_t) {
-        RobustChunk chunk;
-        chunk.first_run = chunk_first;
-        chunk.runs = n;
-        chunk.outcome = host.data();
-        consume(chunk);
-      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t) { consume(RobustChunk{chunk_first, n, host.data()}); },
       &kernel_seconds, stride);
   if (!run.ok()) return run;
   if (stats) {
