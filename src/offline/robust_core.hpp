@@ -6,8 +6,8 @@
 //   ridge_*            Λ_h = ridge·I + Σ_τ φ_τφ_τᵀ, its inverse (lu_inverse), and μ̂_h = Λ_h⁻¹ Σ_τ φ_τ e_{s′_τ}ᵀ
 //   pvi_backward       the backward pass Q̂_h = clip(⟨φ, θ_h + ν̂_h⟩ − Γ_h, 0, H − h), π_h = argmax
 //   stage_policy_return  V^π_1(s₁) of a deterministic stage policy in a tabular model, exactly
-// max and min are written as std::max / std::min evaluate them (the first operand unless the other
-// is larger / smaller), exp and log are the lab's math::exp / math::log, so every engine computes the
+// max, min and clamp are written as std::max / std::min / std::clamp evaluate them (the first operand
+// unless the other is larger / smaller), exp and log are the lab's math::exp / math::log, so every engine computes the
 // same bits (the strict build: on the GPU too).
 #pragma once
 #include <cmath>
@@ -30,7 +30,7 @@ struct PviSettings {
   double ridge = 0.1;         // the ridge of Λ_h
 };
 
-// sup_α E_p[V]_α − Var_p([V]_α)/(4λ) at α (one term of the χ² dual, [V]_α = min(V, α)).
+// The χ² dual's objective at α: E_p[V]_α − Var_p([V]_α)/(4λ), [V]_α = min(V, α).
 KLAB_INLINE double chi_square_objective(const double* p, const double* v, int n, double lambda, double alpha) {
   double z = 0.0, z2 = 0.0;
   for (int s = 0; s < n; ++s) z += p[s] * (v[s] < alpha ? v[s] : alpha);
