@@ -93,6 +93,12 @@ const std::vector<EngineCase> kEngines = {
      "datasets, cloning and the exact evaluation of 24 policies per run on the host's cores (about 8 of the 41 ms a run takes on "
      "one core); estimate: bounded by that host work, about 3-5x the CPU engine on all cores; the kernels alone: "
      "tests/cuda/offline_weighting_cuda_test.cpp, part 3 (src/offline/README.md, CUDA)"},
+    {"offline.robust", {}, 100000, 2000,
+     "the defaults (pevi, r2pvi_kl, r2pvi_chi2, r2pvi_tv; K = 100 trajectories, 11 q, 7 λ: 3,200 trajectories of work a run), the "
+     "whole run on the GPU (dataset, 25 fits and 279 exact evaluations per run), the host only adds the records; napkin estimate "
+     "on an H200: 3e5-3e6 runs/s = 1e9-1e10 trajectories/s (a thread's 2-3e4 dependent flops, square roots among them, at a few % "
+     "of the FP64 peak: its 864 B of ridge statistics spill from L1 to L2), against ~5e3 runs/s per CPU core: 4-40x all 16 cores "
+     "(src/offline/README.md, CUDA)"},
     {"optim.mixture", {{"methods", "smd_entropic"}, {"components", "100000"}, {"zeros", "1000"}, {"samples", "1000"}}, 200, 16,
      "entropic SMD on point masses, M = 10^5, n = 1000 (a sample = f, p_w and the update over all M weights, ~50 B of memory "
      "traffic per component); issue 8 asks for samples/s at M = 10^5; estimate on an H200 (4.8 TB/s): 3e5-1e6 samples/s in the "

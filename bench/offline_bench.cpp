@@ -23,6 +23,10 @@
 // after checking its final Q against CqlLearner (train_cql): CQL updates per second of cql_uniform,
 // cql_rw and cql_aw, beside CqlLearner's on the same datasets, the learners alone (datasets, cloning
 // and exact evaluations are not timed).
+// Then the host twin of offline.robust's CUDA engine (offline/robust_engine.hpp: the whole run of a
+// learner — dataset draw, fits, exact evaluations — run by run on this core) at the demo's defaults,
+// after checking its records against the CPU engine's (RobustExperiment::run): learners per second of
+// each method, and the CPU engine's runs per second (all four learners, one dataset) beside them.
 // Last, datasets of about 10⁶ transitions (issue 10 asks that sizes to 10⁶ be timed): generating one on
 // four rooms, its measures TQ and SACo (three reference datasets of the same size, the replay one a
 // Q-learner's), one pass of the DICE objective over it; and the point mass's dataset with its measures
@@ -47,6 +51,7 @@
 #include "offline/engine.hpp"
 #include "offline/kd_tree.hpp"
 #include "offline/measures.hpp"
+#include "offline/robust_experiment.hpp"
 #include "offline/rollout_learner.hpp"
 #include "offline/td3.hpp"
 #include "offline/weighting_cuda.hpp"
@@ -332,6 +337,51 @@ int main(int argc, char** argv) {
       std::printf("  %-13s %.3g CQL updates/s (S·A = %zu); CqlLearner in the same run %.3g\n", e.p().methods[static_cast<size_t>(l)].c_str(), best, pairs,
                   cpu_best);
     }
+  }
+
+  // The host twin of offline.robust's CUDA engine: validate its records against the CPU engine's, then time it.
+  {
+    RobustExperiment e;
+    const uint32_t runs = quick ? 200 : 2000;
+    const RobustBatch b = robust_batch(e.p());
+    const size_t per_run = static_cast<size_t>(b.cfg.n_series) * b.cfg.outcome_stride();
+    std::vector<double> twin;
+    run_robust_batch_host(b.cfg, b.ints, b.reals, 3, 0, 4, &twin);
+    const klab::RunLayout layout = e.layout();
+    for (uint32_t r = 0; r < 4; ++r) {
+      klab::RunRecord cpu(layout), gpu_path(layout);
+      e.run(3, r, layout, cpu);
+      fill_robust_record(b, twin.data() + r * per_run, gpu_path);
+      if (std::memcmp(cpu.curves().data(), gpu_path.curves().data(), cpu.curves().size() * sizeof(double)) != 0 ||
+          std::memcmp(cpu.finals().data(), gpu_path.finals().data(), cpu.finals().size() * sizeof(double)) != 0) {
+        std::printf("MISMATCH: the robust host twin's record of run %u differs from the CPU engine's\n", r);
+        return 1;
+      }
+    }
+    std::printf("\noffline.robust host twin (the CUDA engine's code) = the CPU engine's records bit for bit; defaults, %u runs, one core, best of 3:\n",
+                runs);
+    for (int s = 0; s < b.cfg.n_series; ++s) {  // each learner alone: a config of one learner
+      RobustBatchConfig one = b.cfg;
+      one.n_series = 1;
+      one.settings[0] = b.cfg.settings[s];
+      double best = 0.0;
+      for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        run_robust_batch_host(one, b.ints, b.reals, 3, 0, runs, &twin);
+        best = std::max(best, runs / seconds_since(t0));
+      }
+      const int fits = one.settings[0].divergence == Divergence::None ? 1 : 1 + one.n_sweep;
+      std::printf("  %-11s %.3g learners/s (its dataset, %d fit%s, their exact evaluations)\n", e.p().methods[static_cast<size_t>(s)].c_str(), best, fits,
+                  fits == 1 ? "" : "s");
+    }
+    double cpu_best = 0.0;
+    for (int rep = 0; rep < 3; ++rep) {
+      klab::RunRecord record(layout);
+      const auto t0 = Clock::now();
+      for (uint32_t r = 0; r < runs; ++r) record.clear(), e.run(3, r, layout, record);
+      cpu_best = std::max(cpu_best, runs / seconds_since(t0));
+    }
+    std::printf("  the CPU engine (RobustExperiment::run, the four learners on one dataset): %.3g runs/s\n", cpu_best);
   }
 
   // Datasets of about 10⁶ transitions on four rooms: random behaviour, 2·10⁴ trajectories of at most 50 steps.

@@ -1,6 +1,7 @@
 // The offline chapter's CUDA engines: offline.edge_of_reach's learners here, offline.dice's value
 // learners in the second part of the file (dice_kernel, run_dice_cuda), offline.weighting's CQL
-// learners in the third (weighting_kernel, run_weighting_cuda).
+// learners in the third (weighting_kernel, run_weighting_cuda), offline.robust's R2PVI and PEVI
+// learners in the fourth (robust_kernel, run_robust_cuda).
 //
 // The CUDA engine of offline.edge_of_reach's learners (mopo, ravl, full_horizon): one GPU thread
 // per (run, learner), each calling edge_learner_run (engine.hpp), i.e. the same KLAB_INLINE
@@ -32,6 +33,7 @@
 #include "cuda/cuda_job.hpp"
 #include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
+#include "offline/robust_engine.hpp"
 #include "offline/weighting_engine.hpp"
 
 namespace klab::offline {
@@ -338,6 +340,89 @@ Status run_weighting_cuda(const WeightingBatchConfig& cfg, const WeightingPool& 
     size_t non_empty = 0;
     for (const WeightingDataset& d : pool.datasets) non_empty += d.size > 0 ? 1 : 0;
     stats->updates = static_cast<double>(non_empty) * cfg.n_learners * cfg.settings.updates;
+  }
+  return {};
+}
+
+// ---- offline.robust: R2PVI (KL, χ², TV) and PEVI, one GPU thread per (run, learner) ----
+// Each thread calls robust_learner_run (robust_engine.hpp): it draws its run's dataset from the run's
+// stream (K trajectories of H = 3 steps; the four learners of a run draw the same one) and keeps only
+// the ridge statistics (Λ_h and Σ φ e_{s′}ᵀ, 108 doubles), then runs the same KLAB_INLINE ridge solve,
+// backward passes and exact evaluations (robust_core.hpp) as the CPU engine: the fit at λ and one per
+// λ of the sweep (PEVI: one), each evaluated in every model of the q grid. Threads are (series, run)
+// pairs, series-major (a warp runs one learner's divergence on 32 runs: the same loop shape; only
+// the drawn successors, the χ² dual's knots and the argmax differ). The world (2.8 kB) is part of
+// the config; the 1 + n_q tabular models (CSR, a few kB) sit once in device memory (read-only). A
+// thread's state lives in registers and local memory; its outcome (n_q + 3 + n_sweep doubles, 168 B
+// at the defaults' 21) is its only global write, so a chunk is bounded by the outcomes alone.
+
+namespace {
+
+constexpr int kRobustThreadsPerBlock = 128;
+
+__global__ void __launch_bounds__(kRobustThreadsPerBlock)
+    robust_kernel(const RobustBatchConfig* __restrict__ cfg, RobustPoolView pool, uint64_t seed, uint32_t first_run, uint32_t chunk_offset, uint32_t runs,
+                  double* __restrict__ out) {
+  const RobustBatchConfig& c = *cfg;
+  const uint32_t item = blockIdx.x * blockDim.x + threadIdx.x;  // series-major: item = series·runs + run
+  if (item >= runs * static_cast<uint32_t>(c.n_series)) return;
+  const uint32_t series = item / runs, r = item % runs;
+  robust_learner_run(c, pool, static_cast<int>(series), seed, first_run + chunk_offset + r,
+                     out + (static_cast<size_t>(r) * c.n_series + series) * c.outcome_stride());
+}
+
+}  // namespace
+
+Status run_robust_cuda(const RobustBatchConfig& cfg, const std::vector<int>& ints, const std::vector<double>& reals, uint64_t seed, uint32_t first_run,
+                       uint32_t runs, const std::function<void(const RobustChunk&)>& consume, RobustCudaStats* stats) {
+  if (cfg.n_series < 1 || cfg.n_series > kMaxRobustSeries || cfg.n_perturbations < 1 || cfg.n_perturbations > kMaxRobustPerturbations ||
+      cfg.n_sweep < 0 || cfg.n_sweep > kMaxRobustSweep)
+    return Status::error("offline.robust CUDA engine: 1 to " + std::to_string(kMaxRobustSeries) + " learners, 1 to " +
+                         std::to_string(kMaxRobustPerturbations) + " perturbations and at most " + std::to_string(kMaxRobustSweep) +
+                         " values of the λ sweep are needed");
+  if (runs == 0) return {};
+  if (ints.empty() || reals.empty()) return Status::error("offline.robust CUDA engine: the evaluation models are missing");
+  const auto wall_start = std::chrono::steady_clock::now();
+  KernelFit fit;
+  if (Status s = fit_kernel(robust_kernel, kRobustThreadsPerBlock, "offline.robust", &fit); !s.ok()) return s;
+
+  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of outcomes allow.
+  const size_t per_run = static_cast<size_t>(cfg.n_series), stride = cfg.outcome_stride();
+  size_t capacity = 0;
+  if (Status s = chunk_capacity(per_run * stride * sizeof(double), runs, &capacity); !s.ok()) return s;
+  const size_t items = capacity * per_run;
+  // One buffer: config | ints | reals | outcomes.
+  CudaBufferPlan plan;
+  const size_t cfg_at = plan.place(sizeof(RobustBatchConfig)), ints_at = plan.place(ints.size() * sizeof(int));
+  const size_t reals_at = plan.place(reals.size() * sizeof(double)), out_at = plan.place(items * stride * sizeof(double));
+  const int chunks = static_cast<int>((runs + capacity - 1) / capacity);
+
+  CudaJob job;
+  if (Status s = job.open(plan.bytes, std::to_string(items) + " R2PVI/PEVI learners"); !s.ok()) return s;
+  KLAB_CUDA_TRY(job.upload(cfg_at, &cfg, sizeof(RobustBatchConfig)));
+  KLAB_CUDA_TRY(job.upload(ints_at, ints.data(), ints.size() * sizeof(int)));
+  KLAB_CUDA_TRY(job.upload(reals_at, reals.data(), reals.size() * sizeof(double)));
+  const RobustBatchConfig* device_cfg = reinterpret_cast<const RobustBatchConfig*>(job.device + cfg_at);
+  const RobustPoolView view{reinterpret_cast<const int*>(job.device + ints_at), reinterpret_cast<const double*>(job.device + reals_at)};
+  double* out = reinterpret_cast<double*>(job.device + out_at);
+
+  std::vector<double> host(items * stride);
+  double kernel_seconds = 0.0;
+  const Status run = run_in_chunks(
+      job, first_run, runs, capacity, per_run, out, &host,
+      [&](uint32_t chunk_first, uint32_t n, uint32_t threads) {
+        robust_kernel<<<(threads + kRobustThreadsPerBlock - 1) / kRobustThreadsPerBlock, kRobustThreadsPerBlock, 0, job.stream>>>(
+            device_cfg, view, seed, first_run, chunk_first - first_run, n, out);
+      },
+      [&](uint32_t chunk_first, uint32_t n, uint32_t) { consume(RobustChunk{chunk_first, n, host.data()}); },
+      &kernel_seconds, stride);
+  if (!run.ok()) return run;
+  if (stats) {
+    record_job(fit, kRobustThreadsPerBlock, static_cast<uint32_t>(capacity), chunks, kernel_seconds, wall_start, stats);
+    double fits = 0.0;
+    for (int s = 0; s < cfg.n_series; ++s) fits += cfg.settings[s].divergence == Divergence::None ? 1.0 : 1.0 + cfg.n_sweep;
+    stats->fits = fits * runs;
+    stats->transitions = static_cast<double>(runs) * cfg.n_series * cfg.episodes * cfg.world.horizon;
   }
   return {};
 }

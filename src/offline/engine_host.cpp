@@ -1,10 +1,11 @@
 // The host twins of the offline chapter's CUDA engines (offline.edge_of_reach's edge_learner_run,
-// offline.dice's dice_learner_run and offline.weighting's weighting_learner_run on this CPU, run after
-// run) and the collecting wrappers of their chunks.
+// offline.dice's dice_learner_run, offline.weighting's weighting_learner_run and offline.robust's
+// robust_learner_run on this CPU, run after run) and the collecting wrappers of their chunks.
 #include <algorithm>
 
 #include "offline/dice_engine.hpp"
 #include "offline/engine.hpp"
+#include "offline/robust_engine.hpp"
 #include "offline/weighting_engine.hpp"
 
 namespace klab::offline {
@@ -69,6 +70,24 @@ Status run_weighting_batch_cuda(const WeightingBatchConfig& cfg, const Weighting
   out->assign(runs * per_run, 0.0);
   return run_weighting_cuda(cfg, pool, seed, first_run, runs, [&](const WeightingChunk& chunk) {
     std::copy(chunk.q, chunk.q + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
+  }, stats);
+}
+
+void run_robust_batch_host(const RobustBatchConfig& cfg, const std::vector<int>& ints, const std::vector<double>& reals, uint64_t seed,
+                           uint32_t first_run, uint32_t runs, std::vector<double>* out) {
+  const size_t stride = cfg.outcome_stride(), series = static_cast<size_t>(cfg.n_series);
+  out->assign(runs * series * stride, 0.0);
+  for (uint32_t r = 0; r < runs; ++r)
+    for (size_t s = 0; s < series; ++s)
+      robust_learner_run(cfg, {ints.data(), reals.data()}, static_cast<int>(s), seed, first_run + r, out->data() + (r * series + s) * stride);
+}
+
+Status run_robust_batch_cuda(const RobustBatchConfig& cfg, const std::vector<int>& ints, const std::vector<double>& reals, uint64_t seed,
+                             uint32_t first_run, uint32_t runs, std::vector<double>* out, RobustCudaStats* stats) {
+  const size_t per_run = static_cast<size_t>(cfg.n_series) * cfg.outcome_stride();
+  out->assign(runs * per_run, 0.0);
+  return run_robust_cuda(cfg, ints, reals, seed, first_run, runs, [&](const RobustChunk& chunk) {
+    std::copy(chunk.outcome, chunk.outcome + chunk.runs * per_run, out->begin() + static_cast<long>((chunk.first_run - first_run) * per_run));
   }, stats);
 }
 

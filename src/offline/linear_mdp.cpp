@@ -13,9 +13,7 @@ double LinearMdp::reward(int h, int pair) const {
 LinearMdp simulated_linear_mdp(const ToySpec& spec) {
   constexpr int kX1 = 0, kX2 = 1, kX3 = 2, kX4 = 3, kX5 = 4;
   LinearMdp m;
-  m.states = 5, m.actions = 16, m.dim = 4, m.horizon = 3;
   m.start = kX1, m.fail = kX4, m.perturbed_factor = 3;
-  m.phi.assign(static_cast<size_t>(m.states * m.actions * m.dim), 0.0);
   for (int s = 0; s < m.states; ++s)
     for (int a = 0; a < m.actions; ++a) {
       double sum = 0.0;  // Σ_j a_j with a_j = +1 where bit j of the action index is set, else −1
@@ -29,13 +27,11 @@ LinearMdp simulated_linear_mdp(const ToySpec& spec) {
         f[s == kX4 ? 2 : 3] = 1.0;
       }
     }
-  m.mu.assign(static_cast<size_t>(m.dim * m.states), 0.0);
   const auto set_mu = [&](int i, int s, double p) { m.mu[static_cast<size_t>(i * m.states + s)] = p; };
   set_mu(0, kX2, 0.999), set_mu(0, kX4, 0.001);
   set_mu(1, kX3, 0.999), set_mu(1, kX4, 0.001);
   set_mu(2, kX4, 1.0);
   set_mu(3, kX5, 1.0);
-  m.theta.assign(static_cast<size_t>(m.horizon * m.dim), 0.0);
   for (int h = 1; h < m.horizon; ++h) m.theta[static_cast<size_t>(h * m.dim + 3)] = 1.0;
   return m;
 }
@@ -65,17 +61,14 @@ mdp::Mdp perturbed_model(const LinearMdp& m, double q) {
   return b.finish(rho, 1.0, m.horizon);
 }
 
-std::vector<std::vector<LinearStep>> collect_uniform(const LinearMdp& m, const mdp::Mdp& nominal, int trajectories, Rng& rng) {
+std::vector<std::vector<LinearStep>> collect_uniform(const LinearMdp& m, const mdp::MdpView& nominal, int trajectories, Rng& rng) {
   std::vector<std::vector<LinearStep>> data(static_cast<size_t>(m.horizon));
   for (auto& stage : data) stage.reserve(static_cast<size_t>(trajectories));
-  const mdp::MdpView v = mdp::view(nominal);
   for (int k = 0; k < trajectories; ++k) {
     int s = m.start;
     for (int h = 0; h < m.horizon; ++h) {
-      const int pair = s * m.actions + static_cast<int>(rng.below(static_cast<uint32_t>(m.actions)));
-      const int next = mdp::sample_next(v, pair, rng.uniform());
-      data[static_cast<size_t>(h)].push_back({h, pair, next});
-      s = next;
+      data[static_cast<size_t>(h)].push_back(draw_linear_step(m, nominal, h, s, rng));
+      s = data[static_cast<size_t>(h)].back().next;
     }
   }
   return data;

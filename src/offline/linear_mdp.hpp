@@ -18,24 +18,31 @@
 // x1 is only ever visited at step 1, x2 at step 2 and x3 at step 3, so the tabular models below
 // carry the stage rewards as one reward per pair: r(x1, ·) = ⟨φ, θ₁⟩ = 0, elsewhere ⟨φ, θ₂⟩ (= θ₃).
 #pragma once
+#include <cstddef>
 #include <vector>
 
+#include "core/portable.hpp"
 #include "core/rng.hpp"
 #include "mdp/mdp.hpp"
 
 namespace klab::offline {
 
+// The toy's sizes: S = 5 states, A = 16 actions, d = 4 factors, H = 3 steps. Fixed, so that the world
+// is plain data (fixed arrays) the CUDA engine copies to the GPU as it is (robust_engine.hpp).
+constexpr int kLinearStates = 5, kLinearActions = 16, kLinearDim = 4, kLinearHorizon = 3;
+constexpr int kLinearPairs = kLinearStates * kLinearActions;
+
 struct LinearMdp {
-  int states = 0, actions = 0, dim = 0, horizon = 0;  // S, A (every state has A actions), d, H
-  std::vector<double> phi;    // (S·A, d) φ(s, a) ∈ Δ^d, pair i = s·A + a
-  std::vector<double> mu;     // (d, S)   nominal factor distributions μ⁰_i(s′), rows sum to 1
-  std::vector<double> theta;  // (H, d)   r_h(s, a) = ⟨φ(s, a), θ_h⟩ (known to the learners, as in the paper)
+  int states = kLinearStates, actions = kLinearActions, dim = kLinearDim, horizon = kLinearHorizon;  // S, A (every state has A actions), d, H
+  double phi[kLinearPairs * kLinearDim] = {};       // (S·A, d) φ(s, a) ∈ Δ^d, pair i = s·A + a
+  double mu[kLinearDim * kLinearStates] = {};       // (d, S)   nominal factor distributions μ⁰_i(s′), rows sum to 1
+  double theta[kLinearHorizon * kLinearDim] = {};   // (H, d)   r_h(s, a) = ⟨φ(s, a), θ_h⟩ (known to the learners, as in the paper)
   int start = 0;              // s₁ (x1)
   int fail = 0;               // the state the perturbation sends factor 4's mass to (x4)
   int perturbed_factor = 0;   // the factor the test perturbs (factor 4: index 3)
 
-  double feature(int pair, int i) const { return phi[static_cast<size_t>(pair) * dim + i]; }
-  double factor(int i, int s) const { return mu[static_cast<size_t>(i) * states + s]; }
+  KLAB_INLINE double feature(int pair, int i) const { return phi[static_cast<size_t>(pair) * dim + i]; }
+  KLAB_INLINE double factor(int i, int s) const { return mu[static_cast<size_t>(i) * states + s]; }
   double reward(int h, int pair) const;  // r_h(s, a), h = 0 … H − 1
 };
 
@@ -56,8 +63,15 @@ struct LinearStep {
   int pair = 0;   // (s_h, a_h) as a pair index
   int next = 0;   // s_{h+1}
 };
+// One step of a trajectory in the nominal model (its view), from state s at stage h: a uniform action,
+// then s′ (the draws of collect_uniform, and of the CUDA engine's threads, robust_engine.hpp).
+KLAB_INLINE LinearStep draw_linear_step(const LinearMdp& m, const mdp::MdpView& nominal, int h, int s, Rng& rng) {
+  const int pair = s * m.actions + static_cast<int>(rng.below(static_cast<uint32_t>(m.actions)));
+  return {h, pair, mdp::sample_next(nominal, pair, rng.uniform())};
+}
+
 // K trajectories of H steps from x1 in the nominal model, actions uniform (the paper's behaviour);
 // the steps of stage h are data[h] (K each).
-std::vector<std::vector<LinearStep>> collect_uniform(const LinearMdp& m, const mdp::Mdp& nominal, int trajectories, Rng& rng);
+std::vector<std::vector<LinearStep>> collect_uniform(const LinearMdp& m, const mdp::MdpView& nominal, int trajectories, Rng& rng);
 
 }  // namespace klab::offline

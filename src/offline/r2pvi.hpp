@@ -28,33 +28,31 @@
 //
 // `plan` is the same recursion with the true μ⁰ and no bonus: the exact regularised robust optimum
 // (f = none: the nominal optimum), what the learners approach with unlimited data.
+// The inner loops (the duals, the ridge regressions, the backward pass) are KLAB_INLINE code in
+// robust_core.hpp, shared with the CUDA engine (robust_engine.hpp); this file is their host API on
+// the lab's vectors.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "offline/linear_mdp.hpp"
+#include "offline/robust_core.hpp"
 
 namespace klab::offline {
 
-enum class Divergence { None, Kl, ChiSquare, Tv };  // None: E_μ[V] (PEVI's plain expectation)
-
 // inf_{μ ∈ Δ(S)} E_μ[V] + λ D_f(μ‖p) by its dual, for a distribution p over S (weights summing to
-// 1) or a signed ridge estimate of one; v: V(s′) for every state s′ (S).
+// 1) or a signed ridge estimate of one; v: V(s′) for every state s′ (S ≤ kLinearStates).
 double robust_expectation(Divergence f, const std::vector<double>& p, const std::vector<double>& v, double lambda);
-
-struct PviSettings {
-  Divergence divergence = Divergence::None;
-  bool robust_bonus = false;  // the d-rectangular bonus Σ_i φ_i √(Λ⁻¹)_ii (R2PVI), else ‖φ‖_{Λ⁻¹} (PEVI)
-  double lambda = 1.0;        // λ, the regulariser of the transition divergence
-  double beta = 1.0;          // β, the pessimism multiplier
-  double ridge = 0.1;         // the ridge of Λ_h
-};
 
 struct PviResult {
   std::vector<int> actions;  // (H, S) π_h(s)
   std::vector<double> q;     // (H, S·A) Q̂_h(s, a)
 };
 
+// The ridge regressions of stage-wise data (collect_uniform): Λ_h⁻¹ and μ̂_h for every stage.
+RidgeFit ridge_fit(const LinearMdp& m, const std::vector<std::vector<LinearStep>>& data, double ridge);
+// R2PVI (or PEVI, by the settings) on those regressions; s.ridge is not read.
+PviResult pessimistic_vi(const LinearMdp& m, const RidgeFit& fit, const PviSettings& s);
 // R2PVI (or PEVI, by the settings) on stage-wise data (collect_uniform).
 PviResult pessimistic_vi(const LinearMdp& m, const std::vector<std::vector<LinearStep>>& data, const PviSettings& s);
 // The same backward recursion with the true factors μ⁰ and no bonus.

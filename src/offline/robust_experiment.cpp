@@ -1,11 +1,9 @@
 #include "offline/robust_experiment.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <iterator>
 
 #include "core/result_plots.hpp"
-#include "mdp/evaluation.hpp"
 #include "mdp/figures.hpp"
 #include "mdp/value_iteration.hpp"
 
@@ -15,7 +13,6 @@ namespace {
 // [SECTION] params
 
 constexpr uint32_t kRobustDataStream = 0x8C8;
-constexpr double kNan = __builtin_nan("");
 
 const std::vector<std::string>& method_labels() {
   static const std::vector<std::string> labels{"PEVI (pessimistic VI, not robust)", "R2PVI, KL regulariser (closed-form dual)",
@@ -66,30 +63,6 @@ PviSettings settings_of(const RobustParams& p, const std::string& id, double lam
   return s;
 }
 
-// The models of the evaluation grid and the exact return of a learned policy in each.
-struct Evaluation {
-  LinearMdp world;
-  std::vector<mdp::Mdp> models;  // one per q of the grid
-  mdp::Mdp nominal;
-
-  explicit Evaluation(const RobustParams& p) : world(simulated_linear_mdp({p.delta, p.xi_norm})), nominal(perturbed_model(world, 0.0)) {
-    for (double q : p.perturbations) models.push_back(perturbed_model(world, q));
-  }
-  double value(const mdp::Mdp& model, const std::vector<double>& pi) const {
-    return mdp::evaluate_finite(model, pi, model.reward).v[static_cast<size_t>(world.start)];
-  }
-  std::vector<double> returns(const PviResult& r) const {
-    const std::vector<double> pi = stage_policy(world, r);
-    std::vector<double> out;
-    for (const mdp::Mdp& model : models) out.push_back(value(model, pi));
-    return out;
-  }
-  double worst(const PviResult& r) const {
-    const std::vector<double> v = returns(r);
-    return *std::min_element(v.begin(), v.end());
-  }
-};
-
 }  // namespace
 
 // [SECTION] run
@@ -101,28 +74,58 @@ const std::vector<std::string>& robust_method_ids() {
 
 RobustExperiment::RobustExperiment() : ExperimentOf(table()) {}
 
-void RobustExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
-  const Evaluation eval(p());
-  const LinearMdp& m = eval.world;
-  Rng rng(seed, run, kRobustDataStream);
-  const std::vector<std::vector<LinearStep>> data = collect_uniform(m, eval.nominal, p().episodes, rng);  // shared by every learner
-  for (size_t s = 0; s < p().methods.size(); ++s) {
-    const std::string& id = p().methods[s];
-    const PviSettings settings = settings_of(p(), id, p().lambda);
-    const PviResult learned = pessimistic_vi(m, data, settings);
-    const std::vector<double> ret = eval.returns(learned);
-    for (size_t k = 0; k < ret.size(); ++k) out.curve(s, kCurveReturn, k, ret[k]);
-    out.final(s, kFinalWorst, *std::min_element(ret.begin(), ret.end()));
-    out.final(s, kFinalNominal, eval.value(eval.nominal, stage_policy(m, learned)));
-    const int first = m.start * m.actions + learned.actions[static_cast<size_t>(m.start)];
-    out.final(s, kFinalLoad, m.feature(first, m.perturbed_factor));
-    out.final(s, kFinalPlannerWorst, eval.worst(plan(m, settings.divergence, p().lambda)));
-    // PEVI ignores λ: one fit fills its whole λ curve.
-    const double pevi_worst = settings.divergence == Divergence::None ? *std::min_element(ret.begin(), ret.end()) : kNan;
-    for (size_t k = 0; k < p().lambda_sweep.size(); ++k)
-      out.curve(s, kCurveWorstVsLambda, k,
-                settings.divergence == Divergence::None ? pevi_worst : eval.worst(pessimistic_vi(m, data, settings_of(p(), id, p().lambda_sweep[k]))));
+RobustBatch robust_batch(const RobustParams& p) {
+  RobustBatch b;
+  RobustBatchConfig& c = b.cfg;
+  c.world = simulated_linear_mdp({p.delta, p.xi_norm});
+  c.n_series = static_cast<int>(p.methods.size());
+  for (size_t s = 0; s < p.methods.size(); ++s) c.settings[s] = settings_of(p, p.methods[s], p.lambda);
+  c.episodes = p.episodes;
+  c.stream = kRobustDataStream;
+  c.n_perturbations = static_cast<int>(p.perturbations.size());
+  c.n_sweep = static_cast<int>(p.lambda_sweep.size());
+  std::copy(p.lambda_sweep.begin(), p.lambda_sweep.end(), c.sweep);
+  // The nominal model (the data's), then one model per q of the grid.
+  for (size_t k = 0; k <= p.perturbations.size(); ++k) {
+    const mdp::Mdp model = perturbed_model(c.world, k == 0 ? 0.0 : p.perturbations[k - 1]);
+    c.models[k] = mdp::pack_csr<mdp::WorldCsr>(model, b.ints, b.reals);
+    c.discount = model.discount;
   }
+  // The exact planner (true μ⁰, no bonus) at the demo's λ, for each learner's divergence.
+  int actions[kLinearHorizon * kLinearStates];
+  for (int s = 0; s < c.n_series; ++s) {
+    pvi_backward(c.world, c.settings[s], c.world.mu, 0, nullptr, actions, nullptr);
+    b.planner_worst.push_back(robust_policy_worst(c, b.view(), actions, nullptr));
+  }
+  return b;
+}
+
+void fill_robust_record(const RobustBatch& b, const double* outcomes, RunRecord& out) {
+  const RobustBatchConfig& c = b.cfg;
+  for (int s = 0; s < c.n_series; ++s) {
+    const double* o = outcomes + static_cast<size_t>(s) * c.outcome_stride();
+    const size_t series = static_cast<size_t>(s);
+    for (int k = 0; k < c.n_perturbations; ++k) out.curve(series, kCurveReturn, static_cast<size_t>(k), o[k]);
+    out.final(series, kFinalWorst, o[robust_worst_at(c)]);
+    out.final(series, kFinalNominal, o[robust_nominal_at(c)]);
+    out.final(series, kFinalLoad, o[robust_load_at(c)]);
+    out.final(series, kFinalPlannerWorst, b.planner_worst[series]);
+    for (int k = 0; k < c.n_sweep; ++k) out.curve(series, kCurveWorstVsLambda, static_cast<size_t>(k), o[robust_sweep_at(c) + static_cast<size_t>(k)]);
+  }
+}
+
+// The CPU engine: the run's dataset drawn once and shared by every learner (the CUDA engine's
+// threads draw it each, from the same stream: robust_engine.hpp), its ridge regressions, then each
+// learner's fits and exact evaluations (robust_learner_outcome, the code the kernel runs).
+void RobustExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
+  const RobustBatch b = robust_batch(p());
+  const RobustBatchConfig& c = b.cfg;
+  Rng rng(seed, run, c.stream);
+  const std::vector<std::vector<LinearStep>> data = collect_uniform(c.world, robust_model(c, b.view(), 0), c.episodes, rng);
+  const RidgeFit fit = ridge_fit(c.world, data, p().ridge);
+  std::vector<double> outcomes(static_cast<size_t>(c.n_series) * c.outcome_stride());
+  for (int s = 0; s < c.n_series; ++s) robust_learner_outcome(c, b.view(), fit, s, outcomes.data() + static_cast<size_t>(s) * c.outcome_stride());
+  fill_robust_record(b, outcomes.data(), out);
 }
 
 // [SECTION] layout
@@ -151,9 +154,12 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   ret.y = {"expected return"};
   ret.lines = mdp::reported_lines(r, "return");
   // Theory: the best return of a policy that knows q (backward induction in the perturbed model).
-  const Evaluation eval(p());
+  const LinearMdp world = simulated_linear_mdp({p().delta, p().xi_norm});
   std::vector<double> best;
-  for (const mdp::Mdp& model : eval.models) best.push_back(mdp::solve_finite(model, model.reward).v[static_cast<size_t>(eval.world.start)]);
+  for (double q : p().perturbations) {
+    const mdp::Mdp model = perturbed_model(world, q);
+    best.push_back(mdp::solve_finite(model, model.reward).v[static_cast<size_t>(world.start)]);
+  }
   ret.lines.push_back(plot::reference_line("best policy that knows q", p().perturbations, best));
 
   plot::Plot sweep;

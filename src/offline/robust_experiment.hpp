@@ -10,6 +10,7 @@
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 #include "offline/r2pvi.hpp"
+#include "offline/robust_engine.hpp"
 
 namespace klab::offline {
 
@@ -32,7 +33,26 @@ class RobustExperiment final : public ExperimentOf<RobustParams, RobustExperimen
   RunLayout layout() const override;
   void run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // The CUDA engine (robust_engine.hpp, robust_cuda.cpp): every learner of every run on the GPU, the
+  // records filled on the host in run order.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const override;
 };
+
+// The parameters as the batched engine's plain data (robust_engine.hpp), with the evaluation models'
+// arrays and what does not depend on the data: the planner's worst case of each learner. Both
+// engines build their records from it: RobustExperiment::run (the CPU engine) and run_cuda_blocks.
+struct RobustBatch {
+  RobustBatchConfig cfg;
+  std::vector<int> ints;              // the models' CSR (cfg.models' offsets)
+  std::vector<double> reals;
+  std::vector<double> planner_worst;  // (n_series) planner_worst_case
+  RobustPoolView view() const { return {ints.data(), reals.data()}; }  // on the host
+};
+RobustBatch robust_batch(const RobustParams& p);
+
+// A run's record from its learners' outcomes (n_series × cfg.outcome_stride(), robust_engine.hpp).
+void fill_robust_record(const RobustBatch& b, const double* outcomes, RunRecord& out);
 
 DemoInfo robust_demo();
 

@@ -90,7 +90,7 @@ TEST_CASE("offline robust: PEVI and R2PVI reach the nominal optimum with plenty 
   const klab::offline::LinearMdp m = klab::offline::simulated_linear_mdp({});
   const klab::mdp::Mdp p0 = klab::offline::perturbed_model(m, 0.0);
   klab::Rng rng(3, 0, 1);
-  const auto data = klab::offline::collect_uniform(m, p0, 20000, rng);
+  const auto data = klab::offline::collect_uniform(m, klab::mdp::view(p0), 20000, rng);
   for (Divergence f : {Divergence::None, Divergence::Kl, Divergence::ChiSquare, Divergence::Tv}) {
     klab::offline::PviSettings s;
     s.divergence = f;
