@@ -92,8 +92,9 @@ const std::vector<EngineCase> kEngines = {
      "datasets, cloning and the exact evaluation of 24 policies per run on the host's cores (about 8 of the 41 ms a run takes on "
      "one core); estimate: bounded by that host work, about 3-5x the CPU engine on all cores; the kernels alone: "
      "tests/cuda/offline_weighting_cuda_test.cpp, part 3 (src/offline/README.md, CUDA)"},
-    {"offline.prdc", {}, 2048, 32,
-     "the defaults (prdc, td3_bc, bc, td3: 2,000 TD3 steps of 32 transitions each, nets of 16 units, 11 Monte Carlo checks), a sample = "
+    {"offline.prdc", {{"steps", "500"}}, 2048, 32,
+     "the defaults at 500 steps (prdc, td3_bc, bc, td3: TD3 steps of 32 transitions each, nets of 16 units, 11 Monte Carlo checks; a "
+     "thread trains its learner sequentially, so fewer steps keep the GPU check short and leave the rate unchanged), a sample = "
      "one transition of a minibatch (the CPU engine's work unit); ~1.3e5 double multiply-adds per step, one GPU thread per learner with its "
      "~85 kB of networks, moments and tapes in device memory (L2/DRAM-bound); estimate on an H200: 1e7-1e8 samples/s in the kernels, "
      "end to end bounded by the host's datasets and SACo references (an online TD3 learner per run, ~5% of a CPU run): 5-20x the CPU "
