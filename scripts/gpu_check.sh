@@ -174,6 +174,7 @@ engines=(
   "offline.dice|klab_offline_dice_cuda_tests||offline.dice|--runs 32"
   "offline.weighting|klab_offline_weighting_cuda_tests||offline.weighting|--runs 32"
   "offline.robust|klab_offline_robust_cuda_tests||offline.robust|--runs 64"
+  "offline.prdc|klab_offline_prdc_cuda_tests||offline.prdc|--set steps=200 --runs 32"
   # entropic SMD on 1-D bumps over 2 chunks of 256 components
   "optim.mixture|klab_optim_cuda_tests|racecheck|optim.mixture|--set methods=smd_entropic --set target=bumps --set components=300 --set samples=3000 --runs 64"
   # Euclidean SMD (Michelot's projection as block reductions) and entropic SMD on 2-D bumps, s = 20 (M = 400)

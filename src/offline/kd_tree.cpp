@@ -5,9 +5,6 @@
 namespace klab::offline {
 namespace {
 constexpr int kLeafSize = 8;
-
-// (d², index) before (d²′, index′): the total order whose minimum both searches return.
-bool closer(double d2, int i, double best_d2, int best) { return d2 < best_d2 || (d2 == best_d2 && i < best); }
 }  // namespace
 
 KdTree::KdTree(std::vector<double> points, int dim) : points_(std::move(points)), n_(0), dim_(dim) {
@@ -40,44 +37,12 @@ int KdTree::build(int begin, int end) {
   });
   const double split = point(order_[mid])[widest];
   const int left = build(begin, mid), right = build(mid, end);
-  Node& node = nodes_[static_cast<size_t>(id)];
+  KdNode& node = nodes_[static_cast<size_t>(id)];
   node.split_dim = widest;
   node.split = split;
   node.left = left;
   node.right = right;
   return id;
-}
-
-double KdTree::distance2(int i, const double* q) const {
-  const double* p = point(i);
-  double d2 = 0.0;
-  for (int d = 0; d < dim_; ++d) d2 += (p[d] - q[d]) * (p[d] - q[d]);
-  return d2;
-}
-
-void KdTree::search(int id, const double* q, int& best, double& best_d2) const {
-  const Node& node = nodes_[static_cast<size_t>(id)];
-  if (node.split_dim < 0) {
-    for (int k = node.begin; k < node.end; ++k) {
-      const int i = order_[static_cast<size_t>(k)];
-      const double d2 = distance2(i, q);
-      if (closer(d2, i, best_d2, best)) best_d2 = d2, best = i;
-    }
-    return;
-  }
-  const double gap = q[node.split_dim] - node.split;
-  const int near = gap <= 0.0 ? node.left : node.right, far = gap <= 0.0 ? node.right : node.left;
-  search(near, q, best, best_d2);
-  // Every point on the far side is at least |gap| away; equal distances must be visited (a smaller index may wait there).
-  if (gap * gap <= best_d2) search(far, q, best, best_d2);
-}
-
-int KdTree::nearest(const double* q) const {
-  if (n_ == 0) return -1;
-  int best = -1;
-  double best_d2 = __builtin_huge_val();
-  search(0, q, best, best_d2);
-  return best;
 }
 
 int nearest_brute_force(const std::vector<double>& points, int dim, const double* q) {
@@ -87,7 +52,7 @@ int nearest_brute_force(const std::vector<double>& points, int dim, const double
   for (int i = 0; i < n; ++i) {
     double d2 = 0.0;
     for (int d = 0; d < dim; ++d) d2 += (points[static_cast<size_t>(i) * dim + d] - q[d]) * (points[static_cast<size_t>(i) * dim + d] - q[d]);
-    if (closer(d2, i, best_d2, best)) best_d2 = d2, best = i;
+    if (kd_closer(d2, i, best_d2, best)) best_d2 = d2, best = i;
   }
   return best;
 }

@@ -14,26 +14,8 @@ const char* const kPointBehaviourLabels[kPointBehaviourCount] = {"expert", "nois
                                                                  "replay (an online TD3 learner's experience)"};
 
 namespace {
-double clip(double v, double lo, double hi) { return std::min(hi, std::max(lo, v)); }
 constexpr double kWaypointMargin = 0.05;  // the expert passes the wall this far from its corners
 }  // namespace
-
-bool in_wall(const PointMassWorld& w, const Point2& p) {
-  return w.wall && p[0] >= w.wall_x0 && p[0] <= w.wall_x1 && p[1] <= w.wall_top;
-}
-
-bool in_goal(const PointMassWorld& w, const Point2& p) {
-  const double dx = p[0] - w.goal[0], dy = p[1] - w.goal[1];
-  return dx * dx + dy * dy <= w.goal_radius * w.goal_radius;
-}
-
-PointStep point_mass_step(const PointMassWorld& w, const Point2& s, const Point2& a) {
-  PointStep out;
-  out.next = {clip(s[0] + w.step * clip(a[0], -1.0, 1.0), 0.0, 1.0), clip(s[1] + w.step * clip(a[1], -1.0, 1.0), 0.0, 1.0)};
-  if (in_wall(w, out.next)) out.next = s;  // a step is at most as long as the wall is thick: no tunnelling
-  out.reward = in_goal(w, out.next) ? 1.0 : 0.0;
-  return out;
-}
 
 Point2 draw_start(const PointMassWorld& w, Rng& rng) {
   const double u = rng.uniform(), v = rng.uniform();
@@ -48,12 +30,7 @@ Point2 expert_action(const PointMassWorld& w, const Point2& s) {
     target = {std::min(s[0], w.wall_x0 - kWaypointMargin), over};
   else if (w.wall && s[0] < w.wall_x1 + kWaypointMargin && s[1] >= w.wall_top)
     target = {w.wall_x1 + kWaypointMargin, over};
-  return {clip((target[0] - s[0]) / w.step, -1.0, 1.0), clip((target[1] - s[1]) / w.step, -1.0, 1.0)};
-}
-
-double portable_normal(Rng& rng) {
-  const double u1 = rng.uniform_open(), u2 = rng.uniform();
-  return std::sqrt(-2.0 * elementary::log(u1)) * elementary::cos(2.0 * kPi * u2);
+  return {point_clip((target[0] - s[0]) / w.step, -1.0, 1.0), point_clip((target[1] - s[1]) / w.step, -1.0, 1.0)};
 }
 
 namespace {
@@ -95,7 +72,7 @@ class PointReplayLearner {
   // a = clip(π(s) + ε, −1, 1), ε ~ N(0, noise²) per component: TD3's Gaussian exploration.
   Point2 act(const Point2& s, Rng& rng) const {
     Point2 a = learner_.act(s);
-    for (double& c : a) c = clip(c + noise_ * portable_normal(rng), -1.0, 1.0);
+    for (double& c : a) c = point_clip(c + noise_ * portable_normal(rng), -1.0, 1.0);
     return a;
   }
   // Stores t and, once the buffer holds a batch, makes one TD3 step on a minibatch of the whole buffer.
@@ -138,7 +115,7 @@ PointDataset generate_point_dataset(const PointMassWorld& w, const PointDatasetS
         case PointBehaviour::Expert: a = expert_action(w, s); break;
         case PointBehaviour::Noisy:
           a = expert_action(w, s);
-          for (double& c : a) c = clip(c + spec.noise * portable_normal(rng), -1.0, 1.0);
+          for (double& c : a) c = point_clip(c + spec.noise * portable_normal(rng), -1.0, 1.0);
           break;
         case PointBehaviour::Random: a = {2.0 * rng.uniform() - 1.0, 2.0 * rng.uniform() - 1.0}; break;
         case PointBehaviour::Mixed: break;  // resolved above

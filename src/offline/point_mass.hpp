@@ -34,9 +34,11 @@
 // agree bit for bit in every build.
 #pragma once
 #include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "core/elementary.hpp"
 #include "core/rng.hpp"
 
 namespace klab::offline {
@@ -59,9 +61,24 @@ struct PointStep {
   Point2 next;
   double reward = 0.0;
 };
-PointStep point_mass_step(const PointMassWorld& w, const Point2& s, const Point2& a);
-bool in_wall(const PointMassWorld& w, const Point2& p);
-bool in_goal(const PointMassWorld& w, const Point2& p);
+// The dynamics are KLAB_INLINE: offline.prdc's CUDA kernel evaluates its policies with them (prdc_engine.hpp).
+// clip(v, lo, hi) as std::min(hi, std::max(lo, v)) evaluates it.
+KLAB_INLINE double point_clip(double v, double lo, double hi) {
+  const double x = lo < v ? v : lo;
+  return x < hi ? x : hi;
+}
+KLAB_INLINE bool in_wall(const PointMassWorld& w, const Point2& p) { return w.wall && p[0] >= w.wall_x0 && p[0] <= w.wall_x1 && p[1] <= w.wall_top; }
+KLAB_INLINE bool in_goal(const PointMassWorld& w, const Point2& p) {
+  const double dx = p[0] - w.goal[0], dy = p[1] - w.goal[1];
+  return dx * dx + dy * dy <= w.goal_radius * w.goal_radius;
+}
+KLAB_INLINE PointStep point_mass_step(const PointMassWorld& w, const Point2& s, const Point2& a) {
+  PointStep out;
+  out.next = {point_clip(s[0] + w.step * point_clip(a[0], -1.0, 1.0), 0.0, 1.0), point_clip(s[1] + w.step * point_clip(a[1], -1.0, 1.0), 0.0, 1.0)};
+  if (in_wall(w, out.next)) out.next = s;  // a step is at most as long as the wall is thick: no tunnelling
+  out.reward = in_goal(w, out.next) ? 1.0 : 0.0;
+  return out;
+}
 Point2 draw_start(const PointMassWorld& w, Rng& rng);
 // A uniformly random point of [0, 1]² outside the wall (rejection: the wall covers 7 % of the square).
 Point2 draw_free_state(const PointMassWorld& w, Rng& rng);
@@ -70,7 +87,10 @@ Point2 draw_free_state(const PointMassWorld& w, Rng& rng);
 Point2 expert_action(const PointMassWorld& w, const Point2& s);
 
 // N(0, 1) by Box–Muller with the lab's own log and cos: the same bits on every target.
-double portable_normal(Rng& rng);
+KLAB_INLINE double portable_normal(Rng& rng) {
+  const double u1 = rng.uniform_open(), u2 = rng.uniform();
+  return std::sqrt(-2.0 * elementary::log(u1)) * elementary::cos(2.0 * kPi * u2);
+}
 
 enum class PointBehaviour { Expert, Noisy, Random, Mixed, Replay };
 constexpr int kPointBehaviourCount = 5;

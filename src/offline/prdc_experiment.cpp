@@ -14,10 +14,6 @@ namespace {
 // [SECTION] params
 
 constexpr int kCheckpoints = 10;
-constexpr uint32_t kPrdcDataStream = 0x8E0, kPrdcInitStream = 0x8E1, kPrdcBatchStream = 0x8E2, kPrdcEvalStream = 0x8E3;
-constexpr int kEvalStarts = 8;        // start states of the return
-constexpr int kEvalStates = 16;       // dataset states of the overestimation (evenly spaced through the dataset)
-constexpr int kRolloutLength = 60;    // Q^π's rollout: the tail it leaves out is at most γ^60/(1 − γ) (0.018 at γ = 0.9)
 constexpr int kMapGrid = 7;           // the map's grid of policy arrows
 constexpr double kNan = __builtin_nan("");
 
@@ -81,7 +77,16 @@ PointDatasetSpec spec_of(const PrdcParams& p) {
   return s;
 }
 
-Td3Settings settings_of(const PrdcParams& p, const std::string& id) {
+}  // namespace
+
+// [SECTION] run
+
+const std::vector<std::string>& prdc_method_ids() {
+  static const std::vector<std::string> ids{"prdc", "td3_bc", "bc", "td3"};
+  return ids;
+}
+
+Td3Settings prdc_settings(const PrdcParams& p, const std::string& id) {
   Td3Settings s;
   s.regulariser = regulariser_of(id);
   s.alpha = p.alpha;
@@ -93,29 +98,23 @@ Td3Settings settings_of(const PrdcParams& p, const std::string& id) {
   return s;
 }
 
-}  // namespace
-
-// [SECTION] run
-
-const std::vector<std::string>& prdc_method_ids() {
-  static const std::vector<std::string> ids{"prdc", "td3_bc", "bc", "td3"};
-  return ids;
-}
-
-PrdcRun::PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run) : world_(world_of(p)), ids_(p.methods), horizon_(p.episode_length) {
+PrdcRun::PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run, bool with_learners)
+    : world_(world_of(p)), ids_(p.methods), horizon_(p.episode_length) {
   Rng data_rng(seed, run, kPrdcDataStream);
   dataset_ = generate_point_dataset(world_, spec_of(p), data_rng);
   measures_ = measure_point_dataset(world_, spec_of(p), dataset_, seed, run);
   data_ = make_td3_data(dataset_, p.beta);
-  learners_.reserve(ids_.size());
-  for (const std::string& id : ids_) {
-    learners_.emplace_back(data_, settings_of(p, id), Rng(seed, run, kPrdcInitStream));  // the same initial networks
-    rngs_.emplace_back(seed, run, kPrdcBatchStream);                                     // and minibatches for every learner
+  if (with_learners) {
+    learners_.reserve(ids_.size());
+    for (const std::string& id : ids_) {
+      learners_.emplace_back(data_, prdc_settings(p, id), Rng(seed, run, kPrdcInitStream));  // the same initial networks
+      rngs_.emplace_back(seed, run, kPrdcBatchStream);                                     // and minibatches for every learner
+    }
   }
   Rng eval_rng(seed, run, kPrdcEvalStream);
-  for (int k = 0; k < kEvalStarts; ++k) starts_.push_back(draw_start(world_, eval_rng));
+  for (int k = 0; k < kPrdcEvalStarts; ++k) starts_.push_back(draw_start(world_, eval_rng));
   const size_t n = dataset_.transitions.size();
-  for (int k = 0; k < kEvalStates; ++k) eval_states_.push_back(dataset_.transitions[n * static_cast<size_t>(k) / kEvalStates].state);
+  for (int k = 0; k < kPrdcEvalStates; ++k) eval_states_.push_back(dataset_.transitions[n * static_cast<size_t>(k) / kPrdcEvalStates].state);
 }
 
 void PrdcRun::step() {
@@ -136,21 +135,7 @@ double PrdcRun::expert_return() const {
   return total / static_cast<double>(starts_.size());
 }
 
-PrdcRun::Check PrdcRun::check(size_t i) const {
-  const Td3Learner& l = learners_[i];
-  Check c;
-  c.ret = policy_return(world_, l, starts_, horizon_);
-  double est = 0.0, truth = 0.0;
-  for (const Point2& s : eval_states_) {
-    const Point2 a = l.act(s);
-    if (l.has_critic()) est += l.q(s, a);
-    truth += rollout_q(world_, l, s, a, kRolloutLength);
-  }
-  c.q_true = truth / kEvalStates;
-  c.q_estimate = l.has_critic() ? est / kEvalStates : kNan;
-  c.overestimation = c.q_estimate - c.q_true;
-  return c;
-}
+PrdcRun::Check PrdcRun::check(size_t i) const { return learners_[i].check(world_, starts_, horizon_, eval_states_, kPrdcRolloutLength); }
 
 namespace {
 
@@ -173,17 +158,7 @@ class PrdcCursor final : public RunCursor {
     }
     if (run_.steps_done() < p_.steps) return false;
     const double expert = run_.expert_return();
-    for (size_t s = 0; s < run_.methods(); ++s) {
-      const PrdcRun::Check c = run_.check(s);
-      out_.final(s, kFinalReturn, c.ret);
-      out_.final(s, kFinalOverestimation, c.overestimation);
-      out_.final(s, kFinalQEstimate, c.q_estimate);
-      out_.final(s, kFinalQTrue, c.q_true);
-      out_.final(s, kFinalDatasetReturn, run_.dataset().mean_return);
-      out_.final(s, kFinalExpertReturn, expert);
-      out_.final(s, kFinalTq, run_.measures().tq);
-      out_.final(s, kFinalSaco, run_.measures().saco);
-    }
+    for (size_t s = 0; s < run_.methods(); ++s) PrdcExperiment::record_finals(out_, s, run_.check(s), run_, expert);
     return true;
   }
 
@@ -191,11 +166,7 @@ class PrdcCursor final : public RunCursor {
   void observe() {
     const std::vector<double>& ks = layout_.axes[0].x;
     if (next_ >= ks.size() || ks[next_] != run_.steps_done()) return;
-    for (size_t s = 0; s < run_.methods(); ++s) {
-      const PrdcRun::Check c = run_.check(s);
-      out_.curve(s, kCurveReturn, next_, c.ret);
-      out_.curve(s, kCurveOverestimation, next_, c.overestimation);
-    }
+    for (size_t s = 0; s < run_.methods(); ++s) PrdcExperiment::record_check(out_, s, next_, run_.check(s));
     ++next_;
   }
   const RunLayout& layout_;
@@ -208,6 +179,22 @@ class PrdcCursor final : public RunCursor {
 }  // namespace
 
 PrdcExperiment::PrdcExperiment() : ExperimentOf(table()) {}
+
+void PrdcExperiment::record_check(RunRecord& out, size_t series, size_t k, const Td3Check& c) {
+  out.curve(series, kCurveReturn, k, c.ret);
+  out.curve(series, kCurveOverestimation, k, c.overestimation);
+}
+
+void PrdcExperiment::record_finals(RunRecord& out, size_t s, const Td3Check& c, const PrdcRun& run, double expert_return) {
+  out.final(s, kFinalReturn, c.ret);
+  out.final(s, kFinalOverestimation, c.overestimation);
+  out.final(s, kFinalQEstimate, c.q_estimate);
+  out.final(s, kFinalQTrue, c.q_true);
+  out.final(s, kFinalDatasetReturn, run.dataset().mean_return);
+  out.final(s, kFinalExpertReturn, expert_return);
+  out.final(s, kFinalTq, run.measures().tq);
+  out.final(s, kFinalSaco, run.measures().saco);
+}
 
 std::unique_ptr<RunCursor> PrdcExperiment::start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const {
   return std::make_unique<PrdcCursor>(*this, layout, seed, run, out);

@@ -10,6 +10,7 @@
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 #include "offline/measures.hpp"
+#include "offline/prdc_engine.hpp"  // the streams and the sizes of a check
 #include "offline/td3.hpp"
 
 namespace klab::offline {
@@ -28,16 +29,20 @@ struct PrdcParams {
 
 const std::vector<std::string>& prdc_method_ids();
 
+// A method's learner settings under p.
+Td3Settings prdc_settings(const PrdcParams& p, const std::string& id);
+
 // One run: its dataset and every learner, stepped together (the Experiment's runs, the figure's run 1
 // and the live view).
 class PrdcRun {
  public:
-  PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run);
+  // with_learners = false: the dataset, its measures and the evaluation states alone (the CUDA engine trains the learners).
+  PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run, bool with_learners = true);
   PrdcRun(const PrdcRun&) = delete;  // the learners point at data_
   PrdcRun& operator=(const PrdcRun&) = delete;
   void step();  // one step of every learner
   int steps_done() const { return done_; }
-  size_t methods() const { return learners_.size(); }
+  size_t methods() const { return ids_.size(); }
   const std::string& method(size_t i) const { return ids_[i]; }
   const PointMassWorld& world() const { return world_; }
   const PointDataset& dataset() const { return dataset_; }
@@ -46,12 +51,11 @@ class PrdcRun {
   const std::vector<Point2>& eval_states() const { return eval_states_; }
   double expert_return() const;  // the expert controller's return from the evaluation starts
 
-  struct Check {
-    double ret = 0;             // mean return Σ_{t<H} r_t of π from the evaluation starts
-    double q_estimate = 0;      // mean over evaluation states of Q̂₁(s, π(s))   (NaN for BC: no critic)
-    double q_true = 0;          // mean of Q^π(s, π(s)) by rollout
-    double overestimation = 0;  // their difference
-  };
+  const Td3Data& data() const { return data_; }
+  const std::vector<Point2>& starts() const { return starts_; }
+  int horizon() const { return horizon_; }
+
+  using Check = Td3Check;   // return, Q̂, Q^π and their difference (td3_core.hpp)
   Check check(size_t i) const;
 
  private:
@@ -78,6 +82,15 @@ class PrdcExperiment final : public ExperimentOf<PrdcParams, PrdcExperiment> {
   RunLayout layout() const override;
   std::unique_ptr<RunCursor> start_run(uint64_t seed, uint32_t run, const RunLayout& layout, RunRecord& out) const override;
   plot::Figure figure(const BatchResult& result) const override;
+  // What a run writes: learner `series`'s check at checkpoint k (the curves), and after training (the finals).
+  static void record_check(RunRecord& out, size_t series, size_t k, const Td3Check& c);
+  static void record_finals(RunRecord& out, size_t series, const Td3Check& c, const PrdcRun& run, double expert_return);
+
+  // The CUDA engine (prdc_engine.hpp, prdc_cuda.cpp): every learner's training and checks on the GPU; the
+  // datasets, their measures and KD-trees on this CPU.
+  bool has_cuda_engine() const override { return true; }
+  Status run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const override;
+
   // Run 1's map after training (cached per parameter version and seed: the Runs tab rebuilds every frame).
   std::vector<plot::Plot> run_maps(uint64_t seed) const;
 

@@ -17,31 +17,17 @@
 //   normalised s. The |A| in the BC term is torch's F.mse_loss mean over batch × action dimensions.
 // Readings: nothing terminates in this world, so y always bootstraps (the dataset's trajectories end by truncation);
 // the nets are smaller (two hidden layers of `hidden` ReLU units) and train for far fewer steps than the papers' 10⁶.
+// The arithmetic is td3_core.hpp's (KLAB_INLINE on flat arrays, shared with offline.prdc's CUDA engine); this
+// class owns the learner's state and scratch.
 #pragma once
-#include <memory>
 #include <vector>
 
 #include "core/rng.hpp"
 #include "offline/kd_tree.hpp"
-#include "offline/mlp.hpp"
 #include "offline/point_mass.hpp"
+#include "offline/td3_core.hpp"
 
 namespace klab::offline {
-
-enum class ActorRegulariser { None, DatasetAction, NearestNeighbour, CloneOnly };  // td3, td3_bc, prdc, bc
-
-struct Td3Settings {
-  ActorRegulariser regulariser = ActorRegulariser::NearestNeighbour;
-  double alpha = 2.5;         // α of λ = α / mean|Q|
-  double gamma = 0.9;
-  double tau = 0.005;
-  double policy_noise = 0.2;  // σ of the target policy smoothing
-  double noise_clip = 0.5;    // c
-  int policy_delay = 2;
-  int batch = 64;
-  int hidden = 32;
-  double actor_lr = 3e-4, critic_lr = 3e-4;
-};
 
 // The dataset as the learners read it: normalised states, and PRDC's KD-tree over (β s, a).
 struct Td3Data {
@@ -54,6 +40,8 @@ struct Td3Data {
   // Adds one transition (normalised with mean and sd); the tree is left as it is. A learner reading this
   // data draws its minibatches from everything appended so far (the replay behaviour's growing buffer).
   void append(const PointTransition& t);
+  // The arrays as td3_core.hpp reads them (valid until the next append).
+  Td3DataView view() const { return {s.data(), a.data(), r.data(), s2.data(), size(), {mean[0], mean[1]}, {sd[0], sd[1]}, beta, tree.view()}; }
 };
 // The offline learners' data: normalised by d's state mean and standard deviation, with PRDC's tree.
 Td3Data make_td3_data(const PointDataset& d, double beta);
@@ -65,27 +53,21 @@ class Td3Learner {
   void step(Rng& rng);
   int steps_done() const { return steps_; }
   bool has_critic() const { return settings_.regulariser != ActorRegulariser::CloneOnly; }
+  const std::vector<double>& state() const { return state_; }  // td3_layout(hidden)'s flat state
 
   Point2 act(const Point2& state) const;                   // π(s), raw state
   double q(const Point2& state, const Point2& action) const;  // Q̂₁(s, a)
   int nearest(const Point2& state, const Point2& action) const;  // the dataset index PRDC would pull (s, a) to
+  // td3_check on the true world w (Monte Carlo: deterministic, one rollout per state is exact up to truncation).
+  Td3Check check(const PointMassWorld& w, const std::vector<Point2>& starts, int horizon, const std::vector<Point2>& eval_states, int rollout_length) const;
 
  private:
-  void critic_step(const std::vector<int>& idx, Rng& rng);
-  void actor_step(const std::vector<int>& idx);
-  void actions(const Mlp& actor, const double* s_norm, int batch, Mlp::Tape& tape, std::vector<double>& pi) const;
-
   const Td3Data* data_;
   Td3Settings settings_;
-  Mlp actor_, actor_target_, critic1_, critic2_, critic1_target_, critic2_target_;
-  Adam actor_opt_, critic1_opt_, critic2_opt_;
+  Td3Layout layout_;
+  std::vector<double> state_, scratch_;
+  std::vector<int> idx_;
   int steps_ = 0;
 };
-
-// Monte Carlo on the true world (deterministic: one rollout per state is exact up to truncation).
-// Mean over `starts` of the undiscounted return Σ_{t<horizon} r_t of π.
-double policy_return(const PointMassWorld& w, const Td3Learner& l, const std::vector<Point2>& starts, int horizon);
-// Q^π(s, a) = Σ_{t<length} γ^t r_t: a first, then π.
-double rollout_q(const PointMassWorld& w, const Td3Learner& l, const Point2& s, const Point2& a, int length);
 
 }  // namespace klab::offline
