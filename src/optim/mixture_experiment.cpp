@@ -230,19 +230,16 @@ double MixtureRun::estimate(size_t s, std::vector<double>& w) const {
   const bool lazy = p_.smd_step == SmdStep::Lazy;  // lazy: f(x) touched one component per sample (point masses)
   switch (methods_[s]) {
     case Method::SmdEntropic:
-      if (!lazy) {
-        w = weights_[s];
-        return m;
+    case Method::SmdEntropicAvg: {
+      const bool average = methods_[s] == Method::SmdEntropicAvg;
+      if (lazy) {
+        if (average) lazy_[s].average(w);
+        else lazy_[s].weights(w);
+        return 1.0;
       }
-      lazy_[s].weights(w);
-      return 1.0;
-    case Method::SmdEntropicAvg:
-      if (!lazy) {
-        w = averages_[s];
-        return m;
-      }
-      lazy_[s].average(w);
-      return 1.0;
+      w = average ? averages_[s] : weights_[s];
+      return m;
+    }
     case Method::SmdEuclidean: w = weights_[s]; return m;
     case Method::Em: {
       const int sweeps = em_fit(model_, samples_, p_.em_max_sweeps, w.data());
@@ -489,6 +486,8 @@ DemoInfo mixture_demo() {
       "    its average     w̄_t = w̄_{t−1} + (ρ+1)/(t+ρ) (w_t − w̄_{t−1})   (smd_entropic_avg: the lab's experiment)\n"
       "    Euclidean SMD   w_{t+1} = Π_{Δ_δ}(w_t − η₀/(t+1) g),  Δ_δ = {w ≥ δ, Σw = 1}\n"
       "    batch EM        w_i ← w_i (1/n) Σ_j f_i(x_j)/p_w(x_j)  on all samples, until converged\n"
+      "smd_step=lazy keeps entropic SMD's w = s·v and updates only s and the weights a sample touches: O(1) per sample on point\n"
+      "masses (M = 10⁵ with n = 10⁷ in about a second per run), the same estimates up to rounding.\n"
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"
