@@ -26,6 +26,7 @@
 //                  stays in Δ_M for η ≤ 1 with no lower bound on w. On the categorical dictionary
 //                  from uniform w_0 with c = 1 it equals (c_i + 1/M)/(n + 1) exactly (test: optim_mixture_test).
 //                  η_t < 1 always: a weight set to 0 could never come back.
+//                  smd_step=lazy runs this step in O(support) per sample (w = s·v; mixture_lazy.hpp).
 //   smd_entropic_avg  the polynomial-decay average of those iterates (Shamir & Zhang, ICML 2013):
 //                      w̄_t = w̄_{t−1} + (ρ + 1)/(t + ρ) (w_t − w̄_{t−1}),  w̄_1 = w_1,
 //                  ρ = 0 the uniform average (1/t)Σ w_s, larger ρ weighs recent iterates more (weights ∝ s^ρ roughly).

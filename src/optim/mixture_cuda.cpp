@@ -16,6 +16,8 @@ Expected<MixtureBatch> mixture_batch(const MixtureExperiment& e) {
   if (!refused.empty())
     return Status::error("methods: the CUDA engine of optim.mixture runs smd_entropic and smd_euclidean only; " + refused +
                          " run on --backend cpu (e.g. --set methods=smd_entropic,smd_euclidean)");
+  if (p.smd_step == SmdStep::Lazy)
+    return Status::error("smd_step: the CUDA engine of optim.mixture runs the dense step only; smd_step=lazy runs on --backend cpu");
   const RunLayout layout = e.layout();
   const std::vector<double>& ns = layout.axes[0].x;
   if (ns.size() > static_cast<size_t>(kMaxMixtureCheckpoints))

@@ -57,7 +57,16 @@ std::shared_ptr<const ParamTable<MixtureParams>> mixture_param_table() {
   t->integer("em_max_sweeps", &P::em_max_sweeps, 200, 1, 100000).label("EM max sweeps").log_scale().help("Batch EM: sweeps over the data at each checkpoint, at most this many.");
   t->real("start_1", &P::start_1, 1.0, 1e-3, 1e3).label("start odds w₀₁/w₀ᵢ").log_scale().help("Start of the SMD methods: w₀ ∝ (start_1, start_2, 1, …, 1) (1, 1: uniform; drag w₀ on the simplex when M = 3). A weight 0 would be absorbing for the multiplicative step, hence the floor.");
   t->real("start_2", &P::start_2, 1.0, 1e-3, 1e3).label("start odds w₀₂/w₀ᵢ").log_scale().help("Second entry of the start's odds (see start_1).");
+  t->choice("smd_step", &P::smd_step, SmdStep::Dense, {"dense", "lazy"})
+      .label("entropic SMD step")
+      .choice_labels({"dense: all M weights per sample", "lazy: w = s·v, the sample's support only"})
+      .help("smd_entropic(_avg): the dense step rescales all M weights per sample; the lazy one keeps w = s·v and updates s and the "
+            "weights f(x) touches, O(1) per sample on point masses (categorical target only; the same estimates up to rounding, "
+            "1e-12 relative; CPU only).");
   t->rule([](const P& p) -> Status {
+    if (p.smd_step == SmdStep::Lazy && p.target != Dictionary::Categorical)
+      return Status::error("parameter 'smd_step': lazy needs target=categorical (a Gaussian bump is nonzero at every component, so "
+                           "each sample touches all M weights)");
     if (p.target == Dictionary::Categorical && p.zeros > p.components - 1)
       return Status::error("parameter 'zeros' must be at most components − 1 = " + std::to_string(p.components - 1) + " (got " +
                            std::to_string(p.zeros) + ")");
@@ -165,6 +174,15 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
     if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components);
     if (methods_[s] == Method::SmdEntropicAvg) averages_[s] = start_;  // replaced by w_1 at the first step
   }
+  // smd_step=lazy: entropic SMD's state folded every max(M, 4096) samples (O(1) per sample; mixture_lazy.hpp).
+  const bool lazy = p_.smd_step == SmdStep::Lazy;
+  lazy_.resize(methods_.size());
+  dense_f_ = false;
+  for (size_t s = 0; s < methods_.size(); ++s) {
+    const bool entropic = methods_[s] == Method::SmdEntropic || methods_[s] == Method::SmdEntropicAvg;
+    if (entropic && lazy) lazy_[s] = LazyEntropic(start_, methods_[s] == Method::SmdEntropicAvg, std::max<long long>(model_.components, 4096));
+    if ((entropic && !lazy) || methods_[s] == Method::SmdEuclidean) dense_f_ = true;
+  }
   f_.resize(m);
   counts_.assign(m, 0.0);
   keep_samples_ = uses(p_, Method::Em);
@@ -173,15 +191,26 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
 void MixtureRun::step() {
   const int m = model_.components;
   const MixturePoint x = sample_target(model_, alias_, rng_);
-  evaluate_components(model_, x, f_.data());
+  if (dense_f_) evaluate_components(model_, x, f_.data());
   const double t = static_cast<double>(t_);
+  const double eta = entropic_eta(p_.entropic_step, p_.entropic_delay, t), a = (p_.average_decay + 1.0) / (t + 1.0 + p_.average_decay);
+  // The lazy step's f(x) on its support: point masses (the only target smd_step=lazy allows) touch one index, f = 1.
+  const int index = static_cast<int>(std::lround(x.x));
+  const double one = 1.0;
   for (size_t s = 0; s < methods_.size(); ++s) {
     double* w = weights_[s].data();
     switch (methods_[s]) {
-      case Method::SmdEntropic: entropic_step(w, f_.data(), m, entropic_eta(p_.entropic_step, p_.entropic_delay, t)); break;
+      case Method::SmdEntropic:
+        if (p_.smd_step == SmdStep::Lazy) lazy_[s].step(&index, &one, 1, eta, 0.0);
+        else entropic_step(w, f_.data(), m, eta);
+        break;
       case Method::SmdEntropicAvg:
-        entropic_step(w, f_.data(), m, entropic_eta(p_.entropic_step, p_.entropic_delay, t));
-        polynomial_average(averages_[s].data(), w, m, (p_.average_decay + 1.0) / (t + 1.0 + p_.average_decay));
+        if (p_.smd_step == SmdStep::Lazy) {
+          lazy_[s].step(&index, &one, 1, eta, a);
+        } else {
+          entropic_step(w, f_.data(), m, eta);
+          polynomial_average(averages_[s].data(), w, m, a);
+        }
         break;
       case Method::SmdEuclidean: euclidean_step(w, f_.data(), m, p_.euclid_step / (t + 1.0), p_.floor / m); break;
       case Method::Em:
@@ -198,10 +227,20 @@ double MixtureRun::estimate(size_t s, std::vector<double>& w) const {
   const int m = model_.components;
   const double n = static_cast<double>(t_);
   w.resize(static_cast<size_t>(m));
+  const bool lazy = p_.smd_step == SmdStep::Lazy;  // lazy: f(x) touched one component per sample (point masses)
   switch (methods_[s]) {
     case Method::SmdEntropic:
+    case Method::SmdEntropicAvg: {
+      const bool average = methods_[s] == Method::SmdEntropicAvg;
+      if (lazy) {
+        if (average) lazy_[s].average(w);
+        else lazy_[s].weights(w);
+        return 1.0;
+      }
+      w = average ? averages_[s] : weights_[s];
+      return m;
+    }
     case Method::SmdEuclidean: w = weights_[s]; return m;
-    case Method::SmdEntropicAvg: w = averages_[s]; return m;
     case Method::Em: {
       const int sweeps = em_fit(model_, samples_, p_.em_max_sweeps, w.data());
       // Each sweep (and the final likelihood check) evaluates f at every distinct point.
@@ -447,6 +486,8 @@ DemoInfo mixture_demo() {
       "    its average     w̄_t = w̄_{t−1} + (ρ+1)/(t+ρ) (w_t − w̄_{t−1})   (smd_entropic_avg: the lab's experiment)\n"
       "    Euclidean SMD   w_{t+1} = Π_{Δ_δ}(w_t − η₀/(t+1) g),  Δ_δ = {w ≥ δ, Σw = 1}\n"
       "    batch EM        w_i ← w_i (1/n) Σ_j f_i(x_j)/p_w(x_j)  on all samples, until converged\n"
+      "smd_step=lazy keeps entropic SMD's w = s·v and updates only s and the weights a sample touches: O(1) per sample on point\n"
+      "masses (M = 10⁵ with n = 10⁷ in about a second per run), the same estimates up to rounding.\n"
       "The entropic step is a reading (the paper's full text was not available): the first-order form of w ∝ w e^{−ηg},\n"
       "which stays on the simplex with no lower bound; on point masses with c = 1 it is the add-1/M estimator (c_i + 1/M)/(n + 1).\n"
       "Plots: KL(p‖p̂_n) on log-log axes with the classical rate (M₊ − 1)/(2n), and the ℓ₂ error with √((1 − Σp²)/n).\n"

@@ -10,8 +10,13 @@
 #include "core/experiment.hpp"
 #include "core/registry.hpp"
 #include "optim/mixture.hpp"
+#include "optim/mixture_lazy.hpp"
 
 namespace klab::optim {
+
+// How entropic SMD (and its average) steps: every component (dense, mixture.hpp), or w = s·v with only the
+// support of f(x) touched (lazy, mixture_lazy.hpp; categorical target only, where the support is one index).
+enum class SmdStep { Dense, Lazy };
 
 struct MixtureParams {
   std::vector<std::string> methods;  // estimator ids, in series order
@@ -28,6 +33,7 @@ struct MixtureParams {
   double floor = 0.05;        // smd_euclidean: the lower bound δ = floor/M
   int em_max_sweeps = 200;
   double start_1 = 1.0, start_2 = 1.0;  // w₀ of the SMD methods ∝ (start_1, start_2, 1, …, 1)
+  SmdStep smd_step = SmdStep::Dense;     // smd_entropic(_avg): dense O(M) or lazy O(support) steps
 };
 
 const std::vector<std::string>& mixture_method_ids();  // "smd_euclidean", "em", "frequency", "laplace", "smd_entropic", "smd_entropic_avg"
@@ -82,6 +88,8 @@ class MixtureRun {
   std::vector<double> start_;                 // (M) w_0
   std::vector<std::vector<double>> weights_;   // (methods, M) SMD iterates
   std::vector<std::vector<double>> averages_;  // (methods, M) smd_entropic_avg: the average w̄_t (others: empty)
+  std::vector<LazyEntropic> lazy_;             // (methods) smd_step=lazy: entropic SMD's iterate (and average); others empty
+  bool dense_f_ = true;                        // some method needs the dense f(x) (M values)
   std::vector<double> f_, counts_;            // (M) f(x_t), category counts
   std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;

@@ -86,6 +86,10 @@ TEST_CASE("optim.mixture engine: what the CUDA engine does not run is named") {
   b = mixture_batch(e);
   REQUIRE_FALSE(b.ok());
   CHECK(b.error().find("'smd_entropic_avg' run on --backend cpu") != std::string::npos);
+  REQUIRE(e.params().set_texts({{"methods", "smd_entropic"}, {"target", "categorical"}, {"smd_step", "lazy"}}).ok());
+  b = mixture_batch(e);
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error().find("smd_step=lazy runs on --backend cpu") != std::string::npos);
 }
 
 TEST_CASE("optim.mixture engine: the chunked bump recurrence equals the Gaussian density in every chunk") {

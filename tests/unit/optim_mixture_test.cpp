@@ -1,7 +1,7 @@
 // Known answers for the mixture-weight estimators (src/optim/mixture.hpp): the entropic step as the
 // add-1/M estimator on point masses, the projection onto the truncated simplex, the bump recurrence
 // against the Gaussian formula, the alias table's probabilities, EM's MLE on counts, the quadrature,
-// and the parameter rules.
+// the parameter rules, and the lazy O(support) entropic step against the dense one.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,8 +11,58 @@
 #include "core/divergences.hpp"
 #include "optim/mixture.hpp"
 #include "optim/mixture_experiment.hpp"
+#include "optim/mixture_lazy.hpp"
 
 namespace optim = klab::optim;
+
+namespace {
+
+// Entropic SMD (c, t₀ = 0) and its polynomial-decay average (ρ) from a non-uniform start, dense (entropic_step,
+// polynomial_average) and lazy (LazyEntropic, fed f(x) on its support) on the same samples, `steps` of them; with
+// window ≥ 0, f is truncated to the components within `window` of the sample's nearest centre (a truncated-bump
+// dictionary, the sparse case the lazy step is for). Both must agree to 1e-12 relative.
+void check_lazy_equals_dense(const optim::MixtureModel& m, int window, double c, double rho, long long fold_every, int steps,
+                             long long min_folds) {
+  const int k = m.components;
+  const optim::AliasTable alias = optim::make_alias_table(m.target);
+  klab::Rng rng(11, 0, optim::kMixtureSampleStream);
+  std::vector<double> start(static_cast<size_t>(k)), f(static_cast<size_t>(k)), value, lazy_w, lazy_avg;
+  double total = 0.0;
+  for (int i = 0; i < k; ++i) total += start[static_cast<size_t>(i)] = 1.0 + i % 3;
+  for (double& x : start) x /= total;
+  std::vector<double> w = start, avg = start;
+  std::vector<int> index;
+  optim::LazyEntropic lazy(start, true, fold_every);
+  for (int t = 0; t < steps; ++t) {
+    const optim::MixturePoint x = optim::sample_target(m, alias, rng);
+    optim::evaluate_components(m, x, f.data());
+    const int centre = optim::nearest_centre(k, m.spacing(), x.x);
+    index.clear();
+    value.clear();
+    for (int i = 0; i < k; ++i) {
+      if (window >= 0 && std::abs(i - centre) > window) f[static_cast<size_t>(i)] = 0.0;
+      if (f[static_cast<size_t>(i)] != 0.0) index.push_back(i), value.push_back(f[static_cast<size_t>(i)]);
+    }
+    const double eta = optim::entropic_eta(c, 0.0, t), a = (rho + 1.0) / (t + 1.0 + rho);
+    REQUIRE(optim::entropic_step(w.data(), f.data(), k, eta));
+    optim::polynomial_average(avg.data(), w.data(), k, a);
+    REQUIRE(lazy.step(index.data(), value.data(), static_cast<int>(index.size()), eta, a));
+  }
+  lazy.weights(lazy_w);
+  lazy.average(lazy_avg);
+  double worst = 0.0;  // the largest relative difference, iterate or average
+  for (size_t i = 0; i < w.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::fabs(lazy_w[i] - w[i]) <= 1e-12 * w[i]);
+    CHECK(std::fabs(lazy_avg[i] - avg[i]) <= 1e-12 * avg[i]);
+    worst = std::max({worst, std::fabs(lazy_w[i] / w[i] - 1.0), std::fabs(lazy_avg[i] / avg[i] - 1.0)});
+  }
+  MESSAGE("M = " << k << ", c = " << c << ", ρ = " << rho << ": lazy vs dense, largest relative difference " << worst << " after "
+                 << lazy.folds() << " folds");
+  CHECK(lazy.folds() >= min_folds);
+}
+
+}  // namespace
 
 TEST_CASE("optim: entropic SMD with η_t = 1/(t+2) on point masses is the add-1/M estimator (c_i + 1/M)/(n + 1)") {
   const optim::MixtureModel m = optim::make_model(optim::Dictionary::Categorical, 7, 2, 0.05);
@@ -263,6 +313,9 @@ TEST_CASE("optim.mixture: bad parameters name the field and the range") {
   s = e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic,em"}, {"side", "100"}, {"samples", "5000"}});
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("side") != std::string::npos);
+  s = e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic"}, {"side", "10"}, {"smd_step", "lazy"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("smd_step") != std::string::npos);
   REQUIRE(e.params().set_texts({{"target", "bumps2d"}, {"methods", "smd_entropic,em"}, {"side", "100"}, {"samples", "2000"}}).ok());
   CHECK(optim::mixture_model(e.p()).components == 10000);
 }
@@ -308,5 +361,30 @@ TEST_CASE("optim.mixture: the delay t₀ enters η_t = c/(t + 1 + c + t₀); smd
   for (size_t i = 0; i < 16; ++i) {
     CHECK(iterate[i] == w[i]);
     CHECK(average[i] == doctest::Approx(sum[i] / n).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("optim.mixture: the lazy entropic step w = s·v (and its average A(u + Cv)) equals the dense one to 1e-12") {
+  // Point masses with zero-probability categories and a truncated-bump dictionary (f kept within 4 centres of x), 3000
+  // samples each with a fold every 700 (4 folds); then c = 40, ρ = 20, where s and A fall below 1e-100 and force folds.
+  check_lazy_equals_dense(optim::make_model(optim::Dictionary::Categorical, 12, 3, 0.05), -1, 2.0, 3.0, 700, 3000, 4);
+  check_lazy_equals_dense(optim::make_model(optim::Dictionary::Bumps, 30, 0, 0.05), 4, 1.0, 0.0, 700, 3000, 4);
+  check_lazy_equals_dense(optim::make_model(optim::Dictionary::Categorical, 12, 3, 0.05), -1, 40.0, 20.0, 1000000, 2000, 2);
+  // Through MixtureRun (smd_step=lazy, categorical M = 50): the same estimates; the work is one component per sample.
+  optim::MixtureExperiment dense, lazy;
+  const std::vector<std::pair<std::string, std::string>> texts{
+      {"components", "50"}, {"zeros", "5"}, {"methods", "smd_entropic,smd_entropic_avg,laplace"}, {"entropic_step", "2"}, {"start_1", "3"}};
+  REQUIRE(dense.params().set_texts(texts).ok());
+  REQUIRE(lazy.params().set_texts(texts).ok());
+  REQUIRE(lazy.params().set_texts({{"smd_step", "lazy"}}).ok());
+  optim::MixtureRun a(dense.p(), 4, 2), b(lazy.p(), 4, 2);
+  for (int t = 0; t < 2000; ++t) a.step(), b.step();
+  std::vector<double> wa, wb;
+  for (size_t s = 0; s < 3; ++s) {
+    CAPTURE(s);
+    const double work_a = a.estimate(s, wa), work_b = b.estimate(s, wb);
+    CHECK(work_a == (s == 2 ? 1.0 : 50.0));
+    CHECK(work_b == 1.0);
+    for (size_t i = 0; i < wa.size(); ++i) CHECK(std::fabs(wb[i] - wa[i]) <= 1e-12 * wa[i]);
   }
 }
