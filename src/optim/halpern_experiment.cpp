@@ -78,11 +78,21 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
   t->choice("steps", &P::steps, HalpernSteps::Lab, {"lab", "script"})
       .label("step sizes")
       .choice_labels({"this lab's rules (from L_lip, L_avg)", "the authors' scripts' (the paper's two problems)"})
-      .help("lab: every method's step, refresh probability and inner-loop length follow this lab's rules (halpern_steps.hpp). "
+      .help("lab: every method's step, refresh probability and inner-loop length follow this lab's rules (halpern_steps.hpp), "
+            "on every problem. "
             "script: those of the authors' public scripts for matrix_game and quadratic_program (e.g. extragradient 5/‖A‖₂ on the "
             "game, Algorithm 2 with M_k = ⌊0.05 n ln(k + 2)⌋ inner steps), and vr_halpern then runs the scripts' Algorithm 1 "
             "(λ_k = 2/(k + 4), batch ⌊√n⌋) although F is not cocoercive there, outside its theorem's assumptions, as the script "
             "runs it. Refused on the other problems (the scripts' constants are tuned numbers for their two instances).");
+  t->choice("oracle", &P::oracle, HalpernOracle::Dense, {"dense", "sparse"})
+      .label("component results")
+      .choice_labels({"dense vectors of size dim z (the reference)", "O(1)-sized (dro_least_squares, wdro_logistic)"})
+      .help("How a component F_i's result is held on the two DRO problems (ignored by the others, whose points have at most 8 "
+            "coordinates or whose components read a whole row). dense: a vector of size dim z, combined densely (the reference). "
+            "sparse: F_i's head and its one block entry; vr_eg, vr_halpern_inexact and vr_halpern combine them without dense "
+            "vectors, and on wdro_logistic (projection separable) vr_eg and vr_halpern_inexact hold the γ-block lazily, O(1) per "
+            "call between refreshes. The same numbers: bit for bit on dro_least_squares, up to rounding on wdro_logistic "
+            "(halpern_sparse.hpp); the residual the Runs tab measures every iteration still costs O(n).");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
       .log_scale()
@@ -162,6 +172,7 @@ FiniteSumGame game_of(const HalpernParams& p, uint64_t seed) {
   g.radius = p.radius;
   g.flip_cost = p.flip_cost;
   g.steps = p.steps;
+  g.oracle = p.oracle;
   g.prepare(seed);
   return g;
 }
@@ -179,14 +190,17 @@ bool HalpernRun::step() {
   for (size_t s = 0; s < states_.size(); ++s) {
     if (done(s)) continue;
     halpern_step(game_, &states_[s], rngs_[s]);
+    settle(&states_[s], game_);
     any = true;
   }
   return any;
 }
 
 void HalpernRun::advance_to(double calls) {
-  for (size_t s = 0; s < states_.size(); ++s)
+  for (size_t s = 0; s < states_.size(); ++s) {
     while (!done(s) && states_[s].calls < calls) halpern_step(game_, &states_[s], rngs_[s]);
+    settle(&states_[s], game_);  // oracle = sparse: the lazy iterate once per call, not per step
+  }
 }
 
 double HalpernRun::residual(size_t s) const { return game_.residual(states_[s].point); }
@@ -257,7 +271,7 @@ class HalpernCursor final : public RunCursor {
     if (st.method == HalpernMethod::Halpern)
       excess_[s] = std::max(excess_[s], r / run_.game().cocoercivity() - 2.0 * distance_ / static_cast<double>(st.k + 1));
     if (st.method == HalpernMethod::VrHalpernInexact && st.k > 0)  // η‖F(Ĵ z_{k−1})‖ against the exact resolvent's 2‖z₀ − z*‖/k
-      excess_[s] = std::max(excess_[s], r * inexact_resolvent_step(run_.game()) - 2.0 * distance_ / static_cast<double>(st.k));
+      excess_[s] = std::max(excess_[s], r * st.rules.resolvent - 2.0 * distance_ / static_cast<double>(st.k));
   }
   void finish() {
     const std::vector<double>& cs = layout_.axes[0].x;
@@ -363,12 +377,13 @@ std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, c
     plot::Line l = plot::reference_line("exact-resolvent bound 2‖z₀ − z*‖/(ηk) (Algorithm 2)");
     l.dash = plot::Dash::Dotted;  // grey like every bound; dotted to tell it from halpern's dashed one
     double calls = 0;
+    const double eta = inexact_resolvent_step(g);
     for (long long k = 1;; ++k) {
       calls += inexact_expected_calls(g, k - 1);
       if (calls > max_calls) break;
       if (k > 200 && k % (k / 200) != 0) continue;  // at most about 400 points
       l.x.push_back(calls);
-      l.y.push_back(2.0 * d / (inexact_resolvent_step(g) * static_cast<double>(k)));
+      l.y.push_back(2.0 * d / (eta * static_cast<double>(k)));
     }
     lines.push_back(l);
   }
