@@ -111,21 +111,23 @@ struct ForbConstants {
   double eta, p, alpha, lam, tau;  // η, p, α = 1 − p, 1 − α, τ (the run's StepRules)
 };
 
-// One VR-FoRB iteration on every coordinate, the dense one's arithmetic (halpern.cpp): with G_i(v) = ηF_i(v) + v − u,
-//     v ← Π_C((1 − α)w + αv − τ(G(w) + G_i(v) − G_i(w₋)))
-// where F_i(v), F_i(w₋) are zero off the head and entry i.
+// Coordinate j of a VR-FoRB iteration before Π_C, in the dense step's arithmetic (halpern.cpp): with G_i(v) = ηF_i(v) + v − u,
+//     (1 − α)w_j + αv_j − τ(G(w)_j + G_i(v)_j − G_i(w₋)_j),   fv = F_i(v)_j, fw = F_i(w₋)_j (0 off the head and entry i).
+double forb_coordinate(const ForbConstants& k, size_t j, const VecZ& u, const VecZ& v, const VecZ& w, const VecZ& wb, const VecZ& gw,
+                       double fv, double fw) {
+  return -k.tau * ((gw[j] + (k.eta * fv + (v[j] - u[j]))) - (k.eta * fw + (wb[j] - u[j]))) + (k.lam * w[j] + k.alpha * v[j]);
+}
+
+// One VR-FoRB iteration on every coordinate, then Π_C.
 void forb_dense_iteration(const FiniteSumGame& g, const ForbConstants& k, const VecZ& u, const VecZ& w, const VecZ& wb,
                           const VecZ& gw, long long i, VecZ* v) {
   const size_t h = g.head(), own = h + static_cast<size_t>(i);
   VecZ& x = *v;
   const SparseComponent a = g.sparse_component(i, x.data(), x[own]), b = g.sparse_component(i, wb.data(), wb[own]);
-  const auto at = [&](size_t j, double fa, double fb) {
-    return -k.tau * ((gw[j] + (k.eta * fa + (x[j] - u[j]))) - (k.eta * fb + (wb[j] - u[j]))) + (k.lam * w[j] + k.alpha * x[j]);
-  };
-  double head[SparseComponent::kMaxHead], own_value = at(own, a.own, b.own);
-  for (size_t j = 0; j < h; ++j) head[j] = at(j, a.head[j], b.head[j]);
+  double head[SparseComponent::kMaxHead], own_value = forb_coordinate(k, own, u, x, w, wb, gw, a.own, b.own);
+  for (size_t j = 0; j < h; ++j) head[j] = forb_coordinate(k, j, u, x, w, wb, gw, a.head[j], b.head[j]);
   for (size_t j = h; j < x.size(); ++j)
-    if (j != own) x[j] = at(j, 0.0, 0.0);
+    if (j != own) x[j] = forb_coordinate(k, j, u, x, w, wb, gw, 0.0, 0.0);
   std::copy(head, head + h, x.begin());
   x[own] = own_value;
   g.constrain(v);
@@ -172,12 +174,9 @@ VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, co
     } else {
       block.settle(v.data() + h, i);
       const SparseComponent a = g.sparse_component(i, v.data(), v[own]), b = g.sparse_component(i, w.data(), w[own]);
-      const auto at = [&](size_t j, double fa, double fb) {
-        return -k.tau * ((gw[j] + (k.eta * fa + (v[j] - u[j]))) - (k.eta * fb + (w[j] - u[j]))) + (k.lam * w[j] + k.alpha * v[j]);
-      };
       double head[SparseComponent::kMaxHead];
-      for (size_t j = 0; j < h; ++j) head[j] = at(j, a.head[j], b.head[j]);
-      const double own_value = clip_flip(at(own, a.own, b.own));
+      for (size_t j = 0; j < h; ++j) head[j] = forb_coordinate(k, j, u, v, w, w, gw, a.head[j], b.head[j]);
+      const double own_value = clip_flip(forb_coordinate(k, own, u, v, w, w, gw, a.own, b.own));
       project_head(head);
       std::copy(head, head + h, v.begin());
       block.step();

@@ -15,6 +15,7 @@
 //   x_j ← clip(a x_j + c_j, −1, 1) (a, c_j from the snapshot), which LazyClippedBlock applies lazily: a step costs O(h),
 //   a refresh (n oracle calls) O(n).
 #pragma once
+#include <cstddef>
 #include <vector>
 
 namespace klab::optim {
