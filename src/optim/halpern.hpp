@@ -27,7 +27,7 @@
 //
 // Methods (one oracle call = one component F_i at one point; a full F costs n):
 // (the constants below are steps = lab's; steps = script swaps in the authors' scripts' on the paper's two problems:
-// halpern_steps.hpp)
+// halpern_steps.hpp; oracle = sparse runs the same steps on the two DRO problems with O(1)-sized components: halpern_sparse.hpp)
 //   halpern     z_{k+1} = λ_k z₀ + (1 − λ_k)(z_k − F(z_k)/L_F),  λ_k = 1/(k + 2)          (Halpern 1967; Diakonikolas 2020)
 //               T = I − F/L_F is nonexpansive, so ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F ≤ 2‖z₀ − z*‖/(k + 1)   (Lieder 2021)
 //   vr_halpern  the same step with F̃_k for F(z_k) and 1/L for 1/L_F, F̃ a recursive (PAGE/SARAH-type) estimator:
