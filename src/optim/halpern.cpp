@@ -38,10 +38,6 @@ const VecZ& ill_solution() {
 constexpr double kShiftCos[8] = {1.0, -0.5, 0.0, 1.0, 0.5, 1.0, -1.0, 0.0};
 constexpr double kShiftSin[8] = {0.0, 1.0, 1.0, -0.5, -1.0, 0.0, 0.5, 1.0};
 
-long long uniform_index(Rng& rng, long long n) {
-  return std::min(n - 1, static_cast<long long>(rng.uniform() * static_cast<double>(n)));
-}
-
 long long vr_batch(const FiniteSumGame& g) { return static_cast<long long>(std::ceil(std::sqrt(static_cast<double>(g.n)))); }
 
 VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 − λ) z
@@ -59,15 +55,16 @@ VecZ resolvent_component(const FiniteSumGame& g, long long i, double eta, const 
 }
 
 // Ĵ(u) ≈ (I + ηF)⁻¹u: `iterations` steps of VR-FoRB on G from v₀ = w₀ = u (equations in halpern.hpp; η, p, τ from
-// `rules`); adds its calls. No iteration (the scripts' M_k = 0): Ĵ(u) = u, no call.
+// `rules`); adds its calls. No iteration (the scripts' M_k = 0): Ĵ(u) = u, no call. oracle = sparse: halpern_sparse.cpp.
 VecZ vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, const VecZ& u, long long iterations, Rng& rng, double* calls) {
   if (iterations == 0) return u;
+  if (g.sparse()) return sparse_vr_forb_resolvent(g, rules, u, iterations, rng, calls);
   const double n = static_cast<double>(g.n), eta = rules.resolvent, p = rules.inner_refresh, alpha = 1.0 - p, tau = rules.inner;
   VecZ v = u, w = u, w_before = u;
   VecZ g_w = resolvent_operator(g, eta, u, w);  // G(w₀): n calls
   *calls += n;
   for (long long t = 0; t < iterations; ++t) {
-    const long long i = uniform_index(rng, g.n);
+    const long long i = draw_component(rng, g.n);
     const VecZ gi_v = resolvent_component(g, i, eta, u, v), gi_w = resolvent_component(g, i, eta, u, w_before);
     v = axpy(-tau, plus_minus(g_w, gi_v, gi_w), anchored(1 - alpha, w, v));  // v̄_t = αv_t + (1 − α)w_t, then the step
     g.constrain(&v);
@@ -85,7 +82,8 @@ VecZ vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, const Vec
 // vr_halpern with steps = script, Algorithm 1 as the authors' scripts run it (halpern_steps.hpp):
 // z_{k+1} = Π_C(λ_k z₀ + (1 − λ_k) z_k − η F̃_k), λ_k = 2/(k + 4), then F̃_{k+1} = F(z_{k+1}) with probability p_{k+1}, else the
 // recursive update over ⌊√n⌋ distinct indices (drawn by rejection: b ≤ 31 here, and a partial shuffle would cost O(n) memory).
-void script_vr_halpern_step(const FiniteSumGame& g, const StepRules& rules, HalpernState* s, Rng& rng) {
+void script_vr_halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
+  const StepRules& rules = s->rules;
   VecZ t = axpy(-rules.vr_halpern, s->estimate, anchored(script_anchor(s->k), s->z0, s->z));
   g.constrain(&t);
   const VecZ previous = s->z;
@@ -99,7 +97,7 @@ void script_vr_halpern_step(const FiniteSumGame& g, const StepRules& rules, Halp
   const long long b = script_batch(g.n);
   std::vector<long long> batch;
   while (static_cast<long long>(batch.size()) < b) {
-    const long long i = uniform_index(rng, g.n);
+    const long long i = draw_component(rng, g.n);
     if (std::find(batch.begin(), batch.end(), i) == batch.end()) batch.push_back(i);
   }
   VecZ sum(s->z.size(), 0.0);
@@ -109,6 +107,10 @@ void script_vr_halpern_step(const FiniteSumGame& g, const StepRules& rules, Halp
 }
 
 }  // namespace
+
+long long draw_component(Rng& rng, long long n) {
+  return std::min(n - 1, static_cast<long long>(rng.uniform() * static_cast<double>(n)));
+}
 
 double norm_z(const VecZ& v) {
   double s = 0.0;
@@ -124,6 +126,11 @@ double dot_z(const VecZ& u, const VecZ& v) {
 VecZ difference(const VecZ& u, const VecZ& v) { return axpy(-1.0, v, u); }
 
 double FiniteSumGame::a(long long i) const { return coupling + spread * kSqrt2 * math::cos(angle(*this, i)); }
+
+SparseComponent FiniteSumGame::sparse_component(long long i, const double* head, double own) const {
+  if (problem == HalpernProblem::DroLeastSquares) return static_cast<const DroLeastSquares&>(*constrained_).sparse_component(i, head, own);
+  return wdro().sparse_component(i, head, own);
+}
 
 VecZ FiniteSumGame::component(long long i, const VecZ& z) const {
   if (constrained_) return constrained_->component(i, z);
@@ -256,6 +263,7 @@ double FiniteSumGame::residual(const VecZ& z) const {
 HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0) {
   HalpernState s;
   s.method = m;
+  s.rules = step_rules(g);
   s.z0 = s.z = s.snapshot = s.point = z0;
   if (m == HalpernMethod::VrHalpern || m == HalpernMethod::VrExtragradient) {
     s.estimate = g.full(z0);  // F̃₀ = F(z₀) (vr_eg: F(w₀)): n calls
@@ -264,9 +272,15 @@ HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const V
   return s;
 }
 
+void settle(HalpernState* s, const FiniteSumGame& g) {
+  if (!s->lazy.active()) return;
+  s->lazy.settle_all(s->z.data() + g.head());
+  s->point = s->z;
+}
+
 void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
   const double n = static_cast<double>(g.n);
-  const StepRules rules = step_rules(g);
+  const StepRules& rules = s->rules;
   switch (s->method) {
     case HalpernMethod::Halpern: {
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
@@ -278,7 +292,7 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
     }
     case HalpernMethod::VrHalpern: {
       if (g.steps == HalpernSteps::Script) {
-        script_vr_halpern_step(g, rules, s, rng);
+        script_vr_halpern_step(g, s, rng);
         break;
       }
       const double lambda = 1.0 / static_cast<double>(s->k + 2);
@@ -289,11 +303,16 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       if (rng.uniform() < 1.0 / std::sqrt(n)) {
         s->estimate = g.full(s->z);
         s->calls += n;
+      } else if (g.sparse()) {  // the same draws, O(h) per component (halpern_sparse.cpp)
+        std::vector<long long> batch(static_cast<size_t>(vr_batch(g)));
+        for (long long& i : batch) i = draw_component(rng, g.n);
+        sparse_estimate_update(g, batch, s->z, previous, &s->estimate);
+        s->calls += 2.0 * static_cast<double>(batch.size());
       } else {
         const long long b = vr_batch(g);
         VecZ sum(s->z.size(), 0.0);
         for (long long j = 0; j < b; ++j) {
-          const long long i = uniform_index(rng, g.n);
+          const long long i = draw_component(rng, g.n);
           sum = plus_minus(sum, g.component(i, s->z), g.component(i, previous));
         }
         s->estimate = axpy(1.0 / static_cast<double>(b), sum, s->estimate);
@@ -328,11 +347,16 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
       return;
     }
     case HalpernMethod::VrExtragradient: {
+      if (g.sparse()) {  // sets z and point itself (wdro_logistic: lazily, halpern_sparse.cpp)
+        sparse_vr_eg_step(g, s, rng);
+        ++s->k;
+        return;
+      }
       const double p = rules.vr_eg_refresh, alpha = 1.0 - p, tau = rules.vr_eg;
       const VecZ bar = anchored(1 - alpha, s->snapshot, s->z);  // αz_k + (1 − α)w_k (1 − (1 − α) = α exactly: α ≥ ½)
       VecZ half = axpy(-tau, s->estimate, bar);
       g.constrain(&half);
-      const long long i = uniform_index(rng, g.n);
+      const long long i = draw_component(rng, g.n);
       s->z = axpy(-tau, plus_minus(s->estimate, g.component(i, half), g.component(i, s->snapshot)), bar);
       g.constrain(&s->z);
       s->calls += 2.0;

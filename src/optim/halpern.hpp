@@ -27,7 +27,7 @@
 //
 // Methods (one oracle call = one component F_i at one point; a full F costs n):
 // (the constants below are steps = lab's; steps = script swaps in the authors' scripts' on the paper's two problems:
-// halpern_steps.hpp)
+// halpern_steps.hpp; oracle = sparse runs the same steps on the two DRO problems with O(1)-sized components: halpern_sparse.hpp)
 //   halpern     z_{k+1} = λ_k z₀ + (1 − λ_k)(z_k − F(z_k)/L_F),  λ_k = 1/(k + 2)          (Halpern 1967; Diakonikolas 2020)
 //               T = I − F/L_F is nonexpansive, so ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F ≤ 2‖z₀ − z*‖/(k + 1)   (Lieder 2021)
 //   vr_halpern  the same step with F̃_k for F(z_k) and 1/L for 1/L_F, F̃ a recursive (PAGE/SARAH-type) estimator:
@@ -85,6 +85,7 @@
 #include "optim/halpern_dro.hpp"
 #include "optim/halpern_matrix_game.hpp"
 #include "optim/halpern_qp.hpp"
+#include "optim/halpern_sparse.hpp"
 #include "optim/halpern_steps.hpp"
 #include "optim/halpern_wdro.hpp"
 #include "optim/vec2.hpp"
@@ -118,6 +119,7 @@ struct FiniteSumGame {
   double flip_cost = 1.0;    // κ, the price of flipping a label (wdro_logistic)
   Vec2 shift{1.0, -0.5};     // (b̄, c̄) (plane)
   HalpernSteps steps = HalpernSteps::Lab;  // the methods' constants: this lab's or the authors' scripts' (halpern_steps.hpp)
+  HalpernOracle oracle = HalpernOracle::Dense;  // sparse: O(1) components on the DRO problems (halpern_sparse.hpp)
 
   // Call once the fields are set: ill_conditioned's ratio κ^{−1/3}, the DRO problems' data (from data_seed), z*, constants.
   void prepare(uint64_t data_seed = 0);
@@ -129,6 +131,13 @@ struct FiniteSumGame {
   double monitor_interval() const { return problem == HalpernProblem::MatrixGame ? static_cast<double>(n) : 0.0; }
   double a(long long i) const;                          // plane: a_i
   VecZ component(long long i, const VecZ& z) const;     // F_i(z)
+  // oracle = sparse on dro_least_squares or wdro_logistic: the methods take sparse_component (halpern_sparse.hpp).
+  bool sparse() const {
+    return oracle == HalpernOracle::Sparse && (problem == HalpernProblem::DroLeastSquares || problem == HalpernProblem::WdroLogistic);
+  }
+  size_t head() const { return dimension() - static_cast<size_t>(n); }  // h: the coordinates before the n-block (sparse problems)
+  // F_i on the head and on block entry i, from the head and z[h + i] (sparse problems only).
+  SparseComponent sparse_component(long long i, const double* head, double own) const;
   VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
   void constrain(VecZ* z) const;                        // z ← Π_C(z) (the identity unless constrained)
   double residual(const VecZ& z) const;                 // ‖F(z)‖; constrained: ‖z − Π_C(z − F(z))‖
@@ -168,11 +177,24 @@ struct HalpernState {
   VecZ point{};     // the point the method reports (its residual is plotted): z_k; vr_halpern_inexact: Ĵ(z_{k−1})
   VecZ estimate{};  // vr_halpern: F̃_k; vr_eg: F(w_k)
   VecZ snapshot{};  // vr_eg: w_k
+  StepRules rules;  // step_rules(g), computed once by make_halpern_state
   long long k = 0;          // iterations done
   double calls = 0;         // oracle calls so far
+  LazyClippedBlock lazy;    // oracle = sparse, wdro_logistic's vr_eg: z's γ-block is held lazily (call settle before reading z)
 };
 
 HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0);
 void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng);
+// Brings a lazily held iterate up to date (z and point; O(n)); nothing to do unless s->lazy is active.
+void settle(HalpernState* s, const FiniteSumGame& g);
+long long draw_component(Rng& rng, long long n);  // i uniform in {0, …, n − 1}
+
+// The sparse paths (halpern_sparse.cpp; oracle = sparse on the DRO problems, equations there): vr_eg's step, VR-FoRB's
+// resolvent Ĵ(u) (its calls added to *calls), vr_halpern's recursive estimate F̃ += (1/b) Σ_{i∈S} (F_i(z) − F_i(previous)).
+void sparse_vr_eg_step(const FiniteSumGame& g, HalpernState* s, Rng& rng);
+VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, const VecZ& u, long long iterations, Rng& rng,
+                              double* calls);
+void sparse_estimate_update(const FiniteSumGame& g, const std::vector<long long>& batch, const VecZ& z, const VecZ& previous,
+                            VecZ* estimate);
 
 }  // namespace klab::optim

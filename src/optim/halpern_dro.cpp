@@ -76,11 +76,19 @@ double DroLeastSquares::residual_of(long long i, const double* x) const {
   return r;
 }
 
+SparseComponent DroLeastSquares::sparse_component(long long i, const double* x, double qi) const {
+  SparseComponent f;
+  const double r = residual_of(i, x);
+  for (int j = 0; j < kD; ++j) f.head[j] = qi * a[i * kD + j] * r + mu * x[j];
+  f.own = lambda * (qi - 1.0) - 0.5 * r * r;
+  return f;
+}
+
 VecZ DroLeastSquares::component(long long i, const VecZ& z) const {
   VecZ f(z.size(), 0.0);
-  const double r = residual_of(i, z.data()), qi = z[kD + i];
-  for (int j = 0; j < kD; ++j) f[j] = qi * a[i * kD + j] * r + mu * z[j];
-  f[kD + i] = lambda * (qi - 1.0) - 0.5 * r * r;
+  const SparseComponent c = sparse_component(i, z.data(), z[kD + i]);
+  std::copy(c.head, c.head + kD, f.begin());
+  f[kD + i] = c.own;
   return f;
 }
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "optim/constrained_sum.hpp"
+#include "optim/halpern_sparse.hpp"
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
@@ -51,6 +52,8 @@ struct DroLeastSquares final : ConstrainedSum {
   std::vector<double> b;  // (n) targets b_i
 
   double residual_of(long long i, const double* x) const;  // r_i = a_iᵀx − b_i
+  // F_i(z) on x and on q_i, from x and q_i alone (halpern_sparse.hpp); component() spreads it out.
+  SparseComponent sparse_component(long long i, const double* x, double q_i) const;
   VecZ component(long long i, const VecZ& z) const override;  // F_i(z), z = (x, q)
   VecZ full(const VecZ& z) const override;                     // F(z)
   void project(VecZ* z) const override;                        // z ← Π_C(z)

@@ -27,6 +27,7 @@ struct HalpernParams {
   long long components = 400;        // n (every problem but the paper's two)
   long long size = 32;               // n of the paper's matrix_game and quadratic_program (n × n matrices; the paper: 500, 200)
   HalpernSteps steps = HalpernSteps::Lab;  // "lab" or "script": the authors' scripts' constants (the paper's two problems only)
+  HalpernOracle oracle = HalpernOracle::Dense;  // "dense" or "sparse": O(1) components on the DRO problems (halpern_sparse.hpp)
   double mu = 0.2;                   // μ (0: merely monotone)
   double coupling = 1.0;             // ā
   double spread = 1.0;               // s

@@ -53,9 +53,20 @@ StepRules quadratic_program_script_rules(const FiniteSumGame& g) {
 
 }  // namespace
 
+// Which rules each problem gets: steps = lab, this lab's on every problem; steps = script, each paper problem its own script's,
+// and the four others this lab's (the table refuses steps = script there, naming `steps`; a FiniteSumGame built by hand with
+// it gets the lab's rules, as listed here, not a script's tuned for another instance).
 StepRules step_rules(const FiniteSumGame& g) {
   if (g.steps == HalpernSteps::Lab) return lab_rules(g);
-  return g.problem == HalpernProblem::MatrixGame ? matrix_game_script_rules(g) : quadratic_program_script_rules(g);
+  switch (g.problem) {
+    case HalpernProblem::MatrixGame: return matrix_game_script_rules(g);
+    case HalpernProblem::QuadraticProgram: return quadratic_program_script_rules(g);
+    case HalpernProblem::Plane:
+    case HalpernProblem::IllConditioned:
+    case HalpernProblem::DroLeastSquares:
+    case HalpernProblem::WdroLogistic: return lab_rules(g);
+  }
+  return lab_rules(g);  // not reached: the switch covers every problem
 }
 
 double inexact_resolvent_step(const FiniteSumGame& g) { return step_rules(g).resolvent; }

@@ -18,7 +18,7 @@
 // cocoercivity assumption: z_{k+1} = Π_C(λ_k z₀ + (1 − λ_k) z_k − η F̃_k), λ_k = 2/(k + 4), F̃_k = F(z_k) (n calls) with
 // probability p_k, else F̃_k = F̃_{k−1} + (1/b) Σ_{i∈S} (F_i(z_k) − F_i(z_{k−1})) (2b calls), S a batch of b = ⌊√n⌋ distinct
 // indices; p_k = 1 for k ≤ 1, 4/(k + 4) while k − 1 ≤ √n, then 4/(√n + 5).
-// steps = script on the other problems is refused (halpern_experiment.cpp): the scripts' constants are tuned numbers for these
+// steps = script on the other problems is refused by the parameter table (halpern_experiment.cpp): the scripts' constants are tuned numbers for these
 // two instances (5/‖A‖₂ is 5× past extragradient's 1/L_lip limit), not rules of L that would transfer.
 #pragma once
 
@@ -38,6 +38,9 @@ struct StepRules {
   double inner_refresh = 0;  // VR-FoRB's p (α = 1 − p)
   double inner = 0;          // VR-FoRB's τ
 };
+// The rules of g's steps and problem (computed once per run: make_halpern_state keeps them in HalpernState::rules).
+// steps = script: matrix_game and quadratic_program get their scripts' columns above; the other four problems, where the table
+// refuses steps = script, get this lab's rules (never another problem's script).
 StepRules step_rules(const FiniteSumGame& g);
 
 // vr_halpern_inexact's resolvent step η, its inner iterations M_k and the expected oracle calls of outer step k: n + 3M_k (n for

@@ -12,11 +12,11 @@
 namespace klab::optim {
 namespace {
 
-constexpr int kD = WdroLogistic::kDim;
+constexpr int kBetaDim = WdroLogistic::kDim;  // (names distinct from halpern_dro.cpp's: one unity unit may hold both)
 constexpr size_t kL = WdroLogistic::kLambda;
-constexpr uint32_t kDataStream = 1001;      // the data's stream (dro_least_squares uses 1000, the methods 0 … 5)
-constexpr double kTheta[kD] = {1.0, -1.0};  // θ: y_i = sign(x_iᵀθ + σξ_i)
-constexpr double kNoise = 0.5;              // σ
+constexpr uint32_t kWdroDataStream = 1001;        // the data's stream (dro_least_squares uses 1000, the methods 0 … 5)
+constexpr double kTheta[kBetaDim] = {1.0, -1.0};  // θ: y_i = sign(x_iᵀθ + σξ_i)
+constexpr double kFlipNoise = 0.5;                // σ
 
 double logistic_slope(double t) { return -1.0 / (1.0 + math::exp(t)); }  // ℓ'(t), ℓ(t) = log(1 + e^{−t})
 double logistic_loss(double t) { return t > 0 ? math::log1p(math::exp(-t)) : math::log1p(math::exp(t)) - t; }
@@ -40,19 +40,19 @@ void project_second_order_cone(double* beta, int d, double* lambda) {
 
 WdroLogistic::WdroLogistic(long long n_, double radius_, double flip_cost_, uint64_t seed)
     : n(n_), radius(radius_), flip_cost(flip_cost_) {
-  Rng rng(seed, 0, kDataStream);
-  x.resize(static_cast<size_t>(n * kD));
+  Rng rng(seed, 0, kWdroDataStream);
+  x.resize(static_cast<size_t>(n * kBetaDim));
   y.resize(static_cast<size_t>(n));
   for (long long i = 0; i < n; ++i) {
     double fit = 0.0;
-    for (int j = 0; j < kD; ++j) x[i * kD + j] = sample_normal(rng), fit += x[i * kD + j] * kTheta[j];
-    y[i] = fit + kNoise * sample_normal(rng) >= 0.0 ? 1.0 : -1.0;
+    for (int j = 0; j < kBetaDim; ++j) x[i * kBetaDim + j] = sample_normal(rng), fit += x[i * kBetaDim + j] * kTheta[j];
+    y[i] = fit + kFlipNoise * sample_normal(rng) >= 0.0 ? 1.0 : -1.0;
   }
   // The constants of halpern_wdro.hpp.
   double s00 = 0, s01 = 0, s11 = 0, avg2 = 0;
   const double k2 = flip_cost * flip_cost;
   for (long long i = 0; i < n; ++i) {
-    const double a0 = x[i * kD], a1 = x[i * kD + 1], a2 = a0 * a0 + a1 * a1;
+    const double a0 = x[i * kBetaDim], a1 = x[i * kBetaDim + 1], a2 = a0 * a0 + a1 * a1;
     s00 += a0 * a0, s01 += a0 * a1, s11 += a1 * a1;
     coupling2_ += a2 + k2;
     const double li = 0.25 * a2 + 0.5 * std::sqrt(a2 + k2);
@@ -68,16 +68,24 @@ WdroLogistic::WdroLogistic(long long n_, double radius_, double flip_cost_, uint
 
 double WdroLogistic::margin(long long i, const double* beta) const {
   double t = 0.0;
-  for (int j = 0; j < kD; ++j) t += x[i * kD + j] * beta[j];
+  for (int j = 0; j < kBetaDim; ++j) t += x[i * kBetaDim + j] * beta[j];
   return y[i] * t;
+}
+
+SparseComponent WdroLogistic::sparse_component(long long i, const double* head, double gi) const {
+  SparseComponent f;
+  const double t = margin(i, head), s = logistic_slope(t) + 0.5 * (1.0 + gi);
+  for (int j = 0; j < kBetaDim; ++j) f.head[j] = s * y[i] * x[i * kBetaDim + j];
+  f.head[kL] = radius - 0.5 * flip_cost * (1.0 + gi);
+  f.own = -0.5 * (t - head[kL] * flip_cost);
+  return f;
 }
 
 VecZ WdroLogistic::component(long long i, const VecZ& z) const {
   VecZ f(z.size(), 0.0);
-  const double t = margin(i, z.data()), gi = z[kL + 1 + i], s = logistic_slope(t) + 0.5 * (1.0 + gi);
-  for (int j = 0; j < kD; ++j) f[j] = s * y[i] * x[i * kD + j];
-  f[kL] = radius - 0.5 * flip_cost * (1.0 + gi);
-  f[kL + 1 + i] = -0.5 * (t - z[kL] * flip_cost);
+  const SparseComponent c = sparse_component(i, z.data(), z[kL + 1 + i]);
+  std::copy(c.head, c.head + kL + 1, f.begin());
+  f[kL + 1 + i] = c.own;
   return f;
 }
 
@@ -87,23 +95,23 @@ VecZ WdroLogistic::full(const VecZ& z) const {
   double gamma_sum = 0.0;
   for (long long i = 0; i < n; ++i) {
     const double t = margin(i, z.data()), gi = z[kL + 1 + i], s = logistic_slope(t) + 0.5 * (1.0 + gi);
-    for (int j = 0; j < kD; ++j) f[j] += s * y[i] * x[i * kD + j];
+    for (int j = 0; j < kBetaDim; ++j) f[j] += s * y[i] * x[i * kBetaDim + j];
     gamma_sum += gi;
     f[kL + 1 + i] = -0.5 * (t - z[kL] * flip_cost) / nn;
   }
-  for (int j = 0; j < kD; ++j) f[j] /= nn;
+  for (int j = 0; j < kBetaDim; ++j) f[j] /= nn;
   f[kL] = radius - 0.5 * flip_cost * (1.0 + gamma_sum / nn);
   return f;
 }
 
 void WdroLogistic::project(VecZ* z) const {
   VecZ& v = *z;
-  project_second_order_cone(v.data(), kD, &v[kL]);
+  project_second_order_cone(v.data(), kBetaDim, &v[kL]);
   for (size_t j = kL + 1; j < v.size(); ++j) v[j] = std::clamp(v[j], -1.0, 1.0);
 }
 
 VecZ WdroLogistic::start(double beta1, double beta2) const {
-  VecZ z(static_cast<size_t>(kD + 1 + n), -1.0);
+  VecZ z(static_cast<size_t>(kBetaDim + 1 + n), -1.0);
   z[0] = beta1, z[1] = beta2;
   z[kL] = 1.0 + std::hypot(beta1, beta2);
   return z;

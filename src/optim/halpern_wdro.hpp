@@ -36,6 +36,7 @@
 
 #include "core/portable.hpp"
 #include "optim/constrained_sum.hpp"
+#include "optim/halpern_sparse.hpp"
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
@@ -55,6 +56,8 @@ struct WdroLogistic final : ConstrainedSum {
   std::vector<double> y;     // (n) labels ±1
 
   double margin(long long i, const double* beta) const;  // t_i = y_i x_iᵀβ
+  // F_i(z) on the head (β, λ) and on γ_i, from the head and γ_i alone (halpern_sparse.hpp); component() spreads it out.
+  SparseComponent sparse_component(long long i, const double* head, double gamma_i) const;
   VecZ component(long long i, const VecZ& z) const override;  // F_i(z)
   VecZ full(const VecZ& z) const override;                     // F(z)
   void project(VecZ* z) const override;                        // z ← Π_C(z)

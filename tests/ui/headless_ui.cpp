@@ -1519,6 +1519,10 @@ TEST_CASE("optim.halpern on Wasserstein DRO logistic regression: the classifier'
   };
   CHECK(shown("Drag the start β₀: the classifier's weights β of the iterates"));
   CHECK(shown("Operator residual against component-oracle calls"));
+  // oracle = sparse: the lazily held label flips are settled at every frame the view records.
+  REQUIRE(app.open_link("#optim.halpern?problem=wdro_logistic&components=32&methods=vr_halpern_inexact,vr_eg&oracle=sparse").ok());
+  for (int f = 0; f < 90; ++f) ui.frame(app);
+  check_plots(recorded_frame(ui, app), "WDRO live view, sparse oracle");
   // halpern and vr_halpern need a cocoercive F: the link is refused with the field named.
   const klab::Status refused = app.open_link("#optim.halpern?problem=wdro_logistic&methods=halpern,eg");
   CHECK(!refused.ok());

@@ -57,6 +57,11 @@ TEST_CASE("optim.halpern steps=script, matrix_game: every constant from ‖A‖�
   CHECK(l.vr_eg == 0.99 * std::sqrt(2.0 / 9.0) / lab.average_lipschitz());
   CHECK(l.resolvent == 3.0 / lab.average_lipschitz());
   CHECK(inexact_inner_iterations(lab, 0) == static_cast<long long>(std::ceil(18.0 * std::log(2.0))));
+  // steps = script on a problem no script covers (refused by the table): this lab's rules, not the QP script's numbers.
+  const FiniteSumGame dro = scripted(HalpernProblem::DroLeastSquares, n), dro_lab = scripted(HalpernProblem::DroLeastSquares, n, HalpernSteps::Lab);
+  CHECK(step_rules(dro).eg == step_rules(dro_lab).eg);
+  CHECK(step_rules(dro).vr_eg == step_rules(dro_lab).vr_eg);
+  CHECK(step_rules(dro).resolvent == step_rules(dro_lab).resolvent);
 }
 
 TEST_CASE("optim.halpern steps=script, quadratic_program: quadratic_programming.py's numbers; M_k = ⌊0.05 n ln(k + 2)⌋") {
