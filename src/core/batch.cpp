@@ -181,8 +181,7 @@ double BatchJob::fraction() const {
 
 void BatchJob::advance(double budget_seconds) {
   const auto t0 = Clock::now();
-  // Resumable runs step by slice_ units (about a millisecond), re-estimated at each step and kept
-  // from frame to frame: a fixed first guess in every frame could overrun the frame's budget.
+  double slice = 1e4;  // resumable runs: about a millisecond of work, re-estimated at each step
   while (!done()) {
     if (!cursor_) {
       record_.clear();
@@ -192,9 +191,9 @@ void BatchJob::advance(double budget_seconds) {
     }
     if (cursor_) {
       const auto s0 = Clock::now();
-      const bool finished = cursor_->step(slice_);
-      cursor_work_ += slice_;
-      slice_ = next_slice(slice_, seconds_since(s0), 1e-3);
+      const bool finished = cursor_->step(slice);
+      cursor_work_ += slice;
+      slice = next_slice(slice, seconds_since(s0), 1e-3);
       if (!finished) {
         if (seconds_since(t0) >= budget_seconds) break;
         continue;

@@ -113,7 +113,6 @@ class BatchJob {
   RunRecord record_;                   // the run in progress (advance() may pause inside a run)
   std::unique_ptr<RunCursor> cursor_;  // non-null while a resumable run is paused
   double cursor_work_ = 0.0;           // work done so far in that run
-  double slice_ = 1e4;                 // work units per cursor step (about a millisecond), kept between frames
 };
 
 // Threads a job uses when it is not told (BatchJob with threads <= 0, and the host side of the CUDA
