@@ -162,7 +162,7 @@ void App::set_cluster_tasks(int tasks) { cluster_tasks_ = std::max(1, std::min(t
 void App::start_runs() {
   Slot& s = current();
   s.job = std::make_unique<BatchJob>(s.experiment->clone(), s.settings.seed, s.settings.runs);
-  s.runs_figure.reset();
+  s.runs_figure.reset();  // another configuration: the old figure must not be shown (advance_work compares runs_done only)
   s.runs_version = s.experiment->params().version();
   s.runs_seed = s.settings.seed;
   s.runs_count = s.settings.runs;
@@ -264,13 +264,21 @@ void App::advance_work() {
     const BatchResult after = s.job->result();
     const double work = (after.runs_done - before.runs_done) * after.layout.work_per_run;
     if (dt > 0) runs_rate_ = runs_rate_ == 0.0 ? work / dt : 0.8 * runs_rate_ + 0.2 * work / dt;
-    if (!s.result || s.result->runs_done != after.runs_done) s.runs_figure.reset();  // statistics change with whole runs only
+    if (s.result && s.result->runs_done != after.runs_done) s.runs_figure_behind = true;  // statistics change with whole runs only
     s.result = std::make_unique<BatchResult>(after);
   }
 }
 
 const plot::Figure& App::runs_figure(Slot& s) {
-  if (!s.runs_figure) s.runs_figure = std::make_unique<plot::Figure>(s.experiment->figure(*s.result));
+  const double now = now_seconds();
+  const bool due = !runs_busy() || now - s.runs_figure_made >= std::max(0.5, 10.0 * s.runs_figure_cost);
+  if (!s.runs_figure || (s.runs_figure_behind && due)) {
+    const auto t0 = Clock::now();
+    s.runs_figure = std::make_unique<plot::Figure>(s.experiment->figure(*s.result));
+    s.runs_figure_behind = false;
+    s.runs_figure_made = now;
+    s.runs_figure_cost = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
   return *s.runs_figure;
 }
 

@@ -102,6 +102,8 @@ class App {
     std::unique_ptr<BatchJob> job;
     std::unique_ptr<BatchResult> result;
     std::unique_ptr<plot::Figure> runs_figure;  // experiment->figure(*result), made when first asked for
+    bool runs_figure_behind = false;            // runs finished since it was made
+    double runs_figure_made = 0.0, runs_figure_cost = 0.0;  // when (the UI's clock), and its cost in seconds
     ParamPanel panel;
     PlotContext plots;   // focus set, zoom and pinned ghosts of this demo's plots
     std::string callout; // the About text's first "what to look for" sentence
@@ -120,8 +122,9 @@ class App {
   Slot& slot_for(size_t demo_index);
   // Replaces the slot's experiment and settings (from a link, or its defaults); stops its runs.
   void adopt(Slot& s, std::unique_ptr<Experiment> experiment, const RunSettings& settings);
-  // The Runs tab's figure of s.result, computed once per change of the result (a demo's figure() may
-  // be costly: optim.halpern's replays run 1 to draw its iterates).
+  // The Runs tab's figure of s.result. A demo's figure() may be costly (optim.halpern's replays run 1
+  // to draw its iterates), so it is made once per result: while runs are still finishing, again at
+  // most every max(0.5 s, 10 × its cost) (at most a tenth of the frames' time), and once they are done.
   const plot::Figure& runs_figure(Slot& s);
   void sync_view();
   void advance_work();
