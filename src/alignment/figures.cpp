@@ -101,12 +101,11 @@ void add_optimum_star(plot::Plot& plot, const std::string& name, double x, doubl
     casing.y.push_back(y + r * std::sin(a));
   }
   plot::Line star = casing;
-  star.name = name;
-  star.group.clear();
   star.color = kOptimumColor;
   star.width = 2.5f;
   plot.lines.push_back(std::move(casing));
   plot.lines.push_back(std::move(star));
+  plot.points.push_back({name, {x}, {y}, kOptimumColor, 3.0f});  // the optimum itself: its legend entry and hover value
 }
 
 plot::Line simplex_field(const std::function<Eigen::Vector3d(const Eigen::Vector3d&)>& field, int resolution, Rgba color) {
