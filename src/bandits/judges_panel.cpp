@@ -135,7 +135,7 @@ class JudgesView final : public ui::DemoView {
     if (warmup < budget_) err.guides.push_back({true, warmup, "warm-up ends", plot::kReferenceGrey, true});
     // The note only once it is true: EST-IVWE below uniform.
     if (!history_b_.empty() && history_[2].back() < history_[0].back())
-      err.annotations.push_back({history_b_.back(), history_[2].back(), "after its warm-up EST-IVWE leaves uniform and follows the oracle's rate"});
+      err.annotations.push_back({history_b_.back(), history_[2].back(), "after its warm-up EST-IVWE drops below uniform, towards the oracle"});
     figure_.title = "bandits.judges — one run";
     figure_.plots = {allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
                      allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),
