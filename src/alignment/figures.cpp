@@ -91,6 +91,23 @@ void add_optimum_marker(plot::Plot& plot, const std::string& name, double x, dou
   plot.points.push_back({name, {x}, {y}, kOptimumColor, 6.5f});
 }
 
+void add_optimum_star(plot::Plot& plot, const std::string& name, double x, double y) {
+  constexpr double kOuter = 0.05, kInner = 0.4 * kOuter, kPi = 3.14159265358979323846;
+  plot::Line casing{"", {}, {}, {}, {}, {1.0f, 1.0f, 1.0f, 1.0f}, 5.0f};
+  casing.group = name;  // highlighted and hidden with the star
+  for (int k = 0; k <= 10; ++k) {  // the 5 tips and the 5 inner corners, the first tip straight up, closed
+    const double r = k % 2 ? kInner : kOuter, a = kPi / 2 + k * kPi / 5;
+    casing.x.push_back(x + r * std::cos(a));
+    casing.y.push_back(y + r * std::sin(a));
+  }
+  plot::Line star = casing;
+  star.color = kOptimumColor;
+  star.width = 2.5f;
+  plot.lines.push_back(std::move(casing));
+  plot.lines.push_back(std::move(star));
+  plot.points.push_back({name, {x}, {y}, kOptimumColor, 3.0f});  // the optimum itself: its legend entry and hover value
+}
+
 plot::Line simplex_field(const std::function<Eigen::Vector3d(const Eigen::Vector3d&)>& field, int resolution, Rgba color) {
   struct Arrow {
     double x, y, vx, vy, norm;

@@ -38,6 +38,11 @@ plot::Line simplex_path(const std::string& name, const std::vector<Eigen::Vector
 plot::Points simplex_point(const std::string& name, const Eigen::Vector3d& p, Rgba color, float radius);
 // An optimum (π*, π_N, the constrained optimum): a gold point in a dark ring.
 void add_optimum_marker(plot::Plot& plot, const std::string& name, double x, double y);
+// An optimum on the simplex (plane coordinates): a small gold point named `name` inside a large gold
+// ★ outline cased in white, a tenth of the triangle's side across (the figure model's points are
+// discs, so the star is two closed lines of the point's group; the methods' end dots that reach the
+// optimum sit inside it).
+void add_optimum_star(plot::Plot& plot, const std::string& name, double x, double y);
 
 // Arrows of a vector field v(π) on the simplex (one NaN-separated line; lengths ∝ √(|v|/max|v|)).
 plot::Line simplex_field(const std::function<Eigen::Vector3d(const Eigen::Vector3d&)>& field, int resolution,

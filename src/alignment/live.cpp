@@ -100,7 +100,7 @@ plot::Plot offline_simplex(const OfflineTrainer& t, const History& h, int x, con
   }
   const Eigen::Vector3d opt = row3(t.optimum(), x);
   const auto xy = plot::simplex_xy(opt[0], opt[1], opt[2]);
-  add_optimum_marker(s, "π*_β", xy[0], xy[1]);
+  add_optimum_star(s, "π*_β", xy[0], xy[1]);
   s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }
@@ -145,7 +145,7 @@ plot::Plot nash_simplex(const NashTrainer& t, const History& h, int x, const std
   }
   const VectorXd& n = t.nash(x);
   const auto xy = plot::simplex_xy(n[0], n[1], n[2]);
-  add_optimum_marker(s, "π_N", xy[0], xy[1]);
+  add_optimum_star(s, "π_N", xy[0], xy[1]);
   s.points.push_back(simplex_point("π_ref", row3(t.world().ref_logp, x), kReferenceColor, 5.0f));
   return s;
 }

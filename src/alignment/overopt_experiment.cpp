@@ -309,7 +309,7 @@ DemoInfo overoptimization_demo() {
       "and then falls; the ensemble objectives climb higher and level off. Best-of-n's gold reward peaks and falls as\n"
       "n grows; WCO and UWO end higher than the single model and fall less. With the true angle (large for these\n"
       "poor proxies) the early-stopping rule stops at the first step: safe, but conservative; a smaller assumed\n"
-      "`theta_deg` stops later.\n"
+      "`theta_deg` stops later. The live view draws each ascent to its end; the dot marks where the rule halts it.\n"
       "(Tests: claims 6 and 10.)";
   d.papers = {"T. Coste, U. Anwar, R. Kirk, D. Krueger. Reward Model Ensembles Help Mitigate Overoptimization. ICLR 2024.",
               "A. Beirami et al. Theoretical Guarantees on the Best-of-n Alignment Policy. arXiv:2401.01879.",

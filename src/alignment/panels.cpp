@@ -405,7 +405,7 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     proxy.x = {"KL(BoN_n‖π_ref), exact"};
     path.title = "π_β ∝ π_ref e^{R/β}: gold reward vs KL";
     path.x = {"KL(π_β‖π_ref)"};
-    pg.title = "Goodhart: gold (solid) and proxy (dashed) along the ascent; ● early stop";
+    pg.title = "Goodhart along the ascent: gold (solid), proxy (dashed); ● early stop";
     pg.x = {"step"};
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto& c = trainer_->curves(i);
@@ -419,11 +419,6 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
       if (c.stop_step >= 0)
         pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, series_color(i), 6.0f, names_[i]});
     }
-    const auto& first = trainer_->curves(0);
-    if (first.stop_step >= 0)
-      pg.annotations.push_back({static_cast<double>(first.stop_step), first.stop_gold,
-                                names_[0] + " stops at step " + std::to_string(first.stop_step) + " (θ = " +
-                                    num(first.theta * 180.0 / kPi) + "°): safe, and conservative"});
     pg.x.cover_lo = 0, pg.x.cover_hi = static_cast<double>(total_ - members_ - 1);
     figure_.plots = {gold, proxy, path, pg, kl};
     figure_.columns = 2;

@@ -171,8 +171,9 @@ DemoInfo bai_demo() {
       "Error probabilities decay exponentially in T, exp(-T/H) with H the sum of a non-private complexity\n"
       "(~Σ 1/Δ²) and a privacy term (~Σ 1/(εΔ)), so on the log scale the curves are straight lines; as ε\n"
       "shrinks the privacy term dominates and the private curves rise (right plot).\n"
-      "What to look for: SH beats uniform; DP-BAI pays less for privacy than noisy SH because its noise enters\n"
-      "through d = 2 basis means pulled T/(2 log₂K) times each. Drag the arms (or θ) in the live view.";
+      "What to look for: in the error rates over the runs (Runs tab) SH beats uniform; DP-BAI pays less for privacy\n"
+      "than noisy SH because its noise enters through d = 2 basis means pulled T/(2 log₂K) times each. The live view\n"
+      "replays run 0 of DP-BAI phase by phase (one run shows no error rate); drag the arms (or θ) there.";
   d.papers = {"Z. Chen, P. N. Karthik, Y. M. Chee, V. Y. F. Tan. Fixed-Budget Differentially Private Best Arm Identification. ICLR 2024.",
               "J.-Y. Audibert, S. Bubeck. Best Arm Identification in Multi-Armed Bandits (Successive Rejects). COLT 2010.",
               "Z. Karnin, T. Koren, O. Somekh. Almost Optimal Exploration in Multi-Armed Bandits (Sequential Halving). ICML 2013."};

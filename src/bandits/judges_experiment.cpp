@@ -146,9 +146,11 @@ DemoInfo judges_demo() {
       "EST-IVWE = two warm-up answers per pair, then the oracle rule with optimistic variances\n"
       "    σ̃² = σ̂² / (1 + 2√(ln B_spent / (n - 1)))     (reading of the abstract: see the README),\n"
       "and IVWE with the sample variances.\n"
-      "What to look for: EST-IVWE's error approaches the oracle's as the budget grows (right plot → 1) and\n"
-      "beats uniform allocation, which wastes queries on noisy judges; the live view shows the allocation n_kj\n"
-      "as a heatmap next to the oracle's shares.";
+      "What to look for: EST-IVWE's error approaches the oracle's as the budget grows and beats uniform\n"
+      "allocation, which wastes queries on noisy judges (Runs tab: the right plot's EST-IVWE ratio → 1). Live, one\n"
+      "run: until its warm-up ends (grey guide, B = 2·K·Σ_j c_j) EST-IVWE asks what uniform asks (uniform's dashed\n"
+      "curve lies on its green one); after it the green curve leaves uniform's and ends near the oracle\n"
+      "allocation's (orange). The heatmaps show the allocation n_kj next to the oracle's shares.";
   d.papers = {"J. Lee, S. Kim, Y. Jedra, A. Proutière, S.-Y. Yun. Instance-Optimal Estimation with Multiple LLM Judges on a Budget. arXiv:2605.23362, 2026."};
   d.default_runs = 100;
   d.make = [] { return std::make_unique<JudgesExperiment>(); };

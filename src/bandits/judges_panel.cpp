@@ -119,13 +119,23 @@ class JudgesView final : public ui::DemoView {
     err.title = "One run: ℓ_" + format_real(e.p().p) + " error vs budget spent";
     err.x = {"budget spent", plot::Scale::Log};
     err.y = {"‖ŝ - s‖_p", plot::Scale::Log};
+    // Uniform dashed and drawn last: during the warm-up EST-IVWE's answers are uniform's (both round
+    // robin), and its curve would hide uniform's.
     static const char* kNames[3] = {"uniform", "oracle", "est_ivwe"};
-    for (size_t s = 0; s < 3; ++s) err.lines.push_back({kNames[s], history_b_, history_[s], {}, {}, palette(s), 2.0f});
+    for (size_t s : {size_t{1}, size_t{2}, size_t{0}}) {
+      err.lines.push_back({kNames[s], history_b_, history_[s], {}, {}, palette(s), 2.0f});
+      if (s == 0) err.lines.back().dash = plot::Dash::Dashed;
+    }
     plot::Line rate = plot::reference_line("oracle rate");
     for (double b : history_b_) rate.x.push_back(b), rate.y.push_back(oracle_rate(*inst_, e.p().p, b));
     err.lines.push_back(rate);
-    if (!history_b_.empty())
-      err.annotations.push_back({history_b_.back(), history_[2].back(), "EST-IVWE follows the oracle's rate, below uniform"});
+    // EST-IVWE's warm-up (two answers per pair, round robin) costs 2·K·Σ_j c_j: its end as a guide.
+    double warmup = 0.0;
+    for (double c : inst_->cost) warmup += 2.0 * inst_->items * c;
+    if (warmup < budget_) err.guides.push_back({true, warmup, "warm-up ends", plot::kReferenceGrey, true});
+    // The note only once it is true: EST-IVWE below uniform.
+    if (!history_b_.empty() && history_[2].back() < history_[0].back())
+      err.annotations.push_back({history_b_.back(), history_[2].back(), "after its warm-up EST-IVWE drops below uniform, towards the oracle"});
     figure_.title = "bandits.judges — one run";
     figure_.plots = {allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
                      allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),

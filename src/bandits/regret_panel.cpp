@@ -103,6 +103,20 @@ class RegretView final : public ui::DemoView {
  private:
   uint64_t next_t(uint64_t t) const { return std::min<uint64_t>(cfg_.policy.horizon, std::max<uint64_t>(t + 1, t + t / 100)); }
 
+  // The policies in the order the regret plots list them (colours stay by position in `policies`):
+  // the About's story first (uniform, UCB1, MOSS, KL-UCB, Thompson, KL-UCB+), so that the six series
+  // a plot shows at first (ui::kMaxDefaultSeries) include Thompson; ε-greedy and ETC last.
+  std::vector<size_t> plot_order() const {
+    static const char* kFirst[] = {"uniform", "ucb1", "moss", "klucb", "thompson", "klucb_plus"};
+    std::vector<size_t> order;
+    for (const char* id : kFirst)
+      for (size_t i = 0; i < names_.size(); ++i)
+        if (names_[i] == id) order.push_back(i);
+    for (size_t i = 0; i < names_.size(); ++i)
+      if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
+    return order;
+  }
+
   void record() {
     const uint64_t t = runs_[0].t;
     if (t < next_record_ && t < cfg_.policy.horizon) return;
@@ -152,7 +166,7 @@ class RegretView final : public ui::DemoView {
     ratio.title = "R_t / ln t  (dashed: Lai–Robbins C)";
     ratio.x = {"t", plot::Scale::Log, 1.0, horizon};
     ratio.y = {"R_t / ln t", plot::Scale::Log};
-    for (size_t i = 0; i < names_.size(); ++i) {
+    for (size_t i : plot_order()) {
       plot::Line l{names_[i], history_t_, history_[i], {}, {}, palette(i), 2.0f};
       regret.lines.push_back(l);
       for (size_t j = 0; j < l.x.size(); ++j) l.y[j] = l.x[j] > 1.0 ? l.y[j] / std::log(l.x[j]) : NAN;

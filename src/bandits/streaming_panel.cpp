@@ -64,10 +64,10 @@ class StreamingView final : public ui::DemoView {
     ImGui::SameLine();
     ImGui::TextDisabled(traced_ ? "replaying run 0 at T = %s" : "K > 5000: final results only (T = %s)", num(static_cast<double>(horizon_)).c_str());
     ui::readout_table("##stream",
-                    {{"regret uniform", num(results_[0].regret)},
+                    {{"tower's regret below uniform's", num(100.0 * (1.0 - results_[2].regret / results_[0].regret)) + "%"},
+                     {"regret uniform", num(results_[0].regret)},
                      {"regret single", num(results_[1].regret)},
                      {"regret tower", num(results_[2].regret)},
-                     {"tower vs uniform", num(100.0 * (1.0 - results_[2].regret / results_[0].regret)) + "%"},
                      {"memory (arms)", std::to_string(results_[algo_].memory)},
                      {"exploration pulls", num(static_cast<double>(results_[algo_].exploration))}},
                     3);

@@ -82,8 +82,18 @@ class EsView final : public ui::DemoView {
   void draw(ui::ViewContext&) override {
     const EsRun& first = runs_.front();
     std::vector<std::pair<std::string, std::string>> rows{{"n", std::to_string(first.n())}, {"λ", std::to_string(first.lambda())}};
-    for (size_t s = 0; s < series_.size(); ++s)
-      rows.push_back({series_[s] + " at the optimum", std::to_string(static_cast<int>(reached_[s].back())) + " / " + std::to_string(kLiveRuns)});
+    // Each strategy's runs: where their OneMax values are now (moving from the first frame), and how
+    // many have reached the target.
+    for (size_t s = 0; s < series_.size(); ++s) {
+      long long lo = first.n(), hi = 0;
+      for (uint32_t r = 0; r < kLiveRuns; ++r) {
+        const long long ones = runs_[s * kLiveRuns + r].state().ones;
+        lo = std::min(lo, ones), hi = std::max(hi, ones);
+      }
+      rows.push_back({series_[s] + ": OM(x) of its runs; at the target",
+                      std::to_string(lo) + "–" + std::to_string(hi) + "; " + std::to_string(static_cast<int>(reached_[s].back())) + " / " +
+                          std::to_string(kLiveRuns)});
+    }
     ui::readout_table("##es", rows, 3);
     build_figure();
     ui::PlotGrid grid(2, 0);
@@ -542,7 +552,7 @@ class Nsga2View final : public ui::DemoView {
         for (const Individual& ind : runs_[s].shown().population) p.x.push_back(shown(ind.f1)), p.y.push_back(shown(ind.f2));
       plane.points.push_back(p);
     }
-    cov.title = "Front coverage (solid, dots) and hypervolume ratio (dashed)";
+    cov.title = "Front coverage and hypervolume ratio";
     cov.x = {"evaluations", plot::Scale::Log};
     cov.y = {"fraction", plot::Scale::Linear, 0.0, 1.0};
     cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
@@ -567,6 +577,10 @@ class Nsga2View final : public ui::DemoView {
       cov.lines.push_back(hv);
       cov.points.push_back(dots);
     }
+    // A key to the two strokes, in grey (no data: legend entries only).
+    cov.lines.push_back(plot::reference_line("coverage"));
+    cov.lines.back().dash = plot::Dash::Solid;
+    cov.lines.push_back(plot::reference_line("HV ratio"));
     figure_.title = "blackbox.nsga2, run 1";
     figure_.plots = {plane, cov};
   }

@@ -1,10 +1,11 @@
-// diffusion.constrained's live view: one primal-dual iteration per play step. The headline is a film
-// of the current iterate's model p_θ: its samples' DPM-Solver++ 2M paths (the same draw the iteration
-// trains on), at the sampler step the slider picks, over the exact constrained optimum p* noised to
-// that step's t, with their trajectories and p*_t's score field on request; at the last step (the
-// default) the samples beside the equal-weight model's, over p* (alignment) or the experts
-// (composition). Then the multipliers against λ*, the largest violation and the objective against
-// the optimum.
+// diffusion.constrained's live view: one primal-dual iteration per play step. The headline is the
+// claim's plot: the largest violation of the trained model against the iterations, equal weights'
+// as a guide. Then a film of the current iterate's model p_θ: its samples' DPM-Solver++ 2M paths (the
+// same draw the iteration trains on), at the sampler step the slider picks, over the exact
+// constrained optimum p* noised to that step's t, with their trajectories and p*_t's score field on
+// request; at the last step (the default) the samples beside the equal-weight model's, over p*
+// (alignment) or the experts (composition). Then the multipliers against λ* and the objective
+// against the optimum.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -79,15 +80,16 @@ class ConstrainedView final : public ui::DemoView {
     ui::readout_table("##constrained", rows, 3);
     figure_.title = "diffusion.constrained, run 1";
     const std::string when = run_->done() ? "averaged iterate" : "iteration " + std::to_string(run_->iteration());
-    figure_.plots = {clouds(when), duals(),
-                     trace(run_->violation_trace(), ConstrainedSeries::EqualWeights, run_->violation(ConstrainedSeries::EqualWeights), 0.0,
+    // The headline first: the violation, the claim's plot (trained model against equal weights).
+    figure_.plots = {trace(run_->violation_trace(), ConstrainedSeries::EqualWeights, run_->violation(ConstrainedSeries::EqualWeights), 0.0,
                            align_ ? "Largest violation max_i (b_i − E r_i)" : "Largest KL above u*: max_i KL(p‖q_i) − u*", "violation"),
+                     clouds(when), duals(),
                      trace(run_->objective_trace(), ConstrainedSeries::EqualWeights, run_->values(ConstrainedSeries::EqualWeights).objective,
                            run_->optimum(), align_ ? "Objective KL(p‖q) vs the exact optimum" : "Objective max_i KL(p‖q_i) vs u*", "objective")};
     ui::PlotGrid grid(4, 0);
-    ui::draw_plot("clouds", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("duals", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("violation", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("violation", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("clouds", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("duals", figure_.plots[2], grid.cell(2));
     ui::draw_plot("objective", figure_.plots[3], grid.cell(3));
     grid.end();
   }
@@ -125,7 +127,10 @@ class ConstrainedView final : public ui::DemoView {
     const bool end = state_ >= params_.nfe;
     char at[96];
     std::snprintf(at, sizeof at, ", step %zu / %d, t = %.3g", k, params_.nfe, paths_.times[k]);
-    const std::string title = end ? "Samples: trained model (" + when + ") and equal weights" : "Trained model (" + when + at + ") over p*_t";
+    // No legend (a beside-the-headline cell: a legend row would squeeze the equal-aspect cloud below a
+    // usable size on phones); the title names the colours.
+    const std::string marks = std::string(", grey: ") + (align_ ? "reward centres" : "expert means");
+    const std::string title = end ? "Trained (" + when + ", blue) vs equal weights (orange)" + marks : "Trained model (" + when + at + ") over p*_t" + marks;
     FilmLayers layers;
     layers.paths = toggles_.paths ? &paths_ : nullptr;
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;
@@ -146,7 +151,7 @@ class ConstrainedView final : public ui::DemoView {
       m.y.push_back(c[1]);
     }
     p.points.push_back(m);
-    p.legend = true;
+    p.legend = false;
     return p;
   }
 

@@ -1,8 +1,9 @@
 // diffusion.federated's live view: the no-DP federated set and the centralised one are made at
 // reset; then the privacy budgets ε in the grid's order, one noise level of the server's annealed ULA
-// per play step. The headline is the federated set over the pooled density; beside it the film of
-// the pass in progress (its levels as the film's time: the set over the pooled marginal at the
-// level's t, the composed score field, the clients' components, the trajectories), then MMD against ε.
+// per play step. The headline is MMD against ε (the claim's plot); beside it the federated set over
+// the pooled density, then the film of the pass in progress (its levels as the film's time: the set
+// over the pooled marginal at the level's t, the composed score field, the clients' components, the
+// trajectories).
 #include <algorithm>
 #include <cstdio>
 
@@ -82,7 +83,7 @@ class FederatedView final : public ui::DemoView {
     std::vector<std::pair<std::string, std::string>> rows;
     rows.push_back({"MMD federated, no DP", num(run_->value(FederatedSeries::Federated, kFedMmd))});
     rows.push_back({"MMD centralised (pooled model)", num(run_->value(FederatedSeries::Centralised, kFedMmd))});
-    rows.push_back({"MMD noise floor (exact draws)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
+    rows.push_back({"MMD of fresh exact draws (below it: indistinguishable)", num(run_->value(FederatedSeries::Exact, kFedMmd))});
     if (run_->next() > 0) {
       const double e = params_.epsilons[run_->next() - 1];
       rows.push_back({"MMD federated at ε = " + num(e), num(run_->dp_value(run_->next() - 1, kFedMmd))});
@@ -100,7 +101,7 @@ class FederatedView final : public ui::DemoView {
                       std::to_string(live_particles_)});
     ui::readout_table("##federated", rows, 3);
     figure_.title = "diffusion.federated, run 1";
-    plot::Plot headline = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
+    plot::Plot cloud = cloud_plot(density_, box_, run_->samples(FederatedSeries::Federated), kMaxCloudPoints,
                                      std::to_string(params_.clients) + " clients, no model shared: the federated synthetic set (no DP)", "federated", 0);
     plot::Plot dp;
     if (const Particles* annealing = run_->in_progress())
@@ -111,11 +112,11 @@ class FederatedView final : public ui::DemoView {
     else
       dp = cloud_plot(density_, box_, run_->samples(FederatedSeries::Centralised), kMaxCloudPoints,
                       "Centralised sampling of the pooled model (no ε run yet)", "centralised", 1);
-    figure_.plots = {headline, dp, mmd_plot()};
+    figure_.plots = {mmd_plot(), cloud, dp};  // the headline first: the claim's plot
     ui::PlotGrid grid(3, 0);
-    ui::draw_plot("fed", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("dp", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("mmd", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("mmd", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("fed", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("dp", figure_.plots[2], grid.cell(2));
     grid.end();
   }
 

@@ -77,6 +77,10 @@ class SamplersView final : public ui::DemoView {
     nfe_ = 0;
     for (size_t k = 0; k < budgets_.size(); ++k)
       if (std::fabs(budgets_[k] - kClaimNfe) < std::fabs(budgets_[nfe_] - kClaimNfe)) nfe_ = k;
+    // The film's pair and the claim's pair first: their read-outs and curves fill in first.
+    std::vector<size_t> first{left_, right_};
+    if (const auto pair = claim_pair()) first.push_back(pair->first), first.push_back(pair->second);
+    run_->prioritise(first);
     films_for_ = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     heat_frame_ = -1;
   }
@@ -84,7 +88,7 @@ class SamplersView final : public ui::DemoView {
   bool finished() const override { return frame_ >= kFilmFrames && run_->done(); }
   std::string status() const override {
     char s[96];
-    std::snprintf(s, sizeof s, "t = %.3g, cells %zu / %zu", run_ ? film_t() : 1.0, run_ ? run_->next_cell() : 0, run_ ? run_->cells() : 0);
+    std::snprintf(s, sizeof s, "t = %.3g, cells %zu / %zu", run_ ? film_t() : 1.0, run_ ? run_->cells_done() : 0, run_ ? run_->cells() : 0);
     return s;
   }
   double steps_done() const override { return static_cast<double>(frame_); }
@@ -94,8 +98,8 @@ class SamplersView final : public ui::DemoView {
       if (frame_ < kFilmFrames) ++frame_;
       // The cells keep pace with the film (all done by its end); past its end, one cell a step.
       const size_t cells = run_->cells(), frames = kFilmFrames;
-      const size_t due = frame_ < kFilmFrames ? (cells * static_cast<size_t>(frame_) + frames - 1) / frames : run_->next_cell() + 1;
-      while (!run_->done() && run_->next_cell() < due) run_->step();
+      const size_t due = frame_ < kFilmFrames ? (cells * static_cast<size_t>(frame_) + frames - 1) / frames : run_->cells_done() + 1;
+      while (!run_->done() && run_->cells_done() < due) run_->step();
     }
   }
 

@@ -237,6 +237,18 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
   exact_ = exact_samples(mixture_, n, seed, run, kExactStream);
   values_.assign(cells() * kMetricCount, kNan);
   floor_ = measure(exact_, nullptr);
+  for (size_t c = 0; c < cells(); ++c) order_.push_back(c);
+}
+
+void SamplersRun::prioritise(const std::vector<size_t>& solvers) {
+  if (next_ > 0) return;
+  std::vector<bool> first(solvers_.size(), false);
+  for (size_t s : solvers)
+    if (s < first.size()) first[s] = true;
+  order_.clear();
+  for (bool pass : {true, false})
+    for (size_t c = 0; c < cells(); ++c)
+      if (first[c / nfe_.size()] == pass) order_.push_back(c);
 }
 
 std::vector<double> SamplersRun::measure(const Particles& a, const Particles* reference) const {
@@ -295,7 +307,7 @@ double SamplersRun::cell_work(size_t cell) const {
 }
 
 void SamplersRun::step() {
-  const size_t s = next_ / nfe_.size(), k = next_ % nfe_.size();
+  const size_t cell = order_[next_], s = cell / nfe_.size(), k = cell % nfe_.size();
   Particles x;
   x.x.resize(static_cast<size_t>(p_.particles));
   x.y.resize(static_cast<size_t>(p_.particles));
@@ -303,7 +315,7 @@ void SamplersRun::step() {
                     kDdpmStream + static_cast<uint32_t>(k), &x);
   if (!status_.ok()) return;
   const std::vector<double> v = measure(x, solver_is_ode(solvers_[s]) ? &reference_ : nullptr);
-  std::copy(v.begin(), v.end(), values_.begin() + static_cast<long>(next_ * kMetricCount));
+  std::copy(v.begin(), v.end(), values_.begin() + static_cast<long>(cell * kMetricCount));
   ++next_;
 }
 

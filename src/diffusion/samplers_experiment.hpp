@@ -69,9 +69,15 @@ class SamplersRun {
   // An engine's error ends the run (done() then holds); the CPU engine never fails.
   const Status& status() const { return status_; }
   bool done() const { return next_ >= cells() || !status_.ok(); }
-  size_t cells() const { return solvers_.size() * nfe_.size(); }
-  size_t next_cell() const { return next_; }
+  size_t cells() const { return solvers_.size() * nfe_.size(); }  // cell s·(NFE budgets) + k: solver s at NFE index k
+  size_t cells_done() const { return next_; }
+  size_t next_cell() const { return order_[next_]; }  // the cell step() computes next (not done())
   void step();  // computes the next cell
+  // Computes the cells of these solvers (indices into `solvers`) first, then the rest, each solver's
+  // in NFE order (before the first step; the default order is solver by solver, as `klab run` runs).
+  // The live view's story pair arrives first; every cell has its own noise, so its values do not
+  // depend on the order.
+  void prioritise(const std::vector<size_t>& solvers);
   // The USF search at NFE index k (usf_search.hpp) on this run's search batch (its own noise,
   // not the cells'): run on first use (by step() or paths()), then kept.
   const UsfSearch& usf(size_t k) const;
@@ -108,7 +114,8 @@ class SamplersRun {
   Status status_;
   std::vector<double> values_, floor_;
   std::shared_ptr<const GaussianPaths> paths_;
-  size_t next_ = 0;
+  std::vector<size_t> order_;  // (cells) the cells in the order step() computes them
+  size_t next_ = 0;            // cells computed
 
   mutable std::vector<UsfSearch> usf_;            // per NFE index; candidates == 0: not searched yet
   mutable Particles search_start_, search_reference_;  // the search batch and its converged solutions

@@ -16,6 +16,7 @@
 #include "ui/plot_grid.hpp"
 #include "ui/readouts.hpp"
 #include "ui/theme.hpp"
+#include "ui/typeset.hpp"
 
 namespace klab::kl {
 namespace {
@@ -114,16 +115,7 @@ class FitView final : public ui::DemoView {
       landscape_dir_ = shown_dir_;
       landscape_ready_ = true;
     }
-    const Gaussian& qf = fit_.forward;
-    const Gaussian& qr = fit_.reverse;
-    ui::readout_table("##fit",
-                  {{"forward  μ, σ", num(qf.mu) + ", " + num(std::exp(qf.log_sd))},
-                   {"KL(p‖q)", num(e.kl_forward(fit_, qf))},
-                   {"KL(q‖p)", num(e.kl_reverse(fit_, qf))},
-                   {"reverse  μ, σ", num(qr.mu) + ", " + num(std::exp(qr.log_sd))},
-                   {"KL(p‖q)", num(e.kl_forward(fit_, qr))},
-                   {"KL(q‖p)", num(e.kl_reverse(fit_, qr))}},
-                  3);
+    fits_table(e);
     build_figure(e);
     ui::PlotGrid grid(4, 0);
     draw_density(e, grid.cell(0));
@@ -134,6 +126,26 @@ class FitView final : public ui::DemoView {
   }
 
  private:
+  // One row per fit, one column per number: which fit each KL belongs to reads across.
+  void fits_table(const FitExperiment& e) const {
+    if (!ImGui::BeginTable("##fit", 5, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg)) return;
+    ImGui::TableNextRow();
+    for (const char* c : {"fit", "μ", "σ", "KL(p‖q)", "KL(q‖p)"}) {
+      ImGui::TableNextColumn();
+      ui::rich_text(c, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+    }
+    for (const Gaussian* q : {&fit_.forward, &fit_.reverse}) {
+      const std::string cells[] = {q == &fit_.forward ? "forward" : "reverse", num(q->mu), num(std::exp(q->log_sd)),
+                                   num(e.kl_forward(fit_, *q)), num(e.kl_reverse(fit_, *q))};
+      ImGui::TableNextRow();
+      for (const std::string& c : cells) {
+        ImGui::TableNextColumn();
+        ui::rich_text_fit(c);
+      }
+    }
+    ImGui::EndTable();
+  }
+
   struct History {
     std::vector<double> step, fwd_mu, fwd_sd, rev_mu, rev_sd, fwd_pq, fwd_qp, rev_pq, rev_qp;
   };
@@ -184,7 +196,8 @@ class FitView final : public ui::DemoView {
     }
     density.lines = {lp, lf, lr};
     const double reverse_peak = gauss_pdf(fit_.reverse, fit_.reverse.mu);
-    density.annotations.push_back({fit_.reverse.mu, reverse_peak, "reverse KL(q‖p) settles on one mode; forward KL(p‖q) spreads over all"});
+    density.annotations.push_back({fit_.reverse.mu, reverse_peak, "reverse fit: one mode"});
+    density.annotations.push_back({fit_.forward.mu, gauss_pdf(fit_.forward, fit_.forward.mu), "forward fit: covers all modes"});
 
     plot::Plot land;
     land.title = std::string("Landscape of ") + (shown_dir_ == Direction::Forward ? "KL(p‖q)" : "KL(q‖p)") + " and the paths";

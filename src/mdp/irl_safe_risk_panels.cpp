@@ -467,7 +467,7 @@ class SafeMetaView final : public ui::DemoView {
       plot::Plot reward;
       reward.title = "Meta-training: mean J_r after one safe step (training tasks)";
       reward.x = excess.x;
-      reward.y = {"mean J_r(safe step from π_φ)", plot::Scale::Linear};
+      reward.y = {"mean J_r", plot::Scale::Linear};
       reward.lines = {rew};
       figure_.plots.push_back(excess);
       figure_.plots.push_back(reward);
@@ -538,7 +538,6 @@ class RiskView final : public ui::DemoView {
     samples_.assign(ids_.size(), {});
     counts_.assign(ids_.size(), std::vector<double>(sol_ ? sol_->return_bins.size() : 0, 0.0));
     estimates_.assign(ids_.size(), {});
-    means_.assign(ids_.size(), NAN);
     episodes_x_.clear();
     episode_.clear();
     episodes_ = 0, steps_ = 0;
@@ -573,7 +572,6 @@ class RiskView final : public ui::DemoView {
         }
         const ReturnDistribution empirical = empirical_distribution(samples_[slot]);
         estimates_[slot].push_back(distribution_cvar(empirical, params_.alpha));
-        means_[slot] = distribution_mean(empirical);
       }
       episodes_ += n;
       episodes_x_.push_back(episodes_);
@@ -630,16 +628,9 @@ class RiskView final : public ui::DemoView {
       grid.end();
       return;
     }
-    std::vector<std::pair<std::string, std::string>> rows{{"episodes n", std::to_string(episodes_)}};
-    for (size_t slot = 0; slot < ids_.size(); ++slot) {
-      const ReturnDistribution& exact = sol_->returns[id_index(risk_method_ids(), ids_[slot])];
-      const bool any = !estimates_[slot].empty();
-      rows.push_back({ids_[slot] + " CVaR_α exact / MC", live_view_number(distribution_cvar(exact, params_.alpha)) + " / " + (any ? live_view_number(estimates_[slot].back()) : "–")});
-      rows.push_back({ids_[slot] + " mean exact / MC", live_view_number(distribution_mean(exact)) + " / " + (any ? live_view_number(means_[slot]) : "–")});
-    }
-    for (size_t k = 0; k < learners_.size(); ++k)
-      rows.push_back({params_.learners[k] + " max |Q̂ − Q*|", learners_[k].diverged() ? "diverged" : learner_errors_[k].empty() ? "–" : live_view_number(learner_errors_[k].back())});
-    ui::readout_table("##risk", rows, 3);
+    // One read-out: the exact CVaR_α and means are the histogram's dashed and solid lines, the MC
+    // estimates the estimates plot, a diverged learner is named in the learners plot's legend.
+    ui::readout_table("##risk", {{"episodes n", std::to_string(episodes_)}}, 3);
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 1);
     ui::draw_plot("map", figure_.plots[0], grid.cell(0));
     ui::draw_plot("histogram", figure_.plots[1], grid.cell(1));
@@ -713,6 +704,7 @@ class RiskView final : public ui::DemoView {
     for (size_t k = 0; k < learners_.size(); ++k) {
       plot::Line l;
       l.name = params_.learners[k] + (learners_[k].diverged() ? " (diverged)" : "");
+      l.group = params_.learners[k];  // one series whether or not it has diverged
       l.color = palette(ids_.size() + k);  // the Runs tab's colour: learners follow the policies
       l.x = sweeps_x_;
       l.y = learner_errors_[k];
@@ -743,7 +735,7 @@ class RiskView final : public ui::DemoView {
   int steps_ = 0;
   std::vector<Rng> rngs_;
   std::vector<std::vector<double>> samples_, counts_, estimates_;  // (policies) returns; per bin; CVaR_α estimate per step
-  std::vector<double> means_, episodes_x_;
+  std::vector<double> episodes_x_;
   std::vector<int> episode_;  // the chosen policy's latest episode (states)
   int episodes_ = 0;
   size_t choice_ = 0;

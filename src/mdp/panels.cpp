@@ -223,8 +223,10 @@ class RobustView final : public ui::DemoView {
                       {{"search i", std::to_string(iwocs_->iteration() - 1)},
                        {"models found", std::to_string(iwocs_->found().size())},
                        {"IWOCS worst case", num(iwocs_->worst_case())},
-                       {"nominal worst case", num(nominal_worst_)}},
-                      4);
+                       {"nominal worst case", num(nominal_worst_)},
+                       {"robust VI worst case", num(robust_vi_worst_)},
+                       {"domain randomisation worst case", num(average_worst_)}},
+                      3);
     build_figure();
     const size_t n = figure_.plots.size();
     ui::PlotGrid grid(static_cast<int>(n), 0);

@@ -383,7 +383,7 @@ plot::Figure SafeMetaExperiment::figure(const BatchResult& r) const {
   plot::Plot meta;
   meta.title = "Meta-training: J_r after one safe step (training tasks)";
   meta.x = {"meta-iteration t"};
-  meta.y = {"mean J_r(safe step from π_φ)"};
+  meta.y = {"mean J_r"};
   std::vector<plot::Line> meta_lines = reported_lines(r, "meta_reward");
   if (!meta_lines.empty()) {
     meta_lines.resize(1);  // every meta-policy series records the same training curve
@@ -429,8 +429,8 @@ DemoInfo safe_meta_demo() {
       "J_c(π) + E⟨π′, A_c⟩/(1 − γ) + λ_c KL ≤ b; that surrogate is not an upper bound on J_c(π′), so steps can go over budget.\n"
       "What to look for: the safe steps from the meta-policy never put an unseen task that starts within budget over it (hover a\n"
       "count: how many started feasible); uniform_safe's count is of\n"
-      "tasks whose uniform start is already over b (hover it: none started feasible). Over many runs the unconstrained step\n"
-      "ends over budget on about 15% of the tasks (README; none in run 1); the safe steps climb far above the uniform start,\n"
+      "tasks whose uniform start is already over b (hover it: none started feasible). Over many runs (Runs tab) the unconstrained\n"
+      "step ends over budget on about 15% of the tasks (README; none in the live view's run 1, where every method reads 0); the safe steps climb far above the uniform start,\n"
       "but the certified steps are small (the bound is loose: try certificate = exact). Test 'claim 5' in\n"
       "tests/unit/mdp_claims_test.cpp.\n"
       "\"Edit the world\" shows the task distribution as a grid: G where a task's goal may be, H where its k hazards may be. A painted\n"

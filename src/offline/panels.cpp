@@ -295,14 +295,17 @@ class WeightingView final : public ui::DemoView {
       }
     }
     plot::Plot ret;
-    ret.title = "Return of the learned policy against the expert share (run 1)";
+    ret.title = "Return vs expert share, run 1: at small shares weighted (solid) above uniform (dashed)";
     ret.x = {"expert share of the trajectories", plot::Scale::Log};
     ret.y = {"mean V^π(s) / mean V*(s)", plot::Scale::Linear, 0.0, plot::kAuto};
     ret.y.cover_hi = 1.0;
     for (size_t m = 0; m < run_->methods(); ++m) {
       plot::Line l;
       l.name = p_.methods[m];
-      l.color = palette(m);
+      // Colour by learner (behaviour cloning blue, CQL green), stroke by sampler: uniform and weighted pair up.
+      const Sampler sampler = weighting_method_sampler(l.name);
+      l.color = palette(weighting_method_trains(l.name) ? 2 : 0);
+      l.dash = sampler == Sampler::Uniform ? plot::Dash::Dashed : sampler == Sampler::ReturnWeighted ? plot::Dash::Solid : plot::Dash::Dotted;
       l.x = p_.shares;
       l.y = returns_[m];
       ret.lines.push_back(l);

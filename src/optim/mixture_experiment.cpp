@@ -495,8 +495,8 @@ DemoInfo mixture_demo() {
       "landscape of the simplex and the start w₀ is a handle; with 2-D bumps the target density and the current estimate p̂_n\n"
       "are heat maps side by side.\n"
       "What to look for: entropic SMD's KL falls like 1/n even with zero-probability categories, while Euclidean SMD stalls\n"
-      "on the floor its lower bound δ puts on the zeros (claim 1, tests/unit/optim_claims_test.cpp); frequency and EM have\n"
-      "KL = ∞ whenever a category goes unseen. On 2-D bumps (the ring) entropic SMD with t₀ = 0 does NOT keep the 1/n order\n"
+      "on the floor −ln(1 − Zδ) its lower bound δ puts on the Z zeros (the grey guide; claim 1, tests/unit/optim_claims_test.cpp);\n"
+      "frequency and EM have KL = ∞ whenever a category goes unseen. On 2-D bumps (the ring) entropic SMD with t₀ = 0 does NOT keep the 1/n order\n"
       "as n grows (n·KL rises while EM's stays flat) with any of c = 1, 2, 4, 8, 16: large early steps drive rarely hit\n"
       "weights towards 0. The lab's own rule (not the paper's, whose step rule is not known), c = 8 with a delay t₀ = 1600\n"
       "and the averaged iterate, keeps n·KL flat near 10 (EM: 7) up to n = 6.4·10⁵ (src/optim/README.md, \"2-D bumps\").";

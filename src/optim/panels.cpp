@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/divergences.hpp"
+#include "core/lab_math.hpp"
 #include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "imgui.h"
@@ -233,6 +234,14 @@ class MixtureView final : public ui::DemoView {
     }
     const plot::Line rate = mixture_kl_rate(m, plot::log_spaced_counts(e.p().samples, 20));
     if (!rate.x.empty()) kl.lines.push_back(rate);
+    // Euclidean SMD keeps every w_i ≥ δ = floor/M, so the Z zero categories hold at least Zδ and
+    // KL(p‖w) ≥ −ln(1 − Zδ) for every w it can reach (README, optim.mixture claim 1): its floor.
+    const long zeros = categorical ? std::count(m.target.begin(), m.target.end(), 0.0) : 0;
+    if (zeros > 0 && std::find(series_.begin(), series_.end(), "smd_euclidean") != series_.end()) {
+      const double bound = -math::log(1.0 - static_cast<double>(zeros) * e.p().floor / m.components);
+      plot::Guide g{false, bound, "Euclidean floor −ln(1 − Zδ) = " + num(bound), plot::kReferenceGrey, true};
+      kl.guides.push_back(g);
+    }
     if (!categorical && history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
       // Bumps: the paper's constant is not known here (README): a slope −1 guide (∝ 1/n) through the shown method's last KL.
       plot::Line guide = plot::reference_line("slope −1 guide (∝ 1/n)");

@@ -1326,7 +1326,7 @@ TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-
 
 // blackbox.es's and blackbox.nsga2's default live views (src/blackbox/panels.cpp): the plot that
 // moves from the first frames is the headline; sparse coverage records still draw as a line.
-TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's coverage is a step line, one legend entry per algorithm") {
+TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's coverage is a step line, one legend entry per algorithm and a key to the strokes") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   app.select("blackbox.es");
@@ -1348,7 +1348,7 @@ TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's co
   for (int f = 0; f < 30; ++f) ui.frame(app);
   plots = recorded_frame(ui, app);
   const klab::ui::PlotRecord coverage = plot_named("coverage");
-  CHECK(coverage.legend.size() == app.experiment().layout().series.size());
+  CHECK(coverage.legend.size() == app.experiment().layout().series.size() + 2);  // and the grey key: coverage, HV ratio
   CHECK_FALSE(coverage.segments.empty());
   check_plots(plots, "blackbox.nsga2, live");
 }
