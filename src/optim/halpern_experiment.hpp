@@ -56,7 +56,7 @@ class HalpernRun {
   size_t methods() const { return states_.size(); }
   const HalpernState& state(size_t s) const { return states_[s]; }
   bool done(size_t s) const { return states_[s].calls >= budget_; }
-  double residual(size_t s) const;  // ‖F(z_k)‖ at state(s).point, settled (constrained: the natural residual)
+  double residual(size_t s) const;  // ‖F(z_k)‖ at state(s).point, as last settled (constrained: the natural residual)
   const FiniteSumGame& game() const { return game_; }
   double budget() const { return budget_; }
 
