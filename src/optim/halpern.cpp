@@ -48,8 +48,7 @@ VecZ anchored(double lambda, const VecZ& z0, const VecZ& z) {  // λ z₀ + (1 �
   return r;
 }
 
-// G(v) = ηF(v) + v − u (u = z_k, the point whose resolvent is sought) and its component G_i.
-VecZ resolvent_operator(const FiniteSumGame& g, double eta, const VecZ& u, const VecZ& v) { return axpy(eta, g.full(v), difference(v, u)); }
+// G_i(v) = ηF_i(v) + v − u, the component of G = resolvent_operator (halpern.hpp).
 VecZ resolvent_component(const FiniteSumGame& g, long long i, double eta, const VecZ& u, const VecZ& v) {
   return axpy(eta, g.component(i, v), difference(v, u));
 }
@@ -107,6 +106,8 @@ void script_vr_halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng) {
 }
 
 }  // namespace
+
+VecZ resolvent_operator(const FiniteSumGame& g, double eta, const VecZ& u, const VecZ& v) { return axpy(eta, g.full(v), difference(v, u)); }
 
 long long draw_component(Rng& rng, long long n) {
   return std::min(n - 1, static_cast<long long>(rng.uniform() * static_cast<double>(n)));

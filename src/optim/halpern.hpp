@@ -188,6 +188,8 @@ void halpern_step(const FiniteSumGame& g, HalpernState* s, Rng& rng);
 // Brings a lazily held iterate up to date (z and point; O(n)); nothing to do unless s->lazy is active.
 void settle(HalpernState* s, const FiniteSumGame& g);
 long long draw_component(Rng& rng, long long n);  // i uniform in {0, …, n − 1}
+// G(v) = ηF(v) + v − u: vr_halpern_inexact's inner operator, whose zero is the resolvent J(u) = (I + ηF)⁻¹u (n calls).
+VecZ resolvent_operator(const FiniteSumGame& g, double eta, const VecZ& u, const VecZ& v);
 
 // The sparse paths (halpern_sparse.cpp; oracle = sparse on the DRO problems, equations there): vr_eg's step, VR-FoRB's
 // resolvent Ĵ(u) (its calls added to *calls), vr_halpern's recursive estimate F̃ += (1/b) Σ_{i∈S} (F_i(z) − F_i(previous)).

@@ -190,7 +190,6 @@ bool HalpernRun::step() {
   for (size_t s = 0; s < states_.size(); ++s) {
     if (done(s)) continue;
     halpern_step(game_, &states_[s], rngs_[s]);
-    settle(&states_[s], game_);
     any = true;
   }
   return any;
@@ -199,9 +198,11 @@ bool HalpernRun::step() {
 void HalpernRun::advance_to(double calls) {
   for (size_t s = 0; s < states_.size(); ++s) {
     while (!done(s) && states_[s].calls < calls) halpern_step(game_, &states_[s], rngs_[s]);
-    settle(&states_[s], game_);  // oracle = sparse: the lazy iterate once per call, not per step
+    settle(s);  // oracle = sparse: the lazy iterate once per call, not per step
   }
 }
+
+void HalpernRun::settle(size_t s) { optim::settle(&states_[s], game_); }
 
 double HalpernRun::residual(size_t s) const { return game_.residual(states_[s].point); }
 
@@ -263,6 +264,7 @@ class HalpernCursor final : public RunCursor {
   }
   void observe(size_t s, double calls) {
     observed_[s] = calls;
+    run_.settle(s);  // the residual reads the whole point (oracle = sparse: the lazy block, O(n), as the residual itself)
     const double r = run_.residual(s);
     previous_[s] = r;
     const HalpernState& st = run_.state(s);
@@ -424,7 +426,7 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
       const HalpernState& st = run.state(s);
       if (st.k == steps[s]) continue;
       steps[s] = st.k;
-      const Vec2 z = g.project(st.z);
+      const Vec2 z = g.project(st.z);  // the head only: current without settle (oracle = sparse keeps the n-block lazy)
       if (st.k < 300 || st.k % std::max(1LL, st.k / 300) == 0) paths[s].x.push_back(z[0]), paths[s].y.push_back(z[1]);
     }
   c.title = "Run 1: the iterates";

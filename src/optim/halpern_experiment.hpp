@@ -46,14 +46,17 @@ long long component_count(const HalpernParams& p);             // n: `size` for 
 class HalpernRun {
  public:
   HalpernRun(const HalpernParams& p, uint64_t seed, uint32_t run);
-  // One iteration of every method still within the budget; false once all are done.
+  // One iteration of every method still within the budget; false once all are done. O(1) per method with a lazy iterate
+  // (oracle = sparse on wdro_logistic): only the head of state(s).z is current until settle(s).
   bool step();
-  // Iterates every method until it has used at least `calls` oracle calls (or its budget).
+  // Iterates every method until it has used at least `calls` oracle calls (or its budget), then settles each.
   void advance_to(double calls);
+  // Brings method s's lazily held iterate up to date (state(s).z and .point; O(n)); call before reading them whole.
+  void settle(size_t s);
   size_t methods() const { return states_.size(); }
   const HalpernState& state(size_t s) const { return states_[s]; }
   bool done(size_t s) const { return states_[s].calls >= budget_; }
-  double residual(size_t s) const;  // ‖F(z_k)‖ (constrained: the natural residual)
+  double residual(size_t s) const;  // ‖F(z_k)‖ at state(s).point, as last settled (constrained: the natural residual)
   const FiniteSumGame& game() const { return game_; }
   double budget() const { return budget_; }
 

@@ -149,11 +149,6 @@ VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, co
   k.lam = 1.0 - k.alpha;
   const size_t h = g.head();
   const bool lazy = lazy_problem(g) && k.alpha - k.tau > 0.0;
-  const auto resolvent_operator = [&](const VecZ& x) {  // G(x) = ηF(x) + x − u
-    VecZ r = g.full(x);
-    for (size_t j = 0; j < r.size(); ++j) r[j] = k.eta * r[j] + (x[j] - u[j]);
-    return r;
-  };
   LazyClippedBlock block;
   const auto start_epoch = [&](const VecZ& w, const VecZ& gw) {
     std::vector<double> c(static_cast<size_t>(g.n));
@@ -161,7 +156,7 @@ VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, co
     block.reset(k.alpha - k.tau, std::move(c), -1.0, 1.0);
   };
   VecZ v = u, w = u, w_before;  // w_before: w₋ while it differs from w (the iteration after a refresh), else empty
-  VecZ gw = resolvent_operator(w);
+  VecZ gw = resolvent_operator(g, k.eta, u, w);
   *calls += n;
   if (lazy) start_epoch(w, gw);
   for (long long t = 0; t < iterations; ++t) {
@@ -188,7 +183,7 @@ VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, co
       if (lazy) block.settle_all(v.data() + h);
       w_before = std::move(w);
       w = v;
-      gw = resolvent_operator(w);
+      gw = resolvent_operator(g, k.eta, u, w);
       *calls += n;
     }
   }

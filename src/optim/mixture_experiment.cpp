@@ -168,22 +168,23 @@ MixtureRun::MixtureRun(const MixtureParams& p, uint64_t seed, uint32_t run)
   const size_t m = static_cast<size_t>(model_.components);
   for (const std::string& id : p_.methods) methods_.push_back(method_of(id));
   start_ = mixture_start(p_, model_.components);
-  weights_.assign(methods_.size(), start_);
-  averages_.resize(methods_.size());
-  for (size_t s = 0; s < methods_.size(); ++s) {
-    if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components);
-    if (methods_[s] == Method::SmdEntropicAvg) averages_[s] = start_;  // replaced by w_1 at the first step
-  }
-  // smd_step=lazy: entropic SMD's state folded every max(M, 4096) samples (O(1) per sample; mixture_lazy.hpp).
+  // smd_step=lazy: entropic SMD's state (its own v, u) folded every max(M, 4096) samples (O(1) per sample; mixture_lazy.hpp).
   const bool lazy = p_.smd_step == SmdStep::Lazy;
+  weights_.resize(methods_.size());
+  averages_.resize(methods_.size());
   lazy_.resize(methods_.size());
   dense_f_ = false;
   for (size_t s = 0; s < methods_.size(); ++s) {
     const bool entropic = methods_[s] == Method::SmdEntropic || methods_[s] == Method::SmdEntropicAvg;
     if (entropic && lazy) lazy_[s] = LazyEntropic(start_, methods_[s] == Method::SmdEntropicAvg, std::max<long long>(model_.components, 4096));
-    if ((entropic && !lazy) || methods_[s] == Method::SmdEuclidean) dense_f_ = true;
+    const bool dense = (entropic && !lazy) || methods_[s] == Method::SmdEuclidean;
+    if (!dense) continue;  // lazy SMD or a batch estimator: no M-vector iterate
+    dense_f_ = true;
+    weights_[s] = start_;
+    if (methods_[s] == Method::SmdEuclidean) project_truncated_simplex(weights_[s].data(), model_.components, p_.floor / model_.components);
+    if (methods_[s] == Method::SmdEntropicAvg) averages_[s] = start_;  // replaced by w_1 at the first step
   }
-  f_.resize(m);
+  if (dense_f_) f_.resize(m);
   counts_.assign(m, 0.0);
   keep_samples_ = uses(p_, Method::Em);
 }
@@ -194,7 +195,7 @@ void MixtureRun::step() {
   if (dense_f_) evaluate_components(model_, x, f_.data());
   const double t = static_cast<double>(t_);
   const double eta = entropic_eta(p_.entropic_step, p_.entropic_delay, t), a = (p_.average_decay + 1.0) / (t + 1.0 + p_.average_decay);
-  // The lazy step's f(x) on its support: point masses (the only target smd_step=lazy allows) touch one index, f = 1.
+  // Point masses (categorical; the only target smd_step=lazy allows): x's category, the lazy step's support (f = 1 there).
   const int index = static_cast<int>(std::lround(x.x));
   const double one = 1.0;
   for (size_t s = 0; s < methods_.size(); ++s) {
@@ -218,7 +219,7 @@ void MixtureRun::step() {
       case Method::Laplace: break;  // batch estimators: computed when asked
     }
   }
-  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(std::lround(x.x))] += 1.0;
+  if (model_.dictionary == Dictionary::Categorical) counts_[static_cast<size_t>(index)] += 1.0;
   if (keep_samples_) samples_.push_back(x);
   ++t_;
 }

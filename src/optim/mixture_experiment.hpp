@@ -86,11 +86,11 @@ class MixtureRun {
   Rng rng_;
   std::vector<MixtureMethod> methods_;
   std::vector<double> start_;                 // (M) w_0
-  std::vector<std::vector<double>> weights_;   // (methods, M) SMD iterates
-  std::vector<std::vector<double>> averages_;  // (methods, M) smd_entropic_avg: the average w̄_t (others: empty)
+  std::vector<std::vector<double>> weights_;   // (methods, M) SMD iterates of the dense steps (lazy, batch estimators: empty)
+  std::vector<std::vector<double>> averages_;  // (methods, M) smd_entropic_avg's dense average w̄_t (others: empty)
   std::vector<LazyEntropic> lazy_;             // (methods) smd_step=lazy: entropic SMD's iterate (and average); others empty
   bool dense_f_ = true;                        // some method needs the dense f(x) (M values)
-  std::vector<double> f_, counts_;            // (M) f(x_t), category counts
+  std::vector<double> f_, counts_;            // (M) f(x_t) (only if dense_f_), category counts
   std::vector<MixturePoint> samples_;         // (t) all samples so far (EM only)
   bool keep_samples_ = false;
   long long t_ = 0;
