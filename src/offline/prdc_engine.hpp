@@ -52,7 +52,7 @@ struct PrdcPool {
   std::vector<double> s, a;          // (N, kTd3S), (N, kTd3A): the states and actions
   std::vector<double> r;             // (N)
   std::vector<double> s2;            // (N, kTd3S): the next states
-  std::vector<double> points;        // (P, 4): the trees' keys (β·s, a), normalised
+  std::vector<double> points;        // (P, 4): the trees' keys (β·ŝ, a), ŝ the normalised state
   std::vector<int> order;            // (P): each tree's point order
   std::vector<KdNode> nodes;         // (all the trees' nodes)
   std::vector<PrdcRunData> runs;     // (runs)
