@@ -82,6 +82,20 @@ Status run_in_chunks(CudaJob& job, uint32_t first_run, uint32_t runs, size_t cap
   return {};
 }
 
+// A chunk's device memory: at most half the free memory and at most kMaxCudaChunkBytes.
+constexpr size_t kMaxCudaChunkBytes = size_t{4} << 30;
+
+// Runs per chunk: as many as that share holds at bytes_per_run each, the free memory counted after
+// `reserved` bytes (what the job uploads besides its chunks: a pool of datasets); at least 1, at
+// most `runs`.
+inline Status cuda_chunk_capacity(size_t bytes_per_run, uint32_t runs, size_t* capacity, size_t reserved = 0) {
+  size_t free_bytes = 0, total_bytes = 0;
+  KLAB_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
+  const size_t share = std::min(kMaxCudaChunkBytes, (free_bytes > reserved ? free_bytes - reserved : 0) / 2);
+  *capacity = std::min<size_t>(std::max<size_t>(1, share / bytes_per_run), runs);
+  return {};
+}
+
 // Offsets into a job's buffer are aligned to 256 bytes.
 inline size_t cuda_aligned(size_t bytes) { return (bytes + 255) / 256 * 256; }
 

@@ -21,7 +21,7 @@
 //   * The worlds and the datasets sit once in device memory (read-only, through L1).
 //   * A (run, learner) needs about 330 kB at the defaults (four rooms: rings 160 kB, snapshots
 //     42·416 doubles, RAVL's ten tables), so chunks are sized by the device's free memory: at most
-//     half of it and kMaxChunkBytes (4 GiB: 4,000 runs of the defaults, 12,000 threads; the snapshots
+//     half of it and kMaxCudaChunkBytes (4 GiB: 4,000 runs of the defaults, 12,000 threads; the snapshots
 //     come back to a host buffer of the same share, 1.7 GB) of tables, rings and snapshots. Per job one device buffer and one stream; per chunk: kernel, copy of the
 //     snapshots, synchronise, hand them over.
 #include <cuda_runtime.h>
@@ -40,17 +40,6 @@ namespace klab::offline {
 namespace {
 
 constexpr int kEdgeThreadsPerBlock = 128;
-constexpr size_t kMaxChunkBytes = size_t{4} << 30;
-
-// Runs per chunk: as many as half the free device memory (at most kMaxChunkBytes) holds at
-// bytes_per_run each; at least 1, at most `runs`.
-Status chunk_capacity(size_t bytes_per_run, uint32_t runs, size_t* capacity) {
-  size_t free_bytes = 0, total_bytes = 0;
-  KLAB_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
-  *capacity = std::min<size_t>(std::max<size_t>(1, std::min(kMaxChunkBytes, free_bytes / 2) / bytes_per_run), runs);
-  return {};
-}
-
 __global__ void __launch_bounds__(kEdgeThreadsPerBlock)
     edge_kernel(const EdgeBatchConfig* __restrict__ cfg, EdgePoolView pool, const EdgeRunData* __restrict__ run_data, uint64_t seed, uint32_t first_run,
                 uint32_t chunk_offset, uint32_t runs, int max_pairs, size_t q_size, size_t ring_size, double* __restrict__ q,
@@ -79,13 +68,13 @@ Status run_edge_cuda(const EdgeBatchConfig& cfg, const EdgeWorldPool& pool, uint
   KernelFit fit;
   if (Status s = fit_kernel(edge_kernel, kEdgeThreadsPerBlock, "offline.edge_of_reach", &fit); !s.ok()) return s;
 
-  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of tables, rings and snapshots allow.
+  // Chunk: as many runs as half the free device memory (at most kMaxCudaChunkBytes) of tables, rings and snapshots allow.
   const size_t per_run = static_cast<size_t>(cfg.n_series), max_pairs = static_cast<size_t>(pool.max_pairs());
   const size_t q_size = static_cast<size_t>(cfg.ensemble_max()) * max_pairs, ring_size = 2 * static_cast<size_t>(cfg.buffer_max());
   const size_t snapshot_doubles = static_cast<size_t>(cfg.n_snapshots) * max_pairs;
   const size_t bytes_per_item = (q_size + max_pairs + snapshot_doubles) * sizeof(double) + ring_size * sizeof(int);
   size_t capacity = 0;
-  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
+  if (Status s = cuda_chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | flags | transitions | run data | Q | Q̂ | rings | snapshots.
   CudaBufferPlan plan;
@@ -184,12 +173,12 @@ Status run_dice_cuda(const DiceBatchConfig& cfg, const DiceWorldPool& pool, uint
   KernelFit fit;
   if (Status s = fit_kernel(dice_kernel, kDiceThreadsPerBlock, "offline.dice", &fit); !s.ok()) return s;
 
-  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of scratch and snapshots allow.
+  // Chunk: as many runs as half the free device memory (at most kMaxCudaChunkBytes) of scratch and snapshots allow.
   const size_t per_run = static_cast<size_t>(cfg.n_series), stride = pool.snapshot_stride();
   const size_t scratch_size = 4 * static_cast<size_t>(pool.max_dim()), snapshot_doubles = static_cast<size_t>(cfg.n_snapshots) * stride;
   const size_t bytes_per_item = (scratch_size + snapshot_doubles) * sizeof(double);
   size_t capacity = 0;
-  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
+  if (Status s = cuda_chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | transitions | run data | scratch | snapshots.
   CudaBufferPlan plan;
@@ -287,12 +276,12 @@ Status run_weighting_cuda(const WeightingBatchConfig& cfg, const WeightingPool& 
   KernelFit fit;
   if (Status s = fit_kernel(weighting_kernel, kWeightingThreadsPerBlock, "offline.weighting", &fit); !s.ok()) return s;
 
-  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of Q tables and scratch allow.
+  // Chunk: as many runs as half the free device memory (at most kMaxCudaChunkBytes) of Q tables and scratch allow.
   const size_t per_run = static_cast<size_t>(cfg.n_learners) * cfg.n_shares;  // threads a run
   const size_t max_pairs = static_cast<size_t>(pool.max_pairs()), max_actions = static_cast<size_t>(pool.max_actions());
   const size_t bytes_per_item = (max_pairs + max_actions) * sizeof(double);
   size_t capacity = 0;
-  if (Status s = chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
+  if (Status s = cuda_chunk_capacity(per_run * bytes_per_item, runs, &capacity); !s.ok()) return s;
   const size_t items = capacity * per_run;
   // One buffer: config | worlds | ints | reals | transitions | datasets | scratch | Q tables.
   CudaBufferPlan plan;
@@ -386,10 +375,10 @@ Status run_robust_cuda(const RobustBatchConfig& cfg, const std::vector<int>& int
   KernelFit fit;
   if (Status s = fit_kernel(robust_kernel, kRobustThreadsPerBlock, "offline.robust", &fit); !s.ok()) return s;
 
-  // Chunk: as many runs as half the free device memory (at most kMaxChunkBytes) of outcomes allow.
+  // Chunk: as many runs as half the free device memory (at most kMaxCudaChunkBytes) of outcomes allow.
   const size_t per_run = static_cast<size_t>(cfg.n_series), stride = cfg.outcome_stride();
   size_t capacity = 0;
-  if (Status s = chunk_capacity(per_run * stride * sizeof(double), runs, &capacity); !s.ok()) return s;
+  if (Status s = cuda_chunk_capacity(per_run * stride * sizeof(double), runs, &capacity); !s.ok()) return s;
   const size_t items = capacity * per_run;
   // One buffer: config | ints | reals | outcomes.
   CudaBufferPlan plan;

@@ -33,7 +33,8 @@ constexpr int kLinearStates = 5, kLinearActions = 16, kLinearDim = 4, kLinearHor
 constexpr int kLinearPairs = kLinearStates * kLinearActions;
 
 struct LinearMdp {
-  int states = kLinearStates, actions = kLinearActions, dim = kLinearDim, horizon = kLinearHorizon;  // S, A (every state has A actions), d, H
+  // S, A (every state has A actions), d, H: the sizes of the arrays below, never runtime values.
+  static constexpr int states = kLinearStates, actions = kLinearActions, dim = kLinearDim, horizon = kLinearHorizon;
   double phi[kLinearPairs * kLinearDim] = {};       // (S·A, d) φ(s, a) ∈ Δ^d, pair i = s·A + a
   double mu[kLinearDim * kLinearStates] = {};       // (d, S)   nominal factor distributions μ⁰_i(s′), rows sum to 1
   double theta[kLinearHorizon * kLinearDim] = {};   // (H, d)   r_h(s, a) = ⟨φ(s, a), θ_h⟩ (known to the learners, as in the paper)

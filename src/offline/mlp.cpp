@@ -17,12 +17,6 @@ void Mlp::forward(const double* x, int batch, Tape& tape) const {
   mlp_forward(sizes_.data(), n, theta_.data(), x, batch, tape.act.data());
 }
 
-void Mlp::predict(const double* x, double* y) const {
-  Tape t;
-  forward(x, 1, t);
-  for (int j = 0; j < outputs(); ++j) y[j] = t.output()[j];
-}
-
 void Mlp::backward(const Tape& tape, const double* dy, double* grad, double* dx) const {
   const int n = static_cast<int>(sizes_.size());
   std::vector<double> scratch(mlp_backward_scratch(sizes_.data(), n, tape.batch));

@@ -44,8 +44,6 @@ class Mlp {
   };
   // x: (batch × inputs) row-major.
   void forward(const double* x, int batch, Tape& tape) const;
-  // One input (no tape): y (outputs).
-  void predict(const double* x, double* y) const;
   // dy: ∂ℓ/∂y (batch × outputs). Adds ∂ℓ/∂θ to grad (parameter_count) when grad is not null; writes
   // ∂ℓ/∂x (batch × inputs) to dx when dx is not null.
   void backward(const Tape& tape, const double* dy, double* grad, double* dx) const;

@@ -23,9 +23,8 @@ Expected<PrdcBatchConfig> prdc_batch_config(const PrdcExperiment& e) {
     return Status::error("steps: the CUDA engine of offline.prdc needs 1 to " + std::to_string(kMaxPrdcCheckpoints) + " checkpoints ending at `steps`");
   c.n_checkpoints = static_cast<int>(ks.size());
   for (int k = 0; k < c.n_checkpoints; ++k) c.checkpoint[k] = static_cast<int>(ks[static_cast<size_t>(k)]);
-  c.world.wall = p.wall;
-  c.world.gamma = p.gamma;
-  c.horizon = p.episode_length;
+  c.world = prdc_world(p);
+  c.horizon = p.episode_length;  // PrdcRun::horizon()
   c.beta = p.beta;
   return c;
 }
@@ -66,10 +65,24 @@ void fill_prdc_record(const PrdcBatchConfig& cfg, const PrdcBatch& batch, uint32
   }
 }
 
-// Runs per launch: each run's PrdcRun (dataset, tree, measures: ≈ 100 kB at the defaults) is held until
-// its record is filled, so a long job goes to the GPU in groups of this many runs (16,384 learners at
-// the defaults' four methods).
+// Runs per launch. Each run's PrdcRun and its copy in the pool are held on the host until its record is
+// filled: ≈ 260 B a transition (PointDataset 56, Td3Data's s, a, r, s′ 56, the tree's keys, order and
+// nodes ≈ 46, the pool's copy of the last two ≈ 102), counted as 300: ≈ 120 kB a run at the defaults'
+// 400 transitions. A group is at most kPrdcGroupHostBytes of them, and otherwise the larger of
+// kPrdcRunsPerLaunch and a wave of the GPU (prdc_cuda_wave_runs: 132 SMs · 384 threads / 4 learners =
+// 12,672 runs on an H200: 1.5 GB of host memory, one chunk of 3.7 GiB on the device), so that a long job
+// keeps every SM busy.
+namespace {
 constexpr uint32_t kPrdcRunsPerLaunch = 4096;
+constexpr size_t kPrdcGroupHostBytes = size_t{4} << 30;
+constexpr size_t kPrdcHostBytesPerTransition = 300;
+
+uint32_t prdc_group_runs(const PrdcParams& p, uint32_t wave_runs) {
+  const size_t per_run = kPrdcHostBytesPerTransition * static_cast<size_t>(p.episodes) * static_cast<size_t>(p.episode_length);
+  const size_t by_memory = std::max<size_t>(1, kPrdcGroupHostBytes / per_run);
+  return static_cast<uint32_t>(std::min<size_t>(by_memory, std::max(kPrdcRunsPerLaunch, wave_runs)));
+}
+}  // namespace
 
 Status PrdcExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t first_block, uint32_t end_block, std::vector<SlotStats>* blocks) const {
   const RunLayout layout = this->layout();
@@ -77,9 +90,12 @@ Status PrdcExperiment::run_cuda_blocks(uint64_t seed, uint32_t runs, uint32_t fi
   if (!c.ok()) return c.status();
   const PrdcBatchConfig& cfg = c.value();
   const size_t per_run = static_cast<size_t>(cfg.n_series) * cfg.n_checkpoints;
+  uint32_t wave_runs = 0;
+  if (Status s = prdc_cuda_wave_runs(cfg, &wave_runs); !s.ok()) return s;
+  const uint32_t group = prdc_group_runs(p(), wave_runs);
   OrderedBatch ordered(layout, runs, first_block, end_block, blocks);  // aggregated exactly like BatchJob
-  for (uint32_t done = 0; done < ordered.run_count(); done += kPrdcRunsPerLaunch) {
-    const uint32_t group_first = ordered.first_run() + done, group_runs = std::min(kPrdcRunsPerLaunch, ordered.run_count() - done);
+  for (uint32_t done = 0; done < ordered.run_count(); done += group) {
+    const uint32_t group_first = ordered.first_run() + done, group_runs = std::min(group, ordered.run_count() - done);
     const PrdcBatch batch = prdc_batch(*this, seed, group_first, group_runs);
     const Status s = run_prdc_cuda(cfg, batch.pool, seed, group_first, group_runs, [&](const PrdcChunk& chunk) {
       for (uint32_t i = 0; i < chunk.runs; ++i) {

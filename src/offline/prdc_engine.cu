@@ -9,13 +9,15 @@
 //     learner (same loss, same loop shape) on 32 runs; their minibatch indices, KD-tree descents and
 //     ReLU patterns differ.
 //   * A thread's flat state (six networks, three Adams' moments: 4,374 doubles at 16 hidden units),
-//     its scratch (tapes of the batch and gradients: ≈ 6,200 doubles at batch 32) and its minibatch
-//     indices are contiguous slices of device arrays (≈ 85 kB a learner at the defaults); accesses are
-//     per thread, so a warp's loads are scattered (an interleaved layout is not done yet).
+//     its scratch (tapes of the batch and gradients: 5,425 doubles at batch 32) and its minibatch
+//     indices are contiguous slices of device arrays (prdc_bytes_per_learner: ≈ 79 kB a learner at
+//     the defaults); accesses are per thread, so a warp's loads are scattered (an interleaved layout
+//     is not done yet).
 //   * The datasets, their KD-trees and evaluation states sit once in device memory (read-only).
-//   * Chunks are sized by the device's free memory: at most half of it and kMaxChunkBytes (4 GiB:
-//     ≈ 12,000 runs of the defaults' four learners) of states, scratch and checks. Per job one device
-//     buffer and one stream; per chunk: kernel, copy of the checks, synchronise, hand them over.
+//   * Chunks are sized by the device memory free beside the pool: at most half of it and
+//     kMaxCudaChunkBytes (4 GiB: ≈ 13,600 runs of the defaults' four learners) of states, scratch
+//     and checks (cuda_chunk_capacity). Per job one device buffer and one stream; per chunk: kernel,
+//     copy of the checks, synchronise, hand them over.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -29,7 +31,6 @@ namespace klab::offline {
 namespace {
 
 constexpr int kPrdcThreadsPerBlock = 64;
-constexpr size_t kMaxPrdcChunkBytes = size_t{4} << 30;
 
 __global__ void __launch_bounds__(kPrdcThreadsPerBlock)
     prdc_kernel(const PrdcBatchConfig* __restrict__ cfg, PrdcPoolView pool, const PrdcRunData* __restrict__ run_data, uint64_t seed, uint32_t first_run,
@@ -47,6 +48,14 @@ __global__ void __launch_bounds__(kPrdcThreadsPerBlock)
 
 }  // namespace
 
+Status prdc_cuda_wave_runs(const PrdcBatchConfig& cfg, uint32_t* runs) {
+  KernelFit fit;
+  if (Status s = fit_kernel(prdc_kernel, kPrdcThreadsPerBlock, "offline.prdc", &fit); !s.ok()) return s;
+  const size_t threads = static_cast<size_t>(fit.sm_count) * fit.blocks_per_sm * kPrdcThreadsPerBlock;
+  *runs = static_cast<uint32_t>(std::max<size_t>(1, threads / static_cast<size_t>(std::max(1, cfg.n_series))));
+  return {};
+}
+
 Status run_prdc_cuda(const PrdcBatchConfig& cfg, const PrdcPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
                      const std::function<void(const PrdcChunk&)>& consume, PrdcCudaStats* stats) {
   if (cfg.n_series < 1 || cfg.n_series > kMaxPrdcSeries || cfg.n_checkpoints < 1 || cfg.n_checkpoints > kMaxPrdcCheckpoints)
@@ -58,14 +67,6 @@ Status run_prdc_cuda(const PrdcBatchConfig& cfg, const PrdcPool& pool, uint64_t 
   KernelFit fit;
   if (Status s = fit_kernel(prdc_kernel, kPrdcThreadsPerBlock, "offline.prdc", &fit); !s.ok()) return s;
 
-  // Chunk: as many runs as half the free device memory (at most kMaxPrdcChunkBytes) of states, scratch and checks allow.
-  const size_t per_run = static_cast<size_t>(cfg.n_series), batch = static_cast<size_t>(cfg.settings[0].batch);
-  const size_t state_size = prdc_state_doubles(cfg), scratch_size = prdc_scratch_doubles(cfg);
-  const size_t bytes_per_item = (state_size + scratch_size) * sizeof(double) + batch * sizeof(int) + cfg.n_checkpoints * sizeof(Td3Check);
-  size_t free_bytes = 0, total_bytes = 0;
-  KLAB_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const size_t capacity = std::min<size_t>(std::max<size_t>(1, std::min(kMaxPrdcChunkBytes, free_bytes / 2) / (per_run * bytes_per_item)), runs);
-  const size_t items = capacity * per_run;
   // One buffer: config | run data | s | a | r | s2 | tree points | order | nodes | states | scratch | indices | checks.
   CudaBufferPlan plan;
   const size_t cfg_at = plan.place(sizeof(PrdcBatchConfig)), runs_at = plan.place(pool.runs.size() * sizeof(PrdcRunData));
@@ -73,6 +74,13 @@ Status run_prdc_cuda(const PrdcBatchConfig& cfg, const PrdcPool& pool, uint64_t 
   const size_t r_at = plan.place(pool.r.size() * sizeof(double)), s2_at = plan.place(pool.s2.size() * sizeof(double));
   const size_t points_at = plan.place(pool.points.size() * sizeof(double)), order_at = plan.place(pool.order.size() * sizeof(int));
   const size_t nodes_at = plan.place(pool.nodes.size() * sizeof(KdNode));
+  // Chunk: as many runs as half the device memory free beside the pool above (at most kMaxCudaChunkBytes) of states, scratch and checks allow.
+  const size_t per_run = static_cast<size_t>(cfg.n_series), batch = static_cast<size_t>(cfg.settings[0].batch);
+  const size_t state_size = prdc_state_doubles(cfg), scratch_size = prdc_scratch_doubles(cfg);
+  const size_t bytes_per_item = prdc_bytes_per_learner(cfg);
+  size_t capacity = 0;
+  if (Status s = cuda_chunk_capacity(per_run * bytes_per_item, runs, &capacity, plan.bytes); !s.ok()) return s;
+  const size_t items = capacity * per_run;
   const size_t state_at = plan.place(items * state_size * sizeof(double)), scratch_at = plan.place(items * scratch_size * sizeof(double));
   const size_t idx_at = plan.place(items * batch * sizeof(int)), out_at = plan.place(items * cfg.n_checkpoints * sizeof(Td3Check));
   const int chunks = static_cast<int>((runs + capacity - 1) / capacity);

@@ -5,6 +5,7 @@
 // (built on the host, copied flat), its evaluation starts and states — all made on the host by PrdcRun.
 // A learner hands back its check (return, Q̂, Q^π, overestimation) at every checkpoint.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -46,11 +47,15 @@ struct PrdcRunData {
   Point2 eval_states[kPrdcEvalStates];
 };
 
+// Every run's arrays one after another (N transitions and P tree points of all runs together).
 struct PrdcPool {
-  std::vector<double> s, a, r, s2, points;
-  std::vector<int> order;
-  std::vector<KdNode> nodes;
-  std::vector<PrdcRunData> runs;
+  std::vector<double> s, a;          // (N, kTd3S), (N, kTd3A): the states and actions
+  std::vector<double> r;             // (N)
+  std::vector<double> s2;            // (N, kTd3S): the next states
+  std::vector<double> points;        // (P, 4): the trees' keys (β·ŝ, a), ŝ the normalised state
+  std::vector<int> order;            // (P): each tree's point order
+  std::vector<KdNode> nodes;         // (all the trees' nodes)
+  std::vector<PrdcRunData> runs;     // (runs)
 };
 
 // The pool's arrays wherever they live (host or device).
@@ -75,6 +80,11 @@ KLAB_INLINE Td3DataView prdc_data_view(const PrdcPoolView& p, const PrdcRunData&
 KLAB_INLINE size_t prdc_state_doubles(const PrdcBatchConfig& c) { return td3_layout(c.settings[0].hidden).size; }
 KLAB_INLINE size_t prdc_scratch_doubles(const PrdcBatchConfig& c) {
   return td3_scratch(td3_layout(c.settings[0].hidden), c.settings[0].batch, nullptr).size;
+}
+// Device bytes of one learner: its state, scratch, minibatch indices and checks (host code).
+inline size_t prdc_bytes_per_learner(const PrdcBatchConfig& c) {
+  return (prdc_state_doubles(c) + prdc_scratch_doubles(c)) * sizeof(double) + static_cast<size_t>(c.settings[0].batch) * sizeof(int) +
+         static_cast<size_t>(c.n_checkpoints) * sizeof(Td3Check);
 }
 
 // Series `series` of run `run`, exactly as PrdcRun trains and checks its learner: networks from
@@ -117,9 +127,13 @@ struct PrdcCudaStats : CudaJobStats {
   double samples = 0.0;    // minibatch transitions: steps·batch (the CPU engine's work unit)
 };
 
-// Runs first_run .. first_run + runs − 1 of every series on the GPU in chunks (at most half the free
-// device memory, and 4 GiB, of states and scratch each) and hands each chunk to `consume` in run
-// order. The pool holds exactly these runs. An error (no device, a CUDA failure, a build without CUDA)
+// Runs that fill the GPU once at cfg.n_series learners a run: SMs · blocks per SM (by the kernel's
+// registers) · threads per block / n_series. An error without a GPU or CUDA.
+Status prdc_cuda_wave_runs(const PrdcBatchConfig& cfg, uint32_t* runs);
+
+// Runs first_run .. first_run + runs − 1 of every series on the GPU in chunks (at most half the
+// device memory free beside the pool, and 4 GiB, of states and scratch each) and hands each chunk to
+// `consume` in run order. The pool holds exactly these runs. An error (no device, a CUDA failure, a build without CUDA)
 // comes back as a Status naming it.
 Status run_prdc_cuda(const PrdcBatchConfig& cfg, const PrdcPool& pool, uint64_t seed, uint32_t first_run, uint32_t runs,
                      const std::function<void(const PrdcChunk&)>& consume, PrdcCudaStats* stats = nullptr);

@@ -59,13 +59,6 @@ ActorRegulariser regulariser_of(const std::string& id) {
   return kRegularisers[mdp::id_index(prdc_method_ids(), id)];
 }
 
-PointMassWorld world_of(const PrdcParams& p) {
-  PointMassWorld w;
-  w.wall = p.wall;
-  w.gamma = p.gamma;
-  return w;
-}
-
 PointDatasetSpec spec_of(const PrdcParams& p) {
   PointDatasetSpec s;
   s.behaviour = p.behaviour;
@@ -86,6 +79,13 @@ const std::vector<std::string>& prdc_method_ids() {
   return ids;
 }
 
+PointMassWorld prdc_world(const PrdcParams& p) {
+  PointMassWorld w;
+  w.wall = p.wall;
+  w.gamma = p.gamma;
+  return w;
+}
+
 Td3Settings prdc_settings(const PrdcParams& p, const std::string& id) {
   Td3Settings s;
   s.regulariser = regulariser_of(id);
@@ -99,7 +99,7 @@ Td3Settings prdc_settings(const PrdcParams& p, const std::string& id) {
 }
 
 PrdcRun::PrdcRun(const PrdcParams& p, uint64_t seed, uint32_t run, bool with_learners)
-    : world_(world_of(p)), ids_(p.methods), horizon_(p.episode_length) {
+    : world_(prdc_world(p)), ids_(p.methods), horizon_(p.episode_length) {
   Rng data_rng(seed, run, kPrdcDataStream);
   dataset_ = generate_point_dataset(world_, spec_of(p), data_rng);
   measures_ = measure_point_dataset(world_, spec_of(p), dataset_, seed, run);

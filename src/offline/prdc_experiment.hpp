@@ -29,6 +29,9 @@ struct PrdcParams {
 
 const std::vector<std::string>& prdc_method_ids();
 
+// The world under p (the wall, γ).
+PointMassWorld prdc_world(const PrdcParams& p);
+
 // A method's learner settings under p.
 Td3Settings prdc_settings(const PrdcParams& p, const std::string& id);
 

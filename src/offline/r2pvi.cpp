@@ -1,5 +1,7 @@
 #include "offline/r2pvi.hpp"
 
+#include <limits>
+
 namespace klab::offline {
 namespace {
 
@@ -13,6 +15,8 @@ PviResult empty_result(const LinearMdp& m) {
 }  // namespace
 
 double robust_expectation(Divergence f, const std::vector<double>& p, const std::vector<double>& v, double lambda) {
+  // robust_dual's χ² knots hold kLinearStates values.
+  if (p.size() != v.size() || v.size() > static_cast<size_t>(kLinearStates)) return std::numeric_limits<double>::quiet_NaN();
   return robust_dual(f, p.data(), v.data(), static_cast<int>(v.size()), lambda);
 }
 

@@ -41,7 +41,8 @@
 namespace klab::offline {
 
 // inf_{μ ∈ Δ(S)} E_μ[V] + λ D_f(μ‖p) by its dual, for a distribution p over S (weights summing to
-// 1) or a signed ridge estimate of one; v: V(s′) for every state s′ (S ≤ kLinearStates).
+// 1) or a signed ridge estimate of one; v: V(s′) for every state s′. NaN unless p and v have the
+// same size S ≤ kLinearStates.
 double robust_expectation(Divergence f, const std::vector<double>& p, const std::vector<double>& v, double lambda);
 
 struct PviResult {

@@ -33,10 +33,10 @@ std::shared_ptr<const ParamTable<RobustParams>> table() {
   t->integer("episodes", &P::episodes, 100, 1, 1000000).label("trajectories K").log_scale().help("Offline trajectories of the nominal model (H = 3 steps from x1, uniform actions).");
   t->real("delta", &P::delta, 0.3, 0.0, 1.0).label("δ").help("φ(x, a) puts δ + ⟨ξ, a⟩ on factor 4 (the one the test perturbs).");
   t->real("xi_norm", &P::xi_norm, 0.2, 0.0, 0.5).label("‖ξ‖₁").help("How much the action moves the load on factor 4: δ + ⟨ξ, a⟩ ∈ [δ − ‖ξ‖₁, δ + ‖ξ‖₁].");
-  t->real_list("perturbations", &P::perturbations, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0}, 0.0, 1.0, 1, 41)
+  t->real_list("perturbations", &P::perturbations, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0}, 0.0, 1.0, 1, kMaxRobustPerturbations)
       .label("perturbations q")
       .help("Evaluation models: out of x1, factor 4 leads to the fail state x4 with probability q (0: nominal). The worst case is the minimum over this grid.");
-  t->real_list("lambda_sweep", &P::lambda_sweep, {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0}, 0.01, 100.0, 1, 20)
+  t->real_list("lambda_sweep", &P::lambda_sweep, {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0}, 0.01, 100.0, 1, kMaxRobustSweep)
       .label("λ sweep")
       .help("Values of λ for the worst case against λ (each learner retrained on the same data).");
   t->rule([](const P& p) -> Status {
@@ -75,6 +75,8 @@ const std::vector<std::string>& robust_method_ids() {
 RobustExperiment::RobustExperiment() : ExperimentOf(table()) {}
 
 RobustBatch robust_batch(const RobustParams& p) {
+  // Validated params fit the config's arrays: the table's limits are kMaxRobust* (robust_engine.hpp),
+  // and there are kMaxRobustSeries method ids.
   RobustBatch b;
   RobustBatchConfig& c = b.cfg;
   c.world = simulated_linear_mdp({p.delta, p.xi_norm});
@@ -89,7 +91,7 @@ RobustBatch robust_batch(const RobustParams& p) {
   for (size_t k = 0; k <= p.perturbations.size(); ++k) {
     const mdp::Mdp model = perturbed_model(c.world, k == 0 ? 0.0 : p.perturbations[k - 1]);
     c.models[k] = mdp::pack_csr<mdp::WorldCsr>(model, b.ints, b.reals);
-    c.discount = model.discount;
+    if (k == 0) c.discount = model.discount;  // perturbed_model's γ = 1, the same for every q
   }
   // The exact planner (true μ⁰, no bonus) at the demo's λ, for each learner's divergence.
   int actions[kLinearHorizon * kLinearStates];
@@ -114,11 +116,23 @@ void fill_robust_record(const RobustBatch& b, const double* outcomes, RunRecord&
   }
 }
 
+std::shared_ptr<const RobustBatch> RobustExperiment::batch() const {
+  const uint64_t version = static_cast<const Experiment&>(*this).params().version();
+  std::lock_guard<std::mutex> lock(batch_.mutex);
+  if (!batch_.batch || batch_.version != version) {
+    batch_.batch = std::make_shared<const RobustBatch>(robust_batch(p()));
+    batch_.version = version;
+  }
+  return batch_.batch;
+}
+
 // The CPU engine: the run's dataset drawn once and shared by every learner (the CUDA engine's
 // threads draw it each, from the same stream: robust_engine.hpp), its ridge regressions, then each
-// learner's fits and exact evaluations (robust_learner_outcome, the code the kernel runs).
+// learner's fits and exact evaluations (robust_learner_outcome, the code the kernel runs), on the
+// batch's models and planner worst cases (built once per parameter version: batch()).
 void RobustExperiment::run(uint64_t seed, uint32_t run, const RunLayout&, RunRecord& out) const {
-  const RobustBatch b = robust_batch(p());
+  const std::shared_ptr<const RobustBatch> shared = batch();
+  const RobustBatch& b = *shared;
   const RobustBatchConfig& c = b.cfg;
   Rng rng(seed, run, c.stream);
   const std::vector<std::vector<LinearStep>> data = collect_uniform(c.world, robust_model(c, b.view(), 0), c.episodes, rng);

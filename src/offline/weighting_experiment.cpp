@@ -1,6 +1,7 @@
 #include "offline/weighting_experiment.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "core/result_plots.hpp"
@@ -128,6 +129,8 @@ double WeightingRun::normalised_return(size_t share, size_t i) const {
   const mdp::Mdp& m = world_->mdp;
   if (datasets_[share].size() == 0) return kWeightingNan;
   const MethodSpec ms = method_of(ids_[i]);
+  // An Engine run has no CQL learners: their returns come from the engine's Q tables (greedy_return).
+  assert(ms.learner == Learner::Bc || cql_[share][i].has_value());
   return ms.learner == Learner::Bc ? policy_return(weighted_behaviour_cloning(m, datasets_[share], probabilities(share, ms.sampler)))
                                    : greedy_return(cql_[share][i]->learner.values().data());
 }

@@ -67,6 +67,10 @@ TEST_CASE("offline robust: the KL, χ² and TV duals equal the minimum over the 
   CHECK(klab::offline::robust_expectation(Divergence::None, p, values, 1.0) == doctest::Approx(mean));
   for (Divergence f : {Divergence::Kl, Divergence::ChiSquare, Divergence::Tv})
     CHECK(klab::offline::robust_expectation(f, p, values, 1e4) == doctest::Approx(mean).epsilon(1e-3));
+  // More values than the χ² dual's knots hold (S ≤ kLinearStates), or sizes that differ: NaN, no overflow.
+  const std::vector<double> six(6, 1.0 / 6.0);
+  CHECK(std::isnan(klab::offline::robust_expectation(Divergence::ChiSquare, six, six, 1.0)));
+  CHECK(std::isnan(klab::offline::robust_expectation(Divergence::Kl, p, six, 1.0)));
 }
 
 TEST_CASE("offline robust: the simulated linear MDP and its perturbation, by hand") {
