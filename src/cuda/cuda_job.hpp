@@ -62,21 +62,27 @@ struct CudaJob {
 };
 
 // The chunk loop of a one-thread-per-item engine: runs first_run .. first_run + runs − 1 in chunks of
-// at most `capacity` runs of `per_run` items. Per chunk: launch(chunk_first, chunk_runs, threads)
-// enqueues the kernel on job.stream; the chunk's outcomes (`per_thread` a thread) are copied from
-// `device_outcomes` into `host` (at least capacity·per_run·per_thread entries) and
+// at most `capacity` runs of `per_run` items. Per chunk: the chunk's outcomes (`per_thread` a thread)
+// at `device_outcomes` are zeroed, launch(chunk_first, chunk_runs, threads) enqueues the kernel on
+// job.stream, the outcomes are copied into `host` (at least capacity·per_run·per_thread entries) and
 // consume(chunk_first, chunk_runs, threads) reads them.
+// Why zeroed: a kernel may leave entries unwritten (NSGA-II's checkpoints at the grid points other
+// than the last, behaviour cloning's θ snapshots, Q̂ past a smaller world's pairs), which the host
+// twins hold as zeros (value-initialised vectors) while cudaMalloc does not clear its memory, and a
+// buffer an earlier job of the process freed keeps that job's bytes.
 template <class Outcome, class Launch, class Consume>
-Status run_in_chunks(CudaJob& job, uint32_t first_run, uint32_t runs, size_t capacity, size_t per_run, const Outcome* device_outcomes,
+Status run_in_chunks(CudaJob& job, uint32_t first_run, uint32_t runs, size_t capacity, size_t per_run, Outcome* device_outcomes,
                      std::vector<Outcome>* host, const Launch& launch, const Consume& consume, double* kernel_seconds,
                      size_t per_thread = 1) {
   for (size_t done = 0; done < runs; done += capacity) {
     const uint32_t chunk_first = first_run + static_cast<uint32_t>(done);
     const uint32_t chunk_runs = static_cast<uint32_t>(std::min<size_t>(capacity, runs - done));
     const uint32_t threads = chunk_runs * static_cast<uint32_t>(per_run);
+    const size_t bytes = threads * per_thread * sizeof(Outcome);
+    KLAB_CUDA_TRY(cudaMemsetAsync(device_outcomes, 0, bytes, job.stream));
     if (Status s = job.begin_chunk(); !s.ok()) return s;
     launch(chunk_first, chunk_runs, threads);
-    if (Status s = job.end_chunk(host->data(), device_outcomes, threads * per_thread * sizeof(Outcome), kernel_seconds); !s.ok()) return s;
+    if (Status s = job.end_chunk(host->data(), device_outcomes, bytes, kernel_seconds); !s.ok()) return s;
     consume(chunk_first, chunk_runs, threads);
   }
   return {};
