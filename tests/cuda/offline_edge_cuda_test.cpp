@@ -7,14 +7,15 @@
 //      every snapshot of Q̂. The trajectory is integer work; the values are sums of products: in a
 //      strict build (no fused multiply-add) every learner must be bit-identical. In a release build
 //      fused multiply-adds move last bits (compared within 1e-9 relative), and a moved bit can change
-//      a greedy action at a near-tie, after which the learner's trajectory differs: at most 1% of the
-//      (run, learner) pairs may differ (the bandits test's rule);
+//      a greedy action at a near-tie, after which the learner's trajectory differs: at most 10% of the
+//      (run, learner) pairs may differ (kReleaseShare below: three times the rate measured with the
+//      host twin's fused multiply-adds);
 //   2. `run_cuda_job` (the --backend cuda engine; the greedy policies evaluated on the host) against the
 //      CPU engine's BatchJob on all cores, the defaults, 64 runs: every curve and final statistic
 //      identical in a strict build, the final means within 4 standard errors otherwise;
 //   3. the throughput case: the defaults' learners (mopo, ravl with N = 10, full horizon), 20,000
 //      runs, kernels only (no host evaluation): 16 runs spread over the batch equal the host twin's
-//      (release: one may differ), and the Q updates/s are printed (not asserted).
+//      (release: four may differ, kReleaseRuns below), and the Q updates/s are printed (not asserted).
 // `--quick`: part 1 on fewer runs and iterations (for compute-sanitizer, scripts/gpu_check.sh).
 // Exits 77 (ctest: skipped) where no GPU exists, 1 on any CUDA error (tests/cuda/gpu_gate.hpp).
 #include <cmath>
@@ -37,7 +38,14 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 using klab::test::kStrict;
 
-bool few_enough(size_t differing, size_t learners) { return kStrict ? differing == 0 : differing * 100 <= learners; }
+// The release build's allowance. Emulated on the CPU (the host twin compiled with g++ -mfma
+// -ffp-contract=fast, fusing multiply-adds as nvcc does), part 1's four rooms case (256 runs × 3
+// learners, 200 iterations) had 24 of 768 learners (3.1%) in 22 of 256 runs (8.6%) part ways at a
+// near tie, all after iteration 70; its random MDPs none. Allowed: three times that share of the
+// learners (part 1), and 4 of part 3's 16 sampled runs (1.4 expected; 5 or more: p ≈ 0.01).
+constexpr size_t kReleaseShare = 10, kReleaseRuns = 4;  // percent of the learners; sampled runs
+
+bool few_enough(size_t differing, size_t learners) { return kStrict ? differing == 0 : differing * 100 <= kReleaseShare * learners; }
 
 bool close(double a, double b) {
   if (kStrict) return std::memcmp(&a, &b, sizeof a) == 0;
@@ -87,7 +95,7 @@ bool runs_match(const char* name, const Params& params, uint32_t runs) {
 }
 
 bool per_run_equality(bool quick) {
-  std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: bit for bit" : "release build: <= 1% may differ");
+  std::printf("1. per-run equality with the host twin (%s)\n", kStrict ? "strict build: bit for bit" : "release build: <= 10% may differ");
   const uint32_t n = quick ? 8 : 256;
   const std::string iterations = quick ? "20" : "200";
   bool ok = runs_match("four rooms, mopo, ravl, full horizon", {{"iterations", iterations}}, n);
@@ -121,7 +129,7 @@ bool throughput_case() {
     }
   }, &stats);
   if (!s.ok()) return std::printf("FAIL: throughput case: %s\n", s.message().c_str()), false;
-  const bool ok = checked == samples && (kStrict ? differing == 0 : differing <= 1);  // release: a near-tie may flip one run
+  const bool ok = checked == samples && (kStrict ? differing == 0 : differing <= kReleaseRuns);  // release: near-ties may flip a few runs
   std::printf("3. the defaults (mopo, ravl N = 10, full horizon), 20,000 runs: %zu of %zu sampled runs differ from the host twin  %s\n", differing,
               checked, ok ? "ok" : "FAIL");
   std::printf("  %.3g Q updates/s (%.2f s with transfers), kernels alone %.3g updates/s (%.2f s)\n", stats.updates / stats.seconds, stats.seconds,
