@@ -1438,6 +1438,27 @@ TEST_CASE("mdp.learning's learning curves: the mean of 8 live runs with 95% band
   check_plots(recorded_frame(ui, app), "learning curves of run 1");
 }
 
+TEST_CASE("mdp.planning on the random MDP: beside the suboptimality, the first method's gap |V*(s) − V̂_k(s)| sinks on a fixed log axis") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.planning");
+  const auto largest_gap = [&]() {
+    const klab::plot::Plot& p = app.view()->figure().plots.at(1);
+    CHECK(p.title == "vi: gap |V*(s) − V̂_k(s)| per state");
+    CHECK(p.y.scale == klab::plot::Scale::Log);
+    REQUIRE(p.lines.size() == 1);
+    CHECK(*std::min_element(p.lines[0].y.begin(), p.lines[0].y.end()) >= p.y.cover_lo);
+    const double top = *std::max_element(p.lines[0].y.begin(), p.lines[0].y.end());
+    CHECK(top <= p.y.cover_hi);
+    return top;
+  };
+  for (int f = 0; f < 5; ++f) ui.frame(app);
+  const double early = largest_gap();
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  check_plots(recorded_frame(ui, app), "planning live view");
+  CHECK(largest_gap() < 0.5 * early);  // VI's values converge like γ^k
+}
+
 TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
