@@ -1,5 +1,6 @@
 #include "core/result_plots.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace klab::plot {
@@ -33,6 +34,31 @@ std::vector<Line> result_lines(const BatchResult& r, const std::string& metric) 
   return lines;
 }
 
+namespace {
+
+// Whether two curves over the same points (8 at least) differ nowhere by more than 1% of their largest |value|.
+bool close_curves(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < 8 || a.size() != b.size()) return false;
+  double scale = 0.0, gap = 0.0;
+  for (size_t i = 0; i < a.size(); ++i) scale = std::max({scale, std::fabs(a[i]), std::fabs(b[i])}), gap = std::max(gap, std::fabs(a[i] - b[i]));
+  return gap <= 0.01 * scale;
+}
+
+}  // namespace
+
+void mark_repeated_lines(std::vector<Line>& lines) {
+  int repeats = 0;
+  for (size_t m = 0; m < lines.size(); ++m)
+    for (size_t j = 0; j < m; ++j)
+      if (close_curves(lines[m].y, lines[j].y)) {
+        Line& l = lines[m];
+        l.dash = ++repeats % 2 ? Dash::Dashed : Dash::Dotted;
+        l.group = series_key(l);  // the same series while the name says so or not
+        l.name += " (≈ " + series_key(lines[j]) + ")";
+        break;
+      }
+}
+
 Bars result_histogram(const BatchResult& r, size_t series, size_t metric) {
   Bars b;
   b.name = r.layout.series[series];
@@ -48,11 +74,12 @@ Bars result_histogram(const BatchResult& r, size_t series, size_t metric) {
   return b;
 }
 
-std::vector<double> log_spaced_counts(long long n, int count) {
+std::vector<double> log_spaced_counts(long long n, int count, long long lo) {
   std::vector<double> xs;
   if (n < 1) return xs;
+  const double from = static_cast<double>(std::clamp(lo, 1LL, n));  // 1: the same bits as n^t
   for (int i = 0; i < count; ++i) {
-    const double v = std::round(std::pow(static_cast<double>(n), count > 1 ? static_cast<double>(i) / (count - 1) : 1.0));
+    const double v = std::round(from * std::pow(static_cast<double>(n) / from, count > 1 ? static_cast<double>(i) / (count - 1) : 1.0));
     if (xs.empty() || v > xs.back()) xs.push_back(v);
   }
   if (xs.back() != static_cast<double>(n)) xs.push_back(static_cast<double>(n));

@@ -12,10 +12,14 @@ namespace klab::plot {
 Line result_line(const BatchResult& r, size_t series, size_t metric, const std::string& name = "");
 // Every series' curve `metric` (by name) as lines, in series order.
 std::vector<Line> result_lines(const BatchResult& r, const std::string& metric);
+// A line within 1% (of the larger |value|) of an earlier one at every point (8 points at least, the
+// same count: not the first steps, where every curve is near 0) would hide under it: it is drawn
+// dashed (then dotted, alternating) and named "name (≈ earlier)", grouped as its series still.
+void mark_repeated_lines(std::vector<Line>& lines);
 // A histogram curve (see CurveMetric) as bars over the axis bins.
 Bars result_histogram(const BatchResult& r, size_t series, size_t metric);
-// log-spaced integers in [1, n] (about `count` distinct values, always including 1 and n).
-std::vector<double> log_spaced_counts(long long n, int count);
+// log-spaced integers in [lo, n] (about `count` distinct values, always including lo and n; 1 ≤ lo ≤ n).
+std::vector<double> log_spaced_counts(long long n, int count, long long lo = 1);
 // Log-spaced integers from lo to hi (lo ≥ 1): round(lo·(hi/lo)^(i/(count − 1))), i < count, repeats
 // dropped (count = 1: just hi). The n grids of the experiments that sweep a problem size.
 std::vector<int> log_spaced_range(int lo, int hi, int count);

@@ -116,20 +116,27 @@ class IrlView final : public ui::DemoView {
     const std::vector<IrlPoint>& pts = run_->points();
     const double n = pts.empty() ? 0.0 : pts.back().n;
     auto last = [&](double IrlPoint::*field) { return pts.empty() ? std::string("–") : live_view_number(pts.back().*field); };
+    // The numbers of the plot shown (the toggle above), at most four: n and the curves' latest values with their references.
     std::vector<std::pair<std::string, std::string>> rows{{"demonstrations n", std::to_string(run_->trajectories())}};
-    if (mle_) {
-      rows.push_back({params_.misspecification == 0.0 ? "IRL KL(P* ‖ P_θ̂)" : "IRL excess KL", last(&IrlPoint::mle_excess_kl)});
-      rows.push_back({"d/(2n)", pts.empty() ? "–" : live_view_number(d / (2 * n))});
-      rows.push_back({"‖θ̂ − θ†‖²_H", last(&IrlPoint::mle_param_error)});
-      rows.push_back({"d/n", pts.empty() ? "–" : live_view_number(d / n)});
+    std::vector<std::string> tips(1);
+    const auto rate = [&](double scale) { return pts.empty() ? std::string("–") : live_view_number(scale * d / n); };
+    if (shown_ == kShowKl) {
+      if (mle_) rows.push_back({params_.misspecification == 0.0 ? "IRL KL(P* ‖ P_θ̂)" : "IRL excess KL", last(&IrlPoint::mle_excess_kl)});
+      if (mle_) rows.push_back({"d/(2n)", rate(0.5)});
+      if (bc_) rows.push_back({"behaviour cloning KL", last(&IrlPoint::bc_kl)});
+    } else if (shown_ == kShowError) {
+      if (mle_) rows.push_back({"‖θ̂ − θ†‖²_H", last(&IrlPoint::mle_param_error)}), rows.push_back({"d/n", rate(1.0)});
+    } else {
+      if (mle_) rows.push_back({"IRL return gap", last(&IrlPoint::mle_gap)});
+      if (bc_) rows.push_back({"BC return gap", last(&IrlPoint::bc_gap)});
+      if (fm_) {
+        rows.push_back({"FM return gap", last(&IrlPoint::fm_gap)});
+        tips.resize(rows.size() - 1);
+        tips.push_back("feature matching's projection stopped at ‖μ̂_E − μ̄‖ = " + last(&IrlPoint::fm_distance) + " after " +
+                       last(&IrlPoint::fm_iterations) + " iterations");
+      }
     }
-    if (bc_) rows.push_back({"behaviour cloning KL", last(&IrlPoint::bc_kl)});
-    if (fm_) {
-      rows.push_back({"FM ‖μ̂_E − μ̄‖", last(&IrlPoint::fm_distance)});
-      rows.push_back({"FM iterations", last(&IrlPoint::fm_iterations)});
-      rows.push_back({"FM return gap", last(&IrlPoint::fm_gap)});
-    }
-    ui::readout_table("##irl", rows, 3);
+    ui::readout_table("##irl", rows, 2, tips);
     build_figure();
     const int count = static_cast<int>(figure_.plots.size()), canvas = editor_.open() ? 1 : 0;
     ui::PlotGrid grid(count + canvas, editor_.open() ? -1 : count - 1);  // the painted grid first, then the maps and the rate
@@ -273,6 +280,7 @@ class SafeMetaView final : public ui::DemoView {
     adaptations_.clear();
     meta_task_ = 0;
     anytime_.assign(safe_meta_method_ids().size(), 0), from_feasible_.assign(safe_meta_method_ids().size(), 0);
+    worst_.assign(safe_meta_method_ids().size(), -kInf);
     shown_.clear();
     for (size_t s = 0; s < params_.methods.size(); ++s) shown_.push_back(id_index(safe_meta_method_ids(), params_.methods[s]));
     meta_ = std::any_of(shown_.begin(), shown_.end(), [](size_t m) { return m != kUniformSafe; });
@@ -343,13 +351,14 @@ class SafeMetaView final : public ui::DemoView {
     }
     std::vector<std::pair<std::string, std::string>> rows{{"meta-iteration t", std::to_string(meta_reward_.size()) + " / " + std::to_string(meta_ ? params_.meta_iterations : 0)},
                                                           {"unseen tasks done", std::to_string(tasks_done_) + " / " + std::to_string(params_.test_tasks)}};
-    // Per method: how many of the unseen tasks so far went over b at some step, short enough to read
-    // whole; how many of those started feasible (what anytime safety rules out) on hover.
+    // Per method: the worst J_c(π_k) − b over the finished tasks' steps k = 0 … K (below 0: never over
+    // budget, and by how much); on hover how many tasks went over b at some step, and how many of
+    // those started feasible (what anytime safety rules out).
     std::vector<std::string> tips(rows.size());
     for (size_t m : shown_) {
-      rows.push_back({safe_meta_method_ids()[m], std::to_string(anytime_[m]) + " / " + std::to_string(tasks_done_) + " over budget"});
-      tips.push_back(std::to_string(from_feasible_[m]) + " of these " + std::to_string(anytime_[m]) +
-                     " tasks started from a feasible π_0 (J_c(π_0) ≤ b); the others' π_0 was already over b.");
+      rows.push_back({safe_meta_method_ids()[m] + ": worst J_c − b", tasks_done_ > 0 ? live_view_number(worst_[m]) : "–"});
+      tips.push_back(std::to_string(anytime_[m]) + " of the " + std::to_string(tasks_done_) + " finished tasks went over b at some step; " +
+                     std::to_string(from_feasible_[m]) + " of these started from a feasible π_0 (J_c(π_0) ≤ b), the others' π_0 was already over b.");
     }
     ui::readout_table("##safe_meta", rows, 3, tips);
     build_figure();
@@ -398,6 +407,7 @@ class SafeMetaView final : public ui::DemoView {
       const std::vector<double>& c = adaptations_[i].path().cost;
       const bool over = std::any_of(c.begin(), c.end(), [&](double x) { return x > params_.budget + kSafeMetaViolationTolerance; });
       anytime_[m] += over ? 1 : 0;
+      worst_[m] = std::max(worst_[m], *std::max_element(c.begin(), c.end()) - params_.budget);
       from_feasible_[m] += over && c.front() <= params_.budget + kSafeMetaViolationTolerance ? 1 : 0;
     }
     ++tasks_done_;
@@ -501,6 +511,7 @@ class SafeMetaView final : public ui::DemoView {
   size_t meta_task_ = 0;                  // training tasks added to the meta-iteration under way
   std::vector<size_t> shown_;           // the selected methods (ids), in parameter order
   std::vector<int> anytime_, from_feasible_;  // (methods) finished tasks over budget at some k, and of those from a feasible π_0
+  std::vector<double> worst_;                 // (methods) max over the finished tasks and k of J_c(π_k) − b
   std::string problem_;
   size_t choice_ = 0;
   bool meta_ = false;
@@ -671,7 +682,7 @@ class RiskView final : public ui::DemoView {
     plot::Plot hist = return_histogram(*sol_, ids_, masses, params_.alpha,
                                        "Return G of run 1's " + std::to_string(episodes_) + " episodes (lines: exact CVaR_α dashed, mean solid)");
     plot::Plot est;
-    est.title = "CVaR_α estimated from the episodes so far (dashed: exact)";
+    est.title = "CVaR_α estimated so far (dashed: exact)";
     est.x = {"episodes n", plot::Scale::Linear};
     est.x.cover_lo = 0, est.x.cover_hi = params_.episodes;
     est.y = {"CVaR_α(G)", plot::Scale::Linear};

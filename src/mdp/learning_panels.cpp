@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "core/plot_scale.hpp"
+#include "core/result_plots.hpp"
 #include "mdp/constrained_experiment.hpp"
 #include "mdp/control_learner.hpp"
 #include "mdp/figures.hpp"
@@ -314,8 +315,8 @@ class LearningView final : public ui::DemoView {
       if (!eval_names_.empty()) add("behaviour μ", eval_slots_.front(), batch_->evaluator(0)->visits());  // every evaluator sees μ's episodes
     } else {
       const MapValues mv = map_values(evaluator);
-      p.title = evaluator ? who + ": V̂^π_h(s) and V^π_h(s), h the first stage at s" : who + ": V̂_h(s) and V*_h(s), h the first stage at s";
-      p.y = {"value V_h(s)", plot::Scale::Linear};
+      p.title = evaluator ? who + ": V̂^π_h(s) and V^π_h(s)" : who + ": V̂_h(s) and V*_h(s)";
+      p.y = {"V_h(s), h: first stage at s", plot::Scale::Linear};
       p.y.clip_outliers = false;  // the exact reference stays in view while the estimate is still near 0
       plot::Line ref = plot::reference_line(evaluator ? "V^π_h(s)" : "V*_h(s)");
       plot::Line est = live_curve(evaluator ? "V̂^π_h(s)" : "V̂_h(s)", evaluator ? eval_slots_.front() : slots_.front(), {}, {});
@@ -335,15 +336,6 @@ class LearningView final : public ui::DemoView {
     return p;
   }
 
-  // Whether two curves over the same points (8 at least: not the first episodes, where every curve
-  // is near 0) differ nowhere by more than 1% of their largest |value|.
-  static bool close_curves(const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.size() < 8 || a.size() != b.size()) return false;
-    double scale = 0.0, gap = 0.0;
-    for (size_t i = 0; i < a.size(); ++i) scale = std::max({scale, std::fabs(a[i]), std::fabs(b[i])}), gap = std::max(gap, std::fabs(a[i] - b[i]));
-    return gap <= 0.01 * scale;
-  }
-
   // One curve per series against the recorded episodes, the mean over the live batch with its 95%
   // band (lo, hi: drawn as the Runs tab draws its bands); x covers 0 (log: 1) to K.
   plot::Plot episode_plot(const std::string& title, plot::Scale scale, const std::string& y_label, const std::vector<std::string>& names,
@@ -353,21 +345,12 @@ class LearningView final : public ui::DemoView {
     p.x = {"episode k", scale};
     p.x.cover_lo = scale == plot::Scale::Log ? 1.0 : 0.0, p.x.cover_hi = static_cast<double>(episodes_);
     p.y = {y_label, scale};
-    int repeats = 0;
     for (size_t m = 0; m < names.size(); ++m) {
       plot::Line l = live_curve(names[m], slots[m], batch_->recorded_episodes(), bands[m].mean);
       if (batch_->runs() > 1) l.lo = bands[m].lo, l.hi = bands[m].hi;
-      // A curve within 1% of an earlier one everywhere (at the defaults SARSA's and expected SARSA's
-      // regret on Q-learning's) would hide under it: dashed or dotted, and named so.
-      for (size_t j = 0; j < m; ++j)
-        if (close_curves(bands[m].mean, bands[j].mean)) {
-          l.dash = ++repeats % 2 ? plot::Dash::Dashed : plot::Dash::Dotted;
-          l.name += " (≈ " + names[j] + ")";
-          l.group = names[m];  // the same series while the name says so or not
-          break;
-        }
       p.lines.push_back(std::move(l));
     }
+    plot::mark_repeated_lines(p.lines);  // at the defaults SARSA's and expected SARSA's regret on Q-learning's: "(≈ q_learning)"
     return p;
   }
 

@@ -480,14 +480,16 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
 
   void draw(ui::ViewContext&) override {
     if (!run_) return;
-    std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())},
-                                                          {"dataset's mean return", num(run_->dataset().mean_return)},
-                                                          {"dataset's TQ / SACo", num(run_->measures().tq) + " / " + num(run_->measures().saco)}};
+    // The returns only (the headline plots the overestimation); the dataset's numbers and each critic's Q̂ − Q^π on hover.
+    std::vector<std::pair<std::string, std::string>> rows{{"expert's return", num(run_->expert_return())}};
+    std::vector<std::string> tips{"the dataset's mean return " + num(run_->dataset().mean_return) + "; its TQ " + num(run_->measures().tq) +
+                                  " and SACo " + num(run_->measures().saco) + " (About)"};
     for (size_t m = 0; m < p_.methods.size(); ++m) {
       const double over = over_[m].back();
-      rows.push_back({p_.methods[m] + ": return / Q̂ − Q^π", num(ret_[m].back()) + " / " + (over == over ? num(over) : "– (no critic)")});
+      rows.push_back({p_.methods[m] + "'s return", num(ret_[m].back())});
+      tips.push_back(over == over ? "its critic's overestimation Q̂ − Q^π: " + num(over) : "no critic (behaviour cloning)");
     }
-    ui::readout_table("##prdc", rows, 3);
+    ui::readout_table("##prdc", rows, 3, tips);
     plot::Plot over = over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_);
     over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
     figure_.title = "offline.prdc, run 1";

@@ -362,9 +362,10 @@ DemoInfo prdc_demo() {
       "Readings: the toy's settings (nets of 16 units, τ = 0.05, 2000 steps, γ = 0.9) and the state normalisation of the authors' code.\n"
       "Datasets: behaviour expert, noisy expert, random, mixed, or replay — every transition an online TD3 learner (no regulariser,\n"
       "exploration σ = noise) collected while it learned from scratch, as the replay dataset of Schweighofer et al. (CoLLAs 2022);\n"
-      "random starts is the coverage knob (a trajectory starts anywhere outside the wall). The readouts give the dataset's TQ (trajectory\n"
-      "quality: 0 = the random policy's return, 1 = the expert's) and SACo (distinct (s, a) relative to a replay dataset; the continuous\n"
-      "(x, y, a_x, a_y) is cut into 10 bins per coordinate: a reading). From s₀ alone the replay learner never finds the goal at these\n"
+      "random starts is the coverage knob (a trajectory starts anywhere outside the wall). The live readouts give the expert's return and\n"
+      "each learner's; hover the expert's for the dataset's mean return, TQ (trajectory quality: 0 = the random policy's return, 1 = the\n"
+      "expert's) and SACo (state-action coverage: distinct (s, a) relative to a replay dataset; the continuous (x, y, a_x, a_y) is cut\n"
+      "into 10 bins per coordinate: a reading), and a learner's for its critic's Q̂ − Q^π. From s₀ alone the replay learner never finds the goal at these\n"
       "sizes (its return stays 0); with random starts = 1 and 100 trajectories it learns while it collects (README: offline.prdc).";
   d.papers = {"Y. Ran, Y.-C. Li, F. Zhang, Z. Zhang, Y. Yu. Policy Regularization with Dataset Constraint for Offline Reinforcement Learning. ICML 2023, arXiv:2306.06569.",
               "S. Fujimoto, S. S. Gu. A Minimalist Approach to Offline Reinforcement Learning (TD3+BC). NeurIPS 2021, arXiv:2106.06860.",

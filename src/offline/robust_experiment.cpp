@@ -167,6 +167,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   ret.x.cover_lo = 0.0, ret.x.cover_hi = 1.0;
   ret.y = {"expected return"};
   ret.lines = mdp::reported_lines(r, "return");
+  plot::mark_repeated_lines(ret.lines);  // at the defaults r2pvi_chi2's on r2pvi_kl's: "(≈ r2pvi_kl)"
   // Theory: the best return of a policy that knows q (backward induction in the perturbed model).
   const LinearMdp world = simulated_linear_mdp({p().delta, p().xi_norm});
   std::vector<double> best;

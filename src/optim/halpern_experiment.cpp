@@ -152,6 +152,10 @@ const std::vector<std::string>& halpern_method_ids() {
   return ids;
 }
 
+std::string halpern_series_name(const std::string& id) {
+  return id == "vr_halpern_inexact" ? id + " (Algorithm 2)" : id;
+}
+
 std::string residual_axis(HalpernProblem problem) {
   return constrained_problem(problem) ? "‖z_k − Π_C(z_k − F(z_k))‖" : "‖F(z_k)‖";
 }
@@ -336,7 +340,7 @@ plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
     c.x = {"‖x − x*‖", plot::Scale::Linear};
     c.y = {"‖y − y*‖", plot::Scale::Linear};
     c.x.cover_lo = c.y.cover_lo = 0.0;
-    c.points.push_back({"solution z*", {0.0}, {0.0}, {0.95f, 0.95f, 0.95f, 1.0f}, 5.0f});
+    c.points.push_back({"solution z*", {0.0}, {0.0}, plot::kReferenceGrey, 5.0f});
     return c;
   }
   c.title = ill    ? "The slowest pair (x_4, y_4) through z*: log₁₀ ‖F(z)‖ and the iterates"
@@ -358,7 +362,7 @@ plot::Plot HalpernExperiment::picture(const FiniteSumGame& g) const {
     }
   c.heatmaps.push_back(h);
   const Vec2 s = g.project(g.solution());
-  c.points.push_back({"solution z*", {s[0]}, {s[1]}, {0.95f, 0.95f, 0.95f, 1.0f}, 5.0f});
+  c.points.push_back({"solution z*", {s[0]}, {s[1]}, plot::kReferenceGrey, 5.0f});
   return c;
 }
 
@@ -392,6 +396,10 @@ std::vector<plot::Line> HalpernExperiment::bound_lines(const FiniteSumGame& g, c
   return lines;
 }
 
+plot::Guide HalpernExperiment::target_guide(double start_residual) const {
+  return {false, p().epsilon * start_residual, "target ε = " + format_real(p().epsilon) + " × start residual", plot::kReferenceGrey, true};
+}
+
 plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   const FiniteSumGame g = game_of(p(), r.seed);
   const double budget = p().passes * static_cast<double>(component_count(p()));
@@ -412,14 +420,16 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   res.x = {"oracle calls", plot::Scale::Log};
   res.y = {residual_axis(p().problem), plot::Scale::Log};
   res.lines = plot::result_lines(r, "residual");
+  for (plot::Line& l : res.lines) l.name = halpern_series_name(l.name);
   for (const plot::Line& l : bound_lines(g, g.start(p().start_x, p().start_y), budget)) res.lines.push_back(l);
   res.x.cover_lo = 1, res.x.cover_hi = budget;
   // Run 1's iterates over the plane (at most 1500 points per method).
   HalpernRun run(p(), r.seed, 0);
+  res.guides.push_back(target_guide(run.residual(0)));
   plot::Plot c = picture(g);
   std::vector<plot::Line> paths(run.methods());
   const Vec2 z0 = g.project(g.start(p().start_x, p().start_y));
-  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {r.layout.series[s], {z0[0]}, {z0[1]}, {}, {}, palette(s), 1.5f};
+  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {halpern_series_name(r.layout.series[s]), {z0[0]}, {z0[1]}, {}, {}, palette(s), 1.5f};
   std::vector<long long> steps(run.methods(), 0);
   while (run.step())
     for (size_t s = 0; s < run.methods(); ++s) {

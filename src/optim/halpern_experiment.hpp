@@ -37,6 +37,9 @@ struct HalpernParams {
 };
 
 const std::vector<std::string>& halpern_method_ids();
+// The name plots give method `id`: its id, and "vr_halpern_inexact (Algorithm 2)" for the paper's Algorithm 2, the name the
+// About text and the Look-for line use (summary.json and curves.csv keep the ids).
+std::string halpern_series_name(const std::string& id);
 std::string residual_axis(HalpernProblem problem);  // "‖F(z_k)‖", or the natural residual's formula when constrained
 FiniteSumGame game_of(const HalpernParams& p, uint64_t seed);  // prepared; seed: the data (DRO problems, matrix_game)
 long long component_count(const HalpernParams& p);             // n: `size` for the paper's two problems, else `components`
@@ -78,6 +81,8 @@ class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperi
   // The bounds of the selected Halpern methods against oracle calls: halpern's ‖F(z_k)‖ ≤ 2 L_F ‖z₀ − z*‖/(k + 1)
   // (k = calls/n); vr_halpern_inexact's exact-resolvent ‖F(J z_{k−1})‖ ≤ 2‖z₀ − z*‖/(ηk) at the expected calls of k outer steps.
   std::vector<plot::Line> bound_lines(const FiniteSumGame& g, const VecZ& z0, double max_calls) const;
+  // What calls_to_eps waits for, ‖F(z_k)‖ ≤ ε‖F(z₀)‖: a horizontal guide at ε times the start's residual.
+  plot::Guide target_guide(double start_residual) const;
 };
 
 DemoInfo halpern_demo();

@@ -562,20 +562,26 @@ class HalpernView final : public ui::DemoView {
     auto& e = static_cast<const HalpernExperiment&>(ctx.experiment);
     run_ = std::make_unique<HalpernRun>(e.p(), ctx.seed, 0);
     series_ = e.p().methods;
-    stops_ = plot::log_spaced_counts(static_cast<long long>(run_->budget()), kLiveFrames);
+    // From n calls on (a full F: no method moves before, and vr_halpern and vr_eg start by spending n on F(z₀)) to the budget.
+    const long long budget = static_cast<long long>(run_->budget());
+    stops_ = plot::log_spaced_counts(budget, kLiveFrames, std::min(budget, component_count(e.p())));
     next_ = 0;
     calls_.assign(series_.size(), {});
     residual_.assign(series_.size(), {});
     paths_.assign(series_.size(), {});
     picture_ = e.picture(run_->game());
     bounds_ = e.bound_lines(run_->game(), run_->game().start(e.p().start_x, e.p().start_y), run_->budget());
+    target_ = e.target_guide(run_->residual(0));
     record();
   }
   bool animates() const override { return true; }
   bool finished() const override { return next_ >= stops_.size(); }
+  // The fewest calls any method has used: every readout row shows at least as many (a method stops at its first step past a stop).
   std::string status() const override {
+    double least = 0;
+    for (size_t s = 0; run_ && s < run_->methods(); ++s) least = s == 0 ? run_->state(s).calls : std::min(least, run_->state(s).calls);
     char s[64];
-    std::snprintf(s, sizeof s, "calls %s / %s", num(next_ > 0 ? stops_[next_ - 1] : 0).c_str(), num(run_ ? run_->budget() : 0).c_str());
+    std::snprintf(s, sizeof s, "calls ≥ %s / %s", num(least).c_str(), num(run_ ? run_->budget() : 0).c_str());
     return s;
   }
   double steps_done() const override { return static_cast<double>(next_); }
@@ -591,7 +597,7 @@ class HalpernView final : public ui::DemoView {
     auto& e = static_cast<HalpernExperiment&>(ctx.experiment);
     std::vector<std::pair<std::string, std::string>> rows;
     for (size_t s = 0; s < series_.size(); ++s)
-      rows.push_back({"residual " + series_[s], num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
+      rows.push_back({"residual " + halpern_series_name(series_[s]), num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
     ui::readout_table("##halpern", rows, 2);
     build_figure();
     ui::PlotGrid grid(2, 0);
@@ -618,8 +624,9 @@ class HalpernView final : public ui::DemoView {
     r.y = {residual_axis(run_->game().problem), plot::Scale::Log};
     r.x.cover_lo = 1;
     r.x.cover_hi = run_->budget();
-    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({series_[s], calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
+    for (size_t s = 0; s < series_.size(); ++s) r.lines.push_back({halpern_series_name(series_[s]), calls_[s], residual_[s], {}, {}, palette(s), 2.0f});
     r.lines.insert(r.lines.end(), bounds_.begin(), bounds_.end());
+    r.guides.push_back(target_);
     plot::Plot c = picture_;
     const HalpernProblem problem = run_->game().problem;
     c.title = problem == HalpernProblem::Plane            ? "Drag the start z₀: the iterates in the plane"
@@ -629,9 +636,9 @@ class HalpernView final : public ui::DemoView {
               : problem == HalpernProblem::QuadraticProgram ? "The iterates' distances to z*: ‖x − x*‖ against ‖y − y*‖ (the script's start)"
                                                           : "Drag the start x₀: the regression weights x of the iterates";
     for (size_t s = 0; s < series_.size(); ++s) {
-      plot::Line l{series_[s], {}, {}, {}, {}, palette(s), 1.5f};
+      plot::Line l{halpern_series_name(series_[s]), {}, {}, {}, {}, palette(s), 1.5f};
       for (const Vec2& z : paths_[s]) l.x.push_back(z[0]), l.y.push_back(z[1]);
-      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, series_[s]});
+      c.points.push_back({"", {l.x.back()}, {l.y.back()}, palette(s), 4.5f, l.name});
       c.lines.push_back(l);
     }
     figure_.title = "optim.halpern, run 1";
@@ -658,6 +665,7 @@ class HalpernView final : public ui::DemoView {
   std::vector<std::vector<double>> calls_, residual_;  // (methods, records)
   std::vector<std::vector<Vec2>> paths_;               // (methods, records) iterates
   plot::Plot picture_;
+  plot::Guide target_;  // ε times the start's residual
   std::vector<plot::Line> bounds_;
   bool dragging_ = false;
 };

@@ -806,6 +806,22 @@ TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowes
   };
   CHECK(shown("Drag the start z₀: the iterates in the slowest pair (x_4, y_4)"));
   CHECK(shown("Operator residual against component-oracle calls"));
+  // Algorithm 2 named as the About text names it, the target ε × the start's residual as a horizontal guide, z* in the
+  // reference grey (never struck out by the series cap), and a status that no readout row undercuts.
+  const klab::plot::Figure& f = app.view()->figure();
+  REQUIRE(f.plots.size() == 2);
+  const auto& lines = f.plots[1].lines;
+  CHECK(std::any_of(lines.begin(), lines.end(), [](const klab::plot::Line& l) { return l.name == "vr_halpern_inexact (Algorithm 2)"; }));
+  REQUIRE(f.plots[1].guides.size() == 1);
+  CHECK_FALSE(f.plots[1].guides[0].vertical);
+  CHECK(f.plots[1].guides[0].value == doctest::Approx(0.03 * lines.front().y.front()));  // every method starts at z₀
+  const auto& points = f.plots[0].points;
+  const auto star = std::find_if(points.begin(), points.end(), [](const klab::plot::Points& p) { return p.name == "solution z*"; });
+  REQUIRE(star != points.end());
+  CHECK(star->color.r == klab::plot::kReferenceGrey.r);
+  CHECK(app.view()->status().rfind("calls ≥ ", 0) == 0);
+  for (const klab::plot::Line& l : lines)
+    if (l.color.r != klab::plot::kReferenceGrey.r && l.x.size() > 1) CHECK(l.x[1] >= 64);  // the first stop is n = 64 calls
 }
 
 TEST_CASE("optim.bilevel on the double well: φ's two branches, ψ_σ across the jump and the iterates, beside the cost plot") {
@@ -1420,6 +1436,27 @@ TEST_CASE("mdp.learning's learning curves: the mean of 8 live runs with 95% band
     for (const klab::plot::Line& l : p->lines) CHECK(l.lo.empty());
   }
   check_plots(recorded_frame(ui, app), "learning curves of run 1");
+}
+
+TEST_CASE("mdp.planning on the random MDP: beside the suboptimality, the first method's gap |V*(s) − V̂_k(s)| sinks on a fixed log axis") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("mdp.planning");
+  const auto largest_gap = [&]() {
+    const klab::plot::Plot& p = app.view()->figure().plots.at(1);
+    CHECK(p.title == "vi: gap |V*(s) − V̂_k(s)| per state");
+    CHECK(p.y.scale == klab::plot::Scale::Log);
+    REQUIRE(p.lines.size() == 1);
+    CHECK(*std::min_element(p.lines[0].y.begin(), p.lines[0].y.end()) >= p.y.cover_lo);
+    const double top = *std::max_element(p.lines[0].y.begin(), p.lines[0].y.end());
+    CHECK(top <= p.y.cover_hi);
+    return top;
+  };
+  for (int f = 0; f < 5; ++f) ui.frame(app);
+  const double early = largest_gap();
+  for (int f = 0; f < 60; ++f) ui.frame(app);
+  check_plots(recorded_frame(ui, app), "planning live view");
+  CHECK(largest_gap() < 0.5 * early);  // VI's values converge like γ^k
 }
 
 TEST_CASE("mdp.robust on the random world: the live view draws the set map and the worst-case curve, no grid picture; the Runs tab's plots pass") {

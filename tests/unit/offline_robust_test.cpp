@@ -125,5 +125,14 @@ TEST_SUITE("claims") {
     // The price at q = 0: PEVI's nominal return is above every R2PVI's.
     const double pevi_nominal = klab::test::final_of(r, "pevi", "nominal_return").mean();
     for (const char* id : {"r2pvi_kl", "r2pvi_chi2", "r2pvi_tv"}) CHECK(klab::test::final_of(r, id, "nominal_return").mean() < pevi_nominal);
+    // The figure (and the live view, which draws it as the runs come in): KL's and χ²'s returns coincide at every q over
+    // the first 4 runs (the same policies), so χ²'s line says so rather than hide under KL's; over 100 runs they differ.
+    const std::vector<klab::plot::Line> all = e.figure(r).plots[0].lines, first = e.figure(klab::test::run_batch(e, {}, 1, 4)).plots[0].lines;
+    REQUIRE(all.size() == 5);
+    REQUIRE(first.size() == 5);
+    CHECK(all[2].name == "r2pvi_chi2");
+    CHECK(first[2].name == "r2pvi_chi2 (≈ r2pvi_kl)");
+    CHECK(first[2].dash == klab::plot::Dash::Dashed);
+    CHECK(first[3].name == "r2pvi_tv");
   }
 }
