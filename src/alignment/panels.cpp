@@ -97,6 +97,7 @@ class TrainerView : public ui::DemoView {
     const auto it = std::find(names_.begin(), names_.end(), id);
     return it == names_.end() ? 0 : static_cast<size_t>(it - names_.begin());
   }
+  bool compared(const std::string& id) const { return std::find(names_.begin(), names_.end(), id) != names_.end(); }
 
   std::unique_ptr<Trainer> trainer_;
   long long total_ = 0;
@@ -278,7 +279,7 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
     const char* titles[] = {"Forget set: mean ln π(y|x)", "Utility: retain ln-likelihood minus π_0's",
                             "KL(π_retrain‖π) on the forget prompts"};
     figure_.plots.clear();
-    for (size_t k = 0; k < 3; ++k)
+    for (const size_t k : {size_t{1}, size_t{0}, size_t{2}})  // utility first: the headline, the callout's claim
       figure_.plots.push_back(history_plot(history_, k, titles[k], "step", k == 2 ? plot::Scale::Log : plot::Scale::Linear));
     plot::Plot phase;
     phase.title = "Trade-off: utility against forget NLL (paths)";
@@ -290,10 +291,10 @@ class UnlearnView final : public TrainerView<UnlearnTrainer, UnlearnExperiment> 
       phase.lines.push_back(history_line(names_[i], nll, history_.values(i, 1), i));
     }
     figure_.plots.push_back(phase);
-    const size_t npo = method_index("npo");
-    if (!history_.steps().empty())
-      figure_.plots[0].annotations.push_back({history_.steps().back(), history_.values(npo, 0).back(),
-                                              names_[npo] + ": forgets without collapsing"});
+    const bool npo = compared("npo");
+    if (!history_.steps().empty() && npo)
+      figure_.plots[0].annotations.push_back({history_.steps().back(), history_.values(method_index("npo"), 1).back(),
+                                              compared("ga") ? "npo levels off; ga's utility collapses" : "npo: utility levels off"});
     figure_.columns = 2;
     ui::draw_figure("unlearning", figure_);
   }
@@ -405,7 +406,12 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
     proxy.x = {"KL(BoN_n‖π_ref), exact"};
     path.title = "π_β ∝ π_ref e^{R/β}: gold reward vs KL";
     path.x = {"KL(π_β‖π_ref)"};
-    pg.title = "Goodhart along the ascent: gold (solid), proxy (dashed); ● early stop";
+    // The callout's Goodhart story is the single reward model's: its proxy (dashed) beside every gold
+    // curve. The other objectives' proxies live on their own scales (wco's and uwo's are pessimistic,
+    // below their gold) and are one click away.
+    ImGui::Checkbox("every objective's proxy", &all_proxies_);
+    pg.title = all_proxies_ || !compared("single") ? "Goodhart along the ascent: gold (solid), proxy (dashed); ● early stop"
+                                                   : "Goodhart along the ascent: gold (solid), single's proxy (dashed); ● early stop";
     pg.x = {"step"};
     for (size_t i = 0; i < trainer_->size(); ++i) {
       const auto& c = trainer_->curves(i);
@@ -414,9 +420,11 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
       kl.lines.push_back(history_line(names_[i], ns_, c.bon_kl, i));
       path.lines.push_back(history_line(names_[i], c.path_kl, c.path_gold, i));
       pg.lines.push_back(history_line(names_[i], c.pg_step, c.pg_gold, i));
-      pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, series_color(i), true));
-      pg.lines.back().group = names_[i];
-      if (c.stop_step >= 0)
+      if (all_proxies_ || names_[i] == "single") {
+        pg.lines.push_back(history_line("", c.pg_step, c.pg_proxy, series_color(i), true));
+        pg.lines.back().group = names_[i];
+      }
+      if (c.stop_step > 0)  // a stop at step 0 (the ascent never helped) has no point to mark
         pg.points.push_back({"", {static_cast<double>(c.stop_step)}, {c.stop_gold}, series_color(i), 6.0f, names_[i]});
     }
     pg.x.cover_lo = 0, pg.x.cover_hi = static_cast<double>(total_ - members_ - 1);
@@ -434,6 +442,7 @@ class OveroptView final : public TrainerView<OveroptTrainer, OveroptExperiment> 
   }
   std::vector<double> ns_;
   int members_ = 0;
+  bool all_proxies_ = false;  // the Goodhart plot's dashed proxies: every objective's, or single's only
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -271,6 +271,7 @@ plot::Figure UnlearnExperiment::figure(const BatchResult& r) const {
     phase.lines.push_back(l);
   }
   f.plots = {forget, utility, oracle, phase};
+  f.headline = 1;  // utility: the claim of the About's "What to look for"
   return f;
 }
 

@@ -34,9 +34,9 @@ class FreeView final : public ui::DemoView {
     states_.assign(3, FreeEpisodeState{});
     for (FreeEpisodeState& s : states_) free_episode_start(s, e, seed_, 0);
     free_counts_.assign(3, std::vector<double>(theta_.size(), 0.0));
-    history_t_.clear();
+    history_t_.assign(3, {});
     history_.assign(3, {});
-    next_record_ = 1;
+    next_record_.assign(3, 1);
     steps_ = 0;
     total_steps_ = episodes_[2].budget;  // the free phase, one pull a step, then the paid phase in log time
     for (uint64_t t = 0; t < horizon_; t = next_t(t)) ++total_steps_;
@@ -45,7 +45,9 @@ class FreeView final : public ui::DemoView {
   double steps_total() const override { return static_cast<double>(total_steps_); }
 
   bool animates() const override { return true; }
-  bool finished() const override { return states_.empty() || states_[0].t >= horizon_; }
+  bool finished() const override {
+    return std::all_of(states_.begin(), states_.end(), [&](const FreeEpisodeState& s) { return s.t >= horizon_; });
+  }
   std::string status() const override {
     if (states_.empty()) return "";
     char s[96];
@@ -80,11 +82,15 @@ class FreeView final : public ui::DemoView {
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<FreeExperiment&>(ctx.experiment);
     const double lt = std::log(static_cast<double>(horizon_));
+    // A series still in its free phase has played no paid round: its paid regret is not 0 but not yet.
+    const auto paid = [&](size_t s) {
+      return states_[s].free_done < episodes_[s].budget ? std::string("free phase") : num(states_[s].regret);
+    };
     ui::readout_table("##free",
                     {{"B = c_free·ln T", std::to_string(episodes_[1].budget)},
-                     {"R (no free phase)", num(states_[0].regret)},
-                     {"R (uniform free)", num(states_[1].regret)},
-                     {"R (UFE)", num(states_[2].regret)},
+                     {"R (no free phase)", paid(0)},
+                     {"R (uniform free)", paid(1)},
+                     {"R (UFE)", paid(2)},
                      {"predicted saving uniform", num(e.predicted(FreeRule::Uniform, e.p().c_free))},
                      {"predicted saving UFE", num(e.predicted(FreeRule::Ufe, e.p().c_free))}},
                     3);
@@ -100,12 +106,16 @@ class FreeView final : public ui::DemoView {
  private:
   uint64_t next_t(uint64_t t) const { return std::min<uint64_t>(horizon_, std::max<uint64_t>(t + 1, t + t / 100)); }
 
+  // Each series against its own paid round t: while the free phases run, klucb (which has none)
+  // is already paying, and the free-phase series have played no paid round yet.
   void record() {
-    const uint64_t t = states_[0].t;
-    if (t == 0 || (t < next_record_ && t < horizon_)) return;
-    history_t_.push_back(static_cast<double>(t));
-    for (size_t s = 0; s < 3; ++s) history_[s].push_back(states_[s].regret);
-    next_record_ = std::max<uint64_t>(t + 1, t + t / 50);
+    for (size_t s = 0; s < 3; ++s) {
+      const uint64_t t = states_[s].t;
+      if (t == 0 || (t < next_record_[s] && t < horizon_)) continue;
+      history_t_[s].push_back(static_cast<double>(t));
+      history_[s].push_back(states_[s].regret);
+      next_record_[s] = std::max<uint64_t>(t + 1, t + t / 50);
+    }
   }
 
   void build_figure(const FreeExperiment& e, double lt) {
@@ -143,9 +153,9 @@ class FreeView final : public ui::DemoView {
     regret.title = "One run: paid regret R_t";
     regret.x = {"paid round t", plot::Scale::Log, 1.0, static_cast<double>(horizon_)};
     regret.y = {"R_t"};
-    for (size_t s = 0; s < 3; ++s) regret.lines.push_back({kNames[s], history_t_, history_[s], {}, {}, palette(s), 2.0f});
-    if (!history_t_.empty())
-      regret.annotations.push_back({history_t_.back(), history_[2].back(), "UFE: free pulls spent where they save the most regret"});
+    for (size_t s = 0; s < 3; ++s) regret.lines.push_back({kNames[s], history_t_[s], history_[s], {}, {}, palette(s), 2.0f});
+    if (!history_t_[2].empty())
+      regret.annotations.push_back({history_t_[2].back(), history_[2].back(), "UFE: free pulls spent where they save the most regret"});
 
     plot::Plot pred;
     pred.title = "Predicted saving vs c_free (kinks: phase transitions)";
@@ -172,14 +182,14 @@ class FreeView final : public ui::DemoView {
     figure_.plots = {free, regret, pred, counts};
   }
 
-  uint64_t seed_ = 0, horizon_ = 1, next_record_ = 1;
+  uint64_t seed_ = 0, horizon_ = 1;
+  std::vector<uint64_t> next_record_;  // (series) the paid round of its next record
   long long steps_ = 0, total_steps_ = 0;
   std::vector<FreeEpisode> episodes_;
   std::vector<double> theta_, gap_;
   std::vector<FreeEpisodeState> states_;
   std::vector<std::vector<double>> free_counts_;
-  std::vector<double> history_t_;
-  std::vector<std::vector<double>> history_;
+  std::vector<std::vector<double>> history_t_, history_;  // (series, records): paid round t, regret
 };
 
 }  // namespace

@@ -558,8 +558,9 @@ class Nsga2View final : public ui::DemoView {
     cov.x.cover_lo = 1, cov.x.cover_hi = stops_.back();
     // One legend entry per algorithm (its colour on the plane too). The records are sparse (a record
     // only where the run moved, and a classic generation is 4(n + 1) evaluations: far apart on the log
-    // axis at first): coverage is drawn as the step function it is, with a dot at each record, so a
-    // run with one or two records still reads.
+    // axis at first): coverage is drawn as the step function it is, with one dot at the latest record
+    // (where the run is now), so a run with a single record still reads. (A dot at every record hid
+    // the line between close records: the curve read as isolated dots.)
     for (size_t s = 0; s < series_.size(); ++s) {
       plot::Line step{series_[s], {}, {}, {}, {}, palette(s), 2.0f};
       plot::Points dots{series_[s] + " coverage", {}, {}, palette(s), 3.0f};
@@ -568,8 +569,8 @@ class Nsga2View final : public ui::DemoView {
         if (evaluations_[s][i] < 1) continue;  // before the first population (off the log axis)
         if (!step.x.empty()) step.x.push_back(evaluations_[s][i]), step.y.push_back(step.y.back());
         step.x.push_back(evaluations_[s][i]), step.y.push_back(coverage_[s][i]);
-        dots.x.push_back(evaluations_[s][i]), dots.y.push_back(coverage_[s][i]);
       }
+      if (!step.x.empty()) dots.x.push_back(step.x.back()), dots.y.push_back(step.y.back());
       plot::Line hv{series_[s] + " HV ratio", evaluations_[s], hypervolume_[s], {}, {}, palette(s), 1.5f};
       hv.dash = plot::Dash::Dashed;
       hv.group = series_[s];

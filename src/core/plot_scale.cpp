@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 namespace klab::plot {
 namespace {
@@ -296,25 +297,32 @@ std::vector<Tick> make_ticks(Range r, Scale s, int target) {
     const int decades = k1 - k0;
     const int every = std::max(1, decades / std::max(target, 1) + (decades % std::max(target, 1) ? 1 : 0));
     const int first = static_cast<int>(std::ceil(std::log10(r.lo) - 1e-9));  // labels count from the first decade shown
+    std::vector<std::pair<int, int>> mk;  // each tick's (m, k) in m·10ᵏ
     for (int k = k0; k <= k1; ++k) {
       for (int m = 1; m <= 9; ++m) {
         const double v = m * std::pow(10.0, k);
         if (v < r.lo * (1 - 1e-9) || v > r.hi * (1 + 1e-9)) continue;
-        std::string label;
-        if (m == 1 && (k - first) % every == 0) label = power_of_ten(k);
-        else if (decades <= 2 && (m == 2 || m == 5)) label = format_number(v);
         if (decades > 6 && m != 1) continue;  // too dense for minor ticks
-        ticks.push_back({v, label});
+        ticks.push_back({v, m == 1 && (k - first) % every == 0 ? power_of_ten(k) : ""});
+        mk.emplace_back(m, k);
       }
     }
-    // Never a single label: then 2 and 5 are labelled too.
+    // Over two decades or fewer every decade, 2 and 5 is labelled, and so they are where the thinned
+    // decades alone would give a single label. Then every label is written in one style: plain
+    // numbers ("0.5, 1, 2, 5"), or m·10ᵏ where a plain number would need an exponent ("2e-05").
     size_t labelled = 0;
     for (const Tick& t : ticks) labelled += !t.label.empty();
-    if (labelled < 2)
-      for (Tick& t : ticks) {
-        const double m = t.value / std::pow(10.0, std::floor(std::log10(t.value) + 1e-9));
-        if (std::fabs(m - 2) < 1e-6 || std::fabs(m - 5) < 1e-6) t.label = format_number(t.value);
-      }
+    if (decades > 2 && labelled >= 2) return ticks;
+    bool plain = true;
+    for (size_t i = 0; i < ticks.size(); ++i) {
+      if (mk[i].first == 1 || mk[i].first == 2 || mk[i].first == 5) ticks[i].label = "·";  // labelled; written below
+      if (!ticks[i].label.empty()) plain = plain && ticks[i].value >= 1e-4 && ticks[i].value < 1e6;
+    }
+    for (size_t i = 0; i < ticks.size(); ++i) {
+      Tick& t = ticks[i];
+      const auto [m, k] = mk[i];
+      if (!t.label.empty()) t.label = plain ? format_number(t.value) : (m == 1 ? "" : std::to_string(m) + "·") + power_of_ten(k);
+    }
     return ticks;
   }
   const double raw = (r.hi - r.lo) / std::max(target, 1);

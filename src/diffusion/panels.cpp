@@ -161,7 +161,7 @@ class SamplersView final : public ui::DemoView {
 
   // The headline: the ODE samplers' error against NFE, the claim's match marked once run 1 has it.
   plot::Plot disc_plot(double match) const {
-    plot::Plot q = run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE (same noise, exact score), run 1", "mean ‖x̂ − x*‖");
+    plot::Plot q = run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE, run 1", "mean ‖x̂ − x*‖");
     if (std::isfinite(match)) {
       plot::Guide g;
       g.vertical = true;
@@ -203,7 +203,7 @@ class SamplersView final : public ui::DemoView {
     if (heat_frame_ == frame_) return;
     heat_frame_ = frame_;
     const double t = film_t();
-    field_ = film_field(marginal_at(run_->mixture(), schedule_, t), box_, "p_t(x), the exact noised marginal");
+    field_ = film_field(marginal_at(run_->mixture(), schedule_, t), box_, "p_t(x), exact");
   }
 
   // Side 0 or 1's particles at the film's λ: on the chord between the states of the two steps
@@ -224,11 +224,11 @@ class SamplersView final : public ui::DemoView {
     size_t done = 0;  // steps the solver has completed at the film's t
     while (done < steps && f.lambda[done + 1] <= film_lambda(frame_) + 1e-12) ++done;
     char when[96];
-    std::snprintf(when, sizeof when, " at t = %.3g (step %zu of %zu)", film_t(), frame_ >= kFilmFrames ? steps : done, steps);
+    std::snprintf(when, sizeof when, ", step %zu/%zu: t = %.3g", frame_ >= kFilmFrames ? steps : done, steps, film_t());
     FilmLayers layers;
     layers.paths = toggles_.paths ? &f.paths : nullptr;
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;
-    return diffusion::film_plot(field_, box_, film_cloud(f), params_.solvers[s] + ", " + num(budgets_[nfe_]) + " NFE" + when + " over p_t", params_.solvers[s], s,
+    return diffusion::film_plot(field_, box_, film_cloud(f), params_.solvers[s] + ", " + num(budgets_[nfe_]) + " NFE" + when, params_.solvers[s], s,
                      layers);
   }
 

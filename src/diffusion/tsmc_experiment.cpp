@@ -326,7 +326,7 @@ plot::Figure TsmcExperiment::figure(const BatchResult& r) const {
     return q;
   };
   f.plots = {per_iteration("kl", "KL(p*‖p̂) at the same budget (baselines flat, learners per iteration)", "KL", true),
-             per_iteration("log_w_var", "Residual log-weight variance of the learned proposal (SIS)", "spread of the log-weights (variance)", true),
+             per_iteration("log_w_var", "Residual log-weight variance of the learned proposal (SIS)", "log-weight variance", true),
              per_iteration("ess", "ESS/N of the learned proposal's path weights (SIS)", "ESS/N", true),
              per_iteration("reward", "Mean reward r(x) of the outputs", "reward", false)};
   f.headline = 1;  // the variance: the claim the About's "What to look for" makes (the KL is not reproduced)

@@ -78,7 +78,7 @@ class TsmcView final : public ui::DemoView {
         {"tri_tsmc's tempering η (full_step: 1)", value(run_->eta(TsmcMethod::TriTsmc, at))}};
     ui::readout_table("##tsmc", rows, 3);
     figure_.title = "diffusion.tsmc, run 1";
-    figure_.plots = {trace_plot(kTsmcLogWVar, "Residual log-weight variance of the learned proposal (SIS runs)", "spread of the log-weights (variance)"),
+    figure_.plots = {trace_plot(kTsmcLogWVar, "Residual log-weight variance of the learned proposal (SIS runs)", "log-weight variance"),
                      film(), ess_plot(), trace_plot(kTsmcKl, "KL(p*‖p̂): learners per iteration, baselines at the whole budget", "KL")};
     ui::PlotGrid grid(4, 0);
     ui::draw_plot("var", figure_.plots[0], grid.cell(0));
@@ -112,7 +112,7 @@ class TsmcView final : public ui::DemoView {
     if (field_k_ == state()) return;
     field_k_ = state();
     const TiltProblem& pr = run_->problem();
-    field_ = film_field(marginal_at(run_->target(), pr.schedule, pr.t[static_cast<size_t>(field_k_)]), box_, "p*_t(x), the exact tilted marginal");
+    field_ = film_field(marginal_at(run_->target(), pr.schedule, pr.t[static_cast<size_t>(field_k_)]), box_, "p*_t(x), exact");
   }
 
   plot::Plot film() const {
@@ -124,10 +124,10 @@ class TsmcView final : public ui::DemoView {
     }
     const bool output = !learner() || run_->done();
     char when[160];
-    std::snprintf(when, sizeof when, "%s, step %zu / %d, t = %.3g", output ? "SMC run" : ("SIS run " + std::to_string(film_index() + 1)).c_str(), k,
+    std::snprintf(when, sizeof when, "%s, step %zu/%d: t = %.3g", output ? "SMC" : ("SIS run " + std::to_string(film_index() + 1)).c_str(), k,
                   params_.steps, run_->problem().t[k]);
     const bool resampled = film_.resampled(k);
-    const std::string title = id + " (" + when + ")" + (resampled ? ": resampled here" : "") + " over p*_t; size ∝ weight";
+    const std::string title = id + " " + when + (resampled ? ", resampled" : "") + "; size ∝ weight";
     FilmLayers layers;
     layers.paths = toggles_.paths ? &lineage_ : nullptr;
     layers.arrows = toggles_.score ? &field_.arrows : nullptr;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/plot_scale.hpp"
+#include "core/rich_text.hpp"
 #include "imgui.h"
 #include "kl/bernoulli_bound.hpp"
 #include "kl/bernoulli_experiment.hpp"
@@ -341,12 +342,13 @@ class CategoricalView final : public ui::DemoView {
     auto& e = static_cast<CategoricalExperiment&>(ctx.experiment);
     const std::vector<double> p = normalised(e.p().p), q = normalised(e.p().q);
     const DivergenceTable d = divergences(p, q);
+    // The callout's four numbers in view, the other eight one click away.
     ui::readout_table("##div",
                   {{"KL(p‖q)", num(d.kl_pq)},
                    {"KL(q‖p)", num(d.kl_qp)},
-                   {"KL asymmetry", num(d.kl_pq - d.kl_qp)},
                    {"TV", num(d.tv)},
                    {"Hellinger H", num(d.hellinger)},
+                   {"KL asymmetry", num(d.kl_pq - d.kl_qp)},
                    {"Jensen–Shannon", num(d.js)},
                    {"χ²(p‖q)", num(d.chi2_pq)},
                    {"χ²(q‖p)", num(d.chi2_qp)},
@@ -354,7 +356,7 @@ class CategoricalView final : public ui::DemoView {
                    {"IS(p‖q)", num(d.is_pq)},
                    {"IS(q‖p)", num(d.is_qp)},
                    {"Le Cam √2·H", num(std::sqrt(2.0) * d.hellinger)}},
-                  3);
+                  2, {}, 4);
     const bool three = p.size() == 3;
     if (built_version_ != e.params().version() || figure_.plots.empty()) {  // the simplex field is costly
       figure_ = e.contributions();
@@ -387,21 +389,31 @@ class CategoricalView final : public ui::DemoView {
       editing_q_ = f.mouse_x - std::floor(f.mouse_x) >= 0.5;
     }
     if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) bin_ = SIZE_MAX;
-    if (active && bin_ < k) {
-      // Set the dragged bin's probability to the mouse height, rescaling the other bins.
-      std::vector<double> w = normalised(editing_q_ ? e.p().q : e.p().p);
-      const double target = std::clamp(plot::round_for_range(f.mouse_y, 1.0, false), 0.001, 0.995), rest = 1.0 - w[bin_];
-      for (size_t i = 0; i < k; ++i)
-        w[i] = i == bin_ ? target
-                         : plot::round_for_range(rest > 0 ? w[i] * (1.0 - target) / rest : (1.0 - target) / (k - 1), 1.0, false);
-      const int i = e.params().find(editing_q_ ? "q" : "p");
-      (void)e.params().set(static_cast<size_t>(i), list_value(w));
-    }
+    if (active && bin_ < k) set_bin(e, editing_q_, bin_, plot::round_for_range(f.mouse_y, 1.0, false));
     if (ImGui::Button("+ bin") && k < 16) resize(e, k + 1);
     ImGui::SameLine();
     if (ImGui::Button("- bin") && k > 2) resize(e, k - 1);
-    ImGui::SameLine();
+    // One click to the callout's claim: q small where p is largest (the drag's floor, 0.001).
+    const std::vector<double> p = normalised(e.p().p);
+    const size_t top = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+    const std::string shrink = text::plain("q_" + std::to_string(top + 1)) + " → 0.001 (watch KL(p‖q))";
+    ui::same_line_if_fits(ImGui::CalcTextSize(shrink.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
+    if (ImGui::Button(shrink.c_str())) set_bin(e, true, top, 0.001);
+    ui::record_item("button:kl_q_small");
+    ui::same_line_if_fits(ImGui::CalcTextSize("drag bars: left half p, right half q").x);
     ImGui::TextDisabled("drag bars: left half p, right half q");
+  }
+
+  // Bin `bin` of q (or p) to probability `target` (in [0.001, 0.995]), the other bins rescaled, through
+  // the parameter table (the link and the CLI command follow).
+  void set_bin(CategoricalExperiment& e, bool q, size_t bin, double target) {
+    std::vector<double> w = normalised(q ? e.p().q : e.p().p);
+    const size_t k = w.size();
+    target = std::clamp(target, 0.001, 0.995);
+    const double rest = 1.0 - w[bin];
+    for (size_t i = 0; i < k; ++i)
+      w[i] = i == bin ? target : plot::round_for_range(rest > 0 ? w[i] * (1.0 - target) / rest : (1.0 - target) / (k - 1), 1.0, false);
+    (void)e.params().set(static_cast<size_t>(e.params().find(q ? "q" : "p")), list_value(w));
   }
 
   void resize(CategoricalExperiment& e, size_t k) {

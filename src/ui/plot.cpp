@@ -24,6 +24,7 @@ PlotContext* g_context = nullptr;
 std::vector<PlotRecord>* g_recorder = nullptr;
 
 constexpr float kDimAlpha = 0.18f;    // series outside the reader's focus set
+constexpr size_t kMarkerPoints = 16;  // a point series this small is markers, drawn over notes (clouds under)
 constexpr float kGhostAlpha = 0.45f;  // a pinned run's curves
 constexpr Rgba kGhostColor{0.62f, 0.64f, 0.70f, 1.0f};
 
@@ -813,18 +814,23 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         const float width = l.width * scale * (ctx.focused(key) ? 1.4f : 1.0f);
         draw_line(dl, f, l, scale, col(l.color, dim ? kDimAlpha : 1.0f), width, recording);
       }
-    for (const auto& s : p.points) {
-      const std::string& key = plot::series_key(s);
-      if (ctx.hidden(key)) continue;
-      const float alpha = ctx.dimmed(key) ? kDimAlpha : 1.0f;
-      for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-        if (valid(f, s.x[i], s.y[i])) {
-          const ImVec2 c = f.to_screen(s.x[i], s.y[i]);
-          dl->AddCircleFilled(c, s.radius * scale, col(s.color, alpha));
-          dl->AddCircle(c, s.radius * scale, IM_COL32(0, 0, 0, static_cast<int>(140 * alpha)), 0, 1.0f);
-          recording.point(c);
-        }
-    }
+    // Point series: clouds (more than kMarkerPoints points) under the notes, so a note stays legible
+    // over a scatter; markers (an optimum, a stop, a run's latest record) over them.
+    const auto draw_points = [&](bool markers) {
+      for (const auto& s : p.points) {
+        const std::string& key = plot::series_key(s);
+        if (ctx.hidden(key) || (s.x.size() <= kMarkerPoints) != markers) continue;
+        const float alpha = ctx.dimmed(key) ? kDimAlpha : 1.0f;
+        for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+          if (valid(f, s.x[i], s.y[i])) {
+            const ImVec2 c = f.to_screen(s.x[i], s.y[i]);
+            dl->AddCircleFilled(c, s.radius * scale, col(s.color, alpha));
+            dl->AddCircle(c, s.radius * scale, IM_COL32(0, 0, 0, static_cast<int>(140 * alpha)), 0, 1.0f);
+            recording.point(c);
+          }
+      }
+    };
+    draw_points(false);
     // Off-scale markers: where a clipped series peaks, a triangle at the edge and its value.
     for (int side = 0; side < 2; ++side) {
       int k = 0;
@@ -847,13 +853,23 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       }
     }
     // Annotations: a ring on the point, a leader line and the note, placed in whichever of the
-    // four diagonal directions covers the fewest drawn points of the curves.
+    // four diagonal directions covers the fewest drawn points of the curves and markers. A box never
+    // sits on its own point: near a frame corner the clamped boxes can land there (a ★ under its own
+    // note), so a box within a marker's reach of the point loses to any other.
     std::vector<ImVec2> curve_points;
-    if (!p.annotations.empty())
+    if (!p.annotations.empty()) {
       for (const auto& l : p.lines)
         if (!ctx.hidden(plot::series_key(l)))
           for (size_t i = 0; i < l.x.size() && i < l.y.size(); ++i)
             if (valid(f, l.x[i], l.y[i])) curve_points.push_back(f.to_screen(l.x[i], l.y[i]));
+      for (const auto& s : p.points)
+        if (!ctx.hidden(plot::series_key(s)))
+          for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+            if (valid(f, s.x[i], s.y[i])) curve_points.push_back(f.to_screen(s.x[i], s.y[i]));
+    }
+    // The ring (0.45 fs) and a marker drawn on the point (a simplex's ★, 5% of the side in radius: 16 px
+    // on a 1280 × 800 desktop); under the 2 fs offset of the unclamped boxes, which always pass.
+    const float reach = fs * 1.5f;
     for (const auto& a : p.annotations) {
       if (!valid(f, a.x, a.y)) continue;
       const ImVec2 q = f.to_screen(a.x, a.y);
@@ -871,17 +887,21 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         size_t covered = 0;
         for (const ImVec2& pt : curve_points)
           covered += pt.x >= c.x - 4 && pt.x <= c.x + ts.x + 4 && pt.y >= c.y - 3 && pt.y <= c.y + ts.y + 3;
+        const bool on_point = q.x > c.x - 4 - reach && q.x < c.x + ts.x + 4 + reach && q.y > c.y - 3 - reach && q.y < c.y + ts.y + 3 + reach;
         // Ties: towards the plot's centre.
         const bool towards_centre = left == (q.x > 0.5f * (f.min.x + f.max.x)) && up == (q.y > 0.5f * (f.min.y + f.max.y));
-        const size_t score = 2 * covered + (towards_centre ? 0 : 1);
+        const size_t score = (on_point ? size_t{1} << 40 : 0) + 2 * covered + (towards_centre ? 0 : 1);
         if (score < best) best = score, at = c;
       }
       const ImVec2 anchor(std::clamp(q.x, at.x, at.x + ts.x), std::clamp(q.y, at.y, at.y + ts.y));
+      const ImVec4 box(at.x - 4, at.y - 3, at.x + ts.x + 4, at.y + ts.y + 3);
       dl->AddLine(q, anchor, IM_COL32(235, 235, 235, 170), 1.0f);
       dl->AddCircle(q, fs * 0.45f, IM_COL32(235, 235, 235, 220), 0, 1.5f);
-      dl->AddRectFilled(ImVec2(at.x - 4, at.y - 3), ImVec2(at.x + ts.x + 4, at.y + ts.y + 3), IM_COL32(14, 16, 20, 215), 4.0f);
+      dl->AddRectFilled(ImVec2(box.x, box.y), ImVec2(box.z, box.w), IM_COL32(14, 16, 20, 215), 4.0f);
       rich_draw(dl, at, IM_COL32(245, 220, 150, 255), a.text, layout);
+      if (rec) rec->notes.push_back(box), rec->note_points.push_back(q);
     }
+    draw_points(true);  // markers over the notes: a point a note is anchored near stays visible
     dl->PopClipRect();
 
     if (axes) {

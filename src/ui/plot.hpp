@@ -104,6 +104,8 @@ struct PlotRecord {
   ImVec4 colour_bar{}, colour_bar_label{};  // a heatmap's colour bar and its (vertical) label; zero: none
   std::vector<ImVec2> points;              // drawn data points (line vertices, markers)
   std::vector<ImVec4> segments;            // drawn line segments (x0, y0, x1, y1), clipped to the area
+  std::vector<ImVec4> notes;               // annotation boxes (x0, y0, x1, y1), background included
+  std::vector<ImVec2> note_points;         // the point each note is anchored to (notes[i] ↔ note_points[i])
   plot::Range xr, yr;
   plot::Scale xs = plot::Scale::Linear, ys = plot::Scale::Linear;
 };

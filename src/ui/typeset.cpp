@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <vector>
 
 #include "core/rich_text.hpp"
@@ -12,6 +13,9 @@ namespace klab::ui {
 namespace {
 
 constexpr float kScriptScale = 0.72f;  // sub/superscripts, relative to the text size
+// Greek superscripts, larger: the atlas glyph shrunk to 0.72 of a desktop text size loses π's thin
+// bar over its legs, so Q^π read as "Qⁿ". (Subscripts keep kScriptScale: β, λ, τ stay distinct.)
+constexpr float kGreekSuperScale = 0.88f;
 constexpr float kCodeScale = 0.94f;    // monospace runs look larger at the same pixel size
 constexpr float kLinePitch = 1.28f;    // line spacing of wrapped text, in text sizes
 
@@ -43,8 +47,14 @@ Setup setup(const TextLayout& layout) {
 }
 
 ImFont* piece_font(const Setup& s, const Piece& p) { return p.code ? s.mono : s.font; }
+// Whether [begin, end) of a piece holds a Greek letter (U+0380–U+03FF: UTF-8 lead bytes 0xCE, 0xCF).
+bool greek(const Piece& p) {
+  return std::any_of(p.text->begin() + static_cast<std::ptrdiff_t>(p.begin), p.text->begin() + static_cast<std::ptrdiff_t>(p.end),
+                     [](char c) { return c == '\xCE' || c == '\xCF'; });
+}
 float piece_size(const Setup& s, const Piece& p) {
-  return s.size * (p.shift == text::Shift::Base ? 1.0f : kScriptScale) * (p.code ? kCodeScale : 1.0f);
+  const float script = p.shift == text::Shift::Super && greek(p) ? kGreekSuperScale : kScriptScale;
+  return s.size * (p.shift == text::Shift::Base ? 1.0f : script) * (p.code ? kCodeScale : 1.0f);
 }
 float piece_dy(const Setup& s, const Piece& p) {
   switch (p.shift) {

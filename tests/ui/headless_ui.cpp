@@ -546,8 +546,9 @@ bool segment_meets(ImVec4 s, ImVec4 r) {
 
 bool inside(ImVec2 p, ImVec4 r) { return p.x >= r.x && p.x <= r.z && p.y >= r.y && p.y <= r.w; }
 
-// The checks every plot must pass: its legend covers no drawn data, its tick labels stay inside
-// the plot, its axes have a span of at least 1e-12 of their magnitude.
+// The checks every plot must pass: its legend covers no drawn data, no note covers the point it
+// points at (nor a ring's width around it), its tick labels stay inside the plot, its axes have a
+// span of at least 1e-12 of their magnitude.
 void check_plots(const std::vector<klab::ui::PlotRecord>& plots, const std::string& when) {
   for (const auto& r : plots) {
     CAPTURE(when);
@@ -558,6 +559,12 @@ void check_plots(const std::vector<klab::ui::PlotRecord>& plots, const std::stri
       for (const ImVec2& p : r.points) covered += inside(p, l);
       for (const ImVec4& s : r.segments) covered += segment_meets(s, l);
       CHECK(covered == 0);
+    }
+    REQUIRE(r.notes.size() == r.note_points.size());
+    for (size_t i = 0; i < r.notes.size(); ++i) {
+      const ImVec4 n = r.notes[i], around(n.x - 6, n.y - 6, n.z + 6, n.w + 6);
+      CAPTURE(i);
+      CHECK_FALSE(inside(r.note_points[i], around));
     }
     for (const ImVec4& t : r.tick_labels) {
       const bool in_cell = t.x >= r.cell_min.x - 0.5f && t.z <= r.cell_max.x + 0.5f && t.y >= r.cell_min.y - 0.5f &&
@@ -729,8 +736,8 @@ TEST_CASE("diffusion.samplers on the kinetic-optimal paths: the film shows Euler
     auto shown = [&](const std::string& start) {
       return std::any_of(plots.begin(), plots.end(), [&](const klab::ui::PlotRecord& r) { return r.title.rfind(start, 0) == 0; });
     };
-    CHECK(shown("euler, 10 NFE at t = "));
-    CHECK(shown("heun, 10 NFE at t = "));
+    CHECK(shown("euler, 10 NFE, step "));
+    CHECK(shown("heun, 10 NFE, step "));
     CHECK(shown("The four paths (σ_t, α_t) from noise to data"));
   }
 }
@@ -762,7 +769,7 @@ TEST_CASE("diffusion.samplers' headline is the error-vs-NFE plot with DDIM's mat
   const auto plots = recorded_frame(ui, app);
   check_plots(plots, "samplers headline");
   CHECK(starts_with(largest_plot(plots).title, "Discretisation error vs NFE"));
-  CHECK(std::any_of(plots.begin(), plots.end(), [](const klab::ui::PlotRecord& r) { return starts_with(r.title, "ddim, 20 NFE at t = "); }));
+  CHECK(std::any_of(plots.begin(), plots.end(), [](const klab::ui::PlotRecord& r) { return starts_with(r.title, "ddim, 20 NFE, step "); }));
   // The claim's comparison, marked on the headline: DDIM needs more than 20 NFE for dpmpp_2m's error at 20.
   const std::vector<klab::plot::Guide>& guides = app.view()->figure().plots[0].guides;
   REQUIRE(guides.size() == 1);
@@ -1366,7 +1373,69 @@ TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's co
   const klab::ui::PlotRecord coverage = plot_named("coverage");
   CHECK(coverage.legend.size() == app.experiment().layout().series.size() + 2);  // and the grey key: coverage, HV ratio
   CHECK_FALSE(coverage.segments.empty());
+  for (const auto& dots : app.view()->figure().plots[1].points) CHECK(dots.x.size() <= 1);  // one dot: the latest record
   check_plots(plots, "blackbox.nsga2, live");
+}
+
+// Plays the selected demo (from the start) until its view has done `steps` steps (or `frames` frames).
+void play_until(Headless& ui, App& app, double steps, int frames = 3000) {
+  if (!app.playing()) app.toggle_play();
+  for (int f = 0; f < frames && app.view()->steps_done() < steps && !app.view()->finished(); ++f) ui.frame(app);
+}
+
+TEST_CASE("the third review's views: unlearning's utility headline, one dashed proxy, each series on its own clock, one click to the categorical claim") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  auto line_named = [](const klab::plot::Plot& p, const std::string& name) {
+    const auto it = std::find_if(p.lines.begin(), p.lines.end(), [&](const klab::plot::Line& l) { return l.name == name; });
+    REQUIRE(it != p.lines.end());
+    return *it;
+  };
+
+  // alignment.unlearning: the callout is about utility, so utility is the headline (with the note).
+  app.select("alignment.unlearning");
+  play_until(ui, app, 20);
+  auto plots = recorded_frame(ui, app);
+  REQUIRE(plots.size() == 4);
+  const auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+  const auto largest = std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); });
+  CHECK(largest->title.rfind("Utility", 0) == 0);
+  CHECK(largest->notes.size() == 1);
+
+  // alignment.overoptimization: gold for every objective, the dashed proxy for `single` only, no stop dot at step 0.
+  app.select("alignment.overoptimization");
+  play_until(ui, app, 30);
+  const klab::plot::Figure& over = app.view()->figure();
+  REQUIRE(over.plots.size() == 5);
+  const klab::plot::Plot& goodhart = over.plots[static_cast<size_t>(over.headline)];
+  CHECK(std::count_if(goodhart.lines.begin(), goodhart.lines.end(), [](const klab::plot::Line& l) { return l.dash != klab::plot::Dash::Solid; }) == 1);
+  for (const auto& dots : goodhart.points) CHECK(dots.x.front() > 0);
+
+  // bandits.free_exploration: during the free phases only klucb has paid rounds to plot; afterwards
+  // every series is plotted against its own paid rounds (the free-phase series are behind).
+  app.select("bandits.free_exploration");
+  play_until(ui, app, 20);
+  const klab::plot::Plot* regret = &app.view()->figure().plots[1];
+  CHECK_FALSE(line_named(*regret, "klucb").x.empty());
+  CHECK(line_named(*regret, "ufe").x.empty());
+  CHECK(line_named(*regret, "uniform_free").x.empty());
+  play_until(ui, app, 400);
+  regret = &app.view()->figure().plots[1];
+  const klab::plot::Line klucb = line_named(*regret, "klucb"), ufe = line_named(*regret, "ufe");
+  REQUIRE_FALSE(ufe.x.empty());
+  CHECK(ufe.x.back() < klucb.x.back());  // 184 free pulls behind on its own clock
+  check_plots(recorded_frame(ui, app), "bandits.free_exploration");
+
+  // kl.categorical: the button sets q to 0.001 where p is largest (bin 1 at the defaults), through the parameters.
+  app.select("kl.categorical");
+  for (int f = 0; f < 3; ++f) ui.frame(app);
+  click_recorded_item(ui, app, "button:kl_q_small");
+  const klab::ParamSet& ps = app.experiment().params();
+  const std::vector<double> q = ps.get(static_cast<size_t>(ps.find("q"))).list;
+  REQUIRE(q.size() == 4);
+  double sum = 0;
+  for (double v : q) sum += v;
+  CHECK(q[0] / sum == doctest::Approx(0.001).epsilon(0.01));
 }
 
 TEST_CASE("mdp.learning with off-policy evaluators only: their error plot is the headline beside the map, then their λ sweep, no regret plot") {

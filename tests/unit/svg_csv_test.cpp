@@ -123,8 +123,10 @@ TEST_CASE("render_svg: title, one <path> per line and band, legend, points, log 
   CHECK(count_of(svg, "<circle") == 6);
   // Bars: 2 bins; heatmap: 3 finite cells (NaN is transparent).
   CHECK(count_of(svg, "fill-opacity=\"0.75\"") == 2);
-  // Log axes label decades with superscripts: x fixed to [0.1, 10], y from data [0.01, 1].
-  for (const char* label : {">10⁻¹<", ">10⁰<", ">10¹<", ">10⁻²<"}) CHECK(contains(svg, label));
+  // Log axes label decades with superscripts: y from data [0.01, 1], padded past four decades' ends.
+  // x fixed to [0.1, 10] spans two decades: 1, 2 and 5 of each labelled, all as plain numbers.
+  for (const char* label : {">10⁻²<", ">10⁻¹<", ">10⁰<", ">0.1<", ">0.2<", ">0.5<", ">2<", ">5<", ">10<"}) CHECK(contains(svg, label));
+  CHECK_FALSE(contains(svg, ">10¹<"));   // never a power beside plain numbers on one axis
   CHECK_FALSE(contains(svg, ">10⁻³<"));  // outside both ranges
   // Width and grid layout: 2 columns, 2 rows of 340 px plus the 30 px title.
   CHECK(contains(svg, "width=\"960.00\" height=\"710.00\""));
@@ -213,8 +215,14 @@ TEST_CASE("make_ticks: log axes tick decades, label them 10ᵏ, thin labels over
   const auto wide = plot::make_ticks({1e-10, 1e10}, plot::Scale::Log, 6);
   CHECK(labelled(wide) == std::vector<std::string>{"10⁻¹⁰", "10⁻⁶", "10⁻²", "10²", "10⁶", "10¹⁰"});
   CHECK(wide.size() == 21);
-  // Short spans also label 2 and 5.
-  CHECK(labelled(plot::make_ticks({1, 50}, plot::Scale::Log, 6)) == std::vector<std::string>{"10⁰", "2", "5", "10¹", "20", "50"});
+  // Spans of two decades or fewer also label 2 and 5, and then every label in one style: plain
+  // numbers (never "10⁰, 2, 5, 10¹" mixed), or m·10ᵏ where a plain number would need an exponent.
+  CHECK(labelled(plot::make_ticks({1, 50}, plot::Scale::Log, 6)) == std::vector<std::string>{"1", "2", "5", "10", "20", "50"});
+  CHECK(labelled(plot::make_ticks({0.3, 7}, plot::Scale::Log, 6)) == std::vector<std::string>{"0.5", "1", "2", "5"});
+  CHECK(labelled(plot::make_ticks({2e-6, 1e-4}, plot::Scale::Log, 6)) ==
+        std::vector<std::string>{"2·10⁻⁶", "5·10⁻⁶", "10⁻⁵", "2·10⁻⁵", "5·10⁻⁵", "10⁻⁴"});
+  // Three decades, thinned to one label for a narrow plot: 1, 2 and 5 of each, one style again.
+  CHECK(labelled(plot::make_ticks({0.008, 0.3}, plot::Scale::Log, 2)) == std::vector<std::string>{"0.01", "0.02", "0.05", "0.1", "0.2"});
 }
 
 TEST_CASE("view_range: fixed limits win, automatic ones pad the data by 4%") {
