@@ -11,6 +11,7 @@
 #include "bandits/panel_views.hpp"
 #include "core/colormap.hpp"
 #include "core/portable.hpp"
+#include "core/result_plots.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 
@@ -134,6 +135,7 @@ class BaiView final : public ui::DemoView {
       for (size_t a = 0; a < k && a < row.o->pulls.size(); ++a) l.x.push_back(a + 1.0), l.y.push_back(std::max<double>(1.0, row.o->pulls[a]));
       pulls.lines.push_back(l);
     }
+    plot::mark_repeated_lines(pulls.lines, 1);  // sh's pulls often equal dp_sh's arm for arm: "(≈ sh)" keeps both visible
     figure_.title = "bandits.bai — one run of DP-BAI";
     figure_.plots = {geo, est, pulls};
   }

@@ -36,9 +36,9 @@ std::vector<Line> result_lines(const BatchResult& r, const std::string& metric) 
 
 namespace {
 
-// Whether two curves over the same points (8 at least) differ nowhere by more than 1% of their largest |value|.
-bool close_curves(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() < 8 || a.size() != b.size()) return false;
+// Whether two curves over the same points (min_points at least) differ nowhere by more than 1% of their largest |value|.
+bool close_curves(const std::vector<double>& a, const std::vector<double>& b, size_t min_points) {
+  if (a.size() < min_points || a.empty() || a.size() != b.size()) return false;
   double scale = 0.0, gap = 0.0;
   for (size_t i = 0; i < a.size(); ++i) scale = std::max({scale, std::fabs(a[i]), std::fabs(b[i])}), gap = std::max(gap, std::fabs(a[i] - b[i]));
   return gap <= 0.01 * scale;
@@ -46,11 +46,11 @@ bool close_curves(const std::vector<double>& a, const std::vector<double>& b) {
 
 }  // namespace
 
-void mark_repeated_lines(std::vector<Line>& lines) {
+void mark_repeated_lines(std::vector<Line>& lines, size_t min_points) {
   int repeats = 0;
   for (size_t m = 0; m < lines.size(); ++m)
     for (size_t j = 0; j < m; ++j)
-      if (close_curves(lines[m].y, lines[j].y)) {
+      if (close_curves(lines[m].y, lines[j].y, min_points)) {
         Line& l = lines[m];
         l.dash = ++repeats % 2 ? Dash::Dashed : Dash::Dotted;
         l.group = series_key(l);  // the same series while the name says so or not

@@ -12,10 +12,11 @@ namespace klab::plot {
 Line result_line(const BatchResult& r, size_t series, size_t metric, const std::string& name = "");
 // Every series' curve `metric` (by name) as lines, in series order.
 std::vector<Line> result_lines(const BatchResult& r, const std::string& metric);
-// A line within 1% (of the larger |value|) of an earlier one at every point (8 points at least, the
-// same count: not the first steps, where every curve is near 0) would hide under it: it is drawn
-// dashed (then dotted, alternating) and named "name (≈ earlier)", grouped as its series still.
-void mark_repeated_lines(std::vector<Line>& lines);
+// A line within 1% (of the larger |value|) of an earlier one at every point (min_points at least, the
+// same count: 8 by default for curves, not the first steps, where every curve is near 0) would hide
+// under it: it is drawn dashed (then dotted, alternating) and named "name (≈ earlier)", grouped as its
+// series still. Exact per-item counts (one point per arm) can ask for fewer points.
+void mark_repeated_lines(std::vector<Line>& lines, size_t min_points = 8);
 // A histogram curve (see CurveMetric) as bars over the axis bins.
 Bars result_histogram(const BatchResult& r, size_t series, size_t metric);
 // log-spaced integers in [lo, n] (about `count` distinct values, always including lo and n; 1 ≤ lo ≤ n).
