@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "optim/capped_simplex.hpp"
 #include "optim/halpern.hpp"
 
 using namespace klab::optim;
