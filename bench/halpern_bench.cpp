@@ -3,7 +3,8 @@
 // no setup), vr_eg and vr_halpern_inexact (μ = 0), at n = 256, 1024, 4096.
 // Napkin maths: a dense step combines vectors of size dim z = h + n (h = 2 or 3), so a vr_eg step (2 calls) costs O(n) and
 // calls/s fall like 1/n; sparse on wdro_logistic costs O(h) per step plus O(n) per refresh (probability 2/n, n calls), so
-// calls/s stay flat in n; on dro_least_squares both keep the capped simplex's O(n log n) projection per step.
+// calls/s stay flat in n; on dro_least_squares both keep the capped simplex's projection per step (expected O(n),
+// capped_simplex.hpp), so both fall like 1/n.
 // Validation: 300 steps from the same start and draws give the same point (dro_least_squares: bit for bit; wdro_logistic:
 // within 1e-12).
 // Usage: halpern_bench [--quick]    (prints figures; asserts nothing)

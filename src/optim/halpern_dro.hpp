@@ -27,17 +27,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "optim/capped_simplex.hpp"
 #include "optim/constrained_sum.hpp"
 #include "optim/halpern_sparse.hpp"
 #include "optim/vecz.hpp"
 
 namespace klab::optim {
-
-// Euclidean projection of y onto {q ∈ [0, cap]ⁿ : Σ q_i = total} (needs 0 < total ≤ n·cap): q_i = clip(y_i − τ, 0, cap) with τ
-// the root of the piecewise-linear, non-increasing h(τ) = Σ clip(y_i − τ, 0, cap), found exactly by sweeping its 2n
-// breakpoints y_i and y_i − cap in decreasing order (one sort of y, two merged lists) and solving the linear piece that
-// crosses `total`. O(n log n).
-std::vector<double> project_capped_simplex(const std::vector<double>& y, double cap, double total);
 
 struct DroLeastSquares final : ConstrainedSum {
   static constexpr int kDim = 2;             // d: x ∈ ℝ² (the live view's plane is all of x)

@@ -49,7 +49,8 @@ bool lazy_problem(const FiniteSumGame& g) { return g.problem == HalpernProblem::
 // vr_eg (halpern.hpp): with z̄ = αz + (1 − α)w and t = z̄ − τF(w),
 //     z_½ = Π_C(t),   z⁺ = Π_C(z̄ − τ(F(w) + F_i(z_½) − F_i(w))),
 // and z⁺ differs from Π_C(t) before projection only on the head and at block entry i.
-// dro_least_squares: t and both projections stay dense (the capped simplex couples every weight: O(n log n) per projection);
+// dro_least_squares: t and both projections stay dense (the capped simplex couples every weight: expected O(n) per projection,
+// capped_simplex.hpp);
 // the components cost O(h) instead of two dense vectors and a dense combination.
 // wdro_logistic: every untouched γ_j takes γ_j ← clip(αγ_j + c_j, −1, 1), c_j = (1 − α)w_j − τF(w)_j, fixed until w is
 // refreshed, so the block is lazy (LazyClippedBlock) and z_½ is needed on the head and at i only: O(h) per step; a refresh
@@ -195,7 +196,7 @@ VecZ sparse_vr_forb_resolvent(const FiniteSumGame& g, const StepRules& rules, co
 
 // F̃ ← F̃ + (1/b) Σ_{i∈S} (F_i(z) − F_i(previous)) with O(h) per component, summed as the dense path sums (per coordinate, in
 // the batch's order), so the same bits. The step around it stays dense: vr_halpern runs (μ > 0) on dro_least_squares only
-// among the sparse problems, whose projection costs O(n log n) per step. Without a projection the Halpern anchoring
+// among the sparse problems, whose projection costs O(n) per step (expected, capped_simplex.hpp). Without a projection the Halpern anchoring
 // z_{k+1} = λ_k z₀ + (1 − λ_k)(z_k − ηF̃_k), λ_k = 1/(k + 2), could be lazy too: (k + 2)z_{k+1} = z₀ + (k + 1)(z_k − ηF̃_k), so
 // y_k = (k + 1)z_k obeys y_{k+1} = y_k + z₀ − (k + 1)ηF̃_k, and an entry whose F̃ does not change between steps j and k
 // gathers y_k = y_j + (k − j)z₀ − ηF̃ Σ_{m=j}^{k−1}(m + 1) in O(1); the capped simplex's projection, one shift for every weight,

@@ -8,8 +8,8 @@
 //
 // What stays O(n) per call (halpern.cpp's sparse steps, equations there):
 // - dro_least_squares' projection onto the capped simplex couples every weight through one shift τ (halpern_dro.hpp), so
-//   every projected step costs O(n log n) whatever the components cost; the sparse path only drops the dense component
-//   vectors and their combinations.
+//   every projected step costs O(n) (expected: capped_simplex.hpp's breakpoint search) whatever the components cost; the
+//   sparse path only drops the dense component vectors and their combinations.
 // - wdro_logistic's projection is the cone on the head and a clip of each γ_j: separable. Between two snapshot refreshes
 //   (VR extragradient's w, VR-FoRB's w) every block entry the step's component does not touch follows one fixed map
 //   x_j ← clip(a x_j + c_j, −1, 1) (a, c_j from the snapshot), which LazyClippedBlock applies lazily: a step costs O(h),
