@@ -1,5 +1,6 @@
 #include "mdp/policy_optimization.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace klab::mdp {
@@ -8,7 +9,10 @@ double step_size(StepSchedule schedule, double t0, int k, double gamma) {
   switch (schedule) {
     case StepSchedule::Constant: return t0;
     case StepSchedule::Linear: return t0 * (k + 1);
-    case StepSchedule::Geometric: return t0 * std::pow(gamma, -static_cast<double>(k));
+    // t0 γ^{−k} is infinite for γ = 0 (k ≥ 1) and overflows for large k (0.95^{−k} past k ≈ 13,800),
+    // and ∞·Q made the logits NaN. Capped at kMaxMdpoStep: already the t → ∞ limit (a policy-
+    // iteration step) to double precision wherever two actions' Q differ by more than 10⁻⁹.
+    case StepSchedule::Geometric: return std::min(kMaxMdpoStep, t0 * std::pow(gamma, -static_cast<double>(k)));
   }
   return t0;
 }

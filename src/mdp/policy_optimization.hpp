@@ -33,7 +33,8 @@
 namespace klab::mdp {
 
 enum class StepSchedule { Constant, Linear, Geometric };
-// t_k for k = 0, 1, ...
+// t_k for k = 0, 1, ..., at most kMaxMdpoStep (exp(−10¹²·10⁻⁹) underflows: the step is greedy).
+constexpr double kMaxMdpoStep = 1e12;
 double step_size(StepSchedule schedule, double t0, int k, double gamma);
 
 // θ ← θ + t·Q, then each state's logits shifted so their maximum is 0 (π unchanged, no overflow).

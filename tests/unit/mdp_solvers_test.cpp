@@ -296,4 +296,13 @@ TEST_CASE("MDPO with a huge step is a policy-iteration step; the softmax gradien
   }
   CHECK(step_size(StepSchedule::Geometric, 2.0, 3, 0.5) == doctest::Approx(16.0));
   CHECK(step_size(StepSchedule::Linear, 2.0, 3, 0.5) == doctest::Approx(8.0));
+  // Found by tests/fuzz/run_fuzz.cpp (mdp.planning gamma=0: MDPO's residual was NaN): t0 γ^{−k} is
+  // infinite at γ = 0 and overflows at large k; the step stays finite and greedy.
+  CHECK(step_size(StepSchedule::Geometric, 1.0, 1, 0.0) == kMaxMdpoStep);
+  CHECK(step_size(StepSchedule::Geometric, 1e6, 20000, 0.95) == kMaxMdpoStep);
+  Eigen::VectorXd capped = Eigen::VectorXd::Zero(m.pairs());
+  for (int k = 0; k < 3; ++k) mdpo_step(m, capped, q, step_size(StepSchedule::Geometric, 1.0, k, 0.0));
+  CHECK(capped.allFinite());
+  const Policy greedy_next = softmax_policy(m, capped, 1.0);
+  for (int s = 0; s < m.states; ++s) CHECK(greedy_next[static_cast<size_t>(m.first_pair[s] + greedy[static_cast<size_t>(s)])] > 1.0 - 1e-12);
 }
