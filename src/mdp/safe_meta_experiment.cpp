@@ -70,7 +70,9 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
             "hazard cells H (the others plain); walls, starts, cliffs, reward and cost cells are in every task. Empty: the open size × size grid.");
   t->rule([](const P& p) -> Status {
     Expected<MetaTaskSpec> spec = safe_meta_task_spec(p);
-    return spec.ok() ? check_meta_task_spec(spec.value()) : spec.status();
+    if (!spec.ok()) return spec.status();
+    if (Status s = check_meta_task_spec(spec.value()); !s.ok()) return s;
+    return check_meta_budget(spec.value(), p.train_tasks + p.test_tasks);
   });
   return t;
 }

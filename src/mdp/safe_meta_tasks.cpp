@@ -144,4 +144,11 @@ Expected<std::vector<MetaTask>> draw_meta_tasks(const MetaTaskSpec& spec, Rng& r
   return tasks;
 }
 
+Status check_meta_budget(const MetaTaskSpec& spec, int count) {
+  constexpr uint32_t kBudgetCheckStream = 0x5A2;  // the runs draw from 0x5A0 and 0x5A1 (safe_meta_experiment.cpp)
+  Rng rng(0, 0, kBudgetCheckStream);
+  Expected<std::vector<MetaTask>> t = draw_meta_tasks(spec, rng, count);
+  return t.ok() ? Status() : t.status();
+}
+
 }  // namespace klab::mdp

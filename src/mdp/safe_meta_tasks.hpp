@@ -60,5 +60,13 @@ Expected<Grid> meta_task_grid(const MetaTaskSpec& spec, int goal_cell, const std
 Expected<Mdp> meta_task_mdp(const MetaTaskSpec& spec, int goal_cell, const std::vector<int>& hazards);
 // `count` feasible tasks drawn from `rng`, each with its exact CMDP optimum.
 Expected<std::vector<MetaTask>> draw_meta_tasks(const MetaTaskSpec& spec, Rng& rng, int count);
+// Whether the budget admits the distribution's tasks: draws as many tasks as a run does (`count`)
+// from a fixed check stream, with the runs' rule (a task redrawn at most 100 times). A run fails the
+// same way, with an empty record, so this refuses before any run, naming `budget`, a budget at which
+// tasks within it are too rare (e.g. b = 0.05 with slip = 1, where no policy steers clear of the
+// hazards on most tasks). At sensible budgets the first draw of each task is feasible: `count` LPs.
+// A run drawing from its own streams can still fail where the check passed (a rare seed at a
+// borderline budget): its record stays empty (README, mdp.safe_meta).
+Status check_meta_budget(const MetaTaskSpec& spec, int count);
 
 }  // namespace klab::mdp

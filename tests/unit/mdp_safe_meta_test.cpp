@@ -258,6 +258,8 @@ TEST_CASE("mdp.safe_meta parameters: hazards beyond the interior and a too-small
   CHECK(contains(e.params().set_texts({{"size", "4"}, {"hazards", "5"}}).message(), "hazards: must be in [0, 4]"));
   CHECK(contains(e.params().set_texts({{"size", "3"}}).message(), "size"));
   CHECK(contains(e.params().set_texts({{"budget", "0.01"}}).message(), "budget"));
+  // Tasks within b = 0.05 are rare when every move slips: refused before the runs (they used to end with empty records, no message).
+  CHECK(contains(e.params().set_texts({{"budget", "0.05"}, {"slip", "1"}}).message(), "budget: b = 0.05"));
   CHECK(e.params().set_texts({{"size", "5"}, {"hazards", "9"}}).ok());
 }
 
