@@ -7,9 +7,11 @@
 //     concatenated (a stand-alone figure: the whole module compresses a little better);
 //   - the largest functions.
 // Function names come from the symbol map that emcc writes with `--emit-symbol-map` (lines
-// `index:name`, the index counting the imported functions first).
+// `index:name`, the index counting the imported functions first; the browser lab's link writes
+// web/dist/klab_web.js.symbols).
 //
 //   node bench/wasm_size.mjs <module.wasm> <module.js.symbols> [--top N]
+//   e.g. node bench/wasm_size.mjs web/dist/klab_web.wasm web/dist/klab_web.js.symbols
 import fs from "node:fs";
 import zlib from "node:zlib";
 
