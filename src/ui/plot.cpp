@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -878,10 +879,14 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       layout.wrap = wrap;
       const ImVec2 ts = rich_size(a.text, layout);
       ImVec2 at;
-      size_t best = SIZE_MAX;
-      for (int k = 0; k < 4; ++k) {
-        const bool left = k & 1, up = k & 2;
-        ImVec2 c(left ? q.x - fs * 2 - ts.x : q.x + fs * 2, up ? q.y - fs * 2.2f - ts.y : q.y + fs * 2.2f);
+      uint64_t best = UINT64_MAX;  // 64 bits on wasm32 too, where size_t{1} << 40 would overflow
+      // Candidates 0–3: the four diagonals from the point, clamped into the frame. 4–7: the frame's
+      // corners, only where every diagonal lands on the point (a point near a corner of a small
+      // plot, e.g. a grid map's cell, whose clamped boxes all fold back over it).
+      for (int k = 0; k < 8; ++k) {
+        const bool left = k & 1, up = k & 2, corner = k & 4;
+        ImVec2 c = corner ? ImVec2(left ? f.min.x + 4 : f.max.x - ts.x - 4, up ? f.min.y + 4 : f.max.y - ts.y - 4)
+                          : ImVec2(left ? q.x - fs * 2 - ts.x : q.x + fs * 2, up ? q.y - fs * 2.2f - ts.y : q.y + fs * 2.2f);
         c.x = std::clamp(c.x, f.min.x + 4, std::max(f.min.x + 4, f.max.x - ts.x - 4));
         c.y = std::clamp(c.y, f.min.y + 4, std::max(f.min.y + 4, f.max.y - ts.y - 4));
         size_t covered = 0;
@@ -890,7 +895,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
         const bool on_point = q.x > c.x - 4 - reach && q.x < c.x + ts.x + 4 + reach && q.y > c.y - 3 - reach && q.y < c.y + ts.y + 3 + reach;
         // Ties: towards the plot's centre.
         const bool towards_centre = left == (q.x > 0.5f * (f.min.x + f.max.x)) && up == (q.y > 0.5f * (f.min.y + f.max.y));
-        const size_t score = (on_point ? size_t{1} << 40 : 0) + 2 * covered + (towards_centre ? 0 : 1);
+        const uint64_t score = (on_point ? uint64_t{1} << 40 : 0) + (corner ? uint64_t{1} << 30 : 0) + 2 * uint64_t{covered} + (towards_centre ? 0 : 1);
         if (score < best) best = score, at = c;
       }
       const ImVec2 anchor(std::clamp(q.x, at.x, at.x + ts.x), std::clamp(q.y, at.y, at.y + ts.y));
