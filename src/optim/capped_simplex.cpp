@@ -151,28 +151,4 @@ std::vector<double> project_capped_simplex(const std::vector<double>& y, double 
   return q;
 }
 
-std::vector<double> project_capped_simplex_sorted(const std::vector<double>& y, double cap, double total) {
-  // Events of h(τ) = Σ clip(y_i − τ, 0, cap) as τ decreases: at y_i coordinate i starts to grow (free), at y_i − cap it
-  // stops (capped). Between events h(τ) = sum_free − free·τ + cap·capped. Both event lists follow y sorted in decreasing
-  // order, so one sort and a merge visit them all in decreasing τ.
-  std::vector<double> s = y;  // (n) y, decreasing
-  std::sort(s.begin(), s.end(), [](double l, double r) { return l > r; });
-  const size_t n = s.size();
-  double sum_free = 0.0, tau = s.back() - cap;
-  long long free = 0, capped = 0;
-  size_t i = 0, j = 0;  // next free event s[i], next cap event s[j] − cap
-  while (j < n) {
-    const bool frees = i < n && s[i] >= s[j] - cap;
-    const double t = frees ? s[i] : s[j] - cap;
-    const double h = sum_free - static_cast<double>(free) * t + cap * static_cast<double>(capped);  // h is continuous
-    if (h >= total && free > 0) break;
-    if (frees) ++free, sum_free += s[i++];
-    else --free, sum_free -= s[j++], ++capped;
-  }
-  if (free > 0) tau = (sum_free + cap * static_cast<double>(capped) - total) / static_cast<double>(free);
-  std::vector<double> q(n);
-  for (size_t k = 0; k < n; ++k) q[k] = std::clamp(y[k] - tau, 0.0, cap);
-  return q;
-}
-
 }  // namespace klab::optim

@@ -5,7 +5,7 @@
 // (it reaches c). On a piece without breakpoints, with F the coordinates strictly inside (0, c) and U those at c,
 //     g(τ) = Σ_{i∈F} y_i − |F|·τ + c·|U|,   so   τ = (Σ_{i∈F} y_i + c·|U| − total) / |F|            (*)
 // once the piece holding the root (its active sets F, U) is known. Two ways to find it:
-//   - the reference (project_capped_simplex_sorted): sort y and sweep the breakpoints in decreasing order, O(n log n);
+//   - the reference (a test's, tests/unit/optim_halpern_dro_test.cpp): sort y and sweep the breakpoints in decreasing order, O(n log n);
 //   - the fast path (project_capped_simplex): a breakpoint search in the manner of Kiwiel's Algorithm 3.1 (K. C. Kiwiel,
 //     "Breakpoint searching algorithms for the continuous quadratic knapsack problem", Math. Program. 112(2), 473–491,
 //     2008; the simplex case is surveyed in L. Condat, "Fast projection onto the simplex and the ℓ1 ball", Math. Program.
@@ -37,8 +37,5 @@ double capped_simplex_shift(const double* y, size_t n, double cap, double total)
 // q ← Π_Q(q) in place (n values), by capped_simplex_shift. Expected O(n).
 void project_capped_simplex(double* q, size_t n, double cap, double total);
 std::vector<double> project_capped_simplex(const std::vector<double>& y, double cap, double total);
-
-// The reference: τ by sorting y and sweeping the breakpoints in decreasing τ (one sort, two merged lists). O(n log n).
-std::vector<double> project_capped_simplex_sorted(const std::vector<double>& y, double cap, double total);
 
 }  // namespace klab::optim
