@@ -23,6 +23,12 @@
 //   evaluation per trial λ, and as safe, since the constraint is then checked exactly; it shows how
 //   much of the gap to the optimum is the price of certifying from π's data alone.
 //
+// The SafeMeta.py of ni-tingting/constrained-meta-rl-locomotion (built on Xu & Zhu's earlier, ICLR 2025
+// code, per its README) adapts a network policy by 100 Adam steps on (L_r + u·L_c)/λ + KL(π ‖ π′) with
+// the multiplier u ← clip(u + (L_c − (b − J_c(π))/Σ_t γ^t), 0, 8): the KL-dual problem with the
+// linearised cost alone (adaptation = kl_dual with kl_lambda_c = 0 here), solved iteratively; see
+// src/mdp/README.md, "What two sources show of the paper's meta-step".
+//
 // Unconstrained adaptation (MAML-style one natural-gradient step): π′ ∝ π exp(α A_r^π).
 // Iterative primal-dual adaptation: π_{k+1} ∝ π_k exp(α (A_r^{π_k} − λ_k A_c^{π_k})),
 //   λ_{k+1} = [λ_k + η_λ (J_c(π_k) − b)]₊ — one evaluation per iteration, no certificate.

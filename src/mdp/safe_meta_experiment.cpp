@@ -48,7 +48,7 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->integer("meta_iterations", &P::meta_iterations, 60, 0, 2000).label("meta-iterations T").log_scale().help("Steps of safe meta-training (0: the meta-policy is uniform).");
   t->real("meta_step", &P::meta_step, 1.0, 1e-3, 100.0).label("meta step η").log_scale().help("φ ← φ + η·mean A_r of the adapted policies (or − η·mean A_c of violated tasks).");
   t->real("adapt_step", &P::adapt_step, 5.0, 1e-3, 1000.0).label("adaptation step α").log_scale().help("π′ ∝ π exp(α(A_r − λA_c)); the safe step halves α until its cost bound holds.");
-  t->real("margin", &P::margin, 0.3, 0.0, 0.9).label("meta safety margin m").help("Meta-training keeps J_c(π_φ) ≤ (1 − m)·b on every training task.");
+  t->real("margin", &P::margin, 0.3, 0.0, 0.9).label("meta safety margin m").help("Meta-training keeps J_c(π_φ) ≤ (1 − m)·b on every training task (the lab's margin; the paper's constraint, as a summary quotes it, is J_c ≤ b + δ_c: m = 0 at δ_c = 0).");
   t->choice("certificate", &P::certificate, Certificate::Bound, {"bound", "exact"})
       .label("safety certificate")
       .choice_labels({"CPO bound from π's data (one evaluation per step)", "exact cost of each candidate (an evaluation per trial λ)"})
@@ -425,7 +425,10 @@ DemoInfo safe_meta_demo() {
       "λ* is the least λ with U ≤ b and α halves until one exists, so a feasible π stays feasible at every step. Safe\n"
       "meta-training (Hessian-free: the adapted logits φ + α(A_r − λ*A_c) are differentiated as if A were constant):\n"
       "    φ ← φ + η mean_τ A_r(safe step of π_φ on τ),   or φ ← φ − η mean A_c of tasks where J_c(π_φ) > (1 − m)b\n"
-      "The step rules are our reading of the paper's abstract (the full text was not reachable): see src/mdp/README.md.\n"
+      "The adaptation rule is our reading of the paper's abstract (the full text was not reachable). The meta-step's direction\n"
+      "(first order: the adapted policies' advantages, nothing differentiated through the step) and its switch to the cost are\n"
+      "the paper's Proposition 3 and Algorithm 1 as a summary quotes them, and what a copy of the authors' earlier code does\n"
+      "(a TRPO step); the fixed step η and the margin m are ours: see src/mdp/README.md.\n"
       "adaptation = kl_dual is the paper's own step as a secondary summary quotes it (a reading): π′ ∝ π exp((A_r − u*A_c)/η),\n"
       "η = λ + (1 − γ)u*λ_c, u* ≥ 0 the exact minimiser of the dual of max E⟨π′, A_r⟩ − λ KL s.t. the surrogate\n"
       "J_c(π) + E⟨π′, A_c⟩/(1 − γ) + λ_c KL ≤ b; that surrogate is not an upper bound on J_c(π′), so steps can go over budget.\n"

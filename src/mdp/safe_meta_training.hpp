@@ -1,19 +1,24 @@
 // Safe meta-training on a set of training CMDPs that share states and actions (safe_meta_tasks.hpp),
-// our reading of the Hessian-free safe meta-training of Xu & Zhu (NeurIPS 2025; see
-// safe_adaptation.hpp for what could and could not be read):
+// after the Hessian-free safe meta-training of Xu & Zhu (NeurIPS 2025; see safe_adaptation.hpp and
+// src/mdp/README.md, "What two sources show of the paper's meta-step"):
 //
 //   meta-objective:  max_φ  (1/M) Σ_τ J_r^τ(A_τ(π_φ))    s.t.  J_c^τ(π_φ) ≤ (1 − m)·b  for every training τ
 //   where A_τ is the closed-form safe adaptation step (SafeStepRule: the CPO-bound step, or the KL
 //   dual's, whose logits φ + (A_r − u*A_c)/η are the same form with α = 1/η, λ* = u*) and m a safety
-//   margin (the paper's meta-policy must be safe on the tasks so that adaptation starts feasible; the
-//   margin helps it stay safe on unseen ones). π_φ = softmax(φ), tabular logits.
+//   margin (ours: the paper's problem (2), as a summary quotes it, is J_c^τ(π_φ) ≤ d + δ_c, i.e. m = 0
+//   with δ_c = 0; the margin helps the meta-policy stay safe on unseen tasks). π_φ = softmax(φ), tabular.
 //   Hessian-free step: the adapted logits are φ′_τ = φ + α(A_r − λ*A_c), and we drop the derivative
-//   of the advantages and of λ* with respect to φ (dφ′/dφ ≈ I, first-order MAML), so the meta-step
-//   is a natural-gradient step with the adapted policies' advantages (Agarwal et al. 2021: the NPG of
-//   a softmax policy is A^π/(1 − γ)):   φ ← φ + η (1/M) Σ_τ A_r^{τ, A_τ(π_φ)}.
-//   Constraint handling, CRPO-style (Xu, Liang & Lan, ICML 2021): while some training task has
-//   J_c^τ(π_φ) > (1 − m)·b the step descends the cost of those tasks instead:
-//   φ ← φ − η (1/|V|) Σ_{τ∈V} A_c^{τ, π_φ}.
+//   of the advantages and of λ* with respect to φ (dφ′/dφ ≈ I, first-order MAML) — the paper's
+//   Proposition 3 as the summary quotes it, and what the SafeMeta.py that Ni & Kamgarpour (ICML 2026)
+//   build on Xu & Zhu's code does (a TRPO step on mean_τ E_{π_τ}[A^{π_τ}·π_φ/π_φ,old]). Our step is the
+//   natural gradient with the adapted policies' advantages (Agarwal et al. 2021: the NPG of a softmax
+//   policy is A^π/(1 − γ)):   φ ← φ + η (1/M) Σ_τ A_r^{τ, A_τ(π_φ)}.
+//   (Reading: TRPO's Fisher preconditioning would weight A by π_τ/π_φ and d^{π_τ}/d̄, and its step is a
+//   KL radius, not a fixed η.)
+//   Constraint handling, CRPO-style (Xu, Liang & Lan, ICML 2021; the paper's Algorithm 1 as the summary
+//   describes it): while some training task has J_c^τ(π_φ) > (1 − m)·b the step descends the cost of
+//   those tasks instead:   φ ← φ − η (1/|V|) Σ_{τ∈V} A_c^{τ, π_φ}.
+//   (Reading: SafeMeta.py checks the tasks' mean adapted cost and takes the cost step before a reward step.)
 #pragma once
 #include <vector>
 
