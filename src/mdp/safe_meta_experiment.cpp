@@ -47,6 +47,13 @@ std::shared_ptr<const ParamTable<SafeMetaParams>> table() {
   t->integer("test_tasks", &P::test_tasks, 16, 1, 200).label("unseen tasks").log_scale().help("Fresh tasks each method adapts to (drawn per run, independently of the training tasks).");
   t->integer("meta_iterations", &P::meta_iterations, 60, 0, 2000).label("meta-iterations T").log_scale().help("Steps of safe meta-training (0: the meta-policy is uniform).");
   t->real("meta_step", &P::meta_step, 1.0, 1e-3, 100.0).label("meta step η").log_scale().help("φ ← φ + η·mean A_r of the adapted policies (or − η·mean A_c of violated tasks).");
+  t->choice("meta_update", &P::meta_update, MetaUpdate::NaturalGradient, {"npg", "trpo"})
+      .label("meta-step rule")
+      .choice_labels({"natural gradient with a fixed step η (ours)", "one TRPO step of KL radius δ (as the code built on the authors' does it)"})
+      .help("How meta-training moves the meta-policy. npg: φ ← φ + η·mean A_r of the adapted policies. trpo: one TRPO step on "
+            "mean_τ E_{π_τ}[A^{π_τ}·π_φ/π_φ,old] (the natural gradient, weighted by π_τ/π_φ and the adapted policies' states), "
+            "of KL radius meta_kl, with TRPO's line search; the cost step alike. Both are first order: nothing is differentiated through the step.");
+  t->real("meta_kl", &P::meta_kl, 0.01, 1e-5, 1.0).label("TRPO KL radius δ").log_scale().help("meta_update = trpo: each meta-step keeps the mean KL(π_φ,old ‖ π_φ) over the states within about δ (0.01: TRPO's usual radius).");
   t->real("adapt_step", &P::adapt_step, 5.0, 1e-3, 1000.0).label("adaptation step α").log_scale().help("π′ ∝ π exp(α(A_r − λA_c)); the safe step halves α until its cost bound holds.");
   t->real("margin", &P::margin, 0.3, 0.0, 0.9).label("meta safety margin m").help("Meta-training keeps J_c(π_φ) ≤ (1 − m)·b on every training task (the lab's margin; the paper's constraint, as a summary quotes it, is J_c ≤ b + δ_c: m = 0 at δ_c = 0).");
   t->choice("certificate", &P::certificate, Certificate::Bound, {"bound", "exact"})
@@ -256,6 +263,7 @@ Expected<MetaTaskSpec> safe_meta_task_spec(const SafeMetaParams& p) {
 MetaTrainingSettings safe_meta_training_settings(const SafeMetaParams& p) {
   MetaTrainingSettings s;
   s.meta_step = p.meta_step, s.step = safe_meta_step_rule(p), s.margin = p.margin, s.budget = p.budget;
+  s.update = p.meta_update, s.max_kl = p.meta_kl;
   return s;
 }
 
@@ -428,7 +436,7 @@ DemoInfo safe_meta_demo() {
       "The adaptation rule is our reading of the paper's abstract (the full text was not reachable). The meta-step's direction\n"
       "(first order: the adapted policies' advantages, nothing differentiated through the step) and its switch to the cost are\n"
       "the paper's Proposition 3 and Algorithm 1 as a summary quotes them, and what a copy of the authors' earlier code does\n"
-      "(a TRPO step); the fixed step η and the margin m are ours: see src/mdp/README.md.\n"
+      "(a TRPO step: meta_update = trpo); the default's fixed step η and the margin m are ours: see src/mdp/README.md.\n"
       "adaptation = kl_dual is the paper's own step as a secondary summary quotes it (a reading): π′ ∝ π exp((A_r − u*A_c)/η),\n"
       "η = λ + (1 − γ)u*λ_c, u* ≥ 0 the exact minimiser of the dual of max E⟨π′, A_r⟩ − λ KL s.t. the surrogate\n"
       "J_c(π) + E⟨π′, A_c⟩/(1 − γ) + λ_c KL ≤ b; that surrogate is not an upper bound on J_c(π′), so steps can go over budget.\n"

@@ -31,6 +31,8 @@ struct SafeMetaParams {
   Certificate certificate = Certificate::Bound;
   SafeRule adaptation = SafeRule::CpoBound;     // the safe step: CPO bound (ours) or the paper's KL dual (a reading)
   double kl_lambda = 0.2, kl_lambda_c = 1.0;    // the KL dual's λ, λ_c (safe_adaptation.hpp)
+  MetaUpdate meta_update = MetaUpdate::NaturalGradient;  // the meta-step: fixed-step natural gradient (ours) or TRPO
+  double meta_kl = 0.01;                                 // TRPO's KL radius δ
   std::string grid;  // non-empty: a painted grid as the tasks' base layout (safe_meta_tasks.hpp)
 };
 

@@ -2,7 +2,8 @@
 // the CPO bound is an upper bound on the exact cost of every tilted policy, a safe step from a
 // feasible policy is certified and feasible (exactly evaluated), the KL-dual step maximises its
 // Lagrangian and meets complementary slackness (and a one-state CMDP worked by hand), the unconstrained step is the
-// λ = 0 tilt, meta-training makes the meta-policy feasible on its training tasks, a painted grid is
+// λ = 0 tilt, meta-training makes the meta-policy feasible on its training tasks, the TRPO meta-step is
+// the dense Fisher system's natural step of KL radius δ, a painted grid is
 // the tasks' layout (the default, painted, draws the default's tasks), wind pushes one cell north
 // after a move (painted or not), and bad parameters are refused with the parameter named.
 #include <doctest/doctest.h>
@@ -16,6 +17,7 @@
 #include "mdp/safe_meta_experiment.hpp"
 #include "mdp/safe_meta_tasks.hpp"
 #include "mdp/safe_meta_training.hpp"
+#include "mdp/soft_vi.hpp"
 #include "test_util.hpp"
 
 namespace mdp = klab::mdp;
@@ -148,6 +150,53 @@ TEST_CASE("safe meta-training makes the meta-policy feasible on every training t
   for (int k = 0; k < 40; ++k) trainer.iterate();
   CHECK(trainer.adapted_reward() > first_reward + 0.1);
   for (const mdp::MetaTask& task : t) CHECK(exact_cost(task.mdp, trainer.policy()) <= spec.budget);
+}
+
+TEST_CASE("TRPO meta-step (meta_update = trpo): the direction is F⁻¹g, the full step has the KL radius, the surrogate gains") {
+  mdp::MetaTaskSpec spec;
+  const std::vector<mdp::MetaTask> t = tasks(spec, 7, 2);
+  const mdp::Mdp& m = t[0].mdp;
+  klab::Rng rng(17, 0, 3);
+  Eigen::VectorXd logits(m.pairs());
+  for (Eigen::Index i = 0; i < logits.size(); ++i) logits[i] = 2.0 * (rng.uniform() - 0.5);
+  const mdp::Policy pi = mdp::softmax_policy(m, logits, 1.0);
+  // g from an adapted policy (the unconstrained tilt) and its own state distribution, as the trainer builds it.
+  const mdp::PolicyStats st = mdp::policy_stats(m, pi);
+  mdp::Policy adapted;
+  mdp::tilted_policy(m, pi, st, 2.0, 0.0, adapted);
+  const mdp::PolicyStats after = mdp::policy_stats(m, adapted);
+  Eigen::VectorXd g(m.pairs());
+  for (int s = 0; s < m.states; ++s)
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) g[i] = after.d[s] * adapted[static_cast<size_t>(i)] * after.ar[i];
+  // An independent reference: the dense Fisher matrix F = ⊕_s d(s)(diag π_s − π_s π_sᵀ) and its minimum-norm solution of F x = g.
+  Eigen::MatrixXd f = Eigen::MatrixXd::Zero(m.pairs(), m.pairs());
+  for (int s = 0; s < m.states; ++s)
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i)
+      for (int j = m.first_pair[s]; j < m.first_pair[s + 1]; ++j)
+        f(i, j) = after.d[s] * ((i == j ? pi[static_cast<size_t>(i)] : 0.0) - pi[static_cast<size_t>(i)] * pi[static_cast<size_t>(j)]);
+  const Eigen::VectorXd x = f.completeOrthogonalDecomposition().solve(g);
+  REQUIRE((f * x - g).norm() <= 1e-9 * g.norm());  // g lies in F's range: every state's g sums to 0
+  const double max_kl = 1e-5;
+  Eigen::VectorXd next = logits;
+  CHECK(mdp::trpo_logit_step(m, next, pi, g, after.d, max_kl) == 1.0);  // a step this small is accepted whole
+  // The step is √(2δ/xᵀFx)·x up to a constant per state (softmax logits), so F·step = √(2δ/xᵀFx)·g.
+  const Eigen::VectorXd step = next - logits;
+  CHECK((f * step - std::sqrt(2.0 * max_kl / x.dot(f * x)) * g).norm() <= 1e-9 * std::sqrt(max_kl) * g.norm() / std::sqrt(x.dot(f * x)));
+  // The exact mean KL(π ‖ π′) under d is the radius to second order.
+  const mdp::Policy moved = mdp::softmax_policy(m, next, 1.0);
+  double kl = 0.0, gain = 0.0;
+  for (int s = 0; s < m.states; ++s)
+    for (int i = m.first_pair[s]; i < m.first_pair[s + 1]; ++i) {
+      const double p = pi[static_cast<size_t>(i)], q = moved[static_cast<size_t>(i)];
+      kl += after.d[s] * p * std::log(p / q);
+      gain += g[i] * (q / p - 1.0);
+    }
+  CHECK(kl == doctest::Approx(max_kl).epsilon(0.02));
+  CHECK(gain > 0.0);
+  // No gain to be had (g = 0): no step.
+  Eigen::VectorXd same = logits;
+  CHECK(mdp::trpo_logit_step(m, same, pi, Eigen::VectorXd::Zero(m.pairs()), after.d, max_kl) == 0.0);
+  CHECK(same == logits);
 }
 
 namespace {
