@@ -13,6 +13,9 @@ struct ConstrainedSum {
   virtual VecZ component(long long i, const VecZ& z) const = 0;  // F_i(z)
   virtual VecZ full(const VecZ& z) const = 0;                     // F(z)
   virtual void project(VecZ* z) const = 0;                        // z ← Π_C(z)
+  // A number ≤ the natural residual ‖z − Π_C(z − F(z))‖ as FiniteSumGame::residual computes it (bit for bit), cheaper than it,
+  // for the Experiment's monitor (halpern_experiment.cpp); 0 where none is offered.
+  virtual double residual_lower_bound(const VecZ& /*z*/) const { return 0.0; }
   virtual VecZ start(double x, double y) const = 0;               // z₀ with the live view's plane coordinates (x, y)
   virtual const VecZ& solution() const = 0;                       // z* (empty where not computed: matrix_game)
   // ‖z₀ − z*‖, or an upper bound on it where z* is not computed (the bounds' distance; Halpern's bounds hold with any upper bound).

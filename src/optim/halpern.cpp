@@ -261,6 +261,10 @@ double FiniteSumGame::residual(const VecZ& z) const {
   return distance(z, step);
 }
 
+double FiniteSumGame::residual_lower_bound(const VecZ& z) const {
+  return constrained() ? constrained_->residual_lower_bound(z) : 0.0;
+}
+
 HalpernState make_halpern_state(const FiniteSumGame& g, HalpernMethod m, const VecZ& z0) {
   HalpernState s;
   s.method = m;

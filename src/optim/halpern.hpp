@@ -141,6 +141,8 @@ struct FiniteSumGame {
   VecZ full(const VecZ& z) const;                       // F(z) = M̄ z + q̄
   void constrain(VecZ* z) const;                        // z ← Π_C(z) (the identity unless constrained)
   double residual(const VecZ& z) const;                 // ‖F(z)‖; constrained: ‖z − Π_C(z − F(z))‖
+  // ≤ residual(z) bit for bit, cheaper (dro_least_squares: the x-block's part, no projection onto Q); 0 where none is offered.
+  double residual_lower_bound(const VecZ& z) const;
   VecZ solution() const;                                // z* (matrix_game: empty, not computed)
   double solution_distance(const VecZ& z0) const;       // ‖z₀ − z*‖ (matrix_game: an upper bound, halpern_matrix_game.hpp)
   // The plane the live view draws and drags the start in: (x, y) on the plane; (x₄, y₄), the slowest singular pair, on ℝ⁸;

@@ -68,16 +68,34 @@ VecZ DroLeastSquares::component(long long i, const VecZ& z) const {
   return f;
 }
 
-VecZ DroLeastSquares::full(const VecZ& z) const {
-  VecZ f(z.size(), 0.0);
+void DroLeastSquares::evaluate(const VecZ& z, double* fx, double* block) const {
   const double nn = static_cast<double>(n);
+  double sum[kD] = {};
   for (long long i = 0; i < n; ++i) {
     const double r = residual_of(i, z.data()), qi = z[kD + i];
-    for (int j = 0; j < kD; ++j) f[j] += qi * a[i * kD + j] * r;
-    f[kD + i] = (lambda * (qi - 1.0) - 0.5 * r * r) / nn;
+    for (int j = 0; j < kD; ++j) sum[j] += qi * a[i * kD + j] * r;
+    if (block) block[i] = (lambda * (qi - 1.0) - 0.5 * r * r) / nn;
   }
-  for (int j = 0; j < kD; ++j) f[j] = f[j] / nn + mu * z[j];
+  for (int j = 0; j < kD; ++j) fx[j] = sum[j] / nn + mu * z[j];
+}
+
+VecZ DroLeastSquares::full(const VecZ& z) const {
+  VecZ f(z.size(), 0.0);
+  evaluate(z, f.data(), f.data() + kD);
   return f;
+}
+
+double DroLeastSquares::residual_lower_bound(const VecZ& z) const {
+  double fx[kD], v[kD], norm2 = 0.0;
+  evaluate(z, fx, nullptr);
+  for (int j = 0; j < kD; ++j) v[j] = z[j] - fx[j], norm2 += v[j] * v[j];  // x − F_x, then Π_B as project() does
+  if (norm2 > kRadius * kRadius) {
+    const double scale = kRadius / std::sqrt(norm2);
+    for (int j = 0; j < kD; ++j) v[j] *= scale;
+  }
+  double d2 = 0.0;
+  for (int j = 0; j < kD; ++j) d2 += (z[j] - v[j]) * (z[j] - v[j]);
+  return std::sqrt(d2);
 }
 
 void DroLeastSquares::project(VecZ* z) const {

@@ -52,6 +52,10 @@ struct DroLeastSquares final : ConstrainedSum {
   VecZ component(long long i, const VecZ& z) const override;  // F_i(z), z = (x, q)
   VecZ full(const VecZ& z) const override;                     // F(z)
   void project(VecZ* z) const override;                        // z ← Π_C(z)
+  // ‖x − Π_B(x − F_x(z))‖, the x-block's part of the natural residual: C = B × Q is a product, so Π_C acts blockwise, and
+  // FiniteSumGame::residual's sum of squares starts with these two terms, computed by the same operations (F_x by evaluate,
+  // as full() does), so the bound is ≤ the residual bit for bit. One pass over the data, without Q's projection.
+  double residual_lower_bound(const VecZ& z) const override;
   VecZ start(double x1, double x2) const override;             // z₀ = (x, 𝟙): the uniform p
   std::vector<double> best_weights(const double* x) const;     // q(x) = Π_Q(𝟙 + ℓ(x)/λ)
   const VecZ& solution() const override { return solution_; }  // z* = (x*, q(x*))
@@ -63,6 +67,8 @@ struct DroLeastSquares final : ConstrainedSum {
   double average_cocoercivity() const override { return average_lipschitz_ * average_lipschitz_ / strong_monotonicity(); }
 
  private:
+  // F(z)'s x-block into fx (kD numbers) and, unless block is null, its q-block into block (n numbers).
+  void evaluate(const VecZ& z, double* fx, double* block) const;
   VecZ solve() const;
   double lipschitz_ = 0, average_lipschitz_ = 0;
   VecZ solution_;  // (d + n)

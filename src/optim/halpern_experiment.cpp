@@ -92,7 +92,8 @@ std::shared_ptr<const ParamTable<HalpernParams>> table() {
             "sparse: F_i's head and its one block entry; vr_eg, vr_halpern_inexact and vr_halpern combine them without dense "
             "vectors, and on wdro_logistic (projection separable) vr_eg and vr_halpern_inexact hold the γ-block lazily, O(1) per "
             "call between refreshes. The same numbers: bit for bit on dro_least_squares, up to rounding on wdro_logistic "
-            "(halpern_sparse.hpp); the residual the Runs tab measures every iteration still costs O(n).");
+            "(halpern_sparse.hpp); the residual the Runs tab measures (every iteration until ε, then at the curve's checkpoints) "
+            "still costs O(n).");
   t->real("mu", &P::mu, 0.2, 0.0, 5.0)
       .label("regularisation μ")
       .log_scale()
@@ -210,6 +211,23 @@ void HalpernRun::settle(size_t s) { optim::settle(&states_[s], game_); }
 
 double HalpernRun::residual(size_t s) const { return game_.residual(states_[s].point); }
 
+HalpernPathRecorder::HalpernPathRecorder(const HalpernRun& run, const Vec2& start) : steps_(run.methods(), 0) {
+  paths_.x.assign(run.methods(), {start[0]});
+  paths_.y.assign(run.methods(), {start[1]});
+  paths_.start_residual = run.residual(0);
+}
+
+void HalpernPathRecorder::record(const HalpernRun& run) {
+  for (size_t s = 0; s < run.methods(); ++s) {
+    const HalpernState& st = run.state(s);
+    if (st.k == steps_[s]) continue;
+    steps_[s] = st.k;
+    if (st.k >= 300 && st.k % std::max(1LL, st.k / 300) != 0) continue;
+    const Vec2 z = run.game().project(st.z);  // the head only: current without settle (oracle = sparse keeps the n-block lazy)
+    paths_.x[s].push_back(z[0]), paths_.y[s].push_back(z[1]);
+  }
+}
+
 namespace {
 
 enum Curve { kCurveResidual };
@@ -218,7 +236,9 @@ enum Final { kFinalCallsToEps, kFinalReached, kFinalResidual, kFinalBoundExcess,
 class HalpernCursor final : public RunCursor {
  public:
   HalpernCursor(const HalpernExperiment& e, const RunLayout& layout, uint64_t seed, uint32_t run, RunRecord& out)
-      : layout_(layout), out_(out), epsilon_(e.p().epsilon), run_(e.p(), seed, run) {
+      : layout_(layout), out_(out), epsilon_(e.p().epsilon), run_(e.p(), seed, run), experiment_(e), seed_(seed) {
+    if (run == 0)  // run 1 keeps the figure's paths as it goes (the figure would otherwise run it again)
+      paths_ = std::make_unique<HalpernPathRecorder>(run_, run_.game().project(run_.game().start(e.p().start_x, e.p().start_y)));
     const size_t m = run_.methods();
     next_.assign(m, 0);
     previous_.assign(m, 0.0);
@@ -226,6 +246,8 @@ class HalpernCursor final : public RunCursor {
     reached_k_.assign(m, -1.0);
     excess_.assign(m, -kInf);
     observed_.assign(m, 0.0);
+    pending_.assign(m, false);
+    unmeasured_.resize(m);
     start_residual_ = run_.residual(0);
     distance_ = run_.game().solution_distance(run_.game().start(e.p().start_x, e.p().start_y));
     for (size_t s = 0; s < m; ++s) {
@@ -243,6 +265,7 @@ class HalpernCursor final : public RunCursor {
         done_ = true;
         break;
       }
+      if (paths_) paths_->record(run_);
       for (size_t s = 0; s < run_.methods(); ++s) {
         record_until(s, run_.state(s).calls, before[s]);
         if (monitor_due(s)) observe(s, run_.state(s).calls);
@@ -258,7 +281,7 @@ class HalpernCursor final : public RunCursor {
   // The iterate held before this step (residual r_prev) is the one available at every checkpoint in [before, now).
   void record_until(size_t s, double now, double before) {
     const std::vector<double>& cs = layout_.axes[0].x;
-    while (next_[s] < cs.size() && cs[next_[s]] < now && cs[next_[s]] >= before) out_.curve(s, kCurveResidual, next_[s]++, previous_[s]);
+    while (next_[s] < cs.size() && cs[next_[s]] < now && cs[next_[s]] >= before) out_.curve(s, kCurveResidual, next_[s]++, previous(s));
   }
   // Every iteration, or (matrix_game, FiniteSumGame::monitor_interval) once per n oracle calls and at the budget: there the
   // curves hold the last measured residual and calls_to_eps is late by less than n calls.
@@ -266,12 +289,25 @@ class HalpernCursor final : public RunCursor {
     const double interval = run_.game().monitor_interval();
     return interval <= 0 || run_.state(s).calls - observed_[s] >= interval || run_.done(s);
   }
+  // The residual of every measured iterate feeds bound_excess (a maximum over iterates) for halpern and vr_halpern_inexact,
+  // and calls_to_eps and iterations_to_eps until ε is reached. For the other methods it is read only where a curve
+  // checkpoint or the final residual takes it (previous()) once ε is reached, or while a cheaper lower bound
+  // (FiniteSumGame::residual_lower_bound: dro_least_squares's x-block) shows it above the target: the iterate is copied
+  // (O(n), no oracle) and measured when read, so vr_halpern, eg, vr_eg and eag evaluate F and Π_C at ≤ 61 points (the
+  // curve's 60 and the end) plus the iterates the bound does not settle. The same numbers, bit for bit.
   void observe(size_t s, double calls) {
     observed_[s] = calls;
     run_.settle(s);  // the residual reads the whole point (oracle = sparse: the lazy block, O(n), as the residual itself)
+    const HalpernState& st = run_.state(s);
+    const bool bounded = st.method == HalpernMethod::Halpern || st.method == HalpernMethod::VrHalpernInexact;
+    if (!bounded && (reached_[s] >= 0 || run_.game().residual_lower_bound(st.point) > epsilon_ * start_residual_)) {
+      unmeasured_[s] = st.point;
+      pending_[s] = true;
+      return;
+    }
+    pending_[s] = false;
     const double r = run_.residual(s);
     previous_[s] = r;
-    const HalpernState& st = run_.state(s);
     if (reached_[s] < 0 && r <= epsilon_ * start_residual_) reached_[s] = calls, reached_k_[s] = static_cast<double>(st.k);
     // ‖z_k − T z_k‖ = ‖F(z_k)‖/L_F against 2‖z₀ − z*‖/(k + 1) (constrained: the natural residual/L_F is at most ‖z_k − T z_k‖)
     if (st.method == HalpernMethod::Halpern)
@@ -279,15 +315,21 @@ class HalpernCursor final : public RunCursor {
     if (st.method == HalpernMethod::VrHalpernInexact && st.k > 0)  // η‖F(Ĵ z_{k−1})‖ against the exact resolvent's 2‖z₀ − z*‖/k
       excess_[s] = std::max(excess_[s], r * st.rules.resolvent - 2.0 * distance_ / static_cast<double>(st.k));
   }
+  // The residual of the last measured iterate (measured now if observe() deferred it).
+  double previous(size_t s) {
+    if (pending_[s]) previous_[s] = run_.game().residual(unmeasured_[s]), pending_[s] = false;
+    return previous_[s];
+  }
   void finish() {
     const std::vector<double>& cs = layout_.axes[0].x;
     for (size_t s = 0; s < run_.methods(); ++s) {
-      while (next_[s] < cs.size() && cs[next_[s]] <= run_.state(s).calls) out_.curve(s, kCurveResidual, next_[s]++, previous_[s]);
+      while (next_[s] < cs.size() && cs[next_[s]] <= run_.state(s).calls) out_.curve(s, kCurveResidual, next_[s]++, previous(s));
       out_.final(s, kFinalReached, reached_[s] >= 0 ? 1.0 : 0.0);
       if (reached_[s] >= 0) out_.final(s, kFinalCallsToEps, reached_[s]), out_.final(s, kFinalIterationsToEps, reached_k_[s]);
-      out_.final(s, kFinalResidual, previous_[s]);
+      out_.final(s, kFinalResidual, previous(s));
       if (std::isfinite(excess_[s])) out_.final(s, kFinalBoundExcess, excess_[s]);
     }
+    if (paths_) experiment_.keep_first_run(seed_, std::make_shared<const HalpernFirstRun>(std::move(paths_->paths())));
   }
 
   const RunLayout& layout_;
@@ -298,6 +340,11 @@ class HalpernCursor final : public RunCursor {
   std::vector<size_t> next_;
   std::vector<double> previous_, reached_, reached_k_, excess_;  // reached_k_: iterations (outer steps) to ε
   std::vector<double> observed_;                                 // oracle calls at the last residual measurement
+  std::vector<char> pending_;                                    // previous_ awaits the residual of unmeasured_ (observe)
+  std::vector<VecZ> unmeasured_;                                 // the iterate observe() deferred
+  const HalpernExperiment& experiment_;
+  uint64_t seed_;
+  std::unique_ptr<HalpernPathRecorder> paths_;  // run 1 only
 };
 
 }  // namespace
@@ -400,6 +447,29 @@ plot::Guide HalpernExperiment::target_guide(double start_residual) const {
   return {false, p().epsilon * start_residual, "target ε = " + format_real(p().epsilon) + " × start residual", plot::kReferenceGrey, true};
 }
 
+std::shared_ptr<const HalpernFirstRun> HalpernExperiment::first_run(uint64_t seed) const {
+  if (std::shared_ptr<const HalpernFirstRun> kept = kept_first_run(seed)) return kept;
+  HalpernRun run(p(), seed, 0);
+  HalpernPathRecorder recorder(run, run.game().project(run.game().start(p().start_x, p().start_y)));
+  while (run.step()) {
+    recorder.record(run);
+    // As the batch's monitor does after every step (oracle = sparse, wdro_logistic: the lazy γ-block, O(n)); settling
+    // rounds differently from one closed-form catch-up, and the head's later bits follow: so the paths are the batch's.
+    for (size_t s = 0; s < run.methods(); ++s) run.settle(s);
+  }
+  auto paths = std::make_shared<const HalpernFirstRun>(std::move(recorder.paths()));
+  keep_first_run(seed, paths);  // the Runs tab redraws its figure while the batch goes on
+  return paths;
+}
+
+std::shared_ptr<const HalpernFirstRun> HalpernExperiment::kept_first_run(uint64_t seed) const {
+  return first_run_->find(static_cast<const Experiment&>(*this).params(), seed);
+}
+
+void HalpernExperiment::keep_first_run(uint64_t seed, std::shared_ptr<const HalpernFirstRun> paths) const {
+  first_run_->put(static_cast<const Experiment&>(*this).params(), seed, std::move(paths));
+}
+
 plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   const FiniteSumGame g = game_of(p(), r.seed);
   const double budget = p().passes * static_cast<double>(component_count(p()));
@@ -423,24 +493,13 @@ plot::Figure HalpernExperiment::figure(const BatchResult& r) const {
   for (plot::Line& l : res.lines) l.name = halpern_series_name(l.name);
   for (const plot::Line& l : bound_lines(g, g.start(p().start_x, p().start_y), budget)) res.lines.push_back(l);
   res.x.cover_lo = 1, res.x.cover_hi = budget;
-  // Run 1's iterates over the plane (at most 1500 points per method).
-  HalpernRun run(p(), r.seed, 0);
-  res.guides.push_back(target_guide(run.residual(0)));
+  // Run 1's iterates over the plane (at most about 1500 points per method).
+  const std::shared_ptr<const HalpernFirstRun> first = first_run(r.seed);
+  res.guides.push_back(target_guide(first->start_residual));
   plot::Plot c = picture(g);
-  std::vector<plot::Line> paths(run.methods());
-  const Vec2 z0 = g.project(g.start(p().start_x, p().start_y));
-  for (size_t s = 0; s < run.methods(); ++s) paths[s] = {halpern_series_name(r.layout.series[s]), {z0[0]}, {z0[1]}, {}, {}, palette(s), 1.5f};
-  std::vector<long long> steps(run.methods(), 0);
-  while (run.step())
-    for (size_t s = 0; s < run.methods(); ++s) {
-      const HalpernState& st = run.state(s);
-      if (st.k == steps[s]) continue;
-      steps[s] = st.k;
-      const Vec2 z = g.project(st.z);  // the head only: current without settle (oracle = sparse keeps the n-block lazy)
-      if (st.k < 300 || st.k % std::max(1LL, st.k / 300) == 0) paths[s].x.push_back(z[0]), paths[s].y.push_back(z[1]);
-    }
+  for (size_t s = 0; s < first->x.size(); ++s)
+    c.lines.push_back({halpern_series_name(r.layout.series[s]), first->x[s], first->y[s], {}, {}, palette(s), 1.5f});
   c.title = "Run 1: the iterates";
-  c.lines.insert(c.lines.end(), paths.begin(), paths.end());
   f.plots = {c, res};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
   return f;
 }
@@ -505,7 +564,8 @@ DemoInfo halpern_demo() {
       "wdro_logistic). On wdro_logistic vr_eg and Algorithm 2 then hold the label flips lazily (every untouched γ_j follows one\n"
       "clipped affine map between refreshes, applied in closed form when read), so a call costs O(1) instead of O(n);\n"
       "dro_least_squares keeps its projection onto the capped simplex (one shift τ for every weight, O(n)) at every step.\n"
-      "The residual monitor of the Runs tab (every iteration) still costs O(n); the live view measures only at its frames.\n"
+      "The Runs tab's residual monitor costs O(n) per measurement, at every iteration until ε is reached (always for halpern and\n"
+      "Algorithm 2, whose bound_excess reads every iterate), then at the curve's checkpoints only; the live view measures at its frames.\n"
       "problem = matrix_game and problem = quadratic_program are the paper's own two experiments, built as its authors' public\n"
       "scripts build them (the paper's text could not be read here); n is the parameter size (default 32; the scripts' n = 500\n"
       "and 200). matrix_game: the policeman-and-burglar game min_{x∈Δ_n} max_{y∈Δ_n} yᵀAx, A_ij = w_j(1 − e^{−0.8|i−j|}),\n"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/experiment.hpp"
+#include "core/first_run_memo.hpp"
 #include "core/registry.hpp"
 #include "optim/halpern.hpp"
 
@@ -70,6 +71,26 @@ class HalpernRun {
   std::vector<Rng> rngs_;  // (methods) each method's own stream
 };
 
+// What the figure draws of run 1: each method's iterates on the picture's plane (HalpernRun's order; at every iteration
+// up to 300, then about 300 per factor of 10 in iterations, from the start) and the start residual the target guide scales.
+struct HalpernFirstRun {
+  std::vector<std::vector<double>> x, y;  // (methods)
+  double start_residual = 0.0;            // residual(0) before any step
+};
+
+// Collects HalpernFirstRun while a HalpernRun steps: record() after every step() that returned true. The batch's run 1
+// and the figure's own rerun (where the batch's is not at hand: FirstRunMemo) both use it, so they keep the same points.
+class HalpernPathRecorder {
+ public:
+  HalpernPathRecorder(const HalpernRun& run, const Vec2& start);  // start: the plane coordinates of z₀, every path's first point
+  void record(const HalpernRun& run);
+  HalpernFirstRun& paths() { return paths_; }
+
+ private:
+  HalpernFirstRun paths_;
+  std::vector<long long> steps_;  // (methods) the iteration last seen
+};
+
 class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperiment> {
  public:
   HalpernExperiment();
@@ -83,6 +104,14 @@ class HalpernExperiment final : public ExperimentOf<HalpernParams, HalpernExperi
   std::vector<plot::Line> bound_lines(const FiniteSumGame& g, const VecZ& z0, double max_calls) const;
   // What calls_to_eps waits for, ‖F(z_k)‖ ≤ ε‖F(z₀)‖: a horizontal guide at ε times the start's residual.
   plot::Guide target_guide(double start_residual) const;
+  // Run 1's paths for `seed`: those a batch's run 1 kept (kept_first_run), else from running run 1 again (kept in turn).
+  std::shared_ptr<const HalpernFirstRun> first_run(uint64_t seed) const;
+  // What run 1 of a batch of these parameters and this seed kept (the memo is shared with this experiment's clones); null if none.
+  std::shared_ptr<const HalpernFirstRun> kept_first_run(uint64_t seed) const;
+  void keep_first_run(uint64_t seed, std::shared_ptr<const HalpernFirstRun> paths) const;
+
+ private:
+  std::shared_ptr<FirstRunMemo<HalpernFirstRun>> first_run_ = std::make_shared<FirstRunMemo<HalpernFirstRun>>();
 };
 
 DemoInfo halpern_demo();
