@@ -1,7 +1,10 @@
-// bandits.bai live view: the arms a_k ∈ ℝ² on the quarter circle and θ (drag an arm along the
-// circle, or θ's tip), and run 0 of DP-BAI at budget T replayed phase by phase: active arms,
-// the Max-Det collection pulled in that phase, the private estimates μ̂ against the true means,
-// and the pulls each algorithm spent per arm.
+// bandits.bai live view. Headline: the error probabilities the paper's claim is about, over a live
+// batch of runs 1..R (core/live_batch.hpp: the Runs tab's runs and statistics, R growing as runs
+// finish): P(wrong arm) against ε, the private algorithms' curves with 95% bands, the non-private
+// ones flat (dashed) at their error at T. Beside it, the arms a_k ∈ ℝ² on the quarter circle and θ
+// (drag an arm along the circle, or θ's tip), and run 1 of DP-BAI at budget T replayed phase by
+// phase as the batch plays: active arms, the Max-Det collection pulled in that phase, the private
+// estimates μ̂ against the true means, and the pulls each algorithm spent per arm.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include "bandits/panel_util.hpp"
 #include "bandits/panel_views.hpp"
 #include "core/colormap.hpp"
+#include "core/live_batch.hpp"
 #include "core/portable.hpp"
 #include "core/result_plots.hpp"
 #include "ui/plot.hpp"
@@ -22,6 +26,8 @@ using panel::num;
 
 class BaiView final : public ui::DemoView {
  public:
+  static constexpr int kStepsPerRun = 4;  // a run (≈ 3·10⁵ pulls at the defaults) in four view steps
+
   void reset(const ui::ViewContext& ctx) override {
     const auto& e = static_cast<const BaiExperiment&>(ctx.experiment);
     problem_ = e.problem();
@@ -31,37 +37,51 @@ class BaiView final : public ui::DemoView {
     sh_ = run_bai(BaiAlgo::Sh, problem_, budget, 0.0, ctx.seed, 0);
     dp_sh_ = run_bai(BaiAlgo::DpSh, problem_, budget, e.p().epsilon, ctx.seed, 0);
     phase_ = 0;
+    live_.reset(e, ctx.seed, bai_demo().default_runs, kStepsPerRun);  // the Runs tab's default runs
   }
 
   bool animates() const override { return true; }
-  bool finished() const override { return phase_ + 1 >= std::max<size_t>(dp_.phases.size(), 1); }
+  bool finished() const override { return live_.finished(); }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "DP-BAI phase %zu / %zu", phase_ + 1, dp_.phases.size());
+    std::snprintf(s, sizeof s, "run %u / %u", live_.runs_done(), live_.runs());
     return s;
   }
+  // The batch's steps; run 1's phases are replayed over the batch.
   void advance(const ui::ViewContext& ctx, int steps) override {
-    for (int i = 0; i < steps && !finished(); ++i) ++phase_;
+    live_.advance(steps);
+    const double shown = live_.steps_done() / std::max(1.0, live_.steps_total()) * dp_.phases.size();
+    phase_ = std::min(static_cast<size_t>(shown), std::max<size_t>(dp_.phases.size(), 1) - 1);
   }
-  double steps_done() const override { return static_cast<double>(phase_); }
-  double steps_total() const override { return static_cast<double>(std::max<size_t>(dp_.phases.size(), 2) - 1); }
+  double steps_done() const override { return live_.steps_done(); }
+  double steps_total() const override { return live_.steps_total(); }
 
   void draw(ui::ViewContext& ctx) override {
     auto& e = static_cast<BaiExperiment&>(ctx.experiment);
     const auto verdict = [this](int arm) { return arm == best_ ? std::string("correct") : "arm " + std::to_string(arm + 1) + " (wrong)"; };
+    const BatchResult& r = live_.result();
+    // P(error) at the smallest ε of the sweep, where the privacy term dominates (mean ± 95% half-width).
+    const int vs_eps = r.layout.find_curve("error_vs_eps");
+    const auto at_small_eps = [&r, vs_eps](size_t series) {
+      if (r.runs_done == 0 || vs_eps < 0) return std::string("—");
+      const RunningStat& s = r.curve_stat(series, static_cast<size_t>(vs_eps), 0);
+      return num(s.mean()) + (r.runs_done > 1 ? " ± " + num(s.ci95()) : std::string());
+    };
+    const std::string small_eps = ", ε = " + num(e.epsilons().front());
     ui::readout_table("##bai",
                     {{"best arm", std::to_string(best_ + 1)},
                      {"gap to 2nd", num(gap())},
-                     {"ε", num(e.p().epsilon)},
-                     {"DP-BAI says", verdict(dp_.recommended)},
-                     {"dp_sh says", verdict(dp_sh_.recommended)},
-                     {"sh says", verdict(sh_.recommended)}},
+                     {"runs in the headline", std::to_string(r.runs_done)},
+                     {"P(error) dp_bai" + small_eps, at_small_eps(4)},
+                     {"P(error) dp_sh" + small_eps, at_small_eps(3)},
+                     {"run 1: DP-BAI says", verdict(dp_.recommended)}},
                     3);
     build_figure(e);
-    ui::PlotGrid grid(3, 0);
-    draw_geometry(e, grid.cell(0));
-    ui::draw_plot("estimates", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("pulls", figure_.plots[2], grid.cell(2));
+    ui::PlotGrid grid(4, 0);
+    ui::draw_plot("errors", figure_.plots[0], grid.cell(0));
+    draw_geometry(e, grid.cell(1));
+    ui::draw_plot("estimates", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("pulls", figure_.plots[3], grid.cell(3));
     grid.end();
   }
 
@@ -82,7 +102,8 @@ class BaiView final : public ui::DemoView {
     geo.title = "Arms a_k and θ (drag); large: Max-Det basis";
     geo.x = {"x", plot::Scale::Linear, -0.08, 1.12};
     geo.y = {"y", plot::Scale::Linear, -0.08, 1.12};
-    geo.equal_aspect = true;  // the unit circle stays a circle
+    // The unit circle stays a circle where the cell allows it (draw_geometry): not in the small
+    // cells beside the headline, where equal units would leave a sliver of a plot.
     plot::Line arc = plot::reference_line("unit circle");
     for (int i = 0; i <= 90; ++i) arc.x.push_back(std::cos(i * kPi / 180.0)), arc.y.push_back(std::sin(i * kPi / 180.0));
     const double psi = e.p().theta_angle * kPi / 180.0, r = e.p().theta_norm;
@@ -136,15 +157,25 @@ class BaiView final : public ui::DemoView {
       pulls.lines.push_back(l);
     }
     plot::mark_repeated_lines(pulls.lines, 1);  // sh's pulls often equal dp_sh's arm for arm: "(≈ sh)" keeps both visible
-    figure_.title = "bandits.bai — one run of DP-BAI";
-    figure_.plots = {geo, est, pulls};
+    figure_.title = "bandits.bai — " + std::to_string(live_.result().runs_done) + " live runs; run 1 of DP-BAI";
+    figure_.plots = {live_errors(e), geo, est, pulls};
+  }
+
+  // The headline: the Runs tab's P(error) vs ε plot of the live batch's runs so far.
+  plot::Plot live_errors(const BaiExperiment& e) const {
+    const BatchResult& r = live_.result();
+    plot::Plot p = e.figure(r).plots[1];
+    p.title = "P(wrong arm) vs privacy ε at T = " + plot::format_number(static_cast<double>(e.p().budget)) + ", " +
+              std::to_string(r.runs_done) + " of " + std::to_string(live_.runs()) + " runs (dashed: non-private)";
+    return p;
   }
 
   // The geometry plot; dragging near an arm moves it along the circle, elsewhere moves θ's tip.
   void draw_geometry(BaiExperiment& e, ImVec2 size) {
     ui::PlotOptions opt;
     opt.left_drag_pans = false;
-    const ui::PlotFrame f = ui::draw_plot("geometry", figure_.plots[0], size, opt);
+    figure_.plots[1].equal_aspect = std::min(size.x, size.y) >= 20.0f * ImGui::GetFontSize();
+    const ui::PlotFrame f = ui::draw_plot("geometry", figure_.plots[1], size, opt);
     const bool active = ImGui::IsItemActive();
     if (f.hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     if (active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
@@ -173,6 +204,7 @@ class BaiView final : public ui::DemoView {
   BaiProblem problem_;
   int best_ = 0;
   BaiOutcome dp_, sh_, dp_sh_;
+  LiveBatch live_;
   size_t phase_ = 0;
   int dragging_ = -1;
   bool drag_on_ = false;

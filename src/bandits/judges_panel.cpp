@@ -1,7 +1,11 @@
-// bandits.judges live view: run 0 of the three allocations, advanced together budget step by
-// budget step. Heatmaps of where EST-IVWE and the uniform rule have spent their queries (items ×
-// judges, share of the budget) next to the oracle's shares b_k/B on each item's most efficient
-// judge, and the ℓ_p error of the run as the budget is spent.
+// bandits.judges live view. Headline: the paper's claim over a live batch of runs 1..R
+// (core/live_batch.hpp: the Runs tab's runs and statistics, R growing as runs finish): each rule's
+// mean ℓ_p error against the budget with 95% bands and the oracle rate; the read-outs give EST-IVWE's
+// error over the oracle's at the smallest and the full budget (→ 1). Beside it, run 1 of the three
+// allocations, advanced together budget step by budget step as the batch plays: heatmaps of where
+// EST-IVWE and the uniform rule have spent their queries (items × judges, share of the budget) next
+// to the oracle's shares b_k/B on each item's most efficient judge, and the run's ℓ_p error as the
+// budget is spent.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +15,7 @@
 #include "bandits/panel_util.hpp"
 #include "bandits/panel_views.hpp"
 #include "core/colormap.hpp"
+#include "core/live_batch.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 
@@ -21,6 +26,10 @@ using panel::num;
 
 class JudgesView final : public ui::DemoView {
  public:
+  // A step asks for B/4 (a run is three rules over the budget B); the cursor pauses at the budget
+  // checkpoints, so a run takes 9 steps at the defaults.
+  static constexpr int kStepsPerRun = 12;
+
   void reset(const ui::ViewContext& ctx) override {
     const auto& e = static_cast<const JudgesExperiment&>(ctx.experiment);
     inst_ = std::make_unique<JudgeInstance>(e.instance());
@@ -35,21 +44,57 @@ class JudgesView final : public ui::DemoView {
     steps_ = 0;
     total_steps_ = 0;
     for (double spent = 0; spent < budget_; spent = next_spent(spent)) ++total_steps_;
+    live_.reset(e, ctx.seed, judges_demo().default_runs, kStepsPerRun);  // the Runs tab's default runs
   }
-  double steps_done() const override { return static_cast<double>(steps_); }
-  double steps_total() const override { return static_cast<double>(std::max(total_steps_, 1LL)); }
+  double steps_done() const override { return live_.steps_done(); }
+  double steps_total() const override { return live_.steps_total(); }
 
   bool animates() const override { return true; }
-  bool finished() const override { return spent_ >= budget_; }
+  bool finished() const override { return live_.finished(); }
   std::string status() const override {
-    char s[64];
-    std::snprintf(s, sizeof s, "spent %s / %s", num(spent_).c_str(), num(budget_).c_str());
+    char s[96];
+    std::snprintf(s, sizeof s, "run %u / %u · run 1 spent %s / %s", live_.runs_done(), live_.runs(), num(spent_).c_str(), num(budget_).c_str());
     return s;
   }
 
-  // A step raises the budget by 2% (at least one query of the dearest judge).
+  // The batch's steps; run 1 is replayed over the batch.
   void advance(const ui::ViewContext& ctx, int steps) override {
-    for (int i = 0; i < steps && !finished(); ++i) {
+    live_.advance(steps);
+    const double shown = live_.steps_done() / std::max(1.0, live_.steps_total());
+    const long long target = std::min(total_steps_, static_cast<long long>(shown * total_steps_));
+    replay(target - steps_);
+  }
+
+  void draw(ui::ViewContext& ctx) override {
+    auto& e = static_cast<JudgesExperiment&>(ctx.experiment);
+    const BatchResult& r = live_.result();
+    // EST-IVWE's mean error over the oracle's at budget point i (the Runs tab's ratio plot).
+    const auto ratio = [&r](size_t i) {
+      return r.runs_done ? num(r.curve_stat(2, 0, i).mean() / r.curve_stat(1, 0, i).mean()) : std::string("—");
+    };
+    const size_t last = r.layout.axes.empty() ? 0 : r.layout.axes[0].x.size() - 1;
+    ui::readout_table("##judges",
+                    {{"EST-IVWE / oracle at B/30", ratio(0)},
+                     {"EST-IVWE / oracle at B", ratio(last)},
+                     {"uniform / oracle at B", r.runs_done ? num(r.curve_stat(0, 0, last).mean() / r.curve_stat(1, 0, last).mean()) : "—"},
+                     {"runs in the headline", std::to_string(r.runs_done)},
+                     {"items × judges", std::to_string(inst_->items) + " × " + std::to_string(inst_->judges)},
+                     {"run 1: budget spent", num(spent_)}},
+                    3);
+    build_figure(e);
+    ui::PlotGrid grid(5, 0);
+    ui::draw_plot("mean error", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("est", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("oracle", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("uniform", figure_.plots[3], grid.cell(3));
+    ui::draw_plot("error", figure_.plots[4], grid.cell(4));
+    grid.end();
+  }
+
+ private:
+  // A step of run 1 raises the budget by 2% (at least one query of the dearest judge).
+  void replay(long long steps) {
+    for (long long i = 0; i < steps && spent_ < budget_; ++i) {
       spent_ = next_spent(spent_);
       ++steps_;
       for (auto& sim : sims_)
@@ -59,26 +104,6 @@ class JudgesView final : public ui::DemoView {
     }
   }
 
-  void draw(ui::ViewContext& ctx) override {
-    auto& e = static_cast<JudgesExperiment&>(ctx.experiment);
-    ui::readout_table("##judges",
-                    {{"error uniform", num(sims_[0]->error())},
-                     {"error oracle", num(sims_[1]->error())},
-                     {"error EST-IVWE", num(sims_[2]->error())},
-                     {"oracle rate at B", num(oracle_rate(*inst_, e.p().p, std::max(spent_, 1.0)))},
-                     {"items × judges", std::to_string(inst_->items) + " × " + std::to_string(inst_->judges)},
-                     {"budget spent", num(spent_)}},
-                    3);
-    build_figure(e);
-    ui::PlotGrid grid(4, 3);
-    ui::draw_plot("est", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("oracle", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("uniform", figure_.plots[2], grid.cell(2));
-    ui::draw_plot("error", figure_.plots[3], grid.cell(3));
-    grid.end();
-  }
-
- private:
   double next_spent(double spent) const {
     const double dearest = *std::max_element(inst_->cost.begin(), inst_->cost.end());
     return std::min(budget_, spent + std::max(dearest, 0.02 * spent));
@@ -116,7 +141,7 @@ class JudgesView final : public ui::DemoView {
 
   void build_figure(const JudgesExperiment& e) {
     plot::Plot err;
-    err.title = "One run: ℓ_" + format_real(e.p().p) + " error vs budget spent";
+    err.title = "Run 1: ℓ_" + format_real(e.p().p) + " error vs budget spent";
     err.x = {"budget spent", plot::Scale::Log};
     err.y = {"‖ŝ - s‖_p", plot::Scale::Log};
     // Uniform dashed and drawn last: during the warm-up EST-IVWE's answers are uniform's (both round
@@ -136,8 +161,11 @@ class JudgesView final : public ui::DemoView {
     // The note only once it is true: EST-IVWE below uniform.
     if (!history_b_.empty() && history_[2].back() < history_[0].back())
       err.annotations.push_back({history_b_.back(), history_[2].back(), "after its warm-up EST-IVWE drops below uniform, towards the oracle"});
-    figure_.title = "bandits.judges — one run";
-    figure_.plots = {allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
+    plot::Plot mean = e.figure(live_.result()).plots[0];  // the Runs tab's headline on the live runs
+    mean.title = "Mean ℓ_" + format_real(e.p().p) + " error vs budget over " + std::to_string(live_.result().runs_done) + " of " +
+                 std::to_string(live_.runs()) + " runs (95% CI)";
+    figure_.title = "bandits.judges — " + std::to_string(live_.result().runs_done) + " live runs; run 1";
+    figure_.plots = {mean, allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
                      allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),
                      allocation("Uniform: share n_kj·c_j / spent", spent_shares(*sims_[0])), err};
   }
@@ -148,6 +176,7 @@ class JudgesView final : public ui::DemoView {
   std::vector<std::vector<double>> history_;
   double budget_ = 1.0, spent_ = 0.0;
   long long steps_ = 0, total_steps_ = 0;
+  LiveBatch live_;
 };
 
 }  // namespace

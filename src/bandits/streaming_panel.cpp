@@ -1,6 +1,10 @@
-// bandits.streaming live view: replays one pass (run 0, T = T max) of the chosen algorithm event by
-// event: the stream of arms (read, stored, discarded), the memory slots with their stored arms,
-// and the regret as the trials are spent, next to the other two algorithms on the same stream.
+// bandits.streaming live view. Headline: the paper's claim over a live batch of runs 1..R
+// (core/live_batch.hpp: the Runs tab's runs and statistics, R growing as runs finish): mean regret
+// against T on log-log axes with 95% bands, each algorithm's fitted slope and the T^{2/3} guide;
+// the read-outs give the tower's cut of uniform's regret at T max over those runs. Beside it, one
+// pass (run 1, T = T max) of the chosen algorithm replayed event by event as the batch plays: the
+// stream of arms (read, stored, discarded), the memory slots with their stored arms, and the regret
+// as the trials are spent, next to the other two algorithms on the same stream.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +13,7 @@
 #include "bandits/panel_views.hpp"
 #include "bandits/streaming_experiment.hpp"
 #include "core/colormap.hpp"
+#include "core/live_batch.hpp"
 #include "ui/plot.hpp"
 #include "ui/plot_grid.hpp"
 
@@ -22,6 +27,10 @@ const char* const kAlgoNames[3] = {"uniform", "single", "tower"};
 
 class StreamingView final : public ui::DemoView {
  public:
+  // A step asks for 1/64 of a run's trials (3·Σ T ≈ 4.4·10⁷ at the defaults); the cursor's slices are
+  // whole passes, so a run takes 9 steps at the defaults (the largest a pass at T = 10⁷).
+  static constexpr int kStepsPerRun = 64;
+
   void reset(const ui::ViewContext& ctx) override {
     const auto& e = static_cast<const StreamingExperiment&>(ctx.experiment);
     arms_ = e.arms(ctx.seed, 0);
@@ -34,20 +43,22 @@ class StreamingView final : public ui::DemoView {
     levels_ = tower_levels(static_cast<long long>(arms_.size()));
     position_ = 0;
     replay();
+    live_.reset(e, ctx.seed, streaming_demo().default_runs, kStepsPerRun);  // the Runs tab's default runs
   }
 
-  bool animates() const override { return traced_; }
-  bool finished() const override { return !traced_ || position_ >= traces_[algo_].size(); }
+  bool animates() const override { return true; }
+  bool finished() const override { return live_.finished(); }
   std::string status() const override {
     char s[64];
-    std::snprintf(s, sizeof s, "event %zu / %zu", position_, traces_[algo_].size());
+    std::snprintf(s, sizeof s, "run %u / %u · event %zu / %zu", live_.runs_done(), live_.runs(), position_, traces_[algo_].size());
     return s;
   }
-  double steps_done() const override { return static_cast<double>(position_); }
-  double steps_total() const override { return static_cast<double>(std::max<size_t>(traces_[algo_].size(), 1)); }
+  double steps_done() const override { return live_.steps_done(); }
+  double steps_total() const override { return live_.steps_total(); }
+  // The batch's steps; run 1's pass is replayed over the batch.
   void advance(const ui::ViewContext& ctx, int steps) override {
-    position_ = std::min(traces_[algo_].size(), position_ + static_cast<size_t>(std::max(steps, 1)));
-    replay();
+    live_.advance(steps);
+    follow_batch();
   }
 
   void draw(ui::ViewContext& ctx) override {
@@ -58,29 +69,41 @@ class StreamingView final : public ui::DemoView {
     }
     if (algo != algo_) {
       algo_ = algo;
-      position_ = 0;
-      replay();
+      follow_batch();
     }
     ImGui::SameLine();
-    ImGui::TextDisabled(traced_ ? "replaying run 0 at T = %s" : "K > 5000: final results only (T = %s)", num(static_cast<double>(horizon_)).c_str());
+    ImGui::TextDisabled(traced_ ? "replaying run 1 at T = %s" : "K > 5000: run 1's final results only (T = %s)", num(static_cast<double>(horizon_)).c_str());
+    auto& e = static_cast<StreamingExperiment&>(ctx.experiment);
+    const BatchResult& r = live_.result();
+    // The mean regrets at T max (final metric 0); their ratio is the Runs tab's reduction plot at T max.
+    const auto mean_at_tmax = [&r](size_t s) { return r.runs_done ? num(r.final_stat(s, 0).mean()) : std::string("—"); };
+    const std::string cut = r.runs_done ? num(100.0 * (1.0 - r.final_stat(2, 0).mean() / r.final_stat(0, 0).mean())) + "%" : "—";
     ui::readout_table("##stream",
-                    {{"tower's regret below uniform's", num(100.0 * (1.0 - results_[2].regret / results_[0].regret)) + "%"},
-                     {"regret uniform", num(results_[0].regret)},
-                     {"regret single", num(results_[1].regret)},
-                     {"regret tower", num(results_[2].regret)},
-                     {"memory (arms)", std::to_string(results_[algo_].memory)},
-                     {"exploration pulls", num(static_cast<double>(results_[algo_].exploration))}},
+                    {{"tower's regret below uniform's", cut},
+                     {"runs in the headline", std::to_string(r.runs_done)},
+                     {"mean regret uniform", mean_at_tmax(0)},
+                     {"mean regret tower", mean_at_tmax(2)},
+                     {"run 1: memory (arms)", std::to_string(results_[algo_].memory)},
+                     {"run 1: exploration pulls", num(static_cast<double>(results_[algo_].exploration))}},
                     3);
-    build_figure();
-    ui::PlotGrid grid(4, 2);
-    ui::draw_plot("stream", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("memory", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("regret", figure_.plots[2], grid.cell(2));
-    ui::draw_plot("slots", figure_.plots[3], grid.cell(3));
+    build_figure(e);
+    ui::PlotGrid grid(5, 0);
+    ui::draw_plot("slopes", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("stream", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("memory", figure_.plots[2], grid.cell(2));
+    ui::draw_plot("regret", figure_.plots[3], grid.cell(3));
+    ui::draw_plot("slots", figure_.plots[4], grid.cell(4));
     grid.end();
   }
 
  private:
+  // Run 1's replay at the batch's pace: the whole pass over the batch.
+  void follow_batch() {
+    const double shown = live_.steps_done() / std::max(1.0, live_.steps_total());
+    position_ = std::min(traces_[algo_].size(), static_cast<size_t>(shown * traces_[algo_].size()));
+    replay();
+  }
+
   // Rebuilds the state of the pass after `position_` events of the chosen algorithm.
   void replay() {
     const size_t k = arms_.size();
@@ -107,7 +130,10 @@ class StreamingView final : public ui::DemoView {
     }
   }
 
-  void build_figure() {
+  void build_figure(const StreamingExperiment& e) {
+    plot::Plot slopes = e.figure(live_.result()).plots[0];  // the Runs tab's headline on the live runs
+    slopes.title = "Mean regret vs T over " + std::to_string(live_.result().runs_done) + " of " + std::to_string(live_.runs()) +
+                   " runs (log-log); dashed: slope 2/3";
     const size_t k = arms_.size();
     plot::Plot stream;
     stream.title = "Stream: arm means by arrival";
@@ -173,8 +199,8 @@ class StreamingView final : public ui::DemoView {
                    {std::max(1.0, static_cast<double>(results_[a].exploration))}, palette(static_cast<size_t>(a))};
       slots.bars.push_back(b);
     }
-    figure_.title = "bandits.streaming — one pass";
-    figure_.plots = {stream, memory, regret, slots};
+    figure_.title = "bandits.streaming — " + std::to_string(live_.result().runs_done) + " live runs; run 1's pass";
+    figure_.plots = {slopes, stream, memory, regret, slots};
   }
 
   std::vector<double> arms_;
@@ -184,6 +210,7 @@ class StreamingView final : public ui::DemoView {
   StreamResult results_[3];
   int levels_ = 1, algo_ = 2, current_ = -1;
   size_t position_ = 0;
+  LiveBatch live_;
   std::vector<int> status_;                        // per arm, after the replayed events
   std::vector<std::pair<int, double>> slots_;      // per memory slot: stored arm and its estimate
 };

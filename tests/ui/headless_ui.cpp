@@ -1507,6 +1507,47 @@ TEST_CASE("mdp.learning's learning curves: the mean of 8 live runs with 95% band
   check_plots(recorded_frame(ui, app), "learning curves of run 1");
 }
 
+TEST_CASE("bandits.bai, bandits.streaming and bandits.judges: the headline is the Runs tab's plot of a live batch whose runs grow as they finish") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  // Small sizes so that a few runs finish within a few frames (the defaults' views are drawn by the
+  // all-demo cases); the statistics themselves are checked against BatchJob in
+  // tests/unit/bandits_live_batch_test.cpp.
+  const struct {
+    const char* demo;
+    std::vector<std::pair<std::string, std::string>> params;
+    const char* title;  // how the headline's title starts
+  } cases[] = {{"bandits.bai", {{"budget", "400"}}, "P(wrong arm) vs privacy ε"},
+               {"bandits.streaming", {{"t_max", "20000"}, {"decades", "1"}}, "Mean regret vs T"},
+               {"bandits.judges", {{"budget", "2000"}}, "Mean ℓ_2 error vs budget"}};
+  for (const auto& c : cases) {
+    CAPTURE(c.demo);
+    app.select(c.demo);
+    REQUIRE(app.experiment().params().set_texts(c.params).ok());
+    const auto runs_in_headline = [&]() {
+      const std::string& t = app.view()->figure().plots.front().title;
+      const size_t over = t.find(" of ");
+      return over == std::string::npos ? -1 : std::stoi(t.substr(t.rfind(' ', over - 1) + 1));
+    };
+    ui.frame(app);
+    REQUIRE(app.view()->animates());
+    REQUIRE(app.playing());  // it plays untouched
+    const int first = runs_in_headline();
+    // Bands are drawn from 5 runs on (core/result_plots.cpp).
+    for (int f = 0; f < 600 && runs_in_headline() < 6; ++f) ui.frame(app);
+    const klab::plot::Plot& head = app.view()->figure().plots.front();
+    CAPTURE(head.title);
+    CHECK(head.title.rfind(c.title, 0) == 0);
+    CHECK(runs_in_headline() >= 6);
+    CHECK(runs_in_headline() > first);
+    bool band = false;  // some series has a 95% band of width > 0 (runs that differ)
+    for (const klab::plot::Line& l : head.lines)
+      for (size_t i = 0; i < l.lo.size() && i < l.hi.size(); ++i) band = band || l.hi[i] > l.lo[i];
+    CHECK(band);
+    check_plots(recorded_frame(ui, app), std::string(c.demo) + ", live batch");
+  }
+}
+
 TEST_CASE("mdp.planning on the random MDP: beside the suboptimality, the first method's gap |V*(s) − V̂_k(s)| sinks on a fixed log axis") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();

@@ -1,0 +1,56 @@
+#include "core/live_batch.hpp"
+
+#include <algorithm>
+
+namespace klab {
+
+void LiveBatch::reset(const Experiment& e, uint64_t seed, uint32_t runs, int steps_per_run) {
+  job_ = std::make_unique<Job>(e.clone());
+  seed_ = seed;
+  runs_ = runs;
+  done_ = 0;
+  steps_per_run_ = std::max(1, steps_per_run);
+  steps_ = 0;
+  first_run_steps_ = 0;
+  work_per_step_ = std::max(1.0, job_->layout.work_per_run / steps_per_run_);
+  result_ = BatchResult();
+  result_.layout = job_->layout;
+  result_.seed = seed;
+  result_.runs_requested = runs;
+  result_.stats = SlotStats(job_->layout);
+}
+
+void LiveBatch::advance(int steps) {
+  for (int i = 0; i < steps && job_ && !finished(); ++i) {
+    ++steps_;
+    Job& j = *job_;
+    if (!j.cursor) {
+      j.record.clear();
+      j.cursor = j.experiment->start_run(seed_, done_, j.layout, j.record);
+      if (!j.cursor) {  // no cursor: the whole run in this step
+        j.experiment->run(seed_, done_, j.layout, j.record);
+        push_run();
+        continue;
+      }
+    }
+    if (j.cursor->step(work_per_step_)) push_run();
+  }
+}
+
+// BatchJob's pushes and merges (core/batch.cpp, BatchJob::advance and BatchJob::result).
+void LiveBatch::push_run() {
+  Job& j = *job_;
+  j.cursor.reset();
+  j.open_block.add(j.record);
+  ++done_;
+  if (done_ == 1) first_run_steps_ = steps_;
+  if (done_ % kBlockRuns == 0 || done_ == runs_) {
+    j.merged.merge(j.open_block);
+    j.open_block = SlotStats(j.layout);
+  }
+  result_.runs_done = done_;
+  result_.stats = j.merged;
+  if (done_ % kBlockRuns != 0) result_.stats.merge(j.open_block);
+}
+
+}  // namespace klab
