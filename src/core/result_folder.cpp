@@ -263,7 +263,8 @@ Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& g
   Expected<Found> found = inspect(dir, parent, kind);
   if (!found.ok()) return found.status();
   if (found.value() == Found::Results && !overwrite)
-    return Status::error(quoted_path(dir) + " already holds results (" + dir + "/summary.json" +
+    return Status::error(quoted_path(dir) + " already holds results (" + dir +
+                         (kind == FolderKind::Sweep ? "/sweep.json" : "/summary.json") +
                          "); choose another --out directory or pass --overwrite to replace them");
   if (found.value() != Found::Absent && access(dir.c_str(), W_OK) != 0)
     return Status::error(quoted_path(dir) + " is not writable: " + why());
