@@ -36,9 +36,13 @@ int load_checkpoint(const JobSpec& spec, const ResultFolder& folder, std::vector
   }
   std::vector<RunLayout> layouts;
   for (const PointJob& p : points) layouts.push_back(p.experiment->layout());
-  Expected<Checkpoint> parsed = parse_checkpoint(text, layouts);
-  std::string problem = parsed.ok() ? identity_difference(parsed.value().identity, spec.identity) : parsed.error();
-  if (parsed.ok() && !problem.empty()) problem = "it is the checkpoint of another job: " + problem;
+  // The identity first: another job's checkpoint (other parameters) is no damaged one, even where its
+  // points have another layout.
+  const Expected<nlohmann::json> identity = checkpoint_identity(text);
+  std::string problem = identity.ok() ? identity_difference(identity.value(), spec.identity) : identity.error();
+  if (identity.ok() && !problem.empty()) problem = "it is the checkpoint of another job: " + problem;
+  Expected<Checkpoint> parsed = problem.empty() ? parse_checkpoint(text, layouts) : Expected<Checkpoint>(Status::error(problem));
+  if (problem.empty() && !parsed.ok()) problem = parsed.error();
   if (parsed.ok() && problem.empty())
     for (const BlockPrefix& p : parsed.value().points)
       if (p.blocks > block_count(spec.runs)) problem = "the checkpoint is damaged (more blocks than the job has)";

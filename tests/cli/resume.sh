@@ -37,6 +37,11 @@ set +e; "$klab" "${args[@]}" --seed 2 --out part --resume 2>foreign.log; rc=$?; 
   fail "a foreign checkpoint: rc $rc, $(cat foreign.log)"
 cmp -s .part.klab-checkpoint saved.checkpoint || fail "the refused resume changed the checkpoint"
 [ ! -e part ] || fail "a refused resume must not publish part/"
+# Another parameter whose statistics have another shape (two policies): another job too, not "damaged".
+set +e; "$klab" "${args[@]}" --set policies=ucb1,klucb --out part --resume 2>shape.log; rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "another job: params.policies is " shape.log && ! grep -q damaged shape.log ||
+  fail "another job's checkpoint of another layout: rc $rc, $(cat shape.log)"
+cmp -s .part.klab-checkpoint saved.checkpoint || fail "the refused resume changed the checkpoint"
 
 # A damaged checkpoint (one digit of the statistics changed): refused, left as it was.
 cp saved.checkpoint damaged.checkpoint
