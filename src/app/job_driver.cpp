@@ -116,9 +116,12 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
           << saved.message() << "\n";
       code = kRunFailed;
     } else {
+      // Blocks of kBlockRuns runs are the unit saved: before the first one completes, nothing is.
+      const std::string kept = runs_done > 0 ? "the completed blocks are saved in '" + folder->checkpoint_path() + "'"
+                                             : "no block of " + std::to_string(kBlockRuns) + " runs was complete, so a resume starts from the "
+                                               "beginning (the checkpoint '" + folder->checkpoint_path() + "' records the job)";
       err << spec.command << ": interrupted by " << signal_name(signo) << " after " << runs_done << " of "
-          << uint64_t{spec.runs} * points.size() << " runs; the completed blocks are saved in '"
-          << folder->checkpoint_path() << "'.\nResume with" << resume << ":\n  " << spec.resume_command << "\n";
+          << uint64_t{spec.runs} * points.size() << " runs; " << kept << ".\nResume with" << resume << ":\n  " << spec.resume_command << "\n";
       code = 128 + (signo ? signo : SIGTERM);
     }
   }

@@ -26,6 +26,14 @@ grep -q "interrupted by SIGTERM after" stopped.log && grep -q -- "--out part --r
   fail "the message must say what happened and how to resume: $(cat stopped.log)"
 cp .part.klab-checkpoint saved.checkpoint
 
+# Killed before its first block of 16 runs (one run of diffusion.samplers takes about 2 s on one
+# thread): the message says nothing was kept and a resume starts from the beginning.
+"$klab" run diffusion.samplers --runs 16 --threads 1 --quiet --out early 2>early.log & early_pid=$!
+sleep 1; kill -TERM $early_pid
+set +e; wait $early_pid; rc=$?; set -e
+[ $rc -eq 143 ] && grep -q "after 0 of 16 runs; no block of 16 runs was complete, so a resume starts from the beginning" early.log ||
+  fail "a run killed before its first block: rc $rc, $(cat early.log)"
+
 # Without --resume: refused, nothing lost.
 set +e; "$klab" "${args[@]}" --out part 2>refused.log; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "add --resume" refused.log || fail "a run into a checkpointed --out without --resume: rc $rc, $(cat refused.log)"
