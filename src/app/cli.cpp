@@ -26,7 +26,7 @@ const char* kUsage =
     "\n"
     "usage:\n"
     "  klab list                             list the demos\n"
-    "  klab run <demo-id> --help             a demo's parameters, ranges and defaults\n"
+    "  klab run <demo-id> --help             a demo's parameters, ranges and defaults (or klab help <demo-id>)\n"
     "  klab run <demo-id> [options] --out DIR\n"
     "  klab run --config DIR/config.json [options] --out DIR2   rerun a saved configuration\n"
     "\n"
@@ -331,6 +331,15 @@ nlohmann::json run_identity(const std::string& demo_id, const ParamSet& params, 
 }
 
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  // `klab help sweep` and `klab help <demo-id>`: the same text as `klab sweep --help`, `klab run <id> --help`.
+  if (args.size() == 2 && args[0] == "help" && args[1] != "run" && args[1] != "list") {
+    if (args[1] == "sweep") return sweep_command({"--help"}, out, err);
+    const Registry catalog = make_catalog();
+    if (catalog.find(args[1])) return run_command({args[1], "--help"}, out, err);
+    err << "klab help: no help on '" << args[1].substr(0, 80) << "'" << did_you_mean(args[1], demo_ids(catalog))
+        << " (klab help [run|sweep|<demo-id>]; klab list shows the demo ids)\n";
+    return kBadInput;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? err : out) << kUsage;
     return args.empty() ? kBadInput : 0;

@@ -48,12 +48,19 @@ std::string nearest_name(std::string_view got, const std::vector<std::string>& c
     for (const std::string& c : candidates)
       if (c.size() > got.size() && equal_ci(std::string_view(c).substr(0, got.size()), got)) found = c, ++hits;
   if (hits == 1) return found;
-  // 3. A typo: the nearest candidate within one edit per three characters, if it is the only one that near.
+  // 3. A typo of a candidate or of its part after the dot ("regert" for "bandits.regret"): the nearest
+  // within one edit per three characters, if it is the only candidate that near.
   size_t best = SIZE_MAX;
   hits = 0;
   for (const std::string& c : candidates) {
-    const size_t d = edit_distance(got, c);
-    if (d > std::max<size_t>(1, c.size() / 3) || d >= c.size() || d >= got.size()) continue;  // keeps a character
+    const size_t dot = c.rfind('.');
+    size_t d = SIZE_MAX;
+    for (std::string_view text : {std::string_view(c), dot == std::string::npos ? std::string_view() : std::string_view(c).substr(dot + 1)}) {
+      if (text.empty()) continue;
+      const size_t e = edit_distance(got, text);
+      if (e <= std::max<size_t>(1, text.size() / 3) && e < text.size() && e < got.size()) d = std::min(d, e);  // keeps a character
+    }
+    if (d == SIZE_MAX) continue;
     if (d < best) best = d, found = c, hits = 1;
     else if (d == best && c != found) ++hits;
   }

@@ -14,9 +14,9 @@ size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate `got` most likely means, or "" when none is near enough or two are equally near. In
 // this order: `got` is a candidate's part after its last dot ("regret" for "bandits.regret"); the
-// start (three characters or more) of one candidate only ("bandits.reg"); or a typo, at most one edit
-// per three characters of the candidate (at least one, and some character left as it was: "x"
-// suggests nothing for "c").
+// start (three characters or more) of one candidate only ("bandits.reg"); or a typo of a candidate or
+// of its part after the dot ("regert"), at most one edit per three characters of what it misspells
+// (at least one, and some character left as it was: "x" suggests nothing for "c").
 std::string nearest_name(std::string_view got, const std::vector<std::string>& candidates);
 
 // "; did you mean 'x'?" for nearest_name's x, or "" (ready to append to a refusal).

@@ -403,6 +403,16 @@ TEST_CASE("klab's refusals of near-miss names say what was meant, and still fail
     CHECK(r.rc == 2);
     CHECK(contains(r.err, c.says));
   }
+  // klab help <topic>: a demo's help, the sweep's usage, or an unknown topic refused with a suggestion.
+  const CliResult demo_help = cli({"help", "kl.bernoulli"});
+  CHECK(demo_help.rc == 0);
+  CHECK(demo_help.out == cli({"run", "kl.bernoulli", "--help"}).out);
+  const CliResult sweep_help = cli({"help", "sweep"});
+  CHECK(sweep_help.rc == 0);
+  CHECK(contains(sweep_help.out, "usage: klab sweep <demo-id> --grid"));
+  const CliResult topic = cli({"help", "regert"});
+  CHECK(topic.rc == 2);
+  CHECK(contains(topic.err, "klab help: no help on 'regert'; did you mean 'bandits.regret'?"));
   // A config.json's misspelt field.
   klab::test::write_text(out + "/config.json", R"({"demo": "bandits.regret", "paramz": {}})");
   const CliResult r = cli({"run", "--config", out + "/config.json", "--out", out + "/r"});

@@ -29,6 +29,8 @@ TEST_CASE("nearest_name suggests one near candidate, a demo's short name or a un
   CHECK(nearest_name("bandits.regrt", ids) == "bandits.regret");
   CHECK(nearest_name("Bandits.Regret", ids) == "bandits.regret");
   CHECK(nearest_name("regret", ids) == "bandits.regret");  // the part after the dot
+  CHECK(nearest_name("regert", ids) == "bandits.regret");  // a typo of it
+  CHECK(nearest_name("robst", ids) == "");                 // a typo of two ids' short names
   CHECK(nearest_name("bandits.reg", ids) == "bandits.regret");  // a prefix of one id only
   CHECK(nearest_name("robust", ids) == "");                 // two ids end in it: no guess
   CHECK(nearest_name("bandits", ids) == "");                // a prefix of two
