@@ -87,10 +87,10 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
   for (const PointJob& p : points) starts.push_back(p.start);
   const double first = work_fraction(points, starts, spec.runs);
   InterruptGuard guard;
+  // A stderr that is no terminal (a Slurm log, a pipe) gets a line every 10 s, in one process as under MPI.
   const ProgressBar::Style style = !cluster.leader() || spec.quiet ? ProgressBar::Style::Off
                                    : isatty(2)                    ? ProgressBar::Style::Terminal
-                                   : cluster.size() > 1           ? ProgressBar::Style::Log
-                                                                  : ProgressBar::Style::Off;
+                                                                  : ProgressBar::Style::Log;
   ProgressBar bar(style, err, static_cast<uint64_t>(spec.runs) * points.size(), first);
   const ScopedThreadLimit thread_limit(spec.threads);  // --threads bounds the CUDA path's host work too
   *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, spec.backend, [&](double f) { bar.update(f); }, &guard.flag());

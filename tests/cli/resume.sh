@@ -69,6 +69,9 @@ cp saved.checkpoint .part.klab-checkpoint
 check_whole part
 same_results whole part "resumed run"
 [ ! -e .part.klab-checkpoint ] || fail "the checkpoint must be removed once the results are published"
+# Without --quiet and with stderr in a file (as in a Slurm job), progress comes as lines, the last at 100%.
+"$klab" run kl.bernoulli --runs 2 --threads 1 --out logged >/dev/null 2>logged.log || fail "the logged run failed"
+grep -q "100%  2/2 runs" logged.log || fail "a run whose stderr is a file must log its progress: $(cat logged.log)"
 
 # A sweep, interrupted by SIGINT, resumes to the same files.
 sweep=(sweep bandits.regret --grid horizon=1000,4000 --grid c=0,3 --set policies=ucb1,klucb,thompson --runs 256 --threads 1 --quiet)
