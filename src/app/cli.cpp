@@ -14,6 +14,7 @@
 #include "app/job_driver.hpp"
 #include "app/sweep.hpp"
 #include "core/batch.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/run_config.hpp"
 #include "core/run_output.hpp"
 
@@ -25,7 +26,7 @@ const char* kUsage =
     "\n"
     "usage:\n"
     "  klab list                             list the demos\n"
-    "  klab run <demo-id> --help             a demo's parameters, ranges and defaults\n"
+    "  klab run <demo-id> --help             a demo's parameters, ranges and defaults (or klab help <demo-id>)\n"
     "  klab run <demo-id> [options] --out DIR\n"
     "  klab run --config DIR/config.json [options] --out DIR2   rerun a saved configuration\n"
     "\n"
@@ -126,6 +127,21 @@ void print_summary(const BatchResult& r, std::ostream& out) {
       << std::setprecision(4) << r.work_per_second() << " " << r.layout.work_unit << "/s)\n";
 }
 
+std::vector<std::string> demo_ids(const Registry& catalog) {
+  std::vector<std::string> ids;
+  for (const auto& d : catalog.demos()) ids.push_back(d.id);
+  return ids;
+}
+
+// `klab run`'s flags: those followed by a value, then the switches.
+const std::vector<std::string> kValueOptions = {"--set", "--runs", "--seed", "--threads", "--backend", "--out", "--config"};
+const std::vector<std::string> kSwitches = {"--help", "-h", "--overwrite", "--quiet", "--resume"};
+const std::vector<std::string> kCommands = {"list", "run", "sweep", "help"};
+
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 // The demo a request names, directly or through its --config file (read into *config).
 Expected<const DemoInfo*> find_demo(const RunRequest& request, const Registry& catalog, RunConfig* config) {
   std::string id = request.demo_id;
@@ -140,9 +156,11 @@ Expected<const DemoInfo*> find_demo(const RunRequest& request, const Registry& c
   if (id.empty()) return Status::error("which demo? (klab list shows them)");
   const DemoInfo* demo = catalog.find(id);
   if (!demo) {
+    // With a suggestion, the list of every id would only bury it.
+    const std::string hint = did_you_mean(id, demo_ids(catalog));
     std::string ids;
     for (const auto& d : catalog.demos()) ids += (ids.empty() ? "" : ", ") + d.id;
-    return Status::error("unknown demo '" + id.substr(0, 80) + "' (available: " + ids + ")");
+    return Status::error("unknown demo '" + id.substr(0, 80) + "'" + hint + (hint.empty() ? " (available: " + ids + ")" : " (klab list shows them all)"));
   }
   return demo;
 }
@@ -215,16 +233,20 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
 
 }  // namespace
 
-Expected<RunRequest> parse_run_args(const std::vector<std::string>& args) {
+Expected<RunRequest> parse_run_args(const std::vector<std::string>& args, const std::vector<std::string>& more_options) {
   RunRequest r;
   std::vector<std::string> seen;  // the flags given so far: each at most once
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool takes_value = a == "--set" || a == "--runs" || a == "--seed" || a == "--threads" || a == "--backend" ||
-                             a == "--out" || a == "--config";
-    const bool is_switch = a == "--help" || a == "-h" || a == "--overwrite" || a == "--quiet" || a == "--resume";
+    const bool takes_value = listed(kValueOptions, a);
+    const bool is_switch = listed(kSwitches, a);
     if (!takes_value && !is_switch) {
-      if (!a.empty() && a[0] == '-') return Status::error("unknown option '" + a.substr(0, 80) + "' (see klab --help)");
+      if (!a.empty() && a[0] == '-') {
+        std::vector<std::string> options = kValueOptions;
+        options.insert(options.end(), kSwitches.begin(), kSwitches.end());
+        options.insert(options.end(), more_options.begin(), more_options.end());
+        return Status::error("unknown option '" + a.substr(0, 80) + "'" + did_you_mean(a, options) + " (see klab --help)");
+      }
       if (!r.demo_id.empty()) return Status::error("unexpected argument '" + a.substr(0, 80) + "'");
       if (a.empty()) return Status::error("the demo id is empty (klab list shows them)");
       r.demo_id = a;
@@ -309,6 +331,15 @@ nlohmann::json run_identity(const std::string& demo_id, const ParamSet& params, 
 }
 
 int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  // `klab help sweep` and `klab help <demo-id>`: the same text as `klab sweep --help`, `klab run <id> --help`.
+  if (args.size() == 2 && args[0] == "help" && args[1] != "run" && args[1] != "list") {
+    if (args[1] == "sweep") return sweep_command({"--help"}, out, err);
+    const Registry catalog = make_catalog();
+    if (catalog.find(args[1])) return run_command({args[1], "--help"}, out, err);
+    err << "klab help: no help on '" << args[1].substr(0, 80) << "'" << did_you_mean(args[1], demo_ids(catalog))
+        << " (klab help [run|sweep|<demo-id>]; klab list shows the demo ids)\n";
+    return kBadInput;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? err : out) << kUsage;
     return args.empty() ? kBadInput : 0;
@@ -326,7 +357,11 @@ int cli_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   if (args[0] == "run") return run_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   if (args[0] == "sweep") return sweep_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
-  err << "klab: unknown command '" << args[0] << "'\n\n" << kUsage;
+  // A demo id in the command's place is a run without its verb.
+  const Registry catalog = make_catalog();
+  const std::string demo = catalog.find(args[0]) ? args[0] : nearest_name(args[0], demo_ids(catalog));
+  const std::string hint = !demo.empty() ? "; did you mean 'klab run " + demo + "'?" : did_you_mean(args[0], kCommands);
+  err << "klab: unknown command '" << args[0].substr(0, 80) << "'" << hint << " (the commands: list, run, sweep; klab --help shows the usage)\n";
   return kBadInput;
 }
 

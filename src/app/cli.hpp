@@ -31,7 +31,9 @@ struct RunRequest {
   GivenSettings flags;
   bool overwrite = false, quiet = false, help = false, resume = false;
 };
-Expected<RunRequest> parse_run_args(const std::vector<std::string>& args);
+// `more_options` are the caller's own flags (sweep's --grid), taken out of `args` before; they only
+// widen the "did you mean" of an unknown option.
+Expected<RunRequest> parse_run_args(const std::vector<std::string>& args, const std::vector<std::string>& more_options = {});
 
 // What a request runs, by the one precedence rule: a command-line flag (or --set) overrides the
 // same field of the --config file, which overrides the demo's defaults. Reads --config.

@@ -36,9 +36,13 @@ int load_checkpoint(const JobSpec& spec, const ResultFolder& folder, std::vector
   }
   std::vector<RunLayout> layouts;
   for (const PointJob& p : points) layouts.push_back(p.experiment->layout());
-  Expected<Checkpoint> parsed = parse_checkpoint(text, layouts);
-  std::string problem = parsed.ok() ? identity_difference(parsed.value().identity, spec.identity) : parsed.error();
-  if (parsed.ok() && !problem.empty()) problem = "it is the checkpoint of another job: " + problem;
+  // The identity first: another job's checkpoint (other parameters) is no damaged one, even where its
+  // points have another layout.
+  const Expected<nlohmann::json> identity = checkpoint_identity(text);
+  std::string problem = identity.ok() ? identity_difference(identity.value(), spec.identity) : identity.error();
+  if (identity.ok() && !problem.empty()) problem = "it is the checkpoint of another job: " + problem;
+  Expected<Checkpoint> parsed = problem.empty() ? parse_checkpoint(text, layouts) : Expected<Checkpoint>(Status::error(problem));
+  if (problem.empty() && !parsed.ok()) problem = parsed.error();
   if (parsed.ok() && problem.empty())
     for (const BlockPrefix& p : parsed.value().points)
       if (p.blocks > block_count(spec.runs)) problem = "the checkpoint is damaged (more blocks than the job has)";
@@ -83,10 +87,10 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
   for (const PointJob& p : points) starts.push_back(p.start);
   const double first = work_fraction(points, starts, spec.runs);
   InterruptGuard guard;
+  // A stderr that is no terminal (a Slurm log, a pipe) gets a line every 10 s, in one process as under MPI.
   const ProgressBar::Style style = !cluster.leader() || spec.quiet ? ProgressBar::Style::Off
                                    : isatty(2)                    ? ProgressBar::Style::Terminal
-                                   : cluster.size() > 1           ? ProgressBar::Style::Log
-                                                                  : ProgressBar::Style::Off;
+                                                                  : ProgressBar::Style::Log;
   ProgressBar bar(style, err, static_cast<uint64_t>(spec.runs) * points.size(), first);
   const ScopedThreadLimit thread_limit(spec.threads);  // --threads bounds the CUDA path's host work too
   *outcome = cluster.run(points, spec.seed, spec.runs, spec.threads, spec.backend, [&](double f) { bar.update(f); }, &guard.flag());
@@ -112,9 +116,12 @@ int drive_job(const JobSpec& spec, const ResultFolder* folder, std::ostream& err
           << saved.message() << "\n";
       code = kRunFailed;
     } else {
+      // Blocks of kBlockRuns runs are the unit saved: before the first one completes, nothing is.
+      const std::string kept = runs_done > 0 ? "the completed blocks are saved in '" + folder->checkpoint_path() + "'"
+                                             : "no block of " + std::to_string(kBlockRuns) + " runs was complete, so a resume starts from the "
+                                               "beginning (the checkpoint '" + folder->checkpoint_path() + "' records the job)";
       err << spec.command << ": interrupted by " << signal_name(signo) << " after " << runs_done << " of "
-          << uint64_t{spec.runs} * points.size() << " runs; the completed blocks are saved in '"
-          << folder->checkpoint_path() << "'.\nResume with" << resume << ":\n  " << spec.resume_command << "\n";
+          << uint64_t{spec.runs} * points.size() << " runs; " << kept << ".\nResume with" << resume << ":\n  " << spec.resume_command << "\n";
       code = 128 + (signo ? signo : SIGTERM);
     }
   }

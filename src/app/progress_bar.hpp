@@ -1,6 +1,6 @@
 // The progress bar of `klab run` and `klab sweep` on a terminal (stderr): the fraction of the work
-// done, runs done of the total, the rate and the time left. Under MPI only rank 0 draws it; its
-// stderr is then a pipe to mpirun or a Slurm log file, so it writes the same text as one line
+// done, runs done of the total, the rate and the time left. Under MPI only rank 0 draws it. Where
+// stderr is no terminal (a pipe to mpirun, a Slurm log file) it writes the same text as one line
 // every 10 seconds instead of redrawing (Style::Log).
 #pragma once
 #include <chrono>

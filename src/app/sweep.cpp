@@ -236,7 +236,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   std::vector<std::string> grids, rest;
   Status s = split_grid_args(args, &grids, &rest);
   if (!s.ok()) return fail(kBadInput, s.message());
-  const Expected<RunRequest> parsed = parse_run_args(rest);
+  const Expected<RunRequest> parsed = parse_run_args(rest, {"--grid"});
   if (!parsed.ok()) return fail(kBadInput, parsed.error());
   const RunRequest& request = parsed.value();
   if (request.help) {

@@ -90,9 +90,13 @@ std::string checkpoint_text(const Checkpoint& c) {
   return out.dump() + "\n";
 }
 
-Expected<Checkpoint> parse_checkpoint(const std::string& text, const std::vector<RunLayout>& layouts) {
-  const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto damaged = [](const std::string& why) { return Status::error("the checkpoint is damaged (" + why + ")"); };
+namespace {
+
+Status damaged(const std::string& why) { return Status::error("the checkpoint is damaged (" + why + ")"); }
+
+// The checkpoint's document once its format, fields and checksum are checked (its points are not read).
+Expected<json> checked_document(const std::string& text) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return damaged("not a JSON object");
   if (!doc.contains("format") || doc["format"] != kFormat) return damaged("no \"format\": \"" + std::string(kFormat) + "\"");
   for (const char* key : {"identity", "points", "checksum"})
@@ -100,6 +104,21 @@ Expected<Checkpoint> parse_checkpoint(const std::string& text, const std::vector
   if (!doc["checksum"].is_string() || !doc["points"].is_array()) return damaged("wrong field types");
   const json body = json{{"identity", doc["identity"]}, {"points", doc["points"]}};
   if (doc["checksum"].get<std::string>() != checksum(body.dump())) return damaged("its checksum does not match its content");
+  return doc;
+}
+
+}  // namespace
+
+Expected<json> checkpoint_identity(const std::string& text) {
+  Expected<json> doc = checked_document(text);
+  if (!doc.ok()) return doc.status();
+  return json(doc.value()["identity"]);
+}
+
+Expected<Checkpoint> parse_checkpoint(const std::string& text, const std::vector<RunLayout>& layouts) {
+  const Expected<json> checked = checked_document(text);
+  if (!checked.ok()) return checked.status();
+  const json& doc = checked.value();
   Checkpoint c;
   c.identity = doc["identity"];
   const json& points = doc["points"];

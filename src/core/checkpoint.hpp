@@ -28,6 +28,9 @@ struct Checkpoint {
 };
 
 std::string checkpoint_text(const Checkpoint& checkpoint);
+// The identity of the job a checkpoint belongs to (format and checksum checked, points unread): compare
+// it first, since another job's points may have another layout.
+Expected<nlohmann::json> checkpoint_identity(const std::string& text);
 // Reads a checkpoint of a job with these point layouts; errors say what is wrong with the file.
 Expected<Checkpoint> parse_checkpoint(const std::string& text, const std::vector<RunLayout>& layouts);
 // Empty when the two identities are equal; otherwise the first difference, named:

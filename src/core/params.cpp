@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/did_you_mean.hpp"
 #include "core/number_text.hpp"
 
 namespace klab {
@@ -164,7 +165,7 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
       return v;
     case ParamKind::Choice:
       v.choice = find_choice(spec, text);
-      if (v.choice < 0) return range_error(spec, text);
+      if (v.choice < 0) return Status::error(range_error(spec, text).message() + did_you_mean(text, spec.choices));
       return v;
     case ParamKind::RealList: {
       v.list.clear();
@@ -187,7 +188,7 @@ Expected<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
         const int i = find_choice(spec, part);
         if (i < 0)
           return Status::error("parameter '" + spec.key + "' must be " + describe_range(spec) + ": unknown id " +
-                               quote(part));
+                               quote(part) + did_you_mean(part, spec.choices));
         v.picks.push_back(i);
       }
       const Status s = check_value(spec, v);
@@ -295,8 +296,9 @@ Status ParamSet::set_texts(const std::vector<std::pair<std::string, std::string>
     const int i = find(key);
     if (i < 0) {
       std::string known;
-      for (const auto& s : specs()) known += (known.empty() ? "" : ", ") + s.key;
-      return Status::error("unknown parameter " + quote(key) + " (this demo has: " + known + ")");
+      std::vector<std::string> keys;
+      for (const auto& s : specs()) known += (known.empty() ? "" : ", ") + s.key, keys.push_back(s.key);
+      return Status::error("unknown parameter " + quote(key) + did_you_mean(key, keys) + " (this demo has: " + known + ")");
     }
     Expected<ParamValue> v = parse_value(specs()[static_cast<size_t>(i)], text);
     if (!v.ok()) return v.status();

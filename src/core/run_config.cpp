@@ -5,11 +5,14 @@
 #include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
+#include <vector>
+
+#include "core/did_you_mean.hpp"
 
 namespace klab {
 namespace {
 
-const char* kFields = "demo, params, runs, seed, threads, backend, command";
+const std::vector<std::string> kFields = {"demo", "params", "runs", "seed", "threads", "backend", "command"};
 
 Status wrong_type(const char* field, const char* want, const JsonValue& got) {
   return Status::error(std::string("\"") + field + "\" must be " + want + " (got a JSON " + got.type_name() + ")");
@@ -61,7 +64,9 @@ Expected<RunConfig> parse_run_config(std::string_view text) {
     } else if (field == "command") {
       if (v.type != JsonValue::Type::String) return wrong_type("command", "a string (it is informational)", v);
     } else {
-      return Status::error("unknown field '" + field.substr(0, 60) + "' (a config holds " + kFields + ")");
+      std::string fields;
+      for (const std::string& f : kFields) fields += (fields.empty() ? "" : ", ") + f;
+      return Status::error("unknown field '" + field.substr(0, 60) + "'" + did_you_mean(field, kFields) + " (a config holds " + fields + ")");
     }
     if (!s.ok()) return s;
   }

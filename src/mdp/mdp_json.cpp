@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -491,11 +493,14 @@ Expected<std::string> keep_uploaded_world(const std::string& name, const std::st
 
 Expected<std::string> read_world_file(const std::string& path) {
   struct stat st {};
+  errno = 0;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     if (path.rfind(uploaded_world_dir() + "/", 0) == 0)
       return Status::error("cannot read the MDP file '" + path + "': an uploaded file, kept only in the browser tab that uploaded it "
                            "(a reload or another tab does not have it): upload it again (the world editor's Upload…)");
-    return Status::error("cannot read the MDP file '" + path + "'");
+    const int error = errno;
+    const std::string why = error == 0 || S_ISDIR(st.st_mode) ? "it is a directory" : std::strerror(error);
+    return Status::error("cannot read the MDP file '" + path + "': " + why);
   }
   if (st.st_size > kMaxWorldFileBytes)
     return Status::error("the MDP file '" + path + "' has " + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(kMaxWorldFileBytes) + " bytes");

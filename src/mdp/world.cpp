@@ -117,6 +117,7 @@ Expected<World> build_world(const WorldParams& w, uint64_t seed, uint32_t run) {
   if (!w.mdp_file.empty() && !w.grid.empty())
     return Status::error("parameters 'mdp_file' and 'grid' are both set: a world comes from one of them (clear the other)");
   Expected<World> out = !w.grid.empty() ? edited_world(w) : !w.mdp_file.empty() ? load_world_file(w.mdp_file) : preset_world(w, seed, run);
+  if (!out.ok() && w.grid.empty() && !w.mdp_file.empty()) return Status::error("parameter 'mdp_file': " + out.error());
   if (!out.ok()) return out;
   Mdp& m = out.value().mdp;
   m.discount = w.discount;

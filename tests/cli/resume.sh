@@ -26,6 +26,14 @@ grep -q "interrupted by SIGTERM after" stopped.log && grep -q -- "--out part --r
   fail "the message must say what happened and how to resume: $(cat stopped.log)"
 cp .part.klab-checkpoint saved.checkpoint
 
+# Killed before its first block of 16 runs (one run of diffusion.samplers takes about 2 s on one
+# thread): the message says nothing was kept and a resume starts from the beginning.
+"$klab" run diffusion.samplers --runs 16 --threads 1 --quiet --out early 2>early.log & early_pid=$!
+sleep 1; kill -TERM $early_pid
+set +e; wait $early_pid; rc=$?; set -e
+[ $rc -eq 143 ] && grep -q "after 0 of 16 runs; no block of 16 runs was complete, so a resume starts from the beginning" early.log ||
+  fail "a run killed before its first block: rc $rc, $(cat early.log)"
+
 # Without --resume: refused, nothing lost.
 set +e; "$klab" "${args[@]}" --out part 2>refused.log; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "add --resume" refused.log || fail "a run into a checkpointed --out without --resume: rc $rc, $(cat refused.log)"
@@ -37,6 +45,11 @@ set +e; "$klab" "${args[@]}" --seed 2 --out part --resume 2>foreign.log; rc=$?; 
   fail "a foreign checkpoint: rc $rc, $(cat foreign.log)"
 cmp -s .part.klab-checkpoint saved.checkpoint || fail "the refused resume changed the checkpoint"
 [ ! -e part ] || fail "a refused resume must not publish part/"
+# Another parameter whose statistics have another shape (two policies): another job too, not "damaged".
+set +e; "$klab" "${args[@]}" --set policies=ucb1,klucb --out part --resume 2>shape.log; rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "another job: params.policies is " shape.log && ! grep -q damaged shape.log ||
+  fail "another job's checkpoint of another layout: rc $rc, $(cat shape.log)"
+cmp -s .part.klab-checkpoint saved.checkpoint || fail "the refused resume changed the checkpoint"
 
 # A damaged checkpoint (one digit of the statistics changed): refused, left as it was.
 cp saved.checkpoint damaged.checkpoint
@@ -56,6 +69,9 @@ cp saved.checkpoint .part.klab-checkpoint
 check_whole part
 same_results whole part "resumed run"
 [ ! -e .part.klab-checkpoint ] || fail "the checkpoint must be removed once the results are published"
+# Without --quiet and with stderr in a file (as in a Slurm job), progress comes as lines, the last at 100%.
+"$klab" run kl.bernoulli --runs 2 --threads 1 --out logged >/dev/null 2>logged.log || fail "the logged run failed"
+grep -q "100%  2/2 runs" logged.log || fail "a run whose stderr is a file must log its progress: $(cat logged.log)"
 
 # A sweep, interrupted by SIGINT, resumes to the same files.
 sweep=(sweep bandits.regret --grid horizon=1000,4000 --grid c=0,3 --set policies=ucb1,klucb,thompson --runs 256 --threads 1 --quiet)

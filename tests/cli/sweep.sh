@@ -20,6 +20,9 @@ grep -q "^point-003,2000,0,klucb,regret," sw/sweep.csv || fail "sweep.csv lacks 
 mean_csv=$(grep "^point-003,2000,0,klucb,regret," sw/sweep.csv | cut -d, -f6)
 grep -qF "\"mean\": $mean_csv," single/summary.json || fail "sweep.csv mean $mean_csv is not in summary.json"
 grep -q "<svg" sw/sweep.svg && grep -q "klucb (c=3)" sw/sweep.svg || fail "sweep.svg must draw a line per series and value of c"
+# Into the finished sweep again: refused, naming the sweep's own file (a sweep folder has no summary.json).
+set +e; "$klab" sweep bandits.regret --grid horizon=500,2000 --grid c=0,3 "${common[@]}" --out sw 2>again.log; rc=$?; set -e
+[ $rc -eq 2 ] && grep -qF "'sw' already holds results (sw/sweep.json)" again.log || fail "a second sweep into sw: rc $rc, $(cat again.log)"
 
 refused() {  # expected message, then the arguments
   local want=$1; shift

@@ -51,6 +51,11 @@ TEST_CASE("a checkpoint's text reads back to the same bits, and damage is caught
   CHECK(klab::parse_checkpoint(text, {other}).error().find("another layout") != std::string::npos);
   CHECK(klab::parse_checkpoint(text, {layout, layout}).error().find("holds 1 points, this job has 2") != std::string::npos);
   CHECK(klab::parse_checkpoint("{}", {layout}).error().find("format") != std::string::npos);
+  // The identity reads without the layouts (--resume compares it first: another job's checkpoint, e.g.
+  // with another number of solvers, is refused as another job's, not as damaged), and checks the checksum.
+  REQUIRE(klab::checkpoint_identity(text).ok());
+  CHECK(klab::checkpoint_identity(text).value() == saved.identity);
+  CHECK(klab::checkpoint_identity(flipped).error().find("checksum does not match") != std::string::npos);
 }
 
 TEST_CASE("identities are compared field by field, the first difference named") {

@@ -1,6 +1,7 @@
 // The `klab` command line, in process (klab::cli_main with string streams): listing, per-demo
 // help, bad input (exit 2, a message naming the flag or parameter and its range), the CUDA
-// backend where none exists, determinism, reruns from config.json, and --overwrite.
+// backend where none exists, determinism, reruns from config.json, --overwrite, and "did you mean"
+// for near-miss demo ids, commands, options, keys, choices and config fields.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -253,7 +254,7 @@ TEST_CASE("a config is applied or refused field by field, with messages naming t
     std::string json;
     std::string says;
   } bad[] = {
-      {R"({"demo": "kl.bernoulli", "sead": 7})", "unknown field 'sead' (a config holds demo, params, runs, seed, threads, backend, command)"},
+      {R"({"demo": "kl.bernoulli", "sead": 7})", "unknown field 'sead'; did you mean 'seed'? (a config holds demo, params, runs, seed, threads, backend, command)"},
       {R"({"demo": "kl.bernoulli", "runs": "1000"})", "\"runs\" must be a number (got a JSON string)"},
       {R"({"demo": "kl.bernoulli", "runs": 0})", "\"runs\" must be an integer in [1, 10000000] (got '0')"},
       {R"({"demo": "kl.bernoulli", "runs": 100000.0000000000001})", "which is not a whole number"},
@@ -372,4 +373,50 @@ TEST_CASE("--out is checked before any work: the root, '.', system and home dire
     CHECK((contains(r.err, "your home directory") || contains(r.err, "system directory")));
   }
   CHECK(klab::test::read_text(dir + "/foreign/notes.txt") == "mine");
+}
+
+TEST_CASE("klab's refusals of near-miss names say what was meant, and still fail with status 2") {
+  const std::string out = klab::test::fresh_dir("did_you_mean_cli");
+  const struct {
+    std::vector<std::string> args;
+    std::string says;
+  } cases[] = {
+      {{"run", "bandits.regrt"}, "unknown demo 'bandits.regrt'; did you mean 'bandits.regret'? (klab list shows them all)"},
+      {{"run", "regret"}, "did you mean 'bandits.regret'?"},
+      {{"lst"}, "unknown command 'lst'; did you mean 'list'? (the commands: list, run, sweep;"},
+      {{"bandits.regret", "--runs", "2"}, "unknown command 'bandits.regret'; did you mean 'klab run bandits.regret'?"},
+      {{"run", "bandits.regret", "--seeed", "3"}, "unknown option '--seeed'; did you mean '--seed'? (see klab --help)"},
+      {{"run", "bandits.regret", "--sed", "3"}, "unknown option '--sed' (see klab --help)"},  // as near --set as --seed
+      {{"run", "bandits.regret", "--overwirte"}, "did you mean '--overwrite'?"},
+      {{"sweep", "bandits.regret", "--gird", "horizon=100,200"}, "unknown option '--gird'; did you mean '--grid'?"},
+      {{"run", "bandits.regret", "--set", "hoizon=100"}, "unknown parameter 'hoizon'; did you mean 'horizon'? (this demo has: arms,"},
+      {{"sweep", "bandits.regret", "--grid", "hoizon=100,200"}, "--grid: unknown parameter 'hoizon'; did you mean 'horizon'?"},
+      {{"run", "bandits.regret", "--set", "dist=gausian"},
+       "parameter 'dist' must be one of bernoulli, gaussian, two_valued (got 'gausian'); did you mean 'gaussian'?"},
+      {{"run", "bandits.regret", "--set", "policies=ucb1,klcub"}, "unknown id 'klcub'; did you mean 'klucb'?"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"--out", out + "/r"});
+    const CliResult r = cli(args);
+    CAPTURE(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, c.says));
+  }
+  // klab help <topic>: a demo's help, the sweep's usage, or an unknown topic refused with a suggestion.
+  const CliResult demo_help = cli({"help", "kl.bernoulli"});
+  CHECK(demo_help.rc == 0);
+  CHECK(demo_help.out == cli({"run", "kl.bernoulli", "--help"}).out);
+  const CliResult sweep_help = cli({"help", "sweep"});
+  CHECK(sweep_help.rc == 0);
+  CHECK(contains(sweep_help.out, "usage: klab sweep <demo-id> --grid"));
+  const CliResult topic = cli({"help", "regert"});
+  CHECK(topic.rc == 2);
+  CHECK(contains(topic.err, "klab help: no help on 'regert'; did you mean 'bandits.regret'?"));
+  // A config.json's misspelt field.
+  klab::test::write_text(out + "/config.json", R"({"demo": "bandits.regret", "paramz": {}})");
+  const CliResult r = cli({"run", "--config", out + "/config.json", "--out", out + "/r"});
+  CHECK(r.rc == 2);
+  CHECK(contains(r.err, "unknown field 'paramz'; did you mean 'params'? (a config holds demo, params,"));
+  CHECK_FALSE(klab::test::file_exists(out + "/r"));
 }

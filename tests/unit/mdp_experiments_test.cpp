@@ -85,7 +85,9 @@ TEST_CASE("klab run mdp.<demo> writes the four files; mdp_file loads a JSON worl
                                    "actions": [[{"reward": 0, "next": [[0, 1]]}]]})");
   const std::string none = klab::test::fresh_dir("mdp_cli_bad");
   for (const auto& [file, says] : {std::pair{dir + "/bad.json", std::string("bad.json: discount: must be in [0, 1)")},
-                                   std::pair{dir + "/missing.json", std::string("cannot read the MDP file")}}) {
+                                   std::pair{dir + "/missing.json", "parameter 'mdp_file': cannot read the MDP file '" + dir +
+                                                                        "/missing.json': No such file or directory"},
+                                   std::pair{dir, "parameter 'mdp_file': cannot read the MDP file '" + dir + "': it is a directory"}}) {
     const CliResult bad = cli({"run", "mdp.learning", "--set", "mdp_file=" + file, "--out", none});
     CHECK(bad.rc == 2);
     CHECK(contains(bad.err, says));
