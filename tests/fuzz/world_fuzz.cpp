@@ -2,7 +2,9 @@
 // every demo with an `mdp_file` or `grid` parameter loads and what the browser's world editor
 // uploads, downloads and puts in the URL hash. The input is the file's text, read by every reader:
 //   parse_world_json (klab.mdp or klab.gridworld, compiled), parse_gridworld_json + build_gridworld,
-//   parse_grid_param (plain, and with mdp.risk's held keys) + build_gridworld, read_world_upload.
+//   parse_grid_param (plain, and with mdp.risk's held keys) + build_gridworld, build_world with the
+//   text as the `grid` parameter (four slip / wind pairs, a discounted and a finite-horizon γ),
+//   read_world_upload.
 // Checks:
 //   - a refusal starts with its source ("w.json: ", "parameter 'grid': ") and names a field of the
 //     format (names_field below), in valid UTF-8 (messages reach JSON and the page);
@@ -24,6 +26,7 @@
 #include "mdp/grid_edit.hpp"
 #include "mdp/mdp_json.hpp"
 #include "mdp/value_iteration.hpp"
+#include "mdp/world.hpp"
 
 using namespace klab;
 using namespace klab::mdp;
@@ -219,6 +222,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     KLAB_FUZZ_CHECK(param.ok() && same(risk.value(), param.value()), "parse_grid_param with held keys reads the same grid");
   else
     check_refusal(risk.status(), "parameter 'grid'", "parse_grid_param (held keys)");
+
+  // The demos' way (world.hpp: build_world): the text as the `grid` parameter, with slip and wind
+  // parameters (one of four pairs, by the input's length) and the demo's γ and H.
+  if (!text.empty() && text.size() <= static_cast<size_t>(kMaxGridParamLength)) {
+    const double pairs[4][2] = {{0.0, 0.0}, {0.1, 0.3}, {1.0, 1.0}, {0.75, 0.0}};
+    WorldParams wp;
+    wp.grid = text;
+    wp.slip = pairs[size % 4][0], wp.wind = pairs[size % 4][1];
+    wp.discount = size % 2 ? 0.99 : 1.0, wp.horizon = size % 2 ? 0 : 20;
+    const Expected<World> built = build_world(wp, 1, 0);
+    if (built.ok()) {
+      KLAB_FUZZ_CHECK(param.ok(), "build_world took a grid that parse_grid_param refuses");
+      KLAB_FUZZ_CHECK(world_label(wp).rfind("edited gridworld (", 0) == 0, "build_world: the label gives the grid's size");
+      check_invariants(built.value().mdp, "build_world");
+      check_layout(built.value(), "build_world");
+      check_solved(built.value().mdp, "build_world");
+    } else {
+      check_refusal(built.status(), "parameter 'grid'", "build_world");
+    }
+  }
 
   const Expected<WorldUpload> upload = read_world_upload("u.json", text, static_cast<long long>(text.size()));
   if (!upload.ok()) {
