@@ -7,11 +7,13 @@
 #   cli     `klab run` flags (parse_run_args and plan_run; nothing is run)
 #   run     the experiments, run: a demo's small configuration with a few parameters at in-range
 #           extremes, 1–2 runs as `klab run` and as the browser steps them (tests/fuzz/run_fuzz.cpp)
+#   world   world files (klab.mdp, klab.gridworld) and the `grid` parameter: every reader, round trips,
+#           the MDP invariants, small worlds solved (tests/fuzz/world_fuzz.cpp)
 # One target at a time, for the chosen time each. New inputs go to build/fuzz/corpus/<target>
 # (seeded from tests/fuzz/corpus/<target>); a failing input is saved in build/fuzz/crashes/<target>/
 # and stops the script. Prints figures only.
 #
-#   bench/fuzz.sh [--seconds N] [--merge] [target ...]     (default: 600 s each, all five targets)
+#   bench/fuzz.sh [--seconds N] [--merge] [target ...]     (default: 600 s each, all six targets)
 #   --merge   afterwards, add the new inputs that reach new edges to tests/fuzz/corpus/<target>
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,11 +24,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --merge) merge=1; shift ;;
-    url|params|config|cli|run) targets+=("$1"); shift ;;
-    *) echo "usage: bench/fuzz.sh [--seconds N] [--merge] [url|params|config|cli|run ...]" >&2; exit 2 ;;
+    url|params|config|cli|run|world) targets+=("$1"); shift ;;
+    *) echo "usage: bench/fuzz.sh [--seconds N] [--merge] [url|params|config|cli|run|world ...]" >&2; exit 2 ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(url params config cli run)
+[ ${#targets[@]} -gt 0 ] || targets=(url params config cli run world)
 
 echo "== building the fuzz targets (build/fuzz)"
 cmake --preset fuzz >/dev/null

@@ -1,6 +1,7 @@
 #include "mdp/gridworld.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace klab::mdp {
 namespace {
@@ -11,6 +12,17 @@ constexpr int kColStep[4] = {0, 1, 0, -1};
 bool is_cell_char(char c) { return c == '.' || c == '#' || c == 'S' || c == 'G' || c == 'H' || c == 'C'; }
 
 std::string where(int r, int c) { return "grid row " + std::to_string(r) + ", column " + std::to_string(c); }
+
+// A cell character as a message shows it: 'x' when it is printable ASCII, else its byte's value
+// ("byte 0xC3": a row is a string of bytes, so a multi-byte UTF-8 character spans several columns,
+// and one of its bytes alone would make the message invalid UTF-8; found by tests/fuzz/world_fuzz.cpp).
+std::string shown(char ch) {
+  const auto u = static_cast<unsigned char>(ch);
+  if (u >= 0x20 && u < 0x7f) return "'" + std::string(1, ch) + "'";
+  char b[16];
+  std::snprintf(b, sizeof b, "byte 0x%02X", u);
+  return b;
+}
 
 // A probability distribution over outcome cells, merged by cell.
 struct Outcomes {
@@ -46,6 +58,12 @@ struct Successors {
   }
 };
 
+std::string magnitude_range() {
+  char b[48];
+  std::snprintf(b, sizeof b, "[%g, %g]", -kMaxRewardMagnitude, kMaxRewardMagnitude);
+  return b;
+}
+
 Status check_values(const GridSpec& spec, const std::vector<CellValue>& values, const char* field, const std::vector<char>& cell, int cols) {
   for (size_t k = 0; k < values.size(); ++k) {
     const CellValue& v = values[k];
@@ -53,7 +71,7 @@ Status check_values(const GridSpec& spec, const std::vector<CellValue>& values, 
     if (v.row < 0 || v.row >= static_cast<int>(spec.rows.size()) || v.col < 0 || v.col >= cols)
       return Status::error(name + ": cell (" + std::to_string(v.row) + ", " + std::to_string(v.col) + ") is outside the " +
                            std::to_string(spec.rows.size()) + " × " + std::to_string(cols) + " grid");
-    if (!std::isfinite(v.value)) return Status::error(name + ": the value must be a finite number");
+    if (!(std::fabs(v.value) <= kMaxRewardMagnitude)) return Status::error(name + ": the value must be a number in " + magnitude_range());
     if (cell[static_cast<size_t>(v.row * cols + v.col)] == '#') return Status::error(name + ": cell (" + std::to_string(v.row) + ", " + std::to_string(v.col) + ") is a wall");
   }
   return {};
@@ -82,7 +100,7 @@ Expected<Grid> build_gridworld(const GridSpec& spec) {
       return Status::error("grid row " + std::to_string(r) + " has " + std::to_string(spec.rows[static_cast<size_t>(r)].size()) + " cells, row 0 has " + std::to_string(cols));
     for (int c = 0; c < cols; ++c) {
       const char ch = spec.rows[static_cast<size_t>(r)][static_cast<size_t>(c)];
-      if (!is_cell_char(ch)) return Status::error(where(r, c) + ": unknown cell '" + std::string(1, ch) + "' (allowed: . # S G H C)");
+      if (!is_cell_char(ch)) return Status::error(where(r, c) + ": unknown cell " + shown(ch) + " (allowed: . # S G H C)");
       cell[static_cast<size_t>(r * cols + c)] = ch;
     }
   }
@@ -95,7 +113,7 @@ Expected<Grid> build_gridworld(const GridSpec& spec) {
   }
   for (const auto& [x, name] : {std::pair{spec.step_reward, "step_reward"}, std::pair{spec.goal_reward, "goal_reward"},
                                 std::pair{spec.cliff_reward, "cliff_reward"}, std::pair{spec.hazard_cost, "hazard_cost"}})
-    if (!std::isfinite(x)) return Status::error(std::string(name) + " must be a finite number");
+    if (!(std::fabs(x) <= kMaxRewardMagnitude)) return Status::error(std::string(name) + " must be a number in " + magnitude_range());
   Status s = check_values(spec, spec.cell_rewards, "cell_rewards", cell, cols);
   if (!s.ok()) return s;
   s = check_values(spec, spec.cell_costs, "cell_costs", cell, cols);

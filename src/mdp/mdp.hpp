@@ -42,6 +42,12 @@ constexpr int kMaxStates = 100000;
 constexpr int kMaxActionsPerState = 64;
 constexpr long long kMaxTransitions = 4000000;  // stored (s, a, s′) entries
 constexpr int kMaxHorizon = 1000;
+// Rewards and costs read from a file or a grid (every reward, cost, reward outcome, gridworld reward
+// field and cell value) lie in [−kMaxRewardMagnitude, kMaxRewardMagnitude]. A value is then at most
+// |r| · min(H, 1/(1 − γ)) ≤ 10¹² · 2⁵³ ≈ 9·10²⁷ (γ < 1 is at most 1 − 2⁻⁵³) and its square stays far
+// from overflow; a finite reward near 1.8·10³⁰⁸ made value iteration's values infinite, and a grid's
+// sums of such rewards infinite (found by tests/fuzz/world_fuzz.cpp).
+constexpr double kMaxRewardMagnitude = 1e12;
 
 struct Mdp {
   int states = 0;                  // S

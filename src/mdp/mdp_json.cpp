@@ -33,6 +33,24 @@ struct PositionedParser : nlohmann::detail::json_sax_dom_parser<json> {
   std::string what;
 };
 
+// The parser's message quotes the bytes it last read ("last read: '\"\xC3'"), which may be a
+// broken UTF-8 sequence or control characters: those bytes become \xNN, so that the message stays
+// valid UTF-8 wherever it is shown or written (found by tests/fuzz/world_fuzz.cpp).
+std::string escaped_bytes(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02X", u);
+      out += b;
+    }
+  }
+  return out;
+}
+
 Expected<json> parse_text(const std::string& text, const std::string& source) {
   if (static_cast<long long>(text.size()) > kMaxWorldFileBytes)
     return Status::error(source + ": " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxWorldFileBytes) + " bytes");
@@ -42,6 +60,7 @@ Expected<json> parse_text(const std::string& text, const std::string& source) {
     std::string why = parser.what;
     const size_t tag = why.find("] ");
     if (tag != std::string::npos) why = why.substr(tag + 2);  // drop "[json.exception.parse_error.101] "
+    why = escaped_bytes(why);
     return Status::error(source + ": not valid JSON near byte " + std::to_string(parser.at) + " (" + why + ")");
   }
   return out;
@@ -93,8 +112,6 @@ class Fields {
   static std::string type_of(const json& j) { return std::string("a JSON ") + j.type_name(); }
   std::string source_;
 };
-
-constexpr double kAnyNumber = 1.7976931348623157e308;
 
 Status check_header(const Fields& f, const json& j, const char* format) {
   if (!j.is_object()) return f.error("the file", "must be a JSON object");
@@ -170,7 +187,7 @@ Status read_next_rewards(const Fields& f, const json& j, const std::string& path
       const json& e = j[k][m];
       if (!e.is_array() || e.size() != 2) return f.error(om, "must be a [reward, probability] pair");
       double r = 0.0, q = 0.0;
-      Status s = f.number(e[0], om + "[0]", -kAnyNumber, kAnyNumber, &r);
+      Status s = f.number(e[0], om + "[0]", -kMaxRewardMagnitude, kMaxRewardMagnitude, &r);
       if (s.ok()) s = f.number(e[1], om + "[1]", 0.0, 1.0, &q);
       if (!s.ok()) return s;
       paid.emplace_back(r, q);
@@ -230,11 +247,11 @@ Expected<World> mdp_from_json(const json& j, const Fields& f) {
       s = f.only(act, ap, {"reward", "cost", "next", "next_rewards"});
       if (!s.ok()) return s;
       double r = 0.0, c = 0.0;
-      if (!act.contains("reward")) return f.error(Fields::join(ap, "reward"), "missing: must be a finite number");
-      s = f.number(act["reward"], Fields::join(ap, "reward"), -kAnyNumber, kAnyNumber, &r);
+      if (!act.contains("reward")) return f.error(Fields::join(ap, "reward"), "missing: must be a number in [-1e+12, 1e+12]");
+      s = f.number(act["reward"], Fields::join(ap, "reward"), -kMaxRewardMagnitude, kMaxRewardMagnitude, &r);
       if (!s.ok()) return s;
       if (act.contains("cost")) {
-        s = f.number(act["cost"], Fields::join(ap, "cost"), -kAnyNumber, kAnyNumber, &c);
+        s = f.number(act["cost"], Fields::join(ap, "cost"), -kMaxRewardMagnitude, kMaxRewardMagnitude, &c);
         if (!s.ok()) return s;
       }
       b.add_action(r, c);
@@ -279,7 +296,7 @@ Status read_cells(const Fields& f, const json& j, const std::string& path, std::
     double v = 0.0;
     Status s = f.integer(e[0], at + "[0]", 0, kMaxGridSide - 1, &r);
     if (s.ok()) s = f.integer(e[1], at + "[1]", 0, kMaxGridSide - 1, &c);
-    if (s.ok()) s = f.number(e[2], at + "[2]", -kAnyNumber, kAnyNumber, &v);
+    if (s.ok()) s = f.number(e[2], at + "[2]", -kMaxRewardMagnitude, kMaxRewardMagnitude, &v);
     if (!s.ok()) return s;
     out->push_back({static_cast<int>(r), static_cast<int>(c), v});
   }
@@ -301,8 +318,8 @@ Expected<GridSpec> grid_from_json(const json& j, const Fields& f) {
     double* field;
     double lo, hi;
   } numbers[] = {{"slip", &g.slip, 0.0, 1.0},          {"wind", &g.wind, 0.0, 1.0},
-                 {"step_reward", &g.step_reward, -kAnyNumber, kAnyNumber}, {"goal_reward", &g.goal_reward, -kAnyNumber, kAnyNumber},
-                 {"cliff_reward", &g.cliff_reward, -kAnyNumber, kAnyNumber}, {"hazard_cost", &g.hazard_cost, -kAnyNumber, kAnyNumber}};
+                 {"step_reward", &g.step_reward, -kMaxRewardMagnitude, kMaxRewardMagnitude}, {"goal_reward", &g.goal_reward, -kMaxRewardMagnitude, kMaxRewardMagnitude},
+                 {"cliff_reward", &g.cliff_reward, -kMaxRewardMagnitude, kMaxRewardMagnitude}, {"hazard_cost", &g.hazard_cost, -kMaxRewardMagnitude, kMaxRewardMagnitude}};
   for (const auto& n : numbers)
     if (j.contains(n.key)) {
       s = f.number(j[n.key], n.key, n.lo, n.hi, n.field);

@@ -11,6 +11,7 @@
 //     "actions": [                               one list per state (S lists), each with 1 to 64 actions
 //        [ {"reward": r, "cost": c, "next": [[s′, p], ...]}, ... ],   cost optional (0); next: distinct s′, Σ p = 1 ± 1e-9
 //        ... ] }
+//   every reward and cost (here and in next_rewards) in [-1e12, 1e12] (kMaxRewardMagnitude, mdp.hpp)
 //   optional per action (for every action or for none): the reward's distribution per successor,
 //     "next_rewards": [ [[r, q], ...], ... ]   one list per entry of "next" (same order): reward r paid with
 //                                              probability q given that successor, Σ q = 1 ± 1e-9, and
@@ -18,8 +19,8 @@
 // klab.gridworld, version 1 (gridworld.hpp has the cell characters and the dynamics):
 //   { "format": "klab.gridworld", "version": 1, "grid": ["#####", "#S.G#", "#####"],
 //     optional: "slip", "wind" (probabilities), "wind_direction" ("north" | "east" | "south" | "west"),
-//     "step_reward", "goal_reward", "cliff_reward", "hazard_cost" (numbers),
-//     "cell_rewards", "cell_costs" ([[row, col, value], ...]), "discount", "horizon" }
+//     "step_reward", "goal_reward", "cliff_reward", "hazard_cost" (numbers in [-1e12, 1e12]),
+//     "cell_rewards", "cell_costs" ([[row, col, value], ...], values in [-1e12, 1e12]), "discount", "horizon" }
 // Unknown fields are errors (they are usually typos). Files above kMaxWorldFileBytes are refused
 // before they are read.
 #pragma once

@@ -333,9 +333,10 @@ void WorldEditor::draw_brushes() {
     ui::same_line_if_fits(fs * 7);
     ImGui::SetNextItemWidth(fs * 5);
     double typed = value;
-    if (ImGui::InputDouble("##value", &typed, 0.0, 0.0, "%.4g") && std::isfinite(typed)) value = typed;
-    ui::help_tooltip(brush_ == Brush::Reward ? "Extra reward paid on entering a painted cell (cell_rewards; 0 removes it)."
-                                             : "Extra cost paid on entering a painted cell (cell_costs; 0 removes it).");
+    // A value outside ±kMaxRewardMagnitude (mdp.hpp), which the grid would refuse, is not taken.
+    if (ImGui::InputDouble("##value", &typed, 0.0, 0.0, "%.4g") && std::fabs(typed) <= kMaxRewardMagnitude) value = typed;
+    ui::help_tooltip(brush_ == Brush::Reward ? "Extra reward paid on entering a painted cell (cell_rewards; 0 removes it; at most 1e12 in size)."
+                                             : "Extra cost paid on entering a painted cell (cell_costs; 0 removes it; at most 1e12 in size).");
   }
 }
 

@@ -12,6 +12,7 @@
 //     an infinite metric shows as "—", which the demo's text explains), and is listed on stderr
 //     when KLAB_RUN_FUZZ_VERBOSE is set, for review;
 //   - summary.json parses, and the figure renders.
+// KLAB_RUN_FUZZ_VERBOSE also names each assignment before it runs (so a slow input names itself).
 //
 // Cost cap (one input must cost well under a second under ASan): an assignment is run only when
 // its estimated cost is at most kMaxCost times the small configuration's, else it is skipped (not
@@ -174,6 +175,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (cost(config.demo, base->params(), params, base->layout().work_per_run, layout.work_per_run) > kMaxCost) return 0;
   KLAB_FUZZ_CHECK(!layout.series.empty() && layout.series_stride() + layout.final_metrics.size() > 0, what + ": a layout with results");
   for (const CurveMetric& c : layout.curves) KLAB_FUZZ_CHECK(c.axis < layout.axes.size(), what + ": curve axis");
+
+  if (std::getenv("KLAB_RUN_FUZZ_VERBOSE"))  // which assignment runs (a slow input names itself)
+    std::fprintf(stderr, "run_fuzz: running %s (%u runs, seed %llu)\n", what.c_str(), runs, static_cast<unsigned long long>(seed));
 
   // As `klab run` computes it (one thread: the batch test checks thread invariance).
   BatchJob job(e->clone(), seed, runs);

@@ -99,6 +99,17 @@ TEST_CASE("gridworld specs: each mistake is named") {
   s.rows = {"S#G"};
   s.cell_rewards = {{0, 1, 1.0}};
   CHECK(contains(error(s), "cell_rewards[0]: cell (0, 1) is a wall"));
+  // Rewards and costs within ±kMaxRewardMagnitude (tests/fuzz/world_fuzz.cpp found sums of finite rewards
+  // that overflowed); a non-ASCII byte is named by its value, so the message stays valid UTF-8.
+  s.rows = {"SG"};
+  s.cell_rewards = {{0, 1, 1e13}};
+  CHECK(contains(error(s), "cell_rewards[0]: the value must be a number in [-1e+12, 1e+12]"));
+  s.cell_rewards = {};
+  s.step_reward = -1e300;
+  CHECK(contains(error(s), "step_reward must be a number in [-1e+12, 1e+12]"));
+  s.step_reward = 0.0;
+  s.rows = {"S\x01G"};
+  CHECK(contains(error(s), "grid row 0, column 1: unknown cell byte 0x01"));
 }
 
 TEST_CASE("presets: RiverSwim's optimum swims right, the chain's goes forward, random MDPs are valid and reproducible") {
@@ -182,6 +193,14 @@ TEST_CASE("JSON validation: every bad file gets a message naming the field and t
       {R"({"format": "klab.gridworld", "version": 1, "grid": ["S.G"], "wind_direction": "up"})", {"wind_direction: must be one of"}},
       {R"({"format": "klab.gridworld", "version": 1, "grid": ["S.G"], "slip": 2})", {"slip: must be a number in [0, 1] (got 2)"}},
       {R"({"format": "klab.gridworld", "version": 1, "grid": ["S.G"], "cell_costs": [[0, 1]]})", {"cell_costs[0]: must be a [row, column, value] triple"}},
+      // Found by tests/fuzz/world_fuzz.cpp: rewards and costs are bounded (kMaxRewardMagnitude), so values
+      // and a grid's sums of rewards stay finite; messages stay valid UTF-8.
+      {replaced(kGoodMdp, "\"reward\": 2", "\"reward\": 1e308"), {"actions[1][0].reward: must be a number in [-1e+12, 1e+12] (got 1e+308)"}},
+      {replaced(kGoodMdp, "\"cost\": 1,", "\"cost\": -2e12,"), {"actions[0][1].cost: must be a number in [-1e+12, 1e+12]"}},
+      {R"({"format": "klab.gridworld", "version": 1, "grid": ["SG"], "goal_reward": 1e308, "cell_rewards": [[0, 1, 1e308]]})",
+       {"t.json: goal_reward: must be a number in [-1e+12, 1e+12] (got 1e+308)"}},
+      {"{\"format\": \"klab.gridworld\", \"version\": 1, \"grid\": [\"S\xc3\xa9G\"]}", {"t.json: grid row 0, column 1: unknown cell byte 0xC3 (allowed: . # S G H C)"}},
+      {"{\"format\": \"\xc3", {"t.json: not valid JSON near byte", "ill-formed UTF-8 byte; last read: '\"\\xC3'"}},
   };
   for (const auto& c : cases) {
     const std::string e = error_of(c.text);
