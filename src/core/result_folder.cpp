@@ -16,7 +16,7 @@
 namespace klab {
 namespace {
 
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
+std::string quote_path(const std::string& path) { return "'" + path + "'"; }
 std::string why() { return std::strerror(errno); }
 
 std::string join(const std::string& parent, const std::string& name) {
@@ -55,12 +55,12 @@ Status make_dirs(const std::string& dir) {
   for (size_t i = 0; i <= dir.size(); ++i) {
     if (i == dir.size() || dir[i] == '/') {
       if (!path.empty() && mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
-        return Status::error("cannot create directory " + quoted(path) + ": " + why());
+        return Status::error("cannot create directory " + quote_path(path) + ": " + why());
     }
     if (i < dir.size()) path += dir[i];
   }
   struct stat st {};
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return Status::error(quoted(dir) + " is not a directory");
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return Status::error(quote_path(dir) + " is not a directory");
   return {};
 }
 
@@ -122,19 +122,19 @@ Expected<Found> inspect(const std::string& dir, const std::string& parent, Folde
   struct stat st {};
   if (lstat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT) return Found::Absent;
-    return Status::error("cannot inspect " + quoted(dir) + ": " + why());
+    return Status::error("cannot inspect " + quote_path(dir) + ": " + why());
   }
   if (S_ISLNK(st.st_mode))
-    return Status::error(quoted(dir) + " is a symbolic link; give the path of the folder itself");
-  if (!S_ISDIR(st.st_mode)) return Status::error(quoted(dir) + " exists and is not a directory");
+    return Status::error(quote_path(dir) + " is a symbolic link; give the path of the folder itself");
+  if (!S_ISDIR(st.st_mode)) return Status::error(quote_path(dir) + " exists and is not a directory");
   struct stat up {};
   if (stat(parent.c_str(), &up) == 0 && up.st_dev != st.st_dev)
-    return Status::error(quoted(dir) + " is a mount point; a result folder must be a folder that can be renamed");
-  if (access(dir.c_str(), R_OK | X_OK) != 0) return Status::error("cannot list " + quoted(dir) + ": " + why());
+    return Status::error(quote_path(dir) + " is a mount point; a result folder must be a folder that can be renamed");
+  if (access(dir.c_str(), R_OK | X_OK) != 0) return Status::error("cannot list " + quote_path(dir) + ": " + why());
   bool any = false;
   const std::string foreign = first_foreign(kind, dir, &any);
   if (!foreign.empty())
-    return Status::error(quoted(dir) + " holds files klab did not write (" + quoted(foreign.substr(0, 80)) +
+    return Status::error(quote_path(dir) + " holds files klab did not write (" + quote_path(foreign.substr(0, 80)) +
                          "); --out takes a new or empty directory, or an earlier result folder with --overwrite");
   return any ? Found::Results : Found::Empty;
 }
@@ -152,14 +152,14 @@ Status remove_flat(const std::string& dir) {
           return s;
         }
       } else if (unlink((dir + "/" + name).c_str()) != 0) {
-        const Status s = Status::error("cannot remove " + quoted(dir + "/" + name) + ": " + why());
+        const Status s = Status::error("cannot remove " + quote_path(dir + "/" + name) + ": " + why());
         closedir(d);
         return s;
       }
     }
     closedir(d);
   }
-  if (rmdir(dir.c_str()) != 0) return Status::error("cannot remove " + quoted(dir) + ": " + why());
+  if (rmdir(dir.c_str()) != 0) return Status::error("cannot remove " + quote_path(dir) + ": " + why());
   return {};
 }
 
@@ -174,32 +174,32 @@ Expected<std::string> make_unique_dir(const std::string& prefix) {
     std::snprintf(suffix, sizeof suffix, "%ld-%llx-%u", static_cast<long>(getpid()), stamp, counter++);
     const std::string path = prefix + suffix;
     if (mkdir(path.c_str(), 0777) == 0) return path;
-    if (errno != EEXIST) return Status::error("cannot create a folder " + quoted(path) + ": " + why());
+    if (errno != EEXIST) return Status::error("cannot create a folder " + quote_path(path) + ": " + why());
   }
-  return Status::error("cannot find a free name for a folder " + quoted(prefix + "…"));
+  return Status::error("cannot find a free name for a folder " + quote_path(prefix + "…"));
 }
 
 // The whole text, then fsync: a file that was renamed into place is on disk.
 Status write_file(const std::string& path, const std::string& text) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) return Status::error("cannot write " + quoted(path) + ": " + why());
+  if (fd < 0) return Status::error("cannot write " + quote_path(path) + ": " + why());
   size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const Status s = Status::error("writing " + quoted(path) + " failed: " + (n < 0 ? why() : "no progress"));
+      const Status s = Status::error("writing " + quote_path(path) + " failed: " + (n < 0 ? why() : "no progress"));
       close(fd);
       return s;
     }
     done += static_cast<size_t>(n);
   }
   if (fsync(fd) != 0 && errno != EINVAL) {  // EINVAL: a file system without fsync
-    const Status s = Status::error("writing " + quoted(path) + " failed: " + why());
+    const Status s = Status::error("writing " + quote_path(path) + " failed: " + why());
     close(fd);
     return s;
   }
-  if (close(fd) != 0) return Status::error("writing " + quoted(path) + " failed: " + why());
+  if (close(fd) != 0) return Status::error("writing " + quote_path(path) + " failed: " + why());
   return {};
 }
 
@@ -222,7 +222,7 @@ Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& g
   const size_t slash = dir.rfind('/');
   const std::string name = slash == std::string::npos ? dir : dir.substr(slash + 1);
   const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
-  const std::string refuse = "refusing --out " + quoted(given) + ": ";
+  const std::string refuse = "refusing --out " + quote_path(given) + ": ";
   if (dir == "/") return Status::error(refuse + "it is the filesystem root");
   if (name == "." || name == "..")
     return Status::error(refuse + "name the result folder itself (e.g. --out results/run1), not '" + name + "'");
@@ -241,15 +241,15 @@ Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& g
   int fd = -1;
   for (int attempt = 0; fd < 0; ++attempt) {
     fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) return Status::error("cannot write beside " + quoted(dir) + " (lock file " + quoted(lock_path) + "): " + why());
+    if (fd < 0) return Status::error("cannot write beside " + quote_path(dir) + " (lock file " + quote_path(lock_path) + "): " + why());
     if (lock_exclusive(fd) != 0) {
       const int e = errno;
       close(fd);
       if (e == EWOULDBLOCK)
-        return Status::error("another klab run is writing to " + quoted(dir) + " (it holds the lock " + quoted(lock_path) +
+        return Status::error("another klab run is writing to " + quote_path(dir) + " (it holds the lock " + quote_path(lock_path) +
                              "); wait for it to finish or choose another --out");
       errno = e;
-      return Status::error("cannot lock " + quoted(lock_path) + ": " + why());
+      return Status::error("cannot lock " + quote_path(lock_path) + ": " + why());
     }
     struct stat held {};
     if (attempt < 16 && !(fstat(fd, &held) == 0 && same_file(held, lock_path.c_str()))) {
@@ -263,12 +263,12 @@ Expected<std::unique_ptr<ResultFolder>> ResultFolder::claim(const std::string& g
   Expected<Found> found = inspect(dir, parent, kind);
   if (!found.ok()) return found.status();
   if (found.value() == Found::Results && !overwrite)
-    return Status::error(quoted(dir) + " already holds results (" + dir + "/summary.json" +
+    return Status::error(quote_path(dir) + " already holds results (" + dir + "/summary.json" +
                          "); choose another --out directory or pass --overwrite to replace them");
   if (found.value() != Found::Absent && access(dir.c_str(), W_OK) != 0)
-    return Status::error(quoted(dir) + " is not writable: " + why());
+    return Status::error(quote_path(dir) + " is not writable: " + why());
   Expected<std::string> probe = make_unique_dir(folder->sibling(".partial-"));
-  if (!probe.ok()) return Status::error("cannot create a folder beside " + quoted(dir) + ": " + probe.error());
+  if (!probe.ok()) return Status::error("cannot create a folder beside " + quote_path(dir) + ": " + probe.error());
   rmdir(probe.value().c_str());
   return folder;
 }
@@ -279,13 +279,13 @@ Status ResultFolder::publish(const std::vector<std::pair<std::string, std::strin
   const std::string partial = made.value();
   auto give_up = [&](const Status& s) {
     remove_flat(partial);
-    return Status::error(s.message() + "; " + quoted(dir_) + " is unchanged");
+    return Status::error(s.message() + "; " + quote_path(dir_) + " is unchanged");
   };
   for (const auto& [name, text] : files) {
     if (!is_result_path(kind_, name)) return give_up(Status::error("'" + name + "' is not a result file name"));
     const size_t slash = name.find('/');
     if (slash != std::string::npos && mkdir((partial + "/" + name.substr(0, slash)).c_str(), 0777) != 0 && errno != EEXIST)
-      return give_up(Status::error("cannot create " + quoted(partial + "/" + name.substr(0, slash)) + ": " + why()));
+      return give_up(Status::error("cannot create " + quote_path(partial + "/" + name.substr(0, slash)) + ": " + why()));
     const Status s = write_file(partial + "/" + name, text);
     if (!s.ok()) return give_up(s);
   }
@@ -293,21 +293,21 @@ Status ResultFolder::publish(const std::vector<std::pair<std::string, std::strin
   if (!found.ok()) return give_up(found.status());
   if (found.value() != Found::Results) {  // absent or empty: one rename puts the results in place
     if (rename(partial.c_str(), dir_.c_str()) != 0)
-      return give_up(Status::error("cannot rename " + quoted(partial) + " to " + quoted(dir_) + ": " + why()));
+      return give_up(Status::error("cannot rename " + quote_path(partial) + " to " + quote_path(dir_) + ": " + why()));
     return {};
   }
-  if (!overwrite_) return give_up(Status::error(quoted(dir_) + " already holds results"));
+  if (!overwrite_) return give_up(Status::error(quote_path(dir_) + " already holds results"));
   // Overwrite: the old folder aside, the new one in, then the old one removed.
   made = make_unique_dir(sibling(".replaced-"));
   if (!made.ok()) return give_up(made.status());
   const std::string replaced = made.value();
   if (rename(dir_.c_str(), replaced.c_str()) != 0) {
-    const Status s = Status::error("cannot move the old results aside to " + quoted(replaced) + ": " + why());
+    const Status s = Status::error("cannot move the old results aside to " + quote_path(replaced) + ": " + why());
     rmdir(replaced.c_str());
     return give_up(s);
   }
   if (rename(partial.c_str(), dir_.c_str()) != 0) {
-    const Status s = Status::error("cannot rename " + quoted(partial) + " to " + quoted(dir_) + ": " + why());
+    const Status s = Status::error("cannot rename " + quote_path(partial) + " to " + quote_path(dir_) + ": " + why());
     rename(replaced.c_str(), dir_.c_str());  // the old results back where they were
     return give_up(s);
   }
@@ -327,7 +327,7 @@ Status ResultFolder::read_checkpoint(std::string* text, bool* found) const {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return {};
-    return Status::error("cannot read the checkpoint " + quoted(path) + ": " + why());
+    return Status::error("cannot read the checkpoint " + quote_path(path) + ": " + why());
   }
   *found = true;
   char buf[1 << 16];
@@ -335,7 +335,7 @@ Status ResultFolder::read_checkpoint(std::string* text, bool* found) const {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      const Status s = Status::error("cannot read the checkpoint " + quoted(path) + ": " + why());
+      const Status s = Status::error("cannot read the checkpoint " + quote_path(path) + ": " + why());
       close(fd);
       return s;
     }
@@ -354,7 +354,7 @@ Status ResultFolder::save_checkpoint(const std::string& text) const {
   unlink(temp.c_str());  // a leftover of this process id, never a checkpoint
   Status s = write_file(temp, text);
   if (s.ok() && rename(temp.c_str(), path.c_str()) != 0)
-    s = Status::error("cannot rename " + quoted(temp) + " to " + quoted(path) + ": " + why());
+    s = Status::error("cannot rename " + quote_path(temp) + " to " + quote_path(path) + ": " + why());
   if (!s.ok()) unlink(temp.c_str());
   return s;
 }
