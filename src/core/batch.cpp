@@ -87,6 +87,42 @@ void SlotStats::merge(const SlotStats& other) {
   for (size_t i = 0; i < finals.size(); ++i) finals[i].merge(other.finals[i]);
 }
 
+void SlotStats::clear() {
+  std::fill(curves.begin(), curves.end(), RunningStat());
+  std::fill(finals.begin(), finals.end(), RunningStat());
+}
+
+BlockAccumulator::BlockAccumulator(const RunLayout& layout, uint32_t runs) : runs_(runs), prefix_(layout), open_block_(layout) {}
+
+BlockAccumulator::BlockAccumulator(const RunLayout& layout, uint32_t runs, SlotStats start, uint32_t start_blocks)
+    : runs_(runs), runs_done_(std::min(runs, start_blocks * kBlockRuns)), prefix_(std::move(start)), open_block_(layout) {}
+
+void BlockAccumulator::push(const RunRecord& record) {
+  open_block_.add(record);
+  ++runs_done_;
+  if (runs_done_ % kBlockRuns == 0 || done()) {
+    prefix_.merge(open_block_);
+    open_block_.clear();
+  }
+}
+
+void BlockAccumulator::push_block(const SlotStats& block) {
+  prefix_.merge(block);
+  runs_done_ = std::min(runs_, runs_done_ + kBlockRuns);
+}
+
+void BlockAccumulator::drop_open_block() {
+  if (done()) return;
+  runs_done_ -= runs_done_ % kBlockRuns;
+  open_block_.clear();
+}
+
+SlotStats BlockAccumulator::total() const {
+  SlotStats s = prefix_;
+  if (runs_done_ % kBlockRuns != 0) s.merge(open_block_);
+  return s;
+}
+
 void BatchResult::curve(size_t series, size_t metric, std::vector<double>* mean, std::vector<double>* lo,
                         std::vector<double>* hi) const {
   const size_t n = layout.curve_points(metric);
@@ -150,25 +186,20 @@ BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t
       layout_(experiment_->layout()),
       seed_(seed),
       runs_(runs),
-      merged_(layout_),
-      open_block_(layout_),
+      blocks_(layout_, runs),
       record_(layout_) {}
 
 BatchJob::BatchJob(std::unique_ptr<Experiment> snapshot, uint64_t seed, uint32_t runs, BlockPrefix start)
     : BatchJob(std::move(snapshot), seed, runs) {
-  next_run_ = std::min(runs_, start.blocks * kBlockRuns);
-  merged_ = std::move(start.stats);
+  blocks_ = BlockAccumulator(layout_, runs_, std::move(start.stats), start.blocks);
   seconds_ = start.seconds;
 }
 
-BlockPrefix BatchJob::completed_prefix() const {
-  return BlockPrefix{done() ? block_count(runs_) : next_run_ / kBlockRuns, merged_, seconds_};
-}
+BlockPrefix BatchJob::completed_prefix() const { return BlockPrefix{blocks_.complete_blocks(), blocks_.prefix(), seconds_}; }
 
 void BatchJob::drop_open_block() {
   if (done()) return;
-  next_run_ -= next_run_ % kBlockRuns;
-  open_block_ = SlotStats(layout_);
+  blocks_.drop_open_block();
   cursor_.reset();
   cursor_work_ = 0.0;
 }
@@ -176,7 +207,7 @@ void BatchJob::drop_open_block() {
 double BatchJob::fraction() const {
   if (runs_ == 0) return 1.0;
   const double partial = cursor_ && layout_.work_per_run > 0 ? std::min(1.0, cursor_work_ / layout_.work_per_run) : 0.0;
-  return (static_cast<double>(next_run_) + partial) / runs_;
+  return (static_cast<double>(blocks_.runs_done()) + partial) / runs_;
 }
 
 void BatchJob::advance(double budget_seconds) {
@@ -186,8 +217,8 @@ void BatchJob::advance(double budget_seconds) {
     if (!cursor_) {
       record_.clear();
       cursor_work_ = 0.0;
-      cursor_ = experiment_->start_run(seed_, next_run_, layout_, record_);
-      if (!cursor_) experiment_->run(seed_, next_run_, layout_, record_);
+      cursor_ = experiment_->start_run(seed_, blocks_.runs_done(), layout_, record_);
+      if (!cursor_) experiment_->run(seed_, blocks_.runs_done(), layout_, record_);
     }
     if (cursor_) {
       const auto s0 = Clock::now();
@@ -200,12 +231,7 @@ void BatchJob::advance(double budget_seconds) {
       }
       cursor_.reset();
     }
-    open_block_.add(record_);
-    ++next_run_;
-    if (next_run_ % kBlockRuns == 0 || done()) {
-      merged_.merge(open_block_);
-      open_block_ = SlotStats(layout_);
-    }
+    blocks_.push(record_);
     if (seconds_since(t0) >= budget_seconds) break;
   }
   seconds_ += seconds_since(t0);
@@ -224,13 +250,13 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
   }
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
   // Finish the open block (and a paused run) on this thread so the workers start at a block boundary.
-  while (!done() && (cursor_ || next_run_ % kBlockRuns != 0) && !stopped()) advance(0.0);
+  while (!done() && (cursor_ || blocks_.runs_done() % kBlockRuns != 0) && !stopped()) advance(0.0);
   if (stopped()) {
     drop_open_block();
     return;
   }
   const auto t0 = Clock::now();
-  const uint32_t first_run = next_run_;
+  const uint32_t first_run = blocks_.runs_done();
   const uint32_t blocks = (runs_ + kBlockRuns - 1) / kBlockRuns;
   // Few blocks for the threads: hand out single runs (see batch.hpp), at most `window` runs ahead
   // of the next one to push, so the records waiting for their turn stay few.
@@ -239,7 +265,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
   std::mutex mutex;
   std::condition_variable wake;
   uint32_t next_block = first_run / kBlockRuns, next_to_merge = next_block;  // block hand-out
-  uint32_t next_claim = first_run, next_push = first_run;                     // run hand-out
+  uint32_t next_claim = first_run;  // run hand-out; blocks_.runs_done() is the next run to push
   std::map<uint32_t, SlotStats> finished_blocks;  // completed blocks waiting for their turn to merge
   std::map<uint32_t, RunRecord> finished_runs;    // completed runs waiting for their turn to be pushed
   std::vector<WorkerProgress> progress_of(static_cast<size_t>(threads));
@@ -288,7 +314,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
       std::lock_guard<std::mutex> lock(mutex);
       finished_blocks.emplace(block, std::move(stats));
       for (auto it = finished_blocks.find(next_to_merge); it != finished_blocks.end(); it = finished_blocks.find(next_to_merge)) {
-        merged_.merge(it->second);
+        blocks_.push_block(it->second);
         finished_blocks.erase(it);
         ++next_to_merge;
       }
@@ -302,7 +328,7 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
       uint32_t r;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return next_claim >= runs_ || next_claim < next_push + window || stopped(); });
+        wake.wait(lock, [&] { return next_claim >= runs_ || next_claim < blocks_.runs_done() + window || stopped(); });
         if (next_claim >= runs_ || stopped()) return;
         r = next_claim++;
       }
@@ -311,20 +337,15 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
       std::lock_guard<std::mutex> lock(mutex);
       finished_runs.emplace(r, std::move(record));
       // Push in run order, exactly as advance() does: a block's runs in order, blocks merged in order.
-      for (auto it = finished_runs.find(next_push); it != finished_runs.end(); it = finished_runs.find(next_push)) {
-        open_block_.add(it->second);
+      for (auto it = finished_runs.find(blocks_.runs_done()); it != finished_runs.end(); it = finished_runs.find(blocks_.runs_done())) {
+        blocks_.push(it->second);
         finished_runs.erase(it);
-        ++next_push;
-        if (next_push % kBlockRuns == 0 || next_push == runs_) {
-          merged_.merge(open_block_);
-          open_block_ = SlotStats(layout_);
-        }
       }
       wake.notify_all();
     }
   };
 
-  auto all_merged = [&] { return by_run ? next_push >= runs_ : next_to_merge >= blocks; };
+  auto all_merged = [&] { return blocks_.done(); };
   auto work_fraction = [&] {
     double done = first_run;
     for (const WorkerProgress& p : progress_of)
@@ -354,10 +375,8 @@ void BatchJob::run_all(int threads, const std::function<void(double)>& progress,
   for (auto& t : pool) t.join();
   seconds_ += seconds_since(t0);
   if (all_merged()) {
-    next_run_ = runs_;
     if (progress) progress(1.0);
   } else {  // stopped: keep the blocks merged in order, drop the rest (run_worker's open block too)
-    next_run_ = by_run ? next_push : next_to_merge * kBlockRuns;
     drop_open_block();
   }
 #endif
@@ -383,10 +402,9 @@ BatchResult BatchJob::result() const {
   r.layout = layout_;
   r.seed = seed_;
   r.runs_requested = runs_;
-  r.runs_done = next_run_;
+  r.runs_done = blocks_.runs_done();
   r.seconds = seconds_;
-  r.stats = merged_;
-  if (next_run_ % kBlockRuns != 0) r.stats.merge(open_block_);
+  r.stats = blocks_.total();
   return r;
 }
 

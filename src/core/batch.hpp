@@ -4,7 +4,9 @@
 // Determinism: runs are grouped into fixed blocks of kBlockRuns; a block accumulates its runs in
 // order and blocks are merged in order (Chan et al. pairwise merge). The result is therefore
 // bit-identical whatever the number of threads, and the browser (one thread, advancing a few
-// runs per frame) computes exactly what `klab run` computes natively.
+// runs per frame) computes exactly what `klab run` computes natively. That arithmetic lives in one
+// class, BlockAccumulator, which BatchJob (its one-thread path and both threaded hand-outs) and the
+// Live tabs' LiveBatch (core/live_batch.hpp) push their runs into.
 //
 // The block size is part of the arithmetic (a push per run inside a block, a pairwise merge
 // between blocks), so it never changes. What changes with the job is only how work is handed
@@ -38,6 +40,7 @@ struct SlotStats {
   explicit SlotStats(const RunLayout& layout = {}) : curves(layout.curve_slots()), finals(layout.final_slots()) {}
   void add(const RunRecord& record);
   void merge(const SlotStats& other);
+  void clear();  // every statistic back to no values
 };
 
 // The merged statistics of blocks 0..blocks-1 and the seconds spent computing them.
@@ -48,6 +51,39 @@ struct BlockPrefix {
 };
 
 inline uint32_t block_count(uint32_t runs) { return (runs + kBlockRuns - 1) / kBlockRuns; }
+
+// The block arithmetic of a job of `runs` runs, in the one place every aggregation of whole runs uses it
+// (BatchJob on one thread or many, LiveBatch): run r's record is pushed into the open block
+// (SlotStats::add) in run order; the open block is merged into the prefix (SlotStats::merge) when it
+// holds kBlockRuns runs and after the job's last run; a block computed on its own (run_block, a worker
+// thread's block) is merged in its turn; and the aggregate so far is the prefix with the open block
+// merged last.
+class BlockAccumulator {
+ public:
+  explicit BlockAccumulator(const RunLayout& layout = {}, uint32_t runs = 0);
+  // Continuing after the first `start_blocks` blocks of the job, merged into `start` (a resumed checkpoint).
+  BlockAccumulator(const RunLayout& layout, uint32_t runs, SlotStats start, uint32_t start_blocks);
+
+  // The next run's record (run runs_done()).
+  void push(const RunRecord& record);
+  // The next block whole, its runs pushed in order into a fresh SlotStats (run_block); only at a block boundary.
+  void push_block(const SlotStats& block);
+  // Back to the last block boundary: the open block's runs are forgotten (a stopped job redoes them).
+  void drop_open_block();
+
+  uint32_t runs() const { return runs_; }
+  uint32_t runs_done() const { return runs_done_; }
+  bool done() const { return runs_done_ >= runs_; }
+  // The blocks merged into prefix(): all of them once the job is done.
+  uint32_t complete_blocks() const { return done() ? block_count(runs_) : runs_done_ / kBlockRuns; }
+  const SlotStats& prefix() const { return prefix_; }
+  // The aggregate of runs 0 .. runs_done() − 1: the prefix, then the open block.
+  SlotStats total() const;
+
+ private:
+  uint32_t runs_, runs_done_ = 0;
+  SlotStats prefix_, open_block_;
+};
 
 // Block `block` of a job of `runs` runs on its own: runs [block·kBlockRuns, min(runs, (block+1)·kBlockRuns))
 // pushed in order into *out, exactly as BatchJob does. `keep_going` is asked between runs and between
@@ -91,7 +127,7 @@ class BatchJob {
   // merged so far (completed_prefix(); done() is then false).
   void run_all(int threads, const std::function<void(double)>& progress = {}, const std::atomic<bool>* stop = nullptr);
 
-  bool done() const { return next_run_ >= runs_; }
+  bool done() const { return blocks_.done(); }
   // Runs completed plus the part of a paused run already done, over the runs requested.
   double fraction() const;
   // The aggregate so far (complete blocks plus the open one).
@@ -107,9 +143,8 @@ class BatchJob {
   RunLayout layout_;
   uint64_t seed_;
   uint32_t runs_;
-  uint32_t next_run_ = 0;
   double seconds_ = 0.0;
-  SlotStats merged_, open_block_;
+  BlockAccumulator blocks_;            // runs_done() is the next run to start
   RunRecord record_;                   // the run in progress (advance() may pause inside a run)
   std::unique_ptr<RunCursor> cursor_;  // non-null while a resumable run is paused
   double cursor_work_ = 0.0;           // work done so far in that run

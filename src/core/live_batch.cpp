@@ -5,10 +5,9 @@
 namespace klab {
 
 void LiveBatch::reset(const Experiment& e, uint64_t seed, uint32_t runs, int steps_per_run) {
-  job_ = std::make_unique<Job>(e.clone());
+  job_ = std::make_unique<Job>(e.clone(), runs);
   seed_ = seed;
   runs_ = runs;
-  done_ = 0;
   steps_per_run_ = std::max(1, steps_per_run);
   steps_ = 0;
   first_run_steps_ = 0;
@@ -26,9 +25,9 @@ void LiveBatch::advance(int steps) {
     Job& j = *job_;
     if (!j.cursor) {
       j.record.clear();
-      j.cursor = j.experiment->start_run(seed_, done_, j.layout, j.record);
+      j.cursor = j.experiment->start_run(seed_, j.blocks.runs_done(), j.layout, j.record);
       if (!j.cursor) {  // no cursor: the whole run in this step
-        j.experiment->run(seed_, done_, j.layout, j.record);
+        j.experiment->run(seed_, j.blocks.runs_done(), j.layout, j.record);
         push_run();
         continue;
       }
@@ -37,20 +36,13 @@ void LiveBatch::advance(int steps) {
   }
 }
 
-// BatchJob's pushes and merges (core/batch.cpp, BatchJob::advance and BatchJob::result).
 void LiveBatch::push_run() {
   Job& j = *job_;
   j.cursor.reset();
-  j.open_block.add(j.record);
-  ++done_;
-  if (done_ == 1) first_run_steps_ = steps_;
-  if (done_ % kBlockRuns == 0 || done_ == runs_) {
-    j.merged.merge(j.open_block);
-    j.open_block = SlotStats(j.layout);
-  }
-  result_.runs_done = done_;
-  result_.stats = j.merged;
-  if (done_ % kBlockRuns != 0) result_.stats.merge(j.open_block);
+  j.blocks.push(j.record);
+  if (j.blocks.runs_done() == 1) first_run_steps_ = steps_;
+  result_.runs_done = j.blocks.runs_done();
+  result_.stats = j.blocks.total();
 }
 
 }  // namespace klab

@@ -4,11 +4,11 @@
 // run` step), advanced by a fixed amount of work per view step: a frame does bounded work, and the
 // same steps always end at the same point (no clock in the stepping).
 //
-// Aggregation is BatchJob's (core/batch.hpp): a run's record is pushed into the open block
-// (SlotStats::add), the block is merged (SlotStats::merge) every kBlockRuns runs and at the end, and
-// result() merges the open block last, as BatchJob::result() does. After n runs, result() is the
-// Runs tab's result of a batch of n runs with the same seed, bit for bit (unit test "live batch
-// equals the batch engine" in tests/unit/bandits_live_batch_test.cpp).
+// Aggregation is BatchJob's, through the same BlockAccumulator (core/batch.hpp): a run's record is
+// pushed into the open block, the block is merged every kBlockRuns runs and at the end, and result()
+// merges the open block last. After n runs, result() is the Runs tab's result of a batch of n runs
+// with the same seed, bit for bit (unit test "live batch equals the batch engine" in
+// tests/unit/bandits_live_batch_test.cpp).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -30,9 +30,9 @@ class LiveBatch {
   // Up to `steps` view steps (fewer when the batch ends).
   void advance(int steps);
 
-  bool finished() const { return done_ >= runs_; }
+  bool finished() const { return runs_done() >= runs_; }
   uint32_t runs() const { return runs_; }
-  uint32_t runs_done() const { return done_; }
+  uint32_t runs_done() const { return result_.runs_done; }
   double steps_done() const { return static_cast<double>(steps_); }
   // Runs × the steps run 1 took (before it finishes: runs × steps_per_run). Exact where every run
   // takes as many steps as run 1 (cursors whose slices do not depend on the draws), an estimate
@@ -43,18 +43,19 @@ class LiveBatch {
 
  private:
   struct Job {
-    explicit Job(std::unique_ptr<Experiment> snapshot) : experiment(std::move(snapshot)), layout(experiment->layout()) {}
+    Job(std::unique_ptr<Experiment> snapshot, uint32_t runs)
+        : experiment(std::move(snapshot)), layout(experiment->layout()), blocks(layout, runs) {}
     std::unique_ptr<Experiment> experiment;
     RunLayout layout;
     RunRecord record{layout};            // the run in progress
     std::unique_ptr<RunCursor> cursor;   // non-null while a run is part-way
-    SlotStats merged{layout}, open_block{layout};
+    BlockAccumulator blocks;             // blocks.runs_done() is the run in progress
   };
   void push_run();
 
   std::unique_ptr<Job> job_;
   uint64_t seed_ = 0;
-  uint32_t runs_ = 0, done_ = 0;
+  uint32_t runs_ = 0;
   int steps_per_run_ = 1;
   long long steps_ = 0, first_run_steps_ = 0;
   double work_per_step_ = 1.0;

@@ -499,3 +499,46 @@ TEST_CASE("blocks computed on their own (run_block) and merged in order equal th
   klab::SlotStats abandoned;
   CHECK_FALSE(klab::run_block(walk, layout, 9, runs, 0, &abandoned, [] { return false; }));
 }
+
+TEST_CASE("BlockAccumulator: runs pushed one by one equal their blocks pushed whole; a dropped open block is forgotten") {
+  WalkExperiment walk;
+  REQUIRE(walk.params().set_texts({{"steps", "200"}}).ok());
+  const klab::RunLayout layout = walk.layout();
+  const uint32_t runs = 45;  // blocks of 16, 16, 13
+  auto same_stats = [](const klab::SlotStats& a, const klab::SlotStats& b) {
+    auto same = [](const std::vector<klab::RunningStat>& x, const std::vector<klab::RunningStat>& y) {
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        const klab::RunningStat::State s = x[i].state(), t = y[i].state();
+        if (s.n != t.n || !same_values({s.mean, s.m2}, {t.mean, t.m2})) return false;
+      }
+      return true;
+    };
+    return same(a.curves, b.curves) && same(a.finals, b.finals);
+  };
+  klab::BlockAccumulator by_run(layout, runs), by_block(layout, runs), dropped(layout, runs);
+  klab::RunRecord record(layout);
+  for (uint32_t r = 0; r < runs; ++r) {
+    record.clear();
+    walk.run(9, r, layout, record);
+    by_run.push(record);
+    if (r < 20) dropped.push(record);
+  }
+  for (uint32_t b = 0; b < klab::block_count(runs); ++b) {
+    klab::SlotStats block;
+    REQUIRE(klab::run_block(walk, layout, 9, runs, b, &block));
+    by_block.push_block(block);
+    if (b == 0) {
+      dropped.drop_open_block();  // runs 16..19 forgotten: back to the end of block 0
+      CHECK(dropped.runs_done() == 16);
+      CHECK(dropped.complete_blocks() == 1);
+      CHECK(same_stats(dropped.total(), by_block.total()));
+    }
+  }
+  CHECK(by_run.done());
+  CHECK(by_block.runs_done() == runs);
+  CHECK(by_run.complete_blocks() == 3);
+  CHECK(same_stats(by_run.total(), by_block.total()));
+  CHECK(same_stats(by_run.prefix(), by_run.total()));  // the last run closes the last block
+  CHECK(by_run.total().finals[0].count() == runs);
+}
