@@ -267,7 +267,7 @@ plot::Figure FederatedExperiment::figure(const BatchResult& r) const {
     q.lines = plot::result_lines(r, metric);
     for (plot::Line& l : q.lines)
       if (l.name == "exact") {
-        l.name = "exact draws (noise floor)";
+        l.name = "exact draws: at or below = indistinguishable";
         l.group = "exact";
         l.color = plot::kReferenceGrey;
         l.dash = plot::Dash::Dashed;

@@ -174,7 +174,7 @@ class FederatedView final : public ui::DemoView {
     plot::Line central{"centralised", ends, {run_->value(FederatedSeries::Centralised, kFedMmd), run_->value(FederatedSeries::Centralised, kFedMmd)}, {}, {}, palette(1)};
     central.dash = plot::Dash::Dotted;
     q.lines = {l, none, central,
-               plot::reference_line("exact draws (noise floor)", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
+               plot::reference_line("exact draws: at or below = indistinguishable", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
     return q;
   }
 
