@@ -80,7 +80,10 @@ class SamplersView final : public ui::DemoView {
     // The film's pair and the claim's pair first: their read-outs and curves fill in first.
     std::vector<size_t> first{left_, right_};
     if (const auto pair = claim_pair()) first.push_back(pair->first), first.push_back(pair->second);
-    run_->prioritise(first);
+    // USF's cell at the film's budget before all: its plan table runs that search on the first frame.
+    std::vector<size_t> cells;
+    if (const size_t u = index_of(params_.solvers, "usf", SIZE_MAX); u != SIZE_MAX) cells.push_back(u * budgets_.size() + nfe_);
+    run_->prioritise(first, cells);
     films_for_ = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     heat_frame_ = -1;
   }
@@ -162,6 +165,10 @@ class SamplersView final : public ui::DemoView {
   // The headline: the ODE samplers' error against NFE, the claim's match marked once run 1 has it.
   plot::Plot disc_plot(double match) const {
     plot::Plot q = run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE, run 1", "mean ‖x̂ − x*‖");
+    // USF's searched budgets as markers: its cells come one at a time (each a search), and a single
+    // cell is no visible line.
+    for (const plot::Line& l : q.lines)
+      if (l.name == "usf") q.points.push_back(plot::Points{l.name, l.x, l.y, l.color, 4.5f, ""});
     if (std::isfinite(match)) {
       plot::Guide g;
       g.vertical = true;

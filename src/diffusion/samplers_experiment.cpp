@@ -240,15 +240,18 @@ SamplersRun::SamplersRun(const SamplersParams& p, uint64_t seed, uint32_t run, P
   for (size_t c = 0; c < cells(); ++c) order_.push_back(c);
 }
 
-void SamplersRun::prioritise(const std::vector<size_t>& solvers) {
+void SamplersRun::prioritise(const std::vector<size_t>& solvers, const std::vector<size_t>& cells_first) {
   if (next_ > 0) return;
   std::vector<bool> first(solvers_.size(), false);
   for (size_t s : solvers)
     if (s < first.size()) first[s] = true;
   order_.clear();
+  for (size_t c : cells_first)
+    if (c < cells() && std::find(order_.begin(), order_.end(), c) == order_.end()) order_.push_back(c);
+  const std::vector<size_t> early = order_;
   for (bool pass : {true, false})
     for (size_t c = 0; c < cells(); ++c)
-      if (first[c / nfe_.size()] == pass) order_.push_back(c);
+      if (first[c / nfe_.size()] == pass && std::find(early.begin(), early.end(), c) == early.end()) order_.push_back(c);
 }
 
 std::vector<double> SamplersRun::measure(const Particles& a, const Particles* reference) const {
