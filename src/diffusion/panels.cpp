@@ -108,6 +108,16 @@ class SamplersView final : public ui::DemoView {
 
   void draw(ui::ViewContext& ctx) override {
     editor_.draw(ctx.experiment);
+    // On a phone (PlotGrid's one plot per row) the headline comes first, above the film's controls
+    // and the read-outs, which would otherwise fill the first screen.
+    const bool phone = ImGui::GetContentRegionAvail().x < 2 * ui::kMinCellWidthEm * ImGui::GetFontSize();
+    const double match = ddim_matching_nfe();
+    plot::Plot headline = disc_plot(match);
+    if (phone) {
+      ui::PlotGrid top(1, 0);
+      ui::draw_plot("disc", headline, top.cell(0));
+      top.end();
+    }
     controls();
     record_films();
     refresh_field();
@@ -117,7 +127,6 @@ class SamplersView final : public ui::DemoView {
       const double d = run_->metric(s, k, kDiscError);
       rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
     }
-    const double match = ddim_matching_nfe();
     if (claim_pair())
       rows.push_back({"NFE DDIM needs for dpmpp_2m's error at " + num(kClaimNfe) + " NFE", std::isnan(match) ? "–" : match_text(match)});
     if (params_.path != PathKind::Process) {
@@ -129,14 +138,15 @@ class SamplersView final : public ui::DemoView {
     ui::readout_table("##samplers", rows, 3);
     usf_table();
     figure_.title = "diffusion.samplers, run 1";
-    figure_.plots = {disc_plot(match), film_plot(0), film_plot(1),
+    figure_.plots = {std::move(headline), film_plot(0), film_plot(1),
                      run_->paths() ? paths_curves_ : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
     if (run_->paths()) mark_path_time(figure_.plots[3], *run_->paths(), params_.path, film_t());
-    ui::PlotGrid grid(4, 0);
-    ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("left", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("right", figure_.plots[2], grid.cell(2));
-    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3));
+    const int first = phone ? 1 : 0;  // on a phone the headline is drawn above
+    ui::PlotGrid grid(4 - first, phone ? -1 : 0);
+    if (!phone) ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("left", figure_.plots[1], grid.cell(1 - first));
+    ui::draw_plot("right", figure_.plots[2], grid.cell(2 - first));
+    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3 - first));
     grid.end();
   }
 
