@@ -128,7 +128,7 @@ class SamplersView final : public ui::DemoView {
       rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
     }
     if (claim_pair())
-      rows.push_back({"NFE DDIM needs for dpmpp_2m's error at " + num(kClaimNfe) + " NFE", std::isnan(match) ? "–" : match_text(match)});
+      rows.push_back({"NFE DDIM needs for dpmpp_2m's error at " + num(kClaimNfe) + " NFE", match_readout(match)});
     if (params_.path != PathKind::Process) {
       std::string ke;
       for (int i = 0; i < kPathKinds; ++i)
@@ -187,6 +187,14 @@ class SamplersView final : public ui::DemoView {
       q.guides.push_back(g);
     }
     return q;
+  }
+  // The match read-out, or why there is none: the budgets lack the claim's 20 NFE, DDIM never reaches
+  // the error on the grid, or the cells are still being computed ("–").
+  std::string match_readout(double match) const {
+    if (std::isfinite(match)) return match_text(match);
+    if (std::find(budgets_.begin(), budgets_.end(), kClaimNfe) == budgets_.end()) return "– (add " + num(kClaimNfe) + " to the NFE budgets)";
+    if (run_->done()) return "– (DDIM does not reach it by " + num(budgets_.back()) + " NFE)";
+    return "–";
   }
   // "75 NFE (3.7×)": the matching budget and its ratio to the claim's budget.
   static std::string match_text(double match) {
