@@ -825,6 +825,7 @@ TEST_CASE("diffusion.samplers on a phone: the headline is drawn above the film")
   const auto plots = recorded_frame(ui, app);
   REQUIRE(plots.size() >= 2);
   CHECK(starts_with(plots.front().title, "Discretisation error vs NFE"));
+  CHECK(plots.front().cell_max.y <= 844.0f);  // whole on the first screen (below the film's controls it began at 80%)
   for (size_t i = 1; i < plots.size(); ++i) CHECK(plots[i].cell_min.y > plots.front().cell_max.y);
 }
 
