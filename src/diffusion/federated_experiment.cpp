@@ -267,7 +267,7 @@ plot::Figure FederatedExperiment::figure(const BatchResult& r) const {
     q.lines = plot::result_lines(r, metric);
     for (plot::Line& l : q.lines)
       if (l.name == "exact") {
-        l.name = "exact draws (noise floor)";
+        l.name = "exact draws: at or below = indistinguishable";
         l.group = "exact";
         l.color = plot::kReferenceGrey;
         l.dash = plot::Dash::Dashed;
@@ -307,7 +307,8 @@ DemoInfo federated_demo() {
       "composition (Dwork, Rothblum, Vadhan 2010). Reading: the paper's DP accounting is not established.\n"
       "At the defaults a client's total ε is about 1.8·10⁴ at ε = 1 per message: the per-message ε is no privacy guarantee.\n"
       "What to look for: without DP the federated set matches centralised sampling of the pooled model (both at the exact draws'\n"
-      "noise floor) although no client shares its model; the error grows as ε shrinks (claim 6). The live headline is MMD against ε;\n"
+      "noise floor) although no client shares its model; the error grows as ε shrinks (claim 6). The live headline is MMD against ε\n"
+      "(faded points first: a quick pass at a tenth of the noise levels, each then refined at the full levels);\n"
       "the grey line is the MMD of fresh exact draws: a set at or below it cannot be told from exact draws at this sample size.";
   d.papers = {"S. Hahn, J. Lee. Diffusion Federated Dataset. NeurIPS 2025.",
               "Y. Song, J. Sohl-Dickstein, D. P. Kingma, A. Kumar, S. Ermon, B. Poole. Score-Based Generative Modeling through Stochastic Differential Equations. ICLR 2021.",

@@ -1,6 +1,7 @@
 // diffusion.federated's live view: the no-DP federated set and the centralised one are made at
-// reset; then the privacy budgets ε in the grid's order, one noise level of the server's annealed ULA
-// per play step. The headline is MMD against ε (the claim's plot); beside it the federated set over
+// reset; then a quick pass over every privacy budget ε with a tenth of the noise levels (so each ε has a
+// point within seconds), then the budgets in the grid's order at the full levels, one noise level of
+// the server's annealed ULA per play step, each refined point replacing its quick one. The headline is MMD against ε (the claim's plot); beside it the federated set over
 // the pooled density, then the film of the pass in progress (its levels as the film's time: the set
 // over the pooled marginal at the level's t, the composed score field, the clients' components, the
 // trajectories).
@@ -26,6 +27,8 @@ namespace {
 // (particles × levels × steps × clients), by sampling fewer particles; `klab run` and the Runs tab
 // use every particle. The defaults (500 × 100 × 4 × 3 = 6·10⁵) are not cut.
 constexpr double kLiveQueries = 2e6;
+// The quick pass runs this fraction of the noise levels (at least 2) for every ε first.
+constexpr int kQuickLevelDivisor = 10;
 
 class FederatedView final : public ui::DemoView {
  public:
@@ -38,6 +41,10 @@ class FederatedView final : public ui::DemoView {
     live.particles = std::min(params_.particles, fit);
     run_ = std::make_unique<FederatedRun>(live, ctx.seed, 0);
     live_particles_ = live.particles;
+    FederatedParams quick = live;
+    quick.levels = std::max(2, params_.levels / kQuickLevelDivisor);
+    quick_ = std::make_unique<FederatedRun>(quick, ctx.seed, 0);
+    quick_levels_ = quick.levels;
     box_ = view_box(run_->data());
     density_ = density_heatmap(run_->data(), box_, kHeatmapCells, "the pooled mixture Σ_k π_k p_k (no one holds it)");
     trail_.clear();
@@ -49,15 +56,23 @@ class FederatedView final : public ui::DemoView {
   bool finished() const override { return run_->done(); }
   std::string status() const override {
     char s[64];
-    if (run_ && !run_->done())
+    if (quick_ && !quick_->done())
+      std::snprintf(s, sizeof s, "quick pass (%d levels): privacy budget %zu / %zu", quick_levels_, quick_->next() + 1, params_.epsilons.size());
+    else if (run_ && !run_->done())
       std::snprintf(s, sizeof s, "privacy budget %zu / %zu, noise level %zu / %d", run_->next() + 1, params_.epsilons.size(), run_->level(), params_.levels);
     else
       std::snprintf(s, sizeof s, "privacy budgets %zu / %zu", params_.epsilons.size(), params_.epsilons.size());
     return s;
   }
-  double steps_done() const override { return static_cast<double>(run_->next() * static_cast<size_t>(params_.levels) + run_->level()); }
-  double steps_total() const override { return static_cast<double>(params_.epsilons.size() * static_cast<size_t>(params_.levels)); }
+  double steps_done() const override {
+    return static_cast<double>(quick_->next() * static_cast<size_t>(quick_levels_) + quick_->level() + run_->next() * static_cast<size_t>(params_.levels) +
+                               run_->level());
+  }
+  double steps_total() const override {
+    return static_cast<double>(params_.epsilons.size() * static_cast<size_t>(quick_levels_ + params_.levels));
+  }
   void advance(const ui::ViewContext&, int steps) override {
+    for (; steps > 0 && !quick_->done(); --steps) quick_->step();
     for (int k = 0; k < steps && !run_->done(); ++k) {
       run_->step();
       // The trajectories: the first particles' state after each level of the current pass.
@@ -165,22 +180,36 @@ class FederatedView final : public ui::DemoView {
     plot::Line l;
     l.name = "federated with DP";
     l.color = palette(3);
+    plot::Points at{"federated with DP", {}, {}, palette(3), 4.5f, "federated with DP"};
     for (size_t k = 0; k < run_->next(); ++k) {
       l.x.push_back(params_.epsilons[k]);
       l.y.push_back(run_->dp_value(k, kFedMmd));
+    }
+    at.x = l.x, at.y = l.y;  // markers: a single refined ε is a visible point, not a dot
+    // The quick pass's points where the full pass has not reached yet (the same colour, faded).
+    Rgba faded = palette(3);
+    faded.a = 0.5f;
+    plot::Points quick{"quick pass (" + std::to_string(quick_levels_) + " levels), refined in turn", {}, {}, faded, 3.5f, ""};
+    for (size_t k = run_->next(); k < quick_->next(); ++k) {
+      quick.x.push_back(params_.epsilons[k]);
+      quick.y.push_back(quick_->dp_value(k, kFedMmd));
     }
     const std::vector<double> ends{params_.epsilons.front(), params_.epsilons.back()};
     plot::Line none{"federated, no DP", ends, {run_->value(FederatedSeries::Federated, kFedMmd), run_->value(FederatedSeries::Federated, kFedMmd)}, {}, {}, palette(0)};
     plot::Line central{"centralised", ends, {run_->value(FederatedSeries::Centralised, kFedMmd), run_->value(FederatedSeries::Centralised, kFedMmd)}, {}, {}, palette(1)};
     central.dash = plot::Dash::Dotted;
     q.lines = {l, none, central,
-               plot::reference_line("exact draws (noise floor)", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
+               plot::reference_line("exact draws: at or below = indistinguishable", ends, {run_->value(FederatedSeries::Exact, kFedMmd), run_->value(FederatedSeries::Exact, kFedMmd)})};
+    q.points = {at};
+    if (!quick.x.empty()) q.points.push_back(quick);
     return q;
   }
 
   FederatedParams params_;
   long long live_particles_ = 0;
   std::unique_ptr<FederatedRun> run_;
+  std::unique_ptr<FederatedRun> quick_;  // every ε at a tenth of the levels, run first
+  int quick_levels_ = 0;
   Box box_{};
   plot::Heatmap density_;
   std::vector<Particles> trail_;  // the first particles after each level of the current pass

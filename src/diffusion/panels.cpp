@@ -80,7 +80,10 @@ class SamplersView final : public ui::DemoView {
     // The film's pair and the claim's pair first: their read-outs and curves fill in first.
     std::vector<size_t> first{left_, right_};
     if (const auto pair = claim_pair()) first.push_back(pair->first), first.push_back(pair->second);
-    run_->prioritise(first);
+    // USF's cell at the film's budget before all: its plan table runs that search on the first frame.
+    std::vector<size_t> cells;
+    if (const size_t u = index_of(params_.solvers, "usf", SIZE_MAX); u != SIZE_MAX) cells.push_back(u * budgets_.size() + nfe_);
+    run_->prioritise(first, cells);
     films_for_ = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     heat_frame_ = -1;
   }
@@ -105,6 +108,16 @@ class SamplersView final : public ui::DemoView {
 
   void draw(ui::ViewContext& ctx) override {
     editor_.draw(ctx.experiment);
+    // On a phone (PlotGrid's one plot per row) the headline comes first, above the film's controls
+    // and the read-outs, which would otherwise fill the first screen.
+    const bool phone = ImGui::GetContentRegionAvail().x < 2 * ui::kMinCellWidthEm * ImGui::GetFontSize();
+    const double match = ddim_matching_nfe();
+    plot::Plot headline = disc_plot(match);
+    if (phone) {
+      ui::PlotGrid top(1, 0);
+      ui::draw_plot("disc", headline, top.cell(0));
+      top.end();
+    }
     controls();
     record_films();
     refresh_field();
@@ -114,9 +127,8 @@ class SamplersView final : public ui::DemoView {
       const double d = run_->metric(s, k, kDiscError);
       rows.push_back({params_.solvers[s] + " ‖x̂ − x*‖ at " + num(budgets_[k]) + " NFE", std::isnan(d) ? "–" : num(d)});
     }
-    const double match = ddim_matching_nfe();
     if (claim_pair())
-      rows.push_back({"NFE DDIM needs for dpmpp_2m's error at " + num(kClaimNfe) + " NFE", std::isnan(match) ? "–" : match_text(match)});
+      rows.push_back({"NFE DDIM needs for dpmpp_2m's error at " + num(kClaimNfe) + " NFE", match_readout(match)});
     if (params_.path != PathKind::Process) {
       std::string ke;
       for (int i = 0; i < kPathKinds; ++i)
@@ -126,14 +138,15 @@ class SamplersView final : public ui::DemoView {
     ui::readout_table("##samplers", rows, 3);
     usf_table();
     figure_.title = "diffusion.samplers, run 1";
-    figure_.plots = {disc_plot(match), film_plot(0), film_plot(1),
+    figure_.plots = {std::move(headline), film_plot(0), film_plot(1),
                      run_->paths() ? paths_curves_ : run_quality_plot(*run_, params_, kW2, "Sliced W2 to exact samples: the noise floor hides solvers", "sW2")};
     if (run_->paths()) mark_path_time(figure_.plots[3], *run_->paths(), params_.path, film_t());
-    ui::PlotGrid grid(4, 0);
-    ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("left", figure_.plots[1], grid.cell(1));
-    ui::draw_plot("right", figure_.plots[2], grid.cell(2));
-    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3));
+    const int first = phone ? 1 : 0;  // on a phone the headline is drawn above
+    ui::PlotGrid grid(4 - first, phone ? -1 : 0);
+    if (!phone) ui::draw_plot("disc", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("left", figure_.plots[1], grid.cell(1 - first));
+    ui::draw_plot("right", figure_.plots[2], grid.cell(2 - first));
+    ui::draw_plot(run_->paths() ? "paths" : "w2", figure_.plots[3], grid.cell(3 - first));
     grid.end();
   }
 
@@ -162,6 +175,10 @@ class SamplersView final : public ui::DemoView {
   // The headline: the ODE samplers' error against NFE, the claim's match marked once run 1 has it.
   plot::Plot disc_plot(double match) const {
     plot::Plot q = run_quality_plot(*run_, params_, kDiscError, "Discretisation error vs NFE, run 1", "mean ‖x̂ − x*‖");
+    // USF's searched budgets as markers: its cells come one at a time (each a search), and a single
+    // cell is no visible line.
+    for (const plot::Line& l : q.lines)
+      if (l.name == "usf") q.points.push_back(plot::Points{l.name, l.x, l.y, l.color, 4.5f, ""});
     if (std::isfinite(match)) {
       plot::Guide g;
       g.vertical = true;
@@ -170,6 +187,14 @@ class SamplersView final : public ui::DemoView {
       q.guides.push_back(g);
     }
     return q;
+  }
+  // The match read-out, or why there is none: the budgets lack the claim's 20 NFE, DDIM never reaches
+  // the error on the grid, or the cells are still being computed ("–").
+  std::string match_readout(double match) const {
+    if (std::isfinite(match)) return match_text(match);
+    if (std::find(budgets_.begin(), budgets_.end(), kClaimNfe) == budgets_.end()) return "– (add " + num(kClaimNfe) + " to the NFE budgets)";
+    if (run_->done()) return "– (DDIM does not reach it by " + num(budgets_.back()) + " NFE)";
+    return "–";
   }
   // "75 NFE (3.7×)": the matching budget and its ratio to the claim's budget.
   static std::string match_text(double match) {

@@ -77,7 +77,9 @@ class SamplersRun {
   // in NFE order (before the first step; the default order is solver by solver, as `klab run` runs).
   // The live view's story pair arrives first; every cell has its own noise, so its values do not
   // depend on the order.
-  void prioritise(const std::vector<size_t>& solvers);
+  // `cells` (solver × NFE-count + NFE index) go before all of them (the live view's USF cell at the
+  // film's budget, whose search its plan table has already run).
+  void prioritise(const std::vector<size_t>& solvers, const std::vector<size_t>& cells = {});
   // The USF search at NFE index k (usf_search.hpp) on this run's search batch (its own noise,
   // not the cells'): run on first use (by step() or paths()), then kept.
   const UsfSearch& usf(size_t k) const;

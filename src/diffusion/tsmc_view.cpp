@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "core/plot_scale.hpp"
 #include "diffusion/figures.hpp"
@@ -190,7 +191,22 @@ class TsmcView final : public ui::DemoView {
       }
       q.lines.push_back(plot::reference_line("exact samples (noise floor)", {1.0, static_cast<double>(params_.iterations)}, {run_->floor_kl(), run_->floor_kl()}));
     }
+    q.y.cover_lo = labelled_floor(q);
     return q;
+  }
+
+  // The largest 1, 2 or 5 × 10^k at or below every value of the plot: a log axis covering it
+  // carries a labelled tick under the lowest curve (the variances span less than a decade, 5–20,
+  // and the automatic ticks would label only 10 and 20, above the trust region's curve).
+  static double labelled_floor(const plot::Plot& q) {
+    double lo = std::numeric_limits<double>::infinity();
+    for (const plot::Line& l : q.lines)
+      for (double v : l.y)
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v);
+    if (!std::isfinite(lo)) return plot::kAuto;
+    const double decade = std::pow(10.0, std::floor(std::log10(lo)));
+    const double m = lo / decade;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * decade;
   }
 
   void controls() {

@@ -774,6 +774,22 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     }
     int vertical_labels = 0;
     std::vector<ImVec4> side_labels;  // horizontal guides' label boxes (x0, y0, x1, y1)
+    // The shown curves sampled every half font size on screen, for placing vertical guides' labels
+    // where they cover the fewest (a label across the curves hides the data it explains).
+    std::vector<ImVec2> curve_samples;
+    if (std::any_of(p.guides.begin(), p.guides.end(), [](const plot::Guide& g) { return g.vertical && !g.label.empty(); }))
+      for (const auto& l : p.lines) {
+        if (ctx.hidden(plot::series_key(l))) continue;
+        for (size_t i = 0; i + 1 < l.x.size() && i + 1 < l.y.size(); ++i) {
+          if (!valid(f, l.x[i], l.y[i]) || !valid(f, l.x[i + 1], l.y[i + 1])) continue;
+          const ImVec2 a = f.to_screen(l.x[i], l.y[i]), b = f.to_screen(l.x[i + 1], l.y[i + 1]);
+          const int n = 1 + static_cast<int>(std::hypot(b.x - a.x, b.y - a.y) / (fs * 0.5f));
+          for (int j = 0; j <= n; ++j) {
+            const float u = static_cast<float>(j) / static_cast<float>(n);
+            curve_samples.emplace_back(a.x + u * (b.x - a.x), a.y + u * (b.y - a.y));
+          }
+        }
+      }
     for (const auto& g : p.guides) {
       const ImU32 c = col(g.color, 0.9f);
       std::vector<ImVec2> seg;
@@ -788,11 +804,26 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
       }
       stroke(dl, seg, c, 1.3f * scale, g.dashed ? plot::Dash::Dashed : plot::Dash::Solid, scale * 0.9f);
       if (!g.label.empty()) {
-        // Vertical guides' labels are staggered down from the top; horizontal ones sit at the right.
+        // Vertical guides' labels are staggered down from the top (or up from the bottom, right or left
+        // of the guide: whichever fitting place covers the fewest curve samples, top right first);
+        // horizontal ones sit at the right.
         const float w = rich_size(g.label).x;
-        ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.min.y + 2 + fs * 1.15f * static_cast<float>(vertical_labels++ % 5))
+        ImVec2 at = g.vertical ? ImVec2(seg[0].x + 4, f.min.y + 2 + fs * 1.15f * static_cast<float>(vertical_labels % 5))
                                : ImVec2(f.max.x - w - 6, seg[0].y - fs * 1.15f);
         if (g.vertical && at.x + w > f.max.x) at.x = seg[0].x - 4 - w;  // near the right edge: label on the left
+        if (g.vertical) {
+          size_t best = SIZE_MAX;
+          for (int k = 0; k < 4; ++k) {
+            const bool left = k & 1, bottom = k & 2;
+            const float slot = fs * 1.15f * static_cast<float>(vertical_labels % 5);
+            const ImVec2 c(left ? seg[0].x - 4 - w : seg[0].x + 4, bottom ? f.max.y - 2 - fs * 1.15f - slot : f.min.y + 2 + slot);
+            if (c.x < f.min.x || c.x + w > f.max.x) continue;
+            size_t covered = 0;
+            for (const ImVec2& q : curve_samples) covered += q.x >= c.x - 2 && q.x <= c.x + w + 2 && q.y >= c.y - 2 && q.y <= c.y + fs * 1.15f + 2;
+            if (covered < best) best = covered, at = c;
+          }
+          ++vertical_labels;
+        }
         if (!g.vertical && at.y < f.min.y) at.y = seg[0].y + 2;
         if (!g.vertical) {  // two guides close together: the second label goes to the left edge
           const auto overlaps = [&](ImVec2 a) {

@@ -758,6 +758,31 @@ TEST_CASE("diffusion.tsmc's headline is the residual log-weight variance plot, t
   const auto plots = recorded_frame(ui, app);
   check_plots(plots, "tsmc headline");
   CHECK(starts_with(largest_plot(plots).title, "Residual log-weight variance"));
+  // A labelled tick under the lowest curve (teach4 B9): the log axis covers the 1, 2 or 5 × 10^k below it.
+  const klab::plot::Plot& head = app.view()->figure().plots[0];
+  double lowest = INFINITY;
+  for (const auto& l : head.lines)
+    for (double v : l.y)
+      if (std::isfinite(v)) lowest = std::min(lowest, v);
+  REQUIRE(std::isfinite(lowest));
+  const double cover = head.y.cover_lo, m = cover / std::pow(10.0, std::floor(std::log10(cover) + 1e-9));
+  CHECK(cover <= lowest);
+  CHECK(cover > lowest / 5.0);
+  CHECK((std::fabs(m - 1) < 1e-9 || std::fabs(m - 2) < 1e-9 || std::fabs(m - 5) < 1e-9));
+  CHECK(largest_plot(plots).yr.lo <= cover);
+}
+
+TEST_CASE("diffusion.federated: every ε has a point on the headline after the quick pass, before the full passes") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.federated?particles=40&levels=20&steps=1&epsilons=1,4,16").ok());
+  // The quick pass: 3 ε × 2 levels of the 3 × (2 + 20) play steps.
+  for (int f = 0; f < 400 && app.progress() < 6.5 / 66.0; ++f) ui.frame(app);
+  REQUIRE(app.progress() < 0.5);  // the full passes are far from done
+  std::vector<double> eps;
+  for (const auto& pts : app.view()->figure().plots[0].points) eps.insert(eps.end(), pts.x.begin(), pts.x.end());
+  std::sort(eps.begin(), eps.end());
+  CHECK(eps == std::vector<double>{1, 4, 16});
 }
 
 TEST_CASE("diffusion.samplers' headline is the error-vs-NFE plot with DDIM's match to DPM-Solver++ 2M at 20 NFE; the film at 20 NFE") {
@@ -775,6 +800,33 @@ TEST_CASE("diffusion.samplers' headline is the error-vs-NFE plot with DDIM's mat
   REQUIRE(guides.size() == 1);
   CHECK(starts_with(guides[0].label, "DDIM matches DPM-Solver++ 2M at 20 NFE here: "));
   CHECK(guides[0].value > 20.0);
+}
+
+TEST_CASE("diffusion.samplers: usf's cell at the film's budget comes first and is a marker on the headline") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.samplers?solvers=ddim,dpmpp_2m,usf&nfe=4,6,8&particles=40&search_n=8").ok());
+  for (int f = 0; f < 400 && app.view()->figure().plots.empty(); ++f) ui.frame(app);
+  const auto usf_markers = [&] {
+    for (const auto& pts : app.view()->figure().plots[0].points)
+      if (pts.name == "usf") return pts.x;
+    return std::vector<double>{};
+  };
+  for (int f = 0; f < 400 && usf_markers().empty(); ++f) ui.frame(app);
+  CHECK(usf_markers() == std::vector<double>{8});  // the budget nearest 20: the film's
+  CHECK(app.progress() < 0.5);
+}
+
+TEST_CASE("diffusion.samplers on a phone: the headline is drawn above the film") {
+  Headless ui(390, 844, 2.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#diffusion.samplers?nfe=10,20,40&particles=40").ok());
+  for (int f = 0; f < 10; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  REQUIRE(plots.size() >= 2);
+  CHECK(starts_with(plots.front().title, "Discretisation error vs NFE"));
+  CHECK(plots.front().cell_max.y <= 844.0f);  // whole on the first screen (below the film's controls it began at 80%)
+  for (size_t i = 1; i < plots.size(); ++i) CHECK(plots[i].cell_min.y > plots.front().cell_max.y);
 }
 
 TEST_CASE("diffusion.samplers' USF plan table opens and draws its per-step columns (order, prediction, derivatives, corrector)") {
@@ -964,6 +1016,7 @@ TEST_CASE("the diffusion mixture editor: a dragged mean lands in the mixture par
     for (const auto& r : recorded_frame(ui, app))
       if (r.id == "mixture editor") editor = r;
     REQUIRE(editor.id == "mixture editor");  // the edited mixture opened the editor
+    CHECK(editor.tick_labels.size() >= 6);  // fixed ticks, at least three per axis (teach4 B12)
     auto screen = [&](double x, double y) {
       const float u = static_cast<float>((x - editor.xr.lo) / (editor.xr.hi - editor.xr.lo));
       const float v = static_cast<float>((y - editor.yr.lo) / (editor.yr.hi - editor.yr.lo));
