@@ -191,12 +191,14 @@ class EdgeView final : public DatasetTrainingView<EdgeParams, EdgeRun> {
       map_ = edge_map(p_, *problem_, *run_, checks_, shown_, p_.methods[shown_] + "'s Q̂ − Q^π, the data's actions, greedy paths");
   }
 
-  // The map first (the largest cell, left on a wide screen: the picture needs the room), then the
-  // headline curve, the overestimation at the data over the iterations, and the return.
+  // The evidence first: the map and the overestimation at the data side by side on top, the return
+  // full width below them (so both curves the hint names are above the fold); without a map, the two
+  // curves side by side.
   void draw_curves(int plots) {
-    plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂(s, π(s)) − Q^π(s, π(s))", over_);
+    plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂ − Q^π", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
     plot::Plot ret = over_steps("Return of the greedy policy (exact)", "V^π(ρ)", ret_);
+    ret.y.cover_lo = 0.0;  // a return of 0 (MOPO's policy walking off the data) stays in range
     ret.guides.push_back(mdp::reference_guide("optimal V*(ρ)", mdp::start_value(problem_->world->mdp, problem_->optimum.v)));
     figure_.title = "offline.edge_of_reach, run 1";
     figure_.plots.clear();
@@ -204,9 +206,22 @@ class EdgeView final : public DatasetTrainingView<EdgeParams, EdgeRun> {
     figure_.plots.push_back(over);
     figure_.plots.push_back(ret);
     const char* ids[] = {"map", "over", "return"};
-    ui::PlotGrid grid(plots, 0);
-    for (int i = 0; i < plots; ++i) ui::draw_plot(ids[3 - plots + i], figure_.plots[static_cast<size_t>(i)], grid.cell(i));
-    grid.end();
+    if (plots == 2) {
+      ui::PlotGrid grid(2, -1);
+      ui::draw_plot("over", figure_.plots[0], grid.cell(0));
+      ui::draw_plot("return", figure_.plots[1], grid.cell(1));
+      grid.end();
+      return;
+    }
+    // The top row gets what the return's cell (at least the minimum cell height) leaves.
+    const float fs = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemSpacing.y, avail = ImGui::GetContentRegionAvail().y;
+    const float bottom = std::max(ui::kMinCellHeightEm * fs, 0.4f * avail);
+    ui::PlotGrid top(2, -1, avail - bottom - gap);
+    for (int i = 0; i < 2; ++i) ui::draw_plot(ids[i], figure_.plots[static_cast<size_t>(i)], top.cell(i));
+    top.end();
+    ui::PlotGrid below(1, 0, bottom);
+    ui::draw_plot(ids[2], figure_.plots[2], below.cell(0));
+    below.end();
   }
 
   size_t shown_ = 0;

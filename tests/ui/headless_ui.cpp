@@ -717,6 +717,29 @@ TEST_CASE("offline.prdc and offline.dice: the headline is the plot the callout t
   CHECK(cosine.y.cover_lo == -1.0);
 }
 
+TEST_CASE("offline.edge_of_reach: the map and the overestimation side by side on top, the return full width below with 0 in range") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("offline.edge_of_reach");
+  for (int f = 0; f < 5; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "edge_of_reach, live");
+  REQUIRE(plots.size() == 3);
+  const auto& map = plots[0];
+  const auto& over = plots[1];
+  const auto& ret = plots[2];
+  CHECK(map.id == "map");
+  CHECK(over.id == "over");
+  CHECK(ret.id == "return");
+  CHECK(over.cell_min.y == doctest::Approx(map.cell_min.y));  // one row
+  CHECK(over.cell_min.x > map.cell_max.x - 1.0f);
+  CHECK(ret.cell_min.y >= over.cell_max.y - 1.0f);  // below both, the width of both
+  CHECK(ret.cell_max.x - ret.cell_min.x >= over.cell_max.x - map.cell_min.x - 1.0f);
+  CHECK(ret.cell_max.y <= 800.0f);  // above the fold at 1280 × 800
+  CHECK(ret.yr.lo <= 0.0);
+  CHECK(map.area_max.y - map.area_min.y >= 100.0f);  // the square map still readable in its half of the row
+}
+
 TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as heat maps beside the KL plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
