@@ -524,10 +524,10 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
       tips.push_back(over == over ? "its critic's overestimation Q̂ − Q^π: " + num(over) : "no critic (behaviour cloning)");
     }
     ui::readout_table("##prdc", rows, 3, tips);
-    plot::Plot over = over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_);
+    plot::Plot over = styled(over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_));
     over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
     figure_.title = "offline.prdc, run 1";
-    figure_.plots = {over, map_, over_steps("Return of the learned policy (true world)", "Σ r", ret_)};
+    figure_.plots = {over, map_, styled(over_steps("Return of the learned policy (true world)", "Σ r", ret_))};
     figure_.headline = curve_headline_beside_map();
     ui::PlotGrid grid(3, figure_.headline);
     ui::draw_plot("over", figure_.plots[0], grid.cell(0));
@@ -545,6 +545,17 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
       ret_[m].push_back(c.ret);
     }
     map_ = prdc_map(*run_, shown_, "Run 1: dataset (grey), " + p_.methods[shown_] + "'s π(s), PRDC's nearest (ŝ, â) (gold)");
+  }
+
+  // TD3 dashed (its vermillion is close to TD3+BC's orange on the dark background), PRDC drawn last
+  // (on top: at the defaults TD3's and TD3+BC's returns lie on its line at 0), and a line on an earlier
+  // one named "(≈ …)" in a dash of its own, so that no legend entry is left without a visible line.
+  static plot::Plot styled(plot::Plot q) {
+    for (plot::Line& l : q.lines)
+      if (l.name == "td3") l.dash = plot::Dash::Dashed;
+    std::stable_partition(q.lines.begin(), q.lines.end(), [](const plot::Line& l) { return l.name != "prdc"; });
+    plot::mark_repeated_lines(q.lines);
+    return q;
   }
 
   size_t shown_ = 0;

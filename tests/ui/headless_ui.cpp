@@ -740,6 +740,22 @@ TEST_CASE("offline.edge_of_reach: the map and the overestimation side by side on
   CHECK(map.area_max.y - map.area_min.y >= 100.0f);  // the square map still readable in its half of the row
 }
 
+TEST_CASE("offline.prdc: TD3 dashed beside TD3+BC, PRDC drawn last (on top of the others' flat returns)") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("offline.prdc");
+  ui.frame(app);  // the first check (step 0): no training, cheap
+  const klab::plot::Figure& f = app.view()->figure();
+  REQUIRE(f.plots.size() == 3);
+  for (size_t p : {size_t{0}, size_t{2}}) {  // the overestimation (bc has no critic: 3 lines) and the return (4)
+    const auto& lines = f.plots[p].lines;
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines.back().name.rfind("prdc", 0) == 0);
+    for (const auto& l : lines)
+      if (l.name.rfind("td3", 0) == 0 && l.name.rfind("td3_bc", 0) != 0) CHECK(l.dash != klab::plot::Dash::Solid);
+  }
+}
+
 TEST_CASE("optim.mixture on 2-D bumps: the target and the current estimate as heat maps beside the KL plot") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
