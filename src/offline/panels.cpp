@@ -191,37 +191,24 @@ class EdgeView final : public DatasetTrainingView<EdgeParams, EdgeRun> {
       map_ = edge_map(p_, *problem_, *run_, checks_, shown_, p_.methods[shown_] + "'s Q̂ − Q^π, the data's actions, greedy paths");
   }
 
-  // The evidence first: the map and the overestimation at the data side by side on top, the return
-  // full width below them (so both curves the hint names are above the fold); without a map, the two
-  // curves side by side.
+  // The evidence first: the overestimation at the data over the iterations is the headline (the
+  // largest cell), the map and the return (its range always holds 0) beside or below it; in small
+  // windows and on phones the map keeps the large cell (curve_headline_beside_map), as in the other views.
   void draw_curves(int plots) {
     plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂ − Q^π", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
     plot::Plot ret = over_steps("Return of the greedy policy (exact)", "V^π(ρ)", ret_);
-    ret.y.cover_lo = 0.0;  // a return of 0 (MOPO's policy walking off the data) stays in range
+    ret.y.cover_lo = 0.0;  // a return of 0 (a greedy policy that never reaches the goal) stays in range
     ret.guides.push_back(mdp::reference_guide("optimal V*(ρ)", mdp::start_value(problem_->world->mdp, problem_->optimum.v)));
     figure_.title = "offline.edge_of_reach, run 1";
-    figure_.plots.clear();
+    figure_.plots = {over};
     if (plots == 3) figure_.plots.push_back(map_);
-    figure_.plots.push_back(over);
     figure_.plots.push_back(ret);
-    const char* ids[] = {"map", "over", "return"};
-    if (plots == 2) {
-      ui::PlotGrid grid(2, -1);
-      ui::draw_plot("over", figure_.plots[0], grid.cell(0));
-      ui::draw_plot("return", figure_.plots[1], grid.cell(1));
-      grid.end();
-      return;
-    }
-    // The top row gets what the return's cell (at least the minimum cell height) leaves.
-    const float fs = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemSpacing.y, avail = ImGui::GetContentRegionAvail().y;
-    const float bottom = std::max(ui::kMinCellHeightEm * fs, 0.4f * avail);
-    ui::PlotGrid top(2, -1, avail - bottom - gap);
-    for (int i = 0; i < 2; ++i) ui::draw_plot(ids[i], figure_.plots[static_cast<size_t>(i)], top.cell(i));
-    top.end();
-    ui::PlotGrid below(1, 0, bottom);
-    ui::draw_plot(ids[2], figure_.plots[2], below.cell(0));
-    below.end();
+    const char* ids[] = {"over", plots == 3 ? "map" : "return", "return"};
+    figure_.headline = plots == 3 ? curve_headline_beside_map() : 0;
+    ui::PlotGrid grid(plots, figure_.headline);
+    for (int i = 0; i < plots; ++i) ui::draw_plot(ids[i], figure_.plots[static_cast<size_t>(i)], grid.cell(i));
+    grid.end();
   }
 
   size_t shown_ = 0;

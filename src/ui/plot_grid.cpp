@@ -28,12 +28,12 @@ void same_line_if_fits(float width) {
   if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
-PlotGrid::PlotGrid(int count, int headline, float height) {
+PlotGrid::PlotGrid(int count, int headline) {
   origin_ = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float fs = ImGui::GetFontSize(), gap = ImGui::GetStyle().ItemSpacing.x;
   const float min_w = kMinCellWidthEm * fs, min_h = kMinCellHeightEm * fs;
-  const float w = std::max(avail.x, 8 * fs), h = std::max(height > 0 ? height : avail.y, min_h);
+  const float w = std::max(avail.x, 8 * fs), h = std::max(avail.y, min_h);
   cells_.assign(static_cast<size_t>(std::max(count, 0)), ImVec4(0, 0, w, h));
   if (count <= 0) return;
   if (headline < 0 || headline >= count) headline = -1;

@@ -23,9 +23,7 @@ void same_line_if_fits(float width);
 
 class PlotGrid {
  public:
-  // height > 0: the grid fills that height (two grids stacked: a row of plots above a full-width one),
-  // not the rest of the region.
-  PlotGrid(int count, int headline, float height = 0.0f);
+  PlotGrid(int count, int headline);
   // Moves the cursor to cell i's top-left corner and returns the cell's size.
   ImVec2 cell(int i);
   // Moves the cursor below the grid (the region's content size covers it, so it scrolls).
