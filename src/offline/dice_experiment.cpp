@@ -366,8 +366,9 @@ DemoInfo dice_demo() {
       "The policy: behaviour cloning weighted by w = f*′(δ) on the dataset states, and one step of look-ahead on V̂ with the true\n"
       "dynamics where the data never go (our reading: a table extrapolates nothing). Rewards are scaled by c = 100 (reading: at c = 1\n"
       "the dual's offset swamps this world's single reward of 1 and every DICE policy is worse than cloning).\n"
-      "What to look for: the cosine between g→ and g← sits just above the dashed −1 line (the true gradient's two parts cancel), and the\n"
-      "true gradient's V̂ − V^π falls below 0 while its return stays below O-DICE's. That is at the default λ = 0.7: at λ = 0.9 the\n"
+      "What to look for: the true gradient's V̂ − V^π (the first plot) falls below 0 while its return (readouts) stays below O-DICE's,\n"
+      "and the cosine between g→ and g← of all three DICE learners sits just above the dashed −1 line (the true gradient's two parts\n"
+      "cancel; the lines overlap). That is at the default λ = 0.7: at λ = 0.9 the\n"
       "true gradient's return is the best of the three DICE learners (README). NOT seen in this toy: O-DICE's\n"
       "policy walking back to the data (white dots) from unseen states more often than semi-gradient DICE's — it does so slightly\n"
       "less often (README: offline.dice). The paper's text could not be read from the lab: the equations follow the authors' code.";

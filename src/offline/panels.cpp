@@ -191,21 +191,23 @@ class EdgeView final : public DatasetTrainingView<EdgeParams, EdgeRun> {
       map_ = edge_map(p_, *problem_, *run_, checks_, shown_, p_.methods[shown_] + "'s Q̂ − Q^π, the data's actions, greedy paths");
   }
 
-  // The map first (the largest cell, left on a wide screen: the picture needs the room), then the
-  // headline curve, the overestimation at the data over the iterations, and the return.
+  // The evidence first: the overestimation at the data over the iterations is the headline (the
+  // largest cell), the map and the return (its range always holds 0) beside or below it; in small
+  // windows and on phones the map keeps the large cell (curve_headline_beside_map), as in the other views.
   void draw_curves(int plots) {
-    plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂(s, π(s)) − Q^π(s, π(s))", over_);
+    plot::Plot over = over_steps("Overestimation at dataset states (π: greedy in Q̂)", "Q̂ − Q^π", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
     plot::Plot ret = over_steps("Return of the greedy policy (exact)", "V^π(ρ)", ret_);
+    ret.y.cover_lo = 0.0;  // a return of 0 (a greedy policy that never reaches the goal) stays in range
     ret.guides.push_back(mdp::reference_guide("optimal V*(ρ)", mdp::start_value(problem_->world->mdp, problem_->optimum.v)));
     figure_.title = "offline.edge_of_reach, run 1";
-    figure_.plots.clear();
+    figure_.plots = {over};
     if (plots == 3) figure_.plots.push_back(map_);
-    figure_.plots.push_back(over);
     figure_.plots.push_back(ret);
-    const char* ids[] = {"map", "over", "return"};
-    ui::PlotGrid grid(plots, 0);
-    for (int i = 0; i < plots; ++i) ui::draw_plot(ids[3 - plots + i], figure_.plots[static_cast<size_t>(i)], grid.cell(i));
+    const char* ids[] = {"over", plots == 3 ? "map" : "return", "return"};
+    figure_.headline = plots == 3 ? curve_headline_beside_map() : 0;
+    ui::PlotGrid grid(plots, figure_.headline);
+    for (int i = 0; i < plots; ++i) ui::draw_plot(ids[i], figure_.plots[static_cast<size_t>(i)], grid.cell(i));
     grid.end();
   }
 
@@ -339,10 +341,10 @@ class WeightingView final : public ui::DemoView {
 
 
 // ---------------------------------------------------------------------------------------------
-// offline.dice: run 1's learners take one gradient step per view step. Headline: the cosine between
-// the forward and backward gradients against the steps, with −1 (the true gradient's parts cancel) as a
-// dashed guide; beside it O-DICE's (else the first method's) probability of walking back to the data
-// from each state, with its policy, and the overestimation V̂ − V^π at dataset states against the steps.
+// offline.dice: run 1's learners take one gradient step per view step. Headline: the overestimation
+// V̂ − V^π at dataset states against the steps (the true gradient's falls below 0); beside it O-DICE's
+// (else the first method's) probability of walking back to the data from each state, with its policy,
+// and the cosine between the forward and backward gradients, with −1 (the parts cancel) as a dashed guide.
 // The learners are checked (exact evaluation) at 40 evenly spaced steps.
 class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
  public:
@@ -366,7 +368,7 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
     ui::readout_table("##dice", rows, 3);
     build_figure();
     const bool map = figure_.plots.size() == 3;
-    const char* ids[] = {"cos", map ? "map" : "over", "over"};
+    const char* ids[] = {"over", map ? "map" : "cos", "cos"};
     figure_.headline = map ? curve_headline_beside_map() : 0;
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), figure_.headline);
     for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(ids[i], figure_.plots[i], grid.cell(static_cast<int>(i)));
@@ -384,18 +386,37 @@ class DiceView final : public DatasetTrainingView<DiceParams, DiceRun> {
     }
   }
 
+  // Headline: the overestimation (the true gradient's falls below 0; its return is in the readouts);
+  // the cosine, near −1 for every DICE learner, is a side plot on a range that starts at −1 rather
+  // than [−1, 1], so its lines are not squeezed into one edge.
   void build_figure() {
     plot::Plot over = over_steps("Overestimation V̂ − V^π at dataset states", "V̂(s) − V^π(s)", over_);
     over.guides.push_back(mdp::reference_guide("no overestimation", 0.0));
-    plot::Plot cosine = over_steps("cos(g→, g←)", "cosine", cosine_);
-    cosine.y.cover_lo = -1.0, cosine.y.cover_hi = 1.0;
+    plot::Plot cosine = over_steps("cos(g→, g←)" + overlap_note(), "cosine", cosine_);
+    cosine.y.cover_lo = -1.0;
     cosine.guides.push_back(mdp::reference_guide("−1: the parts cancel", -1.0));
     figure_.title = "offline.dice, run 1";
-    figure_.plots = {cosine};
+    figure_.plots = {over};
     if (problem_->world->layout.rows > 0)
       figure_.plots.push_back(support_map(*problem_, checks_[shown_],
                                           p_.methods[shown_] + ": P(back to the data within " + std::to_string(p_.support_steps) + " steps), its policy; white: dataset states"));
-    figure_.plots.push_back(over);
+    figure_.plots.push_back(cosine);
+  }
+
+  // " (the 3 lines overlap)" when every DICE learner's cosine is within 0.05 of the others' at every
+  // check since the first (at step 0 the nets are untrained): then the legend's entries share one line.
+  std::string overlap_note() const {
+    std::vector<size_t> lines;
+    for (size_t m = 0; m < cosine_.size(); ++m)
+      if (!cosine_[m].empty() && cosine_[m].back() == cosine_[m].back()) lines.push_back(m);  // NaN: no cosine (not DICE)
+    if (lines.size() < 2 || steps_.size() < 2) return "";
+    for (size_t k = 1; k < steps_.size(); ++k) {
+      double lo = 2.0, hi = -2.0;  // a cosine is in [−1, 1]
+      for (size_t m : lines)
+        if (cosine_[m][k] == cosine_[m][k]) lo = std::min(lo, cosine_[m][k]), hi = std::max(hi, cosine_[m][k]);
+      if (hi - lo > 0.05) return "";
+    }
+    return " (the " + std::to_string(lines.size()) + " lines overlap)";
   }
 
   size_t shown_ = 0;
@@ -490,10 +511,10 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
       tips.push_back(over == over ? "its critic's overestimation Q̂ − Q^π: " + num(over) : "no critic (behaviour cloning)");
     }
     ui::readout_table("##prdc", rows, 3, tips);
-    plot::Plot over = over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_);
+    plot::Plot over = styled(over_steps("Overestimation Q̂ − Q^π at dataset states", "Q̂ − Q^π", over_));
     over.guides.push_back(mdp::reference_guide("largest possible value 1/(1 − γ)", 1.0 / (1.0 - p_.gamma)));
     figure_.title = "offline.prdc, run 1";
-    figure_.plots = {over, map_, over_steps("Return of the learned policy (true world)", "Σ r", ret_)};
+    figure_.plots = {over, map_, styled(over_steps("Return of the learned policy (true world)", "Σ r", ret_))};
     figure_.headline = curve_headline_beside_map();
     ui::PlotGrid grid(3, figure_.headline);
     ui::draw_plot("over", figure_.plots[0], grid.cell(0));
@@ -511,6 +532,17 @@ class PrdcView final : public TrainingView<PrdcParams, PrdcRun> {
       ret_[m].push_back(c.ret);
     }
     map_ = prdc_map(*run_, shown_, "Run 1: dataset (grey), " + p_.methods[shown_] + "'s π(s), PRDC's nearest (ŝ, â) (gold)");
+  }
+
+  // TD3 dashed (its vermillion is close to TD3+BC's orange on the dark background), PRDC drawn last
+  // (on top: at the defaults TD3's and TD3+BC's returns lie on its line at 0), and a line on an earlier
+  // one named "(≈ …)" in a dash of its own, so that no legend entry is left without a visible line.
+  static plot::Plot styled(plot::Plot q) {
+    for (plot::Line& l : q.lines)
+      if (l.name == "td3") l.dash = plot::Dash::Dashed;
+    std::stable_partition(q.lines.begin(), q.lines.end(), [](const plot::Line& l) { return l.name != "prdc"; });
+    plot::mark_repeated_lines(q.lines);
+    return q;
   }
 
   size_t shown_ = 0;

@@ -685,7 +685,8 @@ TEST_CASE("offline.prdc and offline.dice: the headline is the plot the callout t
     const char* headline;
     double guide;
   };
-  for (const Case& c : {Case{"offline.prdc", "over", 10.0}, Case{"offline.dice", "cos", -1.0}}) {
+  // offline.dice: the overestimation (the true gradient's falls below 0) is the headline, the cosine a side plot.
+  for (const Case& c : {Case{"offline.prdc", "over", 10.0}, Case{"offline.dice", "over", 0.0}}) {
     CAPTURE(c.demo);
     app.select(c.demo);
     for (int f = 0; f < 5; ++f) ui.frame(app);
@@ -703,6 +704,48 @@ TEST_CASE("offline.prdc and offline.dice: the headline is the plot the callout t
     CHECK(f.plots[0].guides[0].dashed);
     CHECK(f.plots[0].guides[0].value == doctest::Approx(c.guide));
     check_plots(plots, std::string(c.demo) + ", live");
+  }
+  // offline.dice's cosine: the three DICE learners' lines lie on one another, and the title says so.
+  app.select("offline.dice");
+  ui.frame(app);
+  if (app.playing()) app.toggle_play();
+  klab::ui::ViewContext ctx{app.experiment(), app.settings().seed, nullptr};
+  app.view()->advance(ctx, 100);  // 4 checks
+  ui.frame(app);
+  const klab::plot::Plot& cosine = app.view()->figure().plots.back();
+  CHECK(cosine.title == "cos(g→, g←) (the 3 lines overlap)");
+  CHECK(cosine.y.cover_lo == -1.0);
+}
+
+TEST_CASE("offline.edge_of_reach: the overestimation is the headline, the return's range holds 0") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("offline.edge_of_reach");
+  for (int f = 0; f < 5; ++f) ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "edge_of_reach, live");
+  REQUIRE(plots.size() == 3);
+  const auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
+  CHECK(std::max_element(plots.begin(), plots.end(), [&](const auto& a, const auto& b) { return area(a) < area(b); })->id == "over");
+  const auto ret = std::find_if(plots.begin(), plots.end(), [](const auto& r) { return r.id == "return"; });
+  REQUIRE(ret != plots.end());
+  CHECK(ret->yr.lo <= 0.0);
+  CHECK(app.view()->figure().plots[0].y.label == "Q̂ − Q^π");
+}
+
+TEST_CASE("offline.prdc: TD3 dashed beside TD3+BC, PRDC drawn last (on top of the others' flat returns)") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  app.select("offline.prdc");
+  ui.frame(app);  // the first check (step 0): no training, cheap
+  const klab::plot::Figure& f = app.view()->figure();
+  REQUIRE(f.plots.size() == 3);
+  for (size_t p : {size_t{0}, size_t{2}}) {  // the overestimation (bc has no critic: 3 lines) and the return (4)
+    const auto& lines = f.plots[p].lines;
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines.back().name.rfind("prdc", 0) == 0);
+    for (const auto& l : lines)
+      if (l.name.rfind("td3", 0) == 0 && l.name.rfind("td3_bc", 0) != 0) CHECK(l.dash != klab::plot::Dash::Solid);
   }
 }
 
