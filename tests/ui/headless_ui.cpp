@@ -1707,6 +1707,31 @@ TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the p
   CHECK(elsewhere.message().find("steps") != std::string::npos);
 }
 
+TEST_CASE("blackbox.private_gsd's live view fits every ε at once: the headline has a curve over the whole grid from the first step, labelled below 0.1") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#blackbox.private_gsd").ok());
+  app.set_playing(false);
+  klab::ui::ViewContext ctx{app.experiment(), app.settings().seed, nullptr};
+  app.view()->advance(ctx, 1);
+  ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "private_gsd default, step 1");
+  CHECK(starts_with(largest_plot(plots).title, "Run 1: max query error vs privacy budget ε"));
+  const klab::plot::Plot& errors = app.view()->figure().plots.front();
+  REQUIRE(errors.lines.size() == 3);  // Private-GSD, RAP, MWEM
+  for (const klab::plot::Line& l : errors.lines) {
+    CAPTURE(l.name);
+    CHECK(l.x.size() == 5);  // the default ε grid, every point already measured
+    for (double y : l.y) CHECK(y > 0.0);
+  }
+  auto ticked = [&](double v) {
+    return std::any_of(errors.y.ticks.begin(), errors.y.ticks.end(), [&](const klab::plot::Tick& t) { return t.value == doctest::Approx(v) && !t.label.empty(); });
+  };
+  CHECK(ticked(0.05));
+  CHECK(ticked(0.02));
+}
+
 TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
