@@ -1371,9 +1371,10 @@ TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's co
   for (int f = 0; f < 30; ++f) ui.frame(app);
   plots = recorded_frame(ui, app);
   const klab::ui::PlotRecord coverage = plot_named("coverage");
+  CHECK(area(coverage) > area(plot_named("plane")));  // the claim (coverage against evaluations) is the headline
   CHECK(coverage.legend.size() == app.experiment().layout().series.size() + 2);  // and the grey key: coverage, HV ratio
   CHECK_FALSE(coverage.segments.empty());
-  for (const auto& dots : app.view()->figure().plots[1].points) CHECK(dots.x.size() <= 1);  // one dot: the latest record
+  for (const auto& dots : app.view()->figure().plots[0].points) CHECK(dots.x.size() <= 1);  // one dot: the latest record
   check_plots(plots, "blackbox.nsga2, live");
 }
 
