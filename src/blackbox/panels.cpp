@@ -96,10 +96,15 @@ class EsView final : public ui::DemoView {
     }
     ui::readout_table("##es", rows, 3);
     build_figure();
-    ui::PlotGrid grid(2, 0);
-    ui::draw_plot("trajectories", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("reached", figure_.plots[1], grid.cell(1));
-    grid.end();
+    // The headline (runs at the target against evaluations: the claim) across the full width, the
+    // first strategy's trajectories below it in the rest of the region.
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float top = std::max(ui::kMinCellHeightEm * fs * 1.3f, avail.y * 0.58f);
+    ui::draw_plot("reached", figure_.plots[0], ImVec2(std::max(avail.x, 8 * fs), top));
+    ui::PlotGrid rest(1, 0);
+    ui::draw_plot("trajectories", figure_.plots[1], rest.cell(0));
+    rest.end();
   }
 
  private:
@@ -119,13 +124,19 @@ class EsView final : public ui::DemoView {
     const EsRun& first = runs_.front();
     const std::string runs = "runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n());
     plot::Plot om, reached;
-    om.title = series_.front() + ", " + runs + ": OneMax value of the parent";
+    om.title = series_.front() + ", " + runs + ": OM(x) of the parent";
     om.x = {"evaluations", plot::Scale::Log};
     om.y = {"OM(x)"};
-    reached.title = "All strategies, " + runs + ": how many reached the target";
+    reached.title = "Runs at the target, " + runs;
     reached.x = {"evaluations", plot::Scale::Log};
     reached.y = {"runs at the target", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
-    for (plot::Plot* q : {&om, &reached}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+    for (plot::Plot* q : {&om, &reached}) {
+      q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+      plot::Guide budget;  // where a run still below the target counts as stuck
+      budget.value = static_cast<double>(first.budget());
+      budget.label = "budget c·n²";
+      q->guides.push_back(budget);
+    }
     // Two colours, one legend entry each: a run at the target, and one still below it (stuck if
     // still below when the budget c·n² runs out).
     const std::string at = "reached the target", below = finished() ? "stuck below the target" : "below the target so far";
@@ -141,7 +152,7 @@ class EsView final : public ui::DemoView {
     om.guides.push_back(target);
     for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
     figure_.title = "blackbox.es, runs 1–" + std::to_string(kLiveRuns);
-    figure_.plots = {om, reached};
+    figure_.plots = {reached, om};  // the headline first
   }
 
   std::vector<std::string> series_;
