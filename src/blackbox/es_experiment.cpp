@@ -226,7 +226,7 @@ DemoInfo es_demo() {
       "landscapes at the largest n: its headline is how many runs of each strategy are at the target against evaluations (the\n"
       "budget c·n² marked); the last (1,λ) run on random heights gets there after about 31,000 evaluations (run 10), about 6 s\n"
       "into the live run at the default speed, while the 5 stuck plus runs stay below until the budget, 768,000. Below it, the\n"
-      "OneMax value of each run of the first strategy, coloured by whether it is at the target. It shows one n only: that\n"
+      "OneMax value of each run of the first strategy in its headline colour, solid once at the target, dashed while below. It shows one n only: that\n"
       "the plus strategy's stuck fraction grows with n (0.27 at n = 20 to 0.45 at n = 160, 200 runs) is in the Runs tab (claim 4, tests/unit/blackbox_claims_test.cpp).\n"
       "Landscape definition and measurements: chapter README.";
   d.papers = {"J. Lengler, L. Schiller, O. Sieberling. Plus Strategies are Exponentially Slower for Planted Optima of Random Height. GECCO 2024, arXiv:2404.09687.",

@@ -137,12 +137,13 @@ class EsView final : public ui::DemoView {
       budget.label = "budget c·n²";
       q->guides.push_back(budget);
     }
-    // Two colours, one legend entry each: a run at the target, and one still below it (stuck if
-    // still below when the budget c·n² runs out).
+    // The first strategy's colour (as in the headline), one legend entry each: a run at the target
+    // solid, one still below it dashed (stuck if still below when the budget c·n² runs out).
     const std::string at = "reached the target", below = finished() ? "stuck below the target" : "below the target so far";
     for (uint32_t r = 0; r < kLiveRuns; ++r) {
       const bool done = runs_[r].reached();
-      plot::Line l{done ? at : below, evaluations_, ones_[r], {}, {}, done ? palette(0) : palette(3), 1.4f};
+      plot::Line l{done ? at : below, evaluations_, ones_[r], {}, {}, palette(0), 1.4f};
+      if (!done) l.dash = plot::Dash::Dashed;
       om.lines.push_back(l);
     }
     plot::Guide target;

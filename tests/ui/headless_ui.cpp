@@ -1349,7 +1349,7 @@ TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-
 
 // blackbox.es's and blackbox.nsga2's default live views (src/blackbox/panels.cpp): the plot of the
 // claim is the headline; sparse coverage records still draw as a line.
-TEST_CASE("blackbox.es's headline is the runs at the target, the OM(x) trajectories below; blackbox.nsga2's headline coverage is a step line, one legend entry per algorithm and a key to the strokes") {
+TEST_CASE("blackbox.es's headline is the runs at the target, the OM(x) trajectories below in the first strategy's colour; blackbox.nsga2's headline coverage is a step line, one legend entry per algorithm and a key to the strokes") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   app.select("blackbox.es");
@@ -1366,6 +1366,12 @@ TEST_CASE("blackbox.es's headline is the runs at the target, the OM(x) trajector
   CHECK(reached.cell_max.x - reached.cell_min.x >= om.cell_max.x - om.cell_min.x);  // across the full width
   CHECK_FALSE(om.segments.empty());  // the runs have climbed: their lines are drawn
   CHECK(om.legend.size() <= 2);      // reached / below the target: one entry each, not one per run
+  {  // one meaning per colour: the trajectories are the first strategy's, in its headline colour
+    const klab::plot::Figure& es = app.view()->figure();
+    REQUIRE(es.plots.size() == 2);
+    const auto first = es.plots[0].lines.front().color;
+    for (const klab::plot::Line& l : es.plots[1].lines) CHECK((l.color.r == first.r && l.color.g == first.g && l.color.b == first.b));
+  }
   check_plots(plots, "blackbox.es, live");
 
   app.select("blackbox.nsga2");
