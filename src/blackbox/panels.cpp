@@ -96,10 +96,15 @@ class EsView final : public ui::DemoView {
     }
     ui::readout_table("##es", rows, 3);
     build_figure();
-    ui::PlotGrid grid(2, 0);
-    ui::draw_plot("trajectories", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("reached", figure_.plots[1], grid.cell(1));
-    grid.end();
+    // The headline (runs at the target against evaluations: the claim) across the full width, the
+    // first strategy's trajectories below it in the rest of the region.
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float top = std::max(ui::kMinCellHeightEm * fs * 1.3f, avail.y * 0.58f);
+    ui::draw_plot("reached", figure_.plots[0], ImVec2(std::max(avail.x, 8 * fs), top));
+    ui::PlotGrid rest(1, 0);
+    ui::draw_plot("trajectories", figure_.plots[1], rest.cell(0));
+    rest.end();
   }
 
  private:
@@ -119,19 +124,26 @@ class EsView final : public ui::DemoView {
     const EsRun& first = runs_.front();
     const std::string runs = "runs 1–" + std::to_string(kLiveRuns) + " at n = " + std::to_string(first.n());
     plot::Plot om, reached;
-    om.title = series_.front() + ", " + runs + ": OneMax value of the parent";
+    om.title = series_.front() + ", " + runs + ": OM(x) of the parent";
     om.x = {"evaluations", plot::Scale::Log};
     om.y = {"OM(x)"};
-    reached.title = "All strategies, " + runs + ": how many reached the target";
+    reached.title = "Runs at the target, " + runs;
     reached.x = {"evaluations", plot::Scale::Log};
     reached.y = {"runs at the target", plot::Scale::Linear, 0.0, static_cast<double>(kLiveRuns)};
-    for (plot::Plot* q : {&om, &reached}) q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
-    // Two colours, one legend entry each: a run at the target, and one still below it (stuck if
-    // still below when the budget c·n² runs out).
+    for (plot::Plot* q : {&om, &reached}) {
+      q->x.cover_lo = 1, q->x.cover_hi = static_cast<double>(first.budget());
+      plot::Guide budget;  // where a run still below the target counts as stuck
+      budget.value = static_cast<double>(first.budget());
+      budget.label = "budget c·n²";
+      q->guides.push_back(budget);
+    }
+    // The first strategy's colour (as in the headline), one legend entry each: a run at the target
+    // solid, one still below it dashed (stuck if still below when the budget c·n² runs out).
     const std::string at = "reached the target", below = finished() ? "stuck below the target" : "below the target so far";
     for (uint32_t r = 0; r < kLiveRuns; ++r) {
       const bool done = runs_[r].reached();
-      plot::Line l{done ? at : below, evaluations_, ones_[r], {}, {}, done ? palette(0) : palette(3), 1.4f};
+      plot::Line l{done ? at : below, evaluations_, ones_[r], {}, {}, palette(0), 1.4f};
+      if (!done) l.dash = plot::Dash::Dashed;
       om.lines.push_back(l);
     }
     plot::Guide target;
@@ -141,7 +153,7 @@ class EsView final : public ui::DemoView {
     om.guides.push_back(target);
     for (size_t s = 0; s < series_.size(); ++s) reached.lines.push_back({series_[s], evaluations_, reached_[s], {}, {}, palette(s), 2.0f});
     figure_.title = "blackbox.es, runs 1–" + std::to_string(kLiveRuns);
-    figure_.plots = {om, reached};
+    figure_.plots = {reached, om};  // the headline first
   }
 
   std::vector<std::string> series_;
@@ -443,8 +455,9 @@ class BoView final : public ui::DemoView {
 
 // ---------------------------------------------------------------------------------------------
 // blackbox.nsga2: run 1 of each algorithm at the largest n, advanced to the same evaluation counts:
-// both populations on the objective plane with the true front (ZDT in the problem's own, minimised
-// f₁, f₂), and front coverage (solid) and hypervolume ratio (dashed) against evaluations.
+// the headline is front coverage (solid) and hypervolume ratio (dashed) against evaluations (the
+// claim: when each algorithm covers the front); beside it both populations on the objective plane
+// with the true front (ZDT in the problem's own, minimised f₁, f₂).
 class Nsga2View final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -506,8 +519,8 @@ class Nsga2View final : public ui::DemoView {
     ui::readout_table("##nsga2", rows, 3);
     build_figure();
     ui::PlotGrid grid(2, 0);
-    ui::draw_plot("plane", figure_.plots[0], grid.cell(0));
-    ui::draw_plot("coverage", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("coverage", figure_.plots[0], grid.cell(0));
+    ui::draw_plot("plane", figure_.plots[1], grid.cell(1));
     grid.end();
   }
 
@@ -583,7 +596,7 @@ class Nsga2View final : public ui::DemoView {
     cov.lines.back().dash = plot::Dash::Solid;
     cov.lines.push_back(plot::reference_line("HV ratio"));
     figure_.title = "blackbox.nsga2, run 1";
-    figure_.plots = {plane, cov};
+    figure_.plots = {cov, plane};  // the headline first
   }
 
   int n_ = 0;
@@ -600,9 +613,11 @@ class Nsga2View final : public ui::DemoView {
 };
 
 // ---------------------------------------------------------------------------------------------
-// blackbox.private_gsd: run 1 over the ε grid, one ε after the other. For the current ε every
-// method advances by the same share of its work per step; each method's synthetic data is drawn
-// over the real points, and the headline plot collects the max error at every finished ε.
+// blackbox.private_gsd: run 1 at every ε of the grid at once. Every (ε, method) run advances by the
+// same share of its work per step, so the headline curve (max error against ε) exists from the first
+// frames and falls as the rounds proceed; each run is independent of the others (its own ε index and
+// streams), so the final curve is run 1's whatever the order. The largest ε's synthetic data is drawn
+// over the real points.
 class PgsdView final : public ui::DemoView {
  public:
   void reset(const ui::ViewContext& ctx) override {
@@ -621,52 +636,48 @@ class PgsdView final : public ui::DemoView {
       cells_ = marginal_cells(problem_->levels, {0, 1});
       real_marginal_ = query_answers(cells_, problem_->real);
     }
-    finished_eps_.assign(series_.size(), {});
-    finished_max_.assign(series_.size(), {});
-    k_ = 0;
+    runs_.clear();
+    runs_.resize(grid_.size());
+    for (size_t k = 0; k < grid_.size(); ++k)
+      for (const std::string& s : series_) runs_[k].emplace_back(params_, s, grid_[k], k, problem_, seed_, 0);
     frame_ = 0;
-    start_eps();
     measure();
   }
   bool animates() const override { return true; }
-  bool finished() const override { return k_ >= grid_.size(); }
+  bool finished() const override {
+    for (const auto& at_eps : runs_)
+      for (const PrivateRun& r : at_eps)
+        if (!r.done()) return false;
+    return true;
+  }
   std::string status() const override {
     if (finished()) return "all " + std::to_string(grid_.size()) + " budgets done";
-    return "ε = " + num(grid_[k_]) + " (" + std::to_string(k_ + 1) + " / " + std::to_string(grid_.size()) + "), round " +
-           std::to_string(std::min(params_.rounds, runs_.front().units_done() / runs_.front().units_per_round() + 1)) + " / " + std::to_string(params_.rounds);
+    const PrivateRun& r = shown_runs().front();
+    return "all " + std::to_string(grid_.size()) + " ε at once, round " +
+           std::to_string(std::min(params_.rounds, r.units_done() / r.units_per_round() + 1)) + " / " + std::to_string(params_.rounds);
   }
-  double steps_done() const override { return static_cast<double>(k_ * kFramesPerBudget + frame_); }
-  double steps_total() const override { return static_cast<double>(grid_.size() * kFramesPerBudget); }
+  double steps_done() const override { return static_cast<double>(frame_); }
+  double steps_total() const override { return static_cast<double>(frames_total()); }
   void advance(const ui::ViewContext&, int steps) override {
     if (finished()) return;
     for (int i = 0; i < steps && !finished(); ++i) {
       ++frame_;
-      bool all_done = true;
-      for (PrivateRun& r : runs_) {
-        // Each method reaches the share frame_/kFramesPerBudget of its units at this frame.
-        const int target = (r.units_total() * frame_ + kFramesPerBudget - 1) / kFramesPerBudget;
-        while (!r.done() && r.units_done() < target) r.step();
-        all_done = all_done && r.done();
-      }
-      if (!all_done) continue;
-      measure();  // the budget's final errors
-      for (size_t s = 0; s < runs_.size(); ++s) {
-        finished_eps_[s].push_back(grid_[k_]);
-        finished_max_[s].push_back(max_error_[s]);
-      }
-      ++k_;
-      frame_ = 0;
-      if (!finished()) start_eps();
+      for (auto& at_eps : runs_)
+        for (PrivateRun& r : at_eps) {
+          // Each run reaches the share frame_/frames_total() of its units at this frame.
+          const long long target = (static_cast<long long>(r.units_total()) * frame_ + frames_total() - 1) / frames_total();
+          while (!r.done() && r.units_done() < target) r.step();
+        }
     }
     measure();
   }
 
   void draw(ui::ViewContext&) override {
-    const size_t shown = std::min(k_, grid_.size() - 1);  // after the last budget, its final state stays on screen
-    std::vector<std::pair<std::string, std::string>> rows{{"ε", num(grid_[shown])},
-                                                          {"σ per answer", num(runs_.front().noise_sd())},
-                                                          {"measured", std::to_string(runs_.front().measurements().index.size()) + " / " + std::to_string(problem_->queries.size())}};
-    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"max error " + series_[s], num(max_error_[s])});
+    const std::vector<PrivateRun>& shown = shown_runs();
+    std::vector<std::pair<std::string, std::string>> rows{{"ε (data plots)", num(grid_.back())},
+                                                          {"σ per answer", num(shown.front().noise_sd())},
+                                                          {"measured", std::to_string(shown.front().measurements().index.size()) + " / " + std::to_string(problem_->queries.size())}};
+    for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"max error " + series_[s], num(max_error_.back()[s])});
     if (!problem_->all_queries.empty()) {  // a random subset of the marginals asked: the error on all of them too
       rows.push_back({"asked", std::to_string(problem_->asked_sets.size()) + " random marginals, " + std::to_string(problem_->queries.size()) + " of " +
                                    std::to_string(problem_->all_queries.size()) + " cells"});
@@ -674,63 +685,64 @@ class PgsdView final : public ui::DemoView {
     }
     if (!skipped_.empty()) rows.push_back({"skipped", skipped_});
     ui::readout_table("##pgsd", rows, 3);
-    build_figure(shown);
+    build_figure();
     ui::PlotGrid grid(static_cast<int>(figure_.plots.size()), 0);
     for (size_t i = 0; i < figure_.plots.size(); ++i) ui::draw_plot(("pgsd" + std::to_string(i)).c_str(), figure_.plots[i], grid.cell(static_cast<int>(i)));
     grid.end();
   }
 
  private:
-  static constexpr int kFramesPerBudget = 48;  // view steps per ε
+  static constexpr int kFramesPerBudget = 48;  // view steps per ε (the whole grid advances together)
   static constexpr size_t kRealShown = 800;    // real points drawn (of n)
 
-  void start_eps() {
-    runs_.clear();
-    for (const std::string& s : series_) runs_.emplace_back(params_, s, grid_[k_], k_, problem_, seed_, 0);
-  }
+  int frames_total() const { return kFramesPerBudget * static_cast<int>(grid_.size()); }
+  // The runs at the largest ε: the data plots and the read-outs show them.
+  const std::vector<PrivateRun>& shown_runs() const { return runs_.back(); }
 
-  // The max errors of runs_ now (asked queries; every cell when a random subset of the marginals is
-  // asked), once per advance(): draw() reads them every frame.
+  // The max errors of every run now (asked queries), and of the largest ε's on every cell when a
+  // random subset of the marginals is asked, once per advance(): draw() reads them every frame.
   void measure() {
-    max_error_.assign(runs_.size(), 0.0);
-    max_error_all_.assign(runs_.size(), 0.0);
+    max_error_.assign(grid_.size(), std::vector<double>(series_.size(), 0.0));
+    max_error_all_.assign(series_.size(), 0.0);
     double mean = 0;
-    for (size_t s = 0; s < runs_.size(); ++s) {
-      runs_[s].errors(&max_error_[s], &mean);
-      if (!problem_->all_queries.empty()) runs_[s].errors_on_all(&max_error_all_[s], &mean);
-    }
+    for (size_t k = 0; k < grid_.size(); ++k)
+      for (size_t s = 0; s < series_.size(); ++s) runs_[k][s].errors(&max_error_[k][s], &mean);
+    if (!problem_->all_queries.empty())
+      for (size_t s = 0; s < series_.size(); ++s) shown_runs()[s].errors_on_all(&max_error_all_[s], &mean);
   }
 
-  void build_figure(size_t shown) {
+  void build_figure() {
     plot::Plot errors;
     errors.title = "Run 1: max query error vs privacy budget ε";
     errors.x = {"ε", plot::Scale::Log};
     errors.x.cover_lo = grid_.front(), errors.x.cover_hi = grid_.back();
     errors.y = {"max error over the m queries", plot::Scale::Log};
-    bool any = false;
+    // 1-2-5 ticks on every decade, so that small errors (ε = 1: about 0.05) have labels beside them.
+    for (double decade = 1e-4; decade < 5.0; decade *= 10.0)
+      for (double m : {1.0, 2.0, 5.0}) errors.y.ticks.push_back({m * decade, plot::format_number(m * decade)});
+    const bool running = !finished();
     for (size_t s = 0; s < series_.size(); ++s) {
-      plot::Line l{pgsd_series_label(series_[s]), finished_eps_[s], finished_max_[s], {}, {}, palette(s), 2.0f};
-      any = any || !l.x.empty();
-      errors.lines.push_back(l);
-      if (!finished()) {  // the current ε, while it is being fitted
-        plot::Points now{pgsd_series_label(series_[s]), {grid_[k_]}, {max_error_[s]}, palette(s), 4.0f};
+      plot::Line l{pgsd_series_label(series_[s]), grid_, {}, {}, {}, palette(s), 2.0f};
+      for (size_t k = 0; k < grid_.size(); ++k) l.y.push_back(max_error_[k][s]);
+      if (running) {  // markers while the errors still move (the curve is the rounds done so far)
+        plot::Points now{pgsd_series_label(series_[s]), l.x, l.y, palette(s), 4.0f};
         now.group = l.name;
         errors.points.push_back(now);
       }
+      errors.lines.push_back(l);
     }
-    if (!any) errors.y.min = 1e-3, errors.y.max = 1.0;  // a fixed range until the first budget is done
     figure_.plots = {errors};
     if (!cells_.empty()) {
-      add_marginal_maps(shown);
+      add_marginal_maps();
       return;
     }
     plot::Points real{"real data", {}, {}, {0.55f, 0.55f, 0.55f, 0.7f}, 1.5f};
     const size_t stride = std::max<size_t>(1, problem_->real.size() / kRealShown);
     for (size_t i = 0; i < problem_->real.size(); i += stride) real.x.push_back(problem_->real[i][0]), real.y.push_back(problem_->real[i][1]);
     for (size_t s = 0; s < series_.size(); ++s) {
-      const SyntheticData d = runs_[s].synthesizer().data();
+      const SyntheticData d = shown_runs()[s].synthesizer().data();
       plot::Plot m;
-      m.title = pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]);
+      m.title = pgsd_series_label(series_[s]) + " at ε = " + num(grid_.back());
       if (params_.dims > 2) m.title += ", attributes 1, 2 of " + std::to_string(params_.dims);
       m.x = {"x₁", plot::Scale::Linear, 0.0, 1.0};
       m.y = {"x₂", plot::Scale::Linear, 0.0, 1.0};
@@ -755,12 +767,12 @@ class PgsdView final : public ui::DemoView {
   }
 
   // Categorical data: the real marginal of attributes 1, 2 and each method's, as heat maps on one colour scale.
-  void add_marginal_maps(size_t shown) {
+  void add_marginal_maps() {
     std::vector<std::vector<double>> maps{real_marginal_};
     std::vector<std::string> titles{"real data"};
     for (size_t s = 0; s < series_.size(); ++s) {
-      maps.push_back(runs_[s].synthesizer().answers(cells_));
-      titles.push_back(pgsd_series_label(series_[s]) + " at ε = " + num(grid_[shown]));
+      maps.push_back(shown_runs()[s].synthesizer().answers(cells_));
+      titles.push_back(pgsd_series_label(series_[s]) + " at ε = " + num(grid_.back()));
     }
     double top = 0.0;
     for (const auto& m : maps) top = std::max(top, *std::max_element(m.begin(), m.end()));
@@ -793,11 +805,10 @@ class PgsdView final : public ui::DemoView {
   std::string skipped_;              // why MWEM does not run, or empty
   std::vector<Query> cells_;         // categorical data: the cells of the marginal of attributes 1, 2 (s₁·s₂), else empty
   std::vector<double> real_marginal_;  // (s₁·s₂) their real answers
-  std::vector<PrivateRun> runs_;  // (series) at grid_[k_]
-  std::vector<double> max_error_, max_error_all_;  // (series) runs_' max errors on the asked queries, on every cell (measure())
-  size_t k_ = 0;
+  std::vector<std::vector<PrivateRun>> runs_;     // (ε, series)
+  std::vector<std::vector<double>> max_error_;    // (ε, series) max errors on the asked queries (measure())
+  std::vector<double> max_error_all_;             // (series) the largest ε's max errors on every cell
   int frame_ = 0;
-  std::vector<std::vector<double>> finished_eps_, finished_max_;  // (series, finished budgets)
 };
 
 }  // namespace

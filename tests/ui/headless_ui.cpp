@@ -1443,9 +1443,9 @@ TEST_CASE("blackbox.nsga2 with the ⁺ and concurrent algorithms, in both dNSGA-
   }
 }
 
-// blackbox.es's and blackbox.nsga2's default live views (src/blackbox/panels.cpp): the plot that
-// moves from the first frames is the headline; sparse coverage records still draw as a line.
-TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's coverage is a step line, one legend entry per algorithm and a key to the strokes") {
+// blackbox.es's and blackbox.nsga2's default live views (src/blackbox/panels.cpp): the plot of the
+// claim is the headline; sparse coverage records still draw as a line.
+TEST_CASE("blackbox.es's headline is the runs at the target, the OM(x) trajectories below in the first strategy's colour; blackbox.nsga2's headline coverage is a step line, one legend entry per algorithm and a key to the strokes") {
   Headless ui(1280, 800, 1.0f);
   App app = make_app();
   app.select("blackbox.es");
@@ -1458,18 +1458,26 @@ TEST_CASE("blackbox.es's headline is the OM(x) trajectories; blackbox.nsga2's co
   };
   auto area = [](const klab::ui::PlotRecord& r) { return (r.cell_max.x - r.cell_min.x) * (r.cell_max.y - r.cell_min.y); };
   const klab::ui::PlotRecord om = plot_named("trajectories"), reached = plot_named("reached");
-  CHECK(area(om) > area(reached));
+  CHECK(area(reached) > area(om));                       // the claim (runs at the target) is the headline,
+  CHECK(reached.cell_max.x - reached.cell_min.x >= om.cell_max.x - om.cell_min.x);  // across the full width
   CHECK_FALSE(om.segments.empty());  // the runs have climbed: their lines are drawn
   CHECK(om.legend.size() <= 2);      // reached / below the target: one entry each, not one per run
+  {  // one meaning per colour: the trajectories are the first strategy's, in its headline colour
+    const klab::plot::Figure& es = app.view()->figure();
+    REQUIRE(es.plots.size() == 2);
+    const auto first = es.plots[0].lines.front().color;
+    for (const klab::plot::Line& l : es.plots[1].lines) CHECK((l.color.r == first.r && l.color.g == first.g && l.color.b == first.b));
+  }
   check_plots(plots, "blackbox.es, live");
 
   app.select("blackbox.nsga2");
   for (int f = 0; f < 30; ++f) ui.frame(app);
   plots = recorded_frame(ui, app);
   const klab::ui::PlotRecord coverage = plot_named("coverage");
+  CHECK(area(coverage) > area(plot_named("plane")));  // the claim (coverage against evaluations) is the headline
   CHECK(coverage.legend.size() == app.experiment().layout().series.size() + 2);  // and the grey key: coverage, HV ratio
   CHECK_FALSE(coverage.segments.empty());
-  for (const auto& dots : app.view()->figure().plots[1].points) CHECK(dots.x.size() <= 1);  // one dot: the latest record
+  for (const auto& dots : app.view()->figure().plots[0].points) CHECK(dots.x.size() <= 1);  // one dot: the latest record
   check_plots(plots, "blackbox.nsga2, live");
 }
 
@@ -1801,6 +1809,31 @@ TEST_CASE("optim.halpern on the paper's matrix game and quadratic program: the p
   const klab::Status elsewhere = app.open_link("#optim.halpern?steps=script&methods=eg,eag");
   CHECK(!elsewhere.ok());
   CHECK(elsewhere.message().find("steps") != std::string::npos);
+}
+
+TEST_CASE("blackbox.private_gsd's live view fits every ε at once: the headline has a curve over the whole grid from the first step, labelled below 0.1") {
+  Headless ui(1280, 800, 1.0f);
+  App app = make_app();
+  REQUIRE(app.open_link("#blackbox.private_gsd").ok());
+  app.set_playing(false);
+  klab::ui::ViewContext ctx{app.experiment(), app.settings().seed, nullptr};
+  app.view()->advance(ctx, 1);
+  ui.frame(app);
+  const auto plots = recorded_frame(ui, app);
+  check_plots(plots, "private_gsd default, step 1");
+  CHECK(starts_with(largest_plot(plots).title, "Run 1: max query error vs privacy budget ε"));
+  const klab::plot::Plot& errors = app.view()->figure().plots.front();
+  REQUIRE(errors.lines.size() == 3);  // Private-GSD, RAP, MWEM
+  for (const klab::plot::Line& l : errors.lines) {
+    CAPTURE(l.name);
+    CHECK(l.x.size() == 5);  // the default ε grid, every point already measured
+    for (double y : l.y) CHECK(y > 0.0);
+  }
+  auto ticked = [&](double v) {
+    return std::any_of(errors.y.ticks.begin(), errors.y.ticks.end(), [&](const klab::plot::Tick& t) { return t.value == doctest::Approx(v) && !t.label.empty(); });
+  };
+  CHECK(ticked(0.05));
+  CHECK(ticked(0.02));
 }
 
 TEST_CASE("blackbox.private_gsd with 8 attributes: the error plot, then the methods that run on attributes 1, 2; MWEM says why it does not") {
