@@ -257,7 +257,7 @@ class RobustView final : public ui::DemoView {
     curve.title = "Worst case over the set";
     curve.x = {"search i", plot::Scale::Linear};
     curve.x.cover_lo = 0, curve.x.cover_hi = std::max(1, iterations_ - 1);
-    curve.y = {"min_θ V^π_θ(ρ)", plot::Scale::Linear};
+    curve.y = {"min over θ of V^π_θ(ρ)", plot::Scale::Linear};
     plot::Line iw;
     iw.name = "IWOCS";
     iw.color = palette(3);
