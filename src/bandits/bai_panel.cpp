@@ -107,7 +107,10 @@ class BaiView final : public ui::DemoView {
     plot::Line arc = plot::reference_line("unit circle");
     for (int i = 0; i <= 90; ++i) arc.x.push_back(std::cos(i * kPi / 180.0)), arc.y.push_back(std::sin(i * kPi / 180.0));
     const double psi = e.p().theta_angle * kPi / 180.0, r = e.p().theta_norm;
-    plot::Line theta{"θ", {0.0, r * std::cos(psi)}, {0.0, r * std::sin(psi)}, {}, {}, palette(3), 3.0f};
+    // The θ ray as 25 points, not its two ends: the note placement avoids the drawn points of curves,
+    // so the "best arm" note no longer lands on the ray.
+    plot::Line theta{"θ", {}, {}, {}, {}, palette(3), 3.0f};
+    for (int i = 0; i <= 24; ++i) theta.x.push_back(r * std::cos(psi) * i / 24.0), theta.y.push_back(r * std::sin(psi) * i / 24.0);
     geo.lines = {arc, theta};
     plot::Points out{"eliminated", {}, {}, {0.35f, 0.35f, 0.35f, 1}, 5.0f}, in{"active", {}, {}, palette(0), 6.0f},
         basis{"basis", {}, {}, panel::kMarker, 9.0f}, best{"best arm", {}, {}, palette(2), 4.0f};
