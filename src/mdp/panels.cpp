@@ -268,6 +268,17 @@ class RobustView final : public ui::DemoView {
       curve.guides.push_back(reference_guide(fixed[m].first, fixed[m].second));
       curve.guides.back().color = palette(m);  // robust_method_ids() order, as in the Runs tab
     }
+    // The guides near the top lie a few units apart on an axis of hundreds: a note at the curve's end
+    // gives the gap to domain randomisation (and to robust VI) in numbers.
+    if (!worst_.empty()) {
+      const double w = worst_.back(), gap = w - average_worst_;
+      std::string note = "IWOCS " + num(w) + ": " + num(std::fabs(gap)) + (gap >= 0 ? " above" : " below") +
+                         " domain randomisation's " + num(average_worst_);
+      note += std::fabs(w - robust_vi_worst_) <= 1e-9 * std::max(1.0, std::fabs(robust_vi_worst_))
+                  ? ", equal to robust VI's"
+                  : "; robust VI's " + num(robust_vi_worst_);
+      curve.annotations.push_back({iw.x.back(), w, note});
+    }
     figure_.title = "mdp.robust: IWOCS on the set of " + std::to_string(world_.set.models.size()) + " models";
     figure_.plots = {curve, set_value_map(set)};
     if (world_.layout.rows > 0) {
