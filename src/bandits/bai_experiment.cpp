@@ -133,6 +133,30 @@ std::unique_ptr<RunCursor> BaiExperiment::start_run(uint64_t seed, uint32_t run,
 }
 
 
+namespace {
+
+// A log axis cannot show P(error) = 0, and the smallest measured value, 1/runs (one wrong run), is
+// not zero. So a mean of exactly 0 is drawn as a marker of its series' colour on a labelled grey line
+// at half the resolution 1/runs, below every measured value: "0 wrong" is never read as a measured
+// error, and a series with no error (sr at large T) is still on the plot.
+void mark_zero_errors(plot::Plot& p, uint64_t runs) {
+  if (runs == 0) return;
+  const double floor = 0.5 / static_cast<double>(runs);
+  bool any = false;
+  std::vector<plot::Points> zeros;
+  for (const plot::Line& l : p.lines) {
+    plot::Points z{"", {}, {}, l.color, 4.5f, plot::series_key(l)};
+    for (size_t i = 0; i < l.y.size() && i < l.x.size(); ++i)
+      if (l.y[i] == 0.0) z.x.push_back(l.x[i]), z.y.push_back(floor);
+    if (!z.x.empty()) zeros.push_back(z), any = true;
+  }
+  if (!any) return;
+  p.points.insert(p.points.end(), zeros.begin(), zeros.end());
+  p.guides.push_back({false, floor, "0 wrong in " + std::to_string(runs) + " runs (markers)", plot::kReferenceGrey, true});
+}
+
+}  // namespace
+
 plot::Figure BaiExperiment::figure(const BatchResult& r) const {
   plot::Figure f;
   f.title = "Fixed-budget best-arm identification, K = " + std::to_string(p().angles.size()) + ", " + std::to_string(r.runs_done) + " runs";
@@ -148,6 +172,8 @@ plot::Figure BaiExperiment::figure(const BatchResult& r) const {
   vs_eps.lines = plot::result_lines(r, "error_vs_eps");
   for (plot::Line& l : vs_eps.lines)
     if (l.name != "dp_sh" && l.name != "dp_bai") l.dash = plot::Dash::Dashed, l.lo.clear(), l.hi.clear();
+  mark_zero_errors(vs_t, r.runs_done);
+  mark_zero_errors(vs_eps, r.runs_done);
   f.plots = {vs_t, vs_eps};
   return f;
 }
@@ -170,7 +196,9 @@ DemoInfo bai_demo() {
       "              phase schedule (see the README).\n"
       "Error probabilities decay exponentially in T, exp(-T/H) with H the sum of a non-private complexity\n"
       "(~Σ 1/Δ²) and a privacy term (~Σ 1/(εΔ)), so on the log scale the curves are straight lines; as ε\n"
-      "shrinks the privacy term dominates and the private curves rise (right plot).\n"
+      "shrinks the privacy term dominates and the private curves rise (right plot). A log axis has no 0: a\n"
+      "series with no wrong run at a point is a marker on the grey \"0 wrong\" line at half of 1/runs, below the\n"
+      "smallest measured error (one wrong run).\n"
       "What to look for: in the Live headline DP-BAI's error stays below noisy SH's as ε shrinks, clearly so within a\n"
       "hundred runs at ε = 0.01. It pays less for privacy because its noise enters through d = 2 basis means pulled\n"
       "T/(2 log₂K) times each (claim test \"BAI: …\"). The headline is P(wrong arm) vs ε over the runs as they finish:\n"

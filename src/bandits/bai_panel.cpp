@@ -110,7 +110,7 @@ class BaiView final : public ui::DemoView {
     plot::Line theta{"θ", {0.0, r * std::cos(psi)}, {0.0, r * std::sin(psi)}, {}, {}, palette(3), 3.0f};
     geo.lines = {arc, theta};
     plot::Points out{"eliminated", {}, {}, {0.35f, 0.35f, 0.35f, 1}, 5.0f}, in{"active", {}, {}, palette(0), 6.0f},
-        basis{"basis", {}, {}, panel::kMarker, 9.0f}, best{"best arm", {}, {}, palette(2), 4.0f};
+        basis{"basis", {}, {}, panel::kMarker, 9.0f}, best{"best arm: largest ⟨a_k, θ⟩", {}, {}, palette(2), 4.0f};
     for (size_t a = 0; a < k; ++a) {
       const bool active = ph && std::find(ph->active.begin(), ph->active.end(), static_cast<int>(a)) != ph->active.end();
       const bool in_basis = ph && std::find(ph->basis.begin(), ph->basis.end(), static_cast<int>(a)) != ph->basis.end();
@@ -119,9 +119,9 @@ class BaiView final : public ui::DemoView {
       (active || !ph ? in : out).y.push_back(problem_.y[a]);
       if (static_cast<int>(a) == best_) best.x.push_back(problem_.x[a]), best.y.push_back(problem_.y[a]);
     }
+    // What "best" means is in the legend: as a note beside the best arm it covered the θ ray (every
+    // other place near the arm covers the circle or other arms).
     geo.points = {basis, out, in, best};
-    geo.annotations.push_back({problem_.x[static_cast<size_t>(best_)], problem_.y[static_cast<size_t>(best_)],
-                               "best arm: largest ⟨a_k, θ⟩"});
 
     plot::Plot est;
     est.title = "Phase estimates μ̂ (bars) vs true μ (points)";

@@ -110,7 +110,8 @@ class JudgesView final : public ui::DemoView {
   }
 
   // Share of the spent budget per (item, judge): rows are items, columns judges.
-  plot::Plot allocation(const std::string& title, const std::vector<double>& share) const {
+  // vmax: the top of the colour scale, shared by every allocation map (see build_figure).
+  plot::Plot allocation(const std::string& title, const std::vector<double>& share, double vmax) const {
     plot::Plot p;
     p.title = title;
     // Judges and items are discrete: named cells, no interpolation between them.
@@ -125,6 +126,7 @@ class JudgesView final : public ui::DemoView {
     h.x1 = inst_->judges;
     h.y1 = inst_->items;
     h.vmin = 0.0;
+    h.vmax = vmax;
     h.label = "share of budget";
     h.smooth = false;
     for (double v : share) h.values.push_back(static_cast<float>(v));
@@ -165,9 +167,23 @@ class JudgesView final : public ui::DemoView {
     mean.title = "Mean ℓ_" + format_real(e.p().p) + " error vs budget over " + std::to_string(live_.result().runs_done) + " of " +
                  std::to_string(live_.runs()) + " runs (95% CI)";
     figure_.title = "bandits.judges — " + std::to_string(live_.result().runs_done) + " live runs; run 1";
-    figure_.plots = {mean, allocation("EST-IVWE: share n_kj·c_j / spent", spent_shares(*sims_[2])),
-                     allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_),
-                     allocation("Uniform: share n_kj·c_j / spent", spent_shares(*sims_[0])), err};
+    // The allocation maps sit side by side: one colour scale for all of them, so that equal colours
+    // are equal shares, topped at the largest share rounded up to two significant digits.
+    const std::vector<double> est = spent_shares(*sims_[2]), uniform = spent_shares(*sims_[0]);
+    double top = 0.0;
+    const auto grow = [&top](const std::vector<double>& v) {
+      for (double x : v) top = std::max(top, x);
+    };
+    grow(est), grow(oracle_), grow(uniform);
+    if (top > 0.0) {
+      const double unit = std::pow(10.0, std::floor(std::log10(top)) - 1.0);
+      top = plot::round_for_range(std::ceil(top / unit * (1.0 - 1e-12)) * unit, top, false);
+    } else {
+      top = 1.0;
+    }
+    figure_.plots = {mean, allocation("EST-IVWE: share n_kj·c_j / spent", est, top),
+                     allocation("Oracle shares b_k/B ∝ v_k^{p/(p+2)}", oracle_, top),
+                     allocation("Uniform: share n_kj·c_j / spent", uniform, top), err};
   }
 
   std::unique_ptr<JudgeInstance> inst_;

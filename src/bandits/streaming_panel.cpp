@@ -149,7 +149,7 @@ class StreamingView final : public ui::DemoView {
       p.x.push_back(i + 1.0), p.y.push_back(arms_[i]);
     }
     stream.points = {unread, gone, stored, chosen};
-    if (current_ >= 0) stream.guides.push_back({true, current_ + 1.0, "reading", {0.8f, 0.8f, 0.8f, 1}, true});
+    if (current_ >= 0) stream.guides.push_back({true, current_ + 1.0, "now", {0.8f, 0.8f, 0.8f, 1}, true});
     stream.guides.push_back({false, *std::max_element(arms_.begin(), arms_.end()), "μ*", {0.6f, 0.6f, 0.6f, 1}, true});
 
     plot::Plot memory;

@@ -680,7 +680,7 @@ class RiskView final : public ui::DemoView {
     for (std::vector<double>& m : masses)
       for (double& x : m) x /= std::max(1, episodes_);
     plot::Plot hist = return_histogram(*sol_, ids_, masses, params_.alpha,
-                                       "Return G of run 1's " + std::to_string(episodes_) + " episodes (lines: exact CVaR_α dashed, mean solid)");
+                                       "Return G of run 1's " + std::to_string(episodes_) + " episodes (dashed: exact CVaR_α; means in the legend)");
     plot::Plot est;
     est.title = "CVaR_α estimated so far (dashed: exact)";
     est.x = {"episodes n", plot::Scale::Linear};

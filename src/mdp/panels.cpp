@@ -257,7 +257,7 @@ class RobustView final : public ui::DemoView {
     curve.title = "Worst case over the set";
     curve.x = {"search i", plot::Scale::Linear};
     curve.x.cover_lo = 0, curve.x.cover_hi = std::max(1, iterations_ - 1);
-    curve.y = {"min_θ V^π_θ(ρ)", plot::Scale::Linear};
+    curve.y = {"min over θ of V^π_θ(ρ)", plot::Scale::Linear};
     plot::Line iw;
     iw.name = "IWOCS";
     iw.color = palette(3);
@@ -267,6 +267,17 @@ class RobustView final : public ui::DemoView {
     for (size_t m = 0; m < 3; ++m) {
       curve.guides.push_back(reference_guide(fixed[m].first, fixed[m].second));
       curve.guides.back().color = palette(m);  // robust_method_ids() order, as in the Runs tab
+    }
+    // The guides near the top lie a few units apart on an axis of hundreds: a note at the curve's end
+    // gives the gap to domain randomisation (and to robust VI) in numbers.
+    if (!worst_.empty()) {
+      const double w = worst_.back(), gap = w - average_worst_;
+      std::string note = "IWOCS " + num(w) + ": " + num(std::fabs(gap)) + (gap >= 0 ? " above" : " below") +
+                         " domain randomisation's " + num(average_worst_);
+      note += std::fabs(w - robust_vi_worst_) <= 1e-9 * std::max(1.0, std::fabs(robust_vi_worst_))
+                  ? ", equal to robust VI's"
+                  : "; robust VI's " + num(robust_vi_worst_);
+      curve.annotations.push_back({iw.x.back(), w, note});
     }
     figure_.title = "mdp.robust: IWOCS on the set of " + std::to_string(world_.set.models.size()) + " models";
     figure_.plots = {curve, set_value_map(set)};

@@ -290,7 +290,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
   plot::Plot worst;
   worst.title = "Worst case over the set";
   worst.x = {"IWOCS iteration i (worst-case searches)", plot::Scale::Linear};
-  worst.y = {"min_θ V^π_θ(ρ)", plot::Scale::Linear};
+  worst.y = {"min over θ of V^π_θ(ρ)", plot::Scale::Linear};
   worst.lines = reported_lines(r, "worst_case");
   f.plots.push_back(worst);
 
@@ -328,7 +328,7 @@ plot::Figure RobustExperiment::figure(const BatchResult& r) const {
     in.vmin = vmin, in.vmax = vmax;
     f.plots.push_back(set_value_map(in));
   }
-  plot::Plot bars = final_bars(r, "worst_case", "Worst case of each policy", "min_θ V^π_θ(ρ)");
+  plot::Plot bars = final_bars(r, "worst_case", "Worst case of each policy", "min over θ of V^π_θ(ρ)");
   const int rvi = r.layout.find_series("robust_vi"), rect = r.layout.find_final("rectangular_value");
   if (rvi >= 0 && r.final_stat(static_cast<size_t>(rvi), static_cast<size_t>(rect)).count() > 0)
     bars.guides.push_back(reference_guide("robust VI bound ρᵀV_rect", r.final_stat(static_cast<size_t>(rvi), static_cast<size_t>(rect)).mean()));

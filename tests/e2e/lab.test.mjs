@@ -255,7 +255,8 @@ async function main() {
     page.on("crash", () => errors.push(`page crashed [${label}]`));
   };
 
-  const page = await context.newPage();
+  // `let`: check (j) replaces the page after a demo that breaks it (the helpers below read the binding).
+  let page = await context.newPage();
   watch(page, "main");
   const hash = () => page.evaluate(() => location.hash);
   const frames = (n) => page.evaluate((n) => new Promise((r) => {
@@ -519,10 +520,11 @@ async function main() {
     // (k) Space plays and pauses every demo that plays; elsewhere a notice says there is nothing to play.
     await check("(j) every demo opens and draws without errors (1280×800); (k) Space toggles play in every demo that plays, and says so where nothing plays", async () => {
       expect(Array.isArray(ids) && ids.length >= 3, `window.klabDemos is ${JSON.stringify(ids)}`);
-      const before = errors.length;
-      const plays = [], still = [];
+      const plays = [], still = [], failed = [];
       await park();  // nothing in the loop moves the mouse: no hover over the screenshots
-      for (const id of ids) {
+      // One visit: open, Space twice, screenshot. Errors are counted from this demo's start.
+      const visit = async (id) => {
+        const before = errors.length;
         await openDemo(page, id);
         await frames(3);
         const s0 = await state();
@@ -551,7 +553,37 @@ async function main() {
         const s = imageStats(await shot("demo-" + id));
         expect(s.colours >= 500 && s.sd >= 10, `${id} looks blank (${s.colours} colours, sd ${s.sd.toFixed(1)})`);
         expect(errors.length === before, `${id}: ${errors.slice(before).join(" | ")}`);
+      };
+      // A failing demo is recorded and the loop carries on with a fresh page (an uncaught exception
+      // can leave the old one frozen), so one bad demo cannot hide the other demos' screenshots.
+      // A visit that hangs (a page that no longer answers) counts as failed after 90 s.
+      const freshPage = async () => {
+        await page.close().catch(() => {});
+        page = await context.newPage();
+        watch(page, "main");
+        await page.goto(url, { waitUntil: "load", timeout: 30000 });
+        await page.waitForFunction(() => window.klabReady === true, null, { timeout: 30000 });
+        await park();
+      };
+      for (const id of ids) {
+        let timer = null;
+        const hang = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("no answer within 90 s")), 90000); });
+        const v = visit(id);
+        v.catch(() => {});  // after a hang it rejects once its page is closed: not an unhandled rejection
+        try {
+          await Promise.race([v, hang]);
+        } catch (e) {
+          failed.push(`${id}: ${e.message.split("\n")[0]}`);
+          try {
+            await freshPage();
+          } catch (e2) {
+            throw new Error(`no fresh page after a failing demo (${e2.message.split("\n")[0]}); failed: ${failed.join(" || ")}`);
+          }
+        } finally {
+          clearTimeout(timer);
+        }
       }
+      expect(failed.length === 0, `${failed.length} of ${ids.length} demos failed (the others were visited): ${failed.join(" || ")}`);
       return `${ids.length} demos; Space toggled: ${plays.join(", ")}; "nothing to play" notice: ${still.join(", ")}`;
     });
 
