@@ -485,9 +485,10 @@ class OnlineView final : public ui::DemoView {
     for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"regret " + series_[s], num(regret_[s].back())});
     ui::readout_table("##online", rows, 3);
     build_figure();
+    // The headline is the regret (the Look-for line's claim), wide; the disc beside it.
     ui::PlotGrid grid(2, 0);
-    draw_disc(e, grid.cell(0));
-    ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
+    draw_disc(e, grid.cell(1));
     grid.end();
   }
 
@@ -525,11 +526,11 @@ class OnlineView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.online, run 1";
-    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+    figure_.plots = {r, c};  // the regret first: the headline
   }
 
   void draw_disc(OnlineExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[1], size, ui::kWithHandles);
     const Vec2 start = project_disc({e.p().start_x, e.p().start_y});
     char tip[96];
     std::snprintf(tip, sizeof tip, "start x₁ = (%.2f, %.2f): drag to move", start[0], start[1]);
