@@ -601,9 +601,15 @@ class HalpernView final : public ui::DemoView {
       rows.push_back({"residual " + halpern_series_name(series_[s]), num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
     ui::readout_table("##halpern", rows, 2);
     build_figure();
+    // At most four methods shown at first (with the two bounds: six series): Halpern, VR-Halpern,
+    // Algorithm 2 and VR extragradient, the ones the Look-for line names; eg and eag are a legend click away.
+    if (series_.size() > 4)
+      for (const std::string& m : series_)
+        if (m == "eg" || m == "eag") ui::plot_context().hide_at_first(halpern_series_name(m));
+    // The headline is the residual (the Look-for line's claim), wide; the iterates beside it.
     ui::PlotGrid grid(2, 0);
-    draw_plane(e, grid.cell(0));
-    ui::draw_plot("residual", figure_.plots[1], grid.cell(1));
+    ui::draw_plot("residual", figure_.plots[0], grid.cell(0));
+    draw_plane(e, grid.cell(1));
     grid.end();
   }
 
@@ -643,15 +649,15 @@ class HalpernView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.halpern, run 1";
-    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+    figure_.plots = {r, c};  // the residual first: the headline
   }
 
   void draw_plane(HalpernExperiment& e, ImVec2 size) {
     if (paper_problem(run_->game().problem)) {  // the scripts' fixed start: nothing to drag
-      ui::draw_plot("plane", figure_.plots[0], size);
+      ui::draw_plot("plane", figure_.plots[1], size);
       return;
     }
-    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[1], size, ui::kWithHandles);
     char tip[96];
     std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);
     if (!drag_handle(f, e.p().start_x, e.p().start_y, tip, &dragging_)) return;

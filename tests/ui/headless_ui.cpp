@@ -817,12 +817,12 @@ TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowes
   // reference grey (never struck out by the series cap), and a status that no readout row undercuts.
   const klab::plot::Figure& f = app.view()->figure();
   REQUIRE(f.plots.size() == 2);
-  const auto& lines = f.plots[1].lines;
+  const auto& lines = f.plots[0].lines;  // the residual: the headline
   CHECK(std::any_of(lines.begin(), lines.end(), [](const klab::plot::Line& l) { return l.name == "vr_halpern_inexact (Algorithm 2)"; }));
-  REQUIRE(f.plots[1].guides.size() == 1);
-  CHECK_FALSE(f.plots[1].guides[0].vertical);
-  CHECK(f.plots[1].guides[0].value == doctest::Approx(0.03 * lines.front().y.front()));  // every method starts at z₀
-  const auto& points = f.plots[0].points;
+  REQUIRE(f.plots[0].guides.size() == 1);
+  CHECK_FALSE(f.plots[0].guides[0].vertical);
+  CHECK(f.plots[0].guides[0].value == doctest::Approx(0.03 * lines.front().y.front()));  // every method starts at z₀
+  const auto& points = f.plots[1].points;
   const auto star = std::find_if(points.begin(), points.end(), [](const klab::plot::Points& p) { return p.name == "solution z*"; });
   REQUIRE(star != points.end());
   CHECK(star->color.r == klab::plot::kReferenceGrey.r);
