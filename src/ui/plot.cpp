@@ -774,6 +774,7 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     }
     int vertical_labels = 0;
     std::vector<ImVec4> side_labels;  // horizontal guides' label boxes (x0, y0, x1, y1)
+    std::vector<ImVec2> guide_points;  // the shown curves' points on screen, for those labels' placement
     for (const auto& g : p.guides) {
       const ImU32 c = col(g.color, 0.9f);
       std::vector<ImVec2> seg;
@@ -794,15 +795,38 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
                                : ImVec2(f.max.x - w - 6, seg[0].y - fs * 1.15f);
         if (g.vertical && at.x + w > f.max.x) at.x = seg[0].x - 4 - w;  // near the right edge: label on the left
         if (!g.vertical && at.y < f.min.y) at.y = seg[0].y + 2;
-        if (!g.vertical) {  // two guides close together: the second label goes to the left edge
-          const auto overlaps = [&](ImVec2 a) {
-            return std::any_of(side_labels.begin(), side_labels.end(), [&](const ImVec4& r) {
-              return a.x < r.z && a.x + w > r.x && a.y < r.w && a.y + fs * 1.15f > r.y;
+        if (!g.vertical) {
+          // Above or below the line, at the right or the left edge: the box that covers the fewest drawn
+          // curve points (a floor the curves approach from above at the right, say), never another
+          // guide's label; ties keep the order right-above, right-below, left-above, left-below.
+          const float h = fs * 1.15f;
+          if (guide_points.empty())  // each segment at 8 points: a bound drawn from two vertices counts too
+            for (const auto& l : p.lines)
+              if (!ctx.hidden(plot::series_key(l)))
+                for (size_t i = 0; i < l.x.size() && i < l.y.size(); ++i) {
+                  if (!valid(f, l.x[i], l.y[i])) continue;
+                  const ImVec2 b = f.to_screen(l.x[i], l.y[i]);
+                  const bool joined = i > 0 && valid(f, l.x[i - 1], l.y[i - 1]);
+                  const ImVec2 a = joined ? f.to_screen(l.x[i - 1], l.y[i - 1]) : b;
+                  for (int k = joined ? 1 : 8; k <= 8; ++k) guide_points.push_back(ImVec2(a.x + (b.x - a.x) * k / 8, a.y + (b.y - a.y) * k / 8));
+                }
+          uint64_t best = UINT64_MAX;
+          const ImVec2 right = at;
+          for (int k = 0; k < 4; ++k) {
+            ImVec2 c(k < 2 ? right.x : f.min.x + 6, k % 2 == 0 ? seg[0].y - h : seg[0].y + 2);
+            if (c.y < f.min.y) c.y = seg[0].y + 2;
+            if (c.y + h > f.max.y) c.y = seg[0].y - h;
+            const bool taken = std::any_of(side_labels.begin(), side_labels.end(), [&](const ImVec4& r) {
+              return c.x < r.z && c.x + w > r.x && c.y < r.w && c.y + h > r.y;
             });
-          };
-          if (overlaps(at)) at.x = f.min.x + 6;
-          side_labels.emplace_back(at.x, at.y, at.x + w, at.y + fs * 1.15f);
+            uint64_t covered = 0;
+            for (const ImVec2& pt : guide_points) covered += pt.x >= c.x - 4 && pt.x <= c.x + w + 4 && pt.y >= c.y - 2 && pt.y <= c.y + h + 2;
+            const uint64_t score = (taken ? uint64_t{1} << 40 : 0) + 4 * covered + static_cast<uint64_t>(k);
+            if (score < best) best = score, at = c;
+          }
+          side_labels.emplace_back(at.x, at.y, at.x + w, at.y + h);
         }
+        if (rec) rec->guide_labels.emplace_back(at.x, at.y, at.x + w, at.y + fs * 1.15f);
         rich_draw(dl, at, c, g.label);
       }
     }

@@ -111,6 +111,7 @@ struct PlotRecord {
   std::vector<ImVec4> segments;            // drawn line segments (x0, y0, x1, y1), clipped to the area
   std::vector<ImVec4> notes;               // annotation boxes (x0, y0, x1, y1), background included
   std::vector<ImVec2> note_points;         // the point each note is anchored to (notes[i] ↔ note_points[i])
+  std::vector<ImVec4> guide_labels;        // guides' label boxes (x0, y0, x1, y1)
   plot::Range xr, yr;
   plot::Scale xs = plot::Scale::Linear, ys = plot::Scale::Linear;
 };
