@@ -239,8 +239,9 @@ class MixtureView final : public ui::DemoView {
     const long zeros = categorical ? std::count(m.target.begin(), m.target.end(), 0.0) : 0;
     if (zeros > 0 && std::find(series_.begin(), series_.end(), "smd_euclidean") != series_.end()) {
       const double bound = -math::log(1.0 - static_cast<double>(zeros) * e.p().floor / m.components);
-      plot::Guide g{false, bound, "Euclidean floor −ln(1 − Zδ) = " + num(bound), plot::kReferenceGrey, true};
-      kl.guides.push_back(g);
+      // A grey reference line named in the legend, not a guide labelled on the data: the curves cross
+      // the floor's level across the whole width (the entropic ones on their way below it).
+      kl.lines.push_back(plot::reference_line("Euclidean floor −ln(1 − Zδ) = " + num(bound), {1.0, static_cast<double>(e.p().samples)}, {bound, bound}));
     }
     if (!categorical && history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
       // Bumps: the paper's constant is not known here (README): a slope −1 guide (∝ 1/n) through the shown method's last KL.
