@@ -30,6 +30,9 @@ constexpr int kMapCells = 96;  // optim.mixture on 2-D bumps: heat map cells per
 
 std::string num(double v) { return plot::format_number(v); }
 
+// Whether ui::PlotGrid will stack the plots one per row (a phone): fewer than two minimum cells fit.
+bool phone_width() { return ImGui::GetContentRegionAvail().x < 2 * ui::kMinCellWidthEm * ImGui::GetFontSize(); }
+
 // A start point to drag on a plot drawn with ui::kWithHandles (the item just drawn): draws the handle
 // at data point (x, y), shows `tooltip` when the mouse is near it, and returns true while the left
 // button drags it (the new position is then f.mouse_x, f.mouse_y). `dragging` keeps the state.
@@ -486,8 +489,9 @@ class OnlineView final : public ui::DemoView {
     for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"regret " + series_[s], num(regret_[s].back())});
     ui::readout_table("##online", rows, 3);
     build_figure();
-    // The headline is the regret (the Look-for line's claim), wide; the disc beside it.
-    ui::PlotGrid grid(2, 0);
+    // The headline is the regret (the Look-for line's claim), wide; the disc beside it. On a phone (one
+    // plot per row, regret first) the equal-aspect disc takes the taller cell, or its area gets too small.
+    ui::PlotGrid grid(2, phone_width() ? 1 : 0);
     ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
     draw_disc(e, grid.cell(1));
     grid.end();
@@ -607,8 +611,9 @@ class HalpernView final : public ui::DemoView {
     if (series_.size() > 4)
       for (const std::string& m : series_)
         if (m == "eg" || m == "eag") ui::plot_context().hide_at_first(halpern_series_name(m));
-    // The headline is the residual (the Look-for line's claim), wide; the iterates beside it.
-    ui::PlotGrid grid(2, 0);
+    // The headline is the residual (the Look-for line's claim), wide; the iterates beside it. On a phone
+    // (one plot per row, residual first) the equal-aspect picture takes the taller cell.
+    ui::PlotGrid grid(2, phone_width() ? 1 : 0);
     ui::draw_plot("residual", figure_.plots[0], grid.cell(0));
     draw_plane(e, grid.cell(1));
     grid.end();
