@@ -182,6 +182,16 @@ double round_for_range(double value, double span, bool log_scale) {
   return std::strtod(printf_g(r, 12).c_str(), nullptr);
 }
 
+double nice_ceil(double value) {
+  if (!(value > 0.0) || !std::isfinite(value)) return value;
+  const double unit = std::pow(10.0, std::floor(std::log10(value)));
+  for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+    const double v = std::strtod(printf_g(m * unit, 12).c_str(), nullptr);  // 0.3, not 0.30000000000000004
+    if (v >= value) return v;
+  }
+  return 10.0 * unit;
+}
+
 AxisRange axis_range(const Plot& plot, bool x_axis, const RangeRequest& req) {
   const Axis& axis = x_axis ? plot.x : plot.y;
   const bool log = req.scale == Scale::Log;

@@ -66,5 +66,8 @@ std::string format_estimate(double mean, double half_width);
 // the span (a dragged mean in [-10, 10] becomes -1.51, not -1.51120102117318). On a log scale,
 // four significant digits of the value itself.
 double round_for_range(double value, double span, bool log_scale);
+// The smallest 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k at or above `value` > 0 (a colour bar's
+// upper end that reads as a number: 4 rather than 3.987); `value` itself when not positive and finite.
+double nice_ceil(double value);
 
 }  // namespace klab::plot

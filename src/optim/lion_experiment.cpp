@@ -5,6 +5,7 @@
 
 #include "core/checkpoints.hpp"
 #include "core/lab_math.hpp"
+#include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "core/samplers.hpp"
 
@@ -230,6 +231,9 @@ plot::Plot LionExperiment::contour(const LionRun& run) const {
       const Vec2 x{-kView + 2 * kView * (i + 0.5) / h.nx, -kView + 2 * kView * (j + 0.5) / h.ny};
       h.values.push_back(static_cast<float>(std::log10(1.0 + q.value(x) - fmin)));
     }
+  // The colour bar from 0 (f's minimum) to a round number above the largest cell.
+  h.vmin = 0.0;
+  h.vmax = plot::nice_ceil(*std::max_element(h.values.begin(), h.values.end()));
   c.heatmaps.push_back(h);
   const double r = 1.0 / q.lambda;
   plot::Line box = plot::reference_line("box ‖x‖∞ ≤ 1/λ", {-r, r, r, -r, -r}, {-r, -r, r, r, -r});

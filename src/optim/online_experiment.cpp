@@ -6,6 +6,7 @@
 
 #include "core/checkpoints.hpp"
 #include "core/lab_math.hpp"
+#include "core/plot_scale.hpp"
 #include "core/result_plots.hpp"
 #include "core/rng.hpp"
 #include "core/samplers.hpp"
@@ -192,6 +193,9 @@ plot::Plot OnlineExperiment::contour(const SeaProblem& q) const {
       const Vec2 x{-kView + 2 * kView * (i + 0.5) / h.nx, -kView + 2 * kView * (j + 0.5) / h.ny};
       h.values.push_back(static_cast<float>(0.5 * (q.value(x, 1) + q.value(x, 2))));
     }
+  // The colour bar from 0 (the losses are ≥ 0) to a round number above the largest cell.
+  h.vmin = 0.0;
+  h.vmax = plot::nice_ceil(*std::max_element(h.values.begin(), h.values.end()));
   c.heatmaps.push_back(h);
   plot::Line disc = plot::reference_line("‖x‖ = 1");
   for (int k = 0; k <= 96; ++k) {

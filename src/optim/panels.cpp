@@ -30,6 +30,9 @@ constexpr int kMapCells = 96;  // optim.mixture on 2-D bumps: heat map cells per
 
 std::string num(double v) { return plot::format_number(v); }
 
+// Whether ui::PlotGrid will stack the plots one per row (a phone): fewer than two minimum cells fit.
+bool phone_width() { return ImGui::GetContentRegionAvail().x < 2 * ui::kMinCellWidthEm * ImGui::GetFontSize(); }
+
 // A start point to drag on a plot drawn with ui::kWithHandles (the item just drawn): draws the handle
 // at data point (x, y), shows `tooltip` when the mouse is near it, and returns true while the left
 // button drags it (the new position is then f.mouse_x, f.mouse_y). `dragging` keeps the state.
@@ -239,8 +242,9 @@ class MixtureView final : public ui::DemoView {
     const long zeros = categorical ? std::count(m.target.begin(), m.target.end(), 0.0) : 0;
     if (zeros > 0 && std::find(series_.begin(), series_.end(), "smd_euclidean") != series_.end()) {
       const double bound = -math::log(1.0 - static_cast<double>(zeros) * e.p().floor / m.components);
-      plot::Guide g{false, bound, "Euclidean floor −ln(1 − Zδ) = " + num(bound), plot::kReferenceGrey, true};
-      kl.guides.push_back(g);
+      // A grey reference line named in the legend, not a guide labelled on the data: the curves cross
+      // the floor's level across the whole width (the entropic ones on their way below it).
+      kl.lines.push_back(plot::reference_line("Euclidean floor −ln(1 − Zδ) = " + num(bound), {1.0, static_cast<double>(e.p().samples)}, {bound, bound}));
     }
     if (!categorical && history_.n.size() > 1 && std::isfinite(history_.kl[shown_].back())) {
       // Bumps: the paper's constant is not known here (README): a slope −1 guide (∝ 1/n) through the shown method's last KL.
@@ -485,9 +489,11 @@ class OnlineView final : public ui::DemoView {
     for (size_t s = 0; s < series_.size(); ++s) rows.push_back({"regret " + series_[s], num(regret_[s].back())});
     ui::readout_table("##online", rows, 3);
     build_figure();
-    ui::PlotGrid grid(2, 0);
-    draw_disc(e, grid.cell(0));
-    ui::draw_plot("regret", figure_.plots[1], grid.cell(1));
+    // The headline is the regret (the Look-for line's claim), wide; the disc beside it. On a phone (one
+    // plot per row, regret first) the equal-aspect disc takes the taller cell, or its area gets too small.
+    ui::PlotGrid grid(2, phone_width() ? 1 : 0);
+    ui::draw_plot("regret", figure_.plots[0], grid.cell(0));
+    draw_disc(e, grid.cell(1));
     grid.end();
   }
 
@@ -525,11 +531,11 @@ class OnlineView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.online, run 1";
-    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+    figure_.plots = {r, c};  // the regret first: the headline
   }
 
   void draw_disc(OnlineExperiment& e, ImVec2 size) {
-    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("disc", figure_.plots[1], size, ui::kWithHandles);
     const Vec2 start = project_disc({e.p().start_x, e.p().start_y});
     char tip[96];
     std::snprintf(tip, sizeof tip, "start x₁ = (%.2f, %.2f): drag to move", start[0], start[1]);
@@ -600,9 +606,16 @@ class HalpernView final : public ui::DemoView {
       rows.push_back({"residual " + halpern_series_name(series_[s]), num(residual_[s].back()) + " (" + num(calls_[s].back()) + " calls)"});
     ui::readout_table("##halpern", rows, 2);
     build_figure();
-    ui::PlotGrid grid(2, 0);
-    draw_plane(e, grid.cell(0));
-    ui::draw_plot("residual", figure_.plots[1], grid.cell(1));
+    // At most four methods shown at first (with the two bounds: six series): Halpern, VR-Halpern,
+    // Algorithm 2 and VR extragradient, the ones the Look-for line names; eg and eag are a legend click away.
+    if (series_.size() > 4)
+      for (const std::string& m : series_)
+        if (m == "eg" || m == "eag") ui::plot_context().hide_at_first(halpern_series_name(m));
+    // The headline is the residual (the Look-for line's claim), wide; the iterates beside it. On a phone
+    // (one plot per row, residual first) the equal-aspect picture takes the taller cell.
+    ui::PlotGrid grid(2, phone_width() ? 1 : 0);
+    ui::draw_plot("residual", figure_.plots[0], grid.cell(0));
+    draw_plane(e, grid.cell(1));
     grid.end();
   }
 
@@ -642,15 +655,15 @@ class HalpernView final : public ui::DemoView {
       c.lines.push_back(l);
     }
     figure_.title = "optim.halpern, run 1";
-    figure_.plots = {c, r};  // the picture first: the headline (an equal-aspect plot needs the larger cell)
+    figure_.plots = {r, c};  // the residual first: the headline
   }
 
   void draw_plane(HalpernExperiment& e, ImVec2 size) {
     if (paper_problem(run_->game().problem)) {  // the scripts' fixed start: nothing to drag
-      ui::draw_plot("plane", figure_.plots[0], size);
+      ui::draw_plot("plane", figure_.plots[1], size);
       return;
     }
-    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[0], size, ui::kWithHandles);
+    const ui::PlotFrame f = ui::draw_plot("plane", figure_.plots[1], size, ui::kWithHandles);
     char tip[96];
     std::snprintf(tip, sizeof tip, "start z₀ = (%.2f, %.2f): drag to move", e.p().start_x, e.p().start_y);
     if (!drag_handle(f, e.p().start_x, e.p().start_y, tip, &dragging_)) return;

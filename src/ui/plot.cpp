@@ -774,10 +774,10 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
     }
     int vertical_labels = 0;
     std::vector<ImVec4> side_labels;  // horizontal guides' label boxes (x0, y0, x1, y1)
-    // The shown curves sampled every half font size on screen, for placing vertical guides' labels
-    // where they cover the fewest (a label across the curves hides the data it explains).
+    // The shown curves sampled every half font size on screen, for placing guides' labels where they
+    // cover the fewest (a label across the curves hides the data it explains).
     std::vector<ImVec2> curve_samples;
-    if (std::any_of(p.guides.begin(), p.guides.end(), [](const plot::Guide& g) { return g.vertical && !g.label.empty(); }))
+    if (std::any_of(p.guides.begin(), p.guides.end(), [](const plot::Guide& g) { return !g.label.empty(); }))
       for (const auto& l : p.lines) {
         if (ctx.hidden(plot::series_key(l))) continue;
         for (size_t i = 0; i + 1 < l.x.size() && i + 1 < l.y.size(); ++i) {
@@ -825,15 +825,28 @@ PlotFrame draw_plot(const char* id, const plot::Plot& p, ImVec2 size, const Plot
           ++vertical_labels;
         }
         if (!g.vertical && at.y < f.min.y) at.y = seg[0].y + 2;
-        if (!g.vertical) {  // two guides close together: the second label goes to the left edge
-          const auto overlaps = [&](ImVec2 a) {
-            return std::any_of(side_labels.begin(), side_labels.end(), [&](const ImVec4& r) {
-              return a.x < r.z && a.x + w > r.x && a.y < r.w && a.y + fs * 1.15f > r.y;
+        if (!g.vertical) {
+          // Above or below the line, at the right or the left edge: the box that covers the fewest drawn
+          // curve points (a floor the curves approach from above at the right, say), never another
+          // guide's label; ties keep the order right-above, right-below, left-above, left-below.
+          const float h = fs * 1.15f;
+          uint64_t best = UINT64_MAX;
+          const ImVec2 right = at;
+          for (int k = 0; k < 4; ++k) {
+            ImVec2 c(k < 2 ? right.x : f.min.x + 6, k % 2 == 0 ? seg[0].y - h : seg[0].y + 2);
+            if (c.y < f.min.y) c.y = seg[0].y + 2;
+            if (c.y + h > f.max.y) c.y = seg[0].y - h;
+            const bool taken = std::any_of(side_labels.begin(), side_labels.end(), [&](const ImVec4& r) {
+              return c.x < r.z && c.x + w > r.x && c.y < r.w && c.y + h > r.y;
             });
-          };
-          if (overlaps(at)) at.x = f.min.x + 6;
-          side_labels.emplace_back(at.x, at.y, at.x + w, at.y + fs * 1.15f);
+            uint64_t covered = 0;
+            for (const ImVec2& pt : curve_samples) covered += pt.x >= c.x - 4 && pt.x <= c.x + w + 4 && pt.y >= c.y - 2 && pt.y <= c.y + h + 2;
+            const uint64_t score = (taken ? uint64_t{1} << 40 : 0) + 4 * covered + static_cast<uint64_t>(k);
+            if (score < best) best = score, at = c;
+          }
+          side_labels.emplace_back(at.x, at.y, at.x + w, at.y + h);
         }
+        if (rec) rec->guide_labels.emplace_back(at.x, at.y, at.x + w, at.y + fs * 1.15f);
         rich_draw(dl, at, c, g.label);
       }
     }

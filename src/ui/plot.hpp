@@ -53,6 +53,11 @@ class PlotContext {
   bool focused(const std::string& series) const { return focused_.count(series) > 0; }
   void toggle_focus(const std::string& series);
   void toggle_hidden(const std::string& series);
+  // Hides a series the first time the demo's plots meet it (the reader can show it from the legend),
+  // like the series past kMaxDefaultSeries: for a view whose default run draws more than its story needs.
+  void hide_at_first(const std::string& series) {
+    if (seen_.insert(series).second) hidden_.insert(series);
+  }
   // Keeps the curves drawn in the next frame as grey ghosts (pin), or drops them.
   void pin() { pin_requested_ = true; }
   void unpin() { ghosts_.clear(); }
@@ -106,6 +111,7 @@ struct PlotRecord {
   std::vector<ImVec4> segments;            // drawn line segments (x0, y0, x1, y1), clipped to the area
   std::vector<ImVec4> notes;               // annotation boxes (x0, y0, x1, y1), background included
   std::vector<ImVec2> note_points;         // the point each note is anchored to (notes[i] ↔ note_points[i])
+  std::vector<ImVec4> guide_labels;        // guides' label boxes (x0, y0, x1, y1)
   plot::Range xr, yr;
   plot::Scale xs = plot::Scale::Linear, ys = plot::Scale::Linear;
 };

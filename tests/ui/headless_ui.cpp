@@ -912,18 +912,75 @@ TEST_CASE("optim.halpern on the ill-conditioned game: the iterates in the slowes
   // reference grey (never struck out by the series cap), and a status that no readout row undercuts.
   const klab::plot::Figure& f = app.view()->figure();
   REQUIRE(f.plots.size() == 2);
-  const auto& lines = f.plots[1].lines;
+  const auto& lines = f.plots[0].lines;  // the residual: the headline
   CHECK(std::any_of(lines.begin(), lines.end(), [](const klab::plot::Line& l) { return l.name == "vr_halpern_inexact (Algorithm 2)"; }));
-  REQUIRE(f.plots[1].guides.size() == 1);
-  CHECK_FALSE(f.plots[1].guides[0].vertical);
-  CHECK(f.plots[1].guides[0].value == doctest::Approx(0.03 * lines.front().y.front()));  // every method starts at z₀
-  const auto& points = f.plots[0].points;
+  REQUIRE(f.plots[0].guides.size() == 1);
+  CHECK_FALSE(f.plots[0].guides[0].vertical);
+  CHECK(f.plots[0].guides[0].value == doctest::Approx(0.03 * lines.front().y.front()));  // every method starts at z₀
+  const auto& points = f.plots[1].points;
   const auto star = std::find_if(points.begin(), points.end(), [](const klab::plot::Points& p) { return p.name == "solution z*"; });
   REQUIRE(star != points.end());
   CHECK(star->color.r == klab::plot::kReferenceGrey.r);
   CHECK(app.view()->status().rfind("calls ≥ ", 0) == 0);
   for (const klab::plot::Line& l : lines)
     if (l.color.r != klab::plot::kReferenceGrey.r && l.x.size() > 1) CHECK(l.x[1] >= 64);  // the first stop is n = 64 calls
+}
+
+// The fourth review's optim items: the plot the Look-for line names is the largest cell; optim.halpern
+// shows four methods and the two bounds at first; a horizontal guide's label crosses no drawn curve;
+// the contour maps' colour bars end on round numbers.
+static bool label_crosses_curve(const klab::ui::PlotRecord& r) {
+  for (const ImVec4& b : r.guide_labels)
+    for (const ImVec4& s : r.segments)
+      for (int k = 0; k <= 16; ++k) {
+        const float t = static_cast<float>(k) / 16, x = s.x + t * (s.z - s.x), y = s.y + t * (s.w - s.y);
+        if (x > b.x && x < b.z && y > b.y && y < b.w) return true;
+      }
+  return false;
+}
+
+TEST_CASE("optim.online and optim.halpern: the regret and the residual are the headlines; guide labels off the curves; round colour bars") {
+  struct Case {
+    const char* link;
+    const char* headline;  // how the largest plot's title starts
+  };
+  for (const Case& c : {Case{"#optim.online", "Regret against t"}, Case{"#optim.halpern", "Operator residual against"},
+                        Case{"#optim.mixture", "This run: KL(p‖p̂_n)"}, Case{"#optim.lion", "Drag the start: iterates over f"}}) {
+    CAPTURE(c.link);
+    Headless ui(1280, 800, 1.0f);
+    App app = make_app();
+    REQUIRE(app.open_link(c.link).ok());
+    app.seek(1.0);  // the live run's end: the curves at their longest
+    for (int f = 0; f < 400 && app.progress() < 0.999; ++f) ui.frame(app);
+    const auto plots = recorded_frame(ui, app);
+    check_plots(plots, std::string(c.link) + " at the end");
+    const klab::ui::PlotRecord& top = largest_plot(plots);
+    CHECK(starts_with(top.title, c.headline));
+    for (const klab::ui::PlotRecord& r : plots) {
+      CAPTURE(r.title);
+      CHECK_FALSE(label_crosses_curve(r));
+    }
+    const klab::plot::Figure& f = app.view()->figure();
+    if (std::string(c.link) == "#optim.mixture") {  // the Euclidean floor: a legend entry, no label on the data
+      CHECK(f.plots[0].guides.empty());
+      CHECK(std::any_of(f.plots[0].lines.begin(), f.plots[0].lines.end(),
+                        [](const klab::plot::Line& l) { return starts_with(l.name, "Euclidean floor −ln(1 − Zδ) = "); }));
+    }
+    if (std::string(c.link) == "#optim.halpern") {  // eg and eag a legend click away; the four methods and the bounds shown
+      REQUIRE(top.guide_labels.size() == 1);
+      size_t shown = 0;
+      for (const klab::plot::Line& l : f.plots[0].lines) shown += !klab::ui::plot_context().hidden(klab::plot::series_key(l));
+      CHECK(shown == 6);
+      CHECK(klab::ui::plot_context().hidden("eg"));
+    }
+    const bool contour = std::string(c.link) == "#optim.lion" || std::string(c.link) == "#optim.online";
+    for (const klab::plot::Plot& p : f.plots)
+      for (const klab::plot::Heatmap& h : p.heatmaps) {  // lion's and online's contour maps: 0 to a round number
+        if (!contour) continue;
+        CHECK(h.vmin == 0.0);
+        CHECK(klab::plot::format_number(h.vmax).size() <= 4);
+      }
+  }
 }
 
 TEST_CASE("optim.bilevel on the double well: φ's two branches, ψ_σ across the jump and the iterates, beside the cost plot") {
