@@ -88,19 +88,6 @@ plot::Line ellipse(const Component& c, bool selected) {
   return l;
 }
 
-// Fixed ticks at the multiples of 1, 2, 5, 10, … (the first giving at most 6) inside [lo, hi]: the
-// editor's plot is small, and the automatic ticks thinned to fit it left one ("0") per axis.
-std::vector<plot::Tick> whole_ticks(double lo, double hi) {
-  double step = 1;
-  for (int k = 0; (hi - lo) / step > 6 && k < 30; ++k) step *= (k % 3 == 1) ? 2.5 : 2;  // 1, 2, 5, 10, 20, 50, …
-  std::vector<plot::Tick> ticks;
-  for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9; v += step) {
-    const double snapped = std::fabs(v) < 1e-9 ? 0.0 : v;
-    ticks.push_back({snapped, plot::format_number(snapped)});
-  }
-  return ticks;
-}
-
 }  // namespace
 
 void MixtureEditor::load(const ParamSet& params) {
@@ -181,8 +168,10 @@ void MixtureEditor::draw_plot_and_handles(float width, float height) {
   refresh_heatmap();
   plot::Plot p = cloud_plot(heatmap_, box_, Particles{}, 0, "p_data: drag a mean, or an axis end (square) to turn and stretch; rings at 2σ", "", 0);
   for (size_t c = 0; c < draft_.components.size(); ++c) p.lines.push_back(ellipse(draft_.components[c], static_cast<int>(c) == selected_));
-  p.x.ticks = whole_ticks(box_.x0, box_.x1);
-  p.y.ticks = whole_ticks(box_.y0, box_.y1);
+  // Fixed 1-2-5 ticks (about 4 per axis): the editor's plot is small, and the widget's automatic ticks,
+  // thinned to fit it, left one ("0") per axis.
+  p.x.ticks = plot::make_ticks({box_.x0, box_.x1}, plot::Scale::Linear, 4);
+  p.y.ticks = plot::make_ticks({box_.y0, box_.y1}, plot::Scale::Linear, 4);
   const ui::PlotFrame f = ui::draw_plot("mixture editor", p, ImVec2(width, height), ui::PlotOptions{false, false});
   const bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
